@@ -1,0 +1,210 @@
+// Package pgtest gives tests a real PostgreSQL: one throw-away cluster per
+// test binary (or the server at TEST_DATABASE_URL) and a fresh migrated
+// database per test, copied from a template.
+package pgtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/otwarty/otwarty/internal/db"
+)
+
+var (
+	mu       sync.Mutex
+	started  bool
+	startErr error
+	local    *db.Local
+	adminURL string
+	tmplName string
+	prefix   string
+	clusterD string
+)
+
+// Main runs the tests of a package and then stops its cluster. Call it from
+// TestMain: func TestMain(m *testing.M) { pgtest.Main(m) }.
+func Main(m *testing.M) {
+	code := m.Run()
+	shutdown()
+	os.Exit(code)
+}
+
+func shutdown() {
+	mu.Lock()
+	defer mu.Unlock()
+	if local != nil {
+		local.Stop()
+		local = nil
+		_ = os.RemoveAll(clusterD)
+	} else if adminURL != "" {
+		dropPrefixed()
+	}
+}
+
+// start brings the cluster and the migrated template up once per binary.
+func start() error {
+	mu.Lock()
+	defer mu.Unlock()
+	if started {
+		return startErr
+	}
+	started = true
+	startErr = doStart()
+	return startErr
+}
+
+func doStart() error {
+	ctx := context.Background()
+	prefix = "otw_" + strconv.Itoa(os.Getpid()) + "_" + randHex(3)
+	if u := os.Getenv("TEST_DATABASE_URL"); u != "" {
+		adminURL = u
+	} else {
+		removeStaleClusters()
+		// Under /tmp (world-searchable) so that the postgres user can enter it;
+		// t.TempDir() is not.
+		dir, err := os.MkdirTemp("/tmp", "otwarty-pgtest-")
+		if err != nil {
+			return err
+		}
+		clusterD = dir
+		if err := os.Chmod(dir, 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, "owner.pid"), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+			return err
+		}
+		l, err := db.StartLocal(ctx, db.LocalOptions{
+			DataDir: filepath.Join(dir, "c"),
+			NoFsync: true,
+			Logger:  slog.New(slog.DiscardHandler),
+		})
+		if err != nil {
+			return fmt.Errorf("pgtest: start PostgreSQL: %w", err)
+		}
+		local = l
+		adminURL = l.URL
+	}
+	tmplName = prefix + "_tmpl"
+	if err := exec(ctx, adminURL, "create database "+tmplName); err != nil {
+		return err
+	}
+	pool, err := db.Open(ctx, withDB(adminURL, tmplName))
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := db.Migrate(ctx, pool); err != nil {
+		return fmt.Errorf("pgtest: migrate template: %w", err)
+	}
+	return nil
+}
+
+// removeStaleClusters deletes clusters left by test binaries that were killed
+// (their postgres died with them through the parent-death signal).
+func removeStaleClusters() {
+	dirs, _ := filepath.Glob("/tmp/otwarty-pgtest-*")
+	for _, d := range dirs {
+		b, err := os.ReadFile(filepath.Join(d, "owner.pid"))
+		if err != nil {
+			if st, e := os.Stat(d); e == nil && time.Since(st.ModTime()) > time.Hour {
+				_ = os.RemoveAll(d)
+			}
+			continue
+		}
+		pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+		if pid > 0 && syscall.Kill(pid, 0) == syscall.ESRCH {
+			_ = os.RemoveAll(d)
+		}
+	}
+}
+
+func dropPrefixed() {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		return
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, "select datname from pg_database where datname like $1", prefix+"%")
+	if err != nil {
+		return
+	}
+	names, _ := pgx.CollectRows(rows, pgx.RowTo[string])
+	for _, n := range names {
+		_, _ = conn.Exec(ctx, "drop database if exists "+n+" with (force)")
+	}
+}
+
+func exec(ctx context.Context, u, sql string) error {
+	conn, err := pgx.Connect(ctx, u)
+	if err != nil {
+		return fmt.Errorf("pgtest: connect: %w", err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, sql); err != nil {
+		return fmt.Errorf("pgtest: %s: %w", sql, err)
+	}
+	return nil
+}
+
+func withDB(u, name string) string {
+	pu, err := url.Parse(u)
+	if err != nil {
+		panic(err)
+	}
+	pu.Path = "/" + name
+	return pu.String()
+}
+
+func randHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// URL creates a fresh migrated database for this test and returns its URL.
+// The database is dropped when the test ends.
+func URL(t testing.TB) string {
+	t.Helper()
+	if err := start(); err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	ctx := context.Background()
+	name := prefix + "_" + randHex(6)
+	mu.Lock()
+	err := exec(ctx, adminURL, "create database "+name+" template "+tmplName)
+	mu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = exec(context.Background(), adminURL, "drop database if exists "+name+" with (force)")
+	})
+	return withDB(adminURL, name)
+}
+
+// Pool returns a pool on a fresh migrated database, closed when the test ends.
+func Pool(t testing.TB) *pgxpool.Pool {
+	t.Helper()
+	pool, err := db.Open(context.Background(), URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
