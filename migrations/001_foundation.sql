@@ -46,6 +46,7 @@ create table organisations (
     kind       text not null check (kind in ('ngo', 'minority_organisation', 'city_unit', 'institution', 'company', 'informal_group')),
     name       text not null check (length(name) between 1 and 300),
     slug       text not null unique check (slug ~ '^[a-z0-9][a-z0-9-]{0,80}$'),
+    description_text_id uuid,
     created_at timestamptz not null default now(),
     created_by uuid references accounts (id)
 );
@@ -120,6 +121,9 @@ create table texts (
     id              uuid primary key default gen_random_uuid(),
     original_locale text not null check (original_locale in ('pl', 'uk', 'en', 'ru')),
     author_id       uuid references accounts (id) on delete set null,
+    -- Authorization domains of the object the text belongs to (e.g. its
+    -- consultation and city unit): whose moderators and officials may translate it.
+    domains         text[] not null default '{}',
     created_at      timestamptz not null default now()
 );
 
