@@ -1,0 +1,95 @@
+// Package scalar implements the custom GraphQL scalars DateTime and Money.
+package scalar
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+)
+
+// Warsaw is the city's zone; times are shown with its offset.
+var Warsaw = mustZone("Europe/Warsaw")
+
+func mustZone(name string) *time.Location {
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return l
+}
+
+// MarshalDateTime writes t as RFC 3339 with the Warsaw offset.
+func MarshalDateTime(t time.Time) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) {
+		_, _ = io.WriteString(w, strconv.Quote(t.In(Warsaw).Format(time.RFC3339)))
+	})
+}
+
+// UnmarshalDateTime reads an RFC 3339 string; an offset is required.
+func UnmarshalDateTime(v any) (time.Time, error) {
+	s, ok := v.(string)
+	if !ok {
+		return time.Time{}, fmt.Errorf("DateTime must be an RFC 3339 string")
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("DateTime must be RFC 3339 with an offset, e.g. 2026-06-30T23:59:59+02:00")
+	}
+	return t, nil
+}
+
+// MarshalMoney writes grosze as a decimal string with two decimals.
+func MarshalMoney(grosze int64) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) {
+		_, _ = io.WriteString(w, strconv.Quote(FormatMoney(grosze)))
+	})
+}
+
+// FormatMoney renders grosze as "1546168.66".
+func FormatMoney(grosze int64) string {
+	sign := ""
+	u := uint64(grosze)
+	if grosze < 0 {
+		sign, u = "-", uint64(-grosze)
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, u/100, u%100)
+}
+
+// UnmarshalMoney reads a decimal string with at most two decimals into grosze.
+func UnmarshalMoney(v any) (int64, error) {
+	s, ok := v.(string)
+	if !ok {
+		return 0, fmt.Errorf("Money must be a decimal string such as \"1546168.66\"")
+	}
+	return ParseMoney(s)
+}
+
+// ParseMoney parses "1546168.66", "12" or "-3.5" into grosze.
+func ParseMoney(s string) (int64, error) {
+	bad := fmt.Errorf("Money must be a decimal string with at most two decimals, e.g. \"1546168.66\"")
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	if whole == "" || len(whole) > 16 || (hasFrac && (len(frac) == 0 || len(frac) > 2)) {
+		return 0, bad
+	}
+	for _, r := range whole + frac {
+		if r < '0' || r > '9' {
+			return 0, bad
+		}
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	w, _ := strconv.ParseInt(whole, 10, 64)
+	f, _ := strconv.ParseInt(frac, 10, 64)
+	g := w*100 + f
+	if neg {
+		g = -g
+	}
+	return g, nil
+}
