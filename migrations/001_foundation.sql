@@ -74,10 +74,26 @@ create table role_grants (
 );
 create unique index role_grants_key on role_grants (account_id, role, domain);
 
+-- Roles granted to a group rather than to an account. The only groups so far
+-- are an organisation's moderators ('group:org:<uuid>:moderators'); assigning
+-- the organisation to moderate a consultation grants its group 'moderator' in
+-- 'consultation:<uuid>'. Groups hold scoped roles only, never global ones.
+create table group_grants (
+    id         uuid primary key default gen_random_uuid(),
+    subject    text not null check (subject ~ '^group:org:[0-9a-f-]{36}:moderators$'),
+    role       text not null check (role in ('moderator', 'ballot_officer')),
+    domain     text not null check (domain ~ '^[a-z_]+:[0-9a-f-]{36}$'),
+    granted_by uuid references accounts (id),
+    created_at timestamptz not null default now()
+);
+create unique index group_grants_key on group_grants (subject, role, domain);
+
 -- Every Casbin g rule, derived from the application's own tables. The
 -- authorization adapter loads this view; SQL list filters join the same view.
 create view authz_grants (subject, role, domain) as
     select 'user:' || account_id, role, domain from role_grants
+    union all
+    select subject, role, domain from group_grants
     union all
     select 'user:' || account_id, 'ngo_member', 'org:' || organisation_id from organisation_members
     union all

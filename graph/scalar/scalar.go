@@ -33,11 +33,11 @@ func MarshalDateTime(t time.Time) graphql.Marshaler {
 func UnmarshalDateTime(v any) (time.Time, error) {
 	s, ok := v.(string)
 	if !ok {
-		return time.Time{}, fmt.Errorf("DateTime must be an RFC 3339 string")
+		return time.Time{}, inputError("DateTime must be an RFC 3339 string")
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("DateTime must be RFC 3339 with an offset, e.g. 2026-06-30T23:59:59+02:00")
+		return time.Time{}, inputError("DateTime must be RFC 3339 with an offset, e.g. 2026-06-30T23:59:59+02:00")
 	}
 	return t, nil
 }
@@ -63,14 +63,14 @@ func FormatMoney(grosze int64) string {
 func UnmarshalMoney(v any) (int64, error) {
 	s, ok := v.(string)
 	if !ok {
-		return 0, fmt.Errorf("Money must be a decimal string such as \"1546168.66\"")
+		return 0, inputError("Money must be a decimal string such as \"1546168.66\"")
 	}
 	return ParseMoney(s)
 }
 
 // ParseMoney parses "1546168.66", "12" or "-3.5" into grosze.
 func ParseMoney(s string) (int64, error) {
-	bad := fmt.Errorf("Money must be a decimal string with at most two decimals, e.g. \"1546168.66\"")
+	bad := inputError("Money must be a decimal string with at most two decimals, e.g. \"1546168.66\"")
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	whole, frac, hasFrac := strings.Cut(s, ".")
@@ -93,3 +93,10 @@ func ParseMoney(s string) (int64, error) {
 	}
 	return g, nil
 }
+
+// Error is a malformed scalar value sent by the client (INVALID_INPUT).
+type Error struct{ msg string }
+
+func (e *Error) Error() string { return e.msg }
+
+func inputError(msg string) error { return &Error{msg: msg} }

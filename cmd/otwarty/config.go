@@ -1,0 +1,189 @@
+package main
+
+import (
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/otwarty/otwarty/internal/identity"
+	"github.com/otwarty/otwarty/internal/ratelimit"
+)
+
+// config is everything the binary reads from flags and OTWARTY_* variables.
+// Flags win over the environment.
+type config struct {
+	Env               string // development, test, production
+	Addr              string
+	DataDir           string
+	DatabaseURL       string
+	DatabaseListenURL string
+	PGBin             string
+	PublicURL         string
+	LogFormat         string
+	LogLevel          string
+	SMTPURL           string
+	MailFrom          string
+	AllowNoSMTP       bool
+	IdentifierKey     []byte
+	IdentifierKeyID   string
+	Introspection     bool
+	AllowedOrigins    []string
+	TrustedProxies    []netip.Prefix
+	SessionTTL        time.Duration
+	Argon2            identity.Argon2Params
+	MaxHashes         int
+	Workers           int
+	ShutdownTimeout   time.Duration
+	RateSignIn        ratelimit.Rule
+	RateSignUp        ratelimit.Rule
+	RateAnon          ratelimit.Rule
+	RateWrites        ratelimit.Rule
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+// loadConfig parses args of a subcommand over the environment.
+func loadConfig(fs *flag.FlagSet, args []string) (*config, error) {
+	c := &config{}
+	fs.StringVar(&c.Env, "env", env("OTWARTY_ENV", "development"), "development, test or production (OTWARTY_ENV)")
+	fs.StringVar(&c.Addr, "addr", env("OTWARTY_ADDR", ":8080"), "HTTP listen address (OTWARTY_ADDR)")
+	fs.StringVar(&c.DataDir, "data-dir", env("OTWARTY_DATA_DIR", "./.otwarty"), "local data directory for the embedded PostgreSQL (OTWARTY_DATA_DIR)")
+	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL URL; empty starts a local server (DATABASE_URL)")
+	fs.StringVar(&c.DatabaseListenURL, "database-listen-url", env("DATABASE_LISTEN_URL", ""), "direct connection for LISTEN when DATABASE_URL goes through a pooler (DATABASE_LISTEN_URL)")
+	fs.StringVar(&c.PGBin, "pg-bin", env("OTWARTY_PG_BIN", ""), "directory of initdb and postgres (OTWARTY_PG_BIN)")
+	fs.StringVar(&c.PublicURL, "public-url", env("OTWARTY_PUBLIC_URL", "http://localhost:8080"), "base URL of links in e-mails (OTWARTY_PUBLIC_URL)")
+	fs.StringVar(&c.LogFormat, "log-format", env("OTWARTY_LOG_FORMAT", "text"), "text or json (OTWARTY_LOG_FORMAT)")
+	fs.StringVar(&c.LogLevel, "log-level", env("OTWARTY_LOG_LEVEL", "info"), "debug, info, warn, error (OTWARTY_LOG_LEVEL)")
+	fs.StringVar(&c.SMTPURL, "smtp-url", env("OTWARTY_SMTP_URL", ""), "smtp://user:pass@host:port; empty keeps e-mail in the outbox table (OTWARTY_SMTP_URL)")
+	fs.StringVar(&c.MailFrom, "mail-from", env("OTWARTY_MAIL_FROM", ""), "sender address (OTWARTY_MAIL_FROM)")
+	fs.BoolVar(&c.AllowNoSMTP, "allow-no-smtp", env("OTWARTY_ALLOW_NO_SMTP", "") == "true", "let production start without SMTP (OTWARTY_ALLOW_NO_SMTP)")
+	fs.StringVar(&c.IdentifierKeyID, "identifier-key-id", env("OTWARTY_IDENTIFIER_KEY_ID", "k1"), "name of the identifier hash key (OTWARTY_IDENTIFIER_KEY_ID)")
+	fs.BoolVar(&c.Introspection, "introspection", env("OTWARTY_INTROSPECTION", "true") == "true", "allow GraphQL introspection (OTWARTY_INTROSPECTION)")
+	origins := fs.String("allowed-origins", env("OTWARTY_ALLOWED_ORIGINS", ""), "extra origins allowed to open WebSockets, comma-separated (OTWARTY_ALLOWED_ORIGINS)")
+	proxies := fs.String("trusted-proxies", env("OTWARTY_TRUSTED_PROXIES", ""), "CIDRs whose X-Forwarded-For is believed (OTWARTY_TRUSTED_PROXIES)")
+	fs.DurationVar(&c.SessionTTL, "session-ttl", durEnv("OTWARTY_SESSION_TTL", 30*24*time.Hour), "session lifetime (OTWARTY_SESSION_TTL)")
+	fs.IntVar(&c.Workers, "workers", intEnv("OTWARTY_WORKERS", 20), "background job workers (OTWARTY_WORKERS)")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", durEnv("OTWARTY_SHUTDOWN_TIMEOUT", 20*time.Second), "time to drain on shutdown (OTWARTY_SHUTDOWN_TIMEOUT)")
+	argonMem := fs.Int("argon2-memory-kib", intEnv("OTWARTY_ARGON2_MEMORY_KIB", 0), "argon2id memory in KiB; 0 = production default (OTWARTY_ARGON2_MEMORY_KIB)")
+	argonTime := fs.Int("argon2-time", intEnv("OTWARTY_ARGON2_TIME", 0), "argon2id passes (OTWARTY_ARGON2_TIME)")
+	argonThreads := fs.Int("argon2-threads", intEnv("OTWARTY_ARGON2_THREADS", 0), "argon2id lanes (OTWARTY_ARGON2_THREADS)")
+	fs.IntVar(&c.MaxHashes, "max-concurrent-hashes", intEnv("OTWARTY_MAX_CONCURRENT_HASHES", 0), "cap on concurrent password hashing; 0 = CPUs (OTWARTY_MAX_CONCURRENT_HASHES)")
+	signIn := fs.String("rate-signin", env("OTWARTY_RATE_SIGNIN", "10/20"), "sign-in attempts per minute/burst per IP and per e-mail (OTWARTY_RATE_SIGNIN)")
+	signUp := fs.String("rate-signup", env("OTWARTY_RATE_SIGNUP", "5/10"), "sign-ups per minute/burst per IP (OTWARTY_RATE_SIGNUP)")
+	anon := fs.String("rate-anonymous", env("OTWARTY_RATE_ANONYMOUS", "10/20"), "other anonymous mutations per minute/burst per IP (OTWARTY_RATE_ANONYMOUS)")
+	writes := fs.String("rate-writes", env("OTWARTY_RATE_WRITES", "60/120"), "mutations per minute/burst per account (OTWARTY_RATE_WRITES)")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	switch c.Env {
+	case "development", "test", "production":
+	default:
+		return nil, fmt.Errorf("OTWARTY_ENV must be development, test or production, not %q", c.Env)
+	}
+	for _, o := range strings.Split(*origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.AllowedOrigins = append(c.AllowedOrigins, o)
+		}
+	}
+	var err error
+	if c.TrustedProxies, err = ratelimit.ParsePrefixes(*proxies); err != nil {
+		return nil, fmt.Errorf("OTWARTY_TRUSTED_PROXIES: %w", err)
+	}
+	for _, r := range []struct {
+		s   string
+		dst *ratelimit.Rule
+	}{{*signIn, &c.RateSignIn}, {*signUp, &c.RateSignUp}, {*anon, &c.RateAnon}, {*writes, &c.RateWrites}} {
+		if *r.dst, err = parseRule(r.s); err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case *argonMem > 0:
+		c.Argon2 = identity.Argon2Params{MemoryKiB: uint32(*argonMem), Time: uint32(max(*argonTime, 1)), Threads: uint8(max(*argonThreads, 1))}
+	case c.Env == "test":
+		c.Argon2 = identity.TestArgon2()
+	default:
+		c.Argon2 = identity.ProductionArgon2()
+	}
+	if c.IdentifierKey, err = identifierKey(c); err != nil {
+		return nil, err
+	}
+	if c.Env == "production" && c.SMTPURL == "" && !c.AllowNoSMTP {
+		return nil, errors.New("production needs OTWARTY_SMTP_URL to send e-mail (or OTWARTY_ALLOW_NO_SMTP=true to keep mail in the outbox table)")
+	}
+	return c, nil
+}
+
+// identifierKey reads the HMAC key for identity documents from
+// OTWARTY_IDENTIFIER_KEY_FILE or OTWARTY_IDENTIFIER_KEY. Outside production a
+// random key is kept in the data directory so that restarts agree.
+func identifierKey(c *config) ([]byte, error) {
+	if f := os.Getenv("OTWARTY_IDENTIFIER_KEY_FILE"); f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("OTWARTY_IDENTIFIER_KEY_FILE: %w", err)
+		}
+		return checkKey([]byte(strings.TrimSpace(string(b))))
+	}
+	if k := os.Getenv("OTWARTY_IDENTIFIER_KEY"); k != "" {
+		return checkKey([]byte(k))
+	}
+	if c.Env == "production" {
+		return nil, errors.New("production needs OTWARTY_IDENTIFIER_KEY or OTWARTY_IDENTIFIER_KEY_FILE (at least 32 bytes): it keys the hashes of identity documents")
+	}
+	if c.Env == "test" || c.DatabaseURL != "" {
+		return []byte("otwarty-development-identifier-key-not-secret"), nil
+	}
+	path := filepath.Join(c.DataDir, "identifier.key")
+	if b, err := os.ReadFile(path); err == nil {
+		return b, nil
+	}
+	k := []byte(rand.Text() + rand.Text())
+	if err := os.MkdirAll(c.DataDir, 0o755); err != nil {
+		return nil, err
+	}
+	return k, os.WriteFile(path, k, 0o600)
+}
+
+func checkKey(k []byte) ([]byte, error) {
+	if len(k) < 32 {
+		return nil, errors.New("the identifier key must be at least 32 bytes")
+	}
+	return k, nil
+}
+
+func parseRule(s string) (ratelimit.Rule, error) {
+	per, burst, ok := strings.Cut(s, "/")
+	p, err1 := strconv.ParseFloat(per, 64)
+	b, err2 := strconv.Atoi(burst)
+	if !ok || err1 != nil || err2 != nil || p < 0 || b < 0 {
+		return ratelimit.Rule{}, fmt.Errorf("rate %q must be PER_MINUTE/BURST, e.g. 10/20 (0/0 disables)", s)
+	}
+	return ratelimit.Rule{PerMinute: p, Burst: b}, nil
+}
+
+func intEnv(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
+
+func durEnv(name string, def time.Duration) time.Duration {
+	if v, err := time.ParseDuration(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+
+	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/i18n"
+	"github.com/otwarty/otwarty/internal/identity"
+	"github.com/otwarty/otwarty/internal/org"
+)
+
+// demoPassword is printed by the seed; demo data never goes to production.
+const demoPassword = "otwarty-demo-2026"
+
+// runSeed implements "otwarty seed --demo": a believable demo with an
+// official of a city unit, a coordinator, an NGO with a member and a
+// moderator, and residents writing in each of the four languages.
+func runSeed(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	demo := fs.Bool("demo", false, "create the demo data")
+	c, err := loadConfig(fs, args)
+	if err != nil {
+		return err
+	}
+	if !*demo {
+		return errors.New("nothing to seed: pass --demo")
+	}
+	if c.Env == "production" {
+		return errors.New("refusing to seed demo accounts in production")
+	}
+	log := newLogger(c)
+	pool, _, stop, err := database(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	if err := db.Migrate(ctx, pool); err != nil {
+		return err
+	}
+	a, err := newApp(ctx, c, pool, log)
+	if err != nil {
+		return err
+	}
+	var exists bool
+	if err := pool.QueryRow(ctx, `select exists (select 1 from accounts where email = 'koordynator@demo.otwarty.pl')`).Scan(&exists); err != nil {
+		return err
+	}
+	if exists {
+		fmt.Println("demo data already present")
+		return nil
+	}
+
+	coordinator, err := a.identity.CreateAdmin(ctx, "koordynator@demo.otwarty.pl", demoPassword, "Koordynatorka Programu")
+	if err != nil {
+		return err
+	}
+	// The coordinator's own rights create the rest, as through the API.
+	as := authz.WithAuthorizer(authz.WithSubject(ctx, identity.Subject(coordinator, [16]byte{})), a.authz)
+	if err := grant(as, a, coordinator.ID, "coordinator", "*"); err != nil {
+		return err
+	}
+	unit, err := a.orgs.Create(as, org.CreateInput{Kind: "city_unit", Name: "Wydział Polityki Społecznej i Zdrowia", Slug: "wydzial-polityki-spolecznej",
+		Description: &org.LocalizedInput{Locale: i18n.PL, Text: "Wydział Urzędu Miasta Krakowa prowadzący program Otwarty Kraków."}})
+	if err != nil {
+		return err
+	}
+	ngo, err := a.orgs.Create(as, org.CreateInput{Kind: "ngo", Name: "Fundacja Dom Wielokulturowy", Slug: "dom-wielokulturowy",
+		Description: &org.LocalizedInput{Locale: i18n.UK, Text: "Фундація, що підтримує мігрантів у Кракові: консультації, курси польської мови, зустрічі."}})
+	if err != nil {
+		return err
+	}
+	people := []struct {
+		email, name string
+		locale      i18n.Locale
+	}{
+		{"urzednik@demo.otwarty.pl", "Jan Urzędnik", i18n.PL},
+		{"olena@demo.otwarty.pl", "Олена Коваль", i18n.UK},
+		{"james@demo.otwarty.pl", "James Carter", i18n.EN},
+		{"irina@demo.otwarty.pl", "Ирина Петрова", i18n.RU},
+		{"marta@demo.otwarty.pl", "Marta Nowak", i18n.PL},
+	}
+	ids := map[string]identity.Account{}
+	for _, p := range people {
+		acc, _, err := a.identity.SignUp(ctx, identity.SignUpInput{Email: p.email, Password: demoPassword, DisplayName: p.name, Locale: p.locale}, identity.ClientMeta{UserAgent: "otwarty seed"})
+		if err != nil {
+			return err
+		}
+		ids[p.email] = acc
+	}
+	if _, err := pool.Exec(ctx, `update accounts set email_confirmed_at = now() where email like '%@demo.otwarty.pl'`); err != nil {
+		return err
+	}
+	if err := grant(as, a, ids["urzednik@demo.otwarty.pl"].ID, "official", org.Domain(unit.ID)); err != nil {
+		return err
+	}
+	if _, err := a.orgs.AddMember(as, ngo.ID, ids["olena@demo.otwarty.pl"].ID, "manager"); err != nil {
+		return err
+	}
+	if _, err := a.orgs.AddMember(as, ngo.ID, ids["irina@demo.otwarty.pl"].ID, "moderator"); err != nil {
+		return err
+	}
+	if _, err := a.orgs.AddMember(as, ngo.ID, ids["james@demo.otwarty.pl"].ID, "member"); err != nil {
+		return err
+	}
+	fmt.Printf("demo data created; every demo account's password is %q\n", demoPassword)
+	fmt.Println("  koordynator@demo.otwarty.pl  coordinator and admin")
+	fmt.Println("  urzednik@demo.otwarty.pl     official of", unit.Name)
+	fmt.Println("  olena@demo.otwarty.pl        manager of", ngo.Name, "(uk)")
+	fmt.Println("  irina@demo.otwarty.pl        moderator of", ngo.Name, "(ru)")
+	fmt.Println("  james@demo.otwarty.pl        member of", ngo.Name, "(en)")
+	fmt.Println("  marta@demo.otwarty.pl        resident (pl)")
+	return nil
+}
+
+func grant(ctx context.Context, a *app, account [16]byte, role, domain string) error {
+	by := authz.SubjectFrom(ctx).AccountID
+	return db.InTx(ctx, a.pool, func(tx *db.Tx) error {
+		return a.authz.Grant(ctx, tx, account, role, domain, by)
+	})
+}

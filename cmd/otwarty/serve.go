@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/otwarty/otwarty/graph"
+	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/identity"
+	"github.com/otwarty/otwarty/internal/live"
+	"github.com/otwarty/otwarty/internal/notify"
+	"github.com/otwarty/otwarty/internal/org"
+	"github.com/otwarty/otwarty/internal/ratelimit"
+)
+
+// app is the set of services every subcommand builds the same way.
+type app struct {
+	pool     *pgxpool.Pool
+	authz    *authz.Authorizer
+	notify   *notify.Service
+	identity *identity.Service
+	orgs     *org.Service
+}
+
+func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger) (*app, error) {
+	az, err := authz.New(ctx, pool, log)
+	if err != nil {
+		return nil, err
+	}
+	ns, err := notify.New(pool, notify.Config{PublicURL: c.PublicURL, From: c.MailFrom, SMTPURL: c.SMTPURL, DigestHour: 8}, log)
+	if err != nil {
+		return nil, err
+	}
+	ids := identity.New(pool, identity.Config{
+		Argon2: c.Argon2, MaxConcurrentHashes: c.MaxHashes, SessionTTL: c.SessionTTL,
+		IdentifierKey: c.IdentifierKey, IdentifierKeyID: c.IdentifierKeyID, PublicURL: c.PublicURL,
+	}, ns, az)
+	return &app{pool: pool, authz: az, notify: ns, identity: ids, orgs: org.New(pool, az)}, nil
+}
+
+func runServe(ctx context.Context, args []string) error {
+	c, err := loadConfig(flag.NewFlagSet("serve", flag.ContinueOnError), args)
+	if err != nil {
+		return err
+	}
+	log := newLogger(c)
+	pool, listenURL, stopDB, err := database(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer stopDB()
+	if err := db.Migrate(ctx, pool); err != nil {
+		return err
+	}
+	a, err := newApp(ctx, c, pool, log)
+	if err != nil {
+		return err
+	}
+
+	// Background parts live until the HTTP server has drained.
+	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopBG()
+	var wg sync.WaitGroup
+	broker := live.NewBroker(listenURL, log)
+	wg.Go(func() { _ = broker.Run(bg) })
+	wg.Go(func() { _ = a.authz.Listen(bg, listenURL) })
+
+	workers := river.NewWorkers()
+	a.notify.Register(workers)
+	rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
+		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: c.Workers}},
+		Workers:      workers,
+		PeriodicJobs: a.notify.PeriodicJobs(),
+		Logger:       log,
+	})
+	if err != nil {
+		return fmt.Errorf("river: %w", err)
+	}
+	if err := rc.Start(bg); err != nil {
+		return fmt.Errorf("start river: %w", err)
+	}
+
+	limits := graph.DefaultLimits()
+	limits.Introspection = c.Introspection
+	resolver := &graph.Resolver{
+		Identity: a.identity, Orgs: a.orgs, Notify: a.notify, Authz: a.authz, Live: broker, Pool: pool, Log: log,
+		TrustedProxies: c.TrustedProxies, Limits: limits,
+		RateLimits: &graph.RateLimits{
+			SignInIP: ratelimit.New(c.RateSignIn), SignInEmail: ratelimit.New(c.RateSignIn),
+			SignUpIP: ratelimit.New(c.RateSignUp), AnonIP: ratelimit.New(c.RateAnon), Writes: ratelimit.New(c.RateWrites),
+		},
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/query", graph.NewHandler(resolver, graph.ServerConfig{
+		Limits: limits, AllowedOrigins: c.AllowedOrigins, Logger: log,
+	}))
+	mux.Handle("GET /graphiql", playground.Handler("Otwarty GraphiQL", "/query"))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		cctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := pool.Ping(cctx); err != nil {
+			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		if err := db.CheckMigrations(cctx, pool); err != nil {
+			http.Error(w, "migrations pending", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ready\n"))
+	})
+
+	// Requests (and so WebSockets) get their own context, ended before River
+	// stops so that jobs can finish gracefully.
+	reqCtx, stopReqs := context.WithCancel(bg)
+	defer stopReqs()
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return reqCtx },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("otwarty serving", "addr", ln.Addr().String(), "env", c.Env)
+
+	select {
+	case err := <-errc:
+		stopBG()
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Warn("http drain incomplete", "err", err)
+	}
+	// WebSockets are hijacked and not drained by Shutdown: ending the
+	// request context closes them with their subscriptions.
+	stopReqs()
+	if err := rc.Stop(sctx); err != nil && !errors.Is(err, context.Canceled) {
+		log.Warn("river stop", "err", err)
+	}
+	stopBG()
+	wg.Wait()
+	log.Info("stopped")
+	return nil
+}

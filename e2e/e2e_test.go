@@ -1,0 +1,715 @@
+// Package e2e runs the real otwarty binary as separate server processes on a
+// throw-away PostgreSQL and talks to them the way clients do: GraphQL over
+// HTTP (checked with the graphql-http audit suite), WebSocket subscriptions
+// (with the graphql-ws client and with a Go client speaking
+// graphql-transport-ws), several processes on one database, restarts and
+// shutdown.
+//
+// The Node parts need `npm ci` in e2e/ first; without node or e2e/node_modules
+// those tests skip, or fail when CI=true.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/stretchr/testify/require"
+
+	"github.com/otwarty/otwarty/internal/pgtest"
+)
+
+const (
+	readyTimeout    = 60 * time.Second // from process start to /readyz 200
+	stopTimeout     = 20 * time.Second // from SIGINT to exit
+	eventTimeout    = 20 * time.Second // from the triggering mutation to the event
+	stepTimeout     = 10 * time.Second // one HTTP request or WebSocket handshake step
+	nodeTimeout     = 3 * time.Minute  // one node script
+	pollInterval    = 50 * time.Millisecond
+	testPassword    = "correct horse battery staple"
+	notificationSub = `subscription { notificationAdded { notification { id kind } unreadCount } }`
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// ---------------------------------------------------------------------------
+// The binary, built once per test binary.
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// moduleRoot walks up from the working directory to the directory holding go.mod.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("go.mod not found above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// binary returns the path of the otwarty binary: OTWARTY_E2E_BIN if set (a
+// binary built beforehand), otherwise one built on first use into a directory
+// removed by the next test run (TestMain cannot clean up after pgtest.Main,
+// which exits).
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		if p := os.Getenv("OTWARTY_E2E_BIN"); p != "" {
+			binPath, buildErr = filepath.Abs(p)
+			return
+		}
+		removeStaleBuildDirs()
+		root, err := moduleRoot()
+		if err != nil {
+			buildErr = err
+			return
+		}
+		dir, err := os.MkdirTemp("", "otwarty-e2e-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		if err := os.WriteFile(filepath.Join(dir, "owner.pid"), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+			buildErr = err
+			return
+		}
+		goTool, err := exec.LookPath("go")
+		if err != nil {
+			buildErr = fmt.Errorf("go tool not found: %w", err)
+			return
+		}
+		out := filepath.Join(dir, "otwarty")
+		cmd := exec.Command(goTool, "build", "-o", out, "./cmd/otwarty")
+		cmd.Dir = root
+		if b, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build ./cmd/otwarty: %v\n%s", err, b)
+			return
+		}
+		binPath = out
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// removeStaleBuildDirs deletes build directories whose test binary is gone.
+func removeStaleBuildDirs() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "otwarty-e2e-bin-*"))
+	for _, d := range dirs {
+		b, err := os.ReadFile(filepath.Join(d, "owner.pid"))
+		if err != nil {
+			if st, e := os.Stat(d); e == nil && time.Since(st.ModTime()) > time.Hour {
+				_ = os.RemoveAll(d)
+			}
+			continue
+		}
+		pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+		if pid > 0 && syscall.Kill(pid, 0) == syscall.ESRCH {
+			_ = os.RemoveAll(d)
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------
+// Server processes.
+
+// logBuffer collects a process's output; safe for concurrent use.
+type logBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// server is one running `otwarty serve` process.
+type server struct {
+	name string
+	addr string // 127.0.0.1:PORT
+	cmd  *exec.Cmd
+	log  *logBuffer
+
+	done    chan struct{} // closed when the process has exited
+	waitErr error         // cmd.Wait's result, valid after done
+}
+
+func (s *server) httpURL() string { return "http://" + s.addr + "/query" }
+func (s *server) wsURL() string   { return "ws://" + s.addr + "/query" }
+func (s *server) exited() bool    { return isClosed(s.done) }
+func (s *server) exitCode() int   { return s.cmd.ProcessState.ExitCode() }
+func (s *server) logTail() string { return tail(s.log.String(), 64<<10) }
+func isClosed(c chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "…" + s[len(s)-n:]
+}
+
+// freeAddr returns a 127.0.0.1 address with a port that was free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+	return addr
+}
+
+// serverEnv is the environment of a server process: ours, less any otwarty or
+// database settings, plus the test's.
+func serverEnv(dbURL, addr string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "OTWARTY_") || k == "DATABASE_URL" {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env,
+		"DATABASE_URL="+dbURL,
+		"OTWARTY_ENV=test",
+		"OTWARTY_ADDR="+addr,
+		"OTWARTY_ALLOWED_ORIGINS=http://"+addr,
+	)
+}
+
+// startServer starts `otwarty serve` on dbURL and a free port, waits until
+// /readyz answers 200, and stops the process when the test ends. Its log is
+// printed if the test fails.
+func startServer(t *testing.T, name, dbURL string) *server {
+	t.Helper()
+	bin := binary(t)
+	for attempt := 1; ; attempt++ {
+		s := launch(t, bin, name, dbURL)
+		err := s.waitReady(readyTimeout)
+		if err == nil {
+			return s
+		}
+		// Another process may have taken the port between freeAddr and the
+		// server's listen; try another one.
+		if s.exited() && attempt < 3 && strings.Contains(s.log.String(), "address already in use") {
+			t.Logf("%s: port %s was taken, retrying", name, s.addr)
+			continue
+		}
+		t.Fatalf("%s: %v\n--- %s log ---\n%s", name, err, name, s.logTail())
+	}
+}
+
+func launch(t *testing.T, bin, name, dbURL string) *server {
+	t.Helper()
+	addr := freeAddr(t)
+	s := &server{name: name, addr: addr, log: &logBuffer{}, done: make(chan struct{})}
+	s.cmd = exec.Command(bin, "serve", "--addr", addr)
+	s.cmd.Env = serverEnv(dbURL, addr)
+	s.cmd.Stdout = s.log
+	s.cmd.Stderr = s.log
+	s.cmd.SysProcAttr = serverSysProcAttr()
+	// The log is copied through pipes; don't let a grandchild holding them
+	// keep Wait from returning.
+	s.cmd.WaitDelay = 5 * time.Second
+	require.NoError(t, s.cmd.Start(), "start %s", name)
+	go func() {
+		s.waitErr = s.cmd.Wait()
+		close(s.done)
+	}()
+	t.Cleanup(func() {
+		if !s.exited() {
+			if err := s.stop(stopTimeout); err != nil {
+				t.Errorf("%s: stop at cleanup: %v", name, err)
+			}
+		}
+		if t.Failed() {
+			t.Logf("--- %s (%s) log ---\n%s", name, addr, s.logTail())
+		}
+	})
+	return s
+}
+
+// waitReady polls /readyz until it answers 200, the process exits, or the
+// deadline passes.
+func (s *server) waitReady(timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	client := &http.Client{Timeout: 2 * time.Second}
+	last := "no answer yet"
+	for {
+		if s.exited() {
+			return fmt.Errorf("exited before ready (%v); last /readyz: %s", s.waitErr, last)
+		}
+		resp, err := client.Get("http://" + s.addr + "/readyz")
+		if err == nil {
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
+			_ = resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+			last = fmt.Sprintf("%d %s", resp.StatusCode, strings.TrimSpace(string(body)))
+		} else {
+			last = err.Error()
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("not ready within %v; last /readyz: %s", timeout, last)
+		}
+		time.Sleep(pollInterval)
+	}
+}
+
+// stop sends SIGINT and waits for the process to exit; past the timeout it
+// kills the process and reports that. A non-zero exit is reported too.
+func (s *server) stop(timeout time.Duration) error {
+	if !s.exited() {
+		if err := s.cmd.Process.Signal(os.Interrupt); err != nil && !errors.Is(err, os.ErrProcessDone) {
+			return fmt.Errorf("SIGINT: %w", err)
+		}
+	}
+	select {
+	case <-s.done:
+	case <-time.After(timeout):
+		_ = s.cmd.Process.Kill()
+		<-s.done
+		return fmt.Errorf("did not exit within %v of SIGINT; killed", timeout)
+	}
+	if code := s.exitCode(); code != 0 {
+		return fmt.Errorf("exited with code %d after SIGINT (%v)", code, s.waitErr)
+	}
+	return nil
+}
+
+// ---------------------------------------------------------------------------
+// GraphQL over HTTP.
+
+type gqlResponse struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+}
+
+// gql posts a query and decodes data into out, failing the test on a
+// transport error, a non-JSON answer or any GraphQL error.
+func gql(t *testing.T, url, token, query string, out any) {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query})
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/graphql-response+json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err, "POST %s", url)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	var r gqlResponse
+	require.NoError(t, json.Unmarshal(raw, &r), "HTTP %d, not JSON: %s", resp.StatusCode, raw)
+	require.Empty(t, r.Errors, "query %s\nHTTP %d: %s", query, resp.StatusCode, raw)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "HTTP status; body: %s", raw)
+	require.NoError(t, json.Unmarshal(r.Data, out), "data: %s", r.Data)
+}
+
+type account struct {
+	ID          string `json:"id"`
+	Email       string `json:"email"`
+	DisplayName string `json:"displayName"`
+}
+
+func randomEmail(prefix string) string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%s-%s@example.com", prefix, hex.EncodeToString(b))
+}
+
+// signUp creates an account on s and returns its token and id.
+func signUp(t *testing.T, s *server, email, password string) (token string, acc account) {
+	t.Helper()
+	var out struct {
+		SignUp struct {
+			Token   string  `json:"token"`
+			Account account `json:"account"`
+		} `json:"signUp"`
+	}
+	gql(t, s.httpURL(), "", fmt.Sprintf(
+		`mutation { signUp(input: {email: %q, password: %q, displayName: "E2E", locale: EN}) { token account { id email displayName } } }`,
+		email, password), &out)
+	require.NotEmpty(t, out.SignUp.Token, "signUp token")
+	require.NotEmpty(t, out.SignUp.Account.ID, "signUp account id")
+	require.Equal(t, email, out.SignUp.Account.Email)
+	return out.SignUp.Token, out.SignUp.Account
+}
+
+func signIn(t *testing.T, s *server, email, password string) (token, accountID string) {
+	t.Helper()
+	var out struct {
+		SignIn struct {
+			Token   string  `json:"token"`
+			Account account `json:"account"`
+		} `json:"signIn"`
+	}
+	gql(t, s.httpURL(), "", fmt.Sprintf(
+		`mutation { signIn(input: {email: %q, password: %q}) { token account { id } } }`, email, password), &out)
+	require.NotEmpty(t, out.SignIn.Token, "signIn token")
+	return out.SignIn.Token, out.SignIn.Account.ID
+}
+
+func changePassword(t *testing.T, s *server, token, current, next, accountID string) {
+	t.Helper()
+	var out struct {
+		ChangePassword struct {
+			Account account `json:"account"`
+		} `json:"changePassword"`
+	}
+	gql(t, s.httpURL(), token, fmt.Sprintf(
+		`mutation { changePassword(input: {currentPassword: %q, newPassword: %q}) { account { id } } }`, current, next), &out)
+	require.Equal(t, accountID, out.ChangePassword.Account.ID, "changePassword account id")
+}
+
+// ---------------------------------------------------------------------------
+// graphql-transport-ws client.
+
+type wsMessage struct {
+	ID      string          `json:"id,omitempty"`
+	Type    string          `json:"type"`
+	Payload json.RawMessage `json:"payload,omitempty"`
+}
+
+type wsClient struct {
+	t    *testing.T
+	conn *websocket.Conn
+}
+
+// dialWS opens a graphql-transport-ws connection and completes
+// connection_init / connection_ack with payload.
+func dialWS(t *testing.T, url string, payload any) *wsClient {
+	t.Helper()
+	d := websocket.Dialer{Subprotocols: []string{"graphql-transport-ws"}, HandshakeTimeout: stepTimeout}
+	conn, resp, err := d.Dial(url, nil)
+	if resp != nil && resp.Body != nil {
+		_ = resp.Body.Close()
+	}
+	require.NoError(t, err, "dial %s", url)
+	t.Cleanup(func() { _ = conn.Close() })
+	require.Equal(t, "graphql-transport-ws", conn.Subprotocol(), "negotiated subprotocol")
+	c := &wsClient{t: t, conn: conn}
+	p, err := json.Marshal(payload)
+	require.NoError(t, err)
+	c.send(wsMessage{Type: "connection_init", Payload: p})
+	msg := c.read(time.Now().Add(stepTimeout), "connection_ack")
+	require.Equal(t, "connection_ack", msg.Type, "first message after connection_init: %+v", msg)
+	return c
+}
+
+func (c *wsClient) send(m wsMessage) {
+	c.t.Helper()
+	require.NoError(c.t, c.conn.SetWriteDeadline(time.Now().Add(stepTimeout)))
+	require.NoError(c.t, c.conn.WriteJSON(m), "send %s", m.Type)
+}
+
+// read returns the next message other than a ping (which it answers),
+// failing the test at the deadline or if the connection closes.
+func (c *wsClient) read(deadline time.Time, waitingFor string) wsMessage {
+	c.t.Helper()
+	for {
+		require.NoError(c.t, c.conn.SetReadDeadline(deadline))
+		var m wsMessage
+		_, data, err := c.conn.ReadMessage()
+		require.NoError(c.t, err, "reading from the WebSocket, waiting for %s", waitingFor)
+		require.NoError(c.t, json.Unmarshal(data, &m), "message %s", data)
+		if m.Type == "ping" {
+			c.send(wsMessage{Type: "pong"})
+			continue
+		}
+		return m
+	}
+}
+
+type notificationEvent struct {
+	Data *struct {
+		NotificationAdded struct {
+			Notification struct {
+				ID   string `json:"id"`
+				Kind string `json:"kind"`
+			} `json:"notification"`
+			UnreadCount int `json:"unreadCount"`
+		} `json:"notificationAdded"`
+	} `json:"data"`
+	Errors json.RawMessage `json:"errors"`
+}
+
+// subscribeNotifications subscribes as id and returns once a ping sent after
+// the subscribe has been answered: the server reads a socket's messages in
+// order, so by then it has taken the subscription. Events that arrive
+// meanwhile are returned.
+func (c *wsClient) subscribeNotifications(id string) []notificationEvent {
+	c.t.Helper()
+	q, err := json.Marshal(map[string]string{"query": notificationSub})
+	require.NoError(c.t, err)
+	c.send(wsMessage{ID: id, Type: "subscribe", Payload: q})
+	c.send(wsMessage{Type: "ping"})
+	var early []notificationEvent
+	deadline := time.Now().Add(stepTimeout)
+	for {
+		m := c.read(deadline, "pong to a ping sent after subscribe")
+		switch m.Type {
+		case "pong":
+			return early
+		case "next":
+			early = append(early, c.decodeNext(id, m))
+		default:
+			c.t.Fatalf("unexpected message while subscribing: %+v (payload %s)", m, m.Payload)
+		}
+	}
+}
+
+func (c *wsClient) decodeNext(id string, m wsMessage) notificationEvent {
+	c.t.Helper()
+	require.Equal(c.t, id, m.ID, "next for another subscription: %s", m.Payload)
+	var ev notificationEvent
+	require.NoError(c.t, json.Unmarshal(m.Payload, &ev), "next payload %s", m.Payload)
+	require.Empty(c.t, ev.Errors, "errors in next payload %s", m.Payload)
+	require.NotNil(c.t, ev.Data, "next without data: %s", m.Payload)
+	return ev
+}
+
+// waitForKind reads events of subscription id until one of the given kind,
+// failing on error/complete or at the deadline. It returns the kinds seen
+// before it.
+func (c *wsClient) waitForKind(id, kind string, early []notificationEvent, timeout time.Duration) notificationEvent {
+	c.t.Helper()
+	var seen []string
+	for _, ev := range early {
+		if ev.Data.NotificationAdded.Notification.Kind == kind {
+			return ev
+		}
+		seen = append(seen, ev.Data.NotificationAdded.Notification.Kind)
+	}
+	deadline := time.Now().Add(timeout)
+	for {
+		require.NoError(c.t, c.conn.SetReadDeadline(deadline))
+		_, data, err := c.conn.ReadMessage()
+		require.NoError(c.t, err, "waiting %v for a %q notification (kinds seen: %v)", timeout, kind, seen)
+		var m wsMessage
+		require.NoError(c.t, json.Unmarshal(data, &m), "message %s", data)
+		switch m.Type {
+		case "ping":
+			c.send(wsMessage{Type: "pong"})
+		case "pong":
+		case "next":
+			ev := c.decodeNext(id, m)
+			k := ev.Data.NotificationAdded.Notification.Kind
+			if k == kind {
+				return ev
+			}
+			seen = append(seen, k)
+		default:
+			c.t.Fatalf("unexpected %q message while waiting for %q (kinds seen: %v): %s", m.Type, kind, seen, data)
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------
+// Node scripts.
+
+// nodeScript runs e2e/<script> against url and returns its output, skipping
+// (or failing under CI=true) when node or e2e/node_modules is missing.
+func nodeScript(t *testing.T, script, url string) (string, error) {
+	t.Helper()
+	root, err := moduleRoot()
+	require.NoError(t, err)
+	dir := filepath.Join(root, "e2e")
+	missing := func(what string) {
+		msg := what + ": run npm ci in e2e/ (Node 20+)"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	nodeBin, err := exec.LookPath("node")
+	if err != nil {
+		missing("node is not installed")
+	}
+	for _, pkg := range []string{"graphql", "graphql-http", "graphql-ws", "ws"} {
+		if _, err := os.Stat(filepath.Join(dir, "node_modules", pkg, "package.json")); err != nil {
+			missing("e2e/node_modules/" + pkg + " is missing")
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), nodeTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, nodeBin, script, url)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	cmd.WaitDelay = 5 * time.Second
+	out, err := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		err = fmt.Errorf("%s did not finish within %v: %w", script, nodeTimeout, err)
+	}
+	return string(out), err
+}
+
+// withoutSummary drops the script's closing "N passed, M failed" line so that
+// the test log does not carry a second test summary.
+func withoutSummary(out string) string {
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if n := len(lines); n > 0 && strings.Contains(lines[n-1], " passed, ") {
+		lines = lines[:n-1]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// ---------------------------------------------------------------------------
+// Tests.
+
+// TestGraphQLHTTPAudit: every MUST of the GraphQL over HTTP spec, as audited
+// by graphql-http.
+func TestGraphQLHTTPAudit(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, "server", pgtest.URL(t))
+	out, err := nodeScript(t, "audit.mjs", s.httpURL())
+	require.NoError(t, err, "node audit.mjs %s\n%s", s.httpURL(), out)
+	t.Logf("node audit.mjs:\n%s", withoutSummary(out))
+}
+
+// TestGraphQLWSClient: the graphql-ws client subscribes, receives, and is
+// refused with 4403 on a bad token.
+func TestGraphQLWSClient(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, "server", pgtest.URL(t))
+	out, err := nodeScript(t, "ws.mjs", s.httpURL())
+	require.NoError(t, err, "node ws.mjs %s\n%s", s.httpURL(), out)
+	t.Logf("node ws.mjs:\n%s", withoutSummary(out))
+}
+
+// TestSubscriptionAcrossProcesses: a subscription on process A receives the
+// notification caused by a mutation on process B of the same database.
+func TestSubscriptionAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	dbURL := pgtest.URL(t)
+	a := startServer(t, "server A", dbURL)
+	b := startServer(t, "server B", dbURL)
+
+	email := randomEmail("e2e-cross")
+	token, acc := signUp(t, b, email, testPassword)
+
+	ws := dialWS(t, a.wsURL(), map[string]string{"Authorization": "Bearer " + token})
+	early := ws.subscribeNotifications("1")
+
+	changePassword(t, b, token, testPassword, testPassword+" 2", acc.ID)
+	ev := ws.waitForKind("1", "password_changed", early, eventTimeout)
+	require.NotEmpty(t, ev.Data.NotificationAdded.Notification.ID)
+	require.GreaterOrEqual(t, ev.Data.NotificationAdded.UnreadCount, 1)
+
+	ws.send(wsMessage{ID: "1", Type: "complete"})
+}
+
+// TestWSRefusesBadToken: connection_init with a bogus token is refused by
+// closing with 4403 (checked here without Node as well).
+func TestWSRefusesBadToken(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, "server", pgtest.URL(t))
+	d := websocket.Dialer{Subprotocols: []string{"graphql-transport-ws"}, HandshakeTimeout: stepTimeout}
+	conn, resp, err := d.Dial(s.wsURL(), nil)
+	if resp != nil && resp.Body != nil {
+		_ = resp.Body.Close()
+	}
+	require.NoError(t, err)
+	defer conn.Close()
+	require.NoError(t, conn.WriteJSON(wsMessage{Type: "connection_init", Payload: json.RawMessage(`{"Authorization":"Bearer bogus"}`)}))
+	require.NoError(t, conn.SetReadDeadline(time.Now().Add(stepTimeout)))
+	for {
+		_, data, err := conn.ReadMessage()
+		if err == nil {
+			var m wsMessage
+			require.NoError(t, json.Unmarshal(data, &m), "message %s", data)
+			require.NotEqual(t, "connection_ack", m.Type, "a bogus token was acknowledged")
+			continue
+		}
+		var ce *websocket.CloseError
+		require.ErrorAs(t, err, &ce, "expected a close frame, got %v", err)
+		require.Equal(t, 4403, ce.Code, "close code (reason %q)", ce.Text)
+		return
+	}
+}
+
+// TestServeTwiceSameDatabase: a second start on the same database is ready
+// (migrations already applied are not applied again) and sees the first
+// run's data.
+func TestServeTwiceSameDatabase(t *testing.T) {
+	t.Parallel()
+	dbURL := pgtest.URL(t)
+	email := randomEmail("e2e-twice")
+
+	first := startServer(t, "first run", dbURL)
+	_, acc := signUp(t, first, email, testPassword)
+	require.NoError(t, first.stop(stopTimeout), "stop the first run")
+
+	second := startServer(t, "second run", dbURL)
+	_, id := signIn(t, second, email, testPassword)
+	require.Equal(t, acc.ID, id, "the account made by the first run")
+}
+
+// TestShutdownIsClean: SIGINT with an open subscription makes the process
+// exit 0 within the deadline.
+func TestShutdownIsClean(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, "server", pgtest.URL(t))
+	token, _ := signUp(t, s, randomEmail("e2e-shutdown"), testPassword)
+	ws := dialWS(t, s.wsURL(), map[string]string{"Authorization": "Bearer " + token})
+	ws.subscribeNotifications("1")
+
+	start := time.Now()
+	require.NoError(t, s.stop(stopTimeout))
+	t.Logf("exited 0 %v after SIGINT", time.Since(start).Round(time.Millisecond))
+}

@@ -1,0 +1,22 @@
+package graph
+
+import (
+	"github.com/otwarty/otwarty/graph/generated"
+	"github.com/otwarty/otwarty/graph/model"
+)
+
+// setComplexity prices list fields by the page asked for, so one request
+// cannot fetch unbounded nested pages.
+func setComplexity(c *generated.ComplexityRoot) {
+	page := func(child int, first *int) int {
+		n := 20
+		if first != nil && *first > 0 {
+			n = *first
+		}
+		return 1 + n*child
+	}
+	c.Query.Organisations = func(child int, _ *model.OrganisationFilter, first *int, _ *string) int { return page(child, first) }
+	c.Organisation.Members = func(child int, first *int, _ *string) int { return page(child, first) }
+	c.Account.Notifications = func(child int, first *int, _ *string, _ *bool) int { return page(child, first) }
+	c.Query.Nodes = func(child int, ids []string) int { return 1 + len(ids)*child }
+}

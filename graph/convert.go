@@ -1,0 +1,131 @@
+package graph
+
+import (
+	"context"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/otwarty/otwarty/graph/gid"
+	"github.com/otwarty/otwarty/graph/model"
+	"github.com/otwarty/otwarty/internal/apperr"
+	"github.com/otwarty/otwarty/internal/identity"
+	"github.com/otwarty/otwarty/internal/org"
+)
+
+// requireSelf lets only the account's owner read its private fields.
+func (r *Resolver) requireSelf(ctx context.Context, a *model.Account) error {
+	c := clientFrom(ctx)
+	if c.account == nil {
+		return apperr.ErrUnauthenticated
+	}
+	if c.account.ID != a.Key {
+		return apperr.ErrNotFound
+	}
+	return nil
+}
+
+func organisationOut(o org.Organisation) *model.Organisation {
+	m := &model.Organisation{ID: gid.Encode("Organisation", o.ID), Key: o.ID, Kind: model.OrganisationKind(strings.ToUpper(o.Kind)),
+		Name: o.Name, Slug: o.Slug, CreatedAt: o.CreatedAt}
+	if o.DescriptionTextID != uuid.Nil {
+		id := o.DescriptionTextID
+		m.DescriptionTextID = &id
+	}
+	return m
+}
+
+func memberOut(m org.Member) *model.OrganisationMember {
+	return &model.OrganisationMember{AccountID: gid.Encode("Account", m.AccountID), DisplayName: m.DisplayName,
+		Role: memberRoleOut(m.Role), JoinedAt: m.JoinedAt}
+}
+
+func memberRoleOut(role string) model.MemberRole { return model.MemberRole(strings.ToUpper(role)) }
+
+// roleGrantFrom maps a stored grant; "org:<id>" domains name an organisation.
+func roleGrantFrom(role, domain string) model.RoleGrant {
+	g := model.RoleGrant{Role: model.Role(strings.ToUpper(role)), Scope: domain}
+	if kind, key, ok := strings.Cut(domain, ":"); ok && kind == "org" {
+		if id, err := uuid.Parse(key); err == nil {
+			g.OrganisationID = &id
+		}
+	}
+	return g
+}
+
+// roleDomain is the scope of an invitable role: officials work for one city
+// unit, the other invitable roles are global.
+func roleDomain(role model.InvitableRole, orgID *string) (string, error) {
+	if role != model.InvitableRoleOfficial {
+		if orgID != nil {
+			return "", apperr.Invalid("organisationId", "error.invalid_input")
+		}
+		return "*", nil
+	}
+	if orgID == nil {
+		return "", apperr.Invalid("organisationId", "error.invalid_input")
+	}
+	id, err := gid.Expect(*orgID, "Organisation", "organisationId")
+	if err != nil {
+		return "", err
+	}
+	return org.Domain(id), nil
+}
+
+func invitationOut(inv identity.Invitation) *model.Invitation {
+	m := &model.Invitation{ID: gid.Encode("Invitation", inv.ID), Key: inv.ID, Email: inv.Email,
+		Role: model.InvitableRole(strings.ToUpper(inv.Role)), ExpiresAt: inv.ExpiresAt, AcceptedAt: inv.AcceptedAt}
+	if g := roleGrantFrom(inv.Role, inv.Domain); g.OrganisationID != nil {
+		m.OrganisationID = g.OrganisationID
+	}
+	return m
+}
+
+// node resolves a global ID to an object the caller may see, else nil.
+func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
+	typ, key, ok := gid.Decode(id)
+	if !ok {
+		return nil, nil
+	}
+	c := clientFrom(ctx)
+	switch typ {
+	case "Organisation":
+		o, err := loadersFrom(ctx).organisation(ctx, key)
+		if err != nil || o == nil {
+			return nil, err
+		}
+		return o, nil
+	case "Account":
+		if c.account == nil || c.account.ID != key {
+			return nil, nil
+		}
+		return model.AccountFrom(*c.account), nil
+	case "Session":
+		if c.account == nil {
+			return nil, nil
+		}
+		sessions, err := r.Identity.Sessions(ctx, c.account.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range sessions {
+			if s.ID == key {
+				return model.SessionFrom(s, c.session.ID), nil
+			}
+		}
+		return nil, nil
+	case "Notification":
+		if c.account == nil {
+			return nil, nil
+		}
+		n, err := r.Notify.Get(ctx, c.account.ID, key)
+		if apperr.CodeOf(err) == apperr.NotFound {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return notificationOut(n), nil
+	}
+	return nil, nil
+}

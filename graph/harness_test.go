@@ -1,0 +1,168 @@
+package graph_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/otwarty/otwarty/graph"
+	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/identity"
+	"github.com/otwarty/otwarty/internal/live"
+	"github.com/otwarty/otwarty/internal/notify"
+	"github.com/otwarty/otwarty/internal/org"
+	"github.com/otwarty/otwarty/internal/pgtest"
+	"github.com/otwarty/otwarty/internal/ratelimit"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// bundle is a real API server on a fresh database: every service, River
+// working jobs, the live broker and the Casbin listener.
+type bundle struct {
+	url      string
+	srv      *httptest.Server
+	pool     *pgxpool.Pool
+	identity *identity.Service
+	authz    *authz.Authorizer
+	resolver *graph.Resolver
+}
+
+type setupOpts struct {
+	rate *graph.RateLimits
+}
+
+func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
+	t.Helper()
+	var o setupOpts
+	for _, f := range opts {
+		f(&o)
+	}
+	url := pgtest.URL(t)
+	pool, err := pgxpool.New(context.Background(), url)
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	ctx, cancel := context.WithCancel(context.Background())
+	log := slog.New(slog.DiscardHandler)
+
+	az, err := authz.New(ctx, pool, log)
+	require.NoError(t, err)
+	ns, err := notify.New(pool, notify.Config{PublicURL: "https://otwarty.test"}, log)
+	require.NoError(t, err)
+	ids := identity.New(pool, identity.Config{Argon2: identity.TestArgon2(), IdentifierKey: []byte("test-identifier-key-0123456789abcdef"),
+		IdentifierKeyID: "t1", PublicURL: "https://otwarty.test"}, ns, az)
+	broker := live.NewBroker(url, log)
+	done := make(chan struct{}, 2)
+	go func() { _ = broker.Run(ctx); done <- struct{}{} }()
+	go func() { _ = az.Listen(ctx, url); done <- struct{}{} }()
+	<-broker.Ready()
+
+	workers := river.NewWorkers()
+	ns.Register(workers)
+	rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
+		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}, Workers: workers,
+		FetchCooldown: 20 * time.Millisecond, FetchPollInterval: 50 * time.Millisecond, Logger: log,
+	})
+	require.NoError(t, err)
+	require.NoError(t, rc.Start(ctx))
+
+	limits := graph.DefaultLimits()
+	rate := o.rate
+	if rate == nil {
+		open := ratelimit.Rule{}
+		rate = &graph.RateLimits{SignInIP: ratelimit.New(open), SignInEmail: ratelimit.New(open), SignUpIP: ratelimit.New(open),
+			AnonIP: ratelimit.New(open), Writes: ratelimit.New(open)}
+	}
+	r := &graph.Resolver{Identity: ids, Orgs: org.New(pool, az), Notify: ns, Authz: az, Live: broker, Pool: pool, Log: log,
+		Limits: limits, RateLimits: rate}
+	srv := httptest.NewServer(graph.NewHandler(r, graph.ServerConfig{Limits: limits, Logger: log, PingInterval: time.Second}))
+	t.Cleanup(func() {
+		srv.CloseClientConnections()
+		srv.Close()
+		sctx, c := context.WithTimeout(context.Background(), 10*time.Second)
+		defer c()
+		_ = rc.Stop(sctx)
+		cancel()
+		<-done
+		<-done
+	})
+	return &bundle{url: srv.URL + "/query", srv: srv, pool: pool, identity: ids, authz: az, resolver: r}
+}
+
+type gqlError struct {
+	Message    string         `json:"message"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+type gqlResponse struct {
+	Status int
+	Data   map[string]any `json:"data"`
+	Errors []gqlError     `json:"errors"`
+}
+
+func (r gqlResponse) code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+type reqOpt func(*http.Request)
+
+func withToken(token string) reqOpt {
+	return func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+token) }
+}
+
+func withLanguage(lang string) reqOpt {
+	return func(r *http.Request) { r.Header.Set("Accept-Language", lang) }
+}
+
+// gql posts one operation and decodes the response, whatever its status.
+func (b *bundle) gql(t *testing.T, query string, vars map[string]any, opts ...reqOpt) gqlResponse {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	require.NoError(t, err)
+	return b.raw(t, "application/json", body, opts...)
+}
+
+func (b *bundle) raw(t *testing.T, contentType string, body []byte, opts ...reqOpt) gqlResponse {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, b.url, bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("Accept", "application/graphql-response+json, application/json")
+	for _, o := range opts {
+		o(req)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	out := gqlResponse{Status: resp.StatusCode}
+	if len(data) > 0 && data[0] == '{' {
+		require.NoError(t, json.Unmarshal(data, &out), string(data))
+	}
+	return out
+}
+
+// signUp creates an account through the API and returns its token.
+func (b *bundle) signUp(t *testing.T, email string) string {
+	t.Helper()
+	res := b.gql(t, `mutation($in: SignUpInput!) { signUp(input: $in) { token } }`, map[string]any{"in": map[string]any{
+		"email": email, "password": "correct horse battery", "displayName": "Tester", "locale": "EN"}})
+	require.Empty(t, res.Errors)
+	return res.Data["signUp"].(map[string]any)["token"].(string)
+}

@@ -1,0 +1,90 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/otwarty/otwarty/graph/model"
+	"github.com/otwarty/otwarty/internal/i18n"
+)
+
+// loaders batch the lookups of one response (one HTTP operation, or one
+// subscription event) so a page costs the same number of statements at any
+// size. They are never shared between responses: their caches would go stale
+// on a long-lived WebSocket.
+type loaders struct {
+	orgs     *dataloadgen.Loader[uuid.UUID, *model.Organisation]
+	texts    *dataloadgen.Loader[uuid.UUID, *i18n.Text]
+	accounts *dataloadgen.Loader[uuid.UUID, *string]
+}
+
+type loadersKey struct{}
+
+func withLoaders(ctx context.Context, r *Resolver) context.Context {
+	l := &loaders{
+		orgs: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*model.Organisation, error) {
+			found, err := r.Orgs.ByIDs(ctx, ids)
+			if err != nil {
+				return nil, err
+			}
+			out := make(map[uuid.UUID]*model.Organisation, len(ids))
+			for _, id := range ids {
+				if o, ok := found[id]; ok {
+					out[id] = organisationOut(o)
+				} else {
+					out[id] = nil
+				}
+			}
+			return out, nil
+		}),
+		texts: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*i18n.Text, error) {
+			found, err := i18n.Load(ctx, r.Pool, ids)
+			if err != nil {
+				return nil, err
+			}
+			out := make(map[uuid.UUID]*i18n.Text, len(ids))
+			for _, id := range ids {
+				out[id] = found[id]
+			}
+			return out, nil
+		}),
+		// Only display names leave this loader: other people's accounts are private.
+		accounts: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*string, error) {
+			found, err := r.Identity.AccountsByIDs(ctx, ids)
+			if err != nil {
+				return nil, err
+			}
+			out := make(map[uuid.UUID]*string, len(ids))
+			for _, id := range ids {
+				if a, ok := found[id]; ok {
+					name := a.DisplayName
+					out[id] = &name
+				} else {
+					out[id] = nil
+				}
+			}
+			return out, nil
+		}),
+	}
+	return context.WithValue(ctx, loadersKey{}, l)
+}
+
+func loadersFrom(ctx context.Context) *loaders {
+	return ctx.Value(loadersKey{}).(*loaders)
+}
+
+func (l *loaders) organisation(ctx context.Context, id uuid.UUID) (*model.Organisation, error) {
+	return l.orgs.Load(ctx, id)
+}
+
+func (l *loaders) text(ctx context.Context, id uuid.UUID) (*i18n.Text, error) {
+	return l.texts.Load(ctx, id)
+}
+
+func (l *loaders) forgetText(id uuid.UUID) { l.texts.Clear(id) }
+
+func (l *loaders) displayName(ctx context.Context, id uuid.UUID) (*string, error) {
+	return l.accounts.Load(ctx, id)
+}

@@ -1,0 +1,101 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/otwarty/otwarty/graph/gid"
+	"github.com/otwarty/otwarty/graph/model"
+	"github.com/otwarty/otwarty/internal/apperr"
+	"github.com/otwarty/otwarty/internal/i18n"
+	"github.com/otwarty/otwarty/internal/notify"
+)
+
+func notificationOut(n notify.Notification) *model.Notification {
+	params := make([]model.NotificationParam, 0, len(n.Data))
+	for k, v := range n.Data {
+		if !strings.HasPrefix(k, "secret_") {
+			params = append(params, model.NotificationParam{Key: k, Value: v})
+		}
+	}
+	sort.Slice(params, func(i, j int) bool { return params[i].Key < params[j].Key })
+	return &model.Notification{ID: gid.Encode("Notification", n.ID), Key: n.ID, Kind: n.Kind, Params: params,
+		CreatedAt: n.CreatedAt, ReadAt: n.ReadAt}
+}
+
+func preferencesOut(p notify.Preferences) *model.NotificationPreferences {
+	out := &model.NotificationPreferences{InApp: p.InApp, Email: p.Email, Digest: model.Digest(strings.ToUpper(p.Digest))}
+	if p.Locale != nil {
+		l := i18n.Locale(*p.Locale)
+		out.Locale = &l
+	}
+	return out
+}
+
+func (r *Resolver) notificationPage(ctx context.Context, account uuid.UUID, first *int, after *string, unreadOnly bool) (*model.NotificationConnection, error) {
+	n, err := r.pageSize(first)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := decodeCursor[notify.Cursor](after)
+	if err != nil {
+		return nil, err
+	}
+	items, hasNext, total, err := r.Notify.List(ctx, account, n, cur, unreadOnly)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.NotificationConnection{TotalCount: total}
+	cursors := make([]string, 0, len(items))
+	for _, it := range items {
+		c := encodeCursor(it.Cursor())
+		cursors = append(cursors, c)
+		conn.Edges = append(conn.Edges, model.NotificationEdge{Cursor: c, Node: notificationOut(it)})
+	}
+	if conn.Edges == nil {
+		conn.Edges = []model.NotificationEdge{}
+	}
+	conn.PageInfo = pageInfo(cursors, hasNext, cur != nil)
+	return conn, nil
+}
+
+// notificationAdded streams the caller's new notifications. Each event
+// re-checks the session (a revoked one closes the socket with 4403) and
+// loads the notification scoped to its owner.
+func (r *Resolver) notificationAdded(ctx context.Context) (<-chan *model.NotificationAddedEvent, error) {
+	sub, err := requireSignedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	events := r.Live.Subscribe(ctx, notify.Topic(sub.AccountID))
+	out := make(chan *model.NotificationAddedEvent, 1)
+	go func() {
+		defer close(out)
+		for ev := range events {
+			if !r.recheck(ctx) {
+				return
+			}
+			var e notify.Event
+			if json.Unmarshal(ev.Data, &e) != nil {
+				continue
+			}
+			n, err := r.Notify.Get(ctx, sub.AccountID, e.ID)
+			if err != nil {
+				if apperr.CodeOf(err) != apperr.NotFound {
+					r.Log.WarnContext(ctx, "notification event", "err", err)
+				}
+				continue
+			}
+			select {
+			case out <- &model.NotificationAddedEvent{Notification: notificationOut(n), UnreadCount: e.UnreadCount}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
+}

@@ -1,0 +1,33 @@
+// Package graph is the GraphQL transport: thin resolvers that decode, call a
+// service (which authorizes) and map errors; the error presenter, limits,
+// dataloaders and WebSocket authentication.
+package graph
+
+//go:generate go tool gqlgen generate
+
+import (
+	"log/slog"
+	"net/netip"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/identity"
+	"github.com/otwarty/otwarty/internal/live"
+	"github.com/otwarty/otwarty/internal/notify"
+	"github.com/otwarty/otwarty/internal/org"
+)
+
+// Resolver holds the services the resolvers call.
+type Resolver struct {
+	Identity       *identity.Service
+	Orgs           *org.Service
+	Notify         *notify.Service
+	Authz          *authz.Authorizer
+	Live           *live.Broker
+	Pool           *pgxpool.Pool
+	Log            *slog.Logger
+	TrustedProxies []netip.Prefix
+	Limits         Limits
+	RateLimits     *RateLimits
+}

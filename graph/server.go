@@ -1,0 +1,131 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/otwarty/otwarty/graph/generated"
+	"github.com/otwarty/otwarty/internal/apperr"
+	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/gqlws"
+)
+
+// Limits protect the server from expensive or hostile operations.
+type Limits struct {
+	Complexity    int   // summed field cost, lists priced by `first`
+	Depth         int   // nesting of fields
+	Fields        int   // fields after inlining fragments
+	ParserTokens  int   // tokens in one document
+	PayloadBytes  int64 // HTTP body and WebSocket message size
+	MaxPageSize   int
+	Introspection bool
+}
+
+// DefaultLimits suit the public API.
+func DefaultLimits() Limits {
+	return Limits{Complexity: 5000, Depth: 12, Fields: 2000, ParserTokens: 15000, PayloadBytes: 1 << 20,
+		MaxPageSize: 100, Introspection: true}
+}
+
+// ServerConfig configures the GraphQL handler.
+type ServerConfig struct {
+	Limits         Limits
+	AllowedOrigins []string
+	PingInterval   time.Duration
+	Logger         *slog.Logger
+}
+
+// NewHandler builds the /query handler: GraphQL over HTTP (GET, POST,
+// OPTIONS) and over WebSocket (graphql-transport-ws, gorilla).
+func NewHandler(r *Resolver, cfg ServerConfig) http.Handler {
+	log := cfg.Logger
+	ec := generated.Config{Resolvers: r}
+	setComplexity(&ec.Complexity)
+	srv := handler.New(generated.NewExecutableSchema(ec))
+
+	ping := cfg.PingInterval
+	if ping == 0 {
+		ping = 15 * time.Second
+	}
+	readLimit := cfg.Limits.PayloadBytes
+	srv.AddTransport(transport.Websocket{
+		Implementation:   closingImplementation{gqlws.Implementation{CheckOrigin: gqlws.SameOriginOrAllowed(cfg.AllowedOrigins)}},
+		InitFunc:         r.wsInit,
+		InitTimeout:      10 * time.Second,
+		PingPongInterval: ping,
+		PayloadReadLimit: &readLimit,
+	})
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(cfg.Limits.ParserTokens)
+	srv.SetErrorPresenter(presentError(log))
+	srv.SetRecoverFunc(recoverPanic(log))
+	if cfg.Limits.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(ShapeLimit{MaxDepth: cfg.Limits.Depth, MaxFields: cfg.Limits.Fields})
+	srv.Use(extension.FixedComplexityLimit(cfg.Limits.Complexity))
+	srv.AroundRootFields(r.limitWrites)
+	// Dataloaders per response: per operation over HTTP and per event for a
+	// subscription, never per connection.
+	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		return next(withLoaders(ctx, r))
+	})
+
+	return limitBody(r.authenticate(srv), cfg.Limits.PayloadBytes)
+}
+
+// limitBody refuses declared oversize bodies with 413 and caps the rest
+// (chunked bodies fail to decode once past the limit).
+func limitBody(next http.Handler, limit int64) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.ContentLength > limit {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusRequestEntityTooLarge)
+			_, _ = w.Write([]byte(`{"errors":[{"message":"request body too large","extensions":{"code":"INVALID_INPUT"}}]}`))
+			return
+		}
+		req.Body = http.MaxBytesReader(w, req.Body, limit)
+		next.ServeHTTP(w, req)
+	})
+}
+
+// limitWrites applies rate limits to mutations: per account when signed in,
+// per client IP on the anonymous paths (sign-in, sign-up, resets).
+func (r *Resolver) limitWrites(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+	oc := graphql.GetOperationContext(ctx)
+	if oc.Operation == nil || oc.Operation.Operation != ast.Mutation {
+		return next(ctx)
+	}
+	field := graphql.GetRootFieldContext(ctx).Field.Name
+	if !r.RateLimits.allow(ctx, field) {
+		graphql.AddError(ctx, apperr.ErrRateLimited)
+		return graphql.Null
+	}
+	return next(ctx)
+}
+
+// requireSignedIn is the first check of every non-anonymous mutation.
+func requireSignedIn(ctx context.Context) (authz.Subject, error) {
+	s := authz.SubjectFrom(ctx)
+	if s.Anonymous() {
+		return s, apperr.ErrUnauthenticated
+	}
+	return s, nil
+}
+
+var errNoSession = errors.New("no session")

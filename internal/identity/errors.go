@@ -1,0 +1,44 @@
+package identity
+
+import "github.com/otwarty/otwarty/internal/apperr"
+
+// The errors a user can hit; each key has a message in the i18n catalogs.
+var (
+	// ErrInvalidCredentials is the one answer to every failed sign-in, so
+	// that it does not tell an unknown e-mail from a wrong password.
+	ErrInvalidCredentials = apperr.New(apperr.Unauthenticated, "auth.invalid_credentials")
+	// ErrEmailTaken: sign-up with an address that has an account (DESIGN
+	// allows revealing it; sign-up is rate-limited per IP).
+	ErrEmailTaken = apperr.New(apperr.Conflict, "auth.email_taken")
+	// ErrTokenInvalid: an e-mail confirmation or password reset token that
+	// is unknown, used or expired.
+	ErrTokenInvalid = apperr.Invalid("token", "auth.token_invalid")
+	// ErrWrongCurrentPassword: ChangePassword with a wrong current password.
+	ErrWrongCurrentPassword = apperr.Invalid("currentPassword", "auth.invalid_credentials")
+	// ErrInvitationInvalid: an invitation token that is unknown, accepted,
+	// revoked or expired.
+	ErrInvitationInvalid = apperr.Invalid("token", "invitation.invalid")
+	// ErrIdentifierUsed: the identifier already verified another account.
+	ErrIdentifierUsed = apperr.New(apperr.Conflict, "verification.identifier_used")
+	// ErrAlreadyVerified: the account is already a verified resident.
+	ErrAlreadyVerified = apperr.New(apperr.Conflict, "verification.already_verified")
+
+	errNotFound = apperr.ErrNotFound
+)
+
+// Message keys of INVALID_INPUT errors; each exists in the i18n catalog
+// (TestErrorKeys_InCatalog). Inputs that GraphQL enums already constrain
+// (role, identifier type, method) get the generic message.
+const (
+	keyEmailInvalid       = "auth.email_invalid"
+	keyPasswordTooShort   = "auth.password_too_short" // args: min
+	keyPasswordTooLong    = "auth.password_too_long"  // args: max
+	keyDisplayNameInvalid = "auth.display_name_invalid"
+	keyLocaleInvalid      = "auth.locale_invalid"
+	keyGenericInvalid     = "error.invalid_input"
+	keyIDInvalid          = "input.id_invalid"
+	// A PESEL with a bad check digit, or a number with characters no
+	// document has. TODO(i18n): a specific "verification.identifier_invalid"
+	// message would help officers; until the catalog has one, the generic.
+	keyIdentifierInvalid = keyGenericInvalid
+)
