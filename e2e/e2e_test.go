@@ -563,21 +563,22 @@ func (c *wsClient) waitForKind(id, kind string, early []notificationEvent, timeo
 // ---------------------------------------------------------------------------
 // Node scripts.
 
-// nodeScript runs e2e/<script> against url and returns its output, skipping
-// (or failing under CI=true) when node or e2e/node_modules is missing.
-func nodeScript(t *testing.T, script, url string) (string, error) {
+// requireNode returns the node binary and the e2e directory, skipping the
+// test (or failing it under CI=true) when node or e2e/node_modules is missing.
+func requireNode(t *testing.T) (nodeBin, dir string) {
 	t.Helper()
 	root, err := moduleRoot()
 	require.NoError(t, err)
-	dir := filepath.Join(root, "e2e")
+	dir = filepath.Join(root, "e2e")
 	missing := func(what string) {
+		t.Helper()
 		msg := what + ": run npm ci in e2e/ (Node 20+)"
 		if os.Getenv("CI") == "true" {
 			t.Fatal(msg)
 		}
 		t.Skip(msg)
 	}
-	nodeBin, err := exec.LookPath("node")
+	nodeBin, err = exec.LookPath("node")
 	if err != nil {
 		missing("node is not installed")
 	}
@@ -586,6 +587,11 @@ func nodeScript(t *testing.T, script, url string) (string, error) {
 			missing("e2e/node_modules/" + pkg + " is missing")
 		}
 	}
+	return nodeBin, dir
+}
+
+// runNode runs `node <script> <url>` in dir and returns its output.
+func runNode(nodeBin, dir, script, url string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), nodeTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, nodeBin, script, url)
@@ -616,8 +622,9 @@ func withoutSummary(out string) string {
 // by graphql-http.
 func TestGraphQLHTTPAudit(t *testing.T) {
 	t.Parallel()
+	nodeBin, dir := requireNode(t)
 	s := startServer(t, "server", pgtest.URL(t))
-	out, err := nodeScript(t, "audit.mjs", s.httpURL())
+	out, err := runNode(nodeBin, dir, "audit.mjs", s.httpURL())
 	require.NoError(t, err, "node audit.mjs %s\n%s", s.httpURL(), out)
 	t.Logf("node audit.mjs:\n%s", withoutSummary(out))
 }
@@ -626,8 +633,9 @@ func TestGraphQLHTTPAudit(t *testing.T) {
 // refused with 4403 on a bad token.
 func TestGraphQLWSClient(t *testing.T) {
 	t.Parallel()
+	nodeBin, dir := requireNode(t)
 	s := startServer(t, "server", pgtest.URL(t))
-	out, err := nodeScript(t, "ws.mjs", s.httpURL())
+	out, err := runNode(nodeBin, dir, "ws.mjs", s.httpURL())
 	require.NoError(t, err, "node ws.mjs %s\n%s", s.httpURL(), out)
 	t.Logf("node ws.mjs:\n%s", withoutSummary(out))
 }

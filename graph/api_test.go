@@ -166,3 +166,14 @@ func TestErrors_AreLocalisedAndCarryCodes(t *testing.T) {
 	require.Equal(t, "INVALID_INPUT", res.code())
 	require.Equal(t, "email", res.Errors[0].Extensions["field"])
 }
+
+func TestMalformedRequests_AreInvalidInputNotInternal(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	for _, body := range []string{`{ "not a JSON`, `{"variables": {}}`, "{\"query\": \"{ __typename \xff }\"}"} {
+		res := b.raw(t, "application/json", []byte(body))
+		require.NotEqual(t, http.StatusInternalServerError, res.Status, body)
+		require.NotEmpty(t, res.Errors, body)
+		require.NotEqual(t, "INTERNAL", res.code(), body)
+	}
+}

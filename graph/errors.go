@@ -43,6 +43,10 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		case gerr.Unwrap() == nil && gerr.Rule != "":
 			// validation rule errors without a code
 			gerr.Extensions = map[string]any{"code": "GRAPHQL_VALIDATION_FAILED"}
+		case gerr.Unwrap() == nil && len(gerr.Path) == 0:
+			// The transport's own refusals of a malformed request (a body that
+			// is not JSON, a missing query): the client's fault, said plainly.
+			gerr.Extensions = map[string]any{"code": string(apperr.InvalidInput)}
 		default:
 			log.ErrorContext(ctx, "unexpected error", "err", err, "path", gerr.Path.String())
 			gerr.Message = i18n.T(loc, "error.internal", nil)

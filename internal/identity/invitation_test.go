@@ -209,3 +209,40 @@ func TestAcceptInvitation_ValidatesANewAccount(t *testing.T) {
 	require.Equal(t, i18n.PL, acc.Locale)
 	require.Len(t, b.notices(t, notify.KindWelcome, acc.ID, ""), 1)
 }
+
+func TestGrantAndRevokeRole(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	admin, adminCtx := b.admin(t)
+	unit := b.cityUnit(t, "wydzial")
+	person, _ := b.signUp(t, "person@example.com")
+	stranger, _ := b.signUp(t, "stranger@example.com")
+
+	require.ErrorIs(t, b.svc.GrantRole(b.ctx, person.ID, "official", unit), apperr.ErrUnauthenticated)
+	require.ErrorIs(t, b.svc.GrantRole(b.as(stranger), person.ID, "official", unit), apperr.ErrForbidden)
+	require.ErrorIs(t, b.svc.GrantRole(adminCtx, uuid.New(), "official", unit), apperr.ErrNotFound)
+
+	require.NoError(t, b.svc.GrantRole(adminCtx, person.ID, "official", unit))
+	require.NoError(t, b.svc.GrantRole(adminCtx, person.ID, "official", unit), "granting twice is harmless")
+	roles, err := b.svc.Roles(b.ctx, person.ID)
+	require.NoError(t, err)
+	require.Len(t, roles, 1)
+	require.Equal(t, "official", roles[0].Role)
+	require.Equal(t, unit, roles[0].Domain)
+	require.Equal(t, &admin.ID, roles[0].GrantedBy)
+	require.True(t, authz.Can(b.as(person), "invite_ballot_officer", authz.Object{Type: "invitation", Domains: []string{unit}}))
+
+	require.NoError(t, b.svc.RevokeRole(adminCtx, person.ID, "official", unit))
+	roles, err = b.svc.Roles(b.ctx, person.ID)
+	require.NoError(t, err)
+	require.Empty(t, roles)
+	require.False(t, authz.Can(b.as(person), "invite_ballot_officer", authz.Object{Type: "invitation", Domains: []string{unit}}))
+
+	// The last admin stays; with a second one, either may go.
+	require.ErrorIs(t, b.svc.RevokeRole(adminCtx, admin.ID, "admin", "*"), apperr.New(apperr.Conflict, ""))
+	require.NoError(t, b.svc.GrantRole(adminCtx, person.ID, "admin", "*"))
+	require.NoError(t, b.svc.RevokeRole(adminCtx, admin.ID, "admin", "*"))
+	adminRoles, err := b.svc.Roles(b.ctx, admin.ID)
+	require.NoError(t, err)
+	require.Empty(t, adminRoles)
+}
