@@ -8,9 +8,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
@@ -37,6 +39,7 @@ type bundle struct {
 	identity *identity.Service
 	authz    *authz.Authorizer
 	resolver *graph.Resolver
+	queries  *queryCounter
 }
 
 type setupOpts struct {
@@ -50,7 +53,11 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 		f(&o)
 	}
 	url := pgtest.URL(t)
-	pool, err := pgxpool.New(context.Background(), url)
+	pcfg, err := pgxpool.ParseConfig(url)
+	require.NoError(t, err)
+	counter := &queryCounter{}
+	pcfg.ConnConfig.Tracer = counter
+	pool, err := pgxpool.NewWithConfig(context.Background(), pcfg)
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -97,8 +104,18 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 		<-done
 		<-done
 	})
-	return &bundle{url: srv.URL + "/query", srv: srv, pool: pool, identity: ids, authz: az, resolver: r}
+	return &bundle{url: srv.URL + "/query", srv: srv, pool: pool, identity: ids, authz: az, resolver: r, queries: counter}
 }
+
+// queryCounter counts the SQL statements sent through the API's pool.
+type queryCounter struct{ n atomic.Int64 }
+
+func (c *queryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	c.n.Add(1)
+	return ctx
+}
+
+func (c *queryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
 type gqlError struct {
 	Message    string         `json:"message"`

@@ -18,6 +18,7 @@ type loaders struct {
 	orgs     *dataloadgen.Loader[uuid.UUID, *model.Organisation]
 	texts    *dataloadgen.Loader[uuid.UUID, *i18n.Text]
 	accounts *dataloadgen.Loader[uuid.UUID, *string]
+	versions *dataloadgen.Loader[uuid.UUID, []i18n.Version]
 }
 
 type loadersKey struct{}
@@ -49,6 +50,18 @@ func withLoaders(ctx context.Context, r *Resolver) context.Context {
 				out[id] = found[id]
 			}
 			return out, nil
+		}),
+		versions: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]i18n.Version, error) {
+			found, err := i18n.VersionsOf(ctx, r.Pool, ids)
+			if err != nil {
+				return nil, err
+			}
+			for _, id := range ids {
+				if _, ok := found[id]; !ok {
+					found[id] = []i18n.Version{}
+				}
+			}
+			return found, nil
 		}),
 		// Only display names leave this loader: other people's accounts are private.
 		accounts: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*string, error) {
@@ -83,8 +96,15 @@ func (l *loaders) text(ctx context.Context, id uuid.UUID) (*i18n.Text, error) {
 	return l.texts.Load(ctx, id)
 }
 
-func (l *loaders) forgetText(id uuid.UUID) { l.texts.Clear(id) }
+func (l *loaders) forgetText(id uuid.UUID) {
+	l.texts.Clear(id)
+	l.versions.Clear(id)
+}
 
 func (l *loaders) displayName(ctx context.Context, id uuid.UUID) (*string, error) {
 	return l.accounts.Load(ctx, id)
+}
+
+func (l *loaders) textVersions(ctx context.Context, id uuid.UUID) ([]i18n.Version, error) {
+	return l.versions.Load(ctx, id)
 }

@@ -36,7 +36,7 @@ func (r *Resolver) translations(ctx context.Context, textID *uuid.UUID) ([]model
 	if textID == nil {
 		return []model.Translation{}, nil
 	}
-	vs, err := i18n.Versions(ctx, r.Pool, *textID)
+	vs, err := loadersFrom(ctx).textVersions(ctx, *textID)
 	if err != nil {
 		return nil, err
 	}

@@ -20,7 +20,9 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/i18n"
 )
 
 const usage = `usage: otwarty <command> [flags]
@@ -59,6 +61,14 @@ func main() {
 		os.Exit(2)
 	}
 	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		var ae *apperr.Error
+		if errors.As(err, &ae) {
+			msg := i18n.T(i18n.EN, ae.Key, ae.Args)
+			if ae.Field != "" {
+				msg = ae.Field + ": " + msg
+			}
+			err = errors.New(msg)
+		}
 		fmt.Fprintf(os.Stderr, "otwarty: %v\n", err)
 		os.Exit(1)
 	}

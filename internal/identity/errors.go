@@ -26,19 +26,32 @@ var (
 	errNotFound = apperr.ErrNotFound
 )
 
-// Message keys of INVALID_INPUT errors; each exists in the i18n catalog
-// (TestErrorKeys_InCatalog). Inputs that GraphQL enums already constrain
-// (role, identifier type, method) get the generic message.
+// Message keys of the other errors; TestErrorKeys_AreInTheCatalog checks
+// that the catalog has each of them.
 const (
-	keyEmailInvalid       = "auth.email_invalid"
-	keyPasswordTooShort   = "auth.password_too_short" // args: min
-	keyPasswordTooLong    = "auth.password_too_long"  // args: max
-	keyDisplayNameInvalid = "auth.display_name_invalid"
-	keyLocaleInvalid      = "auth.locale_invalid"
-	keyGenericInvalid     = "error.invalid_input"
-	keyIDInvalid          = "input.id_invalid"
-	// A PESEL with a bad check digit, or a number with characters no
-	// document has. TODO(i18n): a specific "verification.identifier_invalid"
-	// message would help officers; until the catalog has one, the generic.
-	keyIdentifierInvalid = keyGenericInvalid
+	keyEmailInvalid          = "auth.email_invalid"
+	keyPasswordTooShort      = "auth.password_too_short" // args: min
+	keyPasswordTooLong       = "auth.password_too_long"  // args: max
+	keyDisplayNameInvalid    = "auth.display_name_invalid"
+	keyLocaleInvalid         = "auth.locale_invalid"
+	keyRoleInvalid           = "invitation.role_invalid"
+	keyDomainInvalid         = "invitation.domain_invalid"
+	keyInvitationAccepted    = "invitation.accepted"
+	keyIdentifierTypeInvalid = "verification.identifier_type_invalid"
+	keyIdentifierInvalid     = "verification.identifier_invalid"
+	keyMethodInvalid         = "verification.method_invalid"
+	keySelfVerification      = "verification.self"
 )
+
+// keys lists the message keys of every error the package returns.
+func keys() []string {
+	keys := []string{keyEmailInvalid, keyPasswordTooShort, keyPasswordTooLong, keyDisplayNameInvalid, keyLocaleInvalid,
+		keyRoleInvalid, keyDomainInvalid, keyInvitationAccepted, keyIdentifierTypeInvalid, keyIdentifierInvalid,
+		keyMethodInvalid, keySelfVerification}
+	for _, e := range []*apperr.Error{ErrInvalidCredentials, ErrEmailTaken, ErrTokenInvalid, ErrWrongCurrentPassword,
+		ErrInvitationInvalid, ErrIdentifierUsed, ErrAlreadyVerified, apperr.ErrRateLimited, apperr.ErrNotFound,
+		apperr.ErrForbidden, apperr.ErrUnauthenticated} {
+		keys = append(keys, e.Key)
+	}
+	return keys
+}

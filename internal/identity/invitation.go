@@ -84,7 +84,7 @@ func (s *Service) Invite(ctx context.Context, in InviteInput) (Invitation, error
 	role := strings.ToLower(strings.TrimSpace(in.Role))
 	rule, ok := invitable[role]
 	if !ok {
-		return Invitation{}, apperr.Invalid("role", keyGenericInvalid)
+		return Invitation{}, apperr.Invalid("role", keyRoleInvalid)
 	}
 	domain := strings.TrimSpace(in.Domain)
 	switch {
@@ -95,7 +95,7 @@ func (s *Service) Invite(ctx context.Context, in InviteInput) (Invitation, error
 		if field == "" {
 			field = "domain"
 		}
-		return Invitation{}, apperr.Invalid(field, keyIDInvalid)
+		return Invitation{}, apperr.Invalid(field, keyDomainInvalid)
 	}
 	if err := authz.Require(ctx, InvitationAction(role), authz.Object{Type: "invitation", Domains: []string{domain}}); err != nil {
 		return Invitation{}, err
@@ -112,7 +112,7 @@ func (s *Service) Invite(ctx context.Context, in InviteInput) (Invitation, error
 				return fmt.Errorf("check organisation: %w", err)
 			}
 			if !exists {
-				return apperr.Invalid(rule.field, keyIDInvalid)
+				return apperr.Invalid(rule.field, keyDomainInvalid)
 			}
 		}
 		var inviter, locale string
@@ -165,7 +165,7 @@ func (s *Service) Invite(ctx context.Context, in InviteInput) (Invitation, error
 
 // RevokeInvitation revokes a pending invitation. Callers who could not have
 // made it get apperr.ErrNotFound; revoking twice is not an error; an
-// accepted invitation is CONFLICT invitation.invalid (revoke the role
+// accepted invitation is CONFLICT invitation.accepted (revoke the role
 // instead).
 func (s *Service) RevokeInvitation(ctx context.Context, id uuid.UUID) (Invitation, error) {
 	subj := authz.SubjectFrom(ctx)
@@ -186,7 +186,7 @@ func (s *Service) RevokeInvitation(ctx context.Context, id uuid.UUID) (Invitatio
 			return errNotFound
 		}
 		if inv.AcceptedAt != nil {
-			return apperr.New(apperr.Conflict, "invitation.invalid")
+			return apperr.New(apperr.Conflict, keyInvitationAccepted)
 		}
 		if inv.RevokedAt != nil {
 			return nil

@@ -70,7 +70,7 @@ func TestInvitation_AcceptCreatesAccountGrantsRoleOnce(t *testing.T) {
 
 	// Revoking an accepted invitation is a conflict: the role is revoked instead.
 	_, err = b.svc.RevokeInvitation(adminCtx, inv.ID)
-	require.ErrorIs(t, err, apperr.New(apperr.Conflict, "invitation.invalid"))
+	require.ErrorIs(t, err, apperr.New(apperr.Conflict, "invitation.accepted"))
 }
 
 func TestInvitation_ExistingAccountMustProveItsPassword(t *testing.T) {

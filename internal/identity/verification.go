@@ -54,7 +54,7 @@ func NormalizeIdentifier(typ, identifier string) (string, string, error) {
 	switch typ {
 	case IdentifierPESEL, IdentifierPassport, IdentifierResidenceCard, IdentifierOther:
 	default:
-		return "", "", apperr.Invalid("identifierType", keyGenericInvalid)
+		return "", "", apperr.Invalid("identifierType", keyIdentifierTypeInvalid)
 	}
 	var b strings.Builder
 	for _, r := range strings.ToUpper(identifier) {
@@ -153,14 +153,14 @@ func (s *Service) VerifyResident(ctx context.Context, in VerifyInput) (Account, 
 		return Account{}, err
 	}
 	if in.AccountID == subj.AccountID {
-		return Account{}, apperr.ErrForbidden
+		return Account{}, apperr.New(apperr.Forbidden, keySelfVerification)
 	}
 	method := strings.TrimSpace(in.Method)
 	if method == "" {
 		method = MethodInPerson
 	}
 	if method != MethodInPerson && method != MethodVerifier {
-		return Account{}, apperr.Invalid("method", keyGenericInvalid)
+		return Account{}, apperr.Invalid("method", keyMethodInvalid)
 	}
 	typ, id, err := NormalizeIdentifier(in.IdentifierType, in.Identifier)
 	if err != nil {

@@ -114,7 +114,7 @@ func TestVerifyResident_IsAuthorisedAndValidated(t *testing.T) {
 	_, err = b.svc.VerifyResident(b.as(other), in)
 	require.ErrorIs(t, err, apperr.ErrForbidden)
 	_, err = b.svc.VerifyResident(officerCtx, identity.VerifyInput{AccountID: officer.ID, IdentifierType: "pesel", Identifier: pesel})
-	require.ErrorIs(t, err, apperr.ErrForbidden, "nobody verifies themselves")
+	require.ErrorIs(t, err, apperr.New(apperr.Forbidden, "verification.self"), "nobody verifies themselves")
 	_, err = b.svc.VerifyResident(officerCtx, identity.VerifyInput{AccountID: uuid.New(), IdentifierType: "pesel", Identifier: pesel})
 	require.ErrorIs(t, err, apperr.ErrNotFound)
 
@@ -165,6 +165,6 @@ func TestNormalizeIdentifier(t *testing.T) {
 	}
 	for _, p := range []string{"02070803629", "00000000001", "123", "440514013590"} {
 		_, _, err := identity.NormalizeIdentifier("pesel", p)
-		require.ErrorIs(t, err, apperr.Invalid("identifier", "error.invalid_input"), p)
+		require.ErrorIs(t, err, apperr.Invalid("identifier", "verification.identifier_invalid"), p)
 	}
 }
