@@ -20,17 +20,20 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/otwarty/otwarty/internal/pgtest"
@@ -170,6 +173,7 @@ type server struct {
 
 	done    chan struct{} // closed when the process has exited
 	waitErr error         // cmd.Wait's result, valid after done
+	stopped atomic.Bool   // stop was called: an exit is expected
 }
 
 func (s *server) httpURL() string { return "http://" + s.addr + "/query" }
@@ -238,9 +242,10 @@ func startServer(t *testing.T, name, dbURL string) *server {
 		// server's listen; try another one.
 		if s.exited() && attempt < 3 && strings.Contains(s.log.String(), "address already in use") {
 			t.Logf("%s: port %s was taken, retrying", name, s.addr)
+			s.stopped.Store(true) // an expected exit
 			continue
 		}
-		t.Fatalf("%s: %v\n--- %s log ---\n%s", name, err, name, s.logTail())
+		t.Fatalf("%s: %v (its log follows)", name, err)
 	}
 }
 
@@ -262,6 +267,9 @@ func launch(t *testing.T, bin, name, dbURL string) *server {
 		close(s.done)
 	}()
 	t.Cleanup(func() {
+		if s.exited() && !s.stopped.Load() && !t.Failed() {
+			t.Errorf("%s exited on its own during the test: %v", name, s.waitErr)
+		}
 		if !s.exited() {
 			if err := s.stop(stopTimeout); err != nil {
 				t.Errorf("%s: stop at cleanup: %v", name, err)
@@ -305,6 +313,7 @@ func (s *server) waitReady(timeout time.Duration) error {
 // stop sends SIGINT and waits for the process to exit; past the timeout it
 // kills the process and reports that. A non-zero exit is reported too.
 func (s *server) stop(timeout time.Duration) error {
+	s.stopped.Store(true)
 	if !s.exited() {
 		if err := s.cmd.Process.Signal(os.Interrupt); err != nil && !errors.Is(err, os.ErrProcessDone) {
 			return fmt.Errorf("SIGINT: %w", err)
@@ -336,13 +345,13 @@ type gqlResponse struct {
 
 // gql posts a query and decodes data into out, failing the test on a
 // transport error, a non-JSON answer or any GraphQL error.
-func gql(t *testing.T, url, token, query string, out any) {
+func gql(t *testing.T, endpoint, token, query string, out any) {
 	t.Helper()
 	body, err := json.Marshal(map[string]any{"query": query})
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/graphql-response+json")
@@ -350,7 +359,7 @@ func gql(t *testing.T, url, token, query string, out any) {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err, "POST %s", url)
+	require.NoError(t, err, "POST %s", endpoint)
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
@@ -433,14 +442,14 @@ type wsClient struct {
 
 // dialWS opens a graphql-transport-ws connection and completes
 // connection_init / connection_ack with payload.
-func dialWS(t *testing.T, url string, payload any) *wsClient {
+func dialWS(t *testing.T, endpoint string, payload any) *wsClient {
 	t.Helper()
 	d := websocket.Dialer{Subprotocols: []string{"graphql-transport-ws"}, HandshakeTimeout: stepTimeout}
-	conn, resp, err := d.Dial(url, nil)
+	conn, resp, err := d.Dial(endpoint, nil)
 	if resp != nil && resp.Body != nil {
 		_ = resp.Body.Close()
 	}
-	require.NoError(t, err, "dial %s", url)
+	require.NoError(t, err, "dial %s", endpoint)
 	t.Cleanup(func() { _ = conn.Close() })
 	require.Equal(t, "graphql-transport-ws", conn.Subprotocol(), "negotiated subprotocol")
 	c := &wsClient{t: t, conn: conn}
@@ -491,8 +500,9 @@ type notificationEvent struct {
 
 // subscribeNotifications subscribes as id and returns once a ping sent after
 // the subscribe has been answered: the server reads a socket's messages in
-// order, so by then it has taken the subscription. Events that arrive
-// meanwhile are returned.
+// order, so by then it has read and validated the subscription (gqlgen then
+// starts it in a goroutine, which registers it long before the notification's
+// background job can run). Events that arrive meanwhile are returned.
 func (c *wsClient) subscribeNotifications(id string) []notificationEvent {
 	c.t.Helper()
 	q, err := json.Marshal(map[string]string{"query": notificationSub})
@@ -591,10 +601,10 @@ func requireNode(t *testing.T) (nodeBin, dir string) {
 }
 
 // runNode runs `node <script> <url>` in dir and returns its output.
-func runNode(nodeBin, dir, script, url string) (string, error) {
+func runNode(nodeBin, dir, script, endpoint string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), nodeTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, nodeBin, script, url)
+	cmd := exec.CommandContext(ctx, nodeBin, script, endpoint)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "NO_COLOR=1")
 	cmd.WaitDelay = 5 * time.Second
@@ -691,21 +701,95 @@ func TestWSRefusesBadToken(t *testing.T) {
 	}
 }
 
-// TestServeTwiceSameDatabase: a second start on the same database is ready
-// (migrations already applied are not applied again) and sees the first
-// run's data.
+// emptyDatabase creates a database with no migrations applied (next to a
+// pgtest one, with its owner) and drops it when the test ends.
+func emptyDatabase(t *testing.T) string {
+	t.Helper()
+	base := pgtest.URL(t)
+	u, err := url.Parse(base)
+	require.NoError(t, err)
+	name := strings.TrimPrefix(u.Path, "/") + "_empty"
+	ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, base)
+	require.NoError(t, err)
+	defer conn.Close(context.Background())
+	_, err = conn.Exec(ctx, "create database "+pgx.Identifier{name}.Sanitize())
+	require.NoError(t, err)
+	// Registered after pgtest's own cleanup, so it runs before base is dropped,
+	// and after the servers started later have been stopped.
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
+		defer cancel()
+		conn, err := pgx.Connect(ctx, base)
+		if err != nil {
+			t.Logf("drop %s: %v", name, err)
+			return
+		}
+		defer conn.Close(context.Background())
+		if _, err := conn.Exec(ctx, "drop database if exists "+pgx.Identifier{name}.Sanitize()+" with (force)"); err != nil {
+			t.Logf("drop %s: %v", name, err)
+		}
+	})
+	u.Path = "/" + name
+	return u.String()
+}
+
+// schemaVersion reads our migration version (tern's schema_version table).
+func schemaVersion(t *testing.T, dbURL string) int {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, dbURL)
+	require.NoError(t, err)
+	defer conn.Close(context.Background())
+	var rows, version int
+	require.NoError(t, conn.QueryRow(ctx, "select count(*), coalesce(max(version), 0) from schema_version").Scan(&rows, &version))
+	require.Equal(t, 1, rows, "schema_version rows")
+	return version
+}
+
+// TestServeTwiceSameDatabase: the first start migrates an empty database; a
+// second start on it is ready without applying anything again, and sees the
+// first run's data.
 func TestServeTwiceSameDatabase(t *testing.T) {
 	t.Parallel()
-	dbURL := pgtest.URL(t)
+	dbURL := emptyDatabase(t)
 	email := randomEmail("e2e-twice")
 
 	first := startServer(t, "first run", dbURL)
 	_, acc := signUp(t, first, email, testPassword)
 	require.NoError(t, first.stop(stopTimeout), "stop the first run")
+	version := schemaVersion(t, dbURL)
+	require.Positive(t, version, "migrations applied by the first run")
 
 	second := startServer(t, "second run", dbURL)
+	require.Equal(t, version, schemaVersion(t, dbURL), "schema version after the second start")
 	_, id := signIn(t, second, email, testPassword)
 	require.Equal(t, acc.ID, id, "the account made by the first run")
+}
+
+// TestConcurrentStartOnEmptyDatabase: two processes starting at once on an
+// empty database both become ready (the migrations run under a lock, once).
+func TestConcurrentStartOnEmptyDatabase(t *testing.T) {
+	t.Parallel()
+	dbURL := emptyDatabase(t)
+	bin := binary(t)
+	a := launch(t, bin, "server A", dbURL)
+	b := launch(t, bin, "server B", dbURL)
+	for _, s := range []*server{a, b} {
+		if err := s.waitReady(readyTimeout); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+	}
+	version := schemaVersion(t, dbURL)
+	require.Positive(t, version)
+	token, acc := signUp(t, a, randomEmail("e2e-concurrent"), testPassword)
+	var me struct {
+		Me account `json:"me"`
+	}
+	gql(t, b.httpURL(), token, `{ me { id email displayName } }`, &me)
+	require.Equal(t, acc.ID, me.Me.ID, "the token made on A works on B")
 }
 
 // TestShutdownIsClean: SIGINT with an open subscription makes the process

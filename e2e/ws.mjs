@@ -94,9 +94,11 @@ async function subscriptionDeliversPasswordChanged() {
     pass('signUp over HTTP', `account ${signUp.account.id}`);
 
     // Readiness: the client sends "subscribe" right after connection_ack, and a
-    // keep-alive ping after that; the server handles a socket's messages in
+    // keep-alive ping after that; the server reads a socket's messages in
     // order, so the pong to a ping sent after "connected" means the subscribe
-    // was read before it.
+    // was read and validated before it. (gqlgen then starts the operation in a
+    // goroutine, which registers it long before the notification's background
+    // job can run.)
     let connected = false;
     let pingAfterConnect = false;
     let onReady;

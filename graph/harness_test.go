@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -75,9 +76,16 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	go func() { _ = az.Listen(ctx, url); done <- struct{}{} }()
 	<-broker.Ready()
 
+	// River and its workers use a pool of their own, so that the statement
+	// counter sees only what the API sends.
+	riverPool, err := pgxpool.New(ctx, url)
+	require.NoError(t, err)
+	t.Cleanup(riverPool.Close)
+	nsWorkers, err := notify.New(riverPool, notify.Config{PublicURL: "https://otwarty.test"}, log)
+	require.NoError(t, err)
 	workers := river.NewWorkers()
-	ns.Register(workers)
-	rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
+	nsWorkers.Register(workers)
+	rc, err := river.NewClient(riverpgxv5.New(riverPool), &river.Config{
 		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}, Workers: workers,
 		FetchCooldown: 20 * time.Millisecond, FetchPollInterval: 50 * time.Millisecond, Logger: log,
 	})
@@ -108,11 +116,25 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 }
 
 // queryCounter counts the SQL statements sent through the API's pool.
-type queryCounter struct{ n atomic.Int64 }
+type queryCounter struct {
+	n   atomic.Int64
+	mu  sync.Mutex
+	sql []string
+}
 
-func (c *queryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+func (c *queryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
 	c.n.Add(1)
+	c.mu.Lock()
+	c.sql = append(c.sql, d.SQL)
+	c.mu.Unlock()
 	return ctx
+}
+
+// since returns the statements sent after the first n.
+func (c *queryCounter) since(n int) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.sql[n:]...)
 }
 
 func (c *queryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}

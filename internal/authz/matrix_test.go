@@ -99,7 +99,7 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 		{"role_grant", "revoke", map[string]string{"role": "admin"}, []string{"admin"}},
 		{"role_grant", "revoke", nil, []string{"admin"}},
 		{"verification", "verify_resident", nil, []string{"official", "ballot_officer", "coordinator", "admin"}},
-		{"text", "translate", nil, []string{"owner", "moderator", "org_moderator", "official", "coordinator", "admin"}},
+		{"text", "translate", nil, []string{"owner", "org_manager", "moderator", "org_moderator", "official", "coordinator", "admin"}},
 		{"notification", "read", nil, []string{"owner"}},
 		{"notification", "mark_read", nil, []string{"owner"}},
 		{"session", "revoke", nil, []string{"owner"}},

@@ -41,13 +41,14 @@ const (
 	keyIdentifierInvalid     = "verification.identifier_invalid"
 	keyMethodInvalid         = "verification.method_invalid"
 	keySelfVerification      = "verification.self"
+	keyIDInvalid             = "input.id_invalid" // an id that names nothing
 )
 
 // keys lists the message keys of every error the package returns.
 func keys() []string {
 	keys := []string{keyEmailInvalid, keyPasswordTooShort, keyPasswordTooLong, keyDisplayNameInvalid, keyLocaleInvalid,
 		keyRoleInvalid, keyDomainInvalid, keyInvitationAccepted, keyIdentifierTypeInvalid, keyIdentifierInvalid,
-		keyMethodInvalid, keySelfVerification}
+		keyMethodInvalid, keySelfVerification, keyIDInvalid}
 	for _, e := range []*apperr.Error{ErrInvalidCredentials, ErrEmailTaken, ErrTokenInvalid, ErrWrongCurrentPassword,
 		ErrInvitationInvalid, ErrIdentifierUsed, ErrAlreadyVerified, apperr.ErrRateLimited, apperr.ErrNotFound,
 		apperr.ErrForbidden, apperr.ErrUnauthenticated} {

@@ -46,14 +46,16 @@ type AcceptInvitationInput struct {
 }
 
 // invitable lists the roles that can be invited: whether they are global,
-// and which input field names their domain in the API.
+// the kind of domain a scoped one is held in ("" for any), and which input
+// field names the domain in the API.
 var invitable = map[string]struct {
 	global bool
+	kind   string
 	field  string
 }{
 	"admin":          {global: true},
 	"coordinator":    {global: true},
-	"official":       {field: "organisationId"},
+	"official":       {kind: "org", field: "organisationId"},
 	"juror":          {field: "domain"},
 	"ballot_officer": {field: "domain"},
 }
@@ -90,7 +92,7 @@ func (s *Service) Invite(ctx context.Context, in InviteInput) (Invitation, error
 	switch {
 	case rule.global && (domain == "" || domain == "*"):
 		domain = "*"
-	case rule.global || !scopedDomain.MatchString(domain):
+	case rule.global || !scopedDomain.MatchString(domain) || (rule.kind != "" && !strings.HasPrefix(domain, rule.kind+":")):
 		field := rule.field
 		if field == "" {
 			field = "domain"
@@ -112,7 +114,7 @@ func (s *Service) Invite(ctx context.Context, in InviteInput) (Invitation, error
 				return fmt.Errorf("check organisation: %w", err)
 			}
 			if !exists {
-				return apperr.Invalid(rule.field, keyDomainInvalid)
+				return apperr.Invalid(rule.field, keyIDInvalid)
 			}
 		}
 		var inviter, locale string

@@ -172,6 +172,7 @@ func TestInvite_IsAuthorisedAndValidated(t *testing.T) {
 		{identity.InviteInput{Email: "x@example.com", Role: "official", Domain: "*"}, "organisationId"},
 		{identity.InviteInput{Email: "x@example.com", Role: "official", Domain: "org:not-a-uuid"}, "organisationId"},
 		{identity.InviteInput{Email: "x@example.com", Role: "official", Domain: authz.Domain("org", uuid.New())}, "organisationId"},
+		{identity.InviteInput{Email: "x@example.com", Role: "official", Domain: authz.Domain("edition", uuid.New())}, "organisationId"},
 		{identity.InviteInput{Email: "x@example.com", Role: "coordinator", Domain: unit}, "domain"},
 		{identity.InviteInput{Email: "Bob <x@example.com>", Role: "official", Domain: unit}, "email"},
 	}
@@ -221,6 +222,7 @@ func TestGrantAndRevokeRole(t *testing.T) {
 	require.ErrorIs(t, b.svc.GrantRole(b.ctx, person.ID, "official", unit), apperr.ErrUnauthenticated)
 	require.ErrorIs(t, b.svc.GrantRole(b.as(stranger), person.ID, "official", unit), apperr.ErrForbidden)
 	require.ErrorIs(t, b.svc.GrantRole(adminCtx, uuid.New(), "official", unit), apperr.ErrNotFound)
+	require.ErrorIs(t, b.svc.GrantRole(adminCtx, person.ID, "official", authz.Domain("org", uuid.New())), apperr.Invalid("organisationId", "input.id_invalid"))
 
 	require.NoError(t, b.svc.GrantRole(adminCtx, person.ID, "official", unit))
 	require.NoError(t, b.svc.GrantRole(adminCtx, person.ID, "official", unit), "granting twice is harmless")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -22,10 +23,10 @@ type RoleGrant struct {
 	CreatedAt    time.Time
 }
 
-// Roles lists the roles granted directly to accountID, oldest first.
+// Roles lists the roles granted directly to accountID, global first.
 func (s *Service) Roles(ctx context.Context, accountID uuid.UUID) ([]RoleGrant, error) {
 	rows, err := s.pool.Query(ctx, `select role, domain, granted_by, created_at from role_grants
-		where account_id = $1 order by created_at, role, domain`, accountID)
+		where account_id = $1 order by domain <> '*', role, domain`, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("list roles: %w", err)
 	}
@@ -48,8 +49,9 @@ func roleGrantObject(accountID uuid.UUID, role, domain string) authz.Object {
 }
 
 // GrantRole grants role in domain to a live account; the caller needs
-// "grant" on the role grant. Granting a held role does nothing. Audited by
-// authz.
+// "grant" on the role grant (admins; coordinators for all but the global
+// roles). An "org:" domain must name an existing organisation. Granting a
+// held role does nothing. Audited by authz.
 func (s *Service) GrantRole(ctx context.Context, accountID uuid.UUID, role, domain string) error {
 	subj := authz.SubjectFrom(ctx)
 	if subj.Anonymous() {
@@ -59,6 +61,15 @@ func (s *Service) GrantRole(ctx context.Context, accountID uuid.UUID, role, doma
 		return err
 	}
 	return db.InTx(ctx, s.pool, func(tx *db.Tx) error {
+		if kind, key, ok := strings.Cut(domain, ":"); ok && kind == "org" {
+			var exists bool
+			if err := tx.QueryRow(ctx, `select exists (select 1 from organisations where id::text = $1)`, key).Scan(&exists); err != nil {
+				return fmt.Errorf("check organisation: %w", err)
+			}
+			if !exists {
+				return apperr.Invalid("organisationId", keyIDInvalid)
+			}
+		}
 		if err := lockLiveAccount(ctx, tx, accountID); err != nil {
 			return err
 		}
