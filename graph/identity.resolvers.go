@@ -328,6 +328,8 @@ func (r *Resolver) Invitation() generated.InvitationResolver { return &invitatio
 // RoleGrant returns generated.RoleGrantResolver implementation.
 func (r *Resolver) RoleGrant() generated.RoleGrantResolver { return &roleGrantResolver{r} }
 
-type accountResolver struct{ *Resolver }
-type invitationResolver struct{ *Resolver }
-type roleGrantResolver struct{ *Resolver }
+type (
+	accountResolver    struct{ *Resolver }
+	invitationResolver struct{ *Resolver }
+	roleGrantResolver  struct{ *Resolver }
+)
