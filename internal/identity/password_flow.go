@@ -219,6 +219,9 @@ func (s *Service) afterPasswordChange(ctx context.Context, tx *db.Tx, accountID,
 		DedupeKey: "password_changed:" + accountID.String() + ":" + uuid.NewString(),
 		InApp:     true,
 		Email:     true,
+		// A security alert: someone who switched e-mail off or chose a digest
+		// still learns at once that their password changed.
+		Transactional: true,
 	})
 	if err != nil {
 		return Account{}, err

@@ -149,7 +149,18 @@ func (s *Service) VerifyResident(ctx context.Context, in VerifyInput) (Account, 
 	if subj.Anonymous() {
 		return Account{}, apperr.ErrUnauthenticated
 	}
-	if err := authz.Require(ctx, "verify_resident", authz.Object{Type: "verification", ID: in.AccountID.String()}); err != nil {
+	// Residents are verified at any city office or voting point: an official
+	// of any unit or a ballot officer of any edition may do it, so the object
+	// lies in every domain where the caller holds one of those roles.
+	var domains []string
+	for _, role := range []string{authz.RoleOfficial, authz.RoleBallotOfficer} {
+		ds, err := authz.DomainsWithRole(ctx, s.pool, subj.AccountID, role)
+		if err != nil {
+			return Account{}, err
+		}
+		domains = append(domains, ds...)
+	}
+	if err := authz.Require(ctx, "verify_resident", authz.Object{Type: "verification", ID: in.AccountID.String(), Domains: domains}); err != nil {
 		return Account{}, err
 	}
 	if in.AccountID == subj.AccountID {

@@ -168,3 +168,22 @@ func TestNormalizeIdentifier(t *testing.T) {
 		require.ErrorIs(t, err, apperr.Invalid("identifier", "verification.identifier_invalid"), p)
 	}
 }
+
+func TestVerifyResident_AnOfficialOfAnyUnitMayVerify(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	unit := b.cityUnit(t, "urzad-dzielnicy")
+	official, _ := b.signUp(t, "official@example.com")
+	ngoMember, _ := b.signUp(t, "member@example.com")
+	resident, _ := b.signUp(t, "resident@example.com")
+	_, err := b.pool.Exec(b.ctx, `insert into role_grants (account_id, role, domain) values ($1, 'official', $2)`, official.ID, unit)
+	require.NoError(t, err)
+	require.NoError(t, b.az.Reload(b.ctx))
+
+	in := identity.VerifyInput{AccountID: resident.ID, IdentifierType: "pesel", Identifier: pesel}
+	_, err = b.svc.VerifyResident(b.as(ngoMember), in)
+	require.ErrorIs(t, err, apperr.ErrForbidden)
+	acc, err := b.svc.VerifyResident(b.as(official), in)
+	require.NoError(t, err)
+	require.True(t, acc.Verified)
+}
