@@ -805,3 +805,59 @@ func TestShutdownIsClean(t *testing.T) {
 	require.NoError(t, s.stop(stopTimeout))
 	t.Logf("exited 0 %v after SIGINT", time.Since(start).Round(time.Millisecond))
 }
+
+// gqlCode posts a query and returns the first error's extensions.code ("" when
+// it succeeded).
+func gqlCode(t *testing.T, endpoint, token, query string) string {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query})
+	require.NoError(t, err)
+	req, err := http.NewRequest(http.MethodPost, endpoint, bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var r gqlResponse
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&r))
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	code, _ := r.Errors[0].Extensions["code"].(string)
+	return code
+}
+
+// TestRoleGrantAcrossProcesses: a role granted through one server process is
+// honoured by another on the same database without a restart.
+func TestRoleGrantAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	dbURL := pgtest.URL(t)
+	a := startServer(t, "server A", dbURL)
+	b := startServer(t, "server B", dbURL)
+
+	adminEmail := randomEmail("e2e-admin")
+	cmd := exec.Command(binary(t), "admin", "create", "--email", adminEmail, "--name", "Admin")
+	cmd.Env = append(serverEnv(dbURL, "127.0.0.1:0"), "OTWARTY_ADMIN_PASSWORD="+testPassword)
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "admin create: %s", out)
+	adminToken, _ := signIn(t, a, adminEmail, testPassword)
+
+	token, acc := signUp(t, b, randomEmail("e2e-coord"), testPassword)
+	create := func(slug string) string {
+		return gqlCode(t, b.httpURL(), token, fmt.Sprintf(
+			`mutation { createOrganisation(input: {kind: NGO, name: "Fundacja %s", slug: %q}) { organisation { id } } }`, slug, slug))
+	}
+	require.Equal(t, "FORBIDDEN", create("przed"))
+
+	var granted struct {
+		GrantRole struct {
+			AccountID string `json:"accountId"`
+		} `json:"grantRole"`
+	}
+	gql(t, a.httpURL(), adminToken, fmt.Sprintf(`mutation { grantRole(input: {accountId: %q, role: COORDINATOR}) { accountId } }`, acc.ID), &granted)
+	require.Equal(t, acc.ID, granted.GrantRole.AccountID)
+
+	// Process B learns of the grant through LISTEN/NOTIFY, within a second.
+	require.Eventually(t, func() bool { return create("po") == "" }, 10*time.Second, 50*time.Millisecond)
+}
