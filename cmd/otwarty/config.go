@@ -14,6 +14,7 @@ import (
 
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/ratelimit"
+	"github.com/otwarty/otwarty/internal/retention"
 )
 
 // config is everything the binary reads from flags and OTWARTY_* variables.
@@ -45,6 +46,7 @@ type config struct {
 	RateSignUp        ratelimit.Rule
 	RateAnon          ratelimit.Rule
 	RateWrites        ratelimit.Rule
+	Retention         retention.Config
 }
 
 func env(name, def string) string {
@@ -80,6 +82,12 @@ func loadConfig(fs *flag.FlagSet, args []string) (*config, error) {
 	argonTime := fs.Int("argon2-time", intEnv("OTWARTY_ARGON2_TIME", 0), "argon2id passes (OTWARTY_ARGON2_TIME)")
 	argonThreads := fs.Int("argon2-threads", intEnv("OTWARTY_ARGON2_THREADS", 0), "argon2id lanes (OTWARTY_ARGON2_THREADS)")
 	fs.IntVar(&c.MaxHashes, "max-concurrent-hashes", intEnv("OTWARTY_MAX_CONCURRENT_HASHES", 0), "cap on concurrent password hashing; 0 = CPUs (OTWARTY_MAX_CONCURRENT_HASHES)")
+	rd := retention.Defaults()
+	fs.DurationVar(&c.Retention.Sessions, "retention-sessions", durEnv("OTWARTY_RETENTION_SESSIONS", rd.Sessions), "keep ended sessions this long (OTWARTY_RETENTION_SESSIONS; 0 keeps them)")
+	fs.DurationVar(&c.Retention.SessionIPs, "retention-session-ips", durEnv("OTWARTY_RETENTION_SESSION_IPS", rd.SessionIPs), "keep session IP addresses this long (OTWARTY_RETENTION_SESSION_IPS)")
+	fs.DurationVar(&c.Retention.Tokens, "retention-tokens", durEnv("OTWARTY_RETENTION_TOKENS", rd.Tokens), "keep expired e-mail tokens this long (OTWARTY_RETENTION_TOKENS)")
+	fs.DurationVar(&c.Retention.Outbox, "retention-outbox", durEnv("OTWARTY_RETENTION_OUTBOX", rd.Outbox), "keep e-mails in the outbox this long (OTWARTY_RETENTION_OUTBOX)")
+	fs.DurationVar(&c.Retention.Audit, "retention-audit", durEnv("OTWARTY_RETENTION_AUDIT", rd.Audit), "keep audit entries this long (OTWARTY_RETENTION_AUDIT)")
 	signIn := fs.String("rate-signin", env("OTWARTY_RATE_SIGNIN", "10/20"), "sign-in attempts per minute/burst per IP and per e-mail (OTWARTY_RATE_SIGNIN)")
 	signUp := fs.String("rate-signup", env("OTWARTY_RATE_SIGNUP", "5/10"), "sign-ups per minute/burst per IP (OTWARTY_RATE_SIGNUP)")
 	anon := fs.String("rate-anonymous", env("OTWARTY_RATE_ANONYMOUS", "10/20"), "other anonymous mutations per minute/burst per IP (OTWARTY_RATE_ANONYMOUS)")

@@ -24,6 +24,7 @@ import (
 	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/org"
 	"github.com/otwarty/otwarty/internal/ratelimit"
+	"github.com/otwarty/otwarty/internal/retention"
 )
 
 // app is the set of services every subcommand builds the same way.
@@ -80,10 +81,12 @@ func runServe(ctx context.Context, args []string) error {
 
 	workers := river.NewWorkers()
 	a.notify.Register(workers)
+	purger := retention.New(pool, a.identity, a.notify, c.Retention, log)
+	purger.Register(workers)
 	rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: c.Workers}},
 		Workers:      workers,
-		PeriodicJobs: a.notify.PeriodicJobs(),
+		PeriodicJobs: append(a.notify.PeriodicJobs(), purger.PeriodicJob()),
 		Logger:       log,
 	})
 	if err != nil {

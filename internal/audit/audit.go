@@ -5,9 +5,11 @@ package audit
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Entry is one audited act.
@@ -36,4 +38,15 @@ func Write(ctx context.Context, tx pgx.Tx, e Entry) error {
 		return fmt.Errorf("audit %s: %w", e.Action, err)
 	}
 	return nil
+}
+
+// Purge deletes entries older than olderThan (the retention period).
+func Purge(ctx context.Context, q interface {
+	Exec(context.Context, string, ...any) (pgconn.CommandTag, error)
+}, olderThan time.Duration) (int64, error) {
+	tag, err := q.Exec(ctx, `delete from audit_log where created_at < now() - $1::bigint * interval '1 microsecond'`, olderThan.Microseconds())
+	if err != nil {
+		return 0, fmt.Errorf("purge audit log: %w", err)
+	}
+	return tag.RowsAffected(), nil
 }

@@ -233,3 +233,20 @@ func Outbox(ctx context.Context, q Querier) ([]OutboxMessage, error) {
 	}
 	return out, nil
 }
+
+// PurgeOutbox deletes e-mails sent (or, without SMTP, written) more than
+// olderThan ago, and secrets of notices whose delivery was given up. The
+// outbox holds addresses and message bodies: personal data kept only as long
+// as support needs it.
+func (s *Service) PurgeOutbox(ctx context.Context, olderThan time.Duration) (int64, error) {
+	tag, err := s.pool.Exec(ctx, `delete from email_outbox where created_at < now() - $1::bigint * interval '1 microsecond'`,
+		olderThan.Microseconds())
+	if err != nil {
+		return 0, fmt.Errorf("purge outbox: %w", err)
+	}
+	if _, err := s.pool.Exec(ctx, `delete from notification_secrets where created_at < now() - $1::bigint * interval '1 microsecond'`,
+		olderThan.Microseconds()); err != nil {
+		return 0, fmt.Errorf("purge notification secrets: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
