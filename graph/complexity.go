@@ -18,5 +18,6 @@ func setComplexity(c *generated.ComplexityRoot) {
 	c.Query.Organisations = func(child int, _ *model.OrganisationFilter, first *int, _ *string) int { return page(child, first) }
 	c.Organisation.Members = func(child int, first *int, _ *string) int { return page(child, first) }
 	c.Account.Notifications = func(child int, first *int, _ *string, _ *bool) int { return page(child, first) }
+	c.Query.AuditLog = func(child int, _ *model.AuditLogFilter, first *int, _ *string) int { return page(child, first) }
 	c.Query.Nodes = func(child int, ids []string) int { return 1 + len(ids)*child }
 }

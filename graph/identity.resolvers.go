@@ -302,6 +302,22 @@ func (r *mutationResolver) RevokeRole(ctx context.Context, input model.RevokeRol
 	return &model.RevokeRolePayload{AccountID: input.AccountID}, nil
 }
 
+// RevokeInvitation is the resolver for the revokeInvitation field.
+func (r *mutationResolver) RevokeInvitation(ctx context.Context, input model.RevokeInvitationInput) (*model.RevokeInvitationPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	id, err := gid.Expect(input.InvitationID, "Invitation", "invitationId")
+	if err != nil {
+		return nil, err
+	}
+	inv, err := r.Identity.RevokeInvitation(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &model.RevokeInvitationPayload{Invitation: invitationOut(inv)}, nil
+}
+
 // Me is the resolver for the me field.
 func (r *queryResolver) Me(ctx context.Context) (*model.Account, error) {
 	c := clientFrom(ctx)
@@ -309,6 +325,11 @@ func (r *queryResolver) Me(ctx context.Context) (*model.Account, error) {
 		return nil, nil
 	}
 	return model.AccountFrom(*c.account), nil
+}
+
+// AuditLog is the resolver for the auditLog field.
+func (r *queryResolver) AuditLog(ctx context.Context, filter *model.AuditLogFilter, first *int, after *string) (*model.AuditEntryConnection, error) {
+	return r.auditLog(ctx, filter, first, after)
 }
 
 // Organisation is the resolver for the organisation field.

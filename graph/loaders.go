@@ -101,8 +101,27 @@ func (l *loaders) forgetText(id uuid.UUID) {
 	l.versions.Clear(id)
 }
 
-func (l *loaders) displayName(ctx context.Context, id uuid.UUID) (*string, error) {
-	return l.accounts.Load(ctx, id)
+// displayNames loads several names in one batch; uuid.Nil (the system) and
+// deleted accounts give nil.
+func (l *loaders) displayNames(ctx context.Context, ids []uuid.UUID) ([]*string, error) {
+	thunks := make([]func() (*string, error), len(ids))
+	for i, id := range ids {
+		if id != uuid.Nil {
+			thunks[i] = l.accounts.LoadThunk(ctx, id)
+		}
+	}
+	out := make([]*string, len(ids))
+	for i, th := range thunks {
+		if th == nil {
+			continue
+		}
+		name, err := th()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = name
+	}
+	return out, nil
 }
 
 func (l *loaders) textVersions(ctx context.Context, id uuid.UUID) ([]i18n.Version, error) {

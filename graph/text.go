@@ -40,31 +40,28 @@ func (r *Resolver) translations(ctx context.Context, textID *uuid.UUID) ([]model
 	if err != nil {
 		return nil, err
 	}
-	out := make([]model.Translation, 0, len(vs))
-	for _, v := range vs {
-		tr, err := translationOut(ctx, v)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *tr)
-	}
-	return out, nil
+	return translationsOut(ctx, vs)
 }
 
-func translationOut(ctx context.Context, v i18n.Version) (*model.Translation, error) {
-	tr := &model.Translation{ID: gid.Encode("TextVersion", v.ID), Locale: v.Locale, Text: v.Body, IsOriginal: v.IsOriginal,
-		Source: model.TranslationSourceHuman, CreatedAt: v.CreatedAt}
-	if v.Source == i18n.SourceMachine {
-		tr.Source = model.TranslationSourceMachine
+// translationsOut maps versions, loading their authors' names in one batch.
+func translationsOut(ctx context.Context, vs []i18n.Version) ([]model.Translation, error) {
+	authors := make([]uuid.UUID, len(vs))
+	for i, v := range vs {
+		authors[i] = v.AuthorID
 	}
-	if v.AuthorID != uuid.Nil {
-		name, err := loadersFrom(ctx).displayName(ctx, v.AuthorID)
-		if err != nil {
-			return nil, err
+	names, err := loadersFrom(ctx).displayNames(ctx, authors)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Translation, len(vs))
+	for i, v := range vs {
+		out[i] = model.Translation{ID: gid.Encode("TextVersion", v.ID), Locale: v.Locale, Text: v.Body, IsOriginal: v.IsOriginal,
+			Source: model.TranslationSourceHuman, CreatedAt: v.CreatedAt, AuthorName: names[i]}
+		if v.Source == i18n.SourceMachine {
+			out[i].Source = model.TranslationSourceMachine
 		}
-		tr.AuthorName = name
 	}
-	return tr, nil
+	return out, nil
 }
 
 // addTranslation: the text's author, the moderators and officials of its
@@ -97,7 +94,7 @@ func (r *Resolver) addTranslation(ctx context.Context, in model.AddTranslationIn
 	if err != nil {
 		return nil, err
 	}
-	tr, err := translationOut(ctx, v)
+	trs, err := translationsOut(ctx, []i18n.Version{v})
 	if err != nil {
 		return nil, err
 	}
@@ -106,5 +103,5 @@ func (r *Resolver) addTranslation(ctx context.Context, in model.AddTranslationIn
 	if err != nil {
 		return nil, err
 	}
-	return &model.AddTranslationPayload{Translation: tr, Text: text}, nil
+	return &model.AddTranslationPayload{Translation: &trs[0], Text: text}, nil
 }

@@ -56,6 +56,35 @@ type AddTranslationPayload struct {
 	Text *LocalizedString `json:"text"`
 }
 
+// One audited act: a moderation, verification, role grant or official decision.
+type AuditEntry struct {
+	ID string `json:"id"`
+	// Display name of who acted; null for the system or a deleted account.
+	ActorName  *string   `json:"actorName,omitempty"`
+	Action     string    `json:"action"`
+	ObjectType string    `json:"objectType"`
+	ObjectID   string    `json:"objectId"`
+	Reason     string    `json:"reason"`
+	CreatedAt  time.Time `json:"createdAt"`
+}
+
+type AuditEntryConnection struct {
+	Edges      []AuditEntryEdge `json:"edges"`
+	PageInfo   *PageInfo        `json:"pageInfo"`
+	TotalCount int              `json:"totalCount"`
+}
+
+type AuditEntryEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   *AuditEntry `json:"node"`
+}
+
+type AuditLogFilter struct {
+	ObjectType *string `json:"objectType,omitempty"`
+	ObjectID   *string `json:"objectId,omitempty"`
+	Action     *string `json:"action,omitempty"`
+}
+
 type ChangePasswordInput struct {
 	CurrentPassword string `json:"currentPassword"`
 	NewPassword     string `json:"newPassword"`
@@ -254,6 +283,14 @@ type ResetPasswordInput struct {
 
 type ResetPasswordPayload struct {
 	Ok bool `json:"ok"`
+}
+
+type RevokeInvitationInput struct {
+	InvitationID string `json:"invitationId"`
+}
+
+type RevokeInvitationPayload struct {
+	Invitation *Invitation `json:"invitation"`
 }
 
 type RevokeRoleInput struct {

@@ -50,3 +50,62 @@ func Purge(ctx context.Context, q interface {
 	}
 	return tag.RowsAffected(), nil
 }
+
+// Record is a stored entry.
+type Record struct {
+	ID         uuid.UUID
+	ActorID    *uuid.UUID
+	Action     string
+	ObjectType string
+	ObjectID   string
+	Reason     string
+	CreatedAt  time.Time
+}
+
+// Cursor is a position in the log, newest first.
+type Cursor struct {
+	At time.Time `json:"t"`
+	ID uuid.UUID `json:"i"`
+}
+
+// Filter narrows List; empty fields match everything.
+type Filter struct {
+	ObjectType, ObjectID, Action string
+	ActorID                      *uuid.UUID
+}
+
+// List returns a page of entries, newest first, whether more follow and the
+// total. Callers check first that the reader may see the log (authz
+// "read" on "audit_log": coordinators and admins); authz itself writes audit
+// entries, so this package cannot ask it.
+func List(ctx context.Context, q interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, f Filter, first int, after *Cursor) ([]Record, bool, int, error) {
+	const where = `($1 = '' or object_type = $1) and ($2 = '' or object_id = $2) and ($3 = '' or action = $3)
+		and ($4::uuid is null or actor_id = $4)`
+	var total int
+	if err := q.QueryRow(ctx, `select count(*) from audit_log where `+where, f.ObjectType, f.ObjectID, f.Action, f.ActorID).Scan(&total); err != nil {
+		return nil, false, 0, fmt.Errorf("count audit log: %w", err)
+	}
+	var at *time.Time
+	var id *uuid.UUID
+	if after != nil {
+		at, id = &after.At, &after.ID
+	}
+	rows, err := q.Query(ctx, `select id, actor_id, action, object_type, object_id, reason, created_at from audit_log
+		where `+where+` and ($5::timestamptz is null or (created_at, id) < ($5, $6))
+		order by created_at desc, id desc limit $7`, f.ObjectType, f.ObjectID, f.Action, f.ActorID, at, id, first+1)
+	if err != nil {
+		return nil, false, 0, fmt.Errorf("list audit log: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Record])
+	if err != nil {
+		return nil, false, 0, fmt.Errorf("list audit log: %w", err)
+	}
+	hasNext := len(out) > first
+	if hasNext {
+		out = out[:first]
+	}
+	return out, hasNext, total, nil
+}
