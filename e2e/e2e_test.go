@@ -36,6 +36,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/pgtest"
 )
 
@@ -860,4 +861,27 @@ func TestRoleGrantAcrossProcesses(t *testing.T) {
 
 	// Process B learns of the grant through LISTEN/NOTIFY, within a second.
 	require.Eventually(t, func() bool { return create("po") == "" }, 10*time.Second, 50*time.Millisecond)
+}
+
+// TestMigrateCommand: `otwarty migrate` applies every migration to
+// DATABASE_URL and exits; running it again changes nothing.
+func TestMigrateCommand(t *testing.T) {
+	t.Parallel()
+	dbURL := emptyDatabase(t)
+	migrate := func() {
+		cmd := exec.Command(binary(t), "migrate")
+		cmd.Env = serverEnv(dbURL, "127.0.0.1:0")
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "otwarty migrate: %s", out)
+	}
+	migrate()
+	first := schemaVersion(t, dbURL)
+	ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
+	defer cancel()
+	pool, err := db.Open(ctx, dbURL)
+	require.NoError(t, err)
+	defer pool.Close()
+	require.NoError(t, db.CheckMigrations(ctx, pool))
+	migrate()
+	require.Equal(t, first, schemaVersion(t, dbURL))
 }

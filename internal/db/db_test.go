@@ -68,3 +68,11 @@ func TestCheckMigrations_ReportsPendingOnEmptyDatabase(t *testing.T) {
 	require.NoError(t, err)
 	require.ErrorIs(t, db.CheckMigrations(ctx, pool), db.ErrPending)
 }
+
+func TestFindBinaries_SaysWhatToInstallWhenMissing(t *testing.T) {
+	t.Parallel()
+	_, err := db.FindBinaries(t.TempDir())
+	require.ErrorContains(t, err, "apt-get install postgresql")
+	require.ErrorContains(t, err, "OTWARTY_PG_BIN")
+	require.ErrorContains(t, err, "DATABASE_URL")
+}
