@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-
-	"github.com/otwarty/otwarty/internal/db"
 )
 
 // runAdmin implements "otwarty admin create": the first admin is created by
@@ -37,19 +35,11 @@ func runAdmin(ctx context.Context, args []string) error {
 		}
 		password = strings.TrimRight(line, "\r\n")
 	}
-	log := newLogger(c)
-	pool, _, stop, err := database(ctx, c, log)
+	a, stop, err := start(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	if err := db.Migrate(ctx, pool); err != nil {
-		return err
-	}
-	a, err := newApp(ctx, c, pool, log)
-	if err != nil {
-		return err
-	}
 	acc, err := a.identity.CreateAdmin(ctx, *email, password, *name)
 	if err != nil {
 		return err

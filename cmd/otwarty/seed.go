@@ -32,21 +32,13 @@ func runSeed(ctx context.Context, args []string) error {
 	if c.Env == "production" {
 		return errors.New("refusing to seed demo accounts in production")
 	}
-	log := newLogger(c)
-	pool, _, stop, err := database(ctx, c, log)
+	a, stop, err := start(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	if err := db.Migrate(ctx, pool); err != nil {
-		return err
-	}
-	a, err := newApp(ctx, c, pool, log)
-	if err != nil {
-		return err
-	}
 	var exists bool
-	if err := pool.QueryRow(ctx, `select exists (select 1 from accounts where email = 'koordynator@demo.otwarty.pl')`).Scan(&exists); err != nil {
+	if err := a.pool.QueryRow(ctx, `select exists (select 1 from accounts where email = 'koordynator@demo.otwarty.pl')`).Scan(&exists); err != nil {
 		return err
 	}
 	if exists {
@@ -91,7 +83,7 @@ func runSeed(ctx context.Context, args []string) error {
 		}
 		ids[p.email] = acc
 	}
-	if _, err := pool.Exec(ctx, `update accounts set email_confirmed_at = now() where email like '%@demo.otwarty.pl'`); err != nil {
+	if _, err := a.pool.Exec(ctx, `update accounts set email_confirmed_at = now() where email like '%@demo.otwarty.pl'`); err != nil {
 		return err
 	}
 	if err := grant(as, a, ids["urzednik@demo.otwarty.pl"].ID, "official", org.Domain(unit.ID)); err != nil {

@@ -29,11 +29,13 @@ import (
 
 // app is the set of services every subcommand builds the same way.
 type app struct {
-	pool     *pgxpool.Pool
-	authz    *authz.Authorizer
-	notify   *notify.Service
-	identity *identity.Service
-	orgs     *org.Service
+	log       *slog.Logger
+	listenURL string
+	pool      *pgxpool.Pool
+	authz     *authz.Authorizer
+	notify    *notify.Service
+	identity  *identity.Service
+	orgs      *org.Service
 }
 
 func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger) (*app, error) {
@@ -49,7 +51,29 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 		Argon2: c.Argon2, MaxConcurrentHashes: c.MaxHashes, SessionTTL: c.SessionTTL,
 		IdentifierKey: c.IdentifierKey, IdentifierKeyID: c.IdentifierKeyID, PublicURL: c.PublicURL,
 	}, ns, az)
-	return &app{pool: pool, authz: az, notify: ns, identity: ids, orgs: org.New(pool, az)}, nil
+	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: org.New(pool, az)}, nil
+}
+
+// start is what every subcommand that uses the services does first: open the
+// database (local or DATABASE_URL), apply migrations, build the services.
+// stop closes the pool and stops a local PostgreSQL.
+func start(ctx context.Context, c *config) (*app, func(), error) {
+	log := newLogger(c)
+	pool, listenURL, stop, err := database(ctx, c, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := db.Migrate(ctx, pool); err != nil {
+		stop()
+		return nil, nil, err
+	}
+	a, err := newApp(ctx, c, pool, log)
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	a.listenURL = listenURL
+	return a, stop, nil
 }
 
 func runServe(ctx context.Context, args []string) error {
@@ -57,19 +81,12 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := newLogger(c)
-	pool, listenURL, stopDB, err := database(ctx, c, log)
+	a, stopDB, err := start(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer stopDB()
-	if err := db.Migrate(ctx, pool); err != nil {
-		return err
-	}
-	a, err := newApp(ctx, c, pool, log)
-	if err != nil {
-		return err
-	}
+	log, pool, listenURL := a.log, a.pool, a.listenURL
 
 	// Background parts live until the HTTP server has drained.
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))

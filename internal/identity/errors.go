@@ -50,7 +50,7 @@ func keys() []string {
 		keyRoleInvalid, keyDomainInvalid, keyInvitationAccepted, keyIdentifierTypeInvalid, keyIdentifierInvalid,
 		keyMethodInvalid, keySelfVerification, keyIDInvalid}
 	for _, e := range []*apperr.Error{ErrInvalidCredentials, ErrEmailTaken, ErrTokenInvalid, ErrWrongCurrentPassword,
-		ErrInvitationInvalid, ErrIdentifierUsed, ErrAlreadyVerified, apperr.ErrRateLimited, apperr.ErrNotFound,
+		ErrInvitationInvalid, ErrIdentifierUsed, ErrAlreadyVerified, ErrLastAdmin, errDeletePassword, apperr.ErrRateLimited, apperr.ErrNotFound,
 		apperr.ErrForbidden, apperr.ErrUnauthenticated} {
 		keys = append(keys, e.Key)
 	}
