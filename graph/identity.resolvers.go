@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 
 	"github.com/otwarty/otwarty/graph/generated"
@@ -91,6 +92,22 @@ func (r *accountResolver) NotificationPreferences(ctx context.Context, obj *mode
 		return nil, err
 	}
 	return preferencesOut(p), nil
+}
+
+// DataExport is the resolver for the dataExport field.
+func (r *accountResolver) DataExport(ctx context.Context, obj *model.Account) (string, error) {
+	if err := r.requireSelf(ctx, obj); err != nil {
+		return "", err
+	}
+	export, err := r.Identity.ExportData(ctx, obj.Key)
+	if err != nil {
+		return "", err
+	}
+	b, err := json.MarshalIndent(export, "", "  ")
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
 }
 
 // Organisation is the resolver for the organisation field.
@@ -316,6 +333,18 @@ func (r *mutationResolver) RevokeInvitation(ctx context.Context, input model.Rev
 		return nil, err
 	}
 	return &model.RevokeInvitationPayload{Invitation: invitationOut(inv)}, nil
+}
+
+// DeleteAccount is the resolver for the deleteAccount field.
+func (r *mutationResolver) DeleteAccount(ctx context.Context, input model.DeleteAccountInput) (*model.DeleteAccountPayload, error) {
+	sub, err := requireSignedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Identity.DeleteAccount(ctx, sub.AccountID, input.Password); err != nil {
+		return nil, err
+	}
+	return &model.DeleteAccountPayload{DeletedAccountID: gid.Encode("Account", sub.AccountID)}, nil
 }
 
 // Me is the resolver for the me field.

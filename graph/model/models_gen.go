@@ -124,6 +124,14 @@ type CreateOrganisationPayload struct {
 	Organisation *Organisation `json:"organisation"`
 }
 
+type DeleteAccountInput struct {
+	Password string `json:"password"`
+}
+
+type DeleteAccountPayload struct {
+	DeletedAccountID string `json:"deletedAccountId"`
+}
+
 type GrantRoleInput struct {
 	AccountID string        `json:"accountId"`
 	Role      InvitableRole `json:"role"`

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -384,10 +385,7 @@ func (s *Service) revokeAllRoles(ctx context.Context, tx *db.Tx, accountID uuid.
 	if err != nil {
 		return fmt.Errorf("list roles: %w", err)
 	}
-	for _, g := range grants {
-		if g[0] != authz.RoleAdmin || g[1] != authz.GlobalDomain {
-			continue
-		}
+	if slices.Contains(grants, [2]string{authz.RoleAdmin, authz.GlobalDomain}) {
 		// Locks every admin grant, as RevokeRole does, so two last admins
 		// deleting themselves at once cannot both succeed.
 		rows, err := tx.Query(ctx, `select account_id from role_grants
