@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -100,9 +101,27 @@ func limitBody(next http.Handler, limit int64) http.Handler {
 			return
 		}
 		req.Body = http.MaxBytesReader(w, req.Body, limit)
+		if !websocketUpgrade(req) {
+			w = &legacyStatus{ResponseWriter: w}
+		}
 		next.ServeHTTP(w, req)
 	})
 }
+
+// legacyStatus answers request errors with 200 when the response is
+// application/json, as the GraphQL-over-HTTP spec asks of that legacy media
+// type (gqlgen sends 422); application/graphql-response+json keeps its 4xx.
+// WebSocket upgrades are not wrapped: they need the Hijacker.
+type legacyStatus struct{ http.ResponseWriter }
+
+func (w *legacyStatus) WriteHeader(code int) {
+	if code == http.StatusUnprocessableEntity && strings.HasPrefix(w.Header().Get("Content-Type"), "application/json") {
+		code = http.StatusOK
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *legacyStatus) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // limitWrites applies rate limits to mutations: per account when signed in,
 // per client IP on the anonymous paths (sign-in, sign-up, resets).
