@@ -74,6 +74,14 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 		everyone = append(everyone, name)
 	}
 
+	staff := []string{"official", "coordinator", "admin"}
+	var signedIn []string
+	for _, name := range everyone {
+		if name != "anonymous" {
+			signedIn = append(signedIn, name)
+		}
+	}
+
 	type tc struct {
 		typ, act string
 		attrs    map[string]string
@@ -108,6 +116,20 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 		{"account", "update", nil, []string{"owner"}},
 		{"participation", "take_part", nil, []string{"confirmed"}},
 		{"participation", "vote", nil, []string{"verified"}},
+		{"consultation", "create", nil, staff},
+		{"consultation", "manage", nil, staff},
+		{"consultation", "read", map[string]string{"status": "draft"}, staff},
+		{"consultation", "read", map[string]string{"status": "open"}, everyone},
+		{"consultation", "follow", map[string]string{"status": "open"}, signedIn},
+		{"consultation", "follow", map[string]string{"status": "draft"}, nil},
+		{"submission", "create", nil, []string{"confirmed"}},
+		{"submission", "edit", nil, []string{"owner"}},
+		{"submission", "withdraw", nil, []string{"owner"}},
+		{"submission", "support", nil, []string{"confirmed"}},
+		{"submission", "flag", nil, []string{"confirmed"}},
+		{"submission", "moderate", nil, []string{"moderator", "org_moderator", "official", "coordinator", "admin"}},
+		{"submission", "read_hidden", nil, []string{"owner", "moderator", "org_moderator", "official", "coordinator", "admin"}},
+		{"submission", "enter_on_behalf", nil, staff},
 	}
 
 	// The cases cover the whole matrix, so a rule cannot be added untested.
@@ -141,7 +163,7 @@ func TestCan_AnonymousOnlyWhatAnyoneMay(t *testing.T) {
 	anon := authz.WithSubject(authz.WithAuthorizer(context.Background(), b.az), authz.Subject{})
 	for _, r := range policyRules(t) {
 		// Even the object's owner field cannot make an anonymous caller an owner.
-		obj := authz.Object{Type: r[1], Domains: []string{"*"}, Attrs: map[string]string{"role": "moderator"}}
+		obj := authz.Object{Type: r[1], Domains: []string{"*"}, Attrs: map[string]string{"role": "moderator", "status": "open"}}
 		want := anyone[[2]string{r[1], r[2]}]
 		require.Equal(t, want, authz.Can(anon, r[2], obj), "%v", r)
 		if !want {
