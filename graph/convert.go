@@ -114,6 +114,18 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 			}
 		}
 		return nil, nil
+	case "Consultation":
+		c, err := loadersFrom(ctx).consultation(ctx, key)
+		if err != nil || c == nil {
+			return nil, err
+		}
+		return c, nil
+	case "Submission":
+		s, err := loadersFrom(ctx).submission(ctx, key)
+		if err != nil || s == nil {
+			return nil, err
+		}
+		return s, nil
 	case "Notification":
 		if c.account == nil {
 			return nil, nil

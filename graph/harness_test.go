@@ -21,6 +21,7 @@ import (
 
 	"github.com/otwarty/otwarty/graph"
 	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/live"
 	"github.com/otwarty/otwarty/internal/notify"
@@ -40,6 +41,7 @@ type bundle struct {
 	identity *identity.Service
 	authz    *authz.Authorizer
 	resolver *graph.Resolver
+	consult  *consultation.Service
 	queries  *queryCounter
 }
 
@@ -85,6 +87,9 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	require.NoError(t, err)
 	workers := river.NewWorkers()
 	nsWorkers.Register(workers)
+	csWorkers, err := consultation.New(riverPool, az, nsWorkers, log)
+	require.NoError(t, err)
+	csWorkers.Register(workers)
 	rc, err := river.NewClient(riverpgxv5.New(riverPool), &river.Config{
 		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}, Workers: workers,
 		FetchCooldown: 20 * time.Millisecond, FetchPollInterval: 50 * time.Millisecond, Logger: log,
@@ -99,7 +104,9 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 		rate = &graph.RateLimits{SignInIP: ratelimit.New(open), SignInEmail: ratelimit.New(open), SignUpIP: ratelimit.New(open),
 			AnonIP: ratelimit.New(open), Writes: ratelimit.New(open)}
 	}
-	r := &graph.Resolver{Identity: ids, Orgs: org.New(pool, az), Notify: ns, Authz: az, Live: broker, Pool: pool, Log: log,
+	cs, err := consultation.New(pool, az, ns, log)
+	require.NoError(t, err)
+	r := &graph.Resolver{Identity: ids, Orgs: org.New(pool, az), Consultations: cs, Notify: ns, Authz: az, Live: broker, Pool: pool, Log: log,
 		Limits: limits, RateLimits: rate}
 	srv := httptest.NewServer(graph.NewHandler(r, graph.ServerConfig{Limits: limits, Logger: log, PingInterval: time.Second}))
 	t.Cleanup(func() {
@@ -112,7 +119,7 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 		<-done
 		<-done
 	})
-	return &bundle{url: srv.URL + "/query", srv: srv, pool: pool, identity: ids, authz: az, resolver: r, queries: counter}
+	return &bundle{url: srv.URL + "/query", srv: srv, pool: pool, identity: ids, authz: az, resolver: r, consult: cs, queries: counter}
 }
 
 // queryCounter counts the SQL statements sent through the API's pool.

@@ -7,6 +7,8 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/otwarty/otwarty/graph/model"
+	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/i18n"
 )
 
@@ -19,6 +21,13 @@ type loaders struct {
 	texts    *dataloadgen.Loader[uuid.UUID, *i18n.Text]
 	accounts *dataloadgen.Loader[uuid.UUID, *string]
 	versions *dataloadgen.Loader[uuid.UUID, []i18n.Version]
+
+	consultations *dataloadgen.Loader[uuid.UUID, *model.Consultation]
+	submissions   *dataloadgen.Loader[uuid.UUID, *model.Submission]
+	sections      *dataloadgen.Loader[uuid.UUID, []consultation.Section]
+	questions     *dataloadgen.Loader[uuid.UUID, []consultation.Question]
+	supported     *dataloadgen.Loader[uuid.UUID, bool]
+	following     *dataloadgen.Loader[uuid.UUID, bool]
 }
 
 type loadersKey struct{}
@@ -81,7 +90,83 @@ func withLoaders(ctx context.Context, r *Resolver) context.Context {
 			return out, nil
 		}),
 	}
+	viewer := authz.SubjectFrom(ctx).AccountID
+	l.consultations = mapped(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*model.Consultation, error) {
+		found, err := r.Consultations.ByIDs(ctx, ids)
+		return convert(ids, found, err, consultationOut)
+	})
+	l.submissions = mapped(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*model.Submission, error) {
+		found, err := r.Consultations.SubmissionsByIDs(ctx, ids)
+		return convert(ids, found, err, submissionOut)
+	})
+	l.sections = mapped(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]consultation.Section, error) {
+		found, err := r.Consultations.SectionsOf(ctx, ids)
+		return fill(ids, found, err)
+	})
+	l.questions = mapped(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]consultation.Question, error) {
+		found, err := r.Consultations.QuestionsOf(ctx, ids)
+		return fill(ids, found, err)
+	})
+	l.supported = mapped(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
+		if viewer == uuid.Nil {
+			return fill(ids, map[uuid.UUID]bool{}, nil)
+		}
+		found, err := r.Consultations.SupportedBy(ctx, viewer, ids)
+		return fill(ids, found, err)
+	})
+	l.following = mapped(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
+		if viewer == uuid.Nil {
+			return fill(ids, map[uuid.UUID]bool{}, nil)
+		}
+		found, err := r.Consultations.FollowedBy(ctx, viewer, ids)
+		return fill(ids, found, err)
+	})
 	return context.WithValue(ctx, loadersKey{}, l)
+}
+
+func mapped[V any](f func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]V, error)) *dataloadgen.Loader[uuid.UUID, V] {
+	return dataloadgen.NewMappedLoader(f)
+}
+
+// convert maps found domain objects; ids not found (or not visible) load as nil.
+func convert[D any, M any](ids []uuid.UUID, found map[uuid.UUID]D, err error, out func(D) *M) (map[uuid.UUID]*M, error) {
+	if err != nil {
+		return nil, err
+	}
+	res := make(map[uuid.UUID]*M, len(ids))
+	for _, id := range ids {
+		if d, ok := found[id]; ok {
+			res[id] = out(d)
+		} else {
+			res[id] = nil
+		}
+	}
+	return res, nil
+}
+
+// fill gives every id a value, the zero value when none was found.
+func fill[V any](ids []uuid.UUID, found map[uuid.UUID]V, err error) (map[uuid.UUID]V, error) {
+	if err != nil {
+		return nil, err
+	}
+	if found == nil {
+		found = make(map[uuid.UUID]V, len(ids))
+	}
+	for _, id := range ids {
+		if _, ok := found[id]; !ok {
+			var zero V
+			found[id] = zero
+		}
+	}
+	return found, nil
+}
+
+func (l *loaders) consultation(ctx context.Context, id uuid.UUID) (*model.Consultation, error) {
+	return l.consultations.Load(ctx, id)
+}
+
+func (l *loaders) submission(ctx context.Context, id uuid.UUID) (*model.Submission, error) {
+	return l.submissions.Load(ctx, id)
 }
 
 func loadersFrom(ctx context.Context) *loaders {

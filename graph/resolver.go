@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/live"
 	"github.com/otwarty/otwarty/internal/notify"
@@ -22,6 +23,7 @@ import (
 type Resolver struct {
 	Identity       *identity.Service
 	Orgs           *org.Service
+	Consultations  *consultation.Service
 	Notify         *notify.Service
 	Authz          *authz.Authorizer
 	Live           *live.Broker

@@ -18,6 +18,7 @@ import (
 
 	"github.com/otwarty/otwarty/graph"
 	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/live"
@@ -36,6 +37,7 @@ type app struct {
 	notify    *notify.Service
 	identity  *identity.Service
 	orgs      *org.Service
+	consult   *consultation.Service
 }
 
 func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger) (*app, error) {
@@ -51,7 +53,11 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 		Argon2: c.Argon2, MaxConcurrentHashes: c.MaxHashes, SessionTTL: c.SessionTTL,
 		IdentifierKey: c.IdentifierKey, IdentifierKeyID: c.IdentifierKeyID, PublicURL: c.PublicURL,
 	}, ns, az)
-	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: org.New(pool, az)}, nil
+	cs, err := consultation.New(pool, az, ns, log)
+	if err != nil {
+		return nil, err
+	}
+	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: org.New(pool, az), consult: cs}, nil
 }
 
 // start is what every subcommand that uses the services does first: open the
@@ -98,6 +104,7 @@ func runServe(ctx context.Context, args []string) error {
 
 	workers := river.NewWorkers()
 	a.notify.Register(workers)
+	a.consult.Register(workers)
 	purger := retention.New(pool, a.identity, a.notify, c.Retention, log)
 	purger.Register(workers)
 	rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
@@ -116,7 +123,7 @@ func runServe(ctx context.Context, args []string) error {
 	limits := graph.DefaultLimits()
 	limits.Introspection = c.Introspection
 	resolver := &graph.Resolver{
-		Identity: a.identity, Orgs: a.orgs, Notify: a.notify, Authz: a.authz, Live: broker, Pool: pool, Log: log,
+		Identity: a.identity, Orgs: a.orgs, Consultations: a.consult, Notify: a.notify, Authz: a.authz, Live: broker, Pool: pool, Log: log,
 		TrustedProxies: c.TrustedProxies, Limits: limits,
 		RateLimits: &graph.RateLimits{
 			SignInIP: ratelimit.New(c.RateSignIn), SignInEmail: ratelimit.New(c.RateSignIn),

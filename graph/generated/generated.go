@@ -32,11 +32,15 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Account() AccountResolver
+	Consultation() ConsultationResolver
+	ConsultationQuestion() ConsultationQuestionResolver
+	ConsultationSection() ConsultationSectionResolver
 	Invitation() InvitationResolver
 	Mutation() MutationResolver
 	Organisation() OrganisationResolver
 	Query() QueryResolver
 	RoleGrant() RoleGrantResolver
+	Submission() SubmissionResolver
 	Subscription() SubscriptionResolver
 }
 
@@ -76,6 +80,10 @@ type ComplexityRoot struct {
 		Translation func(childComplexity int) int
 	}
 
+	AssignConsultationModeratorPayload struct {
+		Consultation func(childComplexity int) int
+	}
+
 	AuditEntry struct {
 		Action     func(childComplexity int) int
 		ActorName  func(childComplexity int) int
@@ -97,12 +105,88 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ChangeConsultationPhasePayload struct {
+		Consultation func(childComplexity int) int
+	}
+
 	ChangePasswordPayload struct {
 		Account func(childComplexity int) int
 	}
 
 	ConfirmEmailPayload struct {
 		Ok func(childComplexity int) int
+	}
+
+	Consultation struct {
+		AnnounceAt              func(childComplexity int) int
+		Body                    func(childComplexity int, locale *i18n.Locale) int
+		ClosesAt                func(childComplexity int) int
+		Districts               func(childComplexity int) int
+		FlagQueue               func(childComplexity int, first *int, after *string) int
+		Forms                   func(childComplexity int) int
+		ID                      func(childComplexity int) int
+		ModeratingOrganisations func(childComplexity int) int
+		ModerationLog           func(childComplexity int, first *int, after *string) int
+		OpensAt                 func(childComplexity int) int
+		Overrides               func(childComplexity int) int
+		PhaseChanges            func(childComplexity int) int
+		PublicationCheck        func(childComplexity int) int
+		PublishedAt             func(childComplexity int) int
+		Questions               func(childComplexity int) int
+		ReportDueAt             func(childComplexity int) int
+		Sections                func(childComplexity int) int
+		Status                  func(childComplexity int) int
+		Submissions             func(childComplexity int, filter *model.SubmissionFilter, first *int, after *string) int
+		Summary                 func(childComplexity int, locale *i18n.Locale) int
+		Tags                    func(childComplexity int) int
+		Title                   func(childComplexity int, locale *i18n.Locale) int
+		Unit                    func(childComplexity int) int
+		ViewerCan               func(childComplexity int) int
+		ViewerIsFollowing       func(childComplexity int) int
+	}
+
+	ConsultationActivityEvent struct {
+		ConsultationID func(childComplexity int) int
+		Status         func(childComplexity int) int
+		SubmissionID   func(childComplexity int) int
+		SupportCount   func(childComplexity int) int
+		Type           func(childComplexity int) int
+	}
+
+	ConsultationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ConsultationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ConsultationQuestion struct {
+		ID       func(childComplexity int) int
+		Position func(childComplexity int) int
+		Text     func(childComplexity int, locale *i18n.Locale) int
+	}
+
+	ConsultationSection struct {
+		Body     func(childComplexity int, locale *i18n.Locale) int
+		Heading  func(childComplexity int, locale *i18n.Locale) int
+		ID       func(childComplexity int) int
+		Position func(childComplexity int) int
+	}
+
+	ConsultationViewerCan struct {
+		EnterOnBehalf func(childComplexity int) int
+		Follow        func(childComplexity int) int
+		Manage        func(childComplexity int) int
+		Moderate      func(childComplexity int) int
+		Submit        func(childComplexity int) int
+	}
+
+	CreateConsultationPayload struct {
+		Consultation func(childComplexity int) int
 	}
 
 	CreateInvitationPayload struct {
@@ -113,13 +197,37 @@ type ComplexityRoot struct {
 		Organisation func(childComplexity int) int
 	}
 
+	CreateSubmissionPayload struct {
+		Submission func(childComplexity int) int
+	}
+
 	DeleteAccountPayload struct {
 		DeletedAccountID func(childComplexity int) int
+	}
+
+	EditSubmissionPayload struct {
+		Submission func(childComplexity int) int
+	}
+
+	EnterSubmissionOnBehalfPayload struct {
+		Submission func(childComplexity int) int
+	}
+
+	FlagSubmissionPayload struct {
+		SubmissionID func(childComplexity int) int
+	}
+
+	FollowConsultationPayload struct {
+		Consultation func(childComplexity int) int
 	}
 
 	GrantRolePayload struct {
 		AccountID func(childComplexity int) int
 		Grant     func(childComplexity int) int
+	}
+
+	HideSubmissionPayload struct {
+		Submission func(childComplexity int) int
 	}
 
 	Invitation struct {
@@ -144,31 +252,67 @@ type ComplexityRoot struct {
 		UnreadCount func(childComplexity int) int
 	}
 
+	ModerationAction struct {
+		Action       func(childComplexity int) int
+		At           func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Note         func(childComplexity int) int
+		Reason       func(childComplexity int) int
+		SubmissionID func(childComplexity int) int
+	}
+
+	ModerationActionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ModerationActionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AcceptInvitation              func(childComplexity int, input model.AcceptInvitationInput) int
 		AddOrganisationMember         func(childComplexity int, input model.AddOrganisationMemberInput) int
 		AddTranslation                func(childComplexity int, input model.AddTranslationInput) int
+		AssignConsultationModerator   func(childComplexity int, input model.AssignConsultationModeratorInput) int
+		ChangeConsultationPhase       func(childComplexity int, input model.ChangeConsultationPhaseInput) int
 		ChangePassword                func(childComplexity int, input model.ChangePasswordInput) int
 		ConfirmEmail                  func(childComplexity int, input model.ConfirmEmailInput) int
+		CreateConsultation            func(childComplexity int, input model.CreateConsultationInput) int
 		CreateInvitation              func(childComplexity int, input model.CreateInvitationInput) int
 		CreateOrganisation            func(childComplexity int, input model.CreateOrganisationInput) int
+		CreateSubmission              func(childComplexity int, input model.CreateSubmissionInput) int
 		DeleteAccount                 func(childComplexity int, input model.DeleteAccountInput) int
+		EditSubmission                func(childComplexity int, input model.EditSubmissionInput) int
+		EnterSubmissionOnBehalf       func(childComplexity int, input model.EnterSubmissionOnBehalfInput) int
+		FlagSubmission                func(childComplexity int, input model.FlagSubmissionInput) int
+		FollowConsultation            func(childComplexity int, input model.FollowConsultationInput) int
 		GrantRole                     func(childComplexity int, input model.GrantRoleInput) int
+		HideSubmission                func(childComplexity int, input model.HideSubmissionInput) int
 		MarkNotificationsRead         func(childComplexity int, input model.MarkNotificationsReadInput) int
+		PublishConsultation           func(childComplexity int, input model.PublishConsultationInput) int
 		RemoveOrganisationMember      func(childComplexity int, input model.RemoveOrganisationMemberInput) int
 		RequestPasswordReset          func(childComplexity int, input model.RequestPasswordResetInput) int
 		ResendEmailConfirmation       func(childComplexity int, input model.ResendEmailConfirmationInput) int
 		ResetPassword                 func(childComplexity int, input model.ResetPasswordInput) int
+		RestoreSubmission             func(childComplexity int, input model.RestoreSubmissionInput) int
 		RevokeInvitation              func(childComplexity int, input model.RevokeInvitationInput) int
 		RevokeRole                    func(childComplexity int, input model.RevokeRoleInput) int
 		RevokeSession                 func(childComplexity int, input model.RevokeSessionInput) int
 		SignIn                        func(childComplexity int, input model.SignInInput) int
 		SignOut                       func(childComplexity int, input model.SignOutInput) int
 		SignUp                        func(childComplexity int, input model.SignUpInput) int
+		SupportSubmission             func(childComplexity int, input model.SupportSubmissionInput) int
+		UnassignConsultationModerator func(childComplexity int, input model.UnassignConsultationModeratorInput) int
+		UnfollowConsultation          func(childComplexity int, input model.UnfollowConsultationInput) int
+		UnsupportSubmission           func(childComplexity int, input model.UnsupportSubmissionInput) int
 		UpdateNotificationPreferences func(childComplexity int, input model.UpdateNotificationPreferencesInput) int
 		UpdateOrganisation            func(childComplexity int, input model.UpdateOrganisationInput) int
 		UpdateProfile                 func(childComplexity int, input model.UpdateProfileInput) int
 		VerifyResident                func(childComplexity int, input model.VerifyResidentInput) int
+		WithdrawSubmission            func(childComplexity int, input model.WithdrawSubmissionInput) int
 	}
 
 	Notification struct {
@@ -265,8 +409,22 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	PhaseChange struct {
+		At        func(childComplexity int) int
+		From      func(childComplexity int) int
+		Reason    func(childComplexity int) int
+		Scheduled func(childComplexity int) int
+		To        func(childComplexity int) int
+	}
+
+	PublishConsultationPayload struct {
+		Consultation func(childComplexity int) int
+	}
+
 	Query struct {
 		AuditLog      func(childComplexity int, filter *model.AuditLogFilter, first *int, after *string) int
+		Consultation  func(childComplexity int, id string) int
+		Consultations func(childComplexity int, filter *model.ConsultationFilter, first *int, after *string) int
 		Me            func(childComplexity int) int
 		Node          func(childComplexity int, id string) int
 		Nodes         func(childComplexity int, ids []string) int
@@ -290,6 +448,10 @@ type ComplexityRoot struct {
 		Ok func(childComplexity int) int
 	}
 
+	RestoreSubmissionPayload struct {
+		Submission func(childComplexity int) int
+	}
+
 	RevokeInvitationPayload struct {
 		Invitation func(childComplexity int) int
 	}
@@ -306,6 +468,18 @@ type ComplexityRoot struct {
 		Organisation func(childComplexity int) int
 		Role         func(childComplexity int) int
 		Scope        func(childComplexity int) int
+	}
+
+	RuleOverride struct {
+		Justification func(childComplexity int) int
+		Rule          func(childComplexity int) int
+	}
+
+	RuleResult struct {
+		Message     func(childComplexity int) int
+		Ok          func(childComplexity int) int
+		Overridable func(childComplexity int) int
+		Rule        func(childComplexity int) int
 	}
 
 	Session struct {
@@ -331,8 +505,53 @@ type ComplexityRoot struct {
 		Token   func(childComplexity int) int
 	}
 
+	Submission struct {
+		AuthorName         func(childComplexity int) int
+		Consultation       func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		EditedAt           func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Kind               func(childComplexity int) int
+		Parent             func(childComplexity int) int
+		ReceivedAt         func(childComplexity int) int
+		Replies            func(childComplexity int, first *int, after *string) int
+		ReplyCount         func(childComplexity int) int
+		Section            func(childComplexity int) int
+		StaffEntered       func(childComplexity int) int
+		Status             func(childComplexity int) int
+		SupportCount       func(childComplexity int) int
+		Text               func(childComplexity int, locale *i18n.Locale) int
+		ViewerCan          func(childComplexity int) int
+		ViewerHasSupported func(childComplexity int) int
+	}
+
+	SubmissionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SubmissionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	SubmissionViewerCan struct {
+		Edit     func(childComplexity int) int
+		Flag     func(childComplexity int) int
+		Moderate func(childComplexity int) int
+		Support  func(childComplexity int) int
+		Withdraw func(childComplexity int) int
+	}
+
 	Subscription struct {
-		NotificationAdded func(childComplexity int) int
+		ConsultationActivity func(childComplexity int, consultationID string) int
+		ModerationQueue      func(childComplexity int, consultationID string) int
+		NotificationAdded    func(childComplexity int) int
+	}
+
+	SupportSubmissionPayload struct {
+		Submission func(childComplexity int) int
 	}
 
 	Translation struct {
@@ -343,6 +562,18 @@ type ComplexityRoot struct {
 		Locale     func(childComplexity int) int
 		Source     func(childComplexity int) int
 		Text       func(childComplexity int) int
+	}
+
+	UnassignConsultationModeratorPayload struct {
+		Consultation func(childComplexity int) int
+	}
+
+	UnfollowConsultationPayload struct {
+		Consultation func(childComplexity int) int
+	}
+
+	UnsupportSubmissionPayload struct {
+		Submission func(childComplexity int) int
 	}
 
 	UpdateNotificationPreferencesPayload struct {
@@ -361,6 +592,10 @@ type ComplexityRoot struct {
 		AccountID func(childComplexity int) int
 		Verified  func(childComplexity int) int
 	}
+
+	WithdrawSubmissionPayload struct {
+		Submission func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -376,11 +611,51 @@ type AccountResolver interface {
 	NotificationPreferences(ctx context.Context, obj *model.Account) (*model.NotificationPreferences, error)
 	DataExport(ctx context.Context, obj *model.Account) (string, error)
 }
+type ConsultationResolver interface {
+	Unit(ctx context.Context, obj *model.Consultation) (*model.Organisation, error)
+	Title(ctx context.Context, obj *model.Consultation, locale *i18n.Locale) (*model.LocalizedString, error)
+	Summary(ctx context.Context, obj *model.Consultation, locale *i18n.Locale) (*model.LocalizedString, error)
+	Body(ctx context.Context, obj *model.Consultation, locale *i18n.Locale) (*model.LocalizedString, error)
+
+	Sections(ctx context.Context, obj *model.Consultation) ([]model.ConsultationSection, error)
+	Questions(ctx context.Context, obj *model.Consultation) ([]model.ConsultationQuestion, error)
+	Submissions(ctx context.Context, obj *model.Consultation, filter *model.SubmissionFilter, first *int, after *string) (*model.SubmissionConnection, error)
+	ModerationLog(ctx context.Context, obj *model.Consultation, first *int, after *string) (*model.ModerationActionConnection, error)
+	FlagQueue(ctx context.Context, obj *model.Consultation, first *int, after *string) (*model.SubmissionConnection, error)
+	PhaseChanges(ctx context.Context, obj *model.Consultation) ([]model.PhaseChange, error)
+	PublicationCheck(ctx context.Context, obj *model.Consultation) ([]model.RuleResult, error)
+	ModeratingOrganisations(ctx context.Context, obj *model.Consultation) ([]model.Organisation, error)
+	ViewerIsFollowing(ctx context.Context, obj *model.Consultation) (bool, error)
+	ViewerCan(ctx context.Context, obj *model.Consultation) (*model.ConsultationViewerCan, error)
+}
+type ConsultationQuestionResolver interface {
+	Text(ctx context.Context, obj *model.ConsultationQuestion, locale *i18n.Locale) (*model.LocalizedString, error)
+}
+type ConsultationSectionResolver interface {
+	Heading(ctx context.Context, obj *model.ConsultationSection, locale *i18n.Locale) (*model.LocalizedString, error)
+	Body(ctx context.Context, obj *model.ConsultationSection, locale *i18n.Locale) (*model.LocalizedString, error)
+}
 type InvitationResolver interface {
 	Organisation(ctx context.Context, obj *model.Invitation) (*model.Organisation, error)
 }
 type MutationResolver interface {
 	AddTranslation(ctx context.Context, input model.AddTranslationInput) (*model.AddTranslationPayload, error)
+	CreateConsultation(ctx context.Context, input model.CreateConsultationInput) (*model.CreateConsultationPayload, error)
+	PublishConsultation(ctx context.Context, input model.PublishConsultationInput) (*model.PublishConsultationPayload, error)
+	ChangeConsultationPhase(ctx context.Context, input model.ChangeConsultationPhaseInput) (*model.ChangeConsultationPhasePayload, error)
+	AssignConsultationModerator(ctx context.Context, input model.AssignConsultationModeratorInput) (*model.AssignConsultationModeratorPayload, error)
+	UnassignConsultationModerator(ctx context.Context, input model.UnassignConsultationModeratorInput) (*model.UnassignConsultationModeratorPayload, error)
+	FollowConsultation(ctx context.Context, input model.FollowConsultationInput) (*model.FollowConsultationPayload, error)
+	UnfollowConsultation(ctx context.Context, input model.UnfollowConsultationInput) (*model.UnfollowConsultationPayload, error)
+	CreateSubmission(ctx context.Context, input model.CreateSubmissionInput) (*model.CreateSubmissionPayload, error)
+	EditSubmission(ctx context.Context, input model.EditSubmissionInput) (*model.EditSubmissionPayload, error)
+	WithdrawSubmission(ctx context.Context, input model.WithdrawSubmissionInput) (*model.WithdrawSubmissionPayload, error)
+	EnterSubmissionOnBehalf(ctx context.Context, input model.EnterSubmissionOnBehalfInput) (*model.EnterSubmissionOnBehalfPayload, error)
+	SupportSubmission(ctx context.Context, input model.SupportSubmissionInput) (*model.SupportSubmissionPayload, error)
+	UnsupportSubmission(ctx context.Context, input model.UnsupportSubmissionInput) (*model.UnsupportSubmissionPayload, error)
+	FlagSubmission(ctx context.Context, input model.FlagSubmissionInput) (*model.FlagSubmissionPayload, error)
+	HideSubmission(ctx context.Context, input model.HideSubmissionInput) (*model.HideSubmissionPayload, error)
+	RestoreSubmission(ctx context.Context, input model.RestoreSubmissionInput) (*model.RestoreSubmissionPayload, error)
 	SignUp(ctx context.Context, input model.SignUpInput) (*model.SignUpPayload, error)
 	SignIn(ctx context.Context, input model.SignInInput) (*model.SignInPayload, error)
 	SignOut(ctx context.Context, input model.SignOutInput) (*model.SignOutPayload, error)
@@ -415,6 +690,8 @@ type OrganisationResolver interface {
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
+	Consultation(ctx context.Context, id string) (*model.Consultation, error)
+	Consultations(ctx context.Context, filter *model.ConsultationFilter, first *int, after *string) (*model.ConsultationConnection, error)
 	Me(ctx context.Context) (*model.Account, error)
 	AuditLog(ctx context.Context, filter *model.AuditLogFilter, first *int, after *string) (*model.AuditEntryConnection, error)
 	Organisation(ctx context.Context, id string) (*model.Organisation, error)
@@ -423,8 +700,21 @@ type QueryResolver interface {
 type RoleGrantResolver interface {
 	Organisation(ctx context.Context, obj *model.RoleGrant) (*model.Organisation, error)
 }
+type SubmissionResolver interface {
+	Consultation(ctx context.Context, obj *model.Submission) (*model.Consultation, error)
+	Section(ctx context.Context, obj *model.Submission) (*model.ConsultationSection, error)
+	Parent(ctx context.Context, obj *model.Submission) (*model.Submission, error)
+	AuthorName(ctx context.Context, obj *model.Submission) (*string, error)
+	Text(ctx context.Context, obj *model.Submission, locale *i18n.Locale) (*model.LocalizedString, error)
+
+	Replies(ctx context.Context, obj *model.Submission, first *int, after *string) (*model.SubmissionConnection, error)
+	ViewerHasSupported(ctx context.Context, obj *model.Submission) (bool, error)
+	ViewerCan(ctx context.Context, obj *model.Submission) (*model.SubmissionViewerCan, error)
+}
 type SubscriptionResolver interface {
 	NotificationAdded(ctx context.Context) (<-chan *model.NotificationAddedEvent, error)
+	ConsultationActivity(ctx context.Context, consultationID string) (<-chan *model.ConsultationActivityEvent, error)
+	ModerationQueue(ctx context.Context, consultationID string) (<-chan *model.ConsultationActivityEvent, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -574,6 +864,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AddTranslationPayload.Translation(childComplexity), true
 
+	case "AssignConsultationModeratorPayload.consultation":
+		if e.ComplexityRoot.AssignConsultationModeratorPayload.Consultation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignConsultationModeratorPayload.Consultation(childComplexity), true
+
 	case "AuditEntry.action":
 		if e.ComplexityRoot.AuditEntry.Action == nil {
 			break
@@ -649,6 +946,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditEntryEdge.Node(childComplexity), true
 
+	case "ChangeConsultationPhasePayload.consultation":
+		if e.ComplexityRoot.ChangeConsultationPhasePayload.Consultation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeConsultationPhasePayload.Consultation(childComplexity), true
+
 	case "ChangePasswordPayload.account":
 		if e.ComplexityRoot.ChangePasswordPayload.Account == nil {
 			break
@@ -662,6 +966,347 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConfirmEmailPayload.Ok(childComplexity), true
+
+	case "Consultation.announceAt":
+		if e.ComplexityRoot.Consultation.AnnounceAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultation.AnnounceAt(childComplexity), true
+	case "Consultation.body":
+		if e.ComplexityRoot.Consultation.Body == nil {
+			break
+		}
+
+		args, err := ec.field_Consultation_body_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Consultation.Body(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Consultation.closesAt":
+		if e.ComplexityRoot.Consultation.ClosesAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultation.ClosesAt(childComplexity), true
+	case "Consultation.districts":
+		if e.ComplexityRoot.Consultation.Districts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultation.Districts(childComplexity), true
+	case "Consultation.flagQueue":
+		if e.ComplexityRoot.Consultation.FlagQueue == nil {
+			break
+		}
+
+		args, err := ec.field_Consultation_flagQueue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Consultation.FlagQueue(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Consultation.forms":
+		if e.ComplexityRoot.Consultation.Forms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultation.Forms(childComplexity), true
+	case "Consultation.id":
+		if e.ComplexityRoot.Consultation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultation.ID(childComplexity), true
+	case "Consultation.moderatingOrganisations":
+		if e.ComplexityRoot.Consultation.ModeratingOrganisations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultation.ModeratingOrganisations(childComplexity), true
+	case "Consultation.moderationLog":
+		if e.ComplexityRoot.Consultation.ModerationLog == nil {
+			break
+		}
+
+		args, err := ec.field_Consultation_moderationLog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Consultation.ModerationLog(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Consultation.opensAt":
+		if e.ComplexityRoot.Consultation.OpensAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultation.OpensAt(childComplexity), true
+	case "Consultation.overrides":
+		if e.ComplexityRoot.Consultation.Overrides == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultation.Overrides(childComplexity), true
+	case "Consultation.phaseChanges":
+		if e.ComplexityRoot.Consultation.PhaseChanges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultation.PhaseChanges(childComplexity), true
+	case "Consultation.publicationCheck":
+		if e.ComplexityRoot.Consultation.PublicationCheck == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultation.PublicationCheck(childComplexity), true
+	case "Consultation.publishedAt":
+		if e.ComplexityRoot.Consultation.PublishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultation.PublishedAt(childComplexity), true
+	case "Consultation.questions":
+		if e.ComplexityRoot.Consultation.Questions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultation.Questions(childComplexity), true
+	case "Consultation.reportDueAt":
+		if e.ComplexityRoot.Consultation.ReportDueAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultation.ReportDueAt(childComplexity), true
+	case "Consultation.sections":
+		if e.ComplexityRoot.Consultation.Sections == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultation.Sections(childComplexity), true
+	case "Consultation.status":
+		if e.ComplexityRoot.Consultation.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultation.Status(childComplexity), true
+	case "Consultation.submissions":
+		if e.ComplexityRoot.Consultation.Submissions == nil {
+			break
+		}
+
+		args, err := ec.field_Consultation_submissions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Consultation.Submissions(childComplexity, args["filter"].(*model.SubmissionFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Consultation.summary":
+		if e.ComplexityRoot.Consultation.Summary == nil {
+			break
+		}
+
+		args, err := ec.field_Consultation_summary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Consultation.Summary(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Consultation.tags":
+		if e.ComplexityRoot.Consultation.Tags == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultation.Tags(childComplexity), true
+	case "Consultation.title":
+		if e.ComplexityRoot.Consultation.Title == nil {
+			break
+		}
+
+		args, err := ec.field_Consultation_title_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Consultation.Title(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Consultation.unit":
+		if e.ComplexityRoot.Consultation.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultation.Unit(childComplexity), true
+	case "Consultation.viewerCan":
+		if e.ComplexityRoot.Consultation.ViewerCan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultation.ViewerCan(childComplexity), true
+	case "Consultation.viewerIsFollowing":
+		if e.ComplexityRoot.Consultation.ViewerIsFollowing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultation.ViewerIsFollowing(childComplexity), true
+
+	case "ConsultationActivityEvent.consultationId":
+		if e.ComplexityRoot.ConsultationActivityEvent.ConsultationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationActivityEvent.ConsultationID(childComplexity), true
+	case "ConsultationActivityEvent.status":
+		if e.ComplexityRoot.ConsultationActivityEvent.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationActivityEvent.Status(childComplexity), true
+	case "ConsultationActivityEvent.submissionId":
+		if e.ComplexityRoot.ConsultationActivityEvent.SubmissionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationActivityEvent.SubmissionID(childComplexity), true
+	case "ConsultationActivityEvent.supportCount":
+		if e.ComplexityRoot.ConsultationActivityEvent.SupportCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationActivityEvent.SupportCount(childComplexity), true
+	case "ConsultationActivityEvent.type":
+		if e.ComplexityRoot.ConsultationActivityEvent.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationActivityEvent.Type(childComplexity), true
+
+	case "ConsultationConnection.edges":
+		if e.ComplexityRoot.ConsultationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationConnection.Edges(childComplexity), true
+	case "ConsultationConnection.pageInfo":
+		if e.ComplexityRoot.ConsultationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationConnection.PageInfo(childComplexity), true
+	case "ConsultationConnection.totalCount":
+		if e.ComplexityRoot.ConsultationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationConnection.TotalCount(childComplexity), true
+
+	case "ConsultationEdge.cursor":
+		if e.ComplexityRoot.ConsultationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationEdge.Cursor(childComplexity), true
+	case "ConsultationEdge.node":
+		if e.ComplexityRoot.ConsultationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationEdge.Node(childComplexity), true
+
+	case "ConsultationQuestion.id":
+		if e.ComplexityRoot.ConsultationQuestion.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationQuestion.ID(childComplexity), true
+	case "ConsultationQuestion.position":
+		if e.ComplexityRoot.ConsultationQuestion.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationQuestion.Position(childComplexity), true
+	case "ConsultationQuestion.text":
+		if e.ComplexityRoot.ConsultationQuestion.Text == nil {
+			break
+		}
+
+		args, err := ec.field_ConsultationQuestion_text_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ConsultationQuestion.Text(childComplexity, args["locale"].(*i18n.Locale)), true
+
+	case "ConsultationSection.body":
+		if e.ComplexityRoot.ConsultationSection.Body == nil {
+			break
+		}
+
+		args, err := ec.field_ConsultationSection_body_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ConsultationSection.Body(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "ConsultationSection.heading":
+		if e.ComplexityRoot.ConsultationSection.Heading == nil {
+			break
+		}
+
+		args, err := ec.field_ConsultationSection_heading_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ConsultationSection.Heading(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "ConsultationSection.id":
+		if e.ComplexityRoot.ConsultationSection.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationSection.ID(childComplexity), true
+	case "ConsultationSection.position":
+		if e.ComplexityRoot.ConsultationSection.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationSection.Position(childComplexity), true
+
+	case "ConsultationViewerCan.enterOnBehalf":
+		if e.ComplexityRoot.ConsultationViewerCan.EnterOnBehalf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationViewerCan.EnterOnBehalf(childComplexity), true
+	case "ConsultationViewerCan.follow":
+		if e.ComplexityRoot.ConsultationViewerCan.Follow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationViewerCan.Follow(childComplexity), true
+	case "ConsultationViewerCan.manage":
+		if e.ComplexityRoot.ConsultationViewerCan.Manage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationViewerCan.Manage(childComplexity), true
+	case "ConsultationViewerCan.moderate":
+		if e.ComplexityRoot.ConsultationViewerCan.Moderate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationViewerCan.Moderate(childComplexity), true
+	case "ConsultationViewerCan.submit":
+		if e.ComplexityRoot.ConsultationViewerCan.Submit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationViewerCan.Submit(childComplexity), true
+
+	case "CreateConsultationPayload.consultation":
+		if e.ComplexityRoot.CreateConsultationPayload.Consultation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateConsultationPayload.Consultation(childComplexity), true
 
 	case "CreateInvitationPayload.invitation":
 		if e.ComplexityRoot.CreateInvitationPayload.Invitation == nil {
@@ -677,12 +1322,47 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreateOrganisationPayload.Organisation(childComplexity), true
 
+	case "CreateSubmissionPayload.submission":
+		if e.ComplexityRoot.CreateSubmissionPayload.Submission == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateSubmissionPayload.Submission(childComplexity), true
+
 	case "DeleteAccountPayload.deletedAccountId":
 		if e.ComplexityRoot.DeleteAccountPayload.DeletedAccountID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.DeleteAccountPayload.DeletedAccountID(childComplexity), true
+
+	case "EditSubmissionPayload.submission":
+		if e.ComplexityRoot.EditSubmissionPayload.Submission == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EditSubmissionPayload.Submission(childComplexity), true
+
+	case "EnterSubmissionOnBehalfPayload.submission":
+		if e.ComplexityRoot.EnterSubmissionOnBehalfPayload.Submission == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnterSubmissionOnBehalfPayload.Submission(childComplexity), true
+
+	case "FlagSubmissionPayload.submissionId":
+		if e.ComplexityRoot.FlagSubmissionPayload.SubmissionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlagSubmissionPayload.SubmissionID(childComplexity), true
+
+	case "FollowConsultationPayload.consultation":
+		if e.ComplexityRoot.FollowConsultationPayload.Consultation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowConsultationPayload.Consultation(childComplexity), true
 
 	case "GrantRolePayload.accountId":
 		if e.ComplexityRoot.GrantRolePayload.AccountID == nil {
@@ -696,6 +1376,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GrantRolePayload.Grant(childComplexity), true
+
+	case "HideSubmissionPayload.submission":
+		if e.ComplexityRoot.HideSubmissionPayload.Submission == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HideSubmissionPayload.Submission(childComplexity), true
 
 	case "Invitation.acceptedAt":
 		if e.ComplexityRoot.Invitation.AcceptedAt == nil {
@@ -778,6 +1465,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MarkNotificationsReadPayload.UnreadCount(childComplexity), true
 
+	case "ModerationAction.action":
+		if e.ComplexityRoot.ModerationAction.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModerationAction.Action(childComplexity), true
+	case "ModerationAction.at":
+		if e.ComplexityRoot.ModerationAction.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModerationAction.At(childComplexity), true
+	case "ModerationAction.id":
+		if e.ComplexityRoot.ModerationAction.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModerationAction.ID(childComplexity), true
+	case "ModerationAction.note":
+		if e.ComplexityRoot.ModerationAction.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModerationAction.Note(childComplexity), true
+	case "ModerationAction.reason":
+		if e.ComplexityRoot.ModerationAction.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModerationAction.Reason(childComplexity), true
+	case "ModerationAction.submissionId":
+		if e.ComplexityRoot.ModerationAction.SubmissionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModerationAction.SubmissionID(childComplexity), true
+
+	case "ModerationActionConnection.edges":
+		if e.ComplexityRoot.ModerationActionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModerationActionConnection.Edges(childComplexity), true
+	case "ModerationActionConnection.pageInfo":
+		if e.ComplexityRoot.ModerationActionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModerationActionConnection.PageInfo(childComplexity), true
+	case "ModerationActionConnection.totalCount":
+		if e.ComplexityRoot.ModerationActionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModerationActionConnection.TotalCount(childComplexity), true
+
+	case "ModerationActionEdge.cursor":
+		if e.ComplexityRoot.ModerationActionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModerationActionEdge.Cursor(childComplexity), true
+	case "ModerationActionEdge.node":
+		if e.ComplexityRoot.ModerationActionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModerationActionEdge.Node(childComplexity), true
+
 	case "Mutation.acceptInvitation":
 		if e.ComplexityRoot.Mutation.AcceptInvitation == nil {
 			break
@@ -811,6 +1567,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddTranslation(childComplexity, args["input"].(model.AddTranslationInput)), true
+	case "Mutation.assignConsultationModerator":
+		if e.ComplexityRoot.Mutation.AssignConsultationModerator == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assignConsultationModerator_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssignConsultationModerator(childComplexity, args["input"].(model.AssignConsultationModeratorInput)), true
+	case "Mutation.changeConsultationPhase":
+		if e.ComplexityRoot.Mutation.ChangeConsultationPhase == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_changeConsultationPhase_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ChangeConsultationPhase(childComplexity, args["input"].(model.ChangeConsultationPhaseInput)), true
 	case "Mutation.changePassword":
 		if e.ComplexityRoot.Mutation.ChangePassword == nil {
 			break
@@ -833,6 +1611,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ConfirmEmail(childComplexity, args["input"].(model.ConfirmEmailInput)), true
+	case "Mutation.createConsultation":
+		if e.ComplexityRoot.Mutation.CreateConsultation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createConsultation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateConsultation(childComplexity, args["input"].(model.CreateConsultationInput)), true
 	case "Mutation.createInvitation":
 		if e.ComplexityRoot.Mutation.CreateInvitation == nil {
 			break
@@ -855,6 +1644,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateOrganisation(childComplexity, args["input"].(model.CreateOrganisationInput)), true
+	case "Mutation.createSubmission":
+		if e.ComplexityRoot.Mutation.CreateSubmission == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createSubmission_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateSubmission(childComplexity, args["input"].(model.CreateSubmissionInput)), true
 	case "Mutation.deleteAccount":
 		if e.ComplexityRoot.Mutation.DeleteAccount == nil {
 			break
@@ -866,6 +1666,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteAccount(childComplexity, args["input"].(model.DeleteAccountInput)), true
+	case "Mutation.editSubmission":
+		if e.ComplexityRoot.Mutation.EditSubmission == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_editSubmission_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EditSubmission(childComplexity, args["input"].(model.EditSubmissionInput)), true
+	case "Mutation.enterSubmissionOnBehalf":
+		if e.ComplexityRoot.Mutation.EnterSubmissionOnBehalf == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_enterSubmissionOnBehalf_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EnterSubmissionOnBehalf(childComplexity, args["input"].(model.EnterSubmissionOnBehalfInput)), true
+	case "Mutation.flagSubmission":
+		if e.ComplexityRoot.Mutation.FlagSubmission == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_flagSubmission_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.FlagSubmission(childComplexity, args["input"].(model.FlagSubmissionInput)), true
+	case "Mutation.followConsultation":
+		if e.ComplexityRoot.Mutation.FollowConsultation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_followConsultation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.FollowConsultation(childComplexity, args["input"].(model.FollowConsultationInput)), true
 	case "Mutation.grantRole":
 		if e.ComplexityRoot.Mutation.GrantRole == nil {
 			break
@@ -877,6 +1721,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.GrantRole(childComplexity, args["input"].(model.GrantRoleInput)), true
+	case "Mutation.hideSubmission":
+		if e.ComplexityRoot.Mutation.HideSubmission == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_hideSubmission_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.HideSubmission(childComplexity, args["input"].(model.HideSubmissionInput)), true
 	case "Mutation.markNotificationsRead":
 		if e.ComplexityRoot.Mutation.MarkNotificationsRead == nil {
 			break
@@ -888,6 +1743,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MarkNotificationsRead(childComplexity, args["input"].(model.MarkNotificationsReadInput)), true
+	case "Mutation.publishConsultation":
+		if e.ComplexityRoot.Mutation.PublishConsultation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_publishConsultation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PublishConsultation(childComplexity, args["input"].(model.PublishConsultationInput)), true
 	case "Mutation.removeOrganisationMember":
 		if e.ComplexityRoot.Mutation.RemoveOrganisationMember == nil {
 			break
@@ -932,6 +1798,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ResetPassword(childComplexity, args["input"].(model.ResetPasswordInput)), true
+	case "Mutation.restoreSubmission":
+		if e.ComplexityRoot.Mutation.RestoreSubmission == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_restoreSubmission_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RestoreSubmission(childComplexity, args["input"].(model.RestoreSubmissionInput)), true
 	case "Mutation.revokeInvitation":
 		if e.ComplexityRoot.Mutation.RevokeInvitation == nil {
 			break
@@ -998,6 +1875,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SignUp(childComplexity, args["input"].(model.SignUpInput)), true
+	case "Mutation.supportSubmission":
+		if e.ComplexityRoot.Mutation.SupportSubmission == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_supportSubmission_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SupportSubmission(childComplexity, args["input"].(model.SupportSubmissionInput)), true
+	case "Mutation.unassignConsultationModerator":
+		if e.ComplexityRoot.Mutation.UnassignConsultationModerator == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unassignConsultationModerator_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnassignConsultationModerator(childComplexity, args["input"].(model.UnassignConsultationModeratorInput)), true
+	case "Mutation.unfollowConsultation":
+		if e.ComplexityRoot.Mutation.UnfollowConsultation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unfollowConsultation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnfollowConsultation(childComplexity, args["input"].(model.UnfollowConsultationInput)), true
+	case "Mutation.unsupportSubmission":
+		if e.ComplexityRoot.Mutation.UnsupportSubmission == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unsupportSubmission_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnsupportSubmission(childComplexity, args["input"].(model.UnsupportSubmissionInput)), true
 	case "Mutation.updateNotificationPreferences":
 		if e.ComplexityRoot.Mutation.UpdateNotificationPreferences == nil {
 			break
@@ -1042,6 +1963,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.VerifyResident(childComplexity, args["input"].(model.VerifyResidentInput)), true
+	case "Mutation.withdrawSubmission":
+		if e.ComplexityRoot.Mutation.WithdrawSubmission == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawSubmission_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawSubmission(childComplexity, args["input"].(model.WithdrawSubmissionInput)), true
 
 	case "Notification.createdAt":
 		if e.ComplexityRoot.Notification.CreatedAt == nil {
@@ -1362,6 +2294,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PhaseChange.at":
+		if e.ComplexityRoot.PhaseChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhaseChange.At(childComplexity), true
+	case "PhaseChange.from":
+		if e.ComplexityRoot.PhaseChange.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhaseChange.From(childComplexity), true
+	case "PhaseChange.reason":
+		if e.ComplexityRoot.PhaseChange.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhaseChange.Reason(childComplexity), true
+	case "PhaseChange.scheduled":
+		if e.ComplexityRoot.PhaseChange.Scheduled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhaseChange.Scheduled(childComplexity), true
+	case "PhaseChange.to":
+		if e.ComplexityRoot.PhaseChange.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PhaseChange.To(childComplexity), true
+
+	case "PublishConsultationPayload.consultation":
+		if e.ComplexityRoot.PublishConsultationPayload.Consultation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishConsultationPayload.Consultation(childComplexity), true
+
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -1373,6 +2343,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["filter"].(*model.AuditLogFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.consultation":
+		if e.ComplexityRoot.Query.Consultation == nil {
+			break
+		}
+
+		args, err := ec.field_Query_consultation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Consultation(childComplexity, args["id"].(string)), true
+	case "Query.consultations":
+		if e.ComplexityRoot.Query.Consultations == nil {
+			break
+		}
+
+		args, err := ec.field_Query_consultations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Consultations(childComplexity, args["filter"].(*model.ConsultationFilter), args["first"].(*int), args["after"].(*string)), true
 
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
@@ -1453,6 +2445,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ResetPasswordPayload.Ok(childComplexity), true
 
+	case "RestoreSubmissionPayload.submission":
+		if e.ComplexityRoot.RestoreSubmissionPayload.Submission == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RestoreSubmissionPayload.Submission(childComplexity), true
+
 	case "RevokeInvitationPayload.invitation":
 		if e.ComplexityRoot.RevokeInvitationPayload.Invitation == nil {
 			break
@@ -1492,6 +2491,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RoleGrant.Scope(childComplexity), true
+
+	case "RuleOverride.justification":
+		if e.ComplexityRoot.RuleOverride.Justification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleOverride.Justification(childComplexity), true
+	case "RuleOverride.rule":
+		if e.ComplexityRoot.RuleOverride.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleOverride.Rule(childComplexity), true
+
+	case "RuleResult.message":
+		if e.ComplexityRoot.RuleResult.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleResult.Message(childComplexity), true
+	case "RuleResult.ok":
+		if e.ComplexityRoot.RuleResult.Ok == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleResult.Ok(childComplexity), true
+	case "RuleResult.overridable":
+		if e.ComplexityRoot.RuleResult.Overridable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleResult.Overridable(childComplexity), true
+	case "RuleResult.rule":
+		if e.ComplexityRoot.RuleResult.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleResult.Rule(childComplexity), true
 
 	case "Session.createdAt":
 		if e.ComplexityRoot.Session.CreatedAt == nil {
@@ -1563,12 +2600,217 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SignUpPayload.Token(childComplexity), true
 
+	case "Submission.authorName":
+		if e.ComplexityRoot.Submission.AuthorName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Submission.AuthorName(childComplexity), true
+	case "Submission.consultation":
+		if e.ComplexityRoot.Submission.Consultation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Submission.Consultation(childComplexity), true
+	case "Submission.createdAt":
+		if e.ComplexityRoot.Submission.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Submission.CreatedAt(childComplexity), true
+	case "Submission.editedAt":
+		if e.ComplexityRoot.Submission.EditedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Submission.EditedAt(childComplexity), true
+	case "Submission.id":
+		if e.ComplexityRoot.Submission.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Submission.ID(childComplexity), true
+	case "Submission.kind":
+		if e.ComplexityRoot.Submission.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Submission.Kind(childComplexity), true
+	case "Submission.parent":
+		if e.ComplexityRoot.Submission.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Submission.Parent(childComplexity), true
+	case "Submission.receivedAt":
+		if e.ComplexityRoot.Submission.ReceivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Submission.ReceivedAt(childComplexity), true
+	case "Submission.replies":
+		if e.ComplexityRoot.Submission.Replies == nil {
+			break
+		}
+
+		args, err := ec.field_Submission_replies_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Submission.Replies(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Submission.replyCount":
+		if e.ComplexityRoot.Submission.ReplyCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Submission.ReplyCount(childComplexity), true
+	case "Submission.section":
+		if e.ComplexityRoot.Submission.Section == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Submission.Section(childComplexity), true
+	case "Submission.staffEntered":
+		if e.ComplexityRoot.Submission.StaffEntered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Submission.StaffEntered(childComplexity), true
+	case "Submission.status":
+		if e.ComplexityRoot.Submission.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Submission.Status(childComplexity), true
+	case "Submission.supportCount":
+		if e.ComplexityRoot.Submission.SupportCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Submission.SupportCount(childComplexity), true
+	case "Submission.text":
+		if e.ComplexityRoot.Submission.Text == nil {
+			break
+		}
+
+		args, err := ec.field_Submission_text_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Submission.Text(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Submission.viewerCan":
+		if e.ComplexityRoot.Submission.ViewerCan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Submission.ViewerCan(childComplexity), true
+	case "Submission.viewerHasSupported":
+		if e.ComplexityRoot.Submission.ViewerHasSupported == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Submission.ViewerHasSupported(childComplexity), true
+
+	case "SubmissionConnection.edges":
+		if e.ComplexityRoot.SubmissionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmissionConnection.Edges(childComplexity), true
+	case "SubmissionConnection.pageInfo":
+		if e.ComplexityRoot.SubmissionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmissionConnection.PageInfo(childComplexity), true
+	case "SubmissionConnection.totalCount":
+		if e.ComplexityRoot.SubmissionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmissionConnection.TotalCount(childComplexity), true
+
+	case "SubmissionEdge.cursor":
+		if e.ComplexityRoot.SubmissionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmissionEdge.Cursor(childComplexity), true
+	case "SubmissionEdge.node":
+		if e.ComplexityRoot.SubmissionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmissionEdge.Node(childComplexity), true
+
+	case "SubmissionViewerCan.edit":
+		if e.ComplexityRoot.SubmissionViewerCan.Edit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmissionViewerCan.Edit(childComplexity), true
+	case "SubmissionViewerCan.flag":
+		if e.ComplexityRoot.SubmissionViewerCan.Flag == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmissionViewerCan.Flag(childComplexity), true
+	case "SubmissionViewerCan.moderate":
+		if e.ComplexityRoot.SubmissionViewerCan.Moderate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmissionViewerCan.Moderate(childComplexity), true
+	case "SubmissionViewerCan.support":
+		if e.ComplexityRoot.SubmissionViewerCan.Support == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmissionViewerCan.Support(childComplexity), true
+	case "SubmissionViewerCan.withdraw":
+		if e.ComplexityRoot.SubmissionViewerCan.Withdraw == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmissionViewerCan.Withdraw(childComplexity), true
+
+	case "Subscription.consultationActivity":
+		if e.ComplexityRoot.Subscription.ConsultationActivity == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_consultationActivity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ConsultationActivity(childComplexity, args["consultationId"].(string)), true
+	case "Subscription.moderationQueue":
+		if e.ComplexityRoot.Subscription.ModerationQueue == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_moderationQueue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ModerationQueue(childComplexity, args["consultationId"].(string)), true
 	case "Subscription.notificationAdded":
 		if e.ComplexityRoot.Subscription.NotificationAdded == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Subscription.NotificationAdded(childComplexity), true
+
+	case "SupportSubmissionPayload.submission":
+		if e.ComplexityRoot.SupportSubmissionPayload.Submission == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportSubmissionPayload.Submission(childComplexity), true
 
 	case "Translation.authorName":
 		if e.ComplexityRoot.Translation.AuthorName == nil {
@@ -1613,6 +2855,27 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Translation.Text(childComplexity), true
 
+	case "UnassignConsultationModeratorPayload.consultation":
+		if e.ComplexityRoot.UnassignConsultationModeratorPayload.Consultation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnassignConsultationModeratorPayload.Consultation(childComplexity), true
+
+	case "UnfollowConsultationPayload.consultation":
+		if e.ComplexityRoot.UnfollowConsultationPayload.Consultation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnfollowConsultationPayload.Consultation(childComplexity), true
+
+	case "UnsupportSubmissionPayload.submission":
+		if e.ComplexityRoot.UnsupportSubmissionPayload.Submission == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnsupportSubmissionPayload.Submission(childComplexity), true
+
 	case "UpdateNotificationPreferencesPayload.preferences":
 		if e.ComplexityRoot.UpdateNotificationPreferencesPayload.Preferences == nil {
 			break
@@ -1647,6 +2910,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.VerifyResidentPayload.Verified(childComplexity), true
 
+	case "WithdrawSubmissionPayload.submission":
+		if e.ComplexityRoot.WithdrawSubmissionPayload.Submission == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WithdrawSubmissionPayload.Submission(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1658,30 +2928,50 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAcceptInvitationInput,
 		ec.unmarshalInputAddOrganisationMemberInput,
 		ec.unmarshalInputAddTranslationInput,
+		ec.unmarshalInputAssignConsultationModeratorInput,
 		ec.unmarshalInputAuditLogFilter,
+		ec.unmarshalInputChangeConsultationPhaseInput,
 		ec.unmarshalInputChangePasswordInput,
 		ec.unmarshalInputConfirmEmailInput,
+		ec.unmarshalInputConsultationFilter,
+		ec.unmarshalInputCreateConsultationInput,
 		ec.unmarshalInputCreateInvitationInput,
 		ec.unmarshalInputCreateOrganisationInput,
+		ec.unmarshalInputCreateSubmissionInput,
 		ec.unmarshalInputDeleteAccountInput,
+		ec.unmarshalInputEditSubmissionInput,
+		ec.unmarshalInputEnterSubmissionOnBehalfInput,
+		ec.unmarshalInputFlagSubmissionInput,
+		ec.unmarshalInputFollowConsultationInput,
 		ec.unmarshalInputGrantRoleInput,
+		ec.unmarshalInputHideSubmissionInput,
 		ec.unmarshalInputLocalizedInput,
 		ec.unmarshalInputMarkNotificationsReadInput,
 		ec.unmarshalInputOrganisationFilter,
+		ec.unmarshalInputPublishConsultationInput,
 		ec.unmarshalInputRemoveOrganisationMemberInput,
 		ec.unmarshalInputRequestPasswordResetInput,
 		ec.unmarshalInputResendEmailConfirmationInput,
 		ec.unmarshalInputResetPasswordInput,
+		ec.unmarshalInputRestoreSubmissionInput,
 		ec.unmarshalInputRevokeInvitationInput,
 		ec.unmarshalInputRevokeRoleInput,
 		ec.unmarshalInputRevokeSessionInput,
+		ec.unmarshalInputRuleOverrideInput,
+		ec.unmarshalInputSectionInput,
 		ec.unmarshalInputSignInInput,
 		ec.unmarshalInputSignOutInput,
 		ec.unmarshalInputSignUpInput,
+		ec.unmarshalInputSubmissionFilter,
+		ec.unmarshalInputSupportSubmissionInput,
+		ec.unmarshalInputUnassignConsultationModeratorInput,
+		ec.unmarshalInputUnfollowConsultationInput,
+		ec.unmarshalInputUnsupportSubmissionInput,
 		ec.unmarshalInputUpdateNotificationPreferencesInput,
 		ec.unmarshalInputUpdateOrganisationInput,
 		ec.unmarshalInputUpdateProfileInput,
 		ec.unmarshalInputVerifyResidentInput,
+		ec.unmarshalInputWithdrawSubmissionInput,
 	)
 	first := true
 
@@ -1873,6 +3163,446 @@ type AddTranslationPayload {
   translation: Translation!
   "The text resolved in the translation's locale."
   text: LocalizedString!
+}
+`, BuiltIn: false},
+	{Name: "../consultation.graphqls", Input: `enum ConsultationStatus {
+  DRAFT
+  ANNOUNCED
+  OPEN
+  CLOSED
+  REPORTED
+}
+
+enum ParticipationForm {
+  ONLINE_SUBMISSIONS
+  SECTION_COMMENTS
+  SURVEY
+  MEETING
+  STAFF_INTAKE
+}
+
+"""
+A public consultation (Kraków council resolution CXI/2904/18): announced at
+least 7 days before it opens, open at least 21 days, with at least three forms
+of participation including an open meeting, and a report that answers every
+submission within 60 days of the close.
+"""
+type Consultation implements Node {
+  id: ID!
+  status: ConsultationStatus!
+  "The organising city unit."
+  unit: Organisation!
+  title(locale: Locale): LocalizedString!
+  summary(locale: Locale): LocalizedString
+  body(locale: Locale): LocalizedString
+  tags: [String!]!
+  "Kraków districts the consultation concerns (slugs)."
+  districts: [String!]!
+  forms: [ParticipationForm!]!
+  announceAt: DateTime
+  opensAt: DateTime
+  closesAt: DateTime
+  "The public due date of the closing report."
+  reportDueAt: DateTime
+  publishedAt: DateTime
+  "Rules an official overrode at publication, with the public justification."
+  overrides: [RuleOverride!]!
+  sections: [ConsultationSection!]!
+  questions: [ConsultationQuestion!]!
+  submissions(filter: SubmissionFilter, first: Int = 20, after: String): SubmissionConnection!
+  "What moderators hid or restored, when and why (never the text or author)."
+  moderationLog(first: Int = 20, after: String): ModerationActionConnection!
+  "Flagged and auto-hidden submissions; null unless the viewer moderates here."
+  flagQueue(first: Int = 20, after: String): SubmissionConnection
+  phaseChanges: [PhaseChange!]!
+  "The publication rules and whether each holds; null unless the viewer manages it."
+  publicationCheck: [RuleResult!]
+  "Organisations assigned to moderate."
+  moderatingOrganisations: [Organisation!]!
+  viewerIsFollowing: Boolean!
+  viewerCan: ConsultationViewerCan!
+}
+
+type ConsultationViewerCan {
+  manage: Boolean!
+  submit: Boolean!
+  follow: Boolean!
+  moderate: Boolean!
+  enterOnBehalf: Boolean!
+}
+
+type RuleOverride {
+  rule: String!
+  justification: String!
+}
+
+type RuleResult {
+  rule: String!
+  ok: Boolean!
+  overridable: Boolean!
+  "Why it fails (or what it requires), in the caller's language."
+  message: String!
+}
+
+type PhaseChange {
+  from: ConsultationStatus!
+  to: ConsultationStatus!
+  reason: String!
+  "Whether the schedule made the change (no person)."
+  scheduled: Boolean!
+  at: DateTime!
+}
+
+type ConsultationSection {
+  id: ID!
+  position: Int!
+  heading(locale: Locale): LocalizedString!
+  body(locale: Locale): LocalizedString!
+}
+
+type ConsultationQuestion {
+  id: ID!
+  position: Int!
+  text(locale: Locale): LocalizedString!
+}
+
+type ConsultationEdge {
+  cursor: String!
+  node: Consultation!
+}
+
+type ConsultationConnection {
+  edges: [ConsultationEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+input ConsultationFilter {
+  status: ConsultationStatus
+  unitId: ID
+  district: String
+  tag: String
+}
+
+enum SubmissionKind {
+  POSTULATE
+  COMMENT
+}
+
+enum SubmissionStatus {
+  VISIBLE
+  HIDDEN
+  WITHDRAWN
+}
+
+"A postulate, a comment on a document section, or a reply in a thread."
+type Submission implements Node {
+  id: ID!
+  kind: SubmissionKind!
+  consultation: Consultation!
+  section: ConsultationSection
+  "The submission this one replies to."
+  parent: Submission
+  "The author's display name; null for a deleted account."
+  authorName: String
+  text(locale: Locale): LocalizedString!
+  status: SubmissionStatus!
+  "Entered by staff from paper, post or e-mail."
+  staffEntered: Boolean!
+  receivedAt: DateTime!
+  createdAt: DateTime!
+  editedAt: DateTime
+  supportCount: Int!
+  replyCount: Int!
+  replies(first: Int = 20, after: String): SubmissionConnection!
+  viewerHasSupported: Boolean!
+  viewerCan: SubmissionViewerCan!
+}
+
+type SubmissionViewerCan {
+  edit: Boolean!
+  withdraw: Boolean!
+  support: Boolean!
+  flag: Boolean!
+  moderate: Boolean!
+}
+
+type SubmissionEdge {
+  cursor: String!
+  node: Submission!
+}
+
+type SubmissionConnection {
+  edges: [SubmissionEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+input SubmissionFilter {
+  kind: SubmissionKind
+  sectionId: ID
+}
+
+enum ModerationReason {
+  SPAM
+  OFFENSIVE
+  HATE_SPEECH
+  PERSONAL_DATA
+  OFF_TOPIC
+  OTHER
+}
+
+type ModerationAction {
+  id: ID!
+  "HIDE, RESTORE or AUTO_HIDE."
+  action: String!
+  "The reason code, e.g. OFFENSIVE, FLAGS_THRESHOLD, REVIEWED."
+  reason: String!
+  note: String!
+  submissionId: ID!
+  at: DateTime!
+}
+
+type ModerationActionEdge {
+  cursor: String!
+  node: ModerationAction!
+}
+
+type ModerationActionConnection {
+  edges: [ModerationActionEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"A change on a consultation, for live views; clients re-query details."
+type ConsultationActivityEvent {
+  consultationId: ID!
+  "submission_added, support_changed, submission_hidden, submission_restored, submission_withdrawn, phase_changed, ..."
+  type: String!
+  submissionId: ID
+  supportCount: Int
+  status: ConsultationStatus
+}
+
+extend type Query {
+  consultation(id: ID!): Consultation
+  consultations(filter: ConsultationFilter, first: Int = 20, after: String): ConsultationConnection!
+}
+
+extend type Subscription {
+  "Submissions, supports and phase changes of one consultation, live."
+  consultationActivity(consultationId: ID!): ConsultationActivityEvent!
+  "New flags and automatic hides, for the consultation's moderators and officials."
+  moderationQueue(consultationId: ID!): ConsultationActivityEvent!
+}
+
+input SectionInput {
+  heading: LocalizedInput!
+  body: LocalizedInput!
+}
+
+input CreateConsultationInput {
+  unitId: ID!
+  title: LocalizedInput!
+  summary: LocalizedInput
+  body: LocalizedInput
+  tags: [String!]
+  districts: [String!]
+  forms: [ParticipationForm!]
+  announceAt: DateTime
+  opensAt: DateTime
+  closesAt: DateTime
+  reportDueAt: DateTime
+  sections: [SectionInput!]
+  questions: [LocalizedInput!]
+}
+
+type CreateConsultationPayload {
+  consultation: Consultation!
+}
+
+input RuleOverrideInput {
+  rule: String!
+  justification: String!
+}
+
+input PublishConsultationInput {
+  consultationId: ID!
+  overrides: [RuleOverrideInput!]
+}
+
+type PublishConsultationPayload {
+  consultation: Consultation!
+}
+
+input ChangeConsultationPhaseInput {
+  consultationId: ID!
+  status: ConsultationStatus!
+  reason: String!
+}
+
+type ChangeConsultationPhasePayload {
+  consultation: Consultation!
+}
+
+input AssignConsultationModeratorInput {
+  consultationId: ID!
+  "An organisation whose members with the role MODERATOR moderate."
+  organisationId: ID
+  "Or one person."
+  accountId: ID
+}
+
+type AssignConsultationModeratorPayload {
+  consultation: Consultation!
+}
+
+input UnassignConsultationModeratorInput {
+  consultationId: ID!
+  organisationId: ID
+  accountId: ID
+}
+
+type UnassignConsultationModeratorPayload {
+  consultation: Consultation!
+}
+
+input UnfollowConsultationInput {
+  consultationId: ID!
+}
+
+type UnfollowConsultationPayload {
+  consultation: Consultation!
+}
+
+input FollowConsultationInput {
+  consultationId: ID!
+}
+
+type FollowConsultationPayload {
+  consultation: Consultation!
+}
+
+input CreateSubmissionInput {
+  consultationId: ID!
+  kind: SubmissionKind!
+  "For a comment on a document section."
+  sectionId: ID
+  "For a reply in a thread."
+  parentId: ID
+  locale: Locale!
+  text: String!
+}
+
+type CreateSubmissionPayload {
+  submission: Submission!
+}
+
+input EditSubmissionInput {
+  submissionId: ID!
+  locale: Locale!
+  text: String!
+}
+
+type EditSubmissionPayload {
+  submission: Submission!
+}
+
+input WithdrawSubmissionInput {
+  submissionId: ID!
+}
+
+type WithdrawSubmissionPayload {
+  submission: Submission!
+}
+
+enum IntakeChannel {
+  PAPER
+  EMAIL
+  POST
+}
+
+input EnterSubmissionOnBehalfInput {
+  consultationId: ID!
+  kind: SubmissionKind!
+  sectionId: ID
+  authorName: String!
+  receivedAt: DateTime!
+  channel: IntakeChannel!
+  locale: Locale!
+  text: String!
+}
+
+type EnterSubmissionOnBehalfPayload {
+  submission: Submission!
+}
+
+input SupportSubmissionInput {
+  submissionId: ID!
+}
+
+type SupportSubmissionPayload {
+  submission: Submission!
+}
+
+input UnsupportSubmissionInput {
+  submissionId: ID!
+}
+
+type UnsupportSubmissionPayload {
+  submission: Submission!
+}
+
+input FlagSubmissionInput {
+  submissionId: ID!
+  reason: ModerationReason!
+  note: String
+}
+
+type FlagSubmissionPayload {
+  submissionId: ID!
+}
+
+input HideSubmissionInput {
+  submissionId: ID!
+  reason: ModerationReason!
+  note: String
+}
+
+type HideSubmissionPayload {
+  submission: Submission!
+}
+
+input RestoreSubmissionInput {
+  submissionId: ID!
+  note: String
+}
+
+type RestoreSubmissionPayload {
+  submission: Submission!
+}
+
+extend type Mutation {
+  createConsultation(input: CreateConsultationInput!): CreateConsultationPayload!
+  "Checks the city's rules; a failing rule needs a public justification to override."
+  publishConsultation(input: PublishConsultationInput!): PublishConsultationPayload!
+  "Moves the phase by hand, with a reason (the schedule moves it by itself)."
+  changeConsultationPhase(input: ChangeConsultationPhaseInput!): ChangeConsultationPhasePayload!
+  assignConsultationModerator(input: AssignConsultationModeratorInput!): AssignConsultationModeratorPayload!
+  unassignConsultationModerator(input: UnassignConsultationModeratorInput!): UnassignConsultationModeratorPayload!
+  followConsultation(input: FollowConsultationInput!): FollowConsultationPayload!
+  unfollowConsultation(input: UnfollowConsultationInput!): UnfollowConsultationPayload!
+  createSubmission(input: CreateSubmissionInput!): CreateSubmissionPayload!
+  editSubmission(input: EditSubmissionInput!): EditSubmissionPayload!
+  withdrawSubmission(input: WithdrawSubmissionInput!): WithdrawSubmissionPayload!
+  "Staff enter a submission received on paper, by post or e-mail (marked and audited)."
+  enterSubmissionOnBehalf(input: EnterSubmissionOnBehalfInput!): EnterSubmissionOnBehalfPayload!
+  "Supports a submission; supporting again changes nothing."
+  supportSubmission(input: SupportSubmissionInput!): SupportSubmissionPayload!
+  unsupportSubmission(input: UnsupportSubmissionInput!): UnsupportSubmissionPayload!
+  flagSubmission(input: FlagSubmissionInput!): FlagSubmissionPayload!
+  hideSubmission(input: HideSubmissionInput!): HideSubmissionPayload!
+  restoreSubmission(input: RestoreSubmissionInput!): RestoreSubmissionPayload!
 }
 `, BuiltIn: false},
 	{Name: "../identity.graphqls", Input: `"The signed-in person's own account. Other people see only display names."
@@ -2487,6 +4217,14 @@ func (ec *executionContext) childFields_AddTranslationPayload(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type AddTranslationPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_AssignConsultationModeratorPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "consultation":
+		return ec.fieldContext_AssignConsultationModeratorPayload_consultation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AssignConsultationModeratorPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2529,6 +4267,14 @@ func (ec *executionContext) childFields_AuditEntryEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntryEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ChangeConsultationPhasePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "consultation":
+		return ec.fieldContext_ChangeConsultationPhasePayload_consultation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeConsultationPhasePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_ChangePasswordPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "account":
@@ -2543,6 +4289,150 @@ func (ec *executionContext) childFields_ConfirmEmailPayload(ctx context.Context,
 		return ec.fieldContext_ConfirmEmailPayload_ok(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ConfirmEmailPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Consultation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Consultation_id(ctx, field)
+	case "status":
+		return ec.fieldContext_Consultation_status(ctx, field)
+	case "unit":
+		return ec.fieldContext_Consultation_unit(ctx, field)
+	case "title":
+		return ec.fieldContext_Consultation_title(ctx, field)
+	case "summary":
+		return ec.fieldContext_Consultation_summary(ctx, field)
+	case "body":
+		return ec.fieldContext_Consultation_body(ctx, field)
+	case "tags":
+		return ec.fieldContext_Consultation_tags(ctx, field)
+	case "districts":
+		return ec.fieldContext_Consultation_districts(ctx, field)
+	case "forms":
+		return ec.fieldContext_Consultation_forms(ctx, field)
+	case "announceAt":
+		return ec.fieldContext_Consultation_announceAt(ctx, field)
+	case "opensAt":
+		return ec.fieldContext_Consultation_opensAt(ctx, field)
+	case "closesAt":
+		return ec.fieldContext_Consultation_closesAt(ctx, field)
+	case "reportDueAt":
+		return ec.fieldContext_Consultation_reportDueAt(ctx, field)
+	case "publishedAt":
+		return ec.fieldContext_Consultation_publishedAt(ctx, field)
+	case "overrides":
+		return ec.fieldContext_Consultation_overrides(ctx, field)
+	case "sections":
+		return ec.fieldContext_Consultation_sections(ctx, field)
+	case "questions":
+		return ec.fieldContext_Consultation_questions(ctx, field)
+	case "submissions":
+		return ec.fieldContext_Consultation_submissions(ctx, field)
+	case "moderationLog":
+		return ec.fieldContext_Consultation_moderationLog(ctx, field)
+	case "flagQueue":
+		return ec.fieldContext_Consultation_flagQueue(ctx, field)
+	case "phaseChanges":
+		return ec.fieldContext_Consultation_phaseChanges(ctx, field)
+	case "publicationCheck":
+		return ec.fieldContext_Consultation_publicationCheck(ctx, field)
+	case "moderatingOrganisations":
+		return ec.fieldContext_Consultation_moderatingOrganisations(ctx, field)
+	case "viewerIsFollowing":
+		return ec.fieldContext_Consultation_viewerIsFollowing(ctx, field)
+	case "viewerCan":
+		return ec.fieldContext_Consultation_viewerCan(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Consultation", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsultationActivityEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "consultationId":
+		return ec.fieldContext_ConsultationActivityEvent_consultationId(ctx, field)
+	case "type":
+		return ec.fieldContext_ConsultationActivityEvent_type(ctx, field)
+	case "submissionId":
+		return ec.fieldContext_ConsultationActivityEvent_submissionId(ctx, field)
+	case "supportCount":
+		return ec.fieldContext_ConsultationActivityEvent_supportCount(ctx, field)
+	case "status":
+		return ec.fieldContext_ConsultationActivityEvent_status(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsultationActivityEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsultationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ConsultationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ConsultationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ConsultationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsultationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsultationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ConsultationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ConsultationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsultationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsultationQuestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ConsultationQuestion_id(ctx, field)
+	case "position":
+		return ec.fieldContext_ConsultationQuestion_position(ctx, field)
+	case "text":
+		return ec.fieldContext_ConsultationQuestion_text(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsultationQuestion", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsultationSection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ConsultationSection_id(ctx, field)
+	case "position":
+		return ec.fieldContext_ConsultationSection_position(ctx, field)
+	case "heading":
+		return ec.fieldContext_ConsultationSection_heading(ctx, field)
+	case "body":
+		return ec.fieldContext_ConsultationSection_body(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsultationSection", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsultationViewerCan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "manage":
+		return ec.fieldContext_ConsultationViewerCan_manage(ctx, field)
+	case "submit":
+		return ec.fieldContext_ConsultationViewerCan_submit(ctx, field)
+	case "follow":
+		return ec.fieldContext_ConsultationViewerCan_follow(ctx, field)
+	case "moderate":
+		return ec.fieldContext_ConsultationViewerCan_moderate(ctx, field)
+	case "enterOnBehalf":
+		return ec.fieldContext_ConsultationViewerCan_enterOnBehalf(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsultationViewerCan", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateConsultationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "consultation":
+		return ec.fieldContext_CreateConsultationPayload_consultation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateConsultationPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CreateInvitationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2561,12 +4451,52 @@ func (ec *executionContext) childFields_CreateOrganisationPayload(ctx context.Co
 	return nil, fmt.Errorf("no field named %q was found under type CreateOrganisationPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CreateSubmissionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "submission":
+		return ec.fieldContext_CreateSubmissionPayload_submission(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateSubmissionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_DeleteAccountPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "deletedAccountId":
 		return ec.fieldContext_DeleteAccountPayload_deletedAccountId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeleteAccountPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_EditSubmissionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "submission":
+		return ec.fieldContext_EditSubmissionPayload_submission(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EditSubmissionPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_EnterSubmissionOnBehalfPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "submission":
+		return ec.fieldContext_EnterSubmissionOnBehalfPayload_submission(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EnterSubmissionOnBehalfPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_FlagSubmissionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "submissionId":
+		return ec.fieldContext_FlagSubmissionPayload_submissionId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FlagSubmissionPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_FollowConsultationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "consultation":
+		return ec.fieldContext_FollowConsultationPayload_consultation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FollowConsultationPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_GrantRolePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2577,6 +4507,14 @@ func (ec *executionContext) childFields_GrantRolePayload(ctx context.Context, fi
 		return ec.fieldContext_GrantRolePayload_grant(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GrantRolePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_HideSubmissionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "submission":
+		return ec.fieldContext_HideSubmissionPayload_submission(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HideSubmissionPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Invitation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2621,6 +4559,46 @@ func (ec *executionContext) childFields_MarkNotificationsReadPayload(ctx context
 		return ec.fieldContext_MarkNotificationsReadPayload_unreadCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MarkNotificationsReadPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ModerationAction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ModerationAction_id(ctx, field)
+	case "action":
+		return ec.fieldContext_ModerationAction_action(ctx, field)
+	case "reason":
+		return ec.fieldContext_ModerationAction_reason(ctx, field)
+	case "note":
+		return ec.fieldContext_ModerationAction_note(ctx, field)
+	case "submissionId":
+		return ec.fieldContext_ModerationAction_submissionId(ctx, field)
+	case "at":
+		return ec.fieldContext_ModerationAction_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ModerationAction", field.Name)
+}
+
+func (ec *executionContext) childFields_ModerationActionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ModerationActionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ModerationActionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ModerationActionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ModerationActionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ModerationActionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ModerationActionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ModerationActionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ModerationActionEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Notification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2811,6 +4789,30 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_PhaseChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_PhaseChange_from(ctx, field)
+	case "to":
+		return ec.fieldContext_PhaseChange_to(ctx, field)
+	case "reason":
+		return ec.fieldContext_PhaseChange_reason(ctx, field)
+	case "scheduled":
+		return ec.fieldContext_PhaseChange_scheduled(ctx, field)
+	case "at":
+		return ec.fieldContext_PhaseChange_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PhaseChange", field.Name)
+}
+
+func (ec *executionContext) childFields_PublishConsultationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "consultation":
+		return ec.fieldContext_PublishConsultationPayload_consultation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PublishConsultationPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_RemoveOrganisationMemberPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "organisation":
@@ -2841,6 +4843,14 @@ func (ec *executionContext) childFields_ResetPasswordPayload(ctx context.Context
 		return ec.fieldContext_ResetPasswordPayload_ok(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ResetPasswordPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RestoreSubmissionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "submission":
+		return ec.fieldContext_RestoreSubmissionPayload_submission(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RestoreSubmissionPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RevokeInvitationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2877,6 +4887,30 @@ func (ec *executionContext) childFields_RoleGrant(ctx context.Context, field gra
 		return ec.fieldContext_RoleGrant_organisation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RoleGrant", field.Name)
+}
+
+func (ec *executionContext) childFields_RuleOverride(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rule":
+		return ec.fieldContext_RuleOverride_rule(ctx, field)
+	case "justification":
+		return ec.fieldContext_RuleOverride_justification(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RuleOverride", field.Name)
+}
+
+func (ec *executionContext) childFields_RuleResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rule":
+		return ec.fieldContext_RuleResult_rule(ctx, field)
+	case "ok":
+		return ec.fieldContext_RuleResult_ok(ctx, field)
+	case "overridable":
+		return ec.fieldContext_RuleResult_overridable(ctx, field)
+	case "message":
+		return ec.fieldContext_RuleResult_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RuleResult", field.Name)
 }
 
 func (ec *executionContext) childFields_Session(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2925,6 +4959,92 @@ func (ec *executionContext) childFields_SignUpPayload(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type SignUpPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_Submission(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Submission_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Submission_kind(ctx, field)
+	case "consultation":
+		return ec.fieldContext_Submission_consultation(ctx, field)
+	case "section":
+		return ec.fieldContext_Submission_section(ctx, field)
+	case "parent":
+		return ec.fieldContext_Submission_parent(ctx, field)
+	case "authorName":
+		return ec.fieldContext_Submission_authorName(ctx, field)
+	case "text":
+		return ec.fieldContext_Submission_text(ctx, field)
+	case "status":
+		return ec.fieldContext_Submission_status(ctx, field)
+	case "staffEntered":
+		return ec.fieldContext_Submission_staffEntered(ctx, field)
+	case "receivedAt":
+		return ec.fieldContext_Submission_receivedAt(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Submission_createdAt(ctx, field)
+	case "editedAt":
+		return ec.fieldContext_Submission_editedAt(ctx, field)
+	case "supportCount":
+		return ec.fieldContext_Submission_supportCount(ctx, field)
+	case "replyCount":
+		return ec.fieldContext_Submission_replyCount(ctx, field)
+	case "replies":
+		return ec.fieldContext_Submission_replies(ctx, field)
+	case "viewerHasSupported":
+		return ec.fieldContext_Submission_viewerHasSupported(ctx, field)
+	case "viewerCan":
+		return ec.fieldContext_Submission_viewerCan(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Submission", field.Name)
+}
+
+func (ec *executionContext) childFields_SubmissionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SubmissionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SubmissionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SubmissionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SubmissionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SubmissionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SubmissionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SubmissionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SubmissionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SubmissionViewerCan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edit":
+		return ec.fieldContext_SubmissionViewerCan_edit(ctx, field)
+	case "withdraw":
+		return ec.fieldContext_SubmissionViewerCan_withdraw(ctx, field)
+	case "support":
+		return ec.fieldContext_SubmissionViewerCan_support(ctx, field)
+	case "flag":
+		return ec.fieldContext_SubmissionViewerCan_flag(ctx, field)
+	case "moderate":
+		return ec.fieldContext_SubmissionViewerCan_moderate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SubmissionViewerCan", field.Name)
+}
+
+func (ec *executionContext) childFields_SupportSubmissionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "submission":
+		return ec.fieldContext_SupportSubmissionPayload_submission(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SupportSubmissionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Translation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2943,6 +5063,30 @@ func (ec *executionContext) childFields_Translation(ctx context.Context, field g
 		return ec.fieldContext_Translation_createdAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Translation", field.Name)
+}
+
+func (ec *executionContext) childFields_UnassignConsultationModeratorPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "consultation":
+		return ec.fieldContext_UnassignConsultationModeratorPayload_consultation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnassignConsultationModeratorPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UnfollowConsultationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "consultation":
+		return ec.fieldContext_UnfollowConsultationPayload_consultation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnfollowConsultationPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UnsupportSubmissionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "submission":
+		return ec.fieldContext_UnsupportSubmissionPayload_submission(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnsupportSubmissionPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_UpdateNotificationPreferencesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2977,6 +5121,14 @@ func (ec *executionContext) childFields_VerifyResidentPayload(ctx context.Contex
 		return ec.fieldContext_VerifyResidentPayload_verified(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type VerifyResidentPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_WithdrawSubmissionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "submission":
+		return ec.fieldContext_WithdrawSubmissionPayload_submission(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WithdrawSubmissionPayload", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3125,6 +5277,164 @@ func (ec *executionContext) field_Account_notifications_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_ConsultationQuestion_text_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_ConsultationSection_body_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_ConsultationSection_heading_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Consultation_body_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Consultation_flagQueue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Consultation_moderationLog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Consultation_submissions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.SubmissionFilter, error) {
+			return ec.unmarshalOSubmissionFilter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmissionFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Consultation_summary_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Consultation_title_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_acceptInvitation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3167,6 +5477,34 @@ func (ec *executionContext) field_Mutation_addTranslation_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_assignConsultationModerator_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AssignConsultationModeratorInput, error) {
+			return ec.unmarshalNAssignConsultationModeratorInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAssignConsultationModeratorInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_changeConsultationPhase_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ChangeConsultationPhaseInput, error) {
+			return ec.unmarshalNChangeConsultationPhaseInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐChangeConsultationPhaseInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_changePassword_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3187,6 +5525,20 @@ func (ec *executionContext) field_Mutation_confirmEmail_args(ctx context.Context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.ConfirmEmailInput, error) {
 			return ec.unmarshalNConfirmEmailInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConfirmEmailInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createConsultation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateConsultationInput, error) {
+			return ec.unmarshalNCreateConsultationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateConsultationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3223,12 +5575,82 @@ func (ec *executionContext) field_Mutation_createOrganisation_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createSubmission_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateSubmissionInput, error) {
+			return ec.unmarshalNCreateSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateSubmissionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteAccount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.DeleteAccountInput, error) {
 			return ec.unmarshalNDeleteAccountInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDeleteAccountInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_editSubmission_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EditSubmissionInput, error) {
+			return ec.unmarshalNEditSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEditSubmissionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_enterSubmissionOnBehalf_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EnterSubmissionOnBehalfInput, error) {
+			return ec.unmarshalNEnterSubmissionOnBehalfInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEnterSubmissionOnBehalfInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_flagSubmission_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.FlagSubmissionInput, error) {
+			return ec.unmarshalNFlagSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐFlagSubmissionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_followConsultation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.FollowConsultationInput, error) {
+			return ec.unmarshalNFollowConsultationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐFollowConsultationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3251,12 +5673,40 @@ func (ec *executionContext) field_Mutation_grantRole_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_hideSubmission_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.HideSubmissionInput, error) {
+			return ec.unmarshalNHideSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐHideSubmissionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_markNotificationsRead_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.MarkNotificationsReadInput, error) {
 			return ec.unmarshalNMarkNotificationsReadInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMarkNotificationsReadInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_publishConsultation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PublishConsultationInput, error) {
+			return ec.unmarshalNPublishConsultationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishConsultationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3313,6 +5763,20 @@ func (ec *executionContext) field_Mutation_resetPassword_args(ctx context.Contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.ResetPasswordInput, error) {
 			return ec.unmarshalNResetPasswordInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐResetPasswordInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_restoreSubmission_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RestoreSubmissionInput, error) {
+			return ec.unmarshalNRestoreSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRestoreSubmissionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3405,6 +5869,62 @@ func (ec *executionContext) field_Mutation_signUp_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_supportSubmission_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SupportSubmissionInput, error) {
+			return ec.unmarshalNSupportSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSupportSubmissionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unassignConsultationModerator_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnassignConsultationModeratorInput, error) {
+			return ec.unmarshalNUnassignConsultationModeratorInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnassignConsultationModeratorInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unfollowConsultation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnfollowConsultationInput, error) {
+			return ec.unmarshalNUnfollowConsultationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnfollowConsultationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unsupportSubmission_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnsupportSubmissionInput, error) {
+			return ec.unmarshalNUnsupportSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnsupportSubmissionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateNotificationPreferences_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3453,6 +5973,20 @@ func (ec *executionContext) field_Mutation_verifyResident_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.VerifyResidentInput, error) {
 			return ec.unmarshalNVerifyResidentInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVerifyResidentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_withdrawSubmission_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.WithdrawSubmissionInput, error) {
+			return ec.unmarshalNWithdrawSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawSubmissionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3517,6 +6051,50 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*model.AuditLogFilter, error) {
 			return ec.unmarshalOAuditLogFilter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAuditLogFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_consultation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_consultations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ConsultationFilter, error) {
+			return ec.unmarshalOConsultationFilter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3610,6 +6188,70 @@ func (ec *executionContext) field_Query_organisations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Submission_replies_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Submission_text_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_consultationActivity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "consultationId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["consultationId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_moderationQueue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "consultationId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["consultationId"] = arg0
 	return args, nil
 }
 
@@ -4235,6 +6877,38 @@ func (ec *executionContext) fieldContext_AddTranslationPayload_text(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _AssignConsultationModeratorPayload_consultation(ctx context.Context, field graphql.CollectedField, obj *model.AssignConsultationModeratorPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignConsultationModeratorPayload_consultation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Consultation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Consultation) graphql.Marshaler {
+			return ec.marshalNConsultation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignConsultationModeratorPayload_consultation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignConsultationModeratorPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consultation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AuditEntry_id(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4538,6 +7212,38 @@ func (ec *executionContext) fieldContext_AuditEntryEdge_node(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _ChangeConsultationPhasePayload_consultation(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConsultationPhasePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeConsultationPhasePayload_consultation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Consultation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Consultation) graphql.Marshaler {
+			return ec.marshalNConsultation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeConsultationPhasePayload_consultation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeConsultationPhasePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consultation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ChangePasswordPayload_account(ctx context.Context, field graphql.CollectedField, obj *model.ChangePasswordPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4591,6 +7297,1407 @@ func (ec *executionContext) _ConfirmEmailPayload_ok(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_ConfirmEmailPayload_ok(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ConfirmEmailPayload", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Consultation_id(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consultation", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Consultation_status(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ConsultationStatus) graphql.Marshaler {
+			return ec.marshalNConsultationStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consultation", field, false, false, errors.New("field of type ConsultationStatus does not have child fields"))
+}
+
+func (ec *executionContext) _Consultation_unit(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Consultation().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
+			return ec.marshalNOrganisation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consultation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consultation_title(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Consultation().Title(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_title(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consultation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Consultation_title_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consultation_summary(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Consultation().Summary(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalOLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_summary(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consultation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Consultation_summary_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consultation_body(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Consultation().Body(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalOLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_body(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consultation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Consultation_body_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consultation_tags(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_tags(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tags, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_tags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consultation", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Consultation_districts(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_districts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Districts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_districts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consultation", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Consultation_forms(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_forms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Forms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ParticipationForm) graphql.Marshaler {
+			return ec.marshalNParticipationForm2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationFormᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_forms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consultation", field, false, false, errors.New("field of type ParticipationForm does not have child fields"))
+}
+
+func (ec *executionContext) _Consultation_announceAt(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_announceAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnnounceAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_announceAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consultation", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Consultation_opensAt(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_opensAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpensAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_opensAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consultation", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Consultation_closesAt(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_closesAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosesAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_closesAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consultation", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Consultation_reportDueAt(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_reportDueAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReportDueAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_reportDueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consultation", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Consultation_publishedAt(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_publishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_publishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consultation", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Consultation_overrides(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_overrides(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overrides, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.RuleOverride) graphql.Marshaler {
+			return ec.marshalNRuleOverride2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRuleOverrideᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_overrides(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consultation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RuleOverride(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consultation_sections(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_sections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Consultation().Sections(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ConsultationSection) graphql.Marshaler {
+			return ec.marshalNConsultationSection2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationSectionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_sections(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consultation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsultationSection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consultation_questions(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_questions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Consultation().Questions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ConsultationQuestion) graphql.Marshaler {
+			return ec.marshalNConsultationQuestion2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationQuestionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_questions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consultation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsultationQuestion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consultation_submissions(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_submissions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Consultation().Submissions(ctx, obj, fc.Args["filter"].(*model.SubmissionFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SubmissionConnection) graphql.Marshaler {
+			return ec.marshalNSubmissionConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmissionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_submissions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consultation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubmissionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Consultation_submissions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consultation_moderationLog(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_moderationLog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Consultation().ModerationLog(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ModerationActionConnection) graphql.Marshaler {
+			return ec.marshalNModerationActionConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐModerationActionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_moderationLog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consultation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ModerationActionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Consultation_moderationLog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consultation_flagQueue(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_flagQueue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Consultation().FlagQueue(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SubmissionConnection) graphql.Marshaler {
+			return ec.marshalOSubmissionConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmissionConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_flagQueue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consultation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubmissionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Consultation_flagQueue_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consultation_phaseChanges(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_phaseChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Consultation().PhaseChanges(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.PhaseChange) graphql.Marshaler {
+			return ec.marshalNPhaseChange2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPhaseChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_phaseChanges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consultation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PhaseChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consultation_publicationCheck(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_publicationCheck(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Consultation().PublicationCheck(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.RuleResult) graphql.Marshaler {
+			return ec.marshalORuleResult2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRuleResultᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_publicationCheck(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consultation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RuleResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consultation_moderatingOrganisations(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_moderatingOrganisations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Consultation().ModeratingOrganisations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Organisation) graphql.Marshaler {
+			return ec.marshalNOrganisation2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOrganisationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_moderatingOrganisations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consultation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consultation_viewerIsFollowing(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_viewerIsFollowing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Consultation().ViewerIsFollowing(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_viewerIsFollowing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consultation", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Consultation_viewerCan(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_viewerCan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Consultation().ViewerCan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConsultationViewerCan) graphql.Marshaler {
+			return ec.marshalNConsultationViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationViewerCan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_viewerCan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consultation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsultationViewerCan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConsultationActivityEvent_consultationId(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationActivityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationActivityEvent_consultationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConsultationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationActivityEvent_consultationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultationActivityEvent", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ConsultationActivityEvent_type(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationActivityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationActivityEvent_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationActivityEvent_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultationActivityEvent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ConsultationActivityEvent_submissionId(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationActivityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationActivityEvent_submissionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmissionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationActivityEvent_submissionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultationActivityEvent", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ConsultationActivityEvent_supportCount(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationActivityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationActivityEvent_supportCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SupportCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationActivityEvent_supportCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultationActivityEvent", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ConsultationActivityEvent_status(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationActivityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationActivityEvent_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConsultationStatus) graphql.Marshaler {
+			return ec.marshalOConsultationStatus2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationActivityEvent_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultationActivityEvent", field, false, false, errors.New("field of type ConsultationStatus does not have child fields"))
+}
+
+func (ec *executionContext) _ConsultationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ConsultationEdge) graphql.Marshaler {
+			return ec.marshalNConsultationEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConsultationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsultationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConsultationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConsultationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConsultationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultationConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ConsultationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultationEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ConsultationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Consultation) graphql.Marshaler {
+			return ec.marshalNConsultation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConsultationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consultation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConsultationQuestion_id(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationQuestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationQuestion_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationQuestion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultationQuestion", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ConsultationQuestion_position(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationQuestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationQuestion_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationQuestion_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultationQuestion", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ConsultationQuestion_text(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationQuestion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationQuestion_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ConsultationQuestion().Text(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationQuestion_text(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConsultationQuestion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ConsultationQuestion_text_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConsultationSection_id(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationSection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationSection_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationSection_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultationSection", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ConsultationSection_position(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationSection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationSection_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationSection_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultationSection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ConsultationSection_heading(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationSection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationSection_heading(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ConsultationSection().Heading(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationSection_heading(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConsultationSection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ConsultationSection_heading_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConsultationSection_body(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationSection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationSection_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ConsultationSection().Body(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationSection_body(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConsultationSection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ConsultationSection_body_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConsultationViewerCan_manage(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationViewerCan_manage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Manage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationViewerCan_manage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultationViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ConsultationViewerCan_submit(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationViewerCan_submit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Submit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationViewerCan_submit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultationViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ConsultationViewerCan_follow(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationViewerCan_follow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Follow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationViewerCan_follow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultationViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ConsultationViewerCan_moderate(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationViewerCan_moderate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Moderate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationViewerCan_moderate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultationViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ConsultationViewerCan_enterOnBehalf(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationViewerCan_enterOnBehalf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnterOnBehalf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationViewerCan_enterOnBehalf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultationViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _CreateConsultationPayload_consultation(ctx context.Context, field graphql.CollectedField, obj *model.CreateConsultationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateConsultationPayload_consultation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Consultation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Consultation) graphql.Marshaler {
+			return ec.marshalNConsultation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateConsultationPayload_consultation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateConsultationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consultation(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CreateInvitationPayload_invitation(ctx context.Context, field graphql.CollectedField, obj *model.CreateInvitationPayload) (ret graphql.Marshaler) {
@@ -4657,6 +8764,38 @@ func (ec *executionContext) fieldContext_CreateOrganisationPayload_organisation(
 	return fc, nil
 }
 
+func (ec *executionContext) _CreateSubmissionPayload_submission(ctx context.Context, field graphql.CollectedField, obj *model.CreateSubmissionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateSubmissionPayload_submission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Submission, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Submission) graphql.Marshaler {
+			return ec.marshalNSubmission2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmission(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateSubmissionPayload_submission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateSubmissionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Submission(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DeleteAccountPayload_deletedAccountId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAccountPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4678,6 +8817,125 @@ func (ec *executionContext) _DeleteAccountPayload_deletedAccountId(ctx context.C
 }
 func (ec *executionContext) fieldContext_DeleteAccountPayload_deletedAccountId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteAccountPayload", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _EditSubmissionPayload_submission(ctx context.Context, field graphql.CollectedField, obj *model.EditSubmissionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EditSubmissionPayload_submission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Submission, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Submission) graphql.Marshaler {
+			return ec.marshalNSubmission2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmission(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EditSubmissionPayload_submission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EditSubmissionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Submission(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EnterSubmissionOnBehalfPayload_submission(ctx context.Context, field graphql.CollectedField, obj *model.EnterSubmissionOnBehalfPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnterSubmissionOnBehalfPayload_submission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Submission, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Submission) graphql.Marshaler {
+			return ec.marshalNSubmission2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmission(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnterSubmissionOnBehalfPayload_submission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EnterSubmissionOnBehalfPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Submission(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FlagSubmissionPayload_submissionId(ctx context.Context, field graphql.CollectedField, obj *model.FlagSubmissionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlagSubmissionPayload_submissionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmissionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlagSubmissionPayload_submissionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlagSubmissionPayload", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _FollowConsultationPayload_consultation(ctx context.Context, field graphql.CollectedField, obj *model.FollowConsultationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowConsultationPayload_consultation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Consultation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Consultation) graphql.Marshaler {
+			return ec.marshalNConsultation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowConsultationPayload_consultation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FollowConsultationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consultation(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _GrantRolePayload_accountId(ctx context.Context, field graphql.CollectedField, obj *model.GrantRolePayload) (ret graphql.Marshaler) {
@@ -4730,6 +8988,38 @@ func (ec *executionContext) fieldContext_GrantRolePayload_grant(_ context.Contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_RoleGrant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HideSubmissionPayload_submission(ctx context.Context, field graphql.CollectedField, obj *model.HideSubmissionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HideSubmissionPayload_submission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Submission, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Submission) graphql.Marshaler {
+			return ec.marshalNSubmission2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmission(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HideSubmissionPayload_submission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HideSubmissionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Submission(ctx, field)
 		},
 	}
 	return fc, nil
@@ -5043,6 +9333,286 @@ func (ec *executionContext) fieldContext_MarkNotificationsReadPayload_unreadCoun
 	return graphql.NewScalarFieldContext("MarkNotificationsReadPayload", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _ModerationAction_id(ctx context.Context, field graphql.CollectedField, obj *model.ModerationAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModerationAction_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModerationAction_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModerationAction", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ModerationAction_action(ctx context.Context, field graphql.CollectedField, obj *model.ModerationAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModerationAction_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModerationAction_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModerationAction", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ModerationAction_reason(ctx context.Context, field graphql.CollectedField, obj *model.ModerationAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModerationAction_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModerationAction_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModerationAction", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ModerationAction_note(ctx context.Context, field graphql.CollectedField, obj *model.ModerationAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModerationAction_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModerationAction_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModerationAction", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ModerationAction_submissionId(ctx context.Context, field graphql.CollectedField, obj *model.ModerationAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModerationAction_submissionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmissionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModerationAction_submissionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModerationAction", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ModerationAction_at(ctx context.Context, field graphql.CollectedField, obj *model.ModerationAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModerationAction_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModerationAction_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModerationAction", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _ModerationActionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ModerationActionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModerationActionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ModerationActionEdge) graphql.Marshaler {
+			return ec.marshalNModerationActionEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐModerationActionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModerationActionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ModerationActionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ModerationActionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ModerationActionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ModerationActionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModerationActionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModerationActionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ModerationActionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ModerationActionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ModerationActionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModerationActionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModerationActionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModerationActionConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ModerationActionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ModerationActionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModerationActionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModerationActionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModerationActionEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ModerationActionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ModerationActionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModerationActionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ModerationAction) graphql.Marshaler {
+			return ec.marshalNModerationAction2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐModerationAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModerationActionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ModerationActionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ModerationAction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_addTranslation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5081,6 +9651,710 @@ func (ec *executionContext) fieldContext_Mutation_addTranslation(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_addTranslation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createConsultation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createConsultation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateConsultation(ctx, fc.Args["input"].(model.CreateConsultationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateConsultationPayload) graphql.Marshaler {
+			return ec.marshalNCreateConsultationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateConsultationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createConsultation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateConsultationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createConsultation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_publishConsultation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_publishConsultation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PublishConsultation(ctx, fc.Args["input"].(model.PublishConsultationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PublishConsultationPayload) graphql.Marshaler {
+			return ec.marshalNPublishConsultationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishConsultationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_publishConsultation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PublishConsultationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_publishConsultation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_changeConsultationPhase(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_changeConsultationPhase(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ChangeConsultationPhase(ctx, fc.Args["input"].(model.ChangeConsultationPhaseInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConsultationPhasePayload) graphql.Marshaler {
+			return ec.marshalNChangeConsultationPhasePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐChangeConsultationPhasePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_changeConsultationPhase(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeConsultationPhasePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_changeConsultationPhase_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_assignConsultationModerator(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_assignConsultationModerator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AssignConsultationModerator(ctx, fc.Args["input"].(model.AssignConsultationModeratorInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AssignConsultationModeratorPayload) graphql.Marshaler {
+			return ec.marshalNAssignConsultationModeratorPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAssignConsultationModeratorPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_assignConsultationModerator(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssignConsultationModeratorPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_assignConsultationModerator_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unassignConsultationModerator(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unassignConsultationModerator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnassignConsultationModerator(ctx, fc.Args["input"].(model.UnassignConsultationModeratorInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnassignConsultationModeratorPayload) graphql.Marshaler {
+			return ec.marshalNUnassignConsultationModeratorPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnassignConsultationModeratorPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unassignConsultationModerator(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnassignConsultationModeratorPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unassignConsultationModerator_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_followConsultation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_followConsultation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().FollowConsultation(ctx, fc.Args["input"].(model.FollowConsultationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FollowConsultationPayload) graphql.Marshaler {
+			return ec.marshalNFollowConsultationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐFollowConsultationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_followConsultation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FollowConsultationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_followConsultation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unfollowConsultation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unfollowConsultation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnfollowConsultation(ctx, fc.Args["input"].(model.UnfollowConsultationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnfollowConsultationPayload) graphql.Marshaler {
+			return ec.marshalNUnfollowConsultationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnfollowConsultationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unfollowConsultation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnfollowConsultationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unfollowConsultation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createSubmission(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createSubmission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateSubmission(ctx, fc.Args["input"].(model.CreateSubmissionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateSubmissionPayload) graphql.Marshaler {
+			return ec.marshalNCreateSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateSubmissionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createSubmission(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateSubmissionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createSubmission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_editSubmission(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_editSubmission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EditSubmission(ctx, fc.Args["input"].(model.EditSubmissionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EditSubmissionPayload) graphql.Marshaler {
+			return ec.marshalNEditSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEditSubmissionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_editSubmission(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EditSubmissionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_editSubmission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_withdrawSubmission(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_withdrawSubmission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WithdrawSubmission(ctx, fc.Args["input"].(model.WithdrawSubmissionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WithdrawSubmissionPayload) graphql.Marshaler {
+			return ec.marshalNWithdrawSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawSubmissionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_withdrawSubmission(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WithdrawSubmissionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_withdrawSubmission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_enterSubmissionOnBehalf(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_enterSubmissionOnBehalf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EnterSubmissionOnBehalf(ctx, fc.Args["input"].(model.EnterSubmissionOnBehalfInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EnterSubmissionOnBehalfPayload) graphql.Marshaler {
+			return ec.marshalNEnterSubmissionOnBehalfPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEnterSubmissionOnBehalfPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_enterSubmissionOnBehalf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EnterSubmissionOnBehalfPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_enterSubmissionOnBehalf_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_supportSubmission(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_supportSubmission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SupportSubmission(ctx, fc.Args["input"].(model.SupportSubmissionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SupportSubmissionPayload) graphql.Marshaler {
+			return ec.marshalNSupportSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSupportSubmissionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_supportSubmission(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SupportSubmissionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_supportSubmission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unsupportSubmission(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unsupportSubmission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnsupportSubmission(ctx, fc.Args["input"].(model.UnsupportSubmissionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnsupportSubmissionPayload) graphql.Marshaler {
+			return ec.marshalNUnsupportSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnsupportSubmissionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unsupportSubmission(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnsupportSubmissionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unsupportSubmission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_flagSubmission(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_flagSubmission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().FlagSubmission(ctx, fc.Args["input"].(model.FlagSubmissionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FlagSubmissionPayload) graphql.Marshaler {
+			return ec.marshalNFlagSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐFlagSubmissionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_flagSubmission(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlagSubmissionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_flagSubmission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_hideSubmission(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_hideSubmission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().HideSubmission(ctx, fc.Args["input"].(model.HideSubmissionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.HideSubmissionPayload) graphql.Marshaler {
+			return ec.marshalNHideSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐHideSubmissionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_hideSubmission(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HideSubmissionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_hideSubmission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_restoreSubmission(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_restoreSubmission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RestoreSubmission(ctx, fc.Args["input"].(model.RestoreSubmissionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RestoreSubmissionPayload) graphql.Marshaler {
+			return ec.marshalNRestoreSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRestoreSubmissionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_restoreSubmission(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RestoreSubmissionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_restoreSubmission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7394,6 +12668,153 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _PhaseChange_from(ctx context.Context, field graphql.CollectedField, obj *model.PhaseChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhaseChange_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ConsultationStatus) graphql.Marshaler {
+			return ec.marshalNConsultationStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhaseChange_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhaseChange", field, false, false, errors.New("field of type ConsultationStatus does not have child fields"))
+}
+
+func (ec *executionContext) _PhaseChange_to(ctx context.Context, field graphql.CollectedField, obj *model.PhaseChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhaseChange_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ConsultationStatus) graphql.Marshaler {
+			return ec.marshalNConsultationStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhaseChange_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhaseChange", field, false, false, errors.New("field of type ConsultationStatus does not have child fields"))
+}
+
+func (ec *executionContext) _PhaseChange_reason(ctx context.Context, field graphql.CollectedField, obj *model.PhaseChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhaseChange_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhaseChange_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhaseChange", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PhaseChange_scheduled(ctx context.Context, field graphql.CollectedField, obj *model.PhaseChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhaseChange_scheduled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scheduled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhaseChange_scheduled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhaseChange", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _PhaseChange_at(ctx context.Context, field graphql.CollectedField, obj *model.PhaseChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PhaseChange_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PhaseChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PhaseChange", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _PublishConsultationPayload_consultation(ctx context.Context, field graphql.CollectedField, obj *model.PublishConsultationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishConsultationPayload_consultation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Consultation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Consultation) graphql.Marshaler {
+			return ec.marshalNConsultation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishConsultationPayload_consultation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublishConsultationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consultation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7476,6 +12897,94 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_consultation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_consultation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Consultation(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Consultation) graphql.Marshaler {
+			return ec.marshalOConsultation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_consultation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consultation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_consultation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_consultations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_consultations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Consultations(ctx, fc.Args["filter"].(*model.ConsultationFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConsultationConnection) graphql.Marshaler {
+			return ec.marshalNConsultationConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_consultations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsultationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_consultations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7823,6 +13332,38 @@ func (ec *executionContext) fieldContext_ResetPasswordPayload_ok(_ context.Conte
 	return graphql.NewScalarFieldContext("ResetPasswordPayload", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _RestoreSubmissionPayload_submission(ctx context.Context, field graphql.CollectedField, obj *model.RestoreSubmissionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RestoreSubmissionPayload_submission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Submission, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Submission) graphql.Marshaler {
+			return ec.marshalNSubmission2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmission(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RestoreSubmissionPayload_submission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RestoreSubmissionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Submission(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RevokeInvitationPayload_invitation(ctx context.Context, field graphql.CollectedField, obj *model.RevokeInvitationPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7977,6 +13518,144 @@ func (ec *executionContext) fieldContext_RoleGrant_organisation(_ context.Contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RuleOverride_rule(ctx context.Context, field graphql.CollectedField, obj *model.RuleOverride) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleOverride_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleOverride_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleOverride", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _RuleOverride_justification(ctx context.Context, field graphql.CollectedField, obj *model.RuleOverride) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleOverride_justification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Justification, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleOverride_justification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleOverride", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _RuleResult_rule(ctx context.Context, field graphql.CollectedField, obj *model.RuleResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleResult_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleResult_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleResult", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _RuleResult_ok(ctx context.Context, field graphql.CollectedField, obj *model.RuleResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleResult_ok(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ok, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleResult_ok(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleResult", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _RuleResult_overridable(ctx context.Context, field graphql.CollectedField, obj *model.RuleResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleResult_overridable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overridable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleResult_overridable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleResult", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _RuleResult_message(ctx context.Context, field graphql.CollectedField, obj *model.RuleResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleResult_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleResult_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleResult", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Session_id(ctx context.Context, field graphql.CollectedField, obj *model.Session) (ret graphql.Marshaler) {
@@ -8250,6 +13929,732 @@ func (ec *executionContext) fieldContext_SignUpPayload_account(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Submission_id(ctx context.Context, field graphql.CollectedField, obj *model.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Submission_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Submission_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Submission", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Submission_kind(ctx context.Context, field graphql.CollectedField, obj *model.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Submission_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.SubmissionKind) graphql.Marshaler {
+			return ec.marshalNSubmissionKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmissionKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Submission_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Submission", field, false, false, errors.New("field of type SubmissionKind does not have child fields"))
+}
+
+func (ec *executionContext) _Submission_consultation(ctx context.Context, field graphql.CollectedField, obj *model.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Submission_consultation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Submission().Consultation(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Consultation) graphql.Marshaler {
+			return ec.marshalNConsultation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Submission_consultation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Submission",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consultation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Submission_section(ctx context.Context, field graphql.CollectedField, obj *model.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Submission_section(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Submission().Section(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConsultationSection) graphql.Marshaler {
+			return ec.marshalOConsultationSection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationSection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Submission_section(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Submission",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsultationSection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Submission_parent(ctx context.Context, field graphql.CollectedField, obj *model.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Submission_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Submission().Parent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Submission) graphql.Marshaler {
+			return ec.marshalOSubmission2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmission(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Submission_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Submission",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Submission(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Submission_authorName(ctx context.Context, field graphql.CollectedField, obj *model.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Submission_authorName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Submission().AuthorName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Submission_authorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Submission", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Submission_text(ctx context.Context, field graphql.CollectedField, obj *model.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Submission_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Submission().Text(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Submission_text(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Submission",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Submission_text_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Submission_status(ctx context.Context, field graphql.CollectedField, obj *model.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Submission_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.SubmissionStatus) graphql.Marshaler {
+			return ec.marshalNSubmissionStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmissionStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Submission_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Submission", field, false, false, errors.New("field of type SubmissionStatus does not have child fields"))
+}
+
+func (ec *executionContext) _Submission_staffEntered(ctx context.Context, field graphql.CollectedField, obj *model.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Submission_staffEntered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StaffEntered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Submission_staffEntered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Submission", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Submission_receivedAt(ctx context.Context, field graphql.CollectedField, obj *model.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Submission_receivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReceivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Submission_receivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Submission", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Submission_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Submission_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Submission_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Submission", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Submission_editedAt(ctx context.Context, field graphql.CollectedField, obj *model.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Submission_editedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EditedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Submission_editedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Submission", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Submission_supportCount(ctx context.Context, field graphql.CollectedField, obj *model.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Submission_supportCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SupportCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Submission_supportCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Submission", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Submission_replyCount(ctx context.Context, field graphql.CollectedField, obj *model.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Submission_replyCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReplyCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Submission_replyCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Submission", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Submission_replies(ctx context.Context, field graphql.CollectedField, obj *model.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Submission_replies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Submission().Replies(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SubmissionConnection) graphql.Marshaler {
+			return ec.marshalNSubmissionConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmissionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Submission_replies(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Submission",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubmissionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Submission_replies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Submission_viewerHasSupported(ctx context.Context, field graphql.CollectedField, obj *model.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Submission_viewerHasSupported(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Submission().ViewerHasSupported(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Submission_viewerHasSupported(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Submission", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Submission_viewerCan(ctx context.Context, field graphql.CollectedField, obj *model.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Submission_viewerCan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Submission().ViewerCan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SubmissionViewerCan) graphql.Marshaler {
+			return ec.marshalNSubmissionViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmissionViewerCan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Submission_viewerCan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Submission",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubmissionViewerCan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SubmissionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SubmissionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmissionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SubmissionEdge) graphql.Marshaler {
+			return ec.marshalNSubmissionEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmissionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmissionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubmissionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubmissionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SubmissionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SubmissionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmissionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmissionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubmissionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SubmissionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SubmissionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmissionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmissionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubmissionConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SubmissionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SubmissionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmissionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmissionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubmissionEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SubmissionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SubmissionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmissionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Submission) graphql.Marshaler {
+			return ec.marshalNSubmission2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmission(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmissionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubmissionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Submission(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SubmissionViewerCan_edit(ctx context.Context, field graphql.CollectedField, obj *model.SubmissionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmissionViewerCan_edit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmissionViewerCan_edit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubmissionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _SubmissionViewerCan_withdraw(ctx context.Context, field graphql.CollectedField, obj *model.SubmissionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmissionViewerCan_withdraw(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Withdraw, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmissionViewerCan_withdraw(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubmissionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _SubmissionViewerCan_support(ctx context.Context, field graphql.CollectedField, obj *model.SubmissionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmissionViewerCan_support(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Support, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmissionViewerCan_support(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubmissionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _SubmissionViewerCan_flag(ctx context.Context, field graphql.CollectedField, obj *model.SubmissionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmissionViewerCan_flag(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Flag, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmissionViewerCan_flag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubmissionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _SubmissionViewerCan_moderate(ctx context.Context, field graphql.CollectedField, obj *model.SubmissionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmissionViewerCan_moderate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Moderate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmissionViewerCan_moderate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubmissionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _Subscription_notificationAdded(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -8277,6 +14682,126 @@ func (ec *executionContext) fieldContext_Subscription_notificationAdded(_ contex
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_NotificationAddedEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_consultationActivity(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_consultationActivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().ConsultationActivity(ctx, fc.Args["consultationId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConsultationActivityEvent) graphql.Marshaler {
+			return ec.marshalNConsultationActivityEvent2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationActivityEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_consultationActivity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsultationActivityEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_consultationActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_moderationQueue(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_moderationQueue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().ModerationQueue(ctx, fc.Args["consultationId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConsultationActivityEvent) graphql.Marshaler {
+			return ec.marshalNConsultationActivityEvent2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationActivityEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_moderationQueue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsultationActivityEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_moderationQueue_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SupportSubmissionPayload_submission(ctx context.Context, field graphql.CollectedField, obj *model.SupportSubmissionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportSubmissionPayload_submission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Submission, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Submission) graphql.Marshaler {
+			return ec.marshalNSubmission2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmission(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupportSubmissionPayload_submission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SupportSubmissionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Submission(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8443,6 +14968,102 @@ func (ec *executionContext) fieldContext_Translation_createdAt(_ context.Context
 	return graphql.NewScalarFieldContext("Translation", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
+func (ec *executionContext) _UnassignConsultationModeratorPayload_consultation(ctx context.Context, field graphql.CollectedField, obj *model.UnassignConsultationModeratorPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnassignConsultationModeratorPayload_consultation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Consultation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Consultation) graphql.Marshaler {
+			return ec.marshalNConsultation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnassignConsultationModeratorPayload_consultation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnassignConsultationModeratorPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consultation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnfollowConsultationPayload_consultation(ctx context.Context, field graphql.CollectedField, obj *model.UnfollowConsultationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnfollowConsultationPayload_consultation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Consultation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Consultation) graphql.Marshaler {
+			return ec.marshalNConsultation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnfollowConsultationPayload_consultation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnfollowConsultationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consultation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnsupportSubmissionPayload_submission(ctx context.Context, field graphql.CollectedField, obj *model.UnsupportSubmissionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnsupportSubmissionPayload_submission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Submission, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Submission) graphql.Marshaler {
+			return ec.marshalNSubmission2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmission(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnsupportSubmissionPayload_submission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnsupportSubmissionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Submission(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UpdateNotificationPreferencesPayload_preferences(ctx context.Context, field graphql.CollectedField, obj *model.UpdateNotificationPreferencesPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8583,6 +15204,38 @@ func (ec *executionContext) _VerifyResidentPayload_verified(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_VerifyResidentPayload_verified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VerifyResidentPayload", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _WithdrawSubmissionPayload_submission(ctx context.Context, field graphql.CollectedField, obj *model.WithdrawSubmissionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WithdrawSubmissionPayload_submission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Submission, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Submission) graphql.Marshaler {
+			return ec.marshalNSubmission2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmission(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WithdrawSubmissionPayload_submission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WithdrawSubmissionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Submission(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -9783,6 +16436,50 @@ func (ec *executionContext) unmarshalInputAddTranslationInput(ctx context.Contex
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputAssignConsultationModeratorInput(ctx context.Context, obj any) (model.AssignConsultationModeratorInput, error) {
+	var it model.AssignConsultationModeratorInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"consultationId", "organisationId", "accountId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "consultationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consultationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsultationID = data
+		case "organisationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationID = data
+		case "accountId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputAuditLogFilter(ctx context.Context, obj any) (model.AuditLogFilter, error) {
 	var it model.AuditLogFilter
 	if obj == nil {
@@ -9822,6 +16519,50 @@ func (ec *executionContext) unmarshalInputAuditLogFilter(ctx context.Context, ob
 				return it, err
 			}
 			it.Action = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputChangeConsultationPhaseInput(ctx context.Context, obj any) (model.ChangeConsultationPhaseInput, error) {
+	var it model.ChangeConsultationPhaseInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"consultationId", "status", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "consultationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consultationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsultationID = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalNConsultationStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
 		}
 	}
 	return it, nil
@@ -9889,6 +16630,171 @@ func (ec *executionContext) unmarshalInputConfirmEmailInput(ctx context.Context,
 				return it, err
 			}
 			it.Token = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputConsultationFilter(ctx context.Context, obj any) (model.ConsultationFilter, error) {
+	var it model.ConsultationFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "unitId", "district", "tag"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOConsultationStatus2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "district":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("district"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.District = data
+		case "tag":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tag"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tag = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCreateConsultationInput(ctx context.Context, obj any) (model.CreateConsultationInput, error) {
+	var it model.CreateConsultationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"unitId", "title", "summary", "body", "tags", "districts", "forms", "announceAt", "opensAt", "closesAt", "reportDueAt", "sections", "questions"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalOLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		case "body":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
+			data, err := ec.unmarshalOLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Body = data
+		case "tags":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tags"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tags = data
+		case "districts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("districts"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Districts = data
+		case "forms":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("forms"))
+			data, err := ec.unmarshalOParticipationForm2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationFormᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Forms = data
+		case "announceAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("announceAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnnounceAt = data
+		case "opensAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("opensAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpensAt = data
+		case "closesAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closesAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosesAt = data
+		case "reportDueAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reportDueAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReportDueAt = data
+		case "sections":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sections"))
+			data, err := ec.unmarshalOSectionInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSectionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sections = data
+		case "questions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("questions"))
+			data, err := ec.unmarshalOLocalizedInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Questions = data
 		}
 	}
 	return it, nil
@@ -9989,6 +16895,71 @@ func (ec *executionContext) unmarshalInputCreateOrganisationInput(ctx context.Co
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCreateSubmissionInput(ctx context.Context, obj any) (model.CreateSubmissionInput, error) {
+	var it model.CreateSubmissionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"consultationId", "kind", "sectionId", "parentId", "locale", "text"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "consultationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consultationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsultationID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNSubmissionKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmissionKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "sectionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectionId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectionID = data
+		case "parentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParentID = data
+		case "locale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locale"))
+			data, err := ec.unmarshalNLocale2githubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locale = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputDeleteAccountInput(ctx context.Context, obj any) (model.DeleteAccountInput, error) {
 	var it model.DeleteAccountInput
 	if obj == nil {
@@ -10014,6 +16985,203 @@ func (ec *executionContext) unmarshalInputDeleteAccountInput(ctx context.Context
 				return it, err
 			}
 			it.Password = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputEditSubmissionInput(ctx context.Context, obj any) (model.EditSubmissionInput, error) {
+	var it model.EditSubmissionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"submissionId", "locale", "text"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "submissionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submissionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmissionID = data
+		case "locale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locale"))
+			data, err := ec.unmarshalNLocale2githubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locale = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputEnterSubmissionOnBehalfInput(ctx context.Context, obj any) (model.EnterSubmissionOnBehalfInput, error) {
+	var it model.EnterSubmissionOnBehalfInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"consultationId", "kind", "sectionId", "authorName", "receivedAt", "channel", "locale", "text"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "consultationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consultationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsultationID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNSubmissionKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmissionKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "sectionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectionId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectionID = data
+		case "authorName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AuthorName = data
+		case "receivedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedAt"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedAt = data
+		case "channel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
+			data, err := ec.unmarshalNIntakeChannel2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐIntakeChannel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channel = data
+		case "locale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locale"))
+			data, err := ec.unmarshalNLocale2githubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locale = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputFlagSubmissionInput(ctx context.Context, obj any) (model.FlagSubmissionInput, error) {
+	var it model.FlagSubmissionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"submissionId", "reason", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "submissionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submissionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmissionID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNModerationReason2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐModerationReason(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputFollowConsultationInput(ctx context.Context, obj any) (model.FollowConsultationInput, error) {
+	var it model.FollowConsultationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"consultationId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "consultationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consultationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsultationID = data
 		}
 	}
 	return it, nil
@@ -10058,6 +17226,50 @@ func (ec *executionContext) unmarshalInputGrantRoleInput(ctx context.Context, ob
 				return it, err
 			}
 			it.OrganisationID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputHideSubmissionInput(ctx context.Context, obj any) (model.HideSubmissionInput, error) {
+	var it model.HideSubmissionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"submissionId", "reason", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "submissionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submissionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmissionID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNModerationReason2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐModerationReason(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
 		}
 	}
 	return it, nil
@@ -10155,6 +17367,43 @@ func (ec *executionContext) unmarshalInputOrganisationFilter(ctx context.Context
 				return it, err
 			}
 			it.Kind = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputPublishConsultationInput(ctx context.Context, obj any) (model.PublishConsultationInput, error) {
+	var it model.PublishConsultationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"consultationId", "overrides"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "consultationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consultationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsultationID = data
+		case "overrides":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overrides"))
+			data, err := ec.unmarshalORuleOverrideInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRuleOverrideInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Overrides = data
 		}
 	}
 	return it, nil
@@ -10294,6 +17543,43 @@ func (ec *executionContext) unmarshalInputResetPasswordInput(ctx context.Context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputRestoreSubmissionInput(ctx context.Context, obj any) (model.RestoreSubmissionInput, error) {
+	var it model.RestoreSubmissionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"submissionId", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "submissionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submissionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmissionID = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputRevokeInvitationInput(ctx context.Context, obj any) (model.RevokeInvitationInput, error) {
 	var it model.RevokeInvitationInput
 	if obj == nil {
@@ -10393,6 +17679,80 @@ func (ec *executionContext) unmarshalInputRevokeSessionInput(ctx context.Context
 				return it, err
 			}
 			it.SessionID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRuleOverrideInput(ctx context.Context, obj any) (model.RuleOverrideInput, error) {
+	var it model.RuleOverrideInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"rule", "justification"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "rule":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rule"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rule = data
+		case "justification":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("justification"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Justification = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSectionInput(ctx context.Context, obj any) (model.SectionInput, error) {
+	var it model.SectionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"heading", "body"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "heading":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("heading"))
+			data, err := ec.unmarshalNLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Heading = data
+		case "body":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
+			data, err := ec.unmarshalNLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Body = data
 		}
 	}
 	return it, nil
@@ -10515,6 +17875,177 @@ func (ec *executionContext) unmarshalInputSignUpInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.Locale = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSubmissionFilter(ctx context.Context, obj any) (model.SubmissionFilter, error) {
+	var it model.SubmissionFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "sectionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOSubmissionKind2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmissionKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "sectionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectionId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectionID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSupportSubmissionInput(ctx context.Context, obj any) (model.SupportSubmissionInput, error) {
+	var it model.SupportSubmissionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"submissionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "submissionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submissionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmissionID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputUnassignConsultationModeratorInput(ctx context.Context, obj any) (model.UnassignConsultationModeratorInput, error) {
+	var it model.UnassignConsultationModeratorInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"consultationId", "organisationId", "accountId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "consultationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consultationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsultationID = data
+		case "organisationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationID = data
+		case "accountId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputUnfollowConsultationInput(ctx context.Context, obj any) (model.UnfollowConsultationInput, error) {
+	var it model.UnfollowConsultationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"consultationId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "consultationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consultationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsultationID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputUnsupportSubmissionInput(ctx context.Context, obj any) (model.UnsupportSubmissionInput, error) {
+	var it model.UnsupportSubmissionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"submissionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "submissionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submissionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmissionID = data
 		}
 	}
 	return it, nil
@@ -10689,6 +18220,36 @@ func (ec *executionContext) unmarshalInputVerifyResidentInput(ctx context.Contex
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputWithdrawSubmissionInput(ctx context.Context, obj any) (model.WithdrawSubmissionInput, error) {
+	var it model.WithdrawSubmissionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"submissionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "submissionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submissionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmissionID = data
+		}
+	}
+	return it, nil
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -10697,6 +18258,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case model.Submission:
+		return ec._Submission(ctx, sel, &obj)
+	case *model.Submission:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Submission(ctx, sel, obj)
 	case model.Session:
 		return ec._Session(ctx, sel, &obj)
 	case *model.Session:
@@ -10725,6 +18293,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Invitation(ctx, sel, obj)
+	case model.Consultation:
+		return ec._Consultation(ctx, sel, &obj)
+	case *model.Consultation:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Consultation(ctx, sel, obj)
 	case model.Account:
 		return ec._Account(ctx, sel, &obj)
 	case *model.Account:
@@ -11208,6 +18783,44 @@ func (ec *executionContext) _AddTranslationPayload(ctx context.Context, sel ast.
 	return out
 }
 
+var assignConsultationModeratorPayloadImplementors = []string{"AssignConsultationModeratorPayload"}
+
+func (ec *executionContext) _AssignConsultationModeratorPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AssignConsultationModeratorPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assignConsultationModeratorPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AssignConsultationModeratorPayload")
+		case "consultation":
+			out.Values[i] = ec._AssignConsultationModeratorPayload_consultation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var auditEntryImplementors = []string{"AuditEntry"}
 
 func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEntry) graphql.Marshaler {
@@ -11367,6 +18980,44 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var changeConsultationPhasePayloadImplementors = []string{"ChangeConsultationPhasePayload"}
+
+func (ec *executionContext) _ChangeConsultationPhasePayload(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeConsultationPhasePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeConsultationPhasePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeConsultationPhasePayload")
+		case "consultation":
+			out.Values[i] = ec._ChangeConsultationPhasePayload_consultation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var changePasswordPayloadImplementors = []string{"ChangePasswordPayload"}
 
 func (ec *executionContext) _ChangePasswordPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ChangePasswordPayload) graphql.Marshaler {
@@ -11419,6 +19070,1071 @@ func (ec *executionContext) _ConfirmEmailPayload(ctx context.Context, sel ast.Se
 			out.Values[i] = graphql.MarshalString("ConfirmEmailPayload")
 		case "ok":
 			out.Values[i] = ec._ConfirmEmailPayload_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var consultationImplementors = []string{"Consultation", "Node"}
+
+func (ec *executionContext) _Consultation(ctx context.Context, sel ast.SelectionSet, obj *model.Consultation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, consultationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Consultation")
+		case "id":
+			out.Values[i] = ec._Consultation_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Consultation_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unit":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consultation_unit(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "title":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consultation_title(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "summary":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consultation_summary(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "body":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consultation_body(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "tags":
+			out.Values[i] = ec._Consultation_tags(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "districts":
+			out.Values[i] = ec._Consultation_districts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "forms":
+			out.Values[i] = ec._Consultation_forms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "announceAt":
+			out.Values[i] = ec._Consultation_announceAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "opensAt":
+			out.Values[i] = ec._Consultation_opensAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "closesAt":
+			out.Values[i] = ec._Consultation_closesAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reportDueAt":
+			out.Values[i] = ec._Consultation_reportDueAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "publishedAt":
+			out.Values[i] = ec._Consultation_publishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "overrides":
+			out.Values[i] = ec._Consultation_overrides(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sections":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consultation_sections(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "questions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consultation_questions(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "submissions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consultation_submissions(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "moderationLog":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consultation_moderationLog(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "flagQueue":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consultation_flagQueue(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "phaseChanges":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consultation_phaseChanges(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "publicationCheck":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consultation_publicationCheck(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "moderatingOrganisations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consultation_moderatingOrganisations(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "viewerIsFollowing":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consultation_viewerIsFollowing(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "viewerCan":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consultation_viewerCan(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var consultationActivityEventImplementors = []string{"ConsultationActivityEvent"}
+
+func (ec *executionContext) _ConsultationActivityEvent(ctx context.Context, sel ast.SelectionSet, obj *model.ConsultationActivityEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, consultationActivityEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConsultationActivityEvent")
+		case "consultationId":
+			out.Values[i] = ec._ConsultationActivityEvent_consultationId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._ConsultationActivityEvent_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submissionId":
+			out.Values[i] = ec._ConsultationActivityEvent_submissionId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "supportCount":
+			out.Values[i] = ec._ConsultationActivityEvent_supportCount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._ConsultationActivityEvent_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var consultationConnectionImplementors = []string{"ConsultationConnection"}
+
+func (ec *executionContext) _ConsultationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ConsultationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, consultationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConsultationConnection")
+		case "edges":
+			out.Values[i] = ec._ConsultationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ConsultationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ConsultationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var consultationEdgeImplementors = []string{"ConsultationEdge"}
+
+func (ec *executionContext) _ConsultationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ConsultationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, consultationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConsultationEdge")
+		case "cursor":
+			out.Values[i] = ec._ConsultationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ConsultationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var consultationQuestionImplementors = []string{"ConsultationQuestion"}
+
+func (ec *executionContext) _ConsultationQuestion(ctx context.Context, sel ast.SelectionSet, obj *model.ConsultationQuestion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, consultationQuestionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConsultationQuestion")
+		case "id":
+			out.Values[i] = ec._ConsultationQuestion_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "position":
+			out.Values[i] = ec._ConsultationQuestion_position(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "text":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ConsultationQuestion_text(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var consultationSectionImplementors = []string{"ConsultationSection"}
+
+func (ec *executionContext) _ConsultationSection(ctx context.Context, sel ast.SelectionSet, obj *model.ConsultationSection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, consultationSectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConsultationSection")
+		case "id":
+			out.Values[i] = ec._ConsultationSection_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "position":
+			out.Values[i] = ec._ConsultationSection_position(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "heading":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ConsultationSection_heading(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "body":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ConsultationSection_body(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var consultationViewerCanImplementors = []string{"ConsultationViewerCan"}
+
+func (ec *executionContext) _ConsultationViewerCan(ctx context.Context, sel ast.SelectionSet, obj *model.ConsultationViewerCan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, consultationViewerCanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConsultationViewerCan")
+		case "manage":
+			out.Values[i] = ec._ConsultationViewerCan_manage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submit":
+			out.Values[i] = ec._ConsultationViewerCan_submit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "follow":
+			out.Values[i] = ec._ConsultationViewerCan_follow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "moderate":
+			out.Values[i] = ec._ConsultationViewerCan_moderate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enterOnBehalf":
+			out.Values[i] = ec._ConsultationViewerCan_enterOnBehalf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var createConsultationPayloadImplementors = []string{"CreateConsultationPayload"}
+
+func (ec *executionContext) _CreateConsultationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateConsultationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createConsultationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateConsultationPayload")
+		case "consultation":
+			out.Values[i] = ec._CreateConsultationPayload_consultation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -11519,6 +20235,44 @@ func (ec *executionContext) _CreateOrganisationPayload(ctx context.Context, sel 
 	return out
 }
 
+var createSubmissionPayloadImplementors = []string{"CreateSubmissionPayload"}
+
+func (ec *executionContext) _CreateSubmissionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateSubmissionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createSubmissionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateSubmissionPayload")
+		case "submission":
+			out.Values[i] = ec._CreateSubmissionPayload_submission(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var deleteAccountPayloadImplementors = []string{"DeleteAccountPayload"}
 
 func (ec *executionContext) _DeleteAccountPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteAccountPayload) graphql.Marshaler {
@@ -11533,6 +20287,158 @@ func (ec *executionContext) _DeleteAccountPayload(ctx context.Context, sel ast.S
 			out.Values[i] = graphql.MarshalString("DeleteAccountPayload")
 		case "deletedAccountId":
 			out.Values[i] = ec._DeleteAccountPayload_deletedAccountId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var editSubmissionPayloadImplementors = []string{"EditSubmissionPayload"}
+
+func (ec *executionContext) _EditSubmissionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.EditSubmissionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, editSubmissionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EditSubmissionPayload")
+		case "submission":
+			out.Values[i] = ec._EditSubmissionPayload_submission(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var enterSubmissionOnBehalfPayloadImplementors = []string{"EnterSubmissionOnBehalfPayload"}
+
+func (ec *executionContext) _EnterSubmissionOnBehalfPayload(ctx context.Context, sel ast.SelectionSet, obj *model.EnterSubmissionOnBehalfPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, enterSubmissionOnBehalfPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EnterSubmissionOnBehalfPayload")
+		case "submission":
+			out.Values[i] = ec._EnterSubmissionOnBehalfPayload_submission(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var flagSubmissionPayloadImplementors = []string{"FlagSubmissionPayload"}
+
+func (ec *executionContext) _FlagSubmissionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.FlagSubmissionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, flagSubmissionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FlagSubmissionPayload")
+		case "submissionId":
+			out.Values[i] = ec._FlagSubmissionPayload_submissionId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var followConsultationPayloadImplementors = []string{"FollowConsultationPayload"}
+
+func (ec *executionContext) _FollowConsultationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.FollowConsultationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, followConsultationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FollowConsultationPayload")
+		case "consultation":
+			out.Values[i] = ec._FollowConsultationPayload_consultation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -11576,6 +20482,44 @@ func (ec *executionContext) _GrantRolePayload(ctx context.Context, sel ast.Selec
 			}
 		case "grant":
 			out.Values[i] = ec._GrantRolePayload_grant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var hideSubmissionPayloadImplementors = []string{"HideSubmissionPayload"}
+
+func (ec *executionContext) _HideSubmissionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.HideSubmissionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, hideSubmissionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HideSubmissionPayload")
+		case "submission":
+			out.Values[i] = ec._HideSubmissionPayload_submission(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -11797,6 +20741,160 @@ func (ec *executionContext) _MarkNotificationsReadPayload(ctx context.Context, s
 	return out
 }
 
+var moderationActionImplementors = []string{"ModerationAction"}
+
+func (ec *executionContext) _ModerationAction(ctx context.Context, sel ast.SelectionSet, obj *model.ModerationAction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, moderationActionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ModerationAction")
+		case "id":
+			out.Values[i] = ec._ModerationAction_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "action":
+			out.Values[i] = ec._ModerationAction_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._ModerationAction_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._ModerationAction_note(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submissionId":
+			out.Values[i] = ec._ModerationAction_submissionId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._ModerationAction_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var moderationActionConnectionImplementors = []string{"ModerationActionConnection"}
+
+func (ec *executionContext) _ModerationActionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ModerationActionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, moderationActionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ModerationActionConnection")
+		case "edges":
+			out.Values[i] = ec._ModerationActionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ModerationActionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ModerationActionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var moderationActionEdgeImplementors = []string{"ModerationActionEdge"}
+
+func (ec *executionContext) _ModerationActionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ModerationActionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, moderationActionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ModerationActionEdge")
+		case "cursor":
+			out.Values[i] = ec._ModerationActionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ModerationActionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -11820,6 +20918,118 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "addTranslation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_addTranslation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createConsultation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createConsultation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publishConsultation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_publishConsultation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changeConsultationPhase":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_changeConsultationPhase(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignConsultationModerator":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_assignConsultationModerator(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unassignConsultationModerator":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unassignConsultationModerator(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "followConsultation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_followConsultation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unfollowConsultation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unfollowConsultation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createSubmission":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createSubmission(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "editSubmission":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_editSubmission(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawSubmission":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawSubmission(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enterSubmissionOnBehalf":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_enterSubmissionOnBehalf(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "supportSubmission":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_supportSubmission(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unsupportSubmission":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unsupportSubmission(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "flagSubmission":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_flagSubmission(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hideSubmission":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_hideSubmission(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "restoreSubmission":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_restoreSubmission(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -12878,6 +22088,102 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var phaseChangeImplementors = []string{"PhaseChange"}
+
+func (ec *executionContext) _PhaseChange(ctx context.Context, sel ast.SelectionSet, obj *model.PhaseChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, phaseChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PhaseChange")
+		case "from":
+			out.Values[i] = ec._PhaseChange_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._PhaseChange_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._PhaseChange_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scheduled":
+			out.Values[i] = ec._PhaseChange_scheduled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._PhaseChange_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var publishConsultationPayloadImplementors = []string{"PublishConsultationPayload"}
+
+func (ec *executionContext) _PublishConsultationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PublishConsultationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, publishConsultationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PublishConsultationPayload")
+		case "consultation":
+			out.Values[i] = ec._PublishConsultationPayload_consultation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -12930,6 +22236,50 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_nodes(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "consultation":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_consultation(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "consultations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_consultations(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -13217,6 +22567,44 @@ func (ec *executionContext) _ResetPasswordPayload(ctx context.Context, sel ast.S
 	return out
 }
 
+var restoreSubmissionPayloadImplementors = []string{"RestoreSubmissionPayload"}
+
+func (ec *executionContext) _RestoreSubmissionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RestoreSubmissionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, restoreSubmissionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RestoreSubmissionPayload")
+		case "submission":
+			out.Values[i] = ec._RestoreSubmissionPayload_submission(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var revokeInvitationPayloadImplementors = []string{"RevokeInvitationPayload"}
 
 func (ec *executionContext) _RevokeInvitationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RevokeInvitationPayload) graphql.Marshaler {
@@ -13391,6 +22779,102 @@ func (ec *executionContext) _RoleGrant(ctx context.Context, sel ast.SelectionSet
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ruleOverrideImplementors = []string{"RuleOverride"}
+
+func (ec *executionContext) _RuleOverride(ctx context.Context, sel ast.SelectionSet, obj *model.RuleOverride) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ruleOverrideImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RuleOverride")
+		case "rule":
+			out.Values[i] = ec._RuleOverride_rule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "justification":
+			out.Values[i] = ec._RuleOverride_justification(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ruleResultImplementors = []string{"RuleResult"}
+
+func (ec *executionContext) _RuleResult(ctx context.Context, sel ast.SelectionSet, obj *model.RuleResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ruleResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RuleResult")
+		case "rule":
+			out.Values[i] = ec._RuleResult_rule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ok":
+			out.Values[i] = ec._RuleResult_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "overridable":
+			out.Values[i] = ec._RuleResult_overridable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._RuleResult_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13599,6 +23083,537 @@ func (ec *executionContext) _SignUpPayload(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var submissionImplementors = []string{"Submission", "Node"}
+
+func (ec *executionContext) _Submission(ctx context.Context, sel ast.SelectionSet, obj *model.Submission) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, submissionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Submission")
+		case "id":
+			out.Values[i] = ec._Submission_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Submission_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "consultation":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Submission_consultation(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "section":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Submission_section(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "parent":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Submission_parent(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "authorName":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Submission_authorName(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "text":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Submission_text(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "status":
+			out.Values[i] = ec._Submission_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "staffEntered":
+			out.Values[i] = ec._Submission_staffEntered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "receivedAt":
+			out.Values[i] = ec._Submission_receivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Submission_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "editedAt":
+			out.Values[i] = ec._Submission_editedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "supportCount":
+			out.Values[i] = ec._Submission_supportCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "replyCount":
+			out.Values[i] = ec._Submission_replyCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "replies":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Submission_replies(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "viewerHasSupported":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Submission_viewerHasSupported(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "viewerCan":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Submission_viewerCan(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var submissionConnectionImplementors = []string{"SubmissionConnection"}
+
+func (ec *executionContext) _SubmissionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SubmissionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, submissionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubmissionConnection")
+		case "edges":
+			out.Values[i] = ec._SubmissionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SubmissionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._SubmissionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var submissionEdgeImplementors = []string{"SubmissionEdge"}
+
+func (ec *executionContext) _SubmissionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SubmissionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, submissionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubmissionEdge")
+		case "cursor":
+			out.Values[i] = ec._SubmissionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SubmissionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var submissionViewerCanImplementors = []string{"SubmissionViewerCan"}
+
+func (ec *executionContext) _SubmissionViewerCan(ctx context.Context, sel ast.SelectionSet, obj *model.SubmissionViewerCan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, submissionViewerCanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubmissionViewerCan")
+		case "edit":
+			out.Values[i] = ec._SubmissionViewerCan_edit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdraw":
+			out.Values[i] = ec._SubmissionViewerCan_withdraw(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "support":
+			out.Values[i] = ec._SubmissionViewerCan_support(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "flag":
+			out.Values[i] = ec._SubmissionViewerCan_flag(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "moderate":
+			out.Values[i] = ec._SubmissionViewerCan_moderate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
@@ -13614,9 +23629,51 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "notificationAdded":
 		return ec._Subscription_notificationAdded(ctx, fields[0])
+	case "consultationActivity":
+		return ec._Subscription_consultationActivity(ctx, fields[0])
+	case "moderationQueue":
+		return ec._Subscription_moderationQueue(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
+}
+
+var supportSubmissionPayloadImplementors = []string{"SupportSubmissionPayload"}
+
+func (ec *executionContext) _SupportSubmissionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SupportSubmissionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, supportSubmissionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SupportSubmissionPayload")
+		case "submission":
+			out.Values[i] = ec._SupportSubmissionPayload_submission(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
 }
 
 var translationImplementors = []string{"Translation"}
@@ -13663,6 +23720,120 @@ func (ec *executionContext) _Translation(ctx context.Context, sel ast.SelectionS
 			}
 		case "createdAt":
 			out.Values[i] = ec._Translation_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var unassignConsultationModeratorPayloadImplementors = []string{"UnassignConsultationModeratorPayload"}
+
+func (ec *executionContext) _UnassignConsultationModeratorPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UnassignConsultationModeratorPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unassignConsultationModeratorPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnassignConsultationModeratorPayload")
+		case "consultation":
+			out.Values[i] = ec._UnassignConsultationModeratorPayload_consultation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var unfollowConsultationPayloadImplementors = []string{"UnfollowConsultationPayload"}
+
+func (ec *executionContext) _UnfollowConsultationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UnfollowConsultationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unfollowConsultationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnfollowConsultationPayload")
+		case "consultation":
+			out.Values[i] = ec._UnfollowConsultationPayload_consultation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var unsupportSubmissionPayloadImplementors = []string{"UnsupportSubmissionPayload"}
+
+func (ec *executionContext) _UnsupportSubmissionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UnsupportSubmissionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unsupportSubmissionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnsupportSubmissionPayload")
+		case "submission":
+			out.Values[i] = ec._UnsupportSubmissionPayload_submission(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -13820,6 +23991,44 @@ func (ec *executionContext) _VerifyResidentPayload(ctx context.Context, sel ast.
 			}
 		case "verified":
 			out.Values[i] = ec._VerifyResidentPayload_verified(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var withdrawSubmissionPayloadImplementors = []string{"WithdrawSubmissionPayload"}
+
+func (ec *executionContext) _WithdrawSubmissionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.WithdrawSubmissionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, withdrawSubmissionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WithdrawSubmissionPayload")
+		case "submission":
+			out.Values[i] = ec._WithdrawSubmissionPayload_submission(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -14291,6 +24500,21 @@ func (ec *executionContext) marshalNAddTranslationPayload2ᚖgithubᚗcomᚋotwa
 	return ec._AddTranslationPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNAssignConsultationModeratorInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAssignConsultationModeratorInput(ctx context.Context, v any) (model.AssignConsultationModeratorInput, error) {
+	res, err := ec.unmarshalInputAssignConsultationModeratorInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAssignConsultationModeratorPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAssignConsultationModeratorPayload(ctx context.Context, sel ast.SelectionSet, v *model.AssignConsultationModeratorPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AssignConsultationModeratorPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAuditEntry2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAuditEntry(ctx context.Context, sel ast.SelectionSet, v *model.AuditEntry) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -14347,6 +24571,21 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNChangeConsultationPhaseInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐChangeConsultationPhaseInput(ctx context.Context, v any) (model.ChangeConsultationPhaseInput, error) {
+	res, err := ec.unmarshalInputChangeConsultationPhaseInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeConsultationPhasePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐChangeConsultationPhasePayload(ctx context.Context, sel ast.SelectionSet, v *model.ChangeConsultationPhasePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ChangeConsultationPhasePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNChangePasswordInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐChangePasswordInput(ctx context.Context, v any) (model.ChangePasswordInput, error) {
 	res, err := ec.unmarshalInputChangePasswordInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -14377,6 +24616,131 @@ func (ec *executionContext) marshalNConfirmEmailPayload2ᚖgithubᚗcomᚋotwart
 	return ec._ConfirmEmailPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNConsultation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultation(ctx context.Context, sel ast.SelectionSet, v *model.Consultation) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Consultation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNConsultationActivityEvent2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationActivityEvent(ctx context.Context, sel ast.SelectionSet, v *model.ConsultationActivityEvent) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ConsultationActivityEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNConsultationConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationConnection(ctx context.Context, sel ast.SelectionSet, v *model.ConsultationConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ConsultationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNConsultationEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationEdge(ctx context.Context, sel ast.SelectionSet, v model.ConsultationEdge) graphql.Marshaler {
+	return ec._ConsultationEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNConsultationEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ConsultationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConsultationEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNConsultationQuestion2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationQuestion(ctx context.Context, sel ast.SelectionSet, v model.ConsultationQuestion) graphql.Marshaler {
+	return ec._ConsultationQuestion(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNConsultationQuestion2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationQuestionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ConsultationQuestion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConsultationQuestion2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationQuestion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNConsultationSection2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationSection(ctx context.Context, sel ast.SelectionSet, v model.ConsultationSection) graphql.Marshaler {
+	return ec._ConsultationSection(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNConsultationSection2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationSectionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ConsultationSection) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConsultationSection2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationSection(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNConsultationStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationStatus(ctx context.Context, v any) (model.ConsultationStatus, error) {
+	var res model.ConsultationStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConsultationStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationStatus(ctx context.Context, sel ast.SelectionSet, v model.ConsultationStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNConsultationViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationViewerCan(ctx context.Context, sel ast.SelectionSet, v *model.ConsultationViewerCan) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ConsultationViewerCan(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateConsultationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateConsultationInput(ctx context.Context, v any) (model.CreateConsultationInput, error) {
+	res, err := ec.unmarshalInputCreateConsultationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateConsultationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateConsultationPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateConsultationPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CreateConsultationPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreateInvitationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateInvitationInput(ctx context.Context, v any) (model.CreateInvitationInput, error) {
 	res, err := ec.unmarshalInputCreateInvitationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -14405,6 +24769,21 @@ func (ec *executionContext) marshalNCreateOrganisationPayload2ᚖgithubᚗcomᚋ
 		return graphql.Null
 	}
 	return ec._CreateOrganisationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateSubmissionInput(ctx context.Context, v any) (model.CreateSubmissionInput, error) {
+	res, err := ec.unmarshalInputCreateSubmissionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateSubmissionPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateSubmissionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CreateSubmissionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -14448,6 +24827,66 @@ func (ec *executionContext) marshalNDigest2githubᚗcomᚋotwartyᚋotwartyᚋgr
 	return v
 }
 
+func (ec *executionContext) unmarshalNEditSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEditSubmissionInput(ctx context.Context, v any) (model.EditSubmissionInput, error) {
+	res, err := ec.unmarshalInputEditSubmissionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEditSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEditSubmissionPayload(ctx context.Context, sel ast.SelectionSet, v *model.EditSubmissionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._EditSubmissionPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEnterSubmissionOnBehalfInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEnterSubmissionOnBehalfInput(ctx context.Context, v any) (model.EnterSubmissionOnBehalfInput, error) {
+	res, err := ec.unmarshalInputEnterSubmissionOnBehalfInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEnterSubmissionOnBehalfPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEnterSubmissionOnBehalfPayload(ctx context.Context, sel ast.SelectionSet, v *model.EnterSubmissionOnBehalfPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._EnterSubmissionOnBehalfPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFlagSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐFlagSubmissionInput(ctx context.Context, v any) (model.FlagSubmissionInput, error) {
+	res, err := ec.unmarshalInputFlagSubmissionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFlagSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐFlagSubmissionPayload(ctx context.Context, sel ast.SelectionSet, v *model.FlagSubmissionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._FlagSubmissionPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFollowConsultationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐFollowConsultationInput(ctx context.Context, v any) (model.FollowConsultationInput, error) {
+	res, err := ec.unmarshalInputFollowConsultationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFollowConsultationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐFollowConsultationPayload(ctx context.Context, sel ast.SelectionSet, v *model.FollowConsultationPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._FollowConsultationPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNGrantRoleInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐGrantRoleInput(ctx context.Context, v any) (model.GrantRoleInput, error) {
 	res, err := ec.unmarshalInputGrantRoleInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -14461,6 +24900,21 @@ func (ec *executionContext) marshalNGrantRolePayload2ᚖgithubᚗcomᚋotwarty�
 		return graphql.Null
 	}
 	return ec._GrantRolePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNHideSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐHideSubmissionInput(ctx context.Context, v any) (model.HideSubmissionInput, error) {
+	res, err := ec.unmarshalInputHideSubmissionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHideSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐHideSubmissionPayload(ctx context.Context, sel ast.SelectionSet, v *model.HideSubmissionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._HideSubmissionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -14532,6 +24986,16 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNIntakeChannel2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐIntakeChannel(ctx context.Context, v any) (model.IntakeChannel, error) {
+	var res model.IntakeChannel
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIntakeChannel2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐIntakeChannel(ctx context.Context, sel ast.SelectionSet, v model.IntakeChannel) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNInvitableRole2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐInvitableRole(ctx context.Context, v any) (model.InvitableRole, error) {
@@ -14616,6 +25080,16 @@ func (ec *executionContext) marshalNLocale2ᚕgithubᚗcomᚋotwartyᚋotwarty�
 	return ret
 }
 
+func (ec *executionContext) unmarshalNLocalizedInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx context.Context, v any) (model.LocalizedInput, error) {
+	res, err := ec.unmarshalInputLocalizedInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx context.Context, v any) (*model.LocalizedInput, error) {
+	res, err := ec.unmarshalInputLocalizedInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx context.Context, sel ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -14648,6 +25122,56 @@ func (ec *executionContext) unmarshalNMemberRole2githubᚗcomᚋotwartyᚋotwart
 }
 
 func (ec *executionContext) marshalNMemberRole2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMemberRole(ctx context.Context, sel ast.SelectionSet, v model.MemberRole) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNModerationAction2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐModerationAction(ctx context.Context, sel ast.SelectionSet, v *model.ModerationAction) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ModerationAction(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNModerationActionConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐModerationActionConnection(ctx context.Context, sel ast.SelectionSet, v *model.ModerationActionConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ModerationActionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNModerationActionEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐModerationActionEdge(ctx context.Context, sel ast.SelectionSet, v model.ModerationActionEdge) graphql.Marshaler {
+	return ec._ModerationActionEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNModerationActionEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐModerationActionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ModerationActionEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNModerationActionEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐModerationActionEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNModerationReason2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐModerationReason(ctx context.Context, v any) (model.ModerationReason, error) {
+	var res model.ModerationReason
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNModerationReason2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐModerationReason(ctx context.Context, sel ast.SelectionSet, v model.ModerationReason) graphql.Marshaler {
 	return v
 }
 
@@ -14739,6 +25263,26 @@ func (ec *executionContext) marshalNNotificationPreferences2ᚖgithubᚗcomᚋot
 		return graphql.Null
 	}
 	return ec._NotificationPreferences(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOrganisation2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOrganisation(ctx context.Context, sel ast.SelectionSet, v model.Organisation) graphql.Marshaler {
+	return ec._Organisation(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOrganisation2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOrganisationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Organisation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOrganisation2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOrganisation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNOrganisation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOrganisation(ctx context.Context, sel ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
@@ -14861,6 +25405,81 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋotwartyᚋotwarty
 	return ec._PageInfo(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNParticipationForm2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationForm(ctx context.Context, v any) (model.ParticipationForm, error) {
+	var res model.ParticipationForm
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNParticipationForm2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationForm(ctx context.Context, sel ast.SelectionSet, v model.ParticipationForm) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNParticipationForm2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationFormᚄ(ctx context.Context, v any) ([]model.ParticipationForm, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ParticipationForm, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNParticipationForm2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationForm(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNParticipationForm2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationFormᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ParticipationForm) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNParticipationForm2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationForm(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPhaseChange2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPhaseChange(ctx context.Context, sel ast.SelectionSet, v model.PhaseChange) graphql.Marshaler {
+	return ec._PhaseChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPhaseChange2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPhaseChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.PhaseChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPhaseChange2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPhaseChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNPublishConsultationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishConsultationInput(ctx context.Context, v any) (model.PublishConsultationInput, error) {
+	res, err := ec.unmarshalInputPublishConsultationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPublishConsultationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishConsultationPayload(ctx context.Context, sel ast.SelectionSet, v *model.PublishConsultationPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PublishConsultationPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRemoveOrganisationMemberInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRemoveOrganisationMemberInput(ctx context.Context, v any) (model.RemoveOrganisationMemberInput, error) {
 	res, err := ec.unmarshalInputRemoveOrganisationMemberInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -14919,6 +25538,21 @@ func (ec *executionContext) marshalNResetPasswordPayload2ᚖgithubᚗcomᚋotwar
 		return graphql.Null
 	}
 	return ec._ResetPasswordPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRestoreSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRestoreSubmissionInput(ctx context.Context, v any) (model.RestoreSubmissionInput, error) {
+	res, err := ec.unmarshalInputRestoreSubmissionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRestoreSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRestoreSubmissionPayload(ctx context.Context, sel ast.SelectionSet, v *model.RestoreSubmissionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RestoreSubmissionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRevokeInvitationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRevokeInvitationInput(ctx context.Context, v any) (model.RevokeInvitationInput, error) {
@@ -15006,6 +25640,40 @@ func (ec *executionContext) marshalNRoleGrant2ᚖgithubᚗcomᚋotwartyᚋotwart
 	return ec._RoleGrant(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNRuleOverride2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRuleOverride(ctx context.Context, sel ast.SelectionSet, v model.RuleOverride) graphql.Marshaler {
+	return ec._RuleOverride(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRuleOverride2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRuleOverrideᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RuleOverride) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRuleOverride2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRuleOverride(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNRuleOverrideInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRuleOverrideInput(ctx context.Context, v any) (model.RuleOverrideInput, error) {
+	res, err := ec.unmarshalInputRuleOverrideInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRuleResult2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRuleResult(ctx context.Context, sel ast.SelectionSet, v model.RuleResult) graphql.Marshaler {
+	return ec._RuleResult(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNSectionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSectionInput(ctx context.Context, v any) (model.SectionInput, error) {
+	res, err := ec.unmarshalInputSectionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNSession2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSession(ctx context.Context, sel ast.SelectionSet, v model.Session) graphql.Marshaler {
 	return ec._Session(ctx, sel, &v)
 }
@@ -15087,6 +25755,120 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSubmission2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmission(ctx context.Context, sel ast.SelectionSet, v *model.Submission) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Submission(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSubmissionConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmissionConnection(ctx context.Context, sel ast.SelectionSet, v *model.SubmissionConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SubmissionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSubmissionEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmissionEdge(ctx context.Context, sel ast.SelectionSet, v model.SubmissionEdge) graphql.Marshaler {
+	return ec._SubmissionEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSubmissionEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmissionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SubmissionEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSubmissionEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmissionEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNSubmissionKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmissionKind(ctx context.Context, v any) (model.SubmissionKind, error) {
+	var res model.SubmissionKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSubmissionKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmissionKind(ctx context.Context, sel ast.SelectionSet, v model.SubmissionKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNSubmissionStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmissionStatus(ctx context.Context, v any) (model.SubmissionStatus, error) {
+	var res model.SubmissionStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSubmissionStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmissionStatus(ctx context.Context, sel ast.SelectionSet, v model.SubmissionStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNSubmissionViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmissionViewerCan(ctx context.Context, sel ast.SelectionSet, v *model.SubmissionViewerCan) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SubmissionViewerCan(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSupportSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSupportSubmissionInput(ctx context.Context, v any) (model.SupportSubmissionInput, error) {
+	res, err := ec.unmarshalInputSupportSubmissionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSupportSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSupportSubmissionPayload(ctx context.Context, sel ast.SelectionSet, v *model.SupportSubmissionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SupportSubmissionPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNTranslation2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐTranslation(ctx context.Context, sel ast.SelectionSet, v model.Translation) graphql.Marshaler {
 	return ec._Translation(ctx, sel, &v)
 }
@@ -15125,6 +25907,51 @@ func (ec *executionContext) unmarshalNTranslationSource2githubᚗcomᚋotwarty�
 
 func (ec *executionContext) marshalNTranslationSource2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐTranslationSource(ctx context.Context, sel ast.SelectionSet, v model.TranslationSource) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNUnassignConsultationModeratorInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnassignConsultationModeratorInput(ctx context.Context, v any) (model.UnassignConsultationModeratorInput, error) {
+	res, err := ec.unmarshalInputUnassignConsultationModeratorInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUnassignConsultationModeratorPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnassignConsultationModeratorPayload(ctx context.Context, sel ast.SelectionSet, v *model.UnassignConsultationModeratorPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UnassignConsultationModeratorPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUnfollowConsultationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnfollowConsultationInput(ctx context.Context, v any) (model.UnfollowConsultationInput, error) {
+	res, err := ec.unmarshalInputUnfollowConsultationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUnfollowConsultationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnfollowConsultationPayload(ctx context.Context, sel ast.SelectionSet, v *model.UnfollowConsultationPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UnfollowConsultationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUnsupportSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnsupportSubmissionInput(ctx context.Context, v any) (model.UnsupportSubmissionInput, error) {
+	res, err := ec.unmarshalInputUnsupportSubmissionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUnsupportSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnsupportSubmissionPayload(ctx context.Context, sel ast.SelectionSet, v *model.UnsupportSubmissionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UnsupportSubmissionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUpdateNotificationPreferencesInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateNotificationPreferencesInput(ctx context.Context, v any) (model.UpdateNotificationPreferencesInput, error) {
@@ -15185,6 +26012,21 @@ func (ec *executionContext) marshalNVerifyResidentPayload2ᚖgithubᚗcomᚋotwa
 		return graphql.Null
 	}
 	return ec._VerifyResidentPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWithdrawSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawSubmissionInput(ctx context.Context, v any) (model.WithdrawSubmissionInput, error) {
+	res, err := ec.unmarshalInputWithdrawSubmissionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWithdrawSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawSubmissionPayload(ctx context.Context, sel ast.SelectionSet, v *model.WithdrawSubmissionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._WithdrawSubmissionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -15372,6 +26214,44 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOConsultation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultation(ctx context.Context, sel ast.SelectionSet, v *model.Consultation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Consultation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOConsultationFilter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationFilter(ctx context.Context, v any) (*model.ConsultationFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputConsultationFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOConsultationSection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationSection(ctx context.Context, sel ast.SelectionSet, v *model.ConsultationSection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ConsultationSection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOConsultationStatus2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationStatus(ctx context.Context, v any) (*model.ConsultationStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ConsultationStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOConsultationStatus2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationStatus(ctx context.Context, sel ast.SelectionSet, v *model.ConsultationStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
 	if v == nil {
 		return nil, nil
@@ -15511,6 +26391,23 @@ var (
 	}
 )
 
+func (ec *executionContext) unmarshalOLocalizedInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInputᚄ(ctx context.Context, v any) ([]model.LocalizedInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.LocalizedInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLocalizedInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx context.Context, v any) (*model.LocalizedInput, error) {
 	if v == nil {
 		return nil, nil
@@ -15571,6 +26468,130 @@ func (ec *executionContext) marshalOOrganisationMemberConnection2ᚖgithubᚗcom
 	return ec._OrganisationMemberConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOParticipationForm2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationFormᚄ(ctx context.Context, v any) ([]model.ParticipationForm, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ParticipationForm, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNParticipationForm2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationForm(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOParticipationForm2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationFormᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ParticipationForm) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNParticipationForm2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationForm(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalORuleOverrideInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRuleOverrideInputᚄ(ctx context.Context, v any) ([]model.RuleOverrideInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.RuleOverrideInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRuleOverrideInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRuleOverrideInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalORuleResult2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRuleResultᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RuleResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRuleResult2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRuleResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOSectionInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSectionInputᚄ(ctx context.Context, v any) ([]model.SectionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.SectionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSectionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSectionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -15587,6 +26608,44 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOSubmission2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmission(ctx context.Context, sel ast.SelectionSet, v *model.Submission) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Submission(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSubmissionConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmissionConnection(ctx context.Context, sel ast.SelectionSet, v *model.SubmissionConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SubmissionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSubmissionFilter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmissionFilter(ctx context.Context, v any) (*model.SubmissionFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSubmissionFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSubmissionKind2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmissionKind(ctx context.Context, v any) (*model.SubmissionKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SubmissionKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSubmissionKind2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmissionKind(ctx context.Context, sel ast.SelectionSet, v *model.SubmissionKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -56,6 +56,18 @@ type AddTranslationPayload struct {
 	Text *LocalizedString `json:"text"`
 }
 
+type AssignConsultationModeratorInput struct {
+	ConsultationID string `json:"consultationId"`
+	// An organisation whose members with the role MODERATOR moderate.
+	OrganisationID *string `json:"organisationId,omitempty"`
+	// Or one person.
+	AccountID *string `json:"accountId,omitempty"`
+}
+
+type AssignConsultationModeratorPayload struct {
+	Consultation *Consultation `json:"consultation"`
+}
+
 // One audited act: a moderation, verification, role grant or official decision.
 type AuditEntry struct {
 	ID string `json:"id"`
@@ -85,6 +97,16 @@ type AuditLogFilter struct {
 	Action     *string `json:"action,omitempty"`
 }
 
+type ChangeConsultationPhaseInput struct {
+	ConsultationID string             `json:"consultationId"`
+	Status         ConsultationStatus `json:"status"`
+	Reason         string             `json:"reason"`
+}
+
+type ChangeConsultationPhasePayload struct {
+	Consultation *Consultation `json:"consultation"`
+}
+
 type ChangePasswordInput struct {
 	CurrentPassword string `json:"currentPassword"`
 	NewPassword     string `json:"newPassword"`
@@ -100,6 +122,62 @@ type ConfirmEmailInput struct {
 
 type ConfirmEmailPayload struct {
 	Ok bool `json:"ok"`
+}
+
+// A change on a consultation, for live views; clients re-query details.
+type ConsultationActivityEvent struct {
+	ConsultationID string `json:"consultationId"`
+	// submission_added, support_changed, submission_hidden, submission_restored, submission_withdrawn, phase_changed, ...
+	Type         string              `json:"type"`
+	SubmissionID *string             `json:"submissionId,omitempty"`
+	SupportCount *int                `json:"supportCount,omitempty"`
+	Status       *ConsultationStatus `json:"status,omitempty"`
+}
+
+type ConsultationConnection struct {
+	Edges      []ConsultationEdge `json:"edges"`
+	PageInfo   *PageInfo          `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+type ConsultationEdge struct {
+	Cursor string        `json:"cursor"`
+	Node   *Consultation `json:"node"`
+}
+
+type ConsultationFilter struct {
+	Status   *ConsultationStatus `json:"status,omitempty"`
+	UnitID   *string             `json:"unitId,omitempty"`
+	District *string             `json:"district,omitempty"`
+	Tag      *string             `json:"tag,omitempty"`
+}
+
+type ConsultationViewerCan struct {
+	Manage        bool `json:"manage"`
+	Submit        bool `json:"submit"`
+	Follow        bool `json:"follow"`
+	Moderate      bool `json:"moderate"`
+	EnterOnBehalf bool `json:"enterOnBehalf"`
+}
+
+type CreateConsultationInput struct {
+	UnitID      string              `json:"unitId"`
+	Title       *LocalizedInput     `json:"title"`
+	Summary     *LocalizedInput     `json:"summary,omitempty"`
+	Body        *LocalizedInput     `json:"body,omitempty"`
+	Tags        []string            `json:"tags,omitempty"`
+	Districts   []string            `json:"districts,omitempty"`
+	Forms       []ParticipationForm `json:"forms,omitempty"`
+	AnnounceAt  *time.Time          `json:"announceAt,omitempty"`
+	OpensAt     *time.Time          `json:"opensAt,omitempty"`
+	ClosesAt    *time.Time          `json:"closesAt,omitempty"`
+	ReportDueAt *time.Time          `json:"reportDueAt,omitempty"`
+	Sections    []SectionInput      `json:"sections,omitempty"`
+	Questions   []LocalizedInput    `json:"questions,omitempty"`
+}
+
+type CreateConsultationPayload struct {
+	Consultation *Consultation `json:"consultation"`
 }
 
 type CreateInvitationInput struct {
@@ -124,12 +202,70 @@ type CreateOrganisationPayload struct {
 	Organisation *Organisation `json:"organisation"`
 }
 
+type CreateSubmissionInput struct {
+	ConsultationID string         `json:"consultationId"`
+	Kind           SubmissionKind `json:"kind"`
+	// For a comment on a document section.
+	SectionID *string `json:"sectionId,omitempty"`
+	// For a reply in a thread.
+	ParentID *string     `json:"parentId,omitempty"`
+	Locale   i18n.Locale `json:"locale"`
+	Text     string      `json:"text"`
+}
+
+type CreateSubmissionPayload struct {
+	Submission *Submission `json:"submission"`
+}
+
 type DeleteAccountInput struct {
 	Password string `json:"password"`
 }
 
 type DeleteAccountPayload struct {
 	DeletedAccountID string `json:"deletedAccountId"`
+}
+
+type EditSubmissionInput struct {
+	SubmissionID string      `json:"submissionId"`
+	Locale       i18n.Locale `json:"locale"`
+	Text         string      `json:"text"`
+}
+
+type EditSubmissionPayload struct {
+	Submission *Submission `json:"submission"`
+}
+
+type EnterSubmissionOnBehalfInput struct {
+	ConsultationID string         `json:"consultationId"`
+	Kind           SubmissionKind `json:"kind"`
+	SectionID      *string        `json:"sectionId,omitempty"`
+	AuthorName     string         `json:"authorName"`
+	ReceivedAt     time.Time      `json:"receivedAt"`
+	Channel        IntakeChannel  `json:"channel"`
+	Locale         i18n.Locale    `json:"locale"`
+	Text           string         `json:"text"`
+}
+
+type EnterSubmissionOnBehalfPayload struct {
+	Submission *Submission `json:"submission"`
+}
+
+type FlagSubmissionInput struct {
+	SubmissionID string           `json:"submissionId"`
+	Reason       ModerationReason `json:"reason"`
+	Note         *string          `json:"note,omitempty"`
+}
+
+type FlagSubmissionPayload struct {
+	SubmissionID string `json:"submissionId"`
+}
+
+type FollowConsultationInput struct {
+	ConsultationID string `json:"consultationId"`
+}
+
+type FollowConsultationPayload struct {
+	Consultation *Consultation `json:"consultation"`
 }
 
 type GrantRoleInput struct {
@@ -142,6 +278,16 @@ type GrantRoleInput struct {
 type GrantRolePayload struct {
 	AccountID string     `json:"accountId"`
 	Grant     *RoleGrant `json:"grant"`
+}
+
+type HideSubmissionInput struct {
+	SubmissionID string           `json:"submissionId"`
+	Reason       ModerationReason `json:"reason"`
+	Note         *string          `json:"note,omitempty"`
+}
+
+type HideSubmissionPayload struct {
+	Submission *Submission `json:"submission"`
 }
 
 type LocalizedInput struct {
@@ -172,6 +318,28 @@ type MarkNotificationsReadInput struct {
 type MarkNotificationsReadPayload struct {
 	MarkedCount int `json:"markedCount"`
 	UnreadCount int `json:"unreadCount"`
+}
+
+type ModerationAction struct {
+	ID string `json:"id"`
+	// HIDE, RESTORE or AUTO_HIDE.
+	Action string `json:"action"`
+	// The reason code, e.g. OFFENSIVE, FLAGS_THRESHOLD, REVIEWED.
+	Reason       string    `json:"reason"`
+	Note         string    `json:"note"`
+	SubmissionID string    `json:"submissionId"`
+	At           time.Time `json:"at"`
+}
+
+type ModerationActionConnection struct {
+	Edges      []ModerationActionEdge `json:"edges"`
+	PageInfo   *PageInfo              `json:"pageInfo"`
+	TotalCount int                    `json:"totalCount"`
+}
+
+type ModerationActionEdge struct {
+	Cursor string            `json:"cursor"`
+	Node   *ModerationAction `json:"node"`
 }
 
 type Mutation struct {
@@ -256,6 +424,24 @@ type PageInfo struct {
 	EndCursor       *string `json:"endCursor,omitempty"`
 }
 
+type PhaseChange struct {
+	From   ConsultationStatus `json:"from"`
+	To     ConsultationStatus `json:"to"`
+	Reason string             `json:"reason"`
+	// Whether the schedule made the change (no person).
+	Scheduled bool      `json:"scheduled"`
+	At        time.Time `json:"at"`
+}
+
+type PublishConsultationInput struct {
+	ConsultationID string              `json:"consultationId"`
+	Overrides      []RuleOverrideInput `json:"overrides,omitempty"`
+}
+
+type PublishConsultationPayload struct {
+	Consultation *Consultation `json:"consultation"`
+}
+
 type Query struct {
 }
 
@@ -293,6 +479,15 @@ type ResetPasswordPayload struct {
 	Ok bool `json:"ok"`
 }
 
+type RestoreSubmissionInput struct {
+	SubmissionID string  `json:"submissionId"`
+	Note         *string `json:"note,omitempty"`
+}
+
+type RestoreSubmissionPayload struct {
+	Submission *Submission `json:"submission"`
+}
+
 type RevokeInvitationInput struct {
 	InvitationID string `json:"invitationId"`
 }
@@ -317,6 +512,29 @@ type RevokeSessionInput struct {
 
 type RevokeSessionPayload struct {
 	RevokedSessionID string `json:"revokedSessionId"`
+}
+
+type RuleOverride struct {
+	Rule          string `json:"rule"`
+	Justification string `json:"justification"`
+}
+
+type RuleOverrideInput struct {
+	Rule          string `json:"rule"`
+	Justification string `json:"justification"`
+}
+
+type RuleResult struct {
+	Rule        string `json:"rule"`
+	Ok          bool   `json:"ok"`
+	Overridable bool   `json:"overridable"`
+	// Why it fails (or what it requires), in the caller's language.
+	Message string `json:"message"`
+}
+
+type SectionInput struct {
+	Heading *LocalizedInput `json:"heading"`
+	Body    *LocalizedInput `json:"body"`
 }
 
 type SignInInput struct {
@@ -352,7 +570,39 @@ type SignUpPayload struct {
 	Account *Account `json:"account"`
 }
 
+type SubmissionConnection struct {
+	Edges      []SubmissionEdge `json:"edges"`
+	PageInfo   *PageInfo        `json:"pageInfo"`
+	TotalCount int              `json:"totalCount"`
+}
+
+type SubmissionEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   *Submission `json:"node"`
+}
+
+type SubmissionFilter struct {
+	Kind      *SubmissionKind `json:"kind,omitempty"`
+	SectionID *string         `json:"sectionId,omitempty"`
+}
+
+type SubmissionViewerCan struct {
+	Edit     bool `json:"edit"`
+	Withdraw bool `json:"withdraw"`
+	Support  bool `json:"support"`
+	Flag     bool `json:"flag"`
+	Moderate bool `json:"moderate"`
+}
+
 type Subscription struct {
+}
+
+type SupportSubmissionInput struct {
+	SubmissionID string `json:"submissionId"`
+}
+
+type SupportSubmissionPayload struct {
+	Submission *Submission `json:"submission"`
 }
 
 // One version of a text: the original or a translation, credited to its maker.
@@ -365,6 +615,32 @@ type Translation struct {
 	// Display name of the maker; null when the account was deleted.
 	AuthorName *string   `json:"authorName,omitempty"`
 	CreatedAt  time.Time `json:"createdAt"`
+}
+
+type UnassignConsultationModeratorInput struct {
+	ConsultationID string  `json:"consultationId"`
+	OrganisationID *string `json:"organisationId,omitempty"`
+	AccountID      *string `json:"accountId,omitempty"`
+}
+
+type UnassignConsultationModeratorPayload struct {
+	Consultation *Consultation `json:"consultation"`
+}
+
+type UnfollowConsultationInput struct {
+	ConsultationID string `json:"consultationId"`
+}
+
+type UnfollowConsultationPayload struct {
+	Consultation *Consultation `json:"consultation"`
+}
+
+type UnsupportSubmissionInput struct {
+	SubmissionID string `json:"submissionId"`
+}
+
+type UnsupportSubmissionPayload struct {
+	Submission *Submission `json:"submission"`
 }
 
 type UpdateNotificationPreferencesInput struct {
@@ -406,6 +682,75 @@ type VerifyResidentInput struct {
 type VerifyResidentPayload struct {
 	AccountID string `json:"accountId"`
 	Verified  bool   `json:"verified"`
+}
+
+type WithdrawSubmissionInput struct {
+	SubmissionID string `json:"submissionId"`
+}
+
+type WithdrawSubmissionPayload struct {
+	Submission *Submission `json:"submission"`
+}
+
+type ConsultationStatus string
+
+const (
+	ConsultationStatusDraft     ConsultationStatus = "DRAFT"
+	ConsultationStatusAnnounced ConsultationStatus = "ANNOUNCED"
+	ConsultationStatusOpen      ConsultationStatus = "OPEN"
+	ConsultationStatusClosed    ConsultationStatus = "CLOSED"
+	ConsultationStatusReported  ConsultationStatus = "REPORTED"
+)
+
+var AllConsultationStatus = []ConsultationStatus{
+	ConsultationStatusDraft,
+	ConsultationStatusAnnounced,
+	ConsultationStatusOpen,
+	ConsultationStatusClosed,
+	ConsultationStatusReported,
+}
+
+func (e ConsultationStatus) IsValid() bool {
+	switch e {
+	case ConsultationStatusDraft, ConsultationStatusAnnounced, ConsultationStatusOpen, ConsultationStatusClosed, ConsultationStatusReported:
+		return true
+	}
+	return false
+}
+
+func (e ConsultationStatus) String() string {
+	return string(e)
+}
+
+func (e *ConsultationStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ConsultationStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ConsultationStatus", str)
+	}
+	return nil
+}
+
+func (e ConsultationStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ConsultationStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ConsultationStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 type Digest string
@@ -526,6 +871,63 @@ func (e IdentifierType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type IntakeChannel string
+
+const (
+	IntakeChannelPaper IntakeChannel = "PAPER"
+	IntakeChannelEmail IntakeChannel = "EMAIL"
+	IntakeChannelPost  IntakeChannel = "POST"
+)
+
+var AllIntakeChannel = []IntakeChannel{
+	IntakeChannelPaper,
+	IntakeChannelEmail,
+	IntakeChannelPost,
+}
+
+func (e IntakeChannel) IsValid() bool {
+	switch e {
+	case IntakeChannelPaper, IntakeChannelEmail, IntakeChannelPost:
+		return true
+	}
+	return false
+}
+
+func (e IntakeChannel) String() string {
+	return string(e)
+}
+
+func (e *IntakeChannel) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = IntakeChannel(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid IntakeChannel", str)
+	}
+	return nil
+}
+
+func (e IntakeChannel) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *IntakeChannel) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e IntakeChannel) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type InvitableRole string
 
 const (
@@ -640,6 +1042,69 @@ func (e MemberRole) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type ModerationReason string
+
+const (
+	ModerationReasonSpam         ModerationReason = "SPAM"
+	ModerationReasonOffensive    ModerationReason = "OFFENSIVE"
+	ModerationReasonHateSpeech   ModerationReason = "HATE_SPEECH"
+	ModerationReasonPersonalData ModerationReason = "PERSONAL_DATA"
+	ModerationReasonOffTopic     ModerationReason = "OFF_TOPIC"
+	ModerationReasonOther        ModerationReason = "OTHER"
+)
+
+var AllModerationReason = []ModerationReason{
+	ModerationReasonSpam,
+	ModerationReasonOffensive,
+	ModerationReasonHateSpeech,
+	ModerationReasonPersonalData,
+	ModerationReasonOffTopic,
+	ModerationReasonOther,
+}
+
+func (e ModerationReason) IsValid() bool {
+	switch e {
+	case ModerationReasonSpam, ModerationReasonOffensive, ModerationReasonHateSpeech, ModerationReasonPersonalData, ModerationReasonOffTopic, ModerationReasonOther:
+		return true
+	}
+	return false
+}
+
+func (e ModerationReason) String() string {
+	return string(e)
+}
+
+func (e *ModerationReason) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ModerationReason(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ModerationReason", str)
+	}
+	return nil
+}
+
+func (e ModerationReason) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ModerationReason) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ModerationReason) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type OrganisationKind string
 
 const (
@@ -698,6 +1163,67 @@ func (e *OrganisationKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e OrganisationKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ParticipationForm string
+
+const (
+	ParticipationFormOnlineSubmissions ParticipationForm = "ONLINE_SUBMISSIONS"
+	ParticipationFormSectionComments   ParticipationForm = "SECTION_COMMENTS"
+	ParticipationFormSurvey            ParticipationForm = "SURVEY"
+	ParticipationFormMeeting           ParticipationForm = "MEETING"
+	ParticipationFormStaffIntake       ParticipationForm = "STAFF_INTAKE"
+)
+
+var AllParticipationForm = []ParticipationForm{
+	ParticipationFormOnlineSubmissions,
+	ParticipationFormSectionComments,
+	ParticipationFormSurvey,
+	ParticipationFormMeeting,
+	ParticipationFormStaffIntake,
+}
+
+func (e ParticipationForm) IsValid() bool {
+	switch e {
+	case ParticipationFormOnlineSubmissions, ParticipationFormSectionComments, ParticipationFormSurvey, ParticipationFormMeeting, ParticipationFormStaffIntake:
+		return true
+	}
+	return false
+}
+
+func (e ParticipationForm) String() string {
+	return string(e)
+}
+
+func (e *ParticipationForm) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ParticipationForm(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ParticipationForm", str)
+	}
+	return nil
+}
+
+func (e ParticipationForm) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ParticipationForm) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ParticipationForm) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -767,6 +1293,118 @@ func (e *Role) UnmarshalJSON(b []byte) error {
 }
 
 func (e Role) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type SubmissionKind string
+
+const (
+	SubmissionKindPostulate SubmissionKind = "POSTULATE"
+	SubmissionKindComment   SubmissionKind = "COMMENT"
+)
+
+var AllSubmissionKind = []SubmissionKind{
+	SubmissionKindPostulate,
+	SubmissionKindComment,
+}
+
+func (e SubmissionKind) IsValid() bool {
+	switch e {
+	case SubmissionKindPostulate, SubmissionKindComment:
+		return true
+	}
+	return false
+}
+
+func (e SubmissionKind) String() string {
+	return string(e)
+}
+
+func (e *SubmissionKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SubmissionKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SubmissionKind", str)
+	}
+	return nil
+}
+
+func (e SubmissionKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SubmissionKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SubmissionKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type SubmissionStatus string
+
+const (
+	SubmissionStatusVisible   SubmissionStatus = "VISIBLE"
+	SubmissionStatusHidden    SubmissionStatus = "HIDDEN"
+	SubmissionStatusWithdrawn SubmissionStatus = "WITHDRAWN"
+)
+
+var AllSubmissionStatus = []SubmissionStatus{
+	SubmissionStatusVisible,
+	SubmissionStatusHidden,
+	SubmissionStatusWithdrawn,
+}
+
+func (e SubmissionStatus) IsValid() bool {
+	switch e {
+	case SubmissionStatusVisible, SubmissionStatusHidden, SubmissionStatusWithdrawn:
+		return true
+	}
+	return false
+}
+
+func (e SubmissionStatus) String() string {
+	return string(e)
+}
+
+func (e *SubmissionStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SubmissionStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SubmissionStatus", str)
+	}
+	return nil
+}
+
+func (e SubmissionStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SubmissionStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SubmissionStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

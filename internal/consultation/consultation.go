@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/i18n"
 )
 
 // Status is a consultation's phase.
@@ -122,3 +123,26 @@ const (
 	ActReadHidden    = "read_hidden"
 	ActEnterOnBehalf = "enter_on_behalf"
 )
+
+// LocalizedInput is a text written in one locale.
+type LocalizedInput struct {
+	Locale i18n.Locale
+	Text   string
+}
+
+// Section is one section of the consulted document, in document order.
+type Section struct {
+	ID             uuid.UUID
+	ConsultationID uuid.UUID
+	Position       int
+	HeadingTextID  uuid.UUID
+	BodyTextID     uuid.UUID
+}
+
+// Question is one question the consultation asks, in order.
+type Question struct {
+	ID             uuid.UUID
+	ConsultationID uuid.UUID
+	Position       int
+	TextID         uuid.UUID
+}

@@ -73,6 +73,56 @@ var catalog = map[string]map[i18n.Locale]message{
 	},
 }
 
+// Consultation notices. {link} is the notification list; the moderation
+// reason is a code (spam, offensive, ...) shown as a label by reasonLabel.
+func init() {
+	catalog[KindSubmissionReply] = map[i18n.Locale]message{
+		i18n.PL: {"Nowa odpowiedź na Twój wpis w konsultacjach",
+			"Ktoś odpowiedział na Twój wpis w konsultacjach społecznych. Przeczytaj odpowiedź: {link}"},
+		i18n.UK: {"Нова відповідь на ваш допис у консультаціях",
+			"Хтось відповів на ваш допис у громадських консультаціях. Прочитайте відповідь: {link}"},
+		i18n.EN: {"New reply to your consultation post",
+			"Someone replied to your post in a public consultation. Read the reply: {link}"},
+		i18n.RU: {"Новый ответ на вашу запись в консультациях",
+			"Кто-то ответил на вашу запись в общественных консультациях. Прочитайте ответ: {link}"},
+	}
+	catalog[KindModerationDecision] = map[i18n.Locale]message{
+		i18n.PL: {"Decyzja moderacji dotycząca Twojego wpisu",
+			"Moderacja zmieniła widoczność Twojego wpisu w konsultacjach społecznych (działanie: {action}, powód: {reason}). Szczegóły: {link}"},
+		i18n.UK: {"Рішення модерації щодо вашого допису",
+			"Модерація змінила видимість вашого допису в громадських консультаціях (дія: {action}, причина: {reason}). Деталі: {link}"},
+		i18n.EN: {"A moderation decision about your post",
+			"Moderation changed the visibility of your post in a public consultation (action: {action}, reason: {reason}). Details: {link}"},
+		i18n.RU: {"Решение модерации о вашей записи",
+			"Модерация изменила видимость вашей записи в общественных консультациях (действие: {action}, причина: {reason}). Подробности: {link}"},
+	}
+	catalog[KindModerationFlag] = map[i18n.Locale]message{
+		i18n.PL: {"Nowe zgłoszenie do moderacji",
+			"Wpis w moderowanych przez Ciebie konsultacjach został zgłoszony (powód: {reason}). Kolejka zgłoszeń: {link}"},
+		i18n.UK: {"Нова скарга для модерації",
+			"На допис у консультаціях, які ви модеруєте, надійшла скарга (причина: {reason}). Черга скарг: {link}"},
+		i18n.EN: {"New flag to moderate",
+			"A post in a consultation you moderate was flagged (reason: {reason}). Flag queue: {link}"},
+		i18n.RU: {"Новая жалоба для модерации",
+			"На запись в консультациях, которые вы модерируете, поступила жалоба (причина: {reason}). Очередь жалоб: {link}"},
+	}
+}
+
+// moderationLabels name moderation actions and reasons in e-mails.
+var moderationLabels = map[string]map[i18n.Locale]string{
+	"hide":            {i18n.PL: "ukrycie", i18n.UK: "приховування", i18n.EN: "hidden", i18n.RU: "скрытие"},
+	"auto_hide":       {i18n.PL: "automatyczne ukrycie do czasu przeglądu", i18n.UK: "автоматичне приховування до перевірки", i18n.EN: "hidden automatically pending review", i18n.RU: "автоматическое скрытие до проверки"},
+	"restore":         {i18n.PL: "przywrócenie", i18n.UK: "відновлення", i18n.EN: "restored", i18n.RU: "восстановление"},
+	"spam":            {i18n.PL: "spam", i18n.UK: "спам", i18n.EN: "spam", i18n.RU: "спам"},
+	"offensive":       {i18n.PL: "treść obraźliwa", i18n.UK: "образливий зміст", i18n.EN: "offensive content", i18n.RU: "оскорбительное содержание"},
+	"hate_speech":     {i18n.PL: "mowa nienawiści", i18n.UK: "мова ворожнечі", i18n.EN: "hate speech", i18n.RU: "язык вражды"},
+	"personal_data":   {i18n.PL: "dane osobowe", i18n.UK: "персональні дані", i18n.EN: "personal data", i18n.RU: "персональные данные"},
+	"off_topic":       {i18n.PL: "nie na temat", i18n.UK: "не за темою", i18n.EN: "off topic", i18n.RU: "не по теме"},
+	"other":           {i18n.PL: "inny powód", i18n.UK: "інша причина", i18n.EN: "other", i18n.RU: "другая причина"},
+	"flags_threshold": {i18n.PL: "zgłoszenia kilku osób", i18n.UK: "скарги кількох осіб", i18n.EN: "flags by several people", i18n.RU: "жалобы нескольких человек"},
+	"reviewed":        {i18n.PL: "po przeglądzie", i18n.UK: "після перевірки", i18n.EN: "after review", i18n.RU: "после проверки"},
+}
+
 // generic is the e-mail for kinds without their own message.
 var generic = map[i18n.Locale]message{
 	i18n.PL: {"Nowe powiadomienie na platformie Otwarty Kraków", "Masz nowe powiadomienie: {link}"},
@@ -160,6 +210,11 @@ func (s *Service) render(kind string, locale i18n.Locale, data map[string]string
 			name = r
 		}
 		vars["{role}"] = fill(roleLabel[locale], map[string]string{"{x}": name})
+	}
+	for _, k := range []string{"action", "reason"} {
+		if l := moderationLabels[data[k]][locale]; l != "" {
+			vars["{"+k+"}"] = l
+		}
 	}
 	if by := data[DataInviter]; by != "" {
 		vars["{inviter_line}"] = "\n\n" + fill(inviterLine[locale], map[string]string{"{x}": by})

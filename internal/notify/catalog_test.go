@@ -24,7 +24,8 @@ func TestCatalog_EveryKindHasEveryLocaleAndNoLeftoverPlaceholder(t *testing.T) {
 		DataLink: "https://otwarty.example.org/x?token=t", DataName: "Ala", DataRole: "official",
 		DataInviter: "Ewa", DataExpiresAt: "2025-01-01T12:00:00Z",
 	}
-	kinds := []string{KindWelcome, KindPasswordChanged, KindConfirmEmail, KindPasswordReset, KindInvitation, "unknown_kind"}
+	kinds := []string{KindWelcome, KindPasswordChanged, KindConfirmEmail, KindPasswordReset, KindInvitation,
+		KindSubmissionReply, KindModerationDecision, KindModerationFlag, "unknown_kind"}
 	for _, kind := range kinds {
 		for _, l := range i18n.All {
 			if kind != "unknown_kind" {
@@ -38,7 +39,7 @@ func TestCatalog_EveryKindHasEveryLocaleAndNoLeftoverPlaceholder(t *testing.T) {
 			require.NotContains(t, body, "token=t\n\n\n", "%s/%s", kind, l)
 		}
 	}
-	require.Len(t, catalog, 5)
+	require.Len(t, catalog, 8)
 	for _, l := range i18n.All {
 		subject, body := s.renderDigest(l, data, []DigestItem{{Kind: KindWelcome, CreatedAt: time.Now()}})
 		require.Contains(t, subject, "(1)")

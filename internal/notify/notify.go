@@ -36,6 +36,13 @@ const (
 	KindInvitation      = "invitation"     // Data: secret_link, expires_at, role, inviter, locale
 )
 
+// Notice kinds of consultations' submissions and moderation.
+const (
+	KindSubmissionReply    = "submission_reply"    // Data: consultation_id, submission_id, reply_id
+	KindModerationDecision = "moderation_decision" // Data: consultation_id, submission_id, action, reason
+	KindModerationFlag     = "moderation_flag"     // Data: consultation_id, submission_id, reason
+)
+
 // Keys of Notice.Data that the catalog understands.
 const (
 	// SecretPrefix marks data that must not outlive delivery: it never reaches

@@ -1,0 +1,256 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/otwarty/otwarty/graph/gid"
+	"github.com/otwarty/otwarty/graph/model"
+	"github.com/otwarty/otwarty/internal/apperr"
+	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/consultation"
+	"github.com/otwarty/otwarty/internal/i18n"
+)
+
+func consultationOut(c *consultation.Consultation) *model.Consultation {
+	m := &model.Consultation{ID: gid.Encode("Consultation", c.ID), C: c, Status: model.ConsultationStatus(strings.ToUpper(string(c.Status))),
+		Tags: nonNilStrings(c.Tags), Districts: nonNilStrings(c.Districts), AnnounceAt: c.AnnounceAt, OpensAt: c.OpensAt,
+		ClosesAt: c.ClosesAt, ReportDueAt: c.ReportDueAt, PublishedAt: c.PublishedAt, Forms: []model.ParticipationForm{},
+		Overrides: []model.RuleOverride{}}
+	for _, f := range c.Forms {
+		m.Forms = append(m.Forms, model.ParticipationForm(strings.ToUpper(f)))
+	}
+	for _, rule := range consultation.Rules {
+		if j, ok := c.Overrides[rule]; ok {
+			m.Overrides = append(m.Overrides, model.RuleOverride{Rule: rule, Justification: j})
+		}
+	}
+	return m
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func submissionOut(s *consultation.Submission) *model.Submission {
+	return &model.Submission{ID: gid.Encode("Submission", s.ID), Key: s.ID, ConsultationID: s.ConsultationID,
+		SectionID: s.SectionID, ParentID: s.ParentID, AuthorID: s.AuthorID, AuthorLabel: s.AuthorName, TextID: s.TextID,
+		Kind: model.SubmissionKind(strings.ToUpper(s.Kind)), Status: model.SubmissionStatus(strings.ToUpper(s.Status)),
+		StaffEntered: s.StaffEnteredBy != nil, ReceivedAt: s.ReceivedAt, CreatedAt: s.CreatedAt, EditedAt: s.EditedAt,
+		SupportCount: s.SupportCount, ReplyCount: s.ReplyCount}
+}
+
+func sectionOut(s consultation.Section) model.ConsultationSection {
+	return model.ConsultationSection{ID: gid.Encode("ConsultationSection", s.ID), Key: s.ID, Position: s.Position,
+		HeadingTextID: s.HeadingTextID, BodyTextID: s.BodyTextID}
+}
+
+func (r *Resolver) submissionPage(ctx context.Context, cid uuid.UUID, f consultation.SubmissionFilter, first *int, after *string) (*model.SubmissionConnection, error) {
+	n, err := r.pageSize(first)
+	if err != nil {
+		return nil, err
+	}
+	items, hasNext, total, err := r.Consultations.Submissions(ctx, cid, f, n, deref(after))
+	if err != nil {
+		return nil, err
+	}
+	return submissionConnection(items, hasNext, total, deref(after) != ""), nil
+}
+
+func submissionConnection(items []*consultation.Submission, hasNext bool, total int, hasPrev bool) *model.SubmissionConnection {
+	conn := &model.SubmissionConnection{TotalCount: total, Edges: []model.SubmissionEdge{}}
+	cursors := make([]string, 0, len(items))
+	for _, s := range items {
+		c := consultation.SubmissionCursor(s)
+		cursors = append(cursors, c)
+		conn.Edges = append(conn.Edges, model.SubmissionEdge{Cursor: c, Node: submissionOut(s)})
+	}
+	conn.PageInfo = pageInfo(cursors, hasNext, hasPrev)
+	return conn
+}
+
+// submissionObject is the submission as an authorization object, with its
+// consultation's unit (loaded through the per-response loader).
+func (r *Resolver) submissionObject(ctx context.Context, s *model.Submission) (authz.Object, *consultation.Consultation, error) {
+	c, err := loadersFrom(ctx).consultation(ctx, s.ConsultationID)
+	if err != nil || c == nil {
+		return authz.Object{}, nil, err
+	}
+	return authz.Object{Type: "submission", ID: s.Key.String(), OwnerID: s.AuthorID,
+		Domains: []string{consultation.Domain(s.ConsultationID), "org:" + c.C.UnitID.String()}}, c.C, nil
+}
+
+func scopeObject(c *consultation.Consultation) authz.Object {
+	return authz.Object{Type: "submission", Domains: []string{consultation.Domain(c.ID), "org:" + c.UnitID.String()}}
+}
+
+func ruleResultOut(loc i18n.Locale, res consultation.RuleResult) model.RuleResult {
+	return model.RuleResult{Rule: res.Rule, Ok: res.OK, Overridable: res.Overridable, Message: i18n.T(loc, res.Key, res.Args)}
+}
+
+// activity streams a consultation's live topic as small events, re-checking
+// the session and the consultation's visibility before each one.
+func (r *Resolver) activity(ctx context.Context, consultationID string, moderation bool) (<-chan *model.ConsultationActivityEvent, error) {
+	id, err := gid.Expect(consultationID, "Consultation", "consultationId")
+	if err != nil {
+		return nil, err
+	}
+	c, err := r.Consultations.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	topic := consultation.Topic(id)
+	if moderation {
+		if _, err := requireSignedIn(ctx); err != nil {
+			return nil, err
+		}
+		if err := authz.Require(ctx, consultation.ActModerate, scopeObject(c)); err != nil {
+			return nil, err
+		}
+		topic = consultation.ModerationTopic(id)
+	}
+	events := r.Live.Subscribe(ctx, topic)
+	out := make(chan *model.ConsultationActivityEvent, 1)
+	go func() {
+		defer close(out)
+		for ev := range events {
+			if !r.recheck(ctx) {
+				return
+			}
+			c, err := r.Consultations.Get(ctx, id)
+			if err != nil || (moderation && !authz.Can(ctx, consultation.ActModerate, scopeObject(c))) {
+				return
+			}
+			var e struct {
+				consultation.Event
+				Status string `json:"status"`
+			}
+			if json.Unmarshal(ev.Data, &e) != nil {
+				continue
+			}
+			m := &model.ConsultationActivityEvent{ConsultationID: consultationID, Type: e.Type, SupportCount: e.SupportCount}
+			if e.SubmissionID != nil {
+				sid := gid.Encode("Submission", *e.SubmissionID)
+				m.SubmissionID = &sid
+			}
+			if e.Status != "" {
+				st := model.ConsultationStatus(strings.ToUpper(e.Status))
+				m.Status = &st
+			}
+			select {
+			case out <- m:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
+}
+
+func lowerForms(in []model.ParticipationForm) []string {
+	out := make([]string, 0, len(in))
+	for _, f := range in {
+		out = append(out, strings.ToLower(string(f)))
+	}
+	return out
+}
+
+func localizedIn(in *model.LocalizedInput) consultation.LocalizedInput {
+	if in == nil {
+		return consultation.LocalizedInput{}
+	}
+	return consultation.LocalizedInput{Locale: in.Locale, Text: in.Text}
+}
+
+// moderatorTarget decodes the organisation or account of an (un)assignment.
+func moderatorTarget(orgID, accountID *string) (org *uuid.UUID, acc *uuid.UUID, err error) {
+	if (orgID == nil) == (accountID == nil) {
+		return nil, nil, apperr.Invalid("organisationId", "error.invalid_input")
+	}
+	if org, err = gid.Optional(orgID, "Organisation", "organisationId"); err != nil {
+		return nil, nil, err
+	}
+	if acc, err = gid.Optional(accountID, "Account", "accountId"); err != nil {
+		return nil, nil, err
+	}
+	return org, acc, nil
+}
+
+func (r *Resolver) assignModerator(ctx context.Context, consultationID string, orgID, accountID *string, assign bool) (*model.Consultation, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	cid, err := gid.Expect(consultationID, "Consultation", "consultationId")
+	if err != nil {
+		return nil, err
+	}
+	org, acc, err := moderatorTarget(orgID, accountID)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case org != nil && assign:
+		err = r.Consultations.AssignOrganisation(ctx, cid, *org)
+	case org != nil:
+		err = r.Consultations.UnassignOrganisation(ctx, cid, *org)
+	case assign:
+		err = r.Consultations.AssignModerator(ctx, cid, *acc)
+	default:
+		err = r.Consultations.UnassignModerator(ctx, cid, *acc)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c, err := r.Consultations.Get(ctx, cid)
+	if err != nil {
+		return nil, err
+	}
+	return consultationOut(c), nil
+}
+
+func (r *Resolver) follow(ctx context.Context, consultationID string, on bool) (*model.Consultation, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	cid, err := gid.Expect(consultationID, "Consultation", "consultationId")
+	if err != nil {
+		return nil, err
+	}
+	if on {
+		err = r.Consultations.Follow(ctx, cid)
+	} else {
+		err = r.Consultations.Unfollow(ctx, cid)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c, err := r.Consultations.Get(ctx, cid)
+	if err != nil {
+		return nil, err
+	}
+	loadersFrom(ctx).following.Clear(cid)
+	return consultationOut(c), nil
+}
+
+// onSubmission runs a submission mutation that takes only its id.
+func (r *Resolver) onSubmission(ctx context.Context, submissionID string, act func(context.Context, uuid.UUID) (*consultation.Submission, error)) (*model.Submission, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	id, err := gid.Expect(submissionID, "Submission", "submissionId")
+	if err != nil {
+		return nil, err
+	}
+	s, err := act(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	loadersFrom(ctx).supported.Clear(id)
+	return submissionOut(s), nil
+}

@@ -1,0 +1,118 @@
+package consultation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/otwarty/otwarty/internal/apperr"
+	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/db"
+)
+
+// Support records the caller's support of a visible submission while the
+// consultation is open and returns the submission with its new count.
+// Supporting twice (or fifty times at once) counts once and answers the same
+// state: the primary key of submission_supports decides, and the count moves
+// in the same statement only when a row was inserted. Supporting one's own
+// submission is refused (CONFLICT submission.own): support measures what
+// others think.
+func (s *Service) Support(ctx context.Context, id uuid.UUID) (*Submission, error) {
+	return s.setSupport(ctx, id, true)
+}
+
+// Unsupport withdraws the caller's support while the consultation is open;
+// withdrawing a support that does not exist changes nothing.
+func (s *Service) Unsupport(ctx context.Context, id uuid.UUID) (*Submission, error) {
+	return s.setSupport(ctx, id, false)
+}
+
+func (s *Service) setSupport(ctx context.Context, id uuid.UUID, on bool) (*Submission, error) {
+	caller := authz.SubjectFrom(ctx)
+	if caller.Anonymous() {
+		return nil, apperr.ErrUnauthenticated
+	}
+	var out *Submission
+	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
+		// The submission row is not locked here: concurrent supports meet on
+		// the support's primary key, not on the submission.
+		sub, err := loadSubmission(ctx, tx, id, false)
+		if err != nil {
+			return err
+		}
+		c, err := lockShared(ctx, tx, sub.ConsultationID)
+		if err != nil {
+			return err
+		}
+		if !canSee(ctx, c, sub) {
+			return ErrNotFound
+		}
+		if err := authz.Require(ctx, ActSupport, sub.object()); err != nil {
+			return err
+		}
+		if c.Status != StatusOpen {
+			return ErrPhaseClosed
+		}
+		if sub.Status != SubmissionVisible {
+			return ErrNotActive
+		}
+		if sub.AuthorID == caller.AccountID {
+			return ErrOwnSubmission
+		}
+		sql := `with ins as (
+				insert into submission_supports (submission_id, account_id) values ($1, $2)
+				on conflict do nothing returning 1
+			)
+			update submissions set support_count = support_count + 1
+			where id = $1 and exists (select from ins) returning support_count`
+		if !on {
+			sql = `with del as (
+				delete from submission_supports where submission_id = $1 and account_id = $2 returning 1
+			)
+			update submissions set support_count = support_count - 1
+			where id = $1 and exists (select from del) returning support_count`
+		}
+		var count int
+		err = tx.QueryRow(ctx, sql, id, caller.AccountID).Scan(&count)
+		changed := err == nil
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("support: %w", err)
+		}
+		if out, err = loadSubmission(ctx, tx, id, false); err != nil {
+			return err
+		}
+		if !changed {
+			return nil
+		}
+		return publish(ctx, tx, Topic(c.ID), Event{Type: "support_changed", SubmissionID: &id, SupportCount: &count})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SupportedBy reports which of ids accountID supports, in one query (for
+// the viewerHasSupported field of a page of submissions).
+func (s *Service) SupportedBy(ctx context.Context, accountID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
+	out := make(map[uuid.UUID]bool, len(ids))
+	if accountID == uuid.Nil || len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := s.pool.Query(ctx, `select submission_id from submission_supports
+		where account_id = $1 and submission_id = any($2)`, accountID, ids)
+	if err != nil {
+		return nil, fmt.Errorf("supported by: %w", err)
+	}
+	supported, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	if err != nil {
+		return nil, fmt.Errorf("supported by: %w", err)
+	}
+	for _, id := range supported {
+		out[id] = true
+	}
+	return out, nil
+}
