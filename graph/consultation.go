@@ -60,6 +60,7 @@ func (r *Resolver) submissionPage(ctx context.Context, cid uuid.UUID, f consulta
 	if err != nil {
 		return nil, err
 	}
+	primeSubmissions(ctx, items)
 	return submissionConnection(items, hasNext, total, deref(after) != ""), nil
 }
 

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
-
 	"github.com/otwarty/otwarty/graph/generated"
 	"github.com/otwarty/otwarty/graph/gid"
 	"github.com/otwarty/otwarty/graph/model"
@@ -126,6 +125,7 @@ func (r *consultationResolver) FlagQueue(ctx context.Context, obj *model.Consult
 	if err != nil {
 		return nil, err
 	}
+	primeSubmissions(ctx, items)
 	return submissionConnection(items, hasNext, total, deref(after) != ""), nil
 }
 

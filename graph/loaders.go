@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/google/uuid"
 	"github.com/vikstrous/dataloadgen"
 
@@ -211,4 +212,53 @@ func (l *loaders) displayNames(ctx context.Context, ids []uuid.UUID) ([]*string,
 
 func (l *loaders) textVersions(ctx context.Context, id uuid.UUID) ([]i18n.Version, error) {
 	return l.versions.Load(ctx, id)
+}
+
+// requested reports whether the current field's selection reaches path, e.g.
+// requested(ctx, "edges", "node", "text"), following fragments.
+func requested(ctx context.Context, path ...string) bool {
+	oc := graphql.GetOperationContext(ctx)
+	fields := graphql.CollectFieldsCtx(ctx, nil)
+	for _, name := range path {
+		var next *graphql.CollectedField
+		for i := range fields {
+			if fields[i].Name == name {
+				next = &fields[i]
+				break
+			}
+		}
+		if next == nil {
+			return false
+		}
+		fields = graphql.CollectFields(oc, next.Selections, nil)
+	}
+	return true
+}
+
+// primeSubmissions puts every key a page of submissions will ask for into one
+// batch before the items resolve, so that the number of statements does not
+// depend on when each item's goroutine happens to run.
+func primeSubmissions(ctx context.Context, items []*consultation.Submission) {
+	l := loadersFrom(ctx)
+	ids, texts := make([]uuid.UUID, len(items)), make([]uuid.UUID, len(items))
+	for i, s := range items {
+		ids[i], texts[i] = s.ID, s.TextID
+	}
+	if requested(ctx, "edges", "node", "text") {
+		l.texts.LoadAllThunk(ctx, texts)
+	}
+	if requested(ctx, "edges", "node", "viewerHasSupported") {
+		l.supported.LoadAllThunk(ctx, ids)
+	}
+}
+
+// primeOrganisations does the same for a page of organisations.
+func primeOrganisations(ctx context.Context, texts []uuid.UUID) {
+	l := loadersFrom(ctx)
+	if requested(ctx, "edges", "node", "description") {
+		l.texts.LoadAllThunk(ctx, texts)
+	}
+	if requested(ctx, "edges", "node", "descriptionTranslations") {
+		l.versions.LoadAllThunk(ctx, texts)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/google/uuid"
 	"github.com/otwarty/otwarty/graph/generated"
 	"github.com/otwarty/otwarty/graph/gid"
 	"github.com/otwarty/otwarty/graph/model"
@@ -172,6 +173,13 @@ func (r *queryResolver) Organisations(ctx context.Context, filter *model.Organis
 	if err != nil {
 		return nil, err
 	}
+	var texts []uuid.UUID
+	for _, o := range items {
+		if o.DescriptionTextID != uuid.Nil {
+			texts = append(texts, o.DescriptionTextID)
+		}
+	}
+	primeOrganisations(ctx, texts)
 	conn := &model.OrganisationConnection{TotalCount: total, Edges: []model.OrganisationEdge{}}
 	cursors := make([]string, 0, len(items))
 	for _, o := range items {

@@ -1,0 +1,247 @@
+package graph_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// consultationFixture: a city unit, an official of it, an NGO whose moderator
+// member moderates, and confirmed residents.
+type consultationFixture struct {
+	b                      *bundle
+	unitID, ngoID          string
+	official, coord        string
+	moderator, ngoManager  string
+	alice, bob, carol, dan string
+}
+
+func (b *bundle) confirm(t *testing.T, email string) {
+	t.Helper()
+	_, err := b.pool.Exec(context.Background(), `update accounts set email_confirmed_at = now() - interval '3 days',
+		created_at = now() - interval '3 days' where email = $1`, email)
+	require.NoError(t, err)
+}
+
+func (b *bundle) accountID(t *testing.T, token string) string {
+	t.Helper()
+	res := b.gql(t, `{ me { id } }`, nil, withToken(token))
+	require.Empty(t, res.Errors)
+	return res.Data["me"].(map[string]any)["id"].(string)
+}
+
+func newConsultationFixture(t *testing.T) *consultationFixture {
+	b := setup(t)
+	f := &consultationFixture{b: b}
+	f.coord = b.coordinator(t, "koordynatorka@example.org")
+	res := b.gql(t, `mutation { createOrganisation(input: {kind: CITY_UNIT, name: "Wydział Polityki Społecznej", slug: "wps"}) { organisation { id } } }`, nil, withToken(f.coord))
+	require.Empty(t, res.Errors)
+	f.unitID = res.Data["createOrganisation"].(map[string]any)["organisation"].(map[string]any)["id"].(string)
+	f.ngoID = b.createOrg(t, f.coord, "fundacja")
+
+	f.official = b.signUp(t, "urzednik@example.org")
+	res = b.gql(t, `mutation($a: ID!, $o: ID!) { grantRole(input: {accountId: $a, role: OFFICIAL, organisationId: $o}) { accountId } }`,
+		map[string]any{"a": b.accountID(t, f.official), "o": f.unitID}, withToken(f.coord))
+	require.Empty(t, res.Errors)
+
+	f.moderator = b.signUp(t, "moderatorka@example.org")
+	res = b.gql(t, `mutation($o: ID!, $a: ID!) { addOrganisationMember(input: {organisationId: $o, accountId: $a, role: MODERATOR}) { member { role } } }`,
+		map[string]any{"o": f.ngoID, "a": b.accountID(t, f.moderator)}, withToken(f.coord))
+	require.Empty(t, res.Errors)
+
+	for i, tok := range []*string{&f.alice, &f.bob, &f.carol, &f.dan} {
+		email := fmt.Sprintf("mieszkaniec%d@example.org", i)
+		*tok = b.signUp(t, email)
+		b.confirm(t, email)
+	}
+	return f
+}
+
+const createConsultation = `mutation($in: CreateConsultationInput!) { createConsultation(input: $in) { consultation { id status
+	sections { id } publicationCheck { rule ok overridable message } } } }`
+
+func (f *consultationFixture) draft(t *testing.T, opensIn, openDays int, forms []string) (id, sectionID string, check []any) {
+	t.Helper()
+	now := time.Now()
+	day := 24 * time.Hour
+	opens := now.Add(time.Duration(opensIn) * day)
+	res := f.b.gql(t, createConsultation, map[string]any{"in": map[string]any{
+		"unitId": f.unitID,
+		"title":  map[string]any{"locale": "PL", "text": "Program Otwarty Kraków 2026"},
+		"summary": map[string]any{"locale": "PL", "text": "Jak miasto ma wspierać mieszkańców z doświadczeniem migracji?"},
+		"tags": []string{"migracja"}, "districts": []string{"stare-miasto"}, "forms": forms,
+		"announceAt": now.Add(time.Minute).Format(time.RFC3339), "opensAt": opens.Format(time.RFC3339),
+		"closesAt": opens.Add(time.Duration(openDays) * day).Format(time.RFC3339),
+		"sections": []any{map[string]any{"heading": map[string]any{"locale": "PL", "text": "Cele"}, "body": map[string]any{"locale": "PL", "text": "Treść celów"}}},
+	}}, withToken(f.official))
+	require.Empty(t, res.Errors)
+	c := res.Data["createConsultation"].(map[string]any)["consultation"].(map[string]any)
+	require.Equal(t, "DRAFT", c["status"])
+	return c["id"].(string), c["sections"].([]any)[0].(map[string]any)["id"].(string), c["publicationCheck"].([]any)
+}
+
+func failingRules(check []any) []string {
+	var out []string
+	for _, r := range check {
+		r := r.(map[string]any)
+		if r["ok"] == false {
+			out = append(out, r["rule"].(string))
+		}
+	}
+	return out
+}
+
+func TestConsultation_WholeSliceThroughTheAPI(t *testing.T) {
+	t.Parallel()
+	f := newConsultationFixture(t)
+	b := f.b
+
+	// A draft that breaks the notice, duration and forms rules.
+	id, sectionID, check := f.draft(t, 3, 10, []string{"ONLINE_SUBMISSIONS", "SECTION_COMMENTS"})
+	require.Equal(t, []string{"notice_period", "minimum_duration", "forms_count", "open_meeting"}, failingRules(check))
+	for _, r := range check {
+		require.NotContains(t, r.(map[string]any)["message"], "consultation.rule", "rule messages are words, not keys")
+	}
+
+	// Drafts are invisible to residents, anonymous callers and other units.
+	q := `query($id: ID!) { consultation(id: $id) { id status overrides { rule justification } } }`
+	require.Nil(t, b.gql(t, q, map[string]any{"id": id}, withToken(f.alice)).Data["consultation"])
+	require.Nil(t, b.gql(t, q, map[string]any{"id": id}).Data["consultation"])
+
+	publish := `mutation($id: ID!, $o: [RuleOverrideInput!]) { publishConsultation(input: {consultationId: $id, overrides: $o}) { consultation { status } } }`
+	res := b.gql(t, publish, map[string]any{"id": id}, withToken(f.official))
+	require.Equal(t, "INVALID_INPUT", res.code())
+	require.Equal(t, "overrides", res.Errors[0].Extensions["field"])
+	for _, rule := range []string{"notice_period", "minimum_duration", "forms_count", "open_meeting"} {
+		require.Contains(t, res.Errors[0].Message, rule)
+	}
+	require.Equal(t, "NOT_FOUND", b.gql(t, publish, map[string]any{"id": id}, withToken(f.alice)).code())
+
+	overrides := []any{}
+	for _, rule := range []string{"notice_period", "minimum_duration", "forms_count", "open_meeting"} {
+		overrides = append(overrides, map[string]any{"rule": rule, "justification": "Pilna konsultacja przed sesją Rady Miasta (" + rule + ")"})
+	}
+	res = b.gql(t, publish, map[string]any{"id": id, "o": overrides}, withToken(f.official))
+	require.Empty(t, res.Errors)
+	require.Equal(t, "ANNOUNCED", res.Data["publishConsultation"].(map[string]any)["consultation"].(map[string]any)["status"])
+	pub := b.gql(t, q, map[string]any{"id": id}).Data["consultation"].(map[string]any)
+	require.Len(t, pub["overrides"], 4, "overrides and their justifications are public")
+
+	// Nobody submits before the opening.
+	submit := `mutation($in: CreateSubmissionInput!) { createSubmission(input: $in) { submission { id status supportCount authorName } } }`
+	postulate := map[string]any{"consultationId": id, "kind": "POSTULATE", "locale": "UK", "text": "Потрібні консультації українською мовою в районних центрах."}
+	require.Equal(t, "PHASE_CLOSED", b.gql(t, submit, map[string]any{"in": postulate}, withToken(f.alice)).code())
+
+	phase := `mutation($id: ID!, $s: ConsultationStatus!, $r: String!) { changeConsultationPhase(input: {consultationId: $id, status: $s, reason: $r}) { consultation { status } } }`
+	res = b.gql(t, phase, map[string]any{"id": id, "s": "OPEN", "r": "Otwarcie zgodnie z decyzją Prezydenta"}, withToken(f.official))
+	require.Empty(t, res.Errors)
+
+	// The NGO moderates.
+	res = b.gql(t, `mutation($id: ID!, $o: ID!) { assignConsultationModerator(input: {consultationId: $id, organisationId: $o}) {
+		consultation { moderatingOrganisations { id } } } }`, map[string]any{"id": id, "o": f.ngoID}, withToken(f.official))
+	require.Empty(t, res.Errors)
+
+	res = b.gql(t, submit, map[string]any{"in": postulate}, withToken(f.alice))
+	require.Empty(t, res.Errors)
+	sub := res.Data["createSubmission"].(map[string]any)["submission"].(map[string]any)
+	subID := sub["id"].(string)
+	require.Equal(t, "Tester", sub["authorName"])
+	comment := map[string]any{"consultationId": id, "kind": "COMMENT", "sectionId": sectionID, "locale": "PL", "text": "Cele są zbyt ogólne."}
+	require.Empty(t, b.gql(t, submit, map[string]any{"in": comment}, withToken(f.bob)).Errors)
+	unconfirmed := b.signUp(t, "niepotwierdzony@example.org")
+	require.Equal(t, "FORBIDDEN", b.gql(t, submit, map[string]any{"in": postulate}, withToken(unconfirmed)).code())
+
+	// Supporting twice counts once; withdrawing the support works.
+	support := `mutation($id: ID!) { supportSubmission(input: {submissionId: $id}) { submission { supportCount viewerHasSupported } } }`
+	for range 2 {
+		res = b.gql(t, support, map[string]any{"id": subID}, withToken(f.bob))
+		require.Empty(t, res.Errors)
+		require.Equal(t, map[string]any{"supportCount": float64(1), "viewerHasSupported": true}, res.Data["supportSubmission"].(map[string]any)["submission"])
+	}
+
+	// Another consultation's moderator has no power here; the NGO's moderator does.
+	hide := `mutation($id: ID!) { hideSubmission(input: {submissionId: $id, reason: OFFENSIVE, note: "Język nienawiści"}) { submission { status } } }`
+	require.Equal(t, "FORBIDDEN", b.gql(t, hide, map[string]any{"id": subID}, withToken(f.carol)).code())
+	res = b.gql(t, hide, map[string]any{"id": subID}, withToken(f.moderator))
+	require.Empty(t, res.Errors)
+	require.Equal(t, "HIDDEN", res.Data["hideSubmission"].(map[string]any)["submission"].(map[string]any)["status"])
+
+	// Hidden: invisible to others on every path, visible to its author and staff.
+	list := `query($id: ID!) { consultation(id: $id) { submissions(first: 10) { totalCount edges { node { id } } }
+		moderationLog { totalCount edges { node { action reason note submissionId } } } } }`
+	node := `query($id: ID!) { node(id: $id) { id } }`
+	for _, tok := range []string{f.carol, ""} {
+		opts := []reqOpt{}
+		if tok != "" {
+			opts = append(opts, withToken(tok))
+		}
+		c := b.gql(t, list, map[string]any{"id": id}, opts...).Data["consultation"].(map[string]any)
+		require.Equal(t, float64(1), c["submissions"].(map[string]any)["totalCount"], "only bob's comment")
+		require.Nil(t, b.gql(t, node, map[string]any{"id": subID}, opts...).Data["node"])
+		log := c["moderationLog"].(map[string]any)
+		require.Equal(t, float64(1), log["totalCount"])
+		require.Equal(t, map[string]any{"action": "HIDE", "reason": "OFFENSIVE", "note": "Język nienawiści", "submissionId": subID},
+			log["edges"].([]any)[0].(map[string]any)["node"])
+	}
+	for _, tok := range []string{f.alice, f.moderator, f.official} {
+		c := b.gql(t, list, map[string]any{"id": id}, withToken(tok)).Data["consultation"].(map[string]any)
+		require.Equal(t, float64(2), c["submissions"].(map[string]any)["totalCount"])
+		require.Equal(t, subID, b.gql(t, node, map[string]any{"id": subID}, withToken(tok)).Data["node"].(map[string]any)["id"])
+	}
+
+	// Officials cannot put words in residents' mouths.
+	edit := `mutation($id: ID!) { editSubmission(input: {submissionId: $id, locale: PL, text: "Zmieniona treść"}) { submission { id } } }`
+	require.Equal(t, "FORBIDDEN", b.gql(t, edit, map[string]any{"id": subID}, withToken(f.official)).code())
+
+	// After the close nothing more is submitted or supported.
+	res = b.gql(t, phase, map[string]any{"id": id, "s": "CLOSED", "r": "Zamknięcie zgodnie z harmonogramem"}, withToken(f.official))
+	require.Empty(t, res.Errors)
+	require.Equal(t, "PHASE_CLOSED", b.gql(t, submit, map[string]any{"in": comment}, withToken(f.dan)).code())
+
+	c := b.gql(t, `query($id: ID!) { consultation(id: $id) { status phaseChanges { from to scheduled reason } } }`, map[string]any{"id": id}).Data["consultation"].(map[string]any)
+	require.Equal(t, "CLOSED", c["status"])
+	require.Equal(t, []any{
+		map[string]any{"from": "DRAFT", "to": "ANNOUNCED", "scheduled": false, "reason": ""},
+		map[string]any{"from": "ANNOUNCED", "to": "OPEN", "scheduled": false, "reason": "Otwarcie zgodnie z decyzją Prezydenta"},
+		map[string]any{"from": "OPEN", "to": "CLOSED", "scheduled": false, "reason": "Zamknięcie zgodnie z harmonogramem"},
+	}, c["phaseChanges"])
+}
+
+func TestConsultation_PageStatementCountIsFixed(t *testing.T) {
+	t.Parallel()
+	f := newConsultationFixture(t)
+	b := f.b
+	id, _, _ := f.draft(t, 10, 30, []string{"ONLINE_SUBMISSIONS", "SECTION_COMMENTS", "MEETING"})
+	res := b.gql(t, `mutation($id: ID!) { publishConsultation(input: {consultationId: $id}) { consultation { status } } }`, map[string]any{"id": id}, withToken(f.official))
+	require.Empty(t, res.Errors)
+	res = b.gql(t, `mutation($id: ID!) { changeConsultationPhase(input: {consultationId: $id, status: OPEN, reason: "Otwieramy wcześniej"}) { consultation { status } } }`,
+		map[string]any{"id": id}, withToken(f.official))
+	require.Empty(t, res.Errors)
+	authors := []string{f.alice, f.bob, f.carol, f.dan}
+	for i := range 50 {
+		res := b.gql(t, `mutation($in: CreateSubmissionInput!) { createSubmission(input: $in) { submission { id } } }`, map[string]any{"in": map[string]any{
+			"consultationId": id, "kind": "POSTULATE", "locale": "PL", "text": fmt.Sprintf("Postulat numer %d", i)}}, withToken(authors[i%4]))
+		require.Empty(t, res.Errors)
+		if i%3 == 0 {
+			sid := res.Data["createSubmission"].(map[string]any)["submission"].(map[string]any)["id"].(string)
+			require.Empty(t, b.gql(t, `mutation($id: ID!) { supportSubmission(input: {submissionId: $id}) { submission { id } } }`,
+				map[string]any{"id": sid}, withToken(authors[(i+1)%4])).Errors)
+		}
+	}
+	q := `query($id: ID!, $n: Int) { consultation(id: $id) { title { text } unit { name } submissions(first: $n) { totalCount edges { node {
+		id authorName supportCount replyCount viewerHasSupported text(locale: EN) { text isOriginal } consultation { id }
+		viewerCan { edit support flag moderate } } } } } }`
+	count := func(n int) []string {
+		before := int(b.queries.n.Load())
+		res := b.gql(t, q, map[string]any{"id": id, "n": n}, withToken(f.bob))
+		require.Empty(t, res.Errors)
+		require.Len(t, res.Data["consultation"].(map[string]any)["submissions"].(map[string]any)["edges"], n)
+		return b.queries.since(before)
+	}
+	five, fifty := count(5), count(50)
+	require.Equal(t, len(five), len(fifty), "statements for 5:\n%s\nfor 50:\n%s", strings.Join(five, "\n---\n"), strings.Join(fifty, "\n---\n"))
+}
