@@ -70,10 +70,10 @@ func (f *consultationFixture) draft(t *testing.T, opensIn, openDays int, forms [
 	day := 24 * time.Hour
 	opens := now.Add(time.Duration(opensIn) * day)
 	res := f.b.gql(t, createConsultation, map[string]any{"in": map[string]any{
-		"unitId": f.unitID,
-		"title":  map[string]any{"locale": "PL", "text": "Program Otwarty Kraków 2026"},
+		"unitId":  f.unitID,
+		"title":   map[string]any{"locale": "PL", "text": "Program Otwarty Kraków 2026"},
 		"summary": map[string]any{"locale": "PL", "text": "Jak miasto ma wspierać mieszkańców z doświadczeniem migracji?"},
-		"tags": []string{"migracja"}, "districts": []string{"stare-miasto"}, "forms": forms,
+		"tags":    []string{"migracja"}, "districts": []string{"stare-miasto"}, "forms": forms,
 		"announceAt": now.Add(time.Minute).Format(time.RFC3339), "opensAt": opens.Format(time.RFC3339),
 		"closesAt": opens.Add(time.Duration(openDays) * day).Format(time.RFC3339),
 		"sections": []any{map[string]any{"heading": map[string]any{"locale": "PL", "text": "Cele"}, "body": map[string]any{"locale": "PL", "text": "Treść celów"}}},
