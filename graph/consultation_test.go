@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -244,4 +245,62 @@ func TestConsultation_PageStatementCountIsFixed(t *testing.T) {
 	}
 	five, fifty := count(5), count(50)
 	require.Equal(t, len(five), len(fifty), "statements for 5:\n%s\nfor 50:\n%s", strings.Join(five, "\n---\n"), strings.Join(fifty, "\n---\n"))
+}
+
+func TestConsultationActivity_StreamsSubmissionsAndSupports(t *testing.T) {
+	t.Parallel()
+	f := newConsultationFixture(t)
+	b := f.b
+	id, _, _ := f.draft(t, 10, 30, []string{"ONLINE_SUBMISSIONS", "SECTION_COMMENTS", "MEETING"})
+	require.Empty(t, b.gql(t, `mutation($id: ID!) { publishConsultation(input: {consultationId: $id}) { consultation { status } } }`, map[string]any{"id": id}, withToken(f.official)).Errors)
+
+	conn := wsDial(t, b, f.official)
+	_, err := wsNext(t, conn, "connection_ack")
+	require.NoError(t, err)
+	require.NoError(t, conn.WriteJSON(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{
+		"query": "subscription($id: ID!) { consultationActivity(consultationId: $id) { type submissionId supportCount status } }",
+		"variables": map[string]any{"id": id}}}))
+	// The subscription is registered once a round trip has passed.
+	require.NoError(t, conn.WriteJSON(map[string]any{"type": "ping"}))
+	_, err = wsNext(t, conn, "pong")
+	require.NoError(t, err)
+
+	next := func() map[string]any {
+		t.Helper()
+		m, err := wsNext(t, conn, "next")
+		require.NoError(t, err)
+		var p struct {
+			Data struct {
+				ConsultationActivity map[string]any `json:"consultationActivity"`
+			} `json:"data"`
+		}
+		require.NoError(t, json.Unmarshal(m.Payload, &p))
+		return p.Data.ConsultationActivity
+	}
+
+	res := b.gql(t, `mutation($id: ID!) { changeConsultationPhase(input: {consultationId: $id, status: OPEN, reason: "Otwieramy konsultacje"}) { consultation { status } } }`,
+		map[string]any{"id": id}, withToken(f.official))
+	require.Empty(t, res.Errors)
+	require.Equal(t, map[string]any{"type": "phase_changed", "submissionId": nil, "supportCount": nil, "status": "OPEN"}, next())
+
+	res = b.gql(t, `mutation($id: ID!) { createSubmission(input: {consultationId: $id, kind: POSTULATE, locale: PL, text: "Więcej tłumaczy w urzędzie"}) { submission { id } } }`,
+		map[string]any{"id": id}, withToken(f.alice))
+	require.Empty(t, res.Errors)
+	sid := res.Data["createSubmission"].(map[string]any)["submission"].(map[string]any)["id"].(string)
+	ev := next()
+	require.Equal(t, "submission_added", ev["type"])
+	require.Equal(t, sid, ev["submissionId"])
+
+	require.Empty(t, b.gql(t, `mutation($id: ID!) { supportSubmission(input: {submissionId: $id}) { submission { id } } }`, map[string]any{"id": sid}, withToken(f.bob)).Errors)
+	require.Equal(t, map[string]any{"type": "support_changed", "submissionId": sid, "supportCount": float64(1), "status": nil}, next())
+
+	// The moderation queue is for moderators and staff only.
+	anon := wsDial(t, b, f.carol)
+	_, err = wsNext(t, anon, "connection_ack")
+	require.NoError(t, err)
+	require.NoError(t, anon.WriteJSON(map[string]any{"id": "2", "type": "subscribe", "payload": map[string]any{
+		"query": "subscription($id: ID!) { moderationQueue(consultationId: $id) { type } }", "variables": map[string]any{"id": id}}}))
+	m, err := wsNext(t, anon, "error", "next")
+	require.NoError(t, err)
+	require.Contains(t, string(m.Payload), "FORBIDDEN")
 }
