@@ -258,7 +258,7 @@ func TestConsultationActivity_StreamsSubmissionsAndSupports(t *testing.T) {
 	_, err := wsNext(t, conn, "connection_ack")
 	require.NoError(t, err)
 	require.NoError(t, conn.WriteJSON(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{
-		"query": "subscription($id: ID!) { consultationActivity(consultationId: $id) { type submissionId supportCount status } }",
+		"query":     "subscription($id: ID!) { consultationActivity(consultationId: $id) { type submissionId supportCount status } }",
 		"variables": map[string]any{"id": id}}}))
 	// The subscription is registered once a round trip has passed.
 	require.NoError(t, conn.WriteJSON(map[string]any{"type": "ping"}))
