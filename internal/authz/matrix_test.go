@@ -122,6 +122,7 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 		{"consultation", "read", map[string]string{"status": "open"}, everyone},
 		{"consultation", "follow", map[string]string{"status": "open"}, signedIn},
 		{"consultation", "follow", map[string]string{"status": "draft"}, nil},
+		{"meeting", "register", nil, []string{"confirmed"}},
 		{"submission", "create", nil, []string{"confirmed"}},
 		{"submission", "edit", nil, []string{"owner"}},
 		{"submission", "withdraw", nil, []string{"owner"}},
@@ -130,6 +131,7 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 		{"submission", "moderate", nil, []string{"moderator", "org_moderator", "official", "coordinator", "admin"}},
 		{"submission", "read_hidden", nil, []string{"owner", "moderator", "org_moderator", "official", "coordinator", "admin"}},
 		{"submission", "enter_on_behalf", nil, staff},
+		{"submission", "answer", nil, staff},
 	}
 
 	// The cases cover the whole matrix, so a rule cannot be added untested.

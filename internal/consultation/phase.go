@@ -148,6 +148,11 @@ func (s *Service) ChangePhase(ctx context.Context, id uuid.UUID, to Status, reas
 		if err := setPhase(ctx, tx, c.ID, c.Status, to, reason, actor); err != nil {
 			return err
 		}
+		if to == StatusClosed {
+			if err := s.scheduleReportReminders(ctx, tx, c); err != nil {
+				return err
+			}
+		}
 		return audit.Write(ctx, tx, audit.Entry{ActorID: actor, Action: "consultation.phase",
 			ObjectType: "consultation", ObjectID: c.ID.String(), Reason: reason,
 			Data: map[string]any{"from": string(c.Status), "to": string(to)}})

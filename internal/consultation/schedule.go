@@ -33,9 +33,11 @@ func (PhaseArgs) Kind() string { return JobPhase }
 // InsertOpts gives the job a few attempts.
 func (PhaseArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 10} }
 
-// Register adds the scheduled phase-change worker to workers.
+// Register adds the consultation workers (scheduled phase changes and reminders) to workers.
 func (s *Service) Register(workers *river.Workers) {
 	river.AddWorker(workers, &phaseWorker{s: s})
+	river.AddWorker(workers, &reportReminderWorker{s: s})
+	river.AddWorker(workers, &meetingReminderWorker{s: s})
 }
 
 func (s *Service) schedulePhase(ctx context.Context, tx *db.Tx, id uuid.UUID, to Status, at time.Time) error {
@@ -87,7 +89,13 @@ func (s *Service) runScheduledPhase(ctx context.Context, a PhaseArgs) (bool, err
 			return nil
 		}
 		changed = true
-		return setPhase(ctx, tx, c.ID, from, a.To, ReasonSchedule, uuid.Nil)
+		if err := setPhase(ctx, tx, c.ID, from, a.To, ReasonSchedule, uuid.Nil); err != nil {
+			return err
+		}
+		if a.To == StatusClosed {
+			return s.scheduleReportReminders(ctx, tx, c)
+		}
+		return nil
 	})
 	return changed, err
 }

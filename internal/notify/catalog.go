@@ -108,6 +108,41 @@ func init() {
 	}
 }
 
+// Meeting notices of consultations: {when} is the start in Warsaw time,
+// {where} the place or the link, {reason} a cancellation's reason.
+func init() {
+	catalog[KindMeetingPromoted] = map[i18n.Locale]message{
+		i18n.PL: {"Masz miejsce na spotkaniu konsultacyjnym",
+			"Zwolniło się miejsce: zostałeś(-aś) przeniesiony(-a) z listy rezerwowej na listę uczestników spotkania konsultacyjnego ({when}, {where}). Jeśli nie możesz przyjść, wypisz się, aby zwolnić miejsce innym: {link}"},
+		i18n.UK: {"У вас є місце на консультаційній зустрічі",
+			"Звільнилося місце: вас переведено з резервного списку до списку учасників консультаційної зустрічі ({when}, {where}). Якщо ви не можете прийти, скасуйте реєстрацію, щоб звільнити місце для інших: {link}"},
+		i18n.EN: {"You have a seat at the consultation meeting",
+			"A seat became free: you have moved from the waiting list to the participants of the consultation meeting ({when}, {where}). If you cannot come, please unregister so that someone else can: {link}"},
+		i18n.RU: {"У вас есть место на консультационной встрече",
+			"Освободилось место: вы переведены из резервного списка в список участников консультационной встречи ({when}, {where}). Если вы не можете прийти, отмените регистрацию, чтобы освободить место для других: {link}"},
+	}
+	catalog[KindMeetingReminder] = map[i18n.Locale]message{
+		i18n.PL: {"Przypomnienie: jutro spotkanie konsultacyjne",
+			"Przypominamy o spotkaniu konsultacyjnym, na które się zapisałeś(-aś): {when}, {where}. Szczegóły: {link}"},
+		i18n.UK: {"Нагадування: завтра консультаційна зустріч",
+			"Нагадуємо про консультаційну зустріч, на яку ви зареєструвалися: {when}, {where}. Деталі: {link}"},
+		i18n.EN: {"Reminder: consultation meeting tomorrow",
+			"A reminder of the consultation meeting you registered for: {when}, {where}. Details: {link}"},
+		i18n.RU: {"Напоминание: завтра консультационная встреча",
+			"Напоминаем о консультационной встрече, на которую вы зарегистрировались: {when}, {where}. Подробности: {link}"},
+	}
+	catalog[KindMeetingCancelled] = map[i18n.Locale]message{
+		i18n.PL: {"Spotkanie konsultacyjne zostało odwołane",
+			"Spotkanie konsultacyjne, na które się zapisałeś(-aś) ({when}, {where}), zostało odwołane. Powód: {reason}. Szczegóły: {link}"},
+		i18n.UK: {"Консультаційну зустріч скасовано",
+			"Консультаційну зустріч, на яку ви зареєструвалися ({when}, {where}), скасовано. Причина: {reason}. Деталі: {link}"},
+		i18n.EN: {"The consultation meeting was cancelled",
+			"The consultation meeting you registered for ({when}, {where}) was cancelled. Reason: {reason}. Details: {link}"},
+		i18n.RU: {"Консультационная встреча отменена",
+			"Консультационная встреча, на которую вы зарегистрировались ({when}, {where}), отменена. Причина: {reason}. Подробности: {link}"},
+	}
+}
+
 // moderationLabels name moderation actions and reasons in e-mails.
 var moderationLabels = map[string]map[i18n.Locale]string{
 	"hide":            {i18n.PL: "ukrycie", i18n.UK: "приховування", i18n.EN: "hidden", i18n.RU: "скрытие"},
@@ -289,4 +324,37 @@ func redact(data map[string]string) (map[string]string, bool) {
 		out[k] = v
 	}
 	return out, changed
+}
+
+func init() {
+	catalog[KindSubmissionAnswered] = map[i18n.Locale]message{
+		i18n.PL: {"Odpowiedź na Twój wpis w konsultacjach",
+			"Urząd opublikował odpowiedź na Twój wpis w konsultacjach społecznych. Przeczytaj ją: {link}"},
+		i18n.UK: {"Відповідь на ваш допис у консультаціях",
+			"Міська установа опублікувала відповідь на ваш допис у громадських консультаціях. Прочитайте її: {link}"},
+		i18n.EN: {"An answer to your consultation post",
+			"The city has published an answer to your post in a public consultation. Read it: {link}"},
+		i18n.RU: {"Ответ на вашу запись в консультациях",
+			"Городское учреждение опубликовало ответ на вашу запись в общественных консультациях. Прочитайте его: {link}"},
+	}
+	catalog[KindConsultationReport] = map[i18n.Locale]message{
+		i18n.PL: {"Opublikowano raport z konsultacji",
+			"Opublikowano raport zamykający konsultacje społeczne, które obserwujesz lub do których trafił Twój wpis. Raport odpowiada na każdy wpis: {link}"},
+		i18n.UK: {"Опубліковано звіт про консультації",
+			"Опубліковано підсумковий звіт громадських консультацій, за якими ви стежите або до яких надійшов ваш допис. Звіт відповідає на кожен допис: {link}"},
+		i18n.EN: {"The consultation report is published",
+			"The closing report of a public consultation you follow or posted in has been published. It answers every submission: {link}"},
+		i18n.RU: {"Опубликован отчёт о консультациях",
+			"Опубликован итоговый отчёт общественных консультаций, за которыми вы следите или в которые поступила ваша запись. Отчёт отвечает на каждую запись: {link}"},
+	}
+	catalog[KindReportReminder] = map[i18n.Locale]message{
+		i18n.PL: {"Zbliża się termin raportu z konsultacji",
+			"Termin publikacji raportu z konsultacji Twojej jednostki: {due_date}. Raport można opublikować, gdy każdy wpis ma opublikowaną odpowiedź: {link}"},
+		i18n.UK: {"Наближається строк звіту про консультації",
+			"Строк публікації звіту про консультації вашого підрозділу: {due_date}. Звіт можна опублікувати, коли кожен допис має опубліковану відповідь: {link}"},
+		i18n.EN: {"The consultation report is due soon",
+			"The report of your unit's consultation is due on {due_date}. It can be published once every submission has a published answer: {link}"},
+		i18n.RU: {"Приближается срок отчёта о консультациях",
+			"Срок публикации отчёта о консультациях вашего подразделения: {due_date}. Отчёт можно опубликовать, когда у каждой записи есть опубликованный ответ: {link}"},
+	}
 }

@@ -43,6 +43,22 @@ const (
 	KindModerationFlag     = "moderation_flag"     // Data: consultation_id, submission_id, reason
 )
 
+// Notice kinds of consultation meetings. Data: consultation_id, meeting_id,
+// starts_at (RFC 3339), when (Warsaw time), where (place or link); a
+// cancellation also reason.
+const (
+	KindMeetingPromoted  = "meeting_promoted"
+	KindMeetingReminder  = "meeting_reminder"
+	KindMeetingCancelled = "meeting_cancelled"
+)
+
+// Notice kinds of consultation answers and reports.
+const (
+	KindSubmissionAnswered = "submission_answered"          // Data: consultation_id, submission_id, status
+	KindConsultationReport = "consultation_report"          // Data: consultation_id
+	KindReportReminder     = "consultation_report_reminder" // Data: consultation_id, due_date, days_before
+)
+
 // Keys of Notice.Data that the catalog understands.
 const (
 	// SecretPrefix marks data that must not outlive delivery: it never reaches
