@@ -255,3 +255,57 @@ func (r *Resolver) onSubmission(ctx context.Context, submissionID string, act fu
 	loadersFrom(ctx).supported.Clear(id)
 	return submissionOut(s), nil
 }
+
+func meetingOut(m *consultation.Meeting) *model.Meeting {
+	out := &model.Meeting{ID: gid.Encode("Meeting", m.ID), M: m, Kind: model.MeetingKind(strings.ToUpper(m.Kind)),
+		StartsAt: m.StartsAt, EndsAt: m.EndsAt, Capacity: m.Capacity, RegisteredCount: m.Registered,
+		WaitlistedCount: m.Waitlisted, AttendedCount: m.Attended, Cancelled: m.CancelledAt != nil, Languages: []i18n.Locale{}}
+	if m.Place != "" {
+		p := m.Place
+		out.Place = &p
+	}
+	if m.OnlineURL != "" {
+		u := m.OnlineURL
+		out.OnlineURL = &u
+	}
+	for _, l := range m.Languages {
+		out.Languages = append(out.Languages, i18n.Locale(l))
+	}
+	return out
+}
+
+func answerOut(a *consultation.Answer) *model.Answer {
+	if a == nil {
+		return nil
+	}
+	return &model.Answer{Status: model.AnswerStatus(strings.ToUpper(a.Status)), ReasonTextID: a.ReasonTextID, PublishedAt: a.PublishedAt}
+}
+
+func reportOut(r *consultation.Report) *model.ConsultationReport {
+	out := &model.ConsultationReport{ConsultationID: r.ConsultationID, PublishedAt: r.PublishedAt,
+		SubmissionCount: r.Counts.Submissions, ParticipantCount: r.Counts.Participants,
+		MeetingCount: r.Counts.Meetings, AttendeeCount: r.Counts.Attendees, AnswersByStatus: []model.AnswerCount{}}
+	for _, st := range consultation.AnswerStatuses {
+		out.AnswersByStatus = append(out.AnswersByStatus, model.AnswerCount{Status: model.AnswerStatus(strings.ToUpper(st)), Count: r.Counts.Answers[st]})
+	}
+	return out
+}
+
+// onMeeting runs a meeting mutation and returns the meeting as it now is.
+func (r *Resolver) onMeeting(ctx context.Context, meetingID string, act func(context.Context, uuid.UUID) error) (*model.Meeting, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	id, err := gid.Expect(meetingID, "Meeting", "meetingId")
+	if err != nil {
+		return nil, err
+	}
+	if err := act(ctx, id); err != nil {
+		return nil, err
+	}
+	m, err := r.Consultations.GetMeeting(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return meetingOut(m), nil
+}

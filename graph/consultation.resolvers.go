@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/otwarty/otwarty/graph/generated"
@@ -18,6 +19,11 @@ import (
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/i18n"
 )
+
+// Reason is the resolver for the reason field.
+func (r *answerResolver) Reason(ctx context.Context, obj *model.Answer, locale *i18n.Locale) (*model.LocalizedString, error) {
+	return localized(ctx, &obj.ReasonTextID, locale)
+}
 
 // Unit is the resolver for the unit field.
 func (r *consultationResolver) Unit(ctx context.Context, obj *model.Consultation) (*model.Organisation, error) {
@@ -197,9 +203,64 @@ func (r *consultationResolver) ViewerCan(ctx context.Context, obj *model.Consult
 	}, nil
 }
 
+// Meetings is the resolver for the meetings field.
+func (r *consultationResolver) Meetings(ctx context.Context, obj *model.Consultation) ([]model.Meeting, error) {
+	ms, err := r.Consultations.Meetings(ctx, obj.C.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Meeting, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, *meetingOut(m))
+	}
+	return out, nil
+}
+
+// Report is the resolver for the report field.
+func (r *consultationResolver) Report(ctx context.Context, obj *model.Consultation) (*model.ConsultationReport, error) {
+	rep, err := r.Consultations.Report(ctx, obj.C.ID, i18n.FromContext(ctx))
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return reportOut(rep), nil
+}
+
+// UnansweredCount is the resolver for the unansweredCount field.
+func (r *consultationResolver) UnansweredCount(ctx context.Context, obj *model.Consultation) (*int, error) {
+	if !authz.Can(ctx, consultation.ActAnswer, scopeObject(obj.C)) {
+		return nil, nil
+	}
+	n, err := r.Consultations.Unanswered(ctx, obj.C.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &n, nil
+}
+
+// ReportOverdue is the resolver for the reportOverdue field.
+func (r *consultationResolver) ReportOverdue(ctx context.Context, obj *model.Consultation) (bool, error) {
+	return consultation.ReportOverdue(obj.C, time.Now()), nil
+}
+
 // Text is the resolver for the text field.
 func (r *consultationQuestionResolver) Text(ctx context.Context, obj *model.ConsultationQuestion, locale *i18n.Locale) (*model.LocalizedString, error) {
 	return localized(ctx, &obj.TextID, locale)
+}
+
+// Export is the resolver for the export field.
+func (r *consultationReportResolver) Export(ctx context.Context, obj *model.ConsultationReport, format model.ReportFormat, locale *i18n.Locale) (string, error) {
+	loc := i18n.FromContext(ctx)
+	if locale != nil {
+		loc = *locale
+	}
+	b, _, err := r.Consultations.ExportReport(ctx, obj.ConsultationID, loc, strings.ToLower(string(format)))
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
 }
 
 // Heading is the resolver for the heading field.
@@ -210,6 +271,59 @@ func (r *consultationSectionResolver) Heading(ctx context.Context, obj *model.Co
 // Body is the resolver for the body field.
 func (r *consultationSectionResolver) Body(ctx context.Context, obj *model.ConsultationSection, locale *i18n.Locale) (*model.LocalizedString, error) {
 	return localized(ctx, &obj.BodyTextID, locale)
+}
+
+// Consultation is the resolver for the consultation field.
+func (r *meetingResolver) Consultation(ctx context.Context, obj *model.Meeting) (*model.Consultation, error) {
+	c, err := loadersFrom(ctx).consultation(ctx, obj.M.ConsultationID)
+	if err != nil {
+		return nil, err
+	}
+	if c == nil {
+		return nil, apperr.ErrNotFound
+	}
+	return c, nil
+}
+
+// Title is the resolver for the title field.
+func (r *meetingResolver) Title(ctx context.Context, obj *model.Meeting, locale *i18n.Locale) (*model.LocalizedString, error) {
+	return localized(ctx, &obj.M.TitleTextID, locale)
+}
+
+// Minutes is the resolver for the minutes field.
+func (r *meetingResolver) Minutes(ctx context.Context, obj *model.Meeting, locale *i18n.Locale) (*model.LocalizedString, error) {
+	return localized(ctx, obj.M.MinutesTextID, locale)
+}
+
+// ViewerRegistration is the resolver for the viewerRegistration field.
+func (r *meetingResolver) ViewerRegistration(ctx context.Context, obj *model.Meeting) (*model.RegistrationStatus, error) {
+	reg, err := r.Consultations.MyRegistration(ctx, obj.M.ID)
+	if err != nil || reg == nil {
+		return nil, err
+	}
+	st := model.RegistrationStatus(strings.ToUpper(reg.Status))
+	return &st, nil
+}
+
+// Registrations is the resolver for the registrations field.
+func (r *meetingResolver) Registrations(ctx context.Context, obj *model.Meeting) ([]model.MeetingRegistration, error) {
+	if !authz.Can(ctx, consultation.ActManage, obj.M.Object()) {
+		return nil, nil
+	}
+	regs, err := r.Consultations.Registrations(ctx, obj.M.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.MeetingRegistration, 0, len(regs))
+	for _, g := range regs {
+		mr := model.MeetingRegistration{AccountID: gid.Encode("Account", g.AccountID), Status: model.RegistrationStatus(strings.ToUpper(g.Status)), Attended: g.Attended}
+		if g.DisplayName != "" {
+			name := g.DisplayName
+			mr.DisplayName = &name
+		}
+		out = append(out, mr)
+	}
+	return out, nil
 }
 
 // CreateConsultation is the resolver for the createConsultation field.
@@ -439,6 +553,166 @@ func (r *mutationResolver) RestoreSubmission(ctx context.Context, input model.Re
 	return &model.RestoreSubmissionPayload{Submission: s}, nil
 }
 
+// CreateMeeting is the resolver for the createMeeting field.
+func (r *mutationResolver) CreateMeeting(ctx context.Context, input model.MeetingInput) (*model.CreateMeetingPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	cid, err := gid.Expect(input.ConsultationID, "Consultation", "consultationId")
+	if err != nil {
+		return nil, err
+	}
+	in := consultation.MeetingInput{ConsultationID: cid, Title: localizedIn(input.Title), StartsAt: input.StartsAt, EndsAt: input.EndsAt,
+		Place: deref(input.Place), OnlineURL: deref(input.OnlineURL), Capacity: input.Capacity, Kind: strings.ToLower(string(input.Kind))}
+	for _, l := range input.Languages {
+		in.Languages = append(in.Languages, string(l))
+	}
+	m, err := r.Consultations.CreateMeeting(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return &model.CreateMeetingPayload{Meeting: meetingOut(m)}, nil
+}
+
+// CancelMeeting is the resolver for the cancelMeeting field.
+func (r *mutationResolver) CancelMeeting(ctx context.Context, input model.CancelMeetingInput) (*model.CancelMeetingPayload, error) {
+	m, err := r.onMeeting(ctx, input.MeetingID, func(ctx context.Context, id uuid.UUID) error {
+		_, err := r.Consultations.CancelMeeting(ctx, id, input.Reason)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.CancelMeetingPayload{Meeting: m}, nil
+}
+
+// RegisterForMeeting is the resolver for the registerForMeeting field.
+func (r *mutationResolver) RegisterForMeeting(ctx context.Context, input model.RegisterForMeetingInput) (*model.RegisterForMeetingPayload, error) {
+	m, err := r.onMeeting(ctx, input.MeetingID, func(ctx context.Context, id uuid.UUID) error {
+		_, err := r.Consultations.RegisterForMeeting(ctx, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.RegisterForMeetingPayload{Meeting: m}, nil
+}
+
+// UnregisterFromMeeting is the resolver for the unregisterFromMeeting field.
+func (r *mutationResolver) UnregisterFromMeeting(ctx context.Context, input model.UnregisterFromMeetingInput) (*model.UnregisterFromMeetingPayload, error) {
+	m, err := r.onMeeting(ctx, input.MeetingID, func(ctx context.Context, id uuid.UUID) error {
+		_, err := r.Consultations.UnregisterFromMeeting(ctx, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.UnregisterFromMeetingPayload{Meeting: m}, nil
+}
+
+// RecordAttendance is the resolver for the recordAttendance field.
+func (r *mutationResolver) RecordAttendance(ctx context.Context, input model.RecordAttendanceInput) (*model.RecordAttendancePayload, error) {
+	ids := make([]uuid.UUID, 0, len(input.AttendedAccountIds))
+	for _, s := range input.AttendedAccountIds {
+		id, err := gid.Expect(s, "Account", "attendedAccountIds")
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	m, err := r.onMeeting(ctx, input.MeetingID, func(ctx context.Context, id uuid.UUID) error {
+		_, err := r.Consultations.RecordAttendance(ctx, id, ids)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.RecordAttendancePayload{Meeting: m}, nil
+}
+
+// PublishMinutes is the resolver for the publishMinutes field.
+func (r *mutationResolver) PublishMinutes(ctx context.Context, input model.PublishMinutesInput) (*model.PublishMinutesPayload, error) {
+	m, err := r.onMeeting(ctx, input.MeetingID, func(ctx context.Context, id uuid.UUID) error {
+		_, err := r.Consultations.PublishMinutes(ctx, id, localizedIn(input.Minutes))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.PublishMinutesPayload{Meeting: m}, nil
+}
+
+// DraftAnswer is the resolver for the draftAnswer field.
+func (r *mutationResolver) DraftAnswer(ctx context.Context, input model.DraftAnswerInput) (*model.DraftAnswerPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	id, err := gid.Expect(input.SubmissionID, "Submission", "submissionId")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := r.Consultations.DraftAnswer(ctx, id, consultation.AnswerInput{Status: strings.ToLower(string(input.Status)), Reason: localizedIn(input.Reason)}); err != nil {
+		return nil, err
+	}
+	s, err := r.Consultations.GetSubmission(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &model.DraftAnswerPayload{Submission: submissionOut(s)}, nil
+}
+
+// PublishAnswers is the resolver for the publishAnswers field.
+func (r *mutationResolver) PublishAnswers(ctx context.Context, input model.PublishAnswersInput) (*model.PublishAnswersPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	cid, err := gid.Expect(input.ConsultationID, "Consultation", "consultationId")
+	if err != nil {
+		return nil, err
+	}
+	var ids []uuid.UUID
+	for _, s := range input.SubmissionIds {
+		id, err := gid.Expect(s, "Submission", "submissionIds")
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	published, err := r.Consultations.PublishAnswers(ctx, cid, ids)
+	if err != nil {
+		return nil, err
+	}
+	c, err := r.Consultations.Get(ctx, cid)
+	if err != nil {
+		return nil, err
+	}
+	return &model.PublishAnswersPayload{Consultation: consultationOut(c), PublishedCount: len(published)}, nil
+}
+
+// PublishReport is the resolver for the publishReport field.
+func (r *mutationResolver) PublishReport(ctx context.Context, input model.PublishReportInput) (*model.PublishReportPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	cid, err := gid.Expect(input.ConsultationID, "Consultation", "consultationId")
+	if err != nil {
+		return nil, err
+	}
+	var summary *consultation.LocalizedInput
+	if input.Summary != nil {
+		s := localizedIn(input.Summary)
+		summary = &s
+	}
+	if _, err := r.Consultations.PublishReport(ctx, cid, summary); err != nil {
+		return nil, err
+	}
+	c, err := r.Consultations.Get(ctx, cid)
+	if err != nil {
+		return nil, err
+	}
+	return &model.PublishReportPayload{Consultation: consultationOut(c)}, nil
+}
+
 // Consultation is the resolver for the consultation field.
 func (r *queryResolver) Consultation(ctx context.Context, id string) (*model.Consultation, error) {
 	typ, key, ok := gid.Decode(id)
@@ -560,6 +834,15 @@ func (r *submissionResolver) ViewerCan(ctx context.Context, obj *model.Submissio
 	}, nil
 }
 
+// Answer is the resolver for the answer field.
+func (r *submissionResolver) Answer(ctx context.Context, obj *model.Submission) (*model.Answer, error) {
+	a, err := loadersFrom(ctx).answers.Load(ctx, obj.Key)
+	if err != nil {
+		return nil, err
+	}
+	return answerOut(a), nil
+}
+
 // ConsultationActivity is the resolver for the consultationActivity field.
 func (r *subscriptionResolver) ConsultationActivity(ctx context.Context, consultationID string) (<-chan *model.ConsultationActivityEvent, error) {
 	return r.activity(ctx, consultationID, false)
@@ -570,6 +853,9 @@ func (r *subscriptionResolver) ModerationQueue(ctx context.Context, consultation
 	return r.activity(ctx, consultationID, true)
 }
 
+// Answer returns generated.AnswerResolver implementation.
+func (r *Resolver) Answer() generated.AnswerResolver { return &answerResolver{r} }
+
 // Consultation returns generated.ConsultationResolver implementation.
 func (r *Resolver) Consultation() generated.ConsultationResolver { return &consultationResolver{r} }
 
@@ -578,17 +864,28 @@ func (r *Resolver) ConsultationQuestion() generated.ConsultationQuestionResolver
 	return &consultationQuestionResolver{r}
 }
 
+// ConsultationReport returns generated.ConsultationReportResolver implementation.
+func (r *Resolver) ConsultationReport() generated.ConsultationReportResolver {
+	return &consultationReportResolver{r}
+}
+
 // ConsultationSection returns generated.ConsultationSectionResolver implementation.
 func (r *Resolver) ConsultationSection() generated.ConsultationSectionResolver {
 	return &consultationSectionResolver{r}
 }
 
+// Meeting returns generated.MeetingResolver implementation.
+func (r *Resolver) Meeting() generated.MeetingResolver { return &meetingResolver{r} }
+
 // Submission returns generated.SubmissionResolver implementation.
 func (r *Resolver) Submission() generated.SubmissionResolver { return &submissionResolver{r} }
 
 type (
+	answerResolver               struct{ *Resolver }
 	consultationResolver         struct{ *Resolver }
 	consultationQuestionResolver struct{ *Resolver }
+	consultationReportResolver   struct{ *Resolver }
 	consultationSectionResolver  struct{ *Resolver }
+	meetingResolver              struct{ *Resolver }
 	submissionResolver           struct{ *Resolver }
 )

@@ -245,6 +245,22 @@ func TestConsultation_PageStatementCountIsFixed(t *testing.T) {
 	}
 	five, fifty := count(5), count(50)
 	require.Equal(t, len(five), len(fifty), "statements for 5:\n%s\nfor 50:\n%s", strings.Join(five, "\n---\n"), strings.Join(fifty, "\n---\n"))
+
+	// With answers, after the close.
+	require.Empty(t, b.gql(t, `mutation($id: ID!) { changeConsultationPhase(input: {consultationId: $id, status: CLOSED, reason: "Koniec konsultacji"}) { consultation { id } } }`,
+		map[string]any{"id": id}, withToken(f.official)).Errors)
+	res = b.gql(t, `query($id: ID!) { consultation(id: $id) { submissions(first: 50) { edges { node { id } } } } }`, map[string]any{"id": id}, withToken(f.official))
+	for _, e := range res.Data["consultation"].(map[string]any)["submissions"].(map[string]any)["edges"].([]any) {
+		sid := e.(map[string]any)["node"].(map[string]any)["id"].(string)
+		require.Empty(t, b.gql(t, `mutation($id: ID!) { draftAnswer(input: {submissionId: $id, status: PARTLY_ACCEPTED, reason: {locale: PL, text: "Uwzględnimy częściowo w programie"}}) { submission { id } } }`,
+			map[string]any{"id": sid}, withToken(f.official)).Errors)
+	}
+	res = b.gql(t, `mutation($id: ID!) { publishAnswers(input: {consultationId: $id}) { publishedCount } }`, map[string]any{"id": id}, withToken(f.official))
+	require.Empty(t, res.Errors)
+	require.Equal(t, float64(50), res.Data["publishAnswers"].(map[string]any)["publishedCount"])
+	q = strings.Replace(q, "viewerCan { edit support flag moderate }", "viewerCan { edit support flag moderate } answer { status reason(locale: UK) { text locale } }", 1)
+	five, fifty = count(5), count(50)
+	require.Equal(t, len(five), len(fifty), "with answers, statements for 5:\n%s\nfor 50:\n%s", strings.Join(five, "\n---\n"), strings.Join(fifty, "\n---\n"))
 }
 
 func TestConsultationActivity_StreamsSubmissionsAndSupports(t *testing.T) {
@@ -303,4 +319,85 @@ func TestConsultationActivity_StreamsSubmissionsAndSupports(t *testing.T) {
 	m, err := wsNext(t, anon, "error", "next")
 	require.NoError(t, err)
 	require.Contains(t, string(m.Payload), "FORBIDDEN")
+}
+
+func TestConsultation_MeetingAnswersAndReportThroughTheAPI(t *testing.T) {
+	t.Parallel()
+	f := newConsultationFixture(t)
+	b := f.b
+	id, _, _ := f.draft(t, 10, 30, []string{"ONLINE_SUBMISSIONS", "MEETING", "STAFF_INTAKE"})
+	require.Empty(t, b.gql(t, `mutation($id: ID!) { publishConsultation(input: {consultationId: $id}) { consultation { status } } }`, map[string]any{"id": id}, withToken(f.official)).Errors)
+
+	// A meeting with one seat: the second person waits, and moves up.
+	start := time.Now().Add(2 * time.Second)
+	res := b.gql(t, `mutation($in: MeetingInput!) { createMeeting(input: $in) { meeting { id capacity languages } } }`, map[string]any{"in": map[string]any{
+		"consultationId": id, "kind": "WORKSHOP", "title": map[string]any{"locale": "PL", "text": "Warsztat w Domu Wielokulturowym"},
+		"startsAt": start.Format(time.RFC3339Nano), "endsAt": start.Add(time.Second).Format(time.RFC3339Nano),
+		"place": "ul. Krakowska 1", "languages": []string{"PL", "UK"}, "capacity": 1}}, withToken(f.official))
+	require.Empty(t, res.Errors)
+	meetingID := res.Data["createMeeting"].(map[string]any)["meeting"].(map[string]any)["id"].(string)
+	register := `mutation($id: ID!) { registerForMeeting(input: {meetingId: $id}) { meeting { registeredCount waitlistedCount viewerRegistration } } }`
+	res = b.gql(t, register, map[string]any{"id": meetingID}, withToken(f.alice))
+	require.Equal(t, map[string]any{"registeredCount": float64(1), "waitlistedCount": float64(0), "viewerRegistration": "REGISTERED"}, res.Data["registerForMeeting"].(map[string]any)["meeting"])
+	res = b.gql(t, register, map[string]any{"id": meetingID}, withToken(f.bob))
+	require.Equal(t, map[string]any{"registeredCount": float64(1), "waitlistedCount": float64(1), "viewerRegistration": "WAITLISTED"}, res.Data["registerForMeeting"].(map[string]any)["meeting"])
+	res = b.gql(t, `mutation($id: ID!) { unregisterFromMeeting(input: {meetingId: $id}) { meeting { registeredCount waitlistedCount } } }`, map[string]any{"id": meetingID}, withToken(f.alice))
+	require.Equal(t, map[string]any{"registeredCount": float64(1), "waitlistedCount": float64(0)}, res.Data["unregisterFromMeeting"].(map[string]any)["meeting"])
+	q := `query($id: ID!) { node(id: $id) { ... on Meeting { viewerRegistration registrations { status } } } }`
+	require.Equal(t, map[string]any{"viewerRegistration": "REGISTERED", "registrations": nil}, b.gql(t, q, map[string]any{"id": meetingID}, withToken(f.bob)).Data["node"])
+
+	// Attendance once the meeting has started.
+	bobID := b.accountID(t, f.bob)
+	attend := `mutation($id: ID!, $a: [ID!]!) { recordAttendance(input: {meetingId: $id, attendedAccountIds: $a}) { meeting { attendedCount } } }`
+	require.Equal(t, "FORBIDDEN", b.gql(t, attend, map[string]any{"id": meetingID, "a": []string{bobID}}, withToken(f.bob)).code())
+	require.Eventually(t, func() bool {
+		return len(b.gql(t, attend, map[string]any{"id": meetingID, "a": []string{bobID}}, withToken(f.official)).Errors) == 0
+	}, 15*time.Second, 200*time.Millisecond)
+
+	// Open, submit, close, answer, report.
+	phase := `mutation($id: ID!, $s: ConsultationStatus!) { changeConsultationPhase(input: {consultationId: $id, status: $s, reason: "Zmiana fazy w teście"}) { consultation { status } } }`
+	require.Empty(t, b.gql(t, phase, map[string]any{"id": id, "s": "OPEN"}, withToken(f.official)).Errors)
+	var subs []string
+	for _, tok := range []string{f.alice, f.bob} {
+		res := b.gql(t, `mutation($id: ID!) { createSubmission(input: {consultationId: $id, kind: POSTULATE, locale: PL, text: "Postulat mieszkańca"}) { submission { id } } }`,
+			map[string]any{"id": id}, withToken(tok))
+		require.Empty(t, res.Errors)
+		subs = append(subs, res.Data["createSubmission"].(map[string]any)["submission"].(map[string]any)["id"].(string))
+	}
+	draft := `mutation($id: ID!, $s: AnswerStatus!) { draftAnswer(input: {submissionId: $id, status: $s, reason: {locale: PL, text: "Uzasadnienie odpowiedzi"}}) { submission { answer { status publishedAt } } } }`
+	require.Equal(t, "PHASE_CLOSED", b.gql(t, draft, map[string]any{"id": subs[0], "s": "ACCEPTED"}, withToken(f.official)).code())
+	require.Empty(t, b.gql(t, phase, map[string]any{"id": id, "s": "CLOSED"}, withToken(f.official)).Errors)
+	require.Equal(t, "FORBIDDEN", b.gql(t, draft, map[string]any{"id": subs[0], "s": "ACCEPTED"}, withToken(f.moderator)).code())
+	res = b.gql(t, draft, map[string]any{"id": subs[0], "s": "ACCEPTED"}, withToken(f.official))
+	require.Empty(t, res.Errors)
+	require.Equal(t, map[string]any{"status": "ACCEPTED", "publishedAt": nil}, res.Data["draftAnswer"].(map[string]any)["submission"].(map[string]any)["answer"])
+	require.Nil(t, b.gql(t, `query($id: ID!) { node(id: $id) { ... on Submission { answer { status } } } }`, map[string]any{"id": subs[0]}, withToken(f.carol)).Data["node"].(map[string]any)["answer"],
+		"drafts are for staff only")
+	publishAnswers := `mutation($id: ID!) { publishAnswers(input: {consultationId: $id}) { publishedCount consultation { unansweredCount } } }`
+	res = b.gql(t, publishAnswers, map[string]any{"id": id}, withToken(f.official))
+	require.Equal(t, map[string]any{"publishedCount": float64(1), "consultation": map[string]any{"unansweredCount": float64(1)}}, res.Data["publishAnswers"])
+
+	report := `mutation($id: ID!) { publishReport(input: {consultationId: $id}) { consultation { status } } }`
+	res = b.gql(t, report, map[string]any{"id": id}, withToken(f.official))
+	require.Equal(t, "CONFLICT", res.code(), "one submission has no published answer")
+	require.Empty(t, b.gql(t, draft, map[string]any{"id": subs[1], "s": "NOT_ACCEPTED"}, withToken(f.official)).Errors)
+	require.Empty(t, b.gql(t, publishAnswers, map[string]any{"id": id}, withToken(f.official)).Errors)
+	res = b.gql(t, report, map[string]any{"id": id}, withToken(f.official))
+	require.Empty(t, res.Errors)
+	require.Equal(t, "REPORTED", res.Data["publishReport"].(map[string]any)["consultation"].(map[string]any)["status"])
+
+	res = b.gql(t, `query($id: ID!) { consultation(id: $id) { report { submissionCount participantCount meetingCount attendeeCount
+		answersByStatus { status count } csv: export(format: CSV) } } }`, map[string]any{"id": id})
+	require.Empty(t, res.Errors)
+	rep := res.Data["consultation"].(map[string]any)["report"].(map[string]any)
+	require.Equal(t, float64(2), rep["submissionCount"])
+	require.Equal(t, float64(2), rep["participantCount"])
+	require.Equal(t, float64(1), rep["meetingCount"])
+	require.Equal(t, float64(1), rep["attendeeCount"])
+	require.Equal(t, []any{
+		map[string]any{"status": "ACCEPTED", "count": float64(1)}, map[string]any{"status": "PARTLY_ACCEPTED", "count": float64(0)},
+		map[string]any{"status": "NOT_ACCEPTED", "count": float64(1)}, map[string]any{"status": "NOT_APPLICABLE", "count": float64(0)},
+	}, rep["answersByStatus"])
+	lines := strings.Split(strings.TrimSpace(rep["csv"].(string)), "\n")
+	require.Len(t, lines, 3, "a header and one row per submission")
 }

@@ -126,6 +126,15 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 			return nil, err
 		}
 		return s, nil
+	case "Meeting":
+		m, err := r.Consultations.GetMeeting(ctx, key)
+		if apperr.CodeOf(err) == apperr.NotFound {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return meetingOut(m), nil
 	case "Notification":
 		if c.account == nil {
 			return nil, nil

@@ -29,6 +29,7 @@ type loaders struct {
 	questions     *dataloadgen.Loader[uuid.UUID, []consultation.Question]
 	supported     *dataloadgen.Loader[uuid.UUID, bool]
 	following     *dataloadgen.Loader[uuid.UUID, bool]
+	answers       *dataloadgen.Loader[uuid.UUID, *consultation.Answer]
 }
 
 type loadersKey struct{}
@@ -120,6 +121,18 @@ func withLoaders(ctx context.Context, r *Resolver) context.Context {
 			return fill(ids, map[uuid.UUID]bool{}, nil)
 		}
 		found, err := r.Consultations.FollowedBy(ctx, viewer, ids)
+		return fill(ids, found, err)
+	})
+	l.answers = mapped(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*consultation.Answer, error) {
+		found, err := r.Consultations.AnswersOf(ctx, ids)
+		// Their reasons are read next: one batch for all of them.
+		reasons := make([]uuid.UUID, 0, len(found))
+		for _, a := range found {
+			if a != nil {
+				reasons = append(reasons, a.ReasonTextID)
+			}
+		}
+		l.texts.LoadAllThunk(ctx, reasons)
 		return fill(ids, found, err)
 	})
 	return context.WithValue(ctx, loadersKey{}, l)
@@ -249,6 +262,9 @@ func primeSubmissions(ctx context.Context, items []*consultation.Submission) {
 	}
 	if requested(ctx, "edges", "node", "viewerHasSupported") {
 		l.supported.LoadAllThunk(ctx, ids)
+	}
+	if requested(ctx, "edges", "node", "answer") {
+		l.answers.LoadAllThunk(ctx, ids)
 	}
 }
 

@@ -32,10 +32,13 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Account() AccountResolver
+	Answer() AnswerResolver
 	Consultation() ConsultationResolver
 	ConsultationQuestion() ConsultationQuestionResolver
+	ConsultationReport() ConsultationReportResolver
 	ConsultationSection() ConsultationSectionResolver
 	Invitation() InvitationResolver
+	Meeting() MeetingResolver
 	Mutation() MutationResolver
 	Organisation() OrganisationResolver
 	Query() QueryResolver
@@ -80,6 +83,17 @@ type ComplexityRoot struct {
 		Translation func(childComplexity int) int
 	}
 
+	Answer struct {
+		PublishedAt func(childComplexity int) int
+		Reason      func(childComplexity int, locale *i18n.Locale) int
+		Status      func(childComplexity int) int
+	}
+
+	AnswerCount struct {
+		Count  func(childComplexity int) int
+		Status func(childComplexity int) int
+	}
+
 	AssignConsultationModeratorPayload struct {
 		Consultation func(childComplexity int) int
 	}
@@ -105,6 +119,10 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CancelMeetingPayload struct {
+		Meeting func(childComplexity int) int
+	}
+
 	ChangeConsultationPhasePayload struct {
 		Consultation func(childComplexity int) int
 	}
@@ -125,6 +143,7 @@ type ComplexityRoot struct {
 		FlagQueue               func(childComplexity int, first *int, after *string) int
 		Forms                   func(childComplexity int) int
 		ID                      func(childComplexity int) int
+		Meetings                func(childComplexity int) int
 		ModeratingOrganisations func(childComplexity int) int
 		ModerationLog           func(childComplexity int, first *int, after *string) int
 		OpensAt                 func(childComplexity int) int
@@ -133,13 +152,16 @@ type ComplexityRoot struct {
 		PublicationCheck        func(childComplexity int) int
 		PublishedAt             func(childComplexity int) int
 		Questions               func(childComplexity int) int
+		Report                  func(childComplexity int) int
 		ReportDueAt             func(childComplexity int) int
+		ReportOverdue           func(childComplexity int) int
 		Sections                func(childComplexity int) int
 		Status                  func(childComplexity int) int
 		Submissions             func(childComplexity int, filter *model.SubmissionFilter, first *int, after *string) int
 		Summary                 func(childComplexity int, locale *i18n.Locale) int
 		Tags                    func(childComplexity int) int
 		Title                   func(childComplexity int, locale *i18n.Locale) int
+		UnansweredCount         func(childComplexity int) int
 		Unit                    func(childComplexity int) int
 		ViewerCan               func(childComplexity int) int
 		ViewerIsFollowing       func(childComplexity int) int
@@ -170,6 +192,16 @@ type ComplexityRoot struct {
 		Text     func(childComplexity int, locale *i18n.Locale) int
 	}
 
+	ConsultationReport struct {
+		AnswersByStatus  func(childComplexity int) int
+		AttendeeCount    func(childComplexity int) int
+		Export           func(childComplexity int, format model.ReportFormat, locale *i18n.Locale) int
+		MeetingCount     func(childComplexity int) int
+		ParticipantCount func(childComplexity int) int
+		PublishedAt      func(childComplexity int) int
+		SubmissionCount  func(childComplexity int) int
+	}
+
 	ConsultationSection struct {
 		Body     func(childComplexity int, locale *i18n.Locale) int
 		Heading  func(childComplexity int, locale *i18n.Locale) int
@@ -193,6 +225,10 @@ type ComplexityRoot struct {
 		Invitation func(childComplexity int) int
 	}
 
+	CreateMeetingPayload struct {
+		Meeting func(childComplexity int) int
+	}
+
 	CreateOrganisationPayload struct {
 		Organisation func(childComplexity int) int
 	}
@@ -203,6 +239,10 @@ type ComplexityRoot struct {
 
 	DeleteAccountPayload struct {
 		DeletedAccountID func(childComplexity int) int
+	}
+
+	DraftAnswerPayload struct {
+		Submission func(childComplexity int) int
 	}
 
 	EditSubmissionPayload struct {
@@ -252,6 +292,33 @@ type ComplexityRoot struct {
 		UnreadCount func(childComplexity int) int
 	}
 
+	Meeting struct {
+		AttendedCount      func(childComplexity int) int
+		Cancelled          func(childComplexity int) int
+		Capacity           func(childComplexity int) int
+		Consultation       func(childComplexity int) int
+		EndsAt             func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Kind               func(childComplexity int) int
+		Languages          func(childComplexity int) int
+		Minutes            func(childComplexity int, locale *i18n.Locale) int
+		OnlineURL          func(childComplexity int) int
+		Place              func(childComplexity int) int
+		RegisteredCount    func(childComplexity int) int
+		Registrations      func(childComplexity int) int
+		StartsAt           func(childComplexity int) int
+		Title              func(childComplexity int, locale *i18n.Locale) int
+		ViewerRegistration func(childComplexity int) int
+		WaitlistedCount    func(childComplexity int) int
+	}
+
+	MeetingRegistration struct {
+		AccountID   func(childComplexity int) int
+		Attended    func(childComplexity int) int
+		DisplayName func(childComplexity int) int
+		Status      func(childComplexity int) int
+	}
+
 	ModerationAction struct {
 		Action       func(childComplexity int) int
 		At           func(childComplexity int) int
@@ -277,14 +344,17 @@ type ComplexityRoot struct {
 		AddOrganisationMember         func(childComplexity int, input model.AddOrganisationMemberInput) int
 		AddTranslation                func(childComplexity int, input model.AddTranslationInput) int
 		AssignConsultationModerator   func(childComplexity int, input model.AssignConsultationModeratorInput) int
+		CancelMeeting                 func(childComplexity int, input model.CancelMeetingInput) int
 		ChangeConsultationPhase       func(childComplexity int, input model.ChangeConsultationPhaseInput) int
 		ChangePassword                func(childComplexity int, input model.ChangePasswordInput) int
 		ConfirmEmail                  func(childComplexity int, input model.ConfirmEmailInput) int
 		CreateConsultation            func(childComplexity int, input model.CreateConsultationInput) int
 		CreateInvitation              func(childComplexity int, input model.CreateInvitationInput) int
+		CreateMeeting                 func(childComplexity int, input model.MeetingInput) int
 		CreateOrganisation            func(childComplexity int, input model.CreateOrganisationInput) int
 		CreateSubmission              func(childComplexity int, input model.CreateSubmissionInput) int
 		DeleteAccount                 func(childComplexity int, input model.DeleteAccountInput) int
+		DraftAnswer                   func(childComplexity int, input model.DraftAnswerInput) int
 		EditSubmission                func(childComplexity int, input model.EditSubmissionInput) int
 		EnterSubmissionOnBehalf       func(childComplexity int, input model.EnterSubmissionOnBehalfInput) int
 		FlagSubmission                func(childComplexity int, input model.FlagSubmissionInput) int
@@ -292,7 +362,12 @@ type ComplexityRoot struct {
 		GrantRole                     func(childComplexity int, input model.GrantRoleInput) int
 		HideSubmission                func(childComplexity int, input model.HideSubmissionInput) int
 		MarkNotificationsRead         func(childComplexity int, input model.MarkNotificationsReadInput) int
+		PublishAnswers                func(childComplexity int, input model.PublishAnswersInput) int
 		PublishConsultation           func(childComplexity int, input model.PublishConsultationInput) int
+		PublishMinutes                func(childComplexity int, input model.PublishMinutesInput) int
+		PublishReport                 func(childComplexity int, input model.PublishReportInput) int
+		RecordAttendance              func(childComplexity int, input model.RecordAttendanceInput) int
+		RegisterForMeeting            func(childComplexity int, input model.RegisterForMeetingInput) int
 		RemoveOrganisationMember      func(childComplexity int, input model.RemoveOrganisationMemberInput) int
 		RequestPasswordReset          func(childComplexity int, input model.RequestPasswordResetInput) int
 		ResendEmailConfirmation       func(childComplexity int, input model.ResendEmailConfirmationInput) int
@@ -307,6 +382,7 @@ type ComplexityRoot struct {
 		SupportSubmission             func(childComplexity int, input model.SupportSubmissionInput) int
 		UnassignConsultationModerator func(childComplexity int, input model.UnassignConsultationModeratorInput) int
 		UnfollowConsultation          func(childComplexity int, input model.UnfollowConsultationInput) int
+		UnregisterFromMeeting         func(childComplexity int, input model.UnregisterFromMeetingInput) int
 		UnsupportSubmission           func(childComplexity int, input model.UnsupportSubmissionInput) int
 		UpdateNotificationPreferences func(childComplexity int, input model.UpdateNotificationPreferencesInput) int
 		UpdateOrganisation            func(childComplexity int, input model.UpdateOrganisationInput) int
@@ -417,7 +493,20 @@ type ComplexityRoot struct {
 		To        func(childComplexity int) int
 	}
 
+	PublishAnswersPayload struct {
+		Consultation   func(childComplexity int) int
+		PublishedCount func(childComplexity int) int
+	}
+
 	PublishConsultationPayload struct {
+		Consultation func(childComplexity int) int
+	}
+
+	PublishMinutesPayload struct {
+		Meeting func(childComplexity int) int
+	}
+
+	PublishReportPayload struct {
 		Consultation func(childComplexity int) int
 	}
 
@@ -430,6 +519,14 @@ type ComplexityRoot struct {
 		Nodes         func(childComplexity int, ids []string) int
 		Organisation  func(childComplexity int, id string) int
 		Organisations func(childComplexity int, filter *model.OrganisationFilter, first *int, after *string) int
+	}
+
+	RecordAttendancePayload struct {
+		Meeting func(childComplexity int) int
+	}
+
+	RegisterForMeetingPayload struct {
+		Meeting func(childComplexity int) int
 	}
 
 	RemoveOrganisationMemberPayload struct {
@@ -506,6 +603,7 @@ type ComplexityRoot struct {
 	}
 
 	Submission struct {
+		Answer             func(childComplexity int) int
 		AuthorName         func(childComplexity int) int
 		Consultation       func(childComplexity int) int
 		CreatedAt          func(childComplexity int) int
@@ -572,6 +670,10 @@ type ComplexityRoot struct {
 		Consultation func(childComplexity int) int
 	}
 
+	UnregisterFromMeetingPayload struct {
+		Meeting func(childComplexity int) int
+	}
+
 	UnsupportSubmissionPayload struct {
 		Submission func(childComplexity int) int
 	}
@@ -611,6 +713,9 @@ type AccountResolver interface {
 	NotificationPreferences(ctx context.Context, obj *model.Account) (*model.NotificationPreferences, error)
 	DataExport(ctx context.Context, obj *model.Account) (string, error)
 }
+type AnswerResolver interface {
+	Reason(ctx context.Context, obj *model.Answer, locale *i18n.Locale) (*model.LocalizedString, error)
+}
 type ConsultationResolver interface {
 	Unit(ctx context.Context, obj *model.Consultation) (*model.Organisation, error)
 	Title(ctx context.Context, obj *model.Consultation, locale *i18n.Locale) (*model.LocalizedString, error)
@@ -627,9 +732,16 @@ type ConsultationResolver interface {
 	ModeratingOrganisations(ctx context.Context, obj *model.Consultation) ([]model.Organisation, error)
 	ViewerIsFollowing(ctx context.Context, obj *model.Consultation) (bool, error)
 	ViewerCan(ctx context.Context, obj *model.Consultation) (*model.ConsultationViewerCan, error)
+	Meetings(ctx context.Context, obj *model.Consultation) ([]model.Meeting, error)
+	Report(ctx context.Context, obj *model.Consultation) (*model.ConsultationReport, error)
+	UnansweredCount(ctx context.Context, obj *model.Consultation) (*int, error)
+	ReportOverdue(ctx context.Context, obj *model.Consultation) (bool, error)
 }
 type ConsultationQuestionResolver interface {
 	Text(ctx context.Context, obj *model.ConsultationQuestion, locale *i18n.Locale) (*model.LocalizedString, error)
+}
+type ConsultationReportResolver interface {
+	Export(ctx context.Context, obj *model.ConsultationReport, format model.ReportFormat, locale *i18n.Locale) (string, error)
 }
 type ConsultationSectionResolver interface {
 	Heading(ctx context.Context, obj *model.ConsultationSection, locale *i18n.Locale) (*model.LocalizedString, error)
@@ -637,6 +749,15 @@ type ConsultationSectionResolver interface {
 }
 type InvitationResolver interface {
 	Organisation(ctx context.Context, obj *model.Invitation) (*model.Organisation, error)
+}
+type MeetingResolver interface {
+	Consultation(ctx context.Context, obj *model.Meeting) (*model.Consultation, error)
+
+	Title(ctx context.Context, obj *model.Meeting, locale *i18n.Locale) (*model.LocalizedString, error)
+
+	Minutes(ctx context.Context, obj *model.Meeting, locale *i18n.Locale) (*model.LocalizedString, error)
+	ViewerRegistration(ctx context.Context, obj *model.Meeting) (*model.RegistrationStatus, error)
+	Registrations(ctx context.Context, obj *model.Meeting) ([]model.MeetingRegistration, error)
 }
 type MutationResolver interface {
 	AddTranslation(ctx context.Context, input model.AddTranslationInput) (*model.AddTranslationPayload, error)
@@ -656,6 +777,15 @@ type MutationResolver interface {
 	FlagSubmission(ctx context.Context, input model.FlagSubmissionInput) (*model.FlagSubmissionPayload, error)
 	HideSubmission(ctx context.Context, input model.HideSubmissionInput) (*model.HideSubmissionPayload, error)
 	RestoreSubmission(ctx context.Context, input model.RestoreSubmissionInput) (*model.RestoreSubmissionPayload, error)
+	CreateMeeting(ctx context.Context, input model.MeetingInput) (*model.CreateMeetingPayload, error)
+	CancelMeeting(ctx context.Context, input model.CancelMeetingInput) (*model.CancelMeetingPayload, error)
+	RegisterForMeeting(ctx context.Context, input model.RegisterForMeetingInput) (*model.RegisterForMeetingPayload, error)
+	UnregisterFromMeeting(ctx context.Context, input model.UnregisterFromMeetingInput) (*model.UnregisterFromMeetingPayload, error)
+	RecordAttendance(ctx context.Context, input model.RecordAttendanceInput) (*model.RecordAttendancePayload, error)
+	PublishMinutes(ctx context.Context, input model.PublishMinutesInput) (*model.PublishMinutesPayload, error)
+	DraftAnswer(ctx context.Context, input model.DraftAnswerInput) (*model.DraftAnswerPayload, error)
+	PublishAnswers(ctx context.Context, input model.PublishAnswersInput) (*model.PublishAnswersPayload, error)
+	PublishReport(ctx context.Context, input model.PublishReportInput) (*model.PublishReportPayload, error)
 	SignUp(ctx context.Context, input model.SignUpInput) (*model.SignUpPayload, error)
 	SignIn(ctx context.Context, input model.SignInInput) (*model.SignInPayload, error)
 	SignOut(ctx context.Context, input model.SignOutInput) (*model.SignOutPayload, error)
@@ -710,6 +840,7 @@ type SubmissionResolver interface {
 	Replies(ctx context.Context, obj *model.Submission, first *int, after *string) (*model.SubmissionConnection, error)
 	ViewerHasSupported(ctx context.Context, obj *model.Submission) (bool, error)
 	ViewerCan(ctx context.Context, obj *model.Submission) (*model.SubmissionViewerCan, error)
+	Answer(ctx context.Context, obj *model.Submission) (*model.Answer, error)
 }
 type SubscriptionResolver interface {
 	NotificationAdded(ctx context.Context) (<-chan *model.NotificationAddedEvent, error)
@@ -864,6 +995,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AddTranslationPayload.Translation(childComplexity), true
 
+	case "Answer.publishedAt":
+		if e.ComplexityRoot.Answer.PublishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Answer.PublishedAt(childComplexity), true
+	case "Answer.reason":
+		if e.ComplexityRoot.Answer.Reason == nil {
+			break
+		}
+
+		args, err := ec.field_Answer_reason_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Answer.Reason(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Answer.status":
+		if e.ComplexityRoot.Answer.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Answer.Status(childComplexity), true
+
+	case "AnswerCount.count":
+		if e.ComplexityRoot.AnswerCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerCount.Count(childComplexity), true
+	case "AnswerCount.status":
+		if e.ComplexityRoot.AnswerCount.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerCount.Status(childComplexity), true
+
 	case "AssignConsultationModeratorPayload.consultation":
 		if e.ComplexityRoot.AssignConsultationModeratorPayload.Consultation == nil {
 			break
@@ -946,6 +1114,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditEntryEdge.Node(childComplexity), true
 
+	case "CancelMeetingPayload.meeting":
+		if e.ComplexityRoot.CancelMeetingPayload.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CancelMeetingPayload.Meeting(childComplexity), true
+
 	case "ChangeConsultationPhasePayload.consultation":
 		if e.ComplexityRoot.ChangeConsultationPhasePayload.Consultation == nil {
 			break
@@ -1019,6 +1194,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Consultation.ID(childComplexity), true
+	case "Consultation.meetings":
+		if e.ComplexityRoot.Consultation.Meetings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultation.Meetings(childComplexity), true
 	case "Consultation.moderatingOrganisations":
 		if e.ComplexityRoot.Consultation.ModeratingOrganisations == nil {
 			break
@@ -1072,12 +1253,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Consultation.Questions(childComplexity), true
+	case "Consultation.report":
+		if e.ComplexityRoot.Consultation.Report == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultation.Report(childComplexity), true
 	case "Consultation.reportDueAt":
 		if e.ComplexityRoot.Consultation.ReportDueAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Consultation.ReportDueAt(childComplexity), true
+	case "Consultation.reportOverdue":
+		if e.ComplexityRoot.Consultation.ReportOverdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultation.ReportOverdue(childComplexity), true
 	case "Consultation.sections":
 		if e.ComplexityRoot.Consultation.Sections == nil {
 			break
@@ -1129,6 +1322,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Consultation.Title(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Consultation.unansweredCount":
+		if e.ComplexityRoot.Consultation.UnansweredCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultation.UnansweredCount(childComplexity), true
 	case "Consultation.unit":
 		if e.ComplexityRoot.Consultation.Unit == nil {
 			break
@@ -1235,6 +1434,54 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ConsultationQuestion.Text(childComplexity, args["locale"].(*i18n.Locale)), true
 
+	case "ConsultationReport.answersByStatus":
+		if e.ComplexityRoot.ConsultationReport.AnswersByStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationReport.AnswersByStatus(childComplexity), true
+	case "ConsultationReport.attendeeCount":
+		if e.ComplexityRoot.ConsultationReport.AttendeeCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationReport.AttendeeCount(childComplexity), true
+	case "ConsultationReport.export":
+		if e.ComplexityRoot.ConsultationReport.Export == nil {
+			break
+		}
+
+		args, err := ec.field_ConsultationReport_export_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ConsultationReport.Export(childComplexity, args["format"].(model.ReportFormat), args["locale"].(*i18n.Locale)), true
+	case "ConsultationReport.meetingCount":
+		if e.ComplexityRoot.ConsultationReport.MeetingCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationReport.MeetingCount(childComplexity), true
+	case "ConsultationReport.participantCount":
+		if e.ComplexityRoot.ConsultationReport.ParticipantCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationReport.ParticipantCount(childComplexity), true
+	case "ConsultationReport.publishedAt":
+		if e.ComplexityRoot.ConsultationReport.PublishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationReport.PublishedAt(childComplexity), true
+	case "ConsultationReport.submissionCount":
+		if e.ComplexityRoot.ConsultationReport.SubmissionCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationReport.SubmissionCount(childComplexity), true
+
 	case "ConsultationSection.body":
 		if e.ComplexityRoot.ConsultationSection.Body == nil {
 			break
@@ -1315,6 +1562,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreateInvitationPayload.Invitation(childComplexity), true
 
+	case "CreateMeetingPayload.meeting":
+		if e.ComplexityRoot.CreateMeetingPayload.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateMeetingPayload.Meeting(childComplexity), true
+
 	case "CreateOrganisationPayload.organisation":
 		if e.ComplexityRoot.CreateOrganisationPayload.Organisation == nil {
 			break
@@ -1335,6 +1589,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeleteAccountPayload.DeletedAccountID(childComplexity), true
+
+	case "DraftAnswerPayload.submission":
+		if e.ComplexityRoot.DraftAnswerPayload.Submission == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DraftAnswerPayload.Submission(childComplexity), true
 
 	case "EditSubmissionPayload.submission":
 		if e.ComplexityRoot.EditSubmissionPayload.Submission == nil {
@@ -1465,6 +1726,144 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MarkNotificationsReadPayload.UnreadCount(childComplexity), true
 
+	case "Meeting.attendedCount":
+		if e.ComplexityRoot.Meeting.AttendedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.AttendedCount(childComplexity), true
+	case "Meeting.cancelled":
+		if e.ComplexityRoot.Meeting.Cancelled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Cancelled(childComplexity), true
+	case "Meeting.capacity":
+		if e.ComplexityRoot.Meeting.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Capacity(childComplexity), true
+	case "Meeting.consultation":
+		if e.ComplexityRoot.Meeting.Consultation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Consultation(childComplexity), true
+	case "Meeting.endsAt":
+		if e.ComplexityRoot.Meeting.EndsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.EndsAt(childComplexity), true
+	case "Meeting.id":
+		if e.ComplexityRoot.Meeting.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.ID(childComplexity), true
+	case "Meeting.kind":
+		if e.ComplexityRoot.Meeting.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Kind(childComplexity), true
+	case "Meeting.languages":
+		if e.ComplexityRoot.Meeting.Languages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Languages(childComplexity), true
+	case "Meeting.minutes":
+		if e.ComplexityRoot.Meeting.Minutes == nil {
+			break
+		}
+
+		args, err := ec.field_Meeting_minutes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Meeting.Minutes(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Meeting.onlineUrl":
+		if e.ComplexityRoot.Meeting.OnlineURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.OnlineURL(childComplexity), true
+	case "Meeting.place":
+		if e.ComplexityRoot.Meeting.Place == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Place(childComplexity), true
+	case "Meeting.registeredCount":
+		if e.ComplexityRoot.Meeting.RegisteredCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.RegisteredCount(childComplexity), true
+	case "Meeting.registrations":
+		if e.ComplexityRoot.Meeting.Registrations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Registrations(childComplexity), true
+	case "Meeting.startsAt":
+		if e.ComplexityRoot.Meeting.StartsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.StartsAt(childComplexity), true
+	case "Meeting.title":
+		if e.ComplexityRoot.Meeting.Title == nil {
+			break
+		}
+
+		args, err := ec.field_Meeting_title_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Meeting.Title(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Meeting.viewerRegistration":
+		if e.ComplexityRoot.Meeting.ViewerRegistration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.ViewerRegistration(childComplexity), true
+	case "Meeting.waitlistedCount":
+		if e.ComplexityRoot.Meeting.WaitlistedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.WaitlistedCount(childComplexity), true
+
+	case "MeetingRegistration.accountId":
+		if e.ComplexityRoot.MeetingRegistration.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingRegistration.AccountID(childComplexity), true
+	case "MeetingRegistration.attended":
+		if e.ComplexityRoot.MeetingRegistration.Attended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingRegistration.Attended(childComplexity), true
+	case "MeetingRegistration.displayName":
+		if e.ComplexityRoot.MeetingRegistration.DisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingRegistration.DisplayName(childComplexity), true
+	case "MeetingRegistration.status":
+		if e.ComplexityRoot.MeetingRegistration.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingRegistration.Status(childComplexity), true
+
 	case "ModerationAction.action":
 		if e.ComplexityRoot.ModerationAction.Action == nil {
 			break
@@ -1578,6 +1977,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AssignConsultationModerator(childComplexity, args["input"].(model.AssignConsultationModeratorInput)), true
+	case "Mutation.cancelMeeting":
+		if e.ComplexityRoot.Mutation.CancelMeeting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelMeeting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelMeeting(childComplexity, args["input"].(model.CancelMeetingInput)), true
 	case "Mutation.changeConsultationPhase":
 		if e.ComplexityRoot.Mutation.ChangeConsultationPhase == nil {
 			break
@@ -1633,6 +2043,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateInvitation(childComplexity, args["input"].(model.CreateInvitationInput)), true
+	case "Mutation.createMeeting":
+		if e.ComplexityRoot.Mutation.CreateMeeting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createMeeting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateMeeting(childComplexity, args["input"].(model.MeetingInput)), true
 	case "Mutation.createOrganisation":
 		if e.ComplexityRoot.Mutation.CreateOrganisation == nil {
 			break
@@ -1666,6 +2087,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteAccount(childComplexity, args["input"].(model.DeleteAccountInput)), true
+	case "Mutation.draftAnswer":
+		if e.ComplexityRoot.Mutation.DraftAnswer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_draftAnswer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DraftAnswer(childComplexity, args["input"].(model.DraftAnswerInput)), true
 	case "Mutation.editSubmission":
 		if e.ComplexityRoot.Mutation.EditSubmission == nil {
 			break
@@ -1743,6 +2175,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MarkNotificationsRead(childComplexity, args["input"].(model.MarkNotificationsReadInput)), true
+	case "Mutation.publishAnswers":
+		if e.ComplexityRoot.Mutation.PublishAnswers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_publishAnswers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PublishAnswers(childComplexity, args["input"].(model.PublishAnswersInput)), true
 	case "Mutation.publishConsultation":
 		if e.ComplexityRoot.Mutation.PublishConsultation == nil {
 			break
@@ -1754,6 +2197,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PublishConsultation(childComplexity, args["input"].(model.PublishConsultationInput)), true
+	case "Mutation.publishMinutes":
+		if e.ComplexityRoot.Mutation.PublishMinutes == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_publishMinutes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PublishMinutes(childComplexity, args["input"].(model.PublishMinutesInput)), true
+	case "Mutation.publishReport":
+		if e.ComplexityRoot.Mutation.PublishReport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_publishReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PublishReport(childComplexity, args["input"].(model.PublishReportInput)), true
+	case "Mutation.recordAttendance":
+		if e.ComplexityRoot.Mutation.RecordAttendance == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordAttendance_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordAttendance(childComplexity, args["input"].(model.RecordAttendanceInput)), true
+	case "Mutation.registerForMeeting":
+		if e.ComplexityRoot.Mutation.RegisterForMeeting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerForMeeting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterForMeeting(childComplexity, args["input"].(model.RegisterForMeetingInput)), true
 	case "Mutation.removeOrganisationMember":
 		if e.ComplexityRoot.Mutation.RemoveOrganisationMember == nil {
 			break
@@ -1908,6 +2395,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UnfollowConsultation(childComplexity, args["input"].(model.UnfollowConsultationInput)), true
+	case "Mutation.unregisterFromMeeting":
+		if e.ComplexityRoot.Mutation.UnregisterFromMeeting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unregisterFromMeeting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnregisterFromMeeting(childComplexity, args["input"].(model.UnregisterFromMeetingInput)), true
 	case "Mutation.unsupportSubmission":
 		if e.ComplexityRoot.Mutation.UnsupportSubmission == nil {
 			break
@@ -2325,12 +2823,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PhaseChange.To(childComplexity), true
 
+	case "PublishAnswersPayload.consultation":
+		if e.ComplexityRoot.PublishAnswersPayload.Consultation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishAnswersPayload.Consultation(childComplexity), true
+	case "PublishAnswersPayload.publishedCount":
+		if e.ComplexityRoot.PublishAnswersPayload.PublishedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishAnswersPayload.PublishedCount(childComplexity), true
+
 	case "PublishConsultationPayload.consultation":
 		if e.ComplexityRoot.PublishConsultationPayload.Consultation == nil {
 			break
 		}
 
 		return e.ComplexityRoot.PublishConsultationPayload.Consultation(childComplexity), true
+
+	case "PublishMinutesPayload.meeting":
+		if e.ComplexityRoot.PublishMinutesPayload.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishMinutesPayload.Meeting(childComplexity), true
+
+	case "PublishReportPayload.consultation":
+		if e.ComplexityRoot.PublishReportPayload.Consultation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishReportPayload.Consultation(childComplexity), true
 
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
@@ -2416,6 +2941,20 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Organisations(childComplexity, args["filter"].(*model.OrganisationFilter), args["first"].(*int), args["after"].(*string)), true
+
+	case "RecordAttendancePayload.meeting":
+		if e.ComplexityRoot.RecordAttendancePayload.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordAttendancePayload.Meeting(childComplexity), true
+
+	case "RegisterForMeetingPayload.meeting":
+		if e.ComplexityRoot.RegisterForMeetingPayload.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterForMeetingPayload.Meeting(childComplexity), true
 
 	case "RemoveOrganisationMemberPayload.organisation":
 		if e.ComplexityRoot.RemoveOrganisationMemberPayload.Organisation == nil {
@@ -2600,6 +3139,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SignUpPayload.Token(childComplexity), true
 
+	case "Submission.answer":
+		if e.ComplexityRoot.Submission.Answer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Submission.Answer(childComplexity), true
 	case "Submission.authorName":
 		if e.ComplexityRoot.Submission.AuthorName == nil {
 			break
@@ -2869,6 +3414,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UnfollowConsultationPayload.Consultation(childComplexity), true
 
+	case "UnregisterFromMeetingPayload.meeting":
+		if e.ComplexityRoot.UnregisterFromMeetingPayload.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnregisterFromMeetingPayload.Meeting(childComplexity), true
+
 	case "UnsupportSubmissionPayload.submission":
 		if e.ComplexityRoot.UnsupportSubmissionPayload.Submission == nil {
 			break
@@ -2930,6 +3482,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAddTranslationInput,
 		ec.unmarshalInputAssignConsultationModeratorInput,
 		ec.unmarshalInputAuditLogFilter,
+		ec.unmarshalInputCancelMeetingInput,
 		ec.unmarshalInputChangeConsultationPhaseInput,
 		ec.unmarshalInputChangePasswordInput,
 		ec.unmarshalInputConfirmEmailInput,
@@ -2939,6 +3492,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateOrganisationInput,
 		ec.unmarshalInputCreateSubmissionInput,
 		ec.unmarshalInputDeleteAccountInput,
+		ec.unmarshalInputDraftAnswerInput,
 		ec.unmarshalInputEditSubmissionInput,
 		ec.unmarshalInputEnterSubmissionOnBehalfInput,
 		ec.unmarshalInputFlagSubmissionInput,
@@ -2947,8 +3501,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputHideSubmissionInput,
 		ec.unmarshalInputLocalizedInput,
 		ec.unmarshalInputMarkNotificationsReadInput,
+		ec.unmarshalInputMeetingInput,
 		ec.unmarshalInputOrganisationFilter,
+		ec.unmarshalInputPublishAnswersInput,
 		ec.unmarshalInputPublishConsultationInput,
+		ec.unmarshalInputPublishMinutesInput,
+		ec.unmarshalInputPublishReportInput,
+		ec.unmarshalInputRecordAttendanceInput,
+		ec.unmarshalInputRegisterForMeetingInput,
 		ec.unmarshalInputRemoveOrganisationMemberInput,
 		ec.unmarshalInputRequestPasswordResetInput,
 		ec.unmarshalInputResendEmailConfirmationInput,
@@ -2966,6 +3526,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputSupportSubmissionInput,
 		ec.unmarshalInputUnassignConsultationModeratorInput,
 		ec.unmarshalInputUnfollowConsultationInput,
+		ec.unmarshalInputUnregisterFromMeetingInput,
 		ec.unmarshalInputUnsupportSubmissionInput,
 		ec.unmarshalInputUpdateNotificationPreferencesInput,
 		ec.unmarshalInputUpdateOrganisationInput,
@@ -3604,6 +4165,214 @@ extend type Mutation {
   hideSubmission(input: HideSubmissionInput!): HideSubmissionPayload!
   restoreSubmission(input: RestoreSubmissionInput!): RestoreSubmissionPayload!
 }
+
+enum MeetingKind {
+  MEETING
+  WORKSHOP
+}
+
+enum RegistrationStatus {
+  REGISTERED
+  WAITLISTED
+  CANCELLED
+}
+
+"An open meeting or workshop of a consultation."
+type Meeting implements Node {
+  id: ID!
+  consultation: Consultation!
+  kind: MeetingKind!
+  title(locale: Locale): LocalizedString!
+  startsAt: DateTime!
+  endsAt: DateTime!
+  place: String
+  onlineUrl: String
+  languages: [Locale!]!
+  "Seats; null for unlimited."
+  capacity: Int
+  registeredCount: Int!
+  waitlistedCount: Int!
+  "Known once attendance is recorded."
+  attendedCount: Int!
+  cancelled: Boolean!
+  minutes(locale: Locale): LocalizedString
+  "The caller's registration, if any."
+  viewerRegistration: RegistrationStatus
+  "Who registered (staff only; null otherwise)."
+  registrations: [MeetingRegistration!]
+}
+
+type MeetingRegistration {
+  accountId: ID!
+  displayName: String
+  status: RegistrationStatus!
+  attended: Boolean
+}
+
+extend type Consultation {
+  meetings: [Meeting!]!
+}
+
+input MeetingInput {
+  consultationId: ID!
+  kind: MeetingKind!
+  title: LocalizedInput!
+  startsAt: DateTime!
+  endsAt: DateTime!
+  place: String
+  onlineUrl: String
+  languages: [Locale!]!
+  capacity: Int
+}
+
+type CreateMeetingPayload {
+  meeting: Meeting!
+}
+
+input CancelMeetingInput {
+  meetingId: ID!
+  reason: String!
+}
+
+type CancelMeetingPayload {
+  meeting: Meeting!
+}
+
+input RegisterForMeetingInput {
+  meetingId: ID!
+}
+
+type RegisterForMeetingPayload {
+  meeting: Meeting!
+}
+
+input UnregisterFromMeetingInput {
+  meetingId: ID!
+}
+
+type UnregisterFromMeetingPayload {
+  meeting: Meeting!
+}
+
+input RecordAttendanceInput {
+  meetingId: ID!
+  "Accounts that attended; every other registered person is recorded as absent."
+  attendedAccountIds: [ID!]!
+}
+
+type RecordAttendancePayload {
+  meeting: Meeting!
+}
+
+input PublishMinutesInput {
+  meetingId: ID!
+  minutes: LocalizedInput!
+}
+
+type PublishMinutesPayload {
+  meeting: Meeting!
+}
+
+extend type Mutation {
+  createMeeting(input: MeetingInput!): CreateMeetingPayload!
+  cancelMeeting(input: CancelMeetingInput!): CancelMeetingPayload!
+  "Takes a seat, or a place on the waiting list when the meeting is full."
+  registerForMeeting(input: RegisterForMeetingInput!): RegisterForMeetingPayload!
+  "Frees the seat; the first person waiting takes it and is told."
+  unregisterFromMeeting(input: UnregisterFromMeetingInput!): UnregisterFromMeetingPayload!
+  recordAttendance(input: RecordAttendanceInput!): RecordAttendancePayload!
+  publishMinutes(input: PublishMinutesInput!): PublishMinutesPayload!
+}
+
+enum AnswerStatus {
+  ACCEPTED
+  PARTLY_ACCEPTED
+  NOT_ACCEPTED
+  NOT_APPLICABLE
+}
+
+"An official answer to a submission."
+type Answer {
+  status: AnswerStatus!
+  reason(locale: Locale): LocalizedString!
+  "Null while the answer is a draft (visible to staff only)."
+  publishedAt: DateTime
+}
+
+extend type Submission {
+  "The official answer; drafts only for staff."
+  answer: Answer
+}
+
+"The closing report: counts and every submission with its answer."
+type ConsultationReport {
+  publishedAt: DateTime
+  "The report as JSON, CSV or Markdown in the requested language."
+  export(format: ReportFormat!, locale: Locale): String!
+  submissionCount: Int!
+  participantCount: Int!
+  meetingCount: Int!
+  attendeeCount: Int!
+  answersByStatus: [AnswerCount!]!
+}
+
+type AnswerCount {
+  status: AnswerStatus!
+  count: Int!
+}
+
+enum ReportFormat {
+  JSON
+  CSV
+  MARKDOWN
+}
+
+extend type Consultation {
+  "Published report (staff may preview it before)."
+  report: ConsultationReport
+  "Top-level submissions still without a published answer (staff only; null otherwise)."
+  unansweredCount: Int
+  "The report is due and not yet published."
+  reportOverdue: Boolean!
+}
+
+input DraftAnswerInput {
+  submissionId: ID!
+  status: AnswerStatus!
+  reason: LocalizedInput!
+}
+
+type DraftAnswerPayload {
+  submission: Submission!
+}
+
+input PublishAnswersInput {
+  consultationId: ID!
+  "The answers to publish; omit to publish every drafted answer."
+  submissionIds: [ID!]
+}
+
+type PublishAnswersPayload {
+  consultation: Consultation!
+  publishedCount: Int!
+}
+
+input PublishReportInput {
+  consultationId: ID!
+  summary: LocalizedInput
+}
+
+type PublishReportPayload {
+  consultation: Consultation!
+}
+
+extend type Mutation {
+  draftAnswer(input: DraftAnswerInput!): DraftAnswerPayload!
+  "Publishes drafted answers together; each author is told."
+  publishAnswers(input: PublishAnswersInput!): PublishAnswersPayload!
+  "Publishes the closing report once every submission has a published answer."
+  publishReport(input: PublishReportInput!): PublishReportPayload!
+}
 `, BuiltIn: false},
 	{Name: "../identity.graphqls", Input: `"The signed-in person's own account. Other people see only display names."
 type Account implements Node {
@@ -4217,6 +4986,28 @@ func (ec *executionContext) childFields_AddTranslationPayload(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type AddTranslationPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_Answer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_Answer_status(ctx, field)
+	case "reason":
+		return ec.fieldContext_Answer_reason(ctx, field)
+	case "publishedAt":
+		return ec.fieldContext_Answer_publishedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Answer", field.Name)
+}
+
+func (ec *executionContext) childFields_AnswerCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_AnswerCount_status(ctx, field)
+	case "count":
+		return ec.fieldContext_AnswerCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnswerCount", field.Name)
+}
+
 func (ec *executionContext) childFields_AssignConsultationModeratorPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "consultation":
@@ -4265,6 +5056,14 @@ func (ec *executionContext) childFields_AuditEntryEdge(ctx context.Context, fiel
 		return ec.fieldContext_AuditEntryEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CancelMeetingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "meeting":
+		return ec.fieldContext_CancelMeetingPayload_meeting(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CancelMeetingPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ChangeConsultationPhasePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4343,6 +5142,14 @@ func (ec *executionContext) childFields_Consultation(ctx context.Context, field 
 		return ec.fieldContext_Consultation_viewerIsFollowing(ctx, field)
 	case "viewerCan":
 		return ec.fieldContext_Consultation_viewerCan(ctx, field)
+	case "meetings":
+		return ec.fieldContext_Consultation_meetings(ctx, field)
+	case "report":
+		return ec.fieldContext_Consultation_report(ctx, field)
+	case "unansweredCount":
+		return ec.fieldContext_Consultation_unansweredCount(ctx, field)
+	case "reportOverdue":
+		return ec.fieldContext_Consultation_reportOverdue(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Consultation", field.Name)
 }
@@ -4397,6 +5204,26 @@ func (ec *executionContext) childFields_ConsultationQuestion(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type ConsultationQuestion", field.Name)
 }
 
+func (ec *executionContext) childFields_ConsultationReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "publishedAt":
+		return ec.fieldContext_ConsultationReport_publishedAt(ctx, field)
+	case "export":
+		return ec.fieldContext_ConsultationReport_export(ctx, field)
+	case "submissionCount":
+		return ec.fieldContext_ConsultationReport_submissionCount(ctx, field)
+	case "participantCount":
+		return ec.fieldContext_ConsultationReport_participantCount(ctx, field)
+	case "meetingCount":
+		return ec.fieldContext_ConsultationReport_meetingCount(ctx, field)
+	case "attendeeCount":
+		return ec.fieldContext_ConsultationReport_attendeeCount(ctx, field)
+	case "answersByStatus":
+		return ec.fieldContext_ConsultationReport_answersByStatus(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsultationReport", field.Name)
+}
+
 func (ec *executionContext) childFields_ConsultationSection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4443,6 +5270,14 @@ func (ec *executionContext) childFields_CreateInvitationPayload(ctx context.Cont
 	return nil, fmt.Errorf("no field named %q was found under type CreateInvitationPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CreateMeetingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "meeting":
+		return ec.fieldContext_CreateMeetingPayload_meeting(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateMeetingPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateOrganisationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "organisation":
@@ -4465,6 +5300,14 @@ func (ec *executionContext) childFields_DeleteAccountPayload(ctx context.Context
 		return ec.fieldContext_DeleteAccountPayload_deletedAccountId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeleteAccountPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DraftAnswerPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "submission":
+		return ec.fieldContext_DraftAnswerPayload_submission(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DraftAnswerPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_EditSubmissionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4559,6 +5402,60 @@ func (ec *executionContext) childFields_MarkNotificationsReadPayload(ctx context
 		return ec.fieldContext_MarkNotificationsReadPayload_unreadCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MarkNotificationsReadPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Meeting(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Meeting_id(ctx, field)
+	case "consultation":
+		return ec.fieldContext_Meeting_consultation(ctx, field)
+	case "kind":
+		return ec.fieldContext_Meeting_kind(ctx, field)
+	case "title":
+		return ec.fieldContext_Meeting_title(ctx, field)
+	case "startsAt":
+		return ec.fieldContext_Meeting_startsAt(ctx, field)
+	case "endsAt":
+		return ec.fieldContext_Meeting_endsAt(ctx, field)
+	case "place":
+		return ec.fieldContext_Meeting_place(ctx, field)
+	case "onlineUrl":
+		return ec.fieldContext_Meeting_onlineUrl(ctx, field)
+	case "languages":
+		return ec.fieldContext_Meeting_languages(ctx, field)
+	case "capacity":
+		return ec.fieldContext_Meeting_capacity(ctx, field)
+	case "registeredCount":
+		return ec.fieldContext_Meeting_registeredCount(ctx, field)
+	case "waitlistedCount":
+		return ec.fieldContext_Meeting_waitlistedCount(ctx, field)
+	case "attendedCount":
+		return ec.fieldContext_Meeting_attendedCount(ctx, field)
+	case "cancelled":
+		return ec.fieldContext_Meeting_cancelled(ctx, field)
+	case "minutes":
+		return ec.fieldContext_Meeting_minutes(ctx, field)
+	case "viewerRegistration":
+		return ec.fieldContext_Meeting_viewerRegistration(ctx, field)
+	case "registrations":
+		return ec.fieldContext_Meeting_registrations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Meeting", field.Name)
+}
+
+func (ec *executionContext) childFields_MeetingRegistration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "accountId":
+		return ec.fieldContext_MeetingRegistration_accountId(ctx, field)
+	case "displayName":
+		return ec.fieldContext_MeetingRegistration_displayName(ctx, field)
+	case "status":
+		return ec.fieldContext_MeetingRegistration_status(ctx, field)
+	case "attended":
+		return ec.fieldContext_MeetingRegistration_attended(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MeetingRegistration", field.Name)
 }
 
 func (ec *executionContext) childFields_ModerationAction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4805,12 +5702,54 @@ func (ec *executionContext) childFields_PhaseChange(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type PhaseChange", field.Name)
 }
 
+func (ec *executionContext) childFields_PublishAnswersPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "consultation":
+		return ec.fieldContext_PublishAnswersPayload_consultation(ctx, field)
+	case "publishedCount":
+		return ec.fieldContext_PublishAnswersPayload_publishedCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PublishAnswersPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_PublishConsultationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "consultation":
 		return ec.fieldContext_PublishConsultationPayload_consultation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PublishConsultationPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_PublishMinutesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "meeting":
+		return ec.fieldContext_PublishMinutesPayload_meeting(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PublishMinutesPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_PublishReportPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "consultation":
+		return ec.fieldContext_PublishReportPayload_consultation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PublishReportPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RecordAttendancePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "meeting":
+		return ec.fieldContext_RecordAttendancePayload_meeting(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordAttendancePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RegisterForMeetingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "meeting":
+		return ec.fieldContext_RegisterForMeetingPayload_meeting(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RegisterForMeetingPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RemoveOrganisationMemberPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4995,6 +5934,8 @@ func (ec *executionContext) childFields_Submission(ctx context.Context, field gr
 		return ec.fieldContext_Submission_viewerHasSupported(ctx, field)
 	case "viewerCan":
 		return ec.fieldContext_Submission_viewerCan(ctx, field)
+	case "answer":
+		return ec.fieldContext_Submission_answer(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Submission", field.Name)
 }
@@ -5079,6 +6020,14 @@ func (ec *executionContext) childFields_UnfollowConsultationPayload(ctx context.
 		return ec.fieldContext_UnfollowConsultationPayload_consultation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UnfollowConsultationPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UnregisterFromMeetingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "meeting":
+		return ec.fieldContext_UnregisterFromMeetingPayload_meeting(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnregisterFromMeetingPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_UnsupportSubmissionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5277,6 +6226,20 @@ func (ec *executionContext) field_Account_notifications_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Answer_reason_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_ConsultationQuestion_text_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5288,6 +6251,28 @@ func (ec *executionContext) field_ConsultationQuestion_text_args(ctx context.Con
 		return nil, err
 	}
 	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_ConsultationReport_export_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (model.ReportFormat, error) {
+			return ec.unmarshalNReportFormat2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐReportFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg1
 	return args, nil
 }
 
@@ -5435,6 +6420,34 @@ func (ec *executionContext) field_Consultation_title_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Meeting_minutes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Meeting_title_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_acceptInvitation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5483,6 +6496,20 @@ func (ec *executionContext) field_Mutation_assignConsultationModerator_args(ctx 
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.AssignConsultationModeratorInput, error) {
 			return ec.unmarshalNAssignConsultationModeratorInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAssignConsultationModeratorInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancelMeeting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CancelMeetingInput, error) {
+			return ec.unmarshalNCancelMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCancelMeetingInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5561,6 +6588,20 @@ func (ec *executionContext) field_Mutation_createInvitation_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createMeeting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MeetingInput, error) {
+			return ec.unmarshalNMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMeetingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createOrganisation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5595,6 +6636,20 @@ func (ec *executionContext) field_Mutation_deleteAccount_args(ctx context.Contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.DeleteAccountInput, error) {
 			return ec.unmarshalNDeleteAccountInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDeleteAccountInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_draftAnswer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DraftAnswerInput, error) {
+			return ec.unmarshalNDraftAnswerInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDraftAnswerInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5701,12 +6756,82 @@ func (ec *executionContext) field_Mutation_markNotificationsRead_args(ctx contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_publishAnswers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PublishAnswersInput, error) {
+			return ec.unmarshalNPublishAnswersInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishAnswersInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_publishConsultation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.PublishConsultationInput, error) {
 			return ec.unmarshalNPublishConsultationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishConsultationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_publishMinutes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PublishMinutesInput, error) {
+			return ec.unmarshalNPublishMinutesInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishMinutesInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_publishReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PublishReportInput, error) {
+			return ec.unmarshalNPublishReportInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishReportInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordAttendance_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RecordAttendanceInput, error) {
+			return ec.unmarshalNRecordAttendanceInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordAttendanceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_registerForMeeting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RegisterForMeetingInput, error) {
+			return ec.unmarshalNRegisterForMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegisterForMeetingInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5903,6 +7028,20 @@ func (ec *executionContext) field_Mutation_unfollowConsultation_args(ctx context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UnfollowConsultationInput, error) {
 			return ec.unmarshalNUnfollowConsultationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnfollowConsultationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unregisterFromMeeting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnregisterFromMeetingInput, error) {
+			return ec.unmarshalNUnregisterFromMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnregisterFromMeetingInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6877,6 +8016,142 @@ func (ec *executionContext) fieldContext_AddTranslationPayload_text(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Answer_status(ctx context.Context, field graphql.CollectedField, obj *model.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Answer_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AnswerStatus) graphql.Marshaler {
+			return ec.marshalNAnswerStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswerStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Answer_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Answer", field, false, false, errors.New("field of type AnswerStatus does not have child fields"))
+}
+
+func (ec *executionContext) _Answer_reason(ctx context.Context, field graphql.CollectedField, obj *model.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Answer_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Answer().Reason(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Answer_reason(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Answer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Answer_reason_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Answer_publishedAt(ctx context.Context, field graphql.CollectedField, obj *model.Answer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Answer_publishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Answer_publishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Answer", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _AnswerCount_status(ctx context.Context, field graphql.CollectedField, obj *model.AnswerCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerCount_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AnswerStatus) graphql.Marshaler {
+			return ec.marshalNAnswerStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswerStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerCount_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnswerCount", field, false, false, errors.New("field of type AnswerStatus does not have child fields"))
+}
+
+func (ec *executionContext) _AnswerCount_count(ctx context.Context, field graphql.CollectedField, obj *model.AnswerCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnswerCount", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _AssignConsultationModeratorPayload_consultation(ctx context.Context, field graphql.CollectedField, obj *model.AssignConsultationModeratorPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7207,6 +8482,38 @@ func (ec *executionContext) fieldContext_AuditEntryEdge_node(_ context.Context, 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_AuditEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CancelMeetingPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.CancelMeetingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CancelMeetingPayload_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Meeting) graphql.Marshaler {
+			return ec.marshalNMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CancelMeetingPayload_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CancelMeetingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Meeting(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8072,6 +9379,116 @@ func (ec *executionContext) fieldContext_Consultation_viewerCan(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Consultation_meetings(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_meetings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Consultation().Meetings(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Meeting) graphql.Marshaler {
+			return ec.marshalNMeeting2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMeetingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_meetings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consultation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Meeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consultation_report(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_report(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Consultation().Report(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConsultationReport) graphql.Marshaler {
+			return ec.marshalOConsultationReport2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationReport(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_report(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consultation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsultationReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consultation_unansweredCount(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_unansweredCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Consultation().UnansweredCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_unansweredCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consultation", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Consultation_reportOverdue(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_reportOverdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Consultation().ReportOverdue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_reportOverdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consultation", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _ConsultationActivityEvent_consultationId(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationActivityEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8419,6 +9836,197 @@ func (ec *executionContext) fieldContext_ConsultationQuestion_text(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _ConsultationReport_publishedAt(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationReport_publishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationReport_publishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultationReport", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _ConsultationReport_export(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationReport_export(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ConsultationReport().Export(ctx, obj, fc.Args["format"].(model.ReportFormat), fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationReport_export(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConsultationReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ConsultationReport_export_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConsultationReport_submissionCount(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationReport_submissionCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmissionCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationReport_submissionCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultationReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ConsultationReport_participantCount(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationReport_participantCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ParticipantCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationReport_participantCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultationReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ConsultationReport_meetingCount(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationReport_meetingCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeetingCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationReport_meetingCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultationReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ConsultationReport_attendeeCount(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationReport_attendeeCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AttendeeCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationReport_attendeeCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultationReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ConsultationReport_answersByStatus(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationReport_answersByStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnswersByStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AnswerCount) graphql.Marshaler {
+			return ec.marshalNAnswerCount2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswerCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationReport_answersByStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConsultationReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnswerCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ConsultationSection_id(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationSection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8732,6 +10340,38 @@ func (ec *executionContext) fieldContext_CreateInvitationPayload_invitation(_ co
 	return fc, nil
 }
 
+func (ec *executionContext) _CreateMeetingPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.CreateMeetingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateMeetingPayload_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Meeting) graphql.Marshaler {
+			return ec.marshalNMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateMeetingPayload_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateMeetingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Meeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CreateOrganisationPayload_organisation(ctx context.Context, field graphql.CollectedField, obj *model.CreateOrganisationPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8817,6 +10457,38 @@ func (ec *executionContext) _DeleteAccountPayload_deletedAccountId(ctx context.C
 }
 func (ec *executionContext) fieldContext_DeleteAccountPayload_deletedAccountId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteAccountPayload", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _DraftAnswerPayload_submission(ctx context.Context, field graphql.CollectedField, obj *model.DraftAnswerPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DraftAnswerPayload_submission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Submission, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Submission) graphql.Marshaler {
+			return ec.marshalNSubmission2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmission(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DraftAnswerPayload_submission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DraftAnswerPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Submission(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _EditSubmissionPayload_submission(ctx context.Context, field graphql.CollectedField, obj *model.EditSubmissionPayload) (ret graphql.Marshaler) {
@@ -9331,6 +11003,549 @@ func (ec *executionContext) _MarkNotificationsReadPayload_unreadCount(ctx contex
 }
 func (ec *executionContext) fieldContext_MarkNotificationsReadPayload_unreadCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MarkNotificationsReadPayload", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Meeting_id(ctx context.Context, field graphql.CollectedField, obj *model.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Meeting", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Meeting_consultation(ctx context.Context, field graphql.CollectedField, obj *model.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_consultation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Meeting().Consultation(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Consultation) graphql.Marshaler {
+			return ec.marshalNConsultation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_consultation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Meeting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consultation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Meeting_kind(ctx context.Context, field graphql.CollectedField, obj *model.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MeetingKind) graphql.Marshaler {
+			return ec.marshalNMeetingKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMeetingKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Meeting", field, false, false, errors.New("field of type MeetingKind does not have child fields"))
+}
+
+func (ec *executionContext) _Meeting_title(ctx context.Context, field graphql.CollectedField, obj *model.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Meeting().Title(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_title(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Meeting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Meeting_title_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Meeting_startsAt(ctx context.Context, field graphql.CollectedField, obj *model.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_startsAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartsAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Meeting", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Meeting_endsAt(ctx context.Context, field graphql.CollectedField, obj *model.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_endsAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndsAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Meeting", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Meeting_place(ctx context.Context, field graphql.CollectedField, obj *model.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_place(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Place, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_place(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Meeting", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Meeting_onlineUrl(ctx context.Context, field graphql.CollectedField, obj *model.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_onlineUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnlineURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_onlineUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Meeting", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Meeting_languages(ctx context.Context, field graphql.CollectedField, obj *model.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_languages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Languages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []i18n.Locale) graphql.Marshaler {
+			return ec.marshalNLocale2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocaleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_languages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Meeting", field, false, false, errors.New("field of type Locale does not have child fields"))
+}
+
+func (ec *executionContext) _Meeting_capacity(ctx context.Context, field graphql.CollectedField, obj *model.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_capacity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Capacity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_capacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Meeting", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Meeting_registeredCount(ctx context.Context, field graphql.CollectedField, obj *model.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_registeredCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_registeredCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Meeting", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Meeting_waitlistedCount(ctx context.Context, field graphql.CollectedField, obj *model.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_waitlistedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WaitlistedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_waitlistedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Meeting", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Meeting_attendedCount(ctx context.Context, field graphql.CollectedField, obj *model.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_attendedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AttendedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_attendedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Meeting", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Meeting_cancelled(ctx context.Context, field graphql.CollectedField, obj *model.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_cancelled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cancelled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_cancelled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Meeting", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Meeting_minutes(ctx context.Context, field graphql.CollectedField, obj *model.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_minutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Meeting().Minutes(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalOLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_minutes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Meeting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Meeting_minutes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Meeting_viewerRegistration(ctx context.Context, field graphql.CollectedField, obj *model.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_viewerRegistration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Meeting().ViewerRegistration(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RegistrationStatus) graphql.Marshaler {
+			return ec.marshalORegistrationStatus2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegistrationStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_viewerRegistration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Meeting", field, true, true, errors.New("field of type RegistrationStatus does not have child fields"))
+}
+
+func (ec *executionContext) _Meeting_registrations(ctx context.Context, field graphql.CollectedField, obj *model.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_registrations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Meeting().Registrations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.MeetingRegistration) graphql.Marshaler {
+			return ec.marshalOMeetingRegistration2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMeetingRegistrationᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_registrations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Meeting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MeetingRegistration(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MeetingRegistration_accountId(ctx context.Context, field graphql.CollectedField, obj *model.MeetingRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeetingRegistration_accountId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccountID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeetingRegistration_accountId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeetingRegistration", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _MeetingRegistration_displayName(ctx context.Context, field graphql.CollectedField, obj *model.MeetingRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeetingRegistration_displayName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DisplayName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MeetingRegistration_displayName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeetingRegistration", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MeetingRegistration_status(ctx context.Context, field graphql.CollectedField, obj *model.MeetingRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeetingRegistration_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RegistrationStatus) graphql.Marshaler {
+			return ec.marshalNRegistrationStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegistrationStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeetingRegistration_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeetingRegistration", field, false, false, errors.New("field of type RegistrationStatus does not have child fields"))
+}
+
+func (ec *executionContext) _MeetingRegistration_attended(ctx context.Context, field graphql.CollectedField, obj *model.MeetingRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeetingRegistration_attended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attended, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MeetingRegistration_attended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeetingRegistration", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _ModerationAction_id(ctx context.Context, field graphql.CollectedField, obj *model.ModerationAction) (ret graphql.Marshaler) {
@@ -10355,6 +12570,402 @@ func (ec *executionContext) fieldContext_Mutation_restoreSubmission(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_restoreSubmission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createMeeting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createMeeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateMeeting(ctx, fc.Args["input"].(model.MeetingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateMeetingPayload) graphql.Marshaler {
+			return ec.marshalNCreateMeetingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateMeetingPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createMeeting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateMeetingPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createMeeting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelMeeting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelMeeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelMeeting(ctx, fc.Args["input"].(model.CancelMeetingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CancelMeetingPayload) graphql.Marshaler {
+			return ec.marshalNCancelMeetingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCancelMeetingPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelMeeting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CancelMeetingPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelMeeting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_registerForMeeting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_registerForMeeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RegisterForMeeting(ctx, fc.Args["input"].(model.RegisterForMeetingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RegisterForMeetingPayload) graphql.Marshaler {
+			return ec.marshalNRegisterForMeetingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegisterForMeetingPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_registerForMeeting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RegisterForMeetingPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_registerForMeeting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unregisterFromMeeting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unregisterFromMeeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnregisterFromMeeting(ctx, fc.Args["input"].(model.UnregisterFromMeetingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnregisterFromMeetingPayload) graphql.Marshaler {
+			return ec.marshalNUnregisterFromMeetingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnregisterFromMeetingPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unregisterFromMeeting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnregisterFromMeetingPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unregisterFromMeeting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordAttendance(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordAttendance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordAttendance(ctx, fc.Args["input"].(model.RecordAttendanceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RecordAttendancePayload) graphql.Marshaler {
+			return ec.marshalNRecordAttendancePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordAttendancePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordAttendance(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordAttendancePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordAttendance_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_publishMinutes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_publishMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PublishMinutes(ctx, fc.Args["input"].(model.PublishMinutesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PublishMinutesPayload) graphql.Marshaler {
+			return ec.marshalNPublishMinutesPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishMinutesPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_publishMinutes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PublishMinutesPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_publishMinutes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_draftAnswer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_draftAnswer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DraftAnswer(ctx, fc.Args["input"].(model.DraftAnswerInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DraftAnswerPayload) graphql.Marshaler {
+			return ec.marshalNDraftAnswerPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDraftAnswerPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_draftAnswer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DraftAnswerPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_draftAnswer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_publishAnswers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_publishAnswers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PublishAnswers(ctx, fc.Args["input"].(model.PublishAnswersInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PublishAnswersPayload) graphql.Marshaler {
+			return ec.marshalNPublishAnswersPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishAnswersPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_publishAnswers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PublishAnswersPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_publishAnswers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_publishReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_publishReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PublishReport(ctx, fc.Args["input"].(model.PublishReportInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PublishReportPayload) graphql.Marshaler {
+			return ec.marshalNPublishReportPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishReportPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_publishReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PublishReportPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_publishReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12783,6 +15394,61 @@ func (ec *executionContext) fieldContext_PhaseChange_at(_ context.Context, field
 	return graphql.NewScalarFieldContext("PhaseChange", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
+func (ec *executionContext) _PublishAnswersPayload_consultation(ctx context.Context, field graphql.CollectedField, obj *model.PublishAnswersPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishAnswersPayload_consultation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Consultation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Consultation) graphql.Marshaler {
+			return ec.marshalNConsultation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishAnswersPayload_consultation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublishAnswersPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consultation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublishAnswersPayload_publishedCount(ctx context.Context, field graphql.CollectedField, obj *model.PublishAnswersPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishAnswersPayload_publishedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublishedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishAnswersPayload_publishedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublishAnswersPayload", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _PublishConsultationPayload_consultation(ctx context.Context, field graphql.CollectedField, obj *model.PublishConsultationPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12805,6 +15471,70 @@ func (ec *executionContext) _PublishConsultationPayload_consultation(ctx context
 func (ec *executionContext) fieldContext_PublishConsultationPayload_consultation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "PublishConsultationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consultation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublishMinutesPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.PublishMinutesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishMinutesPayload_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Meeting) graphql.Marshaler {
+			return ec.marshalNMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishMinutesPayload_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublishMinutesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Meeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublishReportPayload_consultation(ctx context.Context, field graphql.CollectedField, obj *model.PublishReportPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishReportPayload_consultation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Consultation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Consultation) graphql.Marshaler {
+			return ec.marshalNConsultation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishReportPayload_consultation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublishReportPayload",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -13226,6 +15956,70 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___Schema(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecordAttendancePayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.RecordAttendancePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordAttendancePayload_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Meeting) graphql.Marshaler {
+			return ec.marshalNMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordAttendancePayload_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordAttendancePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Meeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegisterForMeetingPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.RegisterForMeetingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterForMeetingPayload_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Meeting) graphql.Marshaler {
+			return ec.marshalNMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterForMeetingPayload_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegisterForMeetingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Meeting(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14398,6 +17192,38 @@ func (ec *executionContext) fieldContext_Submission_viewerCan(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Submission_answer(ctx context.Context, field graphql.CollectedField, obj *model.Submission) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Submission_answer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Submission().Answer(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Answer) graphql.Marshaler {
+			return ec.marshalOAnswer2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Submission_answer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Submission",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Answer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SubmissionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SubmissionConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15027,6 +17853,38 @@ func (ec *executionContext) fieldContext_UnfollowConsultationPayload_consultatio
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Consultation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnregisterFromMeetingPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.UnregisterFromMeetingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnregisterFromMeetingPayload_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Meeting) graphql.Marshaler {
+			return ec.marshalNMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnregisterFromMeetingPayload_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnregisterFromMeetingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Meeting(ctx, field)
 		},
 	}
 	return fc, nil
@@ -16524,6 +19382,43 @@ func (ec *executionContext) unmarshalInputAuditLogFilter(ctx context.Context, ob
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCancelMeetingInput(ctx context.Context, obj any) (model.CancelMeetingInput, error) {
+	var it model.CancelMeetingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"meetingId", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "meetingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputChangeConsultationPhaseInput(ctx context.Context, obj any) (model.ChangeConsultationPhaseInput, error) {
 	var it model.ChangeConsultationPhaseInput
 	if obj == nil {
@@ -16990,6 +19885,50 @@ func (ec *executionContext) unmarshalInputDeleteAccountInput(ctx context.Context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputDraftAnswerInput(ctx context.Context, obj any) (model.DraftAnswerInput, error) {
+	var it model.DraftAnswerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"submissionId", "status", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "submissionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submissionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmissionID = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalNAnswerStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswerStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputEditSubmissionInput(ctx context.Context, obj any) (model.EditSubmissionInput, error) {
 	var it model.EditSubmissionInput
 	if obj == nil {
@@ -17342,6 +20281,92 @@ func (ec *executionContext) unmarshalInputMarkNotificationsReadInput(ctx context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputMeetingInput(ctx context.Context, obj any) (model.MeetingInput, error) {
+	var it model.MeetingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"consultationId", "kind", "title", "startsAt", "endsAt", "place", "onlineUrl", "languages", "capacity"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "consultationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consultationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsultationID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNMeetingKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMeetingKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "startsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAt = data
+		case "endsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAt"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsAt = data
+		case "place":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("place"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Place = data
+		case "onlineUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onlineUrl"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnlineURL = data
+		case "languages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languages"))
+			data, err := ec.unmarshalNLocale2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocaleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Languages = data
+		case "capacity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Capacity = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputOrganisationFilter(ctx context.Context, obj any) (model.OrganisationFilter, error) {
 	var it model.OrganisationFilter
 	if obj == nil {
@@ -17367,6 +20392,43 @@ func (ec *executionContext) unmarshalInputOrganisationFilter(ctx context.Context
 				return it, err
 			}
 			it.Kind = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputPublishAnswersInput(ctx context.Context, obj any) (model.PublishAnswersInput, error) {
+	var it model.PublishAnswersInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"consultationId", "submissionIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "consultationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consultationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsultationID = data
+		case "submissionIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submissionIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmissionIds = data
 		}
 	}
 	return it, nil
@@ -17404,6 +20466,147 @@ func (ec *executionContext) unmarshalInputPublishConsultationInput(ctx context.C
 				return it, err
 			}
 			it.Overrides = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputPublishMinutesInput(ctx context.Context, obj any) (model.PublishMinutesInput, error) {
+	var it model.PublishMinutesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"meetingId", "minutes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "meetingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingID = data
+		case "minutes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minutes"))
+			data, err := ec.unmarshalNLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Minutes = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputPublishReportInput(ctx context.Context, obj any) (model.PublishReportInput, error) {
+	var it model.PublishReportInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"consultationId", "summary"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "consultationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consultationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsultationID = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalOLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRecordAttendanceInput(ctx context.Context, obj any) (model.RecordAttendanceInput, error) {
+	var it model.RecordAttendanceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"meetingId", "attendedAccountIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "meetingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingID = data
+		case "attendedAccountIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attendedAccountIds"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AttendedAccountIds = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRegisterForMeetingInput(ctx context.Context, obj any) (model.RegisterForMeetingInput, error) {
+	var it model.RegisterForMeetingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"meetingId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "meetingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingID = data
 		}
 	}
 	return it, nil
@@ -18021,6 +21224,36 @@ func (ec *executionContext) unmarshalInputUnfollowConsultationInput(ctx context.
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputUnregisterFromMeetingInput(ctx context.Context, obj any) (model.UnregisterFromMeetingInput, error) {
+	var it model.UnregisterFromMeetingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"meetingId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "meetingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputUnsupportSubmissionInput(ctx context.Context, obj any) (model.UnsupportSubmissionInput, error) {
 	var it model.UnsupportSubmissionInput
 	if obj == nil {
@@ -18286,6 +21519,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Notification(ctx, sel, obj)
+	case model.Meeting:
+		return ec._Meeting(ctx, sel, &obj)
+	case *model.Meeting:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Meeting(ctx, sel, obj)
 	case model.Invitation:
 		return ec._Invitation(ctx, sel, &obj)
 	case *model.Invitation:
@@ -18783,6 +22023,130 @@ func (ec *executionContext) _AddTranslationPayload(ctx context.Context, sel ast.
 	return out
 }
 
+var answerImplementors = []string{"Answer"}
+
+func (ec *executionContext) _Answer(ctx context.Context, sel ast.SelectionSet, obj *model.Answer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, answerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Answer")
+		case "status":
+			out.Values[i] = ec._Answer_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Answer_reason(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "publishedAt":
+			out.Values[i] = ec._Answer_publishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var answerCountImplementors = []string{"AnswerCount"}
+
+func (ec *executionContext) _AnswerCount(ctx context.Context, sel ast.SelectionSet, obj *model.AnswerCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, answerCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AnswerCount")
+		case "status":
+			out.Values[i] = ec._AnswerCount_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._AnswerCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var assignConsultationModeratorPayloadImplementors = []string{"AssignConsultationModeratorPayload"}
 
 func (ec *executionContext) _AssignConsultationModeratorPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AssignConsultationModeratorPayload) graphql.Marshaler {
@@ -18956,6 +22320,44 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 			}
 		case "node":
 			out.Values[i] = ec._AuditEntryEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var cancelMeetingPayloadImplementors = []string{"CancelMeetingPayload"}
+
+func (ec *executionContext) _CancelMeetingPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CancelMeetingPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cancelMeetingPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CancelMeetingPayload")
+		case "meeting":
+			out.Values[i] = ec._CancelMeetingPayload_meeting(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -19693,6 +23095,158 @@ func (ec *executionContext) _Consultation(ctx context.Context, sel ast.Selection
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "meetings":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consultation_meetings(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "report":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consultation_report(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "unansweredCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consultation_unansweredCount(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "reportOverdue":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consultation_reportOverdue(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19923,6 +23477,107 @@ func (ec *executionContext) _ConsultationQuestion(ctx context.Context, sel ast.S
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var consultationReportImplementors = []string{"ConsultationReport"}
+
+func (ec *executionContext) _ConsultationReport(ctx context.Context, sel ast.SelectionSet, obj *model.ConsultationReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, consultationReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConsultationReport")
+		case "publishedAt":
+			out.Values[i] = ec._ConsultationReport_publishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "export":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ConsultationReport_export(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "submissionCount":
+			out.Values[i] = ec._ConsultationReport_submissionCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "participantCount":
+			out.Values[i] = ec._ConsultationReport_participantCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "meetingCount":
+			out.Values[i] = ec._ConsultationReport_meetingCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attendeeCount":
+			out.Values[i] = ec._ConsultationReport_attendeeCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answersByStatus":
+			out.Values[i] = ec._ConsultationReport_answersByStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20197,6 +23852,44 @@ func (ec *executionContext) _CreateInvitationPayload(ctx context.Context, sel as
 	return out
 }
 
+var createMeetingPayloadImplementors = []string{"CreateMeetingPayload"}
+
+func (ec *executionContext) _CreateMeetingPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateMeetingPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createMeetingPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateMeetingPayload")
+		case "meeting":
+			out.Values[i] = ec._CreateMeetingPayload_meeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var createOrganisationPayloadImplementors = []string{"CreateOrganisationPayload"}
 
 func (ec *executionContext) _CreateOrganisationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateOrganisationPayload) graphql.Marshaler {
@@ -20287,6 +23980,44 @@ func (ec *executionContext) _DeleteAccountPayload(ctx context.Context, sel ast.S
 			out.Values[i] = graphql.MarshalString("DeleteAccountPayload")
 		case "deletedAccountId":
 			out.Values[i] = ec._DeleteAccountPayload_deletedAccountId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var draftAnswerPayloadImplementors = []string{"DraftAnswerPayload"}
+
+func (ec *executionContext) _DraftAnswerPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DraftAnswerPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, draftAnswerPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DraftAnswerPayload")
+		case "submission":
+			out.Values[i] = ec._DraftAnswerPayload_submission(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20741,6 +24472,342 @@ func (ec *executionContext) _MarkNotificationsReadPayload(ctx context.Context, s
 	return out
 }
 
+var meetingImplementors = []string{"Meeting", "Node"}
+
+func (ec *executionContext) _Meeting(ctx context.Context, sel ast.SelectionSet, obj *model.Meeting) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, meetingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Meeting")
+		case "id":
+			out.Values[i] = ec._Meeting_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "consultation":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Meeting_consultation(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "kind":
+			out.Values[i] = ec._Meeting_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Meeting_title(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "startsAt":
+			out.Values[i] = ec._Meeting_startsAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endsAt":
+			out.Values[i] = ec._Meeting_endsAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "place":
+			out.Values[i] = ec._Meeting_place(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "onlineUrl":
+			out.Values[i] = ec._Meeting_onlineUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "languages":
+			out.Values[i] = ec._Meeting_languages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "capacity":
+			out.Values[i] = ec._Meeting_capacity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "registeredCount":
+			out.Values[i] = ec._Meeting_registeredCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "waitlistedCount":
+			out.Values[i] = ec._Meeting_waitlistedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attendedCount":
+			out.Values[i] = ec._Meeting_attendedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cancelled":
+			out.Values[i] = ec._Meeting_cancelled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "minutes":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Meeting_minutes(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "viewerRegistration":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Meeting_viewerRegistration(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "registrations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Meeting_registrations(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var meetingRegistrationImplementors = []string{"MeetingRegistration"}
+
+func (ec *executionContext) _MeetingRegistration(ctx context.Context, sel ast.SelectionSet, obj *model.MeetingRegistration) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, meetingRegistrationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MeetingRegistration")
+		case "accountId":
+			out.Values[i] = ec._MeetingRegistration_accountId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "displayName":
+			out.Values[i] = ec._MeetingRegistration_displayName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._MeetingRegistration_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attended":
+			out.Values[i] = ec._MeetingRegistration_attended(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var moderationActionImplementors = []string{"ModerationAction"}
 
 func (ec *executionContext) _ModerationAction(ctx context.Context, sel ast.SelectionSet, obj *model.ModerationAction) graphql.Marshaler {
@@ -21030,6 +25097,69 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "restoreSubmission":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_restoreSubmission(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createMeeting":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createMeeting(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelMeeting":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelMeeting(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registerForMeeting":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_registerForMeeting(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unregisterFromMeeting":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unregisterFromMeeting(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordAttendance":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordAttendance(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publishMinutes":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_publishMinutes(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "draftAnswer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_draftAnswer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publishAnswers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_publishAnswers(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publishReport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_publishReport(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -22146,6 +26276,49 @@ func (ec *executionContext) _PhaseChange(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var publishAnswersPayloadImplementors = []string{"PublishAnswersPayload"}
+
+func (ec *executionContext) _PublishAnswersPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PublishAnswersPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, publishAnswersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PublishAnswersPayload")
+		case "consultation":
+			out.Values[i] = ec._PublishAnswersPayload_consultation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publishedCount":
+			out.Values[i] = ec._PublishAnswersPayload_publishedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var publishConsultationPayloadImplementors = []string{"PublishConsultationPayload"}
 
 func (ec *executionContext) _PublishConsultationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PublishConsultationPayload) graphql.Marshaler {
@@ -22160,6 +26333,82 @@ func (ec *executionContext) _PublishConsultationPayload(ctx context.Context, sel
 			out.Values[i] = graphql.MarshalString("PublishConsultationPayload")
 		case "consultation":
 			out.Values[i] = ec._PublishConsultationPayload_consultation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var publishMinutesPayloadImplementors = []string{"PublishMinutesPayload"}
+
+func (ec *executionContext) _PublishMinutesPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PublishMinutesPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, publishMinutesPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PublishMinutesPayload")
+		case "meeting":
+			out.Values[i] = ec._PublishMinutesPayload_meeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var publishReportPayloadImplementors = []string{"PublishReportPayload"}
+
+func (ec *executionContext) _PublishReportPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PublishReportPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, publishReportPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PublishReportPayload")
+		case "consultation":
+			out.Values[i] = ec._PublishReportPayload_consultation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -22393,6 +26642,82 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var recordAttendancePayloadImplementors = []string{"RecordAttendancePayload"}
+
+func (ec *executionContext) _RecordAttendancePayload(ctx context.Context, sel ast.SelectionSet, obj *model.RecordAttendancePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordAttendancePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordAttendancePayload")
+		case "meeting":
+			out.Values[i] = ec._RecordAttendancePayload_meeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var registerForMeetingPayloadImplementors = []string{"RegisterForMeetingPayload"}
+
+func (ec *executionContext) _RegisterForMeetingPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RegisterForMeetingPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, registerForMeetingPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RegisterForMeetingPayload")
+		case "meeting":
+			out.Values[i] = ec._RegisterForMeetingPayload_meeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -23444,6 +27769,44 @@ func (ec *executionContext) _Submission(ctx context.Context, sel ast.SelectionSe
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "answer":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Submission_answer(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23796,6 +28159,44 @@ func (ec *executionContext) _UnfollowConsultationPayload(ctx context.Context, se
 			out.Values[i] = graphql.MarshalString("UnfollowConsultationPayload")
 		case "consultation":
 			out.Values[i] = ec._UnfollowConsultationPayload_consultation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var unregisterFromMeetingPayloadImplementors = []string{"UnregisterFromMeetingPayload"}
+
+func (ec *executionContext) _UnregisterFromMeetingPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UnregisterFromMeetingPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unregisterFromMeetingPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnregisterFromMeetingPayload")
+		case "meeting":
+			out.Values[i] = ec._UnregisterFromMeetingPayload_meeting(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -24500,6 +28901,36 @@ func (ec *executionContext) marshalNAddTranslationPayload2ᚖgithubᚗcomᚋotwa
 	return ec._AddTranslationPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNAnswerCount2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswerCount(ctx context.Context, sel ast.SelectionSet, v model.AnswerCount) graphql.Marshaler {
+	return ec._AnswerCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAnswerCount2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswerCountᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AnswerCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAnswerCount2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswerCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNAnswerStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswerStatus(ctx context.Context, v any) (model.AnswerStatus, error) {
+	var res model.AnswerStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAnswerStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswerStatus(ctx context.Context, sel ast.SelectionSet, v model.AnswerStatus) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNAssignConsultationModeratorInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAssignConsultationModeratorInput(ctx context.Context, v any) (model.AssignConsultationModeratorInput, error) {
 	res, err := ec.unmarshalInputAssignConsultationModeratorInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -24569,6 +29000,21 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNCancelMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCancelMeetingInput(ctx context.Context, v any) (model.CancelMeetingInput, error) {
+	res, err := ec.unmarshalInputCancelMeetingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCancelMeetingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCancelMeetingPayload(ctx context.Context, sel ast.SelectionSet, v *model.CancelMeetingPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CancelMeetingPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNChangeConsultationPhaseInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐChangeConsultationPhaseInput(ctx context.Context, v any) (model.ChangeConsultationPhaseInput, error) {
@@ -24756,6 +29202,16 @@ func (ec *executionContext) marshalNCreateInvitationPayload2ᚖgithubᚗcomᚋot
 	return ec._CreateInvitationPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCreateMeetingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateMeetingPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateMeetingPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CreateMeetingPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreateOrganisationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateOrganisationInput(ctx context.Context, v any) (model.CreateOrganisationInput, error) {
 	res, err := ec.unmarshalInputCreateOrganisationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -24825,6 +29281,21 @@ func (ec *executionContext) unmarshalNDigest2githubᚗcomᚋotwartyᚋotwartyᚋ
 
 func (ec *executionContext) marshalNDigest2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDigest(ctx context.Context, sel ast.SelectionSet, v model.Digest) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNDraftAnswerInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDraftAnswerInput(ctx context.Context, v any) (model.DraftAnswerInput, error) {
+	res, err := ec.unmarshalInputDraftAnswerInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDraftAnswerPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDraftAnswerPayload(ctx context.Context, sel ast.SelectionSet, v *model.DraftAnswerPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._DraftAnswerPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNEditSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEditSubmissionInput(ctx context.Context, v any) (model.EditSubmissionInput, error) {
@@ -25113,6 +29584,55 @@ func (ec *executionContext) marshalNMarkNotificationsReadPayload2ᚖgithubᚗcom
 		return graphql.Null
 	}
 	return ec._MarkNotificationsReadPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMeeting2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMeeting(ctx context.Context, sel ast.SelectionSet, v model.Meeting) graphql.Marshaler {
+	return ec._Meeting(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMeeting2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMeetingᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Meeting) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMeeting2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMeeting(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMeeting(ctx context.Context, sel ast.SelectionSet, v *model.Meeting) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Meeting(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMeetingInput(ctx context.Context, v any) (model.MeetingInput, error) {
+	res, err := ec.unmarshalInputMeetingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMeetingKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMeetingKind(ctx context.Context, v any) (model.MeetingKind, error) {
+	var res model.MeetingKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMeetingKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMeetingKind(ctx context.Context, sel ast.SelectionSet, v model.MeetingKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNMeetingRegistration2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMeetingRegistration(ctx context.Context, sel ast.SelectionSet, v model.MeetingRegistration) graphql.Marshaler {
+	return ec._MeetingRegistration(ctx, sel, &v)
 }
 
 func (ec *executionContext) unmarshalNMemberRole2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMemberRole(ctx context.Context, v any) (model.MemberRole, error) {
@@ -25465,6 +29985,21 @@ func (ec *executionContext) marshalNPhaseChange2ᚕgithubᚗcomᚋotwartyᚋotwa
 	return ret
 }
 
+func (ec *executionContext) unmarshalNPublishAnswersInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishAnswersInput(ctx context.Context, v any) (model.PublishAnswersInput, error) {
+	res, err := ec.unmarshalInputPublishAnswersInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPublishAnswersPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishAnswersPayload(ctx context.Context, sel ast.SelectionSet, v *model.PublishAnswersPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PublishAnswersPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNPublishConsultationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishConsultationInput(ctx context.Context, v any) (model.PublishConsultationInput, error) {
 	res, err := ec.unmarshalInputPublishConsultationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -25480,6 +30015,76 @@ func (ec *executionContext) marshalNPublishConsultationPayload2ᚖgithubᚗcom�
 	return ec._PublishConsultationPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNPublishMinutesInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishMinutesInput(ctx context.Context, v any) (model.PublishMinutesInput, error) {
+	res, err := ec.unmarshalInputPublishMinutesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPublishMinutesPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishMinutesPayload(ctx context.Context, sel ast.SelectionSet, v *model.PublishMinutesPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PublishMinutesPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPublishReportInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishReportInput(ctx context.Context, v any) (model.PublishReportInput, error) {
+	res, err := ec.unmarshalInputPublishReportInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPublishReportPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishReportPayload(ctx context.Context, sel ast.SelectionSet, v *model.PublishReportPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PublishReportPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRecordAttendanceInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordAttendanceInput(ctx context.Context, v any) (model.RecordAttendanceInput, error) {
+	res, err := ec.unmarshalInputRecordAttendanceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecordAttendancePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordAttendancePayload(ctx context.Context, sel ast.SelectionSet, v *model.RecordAttendancePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RecordAttendancePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRegisterForMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegisterForMeetingInput(ctx context.Context, v any) (model.RegisterForMeetingInput, error) {
+	res, err := ec.unmarshalInputRegisterForMeetingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRegisterForMeetingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegisterForMeetingPayload(ctx context.Context, sel ast.SelectionSet, v *model.RegisterForMeetingPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RegisterForMeetingPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRegistrationStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegistrationStatus(ctx context.Context, v any) (model.RegistrationStatus, error) {
+	var res model.RegistrationStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRegistrationStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegistrationStatus(ctx context.Context, sel ast.SelectionSet, v model.RegistrationStatus) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNRemoveOrganisationMemberInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRemoveOrganisationMemberInput(ctx context.Context, v any) (model.RemoveOrganisationMemberInput, error) {
 	res, err := ec.unmarshalInputRemoveOrganisationMemberInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -25493,6 +30098,16 @@ func (ec *executionContext) marshalNRemoveOrganisationMemberPayload2ᚖgithubᚗ
 		return graphql.Null
 	}
 	return ec._RemoveOrganisationMemberPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReportFormat2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐReportFormat(ctx context.Context, v any) (model.ReportFormat, error) {
+	var res model.ReportFormat
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportFormat2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐReportFormat(ctx context.Context, sel ast.SelectionSet, v model.ReportFormat) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNRequestPasswordResetInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRequestPasswordResetInput(ctx context.Context, v any) (model.RequestPasswordResetInput, error) {
@@ -25939,6 +30554,21 @@ func (ec *executionContext) marshalNUnfollowConsultationPayload2ᚖgithubᚗcom�
 	return ec._UnfollowConsultationPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNUnregisterFromMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnregisterFromMeetingInput(ctx context.Context, v any) (model.UnregisterFromMeetingInput, error) {
+	res, err := ec.unmarshalInputUnregisterFromMeetingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUnregisterFromMeetingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnregisterFromMeetingPayload(ctx context.Context, sel ast.SelectionSet, v *model.UnregisterFromMeetingPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UnregisterFromMeetingPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUnsupportSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnsupportSubmissionInput(ctx context.Context, v any) (model.UnsupportSubmissionInput, error) {
 	res, err := ec.unmarshalInputUnsupportSubmissionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -26176,6 +30806,13 @@ func (ec *executionContext) marshalOAccount2ᚖgithubᚗcomᚋotwartyᚋotwarty�
 	return ec._Account(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOAnswer2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswer(ctx context.Context, sel ast.SelectionSet, v *model.Answer) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Answer(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOAuditLogFilter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAuditLogFilter(ctx context.Context, v any) (*model.AuditLogFilter, error) {
 	if v == nil {
 		return nil, nil
@@ -26227,6 +30864,13 @@ func (ec *executionContext) unmarshalOConsultationFilter2ᚖgithubᚗcomᚋotwar
 	}
 	res, err := ec.unmarshalInputConsultationFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOConsultationReport2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationReport(ctx context.Context, sel ast.SelectionSet, v *model.ConsultationReport) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ConsultationReport(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOConsultationSection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationSection(ctx context.Context, sel ast.SelectionSet, v *model.ConsultationSection) graphql.Marshaler {
@@ -26423,6 +31067,25 @@ func (ec *executionContext) marshalOLocalizedString2ᚖgithubᚗcomᚋotwartyᚋ
 	return ec._LocalizedString(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOMeetingRegistration2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMeetingRegistrationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MeetingRegistration) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMeetingRegistration2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMeetingRegistration(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -26502,6 +31165,22 @@ func (ec *executionContext) marshalOParticipationForm2ᚕgithubᚗcomᚋotwarty�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalORegistrationStatus2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegistrationStatus(ctx context.Context, v any) (*model.RegistrationStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.RegistrationStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORegistrationStatus2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegistrationStatus(ctx context.Context, sel ast.SelectionSet, v *model.RegistrationStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalORuleOverrideInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRuleOverrideInputᚄ(ctx context.Context, v any) ([]model.RuleOverrideInput, error) {

@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/otwarty/otwarty/internal/consultation"
+	"github.com/otwarty/otwarty/internal/i18n"
 )
 
 // Consultation is a consultation the caller may see.
@@ -65,4 +66,42 @@ type ConsultationQuestion struct {
 	Key      uuid.UUID
 	Position int
 	TextID   uuid.UUID
+}
+
+// Meeting is an open meeting or workshop of a consultation.
+type Meeting struct {
+	ID              string
+	M               *consultation.Meeting
+	Kind            MeetingKind
+	StartsAt        time.Time
+	EndsAt          time.Time
+	Place           *string
+	OnlineURL       *string
+	Languages       []i18n.Locale
+	Capacity        *int
+	RegisteredCount int
+	WaitlistedCount int
+	AttendedCount   int
+	Cancelled       bool
+}
+
+func (Meeting) IsNode()         {}
+func (m Meeting) GetID() string { return m.ID }
+
+// Answer is an official answer to a submission.
+type Answer struct {
+	Status       AnswerStatus
+	ReasonTextID uuid.UUID
+	PublishedAt  *time.Time
+}
+
+// ConsultationReport is the closing report (or a staff preview).
+type ConsultationReport struct {
+	ConsultationID   uuid.UUID
+	PublishedAt      *time.Time
+	SubmissionCount  int
+	ParticipantCount int
+	MeetingCount     int
+	AttendeeCount    int
+	AnswersByStatus  []AnswerCount
 }

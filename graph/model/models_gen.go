@@ -56,6 +56,11 @@ type AddTranslationPayload struct {
 	Text *LocalizedString `json:"text"`
 }
 
+type AnswerCount struct {
+	Status AnswerStatus `json:"status"`
+	Count  int          `json:"count"`
+}
+
 type AssignConsultationModeratorInput struct {
 	ConsultationID string `json:"consultationId"`
 	// An organisation whose members with the role MODERATOR moderate.
@@ -95,6 +100,15 @@ type AuditLogFilter struct {
 	ObjectType *string `json:"objectType,omitempty"`
 	ObjectID   *string `json:"objectId,omitempty"`
 	Action     *string `json:"action,omitempty"`
+}
+
+type CancelMeetingInput struct {
+	MeetingID string `json:"meetingId"`
+	Reason    string `json:"reason"`
+}
+
+type CancelMeetingPayload struct {
+	Meeting *Meeting `json:"meeting"`
 }
 
 type ChangeConsultationPhaseInput struct {
@@ -191,6 +205,10 @@ type CreateInvitationPayload struct {
 	Invitation *Invitation `json:"invitation"`
 }
 
+type CreateMeetingPayload struct {
+	Meeting *Meeting `json:"meeting"`
+}
+
 type CreateOrganisationInput struct {
 	Kind        OrganisationKind `json:"kind"`
 	Name        string           `json:"name"`
@@ -223,6 +241,16 @@ type DeleteAccountInput struct {
 
 type DeleteAccountPayload struct {
 	DeletedAccountID string `json:"deletedAccountId"`
+}
+
+type DraftAnswerInput struct {
+	SubmissionID string          `json:"submissionId"`
+	Status       AnswerStatus    `json:"status"`
+	Reason       *LocalizedInput `json:"reason"`
+}
+
+type DraftAnswerPayload struct {
+	Submission *Submission `json:"submission"`
 }
 
 type EditSubmissionInput struct {
@@ -318,6 +346,25 @@ type MarkNotificationsReadInput struct {
 type MarkNotificationsReadPayload struct {
 	MarkedCount int `json:"markedCount"`
 	UnreadCount int `json:"unreadCount"`
+}
+
+type MeetingInput struct {
+	ConsultationID string          `json:"consultationId"`
+	Kind           MeetingKind     `json:"kind"`
+	Title          *LocalizedInput `json:"title"`
+	StartsAt       time.Time       `json:"startsAt"`
+	EndsAt         time.Time       `json:"endsAt"`
+	Place          *string         `json:"place,omitempty"`
+	OnlineURL      *string         `json:"onlineUrl,omitempty"`
+	Languages      []i18n.Locale   `json:"languages"`
+	Capacity       *int            `json:"capacity,omitempty"`
+}
+
+type MeetingRegistration struct {
+	AccountID   string             `json:"accountId"`
+	DisplayName *string            `json:"displayName,omitempty"`
+	Status      RegistrationStatus `json:"status"`
+	Attended    *bool              `json:"attended,omitempty"`
 }
 
 type ModerationAction struct {
@@ -433,6 +480,17 @@ type PhaseChange struct {
 	At        time.Time `json:"at"`
 }
 
+type PublishAnswersInput struct {
+	ConsultationID string `json:"consultationId"`
+	// The answers to publish; omit to publish every drafted answer.
+	SubmissionIds []string `json:"submissionIds,omitempty"`
+}
+
+type PublishAnswersPayload struct {
+	Consultation   *Consultation `json:"consultation"`
+	PublishedCount int           `json:"publishedCount"`
+}
+
 type PublishConsultationInput struct {
 	ConsultationID string              `json:"consultationId"`
 	Overrides      []RuleOverrideInput `json:"overrides,omitempty"`
@@ -442,7 +500,43 @@ type PublishConsultationPayload struct {
 	Consultation *Consultation `json:"consultation"`
 }
 
+type PublishMinutesInput struct {
+	MeetingID string          `json:"meetingId"`
+	Minutes   *LocalizedInput `json:"minutes"`
+}
+
+type PublishMinutesPayload struct {
+	Meeting *Meeting `json:"meeting"`
+}
+
+type PublishReportInput struct {
+	ConsultationID string          `json:"consultationId"`
+	Summary        *LocalizedInput `json:"summary,omitempty"`
+}
+
+type PublishReportPayload struct {
+	Consultation *Consultation `json:"consultation"`
+}
+
 type Query struct {
+}
+
+type RecordAttendanceInput struct {
+	MeetingID string `json:"meetingId"`
+	// Accounts that attended; every other registered person is recorded as absent.
+	AttendedAccountIds []string `json:"attendedAccountIds"`
+}
+
+type RecordAttendancePayload struct {
+	Meeting *Meeting `json:"meeting"`
+}
+
+type RegisterForMeetingInput struct {
+	MeetingID string `json:"meetingId"`
+}
+
+type RegisterForMeetingPayload struct {
+	Meeting *Meeting `json:"meeting"`
 }
 
 type RemoveOrganisationMemberInput struct {
@@ -635,6 +729,14 @@ type UnfollowConsultationPayload struct {
 	Consultation *Consultation `json:"consultation"`
 }
 
+type UnregisterFromMeetingInput struct {
+	MeetingID string `json:"meetingId"`
+}
+
+type UnregisterFromMeetingPayload struct {
+	Meeting *Meeting `json:"meeting"`
+}
+
 type UnsupportSubmissionInput struct {
 	SubmissionID string `json:"submissionId"`
 }
@@ -690,6 +792,65 @@ type WithdrawSubmissionInput struct {
 
 type WithdrawSubmissionPayload struct {
 	Submission *Submission `json:"submission"`
+}
+
+type AnswerStatus string
+
+const (
+	AnswerStatusAccepted       AnswerStatus = "ACCEPTED"
+	AnswerStatusPartlyAccepted AnswerStatus = "PARTLY_ACCEPTED"
+	AnswerStatusNotAccepted    AnswerStatus = "NOT_ACCEPTED"
+	AnswerStatusNotApplicable  AnswerStatus = "NOT_APPLICABLE"
+)
+
+var AllAnswerStatus = []AnswerStatus{
+	AnswerStatusAccepted,
+	AnswerStatusPartlyAccepted,
+	AnswerStatusNotAccepted,
+	AnswerStatusNotApplicable,
+}
+
+func (e AnswerStatus) IsValid() bool {
+	switch e {
+	case AnswerStatusAccepted, AnswerStatusPartlyAccepted, AnswerStatusNotAccepted, AnswerStatusNotApplicable:
+		return true
+	}
+	return false
+}
+
+func (e AnswerStatus) String() string {
+	return string(e)
+}
+
+func (e *AnswerStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AnswerStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AnswerStatus", str)
+	}
+	return nil
+}
+
+func (e AnswerStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AnswerStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AnswerStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 type ConsultationStatus string
@@ -985,6 +1146,61 @@ func (e InvitableRole) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type MeetingKind string
+
+const (
+	MeetingKindMeeting  MeetingKind = "MEETING"
+	MeetingKindWorkshop MeetingKind = "WORKSHOP"
+)
+
+var AllMeetingKind = []MeetingKind{
+	MeetingKindMeeting,
+	MeetingKindWorkshop,
+}
+
+func (e MeetingKind) IsValid() bool {
+	switch e {
+	case MeetingKindMeeting, MeetingKindWorkshop:
+		return true
+	}
+	return false
+}
+
+func (e MeetingKind) String() string {
+	return string(e)
+}
+
+func (e *MeetingKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MeetingKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MeetingKind", str)
+	}
+	return nil
+}
+
+func (e MeetingKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MeetingKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MeetingKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type MemberRole string
 
 const (
@@ -1224,6 +1440,120 @@ func (e *ParticipationForm) UnmarshalJSON(b []byte) error {
 }
 
 func (e ParticipationForm) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type RegistrationStatus string
+
+const (
+	RegistrationStatusRegistered RegistrationStatus = "REGISTERED"
+	RegistrationStatusWaitlisted RegistrationStatus = "WAITLISTED"
+	RegistrationStatusCancelled  RegistrationStatus = "CANCELLED"
+)
+
+var AllRegistrationStatus = []RegistrationStatus{
+	RegistrationStatusRegistered,
+	RegistrationStatusWaitlisted,
+	RegistrationStatusCancelled,
+}
+
+func (e RegistrationStatus) IsValid() bool {
+	switch e {
+	case RegistrationStatusRegistered, RegistrationStatusWaitlisted, RegistrationStatusCancelled:
+		return true
+	}
+	return false
+}
+
+func (e RegistrationStatus) String() string {
+	return string(e)
+}
+
+func (e *RegistrationStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RegistrationStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RegistrationStatus", str)
+	}
+	return nil
+}
+
+func (e RegistrationStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RegistrationStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RegistrationStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ReportFormat string
+
+const (
+	ReportFormatJSON     ReportFormat = "JSON"
+	ReportFormatCSV      ReportFormat = "CSV"
+	ReportFormatMarkdown ReportFormat = "MARKDOWN"
+)
+
+var AllReportFormat = []ReportFormat{
+	ReportFormatJSON,
+	ReportFormatCSV,
+	ReportFormatMarkdown,
+}
+
+func (e ReportFormat) IsValid() bool {
+	switch e {
+	case ReportFormatJSON, ReportFormatCSV, ReportFormatMarkdown:
+		return true
+	}
+	return false
+}
+
+func (e ReportFormat) String() string {
+	return string(e)
+}
+
+func (e *ReportFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReportFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReportFormat", str)
+	}
+	return nil
+}
+
+func (e ReportFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReportFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReportFormat) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
