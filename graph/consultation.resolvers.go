@@ -612,6 +612,9 @@ func (r *mutationResolver) UnregisterFromMeeting(ctx context.Context, input mode
 
 // RecordAttendance is the resolver for the recordAttendance field.
 func (r *mutationResolver) RecordAttendance(ctx context.Context, input model.RecordAttendanceInput) (*model.RecordAttendancePayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
 	ids := make([]uuid.UUID, 0, len(input.AttendedAccountIds))
 	for _, s := range input.AttendedAccountIds {
 		id, err := gid.Expect(s, "Account", "attendedAccountIds")
