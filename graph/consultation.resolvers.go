@@ -22,7 +22,7 @@ import (
 
 // Reason is the resolver for the reason field.
 func (r *answerResolver) Reason(ctx context.Context, obj *model.Answer, locale *i18n.Locale) (*model.LocalizedString, error) {
-	return localized(ctx, &obj.ReasonTextID, locale)
+	return localizedFrom(ctx, loadersFrom(ctx).reasonTexts, &obj.ReasonTextID, locale)
 }
 
 // Unit is the resolver for the unit field.
@@ -806,7 +806,7 @@ func (r *submissionResolver) AuthorName(ctx context.Context, obj *model.Submissi
 
 // Text is the resolver for the text field.
 func (r *submissionResolver) Text(ctx context.Context, obj *model.Submission, locale *i18n.Locale) (*model.LocalizedString, error) {
-	return localized(ctx, &obj.TextID, locale)
+	return localizedFrom(ctx, loadersFrom(ctx).submissionTexts, &obj.TextID, locale)
 }
 
 // Replies is the resolver for the replies field.

@@ -30,6 +30,9 @@ type loaders struct {
 	supported     *dataloadgen.Loader[uuid.UUID, bool]
 	following     *dataloadgen.Loader[uuid.UUID, bool]
 	answers       *dataloadgen.Loader[uuid.UUID, *consultation.Answer]
+	// Texts of submissions and of answers' reasons, primed per page.
+	submissionTexts *dataloadgen.Loader[uuid.UUID, *i18n.Text]
+	reasonTexts     *dataloadgen.Loader[uuid.UUID, *i18n.Text]
 }
 
 type loadersKey struct{}
@@ -51,17 +54,7 @@ func withLoaders(ctx context.Context, r *Resolver) context.Context {
 			}
 			return out, nil
 		}),
-		texts: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*i18n.Text, error) {
-			found, err := i18n.Load(ctx, r.Pool, ids)
-			if err != nil {
-				return nil, err
-			}
-			out := make(map[uuid.UUID]*i18n.Text, len(ids))
-			for _, id := range ids {
-				out[id] = found[id]
-			}
-			return out, nil
-		}),
+		texts: dataloadgen.NewMappedLoader(loadTexts(r)),
 		versions: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]i18n.Version, error) {
 			found, err := i18n.VersionsOf(ctx, r.Pool, ids)
 			if err != nil {
@@ -123,6 +116,8 @@ func withLoaders(ctx context.Context, r *Resolver) context.Context {
 		found, err := r.Consultations.FollowedBy(ctx, viewer, ids)
 		return fill(ids, found, err)
 	})
+	l.submissionTexts = mapped(loadTexts(r))
+	l.reasonTexts = mapped(loadTexts(r))
 	l.answers = mapped(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*consultation.Answer, error) {
 		found, err := r.Consultations.AnswersOf(ctx, ids)
 		// Their reasons are read next: one batch for all of them.
@@ -132,10 +127,17 @@ func withLoaders(ctx context.Context, r *Resolver) context.Context {
 				reasons = append(reasons, a.ReasonTextID)
 			}
 		}
-		l.texts.LoadAllThunk(ctx, reasons)
+		l.reasonTexts.LoadAllThunk(ctx, reasons)
 		return fill(ids, found, err)
 	})
 	return context.WithValue(ctx, loadersKey{}, l)
+}
+
+func loadTexts(r *Resolver) func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*i18n.Text, error) {
+	return func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*i18n.Text, error) {
+		found, err := i18n.Load(ctx, r.Pool, ids)
+		return fill(ids, found, err)
+	}
 }
 
 func mapped[V any](f func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]V, error)) *dataloadgen.Loader[uuid.UUID, V] {
@@ -197,6 +199,7 @@ func (l *loaders) text(ctx context.Context, id uuid.UUID) (*i18n.Text, error) {
 
 func (l *loaders) forgetText(id uuid.UUID) {
 	l.texts.Clear(id)
+	l.submissionTexts.Clear(id)
 	l.versions.Clear(id)
 }
 
@@ -258,7 +261,7 @@ func primeSubmissions(ctx context.Context, items []*consultation.Submission) {
 		ids[i], texts[i] = s.ID, s.TextID
 	}
 	if requested(ctx, "edges", "node", "text") {
-		l.texts.LoadAllThunk(ctx, texts)
+		l.submissionTexts.LoadAllThunk(ctx, texts)
 	}
 	if requested(ctx, "edges", "node", "viewerHasSupported") {
 		l.supported.LoadAllThunk(ctx, ids)

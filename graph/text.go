@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/google/uuid"
+	"github.com/vikstrous/dataloadgen"
 
 	"github.com/otwarty/otwarty/graph/gid"
 	"github.com/otwarty/otwarty/graph/model"
@@ -16,10 +17,17 @@ import (
 // localized resolves a text for a LocalizedString field: the field's locale
 // argument wins, else the caller's locale (account, then Accept-Language).
 func localized(ctx context.Context, textID *uuid.UUID, want *i18n.Locale) (*model.LocalizedString, error) {
+	return localizedFrom(ctx, loadersFrom(ctx).texts, textID, want)
+}
+
+// localizedFrom resolves through a given text loader: texts of list items
+// have loaders of their own, primed per page, so that each kind of text costs
+// exactly one statement however the items' goroutines interleave.
+func localizedFrom(ctx context.Context, l *dataloadgen.Loader[uuid.UUID, *i18n.Text], textID *uuid.UUID, want *i18n.Locale) (*model.LocalizedString, error) {
 	if textID == nil {
 		return nil, nil
 	}
-	t, err := loadersFrom(ctx).text(ctx, *textID)
+	t, err := l.Load(ctx, *textID)
 	if err != nil || t == nil {
 		return nil, err
 	}
