@@ -885,3 +885,56 @@ func TestMigrateCommand(t *testing.T) {
 	migrate()
 	require.Equal(t, first, schemaVersion(t, dbURL))
 }
+
+// TestSeedDemo: `otwarty seed --demo` fills a database that the server then
+// shows: consultations in four languages with submissions, a workshop, and
+// a published report.
+func TestSeedDemo(t *testing.T) {
+	t.Parallel()
+	dbURL := pgtest.URL(t)
+	cmd := exec.Command(binary(t), "seed", "--demo")
+	cmd.Env = serverEnv(dbURL, "127.0.0.1:0")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "seed: %s", out)
+	s := startServer(t, "server", dbURL)
+	var res struct {
+		Consultations struct {
+			TotalCount int `json:"totalCount"`
+			Edges      []struct {
+				Node struct {
+					Status string `json:"status"`
+					Title  struct {
+						Text string `json:"text"`
+					} `json:"title"`
+					Meetings    []struct{ RegisteredCount int } `json:"meetings"`
+					Submissions struct {
+						TotalCount int `json:"totalCount"`
+					} `json:"submissions"`
+					Report *struct {
+						SubmissionCount int `json:"submissionCount"`
+					} `json:"report"`
+				} `json:"node"`
+			} `json:"edges"`
+		} `json:"consultations"`
+	}
+	gql(t, s.httpURL(), "", `{ consultations { totalCount edges { node { status title(locale: UK) { text } meetings { registeredCount }
+		submissions { totalCount } report { submissionCount } } } } }`, &res)
+	require.Equal(t, 2, res.Consultations.TotalCount)
+	byStatus := map[string]int{}
+	for _, e := range res.Consultations.Edges {
+		n := e.Node
+		byStatus[n.Status]++
+		switch n.Status {
+		case "OPEN":
+			require.Equal(t, "Пріоритети програми «Відкритий Краків» на 2027 рік", n.Title.Text)
+			require.Equal(t, 4, n.Submissions.TotalCount)
+			require.Len(t, n.Meetings, 1)
+			require.Equal(t, 2, n.Meetings[0].RegisteredCount)
+			require.Nil(t, n.Report)
+		case "REPORTED":
+			require.NotNil(t, n.Report)
+			require.Equal(t, 2, n.Report.SubmissionCount)
+		}
+	}
+	require.Equal(t, map[string]int{"OPEN": 1, "REPORTED": 1}, byStatus)
+}

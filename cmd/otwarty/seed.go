@@ -98,6 +98,15 @@ func runSeed(ctx context.Context, args []string) error {
 	if _, err := a.orgs.AddMember(as, ngo.ID, ids["james@demo.otwarty.pl"].ID, "member"); err != nil {
 		return err
 	}
+	// Account values were read before the confirmation above.
+	residents := map[string]context.Context{}
+	for email, acc := range ids {
+		acc.EmailConfirmed = true
+		residents[email] = authz.WithAuthorizer(authz.WithSubject(ctx, identity.Subject(acc, [16]byte{})), a.authz)
+	}
+	if err := seedConsultations(as, a, unit.ID, ngo.ID, residents); err != nil {
+		return fmt.Errorf("demo consultations: %w", err)
+	}
 	fmt.Printf("demo data created; every demo account's password is %q\n", demoPassword)
 	fmt.Println("  koordynator@demo.otwarty.pl  coordinator and admin")
 	fmt.Println("  urzednik@demo.otwarty.pl     official of", unit.Name)
@@ -105,6 +114,7 @@ func runSeed(ctx context.Context, args []string) error {
 	fmt.Println("  irina@demo.otwarty.pl        moderator of", ngo.Name, "(ru)")
 	fmt.Println("  james@demo.otwarty.pl        member of", ngo.Name, "(en)")
 	fmt.Println("  marta@demo.otwarty.pl        resident (pl)")
+	fmt.Println("consultations: one open (submissions in four languages, supports, a workshop), one closed with its report published")
 	return nil
 }
 
