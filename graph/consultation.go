@@ -309,3 +309,13 @@ func (r *Resolver) onMeeting(ctx context.Context, meetingID string, act func(con
 	}
 	return meetingOut(m), nil
 }
+
+// optSlice maps an optional list argument to "leave unchanged" (nil) or the
+// new list.
+func optSlice(in []string) *[]string {
+	if in == nil {
+		return nil
+	}
+	out := append([]string{}, in...)
+	return &out
+}

@@ -716,6 +716,48 @@ func (r *mutationResolver) PublishReport(ctx context.Context, input model.Publis
 	return &model.PublishReportPayload{Consultation: consultationOut(c)}, nil
 }
 
+// UpdateConsultation is the resolver for the updateConsultation field.
+func (r *mutationResolver) UpdateConsultation(ctx context.Context, input model.UpdateConsultationInput) (*model.UpdateConsultationPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	id, err := gid.Expect(input.ConsultationID, "Consultation", "consultationId")
+	if err != nil {
+		return nil, err
+	}
+	in := consultation.UpdateInput{Tags: optSlice(input.Tags), Districts: optSlice(input.Districts),
+		AnnounceAt: input.AnnounceAt, OpensAt: input.OpensAt, ClosesAt: input.ClosesAt, ReportDueAt: input.ReportDueAt}
+	for field, src := range map[**consultation.LocalizedInput]*model.LocalizedInput{&in.Title: input.Title, &in.Summary: input.Summary, &in.Body: input.Body} {
+		if src != nil {
+			v := localizedIn(src)
+			*field = &v
+		}
+	}
+	if input.Forms != nil {
+		forms := lowerForms(input.Forms)
+		in.Forms = &forms
+	}
+	if input.Sections != nil {
+		secs := []consultation.SectionInput{}
+		for _, sec := range input.Sections {
+			secs = append(secs, consultation.SectionInput{Heading: localizedIn(sec.Heading), Body: localizedIn(sec.Body)})
+		}
+		in.Sections = &secs
+	}
+	if input.Questions != nil {
+		qs := []consultation.LocalizedInput{}
+		for _, q := range input.Questions {
+			qs = append(qs, localizedIn(&q))
+		}
+		in.Questions = &qs
+	}
+	c, err := r.Consultations.UpdateDraft(ctx, id, in)
+	if err != nil {
+		return nil, err
+	}
+	return &model.UpdateConsultationPayload{Consultation: consultationOut(c)}, nil
+}
+
 // Consultation is the resolver for the consultation field.
 func (r *queryResolver) Consultation(ctx context.Context, id string) (*model.Consultation, error) {
 	typ, key, ok := gid.Decode(id)

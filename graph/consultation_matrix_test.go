@@ -70,6 +70,8 @@ func TestConsultationMutations_PermissionMatrix(t *testing.T) {
 	}{
 		{"createConsultation", `mutation($u: ID!) { createConsultation(input: {unitId: $u, title: {locale: PL, text: "Nowa"}}) { consultation { id } } }`,
 			map[string]any{"u": f.unitID}, staff},
+		{"updateConsultation", `mutation($id: ID!) { updateConsultation(input: {consultationId: $id, tags: ["zmiana"]}) { consultation { id } } }`,
+			map[string]any{"id": draftID}, staff},
 		{"publishConsultation", `mutation($id: ID!) { publishConsultation(input: {consultationId: $id}) { consultation { id } } }`,
 			map[string]any{"id": draftID}, staff},
 		{"changeConsultationPhase", `mutation($id: ID!) { changeConsultationPhase(input: {consultationId: $id, status: OPEN, reason: "Zmiana fazy ręcznie"}) { consultation { id } } }`,

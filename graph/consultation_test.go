@@ -401,3 +401,21 @@ func TestConsultation_MeetingAnswersAndReportThroughTheAPI(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(rep["csv"].(string)), "\n")
 	require.Len(t, lines, 3, "a header and one row per submission")
 }
+
+func TestUpdateConsultation_EditsDraftsOnly(t *testing.T) {
+	t.Parallel()
+	f := newConsultationFixture(t)
+	b := f.b
+	id, _, check := f.draft(t, 10, 30, []string{"ONLINE_SUBMISSIONS", "SECTION_COMMENTS"})
+	require.Equal(t, []string{"forms_count", "open_meeting"}, failingRules(check))
+	update := `mutation($id: ID!, $forms: [ParticipationForm!]) { updateConsultation(input: {consultationId: $id, forms: $forms,
+		title: {locale: PL, text: "Nowy tytuł"}}) { consultation { forms title { text } publicationCheck { rule ok } } } }`
+	res := b.gql(t, update, map[string]any{"id": id, "forms": []string{"ONLINE_SUBMISSIONS", "SECTION_COMMENTS", "MEETING"}}, withToken(f.official))
+	require.Empty(t, res.Errors)
+	c := res.Data["updateConsultation"].(map[string]any)["consultation"].(map[string]any)
+	require.Equal(t, "Nowy tytuł", c["title"].(map[string]any)["text"])
+	require.Equal(t, []any{"ONLINE_SUBMISSIONS", "SECTION_COMMENTS", "MEETING"}, c["forms"])
+	require.Empty(t, failingRules(c["publicationCheck"].([]any)))
+	require.Empty(t, b.gql(t, `mutation($id: ID!) { publishConsultation(input: {consultationId: $id}) { consultation { id } } }`, map[string]any{"id": id}, withToken(f.official)).Errors)
+	require.Equal(t, "PHASE_CLOSED", b.gql(t, update, map[string]any{"id": id}, withToken(f.official)).code(), "a published consultation is no draft")
+}

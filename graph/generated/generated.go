@@ -384,6 +384,7 @@ type ComplexityRoot struct {
 		UnfollowConsultation          func(childComplexity int, input model.UnfollowConsultationInput) int
 		UnregisterFromMeeting         func(childComplexity int, input model.UnregisterFromMeetingInput) int
 		UnsupportSubmission           func(childComplexity int, input model.UnsupportSubmissionInput) int
+		UpdateConsultation            func(childComplexity int, input model.UpdateConsultationInput) int
 		UpdateNotificationPreferences func(childComplexity int, input model.UpdateNotificationPreferencesInput) int
 		UpdateOrganisation            func(childComplexity int, input model.UpdateOrganisationInput) int
 		UpdateProfile                 func(childComplexity int, input model.UpdateProfileInput) int
@@ -678,6 +679,10 @@ type ComplexityRoot struct {
 		Submission func(childComplexity int) int
 	}
 
+	UpdateConsultationPayload struct {
+		Consultation func(childComplexity int) int
+	}
+
 	UpdateNotificationPreferencesPayload struct {
 		Preferences func(childComplexity int) int
 	}
@@ -786,6 +791,7 @@ type MutationResolver interface {
 	DraftAnswer(ctx context.Context, input model.DraftAnswerInput) (*model.DraftAnswerPayload, error)
 	PublishAnswers(ctx context.Context, input model.PublishAnswersInput) (*model.PublishAnswersPayload, error)
 	PublishReport(ctx context.Context, input model.PublishReportInput) (*model.PublishReportPayload, error)
+	UpdateConsultation(ctx context.Context, input model.UpdateConsultationInput) (*model.UpdateConsultationPayload, error)
 	SignUp(ctx context.Context, input model.SignUpInput) (*model.SignUpPayload, error)
 	SignIn(ctx context.Context, input model.SignInInput) (*model.SignInPayload, error)
 	SignOut(ctx context.Context, input model.SignOutInput) (*model.SignOutPayload, error)
@@ -2417,6 +2423,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UnsupportSubmission(childComplexity, args["input"].(model.UnsupportSubmissionInput)), true
+	case "Mutation.updateConsultation":
+		if e.ComplexityRoot.Mutation.UpdateConsultation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateConsultation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateConsultation(childComplexity, args["input"].(model.UpdateConsultationInput)), true
 	case "Mutation.updateNotificationPreferences":
 		if e.ComplexityRoot.Mutation.UpdateNotificationPreferences == nil {
 			break
@@ -3428,6 +3445,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UnsupportSubmissionPayload.Submission(childComplexity), true
 
+	case "UpdateConsultationPayload.consultation":
+		if e.ComplexityRoot.UpdateConsultationPayload.Consultation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateConsultationPayload.Consultation(childComplexity), true
+
 	case "UpdateNotificationPreferencesPayload.preferences":
 		if e.ComplexityRoot.UpdateNotificationPreferencesPayload.Preferences == nil {
 			break
@@ -3528,6 +3552,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputUnfollowConsultationInput,
 		ec.unmarshalInputUnregisterFromMeetingInput,
 		ec.unmarshalInputUnsupportSubmissionInput,
+		ec.unmarshalInputUpdateConsultationInput,
 		ec.unmarshalInputUpdateNotificationPreferencesInput,
 		ec.unmarshalInputUpdateOrganisationInput,
 		ec.unmarshalInputUpdateProfileInput,
@@ -4372,6 +4397,33 @@ extend type Mutation {
   publishAnswers(input: PublishAnswersInput!): PublishAnswersPayload!
   "Publishes the closing report once every submission has a published answer."
   publishReport(input: PublishReportInput!): PublishReportPayload!
+}
+
+input UpdateConsultationInput {
+  consultationId: ID!
+  title: LocalizedInput
+  summary: LocalizedInput
+  body: LocalizedInput
+  tags: [String!]
+  districts: [String!]
+  forms: [ParticipationForm!]
+  announceAt: DateTime
+  opensAt: DateTime
+  closesAt: DateTime
+  reportDueAt: DateTime
+  "Replaces every section when given."
+  sections: [SectionInput!]
+  "Replaces every question when given."
+  questions: [LocalizedInput!]
+}
+
+type UpdateConsultationPayload {
+  consultation: Consultation!
+}
+
+extend type Mutation {
+  "Edits a draft (only drafts can be edited)."
+  updateConsultation(input: UpdateConsultationInput!): UpdateConsultationPayload!
 }
 `, BuiltIn: false},
 	{Name: "../identity.graphqls", Input: `"The signed-in person's own account. Other people see only display names."
@@ -6038,6 +6090,14 @@ func (ec *executionContext) childFields_UnsupportSubmissionPayload(ctx context.C
 	return nil, fmt.Errorf("no field named %q was found under type UnsupportSubmissionPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_UpdateConsultationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "consultation":
+		return ec.fieldContext_UpdateConsultationPayload_consultation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateConsultationPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_UpdateNotificationPreferencesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "preferences":
@@ -7056,6 +7116,20 @@ func (ec *executionContext) field_Mutation_unsupportSubmission_args(ctx context.
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UnsupportSubmissionInput, error) {
 			return ec.unmarshalNUnsupportSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnsupportSubmissionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateConsultation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateConsultationInput, error) {
+			return ec.unmarshalNUpdateConsultationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateConsultationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12972,6 +13046,50 @@ func (ec *executionContext) fieldContext_Mutation_publishReport(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_updateConsultation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateConsultation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateConsultation(ctx, fc.Args["input"].(model.UpdateConsultationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateConsultationPayload) graphql.Marshaler {
+			return ec.marshalNUpdateConsultationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateConsultationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateConsultation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateConsultationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateConsultation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_signUp(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17922,6 +18040,38 @@ func (ec *executionContext) fieldContext_UnsupportSubmissionPayload_submission(_
 	return fc, nil
 }
 
+func (ec *executionContext) _UpdateConsultationPayload_consultation(ctx context.Context, field graphql.CollectedField, obj *model.UpdateConsultationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateConsultationPayload_consultation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Consultation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Consultation) graphql.Marshaler {
+			return ec.marshalNConsultation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateConsultationPayload_consultation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateConsultationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consultation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UpdateNotificationPreferencesPayload_preferences(ctx context.Context, field graphql.CollectedField, obj *model.UpdateNotificationPreferencesPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21279,6 +21429,120 @@ func (ec *executionContext) unmarshalInputUnsupportSubmissionInput(ctx context.C
 				return it, err
 			}
 			it.SubmissionID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputUpdateConsultationInput(ctx context.Context, obj any) (model.UpdateConsultationInput, error) {
+	var it model.UpdateConsultationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"consultationId", "title", "summary", "body", "tags", "districts", "forms", "announceAt", "opensAt", "closesAt", "reportDueAt", "sections", "questions"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "consultationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consultationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsultationID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalOLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		case "body":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
+			data, err := ec.unmarshalOLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Body = data
+		case "tags":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tags"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tags = data
+		case "districts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("districts"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Districts = data
+		case "forms":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("forms"))
+			data, err := ec.unmarshalOParticipationForm2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationFormᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Forms = data
+		case "announceAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("announceAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnnounceAt = data
+		case "opensAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("opensAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpensAt = data
+		case "closesAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closesAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosesAt = data
+		case "reportDueAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reportDueAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReportDueAt = data
+		case "sections":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sections"))
+			data, err := ec.unmarshalOSectionInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSectionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sections = data
+		case "questions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("questions"))
+			data, err := ec.unmarshalOLocalizedInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Questions = data
 		}
 	}
 	return it, nil
@@ -25164,6 +25428,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "updateConsultation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateConsultation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "signUp":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_signUp(ctx, field)
@@ -28259,6 +28530,44 @@ func (ec *executionContext) _UnsupportSubmissionPayload(ctx context.Context, sel
 	return out
 }
 
+var updateConsultationPayloadImplementors = []string{"UpdateConsultationPayload"}
+
+func (ec *executionContext) _UpdateConsultationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateConsultationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateConsultationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateConsultationPayload")
+		case "consultation":
+			out.Values[i] = ec._UpdateConsultationPayload_consultation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var updateNotificationPreferencesPayloadImplementors = []string{"UpdateNotificationPreferencesPayload"}
 
 func (ec *executionContext) _UpdateNotificationPreferencesPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateNotificationPreferencesPayload) graphql.Marshaler {
@@ -30582,6 +30891,21 @@ func (ec *executionContext) marshalNUnsupportSubmissionPayload2ᚖgithubᚗcom�
 		return graphql.Null
 	}
 	return ec._UnsupportSubmissionPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateConsultationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateConsultationInput(ctx context.Context, v any) (model.UpdateConsultationInput, error) {
+	res, err := ec.unmarshalInputUpdateConsultationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateConsultationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateConsultationPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateConsultationPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UpdateConsultationPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUpdateNotificationPreferencesInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateNotificationPreferencesInput(ctx context.Context, v any) (model.UpdateNotificationPreferencesInput, error) {

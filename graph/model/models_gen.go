@@ -745,6 +745,28 @@ type UnsupportSubmissionPayload struct {
 	Submission *Submission `json:"submission"`
 }
 
+type UpdateConsultationInput struct {
+	ConsultationID string              `json:"consultationId"`
+	Title          *LocalizedInput     `json:"title,omitempty"`
+	Summary        *LocalizedInput     `json:"summary,omitempty"`
+	Body           *LocalizedInput     `json:"body,omitempty"`
+	Tags           []string            `json:"tags,omitempty"`
+	Districts      []string            `json:"districts,omitempty"`
+	Forms          []ParticipationForm `json:"forms,omitempty"`
+	AnnounceAt     *time.Time          `json:"announceAt,omitempty"`
+	OpensAt        *time.Time          `json:"opensAt,omitempty"`
+	ClosesAt       *time.Time          `json:"closesAt,omitempty"`
+	ReportDueAt    *time.Time          `json:"reportDueAt,omitempty"`
+	// Replaces every section when given.
+	Sections []SectionInput `json:"sections,omitempty"`
+	// Replaces every question when given.
+	Questions []LocalizedInput `json:"questions,omitempty"`
+}
+
+type UpdateConsultationPayload struct {
+	Consultation *Consultation `json:"consultation"`
+}
+
 type UpdateNotificationPreferencesInput struct {
 	InApp  *bool        `json:"inApp,omitempty"`
 	Email  *bool        `json:"email,omitempty"`
