@@ -283,15 +283,22 @@ func TestConsultationActivity_StreamsSubmissionsAndSupports(t *testing.T) {
 
 	next := func() map[string]any {
 		t.Helper()
-		m, err := wsNext(t, conn, "next")
-		require.NoError(t, err)
-		var p struct {
-			Data struct {
-				ConsultationActivity map[string]any `json:"consultationActivity"`
-			} `json:"data"`
+		for {
+			m, err := wsNext(t, conn, "next")
+			require.NoError(t, err)
+			var p struct {
+				Data struct {
+					ConsultationActivity map[string]any `json:"consultationActivity"`
+				} `json:"data"`
+			}
+			require.NoError(t, json.Unmarshal(m.Payload, &p))
+			// The publication's own event may reach the broker after the
+			// subscription started; it is not what the test waits for.
+			if p.Data.ConsultationActivity["status"] == "ANNOUNCED" {
+				continue
+			}
+			return p.Data.ConsultationActivity
 		}
-		require.NoError(t, json.Unmarshal(m.Payload, &p))
-		return p.Data.ConsultationActivity
 	}
 
 	res := b.gql(t, `mutation($id: ID!) { changeConsultationPhase(input: {consultationId: $id, status: OPEN, reason: "Otwieramy konsultacje"}) { consultation { status } } }`,
