@@ -56,9 +56,11 @@ const JobMeetingReminder = "consultation.meeting_reminder"
 
 // Notice kinds sent by meetings (texts in notify's catalog).
 const (
-	NoticeMeetingPromoted  = notify.KindMeetingPromoted
-	NoticeMeetingReminder  = notify.KindMeetingReminder
-	NoticeMeetingCancelled = notify.KindMeetingCancelled
+	NoticeMeetingPromoted = notify.KindMeetingPromoted
+	NoticeMeetingReminder = notify.KindMeetingReminder
+	// NoticeConsultationOpened tells followers that a consultation opened.
+	NoticeConsultationOpened = notify.KindConsultationOpened
+	NoticeMeetingCancelled   = notify.KindMeetingCancelled
 )
 
 // Errors of meetings.

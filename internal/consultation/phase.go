@@ -148,10 +148,8 @@ func (s *Service) ChangePhase(ctx context.Context, id uuid.UUID, to Status, reas
 		if err := setPhase(ctx, tx, c.ID, c.Status, to, reason, actor); err != nil {
 			return err
 		}
-		if to == StatusClosed {
-			if err := s.scheduleReportReminders(ctx, tx, c); err != nil {
-				return err
-			}
+		if err := s.afterPhase(ctx, tx, c, to); err != nil {
+			return err
 		}
 		return audit.Write(ctx, tx, audit.Entry{ActorID: actor, Action: "consultation.phase",
 			ObjectType: "consultation", ObjectID: c.ID.String(), Reason: reason,
@@ -215,4 +213,40 @@ func (s *Service) PhaseChanges(ctx context.Context, id uuid.UUID) ([]PhaseChange
 		return nil, fmt.Errorf("phase changes: %w", err)
 	}
 	return nonNil(out), nil
+}
+
+// afterPhase does what a phase brings with it, by hand or by schedule: an
+// opening tells the consultation's followers, a close schedules the report
+// reminders.
+func (s *Service) afterPhase(ctx context.Context, tx *db.Tx, c *Consultation, to Status) error {
+	switch to {
+	case StatusOpen:
+		return s.tellFollowersOpened(ctx, tx, c)
+	case StatusClosed:
+		return s.scheduleReportReminders(ctx, tx, c)
+	}
+	return nil
+}
+
+// tellFollowersOpened notifies every follower that the consultation opened
+// (one notice each; a repeated opening notifies nobody twice).
+func (s *Service) tellFollowersOpened(ctx context.Context, tx *db.Tx, c *Consultation) error {
+	rows, err := tx.Query(ctx, `select account_id from consultation_follows where consultation_id = $1 order by account_id`, c.ID)
+	if err != nil {
+		return fmt.Errorf("followers: %w", err)
+	}
+	followers, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	if err != nil {
+		return fmt.Errorf("followers: %w", err)
+	}
+	data := map[string]string{"consultation_id": c.ID.String()}
+	if c.ClosesAt != nil {
+		data["closes"] = c.ClosesAt.In(Warsaw).Format("2006-01-02")
+	}
+	for _, f := range followers {
+		if err := s.tell(ctx, tx, f, NoticeConsultationOpened, data, "opened:"+c.ID.String()+":"+f.String()); err != nil {
+			return err
+		}
+	}
+	return nil
 }

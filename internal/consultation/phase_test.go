@@ -9,8 +9,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/otwarty/otwarty/internal/apperr"
+	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/i18n"
+	"github.com/otwarty/otwarty/internal/notify"
 )
 
 func pl(s string) consultation.LocalizedInput {
@@ -211,4 +213,22 @@ func TestChangePhase_HandChangeMakesScheduledJobsNoOps(t *testing.T) {
 	require.NoError(t, b.pool.QueryRow(b.ctx, `select count(*) from audit_log where action = 'consultation.phase'
 		and object_id = $1 and reason <> ''`, c.ID.String()).Scan(&audited))
 	require.Equal(t, 2, audited)
+}
+
+func TestOpening_TellsEachFollowerOnce(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	c := b.consultationIn(t, consultation.StatusAnnounced)
+	follower, followerCtx := b.resident(t)
+	_, bystander := b.resident(t)
+	bystanderID := authz.SubjectFrom(bystander).AccountID
+	require.NoError(t, b.svc.Follow(followerCtx, c.ID))
+	require.NoError(t, b.svc.Follow(followerCtx, c.ID))
+
+	_, err := b.svc.ChangePhase(b.official(t), c.ID, consultation.StatusOpen, "Otwieramy konsultacje dziś")
+	require.NoError(t, err)
+	jobs := b.deliverJobs(t, notify.KindConsultationOpened, follower)
+	require.Len(t, jobs, 1)
+	require.Equal(t, c.ID.String(), jobs[0]["consultation_id"])
+	require.Empty(t, b.deliverJobs(t, notify.KindConsultationOpened, bystanderID))
 }

@@ -92,10 +92,7 @@ func (s *Service) runScheduledPhase(ctx context.Context, a PhaseArgs) (bool, err
 		if err := setPhase(ctx, tx, c.ID, from, a.To, ReasonSchedule, uuid.Nil); err != nil {
 			return err
 		}
-		if a.To == StatusClosed {
-			return s.scheduleReportReminders(ctx, tx, c)
-		}
-		return nil
+		return s.afterPhase(ctx, tx, c, a.To)
 	})
 	return changed, err
 }

@@ -143,6 +143,19 @@ func init() {
 	}
 }
 
+func init() {
+	catalog[KindConsultationOpened] = map[i18n.Locale]message{
+		i18n.PL: {"Konsultacja, którą obserwujesz, jest otwarta",
+			"Konsultacja, którą obserwujesz, właśnie się rozpoczęła. Możesz zgłaszać postulaty i komentarze do {closes}: {link}"},
+		i18n.UK: {"Консультація, за якою ви стежите, відкрита",
+			"Консультація, за якою ви стежите, щойно розпочалася. Ви можете подавати пропозиції та коментарі до {closes}: {link}"},
+		i18n.EN: {"A consultation you follow is open",
+			"A consultation you follow has just opened. You can send proposals and comments until {closes}: {link}"},
+		i18n.RU: {"Консультация, за которой вы следите, открыта",
+			"Консультация, за которой вы следите, только что началась. Вы можете подавать предложения и комментарии до {closes}: {link}"},
+	}
+}
+
 // moderationLabels name moderation actions and reasons in e-mails.
 var moderationLabels = map[string]map[i18n.Locale]string{
 	"hide":            {i18n.PL: "ukrycie", i18n.UK: "приховування", i18n.EN: "hidden", i18n.RU: "скрытие"},

@@ -47,9 +47,11 @@ const (
 // starts_at (RFC 3339), when (Warsaw time), where (place or link); a
 // cancellation also reason.
 const (
-	KindMeetingPromoted  = "meeting_promoted"
-	KindMeetingReminder  = "meeting_reminder"
-	KindMeetingCancelled = "meeting_cancelled"
+	KindMeetingPromoted = "meeting_promoted"
+	KindMeetingReminder = "meeting_reminder"
+	// KindConsultationOpened: a consultation the recipient follows opened.
+	KindConsultationOpened = "consultation_opened"
+	KindMeetingCancelled   = "meeting_cancelled"
 )
 
 // Notice kinds of consultation answers and reports.
