@@ -302,7 +302,10 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (*Submission, erro
 					Data: map[string]string{
 						"consultation_id": c.ID.String(), "submission_id": parent.ID.String(), "reply_id": sub.ID.String(),
 					},
-					DedupeKey: "reply:" + sub.ID.String(), InApp: true, Email: true,
+					// Bursts are grouped: one notice per thread per hour, however
+					// many replies a busy thread gets in it.
+					DedupeKey: "reply:" + parent.ID.String() + ":" + s.now().UTC().Truncate(time.Hour).Format(time.RFC3339),
+					InApp:     true, Email: true,
 				})
 				if err != nil {
 					return err

@@ -328,3 +328,24 @@ func TestSubmissionMessageKeys_InCatalog(t *testing.T) {
 		require.True(t, i18n.Has(k), k)
 	}
 }
+
+func TestReplies_ABusyThreadNotifiesOncePerHour(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	c := b.openConsultation(t)
+	authorID, authorCtx := b.seasonedResident(t)
+	parent := b.postulate(t, authorCtx, c.ID)
+	reply := func() {
+		_, ctx := b.seasonedResident(t)
+		_, err := b.svc.Submit(ctx, consultation.SubmitInput{ConsultationID: c.ID, Kind: consultation.KindPostulate, ParentID: &parent.ID,
+			Locale: i18n.PL, Text: "Zgadzam się z tym postulatem"})
+		require.NoError(t, err)
+	}
+	for range 5 {
+		reply()
+	}
+	require.Len(t, b.deliverJobs(t, consultation.NoticeSubmissionReply, authorID), 1, "five replies within the hour: one notice")
+	b.clock.Advance(time.Hour)
+	reply()
+	require.Len(t, b.deliverJobs(t, consultation.NoticeSubmissionReply, authorID), 2, "a reply in the next hour: a new notice")
+}
