@@ -319,3 +319,16 @@ func optSlice(in []string) *[]string {
 	out := append([]string{}, in...)
 	return &out
 }
+
+// questionsByID maps a consultation's questions (through the loader).
+func questionsByID(ctx context.Context, cid uuid.UUID) (map[uuid.UUID]*model.ConsultationQuestion, error) {
+	qs, err := loadersFrom(ctx).questions.Load(ctx, cid)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uuid.UUID]*model.ConsultationQuestion, len(qs))
+	for _, q := range qs {
+		out[q.ID] = &model.ConsultationQuestion{ID: gid.Encode("ConsultationQuestion", q.ID), Key: q.ID, Position: q.Position, TextID: q.TextID}
+	}
+	return out, nil
+}

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,6 +20,18 @@ import (
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/i18n"
 )
+
+// ConsultationInterests is the resolver for the consultationInterests field.
+func (r *accountResolver) ConsultationInterests(ctx context.Context, obj *model.Account) (*model.ConsultationInterests, error) {
+	if err := r.requireSelf(ctx, obj); err != nil {
+		return nil, err
+	}
+	in, err := r.Consultations.MyInterests(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ConsultationInterests{Districts: in.Districts, Tags: in.Tags}, nil
+}
 
 // Reason is the resolver for the reason field.
 func (r *answerResolver) Reason(ctx context.Context, obj *model.Answer, locale *i18n.Locale) (*model.LocalizedString, error) {
@@ -243,6 +256,74 @@ func (r *consultationResolver) UnansweredCount(ctx context.Context, obj *model.C
 // ReportOverdue is the resolver for the reportOverdue field.
 func (r *consultationResolver) ReportOverdue(ctx context.Context, obj *model.Consultation) (bool, error) {
 	return consultation.ReportOverdue(obj.C, time.Now()), nil
+}
+
+// SurveyResults is the resolver for the surveyResults field.
+func (r *consultationResolver) SurveyResults(ctx context.Context, obj *model.Consultation) ([]model.SurveyQuestionResult, error) {
+	results, err := r.Consultations.SurveyResults(ctx, obj.C.ID)
+	if err != nil {
+		return nil, err
+	}
+	qs, err := questionsByID(ctx, obj.C.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.SurveyQuestionResult, 0, len(results))
+	for _, res := range results {
+		if q := qs[res.QuestionID]; q != nil {
+			out = append(out, model.SurveyQuestionResult{Question: q, Respondents: res.Respondents})
+		}
+	}
+	return out, nil
+}
+
+// MySurveyAnswers is the resolver for the mySurveyAnswers field.
+func (r *consultationResolver) MySurveyAnswers(ctx context.Context, obj *model.Consultation) ([]model.MySurveyAnswer, error) {
+	mine, err := r.Consultations.MySurveyAnswers(ctx, obj.C.ID)
+	if err != nil {
+		return nil, err
+	}
+	qs, err := questionsByID(ctx, obj.C.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := []model.MySurveyAnswer{}
+	for _, q := range qs {
+		if a := mine[q.Key]; a != nil {
+			out = append(out, model.MySurveyAnswer{Question: q, TextID: a.TextID})
+		}
+	}
+	slices.SortFunc(out, func(a, b model.MySurveyAnswer) int { return a.Question.Position - b.Question.Position })
+	return out, nil
+}
+
+// SurveyAnswers is the resolver for the surveyAnswers field.
+func (r *consultationResolver) SurveyAnswers(ctx context.Context, obj *model.Consultation, questionID string, first *int, after *string) (*model.SurveyAnswerConnection, error) {
+	qid, err := gid.Expect(questionID, "ConsultationQuestion", "questionId")
+	if err != nil {
+		return nil, err
+	}
+	if !consultation.CanReadSurveyAnswers(ctx, obj.C) {
+		return nil, nil
+	}
+	n, err := r.pageSize(first)
+	if err != nil {
+		return nil, err
+	}
+	items, hasNext, total, err := r.Consultations.SurveyAnswers(ctx, obj.C.ID, qid, n, deref(after))
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.SurveyAnswerConnection{TotalCount: total, Edges: []model.SurveyAnswerEdge{}}
+	cursors := make([]string, 0, len(items))
+	for _, a := range items {
+		c := a.Cursor()
+		cursors = append(cursors, c)
+		conn.Edges = append(conn.Edges, model.SurveyAnswerEdge{Cursor: c, Node: &model.SurveyAnswer{
+			ID: gid.Encode("SurveyAnswer", a.ID), Text: a.Text.Text, Locale: a.Text.Locale}})
+	}
+	conn.PageInfo = pageInfo(cursors, hasNext, deref(after) != "")
+	return conn, nil
 }
 
 // Text is the resolver for the text field.
@@ -758,6 +839,50 @@ func (r *mutationResolver) UpdateConsultation(ctx context.Context, input model.U
 	return &model.UpdateConsultationPayload{Consultation: consultationOut(c)}, nil
 }
 
+// SetConsultationInterests is the resolver for the setConsultationInterests field.
+func (r *mutationResolver) SetConsultationInterests(ctx context.Context, input model.SetConsultationInterestsInput) (*model.SetConsultationInterestsPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	in, err := r.Consultations.SetInterests(ctx, consultation.Interests{Districts: input.Districts, Tags: input.Tags})
+	if err != nil {
+		return nil, err
+	}
+	return &model.SetConsultationInterestsPayload{Interests: &model.ConsultationInterests{Districts: in.Districts, Tags: in.Tags}}, nil
+}
+
+// AnswerSurvey is the resolver for the answerSurvey field.
+func (r *mutationResolver) AnswerSurvey(ctx context.Context, input model.AnswerSurveyInput) (*model.AnswerSurveyPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	cid, err := gid.Expect(input.ConsultationID, "Consultation", "consultationId")
+	if err != nil {
+		return nil, err
+	}
+	answers := make([]consultation.SurveyAnswerInput, 0, len(input.Answers))
+	for _, a := range input.Answers {
+		qid, err := gid.Expect(a.QuestionID, "ConsultationQuestion", "answers")
+		if err != nil {
+			return nil, err
+		}
+		answers = append(answers, consultation.SurveyAnswerInput{QuestionID: qid, Locale: a.Locale, Text: a.Text})
+	}
+	if err := r.Consultations.AnswerSurvey(ctx, cid, answers); err != nil {
+		return nil, err
+	}
+	c, err := r.Consultations.Get(ctx, cid)
+	if err != nil {
+		return nil, err
+	}
+	return &model.AnswerSurveyPayload{Consultation: consultationOut(c)}, nil
+}
+
+// Text is the resolver for the text field.
+func (r *mySurveyAnswerResolver) Text(ctx context.Context, obj *model.MySurveyAnswer, locale *i18n.Locale) (*model.LocalizedString, error) {
+	return localized(ctx, &obj.TextID, locale)
+}
+
 // Consultation is the resolver for the consultation field.
 func (r *queryResolver) Consultation(ctx context.Context, id string) (*model.Consultation, error) {
 	typ, key, ok := gid.Decode(id)
@@ -922,6 +1047,11 @@ func (r *Resolver) ConsultationSection() generated.ConsultationSectionResolver {
 // Meeting returns generated.MeetingResolver implementation.
 func (r *Resolver) Meeting() generated.MeetingResolver { return &meetingResolver{r} }
 
+// MySurveyAnswer returns generated.MySurveyAnswerResolver implementation.
+func (r *Resolver) MySurveyAnswer() generated.MySurveyAnswerResolver {
+	return &mySurveyAnswerResolver{r}
+}
+
 // Submission returns generated.SubmissionResolver implementation.
 func (r *Resolver) Submission() generated.SubmissionResolver { return &submissionResolver{r} }
 
@@ -932,5 +1062,6 @@ type (
 	consultationReportResolver   struct{ *Resolver }
 	consultationSectionResolver  struct{ *Resolver }
 	meetingResolver              struct{ *Resolver }
+	mySurveyAnswerResolver       struct{ *Resolver }
 	submissionResolver           struct{ *Resolver }
 )

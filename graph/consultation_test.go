@@ -426,3 +426,56 @@ func TestUpdateConsultation_EditsDraftsOnly(t *testing.T) {
 	require.Empty(t, b.gql(t, `mutation($id: ID!) { publishConsultation(input: {consultationId: $id}) { consultation { id } } }`, map[string]any{"id": id}, withToken(f.official)).Errors)
 	require.Equal(t, "PHASE_CLOSED", b.gql(t, update, map[string]any{"id": id}, withToken(f.official)).code(), "a published consultation is no draft")
 }
+
+func TestConsultationInterests_ThroughTheAPI(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	token := b.signUp(t, "zainteresowana@example.org")
+	set := `mutation($d: [String!]!, $t: [String!]!) { setConsultationInterests(input: {districts: $d, tags: $t}) { interests { districts tags } } }`
+	res := b.gql(t, set, map[string]any{"d": []string{"podgorze", "nowa-huta"}, "t": []string{"migracja"}}, withToken(token))
+	require.Empty(t, res.Errors)
+	require.Equal(t, map[string]any{"districts": []any{"nowa-huta", "podgorze"}, "tags": []any{"migracja"}},
+		res.Data["setConsultationInterests"].(map[string]any)["interests"])
+	res = b.gql(t, `{ me { consultationInterests { districts tags } } }`, nil, withToken(token))
+	require.Equal(t, map[string]any{"districts": []any{"nowa-huta", "podgorze"}, "tags": []any{"migracja"}},
+		res.Data["me"].(map[string]any)["consultationInterests"])
+	res = b.gql(t, set, map[string]any{"d": []string{"mordor"}, "t": []string{}}, withToken(token))
+	require.Equal(t, "INVALID_INPUT", res.code())
+}
+
+func TestSurvey_AnswersThroughTheAPI(t *testing.T) {
+	t.Parallel()
+	f := newConsultationFixture(t)
+	b := f.b
+	now := time.Now()
+	res := b.gql(t, createConsultation, map[string]any{"in": map[string]any{
+		"unitId": f.unitID, "title": map[string]any{"locale": "PL", "text": "Ankieta o punktach informacyjnych"},
+		"forms": []string{"ONLINE_SUBMISSIONS", "SURVEY", "MEETING"}, "announceAt": now.Add(time.Minute).Format(time.RFC3339),
+		"opensAt": now.Add(10 * 24 * time.Hour).Format(time.RFC3339), "closesAt": now.Add(40 * 24 * time.Hour).Format(time.RFC3339),
+		"questions": []any{map[string]any{"locale": "PL", "text": "Gdzie powinien działać punkt?"}, map[string]any{"locale": "PL", "text": "W jakich godzinach?"}},
+	}}, withToken(f.official))
+	require.Empty(t, res.Errors)
+	id := res.Data["createConsultation"].(map[string]any)["consultation"].(map[string]any)["id"].(string)
+	require.Empty(t, b.gql(t, `mutation($id: ID!) { publishConsultation(input: {consultationId: $id}) { consultation { id } } }`, map[string]any{"id": id}, withToken(f.official)).Errors)
+	require.Empty(t, b.gql(t, `mutation($id: ID!) { changeConsultationPhase(input: {consultationId: $id, status: OPEN, reason: "Otwieramy ankietę"}) { consultation { id } } }`, map[string]any{"id": id}, withToken(f.official)).Errors)
+	res = b.gql(t, `query($id: ID!) { consultation(id: $id) { questions { id } } }`, map[string]any{"id": id})
+	qs := res.Data["consultation"].(map[string]any)["questions"].([]any)
+	q1, q2 := qs[0].(map[string]any)["id"].(string), qs[1].(map[string]any)["id"].(string)
+
+	answer := `mutation($id: ID!, $a: [SurveyAnswerInput!]!) { answerSurvey(input: {consultationId: $id, answers: $a}) { consultation {
+		surveyResults { respondents } mySurveyAnswers { text { text } } } } }`
+	res = b.gql(t, answer, map[string]any{"id": id, "a": []any{map[string]any{"questionId": q1, "locale": "UK", "text": "У Новій Гуті"},
+		map[string]any{"questionId": q2, "locale": "UK", "text": "Увечері"}}}, withToken(f.alice))
+	require.Empty(t, res.Errors)
+	res = b.gql(t, answer, map[string]any{"id": id, "a": []any{map[string]any{"questionId": q1, "locale": "PL", "text": "W Podgórzu"}}}, withToken(f.bob))
+	require.Empty(t, res.Errors)
+	c := res.Data["answerSurvey"].(map[string]any)["consultation"].(map[string]any)
+	require.Equal(t, []any{map[string]any{"respondents": float64(2)}, map[string]any{"respondents": float64(1)}}, c["surveyResults"])
+	require.Equal(t, []any{map[string]any{"text": map[string]any{"text": "W Podgórzu"}}}, c["mySurveyAnswers"])
+
+	list := `query($id: ID!, $q: ID!) { consultation(id: $id) { surveyAnswers(questionId: $q) { totalCount edges { node { text } } } } }`
+	require.Nil(t, b.gql(t, list, map[string]any{"id": id, "q": q1}, withToken(f.carol)).Data["consultation"].(map[string]any)["surveyAnswers"],
+		"answers are for staff until the report")
+	res = b.gql(t, list, map[string]any{"id": id, "q": q1}, withToken(f.official))
+	require.Equal(t, float64(2), res.Data["consultation"].(map[string]any)["surveyAnswers"].(map[string]any)["totalCount"])
+}

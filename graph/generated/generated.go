@@ -40,6 +40,7 @@ type ResolverRoot interface {
 	Invitation() InvitationResolver
 	Meeting() MeetingResolver
 	Mutation() MutationResolver
+	MySurveyAnswer() MySurveyAnswerResolver
 	Organisation() OrganisationResolver
 	Query() QueryResolver
 	RoleGrant() RoleGrantResolver
@@ -57,6 +58,7 @@ type ComplexityRoot struct {
 	}
 
 	Account struct {
+		ConsultationInterests   func(childComplexity int) int
 		CreatedAt               func(childComplexity int) int
 		DataExport              func(childComplexity int) int
 		DisplayName             func(childComplexity int) int
@@ -92,6 +94,10 @@ type ComplexityRoot struct {
 	AnswerCount struct {
 		Count  func(childComplexity int) int
 		Status func(childComplexity int) int
+	}
+
+	AnswerSurveyPayload struct {
+		Consultation func(childComplexity int) int
 	}
 
 	AssignConsultationModeratorPayload struct {
@@ -146,6 +152,7 @@ type ComplexityRoot struct {
 		Meetings                func(childComplexity int) int
 		ModeratingOrganisations func(childComplexity int) int
 		ModerationLog           func(childComplexity int, first *int, after *string) int
+		MySurveyAnswers         func(childComplexity int) int
 		OpensAt                 func(childComplexity int) int
 		Overrides               func(childComplexity int) int
 		PhaseChanges            func(childComplexity int) int
@@ -159,6 +166,8 @@ type ComplexityRoot struct {
 		Status                  func(childComplexity int) int
 		Submissions             func(childComplexity int, filter *model.SubmissionFilter, first *int, after *string) int
 		Summary                 func(childComplexity int, locale *i18n.Locale) int
+		SurveyAnswers           func(childComplexity int, questionID string, first *int, after *string) int
+		SurveyResults           func(childComplexity int) int
 		Tags                    func(childComplexity int) int
 		Title                   func(childComplexity int, locale *i18n.Locale) int
 		UnansweredCount         func(childComplexity int) int
@@ -184,6 +193,11 @@ type ComplexityRoot struct {
 	ConsultationEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ConsultationInterests struct {
+		Districts func(childComplexity int) int
+		Tags      func(childComplexity int) int
 	}
 
 	ConsultationQuestion struct {
@@ -343,6 +357,7 @@ type ComplexityRoot struct {
 		AcceptInvitation              func(childComplexity int, input model.AcceptInvitationInput) int
 		AddOrganisationMember         func(childComplexity int, input model.AddOrganisationMemberInput) int
 		AddTranslation                func(childComplexity int, input model.AddTranslationInput) int
+		AnswerSurvey                  func(childComplexity int, input model.AnswerSurveyInput) int
 		AssignConsultationModerator   func(childComplexity int, input model.AssignConsultationModeratorInput) int
 		CancelMeeting                 func(childComplexity int, input model.CancelMeetingInput) int
 		ChangeConsultationPhase       func(childComplexity int, input model.ChangeConsultationPhaseInput) int
@@ -376,6 +391,7 @@ type ComplexityRoot struct {
 		RevokeInvitation              func(childComplexity int, input model.RevokeInvitationInput) int
 		RevokeRole                    func(childComplexity int, input model.RevokeRoleInput) int
 		RevokeSession                 func(childComplexity int, input model.RevokeSessionInput) int
+		SetConsultationInterests      func(childComplexity int, input model.SetConsultationInterestsInput) int
 		SignIn                        func(childComplexity int, input model.SignInInput) int
 		SignOut                       func(childComplexity int, input model.SignOutInput) int
 		SignUp                        func(childComplexity int, input model.SignUpInput) int
@@ -390,6 +406,11 @@ type ComplexityRoot struct {
 		UpdateProfile                 func(childComplexity int, input model.UpdateProfileInput) int
 		VerifyResident                func(childComplexity int, input model.VerifyResidentInput) int
 		WithdrawSubmission            func(childComplexity int, input model.WithdrawSubmissionInput) int
+	}
+
+	MySurveyAnswer struct {
+		Question func(childComplexity int) int
+		Text     func(childComplexity int, locale *i18n.Locale) int
 	}
 
 	Notification struct {
@@ -589,6 +610,10 @@ type ComplexityRoot struct {
 		UserAgent  func(childComplexity int) int
 	}
 
+	SetConsultationInterestsPayload struct {
+		Interests func(childComplexity int) int
+	}
+
 	SignInPayload struct {
 		Account func(childComplexity int) int
 		Token   func(childComplexity int) int
@@ -651,6 +676,28 @@ type ComplexityRoot struct {
 
 	SupportSubmissionPayload struct {
 		Submission func(childComplexity int) int
+	}
+
+	SurveyAnswer struct {
+		ID     func(childComplexity int) int
+		Locale func(childComplexity int) int
+		Text   func(childComplexity int) int
+	}
+
+	SurveyAnswerConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SurveyAnswerEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	SurveyQuestionResult struct {
+		Question    func(childComplexity int) int
+		Respondents func(childComplexity int) int
 	}
 
 	Translation struct {
@@ -716,6 +763,7 @@ type AccountResolver interface {
 	Notifications(ctx context.Context, obj *model.Account, first *int, after *string, unreadOnly *bool) (*model.NotificationConnection, error)
 	UnreadNotificationCount(ctx context.Context, obj *model.Account) (int, error)
 	NotificationPreferences(ctx context.Context, obj *model.Account) (*model.NotificationPreferences, error)
+	ConsultationInterests(ctx context.Context, obj *model.Account) (*model.ConsultationInterests, error)
 	DataExport(ctx context.Context, obj *model.Account) (string, error)
 }
 type AnswerResolver interface {
@@ -741,6 +789,9 @@ type ConsultationResolver interface {
 	Report(ctx context.Context, obj *model.Consultation) (*model.ConsultationReport, error)
 	UnansweredCount(ctx context.Context, obj *model.Consultation) (*int, error)
 	ReportOverdue(ctx context.Context, obj *model.Consultation) (bool, error)
+	SurveyResults(ctx context.Context, obj *model.Consultation) ([]model.SurveyQuestionResult, error)
+	MySurveyAnswers(ctx context.Context, obj *model.Consultation) ([]model.MySurveyAnswer, error)
+	SurveyAnswers(ctx context.Context, obj *model.Consultation, questionID string, first *int, after *string) (*model.SurveyAnswerConnection, error)
 }
 type ConsultationQuestionResolver interface {
 	Text(ctx context.Context, obj *model.ConsultationQuestion, locale *i18n.Locale) (*model.LocalizedString, error)
@@ -792,6 +843,8 @@ type MutationResolver interface {
 	PublishAnswers(ctx context.Context, input model.PublishAnswersInput) (*model.PublishAnswersPayload, error)
 	PublishReport(ctx context.Context, input model.PublishReportInput) (*model.PublishReportPayload, error)
 	UpdateConsultation(ctx context.Context, input model.UpdateConsultationInput) (*model.UpdateConsultationPayload, error)
+	SetConsultationInterests(ctx context.Context, input model.SetConsultationInterestsInput) (*model.SetConsultationInterestsPayload, error)
+	AnswerSurvey(ctx context.Context, input model.AnswerSurveyInput) (*model.AnswerSurveyPayload, error)
 	SignUp(ctx context.Context, input model.SignUpInput) (*model.SignUpPayload, error)
 	SignIn(ctx context.Context, input model.SignInInput) (*model.SignInPayload, error)
 	SignOut(ctx context.Context, input model.SignOutInput) (*model.SignOutPayload, error)
@@ -815,6 +868,9 @@ type MutationResolver interface {
 	UpdateOrganisation(ctx context.Context, input model.UpdateOrganisationInput) (*model.UpdateOrganisationPayload, error)
 	AddOrganisationMember(ctx context.Context, input model.AddOrganisationMemberInput) (*model.AddOrganisationMemberPayload, error)
 	RemoveOrganisationMember(ctx context.Context, input model.RemoveOrganisationMemberInput) (*model.RemoveOrganisationMemberPayload, error)
+}
+type MySurveyAnswerResolver interface {
+	Text(ctx context.Context, obj *model.MySurveyAnswer, locale *i18n.Locale) (*model.LocalizedString, error)
 }
 type OrganisationResolver interface {
 	Description(ctx context.Context, obj *model.Organisation, locale *i18n.Locale) (*model.LocalizedString, error)
@@ -885,6 +941,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AcceptInvitationPayload.Token(childComplexity), true
 
+	case "Account.consultationInterests":
+		if e.ComplexityRoot.Account.ConsultationInterests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.ConsultationInterests(childComplexity), true
 	case "Account.createdAt":
 		if e.ComplexityRoot.Account.CreatedAt == nil {
 			break
@@ -1037,6 +1099,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AnswerCount.Status(childComplexity), true
+
+	case "AnswerSurveyPayload.consultation":
+		if e.ComplexityRoot.AnswerSurveyPayload.Consultation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerSurveyPayload.Consultation(childComplexity), true
 
 	case "AssignConsultationModeratorPayload.consultation":
 		if e.ComplexityRoot.AssignConsultationModeratorPayload.Consultation == nil {
@@ -1223,6 +1292,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Consultation.ModerationLog(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Consultation.mySurveyAnswers":
+		if e.ComplexityRoot.Consultation.MySurveyAnswers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultation.MySurveyAnswers(childComplexity), true
 	case "Consultation.opensAt":
 		if e.ComplexityRoot.Consultation.OpensAt == nil {
 			break
@@ -1311,6 +1386,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Consultation.Summary(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Consultation.surveyAnswers":
+		if e.ComplexityRoot.Consultation.SurveyAnswers == nil {
+			break
+		}
+
+		args, err := ec.field_Consultation_surveyAnswers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Consultation.SurveyAnswers(childComplexity, args["questionId"].(string), args["first"].(*int), args["after"].(*string)), true
+	case "Consultation.surveyResults":
+		if e.ComplexityRoot.Consultation.SurveyResults == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultation.SurveyResults(childComplexity), true
 	case "Consultation.tags":
 		if e.ComplexityRoot.Consultation.Tags == nil {
 			break
@@ -1415,6 +1507,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConsultationEdge.Node(childComplexity), true
+
+	case "ConsultationInterests.districts":
+		if e.ComplexityRoot.ConsultationInterests.Districts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationInterests.Districts(childComplexity), true
+	case "ConsultationInterests.tags":
+		if e.ComplexityRoot.ConsultationInterests.Tags == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationInterests.Tags(childComplexity), true
 
 	case "ConsultationQuestion.id":
 		if e.ComplexityRoot.ConsultationQuestion.ID == nil {
@@ -1972,6 +2077,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddTranslation(childComplexity, args["input"].(model.AddTranslationInput)), true
+	case "Mutation.answerSurvey":
+		if e.ComplexityRoot.Mutation.AnswerSurvey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_answerSurvey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AnswerSurvey(childComplexity, args["input"].(model.AnswerSurveyInput)), true
 	case "Mutation.assignConsultationModerator":
 		if e.ComplexityRoot.Mutation.AssignConsultationModerator == nil {
 			break
@@ -2335,6 +2451,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeSession(childComplexity, args["input"].(model.RevokeSessionInput)), true
+	case "Mutation.setConsultationInterests":
+		if e.ComplexityRoot.Mutation.SetConsultationInterests == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setConsultationInterests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetConsultationInterests(childComplexity, args["input"].(model.SetConsultationInterestsInput)), true
 	case "Mutation.signIn":
 		if e.ComplexityRoot.Mutation.SignIn == nil {
 			break
@@ -2489,6 +2616,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.WithdrawSubmission(childComplexity, args["input"].(model.WithdrawSubmissionInput)), true
+
+	case "MySurveyAnswer.question":
+		if e.ComplexityRoot.MySurveyAnswer.Question == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MySurveyAnswer.Question(childComplexity), true
+	case "MySurveyAnswer.text":
+		if e.ComplexityRoot.MySurveyAnswer.Text == nil {
+			break
+		}
+
+		args, err := ec.field_MySurveyAnswer_text_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MySurveyAnswer.Text(childComplexity, args["locale"].(*i18n.Locale)), true
 
 	case "Notification.createdAt":
 		if e.ComplexityRoot.Notification.CreatedAt == nil {
@@ -3123,6 +3268,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Session.UserAgent(childComplexity), true
 
+	case "SetConsultationInterestsPayload.interests":
+		if e.ComplexityRoot.SetConsultationInterestsPayload.Interests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetConsultationInterestsPayload.Interests(childComplexity), true
+
 	case "SignInPayload.account":
 		if e.ComplexityRoot.SignInPayload.Account == nil {
 			break
@@ -3374,6 +3526,70 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SupportSubmissionPayload.Submission(childComplexity), true
 
+	case "SurveyAnswer.id":
+		if e.ComplexityRoot.SurveyAnswer.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SurveyAnswer.ID(childComplexity), true
+	case "SurveyAnswer.locale":
+		if e.ComplexityRoot.SurveyAnswer.Locale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SurveyAnswer.Locale(childComplexity), true
+	case "SurveyAnswer.text":
+		if e.ComplexityRoot.SurveyAnswer.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SurveyAnswer.Text(childComplexity), true
+
+	case "SurveyAnswerConnection.edges":
+		if e.ComplexityRoot.SurveyAnswerConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SurveyAnswerConnection.Edges(childComplexity), true
+	case "SurveyAnswerConnection.pageInfo":
+		if e.ComplexityRoot.SurveyAnswerConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SurveyAnswerConnection.PageInfo(childComplexity), true
+	case "SurveyAnswerConnection.totalCount":
+		if e.ComplexityRoot.SurveyAnswerConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SurveyAnswerConnection.TotalCount(childComplexity), true
+
+	case "SurveyAnswerEdge.cursor":
+		if e.ComplexityRoot.SurveyAnswerEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SurveyAnswerEdge.Cursor(childComplexity), true
+	case "SurveyAnswerEdge.node":
+		if e.ComplexityRoot.SurveyAnswerEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SurveyAnswerEdge.Node(childComplexity), true
+
+	case "SurveyQuestionResult.question":
+		if e.ComplexityRoot.SurveyQuestionResult.Question == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SurveyQuestionResult.Question(childComplexity), true
+	case "SurveyQuestionResult.respondents":
+		if e.ComplexityRoot.SurveyQuestionResult.Respondents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SurveyQuestionResult.Respondents(childComplexity), true
+
 	case "Translation.authorName":
 		if e.ComplexityRoot.Translation.AuthorName == nil {
 			break
@@ -3504,6 +3720,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAcceptInvitationInput,
 		ec.unmarshalInputAddOrganisationMemberInput,
 		ec.unmarshalInputAddTranslationInput,
+		ec.unmarshalInputAnswerSurveyInput,
 		ec.unmarshalInputAssignConsultationModeratorInput,
 		ec.unmarshalInputAuditLogFilter,
 		ec.unmarshalInputCancelMeetingInput,
@@ -3543,11 +3760,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRevokeSessionInput,
 		ec.unmarshalInputRuleOverrideInput,
 		ec.unmarshalInputSectionInput,
+		ec.unmarshalInputSetConsultationInterestsInput,
 		ec.unmarshalInputSignInInput,
 		ec.unmarshalInputSignOutInput,
 		ec.unmarshalInputSignUpInput,
 		ec.unmarshalInputSubmissionFilter,
 		ec.unmarshalInputSupportSubmissionInput,
+		ec.unmarshalInputSurveyAnswerInput,
 		ec.unmarshalInputUnassignConsultationModeratorInput,
 		ec.unmarshalInputUnfollowConsultationInput,
 		ec.unmarshalInputUnregisterFromMeetingInput,
@@ -4425,6 +4644,92 @@ extend type Mutation {
   "Edits a draft (only drafts can be edited)."
   updateConsultation(input: UpdateConsultationInput!): UpdateConsultationPayload!
 }
+
+"Districts and topics whose consultations the account wants to hear about."
+type ConsultationInterests {
+  districts: [String!]!
+  tags: [String!]!
+}
+
+extend type Account {
+  "A consultation opening in one of these districts or topics is notified."
+  consultationInterests: ConsultationInterests!
+}
+
+input SetConsultationInterestsInput {
+  districts: [String!]!
+  tags: [String!]!
+}
+
+type SetConsultationInterestsPayload {
+  interests: ConsultationInterests!
+}
+
+extend type Mutation {
+  "Replaces the districts and topics the caller follows."
+  setConsultationInterests(input: SetConsultationInterestsInput!): SetConsultationInterestsPayload!
+}
+
+"How many people answered a survey question."
+type SurveyQuestionResult {
+  question: ConsultationQuestion!
+  respondents: Int!
+}
+
+"An answer to a survey question, without its author."
+type SurveyAnswer {
+  id: ID!
+  text: String!
+  locale: Locale!
+}
+
+type SurveyAnswerEdge {
+  cursor: String!
+  node: SurveyAnswer!
+}
+
+type SurveyAnswerConnection {
+  edges: [SurveyAnswerEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"The caller's own answer to a question."
+type MySurveyAnswer {
+  question: ConsultationQuestion!
+  text(locale: Locale): LocalizedString!
+}
+
+extend type Consultation {
+  surveyResults: [SurveyQuestionResult!]!
+  mySurveyAnswers: [MySurveyAnswer!]!
+  """
+  Answers to one question, never with names, in shuffled order: staff only
+  until the report is published, public after it.
+  """
+  surveyAnswers(questionId: ID!, first: Int = 20, after: String): SurveyAnswerConnection
+}
+
+input SurveyAnswerInput {
+  questionId: ID!
+  locale: Locale!
+  "Empty removes the answer."
+  text: String!
+}
+
+input AnswerSurveyInput {
+  consultationId: ID!
+  answers: [SurveyAnswerInput!]!
+}
+
+type AnswerSurveyPayload {
+  consultation: Consultation!
+}
+
+extend type Mutation {
+  "Answers (or re-answers) the consultation's survey questions."
+  answerSurvey(input: AnswerSurveyInput!): AnswerSurveyPayload!
+}
 `, BuiltIn: false},
 	{Name: "../identity.graphqls", Input: `"The signed-in person's own account. Other people see only display names."
 type Account implements Node {
@@ -5012,6 +5317,8 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_unreadNotificationCount(ctx, field)
 	case "notificationPreferences":
 		return ec.fieldContext_Account_notificationPreferences(ctx, field)
+	case "consultationInterests":
+		return ec.fieldContext_Account_consultationInterests(ctx, field)
 	case "dataExport":
 		return ec.fieldContext_Account_dataExport(ctx, field)
 	}
@@ -5058,6 +5365,14 @@ func (ec *executionContext) childFields_AnswerCount(ctx context.Context, field g
 		return ec.fieldContext_AnswerCount_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AnswerCount", field.Name)
+}
+
+func (ec *executionContext) childFields_AnswerSurveyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "consultation":
+		return ec.fieldContext_AnswerSurveyPayload_consultation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnswerSurveyPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_AssignConsultationModeratorPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5202,6 +5517,12 @@ func (ec *executionContext) childFields_Consultation(ctx context.Context, field 
 		return ec.fieldContext_Consultation_unansweredCount(ctx, field)
 	case "reportOverdue":
 		return ec.fieldContext_Consultation_reportOverdue(ctx, field)
+	case "surveyResults":
+		return ec.fieldContext_Consultation_surveyResults(ctx, field)
+	case "mySurveyAnswers":
+		return ec.fieldContext_Consultation_mySurveyAnswers(ctx, field)
+	case "surveyAnswers":
+		return ec.fieldContext_Consultation_surveyAnswers(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Consultation", field.Name)
 }
@@ -5242,6 +5563,16 @@ func (ec *executionContext) childFields_ConsultationEdge(ctx context.Context, fi
 		return ec.fieldContext_ConsultationEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ConsultationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsultationInterests(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "districts":
+		return ec.fieldContext_ConsultationInterests_districts(ctx, field)
+	case "tags":
+		return ec.fieldContext_ConsultationInterests_tags(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsultationInterests", field.Name)
 }
 
 func (ec *executionContext) childFields_ConsultationQuestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5548,6 +5879,16 @@ func (ec *executionContext) childFields_ModerationActionEdge(ctx context.Context
 		return ec.fieldContext_ModerationActionEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ModerationActionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MySurveyAnswer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "question":
+		return ec.fieldContext_MySurveyAnswer_question(ctx, field)
+	case "text":
+		return ec.fieldContext_MySurveyAnswer_text(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MySurveyAnswer", field.Name)
 }
 
 func (ec *executionContext) childFields_Notification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5922,6 +6263,14 @@ func (ec *executionContext) childFields_Session(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Session", field.Name)
 }
 
+func (ec *executionContext) childFields_SetConsultationInterestsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "interests":
+		return ec.fieldContext_SetConsultationInterestsPayload_interests(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetConsultationInterestsPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_SignInPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "token":
@@ -6036,6 +6385,50 @@ func (ec *executionContext) childFields_SupportSubmissionPayload(ctx context.Con
 		return ec.fieldContext_SupportSubmissionPayload_submission(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SupportSubmissionPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SurveyAnswer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SurveyAnswer_id(ctx, field)
+	case "text":
+		return ec.fieldContext_SurveyAnswer_text(ctx, field)
+	case "locale":
+		return ec.fieldContext_SurveyAnswer_locale(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SurveyAnswer", field.Name)
+}
+
+func (ec *executionContext) childFields_SurveyAnswerConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SurveyAnswerConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SurveyAnswerConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SurveyAnswerConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SurveyAnswerConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SurveyAnswerEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SurveyAnswerEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SurveyAnswerEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SurveyAnswerEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SurveyQuestionResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "question":
+		return ec.fieldContext_SurveyQuestionResult_question(ctx, field)
+	case "respondents":
+		return ec.fieldContext_SurveyQuestionResult_respondents(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SurveyQuestionResult", field.Name)
 }
 
 func (ec *executionContext) childFields_Translation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6466,6 +6859,36 @@ func (ec *executionContext) field_Consultation_summary_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Consultation_surveyAnswers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "questionId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["questionId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Consultation_title_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6542,6 +6965,20 @@ func (ec *executionContext) field_Mutation_addTranslation_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.AddTranslationInput, error) {
 			return ec.unmarshalNAddTranslationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAddTranslationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_answerSurvey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AnswerSurveyInput, error) {
+			return ec.unmarshalNAnswerSurveyInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswerSurveyInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7012,6 +7449,20 @@ func (ec *executionContext) field_Mutation_revokeSession_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setConsultationInterests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SetConsultationInterestsInput, error) {
+			return ec.unmarshalNSetConsultationInterestsInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSetConsultationInterestsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_signIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7205,6 +7656,20 @@ func (ec *executionContext) field_Mutation_withdrawSubmission_args(ctx context.C
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_MySurveyAnswer_text_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
 	return args, nil
 }
 
@@ -7939,6 +8404,38 @@ func (ec *executionContext) fieldContext_Account_notificationPreferences(_ conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Account_consultationInterests(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_consultationInterests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Account().ConsultationInterests(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConsultationInterests) graphql.Marshaler {
+			return ec.marshalNConsultationInterests2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationInterests(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Account_consultationInterests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Account",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsultationInterests(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Account_dataExport(ctx context.Context, field graphql.CollectedField, obj *model.Account) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8224,6 +8721,38 @@ func (ec *executionContext) _AnswerCount_count(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_AnswerCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AnswerCount", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AnswerSurveyPayload_consultation(ctx context.Context, field graphql.CollectedField, obj *model.AnswerSurveyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerSurveyPayload_consultation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Consultation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Consultation) graphql.Marshaler {
+			return ec.marshalNConsultation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerSurveyPayload_consultation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AnswerSurveyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consultation(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AssignConsultationModeratorPayload_consultation(ctx context.Context, field graphql.CollectedField, obj *model.AssignConsultationModeratorPayload) (ret graphql.Marshaler) {
@@ -9563,6 +10092,114 @@ func (ec *executionContext) fieldContext_Consultation_reportOverdue(_ context.Co
 	return graphql.NewScalarFieldContext("Consultation", field, true, true, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _Consultation_surveyResults(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_surveyResults(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Consultation().SurveyResults(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SurveyQuestionResult) graphql.Marshaler {
+			return ec.marshalNSurveyQuestionResult2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyQuestionResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_surveyResults(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consultation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SurveyQuestionResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consultation_mySurveyAnswers(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_mySurveyAnswers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Consultation().MySurveyAnswers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.MySurveyAnswer) graphql.Marshaler {
+			return ec.marshalNMySurveyAnswer2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMySurveyAnswerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_mySurveyAnswers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consultation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MySurveyAnswer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consultation_surveyAnswers(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_surveyAnswers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Consultation().SurveyAnswers(ctx, obj, fc.Args["questionId"].(string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SurveyAnswerConnection) graphql.Marshaler {
+			return ec.marshalOSurveyAnswerConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyAnswerConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_surveyAnswers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consultation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SurveyAnswerConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Consultation_surveyAnswers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ConsultationActivityEvent_consultationId(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationActivityEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9818,6 +10455,52 @@ func (ec *executionContext) fieldContext_ConsultationEdge_node(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ConsultationInterests_districts(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationInterests) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationInterests_districts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Districts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationInterests_districts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultationInterests", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ConsultationInterests_tags(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationInterests) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationInterests_tags(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tags, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationInterests_tags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultationInterests", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _ConsultationQuestion_id(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationQuestion) (ret graphql.Marshaler) {
@@ -13090,6 +13773,94 @@ func (ec *executionContext) fieldContext_Mutation_updateConsultation(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setConsultationInterests(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setConsultationInterests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetConsultationInterests(ctx, fc.Args["input"].(model.SetConsultationInterestsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SetConsultationInterestsPayload) graphql.Marshaler {
+			return ec.marshalNSetConsultationInterestsPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSetConsultationInterestsPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setConsultationInterests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SetConsultationInterestsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setConsultationInterests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_answerSurvey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_answerSurvey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AnswerSurvey(ctx, fc.Args["input"].(model.AnswerSurveyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AnswerSurveyPayload) graphql.Marshaler {
+			return ec.marshalNAnswerSurveyPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswerSurveyPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_answerSurvey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnswerSurveyPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_answerSurvey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_signUp(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14096,6 +14867,82 @@ func (ec *executionContext) fieldContext_Mutation_removeOrganisationMember(ctx c
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_removeOrganisationMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MySurveyAnswer_question(ctx context.Context, field graphql.CollectedField, obj *model.MySurveyAnswer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MySurveyAnswer_question(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Question, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConsultationQuestion) graphql.Marshaler {
+			return ec.marshalNConsultationQuestion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationQuestion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MySurveyAnswer_question(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MySurveyAnswer",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsultationQuestion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MySurveyAnswer_text(ctx context.Context, field graphql.CollectedField, obj *model.MySurveyAnswer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MySurveyAnswer_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.MySurveyAnswer().Text(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MySurveyAnswer_text(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MySurveyAnswer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MySurveyAnswer_text_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16708,6 +17555,38 @@ func (ec *executionContext) fieldContext_Session_current(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Session", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _SetConsultationInterestsPayload_interests(ctx context.Context, field graphql.CollectedField, obj *model.SetConsultationInterestsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetConsultationInterestsPayload_interests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Interests, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConsultationInterests) graphql.Marshaler {
+			return ec.marshalNConsultationInterests2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationInterests(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetConsultationInterestsPayload_interests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetConsultationInterestsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsultationInterests(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SignInPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.SignInPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17749,6 +18628,272 @@ func (ec *executionContext) fieldContext_SupportSubmissionPayload_submission(_ c
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SurveyAnswer_id(ctx context.Context, field graphql.CollectedField, obj *model.SurveyAnswer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SurveyAnswer_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SurveyAnswer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SurveyAnswer", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _SurveyAnswer_text(ctx context.Context, field graphql.CollectedField, obj *model.SurveyAnswer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SurveyAnswer_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SurveyAnswer_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SurveyAnswer", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SurveyAnswer_locale(ctx context.Context, field graphql.CollectedField, obj *model.SurveyAnswer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SurveyAnswer_locale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Locale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v i18n.Locale) graphql.Marshaler {
+			return ec.marshalNLocale2githubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SurveyAnswer_locale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SurveyAnswer", field, false, false, errors.New("field of type Locale does not have child fields"))
+}
+
+func (ec *executionContext) _SurveyAnswerConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SurveyAnswerConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SurveyAnswerConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SurveyAnswerEdge) graphql.Marshaler {
+			return ec.marshalNSurveyAnswerEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyAnswerEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SurveyAnswerConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SurveyAnswerConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SurveyAnswerEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SurveyAnswerConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SurveyAnswerConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SurveyAnswerConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SurveyAnswerConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SurveyAnswerConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SurveyAnswerConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SurveyAnswerConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SurveyAnswerConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SurveyAnswerConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SurveyAnswerConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SurveyAnswerEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SurveyAnswerEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SurveyAnswerEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SurveyAnswerEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SurveyAnswerEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SurveyAnswerEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SurveyAnswerEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SurveyAnswerEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SurveyAnswer) graphql.Marshaler {
+			return ec.marshalNSurveyAnswer2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyAnswer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SurveyAnswerEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SurveyAnswerEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SurveyAnswer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SurveyQuestionResult_question(ctx context.Context, field graphql.CollectedField, obj *model.SurveyQuestionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SurveyQuestionResult_question(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Question, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConsultationQuestion) graphql.Marshaler {
+			return ec.marshalNConsultationQuestion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationQuestion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SurveyQuestionResult_question(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SurveyQuestionResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsultationQuestion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SurveyQuestionResult_respondents(ctx context.Context, field graphql.CollectedField, obj *model.SurveyQuestionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SurveyQuestionResult_respondents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Respondents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SurveyQuestionResult_respondents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SurveyQuestionResult", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Translation_id(ctx context.Context, field graphql.CollectedField, obj *model.Translation) (ret graphql.Marshaler) {
@@ -19444,6 +20589,43 @@ func (ec *executionContext) unmarshalInputAddTranslationInput(ctx context.Contex
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputAnswerSurveyInput(ctx context.Context, obj any) (model.AnswerSurveyInput, error) {
+	var it model.AnswerSurveyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"consultationId", "answers"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "consultationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consultationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsultationID = data
+		case "answers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answers"))
+			data, err := ec.unmarshalNSurveyAnswerInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyAnswerInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Answers = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputAssignConsultationModeratorInput(ctx context.Context, obj any) (model.AssignConsultationModeratorInput, error) {
 	var it model.AssignConsultationModeratorInput
 	if obj == nil {
@@ -21111,6 +22293,43 @@ func (ec *executionContext) unmarshalInputSectionInput(ctx context.Context, obj 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputSetConsultationInterestsInput(ctx context.Context, obj any) (model.SetConsultationInterestsInput, error) {
+	var it model.SetConsultationInterestsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"districts", "tags"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "districts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("districts"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Districts = data
+		case "tags":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tags"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tags = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputSignInInput(ctx context.Context, obj any) (model.SignInInput, error) {
 	var it model.SignInInput
 	if obj == nil {
@@ -21295,6 +22514,50 @@ func (ec *executionContext) unmarshalInputSupportSubmissionInput(ctx context.Con
 				return it, err
 			}
 			it.SubmissionID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSurveyAnswerInput(ctx context.Context, obj any) (model.SurveyAnswerInput, error) {
+	var it model.SurveyAnswerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"questionId", "locale", "text"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "questionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("questionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuestionID = data
+		case "locale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locale"))
+			data, err := ec.unmarshalNLocale2githubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locale = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
 		}
 	}
 	return it, nil
@@ -22142,6 +23405,44 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "consultationInterests":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Account_consultationInterests(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "dataExport":
 			field := field
 
@@ -22387,6 +23688,44 @@ func (ec *executionContext) _AnswerCount(ctx context.Context, sel ast.SelectionS
 			}
 		case "count":
 			out.Values[i] = ec._AnswerCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var answerSurveyPayloadImplementors = []string{"AnswerSurveyPayload"}
+
+func (ec *executionContext) _AnswerSurveyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AnswerSurveyPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, answerSurveyPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AnswerSurveyPayload")
+		case "consultation":
+			out.Values[i] = ec._AnswerSurveyPayload_consultation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -23511,6 +24850,120 @@ func (ec *executionContext) _Consultation(ctx context.Context, sel ast.Selection
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "surveyResults":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consultation_surveyResults(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "mySurveyAnswers":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consultation_mySurveyAnswers(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "surveyAnswers":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consultation_surveyAnswers(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23657,6 +25110,49 @@ func (ec *executionContext) _ConsultationEdge(ctx context.Context, sel ast.Selec
 			}
 		case "node":
 			out.Values[i] = ec._ConsultationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var consultationInterestsImplementors = []string{"ConsultationInterests"}
+
+func (ec *executionContext) _ConsultationInterests(ctx context.Context, sel ast.SelectionSet, obj *model.ConsultationInterests) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, consultationInterestsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConsultationInterests")
+		case "districts":
+			out.Values[i] = ec._ConsultationInterests_districts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tags":
+			out.Values[i] = ec._ConsultationInterests_tags(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -25435,6 +26931,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setConsultationInterests":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setConsultationInterests(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "answerSurvey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_answerSurvey(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "signUp":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_signUp(ctx, field)
@@ -25596,6 +27106,82 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var mySurveyAnswerImplementors = []string{"MySurveyAnswer"}
+
+func (ec *executionContext) _MySurveyAnswer(ctx context.Context, sel ast.SelectionSet, obj *model.MySurveyAnswer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mySurveyAnswerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MySurveyAnswer")
+		case "question":
+			out.Values[i] = ec._MySurveyAnswer_question(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "text":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MySurveyAnswer_text(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -27555,6 +29141,44 @@ func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var setConsultationInterestsPayloadImplementors = []string{"SetConsultationInterestsPayload"}
+
+func (ec *executionContext) _SetConsultationInterestsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SetConsultationInterestsPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setConsultationInterestsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetConsultationInterestsPayload")
+		case "interests":
+			out.Values[i] = ec._SetConsultationInterestsPayload_interests(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var signInPayloadImplementors = []string{"SignInPayload"}
 
 func (ec *executionContext) _SignInPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SignInPayload) graphql.Marshaler {
@@ -28286,6 +29910,188 @@ func (ec *executionContext) _SupportSubmissionPayload(ctx context.Context, sel a
 			out.Values[i] = graphql.MarshalString("SupportSubmissionPayload")
 		case "submission":
 			out.Values[i] = ec._SupportSubmissionPayload_submission(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var surveyAnswerImplementors = []string{"SurveyAnswer"}
+
+func (ec *executionContext) _SurveyAnswer(ctx context.Context, sel ast.SelectionSet, obj *model.SurveyAnswer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, surveyAnswerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SurveyAnswer")
+		case "id":
+			out.Values[i] = ec._SurveyAnswer_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._SurveyAnswer_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "locale":
+			out.Values[i] = ec._SurveyAnswer_locale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var surveyAnswerConnectionImplementors = []string{"SurveyAnswerConnection"}
+
+func (ec *executionContext) _SurveyAnswerConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SurveyAnswerConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, surveyAnswerConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SurveyAnswerConnection")
+		case "edges":
+			out.Values[i] = ec._SurveyAnswerConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SurveyAnswerConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._SurveyAnswerConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var surveyAnswerEdgeImplementors = []string{"SurveyAnswerEdge"}
+
+func (ec *executionContext) _SurveyAnswerEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SurveyAnswerEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, surveyAnswerEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SurveyAnswerEdge")
+		case "cursor":
+			out.Values[i] = ec._SurveyAnswerEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SurveyAnswerEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var surveyQuestionResultImplementors = []string{"SurveyQuestionResult"}
+
+func (ec *executionContext) _SurveyQuestionResult(ctx context.Context, sel ast.SelectionSet, obj *model.SurveyQuestionResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, surveyQuestionResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SurveyQuestionResult")
+		case "question":
+			out.Values[i] = ec._SurveyQuestionResult_question(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "respondents":
+			out.Values[i] = ec._SurveyQuestionResult_respondents(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -29240,6 +31046,21 @@ func (ec *executionContext) marshalNAnswerStatus2githubᚗcomᚋotwartyᚋotwart
 	return v
 }
 
+func (ec *executionContext) unmarshalNAnswerSurveyInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswerSurveyInput(ctx context.Context, v any) (model.AnswerSurveyInput, error) {
+	res, err := ec.unmarshalInputAnswerSurveyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAnswerSurveyPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswerSurveyPayload(ctx context.Context, sel ast.SelectionSet, v *model.AnswerSurveyPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AnswerSurveyPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAssignConsultationModeratorInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAssignConsultationModeratorInput(ctx context.Context, v any) (model.AssignConsultationModeratorInput, error) {
 	res, err := ec.unmarshalInputAssignConsultationModeratorInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -29421,6 +31242,16 @@ func (ec *executionContext) marshalNConsultationEdge2ᚕgithubᚗcomᚋotwarty�
 	return ret
 }
 
+func (ec *executionContext) marshalNConsultationInterests2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationInterests(ctx context.Context, sel ast.SelectionSet, v *model.ConsultationInterests) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ConsultationInterests(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNConsultationQuestion2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationQuestion(ctx context.Context, sel ast.SelectionSet, v model.ConsultationQuestion) graphql.Marshaler {
 	return ec._ConsultationQuestion(ctx, sel, &v)
 }
@@ -29439,6 +31270,16 @@ func (ec *executionContext) marshalNConsultationQuestion2ᚕgithubᚗcomᚋotwar
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNConsultationQuestion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationQuestion(ctx context.Context, sel ast.SelectionSet, v *model.ConsultationQuestion) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ConsultationQuestion(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNConsultationSection2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationSection(ctx context.Context, sel ast.SelectionSet, v model.ConsultationSection) graphql.Marshaler {
@@ -30002,6 +31843,26 @@ func (ec *executionContext) unmarshalNModerationReason2githubᚗcomᚋotwartyᚋ
 
 func (ec *executionContext) marshalNModerationReason2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐModerationReason(ctx context.Context, sel ast.SelectionSet, v model.ModerationReason) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNMySurveyAnswer2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMySurveyAnswer(ctx context.Context, sel ast.SelectionSet, v model.MySurveyAnswer) graphql.Marshaler {
+	return ec._MySurveyAnswer(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMySurveyAnswer2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMySurveyAnswerᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MySurveyAnswer) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMySurveyAnswer2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMySurveyAnswer(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
@@ -30618,6 +32479,21 @@ func (ec *executionContext) marshalNSession2ᚕgithubᚗcomᚋotwartyᚋotwarty�
 	return ret
 }
 
+func (ec *executionContext) unmarshalNSetConsultationInterestsInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSetConsultationInterestsInput(ctx context.Context, v any) (model.SetConsultationInterestsInput, error) {
+	res, err := ec.unmarshalInputSetConsultationInterestsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetConsultationInterestsPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSetConsultationInterestsPayload(ctx context.Context, sel ast.SelectionSet, v *model.SetConsultationInterestsPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SetConsultationInterestsPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNSignInInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSignInInput(ctx context.Context, v any) (model.SignInInput, error) {
 	res, err := ec.unmarshalInputSignInInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -30791,6 +32667,75 @@ func (ec *executionContext) marshalNSupportSubmissionPayload2ᚖgithubᚗcomᚋo
 		return graphql.Null
 	}
 	return ec._SupportSubmissionPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSurveyAnswer2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyAnswer(ctx context.Context, sel ast.SelectionSet, v *model.SurveyAnswer) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SurveyAnswer(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSurveyAnswerEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyAnswerEdge(ctx context.Context, sel ast.SelectionSet, v model.SurveyAnswerEdge) graphql.Marshaler {
+	return ec._SurveyAnswerEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSurveyAnswerEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyAnswerEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SurveyAnswerEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSurveyAnswerEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyAnswerEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNSurveyAnswerInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyAnswerInput(ctx context.Context, v any) (model.SurveyAnswerInput, error) {
+	res, err := ec.unmarshalInputSurveyAnswerInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSurveyAnswerInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyAnswerInputᚄ(ctx context.Context, v any) ([]model.SurveyAnswerInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.SurveyAnswerInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSurveyAnswerInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyAnswerInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNSurveyQuestionResult2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyQuestionResult(ctx context.Context, sel ast.SelectionSet, v model.SurveyQuestionResult) graphql.Marshaler {
+	return ec._SurveyQuestionResult(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSurveyQuestionResult2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyQuestionResultᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SurveyQuestionResult) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSurveyQuestionResult2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyQuestionResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNTranslation2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐTranslation(ctx context.Context, sel ast.SelectionSet, v model.Translation) graphql.Marshaler {
@@ -31649,6 +33594,13 @@ func (ec *executionContext) marshalOSubmissionKind2ᚖgithubᚗcomᚋotwartyᚋo
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOSurveyAnswerConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyAnswerConnection(ctx context.Context, sel ast.SelectionSet, v *model.SurveyAnswerConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SurveyAnswerConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -105,3 +105,9 @@ type ConsultationReport struct {
 	AttendeeCount    int
 	AnswersByStatus  []AnswerCount
 }
+
+// MySurveyAnswer is the caller's own answer to a survey question.
+type MySurveyAnswer struct {
+	Question *ConsultationQuestion
+	TextID   uuid.UUID
+}

@@ -61,6 +61,15 @@ type AnswerCount struct {
 	Count  int          `json:"count"`
 }
 
+type AnswerSurveyInput struct {
+	ConsultationID string              `json:"consultationId"`
+	Answers        []SurveyAnswerInput `json:"answers"`
+}
+
+type AnswerSurveyPayload struct {
+	Consultation *Consultation `json:"consultation"`
+}
+
 type AssignConsultationModeratorInput struct {
 	ConsultationID string `json:"consultationId"`
 	// An organisation whose members with the role MODERATOR moderate.
@@ -164,6 +173,12 @@ type ConsultationFilter struct {
 	UnitID   *string             `json:"unitId,omitempty"`
 	District *string             `json:"district,omitempty"`
 	Tag      *string             `json:"tag,omitempty"`
+}
+
+// Districts and topics whose consultations the account wants to hear about.
+type ConsultationInterests struct {
+	Districts []string `json:"districts"`
+	Tags      []string `json:"tags"`
 }
 
 type ConsultationViewerCan struct {
@@ -631,6 +646,15 @@ type SectionInput struct {
 	Body    *LocalizedInput `json:"body"`
 }
 
+type SetConsultationInterestsInput struct {
+	Districts []string `json:"districts"`
+	Tags      []string `json:"tags"`
+}
+
+type SetConsultationInterestsPayload struct {
+	Interests *ConsultationInterests `json:"interests"`
+}
+
 type SignInInput struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
@@ -697,6 +721,37 @@ type SupportSubmissionInput struct {
 
 type SupportSubmissionPayload struct {
 	Submission *Submission `json:"submission"`
+}
+
+// An answer to a survey question, without its author.
+type SurveyAnswer struct {
+	ID     string      `json:"id"`
+	Text   string      `json:"text"`
+	Locale i18n.Locale `json:"locale"`
+}
+
+type SurveyAnswerConnection struct {
+	Edges      []SurveyAnswerEdge `json:"edges"`
+	PageInfo   *PageInfo          `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+type SurveyAnswerEdge struct {
+	Cursor string        `json:"cursor"`
+	Node   *SurveyAnswer `json:"node"`
+}
+
+type SurveyAnswerInput struct {
+	QuestionID string      `json:"questionId"`
+	Locale     i18n.Locale `json:"locale"`
+	// Empty removes the answer.
+	Text string `json:"text"`
+}
+
+// How many people answered a survey question.
+type SurveyQuestionResult struct {
+	Question    *ConsultationQuestion `json:"question"`
+	Respondents int                   `json:"respondents"`
 }
 
 // One version of a text: the original or a translation, credited to its maker.

@@ -228,10 +228,16 @@ func (s *Service) afterPhase(ctx context.Context, tx *db.Tx, c *Consultation, to
 	return nil
 }
 
-// tellFollowersOpened notifies every follower that the consultation opened
-// (one notice each; a repeated opening notifies nobody twice).
+// tellFollowersOpened notifies every follower, and everyone following one of
+// its districts or topics, that the consultation opened (one notice each).
 func (s *Service) tellFollowersOpened(ctx context.Context, tx *db.Tx, c *Consultation) error {
-	rows, err := tx.Query(ctx, `select account_id from consultation_follows where consultation_id = $1 order by account_id`, c.ID)
+	// Followers of the consultation, and people who follow one of its
+	// districts or topics, each once.
+	rows, err := tx.Query(ctx, `select account_id from consultation_follows where consultation_id = $1
+		union
+		select account_id from consultation_interests
+		 where (kind = 'district' and value = any($2::text[])) or (kind = 'tag' and value = any($3::text[]))
+		order by account_id`, c.ID, c.Districts, c.Tags)
 	if err != nil {
 		return fmt.Errorf("followers: %w", err)
 	}

@@ -232,3 +232,38 @@ func TestOpening_TellsEachFollowerOnce(t *testing.T) {
 	require.Equal(t, c.ID.String(), jobs[0]["consultation_id"])
 	require.Empty(t, b.deliverJobs(t, notify.KindConsultationOpened, bystanderID))
 }
+
+func TestOpening_TellsThoseFollowingItsDistrictsOrTopics(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	c := b.consultationIn(t, consultation.StatusAnnounced)
+	_, err := b.pool.Exec(b.ctx, `update consultations set districts = '{podgorze}', tags = '{migracja}' where id = $1`, c.ID)
+	require.NoError(t, err)
+	district, districtCtx := b.resident(t)
+	topic, topicCtx := b.resident(t)
+	both, bothCtx := b.resident(t)
+	other, otherCtx := b.resident(t)
+	set := func(ctx context.Context, in consultation.Interests) {
+		t.Helper()
+		_, err := b.svc.SetInterests(ctx, in)
+		require.NoError(t, err)
+	}
+	set(districtCtx, consultation.Interests{Districts: []string{"podgorze"}})
+	set(topicCtx, consultation.Interests{Tags: []string{"migracja"}})
+	set(bothCtx, consultation.Interests{Districts: []string{"podgorze"}, Tags: []string{"migracja"}})
+	require.NoError(t, b.svc.Follow(bothCtx, c.ID))
+	set(otherCtx, consultation.Interests{Districts: []string{"nowa-huta"}, Tags: []string{"sport"}})
+	got, err := b.svc.MyInterests(bothCtx)
+	require.NoError(t, err)
+	require.Equal(t, consultation.Interests{Districts: []string{"podgorze"}, Tags: []string{"migracja"}}, got)
+	_, err = b.svc.SetInterests(otherCtx, consultation.Interests{Districts: []string{"atlantyda"}})
+	requireCode(t, apperr.InvalidInput, err)
+	_, err = b.svc.SetInterests(b.anonymous(), consultation.Interests{})
+	requireCode(t, apperr.Unauthenticated, err)
+
+	_, err = b.svc.ChangePhase(b.official(t), c.ID, consultation.StatusOpen, "Otwieramy konsultacje dziś")
+	require.NoError(t, err)
+	for id, want := range map[uuid.UUID]int{district: 1, topic: 1, both: 1, other: 0} {
+		require.Len(t, b.deliverJobs(t, notify.KindConsultationOpened, id), want)
+	}
+}

@@ -69,6 +69,9 @@ type ReportCounts struct {
 	Attendees    int `json:"attendees"`
 	// Answers counts published answers by status; every status is present.
 	Answers map[string]int `json:"answers"`
+	// SurveyRespondents are the distinct accounts that answered at least
+	// one survey question.
+	SurveyRespondents int `json:"surveyRespondents"`
 }
 
 // ReportItem is one submission with its answer. A hidden submission has
@@ -252,6 +255,9 @@ func reportCounts(ctx context.Context, q querier, cid uuid.UUID) (ReportCounts, 
 	c.Answers[AnswerAccepted], c.Answers[AnswerPartlyAccepted] = accepted, partly
 	c.Answers[AnswerNotAccepted], c.Answers[AnswerNotApplicable] = notAccepted, notApplicable
 	if c.Meetings, c.Attendees, err = meetingCounts(ctx, q, cid); err != nil {
+		return c, err
+	}
+	if c.SurveyRespondents, err = surveyRespondents(ctx, q, cid); err != nil {
 		return c, err
 	}
 	return c, nil
@@ -521,6 +527,7 @@ func reportMarkdown(r *Report) []byte {
 		{"report.count.staff_entered", c.StaffEntered}, {"report.count.hidden", c.Hidden},
 		{"report.count.participants", c.Participants}, {"report.count.supports", c.Supports},
 		{"report.count.meetings", c.Meetings}, {"report.count.attendees", c.Attendees},
+		{"report.count.survey_respondents", c.SurveyRespondents},
 	} {
 		fmt.Fprintf(&b, "| %s | %d |\n", t(row.key, nil), row.n)
 	}
