@@ -479,3 +479,44 @@ func TestSurvey_AnswersThroughTheAPI(t *testing.T) {
 	res = b.gql(t, list, map[string]any{"id": id, "q": q1}, withToken(f.official))
 	require.Equal(t, float64(2), res.Data["consultation"].(map[string]any)["surveyAnswers"].(map[string]any)["totalCount"])
 }
+
+func TestGDPR_ConsultationDataIsExportedAndErased(t *testing.T) {
+	t.Parallel()
+	f := newConsultationFixture(t)
+	b := f.b
+	id, _, _ := f.draft(t, 10, 30, []string{"ONLINE_SUBMISSIONS", "SECTION_COMMENTS", "MEETING"})
+	require.Empty(t, b.gql(t, `mutation($id: ID!) { publishConsultation(input: {consultationId: $id}) { consultation { id } } }`, map[string]any{"id": id}, withToken(f.official)).Errors)
+	require.Empty(t, b.gql(t, `mutation($id: ID!) { changeConsultationPhase(input: {consultationId: $id, status: OPEN, reason: "Otwieramy konsultacje"}) { consultation { id } } }`, map[string]any{"id": id}, withToken(f.official)).Errors)
+	res := b.gql(t, `mutation($id: ID!) { createSubmission(input: {consultationId: $id, kind: POSTULATE, locale: PL, text: "Postulat Alicji"}) { submission { id } } }`,
+		map[string]any{"id": id}, withToken(f.alice))
+	sid := res.Data["createSubmission"].(map[string]any)["submission"].(map[string]any)["id"].(string)
+	require.Empty(t, b.gql(t, `mutation($id: ID!) { followConsultation(input: {consultationId: $id}) { consultation { id } } }`, map[string]any{"id": id}, withToken(f.bob)).Errors)
+	require.Empty(t, b.gql(t, `mutation($id: ID!) { supportSubmission(input: {submissionId: $id}) { submission { id } } }`, map[string]any{"id": sid}, withToken(f.bob)).Errors)
+	require.Empty(t, b.gql(t, `mutation { setConsultationInterests(input: {districts: ["podgorze"], tags: []}) { interests { tags } } }`, nil, withToken(f.bob)).Errors)
+
+	res = b.gql(t, `{ me { dataExport } }`, nil, withToken(f.bob))
+	require.Empty(t, res.Errors)
+	var export struct {
+		Domains struct {
+			Consultations struct {
+				Follows   []map[string]any `json:"follows"`
+				Supports  []map[string]any `json:"supports"`
+				Interests struct {
+					Districts []string `json:"districts"`
+				} `json:"interests"`
+			} `json:"consultations"`
+		} `json:"domains"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(res.Data["me"].(map[string]any)["dataExport"].(string)), &export))
+	require.Len(t, export.Domains.Consultations.Follows, 1)
+	require.Len(t, export.Domains.Consultations.Supports, 1)
+	require.Equal(t, []string{"podgorze"}, export.Domains.Consultations.Interests.Districts)
+
+	require.Empty(t, b.gql(t, `mutation { deleteAccount(input: {password: "correct horse battery"}) { deletedAccountId } }`, nil, withToken(f.bob)).Errors)
+	var left int
+	require.NoError(t, b.pool.QueryRow(context.Background(), `select
+		(select count(*) from consultation_follows) + (select count(*) from submission_supports) + (select count(*) from consultation_interests)`).Scan(&left))
+	require.Zero(t, left, "the deleted account's follows, supports and interests are gone")
+	res = b.gql(t, `query($id: ID!) { node(id: $id) { ... on Submission { supportCount authorName } } }`, map[string]any{"id": sid})
+	require.Equal(t, map[string]any{"supportCount": float64(1), "authorName": "Tester"}, res.Data["node"], "the public count and others' contributions stay")
+}

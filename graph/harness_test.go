@@ -106,6 +106,7 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	}
 	cs, err := consultation.New(pool, az, ns, log)
 	require.NoError(t, err)
+	ids.AddPersonalData(consultation.PersonalData{})
 	r := &graph.Resolver{Identity: ids, Orgs: org.New(pool, az), Consultations: cs, Notify: ns, Authz: az, Live: broker, Pool: pool, Log: log,
 		Limits: limits, RateLimits: rate}
 	srv := httptest.NewServer(graph.NewHandler(r, graph.ServerConfig{Limits: limits, Logger: log, PingInterval: time.Second}))

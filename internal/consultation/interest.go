@@ -11,8 +11,8 @@ import (
 
 // Interests are the districts and topics (tags) a person follows.
 type Interests struct {
-	Districts []string
-	Tags      []string
+	Districts []string `json:"districts"`
+	Tags      []string `json:"tags"`
 }
 
 // SetInterests replaces the caller's followed districts and topics.

@@ -41,6 +41,8 @@ type Export struct {
 	Invitations   []ExportInvitation   `json:"invitations"`
 	Texts         []ExportTextVersion  `json:"texts"`
 	AuditEntries  []ExportAuditEntry   `json:"auditEntries"`
+	// Domains holds the other domains' sections (see PersonalData).
+	Domains map[string]any `json:"domains"`
 }
 
 // ExportAccount is the account row.
@@ -190,7 +192,18 @@ func (s *Service) ExportData(ctx context.Context, accountID uuid.UUID) (Export, 
 		if verifiedAt != nil {
 			a.Verification = &ExportVerification{VerifiedAt: *verifiedAt, Method: *method}
 		}
-		return exportSections(ctx, tx, &ex)
+		if err := exportSections(ctx, tx, &ex); err != nil {
+			return err
+		}
+		ex.Domains = map[string]any{}
+		for _, p := range s.personal {
+			data, err := p.Export(ctx, tx, accountID)
+			if err != nil {
+				return fmt.Errorf("export %s: %w", p.Name(), err)
+			}
+			ex.Domains[p.Name()] = data
+		}
+		return nil
 	})
 	if err != nil {
 		return Export{}, err
@@ -356,6 +369,11 @@ func (s *Service) DeleteAccount(ctx context.Context, accountID uuid.UUID, passwo
 		}
 		if err := erasePersonalRows(ctx, tx, accountID); err != nil {
 			return err
+		}
+		for _, p := range s.personal {
+			if err := p.Erase(ctx, tx, accountID); err != nil {
+				return fmt.Errorf("erase %s: %w", p.Name(), err)
+			}
 		}
 		// A random placeholder, not one derived from the id: nobody can sign
 		// up with it beforehand and so block the deletion.

@@ -105,7 +105,7 @@ func TestExportData_HoldsEverySectionAndNoSecrets(t *testing.T) {
 		keys = append(keys, k)
 	}
 	require.ElementsMatch(t, []string{"exportedAt", "account", "sessions", "roles", "organisationMemberships",
-		"notificationPreferences", "notifications", "emails", "invitations", "texts", "auditEntries"}, keys)
+		"notificationPreferences", "notifications", "emails", "invitations", "texts", "auditEntries", "domains"}, keys)
 
 	a := ex.Account
 	require.Equal(t, p.acc.ID, a.ID)

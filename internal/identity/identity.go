@@ -55,6 +55,7 @@ type Service struct {
 	notifier *notify.Service
 	az       *authz.Authorizer
 	hasher   *hasher
+	personal []PersonalData
 }
 
 // New returns a Service. notifier enqueues the e-mails and in-app notices;

@@ -1,0 +1,179 @@
+package consultation
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/otwarty/otwarty/internal/db"
+)
+
+// PersonalData is the consultations' share of a person's data, for the GDPR
+// export and erasure (identity.PersonalData). Submissions and their texts
+// are public contributions and stay (shown as by a deleted account); what
+// only concerns the person goes: follows, followed districts and topics,
+// the links between the person and their supports, flags, meeting
+// registrations and survey answers. Support counts and published reports
+// keep their numbers.
+type PersonalData struct{}
+
+// Name is the export section.
+func (PersonalData) Name() string { return "consultations" }
+
+// PersonalExport is what Export returns.
+type PersonalExport struct {
+	Submissions   []personalSubmission   `json:"submissions"`
+	Follows       []personalFollow       `json:"follows"`
+	Interests     Interests              `json:"interests"`
+	Supports      []personalSupport      `json:"supports"`
+	Flags         []personalFlag         `json:"flags"`
+	Registrations []personalRegistration `json:"meetingRegistrations"`
+	SurveyAnswers []personalSurvey       `json:"surveyAnswers"`
+}
+
+type personalSubmission struct {
+	ID             uuid.UUID `json:"id"`
+	ConsultationID uuid.UUID `json:"consultationId"`
+	Kind           string    `json:"kind"`
+	Status         string    `json:"status"`
+	CreatedAt      time.Time `json:"createdAt"`
+}
+
+type personalFollow struct {
+	ConsultationID uuid.UUID `json:"consultationId"`
+	Since          time.Time `json:"since"`
+}
+
+type personalSupport struct {
+	SubmissionID uuid.UUID `json:"submissionId"`
+	At           time.Time `json:"at"`
+}
+
+type personalFlag struct {
+	SubmissionID uuid.UUID `json:"submissionId"`
+	Reason       string    `json:"reason"`
+	Note         string    `json:"note"`
+	At           time.Time `json:"at"`
+}
+
+type personalRegistration struct {
+	MeetingID uuid.UUID `json:"meetingId"`
+	Status    string    `json:"status"`
+	Attended  *bool     `json:"attended"`
+	At        time.Time `json:"at"`
+}
+
+type personalSurvey struct {
+	QuestionID uuid.UUID `json:"questionId"`
+	Text       string    `json:"text"`
+	At         time.Time `json:"at"`
+}
+
+// Export reads the person's consultation data, one query per section.
+func (PersonalData) Export(ctx context.Context, tx *db.Tx, accountID uuid.UUID) (any, error) {
+	var out PersonalExport
+	var err error
+	sections := []func() error{
+		func() error {
+			out.Submissions, err = collectRows(ctx, tx, `select id, consultation_id, kind, status, created_at from submissions
+				where author_id = $1 order by created_at, id`, accountID, func(r pgx.CollectableRow) (personalSubmission, error) {
+				var s personalSubmission
+				return s, r.Scan(&s.ID, &s.ConsultationID, &s.Kind, &s.Status, &s.CreatedAt)
+			})
+			return err
+		},
+		func() error {
+			out.Follows, err = collectRows(ctx, tx, `select consultation_id, created_at from consultation_follows
+				where account_id = $1 order by created_at`, accountID, func(r pgx.CollectableRow) (personalFollow, error) {
+				var f personalFollow
+				return f, r.Scan(&f.ConsultationID, &f.Since)
+			})
+			return err
+		},
+		func() error {
+			out.Interests = Interests{Districts: []string{}, Tags: []string{}}
+			rows, err := tx.Query(ctx, `select kind, value from consultation_interests where account_id = $1 order by kind, value`, accountID)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var kind, value string
+				if err := rows.Scan(&kind, &value); err != nil {
+					return err
+				}
+				if kind == "district" {
+					out.Interests.Districts = append(out.Interests.Districts, value)
+				} else {
+					out.Interests.Tags = append(out.Interests.Tags, value)
+				}
+			}
+			return rows.Err()
+		},
+		func() error {
+			out.Supports, err = collectRows(ctx, tx, `select submission_id, created_at from submission_supports
+				where account_id = $1 order by created_at`, accountID, func(r pgx.CollectableRow) (personalSupport, error) {
+				var s personalSupport
+				return s, r.Scan(&s.SubmissionID, &s.At)
+			})
+			return err
+		},
+		func() error {
+			out.Flags, err = collectRows(ctx, tx, `select submission_id, reason, note, created_at from submission_flags
+				where account_id = $1 order by created_at`, accountID, func(r pgx.CollectableRow) (personalFlag, error) {
+				var f personalFlag
+				return f, r.Scan(&f.SubmissionID, &f.Reason, &f.Note, &f.At)
+			})
+			return err
+		},
+		func() error {
+			out.Registrations, err = collectRows(ctx, tx, `select meeting_id, status, attended, created_at from meeting_registrations
+				where account_id = $1 order by created_at`, accountID, func(r pgx.CollectableRow) (personalRegistration, error) {
+				var g personalRegistration
+				return g, r.Scan(&g.MeetingID, &g.Status, &g.Attended, &g.At)
+			})
+			return err
+		},
+		func() error {
+			out.SurveyAnswers, err = collectRows(ctx, tx, `select a.question_id, coalesce((select v.body from text_versions v
+					where v.text_id = a.text_id order by v.created_at desc limit 1), ''), a.updated_at
+				from survey_answers a where a.account_id = $1 order by a.updated_at`, accountID, func(r pgx.CollectableRow) (personalSurvey, error) {
+				var s personalSurvey
+				return s, r.Scan(&s.QuestionID, &s.Text, &s.At)
+			})
+			return err
+		},
+	}
+	for _, f := range sections {
+		if err := f(); err != nil {
+			return nil, fmt.Errorf("consultation export: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// Erase removes the person's links; see PersonalData.
+func (PersonalData) Erase(ctx context.Context, tx *db.Tx, accountID uuid.UUID) error {
+	for _, table := range []string{"consultation_follows", "consultation_interests", "submission_supports",
+		"submission_flags", "meeting_registrations", "survey_answers"} {
+		if _, err := tx.Exec(ctx, `delete from `+table+` where account_id = $1`, accountID); err != nil {
+			return fmt.Errorf("erase %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+func collectRows[T any](ctx context.Context, tx *db.Tx, sql string, accountID uuid.UUID, scan pgx.RowToFunc[T]) ([]T, error) {
+	rows, err := tx.Query(ctx, sql, accountID)
+	if err != nil {
+		return nil, err
+	}
+	out, err := pgx.CollectRows(rows, scan)
+	if out == nil {
+		out = []T{}
+	}
+	return out, err
+}
