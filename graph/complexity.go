@@ -19,5 +19,12 @@ func setComplexity(c *generated.ComplexityRoot) {
 	c.Organisation.Members = func(child int, first *int, _ *string) int { return page(child, first) }
 	c.Account.Notifications = func(child int, first *int, _ *string, _ *bool) int { return page(child, first) }
 	c.Query.AuditLog = func(child int, _ *model.AuditLogFilter, first *int, _ *string) int { return page(child, first) }
+	c.Consultation.Sections = func(child int, first *int, _ *string) int { return page(child, first) }
+	c.Consultation.Submissions = func(child int, _ *model.SubmissionFilter, first *int, _ *string) int { return page(child, first) }
+	c.Consultation.ModerationLog = func(child int, first *int, _ *string) int { return page(child, first) }
+	c.Consultation.FlagQueue = func(child int, first *int, _ *string) int { return page(child, first) }
+	c.Consultation.SurveyAnswers = func(child int, _ string, first *int, _ *string) int { return page(child, first) }
+	c.Submission.Replies = func(child int, first *int, _ *string) int { return page(child, first) }
+	c.Query.Consultations = func(child int, _ *model.ConsultationFilter, first *int, _ *string) int { return page(child, first) }
 	c.Query.Nodes = func(child int, ids []string) int { return 1 + len(ids)*child }
 }

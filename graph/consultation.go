@@ -332,3 +332,41 @@ func questionsByID(ctx context.Context, cid uuid.UUID) (map[uuid.UUID]*model.Con
 	}
 	return out, nil
 }
+
+// sectionPage pages a consultation's sections by position. A document has
+// at most consultation.MaxSections sections, loaded once per response.
+func (r *Resolver) sectionPage(ctx context.Context, cid uuid.UUID, first *int, after *string) (*model.ConsultationSectionConnection, error) {
+	n, err := r.pageSize(first)
+	if err != nil {
+		return nil, err
+	}
+	type sectionCursor struct {
+		Position int `json:"p"`
+	}
+	cur, err := decodeCursor[sectionCursor](after)
+	if err != nil {
+		return nil, err
+	}
+	secs, err := loadersFrom(ctx).sections.Load(ctx, cid)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.ConsultationSectionConnection{TotalCount: len(secs), Edges: []model.ConsultationSectionEdge{}}
+	var cursors []string
+	hasNext := false
+	for _, s := range secs {
+		if cur != nil && s.Position <= cur.Position {
+			continue
+		}
+		if len(conn.Edges) == n {
+			hasNext = true
+			break
+		}
+		c := encodeCursor(sectionCursor{Position: s.Position})
+		cursors = append(cursors, c)
+		out := sectionOut(s)
+		conn.Edges = append(conn.Edges, model.ConsultationSectionEdge{Cursor: c, Node: &out})
+	}
+	conn.PageInfo = pageInfo(cursors, hasNext, cur != nil)
+	return conn, nil
+}

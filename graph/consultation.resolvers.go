@@ -66,16 +66,8 @@ func (r *consultationResolver) Body(ctx context.Context, obj *model.Consultation
 }
 
 // Sections is the resolver for the sections field.
-func (r *consultationResolver) Sections(ctx context.Context, obj *model.Consultation) ([]model.ConsultationSection, error) {
-	secs, err := loadersFrom(ctx).sections.Load(ctx, obj.C.ID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]model.ConsultationSection, 0, len(secs))
-	for _, s := range secs {
-		out = append(out, sectionOut(s))
-	}
-	return out, nil
+func (r *consultationResolver) Sections(ctx context.Context, obj *model.Consultation, first *int, after *string) (*model.ConsultationSectionConnection, error) {
+	return r.sectionPage(ctx, obj.C.ID, first, after)
 }
 
 // Questions is the resolver for the questions field.

@@ -63,7 +63,7 @@ func newConsultationFixture(t *testing.T) *consultationFixture {
 }
 
 const createConsultation = `mutation($in: CreateConsultationInput!) { createConsultation(input: $in) { consultation { id status
-	sections { id } publicationCheck { rule ok overridable message } } } }`
+	sections { edges { node { id } } } publicationCheck { rule ok overridable message } } } }`
 
 func (f *consultationFixture) draft(t *testing.T, opensIn, openDays int, forms []string) (id, sectionID string, check []any) {
 	t.Helper()
@@ -82,7 +82,8 @@ func (f *consultationFixture) draft(t *testing.T, opensIn, openDays int, forms [
 	require.Empty(t, res.Errors)
 	c := res.Data["createConsultation"].(map[string]any)["consultation"].(map[string]any)
 	require.Equal(t, "DRAFT", c["status"])
-	return c["id"].(string), c["sections"].([]any)[0].(map[string]any)["id"].(string), c["publicationCheck"].([]any)
+	edges := c["sections"].(map[string]any)["edges"].([]any)
+	return c["id"].(string), edges[0].(map[string]any)["node"].(map[string]any)["id"].(string), c["publicationCheck"].([]any)
 }
 
 func failingRules(check []any) []string {
@@ -519,4 +520,47 @@ func TestGDPR_ConsultationDataIsExportedAndErased(t *testing.T) {
 	require.Zero(t, left, "the deleted account's follows, supports and interests are gone")
 	res = b.gql(t, `query($id: ID!) { node(id: $id) { ... on Submission { supportCount authorName } } }`, map[string]any{"id": sid})
 	require.Equal(t, map[string]any{"supportCount": float64(1), "authorName": "Tester"}, res.Data["node"], "the public count and others' contributions stay")
+}
+
+func TestConsultationSections_PageWithCursors(t *testing.T) {
+	t.Parallel()
+	f := newConsultationFixture(t)
+	b := f.b
+	sections := []any{}
+	for i := range 5 {
+		sections = append(sections, map[string]any{"heading": map[string]any{"locale": "PL", "text": fmt.Sprintf("Rozdział %d", i+1)},
+			"body": map[string]any{"locale": "PL", "text": strings.Repeat("Długi tekst dokumentu. ", 200)}})
+	}
+	in := map[string]any{"unitId": f.unitID, "title": map[string]any{"locale": "PL", "text": "Dokument"}, "sections": sections}
+	res := b.gql(t, `mutation($in: CreateConsultationInput!) { createConsultation(input: $in) { consultation { id } } }`, map[string]any{"in": in}, withToken(f.official))
+	require.Empty(t, res.Errors)
+	id := res.Data["createConsultation"].(map[string]any)["consultation"].(map[string]any)["id"].(string)
+
+	q := `query($id: ID!, $after: String) { consultation(id: $id) { sections(first: 2, after: $after) { totalCount
+		edges { node { position heading { text } } } pageInfo { hasNextPage endCursor } } } }`
+	var headings []string
+	var after any
+	for range 3 {
+		res := b.gql(t, q, map[string]any{"id": id, "after": after}, withToken(f.official))
+		require.Empty(t, res.Errors)
+		page := res.Data["consultation"].(map[string]any)["sections"].(map[string]any)
+		require.Equal(t, float64(5), page["totalCount"])
+		for _, e := range page["edges"].([]any) {
+			headings = append(headings, e.(map[string]any)["node"].(map[string]any)["heading"].(map[string]any)["text"].(string))
+		}
+		after = page["pageInfo"].(map[string]any)["endCursor"]
+		if page["pageInfo"].(map[string]any)["hasNextPage"] == false {
+			break
+		}
+	}
+	require.Equal(t, []string{"Rozdział 1", "Rozdział 2", "Rozdział 3", "Rozdział 4", "Rozdział 5"}, headings)
+
+	tooMany := make([]any, 301)
+	for i := range tooMany {
+		tooMany[i] = map[string]any{"heading": map[string]any{"locale": "PL", "text": "R"}, "body": map[string]any{"locale": "PL", "text": "T"}}
+	}
+	in["sections"] = tooMany
+	res = b.gql(t, `mutation($in: CreateConsultationInput!) { createConsultation(input: $in) { consultation { id } } }`, map[string]any{"in": in}, withToken(f.official))
+	require.Equal(t, "INVALID_INPUT", res.code())
+	require.Equal(t, "sections", res.Errors[0].Extensions["field"])
 }

@@ -162,7 +162,7 @@ type ComplexityRoot struct {
 		Report                  func(childComplexity int) int
 		ReportDueAt             func(childComplexity int) int
 		ReportOverdue           func(childComplexity int) int
-		Sections                func(childComplexity int) int
+		Sections                func(childComplexity int, first *int, after *string) int
 		Status                  func(childComplexity int) int
 		Submissions             func(childComplexity int, filter *model.SubmissionFilter, first *int, after *string) int
 		Summary                 func(childComplexity int, locale *i18n.Locale) int
@@ -221,6 +221,17 @@ type ComplexityRoot struct {
 		Heading  func(childComplexity int, locale *i18n.Locale) int
 		ID       func(childComplexity int) int
 		Position func(childComplexity int) int
+	}
+
+	ConsultationSectionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ConsultationSectionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	ConsultationViewerCan struct {
@@ -775,7 +786,7 @@ type ConsultationResolver interface {
 	Summary(ctx context.Context, obj *model.Consultation, locale *i18n.Locale) (*model.LocalizedString, error)
 	Body(ctx context.Context, obj *model.Consultation, locale *i18n.Locale) (*model.LocalizedString, error)
 
-	Sections(ctx context.Context, obj *model.Consultation) ([]model.ConsultationSection, error)
+	Sections(ctx context.Context, obj *model.Consultation, first *int, after *string) (*model.ConsultationSectionConnection, error)
 	Questions(ctx context.Context, obj *model.Consultation) ([]model.ConsultationQuestion, error)
 	Submissions(ctx context.Context, obj *model.Consultation, filter *model.SubmissionFilter, first *int, after *string) (*model.SubmissionConnection, error)
 	ModerationLog(ctx context.Context, obj *model.Consultation, first *int, after *string) (*model.ModerationActionConnection, error)
@@ -1357,7 +1368,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Consultation.Sections(childComplexity), true
+		args, err := ec.field_Consultation_sections_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Consultation.Sections(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Consultation.status":
 		if e.ComplexityRoot.Consultation.Status == nil {
 			break
@@ -1627,6 +1643,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConsultationSection.Position(childComplexity), true
+
+	case "ConsultationSectionConnection.edges":
+		if e.ComplexityRoot.ConsultationSectionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationSectionConnection.Edges(childComplexity), true
+	case "ConsultationSectionConnection.pageInfo":
+		if e.ComplexityRoot.ConsultationSectionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationSectionConnection.PageInfo(childComplexity), true
+	case "ConsultationSectionConnection.totalCount":
+		if e.ComplexityRoot.ConsultationSectionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationSectionConnection.TotalCount(childComplexity), true
+
+	case "ConsultationSectionEdge.cursor":
+		if e.ComplexityRoot.ConsultationSectionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationSectionEdge.Cursor(childComplexity), true
+	case "ConsultationSectionEdge.node":
+		if e.ComplexityRoot.ConsultationSectionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationSectionEdge.Node(childComplexity), true
 
 	case "ConsultationViewerCan.enterOnBehalf":
 		if e.ComplexityRoot.ConsultationViewerCan.EnterOnBehalf == nil {
@@ -4012,7 +4060,8 @@ type Consultation implements Node {
   publishedAt: DateTime
   "Rules an official overrode at publication, with the public justification."
   overrides: [RuleOverride!]!
-  sections: [ConsultationSection!]!
+  "The consulted document's sections, in order: a long document pages."
+  sections(first: Int = 50, after: String): ConsultationSectionConnection!
   questions: [ConsultationQuestion!]!
   submissions(filter: SubmissionFilter, first: Int = 20, after: String): SubmissionConnection!
   "What moderators hid or restored, when and why (never the text or author)."
@@ -4063,6 +4112,17 @@ type ConsultationSection {
   position: Int!
   heading(locale: Locale): LocalizedString!
   body(locale: Locale): LocalizedString!
+}
+
+type ConsultationSectionEdge {
+  cursor: String!
+  node: ConsultationSection!
+}
+
+type ConsultationSectionConnection {
+  edges: [ConsultationSectionEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
 }
 
 type ConsultationQuestion {
@@ -5621,6 +5681,28 @@ func (ec *executionContext) childFields_ConsultationSection(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type ConsultationSection", field.Name)
 }
 
+func (ec *executionContext) childFields_ConsultationSectionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ConsultationSectionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ConsultationSectionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ConsultationSectionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsultationSectionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsultationSectionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ConsultationSectionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ConsultationSectionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsultationSectionEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_ConsultationViewerCan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "manage":
@@ -6794,6 +6876,28 @@ func (ec *executionContext) field_Consultation_flagQueue_args(ctx context.Contex
 }
 
 func (ec *executionContext) field_Consultation_moderationLog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Consultation_sections_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
@@ -9644,25 +9748,37 @@ func (ec *executionContext) _Consultation_sections(ctx context.Context, field gr
 			return ec.fieldContext_Consultation_sections(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Consultation().Sections(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Consultation().Sections(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.ConsultationSection) graphql.Marshaler {
-			return ec.marshalNConsultationSection2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationSectionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConsultationSectionConnection) graphql.Marshaler {
+			return ec.marshalNConsultationSectionConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationSectionConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Consultation_sections(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Consultation_sections(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Consultation",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_ConsultationSection(ctx, field)
+			return ec.childFields_ConsultationSectionConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Consultation_sections_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -10914,6 +11030,148 @@ func (ec *executionContext) fieldContext_ConsultationSection_body(ctx context.Co
 	if fc.Args, err = ec.field_ConsultationSection_body_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConsultationSectionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationSectionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationSectionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ConsultationSectionEdge) graphql.Marshaler {
+			return ec.marshalNConsultationSectionEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationSectionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationSectionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConsultationSectionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsultationSectionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConsultationSectionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationSectionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationSectionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationSectionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConsultationSectionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConsultationSectionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationSectionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationSectionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationSectionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultationSectionConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ConsultationSectionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationSectionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationSectionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationSectionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConsultationSectionEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ConsultationSectionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationSectionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationSectionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConsultationSection) graphql.Marshaler {
+			return ec.marshalNConsultationSection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationSection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationSectionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConsultationSectionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsultationSection(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -25478,6 +25736,97 @@ func (ec *executionContext) _ConsultationSection(ctx context.Context, sel ast.Se
 	return out
 }
 
+var consultationSectionConnectionImplementors = []string{"ConsultationSectionConnection"}
+
+func (ec *executionContext) _ConsultationSectionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ConsultationSectionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, consultationSectionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConsultationSectionConnection")
+		case "edges":
+			out.Values[i] = ec._ConsultationSectionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ConsultationSectionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ConsultationSectionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var consultationSectionEdgeImplementors = []string{"ConsultationSectionEdge"}
+
+func (ec *executionContext) _ConsultationSectionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ConsultationSectionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, consultationSectionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConsultationSectionEdge")
+		case "cursor":
+			out.Values[i] = ec._ConsultationSectionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ConsultationSectionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var consultationViewerCanImplementors = []string{"ConsultationViewerCan"}
 
 func (ec *executionContext) _ConsultationViewerCan(ctx context.Context, sel ast.SelectionSet, obj *model.ConsultationViewerCan) graphql.Marshaler {
@@ -31282,15 +31631,35 @@ func (ec *executionContext) marshalNConsultationQuestion2ᚖgithubᚗcomᚋotwar
 	return ec._ConsultationQuestion(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNConsultationSection2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationSection(ctx context.Context, sel ast.SelectionSet, v model.ConsultationSection) graphql.Marshaler {
-	return ec._ConsultationSection(ctx, sel, &v)
+func (ec *executionContext) marshalNConsultationSection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationSection(ctx context.Context, sel ast.SelectionSet, v *model.ConsultationSection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ConsultationSection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNConsultationSection2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationSectionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ConsultationSection) graphql.Marshaler {
+func (ec *executionContext) marshalNConsultationSectionConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationSectionConnection(ctx context.Context, sel ast.SelectionSet, v *model.ConsultationSectionConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ConsultationSectionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNConsultationSectionEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationSectionEdge(ctx context.Context, sel ast.SelectionSet, v model.ConsultationSectionEdge) graphql.Marshaler {
+	return ec._ConsultationSectionEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNConsultationSectionEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationSectionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ConsultationSectionEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNConsultationSection2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationSection(ctx, sel, v[i])
+		return ec.marshalNConsultationSectionEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultationSectionEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

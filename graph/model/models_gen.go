@@ -181,6 +181,17 @@ type ConsultationInterests struct {
 	Tags      []string `json:"tags"`
 }
 
+type ConsultationSectionConnection struct {
+	Edges      []ConsultationSectionEdge `json:"edges"`
+	PageInfo   *PageInfo                 `json:"pageInfo"`
+	TotalCount int                       `json:"totalCount"`
+}
+
+type ConsultationSectionEdge struct {
+	Cursor string               `json:"cursor"`
+	Node   *ConsultationSection `json:"node"`
+}
+
 type ConsultationViewerCan struct {
 	Manage        bool `json:"manage"`
 	Submit        bool `json:"submit"`

@@ -613,7 +613,20 @@ func validateLocalized(field string, in LocalizedInput, required bool) error {
 	return nil
 }
 
+// MaxSections and MaxQuestions bound a document: a long document is split
+// into sections, which the API pages.
+const (
+	MaxSections  = 300
+	MaxQuestions = 50
+)
+
 func validateSections(sections []SectionInput, questions []LocalizedInput) error {
+	if len(sections) > MaxSections {
+		return apperr.Invalid("sections", "input.too_many").With(map[string]any{"max": MaxSections})
+	}
+	if len(questions) > MaxQuestions {
+		return apperr.Invalid("questions", "input.too_many").With(map[string]any{"max": MaxQuestions})
+	}
 	for i, sec := range sections {
 		if err := validateLocalized(fmt.Sprintf("sections.%d.heading", i), sec.Heading, true); err != nil {
 			return err

@@ -118,6 +118,7 @@ var catalog = messages{
 		"text.invalid":                  "Tekst zawiera niedozwolone znaki.",
 		"text.original_locale":          "Nie można dodać tłumaczenia w języku oryginału. Oryginał może poprawić tylko jego autor, dodając nową wersję.",
 		"input.page_size":               "Nieprawidłowy rozmiar strony. Dozwolony zakres: od 1 do {max}.",
+		"input.too_many":                "Za dużo elementów. Najwięcej: {max}.",
 		"input.cursor_invalid":          "Nieprawidłowy kursor stronicowania. Wczytaj listę od początku.",
 		"input.id_invalid":              "Nieprawidłowy identyfikator.",
 
@@ -281,6 +282,7 @@ var catalog = messages{
 		"text.invalid":                  "Текст містить недопустимі символи.",
 		"text.original_locale":          "Не можна додати переклад мовою оригіналу. Виправити оригінал може лише його автор, додавши нову версію.",
 		"input.page_size":               "Неправильний розмір сторінки. Допустимо від 1 до {max}.",
+		"input.too_many":                "Забагато елементів. Найбільше: {max}.",
 		"input.cursor_invalid":          "Неправильний курсор пагінації. Завантажте список спочатку.",
 		"input.id_invalid":              "Неправильний ідентифікатор.",
 
@@ -444,6 +446,7 @@ var catalog = messages{
 		"text.invalid":                  "The text contains characters that are not allowed.",
 		"text.original_locale":          "A translation cannot be added in the original's language. Only the author can correct the original, by adding a new version.",
 		"input.page_size":               "Invalid page size. Allowed: 1 to {max}.",
+		"input.too_many":                "Too many items. At most {max}.",
 		"input.cursor_invalid":          "Invalid pagination cursor. Load the list from the start.",
 		"input.id_invalid":              "Invalid ID.",
 
@@ -607,6 +610,7 @@ var catalog = messages{
 		"text.invalid":                  "Текст содержит недопустимые символы.",
 		"text.original_locale":          "Нельзя добавить перевод на языке оригинала. Исправить оригинал может только его автор, добавив новую версию.",
 		"input.page_size":               "Неверный размер страницы. Допустимо от 1 до {max}.",
+		"input.too_many":                "Слишком много элементов. Не более {max}.",
 		"input.cursor_invalid":          "Неверный курсор пагинации. Загрузите список с начала.",
 		"input.id_invalid":              "Неверный идентификатор.",
 
