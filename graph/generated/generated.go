@@ -4764,8 +4764,8 @@ extend type Consultation {
   surveyResults: [SurveyQuestionResult!]!
   mySurveyAnswers: [MySurveyAnswer!]!
   """
-  Answers to one question, never with names, in shuffled order: staff only
-  until the report is published, public after it.
+  Answers to one question, never with names, in shuffled order; staff only
+  (answers are not moderated, so they are never published).
   """
   surveyAnswers(questionId: ID!, first: Int = 20, after: String): SurveyAnswerConnection
 }

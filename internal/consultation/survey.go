@@ -26,8 +26,8 @@ import (
 //
 // Who reads: the number of respondents per question is public wherever the
 // consultation is visible. The answers' texts are read by staff ("manage"
-// on the consultation) from the start, and by everyone who sees the
-// consultation once its report is published. Nobody, staff included, gets
+// on the consultation) only, never published (they are not moderated).
+// Nobody, staff included, gets
 // the respondents' identities from the list: no author, no text id (a
 // text's translations credit its author by name), no time, and a shuffled
 // order, so that one person's answers cannot be lined up across questions.
@@ -242,17 +242,17 @@ func (s *Service) SurveyResults(ctx context.Context, cid uuid.UUID) ([]QuestionR
 }
 
 // CanReadSurveyAnswers reports whether the caller may list the answers of
-// the visible consultation c: staff ("manage") always, everyone once the
-// report is published (viewerCan).
+// the visible consultation c: staff ("manage") only. Answers are never made
+// public: unlike submissions they are not moderated, and free text can carry
+// personal data; the report publishes the respondent counts.
 func CanReadSurveyAnswers(ctx context.Context, c *Consultation) bool {
-	return c.Status == StatusReported || authz.Can(ctx, ActManage, c.Object())
+	return authz.Can(ctx, ActManage, c.Object())
 }
 
 // SurveyAnswers pages the texts of the answers to one question of the
 // consultation, resolved in the caller's locale, in a shuffled order and
-// without authors, with whether more follow and the total. Before the
-// report is published only staff may list them; others get NOT_FOUND, as
-// for the report itself.
+// without authors, with whether more follow and the total. Only staff may
+// list them; others get NOT_FOUND.
 func (s *Service) SurveyAnswers(ctx context.Context, cid, questionID uuid.UUID, first int, after string) ([]*AnonymousAnswer, bool, int, error) {
 	if first < 1 || first > MaxSubmissionPage {
 		return nil, false, 0, errPageSize

@@ -384,12 +384,14 @@ func TestReport_CountsSurveyRespondentsAndOpensTheAnswers(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, string(md), "| Survey respondents | 2 |")
 
-	// Once the report is out, anyone who sees the consultation reads the
-	// texts (still without authors).
+	// Even after the report the texts stay with staff: they are not
+	// moderated, so they are never published.
 	for _, ctx := range []context.Context{r1, b.anonymous()} {
-		list, _, total, err := b.svc.SurveyAnswers(ctx, c.ID, q2, 10, "")
-		require.NoError(t, err)
-		require.Equal(t, 2, total)
-		require.Len(t, list, 2)
+		_, _, _, err := b.svc.SurveyAnswers(ctx, c.ID, q2, 10, "")
+		requireCode(t, apperr.NotFound, err)
 	}
+	list, _, total, err := b.svc.SurveyAnswers(official, c.ID, q2, 10, "")
+	require.NoError(t, err)
+	require.Equal(t, 2, total)
+	require.Len(t, list, 2)
 }
