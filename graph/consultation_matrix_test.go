@@ -3,10 +3,15 @@ package graph_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+
+	"github.com/otwarty/otwarty/graph/gid"
+	"github.com/otwarty/otwarty/graph/generated"
 )
 
 // TestConsultationMutations_PermissionMatrix tries every consultation
@@ -54,6 +59,15 @@ func TestConsultationMutations_PermissionMatrix(t *testing.T) {
 	_, err := b.pool.Exec(context.Background(), `update consultations set auto_hide_threshold = 100`)
 	require.NoError(t, err)
 
+	start := time.Now().Add(48 * time.Hour)
+	res = b.gql(t, `mutation($in: MeetingInput!) { createMeeting(input: $in) { meeting { id } } }`, map[string]any{"in": map[string]any{
+		"consultationId": openID, "kind": "MEETING", "title": map[string]any{"locale": "PL", "text": "Spotkanie otwarte"},
+		"startsAt": start.Format(time.RFC3339), "endsAt": start.Add(time.Hour).Format(time.RFC3339), "place": "Urząd Miasta", "languages": []string{"PL"}}},
+		withToken(f.official))
+	require.Empty(t, res.Errors)
+	meetingID := res.Data["createMeeting"].(map[string]any)["meeting"].(map[string]any)["id"].(string)
+	questionID := gid.Encode("ConsultationQuestion", uuid.New())
+
 	callers := map[string]string{"anonymous": "", "unconfirmed": unconfirmed, "resident": f.bob, "author": f.alice,
 		"moderator": f.moderator, "other_moderator": otherMod, "official": f.official, "other_official": otherOfficial, "coordinator": f.coord}
 	signedIn := []string{"unconfirmed", "resident", "author", "moderator", "other_moderator", "official", "other_official", "coordinator"}
@@ -97,9 +111,49 @@ func TestConsultationMutations_PermissionMatrix(t *testing.T) {
 			map[string]any{"id": subID}, moderators},
 		{"restoreSubmission", `mutation($id: ID!) { restoreSubmission(input: {submissionId: $id}) { submission { id } } }`,
 			map[string]any{"id": subID}, moderators},
+		{"unfollowConsultation", `mutation($id: ID!) { unfollowConsultation(input: {consultationId: $id}) { consultation { id } } }`,
+			map[string]any{"id": openID}, signedIn},
+		{"setConsultationInterests", `mutation { setConsultationInterests(input: {districts: ["podgorze"], tags: []}) { interests { tags } } }`,
+			nil, signedIn},
+		{"unassignConsultationModerator", `mutation($id: ID!, $o: ID!) { unassignConsultationModerator(input: {consultationId: $id, organisationId: $o}) { consultation { id } } }`,
+			map[string]any{"id": otherID, "o": f.ngoID}, staff},
+		{"createMeeting", `mutation($id: ID!, $s: DateTime!, $e: DateTime!) { createMeeting(input: {consultationId: $id, kind: WORKSHOP,
+			title: {locale: PL, text: "Warsztat"}, startsAt: $s, endsAt: $e, place: "Urząd", languages: [PL]}) { meeting { id } } }`,
+			map[string]any{"id": openID, "s": start.Format(time.RFC3339), "e": start.Add(time.Hour).Format(time.RFC3339)}, staff},
+		{"registerForMeeting", `mutation($id: ID!) { registerForMeeting(input: {meetingId: $id}) { meeting { id } } }`,
+			map[string]any{"id": meetingID}, confirmed},
+		{"unregisterFromMeeting", `mutation($id: ID!) { unregisterFromMeeting(input: {meetingId: $id}) { meeting { id } } }`,
+			map[string]any{"id": meetingID}, signedIn}, // leaving is always one's own business
+		{"recordAttendance", `mutation($id: ID!) { recordAttendance(input: {meetingId: $id, attendedAccountIds: []}) { meeting { id } } }`,
+			map[string]any{"id": meetingID}, staff},
+		{"publishMinutes", `mutation($id: ID!) { publishMinutes(input: {meetingId: $id, minutes: {locale: PL, text: "Protokół"}}) { meeting { id } } }`,
+			map[string]any{"id": meetingID}, staff},
+		{"answerSurvey", `mutation($id: ID!, $q: ID!) { answerSurvey(input: {consultationId: $id, answers: [{questionId: $q, locale: PL, text: "Tak"}]}) { consultation { id } } }`,
+			map[string]any{"id": openID, "q": questionID}, confirmed},
+		{"draftAnswer", `mutation($id: ID!) { draftAnswer(input: {submissionId: $id, status: ACCEPTED, reason: {locale: PL, text: "Uzasadnienie"}}) { submission { id } } }`,
+			map[string]any{"id": subID}, staff},
+		{"publishAnswers", `mutation($id: ID!) { publishAnswers(input: {consultationId: $id}) { publishedCount } }`,
+			map[string]any{"id": openID}, staff},
+		{"publishReport", `mutation($id: ID!) { publishReport(input: {consultationId: $id}) { consultation { id } } }`,
+			map[string]any{"id": openID}, staff},
+		{"cancelMeeting", `mutation($id: ID!) { cancelMeeting(input: {meetingId: $id, reason: "Odwołane z powodu choroby"}) { meeting { id } } }`,
+			map[string]any{"id": meetingID}, staff},
 		{"withdrawSubmission", `mutation($id: ID!) { withdrawSubmission(input: {submissionId: $id}) { submission { id } } }`,
 			map[string]any{"id": subID}, []string{"author"}},
 	}
+	// Every consultation-domain mutation of the schema has a case.
+	covered := map[string]bool{}
+	for _, c := range cases {
+		covered[c.name] = true
+	}
+	domain := 0
+	for _, f := range generated.NewExecutableSchema(generated.Config{}).Schema().Mutation.Fields {
+		if f.Position != nil && f.Position.Src != nil && strings.HasSuffix(f.Position.Src.Name, "consultation.graphqls") {
+			domain++
+			require.True(t, covered[f.Name], "consultation mutation %s has no case in the permission matrix", f.Name)
+		}
+	}
+	require.Equal(t, len(cases), domain, "every case is a consultation mutation")
 	refusals := []string{"UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"}
 	for _, c := range cases {
 		// Refused callers first, so that allowed calls cannot change the state they see.

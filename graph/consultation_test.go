@@ -195,6 +195,23 @@ func TestConsultation_WholeSliceThroughTheAPI(t *testing.T) {
 		require.Equal(t, subID, b.gql(t, node, map[string]any{"id": subID}, withToken(tok)).Data["node"].(map[string]any)["id"])
 	}
 
+	// Three flags from distinct, established accounts hide an item pending review.
+	res = b.gql(t, submit, map[string]any{"in": map[string]any{"consultationId": id, "kind": "POSTULATE", "locale": "PL", "text": "Reklama: tanie kredyty!"}}, withToken(f.dan))
+	require.Empty(t, res.Errors)
+	spam := res.Data["createSubmission"].(map[string]any)["submission"].(map[string]any)["id"].(string)
+	flag := `mutation($id: ID!) { flagSubmission(input: {submissionId: $id, reason: SPAM}) { submissionId } }`
+	for _, tok := range []string{f.alice, f.bob, f.bob, f.carol} {
+		require.Empty(t, b.gql(t, flag, map[string]any{"id": spam}, withToken(tok)).Errors, "flagging again changes nothing")
+	}
+	require.Nil(t, b.gql(t, node, map[string]any{"id": spam}, withToken(f.alice)).Data["node"], "hidden pending review")
+	res = b.gql(t, `query($id: ID!) { consultation(id: $id) { moderationLog { edges { node { action reason submissionId } } }
+		flagQueue { totalCount } } }`, map[string]any{"id": id}, withToken(f.moderator))
+	c := res.Data["consultation"].(map[string]any)
+	require.Equal(t, map[string]any{"action": "AUTO_HIDE", "reason": "FLAGS_THRESHOLD", "submissionId": spam},
+		c["moderationLog"].(map[string]any)["edges"].([]any)[0].(map[string]any)["node"])
+	require.Equal(t, float64(1), c["flagQueue"].(map[string]any)["totalCount"])
+	require.Nil(t, b.gql(t, `query($id: ID!) { consultation(id: $id) { flagQueue { totalCount } } }`, map[string]any{"id": id}, withToken(f.alice)).Data["consultation"].(map[string]any)["flagQueue"])
+
 	// Officials cannot put words in residents' mouths.
 	edit := `mutation($id: ID!) { editSubmission(input: {submissionId: $id, locale: PL, text: "Zmieniona treść"}) { submission { id } } }`
 	require.Equal(t, "FORBIDDEN", b.gql(t, edit, map[string]any{"id": subID}, withToken(f.official)).code())
@@ -204,7 +221,7 @@ func TestConsultation_WholeSliceThroughTheAPI(t *testing.T) {
 	require.Empty(t, res.Errors)
 	require.Equal(t, "PHASE_CLOSED", b.gql(t, submit, map[string]any{"in": comment}, withToken(f.dan)).code())
 
-	c := b.gql(t, `query($id: ID!) { consultation(id: $id) { status phaseChanges { from to scheduled reason } } }`, map[string]any{"id": id}).Data["consultation"].(map[string]any)
+	c = b.gql(t, `query($id: ID!) { consultation(id: $id) { status phaseChanges { from to scheduled reason } } }`, map[string]any{"id": id}).Data["consultation"].(map[string]any)
 	require.Equal(t, "CLOSED", c["status"])
 	require.Equal(t, []any{
 		map[string]any{"from": "DRAFT", "to": "ANNOUNCED", "scheduled": false, "reason": ""},
@@ -408,6 +425,22 @@ func TestConsultation_MeetingAnswersAndReportThroughTheAPI(t *testing.T) {
 	}, rep["answersByStatus"])
 	lines := strings.Split(strings.TrimSpace(rep["csv"].(string)), "\n")
 	require.Len(t, lines, 3, "a header and one row per submission")
+
+	// What each step told people, read from their in-app notifications.
+	kinds := func(token string) map[string]int {
+		res := b.gql(t, `{ me { notifications(first: 50) { edges { node { kind } } } } }`, nil, withToken(token))
+		require.Empty(t, res.Errors)
+		out := map[string]int{}
+		for _, e := range res.Data["me"].(map[string]any)["notifications"].(map[string]any)["edges"].([]any) {
+			out[e.(map[string]any)["node"].(map[string]any)["kind"].(string)]++
+		}
+		return out
+	}
+	require.Eventually(t, func() bool {
+		a, bo := kinds(f.alice), kinds(f.bob)
+		return a["submission_answered"] == 1 && a["consultation_report"] == 1 &&
+			bo["meeting_promoted"] == 1 && bo["submission_answered"] == 1
+	}, 15*time.Second, 100*time.Millisecond, "alice: %v, bob: %v", kinds(f.alice), kinds(f.bob))
 }
 
 func TestUpdateConsultation_EditsDraftsOnly(t *testing.T) {
