@@ -10,8 +10,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
-	"github.com/otwarty/otwarty/graph/gid"
 	"github.com/otwarty/otwarty/graph/generated"
+	"github.com/otwarty/otwarty/graph/gid"
 )
 
 // TestConsultationMutations_PermissionMatrix tries every consultation
