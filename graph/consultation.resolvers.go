@@ -647,6 +647,31 @@ func (r *mutationResolver) CreateMeeting(ctx context.Context, input model.Meetin
 	return &model.CreateMeetingPayload{Meeting: meetingOut(m)}, nil
 }
 
+// UpdateMeeting is the resolver for the updateMeeting field.
+func (r *mutationResolver) UpdateMeeting(ctx context.Context, input model.UpdateMeetingInput) (*model.UpdateMeetingPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	id, err := gid.Expect(input.MeetingID, "Meeting", "meetingId")
+	if err != nil {
+		return nil, err
+	}
+	m, err := r.Consultations.GetMeeting(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	in := consultation.MeetingInput{ConsultationID: m.ConsultationID, Title: localizedIn(input.Title), StartsAt: input.StartsAt,
+		EndsAt: input.EndsAt, Place: deref(input.Place), OnlineURL: deref(input.OnlineURL), Capacity: input.Capacity,
+		Kind: strings.ToLower(string(input.Kind))}
+	for _, l := range input.Languages {
+		in.Languages = append(in.Languages, string(l))
+	}
+	if m, err = r.Consultations.UpdateMeeting(ctx, id, in); err != nil {
+		return nil, err
+	}
+	return &model.UpdateMeetingPayload{Meeting: meetingOut(m)}, nil
+}
+
 // CancelMeeting is the resolver for the cancelMeeting field.
 func (r *mutationResolver) CancelMeeting(ctx context.Context, input model.CancelMeetingInput) (*model.CancelMeetingPayload, error) {
 	m, err := r.onMeeting(ctx, input.MeetingID, func(ctx context.Context, id uuid.UUID) error {

@@ -412,6 +412,7 @@ type ComplexityRoot struct {
 		UnregisterFromMeeting         func(childComplexity int, input model.UnregisterFromMeetingInput) int
 		UnsupportSubmission           func(childComplexity int, input model.UnsupportSubmissionInput) int
 		UpdateConsultation            func(childComplexity int, input model.UpdateConsultationInput) int
+		UpdateMeeting                 func(childComplexity int, input model.UpdateMeetingInput) int
 		UpdateNotificationPreferences func(childComplexity int, input model.UpdateNotificationPreferencesInput) int
 		UpdateOrganisation            func(childComplexity int, input model.UpdateOrganisationInput) int
 		UpdateProfile                 func(childComplexity int, input model.UpdateProfileInput) int
@@ -741,6 +742,10 @@ type ComplexityRoot struct {
 		Consultation func(childComplexity int) int
 	}
 
+	UpdateMeetingPayload struct {
+		Meeting func(childComplexity int) int
+	}
+
 	UpdateNotificationPreferencesPayload struct {
 		Preferences func(childComplexity int) int
 	}
@@ -845,6 +850,7 @@ type MutationResolver interface {
 	HideSubmission(ctx context.Context, input model.HideSubmissionInput) (*model.HideSubmissionPayload, error)
 	RestoreSubmission(ctx context.Context, input model.RestoreSubmissionInput) (*model.RestoreSubmissionPayload, error)
 	CreateMeeting(ctx context.Context, input model.MeetingInput) (*model.CreateMeetingPayload, error)
+	UpdateMeeting(ctx context.Context, input model.UpdateMeetingInput) (*model.UpdateMeetingPayload, error)
 	CancelMeeting(ctx context.Context, input model.CancelMeetingInput) (*model.CancelMeetingPayload, error)
 	RegisterForMeeting(ctx context.Context, input model.RegisterForMeetingInput) (*model.RegisterForMeetingPayload, error)
 	UnregisterFromMeeting(ctx context.Context, input model.UnregisterFromMeetingInput) (*model.UnregisterFromMeetingPayload, error)
@@ -2609,6 +2615,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateConsultation(childComplexity, args["input"].(model.UpdateConsultationInput)), true
+	case "Mutation.updateMeeting":
+		if e.ComplexityRoot.Mutation.UpdateMeeting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateMeeting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateMeeting(childComplexity, args["input"].(model.UpdateMeetingInput)), true
 	case "Mutation.updateNotificationPreferences":
 		if e.ComplexityRoot.Mutation.UpdateNotificationPreferences == nil {
 			break
@@ -3716,6 +3733,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UpdateConsultationPayload.Consultation(childComplexity), true
 
+	case "UpdateMeetingPayload.meeting":
+		if e.ComplexityRoot.UpdateMeetingPayload.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateMeetingPayload.Meeting(childComplexity), true
+
 	case "UpdateNotificationPreferencesPayload.preferences":
 		if e.ComplexityRoot.UpdateNotificationPreferencesPayload.Preferences == nil {
 			break
@@ -3820,6 +3844,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputUnregisterFromMeetingInput,
 		ec.unmarshalInputUnsupportSubmissionInput,
 		ec.unmarshalInputUpdateConsultationInput,
+		ec.unmarshalInputUpdateMeetingInput,
 		ec.unmarshalInputUpdateNotificationPreferencesInput,
 		ec.unmarshalInputUpdateOrganisationInput,
 		ec.unmarshalInputUpdateProfileInput,
@@ -4533,6 +4558,22 @@ type CreateMeetingPayload {
   meeting: Meeting!
 }
 
+input UpdateMeetingInput {
+  meetingId: ID!
+  kind: MeetingKind!
+  title: LocalizedInput!
+  startsAt: DateTime!
+  endsAt: DateTime!
+  place: String
+  onlineUrl: String
+  languages: [Locale!]!
+  capacity: Int
+}
+
+type UpdateMeetingPayload {
+  meeting: Meeting!
+}
+
 input CancelMeetingInput {
   meetingId: ID!
   reason: String!
@@ -4579,6 +4620,8 @@ type PublishMinutesPayload {
 
 extend type Mutation {
   createMeeting(input: MeetingInput!): CreateMeetingPayload!
+  "Changes a meeting before it starts; a new time or place is told to everyone registered or waiting."
+  updateMeeting(input: UpdateMeetingInput!): UpdateMeetingPayload!
   cancelMeeting(input: CancelMeetingInput!): CancelMeetingPayload!
   "Takes a seat, or a place on the waiting list when the meeting is full."
   registerForMeeting(input: RegisterForMeetingInput!): RegisterForMeetingPayload!
@@ -6573,6 +6616,14 @@ func (ec *executionContext) childFields_UpdateConsultationPayload(ctx context.Co
 	return nil, fmt.Errorf("no field named %q was found under type UpdateConsultationPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_UpdateMeetingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "meeting":
+		return ec.fieldContext_UpdateMeetingPayload_meeting(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateMeetingPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_UpdateNotificationPreferencesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "preferences":
@@ -7685,6 +7736,20 @@ func (ec *executionContext) field_Mutation_updateConsultation_args(ctx context.C
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateConsultationInput, error) {
 			return ec.unmarshalNUpdateConsultationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateConsultationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateMeeting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateMeetingInput, error) {
+			return ec.unmarshalNUpdateMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateMeetingInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -13635,6 +13700,50 @@ func (ec *executionContext) fieldContext_Mutation_createMeeting(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_updateMeeting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateMeeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateMeeting(ctx, fc.Args["input"].(model.UpdateMeetingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateMeetingPayload) graphql.Marshaler {
+			return ec.marshalNUpdateMeetingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateMeetingPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateMeeting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateMeetingPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateMeeting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_cancelMeeting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19475,6 +19584,38 @@ func (ec *executionContext) fieldContext_UpdateConsultationPayload_consultation(
 	return fc, nil
 }
 
+func (ec *executionContext) _UpdateMeetingPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.UpdateMeetingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateMeetingPayload_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Meeting) graphql.Marshaler {
+			return ec.marshalNMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateMeetingPayload_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateMeetingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Meeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UpdateNotificationPreferencesPayload_preferences(ctx context.Context, field graphql.CollectedField, obj *model.UpdateNotificationPreferencesPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23064,6 +23205,92 @@ func (ec *executionContext) unmarshalInputUpdateConsultationInput(ctx context.Co
 				return it, err
 			}
 			it.Questions = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputUpdateMeetingInput(ctx context.Context, obj any) (model.UpdateMeetingInput, error) {
+	var it model.UpdateMeetingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"meetingId", "kind", "title", "startsAt", "endsAt", "place", "onlineUrl", "languages", "capacity"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "meetingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNMeetingKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMeetingKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "startsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAt = data
+		case "endsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAt"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsAt = data
+		case "place":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("place"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Place = data
+		case "onlineUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onlineUrl"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnlineURL = data
+		case "languages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languages"))
+			data, err := ec.unmarshalNLocale2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocaleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Languages = data
+		case "capacity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Capacity = data
 		}
 	}
 	return it, nil
@@ -27217,6 +27444,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "updateMeeting":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateMeeting(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "cancelMeeting":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_cancelMeeting(ctx, field)
@@ -30723,6 +30957,44 @@ func (ec *executionContext) _UpdateConsultationPayload(ctx context.Context, sel 
 	return out
 }
 
+var updateMeetingPayloadImplementors = []string{"UpdateMeetingPayload"}
+
+func (ec *executionContext) _UpdateMeetingPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateMeetingPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateMeetingPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateMeetingPayload")
+		case "meeting":
+			out.Values[i] = ec._UpdateMeetingPayload_meeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var updateNotificationPreferencesPayloadImplementors = []string{"UpdateNotificationPreferencesPayload"}
 
 func (ec *executionContext) _UpdateNotificationPreferencesPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateNotificationPreferencesPayload) graphql.Marshaler {
@@ -33220,6 +33492,21 @@ func (ec *executionContext) marshalNUpdateConsultationPayload2ᚖgithubᚗcomᚋ
 		return graphql.Null
 	}
 	return ec._UpdateConsultationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateMeetingInput(ctx context.Context, v any) (model.UpdateMeetingInput, error) {
+	res, err := ec.unmarshalInputUpdateMeetingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateMeetingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateMeetingPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateMeetingPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UpdateMeetingPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUpdateNotificationPreferencesInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateNotificationPreferencesInput(ctx context.Context, v any) (model.UpdateNotificationPreferencesInput, error) {

@@ -833,6 +833,22 @@ type UpdateConsultationPayload struct {
 	Consultation *Consultation `json:"consultation"`
 }
 
+type UpdateMeetingInput struct {
+	MeetingID string          `json:"meetingId"`
+	Kind      MeetingKind     `json:"kind"`
+	Title     *LocalizedInput `json:"title"`
+	StartsAt  time.Time       `json:"startsAt"`
+	EndsAt    time.Time       `json:"endsAt"`
+	Place     *string         `json:"place,omitempty"`
+	OnlineURL *string         `json:"onlineUrl,omitempty"`
+	Languages []i18n.Locale   `json:"languages"`
+	Capacity  *int            `json:"capacity,omitempty"`
+}
+
+type UpdateMeetingPayload struct {
+	Meeting *Meeting `json:"meeting"`
+}
+
 type UpdateNotificationPreferencesInput struct {
 	InApp  *bool        `json:"inApp,omitempty"`
 	Email  *bool        `json:"email,omitempty"`

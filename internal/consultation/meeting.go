@@ -61,6 +61,7 @@ const (
 	// NoticeConsultationOpened tells followers that a consultation opened.
 	NoticeConsultationOpened = notify.KindConsultationOpened
 	NoticeMeetingCancelled   = notify.KindMeetingCancelled
+	NoticeMeetingMoved       = notify.KindMeetingMoved
 )
 
 // Errors of meetings.
@@ -399,7 +400,14 @@ func (s *Service) UpdateMeeting(ctx context.Context, id uuid.UUID, in MeetingInp
 				return err
 			}
 		}
-		m.Capacity, m.StartsAt, m.Place, m.OnlineURL = in.Capacity, in.StartsAt, in.Place, in.OnlineURL
+		moved := !sameMicrosecond(m.StartsAt, in.StartsAt) || !sameMicrosecond(m.EndsAt, in.EndsAt) ||
+			m.Place != in.Place || m.OnlineURL != in.OnlineURL
+		m.Capacity, m.StartsAt, m.EndsAt, m.Place, m.OnlineURL = in.Capacity, in.StartsAt, in.EndsAt, in.Place, in.OnlineURL
+		if moved {
+			if err := s.tellMeetingMoved(ctx, tx, m); err != nil {
+				return err
+			}
+		}
 		if err := s.promote(ctx, tx, m); err != nil {
 			return err
 		}
@@ -948,4 +956,26 @@ func (s *Service) sendReminders(ctx context.Context, a MeetingReminderArgs) (int
 		return nil
 	})
 	return sent, err
+}
+
+// tellMeetingMoved tells everyone registered or waiting that the meeting's
+// time or place changed (one notice per person and new time and place).
+func (s *Service) tellMeetingMoved(ctx context.Context, tx pgx.Tx, m *Meeting) error {
+	rows, err := tx.Query(ctx, `select account_id from meeting_registrations
+		where meeting_id = $1 and status in ('registered', 'waitlisted') order by position`, m.ID)
+	if err != nil {
+		return fmt.Errorf("meeting moved: %w", err)
+	}
+	people, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	if err != nil {
+		return fmt.Errorf("meeting moved: %w", err)
+	}
+	data := meetingData(m)
+	for _, p := range people {
+		key := "meeting_moved:" + m.ID.String() + ":" + p.String() + ":" + data["starts_at"] + ":" + data["where"]
+		if err := s.tell(ctx, tx, p, NoticeMeetingMoved, data, key); err != nil {
+			return err
+		}
+	}
+	return nil
 }

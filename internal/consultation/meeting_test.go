@@ -659,3 +659,33 @@ func TestMeetingMessageKeys_InCatalog(t *testing.T) {
 		require.True(t, i18n.Has(k), k)
 	}
 }
+
+func TestUpdateMeeting_AMoveTellsEveryoneRegisteredOrWaiting(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	c := b.openConsultation(t)
+	m := b.meeting(t, c.ID, 48*time.Hour, 1)
+	seated, _, status := b.register(t, m.ID)
+	require.Equal(t, consultation.RegistrationRegistered, status)
+	waiting, _, status := b.register(t, m.ID)
+	require.Equal(t, consultation.RegistrationWaitlisted, status)
+
+	// More seats only: nobody's time or place changed, nobody is told of a move.
+	in := b.meetingInput(c.ID, 48*time.Hour, 1)
+	in.StartsAt, in.EndsAt = m.StartsAt, m.EndsAt
+	_, err := b.svc.UpdateMeeting(b.official(t), m.ID, in)
+	require.NoError(t, err)
+	require.Empty(t, b.deliverJobs(t, notify.KindMeetingMoved, seated))
+
+	// A new time tells both, once, with the new time.
+	in = b.meetingInput(c.ID, 72*time.Hour, 1)
+	for range 2 {
+		_, err = b.svc.UpdateMeeting(b.official(t), m.ID, in)
+		require.NoError(t, err)
+	}
+	for _, id := range []uuid.UUID{seated, waiting} {
+		jobs := b.deliverJobs(t, notify.KindMeetingMoved, id)
+		require.Len(t, jobs, 1)
+		require.Equal(t, in.StartsAt.UTC().Format(time.RFC3339), jobs[0]["starts_at"])
+	}
+}

@@ -144,6 +144,16 @@ func init() {
 }
 
 func init() {
+	catalog[KindMeetingMoved] = map[i18n.Locale]message{
+		i18n.PL: {"Zmiana terminu lub miejsca spotkania konsultacyjnego",
+			"Spotkanie konsultacyjne, na które się zapisałeś(-aś), odbędzie się teraz: {when}, {where}. Szczegóły: {link}"},
+		i18n.UK: {"Зміна часу або місця консультаційної зустрічі",
+			"Консультаційна зустріч, на яку ви зареєструвалися, тепер відбудеться: {when}, {where}. Деталі: {link}"},
+		i18n.EN: {"The consultation meeting has moved",
+			"The consultation meeting you registered for now takes place: {when}, {where}. Details: {link}"},
+		i18n.RU: {"Изменение времени или места консультационной встречи",
+			"Консультационная встреча, на которую вы зарегистрировались, теперь состоится: {when}, {where}. Подробности: {link}"},
+	}
 	catalog[KindConsultationOpened] = map[i18n.Locale]message{
 		i18n.PL: {"Konsultacja, którą obserwujesz, jest otwarta",
 			"Konsultacja, którą obserwujesz, właśnie się rozpoczęła. Możesz zgłaszać postulaty i komentarze do {closes}: {link}"},

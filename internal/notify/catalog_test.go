@@ -26,7 +26,7 @@ func TestCatalog_EveryKindHasEveryLocaleAndNoLeftoverPlaceholder(t *testing.T) {
 	}
 	kinds := []string{KindWelcome, KindPasswordChanged, KindConfirmEmail, KindPasswordReset, KindInvitation,
 		KindSubmissionReply, KindModerationDecision, KindModerationFlag,
-		KindMeetingPromoted, KindMeetingReminder, KindMeetingCancelled, KindConsultationOpened,
+		KindMeetingPromoted, KindMeetingReminder, KindMeetingCancelled, KindConsultationOpened, KindMeetingMoved,
 		KindSubmissionAnswered, KindConsultationReport, KindReportReminder, "unknown_kind"}
 	for _, kind := range kinds {
 		for _, l := range i18n.All {

@@ -49,6 +49,8 @@ const (
 const (
 	KindMeetingPromoted = "meeting_promoted"
 	KindMeetingReminder = "meeting_reminder"
+	// KindMeetingMoved: a meeting the recipient registered for changed time or place.
+	KindMeetingMoved = "meeting_moved"
 	// KindConsultationOpened: a consultation the recipient follows opened.
 	KindConsultationOpened = "consultation_opened"
 	KindMeetingCancelled   = "meeting_cancelled"
