@@ -32,6 +32,7 @@ commands:
   migrate        apply database migrations and exit
   seed --demo    fill the database with demo accounts and organisations
   admin create   create an admin account (--email, --name; password from OTWARTY_ADMIN_PASSWORD or stdin)
+  pb tally       count a Pabulib .pb file (--rule greedy|greedy-noskip|mes|mes-add1|mes-add1-exhaustive)
 
 Run "otwarty <command> -h" for the flags of a command. Every flag has an
 OTWARTY_* (or DATABASE_URL) environment variable; see README.md.
@@ -54,6 +55,8 @@ func main() {
 		err = runSeed(ctx, args)
 	case "admin":
 		err = runAdmin(ctx, args)
+	case "pb":
+		err = runPB(ctx, args)
 	case "-h", "--help", "help":
 		fmt.Print(usage)
 	default:
