@@ -132,6 +132,14 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 		{"submission", "read_hidden", nil, []string{"owner", "moderator", "org_moderator", "official", "coordinator", "admin"}},
 		{"submission", "enter_on_behalf", nil, staff},
 		{"submission", "answer", nil, staff},
+		{"budget_edition", "create", nil, staff},
+		{"budget_edition", "manage", nil, staff},
+		{"budget_edition", "read", map[string]string{"status": "draft"}, staff},
+		{"budget_edition", "read", map[string]string{"status": "voting"}, everyone},
+		{"budget_edition", "register_voter", nil, []string{"official", "ballot_officer", "coordinator", "admin"}},
+		{"ballot", "cast", nil, []string{"verified"}},
+		{"budget_result", "read", map[string]string{"status": "closed"}, staff},
+		{"budget_result", "read", map[string]string{"status": "results_published"}, everyone},
 	}
 
 	// The cases cover the whole matrix, so a rule cannot be added untested.

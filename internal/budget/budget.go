@@ -1,0 +1,164 @@
+// Package budget is the civic budget (Budżet Obywatelski): editions with
+// their pools and projects, the voter roll, secret ballots cast once per
+// person, and results counted by each pool's rule with internal/pb.
+package budget
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/otwarty/otwarty/internal/apperr"
+	"github.com/otwarty/otwarty/internal/authz"
+)
+
+// Status is an edition's phase.
+type Status string
+
+const (
+	StatusDraft            Status = "draft"
+	StatusVoting           Status = "voting"
+	StatusClosed           Status = "closed"
+	StatusResultsPublished Status = "results_published"
+)
+
+// Actions of the policy matrix (internal/authz/policy.csv).
+const (
+	ActCreate        = "create"
+	ActManage        = "manage"
+	ActRead          = "read"
+	ActRegisterVoter = "register_voter"
+	ActCast          = "cast"
+)
+
+// HashFunc normalises an identifier of a type and returns its keyed hash and
+// the key id: identity.Service.HashIdentifier, so that one document hashes
+// the same for verification and for the voter roll.
+type HashFunc func(typ, identifier string) ([]byte, string, error)
+
+// Service implements the civic budget.
+type Service struct {
+	pool *pgxpool.Pool
+	az   *authz.Authorizer
+	hash HashFunc
+	log  *slog.Logger
+	now  func() time.Time
+}
+
+// New returns the service.
+func New(pool *pgxpool.Pool, az *authz.Authorizer, hashIdentifier HashFunc, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{pool: pool, az: az, hash: hashIdentifier, log: log, now: time.Now}
+}
+
+// SetClock replaces the clock (tests).
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
+
+// Warsaw is the civic budget's time zone: the day a ballot is cast on.
+var Warsaw = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Warsaw")
+	if err != nil {
+		return time.FixedZone("CET", 3600)
+	}
+	return loc
+}()
+
+// Edition is one year's civic budget of a city unit.
+type Edition struct {
+	ID                uuid.UUID
+	UnitID            uuid.UUID
+	Year              int
+	Currency          string
+	Status            Status
+	VotingOpensAt     *time.Time
+	VotingClosesAt    *time.Time
+	AllowBallotChange bool
+	LiveThreshold     int
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// Domain is the authorization domain of an edition (ballot officers hold
+// their role in it).
+func Domain(id uuid.UUID) string { return authz.Domain("budget_edition", id) }
+
+// Object is the edition as an authorization object.
+func (e *Edition) Object() authz.Object {
+	return authz.Object{Type: "budget_edition", ID: e.ID.String(),
+		Domains: []string{Domain(e.ID), authz.Domain("org", e.UnitID)},
+		Attrs:   map[string]string{"status": string(e.Status)}}
+}
+
+func (e *Edition) resultObject() authz.Object {
+	o := e.Object()
+	o.Type = "budget_result"
+	return o
+}
+
+// votingOpen reports whether ballots may be cast at t.
+func (e *Edition) votingOpen(t time.Time) bool {
+	return e.Status == StatusVoting && e.VotingOpensAt != nil && e.VotingClosesAt != nil &&
+		!t.Before(*e.VotingOpensAt) && t.Before(*e.VotingClosesAt)
+}
+
+// querier is a pool or a transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+const editionColumns = `id, unit_id, year, currency, status, voting_opens_at, voting_closes_at,
+	allow_ballot_change, live_threshold, created_at, updated_at`
+
+// loadEdition reads an edition without a visibility check; lock is "",
+// "for update" or "for share".
+func loadEdition(ctx context.Context, q querier, id uuid.UUID, lock string) (*Edition, error) {
+	var e Edition
+	err := q.QueryRow(ctx, `select `+editionColumns+` from budget_editions where id = $1 `+lock, id).
+		Scan(&e.ID, &e.UnitID, &e.Year, &e.Currency, &e.Status, &e.VotingOpensAt, &e.VotingClosesAt,
+			&e.AllowBallotChange, &e.LiveThreshold, &e.CreatedAt, &e.UpdatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, apperr.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load edition: %w", err)
+	}
+	return &e, nil
+}
+
+// editionFor loads an edition the caller may act on: NOT_FOUND when they may
+// not even read it, FORBIDDEN (or UNAUTHENTICATED) when they may read but
+// not act.
+func editionFor(ctx context.Context, q querier, id uuid.UUID, act, lock string) (*Edition, error) {
+	e, err := loadEdition(ctx, q, id, lock)
+	if err != nil {
+		return nil, err
+	}
+	if authz.Can(ctx, act, e.Object()) {
+		return e, nil
+	}
+	if !authz.Can(ctx, ActRead, e.Object()) {
+		return nil, apperr.ErrNotFound
+	}
+	return nil, authz.Require(ctx, act, e.Object())
+}
+
+// Edition returns an edition the caller may read.
+func (s *Service) Edition(ctx context.Context, id uuid.UUID) (*Edition, error) {
+	return editionFor(ctx, s.pool, id, ActRead, "")
+}
+
+func actorOrNil(id uuid.UUID) *uuid.UUID {
+	if id == uuid.Nil {
+		return nil
+	}
+	return &id
+}

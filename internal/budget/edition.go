@@ -1,0 +1,491 @@
+package budget
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/otwarty/otwarty/internal/apperr"
+	"github.com/otwarty/otwarty/internal/audit"
+	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/pb"
+)
+
+// EditionInput describes an edition. Voting times may be set later in the
+// draft; opening the vote needs both.
+type EditionInput struct {
+	UnitID            uuid.UUID
+	Year              int
+	VotingOpensAt     *time.Time
+	VotingClosesAt    *time.Time
+	AllowBallotChange bool
+	LiveThreshold     int
+}
+
+// Pool kinds.
+const (
+	KindCity     = "city"
+	KindDistrict = "district"
+)
+
+// Pick modes of a ballot rule.
+const (
+	PickExactly = "exactly"
+	PickAtLeast = "at_least"
+	PickAtMost  = "at_most"
+)
+
+// Ballot kinds.
+const (
+	BallotRanked   = "ranked"
+	BallotApproval = "approval"
+)
+
+// PoolInput describes a pool, its counting rule and its ballot rule.
+type PoolInput struct {
+	Name     string
+	Kind     string // KindCity or KindDistrict
+	District string // district slug; KindDistrict only
+	Budget   int64  // grosze
+	// Rule is "greedy" (with skip), "greedy-noskip", or an Equal Shares rule
+	// understood by pb.MESRule ("mes", "mes-add1", ...; approval ballots only).
+	Rule       string
+	PickMode   string // PickExactly, PickAtLeast, PickAtMost
+	PickCount  int
+	BallotKind string // BallotRanked or BallotApproval
+	// Points by rank for ranked ballots (Kraków: 3, 2, 1); nil means
+	// PickCount, PickCount-1, ..., 1.
+	Points []int64
+	// Required pools must be filled by every voter they apply to; optional
+	// pools may be left empty.
+	Required bool
+}
+
+// Pool is one pool of an edition.
+type Pool struct {
+	ID        uuid.UUID
+	EditionID uuid.UUID
+	Position  int
+	PoolInput
+}
+
+// ProjectInput describes a project of a pool.
+type ProjectInput struct {
+	Code  string // e.g. "BO.OM.97/24"
+	Title string
+	Cost  int64 // grosze
+}
+
+// Project is one project of a pool.
+type Project struct {
+	ID     uuid.UUID
+	PoolID uuid.UUID
+	ProjectInput
+}
+
+// CreateEdition stores a draft edition of a city unit ("create" in the
+// unit's domain).
+func (s *Service) CreateEdition(ctx context.Context, in EditionInput) (*Edition, error) {
+	if err := authz.Require(ctx, ActCreate, authz.Object{Type: "budget_edition",
+		Domains: []string{authz.Domain("org", in.UnitID)}}); err != nil {
+		return nil, err
+	}
+	if err := validateEdition(in); err != nil {
+		return nil, err
+	}
+	actor := authz.SubjectFrom(ctx).AccountID
+	id := uuid.New()
+	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
+		var kind string
+		err := tx.QueryRow(ctx, `select kind from organisations where id = $1`, in.UnitID).Scan(&kind)
+		if errors.Is(err, pgx.ErrNoRows) || (err == nil && kind != "city_unit") {
+			return apperr.Invalid("unitId", "budget.unit_invalid")
+		}
+		if err != nil {
+			return fmt.Errorf("read unit: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `insert into budget_editions (id, unit_id, year, voting_opens_at, voting_closes_at,
+				allow_ballot_change, live_threshold, created_by) values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			id, in.UnitID, in.Year, in.VotingOpensAt, in.VotingClosesAt, in.AllowBallotChange, in.LiveThreshold,
+			actorOrNil(actor)); err != nil {
+			return fmt.Errorf("insert edition: %w", err)
+		}
+		return audit.Write(ctx, tx, audit.Entry{ActorID: actor, Action: "budget.edition_create",
+			ObjectType: "budget_edition", ObjectID: id.String(), Data: map[string]any{"year": in.Year}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return loadEdition(ctx, s.pool, id, "")
+}
+
+// UpdateEdition replaces a draft edition's settings (the unit stays).
+func (s *Service) UpdateEdition(ctx context.Context, id uuid.UUID, in EditionInput) (*Edition, error) {
+	if err := validateEdition(in); err != nil {
+		return nil, err
+	}
+	actor := authz.SubjectFrom(ctx).AccountID
+	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
+		e, err := editionFor(ctx, tx, id, ActManage, "for update")
+		if err != nil {
+			return err
+		}
+		if e.Status != StatusDraft {
+			return apperr.New(apperr.PhaseClosed, "budget.not_draft")
+		}
+		if _, err := tx.Exec(ctx, `update budget_editions set year = $2, voting_opens_at = $3, voting_closes_at = $4,
+				allow_ballot_change = $5, live_threshold = $6, updated_at = now() where id = $1`,
+			id, in.Year, in.VotingOpensAt, in.VotingClosesAt, in.AllowBallotChange, in.LiveThreshold); err != nil {
+			return fmt.Errorf("update edition: %w", err)
+		}
+		return audit.Write(ctx, tx, audit.Entry{ActorID: actor, Action: "budget.edition_update",
+			ObjectType: "budget_edition", ObjectID: id.String()})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return loadEdition(ctx, s.pool, id, "")
+}
+
+func validateEdition(in EditionInput) error {
+	if in.Year < 2000 || in.Year > 2100 {
+		return apperr.Invalid("year", "budget.year_invalid")
+	}
+	if in.LiveThreshold < 0 {
+		return apperr.Invalid("liveThreshold", "budget.live_threshold_invalid")
+	}
+	if in.VotingOpensAt != nil && in.VotingClosesAt != nil && !in.VotingClosesAt.After(*in.VotingOpensAt) {
+		return apperr.Invalid("votingClosesAt", "budget.schedule_order")
+	}
+	return nil
+}
+
+// CreatePool adds a pool to a draft edition ("manage").
+func (s *Service) CreatePool(ctx context.Context, editionID uuid.UUID, in PoolInput) (*Pool, error) {
+	in, err := normalisePool(in)
+	if err != nil {
+		return nil, err
+	}
+	actor := authz.SubjectFrom(ctx).AccountID
+	id := uuid.New()
+	err = db.InTx(ctx, s.pool, func(tx *db.Tx) error {
+		if err := draftEdition(ctx, tx, editionID); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `insert into budget_pools (id, edition_id, position, name, kind, district, budget, rule,
+				pick_mode, pick_count, ballot_kind, points, required)
+			values ($1, $2, (select count(*) from budget_pools where edition_id = $2), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			id, editionID, in.Name, in.Kind, districtOrNil(in), in.Budget, in.Rule, in.PickMode, in.PickCount,
+			in.BallotKind, in.Points, in.Required)
+		if isUnique(err) {
+			return apperr.Invalid("district", "budget.pool_duplicate")
+		}
+		if err != nil {
+			return fmt.Errorf("insert pool: %w", err)
+		}
+		return audit.Write(ctx, tx, audit.Entry{ActorID: actor, Action: "budget.pool_create",
+			ObjectType: "budget_pool", ObjectID: id.String(), Data: map[string]any{"edition_id": editionID.String()}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return loadPool(ctx, s.pool, id)
+}
+
+// UpdatePool replaces a pool's settings while its edition is a draft.
+func (s *Service) UpdatePool(ctx context.Context, id uuid.UUID, in PoolInput) (*Pool, error) {
+	in, err := normalisePool(in)
+	if err != nil {
+		return nil, err
+	}
+	actor := authz.SubjectFrom(ctx).AccountID
+	err = db.InTx(ctx, s.pool, func(tx *db.Tx) error {
+		p, err := loadPool(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := draftEdition(ctx, tx, p.EditionID); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `update budget_pools set name = $2, kind = $3, district = $4, budget = $5, rule = $6,
+				pick_mode = $7, pick_count = $8, ballot_kind = $9, points = $10, required = $11 where id = $1`,
+			id, in.Name, in.Kind, districtOrNil(in), in.Budget, in.Rule, in.PickMode, in.PickCount, in.BallotKind,
+			in.Points, in.Required)
+		if isUnique(err) {
+			return apperr.Invalid("district", "budget.pool_duplicate")
+		}
+		if err != nil {
+			return fmt.Errorf("update pool: %w", err)
+		}
+		return audit.Write(ctx, tx, audit.Entry{ActorID: actor, Action: "budget.pool_update",
+			ObjectType: "budget_pool", ObjectID: id.String()})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return loadPool(ctx, s.pool, id)
+}
+
+// draftEdition locks an edition the caller manages and requires a draft.
+func draftEdition(ctx context.Context, q querier, id uuid.UUID) error {
+	e, err := editionFor(ctx, q, id, ActManage, "for update")
+	if err != nil {
+		return err
+	}
+	if e.Status != StatusDraft {
+		return apperr.New(apperr.PhaseClosed, "budget.not_draft")
+	}
+	return nil
+}
+
+func districtOrNil(in PoolInput) *string {
+	if in.Kind == KindCity {
+		return nil
+	}
+	return &in.District
+}
+
+var districtRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+
+// normalisePool checks a pool and fills in default points.
+func normalisePool(in PoolInput) (PoolInput, error) {
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Name == "" || len(in.Name) > 200 {
+		return in, apperr.Invalid("name", "budget.name_invalid")
+	}
+	switch in.Kind {
+	case KindCity:
+		if in.District != "" {
+			return in, apperr.Invalid("district", "budget.district_invalid")
+		}
+	case KindDistrict:
+		if !districtRE.MatchString(in.District) {
+			return in, apperr.Invalid("district", "budget.district_invalid")
+		}
+	default:
+		return in, apperr.Invalid("kind", "budget.kind_invalid")
+	}
+	if in.Budget <= 0 {
+		return in, apperr.Invalid("budget", "budget.amount_invalid")
+	}
+	switch in.PickMode {
+	case PickExactly, PickAtLeast, PickAtMost:
+	default:
+		return in, apperr.Invalid("pickMode", "budget.pick_mode_invalid")
+	}
+	if in.PickCount <= 0 || in.PickCount > 100 {
+		return in, apperr.Invalid("pickCount", "budget.pick_count_invalid")
+	}
+	switch in.BallotKind {
+	case BallotRanked:
+		if in.Points == nil {
+			for i := in.PickCount; i > 0; i-- {
+				in.Points = append(in.Points, int64(i))
+			}
+		}
+		if len(in.Points) == 0 || slices.ContainsFunc(in.Points, func(p int64) bool { return p < 0 }) {
+			return in, apperr.Invalid("points", "budget.points_invalid")
+		}
+	case BallotApproval:
+		if len(in.Points) != 0 {
+			return in, apperr.Invalid("points", "budget.points_invalid")
+		}
+		in.Points = []int64{}
+	default:
+		return in, apperr.Invalid("ballotKind", "budget.ballot_kind_invalid")
+	}
+	switch in.Rule {
+	case RuleGreedy, RuleGreedyNoSkip:
+	default:
+		if _, err := pb.MESRule(in.Rule); err != nil {
+			return in, apperr.Invalid("rule", "budget.rule_invalid")
+		}
+		// Equal Shares counts approvals; ranks would be silently dropped.
+		if in.BallotKind != BallotApproval {
+			return in, apperr.Invalid("rule", "budget.rule_needs_approval")
+		}
+	}
+	return in, nil
+}
+
+// Counting rules besides Equal Shares (pb.MESRule).
+const (
+	RuleGreedy       = "greedy"
+	RuleGreedyNoSkip = "greedy-noskip"
+)
+
+const poolColumns = `id, edition_id, position, name, kind, coalesce(district, ''), budget, rule, pick_mode, pick_count,
+	ballot_kind, points, required`
+
+func scanPool(row pgx.Row) (*Pool, error) {
+	var p Pool
+	err := row.Scan(&p.ID, &p.EditionID, &p.Position, &p.Name, &p.Kind, &p.District, &p.Budget, &p.Rule,
+		&p.PickMode, &p.PickCount, &p.BallotKind, &p.Points, &p.Required)
+	return &p, err
+}
+
+func loadPool(ctx context.Context, q querier, id uuid.UUID) (*Pool, error) {
+	p, err := scanPool(q.QueryRow(ctx, `select `+poolColumns+` from budget_pools where id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, apperr.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load pool: %w", err)
+	}
+	return p, nil
+}
+
+func loadPools(ctx context.Context, q querier, editionID uuid.UUID) ([]Pool, error) {
+	rows, err := q.Query(ctx, `select `+poolColumns+` from budget_pools where edition_id = $1 order by position, id`, editionID)
+	if err != nil {
+		return nil, fmt.Errorf("list pools: %w", err)
+	}
+	defer rows.Close()
+	var out []Pool
+	for rows.Next() {
+		p, err := scanPool(rows)
+		if err != nil {
+			return nil, fmt.Errorf("scan pool: %w", err)
+		}
+		out = append(out, *p)
+	}
+	return out, rows.Err()
+}
+
+// Pools lists an edition's pools in the order they were created.
+func (s *Service) Pools(ctx context.Context, editionID uuid.UUID) ([]Pool, error) {
+	if _, err := s.Edition(ctx, editionID); err != nil {
+		return nil, err
+	}
+	return loadPools(ctx, s.pool, editionID)
+}
+
+// CreateProject adds a project to a pool of a draft edition. (Residents'
+// submissions and their verification come later.)
+func (s *Service) CreateProject(ctx context.Context, poolID uuid.UUID, in ProjectInput) (*Project, error) {
+	in, err := normaliseProject(in)
+	if err != nil {
+		return nil, err
+	}
+	actor := authz.SubjectFrom(ctx).AccountID
+	id := uuid.New()
+	err = db.InTx(ctx, s.pool, func(tx *db.Tx) error {
+		p, err := loadPool(ctx, tx, poolID)
+		if err != nil {
+			return err
+		}
+		if err := draftEdition(ctx, tx, p.EditionID); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `insert into budget_projects (id, pool_id, code, title, cost) values ($1, $2, $3, $4, $5)`,
+			id, poolID, in.Code, in.Title, in.Cost)
+		if isUnique(err) {
+			return apperr.Invalid("code", "budget.code_duplicate")
+		}
+		if err != nil {
+			return fmt.Errorf("insert project: %w", err)
+		}
+		return audit.Write(ctx, tx, audit.Entry{ActorID: actor, Action: "budget.project_create",
+			ObjectType: "budget_project", ObjectID: id.String(), Data: map[string]any{"pool_id": poolID.String()}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Project{ID: id, PoolID: poolID, ProjectInput: in}, nil
+}
+
+// UpdateProject replaces a project's code, title and cost while its edition
+// is a draft.
+func (s *Service) UpdateProject(ctx context.Context, id uuid.UUID, in ProjectInput) (*Project, error) {
+	in, err := normaliseProject(in)
+	if err != nil {
+		return nil, err
+	}
+	actor := authz.SubjectFrom(ctx).AccountID
+	var poolID uuid.UUID
+	err = db.InTx(ctx, s.pool, func(tx *db.Tx) error {
+		var editionID uuid.UUID
+		err := tx.QueryRow(ctx, `select p.pool_id, l.edition_id from budget_projects p
+			join budget_pools l on l.id = p.pool_id where p.id = $1`, id).Scan(&poolID, &editionID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return apperr.ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("load project: %w", err)
+		}
+		if err := draftEdition(ctx, tx, editionID); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `update budget_projects set code = $2, title = $3, cost = $4 where id = $1`,
+			id, in.Code, in.Title, in.Cost)
+		if isUnique(err) {
+			return apperr.Invalid("code", "budget.code_duplicate")
+		}
+		if err != nil {
+			return fmt.Errorf("update project: %w", err)
+		}
+		return audit.Write(ctx, tx, audit.Entry{ActorID: actor, Action: "budget.project_update",
+			ObjectType: "budget_project", ObjectID: id.String()})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Project{ID: id, PoolID: poolID, ProjectInput: in}, nil
+}
+
+func normaliseProject(in ProjectInput) (ProjectInput, error) {
+	in.Code, in.Title = strings.TrimSpace(in.Code), strings.TrimSpace(in.Title)
+	if in.Code == "" || len(in.Code) > 40 {
+		return in, apperr.Invalid("code", "budget.code_invalid")
+	}
+	if in.Title == "" || len(in.Title) > 500 {
+		return in, apperr.Invalid("title", "budget.title_invalid")
+	}
+	if in.Cost <= 0 {
+		return in, apperr.Invalid("cost", "budget.amount_invalid")
+	}
+	return in, nil
+}
+
+// Projects lists a pool's projects by code.
+func (s *Service) Projects(ctx context.Context, poolID uuid.UUID) ([]Project, error) {
+	p, err := loadPool(ctx, s.pool, poolID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Edition(ctx, p.EditionID); err != nil {
+		return nil, err
+	}
+	return loadProjects(ctx, s.pool, poolID)
+}
+
+func loadProjects(ctx context.Context, q querier, poolID uuid.UUID) ([]Project, error) {
+	rows, err := q.Query(ctx, `select id, pool_id, code, title, cost from budget_projects where pool_id = $1 order by code`, poolID)
+	if err != nil {
+		return nil, fmt.Errorf("list projects: %w", err)
+	}
+	defer rows.Close()
+	var out []Project
+	for rows.Next() {
+		var p Project
+		if err := rows.Scan(&p.ID, &p.PoolID, &p.Code, &p.Title, &p.Cost); err != nil {
+			return nil, fmt.Errorf("scan project: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+func isUnique(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}

@@ -1,0 +1,201 @@
+package budget_test
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
+
+	"github.com/otwarty/otwarty/internal/apperr"
+	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/budget"
+	"github.com/otwarty/otwarty/internal/identity"
+	"github.com/otwarty/otwarty/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// testKey stands in for the identity service's identifier key.
+var testKey = []byte("budget-test-identifier-key")
+
+// hashIdentifier is identity.Service.HashIdentifier with testKey.
+func hashIdentifier(typ, id string) ([]byte, string, error) {
+	typ, id, err := identity.NormalizeIdentifier(typ, id)
+	if err != nil {
+		return nil, "", err
+	}
+	m := hmac.New(sha256.New, testKey)
+	m.Write([]byte(typ + ":" + id))
+	return m.Sum(nil), "k1", nil
+}
+
+// clock is the service's clock in tests.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
+// bundle is one test's fixtures: a fresh database and the service on it.
+type bundle struct {
+	ctx    context.Context
+	pool   *pgxpool.Pool
+	az     *authz.Authorizer
+	svc    *budget.Service
+	clock  *clock
+	unitID uuid.UUID
+}
+
+func setup(t *testing.T) *bundle {
+	t.Helper()
+	ctx := context.Background()
+	pool := pgtest.Pool(t)
+	log := slog.New(slog.DiscardHandler)
+	az, err := authz.New(ctx, pool, log)
+	require.NoError(t, err)
+	svc := budget.New(pool, az, hashIdentifier, log)
+	clk := &clock{t: time.Now()}
+	svc.SetClock(clk.Now)
+	b := &bundle{ctx: ctx, pool: pool, az: az, svc: svc, clock: clk}
+	slug := "unit-" + uuid.NewString()[:8]
+	require.NoError(t, pool.QueryRow(ctx, `insert into organisations (kind, name, slug) values ('city_unit', $1, $1) returning id`,
+		slug).Scan(&b.unitID))
+	return b
+}
+
+func (b *bundle) account(t *testing.T) uuid.UUID {
+	t.Helper()
+	var id uuid.UUID
+	email := "a-" + uuid.NewString()[:12] + "@otwarty.test"
+	require.NoError(t, b.pool.QueryRow(b.ctx, `insert into accounts (email, email_confirmed_at, password_hash, display_name, locale)
+		values ($1, now() - interval '2 days', 'x', $1, 'pl') returning id`, email).Scan(&id))
+	return id
+}
+
+func (b *bundle) as(s authz.Subject) context.Context {
+	return authz.WithAuthorizer(authz.WithSubject(b.ctx, s), b.az)
+}
+
+func (b *bundle) anonymous() context.Context { return b.as(authz.Subject{}) }
+
+// staff returns ctx for a new account holding role in domain.
+func (b *bundle) staff(t *testing.T, role, domain string) context.Context {
+	t.Helper()
+	id := b.account(t)
+	_, err := b.pool.Exec(b.ctx, `insert into role_grants (account_id, role, domain) values ($1, $2, $3)`, id, role, domain)
+	require.NoError(t, err)
+	require.NoError(t, b.az.Reload(b.ctx))
+	return b.as(authz.Subject{AccountID: id, Confirmed: true})
+}
+
+func (b *bundle) official(t *testing.T) context.Context {
+	t.Helper()
+	return b.staff(t, authz.RoleOfficial, authz.Domain("org", b.unitID))
+}
+
+// resident is ctx for a confirmed but unverified account.
+func (b *bundle) resident(t *testing.T) context.Context {
+	t.Helper()
+	return b.as(authz.Subject{AccountID: b.account(t), Confirmed: true})
+}
+
+// verified returns ctx for a new verified resident whose verification
+// hashes identifier (type "other").
+func (b *bundle) verified(t *testing.T, identifier string) context.Context {
+	t.Helper()
+	id := b.account(t)
+	hash, keyID, err := hashIdentifier(identity.IdentifierOther, identifier)
+	require.NoError(t, err)
+	_, err = b.pool.Exec(b.ctx, `insert into verifications (account_id, identifier_hash, key_id, method) values ($1, $2, $3, 'in_person')`,
+		id, hash, keyID)
+	require.NoError(t, err)
+	return b.as(authz.Subject{AccountID: id, Confirmed: true, Verified: true})
+}
+
+// voter returns ctx for a verified resident on the edition's roll in district.
+func (b *bundle) voter(t *testing.T, editionID uuid.UUID, district string) context.Context {
+	t.Helper()
+	ctx := b.verified(t, "V"+strings.ReplaceAll(uuid.NewString(), "-", ""))
+	_, err := b.svc.RegisterAccountVoter(ctx, editionID, district)
+	require.NoError(t, err)
+	return ctx
+}
+
+// kraków is an edition with Kraków's rules on a small scale: a city-wide
+// pool and two district pools, each with 5 projects, exactly 3 ranked
+// picks (3/2/1), every pool required; voting open since an hour ago.
+type krakow struct {
+	edition                 *budget.Edition
+	city, stare, grzegorzki *budget.Pool
+	projects                map[uuid.UUID][]uuid.UUID // pool → projects by code
+}
+
+func (b *bundle) krakowEdition(t *testing.T) *krakow {
+	t.Helper()
+	ctx := b.official(t)
+	now := b.clock.Now()
+	opens, closes := now.Add(-time.Hour), now.Add(7*24*time.Hour)
+	e, err := b.svc.CreateEdition(ctx, budget.EditionInput{UnitID: b.unitID, Year: 2024, VotingOpensAt: &opens,
+		VotingClosesAt: &closes, LiveThreshold: 10})
+	require.NoError(t, err)
+	k := &krakow{edition: e, projects: map[uuid.UUID][]uuid.UUID{}}
+	pool := func(name, kind, district, prefix string) *budget.Pool {
+		p, err := b.svc.CreatePool(ctx, e.ID, budget.PoolInput{Name: name, Kind: kind, District: district, Budget: 100_000_00,
+			Rule: budget.RuleGreedy, PickMode: budget.PickExactly, PickCount: 3, BallotKind: budget.BallotRanked, Required: true})
+		require.NoError(t, err)
+		for i := 1; i <= 5; i++ {
+			pr, err := b.svc.CreateProject(ctx, p.ID, budget.ProjectInput{Code: fmt.Sprintf("BO.%s.%d/24", prefix, i),
+				Title: "Projekt " + prefix, Cost: int64(i) * 10_000_00})
+			require.NoError(t, err)
+			k.projects[p.ID] = append(k.projects[p.ID], pr.ID)
+		}
+		return p
+	}
+	k.city = pool("Ogólnomiejski", budget.KindCity, "", "OM")
+	k.stare = pool("Stare Miasto", budget.KindDistrict, "stare-miasto", "D1")
+	k.grzegorzki = pool("Grzegórzki", budget.KindDistrict, "grzegorzki", "D2")
+	k.edition, err = b.svc.OpenVoting(ctx, e.ID)
+	require.NoError(t, err)
+	return k
+}
+
+// valid is a valid ballot of a Stare Miasto voter.
+func (k *krakow) valid(key string) budget.BallotInput {
+	return budget.BallotInput{EditionID: k.edition.ID, BallotKey: key, Picks: map[uuid.UUID][]uuid.UUID{
+		k.city.ID:  k.projects[k.city.ID][:3],
+		k.stare.ID: {k.projects[k.stare.ID][2], k.projects[k.stare.ID][0], k.projects[k.stare.ID][4]},
+	}}
+}
+
+// key returns a fresh ballot key.
+func key() string { return "key-" + uuid.NewString() }
+
+func requireAppErr(t *testing.T, err error, code apperr.Code, key, field string) {
+	t.Helper()
+	var e *apperr.Error
+	require.True(t, errors.As(err, &e), "want %s %s, got %v", code, key, err)
+	require.Equal(t, code, e.Code, "%v", err)
+	require.Equal(t, key, e.Key, "%v", err)
+	require.Equal(t, field, e.Field, "%v", err)
+}
