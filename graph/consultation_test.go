@@ -294,28 +294,70 @@ func TestConsultationActivity_StreamsSubmissionsAndSupports(t *testing.T) {
 	require.NoError(t, conn.WriteJSON(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{
 		"query":     "subscription($id: ID!) { consultationActivity(consultationId: $id) { type submissionId supportCount status } }",
 		"variables": map[string]any{"id": id}}}))
-	// The subscription is registered once a round trip has passed.
-	require.NoError(t, conn.WriteJSON(map[string]any{"type": "ping"}))
-	_, err = wsNext(t, conn, "pong")
-	require.NoError(t, err)
-
-	next := func() map[string]any {
-		t.Helper()
+	// One goroutine reads the socket; the test waits on its channel.
+	msgs := make(chan map[string]any, 64)
+	go func() {
+		defer close(msgs)
 		for {
-			m, err := wsNext(t, conn, "next")
-			require.NoError(t, err)
+			var m wsMsg
+			if err := conn.ReadJSON(&m); err != nil {
+				return
+			}
+			if m.Type == "ping" {
+				_ = conn.WriteJSON(map[string]any{"type": "pong"})
+			}
+			if m.Type != "next" {
+				continue
+			}
 			var p struct {
 				Data struct {
 					ConsultationActivity map[string]any `json:"consultationActivity"`
 				} `json:"data"`
 			}
-			require.NoError(t, json.Unmarshal(m.Payload, &p))
-			// The publication's own event may reach the broker after the
-			// subscription started; it is not what the test waits for.
-			if p.Data.ConsultationActivity["status"] == "ANNOUNCED" {
-				continue
+			if json.Unmarshal(m.Payload, &p) == nil {
+				msgs <- p.Data.ConsultationActivity
 			}
-			return p.Data.ConsultationActivity
+		}
+	}()
+	// The subscription starts asynchronously: create meetings (each one an
+	// event) until one arrives, so that nothing later can be missed.
+	start := time.Now().Add(72 * time.Hour)
+	synced := false
+	for attempt := 0; attempt < 50 && !synced; attempt++ {
+		require.Empty(t, b.gql(t, `mutation($id: ID!, $s: DateTime!, $e: DateTime!) { createMeeting(input: {consultationId: $id, kind: MEETING,
+			title: {locale: PL, text: "Spotkanie"}, startsAt: $s, endsAt: $e, place: "Urząd", languages: [PL]}) { meeting { id } } }`,
+			map[string]any{"id": id, "s": start.Format(time.RFC3339), "e": start.Add(time.Hour).Format(time.RFC3339)}, withToken(f.official)).Errors)
+		deadline := time.After(300 * time.Millisecond)
+	wait:
+		for {
+			select {
+			case ev := <-msgs:
+				if ev["type"] == "meeting_changed" {
+					synced = true
+					break wait
+				}
+			case <-deadline:
+				break wait
+			}
+		}
+	}
+	require.True(t, synced, "the subscription never delivered an event")
+
+	next := func() map[string]any {
+		t.Helper()
+		for {
+			select {
+			case ev, ok := <-msgs:
+				require.True(t, ok, "the socket closed")
+				// Earlier events (the publication, further meetings) may still
+				// be in flight; they are not what the test waits for.
+				if ev["status"] == "ANNOUNCED" || ev["type"] == "meeting_changed" {
+					continue
+				}
+				return ev
+			case <-time.After(15 * time.Second):
+				require.FailNow(t, "no event within 15 s")
+			}
 		}
 	}
 
