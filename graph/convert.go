@@ -135,6 +135,15 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 			return nil, err
 		}
 		return meetingOut(m), nil
+	case "BudgetEdition":
+		e, err := r.Budget.Edition(ctx, key)
+		if apperr.CodeOf(err) == apperr.NotFound {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return editionOut(e), nil
 	case "Notification":
 		if c.account == nil {
 			return nil, nil

@@ -21,6 +21,7 @@ import (
 
 	"github.com/otwarty/otwarty/graph"
 	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/live"
@@ -107,7 +108,7 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	cs, err := consultation.New(pool, az, ns, log)
 	require.NoError(t, err)
 	ids.AddPersonalData(consultation.PersonalData{})
-	r := &graph.Resolver{Identity: ids, Orgs: org.New(pool, az), Consultations: cs, Notify: ns, Authz: az, Live: broker, Pool: pool, Log: log,
+	r := &graph.Resolver{Identity: ids, Orgs: org.New(pool, az), Consultations: cs, Budget: budget.New(pool, az, ids.HashIdentifier, log), Notify: ns, Authz: az, Live: broker, Pool: pool, Log: log,
 		Limits: limits, RateLimits: rate}
 	srv := httptest.NewServer(graph.NewHandler(r, graph.ServerConfig{Limits: limits, Logger: log, PingInterval: time.Second}))
 	t.Cleanup(func() {

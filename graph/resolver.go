@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/live"
@@ -24,6 +25,7 @@ type Resolver struct {
 	Identity       *identity.Service
 	Orgs           *org.Service
 	Consultations  *consultation.Service
+	Budget         *budget.Service
 	Notify         *notify.Service
 	Authz          *authz.Authorizer
 	Live           *live.Broker

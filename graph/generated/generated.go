@@ -33,6 +33,9 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Account() AccountResolver
 	Answer() AnswerResolver
+	BudgetEdition() BudgetEditionResolver
+	BudgetPool() BudgetPoolResolver
+	BudgetPoolResult() BudgetPoolResultResolver
 	Consultation() ConsultationResolver
 	ConsultationQuestion() ConsultationQuestionResolver
 	ConsultationReport() ConsultationReportResolver
@@ -125,8 +128,63 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	BudgetEdition struct {
+		Currency       func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Pools          func(childComplexity int) int
+		Results        func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Unit           func(childComplexity int) int
+		VotingClosesAt func(childComplexity int) int
+		VotingOpensAt  func(childComplexity int) int
+		Year           func(childComplexity int) int
+	}
+
+	BudgetPool struct {
+		BallotKind func(childComplexity int) int
+		Budget     func(childComplexity int) int
+		District   func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Name       func(childComplexity int) int
+		PickCount  func(childComplexity int) int
+		PickMode   func(childComplexity int) int
+		Points     func(childComplexity int) int
+		Projects   func(childComplexity int) int
+		Required   func(childComplexity int) int
+		Rule       func(childComplexity int) int
+	}
+
+	BudgetPoolResult struct {
+		Ballots  func(childComplexity int) int
+		Cost     func(childComplexity int) int
+		Pool     func(childComplexity int) int
+		Projects func(childComplexity int) int
+		Rule     func(childComplexity int) int
+		Selected func(childComplexity int) int
+	}
+
+	BudgetProject struct {
+		Code  func(childComplexity int) int
+		Cost  func(childComplexity int) int
+		ID    func(childComplexity int) int
+		Title func(childComplexity int) int
+	}
+
+	BudgetProjectResult struct {
+		Position func(childComplexity int) int
+		Project  func(childComplexity int) int
+		Score    func(childComplexity int) int
+		Votes    func(childComplexity int) int
+	}
+
 	CancelMeetingPayload struct {
 		Meeting func(childComplexity int) int
+	}
+
+	CastBallotPayload struct {
+		BallotID func(childComplexity int) int
+		CastOn   func(childComplexity int) int
 	}
 
 	ChangeConsultationPhasePayload struct {
@@ -135,6 +193,14 @@ type ComplexityRoot struct {
 
 	ChangePasswordPayload struct {
 		Account func(childComplexity int) int
+	}
+
+	CloseBudgetVotingPayload struct {
+		Edition func(childComplexity int) int
+	}
+
+	ComputeBudgetResultsPayload struct {
+		Edition func(childComplexity int) int
 	}
 
 	ConfirmEmailPayload struct {
@@ -242,6 +308,18 @@ type ComplexityRoot struct {
 		Submit        func(childComplexity int) int
 	}
 
+	CreateBudgetEditionPayload struct {
+		Edition func(childComplexity int) int
+	}
+
+	CreateBudgetPoolPayload struct {
+		Pool func(childComplexity int) int
+	}
+
+	CreateBudgetProjectPayload struct {
+		Project func(childComplexity int) int
+	}
+
 	CreateConsultationPayload struct {
 		Consultation func(childComplexity int) int
 	}
@@ -272,6 +350,10 @@ type ComplexityRoot struct {
 
 	EditSubmissionPayload struct {
 		Submission func(childComplexity int) int
+	}
+
+	EnrolAsBudgetVoterPayload struct {
+		VoterID func(childComplexity int) int
 	}
 
 	EnterSubmissionOnBehalfPayload struct {
@@ -371,9 +453,15 @@ type ComplexityRoot struct {
 		AnswerSurvey                  func(childComplexity int, input model.AnswerSurveyInput) int
 		AssignConsultationModerator   func(childComplexity int, input model.AssignConsultationModeratorInput) int
 		CancelMeeting                 func(childComplexity int, input model.CancelMeetingInput) int
+		CastBallot                    func(childComplexity int, input model.CastBallotInput) int
 		ChangeConsultationPhase       func(childComplexity int, input model.ChangeConsultationPhaseInput) int
 		ChangePassword                func(childComplexity int, input model.ChangePasswordInput) int
+		CloseBudgetVoting             func(childComplexity int, input model.CloseBudgetVotingInput) int
+		ComputeBudgetResults          func(childComplexity int, input model.ComputeBudgetResultsInput) int
 		ConfirmEmail                  func(childComplexity int, input model.ConfirmEmailInput) int
+		CreateBudgetEdition           func(childComplexity int, input model.CreateBudgetEditionInput) int
+		CreateBudgetPool              func(childComplexity int, input model.CreateBudgetPoolInput) int
+		CreateBudgetProject           func(childComplexity int, input model.CreateBudgetProjectInput) int
 		CreateConsultation            func(childComplexity int, input model.CreateConsultationInput) int
 		CreateInvitation              func(childComplexity int, input model.CreateInvitationInput) int
 		CreateMeeting                 func(childComplexity int, input model.MeetingInput) int
@@ -382,17 +470,21 @@ type ComplexityRoot struct {
 		DeleteAccount                 func(childComplexity int, input model.DeleteAccountInput) int
 		DraftAnswer                   func(childComplexity int, input model.DraftAnswerInput) int
 		EditSubmission                func(childComplexity int, input model.EditSubmissionInput) int
+		EnrolAsBudgetVoter            func(childComplexity int, input model.EnrolAsBudgetVoterInput) int
 		EnterSubmissionOnBehalf       func(childComplexity int, input model.EnterSubmissionOnBehalfInput) int
 		FlagSubmission                func(childComplexity int, input model.FlagSubmissionInput) int
 		FollowConsultation            func(childComplexity int, input model.FollowConsultationInput) int
 		GrantRole                     func(childComplexity int, input model.GrantRoleInput) int
 		HideSubmission                func(childComplexity int, input model.HideSubmissionInput) int
 		MarkNotificationsRead         func(childComplexity int, input model.MarkNotificationsReadInput) int
+		OpenBudgetVoting              func(childComplexity int, input model.OpenBudgetVotingInput) int
 		PublishAnswers                func(childComplexity int, input model.PublishAnswersInput) int
+		PublishBudgetResults          func(childComplexity int, input model.PublishBudgetResultsInput) int
 		PublishConsultation           func(childComplexity int, input model.PublishConsultationInput) int
 		PublishMinutes                func(childComplexity int, input model.PublishMinutesInput) int
 		PublishReport                 func(childComplexity int, input model.PublishReportInput) int
 		RecordAttendance              func(childComplexity int, input model.RecordAttendanceInput) int
+		RegisterBudgetVoter           func(childComplexity int, input model.RegisterBudgetVoterInput) int
 		RegisterForMeeting            func(childComplexity int, input model.RegisterForMeetingInput) int
 		RemoveOrganisationMember      func(childComplexity int, input model.RemoveOrganisationMemberInput) int
 		RequestPasswordReset          func(childComplexity int, input model.RequestPasswordResetInput) int
@@ -459,6 +551,10 @@ type ComplexityRoot struct {
 		Email  func(childComplexity int) int
 		InApp  func(childComplexity int) int
 		Locale func(childComplexity int) int
+	}
+
+	OpenBudgetVotingPayload struct {
+		Edition func(childComplexity int) int
 	}
 
 	Organisation struct {
@@ -532,6 +628,10 @@ type ComplexityRoot struct {
 		PublishedCount func(childComplexity int) int
 	}
 
+	PublishBudgetResultsPayload struct {
+		Edition func(childComplexity int) int
+	}
+
 	PublishConsultationPayload struct {
 		Consultation func(childComplexity int) int
 	}
@@ -546,6 +646,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		AuditLog      func(childComplexity int, filter *model.AuditLogFilter, first *int, after *string) int
+		BudgetEdition func(childComplexity int, id string) int
 		Consultation  func(childComplexity int, id string) int
 		Consultations func(childComplexity int, filter *model.ConsultationFilter, first *int, after *string) int
 		Me            func(childComplexity int) int
@@ -557,6 +658,10 @@ type ComplexityRoot struct {
 
 	RecordAttendancePayload struct {
 		Meeting func(childComplexity int) int
+	}
+
+	RegisterBudgetVoterPayload struct {
+		VoterID func(childComplexity int) int
 	}
 
 	RegisterForMeetingPayload struct {
@@ -785,6 +890,21 @@ type AccountResolver interface {
 type AnswerResolver interface {
 	Reason(ctx context.Context, obj *model.Answer, locale *i18n.Locale) (*model.LocalizedString, error)
 }
+type BudgetEditionResolver interface {
+	Unit(ctx context.Context, obj *model.BudgetEdition) (*model.Organisation, error)
+
+	Pools(ctx context.Context, obj *model.BudgetEdition) ([]model.BudgetPool, error)
+	Results(ctx context.Context, obj *model.BudgetEdition) ([]model.BudgetPoolResult, error)
+}
+type BudgetPoolResolver interface {
+	Projects(ctx context.Context, obj *model.BudgetPool) ([]model.BudgetProject, error)
+}
+type BudgetPoolResultResolver interface {
+	Pool(ctx context.Context, obj *model.BudgetPoolResult) (*model.BudgetPool, error)
+
+	Selected(ctx context.Context, obj *model.BudgetPoolResult) ([]model.BudgetProject, error)
+	Projects(ctx context.Context, obj *model.BudgetPoolResult) ([]model.BudgetProjectResult, error)
+}
 type ConsultationResolver interface {
 	Unit(ctx context.Context, obj *model.Consultation) (*model.Organisation, error)
 	Title(ctx context.Context, obj *model.Consultation, locale *i18n.Locale) (*model.LocalizedString, error)
@@ -833,6 +953,16 @@ type MeetingResolver interface {
 }
 type MutationResolver interface {
 	AddTranslation(ctx context.Context, input model.AddTranslationInput) (*model.AddTranslationPayload, error)
+	CreateBudgetEdition(ctx context.Context, input model.CreateBudgetEditionInput) (*model.CreateBudgetEditionPayload, error)
+	CreateBudgetPool(ctx context.Context, input model.CreateBudgetPoolInput) (*model.CreateBudgetPoolPayload, error)
+	CreateBudgetProject(ctx context.Context, input model.CreateBudgetProjectInput) (*model.CreateBudgetProjectPayload, error)
+	OpenBudgetVoting(ctx context.Context, input model.OpenBudgetVotingInput) (*model.OpenBudgetVotingPayload, error)
+	CloseBudgetVoting(ctx context.Context, input model.CloseBudgetVotingInput) (*model.CloseBudgetVotingPayload, error)
+	ComputeBudgetResults(ctx context.Context, input model.ComputeBudgetResultsInput) (*model.ComputeBudgetResultsPayload, error)
+	PublishBudgetResults(ctx context.Context, input model.PublishBudgetResultsInput) (*model.PublishBudgetResultsPayload, error)
+	RegisterBudgetVoter(ctx context.Context, input model.RegisterBudgetVoterInput) (*model.RegisterBudgetVoterPayload, error)
+	EnrolAsBudgetVoter(ctx context.Context, input model.EnrolAsBudgetVoterInput) (*model.EnrolAsBudgetVoterPayload, error)
+	CastBallot(ctx context.Context, input model.CastBallotInput) (*model.CastBallotPayload, error)
 	CreateConsultation(ctx context.Context, input model.CreateConsultationInput) (*model.CreateConsultationPayload, error)
 	PublishConsultation(ctx context.Context, input model.PublishConsultationInput) (*model.PublishConsultationPayload, error)
 	ChangeConsultationPhase(ctx context.Context, input model.ChangeConsultationPhaseInput) (*model.ChangeConsultationPhasePayload, error)
@@ -899,6 +1029,7 @@ type OrganisationResolver interface {
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
+	BudgetEdition(ctx context.Context, id string) (*model.BudgetEdition, error)
 	Consultation(ctx context.Context, id string) (*model.Consultation, error)
 	Consultations(ctx context.Context, filter *model.ConsultationFilter, first *int, after *string) (*model.ConsultationConnection, error)
 	Me(ctx context.Context) (*model.Account, error)
@@ -1206,12 +1337,240 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditEntryEdge.Node(childComplexity), true
 
+	case "BudgetEdition.currency":
+		if e.ComplexityRoot.BudgetEdition.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetEdition.Currency(childComplexity), true
+	case "BudgetEdition.id":
+		if e.ComplexityRoot.BudgetEdition.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetEdition.ID(childComplexity), true
+	case "BudgetEdition.pools":
+		if e.ComplexityRoot.BudgetEdition.Pools == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetEdition.Pools(childComplexity), true
+	case "BudgetEdition.results":
+		if e.ComplexityRoot.BudgetEdition.Results == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetEdition.Results(childComplexity), true
+	case "BudgetEdition.status":
+		if e.ComplexityRoot.BudgetEdition.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetEdition.Status(childComplexity), true
+	case "BudgetEdition.unit":
+		if e.ComplexityRoot.BudgetEdition.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetEdition.Unit(childComplexity), true
+	case "BudgetEdition.votingClosesAt":
+		if e.ComplexityRoot.BudgetEdition.VotingClosesAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetEdition.VotingClosesAt(childComplexity), true
+	case "BudgetEdition.votingOpensAt":
+		if e.ComplexityRoot.BudgetEdition.VotingOpensAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetEdition.VotingOpensAt(childComplexity), true
+	case "BudgetEdition.year":
+		if e.ComplexityRoot.BudgetEdition.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetEdition.Year(childComplexity), true
+
+	case "BudgetPool.ballotKind":
+		if e.ComplexityRoot.BudgetPool.BallotKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetPool.BallotKind(childComplexity), true
+	case "BudgetPool.budget":
+		if e.ComplexityRoot.BudgetPool.Budget == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetPool.Budget(childComplexity), true
+	case "BudgetPool.district":
+		if e.ComplexityRoot.BudgetPool.District == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetPool.District(childComplexity), true
+	case "BudgetPool.id":
+		if e.ComplexityRoot.BudgetPool.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetPool.ID(childComplexity), true
+	case "BudgetPool.kind":
+		if e.ComplexityRoot.BudgetPool.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetPool.Kind(childComplexity), true
+	case "BudgetPool.name":
+		if e.ComplexityRoot.BudgetPool.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetPool.Name(childComplexity), true
+	case "BudgetPool.pickCount":
+		if e.ComplexityRoot.BudgetPool.PickCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetPool.PickCount(childComplexity), true
+	case "BudgetPool.pickMode":
+		if e.ComplexityRoot.BudgetPool.PickMode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetPool.PickMode(childComplexity), true
+	case "BudgetPool.points":
+		if e.ComplexityRoot.BudgetPool.Points == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetPool.Points(childComplexity), true
+	case "BudgetPool.projects":
+		if e.ComplexityRoot.BudgetPool.Projects == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetPool.Projects(childComplexity), true
+	case "BudgetPool.required":
+		if e.ComplexityRoot.BudgetPool.Required == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetPool.Required(childComplexity), true
+	case "BudgetPool.rule":
+		if e.ComplexityRoot.BudgetPool.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetPool.Rule(childComplexity), true
+
+	case "BudgetPoolResult.ballots":
+		if e.ComplexityRoot.BudgetPoolResult.Ballots == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetPoolResult.Ballots(childComplexity), true
+	case "BudgetPoolResult.cost":
+		if e.ComplexityRoot.BudgetPoolResult.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetPoolResult.Cost(childComplexity), true
+	case "BudgetPoolResult.pool":
+		if e.ComplexityRoot.BudgetPoolResult.Pool == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetPoolResult.Pool(childComplexity), true
+	case "BudgetPoolResult.projects":
+		if e.ComplexityRoot.BudgetPoolResult.Projects == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetPoolResult.Projects(childComplexity), true
+	case "BudgetPoolResult.rule":
+		if e.ComplexityRoot.BudgetPoolResult.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetPoolResult.Rule(childComplexity), true
+	case "BudgetPoolResult.selected":
+		if e.ComplexityRoot.BudgetPoolResult.Selected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetPoolResult.Selected(childComplexity), true
+
+	case "BudgetProject.code":
+		if e.ComplexityRoot.BudgetProject.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProject.Code(childComplexity), true
+	case "BudgetProject.cost":
+		if e.ComplexityRoot.BudgetProject.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProject.Cost(childComplexity), true
+	case "BudgetProject.id":
+		if e.ComplexityRoot.BudgetProject.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProject.ID(childComplexity), true
+	case "BudgetProject.title":
+		if e.ComplexityRoot.BudgetProject.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProject.Title(childComplexity), true
+
+	case "BudgetProjectResult.position":
+		if e.ComplexityRoot.BudgetProjectResult.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProjectResult.Position(childComplexity), true
+	case "BudgetProjectResult.project":
+		if e.ComplexityRoot.BudgetProjectResult.Project == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProjectResult.Project(childComplexity), true
+	case "BudgetProjectResult.score":
+		if e.ComplexityRoot.BudgetProjectResult.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProjectResult.Score(childComplexity), true
+	case "BudgetProjectResult.votes":
+		if e.ComplexityRoot.BudgetProjectResult.Votes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProjectResult.Votes(childComplexity), true
+
 	case "CancelMeetingPayload.meeting":
 		if e.ComplexityRoot.CancelMeetingPayload.Meeting == nil {
 			break
 		}
 
 		return e.ComplexityRoot.CancelMeetingPayload.Meeting(childComplexity), true
+
+	case "CastBallotPayload.ballotId":
+		if e.ComplexityRoot.CastBallotPayload.BallotID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CastBallotPayload.BallotID(childComplexity), true
+	case "CastBallotPayload.castOn":
+		if e.ComplexityRoot.CastBallotPayload.CastOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CastBallotPayload.CastOn(childComplexity), true
 
 	case "ChangeConsultationPhasePayload.consultation":
 		if e.ComplexityRoot.ChangeConsultationPhasePayload.Consultation == nil {
@@ -1226,6 +1585,20 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ChangePasswordPayload.Account(childComplexity), true
+
+	case "CloseBudgetVotingPayload.edition":
+		if e.ComplexityRoot.CloseBudgetVotingPayload.Edition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseBudgetVotingPayload.Edition(childComplexity), true
+
+	case "ComputeBudgetResultsPayload.edition":
+		if e.ComplexityRoot.ComputeBudgetResultsPayload.Edition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComputeBudgetResultsPayload.Edition(childComplexity), true
 
 	case "ConfirmEmailPayload.ok":
 		if e.ComplexityRoot.ConfirmEmailPayload.Ok == nil {
@@ -1713,6 +2086,27 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ConsultationViewerCan.Submit(childComplexity), true
 
+	case "CreateBudgetEditionPayload.edition":
+		if e.ComplexityRoot.CreateBudgetEditionPayload.Edition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateBudgetEditionPayload.Edition(childComplexity), true
+
+	case "CreateBudgetPoolPayload.pool":
+		if e.ComplexityRoot.CreateBudgetPoolPayload.Pool == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateBudgetPoolPayload.Pool(childComplexity), true
+
+	case "CreateBudgetProjectPayload.project":
+		if e.ComplexityRoot.CreateBudgetProjectPayload.Project == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateBudgetProjectPayload.Project(childComplexity), true
+
 	case "CreateConsultationPayload.consultation":
 		if e.ComplexityRoot.CreateConsultationPayload.Consultation == nil {
 			break
@@ -1768,6 +2162,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EditSubmissionPayload.Submission(childComplexity), true
+
+	case "EnrolAsBudgetVoterPayload.voterId":
+		if e.ComplexityRoot.EnrolAsBudgetVoterPayload.VoterID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnrolAsBudgetVoterPayload.VoterID(childComplexity), true
 
 	case "EnterSubmissionOnBehalfPayload.submission":
 		if e.ComplexityRoot.EnterSubmissionOnBehalfPayload.Submission == nil {
@@ -2164,6 +2565,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelMeeting(childComplexity, args["input"].(model.CancelMeetingInput)), true
+	case "Mutation.castBallot":
+		if e.ComplexityRoot.Mutation.CastBallot == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_castBallot_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CastBallot(childComplexity, args["input"].(model.CastBallotInput)), true
 	case "Mutation.changeConsultationPhase":
 		if e.ComplexityRoot.Mutation.ChangeConsultationPhase == nil {
 			break
@@ -2186,6 +2598,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ChangePassword(childComplexity, args["input"].(model.ChangePasswordInput)), true
+	case "Mutation.closeBudgetVoting":
+		if e.ComplexityRoot.Mutation.CloseBudgetVoting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeBudgetVoting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseBudgetVoting(childComplexity, args["input"].(model.CloseBudgetVotingInput)), true
+	case "Mutation.computeBudgetResults":
+		if e.ComplexityRoot.Mutation.ComputeBudgetResults == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_computeBudgetResults_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ComputeBudgetResults(childComplexity, args["input"].(model.ComputeBudgetResultsInput)), true
 	case "Mutation.confirmEmail":
 		if e.ComplexityRoot.Mutation.ConfirmEmail == nil {
 			break
@@ -2197,6 +2631,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ConfirmEmail(childComplexity, args["input"].(model.ConfirmEmailInput)), true
+	case "Mutation.createBudgetEdition":
+		if e.ComplexityRoot.Mutation.CreateBudgetEdition == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createBudgetEdition_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateBudgetEdition(childComplexity, args["input"].(model.CreateBudgetEditionInput)), true
+	case "Mutation.createBudgetPool":
+		if e.ComplexityRoot.Mutation.CreateBudgetPool == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createBudgetPool_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateBudgetPool(childComplexity, args["input"].(model.CreateBudgetPoolInput)), true
+	case "Mutation.createBudgetProject":
+		if e.ComplexityRoot.Mutation.CreateBudgetProject == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createBudgetProject_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateBudgetProject(childComplexity, args["input"].(model.CreateBudgetProjectInput)), true
 	case "Mutation.createConsultation":
 		if e.ComplexityRoot.Mutation.CreateConsultation == nil {
 			break
@@ -2285,6 +2752,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EditSubmission(childComplexity, args["input"].(model.EditSubmissionInput)), true
+	case "Mutation.enrolAsBudgetVoter":
+		if e.ComplexityRoot.Mutation.EnrolAsBudgetVoter == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_enrolAsBudgetVoter_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EnrolAsBudgetVoter(childComplexity, args["input"].(model.EnrolAsBudgetVoterInput)), true
 	case "Mutation.enterSubmissionOnBehalf":
 		if e.ComplexityRoot.Mutation.EnterSubmissionOnBehalf == nil {
 			break
@@ -2351,6 +2829,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MarkNotificationsRead(childComplexity, args["input"].(model.MarkNotificationsReadInput)), true
+	case "Mutation.openBudgetVoting":
+		if e.ComplexityRoot.Mutation.OpenBudgetVoting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_openBudgetVoting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.OpenBudgetVoting(childComplexity, args["input"].(model.OpenBudgetVotingInput)), true
 	case "Mutation.publishAnswers":
 		if e.ComplexityRoot.Mutation.PublishAnswers == nil {
 			break
@@ -2362,6 +2851,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PublishAnswers(childComplexity, args["input"].(model.PublishAnswersInput)), true
+	case "Mutation.publishBudgetResults":
+		if e.ComplexityRoot.Mutation.PublishBudgetResults == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_publishBudgetResults_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PublishBudgetResults(childComplexity, args["input"].(model.PublishBudgetResultsInput)), true
 	case "Mutation.publishConsultation":
 		if e.ComplexityRoot.Mutation.PublishConsultation == nil {
 			break
@@ -2406,6 +2906,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordAttendance(childComplexity, args["input"].(model.RecordAttendanceInput)), true
+	case "Mutation.registerBudgetVoter":
+		if e.ComplexityRoot.Mutation.RegisterBudgetVoter == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerBudgetVoter_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterBudgetVoter(childComplexity, args["input"].(model.RegisterBudgetVoterInput)), true
 	case "Mutation.registerForMeeting":
 		if e.ComplexityRoot.Mutation.RegisterForMeeting == nil {
 			break
@@ -2814,6 +3325,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NotificationPreferences.Locale(childComplexity), true
 
+	case "OpenBudgetVotingPayload.edition":
+		if e.ComplexityRoot.OpenBudgetVotingPayload.Edition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenBudgetVotingPayload.Edition(childComplexity), true
+
 	case "Organisation.createdAt":
 		if e.ComplexityRoot.Organisation.CreatedAt == nil {
 			break
@@ -3063,6 +3581,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PublishAnswersPayload.PublishedCount(childComplexity), true
 
+	case "PublishBudgetResultsPayload.edition":
+		if e.ComplexityRoot.PublishBudgetResultsPayload.Edition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishBudgetResultsPayload.Edition(childComplexity), true
+
 	case "PublishConsultationPayload.consultation":
 		if e.ComplexityRoot.PublishConsultationPayload.Consultation == nil {
 			break
@@ -3095,6 +3620,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["filter"].(*model.AuditLogFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.budgetEdition":
+		if e.ComplexityRoot.Query.BudgetEdition == nil {
+			break
+		}
+
+		args, err := ec.field_Query_budgetEdition_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.BudgetEdition(childComplexity, args["id"].(string)), true
 	case "Query.consultation":
 		if e.ComplexityRoot.Query.Consultation == nil {
 			break
@@ -3175,6 +3711,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RecordAttendancePayload.Meeting(childComplexity), true
+
+	case "RegisterBudgetVoterPayload.voterId":
+		if e.ComplexityRoot.RegisterBudgetVoterPayload.VoterID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterBudgetVoterPayload.VoterID(childComplexity), true
 
 	case "RegisterForMeetingPayload.meeting":
 		if e.ComplexityRoot.RegisterForMeetingPayload.Meeting == nil {
@@ -3796,10 +4339,16 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAssignConsultationModeratorInput,
 		ec.unmarshalInputAuditLogFilter,
 		ec.unmarshalInputCancelMeetingInput,
+		ec.unmarshalInputCastBallotInput,
 		ec.unmarshalInputChangeConsultationPhaseInput,
 		ec.unmarshalInputChangePasswordInput,
+		ec.unmarshalInputCloseBudgetVotingInput,
+		ec.unmarshalInputComputeBudgetResultsInput,
 		ec.unmarshalInputConfirmEmailInput,
 		ec.unmarshalInputConsultationFilter,
+		ec.unmarshalInputCreateBudgetEditionInput,
+		ec.unmarshalInputCreateBudgetPoolInput,
+		ec.unmarshalInputCreateBudgetProjectInput,
 		ec.unmarshalInputCreateConsultationInput,
 		ec.unmarshalInputCreateInvitationInput,
 		ec.unmarshalInputCreateOrganisationInput,
@@ -3807,6 +4356,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputDeleteAccountInput,
 		ec.unmarshalInputDraftAnswerInput,
 		ec.unmarshalInputEditSubmissionInput,
+		ec.unmarshalInputEnrolAsBudgetVoterInput,
 		ec.unmarshalInputEnterSubmissionOnBehalfInput,
 		ec.unmarshalInputFlagSubmissionInput,
 		ec.unmarshalInputFollowConsultationInput,
@@ -3815,12 +4365,16 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputLocalizedInput,
 		ec.unmarshalInputMarkNotificationsReadInput,
 		ec.unmarshalInputMeetingInput,
+		ec.unmarshalInputOpenBudgetVotingInput,
 		ec.unmarshalInputOrganisationFilter,
+		ec.unmarshalInputPoolPicksInput,
 		ec.unmarshalInputPublishAnswersInput,
+		ec.unmarshalInputPublishBudgetResultsInput,
 		ec.unmarshalInputPublishConsultationInput,
 		ec.unmarshalInputPublishMinutesInput,
 		ec.unmarshalInputPublishReportInput,
 		ec.unmarshalInputRecordAttendanceInput,
+		ec.unmarshalInputRegisterBudgetVoterInput,
 		ec.unmarshalInputRegisterForMeetingInput,
 		ec.unmarshalInputRemoveOrganisationMemberInput,
 		ec.unmarshalInputRequestPasswordResetInput,
@@ -4041,6 +4595,220 @@ type AddTranslationPayload {
   translation: Translation!
   "The text resolved in the translation's locale."
   text: LocalizedString!
+}
+`, BuiltIn: false},
+	{Name: "../budget.graphqls", Input: `enum BudgetEditionStatus {
+  DRAFT
+  VOTING
+  CLOSED
+  RESULTS_PUBLISHED
+}
+
+enum BudgetPoolKind {
+  CITY
+  DISTRICT
+}
+
+enum BallotPickMode {
+  EXACTLY
+  AT_LEAST
+  AT_MOST
+}
+
+enum BallotKind {
+  RANKED
+  APPROVAL
+}
+
+"One year of the civic budget (Budżet Obywatelski) of a city unit."
+type BudgetEdition implements Node {
+  id: ID!
+  year: Int!
+  currency: String!
+  status: BudgetEditionStatus!
+  unit: Organisation!
+  votingOpensAt: DateTime
+  votingClosesAt: DateTime
+  pools: [BudgetPool!]!
+  "Results per pool: public once published, staff any time; null otherwise."
+  results: [BudgetPoolResult!]
+}
+
+"A pool with its own budget and rules: city-wide or one district."
+type BudgetPool {
+  id: ID!
+  name: String!
+  kind: BudgetPoolKind!
+  district: String
+  budget: Money!
+  "Counting rule: greedy, greedy-noskip, mes, mes-add1, mes-add1-exhaustive."
+  rule: String!
+  pickMode: BallotPickMode!
+  pickCount: Int!
+  ballotKind: BallotKind!
+  "Points by rank for ranked ballots (Kraków: 3, 2, 1)."
+  points: [Int!]!
+  "Every voter it applies to must fill it."
+  required: Boolean!
+  projects: [BudgetProject!]!
+}
+
+type BudgetProject {
+  id: ID!
+  code: String!
+  title: String!
+  cost: Money!
+}
+
+type BudgetPoolResult {
+  pool: BudgetPool!
+  rule: String!
+  ballots: Int!
+  cost: Money!
+  "Selected projects in the order selected."
+  selected: [BudgetProject!]!
+  projects: [BudgetProjectResult!]!
+}
+
+type BudgetProjectResult {
+  project: BudgetProject!
+  votes: Int!
+  score: Int!
+  "Place in the selection order; 0 when not selected."
+  position: Int!
+}
+
+extend type Query {
+  budgetEdition(id: ID!): BudgetEdition
+}
+
+input CreateBudgetEditionInput {
+  unitId: ID!
+  year: Int!
+  votingOpensAt: DateTime
+  votingClosesAt: DateTime
+  allowBallotChange: Boolean
+}
+
+type CreateBudgetEditionPayload {
+  edition: BudgetEdition!
+}
+
+input CreateBudgetPoolInput {
+  editionId: ID!
+  name: String!
+  kind: BudgetPoolKind!
+  district: String
+  budget: Money!
+  rule: String!
+  pickMode: BallotPickMode!
+  pickCount: Int!
+  ballotKind: BallotKind!
+  points: [Int!]
+  required: Boolean!
+}
+
+type CreateBudgetPoolPayload {
+  pool: BudgetPool!
+}
+
+input CreateBudgetProjectInput {
+  poolId: ID!
+  code: String!
+  title: String!
+  cost: Money!
+}
+
+type CreateBudgetProjectPayload {
+  project: BudgetProject!
+}
+
+input OpenBudgetVotingInput {
+  editionId: ID!
+}
+
+type OpenBudgetVotingPayload {
+  edition: BudgetEdition!
+}
+
+input CloseBudgetVotingInput {
+  editionId: ID!
+}
+
+type CloseBudgetVotingPayload {
+  edition: BudgetEdition!
+}
+
+input ComputeBudgetResultsInput {
+  editionId: ID!
+}
+
+type ComputeBudgetResultsPayload {
+  edition: BudgetEdition!
+}
+
+input PublishBudgetResultsInput {
+  editionId: ID!
+}
+
+type PublishBudgetResultsPayload {
+  edition: BudgetEdition!
+}
+
+input RegisterBudgetVoterInput {
+  editionId: ID!
+  identifierType: IdentifierType!
+  "Read from the document; only a keyed hash is kept."
+  identifier: String!
+  district: String!
+}
+
+type RegisterBudgetVoterPayload {
+  voterId: ID!
+}
+
+input EnrolAsBudgetVoterInput {
+  editionId: ID!
+  district: String!
+}
+
+type EnrolAsBudgetVoterPayload {
+  voterId: ID!
+}
+
+input PoolPicksInput {
+  poolId: ID!
+  "Projects in rank order for ranked ballots."
+  projectIds: [ID!]!
+}
+
+input CastBallotInput {
+  editionId: ID!
+  "A random secret chosen by the client (16–200 characters): a retry with the same key and ballot is harmless."
+  ballotKey: String!
+  picks: [PoolPicksInput!]!
+}
+
+type CastBallotPayload {
+  ballotId: ID!
+  castOn: DateTime!
+}
+
+extend type Mutation {
+  createBudgetEdition(input: CreateBudgetEditionInput!): CreateBudgetEditionPayload!
+  createBudgetPool(input: CreateBudgetPoolInput!): CreateBudgetPoolPayload!
+  createBudgetProject(input: CreateBudgetProjectInput!): CreateBudgetProjectPayload!
+  openBudgetVoting(input: OpenBudgetVotingInput!): OpenBudgetVotingPayload!
+  closeBudgetVoting(input: CloseBudgetVotingInput!): CloseBudgetVotingPayload!
+  "Counts every pool by its rule (provisional until published)."
+  computeBudgetResults(input: ComputeBudgetResultsInput!): ComputeBudgetResultsPayload!
+  publishBudgetResults(input: PublishBudgetResultsInput!): PublishBudgetResultsPayload!
+  "Puts a person on the voter roll after an officer saw their document."
+  registerBudgetVoter(input: RegisterBudgetVoterInput!): RegisterBudgetVoterPayload!
+  "Puts the verified caller on the voter roll of their district."
+  enrolAsBudgetVoter(input: EnrolAsBudgetVoterInput!): EnrolAsBudgetVoterPayload!
+  "Casts the caller's secret ballot (one per person and edition)."
+  castBallot(input: CastBallotInput!): CastBallotPayload!
 }
 `, BuiltIn: false},
 	{Name: "../consultation.graphqls", Input: `enum ConsultationStatus {
@@ -5528,12 +6296,122 @@ func (ec *executionContext) childFields_AuditEntryEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntryEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_BudgetEdition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BudgetEdition_id(ctx, field)
+	case "year":
+		return ec.fieldContext_BudgetEdition_year(ctx, field)
+	case "currency":
+		return ec.fieldContext_BudgetEdition_currency(ctx, field)
+	case "status":
+		return ec.fieldContext_BudgetEdition_status(ctx, field)
+	case "unit":
+		return ec.fieldContext_BudgetEdition_unit(ctx, field)
+	case "votingOpensAt":
+		return ec.fieldContext_BudgetEdition_votingOpensAt(ctx, field)
+	case "votingClosesAt":
+		return ec.fieldContext_BudgetEdition_votingClosesAt(ctx, field)
+	case "pools":
+		return ec.fieldContext_BudgetEdition_pools(ctx, field)
+	case "results":
+		return ec.fieldContext_BudgetEdition_results(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BudgetEdition", field.Name)
+}
+
+func (ec *executionContext) childFields_BudgetPool(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BudgetPool_id(ctx, field)
+	case "name":
+		return ec.fieldContext_BudgetPool_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_BudgetPool_kind(ctx, field)
+	case "district":
+		return ec.fieldContext_BudgetPool_district(ctx, field)
+	case "budget":
+		return ec.fieldContext_BudgetPool_budget(ctx, field)
+	case "rule":
+		return ec.fieldContext_BudgetPool_rule(ctx, field)
+	case "pickMode":
+		return ec.fieldContext_BudgetPool_pickMode(ctx, field)
+	case "pickCount":
+		return ec.fieldContext_BudgetPool_pickCount(ctx, field)
+	case "ballotKind":
+		return ec.fieldContext_BudgetPool_ballotKind(ctx, field)
+	case "points":
+		return ec.fieldContext_BudgetPool_points(ctx, field)
+	case "required":
+		return ec.fieldContext_BudgetPool_required(ctx, field)
+	case "projects":
+		return ec.fieldContext_BudgetPool_projects(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BudgetPool", field.Name)
+}
+
+func (ec *executionContext) childFields_BudgetPoolResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "pool":
+		return ec.fieldContext_BudgetPoolResult_pool(ctx, field)
+	case "rule":
+		return ec.fieldContext_BudgetPoolResult_rule(ctx, field)
+	case "ballots":
+		return ec.fieldContext_BudgetPoolResult_ballots(ctx, field)
+	case "cost":
+		return ec.fieldContext_BudgetPoolResult_cost(ctx, field)
+	case "selected":
+		return ec.fieldContext_BudgetPoolResult_selected(ctx, field)
+	case "projects":
+		return ec.fieldContext_BudgetPoolResult_projects(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BudgetPoolResult", field.Name)
+}
+
+func (ec *executionContext) childFields_BudgetProject(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BudgetProject_id(ctx, field)
+	case "code":
+		return ec.fieldContext_BudgetProject_code(ctx, field)
+	case "title":
+		return ec.fieldContext_BudgetProject_title(ctx, field)
+	case "cost":
+		return ec.fieldContext_BudgetProject_cost(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BudgetProject", field.Name)
+}
+
+func (ec *executionContext) childFields_BudgetProjectResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "project":
+		return ec.fieldContext_BudgetProjectResult_project(ctx, field)
+	case "votes":
+		return ec.fieldContext_BudgetProjectResult_votes(ctx, field)
+	case "score":
+		return ec.fieldContext_BudgetProjectResult_score(ctx, field)
+	case "position":
+		return ec.fieldContext_BudgetProjectResult_position(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BudgetProjectResult", field.Name)
+}
+
 func (ec *executionContext) childFields_CancelMeetingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "meeting":
 		return ec.fieldContext_CancelMeetingPayload_meeting(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CancelMeetingPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CastBallotPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ballotId":
+		return ec.fieldContext_CastBallotPayload_ballotId(ctx, field)
+	case "castOn":
+		return ec.fieldContext_CastBallotPayload_castOn(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CastBallotPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ChangeConsultationPhasePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5550,6 +6428,22 @@ func (ec *executionContext) childFields_ChangePasswordPayload(ctx context.Contex
 		return ec.fieldContext_ChangePasswordPayload_account(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ChangePasswordPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CloseBudgetVotingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edition":
+		return ec.fieldContext_CloseBudgetVotingPayload_edition(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CloseBudgetVotingPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ComputeBudgetResultsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edition":
+		return ec.fieldContext_ComputeBudgetResultsPayload_edition(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComputeBudgetResultsPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ConfirmEmailPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5762,6 +6656,30 @@ func (ec *executionContext) childFields_ConsultationViewerCan(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type ConsultationViewerCan", field.Name)
 }
 
+func (ec *executionContext) childFields_CreateBudgetEditionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edition":
+		return ec.fieldContext_CreateBudgetEditionPayload_edition(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateBudgetEditionPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateBudgetPoolPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "pool":
+		return ec.fieldContext_CreateBudgetPoolPayload_pool(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateBudgetPoolPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateBudgetProjectPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "project":
+		return ec.fieldContext_CreateBudgetProjectPayload_project(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateBudgetProjectPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateConsultationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "consultation":
@@ -5824,6 +6742,14 @@ func (ec *executionContext) childFields_EditSubmissionPayload(ctx context.Contex
 		return ec.fieldContext_EditSubmissionPayload_submission(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EditSubmissionPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_EnrolAsBudgetVoterPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "voterId":
+		return ec.fieldContext_EnrolAsBudgetVoterPayload_voterId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EnrolAsBudgetVoterPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_EnterSubmissionOnBehalfPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6088,6 +7014,14 @@ func (ec *executionContext) childFields_NotificationPreferences(ctx context.Cont
 	return nil, fmt.Errorf("no field named %q was found under type NotificationPreferences", field.Name)
 }
 
+func (ec *executionContext) childFields_OpenBudgetVotingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edition":
+		return ec.fieldContext_OpenBudgetVotingPayload_edition(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpenBudgetVotingPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Organisation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6230,6 +7164,14 @@ func (ec *executionContext) childFields_PublishAnswersPayload(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type PublishAnswersPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_PublishBudgetResultsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edition":
+		return ec.fieldContext_PublishBudgetResultsPayload_edition(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PublishBudgetResultsPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_PublishConsultationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "consultation":
@@ -6260,6 +7202,14 @@ func (ec *executionContext) childFields_RecordAttendancePayload(ctx context.Cont
 		return ec.fieldContext_RecordAttendancePayload_meeting(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RecordAttendancePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RegisterBudgetVoterPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "voterId":
+		return ec.fieldContext_RegisterBudgetVoterPayload_voterId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RegisterBudgetVoterPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RegisterForMeetingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7170,6 +8120,20 @@ func (ec *executionContext) field_Mutation_cancelMeeting_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_castBallot_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CastBallotInput, error) {
+			return ec.unmarshalNCastBallotInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastBallotInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_changeConsultationPhase_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7198,12 +8162,82 @@ func (ec *executionContext) field_Mutation_changePassword_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_closeBudgetVoting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CloseBudgetVotingInput, error) {
+			return ec.unmarshalNCloseBudgetVotingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseBudgetVotingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_computeBudgetResults_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ComputeBudgetResultsInput, error) {
+			return ec.unmarshalNComputeBudgetResultsInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐComputeBudgetResultsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_confirmEmail_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.ConfirmEmailInput, error) {
 			return ec.unmarshalNConfirmEmailInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConfirmEmailInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createBudgetEdition_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateBudgetEditionInput, error) {
+			return ec.unmarshalNCreateBudgetEditionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateBudgetEditionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createBudgetPool_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateBudgetPoolInput, error) {
+			return ec.unmarshalNCreateBudgetPoolInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateBudgetPoolInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createBudgetProject_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateBudgetProjectInput, error) {
+			return ec.unmarshalNCreateBudgetProjectInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateBudgetProjectInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7324,6 +8358,20 @@ func (ec *executionContext) field_Mutation_editSubmission_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_enrolAsBudgetVoter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EnrolAsBudgetVoterInput, error) {
+			return ec.unmarshalNEnrolAsBudgetVoterInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEnrolAsBudgetVoterInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_enterSubmissionOnBehalf_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7408,12 +8456,40 @@ func (ec *executionContext) field_Mutation_markNotificationsRead_args(ctx contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_openBudgetVoting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.OpenBudgetVotingInput, error) {
+			return ec.unmarshalNOpenBudgetVotingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenBudgetVotingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_publishAnswers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.PublishAnswersInput, error) {
 			return ec.unmarshalNPublishAnswersInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishAnswersInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_publishBudgetResults_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PublishBudgetResultsInput, error) {
+			return ec.unmarshalNPublishBudgetResultsInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishBudgetResultsInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7470,6 +8546,20 @@ func (ec *executionContext) field_Mutation_recordAttendance_args(ctx context.Con
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RecordAttendanceInput, error) {
 			return ec.unmarshalNRecordAttendanceInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordAttendanceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_registerBudgetVoter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RegisterBudgetVoterInput, error) {
+			return ec.unmarshalNRegisterBudgetVoterInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegisterBudgetVoterInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7919,6 +9009,20 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_budgetEdition_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -9259,6 +10363,883 @@ func (ec *executionContext) fieldContext_AuditEntryEdge_node(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _BudgetEdition_id(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetEdition", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetEdition_year(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetEdition", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetEdition_currency(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetEdition", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetEdition_status(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.BudgetEditionStatus) graphql.Marshaler {
+			return ec.marshalNBudgetEditionStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetEditionStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetEdition", field, false, false, errors.New("field of type BudgetEditionStatus does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetEdition_unit(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetEdition().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
+			return ec.marshalNOrganisation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetEdition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetEdition_votingOpensAt(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_votingOpensAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VotingOpensAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_votingOpensAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetEdition", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetEdition_votingClosesAt(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_votingClosesAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VotingClosesAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_votingClosesAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetEdition", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetEdition_pools(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_pools(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetEdition().Pools(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BudgetPool) graphql.Marshaler {
+			return ec.marshalNBudgetPool2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetPoolᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_pools(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetEdition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetPool(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetEdition_results(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_results(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetEdition().Results(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BudgetPoolResult) graphql.Marshaler {
+			return ec.marshalOBudgetPoolResult2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetPoolResultᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_results(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetEdition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetPoolResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetPool_id(ctx context.Context, field graphql.CollectedField, obj *model.BudgetPool) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetPool_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetPool_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetPool", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetPool_name(ctx context.Context, field graphql.CollectedField, obj *model.BudgetPool) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetPool_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetPool_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetPool", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetPool_kind(ctx context.Context, field graphql.CollectedField, obj *model.BudgetPool) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetPool_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.BudgetPoolKind) graphql.Marshaler {
+			return ec.marshalNBudgetPoolKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetPoolKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetPool_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetPool", field, false, false, errors.New("field of type BudgetPoolKind does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetPool_district(ctx context.Context, field graphql.CollectedField, obj *model.BudgetPool) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetPool_district(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.District, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetPool_district(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetPool", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetPool_budget(ctx context.Context, field graphql.CollectedField, obj *model.BudgetPool) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetPool_budget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Budget, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetPool_budget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetPool", field, false, false, errors.New("field of type Money does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetPool_rule(ctx context.Context, field graphql.CollectedField, obj *model.BudgetPool) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetPool_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetPool_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetPool", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetPool_pickMode(ctx context.Context, field graphql.CollectedField, obj *model.BudgetPool) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetPool_pickMode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PickMode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.BallotPickMode) graphql.Marshaler {
+			return ec.marshalNBallotPickMode2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBallotPickMode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetPool_pickMode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetPool", field, false, false, errors.New("field of type BallotPickMode does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetPool_pickCount(ctx context.Context, field graphql.CollectedField, obj *model.BudgetPool) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetPool_pickCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PickCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetPool_pickCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetPool", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetPool_ballotKind(ctx context.Context, field graphql.CollectedField, obj *model.BudgetPool) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetPool_ballotKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BallotKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.BallotKind) graphql.Marshaler {
+			return ec.marshalNBallotKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBallotKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetPool_ballotKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetPool", field, false, false, errors.New("field of type BallotKind does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetPool_points(ctx context.Context, field graphql.CollectedField, obj *model.BudgetPool) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetPool_points(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Points, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetPool_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetPool", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetPool_required(ctx context.Context, field graphql.CollectedField, obj *model.BudgetPool) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetPool_required(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Required, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetPool_required(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetPool", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetPool_projects(ctx context.Context, field graphql.CollectedField, obj *model.BudgetPool) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetPool_projects(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetPool().Projects(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BudgetProject) graphql.Marshaler {
+			return ec.marshalNBudgetProject2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetPool_projects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetPool",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetProject(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetPoolResult_pool(ctx context.Context, field graphql.CollectedField, obj *model.BudgetPoolResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetPoolResult_pool(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetPoolResult().Pool(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetPool) graphql.Marshaler {
+			return ec.marshalNBudgetPool2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetPool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetPoolResult_pool(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetPoolResult",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetPool(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetPoolResult_rule(ctx context.Context, field graphql.CollectedField, obj *model.BudgetPoolResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetPoolResult_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetPoolResult_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetPoolResult", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetPoolResult_ballots(ctx context.Context, field graphql.CollectedField, obj *model.BudgetPoolResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetPoolResult_ballots(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ballots, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetPoolResult_ballots(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetPoolResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetPoolResult_cost(ctx context.Context, field graphql.CollectedField, obj *model.BudgetPoolResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetPoolResult_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetPoolResult_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetPoolResult", field, false, false, errors.New("field of type Money does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetPoolResult_selected(ctx context.Context, field graphql.CollectedField, obj *model.BudgetPoolResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetPoolResult_selected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetPoolResult().Selected(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BudgetProject) graphql.Marshaler {
+			return ec.marshalNBudgetProject2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetPoolResult_selected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetPoolResult",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetProject(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetPoolResult_projects(ctx context.Context, field graphql.CollectedField, obj *model.BudgetPoolResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetPoolResult_projects(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetPoolResult().Projects(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BudgetProjectResult) graphql.Marshaler {
+			return ec.marshalNBudgetProjectResult2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetPoolResult_projects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetPoolResult",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetProjectResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetProject_id(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProject_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProject_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProject", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProject_code(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProject_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProject_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProject", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProject_title(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProject_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProject_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProject", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProject_cost(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProject_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProject_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProject", field, false, false, errors.New("field of type Money does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProjectResult_project(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProjectResult_project(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Project, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetProject) graphql.Marshaler {
+			return ec.marshalNBudgetProject2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProjectResult_project(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetProjectResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetProject(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetProjectResult_votes(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProjectResult_votes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Votes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProjectResult_votes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProjectResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProjectResult_score(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProjectResult_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProjectResult_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProjectResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProjectResult_position(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProjectResult_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProjectResult_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProjectResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _CancelMeetingPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.CancelMeetingPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9289,6 +11270,52 @@ func (ec *executionContext) fieldContext_CancelMeetingPayload_meeting(_ context.
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CastBallotPayload_ballotId(ctx context.Context, field graphql.CollectedField, obj *model.CastBallotPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CastBallotPayload_ballotId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BallotID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CastBallotPayload_ballotId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CastBallotPayload", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _CastBallotPayload_castOn(ctx context.Context, field graphql.CollectedField, obj *model.CastBallotPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CastBallotPayload_castOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CastOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CastBallotPayload_castOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CastBallotPayload", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
 func (ec *executionContext) _ChangeConsultationPhasePayload_consultation(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConsultationPhasePayload) (ret graphql.Marshaler) {
@@ -9350,6 +11377,70 @@ func (ec *executionContext) fieldContext_ChangePasswordPayload_account(_ context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Account(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CloseBudgetVotingPayload_edition(ctx context.Context, field graphql.CollectedField, obj *model.CloseBudgetVotingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloseBudgetVotingPayload_edition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetEdition) graphql.Marshaler {
+			return ec.marshalNBudgetEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetEdition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CloseBudgetVotingPayload_edition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CloseBudgetVotingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetEdition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComputeBudgetResultsPayload_edition(ctx context.Context, field graphql.CollectedField, obj *model.ComputeBudgetResultsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComputeBudgetResultsPayload_edition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetEdition) graphql.Marshaler {
+			return ec.marshalNBudgetEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetEdition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComputeBudgetResultsPayload_edition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComputeBudgetResultsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetEdition(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11356,6 +13447,102 @@ func (ec *executionContext) fieldContext_ConsultationViewerCan_enterOnBehalf(_ c
 	return graphql.NewScalarFieldContext("ConsultationViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _CreateBudgetEditionPayload_edition(ctx context.Context, field graphql.CollectedField, obj *model.CreateBudgetEditionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateBudgetEditionPayload_edition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetEdition) graphql.Marshaler {
+			return ec.marshalNBudgetEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetEdition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateBudgetEditionPayload_edition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateBudgetEditionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetEdition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateBudgetPoolPayload_pool(ctx context.Context, field graphql.CollectedField, obj *model.CreateBudgetPoolPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateBudgetPoolPayload_pool(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pool, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetPool) graphql.Marshaler {
+			return ec.marshalNBudgetPool2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetPool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateBudgetPoolPayload_pool(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateBudgetPoolPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetPool(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateBudgetProjectPayload_project(ctx context.Context, field graphql.CollectedField, obj *model.CreateBudgetProjectPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateBudgetProjectPayload_project(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Project, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetProject) graphql.Marshaler {
+			return ec.marshalNBudgetProject2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateBudgetProjectPayload_project(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateBudgetProjectPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetProject(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CreateConsultationPayload_consultation(ctx context.Context, field graphql.CollectedField, obj *model.CreateConsultationPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11601,6 +13788,29 @@ func (ec *executionContext) fieldContext_EditSubmissionPayload_submission(_ cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _EnrolAsBudgetVoterPayload_voterId(ctx context.Context, field graphql.CollectedField, obj *model.EnrolAsBudgetVoterPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnrolAsBudgetVoterPayload_voterId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VoterID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnrolAsBudgetVoterPayload_voterId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnrolAsBudgetVoterPayload", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _EnterSubmissionOnBehalfPayload_submission(ctx context.Context, field graphql.CollectedField, obj *model.EnterSubmissionOnBehalfPayload) (ret graphql.Marshaler) {
@@ -12946,6 +15156,446 @@ func (ec *executionContext) fieldContext_Mutation_addTranslation(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_addTranslation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createBudgetEdition(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createBudgetEdition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateBudgetEdition(ctx, fc.Args["input"].(model.CreateBudgetEditionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateBudgetEditionPayload) graphql.Marshaler {
+			return ec.marshalNCreateBudgetEditionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateBudgetEditionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createBudgetEdition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateBudgetEditionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createBudgetEdition_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createBudgetPool(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createBudgetPool(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateBudgetPool(ctx, fc.Args["input"].(model.CreateBudgetPoolInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateBudgetPoolPayload) graphql.Marshaler {
+			return ec.marshalNCreateBudgetPoolPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateBudgetPoolPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createBudgetPool(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateBudgetPoolPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createBudgetPool_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createBudgetProject(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createBudgetProject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateBudgetProject(ctx, fc.Args["input"].(model.CreateBudgetProjectInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateBudgetProjectPayload) graphql.Marshaler {
+			return ec.marshalNCreateBudgetProjectPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateBudgetProjectPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createBudgetProject(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateBudgetProjectPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createBudgetProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_openBudgetVoting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_openBudgetVoting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().OpenBudgetVoting(ctx, fc.Args["input"].(model.OpenBudgetVotingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OpenBudgetVotingPayload) graphql.Marshaler {
+			return ec.marshalNOpenBudgetVotingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenBudgetVotingPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_openBudgetVoting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OpenBudgetVotingPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_openBudgetVoting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_closeBudgetVoting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_closeBudgetVoting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CloseBudgetVoting(ctx, fc.Args["input"].(model.CloseBudgetVotingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CloseBudgetVotingPayload) graphql.Marshaler {
+			return ec.marshalNCloseBudgetVotingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseBudgetVotingPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_closeBudgetVoting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CloseBudgetVotingPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_closeBudgetVoting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_computeBudgetResults(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_computeBudgetResults(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ComputeBudgetResults(ctx, fc.Args["input"].(model.ComputeBudgetResultsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ComputeBudgetResultsPayload) graphql.Marshaler {
+			return ec.marshalNComputeBudgetResultsPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐComputeBudgetResultsPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_computeBudgetResults(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComputeBudgetResultsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_computeBudgetResults_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_publishBudgetResults(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_publishBudgetResults(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PublishBudgetResults(ctx, fc.Args["input"].(model.PublishBudgetResultsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PublishBudgetResultsPayload) graphql.Marshaler {
+			return ec.marshalNPublishBudgetResultsPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishBudgetResultsPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_publishBudgetResults(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PublishBudgetResultsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_publishBudgetResults_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_registerBudgetVoter(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_registerBudgetVoter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RegisterBudgetVoter(ctx, fc.Args["input"].(model.RegisterBudgetVoterInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RegisterBudgetVoterPayload) graphql.Marshaler {
+			return ec.marshalNRegisterBudgetVoterPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegisterBudgetVoterPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_registerBudgetVoter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RegisterBudgetVoterPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_registerBudgetVoter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_enrolAsBudgetVoter(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_enrolAsBudgetVoter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EnrolAsBudgetVoter(ctx, fc.Args["input"].(model.EnrolAsBudgetVoterInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EnrolAsBudgetVoterPayload) graphql.Marshaler {
+			return ec.marshalNEnrolAsBudgetVoterPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEnrolAsBudgetVoterPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_enrolAsBudgetVoter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EnrolAsBudgetVoterPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_enrolAsBudgetVoter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_castBallot(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_castBallot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CastBallot(ctx, fc.Args["input"].(model.CastBallotInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CastBallotPayload) graphql.Marshaler {
+			return ec.marshalNCastBallotPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastBallotPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_castBallot(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CastBallotPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_castBallot_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15775,6 +18425,38 @@ func (ec *executionContext) fieldContext_NotificationPreferences_digest(_ contex
 	return graphql.NewScalarFieldContext("NotificationPreferences", field, false, false, errors.New("field of type Digest does not have child fields"))
 }
 
+func (ec *executionContext) _OpenBudgetVotingPayload_edition(ctx context.Context, field graphql.CollectedField, obj *model.OpenBudgetVotingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenBudgetVotingPayload_edition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetEdition) graphql.Marshaler {
+			return ec.marshalNBudgetEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetEdition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenBudgetVotingPayload_edition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OpenBudgetVotingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetEdition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Organisation_id(ctx context.Context, field graphql.CollectedField, obj *model.Organisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16781,6 +19463,38 @@ func (ec *executionContext) fieldContext_PublishAnswersPayload_publishedCount(_ 
 	return graphql.NewScalarFieldContext("PublishAnswersPayload", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _PublishBudgetResultsPayload_edition(ctx context.Context, field graphql.CollectedField, obj *model.PublishBudgetResultsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishBudgetResultsPayload_edition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetEdition) graphql.Marshaler {
+			return ec.marshalNBudgetEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetEdition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishBudgetResultsPayload_edition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublishBudgetResultsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetEdition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PublishConsultationPayload_consultation(ctx context.Context, field graphql.CollectedField, obj *model.PublishConsultationPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16959,6 +19673,50 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_budgetEdition(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_budgetEdition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().BudgetEdition(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetEdition) graphql.Marshaler {
+			return ec.marshalOBudgetEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetEdition(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_budgetEdition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetEdition(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_budgetEdition_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17323,6 +20081,29 @@ func (ec *executionContext) fieldContext_RecordAttendancePayload_meeting(_ conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RegisterBudgetVoterPayload_voterId(ctx context.Context, field graphql.CollectedField, obj *model.RegisterBudgetVoterPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterBudgetVoterPayload_voterId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VoterID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterBudgetVoterPayload_voterId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegisterBudgetVoterPayload", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
 func (ec *executionContext) _RegisterForMeetingPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.RegisterForMeetingPayload) (ret graphql.Marshaler) {
@@ -21150,6 +23931,50 @@ func (ec *executionContext) unmarshalInputCancelMeetingInput(ctx context.Context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCastBallotInput(ctx context.Context, obj any) (model.CastBallotInput, error) {
+	var it model.CastBallotInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId", "ballotKey", "picks"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		case "ballotKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ballotKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BallotKey = data
+		case "picks":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("picks"))
+			data, err := ec.unmarshalNPoolPicksInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPoolPicksInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Picks = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputChangeConsultationPhaseInput(ctx context.Context, obj any) (model.ChangeConsultationPhaseInput, error) {
 	var it model.ChangeConsultationPhaseInput
 	if obj == nil {
@@ -21231,6 +24056,66 @@ func (ec *executionContext) unmarshalInputChangePasswordInput(ctx context.Contex
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCloseBudgetVotingInput(ctx context.Context, obj any) (model.CloseBudgetVotingInput, error) {
+	var it model.CloseBudgetVotingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputComputeBudgetResultsInput(ctx context.Context, obj any) (model.ComputeBudgetResultsInput, error) {
+	var it model.ComputeBudgetResultsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputConfirmEmailInput(ctx context.Context, obj any) (model.ConfirmEmailInput, error) {
 	var it model.ConfirmEmailInput
 	if obj == nil {
@@ -21307,6 +24192,215 @@ func (ec *executionContext) unmarshalInputConsultationFilter(ctx context.Context
 				return it, err
 			}
 			it.Tag = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCreateBudgetEditionInput(ctx context.Context, obj any) (model.CreateBudgetEditionInput, error) {
+	var it model.CreateBudgetEditionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"unitId", "year", "votingOpensAt", "votingClosesAt", "allowBallotChange"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "votingOpensAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("votingOpensAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VotingOpensAt = data
+		case "votingClosesAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("votingClosesAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VotingClosesAt = data
+		case "allowBallotChange":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowBallotChange"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowBallotChange = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCreateBudgetPoolInput(ctx context.Context, obj any) (model.CreateBudgetPoolInput, error) {
+	var it model.CreateBudgetPoolInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId", "name", "kind", "district", "budget", "rule", "pickMode", "pickCount", "ballotKind", "points", "required"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNBudgetPoolKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetPoolKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "district":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("district"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.District = data
+		case "budget":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("budget"))
+			data, err := ec.unmarshalNMoney2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Budget = data
+		case "rule":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rule"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rule = data
+		case "pickMode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pickMode"))
+			data, err := ec.unmarshalNBallotPickMode2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBallotPickMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PickMode = data
+		case "pickCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pickCount"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PickCount = data
+		case "ballotKind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ballotKind"))
+			data, err := ec.unmarshalNBallotKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBallotKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BallotKind = data
+		case "points":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("points"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Points = data
+		case "required":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("required"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Required = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCreateBudgetProjectInput(ctx context.Context, obj any) (model.CreateBudgetProjectInput, error) {
+	var it model.CreateBudgetProjectInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"poolId", "code", "title", "cost"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "poolId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("poolId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PoolID = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "cost":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cost"))
+			data, err := ec.unmarshalNMoney2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cost = data
 		}
 	}
 	return it, nil
@@ -21699,6 +24793,43 @@ func (ec *executionContext) unmarshalInputEditSubmissionInput(ctx context.Contex
 				return it, err
 			}
 			it.Text = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputEnrolAsBudgetVoterInput(ctx context.Context, obj any) (model.EnrolAsBudgetVoterInput, error) {
+	var it model.EnrolAsBudgetVoterInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId", "district"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		case "district":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("district"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.District = data
 		}
 	}
 	return it, nil
@@ -22098,6 +25229,36 @@ func (ec *executionContext) unmarshalInputMeetingInput(ctx context.Context, obj 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputOpenBudgetVotingInput(ctx context.Context, obj any) (model.OpenBudgetVotingInput, error) {
+	var it model.OpenBudgetVotingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputOrganisationFilter(ctx context.Context, obj any) (model.OrganisationFilter, error) {
 	var it model.OrganisationFilter
 	if obj == nil {
@@ -22123,6 +25284,43 @@ func (ec *executionContext) unmarshalInputOrganisationFilter(ctx context.Context
 				return it, err
 			}
 			it.Kind = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputPoolPicksInput(ctx context.Context, obj any) (model.PoolPicksInput, error) {
+	var it model.PoolPicksInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"poolId", "projectIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "poolId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("poolId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PoolID = data
+		case "projectIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectIds"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProjectIds = data
 		}
 	}
 	return it, nil
@@ -22160,6 +25358,36 @@ func (ec *executionContext) unmarshalInputPublishAnswersInput(ctx context.Contex
 				return it, err
 			}
 			it.SubmissionIds = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputPublishBudgetResultsInput(ctx context.Context, obj any) (model.PublishBudgetResultsInput, error) {
+	var it model.PublishBudgetResultsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
 		}
 	}
 	return it, nil
@@ -22308,6 +25536,57 @@ func (ec *executionContext) unmarshalInputRecordAttendanceInput(ctx context.Cont
 				return it, err
 			}
 			it.AttendedAccountIds = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRegisterBudgetVoterInput(ctx context.Context, obj any) (model.RegisterBudgetVoterInput, error) {
+	var it model.RegisterBudgetVoterInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId", "identifierType", "identifier", "district"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		case "identifierType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identifierType"))
+			data, err := ec.unmarshalNIdentifierType2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐIdentifierType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdentifierType = data
+		case "identifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identifier"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Identifier = data
+		case "district":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("district"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.District = data
 		}
 	}
 	return it, nil
@@ -23552,6 +26831,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Consultation(ctx, sel, obj)
+	case model.BudgetEdition:
+		return ec._BudgetEdition(ctx, sel, &obj)
+	case *model.BudgetEdition:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BudgetEdition(ctx, sel, obj)
 	case model.Account:
 		return ec._Account(ctx, sel, &obj)
 	case *model.Account:
@@ -24432,6 +27718,577 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var budgetEditionImplementors = []string{"BudgetEdition", "Node"}
+
+func (ec *executionContext) _BudgetEdition(ctx context.Context, sel ast.SelectionSet, obj *model.BudgetEdition) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, budgetEditionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BudgetEdition")
+		case "id":
+			out.Values[i] = ec._BudgetEdition_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "year":
+			out.Values[i] = ec._BudgetEdition_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "currency":
+			out.Values[i] = ec._BudgetEdition_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._BudgetEdition_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unit":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetEdition_unit(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "votingOpensAt":
+			out.Values[i] = ec._BudgetEdition_votingOpensAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "votingClosesAt":
+			out.Values[i] = ec._BudgetEdition_votingClosesAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pools":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetEdition_pools(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "results":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetEdition_results(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var budgetPoolImplementors = []string{"BudgetPool"}
+
+func (ec *executionContext) _BudgetPool(ctx context.Context, sel ast.SelectionSet, obj *model.BudgetPool) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, budgetPoolImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BudgetPool")
+		case "id":
+			out.Values[i] = ec._BudgetPool_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._BudgetPool_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._BudgetPool_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "district":
+			out.Values[i] = ec._BudgetPool_district(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "budget":
+			out.Values[i] = ec._BudgetPool_budget(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rule":
+			out.Values[i] = ec._BudgetPool_rule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pickMode":
+			out.Values[i] = ec._BudgetPool_pickMode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pickCount":
+			out.Values[i] = ec._BudgetPool_pickCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ballotKind":
+			out.Values[i] = ec._BudgetPool_ballotKind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "points":
+			out.Values[i] = ec._BudgetPool_points(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "required":
+			out.Values[i] = ec._BudgetPool_required(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "projects":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetPool_projects(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var budgetPoolResultImplementors = []string{"BudgetPoolResult"}
+
+func (ec *executionContext) _BudgetPoolResult(ctx context.Context, sel ast.SelectionSet, obj *model.BudgetPoolResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, budgetPoolResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BudgetPoolResult")
+		case "pool":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetPoolResult_pool(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "rule":
+			out.Values[i] = ec._BudgetPoolResult_rule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ballots":
+			out.Values[i] = ec._BudgetPoolResult_ballots(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cost":
+			out.Values[i] = ec._BudgetPoolResult_cost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "selected":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetPoolResult_selected(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "projects":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetPoolResult_projects(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var budgetProjectImplementors = []string{"BudgetProject"}
+
+func (ec *executionContext) _BudgetProject(ctx context.Context, sel ast.SelectionSet, obj *model.BudgetProject) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, budgetProjectImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BudgetProject")
+		case "id":
+			out.Values[i] = ec._BudgetProject_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._BudgetProject_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._BudgetProject_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cost":
+			out.Values[i] = ec._BudgetProject_cost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var budgetProjectResultImplementors = []string{"BudgetProjectResult"}
+
+func (ec *executionContext) _BudgetProjectResult(ctx context.Context, sel ast.SelectionSet, obj *model.BudgetProjectResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, budgetProjectResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BudgetProjectResult")
+		case "project":
+			out.Values[i] = ec._BudgetProjectResult_project(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "votes":
+			out.Values[i] = ec._BudgetProjectResult_votes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._BudgetProjectResult_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "position":
+			out.Values[i] = ec._BudgetProjectResult_position(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var cancelMeetingPayloadImplementors = []string{"CancelMeetingPayload"}
 
 func (ec *executionContext) _CancelMeetingPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CancelMeetingPayload) graphql.Marshaler {
@@ -24446,6 +28303,49 @@ func (ec *executionContext) _CancelMeetingPayload(ctx context.Context, sel ast.S
 			out.Values[i] = graphql.MarshalString("CancelMeetingPayload")
 		case "meeting":
 			out.Values[i] = ec._CancelMeetingPayload_meeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var castBallotPayloadImplementors = []string{"CastBallotPayload"}
+
+func (ec *executionContext) _CastBallotPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CastBallotPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, castBallotPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CastBallotPayload")
+		case "ballotId":
+			out.Values[i] = ec._CastBallotPayload_ballotId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "castOn":
+			out.Values[i] = ec._CastBallotPayload_castOn(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -24522,6 +28422,82 @@ func (ec *executionContext) _ChangePasswordPayload(ctx context.Context, sel ast.
 			out.Values[i] = graphql.MarshalString("ChangePasswordPayload")
 		case "account":
 			out.Values[i] = ec._ChangePasswordPayload_account(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var closeBudgetVotingPayloadImplementors = []string{"CloseBudgetVotingPayload"}
+
+func (ec *executionContext) _CloseBudgetVotingPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CloseBudgetVotingPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, closeBudgetVotingPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CloseBudgetVotingPayload")
+		case "edition":
+			out.Values[i] = ec._CloseBudgetVotingPayload_edition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var computeBudgetResultsPayloadImplementors = []string{"ComputeBudgetResultsPayload"}
+
+func (ec *executionContext) _ComputeBudgetResultsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ComputeBudgetResultsPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, computeBudgetResultsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComputeBudgetResultsPayload")
+		case "edition":
+			out.Values[i] = ec._ComputeBudgetResultsPayload_edition(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -26112,6 +30088,120 @@ func (ec *executionContext) _ConsultationViewerCan(ctx context.Context, sel ast.
 	return out
 }
 
+var createBudgetEditionPayloadImplementors = []string{"CreateBudgetEditionPayload"}
+
+func (ec *executionContext) _CreateBudgetEditionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateBudgetEditionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createBudgetEditionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateBudgetEditionPayload")
+		case "edition":
+			out.Values[i] = ec._CreateBudgetEditionPayload_edition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var createBudgetPoolPayloadImplementors = []string{"CreateBudgetPoolPayload"}
+
+func (ec *executionContext) _CreateBudgetPoolPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateBudgetPoolPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createBudgetPoolPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateBudgetPoolPayload")
+		case "pool":
+			out.Values[i] = ec._CreateBudgetPoolPayload_pool(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var createBudgetProjectPayloadImplementors = []string{"CreateBudgetProjectPayload"}
+
+func (ec *executionContext) _CreateBudgetProjectPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateBudgetProjectPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createBudgetProjectPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateBudgetProjectPayload")
+		case "project":
+			out.Values[i] = ec._CreateBudgetProjectPayload_project(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var createConsultationPayloadImplementors = []string{"CreateConsultationPayload"}
 
 func (ec *executionContext) _CreateConsultationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateConsultationPayload) graphql.Marshaler {
@@ -26392,6 +30482,44 @@ func (ec *executionContext) _EditSubmissionPayload(ctx context.Context, sel ast.
 			out.Values[i] = graphql.MarshalString("EditSubmissionPayload")
 		case "submission":
 			out.Values[i] = ec._EditSubmissionPayload_submission(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var enrolAsBudgetVoterPayloadImplementors = []string{"EnrolAsBudgetVoterPayload"}
+
+func (ec *executionContext) _EnrolAsBudgetVoterPayload(ctx context.Context, sel ast.SelectionSet, obj *model.EnrolAsBudgetVoterPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, enrolAsBudgetVoterPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EnrolAsBudgetVoterPayload")
+		case "voterId":
+			out.Values[i] = ec._EnrolAsBudgetVoterPayload_voterId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -27325,6 +31453,76 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createBudgetEdition":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createBudgetEdition(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createBudgetPool":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createBudgetPool(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createBudgetProject":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createBudgetProject(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openBudgetVoting":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_openBudgetVoting(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closeBudgetVoting":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_closeBudgetVoting(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "computeBudgetResults":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_computeBudgetResults(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publishBudgetResults":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_publishBudgetResults(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registerBudgetVoter":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_registerBudgetVoter(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enrolAsBudgetVoter":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_enrolAsBudgetVoter(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "castBallot":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_castBallot(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createConsultation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createConsultation(ctx, field)
@@ -28074,6 +32272,44 @@ func (ec *executionContext) _NotificationPreferences(ctx context.Context, sel as
 	return out
 }
 
+var openBudgetVotingPayloadImplementors = []string{"OpenBudgetVotingPayload"}
+
+func (ec *executionContext) _OpenBudgetVotingPayload(ctx context.Context, sel ast.SelectionSet, obj *model.OpenBudgetVotingPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, openBudgetVotingPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OpenBudgetVotingPayload")
+		case "edition":
+			out.Values[i] = ec._OpenBudgetVotingPayload_edition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var organisationImplementors = []string{"Organisation", "Node"}
 
 func (ec *executionContext) _Organisation(ctx context.Context, sel ast.SelectionSet, obj *model.Organisation) graphql.Marshaler {
@@ -28759,6 +32995,44 @@ func (ec *executionContext) _PublishAnswersPayload(ctx context.Context, sel ast.
 	return out
 }
 
+var publishBudgetResultsPayloadImplementors = []string{"PublishBudgetResultsPayload"}
+
+func (ec *executionContext) _PublishBudgetResultsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PublishBudgetResultsPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, publishBudgetResultsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PublishBudgetResultsPayload")
+		case "edition":
+			out.Values[i] = ec._PublishBudgetResultsPayload_edition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var publishConsultationPayloadImplementors = []string{"PublishConsultationPayload"}
 
 func (ec *executionContext) _PublishConsultationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PublishConsultationPayload) graphql.Marshaler {
@@ -28926,6 +33200,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				}()
 				res = ec._Query_nodes(ctx, field)
 				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "budgetEdition":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_budgetEdition(ctx, field)
+				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -29118,6 +33414,44 @@ func (ec *executionContext) _RecordAttendancePayload(ctx context.Context, sel as
 			out.Values[i] = graphql.MarshalString("RecordAttendancePayload")
 		case "meeting":
 			out.Values[i] = ec._RecordAttendancePayload_meeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var registerBudgetVoterPayloadImplementors = []string{"RegisterBudgetVoterPayload"}
+
+func (ec *executionContext) _RegisterBudgetVoterPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RegisterBudgetVoterPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, registerBudgetVoterPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RegisterBudgetVoterPayload")
+		case "voterId":
+			out.Values[i] = ec._RegisterBudgetVoterPayload_voterId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -31737,6 +36071,26 @@ func (ec *executionContext) marshalNAuditEntryEdge2ᚕgithubᚗcomᚋotwartyᚋo
 	return ret
 }
 
+func (ec *executionContext) unmarshalNBallotKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBallotKind(ctx context.Context, v any) (model.BallotKind, error) {
+	var res model.BallotKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBallotKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBallotKind(ctx context.Context, sel ast.SelectionSet, v model.BallotKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNBallotPickMode2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBallotPickMode(ctx context.Context, v any) (model.BallotPickMode, error) {
+	var res model.BallotPickMode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBallotPickMode2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBallotPickMode(ctx context.Context, sel ast.SelectionSet, v model.BallotPickMode) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -31753,6 +36107,120 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNBudgetEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetEdition(ctx context.Context, sel ast.SelectionSet, v *model.BudgetEdition) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BudgetEdition(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBudgetEditionStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetEditionStatus(ctx context.Context, v any) (model.BudgetEditionStatus, error) {
+	var res model.BudgetEditionStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBudgetEditionStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetEditionStatus(ctx context.Context, sel ast.SelectionSet, v model.BudgetEditionStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNBudgetPool2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetPool(ctx context.Context, sel ast.SelectionSet, v model.BudgetPool) graphql.Marshaler {
+	return ec._BudgetPool(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBudgetPool2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetPoolᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BudgetPool) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBudgetPool2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetPool(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBudgetPool2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetPool(ctx context.Context, sel ast.SelectionSet, v *model.BudgetPool) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BudgetPool(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBudgetPoolKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetPoolKind(ctx context.Context, v any) (model.BudgetPoolKind, error) {
+	var res model.BudgetPoolKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBudgetPoolKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetPoolKind(ctx context.Context, sel ast.SelectionSet, v model.BudgetPoolKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNBudgetPoolResult2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetPoolResult(ctx context.Context, sel ast.SelectionSet, v model.BudgetPoolResult) graphql.Marshaler {
+	return ec._BudgetPoolResult(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBudgetProject2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProject(ctx context.Context, sel ast.SelectionSet, v model.BudgetProject) graphql.Marshaler {
+	return ec._BudgetProject(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBudgetProject2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BudgetProject) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBudgetProject2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProject(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBudgetProject2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProject(ctx context.Context, sel ast.SelectionSet, v *model.BudgetProject) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BudgetProject(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBudgetProjectResult2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectResult(ctx context.Context, sel ast.SelectionSet, v model.BudgetProjectResult) graphql.Marshaler {
+	return ec._BudgetProjectResult(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBudgetProjectResult2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectResultᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BudgetProjectResult) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBudgetProjectResult2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNCancelMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCancelMeetingInput(ctx context.Context, v any) (model.CancelMeetingInput, error) {
 	res, err := ec.unmarshalInputCancelMeetingInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -31766,6 +36234,21 @@ func (ec *executionContext) marshalNCancelMeetingPayload2ᚖgithubᚗcomᚋotwar
 		return graphql.Null
 	}
 	return ec._CancelMeetingPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCastBallotInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastBallotInput(ctx context.Context, v any) (model.CastBallotInput, error) {
+	res, err := ec.unmarshalInputCastBallotInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCastBallotPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastBallotPayload(ctx context.Context, sel ast.SelectionSet, v *model.CastBallotPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CastBallotPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNChangeConsultationPhaseInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐChangeConsultationPhaseInput(ctx context.Context, v any) (model.ChangeConsultationPhaseInput, error) {
@@ -31796,6 +36279,36 @@ func (ec *executionContext) marshalNChangePasswordPayload2ᚖgithubᚗcomᚋotwa
 		return graphql.Null
 	}
 	return ec._ChangePasswordPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCloseBudgetVotingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseBudgetVotingInput(ctx context.Context, v any) (model.CloseBudgetVotingInput, error) {
+	res, err := ec.unmarshalInputCloseBudgetVotingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCloseBudgetVotingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseBudgetVotingPayload(ctx context.Context, sel ast.SelectionSet, v *model.CloseBudgetVotingPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CloseBudgetVotingPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNComputeBudgetResultsInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐComputeBudgetResultsInput(ctx context.Context, v any) (model.ComputeBudgetResultsInput, error) {
+	res, err := ec.unmarshalInputComputeBudgetResultsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNComputeBudgetResultsPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐComputeBudgetResultsPayload(ctx context.Context, sel ast.SelectionSet, v *model.ComputeBudgetResultsPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ComputeBudgetResultsPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNConfirmEmailInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConfirmEmailInput(ctx context.Context, v any) (model.ConfirmEmailInput, error) {
@@ -31963,6 +36476,51 @@ func (ec *executionContext) marshalNConsultationViewerCan2ᚖgithubᚗcomᚋotwa
 	return ec._ConsultationViewerCan(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCreateBudgetEditionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateBudgetEditionInput(ctx context.Context, v any) (model.CreateBudgetEditionInput, error) {
+	res, err := ec.unmarshalInputCreateBudgetEditionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateBudgetEditionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateBudgetEditionPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateBudgetEditionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CreateBudgetEditionPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateBudgetPoolInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateBudgetPoolInput(ctx context.Context, v any) (model.CreateBudgetPoolInput, error) {
+	res, err := ec.unmarshalInputCreateBudgetPoolInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateBudgetPoolPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateBudgetPoolPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateBudgetPoolPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CreateBudgetPoolPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateBudgetProjectInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateBudgetProjectInput(ctx context.Context, v any) (model.CreateBudgetProjectInput, error) {
+	res, err := ec.unmarshalInputCreateBudgetProjectInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateBudgetProjectPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateBudgetProjectPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateBudgetProjectPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CreateBudgetProjectPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreateConsultationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateConsultationInput(ctx context.Context, v any) (model.CreateConsultationInput, error) {
 	res, err := ec.unmarshalInputCreateConsultationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -32102,6 +36660,21 @@ func (ec *executionContext) marshalNEditSubmissionPayload2ᚖgithubᚗcomᚋotwa
 		return graphql.Null
 	}
 	return ec._EditSubmissionPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEnrolAsBudgetVoterInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEnrolAsBudgetVoterInput(ctx context.Context, v any) (model.EnrolAsBudgetVoterInput, error) {
+	res, err := ec.unmarshalInputEnrolAsBudgetVoterInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEnrolAsBudgetVoterPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEnrolAsBudgetVoterPayload(ctx context.Context, sel ast.SelectionSet, v *model.EnrolAsBudgetVoterPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._EnrolAsBudgetVoterPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNEnterSubmissionOnBehalfInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEnterSubmissionOnBehalfInput(ctx context.Context, v any) (model.EnterSubmissionOnBehalfInput, error) {
@@ -32248,6 +36821,35 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNIntakeChannel2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐIntakeChannel(ctx context.Context, v any) (model.IntakeChannel, error) {
@@ -32486,6 +37088,22 @@ func (ec *executionContext) marshalNModerationReason2githubᚗcomᚋotwartyᚋot
 	return v
 }
 
+func (ec *executionContext) unmarshalNMoney2int64(ctx context.Context, v any) (int64, error) {
+	res, err := scalar.UnmarshalMoney(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMoney2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	res := scalar.MarshalMoney(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNMySurveyAnswer2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMySurveyAnswer(ctx context.Context, sel ast.SelectionSet, v model.MySurveyAnswer) graphql.Marshaler {
 	return ec._MySurveyAnswer(ctx, sel, &v)
 }
@@ -32594,6 +37212,21 @@ func (ec *executionContext) marshalNNotificationPreferences2ᚖgithubᚗcomᚋot
 		return graphql.Null
 	}
 	return ec._NotificationPreferences(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOpenBudgetVotingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenBudgetVotingInput(ctx context.Context, v any) (model.OpenBudgetVotingInput, error) {
+	res, err := ec.unmarshalInputOpenBudgetVotingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOpenBudgetVotingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenBudgetVotingPayload(ctx context.Context, sel ast.SelectionSet, v *model.OpenBudgetVotingPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._OpenBudgetVotingPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNOrganisation2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOrganisation(ctx context.Context, sel ast.SelectionSet, v model.Organisation) graphql.Marshaler {
@@ -32796,6 +37429,25 @@ func (ec *executionContext) marshalNPhaseChange2ᚕgithubᚗcomᚋotwartyᚋotwa
 	return ret
 }
 
+func (ec *executionContext) unmarshalNPoolPicksInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPoolPicksInput(ctx context.Context, v any) (model.PoolPicksInput, error) {
+	res, err := ec.unmarshalInputPoolPicksInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPoolPicksInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPoolPicksInputᚄ(ctx context.Context, v any) ([]model.PoolPicksInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.PoolPicksInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPoolPicksInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPoolPicksInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalNPublishAnswersInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishAnswersInput(ctx context.Context, v any) (model.PublishAnswersInput, error) {
 	res, err := ec.unmarshalInputPublishAnswersInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -32809,6 +37461,21 @@ func (ec *executionContext) marshalNPublishAnswersPayload2ᚖgithubᚗcomᚋotwa
 		return graphql.Null
 	}
 	return ec._PublishAnswersPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPublishBudgetResultsInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishBudgetResultsInput(ctx context.Context, v any) (model.PublishBudgetResultsInput, error) {
+	res, err := ec.unmarshalInputPublishBudgetResultsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPublishBudgetResultsPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishBudgetResultsPayload(ctx context.Context, sel ast.SelectionSet, v *model.PublishBudgetResultsPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PublishBudgetResultsPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNPublishConsultationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishConsultationInput(ctx context.Context, v any) (model.PublishConsultationInput, error) {
@@ -32869,6 +37536,21 @@ func (ec *executionContext) marshalNRecordAttendancePayload2ᚖgithubᚗcomᚋot
 		return graphql.Null
 	}
 	return ec._RecordAttendancePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRegisterBudgetVoterInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegisterBudgetVoterInput(ctx context.Context, v any) (model.RegisterBudgetVoterInput, error) {
+	res, err := ec.unmarshalInputRegisterBudgetVoterInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRegisterBudgetVoterPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegisterBudgetVoterPayload(ctx context.Context, sel ast.SelectionSet, v *model.RegisterBudgetVoterPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RegisterBudgetVoterPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRegisterForMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegisterForMeetingInput(ctx context.Context, v any) (model.RegisterForMeetingInput, error) {
@@ -33776,6 +38458,32 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOBudgetEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetEdition(ctx context.Context, sel ast.SelectionSet, v *model.BudgetEdition) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BudgetEdition(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOBudgetPoolResult2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetPoolResultᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BudgetPoolResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBudgetPoolResult2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetPoolResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOConsultation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultation(ctx context.Context, sel ast.SelectionSet, v *model.Consultation) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -33906,6 +38614,41 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	_ = ctx
 	res := graphql.MarshalID(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {

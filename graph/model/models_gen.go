@@ -111,6 +111,21 @@ type AuditLogFilter struct {
 	Action     *string `json:"action,omitempty"`
 }
 
+type BudgetProject struct {
+	ID    string `json:"id"`
+	Code  string `json:"code"`
+	Title string `json:"title"`
+	Cost  int64  `json:"cost"`
+}
+
+type BudgetProjectResult struct {
+	Project *BudgetProject `json:"project"`
+	Votes   int            `json:"votes"`
+	Score   int            `json:"score"`
+	// Place in the selection order; 0 when not selected.
+	Position int `json:"position"`
+}
+
 type CancelMeetingInput struct {
 	MeetingID string `json:"meetingId"`
 	Reason    string `json:"reason"`
@@ -118,6 +133,18 @@ type CancelMeetingInput struct {
 
 type CancelMeetingPayload struct {
 	Meeting *Meeting `json:"meeting"`
+}
+
+type CastBallotInput struct {
+	EditionID string `json:"editionId"`
+	// A random secret chosen by the client (16–200 characters): a retry with the same key and ballot is harmless.
+	BallotKey string           `json:"ballotKey"`
+	Picks     []PoolPicksInput `json:"picks"`
+}
+
+type CastBallotPayload struct {
+	BallotID string    `json:"ballotId"`
+	CastOn   time.Time `json:"castOn"`
 }
 
 type ChangeConsultationPhaseInput struct {
@@ -137,6 +164,22 @@ type ChangePasswordInput struct {
 
 type ChangePasswordPayload struct {
 	Account *Account `json:"account"`
+}
+
+type CloseBudgetVotingInput struct {
+	EditionID string `json:"editionId"`
+}
+
+type CloseBudgetVotingPayload struct {
+	Edition *BudgetEdition `json:"edition"`
+}
+
+type ComputeBudgetResultsInput struct {
+	EditionID string `json:"editionId"`
+}
+
+type ComputeBudgetResultsPayload struct {
+	Edition *BudgetEdition `json:"edition"`
 }
 
 type ConfirmEmailInput struct {
@@ -198,6 +241,47 @@ type ConsultationViewerCan struct {
 	Follow        bool `json:"follow"`
 	Moderate      bool `json:"moderate"`
 	EnterOnBehalf bool `json:"enterOnBehalf"`
+}
+
+type CreateBudgetEditionInput struct {
+	UnitID            string     `json:"unitId"`
+	Year              int        `json:"year"`
+	VotingOpensAt     *time.Time `json:"votingOpensAt,omitempty"`
+	VotingClosesAt    *time.Time `json:"votingClosesAt,omitempty"`
+	AllowBallotChange *bool      `json:"allowBallotChange,omitempty"`
+}
+
+type CreateBudgetEditionPayload struct {
+	Edition *BudgetEdition `json:"edition"`
+}
+
+type CreateBudgetPoolInput struct {
+	EditionID  string         `json:"editionId"`
+	Name       string         `json:"name"`
+	Kind       BudgetPoolKind `json:"kind"`
+	District   *string        `json:"district,omitempty"`
+	Budget     int64          `json:"budget"`
+	Rule       string         `json:"rule"`
+	PickMode   BallotPickMode `json:"pickMode"`
+	PickCount  int            `json:"pickCount"`
+	BallotKind BallotKind     `json:"ballotKind"`
+	Points     []int          `json:"points,omitempty"`
+	Required   bool           `json:"required"`
+}
+
+type CreateBudgetPoolPayload struct {
+	Pool *BudgetPool `json:"pool"`
+}
+
+type CreateBudgetProjectInput struct {
+	PoolID string `json:"poolId"`
+	Code   string `json:"code"`
+	Title  string `json:"title"`
+	Cost   int64  `json:"cost"`
+}
+
+type CreateBudgetProjectPayload struct {
+	Project *BudgetProject `json:"project"`
 }
 
 type CreateConsultationInput struct {
@@ -287,6 +371,15 @@ type EditSubmissionInput struct {
 
 type EditSubmissionPayload struct {
 	Submission *Submission `json:"submission"`
+}
+
+type EnrolAsBudgetVoterInput struct {
+	EditionID string `json:"editionId"`
+	District  string `json:"district"`
+}
+
+type EnrolAsBudgetVoterPayload struct {
+	VoterID string `json:"voterId"`
 }
 
 type EnterSubmissionOnBehalfInput struct {
@@ -447,6 +540,14 @@ type NotificationPreferences struct {
 	Digest Digest       `json:"digest"`
 }
 
+type OpenBudgetVotingInput struct {
+	EditionID string `json:"editionId"`
+}
+
+type OpenBudgetVotingPayload struct {
+	Edition *BudgetEdition `json:"edition"`
+}
+
 type OrganisationConnection struct {
 	Edges      []OrganisationEdge `json:"edges"`
 	PageInfo   *PageInfo          `json:"pageInfo"`
@@ -506,6 +607,12 @@ type PhaseChange struct {
 	At        time.Time `json:"at"`
 }
 
+type PoolPicksInput struct {
+	PoolID string `json:"poolId"`
+	// Projects in rank order for ranked ballots.
+	ProjectIds []string `json:"projectIds"`
+}
+
 type PublishAnswersInput struct {
 	ConsultationID string `json:"consultationId"`
 	// The answers to publish; omit to publish every drafted answer.
@@ -515,6 +622,14 @@ type PublishAnswersInput struct {
 type PublishAnswersPayload struct {
 	Consultation   *Consultation `json:"consultation"`
 	PublishedCount int           `json:"publishedCount"`
+}
+
+type PublishBudgetResultsInput struct {
+	EditionID string `json:"editionId"`
+}
+
+type PublishBudgetResultsPayload struct {
+	Edition *BudgetEdition `json:"edition"`
 }
 
 type PublishConsultationInput struct {
@@ -555,6 +670,18 @@ type RecordAttendanceInput struct {
 
 type RecordAttendancePayload struct {
 	Meeting *Meeting `json:"meeting"`
+}
+
+type RegisterBudgetVoterInput struct {
+	EditionID      string         `json:"editionId"`
+	IdentifierType IdentifierType `json:"identifierType"`
+	// Read from the document; only a keyed hash is kept.
+	Identifier string `json:"identifier"`
+	District   string `json:"district"`
+}
+
+type RegisterBudgetVoterPayload struct {
+	VoterID string `json:"voterId"`
 }
 
 type RegisterForMeetingInput struct {
@@ -952,6 +1079,232 @@ func (e *AnswerStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e AnswerStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type BallotKind string
+
+const (
+	BallotKindRanked   BallotKind = "RANKED"
+	BallotKindApproval BallotKind = "APPROVAL"
+)
+
+var AllBallotKind = []BallotKind{
+	BallotKindRanked,
+	BallotKindApproval,
+}
+
+func (e BallotKind) IsValid() bool {
+	switch e {
+	case BallotKindRanked, BallotKindApproval:
+		return true
+	}
+	return false
+}
+
+func (e BallotKind) String() string {
+	return string(e)
+}
+
+func (e *BallotKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BallotKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BallotKind", str)
+	}
+	return nil
+}
+
+func (e BallotKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BallotKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BallotKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type BallotPickMode string
+
+const (
+	BallotPickModeExactly BallotPickMode = "EXACTLY"
+	BallotPickModeAtLeast BallotPickMode = "AT_LEAST"
+	BallotPickModeAtMost  BallotPickMode = "AT_MOST"
+)
+
+var AllBallotPickMode = []BallotPickMode{
+	BallotPickModeExactly,
+	BallotPickModeAtLeast,
+	BallotPickModeAtMost,
+}
+
+func (e BallotPickMode) IsValid() bool {
+	switch e {
+	case BallotPickModeExactly, BallotPickModeAtLeast, BallotPickModeAtMost:
+		return true
+	}
+	return false
+}
+
+func (e BallotPickMode) String() string {
+	return string(e)
+}
+
+func (e *BallotPickMode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BallotPickMode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BallotPickMode", str)
+	}
+	return nil
+}
+
+func (e BallotPickMode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BallotPickMode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BallotPickMode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type BudgetEditionStatus string
+
+const (
+	BudgetEditionStatusDraft            BudgetEditionStatus = "DRAFT"
+	BudgetEditionStatusVoting           BudgetEditionStatus = "VOTING"
+	BudgetEditionStatusClosed           BudgetEditionStatus = "CLOSED"
+	BudgetEditionStatusResultsPublished BudgetEditionStatus = "RESULTS_PUBLISHED"
+)
+
+var AllBudgetEditionStatus = []BudgetEditionStatus{
+	BudgetEditionStatusDraft,
+	BudgetEditionStatusVoting,
+	BudgetEditionStatusClosed,
+	BudgetEditionStatusResultsPublished,
+}
+
+func (e BudgetEditionStatus) IsValid() bool {
+	switch e {
+	case BudgetEditionStatusDraft, BudgetEditionStatusVoting, BudgetEditionStatusClosed, BudgetEditionStatusResultsPublished:
+		return true
+	}
+	return false
+}
+
+func (e BudgetEditionStatus) String() string {
+	return string(e)
+}
+
+func (e *BudgetEditionStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BudgetEditionStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BudgetEditionStatus", str)
+	}
+	return nil
+}
+
+func (e BudgetEditionStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BudgetEditionStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BudgetEditionStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type BudgetPoolKind string
+
+const (
+	BudgetPoolKindCity     BudgetPoolKind = "CITY"
+	BudgetPoolKindDistrict BudgetPoolKind = "DISTRICT"
+)
+
+var AllBudgetPoolKind = []BudgetPoolKind{
+	BudgetPoolKindCity,
+	BudgetPoolKindDistrict,
+}
+
+func (e BudgetPoolKind) IsValid() bool {
+	switch e {
+	case BudgetPoolKindCity, BudgetPoolKindDistrict:
+		return true
+	}
+	return false
+}
+
+func (e BudgetPoolKind) String() string {
+	return string(e)
+}
+
+func (e *BudgetPoolKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BudgetPoolKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BudgetPoolKind", str)
+	}
+	return nil
+}
+
+func (e BudgetPoolKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BudgetPoolKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BudgetPoolKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
