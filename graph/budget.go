@@ -18,7 +18,7 @@ func editionOut(e *budget.Edition) *model.BudgetEdition {
 }
 
 func poolOut(p budget.Pool) *model.BudgetPool {
-	m := &model.BudgetPool{ID: gid.Encode("BudgetPool", p.ID), Key: p.ID, Name: p.Name, Kind: model.BudgetPoolKind(strings.ToUpper(p.Kind)),
+	m := &model.BudgetPool{ID: gid.Encode("BudgetPool", p.ID), Key: p.ID, EditionID: p.EditionID, Name: p.Name, Kind: model.BudgetPoolKind(strings.ToUpper(p.Kind)),
 		Budget: p.Budget, Rule: p.Rule, PickMode: model.BallotPickMode(strings.ToUpper(p.PickMode)), PickCount: p.PickCount,
 		BallotKind: model.BallotKind(strings.ToUpper(p.BallotKind)), Required: p.Required, Points: []int{}}
 	if p.District != "" {
@@ -51,14 +51,15 @@ func (r *Resolver) editionAction(ctx context.Context, editionID string, act func
 	return editionOut(e), nil
 }
 
-// poolProjects maps the projects of an edition's pools by id.
-func (r *Resolver) poolProjects(ctx context.Context, poolID uuid.UUID) (map[uuid.UUID]model.BudgetProject, error) {
-	ps, err := r.Budget.Projects(ctx, poolID)
+// poolProjects maps a pool's projects by id, through the per-response
+// loader of the edition's projects (one query per edition).
+func (r *Resolver) poolProjects(ctx context.Context, editionID, poolID uuid.UUID) (map[uuid.UUID]model.BudgetProject, error) {
+	all, err := loadersFrom(ctx).budgetProjects.Load(ctx, editionID)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[uuid.UUID]model.BudgetProject, len(ps))
-	for _, p := range ps {
+	out := make(map[uuid.UUID]model.BudgetProject, len(all[poolID]))
+	for _, p := range all[poolID] {
 		out[p.ID] = projectOut(p)
 	}
 	return out, nil

@@ -61,12 +61,12 @@ func (r *budgetEditionResolver) Results(ctx context.Context, obj *model.BudgetEd
 
 // Projects is the resolver for the projects field.
 func (r *budgetPoolResolver) Projects(ctx context.Context, obj *model.BudgetPool) ([]model.BudgetProject, error) {
-	ps, err := r.Budget.Projects(ctx, obj.Key)
+	all, err := loadersFrom(ctx).budgetProjects.Load(ctx, obj.EditionID)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]model.BudgetProject, 0, len(ps))
-	for _, p := range ps {
+	out := make([]model.BudgetProject, 0, len(all[obj.Key]))
+	for _, p := range all[obj.Key] {
 		out = append(out, projectOut(p))
 	}
 	return out, nil
@@ -83,7 +83,7 @@ func (r *budgetPoolResultResolver) Pool(ctx context.Context, obj *model.BudgetPo
 
 // Selected is the resolver for the selected field.
 func (r *budgetPoolResultResolver) Selected(ctx context.Context, obj *model.BudgetPoolResult) ([]model.BudgetProject, error) {
-	projects, err := r.poolProjects(ctx, obj.PoolID)
+	projects, err := r.poolProjects(ctx, obj.EditionID, obj.PoolID)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +96,7 @@ func (r *budgetPoolResultResolver) Selected(ctx context.Context, obj *model.Budg
 
 // Projects is the resolver for the projects field.
 func (r *budgetPoolResultResolver) Projects(ctx context.Context, obj *model.BudgetPoolResult) ([]model.BudgetProjectResult, error) {
-	projects, err := r.poolProjects(ctx, obj.PoolID)
+	projects, err := r.poolProjects(ctx, obj.EditionID, obj.PoolID)
 	if err != nil {
 		return nil, err
 	}

@@ -64,13 +64,15 @@ func TestBudget_EditionVoteAndResultsThroughTheAPI(t *testing.T) {
 
 	action("closeBudgetVoting")
 	action("computeBudgetResults")
-	q := `query($id: ID!) { budgetEdition(id: $id) { status results { ballots cost selected { code } projects { project { code } votes score position } } } }`
+	q := `query($id: ID!) { budgetEdition(id: $id) { status pools { projects { code } } results { ballots cost selected { code } projects { project { code } votes score position } } } }`
 	require.Nil(t, b.gql(t, q, map[string]any{"id": edition}).Data["budgetEdition"].(map[string]any)["results"], "provisional results are for staff")
 	action("publishBudgetResults")
 	res = b.gql(t, q, map[string]any{"id": edition})
 	require.Empty(t, res.Errors)
 	e := res.Data["budgetEdition"].(map[string]any)
 	require.Equal(t, "RESULTS_PUBLISHED", e["status"])
+	require.Equal(t, []any{map[string]any{"projects": []any{map[string]any{"code": "BO.D1.1/27"}, map[string]any{"code": "BO.D1.2/27"},
+		map[string]any{"code": "BO.D1.3/27"}}}}, e["pools"])
 	r := e["results"].([]any)[0].(map[string]any)
 	require.Equal(t, float64(3), r["ballots"])
 	require.Equal(t, "1000.00", r["cost"])

@@ -9,6 +9,7 @@ import (
 
 	"github.com/otwarty/otwarty/graph/model"
 	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/i18n"
 )
@@ -30,6 +31,8 @@ type loaders struct {
 	supported     *dataloadgen.Loader[uuid.UUID, bool]
 	following     *dataloadgen.Loader[uuid.UUID, bool]
 	answers       *dataloadgen.Loader[uuid.UUID, *consultation.Answer]
+	// Projects of an edition's pools, by edition.
+	budgetProjects *dataloadgen.Loader[uuid.UUID, map[uuid.UUID][]budget.Project]
 	// Texts of submissions and of answers' reasons, primed per page.
 	submissionTexts *dataloadgen.Loader[uuid.UUID, *i18n.Text]
 	reasonTexts     *dataloadgen.Loader[uuid.UUID, *i18n.Text]
@@ -115,6 +118,17 @@ func withLoaders(ctx context.Context, r *Resolver) context.Context {
 		}
 		found, err := r.Consultations.FollowedBy(ctx, viewer, ids)
 		return fill(ids, found, err)
+	})
+	l.budgetProjects = mapped(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]map[uuid.UUID][]budget.Project, error) {
+		out := make(map[uuid.UUID]map[uuid.UUID][]budget.Project, len(ids))
+		for _, id := range ids { // one edition per page in practice
+			ps, err := r.Budget.EditionProjects(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			out[id] = ps
+		}
+		return out, nil
 	})
 	l.submissionTexts = mapped(loadTexts(r))
 	l.reasonTexts = mapped(loadTexts(r))

@@ -26,6 +26,7 @@ func (e BudgetEdition) GetID() string { return e.ID }
 type BudgetPool struct {
 	ID         string
 	Key        uuid.UUID
+	EditionID  uuid.UUID
 	Name       string
 	Kind       BudgetPoolKind
 	District   *string

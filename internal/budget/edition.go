@@ -468,6 +468,30 @@ func (s *Service) Projects(ctx context.Context, poolID uuid.UUID) ([]Project, er
 	return loadProjects(ctx, s.pool, poolID)
 }
 
+// EditionProjects returns the projects of every pool of an edition the
+// caller may see, by pool, in one query (for pages that list pools).
+func (s *Service) EditionProjects(ctx context.Context, editionID uuid.UUID) (map[uuid.UUID][]Project, error) {
+	if _, err := s.Edition(ctx, editionID); err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, `select pr.id, pr.pool_id, pr.code, pr.title, pr.cost
+		from budget_projects pr join budget_pools po on po.id = pr.pool_id
+		where po.edition_id = $1 order by pr.pool_id, pr.code`, editionID)
+	if err != nil {
+		return nil, fmt.Errorf("list projects: %w", err)
+	}
+	defer rows.Close()
+	out := map[uuid.UUID][]Project{}
+	for rows.Next() {
+		var p Project
+		if err := rows.Scan(&p.ID, &p.PoolID, &p.Code, &p.Title, &p.Cost); err != nil {
+			return nil, fmt.Errorf("scan project: %w", err)
+		}
+		out[p.PoolID] = append(out[p.PoolID], p)
+	}
+	return out, rows.Err()
+}
+
 func loadProjects(ctx context.Context, q querier, poolID uuid.UUID) ([]Project, error) {
 	rows, err := q.Query(ctx, `select id, pool_id, code, title, cost from budget_projects where pool_id = $1 order by code`, poolID)
 	if err != nil {
