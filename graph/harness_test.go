@@ -43,6 +43,7 @@ type bundle struct {
 	authz    *authz.Authorizer
 	resolver *graph.Resolver
 	consult  *consultation.Service
+	budget   *budget.Service
 	queries  *queryCounter
 }
 
@@ -91,6 +92,9 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	csWorkers, err := consultation.New(riverPool, az, nsWorkers, log)
 	require.NoError(t, err)
 	csWorkers.Register(workers)
+	bsWorkers, err := budget.New(riverPool, az, nsWorkers, ids.HashIdentifier, log)
+	require.NoError(t, err)
+	bsWorkers.Register(workers)
 	rc, err := river.NewClient(riverpgxv5.New(riverPool), &river.Config{
 		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}, Workers: workers,
 		FetchCooldown: 20 * time.Millisecond, FetchPollInterval: 50 * time.Millisecond, Logger: log,
@@ -108,7 +112,9 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	cs, err := consultation.New(pool, az, ns, log)
 	require.NoError(t, err)
 	ids.AddPersonalData(consultation.PersonalData{})
-	r := &graph.Resolver{Identity: ids, Orgs: org.New(pool, az), Consultations: cs, Budget: budget.New(pool, az, ids.HashIdentifier, log), Notify: ns, Authz: az, Live: broker, Pool: pool, Log: log,
+	bs, err := budget.New(pool, az, ns, ids.HashIdentifier, log)
+	require.NoError(t, err)
+	r := &graph.Resolver{Identity: ids, Orgs: org.New(pool, az), Consultations: cs, Budget: bs, Notify: ns, Authz: az, Live: broker, Pool: pool, Log: log,
 		Limits: limits, RateLimits: rate}
 	srv := httptest.NewServer(graph.NewHandler(r, graph.ServerConfig{Limits: limits, Logger: log, PingInterval: time.Second}))
 	t.Cleanup(func() {
@@ -121,7 +127,7 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 		<-done
 		<-done
 	})
-	return &bundle{url: srv.URL + "/query", srv: srv, pool: pool, identity: ids, authz: az, resolver: r, consult: cs, queries: counter}
+	return &bundle{url: srv.URL + "/query", srv: srv, pool: pool, identity: ids, authz: az, resolver: r, consult: cs, budget: bs, queries: counter}
 }
 
 // queryCounter counts the SQL statements sent through the API's pool.

@@ -60,8 +60,12 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 		return nil, err
 	}
 	ids.AddPersonalData(consultation.PersonalData{})
+	bs, err := budget.New(pool, az, ns, ids.HashIdentifier, log)
+	if err != nil {
+		return nil, err
+	}
 	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: org.New(pool, az), consult: cs,
-		budget: budget.New(pool, az, ids.HashIdentifier, log)}, nil
+		budget: bs}, nil
 }
 
 // start is what every subcommand that uses the services does first: open the
@@ -109,12 +113,13 @@ func runServe(ctx context.Context, args []string) error {
 	workers := river.NewWorkers()
 	a.notify.Register(workers)
 	a.consult.Register(workers)
+	a.budget.Register(workers)
 	purger := retention.New(pool, a.identity, a.notify, c.Retention, log)
 	purger.Register(workers)
 	rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: c.Workers}},
 		Workers:      workers,
-		PeriodicJobs: append(a.notify.PeriodicJobs(), purger.PeriodicJob()),
+		PeriodicJobs: append(append(a.notify.PeriodicJobs(), purger.PeriodicJob()), a.budget.PeriodicJobs()...),
 		Logger:       log,
 	})
 	if err != nil {

@@ -13,9 +13,12 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/notify"
 )
 
 // Status is an edition's phase.
@@ -44,19 +47,27 @@ type HashFunc func(typ, identifier string) ([]byte, string, error)
 
 // Service implements the civic budget.
 type Service struct {
-	pool *pgxpool.Pool
-	az   *authz.Authorizer
-	hash HashFunc
-	log  *slog.Logger
-	now  func() time.Time
+	pool   *pgxpool.Pool
+	az     *authz.Authorizer
+	notify *notify.Service
+	// river inserts jobs in the caller's transaction (InsertTx); the
+	// workers run on the client that Register's workers are given to.
+	river *river.Client[pgx.Tx]
+	hash  HashFunc
+	log   *slog.Logger
+	now   func() time.Time
 }
 
 // New returns the service.
-func New(pool *pgxpool.Pool, az *authz.Authorizer, hashIdentifier HashFunc, log *slog.Logger) *Service {
+func New(pool *pgxpool.Pool, az *authz.Authorizer, ns *notify.Service, hashIdentifier HashFunc, log *slog.Logger) (*Service, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{pool: pool, az: az, hash: hashIdentifier, log: log, now: time.Now}
+	rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("budget: river client: %w", err)
+	}
+	return &Service{pool: pool, az: az, notify: ns, river: rc, hash: hashIdentifier, log: log, now: time.Now}, nil
 }
 
 // SetClock replaces the clock (tests).

@@ -13,13 +13,17 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/identity"
+	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/pgtest"
 )
 
@@ -63,6 +67,8 @@ type bundle struct {
 	pool   *pgxpool.Pool
 	az     *authz.Authorizer
 	svc    *budget.Service
+	notify *notify.Service
+	river  *river.Client[pgx.Tx]
 	clock  *clock
 	unitID uuid.UUID
 }
@@ -74,10 +80,30 @@ func setup(t *testing.T) *bundle {
 	log := slog.New(slog.DiscardHandler)
 	az, err := authz.New(ctx, pool, log)
 	require.NoError(t, err)
-	svc := budget.New(pool, az, hashIdentifier, log)
+	ns, err := notify.New(pool, notify.Config{PublicURL: "https://otwarty.test"}, log)
+	require.NoError(t, err)
+	svc, err := budget.New(pool, az, ns, hashIdentifier, log)
+	require.NoError(t, err)
 	clk := &clock{t: time.Now()}
 	svc.SetClock(clk.Now)
-	b := &bundle{ctx: ctx, pool: pool, az: az, svc: svc, clock: clk}
+	// Real River runs the budget's and notifications' jobs.
+	workers := river.NewWorkers()
+	ns.Register(workers)
+	svc.Register(workers)
+	rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
+		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}, Workers: workers,
+		FetchCooldown: 20 * time.Millisecond, FetchPollInterval: 50 * time.Millisecond, Logger: log,
+	})
+	require.NoError(t, err)
+	rctx, stopRiver := context.WithCancel(ctx)
+	require.NoError(t, rc.Start(rctx))
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = rc.Stop(sctx)
+		stopRiver()
+	})
+	b := &bundle{ctx: ctx, pool: pool, az: az, svc: svc, notify: ns, river: rc, clock: clk}
 	slug := "unit-" + uuid.NewString()[:8]
 	require.NoError(t, pool.QueryRow(ctx, `insert into organisations (kind, name, slug) values ('city_unit', $1, $1) returning id`,
 		slug).Scan(&b.unitID))

@@ -1,0 +1,2 @@
+-- 014_budget_outreach: placeholder, filled in by its area.
+select 1;
