@@ -22,6 +22,8 @@ import (
 var anonymousMutations = map[string]bool{
 	"signUp": true, "signIn": true, "confirmEmail": true, "requestPasswordReset": true,
 	"resetPassword": true, "acceptInvitation": true,
+	"castBallotWithCode":        true, // voting-code redemption: the code is the credential
+	"answerParticipationSurvey": true, // one-time survey token handed out after voting
 }
 
 // dummyValue builds a well-typed value for a GraphQL input type, so every

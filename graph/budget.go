@@ -20,7 +20,8 @@ func editionOut(e *budget.Edition) *model.BudgetEdition {
 func poolOut(p budget.Pool) *model.BudgetPool {
 	m := &model.BudgetPool{ID: gid.Encode("BudgetPool", p.ID), Key: p.ID, EditionID: p.EditionID, Name: p.Name, Kind: model.BudgetPoolKind(strings.ToUpper(p.Kind)),
 		Budget: p.Budget, Rule: p.Rule, PickMode: model.BallotPickMode(strings.ToUpper(p.PickMode)), PickCount: p.PickCount,
-		BallotKind: model.BallotKind(strings.ToUpper(p.BallotKind)), Required: p.Required, Points: []int{}}
+		BallotKind: model.BallotKind(strings.ToUpper(p.BallotKind)), Required: p.Required, Points: []int{},
+		MinProjectCost: p.MinProjectCost, MaxProjectCost: p.MaxProjectCost, SupportsRequired: p.SupportsRequired}
 	if p.District != "" {
 		d := p.District
 		m.District = &d
@@ -32,7 +33,7 @@ func poolOut(p budget.Pool) *model.BudgetPool {
 }
 
 func projectOut(p budget.Project) model.BudgetProject {
-	return model.BudgetProject{ID: gid.Encode("BudgetProject", p.ID), Code: p.Code, Title: p.Title, Cost: p.Cost}
+	return budgetProjectOut(p) // budget_projects.go
 }
 
 // editionAction runs one of the edition's status changes.

@@ -117,7 +117,9 @@ func (r *mutationResolver) CreateBudgetEdition(ctx context.Context, input model.
 	if err != nil {
 		return nil, err
 	}
-	in := budget.EditionInput{UnitID: unit, Year: input.Year, VotingOpensAt: input.VotingOpensAt, VotingClosesAt: input.VotingClosesAt}
+	in := budget.EditionInput{UnitID: unit, Year: input.Year, VotingOpensAt: input.VotingOpensAt, VotingClosesAt: input.VotingClosesAt,
+		SubmissionOpensAt: input.SubmissionOpensAt, SubmissionClosesAt: input.SubmissionClosesAt,
+		VerificationEndsAt: input.VerificationEndsAt, AppealsCloseAt: input.AppealsCloseAt, ResultsDueAt: input.ResultsDueAt}
 	if input.AllowBallotChange != nil {
 		in.AllowBallotChange = *input.AllowBallotChange
 	}
@@ -139,7 +141,11 @@ func (r *mutationResolver) CreateBudgetPool(ctx context.Context, input model.Cre
 	}
 	in := budget.PoolInput{Name: input.Name, Kind: strings.ToLower(string(input.Kind)), District: deref(input.District),
 		Budget: input.Budget, Rule: input.Rule, PickMode: strings.ToLower(string(input.PickMode)), PickCount: input.PickCount,
-		BallotKind: strings.ToLower(string(input.BallotKind)), Required: input.Required}
+		BallotKind: strings.ToLower(string(input.BallotKind)), Required: input.Required,
+		MinProjectCost: input.MinProjectCost, MaxProjectCost: input.MaxProjectCost}
+	if input.SupportsRequired != nil {
+		in.SupportsRequired = *input.SupportsRequired
+	}
 	for _, p := range input.Points {
 		in.Points = append(in.Points, int64(p))
 	}
@@ -249,27 +255,21 @@ func (r *mutationResolver) CastBallot(ctx context.Context, input model.CastBallo
 	if err != nil {
 		return nil, err
 	}
-	picks := make(map[uuid.UUID][]uuid.UUID, len(input.Picks))
-	for _, p := range input.Picks {
-		pool, err := gid.Expect(p.PoolID, "BudgetPool", "picks")
-		if err != nil {
-			return nil, err
-		}
-		ids := make([]uuid.UUID, 0, len(p.ProjectIds))
-		for _, s := range p.ProjectIds {
-			id, err := gid.Expect(s, "BudgetProject", "picks")
-			if err != nil {
-				return nil, err
-			}
-			ids = append(ids, id)
-		}
-		picks[pool] = ids
-	}
-	rec, err := r.Budget.CastBallot(ctx, budget.BallotInput{EditionID: eid, BallotKey: input.BallotKey, Picks: picks})
+	picks, err := picksIn(input.Picks)
 	if err != nil {
 		return nil, err
 	}
-	return &model.CastBallotPayload{BallotID: gid.Encode("Ballot", rec.BallotID), CastOn: rec.CastOn}, nil
+	in := budget.BallotInput{EditionID: eid, BallotKey: input.BallotKey, Picks: picks}
+	if input.ChildVoterID != nil {
+		if in.ChildVoterID, err = gid.Expect(*input.ChildVoterID, "BudgetVoter", "childVoterId"); err != nil {
+			return nil, err
+		}
+	}
+	rec, err := r.Budget.CastBallot(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return &model.CastBallotPayload{BallotID: gid.Encode("Ballot", rec.BallotID), CastOn: rec.CastOn, SurveyToken: optString(rec.SurveyToken)}, nil
 }
 
 // BudgetEdition is the resolver for the budgetEdition field.
@@ -299,8 +299,12 @@ func (r *Resolver) BudgetPoolResult() generated.BudgetPoolResultResolver {
 	return &budgetPoolResultResolver{r}
 }
 
+// BudgetProject returns generated.BudgetProjectResolver implementation.
+func (r *Resolver) BudgetProject() generated.BudgetProjectResolver { return &budgetProjectResolver{r} }
+
 type (
 	budgetEditionResolver    struct{ *Resolver }
 	budgetPoolResolver       struct{ *Resolver }
 	budgetPoolResultResolver struct{ *Resolver }
+	budgetProjectResolver    struct{ *Resolver }
 )

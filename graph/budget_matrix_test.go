@@ -79,7 +79,10 @@ func TestBudgetMutations_PermissionMatrix(t *testing.T) {
 			map[string]any{"e": edition, "p": pool, "x": project}, []string{"verified"}},
 		{"closeBudgetVoting", edAction("closeBudgetVoting"), edVars, staff},
 		{"computeBudgetResults", edAction("computeBudgetResults"), edVars, staff},
-		{"publishBudgetResults", edAction("publishBudgetResults"), edVars, staff},
+		// Publication needs the commission's sign-off (budget_results.graphqls): one signature here.
+		{"publishBudgetResults", `mutation($e: ID!) { updateBudgetResultSettings(input: {editionId: $e, signaturesRequired: 1}) { edition { id } }
+			certifyBudgetResults(input: {editionId: $e, invalidBallots: 0}) { edition { id } }
+			publishBudgetResults(input: {editionId: $e}) { edition { id } } }`, edVars, staff},
 	}
 	covered, domain := map[string]bool{}, 0
 	for _, c := range cases {

@@ -66,6 +66,10 @@ func TestBudget_EditionVoteAndResultsThroughTheAPI(t *testing.T) {
 	action("computeBudgetResults")
 	q := `query($id: ID!) { budgetEdition(id: $id) { status pools { projects { code } } results { ballots cost selected { code } projects { project { code } votes score position } } } }`
 	require.Nil(t, b.gql(t, q, map[string]any{"id": edition}).Data["budgetEdition"].(map[string]any)["results"], "provisional results are for staff")
+	for _, member := range []string{f.official, f.coord} { // the commission's sign-off (budget_results.graphqls)
+		require.Empty(t, b.gql(t, `mutation($e: ID!) { certifyBudgetResults(input: {editionId: $e, invalidBallots: 0}) { certification { computation } } }`,
+			map[string]any{"e": edition}, withToken(member)).Errors)
+	}
 	action("publishBudgetResults")
 	res = b.gql(t, q, map[string]any{"id": edition})
 	require.Empty(t, res.Errors)

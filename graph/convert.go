@@ -144,6 +144,21 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 			return nil, err
 		}
 		return editionOut(e), nil
+	case "BudgetSession":
+		s, err := r.Budget.Session(ctx, key)
+		if apperr.CodeOf(err) == apperr.NotFound {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return sessionOut(s), nil
+	case "BudgetProject":
+		p, err := r.budgetProjectByID(ctx, key)
+		if err != nil || p == nil {
+			return nil, err
+		}
+		return p, nil
 	case "Notification":
 		if c.account == nil {
 			return nil, nil

@@ -36,6 +36,8 @@ type ResolverRoot interface {
 	BudgetEdition() BudgetEditionResolver
 	BudgetPool() BudgetPoolResolver
 	BudgetPoolResult() BudgetPoolResultResolver
+	BudgetProject() BudgetProjectResolver
+	BudgetSession() BudgetSessionResolver
 	Consultation() ConsultationResolver
 	ConsultationQuestion() ConsultationQuestionResolver
 	ConsultationReport() ConsultationReportResolver
@@ -45,6 +47,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	MySurveyAnswer() MySurveyAnswerResolver
 	Organisation() OrganisationResolver
+	PaperBallot() PaperBallotResolver
 	Query() QueryResolver
 	RoleGrant() RoleGrantResolver
 	Submission() SubmissionResolver
@@ -88,6 +91,10 @@ type ComplexityRoot struct {
 		Translation func(childComplexity int) int
 	}
 
+	AdvanceBudgetEditionPayload struct {
+		Edition func(childComplexity int) int
+	}
+
 	Answer struct {
 		PublishedAt func(childComplexity int) int
 		Reason      func(childComplexity int, locale *i18n.Locale) int
@@ -99,8 +106,20 @@ type ComplexityRoot struct {
 		Status func(childComplexity int) int
 	}
 
+	AnswerParticipationSurveyPayload struct {
+		Answered func(childComplexity int) int
+	}
+
 	AnswerSurveyPayload struct {
 		Consultation func(childComplexity int) int
+	}
+
+	AppealBudgetProjectDecisionPayload struct {
+		Project func(childComplexity int) int
+	}
+
+	AssignBallotOfficerPayload struct {
+		VotingPoint func(childComplexity int) int
 	}
 
 	AssignConsultationModeratorPayload struct {
@@ -128,47 +147,126 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	BallotTurnout struct {
+		At        func(childComplexity int) int
+		Ballots   func(childComplexity int) int
+		EditionID func(childComplexity int) int
+		Standings func(childComplexity int) int
+	}
+
+	BudgetCertification struct {
+		Certified           func(childComplexity int) int
+		Computation         func(childComplexity int) int
+		InvalidBallots      func(childComplexity int) int
+		Note                func(childComplexity int) int
+		PaperInvalidBallots func(childComplexity int) int
+		Signatures          func(childComplexity int) int
+		SignaturesRequired  func(childComplexity int) int
+		TieBreakNotes       func(childComplexity int) int
+	}
+
 	BudgetEdition struct {
-		Currency       func(childComplexity int) int
-		ID             func(childComplexity int) int
-		Pools          func(childComplexity int) int
-		Results        func(childComplexity int) int
-		Status         func(childComplexity int) int
-		Unit           func(childComplexity int) int
-		VotingClosesAt func(childComplexity int) int
-		VotingOpensAt  func(childComplexity int) int
-		Year           func(childComplexity int) int
+		AllowBallotChange   func(childComplexity int) int
+		AppealsCloseAt      func(childComplexity int) int
+		Certification       func(childComplexity int) int
+		CodeQuota           func(childComplexity int) int
+		Currency            func(childComplexity int) int
+		FollowerCount       func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		PaperBallots        func(childComplexity int, votingPointID *string, status *model.PaperBallotStatus, first *int, after *string) int
+		ParticipationSurvey func(childComplexity int) int
+		Pools               func(childComplexity int) int
+		Projects            func(childComplexity int, filter *model.BudgetProjectFilter, first *int, after *string) int
+		ResultSettings      func(childComplexity int) int
+		Results             func(childComplexity int) int
+		ResultsComputedAt   func(childComplexity int) int
+		ResultsDueAt        func(childComplexity int) int
+		ResultsViewerCan    func(childComplexity int) int
+		Sessions            func(childComplexity int, first *int, after *string) int
+		Status              func(childComplexity int) int
+		SubmissionClosesAt  func(childComplexity int) int
+		SubmissionOpensAt   func(childComplexity int) int
+		SurveyEnabled       func(childComplexity int) int
+		Unit                func(childComplexity int) int
+		VerificationEndsAt  func(childComplexity int) int
+		ViewerFollows       func(childComplexity int) int
+		VotingClosesAt      func(childComplexity int) int
+		VotingOpensAt       func(childComplexity int) int
+		VotingPoints        func(childComplexity int) int
+		Year                func(childComplexity int) int
 	}
 
 	BudgetPool struct {
-		BallotKind func(childComplexity int) int
-		Budget     func(childComplexity int) int
-		District   func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Kind       func(childComplexity int) int
-		Name       func(childComplexity int) int
-		PickCount  func(childComplexity int) int
-		PickMode   func(childComplexity int) int
-		Points     func(childComplexity int) int
-		Projects   func(childComplexity int) int
-		Required   func(childComplexity int) int
-		Rule       func(childComplexity int) int
+		BallotKind       func(childComplexity int) int
+		Budget           func(childComplexity int) int
+		District         func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		MaxProjectCost   func(childComplexity int) int
+		MinProjectCost   func(childComplexity int) int
+		Name             func(childComplexity int) int
+		PickCount        func(childComplexity int) int
+		PickMode         func(childComplexity int) int
+		Points           func(childComplexity int) int
+		Projects         func(childComplexity int) int
+		Required         func(childComplexity int) int
+		Rule             func(childComplexity int) int
+		SupportsRequired func(childComplexity int) int
 	}
 
 	BudgetPoolResult struct {
-		Ballots  func(childComplexity int) int
-		Cost     func(childComplexity int) int
-		Pool     func(childComplexity int) int
-		Projects func(childComplexity int) int
-		Rule     func(childComplexity int) int
-		Selected func(childComplexity int) int
+		Ballots   func(childComplexity int) int
+		Cost      func(childComplexity int) int
+		Pabulib   func(childComplexity int) int
+		Pool      func(childComplexity int) int
+		Projects  func(childComplexity int) int
+		Rule      func(childComplexity int) int
+		Selected  func(childComplexity int) int
+		TieBreaks func(childComplexity int) int
 	}
 
 	BudgetProject struct {
-		Code  func(childComplexity int) int
-		Cost  func(childComplexity int) int
-		ID    func(childComplexity int) int
-		Title func(childComplexity int) int
+		Appeal                  func(childComplexity int) int
+		AssistedBy              func(childComplexity int) int
+		Code                    func(childComplexity int) int
+		Cost                    func(childComplexity int) int
+		CostEstimate            func(childComplexity int) int
+		Description             func(childComplexity int, locale *i18n.Locale) int
+		DescriptionTranslations func(childComplexity int) int
+		ID                      func(childComplexity int) int
+		LocalizedTitle          func(childComplexity int, locale *i18n.Locale) int
+		Location                func(childComplexity int) int
+		Pool                    func(childComplexity int) int
+		Status                  func(childComplexity int) int
+		SubmittedAt             func(childComplexity int) int
+		SupportCount            func(childComplexity int) int
+		Title                   func(childComplexity int) int
+		TitleTranslations       func(childComplexity int) int
+		Verification            func(childComplexity int) int
+		ViewerCan               func(childComplexity int) int
+		ViewerHasSupported      func(childComplexity int) int
+		ViewerIsProposer        func(childComplexity int) int
+		WithdrawnAt             func(childComplexity int) int
+		WithdrawnReason         func(childComplexity int) int
+	}
+
+	BudgetProjectAppeal struct {
+		CreatedAt      func(childComplexity int) int
+		DecidedAt      func(childComplexity int) int
+		DecisionReason func(childComplexity int) int
+		Reason         func(childComplexity int) int
+		Status         func(childComplexity int) int
+	}
+
+	BudgetProjectConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	BudgetProjectEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	BudgetProjectResult struct {
@@ -178,11 +276,120 @@ type ComplexityRoot struct {
 		Votes    func(childComplexity int) int
 	}
 
+	BudgetProjectStanding struct {
+		Project func(childComplexity int) int
+		Score   func(childComplexity int) int
+		Votes   func(childComplexity int) int
+	}
+
+	BudgetProjectVerification struct {
+		DecidedAt    func(childComplexity int) int
+		Eligible     func(childComplexity int) int
+		Reason       func(childComplexity int) int
+		VerifiedCost func(childComplexity int) int
+	}
+
+	BudgetProjectViewerCan struct {
+		Appeal       func(childComplexity int) int
+		DecideAppeal func(childComplexity int) int
+		Edit         func(childComplexity int) int
+		Support      func(childComplexity int) int
+		Verify       func(childComplexity int) int
+		Withdraw     func(childComplexity int) int
+	}
+
+	BudgetResultSettings struct {
+		LiveResults        func(childComplexity int) int
+		LiveThreshold      func(childComplexity int) int
+		SignaturesRequired func(childComplexity int) int
+	}
+
+	BudgetResultSignature struct {
+		Name     func(childComplexity int) int
+		SignedAt func(childComplexity int) int
+	}
+
+	BudgetResultsViewerCan struct {
+		Certify        func(childComplexity int) int
+		UpdateSettings func(childComplexity int) int
+	}
+
+	BudgetSession struct {
+		CancelReason       func(childComplexity int) int
+		Cancelled          func(childComplexity int) int
+		Capacity           func(childComplexity int) int
+		Description        func(childComplexity int, locale *i18n.Locale) int
+		Edition            func(childComplexity int) int
+		EndsAt             func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Languages          func(childComplexity int) int
+		Online             func(childComplexity int) int
+		Place              func(childComplexity int) int
+		RegisteredCount    func(childComplexity int) int
+		StartsAt           func(childComplexity int) int
+		Title              func(childComplexity int, locale *i18n.Locale) int
+		ViewerCan          func(childComplexity int) int
+		ViewerRegistration func(childComplexity int) int
+		WaitingCount       func(childComplexity int) int
+	}
+
+	BudgetSessionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	BudgetSessionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	BudgetSessionViewerCan struct {
+		Manage   func(childComplexity int) int
+		Register func(childComplexity int) int
+	}
+
+	BudgetTieBreak struct {
+		PassedOver func(childComplexity int) int
+		Score      func(childComplexity int) int
+		Selected   func(childComplexity int) int
+	}
+
+	BudgetTieBreakNote struct {
+		Note func(childComplexity int) int
+		Pool func(childComplexity int) int
+	}
+
+	CancelBudgetSessionPayload struct {
+		Session func(childComplexity int) int
+	}
+
+	CancelBudgetSessionRegistrationPayload struct {
+		Session func(childComplexity int) int
+	}
+
 	CancelMeetingPayload struct {
 		Meeting func(childComplexity int) int
 	}
 
 	CastBallotPayload struct {
+		BallotID    func(childComplexity int) int
+		CastOn      func(childComplexity int) int
+		SurveyToken func(childComplexity int) int
+	}
+
+	CastBallotWithCodePayload struct {
+		BallotID    func(childComplexity int) int
+		CastOn      func(childComplexity int) int
+		SurveyToken func(childComplexity int) int
+	}
+
+	CertifyBudgetResultsPayload struct {
+		Certification func(childComplexity int) int
+		Edition       func(childComplexity int) int
+	}
+
+	ChangeBallotPayload struct {
 		BallotID func(childComplexity int) int
 		CastOn   func(childComplexity int) int
 	}
@@ -205,6 +412,10 @@ type ComplexityRoot struct {
 
 	ConfirmEmailPayload struct {
 		Ok func(childComplexity int) int
+	}
+
+	ConsentToBudgetProjectPayload struct {
+		Project func(childComplexity int) int
 	}
 
 	Consultation struct {
@@ -320,6 +531,10 @@ type ComplexityRoot struct {
 		Project func(childComplexity int) int
 	}
 
+	CreateBudgetSessionPayload struct {
+		Session func(childComplexity int) int
+	}
+
 	CreateConsultationPayload struct {
 		Consultation func(childComplexity int) int
 	}
@@ -340,12 +555,24 @@ type ComplexityRoot struct {
 		Submission func(childComplexity int) int
 	}
 
+	CreateVotingPointPayload struct {
+		VotingPoint func(childComplexity int) int
+	}
+
+	DecideBudgetAppealPayload struct {
+		Project func(childComplexity int) int
+	}
+
 	DeleteAccountPayload struct {
 		DeletedAccountID func(childComplexity int) int
 	}
 
 	DraftAnswerPayload struct {
 		Submission func(childComplexity int) int
+	}
+
+	EditBudgetProjectPayload struct {
+		Project func(childComplexity int) int
 	}
 
 	EditSubmissionPayload struct {
@@ -356,12 +583,20 @@ type ComplexityRoot struct {
 		VoterID func(childComplexity int) int
 	}
 
+	EnterPaperBallotPayload struct {
+		PaperBallot func(childComplexity int) int
+	}
+
 	EnterSubmissionOnBehalfPayload struct {
 		Submission func(childComplexity int) int
 	}
 
 	FlagSubmissionPayload struct {
 		SubmissionID func(childComplexity int) int
+	}
+
+	FollowBudgetEditionPayload struct {
+		Edition func(childComplexity int) int
 	}
 
 	FollowConsultationPayload struct {
@@ -384,6 +619,19 @@ type ComplexityRoot struct {
 		ID           func(childComplexity int) int
 		Organisation func(childComplexity int) int
 		Role         func(childComplexity int) int
+	}
+
+	IssueVotingCodePayload struct {
+		Code func(childComplexity int) int
+	}
+
+	IssueVotingCodesPayload struct {
+		Codes func(childComplexity int) int
+	}
+
+	IssuedVotingCode struct {
+		Code    func(childComplexity int) int
+		VoterID func(childComplexity int) int
 	}
 
 	LocalizedString struct {
@@ -447,69 +695,99 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AcceptInvitation              func(childComplexity int, input model.AcceptInvitationInput) int
-		AddOrganisationMember         func(childComplexity int, input model.AddOrganisationMemberInput) int
-		AddTranslation                func(childComplexity int, input model.AddTranslationInput) int
-		AnswerSurvey                  func(childComplexity int, input model.AnswerSurveyInput) int
-		AssignConsultationModerator   func(childComplexity int, input model.AssignConsultationModeratorInput) int
-		CancelMeeting                 func(childComplexity int, input model.CancelMeetingInput) int
-		CastBallot                    func(childComplexity int, input model.CastBallotInput) int
-		ChangeConsultationPhase       func(childComplexity int, input model.ChangeConsultationPhaseInput) int
-		ChangePassword                func(childComplexity int, input model.ChangePasswordInput) int
-		CloseBudgetVoting             func(childComplexity int, input model.CloseBudgetVotingInput) int
-		ComputeBudgetResults          func(childComplexity int, input model.ComputeBudgetResultsInput) int
-		ConfirmEmail                  func(childComplexity int, input model.ConfirmEmailInput) int
-		CreateBudgetEdition           func(childComplexity int, input model.CreateBudgetEditionInput) int
-		CreateBudgetPool              func(childComplexity int, input model.CreateBudgetPoolInput) int
-		CreateBudgetProject           func(childComplexity int, input model.CreateBudgetProjectInput) int
-		CreateConsultation            func(childComplexity int, input model.CreateConsultationInput) int
-		CreateInvitation              func(childComplexity int, input model.CreateInvitationInput) int
-		CreateMeeting                 func(childComplexity int, input model.MeetingInput) int
-		CreateOrganisation            func(childComplexity int, input model.CreateOrganisationInput) int
-		CreateSubmission              func(childComplexity int, input model.CreateSubmissionInput) int
-		DeleteAccount                 func(childComplexity int, input model.DeleteAccountInput) int
-		DraftAnswer                   func(childComplexity int, input model.DraftAnswerInput) int
-		EditSubmission                func(childComplexity int, input model.EditSubmissionInput) int
-		EnrolAsBudgetVoter            func(childComplexity int, input model.EnrolAsBudgetVoterInput) int
-		EnterSubmissionOnBehalf       func(childComplexity int, input model.EnterSubmissionOnBehalfInput) int
-		FlagSubmission                func(childComplexity int, input model.FlagSubmissionInput) int
-		FollowConsultation            func(childComplexity int, input model.FollowConsultationInput) int
-		GrantRole                     func(childComplexity int, input model.GrantRoleInput) int
-		HideSubmission                func(childComplexity int, input model.HideSubmissionInput) int
-		MarkNotificationsRead         func(childComplexity int, input model.MarkNotificationsReadInput) int
-		OpenBudgetVoting              func(childComplexity int, input model.OpenBudgetVotingInput) int
-		PublishAnswers                func(childComplexity int, input model.PublishAnswersInput) int
-		PublishBudgetResults          func(childComplexity int, input model.PublishBudgetResultsInput) int
-		PublishConsultation           func(childComplexity int, input model.PublishConsultationInput) int
-		PublishMinutes                func(childComplexity int, input model.PublishMinutesInput) int
-		PublishReport                 func(childComplexity int, input model.PublishReportInput) int
-		RecordAttendance              func(childComplexity int, input model.RecordAttendanceInput) int
-		RegisterBudgetVoter           func(childComplexity int, input model.RegisterBudgetVoterInput) int
-		RegisterForMeeting            func(childComplexity int, input model.RegisterForMeetingInput) int
-		RemoveOrganisationMember      func(childComplexity int, input model.RemoveOrganisationMemberInput) int
-		RequestPasswordReset          func(childComplexity int, input model.RequestPasswordResetInput) int
-		ResendEmailConfirmation       func(childComplexity int, input model.ResendEmailConfirmationInput) int
-		ResetPassword                 func(childComplexity int, input model.ResetPasswordInput) int
-		RestoreSubmission             func(childComplexity int, input model.RestoreSubmissionInput) int
-		RevokeInvitation              func(childComplexity int, input model.RevokeInvitationInput) int
-		RevokeRole                    func(childComplexity int, input model.RevokeRoleInput) int
-		RevokeSession                 func(childComplexity int, input model.RevokeSessionInput) int
-		SetConsultationInterests      func(childComplexity int, input model.SetConsultationInterestsInput) int
-		SignIn                        func(childComplexity int, input model.SignInInput) int
-		SignOut                       func(childComplexity int, input model.SignOutInput) int
-		SignUp                        func(childComplexity int, input model.SignUpInput) int
-		SupportSubmission             func(childComplexity int, input model.SupportSubmissionInput) int
-		UnassignConsultationModerator func(childComplexity int, input model.UnassignConsultationModeratorInput) int
-		UnfollowConsultation          func(childComplexity int, input model.UnfollowConsultationInput) int
-		UnregisterFromMeeting         func(childComplexity int, input model.UnregisterFromMeetingInput) int
-		UnsupportSubmission           func(childComplexity int, input model.UnsupportSubmissionInput) int
-		UpdateConsultation            func(childComplexity int, input model.UpdateConsultationInput) int
-		UpdateMeeting                 func(childComplexity int, input model.UpdateMeetingInput) int
-		UpdateNotificationPreferences func(childComplexity int, input model.UpdateNotificationPreferencesInput) int
-		UpdateOrganisation            func(childComplexity int, input model.UpdateOrganisationInput) int
-		UpdateProfile                 func(childComplexity int, input model.UpdateProfileInput) int
-		VerifyResident                func(childComplexity int, input model.VerifyResidentInput) int
-		WithdrawSubmission            func(childComplexity int, input model.WithdrawSubmissionInput) int
+		AcceptInvitation                func(childComplexity int, input model.AcceptInvitationInput) int
+		AddOrganisationMember           func(childComplexity int, input model.AddOrganisationMemberInput) int
+		AddTranslation                  func(childComplexity int, input model.AddTranslationInput) int
+		AdvanceBudgetEdition            func(childComplexity int, input model.AdvanceBudgetEditionInput) int
+		AnswerParticipationSurvey       func(childComplexity int, input model.AnswerParticipationSurveyInput) int
+		AnswerSurvey                    func(childComplexity int, input model.AnswerSurveyInput) int
+		AppealBudgetProjectDecision     func(childComplexity int, input model.AppealBudgetProjectDecisionInput) int
+		AssignBallotOfficer             func(childComplexity int, input model.AssignBallotOfficerInput) int
+		AssignConsultationModerator     func(childComplexity int, input model.AssignConsultationModeratorInput) int
+		CancelBudgetSession             func(childComplexity int, input model.CancelBudgetSessionInput) int
+		CancelBudgetSessionRegistration func(childComplexity int, input model.CancelBudgetSessionRegistrationInput) int
+		CancelMeeting                   func(childComplexity int, input model.CancelMeetingInput) int
+		CastBallot                      func(childComplexity int, input model.CastBallotInput) int
+		CastBallotWithCode              func(childComplexity int, input model.CastBallotWithCodeInput) int
+		CertifyBudgetResults            func(childComplexity int, input model.CertifyBudgetResultsInput) int
+		ChangeBallot                    func(childComplexity int, input model.ChangeBallotInput) int
+		ChangeConsultationPhase         func(childComplexity int, input model.ChangeConsultationPhaseInput) int
+		ChangePassword                  func(childComplexity int, input model.ChangePasswordInput) int
+		CloseBudgetVoting               func(childComplexity int, input model.CloseBudgetVotingInput) int
+		ComputeBudgetResults            func(childComplexity int, input model.ComputeBudgetResultsInput) int
+		ConfirmEmail                    func(childComplexity int, input model.ConfirmEmailInput) int
+		ConsentToBudgetProject          func(childComplexity int, input model.ConsentToBudgetProjectInput) int
+		CreateBudgetEdition             func(childComplexity int, input model.CreateBudgetEditionInput) int
+		CreateBudgetPool                func(childComplexity int, input model.CreateBudgetPoolInput) int
+		CreateBudgetProject             func(childComplexity int, input model.CreateBudgetProjectInput) int
+		CreateBudgetSession             func(childComplexity int, input model.CreateBudgetSessionInput) int
+		CreateConsultation              func(childComplexity int, input model.CreateConsultationInput) int
+		CreateInvitation                func(childComplexity int, input model.CreateInvitationInput) int
+		CreateMeeting                   func(childComplexity int, input model.MeetingInput) int
+		CreateOrganisation              func(childComplexity int, input model.CreateOrganisationInput) int
+		CreateSubmission                func(childComplexity int, input model.CreateSubmissionInput) int
+		CreateVotingPoint               func(childComplexity int, input model.CreateVotingPointInput) int
+		DecideBudgetAppeal              func(childComplexity int, input model.DecideBudgetAppealInput) int
+		DeleteAccount                   func(childComplexity int, input model.DeleteAccountInput) int
+		DraftAnswer                     func(childComplexity int, input model.DraftAnswerInput) int
+		EditBudgetProject               func(childComplexity int, input model.EditBudgetProjectInput) int
+		EditSubmission                  func(childComplexity int, input model.EditSubmissionInput) int
+		EnrolAsBudgetVoter              func(childComplexity int, input model.EnrolAsBudgetVoterInput) int
+		EnterPaperBallot                func(childComplexity int, input model.EnterPaperBallotInput) int
+		EnterSubmissionOnBehalf         func(childComplexity int, input model.EnterSubmissionOnBehalfInput) int
+		FlagSubmission                  func(childComplexity int, input model.FlagSubmissionInput) int
+		FollowBudgetEdition             func(childComplexity int, input model.FollowBudgetEditionInput) int
+		FollowConsultation              func(childComplexity int, input model.FollowConsultationInput) int
+		GrantRole                       func(childComplexity int, input model.GrantRoleInput) int
+		HideSubmission                  func(childComplexity int, input model.HideSubmissionInput) int
+		IssueVotingCode                 func(childComplexity int, input model.IssueVotingCodeInput) int
+		IssueVotingCodes                func(childComplexity int, input model.IssueVotingCodesInput) int
+		MarkNotificationsRead           func(childComplexity int, input model.MarkNotificationsReadInput) int
+		OpenBudgetVoting                func(childComplexity int, input model.OpenBudgetVotingInput) int
+		PublishAnswers                  func(childComplexity int, input model.PublishAnswersInput) int
+		PublishBudgetResults            func(childComplexity int, input model.PublishBudgetResultsInput) int
+		PublishConsultation             func(childComplexity int, input model.PublishConsultationInput) int
+		PublishMinutes                  func(childComplexity int, input model.PublishMinutesInput) int
+		PublishReport                   func(childComplexity int, input model.PublishReportInput) int
+		RecordAttendance                func(childComplexity int, input model.RecordAttendanceInput) int
+		RegisterBudgetVoter             func(childComplexity int, input model.RegisterBudgetVoterInput) int
+		RegisterChildVoter              func(childComplexity int, input model.RegisterChildVoterInput) int
+		RegisterForBudgetSession        func(childComplexity int, input model.RegisterForBudgetSessionInput) int
+		RegisterForMeeting              func(childComplexity int, input model.RegisterForMeetingInput) int
+		RemoveOrganisationMember        func(childComplexity int, input model.RemoveOrganisationMemberInput) int
+		RequestPasswordReset            func(childComplexity int, input model.RequestPasswordResetInput) int
+		ResendEmailConfirmation         func(childComplexity int, input model.ResendEmailConfirmationInput) int
+		ResetPassword                   func(childComplexity int, input model.ResetPasswordInput) int
+		ResolvePaperBallot              func(childComplexity int, input model.ResolvePaperBallotInput) int
+		RestoreSubmission               func(childComplexity int, input model.RestoreSubmissionInput) int
+		RevokeInvitation                func(childComplexity int, input model.RevokeInvitationInput) int
+		RevokeRole                      func(childComplexity int, input model.RevokeRoleInput) int
+		RevokeSession                   func(childComplexity int, input model.RevokeSessionInput) int
+		SetBudgetSurveyEnabled          func(childComplexity int, input model.SetBudgetSurveyEnabledInput) int
+		SetConsultationInterests        func(childComplexity int, input model.SetConsultationInterestsInput) int
+		SignIn                          func(childComplexity int, input model.SignInInput) int
+		SignOut                         func(childComplexity int, input model.SignOutInput) int
+		SignUp                          func(childComplexity int, input model.SignUpInput) int
+		SubmitBudgetProject             func(childComplexity int, input model.SubmitBudgetProjectInput) int
+		SupportBudgetProject            func(childComplexity int, input model.SupportBudgetProjectInput) int
+		SupportSubmission               func(childComplexity int, input model.SupportSubmissionInput) int
+		UnassignConsultationModerator   func(childComplexity int, input model.UnassignConsultationModeratorInput) int
+		UnfollowBudgetEdition           func(childComplexity int, input model.UnfollowBudgetEditionInput) int
+		UnfollowConsultation            func(childComplexity int, input model.UnfollowConsultationInput) int
+		UnregisterFromMeeting           func(childComplexity int, input model.UnregisterFromMeetingInput) int
+		UnsupportSubmission             func(childComplexity int, input model.UnsupportSubmissionInput) int
+		UpdateBudgetResultSettings      func(childComplexity int, input model.UpdateBudgetResultSettingsInput) int
+		UpdateBudgetSession             func(childComplexity int, input model.UpdateBudgetSessionInput) int
+		UpdateConsultation              func(childComplexity int, input model.UpdateConsultationInput) int
+		UpdateMeeting                   func(childComplexity int, input model.UpdateMeetingInput) int
+		UpdateNotificationPreferences   func(childComplexity int, input model.UpdateNotificationPreferencesInput) int
+		UpdateOrganisation              func(childComplexity int, input model.UpdateOrganisationInput) int
+		UpdateProfile                   func(childComplexity int, input model.UpdateProfileInput) int
+		VerifyBudgetProject             func(childComplexity int, input model.VerifyBudgetProjectInput) int
+		VerifyResident                  func(childComplexity int, input model.VerifyResidentInput) int
+		WithdrawBudgetProject           func(childComplexity int, input model.WithdrawBudgetProjectInput) int
+		WithdrawBudgetProjectSupport    func(childComplexity int, input model.WithdrawBudgetProjectSupportInput) int
+		WithdrawSubmission              func(childComplexity int, input model.WithdrawSubmissionInput) int
 	}
 
 	MySurveyAnswer struct {
@@ -615,12 +893,59 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	PaperBallot struct {
+		CreatedAt   func(childComplexity int) int
+		DecidedAt   func(childComplexity int) int
+		Entries     func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Reason      func(childComplexity int) int
+		SheetNumber func(childComplexity int) int
+		Status      func(childComplexity int) int
+		VotingPoint func(childComplexity int) int
+	}
+
+	PaperBallotConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PaperBallotEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ParticipationSurveyCount struct {
+		Answer func(childComplexity int) int
+		Count  func(childComplexity int) int
+	}
+
+	ParticipationSurveyQuestionResult struct {
+		Counts   func(childComplexity int) int
+		Question func(childComplexity int) int
+	}
+
+	ParticipationSurveyReport struct {
+		FewerThanMinimum func(childComplexity int) int
+		Indicator        func(childComplexity int) int
+		MinimumGroup     func(childComplexity int) int
+		Questions        func(childComplexity int) int
+		RespondentCount  func(childComplexity int) int
+	}
+
 	PhaseChange struct {
 		At        func(childComplexity int) int
 		From      func(childComplexity int) int
 		Reason    func(childComplexity int) int
 		Scheduled func(childComplexity int) int
 		To        func(childComplexity int) int
+	}
+
+	PoolStanding struct {
+		Ballots  func(childComplexity int) int
+		Pool     func(childComplexity int) int
+		Projects func(childComplexity int) int
+		Withheld func(childComplexity int) int
 	}
 
 	PublishAnswersPayload struct {
@@ -647,6 +972,7 @@ type ComplexityRoot struct {
 	Query struct {
 		AuditLog      func(childComplexity int, filter *model.AuditLogFilter, first *int, after *string) int
 		BudgetEdition func(childComplexity int, id string) int
+		BudgetProject func(childComplexity int, id string) int
 		Consultation  func(childComplexity int, id string) int
 		Consultations func(childComplexity int, filter *model.ConsultationFilter, first *int, after *string) int
 		Me            func(childComplexity int) int
@@ -662,6 +988,14 @@ type ComplexityRoot struct {
 
 	RegisterBudgetVoterPayload struct {
 		VoterID func(childComplexity int) int
+	}
+
+	RegisterChildVoterPayload struct {
+		VoterID func(childComplexity int) int
+	}
+
+	RegisterForBudgetSessionPayload struct {
+		Session func(childComplexity int) int
 	}
 
 	RegisterForMeetingPayload struct {
@@ -682,6 +1016,10 @@ type ComplexityRoot struct {
 
 	ResetPasswordPayload struct {
 		Ok func(childComplexity int) int
+	}
+
+	ResolvePaperBallotPayload struct {
+		PaperBallot func(childComplexity int) int
 	}
 
 	RestoreSubmissionPayload struct {
@@ -725,6 +1063,10 @@ type ComplexityRoot struct {
 		ID         func(childComplexity int) int
 		LastSeenAt func(childComplexity int) int
 		UserAgent  func(childComplexity int) int
+	}
+
+	SetBudgetSurveyEnabledPayload struct {
+		Edition func(childComplexity int) int
 	}
 
 	SetConsultationInterestsPayload struct {
@@ -785,10 +1127,19 @@ type ComplexityRoot struct {
 		Withdraw func(childComplexity int) int
 	}
 
+	SubmitBudgetProjectPayload struct {
+		Project func(childComplexity int) int
+	}
+
 	Subscription struct {
+		BallotTurnout        func(childComplexity int, editionID string) int
 		ConsultationActivity func(childComplexity int, consultationID string) int
 		ModerationQueue      func(childComplexity int, consultationID string) int
 		NotificationAdded    func(childComplexity int) int
+	}
+
+	SupportBudgetProjectPayload struct {
+		Project func(childComplexity int) int
 	}
 
 	SupportSubmissionPayload struct {
@@ -831,6 +1182,10 @@ type ComplexityRoot struct {
 		Consultation func(childComplexity int) int
 	}
 
+	UnfollowBudgetEditionPayload struct {
+		Edition func(childComplexity int) int
+	}
+
 	UnfollowConsultationPayload struct {
 		Consultation func(childComplexity int) int
 	}
@@ -841,6 +1196,14 @@ type ComplexityRoot struct {
 
 	UnsupportSubmissionPayload struct {
 		Submission func(childComplexity int) int
+	}
+
+	UpdateBudgetResultSettingsPayload struct {
+		Edition func(childComplexity int) int
+	}
+
+	UpdateBudgetSessionPayload struct {
+		Session func(childComplexity int) int
 	}
 
 	UpdateConsultationPayload struct {
@@ -863,9 +1226,27 @@ type ComplexityRoot struct {
 		Account func(childComplexity int) int
 	}
 
+	VerifyBudgetProjectPayload struct {
+		Project func(childComplexity int) int
+	}
+
 	VerifyResidentPayload struct {
 		AccountID func(childComplexity int) int
 		Verified  func(childComplexity int) int
+	}
+
+	VotingPoint struct {
+		Address func(childComplexity int) int
+		ID      func(childComplexity int) int
+		Name    func(childComplexity int) int
+	}
+
+	WithdrawBudgetProjectPayload struct {
+		Project func(childComplexity int) int
+	}
+
+	WithdrawBudgetProjectSupportPayload struct {
+		Project func(childComplexity int) int
 	}
 
 	WithdrawSubmissionPayload struct {
@@ -895,6 +1276,25 @@ type BudgetEditionResolver interface {
 
 	Pools(ctx context.Context, obj *model.BudgetEdition) ([]model.BudgetPool, error)
 	Results(ctx context.Context, obj *model.BudgetEdition) ([]model.BudgetPoolResult, error)
+	Sessions(ctx context.Context, obj *model.BudgetEdition, first *int, after *string) (*model.BudgetSessionConnection, error)
+	ViewerFollows(ctx context.Context, obj *model.BudgetEdition) (bool, error)
+	FollowerCount(ctx context.Context, obj *model.BudgetEdition) (int, error)
+	SurveyEnabled(ctx context.Context, obj *model.BudgetEdition) (bool, error)
+	ParticipationSurvey(ctx context.Context, obj *model.BudgetEdition) (*model.ParticipationSurveyReport, error)
+	SubmissionOpensAt(ctx context.Context, obj *model.BudgetEdition) (*time.Time, error)
+	SubmissionClosesAt(ctx context.Context, obj *model.BudgetEdition) (*time.Time, error)
+	VerificationEndsAt(ctx context.Context, obj *model.BudgetEdition) (*time.Time, error)
+	AppealsCloseAt(ctx context.Context, obj *model.BudgetEdition) (*time.Time, error)
+	ResultsDueAt(ctx context.Context, obj *model.BudgetEdition) (*time.Time, error)
+	Projects(ctx context.Context, obj *model.BudgetEdition, filter *model.BudgetProjectFilter, first *int, after *string) (*model.BudgetProjectConnection, error)
+	ResultsComputedAt(ctx context.Context, obj *model.BudgetEdition) (*time.Time, error)
+	ResultSettings(ctx context.Context, obj *model.BudgetEdition) (*model.BudgetResultSettings, error)
+	Certification(ctx context.Context, obj *model.BudgetEdition) (*model.BudgetCertification, error)
+	ResultsViewerCan(ctx context.Context, obj *model.BudgetEdition) (*model.BudgetResultsViewerCan, error)
+	AllowBallotChange(ctx context.Context, obj *model.BudgetEdition) (bool, error)
+	CodeQuota(ctx context.Context, obj *model.BudgetEdition) (int, error)
+	VotingPoints(ctx context.Context, obj *model.BudgetEdition) ([]model.VotingPoint, error)
+	PaperBallots(ctx context.Context, obj *model.BudgetEdition, votingPointID *string, status *model.PaperBallotStatus, first *int, after *string) (*model.PaperBallotConnection, error)
 }
 type BudgetPoolResolver interface {
 	Projects(ctx context.Context, obj *model.BudgetPool) ([]model.BudgetProject, error)
@@ -904,6 +1304,39 @@ type BudgetPoolResultResolver interface {
 
 	Selected(ctx context.Context, obj *model.BudgetPoolResult) ([]model.BudgetProject, error)
 	Projects(ctx context.Context, obj *model.BudgetPoolResult) ([]model.BudgetProjectResult, error)
+	TieBreaks(ctx context.Context, obj *model.BudgetPoolResult) ([]model.BudgetTieBreak, error)
+	Pabulib(ctx context.Context, obj *model.BudgetPoolResult) (string, error)
+}
+type BudgetProjectResolver interface {
+	Pool(ctx context.Context, obj *model.BudgetProject) (*model.BudgetPool, error)
+
+	LocalizedTitle(ctx context.Context, obj *model.BudgetProject, locale *i18n.Locale) (*model.LocalizedString, error)
+	TitleTranslations(ctx context.Context, obj *model.BudgetProject) ([]model.Translation, error)
+	Description(ctx context.Context, obj *model.BudgetProject, locale *i18n.Locale) (*model.LocalizedString, error)
+	DescriptionTranslations(ctx context.Context, obj *model.BudgetProject) ([]model.Translation, error)
+
+	ViewerHasSupported(ctx context.Context, obj *model.BudgetProject) (bool, error)
+	ViewerIsProposer(ctx context.Context, obj *model.BudgetProject) (bool, error)
+	AssistedBy(ctx context.Context, obj *model.BudgetProject) (*model.Organisation, error)
+
+	ViewerCan(ctx context.Context, obj *model.BudgetProject) (*model.BudgetProjectViewerCan, error)
+}
+type BudgetSessionResolver interface {
+	Edition(ctx context.Context, obj *model.BudgetSession) (*model.BudgetEdition, error)
+	Title(ctx context.Context, obj *model.BudgetSession, locale *i18n.Locale) (*model.LocalizedString, error)
+	Description(ctx context.Context, obj *model.BudgetSession, locale *i18n.Locale) (*model.LocalizedString, error)
+	Languages(ctx context.Context, obj *model.BudgetSession) ([]i18n.Locale, error)
+	StartsAt(ctx context.Context, obj *model.BudgetSession) (*time.Time, error)
+	EndsAt(ctx context.Context, obj *model.BudgetSession) (*time.Time, error)
+	Place(ctx context.Context, obj *model.BudgetSession) (string, error)
+	Online(ctx context.Context, obj *model.BudgetSession) (bool, error)
+	Capacity(ctx context.Context, obj *model.BudgetSession) (*int, error)
+	RegisteredCount(ctx context.Context, obj *model.BudgetSession) (int, error)
+	WaitingCount(ctx context.Context, obj *model.BudgetSession) (int, error)
+	Cancelled(ctx context.Context, obj *model.BudgetSession) (bool, error)
+	CancelReason(ctx context.Context, obj *model.BudgetSession) (*string, error)
+	ViewerRegistration(ctx context.Context, obj *model.BudgetSession) (*model.RegistrationStatus, error)
+	ViewerCan(ctx context.Context, obj *model.BudgetSession) (*model.BudgetSessionViewerCan, error)
 }
 type ConsultationResolver interface {
 	Unit(ctx context.Context, obj *model.Consultation) (*model.Organisation, error)
@@ -963,6 +1396,36 @@ type MutationResolver interface {
 	RegisterBudgetVoter(ctx context.Context, input model.RegisterBudgetVoterInput) (*model.RegisterBudgetVoterPayload, error)
 	EnrolAsBudgetVoter(ctx context.Context, input model.EnrolAsBudgetVoterInput) (*model.EnrolAsBudgetVoterPayload, error)
 	CastBallot(ctx context.Context, input model.CastBallotInput) (*model.CastBallotPayload, error)
+	CreateBudgetSession(ctx context.Context, input model.CreateBudgetSessionInput) (*model.CreateBudgetSessionPayload, error)
+	UpdateBudgetSession(ctx context.Context, input model.UpdateBudgetSessionInput) (*model.UpdateBudgetSessionPayload, error)
+	CancelBudgetSession(ctx context.Context, input model.CancelBudgetSessionInput) (*model.CancelBudgetSessionPayload, error)
+	RegisterForBudgetSession(ctx context.Context, input model.RegisterForBudgetSessionInput) (*model.RegisterForBudgetSessionPayload, error)
+	CancelBudgetSessionRegistration(ctx context.Context, input model.CancelBudgetSessionRegistrationInput) (*model.CancelBudgetSessionRegistrationPayload, error)
+	FollowBudgetEdition(ctx context.Context, input model.FollowBudgetEditionInput) (*model.FollowBudgetEditionPayload, error)
+	UnfollowBudgetEdition(ctx context.Context, input model.UnfollowBudgetEditionInput) (*model.UnfollowBudgetEditionPayload, error)
+	SetBudgetSurveyEnabled(ctx context.Context, input model.SetBudgetSurveyEnabledInput) (*model.SetBudgetSurveyEnabledPayload, error)
+	AnswerParticipationSurvey(ctx context.Context, input model.AnswerParticipationSurveyInput) (*model.AnswerParticipationSurveyPayload, error)
+	AdvanceBudgetEdition(ctx context.Context, input model.AdvanceBudgetEditionInput) (*model.AdvanceBudgetEditionPayload, error)
+	SubmitBudgetProject(ctx context.Context, input model.SubmitBudgetProjectInput) (*model.SubmitBudgetProjectPayload, error)
+	EditBudgetProject(ctx context.Context, input model.EditBudgetProjectInput) (*model.EditBudgetProjectPayload, error)
+	ConsentToBudgetProject(ctx context.Context, input model.ConsentToBudgetProjectInput) (*model.ConsentToBudgetProjectPayload, error)
+	SupportBudgetProject(ctx context.Context, input model.SupportBudgetProjectInput) (*model.SupportBudgetProjectPayload, error)
+	WithdrawBudgetProjectSupport(ctx context.Context, input model.WithdrawBudgetProjectSupportInput) (*model.WithdrawBudgetProjectSupportPayload, error)
+	VerifyBudgetProject(ctx context.Context, input model.VerifyBudgetProjectInput) (*model.VerifyBudgetProjectPayload, error)
+	AppealBudgetProjectDecision(ctx context.Context, input model.AppealBudgetProjectDecisionInput) (*model.AppealBudgetProjectDecisionPayload, error)
+	DecideBudgetAppeal(ctx context.Context, input model.DecideBudgetAppealInput) (*model.DecideBudgetAppealPayload, error)
+	WithdrawBudgetProject(ctx context.Context, input model.WithdrawBudgetProjectInput) (*model.WithdrawBudgetProjectPayload, error)
+	UpdateBudgetResultSettings(ctx context.Context, input model.UpdateBudgetResultSettingsInput) (*model.UpdateBudgetResultSettingsPayload, error)
+	CertifyBudgetResults(ctx context.Context, input model.CertifyBudgetResultsInput) (*model.CertifyBudgetResultsPayload, error)
+	ChangeBallot(ctx context.Context, input model.ChangeBallotInput) (*model.ChangeBallotPayload, error)
+	IssueVotingCodes(ctx context.Context, input model.IssueVotingCodesInput) (*model.IssueVotingCodesPayload, error)
+	IssueVotingCode(ctx context.Context, input model.IssueVotingCodeInput) (*model.IssueVotingCodePayload, error)
+	CastBallotWithCode(ctx context.Context, input model.CastBallotWithCodeInput) (*model.CastBallotWithCodePayload, error)
+	CreateVotingPoint(ctx context.Context, input model.CreateVotingPointInput) (*model.CreateVotingPointPayload, error)
+	AssignBallotOfficer(ctx context.Context, input model.AssignBallotOfficerInput) (*model.AssignBallotOfficerPayload, error)
+	EnterPaperBallot(ctx context.Context, input model.EnterPaperBallotInput) (*model.EnterPaperBallotPayload, error)
+	ResolvePaperBallot(ctx context.Context, input model.ResolvePaperBallotInput) (*model.ResolvePaperBallotPayload, error)
+	RegisterChildVoter(ctx context.Context, input model.RegisterChildVoterInput) (*model.RegisterChildVoterPayload, error)
 	CreateConsultation(ctx context.Context, input model.CreateConsultationInput) (*model.CreateConsultationPayload, error)
 	PublishConsultation(ctx context.Context, input model.PublishConsultationInput) (*model.PublishConsultationPayload, error)
 	ChangeConsultationPhase(ctx context.Context, input model.ChangeConsultationPhaseInput) (*model.ChangeConsultationPhasePayload, error)
@@ -1026,10 +1489,14 @@ type OrganisationResolver interface {
 	Members(ctx context.Context, obj *model.Organisation, first *int, after *string) (*model.OrganisationMemberConnection, error)
 	ViewerCan(ctx context.Context, obj *model.Organisation) (*model.OrganisationViewerCan, error)
 }
+type PaperBallotResolver interface {
+	VotingPoint(ctx context.Context, obj *model.PaperBallot) (*model.VotingPoint, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	BudgetEdition(ctx context.Context, id string) (*model.BudgetEdition, error)
+	BudgetProject(ctx context.Context, id string) (*model.BudgetProject, error)
 	Consultation(ctx context.Context, id string) (*model.Consultation, error)
 	Consultations(ctx context.Context, filter *model.ConsultationFilter, first *int, after *string) (*model.ConsultationConnection, error)
 	Me(ctx context.Context) (*model.Account, error)
@@ -1054,6 +1521,7 @@ type SubmissionResolver interface {
 }
 type SubscriptionResolver interface {
 	NotificationAdded(ctx context.Context) (<-chan *model.NotificationAddedEvent, error)
+	BallotTurnout(ctx context.Context, editionID string) (<-chan *model.BallotTurnout, error)
 	ConsultationActivity(ctx context.Context, consultationID string) (<-chan *model.ConsultationActivityEvent, error)
 	ModerationQueue(ctx context.Context, consultationID string) (<-chan *model.ConsultationActivityEvent, error)
 }
@@ -1211,6 +1679,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AddTranslationPayload.Translation(childComplexity), true
 
+	case "AdvanceBudgetEditionPayload.edition":
+		if e.ComplexityRoot.AdvanceBudgetEditionPayload.Edition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AdvanceBudgetEditionPayload.Edition(childComplexity), true
+
 	case "Answer.publishedAt":
 		if e.ComplexityRoot.Answer.PublishedAt == nil {
 			break
@@ -1248,12 +1723,33 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AnswerCount.Status(childComplexity), true
 
+	case "AnswerParticipationSurveyPayload.answered":
+		if e.ComplexityRoot.AnswerParticipationSurveyPayload.Answered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnswerParticipationSurveyPayload.Answered(childComplexity), true
+
 	case "AnswerSurveyPayload.consultation":
 		if e.ComplexityRoot.AnswerSurveyPayload.Consultation == nil {
 			break
 		}
 
 		return e.ComplexityRoot.AnswerSurveyPayload.Consultation(childComplexity), true
+
+	case "AppealBudgetProjectDecisionPayload.project":
+		if e.ComplexityRoot.AppealBudgetProjectDecisionPayload.Project == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppealBudgetProjectDecisionPayload.Project(childComplexity), true
+
+	case "AssignBallotOfficerPayload.votingPoint":
+		if e.ComplexityRoot.AssignBallotOfficerPayload.VotingPoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignBallotOfficerPayload.VotingPoint(childComplexity), true
 
 	case "AssignConsultationModeratorPayload.consultation":
 		if e.ComplexityRoot.AssignConsultationModeratorPayload.Consultation == nil {
@@ -1337,42 +1833,239 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditEntryEdge.Node(childComplexity), true
 
+	case "BallotTurnout.at":
+		if e.ComplexityRoot.BallotTurnout.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BallotTurnout.At(childComplexity), true
+	case "BallotTurnout.ballots":
+		if e.ComplexityRoot.BallotTurnout.Ballots == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BallotTurnout.Ballots(childComplexity), true
+	case "BallotTurnout.editionId":
+		if e.ComplexityRoot.BallotTurnout.EditionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BallotTurnout.EditionID(childComplexity), true
+	case "BallotTurnout.standings":
+		if e.ComplexityRoot.BallotTurnout.Standings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BallotTurnout.Standings(childComplexity), true
+
+	case "BudgetCertification.certified":
+		if e.ComplexityRoot.BudgetCertification.Certified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetCertification.Certified(childComplexity), true
+	case "BudgetCertification.computation":
+		if e.ComplexityRoot.BudgetCertification.Computation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetCertification.Computation(childComplexity), true
+	case "BudgetCertification.invalidBallots":
+		if e.ComplexityRoot.BudgetCertification.InvalidBallots == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetCertification.InvalidBallots(childComplexity), true
+	case "BudgetCertification.note":
+		if e.ComplexityRoot.BudgetCertification.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetCertification.Note(childComplexity), true
+	case "BudgetCertification.paperInvalidBallots":
+		if e.ComplexityRoot.BudgetCertification.PaperInvalidBallots == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetCertification.PaperInvalidBallots(childComplexity), true
+	case "BudgetCertification.signatures":
+		if e.ComplexityRoot.BudgetCertification.Signatures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetCertification.Signatures(childComplexity), true
+	case "BudgetCertification.signaturesRequired":
+		if e.ComplexityRoot.BudgetCertification.SignaturesRequired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetCertification.SignaturesRequired(childComplexity), true
+	case "BudgetCertification.tieBreakNotes":
+		if e.ComplexityRoot.BudgetCertification.TieBreakNotes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetCertification.TieBreakNotes(childComplexity), true
+
+	case "BudgetEdition.allowBallotChange":
+		if e.ComplexityRoot.BudgetEdition.AllowBallotChange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetEdition.AllowBallotChange(childComplexity), true
+	case "BudgetEdition.appealsCloseAt":
+		if e.ComplexityRoot.BudgetEdition.AppealsCloseAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetEdition.AppealsCloseAt(childComplexity), true
+	case "BudgetEdition.certification":
+		if e.ComplexityRoot.BudgetEdition.Certification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetEdition.Certification(childComplexity), true
+	case "BudgetEdition.codeQuota":
+		if e.ComplexityRoot.BudgetEdition.CodeQuota == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetEdition.CodeQuota(childComplexity), true
 	case "BudgetEdition.currency":
 		if e.ComplexityRoot.BudgetEdition.Currency == nil {
 			break
 		}
 
 		return e.ComplexityRoot.BudgetEdition.Currency(childComplexity), true
+	case "BudgetEdition.followerCount":
+		if e.ComplexityRoot.BudgetEdition.FollowerCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetEdition.FollowerCount(childComplexity), true
 	case "BudgetEdition.id":
 		if e.ComplexityRoot.BudgetEdition.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.BudgetEdition.ID(childComplexity), true
+	case "BudgetEdition.paperBallots":
+		if e.ComplexityRoot.BudgetEdition.PaperBallots == nil {
+			break
+		}
+
+		args, err := ec.field_BudgetEdition_paperBallots_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BudgetEdition.PaperBallots(childComplexity, args["votingPointId"].(*string), args["status"].(*model.PaperBallotStatus), args["first"].(*int), args["after"].(*string)), true
+	case "BudgetEdition.participationSurvey":
+		if e.ComplexityRoot.BudgetEdition.ParticipationSurvey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetEdition.ParticipationSurvey(childComplexity), true
 	case "BudgetEdition.pools":
 		if e.ComplexityRoot.BudgetEdition.Pools == nil {
 			break
 		}
 
 		return e.ComplexityRoot.BudgetEdition.Pools(childComplexity), true
+	case "BudgetEdition.projects":
+		if e.ComplexityRoot.BudgetEdition.Projects == nil {
+			break
+		}
+
+		args, err := ec.field_BudgetEdition_projects_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BudgetEdition.Projects(childComplexity, args["filter"].(*model.BudgetProjectFilter), args["first"].(*int), args["after"].(*string)), true
+	case "BudgetEdition.resultSettings":
+		if e.ComplexityRoot.BudgetEdition.ResultSettings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetEdition.ResultSettings(childComplexity), true
 	case "BudgetEdition.results":
 		if e.ComplexityRoot.BudgetEdition.Results == nil {
 			break
 		}
 
 		return e.ComplexityRoot.BudgetEdition.Results(childComplexity), true
+	case "BudgetEdition.resultsComputedAt":
+		if e.ComplexityRoot.BudgetEdition.ResultsComputedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetEdition.ResultsComputedAt(childComplexity), true
+	case "BudgetEdition.resultsDueAt":
+		if e.ComplexityRoot.BudgetEdition.ResultsDueAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetEdition.ResultsDueAt(childComplexity), true
+	case "BudgetEdition.resultsViewerCan":
+		if e.ComplexityRoot.BudgetEdition.ResultsViewerCan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetEdition.ResultsViewerCan(childComplexity), true
+	case "BudgetEdition.sessions":
+		if e.ComplexityRoot.BudgetEdition.Sessions == nil {
+			break
+		}
+
+		args, err := ec.field_BudgetEdition_sessions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BudgetEdition.Sessions(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "BudgetEdition.status":
 		if e.ComplexityRoot.BudgetEdition.Status == nil {
 			break
 		}
 
 		return e.ComplexityRoot.BudgetEdition.Status(childComplexity), true
+	case "BudgetEdition.submissionClosesAt":
+		if e.ComplexityRoot.BudgetEdition.SubmissionClosesAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetEdition.SubmissionClosesAt(childComplexity), true
+	case "BudgetEdition.submissionOpensAt":
+		if e.ComplexityRoot.BudgetEdition.SubmissionOpensAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetEdition.SubmissionOpensAt(childComplexity), true
+	case "BudgetEdition.surveyEnabled":
+		if e.ComplexityRoot.BudgetEdition.SurveyEnabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetEdition.SurveyEnabled(childComplexity), true
 	case "BudgetEdition.unit":
 		if e.ComplexityRoot.BudgetEdition.Unit == nil {
 			break
 		}
 
 		return e.ComplexityRoot.BudgetEdition.Unit(childComplexity), true
+	case "BudgetEdition.verificationEndsAt":
+		if e.ComplexityRoot.BudgetEdition.VerificationEndsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetEdition.VerificationEndsAt(childComplexity), true
+	case "BudgetEdition.viewerFollows":
+		if e.ComplexityRoot.BudgetEdition.ViewerFollows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetEdition.ViewerFollows(childComplexity), true
 	case "BudgetEdition.votingClosesAt":
 		if e.ComplexityRoot.BudgetEdition.VotingClosesAt == nil {
 			break
@@ -1385,6 +2078,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BudgetEdition.VotingOpensAt(childComplexity), true
+	case "BudgetEdition.votingPoints":
+		if e.ComplexityRoot.BudgetEdition.VotingPoints == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetEdition.VotingPoints(childComplexity), true
 	case "BudgetEdition.year":
 		if e.ComplexityRoot.BudgetEdition.Year == nil {
 			break
@@ -1422,6 +2121,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BudgetPool.Kind(childComplexity), true
+	case "BudgetPool.maxProjectCost":
+		if e.ComplexityRoot.BudgetPool.MaxProjectCost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetPool.MaxProjectCost(childComplexity), true
+	case "BudgetPool.minProjectCost":
+		if e.ComplexityRoot.BudgetPool.MinProjectCost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetPool.MinProjectCost(childComplexity), true
 	case "BudgetPool.name":
 		if e.ComplexityRoot.BudgetPool.Name == nil {
 			break
@@ -1464,6 +2175,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BudgetPool.Rule(childComplexity), true
+	case "BudgetPool.supportsRequired":
+		if e.ComplexityRoot.BudgetPool.SupportsRequired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetPool.SupportsRequired(childComplexity), true
 
 	case "BudgetPoolResult.ballots":
 		if e.ComplexityRoot.BudgetPoolResult.Ballots == nil {
@@ -1477,6 +2194,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BudgetPoolResult.Cost(childComplexity), true
+	case "BudgetPoolResult.pabulib":
+		if e.ComplexityRoot.BudgetPoolResult.Pabulib == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetPoolResult.Pabulib(childComplexity), true
 	case "BudgetPoolResult.pool":
 		if e.ComplexityRoot.BudgetPoolResult.Pool == nil {
 			break
@@ -1501,7 +2224,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BudgetPoolResult.Selected(childComplexity), true
+	case "BudgetPoolResult.tieBreaks":
+		if e.ComplexityRoot.BudgetPoolResult.TieBreaks == nil {
+			break
+		}
 
+		return e.ComplexityRoot.BudgetPoolResult.TieBreaks(childComplexity), true
+
+	case "BudgetProject.appeal":
+		if e.ComplexityRoot.BudgetProject.Appeal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProject.Appeal(childComplexity), true
+	case "BudgetProject.assistedBy":
+		if e.ComplexityRoot.BudgetProject.AssistedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProject.AssistedBy(childComplexity), true
 	case "BudgetProject.code":
 		if e.ComplexityRoot.BudgetProject.Code == nil {
 			break
@@ -1514,18 +2255,187 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BudgetProject.Cost(childComplexity), true
+	case "BudgetProject.costEstimate":
+		if e.ComplexityRoot.BudgetProject.CostEstimate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProject.CostEstimate(childComplexity), true
+	case "BudgetProject.description":
+		if e.ComplexityRoot.BudgetProject.Description == nil {
+			break
+		}
+
+		args, err := ec.field_BudgetProject_description_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BudgetProject.Description(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "BudgetProject.descriptionTranslations":
+		if e.ComplexityRoot.BudgetProject.DescriptionTranslations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProject.DescriptionTranslations(childComplexity), true
 	case "BudgetProject.id":
 		if e.ComplexityRoot.BudgetProject.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.BudgetProject.ID(childComplexity), true
+	case "BudgetProject.localizedTitle":
+		if e.ComplexityRoot.BudgetProject.LocalizedTitle == nil {
+			break
+		}
+
+		args, err := ec.field_BudgetProject_localizedTitle_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BudgetProject.LocalizedTitle(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "BudgetProject.location":
+		if e.ComplexityRoot.BudgetProject.Location == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProject.Location(childComplexity), true
+	case "BudgetProject.pool":
+		if e.ComplexityRoot.BudgetProject.Pool == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProject.Pool(childComplexity), true
+	case "BudgetProject.status":
+		if e.ComplexityRoot.BudgetProject.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProject.Status(childComplexity), true
+	case "BudgetProject.submittedAt":
+		if e.ComplexityRoot.BudgetProject.SubmittedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProject.SubmittedAt(childComplexity), true
+	case "BudgetProject.supportCount":
+		if e.ComplexityRoot.BudgetProject.SupportCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProject.SupportCount(childComplexity), true
 	case "BudgetProject.title":
 		if e.ComplexityRoot.BudgetProject.Title == nil {
 			break
 		}
 
 		return e.ComplexityRoot.BudgetProject.Title(childComplexity), true
+	case "BudgetProject.titleTranslations":
+		if e.ComplexityRoot.BudgetProject.TitleTranslations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProject.TitleTranslations(childComplexity), true
+	case "BudgetProject.verification":
+		if e.ComplexityRoot.BudgetProject.Verification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProject.Verification(childComplexity), true
+	case "BudgetProject.viewerCan":
+		if e.ComplexityRoot.BudgetProject.ViewerCan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProject.ViewerCan(childComplexity), true
+	case "BudgetProject.viewerHasSupported":
+		if e.ComplexityRoot.BudgetProject.ViewerHasSupported == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProject.ViewerHasSupported(childComplexity), true
+	case "BudgetProject.viewerIsProposer":
+		if e.ComplexityRoot.BudgetProject.ViewerIsProposer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProject.ViewerIsProposer(childComplexity), true
+	case "BudgetProject.withdrawnAt":
+		if e.ComplexityRoot.BudgetProject.WithdrawnAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProject.WithdrawnAt(childComplexity), true
+	case "BudgetProject.withdrawnReason":
+		if e.ComplexityRoot.BudgetProject.WithdrawnReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProject.WithdrawnReason(childComplexity), true
+
+	case "BudgetProjectAppeal.createdAt":
+		if e.ComplexityRoot.BudgetProjectAppeal.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProjectAppeal.CreatedAt(childComplexity), true
+	case "BudgetProjectAppeal.decidedAt":
+		if e.ComplexityRoot.BudgetProjectAppeal.DecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProjectAppeal.DecidedAt(childComplexity), true
+	case "BudgetProjectAppeal.decisionReason":
+		if e.ComplexityRoot.BudgetProjectAppeal.DecisionReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProjectAppeal.DecisionReason(childComplexity), true
+	case "BudgetProjectAppeal.reason":
+		if e.ComplexityRoot.BudgetProjectAppeal.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProjectAppeal.Reason(childComplexity), true
+	case "BudgetProjectAppeal.status":
+		if e.ComplexityRoot.BudgetProjectAppeal.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProjectAppeal.Status(childComplexity), true
+
+	case "BudgetProjectConnection.edges":
+		if e.ComplexityRoot.BudgetProjectConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProjectConnection.Edges(childComplexity), true
+	case "BudgetProjectConnection.pageInfo":
+		if e.ComplexityRoot.BudgetProjectConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProjectConnection.PageInfo(childComplexity), true
+	case "BudgetProjectConnection.totalCount":
+		if e.ComplexityRoot.BudgetProjectConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProjectConnection.TotalCount(childComplexity), true
+
+	case "BudgetProjectEdge.cursor":
+		if e.ComplexityRoot.BudgetProjectEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProjectEdge.Cursor(childComplexity), true
+	case "BudgetProjectEdge.node":
+		if e.ComplexityRoot.BudgetProjectEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProjectEdge.Node(childComplexity), true
 
 	case "BudgetProjectResult.position":
 		if e.ComplexityRoot.BudgetProjectResult.Position == nil {
@@ -1552,6 +2462,330 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BudgetProjectResult.Votes(childComplexity), true
 
+	case "BudgetProjectStanding.project":
+		if e.ComplexityRoot.BudgetProjectStanding.Project == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProjectStanding.Project(childComplexity), true
+	case "BudgetProjectStanding.score":
+		if e.ComplexityRoot.BudgetProjectStanding.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProjectStanding.Score(childComplexity), true
+	case "BudgetProjectStanding.votes":
+		if e.ComplexityRoot.BudgetProjectStanding.Votes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProjectStanding.Votes(childComplexity), true
+
+	case "BudgetProjectVerification.decidedAt":
+		if e.ComplexityRoot.BudgetProjectVerification.DecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProjectVerification.DecidedAt(childComplexity), true
+	case "BudgetProjectVerification.eligible":
+		if e.ComplexityRoot.BudgetProjectVerification.Eligible == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProjectVerification.Eligible(childComplexity), true
+	case "BudgetProjectVerification.reason":
+		if e.ComplexityRoot.BudgetProjectVerification.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProjectVerification.Reason(childComplexity), true
+	case "BudgetProjectVerification.verifiedCost":
+		if e.ComplexityRoot.BudgetProjectVerification.VerifiedCost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProjectVerification.VerifiedCost(childComplexity), true
+
+	case "BudgetProjectViewerCan.appeal":
+		if e.ComplexityRoot.BudgetProjectViewerCan.Appeal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProjectViewerCan.Appeal(childComplexity), true
+	case "BudgetProjectViewerCan.decideAppeal":
+		if e.ComplexityRoot.BudgetProjectViewerCan.DecideAppeal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProjectViewerCan.DecideAppeal(childComplexity), true
+	case "BudgetProjectViewerCan.edit":
+		if e.ComplexityRoot.BudgetProjectViewerCan.Edit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProjectViewerCan.Edit(childComplexity), true
+	case "BudgetProjectViewerCan.support":
+		if e.ComplexityRoot.BudgetProjectViewerCan.Support == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProjectViewerCan.Support(childComplexity), true
+	case "BudgetProjectViewerCan.verify":
+		if e.ComplexityRoot.BudgetProjectViewerCan.Verify == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProjectViewerCan.Verify(childComplexity), true
+	case "BudgetProjectViewerCan.withdraw":
+		if e.ComplexityRoot.BudgetProjectViewerCan.Withdraw == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetProjectViewerCan.Withdraw(childComplexity), true
+
+	case "BudgetResultSettings.liveResults":
+		if e.ComplexityRoot.BudgetResultSettings.LiveResults == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetResultSettings.LiveResults(childComplexity), true
+	case "BudgetResultSettings.liveThreshold":
+		if e.ComplexityRoot.BudgetResultSettings.LiveThreshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetResultSettings.LiveThreshold(childComplexity), true
+	case "BudgetResultSettings.signaturesRequired":
+		if e.ComplexityRoot.BudgetResultSettings.SignaturesRequired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetResultSettings.SignaturesRequired(childComplexity), true
+
+	case "BudgetResultSignature.name":
+		if e.ComplexityRoot.BudgetResultSignature.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetResultSignature.Name(childComplexity), true
+	case "BudgetResultSignature.signedAt":
+		if e.ComplexityRoot.BudgetResultSignature.SignedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetResultSignature.SignedAt(childComplexity), true
+
+	case "BudgetResultsViewerCan.certify":
+		if e.ComplexityRoot.BudgetResultsViewerCan.Certify == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetResultsViewerCan.Certify(childComplexity), true
+	case "BudgetResultsViewerCan.updateSettings":
+		if e.ComplexityRoot.BudgetResultsViewerCan.UpdateSettings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetResultsViewerCan.UpdateSettings(childComplexity), true
+
+	case "BudgetSession.cancelReason":
+		if e.ComplexityRoot.BudgetSession.CancelReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetSession.CancelReason(childComplexity), true
+	case "BudgetSession.cancelled":
+		if e.ComplexityRoot.BudgetSession.Cancelled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetSession.Cancelled(childComplexity), true
+	case "BudgetSession.capacity":
+		if e.ComplexityRoot.BudgetSession.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetSession.Capacity(childComplexity), true
+	case "BudgetSession.description":
+		if e.ComplexityRoot.BudgetSession.Description == nil {
+			break
+		}
+
+		args, err := ec.field_BudgetSession_description_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BudgetSession.Description(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "BudgetSession.edition":
+		if e.ComplexityRoot.BudgetSession.Edition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetSession.Edition(childComplexity), true
+	case "BudgetSession.endsAt":
+		if e.ComplexityRoot.BudgetSession.EndsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetSession.EndsAt(childComplexity), true
+	case "BudgetSession.id":
+		if e.ComplexityRoot.BudgetSession.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetSession.ID(childComplexity), true
+	case "BudgetSession.languages":
+		if e.ComplexityRoot.BudgetSession.Languages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetSession.Languages(childComplexity), true
+	case "BudgetSession.online":
+		if e.ComplexityRoot.BudgetSession.Online == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetSession.Online(childComplexity), true
+	case "BudgetSession.place":
+		if e.ComplexityRoot.BudgetSession.Place == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetSession.Place(childComplexity), true
+	case "BudgetSession.registeredCount":
+		if e.ComplexityRoot.BudgetSession.RegisteredCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetSession.RegisteredCount(childComplexity), true
+	case "BudgetSession.startsAt":
+		if e.ComplexityRoot.BudgetSession.StartsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetSession.StartsAt(childComplexity), true
+	case "BudgetSession.title":
+		if e.ComplexityRoot.BudgetSession.Title == nil {
+			break
+		}
+
+		args, err := ec.field_BudgetSession_title_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BudgetSession.Title(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "BudgetSession.viewerCan":
+		if e.ComplexityRoot.BudgetSession.ViewerCan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetSession.ViewerCan(childComplexity), true
+	case "BudgetSession.viewerRegistration":
+		if e.ComplexityRoot.BudgetSession.ViewerRegistration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetSession.ViewerRegistration(childComplexity), true
+	case "BudgetSession.waitingCount":
+		if e.ComplexityRoot.BudgetSession.WaitingCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetSession.WaitingCount(childComplexity), true
+
+	case "BudgetSessionConnection.edges":
+		if e.ComplexityRoot.BudgetSessionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetSessionConnection.Edges(childComplexity), true
+	case "BudgetSessionConnection.pageInfo":
+		if e.ComplexityRoot.BudgetSessionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetSessionConnection.PageInfo(childComplexity), true
+	case "BudgetSessionConnection.totalCount":
+		if e.ComplexityRoot.BudgetSessionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetSessionConnection.TotalCount(childComplexity), true
+
+	case "BudgetSessionEdge.cursor":
+		if e.ComplexityRoot.BudgetSessionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetSessionEdge.Cursor(childComplexity), true
+	case "BudgetSessionEdge.node":
+		if e.ComplexityRoot.BudgetSessionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetSessionEdge.Node(childComplexity), true
+
+	case "BudgetSessionViewerCan.manage":
+		if e.ComplexityRoot.BudgetSessionViewerCan.Manage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetSessionViewerCan.Manage(childComplexity), true
+	case "BudgetSessionViewerCan.register":
+		if e.ComplexityRoot.BudgetSessionViewerCan.Register == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetSessionViewerCan.Register(childComplexity), true
+
+	case "BudgetTieBreak.passedOver":
+		if e.ComplexityRoot.BudgetTieBreak.PassedOver == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetTieBreak.PassedOver(childComplexity), true
+	case "BudgetTieBreak.score":
+		if e.ComplexityRoot.BudgetTieBreak.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetTieBreak.Score(childComplexity), true
+	case "BudgetTieBreak.selected":
+		if e.ComplexityRoot.BudgetTieBreak.Selected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetTieBreak.Selected(childComplexity), true
+
+	case "BudgetTieBreakNote.note":
+		if e.ComplexityRoot.BudgetTieBreakNote.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetTieBreakNote.Note(childComplexity), true
+	case "BudgetTieBreakNote.pool":
+		if e.ComplexityRoot.BudgetTieBreakNote.Pool == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BudgetTieBreakNote.Pool(childComplexity), true
+
+	case "CancelBudgetSessionPayload.session":
+		if e.ComplexityRoot.CancelBudgetSessionPayload.Session == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CancelBudgetSessionPayload.Session(childComplexity), true
+
+	case "CancelBudgetSessionRegistrationPayload.session":
+		if e.ComplexityRoot.CancelBudgetSessionRegistrationPayload.Session == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CancelBudgetSessionRegistrationPayload.Session(childComplexity), true
+
 	case "CancelMeetingPayload.meeting":
 		if e.ComplexityRoot.CancelMeetingPayload.Meeting == nil {
 			break
@@ -1571,6 +2805,57 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CastBallotPayload.CastOn(childComplexity), true
+	case "CastBallotPayload.surveyToken":
+		if e.ComplexityRoot.CastBallotPayload.SurveyToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CastBallotPayload.SurveyToken(childComplexity), true
+
+	case "CastBallotWithCodePayload.ballotId":
+		if e.ComplexityRoot.CastBallotWithCodePayload.BallotID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CastBallotWithCodePayload.BallotID(childComplexity), true
+	case "CastBallotWithCodePayload.castOn":
+		if e.ComplexityRoot.CastBallotWithCodePayload.CastOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CastBallotWithCodePayload.CastOn(childComplexity), true
+	case "CastBallotWithCodePayload.surveyToken":
+		if e.ComplexityRoot.CastBallotWithCodePayload.SurveyToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CastBallotWithCodePayload.SurveyToken(childComplexity), true
+
+	case "CertifyBudgetResultsPayload.certification":
+		if e.ComplexityRoot.CertifyBudgetResultsPayload.Certification == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertifyBudgetResultsPayload.Certification(childComplexity), true
+	case "CertifyBudgetResultsPayload.edition":
+		if e.ComplexityRoot.CertifyBudgetResultsPayload.Edition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertifyBudgetResultsPayload.Edition(childComplexity), true
+
+	case "ChangeBallotPayload.ballotId":
+		if e.ComplexityRoot.ChangeBallotPayload.BallotID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeBallotPayload.BallotID(childComplexity), true
+	case "ChangeBallotPayload.castOn":
+		if e.ComplexityRoot.ChangeBallotPayload.CastOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeBallotPayload.CastOn(childComplexity), true
 
 	case "ChangeConsultationPhasePayload.consultation":
 		if e.ComplexityRoot.ChangeConsultationPhasePayload.Consultation == nil {
@@ -1606,6 +2891,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConfirmEmailPayload.Ok(childComplexity), true
+
+	case "ConsentToBudgetProjectPayload.project":
+		if e.ComplexityRoot.ConsentToBudgetProjectPayload.Project == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentToBudgetProjectPayload.Project(childComplexity), true
 
 	case "Consultation.announceAt":
 		if e.ComplexityRoot.Consultation.AnnounceAt == nil {
@@ -2107,6 +3399,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreateBudgetProjectPayload.Project(childComplexity), true
 
+	case "CreateBudgetSessionPayload.session":
+		if e.ComplexityRoot.CreateBudgetSessionPayload.Session == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateBudgetSessionPayload.Session(childComplexity), true
+
 	case "CreateConsultationPayload.consultation":
 		if e.ComplexityRoot.CreateConsultationPayload.Consultation == nil {
 			break
@@ -2142,6 +3441,20 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreateSubmissionPayload.Submission(childComplexity), true
 
+	case "CreateVotingPointPayload.votingPoint":
+		if e.ComplexityRoot.CreateVotingPointPayload.VotingPoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateVotingPointPayload.VotingPoint(childComplexity), true
+
+	case "DecideBudgetAppealPayload.project":
+		if e.ComplexityRoot.DecideBudgetAppealPayload.Project == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DecideBudgetAppealPayload.Project(childComplexity), true
+
 	case "DeleteAccountPayload.deletedAccountId":
 		if e.ComplexityRoot.DeleteAccountPayload.DeletedAccountID == nil {
 			break
@@ -2155,6 +3468,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DraftAnswerPayload.Submission(childComplexity), true
+
+	case "EditBudgetProjectPayload.project":
+		if e.ComplexityRoot.EditBudgetProjectPayload.Project == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EditBudgetProjectPayload.Project(childComplexity), true
 
 	case "EditSubmissionPayload.submission":
 		if e.ComplexityRoot.EditSubmissionPayload.Submission == nil {
@@ -2170,6 +3490,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EnrolAsBudgetVoterPayload.VoterID(childComplexity), true
 
+	case "EnterPaperBallotPayload.paperBallot":
+		if e.ComplexityRoot.EnterPaperBallotPayload.PaperBallot == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnterPaperBallotPayload.PaperBallot(childComplexity), true
+
 	case "EnterSubmissionOnBehalfPayload.submission":
 		if e.ComplexityRoot.EnterSubmissionOnBehalfPayload.Submission == nil {
 			break
@@ -2183,6 +3510,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FlagSubmissionPayload.SubmissionID(childComplexity), true
+
+	case "FollowBudgetEditionPayload.edition":
+		if e.ComplexityRoot.FollowBudgetEditionPayload.Edition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FollowBudgetEditionPayload.Edition(childComplexity), true
 
 	case "FollowConsultationPayload.consultation":
 		if e.ComplexityRoot.FollowConsultationPayload.Consultation == nil {
@@ -2247,6 +3581,33 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Invitation.Role(childComplexity), true
+
+	case "IssueVotingCodePayload.code":
+		if e.ComplexityRoot.IssueVotingCodePayload.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssueVotingCodePayload.Code(childComplexity), true
+
+	case "IssueVotingCodesPayload.codes":
+		if e.ComplexityRoot.IssueVotingCodesPayload.Codes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssueVotingCodesPayload.Codes(childComplexity), true
+
+	case "IssuedVotingCode.code":
+		if e.ComplexityRoot.IssuedVotingCode.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssuedVotingCode.Code(childComplexity), true
+	case "IssuedVotingCode.voterId":
+		if e.ComplexityRoot.IssuedVotingCode.VoterID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssuedVotingCode.VoterID(childComplexity), true
 
 	case "LocalizedString.isOriginal":
 		if e.ComplexityRoot.LocalizedString.IsOriginal == nil {
@@ -2532,6 +3893,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddTranslation(childComplexity, args["input"].(model.AddTranslationInput)), true
+	case "Mutation.advanceBudgetEdition":
+		if e.ComplexityRoot.Mutation.AdvanceBudgetEdition == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_advanceBudgetEdition_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AdvanceBudgetEdition(childComplexity, args["input"].(model.AdvanceBudgetEditionInput)), true
+	case "Mutation.answerParticipationSurvey":
+		if e.ComplexityRoot.Mutation.AnswerParticipationSurvey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_answerParticipationSurvey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AnswerParticipationSurvey(childComplexity, args["input"].(model.AnswerParticipationSurveyInput)), true
 	case "Mutation.answerSurvey":
 		if e.ComplexityRoot.Mutation.AnswerSurvey == nil {
 			break
@@ -2543,6 +3926,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AnswerSurvey(childComplexity, args["input"].(model.AnswerSurveyInput)), true
+	case "Mutation.appealBudgetProjectDecision":
+		if e.ComplexityRoot.Mutation.AppealBudgetProjectDecision == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_appealBudgetProjectDecision_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AppealBudgetProjectDecision(childComplexity, args["input"].(model.AppealBudgetProjectDecisionInput)), true
+	case "Mutation.assignBallotOfficer":
+		if e.ComplexityRoot.Mutation.AssignBallotOfficer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assignBallotOfficer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssignBallotOfficer(childComplexity, args["input"].(model.AssignBallotOfficerInput)), true
 	case "Mutation.assignConsultationModerator":
 		if e.ComplexityRoot.Mutation.AssignConsultationModerator == nil {
 			break
@@ -2554,6 +3959,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AssignConsultationModerator(childComplexity, args["input"].(model.AssignConsultationModeratorInput)), true
+	case "Mutation.cancelBudgetSession":
+		if e.ComplexityRoot.Mutation.CancelBudgetSession == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelBudgetSession_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelBudgetSession(childComplexity, args["input"].(model.CancelBudgetSessionInput)), true
+	case "Mutation.cancelBudgetSessionRegistration":
+		if e.ComplexityRoot.Mutation.CancelBudgetSessionRegistration == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelBudgetSessionRegistration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelBudgetSessionRegistration(childComplexity, args["input"].(model.CancelBudgetSessionRegistrationInput)), true
 	case "Mutation.cancelMeeting":
 		if e.ComplexityRoot.Mutation.CancelMeeting == nil {
 			break
@@ -2576,6 +4003,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CastBallot(childComplexity, args["input"].(model.CastBallotInput)), true
+	case "Mutation.castBallotWithCode":
+		if e.ComplexityRoot.Mutation.CastBallotWithCode == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_castBallotWithCode_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CastBallotWithCode(childComplexity, args["input"].(model.CastBallotWithCodeInput)), true
+	case "Mutation.certifyBudgetResults":
+		if e.ComplexityRoot.Mutation.CertifyBudgetResults == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_certifyBudgetResults_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CertifyBudgetResults(childComplexity, args["input"].(model.CertifyBudgetResultsInput)), true
+	case "Mutation.changeBallot":
+		if e.ComplexityRoot.Mutation.ChangeBallot == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_changeBallot_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ChangeBallot(childComplexity, args["input"].(model.ChangeBallotInput)), true
 	case "Mutation.changeConsultationPhase":
 		if e.ComplexityRoot.Mutation.ChangeConsultationPhase == nil {
 			break
@@ -2631,6 +4091,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ConfirmEmail(childComplexity, args["input"].(model.ConfirmEmailInput)), true
+	case "Mutation.consentToBudgetProject":
+		if e.ComplexityRoot.Mutation.ConsentToBudgetProject == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_consentToBudgetProject_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConsentToBudgetProject(childComplexity, args["input"].(model.ConsentToBudgetProjectInput)), true
 	case "Mutation.createBudgetEdition":
 		if e.ComplexityRoot.Mutation.CreateBudgetEdition == nil {
 			break
@@ -2664,6 +4135,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateBudgetProject(childComplexity, args["input"].(model.CreateBudgetProjectInput)), true
+	case "Mutation.createBudgetSession":
+		if e.ComplexityRoot.Mutation.CreateBudgetSession == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createBudgetSession_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateBudgetSession(childComplexity, args["input"].(model.CreateBudgetSessionInput)), true
 	case "Mutation.createConsultation":
 		if e.ComplexityRoot.Mutation.CreateConsultation == nil {
 			break
@@ -2719,6 +4201,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateSubmission(childComplexity, args["input"].(model.CreateSubmissionInput)), true
+	case "Mutation.createVotingPoint":
+		if e.ComplexityRoot.Mutation.CreateVotingPoint == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createVotingPoint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateVotingPoint(childComplexity, args["input"].(model.CreateVotingPointInput)), true
+	case "Mutation.decideBudgetAppeal":
+		if e.ComplexityRoot.Mutation.DecideBudgetAppeal == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_decideBudgetAppeal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DecideBudgetAppeal(childComplexity, args["input"].(model.DecideBudgetAppealInput)), true
 	case "Mutation.deleteAccount":
 		if e.ComplexityRoot.Mutation.DeleteAccount == nil {
 			break
@@ -2741,6 +4245,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DraftAnswer(childComplexity, args["input"].(model.DraftAnswerInput)), true
+	case "Mutation.editBudgetProject":
+		if e.ComplexityRoot.Mutation.EditBudgetProject == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_editBudgetProject_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EditBudgetProject(childComplexity, args["input"].(model.EditBudgetProjectInput)), true
 	case "Mutation.editSubmission":
 		if e.ComplexityRoot.Mutation.EditSubmission == nil {
 			break
@@ -2763,6 +4278,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EnrolAsBudgetVoter(childComplexity, args["input"].(model.EnrolAsBudgetVoterInput)), true
+	case "Mutation.enterPaperBallot":
+		if e.ComplexityRoot.Mutation.EnterPaperBallot == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_enterPaperBallot_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EnterPaperBallot(childComplexity, args["input"].(model.EnterPaperBallotInput)), true
 	case "Mutation.enterSubmissionOnBehalf":
 		if e.ComplexityRoot.Mutation.EnterSubmissionOnBehalf == nil {
 			break
@@ -2785,6 +4311,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.FlagSubmission(childComplexity, args["input"].(model.FlagSubmissionInput)), true
+	case "Mutation.followBudgetEdition":
+		if e.ComplexityRoot.Mutation.FollowBudgetEdition == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_followBudgetEdition_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.FollowBudgetEdition(childComplexity, args["input"].(model.FollowBudgetEditionInput)), true
 	case "Mutation.followConsultation":
 		if e.ComplexityRoot.Mutation.FollowConsultation == nil {
 			break
@@ -2818,6 +4355,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.HideSubmission(childComplexity, args["input"].(model.HideSubmissionInput)), true
+	case "Mutation.issueVotingCode":
+		if e.ComplexityRoot.Mutation.IssueVotingCode == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_issueVotingCode_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.IssueVotingCode(childComplexity, args["input"].(model.IssueVotingCodeInput)), true
+	case "Mutation.issueVotingCodes":
+		if e.ComplexityRoot.Mutation.IssueVotingCodes == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_issueVotingCodes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.IssueVotingCodes(childComplexity, args["input"].(model.IssueVotingCodesInput)), true
 	case "Mutation.markNotificationsRead":
 		if e.ComplexityRoot.Mutation.MarkNotificationsRead == nil {
 			break
@@ -2917,6 +4476,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RegisterBudgetVoter(childComplexity, args["input"].(model.RegisterBudgetVoterInput)), true
+	case "Mutation.registerChildVoter":
+		if e.ComplexityRoot.Mutation.RegisterChildVoter == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerChildVoter_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterChildVoter(childComplexity, args["input"].(model.RegisterChildVoterInput)), true
+	case "Mutation.registerForBudgetSession":
+		if e.ComplexityRoot.Mutation.RegisterForBudgetSession == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerForBudgetSession_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterForBudgetSession(childComplexity, args["input"].(model.RegisterForBudgetSessionInput)), true
 	case "Mutation.registerForMeeting":
 		if e.ComplexityRoot.Mutation.RegisterForMeeting == nil {
 			break
@@ -2972,6 +4553,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ResetPassword(childComplexity, args["input"].(model.ResetPasswordInput)), true
+	case "Mutation.resolvePaperBallot":
+		if e.ComplexityRoot.Mutation.ResolvePaperBallot == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resolvePaperBallot_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResolvePaperBallot(childComplexity, args["input"].(model.ResolvePaperBallotInput)), true
 	case "Mutation.restoreSubmission":
 		if e.ComplexityRoot.Mutation.RestoreSubmission == nil {
 			break
@@ -3016,6 +4608,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeSession(childComplexity, args["input"].(model.RevokeSessionInput)), true
+	case "Mutation.setBudgetSurveyEnabled":
+		if e.ComplexityRoot.Mutation.SetBudgetSurveyEnabled == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setBudgetSurveyEnabled_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetBudgetSurveyEnabled(childComplexity, args["input"].(model.SetBudgetSurveyEnabledInput)), true
 	case "Mutation.setConsultationInterests":
 		if e.ComplexityRoot.Mutation.SetConsultationInterests == nil {
 			break
@@ -3060,6 +4663,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SignUp(childComplexity, args["input"].(model.SignUpInput)), true
+	case "Mutation.submitBudgetProject":
+		if e.ComplexityRoot.Mutation.SubmitBudgetProject == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitBudgetProject_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitBudgetProject(childComplexity, args["input"].(model.SubmitBudgetProjectInput)), true
+	case "Mutation.supportBudgetProject":
+		if e.ComplexityRoot.Mutation.SupportBudgetProject == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_supportBudgetProject_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SupportBudgetProject(childComplexity, args["input"].(model.SupportBudgetProjectInput)), true
 	case "Mutation.supportSubmission":
 		if e.ComplexityRoot.Mutation.SupportSubmission == nil {
 			break
@@ -3082,6 +4707,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UnassignConsultationModerator(childComplexity, args["input"].(model.UnassignConsultationModeratorInput)), true
+	case "Mutation.unfollowBudgetEdition":
+		if e.ComplexityRoot.Mutation.UnfollowBudgetEdition == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unfollowBudgetEdition_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnfollowBudgetEdition(childComplexity, args["input"].(model.UnfollowBudgetEditionInput)), true
 	case "Mutation.unfollowConsultation":
 		if e.ComplexityRoot.Mutation.UnfollowConsultation == nil {
 			break
@@ -3115,6 +4751,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UnsupportSubmission(childComplexity, args["input"].(model.UnsupportSubmissionInput)), true
+	case "Mutation.updateBudgetResultSettings":
+		if e.ComplexityRoot.Mutation.UpdateBudgetResultSettings == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateBudgetResultSettings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateBudgetResultSettings(childComplexity, args["input"].(model.UpdateBudgetResultSettingsInput)), true
+	case "Mutation.updateBudgetSession":
+		if e.ComplexityRoot.Mutation.UpdateBudgetSession == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateBudgetSession_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateBudgetSession(childComplexity, args["input"].(model.UpdateBudgetSessionInput)), true
 	case "Mutation.updateConsultation":
 		if e.ComplexityRoot.Mutation.UpdateConsultation == nil {
 			break
@@ -3170,6 +4828,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateProfile(childComplexity, args["input"].(model.UpdateProfileInput)), true
+	case "Mutation.verifyBudgetProject":
+		if e.ComplexityRoot.Mutation.VerifyBudgetProject == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_verifyBudgetProject_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.VerifyBudgetProject(childComplexity, args["input"].(model.VerifyBudgetProjectInput)), true
 	case "Mutation.verifyResident":
 		if e.ComplexityRoot.Mutation.VerifyResident == nil {
 			break
@@ -3181,6 +4850,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.VerifyResident(childComplexity, args["input"].(model.VerifyResidentInput)), true
+	case "Mutation.withdrawBudgetProject":
+		if e.ComplexityRoot.Mutation.WithdrawBudgetProject == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawBudgetProject_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawBudgetProject(childComplexity, args["input"].(model.WithdrawBudgetProjectInput)), true
+	case "Mutation.withdrawBudgetProjectSupport":
+		if e.ComplexityRoot.Mutation.WithdrawBudgetProjectSupport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawBudgetProjectSupport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawBudgetProjectSupport(childComplexity, args["input"].(model.WithdrawBudgetProjectSupportInput)), true
 	case "Mutation.withdrawSubmission":
 		if e.ComplexityRoot.Mutation.WithdrawSubmission == nil {
 			break
@@ -3537,6 +5228,144 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PaperBallot.createdAt":
+		if e.ComplexityRoot.PaperBallot.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaperBallot.CreatedAt(childComplexity), true
+	case "PaperBallot.decidedAt":
+		if e.ComplexityRoot.PaperBallot.DecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaperBallot.DecidedAt(childComplexity), true
+	case "PaperBallot.entries":
+		if e.ComplexityRoot.PaperBallot.Entries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaperBallot.Entries(childComplexity), true
+	case "PaperBallot.id":
+		if e.ComplexityRoot.PaperBallot.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaperBallot.ID(childComplexity), true
+	case "PaperBallot.reason":
+		if e.ComplexityRoot.PaperBallot.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaperBallot.Reason(childComplexity), true
+	case "PaperBallot.sheetNumber":
+		if e.ComplexityRoot.PaperBallot.SheetNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaperBallot.SheetNumber(childComplexity), true
+	case "PaperBallot.status":
+		if e.ComplexityRoot.PaperBallot.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaperBallot.Status(childComplexity), true
+	case "PaperBallot.votingPoint":
+		if e.ComplexityRoot.PaperBallot.VotingPoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaperBallot.VotingPoint(childComplexity), true
+
+	case "PaperBallotConnection.edges":
+		if e.ComplexityRoot.PaperBallotConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaperBallotConnection.Edges(childComplexity), true
+	case "PaperBallotConnection.pageInfo":
+		if e.ComplexityRoot.PaperBallotConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaperBallotConnection.PageInfo(childComplexity), true
+	case "PaperBallotConnection.totalCount":
+		if e.ComplexityRoot.PaperBallotConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaperBallotConnection.TotalCount(childComplexity), true
+
+	case "PaperBallotEdge.cursor":
+		if e.ComplexityRoot.PaperBallotEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaperBallotEdge.Cursor(childComplexity), true
+	case "PaperBallotEdge.node":
+		if e.ComplexityRoot.PaperBallotEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaperBallotEdge.Node(childComplexity), true
+
+	case "ParticipationSurveyCount.answer":
+		if e.ComplexityRoot.ParticipationSurveyCount.Answer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipationSurveyCount.Answer(childComplexity), true
+	case "ParticipationSurveyCount.count":
+		if e.ComplexityRoot.ParticipationSurveyCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipationSurveyCount.Count(childComplexity), true
+
+	case "ParticipationSurveyQuestionResult.counts":
+		if e.ComplexityRoot.ParticipationSurveyQuestionResult.Counts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipationSurveyQuestionResult.Counts(childComplexity), true
+	case "ParticipationSurveyQuestionResult.question":
+		if e.ComplexityRoot.ParticipationSurveyQuestionResult.Question == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipationSurveyQuestionResult.Question(childComplexity), true
+
+	case "ParticipationSurveyReport.fewerThanMinimum":
+		if e.ComplexityRoot.ParticipationSurveyReport.FewerThanMinimum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipationSurveyReport.FewerThanMinimum(childComplexity), true
+	case "ParticipationSurveyReport.indicator":
+		if e.ComplexityRoot.ParticipationSurveyReport.Indicator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipationSurveyReport.Indicator(childComplexity), true
+	case "ParticipationSurveyReport.minimumGroup":
+		if e.ComplexityRoot.ParticipationSurveyReport.MinimumGroup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipationSurveyReport.MinimumGroup(childComplexity), true
+	case "ParticipationSurveyReport.questions":
+		if e.ComplexityRoot.ParticipationSurveyReport.Questions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipationSurveyReport.Questions(childComplexity), true
+	case "ParticipationSurveyReport.respondentCount":
+		if e.ComplexityRoot.ParticipationSurveyReport.RespondentCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipationSurveyReport.RespondentCount(childComplexity), true
+
 	case "PhaseChange.at":
 		if e.ComplexityRoot.PhaseChange.At == nil {
 			break
@@ -3567,6 +5396,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PhaseChange.To(childComplexity), true
+
+	case "PoolStanding.ballots":
+		if e.ComplexityRoot.PoolStanding.Ballots == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoolStanding.Ballots(childComplexity), true
+	case "PoolStanding.pool":
+		if e.ComplexityRoot.PoolStanding.Pool == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoolStanding.Pool(childComplexity), true
+	case "PoolStanding.projects":
+		if e.ComplexityRoot.PoolStanding.Projects == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoolStanding.Projects(childComplexity), true
+	case "PoolStanding.withheld":
+		if e.ComplexityRoot.PoolStanding.Withheld == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PoolStanding.Withheld(childComplexity), true
 
 	case "PublishAnswersPayload.consultation":
 		if e.ComplexityRoot.PublishAnswersPayload.Consultation == nil {
@@ -3631,6 +5485,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.BudgetEdition(childComplexity, args["id"].(string)), true
+	case "Query.budgetProject":
+		if e.ComplexityRoot.Query.BudgetProject == nil {
+			break
+		}
+
+		args, err := ec.field_Query_budgetProject_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.BudgetProject(childComplexity, args["id"].(string)), true
 	case "Query.consultation":
 		if e.ComplexityRoot.Query.Consultation == nil {
 			break
@@ -3719,6 +5584,20 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RegisterBudgetVoterPayload.VoterID(childComplexity), true
 
+	case "RegisterChildVoterPayload.voterId":
+		if e.ComplexityRoot.RegisterChildVoterPayload.VoterID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterChildVoterPayload.VoterID(childComplexity), true
+
+	case "RegisterForBudgetSessionPayload.session":
+		if e.ComplexityRoot.RegisterForBudgetSessionPayload.Session == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterForBudgetSessionPayload.Session(childComplexity), true
+
 	case "RegisterForMeetingPayload.meeting":
 		if e.ComplexityRoot.RegisterForMeetingPayload.Meeting == nil {
 			break
@@ -3753,6 +5632,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ResetPasswordPayload.Ok(childComplexity), true
+
+	case "ResolvePaperBallotPayload.paperBallot":
+		if e.ComplexityRoot.ResolvePaperBallotPayload.PaperBallot == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResolvePaperBallotPayload.PaperBallot(childComplexity), true
 
 	case "RestoreSubmissionPayload.submission":
 		if e.ComplexityRoot.RestoreSubmissionPayload.Submission == nil {
@@ -3875,6 +5761,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Session.UserAgent(childComplexity), true
+
+	case "SetBudgetSurveyEnabledPayload.edition":
+		if e.ComplexityRoot.SetBudgetSurveyEnabledPayload.Edition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetBudgetSurveyEnabledPayload.Edition(childComplexity), true
 
 	case "SetConsultationInterestsPayload.interests":
 		if e.ComplexityRoot.SetConsultationInterestsPayload.Interests == nil {
@@ -4098,6 +5991,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SubmissionViewerCan.Withdraw(childComplexity), true
 
+	case "SubmitBudgetProjectPayload.project":
+		if e.ComplexityRoot.SubmitBudgetProjectPayload.Project == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmitBudgetProjectPayload.Project(childComplexity), true
+
+	case "Subscription.ballotTurnout":
+		if e.ComplexityRoot.Subscription.BallotTurnout == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_ballotTurnout_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.BallotTurnout(childComplexity, args["editionId"].(string)), true
 	case "Subscription.consultationActivity":
 		if e.ComplexityRoot.Subscription.ConsultationActivity == nil {
 			break
@@ -4126,6 +6037,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.NotificationAdded(childComplexity), true
+
+	case "SupportBudgetProjectPayload.project":
+		if e.ComplexityRoot.SupportBudgetProjectPayload.Project == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportBudgetProjectPayload.Project(childComplexity), true
 
 	case "SupportSubmissionPayload.submission":
 		if e.ComplexityRoot.SupportSubmissionPayload.Submission == nil {
@@ -4248,6 +6166,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UnassignConsultationModeratorPayload.Consultation(childComplexity), true
 
+	case "UnfollowBudgetEditionPayload.edition":
+		if e.ComplexityRoot.UnfollowBudgetEditionPayload.Edition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnfollowBudgetEditionPayload.Edition(childComplexity), true
+
 	case "UnfollowConsultationPayload.consultation":
 		if e.ComplexityRoot.UnfollowConsultationPayload.Consultation == nil {
 			break
@@ -4268,6 +6193,20 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UnsupportSubmissionPayload.Submission(childComplexity), true
+
+	case "UpdateBudgetResultSettingsPayload.edition":
+		if e.ComplexityRoot.UpdateBudgetResultSettingsPayload.Edition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateBudgetResultSettingsPayload.Edition(childComplexity), true
+
+	case "UpdateBudgetSessionPayload.session":
+		if e.ComplexityRoot.UpdateBudgetSessionPayload.Session == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateBudgetSessionPayload.Session(childComplexity), true
 
 	case "UpdateConsultationPayload.consultation":
 		if e.ComplexityRoot.UpdateConsultationPayload.Consultation == nil {
@@ -4304,6 +6243,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UpdateProfilePayload.Account(childComplexity), true
 
+	case "VerifyBudgetProjectPayload.project":
+		if e.ComplexityRoot.VerifyBudgetProjectPayload.Project == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerifyBudgetProjectPayload.Project(childComplexity), true
+
 	case "VerifyResidentPayload.accountId":
 		if e.ComplexityRoot.VerifyResidentPayload.AccountID == nil {
 			break
@@ -4316,6 +6262,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.VerifyResidentPayload.Verified(childComplexity), true
+
+	case "VotingPoint.address":
+		if e.ComplexityRoot.VotingPoint.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VotingPoint.Address(childComplexity), true
+	case "VotingPoint.id":
+		if e.ComplexityRoot.VotingPoint.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VotingPoint.ID(childComplexity), true
+	case "VotingPoint.name":
+		if e.ComplexityRoot.VotingPoint.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VotingPoint.Name(childComplexity), true
+
+	case "WithdrawBudgetProjectPayload.project":
+		if e.ComplexityRoot.WithdrawBudgetProjectPayload.Project == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WithdrawBudgetProjectPayload.Project(childComplexity), true
+
+	case "WithdrawBudgetProjectSupportPayload.project":
+		if e.ComplexityRoot.WithdrawBudgetProjectSupportPayload.Project == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WithdrawBudgetProjectSupportPayload.Project(childComplexity), true
 
 	case "WithdrawSubmissionPayload.submission":
 		if e.ComplexityRoot.WithdrawSubmissionPayload.Submission == nil {
@@ -4335,38 +6314,60 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAcceptInvitationInput,
 		ec.unmarshalInputAddOrganisationMemberInput,
 		ec.unmarshalInputAddTranslationInput,
+		ec.unmarshalInputAdvanceBudgetEditionInput,
+		ec.unmarshalInputAnswerParticipationSurveyInput,
 		ec.unmarshalInputAnswerSurveyInput,
+		ec.unmarshalInputAppealBudgetProjectDecisionInput,
+		ec.unmarshalInputAssignBallotOfficerInput,
 		ec.unmarshalInputAssignConsultationModeratorInput,
 		ec.unmarshalInputAuditLogFilter,
+		ec.unmarshalInputBudgetProjectAssistInput,
+		ec.unmarshalInputBudgetProjectFilter,
+		ec.unmarshalInputBudgetTieBreakNoteInput,
+		ec.unmarshalInputCancelBudgetSessionInput,
+		ec.unmarshalInputCancelBudgetSessionRegistrationInput,
 		ec.unmarshalInputCancelMeetingInput,
 		ec.unmarshalInputCastBallotInput,
+		ec.unmarshalInputCastBallotWithCodeInput,
+		ec.unmarshalInputCertifyBudgetResultsInput,
+		ec.unmarshalInputChangeBallotInput,
 		ec.unmarshalInputChangeConsultationPhaseInput,
 		ec.unmarshalInputChangePasswordInput,
 		ec.unmarshalInputCloseBudgetVotingInput,
 		ec.unmarshalInputComputeBudgetResultsInput,
 		ec.unmarshalInputConfirmEmailInput,
+		ec.unmarshalInputConsentToBudgetProjectInput,
 		ec.unmarshalInputConsultationFilter,
 		ec.unmarshalInputCreateBudgetEditionInput,
 		ec.unmarshalInputCreateBudgetPoolInput,
 		ec.unmarshalInputCreateBudgetProjectInput,
+		ec.unmarshalInputCreateBudgetSessionInput,
 		ec.unmarshalInputCreateConsultationInput,
 		ec.unmarshalInputCreateInvitationInput,
 		ec.unmarshalInputCreateOrganisationInput,
 		ec.unmarshalInputCreateSubmissionInput,
+		ec.unmarshalInputCreateVotingPointInput,
+		ec.unmarshalInputDecideBudgetAppealInput,
 		ec.unmarshalInputDeleteAccountInput,
 		ec.unmarshalInputDraftAnswerInput,
+		ec.unmarshalInputEditBudgetProjectInput,
 		ec.unmarshalInputEditSubmissionInput,
 		ec.unmarshalInputEnrolAsBudgetVoterInput,
+		ec.unmarshalInputEnterPaperBallotInput,
 		ec.unmarshalInputEnterSubmissionOnBehalfInput,
 		ec.unmarshalInputFlagSubmissionInput,
+		ec.unmarshalInputFollowBudgetEditionInput,
 		ec.unmarshalInputFollowConsultationInput,
 		ec.unmarshalInputGrantRoleInput,
 		ec.unmarshalInputHideSubmissionInput,
+		ec.unmarshalInputIssueVotingCodeInput,
+		ec.unmarshalInputIssueVotingCodesInput,
 		ec.unmarshalInputLocalizedInput,
 		ec.unmarshalInputMarkNotificationsReadInput,
 		ec.unmarshalInputMeetingInput,
 		ec.unmarshalInputOpenBudgetVotingInput,
 		ec.unmarshalInputOrganisationFilter,
+		ec.unmarshalInputParticipationSurveyAnswersInput,
 		ec.unmarshalInputPoolPicksInput,
 		ec.unmarshalInputPublishAnswersInput,
 		ec.unmarshalInputPublishBudgetResultsInput,
@@ -4375,34 +6376,47 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputPublishReportInput,
 		ec.unmarshalInputRecordAttendanceInput,
 		ec.unmarshalInputRegisterBudgetVoterInput,
+		ec.unmarshalInputRegisterChildVoterInput,
+		ec.unmarshalInputRegisterForBudgetSessionInput,
 		ec.unmarshalInputRegisterForMeetingInput,
 		ec.unmarshalInputRemoveOrganisationMemberInput,
 		ec.unmarshalInputRequestPasswordResetInput,
 		ec.unmarshalInputResendEmailConfirmationInput,
 		ec.unmarshalInputResetPasswordInput,
+		ec.unmarshalInputResolvePaperBallotInput,
 		ec.unmarshalInputRestoreSubmissionInput,
 		ec.unmarshalInputRevokeInvitationInput,
 		ec.unmarshalInputRevokeRoleInput,
 		ec.unmarshalInputRevokeSessionInput,
 		ec.unmarshalInputRuleOverrideInput,
 		ec.unmarshalInputSectionInput,
+		ec.unmarshalInputSetBudgetSurveyEnabledInput,
 		ec.unmarshalInputSetConsultationInterestsInput,
 		ec.unmarshalInputSignInInput,
 		ec.unmarshalInputSignOutInput,
 		ec.unmarshalInputSignUpInput,
 		ec.unmarshalInputSubmissionFilter,
+		ec.unmarshalInputSubmitBudgetProjectInput,
+		ec.unmarshalInputSupportBudgetProjectInput,
 		ec.unmarshalInputSupportSubmissionInput,
 		ec.unmarshalInputSurveyAnswerInput,
 		ec.unmarshalInputUnassignConsultationModeratorInput,
+		ec.unmarshalInputUnfollowBudgetEditionInput,
 		ec.unmarshalInputUnfollowConsultationInput,
 		ec.unmarshalInputUnregisterFromMeetingInput,
 		ec.unmarshalInputUnsupportSubmissionInput,
+		ec.unmarshalInputUpdateBudgetResultSettingsInput,
+		ec.unmarshalInputUpdateBudgetSessionInput,
 		ec.unmarshalInputUpdateConsultationInput,
 		ec.unmarshalInputUpdateMeetingInput,
 		ec.unmarshalInputUpdateNotificationPreferencesInput,
 		ec.unmarshalInputUpdateOrganisationInput,
 		ec.unmarshalInputUpdateProfileInput,
+		ec.unmarshalInputVerifyBudgetProjectInput,
 		ec.unmarshalInputVerifyResidentInput,
+		ec.unmarshalInputVoterInput,
+		ec.unmarshalInputWithdrawBudgetProjectInput,
+		ec.unmarshalInputWithdrawBudgetProjectSupportInput,
 		ec.unmarshalInputWithdrawSubmissionInput,
 	)
 	first := true
@@ -4599,6 +6613,9 @@ type AddTranslationPayload {
 `, BuiltIn: false},
 	{Name: "../budget.graphqls", Input: `enum BudgetEditionStatus {
   DRAFT
+  SUBMISSION
+  VERIFICATION
+  APPEALS
   VOTING
   CLOSED
   RESULTS_PUBLISHED
@@ -4650,7 +6667,13 @@ type BudgetPool {
   points: [Int!]!
   "Every voter it applies to must fill it."
   required: Boolean!
+  "Eligible projects: those on the ballot."
   projects: [BudgetProject!]!
+  "Limits of a resident's project's cost."
+  minProjectCost: Money
+  maxProjectCost: Money
+  "Supports a resident's project needs to be found eligible."
+  supportsRequired: Int!
 }
 
 type BudgetProject {
@@ -4688,6 +6711,11 @@ input CreateBudgetEditionInput {
   votingOpensAt: DateTime
   votingClosesAt: DateTime
   allowBallotChange: Boolean
+  submissionOpensAt: DateTime
+  submissionClosesAt: DateTime
+  verificationEndsAt: DateTime
+  appealsCloseAt: DateTime
+  resultsDueAt: DateTime
 }
 
 type CreateBudgetEditionPayload {
@@ -4706,6 +6734,9 @@ input CreateBudgetPoolInput {
   ballotKind: BallotKind!
   points: [Int!]
   required: Boolean!
+  minProjectCost: Money
+  maxProjectCost: Money
+  supportsRequired: Int
 }
 
 type CreateBudgetPoolPayload {
@@ -4787,11 +6818,15 @@ input CastBallotInput {
   "A random secret chosen by the client (16–200 characters): a retry with the same key and ballot is harmless."
   ballotKey: String!
   picks: [PoolPicksInput!]!
+  "Casts the ballot of the caller's child (registerChildVoter) as guardian."
+  childVoterId: ID
 }
 
 type CastBallotPayload {
   ballotId: ID!
   castOn: DateTime!
+  "One-time participation-survey token (first cast only)."
+  surveyToken: String
 }
 
 extend type Mutation {
@@ -4809,6 +6844,796 @@ extend type Mutation {
   enrolAsBudgetVoter(input: EnrolAsBudgetVoterInput!): EnrolAsBudgetVoterPayload!
   "Casts the caller's secret ballot (one per person and edition)."
   castBallot(input: CastBallotInput!): CastBallotPayload!
+}
+`, BuiltIn: false},
+	{Name: "../budget_outreach.graphqls", Input: `# Civic budget outreach: information sessions, followers and the anonymous
+# participation survey.
+
+"A multilingual information session about an edition: how to submit a project, how to vote."
+type BudgetSession implements Node {
+  id: ID!
+  edition: BudgetEdition!
+  title(locale: Locale): LocalizedString!
+  description(locale: Locale): LocalizedString
+  "Languages spoken at the session."
+  languages: [Locale!]!
+  startsAt: DateTime!
+  endsAt: DateTime!
+  "An address, or the link of an online session."
+  place: String!
+  online: Boolean!
+  "Seats; null for unlimited."
+  capacity: Int
+  registeredCount: Int!
+  waitingCount: Int!
+  cancelled: Boolean!
+  cancelReason: String
+  "The caller's registration, if any."
+  viewerRegistration: RegistrationStatus
+  viewerCan: BudgetSessionViewerCan!
+}
+
+type BudgetSessionViewerCan {
+  register: Boolean!
+  manage: Boolean!
+}
+
+type BudgetSessionEdge {
+  cursor: String!
+  node: BudgetSession!
+}
+
+type BudgetSessionConnection {
+  edges: [BudgetSessionEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+enum ParticipationSurveyQuestion {
+  "Foreign citizenship or migration experience."
+  MIGRATION_EXPERIENCE
+  "Member of a national or ethnic minority."
+  MINORITY_MEMBER
+  FIRST_LANGUAGE
+  "How they learned about the vote."
+  LEARNED_FROM
+  FIRST_TIME_VOTER
+}
+
+enum SurveyYesNo {
+  YES
+  NO
+  PREFER_NOT_TO_SAY
+}
+
+enum SurveyFirstLanguage {
+  PL
+  UK
+  RU
+  EN
+  OTHER
+  PREFER_NOT_TO_SAY
+}
+
+enum SurveyLearnedFrom {
+  SESSION
+  NGO
+  MEDIA
+  CITY
+  OTHER
+  PREFER_NOT_TO_SAY
+}
+
+"One cell of a question: an answer (or NOT_ANSWERED) and its count, null when withheld."
+type ParticipationSurveyCount {
+  "YES, NO, PL, …, PREFER_NOT_TO_SAY or NOT_ANSWERED."
+  answer: String!
+  count: Int
+}
+
+type ParticipationSurveyQuestionResult {
+  question: ParticipationSurveyQuestion!
+  counts: [ParticipationSurveyCount!]!
+}
+
+"""
+Aggregates of the voluntary, anonymous participation survey. Every count is
+at least 10 or withheld (null), and withheld cells of a question always hold
+at least 10 people together, so none can be recovered from the others.
+"""
+type ParticipationSurveyReport {
+  "True when fewer than 10 people answered: then nothing else is published."
+  fewerThanMinimum: Boolean!
+  minimumGroup: Int!
+  respondentCount: Int
+  questions: [ParticipationSurveyQuestionResult!]!
+  "Share (0–1) of respondents with migration experience or minority membership (the programme's indicator); null when withheld."
+  indicator: Float
+}
+
+extend type BudgetEdition {
+  "Information sessions by start time (a draft's only to staff)."
+  sessions(first: Int = 20, after: String): BudgetSessionConnection!
+  viewerFollows: Boolean!
+  followerCount: Int!
+  "Whether voters are offered the participation survey after their ballot."
+  surveyEnabled: Boolean!
+  "Staff any time, everyone once results are published; null otherwise."
+  participationSurvey: ParticipationSurveyReport
+}
+
+input CreateBudgetSessionInput {
+  editionId: ID!
+  title: String!
+  description: String
+  "The language title and description are written in."
+  locale: Locale!
+  languages: [Locale!]!
+  startsAt: DateTime!
+  endsAt: DateTime!
+  place: String!
+  online: Boolean
+  capacity: Int
+}
+
+type CreateBudgetSessionPayload {
+  session: BudgetSession!
+}
+
+input UpdateBudgetSessionInput {
+  sessionId: ID!
+  title: String!
+  description: String
+  locale: Locale!
+  languages: [Locale!]!
+  startsAt: DateTime!
+  endsAt: DateTime!
+  place: String!
+  online: Boolean
+  capacity: Int
+}
+
+type UpdateBudgetSessionPayload {
+  session: BudgetSession!
+}
+
+input CancelBudgetSessionInput {
+  sessionId: ID!
+  reason: String!
+}
+
+type CancelBudgetSessionPayload {
+  session: BudgetSession!
+}
+
+input RegisterForBudgetSessionInput {
+  sessionId: ID!
+}
+
+type RegisterForBudgetSessionPayload {
+  session: BudgetSession!
+}
+
+input CancelBudgetSessionRegistrationInput {
+  sessionId: ID!
+}
+
+type CancelBudgetSessionRegistrationPayload {
+  session: BudgetSession!
+}
+
+input FollowBudgetEditionInput {
+  editionId: ID!
+}
+
+type FollowBudgetEditionPayload {
+  edition: BudgetEdition!
+}
+
+input UnfollowBudgetEditionInput {
+  editionId: ID!
+}
+
+type UnfollowBudgetEditionPayload {
+  edition: BudgetEdition!
+}
+
+input SetBudgetSurveyEnabledInput {
+  editionId: ID!
+  enabled: Boolean!
+}
+
+type SetBudgetSurveyEnabledPayload {
+  edition: BudgetEdition!
+}
+
+"Every question is optional; each offers PREFER_NOT_TO_SAY."
+input ParticipationSurveyAnswersInput {
+  migrationExperience: SurveyYesNo
+  minorityMember: SurveyYesNo
+  firstLanguage: SurveyFirstLanguage
+  learnedFrom: SurveyLearnedFrom
+  firstTimeVoter: SurveyYesNo
+}
+
+input AnswerParticipationSurveyInput {
+  "The one-time token handed out after the ballot."
+  token: String!
+  answers: ParticipationSurveyAnswersInput!
+}
+
+type AnswerParticipationSurveyPayload {
+  answered: Boolean!
+}
+
+extend type Mutation {
+  createBudgetSession(input: CreateBudgetSessionInput!): CreateBudgetSessionPayload!
+  "Changes a session before it starts; a new time or place is told to everyone registered or waiting."
+  updateBudgetSession(input: UpdateBudgetSessionInput!): UpdateBudgetSessionPayload!
+  "Cancels a session and tells everyone registered or waiting."
+  cancelBudgetSession(input: CancelBudgetSessionInput!): CancelBudgetSessionPayload!
+  "Takes a seat, or a place on the waiting list when the session is full."
+  registerForBudgetSession(input: RegisterForBudgetSessionInput!): RegisterForBudgetSessionPayload!
+  "Frees the seat; the first person waiting takes it and is told."
+  cancelBudgetSessionRegistration(input: CancelBudgetSessionRegistrationInput!): CancelBudgetSessionRegistrationPayload!
+  followBudgetEdition(input: FollowBudgetEditionInput!): FollowBudgetEditionPayload!
+  unfollowBudgetEdition(input: UnfollowBudgetEditionInput!): UnfollowBudgetEditionPayload!
+  setBudgetSurveyEnabled(input: SetBudgetSurveyEnabledInput!): SetBudgetSurveyEnabledPayload!
+  "Anonymous: the one-time survey token is the credential; answers are stored apart from it."
+  answerParticipationSurvey(input: AnswerParticipationSurveyInput!): AnswerParticipationSurveyPayload!
+}
+`, BuiltIn: false},
+	{Name: "../budget_projects.graphqls", Input: `# Civic-budget projects: residents submit (or an NGO helps them, with their
+# consent), others support, officials verify, proposers appeal and withdraw.
+
+enum BudgetProjectStatus {
+  "Entered by an NGO for a resident who has not consented yet (visible only to them, the NGO member and staff)."
+  AWAITING_CONSENT
+  SUBMITTED
+  ELIGIBLE
+  INELIGIBLE
+  WITHDRAWN
+}
+
+enum BudgetAppealStatus {
+  PENDING
+  UPHELD
+  REJECTED
+}
+
+extend type BudgetEdition {
+  submissionOpensAt: DateTime
+  submissionClosesAt: DateTime
+  verificationEndsAt: DateTime
+  appealsCloseAt: DateTime
+  resultsDueAt: DateTime
+  "Every project of the edition in every status, by code (withdrawn ones stay listed)."
+  projects(filter: BudgetProjectFilter, first: Int, after: String): BudgetProjectConnection!
+}
+
+input BudgetProjectFilter {
+  poolId: ID
+  status: BudgetProjectStatus
+  "District slug of the project's pool."
+  district: String
+}
+
+type BudgetProjectConnection {
+  edges: [BudgetProjectEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type BudgetProjectEdge {
+  cursor: String!
+  node: BudgetProject!
+}
+
+# A project. The proposer is never shown publicly (Kraków publishes proposers
+# only with their consent); viewerIsProposer tells the proposer it is theirs.
+extend type BudgetProject implements Node {
+  pool: BudgetPool!
+  status: BudgetProjectStatus!
+  "The title in the caller's language (title is the original text)."
+  localizedTitle(locale: Locale): LocalizedString!
+  titleTranslations: [Translation!]!
+  "Null for projects entered by staff without a description."
+  description(locale: Locale): LocalizedString
+  descriptionTranslations: [Translation!]!
+  location: String
+  "The proposer's estimate; cost is what the ballot uses (the verified cost when officials set one)."
+  costEstimate: Money!
+  submittedAt: DateTime
+  supportCount: Int!
+  viewerHasSupported: Boolean!
+  viewerIsProposer: Boolean!
+  "The NGO that helped the proposer (never the member's name)."
+  assistedBy: Organisation
+  verification: BudgetProjectVerification
+  appeal: BudgetProjectAppeal
+  withdrawnReason: String
+  withdrawnAt: DateTime
+  viewerCan: BudgetProjectViewerCan!
+}
+
+type BudgetProjectVerification {
+  eligible: Boolean!
+  reason: String
+  verifiedCost: Money
+  decidedAt: DateTime!
+}
+
+type BudgetProjectAppeal {
+  reason: String!
+  status: BudgetAppealStatus!
+  decisionReason: String
+  createdAt: DateTime!
+  decidedAt: DateTime
+}
+
+type BudgetProjectViewerCan {
+  edit: Boolean!
+  withdraw: Boolean!
+  support: Boolean!
+  appeal: Boolean!
+  verify: Boolean!
+  decideAppeal: Boolean!
+}
+
+extend type Query {
+  budgetProject(id: ID!): BudgetProject
+}
+
+input AdvanceBudgetEditionInput {
+  editionId: ID!
+  "The next phase: SUBMISSION, VERIFICATION or APPEALS (voting opens with openBudgetVoting)."
+  to: BudgetEditionStatus!
+}
+
+type AdvanceBudgetEditionPayload {
+  edition: BudgetEdition!
+}
+
+input BudgetProjectAssistInput {
+  "The NGO the caller is a member of."
+  organisationId: ID!
+  "The e-mail of the resident's confirmed account; they become the proposer once they consent."
+  proposerEmail: String!
+}
+
+input SubmitBudgetProjectInput {
+  editionId: ID!
+  poolId: ID!
+  title: String!
+  description: String!
+  locale: Locale!
+  costEstimate: Money!
+  location: String!
+  "YYYY-MM-DD; checked (16+ on the day in Warsaw) and not stored."
+  proposerBirthDate: String!
+  assist: BudgetProjectAssistInput
+}
+
+type SubmitBudgetProjectPayload {
+  project: BudgetProject!
+}
+
+input EditBudgetProjectInput {
+  projectId: ID!
+  title: String!
+  description: String!
+  "The locale the project was written in."
+  locale: Locale!
+  costEstimate: Money!
+  location: String!
+}
+
+type EditBudgetProjectPayload {
+  project: BudgetProject!
+}
+
+input ConsentToBudgetProjectInput {
+  projectId: ID!
+  consent: Boolean!
+}
+
+type ConsentToBudgetProjectPayload {
+  project: BudgetProject!
+}
+
+input SupportBudgetProjectInput {
+  projectId: ID!
+}
+
+type SupportBudgetProjectPayload {
+  project: BudgetProject!
+}
+
+input WithdrawBudgetProjectSupportInput {
+  projectId: ID!
+}
+
+type WithdrawBudgetProjectSupportPayload {
+  project: BudgetProject!
+}
+
+input VerifyBudgetProjectInput {
+  projectId: ID!
+  eligible: Boolean!
+  "Required when not eligible."
+  reason: String
+  verifiedCost: Money
+}
+
+type VerifyBudgetProjectPayload {
+  project: BudgetProject!
+}
+
+input AppealBudgetProjectDecisionInput {
+  projectId: ID!
+  reason: String!
+}
+
+type AppealBudgetProjectDecisionPayload {
+  project: BudgetProject!
+}
+
+input DecideBudgetAppealInput {
+  projectId: ID!
+  upheld: Boolean!
+  reason: String!
+}
+
+type DecideBudgetAppealPayload {
+  project: BudgetProject!
+}
+
+input WithdrawBudgetProjectInput {
+  projectId: ID!
+  reason: String
+}
+
+type WithdrawBudgetProjectPayload {
+  project: BudgetProject!
+}
+
+extend type Mutation {
+  "Moves an edition one phase forward among draft, submission, verification and appeals."
+  advanceBudgetEdition(input: AdvanceBudgetEditionInput!): AdvanceBudgetEditionPayload!
+  "A resident's project (or an NGO member's for a resident, who then consents)."
+  submitBudgetProject(input: SubmitBudgetProjectInput!): SubmitBudgetProjectPayload!
+  editBudgetProject(input: EditBudgetProjectInput!): EditBudgetProjectPayload!
+  consentToBudgetProject(input: ConsentToBudgetProjectInput!): ConsentToBudgetProjectPayload!
+  supportBudgetProject(input: SupportBudgetProjectInput!): SupportBudgetProjectPayload!
+  withdrawBudgetProjectSupport(input: WithdrawBudgetProjectSupportInput!): WithdrawBudgetProjectSupportPayload!
+  verifyBudgetProject(input: VerifyBudgetProjectInput!): VerifyBudgetProjectPayload!
+  appealBudgetProjectDecision(input: AppealBudgetProjectDecisionInput!): AppealBudgetProjectDecisionPayload!
+  decideBudgetAppeal(input: DecideBudgetAppealInput!): DecideBudgetAppealPayload!
+  withdrawBudgetProject(input: WithdrawBudgetProjectInput!): WithdrawBudgetProjectPayload!
+}
+`, BuiltIn: false},
+	{Name: "../budget_results.graphqls", Input: `extend type BudgetEdition {
+  "When the current provisional results were computed (by the results job or by hand); null until then."
+  resultsComputedAt: DateTime
+  "How the results are signed off and shown live."
+  resultSettings: BudgetResultSettings!
+  "The commission's sign-off of the current computation: public once published, staff before; null before the first signature."
+  certification: BudgetCertification
+  resultsViewerCan: BudgetResultsViewerCan!
+}
+
+type BudgetResultSettings {
+  "Commission signatures publication needs (1–10, default 2)."
+  signaturesRequired: Int!
+  "Live standings are public during the vote (staff always see them)."
+  liveResults: Boolean!
+  "A pool's live standings are withheld until it has this many ballots."
+  liveThreshold: Int!
+}
+
+type BudgetResultsViewerCan {
+  updateSettings: Boolean!
+  certify: Boolean!
+}
+
+type BudgetCertification {
+  "The computation signed (recomputing starts a new one and voids earlier signatures)."
+  computation: Int!
+  signaturesRequired: Int!
+  "Has the signatures publication needs."
+  certified: Boolean!
+  signatures: [BudgetResultSignature!]!
+  "Invalid ballots as counted by the commission."
+  invalidBallots: Int!
+  "Invalid paper ballots as entered, when the first member signed."
+  paperInvalidBallots: Int!
+  tieBreakNotes: [BudgetTieBreakNote!]!
+  note: String!
+}
+
+type BudgetResultSignature {
+  "The signing official's display name."
+  name: String!
+  signedAt: DateTime!
+}
+
+type BudgetTieBreakNote {
+  pool: BudgetPool!
+  note: String!
+}
+
+"""
+A tie that decided a pool's outcome: projects with the same score where the
+tie-break order (cheaper first, then code) took some and passed over others
+that would have fitted had they come first.
+"""
+type BudgetTieBreak {
+  score: Int!
+  selected: [BudgetProject!]!
+  passedOver: [BudgetProject!]!
+}
+
+extend type BudgetPoolResult {
+  "Ties that decided the outcome (greedy rules)."
+  tieBreaks: [BudgetTieBreak!]!
+  "The pool as a Pabulib .pb file: shuffled voter ids, the same for one ballot in every pool's file; no times."
+  pabulib: String!
+}
+
+input UpdateBudgetResultSettingsInput {
+  editionId: ID!
+  signaturesRequired: Int
+  liveResults: Boolean
+  liveThreshold: Int
+}
+
+type UpdateBudgetResultSettingsPayload {
+  edition: BudgetEdition!
+}
+
+input BudgetTieBreakNoteInput {
+  poolId: ID!
+  note: String!
+}
+
+input CertifyBudgetResultsInput {
+  editionId: ID!
+  "The commission's count of invalid ballots."
+  invalidBallots: Int!
+  "A public note for every pool with a tie-break (the first signer's notes stand; later signers may omit or repeat them)."
+  tieBreakNotes: [BudgetTieBreakNoteInput!]
+  note: String
+}
+
+type CertifyBudgetResultsPayload {
+  edition: BudgetEdition!
+  certification: BudgetCertification!
+}
+
+extend type Mutation {
+  "Sets the commission's signature count and live results (before publication)."
+  updateBudgetResultSettings(input: UpdateBudgetResultSettingsInput!): UpdateBudgetResultSettingsPayload!
+  "Signs the current computation of the results as a member of the commission."
+  certifyBudgetResults(input: CertifyBudgetResultsInput!): CertifyBudgetResultsPayload!
+}
+
+type BallotTurnout {
+  editionId: ID!
+  "Voters who have voted."
+  ballots: Int!
+  at: DateTime!
+  "Per pool, when live results are on or to staff; null otherwise."
+  standings: [PoolStanding!]
+}
+
+type PoolStanding {
+  pool: BudgetPool!
+  ballots: Int!
+  "Below the live threshold: projects are not shown."
+  withheld: Boolean!
+  projects: [BudgetProjectStanding!]!
+}
+
+type BudgetProjectStanding {
+  project: BudgetProject!
+  votes: Int!
+  score: Int!
+}
+
+extend type Subscription {
+  "An edition's turnout (and standings), at once and then on change, at most about once a second."
+  ballotTurnout(editionId: ID!): BallotTurnout!
+}
+`, BuiltIn: false},
+	{Name: "../budget_voting.graphqls", Input: `# Voting channels of the civic budget: ballot change, one-time voting codes,
+# voting points with paper ballots entered twice, guardians of children.
+
+extend type BudgetEdition {
+  "Account voters may change their ballot while voting is open."
+  allowBallotChange: Boolean!
+  "Voting codes one ballot officer may issue in this edition."
+  codeQuota: Int!
+  votingPoints: [VotingPoint!]!
+  "Paper ballot sheets, for those who enter them (null for others)."
+  paperBallots(votingPointId: ID, status: PaperBallotStatus, first: Int = 20, after: String): PaperBallotConnection
+}
+
+"A place where people vote on paper; its ballot officers enter the sheets."
+type VotingPoint {
+  id: ID!
+  name: String!
+  address: String!
+}
+
+enum PaperBallotStatus {
+  "Entered once."
+  PENDING
+  "Two entries differ: the commission resolves the sheet."
+  MISMATCH
+  COUNTED
+  "Breaks the ballot rules (see reason): not counted."
+  INVALID
+  "The person had already voted: not counted."
+  REJECTED
+}
+
+"A paper ballot sheet: never the voter or the choices."
+type PaperBallot {
+  id: ID!
+  sheetNumber: String!
+  votingPoint: VotingPoint!
+  status: PaperBallotStatus!
+  "Message key of why the sheet is invalid or rejected."
+  reason: String
+  entries: Int!
+  createdAt: DateTime!
+  decidedAt: DateTime
+}
+
+type PaperBallotEdge {
+  node: PaperBallot!
+  cursor: String!
+}
+
+type PaperBallotConnection {
+  edges: [PaperBallotEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"A person as presented: only a keyed hash of the identifier is kept."
+input VoterInput {
+  identifierType: IdentifierType!
+  identifier: String!
+  district: String!
+}
+
+input ChangeBallotInput {
+  editionId: ID!
+  "The key of the current ballot."
+  ballotKey: String!
+  "A new random secret (16–200 characters) for the new ballot."
+  newBallotKey: String!
+  picks: [PoolPicksInput!]!
+}
+
+type ChangeBallotPayload {
+  ballotId: ID!
+  castOn: DateTime!
+}
+
+input IssueVotingCodesInput {
+  editionId: ID!
+  "At most 1,000 people, all put on the roll or none."
+  voters: [VoterInput!]!
+}
+
+type IssuedVotingCode {
+  voterId: ID!
+  "Shown once: only its hash is kept."
+  code: String!
+}
+
+type IssueVotingCodesPayload {
+  "In the order of the input."
+  codes: [IssuedVotingCode!]!
+}
+
+input IssueVotingCodeInput {
+  voterId: ID!
+}
+
+type IssueVotingCodePayload {
+  code: IssuedVotingCode!
+}
+
+input CastBallotWithCodeInput {
+  code: String!
+  "A random secret chosen by the client (16–200 characters): a retry with the same key and ballot is harmless."
+  ballotKey: String!
+  picks: [PoolPicksInput!]!
+}
+
+type CastBallotWithCodePayload {
+  ballotId: ID!
+  castOn: DateTime!
+  "One-time participation-survey token (first cast only)."
+  surveyToken: String
+}
+
+input CreateVotingPointInput {
+  editionId: ID!
+  name: String!
+  address: String
+}
+
+type CreateVotingPointPayload {
+  votingPoint: VotingPoint!
+}
+
+input AssignBallotOfficerInput {
+  votingPointId: ID!
+  accountId: ID!
+}
+
+type AssignBallotOfficerPayload {
+  votingPoint: VotingPoint!
+}
+
+input EnterPaperBallotInput {
+  votingPointId: ID!
+  sheetNumber: String!
+  voter: VoterInput!
+  "The ballot of a child, cast by their guardian."
+  byGuardian: Boolean
+  picks: [PoolPicksInput!]!
+}
+
+type EnterPaperBallotPayload {
+  paperBallot: PaperBallot!
+}
+
+input ResolvePaperBallotInput {
+  sheetId: ID!
+  voter: VoterInput!
+  byGuardian: Boolean
+  picks: [PoolPicksInput!]!
+}
+
+type ResolvePaperBallotPayload {
+  paperBallot: PaperBallot!
+}
+
+input RegisterChildVoterInput {
+  editionId: ID!
+  identifierType: IdentifierType!
+  "The child's document; only a keyed hash is kept."
+  identifier: String!
+  district: String!
+}
+
+type RegisterChildVoterPayload {
+  voterId: ID!
+}
+
+extend type Mutation {
+  "Replaces the caller's ballot (when the edition allows it), given the key of the current one."
+  changeBallot(input: ChangeBallotInput!): ChangeBallotPayload!
+  "Puts people on the roll and issues each a one-time voting code."
+  issueVotingCodes(input: IssueVotingCodesInput!): IssueVotingCodesPayload!
+  "Issues a new code to a voter who has not voted; the previous code stops working."
+  issueVotingCode(input: IssueVotingCodeInput!): IssueVotingCodePayload!
+  "Casts a ballot with a one-time voting code (anonymous: the code is the credential)."
+  castBallotWithCode(input: CastBallotWithCodeInput!): CastBallotWithCodePayload!
+  createVotingPoint(input: CreateVotingPointInput!): CreateVotingPointPayload!
+  "Makes an account a ballot officer of the point's edition, entering paper ballots at this point."
+  assignBallotOfficer(input: AssignBallotOfficerInput!): AssignBallotOfficerPayload!
+  "One entry of a paper ballot sheet; two alike entries by different people count it."
+  enterPaperBallot(input: EnterPaperBallotInput!): EnterPaperBallotPayload!
+  "The commission's decision on a sheet whose entries differ."
+  resolvePaperBallot(input: ResolvePaperBallotInput!): ResolvePaperBallotPayload!
+  "Puts the caller's child on the roll; the caller casts the child's ballot (castBallot with childVoterId)."
+  registerChildVoter(input: RegisterChildVoterInput!): RegisterChildVoterPayload!
 }
 `, BuiltIn: false},
 	{Name: "../consultation.graphqls", Input: `enum ConsultationStatus {
@@ -6216,6 +9041,14 @@ func (ec *executionContext) childFields_AddTranslationPayload(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type AddTranslationPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_AdvanceBudgetEditionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edition":
+		return ec.fieldContext_AdvanceBudgetEditionPayload_edition(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AdvanceBudgetEditionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Answer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "status":
@@ -6238,12 +9071,36 @@ func (ec *executionContext) childFields_AnswerCount(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type AnswerCount", field.Name)
 }
 
+func (ec *executionContext) childFields_AnswerParticipationSurveyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "answered":
+		return ec.fieldContext_AnswerParticipationSurveyPayload_answered(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnswerParticipationSurveyPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_AnswerSurveyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "consultation":
 		return ec.fieldContext_AnswerSurveyPayload_consultation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AnswerSurveyPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_AppealBudgetProjectDecisionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "project":
+		return ec.fieldContext_AppealBudgetProjectDecisionPayload_project(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AppealBudgetProjectDecisionPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_AssignBallotOfficerPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "votingPoint":
+		return ec.fieldContext_AssignBallotOfficerPayload_votingPoint(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AssignBallotOfficerPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_AssignConsultationModeratorPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6296,6 +9153,42 @@ func (ec *executionContext) childFields_AuditEntryEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntryEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_BallotTurnout(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "editionId":
+		return ec.fieldContext_BallotTurnout_editionId(ctx, field)
+	case "ballots":
+		return ec.fieldContext_BallotTurnout_ballots(ctx, field)
+	case "at":
+		return ec.fieldContext_BallotTurnout_at(ctx, field)
+	case "standings":
+		return ec.fieldContext_BallotTurnout_standings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BallotTurnout", field.Name)
+}
+
+func (ec *executionContext) childFields_BudgetCertification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "computation":
+		return ec.fieldContext_BudgetCertification_computation(ctx, field)
+	case "signaturesRequired":
+		return ec.fieldContext_BudgetCertification_signaturesRequired(ctx, field)
+	case "certified":
+		return ec.fieldContext_BudgetCertification_certified(ctx, field)
+	case "signatures":
+		return ec.fieldContext_BudgetCertification_signatures(ctx, field)
+	case "invalidBallots":
+		return ec.fieldContext_BudgetCertification_invalidBallots(ctx, field)
+	case "paperInvalidBallots":
+		return ec.fieldContext_BudgetCertification_paperInvalidBallots(ctx, field)
+	case "tieBreakNotes":
+		return ec.fieldContext_BudgetCertification_tieBreakNotes(ctx, field)
+	case "note":
+		return ec.fieldContext_BudgetCertification_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BudgetCertification", field.Name)
+}
+
 func (ec *executionContext) childFields_BudgetEdition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6316,6 +9209,44 @@ func (ec *executionContext) childFields_BudgetEdition(ctx context.Context, field
 		return ec.fieldContext_BudgetEdition_pools(ctx, field)
 	case "results":
 		return ec.fieldContext_BudgetEdition_results(ctx, field)
+	case "sessions":
+		return ec.fieldContext_BudgetEdition_sessions(ctx, field)
+	case "viewerFollows":
+		return ec.fieldContext_BudgetEdition_viewerFollows(ctx, field)
+	case "followerCount":
+		return ec.fieldContext_BudgetEdition_followerCount(ctx, field)
+	case "surveyEnabled":
+		return ec.fieldContext_BudgetEdition_surveyEnabled(ctx, field)
+	case "participationSurvey":
+		return ec.fieldContext_BudgetEdition_participationSurvey(ctx, field)
+	case "submissionOpensAt":
+		return ec.fieldContext_BudgetEdition_submissionOpensAt(ctx, field)
+	case "submissionClosesAt":
+		return ec.fieldContext_BudgetEdition_submissionClosesAt(ctx, field)
+	case "verificationEndsAt":
+		return ec.fieldContext_BudgetEdition_verificationEndsAt(ctx, field)
+	case "appealsCloseAt":
+		return ec.fieldContext_BudgetEdition_appealsCloseAt(ctx, field)
+	case "resultsDueAt":
+		return ec.fieldContext_BudgetEdition_resultsDueAt(ctx, field)
+	case "projects":
+		return ec.fieldContext_BudgetEdition_projects(ctx, field)
+	case "resultsComputedAt":
+		return ec.fieldContext_BudgetEdition_resultsComputedAt(ctx, field)
+	case "resultSettings":
+		return ec.fieldContext_BudgetEdition_resultSettings(ctx, field)
+	case "certification":
+		return ec.fieldContext_BudgetEdition_certification(ctx, field)
+	case "resultsViewerCan":
+		return ec.fieldContext_BudgetEdition_resultsViewerCan(ctx, field)
+	case "allowBallotChange":
+		return ec.fieldContext_BudgetEdition_allowBallotChange(ctx, field)
+	case "codeQuota":
+		return ec.fieldContext_BudgetEdition_codeQuota(ctx, field)
+	case "votingPoints":
+		return ec.fieldContext_BudgetEdition_votingPoints(ctx, field)
+	case "paperBallots":
+		return ec.fieldContext_BudgetEdition_paperBallots(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BudgetEdition", field.Name)
 }
@@ -6346,6 +9277,12 @@ func (ec *executionContext) childFields_BudgetPool(ctx context.Context, field gr
 		return ec.fieldContext_BudgetPool_required(ctx, field)
 	case "projects":
 		return ec.fieldContext_BudgetPool_projects(ctx, field)
+	case "minProjectCost":
+		return ec.fieldContext_BudgetPool_minProjectCost(ctx, field)
+	case "maxProjectCost":
+		return ec.fieldContext_BudgetPool_maxProjectCost(ctx, field)
+	case "supportsRequired":
+		return ec.fieldContext_BudgetPool_supportsRequired(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BudgetPool", field.Name)
 }
@@ -6364,6 +9301,10 @@ func (ec *executionContext) childFields_BudgetPoolResult(ctx context.Context, fi
 		return ec.fieldContext_BudgetPoolResult_selected(ctx, field)
 	case "projects":
 		return ec.fieldContext_BudgetPoolResult_projects(ctx, field)
+	case "tieBreaks":
+		return ec.fieldContext_BudgetPoolResult_tieBreaks(ctx, field)
+	case "pabulib":
+		return ec.fieldContext_BudgetPoolResult_pabulib(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BudgetPoolResult", field.Name)
 }
@@ -6378,8 +9319,82 @@ func (ec *executionContext) childFields_BudgetProject(ctx context.Context, field
 		return ec.fieldContext_BudgetProject_title(ctx, field)
 	case "cost":
 		return ec.fieldContext_BudgetProject_cost(ctx, field)
+	case "pool":
+		return ec.fieldContext_BudgetProject_pool(ctx, field)
+	case "status":
+		return ec.fieldContext_BudgetProject_status(ctx, field)
+	case "localizedTitle":
+		return ec.fieldContext_BudgetProject_localizedTitle(ctx, field)
+	case "titleTranslations":
+		return ec.fieldContext_BudgetProject_titleTranslations(ctx, field)
+	case "description":
+		return ec.fieldContext_BudgetProject_description(ctx, field)
+	case "descriptionTranslations":
+		return ec.fieldContext_BudgetProject_descriptionTranslations(ctx, field)
+	case "location":
+		return ec.fieldContext_BudgetProject_location(ctx, field)
+	case "costEstimate":
+		return ec.fieldContext_BudgetProject_costEstimate(ctx, field)
+	case "submittedAt":
+		return ec.fieldContext_BudgetProject_submittedAt(ctx, field)
+	case "supportCount":
+		return ec.fieldContext_BudgetProject_supportCount(ctx, field)
+	case "viewerHasSupported":
+		return ec.fieldContext_BudgetProject_viewerHasSupported(ctx, field)
+	case "viewerIsProposer":
+		return ec.fieldContext_BudgetProject_viewerIsProposer(ctx, field)
+	case "assistedBy":
+		return ec.fieldContext_BudgetProject_assistedBy(ctx, field)
+	case "verification":
+		return ec.fieldContext_BudgetProject_verification(ctx, field)
+	case "appeal":
+		return ec.fieldContext_BudgetProject_appeal(ctx, field)
+	case "withdrawnReason":
+		return ec.fieldContext_BudgetProject_withdrawnReason(ctx, field)
+	case "withdrawnAt":
+		return ec.fieldContext_BudgetProject_withdrawnAt(ctx, field)
+	case "viewerCan":
+		return ec.fieldContext_BudgetProject_viewerCan(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BudgetProject", field.Name)
+}
+
+func (ec *executionContext) childFields_BudgetProjectAppeal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "reason":
+		return ec.fieldContext_BudgetProjectAppeal_reason(ctx, field)
+	case "status":
+		return ec.fieldContext_BudgetProjectAppeal_status(ctx, field)
+	case "decisionReason":
+		return ec.fieldContext_BudgetProjectAppeal_decisionReason(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_BudgetProjectAppeal_createdAt(ctx, field)
+	case "decidedAt":
+		return ec.fieldContext_BudgetProjectAppeal_decidedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BudgetProjectAppeal", field.Name)
+}
+
+func (ec *executionContext) childFields_BudgetProjectConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BudgetProjectConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BudgetProjectConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_BudgetProjectConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BudgetProjectConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BudgetProjectEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_BudgetProjectEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_BudgetProjectEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BudgetProjectEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_BudgetProjectResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6396,6 +9411,190 @@ func (ec *executionContext) childFields_BudgetProjectResult(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type BudgetProjectResult", field.Name)
 }
 
+func (ec *executionContext) childFields_BudgetProjectStanding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "project":
+		return ec.fieldContext_BudgetProjectStanding_project(ctx, field)
+	case "votes":
+		return ec.fieldContext_BudgetProjectStanding_votes(ctx, field)
+	case "score":
+		return ec.fieldContext_BudgetProjectStanding_score(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BudgetProjectStanding", field.Name)
+}
+
+func (ec *executionContext) childFields_BudgetProjectVerification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "eligible":
+		return ec.fieldContext_BudgetProjectVerification_eligible(ctx, field)
+	case "reason":
+		return ec.fieldContext_BudgetProjectVerification_reason(ctx, field)
+	case "verifiedCost":
+		return ec.fieldContext_BudgetProjectVerification_verifiedCost(ctx, field)
+	case "decidedAt":
+		return ec.fieldContext_BudgetProjectVerification_decidedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BudgetProjectVerification", field.Name)
+}
+
+func (ec *executionContext) childFields_BudgetProjectViewerCan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edit":
+		return ec.fieldContext_BudgetProjectViewerCan_edit(ctx, field)
+	case "withdraw":
+		return ec.fieldContext_BudgetProjectViewerCan_withdraw(ctx, field)
+	case "support":
+		return ec.fieldContext_BudgetProjectViewerCan_support(ctx, field)
+	case "appeal":
+		return ec.fieldContext_BudgetProjectViewerCan_appeal(ctx, field)
+	case "verify":
+		return ec.fieldContext_BudgetProjectViewerCan_verify(ctx, field)
+	case "decideAppeal":
+		return ec.fieldContext_BudgetProjectViewerCan_decideAppeal(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BudgetProjectViewerCan", field.Name)
+}
+
+func (ec *executionContext) childFields_BudgetResultSettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "signaturesRequired":
+		return ec.fieldContext_BudgetResultSettings_signaturesRequired(ctx, field)
+	case "liveResults":
+		return ec.fieldContext_BudgetResultSettings_liveResults(ctx, field)
+	case "liveThreshold":
+		return ec.fieldContext_BudgetResultSettings_liveThreshold(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BudgetResultSettings", field.Name)
+}
+
+func (ec *executionContext) childFields_BudgetResultSignature(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_BudgetResultSignature_name(ctx, field)
+	case "signedAt":
+		return ec.fieldContext_BudgetResultSignature_signedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BudgetResultSignature", field.Name)
+}
+
+func (ec *executionContext) childFields_BudgetResultsViewerCan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "updateSettings":
+		return ec.fieldContext_BudgetResultsViewerCan_updateSettings(ctx, field)
+	case "certify":
+		return ec.fieldContext_BudgetResultsViewerCan_certify(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BudgetResultsViewerCan", field.Name)
+}
+
+func (ec *executionContext) childFields_BudgetSession(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BudgetSession_id(ctx, field)
+	case "edition":
+		return ec.fieldContext_BudgetSession_edition(ctx, field)
+	case "title":
+		return ec.fieldContext_BudgetSession_title(ctx, field)
+	case "description":
+		return ec.fieldContext_BudgetSession_description(ctx, field)
+	case "languages":
+		return ec.fieldContext_BudgetSession_languages(ctx, field)
+	case "startsAt":
+		return ec.fieldContext_BudgetSession_startsAt(ctx, field)
+	case "endsAt":
+		return ec.fieldContext_BudgetSession_endsAt(ctx, field)
+	case "place":
+		return ec.fieldContext_BudgetSession_place(ctx, field)
+	case "online":
+		return ec.fieldContext_BudgetSession_online(ctx, field)
+	case "capacity":
+		return ec.fieldContext_BudgetSession_capacity(ctx, field)
+	case "registeredCount":
+		return ec.fieldContext_BudgetSession_registeredCount(ctx, field)
+	case "waitingCount":
+		return ec.fieldContext_BudgetSession_waitingCount(ctx, field)
+	case "cancelled":
+		return ec.fieldContext_BudgetSession_cancelled(ctx, field)
+	case "cancelReason":
+		return ec.fieldContext_BudgetSession_cancelReason(ctx, field)
+	case "viewerRegistration":
+		return ec.fieldContext_BudgetSession_viewerRegistration(ctx, field)
+	case "viewerCan":
+		return ec.fieldContext_BudgetSession_viewerCan(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BudgetSession", field.Name)
+}
+
+func (ec *executionContext) childFields_BudgetSessionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BudgetSessionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BudgetSessionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_BudgetSessionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BudgetSessionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BudgetSessionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_BudgetSessionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_BudgetSessionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BudgetSessionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_BudgetSessionViewerCan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "register":
+		return ec.fieldContext_BudgetSessionViewerCan_register(ctx, field)
+	case "manage":
+		return ec.fieldContext_BudgetSessionViewerCan_manage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BudgetSessionViewerCan", field.Name)
+}
+
+func (ec *executionContext) childFields_BudgetTieBreak(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "score":
+		return ec.fieldContext_BudgetTieBreak_score(ctx, field)
+	case "selected":
+		return ec.fieldContext_BudgetTieBreak_selected(ctx, field)
+	case "passedOver":
+		return ec.fieldContext_BudgetTieBreak_passedOver(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BudgetTieBreak", field.Name)
+}
+
+func (ec *executionContext) childFields_BudgetTieBreakNote(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "pool":
+		return ec.fieldContext_BudgetTieBreakNote_pool(ctx, field)
+	case "note":
+		return ec.fieldContext_BudgetTieBreakNote_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BudgetTieBreakNote", field.Name)
+}
+
+func (ec *executionContext) childFields_CancelBudgetSessionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "session":
+		return ec.fieldContext_CancelBudgetSessionPayload_session(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CancelBudgetSessionPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CancelBudgetSessionRegistrationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "session":
+		return ec.fieldContext_CancelBudgetSessionRegistrationPayload_session(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CancelBudgetSessionRegistrationPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CancelMeetingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "meeting":
@@ -6410,8 +9609,42 @@ func (ec *executionContext) childFields_CastBallotPayload(ctx context.Context, f
 		return ec.fieldContext_CastBallotPayload_ballotId(ctx, field)
 	case "castOn":
 		return ec.fieldContext_CastBallotPayload_castOn(ctx, field)
+	case "surveyToken":
+		return ec.fieldContext_CastBallotPayload_surveyToken(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CastBallotPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CastBallotWithCodePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ballotId":
+		return ec.fieldContext_CastBallotWithCodePayload_ballotId(ctx, field)
+	case "castOn":
+		return ec.fieldContext_CastBallotWithCodePayload_castOn(ctx, field)
+	case "surveyToken":
+		return ec.fieldContext_CastBallotWithCodePayload_surveyToken(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CastBallotWithCodePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CertifyBudgetResultsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edition":
+		return ec.fieldContext_CertifyBudgetResultsPayload_edition(ctx, field)
+	case "certification":
+		return ec.fieldContext_CertifyBudgetResultsPayload_certification(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CertifyBudgetResultsPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeBallotPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ballotId":
+		return ec.fieldContext_ChangeBallotPayload_ballotId(ctx, field)
+	case "castOn":
+		return ec.fieldContext_ChangeBallotPayload_castOn(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeBallotPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ChangeConsultationPhasePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6452,6 +9685,14 @@ func (ec *executionContext) childFields_ConfirmEmailPayload(ctx context.Context,
 		return ec.fieldContext_ConfirmEmailPayload_ok(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ConfirmEmailPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsentToBudgetProjectPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "project":
+		return ec.fieldContext_ConsentToBudgetProjectPayload_project(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsentToBudgetProjectPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Consultation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6680,6 +9921,14 @@ func (ec *executionContext) childFields_CreateBudgetProjectPayload(ctx context.C
 	return nil, fmt.Errorf("no field named %q was found under type CreateBudgetProjectPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CreateBudgetSessionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "session":
+		return ec.fieldContext_CreateBudgetSessionPayload_session(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateBudgetSessionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateConsultationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "consultation":
@@ -6720,6 +9969,22 @@ func (ec *executionContext) childFields_CreateSubmissionPayload(ctx context.Cont
 	return nil, fmt.Errorf("no field named %q was found under type CreateSubmissionPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CreateVotingPointPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "votingPoint":
+		return ec.fieldContext_CreateVotingPointPayload_votingPoint(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateVotingPointPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DecideBudgetAppealPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "project":
+		return ec.fieldContext_DecideBudgetAppealPayload_project(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DecideBudgetAppealPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_DeleteAccountPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "deletedAccountId":
@@ -6734,6 +9999,14 @@ func (ec *executionContext) childFields_DraftAnswerPayload(ctx context.Context, 
 		return ec.fieldContext_DraftAnswerPayload_submission(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DraftAnswerPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_EditBudgetProjectPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "project":
+		return ec.fieldContext_EditBudgetProjectPayload_project(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EditBudgetProjectPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_EditSubmissionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6752,6 +10025,14 @@ func (ec *executionContext) childFields_EnrolAsBudgetVoterPayload(ctx context.Co
 	return nil, fmt.Errorf("no field named %q was found under type EnrolAsBudgetVoterPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_EnterPaperBallotPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "paperBallot":
+		return ec.fieldContext_EnterPaperBallotPayload_paperBallot(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EnterPaperBallotPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_EnterSubmissionOnBehalfPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "submission":
@@ -6766,6 +10047,14 @@ func (ec *executionContext) childFields_FlagSubmissionPayload(ctx context.Contex
 		return ec.fieldContext_FlagSubmissionPayload_submissionId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FlagSubmissionPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_FollowBudgetEditionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edition":
+		return ec.fieldContext_FollowBudgetEditionPayload_edition(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FollowBudgetEditionPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_FollowConsultationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6810,6 +10099,32 @@ func (ec *executionContext) childFields_Invitation(ctx context.Context, field gr
 		return ec.fieldContext_Invitation_acceptedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Invitation", field.Name)
+}
+
+func (ec *executionContext) childFields_IssueVotingCodePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_IssueVotingCodePayload_code(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IssueVotingCodePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_IssueVotingCodesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "codes":
+		return ec.fieldContext_IssueVotingCodesPayload_codes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IssueVotingCodesPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_IssuedVotingCode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "voterId":
+		return ec.fieldContext_IssuedVotingCode_voterId(ctx, field)
+	case "code":
+		return ec.fieldContext_IssuedVotingCode_code(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IssuedVotingCode", field.Name)
 }
 
 func (ec *executionContext) childFields_LocalizedString(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7138,6 +10453,86 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_PaperBallot(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PaperBallot_id(ctx, field)
+	case "sheetNumber":
+		return ec.fieldContext_PaperBallot_sheetNumber(ctx, field)
+	case "votingPoint":
+		return ec.fieldContext_PaperBallot_votingPoint(ctx, field)
+	case "status":
+		return ec.fieldContext_PaperBallot_status(ctx, field)
+	case "reason":
+		return ec.fieldContext_PaperBallot_reason(ctx, field)
+	case "entries":
+		return ec.fieldContext_PaperBallot_entries(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PaperBallot_createdAt(ctx, field)
+	case "decidedAt":
+		return ec.fieldContext_PaperBallot_decidedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PaperBallot", field.Name)
+}
+
+func (ec *executionContext) childFields_PaperBallotConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PaperBallotConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PaperBallotConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PaperBallotConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PaperBallotConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PaperBallotEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PaperBallotEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PaperBallotEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PaperBallotEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ParticipationSurveyCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "answer":
+		return ec.fieldContext_ParticipationSurveyCount_answer(ctx, field)
+	case "count":
+		return ec.fieldContext_ParticipationSurveyCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ParticipationSurveyCount", field.Name)
+}
+
+func (ec *executionContext) childFields_ParticipationSurveyQuestionResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "question":
+		return ec.fieldContext_ParticipationSurveyQuestionResult_question(ctx, field)
+	case "counts":
+		return ec.fieldContext_ParticipationSurveyQuestionResult_counts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ParticipationSurveyQuestionResult", field.Name)
+}
+
+func (ec *executionContext) childFields_ParticipationSurveyReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "fewerThanMinimum":
+		return ec.fieldContext_ParticipationSurveyReport_fewerThanMinimum(ctx, field)
+	case "minimumGroup":
+		return ec.fieldContext_ParticipationSurveyReport_minimumGroup(ctx, field)
+	case "respondentCount":
+		return ec.fieldContext_ParticipationSurveyReport_respondentCount(ctx, field)
+	case "questions":
+		return ec.fieldContext_ParticipationSurveyReport_questions(ctx, field)
+	case "indicator":
+		return ec.fieldContext_ParticipationSurveyReport_indicator(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ParticipationSurveyReport", field.Name)
+}
+
 func (ec *executionContext) childFields_PhaseChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "from":
@@ -7152,6 +10547,20 @@ func (ec *executionContext) childFields_PhaseChange(ctx context.Context, field g
 		return ec.fieldContext_PhaseChange_at(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PhaseChange", field.Name)
+}
+
+func (ec *executionContext) childFields_PoolStanding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "pool":
+		return ec.fieldContext_PoolStanding_pool(ctx, field)
+	case "ballots":
+		return ec.fieldContext_PoolStanding_ballots(ctx, field)
+	case "withheld":
+		return ec.fieldContext_PoolStanding_withheld(ctx, field)
+	case "projects":
+		return ec.fieldContext_PoolStanding_projects(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PoolStanding", field.Name)
 }
 
 func (ec *executionContext) childFields_PublishAnswersPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7212,6 +10621,22 @@ func (ec *executionContext) childFields_RegisterBudgetVoterPayload(ctx context.C
 	return nil, fmt.Errorf("no field named %q was found under type RegisterBudgetVoterPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_RegisterChildVoterPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "voterId":
+		return ec.fieldContext_RegisterChildVoterPayload_voterId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RegisterChildVoterPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RegisterForBudgetSessionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "session":
+		return ec.fieldContext_RegisterForBudgetSessionPayload_session(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RegisterForBudgetSessionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_RegisterForMeetingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "meeting":
@@ -7250,6 +10675,14 @@ func (ec *executionContext) childFields_ResetPasswordPayload(ctx context.Context
 		return ec.fieldContext_ResetPasswordPayload_ok(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ResetPasswordPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ResolvePaperBallotPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "paperBallot":
+		return ec.fieldContext_ResolvePaperBallotPayload_paperBallot(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResolvePaperBallotPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RestoreSubmissionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7336,6 +10769,14 @@ func (ec *executionContext) childFields_Session(ctx context.Context, field graph
 		return ec.fieldContext_Session_current(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Session", field.Name)
+}
+
+func (ec *executionContext) childFields_SetBudgetSurveyEnabledPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edition":
+		return ec.fieldContext_SetBudgetSurveyEnabledPayload_edition(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetBudgetSurveyEnabledPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_SetConsultationInterestsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7454,6 +10895,22 @@ func (ec *executionContext) childFields_SubmissionViewerCan(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type SubmissionViewerCan", field.Name)
 }
 
+func (ec *executionContext) childFields_SubmitBudgetProjectPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "project":
+		return ec.fieldContext_SubmitBudgetProjectPayload_project(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SubmitBudgetProjectPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SupportBudgetProjectPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "project":
+		return ec.fieldContext_SupportBudgetProjectPayload_project(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SupportBudgetProjectPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_SupportSubmissionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "submission":
@@ -7534,6 +10991,14 @@ func (ec *executionContext) childFields_UnassignConsultationModeratorPayload(ctx
 	return nil, fmt.Errorf("no field named %q was found under type UnassignConsultationModeratorPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_UnfollowBudgetEditionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edition":
+		return ec.fieldContext_UnfollowBudgetEditionPayload_edition(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnfollowBudgetEditionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_UnfollowConsultationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "consultation":
@@ -7556,6 +11021,22 @@ func (ec *executionContext) childFields_UnsupportSubmissionPayload(ctx context.C
 		return ec.fieldContext_UnsupportSubmissionPayload_submission(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UnsupportSubmissionPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateBudgetResultSettingsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edition":
+		return ec.fieldContext_UpdateBudgetResultSettingsPayload_edition(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateBudgetResultSettingsPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateBudgetSessionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "session":
+		return ec.fieldContext_UpdateBudgetSessionPayload_session(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateBudgetSessionPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_UpdateConsultationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7598,6 +11079,14 @@ func (ec *executionContext) childFields_UpdateProfilePayload(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type UpdateProfilePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_VerifyBudgetProjectPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "project":
+		return ec.fieldContext_VerifyBudgetProjectPayload_project(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VerifyBudgetProjectPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_VerifyResidentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "accountId":
@@ -7606,6 +11095,34 @@ func (ec *executionContext) childFields_VerifyResidentPayload(ctx context.Contex
 		return ec.fieldContext_VerifyResidentPayload_verified(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type VerifyResidentPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_VotingPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_VotingPoint_id(ctx, field)
+	case "name":
+		return ec.fieldContext_VotingPoint_name(ctx, field)
+	case "address":
+		return ec.fieldContext_VotingPoint_address(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VotingPoint", field.Name)
+}
+
+func (ec *executionContext) childFields_WithdrawBudgetProjectPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "project":
+		return ec.fieldContext_WithdrawBudgetProjectPayload_project(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WithdrawBudgetProjectPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_WithdrawBudgetProjectSupportPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "project":
+		return ec.fieldContext_WithdrawBudgetProjectSupportPayload_project(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WithdrawBudgetProjectSupportPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_WithdrawSubmissionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7763,6 +11280,152 @@ func (ec *executionContext) field_Account_notifications_args(ctx context.Context
 }
 
 func (ec *executionContext) field_Answer_reason_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_BudgetEdition_paperBallots_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "votingPointId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["votingPointId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*model.PaperBallotStatus, error) {
+			return ec.unmarshalOPaperBallotStatus2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPaperBallotStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_BudgetEdition_projects_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.BudgetProjectFilter, error) {
+			return ec.unmarshalOBudgetProjectFilter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_BudgetEdition_sessions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_BudgetProject_description_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_BudgetProject_localizedTitle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_BudgetSession_description_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_BudgetSession_title_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
@@ -8078,12 +11741,68 @@ func (ec *executionContext) field_Mutation_addTranslation_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_advanceBudgetEdition_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AdvanceBudgetEditionInput, error) {
+			return ec.unmarshalNAdvanceBudgetEditionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAdvanceBudgetEditionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_answerParticipationSurvey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AnswerParticipationSurveyInput, error) {
+			return ec.unmarshalNAnswerParticipationSurveyInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswerParticipationSurveyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_answerSurvey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.AnswerSurveyInput, error) {
 			return ec.unmarshalNAnswerSurveyInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswerSurveyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_appealBudgetProjectDecision_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AppealBudgetProjectDecisionInput, error) {
+			return ec.unmarshalNAppealBudgetProjectDecisionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAppealBudgetProjectDecisionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_assignBallotOfficer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AssignBallotOfficerInput, error) {
+			return ec.unmarshalNAssignBallotOfficerInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAssignBallotOfficerInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8106,6 +11825,34 @@ func (ec *executionContext) field_Mutation_assignConsultationModerator_args(ctx 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_cancelBudgetSessionRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CancelBudgetSessionRegistrationInput, error) {
+			return ec.unmarshalNCancelBudgetSessionRegistrationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCancelBudgetSessionRegistrationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancelBudgetSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CancelBudgetSessionInput, error) {
+			return ec.unmarshalNCancelBudgetSessionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCancelBudgetSessionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_cancelMeeting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8120,12 +11867,54 @@ func (ec *executionContext) field_Mutation_cancelMeeting_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_castBallotWithCode_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CastBallotWithCodeInput, error) {
+			return ec.unmarshalNCastBallotWithCodeInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastBallotWithCodeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_castBallot_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CastBallotInput, error) {
 			return ec.unmarshalNCastBallotInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastBallotInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_certifyBudgetResults_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CertifyBudgetResultsInput, error) {
+			return ec.unmarshalNCertifyBudgetResultsInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCertifyBudgetResultsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_changeBallot_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ChangeBallotInput, error) {
+			return ec.unmarshalNChangeBallotInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐChangeBallotInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8204,6 +11993,20 @@ func (ec *executionContext) field_Mutation_confirmEmail_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_consentToBudgetProject_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ConsentToBudgetProjectInput, error) {
+			return ec.unmarshalNConsentToBudgetProjectInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsentToBudgetProjectInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createBudgetEdition_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8238,6 +12041,20 @@ func (ec *executionContext) field_Mutation_createBudgetProject_args(ctx context.
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateBudgetProjectInput, error) {
 			return ec.unmarshalNCreateBudgetProjectInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateBudgetProjectInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createBudgetSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateBudgetSessionInput, error) {
+			return ec.unmarshalNCreateBudgetSessionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateBudgetSessionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8316,6 +12133,34 @@ func (ec *executionContext) field_Mutation_createSubmission_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createVotingPoint_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateVotingPointInput, error) {
+			return ec.unmarshalNCreateVotingPointInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateVotingPointInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_decideBudgetAppeal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DecideBudgetAppealInput, error) {
+			return ec.unmarshalNDecideBudgetAppealInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDecideBudgetAppealInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteAccount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8336,6 +12181,20 @@ func (ec *executionContext) field_Mutation_draftAnswer_args(ctx context.Context,
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.DraftAnswerInput, error) {
 			return ec.unmarshalNDraftAnswerInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDraftAnswerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_editBudgetProject_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EditBudgetProjectInput, error) {
+			return ec.unmarshalNEditBudgetProjectInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEditBudgetProjectInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8372,6 +12231,20 @@ func (ec *executionContext) field_Mutation_enrolAsBudgetVoter_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_enterPaperBallot_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EnterPaperBallotInput, error) {
+			return ec.unmarshalNEnterPaperBallotInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEnterPaperBallotInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_enterSubmissionOnBehalf_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8392,6 +12265,20 @@ func (ec *executionContext) field_Mutation_flagSubmission_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.FlagSubmissionInput, error) {
 			return ec.unmarshalNFlagSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐFlagSubmissionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_followBudgetEdition_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.FollowBudgetEditionInput, error) {
+			return ec.unmarshalNFollowBudgetEditionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐFollowBudgetEditionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8434,6 +12321,34 @@ func (ec *executionContext) field_Mutation_hideSubmission_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.HideSubmissionInput, error) {
 			return ec.unmarshalNHideSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐHideSubmissionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_issueVotingCode_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.IssueVotingCodeInput, error) {
+			return ec.unmarshalNIssueVotingCodeInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐIssueVotingCodeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_issueVotingCodes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.IssueVotingCodesInput, error) {
+			return ec.unmarshalNIssueVotingCodesInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐIssueVotingCodesInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8568,6 +12483,34 @@ func (ec *executionContext) field_Mutation_registerBudgetVoter_args(ctx context.
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_registerChildVoter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RegisterChildVoterInput, error) {
+			return ec.unmarshalNRegisterChildVoterInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegisterChildVoterInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_registerForBudgetSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RegisterForBudgetSessionInput, error) {
+			return ec.unmarshalNRegisterForBudgetSessionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegisterForBudgetSessionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_registerForMeeting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8638,6 +12581,20 @@ func (ec *executionContext) field_Mutation_resetPassword_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_resolvePaperBallot_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ResolvePaperBallotInput, error) {
+			return ec.unmarshalNResolvePaperBallotInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐResolvePaperBallotInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_restoreSubmission_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8686,6 +12643,20 @@ func (ec *executionContext) field_Mutation_revokeSession_args(ctx context.Contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RevokeSessionInput, error) {
 			return ec.unmarshalNRevokeSessionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRevokeSessionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setBudgetSurveyEnabled_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SetBudgetSurveyEnabledInput, error) {
+			return ec.unmarshalNSetBudgetSurveyEnabledInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSetBudgetSurveyEnabledInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8750,6 +12721,34 @@ func (ec *executionContext) field_Mutation_signUp_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_submitBudgetProject_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SubmitBudgetProjectInput, error) {
+			return ec.unmarshalNSubmitBudgetProjectInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmitBudgetProjectInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_supportBudgetProject_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SupportBudgetProjectInput, error) {
+			return ec.unmarshalNSupportBudgetProjectInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSupportBudgetProjectInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_supportSubmission_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8770,6 +12769,20 @@ func (ec *executionContext) field_Mutation_unassignConsultationModerator_args(ct
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UnassignConsultationModeratorInput, error) {
 			return ec.unmarshalNUnassignConsultationModeratorInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnassignConsultationModeratorInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unfollowBudgetEdition_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnfollowBudgetEditionInput, error) {
+			return ec.unmarshalNUnfollowBudgetEditionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnfollowBudgetEditionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8812,6 +12825,34 @@ func (ec *executionContext) field_Mutation_unsupportSubmission_args(ctx context.
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UnsupportSubmissionInput, error) {
 			return ec.unmarshalNUnsupportSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnsupportSubmissionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateBudgetResultSettings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateBudgetResultSettingsInput, error) {
+			return ec.unmarshalNUpdateBudgetResultSettingsInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateBudgetResultSettingsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateBudgetSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateBudgetSessionInput, error) {
+			return ec.unmarshalNUpdateBudgetSessionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateBudgetSessionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8890,12 +12931,54 @@ func (ec *executionContext) field_Mutation_updateProfile_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_verifyBudgetProject_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.VerifyBudgetProjectInput, error) {
+			return ec.unmarshalNVerifyBudgetProjectInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVerifyBudgetProjectInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_verifyResident_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.VerifyResidentInput, error) {
 			return ec.unmarshalNVerifyResidentInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVerifyResidentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_withdrawBudgetProjectSupport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.WithdrawBudgetProjectSupportInput, error) {
+			return ec.unmarshalNWithdrawBudgetProjectSupportInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawBudgetProjectSupportInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_withdrawBudgetProject_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.WithdrawBudgetProjectInput, error) {
+			return ec.unmarshalNWithdrawBudgetProjectInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawBudgetProjectInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9013,6 +13096,20 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 }
 
 func (ec *executionContext) field_Query_budgetEdition_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_budgetProject_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -9175,6 +13272,20 @@ func (ec *executionContext) field_Submission_text_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_ballotTurnout_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "editionId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["editionId"] = arg0
 	return args, nil
 }
 
@@ -9860,6 +13971,38 @@ func (ec *executionContext) fieldContext_AddTranslationPayload_text(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _AdvanceBudgetEditionPayload_edition(ctx context.Context, field graphql.CollectedField, obj *model.AdvanceBudgetEditionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AdvanceBudgetEditionPayload_edition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetEdition) graphql.Marshaler {
+			return ec.marshalNBudgetEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetEdition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AdvanceBudgetEditionPayload_edition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AdvanceBudgetEditionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetEdition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Answer_status(ctx context.Context, field graphql.CollectedField, obj *model.Answer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9996,6 +14139,29 @@ func (ec *executionContext) fieldContext_AnswerCount_count(_ context.Context, fi
 	return graphql.NewScalarFieldContext("AnswerCount", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _AnswerParticipationSurveyPayload_answered(ctx context.Context, field graphql.CollectedField, obj *model.AnswerParticipationSurveyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnswerParticipationSurveyPayload_answered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Answered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnswerParticipationSurveyPayload_answered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnswerParticipationSurveyPayload", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _AnswerSurveyPayload_consultation(ctx context.Context, field graphql.CollectedField, obj *model.AnswerSurveyPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10023,6 +14189,70 @@ func (ec *executionContext) fieldContext_AnswerSurveyPayload_consultation(_ cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Consultation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AppealBudgetProjectDecisionPayload_project(ctx context.Context, field graphql.CollectedField, obj *model.AppealBudgetProjectDecisionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppealBudgetProjectDecisionPayload_project(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Project, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetProject) graphql.Marshaler {
+			return ec.marshalNBudgetProject2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppealBudgetProjectDecisionPayload_project(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppealBudgetProjectDecisionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetProject(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssignBallotOfficerPayload_votingPoint(ctx context.Context, field graphql.CollectedField, obj *model.AssignBallotOfficerPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignBallotOfficerPayload_votingPoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VotingPoint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.VotingPoint) graphql.Marshaler {
+			return ec.marshalNVotingPoint2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVotingPoint(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignBallotOfficerPayload_votingPoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignBallotOfficerPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VotingPoint(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10363,6 +14593,309 @@ func (ec *executionContext) fieldContext_AuditEntryEdge_node(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _BallotTurnout_editionId(ctx context.Context, field graphql.CollectedField, obj *model.BallotTurnout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BallotTurnout_editionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EditionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BallotTurnout_editionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BallotTurnout", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BallotTurnout_ballots(ctx context.Context, field graphql.CollectedField, obj *model.BallotTurnout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BallotTurnout_ballots(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ballots, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BallotTurnout_ballots(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BallotTurnout", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BallotTurnout_at(ctx context.Context, field graphql.CollectedField, obj *model.BallotTurnout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BallotTurnout_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BallotTurnout_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BallotTurnout", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BallotTurnout_standings(ctx context.Context, field graphql.CollectedField, obj *model.BallotTurnout) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BallotTurnout_standings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Standings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.PoolStanding) graphql.Marshaler {
+			return ec.marshalOPoolStanding2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPoolStandingᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BallotTurnout_standings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BallotTurnout",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PoolStanding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetCertification_computation(ctx context.Context, field graphql.CollectedField, obj *model.BudgetCertification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetCertification_computation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Computation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetCertification_computation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetCertification", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetCertification_signaturesRequired(ctx context.Context, field graphql.CollectedField, obj *model.BudgetCertification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetCertification_signaturesRequired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignaturesRequired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetCertification_signaturesRequired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetCertification", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetCertification_certified(ctx context.Context, field graphql.CollectedField, obj *model.BudgetCertification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetCertification_certified(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Certified, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetCertification_certified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetCertification", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetCertification_signatures(ctx context.Context, field graphql.CollectedField, obj *model.BudgetCertification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetCertification_signatures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Signatures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BudgetResultSignature) graphql.Marshaler {
+			return ec.marshalNBudgetResultSignature2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetResultSignatureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetCertification_signatures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetCertification",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetResultSignature(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetCertification_invalidBallots(ctx context.Context, field graphql.CollectedField, obj *model.BudgetCertification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetCertification_invalidBallots(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InvalidBallots, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetCertification_invalidBallots(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetCertification", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetCertification_paperInvalidBallots(ctx context.Context, field graphql.CollectedField, obj *model.BudgetCertification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetCertification_paperInvalidBallots(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaperInvalidBallots, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetCertification_paperInvalidBallots(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetCertification", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetCertification_tieBreakNotes(ctx context.Context, field graphql.CollectedField, obj *model.BudgetCertification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetCertification_tieBreakNotes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TieBreakNotes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BudgetTieBreakNote) graphql.Marshaler {
+			return ec.marshalNBudgetTieBreakNote2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetTieBreakNoteᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetCertification_tieBreakNotes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetCertification",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetTieBreakNote(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetCertification_note(ctx context.Context, field graphql.CollectedField, obj *model.BudgetCertification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetCertification_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetCertification_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetCertification", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _BudgetEdition_id(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10593,6 +15126,551 @@ func (ec *executionContext) fieldContext_BudgetEdition_results(_ context.Context
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BudgetPoolResult(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetEdition_sessions(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_sessions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BudgetEdition().Sessions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetSessionConnection) graphql.Marshaler {
+			return ec.marshalNBudgetSessionConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetSessionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_sessions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetEdition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetSessionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BudgetEdition_sessions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetEdition_viewerFollows(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_viewerFollows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetEdition().ViewerFollows(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_viewerFollows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetEdition", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetEdition_followerCount(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_followerCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetEdition().FollowerCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_followerCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetEdition", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetEdition_surveyEnabled(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_surveyEnabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetEdition().SurveyEnabled(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_surveyEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetEdition", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetEdition_participationSurvey(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_participationSurvey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetEdition().ParticipationSurvey(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationSurveyReport) graphql.Marshaler {
+			return ec.marshalOParticipationSurveyReport2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationSurveyReport(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_participationSurvey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetEdition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ParticipationSurveyReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetEdition_submissionOpensAt(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_submissionOpensAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetEdition().SubmissionOpensAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_submissionOpensAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetEdition", field, true, true, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetEdition_submissionClosesAt(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_submissionClosesAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetEdition().SubmissionClosesAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_submissionClosesAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetEdition", field, true, true, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetEdition_verificationEndsAt(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_verificationEndsAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetEdition().VerificationEndsAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_verificationEndsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetEdition", field, true, true, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetEdition_appealsCloseAt(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_appealsCloseAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetEdition().AppealsCloseAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_appealsCloseAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetEdition", field, true, true, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetEdition_resultsDueAt(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_resultsDueAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetEdition().ResultsDueAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_resultsDueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetEdition", field, true, true, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetEdition_projects(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_projects(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BudgetEdition().Projects(ctx, obj, fc.Args["filter"].(*model.BudgetProjectFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetProjectConnection) graphql.Marshaler {
+			return ec.marshalNBudgetProjectConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_projects(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetEdition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetProjectConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BudgetEdition_projects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetEdition_resultsComputedAt(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_resultsComputedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetEdition().ResultsComputedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_resultsComputedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetEdition", field, true, true, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetEdition_resultSettings(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_resultSettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetEdition().ResultSettings(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetResultSettings) graphql.Marshaler {
+			return ec.marshalNBudgetResultSettings2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetResultSettings(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_resultSettings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetEdition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetResultSettings(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetEdition_certification(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_certification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetEdition().Certification(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetCertification) graphql.Marshaler {
+			return ec.marshalOBudgetCertification2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetCertification(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_certification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetEdition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetCertification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetEdition_resultsViewerCan(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_resultsViewerCan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetEdition().ResultsViewerCan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetResultsViewerCan) graphql.Marshaler {
+			return ec.marshalNBudgetResultsViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetResultsViewerCan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_resultsViewerCan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetEdition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetResultsViewerCan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetEdition_allowBallotChange(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_allowBallotChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetEdition().AllowBallotChange(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_allowBallotChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetEdition", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetEdition_codeQuota(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_codeQuota(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetEdition().CodeQuota(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_codeQuota(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetEdition", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetEdition_votingPoints(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_votingPoints(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetEdition().VotingPoints(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.VotingPoint) graphql.Marshaler {
+			return ec.marshalNVotingPoint2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVotingPointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_votingPoints(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetEdition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VotingPoint(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetEdition_paperBallots(ctx context.Context, field graphql.CollectedField, obj *model.BudgetEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetEdition_paperBallots(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BudgetEdition().PaperBallots(ctx, obj, fc.Args["votingPointId"].(*string), fc.Args["status"].(*model.PaperBallotStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PaperBallotConnection) graphql.Marshaler {
+			return ec.marshalOPaperBallotConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPaperBallotConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetEdition_paperBallots(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetEdition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PaperBallotConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BudgetEdition_paperBallots_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -10882,6 +15960,75 @@ func (ec *executionContext) fieldContext_BudgetPool_projects(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _BudgetPool_minProjectCost(ctx context.Context, field graphql.CollectedField, obj *model.BudgetPool) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetPool_minProjectCost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinProjectCost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetPool_minProjectCost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetPool", field, false, false, errors.New("field of type Money does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetPool_maxProjectCost(ctx context.Context, field graphql.CollectedField, obj *model.BudgetPool) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetPool_maxProjectCost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxProjectCost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetPool_maxProjectCost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetPool", field, false, false, errors.New("field of type Money does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetPool_supportsRequired(ctx context.Context, field graphql.CollectedField, obj *model.BudgetPool) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetPool_supportsRequired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SupportsRequired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetPool_supportsRequired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetPool", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _BudgetPoolResult_pool(ctx context.Context, field graphql.CollectedField, obj *model.BudgetPoolResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11047,6 +16194,61 @@ func (ec *executionContext) fieldContext_BudgetPoolResult_projects(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _BudgetPoolResult_tieBreaks(ctx context.Context, field graphql.CollectedField, obj *model.BudgetPoolResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetPoolResult_tieBreaks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetPoolResult().TieBreaks(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BudgetTieBreak) graphql.Marshaler {
+			return ec.marshalNBudgetTieBreak2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetTieBreakᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetPoolResult_tieBreaks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetPoolResult",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetTieBreak(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetPoolResult_pabulib(ctx context.Context, field graphql.CollectedField, obj *model.BudgetPoolResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetPoolResult_pabulib(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetPoolResult().Pabulib(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetPoolResult_pabulib(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetPoolResult", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _BudgetProject_id(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProject) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11137,6 +16339,782 @@ func (ec *executionContext) _BudgetProject_cost(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_BudgetProject_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BudgetProject", field, false, false, errors.New("field of type Money does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProject_pool(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProject_pool(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetProject().Pool(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetPool) graphql.Marshaler {
+			return ec.marshalNBudgetPool2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetPool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProject_pool(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetProject",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetPool(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetProject_status(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProject_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.BudgetProjectStatus) graphql.Marshaler {
+			return ec.marshalNBudgetProjectStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProject_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProject", field, false, false, errors.New("field of type BudgetProjectStatus does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProject_localizedTitle(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProject_localizedTitle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BudgetProject().LocalizedTitle(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProject_localizedTitle(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetProject",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BudgetProject_localizedTitle_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetProject_titleTranslations(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProject_titleTranslations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetProject().TitleTranslations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Translation) graphql.Marshaler {
+			return ec.marshalNTranslation2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐTranslationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProject_titleTranslations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetProject",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Translation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetProject_description(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProject_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BudgetProject().Description(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalOLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProject_description(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetProject",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BudgetProject_description_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetProject_descriptionTranslations(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProject_descriptionTranslations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetProject().DescriptionTranslations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Translation) graphql.Marshaler {
+			return ec.marshalNTranslation2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐTranslationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProject_descriptionTranslations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetProject",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Translation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetProject_location(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProject_location(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Location, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProject_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProject", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProject_costEstimate(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProject_costEstimate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CostEstimate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProject_costEstimate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProject", field, false, false, errors.New("field of type Money does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProject_submittedAt(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProject_submittedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmittedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProject_submittedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProject", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProject_supportCount(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProject_supportCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SupportCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProject_supportCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProject", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProject_viewerHasSupported(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProject_viewerHasSupported(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetProject().ViewerHasSupported(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProject_viewerHasSupported(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProject", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProject_viewerIsProposer(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProject_viewerIsProposer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetProject().ViewerIsProposer(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProject_viewerIsProposer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProject", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProject_assistedBy(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProject_assistedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetProject().AssistedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
+			return ec.marshalOOrganisation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProject_assistedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetProject",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetProject_verification(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProject_verification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Verification, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetProjectVerification) graphql.Marshaler {
+			return ec.marshalOBudgetProjectVerification2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectVerification(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProject_verification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetProject",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetProjectVerification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetProject_appeal(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProject_appeal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Appeal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetProjectAppeal) graphql.Marshaler {
+			return ec.marshalOBudgetProjectAppeal2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectAppeal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProject_appeal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetProject",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetProjectAppeal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetProject_withdrawnReason(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProject_withdrawnReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithdrawnReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProject_withdrawnReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProject", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProject_withdrawnAt(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProject_withdrawnAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithdrawnAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProject_withdrawnAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProject", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProject_viewerCan(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProject) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProject_viewerCan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetProject().ViewerCan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetProjectViewerCan) graphql.Marshaler {
+			return ec.marshalNBudgetProjectViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectViewerCan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProject_viewerCan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetProject",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetProjectViewerCan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetProjectAppeal_reason(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectAppeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProjectAppeal_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProjectAppeal_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProjectAppeal", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProjectAppeal_status(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectAppeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProjectAppeal_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.BudgetAppealStatus) graphql.Marshaler {
+			return ec.marshalNBudgetAppealStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetAppealStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProjectAppeal_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProjectAppeal", field, false, false, errors.New("field of type BudgetAppealStatus does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProjectAppeal_decisionReason(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectAppeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProjectAppeal_decisionReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecisionReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProjectAppeal_decisionReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProjectAppeal", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProjectAppeal_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectAppeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProjectAppeal_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProjectAppeal_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProjectAppeal", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProjectAppeal_decidedAt(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectAppeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProjectAppeal_decidedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProjectAppeal_decidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProjectAppeal", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProjectConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProjectConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BudgetProjectEdge) graphql.Marshaler {
+			return ec.marshalNBudgetProjectEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProjectConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetProjectConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetProjectEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetProjectConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProjectConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProjectConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetProjectConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetProjectConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProjectConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProjectConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProjectConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProjectEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProjectEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProjectEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProjectEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProjectEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProjectEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetProject) graphql.Marshaler {
+			return ec.marshalNBudgetProject2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProjectEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetProjectEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetProject(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _BudgetProjectResult_project(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectResult) (ret graphql.Marshaler) {
@@ -11240,6 +17218,1297 @@ func (ec *executionContext) fieldContext_BudgetProjectResult_position(_ context.
 	return graphql.NewScalarFieldContext("BudgetProjectResult", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _BudgetProjectStanding_project(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectStanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProjectStanding_project(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Project, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetProject) graphql.Marshaler {
+			return ec.marshalNBudgetProject2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProjectStanding_project(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetProjectStanding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetProject(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetProjectStanding_votes(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectStanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProjectStanding_votes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Votes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProjectStanding_votes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProjectStanding", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProjectStanding_score(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectStanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProjectStanding_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProjectStanding_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProjectStanding", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProjectVerification_eligible(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProjectVerification_eligible(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Eligible, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProjectVerification_eligible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProjectVerification", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProjectVerification_reason(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProjectVerification_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProjectVerification_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProjectVerification", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProjectVerification_verifiedCost(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProjectVerification_verifiedCost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VerifiedCost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProjectVerification_verifiedCost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProjectVerification", field, false, false, errors.New("field of type Money does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProjectVerification_decidedAt(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectVerification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProjectVerification_decidedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProjectVerification_decidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProjectVerification", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProjectViewerCan_edit(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProjectViewerCan_edit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProjectViewerCan_edit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProjectViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProjectViewerCan_withdraw(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProjectViewerCan_withdraw(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Withdraw, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProjectViewerCan_withdraw(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProjectViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProjectViewerCan_support(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProjectViewerCan_support(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Support, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProjectViewerCan_support(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProjectViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProjectViewerCan_appeal(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProjectViewerCan_appeal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Appeal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProjectViewerCan_appeal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProjectViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProjectViewerCan_verify(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProjectViewerCan_verify(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Verify, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProjectViewerCan_verify(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProjectViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetProjectViewerCan_decideAppeal(ctx context.Context, field graphql.CollectedField, obj *model.BudgetProjectViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetProjectViewerCan_decideAppeal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecideAppeal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetProjectViewerCan_decideAppeal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetProjectViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetResultSettings_signaturesRequired(ctx context.Context, field graphql.CollectedField, obj *model.BudgetResultSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetResultSettings_signaturesRequired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignaturesRequired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetResultSettings_signaturesRequired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetResultSettings", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetResultSettings_liveResults(ctx context.Context, field graphql.CollectedField, obj *model.BudgetResultSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetResultSettings_liveResults(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LiveResults, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetResultSettings_liveResults(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetResultSettings", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetResultSettings_liveThreshold(ctx context.Context, field graphql.CollectedField, obj *model.BudgetResultSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetResultSettings_liveThreshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LiveThreshold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetResultSettings_liveThreshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetResultSettings", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetResultSignature_name(ctx context.Context, field graphql.CollectedField, obj *model.BudgetResultSignature) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetResultSignature_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetResultSignature_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetResultSignature", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetResultSignature_signedAt(ctx context.Context, field graphql.CollectedField, obj *model.BudgetResultSignature) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetResultSignature_signedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SignedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetResultSignature_signedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetResultSignature", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetResultsViewerCan_updateSettings(ctx context.Context, field graphql.CollectedField, obj *model.BudgetResultsViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetResultsViewerCan_updateSettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdateSettings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetResultsViewerCan_updateSettings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetResultsViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetResultsViewerCan_certify(ctx context.Context, field graphql.CollectedField, obj *model.BudgetResultsViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetResultsViewerCan_certify(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Certify, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetResultsViewerCan_certify(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetResultsViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetSession_id(ctx context.Context, field graphql.CollectedField, obj *model.BudgetSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetSession_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetSession_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetSession", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetSession_edition(ctx context.Context, field graphql.CollectedField, obj *model.BudgetSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetSession_edition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetSession().Edition(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetEdition) graphql.Marshaler {
+			return ec.marshalNBudgetEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetEdition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetSession_edition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetSession",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetEdition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetSession_title(ctx context.Context, field graphql.CollectedField, obj *model.BudgetSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetSession_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BudgetSession().Title(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetSession_title(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetSession",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BudgetSession_title_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetSession_description(ctx context.Context, field graphql.CollectedField, obj *model.BudgetSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetSession_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BudgetSession().Description(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalOLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetSession_description(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetSession",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BudgetSession_description_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetSession_languages(ctx context.Context, field graphql.CollectedField, obj *model.BudgetSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetSession_languages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetSession().Languages(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []i18n.Locale) graphql.Marshaler {
+			return ec.marshalNLocale2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocaleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetSession_languages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetSession", field, true, true, errors.New("field of type Locale does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetSession_startsAt(ctx context.Context, field graphql.CollectedField, obj *model.BudgetSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetSession_startsAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetSession().StartsAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetSession_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetSession", field, true, true, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetSession_endsAt(ctx context.Context, field graphql.CollectedField, obj *model.BudgetSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetSession_endsAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetSession().EndsAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetSession_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetSession", field, true, true, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetSession_place(ctx context.Context, field graphql.CollectedField, obj *model.BudgetSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetSession_place(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetSession().Place(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetSession_place(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetSession", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetSession_online(ctx context.Context, field graphql.CollectedField, obj *model.BudgetSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetSession_online(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetSession().Online(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetSession_online(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetSession", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetSession_capacity(ctx context.Context, field graphql.CollectedField, obj *model.BudgetSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetSession_capacity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetSession().Capacity(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetSession_capacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetSession", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetSession_registeredCount(ctx context.Context, field graphql.CollectedField, obj *model.BudgetSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetSession_registeredCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetSession().RegisteredCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetSession_registeredCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetSession", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetSession_waitingCount(ctx context.Context, field graphql.CollectedField, obj *model.BudgetSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetSession_waitingCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetSession().WaitingCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetSession_waitingCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetSession", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetSession_cancelled(ctx context.Context, field graphql.CollectedField, obj *model.BudgetSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetSession_cancelled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetSession().Cancelled(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetSession_cancelled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetSession", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetSession_cancelReason(ctx context.Context, field graphql.CollectedField, obj *model.BudgetSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetSession_cancelReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetSession().CancelReason(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetSession_cancelReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetSession", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetSession_viewerRegistration(ctx context.Context, field graphql.CollectedField, obj *model.BudgetSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetSession_viewerRegistration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetSession().ViewerRegistration(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RegistrationStatus) graphql.Marshaler {
+			return ec.marshalORegistrationStatus2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegistrationStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetSession_viewerRegistration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetSession", field, true, true, errors.New("field of type RegistrationStatus does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetSession_viewerCan(ctx context.Context, field graphql.CollectedField, obj *model.BudgetSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetSession_viewerCan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BudgetSession().ViewerCan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetSessionViewerCan) graphql.Marshaler {
+			return ec.marshalNBudgetSessionViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetSessionViewerCan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetSession_viewerCan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetSession",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetSessionViewerCan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetSessionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BudgetSessionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetSessionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BudgetSessionEdge) graphql.Marshaler {
+			return ec.marshalNBudgetSessionEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetSessionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetSessionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetSessionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetSessionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetSessionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.BudgetSessionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetSessionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetSessionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetSessionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetSessionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.BudgetSessionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetSessionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetSessionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetSessionConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetSessionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.BudgetSessionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetSessionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetSessionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetSessionEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetSessionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.BudgetSessionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetSessionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetSession) graphql.Marshaler {
+			return ec.marshalNBudgetSession2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetSessionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetSessionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetSession(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetSessionViewerCan_register(ctx context.Context, field graphql.CollectedField, obj *model.BudgetSessionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetSessionViewerCan_register(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Register, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetSessionViewerCan_register(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetSessionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetSessionViewerCan_manage(ctx context.Context, field graphql.CollectedField, obj *model.BudgetSessionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetSessionViewerCan_manage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Manage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetSessionViewerCan_manage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetSessionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetTieBreak_score(ctx context.Context, field graphql.CollectedField, obj *model.BudgetTieBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetTieBreak_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetTieBreak_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetTieBreak", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BudgetTieBreak_selected(ctx context.Context, field graphql.CollectedField, obj *model.BudgetTieBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetTieBreak_selected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Selected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BudgetProject) graphql.Marshaler {
+			return ec.marshalNBudgetProject2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetTieBreak_selected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetTieBreak",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetProject(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetTieBreak_passedOver(ctx context.Context, field graphql.CollectedField, obj *model.BudgetTieBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetTieBreak_passedOver(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PassedOver, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BudgetProject) graphql.Marshaler {
+			return ec.marshalNBudgetProject2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetTieBreak_passedOver(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetTieBreak",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetProject(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetTieBreakNote_pool(ctx context.Context, field graphql.CollectedField, obj *model.BudgetTieBreakNote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetTieBreakNote_pool(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pool, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetPool) graphql.Marshaler {
+			return ec.marshalNBudgetPool2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetPool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetTieBreakNote_pool(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BudgetTieBreakNote",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetPool(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BudgetTieBreakNote_note(ctx context.Context, field graphql.CollectedField, obj *model.BudgetTieBreakNote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BudgetTieBreakNote_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BudgetTieBreakNote_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BudgetTieBreakNote", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CancelBudgetSessionPayload_session(ctx context.Context, field graphql.CollectedField, obj *model.CancelBudgetSessionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CancelBudgetSessionPayload_session(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Session, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetSession) graphql.Marshaler {
+			return ec.marshalNBudgetSession2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CancelBudgetSessionPayload_session(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CancelBudgetSessionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetSession(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CancelBudgetSessionRegistrationPayload_session(ctx context.Context, field graphql.CollectedField, obj *model.CancelBudgetSessionRegistrationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CancelBudgetSessionRegistrationPayload_session(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Session, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetSession) graphql.Marshaler {
+			return ec.marshalNBudgetSession2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CancelBudgetSessionRegistrationPayload_session(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CancelBudgetSessionRegistrationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetSession(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CancelMeetingPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.CancelMeetingPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11316,6 +18585,208 @@ func (ec *executionContext) _CastBallotPayload_castOn(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_CastBallotPayload_castOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CastBallotPayload", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _CastBallotPayload_surveyToken(ctx context.Context, field graphql.CollectedField, obj *model.CastBallotPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CastBallotPayload_surveyToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SurveyToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CastBallotPayload_surveyToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CastBallotPayload", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CastBallotWithCodePayload_ballotId(ctx context.Context, field graphql.CollectedField, obj *model.CastBallotWithCodePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CastBallotWithCodePayload_ballotId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BallotID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CastBallotWithCodePayload_ballotId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CastBallotWithCodePayload", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _CastBallotWithCodePayload_castOn(ctx context.Context, field graphql.CollectedField, obj *model.CastBallotWithCodePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CastBallotWithCodePayload_castOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CastOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CastBallotWithCodePayload_castOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CastBallotWithCodePayload", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _CastBallotWithCodePayload_surveyToken(ctx context.Context, field graphql.CollectedField, obj *model.CastBallotWithCodePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CastBallotWithCodePayload_surveyToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SurveyToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CastBallotWithCodePayload_surveyToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CastBallotWithCodePayload", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CertifyBudgetResultsPayload_edition(ctx context.Context, field graphql.CollectedField, obj *model.CertifyBudgetResultsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertifyBudgetResultsPayload_edition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetEdition) graphql.Marshaler {
+			return ec.marshalNBudgetEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetEdition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertifyBudgetResultsPayload_edition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CertifyBudgetResultsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetEdition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CertifyBudgetResultsPayload_certification(ctx context.Context, field graphql.CollectedField, obj *model.CertifyBudgetResultsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CertifyBudgetResultsPayload_certification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Certification, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetCertification) graphql.Marshaler {
+			return ec.marshalNBudgetCertification2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetCertification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CertifyBudgetResultsPayload_certification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CertifyBudgetResultsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetCertification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeBallotPayload_ballotId(ctx context.Context, field graphql.CollectedField, obj *model.ChangeBallotPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeBallotPayload_ballotId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BallotID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeBallotPayload_ballotId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeBallotPayload", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ChangeBallotPayload_castOn(ctx context.Context, field graphql.CollectedField, obj *model.ChangeBallotPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeBallotPayload_castOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CastOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeBallotPayload_castOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeBallotPayload", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
 func (ec *executionContext) _ChangeConsultationPhasePayload_consultation(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConsultationPhasePayload) (ret graphql.Marshaler) {
@@ -11467,6 +18938,38 @@ func (ec *executionContext) _ConfirmEmailPayload_ok(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_ConfirmEmailPayload_ok(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ConfirmEmailPayload", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ConsentToBudgetProjectPayload_project(ctx context.Context, field graphql.CollectedField, obj *model.ConsentToBudgetProjectPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsentToBudgetProjectPayload_project(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Project, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetProject) graphql.Marshaler {
+			return ec.marshalNBudgetProject2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsentToBudgetProjectPayload_project(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConsentToBudgetProjectPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetProject(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Consultation_id(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
@@ -13543,6 +21046,38 @@ func (ec *executionContext) fieldContext_CreateBudgetProjectPayload_project(_ co
 	return fc, nil
 }
 
+func (ec *executionContext) _CreateBudgetSessionPayload_session(ctx context.Context, field graphql.CollectedField, obj *model.CreateBudgetSessionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateBudgetSessionPayload_session(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Session, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetSession) graphql.Marshaler {
+			return ec.marshalNBudgetSession2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateBudgetSessionPayload_session(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateBudgetSessionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetSession(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CreateConsultationPayload_consultation(ctx context.Context, field graphql.CollectedField, obj *model.CreateConsultationPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13703,6 +21238,70 @@ func (ec *executionContext) fieldContext_CreateSubmissionPayload_submission(_ co
 	return fc, nil
 }
 
+func (ec *executionContext) _CreateVotingPointPayload_votingPoint(ctx context.Context, field graphql.CollectedField, obj *model.CreateVotingPointPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateVotingPointPayload_votingPoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VotingPoint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.VotingPoint) graphql.Marshaler {
+			return ec.marshalNVotingPoint2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVotingPoint(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateVotingPointPayload_votingPoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateVotingPointPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VotingPoint(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DecideBudgetAppealPayload_project(ctx context.Context, field graphql.CollectedField, obj *model.DecideBudgetAppealPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DecideBudgetAppealPayload_project(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Project, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetProject) graphql.Marshaler {
+			return ec.marshalNBudgetProject2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DecideBudgetAppealPayload_project(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DecideBudgetAppealPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetProject(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DeleteAccountPayload_deletedAccountId(ctx context.Context, field graphql.CollectedField, obj *model.DeleteAccountPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13753,6 +21352,38 @@ func (ec *executionContext) fieldContext_DraftAnswerPayload_submission(_ context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Submission(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EditBudgetProjectPayload_project(ctx context.Context, field graphql.CollectedField, obj *model.EditBudgetProjectPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EditBudgetProjectPayload_project(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Project, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetProject) graphql.Marshaler {
+			return ec.marshalNBudgetProject2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EditBudgetProjectPayload_project(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EditBudgetProjectPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetProject(ctx, field)
 		},
 	}
 	return fc, nil
@@ -13813,6 +21444,38 @@ func (ec *executionContext) fieldContext_EnrolAsBudgetVoterPayload_voterId(_ con
 	return graphql.NewScalarFieldContext("EnrolAsBudgetVoterPayload", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
+func (ec *executionContext) _EnterPaperBallotPayload_paperBallot(ctx context.Context, field graphql.CollectedField, obj *model.EnterPaperBallotPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnterPaperBallotPayload_paperBallot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaperBallot, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PaperBallot) graphql.Marshaler {
+			return ec.marshalNPaperBallot2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPaperBallot(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnterPaperBallotPayload_paperBallot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EnterPaperBallotPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PaperBallot(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _EnterSubmissionOnBehalfPayload_submission(ctx context.Context, field graphql.CollectedField, obj *model.EnterSubmissionOnBehalfPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13866,6 +21529,38 @@ func (ec *executionContext) _FlagSubmissionPayload_submissionId(ctx context.Cont
 }
 func (ec *executionContext) fieldContext_FlagSubmissionPayload_submissionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FlagSubmissionPayload", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _FollowBudgetEditionPayload_edition(ctx context.Context, field graphql.CollectedField, obj *model.FollowBudgetEditionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FollowBudgetEditionPayload_edition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetEdition) graphql.Marshaler {
+			return ec.marshalNBudgetEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetEdition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FollowBudgetEditionPayload_edition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FollowBudgetEditionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetEdition(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _FollowConsultationPayload_consultation(ctx context.Context, field graphql.CollectedField, obj *model.FollowConsultationPayload) (ret graphql.Marshaler) {
@@ -14132,6 +21827,116 @@ func (ec *executionContext) _Invitation_acceptedAt(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_Invitation_acceptedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Invitation", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _IssueVotingCodePayload_code(ctx context.Context, field graphql.CollectedField, obj *model.IssueVotingCodePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssueVotingCodePayload_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IssuedVotingCode) graphql.Marshaler {
+			return ec.marshalNIssuedVotingCode2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐIssuedVotingCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssueVotingCodePayload_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IssueVotingCodePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IssuedVotingCode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IssueVotingCodesPayload_codes(ctx context.Context, field graphql.CollectedField, obj *model.IssueVotingCodesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssueVotingCodesPayload_codes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Codes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.IssuedVotingCode) graphql.Marshaler {
+			return ec.marshalNIssuedVotingCode2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐIssuedVotingCodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssueVotingCodesPayload_codes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IssueVotingCodesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IssuedVotingCode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IssuedVotingCode_voterId(ctx context.Context, field graphql.CollectedField, obj *model.IssuedVotingCode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssuedVotingCode_voterId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VoterID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssuedVotingCode_voterId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IssuedVotingCode", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _IssuedVotingCode_code(ctx context.Context, field graphql.CollectedField, obj *model.IssuedVotingCode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssuedVotingCode_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssuedVotingCode_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IssuedVotingCode", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _LocalizedString_text(ctx context.Context, field graphql.CollectedField, obj *model.LocalizedString) (ret graphql.Marshaler) {
@@ -15596,6 +23401,1326 @@ func (ec *executionContext) fieldContext_Mutation_castBallot(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_castBallot_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createBudgetSession(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createBudgetSession(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateBudgetSession(ctx, fc.Args["input"].(model.CreateBudgetSessionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateBudgetSessionPayload) graphql.Marshaler {
+			return ec.marshalNCreateBudgetSessionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateBudgetSessionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createBudgetSession(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateBudgetSessionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createBudgetSession_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateBudgetSession(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateBudgetSession(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateBudgetSession(ctx, fc.Args["input"].(model.UpdateBudgetSessionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateBudgetSessionPayload) graphql.Marshaler {
+			return ec.marshalNUpdateBudgetSessionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateBudgetSessionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateBudgetSession(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateBudgetSessionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateBudgetSession_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelBudgetSession(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelBudgetSession(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelBudgetSession(ctx, fc.Args["input"].(model.CancelBudgetSessionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CancelBudgetSessionPayload) graphql.Marshaler {
+			return ec.marshalNCancelBudgetSessionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCancelBudgetSessionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelBudgetSession(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CancelBudgetSessionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelBudgetSession_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_registerForBudgetSession(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_registerForBudgetSession(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RegisterForBudgetSession(ctx, fc.Args["input"].(model.RegisterForBudgetSessionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RegisterForBudgetSessionPayload) graphql.Marshaler {
+			return ec.marshalNRegisterForBudgetSessionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegisterForBudgetSessionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_registerForBudgetSession(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RegisterForBudgetSessionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_registerForBudgetSession_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelBudgetSessionRegistration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelBudgetSessionRegistration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelBudgetSessionRegistration(ctx, fc.Args["input"].(model.CancelBudgetSessionRegistrationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CancelBudgetSessionRegistrationPayload) graphql.Marshaler {
+			return ec.marshalNCancelBudgetSessionRegistrationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCancelBudgetSessionRegistrationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelBudgetSessionRegistration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CancelBudgetSessionRegistrationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelBudgetSessionRegistration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_followBudgetEdition(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_followBudgetEdition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().FollowBudgetEdition(ctx, fc.Args["input"].(model.FollowBudgetEditionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FollowBudgetEditionPayload) graphql.Marshaler {
+			return ec.marshalNFollowBudgetEditionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐFollowBudgetEditionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_followBudgetEdition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FollowBudgetEditionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_followBudgetEdition_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unfollowBudgetEdition(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unfollowBudgetEdition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnfollowBudgetEdition(ctx, fc.Args["input"].(model.UnfollowBudgetEditionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnfollowBudgetEditionPayload) graphql.Marshaler {
+			return ec.marshalNUnfollowBudgetEditionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnfollowBudgetEditionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unfollowBudgetEdition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnfollowBudgetEditionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unfollowBudgetEdition_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setBudgetSurveyEnabled(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setBudgetSurveyEnabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetBudgetSurveyEnabled(ctx, fc.Args["input"].(model.SetBudgetSurveyEnabledInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SetBudgetSurveyEnabledPayload) graphql.Marshaler {
+			return ec.marshalNSetBudgetSurveyEnabledPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSetBudgetSurveyEnabledPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setBudgetSurveyEnabled(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SetBudgetSurveyEnabledPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setBudgetSurveyEnabled_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_answerParticipationSurvey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_answerParticipationSurvey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AnswerParticipationSurvey(ctx, fc.Args["input"].(model.AnswerParticipationSurveyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AnswerParticipationSurveyPayload) graphql.Marshaler {
+			return ec.marshalNAnswerParticipationSurveyPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswerParticipationSurveyPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_answerParticipationSurvey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnswerParticipationSurveyPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_answerParticipationSurvey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_advanceBudgetEdition(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_advanceBudgetEdition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AdvanceBudgetEdition(ctx, fc.Args["input"].(model.AdvanceBudgetEditionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AdvanceBudgetEditionPayload) graphql.Marshaler {
+			return ec.marshalNAdvanceBudgetEditionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAdvanceBudgetEditionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_advanceBudgetEdition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AdvanceBudgetEditionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_advanceBudgetEdition_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitBudgetProject(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitBudgetProject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitBudgetProject(ctx, fc.Args["input"].(model.SubmitBudgetProjectInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SubmitBudgetProjectPayload) graphql.Marshaler {
+			return ec.marshalNSubmitBudgetProjectPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmitBudgetProjectPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitBudgetProject(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubmitBudgetProjectPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitBudgetProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_editBudgetProject(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_editBudgetProject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EditBudgetProject(ctx, fc.Args["input"].(model.EditBudgetProjectInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EditBudgetProjectPayload) graphql.Marshaler {
+			return ec.marshalNEditBudgetProjectPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEditBudgetProjectPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_editBudgetProject(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EditBudgetProjectPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_editBudgetProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_consentToBudgetProject(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_consentToBudgetProject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ConsentToBudgetProject(ctx, fc.Args["input"].(model.ConsentToBudgetProjectInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConsentToBudgetProjectPayload) graphql.Marshaler {
+			return ec.marshalNConsentToBudgetProjectPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsentToBudgetProjectPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_consentToBudgetProject(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConsentToBudgetProjectPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_consentToBudgetProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_supportBudgetProject(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_supportBudgetProject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SupportBudgetProject(ctx, fc.Args["input"].(model.SupportBudgetProjectInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SupportBudgetProjectPayload) graphql.Marshaler {
+			return ec.marshalNSupportBudgetProjectPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSupportBudgetProjectPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_supportBudgetProject(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SupportBudgetProjectPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_supportBudgetProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_withdrawBudgetProjectSupport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_withdrawBudgetProjectSupport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WithdrawBudgetProjectSupport(ctx, fc.Args["input"].(model.WithdrawBudgetProjectSupportInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WithdrawBudgetProjectSupportPayload) graphql.Marshaler {
+			return ec.marshalNWithdrawBudgetProjectSupportPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawBudgetProjectSupportPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_withdrawBudgetProjectSupport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WithdrawBudgetProjectSupportPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_withdrawBudgetProjectSupport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_verifyBudgetProject(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_verifyBudgetProject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().VerifyBudgetProject(ctx, fc.Args["input"].(model.VerifyBudgetProjectInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.VerifyBudgetProjectPayload) graphql.Marshaler {
+			return ec.marshalNVerifyBudgetProjectPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVerifyBudgetProjectPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_verifyBudgetProject(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VerifyBudgetProjectPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_verifyBudgetProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_appealBudgetProjectDecision(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_appealBudgetProjectDecision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AppealBudgetProjectDecision(ctx, fc.Args["input"].(model.AppealBudgetProjectDecisionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AppealBudgetProjectDecisionPayload) graphql.Marshaler {
+			return ec.marshalNAppealBudgetProjectDecisionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAppealBudgetProjectDecisionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_appealBudgetProjectDecision(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppealBudgetProjectDecisionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_appealBudgetProjectDecision_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_decideBudgetAppeal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_decideBudgetAppeal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DecideBudgetAppeal(ctx, fc.Args["input"].(model.DecideBudgetAppealInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DecideBudgetAppealPayload) graphql.Marshaler {
+			return ec.marshalNDecideBudgetAppealPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDecideBudgetAppealPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_decideBudgetAppeal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DecideBudgetAppealPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_decideBudgetAppeal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_withdrawBudgetProject(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_withdrawBudgetProject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WithdrawBudgetProject(ctx, fc.Args["input"].(model.WithdrawBudgetProjectInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WithdrawBudgetProjectPayload) graphql.Marshaler {
+			return ec.marshalNWithdrawBudgetProjectPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawBudgetProjectPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_withdrawBudgetProject(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WithdrawBudgetProjectPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_withdrawBudgetProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateBudgetResultSettings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateBudgetResultSettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateBudgetResultSettings(ctx, fc.Args["input"].(model.UpdateBudgetResultSettingsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateBudgetResultSettingsPayload) graphql.Marshaler {
+			return ec.marshalNUpdateBudgetResultSettingsPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateBudgetResultSettingsPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateBudgetResultSettings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateBudgetResultSettingsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateBudgetResultSettings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_certifyBudgetResults(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_certifyBudgetResults(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CertifyBudgetResults(ctx, fc.Args["input"].(model.CertifyBudgetResultsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CertifyBudgetResultsPayload) graphql.Marshaler {
+			return ec.marshalNCertifyBudgetResultsPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCertifyBudgetResultsPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_certifyBudgetResults(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CertifyBudgetResultsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_certifyBudgetResults_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_changeBallot(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_changeBallot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ChangeBallot(ctx, fc.Args["input"].(model.ChangeBallotInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeBallotPayload) graphql.Marshaler {
+			return ec.marshalNChangeBallotPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐChangeBallotPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_changeBallot(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeBallotPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_changeBallot_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_issueVotingCodes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_issueVotingCodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().IssueVotingCodes(ctx, fc.Args["input"].(model.IssueVotingCodesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IssueVotingCodesPayload) graphql.Marshaler {
+			return ec.marshalNIssueVotingCodesPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐIssueVotingCodesPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_issueVotingCodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IssueVotingCodesPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_issueVotingCodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_issueVotingCode(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_issueVotingCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().IssueVotingCode(ctx, fc.Args["input"].(model.IssueVotingCodeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IssueVotingCodePayload) graphql.Marshaler {
+			return ec.marshalNIssueVotingCodePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐIssueVotingCodePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_issueVotingCode(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IssueVotingCodePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_issueVotingCode_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_castBallotWithCode(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_castBallotWithCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CastBallotWithCode(ctx, fc.Args["input"].(model.CastBallotWithCodeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CastBallotWithCodePayload) graphql.Marshaler {
+			return ec.marshalNCastBallotWithCodePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastBallotWithCodePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_castBallotWithCode(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CastBallotWithCodePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_castBallotWithCode_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createVotingPoint(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createVotingPoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateVotingPoint(ctx, fc.Args["input"].(model.CreateVotingPointInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateVotingPointPayload) graphql.Marshaler {
+			return ec.marshalNCreateVotingPointPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateVotingPointPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createVotingPoint(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateVotingPointPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createVotingPoint_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_assignBallotOfficer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_assignBallotOfficer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AssignBallotOfficer(ctx, fc.Args["input"].(model.AssignBallotOfficerInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AssignBallotOfficerPayload) graphql.Marshaler {
+			return ec.marshalNAssignBallotOfficerPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAssignBallotOfficerPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_assignBallotOfficer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssignBallotOfficerPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_assignBallotOfficer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_enterPaperBallot(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_enterPaperBallot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EnterPaperBallot(ctx, fc.Args["input"].(model.EnterPaperBallotInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EnterPaperBallotPayload) graphql.Marshaler {
+			return ec.marshalNEnterPaperBallotPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEnterPaperBallotPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_enterPaperBallot(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EnterPaperBallotPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_enterPaperBallot_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_resolvePaperBallot(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_resolvePaperBallot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ResolvePaperBallot(ctx, fc.Args["input"].(model.ResolvePaperBallotInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ResolvePaperBallotPayload) graphql.Marshaler {
+			return ec.marshalNResolvePaperBallotPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐResolvePaperBallotPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_resolvePaperBallot(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResolvePaperBallotPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resolvePaperBallot_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_registerChildVoter(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_registerChildVoter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RegisterChildVoter(ctx, fc.Args["input"].(model.RegisterChildVoterInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RegisterChildVoterPayload) graphql.Marshaler {
+			return ec.marshalNRegisterChildVoterPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegisterChildVoterPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_registerChildVoter(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RegisterChildVoterPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_registerChildVoter_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19293,6 +28418,566 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _PaperBallot_id(ctx context.Context, field graphql.CollectedField, obj *model.PaperBallot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaperBallot_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaperBallot_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaperBallot", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _PaperBallot_sheetNumber(ctx context.Context, field graphql.CollectedField, obj *model.PaperBallot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaperBallot_sheetNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SheetNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaperBallot_sheetNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaperBallot", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PaperBallot_votingPoint(ctx context.Context, field graphql.CollectedField, obj *model.PaperBallot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaperBallot_votingPoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PaperBallot().VotingPoint(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.VotingPoint) graphql.Marshaler {
+			return ec.marshalNVotingPoint2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVotingPoint(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaperBallot_votingPoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PaperBallot",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VotingPoint(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PaperBallot_status(ctx context.Context, field graphql.CollectedField, obj *model.PaperBallot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaperBallot_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PaperBallotStatus) graphql.Marshaler {
+			return ec.marshalNPaperBallotStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPaperBallotStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaperBallot_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaperBallot", field, false, false, errors.New("field of type PaperBallotStatus does not have child fields"))
+}
+
+func (ec *executionContext) _PaperBallot_reason(ctx context.Context, field graphql.CollectedField, obj *model.PaperBallot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaperBallot_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PaperBallot_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaperBallot", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PaperBallot_entries(ctx context.Context, field graphql.CollectedField, obj *model.PaperBallot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaperBallot_entries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaperBallot_entries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaperBallot", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PaperBallot_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.PaperBallot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaperBallot_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaperBallot_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaperBallot", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _PaperBallot_decidedAt(ctx context.Context, field graphql.CollectedField, obj *model.PaperBallot) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaperBallot_decidedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PaperBallot_decidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaperBallot", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _PaperBallotConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PaperBallotConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaperBallotConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.PaperBallotEdge) graphql.Marshaler {
+			return ec.marshalNPaperBallotEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPaperBallotEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaperBallotConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PaperBallotConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PaperBallotEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PaperBallotConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PaperBallotConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaperBallotConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaperBallotConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PaperBallotConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PaperBallotConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PaperBallotConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaperBallotConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaperBallotConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaperBallotConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PaperBallotEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PaperBallotEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaperBallotEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PaperBallot) graphql.Marshaler {
+			return ec.marshalNPaperBallot2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPaperBallot(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaperBallotEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PaperBallotEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PaperBallot(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PaperBallotEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PaperBallotEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaperBallotEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaperBallotEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaperBallotEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ParticipationSurveyCount_answer(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationSurveyCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipationSurveyCount_answer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Answer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipationSurveyCount_answer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParticipationSurveyCount", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ParticipationSurveyCount_count(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationSurveyCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipationSurveyCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipationSurveyCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParticipationSurveyCount", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ParticipationSurveyQuestionResult_question(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationSurveyQuestionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipationSurveyQuestionResult_question(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Question, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ParticipationSurveyQuestion) graphql.Marshaler {
+			return ec.marshalNParticipationSurveyQuestion2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationSurveyQuestion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipationSurveyQuestionResult_question(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParticipationSurveyQuestionResult", field, false, false, errors.New("field of type ParticipationSurveyQuestion does not have child fields"))
+}
+
+func (ec *executionContext) _ParticipationSurveyQuestionResult_counts(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationSurveyQuestionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipationSurveyQuestionResult_counts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Counts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ParticipationSurveyCount) graphql.Marshaler {
+			return ec.marshalNParticipationSurveyCount2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationSurveyCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipationSurveyQuestionResult_counts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ParticipationSurveyQuestionResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ParticipationSurveyCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ParticipationSurveyReport_fewerThanMinimum(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationSurveyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipationSurveyReport_fewerThanMinimum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FewerThanMinimum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipationSurveyReport_fewerThanMinimum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParticipationSurveyReport", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ParticipationSurveyReport_minimumGroup(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationSurveyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipationSurveyReport_minimumGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinimumGroup, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipationSurveyReport_minimumGroup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParticipationSurveyReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ParticipationSurveyReport_respondentCount(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationSurveyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipationSurveyReport_respondentCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RespondentCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipationSurveyReport_respondentCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParticipationSurveyReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ParticipationSurveyReport_questions(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationSurveyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipationSurveyReport_questions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Questions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ParticipationSurveyQuestionResult) graphql.Marshaler {
+			return ec.marshalNParticipationSurveyQuestionResult2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationSurveyQuestionResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipationSurveyReport_questions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ParticipationSurveyReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ParticipationSurveyQuestionResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ParticipationSurveyReport_indicator(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationSurveyReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipationSurveyReport_indicator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Indicator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipationSurveyReport_indicator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParticipationSurveyReport", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
 func (ec *executionContext) _PhaseChange_from(ctx context.Context, field graphql.CollectedField, obj *model.PhaseChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19406,6 +29091,116 @@ func (ec *executionContext) _PhaseChange_at(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_PhaseChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PhaseChange", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _PoolStanding_pool(ctx context.Context, field graphql.CollectedField, obj *model.PoolStanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoolStanding_pool(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pool, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetPool) graphql.Marshaler {
+			return ec.marshalNBudgetPool2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetPool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoolStanding_pool(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PoolStanding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetPool(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PoolStanding_ballots(ctx context.Context, field graphql.CollectedField, obj *model.PoolStanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoolStanding_ballots(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ballots, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoolStanding_ballots(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PoolStanding", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PoolStanding_withheld(ctx context.Context, field graphql.CollectedField, obj *model.PoolStanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoolStanding_withheld(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Withheld, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoolStanding_withheld(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PoolStanding", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _PoolStanding_projects(ctx context.Context, field graphql.CollectedField, obj *model.PoolStanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PoolStanding_projects(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Projects, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BudgetProjectStanding) graphql.Marshaler {
+			return ec.marshalNBudgetProjectStanding2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectStandingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PoolStanding_projects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PoolStanding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetProjectStanding(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PublishAnswersPayload_consultation(ctx context.Context, field graphql.CollectedField, obj *model.PublishAnswersPayload) (ret graphql.Marshaler) {
@@ -19717,6 +29512,50 @@ func (ec *executionContext) fieldContext_Query_budgetEdition(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_budgetEdition_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_budgetProject(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_budgetProject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().BudgetProject(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetProject) graphql.Marshaler {
+			return ec.marshalOBudgetProject2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProject(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_budgetProject(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetProject(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_budgetProject_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20106,6 +29945,61 @@ func (ec *executionContext) fieldContext_RegisterBudgetVoterPayload_voterId(_ co
 	return graphql.NewScalarFieldContext("RegisterBudgetVoterPayload", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
+func (ec *executionContext) _RegisterChildVoterPayload_voterId(ctx context.Context, field graphql.CollectedField, obj *model.RegisterChildVoterPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterChildVoterPayload_voterId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VoterID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterChildVoterPayload_voterId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegisterChildVoterPayload", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _RegisterForBudgetSessionPayload_session(ctx context.Context, field graphql.CollectedField, obj *model.RegisterForBudgetSessionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterForBudgetSessionPayload_session(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Session, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetSession) graphql.Marshaler {
+			return ec.marshalNBudgetSession2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterForBudgetSessionPayload_session(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegisterForBudgetSessionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetSession(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RegisterForMeetingPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.RegisterForMeetingPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20237,6 +30131,38 @@ func (ec *executionContext) _ResetPasswordPayload_ok(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_ResetPasswordPayload_ok(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ResetPasswordPayload", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ResolvePaperBallotPayload_paperBallot(ctx context.Context, field graphql.CollectedField, obj *model.ResolvePaperBallotPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResolvePaperBallotPayload_paperBallot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaperBallot, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PaperBallot) graphql.Marshaler {
+			return ec.marshalNPaperBallot2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPaperBallot(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResolvePaperBallotPayload_paperBallot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResolvePaperBallotPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PaperBallot(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _RestoreSubmissionPayload_submission(ctx context.Context, field graphql.CollectedField, obj *model.RestoreSubmissionPayload) (ret graphql.Marshaler) {
@@ -20701,6 +30627,38 @@ func (ec *executionContext) _Session_current(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Session_current(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Session", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _SetBudgetSurveyEnabledPayload_edition(ctx context.Context, field graphql.CollectedField, obj *model.SetBudgetSurveyEnabledPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetBudgetSurveyEnabledPayload_edition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetEdition) graphql.Marshaler {
+			return ec.marshalNBudgetEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetEdition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetBudgetSurveyEnabledPayload_edition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetBudgetSurveyEnabledPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetEdition(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SetConsultationInterestsPayload_interests(ctx context.Context, field graphql.CollectedField, obj *model.SetConsultationInterestsPayload) (ret graphql.Marshaler) {
@@ -21626,6 +31584,38 @@ func (ec *executionContext) fieldContext_SubmissionViewerCan_moderate(_ context.
 	return graphql.NewScalarFieldContext("SubmissionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _SubmitBudgetProjectPayload_project(ctx context.Context, field graphql.CollectedField, obj *model.SubmitBudgetProjectPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmitBudgetProjectPayload_project(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Project, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetProject) graphql.Marshaler {
+			return ec.marshalNBudgetProject2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmitBudgetProjectPayload_project(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubmitBudgetProjectPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetProject(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Subscription_notificationAdded(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -21654,6 +31644,50 @@ func (ec *executionContext) fieldContext_Subscription_notificationAdded(_ contex
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_NotificationAddedEvent(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_ballotTurnout(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_ballotTurnout(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().BallotTurnout(ctx, fc.Args["editionId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BallotTurnout) graphql.Marshaler {
+			return ec.marshalNBallotTurnout2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBallotTurnout(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_ballotTurnout(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BallotTurnout(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_ballotTurnout_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -21742,6 +31776,38 @@ func (ec *executionContext) fieldContext_Subscription_moderationQueue(ctx contex
 	if fc.Args, err = ec.field_Subscription_moderationQueue_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SupportBudgetProjectPayload_project(ctx context.Context, field graphql.CollectedField, obj *model.SupportBudgetProjectPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportBudgetProjectPayload_project(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Project, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetProject) graphql.Marshaler {
+			return ec.marshalNBudgetProject2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupportBudgetProjectPayload_project(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SupportBudgetProjectPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetProject(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -22237,6 +32303,38 @@ func (ec *executionContext) fieldContext_UnassignConsultationModeratorPayload_co
 	return fc, nil
 }
 
+func (ec *executionContext) _UnfollowBudgetEditionPayload_edition(ctx context.Context, field graphql.CollectedField, obj *model.UnfollowBudgetEditionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnfollowBudgetEditionPayload_edition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetEdition) graphql.Marshaler {
+			return ec.marshalNBudgetEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetEdition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnfollowBudgetEditionPayload_edition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnfollowBudgetEditionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetEdition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UnfollowConsultationPayload_consultation(ctx context.Context, field graphql.CollectedField, obj *model.UnfollowConsultationPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22328,6 +32426,70 @@ func (ec *executionContext) fieldContext_UnsupportSubmissionPayload_submission(_
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Submission(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateBudgetResultSettingsPayload_edition(ctx context.Context, field graphql.CollectedField, obj *model.UpdateBudgetResultSettingsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateBudgetResultSettingsPayload_edition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetEdition) graphql.Marshaler {
+			return ec.marshalNBudgetEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetEdition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateBudgetResultSettingsPayload_edition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateBudgetResultSettingsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetEdition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateBudgetSessionPayload_session(ctx context.Context, field graphql.CollectedField, obj *model.UpdateBudgetSessionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateBudgetSessionPayload_session(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Session, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetSession) graphql.Marshaler {
+			return ec.marshalNBudgetSession2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateBudgetSessionPayload_session(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateBudgetSessionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetSession(ctx, field)
 		},
 	}
 	return fc, nil
@@ -22493,6 +32655,38 @@ func (ec *executionContext) fieldContext_UpdateProfilePayload_account(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _VerifyBudgetProjectPayload_project(ctx context.Context, field graphql.CollectedField, obj *model.VerifyBudgetProjectPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerifyBudgetProjectPayload_project(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Project, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetProject) graphql.Marshaler {
+			return ec.marshalNBudgetProject2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VerifyBudgetProjectPayload_project(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VerifyBudgetProjectPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetProject(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _VerifyResidentPayload_accountId(ctx context.Context, field graphql.CollectedField, obj *model.VerifyResidentPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22537,6 +32731,139 @@ func (ec *executionContext) _VerifyResidentPayload_verified(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_VerifyResidentPayload_verified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VerifyResidentPayload", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _VotingPoint_id(ctx context.Context, field graphql.CollectedField, obj *model.VotingPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VotingPoint_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VotingPoint_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VotingPoint", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _VotingPoint_name(ctx context.Context, field graphql.CollectedField, obj *model.VotingPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VotingPoint_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VotingPoint_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VotingPoint", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _VotingPoint_address(ctx context.Context, field graphql.CollectedField, obj *model.VotingPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VotingPoint_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Address, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VotingPoint_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VotingPoint", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _WithdrawBudgetProjectPayload_project(ctx context.Context, field graphql.CollectedField, obj *model.WithdrawBudgetProjectPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WithdrawBudgetProjectPayload_project(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Project, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetProject) graphql.Marshaler {
+			return ec.marshalNBudgetProject2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WithdrawBudgetProjectPayload_project(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WithdrawBudgetProjectPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetProject(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WithdrawBudgetProjectSupportPayload_project(ctx context.Context, field graphql.CollectedField, obj *model.WithdrawBudgetProjectSupportPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WithdrawBudgetProjectSupportPayload_project(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Project, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetProject) graphql.Marshaler {
+			return ec.marshalNBudgetProject2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WithdrawBudgetProjectSupportPayload_project(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WithdrawBudgetProjectSupportPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetProject(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _WithdrawSubmissionPayload_submission(ctx context.Context, field graphql.CollectedField, obj *model.WithdrawSubmissionPayload) (ret graphql.Marshaler) {
@@ -23769,6 +34096,80 @@ func (ec *executionContext) unmarshalInputAddTranslationInput(ctx context.Contex
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputAdvanceBudgetEditionInput(ctx context.Context, obj any) (model.AdvanceBudgetEditionInput, error) {
+	var it model.AdvanceBudgetEditionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNBudgetEditionStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetEditionStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputAnswerParticipationSurveyInput(ctx context.Context, obj any) (model.AnswerParticipationSurveyInput, error) {
+	var it model.AnswerParticipationSurveyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"token", "answers"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "token":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("token"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Token = data
+		case "answers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answers"))
+			data, err := ec.unmarshalNParticipationSurveyAnswersInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationSurveyAnswersInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Answers = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputAnswerSurveyInput(ctx context.Context, obj any) (model.AnswerSurveyInput, error) {
 	var it model.AnswerSurveyInput
 	if obj == nil {
@@ -23801,6 +34202,80 @@ func (ec *executionContext) unmarshalInputAnswerSurveyInput(ctx context.Context,
 				return it, err
 			}
 			it.Answers = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputAppealBudgetProjectDecisionInput(ctx context.Context, obj any) (model.AppealBudgetProjectDecisionInput, error) {
+	var it model.AppealBudgetProjectDecisionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"projectId", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "projectId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProjectID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputAssignBallotOfficerInput(ctx context.Context, obj any) (model.AssignBallotOfficerInput, error) {
+	var it model.AssignBallotOfficerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"votingPointId", "accountId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "votingPointId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("votingPointId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VotingPointID = data
+		case "accountId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountID = data
 		}
 	}
 	return it, nil
@@ -23894,6 +34369,191 @@ func (ec *executionContext) unmarshalInputAuditLogFilter(ctx context.Context, ob
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputBudgetProjectAssistInput(ctx context.Context, obj any) (model.BudgetProjectAssistInput, error) {
+	var it model.BudgetProjectAssistInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"organisationId", "proposerEmail"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "organisationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationID = data
+		case "proposerEmail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("proposerEmail"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProposerEmail = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputBudgetProjectFilter(ctx context.Context, obj any) (model.BudgetProjectFilter, error) {
+	var it model.BudgetProjectFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"poolId", "status", "district"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "poolId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("poolId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PoolID = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOBudgetProjectStatus2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "district":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("district"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.District = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputBudgetTieBreakNoteInput(ctx context.Context, obj any) (model.BudgetTieBreakNoteInput, error) {
+	var it model.BudgetTieBreakNoteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"poolId", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "poolId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("poolId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PoolID = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCancelBudgetSessionInput(ctx context.Context, obj any) (model.CancelBudgetSessionInput, error) {
+	var it model.CancelBudgetSessionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"sessionId", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "sessionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCancelBudgetSessionRegistrationInput(ctx context.Context, obj any) (model.CancelBudgetSessionRegistrationInput, error) {
+	var it model.CancelBudgetSessionRegistrationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"sessionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "sessionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCancelMeetingInput(ctx context.Context, obj any) (model.CancelMeetingInput, error) {
 	var it model.CancelMeetingInput
 	if obj == nil {
@@ -23942,7 +34602,7 @@ func (ec *executionContext) unmarshalInputCastBallotInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"editionId", "ballotKey", "picks"}
+	fieldsInOrder := [...]string{"editionId", "ballotKey", "picks", "childVoterId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23963,6 +34623,159 @@ func (ec *executionContext) unmarshalInputCastBallotInput(ctx context.Context, o
 				return it, err
 			}
 			it.BallotKey = data
+		case "picks":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("picks"))
+			data, err := ec.unmarshalNPoolPicksInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPoolPicksInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Picks = data
+		case "childVoterId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("childVoterId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChildVoterID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCastBallotWithCodeInput(ctx context.Context, obj any) (model.CastBallotWithCodeInput, error) {
+	var it model.CastBallotWithCodeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code", "ballotKey", "picks"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "ballotKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ballotKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BallotKey = data
+		case "picks":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("picks"))
+			data, err := ec.unmarshalNPoolPicksInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPoolPicksInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Picks = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCertifyBudgetResultsInput(ctx context.Context, obj any) (model.CertifyBudgetResultsInput, error) {
+	var it model.CertifyBudgetResultsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId", "invalidBallots", "tieBreakNotes", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		case "invalidBallots":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invalidBallots"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvalidBallots = data
+		case "tieBreakNotes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tieBreakNotes"))
+			data, err := ec.unmarshalOBudgetTieBreakNoteInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetTieBreakNoteInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TieBreakNotes = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputChangeBallotInput(ctx context.Context, obj any) (model.ChangeBallotInput, error) {
+	var it model.ChangeBallotInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId", "ballotKey", "newBallotKey", "picks"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		case "ballotKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ballotKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BallotKey = data
+		case "newBallotKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newBallotKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewBallotKey = data
 		case "picks":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("picks"))
 			data, err := ec.unmarshalNPoolPicksInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPoolPicksInputᚄ(ctx, v)
@@ -24146,6 +34959,43 @@ func (ec *executionContext) unmarshalInputConfirmEmailInput(ctx context.Context,
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputConsentToBudgetProjectInput(ctx context.Context, obj any) (model.ConsentToBudgetProjectInput, error) {
+	var it model.ConsentToBudgetProjectInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"projectId", "consent"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "projectId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProjectID = data
+		case "consent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consent"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Consent = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputConsultationFilter(ctx context.Context, obj any) (model.ConsultationFilter, error) {
 	var it model.ConsultationFilter
 	if obj == nil {
@@ -24208,7 +35058,7 @@ func (ec *executionContext) unmarshalInputCreateBudgetEditionInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"unitId", "year", "votingOpensAt", "votingClosesAt", "allowBallotChange"}
+	fieldsInOrder := [...]string{"unitId", "year", "votingOpensAt", "votingClosesAt", "allowBallotChange", "submissionOpensAt", "submissionClosesAt", "verificationEndsAt", "appealsCloseAt", "resultsDueAt"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24250,6 +35100,41 @@ func (ec *executionContext) unmarshalInputCreateBudgetEditionInput(ctx context.C
 				return it, err
 			}
 			it.AllowBallotChange = data
+		case "submissionOpensAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submissionOpensAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmissionOpensAt = data
+		case "submissionClosesAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submissionClosesAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmissionClosesAt = data
+		case "verificationEndsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("verificationEndsAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VerificationEndsAt = data
+		case "appealsCloseAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appealsCloseAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppealsCloseAt = data
+		case "resultsDueAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resultsDueAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResultsDueAt = data
 		}
 	}
 	return it, nil
@@ -24266,7 +35151,7 @@ func (ec *executionContext) unmarshalInputCreateBudgetPoolInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"editionId", "name", "kind", "district", "budget", "rule", "pickMode", "pickCount", "ballotKind", "points", "required"}
+	fieldsInOrder := [...]string{"editionId", "name", "kind", "district", "budget", "rule", "pickMode", "pickCount", "ballotKind", "points", "required", "minProjectCost", "maxProjectCost", "supportsRequired"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24350,6 +35235,27 @@ func (ec *executionContext) unmarshalInputCreateBudgetPoolInput(ctx context.Cont
 				return it, err
 			}
 			it.Required = data
+		case "minProjectCost":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minProjectCost"))
+			data, err := ec.unmarshalOMoney2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinProjectCost = data
+		case "maxProjectCost":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxProjectCost"))
+			data, err := ec.unmarshalOMoney2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxProjectCost = data
+		case "supportsRequired":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("supportsRequired"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SupportsRequired = data
 		}
 	}
 	return it, nil
@@ -24401,6 +35307,99 @@ func (ec *executionContext) unmarshalInputCreateBudgetProjectInput(ctx context.C
 				return it, err
 			}
 			it.Cost = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCreateBudgetSessionInput(ctx context.Context, obj any) (model.CreateBudgetSessionInput, error) {
+	var it model.CreateBudgetSessionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId", "title", "description", "locale", "languages", "startsAt", "endsAt", "place", "online", "capacity"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "locale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locale"))
+			data, err := ec.unmarshalNLocale2githubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locale = data
+		case "languages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languages"))
+			data, err := ec.unmarshalNLocale2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocaleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Languages = data
+		case "startsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAt = data
+		case "endsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAt"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsAt = data
+		case "place":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("place"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Place = data
+		case "online":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("online"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Online = data
+		case "capacity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Capacity = data
 		}
 	}
 	return it, nil
@@ -24680,6 +35679,94 @@ func (ec *executionContext) unmarshalInputCreateSubmissionInput(ctx context.Cont
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCreateVotingPointInput(ctx context.Context, obj any) (model.CreateVotingPointInput, error) {
+	var it model.CreateVotingPointInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId", "name", "address"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputDecideBudgetAppealInput(ctx context.Context, obj any) (model.DecideBudgetAppealInput, error) {
+	var it model.DecideBudgetAppealInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"projectId", "upheld", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "projectId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProjectID = data
+		case "upheld":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("upheld"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Upheld = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputDeleteAccountInput(ctx context.Context, obj any) (model.DeleteAccountInput, error) {
 	var it model.DeleteAccountInput
 	if obj == nil {
@@ -24749,6 +35836,71 @@ func (ec *executionContext) unmarshalInputDraftAnswerInput(ctx context.Context, 
 				return it, err
 			}
 			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputEditBudgetProjectInput(ctx context.Context, obj any) (model.EditBudgetProjectInput, error) {
+	var it model.EditBudgetProjectInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"projectId", "title", "description", "locale", "costEstimate", "location"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "projectId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProjectID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "locale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locale"))
+			data, err := ec.unmarshalNLocale2githubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locale = data
+		case "costEstimate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costEstimate"))
+			data, err := ec.unmarshalNMoney2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostEstimate = data
+		case "location":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Location = data
 		}
 	}
 	return it, nil
@@ -24830,6 +35982,64 @@ func (ec *executionContext) unmarshalInputEnrolAsBudgetVoterInput(ctx context.Co
 				return it, err
 			}
 			it.District = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputEnterPaperBallotInput(ctx context.Context, obj any) (model.EnterPaperBallotInput, error) {
+	var it model.EnterPaperBallotInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"votingPointId", "sheetNumber", "voter", "byGuardian", "picks"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "votingPointId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("votingPointId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VotingPointID = data
+		case "sheetNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sheetNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SheetNumber = data
+		case "voter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("voter"))
+			data, err := ec.unmarshalNVoterInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVoterInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Voter = data
+		case "byGuardian":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("byGuardian"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ByGuardian = data
+		case "picks":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("picks"))
+			data, err := ec.unmarshalNPoolPicksInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPoolPicksInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Picks = data
 		}
 	}
 	return it, nil
@@ -24958,6 +36168,36 @@ func (ec *executionContext) unmarshalInputFlagSubmissionInput(ctx context.Contex
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputFollowBudgetEditionInput(ctx context.Context, obj any) (model.FollowBudgetEditionInput, error) {
+	var it model.FollowBudgetEditionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputFollowConsultationInput(ctx context.Context, obj any) (model.FollowConsultationInput, error) {
 	var it model.FollowConsultationInput
 	if obj == nil {
@@ -25071,6 +36311,73 @@ func (ec *executionContext) unmarshalInputHideSubmissionInput(ctx context.Contex
 				return it, err
 			}
 			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputIssueVotingCodeInput(ctx context.Context, obj any) (model.IssueVotingCodeInput, error) {
+	var it model.IssueVotingCodeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"voterId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "voterId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("voterId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VoterID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputIssueVotingCodesInput(ctx context.Context, obj any) (model.IssueVotingCodesInput, error) {
+	var it model.IssueVotingCodesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId", "voters"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		case "voters":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("voters"))
+			data, err := ec.unmarshalNVoterInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVoterInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Voters = data
 		}
 	}
 	return it, nil
@@ -25284,6 +36591,64 @@ func (ec *executionContext) unmarshalInputOrganisationFilter(ctx context.Context
 				return it, err
 			}
 			it.Kind = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputParticipationSurveyAnswersInput(ctx context.Context, obj any) (model.ParticipationSurveyAnswersInput, error) {
+	var it model.ParticipationSurveyAnswersInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"migrationExperience", "minorityMember", "firstLanguage", "learnedFrom", "firstTimeVoter"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "migrationExperience":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("migrationExperience"))
+			data, err := ec.unmarshalOSurveyYesNo2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyYesNo(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MigrationExperience = data
+		case "minorityMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minorityMember"))
+			data, err := ec.unmarshalOSurveyYesNo2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyYesNo(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinorityMember = data
+		case "firstLanguage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstLanguage"))
+			data, err := ec.unmarshalOSurveyFirstLanguage2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyFirstLanguage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstLanguage = data
+		case "learnedFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("learnedFrom"))
+			data, err := ec.unmarshalOSurveyLearnedFrom2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyLearnedFrom(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LearnedFrom = data
+		case "firstTimeVoter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstTimeVoter"))
+			data, err := ec.unmarshalOSurveyYesNo2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyYesNo(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstTimeVoter = data
 		}
 	}
 	return it, nil
@@ -25592,6 +36957,87 @@ func (ec *executionContext) unmarshalInputRegisterBudgetVoterInput(ctx context.C
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputRegisterChildVoterInput(ctx context.Context, obj any) (model.RegisterChildVoterInput, error) {
+	var it model.RegisterChildVoterInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId", "identifierType", "identifier", "district"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		case "identifierType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identifierType"))
+			data, err := ec.unmarshalNIdentifierType2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐIdentifierType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdentifierType = data
+		case "identifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identifier"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Identifier = data
+		case "district":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("district"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.District = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRegisterForBudgetSessionInput(ctx context.Context, obj any) (model.RegisterForBudgetSessionInput, error) {
+	var it model.RegisterForBudgetSessionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"sessionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "sessionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputRegisterForMeetingInput(ctx context.Context, obj any) (model.RegisterForMeetingInput, error) {
 	var it model.RegisterForMeetingInput
 	if obj == nil {
@@ -25751,6 +37197,57 @@ func (ec *executionContext) unmarshalInputResetPasswordInput(ctx context.Context
 				return it, err
 			}
 			it.NewPassword = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputResolvePaperBallotInput(ctx context.Context, obj any) (model.ResolvePaperBallotInput, error) {
+	var it model.ResolvePaperBallotInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"sheetId", "voter", "byGuardian", "picks"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "sheetId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sheetId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SheetID = data
+		case "voter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("voter"))
+			data, err := ec.unmarshalNVoterInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVoterInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Voter = data
+		case "byGuardian":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("byGuardian"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ByGuardian = data
+		case "picks":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("picks"))
+			data, err := ec.unmarshalNPoolPicksInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPoolPicksInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Picks = data
 		}
 	}
 	return it, nil
@@ -25971,6 +37468,43 @@ func (ec *executionContext) unmarshalInputSectionInput(ctx context.Context, obj 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputSetBudgetSurveyEnabledInput(ctx context.Context, obj any) (model.SetBudgetSurveyEnabledInput, error) {
+	var it model.SetBudgetSurveyEnabledInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId", "enabled"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		case "enabled":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enabled"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Enabled = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputSetConsultationInterestsInput(ctx context.Context, obj any) (model.SetConsultationInterestsInput, error) {
 	var it model.SetConsultationInterestsInput
 	if obj == nil {
@@ -26167,6 +37701,122 @@ func (ec *executionContext) unmarshalInputSubmissionFilter(ctx context.Context, 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputSubmitBudgetProjectInput(ctx context.Context, obj any) (model.SubmitBudgetProjectInput, error) {
+	var it model.SubmitBudgetProjectInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId", "poolId", "title", "description", "locale", "costEstimate", "location", "proposerBirthDate", "assist"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		case "poolId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("poolId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PoolID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "locale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locale"))
+			data, err := ec.unmarshalNLocale2githubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locale = data
+		case "costEstimate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costEstimate"))
+			data, err := ec.unmarshalNMoney2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostEstimate = data
+		case "location":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Location = data
+		case "proposerBirthDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("proposerBirthDate"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProposerBirthDate = data
+		case "assist":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assist"))
+			data, err := ec.unmarshalOBudgetProjectAssistInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectAssistInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Assist = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSupportBudgetProjectInput(ctx context.Context, obj any) (model.SupportBudgetProjectInput, error) {
+	var it model.SupportBudgetProjectInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"projectId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "projectId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProjectID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputSupportSubmissionInput(ctx context.Context, obj any) (model.SupportSubmissionInput, error) {
 	var it model.SupportSubmissionInput
 	if obj == nil {
@@ -26285,6 +37935,36 @@ func (ec *executionContext) unmarshalInputUnassignConsultationModeratorInput(ctx
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputUnfollowBudgetEditionInput(ctx context.Context, obj any) (model.UnfollowBudgetEditionInput, error) {
+	var it model.UnfollowBudgetEditionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputUnfollowConsultationInput(ctx context.Context, obj any) (model.UnfollowConsultationInput, error) {
 	var it model.UnfollowConsultationInput
 	if obj == nil {
@@ -26370,6 +38050,150 @@ func (ec *executionContext) unmarshalInputUnsupportSubmissionInput(ctx context.C
 				return it, err
 			}
 			it.SubmissionID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputUpdateBudgetResultSettingsInput(ctx context.Context, obj any) (model.UpdateBudgetResultSettingsInput, error) {
+	var it model.UpdateBudgetResultSettingsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId", "signaturesRequired", "liveResults", "liveThreshold"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		case "signaturesRequired":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("signaturesRequired"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SignaturesRequired = data
+		case "liveResults":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("liveResults"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LiveResults = data
+		case "liveThreshold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("liveThreshold"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LiveThreshold = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputUpdateBudgetSessionInput(ctx context.Context, obj any) (model.UpdateBudgetSessionInput, error) {
+	var it model.UpdateBudgetSessionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"sessionId", "title", "description", "locale", "languages", "startsAt", "endsAt", "place", "online", "capacity"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "sessionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "locale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locale"))
+			data, err := ec.unmarshalNLocale2githubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locale = data
+		case "languages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languages"))
+			data, err := ec.unmarshalNLocale2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocaleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Languages = data
+		case "startsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAt = data
+		case "endsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAt"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsAt = data
+		case "place":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("place"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Place = data
+		case "online":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("online"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Online = data
+		case "capacity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Capacity = data
 		}
 	}
 	return it, nil
@@ -26700,6 +38524,57 @@ func (ec *executionContext) unmarshalInputUpdateProfileInput(ctx context.Context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputVerifyBudgetProjectInput(ctx context.Context, obj any) (model.VerifyBudgetProjectInput, error) {
+	var it model.VerifyBudgetProjectInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"projectId", "eligible", "reason", "verifiedCost"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "projectId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProjectID = data
+		case "eligible":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eligible"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eligible = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "verifiedCost":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("verifiedCost"))
+			data, err := ec.unmarshalOMoney2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VerifiedCost = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputVerifyResidentInput(ctx context.Context, obj any) (model.VerifyResidentInput, error) {
 	var it model.VerifyResidentInput
 	if obj == nil {
@@ -26739,6 +38614,117 @@ func (ec *executionContext) unmarshalInputVerifyResidentInput(ctx context.Contex
 				return it, err
 			}
 			it.Identifier = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputVoterInput(ctx context.Context, obj any) (model.VoterInput, error) {
+	var it model.VoterInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"identifierType", "identifier", "district"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "identifierType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identifierType"))
+			data, err := ec.unmarshalNIdentifierType2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐIdentifierType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdentifierType = data
+		case "identifier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("identifier"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Identifier = data
+		case "district":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("district"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.District = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputWithdrawBudgetProjectInput(ctx context.Context, obj any) (model.WithdrawBudgetProjectInput, error) {
+	var it model.WithdrawBudgetProjectInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"projectId", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "projectId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProjectID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputWithdrawBudgetProjectSupportInput(ctx context.Context, obj any) (model.WithdrawBudgetProjectSupportInput, error) {
+	var it model.WithdrawBudgetProjectSupportInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"projectId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "projectId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("projectId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProjectID = data
 		}
 	}
 	return it, nil
@@ -26831,6 +38817,20 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Consultation(ctx, sel, obj)
+	case model.BudgetSession:
+		return ec._BudgetSession(ctx, sel, &obj)
+	case *model.BudgetSession:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BudgetSession(ctx, sel, obj)
+	case model.BudgetProject:
+		return ec._BudgetProject(ctx, sel, &obj)
+	case *model.BudgetProject:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BudgetProject(ctx, sel, obj)
 	case model.BudgetEdition:
 		return ec._BudgetEdition(ctx, sel, &obj)
 	case *model.BudgetEdition:
@@ -27359,6 +39359,44 @@ func (ec *executionContext) _AddTranslationPayload(ctx context.Context, sel ast.
 	return out
 }
 
+var advanceBudgetEditionPayloadImplementors = []string{"AdvanceBudgetEditionPayload"}
+
+func (ec *executionContext) _AdvanceBudgetEditionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AdvanceBudgetEditionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, advanceBudgetEditionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AdvanceBudgetEditionPayload")
+		case "edition":
+			out.Values[i] = ec._AdvanceBudgetEditionPayload_edition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var answerImplementors = []string{"Answer"}
 
 func (ec *executionContext) _Answer(ctx context.Context, sel ast.SelectionSet, obj *model.Answer) graphql.Marshaler {
@@ -27483,6 +39521,44 @@ func (ec *executionContext) _AnswerCount(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var answerParticipationSurveyPayloadImplementors = []string{"AnswerParticipationSurveyPayload"}
+
+func (ec *executionContext) _AnswerParticipationSurveyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AnswerParticipationSurveyPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, answerParticipationSurveyPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AnswerParticipationSurveyPayload")
+		case "answered":
+			out.Values[i] = ec._AnswerParticipationSurveyPayload_answered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var answerSurveyPayloadImplementors = []string{"AnswerSurveyPayload"}
 
 func (ec *executionContext) _AnswerSurveyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AnswerSurveyPayload) graphql.Marshaler {
@@ -27497,6 +39573,82 @@ func (ec *executionContext) _AnswerSurveyPayload(ctx context.Context, sel ast.Se
 			out.Values[i] = graphql.MarshalString("AnswerSurveyPayload")
 		case "consultation":
 			out.Values[i] = ec._AnswerSurveyPayload_consultation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var appealBudgetProjectDecisionPayloadImplementors = []string{"AppealBudgetProjectDecisionPayload"}
+
+func (ec *executionContext) _AppealBudgetProjectDecisionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AppealBudgetProjectDecisionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, appealBudgetProjectDecisionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AppealBudgetProjectDecisionPayload")
+		case "project":
+			out.Values[i] = ec._AppealBudgetProjectDecisionPayload_project(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var assignBallotOfficerPayloadImplementors = []string{"AssignBallotOfficerPayload"}
+
+func (ec *executionContext) _AssignBallotOfficerPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AssignBallotOfficerPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assignBallotOfficerPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AssignBallotOfficerPayload")
+		case "votingPoint":
+			out.Values[i] = ec._AssignBallotOfficerPayload_votingPoint(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -27718,6 +39870,132 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var ballotTurnoutImplementors = []string{"BallotTurnout"}
+
+func (ec *executionContext) _BallotTurnout(ctx context.Context, sel ast.SelectionSet, obj *model.BallotTurnout) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ballotTurnoutImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BallotTurnout")
+		case "editionId":
+			out.Values[i] = ec._BallotTurnout_editionId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ballots":
+			out.Values[i] = ec._BallotTurnout_ballots(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._BallotTurnout_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "standings":
+			out.Values[i] = ec._BallotTurnout_standings(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var budgetCertificationImplementors = []string{"BudgetCertification"}
+
+func (ec *executionContext) _BudgetCertification(ctx context.Context, sel ast.SelectionSet, obj *model.BudgetCertification) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, budgetCertificationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BudgetCertification")
+		case "computation":
+			out.Values[i] = ec._BudgetCertification_computation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signaturesRequired":
+			out.Values[i] = ec._BudgetCertification_signaturesRequired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "certified":
+			out.Values[i] = ec._BudgetCertification_certified(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signatures":
+			out.Values[i] = ec._BudgetCertification_signatures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "invalidBallots":
+			out.Values[i] = ec._BudgetCertification_invalidBallots(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paperInvalidBallots":
+			out.Values[i] = ec._BudgetCertification_paperInvalidBallots(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tieBreakNotes":
+			out.Values[i] = ec._BudgetCertification_tieBreakNotes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._BudgetCertification_note(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var budgetEditionImplementors = []string{"BudgetEdition", "Node"}
 
 func (ec *executionContext) _BudgetEdition(ctx context.Context, sel ast.SelectionSet, obj *model.BudgetEdition) graphql.Marshaler {
@@ -27874,6 +40152,728 @@ func (ec *executionContext) _BudgetEdition(ctx context.Context, sel ast.Selectio
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "sessions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetEdition_sessions(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "viewerFollows":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetEdition_viewerFollows(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "followerCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetEdition_followerCount(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "surveyEnabled":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetEdition_surveyEnabled(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "participationSurvey":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetEdition_participationSurvey(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "submissionOpensAt":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetEdition_submissionOpensAt(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "submissionClosesAt":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetEdition_submissionClosesAt(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "verificationEndsAt":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetEdition_verificationEndsAt(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "appealsCloseAt":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetEdition_appealsCloseAt(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "resultsDueAt":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetEdition_resultsDueAt(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "projects":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetEdition_projects(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "resultsComputedAt":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetEdition_resultsComputedAt(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "resultSettings":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetEdition_resultSettings(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "certification":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetEdition_certification(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "resultsViewerCan":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetEdition_resultsViewerCan(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "allowBallotChange":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetEdition_allowBallotChange(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "codeQuota":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetEdition_codeQuota(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "votingPoints":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetEdition_votingPoints(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "paperBallots":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetEdition_paperBallots(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -28000,6 +41000,21 @@ func (ec *executionContext) _BudgetPool(ctx context.Context, sel ast.SelectionSe
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "minProjectCost":
+			out.Values[i] = ec._BudgetPool_minProjectCost(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "maxProjectCost":
+			out.Values[i] = ec._BudgetPool_maxProjectCost(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "supportsRequired":
+			out.Values[i] = ec._BudgetPool_supportsRequired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -28162,6 +41177,82 @@ func (ec *executionContext) _BudgetPoolResult(ctx context.Context, sel ast.Selec
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "tieBreaks":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetPoolResult_tieBreaks(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "pabulib":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetPoolResult_pabulib(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -28183,7 +41274,7 @@ func (ec *executionContext) _BudgetPoolResult(ctx context.Context, sel ast.Selec
 	return out
 }
 
-var budgetProjectImplementors = []string{"BudgetProject"}
+var budgetProjectImplementors = []string{"BudgetProject", "Node"}
 
 func (ec *executionContext) _BudgetProject(ctx context.Context, sel ast.SelectionSet, obj *model.BudgetProject) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, budgetProjectImplementors)
@@ -28198,20 +41289,556 @@ func (ec *executionContext) _BudgetProject(ctx context.Context, sel ast.Selectio
 		case "id":
 			out.Values[i] = ec._BudgetProject_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "code":
 			out.Values[i] = ec._BudgetProject_code(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "title":
 			out.Values[i] = ec._BudgetProject_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "cost":
 			out.Values[i] = ec._BudgetProject_cost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pool":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetProject_pool(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "status":
+			out.Values[i] = ec._BudgetProject_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "localizedTitle":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetProject_localizedTitle(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "titleTranslations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetProject_titleTranslations(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "description":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetProject_description(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "descriptionTranslations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetProject_descriptionTranslations(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "location":
+			out.Values[i] = ec._BudgetProject_location(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "costEstimate":
+			out.Values[i] = ec._BudgetProject_costEstimate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submittedAt":
+			out.Values[i] = ec._BudgetProject_submittedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "supportCount":
+			out.Values[i] = ec._BudgetProject_supportCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "viewerHasSupported":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetProject_viewerHasSupported(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "viewerIsProposer":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetProject_viewerIsProposer(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "assistedBy":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetProject_assistedBy(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "verification":
+			out.Values[i] = ec._BudgetProject_verification(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "appeal":
+			out.Values[i] = ec._BudgetProject_appeal(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "withdrawnReason":
+			out.Values[i] = ec._BudgetProject_withdrawnReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "withdrawnAt":
+			out.Values[i] = ec._BudgetProject_withdrawnAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "viewerCan":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetProject_viewerCan(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var budgetProjectAppealImplementors = []string{"BudgetProjectAppeal"}
+
+func (ec *executionContext) _BudgetProjectAppeal(ctx context.Context, sel ast.SelectionSet, obj *model.BudgetProjectAppeal) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, budgetProjectAppealImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BudgetProjectAppeal")
+		case "reason":
+			out.Values[i] = ec._BudgetProjectAppeal_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._BudgetProjectAppeal_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decisionReason":
+			out.Values[i] = ec._BudgetProjectAppeal_decisionReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._BudgetProjectAppeal_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decidedAt":
+			out.Values[i] = ec._BudgetProjectAppeal_decidedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var budgetProjectConnectionImplementors = []string{"BudgetProjectConnection"}
+
+func (ec *executionContext) _BudgetProjectConnection(ctx context.Context, sel ast.SelectionSet, obj *model.BudgetProjectConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, budgetProjectConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BudgetProjectConnection")
+		case "edges":
+			out.Values[i] = ec._BudgetProjectConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._BudgetProjectConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._BudgetProjectConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var budgetProjectEdgeImplementors = []string{"BudgetProjectEdge"}
+
+func (ec *executionContext) _BudgetProjectEdge(ctx context.Context, sel ast.SelectionSet, obj *model.BudgetProjectEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, budgetProjectEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BudgetProjectEdge")
+		case "cursor":
+			out.Values[i] = ec._BudgetProjectEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._BudgetProjectEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -28265,6 +41892,1213 @@ func (ec *executionContext) _BudgetProjectResult(ctx context.Context, sel ast.Se
 			}
 		case "position":
 			out.Values[i] = ec._BudgetProjectResult_position(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var budgetProjectStandingImplementors = []string{"BudgetProjectStanding"}
+
+func (ec *executionContext) _BudgetProjectStanding(ctx context.Context, sel ast.SelectionSet, obj *model.BudgetProjectStanding) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, budgetProjectStandingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BudgetProjectStanding")
+		case "project":
+			out.Values[i] = ec._BudgetProjectStanding_project(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "votes":
+			out.Values[i] = ec._BudgetProjectStanding_votes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._BudgetProjectStanding_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var budgetProjectVerificationImplementors = []string{"BudgetProjectVerification"}
+
+func (ec *executionContext) _BudgetProjectVerification(ctx context.Context, sel ast.SelectionSet, obj *model.BudgetProjectVerification) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, budgetProjectVerificationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BudgetProjectVerification")
+		case "eligible":
+			out.Values[i] = ec._BudgetProjectVerification_eligible(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._BudgetProjectVerification_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "verifiedCost":
+			out.Values[i] = ec._BudgetProjectVerification_verifiedCost(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "decidedAt":
+			out.Values[i] = ec._BudgetProjectVerification_decidedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var budgetProjectViewerCanImplementors = []string{"BudgetProjectViewerCan"}
+
+func (ec *executionContext) _BudgetProjectViewerCan(ctx context.Context, sel ast.SelectionSet, obj *model.BudgetProjectViewerCan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, budgetProjectViewerCanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BudgetProjectViewerCan")
+		case "edit":
+			out.Values[i] = ec._BudgetProjectViewerCan_edit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdraw":
+			out.Values[i] = ec._BudgetProjectViewerCan_withdraw(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "support":
+			out.Values[i] = ec._BudgetProjectViewerCan_support(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "appeal":
+			out.Values[i] = ec._BudgetProjectViewerCan_appeal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "verify":
+			out.Values[i] = ec._BudgetProjectViewerCan_verify(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decideAppeal":
+			out.Values[i] = ec._BudgetProjectViewerCan_decideAppeal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var budgetResultSettingsImplementors = []string{"BudgetResultSettings"}
+
+func (ec *executionContext) _BudgetResultSettings(ctx context.Context, sel ast.SelectionSet, obj *model.BudgetResultSettings) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, budgetResultSettingsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BudgetResultSettings")
+		case "signaturesRequired":
+			out.Values[i] = ec._BudgetResultSettings_signaturesRequired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "liveResults":
+			out.Values[i] = ec._BudgetResultSettings_liveResults(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "liveThreshold":
+			out.Values[i] = ec._BudgetResultSettings_liveThreshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var budgetResultSignatureImplementors = []string{"BudgetResultSignature"}
+
+func (ec *executionContext) _BudgetResultSignature(ctx context.Context, sel ast.SelectionSet, obj *model.BudgetResultSignature) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, budgetResultSignatureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BudgetResultSignature")
+		case "name":
+			out.Values[i] = ec._BudgetResultSignature_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signedAt":
+			out.Values[i] = ec._BudgetResultSignature_signedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var budgetResultsViewerCanImplementors = []string{"BudgetResultsViewerCan"}
+
+func (ec *executionContext) _BudgetResultsViewerCan(ctx context.Context, sel ast.SelectionSet, obj *model.BudgetResultsViewerCan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, budgetResultsViewerCanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BudgetResultsViewerCan")
+		case "updateSettings":
+			out.Values[i] = ec._BudgetResultsViewerCan_updateSettings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "certify":
+			out.Values[i] = ec._BudgetResultsViewerCan_certify(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var budgetSessionImplementors = []string{"BudgetSession", "Node"}
+
+func (ec *executionContext) _BudgetSession(ctx context.Context, sel ast.SelectionSet, obj *model.BudgetSession) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, budgetSessionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BudgetSession")
+		case "id":
+			out.Values[i] = ec._BudgetSession_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "edition":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetSession_edition(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "title":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetSession_title(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "description":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetSession_description(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "languages":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetSession_languages(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "startsAt":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetSession_startsAt(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "endsAt":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetSession_endsAt(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "place":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetSession_place(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "online":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetSession_online(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "capacity":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetSession_capacity(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "registeredCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetSession_registeredCount(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "waitingCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetSession_waitingCount(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "cancelled":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetSession_cancelled(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "cancelReason":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetSession_cancelReason(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "viewerRegistration":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetSession_viewerRegistration(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "viewerCan":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BudgetSession_viewerCan(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var budgetSessionConnectionImplementors = []string{"BudgetSessionConnection"}
+
+func (ec *executionContext) _BudgetSessionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.BudgetSessionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, budgetSessionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BudgetSessionConnection")
+		case "edges":
+			out.Values[i] = ec._BudgetSessionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._BudgetSessionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._BudgetSessionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var budgetSessionEdgeImplementors = []string{"BudgetSessionEdge"}
+
+func (ec *executionContext) _BudgetSessionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.BudgetSessionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, budgetSessionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BudgetSessionEdge")
+		case "cursor":
+			out.Values[i] = ec._BudgetSessionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._BudgetSessionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var budgetSessionViewerCanImplementors = []string{"BudgetSessionViewerCan"}
+
+func (ec *executionContext) _BudgetSessionViewerCan(ctx context.Context, sel ast.SelectionSet, obj *model.BudgetSessionViewerCan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, budgetSessionViewerCanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BudgetSessionViewerCan")
+		case "register":
+			out.Values[i] = ec._BudgetSessionViewerCan_register(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "manage":
+			out.Values[i] = ec._BudgetSessionViewerCan_manage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var budgetTieBreakImplementors = []string{"BudgetTieBreak"}
+
+func (ec *executionContext) _BudgetTieBreak(ctx context.Context, sel ast.SelectionSet, obj *model.BudgetTieBreak) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, budgetTieBreakImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BudgetTieBreak")
+		case "score":
+			out.Values[i] = ec._BudgetTieBreak_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "selected":
+			out.Values[i] = ec._BudgetTieBreak_selected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "passedOver":
+			out.Values[i] = ec._BudgetTieBreak_passedOver(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var budgetTieBreakNoteImplementors = []string{"BudgetTieBreakNote"}
+
+func (ec *executionContext) _BudgetTieBreakNote(ctx context.Context, sel ast.SelectionSet, obj *model.BudgetTieBreakNote) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, budgetTieBreakNoteImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BudgetTieBreakNote")
+		case "pool":
+			out.Values[i] = ec._BudgetTieBreakNote_pool(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._BudgetTieBreakNote_note(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var cancelBudgetSessionPayloadImplementors = []string{"CancelBudgetSessionPayload"}
+
+func (ec *executionContext) _CancelBudgetSessionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CancelBudgetSessionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cancelBudgetSessionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CancelBudgetSessionPayload")
+		case "session":
+			out.Values[i] = ec._CancelBudgetSessionPayload_session(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var cancelBudgetSessionRegistrationPayloadImplementors = []string{"CancelBudgetSessionRegistrationPayload"}
+
+func (ec *executionContext) _CancelBudgetSessionRegistrationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CancelBudgetSessionRegistrationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cancelBudgetSessionRegistrationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CancelBudgetSessionRegistrationPayload")
+		case "session":
+			out.Values[i] = ec._CancelBudgetSessionRegistrationPayload_session(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -28346,6 +43180,145 @@ func (ec *executionContext) _CastBallotPayload(ctx context.Context, sel ast.Sele
 			}
 		case "castOn":
 			out.Values[i] = ec._CastBallotPayload_castOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "surveyToken":
+			out.Values[i] = ec._CastBallotPayload_surveyToken(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var castBallotWithCodePayloadImplementors = []string{"CastBallotWithCodePayload"}
+
+func (ec *executionContext) _CastBallotWithCodePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CastBallotWithCodePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, castBallotWithCodePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CastBallotWithCodePayload")
+		case "ballotId":
+			out.Values[i] = ec._CastBallotWithCodePayload_ballotId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "castOn":
+			out.Values[i] = ec._CastBallotWithCodePayload_castOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "surveyToken":
+			out.Values[i] = ec._CastBallotWithCodePayload_surveyToken(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var certifyBudgetResultsPayloadImplementors = []string{"CertifyBudgetResultsPayload"}
+
+func (ec *executionContext) _CertifyBudgetResultsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CertifyBudgetResultsPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, certifyBudgetResultsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CertifyBudgetResultsPayload")
+		case "edition":
+			out.Values[i] = ec._CertifyBudgetResultsPayload_edition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "certification":
+			out.Values[i] = ec._CertifyBudgetResultsPayload_certification(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var changeBallotPayloadImplementors = []string{"ChangeBallotPayload"}
+
+func (ec *executionContext) _ChangeBallotPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeBallotPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeBallotPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeBallotPayload")
+		case "ballotId":
+			out.Values[i] = ec._ChangeBallotPayload_ballotId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "castOn":
+			out.Values[i] = ec._ChangeBallotPayload_castOn(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -28536,6 +43509,44 @@ func (ec *executionContext) _ConfirmEmailPayload(ctx context.Context, sel ast.Se
 			out.Values[i] = graphql.MarshalString("ConfirmEmailPayload")
 		case "ok":
 			out.Values[i] = ec._ConfirmEmailPayload_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var consentToBudgetProjectPayloadImplementors = []string{"ConsentToBudgetProjectPayload"}
+
+func (ec *executionContext) _ConsentToBudgetProjectPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ConsentToBudgetProjectPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, consentToBudgetProjectPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConsentToBudgetProjectPayload")
+		case "project":
+			out.Values[i] = ec._ConsentToBudgetProjectPayload_project(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -30202,6 +45213,44 @@ func (ec *executionContext) _CreateBudgetProjectPayload(ctx context.Context, sel
 	return out
 }
 
+var createBudgetSessionPayloadImplementors = []string{"CreateBudgetSessionPayload"}
+
+func (ec *executionContext) _CreateBudgetSessionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateBudgetSessionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createBudgetSessionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateBudgetSessionPayload")
+		case "session":
+			out.Values[i] = ec._CreateBudgetSessionPayload_session(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var createConsultationPayloadImplementors = []string{"CreateConsultationPayload"}
 
 func (ec *executionContext) _CreateConsultationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateConsultationPayload) graphql.Marshaler {
@@ -30392,6 +45441,82 @@ func (ec *executionContext) _CreateSubmissionPayload(ctx context.Context, sel as
 	return out
 }
 
+var createVotingPointPayloadImplementors = []string{"CreateVotingPointPayload"}
+
+func (ec *executionContext) _CreateVotingPointPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateVotingPointPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createVotingPointPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateVotingPointPayload")
+		case "votingPoint":
+			out.Values[i] = ec._CreateVotingPointPayload_votingPoint(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var decideBudgetAppealPayloadImplementors = []string{"DecideBudgetAppealPayload"}
+
+func (ec *executionContext) _DecideBudgetAppealPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DecideBudgetAppealPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, decideBudgetAppealPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DecideBudgetAppealPayload")
+		case "project":
+			out.Values[i] = ec._DecideBudgetAppealPayload_project(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var deleteAccountPayloadImplementors = []string{"DeleteAccountPayload"}
 
 func (ec *executionContext) _DeleteAccountPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteAccountPayload) graphql.Marshaler {
@@ -30444,6 +45569,44 @@ func (ec *executionContext) _DraftAnswerPayload(ctx context.Context, sel ast.Sel
 			out.Values[i] = graphql.MarshalString("DraftAnswerPayload")
 		case "submission":
 			out.Values[i] = ec._DraftAnswerPayload_submission(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var editBudgetProjectPayloadImplementors = []string{"EditBudgetProjectPayload"}
+
+func (ec *executionContext) _EditBudgetProjectPayload(ctx context.Context, sel ast.SelectionSet, obj *model.EditBudgetProjectPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, editBudgetProjectPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EditBudgetProjectPayload")
+		case "project":
+			out.Values[i] = ec._EditBudgetProjectPayload_project(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -30544,6 +45707,44 @@ func (ec *executionContext) _EnrolAsBudgetVoterPayload(ctx context.Context, sel 
 	return out
 }
 
+var enterPaperBallotPayloadImplementors = []string{"EnterPaperBallotPayload"}
+
+func (ec *executionContext) _EnterPaperBallotPayload(ctx context.Context, sel ast.SelectionSet, obj *model.EnterPaperBallotPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, enterPaperBallotPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EnterPaperBallotPayload")
+		case "paperBallot":
+			out.Values[i] = ec._EnterPaperBallotPayload_paperBallot(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var enterSubmissionOnBehalfPayloadImplementors = []string{"EnterSubmissionOnBehalfPayload"}
 
 func (ec *executionContext) _EnterSubmissionOnBehalfPayload(ctx context.Context, sel ast.SelectionSet, obj *model.EnterSubmissionOnBehalfPayload) graphql.Marshaler {
@@ -30596,6 +45797,44 @@ func (ec *executionContext) _FlagSubmissionPayload(ctx context.Context, sel ast.
 			out.Values[i] = graphql.MarshalString("FlagSubmissionPayload")
 		case "submissionId":
 			out.Values[i] = ec._FlagSubmissionPayload_submissionId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var followBudgetEditionPayloadImplementors = []string{"FollowBudgetEditionPayload"}
+
+func (ec *executionContext) _FollowBudgetEditionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.FollowBudgetEditionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, followBudgetEditionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FollowBudgetEditionPayload")
+		case "edition":
+			out.Values[i] = ec._FollowBudgetEditionPayload_edition(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -30813,6 +46052,125 @@ func (ec *executionContext) _Invitation(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = ec._Invitation_acceptedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var issueVotingCodePayloadImplementors = []string{"IssueVotingCodePayload"}
+
+func (ec *executionContext) _IssueVotingCodePayload(ctx context.Context, sel ast.SelectionSet, obj *model.IssueVotingCodePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, issueVotingCodePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IssueVotingCodePayload")
+		case "code":
+			out.Values[i] = ec._IssueVotingCodePayload_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var issueVotingCodesPayloadImplementors = []string{"IssueVotingCodesPayload"}
+
+func (ec *executionContext) _IssueVotingCodesPayload(ctx context.Context, sel ast.SelectionSet, obj *model.IssueVotingCodesPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, issueVotingCodesPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IssueVotingCodesPayload")
+		case "codes":
+			out.Values[i] = ec._IssueVotingCodesPayload_codes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var issuedVotingCodeImplementors = []string{"IssuedVotingCode"}
+
+func (ec *executionContext) _IssuedVotingCode(ctx context.Context, sel ast.SelectionSet, obj *model.IssuedVotingCode) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, issuedVotingCodeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IssuedVotingCode")
+		case "voterId":
+			out.Values[i] = ec._IssuedVotingCode_voterId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._IssuedVotingCode_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -31519,6 +46877,216 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "castBallot":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_castBallot(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createBudgetSession":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createBudgetSession(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateBudgetSession":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateBudgetSession(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelBudgetSession":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelBudgetSession(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registerForBudgetSession":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_registerForBudgetSession(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelBudgetSessionRegistration":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelBudgetSessionRegistration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "followBudgetEdition":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_followBudgetEdition(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unfollowBudgetEdition":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unfollowBudgetEdition(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setBudgetSurveyEnabled":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setBudgetSurveyEnabled(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "answerParticipationSurvey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_answerParticipationSurvey(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "advanceBudgetEdition":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_advanceBudgetEdition(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitBudgetProject":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitBudgetProject(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "editBudgetProject":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_editBudgetProject(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "consentToBudgetProject":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_consentToBudgetProject(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "supportBudgetProject":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_supportBudgetProject(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawBudgetProjectSupport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawBudgetProjectSupport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "verifyBudgetProject":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_verifyBudgetProject(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "appealBudgetProjectDecision":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_appealBudgetProjectDecision(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decideBudgetAppeal":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_decideBudgetAppeal(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawBudgetProject":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawBudgetProject(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateBudgetResultSettings":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateBudgetResultSettings(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "certifyBudgetResults":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_certifyBudgetResults(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changeBallot":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_changeBallot(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issueVotingCodes":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_issueVotingCodes(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issueVotingCode":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_issueVotingCode(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "castBallotWithCode":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_castBallotWithCode(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createVotingPoint":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createVotingPoint(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignBallotOfficer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_assignBallotOfficer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enterPaperBallot":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_enterPaperBallot(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resolvePaperBallot":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resolvePaperBallot(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registerChildVoter":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_registerChildVoter(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -32894,6 +48462,347 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var paperBallotImplementors = []string{"PaperBallot"}
+
+func (ec *executionContext) _PaperBallot(ctx context.Context, sel ast.SelectionSet, obj *model.PaperBallot) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, paperBallotImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PaperBallot")
+		case "id":
+			out.Values[i] = ec._PaperBallot_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sheetNumber":
+			out.Values[i] = ec._PaperBallot_sheetNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "votingPoint":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PaperBallot_votingPoint(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "status":
+			out.Values[i] = ec._PaperBallot_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._PaperBallot_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "entries":
+			out.Values[i] = ec._PaperBallot_entries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._PaperBallot_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decidedAt":
+			out.Values[i] = ec._PaperBallot_decidedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var paperBallotConnectionImplementors = []string{"PaperBallotConnection"}
+
+func (ec *executionContext) _PaperBallotConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PaperBallotConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, paperBallotConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PaperBallotConnection")
+		case "edges":
+			out.Values[i] = ec._PaperBallotConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PaperBallotConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._PaperBallotConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var paperBallotEdgeImplementors = []string{"PaperBallotEdge"}
+
+func (ec *executionContext) _PaperBallotEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PaperBallotEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, paperBallotEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PaperBallotEdge")
+		case "node":
+			out.Values[i] = ec._PaperBallotEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._PaperBallotEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var participationSurveyCountImplementors = []string{"ParticipationSurveyCount"}
+
+func (ec *executionContext) _ParticipationSurveyCount(ctx context.Context, sel ast.SelectionSet, obj *model.ParticipationSurveyCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, participationSurveyCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ParticipationSurveyCount")
+		case "answer":
+			out.Values[i] = ec._ParticipationSurveyCount_answer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._ParticipationSurveyCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var participationSurveyQuestionResultImplementors = []string{"ParticipationSurveyQuestionResult"}
+
+func (ec *executionContext) _ParticipationSurveyQuestionResult(ctx context.Context, sel ast.SelectionSet, obj *model.ParticipationSurveyQuestionResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, participationSurveyQuestionResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ParticipationSurveyQuestionResult")
+		case "question":
+			out.Values[i] = ec._ParticipationSurveyQuestionResult_question(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "counts":
+			out.Values[i] = ec._ParticipationSurveyQuestionResult_counts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var participationSurveyReportImplementors = []string{"ParticipationSurveyReport"}
+
+func (ec *executionContext) _ParticipationSurveyReport(ctx context.Context, sel ast.SelectionSet, obj *model.ParticipationSurveyReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, participationSurveyReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ParticipationSurveyReport")
+		case "fewerThanMinimum":
+			out.Values[i] = ec._ParticipationSurveyReport_fewerThanMinimum(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minimumGroup":
+			out.Values[i] = ec._ParticipationSurveyReport_minimumGroup(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "respondentCount":
+			out.Values[i] = ec._ParticipationSurveyReport_respondentCount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "questions":
+			out.Values[i] = ec._ParticipationSurveyReport_questions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "indicator":
+			out.Values[i] = ec._ParticipationSurveyReport_indicator(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var phaseChangeImplementors = []string{"PhaseChange"}
 
 func (ec *executionContext) _PhaseChange(ctx context.Context, sel ast.SelectionSet, obj *model.PhaseChange) graphql.Marshaler {
@@ -32928,6 +48837,59 @@ func (ec *executionContext) _PhaseChange(ctx context.Context, sel ast.SelectionS
 			}
 		case "at":
 			out.Values[i] = ec._PhaseChange_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var poolStandingImplementors = []string{"PoolStanding"}
+
+func (ec *executionContext) _PoolStanding(ctx context.Context, sel ast.SelectionSet, obj *model.PoolStanding) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, poolStandingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PoolStanding")
+		case "pool":
+			out.Values[i] = ec._PoolStanding_pool(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ballots":
+			out.Values[i] = ec._PoolStanding_ballots(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withheld":
+			out.Values[i] = ec._PoolStanding_withheld(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "projects":
+			out.Values[i] = ec._PoolStanding_projects(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -33233,6 +49195,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "budgetProject":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_budgetProject(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "consultation":
 			field := field
 
@@ -33476,6 +49460,82 @@ func (ec *executionContext) _RegisterBudgetVoterPayload(ctx context.Context, sel
 	return out
 }
 
+var registerChildVoterPayloadImplementors = []string{"RegisterChildVoterPayload"}
+
+func (ec *executionContext) _RegisterChildVoterPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RegisterChildVoterPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, registerChildVoterPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RegisterChildVoterPayload")
+		case "voterId":
+			out.Values[i] = ec._RegisterChildVoterPayload_voterId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var registerForBudgetSessionPayloadImplementors = []string{"RegisterForBudgetSessionPayload"}
+
+func (ec *executionContext) _RegisterForBudgetSessionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RegisterForBudgetSessionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, registerForBudgetSessionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RegisterForBudgetSessionPayload")
+		case "session":
+			out.Values[i] = ec._RegisterForBudgetSessionPayload_session(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var registerForMeetingPayloadImplementors = []string{"RegisterForMeetingPayload"}
 
 func (ec *executionContext) _RegisterForMeetingPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RegisterForMeetingPayload) graphql.Marshaler {
@@ -33642,6 +49702,44 @@ func (ec *executionContext) _ResetPasswordPayload(ctx context.Context, sel ast.S
 			out.Values[i] = graphql.MarshalString("ResetPasswordPayload")
 		case "ok":
 			out.Values[i] = ec._ResetPasswordPayload_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var resolvePaperBallotPayloadImplementors = []string{"ResolvePaperBallotPayload"}
+
+func (ec *executionContext) _ResolvePaperBallotPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ResolvePaperBallotPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resolvePaperBallotPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResolvePaperBallotPayload")
+		case "paperBallot":
+			out.Values[i] = ec._ResolvePaperBallotPayload_paperBallot(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -34034,6 +50132,44 @@ func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "current":
 			out.Values[i] = ec._Session_current(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var setBudgetSurveyEnabledPayloadImplementors = []string{"SetBudgetSurveyEnabledPayload"}
+
+func (ec *executionContext) _SetBudgetSurveyEnabledPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SetBudgetSurveyEnabledPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setBudgetSurveyEnabledPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetBudgetSurveyEnabledPayload")
+		case "edition":
+			out.Values[i] = ec._SetBudgetSurveyEnabledPayload_edition(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -34789,6 +50925,44 @@ func (ec *executionContext) _SubmissionViewerCan(ctx context.Context, sel ast.Se
 	return out
 }
 
+var submitBudgetProjectPayloadImplementors = []string{"SubmitBudgetProjectPayload"}
+
+func (ec *executionContext) _SubmitBudgetProjectPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SubmitBudgetProjectPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, submitBudgetProjectPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubmitBudgetProjectPayload")
+		case "project":
+			out.Values[i] = ec._SubmitBudgetProjectPayload_project(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
@@ -34804,6 +50978,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "notificationAdded":
 		return ec._Subscription_notificationAdded(ctx, fields[0])
+	case "ballotTurnout":
+		return ec._Subscription_ballotTurnout(ctx, fields[0])
 	case "consultationActivity":
 		return ec._Subscription_consultationActivity(ctx, fields[0])
 	case "moderationQueue":
@@ -34811,6 +50987,44 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
+}
+
+var supportBudgetProjectPayloadImplementors = []string{"SupportBudgetProjectPayload"}
+
+func (ec *executionContext) _SupportBudgetProjectPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SupportBudgetProjectPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, supportBudgetProjectPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SupportBudgetProjectPayload")
+		case "project":
+			out.Values[i] = ec._SupportBudgetProjectPayload_project(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
 }
 
 var supportSubmissionPayloadImplementors = []string{"SupportSubmissionPayload"}
@@ -35139,6 +51353,44 @@ func (ec *executionContext) _UnassignConsultationModeratorPayload(ctx context.Co
 	return out
 }
 
+var unfollowBudgetEditionPayloadImplementors = []string{"UnfollowBudgetEditionPayload"}
+
+func (ec *executionContext) _UnfollowBudgetEditionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UnfollowBudgetEditionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unfollowBudgetEditionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnfollowBudgetEditionPayload")
+		case "edition":
+			out.Values[i] = ec._UnfollowBudgetEditionPayload_edition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var unfollowConsultationPayloadImplementors = []string{"UnfollowConsultationPayload"}
 
 func (ec *executionContext) _UnfollowConsultationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UnfollowConsultationPayload) graphql.Marshaler {
@@ -35229,6 +51481,82 @@ func (ec *executionContext) _UnsupportSubmissionPayload(ctx context.Context, sel
 			out.Values[i] = graphql.MarshalString("UnsupportSubmissionPayload")
 		case "submission":
 			out.Values[i] = ec._UnsupportSubmissionPayload_submission(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var updateBudgetResultSettingsPayloadImplementors = []string{"UpdateBudgetResultSettingsPayload"}
+
+func (ec *executionContext) _UpdateBudgetResultSettingsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateBudgetResultSettingsPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateBudgetResultSettingsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateBudgetResultSettingsPayload")
+		case "edition":
+			out.Values[i] = ec._UpdateBudgetResultSettingsPayload_edition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var updateBudgetSessionPayloadImplementors = []string{"UpdateBudgetSessionPayload"}
+
+func (ec *executionContext) _UpdateBudgetSessionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateBudgetSessionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateBudgetSessionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateBudgetSessionPayload")
+		case "session":
+			out.Values[i] = ec._UpdateBudgetSessionPayload_session(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -35443,6 +51771,44 @@ func (ec *executionContext) _UpdateProfilePayload(ctx context.Context, sel ast.S
 	return out
 }
 
+var verifyBudgetProjectPayloadImplementors = []string{"VerifyBudgetProjectPayload"}
+
+func (ec *executionContext) _VerifyBudgetProjectPayload(ctx context.Context, sel ast.SelectionSet, obj *model.VerifyBudgetProjectPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, verifyBudgetProjectPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VerifyBudgetProjectPayload")
+		case "project":
+			out.Values[i] = ec._VerifyBudgetProjectPayload_project(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var verifyResidentPayloadImplementors = []string{"VerifyResidentPayload"}
 
 func (ec *executionContext) _VerifyResidentPayload(ctx context.Context, sel ast.SelectionSet, obj *model.VerifyResidentPayload) graphql.Marshaler {
@@ -35462,6 +51828,130 @@ func (ec *executionContext) _VerifyResidentPayload(ctx context.Context, sel ast.
 			}
 		case "verified":
 			out.Values[i] = ec._VerifyResidentPayload_verified(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var votingPointImplementors = []string{"VotingPoint"}
+
+func (ec *executionContext) _VotingPoint(ctx context.Context, sel ast.SelectionSet, obj *model.VotingPoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, votingPointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VotingPoint")
+		case "id":
+			out.Values[i] = ec._VotingPoint_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._VotingPoint_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "address":
+			out.Values[i] = ec._VotingPoint_address(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var withdrawBudgetProjectPayloadImplementors = []string{"WithdrawBudgetProjectPayload"}
+
+func (ec *executionContext) _WithdrawBudgetProjectPayload(ctx context.Context, sel ast.SelectionSet, obj *model.WithdrawBudgetProjectPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, withdrawBudgetProjectPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WithdrawBudgetProjectPayload")
+		case "project":
+			out.Values[i] = ec._WithdrawBudgetProjectPayload_project(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var withdrawBudgetProjectSupportPayloadImplementors = []string{"WithdrawBudgetProjectSupportPayload"}
+
+func (ec *executionContext) _WithdrawBudgetProjectSupportPayload(ctx context.Context, sel ast.SelectionSet, obj *model.WithdrawBudgetProjectSupportPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, withdrawBudgetProjectSupportPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WithdrawBudgetProjectSupportPayload")
+		case "project":
+			out.Values[i] = ec._WithdrawBudgetProjectSupportPayload_project(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -35971,6 +52461,21 @@ func (ec *executionContext) marshalNAddTranslationPayload2ᚖgithubᚗcomᚋotwa
 	return ec._AddTranslationPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNAdvanceBudgetEditionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAdvanceBudgetEditionInput(ctx context.Context, v any) (model.AdvanceBudgetEditionInput, error) {
+	res, err := ec.unmarshalInputAdvanceBudgetEditionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAdvanceBudgetEditionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAdvanceBudgetEditionPayload(ctx context.Context, sel ast.SelectionSet, v *model.AdvanceBudgetEditionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AdvanceBudgetEditionPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAnswerCount2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswerCount(ctx context.Context, sel ast.SelectionSet, v model.AnswerCount) graphql.Marshaler {
 	return ec._AnswerCount(ctx, sel, &v)
 }
@@ -35989,6 +52494,21 @@ func (ec *executionContext) marshalNAnswerCount2ᚕgithubᚗcomᚋotwartyᚋotwa
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNAnswerParticipationSurveyInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswerParticipationSurveyInput(ctx context.Context, v any) (model.AnswerParticipationSurveyInput, error) {
+	res, err := ec.unmarshalInputAnswerParticipationSurveyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAnswerParticipationSurveyPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswerParticipationSurveyPayload(ctx context.Context, sel ast.SelectionSet, v *model.AnswerParticipationSurveyPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AnswerParticipationSurveyPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNAnswerStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswerStatus(ctx context.Context, v any) (model.AnswerStatus, error) {
@@ -36014,6 +52534,36 @@ func (ec *executionContext) marshalNAnswerSurveyPayload2ᚖgithubᚗcomᚋotwart
 		return graphql.Null
 	}
 	return ec._AnswerSurveyPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAppealBudgetProjectDecisionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAppealBudgetProjectDecisionInput(ctx context.Context, v any) (model.AppealBudgetProjectDecisionInput, error) {
+	res, err := ec.unmarshalInputAppealBudgetProjectDecisionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAppealBudgetProjectDecisionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAppealBudgetProjectDecisionPayload(ctx context.Context, sel ast.SelectionSet, v *model.AppealBudgetProjectDecisionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AppealBudgetProjectDecisionPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAssignBallotOfficerInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAssignBallotOfficerInput(ctx context.Context, v any) (model.AssignBallotOfficerInput, error) {
+	res, err := ec.unmarshalInputAssignBallotOfficerInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAssignBallotOfficerPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAssignBallotOfficerPayload(ctx context.Context, sel ast.SelectionSet, v *model.AssignBallotOfficerPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AssignBallotOfficerPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNAssignConsultationModeratorInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAssignConsultationModeratorInput(ctx context.Context, v any) (model.AssignConsultationModeratorInput, error) {
@@ -36091,6 +52641,16 @@ func (ec *executionContext) marshalNBallotPickMode2githubᚗcomᚋotwartyᚋotwa
 	return v
 }
 
+func (ec *executionContext) marshalNBallotTurnout2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBallotTurnout(ctx context.Context, sel ast.SelectionSet, v *model.BallotTurnout) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BallotTurnout(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -36105,6 +52665,26 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNBudgetAppealStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetAppealStatus(ctx context.Context, v any) (model.BudgetAppealStatus, error) {
+	var res model.BudgetAppealStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBudgetAppealStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetAppealStatus(ctx context.Context, sel ast.SelectionSet, v model.BudgetAppealStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNBudgetCertification2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetCertification(ctx context.Context, sel ast.SelectionSet, v *model.BudgetCertification) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BudgetCertification(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNBudgetEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetEdition(ctx context.Context, sel ast.SelectionSet, v *model.BudgetEdition) graphql.Marshaler {
@@ -36201,6 +52781,36 @@ func (ec *executionContext) marshalNBudgetProject2ᚖgithubᚗcomᚋotwartyᚋot
 	return ec._BudgetProject(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNBudgetProjectConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectConnection(ctx context.Context, sel ast.SelectionSet, v *model.BudgetProjectConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BudgetProjectConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBudgetProjectEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectEdge(ctx context.Context, sel ast.SelectionSet, v model.BudgetProjectEdge) graphql.Marshaler {
+	return ec._BudgetProjectEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBudgetProjectEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BudgetProjectEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBudgetProjectEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNBudgetProjectResult2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectResult(ctx context.Context, sel ast.SelectionSet, v model.BudgetProjectResult) graphql.Marshaler {
 	return ec._BudgetProjectResult(ctx, sel, &v)
 }
@@ -36219,6 +52829,211 @@ func (ec *executionContext) marshalNBudgetProjectResult2ᚕgithubᚗcomᚋotwart
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNBudgetProjectStanding2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectStanding(ctx context.Context, sel ast.SelectionSet, v model.BudgetProjectStanding) graphql.Marshaler {
+	return ec._BudgetProjectStanding(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBudgetProjectStanding2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectStandingᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BudgetProjectStanding) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBudgetProjectStanding2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectStanding(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNBudgetProjectStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectStatus(ctx context.Context, v any) (model.BudgetProjectStatus, error) {
+	var res model.BudgetProjectStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBudgetProjectStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectStatus(ctx context.Context, sel ast.SelectionSet, v model.BudgetProjectStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNBudgetProjectViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectViewerCan(ctx context.Context, sel ast.SelectionSet, v *model.BudgetProjectViewerCan) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BudgetProjectViewerCan(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBudgetResultSettings2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetResultSettings(ctx context.Context, sel ast.SelectionSet, v *model.BudgetResultSettings) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BudgetResultSettings(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBudgetResultSignature2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetResultSignature(ctx context.Context, sel ast.SelectionSet, v model.BudgetResultSignature) graphql.Marshaler {
+	return ec._BudgetResultSignature(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBudgetResultSignature2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetResultSignatureᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BudgetResultSignature) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBudgetResultSignature2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetResultSignature(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBudgetResultsViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetResultsViewerCan(ctx context.Context, sel ast.SelectionSet, v *model.BudgetResultsViewerCan) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BudgetResultsViewerCan(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBudgetSession2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetSession(ctx context.Context, sel ast.SelectionSet, v *model.BudgetSession) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BudgetSession(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBudgetSessionConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetSessionConnection(ctx context.Context, sel ast.SelectionSet, v *model.BudgetSessionConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BudgetSessionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBudgetSessionEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetSessionEdge(ctx context.Context, sel ast.SelectionSet, v model.BudgetSessionEdge) graphql.Marshaler {
+	return ec._BudgetSessionEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBudgetSessionEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetSessionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BudgetSessionEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBudgetSessionEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetSessionEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBudgetSessionViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetSessionViewerCan(ctx context.Context, sel ast.SelectionSet, v *model.BudgetSessionViewerCan) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BudgetSessionViewerCan(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBudgetTieBreak2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetTieBreak(ctx context.Context, sel ast.SelectionSet, v model.BudgetTieBreak) graphql.Marshaler {
+	return ec._BudgetTieBreak(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBudgetTieBreak2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetTieBreakᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BudgetTieBreak) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBudgetTieBreak2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetTieBreak(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBudgetTieBreakNote2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetTieBreakNote(ctx context.Context, sel ast.SelectionSet, v model.BudgetTieBreakNote) graphql.Marshaler {
+	return ec._BudgetTieBreakNote(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBudgetTieBreakNote2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetTieBreakNoteᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BudgetTieBreakNote) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBudgetTieBreakNote2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetTieBreakNote(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNBudgetTieBreakNoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetTieBreakNoteInput(ctx context.Context, v any) (model.BudgetTieBreakNoteInput, error) {
+	res, err := ec.unmarshalInputBudgetTieBreakNoteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCancelBudgetSessionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCancelBudgetSessionInput(ctx context.Context, v any) (model.CancelBudgetSessionInput, error) {
+	res, err := ec.unmarshalInputCancelBudgetSessionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCancelBudgetSessionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCancelBudgetSessionPayload(ctx context.Context, sel ast.SelectionSet, v *model.CancelBudgetSessionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CancelBudgetSessionPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCancelBudgetSessionRegistrationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCancelBudgetSessionRegistrationInput(ctx context.Context, v any) (model.CancelBudgetSessionRegistrationInput, error) {
+	res, err := ec.unmarshalInputCancelBudgetSessionRegistrationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCancelBudgetSessionRegistrationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCancelBudgetSessionRegistrationPayload(ctx context.Context, sel ast.SelectionSet, v *model.CancelBudgetSessionRegistrationPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CancelBudgetSessionRegistrationPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCancelMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCancelMeetingInput(ctx context.Context, v any) (model.CancelMeetingInput, error) {
@@ -36249,6 +53064,51 @@ func (ec *executionContext) marshalNCastBallotPayload2ᚖgithubᚗcomᚋotwarty�
 		return graphql.Null
 	}
 	return ec._CastBallotPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCastBallotWithCodeInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastBallotWithCodeInput(ctx context.Context, v any) (model.CastBallotWithCodeInput, error) {
+	res, err := ec.unmarshalInputCastBallotWithCodeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCastBallotWithCodePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastBallotWithCodePayload(ctx context.Context, sel ast.SelectionSet, v *model.CastBallotWithCodePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CastBallotWithCodePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCertifyBudgetResultsInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCertifyBudgetResultsInput(ctx context.Context, v any) (model.CertifyBudgetResultsInput, error) {
+	res, err := ec.unmarshalInputCertifyBudgetResultsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCertifyBudgetResultsPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCertifyBudgetResultsPayload(ctx context.Context, sel ast.SelectionSet, v *model.CertifyBudgetResultsPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CertifyBudgetResultsPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNChangeBallotInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐChangeBallotInput(ctx context.Context, v any) (model.ChangeBallotInput, error) {
+	res, err := ec.unmarshalInputChangeBallotInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeBallotPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐChangeBallotPayload(ctx context.Context, sel ast.SelectionSet, v *model.ChangeBallotPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ChangeBallotPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNChangeConsultationPhaseInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐChangeConsultationPhaseInput(ctx context.Context, v any) (model.ChangeConsultationPhaseInput, error) {
@@ -36324,6 +53184,21 @@ func (ec *executionContext) marshalNConfirmEmailPayload2ᚖgithubᚗcomᚋotwart
 		return graphql.Null
 	}
 	return ec._ConfirmEmailPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNConsentToBudgetProjectInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsentToBudgetProjectInput(ctx context.Context, v any) (model.ConsentToBudgetProjectInput, error) {
+	res, err := ec.unmarshalInputConsentToBudgetProjectInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConsentToBudgetProjectPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsentToBudgetProjectPayload(ctx context.Context, sel ast.SelectionSet, v *model.ConsentToBudgetProjectPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ConsentToBudgetProjectPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNConsultation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultation(ctx context.Context, sel ast.SelectionSet, v *model.Consultation) graphql.Marshaler {
@@ -36521,6 +53396,21 @@ func (ec *executionContext) marshalNCreateBudgetProjectPayload2ᚖgithubᚗcom�
 	return ec._CreateBudgetProjectPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCreateBudgetSessionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateBudgetSessionInput(ctx context.Context, v any) (model.CreateBudgetSessionInput, error) {
+	res, err := ec.unmarshalInputCreateBudgetSessionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateBudgetSessionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateBudgetSessionPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateBudgetSessionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CreateBudgetSessionPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreateConsultationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateConsultationInput(ctx context.Context, v any) (model.CreateConsultationInput, error) {
 	res, err := ec.unmarshalInputCreateConsultationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -36591,6 +53481,21 @@ func (ec *executionContext) marshalNCreateSubmissionPayload2ᚖgithubᚗcomᚋot
 	return ec._CreateSubmissionPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCreateVotingPointInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateVotingPointInput(ctx context.Context, v any) (model.CreateVotingPointInput, error) {
+	res, err := ec.unmarshalInputCreateVotingPointInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateVotingPointPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateVotingPointPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateVotingPointPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CreateVotingPointPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := scalar.UnmarshalDateTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -36605,6 +53510,43 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNDateTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	res, err := scalar.UnmarshalDateTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDateTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	_ = sel
+	res := scalar.MarshalDateTime(*v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNDecideBudgetAppealInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDecideBudgetAppealInput(ctx context.Context, v any) (model.DecideBudgetAppealInput, error) {
+	res, err := ec.unmarshalInputDecideBudgetAppealInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDecideBudgetAppealPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDecideBudgetAppealPayload(ctx context.Context, sel ast.SelectionSet, v *model.DecideBudgetAppealPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._DecideBudgetAppealPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDeleteAccountInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDeleteAccountInput(ctx context.Context, v any) (model.DeleteAccountInput, error) {
@@ -36647,6 +53589,21 @@ func (ec *executionContext) marshalNDraftAnswerPayload2ᚖgithubᚗcomᚋotwarty
 	return ec._DraftAnswerPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNEditBudgetProjectInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEditBudgetProjectInput(ctx context.Context, v any) (model.EditBudgetProjectInput, error) {
+	res, err := ec.unmarshalInputEditBudgetProjectInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEditBudgetProjectPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEditBudgetProjectPayload(ctx context.Context, sel ast.SelectionSet, v *model.EditBudgetProjectPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._EditBudgetProjectPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNEditSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEditSubmissionInput(ctx context.Context, v any) (model.EditSubmissionInput, error) {
 	res, err := ec.unmarshalInputEditSubmissionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -36677,6 +53634,21 @@ func (ec *executionContext) marshalNEnrolAsBudgetVoterPayload2ᚖgithubᚗcomᚋ
 	return ec._EnrolAsBudgetVoterPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNEnterPaperBallotInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEnterPaperBallotInput(ctx context.Context, v any) (model.EnterPaperBallotInput, error) {
+	res, err := ec.unmarshalInputEnterPaperBallotInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEnterPaperBallotPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEnterPaperBallotPayload(ctx context.Context, sel ast.SelectionSet, v *model.EnterPaperBallotPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._EnterPaperBallotPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNEnterSubmissionOnBehalfInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEnterSubmissionOnBehalfInput(ctx context.Context, v any) (model.EnterSubmissionOnBehalfInput, error) {
 	res, err := ec.unmarshalInputEnterSubmissionOnBehalfInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -36705,6 +53677,21 @@ func (ec *executionContext) marshalNFlagSubmissionPayload2ᚖgithubᚗcomᚋotwa
 		return graphql.Null
 	}
 	return ec._FlagSubmissionPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFollowBudgetEditionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐFollowBudgetEditionInput(ctx context.Context, v any) (model.FollowBudgetEditionInput, error) {
+	res, err := ec.unmarshalInputFollowBudgetEditionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFollowBudgetEditionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐFollowBudgetEditionPayload(ctx context.Context, sel ast.SelectionSet, v *model.FollowBudgetEditionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._FollowBudgetEditionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFollowConsultationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐFollowConsultationInput(ctx context.Context, v any) (model.FollowConsultationInput, error) {
@@ -36880,6 +53867,66 @@ func (ec *executionContext) marshalNInvitation2ᚖgithubᚗcomᚋotwartyᚋotwar
 		return graphql.Null
 	}
 	return ec._Invitation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNIssueVotingCodeInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐIssueVotingCodeInput(ctx context.Context, v any) (model.IssueVotingCodeInput, error) {
+	res, err := ec.unmarshalInputIssueVotingCodeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIssueVotingCodePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐIssueVotingCodePayload(ctx context.Context, sel ast.SelectionSet, v *model.IssueVotingCodePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._IssueVotingCodePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNIssueVotingCodesInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐIssueVotingCodesInput(ctx context.Context, v any) (model.IssueVotingCodesInput, error) {
+	res, err := ec.unmarshalInputIssueVotingCodesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIssueVotingCodesPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐIssueVotingCodesPayload(ctx context.Context, sel ast.SelectionSet, v *model.IssueVotingCodesPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._IssueVotingCodesPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIssuedVotingCode2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐIssuedVotingCode(ctx context.Context, sel ast.SelectionSet, v model.IssuedVotingCode) graphql.Marshaler {
+	return ec._IssuedVotingCode(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNIssuedVotingCode2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐIssuedVotingCodeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.IssuedVotingCode) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIssuedVotingCode2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐIssuedVotingCode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIssuedVotingCode2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐIssuedVotingCode(ctx context.Context, sel ast.SelectionSet, v *model.IssuedVotingCode) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._IssuedVotingCode(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNLocale2githubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx context.Context, v any) (i18n.Locale, error) {
@@ -37369,6 +54416,46 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋotwartyᚋotwarty
 	return ec._PageInfo(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPaperBallot2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPaperBallot(ctx context.Context, sel ast.SelectionSet, v *model.PaperBallot) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PaperBallot(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPaperBallotEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPaperBallotEdge(ctx context.Context, sel ast.SelectionSet, v model.PaperBallotEdge) graphql.Marshaler {
+	return ec._PaperBallotEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPaperBallotEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPaperBallotEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.PaperBallotEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPaperBallotEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPaperBallotEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNPaperBallotStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPaperBallotStatus(ctx context.Context, v any) (model.PaperBallotStatus, error) {
+	var res model.PaperBallotStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPaperBallotStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPaperBallotStatus(ctx context.Context, sel ast.SelectionSet, v model.PaperBallotStatus) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNParticipationForm2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationForm(ctx context.Context, v any) (model.ParticipationForm, error) {
 	var res model.ParticipationForm
 	err := res.UnmarshalGQL(v)
@@ -37398,6 +54485,61 @@ func (ec *executionContext) marshalNParticipationForm2ᚕgithubᚗcomᚋotwarty�
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNParticipationForm2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationForm(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNParticipationSurveyAnswersInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationSurveyAnswersInput(ctx context.Context, v any) (*model.ParticipationSurveyAnswersInput, error) {
+	res, err := ec.unmarshalInputParticipationSurveyAnswersInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNParticipationSurveyCount2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationSurveyCount(ctx context.Context, sel ast.SelectionSet, v model.ParticipationSurveyCount) graphql.Marshaler {
+	return ec._ParticipationSurveyCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNParticipationSurveyCount2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationSurveyCountᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ParticipationSurveyCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNParticipationSurveyCount2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationSurveyCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNParticipationSurveyQuestion2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationSurveyQuestion(ctx context.Context, v any) (model.ParticipationSurveyQuestion, error) {
+	var res model.ParticipationSurveyQuestion
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNParticipationSurveyQuestion2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationSurveyQuestion(ctx context.Context, sel ast.SelectionSet, v model.ParticipationSurveyQuestion) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNParticipationSurveyQuestionResult2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationSurveyQuestionResult(ctx context.Context, sel ast.SelectionSet, v model.ParticipationSurveyQuestionResult) graphql.Marshaler {
+	return ec._ParticipationSurveyQuestionResult(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNParticipationSurveyQuestionResult2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationSurveyQuestionResultᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ParticipationSurveyQuestionResult) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNParticipationSurveyQuestionResult2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationSurveyQuestionResult(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -37446,6 +54588,10 @@ func (ec *executionContext) unmarshalNPoolPicksInput2ᚕgithubᚗcomᚋotwarty�
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalNPoolStanding2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPoolStanding(ctx context.Context, sel ast.SelectionSet, v model.PoolStanding) graphql.Marshaler {
+	return ec._PoolStanding(ctx, sel, &v)
 }
 
 func (ec *executionContext) unmarshalNPublishAnswersInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishAnswersInput(ctx context.Context, v any) (model.PublishAnswersInput, error) {
@@ -37553,6 +54699,36 @@ func (ec *executionContext) marshalNRegisterBudgetVoterPayload2ᚖgithubᚗcom�
 	return ec._RegisterBudgetVoterPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRegisterChildVoterInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegisterChildVoterInput(ctx context.Context, v any) (model.RegisterChildVoterInput, error) {
+	res, err := ec.unmarshalInputRegisterChildVoterInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRegisterChildVoterPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegisterChildVoterPayload(ctx context.Context, sel ast.SelectionSet, v *model.RegisterChildVoterPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RegisterChildVoterPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRegisterForBudgetSessionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegisterForBudgetSessionInput(ctx context.Context, v any) (model.RegisterForBudgetSessionInput, error) {
+	res, err := ec.unmarshalInputRegisterForBudgetSessionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRegisterForBudgetSessionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegisterForBudgetSessionPayload(ctx context.Context, sel ast.SelectionSet, v *model.RegisterForBudgetSessionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RegisterForBudgetSessionPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRegisterForMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegisterForMeetingInput(ctx context.Context, v any) (model.RegisterForMeetingInput, error) {
 	res, err := ec.unmarshalInputRegisterForMeetingInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -37646,6 +54822,21 @@ func (ec *executionContext) marshalNResetPasswordPayload2ᚖgithubᚗcomᚋotwar
 		return graphql.Null
 	}
 	return ec._ResetPasswordPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNResolvePaperBallotInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐResolvePaperBallotInput(ctx context.Context, v any) (model.ResolvePaperBallotInput, error) {
+	res, err := ec.unmarshalInputResolvePaperBallotInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNResolvePaperBallotPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐResolvePaperBallotPayload(ctx context.Context, sel ast.SelectionSet, v *model.ResolvePaperBallotPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ResolvePaperBallotPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRestoreSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRestoreSubmissionInput(ctx context.Context, v any) (model.RestoreSubmissionInput, error) {
@@ -37800,6 +54991,21 @@ func (ec *executionContext) marshalNSession2ᚕgithubᚗcomᚋotwartyᚋotwarty�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNSetBudgetSurveyEnabledInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSetBudgetSurveyEnabledInput(ctx context.Context, v any) (model.SetBudgetSurveyEnabledInput, error) {
+	res, err := ec.unmarshalInputSetBudgetSurveyEnabledInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetBudgetSurveyEnabledPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSetBudgetSurveyEnabledPayload(ctx context.Context, sel ast.SelectionSet, v *model.SetBudgetSurveyEnabledPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SetBudgetSurveyEnabledPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSetConsultationInterestsInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSetConsultationInterestsInput(ctx context.Context, v any) (model.SetConsultationInterestsInput, error) {
@@ -37977,6 +55183,36 @@ func (ec *executionContext) marshalNSubmissionViewerCan2ᚖgithubᚗcomᚋotwart
 	return ec._SubmissionViewerCan(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNSubmitBudgetProjectInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmitBudgetProjectInput(ctx context.Context, v any) (model.SubmitBudgetProjectInput, error) {
+	res, err := ec.unmarshalInputSubmitBudgetProjectInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSubmitBudgetProjectPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSubmitBudgetProjectPayload(ctx context.Context, sel ast.SelectionSet, v *model.SubmitBudgetProjectPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SubmitBudgetProjectPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSupportBudgetProjectInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSupportBudgetProjectInput(ctx context.Context, v any) (model.SupportBudgetProjectInput, error) {
+	res, err := ec.unmarshalInputSupportBudgetProjectInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSupportBudgetProjectPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSupportBudgetProjectPayload(ctx context.Context, sel ast.SelectionSet, v *model.SupportBudgetProjectPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SupportBudgetProjectPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNSupportSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSupportSubmissionInput(ctx context.Context, v any) (model.SupportSubmissionInput, error) {
 	res, err := ec.unmarshalInputSupportSubmissionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -38116,6 +55352,21 @@ func (ec *executionContext) marshalNUnassignConsultationModeratorPayload2ᚖgith
 	return ec._UnassignConsultationModeratorPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNUnfollowBudgetEditionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnfollowBudgetEditionInput(ctx context.Context, v any) (model.UnfollowBudgetEditionInput, error) {
+	res, err := ec.unmarshalInputUnfollowBudgetEditionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUnfollowBudgetEditionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnfollowBudgetEditionPayload(ctx context.Context, sel ast.SelectionSet, v *model.UnfollowBudgetEditionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UnfollowBudgetEditionPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUnfollowConsultationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnfollowConsultationInput(ctx context.Context, v any) (model.UnfollowConsultationInput, error) {
 	res, err := ec.unmarshalInputUnfollowConsultationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -38159,6 +55410,36 @@ func (ec *executionContext) marshalNUnsupportSubmissionPayload2ᚖgithubᚗcom�
 		return graphql.Null
 	}
 	return ec._UnsupportSubmissionPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateBudgetResultSettingsInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateBudgetResultSettingsInput(ctx context.Context, v any) (model.UpdateBudgetResultSettingsInput, error) {
+	res, err := ec.unmarshalInputUpdateBudgetResultSettingsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateBudgetResultSettingsPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateBudgetResultSettingsPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateBudgetResultSettingsPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UpdateBudgetResultSettingsPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateBudgetSessionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateBudgetSessionInput(ctx context.Context, v any) (model.UpdateBudgetSessionInput, error) {
+	res, err := ec.unmarshalInputUpdateBudgetSessionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateBudgetSessionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateBudgetSessionPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateBudgetSessionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UpdateBudgetSessionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUpdateConsultationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateConsultationInput(ctx context.Context, v any) (model.UpdateConsultationInput, error) {
@@ -38236,6 +55517,21 @@ func (ec *executionContext) marshalNUpdateProfilePayload2ᚖgithubᚗcomᚋotwar
 	return ec._UpdateProfilePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNVerifyBudgetProjectInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVerifyBudgetProjectInput(ctx context.Context, v any) (model.VerifyBudgetProjectInput, error) {
+	res, err := ec.unmarshalInputVerifyBudgetProjectInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVerifyBudgetProjectPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVerifyBudgetProjectPayload(ctx context.Context, sel ast.SelectionSet, v *model.VerifyBudgetProjectPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._VerifyBudgetProjectPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNVerifyResidentInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVerifyResidentInput(ctx context.Context, v any) (model.VerifyResidentInput, error) {
 	res, err := ec.unmarshalInputVerifyResidentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -38249,6 +55545,90 @@ func (ec *executionContext) marshalNVerifyResidentPayload2ᚖgithubᚗcomᚋotwa
 		return graphql.Null
 	}
 	return ec._VerifyResidentPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNVoterInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVoterInput(ctx context.Context, v any) (model.VoterInput, error) {
+	res, err := ec.unmarshalInputVoterInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNVoterInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVoterInputᚄ(ctx context.Context, v any) ([]model.VoterInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.VoterInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNVoterInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVoterInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNVoterInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVoterInput(ctx context.Context, v any) (*model.VoterInput, error) {
+	res, err := ec.unmarshalInputVoterInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVotingPoint2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVotingPoint(ctx context.Context, sel ast.SelectionSet, v model.VotingPoint) graphql.Marshaler {
+	return ec._VotingPoint(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNVotingPoint2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVotingPointᚄ(ctx context.Context, sel ast.SelectionSet, v []model.VotingPoint) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNVotingPoint2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVotingPoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNVotingPoint2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVotingPoint(ctx context.Context, sel ast.SelectionSet, v *model.VotingPoint) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._VotingPoint(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWithdrawBudgetProjectInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawBudgetProjectInput(ctx context.Context, v any) (model.WithdrawBudgetProjectInput, error) {
+	res, err := ec.unmarshalInputWithdrawBudgetProjectInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWithdrawBudgetProjectPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawBudgetProjectPayload(ctx context.Context, sel ast.SelectionSet, v *model.WithdrawBudgetProjectPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._WithdrawBudgetProjectPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWithdrawBudgetProjectSupportInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawBudgetProjectSupportInput(ctx context.Context, v any) (model.WithdrawBudgetProjectSupportInput, error) {
+	res, err := ec.unmarshalInputWithdrawBudgetProjectSupportInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWithdrawBudgetProjectSupportPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawBudgetProjectSupportPayload(ctx context.Context, sel ast.SelectionSet, v *model.WithdrawBudgetProjectSupportPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._WithdrawBudgetProjectSupportPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNWithdrawSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawSubmissionInput(ctx context.Context, v any) (model.WithdrawSubmissionInput, error) {
@@ -38458,6 +55838,13 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOBudgetCertification2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetCertification(ctx context.Context, sel ast.SelectionSet, v *model.BudgetCertification) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BudgetCertification(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOBudgetEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetEdition(ctx context.Context, sel ast.SelectionSet, v *model.BudgetEdition) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -38482,6 +55869,76 @@ func (ec *executionContext) marshalOBudgetPoolResult2ᚕgithubᚗcomᚋotwarty�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOBudgetProject2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProject(ctx context.Context, sel ast.SelectionSet, v *model.BudgetProject) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BudgetProject(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOBudgetProjectAppeal2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectAppeal(ctx context.Context, sel ast.SelectionSet, v *model.BudgetProjectAppeal) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BudgetProjectAppeal(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOBudgetProjectAssistInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectAssistInput(ctx context.Context, v any) (*model.BudgetProjectAssistInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBudgetProjectAssistInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOBudgetProjectFilter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectFilter(ctx context.Context, v any) (*model.BudgetProjectFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBudgetProjectFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOBudgetProjectStatus2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectStatus(ctx context.Context, v any) (*model.BudgetProjectStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.BudgetProjectStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBudgetProjectStatus2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectStatus(ctx context.Context, sel ast.SelectionSet, v *model.BudgetProjectStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOBudgetProjectVerification2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetProjectVerification(ctx context.Context, sel ast.SelectionSet, v *model.BudgetProjectVerification) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BudgetProjectVerification(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOBudgetTieBreakNoteInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetTieBreakNoteInputᚄ(ctx context.Context, v any) ([]model.BudgetTieBreakNoteInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.BudgetTieBreakNoteInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBudgetTieBreakNoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetTieBreakNoteInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOConsultation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultation(ctx context.Context, sel ast.SelectionSet, v *model.Consultation) graphql.Marshaler {
@@ -38561,6 +56018,23 @@ func (ec *executionContext) marshalODigest2ᚖgithubᚗcomᚋotwartyᚋotwarty�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -38754,6 +56228,24 @@ func (ec *executionContext) marshalOMeetingRegistration2ᚕgithubᚗcomᚋotwart
 	return ret
 }
 
+func (ec *executionContext) unmarshalOMoney2ᚖint64(ctx context.Context, v any) (*int64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalar.UnmarshalMoney(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMoney2ᚖint64(ctx context.Context, sel ast.SelectionSet, v *int64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalMoney(*v)
+	return res
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -38799,6 +56291,29 @@ func (ec *executionContext) marshalOOrganisationMemberConnection2ᚖgithubᚗcom
 	return ec._OrganisationMemberConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOPaperBallotConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPaperBallotConnection(ctx context.Context, sel ast.SelectionSet, v *model.PaperBallotConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PaperBallotConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPaperBallotStatus2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPaperBallotStatus(ctx context.Context, v any) (*model.PaperBallotStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.PaperBallotStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPaperBallotStatus2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPaperBallotStatus(ctx context.Context, sel ast.SelectionSet, v *model.PaperBallotStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOParticipationForm2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationFormᚄ(ctx context.Context, v any) ([]model.ParticipationForm, error) {
 	if v == nil {
 		return nil, nil
@@ -38824,6 +56339,32 @@ func (ec *executionContext) marshalOParticipationForm2ᚕgithubᚗcomᚋotwarty�
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNParticipationForm2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationForm(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOParticipationSurveyReport2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐParticipationSurveyReport(ctx context.Context, sel ast.SelectionSet, v *model.ParticipationSurveyReport) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ParticipationSurveyReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPoolStanding2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPoolStandingᚄ(ctx context.Context, sel ast.SelectionSet, v []model.PoolStanding) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPoolStanding2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPoolStanding(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -39000,6 +56541,54 @@ func (ec *executionContext) marshalOSurveyAnswerConnection2ᚖgithubᚗcomᚋotw
 		return graphql.Null
 	}
 	return ec._SurveyAnswerConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSurveyFirstLanguage2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyFirstLanguage(ctx context.Context, v any) (*model.SurveyFirstLanguage, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SurveyFirstLanguage)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSurveyFirstLanguage2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyFirstLanguage(ctx context.Context, sel ast.SelectionSet, v *model.SurveyFirstLanguage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOSurveyLearnedFrom2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyLearnedFrom(ctx context.Context, v any) (*model.SurveyLearnedFrom, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SurveyLearnedFrom)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSurveyLearnedFrom2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyLearnedFrom(ctx context.Context, sel ast.SelectionSet, v *model.SurveyLearnedFrom) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOSurveyYesNo2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyYesNo(ctx context.Context, v any) (*model.SurveyYesNo, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SurveyYesNo)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSurveyYesNo2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyYesNo(ctx context.Context, sel ast.SelectionSet, v *model.SurveyYesNo) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

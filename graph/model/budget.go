@@ -37,6 +37,10 @@ type BudgetPool struct {
 	BallotKind BallotKind
 	Points     []int
 	Required   bool
+
+	MinProjectCost   *int64
+	MaxProjectCost   *int64
+	SupportsRequired int
 }
 
 // BudgetPoolResult is a pool's count.

@@ -56,9 +56,29 @@ type AddTranslationPayload struct {
 	Text *LocalizedString `json:"text"`
 }
 
+type AdvanceBudgetEditionInput struct {
+	EditionID string `json:"editionId"`
+	// The next phase: SUBMISSION, VERIFICATION or APPEALS (voting opens with openBudgetVoting).
+	To BudgetEditionStatus `json:"to"`
+}
+
+type AdvanceBudgetEditionPayload struct {
+	Edition *BudgetEdition `json:"edition"`
+}
+
 type AnswerCount struct {
 	Status AnswerStatus `json:"status"`
 	Count  int          `json:"count"`
+}
+
+type AnswerParticipationSurveyInput struct {
+	// The one-time token handed out after the ballot.
+	Token   string                           `json:"token"`
+	Answers *ParticipationSurveyAnswersInput `json:"answers"`
+}
+
+type AnswerParticipationSurveyPayload struct {
+	Answered bool `json:"answered"`
 }
 
 type AnswerSurveyInput struct {
@@ -68,6 +88,24 @@ type AnswerSurveyInput struct {
 
 type AnswerSurveyPayload struct {
 	Consultation *Consultation `json:"consultation"`
+}
+
+type AppealBudgetProjectDecisionInput struct {
+	ProjectID string `json:"projectId"`
+	Reason    string `json:"reason"`
+}
+
+type AppealBudgetProjectDecisionPayload struct {
+	Project *BudgetProject `json:"project"`
+}
+
+type AssignBallotOfficerInput struct {
+	VotingPointID string `json:"votingPointId"`
+	AccountID     string `json:"accountId"`
+}
+
+type AssignBallotOfficerPayload struct {
+	VotingPoint *VotingPoint `json:"votingPoint"`
 }
 
 type AssignConsultationModeratorInput struct {
@@ -111,11 +149,61 @@ type AuditLogFilter struct {
 	Action     *string `json:"action,omitempty"`
 }
 
-type BudgetProject struct {
-	ID    string `json:"id"`
-	Code  string `json:"code"`
-	Title string `json:"title"`
-	Cost  int64  `json:"cost"`
+type BallotTurnout struct {
+	EditionID string `json:"editionId"`
+	// Voters who have voted.
+	Ballots int       `json:"ballots"`
+	At      time.Time `json:"at"`
+	// Per pool, when live results are on or to staff; null otherwise.
+	Standings []PoolStanding `json:"standings,omitempty"`
+}
+
+type BudgetCertification struct {
+	// The computation signed (recomputing starts a new one and voids earlier signatures).
+	Computation        int `json:"computation"`
+	SignaturesRequired int `json:"signaturesRequired"`
+	// Has the signatures publication needs.
+	Certified  bool                    `json:"certified"`
+	Signatures []BudgetResultSignature `json:"signatures"`
+	// Invalid ballots as counted by the commission.
+	InvalidBallots int `json:"invalidBallots"`
+	// Invalid paper ballots as entered, when the first member signed.
+	PaperInvalidBallots int                  `json:"paperInvalidBallots"`
+	TieBreakNotes       []BudgetTieBreakNote `json:"tieBreakNotes"`
+	Note                string               `json:"note"`
+}
+
+type BudgetProjectAppeal struct {
+	Reason         string             `json:"reason"`
+	Status         BudgetAppealStatus `json:"status"`
+	DecisionReason *string            `json:"decisionReason,omitempty"`
+	CreatedAt      time.Time          `json:"createdAt"`
+	DecidedAt      *time.Time         `json:"decidedAt,omitempty"`
+}
+
+type BudgetProjectAssistInput struct {
+	// The NGO the caller is a member of.
+	OrganisationID string `json:"organisationId"`
+	// The e-mail of the resident's confirmed account; they become the proposer once they consent.
+	ProposerEmail string `json:"proposerEmail"`
+}
+
+type BudgetProjectConnection struct {
+	Edges      []BudgetProjectEdge `json:"edges"`
+	PageInfo   *PageInfo           `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+type BudgetProjectEdge struct {
+	Cursor string         `json:"cursor"`
+	Node   *BudgetProject `json:"node"`
+}
+
+type BudgetProjectFilter struct {
+	PoolID *string              `json:"poolId,omitempty"`
+	Status *BudgetProjectStatus `json:"status,omitempty"`
+	// District slug of the project's pool.
+	District *string `json:"district,omitempty"`
 }
 
 type BudgetProjectResult struct {
@@ -124,6 +212,100 @@ type BudgetProjectResult struct {
 	Score   int            `json:"score"`
 	// Place in the selection order; 0 when not selected.
 	Position int `json:"position"`
+}
+
+type BudgetProjectStanding struct {
+	Project *BudgetProject `json:"project"`
+	Votes   int            `json:"votes"`
+	Score   int            `json:"score"`
+}
+
+type BudgetProjectVerification struct {
+	Eligible     bool      `json:"eligible"`
+	Reason       *string   `json:"reason,omitempty"`
+	VerifiedCost *int64    `json:"verifiedCost,omitempty"`
+	DecidedAt    time.Time `json:"decidedAt"`
+}
+
+type BudgetProjectViewerCan struct {
+	Edit         bool `json:"edit"`
+	Withdraw     bool `json:"withdraw"`
+	Support      bool `json:"support"`
+	Appeal       bool `json:"appeal"`
+	Verify       bool `json:"verify"`
+	DecideAppeal bool `json:"decideAppeal"`
+}
+
+type BudgetResultSettings struct {
+	// Commission signatures publication needs (1–10, default 2).
+	SignaturesRequired int `json:"signaturesRequired"`
+	// Live standings are public during the vote (staff always see them).
+	LiveResults bool `json:"liveResults"`
+	// A pool's live standings are withheld until it has this many ballots.
+	LiveThreshold int `json:"liveThreshold"`
+}
+
+type BudgetResultSignature struct {
+	// The signing official's display name.
+	Name     string    `json:"name"`
+	SignedAt time.Time `json:"signedAt"`
+}
+
+type BudgetResultsViewerCan struct {
+	UpdateSettings bool `json:"updateSettings"`
+	Certify        bool `json:"certify"`
+}
+
+type BudgetSessionConnection struct {
+	Edges      []BudgetSessionEdge `json:"edges"`
+	PageInfo   *PageInfo           `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+type BudgetSessionEdge struct {
+	Cursor string         `json:"cursor"`
+	Node   *BudgetSession `json:"node"`
+}
+
+type BudgetSessionViewerCan struct {
+	Register bool `json:"register"`
+	Manage   bool `json:"manage"`
+}
+
+// A tie that decided a pool's outcome: projects with the same score where the
+// tie-break order (cheaper first, then code) took some and passed over others
+// that would have fitted had they come first.
+type BudgetTieBreak struct {
+	Score      int             `json:"score"`
+	Selected   []BudgetProject `json:"selected"`
+	PassedOver []BudgetProject `json:"passedOver"`
+}
+
+type BudgetTieBreakNote struct {
+	Pool *BudgetPool `json:"pool"`
+	Note string      `json:"note"`
+}
+
+type BudgetTieBreakNoteInput struct {
+	PoolID string `json:"poolId"`
+	Note   string `json:"note"`
+}
+
+type CancelBudgetSessionInput struct {
+	SessionID string `json:"sessionId"`
+	Reason    string `json:"reason"`
+}
+
+type CancelBudgetSessionPayload struct {
+	Session *BudgetSession `json:"session"`
+}
+
+type CancelBudgetSessionRegistrationInput struct {
+	SessionID string `json:"sessionId"`
+}
+
+type CancelBudgetSessionRegistrationPayload struct {
+	Session *BudgetSession `json:"session"`
 }
 
 type CancelMeetingInput struct {
@@ -140,9 +322,55 @@ type CastBallotInput struct {
 	// A random secret chosen by the client (16–200 characters): a retry with the same key and ballot is harmless.
 	BallotKey string           `json:"ballotKey"`
 	Picks     []PoolPicksInput `json:"picks"`
+	// Casts the ballot of the caller's child (registerChildVoter) as guardian.
+	ChildVoterID *string `json:"childVoterId,omitempty"`
 }
 
 type CastBallotPayload struct {
+	BallotID string    `json:"ballotId"`
+	CastOn   time.Time `json:"castOn"`
+	// One-time participation-survey token (first cast only).
+	SurveyToken *string `json:"surveyToken,omitempty"`
+}
+
+type CastBallotWithCodeInput struct {
+	Code string `json:"code"`
+	// A random secret chosen by the client (16–200 characters): a retry with the same key and ballot is harmless.
+	BallotKey string           `json:"ballotKey"`
+	Picks     []PoolPicksInput `json:"picks"`
+}
+
+type CastBallotWithCodePayload struct {
+	BallotID string    `json:"ballotId"`
+	CastOn   time.Time `json:"castOn"`
+	// One-time participation-survey token (first cast only).
+	SurveyToken *string `json:"surveyToken,omitempty"`
+}
+
+type CertifyBudgetResultsInput struct {
+	EditionID string `json:"editionId"`
+	// The commission's count of invalid ballots.
+	InvalidBallots int `json:"invalidBallots"`
+	// A public note for every pool with a tie-break (the first signer's notes stand; later signers may omit or repeat them).
+	TieBreakNotes []BudgetTieBreakNoteInput `json:"tieBreakNotes,omitempty"`
+	Note          *string                   `json:"note,omitempty"`
+}
+
+type CertifyBudgetResultsPayload struct {
+	Edition       *BudgetEdition       `json:"edition"`
+	Certification *BudgetCertification `json:"certification"`
+}
+
+type ChangeBallotInput struct {
+	EditionID string `json:"editionId"`
+	// The key of the current ballot.
+	BallotKey string `json:"ballotKey"`
+	// A new random secret (16–200 characters) for the new ballot.
+	NewBallotKey string           `json:"newBallotKey"`
+	Picks        []PoolPicksInput `json:"picks"`
+}
+
+type ChangeBallotPayload struct {
 	BallotID string    `json:"ballotId"`
 	CastOn   time.Time `json:"castOn"`
 }
@@ -188,6 +416,15 @@ type ConfirmEmailInput struct {
 
 type ConfirmEmailPayload struct {
 	Ok bool `json:"ok"`
+}
+
+type ConsentToBudgetProjectInput struct {
+	ProjectID string `json:"projectId"`
+	Consent   bool   `json:"consent"`
+}
+
+type ConsentToBudgetProjectPayload struct {
+	Project *BudgetProject `json:"project"`
 }
 
 // A change on a consultation, for live views; clients re-query details.
@@ -244,11 +481,16 @@ type ConsultationViewerCan struct {
 }
 
 type CreateBudgetEditionInput struct {
-	UnitID            string     `json:"unitId"`
-	Year              int        `json:"year"`
-	VotingOpensAt     *time.Time `json:"votingOpensAt,omitempty"`
-	VotingClosesAt    *time.Time `json:"votingClosesAt,omitempty"`
-	AllowBallotChange *bool      `json:"allowBallotChange,omitempty"`
+	UnitID             string     `json:"unitId"`
+	Year               int        `json:"year"`
+	VotingOpensAt      *time.Time `json:"votingOpensAt,omitempty"`
+	VotingClosesAt     *time.Time `json:"votingClosesAt,omitempty"`
+	AllowBallotChange  *bool      `json:"allowBallotChange,omitempty"`
+	SubmissionOpensAt  *time.Time `json:"submissionOpensAt,omitempty"`
+	SubmissionClosesAt *time.Time `json:"submissionClosesAt,omitempty"`
+	VerificationEndsAt *time.Time `json:"verificationEndsAt,omitempty"`
+	AppealsCloseAt     *time.Time `json:"appealsCloseAt,omitempty"`
+	ResultsDueAt       *time.Time `json:"resultsDueAt,omitempty"`
 }
 
 type CreateBudgetEditionPayload struct {
@@ -256,17 +498,20 @@ type CreateBudgetEditionPayload struct {
 }
 
 type CreateBudgetPoolInput struct {
-	EditionID  string         `json:"editionId"`
-	Name       string         `json:"name"`
-	Kind       BudgetPoolKind `json:"kind"`
-	District   *string        `json:"district,omitempty"`
-	Budget     int64          `json:"budget"`
-	Rule       string         `json:"rule"`
-	PickMode   BallotPickMode `json:"pickMode"`
-	PickCount  int            `json:"pickCount"`
-	BallotKind BallotKind     `json:"ballotKind"`
-	Points     []int          `json:"points,omitempty"`
-	Required   bool           `json:"required"`
+	EditionID        string         `json:"editionId"`
+	Name             string         `json:"name"`
+	Kind             BudgetPoolKind `json:"kind"`
+	District         *string        `json:"district,omitempty"`
+	Budget           int64          `json:"budget"`
+	Rule             string         `json:"rule"`
+	PickMode         BallotPickMode `json:"pickMode"`
+	PickCount        int            `json:"pickCount"`
+	BallotKind       BallotKind     `json:"ballotKind"`
+	Points           []int          `json:"points,omitempty"`
+	Required         bool           `json:"required"`
+	MinProjectCost   *int64         `json:"minProjectCost,omitempty"`
+	MaxProjectCost   *int64         `json:"maxProjectCost,omitempty"`
+	SupportsRequired *int           `json:"supportsRequired,omitempty"`
 }
 
 type CreateBudgetPoolPayload struct {
@@ -282,6 +527,24 @@ type CreateBudgetProjectInput struct {
 
 type CreateBudgetProjectPayload struct {
 	Project *BudgetProject `json:"project"`
+}
+
+type CreateBudgetSessionInput struct {
+	EditionID   string  `json:"editionId"`
+	Title       string  `json:"title"`
+	Description *string `json:"description,omitempty"`
+	// The language title and description are written in.
+	Locale    i18n.Locale   `json:"locale"`
+	Languages []i18n.Locale `json:"languages"`
+	StartsAt  time.Time     `json:"startsAt"`
+	EndsAt    time.Time     `json:"endsAt"`
+	Place     string        `json:"place"`
+	Online    *bool         `json:"online,omitempty"`
+	Capacity  *int          `json:"capacity,omitempty"`
+}
+
+type CreateBudgetSessionPayload struct {
+	Session *BudgetSession `json:"session"`
 }
 
 type CreateConsultationInput struct {
@@ -345,6 +608,26 @@ type CreateSubmissionPayload struct {
 	Submission *Submission `json:"submission"`
 }
 
+type CreateVotingPointInput struct {
+	EditionID string  `json:"editionId"`
+	Name      string  `json:"name"`
+	Address   *string `json:"address,omitempty"`
+}
+
+type CreateVotingPointPayload struct {
+	VotingPoint *VotingPoint `json:"votingPoint"`
+}
+
+type DecideBudgetAppealInput struct {
+	ProjectID string `json:"projectId"`
+	Upheld    bool   `json:"upheld"`
+	Reason    string `json:"reason"`
+}
+
+type DecideBudgetAppealPayload struct {
+	Project *BudgetProject `json:"project"`
+}
+
 type DeleteAccountInput struct {
 	Password string `json:"password"`
 }
@@ -361,6 +644,20 @@ type DraftAnswerInput struct {
 
 type DraftAnswerPayload struct {
 	Submission *Submission `json:"submission"`
+}
+
+type EditBudgetProjectInput struct {
+	ProjectID   string `json:"projectId"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	// The locale the project was written in.
+	Locale       i18n.Locale `json:"locale"`
+	CostEstimate int64       `json:"costEstimate"`
+	Location     string      `json:"location"`
+}
+
+type EditBudgetProjectPayload struct {
+	Project *BudgetProject `json:"project"`
 }
 
 type EditSubmissionInput struct {
@@ -380,6 +677,19 @@ type EnrolAsBudgetVoterInput struct {
 
 type EnrolAsBudgetVoterPayload struct {
 	VoterID string `json:"voterId"`
+}
+
+type EnterPaperBallotInput struct {
+	VotingPointID string      `json:"votingPointId"`
+	SheetNumber   string      `json:"sheetNumber"`
+	Voter         *VoterInput `json:"voter"`
+	// The ballot of a child, cast by their guardian.
+	ByGuardian *bool            `json:"byGuardian,omitempty"`
+	Picks      []PoolPicksInput `json:"picks"`
+}
+
+type EnterPaperBallotPayload struct {
+	PaperBallot *PaperBallot `json:"paperBallot"`
 }
 
 type EnterSubmissionOnBehalfInput struct {
@@ -405,6 +715,14 @@ type FlagSubmissionInput struct {
 
 type FlagSubmissionPayload struct {
 	SubmissionID string `json:"submissionId"`
+}
+
+type FollowBudgetEditionInput struct {
+	EditionID string `json:"editionId"`
+}
+
+type FollowBudgetEditionPayload struct {
+	Edition *BudgetEdition `json:"edition"`
 }
 
 type FollowConsultationInput struct {
@@ -435,6 +753,31 @@ type HideSubmissionInput struct {
 
 type HideSubmissionPayload struct {
 	Submission *Submission `json:"submission"`
+}
+
+type IssueVotingCodeInput struct {
+	VoterID string `json:"voterId"`
+}
+
+type IssueVotingCodePayload struct {
+	Code *IssuedVotingCode `json:"code"`
+}
+
+type IssueVotingCodesInput struct {
+	EditionID string `json:"editionId"`
+	// At most 1,000 people, all put on the roll or none.
+	Voters []VoterInput `json:"voters"`
+}
+
+type IssueVotingCodesPayload struct {
+	// In the order of the input.
+	Codes []IssuedVotingCode `json:"codes"`
+}
+
+type IssuedVotingCode struct {
+	VoterID string `json:"voterId"`
+	// Shown once: only its hash is kept.
+	Code string `json:"code"`
 }
 
 type LocalizedInput struct {
@@ -598,6 +941,51 @@ type PageInfo struct {
 	EndCursor       *string `json:"endCursor,omitempty"`
 }
 
+type PaperBallotConnection struct {
+	Edges      []PaperBallotEdge `json:"edges"`
+	PageInfo   *PageInfo         `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+type PaperBallotEdge struct {
+	Node   *PaperBallot `json:"node"`
+	Cursor string       `json:"cursor"`
+}
+
+// Every question is optional; each offers PREFER_NOT_TO_SAY.
+type ParticipationSurveyAnswersInput struct {
+	MigrationExperience *SurveyYesNo         `json:"migrationExperience,omitempty"`
+	MinorityMember      *SurveyYesNo         `json:"minorityMember,omitempty"`
+	FirstLanguage       *SurveyFirstLanguage `json:"firstLanguage,omitempty"`
+	LearnedFrom         *SurveyLearnedFrom   `json:"learnedFrom,omitempty"`
+	FirstTimeVoter      *SurveyYesNo         `json:"firstTimeVoter,omitempty"`
+}
+
+// One cell of a question: an answer (or NOT_ANSWERED) and its count, null when withheld.
+type ParticipationSurveyCount struct {
+	// YES, NO, PL, …, PREFER_NOT_TO_SAY or NOT_ANSWERED.
+	Answer string `json:"answer"`
+	Count  *int   `json:"count,omitempty"`
+}
+
+type ParticipationSurveyQuestionResult struct {
+	Question ParticipationSurveyQuestion `json:"question"`
+	Counts   []ParticipationSurveyCount  `json:"counts"`
+}
+
+// Aggregates of the voluntary, anonymous participation survey. Every count is
+// at least 10 or withheld (null), and withheld cells of a question always hold
+// at least 10 people together, so none can be recovered from the others.
+type ParticipationSurveyReport struct {
+	// True when fewer than 10 people answered: then nothing else is published.
+	FewerThanMinimum bool                                `json:"fewerThanMinimum"`
+	MinimumGroup     int                                 `json:"minimumGroup"`
+	RespondentCount  *int                                `json:"respondentCount,omitempty"`
+	Questions        []ParticipationSurveyQuestionResult `json:"questions"`
+	// Share (0–1) of respondents with migration experience or minority membership (the programme's indicator); null when withheld.
+	Indicator *float64 `json:"indicator,omitempty"`
+}
+
 type PhaseChange struct {
 	From   ConsultationStatus `json:"from"`
 	To     ConsultationStatus `json:"to"`
@@ -611,6 +999,14 @@ type PoolPicksInput struct {
 	PoolID string `json:"poolId"`
 	// Projects in rank order for ranked ballots.
 	ProjectIds []string `json:"projectIds"`
+}
+
+type PoolStanding struct {
+	Pool    *BudgetPool `json:"pool"`
+	Ballots int         `json:"ballots"`
+	// Below the live threshold: projects are not shown.
+	Withheld bool                    `json:"withheld"`
+	Projects []BudgetProjectStanding `json:"projects"`
 }
 
 type PublishAnswersInput struct {
@@ -684,6 +1080,26 @@ type RegisterBudgetVoterPayload struct {
 	VoterID string `json:"voterId"`
 }
 
+type RegisterChildVoterInput struct {
+	EditionID      string         `json:"editionId"`
+	IdentifierType IdentifierType `json:"identifierType"`
+	// The child's document; only a keyed hash is kept.
+	Identifier string `json:"identifier"`
+	District   string `json:"district"`
+}
+
+type RegisterChildVoterPayload struct {
+	VoterID string `json:"voterId"`
+}
+
+type RegisterForBudgetSessionInput struct {
+	SessionID string `json:"sessionId"`
+}
+
+type RegisterForBudgetSessionPayload struct {
+	Session *BudgetSession `json:"session"`
+}
+
 type RegisterForMeetingInput struct {
 	MeetingID string `json:"meetingId"`
 }
@@ -724,6 +1140,17 @@ type ResetPasswordInput struct {
 
 type ResetPasswordPayload struct {
 	Ok bool `json:"ok"`
+}
+
+type ResolvePaperBallotInput struct {
+	SheetID    string           `json:"sheetId"`
+	Voter      *VoterInput      `json:"voter"`
+	ByGuardian *bool            `json:"byGuardian,omitempty"`
+	Picks      []PoolPicksInput `json:"picks"`
+}
+
+type ResolvePaperBallotPayload struct {
+	PaperBallot *PaperBallot `json:"paperBallot"`
 }
 
 type RestoreSubmissionInput struct {
@@ -782,6 +1209,15 @@ type RuleResult struct {
 type SectionInput struct {
 	Heading *LocalizedInput `json:"heading"`
 	Body    *LocalizedInput `json:"body"`
+}
+
+type SetBudgetSurveyEnabledInput struct {
+	EditionID string `json:"editionId"`
+	Enabled   bool   `json:"enabled"`
+}
+
+type SetBudgetSurveyEnabledPayload struct {
+	Edition *BudgetEdition `json:"edition"`
 }
 
 type SetConsultationInterestsInput struct {
@@ -850,7 +1286,32 @@ type SubmissionViewerCan struct {
 	Moderate bool `json:"moderate"`
 }
 
+type SubmitBudgetProjectInput struct {
+	EditionID    string      `json:"editionId"`
+	PoolID       string      `json:"poolId"`
+	Title        string      `json:"title"`
+	Description  string      `json:"description"`
+	Locale       i18n.Locale `json:"locale"`
+	CostEstimate int64       `json:"costEstimate"`
+	Location     string      `json:"location"`
+	// YYYY-MM-DD; checked (16+ on the day in Warsaw) and not stored.
+	ProposerBirthDate string                    `json:"proposerBirthDate"`
+	Assist            *BudgetProjectAssistInput `json:"assist,omitempty"`
+}
+
+type SubmitBudgetProjectPayload struct {
+	Project *BudgetProject `json:"project"`
+}
+
 type Subscription struct {
+}
+
+type SupportBudgetProjectInput struct {
+	ProjectID string `json:"projectId"`
+}
+
+type SupportBudgetProjectPayload struct {
+	Project *BudgetProject `json:"project"`
 }
 
 type SupportSubmissionInput struct {
@@ -914,6 +1375,14 @@ type UnassignConsultationModeratorPayload struct {
 	Consultation *Consultation `json:"consultation"`
 }
 
+type UnfollowBudgetEditionInput struct {
+	EditionID string `json:"editionId"`
+}
+
+type UnfollowBudgetEditionPayload struct {
+	Edition *BudgetEdition `json:"edition"`
+}
+
 type UnfollowConsultationInput struct {
 	ConsultationID string `json:"consultationId"`
 }
@@ -936,6 +1405,34 @@ type UnsupportSubmissionInput struct {
 
 type UnsupportSubmissionPayload struct {
 	Submission *Submission `json:"submission"`
+}
+
+type UpdateBudgetResultSettingsInput struct {
+	EditionID          string `json:"editionId"`
+	SignaturesRequired *int   `json:"signaturesRequired,omitempty"`
+	LiveResults        *bool  `json:"liveResults,omitempty"`
+	LiveThreshold      *int   `json:"liveThreshold,omitempty"`
+}
+
+type UpdateBudgetResultSettingsPayload struct {
+	Edition *BudgetEdition `json:"edition"`
+}
+
+type UpdateBudgetSessionInput struct {
+	SessionID   string        `json:"sessionId"`
+	Title       string        `json:"title"`
+	Description *string       `json:"description,omitempty"`
+	Locale      i18n.Locale   `json:"locale"`
+	Languages   []i18n.Locale `json:"languages"`
+	StartsAt    time.Time     `json:"startsAt"`
+	EndsAt      time.Time     `json:"endsAt"`
+	Place       string        `json:"place"`
+	Online      *bool         `json:"online,omitempty"`
+	Capacity    *int          `json:"capacity,omitempty"`
+}
+
+type UpdateBudgetSessionPayload struct {
+	Session *BudgetSession `json:"session"`
 }
 
 type UpdateConsultationInput struct {
@@ -1005,6 +1502,18 @@ type UpdateProfilePayload struct {
 	Account *Account `json:"account"`
 }
 
+type VerifyBudgetProjectInput struct {
+	ProjectID string `json:"projectId"`
+	Eligible  bool   `json:"eligible"`
+	// Required when not eligible.
+	Reason       *string `json:"reason,omitempty"`
+	VerifiedCost *int64  `json:"verifiedCost,omitempty"`
+}
+
+type VerifyBudgetProjectPayload struct {
+	Project *BudgetProject `json:"project"`
+}
+
 type VerifyResidentInput struct {
 	AccountID      string         `json:"accountId"`
 	IdentifierType IdentifierType `json:"identifierType"`
@@ -1015,6 +1524,30 @@ type VerifyResidentInput struct {
 type VerifyResidentPayload struct {
 	AccountID string `json:"accountId"`
 	Verified  bool   `json:"verified"`
+}
+
+// A person as presented: only a keyed hash of the identifier is kept.
+type VoterInput struct {
+	IdentifierType IdentifierType `json:"identifierType"`
+	Identifier     string         `json:"identifier"`
+	District       string         `json:"district"`
+}
+
+type WithdrawBudgetProjectInput struct {
+	ProjectID string  `json:"projectId"`
+	Reason    *string `json:"reason,omitempty"`
+}
+
+type WithdrawBudgetProjectPayload struct {
+	Project *BudgetProject `json:"project"`
+}
+
+type WithdrawBudgetProjectSupportInput struct {
+	ProjectID string `json:"projectId"`
+}
+
+type WithdrawBudgetProjectSupportPayload struct {
+	Project *BudgetProject `json:"project"`
 }
 
 type WithdrawSubmissionInput struct {
@@ -1196,10 +1729,70 @@ func (e BallotPickMode) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type BudgetAppealStatus string
+
+const (
+	BudgetAppealStatusPending  BudgetAppealStatus = "PENDING"
+	BudgetAppealStatusUpheld   BudgetAppealStatus = "UPHELD"
+	BudgetAppealStatusRejected BudgetAppealStatus = "REJECTED"
+)
+
+var AllBudgetAppealStatus = []BudgetAppealStatus{
+	BudgetAppealStatusPending,
+	BudgetAppealStatusUpheld,
+	BudgetAppealStatusRejected,
+}
+
+func (e BudgetAppealStatus) IsValid() bool {
+	switch e {
+	case BudgetAppealStatusPending, BudgetAppealStatusUpheld, BudgetAppealStatusRejected:
+		return true
+	}
+	return false
+}
+
+func (e BudgetAppealStatus) String() string {
+	return string(e)
+}
+
+func (e *BudgetAppealStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BudgetAppealStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BudgetAppealStatus", str)
+	}
+	return nil
+}
+
+func (e BudgetAppealStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BudgetAppealStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BudgetAppealStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type BudgetEditionStatus string
 
 const (
 	BudgetEditionStatusDraft            BudgetEditionStatus = "DRAFT"
+	BudgetEditionStatusSubmission       BudgetEditionStatus = "SUBMISSION"
+	BudgetEditionStatusVerification     BudgetEditionStatus = "VERIFICATION"
+	BudgetEditionStatusAppeals          BudgetEditionStatus = "APPEALS"
 	BudgetEditionStatusVoting           BudgetEditionStatus = "VOTING"
 	BudgetEditionStatusClosed           BudgetEditionStatus = "CLOSED"
 	BudgetEditionStatusResultsPublished BudgetEditionStatus = "RESULTS_PUBLISHED"
@@ -1207,6 +1800,9 @@ const (
 
 var AllBudgetEditionStatus = []BudgetEditionStatus{
 	BudgetEditionStatusDraft,
+	BudgetEditionStatusSubmission,
+	BudgetEditionStatusVerification,
+	BudgetEditionStatusAppeals,
 	BudgetEditionStatusVoting,
 	BudgetEditionStatusClosed,
 	BudgetEditionStatusResultsPublished,
@@ -1214,7 +1810,7 @@ var AllBudgetEditionStatus = []BudgetEditionStatus{
 
 func (e BudgetEditionStatus) IsValid() bool {
 	switch e {
-	case BudgetEditionStatusDraft, BudgetEditionStatusVoting, BudgetEditionStatusClosed, BudgetEditionStatusResultsPublished:
+	case BudgetEditionStatusDraft, BudgetEditionStatusSubmission, BudgetEditionStatusVerification, BudgetEditionStatusAppeals, BudgetEditionStatusVoting, BudgetEditionStatusClosed, BudgetEditionStatusResultsPublished:
 		return true
 	}
 	return false
@@ -1305,6 +1901,68 @@ func (e *BudgetPoolKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e BudgetPoolKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type BudgetProjectStatus string
+
+const (
+	// Entered by an NGO for a resident who has not consented yet (visible only to them, the NGO member and staff).
+	BudgetProjectStatusAwaitingConsent BudgetProjectStatus = "AWAITING_CONSENT"
+	BudgetProjectStatusSubmitted       BudgetProjectStatus = "SUBMITTED"
+	BudgetProjectStatusEligible        BudgetProjectStatus = "ELIGIBLE"
+	BudgetProjectStatusIneligible      BudgetProjectStatus = "INELIGIBLE"
+	BudgetProjectStatusWithdrawn       BudgetProjectStatus = "WITHDRAWN"
+)
+
+var AllBudgetProjectStatus = []BudgetProjectStatus{
+	BudgetProjectStatusAwaitingConsent,
+	BudgetProjectStatusSubmitted,
+	BudgetProjectStatusEligible,
+	BudgetProjectStatusIneligible,
+	BudgetProjectStatusWithdrawn,
+}
+
+func (e BudgetProjectStatus) IsValid() bool {
+	switch e {
+	case BudgetProjectStatusAwaitingConsent, BudgetProjectStatusSubmitted, BudgetProjectStatusEligible, BudgetProjectStatusIneligible, BudgetProjectStatusWithdrawn:
+		return true
+	}
+	return false
+}
+
+func (e BudgetProjectStatus) String() string {
+	return string(e)
+}
+
+func (e *BudgetProjectStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BudgetProjectStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BudgetProjectStatus", str)
+	}
+	return nil
+}
+
+func (e BudgetProjectStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BudgetProjectStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BudgetProjectStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1841,6 +2499,71 @@ func (e OrganisationKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type PaperBallotStatus string
+
+const (
+	// Entered once.
+	PaperBallotStatusPending PaperBallotStatus = "PENDING"
+	// Two entries differ: the commission resolves the sheet.
+	PaperBallotStatusMismatch PaperBallotStatus = "MISMATCH"
+	PaperBallotStatusCounted  PaperBallotStatus = "COUNTED"
+	// Breaks the ballot rules (see reason): not counted.
+	PaperBallotStatusInvalid PaperBallotStatus = "INVALID"
+	// The person had already voted: not counted.
+	PaperBallotStatusRejected PaperBallotStatus = "REJECTED"
+)
+
+var AllPaperBallotStatus = []PaperBallotStatus{
+	PaperBallotStatusPending,
+	PaperBallotStatusMismatch,
+	PaperBallotStatusCounted,
+	PaperBallotStatusInvalid,
+	PaperBallotStatusRejected,
+}
+
+func (e PaperBallotStatus) IsValid() bool {
+	switch e {
+	case PaperBallotStatusPending, PaperBallotStatusMismatch, PaperBallotStatusCounted, PaperBallotStatusInvalid, PaperBallotStatusRejected:
+		return true
+	}
+	return false
+}
+
+func (e PaperBallotStatus) String() string {
+	return string(e)
+}
+
+func (e *PaperBallotStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PaperBallotStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PaperBallotStatus", str)
+	}
+	return nil
+}
+
+func (e PaperBallotStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PaperBallotStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PaperBallotStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type ParticipationForm string
 
 const (
@@ -1897,6 +2620,70 @@ func (e *ParticipationForm) UnmarshalJSON(b []byte) error {
 }
 
 func (e ParticipationForm) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ParticipationSurveyQuestion string
+
+const (
+	// Foreign citizenship or migration experience.
+	ParticipationSurveyQuestionMigrationExperience ParticipationSurveyQuestion = "MIGRATION_EXPERIENCE"
+	// Member of a national or ethnic minority.
+	ParticipationSurveyQuestionMinorityMember ParticipationSurveyQuestion = "MINORITY_MEMBER"
+	ParticipationSurveyQuestionFirstLanguage  ParticipationSurveyQuestion = "FIRST_LANGUAGE"
+	// How they learned about the vote.
+	ParticipationSurveyQuestionLearnedFrom    ParticipationSurveyQuestion = "LEARNED_FROM"
+	ParticipationSurveyQuestionFirstTimeVoter ParticipationSurveyQuestion = "FIRST_TIME_VOTER"
+)
+
+var AllParticipationSurveyQuestion = []ParticipationSurveyQuestion{
+	ParticipationSurveyQuestionMigrationExperience,
+	ParticipationSurveyQuestionMinorityMember,
+	ParticipationSurveyQuestionFirstLanguage,
+	ParticipationSurveyQuestionLearnedFrom,
+	ParticipationSurveyQuestionFirstTimeVoter,
+}
+
+func (e ParticipationSurveyQuestion) IsValid() bool {
+	switch e {
+	case ParticipationSurveyQuestionMigrationExperience, ParticipationSurveyQuestionMinorityMember, ParticipationSurveyQuestionFirstLanguage, ParticipationSurveyQuestionLearnedFrom, ParticipationSurveyQuestionFirstTimeVoter:
+		return true
+	}
+	return false
+}
+
+func (e ParticipationSurveyQuestion) String() string {
+	return string(e)
+}
+
+func (e *ParticipationSurveyQuestion) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ParticipationSurveyQuestion(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ParticipationSurveyQuestion", str)
+	}
+	return nil
+}
+
+func (e ParticipationSurveyQuestion) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ParticipationSurveyQuestion) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ParticipationSurveyQuestion) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -2192,6 +2979,189 @@ func (e *SubmissionStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e SubmissionStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type SurveyFirstLanguage string
+
+const (
+	SurveyFirstLanguagePl             SurveyFirstLanguage = "PL"
+	SurveyFirstLanguageUk             SurveyFirstLanguage = "UK"
+	SurveyFirstLanguageRu             SurveyFirstLanguage = "RU"
+	SurveyFirstLanguageEn             SurveyFirstLanguage = "EN"
+	SurveyFirstLanguageOther          SurveyFirstLanguage = "OTHER"
+	SurveyFirstLanguagePreferNotToSay SurveyFirstLanguage = "PREFER_NOT_TO_SAY"
+)
+
+var AllSurveyFirstLanguage = []SurveyFirstLanguage{
+	SurveyFirstLanguagePl,
+	SurveyFirstLanguageUk,
+	SurveyFirstLanguageRu,
+	SurveyFirstLanguageEn,
+	SurveyFirstLanguageOther,
+	SurveyFirstLanguagePreferNotToSay,
+}
+
+func (e SurveyFirstLanguage) IsValid() bool {
+	switch e {
+	case SurveyFirstLanguagePl, SurveyFirstLanguageUk, SurveyFirstLanguageRu, SurveyFirstLanguageEn, SurveyFirstLanguageOther, SurveyFirstLanguagePreferNotToSay:
+		return true
+	}
+	return false
+}
+
+func (e SurveyFirstLanguage) String() string {
+	return string(e)
+}
+
+func (e *SurveyFirstLanguage) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SurveyFirstLanguage(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SurveyFirstLanguage", str)
+	}
+	return nil
+}
+
+func (e SurveyFirstLanguage) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SurveyFirstLanguage) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SurveyFirstLanguage) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type SurveyLearnedFrom string
+
+const (
+	SurveyLearnedFromSession        SurveyLearnedFrom = "SESSION"
+	SurveyLearnedFromNgo            SurveyLearnedFrom = "NGO"
+	SurveyLearnedFromMedia          SurveyLearnedFrom = "MEDIA"
+	SurveyLearnedFromCity           SurveyLearnedFrom = "CITY"
+	SurveyLearnedFromOther          SurveyLearnedFrom = "OTHER"
+	SurveyLearnedFromPreferNotToSay SurveyLearnedFrom = "PREFER_NOT_TO_SAY"
+)
+
+var AllSurveyLearnedFrom = []SurveyLearnedFrom{
+	SurveyLearnedFromSession,
+	SurveyLearnedFromNgo,
+	SurveyLearnedFromMedia,
+	SurveyLearnedFromCity,
+	SurveyLearnedFromOther,
+	SurveyLearnedFromPreferNotToSay,
+}
+
+func (e SurveyLearnedFrom) IsValid() bool {
+	switch e {
+	case SurveyLearnedFromSession, SurveyLearnedFromNgo, SurveyLearnedFromMedia, SurveyLearnedFromCity, SurveyLearnedFromOther, SurveyLearnedFromPreferNotToSay:
+		return true
+	}
+	return false
+}
+
+func (e SurveyLearnedFrom) String() string {
+	return string(e)
+}
+
+func (e *SurveyLearnedFrom) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SurveyLearnedFrom(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SurveyLearnedFrom", str)
+	}
+	return nil
+}
+
+func (e SurveyLearnedFrom) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SurveyLearnedFrom) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SurveyLearnedFrom) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type SurveyYesNo string
+
+const (
+	SurveyYesNoYes            SurveyYesNo = "YES"
+	SurveyYesNoNo             SurveyYesNo = "NO"
+	SurveyYesNoPreferNotToSay SurveyYesNo = "PREFER_NOT_TO_SAY"
+)
+
+var AllSurveyYesNo = []SurveyYesNo{
+	SurveyYesNoYes,
+	SurveyYesNoNo,
+	SurveyYesNoPreferNotToSay,
+}
+
+func (e SurveyYesNo) IsValid() bool {
+	switch e {
+	case SurveyYesNoYes, SurveyYesNoNo, SurveyYesNoPreferNotToSay:
+		return true
+	}
+	return false
+}
+
+func (e SurveyYesNo) String() string {
+	return string(e)
+}
+
+func (e *SurveyYesNo) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SurveyYesNo(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SurveyYesNo", str)
+	}
+	return nil
+}
+
+func (e SurveyYesNo) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SurveyYesNo) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SurveyYesNo) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -28,6 +29,11 @@ var (
 	ErrNotRegistered = apperr.New(apperr.Forbidden, "ballot.not_registered")
 	// ErrVotingClosed: outside the voting window.
 	ErrVotingClosed = apperr.New(apperr.PhaseClosed, "ballot.voting_closed")
+	// ErrChangeNotAllowed: the edition does not allow changing a ballot, or
+	// the ballot did not come from the voter's own account.
+	ErrChangeNotAllowed = apperr.New(apperr.Forbidden, "ballot.change_not_allowed")
+	// ErrKeyMismatch: the key presented is not the one of the voter's ballot.
+	ErrKeyMismatch = apperr.New(apperr.Forbidden, "ballot.key_mismatch")
 )
 
 // Limits on the client's ballot key: it must be a secret with enough
@@ -46,6 +52,9 @@ type BallotInput struct {
 	// receipt.
 	BallotKey string
 	Picks     map[uuid.UUID][]uuid.UUID
+	// ChildVoterID, when set, casts the ballot of a child registered to the
+	// caller as guardian (account channel only).
+	ChildVoterID uuid.UUID
 }
 
 // Receipt confirms a cast ballot. BallotID is derived from the ballot key,
@@ -54,6 +63,9 @@ type Receipt struct {
 	BallotID  uuid.UUID
 	EditionID uuid.UUID
 	CastOn    time.Time // the day, in Warsaw
+	// SurveyToken is the one-time participation-survey token, handed out
+	// with the first cast only (empty on a retry or without a survey).
+	SurveyToken string
 }
 
 type pick struct {
@@ -61,23 +73,35 @@ type pick struct {
 	rank          int
 }
 
+// Channel is how a ballot came in; it is recorded on the voter's marker,
+// never on the ballot.
+type Channel string
+
+const (
+	ChannelAccount Channel = "account"
+	ChannelCode    Channel = "code"
+	ChannelPaper   Channel = "paper"
+)
+
 // CastBallot casts the calling verified resident's ballot ("cast") while
-// voting is open. The ballot must follow every pool's ballot rule: the
-// city-wide pools and the voter's own district pool apply, required ones
-// must be filled; anything else is INVALID_INPUT on "picks" with the exact
-// reason. One ballot per voter is enforced by the database (the has-voted
-// marker's primary key): a second key is ErrAlreadyVoted, the same key with
-// other content ErrKeyReused. The ballot is stored without the voter.
+// voting is open, or with in.ChildVoterID the ballot of a child registered
+// to the caller as guardian. The ballot must follow every pool's ballot
+// rule: the city-wide pools and the voter's own district pool apply,
+// required ones must be filled; anything else is INVALID_INPUT on "picks"
+// with the exact reason. One ballot per voter is enforced by the database
+// (the has-voted marker's primary key): a second key is ErrAlreadyVoted, the
+// same key with other content ErrKeyReused. The ballot is stored without the
+// voter. The first cast returns the participation-survey token (if any); a
+// retry never returns a second one.
 func (s *Service) CastBallot(ctx context.Context, in BallotInput) (Receipt, error) {
 	if err := authz.Require(ctx, ActCast, authz.Object{Type: "ballot"}); err != nil {
 		return Receipt{}, err
 	}
-	if n := len(in.BallotKey); n < MinBallotKey || n > MaxBallotKey {
-		return Receipt{}, apperr.Invalid("ballotKey", "ballot.key_invalid").With(map[string]any{"min": MinBallotKey, "max": MaxBallotKey})
+	if err := checkKey("ballotKey", in.BallotKey); err != nil {
+		return Receipt{}, err
 	}
 	account := authz.SubjectFrom(ctx).AccountID
-	now := s.now()
-	receipt := Receipt{BallotID: ballotID(in.EditionID, in.BallotKey), EditionID: in.EditionID}
+	var receipt Receipt
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
 		// A share lock: ballots go in concurrently, closing waits for them.
 		e, err := loadEdition(ctx, tx, in.EditionID, "for share")
@@ -90,7 +114,87 @@ func (s *Service) CastBallot(ctx context.Context, in BallotInput) (Receipt, erro
 		if err := authz.Require(ctx, ActCast, ballotObject(e)); err != nil {
 			return err
 		}
-		if !e.votingOpen(now) {
+		if !e.votingOpen(s.now()) {
+			return ErrVotingClosed
+		}
+		var voterID uuid.UUID
+		var district string
+		byGuardian := in.ChildVoterID != uuid.Nil
+		if byGuardian {
+			err = tx.QueryRow(ctx, `select id, district from budget_voters where id = $1 and edition_id = $2
+				and guardian_account_id = $3`, in.ChildVoterID, e.ID, account).Scan(&voterID, &district)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return apperr.ErrNotFound // not the caller's child: not for them to see
+			}
+		} else {
+			err = tx.QueryRow(ctx, `select id, district from budget_voters where edition_id = $1 and account_id = $2`,
+				e.ID, account).Scan(&voterID, &district)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return ErrNotRegistered
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("read voter: %w", err)
+		}
+		var first bool
+		receipt, first, err = s.castFor(ctx, tx, e, voterID, district, in, ChannelAccount, byGuardian)
+		if err != nil || !first {
+			return err
+		}
+		receipt.SurveyToken, err = s.issueSurveyToken(ctx, tx, e.ID)
+		return err
+	})
+	if err != nil {
+		return Receipt{}, err
+	}
+	return receipt, nil
+}
+
+// ChangeInput replaces the caller's ballot: BallotKey proves that they hold
+// the current ballot, which is replaced by Picks under NewBallotKey.
+type ChangeInput struct {
+	EditionID    uuid.UUID
+	BallotKey    string
+	NewBallotKey string
+	Picks        map[uuid.UUID][]uuid.UUID
+}
+
+// ChangeBallot replaces the calling account voter's ballot while voting is
+// open, when the edition allows it ("change"). The old ballot and its picks
+// are deleted and the new one stored under the new key, with the marker
+// updated, in one transaction. Repeating the same change returns the same
+// receipt. Not audited: an audit entry would tie the account to the moment
+// its ballot changed.
+func (s *Service) ChangeBallot(ctx context.Context, in ChangeInput) (Receipt, error) {
+	if err := authz.Require(ctx, ActChange, authz.Object{Type: "ballot"}); err != nil {
+		return Receipt{}, err
+	}
+	if err := checkKey("ballotKey", in.BallotKey); err != nil {
+		return Receipt{}, err
+	}
+	if err := checkKey("newBallotKey", in.NewBallotKey); err != nil {
+		return Receipt{}, err
+	}
+	if in.NewBallotKey == in.BallotKey {
+		return Receipt{}, apperr.Invalid("newBallotKey", "ballot.key_invalid").With(map[string]any{"min": MinBallotKey, "max": MaxBallotKey})
+	}
+	account := authz.SubjectFrom(ctx).AccountID
+	var receipt Receipt
+	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
+		e, err := loadEdition(ctx, tx, in.EditionID, "for share")
+		if err != nil {
+			return err
+		}
+		if !authz.Can(ctx, ActRead, e.Object()) {
+			return apperr.ErrNotFound
+		}
+		if err := authz.Require(ctx, ActChange, ballotObject(e)); err != nil {
+			return err
+		}
+		if !e.AllowBallotChange {
+			return ErrChangeNotAllowed
+		}
+		if !e.votingOpen(s.now()) {
 			return ErrVotingClosed
 		}
 		var voterID uuid.UUID
@@ -103,53 +207,53 @@ func (s *Service) CastBallot(ctx context.Context, in BallotInput) (Receipt, erro
 		if err != nil {
 			return fmt.Errorf("read voter: %w", err)
 		}
-		picks, canonical, err := s.validate(ctx, tx, e.ID, district, in.Picks)
+		var curKey, curCheck []byte
+		var channel string
+		var byGuardian bool
+		err = tx.QueryRow(ctx, `select ballot_key_hash, content_check, channel, cast_by_guardian from budget_ballot_markers
+			where voter_id = $1 for update`, voterID).Scan(&curKey, &curCheck, &channel, &byGuardian)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrKeyMismatch // no ballot: no key can match
+		}
+		if err != nil {
+			return fmt.Errorf("read marker: %w", err)
+		}
+		if channel != string(ChannelAccount) || byGuardian {
+			return ErrChangeNotAllowed
+		}
+		picks, canonical, err := s.validate(ctx, tx, e, district, in.Picks)
 		if err != nil {
 			return err
 		}
-		keyHash, check := keyHashes(e.ID, in.BallotKey, canonical)
-		tag, err := tx.Exec(ctx, `insert into budget_ballot_markers (voter_id, edition_id, ballot_key_hash, content_check)
-			values ($1, $2, $3, $4) on conflict (voter_id) do nothing`, voterID, e.ID, keyHash, check)
-		if err != nil {
-			return fmt.Errorf("insert marker: %w", err)
-		}
-		if tag.RowsAffected() == 0 {
-			// Voted before (or a concurrent attempt just committed).
-			var oldKey, oldCheck []byte
-			if err := tx.QueryRow(ctx, `select ballot_key_hash, content_check from budget_ballot_markers where voter_id = $1`,
-				voterID).Scan(&oldKey, &oldCheck); err != nil {
-				return fmt.Errorf("read marker: %w", err)
-			}
-			switch {
-			case !bytes.Equal(oldKey, keyHash):
-				return ErrAlreadyVoted
-			case !bytes.Equal(oldCheck, check):
+		newKey, newCheck := keyHashes(e.ID, in.NewBallotKey, canonical)
+		receipt = Receipt{BallotID: ballotID(e.ID, in.NewBallotKey), EditionID: e.ID, CastOn: castDay(s.now())}
+		if bytes.Equal(curKey, newKey) {
+			// The change was made before: the same change is a retry.
+			if !bytes.Equal(curCheck, newCheck) {
 				return ErrKeyReused
 			}
-			if err := tx.QueryRow(ctx, `select cast_on from budget_ballots where id = $1`, receipt.BallotID).
-				Scan(&receipt.CastOn); err != nil {
-				return fmt.Errorf("read ballot: %w", err)
-			}
-			return nil
+			return tx.QueryRow(ctx, `select cast_on from budget_ballots where id = $1`, receipt.BallotID).Scan(&receipt.CastOn)
 		}
-		day := now.In(Warsaw)
-		receipt.CastOn = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
-		_, err = tx.Exec(ctx, `insert into budget_ballots (id, edition_id, cast_on) values ($1, $2, $3)`,
-			receipt.BallotID, e.ID, receipt.CastOn)
+		if oldKey, _ := keyHashes(e.ID, in.BallotKey, ""); !bytes.Equal(curKey, oldKey) {
+			return ErrKeyMismatch
+		}
+		if _, err := tx.Exec(ctx, `delete from budget_ballots where id = $1`, ballotID(e.ID, in.BallotKey)); err != nil {
+			return fmt.Errorf("delete ballot: %w", err)
+		}
+		pools, projects, ranks := pickColumns(picks)
+		_, err = tx.Exec(ctx, `with b as (insert into budget_ballots (id, edition_id, cast_on) values ($1, $2, $3) returning id)
+			insert into budget_ballot_picks (ballot_id, pool_id, project_id, rank)
+			select b.id, x.* from b, unnest($4::uuid[], $5::uuid[], $6::int[]) x`,
+			receipt.BallotID, e.ID, receipt.CastOn, pools, projects, ranks)
 		if isUnique(err) {
-			// Another voter used the same key: keys must be secret and random.
 			return ErrKeyReused
 		}
 		if err != nil {
 			return fmt.Errorf("insert ballot: %w", err)
 		}
-		pools, projects, ranks := make([]uuid.UUID, len(picks)), make([]uuid.UUID, len(picks)), make([]int32, len(picks))
-		for i, p := range picks {
-			pools[i], projects[i], ranks[i] = p.pool, p.project, int32(p.rank)
-		}
-		if _, err := tx.Exec(ctx, `insert into budget_ballot_picks (ballot_id, pool_id, project_id, rank)
-			select $1, * from unnest($2::uuid[], $3::uuid[], $4::int[])`, receipt.BallotID, pools, projects, ranks); err != nil {
-			return fmt.Errorf("insert picks: %w", err)
+		if _, err := tx.Exec(ctx, `update budget_ballot_markers set ballot_key_hash = $2, content_check = $3, voted_at = now()
+			where voter_id = $1`, voterID, newKey, newCheck); err != nil {
+			return fmt.Errorf("update marker: %w", err)
 		}
 		return nil
 	})
@@ -157,6 +261,85 @@ func (s *Service) CastBallot(ctx context.Context, in BallotInput) (Receipt, erro
 		return Receipt{}, err
 	}
 	return receipt, nil
+}
+
+// checkKey checks a client's ballot key: it must be a secret with enough
+// entropy, because it alone links a voter's marker to their ballot.
+func checkKey(field, key string) error {
+	if n := len(key); n < MinBallotKey || n > MaxBallotKey {
+		return apperr.Invalid(field, "ballot.key_invalid").With(map[string]any{"min": MinBallotKey, "max": MaxBallotKey})
+	}
+	return nil
+}
+
+// castFor is the one way a ballot goes in, whatever the channel: it
+// validates the picks for the voter's district and writes the marker, the
+// ballot and its picks in one statement. first is false for an idempotent
+// retry (same key and content), which returns the earlier receipt. The
+// caller has checked the phase and who the voter is, and holds a share lock
+// on the edition.
+func (s *Service) castFor(ctx context.Context, tx *db.Tx, e *Edition, voterID uuid.UUID, district string,
+	in BallotInput, ch Channel, byGuardian bool) (receipt Receipt, first bool, err error) {
+	picks, canonical, err := s.validate(ctx, tx, e, district, in.Picks)
+	if err != nil {
+		return Receipt{}, false, err
+	}
+	receipt = Receipt{BallotID: ballotID(e.ID, in.BallotKey), EditionID: e.ID, CastOn: castDay(s.now())}
+	keyHash, check := keyHashes(e.ID, in.BallotKey, canonical)
+	pools, projects, ranks := pickColumns(picks)
+	// Marker, ballot and picks in one round trip: the ballot and the picks
+	// are written only when the marker was.
+	var marked bool
+	err = tx.QueryRow(ctx, `with m as (
+			insert into budget_ballot_markers (voter_id, edition_id, ballot_key_hash, content_check, channel, cast_by_guardian)
+			values ($1, $2, $3, $4, $5, $6) on conflict (voter_id) do nothing returning 1),
+		b as (insert into budget_ballots (id, edition_id, cast_on) select $7, $2, $8 from m returning id),
+		p as (insert into budget_ballot_picks (ballot_id, pool_id, project_id, rank)
+			select b.id, x.* from b, unnest($9::uuid[], $10::uuid[], $11::int[]) x returning 1)
+		select exists (select 1 from m), (select count(*) from p)`,
+		voterID, e.ID, keyHash, check, string(ch), byGuardian, receipt.BallotID, receipt.CastOn, pools, projects, ranks).
+		Scan(&marked, new(int))
+	if isUnique(err) {
+		// Another voter used the same key: keys must be secret and random.
+		return Receipt{}, false, ErrKeyReused
+	}
+	if err != nil {
+		return Receipt{}, false, fmt.Errorf("insert ballot: %w", err)
+	}
+	if marked {
+		return receipt, true, nil
+	}
+	// Voted before (or a concurrent attempt just committed).
+	var oldKey, oldCheck []byte
+	if err := tx.QueryRow(ctx, `select ballot_key_hash, content_check from budget_ballot_markers where voter_id = $1`,
+		voterID).Scan(&oldKey, &oldCheck); err != nil {
+		return Receipt{}, false, fmt.Errorf("read marker: %w", err)
+	}
+	switch {
+	case !bytes.Equal(oldKey, keyHash):
+		return Receipt{}, false, ErrAlreadyVoted
+	case !bytes.Equal(oldCheck, check):
+		return Receipt{}, false, ErrKeyReused
+	}
+	if err := tx.QueryRow(ctx, `select cast_on from budget_ballots where id = $1`, receipt.BallotID).
+		Scan(&receipt.CastOn); err != nil {
+		return Receipt{}, false, fmt.Errorf("read ballot: %w", err)
+	}
+	return receipt, false, nil
+}
+
+// castDay is the Warsaw day of t, the only time a ballot keeps.
+func castDay(t time.Time) time.Time {
+	day := t.In(Warsaw)
+	return time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+func pickColumns(picks []pick) (pools, projects []uuid.UUID, ranks []int32) {
+	pools, projects, ranks = make([]uuid.UUID, len(picks)), make([]uuid.UUID, len(picks)), make([]int32, len(picks))
+	for i, p := range picks {
+		pools[i], projects[i], ranks[i] = p.pool, p.project, int32(p.rank)
+	}
+	return pools, projects, ranks
 }
 
 // ballotID derives the ballot's id from the client's key.
@@ -172,17 +355,77 @@ func keyHashes(editionID uuid.UUID, key, canonical string) (keyHash, check []byt
 	return k[:], c[:]
 }
 
+// rulesCache holds each edition's pools and ballot projects once they are
+// frozen (from the vote on), so that casting reads no rules from the
+// database. An entry is keyed on the edition's status and updated_at, which
+// every status change bumps; while the rules are frozen the data is the same
+// on every instance, so a per-instance cache is safe.
+type rulesCache struct {
+	m sync.Map // edition id → *ballotRules
+}
+
+type ballotRules struct {
+	status    Status
+	updatedAt time.Time
+	pools     []Pool
+	inPool    map[uuid.UUID]uuid.UUID // project → pool
+}
+
+// frozen reports whether an edition's pools and projects can no longer
+// change.
+func (e *Edition) frozen() bool {
+	return e.Status == StatusVoting || e.Status == StatusClosed || e.Status == StatusResultsPublished
+}
+
+// ballotRules returns the pools of e and the pool of each project that may
+// be picked.
+func (s *Service) ballotRules(ctx context.Context, q querier, e *Edition) (*ballotRules, error) {
+	if v, ok := s.rules.m.Load(e.ID); ok {
+		r := v.(*ballotRules)
+		if r.status == e.Status && r.updatedAt.Equal(e.UpdatedAt) {
+			return r, nil
+		}
+	}
+	pools, err := loadPools(ctx, q, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	r := &ballotRules{status: e.Status, updatedAt: e.UpdatedAt, pools: pools, inPool: map[uuid.UUID]uuid.UUID{}}
+	// The project query: which projects are on the ballot, by pool.
+	rows, err := q.Query(ctx, `select p.id, p.pool_id from budget_projects p join budget_pools l on l.id = p.pool_id
+		where l.edition_id = $1 and p.status = 'eligible'`, e.ID)
+	if err != nil {
+		return nil, fmt.Errorf("read projects: %w", err)
+	}
+	for rows.Next() {
+		var id, pool uuid.UUID
+		if err := rows.Scan(&id, &pool); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("scan project: %w", err)
+		}
+		r.inPool[id] = pool
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read projects: %w", err)
+	}
+	if e.frozen() {
+		s.rules.m.Store(e.ID, r)
+	}
+	return r, nil
+}
+
 // validate checks picks against the ballot rules of the pools that apply to
 // a voter of district and returns them with a canonical form of the content.
-func (s *Service) validate(ctx context.Context, q querier, editionID uuid.UUID, district string,
+func (s *Service) validate(ctx context.Context, q querier, e *Edition, district string,
 	picks map[uuid.UUID][]uuid.UUID) ([]pick, string, error) {
-	pools, err := loadPools(ctx, q, editionID)
+	rules, err := s.ballotRules(ctx, q, e)
 	if err != nil {
 		return nil, "", err
 	}
 	applies := map[uuid.UUID]bool{}
 	var mine []Pool
-	for _, p := range pools {
+	for _, p := range rules.pools {
 		if p.Kind == KindCity || p.District == district {
 			applies[p.ID] = true
 			mine = append(mine, p)
@@ -198,24 +441,7 @@ func (s *Service) validate(ctx context.Context, q querier, editionID uuid.UUID, 
 			return nil, "", apperr.Invalid("picks", "ballot.pool_not_allowed")
 		}
 	}
-	inPool := map[uuid.UUID]uuid.UUID{}
-	rows, err := q.Query(ctx, `select p.id, p.pool_id from budget_projects p join budget_pools l on l.id = p.pool_id
-		where l.edition_id = $1`, editionID)
-	if err != nil {
-		return nil, "", fmt.Errorf("read projects: %w", err)
-	}
-	for rows.Next() {
-		var id, pool uuid.UUID
-		if err := rows.Scan(&id, &pool); err != nil {
-			rows.Close()
-			return nil, "", fmt.Errorf("scan project: %w", err)
-		}
-		inPool[id] = pool
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, "", fmt.Errorf("read projects: %w", err)
-	}
+	inPool := rules.inPool
 	var out []pick
 	var canonical strings.Builder
 	for _, p := range mine {

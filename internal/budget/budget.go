@@ -26,6 +26,9 @@ type Status string
 
 const (
 	StatusDraft            Status = "draft"
+	StatusSubmission       Status = "submission"
+	StatusVerification     Status = "verification"
+	StatusAppeals          Status = "appeals"
 	StatusVoting           Status = "voting"
 	StatusClosed           Status = "closed"
 	StatusResultsPublished Status = "results_published"
@@ -38,6 +41,11 @@ const (
 	ActRead          = "read"
 	ActRegisterVoter = "register_voter"
 	ActCast          = "cast"
+	// Voting channels (ballot.go, codes.go, paper.go, guardian.go).
+	ActChange        = "change"
+	ActIssueCodes    = "issue_codes"
+	ActEnterPaper    = "enter_paper"
+	ActRegisterChild = "register_child"
 )
 
 // HashFunc normalises an identifier of a type and returns its keyed hash and
@@ -56,6 +64,9 @@ type Service struct {
 	hash  HashFunc
 	log   *slog.Logger
 	now   func() time.Time
+	// rules caches each edition's ballot rules while they are frozen
+	// (ballot.go).
+	rules rulesCache
 }
 
 // New returns the service.
@@ -95,6 +106,14 @@ type Edition struct {
 	LiveThreshold     int
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
+
+	// The schedule of the phases before the vote (projects area); each is
+	// optional and, when set, bounds its phase's actions.
+	SubmissionOpensAt  *time.Time
+	SubmissionClosesAt *time.Time
+	VerificationEndsAt *time.Time
+	AppealsCloseAt     *time.Time
+	ResultsDueAt       *time.Time
 }
 
 // Domain is the authorization domain of an edition (ballot officers hold
@@ -127,7 +146,8 @@ type querier interface {
 }
 
 const editionColumns = `id, unit_id, year, currency, status, voting_opens_at, voting_closes_at,
-	allow_ballot_change, live_threshold, created_at, updated_at`
+	allow_ballot_change, live_threshold, created_at, updated_at,
+	submission_opens_at, submission_closes_at, verification_ends_at, appeals_close_at, results_due_at`
 
 // loadEdition reads an edition without a visibility check; lock is "",
 // "for update" or "for share".
@@ -135,7 +155,8 @@ func loadEdition(ctx context.Context, q querier, id uuid.UUID, lock string) (*Ed
 	var e Edition
 	err := q.QueryRow(ctx, `select `+editionColumns+` from budget_editions where id = $1 `+lock, id).
 		Scan(&e.ID, &e.UnitID, &e.Year, &e.Currency, &e.Status, &e.VotingOpensAt, &e.VotingClosesAt,
-			&e.AllowBallotChange, &e.LiveThreshold, &e.CreatedAt, &e.UpdatedAt)
+			&e.AllowBallotChange, &e.LiveThreshold, &e.CreatedAt, &e.UpdatedAt,
+			&e.SubmissionOpensAt, &e.SubmissionClosesAt, &e.VerificationEndsAt, &e.AppealsCloseAt, &e.ResultsDueAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, apperr.ErrNotFound
 	}

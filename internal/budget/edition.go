@@ -29,6 +29,14 @@ type EditionInput struct {
 	VotingClosesAt    *time.Time
 	AllowBallotChange bool
 	LiveThreshold     int
+
+	// The schedule before the vote (projects area), each optional; set
+	// ones must follow each other in this order and precede the vote.
+	SubmissionOpensAt  *time.Time
+	SubmissionClosesAt *time.Time
+	VerificationEndsAt *time.Time
+	AppealsCloseAt     *time.Time
+	ResultsDueAt       *time.Time
 }
 
 // Pool kinds.
@@ -68,6 +76,12 @@ type PoolInput struct {
 	// Required pools must be filled by every voter they apply to; optional
 	// pools may be left empty.
 	Required bool
+
+	// Limits of a resident's project's cost (grosze, optional; the maximum
+	// at most the budget) and the supports it needs to be found eligible.
+	MinProjectCost   *int64
+	MaxProjectCost   *int64
+	SupportsRequired int
 }
 
 // Pool is one pool of an edition.
@@ -90,6 +104,7 @@ type Project struct {
 	ID     uuid.UUID
 	PoolID uuid.UUID
 	ProjectInput
+	ProjectState // status, texts, proposer, verification (project_submission.go)
 }
 
 // CreateEdition stores a draft edition of a city unit ("create" in the
@@ -114,9 +129,12 @@ func (s *Service) CreateEdition(ctx context.Context, in EditionInput) (*Edition,
 			return fmt.Errorf("read unit: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `insert into budget_editions (id, unit_id, year, voting_opens_at, voting_closes_at,
-				allow_ballot_change, live_threshold, created_by) values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+				allow_ballot_change, live_threshold, created_by,
+				submission_opens_at, submission_closes_at, verification_ends_at, appeals_close_at, results_due_at)
+			values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 			id, in.UnitID, in.Year, in.VotingOpensAt, in.VotingClosesAt, in.AllowBallotChange, in.LiveThreshold,
-			actorOrNil(actor)); err != nil {
+			actorOrNil(actor), in.SubmissionOpensAt, in.SubmissionClosesAt, in.VerificationEndsAt, in.AppealsCloseAt,
+			in.ResultsDueAt); err != nil {
 			return fmt.Errorf("insert edition: %w", err)
 		}
 		return audit.Write(ctx, tx, audit.Entry{ActorID: actor, Action: "budget.edition_create",
@@ -143,8 +161,10 @@ func (s *Service) UpdateEdition(ctx context.Context, id uuid.UUID, in EditionInp
 			return apperr.New(apperr.PhaseClosed, "budget.not_draft")
 		}
 		if _, err := tx.Exec(ctx, `update budget_editions set year = $2, voting_opens_at = $3, voting_closes_at = $4,
-				allow_ballot_change = $5, live_threshold = $6, updated_at = now() where id = $1`,
-			id, in.Year, in.VotingOpensAt, in.VotingClosesAt, in.AllowBallotChange, in.LiveThreshold); err != nil {
+				allow_ballot_change = $5, live_threshold = $6, submission_opens_at = $7, submission_closes_at = $8,
+				verification_ends_at = $9, appeals_close_at = $10, results_due_at = $11, updated_at = now() where id = $1`,
+			id, in.Year, in.VotingOpensAt, in.VotingClosesAt, in.AllowBallotChange, in.LiveThreshold,
+			in.SubmissionOpensAt, in.SubmissionClosesAt, in.VerificationEndsAt, in.AppealsCloseAt, in.ResultsDueAt); err != nil {
 			return fmt.Errorf("update edition: %w", err)
 		}
 		return audit.Write(ctx, tx, audit.Entry{ActorID: actor, Action: "budget.edition_update",
@@ -166,7 +186,7 @@ func validateEdition(in EditionInput) error {
 	if in.VotingOpensAt != nil && in.VotingClosesAt != nil && !in.VotingClosesAt.After(*in.VotingOpensAt) {
 		return apperr.Invalid("votingClosesAt", "budget.schedule_order")
 	}
-	return nil
+	return validateSchedule(in) // project_submission.go
 }
 
 // CreatePool adds a pool to a draft edition ("manage").
@@ -182,10 +202,11 @@ func (s *Service) CreatePool(ctx context.Context, editionID uuid.UUID, in PoolIn
 			return err
 		}
 		_, err := tx.Exec(ctx, `insert into budget_pools (id, edition_id, position, name, kind, district, budget, rule,
-				pick_mode, pick_count, ballot_kind, points, required)
-			values ($1, $2, (select count(*) from budget_pools where edition_id = $2), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+				pick_mode, pick_count, ballot_kind, points, required, min_project_cost, max_project_cost, supports_required)
+			values ($1, $2, (select count(*) from budget_pools where edition_id = $2), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+				$13, $14, $15)`,
 			id, editionID, in.Name, in.Kind, districtOrNil(in), in.Budget, in.Rule, in.PickMode, in.PickCount,
-			in.BallotKind, in.Points, in.Required)
+			in.BallotKind, in.Points, in.Required, in.MinProjectCost, in.MaxProjectCost, in.SupportsRequired)
 		if isUnique(err) {
 			return apperr.Invalid("district", "budget.pool_duplicate")
 		}
@@ -217,9 +238,10 @@ func (s *Service) UpdatePool(ctx context.Context, id uuid.UUID, in PoolInput) (*
 			return err
 		}
 		_, err = tx.Exec(ctx, `update budget_pools set name = $2, kind = $3, district = $4, budget = $5, rule = $6,
-				pick_mode = $7, pick_count = $8, ballot_kind = $9, points = $10, required = $11 where id = $1`,
+				pick_mode = $7, pick_count = $8, ballot_kind = $9, points = $10, required = $11,
+				min_project_cost = $12, max_project_cost = $13, supports_required = $14 where id = $1`,
 			id, in.Name, in.Kind, districtOrNil(in), in.Budget, in.Rule, in.PickMode, in.PickCount, in.BallotKind,
-			in.Points, in.Required)
+			in.Points, in.Required, in.MinProjectCost, in.MaxProjectCost, in.SupportsRequired)
 		if isUnique(err) {
 			return apperr.Invalid("district", "budget.pool_duplicate")
 		}
@@ -277,6 +299,9 @@ func normalisePool(in PoolInput) (PoolInput, error) {
 	if in.Budget <= 0 {
 		return in, apperr.Invalid("budget", "budget.amount_invalid")
 	}
+	if err := validateCostLimits(in); err != nil { // project_submission.go
+		return in, err
+	}
 	switch in.PickMode {
 	case PickExactly, PickAtLeast, PickAtMost:
 	default:
@@ -324,12 +349,13 @@ const (
 )
 
 const poolColumns = `id, edition_id, position, name, kind, coalesce(district, ''), budget, rule, pick_mode, pick_count,
-	ballot_kind, points, required`
+	ballot_kind, points, required, min_project_cost, max_project_cost, supports_required`
 
 func scanPool(row pgx.Row) (*Pool, error) {
 	var p Pool
 	err := row.Scan(&p.ID, &p.EditionID, &p.Position, &p.Name, &p.Kind, &p.District, &p.Budget, &p.Rule,
-		&p.PickMode, &p.PickCount, &p.BallotKind, &p.Points, &p.Required)
+		&p.PickMode, &p.PickCount, &p.BallotKind, &p.Points, &p.Required, &p.MinProjectCost, &p.MaxProjectCost,
+		&p.SupportsRequired)
 	return &p, err
 }
 
@@ -400,7 +426,7 @@ func (s *Service) CreateProject(ctx context.Context, poolID uuid.UUID, in Projec
 	if err != nil {
 		return nil, err
 	}
-	return &Project{ID: id, PoolID: poolID, ProjectInput: in}, nil
+	return loadProject(ctx, s.pool, id) // project_submission.go
 }
 
 // UpdateProject replaces a project's code, title and cost while its edition
@@ -439,7 +465,7 @@ func (s *Service) UpdateProject(ctx context.Context, id uuid.UUID, in ProjectInp
 	if err != nil {
 		return nil, err
 	}
-	return &Project{ID: id, PoolID: poolID, ProjectInput: in}, nil
+	return loadProject(ctx, s.pool, id)
 }
 
 func normaliseProject(in ProjectInput) (ProjectInput, error) {
@@ -474,37 +500,39 @@ func (s *Service) EditionProjects(ctx context.Context, editionID uuid.UUID) (map
 	if _, err := s.Edition(ctx, editionID); err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `select pr.id, pr.pool_id, pr.code, pr.title, pr.cost
-		from budget_projects pr join budget_pools po on po.id = pr.pool_id
-		where po.edition_id = $1 order by pr.pool_id, pr.code`, editionID)
+	// Only eligible projects are on the ballot (and so in pools' lists).
+	rows, err := s.pool.Query(ctx, `select `+projectColumns+` from `+projectFrom+`
+		where l.edition_id = $1 and p.status = 'eligible' order by p.pool_id, p.code`, editionID)
 	if err != nil {
 		return nil, fmt.Errorf("list projects: %w", err)
 	}
 	defer rows.Close()
 	out := map[uuid.UUID][]Project{}
 	for rows.Next() {
-		var p Project
-		if err := rows.Scan(&p.ID, &p.PoolID, &p.Code, &p.Title, &p.Cost); err != nil {
+		p, err := scanProject(rows)
+		if err != nil {
 			return nil, fmt.Errorf("scan project: %w", err)
 		}
-		out[p.PoolID] = append(out[p.PoolID], p)
+		out[p.PoolID] = append(out[p.PoolID], *p)
 	}
 	return out, rows.Err()
 }
 
 func loadProjects(ctx context.Context, q querier, poolID uuid.UUID) ([]Project, error) {
-	rows, err := q.Query(ctx, `select id, pool_id, code, title, cost from budget_projects where pool_id = $1 order by code`, poolID)
+	// Only eligible projects are on the ballot and counted.
+	rows, err := q.Query(ctx, `select `+projectColumns+` from `+projectFrom+`
+		where p.pool_id = $1 and p.status = 'eligible' order by p.code`, poolID)
 	if err != nil {
 		return nil, fmt.Errorf("list projects: %w", err)
 	}
 	defer rows.Close()
 	var out []Project
 	for rows.Next() {
-		var p Project
-		if err := rows.Scan(&p.ID, &p.PoolID, &p.Code, &p.Title, &p.Cost); err != nil {
+		p, err := scanProject(rows)
+		if err != nil {
 			return nil, fmt.Errorf("scan project: %w", err)
 		}
-		out = append(out, p)
+		out = append(out, *p)
 	}
 	return out, rows.Err()
 }

@@ -7,6 +7,10 @@ import (
 // Register adds the civic budget's River workers.
 func (s *Service) Register(workers *river.Workers) {
 	// Each area adds its workers here (one line each).
+	river.AddWorker(workers, &sessionReminderWorker{s: s}) // outreach: session reminders
+	river.AddWorker(workers, &votingReminderWorker{s: s})  // outreach: followers' voting reminders
+	river.AddWorker(workers, &closeVotingWorker{s: s})
+	river.AddWorker(workers, &computeResultsWorker{s: s})
 }
 
 // PeriodicJobs are the civic budget's periodic jobs (run by the leader).

@@ -3,6 +3,7 @@ package budget
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -12,16 +13,23 @@ import (
 	"github.com/otwarty/otwarty/internal/db"
 )
 
-// OpenVoting starts the vote of a draft edition ("manage"): it needs the
-// voting window and pools that each have a project.
+// OpenVoting starts the vote ("manage") of a draft edition (whose projects
+// staff entered directly, e.g. imports) or of one at the end of its appeals
+// phase with every appeal decided: it needs the voting window and pools
+// that each have an eligible project.
 func (s *Service) OpenVoting(ctx context.Context, id uuid.UUID) (*Edition, error) {
-	return s.transition(ctx, id, StatusDraft, StatusVoting, func(tx *db.Tx, e *Edition) error {
+	return s.transitionFrom(ctx, id, []Status{StatusDraft, StatusAppeals}, StatusVoting, func(tx *db.Tx, e *Edition) error {
 		if e.VotingOpensAt == nil || e.VotingClosesAt == nil {
 			return apperr.Invalid("votingOpensAt", "budget.schedule_missing")
 		}
+		if e.Status == StatusAppeals {
+			if err := appealsDecided(ctx, tx, e.ID); err != nil { // project_verification.go
+				return err
+			}
+		}
 		var pools, empty int
 		if err := tx.QueryRow(ctx, `select count(*), count(*) filter (where not exists
-				(select 1 from budget_projects p where p.pool_id = l.id))
+				(select 1 from budget_projects p where p.pool_id = l.id and p.status = 'eligible'))
 			from budget_pools l where l.edition_id = $1`, id).Scan(&pools, &empty); err != nil {
 			return fmt.Errorf("count pools: %w", err)
 		}
@@ -39,8 +47,9 @@ func (s *Service) CloseVoting(ctx context.Context, id uuid.UUID) (*Edition, erro
 	})
 }
 
-// PublishResults makes computed results public ("manage"). (The
-// commission's sign-off before this step comes later.)
+// PublishResults makes computed results public ("manage") once the
+// commission has signed the current computation (CONFLICT
+// budget.not_certified before).
 func (s *Service) PublishResults(ctx context.Context, id uuid.UUID) (*Edition, error) {
 	return s.transition(ctx, id, StatusClosed, StatusResultsPublished, func(tx *db.Tx, e *Edition) error {
 		var missing int
@@ -51,20 +60,29 @@ func (s *Service) PublishResults(ctx context.Context, id uuid.UUID) (*Edition, e
 		if missing > 0 {
 			return apperr.New(apperr.Conflict, "budget.results_missing")
 		}
-		return nil
+		if err := requireCertified(ctx, tx, e); err != nil { // commission.go
+			return err
+		}
+		return assignExportNumbers(ctx, tx, e) // export.go
 	})
 }
 
 func (s *Service) transition(ctx context.Context, id uuid.UUID, from, to Status, check func(*db.Tx, *Edition) error) (*Edition, error) {
+	return s.transitionFrom(ctx, id, []Status{from}, to, check)
+}
+
+// transitionFrom is transition from any of several states.
+func (s *Service) transitionFrom(ctx context.Context, id uuid.UUID, froms []Status, to Status, check func(*db.Tx, *Edition) error) (*Edition, error) {
 	actor := authz.SubjectFrom(ctx).AccountID
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
 		e, err := editionFor(ctx, tx, id, ActManage, "for update")
 		if err != nil {
 			return err
 		}
-		if e.Status != from {
+		if !slices.Contains(froms, e.Status) {
 			return apperr.New(apperr.PhaseClosed, "budget.status_invalid").With(map[string]any{"from": string(e.Status), "to": string(to)})
 		}
+		from := e.Status
 		if check != nil {
 			if err := check(tx, e); err != nil {
 				return err

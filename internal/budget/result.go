@@ -22,6 +22,25 @@ type PoolResult struct {
 	Selected []uuid.UUID // in the order selected
 	Cost     int64       // grosze
 	Projects []ProjectResult
+	// TieBreaks are the ties that decided the outcome, in ranking order.
+	TieBreaks []TieBreak
+}
+
+// TieBreak is a tie that decided a pool's outcome. Greedy rules rank
+// projects by score and break equal scores by the published order (cheaper
+// first, then the smaller code: pb.TieCostThenID). A group of projects with
+// the same (positive) score is a deciding tie when the count took some of
+// them (Selected, in order) and passed over others (PassedOver) that would
+// have fitted in the money left when the group was reached: only the
+// tie-break order put them behind. A group whose unselected projects cost
+// more than that money is not a deciding tie, since no order within the
+// group would have taken them. Equal Shares breaks ties in a project's price
+// by a fixed order that is part of the rule (more approvals, then cost, then
+// code); those are not recorded.
+type TieBreak struct {
+	Score      int64
+	Selected   []uuid.UUID
+	PassedOver []uuid.UUID
 }
 
 // ProjectResult is one project's count. Position is its place in the
@@ -35,7 +54,8 @@ type ProjectResult struct {
 }
 
 // ComputeResults counts every pool of a closed edition by its rule
-// ("manage") and stores the provisional results, replacing earlier ones.
+// ("manage") and stores the provisional results, replacing earlier ones:
+// the recount is a new computation and voids the signatures of the last.
 func (s *Service) ComputeResults(ctx context.Context, id uuid.UUID) ([]PoolResult, error) {
 	actor := authz.SubjectFrom(ctx).AccountID
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
@@ -46,40 +66,59 @@ func (s *Service) ComputeResults(ctx context.Context, id uuid.UUID) ([]PoolResul
 		if e.Status != StatusClosed {
 			return apperr.New(apperr.PhaseClosed, "budget.not_closed")
 		}
-		pools, err := loadPools(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `delete from budget_results where edition_id = $1`, id); err != nil {
-			return fmt.Errorf("clear results: %w", err)
-		}
-		for _, p := range pools {
-			r, err := countPool(ctx, tx, p)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.Exec(ctx, `insert into budget_results (pool_id, edition_id, rule, ballots, selected, cost, computed_by)
-				values ($1, $2, $3, $4, $5, $6, $7)`, p.ID, id, p.Rule, r.Ballots, r.Selected, r.Cost, actorOrNil(actor)); err != nil {
-				return fmt.Errorf("insert result: %w", err)
-			}
-			for _, pr := range r.Projects {
-				var pos *int
-				if pr.Position > 0 {
-					pos = &pr.Position
-				}
-				if _, err := tx.Exec(ctx, `insert into budget_result_projects (pool_id, project_id, votes, score, position)
-					values ($1, $2, $3, $4, $5)`, p.ID, pr.ProjectID, pr.Votes, pr.Score, pos); err != nil {
-					return fmt.Errorf("insert project result: %w", err)
-				}
-			}
-		}
-		return audit.Write(ctx, tx, audit.Entry{ActorID: actor, Action: "budget.results_compute",
-			ObjectType: "budget_edition", ObjectID: id.String()})
+		_, err = storeResults(ctx, tx, e, actor)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return loadResults(ctx, s.pool, id)
+}
+
+// storeResults counts every pool of e (locked by the caller) and stores the
+// results as the next computation; actor is zero for the results job.
+func storeResults(ctx context.Context, tx *db.Tx, e *Edition, actor uuid.UUID) (int, error) {
+	pools, err := loadPools(ctx, tx, e.ID)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.Exec(ctx, `delete from budget_results where edition_id = $1`, e.ID); err != nil {
+		return 0, fmt.Errorf("clear results: %w", err)
+	}
+	for _, p := range pools {
+		r, err := countPool(ctx, tx, p)
+		if err != nil {
+			return 0, err
+		}
+		if _, err := tx.Exec(ctx, `insert into budget_results (pool_id, edition_id, rule, ballots, selected, cost, computed_by)
+			values ($1, $2, $3, $4, $5, $6, $7)`, p.ID, e.ID, p.Rule, r.Ballots, r.Selected, r.Cost, actorOrNil(actor)); err != nil {
+			return 0, fmt.Errorf("insert result: %w", err)
+		}
+		for _, pr := range r.Projects {
+			var pos *int
+			if pr.Position > 0 {
+				pos = &pr.Position
+			}
+			if _, err := tx.Exec(ctx, `insert into budget_result_projects (pool_id, project_id, votes, score, position)
+				values ($1, $2, $3, $4, $5)`, p.ID, pr.ProjectID, pr.Votes, pr.Score, pos); err != nil {
+				return 0, fmt.Errorf("insert project result: %w", err)
+			}
+		}
+		for i, tb := range r.TieBreaks {
+			if _, err := tx.Exec(ctx, `insert into budget_tie_breaks (pool_id, seq, score, selected, passed_over)
+				values ($1, $2, $3, $4, $5)`, p.ID, i+1, tb.Score, tb.Selected, tb.PassedOver); err != nil {
+				return 0, fmt.Errorf("insert tie-break: %w", err)
+			}
+		}
+	}
+	var computation int
+	if err := tx.QueryRow(ctx, `insert into budget_result_state (edition_id, computation, computed_at) values ($1, 1, now())
+		on conflict (edition_id) do update set computation = budget_result_state.computation + 1, computed_at = now()
+		returning computation`, e.ID).Scan(&computation); err != nil {
+		return 0, fmt.Errorf("store computation: %w", err)
+	}
+	return computation, audit.Write(ctx, tx, audit.Entry{ActorID: actor, Action: "budget.results_compute",
+		ObjectType: "budget_edition", ObjectID: e.ID.String(), Data: map[string]any{"computation": computation}})
 }
 
 // countPool builds a pb.Instance from the pool's stored ballots (project
@@ -124,25 +163,24 @@ func countPool(ctx context.Context, q querier, p Pool) (PoolResult, error) {
 		return PoolResult{}, fmt.Errorf("read picks: %w", err)
 	}
 
-	var res pb.Result
-	var points []int64
-	switch p.Rule {
-	case RuleGreedy, RuleGreedyNoSkip:
-		if p.BallotKind == BallotRanked {
-			points = p.Points
-		}
-		res = pb.Greedy(in, points, p.Rule == RuleGreedy, pb.TieCostThenID)
-	default:
-		opts, err := pb.MESRule(p.Rule)
-		if err != nil {
-			return PoolResult{}, fmt.Errorf("pool %s: %w", p.ID, err)
-		}
-		if res, err = pb.EqualShares(in, opts); err != nil {
-			return PoolResult{}, fmt.Errorf("pool %s: %w", p.ID, err)
-		}
+	res, points, err := countInstance(p, in)
+	if err != nil {
+		return PoolResult{}, err
 	}
 	scores, votes := pb.Scores(in, points), pb.Votes(in)
 	out := PoolResult{PoolID: p.ID, Rule: p.Rule, Ballots: len(in.Votes), Cost: res.Cost, Selected: []uuid.UUID{}}
+	if p.Rule == RuleGreedy || p.Rule == RuleGreedyNoSkip {
+		for _, tb := range greedyTies(in, scores, res.Selected, p.Budget) {
+			t := TieBreak{Score: tb.score}
+			for _, c := range tb.selected {
+				t.Selected = append(t.Selected, byCode[c])
+			}
+			for _, c := range tb.passedOver {
+				t.PassedOver = append(t.PassedOver, byCode[c])
+			}
+			out.TieBreaks = append(out.TieBreaks, t)
+		}
+	}
 	position := map[string]int{}
 	for i, c := range res.Selected {
 		out.Selected = append(out.Selected, byCode[c])
@@ -155,14 +193,73 @@ func countPool(ctx context.Context, q querier, p Pool) (PoolResult, error) {
 	return out, nil
 }
 
+// countInstance applies the pool's rule to in; points are the points by
+// rank used for scores (nil for approval ballots and Equal Shares).
+func countInstance(p Pool, in *pb.Instance) (pb.Result, []int64, error) {
+	switch p.Rule {
+	case RuleGreedy, RuleGreedyNoSkip:
+		var points []int64
+		if p.BallotKind == BallotRanked {
+			points = p.Points
+		}
+		return pb.Greedy(in, points, p.Rule == RuleGreedy, pb.TieCostThenID), points, nil
+	}
+	opts, err := pb.MESRule(p.Rule)
+	if err != nil {
+		return pb.Result{}, nil, fmt.Errorf("pool %s: %w", p.ID, err)
+	}
+	res, err := pb.EqualShares(in, opts)
+	if err != nil {
+		return pb.Result{}, nil, fmt.Errorf("pool %s: %w", p.ID, err)
+	}
+	return res, nil, nil
+}
+
+type tieGroup struct {
+	score                int64
+	selected, passedOver []string
+}
+
+// greedyTies finds the deciding ties of a greedy count (see TieBreak).
+func greedyTies(in *pb.Instance, scores map[string]int64, selected []string, budget int64) []tieGroup {
+	chosen := map[string]bool{}
+	for _, c := range selected {
+		chosen[c] = true
+	}
+	ranking := pb.Ranking(in, scores, pb.TieCostThenID)
+	var out []tieGroup
+	left := budget
+	for i := 0; i < len(ranking); {
+		j := i
+		for j < len(ranking) && scores[ranking[j].ID] == scores[ranking[i].ID] {
+			j++
+		}
+		group, start := ranking[i:j], left
+		var g tieGroup
+		g.score = scores[ranking[i].ID]
+		for _, pr := range group {
+			if chosen[pr.ID] {
+				g.selected = append(g.selected, pr.ID)
+				left -= pr.Cost
+			}
+		}
+		for _, pr := range group {
+			if !chosen[pr.ID] && pr.Cost <= start {
+				g.passedOver = append(g.passedOver, pr.ID)
+			}
+		}
+		if g.score > 0 && len(g.selected) > 0 && len(g.passedOver) > 0 {
+			out = append(out, g)
+		}
+		i = j
+	}
+	return out
+}
+
 // Results returns an edition's stored results: to anyone once published,
 // to its staff at any time.
 func (s *Service) Results(ctx context.Context, id uuid.UUID) ([]PoolResult, error) {
-	e, err := editionFor(ctx, s.pool, id, ActRead, "")
-	if err != nil {
-		return nil, err
-	}
-	if err := authz.Require(ctx, ActRead, e.resultObject()); err != nil {
+	if _, err := resultsEdition(ctx, s.pool, id); err != nil {
 		return nil, err
 	}
 	return loadResults(ctx, s.pool, id)
@@ -205,6 +302,35 @@ func loadResults(ctx context.Context, q querier, id uuid.UUID) ([]PoolResult, er
 		if err := prs.Err(); err != nil {
 			return nil, err
 		}
+		tbs, err := q.Query(ctx, `select score, selected, passed_over from budget_tie_breaks where pool_id = $1 order by seq`, out[i].PoolID)
+		if err != nil {
+			return nil, fmt.Errorf("read tie-breaks: %w", err)
+		}
+		for tbs.Next() {
+			var tb TieBreak
+			if err := tbs.Scan(&tb.Score, &tb.Selected, &tb.PassedOver); err != nil {
+				tbs.Close()
+				return nil, fmt.Errorf("scan tie-break: %w", err)
+			}
+			out[i].TieBreaks = append(out[i].TieBreaks, tb)
+		}
+		tbs.Close()
+		if err := tbs.Err(); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
+}
+
+// resultsEdition loads an edition whose results the caller may read:
+// anyone once published, its staff at any time.
+func resultsEdition(ctx context.Context, q querier, id uuid.UUID) (*Edition, error) {
+	e, err := editionFor(ctx, q, id, ActRead, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := authz.Require(ctx, ActRead, e.resultObject()); err != nil {
+		return nil, err
+	}
+	return e, nil
 }

@@ -1,6 +1,7 @@
 package budget_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -162,6 +163,14 @@ func TestResults_StareMiastoRealBallotsGiveOfficialWinners(t *testing.T) {
 	require.ErrorIs(t, err, apperr.ErrUnauthenticated)
 	_, err = b.svc.Results(b.resident(t), e.ID)
 	require.ErrorIs(t, err, apperr.ErrForbidden)
+	// Publication needs the commission's two signatures (no deciding ties
+	// here, so no notes).
+	_, err = b.svc.PublishResults(ctx, e.ID)
+	requireAppErr(t, err, apperr.Conflict, "budget.not_certified", "")
+	for _, member := range []context.Context{ctx, b.official(t)} {
+		_, err = b.svc.Certify(member, budget.CertifyInput{EditionID: e.ID})
+		require.NoError(t, err)
+	}
 	_, err = b.svc.PublishResults(ctx, e.ID)
 	require.NoError(t, err)
 	public, err := b.svc.Results(b.anonymous(), e.ID)
@@ -290,6 +299,9 @@ func TestEdition_StaffManageDrafts(t *testing.T) {
 	requireAppErr(t, err, apperr.PhaseClosed, "budget.status_invalid", "")
 	projects, err := b.svc.Projects(b.anonymous(), pool.ID)
 	require.NoError(t, err)
-	require.Equal(t, []budget.Project{{ID: project.ID, PoolID: pool.ID,
-		ProjectInput: budget.ProjectInput{Code: "BO.OM.1/25", Title: "Ławki i kosze", Cost: 700}}}, projects)
+	require.Len(t, projects, 1)
+	require.Equal(t, project.ID, projects[0].ID)
+	require.Equal(t, pool.ID, projects[0].PoolID)
+	require.Equal(t, budget.ProjectInput{Code: "BO.OM.1/25", Title: "Ławki i kosze", Cost: 700}, projects[0].ProjectInput)
+	require.Equal(t, budget.ProjectEligible, projects[0].Status) // staff-entered projects are eligible
 }

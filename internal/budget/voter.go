@@ -125,10 +125,28 @@ func (s *Service) RegisterAccountVoter(ctx context.Context, editionID uuid.UUID,
 	return id, nil
 }
 
-// checkRoll requires an edition whose roll is open (draft or voting) and a
-// district that has a pool in it.
+// rollOpen reports whether people may still be put on the roll: until the
+// vote closes.
+func (e *Edition) rollOpen() bool {
+	return e.Status != StatusClosed && e.Status != StatusResultsPublished
+}
+
+// fieldError returns err with its field renamed to field (for an input
+// nested in a list, e.g. "voters.3.identifier").
+func fieldError(err error, field string) error {
+	var ae *apperr.Error
+	if !errors.As(err, &ae) {
+		return err
+	}
+	c := *ae
+	c.Field = field
+	return &c
+}
+
+// checkRoll requires an edition whose roll is open (until the vote closes)
+// and a district that has a pool in it.
 func (s *Service) checkRoll(ctx context.Context, q querier, e *Edition, district string) error {
-	if e.Status != StatusDraft && e.Status != StatusVoting {
+	if !e.rollOpen() {
 		return apperr.New(apperr.PhaseClosed, "budget.roll_closed")
 	}
 	var ok bool

@@ -27,7 +27,10 @@ func TestCatalog_EveryKindHasEveryLocaleAndNoLeftoverPlaceholder(t *testing.T) {
 	kinds := []string{KindWelcome, KindPasswordChanged, KindConfirmEmail, KindPasswordReset, KindInvitation,
 		KindSubmissionReply, KindModerationDecision, KindModerationFlag,
 		KindMeetingPromoted, KindMeetingReminder, KindMeetingCancelled, KindConsultationOpened, KindMeetingMoved,
-		KindSubmissionAnswered, KindConsultationReport, KindReportReminder, "unknown_kind"}
+		KindSubmissionAnswered, KindConsultationReport, KindReportReminder,
+		KindBudgetSessionPromoted, KindBudgetSessionReminder, KindBudgetSessionMoved, KindBudgetSessionCancelled,
+		KindBudgetVotingOpened, KindBudgetVotingClosing, KindBudgetResultsReady,
+		KindBudgetProjectConsent, KindBudgetProjectVerified, KindBudgetAppealDecided, "unknown_kind"}
 	for _, kind := range kinds {
 		for _, l := range i18n.All {
 			if kind != "unknown_kind" {

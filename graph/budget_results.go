@@ -1,0 +1,206 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"github.com/otwarty/otwarty/graph/gid"
+	"github.com/otwarty/otwarty/graph/model"
+	"github.com/otwarty/otwarty/internal/apperr"
+	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/budget"
+)
+
+// hiddenIsNil turns "may not see" into a null field.
+func hiddenIsNil(err error) bool {
+	code := apperr.CodeOf(err)
+	return code == apperr.Unauthenticated || code == apperr.Forbidden || code == apperr.NotFound
+}
+
+func (r *Resolver) resultSettingsOut(ctx context.Context, e *budget.Edition) (*model.BudgetResultSettings, error) {
+	st, err := r.Budget.ResultState(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.BudgetResultSettings{SignaturesRequired: st.SignaturesRequired, LiveResults: st.LiveResults,
+		LiveThreshold: st.LiveThreshold}, nil
+}
+
+func (r *Resolver) certificationOut(ctx context.Context, c *budget.Certification) (*model.BudgetCertification, error) {
+	m := &model.BudgetCertification{Computation: c.Computation, SignaturesRequired: c.SignaturesRequired, Certified: c.Certified(),
+		InvalidBallots: c.InvalidBallots, PaperInvalidBallots: c.PaperInvalid, Note: c.Note,
+		Signatures: []model.BudgetResultSignature{}, TieBreakNotes: []model.BudgetTieBreakNote{}}
+	for _, s := range c.Signatures {
+		m.Signatures = append(m.Signatures, model.BudgetResultSignature{Name: s.DisplayName, SignedAt: s.SignedAt})
+	}
+	for _, n := range c.TieBreakNotes {
+		p, err := r.poolOf(ctx, c.EditionID, n.PoolID)
+		if err != nil {
+			return nil, err
+		}
+		m.TieBreakNotes = append(m.TieBreakNotes, model.BudgetTieBreakNote{Pool: p, Note: n.Note})
+	}
+	return m, nil
+}
+
+func (r *Resolver) certification(ctx context.Context, e *budget.Edition) (*model.BudgetCertification, error) {
+	c, err := r.Budget.Certification(ctx, e.ID)
+	if hiddenIsNil(err) || (err == nil && c == nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return r.certificationOut(ctx, c)
+}
+
+func resultsViewerCan(ctx context.Context, e *budget.Edition) *model.BudgetResultsViewerCan {
+	o := e.Object()
+	ro := o
+	ro.Type = "budget_result"
+	open := e.Status != budget.StatusResultsPublished
+	return &model.BudgetResultsViewerCan{
+		UpdateSettings: open && authz.Can(ctx, budget.ActManage, o),
+		Certify:        e.Status == budget.StatusClosed && authz.Can(ctx, budget.ActCertify, ro),
+	}
+}
+
+// tieBreaks maps a pool result's tie-breaks, read through the edition's
+// results (same visibility as the result itself).
+func (r *Resolver) tieBreaks(ctx context.Context, obj *model.BudgetPoolResult) ([]model.BudgetTieBreak, error) {
+	results, err := r.Budget.Results(ctx, obj.EditionID)
+	if err != nil {
+		return nil, err
+	}
+	projects, err := r.poolProjects(ctx, obj.EditionID, obj.PoolID)
+	if err != nil {
+		return nil, err
+	}
+	out := []model.BudgetTieBreak{}
+	for _, res := range results {
+		if res.PoolID != obj.PoolID {
+			continue
+		}
+		for _, tb := range res.TieBreaks {
+			m := model.BudgetTieBreak{Score: int(tb.Score), Selected: []model.BudgetProject{}, PassedOver: []model.BudgetProject{}}
+			for _, id := range tb.Selected {
+				m.Selected = append(m.Selected, projects[id])
+			}
+			for _, id := range tb.PassedOver {
+				m.PassedOver = append(m.PassedOver, projects[id])
+			}
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+func (r *Resolver) updateResultSettings(ctx context.Context, input model.UpdateBudgetResultSettingsInput) (*model.UpdateBudgetResultSettingsPayload, error) {
+	e, err := r.editionAction(ctx, input.EditionID, func(ctx context.Context, id uuid.UUID) (*budget.Edition, error) {
+		return r.Budget.UpdateResultSettings(ctx, id, budget.ResultSettingsInput{SignaturesRequired: input.SignaturesRequired,
+			LiveResults: input.LiveResults, LiveThreshold: input.LiveThreshold})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.UpdateBudgetResultSettingsPayload{Edition: e}, nil
+}
+
+func (r *Resolver) certifyResults(ctx context.Context, input model.CertifyBudgetResultsInput) (*model.CertifyBudgetResultsPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	id, err := gid.Expect(input.EditionID, "BudgetEdition", "editionId")
+	if err != nil {
+		return nil, err
+	}
+	in := budget.CertifyInput{EditionID: id, InvalidBallots: input.InvalidBallots, Note: deref(input.Note)}
+	for _, n := range input.TieBreakNotes {
+		pool, err := gid.Expect(n.PoolID, "BudgetPool", "tieBreakNotes")
+		if err != nil {
+			return nil, err
+		}
+		in.TieBreakNotes = append(in.TieBreakNotes, budget.TieBreakNote{PoolID: pool, Note: n.Note})
+	}
+	c, err := r.Budget.Certify(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	e, err := r.Budget.Edition(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	cm, err := r.certificationOut(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return &model.CertifyBudgetResultsPayload{Edition: editionOut(e), Certification: cm}, nil
+}
+
+// ballotTurnout streams an edition's turnout. The service coalesces
+// updates and applies the viewer's permissions per event; here each event
+// also re-checks the session (a revoked one closes the socket with 4403).
+func (r *Resolver) ballotTurnout(ctx context.Context, editionID string) (<-chan *model.BallotTurnout, error) {
+	id, err := gid.Expect(editionID, "BudgetEdition", "editionId")
+	if err != nil {
+		return nil, err
+	}
+	// Pools and projects do not change once the vote is open: read once.
+	pools, err := r.Budget.Pools(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	projects, err := r.Budget.EditionProjects(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	poolByID := map[uuid.UUID]*model.BudgetPool{}
+	for _, p := range pools {
+		poolByID[p.ID] = poolOut(p)
+	}
+	projectByID := map[uuid.UUID]model.BudgetProject{}
+	for _, ps := range projects {
+		for _, p := range ps {
+			projectByID[p.ID] = projectOut(p)
+		}
+	}
+	events, err := r.Budget.SubscribeTurnout(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := make(chan *model.BallotTurnout, 1)
+	go func() {
+		defer close(out)
+		for t := range events {
+			if !r.recheck(ctx) {
+				return
+			}
+			m := &model.BallotTurnout{EditionID: editionID, Ballots: t.Ballots, At: t.At}
+			if t.Standings != nil {
+				m.Standings = []model.PoolStanding{}
+				for _, ps := range t.Standings {
+					s := model.PoolStanding{Pool: poolByID[ps.PoolID], Ballots: ps.Ballots, Withheld: ps.Withheld,
+						Projects: []model.BudgetProjectStanding{}}
+					if s.Pool == nil {
+						continue
+					}
+					for _, pr := range ps.Projects {
+						p, ok := projectByID[pr.ProjectID]
+						if !ok {
+							continue
+						}
+						s.Projects = append(s.Projects, model.BudgetProjectStanding{Project: &p, Votes: int(pr.Votes), Score: int(pr.Score)})
+					}
+					m.Standings = append(m.Standings, s)
+				}
+			}
+			select {
+			case out <- m:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
+}

@@ -1,0 +1,108 @@
+package budget_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/otwarty/otwarty/internal/budget"
+)
+
+func next(t *testing.T, ch <-chan budget.Turnout) budget.Turnout {
+	t.Helper()
+	select {
+	case v, ok := <-ch:
+		require.True(t, ok, "channel closed")
+		return v
+	case <-time.After(5 * time.Second):
+		t.Fatal("no turnout event")
+	}
+	return budget.Turnout{}
+}
+
+func TestLive_TurnoutStandingsAndThreshold(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.svc.SetLiveInterval(50 * time.Millisecond)
+	official := b.official(t)
+	k := b.krakowEdition(t) // live threshold 10
+
+	ctx, cancel := context.WithCancel(b.anonymous())
+	defer cancel()
+	anon, err := b.svc.SubscribeTurnout(ctx, k.edition.ID)
+	require.NoError(t, err)
+	first := next(t, anon) // at once
+	require.Equal(t, 0, first.Ballots)
+	require.Nil(t, first.Standings, "standings hidden unless enabled")
+	sctx, scancel := context.WithCancel(official)
+	defer scancel()
+	staff, err := b.svc.SubscribeTurnout(sctx, k.edition.ID)
+	require.NoError(t, err)
+	require.Len(t, next(t, staff).Standings, 3)
+	require.Equal(t, 1, b.svc.LivePollers(), "one poller per edition")
+
+	_, err = b.svc.CastBallot(b.voter(t, k.edition.ID, "stare-miasto"), k.valid(key()))
+	require.NoError(t, err)
+	v := next(t, anon)
+	require.Equal(t, 1, v.Ballots)
+	require.Nil(t, v.Standings)
+	v = next(t, staff)
+	require.Equal(t, 1, v.Ballots)
+	for _, ps := range v.Standings {
+		require.True(t, ps.Withheld, "below the threshold")
+		require.Empty(t, ps.Projects)
+	}
+	require.Equal(t, 1, v.Standings[0].Ballots)
+
+	// Live results on, threshold 1: anyone sees the standings.
+	on, one := true, 1
+	_, err = b.svc.UpdateResultSettings(official, k.edition.ID, budget.ResultSettingsInput{LiveResults: &on, LiveThreshold: &one})
+	require.NoError(t, err)
+	v = next(t, anon)
+	require.Len(t, v.Standings, 3)
+	city := v.Standings[0]
+	require.Equal(t, k.city.ID, city.PoolID)
+	require.False(t, city.Withheld)
+	require.Len(t, city.Projects, 5)
+	require.Equal(t, budget.ProjectStanding{ProjectID: k.projects[k.city.ID][0], Votes: 1, Score: 3}, city.Projects[0])
+	require.True(t, v.Standings[2].Withheld, "Grzegórzki has no ballot")
+
+	// Leaving: the poller stops with the last subscriber.
+	cancel()
+	scancel()
+	waitFor(t, "poller stopped", func() bool { return b.svc.LivePollers() == 0 })
+	for range anon {
+	}
+	for range staff {
+	}
+}
+
+// A burst of ballots reaches a subscriber that does not read as at most
+// the few newest values, ending with the final count.
+func TestLive_CoalescesBurst(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.svc.SetLiveInterval(20 * time.Millisecond)
+	k := b.krakowEdition(t)
+	ctx, cancel := context.WithCancel(b.anonymous())
+	defer cancel()
+	ch, err := b.svc.SubscribeTurnout(ctx, k.edition.ID)
+	require.NoError(t, err)
+	require.Equal(t, 0, next(t, ch).Ballots)
+	for range 15 {
+		_, err := b.svc.CastBallot(b.voter(t, k.edition.ID, "stare-miasto"), k.valid(key()))
+		require.NoError(t, err)
+		time.Sleep(25 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	var got []int
+	for len(got) == 0 || got[len(got)-1] != 15 {
+		got = append(got, next(t, ch).Ballots)
+	}
+	// One waiting in the channel, one in hand, one in the mailbox.
+	require.LessOrEqual(t, len(got), 3, "%v", got)
+	cancel()
+	waitFor(t, "poller stopped", func() bool { return b.svc.LivePollers() == 0 })
+}
