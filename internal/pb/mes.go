@@ -3,11 +3,13 @@ package pb
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Completion values of MESOptions.
@@ -89,7 +91,10 @@ func MESRule(name string) (MESOptions, error) {
 // smaller project id in byte order (as Greedy's default TieCostThenID). The
 // same order ranks projects for the greedy outcome of the comparison step.
 //
-// Arithmetic is exact: money is integer grosze, budgets are big.Rat.
+// Arithmetic is exact: money is integer grosze; budgets, payments and
+// prices are fractions with int64 numerator and denominator while they fit,
+// and any operation whose exact result would overflow int64 is done in
+// big.Rat instead, so the outcome never depends on where the switch happens.
 // Projects with cost 0 or no supporters are never selected by MES (as in the
 // equalshares.net reference implementation).
 //
@@ -101,16 +106,40 @@ func MESRule(name string) (MESOptions, error) {
 // the number of steps is the raise needed before an outcome overspends
 // (Wieliczka 2023: 165 steps, about half a second).
 func EqualShares(in *Instance, opts MESOptions) (Result, error) {
+	r, _, err := equalShares(in, opts, arithAuto)
+	return r, err
+}
+
+// mesArith chooses the arithmetic of the MES passes.
+type mesArith int
+
+const (
+	// arithAuto tries int64 fractions and falls back to big.Rat per pass.
+	arithAuto mesArith = iota
+	// arithBig uses big.Rat only (the reference the fast path must match).
+	arithBig
+)
+
+// mesStats counts MES passes by the arithmetic they needed.
+type mesStats struct {
+	Fast      int64 // passes done entirely in int64 fractions
+	Fallback  int64 // passes in which some values overflowed int64 and were big.Rat
+	Overflows int64 // operations of those passes whose int64 result overflowed
+	Big       int64 // passes done in big.Rat only (arithBig)
+}
+
+func equalShares(in *Instance, opts MESOptions, arith mesArith) (Result, mesStats, error) {
 	switch opts.Completion {
 	case CompletionNone, CompletionAdd1, CompletionAdd1Exhaustive:
 	default:
-		return Result{}, fmt.Errorf("pb: unknown MES completion %q (want \"\", %q or %q)",
+		return Result{}, mesStats{}, fmt.Errorf("pb: unknown MES completion %q (want \"\", %q or %q)",
 			opts.Completion, CompletionAdd1, CompletionAdd1Exhaustive)
 	}
 	pr, err := newMESProblem(in)
 	if err != nil {
-		return Result{}, err
+		return Result{}, mesStats{}, err
 	}
+	pr.arith = arith
 	var sel []int
 	switch opts.Completion {
 	case CompletionNone:
@@ -124,7 +153,10 @@ func EqualShares(in *Instance, opts MESOptions) (Result, error) {
 			sel = greedy
 		}
 	}
-	return pr.result(sel), nil
+	st := mesStats{
+		Fast: pr.fast.Load(), Fallback: pr.fallback.Load(), Overflows: pr.overflows.Load(), Big: pr.big.Load(),
+	}
+	return pr.result(sel), st, nil
 }
 
 // mesProblem is an instance prepared for counting: projects and voters by
@@ -138,6 +170,9 @@ type mesProblem struct {
 	n         int
 	eligible  []bool // cost > 0 and at least one supporter
 	order     []int  // projects in tie-break order (best first)
+
+	arith                          mesArith
+	fast, fallback, big, overflows atomic.Int64 // see mesStats
 }
 
 func newMESProblem(in *Instance) (*mesProblem, error) {
@@ -231,12 +266,23 @@ func (pr *mesProblem) endowment(k int64) *big.Int {
 	return e.Add(e, big.NewInt(pr.budget))
 }
 
+// costOf is the total cost of sel, saturating at math.MaxInt64: with huge
+// costs an add1 outcome may exceed int64, and it still has to compare as
+// overspending.
 func (pr *mesProblem) costOf(sel []int) int64 {
 	var c int64
 	for _, p := range sel {
-		c += pr.cost[p]
+		c = addSat(c, pr.cost[p])
 	}
 	return c
+}
+
+// addSat adds non-negative a and b, saturating at math.MaxInt64.
+func addSat(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
 }
 
 func (pr *mesProblem) result(sel []int) Result {
@@ -255,7 +301,7 @@ func (pr *mesProblem) add1(exhaustive bool) []int {
 	nEligible := 0
 	for p, ok := range pr.eligible {
 		if ok {
-			eligibleCost += pr.cost[p]
+			eligibleCost = addSat(eligibleCost, pr.cost[p])
 			nEligible++
 		}
 	}
@@ -359,10 +405,24 @@ func (pr *mesProblem) prefersGreedy(mes, greedy []int) bool {
 	return forGreedy > forMES
 }
 
+// budgetOps is the arithmetic pay needs on budgets of type B: *big.Rat
+// (bigOps) or xrat (*xcalc).
+type budgetOps[B any] interface {
+	budgetCmp(a, b B) int
+	budgetSub(a, b B) B // a fresh value, never aliasing a or b
+}
+
+// bigOps is budgetOps on *big.Rat.
+type bigOps struct{}
+
+func (bigOps) budgetCmp(a, b *big.Rat) int { return a.Cmp(b) }
+
+func (bigOps) budgetSub(a, b *big.Rat) *big.Rat { return new(big.Rat).Sub(a, b) }
+
 // mesClass is a set of voters who hold the same remaining budget. cnt[p] is
 // how many of them approve project p.
-type mesClass struct {
-	budget  *big.Rat
+type mesClass[B any] struct {
+	budget  B
 	members []int32
 	cnt     []int32
 }
@@ -370,8 +430,25 @@ type mesClass struct {
 // run is one MES pass with total endowment e split equally among the
 // voters. It returns the selected projects in the order selected.
 func (pr *mesProblem) run(e *big.Int) []int {
+	if pr.arith == arithBig {
+		pr.big.Add(1)
+		return pr.runBig(e)
+	}
+	sel, overflows := pr.runFast(e)
+	if overflows == 0 {
+		pr.fast.Add(1)
+	} else {
+		pr.fallback.Add(1)
+		pr.overflows.Add(overflows)
+	}
+	return sel
+}
+
+// runBig is one MES pass in big.Rat only: the reference that runFast must
+// match, step for step.
+func (pr *mesProblem) runBig(e *big.Int) []int {
 	m := len(pr.ids)
-	first := &mesClass{
+	first := &mesClass[*big.Rat]{
 		budget:  new(big.Rat).SetFrac(e, big.NewInt(int64(pr.n))),
 		members: make([]int32, pr.n),
 		cnt:     make([]int32, m),
@@ -383,7 +460,7 @@ func (pr *mesProblem) run(e *big.Int) []int {
 		first.cnt[p] = int32(len(pr.approvers[p]))
 	}
 	// classes are kept sorted by budget, ascending, all budgets > 0.
-	classes := []*mesClass{first}
+	classes := []*mesClass[*big.Rat]{first}
 	if first.budget.Sign() == 0 {
 		classes = nil
 	}
@@ -469,7 +546,7 @@ func (pr *mesProblem) run(e *big.Int) []int {
 		}
 		sel = append(sel, best)
 		cands = slices.DeleteFunc(cands, func(p int) bool { return p == best })
-		classes = pr.pay(classes, best, bestCap, approves)
+		classes = pay(pr, bigOps{}, classes, best, bestCap, approves)
 	}
 	return sel
 }
@@ -477,7 +554,8 @@ func (pr *mesProblem) run(e *big.Int) []int {
 // pay charges project s's supporters min(budget, cap) each, splitting
 // classes where only some members approve s, dropping voters left with
 // nothing and merging classes that end with equal budgets.
-func (pr *mesProblem) pay(classes []*mesClass, s int, cp *big.Rat, approves []bool) []*mesClass {
+func pay[B any, O budgetOps[B]](pr *mesProblem, ops O, classes []*mesClass[B], s int, cp B, approves []bool,
+) []*mesClass[B] {
 	for _, v := range pr.approvers[s] {
 		approves[v] = true
 	}
@@ -486,17 +564,17 @@ func (pr *mesProblem) pay(classes []*mesClass, s int, cp *big.Rat, approves []bo
 			approves[v] = false
 		}
 	}()
-	out := make([]*mesClass, 0, len(classes)+8)
+	out := make([]*mesClass[B], 0, len(classes)+8)
 	for _, c := range classes {
 		if c.cnt[s] == 0 {
 			out = append(out, c)
 			continue
 		}
-		var payers *mesClass
+		var payers *mesClass[B]
 		if int(c.cnt[s]) == len(c.members) {
 			payers = c
 		} else {
-			payers = &mesClass{cnt: make([]int32, len(c.cnt))}
+			payers = &mesClass[B]{cnt: make([]int32, len(c.cnt))}
 			stay := c.members[:0]
 			for _, v := range c.members {
 				if approves[v] {
@@ -512,16 +590,16 @@ func (pr *mesProblem) pay(classes []*mesClass, s int, cp *big.Rat, approves []bo
 			c.members = stay
 			out = append(out, c)
 		}
-		if c.budget.Cmp(cp) <= 0 {
+		if ops.budgetCmp(c.budget, cp) <= 0 {
 			continue // pays everything it has: drop
 		}
-		payers.budget = new(big.Rat).Sub(c.budget, cp)
+		payers.budget = ops.budgetSub(c.budget, cp)
 		out = append(out, payers)
 	}
-	slices.SortStableFunc(out, func(a, b *mesClass) int { return a.budget.Cmp(b.budget) })
+	slices.SortStableFunc(out, func(a, b *mesClass[B]) int { return ops.budgetCmp(a.budget, b.budget) })
 	merged := out[:0]
 	for _, c := range out {
-		if k := len(merged); k > 0 && merged[k-1].budget.Cmp(c.budget) == 0 {
+		if k := len(merged); k > 0 && ops.budgetCmp(merged[k-1].budget, c.budget) == 0 {
 			last := merged[k-1]
 			last.members = append(last.members, c.members...)
 			for p, x := range c.cnt {
