@@ -64,6 +64,7 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	if err != nil {
 		return nil, err
 	}
+	ids.AddPersonalData(bs.PersonalData())
 	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: org.New(pool, az), consult: cs,
 		budget: bs}, nil
 }
