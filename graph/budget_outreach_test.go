@@ -88,17 +88,10 @@ func TestBudgetOutreach_SessionsFollowingAndSurveyThroughTheAPI(t *testing.T) {
 	require.Empty(t, res.Errors)
 	require.Equal(t, map[string]any{"followerCount": float64(1), "viewerFollows": true}, res.Data["followBudgetEdition"].(map[string]any)["edition"])
 
-	// A voter gets a survey token with the ballot and answers anonymously,
-	// once.
-	require.Empty(t, b.gql(t, `mutation($a: ID!) { verifyResident(input: {accountId: $a, identifierType: PESEL, identifier: "44051401359"}) { verified } }`,
-		map[string]any{"a": b.accountID(t, f.alice)}, withToken(f.official)).Errors)
-	require.Empty(t, b.gql(t, `mutation($e: ID!) { enrolAsBudgetVoter(input: {editionId: $e, district: "stare-miasto"}) { voterId } }`,
-		map[string]any{"e": edition}, withToken(f.alice)).Errors)
-	res = b.gql(t, `mutation($e: ID!, $p: ID!, $x: ID!) { castBallot(input: {editionId: $e, ballotKey: "klucz-ankiety-0123456789", picks: [{poolId: $p, projectIds: [$x]}]}) { surveyToken } }`,
-		map[string]any{"e": edition, "p": pool, "x": project}, withToken(f.alice))
-	require.Empty(t, res.Errors)
-	token, _ := res.Data["castBallot"].(map[string]any)["surveyToken"].(string)
-	require.NotEmpty(t, token)
+	// Voters get a survey token with the ballot and answer anonymously,
+	// once, while the vote is open.
+	token := outreachBallot(t, f, f.alice, "44051401359", edition, pool, project)
+	late := outreachBallot(t, f, f.bob, "02070803628", edition, pool, project)
 	answer := `mutation($t: String!) { answerParticipationSurvey(input: {token: $t, answers: {migrationExperience: YES, minorityMember: PREFER_NOT_TO_SAY,
 		firstLanguage: UK, learnedFrom: SESSION}}) { answered } }`
 	res = b.gql(t, answer, map[string]any{"t": token})
@@ -114,11 +107,17 @@ func TestBudgetOutreach_SessionsFollowingAndSurveyThroughTheAPI(t *testing.T) {
 		coalesce(first_time_voter, '-')) from budget_survey_responses`).Scan(&row))
 	require.Equal(t, "yes,prefer_not,uk,session,-", row)
 
-	res = b.gql(t, `query($id: ID!) { budgetEdition(id: $id) { participationSurvey { fewerThanMinimum minimumGroup respondentCount questions { question } indicator } } }`,
-		map[string]any{"id": edition}, withToken(f.official))
-	require.Empty(t, res.Errors)
-	require.Equal(t, map[string]any{"fewerThanMinimum": true, "minimumGroup": float64(10), "respondentCount": nil, "questions": []any{}, "indicator": nil},
-		res.Data["budgetEdition"].(map[string]any)["participationSurvey"])
+	// While answers can arrive nobody reads the report, staff included:
+	// two readings around one answer would give it away.
+	survey := `query($id: ID!) { budgetEdition(id: $id) { participationSurvey { fewerThanMinimum minimumGroup respondentCount questions { question } indicator } } }`
+	readSurvey := func(opts ...reqOpt) any {
+		t.Helper()
+		res := b.gql(t, survey, map[string]any{"id": edition}, opts...)
+		require.Empty(t, res.Errors)
+		return res.Data["budgetEdition"].(map[string]any)["participationSurvey"]
+	}
+	require.Nil(t, readSurvey(withToken(f.official)))
+	require.Nil(t, readSurvey(withToken(f.coord)))
 
 	// Cancelling the session needs a reason and tells the remaining people.
 	res = b.gql(t, `mutation($s: ID!) { cancelBudgetSession(input: {sessionId: $s, reason: "Sala niedostępna z powodu remontu."}) { session { cancelled cancelReason } } }`,
@@ -130,4 +129,50 @@ func TestBudgetOutreach_SessionsFollowingAndSurveyThroughTheAPI(t *testing.T) {
 		require.NoError(t, b.pool.QueryRow(t.Context(), `select count(*) from notifications where kind = 'budget_session_cancelled'`).Scan(&n))
 		return n == 1
 	}, 10*time.Second, 50*time.Millisecond)
+
+	// The close takes the one final snapshot: staff read it; a late answer
+	// is refused and its token is not spent.
+	require.Empty(t, b.gql(t, `mutation($e: ID!) { closeBudgetVoting(input: {editionId: $e}) { edition { status } } }`,
+		map[string]any{"e": edition}, withToken(f.official)).Errors)
+	res = b.gql(t, answer, map[string]any{"t": late})
+	require.Equal(t, "PHASE_CLOSED", res.code())
+	require.Equal(t, "Ankieta jest otwarta tylko w czasie głosowania: odpowiedzi nie są już przyjmowane.", res.Errors[0].Message)
+	var tokens, unused, answers int
+	require.NoError(t, b.pool.QueryRow(t.Context(), `select count(*), count(*) filter (where not used),
+		(select count(*) from budget_survey_responses) from budget_survey_tokens`).Scan(&tokens, &unused, &answers))
+	require.Equal(t, []int{2, 1, 1}, []int{tokens, unused, answers})
+	final := map[string]any{"fewerThanMinimum": true, "minimumGroup": float64(10), "respondentCount": nil, "questions": []any{}, "indicator": nil}
+	require.Equal(t, final, readSurvey(withToken(f.official)))
+	require.Equal(t, final, readSurvey(withToken(f.coord)))
+	require.Nil(t, readSurvey(withToken(f.bob)), "residents see the survey once results are published")
+	require.Nil(t, readSurvey())
+
+	// Published results: everyone reads the same report.
+	require.Empty(t, b.gql(t, `mutation($e: ID!) { computeBudgetResults(input: {editionId: $e}) { edition { id } } }`,
+		map[string]any{"e": edition}, withToken(f.official)).Errors)
+	for _, member := range []string{f.official, f.coord} {
+		require.Empty(t, b.gql(t, `mutation($e: ID!) { certifyBudgetResults(input: {editionId: $e, invalidBallots: 0}) { certification { certified } } }`,
+			map[string]any{"e": edition}, withToken(member)).Errors)
+	}
+	require.Empty(t, b.gql(t, `mutation($e: ID!) { publishBudgetResults(input: {editionId: $e}) { edition { status } } }`,
+		map[string]any{"e": edition}, withToken(f.official)).Errors)
+	require.Equal(t, final, readSurvey(withToken(f.bob)))
+	require.Equal(t, final, readSurvey())
+}
+
+// outreachBallot verifies the account, puts it on the Stare Miasto roll,
+// casts its ballot and returns the survey token handed out with it.
+func outreachBallot(t *testing.T, f *consultationFixture, account, pesel, edition, pool, project string) string {
+	t.Helper()
+	b := f.b
+	require.Empty(t, b.gql(t, `mutation($a: ID!, $i: String!) { verifyResident(input: {accountId: $a, identifierType: PESEL, identifier: $i}) { verified } }`,
+		map[string]any{"a": b.accountID(t, account), "i": pesel}, withToken(f.official)).Errors)
+	require.Empty(t, b.gql(t, `mutation($e: ID!) { enrolAsBudgetVoter(input: {editionId: $e, district: "stare-miasto"}) { voterId } }`,
+		map[string]any{"e": edition}, withToken(account)).Errors)
+	res := b.gql(t, `mutation($e: ID!, $p: ID!, $x: ID!, $k: String!) { castBallot(input: {editionId: $e, ballotKey: $k, picks: [{poolId: $p, projectIds: [$x]}]}) { surveyToken } }`,
+		map[string]any{"e": edition, "p": pool, "x": project, "k": "klucz-ankiety-" + pesel}, withToken(account))
+	require.Empty(t, res.Errors)
+	token, _ := res.Data["castBallot"].(map[string]any)["surveyToken"].(string)
+	require.NotEmpty(t, token)
+	return token
 }

@@ -158,7 +158,10 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 		{"budget_edition", "follow", map[string]string{"status": "voting"}, signedIn},
 		{"budget_edition", "follow", map[string]string{"status": "draft"}, nil},
 		{"budget_session", "register", nil, []string{"confirmed"}},
-		{"budget_survey", "read", map[string]string{"status": "voting"}, staff},
+		{"budget_survey", "read", map[string]string{"status": "draft"}, nil},
+		{"budget_survey", "read", map[string]string{"status": "appeals"}, nil},
+		{"budget_survey", "read", map[string]string{"status": "voting"}, nil},
+		{"budget_survey", "read", map[string]string{"status": "closed"}, staff},
 		{"budget_survey", "read", map[string]string{"status": "results_published"}, everyone},
 	}
 

@@ -21,8 +21,9 @@ import (
 
 // The participation survey is voluntary and anonymous: a one-time token is
 // handed out after a ballot, stored only as a hash with the edition and the
-// day; answers are stored apart from the token with the day only; only
-// aggregates of at least SurveyMinGroup people are ever published.
+// day; answers are stored apart from the token with the day only, and only
+// while the edition is voting; only aggregates of at least SurveyMinGroup
+// people are ever published, once, after voting has closed.
 
 // SurveyMinGroup is the smallest group a published survey count may
 // describe.
@@ -32,6 +33,7 @@ const SurveyMinGroup = 10
 var (
 	ErrSurveyTokenInvalid = apperr.New(apperr.Forbidden, "budget.survey_token_invalid")
 	ErrSurveyTokenUsed    = apperr.New(apperr.Conflict, "budget.survey_token_used")
+	ErrSurveyClosed       = apperr.New(apperr.PhaseClosed, "budget.survey_closed")
 )
 
 // Survey questions, in the order of the report.
@@ -113,8 +115,12 @@ func warsawDay(t time.Time) time.Time {
 
 // AnswerSurvey stores one person's answers under a one-time token. It is
 // anonymous: the token is the credential. An unknown token is FORBIDDEN, a
-// used one CONFLICT. The token is marked used and the answers are stored in
-// another row that does not refer to it, with the day only.
+// used one CONFLICT. Answers are taken only while the edition is voting
+// (PHASE_CLOSED budget.survey_closed otherwise, the token left unused), so
+// that the report, read only once voting has closed, is one final snapshot
+// that cannot be differenced over time. The token is marked used and the
+// answers are stored in another row that does not refer to it, with the day
+// only.
 func (s *Service) AnswerSurvey(ctx context.Context, token string, answers SurveyAnswers) error {
 	cols, err := surveyColumns(answers)
 	if err != nil {
@@ -136,6 +142,15 @@ func (s *Service) AnswerSurvey(ctx context.Context, token string, answers Survey
 		}
 		if used {
 			return ErrSurveyTokenUsed
+		}
+		// A share lock, as a ballot takes: closing the vote waits for the
+		// answers going in, so none arrives after the close.
+		var status Status
+		if err := tx.QueryRow(ctx, `select status from budget_editions where id = $1 for share`, editionID).Scan(&status); err != nil {
+			return fmt.Errorf("read edition status: %w", err)
+		}
+		if status != StatusVoting {
+			return ErrSurveyClosed
 		}
 		if _, err := tx.Exec(ctx, `update budget_survey_tokens set used = true where token_hash = $1`, surveyTokenHash(token)); err != nil {
 			return fmt.Errorf("use survey token: %w", err)
@@ -238,14 +253,18 @@ func surveyObject(e *Edition) authz.Object {
 }
 
 // CanReadSurvey reports whether the caller may read the survey report of an
-// edition it can see (staff any time; everyone once results are public).
+// edition it can see. The report exists only once voting has closed, as one
+// final snapshot (answers are taken only while voting): staff from the
+// close, everyone once results are published.
 func (s *Service) CanReadSurvey(ctx context.Context, e *Edition) bool {
 	return authz.Can(ctx, ActRead, surveyObject(e))
 }
 
 // SurveyReport returns the aggregates of an edition's survey: NOT_FOUND
 // when the caller may not see the edition, FORBIDDEN (or UNAUTHENTICATED)
-// when it may not read the survey yet. Every count is either at least
+// when it may not read the survey yet — staff included while voting, since
+// readings taken before and after one answer would give that answer away.
+// Every count is either at least
 // SurveyMinGroup or suppressed, with complementary suppression (see
 // SuppressCells); the indicator is published only when no count derivable
 // from it and the published cells is below SurveyMinGroup.

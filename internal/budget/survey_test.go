@@ -1,6 +1,7 @@
 package budget_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/otwarty/otwarty/internal/apperr"
+	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/budget"
 )
 
@@ -24,12 +26,29 @@ func (b *bundle) answerMany(t *testing.T, editionID uuid.UUID, n int, answers fu
 	}
 }
 
-// publish takes an edition through the close to published results, so that
-// everyone may read its survey.
-func (b *bundle) publishedSurveyReader(t *testing.T, k *krakow) {
+// closeVoting closes the edition's vote, after which staff may read the
+// survey's one final report.
+func (b *bundle) closeVoting(t *testing.T, editionID uuid.UUID) {
 	t.Helper()
-	_, err := b.pool.Exec(b.ctx, `update budget_editions set status = 'results_published' where id = $1`, k.edition.ID)
+	_, err := b.svc.CloseVoting(b.official(t), editionID)
 	require.NoError(t, err)
+}
+
+// publishResults takes a closed edition to published results as the
+// commission does (counted, signed by two members, published), after which
+// everyone may read its survey.
+func (b *bundle) publishResults(t *testing.T, editionID uuid.UUID) {
+	t.Helper()
+	official := b.official(t)
+	_, err := b.svc.ComputeResults(official, editionID)
+	require.NoError(t, err)
+	for _, member := range []context.Context{official, b.official(t)} {
+		_, err := b.svc.Certify(member, budget.CertifyInput{EditionID: editionID})
+		require.NoError(t, err)
+	}
+	e, err := b.svc.PublishResults(official, editionID)
+	require.NoError(t, err)
+	require.Equal(t, budget.StatusResultsPublished, e.Status)
 }
 
 func TestSurvey_NeverLinksToBallotOrAccount(t *testing.T) {
@@ -195,17 +214,26 @@ func ip(v int) *int { return &v }
 func TestSurveyReport_NineTenAndElevenRespondents(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	k := b.krakowEdition(t)
 	all := func(int) budget.SurveyAnswers {
 		return budget.SurveyAnswers{budget.QuestionMigration: "yes", budget.QuestionMinority: "no",
 			budget.QuestionFirstLanguage: "uk", budget.QuestionLearnedFrom: "session", budget.QuestionFirstTime: "yes"}
 	}
-	b.answerMany(t, k.edition.ID, 9, all)
-	r := b.report(t, k.edition.ID)
+	// One edition per respondent count: each report is read once, after
+	// the close, when no answer can follow it.
+	closedReport := func(n int) *budget.SurveyReport {
+		k := b.krakowEdition(t)
+		b.answerMany(t, k.edition.ID, min(n, 10), all)
+		b.answerMany(t, k.edition.ID, n-min(n, 10), func(int) budget.SurveyAnswers {
+			return budget.SurveyAnswers{budget.QuestionMigration: "no"}
+		})
+		b.closeVoting(t, k.edition.ID)
+		return b.report(t, k.edition.ID)
+	}
+
+	r := closedReport(9)
 	require.Equal(t, &budget.SurveyReport{FewerThanMin: true, Questions: []budget.SurveyQuestionReport{}}, r, "9: nothing but fewer than 10")
 
-	b.answerMany(t, k.edition.ID, 1, all)
-	r = b.report(t, k.edition.ID)
+	r = closedReport(10)
 	require.False(t, r.FewerThanMin)
 	require.Equal(t, ip(10), r.Respondents)
 	// One cell of 10, every other cell 0: the zeros are withheld and
@@ -217,10 +245,7 @@ func TestSurveyReport_NineTenAndElevenRespondents(t *testing.T) {
 	}
 	require.Nil(t, r.Indicator, "nobody outside the indicator's group: 0 would be published")
 
-	b.answerMany(t, k.edition.ID, 1, func(int) budget.SurveyAnswers {
-		return budget.SurveyAnswers{budget.QuestionMigration: "no"}
-	})
-	r = b.report(t, k.edition.ID)
+	r = closedReport(11)
 	require.Equal(t, ip(11), r.Respondents)
 	require.Nil(t, cell(r, budget.QuestionMigration, "yes"), "10 yes + 1 no: the 10 is the complement of the 1")
 	require.Nil(t, cell(r, budget.QuestionMigration, "no"))
@@ -259,6 +284,7 @@ func TestSurveyReport_ComplementarySuppression(t *testing.T) {
 		}
 		return a
 	})
+	b.closeVoting(t, k.edition.ID)
 	r := b.report(t, k.edition.ID)
 	require.Equal(t, ip(40), r.Respondents)
 	// prefer_not 3 and not_answered 0 are withheld (sum 3 < 10), so the
@@ -312,24 +338,94 @@ func TestSuppressCells(t *testing.T) {
 	}
 }
 
+// The report is one final snapshot: nobody reads it while answers can
+// still arrive (two readings around one answer would give it away); staff
+// read it from the close, everyone once results are published.
 func TestSurveyReport_WhoMayRead(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	k := b.krakowEdition(t)
+	official, resident := b.official(t), b.resident(t)
+	coordinator := b.staff(t, authz.RoleCoordinator, authz.GlobalDomain)
+	admin := b.staff(t, authz.RoleAdmin, authz.GlobalDomain)
+	staff := []context.Context{official, coordinator, admin}
 	b.answerMany(t, k.edition.ID, 10, func(int) budget.SurveyAnswers { return nil })
-	_, err := b.svc.SurveyReport(b.resident(t), k.edition.ID)
+
+	// Voting: staff read nothing either.
+	for _, ctx := range append(staff, resident) {
+		_, err := b.svc.SurveyReport(ctx, k.edition.ID)
+		requireAppErr(t, err, apperr.Forbidden, "error.forbidden", "")
+		e, err := b.svc.Edition(ctx, k.edition.ID)
+		require.NoError(t, err)
+		require.False(t, b.svc.CanReadSurvey(ctx, e))
+	}
+	_, err := b.svc.SurveyReport(b.anonymous(), k.edition.ID)
+	require.Equal(t, apperr.Unauthenticated, apperr.CodeOf(err))
+
+	// Closed: staff read the final report; nobody else yet.
+	b.closeVoting(t, k.edition.ID)
+	var final *budget.SurveyReport
+	for _, ctx := range staff {
+		r, err := b.svc.SurveyReport(ctx, k.edition.ID)
+		require.NoError(t, err)
+		require.Equal(t, ip(10), r.Respondents)
+		e, err := b.svc.Edition(ctx, k.edition.ID)
+		require.NoError(t, err)
+		require.True(t, b.svc.CanReadSurvey(ctx, e))
+		final = r
+	}
+	// All 10 skipped the question: publishing that cell would tell that
+	// nobody answered, a count of 0.
+	require.Nil(t, cell(final, budget.QuestionFirstTime, "not_answered"))
+	require.Nil(t, cell(final, budget.QuestionFirstTime, "yes"))
+	_, err = b.svc.SurveyReport(resident, k.edition.ID)
 	requireAppErr(t, err, apperr.Forbidden, "error.forbidden", "")
 	_, err = b.svc.SurveyReport(b.anonymous(), k.edition.ID)
 	require.Equal(t, apperr.Unauthenticated, apperr.CodeOf(err))
-	r := b.report(t, k.edition.ID)
-	require.Equal(t, ip(10), r.Respondents)
-	// All 10 skipped the question: publishing that cell would tell that
-	// nobody answered, a count of 0.
-	require.Nil(t, cell(r, budget.QuestionFirstTime, "not_answered"))
-	require.Nil(t, cell(r, budget.QuestionFirstTime, "yes"))
 
-	b.publishedSurveyReader(t, k)
-	r, err = b.svc.SurveyReport(b.anonymous(), k.edition.ID)
+	// Published: everyone reads the same report.
+	b.publishResults(t, k.edition.ID)
+	for _, ctx := range append(staff, resident, b.anonymous()) {
+		r, err := b.svc.SurveyReport(ctx, k.edition.ID)
+		require.NoError(t, err)
+		require.Equal(t, final, r)
+	}
+}
+
+// After the close no answer is taken, so the report read at the close
+// stays the final one; the refused token is not spent.
+func TestSurvey_AnswersOnlyWhileVoting(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	k := b.krakowEdition(t)
+	b.answerMany(t, k.edition.ID, 10, func(int) budget.SurveyAnswers {
+		return budget.SurveyAnswers{budget.QuestionFirstTime: "yes"}
+	})
+	late, err := b.svc.IssueSurveyToken(b.ctx, k.edition.ID)
 	require.NoError(t, err)
-	require.Equal(t, ip(10), r.Respondents)
+	b.closeVoting(t, k.edition.ID)
+	atClose := b.report(t, k.edition.ID)
+	require.Equal(t, ip(10), atClose.Respondents)
+
+	err = b.svc.AnswerSurvey(b.anonymous(), late, budget.SurveyAnswers{budget.QuestionFirstTime: "no"})
+	requireAppErr(t, err, apperr.PhaseClosed, "budget.survey_closed", "")
+	requireTokenUnused := func() {
+		t.Helper()
+		// The late token is the only one left unused; no answer was stored.
+		var tokens, unused, answers int
+		require.NoError(t, b.pool.QueryRow(b.ctx, `select count(*), count(*) filter (where not used),
+			(select count(*) from budget_survey_responses where edition_id = $1) from budget_survey_tokens where edition_id = $1`,
+			k.edition.ID).Scan(&tokens, &unused, &answers))
+		require.Equal(t, []int{11, 1, 10}, []int{tokens, unused, answers})
+	}
+	requireTokenUnused()
+	require.Equal(t, atClose, b.report(t, k.edition.ID))
+
+	b.publishResults(t, k.edition.ID)
+	err = b.svc.AnswerSurvey(b.anonymous(), late, budget.SurveyAnswers{budget.QuestionFirstTime: "no"})
+	requireAppErr(t, err, apperr.PhaseClosed, "budget.survey_closed", "")
+	requireTokenUnused()
+	r, err := b.svc.SurveyReport(b.anonymous(), k.edition.ID)
+	require.NoError(t, err)
+	require.Equal(t, atClose, r)
 }

@@ -26,6 +26,7 @@ func init() {
 		"budget.survey_token_invalid":              "Ten link do ankiety jest nieprawidłowy.",
 		"budget.survey_token_used":                 "Ankieta z tego linku została już wypełniona.",
 		"budget.survey_answer_invalid":             "Nieznana odpowiedź na pytanie „{question}”.",
+		"budget.survey_closed":                     "Ankieta jest otwarta tylko w czasie głosowania: odpowiedzi nie są już przyjmowane.",
 	})
 	add(UK, map[string]string{
 		"budget.session_title_invalid":             "Вкажіть назву зустрічі (до {max} символів).",
@@ -45,6 +46,7 @@ func init() {
 		"budget.survey_token_invalid":              "Це посилання на опитування недійсне.",
 		"budget.survey_token_used":                 "Опитування за цим посиланням уже заповнено.",
 		"budget.survey_answer_invalid":             "Невідома відповідь на запитання «{question}».",
+		"budget.survey_closed":                     "Опитування відкрите лише під час голосування: відповіді більше не приймаються.",
 	})
 	add(EN, map[string]string{
 		"budget.session_title_invalid":             "Give the session a title (up to {max} characters).",
@@ -64,6 +66,7 @@ func init() {
 		"budget.survey_token_invalid":              "This survey link is not valid.",
 		"budget.survey_token_used":                 "The survey of this link has already been answered.",
 		"budget.survey_answer_invalid":             "Unknown answer to the question “{question}”.",
+		"budget.survey_closed":                     "The survey is open only during voting: answers are no longer accepted.",
 	})
 	add(RU, map[string]string{
 		"budget.session_title_invalid":             "Укажите название встречи (до {max} символов).",
@@ -83,5 +86,6 @@ func init() {
 		"budget.survey_token_invalid":              "Эта ссылка на опрос недействительна.",
 		"budget.survey_token_used":                 "Опрос по этой ссылке уже заполнен.",
 		"budget.survey_answer_invalid":             "Неизвестный ответ на вопрос «{question}».",
+		"budget.survey_closed":                     "Опрос открыт только во время голосования: ответы больше не принимаются.",
 	})
 }
