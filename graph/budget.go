@@ -66,9 +66,10 @@ func (r *Resolver) poolProjects(ctx context.Context, editionID, poolID uuid.UUID
 	return out, nil
 }
 
-// poolOf finds a pool by id among its edition's pools.
+// poolOf finds a pool by id among its edition's pools, through the
+// per-response loader of an edition's pools (budget_loaders.go).
 func (r *Resolver) poolOf(ctx context.Context, editionID, poolID uuid.UUID) (*model.BudgetPool, error) {
-	pools, err := r.Budget.Pools(ctx, editionID)
+	pools, err := loadersFrom(ctx).budget.pools.Load(ctx, editionID)
 	if err != nil {
 		return nil, err
 	}

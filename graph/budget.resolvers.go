@@ -130,6 +130,17 @@ func (r *mutationResolver) CreateBudgetEdition(ctx context.Context, input model.
 	return &model.CreateBudgetEditionPayload{Edition: editionOut(e)}, nil
 }
 
+// UpdateBudgetEdition is the resolver for the updateBudgetEdition field.
+func (r *mutationResolver) UpdateBudgetEdition(ctx context.Context, input model.UpdateBudgetEditionInput) (*model.UpdateBudgetEditionPayload, error) {
+	e, err := r.editionAction(ctx, input.EditionID, func(ctx context.Context, id uuid.UUID) (*budget.Edition, error) {
+		return r.Budget.UpdateEdition(ctx, id, editionUpdateIn(input))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.UpdateBudgetEditionPayload{Edition: e}, nil
+}
+
 // CreateBudgetPool is the resolver for the createBudgetPool field.
 func (r *mutationResolver) CreateBudgetPool(ctx context.Context, input model.CreateBudgetPoolInput) (*model.CreateBudgetPoolPayload, error) {
 	if _, err := requireSignedIn(ctx); err != nil {

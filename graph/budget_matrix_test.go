@@ -66,6 +66,8 @@ func TestBudgetMutations_PermissionMatrix(t *testing.T) {
 		allowed []string
 	}{
 		{"createBudgetEdition", `mutation($u: ID!) { createBudgetEdition(input: {unitId: $u, year: 2029}) { edition { id } } }`, map[string]any{"u": f.unitID}, staff},
+		{"updateBudgetEdition", `mutation($e: ID!) { updateBudgetEdition(input: {editionId: $e, year: 2031, allowBallotChange: true, codeQuota: 50}) { edition { id } } }`,
+			map[string]any{"e": otherEdition}, staff},
 		{"createBudgetPool", `mutation($e: ID!) { createBudgetPool(input: {editionId: $e, name: "Dzielnica", kind: DISTRICT, district: "podgorze",
 			budget: "10.00", rule: "greedy", pickMode: EXACTLY, pickCount: 1, ballotKind: RANKED, required: false}) { pool { id } } }`,
 			map[string]any{"e": otherEdition}, staff},

@@ -78,11 +78,12 @@ func (r *Resolver) projectAction(ctx context.Context, projectID string, act func
 	if err != nil {
 		return nil, err
 	}
+	forgetBudgetProject(ctx, p)
 	return budgetProjectPtr(p), nil
 }
 
 // budgetProjectPage is BudgetEdition.projects.
-func (r *Resolver) budgetProjectPage(ctx context.Context, editionID uuid.UUID, filter *model.BudgetProjectFilter, first *int, after *string) (*model.BudgetProjectConnection, error) {
+func (r *Resolver) budgetProjectPage(ctx context.Context, e *budget.Edition, filter *model.BudgetProjectFilter, first *int, after *string) (*model.BudgetProjectConnection, error) {
 	n, err := r.pageSize(first)
 	if err != nil {
 		return nil, err
@@ -105,10 +106,11 @@ func (r *Resolver) budgetProjectPage(ctx context.Context, editionID uuid.UUID, f
 		}
 		f.District = deref(filter.District)
 	}
-	items, hasNext, total, err := r.Budget.EditionProjectList(ctx, editionID, f, n, cur)
+	items, hasNext, total, err := r.Budget.EditionProjectList(ctx, e.ID, f, n, cur)
 	if err != nil {
 		return nil, err
 	}
+	primeBudgetProjects(ctx, e, items) // budget_loaders.go
 	conn := &model.BudgetProjectConnection{TotalCount: total, Edges: []model.BudgetProjectEdge{}}
 	cursors := make([]string, 0, len(items))
 	for _, p := range items {
@@ -124,7 +126,7 @@ func (r *Resolver) budgetProjectPage(ctx context.Context, editionID uuid.UUID, f
 // else the plain title of a staff-entered one (as an original in Polish).
 func projectTitle(ctx context.Context, obj *model.BudgetProject, want *i18n.Locale) (*model.LocalizedString, error) {
 	if obj.P != nil && obj.P.TitleTextID != nil {
-		return localized(ctx, obj.P.TitleTextID, want)
+		return budgetProjectText(ctx, obj.P.TitleTextID, want)
 	}
 	return &model.LocalizedString{Text: obj.Title, Locale: i18n.PL, IsOriginal: true,
 		MissingLocales: []i18n.Locale{i18n.UK, i18n.EN, i18n.RU}}, nil

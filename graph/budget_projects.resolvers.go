@@ -14,7 +14,6 @@ import (
 	"github.com/otwarty/otwarty/graph/gid"
 	"github.com/otwarty/otwarty/graph/model"
 	"github.com/otwarty/otwarty/internal/apperr"
-	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/i18n"
 )
@@ -46,7 +45,7 @@ func (r *budgetEditionResolver) ResultsDueAt(ctx context.Context, obj *model.Bud
 
 // Projects is the resolver for the projects field.
 func (r *budgetEditionResolver) Projects(ctx context.Context, obj *model.BudgetEdition, filter *model.BudgetProjectFilter, first *int, after *string) (*model.BudgetProjectConnection, error) {
-	return r.budgetProjectPage(ctx, obj.E.ID, filter, first, after)
+	return r.budgetProjectPage(ctx, obj.E, filter, first, after)
 }
 
 // Pool is the resolver for the pool field.
@@ -75,7 +74,7 @@ func (r *budgetProjectResolver) Description(ctx context.Context, obj *model.Budg
 	if obj.P == nil {
 		return nil, nil
 	}
-	return localized(ctx, obj.P.DescriptionTextID, locale)
+	return budgetProjectText(ctx, obj.P.DescriptionTextID, locale)
 }
 
 // DescriptionTranslations is the resolver for the descriptionTranslations field.
@@ -88,15 +87,7 @@ func (r *budgetProjectResolver) DescriptionTranslations(ctx context.Context, obj
 
 // ViewerHasSupported is the resolver for the viewerHasSupported field.
 func (r *budgetProjectResolver) ViewerHasSupported(ctx context.Context, obj *model.BudgetProject) (bool, error) {
-	sub := authz.SubjectFrom(ctx)
-	if sub.Anonymous() || obj.P == nil {
-		return false, nil
-	}
-	m, err := r.Budget.SupportedProjects(ctx, sub.AccountID, []uuid.UUID{obj.P.ID})
-	if err != nil {
-		return false, err
-	}
-	return m[obj.P.ID], nil
+	return budgetViewerHasSupported(ctx, obj)
 }
 
 // ViewerIsProposer is the resolver for the viewerIsProposer field.
@@ -114,15 +105,7 @@ func (r *budgetProjectResolver) AssistedBy(ctx context.Context, obj *model.Budge
 
 // ViewerCan is the resolver for the viewerCan field.
 func (r *budgetProjectResolver) ViewerCan(ctx context.Context, obj *model.BudgetProject) (*model.BudgetProjectViewerCan, error) {
-	if obj.P == nil {
-		return &model.BudgetProjectViewerCan{}, nil
-	}
-	can, err := r.Budget.ProjectViewerCan(ctx, obj.P)
-	if err != nil {
-		return nil, err
-	}
-	return &model.BudgetProjectViewerCan{Edit: can.Edit, Withdraw: can.Withdraw, Support: can.Support, Appeal: can.Appeal,
-		Verify: can.Verify, DecideAppeal: can.DecideAppeal}, nil
+	return r.budgetProjectViewerCan(ctx, obj)
 }
 
 // AdvanceBudgetEdition is the resolver for the advanceBudgetEdition field.

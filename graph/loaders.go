@@ -36,6 +36,8 @@ type loaders struct {
 	// Texts of submissions and of answers' reasons, primed per page.
 	submissionTexts *dataloadgen.Loader[uuid.UUID, *i18n.Text]
 	reasonTexts     *dataloadgen.Loader[uuid.UUID, *i18n.Text]
+	// Civic-budget project pages (budget_loaders.go).
+	budget budgetLoaders
 }
 
 type loadersKey struct{}
@@ -130,6 +132,7 @@ func withLoaders(ctx context.Context, r *Resolver) context.Context {
 		}
 		return out, nil
 	})
+	l.budget = newBudgetLoaders(r, viewer)
 	l.submissionTexts = mapped(loadTexts(r))
 	l.reasonTexts = mapped(loadTexts(r))
 	l.answers = mapped(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*consultation.Answer, error) {
@@ -214,6 +217,7 @@ func (l *loaders) text(ctx context.Context, id uuid.UUID) (*i18n.Text, error) {
 func (l *loaders) forgetText(id uuid.UUID) {
 	l.texts.Clear(id)
 	l.submissionTexts.Clear(id)
+	l.budget.projectTexts.Clear(id)
 	l.versions.Clear(id)
 }
 

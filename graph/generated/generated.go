@@ -776,6 +776,7 @@ type ComplexityRoot struct {
 		UnfollowConsultation            func(childComplexity int, input model.UnfollowConsultationInput) int
 		UnregisterFromMeeting           func(childComplexity int, input model.UnregisterFromMeetingInput) int
 		UnsupportSubmission             func(childComplexity int, input model.UnsupportSubmissionInput) int
+		UpdateBudgetEdition             func(childComplexity int, input model.UpdateBudgetEditionInput) int
 		UpdateBudgetResultSettings      func(childComplexity int, input model.UpdateBudgetResultSettingsInput) int
 		UpdateBudgetSession             func(childComplexity int, input model.UpdateBudgetSessionInput) int
 		UpdateConsultation              func(childComplexity int, input model.UpdateConsultationInput) int
@@ -1198,6 +1199,10 @@ type ComplexityRoot struct {
 		Submission func(childComplexity int) int
 	}
 
+	UpdateBudgetEditionPayload struct {
+		Edition func(childComplexity int) int
+	}
+
 	UpdateBudgetResultSettingsPayload struct {
 		Edition func(childComplexity int) int
 	}
@@ -1387,6 +1392,7 @@ type MeetingResolver interface {
 type MutationResolver interface {
 	AddTranslation(ctx context.Context, input model.AddTranslationInput) (*model.AddTranslationPayload, error)
 	CreateBudgetEdition(ctx context.Context, input model.CreateBudgetEditionInput) (*model.CreateBudgetEditionPayload, error)
+	UpdateBudgetEdition(ctx context.Context, input model.UpdateBudgetEditionInput) (*model.UpdateBudgetEditionPayload, error)
 	CreateBudgetPool(ctx context.Context, input model.CreateBudgetPoolInput) (*model.CreateBudgetPoolPayload, error)
 	CreateBudgetProject(ctx context.Context, input model.CreateBudgetProjectInput) (*model.CreateBudgetProjectPayload, error)
 	OpenBudgetVoting(ctx context.Context, input model.OpenBudgetVotingInput) (*model.OpenBudgetVotingPayload, error)
@@ -4751,6 +4757,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UnsupportSubmission(childComplexity, args["input"].(model.UnsupportSubmissionInput)), true
+	case "Mutation.updateBudgetEdition":
+		if e.ComplexityRoot.Mutation.UpdateBudgetEdition == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateBudgetEdition_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateBudgetEdition(childComplexity, args["input"].(model.UpdateBudgetEditionInput)), true
 	case "Mutation.updateBudgetResultSettings":
 		if e.ComplexityRoot.Mutation.UpdateBudgetResultSettings == nil {
 			break
@@ -6194,6 +6211,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UnsupportSubmissionPayload.Submission(childComplexity), true
 
+	case "UpdateBudgetEditionPayload.edition":
+		if e.ComplexityRoot.UpdateBudgetEditionPayload.Edition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateBudgetEditionPayload.Edition(childComplexity), true
+
 	case "UpdateBudgetResultSettingsPayload.edition":
 		if e.ComplexityRoot.UpdateBudgetResultSettingsPayload.Edition == nil {
 			break
@@ -6405,6 +6429,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputUnfollowConsultationInput,
 		ec.unmarshalInputUnregisterFromMeetingInput,
 		ec.unmarshalInputUnsupportSubmissionInput,
+		ec.unmarshalInputUpdateBudgetEditionInput,
 		ec.unmarshalInputUpdateBudgetResultSettingsInput,
 		ec.unmarshalInputUpdateBudgetSessionInput,
 		ec.unmarshalInputUpdateConsultationInput,
@@ -6722,6 +6747,29 @@ type CreateBudgetEditionPayload {
   edition: BudgetEdition!
 }
 
+"""
+Replaces an edition's settings as createBudgetEdition sets them (a date left
+out is cleared), until its vote opens. The year may change only in a draft.
+"""
+input UpdateBudgetEditionInput {
+  editionId: ID!
+  year: Int!
+  votingOpensAt: DateTime
+  votingClosesAt: DateTime
+  allowBallotChange: Boolean!
+  submissionOpensAt: DateTime
+  submissionClosesAt: DateTime
+  verificationEndsAt: DateTime
+  appealsCloseAt: DateTime
+  resultsDueAt: DateTime
+  "Voting codes one ballot officer may issue (0–100000); left out, the quota stays."
+  codeQuota: Int
+}
+
+type UpdateBudgetEditionPayload {
+  edition: BudgetEdition!
+}
+
 input CreateBudgetPoolInput {
   editionId: ID!
   name: String!
@@ -6831,6 +6879,8 @@ type CastBallotPayload {
 
 extend type Mutation {
   createBudgetEdition(input: CreateBudgetEditionInput!): CreateBudgetEditionPayload!
+  "Changes an edition's settings and schedule until its vote opens (manage)."
+  updateBudgetEdition(input: UpdateBudgetEditionInput!): UpdateBudgetEditionPayload!
   createBudgetPool(input: CreateBudgetPoolInput!): CreateBudgetPoolPayload!
   createBudgetProject(input: CreateBudgetProjectInput!): CreateBudgetProjectPayload!
   openBudgetVoting(input: OpenBudgetVotingInput!): OpenBudgetVotingPayload!
@@ -6958,7 +7008,7 @@ extend type BudgetEdition {
   followerCount: Int!
   "Whether voters are offered the participation survey after their ballot."
   surveyEnabled: Boolean!
-  "Staff any time, everyone once results are published; null otherwise."
+  "One final report once voting has closed (answers are taken only while voting): staff from the close, everyone once results are published; null otherwise."
   participationSurvey: ParticipationSurveyReport
 }
 
@@ -11023,6 +11073,14 @@ func (ec *executionContext) childFields_UnsupportSubmissionPayload(ctx context.C
 	return nil, fmt.Errorf("no field named %q was found under type UnsupportSubmissionPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_UpdateBudgetEditionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edition":
+		return ec.fieldContext_UpdateBudgetEditionPayload_edition(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateBudgetEditionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_UpdateBudgetResultSettingsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edition":
@@ -12825,6 +12883,20 @@ func (ec *executionContext) field_Mutation_unsupportSubmission_args(ctx context.
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UnsupportSubmissionInput, error) {
 			return ec.unmarshalNUnsupportSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnsupportSubmissionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateBudgetEdition_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateBudgetEditionInput, error) {
+			return ec.unmarshalNUpdateBudgetEditionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateBudgetEditionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -23011,6 +23083,50 @@ func (ec *executionContext) fieldContext_Mutation_createBudgetEdition(ctx contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_updateBudgetEdition(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateBudgetEdition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateBudgetEdition(ctx, fc.Args["input"].(model.UpdateBudgetEditionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateBudgetEditionPayload) graphql.Marshaler {
+			return ec.marshalNUpdateBudgetEditionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateBudgetEditionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateBudgetEdition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateBudgetEditionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateBudgetEdition_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createBudgetPool(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32431,6 +32547,38 @@ func (ec *executionContext) fieldContext_UnsupportSubmissionPayload_submission(_
 	return fc, nil
 }
 
+func (ec *executionContext) _UpdateBudgetEditionPayload_edition(ctx context.Context, field graphql.CollectedField, obj *model.UpdateBudgetEditionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateBudgetEditionPayload_edition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BudgetEdition) graphql.Marshaler {
+			return ec.marshalNBudgetEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBudgetEdition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateBudgetEditionPayload_edition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateBudgetEditionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BudgetEdition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UpdateBudgetResultSettingsPayload_edition(ctx context.Context, field graphql.CollectedField, obj *model.UpdateBudgetResultSettingsPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -38050,6 +38198,106 @@ func (ec *executionContext) unmarshalInputUnsupportSubmissionInput(ctx context.C
 				return it, err
 			}
 			it.SubmissionID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputUpdateBudgetEditionInput(ctx context.Context, obj any) (model.UpdateBudgetEditionInput, error) {
+	var it model.UpdateBudgetEditionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId", "year", "votingOpensAt", "votingClosesAt", "allowBallotChange", "submissionOpensAt", "submissionClosesAt", "verificationEndsAt", "appealsCloseAt", "resultsDueAt", "codeQuota"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "votingOpensAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("votingOpensAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VotingOpensAt = data
+		case "votingClosesAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("votingClosesAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VotingClosesAt = data
+		case "allowBallotChange":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowBallotChange"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowBallotChange = data
+		case "submissionOpensAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submissionOpensAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmissionOpensAt = data
+		case "submissionClosesAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submissionClosesAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SubmissionClosesAt = data
+		case "verificationEndsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("verificationEndsAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VerificationEndsAt = data
+		case "appealsCloseAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appealsCloseAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppealsCloseAt = data
+		case "resultsDueAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resultsDueAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResultsDueAt = data
+		case "codeQuota":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeQuota"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeQuota = data
 		}
 	}
 	return it, nil
@@ -46818,6 +47066,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "updateBudgetEdition":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateBudgetEdition(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createBudgetPool":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createBudgetPool(ctx, field)
@@ -51505,6 +51760,44 @@ func (ec *executionContext) _UnsupportSubmissionPayload(ctx context.Context, sel
 	return out
 }
 
+var updateBudgetEditionPayloadImplementors = []string{"UpdateBudgetEditionPayload"}
+
+func (ec *executionContext) _UpdateBudgetEditionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateBudgetEditionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateBudgetEditionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateBudgetEditionPayload")
+		case "edition":
+			out.Values[i] = ec._UpdateBudgetEditionPayload_edition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var updateBudgetResultSettingsPayloadImplementors = []string{"UpdateBudgetResultSettingsPayload"}
 
 func (ec *executionContext) _UpdateBudgetResultSettingsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateBudgetResultSettingsPayload) graphql.Marshaler {
@@ -55410,6 +55703,21 @@ func (ec *executionContext) marshalNUnsupportSubmissionPayload2ᚖgithubᚗcom�
 		return graphql.Null
 	}
 	return ec._UnsupportSubmissionPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpdateBudgetEditionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateBudgetEditionInput(ctx context.Context, v any) (model.UpdateBudgetEditionInput, error) {
+	res, err := ec.unmarshalInputUpdateBudgetEditionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateBudgetEditionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateBudgetEditionPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateBudgetEditionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UpdateBudgetEditionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUpdateBudgetResultSettingsInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateBudgetResultSettingsInput(ctx context.Context, v any) (model.UpdateBudgetResultSettingsInput, error) {

@@ -1407,6 +1407,27 @@ type UnsupportSubmissionPayload struct {
 	Submission *Submission `json:"submission"`
 }
 
+// Replaces an edition's settings as createBudgetEdition sets them (a date left
+// out is cleared), until its vote opens. The year may change only in a draft.
+type UpdateBudgetEditionInput struct {
+	EditionID          string     `json:"editionId"`
+	Year               int        `json:"year"`
+	VotingOpensAt      *time.Time `json:"votingOpensAt,omitempty"`
+	VotingClosesAt     *time.Time `json:"votingClosesAt,omitempty"`
+	AllowBallotChange  bool       `json:"allowBallotChange"`
+	SubmissionOpensAt  *time.Time `json:"submissionOpensAt,omitempty"`
+	SubmissionClosesAt *time.Time `json:"submissionClosesAt,omitempty"`
+	VerificationEndsAt *time.Time `json:"verificationEndsAt,omitempty"`
+	AppealsCloseAt     *time.Time `json:"appealsCloseAt,omitempty"`
+	ResultsDueAt       *time.Time `json:"resultsDueAt,omitempty"`
+	// Voting codes one ballot officer may issue (0–100000); left out, the quota stays.
+	CodeQuota *int `json:"codeQuota,omitempty"`
+}
+
+type UpdateBudgetEditionPayload struct {
+	Edition *BudgetEdition `json:"edition"`
+}
+
 type UpdateBudgetResultSettingsInput struct {
 	EditionID          string `json:"editionId"`
 	SignaturesRequired *int   `json:"signaturesRequired,omitempty"`

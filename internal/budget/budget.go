@@ -152,16 +152,24 @@ const editionColumns = `id, unit_id, year, currency, status, voting_opens_at, vo
 // loadEdition reads an edition without a visibility check; lock is "",
 // "for update" or "for share".
 func loadEdition(ctx context.Context, q querier, id uuid.UUID, lock string) (*Edition, error) {
-	var e Edition
-	err := q.QueryRow(ctx, `select `+editionColumns+` from budget_editions where id = $1 `+lock, id).
-		Scan(&e.ID, &e.UnitID, &e.Year, &e.Currency, &e.Status, &e.VotingOpensAt, &e.VotingClosesAt,
-			&e.AllowBallotChange, &e.LiveThreshold, &e.CreatedAt, &e.UpdatedAt,
-			&e.SubmissionOpensAt, &e.SubmissionClosesAt, &e.VerificationEndsAt, &e.AppealsCloseAt, &e.ResultsDueAt)
+	e, err := scanEdition(q.QueryRow(ctx, `select `+editionColumns+` from budget_editions where id = $1 `+lock, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, apperr.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load edition: %w", err)
+	}
+	return e, nil
+}
+
+// scanEdition reads a row of editionColumns.
+func scanEdition(row pgx.Row) (*Edition, error) {
+	var e Edition
+	err := row.Scan(&e.ID, &e.UnitID, &e.Year, &e.Currency, &e.Status, &e.VotingOpensAt, &e.VotingClosesAt,
+		&e.AllowBallotChange, &e.LiveThreshold, &e.CreatedAt, &e.UpdatedAt,
+		&e.SubmissionOpensAt, &e.SubmissionClosesAt, &e.VerificationEndsAt, &e.AppealsCloseAt, &e.ResultsDueAt)
+	if err != nil {
+		return nil, err
 	}
 	return &e, nil
 }

@@ -37,7 +37,14 @@ type EditionInput struct {
 	VerificationEndsAt *time.Time
 	AppealsCloseAt     *time.Time
 	ResultsDueAt       *time.Time
+
+	// CodeQuota is how many voting codes one ballot officer may issue
+	// (0..MaxCodeQuota); nil leaves the stored quota (500 at creation).
+	CodeQuota *int
 }
+
+// MaxCodeQuota bounds a ballot officer's quota of voting codes.
+const MaxCodeQuota = 100000
 
 // Pool kinds.
 const (
@@ -137,6 +144,11 @@ func (s *Service) CreateEdition(ctx context.Context, in EditionInput) (*Edition,
 			in.ResultsDueAt); err != nil {
 			return fmt.Errorf("insert edition: %w", err)
 		}
+		if in.CodeQuota != nil {
+			if _, err := tx.Exec(ctx, `update budget_editions set code_quota = $2 where id = $1`, id, *in.CodeQuota); err != nil {
+				return fmt.Errorf("set code quota: %w", err)
+			}
+		}
 		return audit.Write(ctx, tx, audit.Entry{ActorID: actor, Action: "budget.edition_create",
 			ObjectType: "budget_edition", ObjectID: id.String(), Data: map[string]any{"year": in.Year}})
 	})
@@ -146,34 +158,87 @@ func (s *Service) CreateEdition(ctx context.Context, in EditionInput) (*Edition,
 	return loadEdition(ctx, s.pool, id, "")
 }
 
-// UpdateEdition replaces a draft edition's settings (the unit stays).
+// UpdateEdition replaces an edition's settings and schedule ("manage") until
+// its vote opens (PHASE_CLOSED budget.not_draft from then on: the voting
+// window and ballot change are fixed once anyone may have voted). The unit
+// stays; the year may change only in a draft, since residents' projects'
+// codes carry it (PHASE_CLOSED budget.year_fixed); CodeQuota nil keeps the
+// quota. The live-results threshold belongs to the result settings
+// (UpdateResultSettings) and is left as it is. Input is checked as at
+// creation, after access, so that callers who may not see the edition learn
+// nothing. Audited with the names of the changed settings.
 func (s *Service) UpdateEdition(ctx context.Context, id uuid.UUID, in EditionInput) (*Edition, error) {
-	if err := validateEdition(in); err != nil {
-		return nil, err
-	}
 	actor := authz.SubjectFrom(ctx).AccountID
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
 		e, err := editionFor(ctx, tx, id, ActManage, "for update")
 		if err != nil {
 			return err
 		}
-		if e.Status != StatusDraft {
+		if !e.beforeVoting() {
 			return apperr.New(apperr.PhaseClosed, "budget.not_draft")
 		}
+		in.LiveThreshold = e.LiveThreshold
+		if err := validateEdition(in); err != nil {
+			return err
+		}
+		if in.Year != e.Year && e.Status != StatusDraft {
+			return apperr.New(apperr.PhaseClosed, "budget.year_fixed")
+		}
+		var quota int // the edition's row is locked
+		if err := tx.QueryRow(ctx, `select code_quota from budget_editions where id = $1`, id).Scan(&quota); err != nil {
+			return fmt.Errorf("read quota: %w", err)
+		}
 		if _, err := tx.Exec(ctx, `update budget_editions set year = $2, voting_opens_at = $3, voting_closes_at = $4,
-				allow_ballot_change = $5, live_threshold = $6, submission_opens_at = $7, submission_closes_at = $8,
-				verification_ends_at = $9, appeals_close_at = $10, results_due_at = $11, updated_at = now() where id = $1`,
-			id, in.Year, in.VotingOpensAt, in.VotingClosesAt, in.AllowBallotChange, in.LiveThreshold,
-			in.SubmissionOpensAt, in.SubmissionClosesAt, in.VerificationEndsAt, in.AppealsCloseAt, in.ResultsDueAt); err != nil {
+				allow_ballot_change = $5, submission_opens_at = $6, submission_closes_at = $7,
+				verification_ends_at = $8, appeals_close_at = $9, results_due_at = $10,
+				code_quota = coalesce($11, code_quota), updated_at = now()
+			where id = $1`,
+			id, in.Year, in.VotingOpensAt, in.VotingClosesAt, in.AllowBallotChange,
+			in.SubmissionOpensAt, in.SubmissionClosesAt, in.VerificationEndsAt, in.AppealsCloseAt, in.ResultsDueAt,
+			in.CodeQuota); err != nil {
 			return fmt.Errorf("update edition: %w", err)
 		}
+		changed := editionChanges(e, in, quota)
+		data := map[string]any{"year": in.Year, "changed": changed}
+		if in.CodeQuota != nil {
+			data["code_quota"] = *in.CodeQuota
+		}
 		return audit.Write(ctx, tx, audit.Entry{ActorID: actor, Action: "budget.edition_update",
-			ObjectType: "budget_edition", ObjectID: id.String()})
+			ObjectType: "budget_edition", ObjectID: id.String(), Data: data})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return loadEdition(ctx, s.pool, id, "")
+}
+
+// editionChanges names the settings an update changes (oldQuota is the
+// quota before it).
+func editionChanges(e *Edition, in EditionInput, oldQuota int) []string {
+	sameTime := func(a, b *time.Time) bool {
+		return (a == nil && b == nil) || (a != nil && b != nil && a.Equal(*b))
+	}
+	out := []string{}
+	for _, c := range []struct {
+		name string
+		same bool
+	}{
+		{"year", e.Year == in.Year},
+		{"submissionOpensAt", sameTime(e.SubmissionOpensAt, in.SubmissionOpensAt)},
+		{"submissionClosesAt", sameTime(e.SubmissionClosesAt, in.SubmissionClosesAt)},
+		{"verificationEndsAt", sameTime(e.VerificationEndsAt, in.VerificationEndsAt)},
+		{"appealsCloseAt", sameTime(e.AppealsCloseAt, in.AppealsCloseAt)},
+		{"votingOpensAt", sameTime(e.VotingOpensAt, in.VotingOpensAt)},
+		{"votingClosesAt", sameTime(e.VotingClosesAt, in.VotingClosesAt)},
+		{"resultsDueAt", sameTime(e.ResultsDueAt, in.ResultsDueAt)},
+		{"allowBallotChange", e.AllowBallotChange == in.AllowBallotChange},
+		{"codeQuota", in.CodeQuota == nil || *in.CodeQuota == oldQuota},
+	} {
+		if !c.same {
+			out = append(out, c.name)
+		}
+	}
+	return out
 }
 
 func validateEdition(in EditionInput) error {
@@ -186,7 +251,13 @@ func validateEdition(in EditionInput) error {
 	if in.VotingOpensAt != nil && in.VotingClosesAt != nil && !in.VotingClosesAt.After(*in.VotingOpensAt) {
 		return apperr.Invalid("votingClosesAt", "budget.schedule_order")
 	}
-	return validateSchedule(in) // project_submission.go
+	if err := validateSchedule(in); err != nil { // project_submission.go
+		return err
+	}
+	if in.CodeQuota != nil && (*in.CodeQuota < 0 || *in.CodeQuota > MaxCodeQuota) {
+		return apperr.Invalid("codeQuota", "budget.code_quota_invalid")
+	}
+	return nil
 }
 
 // CreatePool adds a pool to a draft edition ("manage").

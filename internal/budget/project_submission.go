@@ -859,6 +859,17 @@ func (s *Service) ProjectViewerCan(ctx context.Context, p *Project) (ProjectPerm
 	if err != nil {
 		return out, err
 	}
+	return s.ProjectViewerCanIn(ctx, e, p), nil
+}
+
+// ProjectViewerCanIn is ProjectViewerCan with the project's edition at hand
+// (no statement: for pages, whose edition is loaded once).
+func (s *Service) ProjectViewerCanIn(ctx context.Context, e *Edition, p *Project) ProjectPermissions {
+	var out ProjectPermissions
+	sub := authz.SubjectFrom(ctx)
+	if sub.Anonymous() || e == nil || e.ID != p.EditionID {
+		return out
+	}
 	now, o := s.now(), ProjectObject(e, p)
 	out.Edit = p.Status == ProjectSubmitted && e.submissionOpen(now) && authz.Can(ctx, ActEditProject, o)
 	out.Withdraw = p.Status != ProjectWithdrawn && e.beforeVoting() && authz.Can(ctx, ActWithdrawProject, o)
@@ -869,5 +880,5 @@ func (s *Service) ProjectViewerCan(ctx context.Context, p *Project) (ProjectPerm
 		e.verificationOpen(now) && authz.Can(ctx, ActVerifyProject, o)
 	out.DecideAppeal = p.Appeal != nil && p.Appeal.Status == AppealPending && e.Status == StatusAppeals &&
 		authz.Can(ctx, ActDecideAppeal, o)
-	return out, nil
+	return out
 }
