@@ -33,6 +33,7 @@ commands:
   seed --demo    fill the database with demo accounts and organisations
   admin create   create an admin account (--email, --name; password from OTWARTY_ADMIN_PASSWORD or stdin)
   pb tally       count a Pabulib .pb file (--rule greedy|greedy-noskip|mes|mes-add1|mes-add1-exhaustive)
+  pb replay      replay Pabulib ballots through a server's API as an official (--url, --email/--password or --token)
 
 Run "otwarty <command> -h" for the flags of a command. Every flag has an
 OTWARTY_* (or DATABASE_URL) environment variable; see README.md.

@@ -17,7 +17,10 @@ const pbUsage = "usage: otwarty pb tally [--rule greedy|greedy-noskip|mes|mes-ad
 
 // runPB implements "otwarty pb": counting Pabulib files offline, with no
 // database, so anyone can recount a published result.
-func runPB(_ context.Context, args []string) error {
+func runPB(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "replay" {
+		return runPBReplay(ctx, args[1:]) // replay.go
+	}
 	if len(args) == 0 || args[0] != "tally" {
 		return errors.New(pbUsage)
 	}
