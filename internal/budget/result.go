@@ -284,40 +284,48 @@ func loadResults(ctx context.Context, q querier, id uuid.UUID) ([]PoolResult, er
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read results: %w", err)
 	}
+	// Every pool's project counts and tie-breaks in one query each, not one
+	// per pool.
+	index := make(map[uuid.UUID]int, len(out))
 	for i := range out {
-		prs, err := q.Query(ctx, `select p.id, p.code, x.votes, x.score, coalesce(x.position, 0) from budget_result_projects x
-			join budget_projects p on p.id = x.project_id where x.pool_id = $1 order by x.score desc, p.code`, out[i].PoolID)
-		if err != nil {
-			return nil, fmt.Errorf("read project results: %w", err)
+		index[out[i].PoolID] = i
+	}
+	prs, err := q.Query(ctx, `select x.pool_id, p.id, p.code, x.votes, x.score, coalesce(x.position, 0)
+		from budget_result_projects x join budget_results r on r.pool_id = x.pool_id
+		join budget_projects p on p.id = x.project_id where r.edition_id = $1 order by x.pool_id, x.score desc, p.code`, id)
+	if err != nil {
+		return nil, fmt.Errorf("read project results: %w", err)
+	}
+	for prs.Next() {
+		var pool uuid.UUID
+		var pr ProjectResult
+		if err := prs.Scan(&pool, &pr.ProjectID, &pr.Code, &pr.Votes, &pr.Score, &pr.Position); err != nil {
+			prs.Close()
+			return nil, fmt.Errorf("scan project result: %w", err)
 		}
-		for prs.Next() {
-			var pr ProjectResult
-			if err := prs.Scan(&pr.ProjectID, &pr.Code, &pr.Votes, &pr.Score, &pr.Position); err != nil {
-				prs.Close()
-				return nil, fmt.Errorf("scan project result: %w", err)
-			}
-			out[i].Projects = append(out[i].Projects, pr)
+		out[index[pool]].Projects = append(out[index[pool]].Projects, pr)
+	}
+	prs.Close()
+	if err := prs.Err(); err != nil {
+		return nil, fmt.Errorf("read project results: %w", err)
+	}
+	tbs, err := q.Query(ctx, `select t.pool_id, t.score, t.selected, t.passed_over from budget_tie_breaks t
+		join budget_results r on r.pool_id = t.pool_id where r.edition_id = $1 order by t.pool_id, t.seq`, id)
+	if err != nil {
+		return nil, fmt.Errorf("read tie-breaks: %w", err)
+	}
+	for tbs.Next() {
+		var pool uuid.UUID
+		var tb TieBreak
+		if err := tbs.Scan(&pool, &tb.Score, &tb.Selected, &tb.PassedOver); err != nil {
+			tbs.Close()
+			return nil, fmt.Errorf("scan tie-break: %w", err)
 		}
-		prs.Close()
-		if err := prs.Err(); err != nil {
-			return nil, err
-		}
-		tbs, err := q.Query(ctx, `select score, selected, passed_over from budget_tie_breaks where pool_id = $1 order by seq`, out[i].PoolID)
-		if err != nil {
-			return nil, fmt.Errorf("read tie-breaks: %w", err)
-		}
-		for tbs.Next() {
-			var tb TieBreak
-			if err := tbs.Scan(&tb.Score, &tb.Selected, &tb.PassedOver); err != nil {
-				tbs.Close()
-				return nil, fmt.Errorf("scan tie-break: %w", err)
-			}
-			out[i].TieBreaks = append(out[i].TieBreaks, tb)
-		}
-		tbs.Close()
-		if err := tbs.Err(); err != nil {
-			return nil, err
-		}
+		out[index[pool]].TieBreaks = append(out[index[pool]].TieBreaks, tb)
+	}
+	tbs.Close()
+	if err := tbs.Err(); err != nil {
+		return nil, fmt.Errorf("read tie-breaks: %w", err)
 	}
 	return out, nil
 }
