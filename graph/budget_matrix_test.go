@@ -2,14 +2,10 @@ package graph_test
 
 import (
 	"fmt"
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/otwarty/otwarty/graph/generated"
 )
 
 // TestBudgetMutations_PermissionMatrix tries every civic-budget mutation
@@ -86,41 +82,12 @@ func TestBudgetMutations_PermissionMatrix(t *testing.T) {
 			certifyBudgetResults(input: {editionId: $e, invalidBallots: 0}) { edition { id } }
 			publishBudgetResults(input: {editionId: $e}) { edition { id } } }`, edVars, staff},
 	}
-	covered, domain := map[string]bool{}, 0
+	names := make([]string, 0, len(cases))
 	for _, c := range cases {
-		covered[c.name] = true
+		names = append(names, c.name)
 	}
-	for _, fd := range generated.NewExecutableSchema(generated.Config{}).Schema().Mutation.Fields {
-		if fd.Position != nil && fd.Position.Src != nil && strings.HasSuffix(fd.Position.Src.Name, "budget.graphqls") {
-			domain++
-			require.True(t, covered[fd.Name], "budget mutation %s has no case in the permission matrix", fd.Name)
-		}
-	}
-	require.Equal(t, len(cases), domain)
-
-	refusals := []string{"UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"}
+	requireMatrixCoversFile(t, "budget.graphqls", names)
 	for _, c := range cases {
-		var order []string
-		for name := range callers {
-			if !slices.Contains(c.allowed, name) {
-				order = append(order, name)
-			}
-		}
-		order = append(order, c.allowed...)
-		for _, name := range order {
-			var opts []reqOpt
-			if tok := callers[name]; tok != "" {
-				opts = append(opts, withToken(tok))
-			}
-			res := b.gql(t, c.query, c.vars, opts...)
-			if slices.Contains(c.allowed, name) {
-				require.Empty(t, res.Errors, "%s by %s", c.name, name)
-				break // the first allowed caller changes the state; the rest would only meet the new phase
-			}
-			require.Contains(t, refusals, res.code(), "%s by %s: %+v", c.name, name, res.Errors)
-			if name == "anonymous" {
-				require.Equal(t, "UNAUTHENTICATED", res.code(), c.name)
-			}
-		}
+		tryEveryCaller(t, b, callers, c.name, c.query, c.vars, c.allowed, nil, firstAllowedSucceeds)
 	}
 }

@@ -1,14 +1,10 @@
 package graph_test
 
 import (
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/otwarty/otwarty/graph/generated"
 )
 
 // TestBudgetOutreachMutations_PermissionMatrix tries every outreach
@@ -80,42 +76,13 @@ func TestBudgetOutreachMutations_PermissionMatrix(t *testing.T) {
 		{"cancelBudgetSession", `mutation($s: ID!) { cancelBudgetSession(input: {sessionId: $s, reason: "Prelegent zachorował, nowy termin wkrótce."}) { session { id } } }`,
 			sVars, staff},
 	}
-	covered, domain := map[string]bool{}, 0
+	names := make([]string, 0, len(cases))
 	for _, c := range cases {
-		covered[c.name] = true
+		names = append(names, c.name)
 	}
-	for _, fd := range generated.NewExecutableSchema(generated.Config{}).Schema().Mutation.Fields {
-		if fd.Position != nil && fd.Position.Src != nil && strings.HasSuffix(fd.Position.Src.Name, "budget_outreach.graphqls") {
-			domain++
-			require.True(t, covered[fd.Name], "outreach mutation %s has no case in the permission matrix", fd.Name)
-		}
-	}
-	require.Equal(t, len(cases), domain)
-
-	refusals := []string{"UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"}
+	requireMatrixCoversFile(t, "budget_outreach.graphqls", names)
 	for _, c := range cases {
-		var order []string
-		for name := range callers {
-			if !slices.Contains(c.allowed, name) {
-				order = append(order, name)
-			}
-		}
-		order = append(order, c.allowed...)
-		for _, name := range order {
-			var opts []reqOpt
-			if tok := callers[name]; tok != "" {
-				opts = append(opts, withToken(tok))
-			}
-			res := b.gql(t, c.query, c.vars, opts...)
-			if slices.Contains(c.allowed, name) {
-				require.Empty(t, res.Errors, "%s by %s", c.name, name)
-				break // the first allowed caller changes the state
-			}
-			require.Contains(t, refusals, res.code(), "%s by %s: %+v", c.name, name, res.Errors)
-			if name == "anonymous" {
-				require.Equal(t, "UNAUTHENTICATED", res.code(), c.name)
-			}
-		}
+		tryEveryCaller(t, b, callers, c.name, c.query, c.vars, c.allowed, nil, firstAllowedSucceeds)
 	}
 
 	// A draft's sessions do not exist for residents; staff of another unit

@@ -1,13 +1,9 @@
 package graph_test
 
 import (
-	"slices"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/otwarty/otwarty/graph/generated"
 )
 
 // TestBudgetProjectMutations_PermissionMatrix tries every project mutation
@@ -69,44 +65,15 @@ func TestBudgetProjectMutations_PermissionMatrix(t *testing.T) {
 		{name: "withdrawBudgetProject", query: `mutation($p: ID!) { withdrawBudgetProject(input: {projectId: $p, reason: "Koniec"}) { project { id } } }`,
 			vars: pVars, allowed: []string{"proposer"}},
 	}
-	covered, domain := map[string]bool{}, 0
+	names := make([]string, 0, len(cases))
 	for _, c := range cases {
-		covered[c.name] = true
+		names = append(names, c.name)
 	}
-	for _, fd := range generated.NewExecutableSchema(generated.Config{}).Schema().Mutation.Fields {
-		if fd.Position != nil && fd.Position.Src != nil && strings.HasSuffix(fd.Position.Src.Name, "budget_projects.graphqls") {
-			domain++
-			require.True(t, covered[fd.Name], "project mutation %s has no case in the permission matrix", fd.Name)
-		}
-	}
-	require.Equal(t, len(cases), domain)
-
-	refusals := []string{"UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"}
+	requireMatrixCoversFile(t, "budget_projects.graphqls", names)
 	for _, c := range cases {
 		if c.before != "" {
 			f.advance(t, c.before)
 		}
-		var order []string
-		for name := range callers {
-			if !slices.Contains(c.allowed, name) && !slices.Contains(c.skip, name) {
-				order = append(order, name)
-			}
-		}
-		order = append(order, c.allowed...)
-		for _, name := range order {
-			var opts []reqOpt
-			if tok := callers[name]; tok != "" {
-				opts = append(opts, withToken(tok))
-			}
-			res := b.gql(t, c.query, c.vars, opts...)
-			if slices.Contains(c.allowed, name) {
-				require.Empty(t, res.Errors, "%s by %s", c.name, name)
-				break // the first allowed caller changes the state
-			}
-			require.Contains(t, refusals, res.code(), "%s by %s: %+v", c.name, name, res.Errors)
-			if name == "anonymous" {
-				require.Equal(t, "UNAUTHENTICATED", res.code(), c.name)
-			}
-		}
+		tryEveryCaller(t, b, callers, c.name, c.query, c.vars, c.allowed, c.skip, firstAllowedSucceeds)
 	}
 }

@@ -1,14 +1,10 @@
 package graph_test
 
 import (
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/otwarty/otwarty/graph/generated"
 )
 
 // TestBudgetResultsMutations_PermissionMatrix tries every mutation of
@@ -43,44 +39,15 @@ func TestBudgetResultsMutations_PermissionMatrix(t *testing.T) {
 			}
 		}},
 	}
-	covered, domain := map[string]bool{}, 0
+	names := make([]string, 0, len(cases))
 	for _, c := range cases {
-		covered[c.name] = true
+		names = append(names, c.name)
 	}
-	for _, fd := range generated.NewExecutableSchema(generated.Config{}).Schema().Mutation.Fields {
-		if fd.Position != nil && fd.Position.Src != nil && strings.HasSuffix(fd.Position.Src.Name, "budget_results.graphqls") {
-			domain++
-			require.True(t, covered[fd.Name], "mutation %s has no case in the permission matrix", fd.Name)
-		}
-	}
-	require.Equal(t, len(cases), domain)
-
-	refusals := []string{"UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"}
+	requireMatrixCoversFile(t, "budget_results.graphqls", names)
 	for _, c := range cases {
 		if c.before != nil {
 			c.before()
 		}
-		var order []string
-		for name := range callers {
-			if !slices.Contains(c.allowed, name) {
-				order = append(order, name)
-			}
-		}
-		order = append(order, c.allowed...)
-		for _, name := range order {
-			var opts []reqOpt
-			if tok := callers[name]; tok != "" {
-				opts = append(opts, withToken(tok))
-			}
-			res := b.gql(t, c.query, vars, opts...)
-			if slices.Contains(c.allowed, name) {
-				require.Empty(t, res.Errors, "%s by %s", c.name, name)
-				continue // each member of the commission signs once; settings may be set again
-			}
-			require.Contains(t, refusals, res.code(), "%s by %s: %+v", c.name, name, res.Errors)
-			if name == "anonymous" {
-				require.Equal(t, "UNAUTHENTICATED", res.code(), c.name)
-			}
-		}
+		tryEveryCaller(t, b, callers, c.name, c.query, vars, c.allowed, nil, everyAllowedSucceeds)
 	}
 }

@@ -1,13 +1,9 @@
 package graph_test
 
 import (
-	"slices"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/otwarty/otwarty/graph/generated"
 )
 
 // TestBudgetVotingMutations_PermissionMatrix tries every voting-channel
@@ -79,42 +75,13 @@ func TestBudgetVotingMutations_PermissionMatrix(t *testing.T) {
 		{"registerChildVoter", `mutation($e: ID!) { registerChildVoter(input: {editionId: $e, identifierType: OTHER, identifier: "DZIECKO-M", district: "podgorze"}) { voterId } }`,
 			map[string]any{"e": f.edition}, []string{"verified"}},
 	}
-	covered, domain := map[string]bool{}, 0
+	names := make([]string, 0, len(cases))
 	for _, c := range cases {
-		covered[c.name] = true
+		names = append(names, c.name)
 	}
-	for _, fd := range generated.NewExecutableSchema(generated.Config{}).Schema().Mutation.Fields {
-		if fd.Position != nil && fd.Position.Src != nil && strings.HasSuffix(fd.Position.Src.Name, "budget_voting.graphqls") {
-			domain++
-			require.True(t, covered[fd.Name], "voting mutation %s has no case in the permission matrix", fd.Name)
-		}
-	}
-	require.Equal(t, len(cases), domain)
-
-	refusals := []string{"UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"}
+	requireMatrixCoversFile(t, "budget_voting.graphqls", names)
 	for _, c := range cases {
-		var order []string
-		for name := range callers {
-			if !slices.Contains(c.allowed, name) {
-				order = append(order, name)
-			}
-		}
-		order = append(order, c.allowed...)
-		for _, name := range order {
-			var opts []reqOpt
-			if tok := callers[name]; tok != "" {
-				opts = append(opts, withToken(tok))
-			}
-			res := b.gql(t, c.query, c.vars, opts...)
-			if slices.Contains(c.allowed, name) {
-				require.Empty(t, res.Errors, "%s by %s", c.name, name)
-				break // the first allowed caller changes the state
-			}
-			require.Contains(t, refusals, res.code(), "%s by %s: %+v", c.name, name, res.Errors)
-			if name == "anonymous" {
-				require.Equal(t, "UNAUTHENTICATED", res.code(), c.name)
-			}
-		}
+		tryEveryCaller(t, b, callers, c.name, c.query, c.vars, c.allowed, nil, firstAllowedSucceeds)
 	}
 	// The officer's two codes count against their quota; the staff's do not.
 	require.Equal(t, 2, f.count(t, `select coalesce(sum(issued), 0)::int from budget_code_issuers`))

@@ -2,15 +2,12 @@ package graph_test
 
 import (
 	"context"
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
-	"github.com/otwarty/otwarty/graph/generated"
 	"github.com/otwarty/otwarty/graph/gid"
 )
 
@@ -145,42 +142,12 @@ func TestConsultationMutations_PermissionMatrix(t *testing.T) {
 			map[string]any{"id": subID}, []string{"author"}},
 	}
 	// Every consultation-domain mutation of the schema has a case.
-	covered := map[string]bool{}
+	names := make([]string, 0, len(cases))
 	for _, c := range cases {
-		covered[c.name] = true
+		names = append(names, c.name)
 	}
-	domain := 0
-	for _, f := range generated.NewExecutableSchema(generated.Config{}).Schema().Mutation.Fields {
-		if f.Position != nil && f.Position.Src != nil && strings.HasSuffix(f.Position.Src.Name, "consultation.graphqls") {
-			domain++
-			require.True(t, covered[f.Name], "consultation mutation %s has no case in the permission matrix", f.Name)
-		}
-	}
-	require.Equal(t, len(cases), domain, "every case is a consultation mutation")
-	refusals := []string{"UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"}
+	requireMatrixCoversFile(t, "consultation.graphqls", names)
 	for _, c := range cases {
-		// Refused callers first, so that allowed calls cannot change the state they see.
-		order := []string{}
-		for name := range callers {
-			if !slices.Contains(c.allowed, name) {
-				order = append(order, name)
-			}
-		}
-		order = append(order, c.allowed...)
-		for _, name := range order {
-			var opts []reqOpt
-			if tok := callers[name]; tok != "" {
-				opts = append(opts, withToken(tok))
-			}
-			res := b.gql(t, c.query, c.vars, opts...)
-			if slices.Contains(c.allowed, name) {
-				require.NotContains(t, refusals, res.code(), "%s by %s: %+v", c.name, name, res.Errors)
-				continue
-			}
-			require.Contains(t, refusals, res.code(), "%s by %s succeeded or failed otherwise: %+v", c.name, name, res.Errors)
-			if name == "anonymous" {
-				require.Equal(t, "UNAUTHENTICATED", res.code(), c.name)
-			}
-		}
+		tryEveryCaller(t, b, callers, c.name, c.query, c.vars, c.allowed, nil, everyAllowedPasses)
 	}
 }
