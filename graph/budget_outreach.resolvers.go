@@ -36,7 +36,7 @@ func (r *budgetEditionResolver) FollowerCount(ctx context.Context, obj *model.Bu
 
 // SurveyEnabled is the resolver for the surveyEnabled field.
 func (r *budgetEditionResolver) SurveyEnabled(ctx context.Context, obj *model.BudgetEdition) (bool, error) {
-	return r.Budget.SurveyEnabled(ctx, obj.E.ID)
+	return obj.E.SurveyEnabled, nil
 }
 
 // ParticipationSurvey is the resolver for the participationSurvey field.

@@ -141,7 +141,7 @@ func (s *Service) CastBallot(ctx context.Context, in BallotInput) (Receipt, erro
 		if err != nil || !first {
 			return err
 		}
-		receipt.SurveyToken, err = s.issueSurveyToken(ctx, tx, e.ID)
+		receipt.SurveyToken, err = s.issueSurveyToken(ctx, tx, e)
 		return err
 	})
 	if err != nil {

@@ -104,8 +104,10 @@ type Edition struct {
 	VotingClosesAt    *time.Time
 	AllowBallotChange bool
 	LiveThreshold     int
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	// SurveyEnabled: the participation survey is offered after a ballot.
+	SurveyEnabled bool
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 
 	// The schedule of the phases before the vote (projects area); each is
 	// optional and, when set, bounds its phase's actions.
@@ -147,7 +149,7 @@ type querier interface {
 
 const editionColumns = `id, unit_id, year, currency, status, voting_opens_at, voting_closes_at,
 	allow_ballot_change, live_threshold, created_at, updated_at,
-	submission_opens_at, submission_closes_at, verification_ends_at, appeals_close_at, results_due_at`
+	submission_opens_at, submission_closes_at, verification_ends_at, appeals_close_at, results_due_at, survey_enabled`
 
 // loadEdition reads an edition without a visibility check; lock is "",
 // "for update" or "for share".
@@ -167,7 +169,7 @@ func scanEdition(row pgx.Row) (*Edition, error) {
 	var e Edition
 	err := row.Scan(&e.ID, &e.UnitID, &e.Year, &e.Currency, &e.Status, &e.VotingOpensAt, &e.VotingClosesAt,
 		&e.AllowBallotChange, &e.LiveThreshold, &e.CreatedAt, &e.UpdatedAt,
-		&e.SubmissionOpensAt, &e.SubmissionClosesAt, &e.VerificationEndsAt, &e.AppealsCloseAt, &e.ResultsDueAt)
+		&e.SubmissionOpensAt, &e.SubmissionClosesAt, &e.VerificationEndsAt, &e.AppealsCloseAt, &e.ResultsDueAt, &e.SurveyEnabled)
 	if err != nil {
 		return nil, err
 	}

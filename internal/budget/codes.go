@@ -315,7 +315,7 @@ func (s *Service) CastBallotWithCode(ctx context.Context, in CodeBallotInput) (R
 		if _, err := tx.Exec(ctx, `update budget_voting_codes set used_at = now() where voter_id = $1`, voterID); err != nil {
 			return fmt.Errorf("use code: %w", err)
 		}
-		receipt.SurveyToken, err = s.issueSurveyToken(ctx, tx, e.ID)
+		receipt.SurveyToken, err = s.issueSurveyToken(ctx, tx, e)
 		return err
 	})
 	if err != nil {

@@ -76,16 +76,9 @@ type SurveyAnswers map[string]string
 // to a voter after a ballot is cast in tx (empty when the edition offers no
 // survey). It is stored without any link to the ballot, the voter or the
 // account: only its hash, the edition and the Warsaw day of issue.
-func (s *Service) issueSurveyToken(ctx context.Context, tx *db.Tx, editionID uuid.UUID) (string, error) {
-	var enabled bool
-	err := tx.QueryRow(ctx, `select survey_enabled from budget_editions where id = $1`, editionID).Scan(&enabled)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return "", apperr.ErrNotFound
-	}
-	if err != nil {
-		return "", fmt.Errorf("read survey setting: %w", err)
-	}
-	if !enabled {
+func (s *Service) issueSurveyToken(ctx context.Context, tx *db.Tx, e *Edition) (string, error) {
+	// e was read in tx (the ballot's share lock), so the setting is current.
+	if !e.SurveyEnabled {
 		return "", nil
 	}
 	raw := make([]byte, 32) // 256 bits
@@ -94,7 +87,7 @@ func (s *Service) issueSurveyToken(ctx context.Context, tx *db.Tx, editionID uui
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw)
 	if _, err := tx.Exec(ctx, `insert into budget_survey_tokens (token_hash, edition_id, issued_on) values ($1, $2, $3)`,
-		surveyTokenHash(token), editionID, warsawDay(s.now())); err != nil {
+		surveyTokenHash(token), e.ID, warsawDay(s.now())); err != nil {
 		return "", fmt.Errorf("store survey token: %w", err)
 	}
 	return token, nil
@@ -209,17 +202,6 @@ func (s *Service) SetSurveyEnabled(ctx context.Context, editionID uuid.UUID, ena
 		return nil, err
 	}
 	return loadEdition(ctx, s.pool, editionID, "")
-}
-
-// SurveyEnabled reports whether an edition the caller may read offers the
-// survey.
-func (s *Service) SurveyEnabled(ctx context.Context, editionID uuid.UUID) (bool, error) {
-	if _, err := s.Edition(ctx, editionID); err != nil {
-		return false, err
-	}
-	var enabled bool
-	err := s.pool.QueryRow(ctx, `select survey_enabled from budget_editions where id = $1`, editionID).Scan(&enabled)
-	return enabled, err
 }
 
 // SurveyCell is one published count; Count nil means suppressed.

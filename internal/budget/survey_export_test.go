@@ -13,8 +13,11 @@ import (
 func (s *Service) IssueSurveyToken(ctx context.Context, editionID uuid.UUID) (string, error) {
 	var token string
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
-		var err error
-		token, err = s.issueSurveyToken(ctx, tx, editionID)
+		e, err := loadEdition(ctx, tx, editionID, "for share")
+		if err != nil {
+			return err
+		}
+		token, err = s.issueSurveyToken(ctx, tx, e)
 		return err
 	})
 	return token, err
