@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/budget"
+	"github.com/otwarty/otwarty/internal/live"
 )
 
 // hiddenIsNil turns "may not see" into a null field.
@@ -138,69 +140,66 @@ func (r *Resolver) certifyResults(ctx context.Context, input model.CertifyBudget
 	return &model.CertifyBudgetResultsPayload{Edition: editionOut(e), Certification: cm}, nil
 }
 
-// ballotTurnout streams an edition's turnout. The service coalesces
-// updates and applies the viewer's permissions per event; here each event
-// also re-checks the session (a revoked one closes the socket with 4403).
+// turnoutFanout converts each turnout snapshot of an edition once per view
+// for all its subscribers; the pools and projects it shows are read once per
+// edition, when its first subscriber arrives (they do not change once the
+// vote is open).
+func (r *Resolver) turnoutFanout(reg *live.Registry) *live.Fanout[uuid.UUID, *model.BallotTurnout] {
+	return budget.NewTurnoutFanout(r.Budget, reg, func(editionID uuid.UUID) (func(budget.Turnout) *model.BallotTurnout, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		// Read as the system: pools and eligible projects are public once the
+		// vote is open, and each subscriber's own view is decided apart.
+		pools, projects, err := r.Budget.LivePoolsAndProjects(ctx, editionID)
+		if err != nil {
+			return nil, err
+		}
+		poolByID := map[uuid.UUID]*model.BudgetPool{}
+		for _, p := range pools {
+			poolByID[p.ID] = poolOut(p)
+		}
+		projectByID := map[uuid.UUID]*model.BudgetProject{}
+		for _, ps := range projects {
+			for _, p := range ps {
+				m := projectOut(p)
+				projectByID[p.ID] = &m
+			}
+		}
+		globalID := gid.Encode("BudgetEdition", editionID)
+		return func(t budget.Turnout) *model.BallotTurnout {
+			m := &model.BallotTurnout{EditionID: globalID, Ballots: t.Ballots, At: t.At}
+			if t.Standings == nil {
+				return m
+			}
+			m.Standings = []model.PoolStanding{}
+			for _, ps := range t.Standings {
+				s := model.PoolStanding{Pool: poolByID[ps.PoolID], Ballots: ps.Ballots, Withheld: ps.Withheld,
+					Projects: []model.BudgetProjectStanding{}}
+				if s.Pool == nil {
+					continue
+				}
+				for _, pr := range ps.Projects {
+					if p, ok := projectByID[pr.ProjectID]; ok {
+						s.Projects = append(s.Projects, model.BudgetProjectStanding{Project: p, Votes: int(pr.Votes), Score: int(pr.Score)})
+					}
+				}
+				m.Standings = append(m.Standings, s)
+			}
+			return m
+		}, nil
+	})
+}
+
+// ballotTurnout streams an edition's turnout: every snapshot is converted
+// once per view and shared by all subscribers.
 func (r *Resolver) ballotTurnout(ctx context.Context, editionID string) (<-chan *model.BallotTurnout, error) {
 	id, err := gid.Expect(editionID, "BudgetEdition", "editionId")
 	if err != nil {
 		return nil, err
 	}
-	// Pools and projects do not change once the vote is open: read once.
-	pools, err := r.Budget.Pools(ctx, id)
+	st, err := budget.SubscribeTurnoutFanout(ctx, r.Budget, r.live.turnout, "ballotTurnout", id, endWith(ctx))
 	if err != nil {
 		return nil, err
 	}
-	projects, err := r.Budget.EditionProjects(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	poolByID := map[uuid.UUID]*model.BudgetPool{}
-	for _, p := range pools {
-		poolByID[p.ID] = poolOut(p)
-	}
-	projectByID := map[uuid.UUID]model.BudgetProject{}
-	for _, ps := range projects {
-		for _, p := range ps {
-			projectByID[p.ID] = projectOut(p)
-		}
-	}
-	events, err := r.Budget.SubscribeTurnout(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	out := make(chan *model.BallotTurnout, 1)
-	go func() {
-		defer close(out)
-		for t := range events {
-			if !r.recheck(ctx) {
-				return
-			}
-			m := &model.BallotTurnout{EditionID: editionID, Ballots: t.Ballots, At: t.At}
-			if t.Standings != nil {
-				m.Standings = []model.PoolStanding{}
-				for _, ps := range t.Standings {
-					s := model.PoolStanding{Pool: poolByID[ps.PoolID], Ballots: ps.Ballots, Withheld: ps.Withheld,
-						Projects: []model.BudgetProjectStanding{}}
-					if s.Pool == nil {
-						continue
-					}
-					for _, pr := range ps.Projects {
-						p, ok := projectByID[pr.ProjectID]
-						if !ok {
-							continue
-						}
-						s.Projects = append(s.Projects, model.BudgetProjectStanding{Project: &p, Votes: int(pr.Votes), Score: int(pr.Score)})
-					}
-					m.Standings = append(m.Standings, s)
-				}
-			}
-			select {
-			case out <- m:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out, nil
+	return st.C(), nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/i18n"
+	"github.com/otwarty/otwarty/internal/live"
 )
 
 func consultationOut(c *consultation.Consultation) *model.Consultation {
@@ -97,6 +98,43 @@ func ruleResultOut(loc i18n.Locale, res consultation.RuleResult) model.RuleResul
 
 // activity streams a consultation's live topic as small events, re-checking
 // the session and the consultation's visibility before each one.
+// activityKey names one live topic of a consultation.
+type activityKey struct {
+	id         uuid.UUID
+	moderation bool
+}
+
+func (k activityKey) topic() string {
+	if k.moderation {
+		return consultation.ModerationTopic(k.id)
+	}
+	return consultation.Topic(k.id)
+}
+
+// activityOut converts one event of k's topic, once for every subscriber.
+func activityOut(k activityKey, ev live.Event) (*model.ConsultationActivityEvent, bool) {
+	var e struct {
+		consultation.Event
+		Status string `json:"status"`
+	}
+	if json.Unmarshal(ev.Data, &e) != nil {
+		return nil, false
+	}
+	m := &model.ConsultationActivityEvent{ConsultationID: gid.Encode("Consultation", k.id), Type: e.Type, SupportCount: e.SupportCount}
+	if e.SubmissionID != nil {
+		sid := gid.Encode("Submission", *e.SubmissionID)
+		m.SubmissionID = &sid
+	}
+	if e.Status != "" {
+		st := model.ConsultationStatus(strings.ToUpper(e.Status))
+		m.Status = &st
+	}
+	return m, true
+}
+
+// activity streams a consultation's public activity or its moderation queue.
+// Who may watch is decided now and again when grants change; an event then
+// costs no database work per subscriber.
 func (r *Resolver) activity(ctx context.Context, consultationID string, moderation bool) (<-chan *model.ConsultationActivityEvent, error) {
 	id, err := gid.Expect(consultationID, "Consultation", "consultationId")
 	if err != nil {
@@ -106,7 +144,8 @@ func (r *Resolver) activity(ctx context.Context, consultationID string, moderati
 	if err != nil {
 		return nil, err
 	}
-	topic := consultation.Topic(id)
+	field := "consultationActivity"
+	decide := func() live.View { return visibleIf(authz.Can(ctx, consultation.ActRead, c.Object())) }
 	if moderation {
 		if _, err := requireSignedIn(ctx); err != nil {
 			return nil, err
@@ -114,44 +153,32 @@ func (r *Resolver) activity(ctx context.Context, consultationID string, moderati
 		if err := authz.Require(ctx, consultation.ActModerate, scopeObject(c)); err != nil {
 			return nil, err
 		}
-		topic = consultation.ModerationTopic(id)
+		field = "moderationQueue"
+		decide = func() live.View { return visibleIf(authz.Can(ctx, consultation.ActModerate, scopeObject(c))) }
 	}
-	events := r.Live.Subscribe(ctx, topic)
-	out := make(chan *model.ConsultationActivityEvent, 1)
-	go func() {
-		defer close(out)
-		for ev := range events {
-			if !r.recheck(ctx) {
-				return
-			}
-			c, err := r.Consultations.Get(ctx, id)
-			if err != nil || (moderation && !authz.Can(ctx, consultation.ActModerate, scopeObject(c))) {
-				return
-			}
-			var e struct {
-				consultation.Event
-				Status string `json:"status"`
-			}
-			if json.Unmarshal(ev.Data, &e) != nil {
-				continue
-			}
-			m := &model.ConsultationActivityEvent{ConsultationID: consultationID, Type: e.Type, SupportCount: e.SupportCount}
-			if e.SubmissionID != nil {
-				sid := gid.Encode("Submission", *e.SubmissionID)
-				m.SubmissionID = &sid
-			}
-			if e.Status != "" {
-				st := model.ConsultationStatus(strings.ToUpper(e.Status))
-				m.Status = &st
-			}
-			select {
-			case out <- m:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out, nil
+	st, err := r.live.activity.Subscribe(ctx, activityKey{id: id, moderation: moderation}, live.StreamOptions[*model.ConsultationActivityEvent]{
+		Field:  field,
+		Decide: decide,
+		OnEnd:  endWith(ctx),
+		Resync: func(live.View) (*model.ConsultationActivityEvent, bool) {
+			return &model.ConsultationActivityEvent{ConsultationID: consultationID, Type: "resync"}, true
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return nil, apperr.ErrNotFound
+	}
+	return st.C(), nil
+}
+
+// visibleIf is the view of a stream that is either seen whole or not at all.
+func visibleIf(ok bool) live.View {
+	if ok {
+		return 1
+	}
+	return live.Hidden
 }
 
 func lowerForms(in []model.ParticipationForm) []string {

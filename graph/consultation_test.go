@@ -35,8 +35,8 @@ func (b *bundle) accountID(t *testing.T, token string) string {
 	return res.Data["me"].(map[string]any)["id"].(string)
 }
 
-func newConsultationFixture(t *testing.T) *consultationFixture {
-	b := setup(t)
+func newConsultationFixture(t *testing.T, opts ...func(*setupOpts)) *consultationFixture {
+	b := setup(t, opts...)
 	f := &consultationFixture{b: b}
 	f.coord = b.coordinator(t, "koordynatorka@example.org")
 	res := b.gql(t, `mutation { createOrganisation(input: {kind: CITY_UNIT, name: "Wydział Polityki Społecznej", slug: "wps"}) { organisation { id } } }`, nil, withToken(f.coord))

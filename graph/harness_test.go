@@ -49,6 +49,7 @@ type bundle struct {
 
 type setupOpts struct {
 	rate *graph.RateLimits
+	live *graph.LiveLimits
 }
 
 func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
@@ -117,7 +118,11 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	ids.AddPersonalData(bs.PersonalData())
 	r := &graph.Resolver{Identity: ids, Orgs: org.New(pool, az), Consultations: cs, Budget: bs, Notify: ns, Authz: az, Live: broker, Pool: pool, Log: log,
 		Limits: limits, RateLimits: rate}
-	srv := httptest.NewServer(graph.NewHandler(r, graph.ServerConfig{Limits: limits, Logger: log, PingInterval: time.Second}))
+	liveLimits := graph.DefaultLiveLimits()
+	if o.live != nil {
+		liveLimits = *o.live
+	}
+	srv := httptest.NewServer(graph.NewHandler(r, graph.ServerConfig{Limits: limits, Live: liveLimits, Logger: log, PingInterval: time.Second}))
 	t.Cleanup(func() {
 		srv.CloseClientConnections()
 		srv.Close()

@@ -5,15 +5,13 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-	"sync"
-	"sync/atomic"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/gqlws"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/ratelimit"
@@ -63,7 +61,7 @@ type client struct {
 	account *identity.Account
 	session *identity.Session
 	token   string
-	ws      *wsCloser
+	ws      *socket // the WebSocket, once upgraded
 }
 
 type clientKey struct{}
@@ -76,8 +74,7 @@ func clientFrom(ctx context.Context) *client {
 	return c
 }
 
-// authenticate reads the bearer token of HTTP requests, and prepares the
-// WebSocket closer whose code wsInit and the subscriptions may set.
+// authenticate reads the bearer token of HTTP requests.
 func (r *Resolver) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		ctx := authz.WithAuthorizer(req.Context(), r.Authz)
@@ -95,9 +92,6 @@ func (r *Resolver) authenticate(next http.Handler) http.Handler {
 			c.account, c.session, c.token = &acc, &sess, token
 			ctx = authz.WithSubject(ctx, subjectOf(acc, sess))
 			loc = acc.Locale
-		}
-		if websocketUpgrade(req) {
-			c.ws = &wsCloser{}
 		}
 		ctx = context.WithValue(ctx, clientKey{}, c)
 		ctx = i18n.WithLocale(ctx, loc)
@@ -138,7 +132,8 @@ func writeHTTPError(w http.ResponseWriter, loc i18n.Locale, err error) {
 }
 
 // wsInit authenticates a WebSocket from its connection_init payload
-// {"Authorization": "Bearer <token>"}. A bad token closes with 4403.
+// {"Authorization": "Bearer <token>"}. A bad token closes with 4403; over the
+// per-account limit, 4429.
 func (r *Resolver) wsInit(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 	c := clientFrom(ctx)
 	raw := payload.Authorization()
@@ -151,99 +146,18 @@ func (r *Resolver) wsInit(ctx context.Context, payload transport.InitPayload) (c
 	}
 	acc, sess, err := r.Identity.Authenticate(ctx, token)
 	if err != nil {
-		return transport.WithWebsocketCloseCode(ctx, 4403), nil, apperr.ErrUnauthenticated
+		refuse("bad_token")
+		return transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, gqlws.CloseForbidden), "Forbidden"), nil, apperr.ErrUnauthenticated
+	}
+	if c.ws != nil {
+		if code, reason, ok := r.live.signIn(c.ws, acc, sess); !ok {
+			return transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, code), reason), nil, apperr.ErrRateLimited
+		}
 	}
 	nc := *c
 	nc.account, nc.session, nc.token = &acc, &sess, token
 	ctx = context.WithValue(ctx, clientKey{}, &nc)
 	ctx = authz.WithSubject(ctx, subjectOf(acc, sess))
 	ctx = i18n.WithLocale(ctx, acc.Locale)
-	if c.ws != nil {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithCancel(ctx)
-		c.ws.mu.Lock()
-		c.ws.cancel = cancel
-		c.ws.mu.Unlock()
-	}
 	return ctx, nil, nil
-}
-
-// recheck confirms before each subscription event that the WebSocket's
-// session is still valid; a revoked or expired one closes with 4403.
-func (r *Resolver) recheck(ctx context.Context) bool {
-	c := clientFrom(ctx)
-	if c.token == "" {
-		return true
-	}
-	if _, _, err := r.Identity.Authenticate(ctx, c.token); err == nil {
-		return true
-	}
-	c.ws.close(4403)
-	return false
-}
-
-// wsCloser lets the server close a WebSocket with a code of its choosing:
-// gqlgen closes with 1000 when the connection's context ends, so the
-// connection wrapper substitutes the code set here.
-type wsCloser struct {
-	code   atomic.Int32
-	mu     sync.Mutex
-	cancel context.CancelFunc
-}
-
-func (w *wsCloser) close(code int32) {
-	if w == nil {
-		return
-	}
-	w.code.Store(code)
-	w.mu.Lock()
-	cancel := w.cancel
-	w.mu.Unlock()
-	if cancel != nil {
-		cancel()
-	}
-}
-
-// closingImplementation wraps the WebSocket implementation so that a close
-// requested through wsCloser carries its code.
-type closingImplementation struct {
-	inner transport.WebsocketImplementation
-}
-
-func (i closingImplementation) Accept(w http.ResponseWriter, r *http.Request, opts transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
-	// Only graphql-transport-ws is spoken (gqlgen would prefer the legacy
-	// graphql-ws when a client offers both).
-	opts.Subprotocols = []string{"graphql-transport-ws"}
-	conn, err := i.inner.Accept(w, r, opts)
-	if err != nil {
-		return nil, err
-	}
-	return &closingConn{WebsocketConn: conn, closer: clientFrom(r.Context()).ws}, nil
-}
-
-type closingConn struct {
-	transport.WebsocketConn
-	closer *wsCloser
-}
-
-func (c *closingConn) WriteClose(code int, msg string) error {
-	if c.closer != nil {
-		if override := c.closer.code.Load(); override != 0 {
-			code, msg = int(override), "unauthorized"
-		}
-	}
-	return c.WebsocketConn.WriteClose(code, msg)
-}
-
-func (c *closingConn) SetReadLimit(limit int64) {
-	if l, ok := c.WebsocketConn.(transport.WebsocketReadLimiter); ok {
-		l.SetReadLimit(limit)
-	}
-}
-
-func (c *closingConn) SetReadDeadline(t time.Time) error {
-	if d, ok := c.WebsocketConn.(transport.WebsocketReadDeadliner); ok {
-		return d.SetReadDeadline(t)
-	}
-	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/otwarty/otwarty/graph/model"
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/i18n"
+	"github.com/otwarty/otwarty/internal/live"
 	"github.com/otwarty/otwarty/internal/notify"
 )
 
@@ -71,31 +72,35 @@ func (r *Resolver) notificationAdded(ctx context.Context) (<-chan *model.Notific
 	if err != nil {
 		return nil, err
 	}
-	events := r.Live.Subscribe(ctx, notify.Topic(sub.AccountID))
-	out := make(chan *model.NotificationAddedEvent, 1)
-	go func() {
-		defer close(out)
-		for ev := range events {
-			if !r.recheck(ctx) {
-				return
+	// An account's own notifications: the audience of an event is that
+	// account's few sockets, so each reads the notification itself.
+	st := live.NewStream(ctx, r.live.reg, live.StreamOptions[*model.NotificationAddedEvent]{
+		Field:  "notificationAdded",
+		Decide: func() live.View { return 1 },
+		Resync: func(live.View) (*model.NotificationAddedEvent, bool) {
+			unread, err := r.Notify.UnreadCount(ctx, sub.AccountID)
+			if err != nil {
+				return nil, false
 			}
+			return &model.NotificationAddedEvent{UnreadCount: unread, Resync: true}, true
+		},
+	})
+	events := r.Live.Subscribe(ctx, notify.Topic(sub.AccountID))
+	go func() {
+		for ev := range events {
 			var e notify.Event
 			if json.Unmarshal(ev.Data, &e) != nil {
 				continue
 			}
 			n, err := r.Notify.Get(ctx, sub.AccountID, e.ID)
 			if err != nil {
-				if apperr.CodeOf(err) != apperr.NotFound {
+				if apperr.CodeOf(err) != apperr.NotFound && ctx.Err() == nil {
 					r.Log.WarnContext(ctx, "notification event", "err", err)
 				}
 				continue
 			}
-			select {
-			case out <- &model.NotificationAddedEvent{Notification: notificationOut(n), UnreadCount: e.UnreadCount}:
-			case <-ctx.Done():
-				return
-			}
+			st.Offer(&model.NotificationAddedEvent{Notification: notificationOut(n), UnreadCount: e.UnreadCount})
 		}
 	}()
-	return out, nil
+	return st.C(), nil
 }

@@ -34,4 +34,6 @@ type Resolver struct {
 	TrustedProxies []netip.Prefix
 	Limits         Limits
 	RateLimits     *RateLimits
+
+	live *liveLayer // made by NewHandler
 }

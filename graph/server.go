@@ -41,6 +41,7 @@ func DefaultLimits() Limits {
 // ServerConfig configures the GraphQL handler.
 type ServerConfig struct {
 	Limits         Limits
+	Live           LiveLimits
 	AllowedOrigins []string
 	PingInterval   time.Duration
 	Logger         *slog.Logger
@@ -59,10 +60,21 @@ func NewHandler(r *Resolver, cfg ServerConfig) http.Handler {
 		ping = 15 * time.Second
 	}
 	readLimit := cfg.Limits.PayloadBytes
+	r.live = newLiveLayer(r, cfg.Live)
 	srv.AddTransport(transport.Websocket{
-		Implementation:   closingImplementation{gqlws.Implementation{CheckOrigin: gqlws.SameOriginOrAllowed(cfg.AllowedOrigins)}},
-		InitFunc:         r.wsInit,
-		InitTimeout:      10 * time.Second,
+		Implementation: socketImplementation{live: r.live, inner: gqlws.Implementation{
+			CheckOrigin: gqlws.SameOriginOrAllowed(cfg.AllowedOrigins),
+			Guard: gqlws.Guard{
+				MaxOperations:      cfg.Live.SubscriptionsPerSocket,
+				SubscribePerSecond: cfg.Live.SubscribePerSecond,
+				SubscribeBurst:     cfg.Live.SubscribeBurst,
+				InitTimeout:        cfg.Live.InitTimeout,
+				Refused:            refuse,
+			},
+		}},
+		InitFunc: r.wsInit,
+		// The guard times connection_init out with 4408; gqlgen's own
+		// timeout (1002, and a goroutine per read) stays off.
 		PingPongInterval: ping,
 		PayloadReadLimit: &readLimit,
 	})
@@ -148,3 +160,21 @@ func requireSignedIn(ctx context.Context) (authz.Subject, error) {
 }
 
 var errNoSession = errors.New("no session")
+
+// LiveLimits bound what one client may hold open on the WebSocket
+// transport; zero means no limit.
+type LiveLimits struct {
+	SubscriptionsPerSocket int           // operations at once on one socket
+	SocketsPerIP           int           // anonymous sockets per client IP
+	SocketsPerAccount      int           // signed-in sockets per account
+	SubscribePerSecond     float64       // subscribe messages per second per socket...
+	SubscribeBurst         int           // ...with this burst
+	InitTimeout            time.Duration // time to send connection_init
+}
+
+// DefaultLiveLimits suit the public API: a dashboard needs a handful of
+// subscriptions, a household behind one address a few dozen sockets.
+func DefaultLiveLimits() LiveLimits {
+	return LiveLimits{SubscriptionsPerSocket: 50, SocketsPerIP: 50, SocketsPerAccount: 20,
+		SubscribePerSecond: 10, SubscribeBurst: 50, InitTimeout: 5 * time.Second}
+}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/otwarty/otwarty/graph"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/ratelimit"
 	"github.com/otwarty/otwarty/internal/retention"
@@ -22,6 +23,7 @@ import (
 type config struct {
 	Env               string // development, test, production
 	Addr              string
+	MetricsAddr       string
 	DataDir           string
 	DatabaseURL       string
 	DatabaseListenURL string
@@ -47,6 +49,7 @@ type config struct {
 	RateAnon          ratelimit.Rule
 	RateWrites        ratelimit.Rule
 	Retention         retention.Config
+	Live              graph.LiveLimits
 }
 
 func env(name, def string) string {
@@ -61,6 +64,7 @@ func loadConfig(fs *flag.FlagSet, args []string) (*config, error) {
 	c := &config{}
 	fs.StringVar(&c.Env, "env", env("OTWARTY_ENV", "development"), "development, test or production (OTWARTY_ENV)")
 	fs.StringVar(&c.Addr, "addr", env("OTWARTY_ADDR", ":8080"), "HTTP listen address (OTWARTY_ADDR)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("OTWARTY_METRICS_ADDR", ""), "separate listen address for /metrics; empty serves it unauthenticated on --addr (OTWARTY_METRICS_ADDR)")
 	fs.StringVar(&c.DataDir, "data-dir", env("OTWARTY_DATA_DIR", "./.otwarty"), "local data directory for the embedded PostgreSQL (OTWARTY_DATA_DIR)")
 	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL URL; empty starts a local server (DATABASE_URL)")
 	fs.StringVar(&c.DatabaseListenURL, "database-listen-url", env("DATABASE_LISTEN_URL", ""), "direct connection for LISTEN when DATABASE_URL goes through a pooler (DATABASE_LISTEN_URL)")
@@ -92,8 +96,27 @@ func loadConfig(fs *flag.FlagSet, args []string) (*config, error) {
 	signUp := fs.String("rate-signup", env("OTWARTY_RATE_SIGNUP", "5/10"), "sign-ups per minute/burst per IP (OTWARTY_RATE_SIGNUP)")
 	anon := fs.String("rate-anonymous", env("OTWARTY_RATE_ANONYMOUS", "10/20"), "other anonymous mutations per minute/burst per IP (OTWARTY_RATE_ANONYMOUS)")
 	writes := fs.String("rate-writes", env("OTWARTY_RATE_WRITES", "60/120"), "mutations per minute/burst per account (OTWARTY_RATE_WRITES)")
+	ld := graph.DefaultLiveLimits()
+	fs.IntVar(&c.Live.SubscriptionsPerSocket, "ws-max-subscriptions", intEnv("OTWARTY_WS_MAX_SUBSCRIPTIONS", ld.SubscriptionsPerSocket), "operations at once on one WebSocket; 0 = no limit (OTWARTY_WS_MAX_SUBSCRIPTIONS)")
+	fs.IntVar(&c.Live.SocketsPerIP, "ws-max-sockets-per-ip", intEnv("OTWARTY_WS_MAX_SOCKETS_PER_IP", ld.SocketsPerIP), "anonymous WebSockets per client IP; 0 = no limit (OTWARTY_WS_MAX_SOCKETS_PER_IP)")
+	fs.IntVar(&c.Live.SocketsPerAccount, "ws-max-sockets-per-account", intEnv("OTWARTY_WS_MAX_SOCKETS_PER_ACCOUNT", ld.SocketsPerAccount), "signed-in WebSockets per account; 0 = no limit (OTWARTY_WS_MAX_SOCKETS_PER_ACCOUNT)")
+	subRate := fs.String("ws-subscribe-rate", env("OTWARTY_WS_SUBSCRIBE_RATE", fmt.Sprintf("%g/%d", ld.SubscribePerSecond, ld.SubscribeBurst)), "subscribe messages per second/burst per WebSocket; 0/0 = no limit (OTWARTY_WS_SUBSCRIBE_RATE)")
+	fs.DurationVar(&c.Live.InitTimeout, "ws-init-timeout", durEnv("OTWARTY_WS_INIT_TIMEOUT", ld.InitTimeout), "time a WebSocket has to send connection_init (OTWARTY_WS_INIT_TIMEOUT)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
+	}
+	if per, burst, ok := strings.Cut(*subRate, "/"); ok {
+		p, err1 := strconv.ParseFloat(per, 64)
+		b, err2 := strconv.Atoi(burst)
+		if err1 != nil || err2 != nil || p < 0 || b < 0 {
+			ok = false
+		}
+		c.Live.SubscribePerSecond, c.Live.SubscribeBurst = p, b
+		if !ok {
+			return nil, fmt.Errorf("OTWARTY_WS_SUBSCRIBE_RATE %q must be PER_SECOND/BURST, e.g. 10/50 (0/0 disables)", *subRate)
+		}
+	} else {
+		return nil, fmt.Errorf("OTWARTY_WS_SUBSCRIBE_RATE %q must be PER_SECOND/BURST, e.g. 10/50 (0/0 disables)", *subRate)
 	}
 	switch c.Env {
 	case "development", "test", "production":

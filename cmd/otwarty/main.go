@@ -23,6 +23,7 @@ import (
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/i18n"
+	"github.com/otwarty/otwarty/internal/metrics"
 )
 
 const usage = `usage: otwarty <command> [flags]
@@ -58,6 +59,8 @@ func main() {
 		err = runAdmin(ctx, args)
 	case "pb":
 		err = runPB(ctx, args)
+	case "bench":
+		err = runBench(ctx, args)
 	case "-h", "--help", "help":
 		fmt.Print(usage)
 	default:
@@ -101,7 +104,7 @@ func database(ctx context.Context, c *config, log *slog.Logger) (pool *pgxpool.P
 		url = local.URL
 		log.Info("local PostgreSQL started", "data_dir", c.DataDir)
 	}
-	pool, err = db.Open(ctx, url)
+	pool, err = db.Open(ctx, url, metrics.CountStatements)
 	if err != nil {
 		if local != nil {
 			local.Stop()

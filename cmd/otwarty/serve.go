@@ -23,6 +23,7 @@ import (
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/live"
+	"github.com/otwarty/otwarty/internal/metrics"
 	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/org"
 	"github.com/otwarty/otwarty/internal/ratelimit"
@@ -102,6 +103,8 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	defer stopDB()
 	log, pool, listenURL := a.log, a.pool, a.listenURL
+	defer metrics.RegisterPool("main", pool)()
+	defer metrics.RegisterRiver(pool)()
 
 	// Background parts live until the HTTP server has drained.
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
@@ -141,15 +144,15 @@ func runServe(ctx context.Context, args []string) error {
 		},
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/query", graph.NewHandler(resolver, graph.ServerConfig{
-		Limits: limits, AllowedOrigins: c.AllowedOrigins, Logger: log,
-	}))
-	mux.Handle("GET /graphiql", playground.Handler("Otwarty GraphiQL", "/query"))
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+	mux.Handle("/query", metrics.HTTP("/query", graph.NewHandler(resolver, graph.ServerConfig{
+		Limits: limits, Live: c.Live, AllowedOrigins: c.AllowedOrigins, Logger: log,
+	})))
+	mux.Handle("GET /graphiql", metrics.HTTP("/graphiql", playground.Handler("Otwarty GraphiQL", "/query")))
+	mux.Handle("GET /healthz", metrics.HTTP("/healthz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+	})))
+	mux.Handle("GET /readyz", metrics.HTTP("/readyz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		cctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 		defer cancel()
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -162,7 +165,10 @@ func runServe(ctx context.Context, args []string) error {
 			return
 		}
 		_, _ = w.Write([]byte("ready\n"))
-	})
+	})))
+	if c.MetricsAddr == "" {
+		mux.Handle("GET /metrics", metrics.Handler())
+	}
 
 	// Requests (and so WebSockets) get their own context, ended before River
 	// stops so that jobs can finish gracefully.
@@ -172,6 +178,13 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	var mln net.Listener
+	if c.MetricsAddr != "" {
+		if mln, err = net.Listen("tcp", c.MetricsAddr); err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("metrics address: %w", err)
+		}
+	}
 	srv := &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -179,12 +192,27 @@ func runServe(ctx context.Context, args []string) error {
 		IdleTimeout:       120 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return reqCtx },
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("otwarty serving", "addr", ln.Addr().String(), "env", c.Env)
+	// Metrics stay out of the public address when a private one is given.
+	var msrv *http.Server
+	if mln != nil {
+		mmux := http.NewServeMux()
+		mmux.Handle("GET /metrics", metrics.Handler())
+		msrv = &http.Server{Handler: mmux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { errc <- msrv.Serve(mln) }()
+		log.Info("metrics serving", "addr", mln.Addr().String(), "path", "/metrics")
+	} else {
+		log.Info("metrics serving on the main address, unauthenticated; set OTWARTY_METRICS_ADDR to keep them private", "path", "/metrics")
+	}
 
 	select {
 	case err := <-errc:
+		_ = srv.Close()
+		if msrv != nil {
+			_ = msrv.Close()
+		}
 		stopBG()
 		return err
 	case <-ctx.Done():
@@ -194,6 +222,9 @@ func runServe(ctx context.Context, args []string) error {
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		log.Warn("http drain incomplete", "err", err)
+	}
+	if msrv != nil {
+		_ = msrv.Shutdown(sctx)
 	}
 	// WebSockets are hijacked and not drained by Shutdown: ending the
 	// request context closes them with their subscriptions.

@@ -806,6 +806,7 @@ type ComplexityRoot struct {
 
 	NotificationAddedEvent struct {
 		Notification func(childComplexity int) int
+		Resync       func(childComplexity int) int
 		UnreadCount  func(childComplexity int) int
 	}
 
@@ -4956,6 +4957,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NotificationAddedEvent.Notification(childComplexity), true
+	case "NotificationAddedEvent.resync":
+		if e.ComplexityRoot.NotificationAddedEvent.Resync == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationAddedEvent.Resync(childComplexity), true
 	case "NotificationAddedEvent.unreadCount":
 		if e.ComplexityRoot.NotificationAddedEvent.UnreadCount == nil {
 			break
@@ -7491,7 +7498,10 @@ type BudgetProjectStanding {
 }
 
 extend type Subscription {
-  "An edition's turnout (and standings), at once and then on change, at most about once a second."
+  """
+  An edition's turnout (and standings), at once and then on change: within a moment of a ballot cast through
+  the same server, within about a second otherwise. A slow client gets the newest value, not every one.
+  """
   ballotTurnout(editionId: ID!): BallotTurnout!
 }
 `, BuiltIn: false},
@@ -7910,7 +7920,11 @@ type ModerationActionConnection {
 "A change on a consultation, for live views; clients re-query details."
 type ConsultationActivityEvent {
   consultationId: ID!
-  "submission_added, support_changed, submission_hidden, submission_restored, submission_withdrawn, phase_changed, ..."
+  """
+  submission_added, support_changed, submission_hidden, submission_restored, submission_withdrawn,
+  phase_changed, ..., or resync: the server's live connection to the database was interrupted and events
+  may have been lost, so re-query the consultation.
+  """
   type: String!
   submissionId: ID
   supportCount: Int
@@ -8856,8 +8870,14 @@ type NotificationPreferences {
 }
 
 type NotificationAddedEvent {
-  notification: Notification!
+  "The new notification; null on a resync event."
+  notification: Notification
   unreadCount: Int!
+  """
+  True when the server's live connection to the database was interrupted and events may have been
+  lost: re-query me.notifications. unreadCount is current.
+  """
+  resync: Boolean!
 }
 
 extend type Mutation {
@@ -10329,6 +10349,8 @@ func (ec *executionContext) childFields_NotificationAddedEvent(ctx context.Conte
 		return ec.fieldContext_NotificationAddedEvent_notification(ctx, field)
 	case "unreadCount":
 		return ec.fieldContext_NotificationAddedEvent_unreadCount(ctx, field)
+	case "resync":
+		return ec.fieldContext_NotificationAddedEvent_resync(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NotificationAddedEvent", field.Name)
 }
@@ -27344,10 +27366,10 @@ func (ec *executionContext) _NotificationAddedEvent_notification(ctx context.Con
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Notification) graphql.Marshaler {
-			return ec.marshalNNotification2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐNotification(ctx, selections, v)
+			return ec.marshalONotification2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐNotification(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_NotificationAddedEvent_notification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -27384,6 +27406,29 @@ func (ec *executionContext) _NotificationAddedEvent_unreadCount(ctx context.Cont
 }
 func (ec *executionContext) fieldContext_NotificationAddedEvent_unreadCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NotificationAddedEvent", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _NotificationAddedEvent_resync(ctx context.Context, field graphql.CollectedField, obj *model.NotificationAddedEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotificationAddedEvent_resync(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resync, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotificationAddedEvent_resync(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotificationAddedEvent", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _NotificationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.NotificationConnection) (ret graphql.Marshaler) {
@@ -47879,11 +47924,16 @@ func (ec *executionContext) _NotificationAddedEvent(ctx context.Context, sel ast
 			out.Values[i] = graphql.MarshalString("NotificationAddedEvent")
 		case "notification":
 			out.Values[i] = ec._NotificationAddedEvent_notification(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "unreadCount":
 			out.Values[i] = ec._NotificationAddedEvent_unreadCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resync":
+			out.Values[i] = ec._NotificationAddedEvent_resync(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -56559,6 +56609,13 @@ func (ec *executionContext) marshalONode2githubᚗcomᚋotwartyᚋotwartyᚋgrap
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalONotification2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐNotification(ctx context.Context, sel ast.SelectionSet, v *model.Notification) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Notification(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOOrganisation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOrganisation(ctx context.Context, sel ast.SelectionSet, v *model.Organisation) graphql.Marshaler {

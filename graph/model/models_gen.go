@@ -430,7 +430,9 @@ type ConsentToBudgetProjectPayload struct {
 // A change on a consultation, for live views; clients re-query details.
 type ConsultationActivityEvent struct {
 	ConsultationID string `json:"consultationId"`
-	// submission_added, support_changed, submission_hidden, submission_restored, submission_withdrawn, phase_changed, ...
+	// submission_added, support_changed, submission_hidden, submission_restored, submission_withdrawn,
+	// phase_changed, ..., or resync: the server's live connection to the database was interrupted and events
+	// may have been lost, so re-query the consultation.
 	Type         string              `json:"type"`
 	SubmissionID *string             `json:"submissionId,omitempty"`
 	SupportCount *int                `json:"supportCount,omitempty"`
@@ -855,8 +857,12 @@ type Mutation struct {
 }
 
 type NotificationAddedEvent struct {
-	Notification *Notification `json:"notification"`
+	// The new notification; null on a resync event.
+	Notification *Notification `json:"notification,omitempty"`
 	UnreadCount  int           `json:"unreadCount"`
+	// True when the server's live connection to the database was interrupted and events may have been
+	// lost: re-query me.notifications. unreadCount is current.
+	Resync bool `json:"resync"`
 }
 
 type NotificationConnection struct {

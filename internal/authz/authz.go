@@ -129,6 +129,29 @@ type Authorizer struct {
 
 	readyOnce sync.Once
 	ready     chan struct{}
+
+	hookMu sync.Mutex
+	hooks  []func()
+}
+
+// OnChange registers f to run after every change of grants applied on this
+// instance (a grant or revocation here at commit, an announcement from
+// another instance, a reload). f runs on the goroutine that applied the
+// change, after the new rules are in force, and must not block: it is for
+// re-deciding cached permissions (live subscriptions).
+func (a *Authorizer) OnChange(f func()) {
+	a.hookMu.Lock()
+	defer a.hookMu.Unlock()
+	a.hooks = append(a.hooks, f)
+}
+
+func (a *Authorizer) changed() {
+	a.hookMu.Lock()
+	hooks := append([]func(){}, a.hooks...)
+	a.hookMu.Unlock()
+	for _, f := range hooks {
+		f()
+	}
 }
 
 // New builds an Authorizer and loads every grant. Call Listen to follow
@@ -170,6 +193,7 @@ func (a *Authorizer) Reload(ctx context.Context) error {
 	a.mu.Lock()
 	a.enf = e
 	a.mu.Unlock()
+	a.changed()
 	return nil
 }
 

@@ -243,12 +243,13 @@ func (a *Authorizer) applyCommitted(changes []change) {
 	// The database did not answer: the transaction did commit, so its own
 	// change is the best knowledge; a listener reconciles again on delivery.
 	a.applyMu.Lock()
-	defer a.applyMu.Unlock()
 	a.mu.Lock()
-	defer a.mu.Unlock()
 	for _, c := range changes {
 		a.setRule(c.Rule, c.Op == "add")
 	}
+	a.mu.Unlock()
+	a.applyMu.Unlock()
+	a.changed()
 }
 
 // reconcile reads from the database whether each changed rule holds now and
@@ -287,10 +288,11 @@ func (a *Authorizer) reconcile(ctx context.Context, changes []change) error {
 		return fmt.Errorf("authz reconcile: %d answers for %d rules", len(present), len(changes))
 	}
 	a.mu.Lock()
-	defer a.mu.Unlock()
 	for i, c := range changes {
 		a.setRule(c.Rule, present[i])
 	}
+	a.mu.Unlock()
+	a.changed()
 	return nil
 }
 

@@ -284,6 +284,9 @@ func (s *Service) castFor(ctx context.Context, tx *db.Tx, e *Edition, voterID uu
 	if err != nil {
 		return Receipt{}, false, err
 	}
+	// Watchers of the edition on this instance see the ballot soon, not at
+	// the poller's next tick; casting pays one non-blocking send for it.
+	tx.OnCommit(func() { s.hub().kick(e.ID) })
 	receipt = Receipt{BallotID: ballotID(e.ID, in.BallotKey), EditionID: e.ID, CastOn: castDay(s.now())}
 	keyHash, check := keyHashes(e.ID, in.BallotKey, canonical)
 	pools, projects, ranks := pickColumns(picks)

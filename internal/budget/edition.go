@@ -571,6 +571,22 @@ func (s *Service) EditionProjects(ctx context.Context, editionID uuid.UUID) (map
 	if _, err := s.Edition(ctx, editionID); err != nil {
 		return nil, err
 	}
+	return s.eligibleProjects(ctx, editionID)
+}
+
+// LivePoolsAndProjects reads an edition's pools and eligible projects with
+// no permission check, for the live fan-out: it reads them once for every
+// subscriber, and decides each subscriber's view itself (TurnoutView).
+func (s *Service) LivePoolsAndProjects(ctx context.Context, editionID uuid.UUID) ([]Pool, map[uuid.UUID][]Project, error) {
+	pools, err := loadPools(ctx, s.pool, editionID)
+	if err != nil {
+		return nil, nil, err
+	}
+	projects, err := s.eligibleProjects(ctx, editionID)
+	return pools, projects, err
+}
+
+func (s *Service) eligibleProjects(ctx context.Context, editionID uuid.UUID) (map[uuid.UUID][]Project, error) {
 	// Only eligible projects are on the ballot (and so in pools' lists).
 	rows, err := s.pool.Query(ctx, `select `+projectColumns+` from `+projectFrom+`
 		where l.edition_id = $1 and p.status = 'eligible' order by p.pool_id, p.code`, editionID)

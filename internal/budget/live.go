@@ -9,7 +9,9 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/live"
 )
 
 // Live turnout and standings.
@@ -79,33 +81,24 @@ type liveHub struct {
 }
 
 type liveFeed struct {
-	subs map[*liveSub]struct{}
-	last *liveSnapshot
-	stop context.CancelFunc
+	watchers map[*turnoutWatcher]struct{}
+	last     *liveSnapshot
+	stop     context.CancelFunc
+	kick     chan struct{} // a ballot was cast here: poll soon
 }
 
-// liveSub is one subscriber's mailbox of one snapshot.
-type liveSub struct{ box chan *liveSnapshot }
+type turnoutWatcher struct{ f func(TurnoutSnapshot) }
 
-// offer puts snap in the mailbox, replacing an unread older one; it never
-// blocks.
-func (l *liveSub) offer(snap *liveSnapshot) {
-	for {
-		select {
-		case l.box <- snap:
-			return
-		default:
-		}
-		select {
-		case <-l.box:
-		default:
-		}
-	}
-}
+// minPollGap spaces the polls of a busy edition: a burst of ballots cast on
+// this instance becomes one reading per gap, not one per ballot.
+const minPollGap = 100 * time.Millisecond
 
 var liveHubs sync.Map // *Service → *liveHub
 
 func (s *Service) hub() *liveHub {
+	if h, ok := liveHubs.Load(s); ok {
+		return h.(*liveHub)
+	}
 	h, _ := liveHubs.LoadOrStore(s, &liveHub{interval: DefaultLiveInterval, feeds: map[uuid.UUID]*liveFeed{}})
 	return h.(*liveHub)
 }
@@ -122,61 +115,88 @@ func (s *Service) SetLiveInterval(d time.Duration) {
 // LivePollers is the number of pollers running (tests check that they stop).
 func (s *Service) LivePollers() int { return int(s.hub().running.Load()) }
 
-// SubscribeTurnout streams an edition's turnout (and standings, where the
-// caller may see them) to a caller who may read the edition: the current
-// value at once, then each change, coalesced to the newest. The channel is
-// closed when ctx ends or the caller may no longer read the edition.
-func (s *Service) SubscribeTurnout(ctx context.Context, editionID uuid.UUID) (<-chan Turnout, error) {
-	if _, err := s.Edition(ctx, editionID); err != nil {
-		return nil, err
-	}
-	h := s.hub()
-	sub := &liveSub{box: make(chan *liveSnapshot, 1)}
-	h.mu.Lock()
-	f := h.feeds[editionID]
-	if f == nil {
-		pctx, stop := context.WithCancel(context.WithoutCancel(ctx))
-		f = &liveFeed{subs: map[*liveSub]struct{}{}, stop: stop}
-		h.feeds[editionID] = f
-		h.running.Add(1)
-		go s.poll(pctx, h, f, editionID, h.interval)
-	}
-	f.subs[sub] = struct{}{}
-	if f.last != nil {
-		sub.offer(f.last)
-	}
-	h.mu.Unlock()
+// TurnoutSnapshot is one reading of an edition's counts, shared by every
+// watcher and read-only.
+type TurnoutSnapshot struct{ snap *liveSnapshot }
 
-	out := make(chan Turnout, 1)
-	go func() {
-		defer close(out)
-		defer h.leave(editionID, f, sub)
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case snap := <-sub.box:
-				t, ok := viewTurnout(ctx, snap)
-				if !ok {
-					return
-				}
-				select {
-				case out <- t:
-				case <-ctx.Done():
-					return
-				}
-			}
-		}
-	}()
-	return out, nil
+// Views of live turnout (see TurnoutView).
+const (
+	ViewTurnout   live.View = 1 // turnout; standings too when the edition shows live results
+	ViewStandings live.View = 2 // turnout and standings (staff)
+)
+
+// For is the snapshot as seen with view v.
+func (t TurnoutSnapshot) For(v live.View) (Turnout, bool) {
+	if v == live.Hidden || t.snap == nil {
+		return Turnout{}, false
+	}
+	out := Turnout{EditionID: t.snap.edition.ID, Ballots: t.snap.ballots, At: t.snap.at}
+	if v >= ViewStandings || t.snap.liveResults {
+		out.Standings = t.snap.pools
+	}
+	return out, true
 }
 
-// leave removes a subscriber and stops the feed's poller with the last one.
-func (h *liveHub) leave(editionID uuid.UUID, f *liveFeed, sub *liveSub) {
+// TurnoutView decides, in memory, what the caller in ctx may see of e's
+// live counts: Hidden when they may not read the edition.
+func TurnoutView(ctx context.Context, e *Edition) live.View {
+	switch {
+	case !authz.Can(ctx, ActRead, e.Object()):
+		return live.Hidden
+	case authz.Can(ctx, ActRead, e.resultObject()):
+		return ViewStandings
+	default:
+		return ViewTurnout
+	}
+}
+
+// WatchTurnout calls f with the edition's counts at once (if already read)
+// and after each change, until stop is called. One poller per edition and
+// instance reads them, only while someone watches: every interval, and
+// soon after a ballot is cast on this instance. f runs on the poller's
+// goroutine and must not block. The caller checks that the watcher may
+// read the edition (TurnoutView).
+func (s *Service) WatchTurnout(editionID uuid.UUID, f func(TurnoutSnapshot)) (stop func()) {
+	h := s.hub()
+	w := &turnoutWatcher{f: f}
+	h.mu.Lock()
+	feed := h.feeds[editionID]
+	if feed == nil {
+		pctx, cancel := context.WithCancel(context.Background())
+		feed = &liveFeed{watchers: map[*turnoutWatcher]struct{}{}, stop: cancel, kick: make(chan struct{}, 1)}
+		h.feeds[editionID] = feed
+		h.running.Add(1)
+		go s.poll(pctx, h, feed, editionID, h.interval)
+	}
+	feed.watchers[w] = struct{}{}
+	last := feed.last
+	h.mu.Unlock()
+	if last != nil {
+		f(TurnoutSnapshot{last})
+	}
+	var once sync.Once
+	return func() { once.Do(func() { h.leave(editionID, feed, w) }) }
+}
+
+// kick asks the edition's poller on this instance, if any, to read soon.
+func (h *liveHub) kick(editionID uuid.UUID) {
+	h.mu.Lock()
+	feed := h.feeds[editionID]
+	h.mu.Unlock()
+	if feed != nil {
+		select {
+		case feed.kick <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// leave removes a watcher and stops the feed's poller with the last one.
+func (h *liveHub) leave(editionID uuid.UUID, f *liveFeed, w *turnoutWatcher) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	delete(f.subs, sub)
-	if len(f.subs) == 0 {
+	delete(f.watchers, w)
+	if len(f.watchers) == 0 {
 		f.stop()
 		if h.feeds[editionID] == f {
 			delete(h.feeds, editionID)
@@ -184,33 +204,127 @@ func (h *liveHub) leave(editionID uuid.UUID, f *liveFeed, sub *liveSub) {
 	}
 }
 
-// poll reads the edition's counts at once and then every interval until
-// ctx ends, handing changed snapshots to the feed's subscribers.
+// poll reads the edition's counts at once, then every interval or soon
+// after a kick, until ctx ends, handing changed snapshots to the watchers.
 func (s *Service) poll(ctx context.Context, h *liveHub, f *liveFeed, editionID uuid.UUID, interval time.Duration) {
 	defer h.running.Add(-1)
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
+		read := time.Now()
 		snap, err := s.liveCounts(ctx, editionID)
 		if err != nil && ctx.Err() == nil {
 			s.log.Warn("budget: live counts", "edition", editionID, "err", err)
 		}
 		if err == nil {
 			h.mu.Lock()
+			var watchers []*turnoutWatcher
 			if f.last == nil || !f.last.same(snap) {
 				f.last = snap
-				for sub := range f.subs {
-					sub.offer(snap)
+				watchers = make([]*turnoutWatcher, 0, len(f.watchers))
+				for w := range f.watchers {
+					watchers = append(watchers, w)
 				}
 			}
 			h.mu.Unlock()
+			// Outside the hub's lock: watchers take their own locks.
+			for _, w := range watchers {
+				w.f(TurnoutSnapshot{snap})
+			}
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-f.kick:
+			if wait := minPollGap - time.Since(read); wait > 0 {
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(wait):
+				}
+			}
 		}
 	}
+}
+
+// SubscribeTurnout streams an edition's turnout (and standings, where the
+// caller may see them) to a caller who may read the edition: the current
+// value at once, then each change, coalesced to the newest. The channel is
+// closed when ctx ends or the caller may no longer read the edition (after
+// reg.Refresh). The GraphQL layer builds its own fan-out the same way
+// (NewTurnoutFanout) to convert each snapshot once for all subscribers.
+func (s *Service) SubscribeTurnout(ctx context.Context, reg *live.Registry, editionID uuid.UUID) (<-chan Turnout, error) {
+	fan := s.turnoutFanout(reg)
+	st, err := SubscribeTurnoutFanout(ctx, s, fan, "ballotTurnout", editionID, nil)
+	if err != nil {
+		return nil, err
+	}
+	return st.C(), nil
+}
+
+var turnoutFanouts sync.Map // [2]any{*Service, *live.Registry} → *live.Fanout[uuid.UUID, Turnout]
+
+func (s *Service) turnoutFanout(reg *live.Registry) *live.Fanout[uuid.UUID, Turnout] {
+	key := [2]any{s, reg}
+	if f, ok := turnoutFanouts.Load(key); ok {
+		return f.(*live.Fanout[uuid.UUID, Turnout])
+	}
+	f, _ := turnoutFanouts.LoadOrStore(key, NewTurnoutFanout(s, reg, func(uuid.UUID) (func(Turnout) Turnout, error) {
+		return func(t Turnout) Turnout { return t }, nil
+	}))
+	return f.(*live.Fanout[uuid.UUID, Turnout])
+}
+
+// NewTurnoutFanout returns a fan-out of editions' live turnout to streams
+// of T: prepare runs once per edition when its first stream arrives (it may
+// read the database, e.g. the pools and projects to show), and the function
+// it returns converts each snapshot once per view, however many streams
+// watch.
+func NewTurnoutFanout[T any](s *Service, reg *live.Registry, prepare func(editionID uuid.UUID) (func(Turnout) T, error)) *live.Fanout[uuid.UUID, T] {
+	return live.NewFanout(reg, func(editionID uuid.UUID, feed *live.Feed[T]) (func(), error) {
+		convert, err := prepare(editionID)
+		if err != nil {
+			return nil, err
+		}
+		return s.WatchTurnout(editionID, func(snap TurnoutSnapshot) {
+			feed.Publish(func(v live.View) (T, bool) {
+				t, ok := snap.For(v)
+				if !ok {
+					var zero T
+					return zero, false
+				}
+				return convert(t), true
+			}, true)
+		}), nil
+	})
+}
+
+// SubscribeTurnoutFanout starts a stream of the edition's turnout on fan
+// for the caller in ctx, who must be able to read the edition (else
+// ErrNotFound); the view is decided now and on every refresh of the
+// registry. After a listener reconnect the stream gets the current value
+// again. onEnd, if not nil, runs when the stream ends.
+func SubscribeTurnoutFanout[T any](ctx context.Context, s *Service, fan *live.Fanout[uuid.UUID, T], field string,
+	editionID uuid.UUID, onEnd func(revoked bool)) (*live.Stream[T], error) {
+	e, err := s.Edition(ctx, editionID)
+	if err != nil {
+		return nil, err
+	}
+	st, err := fan.Subscribe(ctx, editionID, live.StreamOptions[T]{
+		Field:  field,
+		Buffer: 1, // a counter: only the newest value matters
+		Decide: func() live.View { return TurnoutView(ctx, e) },
+		OnEnd:  onEnd,
+		Resync: func(v live.View) (T, bool) { return fan.Latest(editionID, v) },
+	})
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return nil, apperr.ErrNotFound
+	}
+	return st, nil
 }
 
 // liveCounts reads an edition's turnout and standings (no permission
@@ -271,18 +385,4 @@ func (s *Service) liveCounts(ctx context.Context, editionID uuid.UUID) (*liveSna
 		}
 	}
 	return snap, rows.Err()
-}
-
-// viewTurnout applies the viewer's permissions to a snapshot; ok is false
-// when the viewer may no longer read the edition.
-func viewTurnout(ctx context.Context, snap *liveSnapshot) (Turnout, bool) {
-	e := snap.edition
-	if !authz.Can(ctx, ActRead, e.Object()) {
-		return Turnout{}, false
-	}
-	t := Turnout{EditionID: e.ID, Ballots: snap.ballots, At: snap.at}
-	if snap.liveResults || authz.Can(ctx, ActRead, e.resultObject()) {
-		t.Standings = snap.pools
-	}
-	return t, true
 }

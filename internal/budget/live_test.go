@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/otwarty/otwarty/internal/budget"
+	"github.com/otwarty/otwarty/internal/live"
 )
 
 func next(t *testing.T, ch <-chan budget.Turnout) budget.Turnout {
@@ -26,19 +27,20 @@ func TestLive_TurnoutStandingsAndThreshold(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	b.svc.SetLiveInterval(50 * time.Millisecond)
+	reg := live.NewRegistry()
 	official := b.official(t)
 	k := b.krakowEdition(t) // live threshold 10
 
 	ctx, cancel := context.WithCancel(b.anonymous())
 	defer cancel()
-	anon, err := b.svc.SubscribeTurnout(ctx, k.edition.ID)
+	anon, err := b.svc.SubscribeTurnout(ctx, reg, k.edition.ID)
 	require.NoError(t, err)
 	first := next(t, anon) // at once
 	require.Equal(t, 0, first.Ballots)
 	require.Nil(t, first.Standings, "standings hidden unless enabled")
 	sctx, scancel := context.WithCancel(official)
 	defer scancel()
-	staff, err := b.svc.SubscribeTurnout(sctx, k.edition.ID)
+	staff, err := b.svc.SubscribeTurnout(sctx, reg, k.edition.ID)
 	require.NoError(t, err)
 	require.Len(t, next(t, staff).Standings, 3)
 	require.Equal(t, 1, b.svc.LivePollers(), "one poller per edition")
@@ -85,10 +87,11 @@ func TestLive_CoalescesBurst(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	b.svc.SetLiveInterval(20 * time.Millisecond)
+	reg := live.NewRegistry()
 	k := b.krakowEdition(t)
 	ctx, cancel := context.WithCancel(b.anonymous())
 	defer cancel()
-	ch, err := b.svc.SubscribeTurnout(ctx, k.edition.ID)
+	ch, err := b.svc.SubscribeTurnout(ctx, reg, k.edition.ID)
 	require.NoError(t, err)
 	require.Equal(t, 0, next(t, ch).Ballots)
 	for range 15 {

@@ -370,6 +370,9 @@ func (s *Service) DeleteAccount(ctx context.Context, accountID uuid.UUID, passwo
 		if err := erasePersonalRows(ctx, tx, accountID); err != nil {
 			return err
 		}
+		if err := announceEnded(ctx, tx, SessionsEnded{Account: accountID}); err != nil {
+			return err
+		}
 		for _, p := range s.personal {
 			if err := p.Erase(ctx, tx, accountID); err != nil {
 				return fmt.Errorf("erase %s: %w", p.Name(), err)

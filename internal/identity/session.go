@@ -13,6 +13,7 @@ import (
 
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/live"
 )
 
 // lastSeenResolution: last_seen_at is written at most this often per
@@ -88,13 +89,37 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Account, Sess
 	return acc, sess, nil
 }
 
+// SessionsTopic is the live topic on which ended sessions are announced,
+// so that every instance closes their WebSockets at once rather than at
+// their next event.
+const SessionsTopic = "sessions"
+
+// SessionsEnded is the event of SessionsTopic: the listed sessions ended,
+// or, with Account, every session of that account except Keep.
+type SessionsEnded struct {
+	Sessions []uuid.UUID `json:"s,omitempty"`
+	Account  uuid.UUID   `json:"a,omitzero"`
+	Keep     uuid.UUID   `json:"k,omitzero"`
+}
+
+// announceEnded publishes e in tx: delivered only if the revocation commits.
+func announceEnded(ctx context.Context, tx live.Execer, e SessionsEnded) error {
+	return live.Publish(ctx, tx, SessionsTopic, e)
+}
+
 // SignOut revokes a session. Revoking a revoked or unknown session is not
 // an error.
 func (s *Service) SignOut(ctx context.Context, sessionID uuid.UUID) error {
-	if _, err := s.pool.Exec(ctx, `update sessions set revoked_at = now() where id = $1 and revoked_at is null`, sessionID); err != nil {
-		return fmt.Errorf("sign out: %w", err)
-	}
-	return nil
+	return db.InTx(ctx, s.pool, func(tx *db.Tx) error {
+		tag, err := tx.Exec(ctx, `update sessions set revoked_at = now() where id = $1 and revoked_at is null`, sessionID)
+		if err != nil {
+			return fmt.Errorf("sign out: %w", err)
+		}
+		if tag.RowsAffected() == 0 {
+			return nil
+		}
+		return announceEnded(ctx, tx, SessionsEnded{Sessions: []uuid.UUID{sessionID}})
+	})
 }
 
 // Sessions lists an account's active sessions, newest first.
@@ -116,33 +141,65 @@ func (s *Service) Sessions(ctx context.Context, accountID uuid.UUID) ([]Session,
 // session answers apperr.ErrNotFound, as if it did not exist; revoking an
 // own session twice is not an error.
 func (s *Service) RevokeSession(ctx context.Context, accountID, sessionID uuid.UUID) error {
-	var id uuid.UUID
-	err := s.pool.QueryRow(ctx, `update sessions set revoked_at = coalesce(revoked_at, now())
-		where id = $1 and account_id = $2 returning id`, sessionID, accountID).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return errNotFound
-	}
-	if err != nil {
-		return fmt.Errorf("revoke session: %w", err)
-	}
-	return nil
+	return db.InTx(ctx, s.pool, func(tx *db.Tx) error {
+		var id uuid.UUID
+		err := tx.QueryRow(ctx, `update sessions set revoked_at = coalesce(revoked_at, now())
+			where id = $1 and account_id = $2 returning id`, sessionID, accountID).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return errNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("revoke session: %w", err)
+		}
+		return announceEnded(ctx, tx, SessionsEnded{Sessions: []uuid.UUID{sessionID}})
+	})
 }
 
 // RevokeOtherSessions revokes every active session of accountID except
 // currentSessionID and returns how many it revoked.
-func (s *Service) RevokeOtherSessions(ctx context.Context, accountID, currentSessionID uuid.UUID) (int64, error) {
-	return revokeSessions(ctx, s.pool, accountID, currentSessionID)
+func (s *Service) RevokeOtherSessions(ctx context.Context, accountID, currentSessionID uuid.UUID) (n int64, err error) {
+	err = db.InTx(ctx, s.pool, func(tx *db.Tx) error {
+		n, err = revokeSessions(ctx, tx, accountID, currentSessionID)
+		return err
+	})
+	return n, err
 }
 
 // revokeSessions revokes accountID's active sessions except keep (uuid.Nil
-// keeps none).
-func revokeSessions(ctx context.Context, q querier, accountID, keep uuid.UUID) (int64, error) {
-	tag, err := q.Exec(ctx, `update sessions set revoked_at = now()
+// keeps none) and announces it, within tx.
+func revokeSessions(ctx context.Context, tx *db.Tx, accountID, keep uuid.UUID) (int64, error) {
+	tag, err := tx.Exec(ctx, `update sessions set revoked_at = now()
 		where account_id = $1 and id <> $2 and revoked_at is null and expires_at > now()`, accountID, keep)
 	if err != nil {
 		return 0, fmt.Errorf("revoke sessions: %w", err)
 	}
+	if tag.RowsAffected() > 0 {
+		if err := announceEnded(ctx, tx, SessionsEnded{Account: accountID, Keep: keep}); err != nil {
+			return 0, err
+		}
+	}
 	return tag.RowsAffected(), nil
+}
+
+// ActiveSessions returns those of ids that are still valid (neither
+// revoked, expired nor of a deleted account): after the live listener
+// reconnects, announcements may have been missed, so open WebSockets are
+// checked again in one query.
+func (s *Service) ActiveSessions(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
+	rows, err := s.pool.Query(ctx, `select s.id from sessions s join accounts a on a.id = s.account_id
+		where s.id = any($1) and s.revoked_at is null and s.expires_at > now() and a.deleted_at is null`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("active sessions: %w", err)
+	}
+	active, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	if err != nil {
+		return nil, fmt.Errorf("active sessions: %w", err)
+	}
+	out := make(map[uuid.UUID]bool, len(active))
+	for _, id := range active {
+		out[id] = true
+	}
+	return out, nil
 }
 
 // DeleteExpiredSessions deletes sessions that expired or were revoked more

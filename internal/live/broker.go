@@ -45,9 +45,13 @@ type Broker struct {
 	hookMu sync.Mutex
 	hooks  []func()
 
-	mu     sync.RWMutex
-	topics map[string][]*subscriber
+	mu       sync.RWMutex
+	topics   map[string][]*subscriber
+	handlers map[string]map[*handler]struct{}
 }
+
+// handler is one Handle registration.
+type handler struct{ f func(Event) }
 
 // NewBroker returns a broker that will LISTEN on connString once Run is
 // called. connString should reach PostgreSQL directly: LISTEN does not work
@@ -62,6 +66,7 @@ func NewBroker(connString string, logger *slog.Logger) *Broker {
 		log:        logger,
 		ready:      make(chan struct{}),
 		topics:     make(map[string][]*subscriber),
+		handlers:   make(map[string]map[*handler]struct{}),
 	}
 }
 
@@ -193,6 +198,35 @@ func (b *Broker) fanOut(e Event) {
 	defer b.mu.RUnlock()
 	for _, s := range b.topics[e.Topic] {
 		s.push(e)
+	}
+	for h := range b.handlers[e.Topic] {
+		h.f(e)
+	}
+}
+
+// Handle calls f with every event of topic until the returned function is
+// called. f runs on the listener goroutine, in publish order, and must not
+// block: it is for in-memory fan-out (see Fanout) and quick bookkeeping.
+func (b *Broker) Handle(topic string, f func(Event)) (stop func()) {
+	h := &handler{f: f}
+	b.mu.Lock()
+	hs := b.handlers[topic]
+	if hs == nil {
+		hs = map[*handler]struct{}{}
+		b.handlers[topic] = hs
+	}
+	hs[h] = struct{}{}
+	b.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			b.mu.Lock()
+			defer b.mu.Unlock()
+			delete(b.handlers[topic], h)
+			if len(b.handlers[topic]) == 0 {
+				delete(b.handlers, topic)
+			}
+		})
 	}
 }
 

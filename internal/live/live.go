@@ -14,7 +14,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // channel is the one NOTIFY channel shared by all topics: a single LISTEN per
@@ -28,6 +28,12 @@ const maxPayload = 8000
 // ErrPayloadTooLarge is returned by Publish when the encoded event would not
 // fit in one notification.
 var ErrPayloadTooLarge = errors.New("live: event payload exceeds the NOTIFY limit")
+
+// Execer runs a statement: a transaction (pgx.Tx), or a pool or connection
+// when the event should go out at once, with no change to wait for.
+type Execer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
 
 // Event is one delivered change. Missed counts events coalesced away before
 // this one because the subscriber was slow.
@@ -54,7 +60,7 @@ type envelope struct {
 // PostgreSQL folds identical payloads on the same channel within one
 // transaction into one notification, so publishing the same event twice in a
 // transaction delivers it once; events mean "this changed", so that is fine.
-func Publish(ctx context.Context, tx pgx.Tx, topic string, data any) error {
+func Publish(ctx context.Context, tx Execer, topic string, data any) error {
 	if topic == "" {
 		return errors.New("live: empty topic")
 	}
