@@ -230,11 +230,11 @@ func serverEnv(dbURL, addr string) []string {
 // startServer starts `otwarty serve` on dbURL and a free port, waits until
 // /readyz answers 200, and stops the process when the test ends. Its log is
 // printed if the test fails.
-func startServer(t *testing.T, name, dbURL string) *server {
+func startServer(t *testing.T, name, dbURL string, env ...string) *server {
 	t.Helper()
 	bin := binary(t)
 	for attempt := 1; ; attempt++ {
-		s := launch(t, bin, name, dbURL)
+		s := launch(t, bin, name, dbURL, env...)
 		err := s.waitReady(readyTimeout)
 		if err == nil {
 			return s
@@ -250,12 +250,12 @@ func startServer(t *testing.T, name, dbURL string) *server {
 	}
 }
 
-func launch(t *testing.T, bin, name, dbURL string) *server {
+func launch(t *testing.T, bin, name, dbURL string, env ...string) *server {
 	t.Helper()
 	addr := freeAddr(t)
 	s := &server{name: name, addr: addr, log: &logBuffer{}, done: make(chan struct{})}
 	s.cmd = exec.Command(bin, "serve", "--addr", addr)
-	s.cmd.Env = serverEnv(dbURL, addr)
+	s.cmd.Env = append(serverEnv(dbURL, addr), env...)
 	s.cmd.Stdout = s.log
 	s.cmd.Stderr = s.log
 	s.cmd.SysProcAttr = serverSysProcAttr()
