@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"sync"
 	"time"
 
@@ -200,9 +201,14 @@ func runServe(ctx context.Context, args []string) error {
 	if mln != nil {
 		mmux := http.NewServeMux()
 		mmux.Handle("GET /metrics", metrics.Handler())
+		// Profiles only on the private address: they reveal internals.
+		mmux.HandleFunc("/debug/pprof/", pprof.Index)
+		mmux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mmux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mmux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 		msrv = &http.Server{Handler: mmux, ReadHeaderTimeout: 10 * time.Second}
 		go func() { errc <- msrv.Serve(mln) }()
-		log.Info("metrics serving", "addr", mln.Addr().String(), "path", "/metrics")
+		log.Info("metrics serving", "addr", mln.Addr().String(), "paths", "/metrics /debug/pprof/")
 	} else {
 		log.Info("metrics serving on the main address, unauthenticated; set OTWARTY_METRICS_ADDR to keep them private", "path", "/metrics")
 	}

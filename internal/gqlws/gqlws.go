@@ -44,7 +44,9 @@ type Implementation struct {
 	CheckOrigin func(r *http.Request) bool
 
 	// ReadBufferSize and WriteBufferSize are gorilla's I/O buffer sizes in bytes; zero reuses the
-	// buffers of the HTTP server. They do not limit message size (Websocket.PayloadReadLimit does).
+	// HTTP server's read buffer (4 KB) and a 4 KB write buffer. Write buffers come from a pool
+	// and are held only while writing. They do not limit message size
+	// (Websocket.PayloadReadLimit does).
 	ReadBufferSize  int
 	WriteBufferSize int
 
@@ -95,6 +97,9 @@ func (i Implementation) Accept(
 	upgrader := websocket.Upgrader{
 		ReadBufferSize:  i.ReadBufferSize,
 		WriteBufferSize: i.WriteBufferSize,
+		// An idle connection holds no write buffer: with thousands of idle subscribers, that is
+		// most of a connection's memory.
+		WriteBufferPool: writeBuffers,
 		Subprotocols:    options.Subprotocols,
 		CheckOrigin:     i.CheckOrigin,
 		// gqlgen writes its own error body after a failed Accept; writing only the status here keeps
@@ -125,6 +130,9 @@ func (i Implementation) Accept(
 	}
 	return c, nil
 }
+
+// writeBuffers lends write buffers to connections while they write.
+var writeBuffers = &sync.Pool{}
 
 // Conn is the connection Accept returns, for callers that wrap it.
 type Conn interface {
