@@ -119,7 +119,7 @@ func (l *liveLayer) open(conn gqlws.Conn, ip string) *socket {
 func (l *liveLayer) signIn(s *socket, acc identity.Account, sess identity.Session) (code int, reason string, ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.endedRecently(acc.ID, sess.ID) {
+	if l.endedRecently(acc.ID, sess) {
 		refuse("session_ended")
 		return gqlws.CloseForbidden, "Forbidden", false
 	}
@@ -144,12 +144,14 @@ func (l *liveLayer) signIn(s *socket, acc identity.Account, sess identity.Sessio
 	return 0, "", true
 }
 
-func (l *liveLayer) endedRecently(account, session uuid.UUID) bool {
-	if _, ok := l.ended[session]; ok {
+func (l *liveLayer) endedRecently(account uuid.UUID, sess identity.Session) bool {
+	if _, ok := l.ended[sess.ID]; ok {
 		return true
 	}
+	// Sessions opened after the announcement (signing in again after a
+	// password change) are not among those it ended.
 	all, ok := l.endedAll[account]
-	return ok && all.keep != session
+	return ok && all.keep != sess.ID && sess.CreatedAt.Before(all.at)
 }
 
 func (l *liveLayer) releaseIPLocked(s *socket) {

@@ -311,6 +311,9 @@ func TestLive_SocketsPerAnonymousIPAndPerAccountAreCapped(t *testing.T) {
 	s2.ack()
 	s3 := dialLive(t, f.b, f.alice)
 	s3.requireClosed(4429, "Too many connections")
+	// Until it signs in, a socket counts against its address: the refused one
+	// held a place there until the server closed it.
+	waitUntil(t, "the refused socket released its place", func() bool { return f.b.resolver.LiveSockets() == 3 })
 	b1 := dialLive(t, f.b, f.bob)
 	b1.ack()
 	a4 := dialLive(t, f.b, "")
@@ -367,6 +370,11 @@ func TestLive_EndedSessionClosesIdleSocketsAtOnce(t *testing.T) {
 	require.Empty(t, b.gql(t, `mutation { changePassword(input: {currentPassword: "correct horse battery", newPassword: "another horse battery"}) { account { id } } }`,
 		nil, withToken(third)).Errors)
 	old.requireClosed(4403, "Session ended")
+	// Signing in again at once opens a new session, which the change did not end.
+	res = b.gql(t, `mutation { signIn(input: {email: "mieszkaniec2@example.org", password: "another horse battery"}) { token } }`, nil)
+	require.Empty(t, res.Errors)
+	again := watch(res.Data["signIn"].(map[string]any)["token"].(string))
+	require.Empty(t, again.sync())
 
 	// Deleting the account ends all of them.
 	gone := watch(f.dan)

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/google/uuid"
@@ -42,7 +43,27 @@ type loaders struct {
 
 type loadersKey struct{}
 
+// withLoaders gives one response its loaders, made on first use: a
+// subscription waiting for its next event (thousands of them, idle) holds
+// none.
 func withLoaders(ctx context.Context, r *Resolver) context.Context {
+	return context.WithValue(ctx, loadersKey{}, &lazyLoaders{r: r, viewer: authz.SubjectFrom(ctx).AccountID})
+}
+
+type lazyLoaders struct {
+	once   sync.Once
+	r      *Resolver
+	viewer uuid.UUID
+	l      *loaders
+}
+
+func (z *lazyLoaders) get() *loaders {
+	z.once.Do(func() { z.l = newLoaders(z.r, z.viewer) })
+	return z.l
+}
+
+// newLoaders makes the loaders of one response; viewer is the caller.
+func newLoaders(r *Resolver, viewer uuid.UUID) *loaders {
 	l := &loaders{
 		orgs: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*model.Organisation, error) {
 			found, err := r.Orgs.ByIDs(ctx, ids)
@@ -90,7 +111,6 @@ func withLoaders(ctx context.Context, r *Resolver) context.Context {
 			return out, nil
 		}),
 	}
-	viewer := authz.SubjectFrom(ctx).AccountID
 	l.consultations = mapped(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*model.Consultation, error) {
 		found, err := r.Consultations.ByIDs(ctx, ids)
 		return convert(ids, found, err, consultationOut)
@@ -147,7 +167,7 @@ func withLoaders(ctx context.Context, r *Resolver) context.Context {
 		l.reasonTexts.LoadAllThunk(ctx, reasons)
 		return fill(ids, found, err)
 	})
-	return context.WithValue(ctx, loadersKey{}, l)
+	return l
 }
 
 func loadTexts(r *Resolver) func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*i18n.Text, error) {
@@ -203,7 +223,7 @@ func (l *loaders) submission(ctx context.Context, id uuid.UUID) (*model.Submissi
 }
 
 func loadersFrom(ctx context.Context) *loaders {
-	return ctx.Value(loadersKey{}).(*loaders)
+	return ctx.Value(loadersKey{}).(*lazyLoaders).get()
 }
 
 func (l *loaders) organisation(ctx context.Context, id uuid.UUID) (*model.Organisation, error) {

@@ -481,3 +481,23 @@ func TestGuard_OperationFloodRefusedWithoutLeaks(t *testing.T) {
 	requireNoGoroutinesLabelled(t, b.label)
 	require.Equal(t, int64(limit), started.Load())
 }
+
+// A subscribe without an id could never be completed or told apart: it is a bad message.
+func TestGuard_SubscribeWithoutIDClosesWith4400(t *testing.T) {
+	t.Parallel()
+	var refused refusals
+	b, started := setupCounting(t, transport.Websocket{
+		Implementation: gqlws.Implementation{Guard: gqlws.Guard{Refused: refused.add}},
+	})
+	c := dial(t, b.url, nil)
+	initConn(t, c)
+
+	send(t, c, subscribeMsg(t, "", nameSubscription))
+
+	closeErr, before := readClose(t, c)
+	require.Empty(t, before)
+	require.Equal(t, &websocket.CloseError{Code: gqlws.CloseBadRequest, Text: "Invalid message: subscribe needs an id"}, closeErr)
+	require.Equal(t, []string{"bad_message"}, refused.got())
+	requireNoGoroutinesLabelled(t, b.label)
+	require.Zero(t, started.Load())
+}
