@@ -3,6 +3,10 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -60,9 +64,15 @@ func TestLive_SignOutOnOneInstanceClosesSocketsOnTheOther(t *testing.T) {
 	ce := ws.closeFrame(eventTimeout)
 	require.Equal(t, 4403, ce.Code)
 	require.Equal(t, "Session ended", ce.Text)
-	// The account's other session keeps its socket.
+	// The account's other session keeps its socket (notices may still arrive on it).
 	stays.send(wsMessage{Type: "ping"})
-	require.Equal(t, "pong", stays.read(time.Now().Add(stepTimeout), "pong").Type)
+	for {
+		m := stays.read(time.Now().Add(stepTimeout), "pong")
+		if m.Type == "pong" {
+			break
+		}
+		require.Equal(t, "next", m.Type, "%s", m.Payload)
+	}
 }
 
 // The limits are configuration of the binary: a server started with a cap of
@@ -111,4 +121,95 @@ func TestLive_LimitsFromConfiguration(t *testing.T) {
 	ce = ws.closeFrame(stepTimeout)
 	require.Equal(t, 4409, ce.Code)
 	require.Equal(t, "Subscriber for 1 already exists", ce.Text)
+}
+
+// A moderator removed from the NGO on one instance loses the moderation queue
+// they watch on the other at once: the grant change is announced through
+// PostgreSQL, and the subscription's view is decided again, not per event.
+func TestLive_RoleLostOnOneInstanceEndsTheStreamOnTheOther(t *testing.T) {
+	t.Parallel()
+	dbURL := pgtest.URL(t)
+	cmd := exec.Command(binary(t), "seed", "--demo")
+	cmd.Env = serverEnv(dbURL, "127.0.0.1:0")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "seed: %s", out)
+	a := startServer(t, "server A", dbURL)
+	b := startServer(t, "server B", dbURL)
+
+	const password = "otwarty-demo-2026"
+	moderator, moderatorID := signIn(t, a, "irina@demo.otwarty.pl", password)
+	coordinator, _ := signIn(t, b, "koordynator@demo.otwarty.pl", password)
+	var found struct {
+		Consultations struct {
+			Edges []struct {
+				Node struct {
+					ID     string `json:"id"`
+					Status string `json:"status"`
+				} `json:"node"`
+			} `json:"edges"`
+		} `json:"consultations"`
+		Me struct {
+			Memberships []struct {
+				Organisation struct {
+					ID string `json:"id"`
+				} `json:"organisation"`
+			} `json:"memberships"`
+		} `json:"me"`
+	}
+	gql(t, a.httpURL(), moderator, `{ consultations { edges { node { id status } } } me { memberships { organisation { id } } } }`, &found)
+	var open string
+	for _, e := range found.Consultations.Edges {
+		if e.Node.Status == "OPEN" {
+			open = e.Node.ID
+		}
+	}
+	require.NotEmpty(t, open)
+	require.Len(t, found.Me.Memberships, 1)
+
+	ws := dialWS(t, a.wsURL(), map[string]string{"Authorization": "Bearer " + moderator})
+	q, err := json.Marshal(map[string]any{"query": `subscription($id: ID!) { moderationQueue(consultationId: $id) { type } }`,
+		"variables": map[string]any{"id": open}})
+	require.NoError(t, err)
+	ws.send(wsMessage{ID: "m", Type: "subscribe", Payload: q})
+	ws.send(wsMessage{Type: "ping"})
+	require.Equal(t, "pong", ws.read(time.Now().Add(stepTimeout), "pong").Type, "the subscription was refused")
+	// The operation starts apart from the socket's reader: wait until server A
+	// counts the stream (its /metrics), so the role goes while it runs.
+	deadline := time.Now().Add(stepTimeout)
+	for !strings.Contains(metricsOf(t, a), `otwarty_ws_subscriptions{field="moderationQueue"} 1`) {
+		require.True(t, time.Now().Before(deadline), "the moderation queue never started")
+		time.Sleep(20 * time.Millisecond)
+	}
+
+	var removed struct {
+		RemoveOrganisationMember struct {
+			Organisation struct {
+				ID string `json:"id"`
+			} `json:"organisation"`
+		} `json:"removeOrganisationMember"`
+	}
+	gql(t, b.httpURL(), coordinator, fmt.Sprintf(`mutation { removeOrganisationMember(input: {organisationId: %q, accountId: %q}) { organisation { id } } }`,
+		found.Me.Memberships[0].Organisation.ID, moderatorID), &removed)
+	require.Equal(t, found.Me.Memberships[0].Organisation.ID, removed.RemoveOrganisationMember.Organisation.ID)
+
+	m := ws.read(time.Now().Add(eventTimeout), "the end of the moderation queue")
+	require.Equal(t, "error", m.Type, "%s", m.Payload)
+	require.Equal(t, "m", m.ID)
+	var errs []struct {
+		Extensions map[string]any `json:"extensions"`
+	}
+	require.NoError(t, json.Unmarshal(m.Payload, &errs))
+	require.Len(t, errs, 1)
+	require.Equal(t, "FORBIDDEN", errs[0].Extensions["code"])
+}
+
+// metricsOf reads s's /metrics.
+func metricsOf(t *testing.T, s *server) string {
+	t.Helper()
+	resp, err := http.Get("http://" + s.addr + "/metrics")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return string(body)
 }
