@@ -67,6 +67,12 @@ func (c *wsClient) read() {
 			_ = c.send(map[string]any{"type": "pong"})
 			continue
 		}
+		// The set-up's phase changes may reach a subscription that started
+		// after them (NOTIFY is delivered after commit, asynchronously); no
+		// test here is about them.
+		if m.Type == "next" && strings.Contains(string(m.Payload), `"phase_changed"`) {
+			continue
+		}
 		c.msgs <- m
 	}
 }
@@ -533,7 +539,12 @@ func TestLive_ListenerReconnectSendsResyncToEverySubscription(t *testing.T) {
 		m := c.next()
 		require.Equal(t, "next", m.Type)
 		field := map[string]string{"a": "consultationActivity", "n": "notificationAdded"}[m.ID]
-		got[m.ID] = payloadData(t, m, field)
+		data := payloadData(t, m, field)
+		// Events of the set-up (the phase change, a welcome notice) may
+		// still be on their way; the resync is what the test waits for.
+		if data["type"] == "resync" || data["resync"] == true {
+			got[m.ID] = data
+		}
 	}
 	require.Equal(t, map[string]map[string]any{
 		"a": {"type": "resync", "submissionId": nil},
