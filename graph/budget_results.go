@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -141,53 +142,103 @@ func (r *Resolver) certifyResults(ctx context.Context, input model.CertifyBudget
 }
 
 // turnoutFanout converts each turnout snapshot of an edition once per view
-// for all its subscribers; the pools and projects it shows are read once per
-// edition, when its first subscriber arrives (they do not change once the
-// vote is open).
+// for all its subscribers. The pools and projects it shows are read once per
+// edition when its first subscriber arrives, and again only if a snapshot
+// names one it does not know (a project that became eligible while someone
+// watched before the vote opened).
 func (r *Resolver) turnoutFanout(reg *live.Registry) *live.Fanout[uuid.UUID, *model.BallotTurnout] {
 	return budget.NewTurnoutFanout(r.Budget, reg, func(editionID uuid.UUID) (func(budget.Turnout) *model.BallotTurnout, error) {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		// Read as the system: pools and eligible projects are public once the
-		// vote is open, and each subscriber's own view is decided apart.
-		pools, projects, err := r.Budget.LivePoolsAndProjects(ctx, editionID)
-		if err != nil {
+		names := &turnoutNames{r: r, editionID: editionID}
+		if err := names.load(); err != nil {
 			return nil, err
-		}
-		poolByID := map[uuid.UUID]*model.BudgetPool{}
-		for _, p := range pools {
-			poolByID[p.ID] = poolOut(p)
-		}
-		projectByID := map[uuid.UUID]*model.BudgetProject{}
-		for _, ps := range projects {
-			for _, p := range ps {
-				m := projectOut(p)
-				projectByID[p.ID] = &m
-			}
 		}
 		globalID := gid.Encode("BudgetEdition", editionID)
 		return func(t budget.Turnout) *model.BallotTurnout {
 			m := &model.BallotTurnout{EditionID: globalID, Ballots: t.Ballots, At: t.At}
-			if t.Standings == nil {
-				return m
-			}
-			m.Standings = []model.PoolStanding{}
-			for _, ps := range t.Standings {
-				s := model.PoolStanding{Pool: poolByID[ps.PoolID], Ballots: ps.Ballots, Withheld: ps.Withheld,
-					Projects: []model.BudgetProjectStanding{}}
-				if s.Pool == nil {
-					continue
-				}
-				for _, pr := range ps.Projects {
-					if p, ok := projectByID[pr.ProjectID]; ok {
-						s.Projects = append(s.Projects, model.BudgetProjectStanding{Project: p, Votes: int(pr.Votes), Score: int(pr.Score)})
-					}
-				}
-				m.Standings = append(m.Standings, s)
+			if t.Standings != nil {
+				m.Standings = names.standings(t.Standings)
 			}
 			return m
 		}, nil
 	})
+}
+
+// turnoutNames are the models of an edition's pools and eligible projects,
+// shared by every subscriber of its turnout and read-only once made.
+type turnoutNames struct {
+	r         *Resolver
+	editionID uuid.UUID
+
+	mu       sync.Mutex
+	pools    map[uuid.UUID]*model.BudgetPool
+	projects map[uuid.UUID]*model.BudgetProject
+}
+
+// load reads them as the system: pools and eligible projects are public once
+// the vote is open, and each subscriber's own view is decided apart.
+func (n *turnoutNames) load() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	pools, projects, err := n.r.Budget.LivePoolsAndProjects(ctx, n.editionID)
+	if err != nil {
+		return err
+	}
+	poolByID := map[uuid.UUID]*model.BudgetPool{}
+	for _, p := range pools {
+		poolByID[p.ID] = poolOut(p)
+	}
+	projectByID := map[uuid.UUID]*model.BudgetProject{}
+	for _, ps := range projects {
+		for _, p := range ps {
+			m := projectOut(p)
+			projectByID[p.ID] = &m
+		}
+	}
+	n.mu.Lock()
+	n.pools, n.projects = poolByID, projectByID
+	n.mu.Unlock()
+	return nil
+}
+
+func (n *turnoutNames) known(standings []budget.PoolStanding) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for _, ps := range standings {
+		if n.pools[ps.PoolID] == nil {
+			return false
+		}
+		for _, pr := range ps.Projects {
+			if n.projects[pr.ProjectID] == nil {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (n *turnoutNames) standings(standings []budget.PoolStanding) []model.PoolStanding {
+	if !n.known(standings) {
+		if err := n.load(); err != nil {
+			n.r.Log.Warn("live turnout: reload pools and projects", "edition", n.editionID, "err", err)
+		}
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	out := []model.PoolStanding{}
+	for _, ps := range standings {
+		s := model.PoolStanding{Pool: n.pools[ps.PoolID], Ballots: ps.Ballots, Withheld: ps.Withheld,
+			Projects: []model.BudgetProjectStanding{}}
+		if s.Pool == nil {
+			continue
+		}
+		for _, pr := range ps.Projects {
+			if p, ok := n.projects[pr.ProjectID]; ok {
+				s.Projects = append(s.Projects, model.BudgetProjectStanding{Project: p, Votes: int(pr.Votes), Score: int(pr.Score)})
+			}
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // ballotTurnout streams an edition's turnout: every snapshot is converted

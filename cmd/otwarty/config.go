@@ -105,17 +105,8 @@ func loadConfig(fs *flag.FlagSet, args []string) (*config, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
-	if per, burst, ok := strings.Cut(*subRate, "/"); ok {
-		p, err1 := strconv.ParseFloat(per, 64)
-		b, err2 := strconv.Atoi(burst)
-		if err1 != nil || err2 != nil || p < 0 || b < 0 {
-			ok = false
-		}
-		c.Live.SubscribePerSecond, c.Live.SubscribeBurst = p, b
-		if !ok {
-			return nil, fmt.Errorf("OTWARTY_WS_SUBSCRIBE_RATE %q must be PER_SECOND/BURST, e.g. 10/50 (0/0 disables)", *subRate)
-		}
-	} else {
+	var ok bool
+	if c.Live.SubscribePerSecond, c.Live.SubscribeBurst, ok = parsePair(*subRate); !ok {
 		return nil, fmt.Errorf("OTWARTY_WS_SUBSCRIBE_RATE %q must be PER_SECOND/BURST, e.g. 10/50 (0/0 disables)", *subRate)
 	}
 	switch c.Env {
@@ -196,13 +187,22 @@ func checkKey(k []byte) ([]byte, error) {
 }
 
 func parseRule(s string) (ratelimit.Rule, error) {
-	per, burst, ok := strings.Cut(s, "/")
-	p, err1 := strconv.ParseFloat(per, 64)
-	b, err2 := strconv.Atoi(burst)
-	if !ok || err1 != nil || err2 != nil || p < 0 || b < 0 {
+	p, b, ok := parsePair(s)
+	if !ok {
 		return ratelimit.Rule{}, fmt.Errorf("rate %q must be PER_MINUTE/BURST, e.g. 10/20 (0/0 disables)", s)
 	}
 	return ratelimit.Rule{PerMinute: p, Burst: b}, nil
+}
+
+// parsePair reads a rate "RATE/BURST", both not negative.
+func parsePair(s string) (rate float64, burst int, ok bool) {
+	r, bs, ok := strings.Cut(s, "/")
+	p, err1 := strconv.ParseFloat(r, 64)
+	b, err2 := strconv.Atoi(bs)
+	if !ok || err1 != nil || err2 != nil || p < 0 || b < 0 {
+		return 0, 0, false
+	}
+	return p, b, true
 }
 
 func intEnv(name string, def int) int {

@@ -248,34 +248,6 @@ func (s *Service) poll(ctx context.Context, h *liveHub, f *liveFeed, editionID u
 	}
 }
 
-// SubscribeTurnout streams an edition's turnout (and standings, where the
-// caller may see them) to a caller who may read the edition: the current
-// value at once, then each change, coalesced to the newest. The channel is
-// closed when ctx ends or the caller may no longer read the edition (after
-// reg.Refresh). The GraphQL layer builds its own fan-out the same way
-// (NewTurnoutFanout) to convert each snapshot once for all subscribers.
-func (s *Service) SubscribeTurnout(ctx context.Context, reg *live.Registry, editionID uuid.UUID) (<-chan Turnout, error) {
-	fan := s.turnoutFanout(reg)
-	st, err := SubscribeTurnoutFanout(ctx, s, fan, "ballotTurnout", editionID, nil)
-	if err != nil {
-		return nil, err
-	}
-	return st.C(), nil
-}
-
-var turnoutFanouts sync.Map // [2]any{*Service, *live.Registry} → *live.Fanout[uuid.UUID, Turnout]
-
-func (s *Service) turnoutFanout(reg *live.Registry) *live.Fanout[uuid.UUID, Turnout] {
-	key := [2]any{s, reg}
-	if f, ok := turnoutFanouts.Load(key); ok {
-		return f.(*live.Fanout[uuid.UUID, Turnout])
-	}
-	f, _ := turnoutFanouts.LoadOrStore(key, NewTurnoutFanout(s, reg, func(uuid.UUID) (func(Turnout) Turnout, error) {
-		return func(t Turnout) Turnout { return t }, nil
-	}))
-	return f.(*live.Fanout[uuid.UUID, Turnout])
-}
-
 // NewTurnoutFanout returns a fan-out of editions' live turnout to streams
 // of T: prepare runs once per edition when its first stream arrives (it may
 // read the database, e.g. the pools and projects to show), and the function

@@ -5,11 +5,27 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/live"
 )
+
+// subscribe streams an edition's turnout as the domain gives it, through the
+// same fan-out the GraphQL layer uses (with no conversion).
+func subscribe(t *testing.T, ctx context.Context, svc *budget.Service, fan *live.Fanout[uuid.UUID, budget.Turnout], editionID uuid.UUID) <-chan budget.Turnout {
+	t.Helper()
+	st, err := budget.SubscribeTurnoutFanout(ctx, svc, fan, "ballotTurnout", editionID, nil)
+	require.NoError(t, err)
+	return st.C()
+}
+
+func identityFanout(svc *budget.Service) *live.Fanout[uuid.UUID, budget.Turnout] {
+	return budget.NewTurnoutFanout(svc, live.NewRegistry(), func(uuid.UUID) (func(budget.Turnout) budget.Turnout, error) {
+		return func(t budget.Turnout) budget.Turnout { return t }, nil
+	})
+}
 
 func next(t *testing.T, ch <-chan budget.Turnout) budget.Turnout {
 	t.Helper()
@@ -27,25 +43,23 @@ func TestLive_TurnoutStandingsAndThreshold(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	b.svc.SetLiveInterval(50 * time.Millisecond)
-	reg := live.NewRegistry()
+	fan := identityFanout(b.svc)
 	official := b.official(t)
 	k := b.krakowEdition(t) // live threshold 10
 
 	ctx, cancel := context.WithCancel(b.anonymous())
 	defer cancel()
-	anon, err := b.svc.SubscribeTurnout(ctx, reg, k.edition.ID)
-	require.NoError(t, err)
+	anon := subscribe(t, ctx, b.svc, fan, k.edition.ID)
 	first := next(t, anon) // at once
 	require.Equal(t, 0, first.Ballots)
 	require.Nil(t, first.Standings, "standings hidden unless enabled")
 	sctx, scancel := context.WithCancel(official)
 	defer scancel()
-	staff, err := b.svc.SubscribeTurnout(sctx, reg, k.edition.ID)
-	require.NoError(t, err)
+	staff := subscribe(t, sctx, b.svc, fan, k.edition.ID)
 	require.Len(t, next(t, staff).Standings, 3)
 	require.Equal(t, 1, b.svc.LivePollers(), "one poller per edition")
 
-	_, err = b.svc.CastBallot(b.voter(t, k.edition.ID, "stare-miasto"), k.valid(key()))
+	_, err := b.svc.CastBallot(b.voter(t, k.edition.ID, "stare-miasto"), k.valid(key()))
 	require.NoError(t, err)
 	v := next(t, anon)
 	require.Equal(t, 1, v.Ballots)
@@ -87,12 +101,11 @@ func TestLive_CoalescesBurst(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	b.svc.SetLiveInterval(20 * time.Millisecond)
-	reg := live.NewRegistry()
+	fan := identityFanout(b.svc)
 	k := b.krakowEdition(t)
 	ctx, cancel := context.WithCancel(b.anonymous())
 	defer cancel()
-	ch, err := b.svc.SubscribeTurnout(ctx, reg, k.edition.ID)
-	require.NoError(t, err)
+	ch := subscribe(t, ctx, b.svc, fan, k.edition.ID)
 	require.Equal(t, 0, next(t, ch).Ballots)
 	for range 15 {
 		_, err := b.svc.CastBallot(b.voter(t, k.edition.ID, "stare-miasto"), k.valid(key()))
