@@ -44,7 +44,7 @@ func submissionOut(s *consultation.Submission) *model.Submission {
 		SectionID: s.SectionID, ParentID: s.ParentID, AuthorID: s.AuthorID, AuthorLabel: s.AuthorName, TextID: s.TextID,
 		Kind: model.SubmissionKind(strings.ToUpper(s.Kind)), Status: model.SubmissionStatus(strings.ToUpper(s.Status)),
 		StaffEntered: s.StaffEnteredBy != nil, ReceivedAt: s.ReceivedAt, CreatedAt: s.CreatedAt, EditedAt: s.EditedAt,
-		SupportCount: s.SupportCount, ReplyCount: s.ReplyCount}
+		SupportCount: s.SupportCount, ReplyCount: s.ReplyCount, S: s}
 }
 
 func sectionOut(s consultation.Section) model.ConsultationSection {

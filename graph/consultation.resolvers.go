@@ -1006,19 +1006,13 @@ func (r *submissionResolver) ViewerHasSupported(ctx context.Context, obj *model.
 
 // ViewerCan is the resolver for the viewerCan field.
 func (r *submissionResolver) ViewerCan(ctx context.Context, obj *model.Submission) (*model.SubmissionViewerCan, error) {
-	o, c, err := r.submissionObject(ctx, obj)
+	_, c, err := r.submissionObject(ctx, obj)
 	if err != nil || c == nil {
 		return &model.SubmissionViewerCan{}, err
 	}
-	open := c.Status == consultation.StatusOpen
-	live := obj.Status == model.SubmissionStatusVisible
-	return &model.SubmissionViewerCan{
-		Edit:     open && live && authz.Can(ctx, consultation.ActEdit, o),
-		Withdraw: open && obj.Status != model.SubmissionStatusWithdrawn && authz.Can(ctx, consultation.ActWithdraw, o),
-		Support:  open && live && authz.Can(ctx, consultation.ActSupport, o),
-		Flag:     live && authz.Can(ctx, consultation.ActFlag, o),
-		Moderate: authz.Can(ctx, consultation.ActModerate, o),
-	}, nil
+	can := r.Consultations.Actions(ctx, c, obj.S)
+	return &model.SubmissionViewerCan{Edit: can.Edit, Withdraw: can.Withdraw, Support: can.Support, Flag: can.Flag,
+		Moderate: can.Moderate}, nil
 }
 
 // Answer is the resolver for the answer field.

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/otwarty/otwarty/graph"
 	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/ballotbox"
 	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/identity"
@@ -93,7 +95,12 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	csWorkers, err := consultation.New(riverPool, az, nsWorkers, log)
 	require.NoError(t, err)
 	csWorkers.Register(workers)
-	bsWorkers, err := budget.New(riverPool, az, nsWorkers, ids.HashIdentifier, log)
+	// A ballot box batch of one: each ballot is written out as it is cast,
+	// so that standings move at once.
+	boxConfig := ballotbox.Config{Key: []byte(strings.Repeat("graph-test-box-key-", 2)), KeyID: "k1", Batch: 1}
+	boxWorkers, err := ballotbox.New(riverPool, boxConfig, log)
+	require.NoError(t, err)
+	bsWorkers, err := budget.New(riverPool, az, nsWorkers, ids.HashIdentifier, boxWorkers, log)
 	require.NoError(t, err)
 	bsWorkers.Register(workers)
 	rc, err := river.NewClient(riverpgxv5.New(riverPool), &river.Config{
@@ -113,7 +120,9 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	cs, err := consultation.New(pool, az, ns, log)
 	require.NoError(t, err)
 	ids.AddPersonalData(consultation.PersonalData{})
-	bs, err := budget.New(pool, az, ns, ids.HashIdentifier, log)
+	box, err := ballotbox.New(pool, boxConfig, log)
+	require.NoError(t, err)
+	bs, err := budget.New(pool, az, ns, ids.HashIdentifier, box, log)
 	require.NoError(t, err)
 	ids.AddPersonalData(bs.PersonalData())
 	r := &graph.Resolver{Identity: ids, Orgs: org.New(pool, az), Consultations: cs, Budget: bs, Notify: ns, Authz: az, Live: broker, Pool: pool, Log: log,

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/otwarty/otwarty/graph"
+	"github.com/otwarty/otwarty/internal/ballotbox"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/ratelimit"
 	"github.com/otwarty/otwarty/internal/retention"
@@ -43,6 +44,7 @@ type config struct {
 	Argon2            identity.Argon2Params
 	MaxHashes         int
 	Workers           int
+	BallotBatch       int
 	ShutdownTimeout   time.Duration
 	RateSignIn        ratelimit.Rule
 	RateSignUp        ratelimit.Rule
@@ -81,6 +83,8 @@ func loadConfig(fs *flag.FlagSet, args []string) (*config, error) {
 	proxies := fs.String("trusted-proxies", env("OTWARTY_TRUSTED_PROXIES", ""), "CIDRs whose X-Forwarded-For is believed (OTWARTY_TRUSTED_PROXIES)")
 	fs.DurationVar(&c.SessionTTL, "session-ttl", durEnv("OTWARTY_SESSION_TTL", 30*24*time.Hour), "session lifetime (OTWARTY_SESSION_TTL)")
 	fs.IntVar(&c.Workers, "workers", intEnv("OTWARTY_WORKERS", 20), "background job workers (OTWARTY_WORKERS)")
+	fs.IntVar(&c.BallotBatch, "ballot-batch", intEnv("OTWARTY_BALLOT_BATCH", ballotbox.DefaultBatch),
+		"secret ballots written out together, at least (OTWARTY_BALLOT_BATCH)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", durEnv("OTWARTY_SHUTDOWN_TIMEOUT", 20*time.Second), "time to drain on shutdown (OTWARTY_SHUTDOWN_TIMEOUT)")
 	argonMem := fs.Int("argon2-memory-kib", intEnv("OTWARTY_ARGON2_MEMORY_KIB", 0), "argon2id memory in KiB; 0 = production default (OTWARTY_ARGON2_MEMORY_KIB)")
 	argonTime := fs.Int("argon2-time", intEnv("OTWARTY_ARGON2_TIME", 0), "argon2id passes (OTWARTY_ARGON2_TIME)")

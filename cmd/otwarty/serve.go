@@ -19,6 +19,7 @@ import (
 
 	"github.com/otwarty/otwarty/graph"
 	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/ballotbox"
 	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/db"
@@ -42,6 +43,7 @@ type app struct {
 	orgs      *org.Service
 	consult   *consultation.Service
 	budget    *budget.Service
+	box       *ballotbox.Box
 }
 
 func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger) (*app, error) {
@@ -62,13 +64,17 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 		return nil, err
 	}
 	ids.AddPersonalData(consultation.PersonalData{})
-	bs, err := budget.New(pool, az, ns, ids.HashIdentifier, log)
+	box, err := ballotbox.New(pool, ballotbox.Config{Key: c.IdentifierKey, KeyID: c.IdentifierKeyID, Batch: c.BallotBatch}, log)
+	if err != nil {
+		return nil, err
+	}
+	bs, err := budget.New(pool, az, ns, ids.HashIdentifier, box, log)
 	if err != nil {
 		return nil, err
 	}
 	ids.AddPersonalData(bs.PersonalData())
 	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: org.New(pool, az), consult: cs,
-		budget: bs}, nil
+		budget: bs, box: box}, nil
 }
 
 // start is what every subcommand that uses the services does first: open the
@@ -119,12 +125,13 @@ func runServe(ctx context.Context, args []string) error {
 	a.notify.Register(workers)
 	a.consult.Register(workers)
 	a.budget.Register(workers)
+	a.box.Register(workers)
 	purger := retention.New(pool, a.identity, a.notify, c.Retention, log)
 	purger.Register(workers)
 	rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: c.Workers}},
 		Workers:      workers,
-		PeriodicJobs: append(append(a.notify.PeriodicJobs(), purger.PeriodicJob()), a.budget.PeriodicJobs()...),
+		PeriodicJobs: append(append(a.notify.PeriodicJobs(), purger.PeriodicJob()), append(a.budget.PeriodicJobs(), a.box.PeriodicJob())...),
 		Logger:       log,
 	})
 	if err != nil {

@@ -46,6 +46,8 @@ type Submission struct {
 	EditedAt       *time.Time
 	SupportCount   int
 	ReplyCount     int
+
+	S *consultation.Submission // what viewerCan is decided on
 }
 
 func (Submission) IsNode()         {}

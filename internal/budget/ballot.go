@@ -160,9 +160,9 @@ type ChangeInput struct {
 }
 
 // ChangeBallot replaces the calling account voter's ballot while voting is
-// open, when the edition allows it ("change"). The old ballot and its picks
-// are deleted and the new one stored under the new key, with the marker
-// updated, in one transaction. Repeating the same change returns the same
+// open, when the edition allows it ("change"). The marker takes the new key,
+// and the box gets one envelope that drops the old ballot and puts the new
+// one, so that a change too is written out among other ballots. Repeating the same change returns the same
 // receipt. Not audited: an audit entry would tie the account to the moment
 // its ballot changed.
 func (s *Service) ChangeBallot(ctx context.Context, in ChangeInput) (Receipt, error) {
@@ -210,8 +210,9 @@ func (s *Service) ChangeBallot(ctx context.Context, in ChangeInput) (Receipt, er
 		var curKey, curCheck []byte
 		var channel string
 		var byGuardian bool
-		err = tx.QueryRow(ctx, `select ballot_key_hash, content_check, channel, cast_by_guardian from budget_ballot_markers
-			where voter_id = $1 for update`, voterID).Scan(&curKey, &curCheck, &channel, &byGuardian)
+		var votedAt time.Time
+		err = tx.QueryRow(ctx, `select ballot_key_hash, content_check, channel, cast_by_guardian, voted_at from budget_ballot_markers
+			where voter_id = $1 for update`, voterID).Scan(&curKey, &curCheck, &channel, &byGuardian, &votedAt)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrKeyMismatch // no ballot: no key can match
 		}
@@ -232,29 +233,31 @@ func (s *Service) ChangeBallot(ctx context.Context, in ChangeInput) (Receipt, er
 			if !bytes.Equal(curCheck, newCheck) {
 				return ErrKeyReused
 			}
-			return tx.QueryRow(ctx, `select cast_on from budget_ballots where id = $1`, receipt.BallotID).Scan(&receipt.CastOn)
+			receipt.CastOn = castDay(votedAt)
+			return nil
 		}
 		if oldKey, _ := keyHashes(e.ID, in.BallotKey, ""); !bytes.Equal(curKey, oldKey) {
 			return ErrKeyMismatch
 		}
-		if _, err := tx.Exec(ctx, `delete from budget_ballots where id = $1`, ballotID(e.ID, in.BallotKey)); err != nil {
-			return fmt.Errorf("delete ballot: %w", err)
-		}
-		pools, projects, ranks := pickColumns(picks)
-		_, err = tx.Exec(ctx, `with b as (insert into budget_ballots (id, edition_id, cast_on) values ($1, $2, $3) returning id)
-			insert into budget_ballot_picks (ballot_id, pool_id, project_id, rank)
-			select b.id, x.* from b, unnest($4::uuid[], $5::uuid[], $6::int[]) x`,
-			receipt.BallotID, e.ID, receipt.CastOn, pools, projects, ranks)
+		// The marker first: a key another voter holds is refused by its
+		// unique index before anything goes into the box.
+		_, err = tx.Exec(ctx, `update budget_ballot_markers set ballot_key_hash = $2, content_check = $3, voted_at = $4
+			where voter_id = $1`, voterID, newKey, newCheck, s.now())
 		if isUnique(err) {
 			return ErrKeyReused
 		}
 		if err != nil {
-			return fmt.Errorf("insert ballot: %w", err)
-		}
-		if _, err := tx.Exec(ctx, `update budget_ballot_markers set ballot_key_hash = $2, content_check = $3, voted_at = now()
-			where voter_id = $1`, voterID, newKey, newCheck); err != nil {
 			return fmt.Errorf("update marker: %w", err)
 		}
+		old := ballotID(e.ID, in.BallotKey)
+		contents, err := sealedBallot(&old, receipt, picks)
+		if err != nil {
+			return err
+		}
+		if err := s.box.Put(ctx, tx, ballotBoxKind, e.ID, contents); err != nil {
+			return err
+		}
+		tx.OnCommit(func() { s.box.MixIfFull(ctx, ballotBoxKind, e.ID) })
 		return nil
 	})
 	if err != nil {
@@ -273,8 +276,8 @@ func checkKey(field, key string) error {
 }
 
 // castFor is the one way a ballot goes in, whatever the channel: it
-// validates the picks for the voter's district and writes the marker, the
-// ballot and its picks in one statement. first is false for an idempotent
+// validates the picks for the voter's district, writes the marker and seals
+// the ballot's contents into the ballot box (box.go). first is false for an idempotent
 // retry (same key and content), which returns the earlier receipt. The
 // caller has checked the phase and who the voter is, and holds a share lock
 // on the edition.
@@ -284,38 +287,45 @@ func (s *Service) castFor(ctx context.Context, tx *db.Tx, e *Edition, voterID uu
 	if err != nil {
 		return Receipt{}, false, err
 	}
-	// Watchers of the edition on this instance see the ballot soon, not at
-	// the poller's next tick; casting pays one non-blocking send for it.
-	tx.OnCommit(func() { s.hub().kick(e.ID) })
 	receipt = Receipt{BallotID: ballotID(e.ID, in.BallotKey), EditionID: e.ID, CastOn: castDay(s.now())}
 	keyHash, check := keyHashes(e.ID, in.BallotKey, canonical)
-	pools, projects, ranks := pickColumns(picks)
-	// Marker, ballot and picks in one round trip: the ballot and the picks
-	// are written only when the marker was.
+	// The marker says who voted; the ballot goes into the box sealed
+	// (ballotbox), written out later among others, so that nothing in the
+	// database ties it to this transaction. The key's unique index refuses
+	// a key another voter holds.
 	var marked bool
-	err = tx.QueryRow(ctx, `with m as (
-			insert into budget_ballot_markers (voter_id, edition_id, ballot_key_hash, content_check, channel, cast_by_guardian)
-			values ($1, $2, $3, $4, $5, $6) on conflict (voter_id) do nothing returning 1),
-		b as (insert into budget_ballots (id, edition_id, cast_on) select $7, $2, $8 from m returning id),
-		p as (insert into budget_ballot_picks (ballot_id, pool_id, project_id, rank)
-			select b.id, x.* from b, unnest($9::uuid[], $10::uuid[], $11::int[]) x returning 1)
-		select exists (select 1 from m), (select count(*) from p)`,
-		voterID, e.ID, keyHash, check, string(ch), byGuardian, receipt.BallotID, receipt.CastOn, pools, projects, ranks).
-		Scan(&marked, new(int))
+	err = tx.QueryRow(ctx, `insert into budget_ballot_markers (voter_id, edition_id, ballot_key_hash, content_check, channel,
+			cast_by_guardian, voted_at)
+		values ($1, $2, $3, $4, $5, $6, $7) on conflict (voter_id) do nothing returning true`,
+		voterID, e.ID, keyHash, check, string(ch), byGuardian, s.now()).Scan(&marked)
 	if isUnique(err) {
 		// Another voter used the same key: keys must be secret and random.
 		return Receipt{}, false, ErrKeyReused
 	}
-	if err != nil {
-		return Receipt{}, false, fmt.Errorf("insert ballot: %w", err)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return Receipt{}, false, fmt.Errorf("insert marker: %w", err)
 	}
 	if marked {
+		contents, err := sealedBallot(nil, receipt, picks)
+		if err != nil {
+			return Receipt{}, false, err
+		}
+		if err := s.box.Put(ctx, tx, ballotBoxKind, e.ID, contents); err != nil {
+			return Receipt{}, false, err
+		}
+		// A full box is mixed at once; then watchers of the edition on this
+		// instance see the ballot soon, not at the poller's next tick.
+		tx.OnCommit(func() {
+			s.box.MixIfFull(ctx, ballotBoxKind, e.ID)
+			s.hub().kick(e.ID)
+		})
 		return receipt, true, nil
 	}
 	// Voted before (or a concurrent attempt just committed).
 	var oldKey, oldCheck []byte
-	if err := tx.QueryRow(ctx, `select ballot_key_hash, content_check from budget_ballot_markers where voter_id = $1`,
-		voterID).Scan(&oldKey, &oldCheck); err != nil {
+	var votedAt time.Time
+	if err := tx.QueryRow(ctx, `select ballot_key_hash, content_check, voted_at from budget_ballot_markers where voter_id = $1`,
+		voterID).Scan(&oldKey, &oldCheck, &votedAt); err != nil {
 		return Receipt{}, false, fmt.Errorf("read marker: %w", err)
 	}
 	switch {
@@ -324,10 +334,7 @@ func (s *Service) castFor(ctx context.Context, tx *db.Tx, e *Edition, voterID uu
 	case !bytes.Equal(oldCheck, check):
 		return Receipt{}, false, ErrKeyReused
 	}
-	if err := tx.QueryRow(ctx, `select cast_on from budget_ballots where id = $1`, receipt.BallotID).
-		Scan(&receipt.CastOn); err != nil {
-		return Receipt{}, false, fmt.Errorf("read ballot: %w", err)
-	}
+	receipt.CastOn = castDay(votedAt)
 	return receipt, false, nil
 }
 

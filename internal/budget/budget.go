@@ -18,6 +18,7 @@ import (
 
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/ballotbox"
 	"github.com/otwarty/otwarty/internal/notify"
 )
 
@@ -62,15 +63,18 @@ type Service struct {
 	// workers run on the client that Register's workers are given to.
 	river *river.Client[pgx.Tx]
 	hash  HashFunc
-	log   *slog.Logger
-	now   func() time.Time
+	// box keeps ballot contents apart from the voters' markers (box.go).
+	box *ballotbox.Box
+	log *slog.Logger
+	now func() time.Time
 	// rules caches each edition's ballot rules while they are frozen
 	// (ballot.go).
 	rules rulesCache
 }
 
 // New returns the service.
-func New(pool *pgxpool.Pool, az *authz.Authorizer, ns *notify.Service, hashIdentifier HashFunc, log *slog.Logger) (*Service, error) {
+func New(pool *pgxpool.Pool, az *authz.Authorizer, ns *notify.Service, hashIdentifier HashFunc, box *ballotbox.Box,
+	log *slog.Logger) (*Service, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -78,7 +82,9 @@ func New(pool *pgxpool.Pool, az *authz.Authorizer, ns *notify.Service, hashIdent
 	if err != nil {
 		return nil, fmt.Errorf("budget: river client: %w", err)
 	}
-	return &Service{pool: pool, az: az, notify: ns, river: rc, hash: hashIdentifier, log: log, now: time.Now}, nil
+	s := &Service{pool: pool, az: az, notify: ns, river: rc, hash: hashIdentifier, box: box, log: log, now: time.Now}
+	box.Handle(ballotBoxKind, s.openBallots)
+	return s, nil
 }
 
 // SetClock replaces the clock (tests).

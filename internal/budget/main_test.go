@@ -21,6 +21,7 @@ import (
 
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/ballotbox"
 	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/notify"
@@ -67,13 +68,18 @@ type bundle struct {
 	pool   *pgxpool.Pool
 	az     *authz.Authorizer
 	svc    *budget.Service
+	box    *ballotbox.Box
 	notify *notify.Service
 	river  *river.Client[pgx.Tx]
 	clock  *clock
 	unitID uuid.UUID
 }
 
-func setup(t *testing.T) *bundle {
+// setup's ballot box writes each ballot out as it is cast (a batch of
+// one), so that tests see ballots at once; setupBatch sets another batch.
+func setup(t *testing.T) *bundle { t.Helper(); return setupBatch(t, 1) }
+
+func setupBatch(t *testing.T, batch int) *bundle {
 	t.Helper()
 	ctx := context.Background()
 	pool := pgtest.Pool(t)
@@ -82,7 +88,10 @@ func setup(t *testing.T) *bundle {
 	require.NoError(t, err)
 	ns, err := notify.New(pool, notify.Config{PublicURL: "https://otwarty.test"}, log)
 	require.NoError(t, err)
-	svc, err := budget.New(pool, az, ns, hashIdentifier, log)
+	box, err := ballotbox.New(pool, ballotbox.Config{Key: []byte(strings.Repeat("budget-test-box-key-", 2)), KeyID: "k1",
+		Batch: batch}, log)
+	require.NoError(t, err)
+	svc, err := budget.New(pool, az, ns, hashIdentifier, box, log)
 	require.NoError(t, err)
 	clk := &clock{t: time.Now()}
 	svc.SetClock(clk.Now)
@@ -103,7 +112,7 @@ func setup(t *testing.T) *bundle {
 		_ = rc.Stop(sctx)
 		stopRiver()
 	})
-	b := &bundle{ctx: ctx, pool: pool, az: az, svc: svc, notify: ns, river: rc, clock: clk}
+	b := &bundle{ctx: ctx, pool: pool, az: az, svc: svc, box: box, notify: ns, river: rc, clock: clk}
 	slug := "unit-" + uuid.NewString()[:8]
 	require.NoError(t, pool.QueryRow(ctx, `insert into organisations (kind, name, slug) values ('city_unit', $1, $1) returning id`,
 		slug).Scan(&b.unitID))

@@ -66,6 +66,9 @@ func (s *Service) ComputeResults(ctx context.Context, id uuid.UUID) ([]PoolResul
 		if e.Status != StatusClosed {
 			return apperr.New(apperr.PhaseClosed, "budget.not_closed")
 		}
+		if err := s.mixAll(ctx, tx, e); err != nil {
+			return err
+		}
 		_, err = storeResults(ctx, tx, e, actor)
 		return err
 	})

@@ -172,6 +172,9 @@ func (s *Service) computeAsSystem(ctx context.Context, a ComputeResultsArgs) (bo
 		if e.Status != StatusClosed || current > a.After {
 			return nil
 		}
+		if err := s.mixAll(ctx, tx, e); err != nil {
+			return err
+		}
 		n, err := storeResults(ctx, tx, e, uuid.Nil)
 		if err != nil {
 			return err

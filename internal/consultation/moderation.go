@@ -43,7 +43,23 @@ const maxNote = 2000
 
 var errNoteTooLong = apperr.Invalid("note", "text.too_long").With(map[string]any{"max": maxNote})
 
-// Flag records the caller's flag on a visible submission (idempotent per
+// mayFlag: anyone allowed but the author, unless the submission is
+// withdrawn (a hidden one may still be flagged: flags are evidence for the
+// moderator's review).
+func mayFlag(ctx context.Context, sub *Submission) error {
+	if err := authz.Require(ctx, ActFlag, sub.object()); err != nil {
+		return err
+	}
+	if sub.AuthorID == authz.SubjectFrom(ctx).AccountID {
+		return ErrOwnSubmission
+	}
+	if sub.Status == SubmissionWithdrawn {
+		return ErrNotActive
+	}
+	return nil
+}
+
+// Flag records the caller's flag on a submission that is not withdrawn (idempotent per
 // account: a second flag changes nothing). A flag counts towards automatic
 // hiding when the caller's account is confirmed and older than
 // FlagAccountAge; when the counted open flags reach the consultation's
@@ -68,14 +84,8 @@ func (s *Service) Flag(ctx context.Context, id uuid.UUID, reason, note string) e
 		if err != nil {
 			return err
 		}
-		if err := authz.Require(ctx, ActFlag, sub.object()); err != nil {
+		if err := mayFlag(ctx, sub); err != nil {
 			return err
-		}
-		if sub.AuthorID == caller.AccountID {
-			return ErrOwnSubmission
-		}
-		if sub.Status == SubmissionWithdrawn {
-			return ErrNotActive
 		}
 		var inserted bool
 		err = tx.QueryRow(ctx, `

@@ -405,17 +405,8 @@ func (s *Service) Edit(ctx context.Context, id uuid.UUID, locale i18n.Locale, te
 		if err != nil {
 			return err
 		}
-		if err := authz.Require(ctx, ActEdit, sub.object()); err != nil {
+		if err := s.mayEdit(ctx, c, sub); err != nil {
 			return err
-		}
-		if c.Status != StatusOpen {
-			return ErrPhaseClosed
-		}
-		if sub.Status != SubmissionVisible {
-			return ErrNotActive
-		}
-		if s.now().After(sub.CreatedAt.Add(c.EditWindow)) {
-			return ErrEditWindowOver
 		}
 		if _, err := i18n.AddVersion(ctx, tx, sub.TextID, locale, text, caller.AccountID, i18n.SourceHuman); err != nil {
 			return err
@@ -447,18 +438,12 @@ func (s *Service) Withdraw(ctx context.Context, id uuid.UUID) (*Submission, erro
 		if err != nil {
 			return err
 		}
-		if err := authz.Require(ctx, ActWithdraw, sub.object()); err != nil {
-			return err
-		}
-		if c.Status != StatusOpen {
-			return ErrPhaseClosed
-		}
-		switch sub.Status {
-		case SubmissionWithdrawn:
-			out = sub
+		switch err := mayWithdraw(ctx, c, sub); {
+		case errors.Is(err, errWithdrawn):
+			out = sub // withdrawing twice answers the same state
 			return nil
-		case SubmissionHidden:
-			return ErrNotActive
+		case err != nil:
+			return err
 		}
 		if err := setStatus(ctx, tx, sub, SubmissionWithdrawn); err != nil {
 			return err
@@ -472,6 +457,64 @@ func (s *Service) Withdraw(ctx context.Context, id uuid.UUID) (*Submission, erro
 		return nil, err
 	}
 	return out, nil
+}
+
+// SubmissionActions are what the caller may do with a submission now, as
+// viewerCan shows them: each is the very check its mutation makes.
+type SubmissionActions struct {
+	Edit, Withdraw, Support, Flag, Moderate bool
+}
+
+// Actions says what the caller may do with sub, a submission of c they
+// can see.
+func (s *Service) Actions(ctx context.Context, c *Consultation, sub *Submission) SubmissionActions {
+	return SubmissionActions{
+		Edit:     s.mayEdit(ctx, c, sub) == nil,
+		Withdraw: mayWithdraw(ctx, c, sub) == nil,
+		Support:  maySupport(ctx, c, sub) == nil,
+		Flag:     mayFlag(ctx, sub) == nil,
+		Moderate: authz.Can(ctx, ActModerate, sub.object()),
+	}
+}
+
+// mayEdit: the author, while the consultation is open, the submission
+// visible and its edit window running.
+func (s *Service) mayEdit(ctx context.Context, c *Consultation, sub *Submission) error {
+	if err := authz.Require(ctx, ActEdit, sub.object()); err != nil {
+		return err
+	}
+	if c.Status != StatusOpen {
+		return ErrPhaseClosed
+	}
+	if sub.Status != SubmissionVisible {
+		return ErrNotActive
+	}
+	if s.now().After(sub.CreatedAt.Add(c.EditWindow)) {
+		return ErrEditWindowOver
+	}
+	return nil
+}
+
+// errWithdrawn: the submission is withdrawn already (Withdraw answers the
+// same state; there is nothing left to withdraw).
+var errWithdrawn = apperr.New(apperr.Conflict, "submission.not_active")
+
+// mayWithdraw: the author, while the consultation is open and the
+// submission neither hidden nor withdrawn.
+func mayWithdraw(ctx context.Context, c *Consultation, sub *Submission) error {
+	if err := authz.Require(ctx, ActWithdraw, sub.object()); err != nil {
+		return err
+	}
+	if c.Status != StatusOpen {
+		return ErrPhaseClosed
+	}
+	switch sub.Status {
+	case SubmissionWithdrawn:
+		return errWithdrawn
+	case SubmissionHidden:
+		return ErrNotActive
+	}
+	return nil
 }
 
 // setStatus changes sub's status and keeps its parent's count of visible

@@ -50,17 +50,8 @@ func (s *Service) setSupport(ctx context.Context, id uuid.UUID, on bool) (*Submi
 		if !canSee(ctx, c, sub) {
 			return ErrNotFound
 		}
-		if err := authz.Require(ctx, ActSupport, sub.object()); err != nil {
+		if err := maySupport(ctx, c, sub); err != nil {
 			return err
-		}
-		if c.Status != StatusOpen {
-			return ErrPhaseClosed
-		}
-		if sub.Status != SubmissionVisible {
-			return ErrNotActive
-		}
-		if sub.AuthorID == caller.AccountID {
-			return ErrOwnSubmission
 		}
 		sql := `with ins as (
 				insert into submission_supports (submission_id, account_id) values ($1, $2)
@@ -115,4 +106,22 @@ func (s *Service) SupportedBy(ctx context.Context, accountID uuid.UUID, ids []uu
 		out[id] = true
 	}
 	return out, nil
+}
+
+// maySupport: anyone allowed but the author, while the consultation is open
+// and the submission visible. (Unsupport makes the same check.)
+func maySupport(ctx context.Context, c *Consultation, sub *Submission) error {
+	if err := authz.Require(ctx, ActSupport, sub.object()); err != nil {
+		return err
+	}
+	if c.Status != StatusOpen {
+		return ErrPhaseClosed
+	}
+	if sub.Status != SubmissionVisible {
+		return ErrNotActive
+	}
+	if sub.AuthorID == authz.SubjectFrom(ctx).AccountID {
+		return ErrOwnSubmission
+	}
+	return nil
 }
