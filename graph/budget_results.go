@@ -10,7 +10,6 @@ import (
 	"github.com/otwarty/otwarty/graph/gid"
 	"github.com/otwarty/otwarty/graph/model"
 	"github.com/otwarty/otwarty/internal/apperr"
-	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/live"
 )
@@ -58,16 +57,6 @@ func (r *Resolver) certification(ctx context.Context, e *budget.Edition) (*model
 	return r.certificationOut(ctx, c)
 }
 
-func resultsViewerCan(ctx context.Context, e *budget.Edition) *model.BudgetResultsViewerCan {
-	o := e.Object()
-	ro := o
-	ro.Type = "budget_result"
-	open := e.Status != budget.StatusResultsPublished
-	return &model.BudgetResultsViewerCan{
-		UpdateSettings: open && authz.Can(ctx, budget.ActManage, o),
-		Certify:        e.Status == budget.StatusClosed && authz.Can(ctx, budget.ActCertify, ro),
-	}
-}
 
 // tieBreaks maps a pool result's tie-breaks, read through the edition's
 // results (same visibility as the result itself).

@@ -33,7 +33,11 @@ func (r *budgetEditionResolver) Certification(ctx context.Context, obj *model.Bu
 
 // ResultsViewerCan is the resolver for the resultsViewerCan field.
 func (r *budgetEditionResolver) ResultsViewerCan(ctx context.Context, obj *model.BudgetEdition) (*model.BudgetResultsViewerCan, error) {
-	return resultsViewerCan(ctx, obj.E), nil
+	can, err := r.Budget.ResultActions(ctx, obj.E)
+	if err != nil {
+		return nil, err
+	}
+	return &model.BudgetResultsViewerCan{UpdateSettings: can.UpdateSettings, Certify: can.Certify}, nil
 }
 
 // TieBreaks is the resolver for the tieBreaks field.

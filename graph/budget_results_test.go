@@ -99,7 +99,17 @@ func TestBudgetResults_ScheduleCertifyPublishAndTurnout(t *testing.T) {
 	certify := `mutation($e: ID!) { certifyBudgetResults(input: {editionId: $e, invalidBallots: 1, note: "Jedna karta przedarta."}) { certification { certified signatures { name } } } }`
 	publish := `mutation($e: ID!) { publishBudgetResults(input: {editionId: $e}) { edition { status } } }`
 	require.Empty(t, b.gql(t, certify, map[string]any{"e": edition}, withToken(f.official)).Errors)
+	// viewerCan follows the service: who signed may not sign again, the
+	// other member still may.
+	can := func(token string) any {
+		res := b.gql(t, `query($id: ID!) { budgetEdition(id: $id) { resultsViewerCan { certify updateSettings } } }`,
+			map[string]any{"id": edition}, withToken(token))
+		require.Empty(t, res.Errors)
+		return res.Data["budgetEdition"].(map[string]any)["resultsViewerCan"]
+	}
+	require.Equal(t, map[string]any{"certify": false, "updateSettings": true}, can(f.official))
 	require.Equal(t, "CONFLICT", b.gql(t, certify, map[string]any{"e": edition}, withToken(f.official)).code())
+	require.Equal(t, map[string]any{"certify": true, "updateSettings": true}, can(f.coord))
 	require.Equal(t, "CONFLICT", b.gql(t, publish, map[string]any{"e": edition}, withToken(f.official)).code())
 	res := b.gql(t, certify, map[string]any{"e": edition}, withToken(f.coord))
 	require.Empty(t, res.Errors)

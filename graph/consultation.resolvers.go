@@ -197,15 +197,9 @@ func (r *consultationResolver) ViewerIsFollowing(ctx context.Context, obj *model
 
 // ViewerCan is the resolver for the viewerCan field.
 func (r *consultationResolver) ViewerCan(ctx context.Context, obj *model.Consultation) (*model.ConsultationViewerCan, error) {
-	scope := scopeObject(obj.C)
-	open := obj.C.Status == consultation.StatusOpen
-	return &model.ConsultationViewerCan{
-		Manage:        authz.Can(ctx, consultation.ActManage, obj.C.Object()),
-		Submit:        open && authz.Can(ctx, consultation.ActSubmit, scope),
-		Follow:        authz.Can(ctx, consultation.ActFollow, obj.C.Object()),
-		Moderate:      authz.Can(ctx, consultation.ActModerate, scope),
-		EnterOnBehalf: authz.Can(ctx, consultation.ActEnterOnBehalf, scope),
-	}, nil
+	can := r.Consultations.ConsultationActions(ctx, obj.C)
+	return &model.ConsultationViewerCan{Manage: can.Manage, Submit: can.Submit, Follow: can.Follow, Moderate: can.Moderate,
+		EnterOnBehalf: can.EnterOnBehalf}, nil
 }
 
 // Meetings is the resolver for the meetings field.

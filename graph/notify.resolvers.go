@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/otwarty/otwarty/graph/gid"
 	"github.com/otwarty/otwarty/graph/model"
+	"github.com/otwarty/otwarty/internal/notify"
 )
 
 // MarkNotificationsRead is the resolver for the markNotificationsRead field.
@@ -50,24 +51,17 @@ func (r *mutationResolver) UpdateNotificationPreferences(ctx context.Context, in
 	if err != nil {
 		return nil, err
 	}
-	p, err := r.Notify.Preferences(ctx, sub.AccountID)
-	if err != nil {
-		return nil, err
-	}
-	if input.InApp != nil {
-		p.InApp = *input.InApp
-	}
-	if input.Email != nil {
-		p.Email = *input.Email
-	}
+	change := notify.PreferencesChange{InApp: input.InApp, Email: input.Email}
 	if input.Locale != nil {
 		l := string(*input.Locale)
-		p.Locale = &l
+		change.SetLocale, change.Locale = true, &l
 	}
 	if input.Digest != nil {
-		p.Digest = strings.ToLower(string(*input.Digest))
+		d := strings.ToLower(string(*input.Digest))
+		change.Digest = &d
 	}
-	if p, err = r.Notify.UpdatePreferences(ctx, sub.AccountID, p); err != nil {
+	p, err := r.Notify.ChangePreferences(ctx, sub.AccountID, change)
+	if err != nil {
 		return nil, err
 	}
 	return &model.UpdateNotificationPreferencesPayload{Preferences: preferencesOut(p)}, nil

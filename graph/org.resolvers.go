@@ -13,7 +13,6 @@ import (
 	"github.com/otwarty/otwarty/graph/generated"
 	"github.com/otwarty/otwarty/graph/gid"
 	"github.com/otwarty/otwarty/graph/model"
-	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/org"
 )
@@ -138,11 +137,8 @@ func (r *organisationResolver) Members(ctx context.Context, obj *model.Organisat
 
 // ViewerCan is the resolver for the viewerCan field.
 func (r *organisationResolver) ViewerCan(ctx context.Context, obj *model.Organisation) (*model.OrganisationViewerCan, error) {
-	o := org.Object(obj.Key)
-	return &model.OrganisationViewerCan{
-		Update:        authz.Can(ctx, org.ActionUpdate, o),
-		ManageMembers: authz.Can(ctx, org.ActionManageMembers, o),
-	}, nil
+	can := r.Orgs.Actions(ctx, obj.Key)
+	return &model.OrganisationViewerCan{Update: can.Update, ManageMembers: can.ManageMembers}, nil
 }
 
 // Organisation is the resolver for the organisation field.

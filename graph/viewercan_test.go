@@ -75,3 +75,43 @@ func TestSubmissionViewerCan_AgreesWithTheMutations(t *testing.T) {
 	agree("another resident after the close", f.carol, mine,
 		map[string]any{"edit": false, "withdraw": false, "support": false, "flag": true, "moderate": false})
 }
+
+func TestConsultationViewerCan_AgreesWithTheMutations(t *testing.T) {
+	t.Parallel()
+	f := newConsultationFixture(t)
+	b := f.b
+	// No online forms: residents cannot submit; staff take in paper.
+	id, _, _ := f.draft(t, 10, 30, []string{"MEETING", "SURVEY", "STAFF_INTAKE"})
+	require.Empty(t, b.gql(t, `mutation($id: ID!) { publishConsultation(input: {consultationId: $id}) { consultation { status } } }`,
+		map[string]any{"id": id}, withToken(f.official)).Errors)
+
+	can := func(token string) map[string]any {
+		t.Helper()
+		res := b.gql(t, `query($id: ID!) { consultation(id: $id) { viewerCan { submit enterOnBehalf } } }`,
+			map[string]any{"id": id}, withToken(token))
+		require.Empty(t, res.Errors)
+		return res.Data["consultation"].(map[string]any)["viewerCan"].(map[string]any)
+	}
+	res := b.gql(t, `query($id: ID!) { consultation(id: $id) { opensAt } }`, map[string]any{"id": id}, withToken(f.official))
+	require.Empty(t, res.Errors)
+	received := res.Data["consultation"].(map[string]any)["opensAt"]
+	enter := func() gqlResponse {
+		return b.gql(t, `mutation($id: ID!, $at: DateTime!) { enterSubmissionOnBehalf(input: {consultationId: $id, kind: POSTULATE,
+			authorName: "Jan Kowalski", receivedAt: $at, channel: PAPER, locale: PL, text: "Postulat z listu"}) { submission { id } } }`,
+			map[string]any{"id": id, "at": received}, withToken(f.official))
+	}
+	// Announced, not open: staff intake waits for the opening (viewerCan
+	// said it was possible).
+	require.Equal(t, map[string]any{"submit": false, "enterOnBehalf": false}, can(f.official))
+	require.Equal(t, "PHASE_CLOSED", enter().code())
+
+	require.Empty(t, b.gql(t, `mutation($id: ID!) { changeConsultationPhase(input: {consultationId: $id, status: OPEN, reason: "Otwieramy konsultacje"}) { consultation { status } } }`,
+		map[string]any{"id": id}, withToken(f.official)).Errors)
+	require.Equal(t, map[string]any{"submit": false, "enterOnBehalf": true}, can(f.official))
+	require.Empty(t, enter().Errors)
+	// Open, but no form to submit through (viewerCan said residents could).
+	require.Equal(t, map[string]any{"submit": false, "enterOnBehalf": false}, can(f.alice))
+	res = b.gql(t, `mutation($id: ID!) { createSubmission(input: {consultationId: $id, kind: POSTULATE, locale: PL, text: "Postulat bez formularza"}) { submission { id } } }`,
+		map[string]any{"id": id}, withToken(f.alice))
+	require.Equal(t, "CONFLICT", res.code())
+}

@@ -78,8 +78,8 @@ func (s *Service) UpdateResultSettings(ctx context.Context, editionID uuid.UUID,
 		if err != nil {
 			return err
 		}
-		if e.Status == StatusResultsPublished {
-			return apperr.New(apperr.PhaseClosed, "budget.results_already_published")
+		if err := mayUpdateResultSettings(ctx, e); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `insert into budget_result_state (edition_id, signatures_required, live_results)
 			values ($1, coalesce($2, 2), coalesce($3, false))
@@ -174,22 +174,9 @@ func (s *Service) Certify(ctx context.Context, in CertifyInput) (*Certification,
 		if !authz.Can(ctx, ActRead, e.Object()) {
 			return apperr.ErrNotFound
 		}
-		if err := authz.Require(ctx, ActCertify, e.resultObject()); err != nil {
-			return err
-		}
-		switch e.Status {
-		case StatusClosed:
-		case StatusResultsPublished:
-			return apperr.New(apperr.PhaseClosed, "budget.results_already_published")
-		default:
-			return apperr.New(apperr.PhaseClosed, "budget.not_closed")
-		}
-		st, err := loadResultState(ctx, tx, e)
+		st, err := mayCertify(ctx, tx, e)
 		if err != nil {
 			return err
-		}
-		if st.Computation == 0 {
-			return apperr.New(apperr.Conflict, "budget.results_missing")
 		}
 		existing, err := loadCertification(ctx, tx, e.ID, st)
 		if err != nil {
@@ -217,6 +204,70 @@ func (s *Service) Certify(ctx context.Context, in CertifyInput) (*Certification,
 		return nil, err
 	}
 	return s.Certification(ctx, in.EditionID)
+}
+
+// ResultActions are what the caller may do with an edition's results now
+// (resultsViewerCan), each decided by the check its mutation makes.
+type ResultActions struct {
+	UpdateSettings, Certify bool
+}
+
+// ResultActions says what the caller may do with the results of e, an
+// edition they can read.
+func (s *Service) ResultActions(ctx context.Context, e *Edition) (ResultActions, error) {
+	out := ResultActions{UpdateSettings: mayUpdateResultSettings(ctx, e) == nil}
+	if !authz.Can(ctx, ActCertify, e.resultObject()) {
+		return out, nil // spares the reads below
+	}
+	_, err := mayCertify(ctx, s.pool, e)
+	if err != nil && apperr.CodeOf(err) == apperr.Internal {
+		return out, err
+	}
+	out.Certify = err == nil
+	return out, nil
+}
+
+// mayUpdateResultSettings: managers, until the results are published.
+func mayUpdateResultSettings(ctx context.Context, e *Edition) error {
+	if err := authz.Require(ctx, ActManage, e.Object()); err != nil {
+		return err
+	}
+	if e.Status == StatusResultsPublished {
+		return apperr.New(apperr.PhaseClosed, "budget.results_already_published")
+	}
+	return nil
+}
+
+// mayCertify: commission members, once the vote is closed and results
+// computed, who have not signed this computation yet. It returns the
+// results' state.
+func mayCertify(ctx context.Context, q querier, e *Edition) (ResultState, error) {
+	if err := authz.Require(ctx, ActCertify, e.resultObject()); err != nil {
+		return ResultState{}, err
+	}
+	switch e.Status {
+	case StatusClosed:
+	case StatusResultsPublished:
+		return ResultState{}, apperr.New(apperr.PhaseClosed, "budget.results_already_published")
+	default:
+		return ResultState{}, apperr.New(apperr.PhaseClosed, "budget.not_closed")
+	}
+	st, err := loadResultState(ctx, q, e)
+	if err != nil {
+		return st, err
+	}
+	if st.Computation == 0 {
+		return st, apperr.New(apperr.Conflict, "budget.results_missing")
+	}
+	var signed bool
+	if err := q.QueryRow(ctx, `select exists (select 1 from budget_result_signatures where edition_id = $1 and computation = $2
+		and account_id = $3)`, e.ID, st.Computation, authz.SubjectFrom(ctx).AccountID).Scan(&signed); err != nil {
+		return st, fmt.Errorf("read signature: %w", err)
+	}
+	if signed {
+		return st, apperr.New(apperr.Conflict, "budget.already_signed")
+	}
+	return st, nil
 }
 
 // makeRecord stores the first signer's record of a computation.

@@ -255,11 +255,8 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (*Submission, erro
 		if !authz.Can(ctx, ActRead, c.Object()) {
 			return ErrNotFound
 		}
-		if err := authz.Require(ctx, ActSubmit, submissionScope(c)); err != nil {
+		if err := maySubmit(ctx, c); err != nil {
 			return err
-		}
-		if c.Status != StatusOpen {
-			return ErrPhaseClosed
 		}
 		kind, section := in.Kind, in.SectionID
 		var parent *Submission
@@ -459,6 +456,52 @@ func (s *Service) Withdraw(ctx context.Context, id uuid.UUID) (*Submission, erro
 	return out, nil
 }
 
+// ConsultationActions are what the caller may do in a consultation now, as
+// its viewerCan shows them, each decided by the check its mutations make.
+type ConsultationActions struct {
+	Manage, Submit, Follow, Moderate, EnterOnBehalf bool
+}
+
+// ConsultationActions says what the caller may do in c, a consultation
+// they can see.
+func (s *Service) ConsultationActions(ctx context.Context, c *Consultation) ConsultationActions {
+	submit := maySubmit(ctx, c) == nil && (offers(c, formOf(KindPostulate)) || offers(c, formOf(KindComment)))
+	return ConsultationActions{
+		Manage:        authz.Can(ctx, ActManage, c.Object()),
+		Submit:        submit,
+		Follow:        authz.Can(ctx, ActFollow, c.Object()),
+		Moderate:      authz.Can(ctx, ActModerate, submissionScope(c)),
+		EnterOnBehalf: mayEnterOnBehalf(ctx, c) == nil,
+	}
+}
+
+// maySubmit: those allowed to take part, while the consultation is open
+// (which forms it offers is checked per kind).
+func maySubmit(ctx context.Context, c *Consultation) error {
+	if err := authz.Require(ctx, ActSubmit, submissionScope(c)); err != nil {
+		return err
+	}
+	if c.Status != StatusOpen {
+		return ErrPhaseClosed
+	}
+	return nil
+}
+
+// mayEnterOnBehalf: staff, when the consultation offers staff intake, while
+// it is open or closed (before the report).
+func mayEnterOnBehalf(ctx context.Context, c *Consultation) error {
+	if err := authz.Require(ctx, ActEnterOnBehalf, submissionScope(c)); err != nil {
+		return err
+	}
+	if c.Status != StatusOpen && c.Status != StatusClosed {
+		return ErrPhaseClosed
+	}
+	if !offers(c, FormStaffIntake) {
+		return ErrFormNotOffered
+	}
+	return nil
+}
+
 // SubmissionActions are what the caller may do with a submission now, as
 // viewerCan shows them: each is the very check its mutation makes.
 type SubmissionActions struct {
@@ -567,14 +610,8 @@ func (s *Service) EnterOnBehalf(ctx context.Context, in EnterInput) (*Submission
 		if !authz.Can(ctx, ActRead, c.Object()) {
 			return ErrNotFound
 		}
-		if err := authz.Require(ctx, ActEnterOnBehalf, submissionScope(c)); err != nil {
+		if err := mayEnterOnBehalf(ctx, c); err != nil {
 			return err
-		}
-		if c.Status != StatusOpen && c.Status != StatusClosed {
-			return ErrPhaseClosed
-		}
-		if !offers(c, FormStaffIntake) {
-			return ErrFormNotOffered
 		}
 		if in.Kind != KindPostulate && in.Kind != KindComment {
 			return errKindInvalid

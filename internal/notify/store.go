@@ -169,23 +169,46 @@ func (s *Service) Preferences(ctx context.Context, accountID uuid.UUID) (Prefere
 
 // UpdatePreferences replaces the account's preferences and returns them.
 func (s *Service) UpdatePreferences(ctx context.Context, accountID uuid.UUID, p Preferences) (Preferences, error) {
-	switch p.Digest {
-	case DigestImmediate, DigestDaily, DigestWeekly, DigestOff:
-	default:
-		return Preferences{}, apperr.Invalid("digest", "error.notify.digest")
+	return s.ChangePreferences(ctx, accountID, PreferencesChange{InApp: &p.InApp, Email: &p.Email, Digest: &p.Digest,
+		SetLocale: true, Locale: p.Locale})
+}
+
+// PreferencesChange changes some preferences; nil leaves one as it is.
+type PreferencesChange struct {
+	InApp, Email *bool
+	Digest       *string
+	// With SetLocale, Locale becomes the e-mails' language (nil: the
+	// account's language).
+	SetLocale bool
+	Locale    *string
+}
+
+// ChangePreferences applies c to the account's preferences (the defaults
+// when it has none) in one statement, so that concurrent changes of
+// different preferences all hold, and returns the result.
+func (s *Service) ChangePreferences(ctx context.Context, accountID uuid.UUID, c PreferencesChange) (Preferences, error) {
+	if c.Digest != nil {
+		switch *c.Digest {
+		case DigestImmediate, DigestDaily, DigestWeekly, DigestOff:
+		default:
+			return Preferences{}, apperr.Invalid("digest", "error.notify.digest")
+		}
 	}
-	if p.Locale != nil {
-		if _, ok := i18n.ParseLocale(*p.Locale); !ok {
+	if c.Locale != nil {
+		if _, ok := i18n.ParseLocale(*c.Locale); !ok {
 			return Preferences{}, apperr.Invalid("locale", "error.locale")
 		}
 	}
+	d := DefaultPreferences()
 	var out Preferences
 	err := s.pool.QueryRow(ctx, `insert into notification_preferences (account_id, in_app, email, locale, digest)
-		values ($1, $2, $3, $4, $5)
+		values ($1, coalesce($2::boolean, $6::boolean), coalesce($3::boolean, $7::boolean), $4::text, coalesce($5::text, $8::text))
 		on conflict (account_id) do update
-		set in_app = excluded.in_app, email = excluded.email, locale = excluded.locale,
-		    digest = excluded.digest, updated_at = now()
-		returning in_app, email, locale, digest`, accountID, p.InApp, p.Email, p.Locale, p.Digest).
+		set in_app = coalesce($2, notification_preferences.in_app), email = coalesce($3, notification_preferences.email),
+		    locale = case when $9::boolean then $4 else notification_preferences.locale end, digest = coalesce($5, notification_preferences.digest),
+		    updated_at = now()
+		returning in_app, email, locale, digest`, accountID, c.InApp, c.Email, c.Locale, c.Digest, d.InApp, d.Email, d.Digest,
+		c.SetLocale).
 		Scan(&out.InApp, &out.Email, &out.Locale, &out.Digest)
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23503" { // foreign_key_violation: no such account

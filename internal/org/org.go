@@ -184,6 +184,15 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (Organisation, err
 	return o, nil
 }
 
+// Actions are what the caller may do with an organisation (viewerCan),
+// decided by the checks its mutations make.
+type Actions struct{ Update, ManageMembers bool }
+
+// Actions says what the caller may do with organisation id.
+func (s *Service) Actions(ctx context.Context, id uuid.UUID) Actions {
+	return Actions{Update: authz.Can(ctx, ActionUpdate, Object(id)), ManageMembers: authz.Can(ctx, ActionManageMembers, Object(id))}
+}
+
 // Update changes an organisation's name.
 func (s *Service) Update(ctx context.Context, id uuid.UUID, in UpdateInput) (Organisation, error) {
 	if err := authz.Require(ctx, ActionUpdate, Object(id)); err != nil {
