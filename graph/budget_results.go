@@ -57,7 +57,6 @@ func (r *Resolver) certification(ctx context.Context, e *budget.Edition) (*model
 	return r.certificationOut(ctx, c)
 }
 
-
 // tieBreaks maps a pool result's tie-breaks, read through the edition's
 // results (same visibility as the result itself).
 func (r *Resolver) tieBreaks(ctx context.Context, obj *model.BudgetPoolResult) ([]model.BudgetTieBreak, error) {
