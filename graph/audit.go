@@ -19,20 +19,16 @@ func (r *Resolver) auditLog(ctx context.Context, filter *model.AuditLogFilter, f
 	if err != nil {
 		return nil, err
 	}
-	cur, err := decodeCursor[audit.Cursor](after)
-	if err != nil {
-		return nil, err
-	}
 	var f audit.Filter
 	if filter != nil {
 		f.ObjectType, f.ObjectID, f.Action = deref(filter.ObjectType), deref(filter.ObjectID), deref(filter.Action)
 	}
-	items, hasNext, total, err := audit.List(ctx, r.Pool, f, n, cur)
+	p, err := audit.List(ctx, r.Pool, f, n, deref(after))
 	if err != nil {
 		return nil, err
 	}
-	actors := make([]uuid.UUID, len(items))
-	for i, it := range items {
+	actors := make([]uuid.UUID, len(p.Items))
+	for i, it := range p.Items {
 		if it.ActorID != nil {
 			actors[i] = *it.ActorID
 		}
@@ -41,17 +37,15 @@ func (r *Resolver) auditLog(ctx context.Context, filter *model.AuditLogFilter, f
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.AuditEntryConnection{TotalCount: total, Edges: []model.AuditEntryEdge{}}
-	cursors := make([]string, 0, len(items))
-	for i, it := range items {
-		e := &model.AuditEntry{ID: gid.Encode("AuditEntry", it.ID), Action: it.Action, ObjectType: it.ObjectType,
-			ObjectID: it.ObjectID, Reason: it.Reason, CreatedAt: it.CreatedAt, ActorName: names[i]}
-		c := encodeCursor(audit.Cursor{At: it.CreatedAt, ID: it.ID})
-		cursors = append(cursors, c)
-		conn.Edges = append(conn.Edges, model.AuditEntryEdge{Cursor: c, Node: e})
+	nameOf := make(map[uuid.UUID]*string, len(names))
+	for i, it := range p.Items {
+		nameOf[it.ID] = names[i]
 	}
-	conn.PageInfo = pageInfo(cursors, hasNext, cur != nil)
-	return conn, nil
+	edges, info := connect(p, after, audit.Record.Cursor, func(c string, it audit.Record) model.AuditEntryEdge {
+		return model.AuditEntryEdge{Cursor: c, Node: &model.AuditEntry{ID: gid.Encode("AuditEntry", it.ID), Action: it.Action,
+			ObjectType: it.ObjectType, ObjectID: it.ObjectID, Reason: it.Reason, CreatedAt: it.CreatedAt, ActorName: nameOf[it.ID]}}
+	})
+	return &model.AuditEntryConnection{TotalCount: p.Total, Edges: edges, PageInfo: info}, nil
 }
 
 func deref(s *string) string {

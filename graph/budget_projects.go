@@ -88,10 +88,6 @@ func (r *Resolver) budgetProjectPage(ctx context.Context, e *budget.Edition, fil
 	if err != nil {
 		return nil, err
 	}
-	cur, err := decodeCursor[budget.ProjectCursor](after)
-	if err != nil {
-		return nil, err
-	}
 	var f budget.ProjectFilter
 	if filter != nil {
 		if filter.PoolID != nil {
@@ -106,20 +102,15 @@ func (r *Resolver) budgetProjectPage(ctx context.Context, e *budget.Edition, fil
 		}
 		f.District = deref(filter.District)
 	}
-	items, hasNext, total, err := r.Budget.EditionProjectList(ctx, e.ID, f, n, cur)
+	p, err := r.Budget.EditionProjectList(ctx, e.ID, f, n, deref(after))
 	if err != nil {
 		return nil, err
 	}
-	primeBudgetProjects(ctx, e, items) // budget_loaders.go
-	conn := &model.BudgetProjectConnection{TotalCount: total, Edges: []model.BudgetProjectEdge{}}
-	cursors := make([]string, 0, len(items))
-	for _, p := range items {
-		c := encodeCursor(budget.ProjectCursor{Code: p.Code, ID: p.ID})
-		cursors = append(cursors, c)
-		conn.Edges = append(conn.Edges, model.BudgetProjectEdge{Cursor: c, Node: budgetProjectPtr(&p)})
-	}
-	conn.PageInfo = pageInfo(cursors, hasNext, cur != nil)
-	return conn, nil
+	primeBudgetProjects(ctx, e, p.Items) // budget_loaders.go
+	edges, info := connect(p, after, budget.Project.Cursor, func(c string, it budget.Project) model.BudgetProjectEdge {
+		return model.BudgetProjectEdge{Cursor: c, Node: budgetProjectPtr(&it)}
+	})
+	return &model.BudgetProjectConnection{TotalCount: p.Total, Edges: edges, PageInfo: info}, nil
 }
 
 // projectTitle is the localized title: the text of a resident's project,

@@ -45,10 +45,6 @@ func (r *budgetEditionResolver) PaperBallots(ctx context.Context, obj *model.Bud
 	if err != nil {
 		return nil, err
 	}
-	cursor, err := decodeCursor[budget.PaperCursor](after)
-	if err != nil {
-		return nil, err
-	}
 	var f budget.PaperFilter
 	if votingPointID != nil {
 		if f.PointID, err = gid.Expect(*votingPointID, "VotingPoint", "votingPointId"); err != nil {
@@ -58,22 +54,17 @@ func (r *budgetEditionResolver) PaperBallots(ctx context.Context, obj *model.Bud
 	if status != nil {
 		f.Status = budget.PaperStatus(strings.ToLower(string(*status)))
 	}
-	sheets, total, hasNext, err := r.Budget.PaperBallots(ctx, obj.E.ID, f, n, cursor)
+	p, err := r.Budget.PaperBallots(ctx, obj.E.ID, f, n, deref(after))
 	if apperr.CodeOf(err) == apperr.NotFound {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.PaperBallotConnection{Edges: make([]model.PaperBallotEdge, 0, len(sheets)), TotalCount: total}
-	cursors := make([]string, 0, len(sheets))
-	for i := range sheets {
-		c := encodeCursor(budget.PaperCursor{CreatedAt: sheets[i].CreatedAt, ID: sheets[i].ID})
-		cursors = append(cursors, c)
-		conn.Edges = append(conn.Edges, model.PaperBallotEdge{Node: paperBallotOut(&sheets[i]), Cursor: c})
-	}
-	conn.PageInfo = pageInfo(cursors, hasNext, cursor != nil)
-	return conn, nil
+	edges, info := connect(p, after, budget.PaperSheet.Cursor, func(c string, it budget.PaperSheet) model.PaperBallotEdge {
+		return model.PaperBallotEdge{Node: paperBallotOut(&it), Cursor: c}
+	})
+	return &model.PaperBallotConnection{Edges: edges, TotalCount: p.Total, PageInfo: info}, nil
 }
 
 // ChangeBallot is the resolver for the changeBallot field.

@@ -14,6 +14,7 @@ import (
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/live"
+	"github.com/otwarty/otwarty/internal/page"
 )
 
 func consultationOut(c *consultation.Consultation) *model.Consultation {
@@ -57,24 +58,21 @@ func (r *Resolver) submissionPage(ctx context.Context, cid uuid.UUID, f consulta
 	if err != nil {
 		return nil, err
 	}
-	items, hasNext, total, err := r.Consultations.Submissions(ctx, cid, f, n, deref(after))
+	p, err := r.Consultations.Submissions(ctx, cid, f, n, deref(after))
 	if err != nil {
 		return nil, err
 	}
-	primeSubmissions(ctx, items)
-	return submissionConnection(items, hasNext, total, deref(after) != ""), nil
+	return submissionConnection(ctx, p, after), nil
 }
 
-func submissionConnection(items []*consultation.Submission, hasNext bool, total int, hasPrev bool) *model.SubmissionConnection {
-	conn := &model.SubmissionConnection{TotalCount: total, Edges: []model.SubmissionEdge{}}
-	cursors := make([]string, 0, len(items))
-	for _, s := range items {
-		c := consultation.SubmissionCursor(s)
-		cursors = append(cursors, c)
-		conn.Edges = append(conn.Edges, model.SubmissionEdge{Cursor: c, Node: submissionOut(s)})
-	}
-	conn.PageInfo = pageInfo(cursors, hasNext, hasPrev)
-	return conn
+// submissionConnection is a page of submissions, primed in the response's
+// loaders.
+func submissionConnection(ctx context.Context, p page.Page[*consultation.Submission], after *string) *model.SubmissionConnection {
+	primeSubmissions(ctx, p.Items)
+	edges, info := connect(p, after, consultation.SubmissionCursor, func(c string, s *consultation.Submission) model.SubmissionEdge {
+		return model.SubmissionEdge{Cursor: c, Node: submissionOut(s)}
+	})
+	return &model.SubmissionConnection{TotalCount: p.Total, Edges: edges, PageInfo: info}
 }
 
 // submissionObject is the submission as an authorization object, with its
@@ -367,10 +365,8 @@ func (r *Resolver) sectionPage(ctx context.Context, cid uuid.UUID, first *int, a
 	if err != nil {
 		return nil, err
 	}
-	type sectionCursor struct {
-		Position int `json:"p"`
-	}
-	cur, err := decodeCursor[sectionCursor](after)
+	var cur sectionCursor
+	resume, err := page.After("sections", deref(after), &cur)
 	if err != nil {
 		return nil, err
 	}
@@ -378,22 +374,26 @@ func (r *Resolver) sectionPage(ctx context.Context, cid uuid.UUID, first *int, a
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.ConsultationSectionConnection{TotalCount: len(secs), Edges: []model.ConsultationSectionEdge{}}
-	var cursors []string
-	hasNext := false
+	var rest []consultation.Section
 	for _, s := range secs {
-		if cur != nil && s.Position <= cur.Position {
-			continue
+		if !resume || s.Position > cur.Position {
+			rest = append(rest, s)
 		}
-		if len(conn.Edges) == n {
-			hasNext = true
-			break
-		}
-		c := encodeCursor(sectionCursor{Position: s.Position})
-		cursors = append(cursors, c)
-		out := sectionOut(s)
-		conn.Edges = append(conn.Edges, model.ConsultationSectionEdge{Cursor: c, Node: &out})
 	}
-	conn.PageInfo = pageInfo(cursors, hasNext, cur != nil)
-	return conn, nil
+	if len(rest) > n+1 {
+		rest = rest[:n+1]
+	}
+	p := page.Of(rest, n, len(secs))
+	edges, info := connect(p, after, func(s consultation.Section) string {
+		return page.Cursor("sections", sectionCursor{Position: s.Position})
+	}, func(c string, s consultation.Section) model.ConsultationSectionEdge {
+		out := sectionOut(s)
+		return model.ConsultationSectionEdge{Cursor: c, Node: &out}
+	})
+	return &model.ConsultationSectionConnection{TotalCount: p.Total, Edges: edges, PageInfo: info}, nil
+}
+
+// sectionCursor is a section's position in its document.
+type sectionCursor struct {
+	Position int `json:"p"`
 }

@@ -106,21 +106,16 @@ func (r *consultationResolver) ModerationLog(ctx context.Context, obj *model.Con
 	if err != nil {
 		return nil, err
 	}
-	items, hasNext, total, err := r.Consultations.ModerationLog(ctx, obj.C.ID, n, deref(after))
+	p, err := r.Consultations.ModerationLog(ctx, obj.C.ID, n, deref(after))
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.ModerationActionConnection{TotalCount: total, Edges: []model.ModerationActionEdge{}}
-	cursors := make([]string, 0, len(items))
-	for _, e := range items {
-		c := consultation.ModerationEntryCursor(e)
-		cursors = append(cursors, c)
-		conn.Edges = append(conn.Edges, model.ModerationActionEdge{Cursor: c, Node: &model.ModerationAction{
+	edges, info := connect(p, after, consultation.ModerationEntryCursor, func(c string, e *consultation.ModerationEntry) model.ModerationActionEdge {
+		return model.ModerationActionEdge{Cursor: c, Node: &model.ModerationAction{
 			ID: gid.Encode("ModerationAction", e.ID), Action: strings.ToUpper(e.Action), Reason: strings.ToUpper(e.Reason),
-			Note: e.Note, SubmissionID: gid.Encode("Submission", e.SubmissionID), At: e.CreatedAt}})
-	}
-	conn.PageInfo = pageInfo(cursors, hasNext, deref(after) != "")
-	return conn, nil
+			Note: e.Note, SubmissionID: gid.Encode("Submission", e.SubmissionID), At: e.CreatedAt}}
+	})
+	return &model.ModerationActionConnection{TotalCount: p.Total, Edges: edges, PageInfo: info}, nil
 }
 
 // FlagQueue is the resolver for the flagQueue field.
@@ -132,12 +127,11 @@ func (r *consultationResolver) FlagQueue(ctx context.Context, obj *model.Consult
 	if err != nil {
 		return nil, err
 	}
-	items, hasNext, total, err := r.Consultations.FlagQueue(ctx, obj.C.ID, n, deref(after))
+	p, err := r.Consultations.FlagQueue(ctx, obj.C.ID, n, deref(after))
 	if err != nil {
 		return nil, err
 	}
-	primeSubmissions(ctx, items)
-	return submissionConnection(items, hasNext, total, deref(after) != ""), nil
+	return submissionConnection(ctx, p, after), nil
 }
 
 // PhaseChanges is the resolver for the phaseChanges field.
@@ -296,20 +290,14 @@ func (r *consultationResolver) SurveyAnswers(ctx context.Context, obj *model.Con
 	if err != nil {
 		return nil, err
 	}
-	items, hasNext, total, err := r.Consultations.SurveyAnswers(ctx, obj.C.ID, qid, n, deref(after))
+	p, err := r.Consultations.SurveyAnswers(ctx, obj.C.ID, qid, n, deref(after))
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.SurveyAnswerConnection{TotalCount: total, Edges: []model.SurveyAnswerEdge{}}
-	cursors := make([]string, 0, len(items))
-	for _, a := range items {
-		c := a.Cursor()
-		cursors = append(cursors, c)
-		conn.Edges = append(conn.Edges, model.SurveyAnswerEdge{Cursor: c, Node: &model.SurveyAnswer{
-			ID: gid.Encode("SurveyAnswer", a.ID), Text: a.Text.Text, Locale: a.Text.Locale}})
-	}
-	conn.PageInfo = pageInfo(cursors, hasNext, deref(after) != "")
-	return conn, nil
+	edges, info := connect(p, after, (*consultation.AnonymousAnswer).Cursor, func(c string, a *consultation.AnonymousAnswer) model.SurveyAnswerEdge {
+		return model.SurveyAnswerEdge{Cursor: c, Node: &model.SurveyAnswer{ID: gid.Encode("SurveyAnswer", a.ID), Text: a.Text.Text, Locale: a.Text.Locale}}
+	})
+	return &model.SurveyAnswerConnection{TotalCount: p.Total, Edges: edges, PageInfo: info}, nil
 }
 
 // Text is the resolver for the text field.
@@ -920,19 +908,14 @@ func (r *queryResolver) Consultations(ctx context.Context, filter *model.Consult
 		}
 		f.District, f.Tag = filter.District, filter.Tag
 	}
-	items, hasNext, total, err := r.Resolver.Consultations.List(ctx, f, n, deref(after))
+	p, err := r.Resolver.Consultations.List(ctx, f, n, deref(after))
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.ConsultationConnection{TotalCount: total, Edges: []model.ConsultationEdge{}}
-	cursors := make([]string, 0, len(items))
-	for _, c := range items {
-		cur := c.Cursor()
-		cursors = append(cursors, cur)
-		conn.Edges = append(conn.Edges, model.ConsultationEdge{Cursor: cur, Node: consultationOut(c)})
-	}
-	conn.PageInfo = pageInfo(cursors, hasNext, deref(after) != "")
-	return conn, nil
+	edges, info := connect(p, after, (*consultation.Consultation).Cursor, func(c string, it *consultation.Consultation) model.ConsultationEdge {
+		return model.ConsultationEdge{Cursor: c, Node: consultationOut(it)}
+	})
+	return &model.ConsultationConnection{TotalCount: p.Total, Edges: edges, PageInfo: info}, nil
 }
 
 // Consultation is the resolver for the consultation field.

@@ -42,26 +42,14 @@ func (r *Resolver) notificationPage(ctx context.Context, account uuid.UUID, firs
 	if err != nil {
 		return nil, err
 	}
-	cur, err := decodeCursor[notify.Cursor](after)
+	p, err := r.Notify.List(ctx, account, n, deref(after), unreadOnly)
 	if err != nil {
 		return nil, err
 	}
-	items, hasNext, total, err := r.Notify.List(ctx, account, n, cur, unreadOnly)
-	if err != nil {
-		return nil, err
-	}
-	conn := &model.NotificationConnection{TotalCount: total}
-	cursors := make([]string, 0, len(items))
-	for _, it := range items {
-		c := encodeCursor(it.Cursor())
-		cursors = append(cursors, c)
-		conn.Edges = append(conn.Edges, model.NotificationEdge{Cursor: c, Node: notificationOut(it)})
-	}
-	if conn.Edges == nil {
-		conn.Edges = []model.NotificationEdge{}
-	}
-	conn.PageInfo = pageInfo(cursors, hasNext, cur != nil)
-	return conn, nil
+	edges, info := connect(p, after, notify.Notification.Cursor, func(c string, it notify.Notification) model.NotificationEdge {
+		return model.NotificationEdge{Cursor: c, Node: notificationOut(it)}
+	})
+	return &model.NotificationConnection{TotalCount: p.Total, Edges: edges, PageInfo: info}, nil
 }
 
 // notificationAdded streams the caller's new notifications. Each event

@@ -116,23 +116,14 @@ func (r *organisationResolver) Members(ctx context.Context, obj *model.Organisat
 	if err != nil {
 		return nil, err
 	}
-	cur := ""
-	if after != nil {
-		cur = *after
-	}
-	ms, hasNext, total, err := r.Orgs.Members(ctx, obj.Key, n, cur)
+	p, err := r.Orgs.Members(ctx, obj.Key, n, deref(after))
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.OrganisationMemberConnection{TotalCount: total, Edges: []model.OrganisationMemberEdge{}}
-	cursors := make([]string, 0, len(ms))
-	for _, m := range ms {
-		c := m.Cursor()
-		cursors = append(cursors, c)
-		conn.Edges = append(conn.Edges, model.OrganisationMemberEdge{Cursor: c, Node: memberOut(m)})
-	}
-	conn.PageInfo = pageInfo(cursors, hasNext, cur != "")
-	return conn, nil
+	edges, info := connect(p, after, org.Member.Cursor, func(c string, m org.Member) model.OrganisationMemberEdge {
+		return model.OrganisationMemberEdge{Cursor: c, Node: memberOut(m)}
+	})
+	return &model.OrganisationMemberConnection{TotalCount: p.Total, Edges: edges, PageInfo: info}, nil
 }
 
 // ViewerCan is the resolver for the viewerCan field.
@@ -161,30 +152,21 @@ func (r *queryResolver) Organisations(ctx context.Context, filter *model.Organis
 		k := strings.ToLower(string(*filter.Kind))
 		f.Kind = &k
 	}
-	cur := ""
-	if after != nil {
-		cur = *after
-	}
-	items, hasNext, total, err := r.Orgs.List(ctx, f, n, cur)
+	p, err := r.Orgs.List(ctx, f, n, deref(after))
 	if err != nil {
 		return nil, err
 	}
 	var texts []uuid.UUID
-	for _, o := range items {
+	for _, o := range p.Items {
 		if o.DescriptionTextID != uuid.Nil {
 			texts = append(texts, o.DescriptionTextID)
 		}
 	}
 	primeOrganisations(ctx, texts)
-	conn := &model.OrganisationConnection{TotalCount: total, Edges: []model.OrganisationEdge{}}
-	cursors := make([]string, 0, len(items))
-	for _, o := range items {
-		c := o.Cursor()
-		cursors = append(cursors, c)
-		conn.Edges = append(conn.Edges, model.OrganisationEdge{Cursor: c, Node: organisationOut(o)})
-	}
-	conn.PageInfo = pageInfo(cursors, hasNext, cur != "")
-	return conn, nil
+	edges, info := connect(p, after, org.Organisation.Cursor, func(c string, o org.Organisation) model.OrganisationEdge {
+		return model.OrganisationEdge{Cursor: c, Node: organisationOut(o)}
+	})
+	return &model.OrganisationConnection{TotalCount: p.Total, Edges: edges, PageInfo: info}, nil
 }
 
 // Organisation returns generated.OrganisationResolver implementation.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/otwarty/otwarty/graph/model"
 	"github.com/otwarty/otwarty/internal/apperr"
+	"github.com/otwarty/otwarty/internal/page"
 )
 
 // The one pagination helper of the transport: cursors are the domain's
@@ -32,16 +33,18 @@ func decodeCursor[T any](after *string) (*T, error) {
 	return &v, nil
 }
 
-// pageSize validates first against the maximum page size.
-func (r *Resolver) pageSize(first *int) (int, error) {
-	n := 20
-	if first != nil {
-		n = *first
+// pageSize validates first (page.Size: 20 when absent, at most page.MaxSize).
+func (r *Resolver) pageSize(first *int) (int, error) { return page.Size(first) }
+
+// connect turns a domain page into a connection's edges and page info.
+func connect[T, E any](p page.Page[T], after *string, cursor func(T) string, edge func(cursor string, item T) E) ([]E, *model.PageInfo) {
+	edges := make([]E, len(p.Items))
+	cursors := make([]string, len(p.Items))
+	for i, it := range p.Items {
+		cursors[i] = cursor(it)
+		edges[i] = edge(cursors[i], it)
 	}
-	if n < 0 || n > r.Limits.MaxPageSize {
-		return 0, apperr.Invalid("first", "input.page_size").With(map[string]any{"max": r.Limits.MaxPageSize})
-	}
-	return n, nil
+	return edges, pageInfo(cursors, p.HasNext, deref(after) != "")
 }
 
 func pageInfo(cursors []string, hasNext, hasPrev bool) *model.PageInfo {

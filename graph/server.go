@@ -28,14 +28,13 @@ type Limits struct {
 	Fields        int   // fields after inlining fragments
 	ParserTokens  int   // tokens in one document
 	PayloadBytes  int64 // HTTP body and WebSocket message size
-	MaxPageSize   int
 	Introspection bool
 }
 
 // DefaultLimits suit the public API.
 func DefaultLimits() Limits {
 	return Limits{Complexity: 5000, Depth: 12, Fields: 2000, ParserTokens: 15000, PayloadBytes: 1 << 20,
-		MaxPageSize: 100, Introspection: true}
+		Introspection: true}
 }
 
 // ServerConfig configures the GraphQL handler.

@@ -9,7 +9,9 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/otwarty/otwarty/internal/page"
 )
 
 // Entry is one audited act.
@@ -62,11 +64,8 @@ type Record struct {
 	CreatedAt  time.Time
 }
 
-// Cursor is a position in the log, newest first.
-type Cursor struct {
-	At time.Time `json:"t"`
-	ID uuid.UUID `json:"i"`
-}
+// Cursor is r's position in the log (newest first).
+func (r Record) Cursor() string { return page.Cursor("audit_log", page.Key{At: r.CreatedAt, ID: r.ID}) }
 
 // Filter narrows List; empty fields match everything.
 type Filter struct {
@@ -81,31 +80,36 @@ type Filter struct {
 func List(ctx context.Context, q interface {
 	Query(context.Context, string, ...any) (pgx.Rows, error)
 	QueryRow(context.Context, string, ...any) pgx.Row
-}, f Filter, first int, after *Cursor) ([]Record, bool, int, error) {
+}, f Filter, first int, after string) (page.Page[Record], error) {
+	var none page.Page[Record]
+	if err := page.Check(first); err != nil {
+		return none, err
+	}
+	var cur page.Key
+	resume, err := page.After("audit_log", after, &cur)
+	if err != nil {
+		return none, err
+	}
 	const where = `($1 = '' or object_type = $1) and ($2 = '' or object_id = $2) and ($3 = '' or action = $3)
 		and ($4::uuid is null or actor_id = $4)`
 	var total int
 	if err := q.QueryRow(ctx, `select count(*) from audit_log where `+where, f.ObjectType, f.ObjectID, f.Action, f.ActorID).Scan(&total); err != nil {
-		return nil, false, 0, fmt.Errorf("count audit log: %w", err)
+		return none, fmt.Errorf("count audit log: %w", err)
 	}
 	var at *time.Time
 	var id *uuid.UUID
-	if after != nil {
-		at, id = &after.At, &after.ID
+	if resume {
+		at, id = &cur.At, &cur.ID
 	}
 	rows, err := q.Query(ctx, `select id, actor_id, action, object_type, object_id, reason, created_at from audit_log
 		where `+where+` and ($5::timestamptz is null or (created_at, id) < ($5, $6))
 		order by created_at desc, id desc limit $7`, f.ObjectType, f.ObjectID, f.Action, f.ActorID, at, id, first+1)
 	if err != nil {
-		return nil, false, 0, fmt.Errorf("list audit log: %w", err)
+		return none, fmt.Errorf("list audit log: %w", err)
 	}
 	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Record])
 	if err != nil {
-		return nil, false, 0, fmt.Errorf("list audit log: %w", err)
+		return none, fmt.Errorf("list audit log: %w", err)
 	}
-	hasNext := len(out) > first
-	if hasNext {
-		out = out[:first]
-	}
-	return out, hasNext, total, nil
+	return page.Of(out, first, total), nil
 }

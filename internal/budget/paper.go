@@ -19,6 +19,7 @@ import (
 	"github.com/otwarty/otwarty/internal/audit"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/page"
 )
 
 // PaperCounts are an edition's paper ballots by state.
@@ -422,21 +423,29 @@ type PaperFilter struct {
 	Status  PaperStatus // "": every status
 }
 
-// PaperCursor is the keyset position after a sheet.
-type PaperCursor struct {
-	CreatedAt time.Time `json:"t"`
-	ID        uuid.UUID `json:"id"`
+// Cursor is p's position in PaperBallots.
+func (p PaperSheet) Cursor() string {
+	return page.Cursor("paper_ballots", page.Key{At: p.CreatedAt, ID: p.ID})
 }
 
 // PaperBallots lists an edition's paper ballot sheets, oldest first, to
 // whoever may enter them ("enter_paper"), with the total count.
-func (s *Service) PaperBallots(ctx context.Context, editionID uuid.UUID, f PaperFilter, first int, after *PaperCursor) ([]PaperSheet, int, bool, error) {
+func (s *Service) PaperBallots(ctx context.Context, editionID uuid.UUID, f PaperFilter, first int, after string) (page.Page[PaperSheet], error) {
+	var none page.Page[PaperSheet]
+	if err := page.Check(first); err != nil {
+		return none, err
+	}
+	var cur page.Key
+	resume, err := page.After("paper_ballots", after, &cur)
+	if err != nil {
+		return none, err
+	}
 	e, err := loadEdition(ctx, s.pool, editionID, "")
 	if err != nil {
-		return nil, 0, false, err
+		return none, err
 	}
 	if !authz.Can(ctx, ActEnterPaper, e.Object()) {
-		return nil, 0, false, apperr.ErrNotFound
+		return none, apperr.ErrNotFound
 	}
 	where := `s.edition_id = $1 and ($2::uuid is null or s.point_id = $2) and ($3::text = '' or s.status = $3)`
 	var point *uuid.UUID
@@ -446,34 +455,30 @@ func (s *Service) PaperBallots(ctx context.Context, editionID uuid.UUID, f Paper
 	var total int
 	if err := s.pool.QueryRow(ctx, `select count(*) from budget_paper_sheets s where `+where, e.ID, point, string(f.Status)).
 		Scan(&total); err != nil {
-		return nil, 0, false, fmt.Errorf("count sheets: %w", err)
+		return none, fmt.Errorf("count sheets: %w", err)
 	}
 	var at *time.Time
 	var afterID uuid.UUID
-	if after != nil {
-		at, afterID = &after.CreatedAt, after.ID
+	if resume {
+		at, afterID = &cur.At, cur.ID
 	}
 	rows, err := s.pool.Query(ctx, `select `+sheetColumns+` from budget_paper_sheets s where `+where+`
 		and ($4::timestamptz is null or (s.created_at, s.id) > ($4, $5)) order by s.created_at, s.id limit $6`,
 		e.ID, point, string(f.Status), at, afterID, first+1)
 	if err != nil {
-		return nil, 0, false, fmt.Errorf("read sheets: %w", err)
+		return none, fmt.Errorf("read sheets: %w", err)
 	}
 	defer rows.Close()
 	var out []PaperSheet
 	for rows.Next() {
-		p, err := scanSheet(rows)
+		sheet, err := scanSheet(rows)
 		if err != nil {
-			return nil, 0, false, err
+			return none, err
 		}
-		out = append(out, *p)
+		out = append(out, *sheet)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, 0, false, fmt.Errorf("read sheets: %w", err)
+		return none, fmt.Errorf("read sheets: %w", err)
 	}
-	hasNext := len(out) > first
-	if hasNext {
-		out = out[:first]
-	}
-	return out, total, hasNext, nil
+	return page.Of(out, first, total), nil
 }

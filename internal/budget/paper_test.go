@@ -164,22 +164,24 @@ func TestPaper_InvalidAndAlreadyVotedSheetsAreNotCounted(t *testing.T) {
 	require.NoError(t, err)
 
 	official := b.official(t)
-	list, total, hasNext, err := b.svc.PaperBallots(official, k.edition.ID, budget.PaperFilter{}, 2, nil)
+	pg, err := b.svc.PaperBallots(official, k.edition.ID, budget.PaperFilter{}, 2, "")
+	list, total, hasNext := pg.Items, pg.Total, pg.HasNext
 	require.NoError(t, err)
 	require.Equal(t, 4, total)
 	require.True(t, hasNext)
 	require.Equal(t, []string{"1", "2"}, []string{list[0].SheetNumber, list[1].SheetNumber})
-	list, _, hasNext, err = b.svc.PaperBallots(official, k.edition.ID, budget.PaperFilter{}, 2,
-		&budget.PaperCursor{CreatedAt: list[1].CreatedAt, ID: list[1].ID})
+	pg, err = b.svc.PaperBallots(official, k.edition.ID, budget.PaperFilter{}, 2, list[1].Cursor())
+	list, hasNext = pg.Items, pg.HasNext
 	require.NoError(t, err)
 	require.False(t, hasNext)
 	require.Equal(t, []string{"3", "4"}, []string{list[0].SheetNumber, list[1].SheetNumber})
 	for status, want := range map[budget.PaperStatus]int{budget.PaperInvalid: 1, budget.PaperRejected: 2, budget.PaperPending: 1, budget.PaperCounted: 0} {
-		_, n, _, err := b.svc.PaperBallots(a, k.edition.ID, budget.PaperFilter{PointID: p.ID, Status: status}, 10, nil)
+		pg, err := b.svc.PaperBallots(a, k.edition.ID, budget.PaperFilter{PointID: p.ID, Status: status}, 10, "")
+		n := pg.Total
 		require.NoError(t, err)
 		require.Equal(t, want, n, status)
 	}
-	_, _, _, err = b.svc.PaperBallots(b.resident(t), k.edition.ID, budget.PaperFilter{}, 10, nil)
+	_, err = b.svc.PaperBallots(b.resident(t), k.edition.ID, budget.PaperFilter{}, 10, "")
 	require.ErrorIs(t, err, apperr.ErrNotFound)
 }
 

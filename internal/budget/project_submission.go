@@ -17,6 +17,7 @@ import (
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/notify"
+	"github.com/otwarty/otwarty/internal/page"
 )
 
 // Project statuses. Staff-entered projects are eligible at once; residents'
@@ -787,9 +788,16 @@ type ProjectFilter struct {
 }
 
 // ProjectCursor is a position in a project list (by code, then id).
-type ProjectCursor struct {
+type projectCursor struct {
 	Code string    `json:"c"`
 	ID   uuid.UUID `json:"i"`
+}
+
+func (c projectCursor) Valid() bool { return c.ID != uuid.Nil }
+
+// Cursor is p's position in EditionProjectList.
+func (p Project) Cursor() string {
+	return page.Cursor("budget_projects", projectCursor{Code: p.Code, ID: p.ID})
 }
 
 // EditionProjectList lists an edition's projects by code, every status
@@ -797,10 +805,19 @@ type ProjectCursor struct {
 // listed only for those who may see them through Project: staff of the
 // edition (the same Casbin check on a draft object), their proposer and
 // the member who entered them.
-func (s *Service) EditionProjectList(ctx context.Context, editionID uuid.UUID, f ProjectFilter, first int, after *ProjectCursor) (items []Project, hasNext bool, total int, err error) {
+func (s *Service) EditionProjectList(ctx context.Context, editionID uuid.UUID, f ProjectFilter, first int, after string) (page.Page[Project], error) {
+	var none page.Page[Project]
+	if err := page.Check(first); err != nil {
+		return none, err
+	}
+	var cur projectCursor
+	resume, err := page.After("budget_projects", after, &cur)
+	if err != nil {
+		return none, err
+	}
 	e, err := s.Edition(ctx, editionID)
 	if err != nil {
-		return nil, false, 0, err
+		return none, err
 	}
 	sub := authz.SubjectFrom(ctx)
 	staff := authz.Can(ctx, ActRead, ProjectObject(e, nil))
@@ -812,34 +829,33 @@ func (s *Service) EditionProjectList(ctx context.Context, editionID uuid.UUID, f
 		caller = &sub.AccountID
 	}
 	args := []any{e.ID, staff, caller, f.PoolID, f.Status, f.District}
+	var total int
 	if err := s.pool.QueryRow(ctx, `select count(*) from `+projectFrom+` where `+where, args...).Scan(&total); err != nil {
-		return nil, false, 0, fmt.Errorf("count projects: %w", err)
+		return none, fmt.Errorf("count projects: %w", err)
 	}
-	page := where
-	if after != nil {
-		page += ` and (p.code, p.id) > ($7, $8)`
-		args = append(args, after.Code, after.ID)
+	keyset := where
+	if resume {
+		keyset += ` and (p.code, p.id) > ($7, $8)`
+		args = append(args, cur.Code, cur.ID)
 	}
-	rows, err := s.pool.Query(ctx, `select `+projectColumns+` from `+projectFrom+` where `+page+
+	rows, err := s.pool.Query(ctx, `select `+projectColumns+` from `+projectFrom+` where `+keyset+
 		fmt.Sprintf(` order by p.code, p.id limit %d`, first+1), args...)
 	if err != nil {
-		return nil, false, 0, fmt.Errorf("list projects: %w", err)
+		return none, fmt.Errorf("list projects: %w", err)
 	}
 	defer rows.Close()
+	var items []Project
 	for rows.Next() {
 		p, err := scanProject(rows)
 		if err != nil {
-			return nil, false, 0, fmt.Errorf("scan project: %w", err)
+			return none, fmt.Errorf("scan project: %w", err)
 		}
 		items = append(items, *p)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, false, 0, fmt.Errorf("list projects: %w", err)
+		return none, fmt.Errorf("list projects: %w", err)
 	}
-	if len(items) > first {
-		items, hasNext = items[:first], true
-	}
-	return items, hasNext, total, nil
+	return page.Of(items, first, total), nil
 }
 
 // ProjectPermissions are the actions a UI shows for a project.

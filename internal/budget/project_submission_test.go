@@ -91,7 +91,8 @@ func (b *bundle) projectNotices(t *testing.T, ctx context.Context, kind string, 
 	t.Helper()
 	var got []notify.Notification
 	require.Eventually(t, func() bool {
-		items, _, _, err := b.notify.List(b.ctx, accountOf(ctx), 50, nil, false)
+		pg, err := b.notify.List(b.ctx, accountOf(ctx), 50, "", false)
+		items := pg.Items
 		require.NoError(t, err)
 		got = got[:0]
 		for _, it := range items {
@@ -352,7 +353,8 @@ func TestAssistedProject_ConsentFlowAndDraftVisibility(t *testing.T) {
 	}{"alice": {alice, true}, "member": {member, true}, "official": {pe.official, true},
 		"bob": {bob, false}, "anonymous": {b.anonymous(), false}} {
 		_, err := b.svc.Project(c.ctx, p.ID)
-		items, _, total, lerr := b.svc.EditionProjectList(c.ctx, pe.edition.ID, budget.ProjectFilter{}, 10, nil)
+		pg, lerr := b.svc.EditionProjectList(c.ctx, pe.edition.ID, budget.ProjectFilter{}, 10, "")
+		items, total := pg.Items, pg.Total
 		require.NoError(t, lerr)
 		if c.sees {
 			require.NoError(t, err, name)
@@ -386,7 +388,8 @@ func TestAssistedProject_ConsentFlowAndDraftVisibility(t *testing.T) {
 	require.Equal(t, budget.ProjectWithdrawn, q.Status)
 	require.Equal(t, "consent refused", q.WithdrawnReason)
 	require.Equal(t, []string{"budget.project_submit", "budget.project_consent_refused"}, b.auditActions(t, q.ID))
-	items, _, total, err := b.svc.EditionProjectList(b.anonymous(), pe.edition.ID, budget.ProjectFilter{}, 10, nil)
+	pg, err := b.svc.EditionProjectList(b.anonymous(), pe.edition.ID, budget.ProjectFilter{}, 10, "")
+	items, total := pg.Items, pg.Total
 	require.NoError(t, err)
 	require.Equal(t, 2, total)
 	require.Equal(t, []string{budget.ProjectSubmitted, budget.ProjectWithdrawn}, []string{items[0].Status, items[1].Status})
@@ -408,7 +411,8 @@ func TestWithdrawProject_UntilVotingOpensStaysListed(t *testing.T) {
 	_, err = b.svc.WithdrawProject(alice, p.ID, "")
 	requireAppErr(t, err, apperr.Conflict, "budget.project_status", "")
 	status := budget.ProjectWithdrawn
-	items, _, total, err := b.svc.EditionProjectList(b.anonymous(), pe.edition.ID, budget.ProjectFilter{Status: status}, 10, nil)
+	pg, err := b.svc.EditionProjectList(b.anonymous(), pe.edition.ID, budget.ProjectFilter{Status: status}, 10, "")
+	items, total := pg.Items, pg.Total
 	require.NoError(t, err)
 	require.Equal(t, 1, total)
 	require.Equal(t, p.ID, items[0].ID)

@@ -2,8 +2,6 @@ package consultation
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -19,6 +17,7 @@ import (
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/i18n"
+	"github.com/otwarty/otwarty/internal/page"
 )
 
 // Districts lists the slugs of Kraków's 18 districts (dzielnice), I to XVIII.
@@ -315,28 +314,24 @@ func (s *Service) ByIDs(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*Co
 	return out, rows.Err()
 }
 
-// MaxPageSize bounds first in List.
-const MaxPageSize = 100
-
 // List pages consultations newest first: keyset (created_at desc, id desc),
 // which every row has (opens_at may be null in drafts) and which does not
 // move when a draft's schedule is edited. Drafts are filtered in SQL by the
 // grants Casbin reads (official, coordinator or admin in the consultation's
 // unit, its own domain, or globally), so every listed item passes Get.
-func (s *Service) List(ctx context.Context, f Filter, first int, after string) ([]*Consultation, bool, int, error) {
-	if first < 1 || first > MaxPageSize {
-		return nil, false, 0, apperr.Invalid("first", "input.page_size").With(map[string]any{"max": MaxPageSize})
+func (s *Service) List(ctx context.Context, f Filter, first int, after string) (page.Page[*Consultation], error) {
+	var none page.Page[*Consultation]
+	if err := page.Check(first); err != nil {
+		return none, err
 	}
-	var cur *listCursor
-	if after != "" {
-		cur = &listCursor{}
-		if err := decodeListCursor(after, cur); err != nil {
-			return nil, false, 0, err
-		}
+	var cur page.Key
+	more, err := page.After("consultations", after, &cur)
+	if err != nil {
+		return none, err
 	}
 	domains, err := s.draftDomains(ctx)
 	if err != nil {
-		return nil, false, 0, err
+		return none, err
 	}
 	var status *string
 	if f.Status != nil {
@@ -353,55 +348,28 @@ func (s *Service) List(ctx context.Context, f Filter, first int, after string) (
 	args := []any{status, f.UnitID, f.District, f.Tag, domains}
 	var total int
 	if err := s.pool.QueryRow(ctx, `select count(*) from consultations c where `+where, args...).Scan(&total); err != nil {
-		return nil, false, 0, fmt.Errorf("count consultations: %w", err)
+		return none, fmt.Errorf("count consultations: %w", err)
 	}
 	q := `select ` + consultationColumns + ` from consultations c where ` + where
-	if cur != nil {
+	if more {
 		q += ` and (c.created_at, c.id) < ($6, $7)`
 		args = append(args, cur.At, cur.ID)
 	}
 	q += fmt.Sprintf(` order by c.created_at desc, c.id desc limit %d`, first+1)
 	rows, err := s.pool.Query(ctx, q, args...)
 	if err != nil {
-		return nil, false, 0, fmt.Errorf("list consultations: %w", err)
+		return none, fmt.Errorf("list consultations: %w", err)
 	}
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Consultation, error) { return scanConsultation(r) })
 	if err != nil {
-		return nil, false, 0, fmt.Errorf("list consultations: %w", err)
+		return none, fmt.Errorf("list consultations: %w", err)
 	}
-	hasNext := len(list) > first
-	if hasNext {
-		list = list[:first]
-	}
-	return list, hasNext, total, nil
+	return page.Of(list, first, total), nil
 }
 
 // Cursor is c's opaque position in List.
 func (c *Consultation) Cursor() string {
-	return encodeListCursor(listCursor{Kind: "consultation", At: c.CreatedAt, ID: c.ID})
-}
-
-type listCursor struct {
-	Kind string    `json:"k"`
-	At   time.Time `json:"t"`
-	ID   uuid.UUID `json:"i"`
-}
-
-func encodeListCursor(c listCursor) string {
-	b, err := json.Marshal(c)
-	if err != nil {
-		panic(err) // a struct of plain values always encodes
-	}
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func decodeListCursor(s string, c *listCursor) error {
-	invalid := apperr.Invalid("after", "input.cursor_invalid")
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || json.Unmarshal(b, c) != nil || c.Kind != "consultation" || c.ID == uuid.Nil || c.At.IsZero() {
-		return invalid
-	}
-	return nil
+	return page.Cursor("consultations", page.Key{At: c.CreatedAt, ID: c.ID})
 }
 
 // draftDomains are the domains in which the caller may read drafts: where it

@@ -225,7 +225,8 @@ func TestList_FiltersDraftsByGrantsAndEveryItemIsVisible(t *testing.T) {
 		var ids []uuid.UUID
 		after := ""
 		for {
-			page, hasNext, total, err := b.svc.List(tc.ctx, consultation.Filter{}, 1, after)
+			pg1, err := b.svc.List(tc.ctx, consultation.Filter{}, 1, after)
+			page, hasNext, total := pg1.Items, pg1.HasNext, pg1.Total
 			require.NoError(t, err, name)
 			require.Equal(t, len(tc.want), total, name)
 			for _, c := range page {
@@ -242,19 +243,21 @@ func TestList_FiltersDraftsByGrantsAndEveryItemIsVisible(t *testing.T) {
 	}
 
 	draft := consultation.StatusDraft
-	page, _, total, err := b.svc.List(officialA, consultation.Filter{Status: &draft}, 10, "")
+	pg2, err := b.svc.List(officialA, consultation.Filter{Status: &draft}, 10, "")
+	page, total := pg2.Items, pg2.Total
 	require.NoError(t, err)
 	require.Equal(t, 1, total)
 	require.Equal(t, draftA.ID, page[0].ID)
 	district, tag := "debniki", "rowery"
-	page, _, _, err = b.svc.List(coordinator, consultation.Filter{District: &district, Tag: &tag, UnitID: &otherUnit}, 10, "")
+	pg3, err := b.svc.List(coordinator, consultation.Filter{District: &district, Tag: &tag, UnitID: &otherUnit}, 10, "")
+	page = pg3.Items
 	require.NoError(t, err)
 	require.Len(t, page, 1)
 	require.Equal(t, draftB.ID, page[0].ID)
 
-	_, _, _, err = b.svc.List(resident, consultation.Filter{}, 0, "")
+	_, err = b.svc.List(resident, consultation.Filter{}, 101, "")
 	require.ErrorIs(t, err, apperr.Invalid("first", "input.page_size"))
-	_, _, _, err = b.svc.List(resident, consultation.Filter{}, 10, "nonsense")
+	_, err = b.svc.List(resident, consultation.Filter{}, 10, "nonsense")
 	require.ErrorIs(t, err, apperr.Invalid("after", "input.cursor_invalid"))
 
 	byID, err := b.svc.ByIDs(resident, []uuid.UUID{draftA.ID, draftB.ID, openA.ID})

@@ -14,6 +14,7 @@ import (
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/notify"
+	"github.com/otwarty/otwarty/internal/page"
 )
 
 // Moderation reasons a person may give (flags and hides); the two others
@@ -298,50 +299,48 @@ func resolveFlags(ctx context.Context, tx pgx.Tx, id uuid.UUID, at time.Time) er
 // FlagQueue lists, oldest first, the consultation's submissions with open
 // flags (automatically hidden ones keep theirs until reviewed), for those
 // who may moderate there.
-func (s *Service) FlagQueue(ctx context.Context, cid uuid.UUID, first int, after string) ([]*Submission, bool, int, error) {
+func (s *Service) FlagQueue(ctx context.Context, cid uuid.UUID, first int, after string) (page.Page[*Submission], error) {
+	var none page.Page[*Submission]
 	if authz.SubjectFrom(ctx).Anonymous() {
-		return nil, false, 0, apperr.ErrUnauthenticated
+		return none, apperr.ErrUnauthenticated
 	}
-	if first < 1 || first > MaxSubmissionPage {
-		return nil, false, 0, errPageSize
+	if err := page.Check(first); err != nil {
+		return none, err
 	}
-	cur, err := decodeKeyCursor("submissions", after)
+	var cur page.Key
+	resume, err := page.After("submissions", after, &cur)
 	if err != nil {
-		return nil, false, 0, err
+		return none, err
 	}
 	c, err := s.visible(ctx, s.pool, cid, false)
 	if err != nil {
-		return nil, false, 0, err
+		return none, err
 	}
 	if err := authz.Require(ctx, ActModerate, submissionScope(c)); err != nil {
-		return nil, false, 0, err
+		return none, err
 	}
 	const where = ` where s.consultation_id = $1 and s.status <> 'withdrawn'
 		and exists (select from submission_flags f where f.submission_id = s.id and f.resolved_at is null)`
 	var total int
 	if err := s.pool.QueryRow(ctx, `select count(*) from submissions s`+where, cid).Scan(&total); err != nil {
-		return nil, false, 0, fmt.Errorf("count flag queue: %w", err)
+		return none, fmt.Errorf("count flag queue: %w", err)
 	}
 	var at *time.Time
 	var afterID *uuid.UUID
-	if cur != nil {
+	if resume {
 		at, afterID = &cur.At, &cur.ID
 	}
 	rows, err := s.pool.Query(ctx, `select `+submissionColumns+submissionFrom+where+`
 		and ($2::timestamptz is null or (s.created_at, s.id) > ($2, $3))
 		order by s.created_at, s.id limit $4`, cid, at, afterID, first+1)
 	if err != nil {
-		return nil, false, 0, fmt.Errorf("flag queue: %w", err)
+		return none, fmt.Errorf("flag queue: %w", err)
 	}
 	out, err := collectSubmissions(rows)
 	if err != nil {
-		return nil, false, 0, err
+		return none, err
 	}
-	more := len(out) > first
-	if more {
-		out = out[:first]
-	}
-	return out, more, total, nil
+	return page.Of(out, first, total), nil
 }
 
 // ModerationEntry is one line of the public moderation log: what happened
@@ -357,44 +356,42 @@ type ModerationEntry struct {
 
 // ModerationEntryCursor is the cursor of e in ModerationLog.
 func ModerationEntryCursor(e *ModerationEntry) string {
-	return encodeKeyCursor("moderation_log", e.CreatedAt, e.ID)
+	return page.Cursor("moderation_log", page.Key{At: e.CreatedAt, ID: e.ID})
 }
 
 // ModerationLog lists a consultation's moderation actions, newest first; it
 // is public wherever the consultation is (not for drafts).
-func (s *Service) ModerationLog(ctx context.Context, cid uuid.UUID, first int, after string) ([]*ModerationEntry, bool, int, error) {
-	if first < 1 || first > MaxSubmissionPage {
-		return nil, false, 0, errPageSize
+func (s *Service) ModerationLog(ctx context.Context, cid uuid.UUID, first int, after string) (page.Page[*ModerationEntry], error) {
+	var none page.Page[*ModerationEntry]
+	if err := page.Check(first); err != nil {
+		return none, err
 	}
-	cur, err := decodeKeyCursor("moderation_log", after)
+	var cur page.Key
+	resume, err := page.After("moderation_log", after, &cur)
 	if err != nil {
-		return nil, false, 0, err
+		return none, err
 	}
 	if _, err := s.visible(ctx, s.pool, cid, false); err != nil {
-		return nil, false, 0, err
+		return none, err
 	}
 	var total int
 	if err := s.pool.QueryRow(ctx, `select count(*) from moderation_actions where consultation_id = $1`, cid).Scan(&total); err != nil {
-		return nil, false, 0, fmt.Errorf("count moderation log: %w", err)
+		return none, fmt.Errorf("count moderation log: %w", err)
 	}
 	var at *time.Time
 	var afterID *uuid.UUID
-	if cur != nil {
+	if resume {
 		at, afterID = &cur.At, &cur.ID
 	}
 	rows, err := s.pool.Query(ctx, `select id, submission_id, action, reason, note, created_at from moderation_actions
 		where consultation_id = $1 and ($2::timestamptz is null or (created_at, id) < ($2, $3))
 		order by created_at desc, id desc limit $4`, cid, at, afterID, first+1)
 	if err != nil {
-		return nil, false, 0, fmt.Errorf("moderation log: %w", err)
+		return none, fmt.Errorf("moderation log: %w", err)
 	}
 	out, err := pgx.CollectRows(rows, pgx.RowToAddrOfStructByPos[ModerationEntry])
 	if err != nil {
-		return nil, false, 0, fmt.Errorf("moderation log: %w", err)
+		return none, fmt.Errorf("moderation log: %w", err)
 	}
-	more := len(out) > first
-	if more {
-		out = out[:first]
-	}
-	return out, more, total, nil
+	return page.Of(out, first, total), nil
 }

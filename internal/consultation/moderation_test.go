@@ -51,7 +51,8 @@ func TestFlag_AutoHidesAtThresholdOfCountedFlags(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, consultation.SubmissionHidden, got.Status)
 
-	log, _, total, err := b.svc.ModerationLog(b.anonymous(), c.ID, 10, "")
+	pg1, err := b.svc.ModerationLog(b.anonymous(), c.ID, 10, "")
+	log, total := pg1.Items, pg1.Total
 	require.NoError(t, err)
 	require.Equal(t, 1, total)
 	require.Equal(t, consultation.ModerationAutoHide, log[0].Action)
@@ -63,7 +64,8 @@ func TestFlag_AutoHidesAtThresholdOfCountedFlags(t *testing.T) {
 	require.Len(t, b.deliverJobs(t, notify.KindModerationFlag, modID), 4, "the moderator hears of every new flag")
 
 	// The queue keeps the auto-hidden item until a moderator decides.
-	queue, _, qTotal, err := b.svc.FlagQueue(b.official(t), c.ID, 10, "")
+	pg2, err := b.svc.FlagQueue(b.official(t), c.ID, 10, "")
+	queue, qTotal := pg2.Items, pg2.Total
 	require.NoError(t, err)
 	require.Equal(t, 1, qTotal)
 	require.Equal(t, sub.ID, queue[0].ID)
@@ -86,7 +88,7 @@ func TestHide_OnlyModeratorsOfThisConsultation(t *testing.T) {
 	require.ErrorIs(t, err, apperr.ErrForbidden)
 	_, err = b.svc.Hide(foreign, sub.ID, "spam", "")
 	require.ErrorIs(t, err, apperr.ErrForbidden, "a moderator elsewhere sees the visible item but has no power here")
-	_, _, _, err = b.svc.FlagQueue(foreign, c.ID, 10, "")
+	_, err = b.svc.FlagQueue(foreign, c.ID, 10, "")
 	require.ErrorIs(t, err, apperr.ErrForbidden)
 	_, err = b.svc.Hide(moderator, sub.ID, "reviewed", "")
 	require.ErrorIs(t, err, consultation.ErrReasonInvalid)
@@ -105,7 +107,8 @@ func TestHide_OnlyModeratorsOfThisConsultation(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, consultation.SubmissionVisible, restored.Status)
 
-	log, _, total, err := b.svc.ModerationLog(b.anonymous(), c.ID, 10, "")
+	pg4, err := b.svc.ModerationLog(b.anonymous(), c.ID, 10, "")
+	log, total := pg4.Items, pg4.Total
 	require.NoError(t, err)
 	require.Equal(t, 2, total)
 	require.Equal(t, []string{consultation.ModerationRestore, consultation.ModerationHide}, []string{log[0].Action, log[1].Action})
@@ -139,7 +142,8 @@ func TestHide_ReplyLeavesParentsReplyCount(t *testing.T) {
 	got, err := b.svc.GetSubmission(author, parent.ID)
 	require.NoError(t, err)
 	require.Zero(t, got.ReplyCount, "counts include only visible replies")
-	replies, _, total, err := b.svc.Submissions(author, c.ID, consultation.SubmissionFilter{ParentID: &parent.ID}, 10, "")
+	pg5, err := b.svc.Submissions(author, c.ID, consultation.SubmissionFilter{ParentID: &parent.ID}, 10, "")
+	replies, total := pg5.Items, pg5.Total
 	require.NoError(t, err)
 	require.Zero(t, total)
 	require.Empty(t, replies)
@@ -154,9 +158,9 @@ func TestModerationLog_DraftIsNotPublic(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	c := b.consultationIn(t, consultation.StatusDraft)
-	_, _, _, err := b.svc.ModerationLog(b.anonymous(), c.ID, 10, "")
+	_, err := b.svc.ModerationLog(b.anonymous(), c.ID, 10, "")
 	require.ErrorIs(t, err, apperr.ErrNotFound)
-	_, _, _, err = b.svc.ModerationLog(b.official(t), c.ID, 10, "")
+	_, err = b.svc.ModerationLog(b.official(t), c.ID, 10, "")
 	require.NoError(t, err)
 }
 
@@ -183,7 +187,8 @@ func TestModerators_OfAssignedOrganisationAreNotifiedAndMayHide(t *testing.T) {
 
 	_, err = b.svc.Hide(member, sub.ID, "spam", "")
 	require.NoError(t, err)
-	queue, _, total, err := b.svc.FlagQueue(member, c.ID, 10, "")
+	pg8, err := b.svc.FlagQueue(member, c.ID, 10, "")
+	queue, total := pg8.Items, pg8.Total
 	require.NoError(t, err)
 	require.Zero(t, total, "hiding resolves the open flags")
 	require.Empty(t, queue)

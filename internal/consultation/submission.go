@@ -2,8 +2,6 @@ package consultation
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -20,6 +18,7 @@ import (
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/live"
 	"github.com/otwarty/otwarty/internal/notify"
+	"github.com/otwarty/otwarty/internal/page"
 )
 
 // Submission kinds.
@@ -43,10 +42,6 @@ const (
 	ChannelPost  = "post"
 )
 
-// MaxSubmissionPage bounds first in the submission, flag queue and
-// moderation log lists.
-const MaxSubmissionPage = 100
-
 // Notice kinds sent by submissions and moderation (texts in notify's catalog).
 const (
 	NoticeSubmissionReply    = notify.KindSubmissionReply
@@ -68,8 +63,6 @@ var (
 	errKindInvalid    = apperr.Invalid("kind", "submission.kind_invalid")
 	errChannelInvalid = apperr.Invalid("channel", "submission.channel_invalid")
 	errAuthorName     = apperr.Invalid("authorName", "submission.author_name_invalid")
-	errPageSize       = apperr.Invalid("first", "input.page_size").With(map[string]any{"max": MaxSubmissionPage})
-	errCursorInvalid  = apperr.Invalid("after", "input.cursor_invalid")
 )
 
 // Submission is a postulate, a section comment or a reply in a thread.
@@ -717,63 +710,33 @@ type SubmissionFilter struct {
 	ParentID *uuid.UUID
 }
 
-// keyCursor is a keyset position: (time, id) and the list it belongs to.
-type keyCursor struct {
-	List string    `json:"l"`
-	At   time.Time `json:"t"`
-	ID   uuid.UUID `json:"i"`
-}
-
-func encodeKeyCursor(list string, at time.Time, id uuid.UUID) string {
-	b, err := json.Marshal(keyCursor{List: list, At: at, ID: id})
-	if err != nil {
-		panic(err) // a struct of a string, a time and a UUID always encodes
-	}
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// decodeKeyCursor returns nil for "" and INVALID_INPUT for a cursor of
-// another list or garbage.
-func decodeKeyCursor(list, s string) (*keyCursor, error) {
-	if s == "" {
-		return nil, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return nil, errCursorInvalid
-	}
-	var c keyCursor
-	if err := json.Unmarshal(b, &c); err != nil || c.List != list || c.ID == uuid.Nil {
-		return nil, errCursorInvalid
-	}
-	return &c, nil
-}
-
 // SubmissionCursor is the cursor of sub in Submissions and FlagQueue.
 func SubmissionCursor(sub *Submission) string {
-	return encodeKeyCursor("submissions", sub.CreatedAt, sub.ID)
+	return page.Cursor("submissions", page.Key{At: sub.CreatedAt, ID: sub.ID})
 }
 
 // Submissions lists a consultation's submissions oldest first, with whether
 // more follow and the total. Hidden and withdrawn ones are included only for
 // their author and for callers who may read_hidden in the consultation; the
 // total counts the same set.
-func (s *Service) Submissions(ctx context.Context, cid uuid.UUID, f SubmissionFilter, first int, after string) ([]*Submission, bool, int, error) {
-	if first < 1 || first > MaxSubmissionPage {
-		return nil, false, 0, errPageSize
+func (s *Service) Submissions(ctx context.Context, cid uuid.UUID, f SubmissionFilter, first int, after string) (page.Page[*Submission], error) {
+	var none page.Page[*Submission]
+	if err := page.Check(first); err != nil {
+		return none, err
 	}
-	cur, err := decodeKeyCursor("submissions", after)
+	var cur page.Key
+	resume, err := page.After("submissions", after, &cur)
 	if err != nil {
-		return nil, false, 0, err
+		return none, err
 	}
 	c, err := s.visible(ctx, s.pool, cid, false)
 	if err != nil {
-		return nil, false, 0, err
+		return none, err
 	}
 	if f.ParentID != nil {
 		// Replies to an item the caller may not see are not listed either.
 		if _, err := s.GetSubmission(ctx, *f.ParentID); err != nil {
-			return nil, false, 0, err
+			return none, err
 		}
 	}
 	caller := authz.SubjectFrom(ctx)
@@ -785,28 +748,24 @@ func (s *Service) Submissions(ctx context.Context, cid uuid.UUID, f SubmissionFi
 	args := []any{cid, f.Kind, f.SectionID, f.ParentID, all, caller.AccountID}
 	var total int
 	if err := s.pool.QueryRow(ctx, `select count(*) from submissions s`+where, args...).Scan(&total); err != nil {
-		return nil, false, 0, fmt.Errorf("count submissions: %w", err)
+		return none, fmt.Errorf("count submissions: %w", err)
 	}
 	var at *time.Time
 	var afterID *uuid.UUID
-	if cur != nil {
+	if resume {
 		at, afterID = &cur.At, &cur.ID
 	}
 	rows, err := s.pool.Query(ctx, `select `+submissionColumns+submissionFrom+where+`
 		and ($7::timestamptz is null or (s.created_at, s.id) > ($7, $8))
 		order by s.created_at, s.id limit $9`, append(args, at, afterID, first+1)...)
 	if err != nil {
-		return nil, false, 0, fmt.Errorf("list submissions: %w", err)
+		return none, fmt.Errorf("list submissions: %w", err)
 	}
 	out, err := collectSubmissions(rows)
 	if err != nil {
-		return nil, false, 0, err
+		return none, err
 	}
-	more := len(out) > first
-	if more {
-		out = out[:first]
-	}
-	return out, more, total, nil
+	return page.Of(out, first, total), nil
 }
 
 func collectSubmissions(rows pgx.Rows) ([]*Submission, error) {

@@ -264,7 +264,8 @@ func TestHiddenSubmission_InvisibleOnEveryReadPath(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, m, 1, name)
 		require.Contains(t, m, visible.ID)
-		list, more, total, err := b.svc.Submissions(ctx, c.ID, consultation.SubmissionFilter{}, 10, "")
+		pg1, err := b.svc.Submissions(ctx, c.ID, consultation.SubmissionFilter{}, 10, "")
+		list, more, total := pg1.Items, pg1.HasNext, pg1.Total
 		require.NoError(t, err)
 		require.False(t, more)
 		require.Equal(t, 1, total, name)
@@ -278,7 +279,8 @@ func TestHiddenSubmission_InvisibleOnEveryReadPath(t *testing.T) {
 		m, err := b.svc.SubmissionsByIDs(ctx, []uuid.UUID{visible.ID, hidden.ID})
 		require.NoError(t, err)
 		require.Len(t, m, 2, name)
-		list, _, total, err := b.svc.Submissions(ctx, c.ID, consultation.SubmissionFilter{}, 10, "")
+		pg2, err := b.svc.Submissions(ctx, c.ID, consultation.SubmissionFilter{}, 10, "")
+		list, total := pg2.Items, pg2.Total
 		require.NoError(t, err)
 		require.Equal(t, 2, total, name)
 		require.Len(t, list, 2, name)
@@ -298,7 +300,8 @@ func TestSubmissions_PagesWithKeysetCursor(t *testing.T) {
 	var got []uuid.UUID
 	after := ""
 	for {
-		page, more, total, err := b.svc.Submissions(b.anonymous(), c.ID, consultation.SubmissionFilter{}, 2, after)
+		pg3, err := b.svc.Submissions(b.anonymous(), c.ID, consultation.SubmissionFilter{}, 2, after)
+		page, more, total := pg3.Items, pg3.HasNext, pg3.Total
 		require.NoError(t, err)
 		require.Equal(t, 5, total)
 		for _, s := range page {
@@ -311,9 +314,9 @@ func TestSubmissions_PagesWithKeysetCursor(t *testing.T) {
 	}
 	require.Equal(t, want, got)
 
-	_, _, _, err := b.svc.Submissions(b.anonymous(), c.ID, consultation.SubmissionFilter{}, 101, "")
+	_, err := b.svc.Submissions(b.anonymous(), c.ID, consultation.SubmissionFilter{}, 101, "")
 	requireCode(t, apperr.InvalidInput, err)
-	_, _, _, err = b.svc.Submissions(b.anonymous(), c.ID, consultation.SubmissionFilter{}, 10, "garbage")
+	_, err = b.svc.Submissions(b.anonymous(), c.ID, consultation.SubmissionFilter{}, 10, "garbage")
 	requireCode(t, apperr.InvalidInput, err)
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/i18n"
+	"github.com/otwarty/otwarty/internal/page"
 )
 
 // The survey (form of participation FormSurvey) asks the consultation's
@@ -74,7 +75,7 @@ type AnonymousAnswer struct {
 
 // Cursor is a's position in SurveyAnswers.
 func (a *AnonymousAnswer) Cursor() string {
-	return encodeKeyCursor("survey_answers", time.Time{}, a.ID)
+	return page.Cursor("survey_answers", page.Key{ID: a.ID})
 }
 
 // AnswerSurvey stores the caller's answers to questions of the consultation
@@ -253,20 +254,22 @@ func CanReadSurveyAnswers(ctx context.Context, c *Consultation) bool {
 // consultation, resolved in the caller's locale, in a shuffled order and
 // without authors, with whether more follow and the total. Only staff may
 // list them; others get NOT_FOUND.
-func (s *Service) SurveyAnswers(ctx context.Context, cid, questionID uuid.UUID, first int, after string) ([]*AnonymousAnswer, bool, int, error) {
-	if first < 1 || first > MaxSubmissionPage {
-		return nil, false, 0, errPageSize
+func (s *Service) SurveyAnswers(ctx context.Context, cid, questionID uuid.UUID, first int, after string) (page.Page[*AnonymousAnswer], error) {
+	var none page.Page[*AnonymousAnswer]
+	if err := page.Check(first); err != nil {
+		return none, err
 	}
-	cur, err := decodeKeyCursor("survey_answers", after)
+	var cur page.Key
+	resume, err := page.After("survey_answers", after, &cur)
 	if err != nil {
-		return nil, false, 0, err
+		return none, err
 	}
 	c, err := s.visible(ctx, s.pool, cid, false)
 	if err != nil {
-		return nil, false, 0, err
+		return none, err
 	}
 	if !CanReadSurveyAnswers(ctx, c) {
-		return nil, false, 0, ErrNotFound
+		return none, ErrNotFound
 	}
 	var total int
 	var ours bool
@@ -274,19 +277,19 @@ func (s *Service) SurveyAnswers(ctx context.Context, cid, questionID uuid.UUID, 
 			(select count(*) from survey_answers where question_id = $1 and consultation_id = $2)`,
 		questionID, c.ID).Scan(&ours, &total)
 	if err != nil {
-		return nil, false, 0, fmt.Errorf("count survey answers: %w", err)
+		return none, fmt.Errorf("count survey answers: %w", err)
 	}
 	if !ours {
-		return nil, false, 0, errQuestionInvalid
+		return none, errQuestionInvalid
 	}
 	var afterID *uuid.UUID
-	if cur != nil {
+	if resume {
 		afterID = &cur.ID
 	}
 	rows, err := s.pool.Query(ctx, `select id, text_id from survey_answers
 		where question_id = $1 and ($2::uuid is null or id > $2) order by id limit $3`, questionID, afterID, first+1)
 	if err != nil {
-		return nil, false, 0, fmt.Errorf("list survey answers: %w", err)
+		return none, fmt.Errorf("list survey answers: %w", err)
 	}
 	type row struct{ id, textID uuid.UUID }
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
@@ -295,26 +298,21 @@ func (s *Service) SurveyAnswers(ctx context.Context, cid, questionID uuid.UUID, 
 		return x, err
 	})
 	if err != nil {
-		return nil, false, 0, fmt.Errorf("list survey answers: %w", err)
+		return none, fmt.Errorf("list survey answers: %w", err)
 	}
-	more := len(list) > first
-	if more {
-		list = list[:first]
-	}
-	ids := make([]uuid.UUID, len(list))
-	for i, x := range list {
+	pg := page.Of(list, first, total)
+	ids := make([]uuid.UUID, len(pg.Items))
+	for i, x := range pg.Items {
 		ids[i] = x.textID
 	}
 	texts, err := i18n.Load(ctx, s.pool, ids)
 	if err != nil {
-		return nil, false, 0, err
+		return none, err
 	}
 	locale := i18n.FromContext(ctx)
-	out := make([]*AnonymousAnswer, len(list))
-	for i, x := range list {
-		out[i] = &AnonymousAnswer{ID: x.id, QuestionID: questionID, Text: texts[x.textID].Resolve(locale)}
-	}
-	return out, more, total, nil
+	return page.Map(pg, func(x row) *AnonymousAnswer {
+		return &AnonymousAnswer{ID: x.id, QuestionID: questionID, Text: texts[x.textID].Resolve(locale)}
+	}), nil
 }
 
 // surveyRespondents counts the distinct accounts that answered at least one

@@ -16,6 +16,7 @@ import (
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/i18n"
+	"github.com/otwarty/otwarty/internal/page"
 )
 
 // questionIDs returns the ids of the consultation's questions in order.
@@ -318,19 +319,21 @@ func TestSurveyAnswers_StaffOnlyBeforeTheReportAndNeverWithAuthors(t *testing.T)
 	for _, status := range []consultation.Status{consultation.StatusOpen, consultation.StatusClosed} {
 		b.forceStatus(t, c.ID, status)
 		for _, ctx := range []context.Context{residents[0], b.anonymous()} {
-			_, _, _, err := b.svc.SurveyAnswers(ctx, c.ID, q, 10, "")
+			_, err := b.svc.SurveyAnswers(ctx, c.ID, q, 10, "")
 			requireSurveyErr(t, err, apperr.NotFound, "")
 		}
 	}
 
 	// Staff page through the texts.
 	official := b.official(t)
-	page1, more, total, err := b.svc.SurveyAnswers(official, c.ID, q, 2, "")
+	pg2, err := b.svc.SurveyAnswers(official, c.ID, q, 2, "")
+	page1, more, total := pg2.Items, pg2.HasNext, pg2.Total
 	require.NoError(t, err)
 	require.True(t, more)
 	require.Equal(t, 3, total)
 	require.Len(t, page1, 2)
-	page2, more, total, err := b.svc.SurveyAnswers(official, c.ID, q, 2, page1[1].Cursor())
+	pg3, err := b.svc.SurveyAnswers(official, c.ID, q, 2, page1[1].Cursor())
+	page2, more, total := pg3.Items, pg3.HasNext, pg3.Total
 	require.NoError(t, err)
 	require.False(t, more)
 	require.Equal(t, 3, total)
@@ -348,11 +351,11 @@ func TestSurveyAnswers_StaffOnlyBeforeTheReportAndNeverWithAuthors(t *testing.T)
 
 	// A question of another consultation, a bad cursor, a bad page size.
 	other := b.openConsultation(t)
-	_, _, _, err = b.svc.SurveyAnswers(official, c.ID, b.surveyQuestions(t, other.ID)[0], 10, "")
+	_, err = b.svc.SurveyAnswers(official, c.ID, b.surveyQuestions(t, other.ID)[0], 10, "")
 	requireSurveyErr(t, err, apperr.InvalidInput, "survey.question_invalid")
-	_, _, _, err = b.svc.SurveyAnswers(official, c.ID, q, 10, "garbage")
+	_, err = b.svc.SurveyAnswers(official, c.ID, q, 10, "garbage")
 	requireSurveyErr(t, err, apperr.InvalidInput, "input.cursor_invalid")
-	_, _, _, err = b.svc.SurveyAnswers(official, c.ID, q, 0, "")
+	_, err = b.svc.SurveyAnswers(official, c.ID, q, page.MaxSize+1, "")
 	requireSurveyErr(t, err, apperr.InvalidInput, "input.page_size")
 }
 
@@ -387,10 +390,11 @@ func TestReport_CountsSurveyRespondentsAndOpensTheAnswers(t *testing.T) {
 	// Even after the report the texts stay with staff: they are not
 	// moderated, so they are never published.
 	for _, ctx := range []context.Context{r1, b.anonymous()} {
-		_, _, _, err := b.svc.SurveyAnswers(ctx, c.ID, q2, 10, "")
+		_, err := b.svc.SurveyAnswers(ctx, c.ID, q2, 10, "")
 		requireCode(t, apperr.NotFound, err)
 	}
-	list, _, total, err := b.svc.SurveyAnswers(official, c.ID, q2, 10, "")
+	pg8, err := b.svc.SurveyAnswers(official, c.ID, q2, 10, "")
+	list, total := pg8.Items, pg8.Total
 	require.NoError(t, err)
 	require.Equal(t, 2, total)
 	require.Len(t, list, 2)

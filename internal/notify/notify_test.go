@@ -193,11 +193,13 @@ func TestDeliver_EmailPreferenceOffStillDeliversInApp(t *testing.T) {
 	}
 	f.settle(t)
 
-	items, _, total, err := f.svc.List(f.ctx, noEmail, 10, nil, false)
+	pg1, err := f.svc.List(f.ctx, noEmail, 10, "", false)
+	items, total := pg1.Items, pg1.Total
 	require.NoError(t, err)
 	require.Equal(t, 1, total)
 	require.Equal(t, notify.KindPasswordChanged, items[0].Kind)
-	_, _, total, err = f.svc.List(f.ctx, noInApp, 10, nil, false)
+	pg2, err := f.svc.List(f.ctx, noInApp, 10, "", false)
+	total = pg2.Total
 	require.NoError(t, err)
 	require.Zero(t, total)
 
@@ -297,7 +299,8 @@ func TestDigest_DailyCollectsExactlyTheUnmailedNotifications(t *testing.T) {
 	}, lines(d.Body))
 	h := byTo["halina@example.org"]
 	require.Equal(t, []string{"Hasło zostało zmienione"}, lines(h.Body))
-	_, _, total, err := f.svc.List(f.ctx, hidden, 10, nil, false)
+	pg3, err := f.svc.List(f.ctx, hidden, 10, "", false)
+	total := pg3.Total
 	require.NoError(t, err)
 	require.Zero(t, total, "a row kept only for the digest is not listed")
 
@@ -322,7 +325,8 @@ func TestDigest_DailyCollectsExactlyTheUnmailedNotifications(t *testing.T) {
 
 	require.Len(t, f.smtp.received(), 5)
 	require.Zero(t, f.count(t, "select count(*) from notifications where email_digest and emailed_at is null"))
-	_, _, total, err = f.svc.List(f.ctx, daily, 10, nil, false)
+	pg4, err := f.svc.List(f.ctx, daily, 10, "", false)
+	total = pg4.Total
 	require.NoError(t, err)
 	require.Equal(t, 5, total, "digested notifications stay in the in-app list")
 }

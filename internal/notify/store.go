@@ -12,10 +12,8 @@ import (
 
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/i18n"
+	"github.com/otwarty/otwarty/internal/page"
 )
-
-// MaxPageSize bounds List's first.
-const MaxPageSize = 100
 
 // Notification is one in-app notification. Data never holds secrets.
 type Notification struct {
@@ -26,14 +24,10 @@ type Notification struct {
 	ReadAt    *time.Time
 }
 
-// Cursor is a position in an account's list, newest first.
-type Cursor struct {
-	CreatedAt time.Time
-	ID        uuid.UUID
+// Cursor is n's position in an account's list (newest first).
+func (n Notification) Cursor() string {
+	return page.Cursor("notifications", page.Key{At: n.CreatedAt, ID: n.ID})
 }
-
-// Cursor returns the position just after n.
-func (n Notification) Cursor() Cursor { return Cursor{CreatedAt: n.CreatedAt, ID: n.ID} }
 
 // Querier is a pool, connection or transaction.
 type Querier interface {
@@ -44,16 +38,22 @@ type Querier interface {
 // List returns up to first of the account's notifications after the cursor,
 // newest first; hasNext says whether more follow, total counts them all
 // (unread only when unreadOnly).
-func (s *Service) List(ctx context.Context, accountID uuid.UUID, first int, after *Cursor, unreadOnly bool) (items []Notification, hasNext bool, total int, err error) {
-	if first < 1 || first > MaxPageSize {
-		return nil, false, 0, apperr.Invalid("first", "error.page_size").With(map[string]any{"max": MaxPageSize})
+func (s *Service) List(ctx context.Context, accountID uuid.UUID, first int, after string, unreadOnly bool) (page.Page[Notification], error) {
+	var none page.Page[Notification]
+	if err := page.Check(first); err != nil {
+		return none, err
+	}
+	var cur page.Key
+	resume, err := page.After("notifications", after, &cur)
+	if err != nil {
+		return none, err
 	}
 	var (
 		afterAt *time.Time
 		afterID *uuid.UUID
 	)
-	if after != nil {
-		afterAt, afterID = &after.CreatedAt, &after.ID
+	if resume {
+		afterAt, afterID = &cur.At, &cur.ID
 	}
 	rows, err := s.pool.Query(ctx, `select id, kind, data, created_at, read_at from notifications
 		where account_id = $1 and in_app and (not $2 or read_at is null)
@@ -61,21 +61,19 @@ func (s *Service) List(ctx context.Context, accountID uuid.UUID, first int, afte
 		order by created_at desc, id desc
 		limit $5`, accountID, unreadOnly, afterAt, afterID, first+1)
 	if err != nil {
-		return nil, false, 0, fmt.Errorf("notify: list: %w", err)
+		return none, fmt.Errorf("notify: list: %w", err)
 	}
-	items, err = pgx.CollectRows(rows, scanNotification)
+	items, err := pgx.CollectRows(rows, scanNotification)
 	if err != nil {
-		return nil, false, 0, fmt.Errorf("notify: list: %w", err)
+		return none, fmt.Errorf("notify: list: %w", err)
 	}
-	if len(items) > first {
-		items, hasNext = items[:first], true
-	}
+	var total int
 	err = s.pool.QueryRow(ctx, `select count(*) from notifications
 		where account_id = $1 and in_app and (not $2 or read_at is null)`, accountID, unreadOnly).Scan(&total)
 	if err != nil {
-		return nil, false, 0, fmt.Errorf("notify: count: %w", err)
+		return none, fmt.Errorf("notify: count: %w", err)
 	}
-	return items, hasNext, total, nil
+	return page.Of(items, first, total), nil
 }
 
 // Get returns one of the account's notifications, or apperr.ErrNotFound.

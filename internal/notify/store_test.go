@@ -13,6 +13,7 @@ import (
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/notify"
+	"github.com/otwarty/otwarty/internal/page"
 )
 
 // row inserts an in-app notification as delivery would and returns its id.
@@ -68,11 +69,12 @@ func TestList_PagesThroughKnownSetNewestFirst(t *testing.T) {
 
 	var (
 		got   []uuid.UUID
-		after *notify.Cursor
+		after string
 		pages []int
 	)
 	for {
-		items, hasNext, total, err := f.svc.List(f.ctx, a, 3, after, false)
+		pg1, err := f.svc.List(f.ctx, a, 3, after, false)
+		items, hasNext, total := pg1.Items, pg1.HasNext, pg1.Total
 		require.NoError(t, err)
 		require.Equal(t, 7, total)
 		pages = append(pages, len(items))
@@ -80,8 +82,7 @@ func TestList_PagesThroughKnownSetNewestFirst(t *testing.T) {
 		if !hasNext {
 			break
 		}
-		c := items[len(items)-1].Cursor()
-		after = &c
+		after = items[len(items)-1].Cursor()
 	}
 	require.Equal(t, []int{3, 3, 1}, pages)
 	require.Equal(t, wantIDs, got)
@@ -89,7 +90,8 @@ func TestList_PagesThroughKnownSetNewestFirst(t *testing.T) {
 	n, err := f.svc.MarkRead(f.ctx, a, []uuid.UUID{wantIDs[0], wantIDs[5]})
 	require.NoError(t, err)
 	require.Equal(t, 2, n)
-	items, hasNext, total, err := f.svc.List(f.ctx, a, 4, nil, true)
+	pg2, err := f.svc.List(f.ctx, a, 4, "", true)
+	items, hasNext, total := pg2.Items, pg2.HasNext, pg2.Total
 	require.NoError(t, err)
 	require.True(t, hasNext)
 	require.Equal(t, 5, total)
@@ -97,8 +99,8 @@ func TestList_PagesThroughKnownSetNewestFirst(t *testing.T) {
 	require.Equal(t, map[string]string{"n": "1"}, items[0].Data)
 	require.Nil(t, items[0].ReadAt)
 
-	for _, first := range []int{0, notify.MaxPageSize + 1} {
-		_, _, _, err := f.svc.List(f.ctx, a, first, nil, false)
+	for _, first := range []int{-1, page.MaxSize + 1} {
+		_, err := f.svc.List(f.ctx, a, first, "", false)
 		var e *apperr.Error
 		require.ErrorAs(t, err, &e, strconv.Itoa(first))
 		require.Equal(t, apperr.InvalidInput, e.Code)

@@ -13,6 +13,7 @@ import (
 	"github.com/otwarty/otwarty/internal/audit"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/page"
 )
 
 // Member is an account's membership as the organisation's member list shows it.
@@ -26,16 +27,8 @@ type Member struct {
 
 // Cursor is the member's position in Members.
 func (m Member) Cursor() string {
-	return encodeCursor(memberCursor{Kind: "member", At: m.JoinedAt, ID: m.AccountID})
+	return page.Cursor("members", page.Key{At: m.JoinedAt, ID: m.AccountID})
 }
-
-type memberCursor struct {
-	Kind string    `json:"k"`
-	At   time.Time `json:"t"`
-	ID   uuid.UUID `json:"i"`
-}
-
-func (c memberCursor) valid() bool { return c.Kind == "member" && c.ID != uuid.Nil && !c.At.IsZero() }
 
 // Membership is one organisation an account belongs to.
 type Membership struct {
@@ -191,25 +184,25 @@ func (s *Service) CanSeeMembers(ctx context.Context, orgID uuid.UUID) (bool, err
 // more follow and how many there are. Callers who may not see them (see
 // CanSeeMembers) get UNAUTHENTICATED or FORBIDDEN. Deleted accounts are left
 // out.
-func (s *Service) Members(ctx context.Context, orgID uuid.UUID, first int, after string) ([]Member, bool, int, error) {
+func (s *Service) Members(ctx context.Context, orgID uuid.UUID, first int, after string) (page.Page[Member], error) {
+	var none page.Page[Member]
 	ok, err := s.CanSeeMembers(ctx, orgID)
 	if err != nil {
-		return nil, false, 0, err
+		return none, err
 	}
 	if !ok {
 		if authz.SubjectFrom(ctx).Anonymous() {
-			return nil, false, 0, apperr.ErrUnauthenticated
+			return none, apperr.ErrUnauthenticated
 		}
-		return nil, false, 0, apperr.ErrForbidden
+		return none, apperr.ErrForbidden
 	}
-	if err := validateFirst(first); err != nil {
-		return nil, false, 0, err
+	if err := page.Check(first); err != nil {
+		return none, err
 	}
-	var c memberCursor
-	if after != "" {
-		if err := decodeCursor(after, &c); err != nil {
-			return nil, false, 0, err
-		}
+	var c page.Key
+	resume, err := page.After("members", after, &c)
+	if err != nil {
+		return none, err
 	}
 	rows, err := s.pool.Query(ctx, `
 		select m.organisation_id, m.account_id, a.display_name, m.role, m.created_at
@@ -218,9 +211,9 @@ func (s *Service) Members(ctx context.Context, orgID uuid.UUID, first int, after
 		where m.organisation_id = $1 and a.deleted_at is null
 		  and ($2::boolean is not true or (m.created_at, m.account_id) > ($3, $4))
 		order by m.created_at, m.account_id
-		limit $5`, orgID, after != "", c.At, c.ID, first+1)
+		limit $5`, orgID, resume, c.At, c.ID, first+1)
 	if err != nil {
-		return nil, false, 0, fmt.Errorf("list members: %w", err)
+		return none, fmt.Errorf("list members: %w", err)
 	}
 	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Member, error) {
 		var m Member
@@ -228,20 +221,16 @@ func (s *Service) Members(ctx context.Context, orgID uuid.UUID, first int, after
 		return m, err
 	})
 	if err != nil {
-		return nil, false, 0, fmt.Errorf("list members: %w", err)
+		return none, fmt.Errorf("list members: %w", err)
 	}
 	var total int
 	err = s.pool.QueryRow(ctx, `
 		select count(*) from organisation_members m join accounts a on a.id = m.account_id
 		where m.organisation_id = $1 and a.deleted_at is null`, orgID).Scan(&total)
 	if err != nil {
-		return nil, false, 0, fmt.Errorf("count members: %w", err)
+		return none, fmt.Errorf("count members: %w", err)
 	}
-	hasNext := len(items) > first
-	if hasNext {
-		items = items[:first]
-	}
-	return items, hasNext, total, nil
+	return page.Of(items, first, total), nil
 }
 
 // MembershipsOf lists the organisations accountID belongs to, by name. The

@@ -158,11 +158,11 @@ func TestMembers_VisibleToMembersAndManagersOnly(t *testing.T) {
 		require.NoError(t, err)
 		require.False(t, ok)
 	}
-	_, _, _, err = f.svc.Members(f.as(f.resident), a.ID, 10, "")
+	_, err = f.svc.Members(f.as(f.resident), a.ID, 10, "")
 	require.ErrorIs(t, err, apperr.ErrForbidden)
-	_, _, _, err = f.svc.Members(f.as(managerB), a.ID, 10, "")
+	_, err = f.svc.Members(f.as(managerB), a.ID, 10, "")
 	require.ErrorIs(t, err, apperr.ErrForbidden)
-	_, _, _, err = f.svc.Members(f.as(uuid.Nil), a.ID, 10, "")
+	_, err = f.svc.Members(f.as(uuid.Nil), a.ID, 10, "")
 	require.ErrorIs(t, err, apperr.ErrUnauthenticated)
 
 	// A member pages through everyone, in joining order; deleted accounts are left out.
@@ -171,7 +171,8 @@ func TestMembers_VisibleToMembersAndManagersOnly(t *testing.T) {
 		after string
 	)
 	for {
-		page, hasNext, total, err := f.svc.Members(f.as(ids[1]), a.ID, 2, after)
+		pg4, err := f.svc.Members(f.as(ids[1]), a.ID, 2, after)
+		page, hasNext, total := pg4.Items, pg4.HasNext, pg4.Total
 		require.NoError(t, err)
 		require.Equal(t, 5, total)
 		for _, m := range page {
@@ -185,7 +186,7 @@ func TestMembers_VisibleToMembersAndManagersOnly(t *testing.T) {
 	require.Equal(t, []string{"manager-a", "m1", "m2", "m3", "m4"}, got)
 
 	// A cursor of another list is refused.
-	_, _, _, err = f.svc.Members(f.as(manager), a.ID, 2, a.Cursor())
+	_, err = f.svc.Members(f.as(manager), a.ID, 2, a.Cursor())
 	requireAppErr(t, err, apperr.InvalidInput, "input.cursor_invalid", "after")
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/i18n"
+	"github.com/otwarty/otwarty/internal/page"
 )
 
 // Kinds of organisation.
@@ -279,20 +280,20 @@ func (s *Service) ByIDs(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]Org
 // List returns a page of organisations ordered by name (then id), the
 // organisations after the cursor after ("" for the first page), whether more
 // follow, and how many match the filter in all.
-func (s *Service) List(ctx context.Context, f Filter, first int, after string) ([]Organisation, bool, int, error) {
-	if err := validateFirst(first); err != nil {
-		return nil, false, 0, err
+func (s *Service) List(ctx context.Context, f Filter, first int, after string) (page.Page[Organisation], error) {
+	var none page.Page[Organisation]
+	if err := page.Check(first); err != nil {
+		return none, err
 	}
 	if f.Kind != nil {
 		if err := validateKind("filter.kind", *f.Kind); err != nil {
-			return nil, false, 0, err
+			return none, err
 		}
 	}
 	var c orgCursor
-	if after != "" {
-		if err := decodeCursor(after, &c); err != nil {
-			return nil, false, 0, err
-		}
+	resume, err := page.After("organisations", after, &c)
+	if err != nil {
+		return none, err
 	}
 	rows, err := s.pool.Query(ctx, `
 		select `+orgColumns+` from organisations o
@@ -300,37 +301,32 @@ func (s *Service) List(ctx context.Context, f Filter, first int, after string) (
 		  and ($2::boolean is not true or (o.name, o.id) > ($3, $4))
 		order by o.name, o.id
 		limit $5`,
-		f.Kind, after != "", c.Name, c.ID, first+1)
+		f.Kind, resume, c.Name, c.ID, first+1)
 	if err != nil {
-		return nil, false, 0, fmt.Errorf("list organisations: %w", err)
+		return none, fmt.Errorf("list organisations: %w", err)
 	}
 	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Organisation, error) { return scanOrg(r) })
 	if err != nil {
-		return nil, false, 0, fmt.Errorf("list organisations: %w", err)
+		return none, fmt.Errorf("list organisations: %w", err)
 	}
 	var total int
 	if err := s.pool.QueryRow(ctx, `select count(*) from organisations where ($1::text is null or kind = $1)`, f.Kind).Scan(&total); err != nil {
-		return nil, false, 0, fmt.Errorf("count organisations: %w", err)
+		return none, fmt.Errorf("count organisations: %w", err)
 	}
-	hasNext := len(items) > first
-	if hasNext {
-		items = items[:first]
-	}
-	return items, hasNext, total, nil
+	return page.Of(items, first, total), nil
 }
 
 // Cursor is the organisation's position in List.
 func (o Organisation) Cursor() string {
-	return encodeCursor(orgCursor{Kind: "org", Name: o.Name, ID: o.ID})
+	return page.Cursor("organisations", orgCursor{Name: o.Name, ID: o.ID})
 }
 
 type orgCursor struct {
-	Kind string    `json:"k"`
 	Name string    `json:"n"`
 	ID   uuid.UUID `json:"i"`
 }
 
-func (c orgCursor) valid() bool { return c.Kind == "org" && c.ID != uuid.Nil }
+func (c orgCursor) Valid() bool { return c.ID != uuid.Nil }
 
 func validateKind(field, kind string) error {
 	for _, k := range Kinds {

@@ -14,6 +14,7 @@ import (
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/org"
+	"github.com/otwarty/otwarty/internal/page"
 	"github.com/otwarty/otwarty/internal/pgtest"
 )
 
@@ -270,7 +271,8 @@ func TestList_PaginatesExactly(t *testing.T) {
 		hasNexts []bool
 	)
 	for {
-		page, hasNext, total, err := f.svc.List(f.ctx, org.Filter{}, 3, after)
+		pg1, err := f.svc.List(f.ctx, org.Filter{}, 3, after)
+		page, hasNext, total := pg1.Items, pg1.HasNext, pg1.Total
 		require.NoError(t, err)
 		require.Equal(t, 7, total)
 		for _, o := range page {
@@ -288,18 +290,21 @@ func TestList_PaginatesExactly(t *testing.T) {
 	require.Equal(t, []bool{true, true, false}, hasNexts)
 
 	// An exact multiple of the page size ends without an empty page.
-	page, hasNext, _, err := f.svc.List(f.ctx, org.Filter{}, 7, "")
+	pg2, err := f.svc.List(f.ctx, org.Filter{}, 7, "")
+	page, hasNext := pg2.Items, pg2.HasNext
 	require.NoError(t, err)
 	require.Len(t, page, 7)
 	require.False(t, hasNext)
 
 	cityUnit := org.KindCityUnit
-	page, hasNext, total, err := f.svc.List(f.ctx, org.Filter{Kind: &cityUnit}, 2, "")
+	pg3, err := f.svc.List(f.ctx, org.Filter{Kind: &cityUnit}, 2, "")
+	page, hasNext, total := pg3.Items, pg3.HasNext, pg3.Total
 	require.NoError(t, err)
 	require.Equal(t, 3, total) // Golf, Charlie, Echo
 	require.True(t, hasNext)
 	require.Equal(t, []string{"Charlie", "Echo"}, []string{page[0].Name, page[1].Name})
-	page, hasNext, _, err = f.svc.List(f.ctx, org.Filter{Kind: &cityUnit}, 2, page[1].Cursor())
+	pg4, err := f.svc.List(f.ctx, org.Filter{Kind: &cityUnit}, 2, page[1].Cursor())
+	page, hasNext = pg4.Items, pg4.HasNext
 	require.NoError(t, err)
 	require.False(t, hasNext)
 	require.Len(t, page, 1)
@@ -309,18 +314,18 @@ func TestList_PaginatesExactly(t *testing.T) {
 func TestList_RejectsBadPageSizeCursorAndKind(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
-	for _, first := range []int{0, -1, org.MaxPageSize + 1} {
-		_, _, _, err := f.svc.List(f.ctx, org.Filter{}, first, "")
+	for _, first := range []int{-1, page.MaxSize + 1} {
+		_, err := f.svc.List(f.ctx, org.Filter{}, first, "")
 		requireAppErr(t, err, apperr.InvalidInput, "input.page_size", "first")
 		var e *apperr.Error
 		require.ErrorAs(t, err, &e)
-		require.Equal(t, map[string]any{"max": org.MaxPageSize}, e.Args)
+		require.Equal(t, map[string]any{"max": page.MaxSize}, e.Args)
 	}
 	for _, after := range []string{"x", "!!!", "e30"} { // e30 is "{}"
-		_, _, _, err := f.svc.List(f.ctx, org.Filter{}, 10, after)
+		_, err := f.svc.List(f.ctx, org.Filter{}, 10, after)
 		requireAppErr(t, err, apperr.InvalidInput, "input.cursor_invalid", "after")
 	}
 	club := "club"
-	_, _, _, err := f.svc.List(f.ctx, org.Filter{Kind: &club}, 10, "")
+	_, err := f.svc.List(f.ctx, org.Filter{Kind: &club}, 10, "")
 	requireAppErr(t, err, apperr.InvalidInput, "org.kind_invalid", "filter.kind")
 }

@@ -9,6 +9,9 @@ package page
 import (
 	"encoding/base64"
 	"encoding/json"
+	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/otwarty/otwarty/internal/apperr"
 )
@@ -74,6 +77,15 @@ func Map[T, U any](p Page[T], f func(T) U) Page[U] {
 // Validator is a key that can tell whether a decoded value is a position
 // at all (a zero id is not).
 type Validator interface{ Valid() bool }
+
+// Key is the position of most lists: a time and an id to break ties.
+type Key struct {
+	At time.Time `json:"t"`
+	ID uuid.UUID `json:"i"`
+}
+
+// Valid reports whether k names a row.
+func (k Key) Valid() bool { return k.ID != uuid.Nil }
 
 type envelope struct {
 	List string          `json:"l"`
