@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/budget"
 )
 
@@ -239,4 +240,30 @@ func (b *bundle) picks(t *testing.T, ballot, pool uuid.UUID) []uuid.UUID {
 	}
 	require.NoError(t, rows.Err())
 	return out
+}
+
+func TestEditionPhases_EveryMoveIsRecorded(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	k := b.krakowEdition(t) // draft → voting
+	b.closeVoting(t, k.edition.ID)
+	rows, err := b.pool.Query(b.ctx, `select from_status || '→' || to_status, actor_id is not null, reason from phase_changes
+		where kind = 'budget_edition' and object_id = $1 order by created_at, id`, k.edition.ID)
+	require.NoError(t, err)
+	var moves []string
+	for rows.Next() {
+		var move, reason string
+		var byPerson bool
+		require.NoError(t, rows.Scan(&move, &byPerson, &reason))
+		require.True(t, byPerson, move)
+		require.Empty(t, reason, move)
+		moves = append(moves, move)
+	}
+	require.NoError(t, rows.Err())
+	require.Equal(t, []string{"draft→voting", "voting→closed"}, moves)
+
+	// A move outside the table is refused before anything changes.
+	_, err = b.svc.OpenVoting(b.official(t), k.edition.ID)
+	requireAppErr(t, err, apperr.PhaseClosed, "budget.status_invalid", "")
+	require.Equal(t, 2, b.count(t, `select count(*) from phase_changes where object_id = $1`, k.edition.ID))
 }

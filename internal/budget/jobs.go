@@ -1,6 +1,8 @@
 package budget
 
 import (
+	"github.com/otwarty/otwarty/internal/phase"
+
 	"github.com/riverqueue/river"
 )
 
@@ -9,7 +11,7 @@ func (s *Service) Register(workers *river.Workers) {
 	// Each area adds its workers here (one line each).
 	river.AddWorker(workers, &sessionReminderWorker{s: s}) // outreach: session reminders
 	river.AddWorker(workers, &votingReminderWorker{s: s})  // outreach: followers' voting reminders
-	river.AddWorker(workers, &closeVotingWorker{s: s})
+	river.AddWorker(workers, &phase.Worker[closeVotingJob]{Apply: s.closeOnSchedule, Log: s.log})
 	river.AddWorker(workers, &computeResultsWorker{s: s})
 }
 

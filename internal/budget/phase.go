@@ -11,7 +11,33 @@ import (
 	"github.com/otwarty/otwarty/internal/audit"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/phase"
 )
+
+// phases is the edition's phase machine. An edition whose projects staff
+// enter directly (imports) may go from draft straight to the vote.
+var phases = phase.Machine{Kind: "budget_edition", Moves: map[string][]string{
+	string(StatusDraft):        {string(StatusSubmission), string(StatusVoting)},
+	string(StatusSubmission):   {string(StatusVerification)},
+	string(StatusVerification): {string(StatusAppeals)},
+	string(StatusAppeals):      {string(StatusVoting)},
+	string(StatusVoting):       {string(StatusClosed)},
+	string(StatusClosed):       {string(StatusResultsPublished)},
+}}
+
+// setStatus moves e to `to` and records the move (actor uuid.Nil: the
+// schedule). The caller holds the edition's row lock and has checked the
+// move's guards.
+func setStatus(ctx context.Context, tx *db.Tx, e *Edition, to Status, actor uuid.UUID) error {
+	if _, err := tx.Exec(ctx, `update budget_editions set status = $2, updated_at = now() where id = $1`, e.ID, to); err != nil {
+		return fmt.Errorf("update edition: %w", err)
+	}
+	reason := ""
+	if actor == uuid.Nil {
+		reason = phase.ReasonSchedule
+	}
+	return phases.Record(ctx, tx, e.ID, string(e.Status), string(to), reason, actor)
+}
 
 // OpenVoting starts the vote ("manage") of a draft edition (whose projects
 // staff entered directly, e.g. imports) or of one at the end of its appeals
@@ -79,7 +105,7 @@ func (s *Service) transitionFrom(ctx context.Context, id uuid.UUID, froms []Stat
 		if err != nil {
 			return err
 		}
-		if !slices.Contains(froms, e.Status) {
+		if !slices.Contains(froms, e.Status) || !phases.Allows(string(e.Status), string(to)) {
 			return apperr.New(apperr.PhaseClosed, "budget.status_invalid").With(map[string]any{"from": string(e.Status), "to": string(to)})
 		}
 		from := e.Status
@@ -88,8 +114,8 @@ func (s *Service) transitionFrom(ctx context.Context, id uuid.UUID, froms []Stat
 				return err
 			}
 		}
-		if _, err := tx.Exec(ctx, `update budget_editions set status = $2, updated_at = now() where id = $1`, id, to); err != nil {
-			return fmt.Errorf("update edition: %w", err)
+		if err := setStatus(ctx, tx, e, to, actor); err != nil {
+			return err
 		}
 		return audit.Write(ctx, tx, audit.Entry{ActorID: actor, Action: "budget.status",
 			ObjectType: "budget_edition", ObjectID: id.String(), Data: map[string]any{"from": string(from), "to": string(to)}})

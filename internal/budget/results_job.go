@@ -16,6 +16,7 @@ import (
 	"github.com/otwarty/otwarty/internal/audit"
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/notify"
+	"github.com/otwarty/otwarty/internal/phase"
 )
 
 // River job kinds of the results.
@@ -24,21 +25,11 @@ const (
 	JobComputeResults = "budget.compute_results"
 )
 
-// CloseVotingArgs closes an edition's vote at At, the end of its window.
-// The job acts only if the edition is still voting and its stored close
-// time still equals At, so a hand close or a changed window leaves a stale
-// job with nothing to do. Not unique: the check makes duplicates harmless,
-// and uniqueness would block scheduling the same close again.
-type CloseVotingArgs struct {
-	EditionID uuid.UUID `json:"edition_id"`
-	At        time.Time `json:"at"`
-}
+// closeVotingJob names the scheduled close of a vote (phase.Scheduled to
+// StatusClosed at the end of the voting window).
+type closeVotingJob struct{}
 
-// Kind is the River job kind.
-func (CloseVotingArgs) Kind() string { return JobCloseVoting }
-
-// InsertOpts gives the job a few attempts.
-func (CloseVotingArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 10} }
+func (closeVotingJob) JobKind() string { return JobCloseVoting }
 
 // ComputeResultsArgs computes the provisional results of a closed edition
 // as the system. After is the computation number current when the job was
@@ -69,10 +60,7 @@ func (s *Service) scheduleClose(ctx context.Context, tx *db.Tx, e *Edition) erro
 		return nil
 	}
 	at := *e.VotingClosesAt
-	if _, err := s.river.InsertTx(ctx, tx.Tx, CloseVotingArgs{EditionID: e.ID, At: at}, &river.InsertOpts{ScheduledAt: at}); err != nil {
-		return fmt.Errorf("schedule close: %w", err)
-	}
-	return nil
+	return phase.Schedule[closeVotingJob](ctx, tx, s.river, e.ID, string(StatusClosed), at)
 }
 
 // enqueueResults enqueues the job that computes provisional results once
@@ -89,40 +77,26 @@ func (s *Service) enqueueResults(ctx context.Context, tx *db.Tx, e *Edition) err
 	return nil
 }
 
-type closeVotingWorker struct {
-	river.WorkerDefaults[CloseVotingArgs]
-	s *Service
-}
-
-func (w *closeVotingWorker) Work(ctx context.Context, job *river.Job[CloseVotingArgs]) error {
-	closed, err := w.s.closeOnSchedule(ctx, job.Args)
-	if err != nil {
-		return err
-	}
-	if !closed {
-		w.s.log.Info("budget: scheduled close is stale", "edition", job.Args.EditionID)
-	}
-	return nil
-}
-
 // closeOnSchedule closes the vote if the scheduled close still holds; it
 // reports whether it did.
-func (s *Service) closeOnSchedule(ctx context.Context, a CloseVotingArgs) (bool, error) {
+func (s *Service) closeOnSchedule(ctx context.Context, id uuid.UUID, to string, at time.Time) (bool, error) {
+	if Status(to) != StatusClosed {
+		return false, nil
+	}
 	closed := false
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
-		e, err := loadEdition(ctx, tx, a.EditionID, "for update")
+		e, err := loadEdition(ctx, tx, id, "for update")
 		if errors.Is(err, apperr.ErrNotFound) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		if e.Status != StatusVoting || e.VotingClosesAt == nil ||
-			!e.VotingClosesAt.Truncate(time.Microsecond).Equal(a.At.Truncate(time.Microsecond)) {
+		if e.Status != StatusVoting || !phase.SameTime(e.VotingClosesAt, at) {
 			return nil
 		}
-		if _, err := tx.Exec(ctx, `update budget_editions set status = $2, updated_at = now() where id = $1`, e.ID, StatusClosed); err != nil {
-			return fmt.Errorf("close edition: %w", err)
+		if err := setStatus(ctx, tx, e, StatusClosed, uuid.Nil); err != nil {
+			return err
 		}
 		if err := audit.Write(ctx, tx, audit.Entry{Action: "budget.status", ObjectType: "budget_edition", ObjectID: e.ID.String(),
 			Data: map[string]any{"from": string(StatusVoting), "to": string(StatusClosed), "reason": "schedule"}}); err != nil {

@@ -131,7 +131,7 @@ func TestResultsJob_StaleCloseIsNoOp(t *testing.T) {
 	waitFor(t, "close job done", func() bool {
 		var n int
 		require.NoError(t, b.pool.QueryRow(b.ctx, `select count(*) from river_job where kind = $1 and state = 'completed'
-			and args->>'edition_id' = $2`, budget.JobCloseVoting, s.edition.ID.String()).Scan(&n))
+			and args->>'object_id' = $2`, budget.JobCloseVoting, s.edition.ID.String()).Scan(&n))
 		return n == 1
 	})
 	waitFor(t, "results job done", func() bool {

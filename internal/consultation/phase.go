@@ -15,6 +15,7 @@ import (
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/live"
+	"github.com/otwarty/otwarty/internal/phase"
 )
 
 // MinReasonRunes is the shortest justification of an override and reason
@@ -33,7 +34,17 @@ type PhaseChange struct {
 }
 
 // ReasonSchedule is the reason recorded for a scheduled phase change.
-const ReasonSchedule = "schedule"
+const ReasonSchedule = phase.ReasonSchedule
+
+// phases is the consultation's phase machine: published as announced (or
+// open, when it opens already), opened and closed by hand or by schedule,
+// reported by the closing report.
+var phases = phase.Machine{Kind: "consultation", Moves: map[string][]string{
+	string(StatusDraft):     {string(StatusAnnounced), string(StatusOpen)},
+	string(StatusAnnounced): {string(StatusOpen)},
+	string(StatusOpen):      {string(StatusClosed)},
+	string(StatusClosed):    {string(StatusReported)},
+}}
 
 // Publish publishes a draft ("manage"). Every failing rule needs a public
 // justification in overrides (rule → text of at least MinReasonRunes), and
@@ -174,7 +185,7 @@ func previousPhase(to Status) (Status, bool) {
 }
 
 // setPhase changes the status, records the change and announces it.
-func setPhase(ctx context.Context, tx pgx.Tx, id uuid.UUID, from, to Status, reason string, actor uuid.UUID) error {
+func setPhase(ctx context.Context, tx *db.Tx, id uuid.UUID, from, to Status, reason string, actor uuid.UUID) error {
 	if _, err := tx.Exec(ctx, `update consultations set status = $2, updated_at = now() where id = $1`, id, string(to)); err != nil {
 		return fmt.Errorf("change phase: %w", err)
 	}
@@ -183,10 +194,9 @@ func setPhase(ctx context.Context, tx pgx.Tx, id uuid.UUID, from, to Status, rea
 
 // recordPhase records a change of phase and publishes it to the
 // consultation's live topic.
-func recordPhase(ctx context.Context, tx pgx.Tx, id uuid.UUID, from, to Status, reason string, actor uuid.UUID) error {
-	if _, err := tx.Exec(ctx, `insert into consultation_phase_changes (consultation_id, from_status, to_status, reason, actor_id)
-		values ($1, $2, $3, $4, $5)`, id, string(from), string(to), reason, actorOrNil(actor)); err != nil {
-		return fmt.Errorf("record phase change: %w", err)
+func recordPhase(ctx context.Context, tx *db.Tx, id uuid.UUID, from, to Status, reason string, actor uuid.UUID) error {
+	if err := phases.Record(ctx, tx, id, string(from), string(to), reason, actor); err != nil {
+		return err
 	}
 	return live.Publish(ctx, tx, "consultation:"+id.String(),
 		map[string]any{"type": "phase_changed", "status": string(to)})
@@ -198,21 +208,16 @@ func (s *Service) PhaseChanges(ctx context.Context, id uuid.UUID) ([]PhaseChange
 	if _, err := s.visible(ctx, s.pool, id, false); err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `select id, consultation_id, from_status, to_status, reason,
-			coalesce(actor_id, '00000000-0000-0000-0000-000000000000'), created_at
-		from consultation_phase_changes where consultation_id = $1 order by created_at, id`, id)
+	changes, err := phases.History(ctx, s.pool, id)
 	if err != nil {
-		return nil, fmt.Errorf("phase changes: %w", err)
+		return nil, err
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (PhaseChange, error) {
-		var p PhaseChange
-		err := r.Scan(&p.ID, &p.ConsultationID, &p.From, &p.To, &p.Reason, &p.ActorID, &p.CreatedAt)
-		return p, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("phase changes: %w", err)
+	out := make([]PhaseChange, len(changes))
+	for i, c := range changes {
+		out[i] = PhaseChange{ID: c.ID, ConsultationID: c.ObjectID, From: Status(c.From), To: Status(c.To), Reason: c.Reason,
+			ActorID: c.ActorID, CreatedAt: c.CreatedAt}
 	}
-	return nonNil(out), nil
+	return out, nil
 }
 
 // afterPhase does what a phase brings with it, by hand or by schedule: an
