@@ -8,6 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+var _ = matrixFor("budget.graphqls")
+
 // TestBudgetMutations_PermissionMatrix tries every civic-budget mutation
 // with every kind of caller, in the order of an edition's life; a refused
 // caller gets UNAUTHENTICATED, FORBIDDEN or NOT_FOUND, an allowed one never

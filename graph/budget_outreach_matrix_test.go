@@ -7,6 +7,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+var _ = matrixFor("budget_outreach.graphqls")
+
 // TestBudgetOutreachMutations_PermissionMatrix tries every outreach
 // mutation with every kind of caller; a refused caller gets
 // UNAUTHENTICATED, FORBIDDEN or NOT_FOUND (anonymous: UNAUTHENTICATED,

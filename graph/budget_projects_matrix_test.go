@@ -6,6 +6,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+var _ = matrixFor("budget_projects.graphqls")
+
 // TestBudgetProjectMutations_PermissionMatrix tries every project mutation
 // with every kind of caller, in the order of an edition's phases; a refused
 // caller gets UNAUTHENTICATED, FORBIDDEN or NOT_FOUND, an allowed one never

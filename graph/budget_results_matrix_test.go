@@ -7,6 +7,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+var _ = matrixFor("budget_results.graphqls")
+
 // TestBudgetResultsMutations_PermissionMatrix tries every mutation of
 // budget_results.graphqls with every kind of caller.
 func TestBudgetResultsMutations_PermissionMatrix(t *testing.T) {

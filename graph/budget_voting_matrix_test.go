@@ -6,6 +6,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+var _ = matrixFor("budget_voting.graphqls")
+
 // TestBudgetVotingMutations_PermissionMatrix tries every voting-channel
 // mutation with every kind of caller; a refused caller gets
 // UNAUTHENTICATED, FORBIDDEN or NOT_FOUND, an allowed one never does.

@@ -11,6 +11,8 @@ import (
 	"github.com/otwarty/otwarty/graph/gid"
 )
 
+var _ = matrixFor("consultation.graphqls")
+
 // TestConsultationMutations_PermissionMatrix tries every consultation
 // mutation with every kind of caller. A caller outside the allowed set must
 // be refused with UNAUTHENTICATED, FORBIDDEN or NOT_FOUND; a caller inside it
