@@ -86,7 +86,9 @@ func TestBudgetResults_ScheduleCertifyPublishAndTurnout(t *testing.T) {
 		res := b.gql(t, q, map[string]any{"id": edition}, withToken(f.official))
 		require.Empty(t, res.Errors)
 		e = res.Data["budgetEdition"].(map[string]any)
-		if e["resultsComputedAt"] != nil {
+		// The edition's status and its results are read at two moments of
+		// one response: wait until both show the close.
+		if e["resultsComputedAt"] != nil && e["status"] == "CLOSED" {
 			break
 		}
 		require.True(t, time.Now().Before(deadline), "results not computed")
