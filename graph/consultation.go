@@ -187,11 +187,11 @@ func lowerForms(in []model.ParticipationForm) []string {
 	return out
 }
 
-func localizedIn(in *model.LocalizedInput) consultation.LocalizedInput {
+func localizedIn(in *model.LocalizedInput) i18n.Input {
 	if in == nil {
-		return consultation.LocalizedInput{}
+		return i18n.Input{}
 	}
-	return consultation.LocalizedInput{Locale: in.Locale, Text: in.Text}
+	return i18n.Input{Locale: in.Locale, Text: in.Text}
 }
 
 // moderatorTarget decodes the organisation or account of an (un)assignment.

@@ -781,7 +781,7 @@ func (r *mutationResolver) PublishReport(ctx context.Context, input model.Publis
 	if err != nil {
 		return nil, err
 	}
-	var summary *consultation.LocalizedInput
+	var summary *i18n.Input
 	if input.Summary != nil {
 		s := localizedIn(input.Summary)
 		summary = &s
@@ -807,7 +807,7 @@ func (r *mutationResolver) UpdateConsultation(ctx context.Context, input model.U
 	}
 	in := consultation.UpdateInput{Tags: optSlice(input.Tags), Districts: optSlice(input.Districts),
 		AnnounceAt: input.AnnounceAt, OpensAt: input.OpensAt, ClosesAt: input.ClosesAt, ReportDueAt: input.ReportDueAt}
-	for field, src := range map[**consultation.LocalizedInput]*model.LocalizedInput{&in.Title: input.Title, &in.Summary: input.Summary, &in.Body: input.Body} {
+	for field, src := range map[**i18n.Input]*model.LocalizedInput{&in.Title: input.Title, &in.Summary: input.Summary, &in.Body: input.Body} {
 		if src != nil {
 			v := localizedIn(src)
 			*field = &v
@@ -825,7 +825,7 @@ func (r *mutationResolver) UpdateConsultation(ctx context.Context, input model.U
 		in.Sections = &secs
 	}
 	if input.Questions != nil {
-		qs := []consultation.LocalizedInput{}
+		qs := []i18n.Input{}
 		for _, q := range input.Questions {
 			qs = append(qs, localizedIn(&q))
 		}

@@ -24,7 +24,7 @@ func (r *mutationResolver) CreateOrganisation(ctx context.Context, input model.C
 	}
 	in := org.CreateInput{Kind: strings.ToLower(string(input.Kind)), Name: input.Name, Slug: input.Slug}
 	if input.Description != nil {
-		in.Description = &org.LocalizedInput{Locale: input.Description.Locale, Text: input.Description.Text}
+		in.Description = &i18n.Input{Locale: input.Description.Locale, Text: input.Description.Text}
 	}
 	o, err := r.Orgs.Create(ctx, in)
 	if err != nil {

@@ -56,12 +56,12 @@ func runSeed(ctx context.Context, args []string) error {
 		return err
 	}
 	unit, err := a.orgs.Create(as, org.CreateInput{Kind: "city_unit", Name: "Wydział Polityki Społecznej i Zdrowia", Slug: "wydzial-polityki-spolecznej",
-		Description: &org.LocalizedInput{Locale: i18n.PL, Text: "Wydział Urzędu Miasta Krakowa prowadzący program Otwarty Kraków."}})
+		Description: &i18n.Input{Locale: i18n.PL, Text: "Wydział Urzędu Miasta Krakowa prowadzący program Otwarty Kraków."}})
 	if err != nil {
 		return err
 	}
 	ngo, err := a.orgs.Create(as, org.CreateInput{Kind: "ngo", Name: "Fundacja Dom Wielokulturowy", Slug: "dom-wielokulturowy",
-		Description: &org.LocalizedInput{Locale: i18n.UK, Text: "Фундація, що підтримує мігрантів у Кракові: консультації, курси польської мови, зустрічі."}})
+		Description: &i18n.Input{Locale: i18n.UK, Text: "Фундація, що підтримує мігрантів у Кракові: консультації, курси польської мови, зустрічі."}})
 	if err != nil {
 		return err
 	}

@@ -39,13 +39,13 @@ func seedConsultations(coord context.Context, a *app, unitID, ngoID uuid.UUID, p
 
 	open, err := a.consult.Create(official, consultation.CreateInput{
 		UnitID:  unitID,
-		Title:   consultation.LocalizedInput{Locale: i18n.PL, Text: "Priorytety programu Otwarty Kraków na rok 2027"},
-		Summary: consultation.LocalizedInput{Locale: i18n.PL, Text: "Które działania dla mieszkańców z doświadczeniem migracji i mniejszości narodowych powinny być priorytetem w 2027 roku?"},
+		Title:   i18n.Input{Locale: i18n.PL, Text: "Priorytety programu Otwarty Kraków na rok 2027"},
+		Summary: i18n.Input{Locale: i18n.PL, Text: "Które działania dla mieszkańców z doświadczeniem migracji i mniejszości narodowych powinny być priorytetem w 2027 roku?"},
 		Tags:    []string{"migracja", "mniejszosci"}, Districts: []string{"stare-miasto", "podgorze"}, Forms: forms,
 		AnnounceAt: ptr(now.Add(time.Minute)), OpensAt: ptr(now.Add(time.Hour)), ClosesAt: ptr(now.Add(30 * day)),
 		Sections: []consultation.SectionInput{{
-			Heading: consultation.LocalizedInput{Locale: i18n.PL, Text: "1. Informacja i porady"},
-			Body:    consultation.LocalizedInput{Locale: i18n.PL, Text: "Punkty informacyjne, porady prawne, tłumaczenia dokumentów."},
+			Heading: i18n.Input{Locale: i18n.PL, Text: "1. Informacja i porady"},
+			Body:    i18n.Input{Locale: i18n.PL, Text: "Punkty informacyjne, porady prawne, tłumaczenia dokumentów."},
 		}},
 	})
 	if err != nil {
@@ -96,7 +96,7 @@ func seedConsultations(coord context.Context, a *app, unitID, ngoID uuid.UUID, p
 	start := time.Date(now.Year(), now.Month(), now.Day(), 17, 0, 0, 0, consultation.Warsaw).Add(7 * day)
 	meeting, err := a.consult.CreateMeeting(official, consultation.MeetingInput{
 		ConsultationID: open.ID, Kind: consultation.MeetingKindWorkshop,
-		Title:    consultation.LocalizedInput{Locale: i18n.PL, Text: "Warsztat: priorytety programu na 2027 rok"},
+		Title:    i18n.Input{Locale: i18n.PL, Text: "Warsztat: priorytety programu na 2027 rok"},
 		StartsAt: start, EndsAt: start.Add(2 * time.Hour), Place: "Dom Wielokulturowy, ul. Krakowska 1, Kraków",
 		Languages: []string{"pl", "uk", "en"}, Capacity: &capacity,
 	})
@@ -111,8 +111,8 @@ func seedConsultations(coord context.Context, a *app, unitID, ngoID uuid.UUID, p
 
 	closed, err := a.consult.Create(official, consultation.CreateInput{
 		UnitID:  unitID,
-		Title:   consultation.LocalizedInput{Locale: i18n.PL, Text: "Punkty informacyjne dla cudzoziemców"},
-		Summary: consultation.LocalizedInput{Locale: i18n.PL, Text: "Gdzie i w jakich godzinach powinny działać punkty informacyjne dla cudzoziemców?"},
+		Title:   i18n.Input{Locale: i18n.PL, Text: "Punkty informacyjne dla cudzoziemców"},
+		Summary: i18n.Input{Locale: i18n.PL, Text: "Gdzie i w jakich godzinach powinny działać punkty informacyjne dla cudzoziemców?"},
 		Tags:    []string{"informacja"}, Forms: forms,
 		AnnounceAt: ptr(now.Add(time.Minute)), OpensAt: ptr(now.Add(time.Hour)), ClosesAt: ptr(now.Add(22 * day)),
 	})
@@ -147,14 +147,14 @@ func seedConsultations(coord context.Context, a *app, unitID, ngoID uuid.UUID, p
 	reasons := []string{"Od marca punkt w Nowej Hucie będzie czynny także w soboty.", "Wydłużymy godziny pracy we wtorki i czwartki do 19:00; codzienne dyżury wieczorne przekraczają budżet."}
 	for i, sub := range subs {
 		if _, err := a.consult.DraftAnswer(official, sub.ID, consultation.AnswerInput{Status: answers[i].status,
-			Reason: consultation.LocalizedInput{Locale: i18n.PL, Text: reasons[i]}}); err != nil {
+			Reason: i18n.Input{Locale: i18n.PL, Text: reasons[i]}}); err != nil {
 			return err
 		}
 	}
 	if _, err := a.consult.PublishAnswers(official, closed.ID, nil); err != nil {
 		return err
 	}
-	_, err = a.consult.PublishReport(official, closed.ID, &consultation.LocalizedInput{Locale: i18n.PL,
+	_, err = a.consult.PublishReport(official, closed.ID, &i18n.Input{Locale: i18n.PL,
 		Text: "Dziękujemy za udział. Oba postulaty zostały uwzględnione w całości lub w części."})
 	return err
 }

@@ -1,6 +1,8 @@
 package authz
 
 import (
+	"github.com/otwarty/otwarty/internal/db"
+
 	"context"
 	"errors"
 	"fmt"
@@ -8,13 +10,7 @@ import (
 
 	"github.com/casbin/casbin/v2/model"
 	"github.com/casbin/casbin/v2/persist"
-	"github.com/jackc/pgx/v5"
 )
-
-// Querier is what reads need: a pool, a connection or a transaction.
-type Querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
 
 // errReadOnly answers every attempt to write policy through Casbin: grants
 // are written by Grant and Revoke, in the business transaction.
@@ -23,7 +19,7 @@ var errReadOnly = errors.New("authz: the policy adapter is read-only; use Grant 
 // adapter is a read-only Casbin adapter: the static matrix embedded in the
 // binary plus one g rule per row of the authz_grants view.
 type adapter struct {
-	q Querier
+	q db.Querier
 }
 
 var (

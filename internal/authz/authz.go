@@ -328,6 +328,54 @@ func Require(ctx context.Context, act string, obj Object) error {
 	return apperr.ErrForbidden
 }
 
+// Read is the action of seeing an object.
+const Read = "read"
+
+// For is the one order of checks every domain makes before an action on an
+// object, so that no caller learns more than they may:
+//   - an anonymous caller is refused (UNAUTHENTICATED) before anything is
+//     read, unless the action is Read;
+//   - load reads the object and says whether the caller may see it (the
+//     domain's read rule, usually Can(ctx, Read, obj)); an object that does
+//     not exist (load's apperr.ErrNotFound) and one the caller may not see
+//     are both NOT_FOUND;
+//   - a caller who may see it but not act gets FORBIDDEN.
+func For[T any](ctx context.Context, act string, load func() (v T, obj Object, visible bool, err error)) (T, error) {
+	var zero T
+	if act != Read && SubjectFrom(ctx).Anonymous() {
+		return zero, apperr.ErrUnauthenticated
+	}
+	v, obj, visible, err := load()
+	if err != nil {
+		return zero, err
+	}
+	if !visible {
+		return zero, apperr.ErrNotFound
+	}
+	if act != Read {
+		if err := Require(ctx, act, obj); err != nil {
+			return zero, err
+		}
+	}
+	return v, nil
+}
+
+// RequireSelf checks act on an object of type typ that belongs to account
+// (self-service: one's account, sessions, notifications, settings), so that
+// it goes through the policy's owner rules like every other action: an
+// anonymous caller is UNAUTHENTICATED, another account's object is NOT_FOUND
+// (it is not there for this caller), and the policy decides the rest.
+func RequireSelf(ctx context.Context, act, typ string, account uuid.UUID) error {
+	s := SubjectFrom(ctx)
+	if s.Anonymous() {
+		return apperr.ErrUnauthenticated
+	}
+	if s.AccountID != account {
+		return apperr.ErrNotFound
+	}
+	return Require(ctx, act, Object{Type: typ, ID: account.String(), OwnerID: account})
+}
+
 // condition decides a policy rule's condition for one request.
 type condition func(*request) bool
 

@@ -320,7 +320,7 @@ func (a *Authorizer) setRule(r [3]string, want bool) {
 // indirection, as in user → group:org:<id>:moderators → moderator). "*" in
 // the result means everywhere. SQL list filters use it:
 // "… where c.domain = any($1) or '*' = any($1)".
-func DomainsWithRole(ctx context.Context, q Querier, accountID uuid.UUID, role string) ([]string, error) {
+func DomainsWithRole(ctx context.Context, q db.Querier, accountID uuid.UUID, role string) ([]string, error) {
 	switch role {
 	case RoleAnyone, RoleResident, RoleConfirmed, RoleVerified:
 		return nil, fmt.Errorf("authz: %s is an implicit role, held everywhere or nowhere", role)

@@ -389,7 +389,7 @@ func (e *Edition) frozen() bool {
 
 // ballotRules returns the pools of e and the pool of each project that may
 // be picked.
-func (s *Service) ballotRules(ctx context.Context, q querier, e *Edition) (*ballotRules, error) {
+func (s *Service) ballotRules(ctx context.Context, q db.Querier, e *Edition) (*ballotRules, error) {
 	if v, ok := s.rules.m.Load(e.ID); ok {
 		r := v.(*ballotRules)
 		if r.status == e.Status && r.updatedAt.Equal(e.UpdatedAt) {
@@ -427,7 +427,7 @@ func (s *Service) ballotRules(ctx context.Context, q querier, e *Edition) (*ball
 
 // validate checks picks against the ballot rules of the pools that apply to
 // a voter of district and returns them with a canonical form of the content.
-func (s *Service) validate(ctx context.Context, q querier, e *Edition, district string,
+func (s *Service) validate(ctx context.Context, q db.Querier, e *Edition, district string,
 	picks map[uuid.UUID][]uuid.UUID) ([]pick, string, error) {
 	rules, err := s.ballotRules(ctx, q, e)
 	if err != nil {

@@ -4,6 +4,8 @@
 package budget
 
 import (
+	"github.com/otwarty/otwarty/internal/db"
+
 	"context"
 	"errors"
 	"fmt"
@@ -147,19 +149,13 @@ func (e *Edition) votingOpen(t time.Time) bool {
 		!t.Before(*e.VotingOpensAt) && t.Before(*e.VotingClosesAt)
 }
 
-// querier is a pool or a transaction.
-type querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
 const editionColumns = `id, unit_id, year, currency, status, voting_opens_at, voting_closes_at,
 	allow_ballot_change, live_threshold, created_at, updated_at,
 	submission_opens_at, submission_closes_at, verification_ends_at, appeals_close_at, results_due_at, survey_enabled`
 
 // loadEdition reads an edition without a visibility check; lock is "",
 // "for update" or "for share".
-func loadEdition(ctx context.Context, q querier, id uuid.UUID, lock string) (*Edition, error) {
+func loadEdition(ctx context.Context, q db.Querier, id uuid.UUID, lock string) (*Edition, error) {
 	e, err := scanEdition(q.QueryRow(ctx, `select `+editionColumns+` from budget_editions where id = $1 `+lock, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, apperr.ErrNotFound
@@ -182,21 +178,17 @@ func scanEdition(row pgx.Row) (*Edition, error) {
 	return &e, nil
 }
 
-// editionFor loads an edition the caller may act on: NOT_FOUND when they may
-// not even read it, FORBIDDEN (or UNAUTHENTICATED) when they may read but
-// not act.
-func editionFor(ctx context.Context, q querier, id uuid.UUID, act, lock string) (*Edition, error) {
-	e, err := loadEdition(ctx, q, id, lock)
-	if err != nil {
-		return nil, err
-	}
-	if authz.Can(ctx, act, e.Object()) {
-		return e, nil
-	}
-	if !authz.Can(ctx, ActRead, e.Object()) {
-		return nil, apperr.ErrNotFound
-	}
-	return nil, authz.Require(ctx, act, e.Object())
+// editionFor loads an edition for act by the caller, in authz.For's order
+// (anonymous callers refused first unless reading; NOT_FOUND when they may
+// not read it; FORBIDDEN when they may read but not act).
+func editionFor(ctx context.Context, q db.Querier, id uuid.UUID, act, lock string) (*Edition, error) {
+	return authz.For(ctx, act, func() (*Edition, authz.Object, bool, error) {
+		e, err := loadEdition(ctx, q, id, lock)
+		if err != nil {
+			return nil, authz.Object{}, false, err
+		}
+		return e, e.Object(), authz.Can(ctx, ActRead, e.Object()), nil
+	})
 }
 
 // Edition returns an edition the caller may read.

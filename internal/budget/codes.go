@@ -325,7 +325,7 @@ func (s *Service) CastBallotWithCode(ctx context.Context, in CodeBallotInput) (R
 }
 
 // districtsOf returns the districts that have a pool in an edition.
-func districtsOf(ctx context.Context, q querier, editionID uuid.UUID) (map[string]bool, error) {
+func districtsOf(ctx context.Context, q db.Querier, editionID uuid.UUID) (map[string]bool, error) {
 	rows, err := q.Query(ctx, `select district from budget_pools where edition_id = $1 and kind = 'district'`, editionID)
 	if err != nil {
 		return nil, fmt.Errorf("read districts: %w", err)

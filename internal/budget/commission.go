@@ -35,7 +35,7 @@ type ResultState struct {
 	ComputedAt         *time.Time // nil before the first count
 }
 
-func loadResultState(ctx context.Context, q querier, e *Edition) (ResultState, error) {
+func loadResultState(ctx context.Context, q db.Querier, e *Edition) (ResultState, error) {
 	st := ResultState{SignaturesRequired: DefaultSignaturesRequired, LiveThreshold: e.LiveThreshold}
 	err := q.QueryRow(ctx, `select signatures_required, live_results, computation, computed_at from budget_result_state
 		where edition_id = $1`, e.ID).Scan(&st.SignaturesRequired, &st.LiveResults, &st.Computation, &st.ComputedAt)
@@ -241,7 +241,7 @@ func mayUpdateResultSettings(ctx context.Context, e *Edition) error {
 // mayCertify: commission members, once the vote is closed and results
 // computed, who have not signed this computation yet. It returns the
 // results' state.
-func mayCertify(ctx context.Context, q querier, e *Edition) (ResultState, error) {
+func mayCertify(ctx context.Context, q db.Querier, e *Edition) (ResultState, error) {
 	if err := authz.Require(ctx, ActCertify, e.resultObject()); err != nil {
 		return ResultState{}, err
 	}
@@ -344,7 +344,7 @@ func (s *Service) Certification(ctx context.Context, editionID uuid.UUID) (*Cert
 	return loadCertification(ctx, s.pool, e.ID, st)
 }
 
-func loadCertification(ctx context.Context, q querier, editionID uuid.UUID, st ResultState) (*Certification, error) {
+func loadCertification(ctx context.Context, q db.Querier, editionID uuid.UUID, st ResultState) (*Certification, error) {
 	c := Certification{EditionID: editionID, Computation: st.Computation, SignaturesRequired: st.SignaturesRequired}
 	err := q.QueryRow(ctx, `select invalid_ballots, paper_invalid, note from budget_certifications where edition_id = $1 and computation = $2`,
 		editionID, st.Computation).Scan(&c.InvalidBallots, &c.PaperInvalid, &c.Note)

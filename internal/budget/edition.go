@@ -329,7 +329,7 @@ func (s *Service) UpdatePool(ctx context.Context, id uuid.UUID, in PoolInput) (*
 }
 
 // draftEdition locks an edition the caller manages and requires a draft.
-func draftEdition(ctx context.Context, q querier, id uuid.UUID) error {
+func draftEdition(ctx context.Context, q db.Querier, id uuid.UUID) error {
 	e, err := editionFor(ctx, q, id, ActManage, "for update")
 	if err != nil {
 		return err
@@ -430,7 +430,7 @@ func scanPool(row pgx.Row) (*Pool, error) {
 	return &p, err
 }
 
-func loadPool(ctx context.Context, q querier, id uuid.UUID) (*Pool, error) {
+func loadPool(ctx context.Context, q db.Querier, id uuid.UUID) (*Pool, error) {
 	p, err := scanPool(q.QueryRow(ctx, `select `+poolColumns+` from budget_pools where id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, apperr.ErrNotFound
@@ -441,7 +441,7 @@ func loadPool(ctx context.Context, q querier, id uuid.UUID) (*Pool, error) {
 	return p, nil
 }
 
-func loadPools(ctx context.Context, q querier, editionID uuid.UUID) ([]Pool, error) {
+func loadPools(ctx context.Context, q db.Querier, editionID uuid.UUID) ([]Pool, error) {
 	rows, err := q.Query(ctx, `select `+poolColumns+` from budget_pools where edition_id = $1 order by position, id`, editionID)
 	if err != nil {
 		return nil, fmt.Errorf("list pools: %w", err)
@@ -605,7 +605,7 @@ func (s *Service) eligibleProjects(ctx context.Context, editionID uuid.UUID) (ma
 	return out, rows.Err()
 }
 
-func loadProjects(ctx context.Context, q querier, poolID uuid.UUID) ([]Project, error) {
+func loadProjects(ctx context.Context, q db.Querier, poolID uuid.UUID) ([]Project, error) {
 	// Only eligible projects are on the ballot and counted.
 	rows, err := q.Query(ctx, `select `+projectColumns+` from `+projectFrom+`
 		where p.pool_id = $1 and p.status = 'eligible' order by p.code`, poolID)

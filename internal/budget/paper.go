@@ -32,7 +32,7 @@ type PaperCounts struct {
 
 // paperCounts counts an edition's paper ballots. (Filled in by the voting
 // area.)
-func (s *Service) paperCounts(ctx context.Context, q querier, editionID uuid.UUID) (PaperCounts, error) {
+func (s *Service) paperCounts(ctx context.Context, q db.Querier, editionID uuid.UUID) (PaperCounts, error) {
 	var c PaperCounts
 	err := q.QueryRow(ctx, `select count(*) filter (where status = 'counted'), count(*) filter (where status = 'invalid'),
 		count(*) filter (where status in ('pending', 'mismatch')), count(*) filter (where status = 'rejected')
@@ -413,7 +413,7 @@ func scanSheet(row pgx.Row) (*PaperSheet, error) {
 	return &p, nil
 }
 
-func loadSheet(ctx context.Context, q querier, id uuid.UUID) (*PaperSheet, error) {
+func loadSheet(ctx context.Context, q db.Querier, id uuid.UUID) (*PaperSheet, error) {
 	return scanSheet(q.QueryRow(ctx, `select `+sheetColumns+` from budget_paper_sheets s where s.id = $1`, id))
 }
 

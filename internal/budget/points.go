@@ -40,7 +40,7 @@ func scanPoint(row pgx.Row) (*VotingPoint, error) {
 	return &p, nil
 }
 
-func loadPoint(ctx context.Context, q querier, id uuid.UUID) (*VotingPoint, error) {
+func loadPoint(ctx context.Context, q db.Querier, id uuid.UUID) (*VotingPoint, error) {
 	return scanPoint(q.QueryRow(ctx, `select `+pointColumns+` from budget_voting_points where id = $1`, id))
 }
 

@@ -146,11 +146,11 @@ func scanProject(row pgx.Row) (*Project, error) {
 
 // loadProject reads a project without a visibility check; lock is "" or
 // "for update" (of the project row).
-func loadProject(ctx context.Context, q querier, id uuid.UUID) (*Project, error) {
+func loadProject(ctx context.Context, q db.Querier, id uuid.UUID) (*Project, error) {
 	return loadProjectLock(ctx, q, id, "")
 }
 
-func loadProjectLock(ctx context.Context, q querier, id uuid.UUID, lock string) (*Project, error) {
+func loadProjectLock(ctx context.Context, q db.Querier, id uuid.UUID, lock string) (*Project, error) {
 	if lock != "" {
 		lock = "for update of p"
 	}
@@ -198,31 +198,32 @@ func canSeeProject(ctx context.Context, e *Edition, p *Project) bool {
 	return authz.Can(ctx, ActRead, ProjectObject(e, p))
 }
 
-// projectFor loads a project and its edition for an action by the caller:
-// NOT_FOUND when the caller may not see it, else FORBIDDEN (or
-// UNAUTHENTICATED) when they may not do act.
-func projectFor(ctx context.Context, q querier, id uuid.UUID, act, lock string) (*Edition, *Project, error) {
-	p, err := loadProjectLock(ctx, q, id, lock)
-	if err != nil {
-		return nil, nil, err
+// projectFor loads a project and its edition for act by the caller, in
+// authz.For's order; act "" only checks that the caller may see it.
+func projectFor(ctx context.Context, q db.Querier, id uuid.UUID, act, lock string) (*Edition, *Project, error) {
+	if act == "" {
+		act = ActRead
 	}
-	edLock := ""
-	if lock != "" {
-		edLock = "for share"
+	type loaded struct {
+		e *Edition
+		p *Project
 	}
-	e, err := loadEdition(ctx, q, p.EditionID, edLock)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !canSeeProject(ctx, e, p) {
-		return nil, nil, apperr.ErrNotFound
-	}
-	if act != "" {
-		if err := authz.Require(ctx, act, ProjectObject(e, p)); err != nil {
-			return nil, nil, err
+	v, err := authz.For(ctx, act, func() (loaded, authz.Object, bool, error) {
+		p, err := loadProjectLock(ctx, q, id, lock)
+		if err != nil {
+			return loaded{}, authz.Object{}, false, err
 		}
-	}
-	return e, p, nil
+		edLock := ""
+		if lock != "" {
+			edLock = "for share"
+		}
+		e, err := loadEdition(ctx, q, p.EditionID, edLock)
+		if err != nil {
+			return loaded{}, authz.Object{}, false, err
+		}
+		return loaded{e, p}, ProjectObject(e, p), canSeeProject(ctx, e, p), nil
+	})
+	return v.e, v.p, err
 }
 
 // Project returns a project the caller may see.

@@ -126,7 +126,7 @@ func storeResults(ctx context.Context, tx *db.Tx, e *Edition, actor uuid.UUID) (
 
 // countPool builds a pb.Instance from the pool's stored ballots (project
 // codes as ids, so ties break as in Pabulib files) and applies the rule.
-func countPool(ctx context.Context, q querier, p Pool) (PoolResult, error) {
+func countPool(ctx context.Context, q db.Querier, p Pool) (PoolResult, error) {
 	projects, err := loadProjects(ctx, q, p.ID)
 	if err != nil {
 		return PoolResult{}, err
@@ -268,7 +268,7 @@ func (s *Service) Results(ctx context.Context, id uuid.UUID) ([]PoolResult, erro
 	return loadResults(ctx, s.pool, id)
 }
 
-func loadResults(ctx context.Context, q querier, id uuid.UUID) ([]PoolResult, error) {
+func loadResults(ctx context.Context, q db.Querier, id uuid.UUID) ([]PoolResult, error) {
 	rows, err := q.Query(ctx, `select r.pool_id, r.rule, r.ballots, r.selected, r.cost from budget_results r
 		join budget_pools l on l.id = r.pool_id where r.edition_id = $1 order by l.position, l.id`, id)
 	if err != nil {
@@ -335,7 +335,7 @@ func loadResults(ctx context.Context, q querier, id uuid.UUID) ([]PoolResult, er
 
 // resultsEdition loads an edition whose results the caller may read:
 // anyone once published, its staff at any time.
-func resultsEdition(ctx context.Context, q querier, id uuid.UUID) (*Edition, error) {
+func resultsEdition(ctx context.Context, q db.Querier, id uuid.UUID) (*Edition, error) {
 	e, err := editionFor(ctx, q, id, ActRead, "")
 	if err != nil {
 		return nil, err

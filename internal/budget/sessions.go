@@ -145,7 +145,7 @@ func scanSession(row pgx.Row) (*Session, error) {
 }
 
 // loadSession reads one session without a visibility check.
-func loadSession(ctx context.Context, q querier, id, viewer uuid.UUID) (*Session, error) {
+func loadSession(ctx context.Context, q db.Querier, id, viewer uuid.UUID) (*Session, error) {
 	m, err := scanSession(q.QueryRow(ctx, `select `+sessionColumns+sessionFrom+` where s.id = $2`, viewer, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, apperr.ErrNotFound

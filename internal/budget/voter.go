@@ -145,7 +145,7 @@ func fieldError(err error, field string) error {
 
 // checkRoll requires an edition whose roll is open (until the vote closes)
 // and a district that has a pool in it.
-func (s *Service) checkRoll(ctx context.Context, q querier, e *Edition, district string) error {
+func (s *Service) checkRoll(ctx context.Context, q db.Querier, e *Edition, district string) error {
 	if !e.rollOpen() {
 		return apperr.New(apperr.PhaseClosed, "budget.roll_closed")
 	}

@@ -58,7 +58,7 @@ var (
 // AnswerInput is an official's answer to one submission.
 type AnswerInput struct {
 	Status string // one of AnswerStatuses
-	Reason LocalizedInput
+	Reason i18n.Input
 }
 
 // Answer is the answer to one submission; PublishedAt is nil for a draft.
@@ -355,7 +355,7 @@ func (s *Service) Unanswered(ctx context.Context, cid uuid.UUID) (int, error) {
 	return countUnanswered(ctx, s.pool, cid)
 }
 
-func countUnanswered(ctx context.Context, q querier, cid uuid.UUID) (int, error) {
+func countUnanswered(ctx context.Context, q db.Querier, cid uuid.UUID) (int, error) {
 	var n int
 	err := q.QueryRow(ctx, `select count(*) from submissions s
 		where s.consultation_id = $1 and s.parent_id is null and s.status <> 'withdrawn'

@@ -30,7 +30,7 @@ func (b *bundle) closeByHand(t *testing.T, cid uuid.UUID) {
 func (b *bundle) draftAnswer(t *testing.T, ctx context.Context, id uuid.UUID, status, reason string) *consultation.Answer {
 	t.Helper()
 	a, err := b.svc.DraftAnswer(ctx, id, consultation.AnswerInput{Status: status,
-		Reason: consultation.LocalizedInput{Locale: i18n.PL, Text: reason}})
+		Reason: i18n.Input{Locale: i18n.PL, Text: reason}})
 	require.NoError(t, err)
 	return a
 }
@@ -99,7 +99,7 @@ func TestDraftAnswer_OnlyAfterClose(t *testing.T) {
 	_, resident := b.resident(t)
 	sub := b.postulate(t, resident, c.ID)
 	official := b.official(t)
-	in := consultation.AnswerInput{Status: consultation.AnswerAccepted, Reason: consultation.LocalizedInput{Locale: i18n.PL, Text: "Tak."}}
+	in := consultation.AnswerInput{Status: consultation.AnswerAccepted, Reason: i18n.Input{Locale: i18n.PL, Text: "Tak."}}
 
 	_, err := b.svc.DraftAnswer(official, sub.ID, in)
 	requireCode(t, apperr.PhaseClosed, err)
@@ -127,7 +127,7 @@ func TestDraftAnswer_OnlyStaffOfTheUnitAnswers(t *testing.T) {
 	_, other := b.resident(t)
 	_, moderator := b.staff(t, authz.RoleModerator, consultation.Domain(c.ID))
 	_, elsewhere := b.staff(t, authz.RoleOfficial, "org:"+b.organisation(t, "city_unit").String())
-	in := consultation.AnswerInput{Status: consultation.AnswerNotAccepted, Reason: consultation.LocalizedInput{Locale: i18n.PL, Text: "Nie."}}
+	in := consultation.AnswerInput{Status: consultation.AnswerNotAccepted, Reason: i18n.Input{Locale: i18n.PL, Text: "Nie."}}
 
 	_, err := b.svc.DraftAnswer(b.anonymous(), sub.ID, in)
 	require.ErrorIs(t, err, apperr.ErrUnauthenticated)
@@ -155,7 +155,7 @@ func TestDraftAnswer_RulesOfWhatIsAnswered(t *testing.T) {
 	b := setup(t)
 	cy := b.answerCycle(t)
 	in := func(status, text string) consultation.AnswerInput {
-		return consultation.AnswerInput{Status: status, Reason: consultation.LocalizedInput{Locale: i18n.PL, Text: text}}
+		return consultation.AnswerInput{Status: status, Reason: i18n.Input{Locale: i18n.PL, Text: text}}
 	}
 	_, err := b.svc.DraftAnswer(cy.official, cy.reply.ID, in(consultation.AnswerAccepted, "Tak."))
 	require.ErrorIs(t, err, consultation.ErrAnswerReply)
@@ -194,7 +194,7 @@ func TestDraftAnswer_EditableUntilPublishedThenFinal(t *testing.T) {
 	// Another official of the unit redrafts it.
 	otherID, other := b.officialID(t)
 	second, err := b.svc.DraftAnswer(other, cy.visible.ID, consultation.AnswerInput{Status: consultation.AnswerAccepted,
-		Reason: consultation.LocalizedInput{Locale: i18n.UK, Text: "Таблички буде встановлено."}})
+		Reason: i18n.Input{Locale: i18n.UK, Text: "Таблички буде встановлено."}})
 	require.NoError(t, err)
 	require.Equal(t, consultation.AnswerAccepted, second.Status)
 	require.Equal(t, otherID, second.DraftedBy)
@@ -217,7 +217,7 @@ func TestDraftAnswer_EditableUntilPublishedThenFinal(t *testing.T) {
 	require.Equal(t, second.ReasonTextID, got.ReasonTextID)
 
 	_, err = b.svc.DraftAnswer(cy.official, cy.visible.ID, consultation.AnswerInput{Status: consultation.AnswerNotAccepted,
-		Reason: consultation.LocalizedInput{Locale: i18n.PL, Text: "Jednak nie."}})
+		Reason: i18n.Input{Locale: i18n.PL, Text: "Jednak nie."}})
 	requireCode(t, apperr.Conflict, err)
 	require.ErrorIs(t, err, consultation.ErrAnswerPublished)
 

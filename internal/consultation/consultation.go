@@ -12,7 +12,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/otwarty/otwarty/internal/authz"
-	"github.com/otwarty/otwarty/internal/i18n"
 )
 
 // Status is a consultation's phase.
@@ -123,12 +122,6 @@ const (
 	ActReadHidden    = "read_hidden"
 	ActEnterOnBehalf = "enter_on_behalf"
 )
-
-// LocalizedInput is a text written in one locale.
-type LocalizedInput struct {
-	Locale i18n.Locale
-	Text   string
-}
 
 // Section is one section of the consulted document, in document order.
 type Section struct {

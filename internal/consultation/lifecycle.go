@@ -38,34 +38,34 @@ var tagRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 
 // SectionInput is one section of the consulted document.
 type SectionInput struct {
-	Heading LocalizedInput
-	Body    LocalizedInput
+	Heading i18n.Input
+	Body    i18n.Input
 }
 
 // CreateInput describes a new draft. Only UnitID and Title are required;
 // the rest may be completed in the draft before publication.
 type CreateInput struct {
 	UnitID    uuid.UUID
-	Title     LocalizedInput
-	Summary   LocalizedInput // optional: empty Text means none
-	Body      LocalizedInput // optional
+	Title     i18n.Input
+	Summary   i18n.Input // optional: empty Text means none
+	Body      i18n.Input // optional
 	Tags      []string
 	Districts []string
 	Forms     []string
 	// ReportDueAt defaults to ClosesAt plus ReportDays calendar days in Warsaw.
 	AnnounceAt, OpensAt, ClosesAt, ReportDueAt *time.Time
 	Sections                                   []SectionInput
-	Questions                                  []LocalizedInput
+	Questions                                  []i18n.Input
 }
 
 // UpdateInput changes a draft's fields that are set. Sections and Questions,
 // when set, replace the existing ones wholesale.
 type UpdateInput struct {
-	Title, Summary, Body                       *LocalizedInput
+	Title, Summary, Body                       *i18n.Input
 	Tags, Districts, Forms                     *[]string
 	AnnounceAt, OpensAt, ClosesAt, ReportDueAt *time.Time
 	Sections                                   *[]SectionInput
-	Questions                                  *[]LocalizedInput
+	Questions                                  *[]i18n.Input
 }
 
 // Filter narrows List.
@@ -89,7 +89,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Consultation, er
 	}
 	for _, f := range []struct {
 		name string
-		in   LocalizedInput
+		in   i18n.Input
 	}{{"summary", in.Summary}, {"body", in.Body}} {
 		if err := validateLocalized(f.name, f.in, false); err != nil {
 			return nil, err
@@ -183,7 +183,7 @@ func (s *Service) UpdateDraft(ctx context.Context, id uuid.UUID, in UpdateInput)
 		}
 		for _, f := range []struct {
 			name string
-			in   *LocalizedInput
+			in   *i18n.Input
 		}{{"summary", in.Summary}, {"body", in.Body}} {
 			if f.in != nil {
 				if err := validateLocalized(f.name, *f.in, false); err != nil {
@@ -192,7 +192,7 @@ func (s *Service) UpdateDraft(ctx context.Context, id uuid.UUID, in UpdateInput)
 			}
 		}
 		var sections []SectionInput
-		var questions []LocalizedInput
+		var questions []i18n.Input
 		if in.Sections != nil {
 			sections = *in.Sections
 		}
@@ -437,7 +437,7 @@ func (s *Service) QuestionsOf(ctx context.Context, ids []uuid.UUID) (map[uuid.UU
 	return questionsOf(ctx, s.pool, mapKeys(seen))
 }
 
-func sectionsOf(ctx context.Context, q querier, ids []uuid.UUID) (map[uuid.UUID][]Section, error) {
+func sectionsOf(ctx context.Context, q db.Querier, ids []uuid.UUID) (map[uuid.UUID][]Section, error) {
 	out := map[uuid.UUID][]Section{}
 	if len(ids) == 0 {
 		return out, nil
@@ -458,7 +458,7 @@ func sectionsOf(ctx context.Context, q querier, ids []uuid.UUID) (map[uuid.UUID]
 	return out, rows.Err()
 }
 
-func questionsOf(ctx context.Context, q querier, ids []uuid.UUID) (map[uuid.UUID][]Question, error) {
+func questionsOf(ctx context.Context, q db.Querier, ids []uuid.UUID) (map[uuid.UUID][]Question, error) {
 	out := map[uuid.UUID][]Question{}
 	if len(ids) == 0 {
 		return out, nil
@@ -502,7 +502,7 @@ func (s *Service) replaceSections(ctx context.Context, tx *db.Tx, id uuid.UUID, 
 	return nil
 }
 
-func (s *Service) replaceQuestions(ctx context.Context, tx *db.Tx, id uuid.UUID, domains []string, actor uuid.UUID, in []LocalizedInput, replace bool) error {
+func (s *Service) replaceQuestions(ctx context.Context, tx *db.Tx, id uuid.UUID, domains []string, actor uuid.UUID, in []i18n.Input, replace bool) error {
 	if replace {
 		if _, err := tx.Exec(ctx, `delete from consultation_questions where consultation_id = $1`, id); err != nil {
 			return fmt.Errorf("delete questions: %w", err)
@@ -521,24 +521,20 @@ func (s *Service) replaceQuestions(ctx context.Context, tx *db.Tx, id uuid.UUID,
 	return nil
 }
 
-// consultationFor loads the consultation for an act by the caller:
-// UNAUTHENTICATED for anonymous callers before anything else, NOT_FOUND when
-// the caller may not see it, FORBIDDEN when it may see but not do act.
-func (s *Service) consultationFor(ctx context.Context, q querier, id uuid.UUID, act string, forUpdate bool) (*Consultation, error) {
-	if authz.SubjectFrom(ctx).Anonymous() {
-		return nil, apperr.ErrUnauthenticated
-	}
-	c, err := s.visible(ctx, q, id, forUpdate)
-	if err != nil {
-		return nil, err
-	}
-	if err := authz.Require(ctx, act, c.Object()); err != nil {
-		return nil, err
-	}
-	return c, nil
+// consultationFor loads the consultation for act by the caller, in
+// authz.For's order (anonymous callers refused first; NOT_FOUND when the
+// caller may not see it; FORBIDDEN when it may see but not act).
+func (s *Service) consultationFor(ctx context.Context, q db.Querier, id uuid.UUID, act string, forUpdate bool) (*Consultation, error) {
+	return authz.For(ctx, act, func() (*Consultation, authz.Object, bool, error) {
+		c, err := load(ctx, q, id, forUpdate)
+		if err != nil {
+			return nil, authz.Object{}, false, err
+		}
+		return c, c.Object(), authz.Can(ctx, ActRead, c.Object()), nil
+	})
 }
 
-func requireCityUnit(ctx context.Context, q querier, unitID uuid.UUID) error {
+func requireCityUnit(ctx context.Context, q db.Querier, unitID uuid.UUID) error {
 	var kind string
 	err := q.QueryRow(ctx, `select kind from organisations where id = $1`, unitID).Scan(&kind)
 	if errors.Is(err, pgx.ErrNoRows) || (err == nil && kind != "city_unit") {
@@ -556,7 +552,7 @@ func textDomains(id, unitID uuid.UUID) []string {
 	return []string{Domain(id), "org:" + unitID.String()}
 }
 
-func optionalText(ctx context.Context, tx *db.Tx, in LocalizedInput, actor uuid.UUID, domains []string) (*uuid.UUID, error) {
+func optionalText(ctx context.Context, tx *db.Tx, in i18n.Input, actor uuid.UUID, domains []string) (*uuid.UUID, error) {
 	text := strings.TrimSpace(in.Text)
 	if text == "" {
 		return nil, nil
@@ -568,7 +564,7 @@ func optionalText(ctx context.Context, tx *db.Tx, in LocalizedInput, actor uuid.
 	return &id, nil
 }
 
-func validateLocalized(field string, in LocalizedInput, required bool) error {
+func validateLocalized(field string, in i18n.Input, required bool) error {
 	if strings.TrimSpace(in.Text) == "" {
 		if required {
 			return apperr.Invalid(field, "consultation.text_required")
@@ -588,7 +584,7 @@ const (
 	MaxQuestions = 50
 )
 
-func validateSections(sections []SectionInput, questions []LocalizedInput) error {
+func validateSections(sections []SectionInput, questions []i18n.Input) error {
 	if len(sections) > MaxSections {
 		return apperr.Invalid("sections", "input.too_many").With(map[string]any{"max": MaxSections})
 	}

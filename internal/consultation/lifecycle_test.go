@@ -25,7 +25,7 @@ func goodDraft(t *testing.T, b *bundle, ctx context.Context, unit uuid.UUID) *co
 		AnnounceAt: at(now), OpensAt: at(now.Add(10 * 24 * time.Hour)), ClosesAt: at(now.Add(40 * 24 * time.Hour)),
 		Sections: []consultation.SectionInput{{Heading: pl("Cel"), Body: pl("Po co to robimy.")},
 			{Heading: pl("Trasy"), Body: pl("Którędy pojedziemy.")}},
-		Questions: []consultation.LocalizedInput{pl("Czy jeździsz rowerem?")},
+		Questions: []i18n.Input{pl("Czy jeździsz rowerem?")},
 	})
 	require.NoError(t, err)
 	return c

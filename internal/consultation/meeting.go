@@ -145,7 +145,7 @@ type Registration struct {
 // means MeetingKindMeeting.
 type MeetingInput struct {
 	ConsultationID   uuid.UUID
-	Title            LocalizedInput
+	Title            i18n.Input
 	StartsAt, EndsAt time.Time
 	Place, OnlineURL string
 	Languages        []string
@@ -187,7 +187,7 @@ func scanMeeting(row pgx.Row) (*Meeting, error) {
 }
 
 // loadMeeting reads one meeting with its counts, without any visibility check.
-func loadMeeting(ctx context.Context, q querier, id uuid.UUID) (*Meeting, error) {
+func loadMeeting(ctx context.Context, q db.Querier, id uuid.UUID) (*Meeting, error) {
 	m, err := scanMeeting(q.QueryRow(ctx, `select `+meetingColumns+meetingFrom+` where m.id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
@@ -424,7 +424,7 @@ func (s *Service) UpdateMeeting(ctx context.Context, id uuid.UUID, in MeetingInp
 }
 
 // sameOriginal reports whether in is the newest original version of text id.
-func sameOriginal(ctx context.Context, q querier, id uuid.UUID, in LocalizedInput) (bool, error) {
+func sameOriginal(ctx context.Context, q db.Querier, id uuid.UUID, in i18n.Input) (bool, error) {
 	var locale, body string
 	err := q.QueryRow(ctx, `select locale, body from text_versions where text_id = $1 and is_original
 		order by created_at desc limit 1`, id).Scan(&locale, &body)
@@ -532,7 +532,7 @@ func (s *Service) MeetingsOf(ctx context.Context, cids []uuid.UUID) (map[uuid.UU
 	return meetingsOf(ctx, s.pool, mapKeys(seen))
 }
 
-func meetingsOf(ctx context.Context, q querier, cids []uuid.UUID) (map[uuid.UUID][]*Meeting, error) {
+func meetingsOf(ctx context.Context, q db.Querier, cids []uuid.UUID) (map[uuid.UUID][]*Meeting, error) {
 	out := map[uuid.UUID][]*Meeting{}
 	if len(cids) == 0 {
 		return out, nil
@@ -732,7 +732,7 @@ func scanRegistration(row pgx.Row) (*Registration, error) {
 }
 
 // registrationOf reads one registration; nil when there is none.
-func registrationOf(ctx context.Context, q querier, meetingID, accountID uuid.UUID) (*Registration, error) {
+func registrationOf(ctx context.Context, q db.Querier, meetingID, accountID uuid.UUID) (*Registration, error) {
 	r, err := scanRegistration(q.QueryRow(ctx, `select `+registrationColumns+` from meeting_registrations r
 		join accounts a on a.id = r.account_id where r.meeting_id = $1 and r.account_id = $2`, meetingID, accountID))
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -842,7 +842,7 @@ func uniqueIDs(ids []uuid.UUID) []uuid.UUID {
 
 // PublishMinutes publishes a meeting's minutes once it has ended; publishing
 // again replaces them with a new text.
-func (s *Service) PublishMinutes(ctx context.Context, meetingID uuid.UUID, minutes LocalizedInput) (*Meeting, error) {
+func (s *Service) PublishMinutes(ctx context.Context, meetingID uuid.UUID, minutes i18n.Input) (*Meeting, error) {
 	actor := authz.SubjectFrom(ctx).AccountID
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
 		m, c, err := s.meetingTarget(ctx, tx, meetingID, ActManage)

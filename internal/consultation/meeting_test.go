@@ -528,7 +528,7 @@ func TestPublishMinutes_OnlyAfterEnd(t *testing.T) {
 	b.clock.Advance(2 * time.Hour)
 	_, err = b.svc.PublishMinutes(official, m.ID, pl(" "))
 	requireInvalid(t, "minutes", err)
-	got, err := b.svc.PublishMinutes(official, m.ID, consultation.LocalizedInput{Locale: i18n.UK, Text: "Протокол зустрічі."})
+	got, err := b.svc.PublishMinutes(official, m.ID, i18n.Input{Locale: i18n.UK, Text: "Протокол зустрічі."})
 	require.NoError(t, err)
 	require.NotNil(t, got.MinutesTextID)
 	require.NotNil(t, got.MinutesAt)

@@ -15,8 +15,8 @@ import (
 	"github.com/otwarty/otwarty/internal/notify"
 )
 
-func pl(s string) consultation.LocalizedInput {
-	return consultation.LocalizedInput{Locale: i18n.PL, Text: s}
+func pl(s string) i18n.Input {
+	return i18n.Input{Locale: i18n.PL, Text: s}
 }
 
 func at(t time.Time) *time.Time { return &t }

@@ -136,7 +136,7 @@ func ReportOverdue(c *Consultation, now time.Time) bool {
 // answer (else CONFLICT report.unanswered with the count). It stores the
 // counts, moves the consultation to reported (recorded with reason
 // "report", announced live) and tells its followers and authors.
-func (s *Service) PublishReport(ctx context.Context, cid uuid.UUID, summary *LocalizedInput) (*Report, error) {
+func (s *Service) PublishReport(ctx context.Context, cid uuid.UUID, summary *i18n.Input) (*Report, error) {
 	caller := authz.SubjectFrom(ctx)
 	if caller.Anonymous() {
 		return nil, apperr.ErrUnauthenticated
@@ -228,7 +228,7 @@ func (s *Service) notifyReport(ctx context.Context, tx pgx.Tx, cid uuid.UUID) er
 
 // reportCounts computes the counts from the submissions and answers (one
 // statement) and the meetings.
-func reportCounts(ctx context.Context, q querier, cid uuid.UUID) (ReportCounts, error) {
+func reportCounts(ctx context.Context, q db.Querier, cid uuid.UUID) (ReportCounts, error) {
 	c := ReportCounts{Answers: map[string]int{}}
 	var accepted, partly, notAccepted, notApplicable int
 	err := q.QueryRow(ctx, `
@@ -265,7 +265,7 @@ func reportCounts(ctx context.Context, q querier, cid uuid.UUID) (ReportCounts, 
 
 // meetingCounts returns the consultation's held (not cancelled) meetings and
 // the people recorded as having attended them.
-func meetingCounts(ctx context.Context, q querier, cid uuid.UUID) (meetings, attendees int, err error) {
+func meetingCounts(ctx context.Context, q db.Querier, cid uuid.UUID) (meetings, attendees int, err error) {
 	err = q.QueryRow(ctx, `select
 			(select count(*) from consultation_meetings where consultation_id = $1 and cancelled_at is null),
 			(select count(*) from meeting_registrations r join consultation_meetings m on m.id = r.meeting_id
@@ -360,7 +360,7 @@ func (s *Service) Report(ctx context.Context, cid uuid.UUID, locale i18n.Locale)
 // reportItems lists the top-level, not withdrawn submissions in order of
 // receipt with their answers (drafts too when withDrafts) and, for hidden
 // ones, the reason of the latest hiding instead of text and author.
-func reportItems(ctx context.Context, q querier, cid uuid.UUID, withDrafts bool) ([]ReportItem, error) {
+func reportItems(ctx context.Context, q db.Querier, cid uuid.UUID, withDrafts bool) ([]ReportItem, error) {
 	rows, err := q.Query(ctx, `
 		select s.id, s.kind, s.status = 'hidden', s.author_id is null and s.author_name <> '',
 			case when s.author_id is null then nullif(s.author_name, '') when acc.deleted_at is null then acc.display_name end,

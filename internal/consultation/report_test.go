@@ -37,7 +37,7 @@ func (b *bundle) reported(t *testing.T) *answerCycle {
 	t.Helper()
 	cy := b.answerCycle(t)
 	b.answerAll(t, cy)
-	_, err := b.svc.PublishReport(cy.official, cy.c.ID, &consultation.LocalizedInput{Locale: i18n.PL, Text: "Dziękujemy za udział."})
+	_, err := b.svc.PublishReport(cy.official, cy.c.ID, &i18n.Input{Locale: i18n.PL, Text: "Dziękujemy za udział."})
 	require.NoError(t, err)
 	return cy
 }

@@ -1,6 +1,8 @@
 package consultation
 
 import (
+	"github.com/otwarty/otwarty/internal/db"
+
 	"context"
 	"fmt"
 	"slices"
@@ -100,7 +102,7 @@ func CalendarDays(from, to time.Time) int {
 
 // hasPolishTitle reports whether the title has a Polish version, original or
 // translation (Polish is binding).
-func hasPolishTitle(ctx context.Context, q querier, textID uuid.UUID) (bool, error) {
+func hasPolishTitle(ctx context.Context, q db.Querier, textID uuid.UUID) (bool, error) {
 	var ok bool
 	err := q.QueryRow(ctx, `select exists (select 1 from text_versions where text_id = $1 and locale = 'pl')`, textID).Scan(&ok)
 	if err != nil {

@@ -1,6 +1,8 @@
 package consultation_test
 
 import (
+	"github.com/otwarty/otwarty/internal/i18n"
+
 	"testing"
 	"time"
 
@@ -84,7 +86,7 @@ func TestCheck_PolishTitleAndMissingDates(t *testing.T) {
 	b := setup(t)
 	official := b.official(t)
 	c, err := b.svc.Create(official, consultation.CreateInput{UnitID: b.unitID,
-		Title: consultation.LocalizedInput{Locale: "en", Text: "Green Kazimierz"}})
+		Title: i18n.Input{Locale: "en", Text: "Green Kazimierz"}})
 	require.NoError(t, err)
 	results, err := b.svc.Check(official, c.ID)
 	require.NoError(t, err)

@@ -1,6 +1,8 @@
 package consultation
 
 import (
+	"github.com/otwarty/otwarty/internal/db"
+
 	"context"
 	"errors"
 	"fmt"
@@ -44,12 +46,6 @@ func New(pool *pgxpool.Pool, az *authz.Authorizer, ns *notify.Service, log *slog
 // SetClock replaces the clock (tests).
 func (s *Service) SetClock(now func() time.Time) { s.now = now }
 
-// querier is a pool or a transaction.
-type querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
 // ErrNotFound is what a caller gets for a consultation it may not see.
 var ErrNotFound = apperr.ErrNotFound
 
@@ -74,7 +70,7 @@ func scanConsultation(row pgx.Row) (*Consultation, error) {
 // load reads a consultation without any visibility check; forUpdate locks
 // its row (use it in a transaction that changes the consultation or depends
 // on its phase).
-func load(ctx context.Context, q querier, id uuid.UUID, forUpdate bool) (*Consultation, error) {
+func load(ctx context.Context, q db.Querier, id uuid.UUID, forUpdate bool) (*Consultation, error) {
 	sql := `select ` + consultationColumns + ` from consultations c where c.id = $1`
 	if forUpdate {
 		sql += ` for update`
@@ -91,7 +87,7 @@ func load(ctx context.Context, q querier, id uuid.UUID, forUpdate bool) (*Consul
 
 // visible loads a consultation the caller may see: drafts only for staff
 // of its unit, coordinators and admins; anything else is NOT_FOUND.
-func (s *Service) visible(ctx context.Context, q querier, id uuid.UUID, forUpdate bool) (*Consultation, error) {
+func (s *Service) visible(ctx context.Context, q db.Querier, id uuid.UUID, forUpdate bool) (*Consultation, error) {
 	c, err := load(ctx, q, id, forUpdate)
 	if err != nil {
 		return nil, err

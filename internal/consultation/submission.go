@@ -147,7 +147,7 @@ func scanSubmission(row pgx.Row) (*Submission, error) {
 
 // loadSubmission reads one submission without any visibility check;
 // forUpdate locks its row.
-func loadSubmission(ctx context.Context, q querier, id uuid.UUID, forUpdate bool) (*Submission, error) {
+func loadSubmission(ctx context.Context, q db.Querier, id uuid.UUID, forUpdate bool) (*Submission, error) {
 	sql := `select ` + submissionColumns + submissionFrom + ` where s.id = $1`
 	if forUpdate {
 		sql += ` for update of s`
@@ -165,7 +165,7 @@ func loadSubmission(ctx context.Context, q querier, id uuid.UUID, forUpdate bool
 // lockShared loads a consultation with a share lock: a phase change (which
 // locks the row for update) waits for the submissions and supports in
 // flight and they for it, while those do not wait for one another.
-func lockShared(ctx context.Context, q querier, id uuid.UUID) (*Consultation, error) {
+func lockShared(ctx context.Context, q db.Querier, id uuid.UUID) (*Consultation, error) {
 	c, err := scanConsultation(q.QueryRow(ctx, `select `+consultationColumns+` from consultations c where c.id = $1 for share`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound

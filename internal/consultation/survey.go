@@ -317,7 +317,7 @@ func (s *Service) SurveyAnswers(ctx context.Context, cid, questionID uuid.UUID, 
 
 // surveyRespondents counts the distinct accounts that answered at least one
 // question of the consultation (the report's SurveyRespondents).
-func surveyRespondents(ctx context.Context, q querier, cid uuid.UUID) (int, error) {
+func surveyRespondents(ctx context.Context, q db.Querier, cid uuid.UUID) (int, error) {
 	var n int
 	if err := q.QueryRow(ctx, `select count(distinct account_id) from survey_answers where consultation_id = $1`, cid).Scan(&n); err != nil {
 		return 0, fmt.Errorf("survey respondents: %w", err)

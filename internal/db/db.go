@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -41,6 +42,19 @@ type Tx struct {
 // OnCommit registers f to run after the transaction commits. It never runs
 // when the transaction rolls back.
 func (t *Tx) OnCommit(f func()) { t.onCommit = append(t.onCommit, f) }
+
+// Querier reads: a pool, a connection or a transaction. Functions that
+// may run inside or outside a transaction take it.
+type Querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// Executor reads and writes: a pool, a connection or a transaction.
+type Executor interface {
+	Querier
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
 
 // Beginner is what InTx needs: a pool, a connection or an outer transaction.
 type Beginner interface {

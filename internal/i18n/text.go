@@ -1,6 +1,8 @@
 package i18n
 
 import (
+	"github.com/otwarty/otwarty/internal/db"
+
 	"context"
 	"errors"
 	"fmt"
@@ -31,11 +33,6 @@ const (
 // the caller's authz check.
 var ErrOriginalLocale = apperr.New(apperr.Conflict, "text.original_locale")
 
-// Querier runs a query: *pgxpool.Pool, pgx.Tx and *db.Tx satisfy it.
-type Querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
-
 // Version is one version of a text: the original, a new original version by
 // its author, or a translation, each credited to its maker.
 type Version struct {
@@ -47,6 +44,13 @@ type Version struct {
 	Source     string    // SourceHuman or SourceMachine
 	AuthorID   uuid.UUID // uuid.Nil when made by a machine or the account was deleted
 	CreatedAt  time.Time
+}
+
+// Input is a text someone wrote in one locale: what every domain takes for
+// a localized field.
+type Input struct {
+	Locale Locale
+	Text   string
 }
 
 // Text is a LocalizedText with its current (newest) version per locale.
@@ -185,7 +189,7 @@ func AddVersion(ctx context.Context, tx pgx.Tx, textID uuid.UUID, locale Locale,
 // Load returns the texts with ids and their current versions, in one query
 // whatever the number of ids (for dataloaders). Unknown ids are absent from
 // the map.
-func Load(ctx context.Context, q Querier, ids []uuid.UUID) (map[uuid.UUID]*Text, error) {
+func Load(ctx context.Context, q db.Querier, ids []uuid.UUID) (map[uuid.UUID]*Text, error) {
 	texts := make(map[uuid.UUID]*Text, len(ids))
 	if len(ids) == 0 {
 		return texts, nil
@@ -233,7 +237,7 @@ func Load(ctx context.Context, q Querier, ids []uuid.UUID) (map[uuid.UUID]*Text,
 
 // Versions lists every version of textID, oldest first (the …Translations
 // field). An unknown text has none.
-func Versions(ctx context.Context, q Querier, textID uuid.UUID) ([]Version, error) {
+func Versions(ctx context.Context, q db.Querier, textID uuid.UUID) ([]Version, error) {
 	m, err := VersionsOf(ctx, q, []uuid.UUID{textID})
 	if err != nil {
 		return nil, err
@@ -243,7 +247,7 @@ func Versions(ctx context.Context, q Querier, textID uuid.UUID) ([]Version, erro
 
 // VersionsOf lists every version of each text, oldest first, in one query
 // (for dataloaders of …Translations fields).
-func VersionsOf(ctx context.Context, q Querier, textIDs []uuid.UUID) (map[uuid.UUID][]Version, error) {
+func VersionsOf(ctx context.Context, q db.Querier, textIDs []uuid.UUID) (map[uuid.UUID][]Version, error) {
 	out := make(map[uuid.UUID][]Version, len(textIDs))
 	if len(textIDs) == 0 {
 		return out, nil

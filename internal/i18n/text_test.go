@@ -249,13 +249,18 @@ func TestAddVersion_RejectsBadInputAndUnknownText(t *testing.T) {
 
 // countingQuerier counts the statements a loader sends.
 type countingQuerier struct {
-	q i18n.Querier
+	q db.Querier
 	n atomic.Int32
 }
 
 func (c *countingQuerier) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
 	c.n.Add(1)
 	return c.q.Query(ctx, sql, args...)
+}
+
+func (c *countingQuerier) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	c.n.Add(1)
+	return c.q.QueryRow(ctx, sql, args...)
 }
 
 func TestLoad_ManyTextsInOneQuery(t *testing.T) {

@@ -181,6 +181,9 @@ func (s *Service) AccountsByIDs(ctx context.Context, ids []uuid.UUID) (map[uuid.
 // UpdateProfile changes the display name and/or the preferred locale; nil
 // leaves a field as it is.
 func (s *Service) UpdateProfile(ctx context.Context, accountID uuid.UUID, displayName *string, locale *i18n.Locale) (Account, error) {
+	if err := requireSelf(ctx, "update", accountID); err != nil {
+		return Account{}, err
+	}
 	var (
 		name *string
 		loc  *string

@@ -220,24 +220,24 @@ func TestUpdateProfile_ChangesOnlyGivenFields(t *testing.T) {
 	acc, _ := b.signUp(t, "p@example.com")
 
 	name := "  Ірина  "
-	got, err := b.svc.UpdateProfile(b.ctx, acc.ID, &name, nil)
+	got, err := b.svc.UpdateProfile(b.as(acc), acc.ID, &name, nil)
 	require.NoError(t, err)
 	require.Equal(t, "Ірина", got.DisplayName)
 	require.Equal(t, i18n.EN, got.Locale)
 
 	uk := i18n.UK
-	got, err = b.svc.UpdateProfile(b.ctx, acc.ID, nil, &uk)
+	got, err = b.svc.UpdateProfile(b.as(acc), acc.ID, nil, &uk)
 	require.NoError(t, err)
 	require.Equal(t, "Ірина", got.DisplayName)
 	require.Equal(t, i18n.UK, got.Locale)
 
 	bad := i18n.Locale("de")
-	_, err = b.svc.UpdateProfile(b.ctx, acc.ID, nil, &bad)
+	_, err = b.svc.UpdateProfile(b.as(acc), acc.ID, nil, &bad)
 	require.ErrorIs(t, err, apperr.Invalid("locale", "auth.locale_invalid"))
 	blank := " "
-	_, err = b.svc.UpdateProfile(b.ctx, acc.ID, &blank, nil)
+	_, err = b.svc.UpdateProfile(b.as(acc), acc.ID, &blank, nil)
 	require.ErrorIs(t, err, apperr.Invalid("displayName", "auth.display_name_invalid"))
-	_, err = b.svc.UpdateProfile(b.ctx, uuid.New(), &name, nil)
+	_, err = b.svc.UpdateProfile(b.as(acc), uuid.New(), &name, nil)
 	require.ErrorIs(t, err, apperr.ErrNotFound)
 }
 

@@ -150,22 +150,15 @@ type ExportAuditEntry struct {
 // requireSelf lets only the account itself through: UNAUTHENTICATED for an
 // anonymous caller, NOT_FOUND for anyone else (another person's account is
 // not revealed, not even to admins).
-func requireSelf(ctx context.Context, accountID uuid.UUID) error {
-	subj := authz.SubjectFrom(ctx)
-	if subj.Anonymous() {
-		return apperr.ErrUnauthenticated
-	}
-	if subj.AccountID != accountID {
-		return errNotFound
-	}
-	return nil
+func requireSelf(ctx context.Context, act string, accountID uuid.UUID) error {
+	return authz.RequireSelf(ctx, act, "account", accountID)
 }
 
 // ExportData returns everything the platform holds about the caller's own
 // account (another account is NOT_FOUND). It reads one consistent snapshot
 // with one query per section, whatever the amounts.
 func (s *Service) ExportData(ctx context.Context, accountID uuid.UUID) (Export, error) {
-	if err := requireSelf(ctx, accountID); err != nil {
+	if err := requireSelf(ctx, "read_private", accountID); err != nil {
 		return Export{}, err
 	}
 	var ex Export
@@ -212,7 +205,7 @@ func (s *Service) ExportData(ctx context.Context, accountID uuid.UUID) (Export, 
 }
 
 // exportSections fills every list of ex (whose Account is loaded).
-func exportSections(ctx context.Context, q querier, ex *Export) error {
+func exportSections(ctx context.Context, q db.Executor, ex *Export) error {
 	id, email := ex.Account.ID, ex.Account.Email
 	var err error
 	if ex.Sessions, err = collect(ctx, q, "sessions", `select created_at, last_seen_at, expires_at, revoked_at, user_agent, ip
@@ -293,7 +286,7 @@ func exportSections(ctx context.Context, q querier, ex *Export) error {
 
 // collect runs one section's query and returns its rows (empty, not nil,
 // when there are none).
-func collect[T any](ctx context.Context, q querier, section, sql string, args []any, scan pgx.RowToFunc[T]) ([]T, error) {
+func collect[T any](ctx context.Context, q db.Executor, section, sql string, args []any, scan pgx.RowToFunc[T]) ([]T, error) {
 	rows, err := q.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, fmt.Errorf("export %s: %w", section, err)
@@ -322,7 +315,7 @@ const deletedPassword = "!deleted"
 // Invitations they sent stay for audit. The only global admin gets
 // ErrLastAdmin.
 func (s *Service) DeleteAccount(ctx context.Context, accountID uuid.UUID, password string) error {
-	if err := requireSelf(ctx, accountID); err != nil {
+	if err := requireSelf(ctx, "delete", accountID); err != nil {
 		return err
 	}
 	var stored string

@@ -54,7 +54,7 @@ func (b *bundle) richPerson(t *testing.T, email, idType, identifier string) pers
 	orgs := org.New(b.pool, b.az)
 	p.org, err = orgs.Create(p.ctx, org.CreateInput{
 		Kind: "minority_organisation", Name: orgName, Slug: "lemkowie-" + uuid.NewString()[:8],
-		Description: &org.LocalizedInput{Locale: i18n.UK, Text: description},
+		Description: &i18n.Input{Locale: i18n.UK, Text: description},
 	})
 	require.NoError(t, err)
 	require.NotEqual(t, uuid.Nil, p.org.DescriptionTextID)
@@ -63,7 +63,9 @@ func (b *bundle) richPerson(t *testing.T, email, idType, identifier string) pers
 	require.NoError(t, err)
 
 	locale := "uk"
-	_, err = b.notify.UpdatePreferences(b.ctx, acc.ID, notify.Preferences{InApp: true, Email: false, Locale: &locale, Digest: notify.DigestDaily})
+	inApp, byEmail, digest := true, false, notify.DigestDaily
+	_, err = b.notify.ChangePreferences(b.as(acc), acc.ID, notify.PreferencesChange{InApp: &inApp, Email: &byEmail, Digest: &digest,
+		SetLocale: true, Locale: &locale})
 	require.NoError(t, err)
 	// No River worker runs here: the rows a worker would write are inserted.
 	_, err = b.pool.Exec(b.ctx, `insert into notifications (account_id, kind, data, dedupe_key)

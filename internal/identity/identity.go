@@ -7,6 +7,8 @@
 package identity
 
 import (
+	"github.com/otwarty/otwarty/internal/db"
+
 	"context"
 	"errors"
 	"fmt"
@@ -121,13 +123,6 @@ func Subject(a Account, sessionID uuid.UUID) authz.Subject {
 	return authz.Subject{AccountID: a.ID, SessionID: sessionID, Confirmed: a.EmailConfirmed, Verified: a.Verified}
 }
 
-// querier is what reads need: the pool or a transaction.
-type querier interface {
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
 const accountCols = `a.id, a.email, a.email_confirmed_at is not null, a.display_name, a.locale, a.created_at,
 	exists (select 1 from verifications v where v.account_id = a.id)`
 
@@ -138,7 +133,7 @@ func scanAccount(row pgx.Row) (Account, error) {
 }
 
 // loadAccount returns the live (not deleted) account id, or ErrNotFound.
-func loadAccount(ctx context.Context, q querier, id uuid.UUID) (Account, error) {
+func loadAccount(ctx context.Context, q db.Executor, id uuid.UUID) (Account, error) {
 	a, err := scanAccount(q.QueryRow(ctx, `select `+accountCols+` from accounts a where a.id = $1 and a.deleted_at is null`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Account{}, errNotFound

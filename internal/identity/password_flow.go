@@ -111,6 +111,9 @@ func (s *Service) ConfirmEmail(ctx context.Context, token string) (Account, erro
 // retried request is harmless; within ResendInterval of the previous link it
 // answers apperr.ErrRateLimited.
 func (s *Service) ResendConfirmation(ctx context.Context, accountID uuid.UUID) error {
+	if err := requireSelf(ctx, "update", accountID); err != nil {
+		return err
+	}
 	return db.InTx(ctx, s.pool, func(tx *db.Tx) error {
 		recent, err := sentRecently(ctx, tx, accountID, purposeConfirm)
 		if err != nil {
@@ -163,6 +166,9 @@ func sentRecently(ctx context.Context, tx *db.Tx, accountID uuid.UUID, purpose s
 // other session is revoked, pending reset links die, and a
 // "password_changed" notice is enqueued in the same transaction.
 func (s *Service) ChangePassword(ctx context.Context, accountID, currentSessionID uuid.UUID, current, newPassword string) (Account, error) {
+	if err := requireSelf(ctx, "update", accountID); err != nil {
+		return Account{}, err
+	}
 	if err := checkPassword("newPassword", newPassword); err != nil {
 		return Account{}, err
 	}

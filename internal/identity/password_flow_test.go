@@ -32,7 +32,7 @@ func TestConfirmEmail_TokenWorksOnce(t *testing.T) {
 	}
 
 	// A confirmed account asking again gets nothing new.
-	require.NoError(t, b.svc.ResendConfirmation(b.ctx, acc.ID))
+	require.NoError(t, b.svc.ResendConfirmation(b.as(acc), acc.ID))
 	require.Len(t, b.notices(t, "confirm_email", acc.ID, ""), 1)
 }
 
@@ -47,14 +47,14 @@ func TestConfirmEmail_ExpiredTokenAndResend(t *testing.T) {
 	_, err = b.svc.ConfirmEmail(b.ctx, old)
 	require.ErrorIs(t, err, identity.ErrTokenInvalid)
 
-	require.NoError(t, b.svc.ResendConfirmation(b.ctx, acc.ID))
+	require.NoError(t, b.svc.ResendConfirmation(b.as(acc), acc.ID))
 	fresh := b.secretToken(t, "confirm_email", acc.ID, "")
 	require.NotEqual(t, old, fresh)
 	got, err := b.svc.ConfirmEmail(b.ctx, fresh)
 	require.NoError(t, err)
 	require.True(t, got.EmailConfirmed)
 
-	require.ErrorIs(t, b.svc.ResendConfirmation(b.ctx, uuid.New()), apperr.ErrNotFound)
+	require.ErrorIs(t, b.svc.ResendConfirmation(b.as(acc), uuid.New()), apperr.ErrNotFound)
 }
 
 func TestConfirmEmail_TokenOfOnePurposeDoesNotServeAnother(t *testing.T) {
@@ -82,16 +82,16 @@ func TestChangePassword_RevokesOtherSessionsButNotTheCurrent(t *testing.T) {
 	_, sess, err := b.svc.Authenticate(b.ctx, current)
 	require.NoError(t, err)
 
-	_, err = b.svc.ChangePassword(b.ctx, acc.ID, sess.ID, "not my password", "a brand new password")
+	_, err = b.svc.ChangePassword(b.as(acc), acc.ID, sess.ID, "not my password", "a brand new password")
 	var e *apperr.Error
 	require.ErrorAs(t, err, &e)
 	require.Equal(t, apperr.Error{Code: apperr.InvalidInput, Key: "auth.invalid_credentials", Field: "currentPassword"}, *e)
-	_, err = b.svc.ChangePassword(b.ctx, acc.ID, sess.ID, password, "short")
+	_, err = b.svc.ChangePassword(b.as(acc), acc.ID, sess.ID, password, "short")
 	require.ErrorIs(t, err, apperr.Invalid("newPassword", "auth.password_too_short"))
 	require.Equal(t, "newPassword", err.(*apperr.Error).Field)
 	require.Empty(t, b.notices(t, "password_changed", acc.ID, ""))
 
-	got, err := b.svc.ChangePassword(b.ctx, acc.ID, sess.ID, password, "a brand new password")
+	got, err := b.svc.ChangePassword(b.as(acc), acc.ID, sess.ID, password, "a brand new password")
 	require.NoError(t, err)
 	require.Equal(t, acc.ID, got.ID)
 
@@ -113,7 +113,7 @@ func TestChangePassword_RevokesOtherSessionsButNotTheCurrent(t *testing.T) {
 	require.True(t, strings.HasPrefix(changed[0].DedupeKey, "password_changed:"+acc.ID.String()+":"))
 
 	// A second change is a second event, not a duplicate.
-	_, err = b.svc.ChangePassword(b.ctx, acc.ID, sess.ID, "a brand new password", "yet another password")
+	_, err = b.svc.ChangePassword(b.as(acc), acc.ID, sess.ID, "a brand new password", "yet another password")
 	require.NoError(t, err)
 	require.Len(t, b.notices(t, "password_changed", acc.ID, ""), 2)
 }
@@ -167,7 +167,7 @@ func TestPasswordReset_ChangingThePasswordKillsPendingResetLinks(t *testing.T) {
 	tok := b.secretToken(t, "password_reset", acc.ID, "")
 	_, sess, err := b.svc.Authenticate(b.ctx, cur)
 	require.NoError(t, err)
-	_, err = b.svc.ChangePassword(b.ctx, acc.ID, sess.ID, password, "a brand new password")
+	_, err = b.svc.ChangePassword(b.as(acc), acc.ID, sess.ID, password, "a brand new password")
 	require.NoError(t, err)
 
 	_, err = b.svc.ResetPassword(b.ctx, tok, "attacker's password")
@@ -192,7 +192,7 @@ func TestNewLinks_AreThrottledPerAccount(t *testing.T) {
 	acc, _ := b.signUp(t, "flood@example.com")
 
 	// The sign-up link was just sent.
-	require.ErrorIs(t, b.svc.ResendConfirmation(b.ctx, acc.ID), apperr.ErrRateLimited)
+	require.ErrorIs(t, b.svc.ResendConfirmation(b.as(acc), acc.ID), apperr.ErrRateLimited)
 	for range 3 {
 		require.NoError(t, b.svc.RequestPasswordReset(b.ctx, "flood@example.com"))
 	}
@@ -202,7 +202,7 @@ func TestNewLinks_AreThrottledPerAccount(t *testing.T) {
 	_, err := b.pool.Exec(b.ctx, "update account_tokens set created_at = created_at - $1::bigint * interval '1 microsecond'",
 		identity.ResendInterval.Microseconds())
 	require.NoError(t, err)
-	require.NoError(t, b.svc.ResendConfirmation(b.ctx, acc.ID))
+	require.NoError(t, b.svc.ResendConfirmation(b.as(acc), acc.ID))
 	require.NoError(t, b.svc.RequestPasswordReset(b.ctx, "flood@example.com"))
 	require.Len(t, b.notices(t, "confirm_email", acc.ID, ""), 2)
 	require.Len(t, b.notices(t, "password_reset", acc.ID, ""), 2)

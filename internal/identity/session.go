@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/otwarty/otwarty/internal/apperr"
+	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/live"
 )
@@ -110,16 +111,7 @@ func announceEnded(ctx context.Context, tx live.Execer, e SessionsEnded) error {
 // SignOut revokes a session. Revoking a revoked or unknown session is not
 // an error.
 func (s *Service) SignOut(ctx context.Context, sessionID uuid.UUID) error {
-	return db.InTx(ctx, s.pool, func(tx *db.Tx) error {
-		tag, err := tx.Exec(ctx, `update sessions set revoked_at = now() where id = $1 and revoked_at is null`, sessionID)
-		if err != nil {
-			return fmt.Errorf("sign out: %w", err)
-		}
-		if tag.RowsAffected() == 0 {
-			return nil
-		}
-		return announceEnded(ctx, tx, SessionsEnded{Sessions: []uuid.UUID{sessionID}})
-	})
+	return s.RevokeSession(ctx, authz.SubjectFrom(ctx).AccountID, sessionID)
 }
 
 // Sessions lists an account's active sessions, newest first.
@@ -142,14 +134,27 @@ func (s *Service) Sessions(ctx context.Context, accountID uuid.UUID) ([]Session,
 // own session twice is not an error.
 func (s *Service) RevokeSession(ctx context.Context, accountID, sessionID uuid.UUID) error {
 	return db.InTx(ctx, s.pool, func(tx *db.Tx) error {
-		var id uuid.UUID
-		err := tx.QueryRow(ctx, `update sessions set revoked_at = coalesce(revoked_at, now())
-			where id = $1 and account_id = $2 returning id`, sessionID, accountID).Scan(&id)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return errNotFound
+		_, err := authz.For(ctx, "revoke", func() (uuid.UUID, authz.Object, bool, error) {
+			var owner uuid.UUID
+			err := tx.QueryRow(ctx, `select account_id from sessions where id = $1 for update`, sessionID).Scan(&owner)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return owner, authz.Object{}, false, errNotFound
+			}
+			if err != nil {
+				return owner, authz.Object{}, false, fmt.Errorf("revoke session: %w", err)
+			}
+			obj := authz.Object{Type: "session", ID: sessionID.String(), OwnerID: owner}
+			return owner, obj, owner == accountID && authz.Can(ctx, authz.Read, obj), nil
+		})
+		if err != nil {
+			return err
 		}
+		tag, err := tx.Exec(ctx, `update sessions set revoked_at = now() where id = $1 and revoked_at is null`, sessionID)
 		if err != nil {
 			return fmt.Errorf("revoke session: %w", err)
+		}
+		if tag.RowsAffected() == 0 {
+			return nil // ended before: nothing to announce
 		}
 		return announceEnded(ctx, tx, SessionsEnded{Sessions: []uuid.UUID{sessionID}})
 	})

@@ -35,8 +35,8 @@ func TestAuthenticate_RejectsExpiredRevokedAndUnknownTokens(t *testing.T) {
 	require.NoError(t, err)
 	_, sess2, err := b.svc.Authenticate(b.ctx, tok2)
 	require.NoError(t, err)
-	require.NoError(t, b.svc.SignOut(b.ctx, sess2.ID))
-	require.NoError(t, b.svc.SignOut(b.ctx, sess2.ID)) // twice is harmless
+	require.NoError(t, b.svc.SignOut(b.as(acc), sess2.ID))
+	require.NoError(t, b.svc.SignOut(b.as(acc), sess2.ID)) // twice is harmless
 	_, _, err = b.svc.Authenticate(b.ctx, tok2)
 	require.ErrorIs(t, err, apperr.ErrUnauthenticated)
 }
@@ -106,13 +106,13 @@ func TestSessions_ListedNewestFirstAndRevocableOnlyByTheirOwner(t *testing.T) {
 	require.Equal(t, []uuid.UUID{s3.ID, s2.ID, s1.ID}, sessionIDs(list))
 
 	// Someone else's session looks like no session at all, and survives.
-	require.ErrorIs(t, b.svc.RevokeSession(b.ctx, alice.ID, bobSess.ID), apperr.ErrNotFound)
-	require.ErrorIs(t, b.svc.RevokeSession(b.ctx, alice.ID, uuid.New()), apperr.ErrNotFound)
+	require.ErrorIs(t, b.svc.RevokeSession(b.as(alice), alice.ID, bobSess.ID), apperr.ErrNotFound)
+	require.ErrorIs(t, b.svc.RevokeSession(b.as(alice), alice.ID, uuid.New()), apperr.ErrNotFound)
 	_, _, err = b.svc.Authenticate(b.ctx, bobTok)
 	require.NoError(t, err)
 
-	require.NoError(t, b.svc.RevokeSession(b.ctx, alice.ID, s2.ID))
-	require.NoError(t, b.svc.RevokeSession(b.ctx, alice.ID, s2.ID))
+	require.NoError(t, b.svc.RevokeSession(b.as(alice), alice.ID, s2.ID))
+	require.NoError(t, b.svc.RevokeSession(b.as(alice), alice.ID, s2.ID))
 	_, _, err = b.svc.Authenticate(b.ctx, aliceTok2)
 	require.ErrorIs(t, err, apperr.ErrUnauthenticated)
 	list, err = b.svc.Sessions(b.ctx, alice.ID)

@@ -22,6 +22,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/pgtest"
@@ -40,6 +41,18 @@ type fixture struct {
 	svc   *notify.Service
 	river *river.Client[pgx.Tx]
 	smtp  *smtpStub
+	az    *authz.Authorizer
+}
+
+// as is the context of account acting for itself.
+func (f *fixture) as(account uuid.UUID) context.Context {
+	return authz.WithAuthorizer(authz.WithSubject(f.ctx, authz.Subject{AccountID: account}), f.az)
+}
+
+// setPreferences sets every preference of account, as the account.
+func (f *fixture) setPreferences(account uuid.UUID, p notify.Preferences) (notify.Preferences, error) {
+	return f.svc.ChangePreferences(f.as(account), account, notify.PreferencesChange{InApp: &p.InApp, Email: &p.Email,
+		Digest: &p.Digest, SetLocale: true, Locale: p.Locale})
 }
 
 type options struct {
@@ -54,6 +67,8 @@ func setup(t *testing.T, o options) *fixture {
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
 	f.pool = pool
+	f.az, err = authz.New(f.ctx, pool, nil)
+	require.NoError(t, err)
 
 	cfg := notify.Config{PublicURL: publicURL, From: "Otwarty Kraków <powiadomienia@otwarty.example.org>", DigestHour: 7}
 	if o.smtp {

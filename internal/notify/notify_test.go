@@ -181,9 +181,9 @@ func TestDeliver_EmailPreferenceOffStillDeliversInApp(t *testing.T) {
 	f := setup(t, options{})
 	noEmail := f.account(t, "Daria", "pl")
 	noInApp := f.account(t, "Edward", "pl")
-	_, err := f.svc.UpdatePreferences(f.ctx, noEmail, notify.Preferences{InApp: true, Email: false, Digest: notify.DigestImmediate})
+	_, err := f.setPreferences(noEmail, notify.Preferences{InApp: true, Email: false, Digest: notify.DigestImmediate})
 	require.NoError(t, err)
-	_, err = f.svc.UpdatePreferences(f.ctx, noInApp, notify.Preferences{InApp: false, Email: true, Digest: notify.DigestImmediate})
+	_, err = f.setPreferences(noInApp, notify.Preferences{InApp: false, Email: true, Digest: notify.DigestImmediate})
 	require.NoError(t, err)
 
 	for _, acc := range []uuid.UUID{noEmail, noInApp} {
@@ -213,9 +213,9 @@ func TestDeliver_TransactionalNoticeBypassesPreferencesAndDigest(t *testing.T) {
 	f := setup(t, options{})
 	off := f.account(t, "Filip", "pl")
 	daily := f.account(t, "Grażyna", "pl")
-	_, err := f.svc.UpdatePreferences(f.ctx, off, notify.Preferences{InApp: false, Email: false, Digest: notify.DigestOff})
+	_, err := f.setPreferences(off, notify.Preferences{InApp: false, Email: false, Digest: notify.DigestOff})
 	require.NoError(t, err)
-	_, err = f.svc.UpdatePreferences(f.ctx, daily, notify.Preferences{InApp: true, Email: true, Digest: notify.DigestDaily})
+	_, err = f.setPreferences(daily, notify.Preferences{InApp: true, Email: true, Digest: notify.DigestDaily})
 	require.NoError(t, err)
 
 	for _, acc := range []uuid.UUID{off, daily} {
@@ -248,7 +248,7 @@ func TestDigest_DailyCollectsExactlyTheUnmailedNotifications(t *testing.T) {
 	hidden := f.account(t, "Halina", "pl") // daily, in-app off
 	immediate := f.account(t, "Iwona", "pl")
 	set := func(acc uuid.UUID, p notify.Preferences) {
-		_, err := f.svc.UpdatePreferences(f.ctx, acc, p)
+		_, err := f.setPreferences(acc, p)
 		require.NoError(t, err)
 	}
 	set(daily, notify.Preferences{InApp: true, Email: true, Digest: notify.DigestDaily})
@@ -336,7 +336,7 @@ func TestEmail_LocaleFollowsPreferenceThenAccount(t *testing.T) {
 	f := setup(t, options{})
 	olena := f.account(t, "Olena", "uk")
 	ivan := f.account(t, "Ivan", "ru")
-	_, err := f.svc.UpdatePreferences(f.ctx, ivan, notify.Preferences{InApp: true, Email: true, Locale: new("en"), Digest: notify.DigestImmediate})
+	_, err := f.setPreferences(ivan, notify.Preferences{InApp: true, Email: true, Locale: new("en"), Digest: notify.DigestImmediate})
 	require.NoError(t, err)
 	welcome := func(acc uuid.UUID, key string) {
 		f.notify(t, notify.Notice{AccountID: acc, Kind: notify.KindWelcome, DedupeKey: key, Email: true})
@@ -345,7 +345,7 @@ func TestEmail_LocaleFollowsPreferenceThenAccount(t *testing.T) {
 
 	welcome(olena, "welcome:olena")
 	welcome(ivan, "welcome:ivan")
-	_, err = f.svc.UpdatePreferences(f.ctx, olena, notify.Preferences{InApp: true, Email: true, Locale: new("ru"), Digest: notify.DigestImmediate})
+	_, err = f.setPreferences(olena, notify.Preferences{InApp: true, Email: true, Locale: new("ru"), Digest: notify.DigestImmediate})
 	require.NoError(t, err)
 	welcome(olena, "welcome:olena:2")
 	f.notify(t, notify.Notice{ToAddress: "gosc@example.org", Kind: notify.KindWelcome, DedupeKey: "welcome:guest", Email: true})

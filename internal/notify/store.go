@@ -1,6 +1,8 @@
 package notify
 
 import (
+	"github.com/otwarty/otwarty/internal/db"
+
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/otwarty/otwarty/internal/apperr"
+	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/page"
 )
@@ -27,12 +30,6 @@ type Notification struct {
 // Cursor is n's position in an account's list (newest first).
 func (n Notification) Cursor() string {
 	return page.Cursor("notifications", page.Key{At: n.CreatedAt, ID: n.ID})
-}
-
-// Querier is a pool, connection or transaction.
-type Querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
 // List returns up to first of the account's notifications after the cursor,
@@ -102,6 +99,9 @@ func scanNotification(row pgx.CollectableRow) (Notification, error) {
 // MarkRead marks the account's unread notifications among ids as read and
 // returns how many changed; ids of other accounts change nothing.
 func (s *Service) MarkRead(ctx context.Context, accountID uuid.UUID, ids []uuid.UUID) (int, error) {
+	if err := authz.RequireSelf(ctx, "mark_read", "notification", accountID); err != nil {
+		return 0, err
+	}
 	if len(ids) == 0 {
 		return 0, nil
 	}
@@ -116,6 +116,9 @@ func (s *Service) MarkRead(ctx context.Context, accountID uuid.UUID, ids []uuid.
 // MarkAllRead marks all the account's notifications as read and returns how
 // many changed.
 func (s *Service) MarkAllRead(ctx context.Context, accountID uuid.UUID) (int, error) {
+	if err := authz.RequireSelf(ctx, "mark_read", "notification", accountID); err != nil {
+		return 0, err
+	}
 	tag, err := s.pool.Exec(ctx, `update notifications set read_at = now()
 		where account_id = $1 and in_app and read_at is null`, accountID)
 	if err != nil {
@@ -129,7 +132,7 @@ func (s *Service) UnreadCount(ctx context.Context, accountID uuid.UUID) (int, er
 	return unreadCount(ctx, s.pool, accountID)
 }
 
-func unreadCount(ctx context.Context, q Querier, accountID uuid.UUID) (int, error) {
+func unreadCount(ctx context.Context, q db.Querier, accountID uuid.UUID) (int, error) {
 	var n int
 	err := q.QueryRow(ctx, `select count(*) from notifications
 		where account_id = $1 and in_app and read_at is null`, accountID).Scan(&n)
@@ -165,12 +168,6 @@ func (s *Service) Preferences(ctx context.Context, accountID uuid.UUID) (Prefere
 	return p, nil
 }
 
-// UpdatePreferences replaces the account's preferences and returns them.
-func (s *Service) UpdatePreferences(ctx context.Context, accountID uuid.UUID, p Preferences) (Preferences, error) {
-	return s.ChangePreferences(ctx, accountID, PreferencesChange{InApp: &p.InApp, Email: &p.Email, Digest: &p.Digest,
-		SetLocale: true, Locale: p.Locale})
-}
-
 // PreferencesChange changes some preferences; nil leaves one as it is.
 type PreferencesChange struct {
 	InApp, Email *bool
@@ -185,6 +182,9 @@ type PreferencesChange struct {
 // when it has none) in one statement, so that concurrent changes of
 // different preferences all hold, and returns the result.
 func (s *Service) ChangePreferences(ctx context.Context, accountID uuid.UUID, c PreferencesChange) (Preferences, error) {
+	if err := authz.RequireSelf(ctx, "update", "notification_preferences", accountID); err != nil {
+		return Preferences{}, err
+	}
 	if c.Digest != nil {
 		switch *c.Digest {
 		case DigestImmediate, DigestDaily, DigestWeekly, DigestOff:
@@ -237,7 +237,7 @@ type OutboxMessage struct {
 
 // Outbox returns every outbox message, oldest first. Without SMTP the outbox
 // is the delivery: tests (and a developer) read links from it.
-func Outbox(ctx context.Context, q Querier) ([]OutboxMessage, error) {
+func Outbox(ctx context.Context, q db.Querier) ([]OutboxMessage, error) {
 	rows, err := q.Query(ctx, `select id, message_id, account_id, to_address, kind, locale, subject, body, data,
 		created_at, sent_at, redacted from email_outbox order by created_at, id`)
 	if err != nil {

@@ -87,7 +87,7 @@ func TestList_PagesThroughKnownSetNewestFirst(t *testing.T) {
 	require.Equal(t, []int{3, 3, 1}, pages)
 	require.Equal(t, wantIDs, got)
 
-	n, err := f.svc.MarkRead(f.ctx, a, []uuid.UUID{wantIDs[0], wantIDs[5]})
+	n, err := f.svc.MarkRead(f.as(a), a, []uuid.UUID{wantIDs[0], wantIDs[5]})
 	require.NoError(t, err)
 	require.Equal(t, 2, n)
 	pg2, err := f.svc.List(f.ctx, a, 4, "", true)
@@ -123,20 +123,20 @@ func TestMarkRead_AnotherAccountsNotificationsChangeNothing(t *testing.T) {
 		return n
 	}
 
-	n, err := f.svc.MarkRead(f.ctx, b, aIDs)
+	n, err := f.svc.MarkRead(f.as(b), b, aIDs)
 	require.NoError(t, err)
 	require.Zero(t, n)
-	n, err = f.svc.MarkAllRead(f.ctx, b)
+	n, err = f.svc.MarkAllRead(f.as(b), b)
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
 	require.Equal(t, 3, unread(a))
 	_, err = f.svc.Get(f.ctx, b, aIDs[0])
 	require.ErrorIs(t, err, apperr.ErrNotFound)
 
-	n, err = f.svc.MarkRead(f.ctx, a, aIDs[:2])
+	n, err = f.svc.MarkRead(f.as(a), a, aIDs[:2])
 	require.NoError(t, err)
 	require.Equal(t, 2, n)
-	n, err = f.svc.MarkRead(f.ctx, a, aIDs[:2])
+	n, err = f.svc.MarkRead(f.as(a), a, aIDs[:2])
 	require.NoError(t, err)
 	require.Zero(t, n, "already read")
 	require.Equal(t, 1, unread(a))
@@ -144,7 +144,7 @@ func TestMarkRead_AnotherAccountsNotificationsChangeNothing(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, got.ReadAt)
 
-	n, err = f.svc.MarkAllRead(f.ctx, a)
+	n, err = f.svc.MarkAllRead(f.as(a), a)
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
 	require.Zero(t, unread(a))
@@ -163,7 +163,7 @@ func TestUpdatePreferences_ValidatesAndRoundTrips(t *testing.T) {
 		"digest": {InApp: true, Email: true, Digest: "hourly"},
 		"locale": {InApp: true, Email: true, Digest: notify.DigestDaily, Locale: new("ua")},
 	} {
-		_, err := f.svc.UpdatePreferences(f.ctx, a, bad)
+		_, err := f.setPreferences(a, bad)
 		var e *apperr.Error
 		require.ErrorAs(t, err, &e, field)
 		require.Equal(t, apperr.InvalidInput, e.Code)
@@ -172,7 +172,7 @@ func TestUpdatePreferences_ValidatesAndRoundTrips(t *testing.T) {
 	}
 
 	want := notify.Preferences{InApp: false, Email: true, Locale: new("uk"), Digest: notify.DigestWeekly}
-	got, err := f.svc.UpdatePreferences(f.ctx, a, want)
+	got, err := f.setPreferences(a, want)
 	require.NoError(t, err)
 	require.Equal(t, want, got)
 	got, err = f.svc.Preferences(f.ctx, a)
@@ -180,12 +180,18 @@ func TestUpdatePreferences_ValidatesAndRoundTrips(t *testing.T) {
 	require.Equal(t, want, got)
 
 	want = notify.Preferences{InApp: true, Email: false, Digest: notify.DigestOff}
-	got, err = f.svc.UpdatePreferences(f.ctx, a, want)
+	got, err = f.setPreferences(a, want)
 	require.NoError(t, err)
 	require.Equal(t, want, got)
 
-	_, err = f.svc.UpdatePreferences(f.ctx, uuid.New(), want)
+	_, err = f.setPreferences(uuid.New(), want)
+	require.ErrorIs(t, err, apperr.ErrNotFound, "no such account")
+	// Only the account itself changes its preferences.
+	b := f.account(t, "Bartek", "pl")
+	_, err = f.svc.ChangePreferences(f.as(b), a, notify.PreferencesChange{InApp: &want.InApp})
 	require.ErrorIs(t, err, apperr.ErrNotFound)
+	_, err = f.svc.ChangePreferences(f.ctx, a, notify.PreferencesChange{InApp: &want.InApp})
+	require.ErrorIs(t, err, apperr.ErrUnauthenticated)
 }
 
 func TestNew_RefusesBadConfiguration(t *testing.T) {

@@ -86,18 +86,12 @@ func Object(id uuid.UUID) authz.Object {
 	return authz.Object{Type: ObjectType, ID: id.String(), Domains: []string{Domain(id)}}
 }
 
-// LocalizedInput is a text written in one locale.
-type LocalizedInput struct {
-	Locale i18n.Locale
-	Text   string
-}
-
 // CreateInput describes a new organisation.
 type CreateInput struct {
 	Kind        string
 	Name        string
 	Slug        string
-	Description *LocalizedInput
+	Description *i18n.Input
 }
 
 // UpdateInput changes the fields that are set.

@@ -110,7 +110,7 @@ func TestCreate_CoordinatorCreatesWithDescription(t *testing.T) {
 	f := setup(t)
 	o, err := f.svc.Create(f.as(f.coordinator), org.CreateInput{
 		Kind: org.KindMinorityOrganisation, Name: "  Stowarzyszenie Ukraińców w Krakowie ", Slug: "ukraincy-krakow",
-		Description: &org.LocalizedInput{Locale: i18n.UK, Text: "Об'єднуємо українців Кракова."},
+		Description: &i18n.Input{Locale: i18n.UK, Text: "Об'єднуємо українців Кракова."},
 	})
 	require.NoError(t, err)
 	require.Equal(t, "Stowarzyszenie Ukraińców w Krakowie", o.Name)
@@ -159,7 +159,7 @@ func TestCreate_DuplicateSlugIsConflict(t *testing.T) {
 	f.create(t, "Fundacja Emic", "emic")
 	_, err := f.svc.Create(f.as(f.coordinator), org.CreateInput{
 		Kind: org.KindNGO, Name: "Inna Fundacja", Slug: "emic",
-		Description: &org.LocalizedInput{Locale: i18n.PL, Text: "Opis"},
+		Description: &i18n.Input{Locale: i18n.PL, Text: "Opis"},
 	})
 	require.ErrorIs(t, err, org.ErrSlugTaken)
 	requireAppErr(t, err, apperr.Conflict, "org.slug_taken", "")
@@ -185,9 +185,9 @@ func TestCreate_ValidatesInput(t *testing.T) {
 	for _, slug := range []string{"", "WPS", "-wps", "w_p_s", "wydział", "w ps", strings.Repeat("a", 82)} {
 		requireAppErr(t, with(func(in *org.CreateInput) { in.Slug = slug }), apperr.InvalidInput, "org.slug_invalid", "slug")
 	}
-	requireAppErr(t, with(func(in *org.CreateInput) { in.Description = &org.LocalizedInput{Locale: i18n.PL, Text: " "} }),
+	requireAppErr(t, with(func(in *org.CreateInput) { in.Description = &i18n.Input{Locale: i18n.PL, Text: " "} }),
 		apperr.InvalidInput, "text.empty", "description.text")
-	requireAppErr(t, with(func(in *org.CreateInput) { in.Description = &org.LocalizedInput{Locale: "ua", Text: "Опис"} }),
+	requireAppErr(t, with(func(in *org.CreateInput) { in.Description = &i18n.Input{Locale: "ua", Text: "Опис"} }),
 		apperr.InvalidInput, "text.locale_invalid", "description.locale")
 	require.Equal(t, 0, f.count(t, "select count(*) from organisations"))
 
