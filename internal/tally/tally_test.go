@@ -97,7 +97,9 @@ func TestRank_HandComputedJuryTable(t *testing.T) {
 	s := func(juror, nominee string, points int) tally.Score {
 		return tally.Score{Juror: juror, Nominee: nominee, Points: points}
 	}
-	recused := func(juror, nominee string) tally.Score { return tally.Score{Juror: juror, Nominee: nominee, Recused: true} }
+	recused := func(juror, nominee string) tally.Score {
+		return tally.Score{Juror: juror, Nominee: nominee, Recused: true}
+	}
 	scores := []tally.Score{
 		// A recusal does not count against the nominee: A's mean is over the
 		// two jurors without a conflict.
