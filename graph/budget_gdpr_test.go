@@ -48,8 +48,8 @@ func TestBudgetGDPR_ExportThenDeleteThroughTheAPI(t *testing.T) {
 	require.Empty(t, res.Errors)
 	require.Equal(t, map[string]any{"code": "BO.1.1/26", "status": "SUBMITTED", "supportCount": float64(1)}, res.Data["budgetProject"])
 	var supports, follows, proposers int
-	require.NoError(t, b.pool.QueryRow(context.Background(), `select (select count(*) from budget_project_supports),
-		(select count(*) from budget_followers), (select count(*) from budget_projects where proposer_id is not null)`).
+	require.NoError(t, b.pool.QueryRow(context.Background(), `select (select count(*) from supports where kind = 'budget_project'),
+		(select count(*) from follows where kind = 'budget_edition'), (select count(*) from budget_projects where proposer_id is not null)`).
 		Scan(&supports, &follows, &proposers))
 	require.Equal(t, [3]int{0, 0, 0}, [3]int{supports, follows, proposers})
 }

@@ -591,7 +591,7 @@ func TestGDPR_ConsultationDataIsExportedAndErased(t *testing.T) {
 	require.Empty(t, b.gql(t, `mutation { deleteAccount(input: {password: "correct horse battery"}) { deletedAccountId } }`, nil, withToken(f.bob)).Errors)
 	var left int
 	require.NoError(t, b.pool.QueryRow(context.Background(), `select
-		(select count(*) from consultation_follows) + (select count(*) from submission_supports) + (select count(*) from consultation_interests)`).Scan(&left))
+		(select count(*) from follows where kind = 'consultation') + (select count(*) from supports where kind = 'submission') + (select count(*) from consultation_interests)`).Scan(&left))
 	require.Zero(t, left, "the deleted account's follows, supports and interests are gone")
 	res = b.gql(t, `query($id: ID!) { node(id: $id) { ... on Submission { supportCount authorName } } }`, map[string]any{"id": sid})
 	require.Equal(t, map[string]any{"supportCount": float64(1), "authorName": "Tester"}, res.Data["node"], "the public count and others' contributions stay")

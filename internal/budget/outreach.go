@@ -14,6 +14,7 @@ import (
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/follow"
 	"github.com/otwarty/otwarty/internal/notify"
 )
 
@@ -44,7 +45,7 @@ func (s *Service) Unfollow(ctx context.Context, editionID uuid.UUID) (*Edition, 
 	return s.setFollow(ctx, editionID, false)
 }
 
-func (s *Service) setFollow(ctx context.Context, editionID uuid.UUID, follow bool) (*Edition, error) {
+func (s *Service) setFollow(ctx context.Context, editionID uuid.UUID, on bool) (*Edition, error) {
 	sub := authz.SubjectFrom(ctx)
 	if sub.Anonymous() {
 		return nil, apperr.ErrUnauthenticated
@@ -52,21 +53,18 @@ func (s *Service) setFollow(ctx context.Context, editionID uuid.UUID, follow boo
 	var e *Edition
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
 		var err error
-		if !follow {
+		if !on {
 			// Anyone may stop following an edition they still see.
 			e, err = editionFor(ctx, tx, editionID, ActRead, "for share")
 			if err != nil {
 				return err
 			}
-			_, err = tx.Exec(ctx, `delete from budget_followers where edition_id = $1 and account_id = $2`, editionID, sub.AccountID)
-			return err
+			return follow.Set(ctx, tx, follow.BudgetEdition, editionID, sub.AccountID, false)
 		}
 		if e, err = editionFor(ctx, tx, editionID, ActFollow, "for share"); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `insert into budget_followers (edition_id, account_id) values ($1, $2)
-			on conflict do nothing`, editionID, sub.AccountID)
-		return err
+		return follow.Set(ctx, tx, follow.BudgetEdition, editionID, sub.AccountID, true)
 	})
 	if err != nil {
 		return nil, err
@@ -80,12 +78,7 @@ func (s *Service) Followers(ctx context.Context, editionID uuid.UUID) (count int
 	if _, err := s.Edition(ctx, editionID); err != nil {
 		return 0, false, err
 	}
-	err = s.pool.QueryRow(ctx, `select count(*), coalesce(bool_or(account_id = $2), false) from budget_followers
-		where edition_id = $1`, editionID, authz.SubjectFrom(ctx).AccountID).Scan(&count, &viewer)
-	if err != nil {
-		return 0, false, fmt.Errorf("followers: %w", err)
-	}
-	return count, viewer, nil
+	return follow.Count(ctx, s.pool, follow.BudgetEdition, editionID, authz.SubjectFrom(ctx).AccountID)
 }
 
 // VotingReminderArgs is a reminder to an edition's followers. It is stale
@@ -181,13 +174,14 @@ func (s *Service) sendVotingReminders(ctx context.Context, a VotingReminderArgs)
 		switch a.Reminder {
 		case ReminderVotingOpened:
 			kind = notify.KindBudgetVotingOpened
-			q = `select f.account_id from budget_followers f where f.edition_id = $1 order by f.created_at, f.account_id`
+			q = `select f.account_id from follows f where f.kind = 'budget_edition' and f.object_id = $1
+				order by f.created_at, f.account_id`
 		case ReminderVotingClosing:
 			// Only whether the follower voted is read, never what.
 			kind = notify.KindBudgetVotingClosing
-			q = `select f.account_id from budget_followers f where f.edition_id = $1 and not exists
+			q = `select f.account_id from follows f where f.kind = 'budget_edition' and f.object_id = $1 and not exists
 				(select 1 from budget_voters v join budget_ballot_markers m on m.voter_id = v.id
-				 where v.edition_id = f.edition_id and v.account_id = f.account_id)
+				 where v.edition_id = f.object_id and v.account_id = f.account_id)
 				order by f.created_at, f.account_id`
 		default:
 			return nil

@@ -129,8 +129,8 @@ func (PersonalData) Export(ctx context.Context, tx *db.Tx, accountID uuid.UUID) 
 			return err
 		},
 		func() (err error) {
-			out.Supports, err = collect(ctx, tx, `select project_id, created_at from budget_project_supports where account_id = $1
-				order by created_at, project_id`, accountID, func(r pgx.CollectableRow) (personalSupport, error) {
+			out.Supports, err = collect(ctx, tx, `select object_id, created_at from supports where kind = 'budget_project'
+				and account_id = $1 order by created_at, object_id`, accountID, func(r pgx.CollectableRow) (personalSupport, error) {
 				var s personalSupport
 				return s, r.Scan(&s.ProjectID, &s.At)
 			})
@@ -145,8 +145,8 @@ func (PersonalData) Export(ctx context.Context, tx *db.Tx, accountID uuid.UUID) 
 			return err
 		},
 		func() (err error) {
-			out.Follows, err = collect(ctx, tx, `select edition_id, created_at from budget_followers where account_id = $1
-				order by created_at, edition_id`, accountID, func(r pgx.CollectableRow) (personalFollow, error) {
+			out.Follows, err = collect(ctx, tx, `select object_id, created_at from follows where kind = 'budget_edition'
+				and account_id = $1 order by created_at, object_id`, accountID, func(r pgx.CollectableRow) (personalFollow, error) {
 				var f personalFollow
 				return f, r.Scan(&f.EditionID, &f.Since)
 			})
@@ -211,8 +211,8 @@ func (p PersonalData) Erase(ctx context.Context, tx *db.Tx, accountID uuid.UUID)
 		}
 	}
 	for _, sql := range []string{
-		`delete from budget_project_supports where account_id = $1`,
-		`delete from budget_followers where account_id = $1`,
+		`delete from supports where kind = 'budget_project' and account_id = $1`,
+		`delete from follows where kind = 'budget_edition' and account_id = $1`,
 		`update budget_projects set status = 'withdrawn', withdrawn_reason = 'account deleted', withdrawn_at = now(),
 			updated_at = now() where proposer_id = $1 and status = 'awaiting_consent'`,
 		`update budget_projects set proposer_id = null where proposer_id = $1`,

@@ -18,6 +18,7 @@ import (
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/page"
+	"github.com/otwarty/otwarty/internal/support"
 )
 
 // Project statuses. Staff-entered projects are eligible at once; residents'
@@ -738,21 +739,8 @@ func (s *Service) setSupport(ctx context.Context, id uuid.UUID, on bool) (*Proje
 		if p.ProposerID == caller.AccountID {
 			return apperr.New(apperr.Conflict, "budget.support_own")
 		}
-		sql := `with ins as (
-				insert into budget_project_supports (project_id, account_id) values ($1, $2)
-				on conflict do nothing returning 1
-			)
-			update budget_projects set support_count = support_count + 1 where id = $1 and exists (select from ins)`
-		if !on {
-			sql = `with del as (
-				delete from budget_project_supports where project_id = $1 and account_id = $2 returning 1
-			)
-			update budget_projects set support_count = support_count - 1 where id = $1 and exists (select from del)`
-		}
-		if _, err := tx.Exec(ctx, sql, id, caller.AccountID); err != nil {
-			return fmt.Errorf("support: %w", err)
-		}
-		return nil
+		_, _, err = support.Set(ctx, tx, support.BudgetProject, id, caller.AccountID, on)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -762,23 +750,7 @@ func (s *Service) setSupport(ctx context.Context, id uuid.UUID, on bool) (*Proje
 
 // SupportedProjects reports which of ids accountID supports, in one query.
 func (s *Service) SupportedProjects(ctx context.Context, accountID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
-	out := make(map[uuid.UUID]bool, len(ids))
-	if accountID == uuid.Nil || len(ids) == 0 {
-		return out, nil
-	}
-	rows, err := s.pool.Query(ctx, `select project_id from budget_project_supports where account_id = $1 and project_id = any($2)`,
-		accountID, ids)
-	if err != nil {
-		return nil, fmt.Errorf("supported by: %w", err)
-	}
-	supported, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
-	if err != nil {
-		return nil, fmt.Errorf("supported by: %w", err)
-	}
-	for _, id := range supported {
-		out[id] = true
-	}
-	return out, nil
+	return support.Supporting(ctx, s.pool, support.BudgetProject, accountID, ids)
 }
 
 // ProjectFilter narrows an edition's project list.

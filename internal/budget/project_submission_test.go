@@ -287,7 +287,7 @@ func TestSupportProject_OncePerAccountNotOwnInPhase(t *testing.T) {
 	_, err = b.svc.SupportProject(b.resident(t), p.ID)
 	requireAppErr(t, err, apperr.PhaseClosed, "budget.support_closed", "")
 	var rowsN int
-	require.NoError(t, b.pool.QueryRow(b.ctx, `select count(*) from budget_project_supports where project_id = $1`, p.ID).Scan(&rowsN))
+	require.NoError(t, b.pool.QueryRow(b.ctx, `select count(*) from supports where kind = 'budget_project' and object_id = $1`, p.ID).Scan(&rowsN))
 	require.Equal(t, 1, rowsN)
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/otwarty/otwarty/internal/audit"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/follow"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/page"
 )
@@ -686,12 +687,7 @@ func (s *Service) Follow(ctx context.Context, id uuid.UUID) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.pool.Exec(ctx, `insert into consultation_follows (consultation_id, account_id) values ($1, $2)
-		on conflict do nothing`, c.ID, authz.SubjectFrom(ctx).AccountID)
-	if err != nil {
-		return fmt.Errorf("follow: %w", err)
-	}
-	return nil
+	return follow.Set(ctx, s.pool, follow.Consultation, c.ID, authz.SubjectFrom(ctx).AccountID, true)
 }
 
 // Unfollow ends Follow; unfollowing what one does not follow does nothing.
@@ -700,12 +696,7 @@ func (s *Service) Unfollow(ctx context.Context, id uuid.UUID) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.pool.Exec(ctx, `delete from consultation_follows where consultation_id = $1 and account_id = $2`,
-		c.ID, authz.SubjectFrom(ctx).AccountID)
-	if err != nil {
-		return fmt.Errorf("unfollow: %w", err)
-	}
-	return nil
+	return follow.Set(ctx, s.pool, follow.Consultation, c.ID, authz.SubjectFrom(ctx).AccountID, false)
 }
 
 // IsFollowing reports whether the caller follows the consultation (false for
@@ -725,21 +716,5 @@ func (s *Service) IsFollowing(ctx context.Context, id uuid.UUID) (bool, error) {
 // FollowedBy reports, in one query, which of ids accountID follows
 // (dataloaders; the caller has already checked visibility).
 func (s *Service) FollowedBy(ctx context.Context, accountID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
-	out := make(map[uuid.UUID]bool, len(ids))
-	if len(ids) == 0 || accountID == uuid.Nil {
-		return out, nil
-	}
-	rows, err := s.pool.Query(ctx, `select consultation_id from consultation_follows
-		where account_id = $1 and consultation_id = any($2)`, accountID, ids)
-	if err != nil {
-		return nil, fmt.Errorf("followed by: %w", err)
-	}
-	got, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
-	if err != nil {
-		return nil, fmt.Errorf("followed by: %w", err)
-	}
-	for _, id := range got {
-		out[id] = true
-	}
-	return out, nil
+	return follow.Following(ctx, s.pool, follow.Consultation, accountID, ids)
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/follow"
+	"github.com/otwarty/otwarty/internal/support"
 )
 
 // PersonalData is the consultations' share of a person's data, for the GDPR
@@ -86,11 +88,11 @@ func (PersonalData) Export(ctx context.Context, tx *db.Tx, accountID uuid.UUID) 
 			return err
 		},
 		func() error {
-			out.Follows, err = collectRows(ctx, tx, `select consultation_id, created_at from consultation_follows
-				where account_id = $1 order by created_at`, accountID, func(r pgx.CollectableRow) (personalFollow, error) {
-				var f personalFollow
-				return f, r.Scan(&f.ConsultationID, &f.Since)
-			})
+			follows, err := follow.Of(ctx, tx, follow.Consultation, accountID)
+			out.Follows = make([]personalFollow, len(follows))
+			for i, f := range follows {
+				out.Follows[i] = personalFollow{ConsultationID: f.Object, Since: f.Since}
+			}
 			return err
 		},
 		func() error {
@@ -114,8 +116,8 @@ func (PersonalData) Export(ctx context.Context, tx *db.Tx, accountID uuid.UUID) 
 			return rows.Err()
 		},
 		func() error {
-			out.Supports, err = collectRows(ctx, tx, `select submission_id, created_at from submission_supports
-				where account_id = $1 order by created_at`, accountID, func(r pgx.CollectableRow) (personalSupport, error) {
+			out.Supports, err = collectRows(ctx, tx, `select object_id, created_at from supports where kind = 'submission'
+				and account_id = $1 order by created_at`, accountID, func(r pgx.CollectableRow) (personalSupport, error) {
 				var s personalSupport
 				return s, r.Scan(&s.SubmissionID, &s.At)
 			})
@@ -157,8 +159,13 @@ func (PersonalData) Export(ctx context.Context, tx *db.Tx, accountID uuid.UUID) 
 
 // Erase removes the person's links; see PersonalData.
 func (PersonalData) Erase(ctx context.Context, tx *db.Tx, accountID uuid.UUID) error {
-	for _, table := range []string{"consultation_follows", "consultation_interests", "submission_supports",
-		"submission_flags", "meeting_registrations", "survey_answers"} {
+	if err := follow.Forget(ctx, tx, follow.Consultation, accountID); err != nil {
+		return err
+	}
+	if err := support.Forget(ctx, tx, support.Submission, accountID); err != nil {
+		return err
+	}
+	for _, table := range []string{"consultation_interests", "submission_flags", "meeting_registrations", "survey_answers"} {
 		if _, err := tx.Exec(ctx, `delete from `+table+` where account_id = $1`, accountID); err != nil {
 			return fmt.Errorf("erase %s: %w", table, err)
 		}

@@ -238,7 +238,7 @@ func (s *Service) afterPhase(ctx context.Context, tx *db.Tx, c *Consultation, to
 func (s *Service) tellFollowersOpened(ctx context.Context, tx *db.Tx, c *Consultation) error {
 	// Followers of the consultation, and people who follow one of its
 	// districts or topics, each once.
-	rows, err := tx.Query(ctx, `select account_id from consultation_follows where consultation_id = $1
+	rows, err := tx.Query(ctx, `select account_id from follows where kind = 'consultation' and object_id = $1
 		union
 		select account_id from consultation_interests
 		 where (kind = 'district' and value = any($2::text[])) or (kind = 'tag' and value = any($3::text[]))

@@ -201,8 +201,8 @@ func (s *Service) notifyReport(ctx context.Context, tx pgx.Tx, cid uuid.UUID) er
 		return nil
 	}
 	rows, err := tx.Query(ctx, `
-		select f.account_id from consultation_follows f join accounts a on a.id = f.account_id
-		where f.consultation_id = $1 and a.deleted_at is null
+		select f.account_id from follows f join accounts a on a.id = f.account_id
+		where f.kind = 'consultation' and f.object_id = $1 and a.deleted_at is null
 		union
 		select s.author_id from submissions s join accounts a on a.id = s.author_id
 		where s.consultation_id = $1 and s.status <> 'withdrawn' and a.deleted_at is null`, cid)

@@ -2,21 +2,19 @@ package consultation
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/support"
 )
 
 // Support records the caller's support of a visible submission while the
 // consultation is open and returns the submission with its new count.
 // Supporting twice (or fifty times at once) counts once and answers the same
-// state: the primary key of submission_supports decides, and the count moves
+// state: the primary key of the supports table decides (internal/support), and the count moves
 // in the same statement only when a row was inserted. Supporting one's own
 // submission is refused (CONFLICT submission.own): support measures what
 // others think.
@@ -53,24 +51,9 @@ func (s *Service) setSupport(ctx context.Context, id uuid.UUID, on bool) (*Submi
 		if err := maySupport(ctx, c, sub); err != nil {
 			return err
 		}
-		sql := `with ins as (
-				insert into submission_supports (submission_id, account_id) values ($1, $2)
-				on conflict do nothing returning 1
-			)
-			update submissions set support_count = support_count + 1
-			where id = $1 and exists (select from ins) returning support_count`
-		if !on {
-			sql = `with del as (
-				delete from submission_supports where submission_id = $1 and account_id = $2 returning 1
-			)
-			update submissions set support_count = support_count - 1
-			where id = $1 and exists (select from del) returning support_count`
-		}
-		var count int
-		err = tx.QueryRow(ctx, sql, id, caller.AccountID).Scan(&count)
-		changed := err == nil
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("support: %w", err)
+		changed, count, err := support.Set(ctx, tx, support.Submission, id, caller.AccountID, on)
+		if err != nil {
+			return err
 		}
 		if out, err = loadSubmission(ctx, tx, id, false); err != nil {
 			return err
@@ -89,23 +72,7 @@ func (s *Service) setSupport(ctx context.Context, id uuid.UUID, on bool) (*Submi
 // SupportedBy reports which of ids accountID supports, in one query (for
 // the viewerHasSupported field of a page of submissions).
 func (s *Service) SupportedBy(ctx context.Context, accountID uuid.UUID, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
-	out := make(map[uuid.UUID]bool, len(ids))
-	if accountID == uuid.Nil || len(ids) == 0 {
-		return out, nil
-	}
-	rows, err := s.pool.Query(ctx, `select submission_id from submission_supports
-		where account_id = $1 and submission_id = any($2)`, accountID, ids)
-	if err != nil {
-		return nil, fmt.Errorf("supported by: %w", err)
-	}
-	supported, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
-	if err != nil {
-		return nil, fmt.Errorf("supported by: %w", err)
-	}
-	for _, id := range supported {
-		out[id] = true
-	}
-	return out, nil
+	return support.Supporting(ctx, s.pool, support.Submission, accountID, ids)
 }
 
 // maySupport: anyone allowed but the author, while the consultation is open

@@ -37,7 +37,7 @@ func TestSupport_FiftyConcurrentCallsCountOnce(t *testing.T) {
 		require.Equal(t, 1, counts[i], "every call answers the same state")
 	}
 	var rows, count int
-	require.NoError(t, b.pool.QueryRow(b.ctx, `select (select count(*) from submission_supports where submission_id = $1),
+	require.NoError(t, b.pool.QueryRow(b.ctx, `select (select count(*) from supports where kind = 'submission' and object_id = $1),
 		(select support_count from submissions where id = $1)`, sub.ID).Scan(&rows, &count))
 	require.Equal(t, 1, rows)
 	require.Equal(t, 1, count)
