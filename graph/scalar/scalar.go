@@ -9,18 +9,12 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/otwarty/otwarty/internal/i18n"
 )
 
-// Warsaw is the city's zone; times are shown with its offset.
-var Warsaw = mustZone("Europe/Warsaw")
-
-func mustZone(name string) *time.Location {
-	l, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return l
-}
+// Warsaw is the city's zone (i18n.Warsaw); times are shown with its offset.
+var Warsaw = i18n.Warsaw
 
 // MarshalDateTime writes t as RFC 3339 with the Warsaw offset.
 func MarshalDateTime(t time.Time) graphql.Marshaler {

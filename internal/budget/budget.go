@@ -21,6 +21,7 @@ import (
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/ballotbox"
+	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/notify"
 )
 
@@ -92,14 +93,9 @@ func New(pool *pgxpool.Pool, az *authz.Authorizer, ns *notify.Service, hashIdent
 // SetClock replaces the clock (tests).
 func (s *Service) SetClock(now func() time.Time) { s.now = now }
 
-// Warsaw is the civic budget's time zone: the day a ballot is cast on.
-var Warsaw = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Warsaw")
-	if err != nil {
-		return time.FixedZone("CET", 3600)
-	}
-	return loc
-}()
+// Warsaw is the civic budget's time zone (i18n.Warsaw): the day a ballot is
+// cast on.
+var Warsaw = i18n.Warsaw
 
 // Edition is one year's civic budget of a city unit.
 type Edition struct {

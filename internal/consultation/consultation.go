@@ -7,6 +7,8 @@
 package consultation
 
 import (
+	"github.com/otwarty/otwarty/internal/i18n"
+
 	"time"
 
 	"github.com/google/uuid"
@@ -56,16 +58,9 @@ const (
 	MinimumForms    = 3
 )
 
-// Warsaw is the city's time zone; rule durations are calendar days there.
-var Warsaw = mustZone("Europe/Warsaw")
-
-func mustZone(name string) *time.Location {
-	l, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return l
-}
+// Warsaw is the city's time zone (i18n.Warsaw); rule durations are calendar
+// days there.
+var Warsaw = i18n.Warsaw
 
 // Consultation is one consultation as stored.
 type Consultation struct {

@@ -4,6 +4,9 @@
 package i18n
 
 import (
+	"time"
+	_ "time/tzdata" // the zone is embedded: it must not depend on the OS having zone files
+
 	"context"
 	"sort"
 	"strings"
@@ -109,3 +112,13 @@ func FromContext(ctx context.Context) Locale {
 	}
 	return Default
 }
+
+// Warsaw is the city's time zone: days, deadlines and times shown to people
+// are Warsaw's.
+var Warsaw = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Warsaw")
+	if err != nil {
+		panic(err) // embedded by time/tzdata
+	}
+	return l
+}()

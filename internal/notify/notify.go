@@ -17,13 +17,14 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	_ "time/tzdata" // digests are timed in Europe/Warsaw, also where the OS has no zone files
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/otwarty/otwarty/internal/i18n"
 )
 
 // Notice kinds with a message in the catalog. Other kinds are delivered too,
@@ -182,10 +183,7 @@ func New(pool *pgxpool.Pool, cfg Config, logger *slog.Logger) (*Service, error) 
 	if cfg.DigestHour < 0 || cfg.DigestHour > 23 {
 		return nil, fmt.Errorf("notify: digest hour %d is not 0–23", cfg.DigestHour)
 	}
-	zone, err := time.LoadLocation("Europe/Warsaw")
-	if err != nil {
-		return nil, fmt.Errorf("notify: %w", err)
-	}
+	zone := i18n.Warsaw
 	timeout := cfg.SMTPTimeout
 	if timeout <= 0 {
 		timeout = 30 * time.Second
