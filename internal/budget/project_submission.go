@@ -571,11 +571,8 @@ func (s *Service) EditProject(ctx context.Context, id uuid.UUID, in ProjectText)
 		if err != nil {
 			return err
 		}
-		if !e.submissionOpen(s.now()) {
-			return ErrSubmissionClosed
-		}
-		if p.Status != ProjectSubmitted {
-			return ErrProjectStatus
+		if err := mayEditProject(e, p, s.now()); err != nil {
+			return err
 		}
 		pool, err := loadPool(ctx, tx, p.PoolID)
 		if err != nil {
@@ -685,11 +682,8 @@ func (s *Service) WithdrawProject(ctx context.Context, id uuid.UUID, reason stri
 		if err != nil {
 			return err
 		}
-		if !e.beforeVoting() {
-			return ErrVotingStarted
-		}
-		if p.Status == ProjectWithdrawn {
-			return ErrProjectStatus
+		if err := mayWithdrawProject(e, p); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `update budget_projects set status = 'withdrawn', withdrawn_reason = $2,
 				withdrawn_at = $3, updated_at = now() where id = $1`, id, reason, s.now()); err != nil {
@@ -730,14 +724,8 @@ func (s *Service) setSupport(ctx context.Context, id uuid.UUID, on bool) (*Proje
 		if err != nil {
 			return err
 		}
-		if !e.supportOpen(s.now()) {
-			return ErrSupportClosed
-		}
-		if p.Status != ProjectSubmitted && p.Status != ProjectEligible && p.Status != ProjectIneligible {
-			return ErrProjectStatus
-		}
-		if p.ProposerID == caller.AccountID {
-			return apperr.New(apperr.Conflict, "budget.support_own")
+		if err := maySupportProject(e, p, s.now(), caller.AccountID); err != nil {
+			return err
 		}
 		_, _, err = support.Set(ctx, tx, support.BudgetProject, id, caller.AccountID, on)
 		return err
@@ -831,6 +819,84 @@ func (s *Service) EditionProjectList(ctx context.Context, editionID uuid.UUID, f
 	return page.Of(items, first, total), nil
 }
 
+// The state rules of the project actions: each mutation checks its rule
+// after the caller's permission, and ProjectViewerCanIn shows exactly what
+// they allow.
+
+func mayEditProject(e *Edition, p *Project, now time.Time) error {
+	if !e.submissionOpen(now) {
+		return ErrSubmissionClosed
+	}
+	if p.Status != ProjectSubmitted {
+		return ErrProjectStatus
+	}
+	return nil
+}
+
+func mayWithdrawProject(e *Edition, p *Project) error {
+	if !e.beforeVoting() {
+		return ErrVotingStarted
+	}
+	if p.Status == ProjectWithdrawn {
+		return ErrProjectStatus
+	}
+	return nil
+}
+
+// verifiable: a project verification decides on, or supports gather for.
+func verifiable(p *Project) bool {
+	return p.Status == ProjectSubmitted || p.Status == ProjectEligible || p.Status == ProjectIneligible
+}
+
+func maySupportProject(e *Edition, p *Project, now time.Time, caller uuid.UUID) error {
+	if !e.supportOpen(now) {
+		return ErrSupportClosed
+	}
+	if !verifiable(p) {
+		return ErrProjectStatus
+	}
+	if p.ProposerID == caller {
+		return apperr.New(apperr.Conflict, "budget.support_own")
+	}
+	return nil
+}
+
+func mayVerifyProject(e *Edition, p *Project, now time.Time) error {
+	if !e.verificationOpen(now) {
+		return ErrVerificationClosed
+	}
+	if !verifiable(p) {
+		return ErrProjectStatus
+	}
+	return nil
+}
+
+func mayAppealProject(e *Edition, p *Project, now time.Time) error {
+	if !e.appealsOpen(now) {
+		return ErrAppealsClosed
+	}
+	if p.Appeal != nil {
+		return apperr.New(apperr.Conflict, "budget.appeal_exists")
+	}
+	if p.Status != ProjectIneligible {
+		return ErrProjectStatus
+	}
+	return nil
+}
+
+func mayDecideAppeal(e *Edition, p *Project) error {
+	if e.Status != StatusAppeals {
+		return ErrAppealsClosed
+	}
+	if p.Appeal == nil {
+		return apperr.New(apperr.Conflict, "budget.appeal_missing")
+	}
+	if p.Appeal.Status != AppealPending {
+		return apperr.New(apperr.Conflict, "budget.appeal_decided")
+	}
+	return nil
+}
+
 // ProjectPermissions are the actions a UI shows for a project.
 type ProjectPermissions struct {
 	Edit, Withdraw, Support, Appeal, Verify, DecideAppeal bool
@@ -860,14 +926,11 @@ func (s *Service) ProjectViewerCanIn(ctx context.Context, e *Edition, p *Project
 		return out
 	}
 	now, o := s.now(), ProjectObject(e, p)
-	out.Edit = p.Status == ProjectSubmitted && e.submissionOpen(now) && authz.Can(ctx, ActEditProject, o)
-	out.Withdraw = p.Status != ProjectWithdrawn && e.beforeVoting() && authz.Can(ctx, ActWithdrawProject, o)
-	out.Support = (p.Status == ProjectSubmitted || p.Status == ProjectEligible || p.Status == ProjectIneligible) &&
-		e.supportOpen(now) && p.ProposerID != sub.AccountID && authz.Can(ctx, ActSupportProject, o)
-	out.Appeal = p.Status == ProjectIneligible && p.Appeal == nil && e.appealsOpen(now) && authz.Can(ctx, ActAppealProject, o)
-	out.Verify = (p.Status == ProjectSubmitted || p.Status == ProjectEligible || p.Status == ProjectIneligible) &&
-		e.verificationOpen(now) && authz.Can(ctx, ActVerifyProject, o)
-	out.DecideAppeal = p.Appeal != nil && p.Appeal.Status == AppealPending && e.Status == StatusAppeals &&
-		authz.Can(ctx, ActDecideAppeal, o)
+	out.Edit = authz.Can(ctx, ActEditProject, o) && mayEditProject(e, p, now) == nil
+	out.Withdraw = authz.Can(ctx, ActWithdrawProject, o) && mayWithdrawProject(e, p) == nil
+	out.Support = authz.Can(ctx, ActSupportProject, o) && maySupportProject(e, p, now, sub.AccountID) == nil
+	out.Appeal = authz.Can(ctx, ActAppealProject, o) && mayAppealProject(e, p, now) == nil
+	out.Verify = authz.Can(ctx, ActVerifyProject, o) && mayVerifyProject(e, p, now) == nil
+	out.DecideAppeal = authz.Can(ctx, ActDecideAppeal, o) && mayDecideAppeal(e, p) == nil
 	return out
 }

@@ -67,11 +67,8 @@ func (s *Service) VerifyProject(ctx context.Context, in VerifyInput) (*Project, 
 		if err != nil {
 			return err
 		}
-		if !e.verificationOpen(now) {
-			return ErrVerificationClosed
-		}
-		if p.Status != ProjectSubmitted && p.Status != ProjectEligible && p.Status != ProjectIneligible {
-			return ErrProjectStatus
+		if err := mayVerifyProject(e, p, now); err != nil {
+			return err
 		}
 		pool, err := loadPool(ctx, tx, p.PoolID)
 		if err != nil {
@@ -134,14 +131,8 @@ func (s *Service) AppealDecision(ctx context.Context, id uuid.UUID, reason strin
 		if err != nil {
 			return err
 		}
-		if !e.appealsOpen(s.now()) {
-			return ErrAppealsClosed
-		}
-		if p.Appeal != nil {
-			return apperr.New(apperr.Conflict, "budget.appeal_exists")
-		}
-		if p.Status != ProjectIneligible {
-			return ErrProjectStatus
+		if err := mayAppealProject(e, p, s.now()); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `insert into budget_project_appeals (project_id, reason, created_at) values ($1, $2, $3)`,
 			id, reason, s.now()); err != nil {
@@ -174,14 +165,8 @@ func (s *Service) DecideAppeal(ctx context.Context, id uuid.UUID, upheld bool, r
 		if err != nil {
 			return err
 		}
-		if e.Status != StatusAppeals {
-			return ErrAppealsClosed
-		}
-		if p.Appeal == nil {
-			return apperr.New(apperr.Conflict, "budget.appeal_missing")
-		}
-		if p.Appeal.Status != AppealPending {
-			return apperr.New(apperr.Conflict, "budget.appeal_decided")
+		if err := mayDecideAppeal(e, p); err != nil {
+			return err
 		}
 		status := AppealRejected
 		if upheld {
