@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
+	"unique"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/gorilla/websocket"
@@ -51,9 +52,9 @@ type conn struct {
 	closeCode  atomic.Int32
 	closedByUs atomic.Bool
 
-	// mu guards the operations by the client's id and the ping timer.
+	// mu guards the operations and the ping timer.
 	mu     sync.Mutex
-	ops    map[string]*operation // running operations the client has not completed
+	ops    opTable // running operations the client has not completed
 	pinger *time.Timer
 	ended  bool
 }
@@ -61,7 +62,7 @@ type conn struct {
 func newConn(t *Transport, ws *websocket.Conn, exec graphql.GraphExecutor, reqCtx context.Context) *conn {
 	// net/http cancels the request's context when the handler returns, which is at once.
 	ctx, cancel := context.WithCancel(context.WithoutCancel(reqCtx))
-	c := &conn{t: t, ws: ws, exec: exec, ctx: ctx, cancel: cancel, ops: map[string]*operation{}}
+	c := &conn{t: t, ws: ws, exec: exec, ctx: ctx, cancel: cancel}
 	if t.Guard.SubscribePerSecond > 0 {
 		c.subscribes = rate.NewLimiter(rate.Limit(t.Guard.SubscribePerSecond), max(t.Guard.SubscribeBurst, 1))
 	}
@@ -138,10 +139,7 @@ func (c *conn) end() {
 	if c.pinger != nil {
 		c.pinger.Stop()
 	}
-	ops := make([]*operation, 0, len(c.ops))
-	for _, op := range c.ops {
-		ops = append(ops, op)
-	}
+	ops := c.ops.all()
 	c.mu.Unlock()
 	// InitFunc's context need not descend from the connection's: end each operation too.
 	for _, op := range ops {
@@ -259,12 +257,12 @@ func (c *conn) subscribe(id string, payload json.RawMessage) bool {
 		return false
 	}
 	c.mu.Lock()
-	if c.ops[id] != nil {
+	if c.ops.get(id) != nil {
 		c.mu.Unlock()
 		c.refuse(CloseDuplicateID, "Subscriber for "+id+" already exists", "duplicate_id")
 		return false
 	}
-	if max := c.t.Guard.MaxOperations; max > 0 && len(c.ops) >= max {
+	if max := c.t.Guard.MaxOperations; max > 0 && c.ops.len() >= max {
 		c.mu.Unlock()
 		c.refused("too_many_operations")
 		op := &operation{c: c, id: id}
@@ -274,7 +272,7 @@ func (c *conn) subscribe(id string, payload json.RawMessage) bool {
 		}})
 	}
 	op := newOperation(c, id)
-	c.ops[id] = op
+	c.ops.add(op)
 	c.mu.Unlock()
 
 	start := graphql.Now()
@@ -285,17 +283,25 @@ func (c *conn) subscribe(id string, payload json.RawMessage) bool {
 		op.finish(&gqlerror.Error{Message: "invalid json"})
 		return true
 	}
+	// Thousands of subscribers send the same few documents, which each operation keeps: one copy
+	// of each is enough.
+	params.Query = unique.Make(params.Query).Value()
+	params.OperationName = unique.Make(params.OperationName).Value()
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
-	go op.start(params)
+	op.params = params
+	// Started by the worker pool, like deliveries: a burst of subscribes from many clients then
+	// resolves a bounded number at a time and leaves a queue, not a goroutine each.
+	op.queued.Store(true)
+	c.t.pool.push(op)
 	return true
 }
 
 // complete is the client's complete: the operation ends, and nothing more is sent for it.
 func (c *conn) complete(id string) {
 	c.mu.Lock()
-	op := c.ops[id]
+	op := c.ops.get(id)
 	if op != nil {
-		delete(c.ops, id)
+		c.ops.remove(op)
 	}
 	c.mu.Unlock()
 	if op != nil {
@@ -308,9 +314,7 @@ func (c *conn) complete(id string) {
 // reused its id) already.
 func (c *conn) forget(op *operation) {
 	c.mu.Lock()
-	if c.ops[op.id] == op {
-		delete(c.ops, op.id)
-	}
+	c.ops.remove(op)
 	c.mu.Unlock()
 }
 
@@ -405,4 +409,78 @@ func (c *conn) writeParts(parts [][]byte) error {
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// opTable holds a connection's running operations by the client's id: a short list while they
+// are few, as on most connections, a map beyond.
+type opTable struct {
+	list []*operation
+	byID map[string]*operation // once there are more than listMax
+}
+
+const listMax = 16
+
+func (t *opTable) len() int {
+	if t.byID != nil {
+		return len(t.byID)
+	}
+	return len(t.list)
+}
+
+func (t *opTable) get(id string) *operation {
+	if t.byID != nil {
+		return t.byID[id]
+	}
+	for _, op := range t.list {
+		if op.id == id {
+			return op
+		}
+	}
+	return nil
+}
+
+// add adds op, whose id is not in the table.
+func (t *opTable) add(op *operation) {
+	if t.byID == nil && len(t.list) < listMax {
+		t.list = append(t.list, op)
+		return
+	}
+	if t.byID == nil {
+		t.byID = make(map[string]*operation, 2*listMax)
+		for _, o := range t.list {
+			t.byID[o.id] = o
+		}
+		t.list = nil
+	}
+	t.byID[op.id] = op
+}
+
+// remove removes op itself (not another operation that reused its id).
+func (t *opTable) remove(op *operation) {
+	if t.byID != nil {
+		if t.byID[op.id] == op {
+			delete(t.byID, op.id)
+		}
+		return
+	}
+	for i, o := range t.list {
+		if o == op {
+			last := len(t.list) - 1
+			t.list[i] = t.list[last]
+			t.list[last] = nil
+			t.list = t.list[:last]
+			return
+		}
+	}
+}
+
+func (t *opTable) all() []*operation {
+	if t.byID == nil {
+		return append([]*operation(nil), t.list...)
+	}
+	out := make([]*operation, 0, len(t.byID))
+	for _, op := range t.byID {
+		out = append(out, op)
+	}
+	return out
 }

@@ -8,9 +8,11 @@
 //     buffers and request state;
 //   - one goroutine per connection reads; keep-alive pings come from a timer, and closing on
 //     shutdown from a context callback;
-//   - a subscription whose event source registers itself (Attach) has no goroutine: a bounded pool
-//     of workers delivers its events, only when one is waiting. Other subscriptions, queries and
-//     mutations run on a goroutine of their own.
+//   - operations are started (parsed, validated, resolved) by a bounded pool of workers, so a
+//     burst of subscribes waits in a queue, not in a goroutine each;
+//   - a subscription whose event source registers itself (Attach) then has no goroutine: the pool
+//     delivers its events, only when one is waiting. Other subscriptions, queries and mutations go
+//     on on a goroutine of their own until their last response.
 package gqlws
 
 import (
@@ -81,9 +83,10 @@ type Transport struct {
 	// (clients answer pings with pongs). Zero sends no pings and drops no one.
 	PingInterval time.Duration
 
-	// Workers bounds the goroutines that deliver events of subscriptions with an attached source;
-	// they exist only while there is something to deliver. Zero means 256. A worker writing to a
-	// client that stopped reading waits for WriteTimeout at most, so the bound is generous.
+	// Workers bounds the goroutines that start operations and deliver the events of
+	// subscriptions with an attached source; they exist only while there is work. Zero means 256.
+	// A worker may wait for the database (a resolver) or for a client that stopped reading
+	// (WriteTimeout at most), so the bound is generous.
 	Workers int
 
 	// Guard enforces the protocol's rules and the limits.

@@ -29,6 +29,9 @@ type Source interface {
 // Attach returns nil when ctx is not that of a subscription of this transport still being
 // resolved, or its subscription has a source already: the transport then waits on the channel
 // with a goroutine of its own, as for any channel.
+//
+// The resolver runs on the transport's worker pool: it may query the database, but it must not
+// wait for other operations' events.
 func Attach(ctx context.Context, src Source) (wake func()) {
 	op, _ := ctx.Value(operationKey{}).(*operation)
 	if op == nil {
@@ -68,6 +71,9 @@ type operation struct {
 
 	completed atomic.Bool // the client sent complete: nothing more may be sent for it
 
+	params  *graphql.RawParams // until it starts
+	started bool               // run by its one worker at a time only
+
 	// Set while resolving, before the operation is armed or looped.
 	rc      *graphql.OperationContext
 	handler graphql.ResponseHandler
@@ -86,15 +92,19 @@ type operation struct {
 
 func newOperation(c *conn, id string) *operation {
 	op := &operation{c: c, id: id}
-	ctx, cancel := context.WithCancel(c.ctx)
+	// Not a child of the connection's context: the connection ends each of its operations itself
+	// (conn.end), and a child would cost an entry in the connection's context for its lifetime.
+	ctx, cancel := context.WithCancel(context.WithoutCancel(c.ctx))
 	op.ctx, op.cancel = context.WithValue(ctx, operationKey{}, op), cancel
 	return op
 }
 
-// start creates and dispatches the operation, on a goroutine of its own. A subscription whose
-// source attached is then armed, and the goroutine ends; any other operation goes on here until
-// its last response.
-func (op *operation) start(params *graphql.RawParams) {
+// start creates and dispatches the operation, on a worker. A subscription whose source
+// attached is then armed; any other operation goes on on a goroutine of its own until its last
+// response.
+func (op *operation) start() {
+	params := op.params
+	op.params = nil
 	defer func() {
 		if r := recover(); r != nil {
 			op.finish(op.recovered(r))
@@ -130,20 +140,27 @@ func (op *operation) start(params *graphql.RawParams) {
 	op.resolving = false
 	src := op.src
 	op.mu.Unlock()
-	if src != nil {
-		op.armed.Store(true)
-		if src.Ready() {
-			op.schedule()
-		}
+	if src == nil {
+		go op.loop()
 		return
 	}
-	for {
-		resp := handler(hctx)
-		if resp == nil {
-			op.finish()
-			return
+	op.armed.Store(true)
+	op.queued.Store(false)
+	if src.Ready() {
+		op.schedule()
+	}
+}
+
+// loop runs an operation without a source to its end: each response handler call may block.
+func (op *operation) loop() {
+	defer func() {
+		if r := recover(); r != nil {
+			op.finish(op.recovered(r))
 		}
-		if !op.send(resp) {
+	}()
+	for {
+		resp := op.handler(op.hctx)
+		if resp == nil || !op.send(resp) {
 			op.finish()
 			return
 		}
@@ -163,9 +180,15 @@ func (op *operation) schedule() {
 	}
 }
 
-// run delivers at most one response, on a worker. An operation stays queued from its wake-up
-// until run has found its source not ready, so one worker at a time runs it.
+// run starts the operation or delivers at most one response, on a worker. An operation stays
+// queued from its wake-up until run has found its source not ready, so one worker at a time runs
+// it.
 func (op *operation) run() {
+	if !op.started {
+		op.started = true
+		op.start()
+		return
+	}
 	if op.src.Ready() {
 		resp, failed := op.next()
 		switch {

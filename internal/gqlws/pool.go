@@ -2,8 +2,8 @@ package gqlws
 
 import "sync"
 
-// pool runs ready operations on at most max goroutines, which exist only while operations wait:
-// an idle subscription costs no goroutine.
+// pool runs operations to start and operations whose source is ready on at most max goroutines,
+// which exist only while operations wait: an idle subscription costs no goroutine.
 type pool struct {
 	max int
 

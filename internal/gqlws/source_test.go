@@ -73,6 +73,9 @@ type hub struct {
 
 	detached atomic.Int64 // subscriptions whose source could not attach
 	blocked  atomic.Int64 // response handler calls that found nothing to receive
+
+	gate     chan struct{} // when set, resolvers wait until it closes
+	resolves atomic.Int64  // resolvers that have begun
 }
 
 func (h *hub) all() []*tickSource {
@@ -111,6 +114,10 @@ func tickSchema(h *hub) graphql.ExecutableSchema {
 		ExecFunc: func(ctx context.Context) graphql.ResponseHandler {
 			if graphql.GetOperationContext(ctx).Operation.Operation != ast.Subscription {
 				return graphql.OneShot(&graphql.Response{Data: json.RawMessage(`{"name":"test"}`)})
+			}
+			h.resolves.Add(1)
+			if h.gate != nil {
+				<-h.gate // a slow database
 			}
 			src := &tickSource{ctx: ctx, ch: make(chan string, 8)}
 			src.wake = gqlws.Attach(ctx, src)
@@ -161,7 +168,11 @@ type tickBundle struct {
 
 func setupTicks(t *testing.T, tr *gqlws.Transport) *tickBundle {
 	t.Helper()
-	h := &hub{}
+	return setupTicksWith(t, tr, &hub{})
+}
+
+func setupTicksWith(t *testing.T, tr *gqlws.Transport, h *hub) *tickBundle {
+	t.Helper()
 	srv := handler.New(tickSchema(h))
 	ev := record(tr)
 	srv.AddTransport(tr)
@@ -323,6 +334,32 @@ func TestAttachedSource_OneWorkerDeliversEverything(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestStart_BurstWaitsInQueueNotGoroutines(t *testing.T) {
+	t.Parallel()
+	const workers, sockets, subscriptions = 2, 5, 10
+	gate := make(chan struct{})
+	b := setupTicksWith(t, &gqlws.Transport{Workers: workers}, &hub{gate: gate})
+	conns := make([]*websocket.Conn, sockets)
+	for i := range conns {
+		conns[i] = dial(t, b.url, nil)
+		initConn(t, conns[i])
+		for j := range subscriptions {
+			send(t, conns[i], subscribeMsg(t, strconv.Itoa(j), "subscription { tick }"))
+		}
+		requirePingPong(t, conns[i]) // every subscribe was read
+	}
+	// Two resolvers wait for the database; the 48 other subscriptions wait in the queue.
+	waitFor(t, "the workers resolving", func() bool { return b.hub.resolves.Load() == workers })
+	requireGoroutinesLabelled(t, b.label, sockets+workers)
+
+	close(gate)
+	for _, c := range conns {
+		require.Len(t, readTicks(t, c, subscriptions), subscriptions)
+	}
+	require.EqualValues(t, sockets*subscriptions, b.hub.resolves.Load())
+	requireGoroutinesLabelled(t, b.label, sockets)
 }
 
 func TestLifetime_EndClosesEveryConnectionWith1001(t *testing.T) {
