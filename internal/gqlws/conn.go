@@ -377,6 +377,8 @@ func (c *conn) write(op *operation, parts ...[]byte) bool {
 	if c.closeSent.Load() {
 		return false
 	}
+	// Set for every message: gorilla's control frames (a pong, the close) set deadlines of their
+	// own.
 	err := c.ws.SetWriteDeadline(time.Now().Add(c.t.writeTimeout()))
 	if err == nil {
 		err = c.writeParts(parts)
