@@ -501,9 +501,9 @@ type notificationEvent struct {
 
 // subscribeNotifications subscribes as id and returns once a ping sent after
 // the subscribe has been answered: the server reads a socket's messages in
-// order, so by then it has read and validated the subscription (gqlgen then
-// starts it in a goroutine, which registers it long before the notification's
-// background job can run). Events that arrive meanwhile are returned.
+// order, so by then it has read the subscription (a worker then starts it,
+// which registers it long before the notification's background job can run).
+// Events that arrive meanwhile are returned.
 func (c *wsClient) subscribeNotifications(id string) []notificationEvent {
 	c.t.Helper()
 	q, err := json.Marshal(map[string]string{"query": notificationSub})

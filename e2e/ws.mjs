@@ -96,9 +96,8 @@ async function subscriptionDeliversPasswordChanged() {
     // Readiness: the client sends "subscribe" right after connection_ack, and a
     // keep-alive ping after that; the server reads a socket's messages in
     // order, so the pong to a ping sent after "connected" means the subscribe
-    // was read and validated before it. (gqlgen then starts the operation in a
-    // goroutine, which registers it long before the notification's background
-    // job can run.)
+    // was read before it. (A worker then starts the operation, which registers
+    // it long before the notification's background job can run.)
     let connected = false;
     let pingAfterConnect = false;
     let onReady;

@@ -142,8 +142,14 @@ func (r *Resolver) activity(ctx context.Context, consultationID string, moderati
 	if err != nil {
 		return nil, err
 	}
+	// Who may watch depends on these fields only; a subscription keeps no
+	// more of the consultation than they.
+	cid, unit, status := c.ID, c.UnitID, c.Status
+	slim := func() *consultation.Consultation {
+		return &consultation.Consultation{ID: cid, UnitID: unit, Status: status}
+	}
 	field := "consultationActivity"
-	decide := func() live.View { return visibleIf(authz.Can(ctx, consultation.ActRead, c.Object())) }
+	decide := func() live.View { return visibleIf(authz.Can(ctx, consultation.ActRead, slim().Object())) }
 	if moderation {
 		if _, err := requireSignedIn(ctx); err != nil {
 			return nil, err
@@ -152,7 +158,7 @@ func (r *Resolver) activity(ctx context.Context, consultationID string, moderati
 			return nil, err
 		}
 		field = "moderationQueue"
-		decide = func() live.View { return visibleIf(authz.Can(ctx, consultation.ActModerate, scopeObject(c))) }
+		decide = func() live.View { return visibleIf(authz.Can(ctx, consultation.ActModerate, scopeObject(slim()))) }
 	}
 	st, err := r.live.activity.Subscribe(ctx, activityKey{id: id, moderation: moderation}, live.StreamOptions[*model.ConsultationActivityEvent]{
 		Field:  field,

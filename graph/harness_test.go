@@ -52,6 +52,7 @@ type bundle struct {
 type setupOpts struct {
 	rate *graph.RateLimits
 	live *graph.LiveLimits
+	wrap func(http.Handler) http.Handler
 }
 
 func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
@@ -131,7 +132,11 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	if o.live != nil {
 		liveLimits = *o.live
 	}
-	srv := httptest.NewServer(graph.NewHandler(r, graph.ServerConfig{Limits: limits, Live: liveLimits, Logger: log, PingInterval: time.Second}))
+	var h http.Handler = graph.NewHandler(r, graph.ServerConfig{Limits: limits, Live: liveLimits, Logger: log, PingInterval: time.Second})
+	if o.wrap != nil {
+		h = o.wrap(h)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(func() {
 		srv.CloseClientConnections()
 		srv.Close()

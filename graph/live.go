@@ -4,12 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"net/http"
 	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/google/uuid"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -98,7 +96,7 @@ func newLiveLayer(r *Resolver, limits LiveLimits) *liveLayer {
 func refuse(reason string) { metrics.Refusals.WithLabelValues(reason).Inc() }
 
 // open registers a new socket from ip; over the per-IP limit it closes it
-// with 4429 (gqlgen then finds it closed and ends).
+// with 4429.
 func (l *liveLayer) open(conn gqlws.Conn, ip string) *socket {
 	s := &socket{conn: conn, ip: ip}
 	metrics.Sockets.Inc()
@@ -163,7 +161,7 @@ func (l *liveLayer) releaseIPLocked(s *socket) {
 	}
 }
 
-// close unregisters s; the transport calls it once the socket is closed.
+// close unregisters s once the socket is closed.
 func (l *liveLayer) close(s *socket) {
 	l.mu.Lock()
 	if s.closed {
@@ -286,50 +284,19 @@ func (l *liveLayer) reconnected() {
 	}()
 }
 
-// socketImplementation registers every WebSocket with the live layer and
-// speaks only graphql-transport-ws.
-type socketImplementation struct {
-	inner gqlws.Implementation
-	live  *liveLayer
+// opened registers a socket with the live layer (the transport's OnOpen).
+// The client of the upgrade request's context remembers it, for wsInit and
+// closed.
+func (l *liveLayer) opened(ctx context.Context, conn gqlws.Conn) {
+	c := clientFrom(ctx)
+	c.ws = l.open(conn, c.meta.IP)
 }
 
-func (i socketImplementation) Accept(w http.ResponseWriter, r *http.Request, opts transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
-	// Only graphql-transport-ws is spoken (gqlgen would prefer the legacy
-	// graphql-ws when a client offers both).
-	opts.Subprotocols = []string{"graphql-transport-ws"}
-	conn, err := i.inner.Accept(w, r, opts)
-	if err != nil {
-		return nil, err
+// closed unregisters the socket (the transport's OnClose).
+func (l *liveLayer) closed(ctx context.Context, _ int) {
+	if s := clientFrom(ctx).ws; s != nil {
+		l.close(s)
 	}
-	gc := conn.(gqlws.Conn)
-	s := i.live.open(gc, clientFrom(r.Context()).meta.IP)
-	clientFrom(r.Context()).ws = s
-	return &socketConn{Conn: gc, s: s, live: i.live}, nil
-}
-
-// socketConn unregisters its socket when gqlgen closes it.
-type socketConn struct {
-	gqlws.Conn
-	s    *socket
-	live *liveLayer
-}
-
-func (c *socketConn) Close() error {
-	c.live.close(c.s)
-	return c.Conn.Close()
-}
-
-func (c *socketConn) SetReadLimit(limit int64) {
-	if l, ok := c.Conn.(transport.WebsocketReadLimiter); ok {
-		l.SetReadLimit(limit)
-	}
-}
-
-func (c *socketConn) SetReadDeadline(t time.Time) error {
-	if d, ok := c.Conn.(transport.WebsocketReadDeadliner); ok {
-		return d.SetReadDeadline(t)
-	}
-	return nil
 }
 
 // endWith returns the OnEnd of a stream: when the caller loses the right to
@@ -341,8 +308,7 @@ func endWith(ctx context.Context) func(revoked bool) {
 			return
 		}
 		refuse("permission_lost")
-		defer func() { _ = recover() }() // not a WebSocket operation: nothing to add the error to
-		transport.AddSubscriptionError(ctx, &gqlerror.Error{
+		gqlws.AddError(ctx, &gqlerror.Error{
 			Message:    i18n.T(i18n.FromContext(ctx), "error.forbidden", nil),
 			Path:       graphql.GetPath(ctx),
 			Extensions: map[string]any{"code": apperr.Forbidden},

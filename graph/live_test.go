@@ -1,9 +1,12 @@
 package graph_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"testing"
@@ -555,4 +558,86 @@ func TestLive_ListenerReconnectSendsResyncToEverySubscription(t *testing.T) {
 	sid := f.submit(t, id, f.bob, "Po ponownym połączeniu")
 	m := c.next()
 	require.Equal(t, map[string]any{"type": "submission_added", "submissionId": sid}, payloadData(t, m, "consultationActivity"))
+}
+
+// withGoroutineLabel serves the API under a pprof label, which every
+// goroutine started for a request inherits (a socket's reader, an operation
+// being resolved, a goroutine a resolver starts).
+func withGoroutineLabel(label string) func(*setupOpts) {
+	return func(o *setupOpts) {
+		o.wrap = func(h http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				pprof.Do(r.Context(), pprof.Labels("graph_test", label), func(context.Context) { h.ServeHTTP(w, r) })
+			})
+		}
+	}
+}
+
+// goroutinesLabelled counts live goroutines carrying label.
+func goroutinesLabelled(t *testing.T, label string) int {
+	t.Helper()
+	var buf bytes.Buffer
+	require.NoError(t, pprof.Lookup("goroutine").WriteTo(&buf, 1))
+	want := fmt.Sprintf("# labels: {%q:%q}", "graph_test", label)
+	total := 0
+	for _, record := range strings.Split(buf.String(), "\n\n") {
+		if !strings.Contains(record, want) {
+			continue
+		}
+		for _, line := range strings.Split(record, "\n") {
+			var n int
+			if _, err := fmt.Sscanf(line, "%d @", &n); err == nil {
+				total += n
+				break
+			}
+		}
+	}
+	return total
+}
+
+// The defect: every socket held five goroutines, one per subscription
+// among them (about 8 KB of stack each). Now an idle socket holds its reader
+// only, whatever its subscriptions: their streams wake the transport's
+// workers when they have something to send.
+func TestLive_IdleSubscriptionsHoldNoGoroutine(t *testing.T) {
+	t.Parallel()
+	const sockets = 5
+	label := t.Name()
+	f := newConsultationFixture(t, withGoroutineLabel(label))
+	id := f.openConsultation(t)
+	require.Empty(t, f.b.gql(t, `mutation($id: ID!, $o: ID!) { assignConsultationModerator(input: {consultationId: $id, organisationId: $o}) { consultation { id } } }`,
+		map[string]any{"id": id, "o": f.ngoID}, withToken(f.official)).Errors)
+
+	var clients []*wsClient
+	for range sockets {
+		c := dialLive(t, f.b, f.official)
+		c.ack()
+		c.subscribe("a", activityQuery, map[string]any{"id": id})
+		c.subscribe("m", moderationQuery, map[string]any{"id": id})
+		clients = append(clients, c)
+	}
+	waitUntil(t, "every stream started", func() bool { return f.b.resolver.LiveSubscriptions() == 2*sockets })
+	for _, c := range clients {
+		require.Empty(t, c.sync())
+	}
+	settled := func(want int) func() bool {
+		return func() bool { return goroutinesLabelled(t, label) == want }
+	}
+	waitUntil(t, "one goroutine per socket", settled(sockets))
+
+	sid := f.submit(t, id, f.alice, "Informator dla nowych mieszkańców")
+	for _, c := range clients {
+		m := c.next()
+		require.Equal(t, "a", m.ID)
+		require.Equal(t, map[string]any{"type": "submission_added", "submissionId": sid}, payloadData(t, m, "consultationActivity"))
+		require.Empty(t, c.sync())
+	}
+	waitUntil(t, "one goroutine per socket after the event", settled(sockets))
+
+	for _, c := range clients {
+		c.conn.Close()
+	}
+	waitUntil(t, "streams, sockets and goroutines gone", func() bool {
+		return f.b.resolver.LiveSubscriptions() == 0 && f.b.resolver.LiveSockets() == 0 && goroutinesLabelled(t, label) == 0
+	})
 }

@@ -47,18 +47,21 @@ type loadersKey struct{}
 // subscription waiting for its next event (thousands of them, idle) holds
 // none.
 func withLoaders(ctx context.Context, r *Resolver) context.Context {
-	return context.WithValue(ctx, loadersKey{}, &lazyLoaders{r: r, viewer: authz.SubjectFrom(ctx).AccountID})
+	return context.WithValue(ctx, loadersKey{}, &lazyLoaders{r: r, ctx: ctx})
 }
 
+// lazyLoaders finds the viewer on first use too: a subscription event that
+// needs no loader does not look it up (for an anonymous caller, a search of
+// the whole context, per event and subscriber).
 type lazyLoaders struct {
-	once   sync.Once
-	r      *Resolver
-	viewer uuid.UUID
-	l      *loaders
+	once sync.Once
+	r    *Resolver
+	ctx  context.Context // the response's, for its viewer; lives as long as the response
+	l    *loaders
 }
 
 func (z *lazyLoaders) get() *loaders {
-	z.once.Do(func() { z.l = newLoaders(z.r, z.viewer) })
+	z.once.Do(func() { z.l = newLoaders(z.r, authz.SubjectFrom(z.ctx).AccountID) })
 	return z.l
 }
 

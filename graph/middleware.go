@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/authz"
@@ -134,11 +133,11 @@ func writeHTTPError(w http.ResponseWriter, loc i18n.Locale, err error) {
 // wsInit authenticates a WebSocket from its connection_init payload
 // {"Authorization": "Bearer <token>"}. A bad token closes with 4403; over the
 // per-account limit, 4429.
-func (r *Resolver) wsInit(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+func (r *Resolver) wsInit(ctx context.Context, payload gqlws.InitPayload) (context.Context, error) {
 	c := clientFrom(ctx)
 	raw := payload.Authorization()
 	if raw == "" {
-		return ctx, nil, nil // anonymous: public subscriptions only
+		return ctx, nil // anonymous: public subscriptions only
 	}
 	token := bearer(raw)
 	if token == "" {
@@ -147,11 +146,11 @@ func (r *Resolver) wsInit(ctx context.Context, payload transport.InitPayload) (c
 	acc, sess, err := r.Identity.Authenticate(ctx, token)
 	if err != nil {
 		refuse("bad_token")
-		return transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, gqlws.CloseForbidden), "Forbidden"), nil, apperr.ErrUnauthenticated
+		return ctx, &gqlws.CloseError{Code: gqlws.CloseForbidden, Reason: "Forbidden"}
 	}
 	if c.ws != nil {
 		if code, reason, ok := r.live.signIn(c.ws, acc, sess); !ok {
-			return transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, code), reason), nil, apperr.ErrRateLimited
+			return ctx, &gqlws.CloseError{Code: code, Reason: reason}
 		}
 	}
 	nc := *c
@@ -159,5 +158,5 @@ func (r *Resolver) wsInit(ctx context.Context, payload transport.InitPayload) (c
 	ctx = context.WithValue(ctx, clientKey{}, &nc)
 	ctx = authz.WithSubject(ctx, subjectOf(acc, sess))
 	ctx = i18n.WithLocale(ctx, acc.Locale)
-	return ctx, nil, nil
+	return ctx, nil
 }

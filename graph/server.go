@@ -42,8 +42,11 @@ type ServerConfig struct {
 	Limits         Limits
 	Live           LiveLimits
 	AllowedOrigins []string
-	PingInterval   time.Duration
+	PingInterval   time.Duration // WebSocket keep-alive pings; 15 s when zero
 	Logger         *slog.Logger
+	// Lifetime, when set, closes every WebSocket (1001) when it ends: a
+	// socket outlives the request that opened it, so server shutdown must.
+	Lifetime context.Context
 }
 
 // NewHandler builds the /query handler: GraphQL over HTTP (GET, POST,
@@ -58,24 +61,22 @@ func NewHandler(r *Resolver, cfg ServerConfig) http.Handler {
 	if ping == 0 {
 		ping = 15 * time.Second
 	}
-	readLimit := cfg.Limits.PayloadBytes
 	r.live = newLiveLayer(r, cfg.Live)
-	srv.AddTransport(transport.Websocket{
-		Implementation: socketImplementation{live: r.live, inner: gqlws.Implementation{
-			CheckOrigin: gqlws.SameOriginOrAllowed(cfg.AllowedOrigins),
-			Guard: gqlws.Guard{
-				MaxOperations:      cfg.Live.SubscriptionsPerSocket,
-				SubscribePerSecond: cfg.Live.SubscribePerSecond,
-				SubscribeBurst:     cfg.Live.SubscribeBurst,
-				InitTimeout:        cfg.Live.InitTimeout,
-				Refused:            refuse,
-			},
-		}},
+	srv.AddTransport(&gqlws.Transport{
+		CheckOrigin:  gqlws.SameOriginOrAllowed(cfg.AllowedOrigins),
+		ReadLimit:    cfg.Limits.PayloadBytes,
+		PingInterval: ping,
+		Lifetime:     cfg.Lifetime,
+		Guard: gqlws.Guard{
+			MaxOperations:      cfg.Live.SubscriptionsPerSocket,
+			SubscribePerSecond: cfg.Live.SubscribePerSecond,
+			SubscribeBurst:     cfg.Live.SubscribeBurst,
+			InitTimeout:        cfg.Live.InitTimeout,
+			Refused:            refuse,
+		},
+		OnOpen:   r.live.opened,
 		InitFunc: r.wsInit,
-		// The guard times connection_init out with 4408; gqlgen's own
-		// timeout (1002, and a goroutine per read) stays off.
-		PingPongInterval: ping,
-		PayloadReadLimit: &readLimit,
+		OnClose:  r.live.closed,
 	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})

@@ -41,6 +41,7 @@ type benchLiveOptions struct {
 	eventTimeout time.Duration
 	settle       time.Duration
 	restart      bool
+	profile      string // directory for heap and goroutine profiles; "" takes none
 }
 
 // runBench is "otwarty bench".
@@ -67,6 +68,7 @@ func benchLive(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.DurationVar(&o.eventTimeout, "event-timeout", 10*time.Second, "time every subscriber has to see an event before it counts as lost")
 	fs.DurationVar(&o.settle, "settle", 300*time.Millisecond, "added to each event's window before its SQL statements are counted")
 	fs.BoolVar(&o.restart, "restart", true, "restart the server (same database) before each size, so that each size's RSS and goroutines start from a fresh process")
+	fs.StringVar(&o.profile, "profile", "", "save the server's heap and goroutine profiles, with everyone subscribed, in this directory (heap-N.pb.gz, goroutine-N.txt)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, benchLiveUsage)
 		fmt.Fprintln(stderr, "\nflags:")

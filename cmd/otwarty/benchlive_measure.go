@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -181,6 +182,17 @@ func (run *sizeRun) subscribe(ctx context.Context) error {
 	r.goroutines = [2]optFloat{run.m0.get(mGoroutines), m1.get(mGoroutines)}
 	r.heap = [2]optFloat{run.m0.get(mHeapInuse), m1.get(mHeapInuse)}
 	r.stack = [2]optFloat{run.m0.get(mStackInuse), m1.get(mStackInuse)}
+	if run.o.profile != "" {
+		for _, p := range []struct{ name, query, file string }{
+			{"heap", "gc=1", fmt.Sprintf("heap-%d.pb.gz", n)},
+			{"goroutine", "debug=1", fmt.Sprintf("goroutine-%d.txt", n)},
+		} {
+			if err := run.srv.saveProfile(ctx, p.name, p.query, filepath.Join(run.o.profile, p.file)); err != nil {
+				return fmt.Errorf("profile: %w", err)
+			}
+		}
+		run.logf("size %d: profiles in %s", n, run.o.profile)
+	}
 	return nil
 }
 

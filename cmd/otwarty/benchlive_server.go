@@ -32,6 +32,7 @@ type benchServer struct {
 	work    string // removed by close
 	dataDir string
 	addr    string // 127.0.0.1:PORT
+	private string // 127.0.0.1:PORT of /metrics and /debug/pprof (OTWARTY_METRICS_ADDR)
 	logPath string
 	http    *http.Client
 
@@ -53,13 +54,16 @@ func newBenchServer(bin string) (*benchServer, error) {
 	if err := os.Chmod(work, 0o755); err != nil {
 		return nil, err
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
+	var addrs [2]string
+	for i := range addrs {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		defer l.Close()
+		addrs[i] = l.Addr().String()
 	}
-	addr := l.Addr().String()
-	_ = l.Close()
-	return &benchServer{bin: bin, work: work, dataDir: filepath.Join(work, "data"), addr: addr,
+	return &benchServer{bin: bin, work: work, dataDir: filepath.Join(work, "data"), addr: addrs[0], private: addrs[1],
 		logPath: filepath.Join(work, "serve.log"), http: &http.Client{Timeout: 10 * time.Second}}, nil
 }
 
@@ -90,7 +94,7 @@ func (s *benchServer) start(ctx context.Context) error {
 	cmd.Env = s.env(
 		"OTWARTY_RATE_ANONYMOUS=0/0", "OTWARTY_RATE_WRITES=0/0", "OTWARTY_RATE_SIGNIN=0/0", "OTWARTY_RATE_SIGNUP=0/0",
 		"OTWARTY_WS_MAX_SOCKETS_PER_IP=0", "OTWARTY_WS_MAX_SOCKETS_PER_ACCOUNT=0", "OTWARTY_WS_SUBSCRIBE_RATE=0/0",
-		"OTWARTY_SHUTDOWN_TIMEOUT=5s",
+		"OTWARTY_SHUTDOWN_TIMEOUT=5s", "OTWARTY_METRICS_ADDR="+s.private,
 	)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = benchSysProcAttr()
@@ -249,7 +253,7 @@ var errNoMetrics = errors.New("no /metrics")
 
 // metrics reads the server's /metrics and sums each metric over its labels.
 func (s *benchServer) metrics(ctx context.Context) (promSums, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+s.addr+"/metrics", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+s.private+"/metrics", nil)
 	if err != nil {
 		return nil, err
 	}
@@ -355,4 +359,30 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// saveProfile writes the server's /debug/pprof/NAME (query: e.g. "gc=1",
+// "debug=1") to path.
+func (s *benchServer) saveProfile(ctx context.Context, name, query, path string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+s.private+"/debug/pprof/"+name+"?"+query, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := s.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("/debug/pprof/%s: %s", name, resp.Status)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
 }

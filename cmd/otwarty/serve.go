@@ -152,8 +152,12 @@ func runServe(ctx context.Context, args []string) error {
 		},
 	}
 	mux := http.NewServeMux()
+	// Requests (and so WebSockets) get their own context, ended before River
+	// stops so that jobs can finish gracefully.
+	reqCtx, stopReqs := context.WithCancel(bg)
+	defer stopReqs()
 	mux.Handle("/query", metrics.HTTP("/query", graph.NewHandler(resolver, graph.ServerConfig{
-		Limits: limits, Live: c.Live, AllowedOrigins: c.AllowedOrigins, Logger: log,
+		Limits: limits, Live: c.Live, AllowedOrigins: c.AllowedOrigins, Logger: log, Lifetime: reqCtx,
 	})))
 	mux.Handle("GET /graphiql", metrics.HTTP("/graphiql", playground.Handler("Otwarty GraphiQL", "/query")))
 	mux.Handle("GET /healthz", metrics.HTTP("/healthz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -178,10 +182,6 @@ func runServe(ctx context.Context, args []string) error {
 		mux.Handle("GET /metrics", metrics.Handler())
 	}
 
-	// Requests (and so WebSockets) get their own context, ended before River
-	// stops so that jobs can finish gracefully.
-	reqCtx, stopReqs := context.WithCancel(bg)
-	defer stopReqs()
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err

@@ -283,6 +283,9 @@ func SubscribeTurnoutFanout[T any](ctx context.Context, s *Service, fan *live.Fa
 	if err != nil {
 		return nil, err
 	}
+	// The view depends on these fields only; a subscription keeps no more
+	// of the edition than they.
+	e = &Edition{ID: e.ID, UnitID: e.UnitID, Status: e.Status}
 	st, err := fan.Subscribe(ctx, editionID, live.StreamOptions[T]{
 		Field:  field,
 		Buffer: 1, // a counter: only the newest value matters

@@ -1,62 +1,122 @@
-// Package gqlws runs gqlgen's WebSocket transport over github.com/gorilla/websocket.
+// Package gqlws serves GraphQL over WebSocket with the graphql-transport-ws protocol
+// (https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md) on gorilla/websocket, through
+// gqlgen's executor, so that extensions, response and field middleware, the error presenter and
+// the complexity limits apply as they do over HTTP.
 //
-// gqlgen ≥ 0.17.92 ships only a coder/websocket adapter; this one keeps the project on gorilla and
-// implements every optional hook gqlgen looks for (read limit, read deadline), because without them
-// Websocket.PayloadReadLimit and Websocket.PingPongInterval silently do nothing.
+// It replaces gqlgen's own WebSocket transport in order to hold little per connection:
+//   - the HTTP handler returns as soon as the connection is upgraded, so net/http lets go of its
+//     buffers and request state;
+//   - one goroutine per connection reads; keep-alive pings come from a timer, and closing on
+//     shutdown from a context callback;
+//   - operations are started (parsed, validated, resolved) by a bounded pool of workers, so a
+//     burst of subscribes waits in a queue, not in a goroutine each;
+//   - a subscription whose event source registers itself (Attach) then has no goroutine: the pool
+//     delivers its events, only when one is waiting. Other subscriptions, queries and mutations go
+//     on on a goroutine of their own until their last response.
 package gqlws
 
 import (
-	"bytes"
+	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"reflect"
-	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
-	"golang.org/x/time/rate"
-
-	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/gorilla/websocket"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
-// defaultWriteTimeout bounds a write when Implementation.WriteTimeout is zero.
-const defaultWriteTimeout = 10 * time.Second
+// Subprotocol is the only WebSocket subprotocol spoken.
+const Subprotocol = "graphql-transport-ws"
+
+// Defaults for the zero values of Transport's fields.
+const (
+	defaultReadBufferSize = 512
+	defaultWriteTimeout   = 10 * time.Second
+	defaultReadLimit      = 1 << 20
+	defaultWorkers        = 256
+)
 
 // maxCloseReason is the longest close reason a close frame can carry: a control frame payload is at
 // most 125 bytes, two of which hold the code.
 const maxCloseReason = 123
 
-// Implementation accepts gqlgen WebSocket connections with gorilla. Its zero value is usable:
-// same-origin check, gorilla's default buffers, 10 s write timeout.
-type Implementation struct {
+// Close codes of graphql-transport-ws (and ours in its 44xx range).
+const (
+	CloseBadRequest      = 4400 // a message that breaks the protocol
+	CloseUnauthorized    = 4401 // subscribe before connection_init
+	CloseForbidden       = 4403 // refused or revoked credentials
+	CloseNotAcceptable   = 4406 // a subprotocol other than graphql-transport-ws
+	CloseInitTimeout     = 4408 // no connection_init in time
+	CloseDuplicateID     = 4409 // subscribe with an id already in use
+	CloseTooManyRequests = 4429 // a second connection_init, a subscribe flood, too many connections
+)
+
+// Transport is a gqlgen transport (add it with handler.Server.AddTransport) for WebSocket upgrade
+// requests. Its zero value is usable: same-origin check, 512-byte read buffer, 1 MB messages, 10 s
+// write timeout, no pings. It must not be copied after first use.
+type Transport struct {
 	// CheckOrigin decides whether the upgrade request's Origin is allowed; a refused request gets
 	// HTTP 403. Nil uses gorilla's default: no Origin header or an Origin whose host equals the
 	// request's Host.
 	CheckOrigin func(r *http.Request) bool
 
-	// ReadBufferSize and WriteBufferSize are gorilla's I/O buffer sizes in bytes; zero reuses the
-	// HTTP server's read buffer (4 KB) and a 4 KB write buffer. Write buffers come from a pool
-	// and are held only while writing. They do not limit message size
-	// (Websocket.PayloadReadLimit does).
+	// ReadBufferSize is gorilla's read buffer, held by a connection for its whole life; zero means
+	// 512 bytes. WriteBufferSize is the size of the write buffers lent to connections only while
+	// they write; zero means 4 KB. Neither limits message size.
 	ReadBufferSize  int
 	WriteBufferSize int
 
-	// WriteTimeout bounds each message written to the client; zero means 10 seconds. gqlgen holds its
-	// connection lock while writing, so an unbounded write to a client that stopped reading would
-	// also block the connection's close and its subscriptions forever.
+	// ReadLimit is the largest message a client may send, in bytes; a larger one closes the
+	// connection with 1009. Zero means 1 MB; negative, no limit.
+	ReadLimit int64
+
+	// WriteTimeout bounds each message written to a client; zero means 10 seconds. A client that
+	// stops reading is dropped when a write times out.
 	WriteTimeout time.Duration
 
-	// Guard enforces the graphql-transport-ws rules that gqlgen leaves out, and limits.
+	// PingInterval is how often the server sends {"type":"ping"} once a connection is
+	// initialised; a connection from which nothing has been read for two intervals is dropped
+	// (clients answer pings with pongs). Zero sends no pings and drops no one.
+	PingInterval time.Duration
+
+	// Workers bounds the goroutines that start operations and deliver the events of
+	// subscriptions with an attached source; they exist only while there is work. Zero means 256.
+	// A worker may wait for the database (a resolver) or for a client that stopped reading
+	// (WriteTimeout at most), so the bound is generous.
+	Workers int
+
+	// Guard enforces the protocol's rules and the limits.
 	Guard Guard
+
+	// Lifetime, when set, closes every connection with 1001 when it ends (server shutdown): a
+	// connection outlives the HTTP request that opened it, whose context ends at once.
+	Lifetime context.Context
+
+	// OnOpen is called once per accepted connection, on its goroutine, before any message is read,
+	// with the context of the upgrade request (its values kept, its cancellation not). It may close
+	// the connection (Conn.CloseWith).
+	OnOpen func(ctx context.Context, c Conn)
+
+	// InitFunc is called with the connection_init payload. The context it returns is the parent of
+	// every operation's context on the connection. An error refuses the connection: a *CloseError
+	// closes it with its code and reason, any other error with 4403 Forbidden.
+	InitFunc func(ctx context.Context, payload InitPayload) (context.Context, error)
+
+	// OnClose is called once when a connection has ended, with the close code this side sent (or
+	// echoed, or that gorilla sent for it).
+	OnClose func(ctx context.Context, code int)
+
+	// OnError is told of read and write failures (as *Error), except those that merely end a
+	// connection normally or follow its closing.
+	OnError func(ctx context.Context, err error)
+
+	once     sync.Once
+	upgrader websocket.Upgrader
+	pool     *pool
 }
 
 // Guard is what a connection may do. Zero values mean no limit.
@@ -69,78 +129,124 @@ type Guard struct {
 	SubscribePerSecond float64
 	SubscribeBurst     int
 	// InitTimeout is how long a client has to send connection_init before the connection closes
-	// with 4408. Leave gqlgen's own Websocket.InitTimeout at zero: it closes with 1002 instead.
+	// with 4408.
 	InitTimeout time.Duration
 	// Refused is told the reason of every refusal (for metrics); nil ignores them.
 	Refused func(reason string)
 }
 
-// Close codes of graphql-transport-ws (and ours in its 44xx range).
-const (
-	CloseBadRequest      = 4400 // a message that breaks the protocol
-	CloseUnauthorized    = 4401 // subscribe before connection_init
-	CloseForbidden       = 4403 // refused or revoked credentials
-	CloseInitTimeout     = 4408 // no connection_init in time
-	CloseDuplicateID     = 4409 // subscribe with an id already in use
-	CloseTooManyRequests = 4429 // a second connection_init, a subscribe flood, too many connections
-)
-
-var _ transport.WebsocketImplementation = Implementation{}
-
-// Accept upgrades the request, negotiating one of gqlgen's subprotocols and sending
-// options.ResponseHeader with the 101 response.
-func (i Implementation) Accept(
-	w http.ResponseWriter,
-	r *http.Request,
-	options transport.WebsocketAcceptOptions,
-) (transport.WebsocketConn, error) {
-	upgrader := websocket.Upgrader{
-		ReadBufferSize:  i.ReadBufferSize,
-		WriteBufferSize: i.WriteBufferSize,
-		// An idle connection holds no write buffer: with thousands of idle subscribers, that is
-		// most of a connection's memory.
-		WriteBufferPool: writeBuffers,
-		Subprotocols:    options.Subprotocols,
-		CheckOrigin:     i.CheckOrigin,
-		// gqlgen writes its own error body after a failed Accept; writing only the status here keeps
-		// gorilla's code (403 for a refused origin) without two bodies in one response.
-		Error: func(w http.ResponseWriter, _ *http.Request, status int, _ error) {
-			w.Header().Set("Sec-Websocket-Version", "13")
-			w.WriteHeader(status)
-		},
-	}
-	ws, err := upgrader.Upgrade(w, r, options.ResponseHeader)
-	if err != nil {
-		return nil, err
-	}
-
-	writeTimeout := i.WriteTimeout
-	if writeTimeout <= 0 {
-		writeTimeout = defaultWriteTimeout
-	}
-	c := &conn{ws: ws, writeTimeout: writeTimeout, guard: i.Guard, byID: map[string]*operation{}, byKey: map[string]*operation{}}
-	if i.Guard.SubscribePerSecond > 0 {
-		c.subscribes = rate.NewLimiter(rate.Limit(i.Guard.SubscribePerSecond), max(i.Guard.SubscribeBurst, 1))
-	}
-	if i.Guard.InitTimeout > 0 {
-		if err := ws.SetReadDeadline(time.Now().Add(i.Guard.InitTimeout)); err != nil {
-			_ = ws.Close()
-			return nil, err
-		}
-	}
-	return c, nil
+// Conn is an accepted connection, as OnOpen sees it.
+type Conn interface {
+	// CloseWith sends a close frame with code and reason and closes the connection, which ends
+	// every operation on it. Safe to call from any goroutine, any number of times: the first
+	// close frame is the only one sent.
+	CloseWith(code int, reason string)
 }
 
-// writeBuffers lends write buffers to connections while they write.
-var writeBuffers = &sync.Pool{}
+// InitPayload is the payload of connection_init, which clients use in place of HTTP headers.
+type InitPayload map[string]any
 
-// Conn is the connection Accept returns, for callers that wrap it.
-type Conn interface {
-	transport.WebsocketConn
-	// CloseWith sends a close frame with code and reason and closes the connection; gqlgen then
-	// ends every operation on it. Safe to call from any goroutine, any number of times: the
-	// first code wins.
-	CloseWith(code int, reason string)
+// Authorization is the payload's "Authorization" (or "authorization") string, or "".
+func (p InitPayload) Authorization() string {
+	for _, key := range []string{"Authorization", "authorization"} {
+		if s, ok := p[key].(string); ok && s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// CloseError refuses a connection from InitFunc with a close code and reason ("terminated" when
+// empty).
+type CloseError struct {
+	Code   int
+	Reason string
+}
+
+func (e *CloseError) Error() string { return "websocket closed: " + e.Reason }
+
+// Error is a failed read or write on a connection, as OnError is told.
+type Error struct {
+	Err  error
+	Read bool // the read side failed; otherwise a write
+}
+
+func (e *Error) Error() string {
+	if e.Read {
+		return "websocket read: " + e.Err.Error()
+	}
+	return "websocket write: " + e.Err.Error()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+var _ graphql.Transport = (*Transport)(nil)
+
+// Supports reports whether r asks for an upgrade.
+func (t *Transport) Supports(r *http.Request) bool {
+	return r.Header.Get("Upgrade") != ""
+}
+
+// Do upgrades the request and returns; the connection goes on on a goroutine of its own.
+func (t *Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	t.once.Do(t.setup)
+	ws, err := t.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has answered
+	}
+	c := newConn(t, ws, exec, r.Context())
+	go c.serve()
+}
+
+func (t *Transport) setup() {
+	readBuffer := t.ReadBufferSize
+	if readBuffer <= 0 {
+		// Never zero: gorilla would then keep net/http's 4 KB buffer for the connection's life.
+		readBuffer = defaultReadBufferSize
+	}
+	workers := t.Workers
+	if workers <= 0 {
+		workers = defaultWorkers
+	}
+	t.pool = &pool{max: workers}
+	t.upgrader = websocket.Upgrader{
+		ReadBufferSize:  readBuffer,
+		WriteBufferSize: t.WriteBufferSize,
+		// An idle connection holds no write buffer: with thousands of idle subscribers, that is
+		// a large part of a connection's memory.
+		WriteBufferPool: &sync.Pool{},
+		Subprotocols:    []string{Subprotocol},
+		CheckOrigin:     t.CheckOrigin,
+		Error: func(w http.ResponseWriter, _ *http.Request, status int, reason error) {
+			w.Header().Set("Sec-Websocket-Version", "13")
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			_ = json.NewEncoder(w).Encode(graphql.Response{Errors: gqlerror.List{{Message: "unable to upgrade: " + reason.Error()}}})
+		},
+	}
+}
+
+func (t *Transport) writeTimeout() time.Duration {
+	if t.WriteTimeout > 0 {
+		return t.WriteTimeout
+	}
+	return defaultWriteTimeout
+}
+
+func (t *Transport) readLimit() int64 {
+	switch {
+	case t.ReadLimit < 0:
+		return 0
+	case t.ReadLimit == 0:
+		return defaultReadLimit
+	}
+	return t.ReadLimit
+}
+
+func (t *Transport) report(ctx context.Context, err error, read bool) {
+	if t.OnError != nil {
+		t.OnError(ctx, &Error{Err: err, Read: read})
+	}
 }
 
 // SameOriginOrAllowed returns a CheckOrigin that accepts requests without an Origin header (non-browser
@@ -178,348 +284,4 @@ func originKey(origin string) string {
 		return ""
 	}
 	return strings.ToLower(u.Scheme + "://" + u.Host)
-}
-
-// conn adapts *websocket.Conn to transport.WebsocketConn and its optional interfaces.
-type conn struct {
-	ws           *websocket.Conn
-	writeTimeout time.Duration
-	guard        Guard
-	subscribes   *rate.Limiter // nil: no limit
-
-	// writeMu serialises data writes: gorilla allows one concurrent writer, and the WebsocketConn
-	// contract does not promise that gqlgen always holds its own lock around WriteJSON.
-	writeMu sync.Mutex
-
-	// closeSent makes the first close frame the only one: a code chosen here (4409, 4403, ...)
-	// is not replaced by the 1000 or 1002 that gqlgen sends as it winds down.
-	closeSent atomic.Bool
-
-	// mu guards the protocol state that NextReader (gqlgen's read loop) and WriteJSON (any
-	// operation's goroutine) share.
-	mu     sync.Mutex
-	inited bool
-	seq    uint64
-	// Operations are known to gqlgen by a key unique on the connection, not by the client's id:
-	// gqlgen forgets an ended operation only after its last message is written, so a client that
-	// completes an id and reuses it at once would otherwise have its new operation forgotten.
-	byID   map[string]*operation // the client's ids of running operations it has not completed
-	byKey  map[string]*operation // every operation gqlgen has not yet ended
-	failed [8]string             // keys of operations that just sent an error (see suppress)
-	nfail  int
-}
-
-// operation is one subscribe, from the client's message until gqlgen ends it.
-type operation struct {
-	id, key   string
-	cancelled bool // the client sent complete: nothing more may be sent for it
-}
-
-var (
-	_ Conn                             = (*conn)(nil)
-	_ transport.WebsocketReadLimiter   = (*conn)(nil)
-	_ transport.WebsocketReadDeadliner = (*conn)(nil)
-)
-
-// errRefused ends gqlgen's read loop after the guard closed the connection; it wraps
-// ErrWebsocketClosed so gqlgen does not report it as an error.
-var errRefused = fmt.Errorf("%w: refused by the protocol guard", transport.ErrWebsocketClosed)
-
-// NextReader returns the next data message that passes the guard. A close from the peer with
-// 1000, 1001 or no status wraps transport.ErrWebsocketClosed, so gqlgen ends the connection
-// without reporting an error.
-func (c *conn) NextReader() (int, io.Reader, error) {
-	for {
-		messageType, r, err := c.ws.NextReader()
-		if err != nil {
-			if c.awaitingInit() && isTimeout(err) {
-				c.refuse(CloseInitTimeout, "Connection initialisation timeout", "init_timeout")
-				return messageType, nil, errRefused
-			}
-			if websocket.IsCloseError(err,
-				websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived) {
-				return messageType, nil, fmt.Errorf("%w: %w", transport.ErrWebsocketClosed, err)
-			}
-			return messageType, r, err
-		}
-		data, err := io.ReadAll(r)
-		if err != nil {
-			return messageType, nil, err
-		}
-		data, pass, err := c.admit(data)
-		if err != nil {
-			return messageType, nil, err
-		}
-		if pass {
-			return messageType, bytes.NewReader(data), nil
-		}
-	}
-}
-
-// admit applies the protocol's rules and the limits to one client message: pass reports whether
-// gqlgen gets it (as out, with the operation's key for its id); an error means the connection
-// was closed.
-func (c *conn) admit(data []byte) (out []byte, pass bool, err error) {
-	var head struct {
-		Type string `json:"type"`
-		ID   string `json:"id"`
-	}
-	// Decoded as gqlgen decodes (the first JSON value; trailing bytes ignored), so that nothing
-	// gqlgen acts on escapes the guard.
-	if json.NewDecoder(bytes.NewReader(data)).Decode(&head) != nil {
-		return data, true, nil // gqlgen answers malformed messages itself
-	}
-	switch head.Type {
-	case "connection_init":
-		c.mu.Lock()
-		again := c.inited
-		c.inited = true
-		c.mu.Unlock()
-		if again {
-			c.refuse(CloseTooManyRequests, "Too many initialisation requests", "init_repeated")
-			return nil, false, errRefused
-		}
-		if c.guard.InitTimeout > 0 {
-			_ = c.ws.SetReadDeadline(time.Time{})
-		}
-	case "subscribe":
-		key, pass, err := c.admitSubscribe(head.ID)
-		if !pass || err != nil {
-			return nil, pass, err
-		}
-		return withID(data, key)
-	case "complete":
-		c.mu.Lock()
-		op := c.byID[head.ID]
-		if op != nil {
-			op.cancelled = true
-			delete(c.byID, head.ID)
-		}
-		c.mu.Unlock()
-		if op != nil {
-			return withID(data, op.key)
-		}
-	}
-	return data, true, nil
-}
-
-// withID returns message data with its id replaced by id.
-func withID(data []byte, id string) ([]byte, bool, error) {
-	var m map[string]json.RawMessage
-	if json.NewDecoder(bytes.NewReader(data)).Decode(&m) != nil {
-		return data, true, nil
-	}
-	raw, err := json.Marshal(id)
-	if err != nil {
-		return nil, false, err
-	}
-	m["id"] = raw
-	out, err := json.Marshal(m)
-	return out, err == nil, err
-}
-
-func (c *conn) admitSubscribe(id string) (key string, pass bool, err error) {
-	if c.awaitingInit() {
-		c.refuse(CloseUnauthorized, "Unauthorized", "subscribe_before_init")
-		return "", false, errRefused
-	}
-	if id == "" {
-		c.refuse(CloseBadRequest, "Invalid message: subscribe needs an id", "bad_message")
-		return "", false, errRefused
-	}
-	if c.subscribes != nil && !c.subscribes.Allow() {
-		c.refuse(CloseTooManyRequests, "Too many subscribe messages", "subscribe_rate")
-		return "", false, errRefused
-	}
-	c.mu.Lock()
-	if c.byID[id] != nil {
-		c.mu.Unlock()
-		c.refuse(CloseDuplicateID, "Subscriber for "+id+" already exists", "duplicate_id")
-		return "", false, errRefused
-	}
-	if c.guard.MaxOperations > 0 && len(c.byID) >= c.guard.MaxOperations {
-		c.mu.Unlock()
-		c.refused("too_many_operations")
-		return "", false, c.writeMessage(map[string]any{"id": id, "type": "error", "payload": []map[string]any{{
-			"message":    fmt.Sprintf("too many operations on this connection (at most %d)", c.guard.MaxOperations),
-			"extensions": map[string]any{"code": "RATE_LIMITED"},
-		}}})
-	}
-	c.seq++
-	op := &operation{id: id, key: strconv.FormatUint(c.seq, 10) + ":" + id}
-	c.byID[id] = op
-	c.byKey[op.key] = op
-	c.mu.Unlock()
-	return op.key, true, nil
-}
-
-func (c *conn) awaitingInit() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return !c.inited
-}
-
-func (c *conn) refused(reason string) {
-	if c.guard.Refused != nil {
-		c.guard.Refused(reason)
-	}
-}
-
-// refuse closes the connection with code for reason.
-func (c *conn) refuse(code int, message, reason string) {
-	c.refused(reason)
-	c.CloseWith(code, message)
-}
-
-// CloseWith sends a close frame with code and message (unless one was sent already) and closes
-// the network connection, which ends gqlgen's read loop and so every operation.
-func (c *conn) CloseWith(code int, message string) {
-	_ = c.WriteClose(code, message)
-	_ = c.ws.Close()
-}
-
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
-}
-
-// WriteJSON writes v as one text message with the client's id of its operation, unless it
-// belongs to an operation the client has completed (the protocol sends nothing more for it, not
-// even complete) or is a complete that gqlgen sends after an error (the error already ended the
-// operation).
-func (c *conn) WriteJSON(v any) error {
-	if c.suppress(v) {
-		return nil
-	}
-	// Marshal before touching the connection, so an encoding error cannot leave a partial message.
-	data, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return c.write(data)
-}
-
-// suppress keeps the operation table, gives v the client's id, and says whether v must not be
-// sent.
-func (c *conn) suppress(v any) bool {
-	typ, key, setID := messageHead(v)
-	if key == "" {
-		return false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	op := c.byKey[key]
-	if op == nil {
-		// gqlgen follows some errors with a complete for the same operation.
-		for i := range c.failed {
-			if c.failed[i] == key && typ == "complete" {
-				c.failed[i] = ""
-				return true
-			}
-		}
-		return false
-	}
-	setID(op.id)
-	switch typ {
-	case "error", "complete":
-		delete(c.byKey, key)
-		if c.byID[op.id] == op {
-			delete(c.byID, op.id)
-		}
-		if typ == "error" {
-			c.failed[c.nfail%len(c.failed)] = key
-			c.nfail++
-		}
-	}
-	return op.cancelled
-}
-
-func (c *conn) writeMessage(v any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return c.write(data)
-}
-
-func (c *conn) write(data []byte) error {
-	c.writeMu.Lock()
-	defer c.writeMu.Unlock()
-	if err := c.ws.SetWriteDeadline(time.Now().Add(c.writeTimeout)); err != nil {
-		return err
-	}
-	return c.ws.WriteMessage(websocket.TextMessage, data)
-}
-
-// headFields caches, per message type gqlgen sends, the indexes of its Type and ID fields.
-var headFields sync.Map // reflect.Type → [2]int (-1: absent)
-
-// messageHead reads the type and id of a message gqlgen sends (a pointer to its unexported
-// message struct) without encoding it, and returns a function that replaces its id.
-func messageHead(v any) (typ, id string, setID func(string)) {
-	rv := reflect.ValueOf(v)
-	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
-		return "", "", nil
-	}
-	rv = rv.Elem()
-	idx, ok := headFields.Load(rv.Type())
-	if !ok {
-		at := [2]int{-1, -1}
-		for i, name := range []string{"Type", "ID"} {
-			if f, ok := rv.Type().FieldByName(name); ok && len(f.Index) == 1 && f.Type.Kind() == reflect.String {
-				at[i] = f.Index[0]
-			}
-		}
-		idx, _ = headFields.LoadOrStore(rv.Type(), at)
-	}
-	at := idx.([2]int)
-	if at[0] >= 0 {
-		typ = rv.Field(at[0]).String()
-	}
-	if at[1] < 0 {
-		return typ, "", nil
-	}
-	field := rv.Field(at[1])
-	return typ, field.String(), field.SetString
-}
-
-// WriteClose sends a close frame with code and message, the message cut to the 123 bytes a close
-// frame can carry. Only the first close frame is sent. It does not close the connection; gqlgen
-// calls Close next.
-func (c *conn) WriteClose(closeCode int, message string) error {
-	if !c.closeSent.CompareAndSwap(false, true) {
-		return nil
-	}
-	// gorilla refuses an over-long control frame outright, which would lose the code as well.
-	if len(message) > maxCloseReason {
-		message = message[:maxCloseReason]
-		for !utf8.ValidString(message) {
-			message = message[:len(message)-1]
-		}
-	}
-	// WriteControl is safe alongside a data write and gives up at the deadline, so a stalled
-	// WriteJSON cannot hold the close frame back.
-	return c.ws.WriteControl(websocket.CloseMessage,
-		websocket.FormatCloseMessage(closeCode, message), time.Now().Add(c.writeTimeout))
-}
-
-// Close closes the network connection without a close handshake.
-func (c *conn) Close() error {
-	return c.ws.Close()
-}
-
-// Subprotocol returns the negotiated subprotocol.
-func (c *conn) Subprotocol() string {
-	return c.ws.Subprotocol()
-}
-
-// SetReadLimit makes a larger message fail the read; gorilla closes with 1009 (message too big).
-func (c *conn) SetReadLimit(limit int64) {
-	c.ws.SetReadLimit(limit)
-}
-
-// SetReadDeadline makes a blocked read fail at t, which is how gqlgen drops a client that stops
-// answering pings. A zero t clears the deadline.
-func (c *conn) SetReadDeadline(t time.Time) error {
-	return c.ws.SetReadDeadline(t)
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -18,7 +19,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/testserver"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/gorilla/websocket"
 	"github.com/stretchr/testify/require"
 	"github.com/vektah/gqlparser/v2"
@@ -32,7 +32,7 @@ const protocol = "graphql-transport-ws"
 // waitLimit only stops a broken test from hanging; no test asserts how fast anything happens.
 const waitLimit = 10 * time.Second
 
-// bundle is one gqlgen server behind httptest with what its hooks observed.
+// bundle is one gqlgen server with the transport behind httptest, with what its hooks observed.
 type bundle struct {
 	ts     *testserver.TestServer
 	url    string
@@ -40,19 +40,19 @@ type bundle struct {
 	events *events
 }
 
-// events collects what gqlgen reports through ErrorFunc and CloseFunc without ever blocking it.
+// events collects what the transport reports through OnError and OnClose without ever blocking it.
 type events struct {
 	mu         sync.Mutex
-	errs       []transport.WebsocketError
+	errs       []*gqlws.Error
 	closeCodes []int
 	closed     chan struct{}
 	closeOnce  sync.Once
 }
 
 func (e *events) errorFunc(_ context.Context, err error) {
-	var wsErr transport.WebsocketError
+	var wsErr *gqlws.Error
 	if !errors.As(err, &wsErr) {
-		wsErr = transport.WebsocketError{Err: err}
+		wsErr = &gqlws.Error{Err: err}
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -66,38 +66,45 @@ func (e *events) closeFunc(_ context.Context, code int) {
 	e.closeOnce.Do(func() { close(e.closed) })
 }
 
-func (e *events) snapshot() ([]transport.WebsocketError, []int) {
+func (e *events) snapshot() ([]*gqlws.Error, []int) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return append([]transport.WebsocketError(nil), e.errs...), append([]int(nil), e.closeCodes...)
+	return append([]*gqlws.Error(nil), e.errs...), append([]int(nil), e.closeCodes...)
 }
 
-// waitClosed waits for gqlgen's CloseFunc, which runs after the error that ended the connection
-// has been reported.
-func (e *events) waitClosed(t *testing.T) ([]transport.WebsocketError, []int) {
+// waitClosed waits for OnClose, which runs after the error that ended the connection has been
+// reported.
+func (e *events) waitClosed(t *testing.T) ([]*gqlws.Error, []int) {
 	t.Helper()
 	select {
 	case <-e.closed:
 	case <-time.After(waitLimit):
-		require.FailNow(t, "CloseFunc was not called")
+		require.FailNow(t, "OnClose was not called")
 	}
 	return e.snapshot()
 }
 
-// setup serves testserver.New() with the given WebSocket transport; ErrorFunc and CloseFunc are
-// filled in to record into the bundle's events.
-func setup(t *testing.T, ws transport.Websocket) *bundle {
+// setup serves testserver.New() with the given transport; OnError and OnClose are filled in to
+// record into the bundle's events. testserver's subscription channel has no gqlws.Source, so its
+// subscriptions run on goroutines of their own.
+func setup(t *testing.T, tr *gqlws.Transport) *bundle {
 	t.Helper()
 	ts := testserver.New()
-	ev := &events{closed: make(chan struct{})}
-	ws.ErrorFunc = ev.errorFunc
-	ws.CloseFunc = ev.closeFunc
-	ts.AddTransport(ws)
+	ev := record(tr)
+	ts.AddTransport(tr)
 	url, label := serve(t, ts)
 	return &bundle{ts: ts, url: url, label: label, events: ev}
 }
 
-// serve runs h under a pprof label unique to the test, which every goroutine gqlgen starts for a
+// record fills in tr's OnError and OnClose to record into the returned events.
+func record(tr *gqlws.Transport) *events {
+	ev := &events{closed: make(chan struct{})}
+	tr.OnError = ev.errorFunc
+	tr.OnClose = ev.closeFunc
+	return ev
+}
+
+// serve runs h under a pprof label unique to the test, which every goroutine started for a
 // connection inherits; counting them is immune to other tests running in parallel.
 func serve(t *testing.T, h http.Handler, configure ...func(*httptest.Server)) (url, label string) {
 	t.Helper()
@@ -205,7 +212,7 @@ func subscribe(t *testing.T, c *websocket.Conn, id, query string) {
 
 func TestSubscription_InitAckNextComplete(t *testing.T) {
 	t.Parallel()
-	b := setup(t, transport.Websocket{Implementation: gqlws.Implementation{}})
+	b := setup(t, &gqlws.Transport{})
 	c := dial(t, b.url, nil)
 
 	initConn(t, c)
@@ -217,7 +224,7 @@ func TestSubscription_InitAckNextComplete(t *testing.T) {
 	require.Equal(t, msg{ID: "1", Type: "complete"}, read(t, c))
 
 	// A client-side complete stops the subscription, and the protocol sends nothing more for it
-	// (gqlgen's own trailing complete is held back): the next message is the pong.
+	// (not even complete): the next message is the pong.
 	subscribe(t, c, "2", "subscription { name }")
 	send(t, c, msg{ID: "2", Type: "complete"})
 	send(t, c, msg{Type: "ping"})
@@ -240,43 +247,45 @@ func TestInit_RefusalClosesWithCodeAndReason(t *testing.T) {
 
 	tests := []struct {
 		name       string
-		reason     string
+		err        error
+		wantCode   int
 		wantReason string
 	}{
-		{name: "DefaultReason", reason: "", wantReason: "terminated"},
-		{name: "OwnReason", reason: "token expired", wantReason: "token expired"},
-		{name: "LongReasonCutAtRune", reason: long, wantReason: strings.Repeat("é", 61)},
+		{name: "DefaultReason", err: &gqlws.CloseError{Code: 4403}, wantCode: 4403, wantReason: "terminated"},
+		{name: "OwnReason", err: &gqlws.CloseError{Code: 4403, Reason: "token expired"}, wantCode: 4403, wantReason: "token expired"},
+		{name: "LongReasonCutAtRune", err: &gqlws.CloseError{Code: 4403, Reason: long}, wantCode: 4403, wantReason: strings.Repeat("é", 61)},
+		{name: "PlainError", err: errors.New("forbidden"), wantCode: 4403, wantReason: "Forbidden"},
+		{name: "OtherCode", err: fmt.Errorf("wrapped: %w", &gqlws.CloseError{Code: 4429, Reason: "Too many connections"}),
+			wantCode: 4429, wantReason: "Too many connections"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			b := setup(t, transport.Websocket{
-				Implementation: gqlws.Implementation{},
-				InitFunc: func(ctx context.Context, _ transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-					ctx = transport.WithWebsocketCloseCode(ctx, 4403)
-					if tt.reason != "" {
-						ctx = transport.AppendCloseReason(ctx, tt.reason)
-					}
-					return ctx, nil, errors.New("forbidden")
+			var payloads []gqlws.InitPayload
+			b := setup(t, &gqlws.Transport{
+				InitFunc: func(ctx context.Context, p gqlws.InitPayload) (context.Context, error) {
+					payloads = append(payloads, p)
+					return ctx, tt.err
 				},
 			})
 			c := dial(t, b.url, nil)
 
-			send(t, c, msg{Type: "connection_init"})
+			send(t, c, msg{Type: "connection_init", Payload: json.RawMessage(`{"authorization":"Bearer t"}`)})
 			closeErr, before := readClose(t, c)
-			require.Empty(t, before, "graphql-transport-ws sends no connection_error before closing")
-			require.Equal(t, &websocket.CloseError{Code: 4403, Text: tt.wantReason}, closeErr)
+			require.Empty(t, before, "graphql-transport-ws sends nothing before closing")
+			require.Equal(t, &websocket.CloseError{Code: tt.wantCode, Text: tt.wantReason}, closeErr)
 
 			_, codes := b.events.waitClosed(t)
-			require.Equal(t, []int{4403}, codes)
+			require.Equal(t, []int{tt.wantCode}, codes)
+			require.Len(t, payloads, 1)
+			require.Equal(t, "Bearer t", payloads[0].Authorization())
 		})
 	}
 }
 
 func TestPayloadReadLimit_ClosesWithMessageTooBig(t *testing.T) {
 	t.Parallel()
-	limit := int64(512)
-	b := setup(t, transport.Websocket{Implementation: gqlws.Implementation{}, PayloadReadLimit: &limit})
+	b := setup(t, &gqlws.Transport{ReadLimit: 512})
 	c := dial(t, b.url, nil)
 	initConn(t, c)
 
@@ -287,51 +296,48 @@ func TestPayloadReadLimit_ClosesWithMessageTooBig(t *testing.T) {
 
 	closeErr, before := readClose(t, c)
 	require.Empty(t, before)
-	// gorilla itself answers an oversized message with 1009 and no reason; gqlgen's own close frame
-	// that follows is refused because a close was already sent.
+	// gorilla itself answers an oversized message with 1009 and no reason; no close frame follows.
 	require.Equal(t, &websocket.CloseError{Code: websocket.CloseMessageTooBig, Text: ""}, closeErr)
 
 	errs, codes := b.events.waitClosed(t)
 	require.Len(t, errs, 1)
-	require.True(t, errs[0].IsReadError)
+	require.True(t, errs[0].Read)
 	require.ErrorIs(t, errs[0], websocket.ErrReadLimit)
-	require.Equal(t, []int{websocket.CloseNormalClosure}, codes, "gqlgen reports the code it tried to send")
+	require.Equal(t, []int{websocket.CloseMessageTooBig}, codes, "the code the client got")
 }
 
 func TestPingPong_DropsClientThatNeverPongs(t *testing.T) {
 	t.Parallel()
-	b := setup(t, transport.Websocket{Implementation: gqlws.Implementation{}, PingPongInterval: 50 * time.Millisecond})
+	b := setup(t, &gqlws.Transport{PingInterval: 50 * time.Millisecond})
 	c := dial(t, b.url, nil)
 	initConn(t, c)
 
-	// gqlgen sends protocol-level {"type":"ping"} messages (not WebSocket ping frames, which gorilla
-	// would answer by itself) and, with no pong, its read deadline of two intervals ends the read.
+	// Protocol-level {"type":"ping"} messages (not WebSocket ping frames, which gorilla would
+	// answer by itself) come from a timer, and with nothing read for two intervals the read
+	// deadline ends the connection.
+	require.Equal(t, msg{Type: "ping"}, read(t, c))
 	closeErr, before := readClose(t, c)
 	for _, m := range before {
 		require.Equal(t, msg{Type: "ping"}, m)
 	}
-	// The read fails, not the write side, so gqlgen still closes politely.
+	// The read fails, not the write side, so the server still closes politely.
 	require.Equal(t, &websocket.CloseError{Code: websocket.CloseNormalClosure, Text: "terminated"}, closeErr)
 
 	errs, codes := b.events.waitClosed(t)
-	require.NotEmpty(t, errs)
-	require.True(t, errs[0].IsReadError)
+	require.Len(t, errs, 1, "writes after the close are not reported: %v", errs)
+	require.True(t, errs[0].Read)
 	var netErr net.Error
 	require.ErrorAs(t, errs[0], &netErr)
 	require.True(t, netErr.Timeout(), "the read deadline ended the connection: %v", errs[0])
-	// gqlgen's ping goroutine can race its own close and report a write after the close frame.
-	for _, e := range errs[1:] {
-		require.False(t, e.IsReadError, "%v", e)
-		require.ErrorIs(t, e, websocket.ErrCloseSent)
-	}
 	require.Equal(t, []int{websocket.CloseNormalClosure}, codes)
+	requireNoGoroutinesLabelled(t, b.label)
 }
 
 func TestPingPong_KeepsClientThatPongs(t *testing.T) {
 	t.Parallel()
 	// A pong has a whole interval to arrive, so a generous interval keeps a loaded machine from
 	// failing the test.
-	b := setup(t, transport.Websocket{Implementation: gqlws.Implementation{}, PingPongInterval: 250 * time.Millisecond})
+	b := setup(t, &gqlws.Transport{PingInterval: 250 * time.Millisecond})
 	c := dial(t, b.url, nil)
 	initConn(t, c)
 
@@ -348,28 +354,28 @@ func TestPingPong_KeepsClientThatPongs(t *testing.T) {
 
 func TestAccept_ChecksOrigin(t *testing.T) {
 	t.Parallel()
-	allowed := gqlws.Implementation{CheckOrigin: gqlws.SameOriginOrAllowed([]string{"https://App.example/"})}
+	allowed := gqlws.SameOriginOrAllowed([]string{"https://App.example/"})
 
 	tests := []struct {
-		name   string
-		impl   gqlws.Implementation
-		origin string // "self" means the server's own origin
-		want   int
+		name        string
+		checkOrigin func(*http.Request) bool
+		origin      string // "self" means the server's own origin
+		want        int
 	}{
-		{name: "NoOrigin", impl: allowed, origin: "", want: http.StatusSwitchingProtocols},
-		{name: "SameHost", impl: allowed, origin: "self", want: http.StatusSwitchingProtocols},
-		{name: "Listed", impl: allowed, origin: "https://app.example", want: http.StatusSwitchingProtocols},
-		{name: "ListedOtherCase", impl: allowed, origin: "https://APP.EXAMPLE", want: http.StatusSwitchingProtocols},
-		{name: "ListedHostOtherScheme", impl: allowed, origin: "http://app.example", want: http.StatusForbidden},
-		{name: "Unlisted", impl: allowed, origin: "https://evil.example", want: http.StatusForbidden},
-		{name: "Null", impl: allowed, origin: "null", want: http.StatusForbidden},
-		{name: "DefaultSameHost", impl: gqlws.Implementation{}, origin: "self", want: http.StatusSwitchingProtocols},
-		{name: "DefaultCrossOrigin", impl: gqlws.Implementation{}, origin: "https://app.example", want: http.StatusForbidden},
+		{name: "NoOrigin", checkOrigin: allowed, origin: "", want: http.StatusSwitchingProtocols},
+		{name: "SameHost", checkOrigin: allowed, origin: "self", want: http.StatusSwitchingProtocols},
+		{name: "Listed", checkOrigin: allowed, origin: "https://app.example", want: http.StatusSwitchingProtocols},
+		{name: "ListedOtherCase", checkOrigin: allowed, origin: "https://APP.EXAMPLE", want: http.StatusSwitchingProtocols},
+		{name: "ListedHostOtherScheme", checkOrigin: allowed, origin: "http://app.example", want: http.StatusForbidden},
+		{name: "Unlisted", checkOrigin: allowed, origin: "https://evil.example", want: http.StatusForbidden},
+		{name: "Null", checkOrigin: allowed, origin: "null", want: http.StatusForbidden},
+		{name: "DefaultSameHost", origin: "self", want: http.StatusSwitchingProtocols},
+		{name: "DefaultCrossOrigin", origin: "https://app.example", want: http.StatusForbidden},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			b := setup(t, transport.Websocket{Implementation: tt.impl})
+			b := setup(t, &gqlws.Transport{CheckOrigin: tt.checkOrigin})
 			header := http.Header{}
 			switch tt.origin {
 			case "":
@@ -424,46 +430,58 @@ func TestSameOriginOrAllowed(t *testing.T) {
 	}
 }
 
-// acceptDirect serves one connection accepted straight from Implementation.Accept and hands it to
-// the test's server-side function.
-func acceptDirect(t *testing.T, impl gqlws.Implementation, options transport.WebsocketAcceptOptions,
-	serverSide func(transport.WebsocketConn),
-) string {
-	t.Helper()
-	url, _ := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		conn, err := impl.Accept(w, r, options)
-		if err != nil {
-			return
-		}
-		defer conn.Close()
-		serverSide(conn)
-	}))
-	return url
+func TestAccept_NegotiatesGraphQLTransportWSOnly(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		offered   []string
+		wantProto string
+		wantClose *websocket.CloseError // nil: the connection works
+	}{
+		{name: "AmongOthers", offered: []string{"graphql-ws", protocol}, wantProto: protocol},
+		{name: "LegacyOnly", offered: []string{"graphql-ws"},
+			wantClose: &websocket.CloseError{Code: gqlws.CloseNotAcceptable, Text: "Subprotocol not acceptable"}},
+		{name: "None", offered: nil,
+			wantClose: &websocket.CloseError{Code: gqlws.CloseNotAcceptable, Text: "Subprotocol not acceptable"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, &gqlws.Transport{})
+			dialer := websocket.Dialer{Subprotocols: tt.offered, HandshakeTimeout: waitLimit}
+			c, _, err := dialer.Dial(b.url, nil)
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = c.Close() })
+			require.Equal(t, tt.wantProto, c.Subprotocol())
+			if tt.wantClose == nil {
+				initConn(t, c)
+				return
+			}
+			closeErr, before := readClose(t, c)
+			require.Empty(t, before)
+			require.Equal(t, tt.wantClose, closeErr)
+			b.events.waitClosed(t)
+		})
+	}
 }
 
-func TestAccept_HonoursOptionsAndClosesWithCode(t *testing.T) {
+func TestOnOpen_CloseWithSendsItsCode(t *testing.T) {
 	t.Parallel()
-	url := acceptDirect(t, gqlws.Implementation{}, transport.WebsocketAcceptOptions{
-		ResponseHeader: http.Header{"X-Otwarty": {"yes"}},
-		Subprotocols:   []string{"graphql-ws", protocol},
-	}, func(conn transport.WebsocketConn) {
-		_ = conn.WriteJSON(msg{Type: "hello"})
-		_ = conn.WriteClose(4400, "bad request")
-	})
-
-	dialer := websocket.Dialer{Subprotocols: []string{protocol}, HandshakeTimeout: waitLimit}
-	c, resp, err := dialer.Dial(url, nil)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close() })
-	require.Equal(t, "yes", resp.Header.Get("X-Otwarty"))
-	require.Equal(t, protocol, c.Subprotocol())
+	b := setup(t, &gqlws.Transport{OnOpen: func(_ context.Context, c gqlws.Conn) {
+		c.CloseWith(4400, "bad request")
+		c.CloseWith(4401, "too late") // the first code wins
+	}})
+	c := dial(t, b.url, nil)
 
 	closeErr, before := readClose(t, c)
-	require.Equal(t, []msg{{Type: "hello"}}, before)
+	require.Empty(t, before)
 	require.Equal(t, &websocket.CloseError{Code: 4400, Text: "bad request"}, closeErr)
+	errs, codes := b.events.waitClosed(t)
+	require.Empty(t, errs)
+	require.Equal(t, []int{4400}, codes)
 }
 
-func TestNextReader_MapsNormalClosesToErrWebsocketClosed(t *testing.T) {
+func TestClientClose_NormalCodesAreNoError(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
@@ -478,63 +496,159 @@ func TestNextReader_MapsNormalClosesToErrWebsocketClosed(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			readErr := make(chan error, 1)
-			url := acceptDirect(t, gqlws.Implementation{}, transport.WebsocketAcceptOptions{
-				Subprotocols: []string{protocol},
-			}, func(conn transport.WebsocketConn) {
-				_, _, err := conn.NextReader()
-				readErr <- err
-			})
-			c := dial(t, url, nil)
+			b := setup(t, &gqlws.Transport{})
+			c := dial(t, b.url, nil)
+			initConn(t, c)
 			require.NoError(t, c.WriteMessage(websocket.CloseMessage, tt.payload))
 
-			var err error
-			select {
-			case err = <-readErr:
-			case <-time.After(waitLimit):
-				require.FailNow(t, "server read did not end")
+			errs, _ := b.events.waitClosed(t)
+			if tt.normal {
+				require.Empty(t, errs)
+				return
 			}
-			require.Error(t, err)
-			require.Equal(t, tt.normal, errors.Is(err, transport.ErrWebsocketClosed), "%v", err)
+			require.Len(t, errs, 1)
+			require.True(t, errs[0].Read)
+			var closeErr *websocket.CloseError
+			require.ErrorAs(t, errs[0], &closeErr)
+			require.Equal(t, websocket.CloseInternalServerErr, closeErr.Code)
 		})
 	}
 }
 
-func TestWriteJSON_SafeForConcurrentWriters(t *testing.T) {
+func TestMessages_MalformedClosesWith4400(t *testing.T) {
 	t.Parallel()
-	const writers, each = 8, 50
-	url := acceptDirect(t, gqlws.Implementation{}, transport.WebsocketAcceptOptions{
-		Subprotocols: []string{protocol},
-	}, func(conn transport.WebsocketConn) {
-		var wg sync.WaitGroup
-		for w := range writers {
-			wg.Go(func() {
-				for i := range each {
-					_ = conn.WriteJSON(msg{ID: fmt.Sprintf("%d-%d", w, i), Type: "next"})
-				}
-			})
-		}
-		wg.Wait()
-		_ = conn.WriteClose(websocket.CloseNormalClosure, "done")
-	})
-	c := dial(t, url, nil)
-
-	closeErr, got := readClose(t, c)
-	require.Equal(t, &websocket.CloseError{Code: websocket.CloseNormalClosure, Text: "done"}, closeErr)
-	require.Len(t, got, writers*each)
-	seen := map[string]bool{}
-	for _, m := range got {
-		seen[m.ID] = true
+	tests := []struct {
+		name string
+		data string
+	}{
+		{"NotJSON", `{"type":`},
+		{"NoType", `{"id":"1"}`},
+		{"ServerType", `{"id":"1","type":"next","payload":{}}`},
+		{"NumericID", `{"id":1,"type":"subscribe","payload":{"query":"subscription { name }"}}`},
+		{"InitPayloadNotObject", `{"type":"connection_init","payload":[1]}`},
 	}
-	require.Len(t, seen, writers*each)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var refused refusals
+			b := setup(t, &gqlws.Transport{Guard: gqlws.Guard{Refused: refused.add}})
+			c := dial(t, b.url, nil)
+			require.NoError(t, c.WriteMessage(websocket.TextMessage, []byte(tt.data)))
+
+			closeErr, before := readClose(t, c)
+			require.Empty(t, before)
+			require.Equal(t, &websocket.CloseError{Code: gqlws.CloseBadRequest, Text: "Invalid message received"}, closeErr)
+			require.Equal(t, []string{"bad_message"}, refused.got())
+			requireNoGoroutinesLabelled(t, b.label)
+		})
+	}
+}
+
+func TestPing_AnsweredBeforeAndAfterInitWithItsPayload(t *testing.T) {
+	t.Parallel()
+	b := setup(t, &gqlws.Transport{})
+	c := dial(t, b.url, nil)
+
+	requirePingPong(t, c)
+	initConn(t, c)
+	send(t, c, msg{Type: "ping", Payload: json.RawMessage(`{"n":1}`)})
+	require.Equal(t, msg{Type: "pong", Payload: json.RawMessage(`{"n":1}`)}, read(t, c))
+	send(t, c, msg{Type: "pong"}) // a pong needs no answer
+	requirePingPong(t, c)
+}
+
+func TestQueryAndMutation_OverTheSocket(t *testing.T) {
+	t.Parallel()
+	b := setup(t, &gqlws.Transport{})
+	c := dial(t, b.url, nil)
+	initConn(t, c)
+
+	send(t, c, subscribeMsg(t, "q", "query { name }"))
+	require.Equal(t, msg{ID: "q", Type: "next", Payload: json.RawMessage(`{"data":{"name":"test"}}`)}, read(t, c))
+	require.Equal(t, msg{ID: "q", Type: "complete"}, read(t, c))
+
+	// An execution error is a next with errors, then complete.
+	send(t, c, subscribeMsg(t, "m", "mutation { name }"))
+	require.Equal(t, msg{ID: "m", Type: "next",
+		Payload: json.RawMessage(`{"errors":[{"message":"mutations are not supported"}],"data":null}`)}, read(t, c))
+	require.Equal(t, msg{ID: "m", Type: "complete"}, read(t, c))
+
+	// A document that does not validate is an error message, and nothing follows for it.
+	send(t, c, subscribeMsg(t, "v", "query { nope }"))
+	m := read(t, c)
+	require.Equal(t, "v", m.ID)
+	require.Equal(t, "error", m.Type)
+	require.Contains(t, string(m.Payload), "GRAPHQL_VALIDATION_FAILED")
+	send(t, c, msg{ID: "j", Type: "subscribe", Payload: json.RawMessage(`"not params"`)})
+	require.Equal(t, msg{ID: "j", Type: "error", Payload: json.RawMessage(`[{"message":"invalid json"}]`)}, read(t, c))
+	requirePingPong(t, c)
+}
+
+// manySchema has one subscription that emits each of 50 responses as fast as it is taken, then
+// ends.
+func manySchema(each int) graphql.ExecutableSchema {
+	schema := gqlparser.MustLoadSchema(&ast.Source{Input: `
+		type Query { name: String! }
+		type Subscription { n: Int! }
+	`})
+	return &graphql.ExecutableSchemaMock{
+		ExecFunc: func(ctx context.Context) graphql.ResponseHandler {
+			i := 0
+			return func(context.Context) *graphql.Response {
+				if i == each {
+					return nil
+				}
+				i++
+				return &graphql.Response{Data: json.RawMessage(fmt.Sprintf(`{"n":%d}`, i))}
+			}
+		},
+		SchemaFunc: func() *ast.Schema { return schema },
+		ComplexityFunc: func(context.Context, string, string, int, map[string]any) (int, bool) {
+			return 0, true
+		},
+	}
+}
+
+func TestWrite_SafeForConcurrentOperations(t *testing.T) {
+	t.Parallel()
+	const operations, each = 8, 50
+	srv := handler.New(manySchema(each))
+	tr := &gqlws.Transport{}
+	record(tr)
+	srv.AddTransport(tr)
+	url, _ := serve(t, srv)
+	c := dial(t, url, nil)
+	initConn(t, c)
+
+	for i := range operations {
+		send(t, c, subscribeMsg(t, strconv.Itoa(i), "subscription { n }"))
+	}
+	got := map[string][]string{}
+	for completed := 0; completed < operations; {
+		m := read(t, c)
+		switch m.Type {
+		case "next":
+			got[m.ID] = append(got[m.ID], string(m.Payload))
+		case "complete":
+			completed++
+			require.Len(t, got[m.ID], each, "complete comes after the operation's last next")
+		default:
+			require.FailNow(t, "unexpected message", "%+v", m)
+		}
+	}
+	require.Len(t, got, operations)
+	for id, payloads := range got {
+		for i, p := range payloads {
+			require.Equal(t, fmt.Sprintf(`{"data":{"n":%d}}`, i+1), p, "operation %s", id)
+		}
+	}
 }
 
 func TestSubscriptions_NoGoroutinesLeftAfterClose(t *testing.T) {
 	t.Parallel()
 	const n = 50
-	b := setup(t, transport.Websocket{
-		Implementation:   gqlws.Implementation{},
-		PingPongInterval: time.Minute, // starts gqlgen's ping goroutine too, without pinging during the test
+	b := setup(t, &gqlws.Transport{
+		PingInterval: time.Minute, // starts the ping timer too, without pinging during the test
 	})
 
 	conns := make([]*websocket.Conn, n)
@@ -554,9 +668,9 @@ func TestSubscriptions_NoGoroutinesLeftAfterClose(t *testing.T) {
 		subscribe(t, c, "1", "subscription { name }")
 	}
 
-	// Each connection runs several goroutines (handler, closeOnCancel, ping, subscription); seeing
-	// them proves the count below is not vacuous.
-	require.GreaterOrEqual(t, goroutinesLabelled(t, b.label), 3*n)
+	// Each connection runs its reader and, testserver's channel being no gqlws.Source, one
+	// goroutine waiting for its subscription; seeing them proves the count below is not vacuous.
+	requireGoroutinesLabelled(t, b.label, 2*n)
 
 	for i, c := range conns {
 		if i%2 == 0 {
@@ -566,16 +680,7 @@ func TestSubscriptions_NoGoroutinesLeftAfterClose(t *testing.T) {
 			require.NoError(t, c.Close()) // vanished client: no close frame
 		}
 	}
-
-	deadline := time.Now().Add(waitLimit)
-	for goroutinesLabelled(t, b.label) > 0 {
-		if time.Now().After(deadline) {
-			var buf bytes.Buffer
-			_ = pprof.Lookup("goroutine").WriteTo(&buf, 1)
-			require.FailNow(t, "goroutines left after closing every connection", buf.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	requireNoGoroutinesLabelled(t, b.label)
 }
 
 // floodSchema has one subscription that emits 256 KiB responses as fast as they are taken.
@@ -616,13 +721,10 @@ func (l smallBufferListener) Accept() (net.Conn, error) {
 func TestWriteTimeout_StalledClientIsDropped(t *testing.T) {
 	t.Parallel()
 	srv := handler.New(floodSchema())
-	ev := &events{closed: make(chan struct{})}
-	srv.AddTransport(transport.Websocket{
-		Implementation:   gqlws.Implementation{WriteTimeout: 200 * time.Millisecond},
-		PingPongInterval: 100 * time.Millisecond,
-		ErrorFunc:        ev.errorFunc,
-		CloseFunc:        ev.closeFunc,
-	})
+	// No pings: the failed write alone must end the connection.
+	tr := &gqlws.Transport{WriteTimeout: 200 * time.Millisecond}
+	ev := record(tr)
+	srv.AddTransport(tr)
 	// Small socket buffers on both ends (fixed sizes also stop the kernel growing them) make the
 	// first response fill the path.
 	url, label := serve(t, srv, func(s *httptest.Server) {
@@ -645,7 +747,7 @@ func TestWriteTimeout_StalledClientIsDropped(t *testing.T) {
 	initConn(t, c)
 
 	// The client stops reading: once the socket buffers are full every server write blocks, and
-	// only the write deadline releases gqlgen's connection lock so the connection can close.
+	// only the write deadline releases the connection so that it can close.
 	send(t, c, msg{ID: "1", Type: "subscribe", Payload: json.RawMessage(`{"query":"subscription { blob }"}`)})
 
 	errs, codes := ev.waitClosed(t)
@@ -653,15 +755,10 @@ func TestWriteTimeout_StalledClientIsDropped(t *testing.T) {
 	var writeTimedOut bool
 	for _, e := range errs {
 		var netErr net.Error
-		if !e.IsReadError && errors.As(e, &netErr) && netErr.Timeout() {
+		if !e.Read && errors.As(e, &netErr) && netErr.Timeout() {
 			writeTimedOut = true
 		}
 	}
 	require.True(t, writeTimedOut, "a write hit the write deadline: %v", errs)
-
-	deadline := time.Now().Add(waitLimit)
-	for goroutinesLabelled(t, label) > 0 {
-		require.False(t, time.Now().After(deadline), "goroutines left after a stalled client")
-		time.Sleep(10 * time.Millisecond)
-	}
+	requireNoGoroutinesLabelled(t, label)
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"runtime/pprof"
 	"strconv"
 	"sync"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/testserver"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/gorilla/websocket"
 	"github.com/stretchr/testify/require"
 
@@ -45,10 +43,10 @@ func (r *refusals) got() []string {
 // setupCounting is setup with a count of the operations that reached gqlgen's executor, which
 // tells an operation the guard let through from one it stopped. The counter is registered before
 // the server runs, so no request can race it.
-// gqlgen starts an operation in a goroutine of its own, and one cancelled first (its connection
-// closed, its client completed it) may never start, so tests bound the count from above: no
-// refused subscribe ever reaches gqlgen.
-func setupCounting(t *testing.T, ws transport.Websocket) (*bundle, *atomic.Int64) {
+// The transport starts an operation in a goroutine of its own, and one cancelled first (its
+// connection closed, its client completed it) never starts, so tests bound the count from above:
+// no refused subscribe ever reaches gqlgen.
+func setupCounting(t *testing.T, tr *gqlws.Transport) (*bundle, *atomic.Int64) {
 	t.Helper()
 	ts := testserver.New()
 	started := &atomic.Int64{}
@@ -56,10 +54,8 @@ func setupCounting(t *testing.T, ws transport.Websocket) (*bundle, *atomic.Int64
 		started.Add(1)
 		return next(ctx)
 	})
-	ev := &events{closed: make(chan struct{})}
-	ws.ErrorFunc = ev.errorFunc
-	ws.CloseFunc = ev.closeFunc
-	ts.AddTransport(ws)
+	ev := record(tr)
+	ts.AddTransport(tr)
 	url, label := serve(t, ts)
 	return &bundle{ts: ts, url: url, label: label, events: ev}, started
 }
@@ -67,12 +63,24 @@ func setupCounting(t *testing.T, ws transport.Websocket) (*bundle, *atomic.Int64
 // requireNoGoroutinesLabelled waits until every goroutine serving the test's connections is gone.
 func requireNoGoroutinesLabelled(t *testing.T, label string) {
 	t.Helper()
+	requireGoroutinesLabelled(t, label, 0)
+}
+
+// requireGoroutinesLabelled waits until exactly want goroutines serve the test's connections
+// (operations that have just started or ended may still be winding down); it fails if the count
+// does not settle there.
+func requireGoroutinesLabelled(t *testing.T, label string, want int) {
+	t.Helper()
 	deadline := time.Now().Add(waitLimit)
-	for goroutinesLabelled(t, label) > 0 {
+	for {
+		got := goroutinesLabelled(t, label)
+		if got == want {
+			return
+		}
 		if time.Now().After(deadline) {
 			var buf bytes.Buffer
 			_ = pprof.Lookup("goroutine").WriteTo(&buf, 1)
-			require.FailNow(t, "goroutines left after the connection closed", buf.String())
+			require.FailNow(t, fmt.Sprintf("%d goroutines serve the connections, want %d", got, want), buf.String())
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -109,9 +117,7 @@ func tooManyOperations(id string, limit int) string {
 func TestGuard_DuplicateIDClosesWith4409(t *testing.T) {
 	t.Parallel()
 	var refused refusals
-	b, started := setupCounting(t, transport.Websocket{
-		Implementation: gqlws.Implementation{Guard: gqlws.Guard{Refused: refused.add}},
-	})
+	b, started := setupCounting(t, &gqlws.Transport{Guard: gqlws.Guard{Refused: refused.add}})
 	c := dial(t, b.url, nil)
 	initConn(t, c)
 	subscribe(t, c, "same", nameSubscription)
@@ -129,9 +135,7 @@ func TestGuard_DuplicateIDClosesWith4409(t *testing.T) {
 func TestGuard_DuplicateIDFloodStartsOneOperation(t *testing.T) {
 	t.Parallel()
 	var refused refusals
-	b, started := setupCounting(t, transport.Websocket{
-		Implementation: gqlws.Implementation{Guard: gqlws.Guard{Refused: refused.add}},
-	})
+	b, started := setupCounting(t, &gqlws.Transport{Guard: gqlws.Guard{Refused: refused.add}})
 	c := dial(t, b.url, nil)
 	initConn(t, c)
 
@@ -154,9 +158,7 @@ func TestGuard_DuplicateIDFloodStartsOneOperation(t *testing.T) {
 func TestGuard_DuplicateIDWithTrailingDataClosesWith4409(t *testing.T) {
 	t.Parallel()
 	var refused refusals
-	b, started := setupCounting(t, transport.Websocket{
-		Implementation: gqlws.Implementation{Guard: gqlws.Guard{Refused: refused.add}},
-	})
+	b, started := setupCounting(t, &gqlws.Transport{Guard: gqlws.Guard{Refused: refused.add}})
 	c := dial(t, b.url, nil)
 	initConn(t, c)
 	subscribe(t, c, "same", nameSubscription)
@@ -175,9 +177,7 @@ func TestGuard_DuplicateIDWithTrailingDataClosesWith4409(t *testing.T) {
 func TestGuard_CompletedIDCanBeReused(t *testing.T) {
 	t.Parallel()
 	var refused refusals
-	b, started := setupCounting(t, transport.Websocket{
-		Implementation: gqlws.Implementation{Guard: gqlws.Guard{Refused: refused.add}},
-	})
+	b, started := setupCounting(t, &gqlws.Transport{Guard: gqlws.Guard{Refused: refused.add}})
 	c := dial(t, b.url, nil)
 	initConn(t, c)
 	subscribe(t, c, "1", nameSubscription)
@@ -190,7 +190,7 @@ func TestGuard_CompletedIDCanBeReused(t *testing.T) {
 	b.ts.SendNextSubscriptionMessage()
 	require.Equal(t, msg{ID: "1", Type: "next", Payload: json.RawMessage(`{"data":{"name":"test"}}`)}, read(t, c))
 	requirePingPong(t, c)
-	// The first operation may be cancelled before gqlgen's goroutine gets to start it.
+	// The first operation may be cancelled before its goroutine gets to start it.
 	require.LessOrEqual(t, started.Load(), int64(2))
 	require.Empty(t, refused.got())
 }
@@ -198,9 +198,7 @@ func TestGuard_CompletedIDCanBeReused(t *testing.T) {
 func TestGuard_CompletedIDCanBeReusedRepeatedly(t *testing.T) {
 	t.Parallel()
 	var refused refusals
-	b, started := setupCounting(t, transport.Websocket{
-		Implementation: gqlws.Implementation{Guard: gqlws.Guard{Refused: refused.add}},
-	})
+	b, started := setupCounting(t, &gqlws.Transport{Guard: gqlws.Guard{Refused: refused.add}})
 	c := dial(t, b.url, nil)
 	initConn(t, c)
 	subscribe(t, c, "1", nameSubscription)
@@ -222,9 +220,7 @@ func TestGuard_CompletedIDCanBeReusedRepeatedly(t *testing.T) {
 func TestGuard_MaxOperationsRefusesOperationKeepsConnection(t *testing.T) {
 	t.Parallel()
 	var refused refusals
-	b, started := setupCounting(t, transport.Websocket{
-		Implementation: gqlws.Implementation{Guard: gqlws.Guard{MaxOperations: 3, Refused: refused.add}},
-	})
+	b, started := setupCounting(t, &gqlws.Transport{Guard: gqlws.Guard{MaxOperations: 3, Refused: refused.add}})
 	c := dial(t, b.url, nil)
 	initConn(t, c)
 	for _, id := range []string{"1", "2", "3"} {
@@ -253,17 +249,15 @@ func TestGuard_MaxOperationsRefusesOperationKeepsConnection(t *testing.T) {
 func TestGuard_MaxOperationsFreesPlaceOnClientComplete(t *testing.T) {
 	t.Parallel()
 	var refused refusals
-	b := setup(t, transport.Websocket{
-		Implementation: gqlws.Implementation{Guard: gqlws.Guard{MaxOperations: 3, Refused: refused.add}},
-	})
+	b := setup(t, &gqlws.Transport{Guard: gqlws.Guard{MaxOperations: 3, Refused: refused.add}})
 	c := dial(t, b.url, nil)
 	initConn(t, c)
 	for _, id := range []string{"0", "1", "2"} {
 		subscribe(t, c, id, nameSubscription)
 	}
 
-	// After its complete the operation is over for the client; whether gqlgen has wound it down
-	// yet is a race the client cannot see, so one round could pass by luck. 200 rounds do not.
+	// After its complete the operation is over for the client; whether the server has wound it
+	// down yet is a race the client cannot see, so one round could pass by luck. 200 rounds do not.
 	for i := 3; i < 203; i++ {
 		send(t, c, msg{ID: strconv.Itoa(i - 3), Type: "complete"})
 		subscribe(t, c, strconv.Itoa(i), nameSubscription)
@@ -274,14 +268,12 @@ func TestGuard_MaxOperationsFreesPlaceOnClientComplete(t *testing.T) {
 func TestGuard_SubscribeFloodClosesWith4429(t *testing.T) {
 	t.Parallel()
 	var refused refusals
-	b, started := setupCounting(t, transport.Websocket{
-		Implementation: gqlws.Implementation{Guard: gqlws.Guard{
-			// One token a minute: however slow the machine, no token comes back during the test.
-			SubscribePerSecond: 1.0 / 60,
-			SubscribeBurst:     5,
-			Refused:            refused.add,
-		}},
-	})
+	b, started := setupCounting(t, &gqlws.Transport{Guard: gqlws.Guard{
+		// One token a minute: however slow the machine, no token comes back during the test.
+		SubscribePerSecond: 1.0 / 60,
+		SubscribeBurst:     5,
+		Refused:            refused.add,
+	}})
 	c := dial(t, b.url, nil)
 	initConn(t, c)
 
@@ -300,9 +292,7 @@ func TestGuard_SubscribeFloodClosesWith4429(t *testing.T) {
 func TestGuard_NoInitClosesWith4408(t *testing.T) {
 	t.Parallel()
 	var refused refusals
-	b := setup(t, transport.Websocket{
-		Implementation: gqlws.Implementation{Guard: gqlws.Guard{InitTimeout: 200 * time.Millisecond, Refused: refused.add}},
-	})
+	b := setup(t, &gqlws.Transport{Guard: gqlws.Guard{InitTimeout: 200 * time.Millisecond, Refused: refused.add}})
 	c := dial(t, b.url, nil)
 
 	closeErr, before := readClose(t, c)
@@ -316,9 +306,7 @@ func TestGuard_InitInTimeKeepsConnectionPastTimeout(t *testing.T) {
 	t.Parallel()
 	const timeout = 200 * time.Millisecond
 	var refused refusals
-	b := setup(t, transport.Websocket{
-		Implementation: gqlws.Implementation{Guard: gqlws.Guard{InitTimeout: timeout, Refused: refused.add}},
-	})
+	b := setup(t, &gqlws.Transport{Guard: gqlws.Guard{InitTimeout: timeout, Refused: refused.add}})
 	c := dial(t, b.url, nil)
 	initConn(t, c)
 
@@ -334,9 +322,7 @@ func TestGuard_InitInTimeKeepsConnectionPastTimeout(t *testing.T) {
 func TestGuard_SubscribeBeforeInitClosesWith4401(t *testing.T) {
 	t.Parallel()
 	var refused refusals
-	b, started := setupCounting(t, transport.Websocket{
-		Implementation: gqlws.Implementation{Guard: gqlws.Guard{Refused: refused.add}},
-	})
+	b, started := setupCounting(t, &gqlws.Transport{Guard: gqlws.Guard{Refused: refused.add}})
 	c := dial(t, b.url, nil)
 
 	send(t, c, subscribeMsg(t, "1", nameSubscription))
@@ -352,9 +338,7 @@ func TestGuard_SubscribeBeforeInitClosesWith4401(t *testing.T) {
 func TestGuard_SecondInitClosesWith4429(t *testing.T) {
 	t.Parallel()
 	var refused refusals
-	b := setup(t, transport.Websocket{
-		Implementation: gqlws.Implementation{Guard: gqlws.Guard{Refused: refused.add}},
-	})
+	b := setup(t, &gqlws.Transport{Guard: gqlws.Guard{Refused: refused.add}})
 	c := dial(t, b.url, nil)
 	initConn(t, c)
 
@@ -367,43 +351,24 @@ func TestGuard_SecondInitClosesWith4429(t *testing.T) {
 	requireNoGoroutinesLabelled(t, b.label)
 }
 
-// capturingImplementation hands every accepted connection to the test, as a caller that revokes
-// connections would keep them.
-type capturingImplementation struct {
-	gqlws.Implementation
-	accepted chan transport.WebsocketConn
-}
-
-func (i capturingImplementation) Accept(
-	w http.ResponseWriter,
-	r *http.Request,
-	options transport.WebsocketAcceptOptions,
-) (transport.WebsocketConn, error) {
-	conn, err := i.Implementation.Accept(w, r, options)
-	if err == nil {
-		i.accepted <- conn
-	}
-	return conn, err
-}
-
 func TestCloseWith_FromAnotherGoroutineSendsItsCode(t *testing.T) {
 	t.Parallel()
-	impl := capturingImplementation{accepted: make(chan transport.WebsocketConn, 1)}
-	b := setup(t, transport.Websocket{Implementation: impl})
+	// OnOpen hands every accepted connection to the test, as a caller that revokes connections
+	// would keep them.
+	accepted := make(chan gqlws.Conn, 1)
+	b := setup(t, &gqlws.Transport{OnOpen: func(_ context.Context, c gqlws.Conn) { accepted <- c }})
 	c := dial(t, b.url, nil)
 	initConn(t, c)
 	subscribe(t, c, "1", nameSubscription)
 	b.ts.SendNextSubscriptionMessage()
 	require.Equal(t, msg{ID: "1", Type: "next", Payload: json.RawMessage(`{"data":{"name":"test"}}`)}, read(t, c))
 
-	var accepted transport.WebsocketConn
+	var conn gqlws.Conn
 	select {
-	case accepted = <-impl.accepted:
+	case conn = <-accepted:
 	case <-time.After(waitLimit):
 		require.FailNow(t, "no connection was accepted")
 	}
-	conn, ok := accepted.(gqlws.Conn)
-	require.True(t, ok, "Accept returns a gqlws.Conn, got %T", accepted)
 	require.Positive(t, goroutinesLabelled(t, b.label))
 
 	go func() {
@@ -414,7 +379,8 @@ func TestCloseWith_FromAnotherGoroutineSendsItsCode(t *testing.T) {
 	closeErr, before := readClose(t, c)
 	require.Empty(t, before)
 	require.Equal(t, &websocket.CloseError{Code: gqlws.CloseForbidden, Text: "revoked"}, closeErr)
-	b.events.waitClosed(t)
+	_, codes := b.events.waitClosed(t)
+	require.Equal(t, []int{gqlws.CloseForbidden}, codes)
 	requireNoGoroutinesLabelled(t, b.label)
 }
 
@@ -422,9 +388,7 @@ func TestGuard_OperationFloodRefusedWithoutLeaks(t *testing.T) {
 	t.Parallel()
 	const limit, total = 50, 3000
 	var refused refusals
-	b, started := setupCounting(t, transport.Websocket{
-		Implementation: gqlws.Implementation{Guard: gqlws.Guard{MaxOperations: limit, Refused: refused.add}},
-	})
+	b, started := setupCounting(t, &gqlws.Transport{Guard: gqlws.Guard{MaxOperations: limit, Refused: refused.add}})
 	c := dial(t, b.url, nil)
 	initConn(t, c)
 
@@ -490,9 +454,7 @@ func TestGuard_OperationFloodRefusedWithoutLeaks(t *testing.T) {
 func TestGuard_SubscribeWithoutIDClosesWith4400(t *testing.T) {
 	t.Parallel()
 	var refused refusals
-	b, started := setupCounting(t, transport.Websocket{
-		Implementation: gqlws.Implementation{Guard: gqlws.Guard{Refused: refused.add}},
-	})
+	b, started := setupCounting(t, &gqlws.Transport{Guard: gqlws.Guard{Refused: refused.add}})
 	c := dial(t, b.url, nil)
 	initConn(t, c)
 

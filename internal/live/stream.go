@@ -7,6 +7,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/otwarty/otwarty/internal/gqlws"
 	"github.com/otwarty/otwarty/internal/metrics"
 )
 
@@ -29,6 +30,8 @@ const streamBuffer = 8
 // without blocking (the oldest undelivered value gives way), and it ends
 // when its context ends, when its view becomes Hidden, or when End is
 // called; its channel is closed exactly once, after which nothing is sent.
+// Over the WebSocket transport it is the subscription's gqlws.Source, so no
+// goroutine waits on its channel either.
 type Stream[T any] struct {
 	ch      chan T
 	field   string
@@ -40,9 +43,13 @@ type Stream[T any] struct {
 	counter prometheus.Counter
 
 	view atomic.Int32
+	// wake tells the WebSocket transport that the channel has something to
+	// receive; nil when the subscription is not served by it.
+	wake func()
 
-	mu    sync.Mutex
-	ended bool
+	mu     sync.Mutex
+	ended  bool
+	closed bool // the channel is closed
 }
 
 // StreamOptions describe a stream at its start.
@@ -77,6 +84,7 @@ func NewStream[T any](ctx context.Context, reg *Registry, o StreamOptions[T]) *S
 		return nil
 	}
 	s.view.Store(int32(v))
+	s.wake = gqlws.Attach(ctx, s)
 	reg.add(s)
 	// AfterFunc costs no goroutine until ctx ends.
 	context.AfterFunc(ctx, func() { s.End(false) })
@@ -89,9 +97,27 @@ func (s *Stream[T]) C() <-chan T { return s.ch }
 // View is the caller's current view.
 func (s *Stream[T]) View() View { return View(s.view.Load()) }
 
+// Ready reports whether a receive from the channel would not block: a value
+// waits, or the channel is closed (gqlws.Source).
+func (s *Stream[T]) Ready() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed || len(s.ch) > 0
+}
+
 // Offer hands v to the stream without blocking; it reports false once the
 // stream has ended.
 func (s *Stream[T]) Offer(v T) bool {
+	if !s.offer(v) {
+		return false
+	}
+	if s.wake != nil {
+		s.wake()
+	}
+	return true
+}
+
+func (s *Stream[T]) offer(v T) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.ended {
@@ -133,7 +159,11 @@ func (s *Stream[T]) End(revoked bool) {
 	}
 	s.mu.Lock()
 	close(s.ch)
+	s.closed = true
 	s.mu.Unlock()
+	if s.wake != nil {
+		s.wake()
+	}
 }
 
 // setLeave records how to detach the stream from its source; if the stream
