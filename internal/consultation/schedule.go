@@ -10,6 +10,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/gathering"
 )
 
 // JobPhase is the River kind of scheduled phase changes.
@@ -37,7 +38,7 @@ func (PhaseArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAtte
 func (s *Service) Register(workers *river.Workers) {
 	river.AddWorker(workers, &phaseWorker{s: s})
 	river.AddWorker(workers, &reportReminderWorker{s: s})
-	river.AddWorker(workers, &meetingReminderWorker{s: s})
+	river.AddWorker(workers, gathering.ReminderWorker[meetingJob](s.meetings))
 }
 
 func (s *Service) schedulePhase(ctx context.Context, tx *db.Tx, id uuid.UUID, to Status, at time.Time) error {
