@@ -61,22 +61,18 @@ func (r *Resolver) budgetSessions(ctx context.Context, editionID uuid.UUID, firs
 	if err != nil {
 		return nil, err
 	}
-	cur, err := decodeCursor[budget.SessionCursor](after)
-	if err != nil {
-		return nil, err
-	}
-	page, err := r.Budget.Sessions(ctx, editionID, n, cur)
+	page, err := r.Budget.Sessions(ctx, editionID, n, deref(after))
 	if err != nil {
 		return nil, err
 	}
 	out := &model.BudgetSessionConnection{TotalCount: page.Total, Edges: []model.BudgetSessionEdge{}}
-	cursors := make([]string, 0, len(page.Sessions))
-	for _, s := range page.Sessions {
-		c := encodeCursor(budget.SessionCursor{StartsAt: s.StartsAt, ID: s.ID})
+	cursors := make([]string, 0, len(page.Items))
+	for _, s := range page.Items {
+		c := r.Budget.SessionCursor(s)
 		cursors = append(cursors, c)
 		out.Edges = append(out.Edges, model.BudgetSessionEdge{Cursor: c, Node: sessionOut(s)})
 	}
-	out.PageInfo = pageInfo(cursors, page.HasNext, cur != nil)
+	out.PageInfo = pageInfo(cursors, page.HasNext, deref(after) != "")
 	return out, nil
 }
 

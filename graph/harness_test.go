@@ -120,7 +120,7 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	}
 	cs, err := consultation.New(pool, az, ns, log)
 	require.NoError(t, err)
-	ids.AddPersonalData(consultation.PersonalData{})
+	ids.AddPersonalData(cs.PersonalData())
 	box, err := ballotbox.New(pool, boxConfig, log)
 	require.NoError(t, err)
 	bs, err := budget.New(pool, az, ns, ids.HashIdentifier, box, log)

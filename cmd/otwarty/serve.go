@@ -63,7 +63,7 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	if err != nil {
 		return nil, err
 	}
-	ids.AddPersonalData(consultation.PersonalData{})
+	ids.AddPersonalData(cs.PersonalData())
 	box, err := ballotbox.New(pool, ballotbox.Config{Key: c.IdentifierKey, KeyID: c.IdentifierKeyID, Batch: c.BallotBatch}, log)
 	if err != nil {
 		return nil, err

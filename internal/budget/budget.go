@@ -21,6 +21,7 @@ import (
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/ballotbox"
+	"github.com/otwarty/otwarty/internal/gathering"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/notify"
 )
@@ -73,6 +74,8 @@ type Service struct {
 	// rules caches each edition's ballot rules while they are frozen
 	// (ballot.go).
 	rules rulesCache
+	// sessions are the editions' information sessions (sessions.go).
+	sessions *gathering.Service
 }
 
 // New returns the service.
@@ -87,6 +90,7 @@ func New(pool *pgxpool.Pool, az *authz.Authorizer, ns *notify.Service, hashIdent
 	}
 	s := &Service{pool: pool, az: az, notify: ns, river: rc, hash: hashIdentifier, box: box, log: log, now: time.Now}
 	box.Handle(ballotBoxKind, s.openBallots)
+	s.sessions = s.newSessions()
 	return s, nil
 }
 

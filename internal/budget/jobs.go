@@ -4,13 +4,15 @@ import (
 	"github.com/otwarty/otwarty/internal/phase"
 
 	"github.com/riverqueue/river"
+
+	"github.com/otwarty/otwarty/internal/gathering"
 )
 
 // Register adds the civic budget's River workers.
 func (s *Service) Register(workers *river.Workers) {
 	// Each area adds its workers here (one line each).
-	river.AddWorker(workers, &sessionReminderWorker{s: s}) // outreach: session reminders
-	river.AddWorker(workers, &votingReminderWorker{s: s})  // outreach: followers' voting reminders
+	river.AddWorker(workers, gathering.ReminderWorker[sessionJob](s.sessions)) // outreach: session reminders
+	river.AddWorker(workers, &votingReminderWorker{s: s})                      // outreach: followers' voting reminders
 	river.AddWorker(workers, &phase.Worker[closeVotingJob]{Apply: s.closeOnSchedule, Log: s.log})
 	river.AddWorker(workers, &computeResultsWorker{s: s})
 }

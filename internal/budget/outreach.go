@@ -166,7 +166,7 @@ func (s *Service) sendVotingReminders(ctx context.Context, a VotingReminderArgs)
 			return err
 		}
 		if e.Status != StatusVoting || e.VotingOpensAt == nil || e.VotingClosesAt == nil ||
-			!sameSessionTime(*e.VotingOpensAt, a.OpensAt) || !sameSessionTime(*e.VotingClosesAt, a.ClosesAt) ||
+			!sameTime(*e.VotingOpensAt, a.OpensAt) || !sameTime(*e.VotingClosesAt, a.ClosesAt) ||
 			!s.now().Before(*e.VotingClosesAt) {
 			return nil
 		}
@@ -206,4 +206,18 @@ func (s *Service) sendVotingReminders(ctx context.Context, a VotingReminderArgs)
 		return nil
 	})
 	return sent, err
+}
+
+// tellOutreach sends one notice in-app and by e-mail.
+func (s *Service) tellOutreach(ctx context.Context, tx pgx.Tx, account uuid.UUID, kind string, data map[string]string, key string) error {
+	if s.notify == nil {
+		return nil
+	}
+	return s.notify.Notify(ctx, tx, notify.Notice{AccountID: account, Kind: kind, Data: data, DedupeKey: key,
+		InApp: true, Email: true})
+}
+
+// sameTime compares times at PostgreSQL's precision.
+func sameTime(a, b time.Time) bool {
+	return a.Truncate(time.Microsecond).Equal(b.Truncate(time.Microsecond))
 }

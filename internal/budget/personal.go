@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/gathering"
 )
 
 // PersonalData is the civic budget's share of a person's data, for the
@@ -137,11 +138,11 @@ func (PersonalData) Export(ctx context.Context, tx *db.Tx, accountID uuid.UUID) 
 			return err
 		},
 		func() (err error) {
-			out.Sessions, err = collect(ctx, tx, `select session_id, status, created_at from budget_session_registrations
-				where account_id = $1 order by created_at, session_id`, accountID, func(r pgx.CollectableRow) (personalRegistration, error) {
-				var g personalRegistration
-				return g, r.Scan(&g.SessionID, &g.Status, &g.At)
-			})
+			regs, err := gathering.AccountRegistrations(ctx, tx, SessionGatheringKind, accountID)
+			out.Sessions = make([]personalRegistration, 0, len(regs))
+			for _, g := range regs {
+				out.Sessions = append(out.Sessions, personalRegistration{SessionID: g.GatheringID, Status: g.Status, At: g.CreatedAt})
+			}
 			return err
 		},
 		func() (err error) {
@@ -185,30 +186,8 @@ func (PersonalData) Export(ctx context.Context, tx *db.Tx, accountID uuid.UUID) 
 // Erase removes or unlinks the person's data; see PersonalData.
 func (p PersonalData) Erase(ctx context.Context, tx *db.Tx, accountID uuid.UUID) error {
 	// Seats the person held in sessions still to come go to the waiting list.
-	rows, err := tx.Query(ctx, `select r.session_id from budget_session_registrations r join budget_sessions m on m.id = r.session_id
-		where r.account_id = $1 and r.status = 'registered' and m.cancelled_at is null and m.starts_at > $2
-		order by r.session_id`, accountID, p.s.now())
-	if err != nil {
-		return fmt.Errorf("erase sessions: %w", err)
-	}
-	seats, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
-	if err != nil {
-		return fmt.Errorf("erase sessions: %w", err)
-	}
-	if _, err := tx.Exec(ctx, `delete from budget_session_registrations where account_id = $1`, accountID); err != nil {
-		return fmt.Errorf("erase sessions: %w", err)
-	}
-	for _, id := range seats {
-		if _, err := tx.Exec(ctx, `select 1 from budget_sessions where id = $1 for update`, id); err != nil {
-			return fmt.Errorf("lock session: %w", err)
-		}
-		m, err := loadSession(ctx, tx, id, uuid.Nil)
-		if err != nil {
-			return err
-		}
-		if err := p.s.promoteSession(ctx, tx, m); err != nil {
-			return err
-		}
+	if err := p.s.sessions.Forget(ctx, tx, accountID); err != nil {
+		return err
 	}
 	for _, sql := range []string{
 		`delete from supports where kind = 'budget_project' and account_id = $1`,

@@ -139,8 +139,8 @@ func TestRegisterForSession_ThirtyConcurrentForTenSeats(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 10, again.Registered)
 	var firstID uuid.UUID
-	require.NoError(t, b.pool.QueryRow(b.ctx, `select account_id from budget_session_registrations
-		where session_id = $1 and status = 'waitlisted' order by position limit 1`, s.ID).Scan(&firstID))
+	require.NoError(t, b.pool.QueryRow(b.ctx, `select account_id from gathering_registrations
+		where gathering_id = $1 and status = 'waitlisted' order by position limit 1`, s.ID).Scan(&firstID))
 	var leaver context.Context
 	for i := range n {
 		if statuses[i] == budget.SessionRegistered && leaver == nil {
@@ -153,7 +153,7 @@ func TestRegisterForSession_ThirtyConcurrentForTenSeats(t *testing.T) {
 	require.Equal(t, 10, left.Registered)
 	require.Equal(t, 19, left.Waitlisted)
 	var status string
-	require.NoError(t, b.pool.QueryRow(b.ctx, `select status from budget_session_registrations where session_id = $1 and account_id = $2`,
+	require.NoError(t, b.pool.QueryRow(b.ctx, `select status from gathering_registrations where gathering_id = $1 and account_id = $2`,
 		s.ID, firstID).Scan(&status))
 	require.Equal(t, budget.SessionRegistered, status)
 	b.eventuallyNotices(t, notify.KindBudgetSessionPromoted, 1)
@@ -176,10 +176,10 @@ func TestRegisterForSession_RefusalsAndDrafts(t *testing.T) {
 	require.ErrorIs(t, err, apperr.ErrNotFound, "a draft's sessions are for staff")
 	_, err = b.svc.Session(resident, draft.ID)
 	require.ErrorIs(t, err, apperr.ErrNotFound)
-	page, err := b.svc.Sessions(official, e.ID, 10, nil)
+	page, err := b.svc.Sessions(official, e.ID, 10, "")
 	require.NoError(t, err)
 	require.Equal(t, 1, page.Total)
-	_, err = b.svc.Sessions(resident, e.ID, 10, nil)
+	_, err = b.svc.Sessions(resident, e.ID, 10, "")
 	require.ErrorIs(t, err, apperr.ErrNotFound)
 
 	k := b.krakowEdition(t)
@@ -269,19 +269,18 @@ func TestSessions_PagesByStartTime(t *testing.T) {
 		ids = append(ids, b.session(t, official, k.edition.ID, time.Duration(50-i)*time.Hour, 0).ID)
 	}
 	var got []uuid.UUID
-	var after *budget.SessionCursor
+	after := ""
 	for {
 		page, err := b.svc.Sessions(b.anonymous(), k.edition.ID, 2, after)
 		require.NoError(t, err)
 		require.Equal(t, 5, page.Total)
-		for _, s := range page.Sessions {
+		for _, s := range page.Items {
 			got = append(got, s.ID)
 		}
 		if !page.HasNext {
 			break
 		}
-		last := page.Sessions[len(page.Sessions)-1]
-		after = &budget.SessionCursor{StartsAt: last.StartsAt, ID: last.ID}
+		after = b.svc.SessionCursor(page.Items[len(page.Items)-1])
 	}
 	require.Equal(t, []uuid.UUID{ids[4], ids[3], ids[2], ids[1], ids[0]}, got)
 }

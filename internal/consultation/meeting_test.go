@@ -157,7 +157,7 @@ func TestCreateMeeting_InvalidInputNamesTheField(t *testing.T) {
 	_, err = b.svc.CreateMeeting(official, in)
 	require.NoError(t, err)
 	var n int
-	require.NoError(t, b.pool.QueryRow(b.ctx, `select count(*) from consultation_meetings where consultation_id = $1`, c.ID).Scan(&n))
+	require.NoError(t, b.pool.QueryRow(b.ctx, `select count(*) from gatherings where kind = 'consultation_meeting' and owner_id = $1`, c.ID).Scan(&n))
 	require.Equal(t, 2, n, "invalid inputs stored nothing")
 }
 
@@ -600,7 +600,7 @@ func TestMeetingReminder_OnePerRegisteredPersonAndStaleJobsDoNothing(t *testing.
 	require.WithinDuration(t, in.StartsAt.Add(-24*time.Hour), scheduled, time.Second)
 
 	// A retried (repeated) job sends nothing more.
-	_, err = rc.Insert(b.ctx, consultation.MeetingReminderArgs{MeetingID: m.ID, StartsAt: m.StartsAt}, nil)
+	_, err = rc.Insert(b.ctx, consultation.MeetingReminderArgs{ID: m.ID, StartsAt: m.StartsAt}, nil)
 	require.NoError(t, err)
 	b.reminderJobsDone(t, m.ID, 2)
 	for _, who := range []uuid.UUID{r1, r2} {

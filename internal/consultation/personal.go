@@ -10,6 +10,7 @@ import (
 
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/follow"
+	"github.com/otwarty/otwarty/internal/gathering"
 	"github.com/otwarty/otwarty/internal/support"
 )
 
@@ -18,9 +19,13 @@ import (
 // are public contributions and stay (shown as by a deleted account); what
 // only concerns the person goes: follows, followed districts and topics,
 // the links between the person and their supports, flags, meeting
-// registrations and survey answers. Support counts and published reports
-// keep their numbers.
-type PersonalData struct{}
+// registrations (seats held in meetings still to come go to the waiting
+// list) and survey answers. Support counts and published reports keep
+// their numbers.
+type PersonalData struct{ s *Service }
+
+// PersonalData returns the service's identity.PersonalData.
+func (s *Service) PersonalData() PersonalData { return PersonalData{s: s} }
 
 // Name is the export section.
 func (PersonalData) Name() string { return "consultations" }
@@ -132,11 +137,12 @@ func (PersonalData) Export(ctx context.Context, tx *db.Tx, accountID uuid.UUID) 
 			return err
 		},
 		func() error {
-			out.Registrations, err = collectRows(ctx, tx, `select meeting_id, status, attended, created_at from meeting_registrations
-				where account_id = $1 order by created_at`, accountID, func(r pgx.CollectableRow) (personalRegistration, error) {
-				var g personalRegistration
-				return g, r.Scan(&g.MeetingID, &g.Status, &g.Attended, &g.At)
-			})
+			regs, err := gathering.AccountRegistrations(ctx, tx, GatheringKind, accountID)
+			out.Registrations = make([]personalRegistration, 0, len(regs))
+			for _, g := range regs {
+				out.Registrations = append(out.Registrations, personalRegistration{MeetingID: g.GatheringID, Status: g.Status,
+					Attended: g.Attended, At: g.CreatedAt})
+			}
 			return err
 		},
 		func() error {
@@ -158,14 +164,17 @@ func (PersonalData) Export(ctx context.Context, tx *db.Tx, accountID uuid.UUID) 
 }
 
 // Erase removes the person's links; see PersonalData.
-func (PersonalData) Erase(ctx context.Context, tx *db.Tx, accountID uuid.UUID) error {
+func (p PersonalData) Erase(ctx context.Context, tx *db.Tx, accountID uuid.UUID) error {
+	if err := p.s.meetings.Forget(ctx, tx, accountID); err != nil {
+		return err
+	}
 	if err := follow.Forget(ctx, tx, follow.Consultation, accountID); err != nil {
 		return err
 	}
 	if err := support.Forget(ctx, tx, support.Submission, accountID); err != nil {
 		return err
 	}
-	for _, table := range []string{"consultation_interests", "submission_flags", "meeting_registrations", "survey_answers"} {
+	for _, table := range []string{"consultation_interests", "submission_flags", "survey_answers"} {
 		if _, err := tx.Exec(ctx, `delete from `+table+` where account_id = $1`, accountID); err != nil {
 			return fmt.Errorf("erase %s: %w", table, err)
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/live"
+	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/phase"
 )
 
@@ -260,4 +261,13 @@ func (s *Service) tellFollowersOpened(ctx context.Context, tx *db.Tx, c *Consult
 		}
 	}
 	return nil
+}
+
+// tell sends one notice in-app and by e-mail.
+func (s *Service) tell(ctx context.Context, tx pgx.Tx, account uuid.UUID, kind string, data map[string]string, key string) error {
+	if s.notify == nil {
+		return nil
+	}
+	return s.notify.Notify(ctx, tx, notify.Notice{AccountID: account, Kind: kind, Data: data, DedupeKey: key,
+		InApp: true, Email: true})
 }

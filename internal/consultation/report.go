@@ -19,6 +19,7 @@ import (
 	"github.com/otwarty/otwarty/internal/audit"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/gathering"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/notify"
 )
@@ -254,26 +255,13 @@ func reportCounts(ctx context.Context, q db.Querier, cid uuid.UUID) (ReportCount
 	}
 	c.Answers[AnswerAccepted], c.Answers[AnswerPartlyAccepted] = accepted, partly
 	c.Answers[AnswerNotAccepted], c.Answers[AnswerNotApplicable] = notAccepted, notApplicable
-	if c.Meetings, c.Attendees, err = meetingCounts(ctx, q, cid); err != nil {
+	if c.Meetings, c.Attendees, err = gathering.Held(ctx, q, GatheringKind, cid); err != nil {
 		return c, err
 	}
 	if c.SurveyRespondents, err = surveyRespondents(ctx, q, cid); err != nil {
 		return c, err
 	}
 	return c, nil
-}
-
-// meetingCounts returns the consultation's held (not cancelled) meetings and
-// the people recorded as having attended them.
-func meetingCounts(ctx context.Context, q db.Querier, cid uuid.UUID) (meetings, attendees int, err error) {
-	err = q.QueryRow(ctx, `select
-			(select count(*) from consultation_meetings where consultation_id = $1 and cancelled_at is null),
-			(select count(*) from meeting_registrations r join consultation_meetings m on m.id = r.meeting_id
-			  where m.consultation_id = $1 and m.cancelled_at is null and r.attended)`, cid).Scan(&meetings, &attendees)
-	if err != nil {
-		return 0, 0, fmt.Errorf("meeting counts: %w", err)
-	}
-	return meetings, attendees, nil
 }
 
 // Report returns the closing report in locale (falling back to each text's

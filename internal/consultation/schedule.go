@@ -9,6 +9,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/gathering"
 	"github.com/otwarty/otwarty/internal/phase"
 )
 
@@ -24,7 +25,7 @@ func (phaseJob) JobKind() string { return JobPhase }
 func (s *Service) Register(workers *river.Workers) {
 	river.AddWorker(workers, &phase.Worker[phaseJob]{Apply: s.runScheduledPhase, Log: s.log})
 	river.AddWorker(workers, &reportReminderWorker{s: s})
-	river.AddWorker(workers, &meetingReminderWorker{s: s})
+	river.AddWorker(workers, gathering.ReminderWorker[meetingJob](s.meetings))
 }
 
 func (s *Service) schedulePhase(ctx context.Context, tx *db.Tx, id uuid.UUID, to Status, at time.Time) error {

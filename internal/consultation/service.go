@@ -17,6 +17,7 @@ import (
 
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/gathering"
 	"github.com/otwarty/otwarty/internal/notify"
 )
 
@@ -29,6 +30,8 @@ type Service struct {
 	log    *slog.Logger
 	// now is the clock; tests move it.
 	now func() time.Time
+	// meetings are the consultation's gatherings (meeting.go).
+	meetings *gathering.Service
 }
 
 // New returns the service.
@@ -40,7 +43,9 @@ func New(pool *pgxpool.Pool, az *authz.Authorizer, ns *notify.Service, log *slog
 	if err != nil {
 		return nil, fmt.Errorf("consultation: river client: %w", err)
 	}
-	return &Service{pool: pool, az: az, notify: ns, river: rc, log: log, now: time.Now}, nil
+	s := &Service{pool: pool, az: az, notify: ns, river: rc, log: log, now: time.Now}
+	s.meetings = s.newMeetings()
+	return s, nil
 }
 
 // SetClock replaces the clock (tests).

@@ -198,6 +198,28 @@ func URL(t testing.TB) string {
 	return withDB(adminURL, name)
 }
 
+// EmptyURL creates a fresh database without any migration for this test
+// (migration tests apply them step by step) and returns its URL. The
+// database is dropped when the test ends.
+func EmptyURL(t testing.TB) string {
+	t.Helper()
+	if err := start(); err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	ctx := context.Background()
+	name := prefix + "_" + randHex(6)
+	mu.Lock()
+	err := exec(ctx, adminURL, "create database "+name+" template template0")
+	mu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = exec(context.Background(), adminURL, "drop database if exists "+name+" with (force)")
+	})
+	return withDB(adminURL, name)
+}
+
 // Pool returns a pool on a fresh migrated database, closed when the test ends.
 func Pool(t testing.TB) *pgxpool.Pool {
 	t.Helper()

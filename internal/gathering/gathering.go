@@ -1,0 +1,394 @@
+// Package gathering is the one mechanism of meetings that people register
+// for: consultation meetings, civic-budget information sessions and the
+// meetings of dialogue bodies. It owns the tables gatherings and
+// gathering_registrations and everything that is the same whatever the
+// domain: capacity, registration, the waiting list in arrival order,
+// promotion when a seat frees, withdrawal, attendance, minutes, River
+// reminders, and the notices of a promotion, a reminder, a new time or place
+// and a cancellation.
+//
+// A domain builds one Service for its kind of gathering with a Config: its
+// owner hook (who may do what, its phases, what a gathering belongs to), its
+// input rules, its errors and message keys, its notice kinds and its
+// reminder job. Its API stays its own on top of the Service.
+//
+// Visibility: Get, List and Page read without checking who may see the
+// owner; the domain checks its owner first (a gathering is visible exactly
+// where its owner is). Every change goes through the owner hook.
+package gathering
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+
+	"github.com/otwarty/otwarty/internal/apperr"
+	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/i18n"
+	"github.com/otwarty/otwarty/internal/notify"
+	"github.com/otwarty/otwarty/internal/page"
+)
+
+// Act is what the caller does to a gathering, as asked of the owner hook.
+type Act string
+
+const (
+	// ActRead is seeing the gathering (withdrawing a registration needs no more).
+	ActRead Act = "read"
+	// ActRegister is registering for it.
+	ActRegister Act = "register"
+	// ActManage is creating, changing, cancelling it, recording attendance,
+	// publishing minutes and listing registrations.
+	ActManage Act = "manage"
+)
+
+// Registration statuses. A seat is held only by Registered; the waiting
+// list is Waitlisted in arrival order.
+const (
+	Registered = "registered"
+	Waitlisted = "waitlisted"
+	Cancelled  = "cancelled"
+)
+
+const (
+	// MaxCapacity is the largest number of seats.
+	MaxCapacity = 100000
+	// ReminderBefore is how long before the start the reminder is sent.
+	ReminderBefore = 24 * time.Hour
+	// MinReasonRunes is the shortest public reason of a cancellation.
+	MinReasonRunes = 10
+)
+
+// Warsaw is the zone of {when} in notices (i18n.Warsaw).
+var Warsaw = i18n.Warsaw
+
+// Gathering is one gathering with the counts of its registrations.
+type Gathering struct {
+	ID      uuid.UUID
+	OwnerID uuid.UUID
+	// Format is the domain's own sub-kind (a consultation's meeting or
+	// workshop); the mechanism does not read it.
+	Format            string
+	TitleTextID       uuid.UUID
+	DescriptionTextID *uuid.UUID
+	StartsAt, EndsAt  time.Time
+	Place             string // an address (or where to join an online gathering); may be ""
+	OnlineURL         string // https; "" for none
+	Online            bool   // held online
+	Languages         []string
+	Capacity          *int // nil: unlimited
+	MinutesTextID     *uuid.UUID
+	MinutesAt         *time.Time
+	CancelledAt       *time.Time
+	CancelReason      string
+	CreatedBy         uuid.UUID // zero when the account is gone
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	Registered        int // seats taken
+	Waitlisted        int
+	Attended          int // registered people marked as present
+	// Viewer is the reading account's registration status ("" for none).
+	Viewer string
+}
+
+// SeatsLeft is the number of free seats, or -1 when unlimited.
+func (g *Gathering) SeatsLeft() int {
+	if g.Capacity == nil {
+		return -1
+	}
+	return max(*g.Capacity-g.Registered, 0)
+}
+
+// Registration is one person's registration.
+type Registration struct {
+	GatheringID uuid.UUID
+	AccountID   uuid.UUID
+	DisplayName string // "" for a deleted account
+	Status      string // Registered, Waitlisted or Cancelled
+	// QueuePosition is the place on the waiting list (1 is next), 0 when not
+	// waitlisted.
+	QueuePosition int
+	Attended      *bool // nil until attendance is recorded
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// Text is a text written in one locale.
+type Text struct {
+	Locale i18n.Locale
+	Body   string
+}
+
+// Input describes a gathering. Description.Body "" means none; Capacity nil
+// means unlimited.
+type Input struct {
+	Title            Text
+	Description      Text
+	Format           string
+	StartsAt, EndsAt time.Time
+	Place, OnlineURL string
+	Online           bool
+	Languages        []string
+	Capacity         *int
+}
+
+// Owner is what the owner hook tells the mechanism about the owner of a
+// gathering once the caller may act.
+type Owner struct {
+	ID uuid.UUID
+	// TextDomains are the authorization domains of texts written for the
+	// owner's gatherings (titles, descriptions, minutes).
+	TextDomains []string
+	// Closed is the domain's error while gatherings may not be created or
+	// changed (its phase is over); nil when they may.
+	Closed error
+	// RegistrationClosed is the domain's error while nobody may register;
+	// nil when registration is open.
+	RegistrationClosed error
+}
+
+// Querier is a pool or a transaction.
+type Querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// Config is a domain's kind of gathering. Kind, Owner, Validate and
+// Reminder are required.
+type Config struct {
+	// Kind is stored in gatherings.kind ("consultation_meeting").
+	Kind string
+	// Owner locks the owner ownerID in tx (shared, so that the domain's phase
+	// changes wait for gatherings being changed, and they for it) and checks
+	// that the caller may do act on gathering (uuid.Nil when creating one):
+	// NOT_FOUND when the caller may not see the owner, FORBIDDEN when it may
+	// not act. It is called before the gathering row is locked.
+	Owner func(ctx context.Context, tx pgx.Tx, ownerID, gathering uuid.UUID, act Act) (*Owner, error)
+	// Validate checks and normalises the domain's own fields of an input
+	// (title, description, place, link, format) with its own errors; the
+	// mechanism then checks times, languages and capacity.
+	Validate func(in Input) (Input, error)
+	// ValidateMinutes checks minutes (default: a valid locale and a body).
+	ValidateMinutes func(minutes Text) (Text, error)
+	// Reminder is the River job of a reminder of gathering id starting at
+	// startsAt: NewReminder[J] of the domain's Job J, whose worker is
+	// ReminderWorker[J].
+	Reminder func(id uuid.UUID, startsAt time.Time) river.JobArgs
+	// Changed is called in the transaction of every change of a gathering
+	// and its registrations (optional): live events.
+	Changed func(ctx context.Context, tx pgx.Tx, g *Gathering) error
+	// Errors are the domain's errors of the mechanism's rules; a nil one is
+	// the mechanism's own (gathering.* message keys).
+	Errors Errors
+	// Notices are the notice kinds sent to registrants; "" sends none.
+	Notices Notices
+	// Names are the domain's names in notices and audit entries.
+	Names Names
+}
+
+// Errors are a domain's errors for the mechanism's rules, so that its API
+// keeps its own codes and message keys. Capacity, Languages and
+// CapacityBelowRegistered get details added ({max}, {language},
+// {registered}); ReasonRequired gets {min}.
+type Errors struct {
+	Cancelled, Started, NotStarted, NotEnded                       *apperr.Error
+	StartsInPast, EndsBeforeStart, Languages, Capacity             *apperr.Error
+	CapacityBelowRegistered, ReasonRequired, AttendeeNotRegistered *apperr.Error
+}
+
+// Notices are the notice kinds of a domain (catalog keys of notify). The
+// dedupe key of each notice starts with its kind.
+type Notices struct {
+	Promoted, Reminder, Moved, Cancelled string
+}
+
+// Names name a domain's gatherings outside the mechanism.
+type Names struct {
+	// Object is the audit object type ("meeting").
+	Object string
+	// Action prefixes audit actions ("meeting." gives "meeting.create").
+	Action string
+	// OwnerKey and IDKey are the keys of the owner's and the gathering's ids
+	// in notice data and audit data ("consultation_id", "meeting_id").
+	OwnerKey, IDKey string
+}
+
+// Service is the mechanism for one kind of gathering.
+type Service struct {
+	pool   *pgxpool.Pool
+	river  *river.Client[pgx.Tx] // inserts in the caller's transaction
+	notify *notify.Service
+	log    *slog.Logger
+	now    func() time.Time
+	cfg    Config
+}
+
+// New returns the Service of cfg's kind. rc inserts reminder jobs (InsertTx);
+// ns may be nil (no notices); now is the domain's clock.
+func New(pool *pgxpool.Pool, rc *river.Client[pgx.Tx], ns *notify.Service, log *slog.Logger, now func() time.Time, cfg Config) *Service {
+	if cfg.Kind == "" || cfg.Owner == nil || cfg.Validate == nil || cfg.Reminder == nil {
+		panic("gathering: Config needs Kind, Owner, Validate and Reminder")
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	e := &cfg.Errors
+	for _, d := range []struct {
+		err **apperr.Error
+		def *apperr.Error
+	}{
+		{&e.Cancelled, apperr.New(apperr.Conflict, "gathering.cancelled")},
+		{&e.Started, apperr.New(apperr.PhaseClosed, "gathering.started")},
+		{&e.NotStarted, apperr.New(apperr.PhaseClosed, "gathering.not_started")},
+		{&e.NotEnded, apperr.New(apperr.PhaseClosed, "gathering.not_ended")},
+		{&e.StartsInPast, apperr.Invalid("startsAt", "gathering.starts_in_past")},
+		{&e.EndsBeforeStart, apperr.Invalid("endsAt", "gathering.ends_before_start")},
+		{&e.Languages, apperr.Invalid("languages", "gathering.languages_invalid")},
+		{&e.Capacity, apperr.Invalid("capacity", "gathering.capacity_invalid")},
+		{&e.CapacityBelowRegistered, apperr.Invalid("capacity", "gathering.capacity_below_registered")},
+		{&e.ReasonRequired, apperr.Invalid("reason", "gathering.reason_required")},
+		{&e.AttendeeNotRegistered, apperr.Invalid("attended", "gathering.attendee_not_registered")},
+	} {
+		if *d.err == nil {
+			*d.err = d.def
+		}
+	}
+	return &Service{pool: pool, river: rc, notify: ns, log: log, now: now, cfg: cfg}
+}
+
+// Kind is the service's kind of gathering.
+func (s *Service) Kind() string { return s.cfg.Kind }
+
+// columns take the viewing account as $1.
+const columns = `g.id, g.owner_id, g.format, g.title_text_id, g.description_text_id, g.starts_at, g.ends_at,
+	g.place, g.online_url, g.online, g.languages, g.capacity, g.minutes_text_id, g.minutes_published_at,
+	g.cancelled_at, g.cancel_reason, coalesce(g.created_by, '00000000-0000-0000-0000-000000000000'),
+	g.created_at, g.updated_at, n.registered, n.waitlisted, n.attended,
+	coalesce((select v.status from gathering_registrations v where v.gathering_id = g.id and v.account_id = $1), '')`
+
+const from = ` from gatherings g
+	cross join lateral (select count(*) filter (where r.status = 'registered') as registered,
+		count(*) filter (where r.status = 'waitlisted') as waitlisted,
+		count(*) filter (where r.status = 'registered' and r.attended) as attended
+		from gathering_registrations r where r.gathering_id = g.id) n`
+
+func scan(row pgx.Row) (*Gathering, error) {
+	var g Gathering
+	err := row.Scan(&g.ID, &g.OwnerID, &g.Format, &g.TitleTextID, &g.DescriptionTextID, &g.StartsAt, &g.EndsAt,
+		&g.Place, &g.OnlineURL, &g.Online, &g.Languages, &g.Capacity, &g.MinutesTextID, &g.MinutesAt,
+		&g.CancelledAt, &g.CancelReason, &g.CreatedBy, &g.CreatedAt, &g.UpdatedAt,
+		&g.Registered, &g.Waitlisted, &g.Attended, &g.Viewer)
+	if err != nil {
+		return nil, err
+	}
+	return &g, nil
+}
+
+// load reads gathering id of the service's kind with viewer's status.
+func (s *Service) load(ctx context.Context, q Querier, id, viewer uuid.UUID) (*Gathering, error) {
+	g, err := scan(q.QueryRow(ctx, `select `+columns+from+` where g.id = $2 and g.kind = $3`, viewer, id, s.cfg.Kind))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, apperr.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load gathering: %w", err)
+	}
+	return g, nil
+}
+
+// Get reads gathering id with the caller's registration status (Viewer);
+// NOT_FOUND when there is none of this kind. It does not check visibility.
+func (s *Service) Get(ctx context.Context, id uuid.UUID) (*Gathering, error) {
+	return s.load(ctx, s.pool, id, authz.SubjectFrom(ctx).AccountID)
+}
+
+// List returns the gatherings of owners by start time, cancelled ones
+// included, in one query whatever the number of owners. It does not check
+// visibility.
+func (s *Service) List(ctx context.Context, owners []uuid.UUID) (map[uuid.UUID][]*Gathering, error) {
+	out := map[uuid.UUID][]*Gathering{}
+	if len(owners) == 0 {
+		return out, nil
+	}
+	rows, err := s.pool.Query(ctx, `select `+columns+from+` where g.kind = $2 and g.owner_id = any($3)
+		order by g.owner_id, g.starts_at, g.id`, authz.SubjectFrom(ctx).AccountID, s.cfg.Kind, owners)
+	if err != nil {
+		return nil, fmt.Errorf("list gatherings: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Gathering, error) { return scan(r) })
+	if err != nil {
+		return nil, fmt.Errorf("list gatherings: %w", err)
+	}
+	for _, g := range list {
+		out[g.OwnerID] = append(out[g.OwnerID], g)
+	}
+	return out, nil
+}
+
+// position is the keyset position of a gathering in its owner's list.
+type position struct {
+	StartsAt time.Time `json:"s"`
+	ID       uuid.UUID `json:"i"`
+}
+
+func (p position) Valid() bool { return p.ID != uuid.Nil }
+
+// Cursor is g's position in a Page of its owner's gatherings.
+func (s *Service) Cursor(g *Gathering) string {
+	return page.Cursor(s.cfg.Kind, position{StartsAt: g.StartsAt, ID: g.ID})
+}
+
+// Page returns first gatherings of owner by start time after the cursor
+// after ("" for the first page), cancelled ones included. It does not check
+// visibility.
+func (s *Service) Page(ctx context.Context, owner uuid.UUID, first int, after string) (page.Page[*Gathering], error) {
+	var p page.Page[*Gathering]
+	if err := page.Check(first); err != nil {
+		return p, err
+	}
+	var at position
+	hasAfter, err := page.After(s.cfg.Kind, after, &at)
+	if err != nil {
+		return p, err
+	}
+	var total int
+	if err := s.pool.QueryRow(ctx, `select count(*) from gatherings where kind = $1 and owner_id = $2`, s.cfg.Kind, owner).
+		Scan(&total); err != nil {
+		return p, fmt.Errorf("count gatherings: %w", err)
+	}
+	if first == 0 {
+		return page.Of([]*Gathering{}, 0, total), nil
+	}
+	rows, err := s.pool.Query(ctx, `select `+columns+from+` where g.kind = $2 and g.owner_id = $3
+		and (not $4::boolean or (g.starts_at, g.id) > ($5, $6)) order by g.starts_at, g.id limit $7`,
+		authz.SubjectFrom(ctx).AccountID, s.cfg.Kind, owner, hasAfter, at.StartsAt, at.ID, first+1)
+	if err != nil {
+		return p, fmt.Errorf("page gatherings: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Gathering, error) { return scan(r) })
+	if err != nil {
+		return p, fmt.Errorf("page gatherings: %w", err)
+	}
+	return page.Of(list, first, total), nil
+}
+
+// Held counts the held (not cancelled) gatherings of kind of owner and the
+// people recorded as having attended them.
+func Held(ctx context.Context, q Querier, kind string, owner uuid.UUID) (held, attended int, err error) {
+	err = q.QueryRow(ctx, `select
+			(select count(*) from gatherings where kind = $1 and owner_id = $2 and cancelled_at is null),
+			(select count(*) from gathering_registrations r join gatherings g on g.id = r.gathering_id
+			  where g.kind = $1 and g.owner_id = $2 and g.cancelled_at is null and r.attended)`, kind, owner).
+		Scan(&held, &attended)
+	if err != nil {
+		return 0, 0, fmt.Errorf("held gatherings: %w", err)
+	}
+	return held, attended, nil
+}

@@ -1,0 +1,207 @@
+package gathering_test
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/otwarty/otwarty/internal/apperr"
+	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/gathering"
+	"github.com/otwarty/otwarty/internal/i18n"
+	"github.com/otwarty/otwarty/internal/notify"
+	"github.com/otwarty/otwarty/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// The mechanism is tested under the kind of budget sessions (the schema
+// knows only real kinds), with owners that are bare editions and a test
+// owner hook whose rules each test sets.
+
+const (
+	kind       = "budget_session"
+	jobKind    = "gathering_test.reminder"
+	noticeKind = "gathering_test"
+)
+
+// testJob names the test domain's reminders.
+type testJob struct{}
+
+func (testJob) JobKind() string { return jobKind }
+func (testJob) IDKey() string   { return "gathering_id" }
+
+var (
+	errClosed    = apperr.New(apperr.PhaseClosed, "gathering.started")
+	errRegClosed = apperr.New(apperr.PhaseClosed, "gathering.not_started")
+)
+
+// clock is the service's clock: it moves only when told.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// bundle is one test's fixtures.
+type bundle struct {
+	ctx    context.Context
+	pool   *pgxpool.Pool
+	svc    *gathering.Service
+	notify *notify.Service
+	clock  *clock
+	owner  uuid.UUID
+	staff  context.Context
+	unit   uuid.UUID
+
+	mu        sync.Mutex
+	staffID   uuid.UUID
+	closed    bool // the owner's phase is over
+	regClosed bool // registration is not open
+}
+
+func setup(t *testing.T) *bundle {
+	t.Helper()
+	ctx := context.Background()
+	pool := pgtest.Pool(t)
+	log := slog.New(slog.DiscardHandler)
+	ns, err := notify.New(pool, notify.Config{PublicURL: "https://otwarty.test"}, log)
+	require.NoError(t, err)
+	rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: log})
+	require.NoError(t, err)
+	b := &bundle{ctx: ctx, pool: pool, notify: ns, clock: &clock{t: time.Now().Truncate(time.Microsecond)}}
+	b.svc = gathering.New(pool, rc, ns, log, b.clock.Now, gathering.Config{
+		Kind:     kind,
+		Owner:    b.ownerHook,
+		Validate: func(in gathering.Input) (gathering.Input, error) { return in, nil },
+		Reminder: gathering.NewReminder[testJob],
+		Notices: gathering.Notices{Promoted: noticeKind + "_promoted", Reminder: noticeKind + "_reminder",
+			Moved: noticeKind + "_moved", Cancelled: noticeKind + "_cancelled"},
+		Names: gathering.Names{Object: "test", Action: "test.", OwnerKey: "owner_id", IDKey: "gathering_id"},
+	})
+	require.NoError(t, pool.QueryRow(ctx, `insert into organisations (kind, name, slug) values ('city_unit', 'Urząd', $1)
+		returning id`, "u-"+uuid.NewString()[:8]).Scan(&b.unit))
+	b.owner = b.edition(t)
+	b.staffID, b.staff = b.person(t)
+	return b
+}
+
+// edition inserts a bare edition, an owner of gatherings.
+func (b *bundle) edition(t *testing.T) uuid.UUID {
+	t.Helper()
+	var id uuid.UUID
+	require.NoError(t, b.pool.QueryRow(b.ctx, `insert into budget_editions (unit_id, year) values ($1, 2000 + (random() * 100)::int)
+		returning id`, b.unit).Scan(&id))
+	return id
+}
+
+// person inserts a confirmed account and returns it with its ctx.
+func (b *bundle) person(t *testing.T) (uuid.UUID, context.Context) {
+	t.Helper()
+	var id uuid.UUID
+	require.NoError(t, b.pool.QueryRow(b.ctx, `insert into accounts (email, email_confirmed_at, password_hash, display_name, locale)
+		values ($1, now(), 'x', $1, 'pl') returning id`, "p-"+uuid.NewString()[:8]+"@otwarty.test").Scan(&id))
+	return id, authz.WithSubject(b.ctx, authz.Subject{AccountID: id, Confirmed: true})
+}
+
+// ownerHook is the test domain's rules: only the staff account manages;
+// everyone signed in reads and registers; the phase flags decide the rest.
+func (b *bundle) ownerHook(ctx context.Context, tx pgx.Tx, owner, _ uuid.UUID, act gathering.Act) (*gathering.Owner, error) {
+	var n int
+	if err := tx.QueryRow(ctx, `select count(*) from budget_editions where id = $1`, owner).Scan(&n); err != nil || n == 0 {
+		return nil, apperr.ErrNotFound
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if act == gathering.ActManage && authz.SubjectFrom(ctx).AccountID != b.staffID {
+		return nil, apperr.ErrForbidden
+	}
+	o := &gathering.Owner{ID: owner, TextDomains: []string{"budget_edition:" + owner.String()}}
+	if b.closed {
+		o.Closed = errClosed
+	}
+	if b.closed || b.regClosed {
+		o.RegistrationClosed = errRegClosed
+	}
+	return o, nil
+}
+
+// input is a valid gathering starting in startsIn, two hours long, with
+// capacity seats (0: unlimited).
+func (b *bundle) input(startsIn time.Duration, capacity int) gathering.Input {
+	start := b.clock.Now().Add(startsIn)
+	in := gathering.Input{Title: gathering.Text{Locale: i18n.PL, Body: "Spotkanie informacyjne"},
+		StartsAt: start, EndsAt: start.Add(2 * time.Hour), Place: "Centrum Obywatelskie, ul. Reymonta 20",
+		Languages: []string{"pl", "uk"}}
+	if capacity > 0 {
+		in.Capacity = &capacity
+	}
+	return in
+}
+
+func (b *bundle) create(t *testing.T, startsIn time.Duration, capacity int) *gathering.Gathering {
+	t.Helper()
+	g, err := b.svc.Create(b.staff, b.owner, b.input(startsIn, capacity))
+	require.NoError(t, err)
+	return g
+}
+
+// register registers a new person and returns it, its ctx and its status.
+func (b *bundle) register(t *testing.T, id uuid.UUID) (uuid.UUID, context.Context, string) {
+	t.Helper()
+	p, ctx := b.person(t)
+	r, err := b.svc.Register(ctx, id)
+	require.NoError(t, err)
+	return p, ctx, r.Status
+}
+
+// notices are the data of the notices of kind enqueued for account.
+func (b *bundle) notices(t *testing.T, kind string, account uuid.UUID) []map[string]string {
+	t.Helper()
+	rows, err := b.pool.Query(b.ctx, `select coalesce(args->'data', '{}'::jsonb) from river_job
+		where kind = $1 and args->>'kind' = $2 and args->>'account_id' = $3 order by id`,
+		notify.JobDeliver, kind, account.String())
+	require.NoError(t, err)
+	out, err := pgx.CollectRows(rows, pgx.RowTo[map[string]string])
+	require.NoError(t, err)
+	return out
+}
+
+// reminders are the start times of the reminder jobs of gathering id.
+func (b *bundle) reminders(t *testing.T, id uuid.UUID) []time.Time {
+	t.Helper()
+	rows, err := b.pool.Query(b.ctx, `select (args->>'starts_at')::timestamptz from river_job
+		where kind = $1 and args->>'gathering_id' = $2 order by id`, jobKind, id.String())
+	require.NoError(t, err)
+	out, err := pgx.CollectRows(rows, pgx.RowTo[time.Time])
+	require.NoError(t, err)
+	return out
+}
+
+func requireKey(t *testing.T, key string, err error) {
+	t.Helper()
+	var e *apperr.Error
+	require.ErrorAs(t, err, &e)
+	require.Equal(t, key, e.Key, "%v", err)
+	require.True(t, i18n.Has(e.Key), e.Key)
+}
