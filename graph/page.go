@@ -1,37 +1,12 @@
 package graph
 
 import (
-	"encoding/base64"
-	"encoding/json"
-
 	"github.com/otwarty/otwarty/graph/model"
-	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/page"
 )
 
-// The one pagination helper of the transport: cursors are the domain's
-// keyset position (a small struct) as base64url JSON, opaque to clients.
-
-func encodeCursor(v any) string {
-	b, _ := json.Marshal(v)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// decodeCursor fills dst from after; nil or empty means the first page.
-func decodeCursor[T any](after *string) (*T, error) {
-	if after == nil || *after == "" {
-		return nil, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(*after)
-	if err != nil {
-		return nil, apperr.Invalid("after", "input.cursor_invalid")
-	}
-	var v T
-	if err := json.Unmarshal(b, &v); err != nil {
-		return nil, apperr.Invalid("after", "input.cursor_invalid")
-	}
-	return &v, nil
-}
+// Pages come from the domains as page.Page[T] with their own cursors;
+// connect turns one into a connection.
 
 // pageSize validates first (page.Size: 20 when absent, at most page.MaxSize).
 func (r *Resolver) pageSize(first *int) (int, error) { return page.Size(first) }

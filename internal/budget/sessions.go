@@ -88,8 +88,8 @@ type SessionInput struct {
 }
 
 func (in SessionInput) gathering() gathering.Input {
-	return gathering.Input{Title: gathering.Text{Locale: in.Locale, Body: in.Title},
-		Description: gathering.Text{Locale: in.Locale, Body: in.Description}, StartsAt: in.StartsAt, EndsAt: in.EndsAt,
+	return gathering.Input{Title: i18n.Input{Locale: in.Locale, Text: in.Title},
+		Description: i18n.Input{Locale: in.Locale, Text: in.Description}, StartsAt: in.StartsAt, EndsAt: in.EndsAt,
 		Place: in.Place, Online: in.Online, Languages: in.Languages, Capacity: in.Capacity}
 }
 
@@ -184,8 +184,8 @@ func sessionOwner(ctx context.Context, tx pgx.Tx, editionID, sessionID uuid.UUID
 
 // validateSession checks the budget's own fields of a session.
 func validateSession(in gathering.Input) (gathering.Input, error) {
-	title, desc := strings.TrimSpace(in.Title.Body), strings.TrimSpace(in.Description.Body)
-	in.Title.Body, in.Description.Body, in.Place = title, desc, strings.TrimSpace(in.Place)
+	title, desc := strings.TrimSpace(in.Title.Text), strings.TrimSpace(in.Description.Text)
+	in.Title.Text, in.Description.Text, in.Place = title, desc, strings.TrimSpace(in.Place)
 	if !in.Title.Locale.Valid() {
 		return in, apperr.Invalid("locale", "budget.session_locale_invalid")
 	}

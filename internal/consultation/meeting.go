@@ -143,7 +143,7 @@ type MeetingInput struct {
 }
 
 func (in MeetingInput) gathering() gathering.Input {
-	return gathering.Input{Title: gathering.Text{Locale: in.Title.Locale, Body: in.Title.Text}, Format: in.Kind,
+	return gathering.Input{Title: i18n.Input{Locale: in.Title.Locale, Text: in.Title.Text}, Format: in.Kind,
 		StartsAt: in.StartsAt, EndsAt: in.EndsAt, Place: in.Place, OnlineURL: in.OnlineURL,
 		Languages: in.Languages, Capacity: in.Capacity}
 }
@@ -210,10 +210,10 @@ func (s *Service) meetingOwner(ctx context.Context, tx pgx.Tx, cid, meetingID uu
 
 // validateMeeting checks the consultation's own fields of a meeting.
 func validateMeeting(in gathering.Input) (gathering.Input, error) {
-	if err := validateLocalized("title", i18n.Input{Locale: in.Title.Locale, Text: in.Title.Body}, true); err != nil {
+	if err := validateLocalized("title", i18n.Input{Locale: in.Title.Locale, Text: in.Title.Text}, true); err != nil {
 		return in, err
 	}
-	in.Title.Body = strings.TrimSpace(in.Title.Body)
+	in.Title.Text = strings.TrimSpace(in.Title.Text)
 	if in.Format == "" {
 		in.Format = MeetingKindMeeting
 	}
@@ -236,11 +236,11 @@ func validateMeeting(in gathering.Input) (gathering.Input, error) {
 	return in, nil
 }
 
-func validateMinutes(t gathering.Text) (gathering.Text, error) {
-	if err := validateLocalized("minutes", i18n.Input{Locale: t.Locale, Text: t.Body}, true); err != nil {
+func validateMinutes(t i18n.Input) (i18n.Input, error) {
+	if err := validateLocalized("minutes", i18n.Input{Locale: t.Locale, Text: t.Text}, true); err != nil {
 		return t, err
 	}
-	t.Body = strings.TrimSpace(t.Body)
+	t.Text = strings.TrimSpace(t.Text)
 	return t, nil
 }
 
@@ -297,7 +297,7 @@ func (s *Service) RecordAttendance(ctx context.Context, meetingID uuid.UUID, att
 // PublishMinutes publishes a meeting's minutes once it has ended; publishing
 // again replaces them with a new text.
 func (s *Service) PublishMinutes(ctx context.Context, meetingID uuid.UUID, minutes i18n.Input) (*Meeting, error) {
-	return s.meetingOf(ctx)(s.meetings.PublishMinutes(ctx, meetingID, gathering.Text{Locale: minutes.Locale, Body: minutes.Text}))
+	return s.meetingOf(ctx)(s.meetings.PublishMinutes(ctx, meetingID, i18n.Input{Locale: minutes.Locale, Text: minutes.Text}))
 }
 
 // RegisterForMeeting registers the caller (a confirmed account) for a

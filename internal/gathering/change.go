@@ -119,8 +119,8 @@ func (s *Service) validate(in Input) (Input, error) {
 
 // text returns id when t is already its newest original version, nil for an
 // empty body, else a new text of o's domains.
-func (s *Service) text(ctx context.Context, tx pgx.Tx, id *uuid.UUID, t Text, o *Owner) (*uuid.UUID, error) {
-	if t.Body == "" {
+func (s *Service) text(ctx context.Context, tx pgx.Tx, id *uuid.UUID, t i18n.Input, o *Owner) (*uuid.UUID, error) {
+	if t.Text == "" {
 		return nil, nil
 	}
 	if id != nil {
@@ -130,11 +130,11 @@ func (s *Service) text(ctx context.Context, tx pgx.Tx, id *uuid.UUID, t Text, o 
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return nil, fmt.Errorf("read text: %w", err)
 		}
-		if err == nil && locale == string(t.Locale) && body == t.Body {
+		if err == nil && locale == string(t.Locale) && body == t.Text {
 			return id, nil
 		}
 	}
-	nid, err := i18n.CreateText(ctx, tx, t.Locale, t.Body, authz.SubjectFrom(ctx).AccountID, o.TextDomains)
+	nid, err := i18n.CreateText(ctx, tx, t.Locale, t.Text, authz.SubjectFrom(ctx).AccountID, o.TextDomains)
 	if err != nil {
 		return nil, err
 	}

@@ -120,17 +120,11 @@ type Registration struct {
 	UpdatedAt     time.Time
 }
 
-// Text is a text written in one locale.
-type Text struct {
-	Locale i18n.Locale
-	Body   string
-}
-
-// Input describes a gathering. Description.Body "" means none; Capacity nil
+// Input describes a gathering. Description.Text "" means none; Capacity nil
 // means unlimited.
 type Input struct {
-	Title            Text
-	Description      Text
+	Title            i18n.Input
+	Description      i18n.Input
 	Format           string
 	StartsAt, EndsAt time.Time
 	Place, OnlineURL string
@@ -176,7 +170,7 @@ type Config struct {
 	// mechanism then checks times, languages and capacity.
 	Validate func(in Input) (Input, error)
 	// ValidateMinutes checks minutes (default: a valid locale and a body).
-	ValidateMinutes func(minutes Text) (Text, error)
+	ValidateMinutes func(minutes i18n.Input) (i18n.Input, error)
 	// Reminder is the River job of a reminder of gathering id starting at
 	// startsAt: NewReminder[J] of the domain's Job J, whose worker is
 	// ReminderWorker[J].

@@ -235,7 +235,7 @@ func TestAttendanceAndMinutes_OnlyForSeatsAfterStartAndAfterEnd(t *testing.T) {
 	came, _, _ := b.register(t, g.ID)
 	stayed, _, _ := b.register(t, g.ID)
 	waiting, _, _ := b.register(t, g.ID)
-	minutes := gathering.Text{Locale: i18n.UK, Body: "Протокол зустрічі."}
+	minutes := i18n.Input{Locale: i18n.UK, Text: "Протокол зустрічі."}
 
 	_, err := b.svc.RecordAttendance(b.staff, g.ID, []uuid.UUID{came})
 	requireKey(t, "gathering.not_started", err)
@@ -271,13 +271,13 @@ func TestAttendanceAndMinutes_OnlyForSeatsAfterStartAndAfterEnd(t *testing.T) {
 	requireKey(t, "gathering.started", err)
 
 	b.clock.Advance(2 * time.Hour) // ended
-	_, err = b.svc.PublishMinutes(b.staff, g.ID, gathering.Text{Locale: i18n.UK, Body: " "})
+	_, err = b.svc.PublishMinutes(b.staff, g.ID, i18n.Input{Locale: i18n.UK, Text: " "})
 	requireKey(t, "gathering.minutes_required", err)
 	got, err = b.svc.PublishMinutes(b.staff, g.ID, minutes)
 	require.NoError(t, err)
 	require.NotNil(t, got.MinutesTextID)
 	first := *got.MinutesTextID
-	got, err = b.svc.PublishMinutes(b.staff, g.ID, gathering.Text{Locale: i18n.PL, Body: "Protokół."})
+	got, err = b.svc.PublishMinutes(b.staff, g.ID, i18n.Input{Locale: i18n.PL, Text: "Protokół."})
 	require.NoError(t, err)
 	require.NotEqual(t, first, *got.MinutesTextID, "publishing again replaces the minutes")
 
@@ -300,7 +300,7 @@ func TestReminderAndMoveNotices_EnqueuedOnce(t *testing.T) {
 
 	// A change that keeps the time adds no reminder and tells nobody.
 	in := b.input(0, 1)
-	in.StartsAt, in.EndsAt, in.Title.Body = g.StartsAt, g.EndsAt, "Nowy tytuł"
+	in.StartsAt, in.EndsAt, in.Title.Text = g.StartsAt, g.EndsAt, "Nowy tytuł"
 	_, err := b.svc.Update(b.staff, g.ID, in)
 	require.NoError(t, err)
 	require.Len(t, b.reminders(t, g.ID), 1)

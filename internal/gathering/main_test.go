@@ -150,7 +150,7 @@ func (b *bundle) ownerHook(ctx context.Context, tx pgx.Tx, owner, _ uuid.UUID, a
 // capacity seats (0: unlimited).
 func (b *bundle) input(startsIn time.Duration, capacity int) gathering.Input {
 	start := b.clock.Now().Add(startsIn)
-	in := gathering.Input{Title: gathering.Text{Locale: i18n.PL, Body: "Spotkanie informacyjne"},
+	in := gathering.Input{Title: i18n.Input{Locale: i18n.PL, Text: "Spotkanie informacyjne"},
 		StartsAt: start, EndsAt: start.Add(2 * time.Hour), Place: "Centrum Obywatelskie, ul. Reymonta 20",
 		Languages: []string{"pl", "uk"}}
 	if capacity > 0 {

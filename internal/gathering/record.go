@@ -10,6 +10,7 @@ import (
 
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/i18n"
 )
 
 // RecordAttendance records, once the gathering has started, who of the
@@ -52,7 +53,7 @@ func (s *Service) RecordAttendance(ctx context.Context, id uuid.UUID, attended [
 
 // PublishMinutes publishes a gathering's minutes once it has ended;
 // publishing again replaces them with a new text.
-func (s *Service) PublishMinutes(ctx context.Context, id uuid.UUID, minutes Text) (*Gathering, error) {
+func (s *Service) PublishMinutes(ctx context.Context, id uuid.UUID, minutes i18n.Input) (*Gathering, error) {
 	err := s.change(ctx, id, ActManage, func(tx *db.Tx, g *Gathering, o *Owner) error {
 		if g.CancelledAt != nil {
 			return s.cfg.Errors.Cancelled
@@ -80,12 +81,12 @@ func (s *Service) PublishMinutes(ctx context.Context, id uuid.UUID, minutes Text
 	return s.Get(ctx, id)
 }
 
-func (s *Service) validateMinutes(t Text) (Text, error) {
+func (s *Service) validateMinutes(t i18n.Input) (i18n.Input, error) {
 	if s.cfg.ValidateMinutes != nil {
 		return s.cfg.ValidateMinutes(t)
 	}
-	t.Body = strings.TrimSpace(t.Body)
-	if t.Body == "" {
+	t.Text = strings.TrimSpace(t.Text)
+	if t.Text == "" {
 		return t, apperr.Invalid("minutes", "gathering.minutes_required")
 	}
 	if !t.Locale.Valid() {
