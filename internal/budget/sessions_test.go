@@ -2,7 +2,6 @@ package budget_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/notify"
+	"github.com/otwarty/otwarty/internal/pgtest"
 )
 
 // session adds a session to the edition in in, starting in `in` from the
@@ -106,22 +106,13 @@ func TestRegisterForSession_ThirtyConcurrentForTenSeats(t *testing.T) {
 	for i := range ctxs {
 		ctxs[i] = b.resident(t)
 	}
-	statuses := make([]string, n)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			got, err := b.svc.RegisterForSession(ctxs[i], s.ID)
-			errs[i] = err
-			if err == nil {
-				statuses[i] = got.Viewer
-			}
-		})
-	}
-	close(start)
-	wg.Wait()
+	statuses, errs := pgtest.AtOnce(n, func(i int) (string, error) {
+		got, err := b.svc.RegisterForSession(ctxs[i], s.ID)
+		if err != nil {
+			return "", err
+		}
+		return got.Viewer, nil
+	})
 	count := map[string]int{}
 	for i := range n {
 		require.NoError(t, errs[i])

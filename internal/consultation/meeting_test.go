@@ -3,7 +3,6 @@ package consultation_test
 import (
 	"context"
 	"encoding/json"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/live"
 	"github.com/otwarty/otwarty/internal/notify"
+	"github.com/otwarty/otwarty/internal/pgtest"
 )
 
 // meetingInput is a valid meeting of cid starting in startsIn, two hours
@@ -254,24 +254,13 @@ func TestRegisterForMeeting_ThirtyConcurrentForTenSeats(t *testing.T) {
 	for i := range ctxs {
 		_, ctxs[i] = b.resident(t)
 	}
-	statuses := make([]string, n)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			r, err := b.svc.RegisterForMeeting(ctxs[i], m.ID)
-			errs[i] = err
-			if err == nil {
-				statuses[i] = r.Status
-			}
-		}()
-	}
-	close(start)
-	wg.Wait()
+	statuses, errs := pgtest.AtOnce(n, func(i int) (string, error) {
+		r, err := b.svc.RegisterForMeeting(ctxs[i], m.ID)
+		if err != nil {
+			return "", err
+		}
+		return r.Status, nil
+	})
 	count := map[string]int{}
 	for i := range n {
 		require.NoError(t, errs[i])
@@ -305,18 +294,13 @@ func TestRegisterForMeeting_ThirtyConcurrentForTenSeats(t *testing.T) {
 	}
 
 	// Registering again, even concurrently, changes nothing.
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r, err := b.svc.RegisterForMeeting(ctxs[i], m.ID)
-			errs[i] = err
-			if err == nil && r.Status != statuses[i] {
-				errs[i] = apperr.ErrInternal
-			}
-		}()
-	}
-	wg.Wait()
+	_, errs = pgtest.AtOnce(n, func(i int) (string, error) {
+		r, err := b.svc.RegisterForMeeting(ctxs[i], m.ID)
+		if err == nil && r.Status != statuses[i] {
+			err = apperr.ErrInternal
+		}
+		return "", err
+	})
 	for i := range n {
 		require.NoError(t, errs[i])
 	}

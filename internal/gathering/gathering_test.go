@@ -2,7 +2,6 @@ package gathering_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/gathering"
 	"github.com/otwarty/otwarty/internal/i18n"
+	"github.com/otwarty/otwarty/internal/pgtest"
 )
 
 func TestRegister_SeatsThenTheWaitingListInArrivalOrder(t *testing.T) {
@@ -71,22 +71,13 @@ func TestRegister_ConcurrentForTheLastSeatExactlyOneGetsIt(t *testing.T) {
 	for i := range ctxs {
 		_, ctxs[i] = b.person(t)
 	}
-	statuses := make([]string, n)
-	errs := make([]error, n)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			r, err := b.svc.Register(ctxs[i], g.ID)
-			errs[i] = err
-			if err == nil {
-				statuses[i] = r.Status
-			}
-		})
-	}
-	close(start)
-	wg.Wait()
+	statuses, errs := pgtest.AtOnce(n, func(i int) (string, error) {
+		r, err := b.svc.Register(ctxs[i], g.ID)
+		if err != nil {
+			return "", err
+		}
+		return r.Status, nil
+	})
 	count := map[string]int{}
 	for i := range n {
 		require.NoError(t, errs[i])

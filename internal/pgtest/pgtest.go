@@ -230,3 +230,20 @@ func Pool(t testing.TB) *pgxpool.Pool {
 	t.Cleanup(pool.Close)
 	return pool
 }
+
+// AtOnce runs call(i) for i in [0, n) on n goroutines released together (to
+// race them on the database), waits for all, and returns what each returned.
+func AtOnce[T any](n int, call func(i int) (T, error)) ([]T, []error) {
+	out, errs := make([]T, n), make([]error, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			out[i], errs[i] = call(i)
+		})
+	}
+	close(start)
+	wg.Wait()
+	return out, errs
+}
