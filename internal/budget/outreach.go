@@ -173,12 +173,12 @@ func (s *Service) sendVotingReminders(ctx context.Context, a VotingReminderArgs)
 		var kind, q string
 		switch a.Reminder {
 		case ReminderVotingOpened:
-			kind = notify.KindBudgetVotingOpened
+			kind = NoticeVotingOpened
 			q = `select f.account_id from follows f where f.kind = 'budget_edition' and f.object_id = $1
 				order by f.created_at, f.account_id`
 		case ReminderVotingClosing:
 			// Only whether the follower voted is read, never what.
-			kind = notify.KindBudgetVotingClosing
+			kind = NoticeVotingClosing
 			q = `select f.account_id from follows f where f.kind = 'budget_edition' and f.object_id = $1 and not exists
 				(select 1 from budget_voters v join budget_ballot_markers m on m.voter_id = v.id
 				 where v.edition_id = f.object_id and v.account_id = f.account_id)

@@ -11,7 +11,6 @@ import (
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/budget"
-	"github.com/otwarty/otwarty/internal/notify"
 )
 
 func TestFollow_PublicEditionsOnly(t *testing.T) {
@@ -105,19 +104,19 @@ func TestVotingReminders_OpenedToFollowersClosingSkipsVoters(t *testing.T) {
 		require.NoError(t, err)
 	}
 	b.runReminder(t, e.ID, budget.ReminderVotingOpened)
-	b.eventuallyNotices(t, notify.KindBudgetVotingOpened, 3)
+	b.eventuallyNotices(t, budget.NoticeVotingOpened, 3)
 
 	b.clock.Set(opens.Add(time.Hour))
 	ballot.BallotKey = key()
 	_, err := b.svc.CastBallot(voter, ballot)
 	require.NoError(t, err)
 	b.runReminder(t, e.ID, budget.ReminderVotingClosing)
-	b.eventuallyNotices(t, notify.KindBudgetVotingClosing, 2)
+	b.eventuallyNotices(t, budget.NoticeVotingClosing, 2)
 	var voterID uuid.UUID
 	require.NoError(t, b.pool.QueryRow(b.ctx, `select account_id from budget_voters v join budget_ballot_markers m on m.voter_id = v.id`).Scan(&voterID))
 	var told int
 	require.NoError(t, b.pool.QueryRow(b.ctx, `select count(*) from notifications where kind = $1 and account_id = $2`,
-		notify.KindBudgetVotingClosing, voterID).Scan(&told))
+		budget.NoticeVotingClosing, voterID).Scan(&told))
 	require.Zero(t, told, "a follower who voted is not reminded")
 	require.Equal(t, authz.SubjectFrom(voter).AccountID, voterID)
 }
@@ -133,8 +132,8 @@ func TestVotingReminders_StaleWhenTheVoteClosed(t *testing.T) {
 	require.NoError(t, err)
 	b.runReminder(t, e.ID, budget.ReminderVotingOpened)
 	b.runReminder(t, e.ID, budget.ReminderVotingClosing)
-	require.Zero(t, b.notices(t, notify.KindBudgetVotingOpened))
-	require.Zero(t, b.notices(t, notify.KindBudgetVotingClosing))
+	require.Zero(t, b.notices(t, budget.NoticeVotingOpened))
+	require.Zero(t, b.notices(t, budget.NoticeVotingClosing))
 }
 
 func TestVotingReminders_NoClosingReminderForAShortWindow(t *testing.T) {

@@ -517,7 +517,7 @@ func (s *Service) SubmitProject(ctx context.Context, in SubmitInput) (*Project, 
 		if org == nil {
 			return nil
 		}
-		return s.notifyProposer(ctx, tx, proposer, notify.KindBudgetProjectConsent, "consent:"+id.String(),
+		return s.notifyProposer(ctx, tx, proposer, NoticeProjectConsent, "consent:"+id.String(),
 			map[string]string{"edition_id": e.ID.String(), "project_id": id.String(), "code": code})
 	})
 	if err != nil {

@@ -343,7 +343,7 @@ func TestAssistedProject_ConsentFlowAndDraftVisibility(t *testing.T) {
 	require.Equal(t, accountOf(alice), p.ProposerID)
 	require.Equal(t, org, *p.AssistedBy)
 	require.Equal(t, accountOf(member), p.AssistedByMember)
-	b.projectNotices(t, alice, notify.KindBudgetProjectConsent, 1)
+	b.projectNotices(t, alice, budget.NoticeProjectConsent, 1)
 
 	// The draft: its resident, the member and staff see it, nobody else;
 	// the list agrees with Project.

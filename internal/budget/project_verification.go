@@ -14,7 +14,6 @@ import (
 	"github.com/otwarty/otwarty/internal/audit"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/db"
-	"github.com/otwarty/otwarty/internal/notify"
 )
 
 // AdvanceEdition moves an edition one phase forward ("manage") among draft
@@ -103,7 +102,7 @@ func (s *Service) VerifyProject(ctx context.Context, in VerifyInput) (*Project, 
 		}
 		// One notice per decision (a changed decision is a new one); the
 		// notice commits or rolls back with it.
-		return s.notifyProposer(ctx, tx, p.ProposerID, notify.KindBudgetProjectVerified,
+		return s.notifyProposer(ctx, tx, p.ProposerID, NoticeProjectVerified,
 			"verified:"+p.ID.String()+":"+uuid.NewString(),
 			map[string]string{"edition_id": e.ID.String(), "project_id": p.ID.String(), "code": p.Code,
 				"decision": decision, "reason": in.Reason})
@@ -183,7 +182,7 @@ func (s *Service) DecideAppeal(ctx context.Context, id uuid.UUID, upheld bool, r
 			ObjectType: "budget_project", ObjectID: id.String(), Reason: reason, Data: map[string]any{"decision": status}}); err != nil {
 			return err
 		}
-		return s.notifyProposer(ctx, tx, p.ProposerID, notify.KindBudgetAppealDecided, "appeal:"+id.String(),
+		return s.notifyProposer(ctx, tx, p.ProposerID, NoticeAppealDecided, "appeal:"+id.String(),
 			map[string]string{"edition_id": e.ID.String(), "project_id": id.String(), "code": p.Code,
 				"decision": status, "reason": reason})
 	})

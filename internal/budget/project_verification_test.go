@@ -9,7 +9,6 @@ import (
 
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/budget"
-	"github.com/otwarty/otwarty/internal/notify"
 )
 
 func TestVerifyProject_NeedsSupportsAndAReasonAndNotifies(t *testing.T) {
@@ -50,7 +49,7 @@ func TestVerifyProject_NeedsSupportsAndAReasonAndNotifies(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, projects, 1)
 
-	got := b.projectNotices(t, alice, notify.KindBudgetProjectVerified, 2)
+	got := b.projectNotices(t, alice, budget.NoticeProjectVerified, 2)
 	decisions := []string{got[0].Data["decision"], got[1].Data["decision"]}
 	require.ElementsMatch(t, []string{"eligible", "ineligible"}, decisions)
 	require.Equal(t, []string{"budget.project_submit", "budget.project_verify", "budget.project_verify"}, b.auditActions(t, p.ID))
@@ -104,7 +103,7 @@ func TestAppeal_OnceOnlyIneligibleInTheWindowThenVotingOpens(t *testing.T) {
 	require.Equal(t, "Koszt utrzymania policzono błędnie", p.Appeal.DecisionReason)
 	_, err = b.svc.DecideAppeal(pe.official, bad.ID, false, "Jednak nie")
 	requireAppErr(t, err, apperr.Conflict, "budget.appeal_decided", "")
-	require.Equal(t, "upheld", b.projectNotices(t, alice, notify.KindBudgetAppealDecided, 1)[0].Data["decision"])
+	require.Equal(t, "upheld", b.projectNotices(t, alice, budget.NoticeAppealDecided, 1)[0].Data["decision"])
 	require.Equal(t, []string{"budget.project_submit", "budget.project_verify", "budget.project_appeal", "budget.appeal_decide"},
 		b.auditActions(t, bad.ID))
 

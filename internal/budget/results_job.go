@@ -177,7 +177,7 @@ func (s *Service) notifyResultsReady(ctx context.Context, tx *db.Tx, e *Edition,
 	}
 	for _, o := range officials {
 		err := s.notify.Notify(ctx, tx, notify.Notice{
-			AccountID: o, Kind: notify.KindBudgetResultsReady,
+			AccountID: o, Kind: NoticeResultsReady,
 			Data:      map[string]string{"edition_id": e.ID.String(), "year": strconv.Itoa(e.Year), "computation": strconv.Itoa(n)},
 			DedupeKey: fmt.Sprintf("budget_results_ready:%s:%d:%s", e.ID, n, o),
 			InApp:     true, Email: true,

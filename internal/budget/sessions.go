@@ -13,7 +13,6 @@ import (
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/gathering"
 	"github.com/otwarty/otwarty/internal/i18n"
-	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/page"
 )
 
@@ -146,8 +145,8 @@ func (s *Service) newSessions() *gathering.Service {
 		Validate: validateSession,
 		Reminder: gathering.NewReminder[sessionJob],
 		Errors:   sessionErrors,
-		Notices: gathering.Notices{Promoted: notify.KindBudgetSessionPromoted, Reminder: notify.KindBudgetSessionReminder,
-			Moved: notify.KindBudgetSessionMoved, Cancelled: notify.KindBudgetSessionCancelled},
+		Notices: gathering.Notices{Promoted: NoticeSessionPromoted, Reminder: NoticeSessionReminder,
+			Moved: NoticeSessionMoved, Cancelled: NoticeSessionCancelled},
 		Names: gathering.Names{Object: "budget_session", Action: "budget.session_", OwnerKey: "edition_id", IDKey: "session_id"},
 	})
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/i18n"
-	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/pgtest"
 )
 
@@ -147,10 +146,10 @@ func TestRegisterForSession_ThirtyConcurrentForTenSeats(t *testing.T) {
 	require.NoError(t, b.pool.QueryRow(b.ctx, `select status from gathering_registrations where gathering_id = $1 and account_id = $2`,
 		s.ID, firstID).Scan(&status))
 	require.Equal(t, budget.SessionRegistered, status)
-	b.eventuallyNotices(t, notify.KindBudgetSessionPromoted, 1)
+	b.eventuallyNotices(t, budget.NoticeSessionPromoted, 1)
 	var promoted uuid.UUID
 	require.NoError(t, b.pool.QueryRow(b.ctx, `select account_id from notifications where kind = $1`,
-		notify.KindBudgetSessionPromoted).Scan(&promoted))
+		budget.NoticeSessionPromoted).Scan(&promoted))
 	require.Equal(t, firstID, promoted)
 }
 
@@ -204,8 +203,8 @@ func TestSession_MovedAndCancelledAreToldToEveryone(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 2, moved.Registered, "a new seat promotes the first waiting")
 	require.Equal(t, 1, moved.Waitlisted)
-	b.eventuallyNotices(t, notify.KindBudgetSessionMoved, 3)
-	b.eventuallyNotices(t, notify.KindBudgetSessionPromoted, 1)
+	b.eventuallyNotices(t, budget.NoticeSessionMoved, 3)
+	b.eventuallyNotices(t, budget.NoticeSessionPromoted, 1)
 
 	one := 1
 	in.Capacity = &one
@@ -214,7 +213,7 @@ func TestSession_MovedAndCancelledAreToldToEveryone(t *testing.T) {
 
 	_, err = b.svc.CancelSession(official, s.ID, "Prelegent zachorował, nowy termin wkrótce.")
 	require.NoError(t, err)
-	b.eventuallyNotices(t, notify.KindBudgetSessionCancelled, 3)
+	b.eventuallyNotices(t, budget.NoticeSessionCancelled, 3)
 	_, err = b.svc.UpdateSession(official, s.ID, in)
 	requireAppErr(t, err, apperr.Conflict, "budget.session_cancelled", "")
 }
@@ -234,7 +233,7 @@ func TestSessionReminder_SentToSeatsAndStaleAfterAMove(t *testing.T) {
 	// one is due at once and goes to the one seat only.
 	_, err := b.svc.UpdateSession(official, s.ID, sessionInput(b, k.edition.ID, 12*time.Hour, 1))
 	require.NoError(t, err)
-	b.eventuallyNotices(t, notify.KindBudgetSessionReminder, 1)
+	b.eventuallyNotices(t, budget.NoticeSessionReminder, 1)
 	var jobs int
 	require.NoError(t, b.pool.QueryRow(b.ctx, `select count(*) from river_job where kind = $1`, budget.JobSessionReminder).Scan(&jobs))
 	require.Equal(t, 2, jobs)
@@ -247,7 +246,7 @@ func TestSessionReminder_SentToSeatsAndStaleAfterAMove(t *testing.T) {
 			budget.JobSessionReminder).Scan(&left))
 		return left == 0
 	}, 10*time.Second, 50*time.Millisecond)
-	require.Equal(t, 1, b.notices(t, notify.KindBudgetSessionReminder))
+	require.Equal(t, 1, b.notices(t, budget.NoticeSessionReminder))
 }
 
 func TestSessions_PagesByStartTime(t *testing.T) {

@@ -35,10 +35,6 @@ const (
 // AnswerStatuses lists every answer status in report order.
 var AnswerStatuses = []string{AnswerAccepted, AnswerPartlyAccepted, AnswerNotAccepted, AnswerNotApplicable}
 
-// NoticeSubmissionAnswered tells an author that their submission has a
-// published answer.
-const NoticeSubmissionAnswered = notify.KindSubmissionAnswered
-
 // Errors of answers.
 var (
 	// ErrAnswerPhase: answers are drafted and published only while the

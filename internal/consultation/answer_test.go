@@ -13,7 +13,6 @@ import (
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/i18n"
-	"github.com/otwarty/otwarty/internal/notify"
 )
 
 // closingReason is a valid reason for closing by hand.
@@ -147,7 +146,7 @@ func TestDraftAnswer_OnlyStaffOfTheUnitAnswers(t *testing.T) {
 		_, err := b.svc.DraftAnswer(ctx, sub.ID, in)
 		require.NoError(t, err)
 	}
-	require.Empty(t, b.deliverJobs(t, notify.KindSubmissionAnswered, authorID), "drafts tell nobody")
+	require.Empty(t, b.deliverJobs(t, consultation.NoticeSubmissionAnswered, authorID), "drafts tell nobody")
 }
 
 func TestDraftAnswer_RulesOfWhatIsAnswered(t *testing.T) {
@@ -227,7 +226,7 @@ func TestDraftAnswer_EditableUntilPublishedThenFinal(t *testing.T) {
 	require.Empty(t, again)
 	_, err = b.svc.PublishAnswers(cy.official, cy.c.ID, nil)
 	require.NoError(t, err)
-	jobs := b.deliverJobs(t, notify.KindSubmissionAnswered, cy.authorA)
+	jobs := b.deliverJobs(t, consultation.NoticeSubmissionAnswered, cy.authorA)
 	require.Len(t, jobs, 1)
 	require.Equal(t, map[string]string{"consultation_id": cy.c.ID.String(), "submission_id": cy.visible.ID.String(),
 		"status": consultation.AnswerAccepted}, jobs[0])
@@ -269,9 +268,9 @@ func TestPublishAnswers_TogetherAndBatchRead(t *testing.T) {
 
 	// One notice per author with an account; none for the staff-entered one.
 	for _, id := range []uuid.UUID{cy.authorA, cy.authorB, cy.authorC} {
-		require.Len(t, b.deliverJobs(t, notify.KindSubmissionAnswered, id), 1)
+		require.Len(t, b.deliverJobs(t, consultation.NoticeSubmissionAnswered, id), 1)
 	}
-	require.Empty(t, b.deliverJobs(t, notify.KindSubmissionAnswered, cy.replierID))
+	require.Empty(t, b.deliverJobs(t, consultation.NoticeSubmissionAnswered, cy.replierID))
 }
 
 func answerIDs[V any](m map[uuid.UUID]V) []uuid.UUID {

@@ -15,7 +15,6 @@ import (
 	"github.com/otwarty/otwarty/internal/gathering"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/live"
-	"github.com/otwarty/otwarty/internal/notify"
 )
 
 // Meetings and workshops of a consultation are gatherings
@@ -58,16 +57,6 @@ const (
 
 // JobMeetingReminder is the River kind of meeting reminders.
 const JobMeetingReminder = "consultation.meeting_reminder"
-
-// Notice kinds sent by meetings (texts in notify's catalog).
-const (
-	NoticeMeetingPromoted = notify.KindMeetingPromoted
-	NoticeMeetingReminder = notify.KindMeetingReminder
-	// NoticeConsultationOpened tells followers that a consultation opened.
-	NoticeConsultationOpened = notify.KindConsultationOpened
-	NoticeMeetingCancelled   = notify.KindMeetingCancelled
-	NoticeMeetingMoved       = notify.KindMeetingMoved
-)
 
 // Errors of meetings.
 var (

@@ -14,7 +14,6 @@ import (
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/live"
-	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/pgtest"
 )
 
@@ -327,7 +326,7 @@ func TestUnregisterFromMeeting_PromotesFirstWaitlistedAndTellsThem(t *testing.T)
 	// A waitlisted person leaving frees no seat.
 	_, err = b.svc.UnregisterFromMeeting(fourthCtx, m.ID)
 	require.NoError(t, err)
-	require.Empty(t, b.deliverJobs(t, notify.KindMeetingPromoted, third))
+	require.Empty(t, b.deliverJobs(t, consultation.NoticeMeetingPromoted, third))
 	r, err := b.svc.RegisterForMeeting(fourthCtx, m.ID) // back, at the end of the list
 	require.NoError(t, err)
 	require.Equal(t, consultation.RegistrationWaitlisted, r.Status)
@@ -340,12 +339,12 @@ func TestUnregisterFromMeeting_PromotesFirstWaitlistedAndTellsThem(t *testing.T)
 	mine, err = b.svc.MyRegistration(thirdCtx, m.ID)
 	require.NoError(t, err)
 	require.Equal(t, consultation.RegistrationRegistered, mine.Status)
-	jobs := b.deliverJobs(t, notify.KindMeetingPromoted, third)
+	jobs := b.deliverJobs(t, consultation.NoticeMeetingPromoted, third)
 	require.Len(t, jobs, 1)
 	require.Equal(t, m.ID.String(), jobs[0]["meeting_id"])
 	require.Equal(t, c.ID.String(), jobs[0]["consultation_id"])
 	require.Equal(t, m.StartsAt.UTC().Format(time.RFC3339), jobs[0]["starts_at"])
-	require.Empty(t, b.deliverJobs(t, notify.KindMeetingPromoted, fourth))
+	require.Empty(t, b.deliverJobs(t, consultation.NoticeMeetingPromoted, fourth))
 	mine, err = b.svc.MyRegistration(fourthCtx, m.ID)
 	require.NoError(t, err)
 	require.Equal(t, 1, mine.QueuePosition)
@@ -362,7 +361,7 @@ func TestUnregisterFromMeeting_PromotesFirstWaitlistedAndTellsThem(t *testing.T)
 	require.NoError(t, err)
 	require.Equal(t, consultation.RegistrationWaitlisted, r.Status)
 	require.Equal(t, 2, r.QueuePosition)
-	require.Empty(t, b.deliverJobs(t, notify.KindMeetingPromoted, first))
+	require.Empty(t, b.deliverJobs(t, consultation.NoticeMeetingPromoted, first))
 
 	// More seats promote in order, each told once.
 	in := b.meetingInput(c.ID, 48*time.Hour, 4)
@@ -371,9 +370,9 @@ func TestUnregisterFromMeeting_PromotesFirstWaitlistedAndTellsThem(t *testing.T)
 	require.NoError(t, err)
 	require.Equal(t, 4, got.Registered)
 	require.Zero(t, got.Waitlisted)
-	require.Len(t, b.deliverJobs(t, notify.KindMeetingPromoted, fourth), 1)
-	require.Len(t, b.deliverJobs(t, notify.KindMeetingPromoted, first), 1)
-	require.Len(t, b.deliverJobs(t, notify.KindMeetingPromoted, third), 1)
+	require.Len(t, b.deliverJobs(t, consultation.NoticeMeetingPromoted, fourth), 1)
+	require.Len(t, b.deliverJobs(t, consultation.NoticeMeetingPromoted, first), 1)
+	require.Len(t, b.deliverJobs(t, consultation.NoticeMeetingPromoted, third), 1)
 	require.Equal(t, got.TitleTextID, m.TitleTextID, "an unchanged title keeps its text")
 
 	// Fewer seats than are taken is refused.
@@ -423,7 +422,7 @@ func TestMeeting_RegistrationRules(t *testing.T) {
 	require.NotNil(t, got.CancelledAt)
 	require.Equal(t, "Sala jest niedostępna w tym terminie.", got.CancelReason)
 	for _, who := range []uuid.UUID{reg, wait} {
-		jobs := b.deliverJobs(t, notify.KindMeetingCancelled, who)
+		jobs := b.deliverJobs(t, consultation.NoticeMeetingCancelled, who)
 		require.Len(t, jobs, 1)
 		require.Equal(t, "Sala jest niedostępna w tym terminie.", jobs[0]["reason"])
 	}
@@ -569,14 +568,14 @@ func TestMeetingReminder_OnePerRegisteredPersonAndStaleJobsDoNothing(t *testing.
 	b.reminderJobsDone(t, cancelled.ID, 1)
 
 	for _, who := range []uuid.UUID{r1, r2} {
-		jobs := b.deliverJobs(t, notify.KindMeetingReminder, who)
+		jobs := b.deliverJobs(t, consultation.NoticeMeetingReminder, who)
 		require.Len(t, jobs, 1)
 		require.Equal(t, m.StartsAt.UTC().Format(time.RFC3339), jobs[0]["starts_at"])
 		require.Equal(t, m.ID.String(), jobs[0]["meeting_id"])
 	}
-	require.Empty(t, b.deliverJobs(t, notify.KindMeetingReminder, waiting), "the waiting list gets no reminder")
-	require.Empty(t, b.deliverJobs(t, notify.KindMeetingReminder, p), "the moved meeting's old reminder did nothing")
-	require.Empty(t, b.deliverJobs(t, notify.KindMeetingReminder, gone))
+	require.Empty(t, b.deliverJobs(t, consultation.NoticeMeetingReminder, waiting), "the waiting list gets no reminder")
+	require.Empty(t, b.deliverJobs(t, consultation.NoticeMeetingReminder, p), "the moved meeting's old reminder did nothing")
+	require.Empty(t, b.deliverJobs(t, consultation.NoticeMeetingReminder, gone))
 	var scheduled time.Time
 	require.NoError(t, b.pool.QueryRow(b.ctx, `select scheduled_at from river_job
 		where kind = $1 and args->>'meeting_id' = $2 and state = 'scheduled'`,
@@ -588,13 +587,13 @@ func TestMeetingReminder_OnePerRegisteredPersonAndStaleJobsDoNothing(t *testing.
 	require.NoError(t, err)
 	b.reminderJobsDone(t, m.ID, 2)
 	for _, who := range []uuid.UUID{r1, r2} {
-		require.Len(t, b.deliverJobs(t, notify.KindMeetingReminder, who), 1)
+		require.Len(t, b.deliverJobs(t, consultation.NoticeMeetingReminder, who), 1)
 	}
 	// And the notices reach the in-app store, once each.
 	require.Eventually(t, func() bool {
 		var n int
 		require.NoError(t, b.pool.QueryRow(b.ctx, `select count(*) from notifications where kind = $1 and account_id = any($2)`,
-			notify.KindMeetingReminder, []uuid.UUID{r1, r2}).Scan(&n))
+			consultation.NoticeMeetingReminder, []uuid.UUID{r1, r2}).Scan(&n))
 		return n == 2
 	}, 20*time.Second, 50*time.Millisecond)
 }
@@ -659,7 +658,7 @@ func TestUpdateMeeting_AMoveTellsEveryoneRegisteredOrWaiting(t *testing.T) {
 	in.StartsAt, in.EndsAt = m.StartsAt, m.EndsAt
 	_, err := b.svc.UpdateMeeting(b.official(t), m.ID, in)
 	require.NoError(t, err)
-	require.Empty(t, b.deliverJobs(t, notify.KindMeetingMoved, seated))
+	require.Empty(t, b.deliverJobs(t, consultation.NoticeMeetingMoved, seated))
 
 	// A new time tells both, once, with the new time.
 	in = b.meetingInput(c.ID, 72*time.Hour, 1)
@@ -668,7 +667,7 @@ func TestUpdateMeeting_AMoveTellsEveryoneRegisteredOrWaiting(t *testing.T) {
 		require.NoError(t, err)
 	}
 	for _, id := range []uuid.UUID{seated, waiting} {
-		jobs := b.deliverJobs(t, notify.KindMeetingMoved, id)
+		jobs := b.deliverJobs(t, consultation.NoticeMeetingMoved, id)
 		require.Len(t, jobs, 1)
 		require.Equal(t, in.StartsAt.UTC().Format(time.RFC3339), jobs[0]["starts_at"])
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/consultation"
-	"github.com/otwarty/otwarty/internal/notify"
 )
 
 func TestFlag_AutoHidesAtThresholdOfCountedFlags(t *testing.T) {
@@ -58,10 +57,10 @@ func TestFlag_AutoHidesAtThresholdOfCountedFlags(t *testing.T) {
 	require.Equal(t, consultation.ModerationAutoHide, log[0].Action)
 	require.Equal(t, consultation.ReasonFlagsThreshold, log[0].Reason)
 
-	decisions := b.deliverJobs(t, notify.KindModerationDecision, authorID)
+	decisions := b.deliverJobs(t, consultation.NoticeModerationDecision, authorID)
 	require.Len(t, decisions, 1)
 	require.Equal(t, consultation.ReasonFlagsThreshold, decisions[0]["reason"])
-	require.Len(t, b.deliverJobs(t, notify.KindModerationFlag, modID), 4, "the moderator hears of every new flag")
+	require.Len(t, b.deliverJobs(t, consultation.NoticeModerationFlag, modID), 4, "the moderator hears of every new flag")
 
 	// The queue keeps the auto-hidden item until a moderator decides.
 	pg2, err := b.svc.FlagQueue(b.official(t), c.ID, 10, "")
@@ -116,7 +115,7 @@ func TestHide_OnlyModeratorsOfThisConsultation(t *testing.T) {
 	require.Equal(t, "Zawierało numer telefonu.", log[1].Note)
 	require.Equal(t, sub.ID, log[1].SubmissionID)
 
-	decisions := b.deliverJobs(t, notify.KindModerationDecision, authorID)
+	decisions := b.deliverJobs(t, consultation.NoticeModerationDecision, authorID)
 	require.Len(t, decisions, 2)
 	require.Equal(t, "personal_data", decisions[0]["reason"])
 	require.Equal(t, consultation.ReasonReviewed, decisions[1]["reason"])
@@ -181,7 +180,7 @@ func TestModerators_OfAssignedOrganisationAreNotifiedAndMayHide(t *testing.T) {
 	sub := b.postulate(t, author, c.ID)
 	_, flagger := b.resident(t)
 	require.NoError(t, b.svc.Flag(flagger, sub.ID, "spam", ""))
-	jobs := b.deliverJobs(t, notify.KindModerationFlag, memberID)
+	jobs := b.deliverJobs(t, consultation.NoticeModerationFlag, memberID)
 	require.Len(t, jobs, 1)
 	require.Equal(t, sub.ID.String(), jobs[0]["submission_id"])
 

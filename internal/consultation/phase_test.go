@@ -12,7 +12,6 @@ import (
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/i18n"
-	"github.com/otwarty/otwarty/internal/notify"
 )
 
 func pl(s string) i18n.Input {
@@ -227,10 +226,10 @@ func TestOpening_TellsEachFollowerOnce(t *testing.T) {
 
 	_, err := b.svc.ChangePhase(b.official(t), c.ID, consultation.StatusOpen, "Otwieramy konsultacje dziś")
 	require.NoError(t, err)
-	jobs := b.deliverJobs(t, notify.KindConsultationOpened, follower)
+	jobs := b.deliverJobs(t, consultation.NoticeConsultationOpened, follower)
 	require.Len(t, jobs, 1)
 	require.Equal(t, c.ID.String(), jobs[0]["consultation_id"])
-	require.Empty(t, b.deliverJobs(t, notify.KindConsultationOpened, bystanderID))
+	require.Empty(t, b.deliverJobs(t, consultation.NoticeConsultationOpened, bystanderID))
 }
 
 func TestOpening_TellsThoseFollowingItsDistrictsOrTopics(t *testing.T) {
@@ -264,6 +263,6 @@ func TestOpening_TellsThoseFollowingItsDistrictsOrTopics(t *testing.T) {
 	_, err = b.svc.ChangePhase(b.official(t), c.ID, consultation.StatusOpen, "Otwieramy konsultacje dziś")
 	require.NoError(t, err)
 	for id, want := range map[uuid.UUID]int{district: 1, topic: 1, both: 1, other: 0} {
-		require.Len(t, b.deliverJobs(t, notify.KindConsultationOpened, id), want)
+		require.Len(t, b.deliverJobs(t, consultation.NoticeConsultationOpened, id), want)
 	}
 }

@@ -27,12 +27,6 @@ import (
 // ReasonReport is the reason recorded for the change closed → reported.
 const ReasonReport = "report"
 
-// Notice kinds of the closing report.
-const (
-	NoticeConsultationReport = notify.KindConsultationReport
-	NoticeReportReminder     = notify.KindReportReminder
-)
-
 // Export formats of the closing report.
 const (
 	FormatJSON     = "json"

@@ -16,7 +16,6 @@ import (
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/i18n"
-	"github.com/otwarty/otwarty/internal/notify"
 )
 
 // answerAll drafts and publishes an answer to every submission of cy that
@@ -99,11 +98,11 @@ func TestPublishReport_RefusedUntilEverySubmissionIsAnswered(t *testing.T) {
 
 	// Followers and authors hear of it once; the one who only withdrew does not.
 	for _, id := range []uuid.UUID{followerID, cy.authorA, cy.authorB, cy.authorC, cy.replierID} {
-		jobs := b.deliverJobs(t, notify.KindConsultationReport, id)
+		jobs := b.deliverJobs(t, consultation.NoticeConsultationReport, id)
 		require.Len(t, jobs, 1)
 		require.Equal(t, cy.c.ID.String(), jobs[0]["consultation_id"])
 	}
-	require.Empty(t, b.deliverJobs(t, notify.KindConsultationReport, cy.withdrawerID))
+	require.Empty(t, b.deliverJobs(t, consultation.NoticeConsultationReport, cy.withdrawerID))
 
 	for _, key := range []string{"report.unanswered", "report.not_closed", "report.published", "report.format_invalid",
 		"report.hidden", "report.deleted_account", "moderation.reason.offensive", "moderation.reason.flags_threshold"} {
@@ -372,7 +371,7 @@ func TestReportReminder_ScheduledAtCloseStaleOnceReported(t *testing.T) {
 	b.startWorkers(t)
 	runNow(jobs[0].id)
 	waitDone(jobs[0].id)
-	sent := b.deliverJobs(t, notify.KindReportReminder, officialID)
+	sent := b.deliverJobs(t, consultation.NoticeReportReminder, officialID)
 	require.Len(t, sent, 1)
 	require.Equal(t, c.ReportDueAt.In(consultation.Warsaw).Format("2006-01-02"), sent[0]["due_date"])
 	require.Equal(t, "7", sent[0]["days_before"])
@@ -382,5 +381,5 @@ func TestReportReminder_ScheduledAtCloseStaleOnceReported(t *testing.T) {
 	require.NoError(t, err)
 	runNow(jobs[1].id)
 	waitDone(jobs[1].id)
-	require.Len(t, b.deliverJobs(t, notify.KindReportReminder, officialID), 1)
+	require.Len(t, b.deliverJobs(t, consultation.NoticeReportReminder, officialID), 1)
 }

@@ -42,13 +42,6 @@ const (
 	ChannelPost  = "post"
 )
 
-// Notice kinds sent by submissions and moderation (texts in notify's catalog).
-const (
-	NoticeSubmissionReply    = notify.KindSubmissionReply
-	NoticeModerationDecision = notify.KindModerationDecision
-	NoticeModerationFlag     = notify.KindModerationFlag
-)
-
 // Errors of submissions.
 var (
 	ErrPhaseClosed    = apperr.New(apperr.PhaseClosed, "consultation.phase_closed")

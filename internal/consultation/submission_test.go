@@ -132,10 +132,10 @@ func TestSubmit_FormsSectionsAndReplies(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 1, got.ReplyCount)
 
-	jobs := b.deliverJobs(t, notify.KindSubmissionReply, authorID)
+	jobs := b.deliverJobs(t, consultation.NoticeSubmissionReply, authorID)
 	require.Len(t, jobs, 1)
 	require.Equal(t, reply.ID.String(), jobs[0]["reply_id"])
-	require.Empty(t, b.deliverJobs(t, notify.KindSubmissionReply, replierID))
+	require.Empty(t, b.deliverJobs(t, consultation.NoticeSubmissionReply, replierID))
 
 	// A reply must stay in its consultation.
 	_, err = b.svc.Submit(replier, consultation.SubmitInput{ConsultationID: other.ID, ParentID: &comment.ID, Locale: i18n.EN, Text: "x"})

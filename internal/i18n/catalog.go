@@ -51,32 +51,47 @@ func Keys() []string {
 	return keys
 }
 
-// interpolate replaces {name} in one pass, so an argument's value is never
-// itself interpolated.
+// interpolate fills a catalog message with its arguments (Fill).
 func interpolate(msg string, args map[string]any) string {
-	if len(args) == 0 || !strings.Contains(msg, "{") {
+	if len(args) == 0 {
 		return msg
+	}
+	vars := make(map[string]string, len(args))
+	for k, v := range args {
+		vars[k] = fmt.Sprint(v)
+	}
+	return Fill(msg, vars)
+}
+
+// Fill is the one template engine of every text people read (catalog
+// messages, notices): it replaces each {name} with vars[name] in one pass,
+// so a value is never itself filled in. A placeholder without a value stays
+// as it is, so that a mistake shows instead of leaving a silent gap (tests
+// fill every message with the data it declares).
+func Fill(text string, vars map[string]string) string {
+	if !strings.Contains(text, "{") {
+		return text
 	}
 	var b strings.Builder
 	for {
-		open := strings.IndexByte(msg, '{')
+		open := strings.IndexByte(text, '{')
 		if open < 0 {
 			break
 		}
-		end := strings.IndexByte(msg[open:], '}')
+		end := strings.IndexByte(text[open:], '}')
 		if end < 0 {
 			break
 		}
-		name := msg[open+1 : open+end]
-		b.WriteString(msg[:open])
-		if v, ok := args[name]; ok {
-			fmt.Fprint(&b, v)
+		name := text[open+1 : open+end]
+		b.WriteString(text[:open])
+		if v, ok := vars[name]; ok {
+			b.WriteString(v)
 		} else {
-			b.WriteString(msg[open : open+end+1])
+			b.WriteString(text[open : open+end+1])
 		}
-		msg = msg[open+end+1:]
+		text = text[open+end+1:]
 	}
-	b.WriteString(msg)
+	b.WriteString(text)
 	return b.String()
 }
 

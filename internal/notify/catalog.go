@@ -2,7 +2,7 @@ package notify
 
 import (
 	"fmt"
-	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -10,17 +10,64 @@ import (
 	"github.com/otwarty/otwarty/internal/i18n"
 )
 
-// message is one e-mail text in one locale. Placeholders in braces are
-// filled from the notice's data ({display_name}, …) and by render ({link},
-// {role}, {expires_line}, {inviter_line}, {public_url}, {reset_url}); unknown
-// ones are dropped.
-type message struct {
-	subject string
-	body    string
+// Message is one notice's e-mail in one locale. {placeholders} are filled
+// (i18n.Fill) from the notice's data ({display_name}, ...) and by the
+// renderer ({link}, {role}, {expires_line}, {inviter_line}, {public_url},
+// {reset_url}, {settings_url}); one nothing fills stays as it is.
+type Message struct {
+	Subject string
+	Body    string
 }
 
-// Polish is binding; the other locales are informative translations.
-var catalog = map[string]map[i18n.Locale]message{
+// Kind is one kind of notice, registered by the domain that sends it.
+type Kind struct {
+	Name string
+	// Data are the keys every notice of the kind carries in Notice.Data,
+	// for its placeholders.
+	Data []string
+	// Messages are its e-mail in every locale (Polish is binding).
+	Messages map[i18n.Locale]Message
+	// Labels name coded data values in e-mails: key → value → locale → label
+	// (a moderation reason "spam" reads "treść obraźliwa"...).
+	Labels map[string]map[string]map[i18n.Locale]string
+}
+
+// kinds are the registered kinds of notice, by name. Domains register
+// theirs when their package is initialised.
+var kinds = map[string]Kind{}
+
+// Register adds a kind of notice. A duplicate name or a missing locale is a
+// programming error and panics at start-up.
+func Register(k Kind) {
+	if _, dup := kinds[k.Name]; dup || k.Name == "" {
+		panic(fmt.Sprintf("notify: kind %q registered twice or unnamed", k.Name))
+	}
+	for _, l := range i18n.All {
+		if m := k.Messages[l]; m.Subject == "" || m.Body == "" {
+			panic(fmt.Sprintf("notify: kind %q has no %s message", k.Name, l))
+		}
+	}
+	kinds[k.Name] = k
+}
+
+// Kinds are the registered kinds, by name.
+func Kinds() []Kind {
+	out := make([]Kind, 0, len(kinds))
+	for _, k := range kinds {
+		out = append(out, k)
+	}
+	slices.SortFunc(out, func(a, b Kind) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+func init() {
+	for name, messages := range accountMessages {
+		Register(Kind{Name: name, Messages: messages})
+	}
+}
+
+// accountMessages are the notices of accounts themselves.
+var accountMessages = map[string]map[i18n.Locale]Message{
 	KindWelcome: {
 		i18n.PL: {"Witamy na platformie Otwarty Kraków",
 			"Twoje konto na platformie Otwarty Kraków zostało założone. Możesz brać udział w konsultacjach społecznych, pracach ciał dialogu, budżecie obywatelskim i wyborze Krakowskiego Ambasadora Wielokulturowości.\n\n{public_url}"},
@@ -76,113 +123,18 @@ var catalog = map[string]map[i18n.Locale]message{
 // Consultation notices. {link} is the notification list; the moderation
 // reason is a code (spam, offensive, ...) shown as a label by reasonLabel.
 func init() {
-	catalog[KindSubmissionReply] = map[i18n.Locale]message{
-		i18n.PL: {"Nowa odpowiedź na Twój wpis w konsultacjach",
-			"Ktoś odpowiedział na Twój wpis w konsultacjach społecznych. Przeczytaj odpowiedź: {link}"},
-		i18n.UK: {"Нова відповідь на ваш допис у консультаціях",
-			"Хтось відповів на ваш допис у громадських консультаціях. Прочитайте відповідь: {link}"},
-		i18n.EN: {"New reply to your consultation post",
-			"Someone replied to your post in a public consultation. Read the reply: {link}"},
-		i18n.RU: {"Новый ответ на вашу запись в консультациях",
-			"Кто-то ответил на вашу запись в общественных консультациях. Прочитайте ответ: {link}"},
-	}
-	catalog[KindModerationDecision] = map[i18n.Locale]message{
-		i18n.PL: {"Decyzja moderacji dotycząca Twojego wpisu",
-			"Moderacja zmieniła widoczność Twojego wpisu w konsultacjach społecznych (działanie: {action}, powód: {reason}). Szczegóły: {link}"},
-		i18n.UK: {"Рішення модерації щодо вашого допису",
-			"Модерація змінила видимість вашого допису в громадських консультаціях (дія: {action}, причина: {reason}). Деталі: {link}"},
-		i18n.EN: {"A moderation decision about your post",
-			"Moderation changed the visibility of your post in a public consultation (action: {action}, reason: {reason}). Details: {link}"},
-		i18n.RU: {"Решение модерации о вашей записи",
-			"Модерация изменила видимость вашей записи в общественных консультациях (действие: {action}, причина: {reason}). Подробности: {link}"},
-	}
-	catalog[KindModerationFlag] = map[i18n.Locale]message{
-		i18n.PL: {"Nowe zgłoszenie do moderacji",
-			"Wpis w moderowanych przez Ciebie konsultacjach został zgłoszony (powód: {reason}). Kolejka zgłoszeń: {link}"},
-		i18n.UK: {"Нова скарга для модерації",
-			"На допис у консультаціях, які ви модеруєте, надійшла скарга (причина: {reason}). Черга скарг: {link}"},
-		i18n.EN: {"New flag to moderate",
-			"A post in a consultation you moderate was flagged (reason: {reason}). Flag queue: {link}"},
-		i18n.RU: {"Новая жалоба для модерации",
-			"На запись в консультациях, которые вы модерируете, поступила жалоба (причина: {reason}). Очередь жалоб: {link}"},
-	}
 }
 
 // Meeting notices of consultations: {when} is the start in Warsaw time,
 // {where} the place or the link, {reason} a cancellation's reason.
 func init() {
-	catalog[KindMeetingPromoted] = map[i18n.Locale]message{
-		i18n.PL: {"Masz miejsce na spotkaniu konsultacyjnym",
-			"Zwolniło się miejsce: zostałeś(-aś) przeniesiony(-a) z listy rezerwowej na listę uczestników spotkania konsultacyjnego ({when}, {where}). Jeśli nie możesz przyjść, wypisz się, aby zwolnić miejsce innym: {link}"},
-		i18n.UK: {"У вас є місце на консультаційній зустрічі",
-			"Звільнилося місце: вас переведено з резервного списку до списку учасників консультаційної зустрічі ({when}, {where}). Якщо ви не можете прийти, скасуйте реєстрацію, щоб звільнити місце для інших: {link}"},
-		i18n.EN: {"You have a seat at the consultation meeting",
-			"A seat became free: you have moved from the waiting list to the participants of the consultation meeting ({when}, {where}). If you cannot come, please unregister so that someone else can: {link}"},
-		i18n.RU: {"У вас есть место на консультационной встрече",
-			"Освободилось место: вы переведены из резервного списка в список участников консультационной встречи ({when}, {where}). Если вы не можете прийти, отмените регистрацию, чтобы освободить место для других: {link}"},
-	}
-	catalog[KindMeetingReminder] = map[i18n.Locale]message{
-		i18n.PL: {"Przypomnienie: jutro spotkanie konsultacyjne",
-			"Przypominamy o spotkaniu konsultacyjnym, na które się zapisałeś(-aś): {when}, {where}. Szczegóły: {link}"},
-		i18n.UK: {"Нагадування: завтра консультаційна зустріч",
-			"Нагадуємо про консультаційну зустріч, на яку ви зареєструвалися: {when}, {where}. Деталі: {link}"},
-		i18n.EN: {"Reminder: consultation meeting tomorrow",
-			"A reminder of the consultation meeting you registered for: {when}, {where}. Details: {link}"},
-		i18n.RU: {"Напоминание: завтра консультационная встреча",
-			"Напоминаем о консультационной встрече, на которую вы зарегистрировались: {when}, {where}. Подробности: {link}"},
-	}
-	catalog[KindMeetingCancelled] = map[i18n.Locale]message{
-		i18n.PL: {"Spotkanie konsultacyjne zostało odwołane",
-			"Spotkanie konsultacyjne, na które się zapisałeś(-aś) ({when}, {where}), zostało odwołane. Powód: {reason}. Szczegóły: {link}"},
-		i18n.UK: {"Консультаційну зустріч скасовано",
-			"Консультаційну зустріч, на яку ви зареєструвалися ({when}, {where}), скасовано. Причина: {reason}. Деталі: {link}"},
-		i18n.EN: {"The consultation meeting was cancelled",
-			"The consultation meeting you registered for ({when}, {where}) was cancelled. Reason: {reason}. Details: {link}"},
-		i18n.RU: {"Консультационная встреча отменена",
-			"Консультационная встреча, на которую вы зарегистрировались ({when}, {where}), отменена. Причина: {reason}. Подробности: {link}"},
-	}
 }
 
 func init() {
-	catalog[KindMeetingMoved] = map[i18n.Locale]message{
-		i18n.PL: {"Zmiana terminu lub miejsca spotkania konsultacyjnego",
-			"Spotkanie konsultacyjne, na które się zapisałeś(-aś), odbędzie się teraz: {when}, {where}. Szczegóły: {link}"},
-		i18n.UK: {"Зміна часу або місця консультаційної зустрічі",
-			"Консультаційна зустріч, на яку ви зареєструвалися, тепер відбудеться: {when}, {where}. Деталі: {link}"},
-		i18n.EN: {"The consultation meeting has moved",
-			"The consultation meeting you registered for now takes place: {when}, {where}. Details: {link}"},
-		i18n.RU: {"Изменение времени или места консультационной встречи",
-			"Консультационная встреча, на которую вы зарегистрировались, теперь состоится: {when}, {where}. Подробности: {link}"},
-	}
-	catalog[KindConsultationOpened] = map[i18n.Locale]message{
-		i18n.PL: {"Konsultacja, którą obserwujesz, jest otwarta",
-			"Konsultacja, którą obserwujesz, właśnie się rozpoczęła. Możesz zgłaszać postulaty i komentarze do {closes}: {link}"},
-		i18n.UK: {"Консультація, за якою ви стежите, відкрита",
-			"Консультація, за якою ви стежите, щойно розпочалася. Ви можете подавати пропозиції та коментарі до {closes}: {link}"},
-		i18n.EN: {"A consultation you follow is open",
-			"A consultation you follow has just opened. You can send proposals and comments until {closes}: {link}"},
-		i18n.RU: {"Консультация, за которой вы следите, открыта",
-			"Консультация, за которой вы следите, только что началась. Вы можете подавать предложения и комментарии до {closes}: {link}"},
-	}
-}
-
-// moderationLabels name moderation actions and reasons in e-mails.
-var moderationLabels = map[string]map[i18n.Locale]string{
-	"hide":            {i18n.PL: "ukrycie", i18n.UK: "приховування", i18n.EN: "hidden", i18n.RU: "скрытие"},
-	"auto_hide":       {i18n.PL: "automatyczne ukrycie do czasu przeglądu", i18n.UK: "автоматичне приховування до перевірки", i18n.EN: "hidden automatically pending review", i18n.RU: "автоматическое скрытие до проверки"},
-	"restore":         {i18n.PL: "przywrócenie", i18n.UK: "відновлення", i18n.EN: "restored", i18n.RU: "восстановление"},
-	"spam":            {i18n.PL: "spam", i18n.UK: "спам", i18n.EN: "spam", i18n.RU: "спам"},
-	"offensive":       {i18n.PL: "treść obraźliwa", i18n.UK: "образливий зміст", i18n.EN: "offensive content", i18n.RU: "оскорбительное содержание"},
-	"hate_speech":     {i18n.PL: "mowa nienawiści", i18n.UK: "мова ворожнечі", i18n.EN: "hate speech", i18n.RU: "язык вражды"},
-	"personal_data":   {i18n.PL: "dane osobowe", i18n.UK: "персональні дані", i18n.EN: "personal data", i18n.RU: "персональные данные"},
-	"off_topic":       {i18n.PL: "nie na temat", i18n.UK: "не за темою", i18n.EN: "off topic", i18n.RU: "не по теме"},
-	"other":           {i18n.PL: "inny powód", i18n.UK: "інша причина", i18n.EN: "other", i18n.RU: "другая причина"},
-	"flags_threshold": {i18n.PL: "zgłoszenia kilku osób", i18n.UK: "скарги кількох осіб", i18n.EN: "flags by several people", i18n.RU: "жалобы нескольких человек"},
-	"reviewed":        {i18n.PL: "po przeglądzie", i18n.UK: "після перевірки", i18n.EN: "after review", i18n.RU: "после проверки"},
 }
 
 // generic is the e-mail for kinds without their own message.
-var generic = map[i18n.Locale]message{
+var generic = map[i18n.Locale]Message{
 	i18n.PL: {"Nowe powiadomienie na platformie Otwarty Kraków", "Masz nowe powiadomienie: {link}"},
 	i18n.UK: {"Нове сповіщення на платформі Otwarty Kraków", "У вас нове сповіщення: {link}"},
 	i18n.EN: {"New notification on Otwarty Kraków", "You have a new notification: {link}"},
@@ -190,7 +142,7 @@ var generic = map[i18n.Locale]message{
 }
 
 // digestText is the frame of a digest: subject (with {count}) and intro.
-var digestText = map[i18n.Locale]message{
+var digestText = map[i18n.Locale]Message{
 	i18n.PL: {"Otwarty Kraków: nowe powiadomienia ({count})", "Oto powiadomienia od ostatniego podsumowania:"},
 	i18n.UK: {"Otwarty Kraków: нові сповіщення ({count})", "Ваші сповіщення з часу останнього зведення:"},
 	i18n.EN: {"Otwarty Kraków: new notifications ({count})", "Here are your notifications since the last summary:"},
@@ -238,49 +190,55 @@ const (
 // redactedMark replaces secret values in a sent message.
 const redactedMark = "[redacted]"
 
-var placeholder = regexp.MustCompile(`\{[a-z_]+\}`)
-
 // Title is the one-line text of a notification kind in locale, for in-app
 // lists and digests; "" for a kind without its own message.
 func Title(kind string, locale i18n.Locale) string {
 	if !locale.Valid() {
 		locale = i18n.Default
 	}
-	return catalog[kind][locale].subject
+	return kinds[kind].Messages[locale].Subject
 }
 
 // render returns the subject and body of a notice's e-mail in locale. It is
 // deterministic, so that a sent message can be rendered again with its
 // secrets replaced by redactedMark.
 func (s *Service) render(kind string, locale i18n.Locale, data map[string]string) (subject, body string) {
-	m, ok := catalog[kind][locale]
+	k, ok := kinds[kind]
+	m := k.Messages[locale]
 	if !ok {
 		m = generic[locale]
 	}
 	vars := s.vars(locale, data)
-	vars["{link}"] = s.public + PathNotifications
+	vars["link"] = s.public + PathNotifications
 	if l := data[DataLink]; l != "" {
-		vars["{link}"] = l
+		vars["link"] = l
 	}
+	vars["role"], vars["inviter_line"], vars["expires_line"] = "", "", ""
 	if r := data[DataRole]; r != "" {
 		name := roleNames[r][locale]
 		if name == "" {
 			name = r
 		}
-		vars["{role}"] = fill(roleLabel[locale], map[string]string{"{x}": name})
+		vars["role"] = i18n.Fill(roleLabel[locale], map[string]string{"x": name})
 	}
-	for _, k := range []string{"action", "reason"} {
-		if l := moderationLabels[data[k]][locale]; l != "" {
-			vars["{"+k+"}"] = l
+	for key, labels := range k.Labels {
+		if l := labels[data[key]][locale]; l != "" {
+			vars[key] = l
 		}
 	}
 	if by := data[DataInviter]; by != "" {
-		vars["{inviter_line}"] = "\n\n" + fill(inviterLine[locale], map[string]string{"{x}": by})
+		vars["inviter_line"] = "\n\n" + i18n.Fill(inviterLine[locale], map[string]string{"x": by})
 	}
 	if t, err := time.Parse(time.RFC3339, data[DataExpiresAt]); err == nil {
-		vars["{expires_line}"] = "\n" + fill(expiresLine[locale], map[string]string{"{x}": t.In(s.zone).Format("2006-01-02 15:04")})
+		vars["expires_line"] = "\n" + i18n.Fill(expiresLine[locale], map[string]string{"x": t.In(s.zone).Format("2006-01-02 15:04")})
 	}
-	return fill(m.subject, vars), s.frame(locale, data, fill(m.body, vars))
+	return i18n.Fill(m.Subject, vars), s.frame(locale, data, i18n.Fill(m.Body, vars))
+}
+
+// Preview is a notice's e-mail as render writes it (tests of the domains'
+// kinds; a preview for staff).
+func (s *Service) Preview(kind string, locale i18n.Locale, data map[string]string) (subject, body string) {
+	return s.render(kind, locale, data)
 }
 
 // renderDigest returns the subject and body of a digest of items.
@@ -288,9 +246,9 @@ func (s *Service) renderDigest(locale i18n.Locale, data map[string]string, items
 	const maxListed = 50
 	m := digestText[locale]
 	vars := s.vars(locale, data)
-	vars["{count}"] = strconv.Itoa(len(items))
+	vars["count"] = strconv.Itoa(len(items))
 	var b strings.Builder
-	b.WriteString(fill(m.body, vars))
+	b.WriteString(i18n.Fill(m.Body, vars))
 	b.WriteString("\n\n")
 	for i, it := range items {
 		if i == maxListed {
@@ -299,12 +257,12 @@ func (s *Service) renderDigest(locale i18n.Locale, data map[string]string, items
 		}
 		title := Title(it.Kind, locale)
 		if title == "" {
-			title = generic[locale].subject
+			title = generic[locale].Subject
 		}
 		fmt.Fprintf(&b, "- %s  %s\n", it.CreatedAt.In(s.zone).Format("2006-01-02 15:04"), title)
 	}
 	b.WriteString("\n" + s.public + PathNotifications)
-	return fill(m.subject, vars), s.frame(locale, data, b.String())
+	return i18n.Fill(m.Subject, vars), s.frame(locale, data, b.String())
 }
 
 // frame adds the greeting and the footer.
@@ -314,26 +272,21 @@ func (s *Service) frame(locale i18n.Locale, data map[string]string, text string)
 		g = greeting[locale][1]
 	}
 	vars := s.vars(locale, data)
-	return fill(g, vars) + "\n\n" + text + "\n\n-- \n" + fill(footer[locale], vars) + "\n"
+	return i18n.Fill(g, vars) + "\n\n" + text + "\n\n-- \n" + i18n.Fill(footer[locale], vars) + "\n"
 }
 
 func (s *Service) vars(locale i18n.Locale, data map[string]string) map[string]string {
 	v := map[string]string{
-		"{public_url}":   s.public + "/",
-		"{reset_url}":    s.public + PathResetRequest,
-		"{settings_url}": s.public + PathSettings,
+		"public_url":   s.public + "/",
+		"reset_url":    s.public + PathResetRequest,
+		"settings_url": s.public + PathSettings,
 	}
 	for k, val := range data {
 		if !strings.HasPrefix(k, SecretPrefix) {
-			v["{"+k+"}"] = val
+			v[k] = val
 		}
 	}
 	return v
-}
-
-// fill replaces known placeholders and drops unknown ones.
-func fill(text string, vars map[string]string) string {
-	return placeholder.ReplaceAllStringFunc(text, func(p string) string { return vars[p] })
 }
 
 // redact returns data with every secret value replaced by redactedMark.
@@ -350,34 +303,4 @@ func redact(data map[string]string) (map[string]string, bool) {
 }
 
 func init() {
-	catalog[KindSubmissionAnswered] = map[i18n.Locale]message{
-		i18n.PL: {"Odpowiedź na Twój wpis w konsultacjach",
-			"Urząd opublikował odpowiedź na Twój wpis w konsultacjach społecznych. Przeczytaj ją: {link}"},
-		i18n.UK: {"Відповідь на ваш допис у консультаціях",
-			"Міська установа опублікувала відповідь на ваш допис у громадських консультаціях. Прочитайте її: {link}"},
-		i18n.EN: {"An answer to your consultation post",
-			"The city has published an answer to your post in a public consultation. Read it: {link}"},
-		i18n.RU: {"Ответ на вашу запись в консультациях",
-			"Городское учреждение опубликовало ответ на вашу запись в общественных консультациях. Прочитайте его: {link}"},
-	}
-	catalog[KindConsultationReport] = map[i18n.Locale]message{
-		i18n.PL: {"Opublikowano raport z konsultacji",
-			"Opublikowano raport zamykający konsultacje społeczne, które obserwujesz lub do których trafił Twój wpis. Raport odpowiada na każdy wpis: {link}"},
-		i18n.UK: {"Опубліковано звіт про консультації",
-			"Опубліковано підсумковий звіт громадських консультацій, за якими ви стежите або до яких надійшов ваш допис. Звіт відповідає на кожен допис: {link}"},
-		i18n.EN: {"The consultation report is published",
-			"The closing report of a public consultation you follow or posted in has been published. It answers every submission: {link}"},
-		i18n.RU: {"Опубликован отчёт о консультациях",
-			"Опубликован итоговый отчёт общественных консультаций, за которыми вы следите или в которые поступила ваша запись. Отчёт отвечает на каждую запись: {link}"},
-	}
-	catalog[KindReportReminder] = map[i18n.Locale]message{
-		i18n.PL: {"Zbliża się termin raportu z konsultacji",
-			"Termin publikacji raportu z konsultacji Twojej jednostki: {due_date}. Raport można opublikować, gdy każdy wpis ma opublikowaną odpowiedź: {link}"},
-		i18n.UK: {"Наближається строк звіту про консультації",
-			"Строк публікації звіту про консультації вашого підрозділу: {due_date}. Звіт можна опублікувати, коли кожен допис має опубліковану відповідь: {link}"},
-		i18n.EN: {"The consultation report is due soon",
-			"The report of your unit's consultation is due on {due_date}. It can be published once every submission has a published answer: {link}"},
-		i18n.RU: {"Приближается срок отчёта о консультациях",
-			"Срок публикации отчёта о консультациях вашего подразделения: {due_date}. Отчёт можно опубликовать, когда у каждой записи есть опубликованный ответ: {link}"},
-	}
 }

@@ -24,27 +24,15 @@ func TestCatalog_EveryKindHasEveryLocaleAndNoLeftoverPlaceholder(t *testing.T) {
 		DataLink: "https://otwarty.example.org/x?token=t", DataName: "Ala", DataRole: "official",
 		DataInviter: "Ewa", DataExpiresAt: "2025-01-01T12:00:00Z",
 	}
-	kinds := []string{KindWelcome, KindPasswordChanged, KindConfirmEmail, KindPasswordReset, KindInvitation,
-		KindSubmissionReply, KindModerationDecision, KindModerationFlag,
-		KindMeetingPromoted, KindMeetingReminder, KindMeetingCancelled, KindConsultationOpened, KindMeetingMoved,
-		KindSubmissionAnswered, KindConsultationReport, KindReportReminder,
-		KindBudgetSessionPromoted, KindBudgetSessionReminder, KindBudgetSessionMoved, KindBudgetSessionCancelled,
-		KindBudgetVotingOpened, KindBudgetVotingClosing, KindBudgetResultsReady,
-		KindBudgetProjectConsent, KindBudgetProjectVerified, KindBudgetAppealDecided, "unknown_kind"}
-	for _, kind := range kinds {
+	// The account kinds here; every registered kind in kinds_test.go.
+	for _, kind := range []string{KindWelcome, KindPasswordChanged, KindConfirmEmail, KindPasswordReset, KindInvitation, "unknown_kind"} {
 		for _, l := range i18n.All {
-			if kind != "unknown_kind" {
-				m := catalog[kind][l]
-				require.NotEmpty(t, m.subject, "%s/%s", kind, l)
-				require.NotEmpty(t, m.body, "%s/%s", kind, l)
-			}
 			subject, body := s.render(kind, l, data)
 			require.NotEmpty(t, subject)
 			require.NotContains(t, subject+body, "{", "%s/%s", kind, l)
 			require.NotContains(t, body, "token=t\n\n\n", "%s/%s", kind, l)
 		}
 	}
-	require.Len(t, catalog, len(kinds)-1) // every kind in the catalog is listed above
 	for _, l := range i18n.All {
 		subject, body := s.renderDigest(l, data, []DigestItem{{Kind: KindWelcome, CreatedAt: time.Now()}})
 		require.Contains(t, subject, "(1)")

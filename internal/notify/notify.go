@@ -37,33 +37,6 @@ const (
 	KindInvitation      = "invitation"     // Data: secret_link, expires_at, role, inviter, locale
 )
 
-// Notice kinds of consultations' submissions and moderation.
-const (
-	KindSubmissionReply    = "submission_reply"    // Data: consultation_id, submission_id, reply_id
-	KindModerationDecision = "moderation_decision" // Data: consultation_id, submission_id, action, reason
-	KindModerationFlag     = "moderation_flag"     // Data: consultation_id, submission_id, reason
-)
-
-// Notice kinds of consultation meetings. Data: consultation_id, meeting_id,
-// starts_at (RFC 3339), when (Warsaw time), where (place or link); a
-// cancellation also reason.
-const (
-	KindMeetingPromoted = "meeting_promoted"
-	KindMeetingReminder = "meeting_reminder"
-	// KindMeetingMoved: a meeting the recipient registered for changed time or place.
-	KindMeetingMoved = "meeting_moved"
-	// KindConsultationOpened: a consultation the recipient follows opened.
-	KindConsultationOpened = "consultation_opened"
-	KindMeetingCancelled   = "meeting_cancelled"
-)
-
-// Notice kinds of consultation answers and reports.
-const (
-	KindSubmissionAnswered = "submission_answered"          // Data: consultation_id, submission_id, status
-	KindConsultationReport = "consultation_report"          // Data: consultation_id
-	KindReportReminder     = "consultation_report_reminder" // Data: consultation_id, due_date, days_before
-)
-
 // Keys of Notice.Data that the catalog understands.
 const (
 	// SecretPrefix marks data that must not outlive delivery: it never reaches

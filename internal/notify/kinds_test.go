@@ -1,0 +1,73 @@
+package notify_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/otwarty/otwarty/internal/budget"
+	"github.com/otwarty/otwarty/internal/consultation"
+	"github.com/otwarty/otwarty/internal/i18n"
+	"github.com/otwarty/otwarty/internal/notify"
+)
+
+// Every domain registers its kinds (budget and consultation here; their
+// imports run the registration); each kind's messages, filled with exactly
+// the data it declares, leave no placeholder and show every value.
+func TestKinds_EveryRegisteredKindRendersWithItsDeclaredData(t *testing.T) {
+	t.Parallel()
+	svc, err := notify.New(nil, notify.Config{PublicURL: "https://otwarty.example.org"}, nil)
+	require.NoError(t, err)
+
+	var names []string
+	for _, k := range notify.Kinds() {
+		names = append(names, k.Name)
+	}
+	require.Equal(t, slices.Sorted(slices.Values([]string{
+		notify.KindWelcome, notify.KindPasswordChanged, notify.KindConfirmEmail, notify.KindPasswordReset, notify.KindInvitation,
+		consultation.NoticeSubmissionReply, consultation.NoticeModerationDecision, consultation.NoticeModerationFlag,
+		consultation.NoticeMeetingPromoted, consultation.NoticeMeetingReminder, consultation.NoticeMeetingMoved,
+		consultation.NoticeConsultationOpened, consultation.NoticeMeetingCancelled, consultation.NoticeSubmissionAnswered,
+		consultation.NoticeConsultationReport, consultation.NoticeReportReminder,
+		budget.NoticeSessionPromoted, budget.NoticeSessionReminder, budget.NoticeSessionMoved, budget.NoticeSessionCancelled,
+		budget.NoticeVotingOpened, budget.NoticeVotingClosing, budget.NoticeProjectConsent, budget.NoticeProjectVerified,
+		budget.NoticeAppealDecided, budget.NoticeResultsReady,
+	})), names)
+
+	for _, k := range notify.Kinds() {
+		data := map[string]string{notify.DataLink: "https://otwarty.example.org/x"}
+		var shown []string
+		for _, key := range k.Data {
+			if labels, coded := k.Labels[key]; coded {
+				for code := range labels {
+					data[key] = code // a label stands for the code
+					break
+				}
+				continue
+			}
+			data[key] = "«" + key + "»"
+			shown = append(shown, data[key])
+		}
+		for _, l := range i18n.All {
+			subject, body := svc.Preview(k.Name, l, data)
+			require.NotContains(t, subject+body, "{", "%s/%s: a placeholder nothing fills", k.Name, l)
+			for _, v := range shown {
+				require.True(t, strings.Contains(subject+body, v), "%s/%s does not show %s", k.Name, l, v)
+			}
+			if strings.Contains(k.Messages[l].Body, "{link}") {
+				require.Contains(t, body, "https://otwarty.example.org/x", "%s/%s", k.Name, l)
+			}
+		}
+	}
+}
+
+func TestRegister_RefusesADuplicateOrAMissingLocale(t *testing.T) {
+	t.Parallel()
+	require.Panics(t, func() { notify.Register(notify.Kind{Name: notify.KindWelcome}) })
+	require.Panics(t, func() {
+		notify.Register(notify.Kind{Name: "test_only_polish", Messages: map[i18n.Locale]notify.Message{
+			i18n.PL: {Subject: "Temat", Body: "Treść"}}})
+	})
+}
