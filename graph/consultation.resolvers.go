@@ -9,7 +9,6 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/otwarty/otwarty/graph/generated"
@@ -31,11 +30,6 @@ func (r *accountResolver) ConsultationInterests(ctx context.Context, obj *model.
 		return nil, err
 	}
 	return &model.ConsultationInterests{Districts: in.Districts, Tags: in.Tags}, nil
-}
-
-// Reason is the resolver for the reason field.
-func (r *answerResolver) Reason(ctx context.Context, obj *model.Answer, locale *i18n.Locale) (*model.LocalizedString, error) {
-	return localizedFrom(ctx, loadersFrom(ctx).reasonTexts, &obj.ReasonTextID, locale)
 }
 
 // Unit is the resolver for the unit field.
@@ -196,48 +190,6 @@ func (r *consultationResolver) ViewerCan(ctx context.Context, obj *model.Consult
 		EnterOnBehalf: can.EnterOnBehalf}, nil
 }
 
-// Meetings is the resolver for the meetings field.
-func (r *consultationResolver) Meetings(ctx context.Context, obj *model.Consultation) ([]model.Meeting, error) {
-	ms, err := r.Consultations.Meetings(ctx, obj.C.ID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]model.Meeting, 0, len(ms))
-	for _, m := range ms {
-		out = append(out, *meetingOut(m))
-	}
-	return out, nil
-}
-
-// Report is the resolver for the report field.
-func (r *consultationResolver) Report(ctx context.Context, obj *model.Consultation) (*model.ConsultationReport, error) {
-	rep, err := r.Consultations.Report(ctx, obj.C.ID, i18n.FromContext(ctx))
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return reportOut(rep), nil
-}
-
-// UnansweredCount is the resolver for the unansweredCount field.
-func (r *consultationResolver) UnansweredCount(ctx context.Context, obj *model.Consultation) (*int, error) {
-	if !authz.Can(ctx, consultation.ActAnswer, scopeObject(obj.C)) {
-		return nil, nil
-	}
-	n, err := r.Consultations.Unanswered(ctx, obj.C.ID)
-	if err != nil {
-		return nil, err
-	}
-	return &n, nil
-}
-
-// ReportOverdue is the resolver for the reportOverdue field.
-func (r *consultationResolver) ReportOverdue(ctx context.Context, obj *model.Consultation) (bool, error) {
-	return consultation.ReportOverdue(obj.C, time.Now()), nil
-}
-
 // SurveyResults is the resolver for the surveyResults field.
 func (r *consultationResolver) SurveyResults(ctx context.Context, obj *model.Consultation) ([]model.SurveyQuestionResult, error) {
 	results, err := r.Consultations.SurveyResults(ctx, obj.C.ID)
@@ -305,19 +257,6 @@ func (r *consultationQuestionResolver) Text(ctx context.Context, obj *model.Cons
 	return localized(ctx, &obj.TextID, locale)
 }
 
-// Export is the resolver for the export field.
-func (r *consultationReportResolver) Export(ctx context.Context, obj *model.ConsultationReport, format model.ReportFormat, locale *i18n.Locale) (string, error) {
-	loc := i18n.FromContext(ctx)
-	if locale != nil {
-		loc = *locale
-	}
-	b, _, err := r.Consultations.ExportReport(ctx, obj.ConsultationID, loc, strings.ToLower(string(format)))
-	if err != nil {
-		return "", err
-	}
-	return string(b), nil
-}
-
 // Heading is the resolver for the heading field.
 func (r *consultationSectionResolver) Heading(ctx context.Context, obj *model.ConsultationSection, locale *i18n.Locale) (*model.LocalizedString, error) {
 	return localized(ctx, &obj.HeadingTextID, locale)
@@ -326,59 +265,6 @@ func (r *consultationSectionResolver) Heading(ctx context.Context, obj *model.Co
 // Body is the resolver for the body field.
 func (r *consultationSectionResolver) Body(ctx context.Context, obj *model.ConsultationSection, locale *i18n.Locale) (*model.LocalizedString, error) {
 	return localized(ctx, &obj.BodyTextID, locale)
-}
-
-// Consultation is the resolver for the consultation field.
-func (r *meetingResolver) Consultation(ctx context.Context, obj *model.Meeting) (*model.Consultation, error) {
-	c, err := loadersFrom(ctx).consultation(ctx, obj.M.ConsultationID)
-	if err != nil {
-		return nil, err
-	}
-	if c == nil {
-		return nil, apperr.ErrNotFound
-	}
-	return c, nil
-}
-
-// Title is the resolver for the title field.
-func (r *meetingResolver) Title(ctx context.Context, obj *model.Meeting, locale *i18n.Locale) (*model.LocalizedString, error) {
-	return localized(ctx, &obj.M.TitleTextID, locale)
-}
-
-// Minutes is the resolver for the minutes field.
-func (r *meetingResolver) Minutes(ctx context.Context, obj *model.Meeting, locale *i18n.Locale) (*model.LocalizedString, error) {
-	return localized(ctx, obj.M.MinutesTextID, locale)
-}
-
-// ViewerRegistration is the resolver for the viewerRegistration field.
-func (r *meetingResolver) ViewerRegistration(ctx context.Context, obj *model.Meeting) (*model.RegistrationStatus, error) {
-	reg, err := r.Consultations.MyRegistration(ctx, obj.M.ID)
-	if err != nil || reg == nil {
-		return nil, err
-	}
-	st := model.RegistrationStatus(strings.ToUpper(reg.Status))
-	return &st, nil
-}
-
-// Registrations is the resolver for the registrations field.
-func (r *meetingResolver) Registrations(ctx context.Context, obj *model.Meeting) ([]model.MeetingRegistration, error) {
-	if !authz.Can(ctx, consultation.ActManage, obj.M.Object()) {
-		return nil, nil
-	}
-	regs, err := r.Consultations.Registrations(ctx, obj.M.ID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]model.MeetingRegistration, 0, len(regs))
-	for _, g := range regs {
-		mr := model.MeetingRegistration{AccountID: gid.Encode("Account", g.AccountID), Status: model.RegistrationStatus(strings.ToUpper(g.Status)), Attended: g.Attended}
-		if g.DisplayName != "" {
-			name := g.DisplayName
-			mr.DisplayName = &name
-		}
-		out = append(out, mr)
-	}
-	return out, nil
 }
 
 // CreateConsultation is the resolver for the createConsultation field.
@@ -476,324 +362,6 @@ func (r *mutationResolver) UnfollowConsultation(ctx context.Context, input model
 		return nil, err
 	}
 	return &model.UnfollowConsultationPayload{Consultation: c}, nil
-}
-
-// CreateSubmission is the resolver for the createSubmission field.
-func (r *mutationResolver) CreateSubmission(ctx context.Context, input model.CreateSubmissionInput) (*model.CreateSubmissionPayload, error) {
-	if _, err := requireSignedIn(ctx); err != nil {
-		return nil, err
-	}
-	cid, err := gid.Expect(input.ConsultationID, "Consultation", "consultationId")
-	if err != nil {
-		return nil, err
-	}
-	sec, err := gid.Optional(input.SectionID, "ConsultationSection", "sectionId")
-	if err != nil {
-		return nil, err
-	}
-	parent, err := gid.Optional(input.ParentID, "Submission", "parentId")
-	if err != nil {
-		return nil, err
-	}
-	s, err := r.Consultations.Submit(ctx, consultation.SubmitInput{ConsultationID: cid, Kind: strings.ToLower(string(input.Kind)),
-		SectionID: sec, ParentID: parent, Locale: input.Locale, Text: input.Text})
-	if err != nil {
-		return nil, err
-	}
-	return &model.CreateSubmissionPayload{Submission: submissionOut(s)}, nil
-}
-
-// EditSubmission is the resolver for the editSubmission field.
-func (r *mutationResolver) EditSubmission(ctx context.Context, input model.EditSubmissionInput) (*model.EditSubmissionPayload, error) {
-	if _, err := requireSignedIn(ctx); err != nil {
-		return nil, err
-	}
-	id, err := gid.Expect(input.SubmissionID, "Submission", "submissionId")
-	if err != nil {
-		return nil, err
-	}
-	s, err := r.Consultations.Edit(ctx, id, input.Locale, input.Text)
-	if err != nil {
-		return nil, err
-	}
-	loadersFrom(ctx).forgetText(s.TextID)
-	return &model.EditSubmissionPayload{Submission: submissionOut(s)}, nil
-}
-
-// WithdrawSubmission is the resolver for the withdrawSubmission field.
-func (r *mutationResolver) WithdrawSubmission(ctx context.Context, input model.WithdrawSubmissionInput) (*model.WithdrawSubmissionPayload, error) {
-	s, err := r.onSubmission(ctx, input.SubmissionID, r.Consultations.Withdraw)
-	if err != nil {
-		return nil, err
-	}
-	return &model.WithdrawSubmissionPayload{Submission: s}, nil
-}
-
-// EnterSubmissionOnBehalf is the resolver for the enterSubmissionOnBehalf field.
-func (r *mutationResolver) EnterSubmissionOnBehalf(ctx context.Context, input model.EnterSubmissionOnBehalfInput) (*model.EnterSubmissionOnBehalfPayload, error) {
-	if _, err := requireSignedIn(ctx); err != nil {
-		return nil, err
-	}
-	cid, err := gid.Expect(input.ConsultationID, "Consultation", "consultationId")
-	if err != nil {
-		return nil, err
-	}
-	sec, err := gid.Optional(input.SectionID, "ConsultationSection", "sectionId")
-	if err != nil {
-		return nil, err
-	}
-	s, err := r.Consultations.EnterOnBehalf(ctx, consultation.EnterInput{ConsultationID: cid, Kind: strings.ToLower(string(input.Kind)),
-		SectionID: sec, AuthorName: input.AuthorName, ReceivedAt: input.ReceivedAt, Channel: strings.ToLower(string(input.Channel)),
-		Locale: input.Locale, Text: input.Text})
-	if err != nil {
-		return nil, err
-	}
-	return &model.EnterSubmissionOnBehalfPayload{Submission: submissionOut(s)}, nil
-}
-
-// SupportSubmission is the resolver for the supportSubmission field.
-func (r *mutationResolver) SupportSubmission(ctx context.Context, input model.SupportSubmissionInput) (*model.SupportSubmissionPayload, error) {
-	s, err := r.onSubmission(ctx, input.SubmissionID, r.Consultations.Support)
-	if err != nil {
-		return nil, err
-	}
-	return &model.SupportSubmissionPayload{Submission: s}, nil
-}
-
-// UnsupportSubmission is the resolver for the unsupportSubmission field.
-func (r *mutationResolver) UnsupportSubmission(ctx context.Context, input model.UnsupportSubmissionInput) (*model.UnsupportSubmissionPayload, error) {
-	s, err := r.onSubmission(ctx, input.SubmissionID, r.Consultations.Unsupport)
-	if err != nil {
-		return nil, err
-	}
-	return &model.UnsupportSubmissionPayload{Submission: s}, nil
-}
-
-// FlagSubmission is the resolver for the flagSubmission field.
-func (r *mutationResolver) FlagSubmission(ctx context.Context, input model.FlagSubmissionInput) (*model.FlagSubmissionPayload, error) {
-	if _, err := requireSignedIn(ctx); err != nil {
-		return nil, err
-	}
-	id, err := gid.Expect(input.SubmissionID, "Submission", "submissionId")
-	if err != nil {
-		return nil, err
-	}
-	if err := r.Consultations.Flag(ctx, id, strings.ToLower(string(input.Reason)), deref(input.Note)); err != nil {
-		return nil, err
-	}
-	return &model.FlagSubmissionPayload{SubmissionID: input.SubmissionID}, nil
-}
-
-// HideSubmission is the resolver for the hideSubmission field.
-func (r *mutationResolver) HideSubmission(ctx context.Context, input model.HideSubmissionInput) (*model.HideSubmissionPayload, error) {
-	reason, note := strings.ToLower(string(input.Reason)), deref(input.Note)
-	s, err := r.onSubmission(ctx, input.SubmissionID, func(ctx context.Context, id uuid.UUID) (*consultation.Submission, error) {
-		return r.Consultations.Hide(ctx, id, reason, note)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &model.HideSubmissionPayload{Submission: s}, nil
-}
-
-// RestoreSubmission is the resolver for the restoreSubmission field.
-func (r *mutationResolver) RestoreSubmission(ctx context.Context, input model.RestoreSubmissionInput) (*model.RestoreSubmissionPayload, error) {
-	note := deref(input.Note)
-	s, err := r.onSubmission(ctx, input.SubmissionID, func(ctx context.Context, id uuid.UUID) (*consultation.Submission, error) {
-		return r.Consultations.Restore(ctx, id, note)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &model.RestoreSubmissionPayload{Submission: s}, nil
-}
-
-// CreateMeeting is the resolver for the createMeeting field.
-func (r *mutationResolver) CreateMeeting(ctx context.Context, input model.MeetingInput) (*model.CreateMeetingPayload, error) {
-	if _, err := requireSignedIn(ctx); err != nil {
-		return nil, err
-	}
-	cid, err := gid.Expect(input.ConsultationID, "Consultation", "consultationId")
-	if err != nil {
-		return nil, err
-	}
-	in := consultation.MeetingInput{ConsultationID: cid, Title: localizedIn(input.Title), StartsAt: input.StartsAt, EndsAt: input.EndsAt,
-		Place: deref(input.Place), OnlineURL: deref(input.OnlineURL), Capacity: input.Capacity, Kind: strings.ToLower(string(input.Kind))}
-	for _, l := range input.Languages {
-		in.Languages = append(in.Languages, string(l))
-	}
-	m, err := r.Consultations.CreateMeeting(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	return &model.CreateMeetingPayload{Meeting: meetingOut(m)}, nil
-}
-
-// UpdateMeeting is the resolver for the updateMeeting field.
-func (r *mutationResolver) UpdateMeeting(ctx context.Context, input model.UpdateMeetingInput) (*model.UpdateMeetingPayload, error) {
-	if _, err := requireSignedIn(ctx); err != nil {
-		return nil, err
-	}
-	id, err := gid.Expect(input.MeetingID, "Meeting", "meetingId")
-	if err != nil {
-		return nil, err
-	}
-	m, err := r.Consultations.GetMeeting(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	in := consultation.MeetingInput{ConsultationID: m.ConsultationID, Title: localizedIn(input.Title), StartsAt: input.StartsAt,
-		EndsAt: input.EndsAt, Place: deref(input.Place), OnlineURL: deref(input.OnlineURL), Capacity: input.Capacity,
-		Kind: strings.ToLower(string(input.Kind))}
-	for _, l := range input.Languages {
-		in.Languages = append(in.Languages, string(l))
-	}
-	if m, err = r.Consultations.UpdateMeeting(ctx, id, in); err != nil {
-		return nil, err
-	}
-	return &model.UpdateMeetingPayload{Meeting: meetingOut(m)}, nil
-}
-
-// CancelMeeting is the resolver for the cancelMeeting field.
-func (r *mutationResolver) CancelMeeting(ctx context.Context, input model.CancelMeetingInput) (*model.CancelMeetingPayload, error) {
-	m, err := r.onMeeting(ctx, input.MeetingID, func(ctx context.Context, id uuid.UUID) error {
-		_, err := r.Consultations.CancelMeeting(ctx, id, input.Reason)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &model.CancelMeetingPayload{Meeting: m}, nil
-}
-
-// RegisterForMeeting is the resolver for the registerForMeeting field.
-func (r *mutationResolver) RegisterForMeeting(ctx context.Context, input model.RegisterForMeetingInput) (*model.RegisterForMeetingPayload, error) {
-	m, err := r.onMeeting(ctx, input.MeetingID, func(ctx context.Context, id uuid.UUID) error {
-		_, err := r.Consultations.RegisterForMeeting(ctx, id)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &model.RegisterForMeetingPayload{Meeting: m}, nil
-}
-
-// UnregisterFromMeeting is the resolver for the unregisterFromMeeting field.
-func (r *mutationResolver) UnregisterFromMeeting(ctx context.Context, input model.UnregisterFromMeetingInput) (*model.UnregisterFromMeetingPayload, error) {
-	m, err := r.onMeeting(ctx, input.MeetingID, func(ctx context.Context, id uuid.UUID) error {
-		_, err := r.Consultations.UnregisterFromMeeting(ctx, id)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &model.UnregisterFromMeetingPayload{Meeting: m}, nil
-}
-
-// RecordAttendance is the resolver for the recordAttendance field.
-func (r *mutationResolver) RecordAttendance(ctx context.Context, input model.RecordAttendanceInput) (*model.RecordAttendancePayload, error) {
-	if _, err := requireSignedIn(ctx); err != nil {
-		return nil, err
-	}
-	ids := make([]uuid.UUID, 0, len(input.AttendedAccountIds))
-	for _, s := range input.AttendedAccountIds {
-		id, err := gid.Expect(s, "Account", "attendedAccountIds")
-		if err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	m, err := r.onMeeting(ctx, input.MeetingID, func(ctx context.Context, id uuid.UUID) error {
-		_, err := r.Consultations.RecordAttendance(ctx, id, ids)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &model.RecordAttendancePayload{Meeting: m}, nil
-}
-
-// PublishMinutes is the resolver for the publishMinutes field.
-func (r *mutationResolver) PublishMinutes(ctx context.Context, input model.PublishMinutesInput) (*model.PublishMinutesPayload, error) {
-	m, err := r.onMeeting(ctx, input.MeetingID, func(ctx context.Context, id uuid.UUID) error {
-		_, err := r.Consultations.PublishMinutes(ctx, id, localizedIn(input.Minutes))
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &model.PublishMinutesPayload{Meeting: m}, nil
-}
-
-// DraftAnswer is the resolver for the draftAnswer field.
-func (r *mutationResolver) DraftAnswer(ctx context.Context, input model.DraftAnswerInput) (*model.DraftAnswerPayload, error) {
-	if _, err := requireSignedIn(ctx); err != nil {
-		return nil, err
-	}
-	id, err := gid.Expect(input.SubmissionID, "Submission", "submissionId")
-	if err != nil {
-		return nil, err
-	}
-	if _, err := r.Consultations.DraftAnswer(ctx, id, consultation.AnswerInput{Status: strings.ToLower(string(input.Status)), Reason: localizedIn(input.Reason)}); err != nil {
-		return nil, err
-	}
-	s, err := r.Consultations.GetSubmission(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return &model.DraftAnswerPayload{Submission: submissionOut(s)}, nil
-}
-
-// PublishAnswers is the resolver for the publishAnswers field.
-func (r *mutationResolver) PublishAnswers(ctx context.Context, input model.PublishAnswersInput) (*model.PublishAnswersPayload, error) {
-	if _, err := requireSignedIn(ctx); err != nil {
-		return nil, err
-	}
-	cid, err := gid.Expect(input.ConsultationID, "Consultation", "consultationId")
-	if err != nil {
-		return nil, err
-	}
-	var ids []uuid.UUID
-	for _, s := range input.SubmissionIds {
-		id, err := gid.Expect(s, "Submission", "submissionIds")
-		if err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	published, err := r.Consultations.PublishAnswers(ctx, cid, ids)
-	if err != nil {
-		return nil, err
-	}
-	c, err := r.Consultations.Get(ctx, cid)
-	if err != nil {
-		return nil, err
-	}
-	return &model.PublishAnswersPayload{Consultation: consultationOut(c), PublishedCount: len(published)}, nil
-}
-
-// PublishReport is the resolver for the publishReport field.
-func (r *mutationResolver) PublishReport(ctx context.Context, input model.PublishReportInput) (*model.PublishReportPayload, error) {
-	if _, err := requireSignedIn(ctx); err != nil {
-		return nil, err
-	}
-	cid, err := gid.Expect(input.ConsultationID, "Consultation", "consultationId")
-	if err != nil {
-		return nil, err
-	}
-	var summary *i18n.Input
-	if input.Summary != nil {
-		s := localizedIn(input.Summary)
-		summary = &s
-	}
-	if _, err := r.Consultations.PublishReport(ctx, cid, summary); err != nil {
-		return nil, err
-	}
-	c, err := r.Consultations.Get(ctx, cid)
-	if err != nil {
-		return nil, err
-	}
-	return &model.PublishReportPayload{Consultation: consultationOut(c)}, nil
 }
 
 // UpdateConsultation is the resolver for the updateConsultation field.
@@ -918,89 +486,6 @@ func (r *queryResolver) Consultations(ctx context.Context, filter *model.Consult
 	return &model.ConsultationConnection{TotalCount: p.Total, Edges: edges, PageInfo: info}, nil
 }
 
-// Consultation is the resolver for the consultation field.
-func (r *submissionResolver) Consultation(ctx context.Context, obj *model.Submission) (*model.Consultation, error) {
-	c, err := loadersFrom(ctx).consultation(ctx, obj.ConsultationID)
-	if err != nil {
-		return nil, err
-	}
-	if c == nil {
-		return nil, apperr.ErrNotFound
-	}
-	return c, nil
-}
-
-// Section is the resolver for the section field.
-func (r *submissionResolver) Section(ctx context.Context, obj *model.Submission) (*model.ConsultationSection, error) {
-	if obj.SectionID == nil {
-		return nil, nil
-	}
-	secs, err := loadersFrom(ctx).sections.Load(ctx, obj.ConsultationID)
-	if err != nil {
-		return nil, err
-	}
-	for _, s := range secs {
-		if s.ID == *obj.SectionID {
-			out := sectionOut(s)
-			return &out, nil
-		}
-	}
-	return nil, nil
-}
-
-// Parent is the resolver for the parent field.
-func (r *submissionResolver) Parent(ctx context.Context, obj *model.Submission) (*model.Submission, error) {
-	if obj.ParentID == nil {
-		return nil, nil
-	}
-	return loadersFrom(ctx).submission(ctx, *obj.ParentID)
-}
-
-// AuthorName is the resolver for the authorName field.
-func (r *submissionResolver) AuthorName(ctx context.Context, obj *model.Submission) (*string, error) {
-	if obj.AuthorLabel == "" {
-		return nil, nil
-	}
-	name := obj.AuthorLabel
-	return &name, nil
-}
-
-// Text is the resolver for the text field.
-func (r *submissionResolver) Text(ctx context.Context, obj *model.Submission, locale *i18n.Locale) (*model.LocalizedString, error) {
-	return localizedFrom(ctx, loadersFrom(ctx).submissionTexts, &obj.TextID, locale)
-}
-
-// Replies is the resolver for the replies field.
-func (r *submissionResolver) Replies(ctx context.Context, obj *model.Submission, first *int, after *string) (*model.SubmissionConnection, error) {
-	parent := obj.Key
-	return r.submissionPage(ctx, obj.ConsultationID, consultation.SubmissionFilter{ParentID: &parent}, first, after)
-}
-
-// ViewerHasSupported is the resolver for the viewerHasSupported field.
-func (r *submissionResolver) ViewerHasSupported(ctx context.Context, obj *model.Submission) (bool, error) {
-	return loadersFrom(ctx).supported.Load(ctx, obj.Key)
-}
-
-// ViewerCan is the resolver for the viewerCan field.
-func (r *submissionResolver) ViewerCan(ctx context.Context, obj *model.Submission) (*model.SubmissionViewerCan, error) {
-	_, c, err := r.submissionObject(ctx, obj)
-	if err != nil || c == nil {
-		return &model.SubmissionViewerCan{}, err
-	}
-	can := r.Consultations.Actions(ctx, c, obj.S)
-	return &model.SubmissionViewerCan{Edit: can.Edit, Withdraw: can.Withdraw, Support: can.Support, Flag: can.Flag,
-		Moderate: can.Moderate}, nil
-}
-
-// Answer is the resolver for the answer field.
-func (r *submissionResolver) Answer(ctx context.Context, obj *model.Submission) (*model.Answer, error) {
-	a, err := loadersFrom(ctx).answers.Load(ctx, obj.Key)
-	if err != nil {
-		return nil, err
-	}
-	return answerOut(a), nil
-}
-
 // ConsultationActivity is the resolver for the consultationActivity field.
 func (r *subscriptionResolver) ConsultationActivity(ctx context.Context, consultationID string) (<-chan *model.ConsultationActivityEvent, error) {
 	return r.activity(ctx, consultationID, false)
@@ -1011,9 +496,6 @@ func (r *subscriptionResolver) ModerationQueue(ctx context.Context, consultation
 	return r.activity(ctx, consultationID, true)
 }
 
-// Answer returns generated.AnswerResolver implementation.
-func (r *Resolver) Answer() generated.AnswerResolver { return &answerResolver{r} }
-
 // Consultation returns generated.ConsultationResolver implementation.
 func (r *Resolver) Consultation() generated.ConsultationResolver { return &consultationResolver{r} }
 
@@ -1022,34 +504,19 @@ func (r *Resolver) ConsultationQuestion() generated.ConsultationQuestionResolver
 	return &consultationQuestionResolver{r}
 }
 
-// ConsultationReport returns generated.ConsultationReportResolver implementation.
-func (r *Resolver) ConsultationReport() generated.ConsultationReportResolver {
-	return &consultationReportResolver{r}
-}
-
 // ConsultationSection returns generated.ConsultationSectionResolver implementation.
 func (r *Resolver) ConsultationSection() generated.ConsultationSectionResolver {
 	return &consultationSectionResolver{r}
 }
-
-// Meeting returns generated.MeetingResolver implementation.
-func (r *Resolver) Meeting() generated.MeetingResolver { return &meetingResolver{r} }
 
 // MySurveyAnswer returns generated.MySurveyAnswerResolver implementation.
 func (r *Resolver) MySurveyAnswer() generated.MySurveyAnswerResolver {
 	return &mySurveyAnswerResolver{r}
 }
 
-// Submission returns generated.SubmissionResolver implementation.
-func (r *Resolver) Submission() generated.SubmissionResolver { return &submissionResolver{r} }
-
 type (
-	answerResolver               struct{ *Resolver }
 	consultationResolver         struct{ *Resolver }
 	consultationQuestionResolver struct{ *Resolver }
-	consultationReportResolver   struct{ *Resolver }
 	consultationSectionResolver  struct{ *Resolver }
-	meetingResolver              struct{ *Resolver }
 	mySurveyAnswerResolver       struct{ *Resolver }
-	submissionResolver           struct{ *Resolver }
 )

@@ -11,7 +11,16 @@ import (
 	"github.com/otwarty/otwarty/graph/gid"
 )
 
-var _ = matrixFor("consultation.graphqls")
+// The consultation's mutations, in the schema files of its parts.
+var consultationSchema = []string{"consultation.graphqls", "consultation_submissions.graphqls",
+	"consultation_meetings.graphqls", "consultation_report.graphqls"}
+
+var _ = func() bool {
+	for _, f := range consultationSchema {
+		matrixFor(f)
+	}
+	return true
+}()
 
 // TestConsultationMutations_PermissionMatrix tries every consultation
 // mutation with every kind of caller. A caller outside the allowed set must
@@ -148,7 +157,7 @@ func TestConsultationMutations_PermissionMatrix(t *testing.T) {
 	for _, c := range cases {
 		names = append(names, c.name)
 	}
-	requireMatrixCoversFile(t, "consultation.graphqls", names)
+	requireMatrixCoversFiles(t, consultationSchema, names)
 	for _, c := range cases {
 		tryEveryCaller(t, b, callers, c.name, c.query, c.vars, c.allowed, nil, everyAllowedPasses)
 	}

@@ -18,18 +18,28 @@ import (
 // mutation cannot go untested.
 func requireMatrixCoversFile(t *testing.T, file string, names []string) {
 	t.Helper()
-	require.True(t, matrixFiles[file], "register %s with matrixFor in its matrix's test file", file)
+	requireMatrixCoversFiles(t, []string{file}, names)
+}
+
+// requireMatrixCoversFiles is requireMatrixCoversFile for a matrix whose
+// mutations are declared across several schema files of one domain.
+func requireMatrixCoversFiles(t *testing.T, files []string, names []string) {
+	t.Helper()
 	var declared []string
-	for _, fd := range generated.NewExecutableSchema(generated.Config{}).Schema().Mutation.Fields {
-		if fd.Position != nil && fd.Position.Src != nil && filepath.Base(fd.Position.Src.Name) == file {
-			declared = append(declared, fd.Name)
+	for _, file := range files {
+		require.True(t, matrixFiles[file], "register %s with matrixFor in its matrix's test file", file)
+		n := len(declared)
+		for _, fd := range generated.NewExecutableSchema(generated.Config{}).Schema().Mutation.Fields {
+			if fd.Position != nil && fd.Position.Src != nil && filepath.Base(fd.Position.Src.Name) == file {
+				declared = append(declared, fd.Name)
+			}
 		}
+		require.Greater(t, len(declared), n, "no mutations found in %s", file)
 	}
-	require.NotEmpty(t, declared, "no mutations found in %s", file)
 	for _, name := range declared {
-		require.Contains(t, names, name, "%s: mutation %s has no case in the permission matrix", file, name)
+		require.Contains(t, names, name, "%v: mutation %s has no case in the permission matrix", files, name)
 	}
-	require.ElementsMatch(t, declared, names, "%s: every case is a mutation of the file, once", file)
+	require.ElementsMatch(t, declared, names, "%v: every case is a mutation of the files, once", files)
 }
 
 // matrixMode says how a permission-matrix case treats its allowed callers.

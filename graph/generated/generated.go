@@ -1360,13 +1360,13 @@ type ConsultationResolver interface {
 	ModeratingOrganisations(ctx context.Context, obj *model.Consultation) ([]model.Organisation, error)
 	ViewerIsFollowing(ctx context.Context, obj *model.Consultation) (bool, error)
 	ViewerCan(ctx context.Context, obj *model.Consultation) (*model.ConsultationViewerCan, error)
+	SurveyResults(ctx context.Context, obj *model.Consultation) ([]model.SurveyQuestionResult, error)
+	MySurveyAnswers(ctx context.Context, obj *model.Consultation) ([]model.MySurveyAnswer, error)
+	SurveyAnswers(ctx context.Context, obj *model.Consultation, questionID string, first *int, after *string) (*model.SurveyAnswerConnection, error)
 	Meetings(ctx context.Context, obj *model.Consultation) ([]model.Meeting, error)
 	Report(ctx context.Context, obj *model.Consultation) (*model.ConsultationReport, error)
 	UnansweredCount(ctx context.Context, obj *model.Consultation) (*int, error)
 	ReportOverdue(ctx context.Context, obj *model.Consultation) (bool, error)
-	SurveyResults(ctx context.Context, obj *model.Consultation) ([]model.SurveyQuestionResult, error)
-	MySurveyAnswers(ctx context.Context, obj *model.Consultation) ([]model.MySurveyAnswer, error)
-	SurveyAnswers(ctx context.Context, obj *model.Consultation, questionID string, first *int, after *string) (*model.SurveyAnswerConnection, error)
 }
 type ConsultationQuestionResolver interface {
 	Text(ctx context.Context, obj *model.ConsultationQuestion, locale *i18n.Locale) (*model.LocalizedString, error)
@@ -1440,15 +1440,9 @@ type MutationResolver interface {
 	UnassignConsultationModerator(ctx context.Context, input model.UnassignConsultationModeratorInput) (*model.UnassignConsultationModeratorPayload, error)
 	FollowConsultation(ctx context.Context, input model.FollowConsultationInput) (*model.FollowConsultationPayload, error)
 	UnfollowConsultation(ctx context.Context, input model.UnfollowConsultationInput) (*model.UnfollowConsultationPayload, error)
-	CreateSubmission(ctx context.Context, input model.CreateSubmissionInput) (*model.CreateSubmissionPayload, error)
-	EditSubmission(ctx context.Context, input model.EditSubmissionInput) (*model.EditSubmissionPayload, error)
-	WithdrawSubmission(ctx context.Context, input model.WithdrawSubmissionInput) (*model.WithdrawSubmissionPayload, error)
-	EnterSubmissionOnBehalf(ctx context.Context, input model.EnterSubmissionOnBehalfInput) (*model.EnterSubmissionOnBehalfPayload, error)
-	SupportSubmission(ctx context.Context, input model.SupportSubmissionInput) (*model.SupportSubmissionPayload, error)
-	UnsupportSubmission(ctx context.Context, input model.UnsupportSubmissionInput) (*model.UnsupportSubmissionPayload, error)
-	FlagSubmission(ctx context.Context, input model.FlagSubmissionInput) (*model.FlagSubmissionPayload, error)
-	HideSubmission(ctx context.Context, input model.HideSubmissionInput) (*model.HideSubmissionPayload, error)
-	RestoreSubmission(ctx context.Context, input model.RestoreSubmissionInput) (*model.RestoreSubmissionPayload, error)
+	UpdateConsultation(ctx context.Context, input model.UpdateConsultationInput) (*model.UpdateConsultationPayload, error)
+	SetConsultationInterests(ctx context.Context, input model.SetConsultationInterestsInput) (*model.SetConsultationInterestsPayload, error)
+	AnswerSurvey(ctx context.Context, input model.AnswerSurveyInput) (*model.AnswerSurveyPayload, error)
 	CreateMeeting(ctx context.Context, input model.MeetingInput) (*model.CreateMeetingPayload, error)
 	UpdateMeeting(ctx context.Context, input model.UpdateMeetingInput) (*model.UpdateMeetingPayload, error)
 	CancelMeeting(ctx context.Context, input model.CancelMeetingInput) (*model.CancelMeetingPayload, error)
@@ -1459,9 +1453,15 @@ type MutationResolver interface {
 	DraftAnswer(ctx context.Context, input model.DraftAnswerInput) (*model.DraftAnswerPayload, error)
 	PublishAnswers(ctx context.Context, input model.PublishAnswersInput) (*model.PublishAnswersPayload, error)
 	PublishReport(ctx context.Context, input model.PublishReportInput) (*model.PublishReportPayload, error)
-	UpdateConsultation(ctx context.Context, input model.UpdateConsultationInput) (*model.UpdateConsultationPayload, error)
-	SetConsultationInterests(ctx context.Context, input model.SetConsultationInterestsInput) (*model.SetConsultationInterestsPayload, error)
-	AnswerSurvey(ctx context.Context, input model.AnswerSurveyInput) (*model.AnswerSurveyPayload, error)
+	CreateSubmission(ctx context.Context, input model.CreateSubmissionInput) (*model.CreateSubmissionPayload, error)
+	EditSubmission(ctx context.Context, input model.EditSubmissionInput) (*model.EditSubmissionPayload, error)
+	WithdrawSubmission(ctx context.Context, input model.WithdrawSubmissionInput) (*model.WithdrawSubmissionPayload, error)
+	EnterSubmissionOnBehalf(ctx context.Context, input model.EnterSubmissionOnBehalfInput) (*model.EnterSubmissionOnBehalfPayload, error)
+	SupportSubmission(ctx context.Context, input model.SupportSubmissionInput) (*model.SupportSubmissionPayload, error)
+	UnsupportSubmission(ctx context.Context, input model.UnsupportSubmissionInput) (*model.UnsupportSubmissionPayload, error)
+	FlagSubmission(ctx context.Context, input model.FlagSubmissionInput) (*model.FlagSubmissionPayload, error)
+	HideSubmission(ctx context.Context, input model.HideSubmissionInput) (*model.HideSubmissionPayload, error)
+	RestoreSubmission(ctx context.Context, input model.RestoreSubmissionInput) (*model.RestoreSubmissionPayload, error)
 	SignUp(ctx context.Context, input model.SignUpInput) (*model.SignUpPayload, error)
 	SignIn(ctx context.Context, input model.SignInInput) (*model.SignInPayload, error)
 	SignOut(ctx context.Context, input model.SignOutInput) (*model.SignOutPayload, error)
@@ -7827,96 +7827,6 @@ input ConsultationFilter {
   tag: String
 }
 
-enum SubmissionKind {
-  POSTULATE
-  COMMENT
-}
-
-enum SubmissionStatus {
-  VISIBLE
-  HIDDEN
-  WITHDRAWN
-}
-
-"A postulate, a comment on a document section, or a reply in a thread."
-type Submission implements Node {
-  id: ID!
-  kind: SubmissionKind!
-  consultation: Consultation!
-  section: ConsultationSection
-  "The submission this one replies to."
-  parent: Submission
-  "The author's display name; null for a deleted account."
-  authorName: String
-  text(locale: Locale): LocalizedString!
-  status: SubmissionStatus!
-  "Entered by staff from paper, post or e-mail."
-  staffEntered: Boolean!
-  receivedAt: DateTime!
-  createdAt: DateTime!
-  editedAt: DateTime
-  supportCount: Int!
-  replyCount: Int!
-  replies(first: Int = 20, after: String): SubmissionConnection!
-  viewerHasSupported: Boolean!
-  viewerCan: SubmissionViewerCan!
-}
-
-type SubmissionViewerCan {
-  edit: Boolean!
-  withdraw: Boolean!
-  support: Boolean!
-  flag: Boolean!
-  moderate: Boolean!
-}
-
-type SubmissionEdge {
-  cursor: String!
-  node: Submission!
-}
-
-type SubmissionConnection {
-  edges: [SubmissionEdge!]!
-  pageInfo: PageInfo!
-  totalCount: Int!
-}
-
-input SubmissionFilter {
-  kind: SubmissionKind
-  sectionId: ID
-}
-
-enum ModerationReason {
-  SPAM
-  OFFENSIVE
-  HATE_SPEECH
-  PERSONAL_DATA
-  OFF_TOPIC
-  OTHER
-}
-
-type ModerationAction {
-  id: ID!
-  "HIDE, RESTORE or AUTO_HIDE."
-  action: String!
-  "The reason code, e.g. OFFENSIVE, FLAGS_THRESHOLD, REVIEWED."
-  reason: String!
-  note: String!
-  submissionId: ID!
-  at: DateTime!
-}
-
-type ModerationActionEdge {
-  cursor: String!
-  node: ModerationAction!
-}
-
-type ModerationActionConnection {
-  edges: [ModerationActionEdge!]!
-  pageInfo: PageInfo!
-  totalCount: Int!
-}
-
 "A change on a consultation, for live views; clients re-query details."
 type ConsultationActivityEvent {
   consultationId: ID!
@@ -8030,105 +7940,6 @@ type FollowConsultationPayload {
   consultation: Consultation!
 }
 
-input CreateSubmissionInput {
-  consultationId: ID!
-  kind: SubmissionKind!
-  "For a comment on a document section."
-  sectionId: ID
-  "For a reply in a thread."
-  parentId: ID
-  locale: Locale!
-  text: String!
-}
-
-type CreateSubmissionPayload {
-  submission: Submission!
-}
-
-input EditSubmissionInput {
-  submissionId: ID!
-  locale: Locale!
-  text: String!
-}
-
-type EditSubmissionPayload {
-  submission: Submission!
-}
-
-input WithdrawSubmissionInput {
-  submissionId: ID!
-}
-
-type WithdrawSubmissionPayload {
-  submission: Submission!
-}
-
-enum IntakeChannel {
-  PAPER
-  EMAIL
-  POST
-}
-
-input EnterSubmissionOnBehalfInput {
-  consultationId: ID!
-  kind: SubmissionKind!
-  sectionId: ID
-  authorName: String!
-  receivedAt: DateTime!
-  channel: IntakeChannel!
-  locale: Locale!
-  text: String!
-}
-
-type EnterSubmissionOnBehalfPayload {
-  submission: Submission!
-}
-
-input SupportSubmissionInput {
-  submissionId: ID!
-}
-
-type SupportSubmissionPayload {
-  submission: Submission!
-}
-
-input UnsupportSubmissionInput {
-  submissionId: ID!
-}
-
-type UnsupportSubmissionPayload {
-  submission: Submission!
-}
-
-input FlagSubmissionInput {
-  submissionId: ID!
-  reason: ModerationReason!
-  note: String
-}
-
-type FlagSubmissionPayload {
-  submissionId: ID!
-}
-
-input HideSubmissionInput {
-  submissionId: ID!
-  reason: ModerationReason!
-  note: String
-}
-
-type HideSubmissionPayload {
-  submission: Submission!
-}
-
-input RestoreSubmissionInput {
-  submissionId: ID!
-  note: String
-}
-
-type RestoreSubmissionPayload {
-  submission: Submission!
-}
-
 extend type Mutation {
   createConsultation(input: CreateConsultationInput!): CreateConsultationPayload!
   "Checks the city's rules; a failing rule needs a public justification to override."
@@ -8139,18 +7950,122 @@ extend type Mutation {
   unassignConsultationModerator(input: UnassignConsultationModeratorInput!): UnassignConsultationModeratorPayload!
   followConsultation(input: FollowConsultationInput!): FollowConsultationPayload!
   unfollowConsultation(input: UnfollowConsultationInput!): UnfollowConsultationPayload!
-  createSubmission(input: CreateSubmissionInput!): CreateSubmissionPayload!
-  editSubmission(input: EditSubmissionInput!): EditSubmissionPayload!
-  withdrawSubmission(input: WithdrawSubmissionInput!): WithdrawSubmissionPayload!
-  "Staff enter a submission received on paper, by post or e-mail (marked and audited)."
-  enterSubmissionOnBehalf(input: EnterSubmissionOnBehalfInput!): EnterSubmissionOnBehalfPayload!
-  "Supports a submission; supporting again changes nothing."
-  supportSubmission(input: SupportSubmissionInput!): SupportSubmissionPayload!
-  unsupportSubmission(input: UnsupportSubmissionInput!): UnsupportSubmissionPayload!
-  flagSubmission(input: FlagSubmissionInput!): FlagSubmissionPayload!
-  hideSubmission(input: HideSubmissionInput!): HideSubmissionPayload!
-  restoreSubmission(input: RestoreSubmissionInput!): RestoreSubmissionPayload!
 }
+
+input UpdateConsultationInput {
+  consultationId: ID!
+  title: LocalizedInput
+  summary: LocalizedInput
+  body: LocalizedInput
+  tags: [String!]
+  districts: [String!]
+  forms: [ParticipationForm!]
+  announceAt: DateTime
+  opensAt: DateTime
+  closesAt: DateTime
+  reportDueAt: DateTime
+  "Replaces every section when given."
+  sections: [SectionInput!]
+  "Replaces every question when given."
+  questions: [LocalizedInput!]
+}
+
+type UpdateConsultationPayload {
+  consultation: Consultation!
+}
+
+extend type Mutation {
+  "Edits a draft (only drafts can be edited)."
+  updateConsultation(input: UpdateConsultationInput!): UpdateConsultationPayload!
+}
+
+"Districts and topics whose consultations the account wants to hear about."
+type ConsultationInterests {
+  districts: [String!]!
+  tags: [String!]!
+}
+
+extend type Account {
+  "A consultation opening in one of these districts or topics is notified."
+  consultationInterests: ConsultationInterests!
+}
+
+input SetConsultationInterestsInput {
+  districts: [String!]!
+  tags: [String!]!
+}
+
+type SetConsultationInterestsPayload {
+  interests: ConsultationInterests!
+}
+
+extend type Mutation {
+  "Replaces the districts and topics the caller follows."
+  setConsultationInterests(input: SetConsultationInterestsInput!): SetConsultationInterestsPayload!
+}
+
+"How many people answered a survey question."
+type SurveyQuestionResult {
+  question: ConsultationQuestion!
+  respondents: Int!
+}
+
+"An answer to a survey question, without its author."
+type SurveyAnswer {
+  id: ID!
+  text: String!
+  locale: Locale!
+}
+
+type SurveyAnswerEdge {
+  cursor: String!
+  node: SurveyAnswer!
+}
+
+type SurveyAnswerConnection {
+  edges: [SurveyAnswerEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"The caller's own answer to a question."
+type MySurveyAnswer {
+  question: ConsultationQuestion!
+  text(locale: Locale): LocalizedString!
+}
+
+extend type Consultation {
+  surveyResults: [SurveyQuestionResult!]!
+  mySurveyAnswers: [MySurveyAnswer!]!
+  """
+  Answers to one question, never with names, in shuffled order; staff only
+  (answers are not moderated, so they are never published).
+  """
+  surveyAnswers(questionId: ID!, first: Int = 20, after: String): SurveyAnswerConnection
+}
+
+input SurveyAnswerInput {
+  questionId: ID!
+  locale: Locale!
+  "Empty removes the answer."
+  text: String!
+}
+
+input AnswerSurveyInput {
+  consultationId: ID!
+  answers: [SurveyAnswerInput!]!
+}
+
+type AnswerSurveyPayload {
+  consultation: Consultation!
+}
+
+extend type Mutation {
+  "Answers (or re-answers) the consultation's survey questions."
+  answerSurvey(input: AnswerSurveyInput!): AnswerSurveyPayload!
+}
+`, BuiltIn: false},
+	{Name: "../consultation_meetings.graphqls", Input: `# Consultation meetings (built on the gathering mechanism).
 
 enum MeetingKind {
   MEETING
@@ -8288,6 +8203,9 @@ extend type Mutation {
   publishMinutes(input: PublishMinutesInput!): PublishMinutesPayload!
 }
 
+`, BuiltIn: false},
+	{Name: "../consultation_report.graphqls", Input: `# Answers to submissions and the closing report.
+
 enum AnswerStatus {
   ACCEPTED
   PARTLY_ACCEPTED
@@ -8378,117 +8296,210 @@ extend type Mutation {
   publishReport(input: PublishReportInput!): PublishReportPayload!
 }
 
-input UpdateConsultationInput {
-  consultationId: ID!
-  title: LocalizedInput
-  summary: LocalizedInput
-  body: LocalizedInput
-  tags: [String!]
-  districts: [String!]
-  forms: [ParticipationForm!]
-  announceAt: DateTime
-  opensAt: DateTime
-  closesAt: DateTime
-  reportDueAt: DateTime
-  "Replaces every section when given."
-  sections: [SectionInput!]
-  "Replaces every question when given."
-  questions: [LocalizedInput!]
+`, BuiltIn: false},
+	{Name: "../consultation_submissions.graphqls", Input: `# Residents' submissions (postulates, comments, replies), supports and moderation.
+
+enum SubmissionKind {
+  POSTULATE
+  COMMENT
 }
 
-type UpdateConsultationPayload {
-  consultation: Consultation!
+enum SubmissionStatus {
+  VISIBLE
+  HIDDEN
+  WITHDRAWN
 }
 
-extend type Mutation {
-  "Edits a draft (only drafts can be edited)."
-  updateConsultation(input: UpdateConsultationInput!): UpdateConsultationPayload!
-}
-
-"Districts and topics whose consultations the account wants to hear about."
-type ConsultationInterests {
-  districts: [String!]!
-  tags: [String!]!
-}
-
-extend type Account {
-  "A consultation opening in one of these districts or topics is notified."
-  consultationInterests: ConsultationInterests!
-}
-
-input SetConsultationInterestsInput {
-  districts: [String!]!
-  tags: [String!]!
-}
-
-type SetConsultationInterestsPayload {
-  interests: ConsultationInterests!
-}
-
-extend type Mutation {
-  "Replaces the districts and topics the caller follows."
-  setConsultationInterests(input: SetConsultationInterestsInput!): SetConsultationInterestsPayload!
-}
-
-"How many people answered a survey question."
-type SurveyQuestionResult {
-  question: ConsultationQuestion!
-  respondents: Int!
-}
-
-"An answer to a survey question, without its author."
-type SurveyAnswer {
+"A postulate, a comment on a document section, or a reply in a thread."
+type Submission implements Node {
   id: ID!
-  text: String!
-  locale: Locale!
+  kind: SubmissionKind!
+  consultation: Consultation!
+  section: ConsultationSection
+  "The submission this one replies to."
+  parent: Submission
+  "The author's display name; null for a deleted account."
+  authorName: String
+  text(locale: Locale): LocalizedString!
+  status: SubmissionStatus!
+  "Entered by staff from paper, post or e-mail."
+  staffEntered: Boolean!
+  receivedAt: DateTime!
+  createdAt: DateTime!
+  editedAt: DateTime
+  supportCount: Int!
+  replyCount: Int!
+  replies(first: Int = 20, after: String): SubmissionConnection!
+  viewerHasSupported: Boolean!
+  viewerCan: SubmissionViewerCan!
 }
 
-type SurveyAnswerEdge {
+type SubmissionViewerCan {
+  edit: Boolean!
+  withdraw: Boolean!
+  support: Boolean!
+  flag: Boolean!
+  moderate: Boolean!
+}
+
+type SubmissionEdge {
   cursor: String!
-  node: SurveyAnswer!
+  node: Submission!
 }
 
-type SurveyAnswerConnection {
-  edges: [SurveyAnswerEdge!]!
+type SubmissionConnection {
+  edges: [SubmissionEdge!]!
   pageInfo: PageInfo!
   totalCount: Int!
 }
 
-"The caller's own answer to a question."
-type MySurveyAnswer {
-  question: ConsultationQuestion!
-  text(locale: Locale): LocalizedString!
+input SubmissionFilter {
+  kind: SubmissionKind
+  sectionId: ID
 }
 
-extend type Consultation {
-  surveyResults: [SurveyQuestionResult!]!
-  mySurveyAnswers: [MySurveyAnswer!]!
-  """
-  Answers to one question, never with names, in shuffled order; staff only
-  (answers are not moderated, so they are never published).
-  """
-  surveyAnswers(questionId: ID!, first: Int = 20, after: String): SurveyAnswerConnection
+enum ModerationReason {
+  SPAM
+  OFFENSIVE
+  HATE_SPEECH
+  PERSONAL_DATA
+  OFF_TOPIC
+  OTHER
 }
 
-input SurveyAnswerInput {
-  questionId: ID!
+type ModerationAction {
+  id: ID!
+  "HIDE, RESTORE or AUTO_HIDE."
+  action: String!
+  "The reason code, e.g. OFFENSIVE, FLAGS_THRESHOLD, REVIEWED."
+  reason: String!
+  note: String!
+  submissionId: ID!
+  at: DateTime!
+}
+
+type ModerationActionEdge {
+  cursor: String!
+  node: ModerationAction!
+}
+
+type ModerationActionConnection {
+  edges: [ModerationActionEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+input CreateSubmissionInput {
+  consultationId: ID!
+  kind: SubmissionKind!
+  "For a comment on a document section."
+  sectionId: ID
+  "For a reply in a thread."
+  parentId: ID
   locale: Locale!
-  "Empty removes the answer."
   text: String!
 }
 
-input AnswerSurveyInput {
-  consultationId: ID!
-  answers: [SurveyAnswerInput!]!
+type CreateSubmissionPayload {
+  submission: Submission!
 }
 
-type AnswerSurveyPayload {
-  consultation: Consultation!
+input EditSubmissionInput {
+  submissionId: ID!
+  locale: Locale!
+  text: String!
+}
+
+type EditSubmissionPayload {
+  submission: Submission!
+}
+
+input WithdrawSubmissionInput {
+  submissionId: ID!
+}
+
+type WithdrawSubmissionPayload {
+  submission: Submission!
+}
+
+enum IntakeChannel {
+  PAPER
+  EMAIL
+  POST
+}
+
+input EnterSubmissionOnBehalfInput {
+  consultationId: ID!
+  kind: SubmissionKind!
+  sectionId: ID
+  authorName: String!
+  receivedAt: DateTime!
+  channel: IntakeChannel!
+  locale: Locale!
+  text: String!
+}
+
+type EnterSubmissionOnBehalfPayload {
+  submission: Submission!
+}
+
+input SupportSubmissionInput {
+  submissionId: ID!
+}
+
+type SupportSubmissionPayload {
+  submission: Submission!
+}
+
+input UnsupportSubmissionInput {
+  submissionId: ID!
+}
+
+type UnsupportSubmissionPayload {
+  submission: Submission!
+}
+
+input FlagSubmissionInput {
+  submissionId: ID!
+  reason: ModerationReason!
+  note: String
+}
+
+type FlagSubmissionPayload {
+  submissionId: ID!
+}
+
+input HideSubmissionInput {
+  submissionId: ID!
+  reason: ModerationReason!
+  note: String
+}
+
+type HideSubmissionPayload {
+  submission: Submission!
+}
+
+input RestoreSubmissionInput {
+  submissionId: ID!
+  note: String
+}
+
+type RestoreSubmissionPayload {
+  submission: Submission!
 }
 
 extend type Mutation {
-  "Answers (or re-answers) the consultation's survey questions."
-  answerSurvey(input: AnswerSurveyInput!): AnswerSurveyPayload!
+  createSubmission(input: CreateSubmissionInput!): CreateSubmissionPayload!
+  editSubmission(input: EditSubmissionInput!): EditSubmissionPayload!
+  withdrawSubmission(input: WithdrawSubmissionInput!): WithdrawSubmissionPayload!
+  "Staff enter a submission received on paper, by post or e-mail (marked and audited)."
+  enterSubmissionOnBehalf(input: EnterSubmissionOnBehalfInput!): EnterSubmissionOnBehalfPayload!
+  "Supports a submission; supporting again changes nothing."
+  supportSubmission(input: SupportSubmissionInput!): SupportSubmissionPayload!
+  unsupportSubmission(input: UnsupportSubmissionInput!): UnsupportSubmissionPayload!
+  flagSubmission(input: FlagSubmissionInput!): FlagSubmissionPayload!
+  hideSubmission(input: HideSubmissionInput!): HideSubmissionPayload!
+  restoreSubmission(input: RestoreSubmissionInput!): RestoreSubmissionPayload!
 }
 `, BuiltIn: false},
 	{Name: "../identity.graphqls", Input: `"The signed-in person's own account. Other people see only display names."
@@ -9817,6 +9828,12 @@ func (ec *executionContext) childFields_Consultation(ctx context.Context, field 
 		return ec.fieldContext_Consultation_viewerIsFollowing(ctx, field)
 	case "viewerCan":
 		return ec.fieldContext_Consultation_viewerCan(ctx, field)
+	case "surveyResults":
+		return ec.fieldContext_Consultation_surveyResults(ctx, field)
+	case "mySurveyAnswers":
+		return ec.fieldContext_Consultation_mySurveyAnswers(ctx, field)
+	case "surveyAnswers":
+		return ec.fieldContext_Consultation_surveyAnswers(ctx, field)
 	case "meetings":
 		return ec.fieldContext_Consultation_meetings(ctx, field)
 	case "report":
@@ -9825,12 +9842,6 @@ func (ec *executionContext) childFields_Consultation(ctx context.Context, field 
 		return ec.fieldContext_Consultation_unansweredCount(ctx, field)
 	case "reportOverdue":
 		return ec.fieldContext_Consultation_reportOverdue(ctx, field)
-	case "surveyResults":
-		return ec.fieldContext_Consultation_surveyResults(ctx, field)
-	case "mySurveyAnswers":
-		return ec.fieldContext_Consultation_mySurveyAnswers(ctx, field)
-	case "surveyAnswers":
-		return ec.fieldContext_Consultation_surveyAnswers(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Consultation", field.Name)
 }
@@ -19851,6 +19862,114 @@ func (ec *executionContext) fieldContext_Consultation_viewerCan(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Consultation_surveyResults(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_surveyResults(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Consultation().SurveyResults(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SurveyQuestionResult) graphql.Marshaler {
+			return ec.marshalNSurveyQuestionResult2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyQuestionResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_surveyResults(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consultation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SurveyQuestionResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consultation_mySurveyAnswers(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_mySurveyAnswers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Consultation().MySurveyAnswers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.MySurveyAnswer) graphql.Marshaler {
+			return ec.marshalNMySurveyAnswer2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMySurveyAnswerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_mySurveyAnswers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consultation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MySurveyAnswer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consultation_surveyAnswers(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_surveyAnswers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Consultation().SurveyAnswers(ctx, obj, fc.Args["questionId"].(string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SurveyAnswerConnection) graphql.Marshaler {
+			return ec.marshalOSurveyAnswerConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyAnswerConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_surveyAnswers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consultation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SurveyAnswerConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Consultation_surveyAnswers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Consultation_meetings(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19959,114 +20078,6 @@ func (ec *executionContext) _Consultation_reportOverdue(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_Consultation_reportOverdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Consultation", field, true, true, errors.New("field of type Boolean does not have child fields"))
-}
-
-func (ec *executionContext) _Consultation_surveyResults(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Consultation_surveyResults(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Consultation().SurveyResults(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.SurveyQuestionResult) graphql.Marshaler {
-			return ec.marshalNSurveyQuestionResult2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyQuestionResultᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Consultation_surveyResults(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Consultation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SurveyQuestionResult(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Consultation_mySurveyAnswers(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Consultation_mySurveyAnswers(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Consultation().MySurveyAnswers(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.MySurveyAnswer) graphql.Marshaler {
-			return ec.marshalNMySurveyAnswer2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMySurveyAnswerᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Consultation_mySurveyAnswers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Consultation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_MySurveyAnswer(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Consultation_surveyAnswers(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Consultation_surveyAnswers(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Consultation().SurveyAnswers(ctx, obj, fc.Args["questionId"].(string), fc.Args["first"].(*int), fc.Args["after"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SurveyAnswerConnection) graphql.Marshaler {
-			return ec.marshalOSurveyAnswerConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSurveyAnswerConnection(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Consultation_surveyAnswers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Consultation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SurveyAnswerConnection(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Consultation_surveyAnswers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
 }
 
 func (ec *executionContext) _ConsultationActivityEvent_consultationId(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationActivityEvent) (ret graphql.Marshaler) {
@@ -25173,34 +25184,34 @@ func (ec *executionContext) fieldContext_Mutation_unfollowConsultation(ctx conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Mutation_createSubmission(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mutation_updateConsultation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_createSubmission(ctx, field)
+			return ec.fieldContext_Mutation_updateConsultation(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateSubmission(ctx, fc.Args["input"].(model.CreateSubmissionInput))
+			return ec.Resolvers.Mutation().UpdateConsultation(ctx, fc.Args["input"].(model.UpdateConsultationInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateSubmissionPayload) graphql.Marshaler {
-			return ec.marshalNCreateSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateSubmissionPayload(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateConsultationPayload) graphql.Marshaler {
+			return ec.marshalNUpdateConsultationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateConsultationPayload(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Mutation_createSubmission(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Mutation_updateConsultation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_CreateSubmissionPayload(ctx, field)
+			return ec.childFields_UpdateConsultationPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -25210,41 +25221,41 @@ func (ec *executionContext) fieldContext_Mutation_createSubmission(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createSubmission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_updateConsultation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _Mutation_editSubmission(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mutation_setConsultationInterests(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_editSubmission(ctx, field)
+			return ec.fieldContext_Mutation_setConsultationInterests(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().EditSubmission(ctx, fc.Args["input"].(model.EditSubmissionInput))
+			return ec.Resolvers.Mutation().SetConsultationInterests(ctx, fc.Args["input"].(model.SetConsultationInterestsInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.EditSubmissionPayload) graphql.Marshaler {
-			return ec.marshalNEditSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEditSubmissionPayload(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SetConsultationInterestsPayload) graphql.Marshaler {
+			return ec.marshalNSetConsultationInterestsPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSetConsultationInterestsPayload(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Mutation_editSubmission(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Mutation_setConsultationInterests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_EditSubmissionPayload(ctx, field)
+			return ec.childFields_SetConsultationInterestsPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -25254,41 +25265,41 @@ func (ec *executionContext) fieldContext_Mutation_editSubmission(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_editSubmission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_setConsultationInterests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _Mutation_withdrawSubmission(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mutation_answerSurvey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_withdrawSubmission(ctx, field)
+			return ec.fieldContext_Mutation_answerSurvey(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().WithdrawSubmission(ctx, fc.Args["input"].(model.WithdrawSubmissionInput))
+			return ec.Resolvers.Mutation().AnswerSurvey(ctx, fc.Args["input"].(model.AnswerSurveyInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.WithdrawSubmissionPayload) graphql.Marshaler {
-			return ec.marshalNWithdrawSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawSubmissionPayload(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AnswerSurveyPayload) graphql.Marshaler {
+			return ec.marshalNAnswerSurveyPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswerSurveyPayload(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Mutation_withdrawSubmission(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Mutation_answerSurvey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_WithdrawSubmissionPayload(ctx, field)
+			return ec.childFields_AnswerSurveyPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -25298,271 +25309,7 @@ func (ec *executionContext) fieldContext_Mutation_withdrawSubmission(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_withdrawSubmission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Mutation_enterSubmissionOnBehalf(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_enterSubmissionOnBehalf(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().EnterSubmissionOnBehalf(ctx, fc.Args["input"].(model.EnterSubmissionOnBehalfInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.EnterSubmissionOnBehalfPayload) graphql.Marshaler {
-			return ec.marshalNEnterSubmissionOnBehalfPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEnterSubmissionOnBehalfPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_enterSubmissionOnBehalf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_EnterSubmissionOnBehalfPayload(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_enterSubmissionOnBehalf_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Mutation_supportSubmission(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_supportSubmission(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SupportSubmission(ctx, fc.Args["input"].(model.SupportSubmissionInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SupportSubmissionPayload) graphql.Marshaler {
-			return ec.marshalNSupportSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSupportSubmissionPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_supportSubmission(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SupportSubmissionPayload(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_supportSubmission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Mutation_unsupportSubmission(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_unsupportSubmission(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UnsupportSubmission(ctx, fc.Args["input"].(model.UnsupportSubmissionInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.UnsupportSubmissionPayload) graphql.Marshaler {
-			return ec.marshalNUnsupportSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnsupportSubmissionPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_unsupportSubmission(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_UnsupportSubmissionPayload(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_unsupportSubmission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Mutation_flagSubmission(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_flagSubmission(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().FlagSubmission(ctx, fc.Args["input"].(model.FlagSubmissionInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.FlagSubmissionPayload) graphql.Marshaler {
-			return ec.marshalNFlagSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐFlagSubmissionPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_flagSubmission(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_FlagSubmissionPayload(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_flagSubmission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Mutation_hideSubmission(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_hideSubmission(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().HideSubmission(ctx, fc.Args["input"].(model.HideSubmissionInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.HideSubmissionPayload) graphql.Marshaler {
-			return ec.marshalNHideSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐHideSubmissionPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_hideSubmission(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_HideSubmissionPayload(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_hideSubmission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Mutation_restoreSubmission(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_restoreSubmission(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RestoreSubmission(ctx, fc.Args["input"].(model.RestoreSubmissionInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RestoreSubmissionPayload) graphql.Marshaler {
-			return ec.marshalNRestoreSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRestoreSubmissionPayload(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_restoreSubmission(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_RestoreSubmissionPayload(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_restoreSubmission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_answerSurvey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26009,34 +25756,34 @@ func (ec *executionContext) fieldContext_Mutation_publishReport(ctx context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _Mutation_updateConsultation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mutation_createSubmission(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_updateConsultation(ctx, field)
+			return ec.fieldContext_Mutation_createSubmission(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateConsultation(ctx, fc.Args["input"].(model.UpdateConsultationInput))
+			return ec.Resolvers.Mutation().CreateSubmission(ctx, fc.Args["input"].(model.CreateSubmissionInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateConsultationPayload) graphql.Marshaler {
-			return ec.marshalNUpdateConsultationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateConsultationPayload(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateSubmissionPayload) graphql.Marshaler {
+			return ec.marshalNCreateSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateSubmissionPayload(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Mutation_updateConsultation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Mutation_createSubmission(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_UpdateConsultationPayload(ctx, field)
+			return ec.childFields_CreateSubmissionPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -26046,41 +25793,41 @@ func (ec *executionContext) fieldContext_Mutation_updateConsultation(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateConsultation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_createSubmission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _Mutation_setConsultationInterests(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mutation_editSubmission(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_setConsultationInterests(ctx, field)
+			return ec.fieldContext_Mutation_editSubmission(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SetConsultationInterests(ctx, fc.Args["input"].(model.SetConsultationInterestsInput))
+			return ec.Resolvers.Mutation().EditSubmission(ctx, fc.Args["input"].(model.EditSubmissionInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SetConsultationInterestsPayload) graphql.Marshaler {
-			return ec.marshalNSetConsultationInterestsPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSetConsultationInterestsPayload(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EditSubmissionPayload) graphql.Marshaler {
+			return ec.marshalNEditSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEditSubmissionPayload(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Mutation_setConsultationInterests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Mutation_editSubmission(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SetConsultationInterestsPayload(ctx, field)
+			return ec.childFields_EditSubmissionPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -26090,41 +25837,41 @@ func (ec *executionContext) fieldContext_Mutation_setConsultationInterests(ctx c
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_setConsultationInterests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_editSubmission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _Mutation_answerSurvey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+func (ec *executionContext) _Mutation_withdrawSubmission(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_answerSurvey(ctx, field)
+			return ec.fieldContext_Mutation_withdrawSubmission(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().AnswerSurvey(ctx, fc.Args["input"].(model.AnswerSurveyInput))
+			return ec.Resolvers.Mutation().WithdrawSubmission(ctx, fc.Args["input"].(model.WithdrawSubmissionInput))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AnswerSurveyPayload) graphql.Marshaler {
-			return ec.marshalNAnswerSurveyPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswerSurveyPayload(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WithdrawSubmissionPayload) graphql.Marshaler {
+			return ec.marshalNWithdrawSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawSubmissionPayload(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Mutation_answerSurvey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Mutation_withdrawSubmission(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_AnswerSurveyPayload(ctx, field)
+			return ec.childFields_WithdrawSubmissionPayload(ctx, field)
 		},
 	}
 	defer func() {
@@ -26134,7 +25881,271 @@ func (ec *executionContext) fieldContext_Mutation_answerSurvey(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_answerSurvey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Mutation_withdrawSubmission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_enterSubmissionOnBehalf(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_enterSubmissionOnBehalf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EnterSubmissionOnBehalf(ctx, fc.Args["input"].(model.EnterSubmissionOnBehalfInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EnterSubmissionOnBehalfPayload) graphql.Marshaler {
+			return ec.marshalNEnterSubmissionOnBehalfPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEnterSubmissionOnBehalfPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_enterSubmissionOnBehalf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EnterSubmissionOnBehalfPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_enterSubmissionOnBehalf_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_supportSubmission(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_supportSubmission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SupportSubmission(ctx, fc.Args["input"].(model.SupportSubmissionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SupportSubmissionPayload) graphql.Marshaler {
+			return ec.marshalNSupportSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSupportSubmissionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_supportSubmission(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SupportSubmissionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_supportSubmission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unsupportSubmission(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unsupportSubmission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnsupportSubmission(ctx, fc.Args["input"].(model.UnsupportSubmissionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnsupportSubmissionPayload) graphql.Marshaler {
+			return ec.marshalNUnsupportSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnsupportSubmissionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unsupportSubmission(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnsupportSubmissionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unsupportSubmission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_flagSubmission(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_flagSubmission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().FlagSubmission(ctx, fc.Args["input"].(model.FlagSubmissionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FlagSubmissionPayload) graphql.Marshaler {
+			return ec.marshalNFlagSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐFlagSubmissionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_flagSubmission(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlagSubmissionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_flagSubmission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_hideSubmission(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_hideSubmission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().HideSubmission(ctx, fc.Args["input"].(model.HideSubmissionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.HideSubmissionPayload) graphql.Marshaler {
+			return ec.marshalNHideSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐHideSubmissionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_hideSubmission(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HideSubmissionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_hideSubmission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_restoreSubmission(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_restoreSubmission(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RestoreSubmission(ctx, fc.Args["input"].(model.RestoreSubmissionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RestoreSubmissionPayload) graphql.Marshaler {
+			return ec.marshalNRestoreSubmissionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRestoreSubmissionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_restoreSubmission(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RestoreSubmissionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_restoreSubmission_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -44463,6 +44474,120 @@ func (ec *executionContext) _Consultation(ctx context.Context, sel ast.Selection
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "surveyResults":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consultation_surveyResults(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "mySurveyAnswers":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consultation_mySurveyAnswers(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "surveyAnswers":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consultation_surveyAnswers(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "meetings":
 			field := field
 
@@ -44588,120 +44713,6 @@ func (ec *executionContext) _Consultation(ctx context.Context, sel ast.Selection
 				}()
 				res = ec._Consultation_reportOverdue(ctx, field, obj)
 				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-		case "surveyResults":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Consultation_surveyResults(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-		case "mySurveyAnswers":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Consultation_mySurveyAnswers(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-		case "surveyAnswers":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Consultation_surveyAnswers(ctx, field, obj)
-				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -47440,65 +47451,23 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "createSubmission":
+		case "updateConsultation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_createSubmission(ctx, field)
+				return ec._Mutation_updateConsultation(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "editSubmission":
+		case "setConsultationInterests":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_editSubmission(ctx, field)
+				return ec._Mutation_setConsultationInterests(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "withdrawSubmission":
+		case "answerSurvey":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_withdrawSubmission(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "enterSubmissionOnBehalf":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_enterSubmissionOnBehalf(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "supportSubmission":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_supportSubmission(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "unsupportSubmission":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_unsupportSubmission(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "flagSubmission":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_flagSubmission(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "hideSubmission":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_hideSubmission(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "restoreSubmission":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_restoreSubmission(ctx, field)
+				return ec._Mutation_answerSurvey(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -47573,23 +47542,65 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "updateConsultation":
+		case "createSubmission":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_updateConsultation(ctx, field)
+				return ec._Mutation_createSubmission(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "setConsultationInterests":
+		case "editSubmission":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_setConsultationInterests(ctx, field)
+				return ec._Mutation_editSubmission(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "answerSurvey":
+		case "withdrawSubmission":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_answerSurvey(ctx, field)
+				return ec._Mutation_withdrawSubmission(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enterSubmissionOnBehalf":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_enterSubmissionOnBehalf(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "supportSubmission":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_supportSubmission(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unsupportSubmission":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unsupportSubmission(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "flagSubmission":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_flagSubmission(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hideSubmission":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_hideSubmission(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "restoreSubmission":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_restoreSubmission(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
