@@ -9,7 +9,9 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/follow"
 	"github.com/otwarty/otwarty/internal/gathering"
+	"github.com/otwarty/otwarty/internal/support"
 )
 
 // PersonalData is the civic budget's share of a person's data, for the
@@ -130,11 +132,11 @@ func (PersonalData) Export(ctx context.Context, tx *db.Tx, accountID uuid.UUID) 
 			return err
 		},
 		func() (err error) {
-			out.Supports, err = collect(ctx, tx, `select object_id, created_at from supports where kind = 'budget_project'
-				and account_id = $1 order by created_at, object_id`, accountID, func(r pgx.CollectableRow) (personalSupport, error) {
-				var s personalSupport
-				return s, r.Scan(&s.ProjectID, &s.At)
-			})
+			supports, err := support.Of(ctx, tx, support.BudgetProject, accountID)
+			out.Supports = make([]personalSupport, len(supports))
+			for i, s := range supports {
+				out.Supports[i] = personalSupport{ProjectID: s.Object, At: s.At}
+			}
 			return err
 		},
 		func() (err error) {
@@ -146,11 +148,11 @@ func (PersonalData) Export(ctx context.Context, tx *db.Tx, accountID uuid.UUID) 
 			return err
 		},
 		func() (err error) {
-			out.Follows, err = collect(ctx, tx, `select object_id, created_at from follows where kind = 'budget_edition'
-				and account_id = $1 order by created_at, object_id`, accountID, func(r pgx.CollectableRow) (personalFollow, error) {
-				var f personalFollow
-				return f, r.Scan(&f.EditionID, &f.Since)
-			})
+			follows, err := follow.Of(ctx, tx, follow.BudgetEdition, accountID)
+			out.Follows = make([]personalFollow, len(follows))
+			for i, f := range follows {
+				out.Follows[i] = personalFollow{EditionID: f.Object, Since: f.Since}
+			}
 			return err
 		},
 		func() (err error) {
@@ -189,9 +191,13 @@ func (p PersonalData) Erase(ctx context.Context, tx *db.Tx, accountID uuid.UUID)
 	if err := p.s.sessions.Forget(ctx, tx, accountID); err != nil {
 		return err
 	}
+	if err := support.Forget(ctx, tx, support.BudgetProject, accountID); err != nil {
+		return err
+	}
+	if err := follow.Forget(ctx, tx, follow.BudgetEdition, accountID); err != nil {
+		return err
+	}
 	for _, sql := range []string{
-		`delete from supports where kind = 'budget_project' and account_id = $1`,
-		`delete from follows where kind = 'budget_edition' and account_id = $1`,
 		`update budget_projects set status = 'withdrawn', withdrawn_reason = 'account deleted', withdrawn_at = now(),
 			updated_at = now() where proposer_id = $1 and status = 'awaiting_consent'`,
 		`update budget_projects set proposer_id = null where proposer_id = $1`,

@@ -121,11 +121,11 @@ func (PersonalData) Export(ctx context.Context, tx *db.Tx, accountID uuid.UUID) 
 			return rows.Err()
 		},
 		func() error {
-			out.Supports, err = collectRows(ctx, tx, `select object_id, created_at from supports where kind = 'submission'
-				and account_id = $1 order by created_at`, accountID, func(r pgx.CollectableRow) (personalSupport, error) {
-				var s personalSupport
-				return s, r.Scan(&s.SubmissionID, &s.At)
-			})
+			supports, err := support.Of(ctx, tx, support.Submission, accountID)
+			out.Supports = make([]personalSupport, len(supports))
+			for i, s := range supports {
+				out.Supports[i] = personalSupport{SubmissionID: s.Object, At: s.At}
+			}
 			return err
 		},
 		func() error {
