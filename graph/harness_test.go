@@ -74,7 +74,7 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 
 	az, err := authz.New(ctx, pool, log)
 	require.NoError(t, err)
-	ns, err := notify.New(pool, notify.Config{PublicURL: "https://otwarty.test"}, log)
+	ns, err := notify.New(pool, pgtest.Jobs(t, pool), notify.Config{PublicURL: "https://otwarty.test"}, log)
 	require.NoError(t, err)
 	ids := identity.New(pool, identity.Config{Argon2: identity.TestArgon2(), IdentifierKey: []byte("test-identifier-key-0123456789abcdef"),
 		IdentifierKeyID: "t1", PublicURL: "https://otwarty.test"}, ns, az)
@@ -89,11 +89,11 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	riverPool, err := pgxpool.New(ctx, url)
 	require.NoError(t, err)
 	t.Cleanup(riverPool.Close)
-	nsWorkers, err := notify.New(riverPool, notify.Config{PublicURL: "https://otwarty.test"}, log)
+	nsWorkers, err := notify.New(riverPool, pgtest.Jobs(t, riverPool), notify.Config{PublicURL: "https://otwarty.test"}, log)
 	require.NoError(t, err)
 	workers := river.NewWorkers()
 	nsWorkers.Register(workers)
-	csWorkers, err := consultation.New(riverPool, az, nsWorkers, log)
+	csWorkers, err := consultation.New(riverPool, pgtest.Jobs(t, riverPool), az, nsWorkers, log)
 	require.NoError(t, err)
 	csWorkers.Register(workers)
 	// A ballot box batch of one: each ballot is written out as it is cast,
@@ -101,7 +101,7 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	boxConfig := ballotbox.Config{Key: []byte(strings.Repeat("graph-test-box-key-", 2)), KeyID: "k1", Batch: 1}
 	boxWorkers, err := ballotbox.New(riverPool, boxConfig, log)
 	require.NoError(t, err)
-	bsWorkers, err := budget.New(riverPool, az, nsWorkers, ids.HashIdentifier, boxWorkers, log)
+	bsWorkers, err := budget.New(riverPool, pgtest.Jobs(t, riverPool), az, nsWorkers, ids.HashIdentifier, boxWorkers, log)
 	require.NoError(t, err)
 	bsWorkers.Register(workers)
 	rc, err := river.NewClient(riverpgxv5.New(riverPool), &river.Config{
@@ -118,12 +118,12 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 		rate = &graph.RateLimits{SignInIP: ratelimit.New(open), SignInEmail: ratelimit.New(open), SignUpIP: ratelimit.New(open),
 			AnonIP: ratelimit.New(open), Writes: ratelimit.New(open)}
 	}
-	cs, err := consultation.New(pool, az, ns, log)
+	cs, err := consultation.New(pool, pgtest.Jobs(t, pool), az, ns, log)
 	require.NoError(t, err)
 	ids.AddPersonalData(cs.PersonalData())
 	box, err := ballotbox.New(pool, boxConfig, log)
 	require.NoError(t, err)
-	bs, err := budget.New(pool, az, ns, ids.HashIdentifier, box, log)
+	bs, err := budget.New(pool, pgtest.Jobs(t, pool), az, ns, ids.HashIdentifier, box, log)
 	require.NoError(t, err)
 	ids.AddPersonalData(bs.PersonalData())
 	r := &graph.Resolver{Identity: ids, Orgs: org.New(pool, az), Consultations: cs, Budget: bs, Notify: ns, Authz: az, Live: broker, Pool: pool, Log: log,

@@ -51,7 +51,13 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	if err != nil {
 		return nil, err
 	}
-	ns, err := notify.New(pool, notify.Config{PublicURL: c.PublicURL, From: c.MailFrom, SMTPURL: c.SMTPURL, DigestHour: 8}, log)
+	// One client inserts every service's River jobs (the workers run on
+	// serve's own client).
+	jobs, err := db.Jobs(pool, log)
+	if err != nil {
+		return nil, err
+	}
+	ns, err := notify.New(pool, jobs, notify.Config{PublicURL: c.PublicURL, From: c.MailFrom, SMTPURL: c.SMTPURL, DigestHour: 8}, log)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +65,7 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 		Argon2: c.Argon2, MaxConcurrentHashes: c.MaxHashes, SessionTTL: c.SessionTTL,
 		IdentifierKey: c.IdentifierKey, IdentifierKeyID: c.IdentifierKeyID, PublicURL: c.PublicURL,
 	}, ns, az)
-	cs, err := consultation.New(pool, az, ns, log)
+	cs, err := consultation.New(pool, jobs, az, ns, log)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +74,7 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	if err != nil {
 		return nil, err
 	}
-	bs, err := budget.New(pool, az, ns, ids.HashIdentifier, box, log)
+	bs, err := budget.New(pool, jobs, az, ns, ids.HashIdentifier, box, log)
 	if err != nil {
 		return nil, err
 	}

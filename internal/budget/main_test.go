@@ -86,12 +86,12 @@ func setupBatch(t *testing.T, batch int) *bundle {
 	log := slog.New(slog.DiscardHandler)
 	az, err := authz.New(ctx, pool, log)
 	require.NoError(t, err)
-	ns, err := notify.New(pool, notify.Config{PublicURL: "https://otwarty.test"}, log)
+	ns, err := notify.New(pool, pgtest.Jobs(t, pool), notify.Config{PublicURL: "https://otwarty.test"}, log)
 	require.NoError(t, err)
 	box, err := ballotbox.New(pool, ballotbox.Config{Key: []byte(strings.Repeat("budget-test-box-key-", 2)), KeyID: "k1",
 		Batch: batch}, log)
 	require.NoError(t, err)
-	svc, err := budget.New(pool, az, ns, hashIdentifier, box, log)
+	svc, err := budget.New(pool, pgtest.Jobs(t, pool), az, ns, hashIdentifier, box, log)
 	require.NoError(t, err)
 	clk := &clock{t: time.Now()}
 	svc.SetClock(clk.Now)

@@ -71,9 +71,9 @@ func setup(t *testing.T) *bundle {
 	log := slog.New(slog.DiscardHandler)
 	az, err := authz.New(ctx, pool, log)
 	require.NoError(t, err)
-	ns, err := notify.New(pool, notify.Config{PublicURL: "https://otwarty.test"}, log)
+	ns, err := notify.New(pool, pgtest.Jobs(t, pool), notify.Config{PublicURL: "https://otwarty.test"}, log)
 	require.NoError(t, err)
-	svc, err := consultation.New(pool, az, ns, log)
+	svc, err := consultation.New(pool, pgtest.Jobs(t, pool), az, ns, log)
 	require.NoError(t, err)
 	clk := &clock{t: time.Now()}
 	svc.SetClock(clk.Now)

@@ -13,7 +13,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/authz"
@@ -35,15 +34,12 @@ type Service struct {
 }
 
 // New returns the service.
-func New(pool *pgxpool.Pool, az *authz.Authorizer, ns *notify.Service, log *slog.Logger) (*Service, error) {
+// jobs inserts its River jobs (db.Jobs).
+func New(pool *pgxpool.Pool, jobs *river.Client[pgx.Tx], az *authz.Authorizer, ns *notify.Service, log *slog.Logger) (*Service, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: log})
-	if err != nil {
-		return nil, fmt.Errorf("consultation: river client: %w", err)
-	}
-	s := &Service{pool: pool, az: az, notify: ns, river: rc, log: log, now: time.Now}
+	s := &Service{pool: pool, az: az, notify: ns, river: jobs, log: log, now: time.Now}
 	s.meetings = s.newMeetings()
 	return s, nil
 }

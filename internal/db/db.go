@@ -5,6 +5,9 @@ package db
 import (
 	"context"
 	"fmt"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"log/slog"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -42,6 +45,18 @@ type Tx struct {
 // OnCommit registers f to run after the transaction commits. It never runs
 // when the transaction rolls back.
 func (t *Tx) OnCommit(f func()) { t.onCommit = append(t.onCommit, f) }
+
+// Jobs returns the River client that every service inserts its jobs with,
+// in the caller's transaction (InsertTx). It runs no workers: those run on
+// the client `serve` starts. One is made at start-up and given to each
+// service.
+func Jobs(pool *pgxpool.Pool, log *slog.Logger) (*river.Client[pgx.Tx], error) {
+	rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("river client: %w", err)
+	}
+	return rc, nil
+}
 
 // Querier reads: a pool, a connection or a transaction. Functions that
 // may run inside or outside a transaction take it.

@@ -85,7 +85,7 @@ func setup(t *testing.T) *bundle {
 	ctx := context.Background()
 	pool := pgtest.Pool(t)
 	log := slog.New(slog.DiscardHandler)
-	ns, err := notify.New(pool, notify.Config{PublicURL: "https://otwarty.test"}, log)
+	ns, err := notify.New(pool, pgtest.Jobs(t, pool), notify.Config{PublicURL: "https://otwarty.test"}, log)
 	require.NoError(t, err)
 	rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: log})
 	require.NoError(t, err)

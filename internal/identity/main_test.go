@@ -47,7 +47,7 @@ func setup(t *testing.T) *bundle {
 	pool := pgtest.Pool(t)
 	az, err := authz.New(ctx, pool, nil)
 	require.NoError(t, err)
-	n, err := notify.New(pool, notify.Config{PublicURL: "https://otwarty.test"}, nil)
+	n, err := notify.New(pool, pgtest.Jobs(t, pool), notify.Config{PublicURL: "https://otwarty.test"}, nil)
 	require.NoError(t, err)
 	cfg := testConfig()
 	return &bundle{ctx: ctx, pool: pool, az: az, notify: n, cfg: cfg, svc: identity.New(pool, cfg, n, az)}

@@ -18,7 +18,8 @@ import (
 func ExampleService_Notify() {
 	ctx := context.Background()
 	pool, _ := pgxpool.New(ctx, "postgres://localhost/otwarty")
-	svc, _ := notify.New(pool, notify.Config{
+	jobs, _ := db.Jobs(pool, slog.Default()) // one for every service
+	svc, _ := notify.New(pool, jobs, notify.Config{
 		PublicURL:  "https://otwarty.krakow.pl",
 		SMTPURL:    "smtp://user:secret@mail.example.org:587",
 		DigestHour: 7,

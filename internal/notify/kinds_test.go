@@ -18,7 +18,7 @@ import (
 // the data it declares, leave no placeholder and show every value.
 func TestKinds_EveryRegisteredKindRendersWithItsDeclaredData(t *testing.T) {
 	t.Parallel()
-	svc, err := notify.New(nil, notify.Config{PublicURL: "https://otwarty.example.org"}, nil)
+	svc, err := notify.New(nil, nil, notify.Config{PublicURL: "https://otwarty.example.org"}, nil)
 	require.NoError(t, err)
 
 	var names []string

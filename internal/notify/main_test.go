@@ -75,7 +75,7 @@ func setup(t *testing.T, o options) *fixture {
 		f.smtp = startSMTPStub(t)
 		cfg.SMTPURL = "smtp://" + f.smtp.addr
 	}
-	f.svc, err = notify.New(pool, cfg, nil)
+	f.svc, err = notify.New(pool, pgtest.Jobs(t, pool), cfg, nil)
 	require.NoError(t, err)
 
 	workers := river.NewWorkers()

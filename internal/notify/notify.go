@@ -22,7 +22,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/otwarty/otwarty/internal/i18n"
 )
@@ -130,8 +129,9 @@ type Service struct {
 	zone    *time.Location
 }
 
-// New checks cfg and returns a Service.
-func New(pool *pgxpool.Pool, cfg Config, logger *slog.Logger) (*Service, error) {
+// New checks cfg and returns a Service; jobs inserts its River jobs
+// (db.Jobs).
+func New(pool *pgxpool.Pool, jobs *river.Client[pgx.Tx], cfg Config, logger *slog.Logger) (*Service, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -161,13 +161,9 @@ func New(pool *pgxpool.Pool, cfg Config, logger *slog.Logger) (*Service, error) 
 	if timeout <= 0 {
 		timeout = 30 * time.Second
 	}
-	rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: logger})
-	if err != nil {
-		return nil, fmt.Errorf("notify: river client: %w", err)
-	}
 	return &Service{
 		pool:    pool,
-		river:   rc,
+		river:   jobs,
 		logger:  logger,
 		public:  strings.TrimRight(pu.String(), "/"),
 		from:    from,

@@ -14,6 +14,7 @@ import (
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/page"
+	"github.com/otwarty/otwarty/internal/pgtest"
 )
 
 // row inserts an in-app notification as delivery would and returns its id.
@@ -203,7 +204,7 @@ func TestNew_RefusesBadConfiguration(t *testing.T) {
 		"bad SMTP scheme":     {PublicURL: publicURL, SMTPURL: "http://user:hunter2@mail.example.org"},
 		"digest hour":         {PublicURL: publicURL, DigestHour: 24},
 	} {
-		_, err := notify.New(f.pool, cfg, nil)
+		_, err := notify.New(f.pool, pgtest.Jobs(t, f.pool), cfg, nil)
 		require.Error(t, err, name)
 		require.NotContains(t, err.Error(), "hunter2", name)
 	}

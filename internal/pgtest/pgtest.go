@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"github.com/riverqueue/river"
 	"log/slog"
 	"net/url"
 	"os"
@@ -246,4 +247,14 @@ func AtOnce[T any](n int, call func(i int) (T, error)) ([]T, []error) {
 	close(start)
 	wg.Wait()
 	return out, errs
+}
+
+// Jobs is db.Jobs on pool for a test.
+func Jobs(t testing.TB, pool *pgxpool.Pool) *river.Client[pgx.Tx] {
+	t.Helper()
+	rc, err := db.Jobs(pool, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rc
 }

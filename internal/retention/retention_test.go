@@ -23,7 +23,7 @@ func TestPurge_RemovesExactlyWhatOutlivedItsPeriod(t *testing.T) {
 	log := slog.New(slog.DiscardHandler)
 	az, err := authz.New(ctx, pool, log)
 	require.NoError(t, err)
-	ns, err := notify.New(pool, notify.Config{PublicURL: "https://otwarty.test"}, log)
+	ns, err := notify.New(pool, pgtest.Jobs(t, pool), notify.Config{PublicURL: "https://otwarty.test"}, log)
 	require.NoError(t, err)
 	ids := identity.New(pool, identity.Config{Argon2: identity.TestArgon2()}, ns, az)
 
