@@ -132,12 +132,17 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	if o.live != nil {
 		liveLimits = *o.live
 	}
-	var h http.Handler = graph.NewHandler(r, graph.ServerConfig{Limits: limits, Live: liveLimits, Logger: log, PingInterval: time.Second})
+	// Sockets outlive their HTTP handler: the test's end closes them (1001)
+	// before anything they use goes away.
+	life, endLife := context.WithCancel(context.Background())
+	var h http.Handler = graph.NewHandler(r, graph.ServerConfig{Limits: limits, Live: liveLimits, Logger: log,
+		PingInterval: time.Second, Lifetime: life})
 	if o.wrap != nil {
 		h = o.wrap(h)
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(func() {
+		endLife()
 		srv.CloseClientConnections()
 		srv.Close()
 		sctx, c := context.WithTimeout(context.Background(), 10*time.Second)
