@@ -1,10 +1,12 @@
 package notify_test
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/otwarty/otwarty/internal/budget"
@@ -39,10 +41,11 @@ func TestKinds_EveryRegisteredKindRendersWithItsDeclaredData(t *testing.T) {
 	for _, k := range notify.Kinds() {
 		data := map[string]string{notify.DataLink: "https://otwarty.example.org/x"}
 		var shown []string
+		labelled := map[string]string{} // key → code
 		for _, key := range k.Data {
 			if labels, coded := k.Labels[key]; coded {
 				for code := range labels {
-					data[key] = code // a label stands for the code
+					data[key], labelled[key] = code, code // a label stands for the code
 					break
 				}
 				continue
@@ -55,6 +58,11 @@ func TestKinds_EveryRegisteredKindRendersWithItsDeclaredData(t *testing.T) {
 			require.NotContains(t, subject+body, "{", "%s/%s: a placeholder nothing fills", k.Name, l)
 			for _, v := range shown {
 				require.True(t, strings.Contains(subject+body, v), "%s/%s does not show %s", k.Name, l, v)
+			}
+			for key, code := range labelled {
+				label := k.Labels[key][code][l]
+				require.NotEmpty(t, label, "%s: no %s label for %s in %s", k.Name, key, code, l)
+				require.Contains(t, body, label, "%s/%s shows the %s label", k.Name, l, key)
 			}
 			if strings.Contains(k.Messages[l].Body, "{link}") {
 				require.Contains(t, body, "https://otwarty.example.org/x", "%s/%s", k.Name, l)
@@ -70,4 +78,14 @@ func TestRegister_RefusesADuplicateOrAMissingLocale(t *testing.T) {
 		notify.Register(notify.Kind{Name: "test_only_polish", Messages: map[i18n.Locale]notify.Message{
 			i18n.PL: {Subject: "Temat", Body: "Treść"}}})
 	})
+}
+
+func TestNotify_RefusesANoticeWithoutTheDataItsKindDeclares(t *testing.T) {
+	t.Parallel()
+	svc, err := notify.New(nil, nil, notify.Config{PublicURL: "https://otwarty.example.org"}, nil)
+	require.NoError(t, err)
+	// Refused before anything is written: no transaction is needed to see it.
+	err = svc.Notify(context.Background(), nil, notify.Notice{AccountID: uuid.New(), Kind: budget.NoticeResultsReady,
+		Data: map[string]string{"edition_id": uuid.NewString(), "computation": "1"}, DedupeKey: "k", InApp: true})
+	require.EqualError(t, err, `notify: budget_results_ready notice without "year"`)
 }

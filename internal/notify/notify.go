@@ -94,6 +94,13 @@ func (n Notice) validate() error {
 	case n.AccountID == uuid.Nil && n.ToAddress == "":
 		return errors.New("notify: notice without account or address")
 	}
+	// The data a registered kind declares fills its message: without it the
+	// e-mail would show a bare placeholder.
+	for _, key := range kinds[n.Kind].Data {
+		if _, ok := n.Data[key]; !ok {
+			return fmt.Errorf("notify: %s notice without %q", n.Kind, key)
+		}
+	}
 	return nil
 }
 
