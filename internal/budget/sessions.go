@@ -161,17 +161,11 @@ func sessionOwner(ctx context.Context, tx pgx.Tx, editionID, sessionID uuid.UUID
 	if err != nil {
 		return nil, err
 	}
-	if !authz.Can(ctx, ActRead, e.Object()) {
-		return nil, apperr.ErrNotFound
-	}
-	obj := e.Object()
+	o := &gathering.Owner{ID: e.ID, Visible: authz.Can(ctx, ActRead, e.Object()), Object: e.Object(),
+		TextDomains: []string{Domain(e.ID), authz.Domain("org", e.UnitID)}}
 	if act == gathering.ActRegister {
-		obj = sessionObject(sessionID, obj)
+		o.Object = sessionObject(sessionID, o.Object)
 	}
-	if err := authz.Require(ctx, string(act), obj); err != nil {
-		return nil, err
-	}
-	o := &gathering.Owner{ID: e.ID, TextDomains: []string{Domain(e.ID), authz.Domain("org", e.UnitID)}}
 	if e.Status == StatusClosed || e.Status == StatusResultsPublished {
 		o.Closed, o.RegistrationClosed = ErrSessionEditionOver, ErrSessionRegistrationClosed
 	}

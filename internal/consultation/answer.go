@@ -93,16 +93,10 @@ func scanAnswer(row pgx.Row, extra ...any) (*Answer, error) {
 // an original version. A published answer cannot be changed (CONFLICT).
 func (s *Service) DraftAnswer(ctx context.Context, submissionID uuid.UUID, in AnswerInput) (*Answer, error) {
 	caller := authz.SubjectFrom(ctx)
-	if caller.Anonymous() {
-		return nil, apperr.ErrUnauthenticated
-	}
 	var out *Answer
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
-		sub, c, err := s.target(ctx, tx, submissionID)
+		sub, c, err := s.target(ctx, tx, submissionID, ActAnswer, true)
 		if err != nil {
-			return err
-		}
-		if err := authz.Require(ctx, ActAnswer, sub.object()); err != nil {
 			return err
 		}
 		if c.Status != StatusClosed {
@@ -166,21 +160,12 @@ func (s *Service) DraftAnswer(ctx context.Context, submissionID uuid.UUID, in An
 // this consultation is INVALID_INPUT. It returns the answers it published.
 func (s *Service) PublishAnswers(ctx context.Context, cid uuid.UUID, submissionIDs []uuid.UUID) ([]*Answer, error) {
 	caller := authz.SubjectFrom(ctx)
-	if caller.Anonymous() {
-		return nil, apperr.ErrUnauthenticated
-	}
 	var out []*Answer
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
 		// A share lock: the report (which locks the consultation for update)
 		// waits for answers being published, and they for it.
-		c, err := lockShared(ctx, tx, cid)
+		c, err := scopeFor(ctx, tx, cid, ActAnswer)
 		if err != nil {
-			return err
-		}
-		if !authz.Can(ctx, ActRead, c.Object()) {
-			return ErrNotFound
-		}
-		if err := authz.Require(ctx, ActAnswer, submissionScope(c)); err != nil {
 			return err
 		}
 		if c.Status != StatusClosed {

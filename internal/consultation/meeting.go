@@ -177,17 +177,11 @@ func (s *Service) meetingOwner(ctx context.Context, tx pgx.Tx, cid, meetingID uu
 	if err != nil {
 		return nil, err
 	}
-	if !authz.Can(ctx, ActRead, c.Object()) {
-		return nil, ErrNotFound
-	}
-	obj := c.Object()
+	o := &gathering.Owner{ID: c.ID, Visible: authz.Can(ctx, ActRead, c.Object()), Object: c.Object(),
+		TextDomains: textDomains(c.ID, c.UnitID)}
 	if act == gathering.ActRegister {
-		obj = meetingObject(meetingID, c)
+		o.Object = meetingObject(meetingID, c)
 	}
-	if err := authz.Require(ctx, string(act), obj); err != nil {
-		return nil, err
-	}
-	o := &gathering.Owner{ID: c.ID, TextDomains: textDomains(c.ID, c.UnitID)}
 	if c.Status != StatusDraft && c.Status != StatusAnnounced && c.Status != StatusOpen {
 		o.Closed = ErrMeetingConsultationOver
 	}

@@ -81,7 +81,7 @@ func (s *Service) Flag(ctx context.Context, id uuid.UUID, reason, note string) e
 	return db.InTx(ctx, s.pool, func(tx *db.Tx) error {
 		// The submission row lock orders concurrent flags, so the threshold
 		// is reached exactly once.
-		sub, c, err := s.target(ctx, tx, id)
+		sub, c, err := s.target(ctx, tx, id, ActFlag, true)
 		if err != nil {
 			return err
 		}
@@ -192,11 +192,8 @@ func (s *Service) decide(ctx context.Context, id uuid.UUID, action, reason, note
 	caller := authz.SubjectFrom(ctx)
 	var out *Submission
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
-		sub, c, err := s.target(ctx, tx, id)
+		sub, c, err := s.target(ctx, tx, id, ActModerate, true)
 		if err != nil {
-			return err
-		}
-		if err := authz.Require(ctx, ActModerate, sub.object()); err != nil {
 			return err
 		}
 		if sub.Status == SubmissionWithdrawn {

@@ -179,26 +179,47 @@ func canSee(ctx context.Context, c *Consultation, sub *Submission) bool {
 	return sub.Status == SubmissionVisible || authz.Can(ctx, ActReadHidden, sub.object())
 }
 
-// target loads submission id and its consultation in tx for a change by the
-// caller: the submission row locked, the consultation share-locked; NOT_FOUND
-// when the caller may not see either.
-func (s *Service) target(ctx context.Context, tx pgx.Tx, id uuid.UUID) (*Submission, *Consultation, error) {
-	sub, err := loadSubmission(ctx, tx, id, false)
-	if err != nil {
-		return nil, nil, err
+// target loads submission id and its consultation in tx for act by the
+// caller, in authz.For's order: anonymous callers refused first, NOT_FOUND
+// when the caller may not see either, FORBIDDEN when they may see but not
+// act (the domain's own rules follow in the caller). The consultation is
+// share-locked; with lock the submission row is locked too.
+func (s *Service) target(ctx context.Context, tx pgx.Tx, id uuid.UUID, act string, lock bool) (*Submission, *Consultation, error) {
+	type target struct {
+		sub *Submission
+		c   *Consultation
 	}
-	// Locks in one order everywhere: the consultation, then its submissions.
-	c, err := lockShared(ctx, tx, sub.ConsultationID)
-	if err != nil {
-		return nil, nil, err
-	}
-	if sub, err = loadSubmission(ctx, tx, id, true); err != nil {
-		return nil, nil, err
-	}
-	if !canSee(ctx, c, sub) {
-		return nil, nil, ErrNotFound
-	}
-	return sub, c, nil
+	t, err := authz.For(ctx, act, func() (target, authz.Object, bool, error) {
+		sub, err := loadSubmission(ctx, tx, id, false)
+		if err != nil {
+			return target{}, authz.Object{}, false, err
+		}
+		// Locks in one order everywhere: the consultation, then its submissions.
+		c, err := lockShared(ctx, tx, sub.ConsultationID)
+		if err != nil {
+			return target{}, authz.Object{}, false, err
+		}
+		if lock {
+			if sub, err = loadSubmission(ctx, tx, id, true); err != nil {
+				return target{}, authz.Object{}, false, err
+			}
+		}
+		return target{sub, c}, sub.object(), canSee(ctx, c, sub), nil
+	})
+	return t.sub, t.c, err
+}
+
+// scopeFor loads consultation cid, share-locked in tx, for act on its
+// submissions (submit, enter on behalf, answer) in authz.For's order:
+// NOT_FOUND when the caller may not see the consultation.
+func scopeFor(ctx context.Context, tx pgx.Tx, cid uuid.UUID, act string) (*Consultation, error) {
+	return authz.For(ctx, act, func() (*Consultation, authz.Object, bool, error) {
+		c, err := lockShared(ctx, tx, cid)
+		if err != nil {
+			return nil, authz.Object{}, false, err
+		}
+		return c, submissionScope(c), authz.Can(ctx, ActRead, c.Object()), nil
+	})
 }
 
 func offers(c *Consultation, form string) bool { return slices.Contains(c.Forms, form) }
@@ -229,17 +250,11 @@ type SubmitInput struct {
 // busy thread for those who chose a digest).
 func (s *Service) Submit(ctx context.Context, in SubmitInput) (*Submission, error) {
 	caller := authz.SubjectFrom(ctx)
-	if caller.Anonymous() {
-		return nil, apperr.ErrUnauthenticated
-	}
 	var out *Submission
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
-		c, err := lockShared(ctx, tx, in.ConsultationID)
+		c, err := scopeFor(ctx, tx, in.ConsultationID, ActSubmit)
 		if err != nil {
 			return err
-		}
-		if !authz.Can(ctx, ActRead, c.Object()) {
-			return ErrNotFound
 		}
 		if err := maySubmit(ctx, c); err != nil {
 			return err
@@ -379,12 +394,9 @@ func (s *Service) insertSubmission(ctx context.Context, tx pgx.Tx, c *Consultati
 // than the original's the new version is the author's own translation.
 func (s *Service) Edit(ctx context.Context, id uuid.UUID, locale i18n.Locale, text string) (*Submission, error) {
 	caller := authz.SubjectFrom(ctx)
-	if caller.Anonymous() {
-		return nil, apperr.ErrUnauthenticated
-	}
 	var out *Submission
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
-		sub, c, err := s.target(ctx, tx, id)
+		sub, c, err := s.target(ctx, tx, id, ActEdit, true)
 		if err != nil {
 			return err
 		}
@@ -411,13 +423,9 @@ func (s *Service) Edit(ctx context.Context, id uuid.UUID, locale i18n.Locale, te
 // Withdraw lets the author take back a visible submission while the
 // consultation is open; withdrawing twice returns the same state.
 func (s *Service) Withdraw(ctx context.Context, id uuid.UUID) (*Submission, error) {
-	caller := authz.SubjectFrom(ctx)
-	if caller.Anonymous() {
-		return nil, apperr.ErrUnauthenticated
-	}
 	var out *Submission
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
-		sub, c, err := s.target(ctx, tx, id)
+		sub, c, err := s.target(ctx, tx, id, ActWithdraw, true)
 		if err != nil {
 			return err
 		}
@@ -584,17 +592,11 @@ const maxAuthorName = 200
 // window. It has no author account, is marked staff-entered and is audited.
 func (s *Service) EnterOnBehalf(ctx context.Context, in EnterInput) (*Submission, error) {
 	caller := authz.SubjectFrom(ctx)
-	if caller.Anonymous() {
-		return nil, apperr.ErrUnauthenticated
-	}
 	var out *Submission
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
-		c, err := lockShared(ctx, tx, in.ConsultationID)
+		c, err := scopeFor(ctx, tx, in.ConsultationID, ActEnterOnBehalf)
 		if err != nil {
 			return err
-		}
-		if !authz.Can(ctx, ActRead, c.Object()) {
-			return ErrNotFound
 		}
 		if err := mayEnterOnBehalf(ctx, c); err != nil {
 			return err

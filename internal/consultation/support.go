@@ -5,7 +5,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/support"
@@ -30,23 +29,13 @@ func (s *Service) Unsupport(ctx context.Context, id uuid.UUID) (*Submission, err
 
 func (s *Service) setSupport(ctx context.Context, id uuid.UUID, on bool) (*Submission, error) {
 	caller := authz.SubjectFrom(ctx)
-	if caller.Anonymous() {
-		return nil, apperr.ErrUnauthenticated
-	}
 	var out *Submission
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
 		// The submission row is not locked here: concurrent supports meet on
 		// the support's primary key, not on the submission.
-		sub, err := loadSubmission(ctx, tx, id, false)
+		sub, c, err := s.target(ctx, tx, id, ActSupport, false)
 		if err != nil {
 			return err
-		}
-		c, err := lockShared(ctx, tx, sub.ConsultationID)
-		if err != nil {
-			return err
-		}
-		if !canSee(ctx, c, sub) {
-			return ErrNotFound
 		}
 		if err := maySupport(ctx, c, sub); err != nil {
 			return err

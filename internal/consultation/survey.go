@@ -85,20 +85,11 @@ func (a *AnonymousAnswer) Cursor() string {
 // removes it. Each question must be the consultation's and appear once.
 func (s *Service) AnswerSurvey(ctx context.Context, cid uuid.UUID, answers []SurveyAnswerInput) error {
 	caller := authz.SubjectFrom(ctx)
-	if caller.Anonymous() {
-		return apperr.ErrUnauthenticated
-	}
 	return db.InTx(ctx, s.pool, func(tx *db.Tx) error {
 		// Share lock: a phase change waits for answers in flight (as for
 		// submissions).
-		c, err := lockShared(ctx, tx, cid)
+		c, err := scopeFor(ctx, tx, cid, ActSubmit)
 		if err != nil {
-			return err
-		}
-		if !authz.Can(ctx, ActRead, c.Object()) {
-			return ErrNotFound
-		}
-		if err := authz.Require(ctx, ActSubmit, submissionScope(c)); err != nil {
 			return err
 		}
 		if c.Status != StatusOpen {

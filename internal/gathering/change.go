@@ -19,37 +19,57 @@ import (
 	"github.com/otwarty/otwarty/internal/i18n"
 )
 
-// target loads gathering id for act by the caller in tx: UNAUTHENTICATED for
-// anonymous callers first, NOT_FOUND when there is no gathering of this
-// kind, then the owner hook's answer. Locks are taken in one order
-// everywhere: the owner (by the hook), then the gathering row, which
-// serialises every change of its registrations. The gathering is re-read
-// after the lock, so its counts are current.
+// target loads gathering id for act by the caller in tx, in authz.For's
+// order: UNAUTHENTICATED for anonymous callers first, NOT_FOUND when there
+// is no gathering of this kind or the caller may not see its owner,
+// FORBIDDEN when they may not act. Locks are taken in one order everywhere:
+// the owner (by the hook), then the gathering row, which serialises every
+// change of its registrations. The gathering is re-read after the lock, so
+// its counts are current. Every change needs a signed-in caller, even one
+// checked only as ActRead (withdrawing one's own registration).
 func (s *Service) target(ctx context.Context, tx pgx.Tx, id uuid.UUID, act Act) (*Gathering, *Owner, error) {
-	sub := authz.SubjectFrom(ctx)
-	if sub.Anonymous() {
+	if authz.SubjectFrom(ctx).Anonymous() {
 		return nil, nil, apperr.ErrUnauthenticated
 	}
-	var ownerID uuid.UUID
-	err := tx.QueryRow(ctx, `select owner_id from gatherings where id = $1 and kind = $2`, id, s.cfg.Kind).Scan(&ownerID)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil, apperr.ErrNotFound
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("load gathering: %w", err)
-	}
-	o, err := s.cfg.Owner(ctx, tx, ownerID, id, act)
+	o, err := s.owner(ctx, tx, act, id, func() (uuid.UUID, error) {
+		var ownerID uuid.UUID
+		err := tx.QueryRow(ctx, `select owner_id from gatherings where id = $1 and kind = $2`, id, s.cfg.Kind).Scan(&ownerID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return uuid.Nil, apperr.ErrNotFound
+		}
+		if err != nil {
+			return uuid.Nil, fmt.Errorf("load gathering: %w", err)
+		}
+		return ownerID, nil
+	})
 	if err != nil {
 		return nil, nil, err
 	}
 	if _, err := tx.Exec(ctx, `select 1 from gatherings where id = $1 for update`, id); err != nil {
 		return nil, nil, fmt.Errorf("lock gathering: %w", err)
 	}
-	g, err := s.load(ctx, tx, id, sub.AccountID)
+	g, err := s.load(ctx, tx, id, authz.SubjectFrom(ctx).AccountID)
 	if err != nil {
 		return nil, nil, err
 	}
 	return g, o, nil
+}
+
+// owner decides act on gathering (uuid.Nil when creating one) by the
+// caller with authz.For: ownerOf finds the owner's id (after the anonymous
+// caller is refused), the owner hook locks and describes the owner.
+func (s *Service) owner(ctx context.Context, tx pgx.Tx, act Act, gathering uuid.UUID, ownerOf func() (uuid.UUID, error)) (*Owner, error) {
+	return authz.For(ctx, string(act), func() (*Owner, authz.Object, bool, error) {
+		ownerID, err := ownerOf()
+		if err != nil {
+			return nil, authz.Object{}, false, err
+		}
+		o, err := s.cfg.Owner(ctx, tx, ownerID, gathering, act)
+		if err != nil {
+			return nil, authz.Object{}, false, err
+		}
+		return o, o.Object, o.Visible, nil
+	})
 }
 
 // change runs f on gathering id in a transaction for act and then calls the
@@ -153,13 +173,9 @@ func (s *Service) audit(ctx context.Context, tx pgx.Tx, g *Gathering, action, re
 // Create adds a gathering to owner (ActManage, while the owner is not
 // Closed) and schedules its reminder.
 func (s *Service) Create(ctx context.Context, owner uuid.UUID, in Input) (*Gathering, error) {
-	sub := authz.SubjectFrom(ctx)
-	if sub.Anonymous() {
-		return nil, apperr.ErrUnauthenticated
-	}
 	g := &Gathering{ID: uuid.New(), OwnerID: owner}
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
-		o, err := s.cfg.Owner(ctx, tx, owner, uuid.Nil, ActManage)
+		o, err := s.owner(ctx, tx, ActManage, uuid.Nil, func() (uuid.UUID, error) { return owner, nil })
 		if err != nil {
 			return err
 		}
@@ -177,10 +193,7 @@ func (s *Service) Create(ctx context.Context, owner uuid.UUID, in Input) (*Gathe
 		if err != nil {
 			return err
 		}
-		var createdBy *uuid.UUID
-		if sub.AccountID != uuid.Nil {
-			createdBy = &sub.AccountID
-		}
+		createdBy := authz.SubjectFrom(ctx).AccountID // never anonymous here
 		if _, err := tx.Exec(ctx, `insert into gatherings (id, kind, owner_id, format, title_text_id, description_text_id,
 				starts_at, ends_at, place, online_url, online, languages, capacity, created_by)
 			values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,

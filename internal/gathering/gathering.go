@@ -134,9 +134,17 @@ type Input struct {
 }
 
 // Owner is what the owner hook tells the mechanism about the owner of a
-// gathering once the caller may act.
+// gathering: whether the caller may see it and the object an act is checked
+// on, which the mechanism decides in authz.For's order, and, once the caller
+// may act, the domain's state.
 type Owner struct {
 	ID uuid.UUID
+	// Visible says whether the caller may see the owner (the domain's read
+	// rule); the gatherings of an owner the caller may not see are NOT_FOUND.
+	Visible bool
+	// Object is the object the act is checked on (the owner, or for
+	// ActRegister the gathering within it).
+	Object authz.Object
 	// TextDomains are the authorization domains of texts written for the
 	// owner's gatherings (titles, descriptions, minutes).
 	TextDomains []string
@@ -160,10 +168,12 @@ type Config struct {
 	// Kind is stored in gatherings.kind ("consultation_meeting").
 	Kind string
 	// Owner locks the owner ownerID in tx (shared, so that the domain's phase
-	// changes wait for gatherings being changed, and they for it) and checks
-	// that the caller may do act on gathering (uuid.Nil when creating one):
-	// NOT_FOUND when the caller may not see the owner, FORBIDDEN when it may
-	// not act. It is called before the gathering row is locked.
+	// changes wait for gatherings being changed, and they for it) and
+	// describes it for act on gathering (uuid.Nil when creating one); it
+	// does not decide: the mechanism refuses anonymous callers first, then
+	// answers NOT_FOUND when the owner is not Visible and FORBIDDEN when act
+	// on Object is not allowed. It is called before the gathering row is
+	// locked.
 	Owner func(ctx context.Context, tx pgx.Tx, ownerID, gathering uuid.UUID, act Act) (*Owner, error)
 	// Validate checks and normalises the domain's own fields of an input
 	// (title, description, place, link, format) with its own errors; the

@@ -201,6 +201,23 @@ func TestCreate_SharedRulesAndOwnerRules(t *testing.T) {
 	_, err = b.svc.Register(anon, g.ID)
 	require.ErrorIs(t, err, apperr.ErrUnauthenticated)
 
+	// An owner the caller may not see hides its gatherings, staff or not;
+	// anonymous callers still learn nothing but that they must sign in.
+	b.mu.Lock()
+	b.hidden = true
+	b.mu.Unlock()
+	_, err = b.svc.Register(resident, g.ID)
+	require.ErrorIs(t, err, apperr.ErrNotFound)
+	_, err = b.svc.Create(b.staff, b.owner, b.input(48*time.Hour, 0))
+	require.ErrorIs(t, err, apperr.ErrNotFound)
+	_, err = b.svc.Registrations(b.staff, g.ID)
+	require.ErrorIs(t, err, apperr.ErrNotFound)
+	_, err = b.svc.Register(anon, g.ID)
+	require.ErrorIs(t, err, apperr.ErrUnauthenticated)
+	b.mu.Lock()
+	b.hidden = false
+	b.mu.Unlock()
+
 	b.mu.Lock()
 	b.regClosed = true
 	b.mu.Unlock()

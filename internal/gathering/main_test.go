@@ -16,6 +16,7 @@ import (
 
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/gathering"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/notify"
@@ -76,15 +77,18 @@ type bundle struct {
 
 	mu        sync.Mutex
 	staffID   uuid.UUID
+	hidden    bool // the caller may not see the owner
 	closed    bool // the owner's phase is over
 	regClosed bool // registration is not open
 }
 
 func setup(t *testing.T) *bundle {
 	t.Helper()
-	ctx := context.Background()
 	pool := pgtest.Pool(t)
 	log := slog.New(slog.DiscardHandler)
+	az, err := authz.New(context.Background(), pool, log)
+	require.NoError(t, err)
+	ctx := authz.WithAuthorizer(context.Background(), az)
 	ns, err := notify.New(pool, pgtest.Jobs(t, pool), notify.Config{PublicURL: "https://otwarty.test"}, log)
 	require.NoError(t, err)
 	rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: log})
@@ -103,6 +107,9 @@ func setup(t *testing.T) *bundle {
 		returning id`, "u-"+uuid.NewString()[:8]).Scan(&b.unit))
 	b.owner = b.edition(t)
 	b.staffID, b.staff = b.person(t)
+	require.NoError(t, db.InTx(ctx, pool, func(tx *db.Tx) error {
+		return az.Grant(ctx, tx, b.staffID, authz.RoleOfficial, authz.Domain("org", b.unit), uuid.Nil)
+	}))
 	return b
 }
 
@@ -124,19 +131,22 @@ func (b *bundle) person(t *testing.T) (uuid.UUID, context.Context) {
 	return id, authz.WithSubject(b.ctx, authz.Subject{AccountID: id, Confirmed: true})
 }
 
-// ownerHook is the test domain's rules: only the staff account manages;
-// everyone signed in reads and registers; the phase flags decide the rest.
-func (b *bundle) ownerHook(ctx context.Context, tx pgx.Tx, owner, _ uuid.UUID, act gathering.Act) (*gathering.Owner, error) {
+// ownerHook is the test domain's rules, decided by the real policy on
+// budget objects: the staff account (the unit's official) manages, everyone
+// signed in registers; the flags decide visibility and phases.
+func (b *bundle) ownerHook(ctx context.Context, tx pgx.Tx, owner, id uuid.UUID, act gathering.Act) (*gathering.Owner, error) {
 	var n int
 	if err := tx.QueryRow(ctx, `select count(*) from budget_editions where id = $1`, owner).Scan(&n); err != nil || n == 0 {
 		return nil, apperr.ErrNotFound
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if act == gathering.ActManage && authz.SubjectFrom(ctx).AccountID != b.staffID {
-		return nil, apperr.ErrForbidden
+	o := &gathering.Owner{ID: owner, Visible: !b.hidden, TextDomains: []string{"budget_edition:" + owner.String()},
+		Object: authz.Object{Type: "budget_edition", ID: owner.String(),
+			Domains: []string{"budget_edition:" + owner.String(), authz.Domain("org", b.unit)}, Attrs: map[string]string{"status": "open"}}}
+	if act == gathering.ActRegister {
+		o.Object.Type, o.Object.ID = "budget_session", id.String()
 	}
-	o := &gathering.Owner{ID: owner, TextDomains: []string{"budget_edition:" + owner.String()}}
 	if b.closed {
 		o.Closed = errClosed
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/db"
 )
@@ -157,15 +156,14 @@ func (s *Service) RegistrationOf(ctx context.Context, id, account uuid.UUID) (*R
 // (ActManage): seats first, then the waiting list, each in arrival order,
 // then withdrawn registrations.
 func (s *Service) Registrations(ctx context.Context, id uuid.UUID) ([]*Registration, error) {
-	if authz.SubjectFrom(ctx).Anonymous() {
-		return nil, apperr.ErrUnauthenticated
-	}
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
-		g, err := s.load(ctx, tx, id, uuid.Nil)
-		if err != nil {
-			return err
-		}
-		_, err = s.cfg.Owner(ctx, tx, g.OwnerID, id, ActManage)
+		_, err := s.owner(ctx, tx, ActManage, id, func() (uuid.UUID, error) {
+			g, err := s.load(ctx, tx, id, uuid.Nil)
+			if err != nil {
+				return uuid.Nil, err
+			}
+			return g.OwnerID, nil
+		})
 		return err
 	})
 	if err != nil {

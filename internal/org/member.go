@@ -52,16 +52,13 @@ func (s *Service) UpdateMemberRole(ctx context.Context, orgID, accountID uuid.UU
 }
 
 func (s *Service) setMember(ctx context.Context, orgID, accountID uuid.UUID, role string, mayAdd bool) (Member, error) {
-	if err := authz.Require(ctx, ActionManageMembers, Object(orgID)); err != nil {
-		return Member{}, err
-	}
-	if err := validateRole(role); err != nil {
-		return Member{}, err
-	}
 	actor := authz.SubjectFrom(ctx).AccountID
 	m := Member{OrganisationID: orgID, AccountID: accountID, Role: role}
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
-		if err := lockOrg(ctx, tx, orgID); err != nil {
+		if _, err := orgFor(ctx, tx, orgID, ActionManageMembers); err != nil {
+			return err
+		}
+		if err := validateRole(role); err != nil {
 			return err
 		}
 		var (
@@ -118,11 +115,8 @@ func (s *Service) setMember(ctx context.Context, orgID, accountID uuid.UUID, rol
 
 // RemoveMember ends accountID's membership of orgID.
 func (s *Service) RemoveMember(ctx context.Context, orgID, accountID uuid.UUID) error {
-	if err := authz.Require(ctx, ActionManageMembers, Object(orgID)); err != nil {
-		return err
-	}
 	return db.InTx(ctx, s.pool, func(tx *db.Tx) error {
-		if err := lockOrg(ctx, tx, orgID); err != nil {
+		if _, err := orgFor(ctx, tx, orgID, ActionManageMembers); err != nil {
 			return err
 		}
 		var role string
@@ -144,19 +138,22 @@ func (s *Service) RemoveMember(ctx context.Context, orgID, accountID uuid.UUID) 
 	})
 }
 
-// lockOrg serialises membership changes of one organisation (NOT_FOUND when
-// it does not exist). "No key update" leaves the members' foreign-key checks
-// unblocked.
-func lockOrg(ctx context.Context, tx *db.Tx, orgID uuid.UUID) error {
-	var one int
-	err := tx.QueryRow(ctx, `select 1 from organisations where id = $1 for no key update`, orgID).Scan(&one)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return apperr.ErrNotFound
-	}
-	if err != nil {
-		return fmt.Errorf("lock organisation: %w", err)
-	}
-	return nil
+// orgFor locks organisation id in tx for act by the caller, in authz.For's
+// order: anonymous callers refused first, NOT_FOUND when it does not exist,
+// FORBIDDEN when the caller may not act (organisations are public). The
+// lock serialises its changes, and membership changes; "no key update"
+// leaves the members' foreign-key checks unblocked.
+func orgFor(ctx context.Context, tx *db.Tx, id uuid.UUID, act string) (Organisation, error) {
+	return authz.For(ctx, act, func() (Organisation, authz.Object, bool, error) {
+		o, err := scanOrg(tx.QueryRow(ctx, `select `+orgColumns+` from organisations o where o.id = $1 for no key update`, id))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return o, authz.Object{}, false, apperr.ErrNotFound
+		}
+		if err != nil {
+			return o, authz.Object{}, false, fmt.Errorf("lock organisation: %w", err)
+		}
+		return o, Object(id), true, nil
+	})
 }
 
 // CanSeeMembers reports whether the caller may see orgID's members: its own

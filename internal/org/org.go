@@ -190,30 +190,21 @@ func (s *Service) Actions(ctx context.Context, id uuid.UUID) Actions {
 
 // Update changes an organisation's name.
 func (s *Service) Update(ctx context.Context, id uuid.UUID, in UpdateInput) (Organisation, error) {
-	if err := authz.Require(ctx, ActionUpdate, Object(id)); err != nil {
-		return Organisation{}, err
-	}
-	var name string
-	if in.Name != nil {
-		n, err := validateName(*in.Name)
-		if err != nil {
-			return Organisation{}, err
-		}
-		name = n
-	}
 	var o Organisation
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
-		var old string
-		err := tx.QueryRow(ctx, `select name from organisations where id = $1 for update`, id).Scan(&old)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return apperr.ErrNotFound
-		}
+		cur, err := orgFor(ctx, tx, id, ActionUpdate)
 		if err != nil {
-			return fmt.Errorf("lock organisation: %w", err)
-		}
-		if in.Name == nil || name == old {
-			o, err = get(ctx, tx, id)
 			return err
+		}
+		old, name := cur.Name, cur.Name
+		if in.Name != nil {
+			if name, err = validateName(*in.Name); err != nil {
+				return err
+			}
+		}
+		if name == old {
+			o = cur
+			return nil
 		}
 		o, err = scanOrg(tx.QueryRow(ctx, `update organisations o set name = $2 where id = $1 returning `+orgColumns, id, name))
 		if err != nil {

@@ -220,6 +220,20 @@ func TestUpdate_ManagerRenamesOwnOrganisationOnly(t *testing.T) {
 	_, err = f.svc.Update(f.as(f.coordinator), uuid.New(), org.UpdateInput{Name: &name})
 	require.ErrorIs(t, err, apperr.ErrNotFound)
 
+	// authz.For's order: anonymous first, then an unknown organisation, then
+	// the permission, then the input.
+	_, err = f.svc.Update(context.Background(), uuid.New(), org.UpdateInput{Name: &empty})
+	require.ErrorIs(t, err, apperr.ErrUnauthenticated)
+	_, err = f.svc.Update(f.as(managerB), uuid.New(), org.UpdateInput{Name: &empty})
+	require.ErrorIs(t, err, apperr.ErrNotFound)
+	_, err = f.svc.Update(f.as(managerB), a.ID, org.UpdateInput{Name: &empty})
+	require.ErrorIs(t, err, apperr.ErrForbidden)
+	_, err = f.svc.AddMember(f.as(managerB), uuid.New(), uuid.New(), "nope")
+	require.ErrorIs(t, err, apperr.ErrNotFound)
+	_, err = f.svc.AddMember(f.as(managerB), a.ID, uuid.New(), "nope")
+	require.ErrorIs(t, err, apperr.ErrForbidden)
+	require.ErrorIs(t, f.svc.RemoveMember(context.Background(), a.ID, uuid.New()), apperr.ErrUnauthenticated)
+
 	// Renaming to the same name changes nothing and audits nothing.
 	_, err = f.svc.Update(f.as(managerA), a.ID, org.UpdateInput{Name: &name})
 	require.NoError(t, err)
