@@ -5,7 +5,11 @@
 // domain: capacity, registration, the waiting list in arrival order,
 // promotion when a seat frees, withdrawal, attendance, minutes, River
 // reminders, and the notices of a promotion, a reminder, a new time or place
-// and a cancellation.
+// and a cancellation. Opt-in per kind (the meetings of dialogue bodies):
+// invitations (gathering_invitations), and presence as current state with
+// times (gathering_presence): self check-in with a code shown in the room,
+// staff recording people present in person or remotely and leaving, and the
+// roll of who is present now (invitations.go, presence.go).
 //
 // A domain builds one Service for its kind of gathering with a Config: its
 // owner hook (who may do what, its phases, what a gathering belongs to), its
@@ -49,6 +53,12 @@ const (
 	ActManage Act = "manage"
 )
 
+// Presence modes: how someone attends.
+const (
+	InPerson = "in_person"
+	Remote   = "remote"
+)
+
 // Registration statuses. A seat is held only by Registered; the waiting
 // list is Waitlisted in arrival order.
 const (
@@ -64,6 +74,11 @@ const (
 	ReminderBefore = 24 * time.Hour
 	// MinReasonRunes is the shortest public reason of a cancellation.
 	MinReasonRunes = 10
+	// CheckinOpensBefore is how long before the start presence can be
+	// recorded (and the check-in code is valid); it can until the end.
+	CheckinOpensBefore = 30 * time.Minute
+	// MaxInvitees is the most accounts one Invite or Uninvite takes.
+	MaxInvitees = 1000
 )
 
 // Warsaw is the zone of {when} in notices (i18n.Warsaw).
@@ -93,9 +108,16 @@ type Gathering struct {
 	UpdatedAt         time.Time
 	Registered        int // seats taken
 	Waitlisted        int
-	Attended          int // registered people marked as present
+	// Attended counts people recorded as having attended: registered people
+	// marked as present (by RecordAttendance or presence), and everyone else
+	// with presence recorded (invitees).
+	Attended int
+	Invited  int // people invited (on the roll without a seat)
+	Present  int // people present now (open stays)
 	// Viewer is the reading account's registration status ("" for none).
 	Viewer string
+	// ViewerInvited says whether the reading account is invited.
+	ViewerInvited bool
 }
 
 // SeatsLeft is the number of free seats, or -1 when unlimited.
@@ -185,9 +207,15 @@ type Config struct {
 	// startsAt: NewReminder[J] of the domain's Job J, whose worker is
 	// ReminderWorker[J].
 	Reminder func(id uuid.UUID, startsAt time.Time) river.JobArgs
-	// Changed is called in the transaction of every change of a gathering
-	// and its registrations (optional): live events.
+	// Changed is called in the transaction of every change of a gathering,
+	// its registrations, invitations and presence (optional): live events.
 	Changed func(ctx context.Context, tx pgx.Tx, g *Gathering) error
+	// Invitations lets the domain put accounts on a gathering's roll
+	// (Invite, InviteTx); off, they are refused.
+	Invitations bool
+	// Presence, when set, records presence as current state (CheckIn,
+	// MarkPresent, MarkLeft, IssueCheckinCode, Present); nil: off.
+	Presence *PresenceRules
 	// Errors are the domain's errors of the mechanism's rules; a nil one is
 	// the mechanism's own (gathering.* message keys).
 	Errors Errors
@@ -205,12 +233,23 @@ type Errors struct {
 	Cancelled, Started, NotStarted, NotEnded                       *apperr.Error
 	StartsInPast, EndsBeforeStart, Languages, Capacity             *apperr.Error
 	CapacityBelowRegistered, ReasonRequired, AttendeeNotRegistered *apperr.Error
+	// Of invitations and presence: Ended (PHASE_CLOSED) once a gathering is
+	// over; Invited (CONFLICT) when an invitee registers; InviteeUnknown
+	// (INVALID_INPUT accounts) for an account that does not exist;
+	// NotOnRoll (FORBIDDEN) for a self check-in of someone neither invited
+	// nor holding a seat, AttendeeNotOnRoll (INVALID_INPUT account) for staff
+	// recording such a person; CheckinClosed (PHASE_CLOSED) outside the
+	// window or before a code is issued; CheckinCode (INVALID_INPUT code) for
+	// a wrong or replaced code; Mode and RemoteNotAllowed (INVALID_INPUT mode).
+	Ended, Invited, InviteeUnknown, NotOnRoll, AttendeeNotOnRoll *apperr.Error
+	CheckinClosed, CheckinCode, Mode, RemoteNotAllowed           *apperr.Error
 }
 
 // Notices are the notice kinds of a domain (catalog keys of notify). The
-// dedupe key of each notice starts with its kind.
+// dedupe key of each notice starts with its kind. Reminder, Moved and
+// Cancelled reach invitees too; Invited is sent to each new invitee.
 type Notices struct {
-	Promoted, Reminder, Moved, Cancelled string
+	Promoted, Reminder, Moved, Cancelled, Invited string
 }
 
 // Names name a domain's gatherings outside the mechanism.
@@ -259,6 +298,15 @@ func New(pool *pgxpool.Pool, rc *river.Client[pgx.Tx], ns *notify.Service, log *
 		{&e.CapacityBelowRegistered, apperr.Invalid("capacity", "gathering.capacity_below_registered")},
 		{&e.ReasonRequired, apperr.Invalid("reason", "gathering.reason_required")},
 		{&e.AttendeeNotRegistered, apperr.Invalid("attended", "gathering.attendee_not_registered")},
+		{&e.Ended, apperr.New(apperr.PhaseClosed, "gathering.ended")},
+		{&e.Invited, apperr.New(apperr.Conflict, "gathering.invited")},
+		{&e.InviteeUnknown, apperr.Invalid("accounts", "gathering.invitee_unknown")},
+		{&e.NotOnRoll, apperr.New(apperr.Forbidden, "gathering.not_on_roll")},
+		{&e.AttendeeNotOnRoll, apperr.Invalid("account", "gathering.attendee_not_on_roll")},
+		{&e.CheckinClosed, apperr.New(apperr.PhaseClosed, "gathering.checkin_closed")},
+		{&e.CheckinCode, apperr.Invalid("code", "gathering.checkin_code_wrong")},
+		{&e.Mode, apperr.Invalid("mode", "gathering.mode_invalid")},
+		{&e.RemoteNotAllowed, apperr.Invalid("mode", "gathering.remote_not_allowed")},
 	} {
 		if *d.err == nil {
 			*d.err = d.def
@@ -274,21 +322,31 @@ func (s *Service) Kind() string { return s.cfg.Kind }
 const columns = `g.id, g.owner_id, g.format, g.title_text_id, g.description_text_id, g.starts_at, g.ends_at,
 	g.place, g.online_url, g.online, g.languages, g.capacity, g.minutes_text_id, g.minutes_published_at,
 	g.cancelled_at, g.cancel_reason, coalesce(g.created_by, '00000000-0000-0000-0000-000000000000'),
-	g.created_at, g.updated_at, n.registered, n.waitlisted, n.attended,
-	coalesce((select v.status from gathering_registrations v where v.gathering_id = g.id and v.account_id = $1), '')`
+	g.created_at, g.updated_at, n.registered, n.waitlisted, n.attended + m.attended, m.invited, m.present,
+	coalesce((select v.status from gathering_registrations v where v.gathering_id = g.id and v.account_id = $1), ''),
+	exists (select from gathering_invitations v where v.gathering_id = g.id and v.account_id = $1)`
 
+// from counts registrations (n) and the roll beyond them (m): invitations,
+// open stays, and people with presence recorded who hold no seat (a seat
+// holder's presence is in its attended mark).
 const from = ` from gatherings g
 	cross join lateral (select count(*) filter (where r.status = 'registered') as registered,
 		count(*) filter (where r.status = 'waitlisted') as waitlisted,
 		count(*) filter (where r.status = 'registered' and r.attended) as attended
-		from gathering_registrations r where r.gathering_id = g.id) n`
+		from gathering_registrations r where r.gathering_id = g.id) n
+	cross join lateral (select
+		(select count(*) from gathering_invitations i where i.gathering_id = g.id) as invited,
+		(select count(*) from gathering_presence p where p.gathering_id = g.id and p.left_at is null) as present,
+		(select count(distinct p.account_id) from gathering_presence p where p.gathering_id = g.id and not exists
+			(select from gathering_registrations r where r.gathering_id = g.id and r.account_id = p.account_id
+				and r.status = 'registered')) as attended) m`
 
 func scan(row pgx.Row) (*Gathering, error) {
 	var g Gathering
 	err := row.Scan(&g.ID, &g.OwnerID, &g.Format, &g.TitleTextID, &g.DescriptionTextID, &g.StartsAt, &g.EndsAt,
 		&g.Place, &g.OnlineURL, &g.Online, &g.Languages, &g.Capacity, &g.MinutesTextID, &g.MinutesAt,
 		&g.CancelledAt, &g.CancelReason, &g.CreatedBy, &g.CreatedAt, &g.UpdatedAt,
-		&g.Registered, &g.Waitlisted, &g.Attended, &g.Viewer)
+		&g.Registered, &g.Waitlisted, &g.Attended, &g.Invited, &g.Present, &g.Viewer, &g.ViewerInvited)
 	if err != nil {
 		return nil, err
 	}
@@ -384,12 +442,17 @@ func (s *Service) Page(ctx context.Context, owner uuid.UUID, first int, after st
 }
 
 // Held counts the held (not cancelled) gatherings of kind of owner and the
-// people recorded as having attended them.
+// people recorded as having attended them (as Gathering.Attended).
 func Held(ctx context.Context, q Querier, kind string, owner uuid.UUID) (held, attended int, err error) {
 	err = q.QueryRow(ctx, `select
 			(select count(*) from gatherings where kind = $1 and owner_id = $2 and cancelled_at is null),
 			(select count(*) from gathering_registrations r join gatherings g on g.id = r.gathering_id
-			  where g.kind = $1 and g.owner_id = $2 and g.cancelled_at is null and r.attended)`, kind, owner).
+			  where g.kind = $1 and g.owner_id = $2 and g.cancelled_at is null and r.attended)
+			+ (select count(*) from (select distinct p.gathering_id, p.account_id from gathering_presence p
+				join gatherings g on g.id = p.gathering_id
+				where g.kind = $1 and g.owner_id = $2 and g.cancelled_at is null and not exists
+				(select from gathering_registrations r where r.gathering_id = p.gathering_id and r.account_id = p.account_id
+					and r.status = 'registered')) x)`, kind, owner).
 		Scan(&held, &attended)
 	if err != nil {
 		return 0, 0, fmt.Errorf("held gatherings: %w", err)

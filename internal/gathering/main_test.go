@@ -2,6 +2,7 @@ package gathering_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"testing"
@@ -77,12 +78,35 @@ type bundle struct {
 
 	mu        sync.Mutex
 	staffID   uuid.UUID
-	hidden    bool // the caller may not see the owner
-	closed    bool // the owner's phase is over
-	regClosed bool // registration is not open
+	hidden    bool     // the caller may not see the owner
+	closed    bool     // the owner's phase is over
+	regClosed bool     // registration is not open
+	presence  []string // what the presence hook was told, in order
 }
 
-func setup(t *testing.T) *bundle {
+// option changes the test domain's Config before its service is made.
+type option func(b *bundle, cfg *gathering.Config)
+
+// withRoll turns on invitations and presence (remote as told), with a hook
+// that records each change of a stay as "<account> <mode> in|out <present>".
+func withRoll(remote bool) option {
+	return func(b *bundle, cfg *gathering.Config) {
+		cfg.Invitations = true
+		cfg.Presence = &gathering.PresenceRules{Remote: remote,
+			Changed: func(_ context.Context, _ pgx.Tx, g *gathering.Gathering, p *gathering.Presence) error {
+				state := "in"
+				if p.LeftAt != nil {
+					state = "out"
+				}
+				b.mu.Lock()
+				defer b.mu.Unlock()
+				b.presence = append(b.presence, fmt.Sprintf("%s %s %s %d", p.AccountID, p.Mode, state, g.Present))
+				return nil
+			}}
+	}
+}
+
+func setup(t *testing.T, opts ...option) *bundle {
 	t.Helper()
 	pool := pgtest.Pool(t)
 	log := slog.New(slog.DiscardHandler)
@@ -94,15 +118,19 @@ func setup(t *testing.T) *bundle {
 	rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: log})
 	require.NoError(t, err)
 	b := &bundle{ctx: ctx, pool: pool, notify: ns, clock: &clock{t: time.Now().Truncate(time.Microsecond)}}
-	b.svc = gathering.New(pool, rc, ns, log, b.clock.Now, gathering.Config{
+	cfg := gathering.Config{
 		Kind:     kind,
 		Owner:    b.ownerHook,
 		Validate: func(in gathering.Input) (gathering.Input, error) { return in, nil },
 		Reminder: gathering.NewReminder[testJob],
 		Notices: gathering.Notices{Promoted: noticeKind + "_promoted", Reminder: noticeKind + "_reminder",
-			Moved: noticeKind + "_moved", Cancelled: noticeKind + "_cancelled"},
+			Moved: noticeKind + "_moved", Cancelled: noticeKind + "_cancelled", Invited: noticeKind + "_invited"},
 		Names: gathering.Names{Object: "test", Action: "test.", OwnerKey: "owner_id", IDKey: "gathering_id"},
-	})
+	}
+	for _, o := range opts {
+		o(b, &cfg)
+	}
+	b.svc = gathering.New(pool, rc, ns, log, b.clock.Now, cfg)
 	require.NoError(t, pool.QueryRow(ctx, `insert into organisations (kind, name, slug) values ('city_unit', 'Urząd', $1)
 		returning id`, "u-"+uuid.NewString()[:8]).Scan(&b.unit))
 	b.owner = b.edition(t)
@@ -122,12 +150,18 @@ func (b *bundle) edition(t *testing.T) uuid.UUID {
 	return id
 }
 
-// person inserts a confirmed account and returns it with its ctx.
+// person inserts a confirmed Polish account and returns it with its ctx.
 func (b *bundle) person(t *testing.T) (uuid.UUID, context.Context) {
+	t.Helper()
+	return b.personIn(t, i18n.PL)
+}
+
+// personIn inserts a confirmed account whose language is locale.
+func (b *bundle) personIn(t *testing.T, locale i18n.Locale) (uuid.UUID, context.Context) {
 	t.Helper()
 	var id uuid.UUID
 	require.NoError(t, b.pool.QueryRow(b.ctx, `insert into accounts (email, email_confirmed_at, password_hash, display_name, locale)
-		values ($1, now(), 'x', $1, 'pl') returning id`, "p-"+uuid.NewString()[:8]+"@otwarty.test").Scan(&id))
+		values ($1, now(), 'x', $1, $2) returning id`, "p-"+uuid.NewString()[:8]+"@otwarty.test", string(locale)).Scan(&id))
 	return id, authz.WithSubject(b.ctx, authz.Subject{AccountID: id, Confirmed: true})
 }
 
@@ -208,10 +242,110 @@ func (b *bundle) reminders(t *testing.T, id uuid.UUID) []time.Time {
 	return out
 }
 
+// work starts a River client that works notices (deliver, e-mail) and
+// reminders, as serve does, until the test ends.
+func (b *bundle) work(t *testing.T) {
+	t.Helper()
+	workers := river.NewWorkers()
+	b.notify.Register(workers)
+	river.AddWorker(workers, gathering.ReminderWorker[testJob](b.svc))
+	rc, err := river.NewClient(riverpgxv5.New(b.pool), &river.Config{Workers: workers, Logger: slog.New(slog.DiscardHandler),
+		Queues:        map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
+		FetchCooldown: 10 * time.Millisecond, FetchPollInterval: 50 * time.Millisecond})
+	require.NoError(t, err)
+	require.NoError(t, rc.Start(context.Background()))
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		require.NoError(t, rc.Stop(ctx))
+	})
+}
+
+// settle waits until no notice is left to deliver or mail (reminders
+// scheduled for later wait on), and fails at once on a job that failed.
+func (b *bundle) settle(t *testing.T) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		var pending int
+		var failures []string
+		require.NoError(t, b.pool.QueryRow(b.ctx, `select
+				count(*) filter (where state in ('available', 'running', 'retryable', 'pending')
+					or (state = 'scheduled' and kind like 'notify.%')),
+				coalesce(array_agg(kind || ': ' || errors::text) filter (where cardinality(errors) > 0), '{}')
+			from river_job`).Scan(&pending, &failures))
+		require.Empty(t, failures, "a job failed")
+		return pending == 0
+	}, 15*time.Second, 20*time.Millisecond)
+}
+
+// mail is the e-mail of notice kind sent to account, rendered in its
+// language; it fails unless exactly one was written.
+func (b *bundle) mail(t *testing.T, kind string, account uuid.UUID) notify.OutboxMessage {
+	t.Helper()
+	out, err := notify.Outbox(b.ctx, b.pool)
+	require.NoError(t, err)
+	var found []notify.OutboxMessage
+	for _, m := range out {
+		if m.Kind == kind && m.AccountID != nil && *m.AccountID == account {
+			found = append(found, m)
+		}
+	}
+	require.Len(t, found, 1, "%s e-mails to %s", kind, account)
+	return found[0]
+}
+
+// requireField checks an INVALID_INPUT error of field with key.
+func requireField(t *testing.T, field, key string, err error) {
+	t.Helper()
+	requireKey(t, key, err)
+	var e *apperr.Error
+	require.ErrorAs(t, err, &e)
+	require.Equal(t, []string{string(apperr.InvalidInput), field}, []string{string(e.Code), e.Field})
+}
+
 func requireKey(t *testing.T, key string, err error) {
 	t.Helper()
 	var e *apperr.Error
 	require.ErrorAs(t, err, &e)
 	require.Equal(t, key, e.Key, "%v", err)
 	require.True(t, i18n.Has(e.Key), e.Key)
+}
+
+// The test domain's notices, registered as a domain registers its own: the
+// subject names the kind in each language, the body the time and place.
+var testMessages = map[string]map[i18n.Locale]notify.Message{
+	"invited": {
+		i18n.PL: {Subject: "Zaproszenie na posiedzenie", Body: "Zapraszamy na posiedzenie: {when}, {where}."},
+		i18n.UK: {Subject: "Запрошення на засідання", Body: "Запрошуємо на засідання: {when}, {where}."},
+		i18n.EN: {Subject: "Invitation to a meeting", Body: "You are invited to a meeting: {when}, {where}."},
+		i18n.RU: {Subject: "Приглашение на заседание", Body: "Приглашаем на заседание: {when}, {where}."},
+	},
+	"reminder": {
+		i18n.PL: {Subject: "Jutro posiedzenie", Body: "Przypominamy: {when}, {where}."},
+		i18n.UK: {Subject: "Завтра засідання", Body: "Нагадуємо: {when}, {where}."},
+		i18n.EN: {Subject: "Meeting tomorrow", Body: "A reminder: {when}, {where}."},
+		i18n.RU: {Subject: "Завтра заседание", Body: "Напоминаем: {when}, {where}."},
+	},
+	"moved": {
+		i18n.PL: {Subject: "Nowy termin posiedzenia", Body: "Nowy termin: {when}, {where}."},
+		i18n.UK: {Subject: "Новий час засідання", Body: "Новий час: {when}, {where}."},
+		i18n.EN: {Subject: "The meeting has moved", Body: "New time: {when}, {where}."},
+		i18n.RU: {Subject: "Новое время заседания", Body: "Новое время: {when}, {where}."},
+	},
+	"cancelled": {
+		i18n.PL: {Subject: "Posiedzenie odwołane", Body: "Odwołane: {when}, {where}. Powód: {reason}"},
+		i18n.UK: {Subject: "Засідання скасовано", Body: "Скасовано: {when}, {where}. Причина: {reason}"},
+		i18n.EN: {Subject: "Meeting cancelled", Body: "Cancelled: {when}, {where}. Reason: {reason}"},
+		i18n.RU: {Subject: "Заседание отменено", Body: "Отменено: {when}, {where}. Причина: {reason}"},
+	},
+}
+
+func init() {
+	for name, messages := range testMessages {
+		data := []string{"when", "where"}
+		if name == "cancelled" {
+			data = append(data, "reason")
+		}
+		notify.Register(notify.Kind{Name: noticeKind + "_" + name, Data: data, Messages: messages})
+	}
 }

@@ -14,11 +14,10 @@ import (
 	"github.com/otwarty/otwarty/migrations"
 )
 
-// TestMigration016_MovesMeetingsAndSessionsIntact fills the old tables of
-// consultation meetings and budget sessions at schema version 17, applies
-// 018, and finds every row in the gathering tables as it was.
-func TestMigration016_MovesMeetingsAndSessionsIntact(t *testing.T) {
-	t.Parallel()
+// migratedTo is a connection to an empty database migrated to version, and
+// its migrator.
+func migratedTo(t *testing.T, version int32) (*pgx.Conn, *migrate.Migrator) {
+	t.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, pgtest.EmptyURL(t))
 	require.NoError(t, err)
@@ -26,7 +25,17 @@ func TestMigration016_MovesMeetingsAndSessionsIntact(t *testing.T) {
 	m, err := migrate.NewMigrator(ctx, conn, "schema_version")
 	require.NoError(t, err)
 	require.NoError(t, m.LoadMigrations(migrations.FS))
-	require.NoError(t, m.MigrateTo(ctx, 17))
+	require.NoError(t, m.MigrateTo(ctx, version))
+	return conn, m
+}
+
+// TestMigration016_MovesMeetingsAndSessionsIntact fills the old tables of
+// consultation meetings and budget sessions at schema version 17, applies
+// 018, and finds every row in the gathering tables as it was.
+func TestMigration016_MovesMeetingsAndSessionsIntact(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	conn, m := migratedTo(t, 17)
 
 	exec := func(sql string, args ...any) {
 		t.Helper()
@@ -153,4 +162,68 @@ func TestMigration016_MovesMeetingsAndSessionsIntact(t *testing.T) {
 	var left int
 	require.NoError(t, conn.QueryRow(ctx, `select count(*) from gatherings`).Scan(&left))
 	require.Equal(t, 1, left, "the consultation's meetings went with it, the session stayed")
+}
+
+// TestMigration020_AddsTheRollBesideGatherings applies 020 over gatherings
+// of version 19: they stay as they were, with no code; the new tables hold
+// at most one open stay per person, only six-digit codes, and go with their
+// gathering.
+func TestMigration020_AddsTheRollBesideGatherings(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	conn, m := migratedTo(t, 19)
+
+	exec := func(sql string, args ...any) error {
+		_, err := conn.Exec(ctx, sql, args...)
+		return err
+	}
+	unit, eid, ann, title, g := uuid.New(), uuid.New(), uuid.New(), uuid.New(), uuid.New()
+	at := time.Date(2026, 5, 4, 16, 0, 0, 0, time.UTC)
+	for _, s := range []struct {
+		sql  string
+		args []any
+	}{
+		{`insert into organisations (id, kind, name, slug) values ($1, 'city_unit', 'Urząd', 'urzad')`, []any{unit}},
+		{`insert into accounts (id, email, password_hash, display_name, locale) values ($1, 'a@otwarty.test', 'x', 'A', 'pl')`, []any{ann}},
+		{`insert into texts (id, original_locale) values ($1, 'pl')`, []any{title}},
+		{`insert into budget_editions (id, unit_id, year) values ($1, $2, 2026)`, []any{eid, unit}},
+		{`insert into gatherings (id, kind, owner_id, title_text_id, starts_at, ends_at, place, languages, capacity)
+			values ($1, 'budget_session', $2, $3, $4, $5, 'Urząd Miasta', '{pl}', 10)`, []any{g, eid, title, at, at.Add(time.Hour)}},
+		{`insert into gathering_registrations (gathering_id, account_id, status, attended) values ($1, $2, 'registered', true)`, []any{g, ann}},
+	} {
+		require.NoError(t, exec(s.sql, s.args...), s.sql)
+	}
+
+	require.NoError(t, m.MigrateTo(ctx, 20))
+
+	var capacity int
+	var code *string
+	var status string
+	var attended bool
+	require.NoError(t, conn.QueryRow(ctx, `select g.capacity, g.checkin_code, r.status, r.attended
+		from gatherings g join gathering_registrations r on r.gathering_id = g.id where g.id = $1`, g).
+		Scan(&capacity, &code, &status, &attended))
+	require.Equal(t, []any{10, (*string)(nil), "registered", true}, []any{capacity, code, status, attended})
+
+	require.Error(t, exec(`update gatherings set checkin_code = '12345a', checkin_code_issued_at = now() where id = $1`, g))
+	require.Error(t, exec(`update gatherings set checkin_code = '123456' where id = $1`, g), "a code has its time")
+	require.NoError(t, exec(`update gatherings set checkin_code = '012345', checkin_code_issued_at = now() where id = $1`, g))
+
+	require.NoError(t, exec(`insert into gathering_invitations (gathering_id, account_id) values ($1, $2)`, g, ann))
+	require.NoError(t, exec(`insert into gathering_presence (gathering_id, account_id, mode, arrived_at, left_at, self)
+		values ($1, $2, 'in_person', $3, $4, true)`, g, ann, at, at.Add(time.Minute)))
+	require.NoError(t, exec(`insert into gathering_presence (gathering_id, account_id, mode, arrived_at, self)
+		values ($1, $2, 'remote', $3, false)`, g, ann, at.Add(2*time.Minute)))
+	require.Error(t, exec(`insert into gathering_presence (gathering_id, account_id, mode, arrived_at, self)
+		values ($1, $2, 'in_person', $3, true)`, g, ann, at.Add(3*time.Minute)), "one open stay per person")
+	require.Error(t, exec(`insert into gathering_presence (gathering_id, account_id, mode, arrived_at, left_at, self)
+		values ($1, $2, 'video', $3, $3, true)`, g, ann, at), "in person or remote")
+	require.Error(t, exec(`insert into gathering_presence (gathering_id, account_id, mode, arrived_at, left_at, self)
+		values ($1, $2, 'remote', $3, $4, true)`, g, ann, at, at.Add(-time.Minute)), "no leaving before arriving")
+
+	require.NoError(t, exec(`delete from gatherings where id = $1`, g))
+	var left int
+	require.NoError(t, conn.QueryRow(ctx, `select (select count(*) from gathering_invitations) + (select count(*) from gathering_presence)`).
+		Scan(&left))
+	require.Zero(t, left, "the roll goes with its gathering")
 }

@@ -52,15 +52,21 @@ func (s *Service) tell(ctx context.Context, tx pgx.Tx, g *Gathering, account uui
 		InApp: true, Email: true})
 }
 
-// tellPeople tells everyone registered or waiting for g; it returns how
-// many were told.
+// tellPeople tells everyone registered, waiting or invited for g; it
+// returns how many were told.
 func (s *Service) tellPeople(ctx context.Context, tx pgx.Tx, g *Gathering, kind string, data map[string]string, event string) (int, error) {
 	return s.tellWhere(ctx, tx, g, `status in ('registered', 'waitlisted')`, kind, data, event)
 }
 
+// tellWhere tells the registrations of g with status, then its invitees
+// (read now, so that whoever was uninvited is not told), each once.
 func (s *Service) tellWhere(ctx context.Context, tx pgx.Tx, g *Gathering, status, kind string, data map[string]string, event string) (int, error) {
-	rows, err := tx.Query(ctx, `select account_id from gathering_registrations
-		where gathering_id = $1 and `+status+` order by position`, g.ID)
+	rows, err := tx.Query(ctx, `select account_id from (
+			select account_id, 0 as src, position as ord, null::timestamptz as at from gathering_registrations
+			where gathering_id = $1 and `+status+`
+			union all
+			select account_id, 1, 0, created_at from gathering_invitations where gathering_id = $1) x
+		order by src, ord, at, account_id`, g.ID)
 	if err != nil {
 		return 0, fmt.Errorf("gathering people: %w", err)
 	}
@@ -139,8 +145,9 @@ func (s *Service) scheduleReminder(ctx context.Context, tx *db.Tx, id uuid.UUID,
 	return nil
 }
 
-// SendReminders tells every registered (not waiting) person about gathering
-// id, once per person and start time whatever the retries; it returns how
+// SendReminders tells every registered (not waiting) or invited person about
+// gathering id, once per person and start time whatever the retries; the
+// roll is read when the reminder runs. It returns how
 // many were told, or -1 when the reminder is stale (gathering gone,
 // cancelled, moved away from startsAt or started).
 func (s *Service) SendReminders(ctx context.Context, id uuid.UUID, startsAt time.Time) (int, error) {

@@ -18,11 +18,15 @@ import (
 // else the end of the waiting list. It is idempotent: a caller already
 // registered or waiting gets that registration back. Concurrent
 // registrations queue on the gathering's row lock, so seats and the waiting
-// list follow arrival order exactly.
+// list follow arrival order exactly. An invitee is on the roll already and
+// takes no seat: the domain's Invited.
 func (s *Service) Register(ctx context.Context, id uuid.UUID) (*Registration, error) {
 	err := s.change(ctx, id, ActRegister, func(tx *db.Tx, g *Gathering, o *Owner) error {
 		if g.CancelledAt != nil {
 			return s.cfg.Errors.Cancelled
+		}
+		if g.ViewerInvited {
+			return s.cfg.Errors.Invited
 		}
 		if g.Viewer == Registered || g.Viewer == Waitlisted {
 			return nil
@@ -156,17 +160,7 @@ func (s *Service) RegistrationOf(ctx context.Context, id, account uuid.UUID) (*R
 // (ActManage): seats first, then the waiting list, each in arrival order,
 // then withdrawn registrations.
 func (s *Service) Registrations(ctx context.Context, id uuid.UUID) ([]*Registration, error) {
-	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
-		_, err := s.owner(ctx, tx, ActManage, id, func() (uuid.UUID, error) {
-			g, err := s.load(ctx, tx, id, uuid.Nil)
-			if err != nil {
-				return uuid.Nil, err
-			}
-			return g.OwnerID, nil
-		})
-		return err
-	})
-	if err != nil {
+	if err := s.manages(ctx, id); err != nil {
 		return nil, err
 	}
 	rows, err := s.pool.Query(ctx, `select `+registrationColumns+` from gathering_registrations r
@@ -204,9 +198,9 @@ func AccountRegistrations(ctx context.Context, q Querier, kind string, account u
 	return out, nil
 }
 
-// Forget deletes account's registrations for this kind of gathering in tx
-// (GDPR erasure); the seats it held in gatherings still to come go to the
-// waiting list.
+// Forget deletes account's registrations, invitations and presence for
+// this kind of gathering in tx (GDPR erasure); the seats it held in
+// gatherings still to come go to the waiting list.
 func (s *Service) Forget(ctx context.Context, tx pgx.Tx, account uuid.UUID) error {
 	rows, err := tx.Query(ctx, `select r.gathering_id from gathering_registrations r join gatherings g on g.id = r.gathering_id
 		where g.kind = $1 and r.account_id = $2 and r.status = 'registered' and g.cancelled_at is null and g.starts_at > $3
@@ -221,6 +215,12 @@ func (s *Service) Forget(ctx context.Context, tx pgx.Tx, account uuid.UUID) erro
 	if _, err := tx.Exec(ctx, `delete from gathering_registrations r using gatherings g
 		where g.id = r.gathering_id and g.kind = $1 and r.account_id = $2`, s.cfg.Kind, account); err != nil {
 		return fmt.Errorf("forget registrations: %w", err)
+	}
+	for _, table := range []string{"gathering_invitations", "gathering_presence"} {
+		if _, err := tx.Exec(ctx, `delete from `+table+` x using gatherings g
+			where g.id = x.gathering_id and g.kind = $1 and x.account_id = $2`, s.cfg.Kind, account); err != nil {
+			return fmt.Errorf("forget %s: %w", table, err)
+		}
 	}
 	for _, id := range seats {
 		if _, err := tx.Exec(ctx, `select 1 from gatherings where id = $1 for update`, id); err != nil {
