@@ -44,3 +44,13 @@ alter table gatherings
     add column checkin_code           text check (checkin_code ~ '^[0-9]{6}$'),
     add column checkin_code_issued_at timestamptz,
     add check ((checkin_code is null) = (checkin_code_issued_at is null));
+
+-- Wrong codes entered per person against the current code (a new code
+-- clears them): six digits do not withstand unlimited guessing, so after a
+-- few a person is refused until staff issue a new code or record them.
+create table gathering_checkin_failures (
+    gathering_id uuid not null references gatherings (id) on delete cascade,
+    account_id   uuid not null references accounts (id) on delete cascade,
+    failures     int not null check (failures > 0),
+    primary key (gathering_id, account_id)
+);

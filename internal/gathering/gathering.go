@@ -79,6 +79,9 @@ const (
 	CheckinOpensBefore = 30 * time.Minute
 	// MaxInvitees is the most accounts one Invite or Uninvite takes.
 	MaxInvitees = 1000
+	// MaxCheckinFailures is how many wrong codes a person may enter against
+	// one check-in code before CheckIn refuses them.
+	MaxCheckinFailures = 5
 )
 
 // Warsaw is the zone of {when} in notices (i18n.Warsaw).
@@ -240,9 +243,11 @@ type Errors struct {
 	// nor holding a seat, AttendeeNotOnRoll (INVALID_INPUT account) for staff
 	// recording such a person; CheckinClosed (PHASE_CLOSED) outside the
 	// window or before a code is issued; CheckinCode (INVALID_INPUT code) for
-	// a wrong or replaced code; Mode and RemoteNotAllowed (INVALID_INPUT mode).
-	Ended, Invited, InviteeUnknown, NotOnRoll, AttendeeNotOnRoll *apperr.Error
-	CheckinClosed, CheckinCode, Mode, RemoteNotAllowed           *apperr.Error
+	// a wrong or replaced code, CheckinAttempts (RATE_LIMITED) after
+	// MaxCheckinFailures of them; Mode and RemoteNotAllowed (INVALID_INPUT
+	// mode).
+	Ended, Invited, InviteeUnknown, NotOnRoll, AttendeeNotOnRoll        *apperr.Error
+	CheckinClosed, CheckinCode, CheckinAttempts, Mode, RemoteNotAllowed *apperr.Error
 }
 
 // Notices are the notice kinds of a domain (catalog keys of notify). The
@@ -305,6 +310,7 @@ func New(pool *pgxpool.Pool, rc *river.Client[pgx.Tx], ns *notify.Service, log *
 		{&e.AttendeeNotOnRoll, apperr.Invalid("account", "gathering.attendee_not_on_roll")},
 		{&e.CheckinClosed, apperr.New(apperr.PhaseClosed, "gathering.checkin_closed")},
 		{&e.CheckinCode, apperr.Invalid("code", "gathering.checkin_code_wrong")},
+		{&e.CheckinAttempts, apperr.New(apperr.RateLimited, "gathering.checkin_attempts")},
 		{&e.Mode, apperr.Invalid("mode", "gathering.mode_invalid")},
 		{&e.RemoteNotAllowed, apperr.Invalid("mode", "gathering.remote_not_allowed")},
 	} {

@@ -221,9 +221,11 @@ func TestMigration020_AddsTheRollBesideGatherings(t *testing.T) {
 	require.Error(t, exec(`insert into gathering_presence (gathering_id, account_id, mode, arrived_at, left_at, self)
 		values ($1, $2, 'remote', $3, $4, true)`, g, ann, at, at.Add(-time.Minute)), "no leaving before arriving")
 
-	require.NoError(t, exec(`delete from gatherings where id = $1`, g))
 	var left int
-	require.NoError(t, conn.QueryRow(ctx, `select (select count(*) from gathering_invitations) + (select count(*) from gathering_presence)`).
+	require.NoError(t, exec(`insert into gathering_checkin_failures (gathering_id, account_id, failures) values ($1, $2, 1)`, g, ann))
+	require.NoError(t, exec(`delete from gatherings where id = $1`, g))
+	require.NoError(t, conn.QueryRow(ctx, `select (select count(*) from gathering_invitations) + (select count(*) from gathering_presence)
+		+ (select count(*) from gathering_checkin_failures)`).
 		Scan(&left))
 	require.Zero(t, left, "the roll goes with its gathering")
 }

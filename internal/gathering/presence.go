@@ -106,6 +106,9 @@ func (s *Service) IssueCheckinCode(ctx context.Context, id uuid.UUID) (*CheckinC
 			g.ID, c.Code, c.IssuedAt); err != nil {
 			return fmt.Errorf("issue check-in code: %w", err)
 		}
+		if _, err := tx.Exec(ctx, `delete from gathering_checkin_failures where gathering_id = $1`, g.ID); err != nil {
+			return fmt.Errorf("issue check-in code: %w", err)
+		}
 		// Never the code itself: the audit log outlives it.
 		return s.audit(ctx, tx, g, "checkin_code", "", map[string]any{"replaced": old != nil})
 	})
@@ -153,11 +156,19 @@ func newCode() (string, error) {
 // shown in the room (ActRead: seeing the gathering, and being on its roll:
 // invited, or holding a seat). Refused in this order: the domain's
 // Cancelled, NotOnRoll, CheckinClosed (outside the window, or no code
-// issued), CheckinCode (wrong, or replaced). Checking in again while present
-// in person changes nothing; someone recorded as remote is now in person.
+// issued), CheckinAttempts (MaxCheckinFailures wrong codes already entered
+// against this code), CheckinCode (wrong, or replaced; it counts, and is
+// committed, under the gathering's lock, so that a burst of guesses counts
+// exactly). Checking in again while present in person changes nothing;
+// someone recorded as remote is now in person.
 func (s *Service) CheckIn(ctx context.Context, id uuid.UUID, code string) (*Presence, error) {
 	var p *Presence
-	err := s.change(ctx, id, ActRead, func(tx *db.Tx, g *Gathering, _ *Owner) error {
+	wrong := false
+	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
+		g, _, err := s.target(ctx, tx, id, ActRead)
+		if err != nil {
+			return err
+		}
 		if err := s.presenceOpen(g); err != nil {
 			return err
 		}
@@ -175,15 +186,31 @@ func (s *Service) CheckIn(ctx context.Context, id uuid.UUID, code string) (*Pres
 		if current == nil {
 			return s.cfg.Errors.CheckinClosed
 		}
+		var failures int
+		if err := tx.QueryRow(ctx, `select coalesce((select failures from gathering_checkin_failures
+			where gathering_id = $1 and account_id = $2), 0)`, g.ID, me).Scan(&failures); err != nil {
+			return fmt.Errorf("check in: %w", err)
+		}
+		if failures >= MaxCheckinFailures {
+			return s.cfg.Errors.CheckinAttempts
+		}
 		code = strings.Join(strings.Fields(code), "")
 		if subtle.ConstantTimeCompare([]byte(code), []byte(current.Code)) != 1 {
-			return s.cfg.Errors.CheckinCode
+			wrong = true
+			_, err := tx.Exec(ctx, `insert into gathering_checkin_failures (gathering_id, account_id, failures) values ($1, $2, 1)
+				on conflict (gathering_id, account_id) do update set failures = gathering_checkin_failures.failures + 1`, g.ID, me)
+			return err
 		}
-		p, err = s.arrive(ctx, tx, g, me, InPerson, true)
-		return err
+		if p, err = s.arrive(ctx, tx, g, me, InPerson, true); err != nil {
+			return err
+		}
+		return s.changed(ctx, tx, g)
 	})
 	if err != nil {
 		return nil, err
+	}
+	if wrong {
+		return nil, s.cfg.Errors.CheckinCode
 	}
 	return p, nil
 }

@@ -354,3 +354,38 @@ func TestForget_ErasesInvitationsAndPresence(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []int{1, 1}, []int{got.Invited, got.Present}, "the others stay")
 }
+
+func TestCheckIn_GuessingStopsAfterAFewWrongCodes(t *testing.T) {
+	t.Parallel()
+	b := setup(t, withRoll(false))
+	g := b.create(t, 10*time.Minute, 0)
+	guesser, guesserCtx := b.invite(t, g.ID)
+	_, otherCtx := b.invite(t, g.ID)
+	code, err := b.svc.IssueCheckinCode(b.staff, g.ID)
+	require.NoError(t, err)
+
+	// A burst of wrong guesses is counted exactly: the first few are wrong,
+	// the rest refused without being compared.
+	const n = 20
+	_, errs := pgtest.AtOnce(n, func(int) (*gathering.Presence, error) {
+		return b.svc.CheckIn(guesserCtx, g.ID, wrong(code.Code))
+	})
+	count := map[apperr.Code]int{}
+	for _, err := range errs {
+		count[apperr.CodeOf(err)]++
+	}
+	require.Equal(t, map[apperr.Code]int{apperr.InvalidInput: gathering.MaxCheckinFailures,
+		apperr.RateLimited: n - gathering.MaxCheckinFailures}, count)
+	_, err = b.svc.CheckIn(guesserCtx, g.ID, code.Code)
+	requireKey(t, "gathering.checkin_attempts", err)
+	_, err = b.svc.CheckIn(otherCtx, g.ID, code.Code)
+	require.NoError(t, err, "others are not held back")
+
+	// A new code starts afresh.
+	fresh, err := b.svc.IssueCheckinCode(b.staff, g.ID)
+	require.NoError(t, err)
+	p, err := b.svc.CheckIn(guesserCtx, g.ID, fresh.Code)
+	require.NoError(t, err)
+	require.Equal(t, guesser, p.AccountID)
+	require.Len(t, b.events(), 2, "wrong codes changed no presence")
+}

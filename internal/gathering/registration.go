@@ -216,7 +216,7 @@ func (s *Service) Forget(ctx context.Context, tx pgx.Tx, account uuid.UUID) erro
 		where g.id = r.gathering_id and g.kind = $1 and r.account_id = $2`, s.cfg.Kind, account); err != nil {
 		return fmt.Errorf("forget registrations: %w", err)
 	}
-	for _, table := range []string{"gathering_invitations", "gathering_presence"} {
+	for _, table := range []string{"gathering_invitations", "gathering_presence", "gathering_checkin_failures"} {
 		if _, err := tx.Exec(ctx, `delete from `+table+` x using gatherings g
 			where g.id = x.gathering_id and g.kind = $1 and x.account_id = $2`, s.cfg.Kind, account); err != nil {
 			return fmt.Errorf("forget %s: %w", table, err)

@@ -31,6 +31,7 @@ func init() {
 		"gathering.checkin_code_wrong":        "Ten kod jest nieprawidłowy. Wpisz kod wyświetlany teraz na sali.",
 		"gathering.mode_invalid":              "Wybierz sposób udziału: osobiście albo zdalnie.",
 		"gathering.remote_not_allowed":        "W tym spotkaniu nie można uczestniczyć zdalnie.",
+		"gathering.checkin_attempts":          "Wpisano zbyt wiele błędnych kodów. Poproś obsługę spotkania o nowy kod albo o zapisanie obecności.",
 	})
 	add(UK, map[string]string{
 		"gathering.cancelled":                 "Цю зустріч скасовано.",
@@ -55,6 +56,7 @@ func init() {
 		"gathering.checkin_code_wrong":        "Цей код неправильний. Введіть код, який зараз показано в залі.",
 		"gathering.mode_invalid":              "Виберіть спосіб участі: особисто або дистанційно.",
 		"gathering.remote_not_allowed":        "У цій зустрічі не можна брати участь дистанційно.",
+		"gathering.checkin_attempts":          "Введено забагато неправильних кодів. Попросіть організаторів зустрічі про новий код або записати вашу присутність.",
 	})
 	add(EN, map[string]string{
 		"gathering.cancelled":                 "This meeting was cancelled.",
@@ -79,6 +81,7 @@ func init() {
 		"gathering.checkin_code_wrong":        "This code is not right. Enter the code shown in the room now.",
 		"gathering.mode_invalid":              "Choose how the person attends: in person or remotely.",
 		"gathering.remote_not_allowed":        "This meeting cannot be attended remotely.",
+		"gathering.checkin_attempts":          "Too many wrong codes were entered. Ask the meeting staff for a new code or to record your presence.",
 	})
 	add(RU, map[string]string{
 		"gathering.cancelled":                 "Эта встреча отменена.",
@@ -103,5 +106,6 @@ func init() {
 		"gathering.checkin_code_wrong":        "Этот код неверен. Введите код, который сейчас показан в зале.",
 		"gathering.mode_invalid":              "Выберите способ участия: лично или дистанционно.",
 		"gathering.remote_not_allowed":        "В этой встрече нельзя участвовать дистанционно.",
+		"gathering.checkin_attempts":          "Введено слишком много неверных кодов. Попросите организаторов встречи о новом коде или записать ваше присутствие.",
 	})
 }
