@@ -66,17 +66,27 @@ type TieBreak struct {
 // Close closes poll id ("manage", the chair) and records its result.
 // Closing a closed poll is PHASE_CLOSED poll.closed: there is no reopening.
 func (s *Service) Close(ctx context.Context, id uuid.UUID) (*Result, error) {
-	actor := authz.SubjectFrom(ctx).AccountID
+	return s.manage(ctx, id, func(tx *db.Tx, p *Poll, actor uuid.UUID) (*Result, error) {
+		return s.close(ctx, tx, p, actor)
+	})
+}
+
+// manage runs f on poll id, locked for update, for a caller who may manage
+// it, in a transaction.
+func (s *Service) manage(ctx context.Context, id uuid.UUID, f func(tx *db.Tx, p *Poll, actor uuid.UUID) (*Result, error)) (*Result, error) {
 	var res *Result
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
 		p, _, err := s.target(ctx, tx, id, ActManage, "for update")
 		if err != nil {
 			return err
 		}
-		res, err = s.close(ctx, tx, p, actor)
+		res, err = f(tx, p, authz.SubjectFrom(ctx).AccountID)
 		return err
 	})
-	return res, err
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 // close closes p, locked for update in tx: the pending ballots of a secret
@@ -279,24 +289,19 @@ const MinNoteRunes = 10
 // was decided (lots drawn, the rule applied), at least MinNoteRunes. CONFLICT
 // poll.no_tie when there is no tie to break (or it was broken).
 func (s *Service) RecordTieBreak(ctx context.Context, id uuid.UUID, order []uuid.UUID, note string) (*Result, error) {
-	actor := authz.SubjectFrom(ctx).AccountID
-	var res *Result
-	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
-		p, _, err := s.target(ctx, tx, id, ActManage, "for update")
-		if err != nil {
-			return err
-		}
+	return s.manage(ctx, id, func(tx *db.Tx, p *Poll, actor uuid.UUID) (*Result, error) {
 		if p.Status != Closed {
-			return ErrNotClosed
+			return nil, ErrNotClosed
 		}
 		if p.Outcome != Tied {
-			return ErrNoTie
+			return nil, ErrNoTie
 		}
 		if len([]rune(note)) < MinNoteRunes {
-			return apperr.Invalid("note", "poll.note_required").With(map[string]any{"min": MinNoteRunes})
+			return nil, apperr.Invalid("note", "poll.note_required").With(map[string]any{"min": MinNoteRunes})
 		}
-		if res, err = s.result(ctx, tx, id); err != nil {
-			return err
+		res, err := s.result(ctx, tx, id)
+		if err != nil {
+			return nil, err
 		}
 		var tied []uuid.UUID
 		elected := 0
@@ -309,7 +314,7 @@ func (s *Service) RecordTieBreak(ctx context.Context, id uuid.UUID, order []uuid
 			}
 		}
 		if len(order) != len(tied) || !sameSet(order, tied) {
-			return apperr.Invalid("order", "poll.tie_order_invalid")
+			return nil, apperr.Invalid("order", "poll.tie_order_invalid")
 		}
 		seated := map[uuid.UUID]bool{}
 		for _, c := range order[:p.Seats-elected] {
@@ -325,20 +330,19 @@ func (s *Service) RecordTieBreak(ctx context.Context, id uuid.UUID, order []uuid
 		res.TieBreak = &TieBreak{Order: order, Note: note, By: actor, At: now}
 		data, err := json.Marshal(res)
 		if err != nil {
-			return fmt.Errorf("poll result: %w", err)
+			return nil, fmt.Errorf("poll result: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `update polls set outcome = 'elected', result = $2, tie_break = $3, tie_break_note = $4,
 			tie_broken_by = $5, tie_broken_at = $6 where id = $1`, id, data, order, note, actor, now); err != nil {
-			return fmt.Errorf("record tie-break: %w", err)
+			return nil, fmt.Errorf("record tie-break: %w", err)
 		}
 		if err := audit.Write(ctx, tx, audit.Entry{ActorID: actor, Action: "poll.tie_break", ObjectType: "poll",
 			ObjectID: id.String(), Reason: note, Data: map[string]any{"order": order}}); err != nil {
-			return err
+			return nil, err
 		}
 		p.Outcome = Elected
-		return s.changed(ctx, tx, p)
+		return res, s.changed(ctx, tx, p)
 	})
-	return res, err
 }
 
 func sameSet(a, b []uuid.UUID) bool {
