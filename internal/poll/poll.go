@@ -351,25 +351,39 @@ func (s *Service) Get(ctx context.Context, id uuid.UUID) (*Poll, error) {
 	return p, err
 }
 
-// List returns the polls of owner, oldest first. It does not check
-// visibility: the domain checks its owner first.
+// List returns the polls of owner, oldest first, in two queries. It does
+// not check visibility: the domain checks its owner first.
 func (s *Service) List(ctx context.Context, owner uuid.UUID) ([]*Poll, error) {
-	rows, err := s.pool.Query(ctx, `select id from polls where kind = $1 and owner_id = $2 order by created_at, id`,
-		s.cfg.Kind, owner)
+	rows, err := s.pool.Query(ctx, `select `+columns+` from polls p where p.kind = $1 and p.owner_id = $2
+		order by p.created_at, p.id`, s.cfg.Kind, owner)
 	if err != nil {
 		return nil, fmt.Errorf("list polls: %w", err)
 	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Poll, error) { return scan(r) })
 	if err != nil {
 		return nil, fmt.Errorf("list polls: %w", err)
 	}
-	out := make([]*Poll, 0, len(ids))
-	for _, id := range ids {
-		p, err := s.load(ctx, s.pool, id, "")
-		if err != nil {
-			return nil, err
+	byID := map[uuid.UUID]*Poll{}
+	for _, p := range out {
+		byID[p.ID] = p
+	}
+	rows, err = s.pool.Query(ctx, `select c.poll_id, c.id, c.label from poll_candidates c join polls p on p.id = c.poll_id
+		where p.kind = $1 and p.owner_id = $2 order by c.poll_id, c.position`, s.cfg.Kind, owner)
+	if err != nil {
+		return nil, fmt.Errorf("list candidates: %w", err)
+	}
+	var pollID uuid.UUID
+	var c Candidate
+	if _, err := pgx.ForEachRow(rows, []any{&pollID, &c.ID, &c.Label}, func() error {
+		if p := byID[pollID]; p != nil {
+			p.Candidates = append(p.Candidates, c)
 		}
-		out = append(out, p)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("list candidates: %w", err)
+	}
+	if out == nil {
+		out = []*Poll{}
 	}
 	return out, nil
 }

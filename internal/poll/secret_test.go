@@ -147,6 +147,16 @@ func TestElection_TotalsTiesAndTheRecordedTieBreak(t *testing.T) {
 	require.Equal(t, poll.Invalid, res.Outcome)
 	require.Equal(t, 1, res.Standings[0].Votes)
 	require.False(t, res.Standings[0].Elected)
+
+	list, err := b.svc.List(b.ctx, b.owner)
+	require.NoError(t, err)
+	require.Len(t, list, 2)
+	require.Equal(t, []uuid.UUID{p.ID, q.ID}, []uuid.UUID{list[0].ID, list[1].ID})
+	require.Equal(t, c, list[0].Candidates)
+	require.Equal(t, []poll.Outcome{poll.Elected, poll.Invalid}, []poll.Outcome{list[0].Outcome, list[1].Outcome})
+	got, err := b.svc.Get(member, p.ID)
+	require.NoError(t, err)
+	require.Equal(t, list[0], got)
 }
 
 func TestSecretMotion_OnlyTheNumberOfVotersWhileOpen(t *testing.T) {
