@@ -1,0 +1,111 @@
+package poll
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/otwarty/otwarty/internal/apperr"
+	"github.com/otwarty/otwarty/internal/db"
+)
+
+// Totals are the votes counted so far: per choice of a motion, per
+// candidate of an election, and the ballots (votes) in all.
+type Totals struct {
+	Ballots          int
+	Yes, No, Abstain int
+	Candidates       map[uuid.UUID]int
+	Blank            int
+}
+
+// Live is what a live stream shows of a poll. An open poll shows its
+// running totals; a secret one shows only how many have voted until it
+// closes (its ballots are still sealed, and totals moving vote by vote
+// would tell who voted what), then its totals.
+type Live struct {
+	PollID  uuid.UUID
+	Status  Status
+	Outcome Outcome
+	// Voters is how many voter keys have voted.
+	Voters int
+	// Totals is nil for a secret poll while it is open.
+	Totals *Totals
+}
+
+// Live returns poll id's live numbers (who may see the owner).
+func (s *Service) Live(ctx context.Context, id uuid.UUID) (*Live, error) {
+	p, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.live(ctx, s.pool, p)
+}
+
+func (s *Service) live(ctx context.Context, q db.Querier, p *Poll) (*Live, error) {
+	l := &Live{PollID: p.ID, Status: p.Status, Outcome: p.Outcome}
+	table := "poll_votes"
+	if p.Secret {
+		table = "poll_markers"
+	}
+	if err := q.QueryRow(ctx, `select count(*) from `+table+` where poll_id = $1`, p.ID).Scan(&l.Voters); err != nil {
+		return nil, fmt.Errorf("count voters: %w", err)
+	}
+	if p.Secret && p.Status == Open {
+		return l, nil
+	}
+	t, err := s.totals(ctx, q, p)
+	if err != nil {
+		return nil, err
+	}
+	l.Totals = &t
+	return l, nil
+}
+
+// Vote is one entry of an open poll's roll call.
+type Vote struct {
+	Voter  VoterKey
+	Choice Choice
+	// CastBy is the account that cast it (the delegate, for an
+	// organisation); zero when the account is gone.
+	CastBy uuid.UUID
+	CastAt time.Time
+}
+
+// ErrSecret: a secret poll has no roll call.
+var ErrSecret = apperr.New(apperr.Forbidden, "poll.secret")
+
+// RollCall is the roll call of closed open poll id (who may see the owner),
+// published with its result: every voter key's final vote, by kind and id.
+// PHASE_CLOSED poll.not_closed while it is open; FORBIDDEN poll.secret for a
+// secret poll.
+func (s *Service) RollCall(ctx context.Context, id uuid.UUID) ([]Vote, error) {
+	p, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if p.Secret {
+		return nil, ErrSecret
+	}
+	if p.Status != Closed {
+		return nil, ErrNotClosed
+	}
+	rows, err := s.pool.Query(ctx, `select voter_kind, voter_id, choice, coalesce(cast_by, '00000000-0000-0000-0000-000000000000'),
+		cast_at from poll_votes where poll_id = $1 order by voter_kind, voter_id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("roll call: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Vote, error) {
+		var v Vote
+		return v, r.Scan(&v.Voter.Kind, &v.Voter.ID, &v.Choice, &v.CastBy, &v.CastAt)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("roll call: %w", err)
+	}
+	if out == nil {
+		out = []Vote{}
+	}
+	return out, nil
+}
