@@ -22,6 +22,7 @@ import (
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/org"
 	"github.com/otwarty/otwarty/internal/pb"
+	"github.com/otwarty/otwarty/internal/pb/pbtest"
 	"github.com/otwarty/otwarty/internal/pgtest"
 )
 
@@ -103,8 +104,8 @@ func replayServer(t *testing.T) (url, officialEmail string) {
 // locally, and every count is exact.
 func TestPBReplay_StareMiastoReproducesOfficialWinners(t *testing.T) {
 	t.Parallel()
-	city := pabulibFile(t, "Poland_Krakow_2024.pb")
-	district := pabulibFile(t, "Poland_Krakow_2024_Stare_Miasto.pb")
+	city := pbtest.File(t, "Poland_Krakow_2024.pb")
+	district := pbtest.File(t, "Poland_Krakow_2024_Stare_Miasto.pb")
 	url, email := replayServer(t)
 
 	var stdout, stderr bytes.Buffer
@@ -161,8 +162,8 @@ official winners reproduced: 5 of 5; 1 of 1 fully replayed pools equal
 
 func TestPlanReplay_JoinsStareMiastoWithTheCityFile(t *testing.T) {
 	t.Parallel()
-	city := pabulibFile(t, "Poland_Krakow_2024.pb")
-	district := pabulibFile(t, "Poland_Krakow_2024_Stare_Miasto.pb")
+	city := pbtest.File(t, "Poland_Krakow_2024.pb")
+	district := pbtest.File(t, "Poland_Krakow_2024_Stare_Miasto.pb")
 	p, err := planReplay([]string{city, district})
 	require.NoError(t, err)
 	require.Len(t, p.pools, 2)
