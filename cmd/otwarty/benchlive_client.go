@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/otwarty/otwarty/internal/replay"
 )
 
 // The two subscriptions every benchmark socket holds, and their operation ids.
@@ -181,7 +183,7 @@ type benchNext struct {
 			SubmissionID string `json:"submissionId"`
 		} `json:"consultationActivity"`
 	} `json:"data"`
-	Errors []gqlError `json:"errors"`
+	Errors []replay.Error `json:"errors"`
 }
 
 // read handles messages until the socket ends: it answers pings and
@@ -310,7 +312,7 @@ func (s *liveSubscriber) close() {
 // were open.
 func openSubscribers(ctx context.Context, sh *subscriberShared, n, conc int) ([]*liveSubscriber, error) {
 	subs := make([]*liveSubscriber, n)
-	err := parallel(ctx, conc, n, func(i int) error {
+	err := replay.Parallel(ctx, conc, n, func(i int) error {
 		s, err := dialSubscriber(ctx, sh)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -336,7 +338,7 @@ func openSubscribers(ctx context.Context, sh *subscriberShared, n, conc int) ([]
 
 // closeSubscribers closes every socket, conc at a time.
 func closeSubscribers(subs []*liveSubscriber, conc int) {
-	_ = parallel(context.Background(), conc, len(subs), func(i int) error {
+	_ = replay.Parallel(context.Background(), conc, len(subs), func(i int) error {
 		subs[i].close()
 		return nil
 	})

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/otwarty/otwarty/internal/replay"
 )
 
 // Waits of one size, besides the event timeout.
@@ -379,7 +381,7 @@ func summarise(events []*liveEvent, subs []*liveSubscriber, kind eventKind) dela
 		k++
 	}
 	st.received = len(delays)
-	st.p50, st.p99, st.max = percentile(delays, 50), percentile(delays, 99), percentile(delays, 100)
+	st.p50, st.p99, st.max = replay.Percentile(delays, 50), replay.Percentile(delays, 99), replay.Percentile(delays, 100)
 	if k > 0 {
 		st.statements = optFloat{stmts / float64(k), stmtsOK}
 		st.window = window / time.Duration(k)

@@ -59,6 +59,9 @@ func delays(s delayStats) string {
 	return fmt.Sprintf("%.0f / %.0f / %.0f", ms(s.p50), ms(s.p99), ms(s.max))
 }
 
+// ms is d in milliseconds, to the microsecond.
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
 func statements(s delayStats) string {
 	return fmt.Sprintf("%s (%.1f s)", s.statements.format("%.1f"), s.window.Seconds())
 }

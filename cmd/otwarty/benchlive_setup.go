@@ -9,13 +9,13 @@ import (
 	"time"
 
 	"github.com/otwarty/otwarty/internal/pb"
+	"github.com/otwarty/otwarty/internal/replay"
 )
 
 // The demo accounts the benchmark uses (see seed.go).
 const (
 	benchOfficial = "urzednik@demo.otwarty.pl"
 	benchResident = "marta@demo.otwarty.pl"
-	benchDistrict = "stare-miasto"
 )
 
 // benchFixture is what the events need, set up through the GraphQL API: an
@@ -23,8 +23,8 @@ const (
 // ballot to cast, and the demo's open consultation with a confirmed
 // resident to write in it.
 type benchFixture struct {
-	anon      *gqlClient // casts ballots with codes
-	resident  *gqlClient // creates submissions
+	anon      *replay.Client // casts ballots with codes
+	resident  *replay.Client // creates submissions
 	editionID string
 	poolID    string
 	projectID string
@@ -36,26 +36,26 @@ type benchFixture struct {
 }
 
 func setUpBenchFixture(ctx context.Context, url string, ballots int) (*benchFixture, error) {
-	official := newGQLClient(url, 4, os.Stderr)
+	official := replay.NewClient(url, 4, os.Stderr)
 	var err error
-	if official.token, err = signInOfficial(ctx, official, benchOfficial, demoPassword); err != nil {
+	if official.Token, err = replay.SignIn(ctx, official, benchOfficial, demoPassword); err != nil {
 		return nil, err
 	}
-	unit, err := officialUnit(ctx, official)
+	unit, err := replay.OfficialUnit(ctx, official)
 	if err != nil {
 		return nil, err
 	}
 	plan := benchPlan(ballots)
-	ed, err := setUpEdition(ctx, official, unit, time.Now().Year(), plan, 4)
+	ed, err := replay.SetUpEdition(ctx, official, unit, time.Now().Year(), plan, 4)
 	if err != nil {
 		return nil, err
 	}
-	fx := &benchFixture{anon: newGQLClient(url, 4, os.Stderr), resident: newGQLClient(url, 4, os.Stderr),
-		editionID: ed.id, poolID: ed.poolIDs[0], projectID: ed.projects[0]["1"]}
-	if fx.codes, err = issueCodes(ctx, official, ed.id, plan, 1000); err != nil {
+	fx := &benchFixture{anon: replay.NewClient(url, 4, os.Stderr), resident: replay.NewClient(url, 4, os.Stderr),
+		editionID: ed.ID, poolID: ed.PoolIDs[0], projectID: ed.Projects[0]["1"]}
+	if fx.codes, err = replay.IssueCodes(ctx, official, ed.ID, plan, 1000); err != nil {
 		return nil, err
 	}
-	if fx.resident.token, err = signInOfficial(ctx, fx.resident, benchResident, demoPassword); err != nil {
+	if fx.resident.Token, err = replay.SignIn(ctx, fx.resident, benchResident, demoPassword); err != nil {
 		return nil, err
 	}
 	if fx.consultID, err = openConsultation(ctx, fx.resident); err != nil {
@@ -64,25 +64,24 @@ func setUpBenchFixture(ctx context.Context, url string, ballots int) (*benchFixt
 	return fx, nil
 }
 
-// benchPlan is a tiny synthetic edition for setUpEdition and issueCodes:
-// one district pool of three projects, one pick, and a voter per ballot.
-func benchPlan(voters int) *replayPlan {
+// benchPlan is a tiny synthetic edition for replay.SetUpEdition and
+// replay.IssueCodes: one district pool (stare-miasto) of three projects,
+// one pick, and a voter per ballot.
+func benchPlan(voters int) *replay.Plan {
 	in := &pb.Instance{Meta: []pb.KV{{Key: "instance", Value: "bench-live"}}}
 	for i := 1; i <= 3; i++ {
 		id := strconv.Itoa(i)
 		in.Projects = append(in.Projects, pb.Project{ID: id, Cost: 100_000_00, Fields: map[string]string{"name": "Projekt " + id}})
 	}
-	pool := &replayPool{in: in, name: "Stare Miasto", district: benchDistrict, budget: 200_000_00,
-		rule: "greedy", pickMode: "AT_MOST", pickN: 1, required: true}
-	plan := &replayPlan{pools: []*replayPool{pool}, skipped: map[string]int{}}
-	for i := range voters {
-		plan.ballots = append(plan.ballots, replayBallot{voterID: "live" + strconv.Itoa(i+1), district: benchDistrict})
+	ids := make([]string, voters)
+	for i := range ids {
+		ids[i] = "live" + strconv.Itoa(i+1)
 	}
-	return plan
+	return replay.SyntheticPlan(in, "Stare Miasto", 200_000_00, ids)
 }
 
 // openConsultation returns the first open consultation (the demo has one).
-func openConsultation(ctx context.Context, c *gqlClient) (string, error) {
+func openConsultation(ctx context.Context, c *replay.Client) (string, error) {
 	var out struct {
 		Consultations struct {
 			Edges []struct {
@@ -92,7 +91,7 @@ func openConsultation(ctx context.Context, c *gqlClient) (string, error) {
 			} `json:"edges"`
 		} `json:"consultations"`
 	}
-	if err := c.do(ctx, `query { consultations(filter: {status: OPEN}, first: 1) { edges { node { id } } } }`, nil, &out, true); err != nil {
+	if err := c.Do(ctx, `query { consultations(filter: {status: OPEN}, first: 1) { edges { node { id } } } }`, nil, &out, true); err != nil {
 		return "", fmt.Errorf("find the open consultation: %w", err)
 	}
 	if len(out.Consultations.Edges) == 0 {
@@ -108,8 +107,8 @@ func (fx *benchFixture) castBallot(ctx context.Context) (int, error) {
 		return 0, errors.New("out of voting codes")
 	}
 	code := fx.codes[fx.ballots]
-	err := fx.anon.do(ctx, `mutation Cast($input: CastBallotWithCodeInput!) { castBallotWithCode(input: $input) { ballotId } }`,
-		map[string]any{"input": map[string]any{"code": code, "ballotKey": ballotKey(),
+	err := fx.anon.Do(ctx, `mutation Cast($input: CastBallotWithCodeInput!) { castBallotWithCode(input: $input) { ballotId } }`,
+		map[string]any{"input": map[string]any{"code": code, "ballotKey": replay.BallotKey(),
 			"picks": []map[string]any{{"poolId": fx.poolID, "projectIds": []string{fx.projectID}}}}}, nil, true)
 	if err != nil {
 		return 0, fmt.Errorf("castBallotWithCode: %w", err)
@@ -128,7 +127,7 @@ func (fx *benchFixture) createSubmission(ctx context.Context) (string, error) {
 			} `json:"submission"`
 		} `json:"createSubmission"`
 	}
-	err := fx.resident.do(ctx, `mutation Submit($input: CreateSubmissionInput!) { createSubmission(input: $input) { submission { id } } }`,
+	err := fx.resident.Do(ctx, `mutation Submit($input: CreateSubmissionInput!) { createSubmission(input: $input) { submission { id } } }`,
 		map[string]any{"input": map[string]any{"consultationId": fx.consultID, "kind": "POSTULATE", "locale": "PL",
 			"text": fmt.Sprintf("Postulat testowy nr %d: więcej wieczornych kursów języka polskiego w dzielnicach.", fx.submissions)}},
 		&out, false)

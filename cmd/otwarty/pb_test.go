@@ -8,31 +8,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-)
 
-// pabulibFile is ../shared/data/pabulib/name next to the module root;
-// missing data skips locally and fails in CI.
-func pabulibFile(t *testing.T, name string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, dir, parent, "no go.mod above the test directory")
-		dir = parent
-	}
-	path := filepath.Join(dir, "..", "shared", "data", "pabulib", name)
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("Pabulib data missing at %s (CI=true)", path)
-		}
-		t.Skipf("Pabulib data missing at %s", path)
-	}
-	return path
-}
+	"github.com/otwarty/otwarty/internal/pb/pbtest"
+)
 
 func tally(t *testing.T, args ...string) (string, string, error) {
 	t.Helper()
@@ -43,7 +21,7 @@ func tally(t *testing.T, args ...string) (string, string, error) {
 
 func TestPBTally_StareMiastoPrintsOfficialWinners(t *testing.T) {
 	t.Parallel()
-	file := pabulibFile(t, "Poland_Krakow_2024_Stare_Miasto.pb")
+	file := pbtest.File(t, "Poland_Krakow_2024_Stare_Miasto.pb")
 	want := `BO.D1.3/24
 BO.D1.24/24
 BO.D1.27/24
@@ -64,7 +42,7 @@ selected 5 projects, cost 1545000.00 of budget 1546168.66
 
 func TestPBTally_StareMiastoWithoutSkipStopsAtFirstMisfit(t *testing.T) {
 	t.Parallel()
-	file := pabulibFile(t, "Poland_Krakow_2024_Stare_Miasto.pb")
+	file := pbtest.File(t, "Poland_Krakow_2024_Stare_Miasto.pb")
 	out, _, err := tally(t, "--rule", "greedy-noskip", file)
 	require.NoError(t, err)
 	require.Equal(t, `BO.D1.3/24
@@ -77,7 +55,7 @@ selected 4 projects, cost 1480000.00 of budget 1546168.66
 
 func TestPBTally_WieliczkaMES(t *testing.T) {
 	t.Parallel()
-	file := pabulibFile(t, "Poland_Wieliczka_2023_Green_Budget.pb")
+	file := pbtest.File(t, "Poland_Wieliczka_2023_Green_Budget.pb")
 	out, _, err := tally(t, "--rule", "mes", file)
 	require.NoError(t, err)
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
@@ -97,7 +75,7 @@ func TestPBTally_WieliczkaMES(t *testing.T) {
 
 func TestPBTally_RefusesBadArguments(t *testing.T) {
 	t.Parallel()
-	file := pabulibFile(t, "Poland_Krakow_2024_Stare_Miasto.pb")
+	file := pbtest.File(t, "Poland_Krakow_2024_Stare_Miasto.pb")
 	for _, tc := range []struct {
 		args []string
 		want string

@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -22,6 +20,7 @@ import (
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/org"
 	"github.com/otwarty/otwarty/internal/pb"
+	"github.com/otwarty/otwarty/internal/pb/pbtest"
 	"github.com/otwarty/otwarty/internal/pgtest"
 )
 
@@ -103,8 +102,8 @@ func replayServer(t *testing.T) (url, officialEmail string) {
 // locally, and every count is exact.
 func TestPBReplay_StareMiastoReproducesOfficialWinners(t *testing.T) {
 	t.Parallel()
-	city := pabulibFile(t, "Poland_Krakow_2024.pb")
-	district := pabulibFile(t, "Poland_Krakow_2024_Stare_Miasto.pb")
+	city := pbtest.File(t, "Poland_Krakow_2024.pb")
+	district := pbtest.File(t, "Poland_Krakow_2024_Stare_Miasto.pb")
 	url, email := replayServer(t)
 
 	var stdout, stderr bytes.Buffer
@@ -113,11 +112,11 @@ func TestPBReplay_StareMiastoReproducesOfficialWinners(t *testing.T) {
 	require.NoError(t, err, "stderr:\n%s", stderr.String())
 	t.Logf("stdout:\n%sstderr:\n%s", stdout.String(), stderr.String())
 
-	require.Equal(t, 1726, rep.ballots)
-	require.Equal(t, 1726, rep.turnout, "the last turnout event")
-	require.GreaterOrEqual(t, rep.turnoutEvents, 1)
-	require.Zero(t, rep.rateLimited)
-	require.Len(t, rep.pools, 2)
+	require.Equal(t, 1726, rep.Ballots)
+	require.Equal(t, 1726, rep.Turnout, "the last turnout event")
+	require.GreaterOrEqual(t, rep.TurnoutEvents, 1)
+	require.Zero(t, rep.RateLimited)
+	require.Len(t, rep.Pools, 2)
 
 	// The city-wide pool counted from the Stare Miasto voters only.
 	cityIn, err := pb.ReadFile(city)
@@ -152,113 +151,29 @@ official winners reproduced: 5 of 5; 1 of 1 fully replayed pools equal
 	require.Equal(t, want.String(), out[:last+1])
 	require.Regexp(t, regexp.MustCompile(`^replayed 1726 ballots in [0-9.]+ s: [0-9]+ ballots/s, p50 [0-9.]+ ms, p99 [0-9.]+ ms, turnout events seen [1-9][0-9]*\n$`), out[last+1:])
 
-	for _, p := range rep.pools {
-		require.Equal(t, 1726, p.ballots, p.name)
+	for _, p := range rep.Pools {
+		require.Equal(t, 1726, p.Ballots, p.Name)
 	}
-	require.Equal(t, "stare-miasto", rep.pools[1].district)
-	require.Contains(t, stderr.String(), fmt.Sprintf("%d voters not replayed: %s", 65101-1726, skipOutside))
+	require.Equal(t, "stare-miasto", rep.Pools[1].District)
+	require.Contains(t, stderr.String(), fmt.Sprintf("replay: %d voters not replayed: in the city-wide file only, living in a district whose file was not given\n", 65101-1726))
 }
 
-func TestPlanReplay_JoinsStareMiastoWithTheCityFile(t *testing.T) {
-	t.Parallel()
-	city := pabulibFile(t, "Poland_Krakow_2024.pb")
-	district := pabulibFile(t, "Poland_Krakow_2024_Stare_Miasto.pb")
-	p, err := planReplay([]string{city, district})
-	require.NoError(t, err)
-	require.Len(t, p.pools, 2)
-	c, d := p.pools[0], p.pools[1]
-	require.True(t, c.city)
-	require.Equal(t, "Kraków city-wide", c.name)
-	require.Equal(t, int64(920000000), c.budget)
-	require.False(t, d.city)
-	require.Equal(t, "Stare Miasto", d.name)
-	require.Equal(t, "stare-miasto", d.district)
-	require.Equal(t, int64(154616866), d.budget)
-	for _, rp := range p.pools {
-		require.Equal(t, "greedy", rp.rule)
-		require.Equal(t, "EXACTLY", rp.pickMode)
-		require.Equal(t, 3, rp.pickN)
-		require.True(t, rp.ranked)
-		require.Equal(t, []int64{3, 2, 1}, rp.points)
-		require.True(t, rp.required)
-	}
-	require.Len(t, p.ballots, 1726)
-	require.Equal(t, map[string]int{skipOutside: 65101 - 1726}, p.skipped)
-	require.Empty(t, p.warnings)
-	for _, b := range p.ballots {
-		require.Equal(t, "stare-miasto", b.district)
-		require.Len(t, b.picks[0], 3)
-		require.Len(t, b.picks[1], 3)
-	}
-}
-
-func TestPlanReplay_SkipsVotersMissingFromARequiredPool(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	write := func(name, s string) string {
-		path := filepath.Join(dir, name)
-		require.NoError(t, os.WriteFile(path, []byte(s), 0o600))
-		return path
-	}
-	city := write("city.pb", "META\nkey;value\nbudget;10\ninstance;2024\nunit;Gród\nmin_length;1\nmax_length;1\nvote_type;ordinal\n"+
-		"PROJECTS\nproject_id;cost\nC1;1\nVOTES\nvoter_id;vote;neighborhood\n1;C1;Północ\n2;C1;Północ\n3;C1;Południe\n")
-	north := write("north.pb", "META\nkey;value\nbudget;10\ninstance;2024\ndistrict;Północ\nmin_length;1\nmax_length;2\nvote_type;approval\n"+
-		"PROJECTS\nproject_id;cost\nN1;1\nN2;1\nVOTES\nvoter_id;vote\n1;N1,N2\n4;N2\n")
-	_, err := planReplay([]string{city, north})
-	require.EqualError(t, err, north+": min_length 1 and max_length 2 differ: a pool has one pick rule (exactly, at least or at most)")
-
-	north = write("north.pb", "META\nkey;value\nbudget;10\ninstance;2024\ndistrict;Północ\nmax_length;2\nvote_type;approval\n"+
-		"PROJECTS\nproject_id;cost\nN1;1\nN2;1\nVOTES\nvoter_id;vote\n1;N1,N2\n4;N2\n")
-	p, err := planReplay([]string{city, north})
-	require.NoError(t, err)
-	require.Equal(t, "polnoc", p.pools[1].district)
-	require.Equal(t, "AT_MOST", p.pools[1].pickMode)
-	require.False(t, p.pools[1].required)
-	require.Len(t, p.ballots, 1)
-	require.Equal(t, replayBallot{voterID: "1", district: "polnoc", picks: [][]string{{"C1"}, {"N1", "N2"}}}, p.ballots[0])
-	require.Equal(t, map[string]int{skipNoDistrict: 1, skipOutside: 1, skipNoCity: 1}, p.skipped)
-
-	_, err = planReplay([]string{city})
-	require.ErrorContains(t, err, "give the district files too")
-	_, err = planReplay([]string{city, north, city})
-	require.ErrorContains(t, err, "at most one city-wide file")
-	_, err = planReplay([]string{north, north})
-	require.ErrorContains(t, err, `are both district "Północ"`)
-}
-
-func TestSlug_TransliteratesPolishDistrictNames(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{
-		"Łagiewniki-Borek Fałęcki": "lagiewniki-borek-falecki",
-		"Wzgórza Krzesławickie":    "wzgorza-krzeslawickie",
-		"Bieżanów-Prokocim":        "biezanow-prokocim",
-		"  Stare  Miasto ":         "stare-miasto",
-		"Dzielnica XVIII":          "dzielnica-xviii",
-	} {
-		require.Equal(t, want, slug(in), in)
-	}
-}
-
+// The flags reach replay.Run (which checks the rest: see internal/replay),
+// and -h prints the usage.
 func TestPBReplay_RefusesBadArguments(t *testing.T) {
 	// Not parallel: it clears OTWARTY_TOKEN and OTWARTY_PASSWORD.
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"--token", "x"}, "no FILE.pb given"},
-		{[]string{"--token", "x", "--concurrency", "0", "a.pb"}, "--concurrency must be at least 1"},
-		{[]string{"--token", "x", "--batch", "1001", "a.pb"}, "--batch must be 1 to 1000"},
-		{[]string{"--email", "a@b.c", "a.pb"}, "sign in as an official: --token, or --email and --password"},
-	} {
-		var stdout, stderr bytes.Buffer
-		t.Setenv("OTWARTY_TOKEN", "")
-		t.Setenv("OTWARTY_PASSWORD", "")
-		_, err := pbReplay(context.Background(), tc.args, &stdout, &stderr)
-		require.ErrorContains(t, err, tc.want, "%q", tc.args)
-		require.Empty(t, stdout.String())
-	}
-	var stderr bytes.Buffer
-	_, err := pbReplay(context.Background(), []string{"-h"}, &bytes.Buffer{}, &stderr)
+	t.Setenv("OTWARTY_TOKEN", "")
+	t.Setenv("OTWARTY_PASSWORD", "")
+	var stdout, stderr bytes.Buffer
+	_, err := pbReplay(context.Background(), []string{"a.pb", "--email", "a@b.c"}, &stdout, &stderr)
+	require.EqualError(t, err, "sign in as an official: --token, or --email and --password")
+	_, err = pbReplay(context.Background(), []string{"--token", "x", "--batch", "0", "a.pb"}, &stdout, &stderr)
+	require.EqualError(t, err, "--batch must be 1 to 1000")
+	require.Empty(t, stdout.String())
+
+	stderr.Reset()
+	_, err = pbReplay(context.Background(), []string{"-h"}, &stdout, &stderr)
 	require.True(t, errors.Is(err, flag.ErrHelp))
 	require.Contains(t, stderr.String(), "--email and --password (or OTWARTY_PASSWORD)")
+	require.Contains(t, stderr.String(), "-concurrency int")
 }

@@ -3,8 +3,6 @@ package budget_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -17,37 +15,14 @@ import (
 	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/pb"
+	"github.com/otwarty/otwarty/internal/pb/pbtest"
 )
-
-// pabulibFile is name in ../shared/data/pabulib next to the module root;
-// missing, it fails under CI=true and skips otherwise.
-func pabulibFile(t *testing.T, name string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, dir, parent, "no go.mod above the test directory")
-		dir = parent
-	}
-	path := filepath.Join(dir, "..", "shared", "data", "pabulib", name)
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("Pabulib file missing at %s (CI=true)", path)
-		}
-		t.Skipf("Pabulib file missing at %s", path)
-	}
-	return path
-}
 
 // The 1,726 real Stare Miasto ballots, cast one by one through CastBallot by
 // 1,726 verified account voters, give the district's 5 official winners.
 func TestResults_StareMiastoRealBallotsGiveOfficialWinners(t *testing.T) {
 	t.Parallel()
-	in, err := pb.ReadFile(pabulibFile(t, "Poland_Krakow_2024_Stare_Miasto.pb"))
+	in, err := pb.ReadFile(pbtest.File(t, "Poland_Krakow_2024_Stare_Miasto.pb"))
 	require.NoError(t, err)
 	require.Len(t, in.Votes, 1726)
 	b := setup(t)

@@ -3,7 +3,6 @@ package pb_test
 import (
 	"bytes"
 	"os"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -11,31 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/otwarty/otwarty/internal/pb"
+	"github.com/otwarty/otwarty/internal/pb/pbtest"
 )
-
-// pabulibDir is ../shared/data/pabulib next to the module root. Without it
-// the golden tests skip locally and fail in CI, where skipping would hide them.
-func pabulibDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, dir, parent, "no go.mod above the test directory")
-		dir = parent
-	}
-	data := filepath.Join(dir, "..", "shared", "data", "pabulib")
-	if _, err := os.Stat(data); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("Pabulib data missing at %s (CI=true): the golden tests need the real files", data)
-		}
-		t.Skipf("Pabulib data missing at %s", data)
-	}
-	return data
-}
 
 var instances sync.Map // file name → func() (*pb.Instance, error)
 
@@ -43,7 +19,7 @@ var instances sync.Map // file name → func() (*pb.Instance, error)
 // result and must not modify it.
 func readPabulib(t *testing.T, name string) *pb.Instance {
 	t.Helper()
-	path := filepath.Join(pabulibDir(t), name)
+	path := pbtest.File(t, name)
 	load, _ := instances.LoadOrStore(name, sync.OnceValues(func() (*pb.Instance, error) { return pb.ReadFile(path) }))
 	in, err := load.(func() (*pb.Instance, error))()
 	require.NoError(t, err)
@@ -191,7 +167,7 @@ func TestWrite_RoundTripsRealFiles(t *testing.T) {
 			require.NotContains(t, buf.String(), "\r")
 
 			// Byte for byte the original, but for line ends.
-			orig, err := os.ReadFile(filepath.Join(pabulibDir(t), file))
+			orig, err := os.ReadFile(pbtest.File(t, file))
 			require.NoError(t, err)
 			orig = bytes.ReplaceAll(orig, []byte("\r\n"), []byte("\n"))
 			if !bytes.HasSuffix(orig, []byte("\n")) {

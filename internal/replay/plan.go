@@ -1,4 +1,4 @@
-package main
+package replay
 
 import (
 	"errors"
@@ -10,8 +10,8 @@ import (
 	"github.com/otwarty/otwarty/internal/pb"
 )
 
-// replayPool is one .pb file as a pool of the replayed edition.
-type replayPool struct {
+// pool is one .pb file as a pool of the replayed edition.
+type pool struct {
 	file     string
 	in       *pb.Instance
 	city     bool
@@ -26,18 +26,19 @@ type replayPool struct {
 	required bool
 }
 
-// replayBallot is one voter's joined ballot: per pool (index into
-// replayPlan.pools) the project codes in rank order.
-type replayBallot struct {
+// ballot is one voter's joined ballot: per pool (index into Plan.pools)
+// the project codes in rank order.
+type ballot struct {
 	voterID  string
 	district string
 	picks    [][]string // by pool index; nil where the voter does not vote
 }
 
-// replayPlan is what the files say should be replayed.
-type replayPlan struct {
-	pools   []*replayPool
-	ballots []replayBallot
+// Plan is what should be replayed: the pools of one edition and the
+// voters' joined ballots.
+type Plan struct {
+	pools   []*pool
+	ballots []ballot
 	// skipped counts voters not replayed, by reason.
 	skipped map[string]int
 	// warnings about the data that do not stop the replay.
@@ -52,17 +53,17 @@ const (
 	skipBallotLength = "ballot length outside the file's min_length/max_length"
 )
 
-// planReplay reads the files of one edition and joins their voters by
+// ReadPlan reads the files of one edition and joins their voters by
 // voter_id. A file whose META names a district is that district's pool;
 // the one file without is the city-wide pool. Every replayed voter must
 // appear in exactly one district file (their district: the voter roll
 // needs one) and, when a city-wide file is given, in it too.
-func planReplay(files []string) (*replayPlan, error) {
+func ReadPlan(files []string) (*Plan, error) {
 	if len(files) == 0 {
 		return nil, errors.New("no FILE.pb given")
 	}
-	p := &replayPlan{skipped: map[string]int{}}
-	var city *replayPool
+	p := &Plan{skipped: map[string]int{}}
+	var city *pool
 	districts := map[string]string{} // slug → file
 	for _, f := range files {
 		in, err := pb.ReadFile(f)
@@ -109,7 +110,7 @@ func planReplay(files []string) (*replayPlan, error) {
 	mismatch := 0
 voters:
 	for _, v := range pb.Join(ins...) {
-		b := replayBallot{voterID: v.VoterID, picks: make([][]string, len(p.pools))}
+		b := ballot{voterID: v.VoterID, picks: make([][]string, len(p.pools))}
 		home := -1
 		for i, row := range v.Votes {
 			if row == nil || p.pools[i].city {
@@ -160,7 +161,7 @@ voters:
 }
 
 // checkInstance refuses files of different editions.
-func checkInstance(pools []*replayPool) error {
+func checkInstance(pools []*pool) error {
 	first, _ := pools[0].in.Get("instance")
 	for _, rp := range pools[1:] {
 		if v, _ := rp.in.Get("instance"); v != first {
@@ -173,8 +174,8 @@ func checkInstance(pools []*replayPool) error {
 // poolFromFile reads a pool's settings from META: budget, rule, and the
 // ballot rule from vote_type, min_length and max_length (Kraków: ordinal,
 // exactly 3, points 3/2/1).
-func poolFromFile(file string, in *pb.Instance) (*replayPool, error) {
-	rp := &replayPool{file: file, in: in}
+func poolFromFile(file string, in *pb.Instance) (*pool, error) {
+	rp := &pool{file: file, in: in}
 	var err error
 	if rp.budget, err = in.Budget(); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
@@ -223,7 +224,7 @@ func poolFromFile(file string, in *pb.Instance) (*replayPool, error) {
 	return rp, nil
 }
 
-func (rp *replayPool) lengthOK(n int) bool {
+func (rp *pool) lengthOK(n int) bool {
 	switch rp.pickMode {
 	case "EXACTLY":
 		return n == rp.pickN
@@ -232,6 +233,21 @@ func (rp *replayPool) lengthOK(n int) bool {
 	default:
 		return n >= rp.pickN
 	}
+}
+
+// SyntheticPlan is a plan that no file gave, for an edition set up to
+// measure something other than the count: one required district pool named
+// district, of in's projects within budget, approval ballots of at most one
+// project, and a voter of that district per ID, who picks nothing (codes
+// are issued for them; the caller casts).
+func SyntheticPlan(in *pb.Instance, district string, budget int64, voterIDs []string) *Plan {
+	rp := &pool{in: in, name: district, district: slug(district), budget: budget,
+		rule: "greedy", pickMode: "AT_MOST", pickN: 1, required: true}
+	p := &Plan{pools: []*pool{rp}, skipped: map[string]int{}}
+	for _, id := range voterIDs {
+		p.ballots = append(p.ballots, ballot{voterID: id, district: rp.district})
+	}
+	return p
 }
 
 // slug turns a district name into the voter roll's district key:
@@ -259,7 +275,7 @@ func slug(s string) string {
 var polish = map[rune]rune{'ą': 'a', 'ć': 'c', 'ę': 'e', 'ł': 'l', 'ń': 'n', 'ó': 'o', 'ś': 's', 'ź': 'z', 'ż': 'z'}
 
 // skippedLines describes skipped voters, largest group first.
-func (p *replayPlan) skippedLines() []string {
+func (p *Plan) skippedLines() []string {
 	var out []string
 	for reason, n := range p.skipped {
 		out = append(out, fmt.Sprintf("%d voters not replayed: %s", n, reason))

@@ -1,159 +1,16 @@
-package main
+package replay
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"math/rand/v2"
-	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
 )
-
-// gqlClient speaks GraphQL over HTTP to an otwarty server, as any client
-// would: no access to the database or the services.
-type gqlClient struct {
-	url   string
-	token string
-	http  *http.Client
-	log   io.Writer
-
-	rateLimited atomic.Int64 // RATE_LIMITED answers retried
-	warnOnce    sync.Once
-}
-
-func newGQLClient(url string, conns int, log io.Writer) *gqlClient {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConns = conns + 8
-	tr.MaxIdleConnsPerHost = conns + 8
-	return &gqlClient{url: url, http: &http.Client{Transport: tr, Timeout: 2 * time.Minute}, log: log}
-}
-
-// gqlError is an error in a GraphQL answer.
-type gqlError struct {
-	Message    string `json:"message"`
-	Extensions struct {
-		Code  string `json:"code"`
-		Field string `json:"field"`
-	} `json:"extensions"`
-	Path []any `json:"path"`
-}
-
-func (e *gqlError) Error() string {
-	s := e.Message
-	if e.Extensions.Code != "" {
-		s += " (" + e.Extensions.Code
-		if e.Extensions.Field != "" {
-			s += " on " + e.Extensions.Field
-		}
-		s += ")"
-	}
-	return s
-}
-
-// errCode returns the extensions.code of a GraphQL error, "" otherwise.
-func errCode(err error) string {
-	var ge *gqlError
-	if errors.As(err, &ge) {
-		return ge.Extensions.Code
-	}
-	return ""
-}
-
-// Retry limits. RATE_LIMITED is retried with exponential backoff for up
-// to rateLimitPatience; transport failures (only for operations that are
-// safe to repeat) a few times.
-const (
-	rateLimitPatience = 5 * time.Minute
-	transportRetries  = 4
-)
-
-// do runs one operation and decodes data into out (if not nil). idempotent
-// operations (queries, and mutations keyed by the client such as
-// castBallotWithCode) are also retried after transport errors.
-func (c *gqlClient) do(ctx context.Context, query string, vars map[string]any, out any, idempotent bool) error {
-	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
-	if err != nil {
-		return err
-	}
-	backoff := 50 * time.Millisecond
-	deadline := time.Now().Add(rateLimitPatience)
-	transportFailures := 0
-	for {
-		err := c.once(ctx, body, out)
-		var wait bool
-		switch {
-		case err == nil:
-			return nil
-		case errCode(err) == "RATE_LIMITED" && time.Now().Before(deadline):
-			c.rateLimited.Add(1)
-			c.warnOnce.Do(func() {
-				fmt.Fprintln(c.log, "replay: the server answers RATE_LIMITED; retrying politely with backoff (start the server with OTWARTY_RATE_ANONYMOUS=0/0 and OTWARTY_RATE_WRITES=0/0 for a benchmark)")
-			})
-			wait = true
-		case idempotent && errCode(err) == "" && ctx.Err() == nil && transportFailures < transportRetries:
-			transportFailures++
-			wait = true
-		}
-		if !wait {
-			return err
-		}
-		// Jitter spreads the retries of concurrent clients.
-		d := backoff/2 + rand.N(backoff)
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(d):
-		}
-		backoff = min(backoff*2, 5*time.Second)
-	}
-}
-
-func (c *gqlClient) once(ctx context.Context, body []byte, out any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/graphql-response+json, application/json")
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	var r struct {
-		Data   json.RawMessage `json:"data"`
-		Errors []gqlError      `json:"errors"`
-	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return fmt.Errorf("HTTP %d, not a GraphQL answer: %.200s", resp.StatusCode, raw)
-	}
-	if len(r.Errors) > 0 {
-		e := r.Errors[0]
-		return &e
-	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("HTTP %d: %.200s", resp.StatusCode, raw)
-	}
-	if out == nil {
-		return nil
-	}
-	return json.Unmarshal(r.Data, out)
-}
 
 // turnoutWatcher is a graphql-transport-ws subscription to ballotTurnout:
 // it keeps the newest count and the number of events received.
@@ -256,7 +113,7 @@ func (w *turnoutWatcher) read() {
 						Ballots int `json:"ballots"`
 					} `json:"ballotTurnout"`
 				} `json:"data"`
-				Errors []gqlError `json:"errors"`
+				Errors []Error `json:"errors"`
 			}
 			if err := json.Unmarshal(m.Payload, &p); err != nil {
 				w.fail(fmt.Errorf("turnout event %s: %w", m.Payload, err))
