@@ -402,7 +402,9 @@ type Filter struct {
 }
 
 // Cursor is b's position in Bodies.
-func (b *Body) Cursor() string { return page.Cursor("dialogue_bodies", page.Key{At: b.CreatedAt, ID: b.ID}) }
+func (b *Body) Cursor() string {
+	return page.Cursor("dialogue_bodies", page.Key{At: b.CreatedAt, ID: b.ID})
+}
 
 // Bodies lists the bodies the caller may see, newest first: public ones,
 // and non-public ones only to their members (active now), the unit's

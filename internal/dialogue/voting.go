@@ -105,10 +105,10 @@ func voters(ctx context.Context, q db.Querier, where string, args []any, at time
 	var out []Voter
 	for rows.Next() {
 		var (
-			id             uuid.UUID
-			role           Role
-			person, org    *uuid.UUID
-			delegate       *uuid.UUID
+			id          uuid.UUID
+			role        Role
+			person, org *uuid.UUID
+			delegate    *uuid.UUID
 		)
 		if err := rows.Scan(&id, &role, &person, &org, &delegate); err != nil {
 			return nil, fmt.Errorf("read voting members: %w", err)
