@@ -533,12 +533,7 @@ func (s *Service) Resign(ctx context.Context, memberID uuid.UUID) (*Member, erro
 			if err != nil {
 				return pair{}, authz.Object{}, false, err
 			}
-			obj := authz.Object{Type: membershipType, ID: m.ID.String()}
-			if m.AccountID != nil {
-				obj.OwnerID = *m.AccountID
-			} else {
-				obj.Domains = []string{authz.Domain("org", *m.OrganisationID)}
-			}
+			obj := m.resignObject()
 			return pair{b, m}, obj, authz.Can(ctx, ActRead, b.object(member)) || obj.OwnerID == actor, nil
 		})
 		if err != nil {
@@ -561,6 +556,32 @@ func (s *Service) Resign(ctx context.Context, memberID uuid.UUID) (*Member, erro
 		return nil, err
 	}
 	return loadMember(ctx, s.pool, memberID)
+}
+
+// resignObject is the membership as the object of a resignation: owned by
+// the person, or in the domain of the organisation (its managers).
+func (m *Member) resignObject() authz.Object {
+	obj := authz.Object{Type: membershipType, ID: m.ID.String()}
+	if m.AccountID != nil {
+		obj.OwnerID = *m.AccountID
+	} else {
+		obj.Domains = []string{authz.Domain("org", *m.OrganisationID)}
+	}
+	return obj
+}
+
+// MayResign reports whether the caller may resign m now, by the check
+// Resign makes (viewerCanResign). A dissolved body's memberships have all
+// ended.
+func (s *Service) MayResign(ctx context.Context, m *Member) bool {
+	return m.ActiveOrAhead(s.now()) && authz.Can(ctx, ActResign, m.resignObject())
+}
+
+// ActiveOrAhead reports whether the membership has not ended by t (it runs,
+// or is yet to begin).
+func (m *Member) ActiveOrAhead(t time.Time) bool {
+	end, _ := m.End(t)
+	return end == nil
 }
 
 // Remove ends a membership early ("manage_members"; the chair for guests
