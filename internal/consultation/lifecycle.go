@@ -2,7 +2,6 @@ package consultation
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -18,6 +17,7 @@ import (
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/follow"
 	"github.com/otwarty/otwarty/internal/i18n"
+	"github.com/otwarty/otwarty/internal/org"
 	"github.com/otwarty/otwarty/internal/page"
 )
 
@@ -381,15 +381,7 @@ func (s *Service) draftDomains(ctx context.Context) ([]string, error) {
 	if sub.Anonymous() {
 		return []string{}, nil
 	}
-	out := []string{}
-	for _, role := range []string{authz.RoleOfficial, authz.RoleCoordinator, authz.RoleAdmin} {
-		ds, err := authz.DomainsWithRole(ctx, s.pool, sub.AccountID, role)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ds...)
-	}
-	return out, nil
+	return authz.DomainsWithRoles(ctx, s.pool, sub.AccountID, authz.RoleOfficial, authz.RoleCoordinator, authz.RoleAdmin)
 }
 
 // Sections returns the document's sections in order, if the caller may see
@@ -536,13 +528,12 @@ func (s *Service) consultationFor(ctx context.Context, q db.Querier, id uuid.UUI
 }
 
 func requireCityUnit(ctx context.Context, q db.Querier, unitID uuid.UUID) error {
-	var kind string
-	err := q.QueryRow(ctx, `select kind from organisations where id = $1`, unitID).Scan(&kind)
-	if errors.Is(err, pgx.ErrNoRows) || (err == nil && kind != "city_unit") {
-		return apperr.Invalid("unitId", "consultation.unit_invalid")
-	}
+	kind, err := org.KindOf(ctx, q, unitID)
 	if err != nil {
-		return fmt.Errorf("read unit: %w", err)
+		return err
+	}
+	if kind != org.KindCityUnit {
+		return apperr.Invalid("unitId", "consultation.unit_invalid")
 	}
 	return nil
 }

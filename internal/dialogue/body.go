@@ -14,6 +14,7 @@ import (
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/i18n"
+	"github.com/otwarty/otwarty/internal/org"
 	"github.com/otwarty/otwarty/internal/page"
 	"github.com/otwarty/otwarty/internal/tally"
 )
@@ -122,13 +123,12 @@ func (s *Service) CreateBody(ctx context.Context, in CreateInput) (*Body, error)
 	actor := authz.SubjectFrom(ctx).AccountID
 	id := uuid.New()
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
-		var kind string
-		err := tx.QueryRow(ctx, `select kind from organisations where id = $1`, in.UnitID).Scan(&kind)
-		if errors.Is(err, pgx.ErrNoRows) || (err == nil && kind != "city_unit") {
-			return errUnit
-		}
+		kind, err := org.KindOf(ctx, tx, in.UnitID)
 		if err != nil {
-			return fmt.Errorf("read unit: %w", err)
+			return err
+		}
+		if kind != org.KindCityUnit {
+			return errUnit
 		}
 		domains := textDomains(id, in.UnitID)
 		name, err := i18n.CreateText(ctx, tx, in.Name.Locale, strings.TrimSpace(in.Name.Text), actor, domains)
@@ -423,12 +423,8 @@ func (s *Service) Bodies(ctx context.Context, f Filter, first int, after string)
 	domains := []string{}
 	sub := authz.SubjectFrom(ctx)
 	if !sub.Anonymous() {
-		for _, role := range []string{authz.RoleOfficial, authz.RoleCoordinator, authz.RoleAdmin} {
-			ds, err := authz.DomainsWithRole(ctx, s.pool, sub.AccountID, role)
-			if err != nil {
-				return none, err
-			}
-			domains = append(domains, ds...)
+		if domains, err = authz.DomainsWithRoles(ctx, s.pool, sub.AccountID, authz.RoleOfficial, authz.RoleCoordinator, authz.RoleAdmin); err != nil {
+			return none, err
 		}
 	}
 	// $1 kind, $2 unit, $3 status, $4 staff domains, $5 caller, $6 now.

@@ -15,6 +15,7 @@ import (
 	"github.com/otwarty/otwarty/internal/audit"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/org"
 	"github.com/otwarty/otwarty/internal/page"
 )
 
@@ -188,13 +189,12 @@ func (s *Service) Appoint(ctx context.Context, in AppointInput) (*Member, error)
 				return err
 			}
 		} else {
-			var kind string
-			err := tx.QueryRow(ctx, `select kind from organisations where id = $1`, *in.OrganisationID).Scan(&kind)
-			if errors.Is(err, pgx.ErrNoRows) || (err == nil && kind == "city_unit") {
-				return errOrganisation
-			}
+			kind, err := org.KindOf(ctx, tx, *in.OrganisationID)
 			if err != nil {
-				return fmt.Errorf("read organisation: %w", err)
+				return err
+			}
+			if kind == "" || kind == org.KindCityUnit {
+				return errOrganisation
 			}
 			if err := checkDelegates(ctx, tx, *in.OrganisationID, in.Delegates); err != nil {
 				return err
@@ -369,41 +369,55 @@ func (s *Service) memberFor(ctx context.Context, tx *db.Tx, id uuid.UUID, act st
 // (INVALID_INPUT on role); a second chair is CONFLICT; an ended membership
 // PHASE_CLOSED. The same role again changes nothing. Audited and notified.
 func (s *Service) ChangeRole(ctx context.Context, memberID uuid.UUID, role Role) (*Member, error) {
+	return s.changeMember(ctx, memberID, func(tx *db.Tx, b *Body, m *Member, actor uuid.UUID, now time.Time) (bool, error) {
+		if !role.Valid() {
+			return false, errRole
+		}
+		// The caller must be allowed to manage the new role as well.
+		if _, err := s.bodyFor(ctx, tx, b.ID, ActManageMembers, false, "role", string(role)); err != nil {
+			return false, err
+		}
+		if role == m.Role {
+			return false, nil
+		}
+		if role.Votes() && m.TermEnd == nil {
+			return false, apperr.Invalid("role", "dialogue.term_end_required")
+		}
+		if role == RoleChair {
+			if err := checkOverlaps(ctx, tx, b.ID, m.ID, nil, nil, role, m.TermStart, m.TermEnd); err != nil {
+				return false, err
+			}
+		}
+		if _, err := tx.Exec(ctx, `update dialogue_members set role = $2 where id = $1`, m.ID, role); err != nil {
+			return false, fmt.Errorf("change role: %w", err)
+		}
+		if err := audit.Write(ctx, tx, audit.Entry{ActorID: actor, Action: "dialogue.member_role_change", ObjectType: ObjectType,
+			ObjectID: b.ID.String(), Data: map[string]any{"member_id": m.ID, "role": role, "previous_role": m.Role}}); err != nil {
+			return false, err
+		}
+		return true, s.notifyAppointed(ctx, tx, b, m.ID, m.recipients(), role, m.TermStart, m.TermEnd, "role:"+string(role))
+	})
+}
+
+// changeMember is the one skeleton of a change to a membership by staff
+// (or a chair): in a transaction, the membership and its body for
+// "manage_members" (the member's role as the attribute), refused once it
+// has ended or the body is dissolved; then change, which reports whether
+// it changed anything (the grants are reloaded if so).
+func (s *Service) changeMember(ctx context.Context, memberID uuid.UUID,
+	change func(tx *db.Tx, b *Body, m *Member, actor uuid.UUID, now time.Time) (bool, error)) (*Member, error) {
 	actor := authz.SubjectFrom(ctx).AccountID
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
 		b, m, err := s.memberFor(ctx, tx, memberID, ActManageMembers)
 		if err != nil {
 			return err
 		}
-		if err := requireRunning(b, m, s.now()); err != nil {
+		now := s.now()
+		if err := requireRunning(b, m, now); err != nil {
 			return err
 		}
-		if !role.Valid() {
-			return errRole
-		}
-		// The caller must be allowed to manage the new role as well.
-		if _, err := s.bodyFor(ctx, tx, b.ID, ActManageMembers, false, "role", string(role)); err != nil {
-			return err
-		}
-		if role == m.Role {
-			return nil
-		}
-		if role.Votes() && m.TermEnd == nil {
-			return apperr.Invalid("role", "dialogue.term_end_required")
-		}
-		if role == RoleChair {
-			if err := checkOverlaps(ctx, tx, b.ID, m.ID, nil, nil, role, m.TermStart, m.TermEnd); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.Exec(ctx, `update dialogue_members set role = $2 where id = $1`, m.ID, role); err != nil {
-			return fmt.Errorf("change role: %w", err)
-		}
-		if err := audit.Write(ctx, tx, audit.Entry{ActorID: actor, Action: "dialogue.member_role_change", ObjectType: ObjectType,
-			ObjectID: b.ID.String(), Data: map[string]any{"member_id": m.ID, "role": role, "previous_role": m.Role}}); err != nil {
-			return err
-		}
-		if err := s.notifyAppointed(ctx, tx, b, m.ID, m.recipients(), role, m.TermStart, m.TermEnd, "role:"+string(role)); err != nil {
+		changed, err := change(tx, b, m, actor, now)
+		if err != nil || !changed {
 			return err
 		}
 		return s.az.Changed(ctx, tx)
@@ -445,31 +459,22 @@ func requireRunning(b *Body, m *Member, now time.Time) error {
 // person member, on delegates as at appointment. Newly named delegates are
 // notified. Audited.
 func (s *Service) SetDelegates(ctx context.Context, memberID uuid.UUID, ds []DelegateInput) (*Member, error) {
-	actor := authz.SubjectFrom(ctx).AccountID
-	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
-		b, m, err := s.memberFor(ctx, tx, memberID, ActManageMembers)
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		if err := requireRunning(b, m, now); err != nil {
-			return err
-		}
+	return s.changeMember(ctx, memberID, func(tx *db.Tx, b *Body, m *Member, actor uuid.UUID, now time.Time) (bool, error) {
 		if m.OrganisationID == nil {
-			return errNotOrgMember
+			return false, errNotOrgMember
 		}
 		if err := checkDelegates(ctx, tx, *m.OrganisationID, ds); err != nil {
-			return err
+			return false, err
 		}
 		if sameDelegates(m.Delegates, ds) {
-			return nil
+			return false, nil
 		}
 		if _, err := tx.Exec(ctx, `update dialogue_delegates set until = $2 where member_id = $1 and until is null`,
 			m.ID, now); err != nil {
-			return fmt.Errorf("end delegations: %w", err)
+			return false, fmt.Errorf("end delegations: %w", err)
 		}
 		if err := insertDelegates(ctx, tx, m.ID, ds, now, actor); err != nil {
-			return err
+			return false, err
 		}
 		var added []uuid.UUID
 		for _, d := range ds {
@@ -479,17 +484,10 @@ func (s *Service) SetDelegates(ctx context.Context, memberID uuid.UUID, ds []Del
 		}
 		if err := audit.Write(ctx, tx, audit.Entry{ActorID: actor, Action: "dialogue.delegates_set", ObjectType: ObjectType,
 			ObjectID: b.ID.String(), Data: map[string]any{"member_id": m.ID, "delegates": ds}}); err != nil {
-			return err
+			return false, err
 		}
-		if err := s.notifyAppointed(ctx, tx, b, m.ID, added, m.Role, m.TermStart, m.TermEnd, "delegates:"+now.Format(time.RFC3339Nano)); err != nil {
-			return err
-		}
-		return s.az.Changed(ctx, tx)
+		return true, s.notifyAppointed(ctx, tx, b, m.ID, added, m.Role, m.TermStart, m.TermEnd, "delegates:"+now.Format(time.RFC3339Nano))
 	})
-	if err != nil {
-		return nil, err
-	}
-	return loadMember(ctx, s.pool, memberID)
 }
 
 func sameDelegates(cur []Delegate, ds []DelegateInput) bool {
@@ -588,33 +586,17 @@ func (m *Member) ActiveOrAhead(t time.Time) bool {
 // and observers only), with a reason that is audited. An ended membership
 // or a dissolved body is PHASE_CLOSED.
 func (s *Service) Remove(ctx context.Context, memberID uuid.UUID, reason string) (*Member, error) {
-	actor := authz.SubjectFrom(ctx).AccountID
-	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
-		b, m, err := s.memberFor(ctx, tx, memberID, ActManageMembers)
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		if err := requireRunning(b, m, now); err != nil {
-			return err
-		}
+	return s.changeMember(ctx, memberID, func(tx *db.Tx, b *Body, m *Member, actor uuid.UUID, now time.Time) (bool, error) {
 		reason = strings.TrimSpace(reason)
 		if len([]rune(reason)) < 3 {
-			return errReason
+			return false, errReason
 		}
 		if err := endMember(ctx, tx, m.ID, now, EndRemoved, actor); err != nil {
-			return err
+			return false, err
 		}
-		if err := audit.Write(ctx, tx, audit.Entry{ActorID: actor, Action: "dialogue.member_remove", ObjectType: ObjectType,
-			ObjectID: b.ID.String(), Data: map[string]any{"member_id": m.ID, "reason": reason}}); err != nil {
-			return err
-		}
-		return s.az.Changed(ctx, tx)
+		return true, audit.Write(ctx, tx, audit.Entry{ActorID: actor, Action: "dialogue.member_remove", ObjectType: ObjectType,
+			ObjectID: b.ID.String(), Data: map[string]any{"member_id": m.ID, "reason": reason}})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return loadMember(ctx, s.pool, memberID)
 }
 
 // endMember ends one membership at now. A membership yet to begin ends
