@@ -136,14 +136,11 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 		}
 		return meetingOut(m), nil
 	case "Body":
-		b, err := r.Dialogue.Body(ctx, key)
-		if apperr.CodeOf(err) == apperr.NotFound {
-			return nil, nil
-		}
-		if err != nil {
+		b, err := r.body(ctx, key)
+		if err != nil || b == nil {
 			return nil, err
 		}
-		return bodyOut(b), nil
+		return b, nil
 	case "BodyMember":
 		m, err := r.Dialogue.Member(ctx, key)
 		if apperr.CodeOf(err) == apperr.NotFound {

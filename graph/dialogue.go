@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"strings"
 	"time"
 
@@ -8,6 +9,7 @@ import (
 
 	"github.com/otwarty/otwarty/graph/gid"
 	"github.com/otwarty/otwarty/graph/model"
+	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/tally"
@@ -84,3 +86,15 @@ func bodyRoleIn(r model.BodyRole) dialogue.Role { return dialogue.Role(strings.T
 
 // decodeMember decodes a BodyMember id of an input.
 func decodeMember(id string) (uuid.UUID, error) { return gid.Expect(id, "BodyMember", "memberId") }
+
+// body is the body with key if the caller may see it, nil otherwise.
+func (r *Resolver) body(ctx context.Context, key uuid.UUID) (*model.Body, error) {
+	b, err := r.Dialogue.Body(ctx, key)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return bodyOut(b), nil
+}

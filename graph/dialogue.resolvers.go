@@ -231,14 +231,7 @@ func (r *queryResolver) Body(ctx context.Context, id string) (*model.Body, error
 	if !ok || typ != "Body" {
 		return nil, nil
 	}
-	b, err := r.Dialogue.Body(ctx, key)
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return bodyOut(b), nil
+	return r.body(ctx, key)
 }
 
 // Bodies is the resolver for the bodies field.

@@ -170,7 +170,9 @@ func TestDialogueMutations_PermissionMatrix(t *testing.T) {
 			}, allowed: staff},
 		{name: "changeBodyMemberRole", label: "a voting member", query: role,
 			vars: fixedVars(map[string]any{"m": plain, "r": "DEPUTY_CHAIR"}), allowed: staff,
-			effect: func(t *testing.T, _ map[string]gqlResponse) { require.Equal(t, "DEPUTY_CHAIR", memberState(plain)["role"]) }},
+			effect: func(t *testing.T, _ map[string]gqlResponse) {
+				require.Equal(t, "DEPUTY_CHAIR", memberState(plain)["role"])
+			}},
 		{name: "changeBodyMemberRole", label: "a guest to observer", query: role,
 			vars: fixedVars(map[string]any{"m": guest, "r": "OBSERVER"}), allowed: withChair,
 			effect: func(t *testing.T, _ map[string]gqlResponse) { require.Equal(t, "OBSERVER", memberState(guest)["role"]) }},
@@ -185,10 +187,14 @@ func TestDialogueMutations_PermissionMatrix(t *testing.T) {
 		{name: "removeBodyMember", label: "a guest", query: remove, vars: removeVars("guest", withChair), allowed: withChair},
 		{name: "resignFromBody", label: "an organisation, by its manager", query: resign, vars: fixedVars(map[string]any{"m": ngoSeat}),
 			allowed: []string{callerNGOManager},
-			effect: func(t *testing.T, _ map[string]gqlResponse) { require.Equal(t, "RESIGNED", memberState(ngoSeat)["endReason"]) }},
+			effect: func(t *testing.T, _ map[string]gqlResponse) {
+				require.Equal(t, "RESIGNED", memberState(ngoSeat)["endReason"])
+			}},
 		{name: "resignFromBody", label: "oneself", query: resign, vars: fixedVars(map[string]any{"m": ownSeat}),
 			allowed: []string{callerBodyMember},
-			effect: func(t *testing.T, _ map[string]gqlResponse) { require.Equal(t, "RESIGNED", memberState(ownSeat)["endReason"]) }},
+			effect: func(t *testing.T, _ map[string]gqlResponse) {
+				require.Equal(t, "RESIGNED", memberState(ownSeat)["endReason"])
+			}},
 	}
 	runMatrix(t, b, tokens, "dialogue.graphqls", tries)
 }

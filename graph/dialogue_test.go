@@ -92,7 +92,7 @@ func TestDialogueBody_Life(t *testing.T) {
 	res := b.gql(t, `query($id: ID!) { body(id: $id) { `+bodyFields+` } }`, map[string]any{"id": f.body})
 	require.Empty(t, res.Errors)
 	require.Equal(t, map[string]any{"id": f.body, "kind": "MIGRANTS_COUNCIL", "status": "ACTIVE", "public": true,
-		"name": map[string]any{"text": "Rada ds. Cudzoziemców", "locale": "PL"},
+		"name":    map[string]any{"text": "Rada ds. Cudzoziemców", "locale": "PL"},
 		"mandate": map[string]any{"text": "Opiniuje politykę miasta wobec cudzoziemców."}, "unit": map[string]any{"id": f.unitID},
 		"rules": map[string]any{"quorum": map[string]any{"numerator": 2.0, "denominator": 3.0}, "majority": "ABSOLUTE",
 			"chairBreaksTies": true, "remoteAttendanceCounts": true, "votesChangeableBeforeClose": false, "documentsPublic": true},
@@ -287,7 +287,7 @@ func TestDialogueBody_GDPRExportAndErasure(t *testing.T) {
 	f.addToNGO(t, f.alice, "MEMBER")
 	res := b.gql(t, `mutation($in: AppointBodyMemberInput!) { appointBodyMember(input: $in) { member { id } } }`,
 		map[string]any{"in": map[string]any{"bodyId": f.body, "organisationId": f.ngoID, "role": "MEMBER",
-			"termEnd": time.Now().AddDate(1, 0, 0).Format(time.RFC3339),
+			"termEnd":   time.Now().AddDate(1, 0, 0).Format(time.RFC3339),
 			"delegates": []any{map[string]any{"accountId": b.accountID(t, f.alice)}}}}, withToken(f.coord))
 	require.Empty(t, res.Errors)
 	orgMember := dig(res.Data, "appointBodyMember", "member", "id").(string)
