@@ -140,7 +140,28 @@ func TestNonPublicBody_OnlyMembersNowAndStaffSeeIt(t *testing.T) {
 	require.Equal(t, []string{"open", "secret"}, visible(b.as(alice)))
 	require.Equal(t, []string{"open", "secret"}, visible(b.official))
 	require.Equal(t, []string{"open", "secret"}, visible(b.coordinator))
-	_, err := b.svc.Body(b.as(bob), secret.ID)
+	for _, c := range []struct {
+		f    dialogue.Filter
+		want int
+	}{
+		{dialogue.Filter{Kind: ptr(dialogue.KindAdvisoryCouncil), UnitID: &b.unitID, Status: ptr(dialogue.StatusActive)}, 2},
+		{dialogue.Filter{Kind: ptr(dialogue.KindWorkingGroup)}, 0},
+		{dialogue.Filter{Status: ptr(dialogue.StatusDissolved)}, 0},
+		{dialogue.Filter{UnitID: &otherUnit}, 0},
+	} {
+		p, err := b.svc.Bodies(b.coordinator, c.f, 10, "")
+		require.NoError(t, err)
+		require.Equal(t, c.want, p.Total, "%+v", c.f)
+	}
+	first, err := b.svc.Bodies(b.coordinator, dialogue.Filter{}, 1, "")
+	require.NoError(t, err)
+	require.True(t, first.HasNext)
+	rest, err := b.svc.Bodies(b.coordinator, dialogue.Filter{}, 1, first.Items[0].Cursor())
+	require.NoError(t, err)
+	require.Equal(t, secret.ID, rest.Items[0].ID)
+	require.False(t, rest.HasNext)
+
+	_, err = b.svc.Body(b.as(bob), secret.ID)
 	require.ErrorIs(t, err, apperr.ErrNotFound)
 	_, err = b.svc.UpdateBody(b.as(bob), secret.ID, dialogue.UpdateInput{Public: ptr(true)})
 	require.ErrorIs(t, err, apperr.ErrNotFound, "NOT_FOUND before FORBIDDEN")

@@ -126,6 +126,13 @@ func TestAppoint_TermsAndRolesAreChecked(t *testing.T) {
 	bm, err := b.svc.Members(b.anonymous(), body.ID, false, 10, "")
 	require.NoError(t, err)
 	require.Equal(t, 3, bm.Total)
+	firstTwo, err := b.svc.Members(b.anonymous(), body.ID, false, 2, "")
+	require.NoError(t, err)
+	require.True(t, firstTwo.HasNext)
+	last, err := b.svc.Members(b.anonymous(), body.ID, false, 2, firstTwo.Items[1].Cursor())
+	require.NoError(t, err)
+	require.Equal(t, []*dialogue.Member{bm.Items[2]}, last.Items, "the next chair's term begins last")
+	require.Equal(t, bob, *last.Items[0].AccountID)
 
 	// A guest made a voting member needs a term.
 	_, err = b.svc.ChangeRole(b.coordinator, g.ID, dialogue.RoleMember)
