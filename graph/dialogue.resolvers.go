@@ -100,6 +100,9 @@ func (r *bodyMemberResolver) ViewerCanResign(ctx context.Context, obj *model.Bod
 
 // CreateBody is the resolver for the createBody field.
 func (r *mutationResolver) CreateBody(ctx context.Context, input model.CreateBodyInput) (*model.CreateBodyPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
 	unit, err := gid.Expect(input.UnitID, "Organisation", "unitId")
 	if err != nil {
 		return nil, err
@@ -114,6 +117,9 @@ func (r *mutationResolver) CreateBody(ctx context.Context, input model.CreateBod
 
 // UpdateBody is the resolver for the updateBody field.
 func (r *mutationResolver) UpdateBody(ctx context.Context, input model.UpdateBodyInput) (*model.UpdateBodyPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
 	id, err := gid.Expect(input.ID, "Body", "id")
 	if err != nil {
 		return nil, err
@@ -128,6 +134,9 @@ func (r *mutationResolver) UpdateBody(ctx context.Context, input model.UpdateBod
 
 // DissolveBody is the resolver for the dissolveBody field.
 func (r *mutationResolver) DissolveBody(ctx context.Context, input model.DissolveBodyInput) (*model.DissolveBodyPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
 	id, err := gid.Expect(input.ID, "Body", "id")
 	if err != nil {
 		return nil, err
@@ -141,6 +150,9 @@ func (r *mutationResolver) DissolveBody(ctx context.Context, input model.Dissolv
 
 // AppointBodyMember is the resolver for the appointBodyMember field.
 func (r *mutationResolver) AppointBodyMember(ctx context.Context, input model.AppointBodyMemberInput) (*model.AppointBodyMemberPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
 	body, err := gid.Expect(input.BodyID, "Body", "bodyId")
 	if err != nil {
 		return nil, err
@@ -171,6 +183,9 @@ func (r *mutationResolver) AppointBodyMember(ctx context.Context, input model.Ap
 
 // ChangeBodyMemberRole is the resolver for the changeBodyMemberRole field.
 func (r *mutationResolver) ChangeBodyMemberRole(ctx context.Context, input model.ChangeBodyMemberRoleInput) (*model.ChangeBodyMemberRolePayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
 	id, err := decodeMember(input.MemberID)
 	if err != nil {
 		return nil, err
@@ -184,6 +199,9 @@ func (r *mutationResolver) ChangeBodyMemberRole(ctx context.Context, input model
 
 // SetBodyMemberDelegates is the resolver for the setBodyMemberDelegates field.
 func (r *mutationResolver) SetBodyMemberDelegates(ctx context.Context, input model.SetBodyMemberDelegatesInput) (*model.SetBodyMemberDelegatesPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
 	id, err := decodeMember(input.MemberID)
 	if err != nil {
 		return nil, err
@@ -201,6 +219,9 @@ func (r *mutationResolver) SetBodyMemberDelegates(ctx context.Context, input mod
 
 // ResignFromBody is the resolver for the resignFromBody field.
 func (r *mutationResolver) ResignFromBody(ctx context.Context, input model.ResignFromBodyInput) (*model.ResignFromBodyPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
 	id, err := decodeMember(input.MemberID)
 	if err != nil {
 		return nil, err
@@ -214,6 +235,9 @@ func (r *mutationResolver) ResignFromBody(ctx context.Context, input model.Resig
 
 // RemoveBodyMember is the resolver for the removeBodyMember field.
 func (r *mutationResolver) RemoveBodyMember(ctx context.Context, input model.RemoveBodyMemberInput) (*model.RemoveBodyMemberPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
 	id, err := decodeMember(input.MemberID)
 	if err != nil {
 		return nil, err
