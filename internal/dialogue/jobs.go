@@ -29,16 +29,71 @@ func (TermEndArgs) Kind() string { return JobTermEnd }
 // InsertOpts give the job a few attempts.
 func (TermEndArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 10} }
 
+// JobTermEnding is the River kind of the reminder before a term ends.
+const JobTermEnding = "dialogue_term_ending"
+
+// TermEndingArgs tell the member (or the organisation's delegates) that
+// the term ending at TermEnd is about to end; nothing when the membership
+// ended otherwise or its end moved.
+type TermEndingArgs struct {
+	MemberID uuid.UUID `json:"member_id"`
+	TermEnd  time.Time `json:"term_end"`
+}
+
+// Kind is the River job kind.
+func (TermEndingArgs) Kind() string { return JobTermEnding }
+
+// InsertOpts give the job a few attempts.
+func (TermEndingArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 10} }
+
 // Register adds the service's workers.
 func (s *Service) Register(workers *river.Workers) {
 	river.AddWorker(workers, &termEndWorker{s: s})
+	river.AddWorker(workers, &termEndingWorker{s: s})
 }
 
+// scheduleTermEnd schedules the end of a term and, when there is time for
+// it, the reminder TermEndingNotice before.
 func (s *Service) scheduleTermEnd(ctx context.Context, tx *db.Tx, memberID uuid.UUID, at time.Time) error {
 	if _, err := s.river.InsertTx(ctx, tx, TermEndArgs{MemberID: memberID}, &river.InsertOpts{ScheduledAt: at}); err != nil {
 		return fmt.Errorf("schedule term end: %w", err)
 	}
+	remind := at.Add(-TermEndingNotice)
+	if !remind.After(s.now()) {
+		return nil
+	}
+	if _, err := s.river.InsertTx(ctx, tx, TermEndingArgs{MemberID: memberID, TermEnd: at},
+		&river.InsertOpts{ScheduledAt: remind}); err != nil {
+		return fmt.Errorf("schedule term reminder: %w", err)
+	}
 	return nil
+}
+
+type termEndingWorker struct {
+	river.WorkerDefaults[TermEndingArgs]
+	s *Service
+}
+
+func (w *termEndingWorker) Work(ctx context.Context, job *river.Job[TermEndingArgs]) error {
+	return w.s.remindTermEnding(ctx, job.Args)
+}
+
+func (s *Service) remindTermEnding(ctx context.Context, args TermEndingArgs) error {
+	return db.InTx(ctx, s.pool, func(tx *db.Tx) error {
+		m, err := loadMember(ctx, tx, args.MemberID)
+		if err != nil {
+			return err
+		}
+		if end, _ := m.End(s.now()); end != nil || m.TermEnd == nil || !m.TermEnd.Equal(args.TermEnd) {
+			return nil
+		}
+		b, err := load(ctx, tx, m.BodyID, false)
+		if err != nil {
+			return err
+		}
+		return s.notifyMembers(ctx, tx, b, NoticeTermEnding, m.recipients(),
+			map[string]string{"role": string(m.Role), "until": day(*m.TermEnd)}, "dialogue_term_ending:"+m.ID.String())
+	})
 }
 
 type termEndWorker struct {

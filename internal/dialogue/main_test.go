@@ -10,6 +10,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/otwarty/otwarty/internal/authz"
@@ -46,6 +48,7 @@ type bundle struct {
 	pool        *pgxpool.Pool
 	az          *authz.Authorizer
 	svc         *dialogue.Service
+	notify      *notify.Service
 	clock       *clock
 	unitID      uuid.UUID
 	official    context.Context
@@ -65,7 +68,7 @@ func setup(t *testing.T) *bundle {
 	svc := dialogue.New(pool, pgtest.Jobs(t, pool), az, ns, log)
 	clk := &clock{t: time.Now().Truncate(time.Microsecond)}
 	svc.SetClock(clk.Now)
-	b := &bundle{ctx: ctx, pool: pool, az: az, svc: svc, clock: clk}
+	b := &bundle{ctx: ctx, pool: pool, az: az, svc: svc, notify: ns, clock: clk}
 	b.unitID = b.organisation(t, "city_unit")
 	var id uuid.UUID
 	id, b.official = b.staff(t, authz.RoleOfficial, authz.Domain("org", b.unitID))
@@ -134,3 +137,27 @@ func (b *bundle) person(t *testing.T, bodyID, accountID uuid.UUID, role dialogue
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// startWorkers runs a River client that works the dialogue and notification
+// jobs, polling often; stopped at cleanup.
+func (b *bundle) startWorkers(t *testing.T) {
+	t.Helper()
+	workers := river.NewWorkers()
+	b.svc.Register(workers)
+	b.notify.Register(workers)
+	rc, err := river.NewClient(riverpgxv5.New(b.pool), &river.Config{
+		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
+		Workers:           workers,
+		FetchCooldown:     10 * time.Millisecond,
+		FetchPollInterval: 50 * time.Millisecond,
+		TestOnly:          true,
+		Logger:            slog.New(slog.DiscardHandler),
+	})
+	require.NoError(t, err)
+	require.NoError(t, rc.Start(b.ctx))
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = rc.Stop(ctx)
+	})
+}

@@ -181,6 +181,12 @@ func (s *Service) Appoint(ctx context.Context, in AppointInput) (*Member, error)
 		if in.TermStart.IsZero() {
 			in.TermStart = now
 		}
+		// As PostgreSQL keeps them, so that jobs carry the stored times.
+		in.TermStart = in.TermStart.Truncate(time.Microsecond)
+		if in.TermEnd != nil {
+			end := in.TermEnd.Truncate(time.Microsecond)
+			in.TermEnd = &end
+		}
 		if err := validateAppointment(in, now); err != nil {
 			return err
 		}

@@ -324,3 +324,43 @@ func TestPersonalData_ExportAndErasureKeepTheHistory(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, ds)
 }
+
+// TestTermJobs_RemindThenEndTheTerm runs the real River workers: the
+// reminder goes out TermEndingNotice before the end, and the end is
+// recorded when it comes.
+func TestTermJobs_RemindThenEndTheTerm(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.startWorkers(t)
+	body := b.body(t, true)
+	alice := b.account(t, "alice")
+	end := time.Now().Add(dialogue.TermEndingNotice + 2*time.Second)
+	m, err := b.svc.Appoint(b.coordinator, dialogue.AppointInput{BodyID: body.ID, AccountID: &alice, Role: dialogue.RoleMember, TermEnd: &end})
+	require.NoError(t, err)
+
+	require.Eventually(t, func() bool {
+		var n int
+		require.NoError(t, b.pool.QueryRow(b.ctx, `select count(*) from notifications where account_id = $1 and kind = $2`,
+			alice, dialogue.NoticeTermEnding).Scan(&n))
+		return n == 1
+	}, 20*time.Second, 100*time.Millisecond, "the reminder comes 30 days before the end")
+
+	// The end itself: a term ending in a second, with the clock past it.
+	bob := b.account(t, "bob")
+	soon := time.Now().Add(time.Second)
+	short, err := b.svc.Appoint(b.coordinator, dialogue.AppointInput{BodyID: body.ID, AccountID: &bob, Role: dialogue.RoleGuest, TermEnd: &soon})
+	require.NoError(t, err)
+	b.clock.Advance(time.Since(b.clock.Now()) + time.Hour)
+	require.Eventually(t, func() bool {
+		got, err := b.svc.Member(b.coordinator, short.ID)
+		require.NoError(t, err)
+		return got.EndReason != nil
+	}, 20*time.Second, 100*time.Millisecond)
+	got, err := b.svc.Member(b.coordinator, short.ID)
+	require.NoError(t, err)
+	require.Equal(t, dialogue.EndTermEnded, *got.EndReason)
+	require.True(t, got.EndedAt.Equal(*got.TermEnd))
+	still, err := b.svc.Member(b.coordinator, m.ID)
+	require.NoError(t, err)
+	require.Nil(t, still.EndReason, "alice's term runs on")
+}

@@ -37,7 +37,7 @@ func TestKinds_EveryRegisteredKindRendersWithItsDeclaredData(t *testing.T) {
 		budget.NoticeSessionPromoted, budget.NoticeSessionReminder, budget.NoticeSessionMoved, budget.NoticeSessionCancelled,
 		budget.NoticeVotingOpened, budget.NoticeVotingClosing, budget.NoticeProjectConsent, budget.NoticeProjectVerified,
 		budget.NoticeAppealDecided, budget.NoticeResultsReady,
-		dialogue.NoticeAppointed,
+		dialogue.NoticeAppointed, dialogue.NoticeTermEnding,
 	})), names)
 
 	for _, k := range notify.Kinds() {
