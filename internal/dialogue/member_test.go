@@ -12,6 +12,7 @@ import (
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/notify"
+	"github.com/otwarty/otwarty/internal/pgtest"
 )
 
 func TestAppoint_OrganisationWithDelegatesHoldsBodyRoles(t *testing.T) {
@@ -363,4 +364,74 @@ func TestTermJobs_RemindThenEndTheTerm(t *testing.T) {
 	still, err := b.svc.Member(b.coordinator, m.ID)
 	require.NoError(t, err)
 	require.Nil(t, still.EndReason, "alice's term runs on")
+}
+
+// TestAppoint_ConcurrentChairsOneWins: eight appointments of a chair at
+// once, and of one person eight times: exactly one of each succeeds, the
+// rest are CONFLICT (the body's row serialises them).
+func TestAppoint_ConcurrentChairsOneWins(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	body := b.body(t, true)
+	year := b.clock.Now().AddDate(1, 0, 0)
+	candidates := make([]uuid.UUID, 8)
+	for i := range candidates {
+		candidates[i] = b.account(t, "candidate")
+	}
+	_, errs := pgtest.AtOnce(len(candidates), func(i int) (*dialogue.Member, error) {
+		return b.svc.Appoint(b.coordinator, dialogue.AppointInput{BodyID: body.ID, AccountID: &candidates[i], Role: dialogue.RoleChair, TermEnd: &year})
+	})
+	ok := 0
+	for _, err := range errs {
+		if err == nil {
+			ok++
+			continue
+		}
+		require.ErrorIs(t, err, apperr.New(apperr.Conflict, "dialogue.chair_taken"))
+	}
+	require.Equal(t, 1, ok)
+
+	same := b.account(t, "same")
+	_, errs = pgtest.AtOnce(8, func(int) (*dialogue.Member, error) {
+		return b.svc.Appoint(b.coordinator, dialogue.AppointInput{BodyID: body.ID, AccountID: &same, Role: dialogue.RoleMember, TermEnd: &year})
+	})
+	ok = 0
+	for _, err := range errs {
+		if err == nil {
+			ok++
+			continue
+		}
+		require.ErrorIs(t, err, apperr.New(apperr.Conflict, "dialogue.already_member"))
+	}
+	require.Equal(t, 1, ok)
+	var rows int
+	require.NoError(t, b.pool.QueryRow(b.ctx, `select count(*) from dialogue_members where body_id = $1`, body.ID).Scan(&rows))
+	require.Equal(t, 2, rows)
+}
+
+// TestSchema_RefusesWhatTheServiceRefuses: the table's own checks stand
+// behind the service (a voting member without a term end, a member that is
+// both or neither a person and an organisation, an end without a reason).
+func TestSchema_RefusesWhatTheServiceRefuses(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	body := b.body(t, true)
+	alice := b.account(t, "alice")
+	ngo := b.organisation(t, "ngo")
+	for name, sql := range map[string]string{
+		"member without end": `insert into dialogue_members (body_id, account_id, role, term_start) values ($1, $2, 'member', now())`,
+		"both":               `insert into dialogue_members (body_id, account_id, organisation_id, role, term_start) values ($1, $2, $3, 'guest', now())`,
+		"neither":            `insert into dialogue_members (body_id, role, term_start) values ($1, 'guest', now())`,
+		"end without reason": `insert into dialogue_members (body_id, account_id, role, term_start, ended_at) values ($1, $2, 'guest', now(), now())`,
+	} {
+		args := []any{body.ID}
+		if name != "neither" {
+			args = append(args, alice)
+		}
+		if name == "both" {
+			args = append(args, ngo)
+		}
+		_, err := b.pool.Exec(b.ctx, sql, args...)
+		require.ErrorContains(t, err, "violates check constraint", name)
+	}
 }
