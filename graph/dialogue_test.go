@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -313,4 +314,48 @@ func TestDialogueBody_GDPRExportAndErasure(t *testing.T) {
 	require.Equal(t, "ACCOUNT_DELETED", all[member]["endReason"])
 	require.Equal(t, true, all[orgMember]["active"], "the organisation keeps its seat")
 	require.Equal(t, []any{}, all[orgMember]["delegates"], "without the deleted delegate")
+}
+
+// TestDialogueBody_PageStatementsDoNotGrowWithThePage: a page of bodies
+// (names, units, rules, viewerCan) and a page of members (people,
+// organisations with delegates) cost as many statements for 2 items as for
+// 6.
+func TestDialogueBody_PageStatementsDoNotGrowWithThePage(t *testing.T) {
+	t.Parallel()
+	f := newDialogueFixture(t)
+	b := f.b
+	for range 5 {
+		f.createBody(t, false)
+	}
+	// The organisation first, so that both pages hold one.
+	f.addToNGO(t, f.dan, "MEMBER")
+	res := b.gql(t, `mutation($in: AppointBodyMemberInput!) { appointBodyMember(input: $in) { member { id } } }`,
+		map[string]any{"in": map[string]any{"bodyId": f.body, "organisationId": f.ngoID, "role": "MEMBER",
+			"termEnd":   time.Now().AddDate(1, 0, 0).Format(time.RFC3339),
+			"delegates": []any{map[string]any{"accountId": b.accountID(t, f.dan)}, map[string]any{"accountId": b.accountID(t, f.moderator), "substitute": true}}}},
+		withToken(f.coord))
+	require.Empty(t, res.Errors)
+	f.appoint(t, f.body, f.alice, "CHAIR", 365)
+	f.appoint(t, f.body, f.bob, "MEMBER", 365)
+	f.appoint(t, f.body, f.carol, "GUEST", 0)
+	f.createBody(t, true)
+	f.createBody(t, true)
+
+	count := func(q string, n int, path ...string) []string {
+		t.Helper()
+		before := int(b.queries.n.Load())
+		res := b.gql(t, q, map[string]any{"id": f.body, "n": n}, withToken(f.official))
+		require.Empty(t, res.Errors)
+		require.Len(t, dig(res.Data, path...), n)
+		return b.queries.since(before)
+	}
+	bodies := `query($n: Int) { bodies(first: $n) { totalCount edges { node { id kind name { text } mandate { text } unit { name }
+		rules { majority } viewerCan { update manageMembers appointGuests } } } } }`
+	two, six := count(bodies, 2, "bodies", "edges"), count(bodies, 6, "bodies", "edges")
+	require.Equal(t, len(two), len(six), "bodies: for 2:\n%s\nfor 6:\n%s", strings.Join(two, "\n---\n"), strings.Join(six, "\n---\n"))
+
+	members := `query($id: ID!, $n: Int) { body(id: $id) { members(first: $n) { edges { node { id role active person { displayName }
+		organisation { name } delegates { accountId kind } viewerCanResign } } } } }`
+	two, four := count(members, 2, "body", "members", "edges"), count(members, 4, "body", "members", "edges")
+	require.Equal(t, len(two), len(four), "members: for 2:\n%s\nfor 4:\n%s", strings.Join(two, "\n---\n"), strings.Join(four, "\n---\n"))
 }

@@ -283,11 +283,12 @@ const bodyColumns = `b.id, b.unit_id, b.kind, b.name_text_id, b.mandate_text_id,
 	b.majority, b.chair_breaks_ties, b.remote_attendance_counts, b.votes_changeable_before_close, b.documents_public,
 	b.created_at, b.updated_at, b.dissolved_at`
 
-func scanBody(row pgx.Row) (*Body, error) {
+// scanBody reads bodyColumns and then extra.
+func scanBody(row pgx.Row, extra ...any) (*Body, error) {
 	var b Body
-	err := row.Scan(&b.ID, &b.UnitID, &b.Kind, &b.NameTextID, &b.MandateTextID, &b.Public, &b.Status,
+	err := row.Scan(append([]any{&b.ID, &b.UnitID, &b.Kind, &b.NameTextID, &b.MandateTextID, &b.Public, &b.Status,
 		&b.Rules.Quorum.N, &b.Rules.Quorum.D, &b.Rules.Majority, &b.Rules.ChairBreaksTies, &b.Rules.RemoteAttendanceCounts,
-		&b.Rules.VotesChangeableBeforeClose, &b.Rules.DocumentsPublic, &b.CreatedAt, &b.UpdatedAt, &b.DissolvedAt)
+		&b.Rules.VotesChangeableBeforeClose, &b.Rules.DocumentsPublic, &b.CreatedAt, &b.UpdatedAt, &b.DissolvedAt}, extra...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -352,6 +353,7 @@ func (s *Service) bodyFor(ctx context.Context, q db.Querier, id uuid.UUID, act s
 		if err != nil {
 			return nil, authz.Object{}, false, err
 		}
+		b.viewerMember = &member
 		obj := b.object(member)
 		visible := authz.Can(ctx, ActRead, obj)
 		for i := 0; i+1 < len(attrs); i += 2 {
@@ -379,9 +381,14 @@ func (s *Service) Actions(ctx context.Context, b *Body) (BodyActions, error) {
 	if b.Status != StatusActive || authz.SubjectFrom(ctx).Anonymous() {
 		return BodyActions{}, nil
 	}
-	member, err := s.memberNow(ctx, s.pool, b.ID)
-	if err != nil {
-		return BodyActions{}, err
+	var member bool
+	if b.viewerMember != nil {
+		member = *b.viewerMember
+	} else {
+		var err error
+		if member, err = s.memberNow(ctx, s.pool, b.ID); err != nil {
+			return BodyActions{}, err
+		}
 	}
 	obj := b.object(member)
 	guest := b.object(member)
@@ -428,12 +435,12 @@ func (s *Service) Bodies(ctx context.Context, f Filter, first int, after string)
 		}
 	}
 	// $1 kind, $2 unit, $3 status, $4 staff domains, $5 caller, $6 now.
+	memberNow := `exists (select 1 from dialogue_members m
+		left join dialogue_delegates d on d.member_id = m.id and ` + delegateAt("d", "$6") + `
+		where m.body_id = b.id and (m.account_id = $5 or d.account_id = $5) and ` + activeAt("m", "$6") + `)`
 	where := `($1::text is null or b.kind = $1) and ($2::uuid is null or b.unit_id = $2)
 		and ($3::text is null or b.status = $3)
-		and (b.public or '*' = any($4::text[]) or ('org:' || b.unit_id) = any($4::text[])
-		     or exists (select 1 from dialogue_members m
-		                left join dialogue_delegates d on d.member_id = m.id and ` + delegateAt("d", "$6") + `
-		                where m.body_id = b.id and (m.account_id = $5 or d.account_id = $5) and ` + activeAt("m", "$6") + `))`
+		and (b.public or '*' = any($4::text[]) or ('org:' || b.unit_id) = any($4::text[]) or ` + memberNow + `)`
 	var caller *uuid.UUID
 	if !sub.Anonymous() {
 		caller = &sub.AccountID
@@ -443,7 +450,7 @@ func (s *Service) Bodies(ctx context.Context, f Filter, first int, after string)
 	if err := s.pool.QueryRow(ctx, `select count(*) from dialogue_bodies b where `+where, args...).Scan(&total); err != nil {
 		return none, fmt.Errorf("count bodies: %w", err)
 	}
-	q := `select ` + bodyColumns + ` from dialogue_bodies b where ` + where
+	q := `select ` + bodyColumns + `, ` + memberNow + ` from dialogue_bodies b where ` + where
 	if more {
 		q += ` and (b.created_at, b.id) < ($7, $8)`
 		args = append(args, cur.At, cur.ID)
@@ -453,7 +460,15 @@ func (s *Service) Bodies(ctx context.Context, f Filter, first int, after string)
 	if err != nil {
 		return none, fmt.Errorf("list bodies: %w", err)
 	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Body, error) { return scanBody(r) })
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*Body, error) {
+		var member bool
+		b, err := scanBody(r, &member)
+		if err != nil {
+			return nil, err
+		}
+		b.viewerMember = &member
+		return b, nil
+	})
 	if err != nil {
 		return none, fmt.Errorf("list bodies: %w", err)
 	}

@@ -136,6 +136,11 @@ type Body struct {
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 	DissolvedAt   *time.Time
+
+	// viewerMember says, when the read already knew it, whether the caller
+	// who read the body holds a membership of it active then (Bodies reads
+	// it with each row, so a page's viewerCan costs no statement per body).
+	viewerMember *bool
 }
 
 // Domain is the authorization domain of a body: its members' roles are held
