@@ -87,18 +87,8 @@ type UpdateInput struct {
 	Rules   RulesPatch
 }
 
-func validateText(field string, in i18n.Input, required bool) error {
-	if strings.TrimSpace(in.Text) == "" {
-		if required {
-			return apperr.Invalid(field, "dialogue.text_required")
-		}
-		return nil
-	}
-	if !in.Locale.Valid() {
-		return apperr.Invalid(field, "text.locale_invalid")
-	}
-	return nil
-}
+// keyTextRequired refuses a required text left empty.
+const keyTextRequired = "dialogue.text_required"
 
 // CreateBody creates an active body of a city unit ("create": coordinators
 // and admins). Audited.
@@ -110,10 +100,10 @@ func (s *Service) CreateBody(ctx context.Context, in CreateInput) (*Body, error)
 	if !in.Kind.Valid() {
 		return nil, errKind
 	}
-	if err := validateText("name", in.Name, true); err != nil {
+	if err := in.Name.Check("name", keyTextRequired); err != nil {
 		return nil, err
 	}
-	if err := validateText("mandate", in.Mandate, false); err != nil {
+	if err := in.Mandate.Check("mandate", ""); err != nil {
 		return nil, err
 	}
 	rules := in.Rules.apply(DefaultRules())
@@ -135,7 +125,7 @@ func (s *Service) CreateBody(ctx context.Context, in CreateInput) (*Body, error)
 		if err != nil {
 			return err
 		}
-		mandate, err := optionalText(ctx, tx, in.Mandate, actor, domains)
+		mandate, err := i18n.CreateOptional(ctx, tx, in.Mandate, actor, domains)
 		if err != nil {
 			return err
 		}
@@ -157,18 +147,6 @@ func (s *Service) CreateBody(ctx context.Context, in CreateInput) (*Body, error)
 	return load(ctx, s.pool, id, false)
 }
 
-func optionalText(ctx context.Context, tx *db.Tx, in i18n.Input, actor uuid.UUID, domains []string) (*uuid.UUID, error) {
-	text := strings.TrimSpace(in.Text)
-	if text == "" {
-		return nil, nil
-	}
-	id, err := i18n.CreateText(ctx, tx, in.Locale, text, actor, domains)
-	if err != nil {
-		return nil, err
-	}
-	return &id, nil
-}
-
 // UpdateBody changes a body's name, mandate, visibility and rules
 // ("update": the unit's officials, coordinators, admins) while it is active.
 // A new name or mandate is a new text (the old one stays, credited to its
@@ -185,12 +163,12 @@ func (s *Service) UpdateBody(ctx context.Context, id uuid.UUID, in UpdateInput) 
 			return ErrDissolved
 		}
 		if in.Name != nil {
-			if err := validateText("name", *in.Name, true); err != nil {
+			if err := in.Name.Check("name", keyTextRequired); err != nil {
 				return err
 			}
 		}
 		if in.Mandate != nil {
-			if err := validateText("mandate", *in.Mandate, false); err != nil {
+			if err := in.Mandate.Check("mandate", ""); err != nil {
 				return err
 			}
 		}
@@ -208,7 +186,7 @@ func (s *Service) UpdateBody(ctx context.Context, id uuid.UUID, in UpdateInput) 
 			changed = append(changed, "name")
 		}
 		if in.Mandate != nil {
-			if mandateID, err = optionalText(ctx, tx, *in.Mandate, actor, domains); err != nil {
+			if mandateID, err = i18n.CreateOptional(ctx, tx, *in.Mandate, actor, domains); err != nil {
 				return err
 			}
 			changed = append(changed, "mandate")
