@@ -537,8 +537,10 @@ func (s *Service) Resign(ctx context.Context, memberID uuid.UUID) (*Member, erro
 			if err != nil {
 				return pair{}, authz.Object{}, false, err
 			}
+			// The membership is there for whoever may resign it (a manager
+			// of a member organisation of a non-public body, say).
 			obj := m.resignObject()
-			return pair{b, m}, obj, authz.Can(ctx, ActRead, b.object(member)) || obj.OwnerID == actor, nil
+			return pair{b, m}, obj, authz.Can(ctx, ActRead, b.object(member)) || authz.Can(ctx, ActResign, obj), nil
 		})
 		if err != nil {
 			return err

@@ -213,6 +213,19 @@ func TestResign_PersonThemselfOrganisationByItsManagers(t *testing.T) {
 	_, err = b.svc.Resign(b.as(manager), om.ID)
 	require.NoError(t, err)
 
+	// In a non-public body the organisation's manager, no member, still
+	// withdraws it; others do not find the membership.
+	secret := b.body(t, false)
+	sm, err := b.svc.Appoint(b.official, dialogue.AppointInput{BodyID: secret.ID, OrganisationID: &ngo, Role: dialogue.RoleMember,
+		TermEnd: &year, Delegates: []dialogue.DelegateInput{{AccountID: delegate}}})
+	require.NoError(t, err)
+	_, err = b.svc.Resign(b.as(bob), sm.ID)
+	require.ErrorIs(t, err, apperr.ErrNotFound)
+	_, err = b.svc.Resign(b.as(delegate), sm.ID)
+	require.ErrorIs(t, err, apperr.ErrForbidden, "the delegate sees the body, and may not withdraw the organisation")
+	_, err = b.svc.Resign(b.as(manager), sm.ID)
+	require.NoError(t, err)
+
 	var actions []string
 	rows, err := b.pool.Query(b.ctx, `select action from audit_log where object_id = $1 and action like 'dialogue.member%'
 		order by created_at, action`, body.ID.String())
@@ -222,7 +235,8 @@ func TestResign_PersonThemselfOrganisationByItsManagers(t *testing.T) {
 		require.NoError(t, rows.Scan(&a))
 		actions = append(actions, a)
 	}
-	require.Equal(t, []string{"dialogue.member_appoint", "dialogue.member_appoint", "dialogue.member_resign", "dialogue.member_resign"}, actions)
+	require.Equal(t, []string{"dialogue.member_appoint", "dialogue.member_appoint", "dialogue.member_resign", "dialogue.member_resign"}, actions,
+		"the body's own audit trail")
 }
 
 func TestTerms_EndOnTheirOwnAndTheJobRecordsIt(t *testing.T) {
