@@ -359,3 +359,62 @@ func TestDialogueBody_PageStatementsDoNotGrowWithThePage(t *testing.T) {
 	two, four := count(members, 2, "body", "members", "edges"), count(members, 4, "body", "members", "edges")
 	require.Equal(t, len(two), len(four), "members: for 2:\n%s\nfor 4:\n%s", strings.Join(two, "\n---\n"), strings.Join(four, "\n---\n"))
 }
+
+// TestBodyViewerCan_AgreesWithTheMutations: for each kind of caller, what
+// Body.viewerCan and BodyMember.viewerCanResign promise is exactly what the
+// mutations let them do.
+func TestBodyViewerCan_AgreesWithTheMutations(t *testing.T) {
+	t.Parallel()
+	f := newDialogueFixture(t)
+	b := f.b
+	chair, member := b.signUp(t, "przewodniczaca@example.org"), b.signUp(t, "czlonkini@example.org")
+	f.appoint(t, f.body, chair, "CHAIR", 365)
+	seat := f.appoint(t, f.body, member, "MEMBER", 365)
+	callers := map[string]string{"official": f.official, "coordinator": f.coord, "chair": chair, "member": member, "resident": f.bob}
+	ok := func(res gqlResponse) bool {
+		t.Helper()
+		if len(res.Errors) > 0 {
+			require.Contains(t, []string{"FORBIDDEN", "NOT_FOUND"}, res.code(), "%+v", res.Errors)
+			return false
+		}
+		return true
+	}
+	for name, token := range callers {
+		body := f.createBody(t, true) // each caller's own, so that dissolving it harms no other
+		f.appoint(t, body, chair, "CHAIR", 365)
+		f.appoint(t, body, member, "MEMBER", 365)
+		res := b.gql(t, `query($id: ID!) { body(id: $id) { viewerCan { update dissolve manageMembers appointGuests } } }`,
+			map[string]any{"id": body}, withToken(token))
+		require.Empty(t, res.Errors)
+		can := dig(res.Data, "body", "viewerCan").(map[string]any)
+		newcomer := func(role string) map[string]any {
+			email := perCaller("nowa-"+strings.ToLower(role)+"-"+body[len(body)-6:], name)
+			in := map[string]any{"bodyId": body, "accountId": b.accountID(t, b.signUp(t, email)), "role": role}
+			if role == "MEMBER" {
+				in["termEnd"] = time.Now().AddDate(1, 0, 0).Format(time.RFC3339)
+			}
+			return map[string]any{"in": in}
+		}
+		appoint := `mutation($in: AppointBodyMemberInput!) { appointBodyMember(input: $in) { member { id } } }`
+		got := map[string]any{
+			"update": ok(b.gql(t, `mutation($id: ID!) { updateBody(input: {id: $id, public: true}) { body { id } } }`,
+				map[string]any{"id": body}, withToken(token))),
+			"appointGuests": ok(b.gql(t, appoint, newcomer("GUEST"), withToken(token))),
+			"manageMembers": ok(b.gql(t, appoint, newcomer("MEMBER"), withToken(token))),
+		}
+		got["dissolve"] = ok(b.gql(t, `mutation($id: ID!) { dissolveBody(input: {id: $id, reason: "próba uprawnień"}) { body { id } } }`,
+			map[string]any{"id": body}, withToken(token)))
+		require.Equal(t, can, got, name)
+	}
+	want := map[string]bool{"member": true}
+	for name, token := range callers {
+		res := b.gql(t, `query($id: ID!) { node(id: $id) { ... on BodyMember { viewerCanResign } } }`, map[string]any{"id": seat}, withToken(token))
+		require.Empty(t, res.Errors)
+		require.Equal(t, want[name], dig(res.Data, "node", "viewerCanResign"), name)
+	}
+	for _, name := range []string{"chair", "official", "coordinator", "resident", "member"} {
+		res := b.gql(t, `mutation($m: ID!) { resignFromBody(input: {memberId: $m}) { member { id } } }`, map[string]any{"m": seat},
+			withToken(callers[name]))
+		require.Equal(t, want[name], ok(res), name)
+	}
+}
