@@ -26,5 +26,7 @@ func setComplexity(c *generated.ComplexityRoot) {
 	c.Consultation.SurveyAnswers = func(child int, _ string, first *int, _ *string) int { return page(child, first) }
 	c.Submission.Replies = func(child int, first *int, _ *string) int { return page(child, first) }
 	c.Query.Consultations = func(child int, _ *model.ConsultationFilter, first *int, _ *string) int { return page(child, first) }
+	c.Query.Bodies = func(child int, _ *model.BodyFilter, first *int, _ *string) int { return page(child, first) }
+	c.Body.Members = func(child int, _ *bool, first *int, _ *string) int { return page(child, first) }
 	c.Query.Nodes = func(child int, ids []string) int { return 1 + len(ids)*child }
 }

@@ -135,6 +135,21 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 			return nil, err
 		}
 		return meetingOut(m), nil
+	case "Body":
+		b, err := r.body(ctx, key)
+		if err != nil || b == nil {
+			return nil, err
+		}
+		return b, nil
+	case "BodyMember":
+		m, err := r.Dialogue.Member(ctx, key)
+		if apperr.CodeOf(err) == apperr.NotFound {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return bodyMemberOut(m, r.Dialogue.Now()), nil
 	case "BudgetEdition":
 		e, err := r.Budget.Edition(ctx, key)
 		if apperr.CodeOf(err) == apperr.NotFound {

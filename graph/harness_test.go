@@ -25,6 +25,7 @@ import (
 	"github.com/otwarty/otwarty/internal/ballotbox"
 	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/consultation"
+	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/live"
 	"github.com/otwarty/otwarty/internal/notify"
@@ -46,6 +47,7 @@ type bundle struct {
 	resolver *graph.Resolver
 	consult  *consultation.Service
 	budget   *budget.Service
+	dialogue *dialogue.Service
 	queries  *queryCounter
 }
 
@@ -104,6 +106,7 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	bsWorkers, err := budget.New(riverPool, pgtest.Jobs(t, riverPool), az, nsWorkers, ids.HashIdentifier, boxWorkers, log)
 	require.NoError(t, err)
 	bsWorkers.Register(workers)
+	dialogue.New(riverPool, pgtest.Jobs(t, riverPool), az, nsWorkers, log).Register(workers)
 	rc, err := river.NewClient(riverpgxv5.New(riverPool), &river.Config{
 		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}, Workers: workers,
 		FetchCooldown: 20 * time.Millisecond, FetchPollInterval: 50 * time.Millisecond, Logger: log,
@@ -126,7 +129,9 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	bs, err := budget.New(pool, pgtest.Jobs(t, pool), az, ns, ids.HashIdentifier, box, log)
 	require.NoError(t, err)
 	ids.AddPersonalData(bs.PersonalData())
-	r := &graph.Resolver{Identity: ids, Orgs: org.New(pool, az), Consultations: cs, Budget: bs, Notify: ns, Authz: az, Live: broker, Pool: pool, Log: log,
+	ds := dialogue.New(pool, pgtest.Jobs(t, pool), az, ns, log)
+	ids.AddPersonalData(ds.PersonalData())
+	r := &graph.Resolver{Identity: ids, Orgs: org.New(pool, az), Consultations: cs, Budget: bs, Dialogue: ds, Notify: ns, Authz: az, Live: broker, Pool: pool, Log: log,
 		Limits: limits, RateLimits: rate}
 	liveLimits := graph.DefaultLiveLimits()
 	if o.live != nil {
@@ -152,7 +157,7 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 		<-done
 		<-done
 	})
-	return &bundle{url: srv.URL + "/query", srv: srv, pool: pool, identity: ids, authz: az, resolver: r, consult: cs, budget: bs, queries: counter}
+	return &bundle{url: srv.URL + "/query", srv: srv, pool: pool, identity: ids, authz: az, resolver: r, consult: cs, budget: bs, dialogue: ds, queries: counter}
 }
 
 // queryCounter counts the SQL statements sent through the API's pool.

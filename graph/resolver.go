@@ -14,6 +14,7 @@ import (
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/consultation"
+	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/live"
 	"github.com/otwarty/otwarty/internal/notify"
@@ -26,6 +27,7 @@ type Resolver struct {
 	Orgs           *org.Service
 	Consultations  *consultation.Service
 	Budget         *budget.Service
+	Dialogue       *dialogue.Service
 	Notify         *notify.Service
 	Authz          *authz.Authorizer
 	Live           *live.Broker

@@ -23,6 +23,7 @@ import (
 	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/live"
 	"github.com/otwarty/otwarty/internal/metrics"
@@ -43,6 +44,7 @@ type app struct {
 	orgs      *org.Service
 	consult   *consultation.Service
 	budget    *budget.Service
+	dialogue  *dialogue.Service
 	box       *ballotbox.Box
 }
 
@@ -79,8 +81,10 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 		return nil, err
 	}
 	ids.AddPersonalData(bs.PersonalData())
+	ds := dialogue.New(pool, jobs, az, ns, log)
+	ids.AddPersonalData(ds.PersonalData())
 	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: org.New(pool, az), consult: cs,
-		budget: bs, box: box}, nil
+		budget: bs, dialogue: ds, box: box}, nil
 }
 
 // start is what every subcommand that uses the services does first: open the
@@ -131,6 +135,7 @@ func runServe(ctx context.Context, args []string) error {
 	a.notify.Register(workers)
 	a.consult.Register(workers)
 	a.budget.Register(workers)
+	a.dialogue.Register(workers)
 	a.box.Register(workers)
 	purger := retention.New(pool, a.identity, a.notify, c.Retention, log)
 	purger.Register(workers)
@@ -150,7 +155,7 @@ func runServe(ctx context.Context, args []string) error {
 	limits := graph.DefaultLimits()
 	limits.Introspection = c.Introspection
 	resolver := &graph.Resolver{
-		Identity: a.identity, Orgs: a.orgs, Consultations: a.consult, Budget: a.budget, Notify: a.notify, Authz: a.authz, Live: broker, Pool: pool, Log: log,
+		Identity: a.identity, Orgs: a.orgs, Consultations: a.consult, Budget: a.budget, Dialogue: a.dialogue, Notify: a.notify, Authz: a.authz, Live: broker, Pool: pool, Log: log,
 		TrustedProxies: c.TrustedProxies, Limits: limits,
 		RateLimits: &graph.RateLimits{
 			SignInIP: ratelimit.New(c.RateSignIn), SignInEmail: ratelimit.New(c.RateSignIn),

@@ -33,6 +33,8 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Account() AccountResolver
 	Answer() AnswerResolver
+	Body() BodyResolver
+	BodyMember() BodyMemberResolver
 	BudgetEdition() BudgetEditionResolver
 	BudgetPool() BudgetPoolResolver
 	BudgetPoolResult() BudgetPoolResultResolver
@@ -118,6 +120,11 @@ type ComplexityRoot struct {
 		Project func(childComplexity int) int
 	}
 
+	AppointBodyMemberPayload struct {
+		Body   func(childComplexity int) int
+		Member func(childComplexity int) int
+	}
+
 	AssignBallotOfficerPayload struct {
 		VotingPoint func(childComplexity int) int
 	}
@@ -152,6 +159,89 @@ type ComplexityRoot struct {
 		Ballots   func(childComplexity int) int
 		EditionID func(childComplexity int) int
 		Standings func(childComplexity int) int
+	}
+
+	Body struct {
+		CreatedAt           func(childComplexity int) int
+		DissolvedAt         func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Kind                func(childComplexity int) int
+		Mandate             func(childComplexity int, locale *i18n.Locale) int
+		MandateTranslations func(childComplexity int) int
+		Members             func(childComplexity int, includeEnded *bool, first *int, after *string) int
+		Name                func(childComplexity int, locale *i18n.Locale) int
+		NameTranslations    func(childComplexity int) int
+		Public              func(childComplexity int) int
+		Rules               func(childComplexity int) int
+		Status              func(childComplexity int) int
+		Unit                func(childComplexity int) int
+		ViewerCan           func(childComplexity int) int
+	}
+
+	BodyConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	BodyDelegate struct {
+		AccountID   func(childComplexity int) int
+		DisplayName func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Since       func(childComplexity int) int
+	}
+
+	BodyEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	BodyMember struct {
+		Active          func(childComplexity int) int
+		Body            func(childComplexity int) int
+		Delegates       func(childComplexity int) int
+		EndReason       func(childComplexity int) int
+		EndedAt         func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Organisation    func(childComplexity int) int
+		Person          func(childComplexity int) int
+		Role            func(childComplexity int) int
+		TermEnd         func(childComplexity int) int
+		TermStart       func(childComplexity int) int
+		ViewerCanResign func(childComplexity int) int
+		Votes           func(childComplexity int) int
+	}
+
+	BodyMemberConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	BodyMemberEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	BodyPerson struct {
+		AccountID   func(childComplexity int) int
+		DisplayName func(childComplexity int) int
+	}
+
+	BodyRules struct {
+		ChairBreaksTies            func(childComplexity int) int
+		DocumentsPublic            func(childComplexity int) int
+		Majority                   func(childComplexity int) int
+		Quorum                     func(childComplexity int) int
+		RemoteAttendanceCounts     func(childComplexity int) int
+		VotesChangeableBeforeClose func(childComplexity int) int
+	}
+
+	BodyViewerCan struct {
+		AppointGuests func(childComplexity int) int
+		Dissolve      func(childComplexity int) int
+		ManageMembers func(childComplexity int) int
+		Update        func(childComplexity int) int
 	}
 
 	BudgetCertification struct {
@@ -394,6 +484,10 @@ type ComplexityRoot struct {
 		CastOn   func(childComplexity int) int
 	}
 
+	ChangeBodyMemberRolePayload struct {
+		Member func(childComplexity int) int
+	}
+
 	ChangeConsultationPhasePayload struct {
 		Consultation func(childComplexity int) int
 	}
@@ -519,6 +613,10 @@ type ComplexityRoot struct {
 		Submit        func(childComplexity int) int
 	}
 
+	CreateBodyPayload struct {
+		Body func(childComplexity int) int
+	}
+
 	CreateBudgetEditionPayload struct {
 		Edition func(childComplexity int) int
 	}
@@ -567,6 +665,10 @@ type ComplexityRoot struct {
 		DeletedAccountID func(childComplexity int) int
 	}
 
+	DissolveBodyPayload struct {
+		Body func(childComplexity int) int
+	}
+
 	DraftAnswerPayload struct {
 		Submission func(childComplexity int) int
 	}
@@ -601,6 +703,11 @@ type ComplexityRoot struct {
 
 	FollowConsultationPayload struct {
 		Consultation func(childComplexity int) int
+	}
+
+	Fraction struct {
+		Denominator func(childComplexity int) int
+		Numerator   func(childComplexity int) int
 	}
 
 	GrantRolePayload struct {
@@ -702,6 +809,7 @@ type ComplexityRoot struct {
 		AnswerParticipationSurvey       func(childComplexity int, input model.AnswerParticipationSurveyInput) int
 		AnswerSurvey                    func(childComplexity int, input model.AnswerSurveyInput) int
 		AppealBudgetProjectDecision     func(childComplexity int, input model.AppealBudgetProjectDecisionInput) int
+		AppointBodyMember               func(childComplexity int, input model.AppointBodyMemberInput) int
 		AssignBallotOfficer             func(childComplexity int, input model.AssignBallotOfficerInput) int
 		AssignConsultationModerator     func(childComplexity int, input model.AssignConsultationModeratorInput) int
 		CancelBudgetSession             func(childComplexity int, input model.CancelBudgetSessionInput) int
@@ -711,12 +819,14 @@ type ComplexityRoot struct {
 		CastBallotWithCode              func(childComplexity int, input model.CastBallotWithCodeInput) int
 		CertifyBudgetResults            func(childComplexity int, input model.CertifyBudgetResultsInput) int
 		ChangeBallot                    func(childComplexity int, input model.ChangeBallotInput) int
+		ChangeBodyMemberRole            func(childComplexity int, input model.ChangeBodyMemberRoleInput) int
 		ChangeConsultationPhase         func(childComplexity int, input model.ChangeConsultationPhaseInput) int
 		ChangePassword                  func(childComplexity int, input model.ChangePasswordInput) int
 		CloseBudgetVoting               func(childComplexity int, input model.CloseBudgetVotingInput) int
 		ComputeBudgetResults            func(childComplexity int, input model.ComputeBudgetResultsInput) int
 		ConfirmEmail                    func(childComplexity int, input model.ConfirmEmailInput) int
 		ConsentToBudgetProject          func(childComplexity int, input model.ConsentToBudgetProjectInput) int
+		CreateBody                      func(childComplexity int, input model.CreateBodyInput) int
 		CreateBudgetEdition             func(childComplexity int, input model.CreateBudgetEditionInput) int
 		CreateBudgetPool                func(childComplexity int, input model.CreateBudgetPoolInput) int
 		CreateBudgetProject             func(childComplexity int, input model.CreateBudgetProjectInput) int
@@ -729,6 +839,7 @@ type ComplexityRoot struct {
 		CreateVotingPoint               func(childComplexity int, input model.CreateVotingPointInput) int
 		DecideBudgetAppeal              func(childComplexity int, input model.DecideBudgetAppealInput) int
 		DeleteAccount                   func(childComplexity int, input model.DeleteAccountInput) int
+		DissolveBody                    func(childComplexity int, input model.DissolveBodyInput) int
 		DraftAnswer                     func(childComplexity int, input model.DraftAnswerInput) int
 		EditBudgetProject               func(childComplexity int, input model.EditBudgetProjectInput) int
 		EditSubmission                  func(childComplexity int, input model.EditSubmissionInput) int
@@ -754,15 +865,18 @@ type ComplexityRoot struct {
 		RegisterChildVoter              func(childComplexity int, input model.RegisterChildVoterInput) int
 		RegisterForBudgetSession        func(childComplexity int, input model.RegisterForBudgetSessionInput) int
 		RegisterForMeeting              func(childComplexity int, input model.RegisterForMeetingInput) int
+		RemoveBodyMember                func(childComplexity int, input model.RemoveBodyMemberInput) int
 		RemoveOrganisationMember        func(childComplexity int, input model.RemoveOrganisationMemberInput) int
 		RequestPasswordReset            func(childComplexity int, input model.RequestPasswordResetInput) int
 		ResendEmailConfirmation         func(childComplexity int, input model.ResendEmailConfirmationInput) int
 		ResetPassword                   func(childComplexity int, input model.ResetPasswordInput) int
+		ResignFromBody                  func(childComplexity int, input model.ResignFromBodyInput) int
 		ResolvePaperBallot              func(childComplexity int, input model.ResolvePaperBallotInput) int
 		RestoreSubmission               func(childComplexity int, input model.RestoreSubmissionInput) int
 		RevokeInvitation                func(childComplexity int, input model.RevokeInvitationInput) int
 		RevokeRole                      func(childComplexity int, input model.RevokeRoleInput) int
 		RevokeSession                   func(childComplexity int, input model.RevokeSessionInput) int
+		SetBodyMemberDelegates          func(childComplexity int, input model.SetBodyMemberDelegatesInput) int
 		SetBudgetSurveyEnabled          func(childComplexity int, input model.SetBudgetSurveyEnabledInput) int
 		SetConsultationInterests        func(childComplexity int, input model.SetConsultationInterestsInput) int
 		SignIn                          func(childComplexity int, input model.SignInInput) int
@@ -776,6 +890,7 @@ type ComplexityRoot struct {
 		UnfollowConsultation            func(childComplexity int, input model.UnfollowConsultationInput) int
 		UnregisterFromMeeting           func(childComplexity int, input model.UnregisterFromMeetingInput) int
 		UnsupportSubmission             func(childComplexity int, input model.UnsupportSubmissionInput) int
+		UpdateBody                      func(childComplexity int, input model.UpdateBodyInput) int
 		UpdateBudgetEdition             func(childComplexity int, input model.UpdateBudgetEditionInput) int
 		UpdateBudgetResultSettings      func(childComplexity int, input model.UpdateBudgetResultSettingsInput) int
 		UpdateBudgetSession             func(childComplexity int, input model.UpdateBudgetSessionInput) int
@@ -973,6 +1088,8 @@ type ComplexityRoot struct {
 
 	Query struct {
 		AuditLog      func(childComplexity int, filter *model.AuditLogFilter, first *int, after *string) int
+		Bodies        func(childComplexity int, filter *model.BodyFilter, first *int, after *string) int
+		Body          func(childComplexity int, id string) int
 		BudgetEdition func(childComplexity int, id string) int
 		BudgetProject func(childComplexity int, id string) int
 		Consultation  func(childComplexity int, id string) int
@@ -1004,6 +1121,10 @@ type ComplexityRoot struct {
 		Meeting func(childComplexity int) int
 	}
 
+	RemoveBodyMemberPayload struct {
+		Member func(childComplexity int) int
+	}
+
 	RemoveOrganisationMemberPayload struct {
 		Organisation func(childComplexity int) int
 	}
@@ -1018,6 +1139,10 @@ type ComplexityRoot struct {
 
 	ResetPasswordPayload struct {
 		Ok func(childComplexity int) int
+	}
+
+	ResignFromBodyPayload struct {
+		Member func(childComplexity int) int
 	}
 
 	ResolvePaperBallotPayload struct {
@@ -1065,6 +1190,10 @@ type ComplexityRoot struct {
 		ID         func(childComplexity int) int
 		LastSeenAt func(childComplexity int) int
 		UserAgent  func(childComplexity int) int
+	}
+
+	SetBodyMemberDelegatesPayload struct {
+		Member func(childComplexity int) int
 	}
 
 	SetBudgetSurveyEnabledPayload struct {
@@ -1200,6 +1329,10 @@ type ComplexityRoot struct {
 		Submission func(childComplexity int) int
 	}
 
+	UpdateBodyPayload struct {
+		Body func(childComplexity int) int
+	}
+
 	UpdateBudgetEditionPayload struct {
 		Edition func(childComplexity int) int
 	}
@@ -1276,6 +1409,23 @@ type AccountResolver interface {
 }
 type AnswerResolver interface {
 	Reason(ctx context.Context, obj *model.Answer, locale *i18n.Locale) (*model.LocalizedString, error)
+}
+type BodyResolver interface {
+	Unit(ctx context.Context, obj *model.Body) (*model.Organisation, error)
+	Name(ctx context.Context, obj *model.Body, locale *i18n.Locale) (*model.LocalizedString, error)
+	NameTranslations(ctx context.Context, obj *model.Body) ([]model.Translation, error)
+	Mandate(ctx context.Context, obj *model.Body, locale *i18n.Locale) (*model.LocalizedString, error)
+	MandateTranslations(ctx context.Context, obj *model.Body) ([]model.Translation, error)
+
+	Members(ctx context.Context, obj *model.Body, includeEnded *bool, first *int, after *string) (*model.BodyMemberConnection, error)
+	ViewerCan(ctx context.Context, obj *model.Body) (*model.BodyViewerCan, error)
+}
+type BodyMemberResolver interface {
+	Body(ctx context.Context, obj *model.BodyMember) (*model.Body, error)
+
+	Organisation(ctx context.Context, obj *model.BodyMember) (*model.Organisation, error)
+
+	ViewerCanResign(ctx context.Context, obj *model.BodyMember) (bool, error)
 }
 type BudgetEditionResolver interface {
 	Unit(ctx context.Context, obj *model.BudgetEdition) (*model.Organisation, error)
@@ -1462,6 +1612,14 @@ type MutationResolver interface {
 	FlagSubmission(ctx context.Context, input model.FlagSubmissionInput) (*model.FlagSubmissionPayload, error)
 	HideSubmission(ctx context.Context, input model.HideSubmissionInput) (*model.HideSubmissionPayload, error)
 	RestoreSubmission(ctx context.Context, input model.RestoreSubmissionInput) (*model.RestoreSubmissionPayload, error)
+	CreateBody(ctx context.Context, input model.CreateBodyInput) (*model.CreateBodyPayload, error)
+	UpdateBody(ctx context.Context, input model.UpdateBodyInput) (*model.UpdateBodyPayload, error)
+	DissolveBody(ctx context.Context, input model.DissolveBodyInput) (*model.DissolveBodyPayload, error)
+	AppointBodyMember(ctx context.Context, input model.AppointBodyMemberInput) (*model.AppointBodyMemberPayload, error)
+	ChangeBodyMemberRole(ctx context.Context, input model.ChangeBodyMemberRoleInput) (*model.ChangeBodyMemberRolePayload, error)
+	SetBodyMemberDelegates(ctx context.Context, input model.SetBodyMemberDelegatesInput) (*model.SetBodyMemberDelegatesPayload, error)
+	ResignFromBody(ctx context.Context, input model.ResignFromBodyInput) (*model.ResignFromBodyPayload, error)
+	RemoveBodyMember(ctx context.Context, input model.RemoveBodyMemberInput) (*model.RemoveBodyMemberPayload, error)
 	SignUp(ctx context.Context, input model.SignUpInput) (*model.SignUpPayload, error)
 	SignIn(ctx context.Context, input model.SignInInput) (*model.SignInPayload, error)
 	SignOut(ctx context.Context, input model.SignOutInput) (*model.SignOutPayload, error)
@@ -1506,6 +1664,8 @@ type QueryResolver interface {
 	BudgetProject(ctx context.Context, id string) (*model.BudgetProject, error)
 	Consultation(ctx context.Context, id string) (*model.Consultation, error)
 	Consultations(ctx context.Context, filter *model.ConsultationFilter, first *int, after *string) (*model.ConsultationConnection, error)
+	Body(ctx context.Context, id string) (*model.Body, error)
+	Bodies(ctx context.Context, filter *model.BodyFilter, first *int, after *string) (*model.BodyConnection, error)
 	Me(ctx context.Context) (*model.Account, error)
 	AuditLog(ctx context.Context, filter *model.AuditLogFilter, first *int, after *string) (*model.AuditEntryConnection, error)
 	Organisation(ctx context.Context, id string) (*model.Organisation, error)
@@ -1751,6 +1911,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AppealBudgetProjectDecisionPayload.Project(childComplexity), true
 
+	case "AppointBodyMemberPayload.body":
+		if e.ComplexityRoot.AppointBodyMemberPayload.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointBodyMemberPayload.Body(childComplexity), true
+	case "AppointBodyMemberPayload.member":
+		if e.ComplexityRoot.AppointBodyMemberPayload.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppointBodyMemberPayload.Member(childComplexity), true
+
 	case "AssignBallotOfficerPayload.votingPoint":
 		if e.ComplexityRoot.AssignBallotOfficerPayload.VotingPoint == nil {
 			break
@@ -1864,6 +2037,349 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BallotTurnout.Standings(childComplexity), true
+
+	case "Body.createdAt":
+		if e.ComplexityRoot.Body.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Body.CreatedAt(childComplexity), true
+	case "Body.dissolvedAt":
+		if e.ComplexityRoot.Body.DissolvedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Body.DissolvedAt(childComplexity), true
+	case "Body.id":
+		if e.ComplexityRoot.Body.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Body.ID(childComplexity), true
+	case "Body.kind":
+		if e.ComplexityRoot.Body.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Body.Kind(childComplexity), true
+	case "Body.mandate":
+		if e.ComplexityRoot.Body.Mandate == nil {
+			break
+		}
+
+		args, err := ec.field_Body_mandate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Body.Mandate(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Body.mandateTranslations":
+		if e.ComplexityRoot.Body.MandateTranslations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Body.MandateTranslations(childComplexity), true
+	case "Body.members":
+		if e.ComplexityRoot.Body.Members == nil {
+			break
+		}
+
+		args, err := ec.field_Body_members_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Body.Members(childComplexity, args["includeEnded"].(*bool), args["first"].(*int), args["after"].(*string)), true
+	case "Body.name":
+		if e.ComplexityRoot.Body.Name == nil {
+			break
+		}
+
+		args, err := ec.field_Body_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Body.Name(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Body.nameTranslations":
+		if e.ComplexityRoot.Body.NameTranslations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Body.NameTranslations(childComplexity), true
+	case "Body.public":
+		if e.ComplexityRoot.Body.Public == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Body.Public(childComplexity), true
+	case "Body.rules":
+		if e.ComplexityRoot.Body.Rules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Body.Rules(childComplexity), true
+	case "Body.status":
+		if e.ComplexityRoot.Body.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Body.Status(childComplexity), true
+	case "Body.unit":
+		if e.ComplexityRoot.Body.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Body.Unit(childComplexity), true
+	case "Body.viewerCan":
+		if e.ComplexityRoot.Body.ViewerCan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Body.ViewerCan(childComplexity), true
+
+	case "BodyConnection.edges":
+		if e.ComplexityRoot.BodyConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyConnection.Edges(childComplexity), true
+	case "BodyConnection.pageInfo":
+		if e.ComplexityRoot.BodyConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyConnection.PageInfo(childComplexity), true
+	case "BodyConnection.totalCount":
+		if e.ComplexityRoot.BodyConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyConnection.TotalCount(childComplexity), true
+
+	case "BodyDelegate.accountId":
+		if e.ComplexityRoot.BodyDelegate.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyDelegate.AccountID(childComplexity), true
+	case "BodyDelegate.displayName":
+		if e.ComplexityRoot.BodyDelegate.DisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyDelegate.DisplayName(childComplexity), true
+	case "BodyDelegate.kind":
+		if e.ComplexityRoot.BodyDelegate.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyDelegate.Kind(childComplexity), true
+	case "BodyDelegate.since":
+		if e.ComplexityRoot.BodyDelegate.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyDelegate.Since(childComplexity), true
+
+	case "BodyEdge.cursor":
+		if e.ComplexityRoot.BodyEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyEdge.Cursor(childComplexity), true
+	case "BodyEdge.node":
+		if e.ComplexityRoot.BodyEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyEdge.Node(childComplexity), true
+
+	case "BodyMember.active":
+		if e.ComplexityRoot.BodyMember.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMember.Active(childComplexity), true
+	case "BodyMember.body":
+		if e.ComplexityRoot.BodyMember.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMember.Body(childComplexity), true
+	case "BodyMember.delegates":
+		if e.ComplexityRoot.BodyMember.Delegates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMember.Delegates(childComplexity), true
+	case "BodyMember.endReason":
+		if e.ComplexityRoot.BodyMember.EndReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMember.EndReason(childComplexity), true
+	case "BodyMember.endedAt":
+		if e.ComplexityRoot.BodyMember.EndedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMember.EndedAt(childComplexity), true
+	case "BodyMember.id":
+		if e.ComplexityRoot.BodyMember.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMember.ID(childComplexity), true
+	case "BodyMember.organisation":
+		if e.ComplexityRoot.BodyMember.Organisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMember.Organisation(childComplexity), true
+	case "BodyMember.person":
+		if e.ComplexityRoot.BodyMember.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMember.Person(childComplexity), true
+	case "BodyMember.role":
+		if e.ComplexityRoot.BodyMember.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMember.Role(childComplexity), true
+	case "BodyMember.termEnd":
+		if e.ComplexityRoot.BodyMember.TermEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMember.TermEnd(childComplexity), true
+	case "BodyMember.termStart":
+		if e.ComplexityRoot.BodyMember.TermStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMember.TermStart(childComplexity), true
+	case "BodyMember.viewerCanResign":
+		if e.ComplexityRoot.BodyMember.ViewerCanResign == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMember.ViewerCanResign(childComplexity), true
+	case "BodyMember.votes":
+		if e.ComplexityRoot.BodyMember.Votes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMember.Votes(childComplexity), true
+
+	case "BodyMemberConnection.edges":
+		if e.ComplexityRoot.BodyMemberConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMemberConnection.Edges(childComplexity), true
+	case "BodyMemberConnection.pageInfo":
+		if e.ComplexityRoot.BodyMemberConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMemberConnection.PageInfo(childComplexity), true
+	case "BodyMemberConnection.totalCount":
+		if e.ComplexityRoot.BodyMemberConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMemberConnection.TotalCount(childComplexity), true
+
+	case "BodyMemberEdge.cursor":
+		if e.ComplexityRoot.BodyMemberEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMemberEdge.Cursor(childComplexity), true
+	case "BodyMemberEdge.node":
+		if e.ComplexityRoot.BodyMemberEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMemberEdge.Node(childComplexity), true
+
+	case "BodyPerson.accountId":
+		if e.ComplexityRoot.BodyPerson.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyPerson.AccountID(childComplexity), true
+	case "BodyPerson.displayName":
+		if e.ComplexityRoot.BodyPerson.DisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyPerson.DisplayName(childComplexity), true
+
+	case "BodyRules.chairBreaksTies":
+		if e.ComplexityRoot.BodyRules.ChairBreaksTies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyRules.ChairBreaksTies(childComplexity), true
+	case "BodyRules.documentsPublic":
+		if e.ComplexityRoot.BodyRules.DocumentsPublic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyRules.DocumentsPublic(childComplexity), true
+	case "BodyRules.majority":
+		if e.ComplexityRoot.BodyRules.Majority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyRules.Majority(childComplexity), true
+	case "BodyRules.quorum":
+		if e.ComplexityRoot.BodyRules.Quorum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyRules.Quorum(childComplexity), true
+	case "BodyRules.remoteAttendanceCounts":
+		if e.ComplexityRoot.BodyRules.RemoteAttendanceCounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyRules.RemoteAttendanceCounts(childComplexity), true
+	case "BodyRules.votesChangeableBeforeClose":
+		if e.ComplexityRoot.BodyRules.VotesChangeableBeforeClose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyRules.VotesChangeableBeforeClose(childComplexity), true
+
+	case "BodyViewerCan.appointGuests":
+		if e.ComplexityRoot.BodyViewerCan.AppointGuests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyViewerCan.AppointGuests(childComplexity), true
+	case "BodyViewerCan.dissolve":
+		if e.ComplexityRoot.BodyViewerCan.Dissolve == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyViewerCan.Dissolve(childComplexity), true
+	case "BodyViewerCan.manageMembers":
+		if e.ComplexityRoot.BodyViewerCan.ManageMembers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyViewerCan.ManageMembers(childComplexity), true
+	case "BodyViewerCan.update":
+		if e.ComplexityRoot.BodyViewerCan.Update == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyViewerCan.Update(childComplexity), true
 
 	case "BudgetCertification.certified":
 		if e.ComplexityRoot.BudgetCertification.Certified == nil {
@@ -2864,6 +3380,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ChangeBallotPayload.CastOn(childComplexity), true
 
+	case "ChangeBodyMemberRolePayload.member":
+		if e.ComplexityRoot.ChangeBodyMemberRolePayload.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeBodyMemberRolePayload.Member(childComplexity), true
+
 	case "ChangeConsultationPhasePayload.consultation":
 		if e.ComplexityRoot.ChangeConsultationPhasePayload.Consultation == nil {
 			break
@@ -3385,6 +3908,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ConsultationViewerCan.Submit(childComplexity), true
 
+	case "CreateBodyPayload.body":
+		if e.ComplexityRoot.CreateBodyPayload.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateBodyPayload.Body(childComplexity), true
+
 	case "CreateBudgetEditionPayload.edition":
 		if e.ComplexityRoot.CreateBudgetEditionPayload.Edition == nil {
 			break
@@ -3469,6 +3999,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DeleteAccountPayload.DeletedAccountID(childComplexity), true
 
+	case "DissolveBodyPayload.body":
+		if e.ComplexityRoot.DissolveBodyPayload.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DissolveBodyPayload.Body(childComplexity), true
+
 	case "DraftAnswerPayload.submission":
 		if e.ComplexityRoot.DraftAnswerPayload.Submission == nil {
 			break
@@ -3531,6 +4068,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FollowConsultationPayload.Consultation(childComplexity), true
+
+	case "Fraction.denominator":
+		if e.ComplexityRoot.Fraction.Denominator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fraction.Denominator(childComplexity), true
+	case "Fraction.numerator":
+		if e.ComplexityRoot.Fraction.Numerator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fraction.Numerator(childComplexity), true
 
 	case "GrantRolePayload.accountId":
 		if e.ComplexityRoot.GrantRolePayload.AccountID == nil {
@@ -3944,6 +4494,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AppealBudgetProjectDecision(childComplexity, args["input"].(model.AppealBudgetProjectDecisionInput)), true
+	case "Mutation.appointBodyMember":
+		if e.ComplexityRoot.Mutation.AppointBodyMember == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_appointBodyMember_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AppointBodyMember(childComplexity, args["input"].(model.AppointBodyMemberInput)), true
 	case "Mutation.assignBallotOfficer":
 		if e.ComplexityRoot.Mutation.AssignBallotOfficer == nil {
 			break
@@ -4043,6 +4604,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ChangeBallot(childComplexity, args["input"].(model.ChangeBallotInput)), true
+	case "Mutation.changeBodyMemberRole":
+		if e.ComplexityRoot.Mutation.ChangeBodyMemberRole == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_changeBodyMemberRole_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ChangeBodyMemberRole(childComplexity, args["input"].(model.ChangeBodyMemberRoleInput)), true
 	case "Mutation.changeConsultationPhase":
 		if e.ComplexityRoot.Mutation.ChangeConsultationPhase == nil {
 			break
@@ -4109,6 +4681,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ConsentToBudgetProject(childComplexity, args["input"].(model.ConsentToBudgetProjectInput)), true
+	case "Mutation.createBody":
+		if e.ComplexityRoot.Mutation.CreateBody == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createBody_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateBody(childComplexity, args["input"].(model.CreateBodyInput)), true
 	case "Mutation.createBudgetEdition":
 		if e.ComplexityRoot.Mutation.CreateBudgetEdition == nil {
 			break
@@ -4241,6 +4824,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteAccount(childComplexity, args["input"].(model.DeleteAccountInput)), true
+	case "Mutation.dissolveBody":
+		if e.ComplexityRoot.Mutation.DissolveBody == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_dissolveBody_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DissolveBody(childComplexity, args["input"].(model.DissolveBodyInput)), true
 	case "Mutation.draftAnswer":
 		if e.ComplexityRoot.Mutation.DraftAnswer == nil {
 			break
@@ -4516,6 +5110,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RegisterForMeeting(childComplexity, args["input"].(model.RegisterForMeetingInput)), true
+	case "Mutation.removeBodyMember":
+		if e.ComplexityRoot.Mutation.RemoveBodyMember == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeBodyMember_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveBodyMember(childComplexity, args["input"].(model.RemoveBodyMemberInput)), true
 	case "Mutation.removeOrganisationMember":
 		if e.ComplexityRoot.Mutation.RemoveOrganisationMember == nil {
 			break
@@ -4560,6 +5165,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ResetPassword(childComplexity, args["input"].(model.ResetPasswordInput)), true
+	case "Mutation.resignFromBody":
+		if e.ComplexityRoot.Mutation.ResignFromBody == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resignFromBody_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResignFromBody(childComplexity, args["input"].(model.ResignFromBodyInput)), true
 	case "Mutation.resolvePaperBallot":
 		if e.ComplexityRoot.Mutation.ResolvePaperBallot == nil {
 			break
@@ -4615,6 +5231,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeSession(childComplexity, args["input"].(model.RevokeSessionInput)), true
+	case "Mutation.setBodyMemberDelegates":
+		if e.ComplexityRoot.Mutation.SetBodyMemberDelegates == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setBodyMemberDelegates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetBodyMemberDelegates(childComplexity, args["input"].(model.SetBodyMemberDelegatesInput)), true
 	case "Mutation.setBudgetSurveyEnabled":
 		if e.ComplexityRoot.Mutation.SetBudgetSurveyEnabled == nil {
 			break
@@ -4758,6 +5385,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UnsupportSubmission(childComplexity, args["input"].(model.UnsupportSubmissionInput)), true
+	case "Mutation.updateBody":
+		if e.ComplexityRoot.Mutation.UpdateBody == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateBody_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateBody(childComplexity, args["input"].(model.UpdateBodyInput)), true
 	case "Mutation.updateBudgetEdition":
 		if e.ComplexityRoot.Mutation.UpdateBudgetEdition == nil {
 			break
@@ -5498,6 +6136,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["filter"].(*model.AuditLogFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.bodies":
+		if e.ComplexityRoot.Query.Bodies == nil {
+			break
+		}
+
+		args, err := ec.field_Query_bodies_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Bodies(childComplexity, args["filter"].(*model.BodyFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.body":
+		if e.ComplexityRoot.Query.Body == nil {
+			break
+		}
+
+		args, err := ec.field_Query_body_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Body(childComplexity, args["id"].(string)), true
 	case "Query.budgetEdition":
 		if e.ComplexityRoot.Query.BudgetEdition == nil {
 			break
@@ -5629,6 +6289,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RegisterForMeetingPayload.Meeting(childComplexity), true
 
+	case "RemoveBodyMemberPayload.member":
+		if e.ComplexityRoot.RemoveBodyMemberPayload.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveBodyMemberPayload.Member(childComplexity), true
+
 	case "RemoveOrganisationMemberPayload.organisation":
 		if e.ComplexityRoot.RemoveOrganisationMemberPayload.Organisation == nil {
 			break
@@ -5656,6 +6323,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ResetPasswordPayload.Ok(childComplexity), true
+
+	case "ResignFromBodyPayload.member":
+		if e.ComplexityRoot.ResignFromBodyPayload.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResignFromBodyPayload.Member(childComplexity), true
 
 	case "ResolvePaperBallotPayload.paperBallot":
 		if e.ComplexityRoot.ResolvePaperBallotPayload.PaperBallot == nil {
@@ -5785,6 +6459,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Session.UserAgent(childComplexity), true
+
+	case "SetBodyMemberDelegatesPayload.member":
+		if e.ComplexityRoot.SetBodyMemberDelegatesPayload.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetBodyMemberDelegatesPayload.Member(childComplexity), true
 
 	case "SetBudgetSurveyEnabledPayload.edition":
 		if e.ComplexityRoot.SetBudgetSurveyEnabledPayload.Edition == nil {
@@ -6218,6 +6899,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UnsupportSubmissionPayload.Submission(childComplexity), true
 
+	case "UpdateBodyPayload.body":
+		if e.ComplexityRoot.UpdateBodyPayload.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateBodyPayload.Body(childComplexity), true
+
 	case "UpdateBudgetEditionPayload.edition":
 		if e.ComplexityRoot.UpdateBudgetEditionPayload.Edition == nil {
 			break
@@ -6349,9 +7037,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAnswerParticipationSurveyInput,
 		ec.unmarshalInputAnswerSurveyInput,
 		ec.unmarshalInputAppealBudgetProjectDecisionInput,
+		ec.unmarshalInputAppointBodyMemberInput,
 		ec.unmarshalInputAssignBallotOfficerInput,
 		ec.unmarshalInputAssignConsultationModeratorInput,
 		ec.unmarshalInputAuditLogFilter,
+		ec.unmarshalInputBodyDelegateInput,
+		ec.unmarshalInputBodyFilter,
+		ec.unmarshalInputBodyRulesInput,
 		ec.unmarshalInputBudgetProjectAssistInput,
 		ec.unmarshalInputBudgetProjectFilter,
 		ec.unmarshalInputBudgetTieBreakNoteInput,
@@ -6362,6 +7054,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCastBallotWithCodeInput,
 		ec.unmarshalInputCertifyBudgetResultsInput,
 		ec.unmarshalInputChangeBallotInput,
+		ec.unmarshalInputChangeBodyMemberRoleInput,
 		ec.unmarshalInputChangeConsultationPhaseInput,
 		ec.unmarshalInputChangePasswordInput,
 		ec.unmarshalInputCloseBudgetVotingInput,
@@ -6369,6 +7062,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputConfirmEmailInput,
 		ec.unmarshalInputConsentToBudgetProjectInput,
 		ec.unmarshalInputConsultationFilter,
+		ec.unmarshalInputCreateBodyInput,
 		ec.unmarshalInputCreateBudgetEditionInput,
 		ec.unmarshalInputCreateBudgetPoolInput,
 		ec.unmarshalInputCreateBudgetProjectInput,
@@ -6380,6 +7074,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateVotingPointInput,
 		ec.unmarshalInputDecideBudgetAppealInput,
 		ec.unmarshalInputDeleteAccountInput,
+		ec.unmarshalInputDissolveBodyInput,
 		ec.unmarshalInputDraftAnswerInput,
 		ec.unmarshalInputEditBudgetProjectInput,
 		ec.unmarshalInputEditSubmissionInput,
@@ -6389,6 +7084,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputFlagSubmissionInput,
 		ec.unmarshalInputFollowBudgetEditionInput,
 		ec.unmarshalInputFollowConsultationInput,
+		ec.unmarshalInputFractionInput,
 		ec.unmarshalInputGrantRoleInput,
 		ec.unmarshalInputHideSubmissionInput,
 		ec.unmarshalInputIssueVotingCodeInput,
@@ -6410,10 +7106,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRegisterChildVoterInput,
 		ec.unmarshalInputRegisterForBudgetSessionInput,
 		ec.unmarshalInputRegisterForMeetingInput,
+		ec.unmarshalInputRemoveBodyMemberInput,
 		ec.unmarshalInputRemoveOrganisationMemberInput,
 		ec.unmarshalInputRequestPasswordResetInput,
 		ec.unmarshalInputResendEmailConfirmationInput,
 		ec.unmarshalInputResetPasswordInput,
+		ec.unmarshalInputResignFromBodyInput,
 		ec.unmarshalInputResolvePaperBallotInput,
 		ec.unmarshalInputRestoreSubmissionInput,
 		ec.unmarshalInputRevokeInvitationInput,
@@ -6421,6 +7119,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRevokeSessionInput,
 		ec.unmarshalInputRuleOverrideInput,
 		ec.unmarshalInputSectionInput,
+		ec.unmarshalInputSetBodyMemberDelegatesInput,
 		ec.unmarshalInputSetBudgetSurveyEnabledInput,
 		ec.unmarshalInputSetConsultationInterestsInput,
 		ec.unmarshalInputSignInInput,
@@ -6436,6 +7135,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputUnfollowConsultationInput,
 		ec.unmarshalInputUnregisterFromMeetingInput,
 		ec.unmarshalInputUnsupportSubmissionInput,
+		ec.unmarshalInputUpdateBodyInput,
 		ec.unmarshalInputUpdateBudgetEditionInput,
 		ec.unmarshalInputUpdateBudgetResultSettingsInput,
 		ec.unmarshalInputUpdateBudgetSessionInput,
@@ -8502,6 +9202,312 @@ extend type Mutation {
   restoreSubmission(input: RestoreSubmissionInput!): RestoreSubmissionPayload!
 }
 `, BuiltIn: false},
+	{Name: "../dialogue.graphqls", Input: `enum BodyKind {
+  ADVISORY_COUNCIL
+  DIALOGUE_COMMISSION
+  INTERDISCIPLINARY_TEAM
+  WORKING_GROUP
+  MIGRANTS_COUNCIL
+}
+
+enum BodyStatus {
+  ACTIVE
+  "Dissolved for good: nothing can be appointed or changed any more."
+  DISSOLVED
+}
+
+"The majority a motion passes by (internal/tally's bases)."
+enum BodyMajority {
+  "More votes for than against; abstentions do not count (the Polish default)."
+  SIMPLE
+  "More than half of all voting members."
+  ABSOLUTE
+  "At least two thirds of the votes cast, abstentions included."
+  TWO_THIRDS
+}
+
+enum BodyRole {
+  CHAIR
+  DEPUTY_CHAIR
+  SECRETARY
+  MEMBER
+  "Speaks, never votes."
+  GUEST
+  "Never votes."
+  OBSERVER
+}
+
+enum BodyMemberEndReason {
+  TERM_ENDED
+  RESIGNED
+  REMOVED
+  BODY_DISSOLVED
+  ACCOUNT_DELETED
+}
+
+enum BodyDelegateKind {
+  MAIN
+  SUBSTITUTE
+}
+
+"""
+A dialogue body of a city unit: a council, commission, team or working group
+whose members, appointed for terms, meet and vote. A non-public body is seen
+only by its members, the unit's officials, coordinators and admins.
+"""
+type Body implements Node {
+  id: ID!
+  kind: BodyKind!
+  status: BodyStatus!
+  "The city unit the body belongs to."
+  unit: Organisation!
+  name(locale: Locale): LocalizedString!
+  nameTranslations: [Translation!]!
+  mandate(locale: Locale): LocalizedString
+  mandateTranslations: [Translation!]!
+  public: Boolean!
+  rules: BodyRules!
+  createdAt: DateTime!
+  dissolvedAt: DateTime
+  """
+  Members in the order their terms began: running and upcoming ones, and with
+  includeEnded the whole history. As public as the body.
+  """
+  members(includeEnded: Boolean = false, first: Int = 20, after: String): BodyMemberConnection!
+  viewerCan: BodyViewerCan!
+}
+
+"A share n/d."
+type Fraction {
+  numerator: Int!
+  denominator: Int!
+}
+
+type BodyRules {
+  "The share of the voting members who must be present (at least)."
+  quorum: Fraction!
+  "The default majority of the body's motions."
+  majority: BodyMajority!
+  chairBreaksTies: Boolean!
+  remoteAttendanceCounts: Boolean!
+  votesChangeableBeforeClose: Boolean!
+  documentsPublic: Boolean!
+}
+
+type BodyViewerCan {
+  update: Boolean!
+  dissolve: Boolean!
+  "Appoint, re-role and remove any member, name delegates."
+  manageMembers: Boolean!
+  "Appoint and remove guests and observers (a chair may do only this)."
+  appointGuests: Boolean!
+}
+
+"""
+One appointment to a body for a term: a person, or an organisation
+represented by its delegates (one vote, cast by whichever delegate is
+present). Ended memberships stay as history.
+"""
+type BodyMember implements Node {
+  id: ID!
+  body: Body!
+  "The person; null for an organisation member."
+  person: BodyPerson
+  "The organisation; null for a person member."
+  organisation: Organisation
+  "An organisation's current delegates, main ones first; empty for a person."
+  delegates: [BodyDelegate!]!
+  role: BodyRole!
+  "Whether the role carries a vote (not for guests and observers)."
+  votes: Boolean!
+  termStart: DateTime!
+  "Null: open-ended (guests and observers only)."
+  termEnd: DateTime
+  "Whether the membership runs now."
+  active: Boolean!
+  endedAt: DateTime
+  endReason: BodyMemberEndReason
+  viewerCanResign: Boolean!
+}
+
+type BodyPerson {
+  accountId: ID!
+  "Null for a deleted account."
+  displayName: String
+}
+
+type BodyDelegate {
+  accountId: ID!
+  "Null for a deleted account."
+  displayName: String
+  kind: BodyDelegateKind!
+  since: DateTime!
+}
+
+type BodyEdge {
+  cursor: String!
+  node: Body!
+}
+
+type BodyConnection {
+  edges: [BodyEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type BodyMemberEdge {
+  cursor: String!
+  node: BodyMember!
+}
+
+type BodyMemberConnection {
+  edges: [BodyMemberEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+input BodyFilter {
+  kind: BodyKind
+  unitId: ID
+  status: BodyStatus
+}
+
+extend type Query {
+  body(id: ID!): Body
+  bodies(filter: BodyFilter, first: Int = 20, after: String): BodyConnection!
+}
+
+extend type Mutation {
+  "Coordinators and admins."
+  createBody(input: CreateBodyInput!): CreateBodyPayload!
+  "The unit's officials, coordinators and admins."
+  updateBody(input: UpdateBodyInput!): UpdateBodyPayload!
+  "Coordinators and admins: ends every running membership."
+  dissolveBody(input: DissolveBodyInput!): DissolveBodyPayload!
+  "The unit's officials, coordinators and admins; the body's chair for guests and observers."
+  appointBodyMember(input: AppointBodyMemberInput!): AppointBodyMemberPayload!
+  "The unit's officials, coordinators and admins; the body's chair between guest and observer."
+  changeBodyMemberRole(input: ChangeBodyMemberRoleInput!): ChangeBodyMemberRolePayload!
+  "The unit's officials, coordinators and admins."
+  setBodyMemberDelegates(input: SetBodyMemberDelegatesInput!): SetBodyMemberDelegatesPayload!
+  "A person themself; for an organisation member, the organisation's managers."
+  resignFromBody(input: ResignFromBodyInput!): ResignFromBodyPayload!
+  "The unit's officials, coordinators and admins; the body's chair for guests and observers."
+  removeBodyMember(input: RemoveBodyMemberInput!): RemoveBodyMemberPayload!
+}
+
+input FractionInput {
+  numerator: Int!
+  denominator: Int!
+}
+
+"Rules to set; omitted ones stay (at creation: the Polish defaults)."
+input BodyRulesInput {
+  quorum: FractionInput
+  majority: BodyMajority
+  chairBreaksTies: Boolean
+  remoteAttendanceCounts: Boolean
+  votesChangeableBeforeClose: Boolean
+  documentsPublic: Boolean
+}
+
+input CreateBodyInput {
+  "A city unit."
+  unitId: ID!
+  kind: BodyKind!
+  name: LocalizedInput!
+  mandate: LocalizedInput
+  public: Boolean! = true
+  rules: BodyRulesInput
+}
+
+type CreateBodyPayload {
+  body: Body!
+}
+
+input UpdateBodyInput {
+  id: ID!
+  "A new name (a new text; the old one stays)."
+  name: LocalizedInput
+  "A new mandate; an empty text removes it."
+  mandate: LocalizedInput
+  public: Boolean
+  rules: BodyRulesInput
+}
+
+type UpdateBodyPayload {
+  body: Body!
+}
+
+input DissolveBodyInput {
+  id: ID!
+  reason: String!
+}
+
+type DissolveBodyPayload {
+  body: Body!
+}
+
+input BodyDelegateInput {
+  accountId: ID!
+  substitute: Boolean! = false
+}
+
+input AppointBodyMemberInput {
+  bodyId: ID!
+  "A person (exactly one of accountId and organisationId)."
+  accountId: ID
+  "An organisation, with its delegates (members of the organisation)."
+  organisationId: ID
+  delegates: [BodyDelegateInput!]
+  role: BodyRole!
+  "Default: now."
+  termStart: DateTime
+  "Required for voting roles; optional for guests and observers."
+  termEnd: DateTime
+}
+
+type AppointBodyMemberPayload {
+  body: Body!
+  member: BodyMember!
+}
+
+input ChangeBodyMemberRoleInput {
+  memberId: ID!
+  role: BodyRole!
+}
+
+type ChangeBodyMemberRolePayload {
+  member: BodyMember!
+}
+
+input SetBodyMemberDelegatesInput {
+  memberId: ID!
+  "At least one main delegate and at most one substitute."
+  delegates: [BodyDelegateInput!]!
+}
+
+type SetBodyMemberDelegatesPayload {
+  member: BodyMember!
+}
+
+input ResignFromBodyInput {
+  memberId: ID!
+}
+
+type ResignFromBodyPayload {
+  member: BodyMember!
+}
+
+input RemoveBodyMemberInput {
+  memberId: ID!
+  reason: String!
+}
+
+type RemoveBodyMemberPayload {
+  member: BodyMember!
+}
+`, BuiltIn: false},
 	{Name: "../identity.graphqls", Input: `"The signed-in person's own account. Other people see only display names."
 type Account implements Node {
   id: ID!
@@ -9176,6 +10182,16 @@ func (ec *executionContext) childFields_AppealBudgetProjectDecisionPayload(ctx c
 	return nil, fmt.Errorf("no field named %q was found under type AppealBudgetProjectDecisionPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_AppointBodyMemberPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "body":
+		return ec.fieldContext_AppointBodyMemberPayload_body(ctx, field)
+	case "member":
+		return ec.fieldContext_AppointBodyMemberPayload_member(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AppointBodyMemberPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_AssignBallotOfficerPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "votingPoint":
@@ -9246,6 +10262,172 @@ func (ec *executionContext) childFields_BallotTurnout(ctx context.Context, field
 		return ec.fieldContext_BallotTurnout_standings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BallotTurnout", field.Name)
+}
+
+func (ec *executionContext) childFields_Body(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Body_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Body_kind(ctx, field)
+	case "status":
+		return ec.fieldContext_Body_status(ctx, field)
+	case "unit":
+		return ec.fieldContext_Body_unit(ctx, field)
+	case "name":
+		return ec.fieldContext_Body_name(ctx, field)
+	case "nameTranslations":
+		return ec.fieldContext_Body_nameTranslations(ctx, field)
+	case "mandate":
+		return ec.fieldContext_Body_mandate(ctx, field)
+	case "mandateTranslations":
+		return ec.fieldContext_Body_mandateTranslations(ctx, field)
+	case "public":
+		return ec.fieldContext_Body_public(ctx, field)
+	case "rules":
+		return ec.fieldContext_Body_rules(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Body_createdAt(ctx, field)
+	case "dissolvedAt":
+		return ec.fieldContext_Body_dissolvedAt(ctx, field)
+	case "members":
+		return ec.fieldContext_Body_members(ctx, field)
+	case "viewerCan":
+		return ec.fieldContext_Body_viewerCan(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Body", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BodyConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BodyConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_BodyConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyDelegate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "accountId":
+		return ec.fieldContext_BodyDelegate_accountId(ctx, field)
+	case "displayName":
+		return ec.fieldContext_BodyDelegate_displayName(ctx, field)
+	case "kind":
+		return ec.fieldContext_BodyDelegate_kind(ctx, field)
+	case "since":
+		return ec.fieldContext_BodyDelegate_since(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyDelegate", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_BodyEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_BodyEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyMember(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BodyMember_id(ctx, field)
+	case "body":
+		return ec.fieldContext_BodyMember_body(ctx, field)
+	case "person":
+		return ec.fieldContext_BodyMember_person(ctx, field)
+	case "organisation":
+		return ec.fieldContext_BodyMember_organisation(ctx, field)
+	case "delegates":
+		return ec.fieldContext_BodyMember_delegates(ctx, field)
+	case "role":
+		return ec.fieldContext_BodyMember_role(ctx, field)
+	case "votes":
+		return ec.fieldContext_BodyMember_votes(ctx, field)
+	case "termStart":
+		return ec.fieldContext_BodyMember_termStart(ctx, field)
+	case "termEnd":
+		return ec.fieldContext_BodyMember_termEnd(ctx, field)
+	case "active":
+		return ec.fieldContext_BodyMember_active(ctx, field)
+	case "endedAt":
+		return ec.fieldContext_BodyMember_endedAt(ctx, field)
+	case "endReason":
+		return ec.fieldContext_BodyMember_endReason(ctx, field)
+	case "viewerCanResign":
+		return ec.fieldContext_BodyMember_viewerCanResign(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyMember", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyMemberConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BodyMemberConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BodyMemberConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_BodyMemberConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyMemberConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyMemberEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_BodyMemberEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_BodyMemberEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyMemberEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyPerson(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "accountId":
+		return ec.fieldContext_BodyPerson_accountId(ctx, field)
+	case "displayName":
+		return ec.fieldContext_BodyPerson_displayName(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyPerson", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyRules(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "quorum":
+		return ec.fieldContext_BodyRules_quorum(ctx, field)
+	case "majority":
+		return ec.fieldContext_BodyRules_majority(ctx, field)
+	case "chairBreaksTies":
+		return ec.fieldContext_BodyRules_chairBreaksTies(ctx, field)
+	case "remoteAttendanceCounts":
+		return ec.fieldContext_BodyRules_remoteAttendanceCounts(ctx, field)
+	case "votesChangeableBeforeClose":
+		return ec.fieldContext_BodyRules_votesChangeableBeforeClose(ctx, field)
+	case "documentsPublic":
+		return ec.fieldContext_BodyRules_documentsPublic(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyRules", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyViewerCan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "update":
+		return ec.fieldContext_BodyViewerCan_update(ctx, field)
+	case "dissolve":
+		return ec.fieldContext_BodyViewerCan_dissolve(ctx, field)
+	case "manageMembers":
+		return ec.fieldContext_BodyViewerCan_manageMembers(ctx, field)
+	case "appointGuests":
+		return ec.fieldContext_BodyViewerCan_appointGuests(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyViewerCan", field.Name)
 }
 
 func (ec *executionContext) childFields_BudgetCertification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9728,6 +10910,14 @@ func (ec *executionContext) childFields_ChangeBallotPayload(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type ChangeBallotPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_ChangeBodyMemberRolePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "member":
+		return ec.fieldContext_ChangeBodyMemberRolePayload_member(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeBodyMemberRolePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_ChangeConsultationPhasePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "consultation":
@@ -9978,6 +11168,14 @@ func (ec *executionContext) childFields_ConsultationViewerCan(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type ConsultationViewerCan", field.Name)
 }
 
+func (ec *executionContext) childFields_CreateBodyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "body":
+		return ec.fieldContext_CreateBodyPayload_body(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateBodyPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateBudgetEditionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edition":
@@ -10074,6 +11272,14 @@ func (ec *executionContext) childFields_DeleteAccountPayload(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type DeleteAccountPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_DissolveBodyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "body":
+		return ec.fieldContext_DissolveBodyPayload_body(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DissolveBodyPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_DraftAnswerPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "submission":
@@ -10144,6 +11350,16 @@ func (ec *executionContext) childFields_FollowConsultationPayload(ctx context.Co
 		return ec.fieldContext_FollowConsultationPayload_consultation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FollowConsultationPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Fraction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "numerator":
+		return ec.fieldContext_Fraction_numerator(ctx, field)
+	case "denominator":
+		return ec.fieldContext_Fraction_denominator(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Fraction", field.Name)
 }
 
 func (ec *executionContext) childFields_GrantRolePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10728,6 +11944,14 @@ func (ec *executionContext) childFields_RegisterForMeetingPayload(ctx context.Co
 	return nil, fmt.Errorf("no field named %q was found under type RegisterForMeetingPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_RemoveBodyMemberPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "member":
+		return ec.fieldContext_RemoveBodyMemberPayload_member(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RemoveBodyMemberPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_RemoveOrganisationMemberPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "organisation":
@@ -10758,6 +11982,14 @@ func (ec *executionContext) childFields_ResetPasswordPayload(ctx context.Context
 		return ec.fieldContext_ResetPasswordPayload_ok(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ResetPasswordPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ResignFromBodyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "member":
+		return ec.fieldContext_ResignFromBodyPayload_member(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResignFromBodyPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ResolvePaperBallotPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10852,6 +12084,14 @@ func (ec *executionContext) childFields_Session(ctx context.Context, field graph
 		return ec.fieldContext_Session_current(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Session", field.Name)
+}
+
+func (ec *executionContext) childFields_SetBodyMemberDelegatesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "member":
+		return ec.fieldContext_SetBodyMemberDelegatesPayload_member(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetBodyMemberDelegatesPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_SetBudgetSurveyEnabledPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11104,6 +12344,14 @@ func (ec *executionContext) childFields_UnsupportSubmissionPayload(ctx context.C
 		return ec.fieldContext_UnsupportSubmissionPayload_submission(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UnsupportSubmissionPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateBodyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "body":
+		return ec.fieldContext_UpdateBodyPayload_body(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateBodyPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_UpdateBudgetEditionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11371,6 +12619,64 @@ func (ec *executionContext) field_Account_notifications_args(ctx context.Context
 }
 
 func (ec *executionContext) field_Answer_reason_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Body_mandate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Body_members_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeEnded",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeEnded"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Body_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
@@ -11888,6 +13194,20 @@ func (ec *executionContext) field_Mutation_appealBudgetProjectDecision_args(ctx 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_appointBodyMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AppointBodyMemberInput, error) {
+			return ec.unmarshalNAppointBodyMemberInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAppointBodyMemberInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_assignBallotOfficer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12014,6 +13334,20 @@ func (ec *executionContext) field_Mutation_changeBallot_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_changeBodyMemberRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ChangeBodyMemberRoleInput, error) {
+			return ec.unmarshalNChangeBodyMemberRoleInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐChangeBodyMemberRoleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_changeConsultationPhase_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12090,6 +13424,20 @@ func (ec *executionContext) field_Mutation_consentToBudgetProject_args(ctx conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.ConsentToBudgetProjectInput, error) {
 			return ec.unmarshalNConsentToBudgetProjectInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsentToBudgetProjectInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createBody_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateBodyInput, error) {
+			return ec.unmarshalNCreateBodyInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateBodyInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12258,6 +13606,20 @@ func (ec *executionContext) field_Mutation_deleteAccount_args(ctx context.Contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.DeleteAccountInput, error) {
 			return ec.unmarshalNDeleteAccountInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDeleteAccountInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_dissolveBody_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DissolveBodyInput, error) {
+			return ec.unmarshalNDissolveBodyInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDissolveBodyInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12616,6 +13978,20 @@ func (ec *executionContext) field_Mutation_registerForMeeting_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_removeBodyMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RemoveBodyMemberInput, error) {
+			return ec.unmarshalNRemoveBodyMemberInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRemoveBodyMemberInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_removeOrganisationMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12664,6 +14040,20 @@ func (ec *executionContext) field_Mutation_resetPassword_args(ctx context.Contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.ResetPasswordInput, error) {
 			return ec.unmarshalNResetPasswordInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐResetPasswordInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_resignFromBody_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ResignFromBodyInput, error) {
+			return ec.unmarshalNResignFromBodyInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐResignFromBodyInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12734,6 +14124,20 @@ func (ec *executionContext) field_Mutation_revokeSession_args(ctx context.Contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RevokeSessionInput, error) {
 			return ec.unmarshalNRevokeSessionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRevokeSessionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setBodyMemberDelegates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SetBodyMemberDelegatesInput, error) {
+			return ec.unmarshalNSetBodyMemberDelegatesInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSetBodyMemberDelegatesInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12916,6 +14320,20 @@ func (ec *executionContext) field_Mutation_unsupportSubmission_args(ctx context.
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UnsupportSubmissionInput, error) {
 			return ec.unmarshalNUnsupportSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnsupportSubmissionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateBody_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateBodyInput, error) {
+			return ec.unmarshalNUpdateBodyInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateBodyInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -13197,6 +14615,50 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_bodies_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.BodyFilter, error) {
+			return ec.unmarshalOBodyFilter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_body_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -14331,6 +15793,70 @@ func (ec *executionContext) fieldContext_AppealBudgetProjectDecisionPayload_proj
 	return fc, nil
 }
 
+func (ec *executionContext) _AppointBodyMemberPayload_body(ctx context.Context, field graphql.CollectedField, obj *model.AppointBodyMemberPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointBodyMemberPayload_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Body) graphql.Marshaler {
+			return ec.marshalNBody2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBody(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointBodyMemberPayload_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppointBodyMemberPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Body(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AppointBodyMemberPayload_member(ctx context.Context, field graphql.CollectedField, obj *model.AppointBodyMemberPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppointBodyMemberPayload_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMember) graphql.Marshaler {
+			return ec.marshalNBodyMember2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppointBodyMemberPayload_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AppointBodyMemberPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMember(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AssignBallotOfficerPayload_votingPoint(ctx context.Context, field graphql.CollectedField, obj *model.AssignBallotOfficerPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14797,6 +16323,1432 @@ func (ec *executionContext) fieldContext_BallotTurnout_standings(_ context.Conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Body_id(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Body", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Body_kind(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.BodyKind) graphql.Marshaler {
+			return ec.marshalNBodyKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Body", field, false, false, errors.New("field of type BodyKind does not have child fields"))
+}
+
+func (ec *executionContext) _Body_status(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.BodyStatus) graphql.Marshaler {
+			return ec.marshalNBodyStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Body", field, false, false, errors.New("field of type BodyStatus does not have child fields"))
+}
+
+func (ec *executionContext) _Body_unit(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Body().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
+			return ec.marshalNOrganisation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Body_name(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Body().Name(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_name(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Body_name_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Body_nameTranslations(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_nameTranslations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Body().NameTranslations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Translation) graphql.Marshaler {
+			return ec.marshalNTranslation2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐTranslationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_nameTranslations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Translation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Body_mandate(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_mandate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Body().Mandate(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalOLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Body_mandate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Body_mandate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Body_mandateTranslations(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_mandateTranslations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Body().MandateTranslations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Translation) graphql.Marshaler {
+			return ec.marshalNTranslation2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐTranslationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_mandateTranslations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Translation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Body_public(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_public(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Public, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_public(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Body", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Body_rules(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_rules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rules, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyRules) graphql.Marshaler {
+			return ec.marshalNBodyRules2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyRules(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_rules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyRules(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Body_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Body", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Body_dissolvedAt(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_dissolvedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DissolvedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Body_dissolvedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Body", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Body_members(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Body().Members(ctx, obj, fc.Args["includeEnded"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMemberConnection) graphql.Marshaler {
+			return ec.marshalNBodyMemberConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMemberConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_members(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMemberConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Body_members_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Body_viewerCan(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_viewerCan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Body().ViewerCan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyViewerCan) graphql.Marshaler {
+			return ec.marshalNBodyViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyViewerCan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_viewerCan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyViewerCan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BodyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BodyEdge) graphql.Marshaler {
+			return ec.marshalNBodyEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.BodyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.BodyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodyDelegate_accountId(ctx context.Context, field graphql.CollectedField, obj *model.BodyDelegate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyDelegate_accountId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccountID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyDelegate_accountId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyDelegate", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BodyDelegate_displayName(ctx context.Context, field graphql.CollectedField, obj *model.BodyDelegate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyDelegate_displayName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DisplayName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyDelegate_displayName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyDelegate", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BodyDelegate_kind(ctx context.Context, field graphql.CollectedField, obj *model.BodyDelegate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyDelegate_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.BodyDelegateKind) graphql.Marshaler {
+			return ec.marshalNBodyDelegateKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyDelegateKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyDelegate_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyDelegate", field, false, false, errors.New("field of type BodyDelegateKind does not have child fields"))
+}
+
+func (ec *executionContext) _BodyDelegate_since(ctx context.Context, field graphql.CollectedField, obj *model.BodyDelegate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyDelegate_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyDelegate_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyDelegate", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BodyEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.BodyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BodyEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.BodyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Body) graphql.Marshaler {
+			return ec.marshalNBody2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBody(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Body(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMember_id(ctx context.Context, field graphql.CollectedField, obj *model.BodyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMember_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMember_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMember", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMember_body(ctx context.Context, field graphql.CollectedField, obj *model.BodyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMember_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMember().Body(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Body) graphql.Marshaler {
+			return ec.marshalNBody2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBody(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMember_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMember",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Body(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMember_person(ctx context.Context, field graphql.CollectedField, obj *model.BodyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMember_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Person, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyPerson) graphql.Marshaler {
+			return ec.marshalOBodyPerson2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMember_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMember",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyPerson(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMember_organisation(ctx context.Context, field graphql.CollectedField, obj *model.BodyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMember_organisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMember().Organisation(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
+			return ec.marshalOOrganisation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMember_organisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMember",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMember_delegates(ctx context.Context, field graphql.CollectedField, obj *model.BodyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMember_delegates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Delegates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BodyDelegate) graphql.Marshaler {
+			return ec.marshalNBodyDelegate2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyDelegateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMember_delegates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMember",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyDelegate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMember_role(ctx context.Context, field graphql.CollectedField, obj *model.BodyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMember_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.BodyRole) graphql.Marshaler {
+			return ec.marshalNBodyRole2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMember_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMember", field, false, false, errors.New("field of type BodyRole does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMember_votes(ctx context.Context, field graphql.CollectedField, obj *model.BodyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMember_votes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Votes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMember_votes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMember", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMember_termStart(ctx context.Context, field graphql.CollectedField, obj *model.BodyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMember_termStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TermStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMember_termStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMember", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMember_termEnd(ctx context.Context, field graphql.CollectedField, obj *model.BodyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMember_termEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TermEnd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMember_termEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMember", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMember_active(ctx context.Context, field graphql.CollectedField, obj *model.BodyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMember_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Active, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMember_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMember", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMember_endedAt(ctx context.Context, field graphql.CollectedField, obj *model.BodyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMember_endedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMember_endedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMember", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMember_endReason(ctx context.Context, field graphql.CollectedField, obj *model.BodyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMember_endReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMemberEndReason) graphql.Marshaler {
+			return ec.marshalOBodyMemberEndReason2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMemberEndReason(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMember_endReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMember", field, false, false, errors.New("field of type BodyMemberEndReason does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMember_viewerCanResign(ctx context.Context, field graphql.CollectedField, obj *model.BodyMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMember_viewerCanResign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMember().ViewerCanResign(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMember_viewerCanResign(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMember", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMemberConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BodyMemberConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMemberConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BodyMemberEdge) graphql.Marshaler {
+			return ec.marshalNBodyMemberEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMemberEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMemberConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMemberConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMemberEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMemberConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.BodyMemberConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMemberConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMemberConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMemberConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMemberConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.BodyMemberConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMemberConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMemberConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMemberConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMemberEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.BodyMemberEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMemberEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMemberEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMemberEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMemberEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.BodyMemberEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMemberEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMember) graphql.Marshaler {
+			return ec.marshalNBodyMember2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMemberEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMemberEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMember(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyPerson_accountId(ctx context.Context, field graphql.CollectedField, obj *model.BodyPerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyPerson_accountId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccountID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyPerson_accountId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyPerson", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BodyPerson_displayName(ctx context.Context, field graphql.CollectedField, obj *model.BodyPerson) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyPerson_displayName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DisplayName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyPerson_displayName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyPerson", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BodyRules_quorum(ctx context.Context, field graphql.CollectedField, obj *model.BodyRules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyRules_quorum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quorum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Fraction) graphql.Marshaler {
+			return ec.marshalNFraction2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐFraction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyRules_quorum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyRules",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Fraction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyRules_majority(ctx context.Context, field graphql.CollectedField, obj *model.BodyRules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyRules_majority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Majority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.BodyMajority) graphql.Marshaler {
+			return ec.marshalNBodyMajority2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMajority(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyRules_majority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyRules", field, false, false, errors.New("field of type BodyMajority does not have child fields"))
+}
+
+func (ec *executionContext) _BodyRules_chairBreaksTies(ctx context.Context, field graphql.CollectedField, obj *model.BodyRules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyRules_chairBreaksTies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChairBreaksTies, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyRules_chairBreaksTies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyRules", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyRules_remoteAttendanceCounts(ctx context.Context, field graphql.CollectedField, obj *model.BodyRules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyRules_remoteAttendanceCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemoteAttendanceCounts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyRules_remoteAttendanceCounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyRules", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyRules_votesChangeableBeforeClose(ctx context.Context, field graphql.CollectedField, obj *model.BodyRules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyRules_votesChangeableBeforeClose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VotesChangeableBeforeClose, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyRules_votesChangeableBeforeClose(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyRules", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyRules_documentsPublic(ctx context.Context, field graphql.CollectedField, obj *model.BodyRules) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyRules_documentsPublic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DocumentsPublic, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyRules_documentsPublic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyRules", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyViewerCan_update(ctx context.Context, field graphql.CollectedField, obj *model.BodyViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyViewerCan_update(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Update, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyViewerCan_update(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyViewerCan_dissolve(ctx context.Context, field graphql.CollectedField, obj *model.BodyViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyViewerCan_dissolve(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dissolve, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyViewerCan_dissolve(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyViewerCan_manageMembers(ctx context.Context, field graphql.CollectedField, obj *model.BodyViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyViewerCan_manageMembers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ManageMembers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyViewerCan_manageMembers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyViewerCan_appointGuests(ctx context.Context, field graphql.CollectedField, obj *model.BodyViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyViewerCan_appointGuests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AppointGuests, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyViewerCan_appointGuests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _BudgetCertification_computation(ctx context.Context, field graphql.CollectedField, obj *model.BudgetCertification) (ret graphql.Marshaler) {
@@ -18894,6 +21846,38 @@ func (ec *executionContext) fieldContext_ChangeBallotPayload_castOn(_ context.Co
 	return graphql.NewScalarFieldContext("ChangeBallotPayload", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
+func (ec *executionContext) _ChangeBodyMemberRolePayload_member(ctx context.Context, field graphql.CollectedField, obj *model.ChangeBodyMemberRolePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeBodyMemberRolePayload_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMember) graphql.Marshaler {
+			return ec.marshalNBodyMember2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeBodyMemberRolePayload_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeBodyMemberRolePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMember(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ChangeConsultationPhasePayload_consultation(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConsultationPhasePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21055,6 +24039,38 @@ func (ec *executionContext) fieldContext_ConsultationViewerCan_enterOnBehalf(_ c
 	return graphql.NewScalarFieldContext("ConsultationViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _CreateBodyPayload_body(ctx context.Context, field graphql.CollectedField, obj *model.CreateBodyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateBodyPayload_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Body) graphql.Marshaler {
+			return ec.marshalNBody2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBody(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateBodyPayload_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateBodyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Body(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CreateBudgetEditionPayload_edition(ctx context.Context, field graphql.CollectedField, obj *model.CreateBudgetEditionPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21430,6 +24446,38 @@ func (ec *executionContext) fieldContext_DeleteAccountPayload_deletedAccountId(_
 	return graphql.NewScalarFieldContext("DeleteAccountPayload", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
+func (ec *executionContext) _DissolveBodyPayload_body(ctx context.Context, field graphql.CollectedField, obj *model.DissolveBodyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DissolveBodyPayload_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Body) graphql.Marshaler {
+			return ec.marshalNBody2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBody(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DissolveBodyPayload_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DissolveBodyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Body(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DraftAnswerPayload_submission(ctx context.Context, field graphql.CollectedField, obj *model.DraftAnswerPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21698,6 +24746,52 @@ func (ec *executionContext) fieldContext_FollowConsultationPayload_consultation(
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Fraction_numerator(ctx context.Context, field graphql.CollectedField, obj *model.Fraction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fraction_numerator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Numerator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fraction_numerator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fraction", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Fraction_denominator(ctx context.Context, field graphql.CollectedField, obj *model.Fraction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fraction_denominator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Denominator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fraction_denominator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fraction", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _GrantRolePayload_accountId(ctx context.Context, field graphql.CollectedField, obj *model.GrantRolePayload) (ret graphql.Marshaler) {
@@ -26152,6 +29246,358 @@ func (ec *executionContext) fieldContext_Mutation_restoreSubmission(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createBody(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createBody(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateBody(ctx, fc.Args["input"].(model.CreateBodyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateBodyPayload) graphql.Marshaler {
+			return ec.marshalNCreateBodyPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateBodyPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createBody(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateBodyPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createBody_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateBody(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateBody(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateBody(ctx, fc.Args["input"].(model.UpdateBodyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateBodyPayload) graphql.Marshaler {
+			return ec.marshalNUpdateBodyPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateBodyPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateBody(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateBodyPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateBody_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_dissolveBody(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_dissolveBody(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DissolveBody(ctx, fc.Args["input"].(model.DissolveBodyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DissolveBodyPayload) graphql.Marshaler {
+			return ec.marshalNDissolveBodyPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDissolveBodyPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_dissolveBody(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DissolveBodyPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_dissolveBody_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_appointBodyMember(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_appointBodyMember(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AppointBodyMember(ctx, fc.Args["input"].(model.AppointBodyMemberInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AppointBodyMemberPayload) graphql.Marshaler {
+			return ec.marshalNAppointBodyMemberPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAppointBodyMemberPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_appointBodyMember(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppointBodyMemberPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_appointBodyMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_changeBodyMemberRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_changeBodyMemberRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ChangeBodyMemberRole(ctx, fc.Args["input"].(model.ChangeBodyMemberRoleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeBodyMemberRolePayload) graphql.Marshaler {
+			return ec.marshalNChangeBodyMemberRolePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐChangeBodyMemberRolePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_changeBodyMemberRole(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeBodyMemberRolePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_changeBodyMemberRole_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setBodyMemberDelegates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setBodyMemberDelegates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetBodyMemberDelegates(ctx, fc.Args["input"].(model.SetBodyMemberDelegatesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SetBodyMemberDelegatesPayload) graphql.Marshaler {
+			return ec.marshalNSetBodyMemberDelegatesPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSetBodyMemberDelegatesPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setBodyMemberDelegates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SetBodyMemberDelegatesPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setBodyMemberDelegates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_resignFromBody(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_resignFromBody(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ResignFromBody(ctx, fc.Args["input"].(model.ResignFromBodyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ResignFromBodyPayload) graphql.Marshaler {
+			return ec.marshalNResignFromBodyPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐResignFromBodyPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_resignFromBody(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResignFromBodyPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resignFromBody_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeBodyMember(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeBodyMember(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveBodyMember(ctx, fc.Args["input"].(model.RemoveBodyMemberInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RemoveBodyMemberPayload) graphql.Marshaler {
+			return ec.marshalNRemoveBodyMemberPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRemoveBodyMemberPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeBodyMember(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RemoveBodyMemberPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeBodyMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_signUp(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29822,6 +33268,94 @@ func (ec *executionContext) fieldContext_Query_consultations(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_body(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Body(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Body) graphql.Marshaler {
+			return ec.marshalOBody2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBody(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_body(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Body(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_body_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_bodies(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_bodies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Bodies(ctx, fc.Args["filter"].(*model.BodyFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyConnection) graphql.Marshaler {
+			return ec.marshalNBodyConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_bodies(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_bodies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30204,6 +33738,38 @@ func (ec *executionContext) fieldContext_RegisterForMeetingPayload_meeting(_ con
 	return fc, nil
 }
 
+func (ec *executionContext) _RemoveBodyMemberPayload_member(ctx context.Context, field graphql.CollectedField, obj *model.RemoveBodyMemberPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveBodyMemberPayload_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMember) graphql.Marshaler {
+			return ec.marshalNBodyMember2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveBodyMemberPayload_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RemoveBodyMemberPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMember(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RemoveOrganisationMemberPayload_organisation(ctx context.Context, field graphql.CollectedField, obj *model.RemoveOrganisationMemberPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30303,6 +33869,38 @@ func (ec *executionContext) _ResetPasswordPayload_ok(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_ResetPasswordPayload_ok(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ResetPasswordPayload", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ResignFromBodyPayload_member(ctx context.Context, field graphql.CollectedField, obj *model.ResignFromBodyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResignFromBodyPayload_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMember) graphql.Marshaler {
+			return ec.marshalNBodyMember2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResignFromBodyPayload_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResignFromBodyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMember(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ResolvePaperBallotPayload_paperBallot(ctx context.Context, field graphql.CollectedField, obj *model.ResolvePaperBallotPayload) (ret graphql.Marshaler) {
@@ -30799,6 +34397,38 @@ func (ec *executionContext) _Session_current(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Session_current(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Session", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _SetBodyMemberDelegatesPayload_member(ctx context.Context, field graphql.CollectedField, obj *model.SetBodyMemberDelegatesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetBodyMemberDelegatesPayload_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMember) graphql.Marshaler {
+			return ec.marshalNBodyMember2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetBodyMemberDelegatesPayload_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetBodyMemberDelegatesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMember(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SetBudgetSurveyEnabledPayload_edition(ctx context.Context, field graphql.CollectedField, obj *model.SetBudgetSurveyEnabledPayload) (ret graphql.Marshaler) {
@@ -32598,6 +36228,38 @@ func (ec *executionContext) fieldContext_UnsupportSubmissionPayload_submission(_
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Submission(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateBodyPayload_body(ctx context.Context, field graphql.CollectedField, obj *model.UpdateBodyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateBodyPayload_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Body) graphql.Marshaler {
+			return ec.marshalNBody2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBody(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateBodyPayload_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateBodyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Body(ctx, field)
 		},
 	}
 	return fc, nil
@@ -34448,6 +38110,78 @@ func (ec *executionContext) unmarshalInputAppealBudgetProjectDecisionInput(ctx c
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputAppointBodyMemberInput(ctx context.Context, obj any) (model.AppointBodyMemberInput, error) {
+	var it model.AppointBodyMemberInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"bodyId", "accountId", "organisationId", "delegates", "role", "termStart", "termEnd"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "bodyId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyID = data
+		case "accountId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountID = data
+		case "organisationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationID = data
+		case "delegates":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("delegates"))
+			data, err := ec.unmarshalOBodyDelegateInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyDelegateInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Delegates = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNBodyRole2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "termStart":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termStart"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermStart = data
+		case "termEnd":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("termEnd"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TermEnd = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputAssignBallotOfficerInput(ctx context.Context, obj any) (model.AssignBallotOfficerInput, error) {
 	var it model.AssignBallotOfficerInput
 	if obj == nil {
@@ -34568,6 +38302,156 @@ func (ec *executionContext) unmarshalInputAuditLogFilter(ctx context.Context, ob
 				return it, err
 			}
 			it.Action = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputBodyDelegateInput(ctx context.Context, obj any) (model.BodyDelegateInput, error) {
+	var it model.BodyDelegateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["substitute"]; !present {
+		asMap["substitute"] = false
+	}
+
+	fieldsInOrder := [...]string{"accountId", "substitute"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "accountId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountID = data
+		case "substitute":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("substitute"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Substitute = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputBodyFilter(ctx context.Context, obj any) (model.BodyFilter, error) {
+	var it model.BodyFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "unitId", "status"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOBodyKind2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOBodyStatus2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputBodyRulesInput(ctx context.Context, obj any) (model.BodyRulesInput, error) {
+	var it model.BodyRulesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"quorum", "majority", "chairBreaksTies", "remoteAttendanceCounts", "votesChangeableBeforeClose", "documentsPublic"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "quorum":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quorum"))
+			data, err := ec.unmarshalOFractionInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐFractionInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quorum = data
+		case "majority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("majority"))
+			data, err := ec.unmarshalOBodyMajority2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMajority(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Majority = data
+		case "chairBreaksTies":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("chairBreaksTies"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChairBreaksTies = data
+		case "remoteAttendanceCounts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("remoteAttendanceCounts"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoteAttendanceCounts = data
+		case "votesChangeableBeforeClose":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("votesChangeableBeforeClose"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VotesChangeableBeforeClose = data
+		case "documentsPublic":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentsPublic"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentsPublic = data
 		}
 	}
 	return it, nil
@@ -34992,6 +38876,43 @@ func (ec *executionContext) unmarshalInputChangeBallotInput(ctx context.Context,
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputChangeBodyMemberRoleInput(ctx context.Context, obj any) (model.ChangeBodyMemberRoleInput, error) {
+	var it model.ChangeBodyMemberRoleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"memberId", "role"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "memberId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNBodyRole2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputChangeConsultationPhaseInput(ctx context.Context, obj any) (model.ChangeConsultationPhaseInput, error) {
 	var it model.ChangeConsultationPhaseInput
 	if obj == nil {
@@ -35246,6 +39167,75 @@ func (ec *executionContext) unmarshalInputConsultationFilter(ctx context.Context
 				return it, err
 			}
 			it.Tag = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCreateBodyInput(ctx context.Context, obj any) (model.CreateBodyInput, error) {
+	var it model.CreateBodyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["public"]; !present {
+		asMap["public"] = true
+	}
+
+	fieldsInOrder := [...]string{"unitId", "kind", "name", "mandate", "public", "rules"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNBodyKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "mandate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mandate"))
+			data, err := ec.unmarshalOLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mandate = data
+		case "public":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("public"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Public = data
+		case "rules":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rules"))
+			data, err := ec.unmarshalOBodyRulesInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyRulesInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rules = data
 		}
 	}
 	return it, nil
@@ -36001,6 +39991,43 @@ func (ec *executionContext) unmarshalInputDeleteAccountInput(ctx context.Context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputDissolveBodyInput(ctx context.Context, obj any) (model.DissolveBodyInput, error) {
+	var it model.DissolveBodyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputDraftAnswerInput(ctx context.Context, obj any) (model.DraftAnswerInput, error) {
 	var it model.DraftAnswerInput
 	if obj == nil {
@@ -36427,6 +40454,43 @@ func (ec *executionContext) unmarshalInputFollowConsultationInput(ctx context.Co
 				return it, err
 			}
 			it.ConsultationID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputFractionInput(ctx context.Context, obj any) (model.FractionInput, error) {
+	var it model.FractionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"numerator", "denominator"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "numerator":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numerator"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Numerator = data
+		case "denominator":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("denominator"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Denominator = data
 		}
 	}
 	return it, nil
@@ -37272,6 +41336,43 @@ func (ec *executionContext) unmarshalInputRegisterForMeetingInput(ctx context.Co
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputRemoveBodyMemberInput(ctx context.Context, obj any) (model.RemoveBodyMemberInput, error) {
+	var it model.RemoveBodyMemberInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"memberId", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "memberId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputRemoveOrganisationMemberInput(ctx context.Context, obj any) (model.RemoveOrganisationMemberInput, error) {
 	var it model.RemoveOrganisationMemberInput
 	if obj == nil {
@@ -37401,6 +41502,36 @@ func (ec *executionContext) unmarshalInputResetPasswordInput(ctx context.Context
 				return it, err
 			}
 			it.NewPassword = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputResignFromBodyInput(ctx context.Context, obj any) (model.ResignFromBodyInput, error) {
+	var it model.ResignFromBodyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"memberId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "memberId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
 		}
 	}
 	return it, nil
@@ -37667,6 +41798,43 @@ func (ec *executionContext) unmarshalInputSectionInput(ctx context.Context, obj 
 				return it, err
 			}
 			it.Body = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSetBodyMemberDelegatesInput(ctx context.Context, obj any) (model.SetBodyMemberDelegatesInput, error) {
+	var it model.SetBodyMemberDelegatesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"memberId", "delegates"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "memberId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberID = data
+		case "delegates":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("delegates"))
+			data, err := ec.unmarshalNBodyDelegateInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyDelegateInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Delegates = data
 		}
 	}
 	return it, nil
@@ -38254,6 +42422,64 @@ func (ec *executionContext) unmarshalInputUnsupportSubmissionInput(ctx context.C
 				return it, err
 			}
 			it.SubmissionID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputUpdateBodyInput(ctx context.Context, obj any) (model.UpdateBodyInput, error) {
+	var it model.UpdateBodyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "mandate", "public", "rules"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "mandate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mandate"))
+			data, err := ec.unmarshalOLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mandate = data
+		case "public":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("public"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Public = data
+		case "rules":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rules"))
+			data, err := ec.unmarshalOBodyRulesInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyRulesInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rules = data
 		}
 	}
 	return it, nil
@@ -39142,6 +43368,20 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._BudgetEdition(ctx, sel, obj)
+	case model.BodyMember:
+		return ec._BodyMember(ctx, sel, &obj)
+	case *model.BodyMember:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BodyMember(ctx, sel, obj)
+	case model.Body:
+		return ec._Body(ctx, sel, &obj)
+	case *model.Body:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Body(ctx, sel, obj)
 	case model.Account:
 		return ec._Account(ctx, sel, &obj)
 	case *model.Account:
@@ -39939,6 +44179,49 @@ func (ec *executionContext) _AppealBudgetProjectDecisionPayload(ctx context.Cont
 	return out
 }
 
+var appointBodyMemberPayloadImplementors = []string{"AppointBodyMemberPayload"}
+
+func (ec *executionContext) _AppointBodyMemberPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AppointBodyMemberPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, appointBodyMemberPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AppointBodyMemberPayload")
+		case "body":
+			out.Values[i] = ec._AppointBodyMemberPayload_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "member":
+			out.Values[i] = ec._AppointBodyMemberPayload_member(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var assignBallotOfficerPayloadImplementors = []string{"AssignBallotOfficerPayload"}
 
 func (ec *executionContext) _AssignBallotOfficerPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AssignBallotOfficerPayload) graphql.Marshaler {
@@ -40204,6 +44487,931 @@ func (ec *executionContext) _BallotTurnout(ctx context.Context, sel ast.Selectio
 		case "standings":
 			out.Values[i] = ec._BallotTurnout_standings(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyImplementors = []string{"Body", "Node"}
+
+func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj *model.Body) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Body")
+		case "id":
+			out.Values[i] = ec._Body_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Body_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Body_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unit":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Body_unit(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "name":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Body_name(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "nameTranslations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Body_nameTranslations(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "mandate":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Body_mandate(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "mandateTranslations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Body_mandateTranslations(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "public":
+			out.Values[i] = ec._Body_public(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rules":
+			out.Values[i] = ec._Body_rules(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Body_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dissolvedAt":
+			out.Values[i] = ec._Body_dissolvedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "members":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Body_members(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "viewerCan":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Body_viewerCan(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyConnectionImplementors = []string{"BodyConnection"}
+
+func (ec *executionContext) _BodyConnection(ctx context.Context, sel ast.SelectionSet, obj *model.BodyConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyConnection")
+		case "edges":
+			out.Values[i] = ec._BodyConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._BodyConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._BodyConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyDelegateImplementors = []string{"BodyDelegate"}
+
+func (ec *executionContext) _BodyDelegate(ctx context.Context, sel ast.SelectionSet, obj *model.BodyDelegate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyDelegateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyDelegate")
+		case "accountId":
+			out.Values[i] = ec._BodyDelegate_accountId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "displayName":
+			out.Values[i] = ec._BodyDelegate_displayName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._BodyDelegate_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._BodyDelegate_since(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyEdgeImplementors = []string{"BodyEdge"}
+
+func (ec *executionContext) _BodyEdge(ctx context.Context, sel ast.SelectionSet, obj *model.BodyEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyEdge")
+		case "cursor":
+			out.Values[i] = ec._BodyEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._BodyEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyMemberImplementors = []string{"BodyMember", "Node"}
+
+func (ec *executionContext) _BodyMember(ctx context.Context, sel ast.SelectionSet, obj *model.BodyMember) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyMemberImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyMember")
+		case "id":
+			out.Values[i] = ec._BodyMember_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "body":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMember_body(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "person":
+			out.Values[i] = ec._BodyMember_person(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organisation":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMember_organisation(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "delegates":
+			out.Values[i] = ec._BodyMember_delegates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "role":
+			out.Values[i] = ec._BodyMember_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "votes":
+			out.Values[i] = ec._BodyMember_votes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "termStart":
+			out.Values[i] = ec._BodyMember_termStart(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "termEnd":
+			out.Values[i] = ec._BodyMember_termEnd(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "active":
+			out.Values[i] = ec._BodyMember_active(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endedAt":
+			out.Values[i] = ec._BodyMember_endedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endReason":
+			out.Values[i] = ec._BodyMember_endReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "viewerCanResign":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMember_viewerCanResign(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyMemberConnectionImplementors = []string{"BodyMemberConnection"}
+
+func (ec *executionContext) _BodyMemberConnection(ctx context.Context, sel ast.SelectionSet, obj *model.BodyMemberConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyMemberConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyMemberConnection")
+		case "edges":
+			out.Values[i] = ec._BodyMemberConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._BodyMemberConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._BodyMemberConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyMemberEdgeImplementors = []string{"BodyMemberEdge"}
+
+func (ec *executionContext) _BodyMemberEdge(ctx context.Context, sel ast.SelectionSet, obj *model.BodyMemberEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyMemberEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyMemberEdge")
+		case "cursor":
+			out.Values[i] = ec._BodyMemberEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._BodyMemberEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyPersonImplementors = []string{"BodyPerson"}
+
+func (ec *executionContext) _BodyPerson(ctx context.Context, sel ast.SelectionSet, obj *model.BodyPerson) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyPersonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyPerson")
+		case "accountId":
+			out.Values[i] = ec._BodyPerson_accountId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "displayName":
+			out.Values[i] = ec._BodyPerson_displayName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyRulesImplementors = []string{"BodyRules"}
+
+func (ec *executionContext) _BodyRules(ctx context.Context, sel ast.SelectionSet, obj *model.BodyRules) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyRulesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyRules")
+		case "quorum":
+			out.Values[i] = ec._BodyRules_quorum(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "majority":
+			out.Values[i] = ec._BodyRules_majority(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "chairBreaksTies":
+			out.Values[i] = ec._BodyRules_chairBreaksTies(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "remoteAttendanceCounts":
+			out.Values[i] = ec._BodyRules_remoteAttendanceCounts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "votesChangeableBeforeClose":
+			out.Values[i] = ec._BodyRules_votesChangeableBeforeClose(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "documentsPublic":
+			out.Values[i] = ec._BodyRules_documentsPublic(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyViewerCanImplementors = []string{"BodyViewerCan"}
+
+func (ec *executionContext) _BodyViewerCan(ctx context.Context, sel ast.SelectionSet, obj *model.BodyViewerCan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyViewerCanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyViewerCan")
+		case "update":
+			out.Values[i] = ec._BodyViewerCan_update(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dissolve":
+			out.Values[i] = ec._BodyViewerCan_dissolve(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "manageMembers":
+			out.Values[i] = ec._BodyViewerCan_manageMembers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "appointGuests":
+			out.Values[i] = ec._BodyViewerCan_appointGuests(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -43647,6 +48855,44 @@ func (ec *executionContext) _ChangeBallotPayload(ctx context.Context, sel ast.Se
 	return out
 }
 
+var changeBodyMemberRolePayloadImplementors = []string{"ChangeBodyMemberRolePayload"}
+
+func (ec *executionContext) _ChangeBodyMemberRolePayload(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeBodyMemberRolePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeBodyMemberRolePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeBodyMemberRolePayload")
+		case "member":
+			out.Values[i] = ec._ChangeBodyMemberRolePayload_member(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var changeConsultationPhasePayloadImplementors = []string{"ChangeConsultationPhasePayload"}
 
 func (ec *executionContext) _ChangeConsultationPhasePayload(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeConsultationPhasePayload) graphql.Marshaler {
@@ -45403,6 +50649,44 @@ func (ec *executionContext) _ConsultationViewerCan(ctx context.Context, sel ast.
 	return out
 }
 
+var createBodyPayloadImplementors = []string{"CreateBodyPayload"}
+
+func (ec *executionContext) _CreateBodyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateBodyPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createBodyPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateBodyPayload")
+		case "body":
+			out.Values[i] = ec._CreateBodyPayload_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var createBudgetEditionPayloadImplementors = []string{"CreateBudgetEditionPayload"}
 
 func (ec *executionContext) _CreateBudgetEditionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateBudgetEditionPayload) graphql.Marshaler {
@@ -45859,6 +51143,44 @@ func (ec *executionContext) _DeleteAccountPayload(ctx context.Context, sel ast.S
 	return out
 }
 
+var dissolveBodyPayloadImplementors = []string{"DissolveBodyPayload"}
+
+func (ec *executionContext) _DissolveBodyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DissolveBodyPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dissolveBodyPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DissolveBodyPayload")
+		case "body":
+			out.Values[i] = ec._DissolveBodyPayload_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var draftAnswerPayloadImplementors = []string{"DraftAnswerPayload"}
 
 func (ec *executionContext) _DraftAnswerPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DraftAnswerPayload) graphql.Marshaler {
@@ -46177,6 +51499,49 @@ func (ec *executionContext) _FollowConsultationPayload(ctx context.Context, sel 
 			out.Values[i] = graphql.MarshalString("FollowConsultationPayload")
 		case "consultation":
 			out.Values[i] = ec._FollowConsultationPayload_consultation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var fractionImplementors = []string{"Fraction"}
+
+func (ec *executionContext) _Fraction(ctx context.Context, sel ast.SelectionSet, obj *model.Fraction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fractionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Fraction")
+		case "numerator":
+			out.Values[i] = ec._Fraction_numerator(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "denominator":
+			out.Values[i] = ec._Fraction_denominator(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -47601,6 +52966,62 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "restoreSubmission":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_restoreSubmission(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createBody":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createBody(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateBody":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateBody(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dissolveBody":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_dissolveBody(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "appointBodyMember":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_appointBodyMember(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changeBodyMemberRole":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_changeBodyMemberRole(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setBodyMemberDelegates":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setBodyMemberDelegates(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resignFromBody":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resignFromBody(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeBodyMember":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeBodyMember(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -49577,6 +54998,50 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "body":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_body(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "bodies":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_bodies(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "me":
 			field := field
 
@@ -49890,6 +55355,44 @@ func (ec *executionContext) _RegisterForMeetingPayload(ctx context.Context, sel 
 	return out
 }
 
+var removeBodyMemberPayloadImplementors = []string{"RemoveBodyMemberPayload"}
+
+func (ec *executionContext) _RemoveBodyMemberPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RemoveBodyMemberPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, removeBodyMemberPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RemoveBodyMemberPayload")
+		case "member":
+			out.Values[i] = ec._RemoveBodyMemberPayload_member(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var removeOrganisationMemberPayloadImplementors = []string{"RemoveOrganisationMemberPayload"}
 
 func (ec *executionContext) _RemoveOrganisationMemberPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RemoveOrganisationMemberPayload) graphql.Marshaler {
@@ -50018,6 +55521,44 @@ func (ec *executionContext) _ResetPasswordPayload(ctx context.Context, sel ast.S
 			out.Values[i] = graphql.MarshalString("ResetPasswordPayload")
 		case "ok":
 			out.Values[i] = ec._ResetPasswordPayload_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var resignFromBodyPayloadImplementors = []string{"ResignFromBodyPayload"}
+
+func (ec *executionContext) _ResignFromBodyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ResignFromBodyPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resignFromBodyPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResignFromBodyPayload")
+		case "member":
+			out.Values[i] = ec._ResignFromBodyPayload_member(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -50448,6 +55989,44 @@ func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "current":
 			out.Values[i] = ec._Session_current(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var setBodyMemberDelegatesPayloadImplementors = []string{"SetBodyMemberDelegatesPayload"}
+
+func (ec *executionContext) _SetBodyMemberDelegatesPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SetBodyMemberDelegatesPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setBodyMemberDelegatesPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetBodyMemberDelegatesPayload")
+		case "member":
+			out.Values[i] = ec._SetBodyMemberDelegatesPayload_member(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -51821,6 +57400,44 @@ func (ec *executionContext) _UnsupportSubmissionPayload(ctx context.Context, sel
 	return out
 }
 
+var updateBodyPayloadImplementors = []string{"UpdateBodyPayload"}
+
+func (ec *executionContext) _UpdateBodyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateBodyPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateBodyPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateBodyPayload")
+		case "body":
+			out.Values[i] = ec._UpdateBodyPayload_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var updateBudgetEditionPayloadImplementors = []string{"UpdateBudgetEditionPayload"}
 
 func (ec *executionContext) _UpdateBudgetEditionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateBudgetEditionPayload) graphql.Marshaler {
@@ -52905,6 +58522,21 @@ func (ec *executionContext) marshalNAppealBudgetProjectDecisionPayload2ᚖgithub
 	return ec._AppealBudgetProjectDecisionPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNAppointBodyMemberInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAppointBodyMemberInput(ctx context.Context, v any) (model.AppointBodyMemberInput, error) {
+	res, err := ec.unmarshalInputAppointBodyMemberInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAppointBodyMemberPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAppointBodyMemberPayload(ctx context.Context, sel ast.SelectionSet, v *model.AppointBodyMemberPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AppointBodyMemberPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAssignBallotOfficerInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAssignBallotOfficerInput(ctx context.Context, v any) (model.AssignBallotOfficerInput, error) {
 	res, err := ec.unmarshalInputAssignBallotOfficerInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -53003,6 +58635,195 @@ func (ec *executionContext) marshalNBallotTurnout2ᚖgithubᚗcomᚋotwartyᚋot
 		return graphql.Null
 	}
 	return ec._BallotTurnout(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBody2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBody(ctx context.Context, sel ast.SelectionSet, v *model.Body) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Body(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBodyConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyConnection(ctx context.Context, sel ast.SelectionSet, v *model.BodyConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BodyConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBodyDelegate2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyDelegate(ctx context.Context, sel ast.SelectionSet, v model.BodyDelegate) graphql.Marshaler {
+	return ec._BodyDelegate(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBodyDelegate2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyDelegateᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BodyDelegate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBodyDelegate2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyDelegate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNBodyDelegateInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyDelegateInput(ctx context.Context, v any) (model.BodyDelegateInput, error) {
+	res, err := ec.unmarshalInputBodyDelegateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNBodyDelegateInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyDelegateInputᚄ(ctx context.Context, v any) ([]model.BodyDelegateInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.BodyDelegateInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBodyDelegateInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyDelegateInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNBodyDelegateKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyDelegateKind(ctx context.Context, v any) (model.BodyDelegateKind, error) {
+	var res model.BodyDelegateKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBodyDelegateKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyDelegateKind(ctx context.Context, sel ast.SelectionSet, v model.BodyDelegateKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNBodyEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyEdge(ctx context.Context, sel ast.SelectionSet, v model.BodyEdge) graphql.Marshaler {
+	return ec._BodyEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBodyEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BodyEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBodyEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNBodyKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyKind(ctx context.Context, v any) (model.BodyKind, error) {
+	var res model.BodyKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBodyKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyKind(ctx context.Context, sel ast.SelectionSet, v model.BodyKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNBodyMajority2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMajority(ctx context.Context, v any) (model.BodyMajority, error) {
+	var res model.BodyMajority
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBodyMajority2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMajority(ctx context.Context, sel ast.SelectionSet, v model.BodyMajority) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNBodyMember2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMember(ctx context.Context, sel ast.SelectionSet, v *model.BodyMember) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BodyMember(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBodyMemberConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMemberConnection(ctx context.Context, sel ast.SelectionSet, v *model.BodyMemberConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BodyMemberConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBodyMemberEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMemberEdge(ctx context.Context, sel ast.SelectionSet, v model.BodyMemberEdge) graphql.Marshaler {
+	return ec._BodyMemberEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBodyMemberEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMemberEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BodyMemberEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBodyMemberEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMemberEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNBodyRole2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyRole(ctx context.Context, v any) (model.BodyRole, error) {
+	var res model.BodyRole
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBodyRole2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyRole(ctx context.Context, sel ast.SelectionSet, v model.BodyRole) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNBodyRules2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyRules(ctx context.Context, sel ast.SelectionSet, v *model.BodyRules) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BodyRules(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBodyStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyStatus(ctx context.Context, v any) (model.BodyStatus, error) {
+	var res model.BodyStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBodyStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyStatus(ctx context.Context, sel ast.SelectionSet, v model.BodyStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNBodyViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyViewerCan(ctx context.Context, sel ast.SelectionSet, v *model.BodyViewerCan) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BodyViewerCan(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -53465,6 +59286,21 @@ func (ec *executionContext) marshalNChangeBallotPayload2ᚖgithubᚗcomᚋotwart
 	return ec._ChangeBallotPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNChangeBodyMemberRoleInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐChangeBodyMemberRoleInput(ctx context.Context, v any) (model.ChangeBodyMemberRoleInput, error) {
+	res, err := ec.unmarshalInputChangeBodyMemberRoleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeBodyMemberRolePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐChangeBodyMemberRolePayload(ctx context.Context, sel ast.SelectionSet, v *model.ChangeBodyMemberRolePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ChangeBodyMemberRolePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNChangeConsultationPhaseInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐChangeConsultationPhaseInput(ctx context.Context, v any) (model.ChangeConsultationPhaseInput, error) {
 	res, err := ec.unmarshalInputChangeConsultationPhaseInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -53705,6 +59541,21 @@ func (ec *executionContext) marshalNConsultationViewerCan2ᚖgithubᚗcomᚋotwa
 	return ec._ConsultationViewerCan(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCreateBodyInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateBodyInput(ctx context.Context, v any) (model.CreateBodyInput, error) {
+	res, err := ec.unmarshalInputCreateBodyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateBodyPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateBodyPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateBodyPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CreateBodyPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreateBudgetEditionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateBudgetEditionInput(ctx context.Context, v any) (model.CreateBudgetEditionInput, error) {
 	res, err := ec.unmarshalInputCreateBudgetEditionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -53928,6 +59779,21 @@ func (ec *executionContext) marshalNDigest2githubᚗcomᚋotwartyᚋotwartyᚋgr
 	return v
 }
 
+func (ec *executionContext) unmarshalNDissolveBodyInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDissolveBodyInput(ctx context.Context, v any) (model.DissolveBodyInput, error) {
+	res, err := ec.unmarshalInputDissolveBodyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDissolveBodyPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDissolveBodyPayload(ctx context.Context, sel ast.SelectionSet, v *model.DissolveBodyPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._DissolveBodyPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDraftAnswerInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDraftAnswerInput(ctx context.Context, v any) (model.DraftAnswerInput, error) {
 	res, err := ec.unmarshalInputDraftAnswerInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -54061,6 +59927,16 @@ func (ec *executionContext) marshalNFollowConsultationPayload2ᚖgithubᚗcomᚋ
 		return graphql.Null
 	}
 	return ec._FollowConsultationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFraction2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐFraction(ctx context.Context, sel ast.SelectionSet, v *model.Fraction) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Fraction(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNGrantRoleInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐGrantRoleInput(ctx context.Context, v any) (model.GrantRoleInput, error) {
@@ -55108,6 +60984,21 @@ func (ec *executionContext) marshalNRegistrationStatus2githubᚗcomᚋotwartyᚋ
 	return v
 }
 
+func (ec *executionContext) unmarshalNRemoveBodyMemberInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRemoveBodyMemberInput(ctx context.Context, v any) (model.RemoveBodyMemberInput, error) {
+	res, err := ec.unmarshalInputRemoveBodyMemberInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRemoveBodyMemberPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRemoveBodyMemberPayload(ctx context.Context, sel ast.SelectionSet, v *model.RemoveBodyMemberPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RemoveBodyMemberPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRemoveOrganisationMemberInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRemoveOrganisationMemberInput(ctx context.Context, v any) (model.RemoveOrganisationMemberInput, error) {
 	res, err := ec.unmarshalInputRemoveOrganisationMemberInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -55176,6 +61067,21 @@ func (ec *executionContext) marshalNResetPasswordPayload2ᚖgithubᚗcomᚋotwar
 		return graphql.Null
 	}
 	return ec._ResetPasswordPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNResignFromBodyInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐResignFromBodyInput(ctx context.Context, v any) (model.ResignFromBodyInput, error) {
+	res, err := ec.unmarshalInputResignFromBodyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNResignFromBodyPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐResignFromBodyPayload(ctx context.Context, sel ast.SelectionSet, v *model.ResignFromBodyPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ResignFromBodyPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNResolvePaperBallotInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐResolvePaperBallotInput(ctx context.Context, v any) (model.ResolvePaperBallotInput, error) {
@@ -55345,6 +61251,21 @@ func (ec *executionContext) marshalNSession2ᚕgithubᚗcomᚋotwartyᚋotwarty�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNSetBodyMemberDelegatesInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSetBodyMemberDelegatesInput(ctx context.Context, v any) (model.SetBodyMemberDelegatesInput, error) {
+	res, err := ec.unmarshalInputSetBodyMemberDelegatesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetBodyMemberDelegatesPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSetBodyMemberDelegatesPayload(ctx context.Context, sel ast.SelectionSet, v *model.SetBodyMemberDelegatesPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SetBodyMemberDelegatesPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSetBudgetSurveyEnabledInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSetBudgetSurveyEnabledInput(ctx context.Context, v any) (model.SetBudgetSurveyEnabledInput, error) {
@@ -55766,6 +61687,21 @@ func (ec *executionContext) marshalNUnsupportSubmissionPayload2ᚖgithubᚗcom�
 	return ec._UnsupportSubmissionPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNUpdateBodyInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateBodyInput(ctx context.Context, v any) (model.UpdateBodyInput, error) {
+	res, err := ec.unmarshalInputUpdateBodyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateBodyPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateBodyPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateBodyPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UpdateBodyPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUpdateBudgetEditionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateBudgetEditionInput(ctx context.Context, v any) (model.UpdateBudgetEditionInput, error) {
 	res, err := ec.unmarshalInputUpdateBudgetEditionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -56177,6 +62113,117 @@ func (ec *executionContext) unmarshalOAuditLogFilter2ᚖgithubᚗcomᚋotwarty�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOBody2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBody(ctx context.Context, sel ast.SelectionSet, v *model.Body) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Body(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOBodyDelegateInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyDelegateInputᚄ(ctx context.Context, v any) ([]model.BodyDelegateInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.BodyDelegateInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBodyDelegateInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyDelegateInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOBodyFilter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyFilter(ctx context.Context, v any) (*model.BodyFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBodyFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOBodyKind2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyKind(ctx context.Context, v any) (*model.BodyKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.BodyKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBodyKind2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyKind(ctx context.Context, sel ast.SelectionSet, v *model.BodyKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOBodyMajority2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMajority(ctx context.Context, v any) (*model.BodyMajority, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.BodyMajority)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBodyMajority2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMajority(ctx context.Context, sel ast.SelectionSet, v *model.BodyMajority) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOBodyMemberEndReason2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMemberEndReason(ctx context.Context, v any) (*model.BodyMemberEndReason, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.BodyMemberEndReason)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBodyMemberEndReason2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMemberEndReason(ctx context.Context, sel ast.SelectionSet, v *model.BodyMemberEndReason) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOBodyPerson2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyPerson(ctx context.Context, sel ast.SelectionSet, v *model.BodyPerson) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BodyPerson(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOBodyRulesInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyRulesInput(ctx context.Context, v any) (*model.BodyRulesInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBodyRulesInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOBodyStatus2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyStatus(ctx context.Context, v any) (*model.BodyStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.BodyStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBodyStatus2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyStatus(ctx context.Context, sel ast.SelectionSet, v *model.BodyStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -56404,6 +62451,14 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	_ = sel
 	res := graphql.MarshalFloatContext(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalOFractionInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐFractionInput(ctx context.Context, v any) (*model.FractionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputFractionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

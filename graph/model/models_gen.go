@@ -99,6 +99,25 @@ type AppealBudgetProjectDecisionPayload struct {
 	Project *BudgetProject `json:"project"`
 }
 
+type AppointBodyMemberInput struct {
+	BodyID string `json:"bodyId"`
+	// A person (exactly one of accountId and organisationId).
+	AccountID *string `json:"accountId,omitempty"`
+	// An organisation, with its delegates (members of the organisation).
+	OrganisationID *string             `json:"organisationId,omitempty"`
+	Delegates      []BodyDelegateInput `json:"delegates,omitempty"`
+	Role           BodyRole            `json:"role"`
+	// Default: now.
+	TermStart *time.Time `json:"termStart,omitempty"`
+	// Required for voting roles; optional for guests and observers.
+	TermEnd *time.Time `json:"termEnd,omitempty"`
+}
+
+type AppointBodyMemberPayload struct {
+	Body   *Body       `json:"body"`
+	Member *BodyMember `json:"member"`
+}
+
 type AssignBallotOfficerInput struct {
 	VotingPointID string `json:"votingPointId"`
 	AccountID     string `json:"accountId"`
@@ -156,6 +175,83 @@ type BallotTurnout struct {
 	At      time.Time `json:"at"`
 	// Per pool, when live results are on or to staff; null otherwise.
 	Standings []PoolStanding `json:"standings,omitempty"`
+}
+
+type BodyConnection struct {
+	Edges      []BodyEdge `json:"edges"`
+	PageInfo   *PageInfo  `json:"pageInfo"`
+	TotalCount int        `json:"totalCount"`
+}
+
+type BodyDelegate struct {
+	AccountID string `json:"accountId"`
+	// Null for a deleted account.
+	DisplayName *string          `json:"displayName,omitempty"`
+	Kind        BodyDelegateKind `json:"kind"`
+	Since       time.Time        `json:"since"`
+}
+
+type BodyDelegateInput struct {
+	AccountID  string `json:"accountId"`
+	Substitute bool   `json:"substitute"`
+}
+
+type BodyEdge struct {
+	Cursor string `json:"cursor"`
+	Node   *Body  `json:"node"`
+}
+
+type BodyFilter struct {
+	Kind   *BodyKind   `json:"kind,omitempty"`
+	UnitID *string     `json:"unitId,omitempty"`
+	Status *BodyStatus `json:"status,omitempty"`
+}
+
+type BodyMemberConnection struct {
+	Edges      []BodyMemberEdge `json:"edges"`
+	PageInfo   *PageInfo        `json:"pageInfo"`
+	TotalCount int              `json:"totalCount"`
+}
+
+type BodyMemberEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   *BodyMember `json:"node"`
+}
+
+type BodyPerson struct {
+	AccountID string `json:"accountId"`
+	// Null for a deleted account.
+	DisplayName *string `json:"displayName,omitempty"`
+}
+
+type BodyRules struct {
+	// The share of the voting members who must be present (at least).
+	Quorum *Fraction `json:"quorum"`
+	// The default majority of the body's motions.
+	Majority                   BodyMajority `json:"majority"`
+	ChairBreaksTies            bool         `json:"chairBreaksTies"`
+	RemoteAttendanceCounts     bool         `json:"remoteAttendanceCounts"`
+	VotesChangeableBeforeClose bool         `json:"votesChangeableBeforeClose"`
+	DocumentsPublic            bool         `json:"documentsPublic"`
+}
+
+// Rules to set; omitted ones stay (at creation: the Polish defaults).
+type BodyRulesInput struct {
+	Quorum                     *FractionInput `json:"quorum,omitempty"`
+	Majority                   *BodyMajority  `json:"majority,omitempty"`
+	ChairBreaksTies            *bool          `json:"chairBreaksTies,omitempty"`
+	RemoteAttendanceCounts     *bool          `json:"remoteAttendanceCounts,omitempty"`
+	VotesChangeableBeforeClose *bool          `json:"votesChangeableBeforeClose,omitempty"`
+	DocumentsPublic            *bool          `json:"documentsPublic,omitempty"`
+}
+
+type BodyViewerCan struct {
+	Update   bool `json:"update"`
+	Dissolve bool `json:"dissolve"`
+	// Appoint, re-role and remove any member, name delegates.
+	ManageMembers bool `json:"manageMembers"`
+	// Appoint and remove guests and observers (a chair may do only this).
+	AppointGuests bool `json:"appointGuests"`
 }
 
 type BudgetCertification struct {
@@ -375,6 +471,15 @@ type ChangeBallotPayload struct {
 	CastOn   time.Time `json:"castOn"`
 }
 
+type ChangeBodyMemberRoleInput struct {
+	MemberID string   `json:"memberId"`
+	Role     BodyRole `json:"role"`
+}
+
+type ChangeBodyMemberRolePayload struct {
+	Member *BodyMember `json:"member"`
+}
+
 type ChangeConsultationPhaseInput struct {
 	ConsultationID string             `json:"consultationId"`
 	Status         ConsultationStatus `json:"status"`
@@ -480,6 +585,20 @@ type ConsultationViewerCan struct {
 	Follow        bool `json:"follow"`
 	Moderate      bool `json:"moderate"`
 	EnterOnBehalf bool `json:"enterOnBehalf"`
+}
+
+type CreateBodyInput struct {
+	// A city unit.
+	UnitID  string          `json:"unitId"`
+	Kind    BodyKind        `json:"kind"`
+	Name    *LocalizedInput `json:"name"`
+	Mandate *LocalizedInput `json:"mandate,omitempty"`
+	Public  bool            `json:"public"`
+	Rules   *BodyRulesInput `json:"rules,omitempty"`
+}
+
+type CreateBodyPayload struct {
+	Body *Body `json:"body"`
 }
 
 type CreateBudgetEditionInput struct {
@@ -638,6 +757,15 @@ type DeleteAccountPayload struct {
 	DeletedAccountID string `json:"deletedAccountId"`
 }
 
+type DissolveBodyInput struct {
+	ID     string `json:"id"`
+	Reason string `json:"reason"`
+}
+
+type DissolveBodyPayload struct {
+	Body *Body `json:"body"`
+}
+
 type DraftAnswerInput struct {
 	SubmissionID string          `json:"submissionId"`
 	Status       AnswerStatus    `json:"status"`
@@ -733,6 +861,17 @@ type FollowConsultationInput struct {
 
 type FollowConsultationPayload struct {
 	Consultation *Consultation `json:"consultation"`
+}
+
+// A share n/d.
+type Fraction struct {
+	Numerator   int `json:"numerator"`
+	Denominator int `json:"denominator"`
+}
+
+type FractionInput struct {
+	Numerator   int `json:"numerator"`
+	Denominator int `json:"denominator"`
 }
 
 type GrantRoleInput struct {
@@ -1114,6 +1253,15 @@ type RegisterForMeetingPayload struct {
 	Meeting *Meeting `json:"meeting"`
 }
 
+type RemoveBodyMemberInput struct {
+	MemberID string `json:"memberId"`
+	Reason   string `json:"reason"`
+}
+
+type RemoveBodyMemberPayload struct {
+	Member *BodyMember `json:"member"`
+}
+
 type RemoveOrganisationMemberInput struct {
 	OrganisationID string `json:"organisationId"`
 	AccountID      string `json:"accountId"`
@@ -1146,6 +1294,14 @@ type ResetPasswordInput struct {
 
 type ResetPasswordPayload struct {
 	Ok bool `json:"ok"`
+}
+
+type ResignFromBodyInput struct {
+	MemberID string `json:"memberId"`
+}
+
+type ResignFromBodyPayload struct {
+	Member *BodyMember `json:"member"`
 }
 
 type ResolvePaperBallotInput struct {
@@ -1215,6 +1371,16 @@ type RuleResult struct {
 type SectionInput struct {
 	Heading *LocalizedInput `json:"heading"`
 	Body    *LocalizedInput `json:"body"`
+}
+
+type SetBodyMemberDelegatesInput struct {
+	MemberID string `json:"memberId"`
+	// At least one main delegate and at most one substitute.
+	Delegates []BodyDelegateInput `json:"delegates"`
+}
+
+type SetBodyMemberDelegatesPayload struct {
+	Member *BodyMember `json:"member"`
 }
 
 type SetBudgetSurveyEnabledInput struct {
@@ -1411,6 +1577,20 @@ type UnsupportSubmissionInput struct {
 
 type UnsupportSubmissionPayload struct {
 	Submission *Submission `json:"submission"`
+}
+
+type UpdateBodyInput struct {
+	ID string `json:"id"`
+	// A new name (a new text; the old one stays).
+	Name *LocalizedInput `json:"name,omitempty"`
+	// A new mandate; an empty text removes it.
+	Mandate *LocalizedInput `json:"mandate,omitempty"`
+	Public  *bool           `json:"public,omitempty"`
+	Rules   *BodyRulesInput `json:"rules,omitempty"`
+}
+
+type UpdateBodyPayload struct {
+	Body *Body `json:"body"`
 }
 
 // Replaces an edition's settings as createBudgetEdition sets them (a date left
@@ -1751,6 +1931,365 @@ func (e *BallotPickMode) UnmarshalJSON(b []byte) error {
 }
 
 func (e BallotPickMode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type BodyDelegateKind string
+
+const (
+	BodyDelegateKindMain       BodyDelegateKind = "MAIN"
+	BodyDelegateKindSubstitute BodyDelegateKind = "SUBSTITUTE"
+)
+
+var AllBodyDelegateKind = []BodyDelegateKind{
+	BodyDelegateKindMain,
+	BodyDelegateKindSubstitute,
+}
+
+func (e BodyDelegateKind) IsValid() bool {
+	switch e {
+	case BodyDelegateKindMain, BodyDelegateKindSubstitute:
+		return true
+	}
+	return false
+}
+
+func (e BodyDelegateKind) String() string {
+	return string(e)
+}
+
+func (e *BodyDelegateKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BodyDelegateKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BodyDelegateKind", str)
+	}
+	return nil
+}
+
+func (e BodyDelegateKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BodyDelegateKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BodyDelegateKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type BodyKind string
+
+const (
+	BodyKindAdvisoryCouncil       BodyKind = "ADVISORY_COUNCIL"
+	BodyKindDialogueCommission    BodyKind = "DIALOGUE_COMMISSION"
+	BodyKindInterdisciplinaryTeam BodyKind = "INTERDISCIPLINARY_TEAM"
+	BodyKindWorkingGroup          BodyKind = "WORKING_GROUP"
+	BodyKindMigrantsCouncil       BodyKind = "MIGRANTS_COUNCIL"
+)
+
+var AllBodyKind = []BodyKind{
+	BodyKindAdvisoryCouncil,
+	BodyKindDialogueCommission,
+	BodyKindInterdisciplinaryTeam,
+	BodyKindWorkingGroup,
+	BodyKindMigrantsCouncil,
+}
+
+func (e BodyKind) IsValid() bool {
+	switch e {
+	case BodyKindAdvisoryCouncil, BodyKindDialogueCommission, BodyKindInterdisciplinaryTeam, BodyKindWorkingGroup, BodyKindMigrantsCouncil:
+		return true
+	}
+	return false
+}
+
+func (e BodyKind) String() string {
+	return string(e)
+}
+
+func (e *BodyKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BodyKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BodyKind", str)
+	}
+	return nil
+}
+
+func (e BodyKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BodyKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BodyKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The majority a motion passes by (internal/tally's bases).
+type BodyMajority string
+
+const (
+	// More votes for than against; abstentions do not count (the Polish default).
+	BodyMajoritySimple BodyMajority = "SIMPLE"
+	// More than half of all voting members.
+	BodyMajorityAbsolute BodyMajority = "ABSOLUTE"
+	// At least two thirds of the votes cast, abstentions included.
+	BodyMajorityTwoThirds BodyMajority = "TWO_THIRDS"
+)
+
+var AllBodyMajority = []BodyMajority{
+	BodyMajoritySimple,
+	BodyMajorityAbsolute,
+	BodyMajorityTwoThirds,
+}
+
+func (e BodyMajority) IsValid() bool {
+	switch e {
+	case BodyMajoritySimple, BodyMajorityAbsolute, BodyMajorityTwoThirds:
+		return true
+	}
+	return false
+}
+
+func (e BodyMajority) String() string {
+	return string(e)
+}
+
+func (e *BodyMajority) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BodyMajority(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BodyMajority", str)
+	}
+	return nil
+}
+
+func (e BodyMajority) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BodyMajority) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BodyMajority) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type BodyMemberEndReason string
+
+const (
+	BodyMemberEndReasonTermEnded      BodyMemberEndReason = "TERM_ENDED"
+	BodyMemberEndReasonResigned       BodyMemberEndReason = "RESIGNED"
+	BodyMemberEndReasonRemoved        BodyMemberEndReason = "REMOVED"
+	BodyMemberEndReasonBodyDissolved  BodyMemberEndReason = "BODY_DISSOLVED"
+	BodyMemberEndReasonAccountDeleted BodyMemberEndReason = "ACCOUNT_DELETED"
+)
+
+var AllBodyMemberEndReason = []BodyMemberEndReason{
+	BodyMemberEndReasonTermEnded,
+	BodyMemberEndReasonResigned,
+	BodyMemberEndReasonRemoved,
+	BodyMemberEndReasonBodyDissolved,
+	BodyMemberEndReasonAccountDeleted,
+}
+
+func (e BodyMemberEndReason) IsValid() bool {
+	switch e {
+	case BodyMemberEndReasonTermEnded, BodyMemberEndReasonResigned, BodyMemberEndReasonRemoved, BodyMemberEndReasonBodyDissolved, BodyMemberEndReasonAccountDeleted:
+		return true
+	}
+	return false
+}
+
+func (e BodyMemberEndReason) String() string {
+	return string(e)
+}
+
+func (e *BodyMemberEndReason) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BodyMemberEndReason(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BodyMemberEndReason", str)
+	}
+	return nil
+}
+
+func (e BodyMemberEndReason) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BodyMemberEndReason) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BodyMemberEndReason) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type BodyRole string
+
+const (
+	BodyRoleChair       BodyRole = "CHAIR"
+	BodyRoleDeputyChair BodyRole = "DEPUTY_CHAIR"
+	BodyRoleSecretary   BodyRole = "SECRETARY"
+	BodyRoleMember      BodyRole = "MEMBER"
+	// Speaks, never votes.
+	BodyRoleGuest BodyRole = "GUEST"
+	// Never votes.
+	BodyRoleObserver BodyRole = "OBSERVER"
+)
+
+var AllBodyRole = []BodyRole{
+	BodyRoleChair,
+	BodyRoleDeputyChair,
+	BodyRoleSecretary,
+	BodyRoleMember,
+	BodyRoleGuest,
+	BodyRoleObserver,
+}
+
+func (e BodyRole) IsValid() bool {
+	switch e {
+	case BodyRoleChair, BodyRoleDeputyChair, BodyRoleSecretary, BodyRoleMember, BodyRoleGuest, BodyRoleObserver:
+		return true
+	}
+	return false
+}
+
+func (e BodyRole) String() string {
+	return string(e)
+}
+
+func (e *BodyRole) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BodyRole(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BodyRole", str)
+	}
+	return nil
+}
+
+func (e BodyRole) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BodyRole) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BodyRole) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type BodyStatus string
+
+const (
+	BodyStatusActive BodyStatus = "ACTIVE"
+	// Dissolved for good: nothing can be appointed or changed any more.
+	BodyStatusDissolved BodyStatus = "DISSOLVED"
+)
+
+var AllBodyStatus = []BodyStatus{
+	BodyStatusActive,
+	BodyStatusDissolved,
+}
+
+func (e BodyStatus) IsValid() bool {
+	switch e {
+	case BodyStatusActive, BodyStatusDissolved:
+		return true
+	}
+	return false
+}
+
+func (e BodyStatus) String() string {
+	return string(e)
+}
+
+func (e *BodyStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BodyStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BodyStatus", str)
+	}
+	return nil
+}
+
+func (e BodyStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BodyStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BodyStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

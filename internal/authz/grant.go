@@ -349,3 +349,18 @@ func DomainsWithRole(ctx context.Context, q db.Querier, accountID uuid.UUID, rol
 	}
 	return out, rows.Err()
 }
+
+// DomainsWithRoles is DomainsWithRole for several roles: the domains in
+// which accountID holds any of them (a list filter's "staff of this unit,
+// or global staff").
+func DomainsWithRoles(ctx context.Context, q db.Querier, accountID uuid.UUID, roles ...string) ([]string, error) {
+	out := []string{}
+	for _, role := range roles {
+		ds, err := DomainsWithRole(ctx, q, accountID, role)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ds...)
+	}
+	return out, nil
+}

@@ -41,8 +41,9 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 	b := setup(t)
 
 	unit, otherUnit, ngo := b.organisation(t, "city_unit"), b.organisation(t, "city_unit"), b.organisation(t, "ngo")
-	consultation, edition, ambassador := uuid.New(), uuid.New(), uuid.New()
-	domains := []string{authz.Domain("org", unit), authz.Domain("consultation", consultation), authz.Domain("budget_edition", edition)}
+	consultation, edition, ambassador, body, otherBody := uuid.New(), uuid.New(), uuid.New(), uuid.New(), uuid.New()
+	domains := []string{authz.Domain("org", unit), authz.Domain("consultation", consultation), authz.Domain("budget_edition", edition),
+		authz.Domain("body", body)}
 
 	subjects := map[string]authz.Subject{"anonymous": {}}
 	add := func(name string) uuid.UUID {
@@ -68,6 +69,11 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 	b.grant(t, add("juror"), authz.RoleJuror, authz.Domain("ambassador_edition", ambassador))
 	b.grant(t, add("coordinator"), authz.RoleCoordinator, "*")
 	b.grant(t, add("admin"), authz.RoleAdmin, "*")
+	b.grant(t, add("body_member"), authz.RoleBodyMember, authz.Domain("body", body))
+	chair := add("body_chair")
+	b.grant(t, chair, authz.RoleBodyMember, authz.Domain("body", body))
+	b.grant(t, chair, authz.RoleBodyChair, authz.Domain("body", body))
+	b.grant(t, add("body_chair_elsewhere"), authz.RoleBodyChair, authz.Domain("body", otherBody))
 
 	everyone := make([]string, 0, len(subjects))
 	for name := range subjects {
@@ -166,6 +172,16 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 		{"budget_survey", "read", map[string]string{"status": "voting"}, nil},
 		{"budget_survey", "read", map[string]string{"status": "closed"}, staff},
 		{"budget_survey", "read", map[string]string{"status": "results_published"}, everyone},
+		{"dialogue_body", "read", map[string]string{"public": "true"}, everyone},
+		{"dialogue_body", "read", map[string]string{"public": "false"}, []string{"body_member", "body_chair", "official", "coordinator", "admin"}},
+		{"dialogue_body", "create", nil, []string{"coordinator", "admin"}},
+		{"dialogue_body", "update", nil, staff},
+		{"dialogue_body", "dissolve", nil, []string{"coordinator", "admin"}},
+		{"dialogue_body", "manage_members", map[string]string{"role": "member"}, staff},
+		{"dialogue_body", "manage_members", map[string]string{"role": "chair"}, staff},
+		{"dialogue_body", "manage_members", map[string]string{"role": "guest"}, append([]string{"body_chair"}, staff...)},
+		{"dialogue_body", "manage_members", map[string]string{"role": "observer"}, append([]string{"body_chair"}, staff...)},
+		{"body_membership", "resign", nil, []string{"owner", "org_manager"}},
 	}
 
 	// The cases cover the whole matrix, so a rule cannot be added untested.
@@ -199,7 +215,7 @@ func TestCan_AnonymousOnlyWhatAnyoneMay(t *testing.T) {
 	anon := authz.WithSubject(authz.WithAuthorizer(context.Background(), b.az), authz.Subject{})
 	for _, r := range policyRules(t) {
 		// Even the object's owner field cannot make an anonymous caller an owner.
-		obj := authz.Object{Type: r[1], Domains: []string{"*"}, Attrs: map[string]string{"role": "moderator", "status": "open"}}
+		obj := authz.Object{Type: r[1], Domains: []string{"*"}, Attrs: map[string]string{"role": "moderator", "status": "open", "public": "true"}}
 		want := anyone[[2]string{r[1], r[2]}]
 		require.Equal(t, want, authz.Can(anon, r[2], obj), "%v", r)
 		if !want {

@@ -17,6 +17,7 @@ import (
 	"github.com/otwarty/otwarty/internal/audit"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/org"
 	"github.com/otwarty/otwarty/internal/pb"
 )
 
@@ -127,13 +128,12 @@ func (s *Service) CreateEdition(ctx context.Context, in EditionInput) (*Edition,
 	actor := authz.SubjectFrom(ctx).AccountID
 	id := uuid.New()
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
-		var kind string
-		err := tx.QueryRow(ctx, `select kind from organisations where id = $1`, in.UnitID).Scan(&kind)
-		if errors.Is(err, pgx.ErrNoRows) || (err == nil && kind != "city_unit") {
-			return apperr.Invalid("unitId", "budget.unit_invalid")
-		}
+		kind, err := org.KindOf(ctx, tx, in.UnitID)
 		if err != nil {
-			return fmt.Errorf("read unit: %w", err)
+			return err
+		}
+		if kind != org.KindCityUnit {
+			return apperr.Invalid("unitId", "budget.unit_invalid")
 		}
 		if _, err := tx.Exec(ctx, `insert into budget_editions (id, unit_id, year, voting_opens_at, voting_closes_at,
 				allow_ballot_change, live_threshold, created_by,

@@ -2,7 +2,6 @@ package consultation
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -18,6 +17,7 @@ import (
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/follow"
 	"github.com/otwarty/otwarty/internal/i18n"
+	"github.com/otwarty/otwarty/internal/org"
 	"github.com/otwarty/otwarty/internal/page"
 )
 
@@ -128,11 +128,11 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Consultation, er
 		if err != nil {
 			return err
 		}
-		summary, err := optionalText(ctx, tx, in.Summary, actor, domains)
+		summary, err := i18n.CreateOptional(ctx, tx, in.Summary, actor, domains)
 		if err != nil {
 			return err
 		}
-		body, err := optionalText(ctx, tx, in.Body, actor, domains)
+		body, err := i18n.CreateOptional(ctx, tx, in.Body, actor, domains)
 		if err != nil {
 			return err
 		}
@@ -214,13 +214,13 @@ func (s *Service) UpdateDraft(ctx context.Context, id uuid.UUID, in UpdateInput)
 			changed = append(changed, "title")
 		}
 		if in.Summary != nil {
-			if c.SummaryTextID, err = optionalText(ctx, tx, *in.Summary, actor, domains); err != nil {
+			if c.SummaryTextID, err = i18n.CreateOptional(ctx, tx, *in.Summary, actor, domains); err != nil {
 				return err
 			}
 			changed = append(changed, "summary")
 		}
 		if in.Body != nil {
-			if c.BodyTextID, err = optionalText(ctx, tx, *in.Body, actor, domains); err != nil {
+			if c.BodyTextID, err = i18n.CreateOptional(ctx, tx, *in.Body, actor, domains); err != nil {
 				return err
 			}
 			changed = append(changed, "body")
@@ -381,15 +381,7 @@ func (s *Service) draftDomains(ctx context.Context) ([]string, error) {
 	if sub.Anonymous() {
 		return []string{}, nil
 	}
-	out := []string{}
-	for _, role := range []string{authz.RoleOfficial, authz.RoleCoordinator, authz.RoleAdmin} {
-		ds, err := authz.DomainsWithRole(ctx, s.pool, sub.AccountID, role)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ds...)
-	}
-	return out, nil
+	return authz.DomainsWithRoles(ctx, s.pool, sub.AccountID, authz.RoleOfficial, authz.RoleCoordinator, authz.RoleAdmin)
 }
 
 // Sections returns the document's sections in order, if the caller may see
@@ -536,13 +528,12 @@ func (s *Service) consultationFor(ctx context.Context, q db.Querier, id uuid.UUI
 }
 
 func requireCityUnit(ctx context.Context, q db.Querier, unitID uuid.UUID) error {
-	var kind string
-	err := q.QueryRow(ctx, `select kind from organisations where id = $1`, unitID).Scan(&kind)
-	if errors.Is(err, pgx.ErrNoRows) || (err == nil && kind != "city_unit") {
-		return apperr.Invalid("unitId", "consultation.unit_invalid")
-	}
+	kind, err := org.KindOf(ctx, q, unitID)
 	if err != nil {
-		return fmt.Errorf("read unit: %w", err)
+		return err
+	}
+	if kind != org.KindCityUnit {
+		return apperr.Invalid("unitId", "consultation.unit_invalid")
 	}
 	return nil
 }
@@ -553,29 +544,12 @@ func textDomains(id, unitID uuid.UUID) []string {
 	return []string{Domain(id), "org:" + unitID.String()}
 }
 
-func optionalText(ctx context.Context, tx *db.Tx, in i18n.Input, actor uuid.UUID, domains []string) (*uuid.UUID, error) {
-	text := strings.TrimSpace(in.Text)
-	if text == "" {
-		return nil, nil
-	}
-	id, err := i18n.CreateText(ctx, tx, in.Locale, text, actor, domains)
-	if err != nil {
-		return nil, err
-	}
-	return &id, nil
-}
-
 func validateLocalized(field string, in i18n.Input, required bool) error {
-	if strings.TrimSpace(in.Text) == "" {
-		if required {
-			return apperr.Invalid(field, "consultation.text_required")
-		}
-		return nil
+	key := ""
+	if required {
+		key = "consultation.text_required"
 	}
-	if !in.Locale.Valid() {
-		return apperr.Invalid(field, "text.locale_invalid")
-	}
-	return nil
+	return in.Check(field, key)
 }
 
 // MaxSections and MaxQuestions bound a document: a long document is split

@@ -11,6 +11,7 @@ import (
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/org"
 )
 
 // AssignOrganisation makes an organisation's moderators (its members with
@@ -37,13 +38,12 @@ func (s *Service) moderatingOrganisation(ctx context.Context, id, orgID uuid.UUI
 		if !assign {
 			return s.az.RevokeGroup(ctx, tx, group, authz.RoleModerator, Domain(c.ID), actor)
 		}
-		var kind string
-		err = tx.QueryRow(ctx, `select kind from organisations where id = $1`, orgID).Scan(&kind)
-		if errors.Is(err, pgx.ErrNoRows) || (err == nil && kind == "city_unit") {
-			return apperr.Invalid("organisationId", "consultation.moderator_org_invalid")
-		}
+		kind, err := org.KindOf(ctx, tx, orgID)
 		if err != nil {
-			return fmt.Errorf("read organisation: %w", err)
+			return err
+		}
+		if kind == "" || kind == org.KindCityUnit {
+			return apperr.Invalid("organisationId", "consultation.moderator_org_invalid")
 		}
 		return s.az.GrantGroup(ctx, tx, group, authz.RoleModerator, Domain(c.ID), actor)
 	})

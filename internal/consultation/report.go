@@ -162,7 +162,7 @@ func (s *Service) PublishReport(ctx context.Context, cid uuid.UUID, summary *i18
 		}
 		var summaryID *uuid.UUID
 		if summary != nil {
-			if summaryID, err = optionalText(ctx, tx, *summary, caller.AccountID, textDomains(c.ID, c.UnitID)); err != nil {
+			if summaryID, err = i18n.CreateOptional(ctx, tx, *summary, caller.AccountID, textDomains(c.ID, c.UnitID)); err != nil {
 				return err
 			}
 		}

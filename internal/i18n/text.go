@@ -329,3 +329,33 @@ func deref(id *uuid.UUID) uuid.UUID {
 	}
 	return *id
 }
+
+// Check refuses, on field, an input whose locale is not one of the four, and
+// one without text when requiredKey (the message of that refusal) is not
+// ""; an empty optional input passes.
+func (in Input) Check(field, requiredKey string) error {
+	if strings.TrimSpace(in.Text) == "" {
+		if requiredKey != "" {
+			return apperr.Invalid(field, requiredKey)
+		}
+		return nil
+	}
+	if !in.Locale.Valid() {
+		return apperr.Invalid(field, "text.locale_invalid")
+	}
+	return nil
+}
+
+// CreateOptional stores in (trimmed) as a new text by author, or nothing
+// for an input without text (nil).
+func CreateOptional(ctx context.Context, tx pgx.Tx, in Input, author uuid.UUID, domains []string) (*uuid.UUID, error) {
+	text := strings.TrimSpace(in.Text)
+	if text == "" {
+		return nil, nil
+	}
+	id, err := CreateText(ctx, tx, in.Locale, text, author, domains)
+	if err != nil {
+		return nil, err
+	}
+	return &id, nil
+}

@@ -152,13 +152,9 @@ func (s *Service) VerifyResident(ctx context.Context, in VerifyInput) (Account, 
 	// Residents are verified at any city office or voting point: an official
 	// of any unit or a ballot officer of any edition may do it, so the object
 	// lies in every domain where the caller holds one of those roles.
-	var domains []string
-	for _, role := range []string{authz.RoleOfficial, authz.RoleBallotOfficer} {
-		ds, err := authz.DomainsWithRole(ctx, s.pool, subj.AccountID, role)
-		if err != nil {
-			return Account{}, err
-		}
-		domains = append(domains, ds...)
+	domains, err := authz.DomainsWithRoles(ctx, s.pool, subj.AccountID, authz.RoleOfficial, authz.RoleBallotOfficer)
+	if err != nil {
+		return Account{}, err
 	}
 	if err := authz.Require(ctx, "verify_resident", authz.Object{Type: "verification", ID: in.AccountID.String(), Domains: domains}); err != nil {
 		return Account{}, err

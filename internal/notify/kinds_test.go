@@ -11,6 +11,7 @@ import (
 
 	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/consultation"
+	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/notify"
 )
@@ -36,6 +37,7 @@ func TestKinds_EveryRegisteredKindRendersWithItsDeclaredData(t *testing.T) {
 		budget.NoticeSessionPromoted, budget.NoticeSessionReminder, budget.NoticeSessionMoved, budget.NoticeSessionCancelled,
 		budget.NoticeVotingOpened, budget.NoticeVotingClosing, budget.NoticeProjectConsent, budget.NoticeProjectVerified,
 		budget.NoticeAppealDecided, budget.NoticeResultsReady,
+		dialogue.NoticeAppointed, dialogue.NoticeTermEnding,
 	})), names)
 
 	for _, k := range notify.Kinds() {

@@ -370,3 +370,17 @@ func deref(id *uuid.UUID) uuid.UUID {
 	}
 	return *id
 }
+
+// KindOf returns the kind of organisation id, "" when there is none: the one
+// read behind every "must be a city unit" (or "must not be") rule.
+func KindOf(ctx context.Context, q db.Querier, id uuid.UUID) (string, error) {
+	var kind string
+	err := q.QueryRow(ctx, `select kind from organisations where id = $1`, id).Scan(&kind)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read organisation: %w", err)
+	}
+	return kind, nil
+}
