@@ -937,4 +937,52 @@ func TestSeedDemo(t *testing.T) {
 		}
 	}
 	require.Equal(t, map[string]int{"OPEN": 1, "REPORTED": 1}, byStatus)
+
+	// A public migrants' council with three persons and the NGO, whose
+	// vote either of its two delegates casts.
+	var bodies struct {
+		Bodies struct {
+			Edges []struct {
+				Node struct {
+					Kind string `json:"kind"`
+					Name struct {
+						Text string `json:"text"`
+					} `json:"name"`
+					Members struct {
+						Edges []struct {
+							Node struct {
+								Role      string                        `json:"role"`
+								Person    *struct{ DisplayName string } `json:"person"`
+								Delegates []struct {
+									DisplayName string `json:"displayName"`
+									Kind        string `json:"kind"`
+								} `json:"delegates"`
+							} `json:"node"`
+						} `json:"edges"`
+					} `json:"members"`
+				} `json:"node"`
+			} `json:"edges"`
+		} `json:"bodies"`
+	}
+	gql(t, s.httpURL(), "", `{ bodies { edges { node { kind name(locale: EN) { text }
+		members { edges { node { role person { displayName } delegates { displayName kind } } } } } } } }`, &bodies)
+	require.Len(t, bodies.Bodies.Edges, 1)
+	body := bodies.Bodies.Edges[0].Node
+	require.Equal(t, "MIGRANTS_COUNCIL", body.Kind)
+	require.Equal(t, "Council of Residents with Migration Experience", body.Name.Text)
+	var roles []string
+	for _, e := range body.Members.Edges {
+		m := e.Node
+		if m.Person != nil {
+			roles = append(roles, m.Role+" "+m.Person.DisplayName)
+			continue
+		}
+		var ds []string
+		for _, d := range m.Delegates {
+			ds = append(ds, d.DisplayName+" "+d.Kind)
+		}
+		roles = append(roles, m.Role+" "+strings.Join(ds, ", "))
+	}
+	require.ElementsMatch(t, []string{"CHAIR Marta Nowak", "MEMBER Ирина Петрова", "SECRETARY Jan Urzędnik",
+		"MEMBER Олена Коваль MAIN, James Carter SUBSTITUTE"}, roles)
 }

@@ -18,7 +18,8 @@ const demoPassword = "otwarty-demo-2026"
 
 // runSeed implements "otwarty seed --demo": a believable demo with an
 // official of a city unit, a coordinator, an NGO with a member and a
-// moderator, and residents writing in each of the four languages.
+// moderator, residents writing in each of the four languages, and a
+// dialogue body with person and organisation members.
 func runSeed(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	demo := fs.Bool("demo", false, "create the demo data")
@@ -107,6 +108,10 @@ func runSeed(ctx context.Context, args []string) error {
 	if err := seedConsultations(as, a, unit.ID, ngo.ID, residents); err != nil {
 		return fmt.Errorf("demo consultations: %w", err)
 	}
+	body, err := seedDialogue(as, a, unit.ID, ngo.ID, residents)
+	if err != nil {
+		return fmt.Errorf("demo dialogue body: %w", err)
+	}
 	fmt.Printf("demo data created; every demo account's password is %q\n", demoPassword)
 	fmt.Println("  koordynator@demo.otwarty.pl  coordinator and admin")
 	fmt.Println("  urzednik@demo.otwarty.pl     official of", unit.Name)
@@ -115,6 +120,7 @@ func runSeed(ctx context.Context, args []string) error {
 	fmt.Println("  james@demo.otwarty.pl        member of", ngo.Name, "(en)")
 	fmt.Println("  marta@demo.otwarty.pl        resident (pl)")
 	fmt.Println("consultations: one open (submissions in four languages, supports, a workshop), one closed with its report published")
+	fmt.Println("dialogue body:", body.ID, "(a migrants' council: chair, member, secretary, and the NGO with two delegates)")
 	return nil
 }
 
