@@ -377,3 +377,19 @@ func (s *Service) RecordAttendance(ctx context.Context, id, account uuid.UUID, m
 func (s *Service) RecordDeparture(ctx context.Context, id, account uuid.UUID) (*gathering.Presence, error) {
 	return s.meetings.MarkLeft(ctx, id, account)
 }
+
+// Attendance is who is present at meeting m now, by arrival, for its staff
+// (ActManage); nil for everyone else, who see the counts and the quorum.
+func (s *Service) Attendance(ctx context.Context, m *Meeting) ([]*gathering.Presence, error) {
+	if authz.SubjectFrom(ctx).Anonymous() {
+		return nil, nil
+	}
+	member, err := s.memberNow(ctx, s.pool, m.BodyID)
+	if err != nil {
+		return nil, err
+	}
+	if !authz.Can(ctx, ActManageMeeting, meetingObject(m.body, member, m.ID)) {
+		return nil, nil
+	}
+	return s.meetings.Present(ctx, s.pool, m.ID)
+}

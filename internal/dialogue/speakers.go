@@ -140,10 +140,19 @@ func (s *Service) RequestToSpeak(ctx context.Context, itemID uuid.UUID) ([]*Spea
 }
 
 // WithdrawFromSpeakers takes the caller's waiting request off item itemID's
-// list (ActRead). Not waiting: nothing changes.
+// list (ActRead, and having asked to speak on it: FORBIDDEN otherwise). No
+// longer waiting: nothing changes.
 func (s *Service) WithdrawFromSpeakers(ctx context.Context, itemID uuid.UUID) ([]*Speaker, error) {
 	me := authz.SubjectFrom(ctx).AccountID
 	err := s.changeSpeakers(ctx, itemID, ActRead, func(tx *db.Tx, _ *meetingTarget) (string, error) {
+		var asked bool
+		if err := tx.QueryRow(ctx, `select exists (select from dialogue_speakers where item_id = $1 and account_id = $2)`,
+			itemID, me).Scan(&asked); err != nil {
+			return "", fmt.Errorf("withdraw from speakers: %w", err)
+		}
+		if !asked {
+			return "", errMayNotSpeak
+		}
 		tag, err := tx.Exec(ctx, `update dialogue_speakers set status = 'withdrawn', done_at = $3
 			where item_id = $1 and account_id = $2 and status = 'waiting'`, itemID, me, s.now())
 		if err != nil {
