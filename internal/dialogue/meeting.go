@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -392,4 +393,58 @@ func (s *Service) Attendance(ctx context.Context, m *Meeting) ([]*gathering.Pres
 		return nil, nil
 	}
 	return s.meetings.Present(ctx, s.pool, m.ID)
+}
+
+// syncInvitations brings the rolls of body bodyID's upcoming meetings (not
+// cancelled, not started) in line with its memberships now (Invitees), in
+// the caller's transaction, with the body locked: new members and delegates
+// are invited and told, those whose membership or delegation ended are
+// taken off. The membership code calls it after every change of who sits
+// in the body; meetings under way and past keep their roll.
+func (s *Service) syncInvitations(ctx context.Context, tx *db.Tx, bodyID uuid.UUID) error {
+	rows, err := tx.Query(ctx, `select id from gatherings where kind = $1 and owner_id = $2 and cancelled_at is null
+		and starts_at > $3 order by starts_at, id`, MeetingGatheringKind, bodyID, s.now())
+	if err != nil {
+		return fmt.Errorf("upcoming meetings: %w", err)
+	}
+	upcoming, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	if err != nil || len(upcoming) == 0 {
+		return err
+	}
+	want, err := Invitees(ctx, tx, bodyID, s.now())
+	if err != nil {
+		return err
+	}
+	for _, id := range upcoming {
+		rows, err := tx.Query(ctx, `select account_id from gathering_invitations where gathering_id = $1`, id)
+		if err != nil {
+			return fmt.Errorf("read invitations: %w", err)
+		}
+		have, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+		if err != nil {
+			return fmt.Errorf("read invitations: %w", err)
+		}
+		var add, drop []uuid.UUID
+		for _, a := range have {
+			if !slices.Contains(want, a) {
+				drop = append(drop, a)
+			}
+		}
+		for _, a := range want {
+			if !slices.Contains(have, a) {
+				add = append(add, a)
+			}
+		}
+		if len(add) > 0 {
+			if _, err := s.meetings.InviteTx(ctx, tx, id, add); err != nil {
+				return err
+			}
+		}
+		if len(drop) > 0 {
+			if _, err := s.meetings.UninviteTx(ctx, tx, id, drop); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

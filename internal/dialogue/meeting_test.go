@@ -410,3 +410,38 @@ func TestMeetings_OfANonPublicBodyOnlyForWhoSeesIt(t *testing.T) {
 	_, err = b.svc.CancelMeeting(elsewhere, m.ID, "Brak sali w tym terminie")
 	require.ErrorIs(t, err, apperr.ErrNotFound)
 }
+
+func TestMembershipChanges_UpdateTheRollOfUpcomingMeetings(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	c := b.council(t, true)
+	m, err := b.svc.ScheduleMeeting(b.as(c.chair), c.body.ID, b.meetingInput())
+	require.NoError(t, err)
+	cancelled, err := b.svc.ScheduleMeeting(b.as(c.chair), c.body.ID, b.meetingInput())
+	require.NoError(t, err)
+	_, err = b.svc.CancelMeeting(b.as(c.chair), cancelled.ID, "Brak sali w tym terminie")
+	require.NoError(t, err)
+	invited := func(id uuid.UUID) int {
+		t.Helper()
+		got, err := b.svc.Meeting(b.coordinator, id)
+		require.NoError(t, err)
+		return got.Invited
+	}
+	require.Equal(t, 7, invited(m.ID))
+
+	newcomer := b.account(t, "newcomer")
+	joined := b.person(t, c.body.ID, newcomer, dialogue.RoleMember)
+	require.Equal(t, 8, invited(m.ID), "a new member is invited to the meetings to come")
+	require.Equal(t, 7, invited(cancelled.ID), "not to a cancelled one")
+	var told int
+	require.NoError(t, b.pool.QueryRow(b.ctx, `select count(*) from river_job where args->>'kind' = $1 and args->>'account_id' = $2`,
+		dialogue.NoticeMeetingInvited, newcomer.String()).Scan(&told))
+	require.Equal(t, 1, told)
+
+	_, err = b.svc.Remove(b.coordinator, joined.ID, "nieobecności")
+	require.NoError(t, err)
+	require.Equal(t, 7, invited(m.ID), "a removed member is taken off")
+	got, err := b.svc.Meeting(b.as(newcomer), m.ID)
+	require.NoError(t, err)
+	require.False(t, got.ViewerInvited)
+}
