@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 
 	"github.com/google/uuid"
@@ -12,6 +13,7 @@ import (
 	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/gathering"
 	"github.com/otwarty/otwarty/internal/i18n"
+	"github.com/otwarty/otwarty/internal/live"
 )
 
 func bodyMeetingOut(m *dialogue.Meeting) *model.BodyMeeting {
@@ -139,4 +141,61 @@ func languagesOut(ls []string) []i18n.Locale {
 		out = append(out, i18n.Locale(l))
 	}
 	return out
+}
+
+// bodyMeetingFanout converts each meeting's events once for every
+// subscriber.
+func (r *Resolver) bodyMeetingFanout(reg *live.Registry) *live.Fanout[uuid.UUID, *model.BodyMeetingEvent] {
+	return live.NewFanout(reg, func(id uuid.UUID, feed *live.Feed[*model.BodyMeetingEvent]) (func(), error) {
+		if r.Live == nil {
+			return func() {}, nil
+		}
+		return r.Live.Handle(dialogue.MeetingTopic(id), func(ev live.Event) {
+			var e dialogue.MeetingEvent
+			if json.Unmarshal(ev.Data, &e) != nil {
+				return
+			}
+			m := &model.BodyMeetingEvent{MeetingID: gid.Encode("BodyMeeting", id), Type: e.Type}
+			if e.ItemID != uuid.Nil {
+				item := gid.Encode("BodyAgendaItem", e.ItemID)
+				m.ItemID = &item
+			}
+			if e.Quorum != nil {
+				present := e.Present
+				m.PresentCount = &present
+				m.Quorum = &model.BodyQuorum{Present: e.Quorum.Present, Members: e.Quorum.Members,
+					Required: e.Quorum.Required, Reached: e.Quorum.Reached}
+			}
+			feed.Publish(func(live.View) (*model.BodyMeetingEvent, bool) { return m, true }, false)
+		}), nil
+	})
+}
+
+// bodyMeetingActivity streams a meeting's events to whoever sees it: decided
+// now and again when grants change, by the meeting's read rule.
+func (r *Resolver) bodyMeetingActivity(ctx context.Context, meetingID string) (<-chan *model.BodyMeetingEvent, error) {
+	id, err := gid.Expect(meetingID, "BodyMeeting", "meetingId")
+	if err != nil {
+		return nil, err
+	}
+	m, err := r.Dialogue.Meeting(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	visible := r.Dialogue.MeetingVisibility(m)
+	st, err := r.live.meetings.Subscribe(ctx, id, live.StreamOptions[*model.BodyMeetingEvent]{
+		Field:  "bodyMeetingActivity",
+		Decide: func() live.View { return visibleIf(visible(ctx)) },
+		OnEnd:  endWith(ctx),
+		Resync: func(live.View) (*model.BodyMeetingEvent, bool) {
+			return &model.BodyMeetingEvent{MeetingID: meetingID, Type: "resync"}, true
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return nil, apperr.ErrNotFound
+	}
+	return st.C(), nil
 }

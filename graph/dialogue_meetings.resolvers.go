@@ -408,6 +408,11 @@ func (r *queryResolver) BodyMeeting(ctx context.Context, id string) (*model.Body
 	return r.bodyMeeting(ctx, key)
 }
 
+// BodyMeetingActivity is the resolver for the bodyMeetingActivity field.
+func (r *subscriptionResolver) BodyMeetingActivity(ctx context.Context, meetingID string) (<-chan *model.BodyMeetingEvent, error) {
+	return r.bodyMeetingActivity(ctx, meetingID)
+}
+
 // BodyAgendaItem returns generated.BodyAgendaItemResolver implementation.
 func (r *Resolver) BodyAgendaItem() generated.BodyAgendaItemResolver {
 	return &bodyAgendaItemResolver{r}

@@ -263,6 +263,14 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	BodyMeetingEvent struct {
+		ItemID       func(childComplexity int) int
+		MeetingID    func(childComplexity int) int
+		PresentCount func(childComplexity int) int
+		Quorum       func(childComplexity int) int
+		Type         func(childComplexity int) int
+	}
+
 	BodyMeetingViewerCan struct {
 		Manage   func(childComplexity int) int
 		Register func(childComplexity int) int
@@ -1415,6 +1423,7 @@ type ComplexityRoot struct {
 
 	Subscription struct {
 		BallotTurnout        func(childComplexity int, editionID string) int
+		BodyMeetingActivity  func(childComplexity int, meetingID string) int
 		ConsultationActivity func(childComplexity int, consultationID string) int
 		ModerationQueue      func(childComplexity int, consultationID string) int
 		NotificationAdded    func(childComplexity int) int
@@ -1900,6 +1909,7 @@ type SubscriptionResolver interface {
 	BallotTurnout(ctx context.Context, editionID string) (<-chan *model.BallotTurnout, error)
 	ConsultationActivity(ctx context.Context, consultationID string) (<-chan *model.ConsultationActivityEvent, error)
 	ModerationQueue(ctx context.Context, consultationID string) (<-chan *model.ConsultationActivityEvent, error)
+	BodyMeetingActivity(ctx context.Context, meetingID string) (<-chan *model.BodyMeetingEvent, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -2704,6 +2714,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BodyMeetingEdge.Node(childComplexity), true
+
+	case "BodyMeetingEvent.itemId":
+		if e.ComplexityRoot.BodyMeetingEvent.ItemID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingEvent.ItemID(childComplexity), true
+	case "BodyMeetingEvent.meetingId":
+		if e.ComplexityRoot.BodyMeetingEvent.MeetingID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingEvent.MeetingID(childComplexity), true
+	case "BodyMeetingEvent.presentCount":
+		if e.ComplexityRoot.BodyMeetingEvent.PresentCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingEvent.PresentCount(childComplexity), true
+	case "BodyMeetingEvent.quorum":
+		if e.ComplexityRoot.BodyMeetingEvent.Quorum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingEvent.Quorum(childComplexity), true
+	case "BodyMeetingEvent.type":
+		if e.ComplexityRoot.BodyMeetingEvent.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingEvent.Type(childComplexity), true
 
 	case "BodyMeetingViewerCan.manage":
 		if e.ComplexityRoot.BodyMeetingViewerCan.Manage == nil {
@@ -7570,6 +7611,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.BallotTurnout(childComplexity, args["editionId"].(string)), true
+	case "Subscription.bodyMeetingActivity":
+		if e.ComplexityRoot.Subscription.BodyMeetingActivity == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_bodyMeetingActivity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.BodyMeetingActivity(childComplexity, args["meetingId"].(string)), true
 	case "Subscription.consultationActivity":
 		if e.ComplexityRoot.Subscription.ConsultationActivity == nil {
 			break
@@ -10714,6 +10766,23 @@ extend type Mutation {
   giveFloor(input: GiveFloorInput!): GiveFloorPayload!
   finishSpeaker(input: FinishSpeakerInput!): FinishSpeakerPayload!
 }
+
+"A small event of a meeting; clients re-query what changed."
+type BodyMeetingEvent {
+  meetingId: ID!
+  "meeting_changed, attendance_changed, agenda_changed, speakers_changed, or resync (re-read everything)."
+  type: String!
+  "The agenda item, on agenda_changed and speakers_changed."
+  itemId: ID
+  "On attendance_changed: people present now and the quorum."
+  presentCount: Int
+  quorum: BodyQuorum
+}
+
+extend type Subscription {
+  "One meeting's events, for whoever sees the meeting (anyone, for a public body's), re-checked when grants change."
+  bodyMeetingActivity(meetingId: ID!): BodyMeetingEvent!
+}
 `, BuiltIn: false},
 	{Name: "../identity.graphqls", Input: `"The signed-in person's own account. Other people see only display names."
 type Account implements Node {
@@ -11669,6 +11738,22 @@ func (ec *executionContext) childFields_BodyMeetingEdge(ctx context.Context, fie
 		return ec.fieldContext_BodyMeetingEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BodyMeetingEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyMeetingEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "meetingId":
+		return ec.fieldContext_BodyMeetingEvent_meetingId(ctx, field)
+	case "type":
+		return ec.fieldContext_BodyMeetingEvent_type(ctx, field)
+	case "itemId":
+		return ec.fieldContext_BodyMeetingEvent_itemId(ctx, field)
+	case "presentCount":
+		return ec.fieldContext_BodyMeetingEvent_presentCount(ctx, field)
+	case "quorum":
+		return ec.fieldContext_BodyMeetingEvent_quorum(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyMeetingEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_BodyMeetingViewerCan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16671,6 +16756,20 @@ func (ec *executionContext) field_Subscription_ballotTurnout_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Subscription_bodyMeetingActivity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "meetingId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["meetingId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Subscription_consultationActivity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -20045,6 +20144,130 @@ func (ec *executionContext) fieldContext_BodyMeetingEdge_node(_ context.Context,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BodyMeeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMeetingEvent_meetingId(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingEvent_meetingId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeetingID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingEvent_meetingId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingEvent", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingEvent_type(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingEvent_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingEvent_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingEvent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingEvent_itemId(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingEvent_itemId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingEvent_itemId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingEvent", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingEvent_presentCount(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingEvent_presentCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PresentCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingEvent_presentCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingEvent", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingEvent_quorum(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingEvent_quorum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quorum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyQuorum) graphql.Marshaler {
+			return ec.marshalOBodyQuorum2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyQuorum(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingEvent_quorum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMeetingEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyQuorum(ctx, field)
 		},
 	}
 	return fc, nil
@@ -40044,6 +40267,50 @@ func (ec *executionContext) fieldContext_Subscription_moderationQueue(ctx contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_bodyMeetingActivity(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_bodyMeetingActivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().BodyMeetingActivity(ctx, fc.Args["meetingId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeetingEvent) graphql.Marshaler {
+			return ec.marshalNBodyMeetingEvent2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_bodyMeetingActivity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeetingEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_bodyMeetingActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SupportBudgetProjectPayload_project(ctx context.Context, field graphql.CollectedField, obj *model.SupportBudgetProjectPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -51502,6 +51769,64 @@ func (ec *executionContext) _BodyMeetingEdge(ctx context.Context, sel ast.Select
 		case "node":
 			out.Values[i] = ec._BodyMeetingEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyMeetingEventImplementors = []string{"BodyMeetingEvent"}
+
+func (ec *executionContext) _BodyMeetingEvent(ctx context.Context, sel ast.SelectionSet, obj *model.BodyMeetingEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyMeetingEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyMeetingEvent")
+		case "meetingId":
+			out.Values[i] = ec._BodyMeetingEvent_meetingId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._BodyMeetingEvent_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "itemId":
+			out.Values[i] = ec._BodyMeetingEvent_itemId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "presentCount":
+			out.Values[i] = ec._BodyMeetingEvent_presentCount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "quorum":
+			out.Values[i] = ec._BodyMeetingEvent_quorum(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -64135,6 +64460,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_consultationActivity(ctx, fields[0])
 	case "moderationQueue":
 		return ec._Subscription_moderationQueue(ctx, fields[0])
+	case "bodyMeetingActivity":
+		return ec._Subscription_bodyMeetingActivity(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -66243,6 +66570,16 @@ func (ec *executionContext) marshalNBodyMeetingEdge2ᚕgithubᚗcomᚋotwartyᚋ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNBodyMeetingEvent2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingEvent(ctx context.Context, sel ast.SelectionSet, v *model.BodyMeetingEvent) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BodyMeetingEvent(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNBodyMeetingInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingInput(ctx context.Context, v any) (*model.BodyMeetingInput, error) {
@@ -69988,6 +70325,13 @@ func (ec *executionContext) marshalOBodyPerson2ᚖgithubᚗcomᚋotwartyᚋotwar
 		return graphql.Null
 	}
 	return ec._BodyPerson(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOBodyQuorum2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyQuorum(ctx context.Context, sel ast.SelectionSet, v *model.BodyQuorum) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BodyQuorum(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOBodyRulesInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyRulesInput(ctx context.Context, v any) (*model.BodyRulesInput, error) {

@@ -252,6 +252,18 @@ type BodyMeetingEdge struct {
 	Node   *BodyMeeting `json:"node"`
 }
 
+// A small event of a meeting; clients re-query what changed.
+type BodyMeetingEvent struct {
+	MeetingID string `json:"meetingId"`
+	// meeting_changed, attendance_changed, agenda_changed, speakers_changed, or resync (re-read everything).
+	Type string `json:"type"`
+	// The agenda item, on agenda_changed and speakers_changed.
+	ItemID *string `json:"itemId,omitempty"`
+	// On attendance_changed: people present now and the quorum.
+	PresentCount *int        `json:"presentCount,omitempty"`
+	Quorum       *BodyQuorum `json:"quorum,omitempty"`
+}
+
 type BodyMeetingInput struct {
 	Title       *LocalizedInput `json:"title"`
 	Description *LocalizedInput `json:"description,omitempty"`

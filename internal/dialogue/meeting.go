@@ -448,3 +448,12 @@ func (s *Service) syncInvitations(ctx context.Context, tx *db.Tx, bodyID uuid.UU
 	}
 	return nil
 }
+
+// MeetingVisibility returns the check of whether a caller may see meeting
+// m, without a database read, for live streams that re-decide on every
+// change of grants: the body's read rule, with the body's own domain (the
+// body roles of authz, reloaded when terms end).
+func (s *Service) MeetingVisibility(m *Meeting) func(ctx context.Context) bool {
+	obj := meetingObject(m.body, true, m.ID)
+	return func(ctx context.Context) bool { return authz.Can(ctx, ActRead, obj) }
+}
