@@ -150,6 +150,18 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 			return nil, err
 		}
 		return bodyMemberOut(m, r.Dialogue.Now()), nil
+	case "BodyMeeting":
+		m, err := r.bodyMeeting(ctx, key)
+		if err != nil || m == nil {
+			return nil, err
+		}
+		return m, nil
+	case "BodyAgendaItem":
+		i, err := r.bodyAgendaItem(ctx, key)
+		if err != nil || i == nil {
+			return nil, err
+		}
+		return i, nil
 	case "BudgetEdition":
 		e, err := r.Budget.Edition(ctx, key)
 		if apperr.CodeOf(err) == apperr.NotFound {

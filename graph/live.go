@@ -45,6 +45,7 @@ type liveLayer struct {
 
 	activity *live.Fanout[activityKey, *model.ConsultationActivityEvent]
 	turnout  *live.Fanout[uuid.UUID, *model.BallotTurnout]
+	meetings *live.Fanout[uuid.UUID, *model.BodyMeetingEvent]
 
 	mu         sync.Mutex
 	perIP      map[string]int
@@ -82,6 +83,7 @@ func newLiveLayer(r *Resolver, limits LiveLimits) *liveLayer {
 		}), nil
 	})
 	l.turnout = r.turnoutFanout(l.reg)
+	l.meetings = r.bodyMeetingFanout(l.reg)
 	if r.Live != nil {
 		r.Live.Handle(identity.SessionsTopic, l.sessionsEnded)
 		r.Live.OnReconnect(l.reconnected)

@@ -83,6 +83,7 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	ids.AddPersonalData(bs.PersonalData())
 	ds := dialogue.New(pool, jobs, az, ns, log)
 	ids.AddPersonalData(ds.PersonalData())
+	ids.AddPersonalData(ds.MeetingPersonalData())
 	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: org.New(pool, az), consult: cs,
 		budget: bs, dialogue: ds, box: box}, nil
 }

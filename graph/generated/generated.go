@@ -34,6 +34,8 @@ type ResolverRoot interface {
 	Account() AccountResolver
 	Answer() AnswerResolver
 	Body() BodyResolver
+	BodyAgendaItem() BodyAgendaItemResolver
+	BodyMeeting() BodyMeetingResolver
 	BodyMember() BodyMemberResolver
 	BudgetEdition() BudgetEditionResolver
 	BudgetPool() BudgetPoolResolver
@@ -81,6 +83,11 @@ type ComplexityRoot struct {
 		Sessions                func(childComplexity int) int
 		UnreadNotificationCount func(childComplexity int) int
 		Verified                func(childComplexity int) int
+	}
+
+	AddAgendaItemPayload struct {
+		Item    func(childComplexity int) int
+		Meeting func(childComplexity int) int
 	}
 
 	AddOrganisationMemberPayload struct {
@@ -168,6 +175,7 @@ type ComplexityRoot struct {
 		Kind                func(childComplexity int) int
 		Mandate             func(childComplexity int, locale *i18n.Locale) int
 		MandateTranslations func(childComplexity int) int
+		Meetings            func(childComplexity int, first *int, after *string) int
 		Members             func(childComplexity int, includeEnded *bool, first *int, after *string) int
 		Name                func(childComplexity int, locale *i18n.Locale) int
 		NameTranslations    func(childComplexity int) int
@@ -176,6 +184,22 @@ type ComplexityRoot struct {
 		Status              func(childComplexity int) int
 		Unit                func(childComplexity int) int
 		ViewerCan           func(childComplexity int) int
+	}
+
+	BodyAgenda struct {
+		AdoptedAt func(childComplexity int) int
+		Items     func(childComplexity int) int
+		Status    func(childComplexity int) int
+	}
+
+	BodyAgendaItem struct {
+		Description func(childComplexity int, locale *i18n.Locale) int
+		Document    func(childComplexity int, locale *i18n.Locale) int
+		DocumentURL func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Position    func(childComplexity int) int
+		Speakers    func(childComplexity int) int
+		Title       func(childComplexity int, locale *i18n.Locale) int
 	}
 
 	BodyConnection struct {
@@ -194,6 +218,63 @@ type ComplexityRoot struct {
 	BodyEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	BodyMeeting struct {
+		Agenda          func(childComplexity int) int
+		Attendance      func(childComplexity int) int
+		Body            func(childComplexity int) int
+		CancelReason    func(childComplexity int) int
+		Cancelled       func(childComplexity int) int
+		Capacity        func(childComplexity int) int
+		Description     func(childComplexity int, locale *i18n.Locale) int
+		EndsAt          func(childComplexity int) int
+		ID              func(childComplexity int) int
+		InvitedCount    func(childComplexity int) int
+		Languages       func(childComplexity int) int
+		OnlineURL       func(childComplexity int) int
+		Place           func(childComplexity int) int
+		PresentCount    func(childComplexity int) int
+		Quorum          func(childComplexity int) int
+		RegisteredCount func(childComplexity int) int
+		StartsAt        func(childComplexity int) int
+		Title           func(childComplexity int, locale *i18n.Locale) int
+		ViewerCan       func(childComplexity int) int
+		ViewerInvited   func(childComplexity int) int
+	}
+
+	BodyMeetingAttendee struct {
+		AccountID     func(childComplexity int) int
+		DisplayName   func(childComplexity int) int
+		Invited       func(childComplexity int) int
+		Mode          func(childComplexity int) int
+		SelfCheckedIn func(childComplexity int) int
+		Since         func(childComplexity int) int
+	}
+
+	BodyMeetingConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	BodyMeetingEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	BodyMeetingEvent struct {
+		ItemID       func(childComplexity int) int
+		MeetingID    func(childComplexity int) int
+		PresentCount func(childComplexity int) int
+		Quorum       func(childComplexity int) int
+		Type         func(childComplexity int) int
+	}
+
+	BodyMeetingViewerCan struct {
+		Manage   func(childComplexity int) int
+		Register func(childComplexity int) int
+		Speak    func(childComplexity int) int
 	}
 
 	BodyMember struct {
@@ -228,6 +309,13 @@ type ComplexityRoot struct {
 		DisplayName func(childComplexity int) int
 	}
 
+	BodyQuorum struct {
+		Members  func(childComplexity int) int
+		Present  func(childComplexity int) int
+		Reached  func(childComplexity int) int
+		Required func(childComplexity int) int
+	}
+
 	BodyRules struct {
 		ChairBreaksTies            func(childComplexity int) int
 		DocumentsPublic            func(childComplexity int) int
@@ -235,6 +323,14 @@ type ComplexityRoot struct {
 		Quorum                     func(childComplexity int) int
 		RemoteAttendanceCounts     func(childComplexity int) int
 		VotesChangeableBeforeClose func(childComplexity int) int
+	}
+
+	BodySpeaker struct {
+		AccountID   func(childComplexity int) int
+		DisplayName func(childComplexity int) int
+		Position    func(childComplexity int) int
+		RequestedAt func(childComplexity int) int
+		Status      func(childComplexity int) int
 	}
 
 	BodyViewerCan struct {
@@ -450,6 +546,10 @@ type ComplexityRoot struct {
 		Pool func(childComplexity int) int
 	}
 
+	CancelBodyMeetingPayload struct {
+		Meeting func(childComplexity int) int
+	}
+
 	CancelBudgetSessionPayload struct {
 		Session func(childComplexity int) int
 	}
@@ -494,6 +594,10 @@ type ComplexityRoot struct {
 
 	ChangePasswordPayload struct {
 		Account func(childComplexity int) int
+	}
+
+	CheckInToBodyMeetingPayload struct {
+		Meeting func(childComplexity int) int
 	}
 
 	CloseBudgetVotingPayload struct {
@@ -693,6 +797,10 @@ type ComplexityRoot struct {
 		Submission func(childComplexity int) int
 	}
 
+	FinishSpeakerPayload struct {
+		Item func(childComplexity int) int
+	}
+
 	FlagSubmissionPayload struct {
 		SubmissionID func(childComplexity int) int
 	}
@@ -708,6 +816,10 @@ type ComplexityRoot struct {
 	Fraction struct {
 		Denominator func(childComplexity int) int
 		Numerator   func(childComplexity int) int
+	}
+
+	GiveFloorPayload struct {
+		Item func(childComplexity int) int
 	}
 
 	GrantRolePayload struct {
@@ -726,6 +838,12 @@ type ComplexityRoot struct {
 		ID           func(childComplexity int) int
 		Organisation func(childComplexity int) int
 		Role         func(childComplexity int) int
+	}
+
+	IssueBodyMeetingCheckinCodePayload struct {
+		Code       func(childComplexity int) int
+		ValidFrom  func(childComplexity int) int
+		ValidUntil func(childComplexity int) int
 	}
 
 	IssueVotingCodePayload struct {
@@ -801,8 +919,14 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	MoveAgendaItemPayload struct {
+		Item    func(childComplexity int) int
+		Meeting func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AcceptInvitation                func(childComplexity int, input model.AcceptInvitationInput) int
+		AddAgendaItem                   func(childComplexity int, input model.AddAgendaItemInput) int
 		AddOrganisationMember           func(childComplexity int, input model.AddOrganisationMemberInput) int
 		AddTranslation                  func(childComplexity int, input model.AddTranslationInput) int
 		AdvanceBudgetEdition            func(childComplexity int, input model.AdvanceBudgetEditionInput) int
@@ -812,6 +936,7 @@ type ComplexityRoot struct {
 		AppointBodyMember               func(childComplexity int, input model.AppointBodyMemberInput) int
 		AssignBallotOfficer             func(childComplexity int, input model.AssignBallotOfficerInput) int
 		AssignConsultationModerator     func(childComplexity int, input model.AssignConsultationModeratorInput) int
+		CancelBodyMeeting               func(childComplexity int, input model.CancelBodyMeetingInput) int
 		CancelBudgetSession             func(childComplexity int, input model.CancelBudgetSessionInput) int
 		CancelBudgetSessionRegistration func(childComplexity int, input model.CancelBudgetSessionRegistrationInput) int
 		CancelMeeting                   func(childComplexity int, input model.CancelMeetingInput) int
@@ -822,6 +947,7 @@ type ComplexityRoot struct {
 		ChangeBodyMemberRole            func(childComplexity int, input model.ChangeBodyMemberRoleInput) int
 		ChangeConsultationPhase         func(childComplexity int, input model.ChangeConsultationPhaseInput) int
 		ChangePassword                  func(childComplexity int, input model.ChangePasswordInput) int
+		CheckInToBodyMeeting            func(childComplexity int, input model.CheckInToBodyMeetingInput) int
 		CloseBudgetVoting               func(childComplexity int, input model.CloseBudgetVotingInput) int
 		ComputeBudgetResults            func(childComplexity int, input model.ComputeBudgetResultsInput) int
 		ConfirmEmail                    func(childComplexity int, input model.ConfirmEmailInput) int
@@ -846,14 +972,18 @@ type ComplexityRoot struct {
 		EnrolAsBudgetVoter              func(childComplexity int, input model.EnrolAsBudgetVoterInput) int
 		EnterPaperBallot                func(childComplexity int, input model.EnterPaperBallotInput) int
 		EnterSubmissionOnBehalf         func(childComplexity int, input model.EnterSubmissionOnBehalfInput) int
+		FinishSpeaker                   func(childComplexity int, input model.FinishSpeakerInput) int
 		FlagSubmission                  func(childComplexity int, input model.FlagSubmissionInput) int
 		FollowBudgetEdition             func(childComplexity int, input model.FollowBudgetEditionInput) int
 		FollowConsultation              func(childComplexity int, input model.FollowConsultationInput) int
+		GiveFloor                       func(childComplexity int, input model.GiveFloorInput) int
 		GrantRole                       func(childComplexity int, input model.GrantRoleInput) int
 		HideSubmission                  func(childComplexity int, input model.HideSubmissionInput) int
+		IssueBodyMeetingCheckinCode     func(childComplexity int, input model.IssueBodyMeetingCheckinCodeInput) int
 		IssueVotingCode                 func(childComplexity int, input model.IssueVotingCodeInput) int
 		IssueVotingCodes                func(childComplexity int, input model.IssueVotingCodesInput) int
 		MarkNotificationsRead           func(childComplexity int, input model.MarkNotificationsReadInput) int
+		MoveAgendaItem                  func(childComplexity int, input model.MoveAgendaItemInput) int
 		OpenBudgetVoting                func(childComplexity int, input model.OpenBudgetVotingInput) int
 		PublishAnswers                  func(childComplexity int, input model.PublishAnswersInput) int
 		PublishBudgetResults            func(childComplexity int, input model.PublishBudgetResultsInput) int
@@ -861,13 +991,17 @@ type ComplexityRoot struct {
 		PublishMinutes                  func(childComplexity int, input model.PublishMinutesInput) int
 		PublishReport                   func(childComplexity int, input model.PublishReportInput) int
 		RecordAttendance                func(childComplexity int, input model.RecordAttendanceInput) int
+		RecordBodyMeetingAttendance     func(childComplexity int, input model.RecordBodyMeetingAttendanceInput) int
+		RecordBodyMeetingDeparture      func(childComplexity int, input model.RecordBodyMeetingDepartureInput) int
 		RegisterBudgetVoter             func(childComplexity int, input model.RegisterBudgetVoterInput) int
 		RegisterChildVoter              func(childComplexity int, input model.RegisterChildVoterInput) int
 		RegisterForBudgetSession        func(childComplexity int, input model.RegisterForBudgetSessionInput) int
 		RegisterForMeeting              func(childComplexity int, input model.RegisterForMeetingInput) int
+		RemoveAgendaItem                func(childComplexity int, input model.RemoveAgendaItemInput) int
 		RemoveBodyMember                func(childComplexity int, input model.RemoveBodyMemberInput) int
 		RemoveOrganisationMember        func(childComplexity int, input model.RemoveOrganisationMemberInput) int
 		RequestPasswordReset            func(childComplexity int, input model.RequestPasswordResetInput) int
+		RequestToSpeak                  func(childComplexity int, input model.RequestToSpeakInput) int
 		ResendEmailConfirmation         func(childComplexity int, input model.ResendEmailConfirmationInput) int
 		ResetPassword                   func(childComplexity int, input model.ResetPasswordInput) int
 		ResignFromBody                  func(childComplexity int, input model.ResignFromBodyInput) int
@@ -876,6 +1010,7 @@ type ComplexityRoot struct {
 		RevokeInvitation                func(childComplexity int, input model.RevokeInvitationInput) int
 		RevokeRole                      func(childComplexity int, input model.RevokeRoleInput) int
 		RevokeSession                   func(childComplexity int, input model.RevokeSessionInput) int
+		ScheduleBodyMeeting             func(childComplexity int, input model.ScheduleBodyMeetingInput) int
 		SetBodyMemberDelegates          func(childComplexity int, input model.SetBodyMemberDelegatesInput) int
 		SetBudgetSurveyEnabled          func(childComplexity int, input model.SetBudgetSurveyEnabledInput) int
 		SetConsultationInterests        func(childComplexity int, input model.SetConsultationInterestsInput) int
@@ -890,7 +1025,9 @@ type ComplexityRoot struct {
 		UnfollowConsultation            func(childComplexity int, input model.UnfollowConsultationInput) int
 		UnregisterFromMeeting           func(childComplexity int, input model.UnregisterFromMeetingInput) int
 		UnsupportSubmission             func(childComplexity int, input model.UnsupportSubmissionInput) int
+		UpdateAgendaItem                func(childComplexity int, input model.UpdateAgendaItemInput) int
 		UpdateBody                      func(childComplexity int, input model.UpdateBodyInput) int
+		UpdateBodyMeeting               func(childComplexity int, input model.UpdateBodyMeetingInput) int
 		UpdateBudgetEdition             func(childComplexity int, input model.UpdateBudgetEditionInput) int
 		UpdateBudgetResultSettings      func(childComplexity int, input model.UpdateBudgetResultSettingsInput) int
 		UpdateBudgetSession             func(childComplexity int, input model.UpdateBudgetSessionInput) int
@@ -903,6 +1040,7 @@ type ComplexityRoot struct {
 		VerifyResident                  func(childComplexity int, input model.VerifyResidentInput) int
 		WithdrawBudgetProject           func(childComplexity int, input model.WithdrawBudgetProjectInput) int
 		WithdrawBudgetProjectSupport    func(childComplexity int, input model.WithdrawBudgetProjectSupportInput) int
+		WithdrawFromSpeakers            func(childComplexity int, input model.WithdrawFromSpeakersInput) int
 		WithdrawSubmission              func(childComplexity int, input model.WithdrawSubmissionInput) int
 	}
 
@@ -1090,6 +1228,7 @@ type ComplexityRoot struct {
 		AuditLog      func(childComplexity int, filter *model.AuditLogFilter, first *int, after *string) int
 		Bodies        func(childComplexity int, filter *model.BodyFilter, first *int, after *string) int
 		Body          func(childComplexity int, id string) int
+		BodyMeeting   func(childComplexity int, id string) int
 		BudgetEdition func(childComplexity int, id string) int
 		BudgetProject func(childComplexity int, id string) int
 		Consultation  func(childComplexity int, id string) int
@@ -1102,6 +1241,14 @@ type ComplexityRoot struct {
 	}
 
 	RecordAttendancePayload struct {
+		Meeting func(childComplexity int) int
+	}
+
+	RecordBodyMeetingAttendancePayload struct {
+		Meeting func(childComplexity int) int
+	}
+
+	RecordBodyMeetingDeparturePayload struct {
 		Meeting func(childComplexity int) int
 	}
 
@@ -1121,6 +1268,10 @@ type ComplexityRoot struct {
 		Meeting func(childComplexity int) int
 	}
 
+	RemoveAgendaItemPayload struct {
+		Meeting func(childComplexity int) int
+	}
+
 	RemoveBodyMemberPayload struct {
 		Member func(childComplexity int) int
 	}
@@ -1131,6 +1282,10 @@ type ComplexityRoot struct {
 
 	RequestPasswordResetPayload struct {
 		Ok func(childComplexity int) int
+	}
+
+	RequestToSpeakPayload struct {
+		Item func(childComplexity int) int
 	}
 
 	ResendEmailConfirmationPayload struct {
@@ -1181,6 +1336,10 @@ type ComplexityRoot struct {
 		Ok          func(childComplexity int) int
 		Overridable func(childComplexity int) int
 		Rule        func(childComplexity int) int
+	}
+
+	ScheduleBodyMeetingPayload struct {
+		Meeting func(childComplexity int) int
 	}
 
 	Session struct {
@@ -1264,6 +1423,7 @@ type ComplexityRoot struct {
 
 	Subscription struct {
 		BallotTurnout        func(childComplexity int, editionID string) int
+		BodyMeetingActivity  func(childComplexity int, meetingID string) int
 		ConsultationActivity func(childComplexity int, consultationID string) int
 		ModerationQueue      func(childComplexity int, consultationID string) int
 		NotificationAdded    func(childComplexity int) int
@@ -1329,6 +1489,15 @@ type ComplexityRoot struct {
 		Submission func(childComplexity int) int
 	}
 
+	UpdateAgendaItemPayload struct {
+		Item    func(childComplexity int) int
+		Meeting func(childComplexity int) int
+	}
+
+	UpdateBodyMeetingPayload struct {
+		Meeting func(childComplexity int) int
+	}
+
 	UpdateBodyPayload struct {
 		Body func(childComplexity int) int
 	}
@@ -1388,6 +1557,10 @@ type ComplexityRoot struct {
 		Project func(childComplexity int) int
 	}
 
+	WithdrawFromSpeakersPayload struct {
+		Item func(childComplexity int) int
+	}
+
 	WithdrawSubmissionPayload struct {
 		Submission func(childComplexity int) int
 	}
@@ -1419,6 +1592,35 @@ type BodyResolver interface {
 
 	Members(ctx context.Context, obj *model.Body, includeEnded *bool, first *int, after *string) (*model.BodyMemberConnection, error)
 	ViewerCan(ctx context.Context, obj *model.Body) (*model.BodyViewerCan, error)
+	Meetings(ctx context.Context, obj *model.Body, first *int, after *string) (*model.BodyMeetingConnection, error)
+}
+type BodyAgendaItemResolver interface {
+	Title(ctx context.Context, obj *model.BodyAgendaItem, locale *i18n.Locale) (*model.LocalizedString, error)
+	Description(ctx context.Context, obj *model.BodyAgendaItem, locale *i18n.Locale) (*model.LocalizedString, error)
+	DocumentURL(ctx context.Context, obj *model.BodyAgendaItem) (*string, error)
+	Document(ctx context.Context, obj *model.BodyAgendaItem, locale *i18n.Locale) (*model.LocalizedString, error)
+	Speakers(ctx context.Context, obj *model.BodyAgendaItem) ([]model.BodySpeaker, error)
+}
+type BodyMeetingResolver interface {
+	Body(ctx context.Context, obj *model.BodyMeeting) (*model.Body, error)
+	Title(ctx context.Context, obj *model.BodyMeeting, locale *i18n.Locale) (*model.LocalizedString, error)
+	Description(ctx context.Context, obj *model.BodyMeeting, locale *i18n.Locale) (*model.LocalizedString, error)
+	StartsAt(ctx context.Context, obj *model.BodyMeeting) (*time.Time, error)
+	EndsAt(ctx context.Context, obj *model.BodyMeeting) (*time.Time, error)
+	Place(ctx context.Context, obj *model.BodyMeeting) (*string, error)
+	OnlineURL(ctx context.Context, obj *model.BodyMeeting) (*string, error)
+	Languages(ctx context.Context, obj *model.BodyMeeting) ([]i18n.Locale, error)
+	Capacity(ctx context.Context, obj *model.BodyMeeting) (*int, error)
+	Cancelled(ctx context.Context, obj *model.BodyMeeting) (bool, error)
+	CancelReason(ctx context.Context, obj *model.BodyMeeting) (*string, error)
+	InvitedCount(ctx context.Context, obj *model.BodyMeeting) (int, error)
+	RegisteredCount(ctx context.Context, obj *model.BodyMeeting) (int, error)
+	PresentCount(ctx context.Context, obj *model.BodyMeeting) (int, error)
+	ViewerInvited(ctx context.Context, obj *model.BodyMeeting) (bool, error)
+	Quorum(ctx context.Context, obj *model.BodyMeeting) (*model.BodyQuorum, error)
+	Agenda(ctx context.Context, obj *model.BodyMeeting) (*model.BodyAgenda, error)
+	Attendance(ctx context.Context, obj *model.BodyMeeting) ([]model.BodyMeetingAttendee, error)
+	ViewerCan(ctx context.Context, obj *model.BodyMeeting) (*model.BodyMeetingViewerCan, error)
 }
 type BodyMemberResolver interface {
 	Body(ctx context.Context, obj *model.BodyMember) (*model.Body, error)
@@ -1620,6 +1822,21 @@ type MutationResolver interface {
 	SetBodyMemberDelegates(ctx context.Context, input model.SetBodyMemberDelegatesInput) (*model.SetBodyMemberDelegatesPayload, error)
 	ResignFromBody(ctx context.Context, input model.ResignFromBodyInput) (*model.ResignFromBodyPayload, error)
 	RemoveBodyMember(ctx context.Context, input model.RemoveBodyMemberInput) (*model.RemoveBodyMemberPayload, error)
+	ScheduleBodyMeeting(ctx context.Context, input model.ScheduleBodyMeetingInput) (*model.ScheduleBodyMeetingPayload, error)
+	UpdateBodyMeeting(ctx context.Context, input model.UpdateBodyMeetingInput) (*model.UpdateBodyMeetingPayload, error)
+	CancelBodyMeeting(ctx context.Context, input model.CancelBodyMeetingInput) (*model.CancelBodyMeetingPayload, error)
+	AddAgendaItem(ctx context.Context, input model.AddAgendaItemInput) (*model.AddAgendaItemPayload, error)
+	UpdateAgendaItem(ctx context.Context, input model.UpdateAgendaItemInput) (*model.UpdateAgendaItemPayload, error)
+	RemoveAgendaItem(ctx context.Context, input model.RemoveAgendaItemInput) (*model.RemoveAgendaItemPayload, error)
+	MoveAgendaItem(ctx context.Context, input model.MoveAgendaItemInput) (*model.MoveAgendaItemPayload, error)
+	IssueBodyMeetingCheckinCode(ctx context.Context, input model.IssueBodyMeetingCheckinCodeInput) (*model.IssueBodyMeetingCheckinCodePayload, error)
+	CheckInToBodyMeeting(ctx context.Context, input model.CheckInToBodyMeetingInput) (*model.CheckInToBodyMeetingPayload, error)
+	RecordBodyMeetingAttendance(ctx context.Context, input model.RecordBodyMeetingAttendanceInput) (*model.RecordBodyMeetingAttendancePayload, error)
+	RecordBodyMeetingDeparture(ctx context.Context, input model.RecordBodyMeetingDepartureInput) (*model.RecordBodyMeetingDeparturePayload, error)
+	RequestToSpeak(ctx context.Context, input model.RequestToSpeakInput) (*model.RequestToSpeakPayload, error)
+	WithdrawFromSpeakers(ctx context.Context, input model.WithdrawFromSpeakersInput) (*model.WithdrawFromSpeakersPayload, error)
+	GiveFloor(ctx context.Context, input model.GiveFloorInput) (*model.GiveFloorPayload, error)
+	FinishSpeaker(ctx context.Context, input model.FinishSpeakerInput) (*model.FinishSpeakerPayload, error)
 	SignUp(ctx context.Context, input model.SignUpInput) (*model.SignUpPayload, error)
 	SignIn(ctx context.Context, input model.SignInInput) (*model.SignInPayload, error)
 	SignOut(ctx context.Context, input model.SignOutInput) (*model.SignOutPayload, error)
@@ -1666,6 +1883,7 @@ type QueryResolver interface {
 	Consultations(ctx context.Context, filter *model.ConsultationFilter, first *int, after *string) (*model.ConsultationConnection, error)
 	Body(ctx context.Context, id string) (*model.Body, error)
 	Bodies(ctx context.Context, filter *model.BodyFilter, first *int, after *string) (*model.BodyConnection, error)
+	BodyMeeting(ctx context.Context, id string) (*model.BodyMeeting, error)
 	Me(ctx context.Context) (*model.Account, error)
 	AuditLog(ctx context.Context, filter *model.AuditLogFilter, first *int, after *string) (*model.AuditEntryConnection, error)
 	Organisation(ctx context.Context, id string) (*model.Organisation, error)
@@ -1691,6 +1909,7 @@ type SubscriptionResolver interface {
 	BallotTurnout(ctx context.Context, editionID string) (<-chan *model.BallotTurnout, error)
 	ConsultationActivity(ctx context.Context, consultationID string) (<-chan *model.ConsultationActivityEvent, error)
 	ModerationQueue(ctx context.Context, consultationID string) (<-chan *model.ConsultationActivityEvent, error)
+	BodyMeetingActivity(ctx context.Context, meetingID string) (<-chan *model.BodyMeetingEvent, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1819,6 +2038,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.Verified(childComplexity), true
+
+	case "AddAgendaItemPayload.item":
+		if e.ComplexityRoot.AddAgendaItemPayload.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddAgendaItemPayload.Item(childComplexity), true
+	case "AddAgendaItemPayload.meeting":
+		if e.ComplexityRoot.AddAgendaItemPayload.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddAgendaItemPayload.Meeting(childComplexity), true
 
 	case "AddOrganisationMemberPayload.member":
 		if e.ComplexityRoot.AddOrganisationMemberPayload.Member == nil {
@@ -2079,6 +2311,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Body.MandateTranslations(childComplexity), true
+	case "Body.meetings":
+		if e.ComplexityRoot.Body.Meetings == nil {
+			break
+		}
+
+		args, err := ec.field_Body_meetings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Body.Meetings(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Body.members":
 		if e.ComplexityRoot.Body.Members == nil {
 			break
@@ -2138,6 +2381,83 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Body.ViewerCan(childComplexity), true
 
+	case "BodyAgenda.adoptedAt":
+		if e.ComplexityRoot.BodyAgenda.AdoptedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyAgenda.AdoptedAt(childComplexity), true
+	case "BodyAgenda.items":
+		if e.ComplexityRoot.BodyAgenda.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyAgenda.Items(childComplexity), true
+	case "BodyAgenda.status":
+		if e.ComplexityRoot.BodyAgenda.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyAgenda.Status(childComplexity), true
+
+	case "BodyAgendaItem.description":
+		if e.ComplexityRoot.BodyAgendaItem.Description == nil {
+			break
+		}
+
+		args, err := ec.field_BodyAgendaItem_description_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BodyAgendaItem.Description(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "BodyAgendaItem.document":
+		if e.ComplexityRoot.BodyAgendaItem.Document == nil {
+			break
+		}
+
+		args, err := ec.field_BodyAgendaItem_document_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BodyAgendaItem.Document(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "BodyAgendaItem.documentUrl":
+		if e.ComplexityRoot.BodyAgendaItem.DocumentURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyAgendaItem.DocumentURL(childComplexity), true
+	case "BodyAgendaItem.id":
+		if e.ComplexityRoot.BodyAgendaItem.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyAgendaItem.ID(childComplexity), true
+	case "BodyAgendaItem.position":
+		if e.ComplexityRoot.BodyAgendaItem.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyAgendaItem.Position(childComplexity), true
+	case "BodyAgendaItem.speakers":
+		if e.ComplexityRoot.BodyAgendaItem.Speakers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyAgendaItem.Speakers(childComplexity), true
+	case "BodyAgendaItem.title":
+		if e.ComplexityRoot.BodyAgendaItem.Title == nil {
+			break
+		}
+
+		args, err := ec.field_BodyAgendaItem_title_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BodyAgendaItem.Title(childComplexity, args["locale"].(*i18n.Locale)), true
+
 	case "BodyConnection.edges":
 		if e.ComplexityRoot.BodyConnection.Edges == nil {
 			break
@@ -2194,6 +2514,256 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BodyEdge.Node(childComplexity), true
+
+	case "BodyMeeting.agenda":
+		if e.ComplexityRoot.BodyMeeting.Agenda == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeeting.Agenda(childComplexity), true
+	case "BodyMeeting.attendance":
+		if e.ComplexityRoot.BodyMeeting.Attendance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeeting.Attendance(childComplexity), true
+	case "BodyMeeting.body":
+		if e.ComplexityRoot.BodyMeeting.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeeting.Body(childComplexity), true
+	case "BodyMeeting.cancelReason":
+		if e.ComplexityRoot.BodyMeeting.CancelReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeeting.CancelReason(childComplexity), true
+	case "BodyMeeting.cancelled":
+		if e.ComplexityRoot.BodyMeeting.Cancelled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeeting.Cancelled(childComplexity), true
+	case "BodyMeeting.capacity":
+		if e.ComplexityRoot.BodyMeeting.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeeting.Capacity(childComplexity), true
+	case "BodyMeeting.description":
+		if e.ComplexityRoot.BodyMeeting.Description == nil {
+			break
+		}
+
+		args, err := ec.field_BodyMeeting_description_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BodyMeeting.Description(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "BodyMeeting.endsAt":
+		if e.ComplexityRoot.BodyMeeting.EndsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeeting.EndsAt(childComplexity), true
+	case "BodyMeeting.id":
+		if e.ComplexityRoot.BodyMeeting.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeeting.ID(childComplexity), true
+	case "BodyMeeting.invitedCount":
+		if e.ComplexityRoot.BodyMeeting.InvitedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeeting.InvitedCount(childComplexity), true
+	case "BodyMeeting.languages":
+		if e.ComplexityRoot.BodyMeeting.Languages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeeting.Languages(childComplexity), true
+	case "BodyMeeting.onlineUrl":
+		if e.ComplexityRoot.BodyMeeting.OnlineURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeeting.OnlineURL(childComplexity), true
+	case "BodyMeeting.place":
+		if e.ComplexityRoot.BodyMeeting.Place == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeeting.Place(childComplexity), true
+	case "BodyMeeting.presentCount":
+		if e.ComplexityRoot.BodyMeeting.PresentCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeeting.PresentCount(childComplexity), true
+	case "BodyMeeting.quorum":
+		if e.ComplexityRoot.BodyMeeting.Quorum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeeting.Quorum(childComplexity), true
+	case "BodyMeeting.registeredCount":
+		if e.ComplexityRoot.BodyMeeting.RegisteredCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeeting.RegisteredCount(childComplexity), true
+	case "BodyMeeting.startsAt":
+		if e.ComplexityRoot.BodyMeeting.StartsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeeting.StartsAt(childComplexity), true
+	case "BodyMeeting.title":
+		if e.ComplexityRoot.BodyMeeting.Title == nil {
+			break
+		}
+
+		args, err := ec.field_BodyMeeting_title_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BodyMeeting.Title(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "BodyMeeting.viewerCan":
+		if e.ComplexityRoot.BodyMeeting.ViewerCan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeeting.ViewerCan(childComplexity), true
+	case "BodyMeeting.viewerInvited":
+		if e.ComplexityRoot.BodyMeeting.ViewerInvited == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeeting.ViewerInvited(childComplexity), true
+
+	case "BodyMeetingAttendee.accountId":
+		if e.ComplexityRoot.BodyMeetingAttendee.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingAttendee.AccountID(childComplexity), true
+	case "BodyMeetingAttendee.displayName":
+		if e.ComplexityRoot.BodyMeetingAttendee.DisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingAttendee.DisplayName(childComplexity), true
+	case "BodyMeetingAttendee.invited":
+		if e.ComplexityRoot.BodyMeetingAttendee.Invited == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingAttendee.Invited(childComplexity), true
+	case "BodyMeetingAttendee.mode":
+		if e.ComplexityRoot.BodyMeetingAttendee.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingAttendee.Mode(childComplexity), true
+	case "BodyMeetingAttendee.selfCheckedIn":
+		if e.ComplexityRoot.BodyMeetingAttendee.SelfCheckedIn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingAttendee.SelfCheckedIn(childComplexity), true
+	case "BodyMeetingAttendee.since":
+		if e.ComplexityRoot.BodyMeetingAttendee.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingAttendee.Since(childComplexity), true
+
+	case "BodyMeetingConnection.edges":
+		if e.ComplexityRoot.BodyMeetingConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingConnection.Edges(childComplexity), true
+	case "BodyMeetingConnection.pageInfo":
+		if e.ComplexityRoot.BodyMeetingConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingConnection.PageInfo(childComplexity), true
+	case "BodyMeetingConnection.totalCount":
+		if e.ComplexityRoot.BodyMeetingConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingConnection.TotalCount(childComplexity), true
+
+	case "BodyMeetingEdge.cursor":
+		if e.ComplexityRoot.BodyMeetingEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingEdge.Cursor(childComplexity), true
+	case "BodyMeetingEdge.node":
+		if e.ComplexityRoot.BodyMeetingEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingEdge.Node(childComplexity), true
+
+	case "BodyMeetingEvent.itemId":
+		if e.ComplexityRoot.BodyMeetingEvent.ItemID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingEvent.ItemID(childComplexity), true
+	case "BodyMeetingEvent.meetingId":
+		if e.ComplexityRoot.BodyMeetingEvent.MeetingID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingEvent.MeetingID(childComplexity), true
+	case "BodyMeetingEvent.presentCount":
+		if e.ComplexityRoot.BodyMeetingEvent.PresentCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingEvent.PresentCount(childComplexity), true
+	case "BodyMeetingEvent.quorum":
+		if e.ComplexityRoot.BodyMeetingEvent.Quorum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingEvent.Quorum(childComplexity), true
+	case "BodyMeetingEvent.type":
+		if e.ComplexityRoot.BodyMeetingEvent.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingEvent.Type(childComplexity), true
+
+	case "BodyMeetingViewerCan.manage":
+		if e.ComplexityRoot.BodyMeetingViewerCan.Manage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingViewerCan.Manage(childComplexity), true
+	case "BodyMeetingViewerCan.register":
+		if e.ComplexityRoot.BodyMeetingViewerCan.Register == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingViewerCan.Register(childComplexity), true
+	case "BodyMeetingViewerCan.speak":
+		if e.ComplexityRoot.BodyMeetingViewerCan.Speak == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingViewerCan.Speak(childComplexity), true
 
 	case "BodyMember.active":
 		if e.ComplexityRoot.BodyMember.Active == nil {
@@ -2319,6 +2889,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BodyPerson.DisplayName(childComplexity), true
 
+	case "BodyQuorum.members":
+		if e.ComplexityRoot.BodyQuorum.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyQuorum.Members(childComplexity), true
+	case "BodyQuorum.present":
+		if e.ComplexityRoot.BodyQuorum.Present == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyQuorum.Present(childComplexity), true
+	case "BodyQuorum.reached":
+		if e.ComplexityRoot.BodyQuorum.Reached == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyQuorum.Reached(childComplexity), true
+	case "BodyQuorum.required":
+		if e.ComplexityRoot.BodyQuorum.Required == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyQuorum.Required(childComplexity), true
+
 	case "BodyRules.chairBreaksTies":
 		if e.ComplexityRoot.BodyRules.ChairBreaksTies == nil {
 			break
@@ -2355,6 +2950,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BodyRules.VotesChangeableBeforeClose(childComplexity), true
+
+	case "BodySpeaker.accountId":
+		if e.ComplexityRoot.BodySpeaker.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodySpeaker.AccountID(childComplexity), true
+	case "BodySpeaker.displayName":
+		if e.ComplexityRoot.BodySpeaker.DisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodySpeaker.DisplayName(childComplexity), true
+	case "BodySpeaker.position":
+		if e.ComplexityRoot.BodySpeaker.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodySpeaker.Position(childComplexity), true
+	case "BodySpeaker.requestedAt":
+		if e.ComplexityRoot.BodySpeaker.RequestedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodySpeaker.RequestedAt(childComplexity), true
+	case "BodySpeaker.status":
+		if e.ComplexityRoot.BodySpeaker.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodySpeaker.Status(childComplexity), true
 
 	case "BodyViewerCan.appointGuests":
 		if e.ComplexityRoot.BodyViewerCan.AppointGuests == nil {
@@ -3295,6 +3921,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BudgetTieBreakNote.Pool(childComplexity), true
 
+	case "CancelBodyMeetingPayload.meeting":
+		if e.ComplexityRoot.CancelBodyMeetingPayload.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CancelBodyMeetingPayload.Meeting(childComplexity), true
+
 	case "CancelBudgetSessionPayload.session":
 		if e.ComplexityRoot.CancelBudgetSessionPayload.Session == nil {
 			break
@@ -3400,6 +4033,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ChangePasswordPayload.Account(childComplexity), true
+
+	case "CheckInToBodyMeetingPayload.meeting":
+		if e.ComplexityRoot.CheckInToBodyMeetingPayload.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckInToBodyMeetingPayload.Meeting(childComplexity), true
 
 	case "CloseBudgetVotingPayload.edition":
 		if e.ComplexityRoot.CloseBudgetVotingPayload.Edition == nil {
@@ -4048,6 +4688,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EnterSubmissionOnBehalfPayload.Submission(childComplexity), true
 
+	case "FinishSpeakerPayload.item":
+		if e.ComplexityRoot.FinishSpeakerPayload.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FinishSpeakerPayload.Item(childComplexity), true
+
 	case "FlagSubmissionPayload.submissionId":
 		if e.ComplexityRoot.FlagSubmissionPayload.SubmissionID == nil {
 			break
@@ -4081,6 +4728,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Fraction.Numerator(childComplexity), true
+
+	case "GiveFloorPayload.item":
+		if e.ComplexityRoot.GiveFloorPayload.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GiveFloorPayload.Item(childComplexity), true
 
 	case "GrantRolePayload.accountId":
 		if e.ComplexityRoot.GrantRolePayload.AccountID == nil {
@@ -4138,6 +4792,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Invitation.Role(childComplexity), true
+
+	case "IssueBodyMeetingCheckinCodePayload.code":
+		if e.ComplexityRoot.IssueBodyMeetingCheckinCodePayload.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssueBodyMeetingCheckinCodePayload.Code(childComplexity), true
+	case "IssueBodyMeetingCheckinCodePayload.validFrom":
+		if e.ComplexityRoot.IssueBodyMeetingCheckinCodePayload.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssueBodyMeetingCheckinCodePayload.ValidFrom(childComplexity), true
+	case "IssueBodyMeetingCheckinCodePayload.validUntil":
+		if e.ComplexityRoot.IssueBodyMeetingCheckinCodePayload.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IssueBodyMeetingCheckinCodePayload.ValidUntil(childComplexity), true
 
 	case "IssueVotingCodePayload.code":
 		if e.ComplexityRoot.IssueVotingCodePayload.Code == nil {
@@ -4417,6 +5090,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ModerationActionEdge.Node(childComplexity), true
 
+	case "MoveAgendaItemPayload.item":
+		if e.ComplexityRoot.MoveAgendaItemPayload.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoveAgendaItemPayload.Item(childComplexity), true
+	case "MoveAgendaItemPayload.meeting":
+		if e.ComplexityRoot.MoveAgendaItemPayload.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoveAgendaItemPayload.Meeting(childComplexity), true
+
 	case "Mutation.acceptInvitation":
 		if e.ComplexityRoot.Mutation.AcceptInvitation == nil {
 			break
@@ -4428,6 +5114,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AcceptInvitation(childComplexity, args["input"].(model.AcceptInvitationInput)), true
+	case "Mutation.addAgendaItem":
+		if e.ComplexityRoot.Mutation.AddAgendaItem == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addAgendaItem_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddAgendaItem(childComplexity, args["input"].(model.AddAgendaItemInput)), true
 	case "Mutation.addOrganisationMember":
 		if e.ComplexityRoot.Mutation.AddOrganisationMember == nil {
 			break
@@ -4527,6 +5224,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AssignConsultationModerator(childComplexity, args["input"].(model.AssignConsultationModeratorInput)), true
+	case "Mutation.cancelBodyMeeting":
+		if e.ComplexityRoot.Mutation.CancelBodyMeeting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelBodyMeeting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelBodyMeeting(childComplexity, args["input"].(model.CancelBodyMeetingInput)), true
 	case "Mutation.cancelBudgetSession":
 		if e.ComplexityRoot.Mutation.CancelBudgetSession == nil {
 			break
@@ -4637,6 +5345,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ChangePassword(childComplexity, args["input"].(model.ChangePasswordInput)), true
+	case "Mutation.checkInToBodyMeeting":
+		if e.ComplexityRoot.Mutation.CheckInToBodyMeeting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_checkInToBodyMeeting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CheckInToBodyMeeting(childComplexity, args["input"].(model.CheckInToBodyMeetingInput)), true
 	case "Mutation.closeBudgetVoting":
 		if e.ComplexityRoot.Mutation.CloseBudgetVoting == nil {
 			break
@@ -4901,6 +5620,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EnterSubmissionOnBehalf(childComplexity, args["input"].(model.EnterSubmissionOnBehalfInput)), true
+	case "Mutation.finishSpeaker":
+		if e.ComplexityRoot.Mutation.FinishSpeaker == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_finishSpeaker_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.FinishSpeaker(childComplexity, args["input"].(model.FinishSpeakerInput)), true
 	case "Mutation.flagSubmission":
 		if e.ComplexityRoot.Mutation.FlagSubmission == nil {
 			break
@@ -4934,6 +5664,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.FollowConsultation(childComplexity, args["input"].(model.FollowConsultationInput)), true
+	case "Mutation.giveFloor":
+		if e.ComplexityRoot.Mutation.GiveFloor == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_giveFloor_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.GiveFloor(childComplexity, args["input"].(model.GiveFloorInput)), true
 	case "Mutation.grantRole":
 		if e.ComplexityRoot.Mutation.GrantRole == nil {
 			break
@@ -4956,6 +5697,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.HideSubmission(childComplexity, args["input"].(model.HideSubmissionInput)), true
+	case "Mutation.issueBodyMeetingCheckinCode":
+		if e.ComplexityRoot.Mutation.IssueBodyMeetingCheckinCode == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_issueBodyMeetingCheckinCode_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.IssueBodyMeetingCheckinCode(childComplexity, args["input"].(model.IssueBodyMeetingCheckinCodeInput)), true
 	case "Mutation.issueVotingCode":
 		if e.ComplexityRoot.Mutation.IssueVotingCode == nil {
 			break
@@ -4989,6 +5741,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MarkNotificationsRead(childComplexity, args["input"].(model.MarkNotificationsReadInput)), true
+	case "Mutation.moveAgendaItem":
+		if e.ComplexityRoot.Mutation.MoveAgendaItem == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_moveAgendaItem_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MoveAgendaItem(childComplexity, args["input"].(model.MoveAgendaItemInput)), true
 	case "Mutation.openBudgetVoting":
 		if e.ComplexityRoot.Mutation.OpenBudgetVoting == nil {
 			break
@@ -5066,6 +5829,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordAttendance(childComplexity, args["input"].(model.RecordAttendanceInput)), true
+	case "Mutation.recordBodyMeetingAttendance":
+		if e.ComplexityRoot.Mutation.RecordBodyMeetingAttendance == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordBodyMeetingAttendance_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordBodyMeetingAttendance(childComplexity, args["input"].(model.RecordBodyMeetingAttendanceInput)), true
+	case "Mutation.recordBodyMeetingDeparture":
+		if e.ComplexityRoot.Mutation.RecordBodyMeetingDeparture == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordBodyMeetingDeparture_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordBodyMeetingDeparture(childComplexity, args["input"].(model.RecordBodyMeetingDepartureInput)), true
 	case "Mutation.registerBudgetVoter":
 		if e.ComplexityRoot.Mutation.RegisterBudgetVoter == nil {
 			break
@@ -5110,6 +5895,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RegisterForMeeting(childComplexity, args["input"].(model.RegisterForMeetingInput)), true
+	case "Mutation.removeAgendaItem":
+		if e.ComplexityRoot.Mutation.RemoveAgendaItem == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeAgendaItem_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveAgendaItem(childComplexity, args["input"].(model.RemoveAgendaItemInput)), true
 	case "Mutation.removeBodyMember":
 		if e.ComplexityRoot.Mutation.RemoveBodyMember == nil {
 			break
@@ -5143,6 +5939,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RequestPasswordReset(childComplexity, args["input"].(model.RequestPasswordResetInput)), true
+	case "Mutation.requestToSpeak":
+		if e.ComplexityRoot.Mutation.RequestToSpeak == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestToSpeak_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestToSpeak(childComplexity, args["input"].(model.RequestToSpeakInput)), true
 	case "Mutation.resendEmailConfirmation":
 		if e.ComplexityRoot.Mutation.ResendEmailConfirmation == nil {
 			break
@@ -5231,6 +6038,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeSession(childComplexity, args["input"].(model.RevokeSessionInput)), true
+	case "Mutation.scheduleBodyMeeting":
+		if e.ComplexityRoot.Mutation.ScheduleBodyMeeting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_scheduleBodyMeeting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ScheduleBodyMeeting(childComplexity, args["input"].(model.ScheduleBodyMeetingInput)), true
 	case "Mutation.setBodyMemberDelegates":
 		if e.ComplexityRoot.Mutation.SetBodyMemberDelegates == nil {
 			break
@@ -5385,6 +6203,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UnsupportSubmission(childComplexity, args["input"].(model.UnsupportSubmissionInput)), true
+	case "Mutation.updateAgendaItem":
+		if e.ComplexityRoot.Mutation.UpdateAgendaItem == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAgendaItem_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAgendaItem(childComplexity, args["input"].(model.UpdateAgendaItemInput)), true
 	case "Mutation.updateBody":
 		if e.ComplexityRoot.Mutation.UpdateBody == nil {
 			break
@@ -5396,6 +6225,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateBody(childComplexity, args["input"].(model.UpdateBodyInput)), true
+	case "Mutation.updateBodyMeeting":
+		if e.ComplexityRoot.Mutation.UpdateBodyMeeting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateBodyMeeting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateBodyMeeting(childComplexity, args["input"].(model.UpdateBodyMeetingInput)), true
 	case "Mutation.updateBudgetEdition":
 		if e.ComplexityRoot.Mutation.UpdateBudgetEdition == nil {
 			break
@@ -5528,6 +6368,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.WithdrawBudgetProjectSupport(childComplexity, args["input"].(model.WithdrawBudgetProjectSupportInput)), true
+	case "Mutation.withdrawFromSpeakers":
+		if e.ComplexityRoot.Mutation.WithdrawFromSpeakers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawFromSpeakers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawFromSpeakers(childComplexity, args["input"].(model.WithdrawFromSpeakersInput)), true
 	case "Mutation.withdrawSubmission":
 		if e.ComplexityRoot.Mutation.WithdrawSubmission == nil {
 			break
@@ -6158,6 +7009,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Body(childComplexity, args["id"].(string)), true
+	case "Query.bodyMeeting":
+		if e.ComplexityRoot.Query.BodyMeeting == nil {
+			break
+		}
+
+		args, err := ec.field_Query_bodyMeeting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.BodyMeeting(childComplexity, args["id"].(string)), true
 	case "Query.budgetEdition":
 		if e.ComplexityRoot.Query.BudgetEdition == nil {
 			break
@@ -6261,6 +7123,20 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RecordAttendancePayload.Meeting(childComplexity), true
 
+	case "RecordBodyMeetingAttendancePayload.meeting":
+		if e.ComplexityRoot.RecordBodyMeetingAttendancePayload.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordBodyMeetingAttendancePayload.Meeting(childComplexity), true
+
+	case "RecordBodyMeetingDeparturePayload.meeting":
+		if e.ComplexityRoot.RecordBodyMeetingDeparturePayload.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordBodyMeetingDeparturePayload.Meeting(childComplexity), true
+
 	case "RegisterBudgetVoterPayload.voterId":
 		if e.ComplexityRoot.RegisterBudgetVoterPayload.VoterID == nil {
 			break
@@ -6289,6 +7165,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RegisterForMeetingPayload.Meeting(childComplexity), true
 
+	case "RemoveAgendaItemPayload.meeting":
+		if e.ComplexityRoot.RemoveAgendaItemPayload.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveAgendaItemPayload.Meeting(childComplexity), true
+
 	case "RemoveBodyMemberPayload.member":
 		if e.ComplexityRoot.RemoveBodyMemberPayload.Member == nil {
 			break
@@ -6309,6 +7192,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RequestPasswordResetPayload.Ok(childComplexity), true
+
+	case "RequestToSpeakPayload.item":
+		if e.ComplexityRoot.RequestToSpeakPayload.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestToSpeakPayload.Item(childComplexity), true
 
 	case "ResendEmailConfirmationPayload.ok":
 		if e.ComplexityRoot.ResendEmailConfirmationPayload.Ok == nil {
@@ -6422,6 +7312,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RuleResult.Rule(childComplexity), true
+
+	case "ScheduleBodyMeetingPayload.meeting":
+		if e.ComplexityRoot.ScheduleBodyMeetingPayload.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleBodyMeetingPayload.Meeting(childComplexity), true
 
 	case "Session.createdAt":
 		if e.ComplexityRoot.Session.CreatedAt == nil {
@@ -6714,6 +7611,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.BallotTurnout(childComplexity, args["editionId"].(string)), true
+	case "Subscription.bodyMeetingActivity":
+		if e.ComplexityRoot.Subscription.BodyMeetingActivity == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_bodyMeetingActivity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.BodyMeetingActivity(childComplexity, args["meetingId"].(string)), true
 	case "Subscription.consultationActivity":
 		if e.ComplexityRoot.Subscription.ConsultationActivity == nil {
 			break
@@ -6899,6 +7807,26 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UnsupportSubmissionPayload.Submission(childComplexity), true
 
+	case "UpdateAgendaItemPayload.item":
+		if e.ComplexityRoot.UpdateAgendaItemPayload.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateAgendaItemPayload.Item(childComplexity), true
+	case "UpdateAgendaItemPayload.meeting":
+		if e.ComplexityRoot.UpdateAgendaItemPayload.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateAgendaItemPayload.Meeting(childComplexity), true
+
+	case "UpdateBodyMeetingPayload.meeting":
+		if e.ComplexityRoot.UpdateBodyMeetingPayload.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateBodyMeetingPayload.Meeting(childComplexity), true
+
 	case "UpdateBodyPayload.body":
 		if e.ComplexityRoot.UpdateBodyPayload.Body == nil {
 			break
@@ -7015,6 +7943,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.WithdrawBudgetProjectSupportPayload.Project(childComplexity), true
 
+	case "WithdrawFromSpeakersPayload.item":
+		if e.ComplexityRoot.WithdrawFromSpeakersPayload.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WithdrawFromSpeakersPayload.Item(childComplexity), true
+
 	case "WithdrawSubmissionPayload.submission":
 		if e.ComplexityRoot.WithdrawSubmissionPayload.Submission == nil {
 			break
@@ -7031,9 +7966,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
 		ec.unmarshalInputAcceptInvitationInput,
+		ec.unmarshalInputAddAgendaItemInput,
 		ec.unmarshalInputAddOrganisationMemberInput,
 		ec.unmarshalInputAddTranslationInput,
 		ec.unmarshalInputAdvanceBudgetEditionInput,
+		ec.unmarshalInputAgendaItemInput,
 		ec.unmarshalInputAnswerParticipationSurveyInput,
 		ec.unmarshalInputAnswerSurveyInput,
 		ec.unmarshalInputAppealBudgetProjectDecisionInput,
@@ -7043,10 +7980,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAuditLogFilter,
 		ec.unmarshalInputBodyDelegateInput,
 		ec.unmarshalInputBodyFilter,
+		ec.unmarshalInputBodyMeetingInput,
 		ec.unmarshalInputBodyRulesInput,
 		ec.unmarshalInputBudgetProjectAssistInput,
 		ec.unmarshalInputBudgetProjectFilter,
 		ec.unmarshalInputBudgetTieBreakNoteInput,
+		ec.unmarshalInputCancelBodyMeetingInput,
 		ec.unmarshalInputCancelBudgetSessionInput,
 		ec.unmarshalInputCancelBudgetSessionRegistrationInput,
 		ec.unmarshalInputCancelMeetingInput,
@@ -7057,6 +7996,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputChangeBodyMemberRoleInput,
 		ec.unmarshalInputChangeConsultationPhaseInput,
 		ec.unmarshalInputChangePasswordInput,
+		ec.unmarshalInputCheckInToBodyMeetingInput,
 		ec.unmarshalInputCloseBudgetVotingInput,
 		ec.unmarshalInputComputeBudgetResultsInput,
 		ec.unmarshalInputConfirmEmailInput,
@@ -7081,17 +8021,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputEnrolAsBudgetVoterInput,
 		ec.unmarshalInputEnterPaperBallotInput,
 		ec.unmarshalInputEnterSubmissionOnBehalfInput,
+		ec.unmarshalInputFinishSpeakerInput,
 		ec.unmarshalInputFlagSubmissionInput,
 		ec.unmarshalInputFollowBudgetEditionInput,
 		ec.unmarshalInputFollowConsultationInput,
 		ec.unmarshalInputFractionInput,
+		ec.unmarshalInputGiveFloorInput,
 		ec.unmarshalInputGrantRoleInput,
 		ec.unmarshalInputHideSubmissionInput,
+		ec.unmarshalInputIssueBodyMeetingCheckinCodeInput,
 		ec.unmarshalInputIssueVotingCodeInput,
 		ec.unmarshalInputIssueVotingCodesInput,
 		ec.unmarshalInputLocalizedInput,
 		ec.unmarshalInputMarkNotificationsReadInput,
 		ec.unmarshalInputMeetingInput,
+		ec.unmarshalInputMoveAgendaItemInput,
 		ec.unmarshalInputOpenBudgetVotingInput,
 		ec.unmarshalInputOrganisationFilter,
 		ec.unmarshalInputParticipationSurveyAnswersInput,
@@ -7102,13 +8046,17 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputPublishMinutesInput,
 		ec.unmarshalInputPublishReportInput,
 		ec.unmarshalInputRecordAttendanceInput,
+		ec.unmarshalInputRecordBodyMeetingAttendanceInput,
+		ec.unmarshalInputRecordBodyMeetingDepartureInput,
 		ec.unmarshalInputRegisterBudgetVoterInput,
 		ec.unmarshalInputRegisterChildVoterInput,
 		ec.unmarshalInputRegisterForBudgetSessionInput,
 		ec.unmarshalInputRegisterForMeetingInput,
+		ec.unmarshalInputRemoveAgendaItemInput,
 		ec.unmarshalInputRemoveBodyMemberInput,
 		ec.unmarshalInputRemoveOrganisationMemberInput,
 		ec.unmarshalInputRequestPasswordResetInput,
+		ec.unmarshalInputRequestToSpeakInput,
 		ec.unmarshalInputResendEmailConfirmationInput,
 		ec.unmarshalInputResetPasswordInput,
 		ec.unmarshalInputResignFromBodyInput,
@@ -7118,6 +8066,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRevokeRoleInput,
 		ec.unmarshalInputRevokeSessionInput,
 		ec.unmarshalInputRuleOverrideInput,
+		ec.unmarshalInputScheduleBodyMeetingInput,
 		ec.unmarshalInputSectionInput,
 		ec.unmarshalInputSetBodyMemberDelegatesInput,
 		ec.unmarshalInputSetBudgetSurveyEnabledInput,
@@ -7135,7 +8084,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputUnfollowConsultationInput,
 		ec.unmarshalInputUnregisterFromMeetingInput,
 		ec.unmarshalInputUnsupportSubmissionInput,
+		ec.unmarshalInputUpdateAgendaItemInput,
 		ec.unmarshalInputUpdateBodyInput,
+		ec.unmarshalInputUpdateBodyMeetingInput,
 		ec.unmarshalInputUpdateBudgetEditionInput,
 		ec.unmarshalInputUpdateBudgetResultSettingsInput,
 		ec.unmarshalInputUpdateBudgetSessionInput,
@@ -7149,6 +8100,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputVoterInput,
 		ec.unmarshalInputWithdrawBudgetProjectInput,
 		ec.unmarshalInputWithdrawBudgetProjectSupportInput,
+		ec.unmarshalInputWithdrawFromSpeakersInput,
 		ec.unmarshalInputWithdrawSubmissionInput,
 	)
 	first := true
@@ -9508,6 +10460,330 @@ type RemoveBodyMemberPayload {
   member: BodyMember!
 }
 `, BuiltIn: false},
+	{Name: "../dialogue_meetings.graphqls", Input: `# Meetings of dialogue bodies (built on the gathering mechanism): agenda,
+# attendance and quorum, speakers' lists.
+
+enum BodyAgendaStatus {
+  DRAFT
+  "Adopted by the body's vote: it no longer changes."
+  ADOPTED
+}
+
+enum BodySpeakerStatus {
+  WAITING
+  SPEAKING
+  DONE
+  WITHDRAWN
+}
+
+enum AttendanceMode {
+  IN_PERSON
+  REMOTE
+}
+
+"""
+A meeting of a dialogue body. Seen by whoever sees the body; everyone on the
+body's roll is invited when it is scheduled. A public body's meeting also
+takes registrations of the public (capacity: public seats).
+"""
+type BodyMeeting implements Node {
+  id: ID!
+  body: Body!
+  title(locale: Locale): LocalizedString!
+  description(locale: Locale): LocalizedString
+  startsAt: DateTime!
+  endsAt: DateTime!
+  place: String
+  onlineUrl: String
+  languages: [Locale!]!
+  "Public seats (a public body's meetings); null for unlimited."
+  capacity: Int
+  cancelled: Boolean!
+  cancelReason: String
+  invitedCount: Int!
+  registeredCount: Int!
+  "People present now (anyone on the roll)."
+  presentCount: Int!
+  viewerInvited: Boolean!
+  "Voting members present now against the body's quorum."
+  quorum: BodyQuorum!
+  agenda: BodyAgenda!
+  "Who is present now, by arrival: the meeting's staff only (null for others, who see the counts)."
+  attendance: [BodyMeetingAttendee!]
+  viewerCan: BodyMeetingViewerCan!
+}
+
+type BodyQuorum {
+  "Votes present: an organisation through any of its delegates; guests, observers and the public never count."
+  present: Int!
+  "Votes of the body (voting members)."
+  members: Int!
+  "The fewest votes present for a quorum (the body's quorum share of members)."
+  required: Int!
+  reached: Boolean!
+}
+
+type BodyAgenda {
+  status: BodyAgendaStatus!
+  adoptedAt: DateTime
+  items: [BodyAgendaItem!]!
+}
+
+type BodyAgendaItem implements Node {
+  id: ID!
+  position: Int!
+  title(locale: Locale): LocalizedString!
+  description(locale: Locale): LocalizedString
+  "Null where the body's documents are not public and the caller is neither a member nor staff."
+  documentUrl: String
+  document(locale: Locale): LocalizedString
+  "The speaker, those waiting in order, then those done or withdrawn."
+  speakers: [BodySpeaker!]!
+}
+
+type BodySpeaker {
+  accountId: ID!
+  "Null for a deleted account."
+  displayName: String
+  position: Int!
+  status: BodySpeakerStatus!
+  requestedAt: DateTime!
+}
+
+type BodyMeetingAttendee {
+  accountId: ID!
+  displayName: String
+  mode: AttendanceMode!
+  since: DateTime!
+  "Checked in with the room's code (else recorded by staff)."
+  selfCheckedIn: Boolean!
+  "On the roll by invitation (else holding a public seat)."
+  invited: Boolean!
+}
+
+type BodyMeetingViewerCan {
+  "Change, cancel, keep the agenda, attendance and the floor."
+  manage: Boolean!
+  "Take a public seat."
+  register: Boolean!
+  "Ask to speak (members and guests on the roll)."
+  speak: Boolean!
+}
+
+type BodyMeetingConnection {
+  edges: [BodyMeetingEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type BodyMeetingEdge {
+  cursor: String!
+  node: BodyMeeting!
+}
+
+extend type Body {
+  "The body's meetings by start time, cancelled ones included."
+  meetings(first: Int = 20, after: String): BodyMeetingConnection!
+}
+
+extend type Query {
+  bodyMeeting(id: ID!): BodyMeeting
+}
+
+input BodyMeetingInput {
+  title: LocalizedInput!
+  description: LocalizedInput
+  startsAt: DateTime!
+  endsAt: DateTime!
+  place: String
+  onlineUrl: String
+  languages: [Locale!]!
+  capacity: Int
+}
+
+input ScheduleBodyMeetingInput {
+  bodyId: ID!
+  meeting: BodyMeetingInput!
+}
+
+type ScheduleBodyMeetingPayload {
+  meeting: BodyMeeting!
+}
+
+input UpdateBodyMeetingInput {
+  meetingId: ID!
+  meeting: BodyMeetingInput!
+}
+
+type UpdateBodyMeetingPayload {
+  meeting: BodyMeeting!
+}
+
+input CancelBodyMeetingInput {
+  meetingId: ID!
+  reason: String!
+}
+
+type CancelBodyMeetingPayload {
+  meeting: BodyMeeting!
+}
+
+input AgendaItemInput {
+  title: LocalizedInput!
+  description: LocalizedInput
+  document: LocalizedInput
+  documentUrl: String
+}
+
+input AddAgendaItemInput {
+  meetingId: ID!
+  item: AgendaItemInput!
+}
+
+type AddAgendaItemPayload {
+  item: BodyAgendaItem!
+  meeting: BodyMeeting!
+}
+
+input UpdateAgendaItemInput {
+  itemId: ID!
+  item: AgendaItemInput!
+}
+
+type UpdateAgendaItemPayload {
+  item: BodyAgendaItem!
+  meeting: BodyMeeting!
+}
+
+input RemoveAgendaItemInput {
+  itemId: ID!
+}
+
+type RemoveAgendaItemPayload {
+  meeting: BodyMeeting!
+}
+
+input MoveAgendaItemInput {
+  itemId: ID!
+  "1 is first."
+  position: Int!
+}
+
+type MoveAgendaItemPayload {
+  item: BodyAgendaItem!
+  meeting: BodyMeeting!
+}
+
+input IssueBodyMeetingCheckinCodeInput {
+  meetingId: ID!
+}
+
+type IssueBodyMeetingCheckinCodePayload {
+  "Six digits to show in the room; a new one replaces the old at once."
+  code: String!
+  validFrom: DateTime!
+  validUntil: DateTime!
+}
+
+input CheckInToBodyMeetingInput {
+  meetingId: ID!
+  code: String!
+}
+
+type CheckInToBodyMeetingPayload {
+  meeting: BodyMeeting!
+}
+
+input RecordBodyMeetingAttendanceInput {
+  meetingId: ID!
+  accountId: ID!
+  mode: AttendanceMode!
+}
+
+type RecordBodyMeetingAttendancePayload {
+  meeting: BodyMeeting!
+}
+
+input RecordBodyMeetingDepartureInput {
+  meetingId: ID!
+  accountId: ID!
+}
+
+type RecordBodyMeetingDeparturePayload {
+  meeting: BodyMeeting!
+}
+
+input RequestToSpeakInput {
+  itemId: ID!
+}
+
+type RequestToSpeakPayload {
+  item: BodyAgendaItem!
+}
+
+input WithdrawFromSpeakersInput {
+  itemId: ID!
+}
+
+type WithdrawFromSpeakersPayload {
+  item: BodyAgendaItem!
+}
+
+input GiveFloorInput {
+  itemId: ID!
+  "Who gets the floor (waiting); null: the first one waiting."
+  accountId: ID
+}
+
+type GiveFloorPayload {
+  item: BodyAgendaItem!
+}
+
+input FinishSpeakerInput {
+  itemId: ID!
+}
+
+type FinishSpeakerPayload {
+  item: BodyAgendaItem!
+}
+
+extend type Mutation {
+  "Schedules a meeting and invites everyone on the body's roll (chair, secretary, the unit's officials, coordinators, admins)."
+  scheduleBodyMeeting(input: ScheduleBodyMeetingInput!): ScheduleBodyMeetingPayload!
+  updateBodyMeeting(input: UpdateBodyMeetingInput!): UpdateBodyMeetingPayload!
+  cancelBodyMeeting(input: CancelBodyMeetingInput!): CancelBodyMeetingPayload!
+  addAgendaItem(input: AddAgendaItemInput!): AddAgendaItemPayload!
+  updateAgendaItem(input: UpdateAgendaItemInput!): UpdateAgendaItemPayload!
+  removeAgendaItem(input: RemoveAgendaItemInput!): RemoveAgendaItemPayload!
+  moveAgendaItem(input: MoveAgendaItemInput!): MoveAgendaItemPayload!
+  issueBodyMeetingCheckinCode(input: IssueBodyMeetingCheckinCodeInput!): IssueBodyMeetingCheckinCodePayload!
+  checkInToBodyMeeting(input: CheckInToBodyMeetingInput!): CheckInToBodyMeetingPayload!
+  recordBodyMeetingAttendance(input: RecordBodyMeetingAttendanceInput!): RecordBodyMeetingAttendancePayload!
+  recordBodyMeetingDeparture(input: RecordBodyMeetingDepartureInput!): RecordBodyMeetingDeparturePayload!
+  "Idempotent: asking again while waiting or speaking changes nothing."
+  requestToSpeak(input: RequestToSpeakInput!): RequestToSpeakPayload!
+  withdrawFromSpeakers(input: WithdrawFromSpeakersInput!): WithdrawFromSpeakersPayload!
+  giveFloor(input: GiveFloorInput!): GiveFloorPayload!
+  finishSpeaker(input: FinishSpeakerInput!): FinishSpeakerPayload!
+}
+
+"A small event of a meeting; clients re-query what changed."
+type BodyMeetingEvent {
+  meetingId: ID!
+  "meeting_changed, attendance_changed, agenda_changed, speakers_changed, or resync (re-read everything)."
+  type: String!
+  "The agenda item, on agenda_changed and speakers_changed."
+  itemId: ID
+  "On attendance_changed: people present now and the quorum."
+  presentCount: Int
+  quorum: BodyQuorum
+}
+
+extend type Subscription {
+  "One meeting's events, for whoever sees the meeting (anyone, for a public body's), re-checked when grants change."
+  bodyMeetingActivity(meetingId: ID!): BodyMeetingEvent!
+}
+`, BuiltIn: false},
 	{Name: "../identity.graphqls", Input: `"The signed-in person's own account. Other people see only display names."
 type Account implements Node {
   id: ID!
@@ -10108,6 +11384,16 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Account", field.Name)
 }
 
+func (ec *executionContext) childFields_AddAgendaItemPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "item":
+		return ec.fieldContext_AddAgendaItemPayload_item(ctx, field)
+	case "meeting":
+		return ec.fieldContext_AddAgendaItemPayload_meeting(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AddAgendaItemPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_AddOrganisationMemberPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "organisation":
@@ -10294,8 +11580,42 @@ func (ec *executionContext) childFields_Body(ctx context.Context, field graphql.
 		return ec.fieldContext_Body_members(ctx, field)
 	case "viewerCan":
 		return ec.fieldContext_Body_viewerCan(ctx, field)
+	case "meetings":
+		return ec.fieldContext_Body_meetings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Body", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyAgenda(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_BodyAgenda_status(ctx, field)
+	case "adoptedAt":
+		return ec.fieldContext_BodyAgenda_adoptedAt(ctx, field)
+	case "items":
+		return ec.fieldContext_BodyAgenda_items(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyAgenda", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyAgendaItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BodyAgendaItem_id(ctx, field)
+	case "position":
+		return ec.fieldContext_BodyAgendaItem_position(ctx, field)
+	case "title":
+		return ec.fieldContext_BodyAgendaItem_title(ctx, field)
+	case "description":
+		return ec.fieldContext_BodyAgendaItem_description(ctx, field)
+	case "documentUrl":
+		return ec.fieldContext_BodyAgendaItem_documentUrl(ctx, field)
+	case "document":
+		return ec.fieldContext_BodyAgendaItem_document(ctx, field)
+	case "speakers":
+		return ec.fieldContext_BodyAgendaItem_speakers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyAgendaItem", field.Name)
 }
 
 func (ec *executionContext) childFields_BodyConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10332,6 +11652,120 @@ func (ec *executionContext) childFields_BodyEdge(ctx context.Context, field grap
 		return ec.fieldContext_BodyEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BodyEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyMeeting(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BodyMeeting_id(ctx, field)
+	case "body":
+		return ec.fieldContext_BodyMeeting_body(ctx, field)
+	case "title":
+		return ec.fieldContext_BodyMeeting_title(ctx, field)
+	case "description":
+		return ec.fieldContext_BodyMeeting_description(ctx, field)
+	case "startsAt":
+		return ec.fieldContext_BodyMeeting_startsAt(ctx, field)
+	case "endsAt":
+		return ec.fieldContext_BodyMeeting_endsAt(ctx, field)
+	case "place":
+		return ec.fieldContext_BodyMeeting_place(ctx, field)
+	case "onlineUrl":
+		return ec.fieldContext_BodyMeeting_onlineUrl(ctx, field)
+	case "languages":
+		return ec.fieldContext_BodyMeeting_languages(ctx, field)
+	case "capacity":
+		return ec.fieldContext_BodyMeeting_capacity(ctx, field)
+	case "cancelled":
+		return ec.fieldContext_BodyMeeting_cancelled(ctx, field)
+	case "cancelReason":
+		return ec.fieldContext_BodyMeeting_cancelReason(ctx, field)
+	case "invitedCount":
+		return ec.fieldContext_BodyMeeting_invitedCount(ctx, field)
+	case "registeredCount":
+		return ec.fieldContext_BodyMeeting_registeredCount(ctx, field)
+	case "presentCount":
+		return ec.fieldContext_BodyMeeting_presentCount(ctx, field)
+	case "viewerInvited":
+		return ec.fieldContext_BodyMeeting_viewerInvited(ctx, field)
+	case "quorum":
+		return ec.fieldContext_BodyMeeting_quorum(ctx, field)
+	case "agenda":
+		return ec.fieldContext_BodyMeeting_agenda(ctx, field)
+	case "attendance":
+		return ec.fieldContext_BodyMeeting_attendance(ctx, field)
+	case "viewerCan":
+		return ec.fieldContext_BodyMeeting_viewerCan(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyMeeting", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyMeetingAttendee(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "accountId":
+		return ec.fieldContext_BodyMeetingAttendee_accountId(ctx, field)
+	case "displayName":
+		return ec.fieldContext_BodyMeetingAttendee_displayName(ctx, field)
+	case "mode":
+		return ec.fieldContext_BodyMeetingAttendee_mode(ctx, field)
+	case "since":
+		return ec.fieldContext_BodyMeetingAttendee_since(ctx, field)
+	case "selfCheckedIn":
+		return ec.fieldContext_BodyMeetingAttendee_selfCheckedIn(ctx, field)
+	case "invited":
+		return ec.fieldContext_BodyMeetingAttendee_invited(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyMeetingAttendee", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyMeetingConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BodyMeetingConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BodyMeetingConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_BodyMeetingConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyMeetingConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyMeetingEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_BodyMeetingEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_BodyMeetingEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyMeetingEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyMeetingEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "meetingId":
+		return ec.fieldContext_BodyMeetingEvent_meetingId(ctx, field)
+	case "type":
+		return ec.fieldContext_BodyMeetingEvent_type(ctx, field)
+	case "itemId":
+		return ec.fieldContext_BodyMeetingEvent_itemId(ctx, field)
+	case "presentCount":
+		return ec.fieldContext_BodyMeetingEvent_presentCount(ctx, field)
+	case "quorum":
+		return ec.fieldContext_BodyMeetingEvent_quorum(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyMeetingEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyMeetingViewerCan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "manage":
+		return ec.fieldContext_BodyMeetingViewerCan_manage(ctx, field)
+	case "register":
+		return ec.fieldContext_BodyMeetingViewerCan_register(ctx, field)
+	case "speak":
+		return ec.fieldContext_BodyMeetingViewerCan_speak(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyMeetingViewerCan", field.Name)
 }
 
 func (ec *executionContext) childFields_BodyMember(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10398,6 +11832,20 @@ func (ec *executionContext) childFields_BodyPerson(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type BodyPerson", field.Name)
 }
 
+func (ec *executionContext) childFields_BodyQuorum(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "present":
+		return ec.fieldContext_BodyQuorum_present(ctx, field)
+	case "members":
+		return ec.fieldContext_BodyQuorum_members(ctx, field)
+	case "required":
+		return ec.fieldContext_BodyQuorum_required(ctx, field)
+	case "reached":
+		return ec.fieldContext_BodyQuorum_reached(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyQuorum", field.Name)
+}
+
 func (ec *executionContext) childFields_BodyRules(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "quorum":
@@ -10414,6 +11862,22 @@ func (ec *executionContext) childFields_BodyRules(ctx context.Context, field gra
 		return ec.fieldContext_BodyRules_documentsPublic(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BodyRules", field.Name)
+}
+
+func (ec *executionContext) childFields_BodySpeaker(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "accountId":
+		return ec.fieldContext_BodySpeaker_accountId(ctx, field)
+	case "displayName":
+		return ec.fieldContext_BodySpeaker_displayName(ctx, field)
+	case "position":
+		return ec.fieldContext_BodySpeaker_position(ctx, field)
+	case "status":
+		return ec.fieldContext_BodySpeaker_status(ctx, field)
+	case "requestedAt":
+		return ec.fieldContext_BodySpeaker_requestedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodySpeaker", field.Name)
 }
 
 func (ec *executionContext) childFields_BodyViewerCan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10842,6 +12306,14 @@ func (ec *executionContext) childFields_BudgetTieBreakNote(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type BudgetTieBreakNote", field.Name)
 }
 
+func (ec *executionContext) childFields_CancelBodyMeetingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "meeting":
+		return ec.fieldContext_CancelBodyMeetingPayload_meeting(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CancelBodyMeetingPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CancelBudgetSessionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "session":
@@ -10932,6 +12404,14 @@ func (ec *executionContext) childFields_ChangePasswordPayload(ctx context.Contex
 		return ec.fieldContext_ChangePasswordPayload_account(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ChangePasswordPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CheckInToBodyMeetingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "meeting":
+		return ec.fieldContext_CheckInToBodyMeetingPayload_meeting(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckInToBodyMeetingPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CloseBudgetVotingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11328,6 +12808,14 @@ func (ec *executionContext) childFields_EnterSubmissionOnBehalfPayload(ctx conte
 	return nil, fmt.Errorf("no field named %q was found under type EnterSubmissionOnBehalfPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_FinishSpeakerPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "item":
+		return ec.fieldContext_FinishSpeakerPayload_item(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FinishSpeakerPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_FlagSubmissionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "submissionId":
@@ -11360,6 +12848,14 @@ func (ec *executionContext) childFields_Fraction(ctx context.Context, field grap
 		return ec.fieldContext_Fraction_denominator(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Fraction", field.Name)
+}
+
+func (ec *executionContext) childFields_GiveFloorPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "item":
+		return ec.fieldContext_GiveFloorPayload_item(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GiveFloorPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_GrantRolePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11396,6 +12892,18 @@ func (ec *executionContext) childFields_Invitation(ctx context.Context, field gr
 		return ec.fieldContext_Invitation_acceptedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Invitation", field.Name)
+}
+
+func (ec *executionContext) childFields_IssueBodyMeetingCheckinCodePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_IssueBodyMeetingCheckinCodePayload_code(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_IssueBodyMeetingCheckinCodePayload_validFrom(ctx, field)
+	case "validUntil":
+		return ec.fieldContext_IssueBodyMeetingCheckinCodePayload_validUntil(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IssueBodyMeetingCheckinCodePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_IssueVotingCodePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11542,6 +13050,16 @@ func (ec *executionContext) childFields_ModerationActionEdge(ctx context.Context
 		return ec.fieldContext_ModerationActionEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ModerationActionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MoveAgendaItemPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "item":
+		return ec.fieldContext_MoveAgendaItemPayload_item(ctx, field)
+	case "meeting":
+		return ec.fieldContext_MoveAgendaItemPayload_meeting(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MoveAgendaItemPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_MySurveyAnswer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11912,6 +13430,22 @@ func (ec *executionContext) childFields_RecordAttendancePayload(ctx context.Cont
 	return nil, fmt.Errorf("no field named %q was found under type RecordAttendancePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_RecordBodyMeetingAttendancePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "meeting":
+		return ec.fieldContext_RecordBodyMeetingAttendancePayload_meeting(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordBodyMeetingAttendancePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RecordBodyMeetingDeparturePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "meeting":
+		return ec.fieldContext_RecordBodyMeetingDeparturePayload_meeting(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordBodyMeetingDeparturePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_RegisterBudgetVoterPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "voterId":
@@ -11944,6 +13478,14 @@ func (ec *executionContext) childFields_RegisterForMeetingPayload(ctx context.Co
 	return nil, fmt.Errorf("no field named %q was found under type RegisterForMeetingPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_RemoveAgendaItemPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "meeting":
+		return ec.fieldContext_RemoveAgendaItemPayload_meeting(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RemoveAgendaItemPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_RemoveBodyMemberPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "member":
@@ -11966,6 +13508,14 @@ func (ec *executionContext) childFields_RequestPasswordResetPayload(ctx context.
 		return ec.fieldContext_RequestPasswordResetPayload_ok(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RequestPasswordResetPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RequestToSpeakPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "item":
+		return ec.fieldContext_RequestToSpeakPayload_item(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RequestToSpeakPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ResendEmailConfirmationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12066,6 +13616,14 @@ func (ec *executionContext) childFields_RuleResult(ctx context.Context, field gr
 		return ec.fieldContext_RuleResult_message(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RuleResult", field.Name)
+}
+
+func (ec *executionContext) childFields_ScheduleBodyMeetingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "meeting":
+		return ec.fieldContext_ScheduleBodyMeetingPayload_meeting(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScheduleBodyMeetingPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Session(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12346,6 +13904,24 @@ func (ec *executionContext) childFields_UnsupportSubmissionPayload(ctx context.C
 	return nil, fmt.Errorf("no field named %q was found under type UnsupportSubmissionPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_UpdateAgendaItemPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "item":
+		return ec.fieldContext_UpdateAgendaItemPayload_item(ctx, field)
+	case "meeting":
+		return ec.fieldContext_UpdateAgendaItemPayload_meeting(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateAgendaItemPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateBodyMeetingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "meeting":
+		return ec.fieldContext_UpdateBodyMeetingPayload_meeting(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateBodyMeetingPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_UpdateBodyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "body":
@@ -12462,6 +14038,14 @@ func (ec *executionContext) childFields_WithdrawBudgetProjectSupportPayload(ctx 
 		return ec.fieldContext_WithdrawBudgetProjectSupportPayload_project(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WithdrawBudgetProjectSupportPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_WithdrawFromSpeakersPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "item":
+		return ec.fieldContext_WithdrawFromSpeakersPayload_item(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WithdrawFromSpeakersPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_WithdrawSubmissionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12632,6 +14216,76 @@ func (ec *executionContext) field_Answer_reason_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_BodyAgendaItem_description_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_BodyAgendaItem_document_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_BodyAgendaItem_title_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_BodyMeeting_description_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_BodyMeeting_title_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Body_mandate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12643,6 +14297,28 @@ func (ec *executionContext) field_Body_mandate_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Body_meetings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -13110,6 +14786,20 @@ func (ec *executionContext) field_Mutation_acceptInvitation_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addAgendaItem_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AddAgendaItemInput, error) {
+			return ec.unmarshalNAddAgendaItemInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAddAgendaItemInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_addOrganisationMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13228,6 +14918,20 @@ func (ec *executionContext) field_Mutation_assignConsultationModerator_args(ctx 
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.AssignConsultationModeratorInput, error) {
 			return ec.unmarshalNAssignConsultationModeratorInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAssignConsultationModeratorInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancelBodyMeeting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CancelBodyMeetingInput, error) {
+			return ec.unmarshalNCancelBodyMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCancelBodyMeetingInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -13368,6 +15072,20 @@ func (ec *executionContext) field_Mutation_changePassword_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.ChangePasswordInput, error) {
 			return ec.unmarshalNChangePasswordInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐChangePasswordInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_checkInToBodyMeeting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CheckInToBodyMeetingInput, error) {
+			return ec.unmarshalNCheckInToBodyMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCheckInToBodyMeetingInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -13712,6 +15430,20 @@ func (ec *executionContext) field_Mutation_enterSubmissionOnBehalf_args(ctx cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_finishSpeaker_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.FinishSpeakerInput, error) {
+			return ec.unmarshalNFinishSpeakerInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐFinishSpeakerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_flagSubmission_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13754,6 +15486,20 @@ func (ec *executionContext) field_Mutation_followConsultation_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_giveFloor_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.GiveFloorInput, error) {
+			return ec.unmarshalNGiveFloorInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐGiveFloorInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_grantRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13774,6 +15520,20 @@ func (ec *executionContext) field_Mutation_hideSubmission_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.HideSubmissionInput, error) {
 			return ec.unmarshalNHideSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐHideSubmissionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_issueBodyMeetingCheckinCode_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.IssueBodyMeetingCheckinCodeInput, error) {
+			return ec.unmarshalNIssueBodyMeetingCheckinCodeInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐIssueBodyMeetingCheckinCodeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -13816,6 +15576,20 @@ func (ec *executionContext) field_Mutation_markNotificationsRead_args(ctx contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.MarkNotificationsReadInput, error) {
 			return ec.unmarshalNMarkNotificationsReadInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMarkNotificationsReadInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_moveAgendaItem_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MoveAgendaItemInput, error) {
+			return ec.unmarshalNMoveAgendaItemInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMoveAgendaItemInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -13922,6 +15696,34 @@ func (ec *executionContext) field_Mutation_recordAttendance_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_recordBodyMeetingAttendance_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RecordBodyMeetingAttendanceInput, error) {
+			return ec.unmarshalNRecordBodyMeetingAttendanceInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordBodyMeetingAttendanceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordBodyMeetingDeparture_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RecordBodyMeetingDepartureInput, error) {
+			return ec.unmarshalNRecordBodyMeetingDepartureInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordBodyMeetingDepartureInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_registerBudgetVoter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13978,6 +15780,20 @@ func (ec *executionContext) field_Mutation_registerForMeeting_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_removeAgendaItem_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RemoveAgendaItemInput, error) {
+			return ec.unmarshalNRemoveAgendaItemInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRemoveAgendaItemInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_removeBodyMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14012,6 +15828,20 @@ func (ec *executionContext) field_Mutation_requestPasswordReset_args(ctx context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RequestPasswordResetInput, error) {
 			return ec.unmarshalNRequestPasswordResetInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRequestPasswordResetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_requestToSpeak_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RequestToSpeakInput, error) {
+			return ec.unmarshalNRequestToSpeakInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRequestToSpeakInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -14124,6 +15954,20 @@ func (ec *executionContext) field_Mutation_revokeSession_args(ctx context.Contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RevokeSessionInput, error) {
 			return ec.unmarshalNRevokeSessionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRevokeSessionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_scheduleBodyMeeting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ScheduleBodyMeetingInput, error) {
+			return ec.unmarshalNScheduleBodyMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐScheduleBodyMeetingInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -14328,6 +16172,34 @@ func (ec *executionContext) field_Mutation_unsupportSubmission_args(ctx context.
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateAgendaItem_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateAgendaItemInput, error) {
+			return ec.unmarshalNUpdateAgendaItemInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateAgendaItemInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateBodyMeeting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateBodyMeetingInput, error) {
+			return ec.unmarshalNUpdateBodyMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateBodyMeetingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateBody_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14510,6 +16382,20 @@ func (ec *executionContext) field_Mutation_withdrawBudgetProject_args(ctx contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_withdrawFromSpeakers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.WithdrawFromSpeakersInput, error) {
+			return ec.unmarshalNWithdrawFromSpeakersInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawFromSpeakersInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_withdrawSubmission_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14645,6 +16531,20 @@ func (ec *executionContext) field_Query_bodies_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_bodyMeeting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -14853,6 +16753,20 @@ func (ec *executionContext) field_Subscription_ballotTurnout_args(ctx context.Co
 		return nil, err
 	}
 	args["editionId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_bodyMeetingActivity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "meetingId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["meetingId"] = arg0
 	return args, nil
 }
 
@@ -15408,6 +17322,70 @@ func (ec *executionContext) _Account_dataExport(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Account_dataExport(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AddAgendaItemPayload_item(ctx context.Context, field graphql.CollectedField, obj *model.AddAgendaItemPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddAgendaItemPayload_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyAgendaItem) graphql.Marshaler {
+			return ec.marshalNBodyAgendaItem2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyAgendaItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddAgendaItemPayload_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddAgendaItemPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyAgendaItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AddAgendaItemPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.AddAgendaItemPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddAgendaItemPayload_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeeting) graphql.Marshaler {
+			return ec.marshalNBodyMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddAgendaItemPayload_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddAgendaItemPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeeting(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AddOrganisationMemberPayload_organisation(ctx context.Context, field graphql.CollectedField, obj *model.AddOrganisationMemberPayload) (ret graphql.Marshaler) {
@@ -16755,6 +18733,361 @@ func (ec *executionContext) fieldContext_Body_viewerCan(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Body_meetings(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_meetings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Body().Meetings(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeetingConnection) graphql.Marshaler {
+			return ec.marshalNBodyMeetingConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_meetings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeetingConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Body_meetings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyAgenda_status(ctx context.Context, field graphql.CollectedField, obj *model.BodyAgenda) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyAgenda_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.BodyAgendaStatus) graphql.Marshaler {
+			return ec.marshalNBodyAgendaStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyAgendaStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyAgenda_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyAgenda", field, false, false, errors.New("field of type BodyAgendaStatus does not have child fields"))
+}
+
+func (ec *executionContext) _BodyAgenda_adoptedAt(ctx context.Context, field graphql.CollectedField, obj *model.BodyAgenda) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyAgenda_adoptedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AdoptedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyAgenda_adoptedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyAgenda", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BodyAgenda_items(ctx context.Context, field graphql.CollectedField, obj *model.BodyAgenda) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyAgenda_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BodyAgendaItem) graphql.Marshaler {
+			return ec.marshalNBodyAgendaItem2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyAgendaItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyAgenda_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyAgenda",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyAgendaItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyAgendaItem_id(ctx context.Context, field graphql.CollectedField, obj *model.BodyAgendaItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyAgendaItem_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyAgendaItem_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyAgendaItem", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BodyAgendaItem_position(ctx context.Context, field graphql.CollectedField, obj *model.BodyAgendaItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyAgendaItem_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyAgendaItem_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyAgendaItem", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodyAgendaItem_title(ctx context.Context, field graphql.CollectedField, obj *model.BodyAgendaItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyAgendaItem_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BodyAgendaItem().Title(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyAgendaItem_title(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyAgendaItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BodyAgendaItem_title_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyAgendaItem_description(ctx context.Context, field graphql.CollectedField, obj *model.BodyAgendaItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyAgendaItem_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BodyAgendaItem().Description(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalOLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyAgendaItem_description(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyAgendaItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BodyAgendaItem_description_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyAgendaItem_documentUrl(ctx context.Context, field graphql.CollectedField, obj *model.BodyAgendaItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyAgendaItem_documentUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyAgendaItem().DocumentURL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyAgendaItem_documentUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyAgendaItem", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BodyAgendaItem_document(ctx context.Context, field graphql.CollectedField, obj *model.BodyAgendaItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyAgendaItem_document(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BodyAgendaItem().Document(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalOLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyAgendaItem_document(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyAgendaItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BodyAgendaItem_document_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyAgendaItem_speakers(ctx context.Context, field graphql.CollectedField, obj *model.BodyAgendaItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyAgendaItem_speakers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyAgendaItem().Speakers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BodySpeaker) graphql.Marshaler {
+			return ec.marshalNBodySpeaker2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodySpeakerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyAgendaItem_speakers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyAgendaItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodySpeaker(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _BodyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BodyConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16987,6 +19320,1026 @@ func (ec *executionContext) fieldContext_BodyEdge_node(_ context.Context, field 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _BodyMeeting_id(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeeting", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeeting_body(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMeeting().Body(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Body) graphql.Marshaler {
+			return ec.marshalNBody2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBody(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMeeting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Body(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMeeting_title(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BodyMeeting().Title(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_title(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMeeting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BodyMeeting_title_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMeeting_description(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BodyMeeting().Description(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalOLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_description(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMeeting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BodyMeeting_description_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMeeting_startsAt(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_startsAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMeeting().StartsAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeeting", field, true, true, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeeting_endsAt(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_endsAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMeeting().EndsAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeeting", field, true, true, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeeting_place(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_place(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMeeting().Place(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_place(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeeting", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeeting_onlineUrl(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_onlineUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMeeting().OnlineURL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_onlineUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeeting", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeeting_languages(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_languages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMeeting().Languages(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []i18n.Locale) graphql.Marshaler {
+			return ec.marshalNLocale2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocaleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_languages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeeting", field, true, true, errors.New("field of type Locale does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeeting_capacity(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_capacity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMeeting().Capacity(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_capacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeeting", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeeting_cancelled(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_cancelled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMeeting().Cancelled(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_cancelled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeeting", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeeting_cancelReason(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_cancelReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMeeting().CancelReason(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_cancelReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeeting", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeeting_invitedCount(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_invitedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMeeting().InvitedCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_invitedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeeting", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeeting_registeredCount(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_registeredCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMeeting().RegisteredCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_registeredCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeeting", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeeting_presentCount(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_presentCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMeeting().PresentCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_presentCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeeting", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeeting_viewerInvited(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_viewerInvited(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMeeting().ViewerInvited(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_viewerInvited(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeeting", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeeting_quorum(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_quorum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMeeting().Quorum(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyQuorum) graphql.Marshaler {
+			return ec.marshalNBodyQuorum2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyQuorum(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_quorum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMeeting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyQuorum(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMeeting_agenda(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_agenda(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMeeting().Agenda(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyAgenda) graphql.Marshaler {
+			return ec.marshalNBodyAgenda2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyAgenda(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_agenda(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMeeting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyAgenda(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMeeting_attendance(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_attendance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMeeting().Attendance(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BodyMeetingAttendee) graphql.Marshaler {
+			return ec.marshalOBodyMeetingAttendee2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingAttendeeᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_attendance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMeeting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeetingAttendee(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMeeting_viewerCan(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_viewerCan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMeeting().ViewerCan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeetingViewerCan) graphql.Marshaler {
+			return ec.marshalNBodyMeetingViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingViewerCan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_viewerCan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMeeting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeetingViewerCan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMeetingAttendee_accountId(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingAttendee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingAttendee_accountId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccountID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingAttendee_accountId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingAttendee", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingAttendee_displayName(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingAttendee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingAttendee_displayName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DisplayName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingAttendee_displayName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingAttendee", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingAttendee_mode(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingAttendee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingAttendee_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AttendanceMode) graphql.Marshaler {
+			return ec.marshalNAttendanceMode2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAttendanceMode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingAttendee_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingAttendee", field, false, false, errors.New("field of type AttendanceMode does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingAttendee_since(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingAttendee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingAttendee_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingAttendee_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingAttendee", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingAttendee_selfCheckedIn(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingAttendee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingAttendee_selfCheckedIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SelfCheckedIn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingAttendee_selfCheckedIn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingAttendee", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingAttendee_invited(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingAttendee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingAttendee_invited(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Invited, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingAttendee_invited(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingAttendee", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BodyMeetingEdge) graphql.Marshaler {
+			return ec.marshalNBodyMeetingEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMeetingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeetingEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMeetingConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMeetingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMeetingConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeeting) graphql.Marshaler {
+			return ec.marshalNBodyMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMeetingEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMeetingEvent_meetingId(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingEvent_meetingId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeetingID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingEvent_meetingId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingEvent", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingEvent_type(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingEvent_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingEvent_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingEvent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingEvent_itemId(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingEvent_itemId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingEvent_itemId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingEvent", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingEvent_presentCount(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingEvent_presentCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PresentCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingEvent_presentCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingEvent", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingEvent_quorum(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingEvent_quorum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quorum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyQuorum) graphql.Marshaler {
+			return ec.marshalOBodyQuorum2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyQuorum(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingEvent_quorum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMeetingEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyQuorum(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMeetingViewerCan_manage(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingViewerCan_manage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Manage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingViewerCan_manage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingViewerCan_register(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingViewerCan_register(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Register, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingViewerCan_register(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingViewerCan_speak(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingViewerCan_speak(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Speak, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingViewerCan_speak(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _BodyMember_id(ctx context.Context, field graphql.CollectedField, obj *model.BodyMember) (ret graphql.Marshaler) {
@@ -17512,6 +20865,98 @@ func (ec *executionContext) fieldContext_BodyPerson_displayName(_ context.Contex
 	return graphql.NewScalarFieldContext("BodyPerson", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _BodyQuorum_present(ctx context.Context, field graphql.CollectedField, obj *model.BodyQuorum) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyQuorum_present(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Present, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyQuorum_present(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyQuorum", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodyQuorum_members(ctx context.Context, field graphql.CollectedField, obj *model.BodyQuorum) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyQuorum_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyQuorum_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyQuorum", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodyQuorum_required(ctx context.Context, field graphql.CollectedField, obj *model.BodyQuorum) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyQuorum_required(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Required, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyQuorum_required(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyQuorum", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodyQuorum_reached(ctx context.Context, field graphql.CollectedField, obj *model.BodyQuorum) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyQuorum_reached(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reached, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyQuorum_reached(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyQuorum", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _BodyRules_quorum(ctx context.Context, field graphql.CollectedField, obj *model.BodyRules) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17657,6 +21102,121 @@ func (ec *executionContext) _BodyRules_documentsPublic(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_BodyRules_documentsPublic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BodyRules", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodySpeaker_accountId(ctx context.Context, field graphql.CollectedField, obj *model.BodySpeaker) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodySpeaker_accountId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccountID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodySpeaker_accountId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodySpeaker", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BodySpeaker_displayName(ctx context.Context, field graphql.CollectedField, obj *model.BodySpeaker) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodySpeaker_displayName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DisplayName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodySpeaker_displayName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodySpeaker", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BodySpeaker_position(ctx context.Context, field graphql.CollectedField, obj *model.BodySpeaker) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodySpeaker_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodySpeaker_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodySpeaker", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodySpeaker_status(ctx context.Context, field graphql.CollectedField, obj *model.BodySpeaker) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodySpeaker_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.BodySpeakerStatus) graphql.Marshaler {
+			return ec.marshalNBodySpeakerStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodySpeakerStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodySpeaker_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodySpeaker", field, false, false, errors.New("field of type BodySpeakerStatus does not have child fields"))
+}
+
+func (ec *executionContext) _BodySpeaker_requestedAt(ctx context.Context, field graphql.CollectedField, obj *model.BodySpeaker) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodySpeaker_requestedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodySpeaker_requestedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodySpeaker", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
 func (ec *executionContext) _BodyViewerCan_update(ctx context.Context, field graphql.CollectedField, obj *model.BodyViewerCan) (ret graphql.Marshaler) {
@@ -21502,6 +25062,38 @@ func (ec *executionContext) fieldContext_BudgetTieBreakNote_note(_ context.Conte
 	return graphql.NewScalarFieldContext("BudgetTieBreakNote", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _CancelBodyMeetingPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.CancelBodyMeetingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CancelBodyMeetingPayload_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeeting) graphql.Marshaler {
+			return ec.marshalNBodyMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CancelBodyMeetingPayload_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CancelBodyMeetingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CancelBudgetSessionPayload_session(ctx context.Context, field graphql.CollectedField, obj *model.CancelBudgetSessionPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21937,6 +25529,38 @@ func (ec *executionContext) fieldContext_ChangePasswordPayload_account(_ context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Account(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckInToBodyMeetingPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.CheckInToBodyMeetingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckInToBodyMeetingPayload_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeeting) graphql.Marshaler {
+			return ec.marshalNBodyMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckInToBodyMeetingPayload_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckInToBodyMeetingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeeting(ctx, field)
 		},
 	}
 	return fc, nil
@@ -24661,6 +28285,38 @@ func (ec *executionContext) fieldContext_EnterSubmissionOnBehalfPayload_submissi
 	return fc, nil
 }
 
+func (ec *executionContext) _FinishSpeakerPayload_item(ctx context.Context, field graphql.CollectedField, obj *model.FinishSpeakerPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FinishSpeakerPayload_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyAgendaItem) graphql.Marshaler {
+			return ec.marshalNBodyAgendaItem2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyAgendaItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FinishSpeakerPayload_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FinishSpeakerPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyAgendaItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _FlagSubmissionPayload_submissionId(ctx context.Context, field graphql.CollectedField, obj *model.FlagSubmissionPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24792,6 +28448,38 @@ func (ec *executionContext) _Fraction_denominator(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Fraction_denominator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Fraction", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _GiveFloorPayload_item(ctx context.Context, field graphql.CollectedField, obj *model.GiveFloorPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GiveFloorPayload_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyAgendaItem) graphql.Marshaler {
+			return ec.marshalNBodyAgendaItem2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyAgendaItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GiveFloorPayload_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GiveFloorPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyAgendaItem(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _GrantRolePayload_accountId(ctx context.Context, field graphql.CollectedField, obj *model.GrantRolePayload) (ret graphql.Marshaler) {
@@ -25026,6 +28714,75 @@ func (ec *executionContext) _Invitation_acceptedAt(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_Invitation_acceptedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Invitation", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _IssueBodyMeetingCheckinCodePayload_code(ctx context.Context, field graphql.CollectedField, obj *model.IssueBodyMeetingCheckinCodePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssueBodyMeetingCheckinCodePayload_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssueBodyMeetingCheckinCodePayload_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IssueBodyMeetingCheckinCodePayload", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _IssueBodyMeetingCheckinCodePayload_validFrom(ctx context.Context, field graphql.CollectedField, obj *model.IssueBodyMeetingCheckinCodePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssueBodyMeetingCheckinCodePayload_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssueBodyMeetingCheckinCodePayload_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IssueBodyMeetingCheckinCodePayload", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _IssueBodyMeetingCheckinCodePayload_validUntil(ctx context.Context, field graphql.CollectedField, obj *model.IssueBodyMeetingCheckinCodePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IssueBodyMeetingCheckinCodePayload_validUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IssueBodyMeetingCheckinCodePayload_validUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IssueBodyMeetingCheckinCodePayload", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
 func (ec *executionContext) _IssueVotingCodePayload_code(ctx context.Context, field graphql.CollectedField, obj *model.IssueVotingCodePayload) (ret graphql.Marshaler) {
@@ -26117,6 +29874,70 @@ func (ec *executionContext) fieldContext_ModerationActionEdge_node(_ context.Con
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ModerationAction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoveAgendaItemPayload_item(ctx context.Context, field graphql.CollectedField, obj *model.MoveAgendaItemPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoveAgendaItemPayload_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyAgendaItem) graphql.Marshaler {
+			return ec.marshalNBodyAgendaItem2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyAgendaItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoveAgendaItemPayload_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoveAgendaItemPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyAgendaItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MoveAgendaItemPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.MoveAgendaItemPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoveAgendaItemPayload_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeeting) graphql.Marshaler {
+			return ec.marshalNBodyMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoveAgendaItemPayload_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoveAgendaItemPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeeting(ctx, field)
 		},
 	}
 	return fc, nil
@@ -29592,6 +33413,666 @@ func (ec *executionContext) fieldContext_Mutation_removeBodyMember(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_removeBodyMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_scheduleBodyMeeting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_scheduleBodyMeeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ScheduleBodyMeeting(ctx, fc.Args["input"].(model.ScheduleBodyMeetingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ScheduleBodyMeetingPayload) graphql.Marshaler {
+			return ec.marshalNScheduleBodyMeetingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐScheduleBodyMeetingPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_scheduleBodyMeeting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScheduleBodyMeetingPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_scheduleBodyMeeting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateBodyMeeting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateBodyMeeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateBodyMeeting(ctx, fc.Args["input"].(model.UpdateBodyMeetingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateBodyMeetingPayload) graphql.Marshaler {
+			return ec.marshalNUpdateBodyMeetingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateBodyMeetingPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateBodyMeeting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateBodyMeetingPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateBodyMeeting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelBodyMeeting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelBodyMeeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelBodyMeeting(ctx, fc.Args["input"].(model.CancelBodyMeetingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CancelBodyMeetingPayload) graphql.Marshaler {
+			return ec.marshalNCancelBodyMeetingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCancelBodyMeetingPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelBodyMeeting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CancelBodyMeetingPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelBodyMeeting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addAgendaItem(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addAgendaItem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddAgendaItem(ctx, fc.Args["input"].(model.AddAgendaItemInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AddAgendaItemPayload) graphql.Marshaler {
+			return ec.marshalNAddAgendaItemPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAddAgendaItemPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addAgendaItem(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AddAgendaItemPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addAgendaItem_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateAgendaItem(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateAgendaItem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateAgendaItem(ctx, fc.Args["input"].(model.UpdateAgendaItemInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateAgendaItemPayload) graphql.Marshaler {
+			return ec.marshalNUpdateAgendaItemPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateAgendaItemPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateAgendaItem(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateAgendaItemPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateAgendaItem_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeAgendaItem(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeAgendaItem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveAgendaItem(ctx, fc.Args["input"].(model.RemoveAgendaItemInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RemoveAgendaItemPayload) graphql.Marshaler {
+			return ec.marshalNRemoveAgendaItemPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRemoveAgendaItemPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeAgendaItem(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RemoveAgendaItemPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeAgendaItem_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_moveAgendaItem(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_moveAgendaItem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MoveAgendaItem(ctx, fc.Args["input"].(model.MoveAgendaItemInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoveAgendaItemPayload) graphql.Marshaler {
+			return ec.marshalNMoveAgendaItemPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMoveAgendaItemPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_moveAgendaItem(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoveAgendaItemPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_moveAgendaItem_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_issueBodyMeetingCheckinCode(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_issueBodyMeetingCheckinCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().IssueBodyMeetingCheckinCode(ctx, fc.Args["input"].(model.IssueBodyMeetingCheckinCodeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IssueBodyMeetingCheckinCodePayload) graphql.Marshaler {
+			return ec.marshalNIssueBodyMeetingCheckinCodePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐIssueBodyMeetingCheckinCodePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_issueBodyMeetingCheckinCode(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IssueBodyMeetingCheckinCodePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_issueBodyMeetingCheckinCode_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_checkInToBodyMeeting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_checkInToBodyMeeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CheckInToBodyMeeting(ctx, fc.Args["input"].(model.CheckInToBodyMeetingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CheckInToBodyMeetingPayload) graphql.Marshaler {
+			return ec.marshalNCheckInToBodyMeetingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCheckInToBodyMeetingPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_checkInToBodyMeeting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckInToBodyMeetingPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_checkInToBodyMeeting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordBodyMeetingAttendance(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordBodyMeetingAttendance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordBodyMeetingAttendance(ctx, fc.Args["input"].(model.RecordBodyMeetingAttendanceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RecordBodyMeetingAttendancePayload) graphql.Marshaler {
+			return ec.marshalNRecordBodyMeetingAttendancePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordBodyMeetingAttendancePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordBodyMeetingAttendance(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordBodyMeetingAttendancePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordBodyMeetingAttendance_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordBodyMeetingDeparture(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordBodyMeetingDeparture(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordBodyMeetingDeparture(ctx, fc.Args["input"].(model.RecordBodyMeetingDepartureInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RecordBodyMeetingDeparturePayload) graphql.Marshaler {
+			return ec.marshalNRecordBodyMeetingDeparturePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordBodyMeetingDeparturePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordBodyMeetingDeparture(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordBodyMeetingDeparturePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordBodyMeetingDeparture_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_requestToSpeak(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_requestToSpeak(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RequestToSpeak(ctx, fc.Args["input"].(model.RequestToSpeakInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RequestToSpeakPayload) graphql.Marshaler {
+			return ec.marshalNRequestToSpeakPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRequestToSpeakPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_requestToSpeak(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RequestToSpeakPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_requestToSpeak_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_withdrawFromSpeakers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_withdrawFromSpeakers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WithdrawFromSpeakers(ctx, fc.Args["input"].(model.WithdrawFromSpeakersInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WithdrawFromSpeakersPayload) graphql.Marshaler {
+			return ec.marshalNWithdrawFromSpeakersPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawFromSpeakersPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_withdrawFromSpeakers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WithdrawFromSpeakersPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_withdrawFromSpeakers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_giveFloor(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_giveFloor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().GiveFloor(ctx, fc.Args["input"].(model.GiveFloorInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GiveFloorPayload) graphql.Marshaler {
+			return ec.marshalNGiveFloorPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐGiveFloorPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_giveFloor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GiveFloorPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_giveFloor_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_finishSpeaker(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_finishSpeaker(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().FinishSpeaker(ctx, fc.Args["input"].(model.FinishSpeakerInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FinishSpeakerPayload) graphql.Marshaler {
+			return ec.marshalNFinishSpeakerPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐFinishSpeakerPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_finishSpeaker(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FinishSpeakerPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_finishSpeaker_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -33356,6 +37837,50 @@ func (ec *executionContext) fieldContext_Query_bodies(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_bodyMeeting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_bodyMeeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().BodyMeeting(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeeting) graphql.Marshaler {
+			return ec.marshalOBodyMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeeting(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_bodyMeeting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeeting(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_bodyMeeting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33628,6 +38153,70 @@ func (ec *executionContext) fieldContext_RecordAttendancePayload_meeting(_ conte
 	return fc, nil
 }
 
+func (ec *executionContext) _RecordBodyMeetingAttendancePayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.RecordBodyMeetingAttendancePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordBodyMeetingAttendancePayload_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeeting) graphql.Marshaler {
+			return ec.marshalNBodyMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordBodyMeetingAttendancePayload_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordBodyMeetingAttendancePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecordBodyMeetingDeparturePayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.RecordBodyMeetingDeparturePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordBodyMeetingDeparturePayload_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeeting) graphql.Marshaler {
+			return ec.marshalNBodyMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordBodyMeetingDeparturePayload_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordBodyMeetingDeparturePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RegisterBudgetVoterPayload_voterId(ctx context.Context, field graphql.CollectedField, obj *model.RegisterBudgetVoterPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33738,6 +38327,38 @@ func (ec *executionContext) fieldContext_RegisterForMeetingPayload_meeting(_ con
 	return fc, nil
 }
 
+func (ec *executionContext) _RemoveAgendaItemPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.RemoveAgendaItemPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveAgendaItemPayload_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeeting) graphql.Marshaler {
+			return ec.marshalNBodyMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveAgendaItemPayload_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RemoveAgendaItemPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RemoveBodyMemberPayload_member(ctx context.Context, field graphql.CollectedField, obj *model.RemoveBodyMemberPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33823,6 +38444,38 @@ func (ec *executionContext) _RequestPasswordResetPayload_ok(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_RequestPasswordResetPayload_ok(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RequestPasswordResetPayload", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _RequestToSpeakPayload_item(ctx context.Context, field graphql.CollectedField, obj *model.RequestToSpeakPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RequestToSpeakPayload_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyAgendaItem) graphql.Marshaler {
+			return ec.marshalNBodyAgendaItem2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyAgendaItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RequestToSpeakPayload_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RequestToSpeakPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyAgendaItem(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ResendEmailConfirmationPayload_ok(ctx context.Context, field graphql.CollectedField, obj *model.ResendEmailConfirmationPayload) (ret graphql.Marshaler) {
@@ -34259,6 +38912,38 @@ func (ec *executionContext) _RuleResult_message(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_RuleResult_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RuleResult", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ScheduleBodyMeetingPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.ScheduleBodyMeetingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScheduleBodyMeetingPayload_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeeting) graphql.Marshaler {
+			return ec.marshalNBodyMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScheduleBodyMeetingPayload_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScheduleBodyMeetingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeeting(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Session_id(ctx context.Context, field graphql.CollectedField, obj *model.Session) (ret graphql.Marshaler) {
@@ -35582,6 +40267,50 @@ func (ec *executionContext) fieldContext_Subscription_moderationQueue(ctx contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_bodyMeetingActivity(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_bodyMeetingActivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().BodyMeetingActivity(ctx, fc.Args["meetingId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeetingEvent) graphql.Marshaler {
+			return ec.marshalNBodyMeetingEvent2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_bodyMeetingActivity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeetingEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_bodyMeetingActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SupportBudgetProjectPayload_project(ctx context.Context, field graphql.CollectedField, obj *model.SupportBudgetProjectPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -36233,6 +40962,102 @@ func (ec *executionContext) fieldContext_UnsupportSubmissionPayload_submission(_
 	return fc, nil
 }
 
+func (ec *executionContext) _UpdateAgendaItemPayload_item(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAgendaItemPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateAgendaItemPayload_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyAgendaItem) graphql.Marshaler {
+			return ec.marshalNBodyAgendaItem2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyAgendaItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateAgendaItemPayload_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateAgendaItemPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyAgendaItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateAgendaItemPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAgendaItemPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateAgendaItemPayload_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeeting) graphql.Marshaler {
+			return ec.marshalNBodyMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateAgendaItemPayload_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateAgendaItemPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpdateBodyMeetingPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.UpdateBodyMeetingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateBodyMeetingPayload_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeeting) graphql.Marshaler {
+			return ec.marshalNBodyMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateBodyMeetingPayload_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateBodyMeetingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UpdateBodyPayload_body(ctx context.Context, field graphql.CollectedField, obj *model.UpdateBodyPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -36727,6 +41552,38 @@ func (ec *executionContext) fieldContext_WithdrawBudgetProjectSupportPayload_pro
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BudgetProject(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WithdrawFromSpeakersPayload_item(ctx context.Context, field graphql.CollectedField, obj *model.WithdrawFromSpeakersPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WithdrawFromSpeakersPayload_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyAgendaItem) graphql.Marshaler {
+			return ec.marshalNBodyAgendaItem2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyAgendaItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WithdrawFromSpeakersPayload_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WithdrawFromSpeakersPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyAgendaItem(ctx, field)
 		},
 	}
 	return fc, nil
@@ -37874,6 +42731,43 @@ func (ec *executionContext) unmarshalInputAcceptInvitationInput(ctx context.Cont
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputAddAgendaItemInput(ctx context.Context, obj any) (model.AddAgendaItemInput, error) {
+	var it model.AddAgendaItemInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"meetingId", "item"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "meetingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingID = data
+		case "item":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("item"))
+			data, err := ec.unmarshalNAgendaItemInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAgendaItemInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Item = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputAddOrganisationMemberInput(ctx context.Context, obj any) (model.AddOrganisationMemberInput, error) {
 	var it model.AddOrganisationMemberInput
 	if obj == nil {
@@ -37994,6 +42888,57 @@ func (ec *executionContext) unmarshalInputAdvanceBudgetEditionInput(ctx context.
 				return it, err
 			}
 			it.To = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputAgendaItemInput(ctx context.Context, obj any) (model.AgendaItemInput, error) {
+	var it model.AgendaItemInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"title", "description", "document", "documentUrl"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "document":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("document"))
+			data, err := ec.unmarshalOLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Document = data
+		case "documentUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentUrl"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentURL = data
 		}
 	}
 	return it, nil
@@ -38392,6 +43337,85 @@ func (ec *executionContext) unmarshalInputBodyFilter(ctx context.Context, obj an
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputBodyMeetingInput(ctx context.Context, obj any) (model.BodyMeetingInput, error) {
+	var it model.BodyMeetingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"title", "description", "startsAt", "endsAt", "place", "onlineUrl", "languages", "capacity"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "startsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAt = data
+		case "endsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAt"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsAt = data
+		case "place":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("place"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Place = data
+		case "onlineUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("onlineUrl"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OnlineURL = data
+		case "languages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languages"))
+			data, err := ec.unmarshalNLocale2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocaleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Languages = data
+		case "capacity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Capacity = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputBodyRulesInput(ctx context.Context, obj any) (model.BodyRulesInput, error) {
 	var it model.BodyRulesInput
 	if obj == nil {
@@ -38570,6 +43594,43 @@ func (ec *executionContext) unmarshalInputBudgetTieBreakNoteInput(ctx context.Co
 				return it, err
 			}
 			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCancelBodyMeetingInput(ctx context.Context, obj any) (model.CancelBodyMeetingInput, error) {
+	var it model.CancelBodyMeetingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"meetingId", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "meetingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
 		}
 	}
 	return it, nil
@@ -38989,6 +44050,43 @@ func (ec *executionContext) unmarshalInputChangePasswordInput(ctx context.Contex
 				return it, err
 			}
 			it.NewPassword = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCheckInToBodyMeetingInput(ctx context.Context, obj any) (model.CheckInToBodyMeetingInput, error) {
+	var it model.CheckInToBodyMeetingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"meetingId", "code"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "meetingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingID = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
 		}
 	}
 	return it, nil
@@ -40355,6 +45453,36 @@ func (ec *executionContext) unmarshalInputEnterSubmissionOnBehalfInput(ctx conte
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputFinishSpeakerInput(ctx context.Context, obj any) (model.FinishSpeakerInput, error) {
+	var it model.FinishSpeakerInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"itemId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "itemId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputFlagSubmissionInput(ctx context.Context, obj any) (model.FlagSubmissionInput, error) {
 	var it model.FlagSubmissionInput
 	if obj == nil {
@@ -40496,6 +45624,43 @@ func (ec *executionContext) unmarshalInputFractionInput(ctx context.Context, obj
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputGiveFloorInput(ctx context.Context, obj any) (model.GiveFloorInput, error) {
+	var it model.GiveFloorInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"itemId", "accountId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "itemId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemID = data
+		case "accountId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputGrantRoleInput(ctx context.Context, obj any) (model.GrantRoleInput, error) {
 	var it model.GrantRoleInput
 	if obj == nil {
@@ -40579,6 +45744,36 @@ func (ec *executionContext) unmarshalInputHideSubmissionInput(ctx context.Contex
 				return it, err
 			}
 			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputIssueBodyMeetingCheckinCodeInput(ctx context.Context, obj any) (model.IssueBodyMeetingCheckinCodeInput, error) {
+	var it model.IssueBodyMeetingCheckinCodeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"meetingId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "meetingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingID = data
 		}
 	}
 	return it, nil
@@ -40799,6 +45994,43 @@ func (ec *executionContext) unmarshalInputMeetingInput(ctx context.Context, obj 
 				return it, err
 			}
 			it.Capacity = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputMoveAgendaItemInput(ctx context.Context, obj any) (model.MoveAgendaItemInput, error) {
+	var it model.MoveAgendaItemInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"itemId", "position"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "itemId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemID = data
+		case "position":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("position"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Position = data
 		}
 	}
 	return it, nil
@@ -41174,6 +46406,87 @@ func (ec *executionContext) unmarshalInputRecordAttendanceInput(ctx context.Cont
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputRecordBodyMeetingAttendanceInput(ctx context.Context, obj any) (model.RecordBodyMeetingAttendanceInput, error) {
+	var it model.RecordBodyMeetingAttendanceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"meetingId", "accountId", "mode"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "meetingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingID = data
+		case "accountId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountID = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalNAttendanceMode2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAttendanceMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRecordBodyMeetingDepartureInput(ctx context.Context, obj any) (model.RecordBodyMeetingDepartureInput, error) {
+	var it model.RecordBodyMeetingDepartureInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"meetingId", "accountId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "meetingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingID = data
+		case "accountId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputRegisterBudgetVoterInput(ctx context.Context, obj any) (model.RegisterBudgetVoterInput, error) {
 	var it model.RegisterBudgetVoterInput
 	if obj == nil {
@@ -41336,6 +46649,36 @@ func (ec *executionContext) unmarshalInputRegisterForMeetingInput(ctx context.Co
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputRemoveAgendaItemInput(ctx context.Context, obj any) (model.RemoveAgendaItemInput, error) {
+	var it model.RemoveAgendaItemInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"itemId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "itemId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputRemoveBodyMemberInput(ctx context.Context, obj any) (model.RemoveBodyMemberInput, error) {
 	var it model.RemoveBodyMemberInput
 	if obj == nil {
@@ -41435,6 +46778,36 @@ func (ec *executionContext) unmarshalInputRequestPasswordResetInput(ctx context.
 				return it, err
 			}
 			it.Email = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRequestToSpeakInput(ctx context.Context, obj any) (model.RequestToSpeakInput, error) {
+	var it model.RequestToSpeakInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"itemId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "itemId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemID = data
 		}
 	}
 	return it, nil
@@ -41761,6 +47134,43 @@ func (ec *executionContext) unmarshalInputRuleOverrideInput(ctx context.Context,
 				return it, err
 			}
 			it.Justification = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputScheduleBodyMeetingInput(ctx context.Context, obj any) (model.ScheduleBodyMeetingInput, error) {
+	var it model.ScheduleBodyMeetingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"bodyId", "meeting"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "bodyId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyID = data
+		case "meeting":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meeting"))
+			data, err := ec.unmarshalNBodyMeetingInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Meeting = data
 		}
 	}
 	return it, nil
@@ -42427,6 +47837,43 @@ func (ec *executionContext) unmarshalInputUnsupportSubmissionInput(ctx context.C
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputUpdateAgendaItemInput(ctx context.Context, obj any) (model.UpdateAgendaItemInput, error) {
+	var it model.UpdateAgendaItemInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"itemId", "item"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "itemId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemID = data
+		case "item":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("item"))
+			data, err := ec.unmarshalNAgendaItemInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAgendaItemInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Item = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputUpdateBodyInput(ctx context.Context, obj any) (model.UpdateBodyInput, error) {
 	var it model.UpdateBodyInput
 	if obj == nil {
@@ -42480,6 +47927,43 @@ func (ec *executionContext) unmarshalInputUpdateBodyInput(ctx context.Context, o
 				return it, err
 			}
 			it.Rules = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputUpdateBodyMeetingInput(ctx context.Context, obj any) (model.UpdateBodyMeetingInput, error) {
+	var it model.UpdateBodyMeetingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"meetingId", "meeting"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "meetingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingID = data
+		case "meeting":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meeting"))
+			data, err := ec.unmarshalNBodyMeetingInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Meeting = data
 		}
 	}
 	return it, nil
@@ -43260,6 +48744,36 @@ func (ec *executionContext) unmarshalInputWithdrawBudgetProjectSupportInput(ctx 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputWithdrawFromSpeakersInput(ctx context.Context, obj any) (model.WithdrawFromSpeakersInput, error) {
+	var it model.WithdrawFromSpeakersInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"itemId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "itemId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputWithdrawSubmissionInput(ctx context.Context, obj any) (model.WithdrawSubmissionInput, error) {
 	var it model.WithdrawSubmissionInput
 	if obj == nil {
@@ -43375,6 +48889,20 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._BodyMember(ctx, sel, obj)
+	case model.BodyMeeting:
+		return ec._BodyMeeting(ctx, sel, &obj)
+	case *model.BodyMeeting:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BodyMeeting(ctx, sel, obj)
+	case model.BodyAgendaItem:
+		return ec._BodyAgendaItem(ctx, sel, &obj)
+	case *model.BodyAgendaItem:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BodyAgendaItem(ctx, sel, obj)
 	case model.Body:
 		return ec._Body(ctx, sel, &obj)
 	case *model.Body:
@@ -43796,6 +49324,49 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var addAgendaItemPayloadImplementors = []string{"AddAgendaItemPayload"}
+
+func (ec *executionContext) _AddAgendaItemPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AddAgendaItemPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, addAgendaItemPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AddAgendaItemPayload")
+		case "item":
+			out.Values[i] = ec._AddAgendaItemPayload_item(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "meeting":
+			out.Values[i] = ec._AddAgendaItemPayload_meeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -44823,6 +50394,325 @@ func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "meetings":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Body_meetings(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyAgendaImplementors = []string{"BodyAgenda"}
+
+func (ec *executionContext) _BodyAgenda(ctx context.Context, sel ast.SelectionSet, obj *model.BodyAgenda) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyAgendaImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyAgenda")
+		case "status":
+			out.Values[i] = ec._BodyAgenda_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "adoptedAt":
+			out.Values[i] = ec._BodyAgenda_adoptedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "items":
+			out.Values[i] = ec._BodyAgenda_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyAgendaItemImplementors = []string{"BodyAgendaItem", "Node"}
+
+func (ec *executionContext) _BodyAgendaItem(ctx context.Context, sel ast.SelectionSet, obj *model.BodyAgendaItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyAgendaItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyAgendaItem")
+		case "id":
+			out.Values[i] = ec._BodyAgendaItem_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "position":
+			out.Values[i] = ec._BodyAgendaItem_position(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyAgendaItem_title(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "description":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyAgendaItem_description(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "documentUrl":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyAgendaItem_documentUrl(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "document":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyAgendaItem_document(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "speakers":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyAgendaItem_speakers(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -44964,6 +50854,1026 @@ func (ec *executionContext) _BodyEdge(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "node":
 			out.Values[i] = ec._BodyEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyMeetingImplementors = []string{"BodyMeeting", "Node"}
+
+func (ec *executionContext) _BodyMeeting(ctx context.Context, sel ast.SelectionSet, obj *model.BodyMeeting) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyMeetingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyMeeting")
+		case "id":
+			out.Values[i] = ec._BodyMeeting_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "body":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMeeting_body(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "title":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMeeting_title(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "description":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMeeting_description(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "startsAt":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMeeting_startsAt(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "endsAt":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMeeting_endsAt(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "place":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMeeting_place(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "onlineUrl":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMeeting_onlineUrl(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "languages":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMeeting_languages(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "capacity":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMeeting_capacity(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "cancelled":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMeeting_cancelled(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "cancelReason":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMeeting_cancelReason(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "invitedCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMeeting_invitedCount(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "registeredCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMeeting_registeredCount(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "presentCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMeeting_presentCount(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "viewerInvited":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMeeting_viewerInvited(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "quorum":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMeeting_quorum(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "agenda":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMeeting_agenda(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "attendance":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMeeting_attendance(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "viewerCan":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMeeting_viewerCan(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyMeetingAttendeeImplementors = []string{"BodyMeetingAttendee"}
+
+func (ec *executionContext) _BodyMeetingAttendee(ctx context.Context, sel ast.SelectionSet, obj *model.BodyMeetingAttendee) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyMeetingAttendeeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyMeetingAttendee")
+		case "accountId":
+			out.Values[i] = ec._BodyMeetingAttendee_accountId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "displayName":
+			out.Values[i] = ec._BodyMeetingAttendee_displayName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mode":
+			out.Values[i] = ec._BodyMeetingAttendee_mode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._BodyMeetingAttendee_since(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "selfCheckedIn":
+			out.Values[i] = ec._BodyMeetingAttendee_selfCheckedIn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "invited":
+			out.Values[i] = ec._BodyMeetingAttendee_invited(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyMeetingConnectionImplementors = []string{"BodyMeetingConnection"}
+
+func (ec *executionContext) _BodyMeetingConnection(ctx context.Context, sel ast.SelectionSet, obj *model.BodyMeetingConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyMeetingConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyMeetingConnection")
+		case "edges":
+			out.Values[i] = ec._BodyMeetingConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._BodyMeetingConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._BodyMeetingConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyMeetingEdgeImplementors = []string{"BodyMeetingEdge"}
+
+func (ec *executionContext) _BodyMeetingEdge(ctx context.Context, sel ast.SelectionSet, obj *model.BodyMeetingEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyMeetingEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyMeetingEdge")
+		case "cursor":
+			out.Values[i] = ec._BodyMeetingEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._BodyMeetingEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyMeetingEventImplementors = []string{"BodyMeetingEvent"}
+
+func (ec *executionContext) _BodyMeetingEvent(ctx context.Context, sel ast.SelectionSet, obj *model.BodyMeetingEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyMeetingEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyMeetingEvent")
+		case "meetingId":
+			out.Values[i] = ec._BodyMeetingEvent_meetingId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._BodyMeetingEvent_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "itemId":
+			out.Values[i] = ec._BodyMeetingEvent_itemId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "presentCount":
+			out.Values[i] = ec._BodyMeetingEvent_presentCount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "quorum":
+			out.Values[i] = ec._BodyMeetingEvent_quorum(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyMeetingViewerCanImplementors = []string{"BodyMeetingViewerCan"}
+
+func (ec *executionContext) _BodyMeetingViewerCan(ctx context.Context, sel ast.SelectionSet, obj *model.BodyMeetingViewerCan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyMeetingViewerCanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyMeetingViewerCan")
+		case "manage":
+			out.Values[i] = ec._BodyMeetingViewerCan_manage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "register":
+			out.Values[i] = ec._BodyMeetingViewerCan_register(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "speak":
+			out.Values[i] = ec._BodyMeetingViewerCan_speak(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -45319,6 +52229,59 @@ func (ec *executionContext) _BodyPerson(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var bodyQuorumImplementors = []string{"BodyQuorum"}
+
+func (ec *executionContext) _BodyQuorum(ctx context.Context, sel ast.SelectionSet, obj *model.BodyQuorum) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyQuorumImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyQuorum")
+		case "present":
+			out.Values[i] = ec._BodyQuorum_present(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "members":
+			out.Values[i] = ec._BodyQuorum_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "required":
+			out.Values[i] = ec._BodyQuorum_required(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reached":
+			out.Values[i] = ec._BodyQuorum_reached(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var bodyRulesImplementors = []string{"BodyRules"}
 
 func (ec *executionContext) _BodyRules(ctx context.Context, sel ast.SelectionSet, obj *model.BodyRules) graphql.Marshaler {
@@ -45358,6 +52321,64 @@ func (ec *executionContext) _BodyRules(ctx context.Context, sel ast.SelectionSet
 			}
 		case "documentsPublic":
 			out.Values[i] = ec._BodyRules_documentsPublic(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodySpeakerImplementors = []string{"BodySpeaker"}
+
+func (ec *executionContext) _BodySpeaker(ctx context.Context, sel ast.SelectionSet, obj *model.BodySpeaker) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodySpeakerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodySpeaker")
+		case "accountId":
+			out.Values[i] = ec._BodySpeaker_accountId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "displayName":
+			out.Values[i] = ec._BodySpeaker_displayName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "position":
+			out.Values[i] = ec._BodySpeaker_position(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._BodySpeaker_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestedAt":
+			out.Values[i] = ec._BodySpeaker_requestedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -48559,6 +55580,44 @@ func (ec *executionContext) _BudgetTieBreakNote(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var cancelBodyMeetingPayloadImplementors = []string{"CancelBodyMeetingPayload"}
+
+func (ec *executionContext) _CancelBodyMeetingPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CancelBodyMeetingPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cancelBodyMeetingPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CancelBodyMeetingPayload")
+		case "meeting":
+			out.Values[i] = ec._CancelBodyMeetingPayload_meeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var cancelBudgetSessionPayloadImplementors = []string{"CancelBudgetSessionPayload"}
 
 func (ec *executionContext) _CancelBudgetSessionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CancelBudgetSessionPayload) graphql.Marshaler {
@@ -48945,6 +56004,44 @@ func (ec *executionContext) _ChangePasswordPayload(ctx context.Context, sel ast.
 			out.Values[i] = graphql.MarshalString("ChangePasswordPayload")
 		case "account":
 			out.Values[i] = ec._ChangePasswordPayload_account(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var checkInToBodyMeetingPayloadImplementors = []string{"CheckInToBodyMeetingPayload"}
+
+func (ec *executionContext) _CheckInToBodyMeetingPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CheckInToBodyMeetingPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkInToBodyMeetingPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CheckInToBodyMeetingPayload")
+		case "meeting":
+			out.Values[i] = ec._CheckInToBodyMeetingPayload_meeting(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -51409,6 +58506,44 @@ func (ec *executionContext) _EnterSubmissionOnBehalfPayload(ctx context.Context,
 	return out
 }
 
+var finishSpeakerPayloadImplementors = []string{"FinishSpeakerPayload"}
+
+func (ec *executionContext) _FinishSpeakerPayload(ctx context.Context, sel ast.SelectionSet, obj *model.FinishSpeakerPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, finishSpeakerPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FinishSpeakerPayload")
+		case "item":
+			out.Values[i] = ec._FinishSpeakerPayload_item(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var flagSubmissionPayloadImplementors = []string{"FlagSubmissionPayload"}
 
 func (ec *executionContext) _FlagSubmissionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.FlagSubmissionPayload) graphql.Marshaler {
@@ -51542,6 +58677,44 @@ func (ec *executionContext) _Fraction(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "denominator":
 			out.Values[i] = ec._Fraction_denominator(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var giveFloorPayloadImplementors = []string{"GiveFloorPayload"}
+
+func (ec *executionContext) _GiveFloorPayload(ctx context.Context, sel ast.SelectionSet, obj *model.GiveFloorPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, giveFloorPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GiveFloorPayload")
+		case "item":
+			out.Values[i] = ec._GiveFloorPayload_item(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -51721,6 +58894,54 @@ func (ec *executionContext) _Invitation(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = ec._Invitation_acceptedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var issueBodyMeetingCheckinCodePayloadImplementors = []string{"IssueBodyMeetingCheckinCodePayload"}
+
+func (ec *executionContext) _IssueBodyMeetingCheckinCodePayload(ctx context.Context, sel ast.SelectionSet, obj *model.IssueBodyMeetingCheckinCodePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, issueBodyMeetingCheckinCodePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IssueBodyMeetingCheckinCodePayload")
+		case "code":
+			out.Values[i] = ec._IssueBodyMeetingCheckinCodePayload_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validFrom":
+			out.Values[i] = ec._IssueBodyMeetingCheckinCodePayload_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validUntil":
+			out.Values[i] = ec._IssueBodyMeetingCheckinCodePayload_validUntil(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -52453,6 +59674,49 @@ func (ec *executionContext) _ModerationActionEdge(ctx context.Context, sel ast.S
 	return out
 }
 
+var moveAgendaItemPayloadImplementors = []string{"MoveAgendaItemPayload"}
+
+func (ec *executionContext) _MoveAgendaItemPayload(ctx context.Context, sel ast.SelectionSet, obj *model.MoveAgendaItemPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, moveAgendaItemPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MoveAgendaItemPayload")
+		case "item":
+			out.Values[i] = ec._MoveAgendaItemPayload_item(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "meeting":
+			out.Values[i] = ec._MoveAgendaItemPayload_meeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -53022,6 +60286,111 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "removeBodyMember":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_removeBodyMember(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scheduleBodyMeeting":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_scheduleBodyMeeting(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateBodyMeeting":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateBodyMeeting(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelBodyMeeting":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelBodyMeeting(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addAgendaItem":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addAgendaItem(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateAgendaItem":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateAgendaItem(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeAgendaItem":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeAgendaItem(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "moveAgendaItem":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_moveAgendaItem(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issueBodyMeetingCheckinCode":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_issueBodyMeetingCheckinCode(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checkInToBodyMeeting":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_checkInToBodyMeeting(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordBodyMeetingAttendance":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordBodyMeetingAttendance(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordBodyMeetingDeparture":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordBodyMeetingDeparture(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestToSpeak":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_requestToSpeak(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawFromSpeakers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawFromSpeakers(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "giveFloor":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_giveFloor(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "finishSpeaker":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_finishSpeaker(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -55042,6 +62411,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "bodyMeeting":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_bodyMeeting(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "me":
 			field := field
 
@@ -55179,6 +62570,82 @@ func (ec *executionContext) _RecordAttendancePayload(ctx context.Context, sel as
 			out.Values[i] = graphql.MarshalString("RecordAttendancePayload")
 		case "meeting":
 			out.Values[i] = ec._RecordAttendancePayload_meeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var recordBodyMeetingAttendancePayloadImplementors = []string{"RecordBodyMeetingAttendancePayload"}
+
+func (ec *executionContext) _RecordBodyMeetingAttendancePayload(ctx context.Context, sel ast.SelectionSet, obj *model.RecordBodyMeetingAttendancePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordBodyMeetingAttendancePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordBodyMeetingAttendancePayload")
+		case "meeting":
+			out.Values[i] = ec._RecordBodyMeetingAttendancePayload_meeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var recordBodyMeetingDeparturePayloadImplementors = []string{"RecordBodyMeetingDeparturePayload"}
+
+func (ec *executionContext) _RecordBodyMeetingDeparturePayload(ctx context.Context, sel ast.SelectionSet, obj *model.RecordBodyMeetingDeparturePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordBodyMeetingDeparturePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordBodyMeetingDeparturePayload")
+		case "meeting":
+			out.Values[i] = ec._RecordBodyMeetingDeparturePayload_meeting(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -55355,6 +62822,44 @@ func (ec *executionContext) _RegisterForMeetingPayload(ctx context.Context, sel 
 	return out
 }
 
+var removeAgendaItemPayloadImplementors = []string{"RemoveAgendaItemPayload"}
+
+func (ec *executionContext) _RemoveAgendaItemPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RemoveAgendaItemPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, removeAgendaItemPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RemoveAgendaItemPayload")
+		case "meeting":
+			out.Values[i] = ec._RemoveAgendaItemPayload_meeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var removeBodyMemberPayloadImplementors = []string{"RemoveBodyMemberPayload"}
 
 func (ec *executionContext) _RemoveBodyMemberPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RemoveBodyMemberPayload) graphql.Marshaler {
@@ -55445,6 +62950,44 @@ func (ec *executionContext) _RequestPasswordResetPayload(ctx context.Context, se
 			out.Values[i] = graphql.MarshalString("RequestPasswordResetPayload")
 		case "ok":
 			out.Values[i] = ec._RequestPasswordResetPayload_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var requestToSpeakPayloadImplementors = []string{"RequestToSpeakPayload"}
+
+func (ec *executionContext) _RequestToSpeakPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RequestToSpeakPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, requestToSpeakPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RequestToSpeakPayload")
+		case "item":
+			out.Values[i] = ec._RequestToSpeakPayload_item(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -55926,6 +63469,44 @@ func (ec *executionContext) _RuleResult(ctx context.Context, sel ast.SelectionSe
 			}
 		case "message":
 			out.Values[i] = ec._RuleResult_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var scheduleBodyMeetingPayloadImplementors = []string{"ScheduleBodyMeetingPayload"}
+
+func (ec *executionContext) _ScheduleBodyMeetingPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ScheduleBodyMeetingPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, scheduleBodyMeetingPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ScheduleBodyMeetingPayload")
+		case "meeting":
+			out.Values[i] = ec._ScheduleBodyMeetingPayload_meeting(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -56879,6 +64460,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_consultationActivity(ctx, fields[0])
 	case "moderationQueue":
 		return ec._Subscription_moderationQueue(ctx, fields[0])
+	case "bodyMeetingActivity":
+		return ec._Subscription_bodyMeetingActivity(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -57376,6 +64959,87 @@ func (ec *executionContext) _UnsupportSubmissionPayload(ctx context.Context, sel
 			out.Values[i] = graphql.MarshalString("UnsupportSubmissionPayload")
 		case "submission":
 			out.Values[i] = ec._UnsupportSubmissionPayload_submission(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var updateAgendaItemPayloadImplementors = []string{"UpdateAgendaItemPayload"}
+
+func (ec *executionContext) _UpdateAgendaItemPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateAgendaItemPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateAgendaItemPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateAgendaItemPayload")
+		case "item":
+			out.Values[i] = ec._UpdateAgendaItemPayload_item(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "meeting":
+			out.Values[i] = ec._UpdateAgendaItemPayload_meeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var updateBodyMeetingPayloadImplementors = []string{"UpdateBodyMeetingPayload"}
+
+func (ec *executionContext) _UpdateBodyMeetingPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateBodyMeetingPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateBodyMeetingPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateBodyMeetingPayload")
+		case "meeting":
+			out.Values[i] = ec._UpdateBodyMeetingPayload_meeting(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -57947,6 +65611,44 @@ func (ec *executionContext) _WithdrawBudgetProjectSupportPayload(ctx context.Con
 	return out
 }
 
+var withdrawFromSpeakersPayloadImplementors = []string{"WithdrawFromSpeakersPayload"}
+
+func (ec *executionContext) _WithdrawFromSpeakersPayload(ctx context.Context, sel ast.SelectionSet, obj *model.WithdrawFromSpeakersPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, withdrawFromSpeakersPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WithdrawFromSpeakersPayload")
+		case "item":
+			out.Values[i] = ec._WithdrawFromSpeakersPayload_item(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var withdrawSubmissionPayloadImplementors = []string{"WithdrawSubmissionPayload"}
 
 func (ec *executionContext) _WithdrawSubmissionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.WithdrawSubmissionPayload) graphql.Marshaler {
@@ -58402,6 +66104,21 @@ func (ec *executionContext) marshalNAccount2ᚖgithubᚗcomᚋotwartyᚋotwarty�
 	return ec._Account(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNAddAgendaItemInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAddAgendaItemInput(ctx context.Context, v any) (model.AddAgendaItemInput, error) {
+	res, err := ec.unmarshalInputAddAgendaItemInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAddAgendaItemPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAddAgendaItemPayload(ctx context.Context, sel ast.SelectionSet, v *model.AddAgendaItemPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AddAgendaItemPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAddOrganisationMemberInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAddOrganisationMemberInput(ctx context.Context, v any) (model.AddOrganisationMemberInput, error) {
 	res, err := ec.unmarshalInputAddOrganisationMemberInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -58445,6 +66162,11 @@ func (ec *executionContext) marshalNAdvanceBudgetEditionPayload2ᚖgithubᚗcom�
 		return graphql.Null
 	}
 	return ec._AdvanceBudgetEditionPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAgendaItemInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAgendaItemInput(ctx context.Context, v any) (*model.AgendaItemInput, error) {
+	res, err := ec.unmarshalInputAgendaItemInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNAnswerCount2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswerCount(ctx context.Context, sel ast.SelectionSet, v model.AnswerCount) graphql.Marshaler {
@@ -58567,6 +66289,16 @@ func (ec *executionContext) marshalNAssignConsultationModeratorPayload2ᚖgithub
 	return ec._AssignConsultationModeratorPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNAttendanceMode2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAttendanceMode(ctx context.Context, v any) (model.AttendanceMode, error) {
+	var res model.AttendanceMode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAttendanceMode2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAttendanceMode(ctx context.Context, sel ast.SelectionSet, v model.AttendanceMode) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNAuditEntry2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAuditEntry(ctx context.Context, sel ast.SelectionSet, v *model.AuditEntry) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -58645,6 +66377,56 @@ func (ec *executionContext) marshalNBody2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋg
 		return graphql.Null
 	}
 	return ec._Body(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBodyAgenda2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyAgenda(ctx context.Context, sel ast.SelectionSet, v *model.BodyAgenda) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BodyAgenda(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBodyAgendaItem2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyAgendaItem(ctx context.Context, sel ast.SelectionSet, v model.BodyAgendaItem) graphql.Marshaler {
+	return ec._BodyAgendaItem(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBodyAgendaItem2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyAgendaItemᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BodyAgendaItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBodyAgendaItem2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyAgendaItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBodyAgendaItem2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyAgendaItem(ctx context.Context, sel ast.SelectionSet, v *model.BodyAgendaItem) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BodyAgendaItem(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBodyAgendaStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyAgendaStatus(ctx context.Context, v any) (model.BodyAgendaStatus, error) {
+	var res model.BodyAgendaStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBodyAgendaStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyAgendaStatus(ctx context.Context, sel ast.SelectionSet, v model.BodyAgendaStatus) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNBodyConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyConnection(ctx context.Context, sel ast.SelectionSet, v *model.BodyConnection) graphql.Marshaler {
@@ -58746,6 +66528,75 @@ func (ec *executionContext) marshalNBodyMajority2githubᚗcomᚋotwartyᚋotwart
 	return v
 }
 
+func (ec *executionContext) marshalNBodyMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeeting(ctx context.Context, sel ast.SelectionSet, v *model.BodyMeeting) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BodyMeeting(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBodyMeetingAttendee2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingAttendee(ctx context.Context, sel ast.SelectionSet, v model.BodyMeetingAttendee) graphql.Marshaler {
+	return ec._BodyMeetingAttendee(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBodyMeetingConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingConnection(ctx context.Context, sel ast.SelectionSet, v *model.BodyMeetingConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BodyMeetingConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBodyMeetingEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingEdge(ctx context.Context, sel ast.SelectionSet, v model.BodyMeetingEdge) graphql.Marshaler {
+	return ec._BodyMeetingEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBodyMeetingEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BodyMeetingEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBodyMeetingEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBodyMeetingEvent2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingEvent(ctx context.Context, sel ast.SelectionSet, v *model.BodyMeetingEvent) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BodyMeetingEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBodyMeetingInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingInput(ctx context.Context, v any) (*model.BodyMeetingInput, error) {
+	res, err := ec.unmarshalInputBodyMeetingInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBodyMeetingViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingViewerCan(ctx context.Context, sel ast.SelectionSet, v *model.BodyMeetingViewerCan) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BodyMeetingViewerCan(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNBodyMember2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMember(ctx context.Context, sel ast.SelectionSet, v *model.BodyMember) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -58786,6 +66637,16 @@ func (ec *executionContext) marshalNBodyMemberEdge2ᚕgithubᚗcomᚋotwartyᚋo
 	return ret
 }
 
+func (ec *executionContext) marshalNBodyQuorum2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyQuorum(ctx context.Context, sel ast.SelectionSet, v *model.BodyQuorum) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BodyQuorum(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBodyRole2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyRole(ctx context.Context, v any) (model.BodyRole, error) {
 	var res model.BodyRole
 	err := res.UnmarshalGQL(v)
@@ -58804,6 +66665,36 @@ func (ec *executionContext) marshalNBodyRules2ᚖgithubᚗcomᚋotwartyᚋotwart
 		return graphql.Null
 	}
 	return ec._BodyRules(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBodySpeaker2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodySpeaker(ctx context.Context, sel ast.SelectionSet, v model.BodySpeaker) graphql.Marshaler {
+	return ec._BodySpeaker(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBodySpeaker2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodySpeakerᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BodySpeaker) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBodySpeaker2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodySpeaker(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNBodySpeakerStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodySpeakerStatus(ctx context.Context, v any) (model.BodySpeakerStatus, error) {
+	var res model.BodySpeakerStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBodySpeakerStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodySpeakerStatus(ctx context.Context, sel ast.SelectionSet, v model.BodySpeakerStatus) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNBodyStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyStatus(ctx context.Context, v any) (model.BodyStatus, error) {
@@ -59181,6 +67072,21 @@ func (ec *executionContext) unmarshalNBudgetTieBreakNoteInput2githubᚗcomᚋotw
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCancelBodyMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCancelBodyMeetingInput(ctx context.Context, v any) (model.CancelBodyMeetingInput, error) {
+	res, err := ec.unmarshalInputCancelBodyMeetingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCancelBodyMeetingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCancelBodyMeetingPayload(ctx context.Context, sel ast.SelectionSet, v *model.CancelBodyMeetingPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CancelBodyMeetingPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCancelBudgetSessionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCancelBudgetSessionInput(ctx context.Context, v any) (model.CancelBudgetSessionInput, error) {
 	res, err := ec.unmarshalInputCancelBudgetSessionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -59329,6 +67235,21 @@ func (ec *executionContext) marshalNChangePasswordPayload2ᚖgithubᚗcomᚋotwa
 		return graphql.Null
 	}
 	return ec._ChangePasswordPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCheckInToBodyMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCheckInToBodyMeetingInput(ctx context.Context, v any) (model.CheckInToBodyMeetingInput, error) {
+	res, err := ec.unmarshalInputCheckInToBodyMeetingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCheckInToBodyMeetingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCheckInToBodyMeetingPayload(ctx context.Context, sel ast.SelectionSet, v *model.CheckInToBodyMeetingPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CheckInToBodyMeetingPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCloseBudgetVotingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseBudgetVotingInput(ctx context.Context, v any) (model.CloseBudgetVotingInput, error) {
@@ -59884,6 +67805,21 @@ func (ec *executionContext) marshalNEnterSubmissionOnBehalfPayload2ᚖgithubᚗc
 	return ec._EnterSubmissionOnBehalfPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNFinishSpeakerInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐFinishSpeakerInput(ctx context.Context, v any) (model.FinishSpeakerInput, error) {
+	res, err := ec.unmarshalInputFinishSpeakerInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFinishSpeakerPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐFinishSpeakerPayload(ctx context.Context, sel ast.SelectionSet, v *model.FinishSpeakerPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._FinishSpeakerPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNFlagSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐFlagSubmissionInput(ctx context.Context, v any) (model.FlagSubmissionInput, error) {
 	res, err := ec.unmarshalInputFlagSubmissionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -59937,6 +67873,21 @@ func (ec *executionContext) marshalNFraction2ᚖgithubᚗcomᚋotwartyᚋotwarty
 		return graphql.Null
 	}
 	return ec._Fraction(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNGiveFloorInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐGiveFloorInput(ctx context.Context, v any) (model.GiveFloorInput, error) {
+	res, err := ec.unmarshalInputGiveFloorInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNGiveFloorPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐGiveFloorPayload(ctx context.Context, sel ast.SelectionSet, v *model.GiveFloorPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._GiveFloorPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNGrantRoleInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐGrantRoleInput(ctx context.Context, v any) (model.GrantRoleInput, error) {
@@ -60097,6 +68048,21 @@ func (ec *executionContext) marshalNInvitation2ᚖgithubᚗcomᚋotwartyᚋotwar
 		return graphql.Null
 	}
 	return ec._Invitation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNIssueBodyMeetingCheckinCodeInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐIssueBodyMeetingCheckinCodeInput(ctx context.Context, v any) (model.IssueBodyMeetingCheckinCodeInput, error) {
+	res, err := ec.unmarshalInputIssueBodyMeetingCheckinCodeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIssueBodyMeetingCheckinCodePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐIssueBodyMeetingCheckinCodePayload(ctx context.Context, sel ast.SelectionSet, v *model.IssueBodyMeetingCheckinCodePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._IssueBodyMeetingCheckinCodePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNIssueVotingCodeInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐIssueVotingCodeInput(ctx context.Context, v any) (model.IssueVotingCodeInput, error) {
@@ -60379,6 +68345,21 @@ func (ec *executionContext) marshalNMoney2int64(ctx context.Context, sel ast.Sel
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNMoveAgendaItemInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMoveAgendaItemInput(ctx context.Context, v any) (model.MoveAgendaItemInput, error) {
+	res, err := ec.unmarshalInputMoveAgendaItemInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMoveAgendaItemPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMoveAgendaItemPayload(ctx context.Context, sel ast.SelectionSet, v *model.MoveAgendaItemPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MoveAgendaItemPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMySurveyAnswer2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMySurveyAnswer(ctx context.Context, sel ast.SelectionSet, v model.MySurveyAnswer) graphql.Marshaler {
@@ -60914,6 +68895,36 @@ func (ec *executionContext) marshalNRecordAttendancePayload2ᚖgithubᚗcomᚋot
 	return ec._RecordAttendancePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRecordBodyMeetingAttendanceInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordBodyMeetingAttendanceInput(ctx context.Context, v any) (model.RecordBodyMeetingAttendanceInput, error) {
+	res, err := ec.unmarshalInputRecordBodyMeetingAttendanceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecordBodyMeetingAttendancePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordBodyMeetingAttendancePayload(ctx context.Context, sel ast.SelectionSet, v *model.RecordBodyMeetingAttendancePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RecordBodyMeetingAttendancePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRecordBodyMeetingDepartureInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordBodyMeetingDepartureInput(ctx context.Context, v any) (model.RecordBodyMeetingDepartureInput, error) {
+	res, err := ec.unmarshalInputRecordBodyMeetingDepartureInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecordBodyMeetingDeparturePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordBodyMeetingDeparturePayload(ctx context.Context, sel ast.SelectionSet, v *model.RecordBodyMeetingDeparturePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RecordBodyMeetingDeparturePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRegisterBudgetVoterInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegisterBudgetVoterInput(ctx context.Context, v any) (model.RegisterBudgetVoterInput, error) {
 	res, err := ec.unmarshalInputRegisterBudgetVoterInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -60984,6 +68995,21 @@ func (ec *executionContext) marshalNRegistrationStatus2githubᚗcomᚋotwartyᚋ
 	return v
 }
 
+func (ec *executionContext) unmarshalNRemoveAgendaItemInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRemoveAgendaItemInput(ctx context.Context, v any) (model.RemoveAgendaItemInput, error) {
+	res, err := ec.unmarshalInputRemoveAgendaItemInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRemoveAgendaItemPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRemoveAgendaItemPayload(ctx context.Context, sel ast.SelectionSet, v *model.RemoveAgendaItemPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RemoveAgendaItemPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRemoveBodyMemberInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRemoveBodyMemberInput(ctx context.Context, v any) (model.RemoveBodyMemberInput, error) {
 	res, err := ec.unmarshalInputRemoveBodyMemberInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -61037,6 +69063,21 @@ func (ec *executionContext) marshalNRequestPasswordResetPayload2ᚖgithubᚗcom�
 		return graphql.Null
 	}
 	return ec._RequestPasswordResetPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRequestToSpeakInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRequestToSpeakInput(ctx context.Context, v any) (model.RequestToSpeakInput, error) {
+	res, err := ec.unmarshalInputRequestToSpeakInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRequestToSpeakPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRequestToSpeakPayload(ctx context.Context, sel ast.SelectionSet, v *model.RequestToSpeakPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RequestToSpeakPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNResendEmailConfirmationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐResendEmailConfirmationInput(ctx context.Context, v any) (model.ResendEmailConfirmationInput, error) {
@@ -61226,6 +69267,21 @@ func (ec *executionContext) unmarshalNRuleOverrideInput2githubᚗcomᚋotwarty�
 
 func (ec *executionContext) marshalNRuleResult2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRuleResult(ctx context.Context, sel ast.SelectionSet, v model.RuleResult) graphql.Marshaler {
 	return ec._RuleResult(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNScheduleBodyMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐScheduleBodyMeetingInput(ctx context.Context, v any) (model.ScheduleBodyMeetingInput, error) {
+	res, err := ec.unmarshalInputScheduleBodyMeetingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNScheduleBodyMeetingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐScheduleBodyMeetingPayload(ctx context.Context, sel ast.SelectionSet, v *model.ScheduleBodyMeetingPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ScheduleBodyMeetingPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSectionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSectionInput(ctx context.Context, v any) (model.SectionInput, error) {
@@ -61687,9 +69743,39 @@ func (ec *executionContext) marshalNUnsupportSubmissionPayload2ᚖgithubᚗcom�
 	return ec._UnsupportSubmissionPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNUpdateAgendaItemInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateAgendaItemInput(ctx context.Context, v any) (model.UpdateAgendaItemInput, error) {
+	res, err := ec.unmarshalInputUpdateAgendaItemInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateAgendaItemPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateAgendaItemPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateAgendaItemPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UpdateAgendaItemPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUpdateBodyInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateBodyInput(ctx context.Context, v any) (model.UpdateBodyInput, error) {
 	res, err := ec.unmarshalInputUpdateBodyInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateBodyMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateBodyMeetingInput(ctx context.Context, v any) (model.UpdateBodyMeetingInput, error) {
+	res, err := ec.unmarshalInputUpdateBodyMeetingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateBodyMeetingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateBodyMeetingPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateBodyMeetingPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UpdateBodyMeetingPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNUpdateBodyPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateBodyPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateBodyPayload) graphql.Marshaler {
@@ -61936,6 +70022,21 @@ func (ec *executionContext) marshalNWithdrawBudgetProjectSupportPayload2ᚖgithu
 	return ec._WithdrawBudgetProjectSupportPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNWithdrawFromSpeakersInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawFromSpeakersInput(ctx context.Context, v any) (model.WithdrawFromSpeakersInput, error) {
+	res, err := ec.unmarshalInputWithdrawFromSpeakersInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWithdrawFromSpeakersPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawFromSpeakersPayload(ctx context.Context, sel ast.SelectionSet, v *model.WithdrawFromSpeakersPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._WithdrawFromSpeakersPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNWithdrawSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawSubmissionInput(ctx context.Context, v any) (model.WithdrawSubmissionInput, error) {
 	res, err := ec.unmarshalInputWithdrawSubmissionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -62177,6 +70278,32 @@ func (ec *executionContext) marshalOBodyMajority2ᚖgithubᚗcomᚋotwartyᚋotw
 	return v
 }
 
+func (ec *executionContext) marshalOBodyMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeeting(ctx context.Context, sel ast.SelectionSet, v *model.BodyMeeting) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BodyMeeting(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOBodyMeetingAttendee2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingAttendeeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BodyMeetingAttendee) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBodyMeetingAttendee2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingAttendee(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOBodyMemberEndReason2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMemberEndReason(ctx context.Context, v any) (*model.BodyMemberEndReason, error) {
 	if v == nil {
 		return nil, nil
@@ -62198,6 +70325,13 @@ func (ec *executionContext) marshalOBodyPerson2ᚖgithubᚗcomᚋotwartyᚋotwar
 		return graphql.Null
 	}
 	return ec._BodyPerson(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOBodyQuorum2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyQuorum(ctx context.Context, sel ast.SelectionSet, v *model.BodyQuorum) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BodyQuorum(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOBodyRulesInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyRulesInput(ctx context.Context, v any) (*model.BodyRulesInput, error) {

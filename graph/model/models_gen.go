@@ -32,6 +32,16 @@ type AcceptInvitationPayload struct {
 	Account *Account `json:"account"`
 }
 
+type AddAgendaItemInput struct {
+	MeetingID string           `json:"meetingId"`
+	Item      *AgendaItemInput `json:"item"`
+}
+
+type AddAgendaItemPayload struct {
+	Item    *BodyAgendaItem `json:"item"`
+	Meeting *BodyMeeting    `json:"meeting"`
+}
+
 type AddOrganisationMemberInput struct {
 	OrganisationID string `json:"organisationId"`
 	// The account to add (or whose role to change).
@@ -64,6 +74,13 @@ type AdvanceBudgetEditionInput struct {
 
 type AdvanceBudgetEditionPayload struct {
 	Edition *BudgetEdition `json:"edition"`
+}
+
+type AgendaItemInput struct {
+	Title       *LocalizedInput `json:"title"`
+	Description *LocalizedInput `json:"description,omitempty"`
+	Document    *LocalizedInput `json:"document,omitempty"`
+	DocumentURL *string         `json:"documentUrl,omitempty"`
 }
 
 type AnswerCount struct {
@@ -177,6 +194,12 @@ type BallotTurnout struct {
 	Standings []PoolStanding `json:"standings,omitempty"`
 }
 
+type BodyAgenda struct {
+	Status    BodyAgendaStatus `json:"status"`
+	AdoptedAt *time.Time       `json:"adoptedAt,omitempty"`
+	Items     []BodyAgendaItem `json:"items"`
+}
+
 type BodyConnection struct {
 	Edges      []BodyEdge `json:"edges"`
 	PageInfo   *PageInfo  `json:"pageInfo"`
@@ -207,6 +230,60 @@ type BodyFilter struct {
 	Status *BodyStatus `json:"status,omitempty"`
 }
 
+type BodyMeetingAttendee struct {
+	AccountID   string         `json:"accountId"`
+	DisplayName *string        `json:"displayName,omitempty"`
+	Mode        AttendanceMode `json:"mode"`
+	Since       time.Time      `json:"since"`
+	// Checked in with the room's code (else recorded by staff).
+	SelfCheckedIn bool `json:"selfCheckedIn"`
+	// On the roll by invitation (else holding a public seat).
+	Invited bool `json:"invited"`
+}
+
+type BodyMeetingConnection struct {
+	Edges      []BodyMeetingEdge `json:"edges"`
+	PageInfo   *PageInfo         `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+type BodyMeetingEdge struct {
+	Cursor string       `json:"cursor"`
+	Node   *BodyMeeting `json:"node"`
+}
+
+// A small event of a meeting; clients re-query what changed.
+type BodyMeetingEvent struct {
+	MeetingID string `json:"meetingId"`
+	// meeting_changed, attendance_changed, agenda_changed, speakers_changed, or resync (re-read everything).
+	Type string `json:"type"`
+	// The agenda item, on agenda_changed and speakers_changed.
+	ItemID *string `json:"itemId,omitempty"`
+	// On attendance_changed: people present now and the quorum.
+	PresentCount *int        `json:"presentCount,omitempty"`
+	Quorum       *BodyQuorum `json:"quorum,omitempty"`
+}
+
+type BodyMeetingInput struct {
+	Title       *LocalizedInput `json:"title"`
+	Description *LocalizedInput `json:"description,omitempty"`
+	StartsAt    time.Time       `json:"startsAt"`
+	EndsAt      time.Time       `json:"endsAt"`
+	Place       *string         `json:"place,omitempty"`
+	OnlineURL   *string         `json:"onlineUrl,omitempty"`
+	Languages   []i18n.Locale   `json:"languages"`
+	Capacity    *int            `json:"capacity,omitempty"`
+}
+
+type BodyMeetingViewerCan struct {
+	// Change, cancel, keep the agenda, attendance and the floor.
+	Manage bool `json:"manage"`
+	// Take a public seat.
+	Register bool `json:"register"`
+	// Ask to speak (members and guests on the roll).
+	Speak bool `json:"speak"`
+}
+
 type BodyMemberConnection struct {
 	Edges      []BodyMemberEdge `json:"edges"`
 	PageInfo   *PageInfo        `json:"pageInfo"`
@@ -222,6 +299,16 @@ type BodyPerson struct {
 	AccountID string `json:"accountId"`
 	// Null for a deleted account.
 	DisplayName *string `json:"displayName,omitempty"`
+}
+
+type BodyQuorum struct {
+	// Votes present: an organisation through any of its delegates; guests, observers and the public never count.
+	Present int `json:"present"`
+	// Votes of the body (voting members).
+	Members int `json:"members"`
+	// The fewest votes present for a quorum (the body's quorum share of members).
+	Required int  `json:"required"`
+	Reached  bool `json:"reached"`
 }
 
 type BodyRules struct {
@@ -243,6 +330,15 @@ type BodyRulesInput struct {
 	RemoteAttendanceCounts     *bool          `json:"remoteAttendanceCounts,omitempty"`
 	VotesChangeableBeforeClose *bool          `json:"votesChangeableBeforeClose,omitempty"`
 	DocumentsPublic            *bool          `json:"documentsPublic,omitempty"`
+}
+
+type BodySpeaker struct {
+	AccountID string `json:"accountId"`
+	// Null for a deleted account.
+	DisplayName *string           `json:"displayName,omitempty"`
+	Position    int               `json:"position"`
+	Status      BodySpeakerStatus `json:"status"`
+	RequestedAt time.Time         `json:"requestedAt"`
 }
 
 type BodyViewerCan struct {
@@ -387,6 +483,15 @@ type BudgetTieBreakNoteInput struct {
 	Note   string `json:"note"`
 }
 
+type CancelBodyMeetingInput struct {
+	MeetingID string `json:"meetingId"`
+	Reason    string `json:"reason"`
+}
+
+type CancelBodyMeetingPayload struct {
+	Meeting *BodyMeeting `json:"meeting"`
+}
+
 type CancelBudgetSessionInput struct {
 	SessionID string `json:"sessionId"`
 	Reason    string `json:"reason"`
@@ -497,6 +602,15 @@ type ChangePasswordInput struct {
 
 type ChangePasswordPayload struct {
 	Account *Account `json:"account"`
+}
+
+type CheckInToBodyMeetingInput struct {
+	MeetingID string `json:"meetingId"`
+	Code      string `json:"code"`
+}
+
+type CheckInToBodyMeetingPayload struct {
+	Meeting *BodyMeeting `json:"meeting"`
 }
 
 type CloseBudgetVotingInput struct {
@@ -837,6 +951,14 @@ type EnterSubmissionOnBehalfPayload struct {
 	Submission *Submission `json:"submission"`
 }
 
+type FinishSpeakerInput struct {
+	ItemID string `json:"itemId"`
+}
+
+type FinishSpeakerPayload struct {
+	Item *BodyAgendaItem `json:"item"`
+}
+
 type FlagSubmissionInput struct {
 	SubmissionID string           `json:"submissionId"`
 	Reason       ModerationReason `json:"reason"`
@@ -874,6 +996,16 @@ type FractionInput struct {
 	Denominator int `json:"denominator"`
 }
 
+type GiveFloorInput struct {
+	ItemID string `json:"itemId"`
+	// Who gets the floor (waiting); null: the first one waiting.
+	AccountID *string `json:"accountId,omitempty"`
+}
+
+type GiveFloorPayload struct {
+	Item *BodyAgendaItem `json:"item"`
+}
+
 type GrantRoleInput struct {
 	AccountID string        `json:"accountId"`
 	Role      InvitableRole `json:"role"`
@@ -894,6 +1026,17 @@ type HideSubmissionInput struct {
 
 type HideSubmissionPayload struct {
 	Submission *Submission `json:"submission"`
+}
+
+type IssueBodyMeetingCheckinCodeInput struct {
+	MeetingID string `json:"meetingId"`
+}
+
+type IssueBodyMeetingCheckinCodePayload struct {
+	// Six digits to show in the room; a new one replaces the old at once.
+	Code       string    `json:"code"`
+	ValidFrom  time.Time `json:"validFrom"`
+	ValidUntil time.Time `json:"validUntil"`
 }
 
 type IssueVotingCodeInput struct {
@@ -990,6 +1133,17 @@ type ModerationActionConnection struct {
 type ModerationActionEdge struct {
 	Cursor string            `json:"cursor"`
 	Node   *ModerationAction `json:"node"`
+}
+
+type MoveAgendaItemInput struct {
+	ItemID string `json:"itemId"`
+	// 1 is first.
+	Position int `json:"position"`
+}
+
+type MoveAgendaItemPayload struct {
+	Item    *BodyAgendaItem `json:"item"`
+	Meeting *BodyMeeting    `json:"meeting"`
 }
 
 type Mutation struct {
@@ -1213,6 +1367,25 @@ type RecordAttendancePayload struct {
 	Meeting *Meeting `json:"meeting"`
 }
 
+type RecordBodyMeetingAttendanceInput struct {
+	MeetingID string         `json:"meetingId"`
+	AccountID string         `json:"accountId"`
+	Mode      AttendanceMode `json:"mode"`
+}
+
+type RecordBodyMeetingAttendancePayload struct {
+	Meeting *BodyMeeting `json:"meeting"`
+}
+
+type RecordBodyMeetingDepartureInput struct {
+	MeetingID string `json:"meetingId"`
+	AccountID string `json:"accountId"`
+}
+
+type RecordBodyMeetingDeparturePayload struct {
+	Meeting *BodyMeeting `json:"meeting"`
+}
+
 type RegisterBudgetVoterInput struct {
 	EditionID      string         `json:"editionId"`
 	IdentifierType IdentifierType `json:"identifierType"`
@@ -1253,6 +1426,14 @@ type RegisterForMeetingPayload struct {
 	Meeting *Meeting `json:"meeting"`
 }
 
+type RemoveAgendaItemInput struct {
+	ItemID string `json:"itemId"`
+}
+
+type RemoveAgendaItemPayload struct {
+	Meeting *BodyMeeting `json:"meeting"`
+}
+
 type RemoveBodyMemberInput struct {
 	MemberID string `json:"memberId"`
 	Reason   string `json:"reason"`
@@ -1277,6 +1458,14 @@ type RequestPasswordResetInput struct {
 
 type RequestPasswordResetPayload struct {
 	Ok bool `json:"ok"`
+}
+
+type RequestToSpeakInput struct {
+	ItemID string `json:"itemId"`
+}
+
+type RequestToSpeakPayload struct {
+	Item *BodyAgendaItem `json:"item"`
 }
 
 type ResendEmailConfirmationInput struct {
@@ -1366,6 +1555,15 @@ type RuleResult struct {
 	Overridable bool   `json:"overridable"`
 	// Why it fails (or what it requires), in the caller's language.
 	Message string `json:"message"`
+}
+
+type ScheduleBodyMeetingInput struct {
+	BodyID  string            `json:"bodyId"`
+	Meeting *BodyMeetingInput `json:"meeting"`
+}
+
+type ScheduleBodyMeetingPayload struct {
+	Meeting *BodyMeeting `json:"meeting"`
 }
 
 type SectionInput struct {
@@ -1579,6 +1777,16 @@ type UnsupportSubmissionPayload struct {
 	Submission *Submission `json:"submission"`
 }
 
+type UpdateAgendaItemInput struct {
+	ItemID string           `json:"itemId"`
+	Item   *AgendaItemInput `json:"item"`
+}
+
+type UpdateAgendaItemPayload struct {
+	Item    *BodyAgendaItem `json:"item"`
+	Meeting *BodyMeeting    `json:"meeting"`
+}
+
 type UpdateBodyInput struct {
 	ID string `json:"id"`
 	// A new name (a new text; the old one stays).
@@ -1587,6 +1795,15 @@ type UpdateBodyInput struct {
 	Mandate *LocalizedInput `json:"mandate,omitempty"`
 	Public  *bool           `json:"public,omitempty"`
 	Rules   *BodyRulesInput `json:"rules,omitempty"`
+}
+
+type UpdateBodyMeetingInput struct {
+	MeetingID string            `json:"meetingId"`
+	Meeting   *BodyMeetingInput `json:"meeting"`
+}
+
+type UpdateBodyMeetingPayload struct {
+	Meeting *BodyMeeting `json:"meeting"`
 }
 
 type UpdateBodyPayload struct {
@@ -1757,6 +1974,14 @@ type WithdrawBudgetProjectSupportPayload struct {
 	Project *BudgetProject `json:"project"`
 }
 
+type WithdrawFromSpeakersInput struct {
+	ItemID string `json:"itemId"`
+}
+
+type WithdrawFromSpeakersPayload struct {
+	Item *BodyAgendaItem `json:"item"`
+}
+
 type WithdrawSubmissionInput struct {
 	SubmissionID string `json:"submissionId"`
 }
@@ -1819,6 +2044,61 @@ func (e *AnswerStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e AnswerStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AttendanceMode string
+
+const (
+	AttendanceModeInPerson AttendanceMode = "IN_PERSON"
+	AttendanceModeRemote   AttendanceMode = "REMOTE"
+)
+
+var AllAttendanceMode = []AttendanceMode{
+	AttendanceModeInPerson,
+	AttendanceModeRemote,
+}
+
+func (e AttendanceMode) IsValid() bool {
+	switch e {
+	case AttendanceModeInPerson, AttendanceModeRemote:
+		return true
+	}
+	return false
+}
+
+func (e AttendanceMode) String() string {
+	return string(e)
+}
+
+func (e *AttendanceMode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AttendanceMode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AttendanceMode", str)
+	}
+	return nil
+}
+
+func (e AttendanceMode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AttendanceMode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AttendanceMode) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1931,6 +2211,62 @@ func (e *BallotPickMode) UnmarshalJSON(b []byte) error {
 }
 
 func (e BallotPickMode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type BodyAgendaStatus string
+
+const (
+	BodyAgendaStatusDraft BodyAgendaStatus = "DRAFT"
+	// Adopted by the body's vote: it no longer changes.
+	BodyAgendaStatusAdopted BodyAgendaStatus = "ADOPTED"
+)
+
+var AllBodyAgendaStatus = []BodyAgendaStatus{
+	BodyAgendaStatusDraft,
+	BodyAgendaStatusAdopted,
+}
+
+func (e BodyAgendaStatus) IsValid() bool {
+	switch e {
+	case BodyAgendaStatusDraft, BodyAgendaStatusAdopted:
+		return true
+	}
+	return false
+}
+
+func (e BodyAgendaStatus) String() string {
+	return string(e)
+}
+
+func (e *BodyAgendaStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BodyAgendaStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BodyAgendaStatus", str)
+	}
+	return nil
+}
+
+func (e BodyAgendaStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BodyAgendaStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BodyAgendaStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -2234,6 +2570,65 @@ func (e *BodyRole) UnmarshalJSON(b []byte) error {
 }
 
 func (e BodyRole) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type BodySpeakerStatus string
+
+const (
+	BodySpeakerStatusWaiting   BodySpeakerStatus = "WAITING"
+	BodySpeakerStatusSpeaking  BodySpeakerStatus = "SPEAKING"
+	BodySpeakerStatusDone      BodySpeakerStatus = "DONE"
+	BodySpeakerStatusWithdrawn BodySpeakerStatus = "WITHDRAWN"
+)
+
+var AllBodySpeakerStatus = []BodySpeakerStatus{
+	BodySpeakerStatusWaiting,
+	BodySpeakerStatusSpeaking,
+	BodySpeakerStatusDone,
+	BodySpeakerStatusWithdrawn,
+}
+
+func (e BodySpeakerStatus) IsValid() bool {
+	switch e {
+	case BodySpeakerStatusWaiting, BodySpeakerStatusSpeaking, BodySpeakerStatusDone, BodySpeakerStatusWithdrawn:
+		return true
+	}
+	return false
+}
+
+func (e BodySpeakerStatus) String() string {
+	return string(e)
+}
+
+func (e *BodySpeakerStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BodySpeakerStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BodySpeakerStatus", str)
+	}
+	return nil
+}
+
+func (e BodySpeakerStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BodySpeakerStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BodySpeakerStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -182,6 +182,12 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 		{"dialogue_body", "manage_members", map[string]string{"role": "guest"}, append([]string{"body_chair"}, staff...)},
 		{"dialogue_body", "manage_members", map[string]string{"role": "observer"}, append([]string{"body_chair"}, staff...)},
 		{"body_membership", "resign", nil, []string{"owner", "org_manager"}},
+		{"body_meeting", "read", map[string]string{"public": "true"}, everyone},
+		{"body_meeting", "read", map[string]string{"public": "false"}, []string{"body_member", "body_chair", "official", "coordinator", "admin"}},
+		{"body_meeting", "manage", map[string]string{"status": "active"}, append([]string{"body_chair"}, staff...)},
+		{"body_meeting", "manage", map[string]string{"status": "dissolved"}, staff},
+		{"body_meeting", "register", map[string]string{"public": "true"}, []string{"confirmed"}},
+		{"body_meeting", "register", map[string]string{"public": "false"}, nil},
 	}
 
 	// The cases cover the whole matrix, so a rule cannot be added untested.

@@ -25,6 +25,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/gathering"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/tally"
@@ -189,6 +190,9 @@ type Service struct {
 	log   *slog.Logger
 	// now is the clock; tests move it.
 	now func() time.Time
+	// meetings is the gathering mechanism for the bodies' meetings
+	// (meeting.go).
+	meetings *gathering.Service
 }
 
 // New returns the service; jobs inserts its River jobs (db.Jobs).
@@ -196,7 +200,9 @@ func New(pool *pgxpool.Pool, jobs *river.Client[pgx.Tx], az *authz.Authorizer, n
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{pool: pool, az: az, notify: ns, river: jobs, log: log, now: time.Now}
+	s := &Service{pool: pool, az: az, notify: ns, river: jobs, log: log, now: time.Now}
+	s.meetings = s.newMeetings()
+	return s
 }
 
 // SetClock replaces the clock (tests).

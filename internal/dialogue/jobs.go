@@ -10,6 +10,7 @@ import (
 
 	"github.com/otwarty/otwarty/internal/audit"
 	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/gathering"
 )
 
 // JobTermEnd is the River kind of the job that ends a term.
@@ -50,6 +51,7 @@ func (TermEndingArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Ma
 func (s *Service) Register(workers *river.Workers) {
 	river.AddWorker(workers, &termEndWorker{s: s})
 	river.AddWorker(workers, &termEndingWorker{s: s})
+	river.AddWorker(workers, gathering.ReminderWorker[meetingJob](s.meetings))
 }
 
 // scheduleTermEnd schedules the end of a term and, when there is time for

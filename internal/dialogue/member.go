@@ -245,6 +245,9 @@ func (s *Service) Appoint(ctx context.Context, in AppointInput) (*Member, error)
 		if err := s.notifyAppointed(ctx, tx, b, id, to, in.Role, in.TermStart, in.TermEnd, "appoint"); err != nil {
 			return err
 		}
+		if err := s.syncInvitations(ctx, tx, in.BodyID); err != nil {
+			return err
+		}
 		return s.az.Changed(ctx, tx)
 	})
 	if err != nil {
@@ -426,6 +429,9 @@ func (s *Service) changeMember(ctx context.Context, memberID uuid.UUID,
 		if err != nil || !changed {
 			return err
 		}
+		if err := s.syncInvitations(ctx, tx, b.ID); err != nil {
+			return err
+		}
 		return s.az.Changed(ctx, tx)
 	})
 	if err != nil {
@@ -554,6 +560,9 @@ func (s *Service) Resign(ctx context.Context, memberID uuid.UUID) (*Member, erro
 		}
 		if err := audit.Write(ctx, tx, audit.Entry{ActorID: actor, Action: "dialogue.member_resign", ObjectType: ObjectType,
 			ObjectID: p.b.ID.String(), Data: map[string]any{"member_id": p.m.ID}}); err != nil {
+			return err
+		}
+		if err := s.syncInvitations(ctx, tx, p.b.ID); err != nil {
 			return err
 		}
 		return s.az.Changed(ctx, tx)

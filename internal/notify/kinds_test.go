@@ -38,6 +38,8 @@ func TestKinds_EveryRegisteredKindRendersWithItsDeclaredData(t *testing.T) {
 		budget.NoticeVotingOpened, budget.NoticeVotingClosing, budget.NoticeProjectConsent, budget.NoticeProjectVerified,
 		budget.NoticeAppealDecided, budget.NoticeResultsReady,
 		dialogue.NoticeAppointed, dialogue.NoticeTermEnding,
+		dialogue.NoticeMeetingInvited, dialogue.NoticeMeetingReminder, dialogue.NoticeMeetingMoved,
+		dialogue.NoticeMeetingCancelled, dialogue.NoticeMeetingPromoted,
 	})), names)
 
 	for _, k := range notify.Kinds() {
