@@ -150,6 +150,12 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 			return nil, err
 		}
 		return bodyMemberOut(m, r.Dialogue.Now()), nil
+	case "Motion":
+		m, err := r.motion(ctx, key)
+		if err != nil || m == nil {
+			return nil, err
+		}
+		return m, nil
 	case "BudgetEdition":
 		e, err := r.Budget.Edition(ctx, key)
 		if apperr.CodeOf(err) == apperr.NotFound {

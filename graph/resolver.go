@@ -28,6 +28,7 @@ type Resolver struct {
 	Consultations  *consultation.Service
 	Budget         *budget.Service
 	Dialogue       *dialogue.Service
+	Motions        *dialogue.Motions
 	Notify         *notify.Service
 	Authz          *authz.Authorizer
 	Live           *live.Broker

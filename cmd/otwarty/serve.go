@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
@@ -29,6 +30,7 @@ import (
 	"github.com/otwarty/otwarty/internal/metrics"
 	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/org"
+	"github.com/otwarty/otwarty/internal/poll"
 	"github.com/otwarty/otwarty/internal/ratelimit"
 	"github.com/otwarty/otwarty/internal/retention"
 )
@@ -46,6 +48,7 @@ type app struct {
 	budget    *budget.Service
 	dialogue  *dialogue.Service
 	box       *ballotbox.Box
+	motions   *dialogue.Motions
 }
 
 func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger) (*app, error) {
@@ -83,8 +86,11 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	ids.AddPersonalData(bs.PersonalData())
 	ds := dialogue.New(pool, jobs, az, ns, log)
 	ids.AddPersonalData(ds.PersonalData())
+	ms := dialogue.NewMotions(ds, box, log)
+	ms.Consultation = func(ctx context.Context, id uuid.UUID) error { _, err := cs.Get(ctx, id); return err }
+	ids.AddPersonalData(ms.PersonalData())
 	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: org.New(pool, az), consult: cs,
-		budget: bs, dialogue: ds, box: box}, nil
+		budget: bs, dialogue: ds, box: box, motions: ms}, nil
 }
 
 // start is what every subcommand that uses the services does first: open the
@@ -137,6 +143,7 @@ func runServe(ctx context.Context, args []string) error {
 	a.budget.Register(workers)
 	a.dialogue.Register(workers)
 	a.box.Register(workers)
+	poll.Register(workers, log, a.motions.Polls())
 	purger := retention.New(pool, a.identity, a.notify, c.Retention, log)
 	purger.Register(workers)
 	rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
@@ -155,7 +162,7 @@ func runServe(ctx context.Context, args []string) error {
 	limits := graph.DefaultLimits()
 	limits.Introspection = c.Introspection
 	resolver := &graph.Resolver{
-		Identity: a.identity, Orgs: a.orgs, Consultations: a.consult, Budget: a.budget, Dialogue: a.dialogue, Notify: a.notify, Authz: a.authz, Live: broker, Pool: pool, Log: log,
+		Identity: a.identity, Orgs: a.orgs, Consultations: a.consult, Budget: a.budget, Dialogue: a.dialogue, Motions: a.motions, Notify: a.notify, Authz: a.authz, Live: broker, Pool: pool, Log: log,
 		TrustedProxies: c.TrustedProxies, Limits: limits,
 		RateLimits: &graph.RateLimits{
 			SignInIP: ratelimit.New(c.RateSignIn), SignInEmail: ratelimit.New(c.RateSignIn),

@@ -35,6 +35,7 @@ type ResolverRoot interface {
 	Answer() AnswerResolver
 	Body() BodyResolver
 	BodyMember() BodyMemberResolver
+	BodyVoter() BodyVoterResolver
 	BudgetEdition() BudgetEditionResolver
 	BudgetPool() BudgetPoolResolver
 	BudgetPoolResult() BudgetPoolResultResolver
@@ -46,6 +47,8 @@ type ResolverRoot interface {
 	ConsultationSection() ConsultationSectionResolver
 	Invitation() InvitationResolver
 	Meeting() MeetingResolver
+	Motion() MotionResolver
+	MotionVote() MotionVoteResolver
 	Mutation() MutationResolver
 	MySurveyAnswer() MySurveyAnswerResolver
 	Organisation() OrganisationResolver
@@ -169,6 +172,7 @@ type ComplexityRoot struct {
 		Mandate             func(childComplexity int, locale *i18n.Locale) int
 		MandateTranslations func(childComplexity int) int
 		Members             func(childComplexity int, includeEnded *bool, first *int, after *string) int
+		Motions             func(childComplexity int, filter *model.MotionFilter, first *int, after *string) int
 		Name                func(childComplexity int, locale *i18n.Locale) int
 		NameTranslations    func(childComplexity int) int
 		Public              func(childComplexity int) int
@@ -242,6 +246,11 @@ type ComplexityRoot struct {
 		Dissolve      func(childComplexity int) int
 		ManageMembers func(childComplexity int) int
 		Update        func(childComplexity int) int
+	}
+
+	BodyVoter struct {
+		Organisation func(childComplexity int) int
+		Person       func(childComplexity int) int
 	}
 
 	BudgetCertification struct {
@@ -474,6 +483,12 @@ type ComplexityRoot struct {
 		SurveyToken func(childComplexity int) int
 	}
 
+	CastMotionVotePayload struct {
+		Changed func(childComplexity int) int
+		Motion  func(childComplexity int) int
+		Voter   func(childComplexity int) int
+	}
+
 	CertifyBudgetResultsPayload struct {
 		Certification func(childComplexity int) int
 		Edition       func(childComplexity int) int
@@ -498,6 +513,10 @@ type ComplexityRoot struct {
 
 	CloseBudgetVotingPayload struct {
 		Edition func(childComplexity int) int
+	}
+
+	CloseMotionVotePayload struct {
+		Motion func(childComplexity int) int
 	}
 
 	ComputeBudgetResultsPayload struct {
@@ -801,6 +820,75 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Motion struct {
+		AmendedBy         func(childComplexity int) int
+		Amendments        func(childComplexity int, first *int, after *string) int
+		Body              func(childComplexity int) int
+		ConsultationID    func(childComplexity int) int
+		DecidedAt         func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Kind              func(childComplexity int) int
+		Majority          func(childComplexity int) int
+		OriginalText      func(childComplexity int, locale *i18n.Locale) int
+		Parent            func(childComplexity int) int
+		Status            func(childComplexity int) int
+		TabledAt          func(childComplexity int) int
+		TabledBy          func(childComplexity int) int
+		TabledFor         func(childComplexity int) int
+		Text              func(childComplexity int, locale *i18n.Locale) int
+		TextTranslations  func(childComplexity int) int
+		Title             func(childComplexity int, locale *i18n.Locale) int
+		TitleTranslations func(childComplexity int) int
+		ViewerCan         func(childComplexity int) int
+		Vote              func(childComplexity int) int
+		WithdrawnAt       func(childComplexity int) int
+	}
+
+	MotionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MotionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	MotionViewerCan struct {
+		CastVote         func(childComplexity int) int
+		CloseVote        func(childComplexity int) int
+		OpenVote         func(childComplexity int) int
+		ProposeAmendment func(childComplexity int) int
+		Withdraw         func(childComplexity int) int
+	}
+
+	MotionVote struct {
+		Changeable func(childComplexity int) int
+		Closed     func(childComplexity int) int
+		ClosedAt   func(childComplexity int) int
+		Deadline   func(childComplexity int) int
+		Format     func(childComplexity int) int
+		Result     func(childComplexity int) int
+		RollCall   func(childComplexity int) int
+		Totals     func(childComplexity int) int
+		Voters     func(childComplexity int) int
+	}
+
+	MotionVoteResult struct {
+		Abstain       func(childComplexity int) int
+		Base          func(childComplexity int) int
+		ByCastingVote func(childComplexity int) int
+		Members       func(childComplexity int) int
+		Needed        func(childComplexity int) int
+		No            func(childComplexity int) int
+		Outcome       func(childComplexity int) int
+		Present       func(childComplexity int) int
+		Quorum        func(childComplexity int) int
+		Voters        func(childComplexity int) int
+		Yes           func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AcceptInvitation                func(childComplexity int, input model.AcceptInvitationInput) int
 		AddOrganisationMember           func(childComplexity int, input model.AddOrganisationMemberInput) int
@@ -817,12 +905,14 @@ type ComplexityRoot struct {
 		CancelMeeting                   func(childComplexity int, input model.CancelMeetingInput) int
 		CastBallot                      func(childComplexity int, input model.CastBallotInput) int
 		CastBallotWithCode              func(childComplexity int, input model.CastBallotWithCodeInput) int
+		CastMotionVote                  func(childComplexity int, input model.CastMotionVoteInput) int
 		CertifyBudgetResults            func(childComplexity int, input model.CertifyBudgetResultsInput) int
 		ChangeBallot                    func(childComplexity int, input model.ChangeBallotInput) int
 		ChangeBodyMemberRole            func(childComplexity int, input model.ChangeBodyMemberRoleInput) int
 		ChangeConsultationPhase         func(childComplexity int, input model.ChangeConsultationPhaseInput) int
 		ChangePassword                  func(childComplexity int, input model.ChangePasswordInput) int
 		CloseBudgetVoting               func(childComplexity int, input model.CloseBudgetVotingInput) int
+		CloseMotionVote                 func(childComplexity int, input model.CloseMotionVoteInput) int
 		ComputeBudgetResults            func(childComplexity int, input model.ComputeBudgetResultsInput) int
 		ConfirmEmail                    func(childComplexity int, input model.ConfirmEmailInput) int
 		ConsentToBudgetProject          func(childComplexity int, input model.ConsentToBudgetProjectInput) int
@@ -855,6 +945,8 @@ type ComplexityRoot struct {
 		IssueVotingCodes                func(childComplexity int, input model.IssueVotingCodesInput) int
 		MarkNotificationsRead           func(childComplexity int, input model.MarkNotificationsReadInput) int
 		OpenBudgetVoting                func(childComplexity int, input model.OpenBudgetVotingInput) int
+		OpenMotionVote                  func(childComplexity int, input model.OpenMotionVoteInput) int
+		ProposeAmendment                func(childComplexity int, input model.ProposeAmendmentInput) int
 		PublishAnswers                  func(childComplexity int, input model.PublishAnswersInput) int
 		PublishBudgetResults            func(childComplexity int, input model.PublishBudgetResultsInput) int
 		PublishConsultation             func(childComplexity int, input model.PublishConsultationInput) int
@@ -885,6 +977,7 @@ type ComplexityRoot struct {
 		SubmitBudgetProject             func(childComplexity int, input model.SubmitBudgetProjectInput) int
 		SupportBudgetProject            func(childComplexity int, input model.SupportBudgetProjectInput) int
 		SupportSubmission               func(childComplexity int, input model.SupportSubmissionInput) int
+		TableMotion                     func(childComplexity int, input model.TableMotionInput) int
 		UnassignConsultationModerator   func(childComplexity int, input model.UnassignConsultationModeratorInput) int
 		UnfollowBudgetEdition           func(childComplexity int, input model.UnfollowBudgetEditionInput) int
 		UnfollowConsultation            func(childComplexity int, input model.UnfollowConsultationInput) int
@@ -903,6 +996,7 @@ type ComplexityRoot struct {
 		VerifyResident                  func(childComplexity int, input model.VerifyResidentInput) int
 		WithdrawBudgetProject           func(childComplexity int, input model.WithdrawBudgetProjectInput) int
 		WithdrawBudgetProjectSupport    func(childComplexity int, input model.WithdrawBudgetProjectSupportInput) int
+		WithdrawMotion                  func(childComplexity int, input model.WithdrawMotionInput) int
 		WithdrawSubmission              func(childComplexity int, input model.WithdrawSubmissionInput) int
 	}
 
@@ -950,6 +1044,10 @@ type ComplexityRoot struct {
 
 	OpenBudgetVotingPayload struct {
 		Edition func(childComplexity int) int
+	}
+
+	OpenMotionVotePayload struct {
+		Motion func(childComplexity int) int
 	}
 
 	Organisation struct {
@@ -1065,6 +1163,11 @@ type ComplexityRoot struct {
 		Withheld func(childComplexity int) int
 	}
 
+	ProposeAmendmentPayload struct {
+		Amendment func(childComplexity int) int
+		Motion    func(childComplexity int) int
+	}
+
 	PublishAnswersPayload struct {
 		Consultation   func(childComplexity int) int
 		PublishedCount func(childComplexity int) int
@@ -1095,6 +1198,7 @@ type ComplexityRoot struct {
 		Consultation  func(childComplexity int, id string) int
 		Consultations func(childComplexity int, filter *model.ConsultationFilter, first *int, after *string) int
 		Me            func(childComplexity int) int
+		Motion        func(childComplexity int, id string) int
 		Node          func(childComplexity int, id string) int
 		Nodes         func(childComplexity int, ids []string) int
 		Organisation  func(childComplexity int, id string) int
@@ -1169,6 +1273,13 @@ type ComplexityRoot struct {
 		Organisation func(childComplexity int) int
 		Role         func(childComplexity int) int
 		Scope        func(childComplexity int) int
+	}
+
+	RollCallEntry struct {
+		CastAt func(childComplexity int) int
+		CastBy func(childComplexity int) int
+		Choice func(childComplexity int) int
+		Voter  func(childComplexity int) int
 	}
 
 	RuleOverride struct {
@@ -1299,6 +1410,10 @@ type ComplexityRoot struct {
 		Respondents func(childComplexity int) int
 	}
 
+	TableMotionPayload struct {
+		Motion func(childComplexity int) int
+	}
+
 	Translation struct {
 		AuthorName func(childComplexity int) int
 		CreatedAt  func(childComplexity int) int
@@ -1374,6 +1489,12 @@ type ComplexityRoot struct {
 		Verified  func(childComplexity int) int
 	}
 
+	VoteTotals struct {
+		Abstain func(childComplexity int) int
+		No      func(childComplexity int) int
+		Yes     func(childComplexity int) int
+	}
+
 	VotingPoint struct {
 		Address func(childComplexity int) int
 		ID      func(childComplexity int) int
@@ -1386,6 +1507,10 @@ type ComplexityRoot struct {
 
 	WithdrawBudgetProjectSupportPayload struct {
 		Project func(childComplexity int) int
+	}
+
+	WithdrawMotionPayload struct {
+		Motion func(childComplexity int) int
 	}
 
 	WithdrawSubmissionPayload struct {
@@ -1419,6 +1544,7 @@ type BodyResolver interface {
 
 	Members(ctx context.Context, obj *model.Body, includeEnded *bool, first *int, after *string) (*model.BodyMemberConnection, error)
 	ViewerCan(ctx context.Context, obj *model.Body) (*model.BodyViewerCan, error)
+	Motions(ctx context.Context, obj *model.Body, filter *model.MotionFilter, first *int, after *string) (*model.MotionConnection, error)
 }
 type BodyMemberResolver interface {
 	Body(ctx context.Context, obj *model.BodyMember) (*model.Body, error)
@@ -1426,6 +1552,10 @@ type BodyMemberResolver interface {
 	Organisation(ctx context.Context, obj *model.BodyMember) (*model.Organisation, error)
 
 	ViewerCanResign(ctx context.Context, obj *model.BodyMember) (bool, error)
+}
+type BodyVoterResolver interface {
+	Person(ctx context.Context, obj *model.BodyVoter) (*model.BodyPerson, error)
+	Organisation(ctx context.Context, obj *model.BodyVoter) (*model.Organisation, error)
 }
 type BudgetEditionResolver interface {
 	Unit(ctx context.Context, obj *model.BudgetEdition) (*model.Organisation, error)
@@ -1540,6 +1670,30 @@ type MeetingResolver interface {
 	ViewerRegistration(ctx context.Context, obj *model.Meeting) (*model.RegistrationStatus, error)
 	Registrations(ctx context.Context, obj *model.Meeting) ([]model.MeetingRegistration, error)
 }
+type MotionResolver interface {
+	Body(ctx context.Context, obj *model.Motion) (*model.Body, error)
+	Parent(ctx context.Context, obj *model.Motion) (*model.Motion, error)
+
+	Title(ctx context.Context, obj *model.Motion, locale *i18n.Locale) (*model.LocalizedString, error)
+	TitleTranslations(ctx context.Context, obj *model.Motion) ([]model.Translation, error)
+	Text(ctx context.Context, obj *model.Motion, locale *i18n.Locale) (*model.LocalizedString, error)
+	TextTranslations(ctx context.Context, obj *model.Motion) ([]model.Translation, error)
+	OriginalText(ctx context.Context, obj *model.Motion, locale *i18n.Locale) (*model.LocalizedString, error)
+	AmendedBy(ctx context.Context, obj *model.Motion) (*model.Motion, error)
+
+	TabledBy(ctx context.Context, obj *model.Motion) (*model.BodyPerson, error)
+	TabledFor(ctx context.Context, obj *model.Motion) (*model.BodyVoter, error)
+
+	Amendments(ctx context.Context, obj *model.Motion, first *int, after *string) (*model.MotionConnection, error)
+	Vote(ctx context.Context, obj *model.Motion) (*model.MotionVote, error)
+	ViewerCan(ctx context.Context, obj *model.Motion) (*model.MotionViewerCan, error)
+}
+type MotionVoteResolver interface {
+	Voters(ctx context.Context, obj *model.MotionVote) (int, error)
+	Totals(ctx context.Context, obj *model.MotionVote) (*model.VoteTotals, error)
+	Result(ctx context.Context, obj *model.MotionVote) (*model.MotionVoteResult, error)
+	RollCall(ctx context.Context, obj *model.MotionVote) ([]model.RollCallEntry, error)
+}
 type MutationResolver interface {
 	AddTranslation(ctx context.Context, input model.AddTranslationInput) (*model.AddTranslationPayload, error)
 	CreateBudgetEdition(ctx context.Context, input model.CreateBudgetEditionInput) (*model.CreateBudgetEditionPayload, error)
@@ -1620,6 +1774,12 @@ type MutationResolver interface {
 	SetBodyMemberDelegates(ctx context.Context, input model.SetBodyMemberDelegatesInput) (*model.SetBodyMemberDelegatesPayload, error)
 	ResignFromBody(ctx context.Context, input model.ResignFromBodyInput) (*model.ResignFromBodyPayload, error)
 	RemoveBodyMember(ctx context.Context, input model.RemoveBodyMemberInput) (*model.RemoveBodyMemberPayload, error)
+	TableMotion(ctx context.Context, input model.TableMotionInput) (*model.TableMotionPayload, error)
+	ProposeAmendment(ctx context.Context, input model.ProposeAmendmentInput) (*model.ProposeAmendmentPayload, error)
+	WithdrawMotion(ctx context.Context, input model.WithdrawMotionInput) (*model.WithdrawMotionPayload, error)
+	OpenMotionVote(ctx context.Context, input model.OpenMotionVoteInput) (*model.OpenMotionVotePayload, error)
+	CastMotionVote(ctx context.Context, input model.CastMotionVoteInput) (*model.CastMotionVotePayload, error)
+	CloseMotionVote(ctx context.Context, input model.CloseMotionVoteInput) (*model.CloseMotionVotePayload, error)
 	SignUp(ctx context.Context, input model.SignUpInput) (*model.SignUpPayload, error)
 	SignIn(ctx context.Context, input model.SignInInput) (*model.SignInPayload, error)
 	SignOut(ctx context.Context, input model.SignOutInput) (*model.SignOutPayload, error)
@@ -1666,6 +1826,7 @@ type QueryResolver interface {
 	Consultations(ctx context.Context, filter *model.ConsultationFilter, first *int, after *string) (*model.ConsultationConnection, error)
 	Body(ctx context.Context, id string) (*model.Body, error)
 	Bodies(ctx context.Context, filter *model.BodyFilter, first *int, after *string) (*model.BodyConnection, error)
+	Motion(ctx context.Context, id string) (*model.Motion, error)
 	Me(ctx context.Context) (*model.Account, error)
 	AuditLog(ctx context.Context, filter *model.AuditLogFilter, first *int, after *string) (*model.AuditEntryConnection, error)
 	Organisation(ctx context.Context, id string) (*model.Organisation, error)
@@ -2090,6 +2251,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Body.Members(childComplexity, args["includeEnded"].(*bool), args["first"].(*int), args["after"].(*string)), true
+	case "Body.motions":
+		if e.ComplexityRoot.Body.Motions == nil {
+			break
+		}
+
+		args, err := ec.field_Body_motions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Body.Motions(childComplexity, args["filter"].(*model.MotionFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Body.name":
 		if e.ComplexityRoot.Body.Name == nil {
 			break
@@ -2380,6 +2552,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BodyViewerCan.Update(childComplexity), true
+
+	case "BodyVoter.organisation":
+		if e.ComplexityRoot.BodyVoter.Organisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyVoter.Organisation(childComplexity), true
+	case "BodyVoter.person":
+		if e.ComplexityRoot.BodyVoter.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyVoter.Person(childComplexity), true
 
 	case "BudgetCertification.certified":
 		if e.ComplexityRoot.BudgetCertification.Certified == nil {
@@ -3354,6 +3539,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CastBallotWithCodePayload.SurveyToken(childComplexity), true
 
+	case "CastMotionVotePayload.changed":
+		if e.ComplexityRoot.CastMotionVotePayload.Changed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CastMotionVotePayload.Changed(childComplexity), true
+	case "CastMotionVotePayload.motion":
+		if e.ComplexityRoot.CastMotionVotePayload.Motion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CastMotionVotePayload.Motion(childComplexity), true
+	case "CastMotionVotePayload.voter":
+		if e.ComplexityRoot.CastMotionVotePayload.Voter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CastMotionVotePayload.Voter(childComplexity), true
+
 	case "CertifyBudgetResultsPayload.certification":
 		if e.ComplexityRoot.CertifyBudgetResultsPayload.Certification == nil {
 			break
@@ -3407,6 +3611,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CloseBudgetVotingPayload.Edition(childComplexity), true
+
+	case "CloseMotionVotePayload.motion":
+		if e.ComplexityRoot.CloseMotionVotePayload.Motion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseMotionVotePayload.Motion(childComplexity), true
 
 	case "ComputeBudgetResultsPayload.edition":
 		if e.ComplexityRoot.ComputeBudgetResultsPayload.Edition == nil {
@@ -4417,6 +4628,338 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ModerationActionEdge.Node(childComplexity), true
 
+	case "Motion.amendedBy":
+		if e.ComplexityRoot.Motion.AmendedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.AmendedBy(childComplexity), true
+	case "Motion.amendments":
+		if e.ComplexityRoot.Motion.Amendments == nil {
+			break
+		}
+
+		args, err := ec.field_Motion_amendments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Motion.Amendments(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Motion.body":
+		if e.ComplexityRoot.Motion.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.Body(childComplexity), true
+	case "Motion.consultationId":
+		if e.ComplexityRoot.Motion.ConsultationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.ConsultationID(childComplexity), true
+	case "Motion.decidedAt":
+		if e.ComplexityRoot.Motion.DecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.DecidedAt(childComplexity), true
+	case "Motion.id":
+		if e.ComplexityRoot.Motion.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.ID(childComplexity), true
+	case "Motion.kind":
+		if e.ComplexityRoot.Motion.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.Kind(childComplexity), true
+	case "Motion.majority":
+		if e.ComplexityRoot.Motion.Majority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.Majority(childComplexity), true
+	case "Motion.originalText":
+		if e.ComplexityRoot.Motion.OriginalText == nil {
+			break
+		}
+
+		args, err := ec.field_Motion_originalText_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Motion.OriginalText(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Motion.parent":
+		if e.ComplexityRoot.Motion.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.Parent(childComplexity), true
+	case "Motion.status":
+		if e.ComplexityRoot.Motion.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.Status(childComplexity), true
+	case "Motion.tabledAt":
+		if e.ComplexityRoot.Motion.TabledAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.TabledAt(childComplexity), true
+	case "Motion.tabledBy":
+		if e.ComplexityRoot.Motion.TabledBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.TabledBy(childComplexity), true
+	case "Motion.tabledFor":
+		if e.ComplexityRoot.Motion.TabledFor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.TabledFor(childComplexity), true
+	case "Motion.text":
+		if e.ComplexityRoot.Motion.Text == nil {
+			break
+		}
+
+		args, err := ec.field_Motion_text_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Motion.Text(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Motion.textTranslations":
+		if e.ComplexityRoot.Motion.TextTranslations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.TextTranslations(childComplexity), true
+	case "Motion.title":
+		if e.ComplexityRoot.Motion.Title == nil {
+			break
+		}
+
+		args, err := ec.field_Motion_title_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Motion.Title(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Motion.titleTranslations":
+		if e.ComplexityRoot.Motion.TitleTranslations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.TitleTranslations(childComplexity), true
+	case "Motion.viewerCan":
+		if e.ComplexityRoot.Motion.ViewerCan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.ViewerCan(childComplexity), true
+	case "Motion.vote":
+		if e.ComplexityRoot.Motion.Vote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.Vote(childComplexity), true
+	case "Motion.withdrawnAt":
+		if e.ComplexityRoot.Motion.WithdrawnAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.WithdrawnAt(childComplexity), true
+
+	case "MotionConnection.edges":
+		if e.ComplexityRoot.MotionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionConnection.Edges(childComplexity), true
+	case "MotionConnection.pageInfo":
+		if e.ComplexityRoot.MotionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionConnection.PageInfo(childComplexity), true
+	case "MotionConnection.totalCount":
+		if e.ComplexityRoot.MotionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionConnection.TotalCount(childComplexity), true
+
+	case "MotionEdge.cursor":
+		if e.ComplexityRoot.MotionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionEdge.Cursor(childComplexity), true
+	case "MotionEdge.node":
+		if e.ComplexityRoot.MotionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionEdge.Node(childComplexity), true
+
+	case "MotionViewerCan.castVote":
+		if e.ComplexityRoot.MotionViewerCan.CastVote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionViewerCan.CastVote(childComplexity), true
+	case "MotionViewerCan.closeVote":
+		if e.ComplexityRoot.MotionViewerCan.CloseVote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionViewerCan.CloseVote(childComplexity), true
+	case "MotionViewerCan.openVote":
+		if e.ComplexityRoot.MotionViewerCan.OpenVote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionViewerCan.OpenVote(childComplexity), true
+	case "MotionViewerCan.proposeAmendment":
+		if e.ComplexityRoot.MotionViewerCan.ProposeAmendment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionViewerCan.ProposeAmendment(childComplexity), true
+	case "MotionViewerCan.withdraw":
+		if e.ComplexityRoot.MotionViewerCan.Withdraw == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionViewerCan.Withdraw(childComplexity), true
+
+	case "MotionVote.changeable":
+		if e.ComplexityRoot.MotionVote.Changeable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVote.Changeable(childComplexity), true
+	case "MotionVote.closed":
+		if e.ComplexityRoot.MotionVote.Closed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVote.Closed(childComplexity), true
+	case "MotionVote.closedAt":
+		if e.ComplexityRoot.MotionVote.ClosedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVote.ClosedAt(childComplexity), true
+	case "MotionVote.deadline":
+		if e.ComplexityRoot.MotionVote.Deadline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVote.Deadline(childComplexity), true
+	case "MotionVote.format":
+		if e.ComplexityRoot.MotionVote.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVote.Format(childComplexity), true
+	case "MotionVote.result":
+		if e.ComplexityRoot.MotionVote.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVote.Result(childComplexity), true
+	case "MotionVote.rollCall":
+		if e.ComplexityRoot.MotionVote.RollCall == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVote.RollCall(childComplexity), true
+	case "MotionVote.totals":
+		if e.ComplexityRoot.MotionVote.Totals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVote.Totals(childComplexity), true
+	case "MotionVote.voters":
+		if e.ComplexityRoot.MotionVote.Voters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVote.Voters(childComplexity), true
+
+	case "MotionVoteResult.abstain":
+		if e.ComplexityRoot.MotionVoteResult.Abstain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVoteResult.Abstain(childComplexity), true
+	case "MotionVoteResult.base":
+		if e.ComplexityRoot.MotionVoteResult.Base == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVoteResult.Base(childComplexity), true
+	case "MotionVoteResult.byCastingVote":
+		if e.ComplexityRoot.MotionVoteResult.ByCastingVote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVoteResult.ByCastingVote(childComplexity), true
+	case "MotionVoteResult.members":
+		if e.ComplexityRoot.MotionVoteResult.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVoteResult.Members(childComplexity), true
+	case "MotionVoteResult.needed":
+		if e.ComplexityRoot.MotionVoteResult.Needed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVoteResult.Needed(childComplexity), true
+	case "MotionVoteResult.no":
+		if e.ComplexityRoot.MotionVoteResult.No == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVoteResult.No(childComplexity), true
+	case "MotionVoteResult.outcome":
+		if e.ComplexityRoot.MotionVoteResult.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVoteResult.Outcome(childComplexity), true
+	case "MotionVoteResult.present":
+		if e.ComplexityRoot.MotionVoteResult.Present == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVoteResult.Present(childComplexity), true
+	case "MotionVoteResult.quorum":
+		if e.ComplexityRoot.MotionVoteResult.Quorum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVoteResult.Quorum(childComplexity), true
+	case "MotionVoteResult.voters":
+		if e.ComplexityRoot.MotionVoteResult.Voters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVoteResult.Voters(childComplexity), true
+	case "MotionVoteResult.yes":
+		if e.ComplexityRoot.MotionVoteResult.Yes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVoteResult.Yes(childComplexity), true
+
 	case "Mutation.acceptInvitation":
 		if e.ComplexityRoot.Mutation.AcceptInvitation == nil {
 			break
@@ -4582,6 +5125,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CastBallotWithCode(childComplexity, args["input"].(model.CastBallotWithCodeInput)), true
+	case "Mutation.castMotionVote":
+		if e.ComplexityRoot.Mutation.CastMotionVote == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_castMotionVote_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CastMotionVote(childComplexity, args["input"].(model.CastMotionVoteInput)), true
 	case "Mutation.certifyBudgetResults":
 		if e.ComplexityRoot.Mutation.CertifyBudgetResults == nil {
 			break
@@ -4648,6 +5202,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CloseBudgetVoting(childComplexity, args["input"].(model.CloseBudgetVotingInput)), true
+	case "Mutation.closeMotionVote":
+		if e.ComplexityRoot.Mutation.CloseMotionVote == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeMotionVote_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseMotionVote(childComplexity, args["input"].(model.CloseMotionVoteInput)), true
 	case "Mutation.computeBudgetResults":
 		if e.ComplexityRoot.Mutation.ComputeBudgetResults == nil {
 			break
@@ -5000,6 +5565,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.OpenBudgetVoting(childComplexity, args["input"].(model.OpenBudgetVotingInput)), true
+	case "Mutation.openMotionVote":
+		if e.ComplexityRoot.Mutation.OpenMotionVote == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_openMotionVote_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.OpenMotionVote(childComplexity, args["input"].(model.OpenMotionVoteInput)), true
+	case "Mutation.proposeAmendment":
+		if e.ComplexityRoot.Mutation.ProposeAmendment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_proposeAmendment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ProposeAmendment(childComplexity, args["input"].(model.ProposeAmendmentInput)), true
 	case "Mutation.publishAnswers":
 		if e.ComplexityRoot.Mutation.PublishAnswers == nil {
 			break
@@ -5330,6 +5917,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SupportSubmission(childComplexity, args["input"].(model.SupportSubmissionInput)), true
+	case "Mutation.tableMotion":
+		if e.ComplexityRoot.Mutation.TableMotion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_tableMotion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.TableMotion(childComplexity, args["input"].(model.TableMotionInput)), true
 	case "Mutation.unassignConsultationModerator":
 		if e.ComplexityRoot.Mutation.UnassignConsultationModerator == nil {
 			break
@@ -5528,6 +6126,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.WithdrawBudgetProjectSupport(childComplexity, args["input"].(model.WithdrawBudgetProjectSupportInput)), true
+	case "Mutation.withdrawMotion":
+		if e.ComplexityRoot.Mutation.WithdrawMotion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawMotion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawMotion(childComplexity, args["input"].(model.WithdrawMotionInput)), true
 	case "Mutation.withdrawSubmission":
 		if e.ComplexityRoot.Mutation.WithdrawSubmission == nil {
 			break
@@ -5684,6 +6293,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OpenBudgetVotingPayload.Edition(childComplexity), true
+
+	case "OpenMotionVotePayload.motion":
+		if e.ComplexityRoot.OpenMotionVotePayload.Motion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenMotionVotePayload.Motion(childComplexity), true
 
 	case "Organisation.createdAt":
 		if e.ComplexityRoot.Organisation.CreatedAt == nil {
@@ -6084,6 +6700,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PoolStanding.Withheld(childComplexity), true
 
+	case "ProposeAmendmentPayload.amendment":
+		if e.ComplexityRoot.ProposeAmendmentPayload.Amendment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposeAmendmentPayload.Amendment(childComplexity), true
+	case "ProposeAmendmentPayload.motion":
+		if e.ComplexityRoot.ProposeAmendmentPayload.Motion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposeAmendmentPayload.Motion(childComplexity), true
+
 	case "PublishAnswersPayload.consultation":
 		if e.ComplexityRoot.PublishAnswersPayload.Consultation == nil {
 			break
@@ -6209,6 +6838,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.motion":
+		if e.ComplexityRoot.Query.Motion == nil {
+			break
+		}
+
+		args, err := ec.field_Query_motion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Motion(childComplexity, args["id"].(string)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -6384,6 +7024,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RoleGrant.Scope(childComplexity), true
+
+	case "RollCallEntry.castAt":
+		if e.ComplexityRoot.RollCallEntry.CastAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCallEntry.CastAt(childComplexity), true
+	case "RollCallEntry.castBy":
+		if e.ComplexityRoot.RollCallEntry.CastBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCallEntry.CastBy(childComplexity), true
+	case "RollCallEntry.choice":
+		if e.ComplexityRoot.RollCallEntry.Choice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCallEntry.Choice(childComplexity), true
+	case "RollCallEntry.voter":
+		if e.ComplexityRoot.RollCallEntry.Voter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCallEntry.Voter(childComplexity), true
 
 	case "RuleOverride.justification":
 		if e.ComplexityRoot.RuleOverride.Justification == nil {
@@ -6821,6 +7486,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SurveyQuestionResult.Respondents(childComplexity), true
 
+	case "TableMotionPayload.motion":
+		if e.ComplexityRoot.TableMotionPayload.Motion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TableMotionPayload.Motion(childComplexity), true
+
 	case "Translation.authorName":
 		if e.ComplexityRoot.Translation.AuthorName == nil {
 			break
@@ -6982,6 +7654,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.VerifyResidentPayload.Verified(childComplexity), true
 
+	case "VoteTotals.abstain":
+		if e.ComplexityRoot.VoteTotals.Abstain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VoteTotals.Abstain(childComplexity), true
+	case "VoteTotals.no":
+		if e.ComplexityRoot.VoteTotals.No == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VoteTotals.No(childComplexity), true
+	case "VoteTotals.yes":
+		if e.ComplexityRoot.VoteTotals.Yes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VoteTotals.Yes(childComplexity), true
+
 	case "VotingPoint.address":
 		if e.ComplexityRoot.VotingPoint.Address == nil {
 			break
@@ -7015,6 +7706,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.WithdrawBudgetProjectSupportPayload.Project(childComplexity), true
 
+	case "WithdrawMotionPayload.motion":
+		if e.ComplexityRoot.WithdrawMotionPayload.Motion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WithdrawMotionPayload.Motion(childComplexity), true
+
 	case "WithdrawSubmissionPayload.submission":
 		if e.ComplexityRoot.WithdrawSubmissionPayload.Submission == nil {
 			break
@@ -7044,6 +7742,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputBodyDelegateInput,
 		ec.unmarshalInputBodyFilter,
 		ec.unmarshalInputBodyRulesInput,
+		ec.unmarshalInputBodyVoterInput,
 		ec.unmarshalInputBudgetProjectAssistInput,
 		ec.unmarshalInputBudgetProjectFilter,
 		ec.unmarshalInputBudgetTieBreakNoteInput,
@@ -7052,12 +7751,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCancelMeetingInput,
 		ec.unmarshalInputCastBallotInput,
 		ec.unmarshalInputCastBallotWithCodeInput,
+		ec.unmarshalInputCastMotionVoteInput,
 		ec.unmarshalInputCertifyBudgetResultsInput,
 		ec.unmarshalInputChangeBallotInput,
 		ec.unmarshalInputChangeBodyMemberRoleInput,
 		ec.unmarshalInputChangeConsultationPhaseInput,
 		ec.unmarshalInputChangePasswordInput,
 		ec.unmarshalInputCloseBudgetVotingInput,
+		ec.unmarshalInputCloseMotionVoteInput,
 		ec.unmarshalInputComputeBudgetResultsInput,
 		ec.unmarshalInputConfirmEmailInput,
 		ec.unmarshalInputConsentToBudgetProjectInput,
@@ -7092,10 +7793,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputLocalizedInput,
 		ec.unmarshalInputMarkNotificationsReadInput,
 		ec.unmarshalInputMeetingInput,
+		ec.unmarshalInputMotionFilter,
 		ec.unmarshalInputOpenBudgetVotingInput,
+		ec.unmarshalInputOpenMotionVoteInput,
 		ec.unmarshalInputOrganisationFilter,
 		ec.unmarshalInputParticipationSurveyAnswersInput,
 		ec.unmarshalInputPoolPicksInput,
+		ec.unmarshalInputProposeAmendmentInput,
 		ec.unmarshalInputPublishAnswersInput,
 		ec.unmarshalInputPublishBudgetResultsInput,
 		ec.unmarshalInputPublishConsultationInput,
@@ -7130,6 +7834,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputSupportBudgetProjectInput,
 		ec.unmarshalInputSupportSubmissionInput,
 		ec.unmarshalInputSurveyAnswerInput,
+		ec.unmarshalInputTableMotionInput,
 		ec.unmarshalInputUnassignConsultationModeratorInput,
 		ec.unmarshalInputUnfollowBudgetEditionInput,
 		ec.unmarshalInputUnfollowConsultationInput,
@@ -7149,7 +7854,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputVoterInput,
 		ec.unmarshalInputWithdrawBudgetProjectInput,
 		ec.unmarshalInputWithdrawBudgetProjectSupportInput,
+		ec.unmarshalInputWithdrawMotionInput,
 		ec.unmarshalInputWithdrawSubmissionInput,
+		ec.unmarshalInputWrittenVoteInput,
 	)
 	first := true
 
@@ -9508,6 +10215,273 @@ type RemoveBodyMemberPayload {
   member: BodyMember!
 }
 `, BuiltIn: false},
+	{Name: "../dialogue_votes.graphqls", Input: `enum MotionKind {
+  "An opinion on a city document or a consultation."
+  OPINION
+  RESOLUTION
+  RECOMMENDATION
+  PROCEDURAL
+}
+
+enum MotionStatus {
+  "Kept for a later editor: motions are tabled at once."
+  DRAFT
+  TABLED
+  "Its vote is open."
+  VOTING
+  ADOPTED
+  REJECTED
+  "Its vote had no quorum: nothing was decided."
+  INVALID
+  WITHDRAWN
+}
+
+enum VoteChoice {
+  YES
+  NO
+  ABSTAIN
+}
+
+enum MotionVoteFormat {
+  "Written electronic vote between meetings, with a deadline."
+  WRITTEN
+}
+
+"""
+Whose vote: a person member, or an organisation member (one vote, cast by
+whichever of its delegates votes).
+"""
+type BodyVoter {
+  "The person; null for an organisation."
+  person: BodyPerson
+  "The organisation; null for a person."
+  organisation: Organisation
+}
+
+"Exactly one of accountId (a person member) and organisationId."
+input BodyVoterInput {
+  accountId: ID
+  organisationId: ID
+}
+
+"""
+A motion of a dialogue body, or an amendment of one (parent set). Its text is
+the text in force: an adopted amendment's text replaces it, and the text as
+tabled stays in originalText. As public as its body.
+"""
+type Motion implements Node {
+  id: ID!
+  body: Body!
+  "The motion an amendment amends; null for a motion."
+  parent: Motion
+  kind: MotionKind!
+  status: MotionStatus!
+  "The majority it passes by; null: the body's default (rules.majority)."
+  majority: BodyMajority
+  title(locale: Locale): LocalizedString!
+  titleTranslations: [Translation!]!
+  "The text in force."
+  text(locale: Locale): LocalizedString!
+  textTranslations: [Translation!]!
+  "The text as tabled."
+  originalText(locale: Locale): LocalizedString!
+  "The adopted amendment whose text is in force; null when none is."
+  amendedBy: Motion
+  "The consultation an opinion is about."
+  consultationId: ID
+  "Who tabled it; null for a deleted account."
+  tabledBy: BodyPerson
+  "The vote it was tabled for; null: ex officio (the chair or secretary)."
+  tabledFor: BodyVoter
+  tabledAt: DateTime!
+  decidedAt: DateTime
+  withdrawnAt: DateTime
+  "Amendments, newest first (none for an amendment)."
+  amendments(first: Int = 20, after: String): MotionConnection!
+  "Its vote, once opened."
+  vote: MotionVote
+  viewerCan: MotionViewerCan!
+}
+
+type MotionViewerCan {
+  withdraw: Boolean!
+  proposeAmendment: Boolean!
+  openVote: Boolean!
+  closeVote: Boolean!
+  "The caller has a vote in the body now and the vote is open."
+  castVote: Boolean!
+}
+
+"""
+A motion's vote. Open votes: running totals while open; the result and the
+full roll call once closed.
+"""
+type MotionVote {
+  format: MotionVoteFormat!
+  deadline: DateTime
+  closed: Boolean!
+  closedAt: DateTime
+  "Votes may be changed until the close (the body's rules at the opening)."
+  changeable: Boolean!
+  "How many votes have been cast."
+  voters: Int!
+  totals: VoteTotals!
+  "Null while open."
+  result: MotionVoteResult
+  "Every vote, once closed; null while open."
+  rollCall: [RollCallEntry!]
+}
+
+type VoteTotals {
+  yes: Int!
+  no: Int!
+  abstain: Int!
+}
+
+type MotionVoteResult {
+  "ADOPTED, REJECTED or INVALID (no quorum)."
+  outcome: MotionStatus!
+  "Voting members at the close."
+  members: Int!
+  "Present: in a written vote, those who voted."
+  present: Int!
+  voters: Int!
+  yes: Int!
+  no: Int!
+  abstain: Int!
+  "Heads needed for quorum."
+  quorum: Int!
+  "The number the majority was counted on, and the fewest votes for that adopt."
+  base: Int!
+  needed: Int!
+  "A tie decided by the chair's vote."
+  byCastingVote: Boolean!
+}
+
+type RollCallEntry {
+  voter: BodyVoter!
+  choice: VoteChoice!
+  "The account that cast it (an organisation's delegate); null for a deleted account."
+  castBy: BodyPerson
+  castAt: DateTime!
+}
+
+type MotionEdge {
+  cursor: String!
+  node: Motion!
+}
+
+type MotionConnection {
+  edges: [MotionEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+input MotionFilter {
+  status: MotionStatus
+  kind: MotionKind
+}
+
+extend type Body {
+  "Motions (not amendments), newest first."
+  motions(filter: MotionFilter, first: Int = 20, after: String): MotionConnection!
+}
+
+extend type Query {
+  motion(id: ID!): Motion
+}
+
+extend type Mutation {
+  "A voting member (for their vote: as names it when several), or the chair or secretary ex officio."
+  tableMotion(input: TableMotionInput!): TableMotionPayload!
+  "As tableMotion, on a tabled motion."
+  proposeAmendment(input: ProposeAmendmentInput!): ProposeAmendmentPayload!
+  "Its tabler, or who manages the body's votes; before any vote."
+  withdrawMotion(input: WithdrawMotionInput!): WithdrawMotionPayload!
+  "The chair, the secretary, the unit's officials, coordinators and admins. Amendments are decided first."
+  openMotionVote(input: OpenMotionVoteInput!): OpenMotionVotePayload!
+  "A voting member now, for their vote (as: an organisation they represent, when several)."
+  castMotionVote(input: CastMotionVoteInput!): CastMotionVotePayload!
+  "As openMotionVote: closes it before its deadline."
+  closeMotionVote(input: CloseMotionVoteInput!): CloseMotionVotePayload!
+}
+
+input TableMotionInput {
+  bodyId: ID!
+  kind: MotionKind!
+  title: LocalizedInput!
+  text: LocalizedInput!
+  "Default: the body's majority."
+  majority: BodyMajority
+  "A consultation the caller can see (an opinion on it)."
+  consultationId: ID
+  as: BodyVoterInput
+}
+
+type TableMotionPayload {
+  motion: Motion!
+}
+
+input ProposeAmendmentInput {
+  motionId: ID!
+  title: LocalizedInput!
+  text: LocalizedInput!
+  as: BodyVoterInput
+}
+
+type ProposeAmendmentPayload {
+  amendment: Motion!
+  motion: Motion!
+}
+
+input WithdrawMotionInput {
+  motionId: ID!
+}
+
+type WithdrawMotionPayload {
+  motion: Motion!
+}
+
+input WrittenVoteInput {
+  "Votes are refused from then on; the vote closes itself then."
+  deadline: DateTime!
+}
+
+"""
+One form of vote: written (between meetings). A meeting form (a roll call
+among those present) will come as another field.
+"""
+input OpenMotionVoteInput {
+  motionId: ID!
+  written: WrittenVoteInput!
+}
+
+type OpenMotionVotePayload {
+  motion: Motion!
+}
+
+input CastMotionVoteInput {
+  motionId: ID!
+  choice: VoteChoice!
+  as: BodyVoterInput
+}
+
+type CastMotionVotePayload {
+  motion: Motion!
+  "The vote it counts for."
+  voter: BodyVoter!
+  "An earlier vote was replaced (when the rules allow changes)."
+  changed: Boolean!
+}
+
+input CloseMotionVoteInput {
+  motionId: ID!
+}
+
+type CloseMotionVotePayload {
+  motion: Motion!
+}
+`, BuiltIn: false},
 	{Name: "../identity.graphqls", Input: `"The signed-in person's own account. Other people see only display names."
 type Account implements Node {
   id: ID!
@@ -10294,6 +11268,8 @@ func (ec *executionContext) childFields_Body(ctx context.Context, field graphql.
 		return ec.fieldContext_Body_members(ctx, field)
 	case "viewerCan":
 		return ec.fieldContext_Body_viewerCan(ctx, field)
+	case "motions":
+		return ec.fieldContext_Body_motions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Body", field.Name)
 }
@@ -10428,6 +11404,16 @@ func (ec *executionContext) childFields_BodyViewerCan(ctx context.Context, field
 		return ec.fieldContext_BodyViewerCan_appointGuests(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BodyViewerCan", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyVoter(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "person":
+		return ec.fieldContext_BodyVoter_person(ctx, field)
+	case "organisation":
+		return ec.fieldContext_BodyVoter_organisation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyVoter", field.Name)
 }
 
 func (ec *executionContext) childFields_BudgetCertification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10890,6 +11876,18 @@ func (ec *executionContext) childFields_CastBallotWithCodePayload(ctx context.Co
 	return nil, fmt.Errorf("no field named %q was found under type CastBallotWithCodePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CastMotionVotePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "motion":
+		return ec.fieldContext_CastMotionVotePayload_motion(ctx, field)
+	case "voter":
+		return ec.fieldContext_CastMotionVotePayload_voter(ctx, field)
+	case "changed":
+		return ec.fieldContext_CastMotionVotePayload_changed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CastMotionVotePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CertifyBudgetResultsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edition":
@@ -10940,6 +11938,14 @@ func (ec *executionContext) childFields_CloseBudgetVotingPayload(ctx context.Con
 		return ec.fieldContext_CloseBudgetVotingPayload_edition(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CloseBudgetVotingPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CloseMotionVotePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "motion":
+		return ec.fieldContext_CloseMotionVotePayload_motion(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CloseMotionVotePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ComputeBudgetResultsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11544,6 +12550,144 @@ func (ec *executionContext) childFields_ModerationActionEdge(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type ModerationActionEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Motion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Motion_id(ctx, field)
+	case "body":
+		return ec.fieldContext_Motion_body(ctx, field)
+	case "parent":
+		return ec.fieldContext_Motion_parent(ctx, field)
+	case "kind":
+		return ec.fieldContext_Motion_kind(ctx, field)
+	case "status":
+		return ec.fieldContext_Motion_status(ctx, field)
+	case "majority":
+		return ec.fieldContext_Motion_majority(ctx, field)
+	case "title":
+		return ec.fieldContext_Motion_title(ctx, field)
+	case "titleTranslations":
+		return ec.fieldContext_Motion_titleTranslations(ctx, field)
+	case "text":
+		return ec.fieldContext_Motion_text(ctx, field)
+	case "textTranslations":
+		return ec.fieldContext_Motion_textTranslations(ctx, field)
+	case "originalText":
+		return ec.fieldContext_Motion_originalText(ctx, field)
+	case "amendedBy":
+		return ec.fieldContext_Motion_amendedBy(ctx, field)
+	case "consultationId":
+		return ec.fieldContext_Motion_consultationId(ctx, field)
+	case "tabledBy":
+		return ec.fieldContext_Motion_tabledBy(ctx, field)
+	case "tabledFor":
+		return ec.fieldContext_Motion_tabledFor(ctx, field)
+	case "tabledAt":
+		return ec.fieldContext_Motion_tabledAt(ctx, field)
+	case "decidedAt":
+		return ec.fieldContext_Motion_decidedAt(ctx, field)
+	case "withdrawnAt":
+		return ec.fieldContext_Motion_withdrawnAt(ctx, field)
+	case "amendments":
+		return ec.fieldContext_Motion_amendments(ctx, field)
+	case "vote":
+		return ec.fieldContext_Motion_vote(ctx, field)
+	case "viewerCan":
+		return ec.fieldContext_Motion_viewerCan(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Motion", field.Name)
+}
+
+func (ec *executionContext) childFields_MotionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MotionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MotionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MotionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MotionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MotionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MotionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_MotionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MotionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MotionViewerCan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "withdraw":
+		return ec.fieldContext_MotionViewerCan_withdraw(ctx, field)
+	case "proposeAmendment":
+		return ec.fieldContext_MotionViewerCan_proposeAmendment(ctx, field)
+	case "openVote":
+		return ec.fieldContext_MotionViewerCan_openVote(ctx, field)
+	case "closeVote":
+		return ec.fieldContext_MotionViewerCan_closeVote(ctx, field)
+	case "castVote":
+		return ec.fieldContext_MotionViewerCan_castVote(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MotionViewerCan", field.Name)
+}
+
+func (ec *executionContext) childFields_MotionVote(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "format":
+		return ec.fieldContext_MotionVote_format(ctx, field)
+	case "deadline":
+		return ec.fieldContext_MotionVote_deadline(ctx, field)
+	case "closed":
+		return ec.fieldContext_MotionVote_closed(ctx, field)
+	case "closedAt":
+		return ec.fieldContext_MotionVote_closedAt(ctx, field)
+	case "changeable":
+		return ec.fieldContext_MotionVote_changeable(ctx, field)
+	case "voters":
+		return ec.fieldContext_MotionVote_voters(ctx, field)
+	case "totals":
+		return ec.fieldContext_MotionVote_totals(ctx, field)
+	case "result":
+		return ec.fieldContext_MotionVote_result(ctx, field)
+	case "rollCall":
+		return ec.fieldContext_MotionVote_rollCall(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MotionVote", field.Name)
+}
+
+func (ec *executionContext) childFields_MotionVoteResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "outcome":
+		return ec.fieldContext_MotionVoteResult_outcome(ctx, field)
+	case "members":
+		return ec.fieldContext_MotionVoteResult_members(ctx, field)
+	case "present":
+		return ec.fieldContext_MotionVoteResult_present(ctx, field)
+	case "voters":
+		return ec.fieldContext_MotionVoteResult_voters(ctx, field)
+	case "yes":
+		return ec.fieldContext_MotionVoteResult_yes(ctx, field)
+	case "no":
+		return ec.fieldContext_MotionVoteResult_no(ctx, field)
+	case "abstain":
+		return ec.fieldContext_MotionVoteResult_abstain(ctx, field)
+	case "quorum":
+		return ec.fieldContext_MotionVoteResult_quorum(ctx, field)
+	case "base":
+		return ec.fieldContext_MotionVoteResult_base(ctx, field)
+	case "needed":
+		return ec.fieldContext_MotionVoteResult_needed(ctx, field)
+	case "byCastingVote":
+		return ec.fieldContext_MotionVoteResult_byCastingVote(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MotionVoteResult", field.Name)
+}
+
 func (ec *executionContext) childFields_MySurveyAnswer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "question":
@@ -11634,6 +12778,14 @@ func (ec *executionContext) childFields_OpenBudgetVotingPayload(ctx context.Cont
 		return ec.fieldContext_OpenBudgetVotingPayload_edition(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OpenBudgetVotingPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_OpenMotionVotePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "motion":
+		return ec.fieldContext_OpenMotionVotePayload_motion(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpenMotionVotePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Organisation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11862,6 +13014,16 @@ func (ec *executionContext) childFields_PoolStanding(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type PoolStanding", field.Name)
 }
 
+func (ec *executionContext) childFields_ProposeAmendmentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "amendment":
+		return ec.fieldContext_ProposeAmendmentPayload_amendment(ctx, field)
+	case "motion":
+		return ec.fieldContext_ProposeAmendmentPayload_motion(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProposeAmendmentPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_PublishAnswersPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "consultation":
@@ -12042,6 +13204,20 @@ func (ec *executionContext) childFields_RoleGrant(ctx context.Context, field gra
 		return ec.fieldContext_RoleGrant_organisation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RoleGrant", field.Name)
+}
+
+func (ec *executionContext) childFields_RollCallEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "voter":
+		return ec.fieldContext_RollCallEntry_voter(ctx, field)
+	case "choice":
+		return ec.fieldContext_RollCallEntry_choice(ctx, field)
+	case "castBy":
+		return ec.fieldContext_RollCallEntry_castBy(ctx, field)
+	case "castAt":
+		return ec.fieldContext_RollCallEntry_castAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RollCallEntry", field.Name)
 }
 
 func (ec *executionContext) childFields_RuleOverride(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12286,6 +13462,14 @@ func (ec *executionContext) childFields_SurveyQuestionResult(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type SurveyQuestionResult", field.Name)
 }
 
+func (ec *executionContext) childFields_TableMotionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "motion":
+		return ec.fieldContext_TableMotionPayload_motion(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TableMotionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Translation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -12436,6 +13620,18 @@ func (ec *executionContext) childFields_VerifyResidentPayload(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type VerifyResidentPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_VoteTotals(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "yes":
+		return ec.fieldContext_VoteTotals_yes(ctx, field)
+	case "no":
+		return ec.fieldContext_VoteTotals_no(ctx, field)
+	case "abstain":
+		return ec.fieldContext_VoteTotals_abstain(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VoteTotals", field.Name)
+}
+
 func (ec *executionContext) childFields_VotingPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -12462,6 +13658,14 @@ func (ec *executionContext) childFields_WithdrawBudgetProjectSupportPayload(ctx 
 		return ec.fieldContext_WithdrawBudgetProjectSupportPayload_project(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WithdrawBudgetProjectSupportPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_WithdrawMotionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "motion":
+		return ec.fieldContext_WithdrawMotionPayload_motion(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WithdrawMotionPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_WithdrawSubmissionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12657,6 +13861,36 @@ func (ec *executionContext) field_Body_members_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["includeEnded"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Body_motions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.MotionFilter, error) {
+			return ec.unmarshalOMotionFilter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
@@ -13096,6 +14330,70 @@ func (ec *executionContext) field_Meeting_title_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Motion_amendments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Motion_originalText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Motion_text_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Motion_title_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_acceptInvitation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13306,6 +14604,20 @@ func (ec *executionContext) field_Mutation_castBallot_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_castMotionVote_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CastMotionVoteInput, error) {
+			return ec.unmarshalNCastMotionVoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastMotionVoteInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_certifyBudgetResults_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13382,6 +14694,20 @@ func (ec *executionContext) field_Mutation_closeBudgetVoting_args(ctx context.Co
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CloseBudgetVotingInput, error) {
 			return ec.unmarshalNCloseBudgetVotingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseBudgetVotingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_closeMotionVote_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CloseMotionVoteInput, error) {
+			return ec.unmarshalNCloseMotionVoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseMotionVoteInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -13838,6 +15164,34 @@ func (ec *executionContext) field_Mutation_openBudgetVoting_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_openMotionVote_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.OpenMotionVoteInput, error) {
+			return ec.unmarshalNOpenMotionVoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenMotionVoteInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_proposeAmendment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ProposeAmendmentInput, error) {
+			return ec.unmarshalNProposeAmendmentInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐProposeAmendmentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_publishAnswers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14258,6 +15612,20 @@ func (ec *executionContext) field_Mutation_supportSubmission_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_tableMotion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.TableMotionInput, error) {
+			return ec.unmarshalNTableMotionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐTableMotionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_unassignConsultationModerator_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14510,6 +15878,20 @@ func (ec *executionContext) field_Mutation_withdrawBudgetProject_args(ctx contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_withdrawMotion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.WithdrawMotionInput, error) {
+			return ec.unmarshalNWithdrawMotionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawMotionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_withdrawSubmission_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14731,6 +16113,20 @@ func (ec *executionContext) field_Query_consultations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_motion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -16755,6 +18151,50 @@ func (ec *executionContext) fieldContext_Body_viewerCan(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Body_motions(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_motions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Body().Motions(ctx, obj, fc.Args["filter"].(*model.MotionFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MotionConnection) graphql.Marshaler {
+			return ec.marshalNMotionConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_motions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MotionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Body_motions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _BodyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BodyConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17749,6 +19189,70 @@ func (ec *executionContext) _BodyViewerCan_appointGuests(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_BodyViewerCan_appointGuests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BodyViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyVoter_person(ctx context.Context, field graphql.CollectedField, obj *model.BodyVoter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyVoter_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyVoter().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyPerson) graphql.Marshaler {
+			return ec.marshalOBodyPerson2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyVoter_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyVoter",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyPerson(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyVoter_organisation(ctx context.Context, field graphql.CollectedField, obj *model.BodyVoter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyVoter_organisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyVoter().Organisation(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
+			return ec.marshalOOrganisation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyVoter_organisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyVoter",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _BudgetCertification_computation(ctx context.Context, field graphql.CollectedField, obj *model.BudgetCertification) (ret graphql.Marshaler) {
@@ -21736,6 +23240,93 @@ func (ec *executionContext) fieldContext_CastBallotWithCodePayload_surveyToken(_
 	return graphql.NewScalarFieldContext("CastBallotWithCodePayload", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _CastMotionVotePayload_motion(ctx context.Context, field graphql.CollectedField, obj *model.CastMotionVotePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CastMotionVotePayload_motion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Motion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+			return ec.marshalNMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CastMotionVotePayload_motion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CastMotionVotePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Motion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CastMotionVotePayload_voter(ctx context.Context, field graphql.CollectedField, obj *model.CastMotionVotePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CastMotionVotePayload_voter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Voter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyVoter) graphql.Marshaler {
+			return ec.marshalNBodyVoter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyVoter(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CastMotionVotePayload_voter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CastMotionVotePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyVoter(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CastMotionVotePayload_changed(ctx context.Context, field graphql.CollectedField, obj *model.CastMotionVotePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CastMotionVotePayload_changed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CastMotionVotePayload_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CastMotionVotePayload", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _CertifyBudgetResultsPayload_edition(ctx context.Context, field graphql.CollectedField, obj *model.CertifyBudgetResultsPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21969,6 +23560,38 @@ func (ec *executionContext) fieldContext_CloseBudgetVotingPayload_edition(_ cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BudgetEdition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CloseMotionVotePayload_motion(ctx context.Context, field graphql.CollectedField, obj *model.CloseMotionVotePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloseMotionVotePayload_motion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Motion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+			return ec.marshalNMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CloseMotionVotePayload_motion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CloseMotionVotePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Motion(ctx, field)
 		},
 	}
 	return fc, nil
@@ -26122,6 +27745,1398 @@ func (ec *executionContext) fieldContext_ModerationActionEdge_node(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Motion_id(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Motion", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Motion_body(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Motion().Body(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Body) graphql.Marshaler {
+			return ec.marshalNBody2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBody(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Motion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Body(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Motion_parent(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Motion().Parent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+			return ec.marshalOMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Motion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Motion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Motion_kind(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MotionKind) graphql.Marshaler {
+			return ec.marshalNMotionKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Motion", field, false, false, errors.New("field of type MotionKind does not have child fields"))
+}
+
+func (ec *executionContext) _Motion_status(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MotionStatus) graphql.Marshaler {
+			return ec.marshalNMotionStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Motion", field, false, false, errors.New("field of type MotionStatus does not have child fields"))
+}
+
+func (ec *executionContext) _Motion_majority(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_majority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Majority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMajority) graphql.Marshaler {
+			return ec.marshalOBodyMajority2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMajority(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_majority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Motion", field, false, false, errors.New("field of type BodyMajority does not have child fields"))
+}
+
+func (ec *executionContext) _Motion_title(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Motion().Title(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_title(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Motion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Motion_title_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Motion_titleTranslations(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_titleTranslations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Motion().TitleTranslations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Translation) graphql.Marshaler {
+			return ec.marshalNTranslation2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐTranslationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_titleTranslations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Motion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Translation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Motion_text(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Motion().Text(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_text(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Motion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Motion_text_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Motion_textTranslations(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_textTranslations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Motion().TextTranslations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Translation) graphql.Marshaler {
+			return ec.marshalNTranslation2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐTranslationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_textTranslations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Motion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Translation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Motion_originalText(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_originalText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Motion().OriginalText(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_originalText(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Motion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Motion_originalText_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Motion_amendedBy(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_amendedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Motion().AmendedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+			return ec.marshalOMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_amendedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Motion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Motion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Motion_consultationId(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_consultationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConsultationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_consultationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Motion", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Motion_tabledBy(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_tabledBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Motion().TabledBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyPerson) graphql.Marshaler {
+			return ec.marshalOBodyPerson2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_tabledBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Motion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyPerson(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Motion_tabledFor(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_tabledFor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Motion().TabledFor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyVoter) graphql.Marshaler {
+			return ec.marshalOBodyVoter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyVoter(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_tabledFor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Motion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyVoter(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Motion_tabledAt(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_tabledAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TabledAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_tabledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Motion", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Motion_decidedAt(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_decidedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_decidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Motion", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Motion_withdrawnAt(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_withdrawnAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithdrawnAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_withdrawnAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Motion", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Motion_amendments(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_amendments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Motion().Amendments(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MotionConnection) graphql.Marshaler {
+			return ec.marshalNMotionConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_amendments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Motion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MotionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Motion_amendments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Motion_vote(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_vote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Motion().Vote(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MotionVote) graphql.Marshaler {
+			return ec.marshalOMotionVote2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionVote(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_vote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Motion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MotionVote(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Motion_viewerCan(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_viewerCan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Motion().ViewerCan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MotionViewerCan) graphql.Marshaler {
+			return ec.marshalNMotionViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionViewerCan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_viewerCan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Motion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MotionViewerCan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MotionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MotionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.MotionEdge) graphql.Marshaler {
+			return ec.marshalNMotionEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MotionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MotionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MotionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MotionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MotionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MotionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MotionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MotionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MotionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MotionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MotionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+			return ec.marshalNMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MotionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Motion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MotionViewerCan_withdraw(ctx context.Context, field graphql.CollectedField, obj *model.MotionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionViewerCan_withdraw(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Withdraw, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionViewerCan_withdraw(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _MotionViewerCan_proposeAmendment(ctx context.Context, field graphql.CollectedField, obj *model.MotionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionViewerCan_proposeAmendment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProposeAmendment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionViewerCan_proposeAmendment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _MotionViewerCan_openVote(ctx context.Context, field graphql.CollectedField, obj *model.MotionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionViewerCan_openVote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenVote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionViewerCan_openVote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _MotionViewerCan_closeVote(ctx context.Context, field graphql.CollectedField, obj *model.MotionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionViewerCan_closeVote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CloseVote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionViewerCan_closeVote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _MotionViewerCan_castVote(ctx context.Context, field graphql.CollectedField, obj *model.MotionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionViewerCan_castVote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CastVote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionViewerCan_castVote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVote_format(ctx context.Context, field graphql.CollectedField, obj *model.MotionVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVote_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Format, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MotionVoteFormat) graphql.Marshaler {
+			return ec.marshalNMotionVoteFormat2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionVoteFormat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVote_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVote", field, false, false, errors.New("field of type MotionVoteFormat does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVote_deadline(ctx context.Context, field graphql.CollectedField, obj *model.MotionVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVote_deadline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deadline, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVote_deadline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVote", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVote_closed(ctx context.Context, field graphql.CollectedField, obj *model.MotionVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVote_closed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Closed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVote_closed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVote", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVote_closedAt(ctx context.Context, field graphql.CollectedField, obj *model.MotionVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVote_closedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVote_closedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVote", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVote_changeable(ctx context.Context, field graphql.CollectedField, obj *model.MotionVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVote_changeable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changeable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVote_changeable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVote", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVote_voters(ctx context.Context, field graphql.CollectedField, obj *model.MotionVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVote_voters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MotionVote().Voters(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVote_voters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVote", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVote_totals(ctx context.Context, field graphql.CollectedField, obj *model.MotionVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVote_totals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MotionVote().Totals(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.VoteTotals) graphql.Marshaler {
+			return ec.marshalNVoteTotals2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVoteTotals(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVote_totals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MotionVote",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VoteTotals(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MotionVote_result(ctx context.Context, field graphql.CollectedField, obj *model.MotionVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVote_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MotionVote().Result(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MotionVoteResult) graphql.Marshaler {
+			return ec.marshalOMotionVoteResult2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionVoteResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVote_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MotionVote",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MotionVoteResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MotionVote_rollCall(ctx context.Context, field graphql.CollectedField, obj *model.MotionVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVote_rollCall(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MotionVote().RollCall(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.RollCallEntry) graphql.Marshaler {
+			return ec.marshalORollCallEntry2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRollCallEntryᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVote_rollCall(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MotionVote",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RollCallEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MotionVoteResult_outcome(ctx context.Context, field graphql.CollectedField, obj *model.MotionVoteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVoteResult_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MotionStatus) graphql.Marshaler {
+			return ec.marshalNMotionStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVoteResult_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVoteResult", field, false, false, errors.New("field of type MotionStatus does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVoteResult_members(ctx context.Context, field graphql.CollectedField, obj *model.MotionVoteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVoteResult_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVoteResult_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVoteResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVoteResult_present(ctx context.Context, field graphql.CollectedField, obj *model.MotionVoteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVoteResult_present(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Present, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVoteResult_present(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVoteResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVoteResult_voters(ctx context.Context, field graphql.CollectedField, obj *model.MotionVoteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVoteResult_voters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Voters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVoteResult_voters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVoteResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVoteResult_yes(ctx context.Context, field graphql.CollectedField, obj *model.MotionVoteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVoteResult_yes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Yes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVoteResult_yes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVoteResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVoteResult_no(ctx context.Context, field graphql.CollectedField, obj *model.MotionVoteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVoteResult_no(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.No, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVoteResult_no(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVoteResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVoteResult_abstain(ctx context.Context, field graphql.CollectedField, obj *model.MotionVoteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVoteResult_abstain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Abstain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVoteResult_abstain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVoteResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVoteResult_quorum(ctx context.Context, field graphql.CollectedField, obj *model.MotionVoteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVoteResult_quorum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quorum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVoteResult_quorum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVoteResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVoteResult_base(ctx context.Context, field graphql.CollectedField, obj *model.MotionVoteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVoteResult_base(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Base, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVoteResult_base(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVoteResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVoteResult_needed(ctx context.Context, field graphql.CollectedField, obj *model.MotionVoteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVoteResult_needed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Needed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVoteResult_needed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVoteResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVoteResult_byCastingVote(ctx context.Context, field graphql.CollectedField, obj *model.MotionVoteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVoteResult_byCastingVote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByCastingVote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVoteResult_byCastingVote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVoteResult", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _Mutation_addTranslation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29598,6 +32613,270 @@ func (ec *executionContext) fieldContext_Mutation_removeBodyMember(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_tableMotion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_tableMotion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().TableMotion(ctx, fc.Args["input"].(model.TableMotionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TableMotionPayload) graphql.Marshaler {
+			return ec.marshalNTableMotionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐTableMotionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_tableMotion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TableMotionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_tableMotion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_proposeAmendment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_proposeAmendment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ProposeAmendment(ctx, fc.Args["input"].(model.ProposeAmendmentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProposeAmendmentPayload) graphql.Marshaler {
+			return ec.marshalNProposeAmendmentPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐProposeAmendmentPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_proposeAmendment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProposeAmendmentPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_proposeAmendment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_withdrawMotion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_withdrawMotion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WithdrawMotion(ctx, fc.Args["input"].(model.WithdrawMotionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WithdrawMotionPayload) graphql.Marshaler {
+			return ec.marshalNWithdrawMotionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawMotionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_withdrawMotion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WithdrawMotionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_withdrawMotion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_openMotionVote(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_openMotionVote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().OpenMotionVote(ctx, fc.Args["input"].(model.OpenMotionVoteInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OpenMotionVotePayload) graphql.Marshaler {
+			return ec.marshalNOpenMotionVotePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenMotionVotePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_openMotionVote(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OpenMotionVotePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_openMotionVote_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_castMotionVote(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_castMotionVote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CastMotionVote(ctx, fc.Args["input"].(model.CastMotionVoteInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CastMotionVotePayload) graphql.Marshaler {
+			return ec.marshalNCastMotionVotePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastMotionVotePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_castMotionVote(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CastMotionVotePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_castMotionVote_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_closeMotionVote(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_closeMotionVote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CloseMotionVote(ctx, fc.Args["input"].(model.CloseMotionVoteInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CloseMotionVotePayload) graphql.Marshaler {
+			return ec.marshalNCloseMotionVotePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseMotionVotePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_closeMotionVote(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CloseMotionVotePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_closeMotionVote_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_signUp(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31195,6 +34474,38 @@ func (ec *executionContext) fieldContext_OpenBudgetVotingPayload_edition(_ conte
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BudgetEdition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OpenMotionVotePayload_motion(ctx context.Context, field graphql.CollectedField, obj *model.OpenMotionVotePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenMotionVotePayload_motion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Motion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+			return ec.marshalNMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenMotionVotePayload_motion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OpenMotionVotePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Motion(ctx, field)
 		},
 	}
 	return fc, nil
@@ -32821,6 +36132,70 @@ func (ec *executionContext) fieldContext_PoolStanding_projects(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _ProposeAmendmentPayload_amendment(ctx context.Context, field graphql.CollectedField, obj *model.ProposeAmendmentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposeAmendmentPayload_amendment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amendment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+			return ec.marshalNMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposeAmendmentPayload_amendment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposeAmendmentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Motion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposeAmendmentPayload_motion(ctx context.Context, field graphql.CollectedField, obj *model.ProposeAmendmentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposeAmendmentPayload_motion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Motion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+			return ec.marshalNMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposeAmendmentPayload_motion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposeAmendmentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Motion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PublishAnswersPayload_consultation(ctx context.Context, field graphql.CollectedField, obj *model.PublishAnswersPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33350,6 +36725,50 @@ func (ec *executionContext) fieldContext_Query_bodies(ctx context.Context, field
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_bodies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_motion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_motion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Motion(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+			return ec.marshalOMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_motion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Motion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_motion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -34121,6 +37540,116 @@ func (ec *executionContext) fieldContext_RoleGrant_organisation(_ context.Contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RollCallEntry_voter(ctx context.Context, field graphql.CollectedField, obj *model.RollCallEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCallEntry_voter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Voter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyVoter) graphql.Marshaler {
+			return ec.marshalNBodyVoter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyVoter(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCallEntry_voter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RollCallEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyVoter(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RollCallEntry_choice(ctx context.Context, field graphql.CollectedField, obj *model.RollCallEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCallEntry_choice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Choice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.VoteChoice) graphql.Marshaler {
+			return ec.marshalNVoteChoice2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVoteChoice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCallEntry_choice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RollCallEntry", field, false, false, errors.New("field of type VoteChoice does not have child fields"))
+}
+
+func (ec *executionContext) _RollCallEntry_castBy(ctx context.Context, field graphql.CollectedField, obj *model.RollCallEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCallEntry_castBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CastBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyPerson) graphql.Marshaler {
+			return ec.marshalOBodyPerson2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RollCallEntry_castBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RollCallEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyPerson(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RollCallEntry_castAt(ctx context.Context, field graphql.CollectedField, obj *model.RollCallEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCallEntry_castAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CastAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCallEntry_castAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RollCallEntry", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
 func (ec *executionContext) _RuleOverride_rule(ctx context.Context, field graphql.CollectedField, obj *model.RuleOverride) (ret graphql.Marshaler) {
@@ -35912,6 +39441,38 @@ func (ec *executionContext) fieldContext_SurveyQuestionResult_respondents(_ cont
 	return graphql.NewScalarFieldContext("SurveyQuestionResult", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _TableMotionPayload_motion(ctx context.Context, field graphql.CollectedField, obj *model.TableMotionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TableMotionPayload_motion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Motion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+			return ec.marshalNMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TableMotionPayload_motion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TableMotionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Motion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Translation_id(ctx context.Context, field graphql.CollectedField, obj *model.Translation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -36599,6 +40160,75 @@ func (ec *executionContext) fieldContext_VerifyResidentPayload_verified(_ contex
 	return graphql.NewScalarFieldContext("VerifyResidentPayload", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _VoteTotals_yes(ctx context.Context, field graphql.CollectedField, obj *model.VoteTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VoteTotals_yes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Yes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VoteTotals_yes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VoteTotals", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _VoteTotals_no(ctx context.Context, field graphql.CollectedField, obj *model.VoteTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VoteTotals_no(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.No, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VoteTotals_no(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VoteTotals", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _VoteTotals_abstain(ctx context.Context, field graphql.CollectedField, obj *model.VoteTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VoteTotals_abstain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Abstain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VoteTotals_abstain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VoteTotals", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _VotingPoint_id(ctx context.Context, field graphql.CollectedField, obj *model.VotingPoint) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -36727,6 +40357,38 @@ func (ec *executionContext) fieldContext_WithdrawBudgetProjectSupportPayload_pro
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BudgetProject(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WithdrawMotionPayload_motion(ctx context.Context, field graphql.CollectedField, obj *model.WithdrawMotionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WithdrawMotionPayload_motion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Motion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+			return ec.marshalNMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WithdrawMotionPayload_motion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WithdrawMotionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Motion(ctx, field)
 		},
 	}
 	return fc, nil
@@ -38457,6 +42119,43 @@ func (ec *executionContext) unmarshalInputBodyRulesInput(ctx context.Context, ob
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputBodyVoterInput(ctx context.Context, obj any) (model.BodyVoterInput, error) {
+	var it model.BodyVoterInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"accountId", "organisationId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "accountId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountID = data
+		case "organisationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputBudgetProjectAssistInput(ctx context.Context, obj any) (model.BudgetProjectAssistInput, error) {
 	var it model.BudgetProjectAssistInput
 	if obj == nil {
@@ -38774,6 +42473,50 @@ func (ec *executionContext) unmarshalInputCastBallotWithCodeInput(ctx context.Co
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCastMotionVoteInput(ctx context.Context, obj any) (model.CastMotionVoteInput, error) {
+	var it model.CastMotionVoteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"motionId", "choice", "as"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "motionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotionID = data
+		case "choice":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("choice"))
+			data, err := ec.unmarshalNVoteChoice2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVoteChoice(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Choice = data
+		case "as":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("as"))
+			data, err := ec.unmarshalOBodyVoterInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyVoterInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.As = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCertifyBudgetResultsInput(ctx context.Context, obj any) (model.CertifyBudgetResultsInput, error) {
 	var it model.CertifyBudgetResultsInput
 	if obj == nil {
@@ -39019,6 +42762,36 @@ func (ec *executionContext) unmarshalInputCloseBudgetVotingInput(ctx context.Con
 				return it, err
 			}
 			it.EditionID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCloseMotionVoteInput(ctx context.Context, obj any) (model.CloseMotionVoteInput, error) {
+	var it model.CloseMotionVoteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"motionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "motionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotionID = data
 		}
 	}
 	return it, nil
@@ -40804,6 +44577,43 @@ func (ec *executionContext) unmarshalInputMeetingInput(ctx context.Context, obj 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputMotionFilter(ctx context.Context, obj any) (model.MotionFilter, error) {
+	var it model.MotionFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "kind"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOMotionStatus2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOMotionKind2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputOpenBudgetVotingInput(ctx context.Context, obj any) (model.OpenBudgetVotingInput, error) {
 	var it model.OpenBudgetVotingInput
 	if obj == nil {
@@ -40829,6 +44639,43 @@ func (ec *executionContext) unmarshalInputOpenBudgetVotingInput(ctx context.Cont
 				return it, err
 			}
 			it.EditionID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputOpenMotionVoteInput(ctx context.Context, obj any) (model.OpenMotionVoteInput, error) {
+	var it model.OpenMotionVoteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"motionId", "written"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "motionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotionID = data
+		case "written":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("written"))
+			data, err := ec.unmarshalNWrittenVoteInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWrittenVoteInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Written = data
 		}
 	}
 	return it, nil
@@ -40954,6 +44801,57 @@ func (ec *executionContext) unmarshalInputPoolPicksInput(ctx context.Context, ob
 				return it, err
 			}
 			it.ProjectIds = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputProposeAmendmentInput(ctx context.Context, obj any) (model.ProposeAmendmentInput, error) {
+	var it model.ProposeAmendmentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"motionId", "title", "text", "as"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "motionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotionID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "as":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("as"))
+			data, err := ec.unmarshalOBodyVoterInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyVoterInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.As = data
 		}
 	}
 	return it, nil
@@ -42263,6 +46161,78 @@ func (ec *executionContext) unmarshalInputSurveyAnswerInput(ctx context.Context,
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputTableMotionInput(ctx context.Context, obj any) (model.TableMotionInput, error) {
+	var it model.TableMotionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"bodyId", "kind", "title", "text", "majority", "consultationId", "as"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "bodyId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNMotionKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "majority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("majority"))
+			data, err := ec.unmarshalOBodyMajority2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMajority(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Majority = data
+		case "consultationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consultationId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsultationID = data
+		case "as":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("as"))
+			data, err := ec.unmarshalOBodyVoterInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyVoterInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.As = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputUnassignConsultationModeratorInput(ctx context.Context, obj any) (model.UnassignConsultationModeratorInput, error) {
 	var it model.UnassignConsultationModeratorInput
 	if obj == nil {
@@ -43260,6 +47230,36 @@ func (ec *executionContext) unmarshalInputWithdrawBudgetProjectSupportInput(ctx 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputWithdrawMotionInput(ctx context.Context, obj any) (model.WithdrawMotionInput, error) {
+	var it model.WithdrawMotionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"motionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "motionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotionID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputWithdrawSubmissionInput(ctx context.Context, obj any) (model.WithdrawSubmissionInput, error) {
 	var it model.WithdrawSubmissionInput
 	if obj == nil {
@@ -43285,6 +47285,36 @@ func (ec *executionContext) unmarshalInputWithdrawSubmissionInput(ctx context.Co
 				return it, err
 			}
 			it.SubmissionID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputWrittenVoteInput(ctx context.Context, obj any) (model.WrittenVoteInput, error) {
+	var it model.WrittenVoteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"deadline"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "deadline":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deadline"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Deadline = data
 		}
 	}
 	return it, nil
@@ -43326,6 +47356,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Notification(ctx, sel, obj)
+	case model.Motion:
+		return ec._Motion(ctx, sel, &obj)
+	case *model.Motion:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Motion(ctx, sel, obj)
 	case model.Meeting:
 		return ec._Meeting(ctx, sel, &obj)
 	case *model.Meeting:
@@ -44823,6 +48860,44 @@ func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "motions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Body_motions(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -45414,6 +49489,115 @@ func (ec *executionContext) _BodyViewerCan(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyVoterImplementors = []string{"BodyVoter"}
+
+func (ec *executionContext) _BodyVoter(ctx context.Context, sel ast.SelectionSet, obj *model.BodyVoter) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyVoterImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyVoter")
+		case "person":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyVoter_person(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "organisation":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyVoter_organisation(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -48769,6 +52953,54 @@ func (ec *executionContext) _CastBallotWithCodePayload(ctx context.Context, sel 
 	return out
 }
 
+var castMotionVotePayloadImplementors = []string{"CastMotionVotePayload"}
+
+func (ec *executionContext) _CastMotionVotePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CastMotionVotePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, castMotionVotePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CastMotionVotePayload")
+		case "motion":
+			out.Values[i] = ec._CastMotionVotePayload_motion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "voter":
+			out.Values[i] = ec._CastMotionVotePayload_voter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changed":
+			out.Values[i] = ec._CastMotionVotePayload_changed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var certifyBudgetResultsPayloadImplementors = []string{"CertifyBudgetResultsPayload"}
 
 func (ec *executionContext) _CertifyBudgetResultsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CertifyBudgetResultsPayload) graphql.Marshaler {
@@ -48983,6 +53215,44 @@ func (ec *executionContext) _CloseBudgetVotingPayload(ctx context.Context, sel a
 			out.Values[i] = graphql.MarshalString("CloseBudgetVotingPayload")
 		case "edition":
 			out.Values[i] = ec._CloseBudgetVotingPayload_edition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var closeMotionVotePayloadImplementors = []string{"CloseMotionVotePayload"}
+
+func (ec *executionContext) _CloseMotionVotePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CloseMotionVotePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, closeMotionVotePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CloseMotionVotePayload")
+		case "motion":
+			out.Values[i] = ec._CloseMotionVotePayload_motion(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -52453,6 +56723,1020 @@ func (ec *executionContext) _ModerationActionEdge(ctx context.Context, sel ast.S
 	return out
 }
 
+var motionImplementors = []string{"Motion", "Node"}
+
+func (ec *executionContext) _Motion(ctx context.Context, sel ast.SelectionSet, obj *model.Motion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, motionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Motion")
+		case "id":
+			out.Values[i] = ec._Motion_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "body":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Motion_body(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "parent":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Motion_parent(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "kind":
+			out.Values[i] = ec._Motion_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Motion_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "majority":
+			out.Values[i] = ec._Motion_majority(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Motion_title(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "titleTranslations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Motion_titleTranslations(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "text":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Motion_text(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "textTranslations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Motion_textTranslations(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "originalText":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Motion_originalText(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "amendedBy":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Motion_amendedBy(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "consultationId":
+			out.Values[i] = ec._Motion_consultationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "tabledBy":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Motion_tabledBy(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "tabledFor":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Motion_tabledFor(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "tabledAt":
+			out.Values[i] = ec._Motion_tabledAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decidedAt":
+			out.Values[i] = ec._Motion_decidedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "withdrawnAt":
+			out.Values[i] = ec._Motion_withdrawnAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "amendments":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Motion_amendments(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "vote":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Motion_vote(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "viewerCan":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Motion_viewerCan(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var motionConnectionImplementors = []string{"MotionConnection"}
+
+func (ec *executionContext) _MotionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MotionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, motionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MotionConnection")
+		case "edges":
+			out.Values[i] = ec._MotionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MotionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._MotionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var motionEdgeImplementors = []string{"MotionEdge"}
+
+func (ec *executionContext) _MotionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MotionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, motionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MotionEdge")
+		case "cursor":
+			out.Values[i] = ec._MotionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._MotionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var motionViewerCanImplementors = []string{"MotionViewerCan"}
+
+func (ec *executionContext) _MotionViewerCan(ctx context.Context, sel ast.SelectionSet, obj *model.MotionViewerCan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, motionViewerCanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MotionViewerCan")
+		case "withdraw":
+			out.Values[i] = ec._MotionViewerCan_withdraw(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "proposeAmendment":
+			out.Values[i] = ec._MotionViewerCan_proposeAmendment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openVote":
+			out.Values[i] = ec._MotionViewerCan_openVote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closeVote":
+			out.Values[i] = ec._MotionViewerCan_closeVote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "castVote":
+			out.Values[i] = ec._MotionViewerCan_castVote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var motionVoteImplementors = []string{"MotionVote"}
+
+func (ec *executionContext) _MotionVote(ctx context.Context, sel ast.SelectionSet, obj *model.MotionVote) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, motionVoteImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MotionVote")
+		case "format":
+			out.Values[i] = ec._MotionVote_format(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deadline":
+			out.Values[i] = ec._MotionVote_deadline(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "closed":
+			out.Values[i] = ec._MotionVote_closed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "closedAt":
+			out.Values[i] = ec._MotionVote_closedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "changeable":
+			out.Values[i] = ec._MotionVote_changeable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "voters":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MotionVote_voters(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "totals":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MotionVote_totals(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "result":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MotionVote_result(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "rollCall":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MotionVote_rollCall(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var motionVoteResultImplementors = []string{"MotionVoteResult"}
+
+func (ec *executionContext) _MotionVoteResult(ctx context.Context, sel ast.SelectionSet, obj *model.MotionVoteResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, motionVoteResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MotionVoteResult")
+		case "outcome":
+			out.Values[i] = ec._MotionVoteResult_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "members":
+			out.Values[i] = ec._MotionVoteResult_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "present":
+			out.Values[i] = ec._MotionVoteResult_present(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "voters":
+			out.Values[i] = ec._MotionVoteResult_voters(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "yes":
+			out.Values[i] = ec._MotionVoteResult_yes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "no":
+			out.Values[i] = ec._MotionVoteResult_no(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "abstain":
+			out.Values[i] = ec._MotionVoteResult_abstain(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quorum":
+			out.Values[i] = ec._MotionVoteResult_quorum(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "base":
+			out.Values[i] = ec._MotionVoteResult_base(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "needed":
+			out.Values[i] = ec._MotionVoteResult_needed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byCastingVote":
+			out.Values[i] = ec._MotionVoteResult_byCastingVote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -53026,6 +58310,48 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "tableMotion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_tableMotion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "proposeAmendment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_proposeAmendment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawMotion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawMotion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openMotionVote":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_openMotionVote(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "castMotionVote":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_castMotionVote(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closeMotionVote":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_closeMotionVote(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "signUp":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_signUp(ctx, field)
@@ -53591,6 +58917,44 @@ func (ec *executionContext) _OpenBudgetVotingPayload(ctx context.Context, sel as
 			out.Values[i] = graphql.MarshalString("OpenBudgetVotingPayload")
 		case "edition":
 			out.Values[i] = ec._OpenBudgetVotingPayload_edition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var openMotionVotePayloadImplementors = []string{"OpenMotionVotePayload"}
+
+func (ec *executionContext) _OpenMotionVotePayload(ctx context.Context, sel ast.SelectionSet, obj *model.OpenMotionVotePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, openMotionVotePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OpenMotionVotePayload")
+		case "motion":
+			out.Values[i] = ec._OpenMotionVotePayload_motion(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -54651,6 +60015,49 @@ func (ec *executionContext) _PoolStanding(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var proposeAmendmentPayloadImplementors = []string{"ProposeAmendmentPayload"}
+
+func (ec *executionContext) _ProposeAmendmentPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ProposeAmendmentPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, proposeAmendmentPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProposeAmendmentPayload")
+		case "amendment":
+			out.Values[i] = ec._ProposeAmendmentPayload_amendment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "motion":
+			out.Values[i] = ec._ProposeAmendmentPayload_motion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var publishAnswersPayloadImplementors = []string{"PublishAnswersPayload"}
 
 func (ec *executionContext) _PublishAnswersPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PublishAnswersPayload) graphql.Marshaler {
@@ -55031,6 +60438,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				}()
 				res = ec._Query_bodies(ctx, field)
 				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "motion":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_motion(ctx, field)
+				if res == graphql.RequiredNull {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -55833,6 +61262,59 @@ func (ec *executionContext) _RoleGrant(ctx context.Context, sel ast.SelectionSet
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var rollCallEntryImplementors = []string{"RollCallEntry"}
+
+func (ec *executionContext) _RollCallEntry(ctx context.Context, sel ast.SelectionSet, obj *model.RollCallEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rollCallEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RollCallEntry")
+		case "voter":
+			out.Values[i] = ec._RollCallEntry_voter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "choice":
+			out.Values[i] = ec._RollCallEntry_choice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "castBy":
+			out.Values[i] = ec._RollCallEntry_castBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "castAt":
+			out.Values[i] = ec._RollCallEntry_castAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -57142,6 +62624,44 @@ func (ec *executionContext) _SurveyQuestionResult(ctx context.Context, sel ast.S
 	return out
 }
 
+var tableMotionPayloadImplementors = []string{"TableMotionPayload"}
+
+func (ec *executionContext) _TableMotionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.TableMotionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tableMotionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TableMotionPayload")
+		case "motion":
+			out.Values[i] = ec._TableMotionPayload_motion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var translationImplementors = []string{"Translation"}
 
 func (ec *executionContext) _Translation(ctx context.Context, sel ast.SelectionSet, obj *model.Translation) graphql.Marshaler {
@@ -57823,6 +63343,54 @@ func (ec *executionContext) _VerifyResidentPayload(ctx context.Context, sel ast.
 	return out
 }
 
+var voteTotalsImplementors = []string{"VoteTotals"}
+
+func (ec *executionContext) _VoteTotals(ctx context.Context, sel ast.SelectionSet, obj *model.VoteTotals) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, voteTotalsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VoteTotals")
+		case "yes":
+			out.Values[i] = ec._VoteTotals_yes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "no":
+			out.Values[i] = ec._VoteTotals_no(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "abstain":
+			out.Values[i] = ec._VoteTotals_abstain(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var votingPointImplementors = []string{"VotingPoint"}
 
 func (ec *executionContext) _VotingPoint(ctx context.Context, sel ast.SelectionSet, obj *model.VotingPoint) graphql.Marshaler {
@@ -57923,6 +63491,44 @@ func (ec *executionContext) _WithdrawBudgetProjectSupportPayload(ctx context.Con
 			out.Values[i] = graphql.MarshalString("WithdrawBudgetProjectSupportPayload")
 		case "project":
 			out.Values[i] = ec._WithdrawBudgetProjectSupportPayload_project(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var withdrawMotionPayloadImplementors = []string{"WithdrawMotionPayload"}
+
+func (ec *executionContext) _WithdrawMotionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.WithdrawMotionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, withdrawMotionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WithdrawMotionPayload")
+		case "motion":
+			out.Values[i] = ec._WithdrawMotionPayload_motion(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -58826,6 +64432,16 @@ func (ec *executionContext) marshalNBodyViewerCan2ᚖgithubᚗcomᚋotwartyᚋot
 	return ec._BodyViewerCan(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNBodyVoter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyVoter(ctx context.Context, sel ast.SelectionSet, v *model.BodyVoter) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BodyVoter(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -59256,6 +64872,21 @@ func (ec *executionContext) marshalNCastBallotWithCodePayload2ᚖgithubᚗcomᚋ
 	return ec._CastBallotWithCodePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCastMotionVoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastMotionVoteInput(ctx context.Context, v any) (model.CastMotionVoteInput, error) {
+	res, err := ec.unmarshalInputCastMotionVoteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCastMotionVotePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastMotionVotePayload(ctx context.Context, sel ast.SelectionSet, v *model.CastMotionVotePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CastMotionVotePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCertifyBudgetResultsInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCertifyBudgetResultsInput(ctx context.Context, v any) (model.CertifyBudgetResultsInput, error) {
 	res, err := ec.unmarshalInputCertifyBudgetResultsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -59344,6 +64975,21 @@ func (ec *executionContext) marshalNCloseBudgetVotingPayload2ᚖgithubᚗcomᚋo
 		return graphql.Null
 	}
 	return ec._CloseBudgetVotingPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCloseMotionVoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseMotionVoteInput(ctx context.Context, v any) (model.CloseMotionVoteInput, error) {
+	res, err := ec.unmarshalInputCloseMotionVoteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCloseMotionVotePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseMotionVotePayload(ctx context.Context, sel ast.SelectionSet, v *model.CloseMotionVotePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CloseMotionVotePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNComputeBudgetResultsInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐComputeBudgetResultsInput(ctx context.Context, v any) (model.ComputeBudgetResultsInput, error) {
@@ -60381,6 +66027,86 @@ func (ec *executionContext) marshalNMoney2int64(ctx context.Context, sel ast.Sel
 	return res
 }
 
+func (ec *executionContext) marshalNMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx context.Context, sel ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Motion(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMotionConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionConnection(ctx context.Context, sel ast.SelectionSet, v *model.MotionConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MotionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMotionEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionEdge(ctx context.Context, sel ast.SelectionSet, v model.MotionEdge) graphql.Marshaler {
+	return ec._MotionEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMotionEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MotionEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMotionEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNMotionKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionKind(ctx context.Context, v any) (model.MotionKind, error) {
+	var res model.MotionKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMotionKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionKind(ctx context.Context, sel ast.SelectionSet, v model.MotionKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNMotionStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionStatus(ctx context.Context, v any) (model.MotionStatus, error) {
+	var res model.MotionStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMotionStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionStatus(ctx context.Context, sel ast.SelectionSet, v model.MotionStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNMotionViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionViewerCan(ctx context.Context, sel ast.SelectionSet, v *model.MotionViewerCan) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MotionViewerCan(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMotionVoteFormat2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionVoteFormat(ctx context.Context, v any) (model.MotionVoteFormat, error) {
+	var res model.MotionVoteFormat
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMotionVoteFormat2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionVoteFormat(ctx context.Context, sel ast.SelectionSet, v model.MotionVoteFormat) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNMySurveyAnswer2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMySurveyAnswer(ctx context.Context, sel ast.SelectionSet, v model.MySurveyAnswer) graphql.Marshaler {
 	return ec._MySurveyAnswer(ctx, sel, &v)
 }
@@ -60504,6 +66230,21 @@ func (ec *executionContext) marshalNOpenBudgetVotingPayload2ᚖgithubᚗcomᚋot
 		return graphql.Null
 	}
 	return ec._OpenBudgetVotingPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOpenMotionVoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenMotionVoteInput(ctx context.Context, v any) (model.OpenMotionVoteInput, error) {
+	res, err := ec.unmarshalInputOpenMotionVoteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOpenMotionVotePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenMotionVotePayload(ctx context.Context, sel ast.SelectionSet, v *model.OpenMotionVotePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._OpenMotionVotePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNOrganisation2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOrganisation(ctx context.Context, sel ast.SelectionSet, v model.Organisation) graphql.Marshaler {
@@ -60822,6 +66563,21 @@ func (ec *executionContext) unmarshalNPoolPicksInput2ᚕgithubᚗcomᚋotwarty�
 
 func (ec *executionContext) marshalNPoolStanding2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPoolStanding(ctx context.Context, sel ast.SelectionSet, v model.PoolStanding) graphql.Marshaler {
 	return ec._PoolStanding(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNProposeAmendmentInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐProposeAmendmentInput(ctx context.Context, v any) (model.ProposeAmendmentInput, error) {
+	res, err := ec.unmarshalInputProposeAmendmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProposeAmendmentPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐProposeAmendmentPayload(ctx context.Context, sel ast.SelectionSet, v *model.ProposeAmendmentPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ProposeAmendmentPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNPublishAnswersInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishAnswersInput(ctx context.Context, v any) (model.PublishAnswersInput, error) {
@@ -61199,6 +66955,10 @@ func (ec *executionContext) marshalNRoleGrant2ᚖgithubᚗcomᚋotwartyᚋotwart
 	return ec._RoleGrant(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNRollCallEntry2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRollCallEntry(ctx context.Context, sel ast.SelectionSet, v model.RollCallEntry) graphql.Marshaler {
+	return ec._RollCallEntry(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNRuleOverride2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRuleOverride(ctx context.Context, sel ast.SelectionSet, v model.RuleOverride) graphql.Marshaler {
 	return ec._RuleOverride(ctx, sel, &v)
 }
@@ -61572,6 +67332,21 @@ func (ec *executionContext) marshalNSurveyQuestionResult2ᚕgithubᚗcomᚋotwar
 	return ret
 }
 
+func (ec *executionContext) unmarshalNTableMotionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐTableMotionInput(ctx context.Context, v any) (model.TableMotionInput, error) {
+	res, err := ec.unmarshalInputTableMotionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTableMotionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐTableMotionPayload(ctx context.Context, sel ast.SelectionSet, v *model.TableMotionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._TableMotionPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNTranslation2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐTranslation(ctx context.Context, sel ast.SelectionSet, v model.Translation) graphql.Marshaler {
 	return ec._Translation(ctx, sel, &v)
 }
@@ -61852,6 +67627,26 @@ func (ec *executionContext) marshalNVerifyResidentPayload2ᚖgithubᚗcomᚋotwa
 	return ec._VerifyResidentPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNVoteChoice2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVoteChoice(ctx context.Context, v any) (model.VoteChoice, error) {
+	var res model.VoteChoice
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVoteChoice2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVoteChoice(ctx context.Context, sel ast.SelectionSet, v model.VoteChoice) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNVoteTotals2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVoteTotals(ctx context.Context, sel ast.SelectionSet, v *model.VoteTotals) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._VoteTotals(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNVoterInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVoterInput(ctx context.Context, v any) (model.VoterInput, error) {
 	res, err := ec.unmarshalInputVoterInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -61936,6 +67731,21 @@ func (ec *executionContext) marshalNWithdrawBudgetProjectSupportPayload2ᚖgithu
 	return ec._WithdrawBudgetProjectSupportPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNWithdrawMotionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawMotionInput(ctx context.Context, v any) (model.WithdrawMotionInput, error) {
+	res, err := ec.unmarshalInputWithdrawMotionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWithdrawMotionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawMotionPayload(ctx context.Context, sel ast.SelectionSet, v *model.WithdrawMotionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._WithdrawMotionPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNWithdrawSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawSubmissionInput(ctx context.Context, v any) (model.WithdrawSubmissionInput, error) {
 	res, err := ec.unmarshalInputWithdrawSubmissionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -61949,6 +67759,11 @@ func (ec *executionContext) marshalNWithdrawSubmissionPayload2ᚖgithubᚗcomᚋ
 		return graphql.Null
 	}
 	return ec._WithdrawSubmissionPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWrittenVoteInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWrittenVoteInput(ctx context.Context, v any) (*model.WrittenVoteInput, error) {
+	res, err := ec.unmarshalInputWrittenVoteInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -62222,6 +68037,21 @@ func (ec *executionContext) marshalOBodyStatus2ᚖgithubᚗcomᚋotwartyᚋotwar
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOBodyVoter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyVoter(ctx context.Context, sel ast.SelectionSet, v *model.BodyVoter) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BodyVoter(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOBodyVoterInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyVoterInput(ctx context.Context, v any) (*model.BodyVoterInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBodyVoterInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -62670,6 +68500,67 @@ func (ec *executionContext) marshalOMoney2ᚖint64(ctx context.Context, sel ast.
 	return res
 }
 
+func (ec *executionContext) marshalOMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx context.Context, sel ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Motion(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOMotionFilter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionFilter(ctx context.Context, v any) (*model.MotionFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMotionFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMotionKind2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionKind(ctx context.Context, v any) (*model.MotionKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.MotionKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMotionKind2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionKind(ctx context.Context, sel ast.SelectionSet, v *model.MotionKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOMotionStatus2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionStatus(ctx context.Context, v any) (*model.MotionStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.MotionStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMotionStatus2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionStatus(ctx context.Context, sel ast.SelectionSet, v *model.MotionStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOMotionVote2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionVote(ctx context.Context, sel ast.SelectionSet, v *model.MotionVote) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MotionVote(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMotionVoteResult2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionVoteResult(ctx context.Context, sel ast.SelectionSet, v *model.MotionVoteResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MotionVoteResult(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -62821,6 +68712,25 @@ func (ec *executionContext) marshalORegistrationStatus2ᚖgithubᚗcomᚋotwarty
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalORollCallEntry2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRollCallEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RollCallEntry) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRollCallEntry2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRollCallEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalORuleOverrideInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRuleOverrideInputᚄ(ctx context.Context, v any) ([]model.RuleOverrideInput, error) {
