@@ -156,6 +156,12 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 			return nil, err
 		}
 		return m, nil
+	case "Election":
+		e, err := r.election(ctx, key)
+		if err != nil || e == nil {
+			return nil, err
+		}
+		return e, nil
 	case "BudgetEdition":
 		e, err := r.Budget.Edition(ctx, key)
 		if apperr.CodeOf(err) == apperr.NotFound {

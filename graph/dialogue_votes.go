@@ -60,7 +60,7 @@ func decodeMotion(id string) (uuid.UUID, error) { return gid.Expect(id, "Motion"
 
 // motion is the motion with key if the caller may see it, nil otherwise.
 func (r *Resolver) motion(ctx context.Context, key uuid.UUID) (*model.Motion, error) {
-	m, err := r.Motions.Motion(ctx, key)
+	m, err := r.DialogueMotions.Motion(ctx, key)
 	if apperr.CodeOf(err) == apperr.NotFound {
 		return nil, nil
 	}
@@ -72,7 +72,7 @@ func (r *Resolver) motion(ctx context.Context, key uuid.UUID) (*model.Motion, er
 
 // reloadMotion is a mutation's changed motion, as the caller now sees it.
 func (r *Resolver) reloadMotion(ctx context.Context, id uuid.UUID) (*model.Motion, error) {
-	m, err := r.Motions.Motion(ctx, id)
+	m, err := r.DialogueMotions.Motion(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func (r *Resolver) motions(ctx context.Context, body uuid.UUID, parent *uuid.UUI
 	if err != nil {
 		return nil, err
 	}
-	p, err := r.Motions.List(ctx, body, parent, f, n, deref(after))
+	p, err := r.DialogueMotions.List(ctx, body, parent, f, n, deref(after))
 	if err != nil {
 		return nil, err
 	}
@@ -105,4 +105,52 @@ func bodyPerson(ctx context.Context, id *uuid.UUID) (*model.BodyPerson, error) {
 		return nil, err
 	}
 	return &model.BodyPerson{AccountID: gid.Encode("Account", *id), DisplayName: names[0]}, nil
+}
+
+func electionOut(e *dialogue.Election) *model.Election {
+	return &model.Election{ID: gid.Encode("Election", e.ID), E: e, Seats: e.Seats, Picks: e.Picks,
+		EndorsementsNeeded: e.EndorsementsNeeded, Status: model.ElectionStatus(strings.ToUpper(string(e.Status))), CreatedAt: e.CreatedAt}
+}
+
+func candidateOut(e *dialogue.Election, c dialogue.Candidate) model.ElectionCandidate {
+	return model.ElectionCandidate{ID: gid.Encode("ElectionCandidate", c.ID), ConsentedAt: c.ConsentedAt, Endorsements: c.Endorsements,
+		OnBallot: e == nil || e.OnBallot(c),
+		Person:   &model.BodyPerson{AccountID: gid.Encode("Account", c.AccountID), DisplayName: c.DisplayName}}
+}
+
+// decodeElection decodes an Election id of an input.
+func decodeElection(id string) (uuid.UUID, error) { return gid.Expect(id, "Election", "electionId") }
+
+// candidatesIn decodes candidate ids of an input field.
+func candidatesIn(ids []string, field string) ([]uuid.UUID, error) {
+	out := make([]uuid.UUID, 0, len(ids))
+	for _, id := range ids {
+		key, err := gid.Expect(id, "ElectionCandidate", field)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, key)
+	}
+	return out, nil
+}
+
+// election is the election with key if the caller may see it, nil otherwise.
+func (r *Resolver) election(ctx context.Context, key uuid.UUID) (*model.Election, error) {
+	e, err := r.DialogueElections.Election(ctx, key)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return electionOut(e), nil
+}
+
+// reloadElection is a mutation's changed election.
+func (r *Resolver) reloadElection(ctx context.Context, id uuid.UUID) (*model.Election, error) {
+	e, err := r.DialogueElections.Election(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return electionOut(e), nil
 }

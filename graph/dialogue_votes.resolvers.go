@@ -34,6 +34,19 @@ func (r *bodyResolver) Motions(ctx context.Context, obj *model.Body, filter *mod
 	return r.motions(ctx, obj.B.ID, nil, f, first, after)
 }
 
+// Elections is the resolver for the elections field.
+func (r *bodyResolver) Elections(ctx context.Context, obj *model.Body) ([]model.Election, error) {
+	es, err := r.DialogueElections.List(ctx, obj.B.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Election, len(es))
+	for i, e := range es {
+		out[i] = *electionOut(e)
+	}
+	return out, nil
+}
+
 // Person is the resolver for the person field.
 func (r *bodyVoterResolver) Person(ctx context.Context, obj *model.BodyVoter) (*model.BodyPerson, error) {
 	if obj.Key.Kind != "person" {
@@ -48,6 +61,69 @@ func (r *bodyVoterResolver) Organisation(ctx context.Context, obj *model.BodyVot
 		return nil, nil
 	}
 	return loadersFrom(ctx).organisation(ctx, obj.Key.ID)
+}
+
+// Body is the resolver for the body field.
+func (r *electionResolver) Body(ctx context.Context, obj *model.Election) (*model.Body, error) {
+	b, err := r.Dialogue.Body(ctx, obj.E.BodyID)
+	if err != nil {
+		return nil, err
+	}
+	return bodyOut(b), nil
+}
+
+// Title is the resolver for the title field.
+func (r *electionResolver) Title(ctx context.Context, obj *model.Election, locale *i18n.Locale) (*model.LocalizedString, error) {
+	return localized(ctx, &obj.E.TitleTextID, locale)
+}
+
+// Candidates is the resolver for the candidates field.
+func (r *electionResolver) Candidates(ctx context.Context, obj *model.Election) ([]model.ElectionCandidate, error) {
+	cs, err := r.DialogueElections.Candidates(ctx, obj.E)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.ElectionCandidate, len(cs))
+	for i, c := range cs {
+		out[i] = candidateOut(obj.E, c)
+	}
+	return out, nil
+}
+
+// Voters is the resolver for the voters field.
+func (r *electionResolver) Voters(ctx context.Context, obj *model.Election) (int, error) {
+	return r.DialogueElections.Voters(ctx, obj.E)
+}
+
+// Result is the resolver for the result field.
+func (r *electionResolver) Result(ctx context.Context, obj *model.Election) (*model.ElectionResult, error) {
+	res, err := r.DialogueElections.Result(ctx, obj.E)
+	if err != nil || res == nil {
+		return nil, err
+	}
+	out := &model.ElectionResult{Outcome: model.ElectionOutcome(strings.ToUpper(string(res.Outcome))), Members: res.Members,
+		Present: res.Present, Voters: res.Voters, Blank: res.Blank, Quorum: res.Tally.Quorum, Standings: []model.ElectionStanding{}}
+	for _, st := range res.Standings {
+		out.Standings = append(out.Standings, model.ElectionStanding{CandidateID: gid.Encode("ElectionCandidate", st.Candidate),
+			Label: st.Label, Votes: st.Votes, Elected: st.Elected, Tied: st.Tied})
+	}
+	if tb := res.TieBreak; tb != nil {
+		out.TieBreak = &model.ElectionTieBreak{Note: tb.Note, At: tb.At, Order: []string{}}
+		for _, c := range tb.Order {
+			out.TieBreak.Order = append(out.TieBreak.Order, gid.Encode("ElectionCandidate", c))
+		}
+	}
+	return out, nil
+}
+
+// ViewerCan is the resolver for the viewerCan field.
+func (r *electionResolver) ViewerCan(ctx context.Context, obj *model.Election) (*model.ElectionViewerCan, error) {
+	can, err := r.DialogueElections.Actions(ctx, obj.E)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ElectionViewerCan{Stand: can.Stand, Endorse: can.Endorse, OpenBallot: can.OpenBallot, CastBallot: can.Cast,
+		Close: can.Close}, nil
 }
 
 // Body is the resolver for the body field.
@@ -123,7 +199,7 @@ func (r *motionResolver) Amendments(ctx context.Context, obj *model.Motion, firs
 
 // Vote is the resolver for the vote field.
 func (r *motionResolver) Vote(ctx context.Context, obj *model.Motion) (*model.MotionVote, error) {
-	p, err := r.Motions.Vote(ctx, obj.M)
+	p, err := r.DialogueMotions.Vote(ctx, obj.M)
 	if err != nil || p == nil {
 		return nil, err
 	}
@@ -133,7 +209,7 @@ func (r *motionResolver) Vote(ctx context.Context, obj *model.Motion) (*model.Mo
 
 // ViewerCan is the resolver for the viewerCan field.
 func (r *motionResolver) ViewerCan(ctx context.Context, obj *model.Motion) (*model.MotionViewerCan, error) {
-	can, err := r.Motions.Actions(ctx, obj.M)
+	can, err := r.DialogueMotions.Actions(ctx, obj.M)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +219,7 @@ func (r *motionResolver) ViewerCan(ctx context.Context, obj *model.Motion) (*mod
 
 // Voters is the resolver for the voters field.
 func (r *motionVoteResolver) Voters(ctx context.Context, obj *model.MotionVote) (int, error) {
-	l, err := r.Motions.Live(ctx, obj.M)
+	l, err := r.DialogueMotions.Live(ctx, obj.M)
 	if err != nil {
 		return 0, err
 	}
@@ -152,7 +228,7 @@ func (r *motionVoteResolver) Voters(ctx context.Context, obj *model.MotionVote) 
 
 // Totals is the resolver for the totals field.
 func (r *motionVoteResolver) Totals(ctx context.Context, obj *model.MotionVote) (*model.VoteTotals, error) {
-	l, err := r.Motions.Live(ctx, obj.M)
+	l, err := r.DialogueMotions.Live(ctx, obj.M)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +241,7 @@ func (r *motionVoteResolver) Totals(ctx context.Context, obj *model.MotionVote) 
 
 // Result is the resolver for the result field.
 func (r *motionVoteResolver) Result(ctx context.Context, obj *model.MotionVote) (*model.MotionVoteResult, error) {
-	res, err := r.Motions.Result(ctx, obj.M)
+	res, err := r.DialogueMotions.Result(ctx, obj.M)
 	if err != nil || res == nil {
 		return nil, err
 	}
@@ -180,7 +256,7 @@ func (r *motionVoteResolver) Result(ctx context.Context, obj *model.MotionVote) 
 
 // RollCall is the resolver for the rollCall field.
 func (r *motionVoteResolver) RollCall(ctx context.Context, obj *model.MotionVote) ([]model.RollCallEntry, error) {
-	votes, err := r.Motions.RollCall(ctx, obj.M)
+	votes, err := r.DialogueMotions.RollCall(ctx, obj.M)
 	if err != nil || votes == nil {
 		return nil, err
 	}
@@ -228,7 +304,7 @@ func (r *mutationResolver) TableMotion(ctx context.Context, input model.TableMot
 	if in.As, err = bodyVoterIn(input.As); err != nil {
 		return nil, err
 	}
-	m, err := r.Motions.Table(ctx, in)
+	m, err := r.DialogueMotions.Table(ctx, in)
 	if err != nil {
 		return nil, err
 	}
@@ -248,7 +324,7 @@ func (r *mutationResolver) ProposeAmendment(ctx context.Context, input model.Pro
 	if in.As, err = bodyVoterIn(input.As); err != nil {
 		return nil, err
 	}
-	a, err := r.Motions.Table(ctx, in)
+	a, err := r.DialogueMotions.Table(ctx, in)
 	if err != nil {
 		return nil, err
 	}
@@ -268,7 +344,7 @@ func (r *mutationResolver) WithdrawMotion(ctx context.Context, input model.Withd
 	if err != nil {
 		return nil, err
 	}
-	m, err := r.Motions.Withdraw(ctx, id)
+	m, err := r.DialogueMotions.Withdraw(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -284,7 +360,7 @@ func (r *mutationResolver) OpenMotionVote(ctx context.Context, input model.OpenM
 	if err != nil {
 		return nil, err
 	}
-	m, err := r.Motions.OpenWrittenVote(ctx, dialogue.VoteInput{MotionID: id, Deadline: input.Written.Deadline})
+	m, err := r.DialogueMotions.OpenWrittenVote(ctx, dialogue.VoteInput{MotionID: id, Deadline: input.Written.Deadline})
 	if err != nil {
 		return nil, err
 	}
@@ -304,7 +380,7 @@ func (r *mutationResolver) CastMotionVote(ctx context.Context, input model.CastM
 	if err != nil {
 		return nil, err
 	}
-	rc, err := r.Motions.CastVote(ctx, id, as, poll.Choice(strings.ToLower(string(input.Choice))))
+	rc, err := r.DialogueMotions.CastVote(ctx, id, as, poll.Choice(strings.ToLower(string(input.Choice))))
 	if err != nil {
 		return nil, err
 	}
@@ -324,11 +400,160 @@ func (r *mutationResolver) CloseMotionVote(ctx context.Context, input model.Clos
 	if err != nil {
 		return nil, err
 	}
-	m, err := r.Motions.CloseVote(ctx, id)
+	m, err := r.DialogueMotions.CloseVote(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	return &model.CloseMotionVotePayload{Motion: motionOut(m)}, nil
+}
+
+// OpenElection is the resolver for the openElection field.
+func (r *mutationResolver) OpenElection(ctx context.Context, input model.OpenElectionInput) (*model.OpenElectionPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	body, err := gid.Expect(input.BodyID, "Body", "bodyId")
+	if err != nil {
+		return nil, err
+	}
+	e, err := r.DialogueElections.Open(ctx, dialogue.ElectionInput{BodyID: body, Title: localizedIn(input.Title), Seats: input.Seats,
+		Picks: input.Picks, EndorsementsNeeded: input.EndorsementsNeeded})
+	if err != nil {
+		return nil, err
+	}
+	return &model.OpenElectionPayload{Election: electionOut(e)}, nil
+}
+
+// StandForElection is the resolver for the standForElection field.
+func (r *mutationResolver) StandForElection(ctx context.Context, input model.StandForElectionInput) (*model.StandForElectionPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	id, err := decodeElection(input.ElectionID)
+	if err != nil {
+		return nil, err
+	}
+	c, err := r.DialogueElections.Stand(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	e, err := r.reloadElection(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	cand := candidateOut(e.E, *c)
+	return &model.StandForElectionPayload{Election: e, Candidate: &cand}, nil
+}
+
+// EndorseCandidate is the resolver for the endorseCandidate field.
+func (r *mutationResolver) EndorseCandidate(ctx context.Context, input model.EndorseCandidateInput) (*model.EndorseCandidatePayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	id, err := gid.Expect(input.CandidateID, "ElectionCandidate", "candidateId")
+	if err != nil {
+		return nil, err
+	}
+	as, err := bodyVoterIn(input.As)
+	if err != nil {
+		return nil, err
+	}
+	c, err := r.DialogueElections.Endorse(ctx, id, as)
+	if err != nil {
+		return nil, err
+	}
+	e, err := r.DialogueElections.Election(ctx, c.ElectionID)
+	if err != nil {
+		return nil, err
+	}
+	cand := candidateOut(e, *c)
+	return &model.EndorseCandidatePayload{Candidate: &cand}, nil
+}
+
+// OpenElectionBallot is the resolver for the openElectionBallot field.
+func (r *mutationResolver) OpenElectionBallot(ctx context.Context, input model.OpenElectionBallotInput) (*model.OpenElectionBallotPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	id, err := decodeElection(input.ElectionID)
+	if err != nil {
+		return nil, err
+	}
+	e, err := r.DialogueElections.OpenBallot(ctx, id, input.Deadline)
+	if err != nil {
+		return nil, err
+	}
+	return &model.OpenElectionBallotPayload{Election: electionOut(e)}, nil
+}
+
+// CastElectionBallot is the resolver for the castElectionBallot field.
+func (r *mutationResolver) CastElectionBallot(ctx context.Context, input model.CastElectionBallotInput) (*model.CastElectionBallotPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	id, err := decodeElection(input.ElectionID)
+	if err != nil {
+		return nil, err
+	}
+	picks, err := candidatesIn(input.Picks, "picks")
+	if err != nil {
+		return nil, err
+	}
+	as, err := bodyVoterIn(input.As)
+	if err != nil {
+		return nil, err
+	}
+	rc, err := r.DialogueElections.Cast(ctx, id, as, picks)
+	if err != nil {
+		return nil, err
+	}
+	e, err := r.reloadElection(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &model.CastElectionBallotPayload{Election: e, Voter: &model.BodyVoter{Key: rc.Voter}}, nil
+}
+
+// CloseElection is the resolver for the closeElection field.
+func (r *mutationResolver) CloseElection(ctx context.Context, input model.CloseElectionInput) (*model.CloseElectionPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	id, err := decodeElection(input.ElectionID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := r.DialogueElections.Close(ctx, id); err != nil {
+		return nil, err
+	}
+	e, err := r.reloadElection(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &model.CloseElectionPayload{Election: e}, nil
+}
+
+// RecordElectionTieBreak is the resolver for the recordElectionTieBreak field.
+func (r *mutationResolver) RecordElectionTieBreak(ctx context.Context, input model.RecordElectionTieBreakInput) (*model.RecordElectionTieBreakPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	id, err := decodeElection(input.ElectionID)
+	if err != nil {
+		return nil, err
+	}
+	order, err := candidatesIn(input.Order, "order")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := r.DialogueElections.RecordTieBreak(ctx, id, order, input.Note); err != nil {
+		return nil, err
+	}
+	e, err := r.reloadElection(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &model.RecordElectionTieBreakPayload{Election: e}, nil
 }
 
 // Motion is the resolver for the motion field.
@@ -340,8 +565,20 @@ func (r *queryResolver) Motion(ctx context.Context, id string) (*model.Motion, e
 	return r.motion(ctx, key)
 }
 
+// Election is the resolver for the election field.
+func (r *queryResolver) Election(ctx context.Context, id string) (*model.Election, error) {
+	typ, key, ok := gid.Decode(id)
+	if !ok || typ != "Election" {
+		return nil, nil
+	}
+	return r.election(ctx, key)
+}
+
 // BodyVoter returns generated.BodyVoterResolver implementation.
 func (r *Resolver) BodyVoter() generated.BodyVoterResolver { return &bodyVoterResolver{r} }
+
+// Election returns generated.ElectionResolver implementation.
+func (r *Resolver) Election() generated.ElectionResolver { return &electionResolver{r} }
 
 // Motion returns generated.MotionResolver implementation.
 func (r *Resolver) Motion() generated.MotionResolver { return &motionResolver{r} }
@@ -351,6 +588,7 @@ func (r *Resolver) MotionVote() generated.MotionVoteResolver { return &motionVot
 
 type (
 	bodyVoterResolver  struct{ *Resolver }
+	electionResolver   struct{ *Resolver }
 	motionResolver     struct{ *Resolver }
 	motionVoteResolver struct{ *Resolver }
 )

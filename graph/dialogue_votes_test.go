@@ -1,12 +1,15 @@
 package graph_test
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/otwarty/otwarty/graph/gid"
 )
 
 const motionFields = `id status kind majority title { text } text { text } originalText { text } amendedBy { id }
@@ -143,4 +146,77 @@ func TestMotion_LifeThroughTheAPI(t *testing.T) {
 	require.Len(t, tabled, 1)
 	require.Equal(t, "adopted", dig(tabled[0], "status"))
 	require.False(t, strings.Contains(raw, `"choice"`), "votes are the body's roll call, not the voter's export")
+}
+
+// TestElection_BallotsAreUnlinkableThroughTheAPI: two voters picking
+// different candidates get the same answers from the API; neither the
+// audit log nor their GDPR export holds a choice; only totals come out.
+func TestElection_BallotsAreUnlinkableThroughTheAPI(t *testing.T) {
+	t.Parallel()
+	f := newConsultationFixture(t)
+	b := f.b
+	d := &dialogueFixture{consultationFixture: f}
+	res := b.gql(t, `mutation($u: ID!) { createBody(input: {unitId: $u, kind: ADVISORY_COUNCIL, name: {locale: PL, text: "Rada"}}) {
+		body { id } } }`, map[string]any{"u": f.unitID}, withToken(f.coord))
+	require.Empty(t, res.Errors)
+	body := dig(res.Data, "createBody", "body", "id").(string)
+	voters := map[string]string{}
+	for _, name := range []string{"ala", "ola", "ela"} {
+		email := name + "@example.org"
+		voters[name] = b.signUp(t, email)
+		b.confirm(t, email)
+		d.appoint(t, body, voters[name], "MEMBER", 365)
+	}
+	v := &votesFixture{b: b, body: body, manager: f.coord}
+	e := v.election(t, 1)
+	c1, c2 := v.stand(t, e, "kandydatka-1"), v.stand(t, e, "kandydatka-2")
+	v.openBallot(t, e)
+
+	cast := `mutation($e: ID!, $p: [ID!]!) { castElectionBallot(input: {electionId: $e, picks: $p}) {
+		election { status voters result { outcome } candidates { id endorsements } } } }`
+	r1 := b.gql(t, cast, map[string]any{"e": e, "p": []string{c1}}, withToken(voters["ala"]))
+	r2 := b.gql(t, cast, map[string]any{"e": e, "p": []string{c2}}, withToken(voters["ola"]))
+	require.Empty(t, r1.Errors)
+	require.Empty(t, r2.Errors)
+	require.Nil(t, dig(r2.Data, "castElectionBallot", "election", "result"), "no result, no standings while open")
+	res = b.gql(t, cast, map[string]any{"e": e, "p": []string{c1, c2}}, withToken(voters["ela"]))
+	require.Equal(t, "INVALID_INPUT", res.code())
+	require.Equal(t, "picks", res.Errors[0].Extensions["field"])
+	require.Empty(t, b.gql(t, cast, map[string]any{"e": e, "p": []string{}}, withToken(voters["ela"])).Errors, "a blank ballot")
+	view := `query($e: ID!) { election(id: $e) { status voters result { outcome } candidates { id } viewerCan { castBallot } } }`
+	seen := b.gql(t, view, map[string]any{"e": e}, withToken(voters["ala"]))
+	require.Empty(t, seen.Errors)
+	require.Equal(t, seen.Data, b.gql(t, view, map[string]any{"e": e}, withToken(voters["ola"])).Data,
+		"voters who chose differently see the same")
+
+	res = b.gql(t, `mutation($e: ID!) { closeElection(input: {electionId: $e}) { election { result { outcome voters blank
+		standings { candidateId votes elected tied } } } } }`, map[string]any{"e": e}, withToken(f.coord))
+	require.Empty(t, res.Errors)
+	require.Equal(t, map[string]any{"outcome": "TIED", "voters": float64(3), "blank": float64(1), "standings": []any{
+		map[string]any{"candidateId": c1, "votes": float64(1), "elected": false, "tied": true},
+		map[string]any{"candidateId": c2, "votes": float64(1), "elected": false, "tied": true},
+	}}, dig(res.Data, "closeElection", "election", "result"))
+
+	// Neither the audit log nor a voter's export holds a choice.
+	var audited int
+	require.NoError(t, b.pool.QueryRow(context.Background(), `select count(*) from audit_log
+		where data::text ~ $1 or data::text ~ $2 or object_id ~ $1 or object_id ~ $2`,
+		rawID(t, c1), rawID(t, c2)).Scan(&audited))
+	require.Equal(t, 0, audited)
+	for name, tok := range voters {
+		res := b.gql(t, `{ me { dataExport } }`, nil, withToken(tok))
+		require.Empty(t, res.Errors)
+		raw := dig(res.Data, "me", "dataExport").(string)
+		require.NotContains(t, raw, rawID(t, c1), name)
+		require.NotContains(t, raw, rawID(t, c2), name)
+		require.NotContains(t, raw, "picks", name)
+	}
+}
+
+// rawID is the UUID inside a global id.
+func rawID(t *testing.T, id string) string {
+	t.Helper()
+	_, key, ok := gid.Decode(id)
+	require.True(t, ok)
+	return key.String()
 }

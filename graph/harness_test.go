@@ -110,7 +110,8 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	bsWorkers.Register(workers)
 	dsWorkers := dialogue.New(riverPool, pgtest.Jobs(t, riverPool), az, nsWorkers, log)
 	dsWorkers.Register(workers)
-	poll.Register(workers, log, dialogue.NewMotions(dsWorkers, boxWorkers, log).Polls())
+	poll.Register(workers, log, dialogue.NewMotions(dsWorkers, boxWorkers, log).Polls(),
+		dialogue.NewElections(dsWorkers, boxWorkers, log).Polls())
 	rc, err := river.NewClient(riverpgxv5.New(riverPool), &river.Config{
 		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}, Workers: workers,
 		FetchCooldown: 20 * time.Millisecond, FetchPollInterval: 50 * time.Millisecond, Logger: log,
@@ -138,7 +139,9 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	ms := dialogue.NewMotions(ds, box, log)
 	ms.Consultation = func(ctx context.Context, id uuid.UUID) error { _, err := cs.Get(ctx, id); return err }
 	ids.AddPersonalData(ms.PersonalData())
-	r := &graph.Resolver{Motions: ms, Identity: ids, Orgs: org.New(pool, az), Consultations: cs, Budget: bs, Dialogue: ds, Notify: ns, Authz: az, Live: broker, Pool: pool, Log: log,
+	es := dialogue.NewElections(ds, box, log)
+	ids.AddPersonalData(es.PersonalData())
+	r := &graph.Resolver{DialogueMotions: ms, DialogueElections: es, Identity: ids, Orgs: org.New(pool, az), Consultations: cs, Budget: bs, Dialogue: ds, Notify: ns, Authz: az, Live: broker, Pool: pool, Log: log,
 		Limits: limits, RateLimits: rate}
 	liveLimits := graph.DefaultLiveLimits()
 	if o.live != nil {

@@ -23,20 +23,21 @@ import (
 
 // Resolver holds the services the resolvers call.
 type Resolver struct {
-	Identity       *identity.Service
-	Orgs           *org.Service
-	Consultations  *consultation.Service
-	Budget         *budget.Service
-	Dialogue       *dialogue.Service
-	Motions        *dialogue.Motions
-	Notify         *notify.Service
-	Authz          *authz.Authorizer
-	Live           *live.Broker
-	Pool           *pgxpool.Pool
-	Log            *slog.Logger
-	TrustedProxies []netip.Prefix
-	Limits         Limits
-	RateLimits     *RateLimits
+	Identity          *identity.Service
+	Orgs              *org.Service
+	Consultations     *consultation.Service
+	Budget            *budget.Service
+	Dialogue          *dialogue.Service
+	DialogueMotions   *dialogue.Motions
+	DialogueElections *dialogue.Elections
+	Notify            *notify.Service
+	Authz             *authz.Authorizer
+	Live              *live.Broker
+	Pool              *pgxpool.Pool
+	Log               *slog.Logger
+	TrustedProxies    []netip.Prefix
+	Limits            Limits
+	RateLimits        *RateLimits
 
 	live *liveLayer // made by NewHandler
 }

@@ -49,6 +49,7 @@ type app struct {
 	dialogue  *dialogue.Service
 	box       *ballotbox.Box
 	motions   *dialogue.Motions
+	elections *dialogue.Elections
 }
 
 func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger) (*app, error) {
@@ -89,8 +90,10 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	ms := dialogue.NewMotions(ds, box, log)
 	ms.Consultation = func(ctx context.Context, id uuid.UUID) error { _, err := cs.Get(ctx, id); return err }
 	ids.AddPersonalData(ms.PersonalData())
+	es := dialogue.NewElections(ds, box, log)
+	ids.AddPersonalData(es.PersonalData())
 	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: org.New(pool, az), consult: cs,
-		budget: bs, dialogue: ds, box: box, motions: ms}, nil
+		budget: bs, dialogue: ds, box: box, motions: ms, elections: es}, nil
 }
 
 // start is what every subcommand that uses the services does first: open the
@@ -143,7 +146,7 @@ func runServe(ctx context.Context, args []string) error {
 	a.budget.Register(workers)
 	a.dialogue.Register(workers)
 	a.box.Register(workers)
-	poll.Register(workers, log, a.motions.Polls())
+	poll.Register(workers, log, a.motions.Polls(), a.elections.Polls())
 	purger := retention.New(pool, a.identity, a.notify, c.Retention, log)
 	purger.Register(workers)
 	rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
@@ -162,7 +165,7 @@ func runServe(ctx context.Context, args []string) error {
 	limits := graph.DefaultLimits()
 	limits.Introspection = c.Introspection
 	resolver := &graph.Resolver{
-		Identity: a.identity, Orgs: a.orgs, Consultations: a.consult, Budget: a.budget, Dialogue: a.dialogue, Motions: a.motions, Notify: a.notify, Authz: a.authz, Live: broker, Pool: pool, Log: log,
+		Identity: a.identity, Orgs: a.orgs, Consultations: a.consult, Budget: a.budget, Dialogue: a.dialogue, DialogueMotions: a.motions, DialogueElections: a.elections, Notify: a.notify, Authz: a.authz, Live: broker, Pool: pool, Log: log,
 		TrustedProxies: c.TrustedProxies, Limits: limits,
 		RateLimits: &graph.RateLimits{
 			SignInIP: ratelimit.New(c.RateSignIn), SignInEmail: ratelimit.New(c.RateSignIn),

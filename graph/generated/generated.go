@@ -45,6 +45,7 @@ type ResolverRoot interface {
 	ConsultationQuestion() ConsultationQuestionResolver
 	ConsultationReport() ConsultationReportResolver
 	ConsultationSection() ConsultationSectionResolver
+	Election() ElectionResolver
 	Invitation() InvitationResolver
 	Meeting() MeetingResolver
 	Motion() MotionResolver
@@ -167,6 +168,7 @@ type ComplexityRoot struct {
 	Body struct {
 		CreatedAt           func(childComplexity int) int
 		DissolvedAt         func(childComplexity int) int
+		Elections           func(childComplexity int) int
 		ID                  func(childComplexity int) int
 		Kind                func(childComplexity int) int
 		Mandate             func(childComplexity int, locale *i18n.Locale) int
@@ -483,6 +485,11 @@ type ComplexityRoot struct {
 		SurveyToken func(childComplexity int) int
 	}
 
+	CastElectionBallotPayload struct {
+		Election func(childComplexity int) int
+		Voter    func(childComplexity int) int
+	}
+
 	CastMotionVotePayload struct {
 		Changed func(childComplexity int) int
 		Motion  func(childComplexity int) int
@@ -513,6 +520,10 @@ type ComplexityRoot struct {
 
 	CloseBudgetVotingPayload struct {
 		Edition func(childComplexity int) int
+	}
+
+	CloseElectionPayload struct {
+		Election func(childComplexity int) int
 	}
 
 	CloseMotionVotePayload struct {
@@ -698,6 +709,66 @@ type ComplexityRoot struct {
 
 	EditSubmissionPayload struct {
 		Submission func(childComplexity int) int
+	}
+
+	Election struct {
+		Body               func(childComplexity int) int
+		Candidates         func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		EndorsementsNeeded func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Picks              func(childComplexity int) int
+		Result             func(childComplexity int) int
+		Seats              func(childComplexity int) int
+		Status             func(childComplexity int) int
+		Title              func(childComplexity int, locale *i18n.Locale) int
+		ViewerCan          func(childComplexity int) int
+		Voters             func(childComplexity int) int
+	}
+
+	ElectionCandidate struct {
+		ConsentedAt  func(childComplexity int) int
+		Endorsements func(childComplexity int) int
+		ID           func(childComplexity int) int
+		OnBallot     func(childComplexity int) int
+		Person       func(childComplexity int) int
+	}
+
+	ElectionResult struct {
+		Blank     func(childComplexity int) int
+		Members   func(childComplexity int) int
+		Outcome   func(childComplexity int) int
+		Present   func(childComplexity int) int
+		Quorum    func(childComplexity int) int
+		Standings func(childComplexity int) int
+		TieBreak  func(childComplexity int) int
+		Voters    func(childComplexity int) int
+	}
+
+	ElectionStanding struct {
+		CandidateID func(childComplexity int) int
+		Elected     func(childComplexity int) int
+		Label       func(childComplexity int) int
+		Tied        func(childComplexity int) int
+		Votes       func(childComplexity int) int
+	}
+
+	ElectionTieBreak struct {
+		At    func(childComplexity int) int
+		Note  func(childComplexity int) int
+		Order func(childComplexity int) int
+	}
+
+	ElectionViewerCan struct {
+		CastBallot func(childComplexity int) int
+		Close      func(childComplexity int) int
+		Endorse    func(childComplexity int) int
+		OpenBallot func(childComplexity int) int
+		Stand      func(childComplexity int) int
+	}
+
+	EndorseCandidatePayload struct {
+		Candidate func(childComplexity int) int
 	}
 
 	EnrolAsBudgetVoterPayload struct {
@@ -905,6 +976,7 @@ type ComplexityRoot struct {
 		CancelMeeting                   func(childComplexity int, input model.CancelMeetingInput) int
 		CastBallot                      func(childComplexity int, input model.CastBallotInput) int
 		CastBallotWithCode              func(childComplexity int, input model.CastBallotWithCodeInput) int
+		CastElectionBallot              func(childComplexity int, input model.CastElectionBallotInput) int
 		CastMotionVote                  func(childComplexity int, input model.CastMotionVoteInput) int
 		CertifyBudgetResults            func(childComplexity int, input model.CertifyBudgetResultsInput) int
 		ChangeBallot                    func(childComplexity int, input model.ChangeBallotInput) int
@@ -912,6 +984,7 @@ type ComplexityRoot struct {
 		ChangeConsultationPhase         func(childComplexity int, input model.ChangeConsultationPhaseInput) int
 		ChangePassword                  func(childComplexity int, input model.ChangePasswordInput) int
 		CloseBudgetVoting               func(childComplexity int, input model.CloseBudgetVotingInput) int
+		CloseElection                   func(childComplexity int, input model.CloseElectionInput) int
 		CloseMotionVote                 func(childComplexity int, input model.CloseMotionVoteInput) int
 		ComputeBudgetResults            func(childComplexity int, input model.ComputeBudgetResultsInput) int
 		ConfirmEmail                    func(childComplexity int, input model.ConfirmEmailInput) int
@@ -933,6 +1006,7 @@ type ComplexityRoot struct {
 		DraftAnswer                     func(childComplexity int, input model.DraftAnswerInput) int
 		EditBudgetProject               func(childComplexity int, input model.EditBudgetProjectInput) int
 		EditSubmission                  func(childComplexity int, input model.EditSubmissionInput) int
+		EndorseCandidate                func(childComplexity int, input model.EndorseCandidateInput) int
 		EnrolAsBudgetVoter              func(childComplexity int, input model.EnrolAsBudgetVoterInput) int
 		EnterPaperBallot                func(childComplexity int, input model.EnterPaperBallotInput) int
 		EnterSubmissionOnBehalf         func(childComplexity int, input model.EnterSubmissionOnBehalfInput) int
@@ -945,6 +1019,8 @@ type ComplexityRoot struct {
 		IssueVotingCodes                func(childComplexity int, input model.IssueVotingCodesInput) int
 		MarkNotificationsRead           func(childComplexity int, input model.MarkNotificationsReadInput) int
 		OpenBudgetVoting                func(childComplexity int, input model.OpenBudgetVotingInput) int
+		OpenElection                    func(childComplexity int, input model.OpenElectionInput) int
+		OpenElectionBallot              func(childComplexity int, input model.OpenElectionBallotInput) int
 		OpenMotionVote                  func(childComplexity int, input model.OpenMotionVoteInput) int
 		ProposeAmendment                func(childComplexity int, input model.ProposeAmendmentInput) int
 		PublishAnswers                  func(childComplexity int, input model.PublishAnswersInput) int
@@ -953,6 +1029,7 @@ type ComplexityRoot struct {
 		PublishMinutes                  func(childComplexity int, input model.PublishMinutesInput) int
 		PublishReport                   func(childComplexity int, input model.PublishReportInput) int
 		RecordAttendance                func(childComplexity int, input model.RecordAttendanceInput) int
+		RecordElectionTieBreak          func(childComplexity int, input model.RecordElectionTieBreakInput) int
 		RegisterBudgetVoter             func(childComplexity int, input model.RegisterBudgetVoterInput) int
 		RegisterChildVoter              func(childComplexity int, input model.RegisterChildVoterInput) int
 		RegisterForBudgetSession        func(childComplexity int, input model.RegisterForBudgetSessionInput) int
@@ -974,6 +1051,7 @@ type ComplexityRoot struct {
 		SignIn                          func(childComplexity int, input model.SignInInput) int
 		SignOut                         func(childComplexity int, input model.SignOutInput) int
 		SignUp                          func(childComplexity int, input model.SignUpInput) int
+		StandForElection                func(childComplexity int, input model.StandForElectionInput) int
 		SubmitBudgetProject             func(childComplexity int, input model.SubmitBudgetProjectInput) int
 		SupportBudgetProject            func(childComplexity int, input model.SupportBudgetProjectInput) int
 		SupportSubmission               func(childComplexity int, input model.SupportSubmissionInput) int
@@ -1044,6 +1122,14 @@ type ComplexityRoot struct {
 
 	OpenBudgetVotingPayload struct {
 		Edition func(childComplexity int) int
+	}
+
+	OpenElectionBallotPayload struct {
+		Election func(childComplexity int) int
+	}
+
+	OpenElectionPayload struct {
+		Election func(childComplexity int) int
 	}
 
 	OpenMotionVotePayload struct {
@@ -1197,6 +1283,7 @@ type ComplexityRoot struct {
 		BudgetProject func(childComplexity int, id string) int
 		Consultation  func(childComplexity int, id string) int
 		Consultations func(childComplexity int, filter *model.ConsultationFilter, first *int, after *string) int
+		Election      func(childComplexity int, id string) int
 		Me            func(childComplexity int) int
 		Motion        func(childComplexity int, id string) int
 		Node          func(childComplexity int, id string) int
@@ -1207,6 +1294,10 @@ type ComplexityRoot struct {
 
 	RecordAttendancePayload struct {
 		Meeting func(childComplexity int) int
+	}
+
+	RecordElectionTieBreakPayload struct {
+		Election func(childComplexity int) int
 	}
 
 	RegisterBudgetVoterPayload struct {
@@ -1327,6 +1418,11 @@ type ComplexityRoot struct {
 	SignUpPayload struct {
 		Account func(childComplexity int) int
 		Token   func(childComplexity int) int
+	}
+
+	StandForElectionPayload struct {
+		Candidate func(childComplexity int) int
+		Election  func(childComplexity int) int
 	}
 
 	Submission struct {
@@ -1545,6 +1641,7 @@ type BodyResolver interface {
 	Members(ctx context.Context, obj *model.Body, includeEnded *bool, first *int, after *string) (*model.BodyMemberConnection, error)
 	ViewerCan(ctx context.Context, obj *model.Body) (*model.BodyViewerCan, error)
 	Motions(ctx context.Context, obj *model.Body, filter *model.MotionFilter, first *int, after *string) (*model.MotionConnection, error)
+	Elections(ctx context.Context, obj *model.Body) ([]model.Election, error)
 }
 type BodyMemberResolver interface {
 	Body(ctx context.Context, obj *model.BodyMember) (*model.Body, error)
@@ -1657,6 +1754,15 @@ type ConsultationReportResolver interface {
 type ConsultationSectionResolver interface {
 	Heading(ctx context.Context, obj *model.ConsultationSection, locale *i18n.Locale) (*model.LocalizedString, error)
 	Body(ctx context.Context, obj *model.ConsultationSection, locale *i18n.Locale) (*model.LocalizedString, error)
+}
+type ElectionResolver interface {
+	Body(ctx context.Context, obj *model.Election) (*model.Body, error)
+	Title(ctx context.Context, obj *model.Election, locale *i18n.Locale) (*model.LocalizedString, error)
+
+	Candidates(ctx context.Context, obj *model.Election) ([]model.ElectionCandidate, error)
+	Voters(ctx context.Context, obj *model.Election) (int, error)
+	Result(ctx context.Context, obj *model.Election) (*model.ElectionResult, error)
+	ViewerCan(ctx context.Context, obj *model.Election) (*model.ElectionViewerCan, error)
 }
 type InvitationResolver interface {
 	Organisation(ctx context.Context, obj *model.Invitation) (*model.Organisation, error)
@@ -1780,6 +1886,13 @@ type MutationResolver interface {
 	OpenMotionVote(ctx context.Context, input model.OpenMotionVoteInput) (*model.OpenMotionVotePayload, error)
 	CastMotionVote(ctx context.Context, input model.CastMotionVoteInput) (*model.CastMotionVotePayload, error)
 	CloseMotionVote(ctx context.Context, input model.CloseMotionVoteInput) (*model.CloseMotionVotePayload, error)
+	OpenElection(ctx context.Context, input model.OpenElectionInput) (*model.OpenElectionPayload, error)
+	StandForElection(ctx context.Context, input model.StandForElectionInput) (*model.StandForElectionPayload, error)
+	EndorseCandidate(ctx context.Context, input model.EndorseCandidateInput) (*model.EndorseCandidatePayload, error)
+	OpenElectionBallot(ctx context.Context, input model.OpenElectionBallotInput) (*model.OpenElectionBallotPayload, error)
+	CastElectionBallot(ctx context.Context, input model.CastElectionBallotInput) (*model.CastElectionBallotPayload, error)
+	CloseElection(ctx context.Context, input model.CloseElectionInput) (*model.CloseElectionPayload, error)
+	RecordElectionTieBreak(ctx context.Context, input model.RecordElectionTieBreakInput) (*model.RecordElectionTieBreakPayload, error)
 	SignUp(ctx context.Context, input model.SignUpInput) (*model.SignUpPayload, error)
 	SignIn(ctx context.Context, input model.SignInInput) (*model.SignInPayload, error)
 	SignOut(ctx context.Context, input model.SignOutInput) (*model.SignOutPayload, error)
@@ -1827,6 +1940,7 @@ type QueryResolver interface {
 	Body(ctx context.Context, id string) (*model.Body, error)
 	Bodies(ctx context.Context, filter *model.BodyFilter, first *int, after *string) (*model.BodyConnection, error)
 	Motion(ctx context.Context, id string) (*model.Motion, error)
+	Election(ctx context.Context, id string) (*model.Election, error)
 	Me(ctx context.Context) (*model.Account, error)
 	AuditLog(ctx context.Context, filter *model.AuditLogFilter, first *int, after *string) (*model.AuditEntryConnection, error)
 	Organisation(ctx context.Context, id string) (*model.Organisation, error)
@@ -2211,6 +2325,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Body.DissolvedAt(childComplexity), true
+	case "Body.elections":
+		if e.ComplexityRoot.Body.Elections == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Body.Elections(childComplexity), true
 	case "Body.id":
 		if e.ComplexityRoot.Body.ID == nil {
 			break
@@ -3539,6 +3659,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CastBallotWithCodePayload.SurveyToken(childComplexity), true
 
+	case "CastElectionBallotPayload.election":
+		if e.ComplexityRoot.CastElectionBallotPayload.Election == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CastElectionBallotPayload.Election(childComplexity), true
+	case "CastElectionBallotPayload.voter":
+		if e.ComplexityRoot.CastElectionBallotPayload.Voter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CastElectionBallotPayload.Voter(childComplexity), true
+
 	case "CastMotionVotePayload.changed":
 		if e.ComplexityRoot.CastMotionVotePayload.Changed == nil {
 			break
@@ -3611,6 +3744,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CloseBudgetVotingPayload.Edition(childComplexity), true
+
+	case "CloseElectionPayload.election":
+		if e.ComplexityRoot.CloseElectionPayload.Election == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseElectionPayload.Election(childComplexity), true
 
 	case "CloseMotionVotePayload.motion":
 		if e.ComplexityRoot.CloseMotionVotePayload.Motion == nil {
@@ -4237,6 +4377,252 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EditSubmissionPayload.Submission(childComplexity), true
+
+	case "Election.body":
+		if e.ComplexityRoot.Election.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Election.Body(childComplexity), true
+	case "Election.candidates":
+		if e.ComplexityRoot.Election.Candidates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Election.Candidates(childComplexity), true
+	case "Election.createdAt":
+		if e.ComplexityRoot.Election.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Election.CreatedAt(childComplexity), true
+	case "Election.endorsementsNeeded":
+		if e.ComplexityRoot.Election.EndorsementsNeeded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Election.EndorsementsNeeded(childComplexity), true
+	case "Election.id":
+		if e.ComplexityRoot.Election.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Election.ID(childComplexity), true
+	case "Election.picks":
+		if e.ComplexityRoot.Election.Picks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Election.Picks(childComplexity), true
+	case "Election.result":
+		if e.ComplexityRoot.Election.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Election.Result(childComplexity), true
+	case "Election.seats":
+		if e.ComplexityRoot.Election.Seats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Election.Seats(childComplexity), true
+	case "Election.status":
+		if e.ComplexityRoot.Election.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Election.Status(childComplexity), true
+	case "Election.title":
+		if e.ComplexityRoot.Election.Title == nil {
+			break
+		}
+
+		args, err := ec.field_Election_title_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Election.Title(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Election.viewerCan":
+		if e.ComplexityRoot.Election.ViewerCan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Election.ViewerCan(childComplexity), true
+	case "Election.voters":
+		if e.ComplexityRoot.Election.Voters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Election.Voters(childComplexity), true
+
+	case "ElectionCandidate.consentedAt":
+		if e.ComplexityRoot.ElectionCandidate.ConsentedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionCandidate.ConsentedAt(childComplexity), true
+	case "ElectionCandidate.endorsements":
+		if e.ComplexityRoot.ElectionCandidate.Endorsements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionCandidate.Endorsements(childComplexity), true
+	case "ElectionCandidate.id":
+		if e.ComplexityRoot.ElectionCandidate.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionCandidate.ID(childComplexity), true
+	case "ElectionCandidate.onBallot":
+		if e.ComplexityRoot.ElectionCandidate.OnBallot == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionCandidate.OnBallot(childComplexity), true
+	case "ElectionCandidate.person":
+		if e.ComplexityRoot.ElectionCandidate.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionCandidate.Person(childComplexity), true
+
+	case "ElectionResult.blank":
+		if e.ComplexityRoot.ElectionResult.Blank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionResult.Blank(childComplexity), true
+	case "ElectionResult.members":
+		if e.ComplexityRoot.ElectionResult.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionResult.Members(childComplexity), true
+	case "ElectionResult.outcome":
+		if e.ComplexityRoot.ElectionResult.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionResult.Outcome(childComplexity), true
+	case "ElectionResult.present":
+		if e.ComplexityRoot.ElectionResult.Present == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionResult.Present(childComplexity), true
+	case "ElectionResult.quorum":
+		if e.ComplexityRoot.ElectionResult.Quorum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionResult.Quorum(childComplexity), true
+	case "ElectionResult.standings":
+		if e.ComplexityRoot.ElectionResult.Standings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionResult.Standings(childComplexity), true
+	case "ElectionResult.tieBreak":
+		if e.ComplexityRoot.ElectionResult.TieBreak == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionResult.TieBreak(childComplexity), true
+	case "ElectionResult.voters":
+		if e.ComplexityRoot.ElectionResult.Voters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionResult.Voters(childComplexity), true
+
+	case "ElectionStanding.candidateId":
+		if e.ComplexityRoot.ElectionStanding.CandidateID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionStanding.CandidateID(childComplexity), true
+	case "ElectionStanding.elected":
+		if e.ComplexityRoot.ElectionStanding.Elected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionStanding.Elected(childComplexity), true
+	case "ElectionStanding.label":
+		if e.ComplexityRoot.ElectionStanding.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionStanding.Label(childComplexity), true
+	case "ElectionStanding.tied":
+		if e.ComplexityRoot.ElectionStanding.Tied == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionStanding.Tied(childComplexity), true
+	case "ElectionStanding.votes":
+		if e.ComplexityRoot.ElectionStanding.Votes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionStanding.Votes(childComplexity), true
+
+	case "ElectionTieBreak.at":
+		if e.ComplexityRoot.ElectionTieBreak.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionTieBreak.At(childComplexity), true
+	case "ElectionTieBreak.note":
+		if e.ComplexityRoot.ElectionTieBreak.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionTieBreak.Note(childComplexity), true
+	case "ElectionTieBreak.order":
+		if e.ComplexityRoot.ElectionTieBreak.Order == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionTieBreak.Order(childComplexity), true
+
+	case "ElectionViewerCan.castBallot":
+		if e.ComplexityRoot.ElectionViewerCan.CastBallot == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionViewerCan.CastBallot(childComplexity), true
+	case "ElectionViewerCan.close":
+		if e.ComplexityRoot.ElectionViewerCan.Close == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionViewerCan.Close(childComplexity), true
+	case "ElectionViewerCan.endorse":
+		if e.ComplexityRoot.ElectionViewerCan.Endorse == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionViewerCan.Endorse(childComplexity), true
+	case "ElectionViewerCan.openBallot":
+		if e.ComplexityRoot.ElectionViewerCan.OpenBallot == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionViewerCan.OpenBallot(childComplexity), true
+	case "ElectionViewerCan.stand":
+		if e.ComplexityRoot.ElectionViewerCan.Stand == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionViewerCan.Stand(childComplexity), true
+
+	case "EndorseCandidatePayload.candidate":
+		if e.ComplexityRoot.EndorseCandidatePayload.Candidate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndorseCandidatePayload.Candidate(childComplexity), true
 
 	case "EnrolAsBudgetVoterPayload.voterId":
 		if e.ComplexityRoot.EnrolAsBudgetVoterPayload.VoterID == nil {
@@ -5125,6 +5511,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CastBallotWithCode(childComplexity, args["input"].(model.CastBallotWithCodeInput)), true
+	case "Mutation.castElectionBallot":
+		if e.ComplexityRoot.Mutation.CastElectionBallot == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_castElectionBallot_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CastElectionBallot(childComplexity, args["input"].(model.CastElectionBallotInput)), true
 	case "Mutation.castMotionVote":
 		if e.ComplexityRoot.Mutation.CastMotionVote == nil {
 			break
@@ -5202,6 +5599,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CloseBudgetVoting(childComplexity, args["input"].(model.CloseBudgetVotingInput)), true
+	case "Mutation.closeElection":
+		if e.ComplexityRoot.Mutation.CloseElection == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeElection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseElection(childComplexity, args["input"].(model.CloseElectionInput)), true
 	case "Mutation.closeMotionVote":
 		if e.ComplexityRoot.Mutation.CloseMotionVote == nil {
 			break
@@ -5433,6 +5841,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EditSubmission(childComplexity, args["input"].(model.EditSubmissionInput)), true
+	case "Mutation.endorseCandidate":
+		if e.ComplexityRoot.Mutation.EndorseCandidate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_endorseCandidate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EndorseCandidate(childComplexity, args["input"].(model.EndorseCandidateInput)), true
 	case "Mutation.enrolAsBudgetVoter":
 		if e.ComplexityRoot.Mutation.EnrolAsBudgetVoter == nil {
 			break
@@ -5565,6 +5984,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.OpenBudgetVoting(childComplexity, args["input"].(model.OpenBudgetVotingInput)), true
+	case "Mutation.openElection":
+		if e.ComplexityRoot.Mutation.OpenElection == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_openElection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.OpenElection(childComplexity, args["input"].(model.OpenElectionInput)), true
+	case "Mutation.openElectionBallot":
+		if e.ComplexityRoot.Mutation.OpenElectionBallot == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_openElectionBallot_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.OpenElectionBallot(childComplexity, args["input"].(model.OpenElectionBallotInput)), true
 	case "Mutation.openMotionVote":
 		if e.ComplexityRoot.Mutation.OpenMotionVote == nil {
 			break
@@ -5653,6 +6094,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordAttendance(childComplexity, args["input"].(model.RecordAttendanceInput)), true
+	case "Mutation.recordElectionTieBreak":
+		if e.ComplexityRoot.Mutation.RecordElectionTieBreak == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordElectionTieBreak_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordElectionTieBreak(childComplexity, args["input"].(model.RecordElectionTieBreakInput)), true
 	case "Mutation.registerBudgetVoter":
 		if e.ComplexityRoot.Mutation.RegisterBudgetVoter == nil {
 			break
@@ -5884,6 +6336,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SignUp(childComplexity, args["input"].(model.SignUpInput)), true
+	case "Mutation.standForElection":
+		if e.ComplexityRoot.Mutation.StandForElection == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_standForElection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StandForElection(childComplexity, args["input"].(model.StandForElectionInput)), true
 	case "Mutation.submitBudgetProject":
 		if e.ComplexityRoot.Mutation.SubmitBudgetProject == nil {
 			break
@@ -6293,6 +6756,20 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OpenBudgetVotingPayload.Edition(childComplexity), true
+
+	case "OpenElectionBallotPayload.election":
+		if e.ComplexityRoot.OpenElectionBallotPayload.Election == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenElectionBallotPayload.Election(childComplexity), true
+
+	case "OpenElectionPayload.election":
+		if e.ComplexityRoot.OpenElectionPayload.Election == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenElectionPayload.Election(childComplexity), true
 
 	case "OpenMotionVotePayload.motion":
 		if e.ComplexityRoot.OpenMotionVotePayload.Motion == nil {
@@ -6831,6 +7308,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Consultations(childComplexity, args["filter"].(*model.ConsultationFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.election":
+		if e.ComplexityRoot.Query.Election == nil {
+			break
+		}
+
+		args, err := ec.field_Query_election_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Election(childComplexity, args["id"].(string)), true
 
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
@@ -6900,6 +7388,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RecordAttendancePayload.Meeting(childComplexity), true
+
+	case "RecordElectionTieBreakPayload.election":
+		if e.ComplexityRoot.RecordElectionTieBreakPayload.Election == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordElectionTieBreakPayload.Election(childComplexity), true
 
 	case "RegisterBudgetVoterPayload.voterId":
 		if e.ComplexityRoot.RegisterBudgetVoterPayload.VoterID == nil {
@@ -7178,6 +7673,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SignUpPayload.Token(childComplexity), true
+
+	case "StandForElectionPayload.candidate":
+		if e.ComplexityRoot.StandForElectionPayload.Candidate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StandForElectionPayload.Candidate(childComplexity), true
+	case "StandForElectionPayload.election":
+		if e.ComplexityRoot.StandForElectionPayload.Election == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StandForElectionPayload.Election(childComplexity), true
 
 	case "Submission.answer":
 		if e.ComplexityRoot.Submission.Answer == nil {
@@ -7751,6 +8259,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCancelMeetingInput,
 		ec.unmarshalInputCastBallotInput,
 		ec.unmarshalInputCastBallotWithCodeInput,
+		ec.unmarshalInputCastElectionBallotInput,
 		ec.unmarshalInputCastMotionVoteInput,
 		ec.unmarshalInputCertifyBudgetResultsInput,
 		ec.unmarshalInputChangeBallotInput,
@@ -7758,6 +8267,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputChangeConsultationPhaseInput,
 		ec.unmarshalInputChangePasswordInput,
 		ec.unmarshalInputCloseBudgetVotingInput,
+		ec.unmarshalInputCloseElectionInput,
 		ec.unmarshalInputCloseMotionVoteInput,
 		ec.unmarshalInputComputeBudgetResultsInput,
 		ec.unmarshalInputConfirmEmailInput,
@@ -7779,6 +8289,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputDraftAnswerInput,
 		ec.unmarshalInputEditBudgetProjectInput,
 		ec.unmarshalInputEditSubmissionInput,
+		ec.unmarshalInputEndorseCandidateInput,
 		ec.unmarshalInputEnrolAsBudgetVoterInput,
 		ec.unmarshalInputEnterPaperBallotInput,
 		ec.unmarshalInputEnterSubmissionOnBehalfInput,
@@ -7795,6 +8306,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputMeetingInput,
 		ec.unmarshalInputMotionFilter,
 		ec.unmarshalInputOpenBudgetVotingInput,
+		ec.unmarshalInputOpenElectionBallotInput,
+		ec.unmarshalInputOpenElectionInput,
 		ec.unmarshalInputOpenMotionVoteInput,
 		ec.unmarshalInputOrganisationFilter,
 		ec.unmarshalInputParticipationSurveyAnswersInput,
@@ -7806,6 +8319,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputPublishMinutesInput,
 		ec.unmarshalInputPublishReportInput,
 		ec.unmarshalInputRecordAttendanceInput,
+		ec.unmarshalInputRecordElectionTieBreakInput,
 		ec.unmarshalInputRegisterBudgetVoterInput,
 		ec.unmarshalInputRegisterChildVoterInput,
 		ec.unmarshalInputRegisterForBudgetSessionInput,
@@ -7829,6 +8343,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputSignInInput,
 		ec.unmarshalInputSignOutInput,
 		ec.unmarshalInputSignUpInput,
+		ec.unmarshalInputStandForElectionInput,
 		ec.unmarshalInputSubmissionFilter,
 		ec.unmarshalInputSubmitBudgetProjectInput,
 		ec.unmarshalInputSupportBudgetProjectInput,
@@ -10481,6 +10996,186 @@ input CloseMotionVoteInput {
 type CloseMotionVotePayload {
   motion: Motion!
 }
+
+enum ElectionStatus {
+  "Candidates stand (their own consent) and are endorsed."
+  NOMINATING
+  "The secret ballot is open."
+  VOTING
+  CLOSED
+}
+
+enum ElectionOutcome {
+  ELECTED
+  "Candidates tie across the last seat; staff record the tie-break."
+  TIED
+  "No quorum: nothing was decided."
+  INVALID
+}
+
+"""
+A secret election of persons by a body's voting members. Only totals are
+ever shown: nobody can link a ballot to a voter.
+"""
+type Election implements Node {
+  id: ID!
+  body: Body!
+  title(locale: Locale): LocalizedString!
+  seats: Int!
+  "Each voter picks up to this many (none: a blank ballot)."
+  picks: Int!
+  "Endorsements (from distinct votes of the electorate) a candidate needs to be on the ballot."
+  endorsementsNeeded: Int!
+  status: ElectionStatus!
+  createdAt: DateTime!
+  "In the order they stood."
+  candidates: [ElectionCandidate!]!
+  "How many have voted."
+  voters: Int!
+  "Null until closed."
+  result: ElectionResult
+  viewerCan: ElectionViewerCan!
+}
+
+type ElectionCandidate {
+  id: ID!
+  person: BodyPerson!
+  consentedAt: DateTime!
+  endorsements: Int!
+  onBallot: Boolean!
+}
+
+type ElectionResult {
+  outcome: ElectionOutcome!
+  members: Int!
+  present: Int!
+  voters: Int!
+  blank: Int!
+  quorum: Int!
+  "Most votes first."
+  standings: [ElectionStanding!]!
+  tieBreak: ElectionTieBreak
+}
+
+type ElectionStanding {
+  candidateId: ID!
+  label: String!
+  votes: Int!
+  elected: Boolean!
+  tied: Boolean!
+}
+
+type ElectionTieBreak {
+  "The tied candidates, first seated first."
+  order: [ID!]!
+  note: String!
+  at: DateTime!
+}
+
+type ElectionViewerCan {
+  stand: Boolean!
+  endorse: Boolean!
+  openBallot: Boolean!
+  castBallot: Boolean!
+  close: Boolean!
+}
+
+extend type Body {
+  "Elections, oldest first."
+  elections: [Election!]!
+}
+
+extend type Query {
+  election(id: ID!): Election
+}
+
+extend type Mutation {
+  "The unit's officials, coordinators and admins: opens nominations."
+  openElection(input: OpenElectionInput!): OpenElectionPayload!
+  "Anyone who sees the body, for themself: the candidate's consent."
+  standForElection(input: StandForElectionInput!): StandForElectionPayload!
+  "A voting member now, for their vote (as: which, when several)."
+  endorseCandidate(input: EndorseCandidateInput!): EndorseCandidatePayload!
+  "As openElection: closes nominations and opens the secret ballot."
+  openElectionBallot(input: OpenElectionBallotInput!): OpenElectionBallotPayload!
+  "A voting member now: up to picks candidates on the ballot, none for a blank ballot."
+  castElectionBallot(input: CastElectionBallotInput!): CastElectionBallotPayload!
+  "As openElection."
+  closeElection(input: CloseElectionInput!): CloseElectionPayload!
+  "As openElection, with a public note."
+  recordElectionTieBreak(input: RecordElectionTieBreakInput!): RecordElectionTieBreakPayload!
+}
+
+input OpenElectionInput {
+  bodyId: ID!
+  title: LocalizedInput!
+  seats: Int!
+  picks: Int!
+  endorsementsNeeded: Int! = 0
+}
+
+type OpenElectionPayload {
+  election: Election!
+}
+
+input StandForElectionInput {
+  electionId: ID!
+}
+
+type StandForElectionPayload {
+  election: Election!
+  candidate: ElectionCandidate!
+}
+
+input EndorseCandidateInput {
+  candidateId: ID!
+  as: BodyVoterInput
+}
+
+type EndorseCandidatePayload {
+  candidate: ElectionCandidate!
+}
+
+input OpenElectionBallotInput {
+  electionId: ID!
+  deadline: DateTime!
+}
+
+type OpenElectionBallotPayload {
+  election: Election!
+}
+
+input CastElectionBallotInput {
+  electionId: ID!
+  "Candidate ids (ElectionCandidate.id)."
+  picks: [ID!]!
+  as: BodyVoterInput
+}
+
+"Carries no choice."
+type CastElectionBallotPayload {
+  election: Election!
+  voter: BodyVoter!
+}
+
+input CloseElectionInput {
+  electionId: ID!
+}
+
+type CloseElectionPayload {
+  election: Election!
+}
+
+input RecordElectionTieBreakInput {
+  electionId: ID!
+  "Exactly the tied candidates, first seated first."
+  order: [ID!]!
+  note: String!
+}
+
+type RecordElectionTieBreakPayload {
+  election: Election!
+}
 `, BuiltIn: false},
 	{Name: "../identity.graphqls", Input: `"The signed-in person's own account. Other people see only display names."
 type Account implements Node {
@@ -11270,6 +11965,8 @@ func (ec *executionContext) childFields_Body(ctx context.Context, field graphql.
 		return ec.fieldContext_Body_viewerCan(ctx, field)
 	case "motions":
 		return ec.fieldContext_Body_motions(ctx, field)
+	case "elections":
+		return ec.fieldContext_Body_elections(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Body", field.Name)
 }
@@ -11876,6 +12573,16 @@ func (ec *executionContext) childFields_CastBallotWithCodePayload(ctx context.Co
 	return nil, fmt.Errorf("no field named %q was found under type CastBallotWithCodePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CastElectionBallotPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "election":
+		return ec.fieldContext_CastElectionBallotPayload_election(ctx, field)
+	case "voter":
+		return ec.fieldContext_CastElectionBallotPayload_voter(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CastElectionBallotPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CastMotionVotePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "motion":
@@ -11938,6 +12645,14 @@ func (ec *executionContext) childFields_CloseBudgetVotingPayload(ctx context.Con
 		return ec.fieldContext_CloseBudgetVotingPayload_edition(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CloseBudgetVotingPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CloseElectionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "election":
+		return ec.fieldContext_CloseElectionPayload_election(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CloseElectionPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CloseMotionVotePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12308,6 +13023,126 @@ func (ec *executionContext) childFields_EditSubmissionPayload(ctx context.Contex
 		return ec.fieldContext_EditSubmissionPayload_submission(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EditSubmissionPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Election(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Election_id(ctx, field)
+	case "body":
+		return ec.fieldContext_Election_body(ctx, field)
+	case "title":
+		return ec.fieldContext_Election_title(ctx, field)
+	case "seats":
+		return ec.fieldContext_Election_seats(ctx, field)
+	case "picks":
+		return ec.fieldContext_Election_picks(ctx, field)
+	case "endorsementsNeeded":
+		return ec.fieldContext_Election_endorsementsNeeded(ctx, field)
+	case "status":
+		return ec.fieldContext_Election_status(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Election_createdAt(ctx, field)
+	case "candidates":
+		return ec.fieldContext_Election_candidates(ctx, field)
+	case "voters":
+		return ec.fieldContext_Election_voters(ctx, field)
+	case "result":
+		return ec.fieldContext_Election_result(ctx, field)
+	case "viewerCan":
+		return ec.fieldContext_Election_viewerCan(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Election", field.Name)
+}
+
+func (ec *executionContext) childFields_ElectionCandidate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ElectionCandidate_id(ctx, field)
+	case "person":
+		return ec.fieldContext_ElectionCandidate_person(ctx, field)
+	case "consentedAt":
+		return ec.fieldContext_ElectionCandidate_consentedAt(ctx, field)
+	case "endorsements":
+		return ec.fieldContext_ElectionCandidate_endorsements(ctx, field)
+	case "onBallot":
+		return ec.fieldContext_ElectionCandidate_onBallot(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ElectionCandidate", field.Name)
+}
+
+func (ec *executionContext) childFields_ElectionResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "outcome":
+		return ec.fieldContext_ElectionResult_outcome(ctx, field)
+	case "members":
+		return ec.fieldContext_ElectionResult_members(ctx, field)
+	case "present":
+		return ec.fieldContext_ElectionResult_present(ctx, field)
+	case "voters":
+		return ec.fieldContext_ElectionResult_voters(ctx, field)
+	case "blank":
+		return ec.fieldContext_ElectionResult_blank(ctx, field)
+	case "quorum":
+		return ec.fieldContext_ElectionResult_quorum(ctx, field)
+	case "standings":
+		return ec.fieldContext_ElectionResult_standings(ctx, field)
+	case "tieBreak":
+		return ec.fieldContext_ElectionResult_tieBreak(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ElectionResult", field.Name)
+}
+
+func (ec *executionContext) childFields_ElectionStanding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "candidateId":
+		return ec.fieldContext_ElectionStanding_candidateId(ctx, field)
+	case "label":
+		return ec.fieldContext_ElectionStanding_label(ctx, field)
+	case "votes":
+		return ec.fieldContext_ElectionStanding_votes(ctx, field)
+	case "elected":
+		return ec.fieldContext_ElectionStanding_elected(ctx, field)
+	case "tied":
+		return ec.fieldContext_ElectionStanding_tied(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ElectionStanding", field.Name)
+}
+
+func (ec *executionContext) childFields_ElectionTieBreak(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "order":
+		return ec.fieldContext_ElectionTieBreak_order(ctx, field)
+	case "note":
+		return ec.fieldContext_ElectionTieBreak_note(ctx, field)
+	case "at":
+		return ec.fieldContext_ElectionTieBreak_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ElectionTieBreak", field.Name)
+}
+
+func (ec *executionContext) childFields_ElectionViewerCan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "stand":
+		return ec.fieldContext_ElectionViewerCan_stand(ctx, field)
+	case "endorse":
+		return ec.fieldContext_ElectionViewerCan_endorse(ctx, field)
+	case "openBallot":
+		return ec.fieldContext_ElectionViewerCan_openBallot(ctx, field)
+	case "castBallot":
+		return ec.fieldContext_ElectionViewerCan_castBallot(ctx, field)
+	case "close":
+		return ec.fieldContext_ElectionViewerCan_close(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ElectionViewerCan", field.Name)
+}
+
+func (ec *executionContext) childFields_EndorseCandidatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "candidate":
+		return ec.fieldContext_EndorseCandidatePayload_candidate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EndorseCandidatePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_EnrolAsBudgetVoterPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12780,6 +13615,22 @@ func (ec *executionContext) childFields_OpenBudgetVotingPayload(ctx context.Cont
 	return nil, fmt.Errorf("no field named %q was found under type OpenBudgetVotingPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_OpenElectionBallotPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "election":
+		return ec.fieldContext_OpenElectionBallotPayload_election(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpenElectionBallotPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_OpenElectionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "election":
+		return ec.fieldContext_OpenElectionPayload_election(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpenElectionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_OpenMotionVotePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "motion":
@@ -13074,6 +13925,14 @@ func (ec *executionContext) childFields_RecordAttendancePayload(ctx context.Cont
 	return nil, fmt.Errorf("no field named %q was found under type RecordAttendancePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_RecordElectionTieBreakPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "election":
+		return ec.fieldContext_RecordElectionTieBreakPayload_election(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordElectionTieBreakPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_RegisterBudgetVoterPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "voterId":
@@ -13312,6 +14171,16 @@ func (ec *executionContext) childFields_SignUpPayload(ctx context.Context, field
 		return ec.fieldContext_SignUpPayload_account(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SignUpPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_StandForElectionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "election":
+		return ec.fieldContext_StandForElectionPayload_election(ctx, field)
+	case "candidate":
+		return ec.fieldContext_StandForElectionPayload_candidate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StandForElectionPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Submission(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -14302,6 +15171,20 @@ func (ec *executionContext) field_Consultation_title_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Election_title_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Meeting_minutes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14604,6 +15487,20 @@ func (ec *executionContext) field_Mutation_castBallot_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_castElectionBallot_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CastElectionBallotInput, error) {
+			return ec.unmarshalNCastElectionBallotInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastElectionBallotInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_castMotionVote_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14694,6 +15591,20 @@ func (ec *executionContext) field_Mutation_closeBudgetVoting_args(ctx context.Co
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CloseBudgetVotingInput, error) {
 			return ec.unmarshalNCloseBudgetVotingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseBudgetVotingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_closeElection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CloseElectionInput, error) {
+			return ec.unmarshalNCloseElectionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseElectionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -14996,6 +15907,20 @@ func (ec *executionContext) field_Mutation_editSubmission_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_endorseCandidate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EndorseCandidateInput, error) {
+			return ec.unmarshalNEndorseCandidateInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEndorseCandidateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_enrolAsBudgetVoter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -15164,6 +16089,34 @@ func (ec *executionContext) field_Mutation_openBudgetVoting_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_openElectionBallot_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.OpenElectionBallotInput, error) {
+			return ec.unmarshalNOpenElectionBallotInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenElectionBallotInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_openElection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.OpenElectionInput, error) {
+			return ec.unmarshalNOpenElectionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenElectionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_openMotionVote_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -15268,6 +16221,20 @@ func (ec *executionContext) field_Mutation_recordAttendance_args(ctx context.Con
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RecordAttendanceInput, error) {
 			return ec.unmarshalNRecordAttendanceInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordAttendanceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordElectionTieBreak_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RecordElectionTieBreakInput, error) {
+			return ec.unmarshalNRecordElectionTieBreakInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordElectionTieBreakInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -15562,6 +16529,20 @@ func (ec *executionContext) field_Mutation_signUp_args(ctx context.Context, rawA
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.SignUpInput, error) {
 			return ec.unmarshalNSignUpInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSignUpInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_standForElection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.StandForElectionInput, error) {
+			return ec.unmarshalNStandForElectionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐStandForElectionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -16113,6 +17094,20 @@ func (ec *executionContext) field_Query_consultations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_election_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -18191,6 +19186,38 @@ func (ec *executionContext) fieldContext_Body_motions(ctx context.Context, field
 	if fc.Args, err = ec.field_Body_motions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Body_elections(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_elections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Body().Elections(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Election) graphql.Marshaler {
+			return ec.marshalNElection2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_elections(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Election(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -23240,6 +24267,70 @@ func (ec *executionContext) fieldContext_CastBallotWithCodePayload_surveyToken(_
 	return graphql.NewScalarFieldContext("CastBallotWithCodePayload", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _CastElectionBallotPayload_election(ctx context.Context, field graphql.CollectedField, obj *model.CastElectionBallotPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CastElectionBallotPayload_election(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Election, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Election) graphql.Marshaler {
+			return ec.marshalNElection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CastElectionBallotPayload_election(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CastElectionBallotPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Election(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CastElectionBallotPayload_voter(ctx context.Context, field graphql.CollectedField, obj *model.CastElectionBallotPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CastElectionBallotPayload_voter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Voter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyVoter) graphql.Marshaler {
+			return ec.marshalNBodyVoter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyVoter(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CastElectionBallotPayload_voter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CastElectionBallotPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyVoter(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CastMotionVotePayload_motion(ctx context.Context, field graphql.CollectedField, obj *model.CastMotionVotePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23560,6 +24651,38 @@ func (ec *executionContext) fieldContext_CloseBudgetVotingPayload_edition(_ cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BudgetEdition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CloseElectionPayload_election(ctx context.Context, field graphql.CollectedField, obj *model.CloseElectionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloseElectionPayload_election(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Election, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Election) graphql.Marshaler {
+			return ec.marshalNElection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CloseElectionPayload_election(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CloseElectionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Election(ctx, field)
 		},
 	}
 	return fc, nil
@@ -26192,6 +27315,996 @@ func (ec *executionContext) fieldContext_EditSubmissionPayload_submission(_ cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Submission(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Election_id(ctx context.Context, field graphql.CollectedField, obj *model.Election) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Election_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Election_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Election", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Election_body(ctx context.Context, field graphql.CollectedField, obj *model.Election) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Election_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Election().Body(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Body) graphql.Marshaler {
+			return ec.marshalNBody2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBody(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Election_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Election",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Body(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Election_title(ctx context.Context, field graphql.CollectedField, obj *model.Election) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Election_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Election().Title(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Election_title(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Election",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Election_title_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Election_seats(ctx context.Context, field graphql.CollectedField, obj *model.Election) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Election_seats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seats, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Election_seats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Election", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Election_picks(ctx context.Context, field graphql.CollectedField, obj *model.Election) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Election_picks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Picks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Election_picks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Election", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Election_endorsementsNeeded(ctx context.Context, field graphql.CollectedField, obj *model.Election) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Election_endorsementsNeeded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndorsementsNeeded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Election_endorsementsNeeded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Election", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Election_status(ctx context.Context, field graphql.CollectedField, obj *model.Election) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Election_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ElectionStatus) graphql.Marshaler {
+			return ec.marshalNElectionStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Election_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Election", field, false, false, errors.New("field of type ElectionStatus does not have child fields"))
+}
+
+func (ec *executionContext) _Election_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Election) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Election_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Election_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Election", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Election_candidates(ctx context.Context, field graphql.CollectedField, obj *model.Election) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Election_candidates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Election().Candidates(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ElectionCandidate) graphql.Marshaler {
+			return ec.marshalNElectionCandidate2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionCandidateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Election_candidates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Election",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectionCandidate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Election_voters(ctx context.Context, field graphql.CollectedField, obj *model.Election) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Election_voters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Election().Voters(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Election_voters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Election", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Election_result(ctx context.Context, field graphql.CollectedField, obj *model.Election) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Election_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Election().Result(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ElectionResult) graphql.Marshaler {
+			return ec.marshalOElectionResult2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Election_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Election",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectionResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Election_viewerCan(ctx context.Context, field graphql.CollectedField, obj *model.Election) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Election_viewerCan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Election().ViewerCan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ElectionViewerCan) graphql.Marshaler {
+			return ec.marshalNElectionViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionViewerCan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Election_viewerCan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Election",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectionViewerCan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ElectionCandidate_id(ctx context.Context, field graphql.CollectedField, obj *model.ElectionCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionCandidate_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionCandidate_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionCandidate", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionCandidate_person(ctx context.Context, field graphql.CollectedField, obj *model.ElectionCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionCandidate_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Person, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyPerson) graphql.Marshaler {
+			return ec.marshalNBodyPerson2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionCandidate_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ElectionCandidate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyPerson(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ElectionCandidate_consentedAt(ctx context.Context, field graphql.CollectedField, obj *model.ElectionCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionCandidate_consentedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConsentedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionCandidate_consentedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionCandidate", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionCandidate_endorsements(ctx context.Context, field graphql.CollectedField, obj *model.ElectionCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionCandidate_endorsements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Endorsements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionCandidate_endorsements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionCandidate", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionCandidate_onBallot(ctx context.Context, field graphql.CollectedField, obj *model.ElectionCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionCandidate_onBallot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnBallot, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionCandidate_onBallot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionCandidate", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionResult_outcome(ctx context.Context, field graphql.CollectedField, obj *model.ElectionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionResult_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ElectionOutcome) graphql.Marshaler {
+			return ec.marshalNElectionOutcome2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionOutcome(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionResult_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionResult", field, false, false, errors.New("field of type ElectionOutcome does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionResult_members(ctx context.Context, field graphql.CollectedField, obj *model.ElectionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionResult_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionResult_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionResult_present(ctx context.Context, field graphql.CollectedField, obj *model.ElectionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionResult_present(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Present, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionResult_present(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionResult_voters(ctx context.Context, field graphql.CollectedField, obj *model.ElectionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionResult_voters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Voters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionResult_voters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionResult_blank(ctx context.Context, field graphql.CollectedField, obj *model.ElectionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionResult_blank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Blank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionResult_blank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionResult_quorum(ctx context.Context, field graphql.CollectedField, obj *model.ElectionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionResult_quorum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quorum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionResult_quorum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionResult_standings(ctx context.Context, field graphql.CollectedField, obj *model.ElectionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionResult_standings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Standings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ElectionStanding) graphql.Marshaler {
+			return ec.marshalNElectionStanding2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionStandingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionResult_standings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ElectionResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectionStanding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ElectionResult_tieBreak(ctx context.Context, field graphql.CollectedField, obj *model.ElectionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionResult_tieBreak(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TieBreak, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ElectionTieBreak) graphql.Marshaler {
+			return ec.marshalOElectionTieBreak2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionTieBreak(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionResult_tieBreak(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ElectionResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectionTieBreak(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ElectionStanding_candidateId(ctx context.Context, field graphql.CollectedField, obj *model.ElectionStanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionStanding_candidateId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CandidateID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionStanding_candidateId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionStanding", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionStanding_label(ctx context.Context, field graphql.CollectedField, obj *model.ElectionStanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionStanding_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionStanding_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionStanding", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionStanding_votes(ctx context.Context, field graphql.CollectedField, obj *model.ElectionStanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionStanding_votes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Votes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionStanding_votes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionStanding", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionStanding_elected(ctx context.Context, field graphql.CollectedField, obj *model.ElectionStanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionStanding_elected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Elected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionStanding_elected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionStanding", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionStanding_tied(ctx context.Context, field graphql.CollectedField, obj *model.ElectionStanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionStanding_tied(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tied, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionStanding_tied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionStanding", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionTieBreak_order(ctx context.Context, field graphql.CollectedField, obj *model.ElectionTieBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionTieBreak_order(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Order, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionTieBreak_order(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionTieBreak", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionTieBreak_note(ctx context.Context, field graphql.CollectedField, obj *model.ElectionTieBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionTieBreak_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionTieBreak_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionTieBreak", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionTieBreak_at(ctx context.Context, field graphql.CollectedField, obj *model.ElectionTieBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionTieBreak_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionTieBreak_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionTieBreak", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionViewerCan_stand(ctx context.Context, field graphql.CollectedField, obj *model.ElectionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionViewerCan_stand(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stand, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionViewerCan_stand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionViewerCan_endorse(ctx context.Context, field graphql.CollectedField, obj *model.ElectionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionViewerCan_endorse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Endorse, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionViewerCan_endorse(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionViewerCan_openBallot(ctx context.Context, field graphql.CollectedField, obj *model.ElectionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionViewerCan_openBallot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenBallot, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionViewerCan_openBallot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionViewerCan_castBallot(ctx context.Context, field graphql.CollectedField, obj *model.ElectionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionViewerCan_castBallot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CastBallot, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionViewerCan_castBallot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionViewerCan_close(ctx context.Context, field graphql.CollectedField, obj *model.ElectionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionViewerCan_close(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Close, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionViewerCan_close(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _EndorseCandidatePayload_candidate(ctx context.Context, field graphql.CollectedField, obj *model.EndorseCandidatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EndorseCandidatePayload_candidate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Candidate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ElectionCandidate) graphql.Marshaler {
+			return ec.marshalNElectionCandidate2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionCandidate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EndorseCandidatePayload_candidate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EndorseCandidatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectionCandidate(ctx, field)
 		},
 	}
 	return fc, nil
@@ -32877,6 +34990,314 @@ func (ec *executionContext) fieldContext_Mutation_closeMotionVote(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_openElection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_openElection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().OpenElection(ctx, fc.Args["input"].(model.OpenElectionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OpenElectionPayload) graphql.Marshaler {
+			return ec.marshalNOpenElectionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenElectionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_openElection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OpenElectionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_openElection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_standForElection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_standForElection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StandForElection(ctx, fc.Args["input"].(model.StandForElectionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StandForElectionPayload) graphql.Marshaler {
+			return ec.marshalNStandForElectionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐStandForElectionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_standForElection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StandForElectionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_standForElection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_endorseCandidate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_endorseCandidate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EndorseCandidate(ctx, fc.Args["input"].(model.EndorseCandidateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EndorseCandidatePayload) graphql.Marshaler {
+			return ec.marshalNEndorseCandidatePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEndorseCandidatePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_endorseCandidate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EndorseCandidatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_endorseCandidate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_openElectionBallot(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_openElectionBallot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().OpenElectionBallot(ctx, fc.Args["input"].(model.OpenElectionBallotInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OpenElectionBallotPayload) graphql.Marshaler {
+			return ec.marshalNOpenElectionBallotPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenElectionBallotPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_openElectionBallot(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OpenElectionBallotPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_openElectionBallot_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_castElectionBallot(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_castElectionBallot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CastElectionBallot(ctx, fc.Args["input"].(model.CastElectionBallotInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CastElectionBallotPayload) graphql.Marshaler {
+			return ec.marshalNCastElectionBallotPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastElectionBallotPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_castElectionBallot(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CastElectionBallotPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_castElectionBallot_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_closeElection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_closeElection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CloseElection(ctx, fc.Args["input"].(model.CloseElectionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CloseElectionPayload) graphql.Marshaler {
+			return ec.marshalNCloseElectionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseElectionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_closeElection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CloseElectionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_closeElection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordElectionTieBreak(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordElectionTieBreak(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordElectionTieBreak(ctx, fc.Args["input"].(model.RecordElectionTieBreakInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RecordElectionTieBreakPayload) graphql.Marshaler {
+			return ec.marshalNRecordElectionTieBreakPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordElectionTieBreakPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordElectionTieBreak(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordElectionTieBreakPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordElectionTieBreak_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_signUp(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34474,6 +36895,70 @@ func (ec *executionContext) fieldContext_OpenBudgetVotingPayload_edition(_ conte
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BudgetEdition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OpenElectionBallotPayload_election(ctx context.Context, field graphql.CollectedField, obj *model.OpenElectionBallotPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenElectionBallotPayload_election(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Election, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Election) graphql.Marshaler {
+			return ec.marshalNElection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenElectionBallotPayload_election(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OpenElectionBallotPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Election(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OpenElectionPayload_election(ctx context.Context, field graphql.CollectedField, obj *model.OpenElectionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenElectionPayload_election(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Election, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Election) graphql.Marshaler {
+			return ec.marshalNElection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenElectionPayload_election(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OpenElectionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Election(ctx, field)
 		},
 	}
 	return fc, nil
@@ -36775,6 +39260,50 @@ func (ec *executionContext) fieldContext_Query_motion(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_election(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_election(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Election(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Election) graphql.Marshaler {
+			return ec.marshalOElection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_election(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Election(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_election_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -37042,6 +39571,38 @@ func (ec *executionContext) fieldContext_RecordAttendancePayload_meeting(_ conte
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Meeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecordElectionTieBreakPayload_election(ctx context.Context, field graphql.CollectedField, obj *model.RecordElectionTieBreakPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordElectionTieBreakPayload_election(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Election, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Election) graphql.Marshaler {
+			return ec.marshalNElection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordElectionTieBreakPayload_election(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordElectionTieBreakPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Election(ctx, field)
 		},
 	}
 	return fc, nil
@@ -38152,6 +40713,70 @@ func (ec *executionContext) fieldContext_SignUpPayload_account(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Account(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StandForElectionPayload_election(ctx context.Context, field graphql.CollectedField, obj *model.StandForElectionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StandForElectionPayload_election(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Election, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Election) graphql.Marshaler {
+			return ec.marshalNElection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StandForElectionPayload_election(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StandForElectionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Election(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StandForElectionPayload_candidate(ctx context.Context, field graphql.CollectedField, obj *model.StandForElectionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StandForElectionPayload_candidate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Candidate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ElectionCandidate) graphql.Marshaler {
+			return ec.marshalNElectionCandidate2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionCandidate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StandForElectionPayload_candidate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StandForElectionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectionCandidate(ctx, field)
 		},
 	}
 	return fc, nil
@@ -42473,6 +45098,50 @@ func (ec *executionContext) unmarshalInputCastBallotWithCodeInput(ctx context.Co
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCastElectionBallotInput(ctx context.Context, obj any) (model.CastElectionBallotInput, error) {
+	var it model.CastElectionBallotInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"electionId", "picks", "as"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "electionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("electionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ElectionID = data
+		case "picks":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("picks"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Picks = data
+		case "as":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("as"))
+			data, err := ec.unmarshalOBodyVoterInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyVoterInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.As = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCastMotionVoteInput(ctx context.Context, obj any) (model.CastMotionVoteInput, error) {
 	var it model.CastMotionVoteInput
 	if obj == nil {
@@ -42762,6 +45431,36 @@ func (ec *executionContext) unmarshalInputCloseBudgetVotingInput(ctx context.Con
 				return it, err
 			}
 			it.EditionID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCloseElectionInput(ctx context.Context, obj any) (model.CloseElectionInput, error) {
+	var it model.CloseElectionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"electionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "electionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("electionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ElectionID = data
 		}
 	}
 	return it, nil
@@ -43954,6 +46653,43 @@ func (ec *executionContext) unmarshalInputEditSubmissionInput(ctx context.Contex
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputEndorseCandidateInput(ctx context.Context, obj any) (model.EndorseCandidateInput, error) {
+	var it model.EndorseCandidateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"candidateId", "as"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "candidateId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("candidateId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CandidateID = data
+		case "as":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("as"))
+			data, err := ec.unmarshalOBodyVoterInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyVoterInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.As = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputEnrolAsBudgetVoterInput(ctx context.Context, obj any) (model.EnrolAsBudgetVoterInput, error) {
 	var it model.EnrolAsBudgetVoterInput
 	if obj == nil {
@@ -44644,6 +47380,105 @@ func (ec *executionContext) unmarshalInputOpenBudgetVotingInput(ctx context.Cont
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputOpenElectionBallotInput(ctx context.Context, obj any) (model.OpenElectionBallotInput, error) {
+	var it model.OpenElectionBallotInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"electionId", "deadline"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "electionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("electionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ElectionID = data
+		case "deadline":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deadline"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Deadline = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputOpenElectionInput(ctx context.Context, obj any) (model.OpenElectionInput, error) {
+	var it model.OpenElectionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["endorsementsNeeded"]; !present {
+		asMap["endorsementsNeeded"] = 0
+	}
+
+	fieldsInOrder := [...]string{"bodyId", "title", "seats", "picks", "endorsementsNeeded"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "bodyId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "seats":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seats"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Seats = data
+		case "picks":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("picks"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Picks = data
+		case "endorsementsNeeded":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endorsementsNeeded"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndorsementsNeeded = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputOpenMotionVoteInput(ctx context.Context, obj any) (model.OpenMotionVoteInput, error) {
 	var it model.OpenMotionVoteInput
 	if obj == nil {
@@ -45067,6 +47902,50 @@ func (ec *executionContext) unmarshalInputRecordAttendanceInput(ctx context.Cont
 				return it, err
 			}
 			it.AttendedAccountIds = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRecordElectionTieBreakInput(ctx context.Context, obj any) (model.RecordElectionTieBreakInput, error) {
+	var it model.RecordElectionTieBreakInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"electionId", "order", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "electionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("electionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ElectionID = data
+		case "order":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("order"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Order = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
 		}
 	}
 	return it, nil
@@ -45929,6 +48808,36 @@ func (ec *executionContext) unmarshalInputSignUpInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.Locale = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputStandForElectionInput(ctx context.Context, obj any) (model.StandForElectionInput, error) {
+	var it model.StandForElectionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"electionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "electionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("electionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ElectionID = data
 		}
 	}
 	return it, nil
@@ -47377,6 +50286,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Invitation(ctx, sel, obj)
+	case model.Election:
+		return ec._Election(ctx, sel, &obj)
+	case *model.Election:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Election(ctx, sel, obj)
 	case model.Consultation:
 		return ec._Consultation(ctx, sel, &obj)
 	case *model.Consultation:
@@ -48870,6 +51786,44 @@ func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj
 					}
 				}()
 				res = ec._Body_motions(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "elections":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Body_elections(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -52953,6 +55907,49 @@ func (ec *executionContext) _CastBallotWithCodePayload(ctx context.Context, sel 
 	return out
 }
 
+var castElectionBallotPayloadImplementors = []string{"CastElectionBallotPayload"}
+
+func (ec *executionContext) _CastElectionBallotPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CastElectionBallotPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, castElectionBallotPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CastElectionBallotPayload")
+		case "election":
+			out.Values[i] = ec._CastElectionBallotPayload_election(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "voter":
+			out.Values[i] = ec._CastElectionBallotPayload_voter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var castMotionVotePayloadImplementors = []string{"CastMotionVotePayload"}
 
 func (ec *executionContext) _CastMotionVotePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CastMotionVotePayload) graphql.Marshaler {
@@ -53215,6 +56212,44 @@ func (ec *executionContext) _CloseBudgetVotingPayload(ctx context.Context, sel a
 			out.Values[i] = graphql.MarshalString("CloseBudgetVotingPayload")
 		case "edition":
 			out.Values[i] = ec._CloseBudgetVotingPayload_edition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var closeElectionPayloadImplementors = []string{"CloseElectionPayload"}
+
+func (ec *executionContext) _CloseElectionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CloseElectionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, closeElectionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CloseElectionPayload")
+		case "election":
+			out.Values[i] = ec._CloseElectionPayload_election(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -55541,6 +58576,630 @@ func (ec *executionContext) _EditSubmissionPayload(ctx context.Context, sel ast.
 			out.Values[i] = graphql.MarshalString("EditSubmissionPayload")
 		case "submission":
 			out.Values[i] = ec._EditSubmissionPayload_submission(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var electionImplementors = []string{"Election", "Node"}
+
+func (ec *executionContext) _Election(ctx context.Context, sel ast.SelectionSet, obj *model.Election) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, electionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Election")
+		case "id":
+			out.Values[i] = ec._Election_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "body":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Election_body(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "title":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Election_title(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "seats":
+			out.Values[i] = ec._Election_seats(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "picks":
+			out.Values[i] = ec._Election_picks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endorsementsNeeded":
+			out.Values[i] = ec._Election_endorsementsNeeded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Election_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Election_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "candidates":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Election_candidates(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "voters":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Election_voters(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "result":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Election_result(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "viewerCan":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Election_viewerCan(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var electionCandidateImplementors = []string{"ElectionCandidate"}
+
+func (ec *executionContext) _ElectionCandidate(ctx context.Context, sel ast.SelectionSet, obj *model.ElectionCandidate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, electionCandidateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ElectionCandidate")
+		case "id":
+			out.Values[i] = ec._ElectionCandidate_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "person":
+			out.Values[i] = ec._ElectionCandidate_person(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "consentedAt":
+			out.Values[i] = ec._ElectionCandidate_consentedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endorsements":
+			out.Values[i] = ec._ElectionCandidate_endorsements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "onBallot":
+			out.Values[i] = ec._ElectionCandidate_onBallot(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var electionResultImplementors = []string{"ElectionResult"}
+
+func (ec *executionContext) _ElectionResult(ctx context.Context, sel ast.SelectionSet, obj *model.ElectionResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, electionResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ElectionResult")
+		case "outcome":
+			out.Values[i] = ec._ElectionResult_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "members":
+			out.Values[i] = ec._ElectionResult_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "present":
+			out.Values[i] = ec._ElectionResult_present(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "voters":
+			out.Values[i] = ec._ElectionResult_voters(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "blank":
+			out.Values[i] = ec._ElectionResult_blank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quorum":
+			out.Values[i] = ec._ElectionResult_quorum(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "standings":
+			out.Values[i] = ec._ElectionResult_standings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tieBreak":
+			out.Values[i] = ec._ElectionResult_tieBreak(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var electionStandingImplementors = []string{"ElectionStanding"}
+
+func (ec *executionContext) _ElectionStanding(ctx context.Context, sel ast.SelectionSet, obj *model.ElectionStanding) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, electionStandingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ElectionStanding")
+		case "candidateId":
+			out.Values[i] = ec._ElectionStanding_candidateId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._ElectionStanding_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "votes":
+			out.Values[i] = ec._ElectionStanding_votes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "elected":
+			out.Values[i] = ec._ElectionStanding_elected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tied":
+			out.Values[i] = ec._ElectionStanding_tied(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var electionTieBreakImplementors = []string{"ElectionTieBreak"}
+
+func (ec *executionContext) _ElectionTieBreak(ctx context.Context, sel ast.SelectionSet, obj *model.ElectionTieBreak) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, electionTieBreakImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ElectionTieBreak")
+		case "order":
+			out.Values[i] = ec._ElectionTieBreak_order(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._ElectionTieBreak_note(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._ElectionTieBreak_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var electionViewerCanImplementors = []string{"ElectionViewerCan"}
+
+func (ec *executionContext) _ElectionViewerCan(ctx context.Context, sel ast.SelectionSet, obj *model.ElectionViewerCan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, electionViewerCanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ElectionViewerCan")
+		case "stand":
+			out.Values[i] = ec._ElectionViewerCan_stand(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endorse":
+			out.Values[i] = ec._ElectionViewerCan_endorse(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openBallot":
+			out.Values[i] = ec._ElectionViewerCan_openBallot(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "castBallot":
+			out.Values[i] = ec._ElectionViewerCan_castBallot(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "close":
+			out.Values[i] = ec._ElectionViewerCan_close(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var endorseCandidatePayloadImplementors = []string{"EndorseCandidatePayload"}
+
+func (ec *executionContext) _EndorseCandidatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.EndorseCandidatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, endorseCandidatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EndorseCandidatePayload")
+		case "candidate":
+			out.Values[i] = ec._EndorseCandidatePayload_candidate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -58352,6 +62011,55 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "openElection":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_openElection(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "standForElection":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_standForElection(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endorseCandidate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_endorseCandidate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openElectionBallot":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_openElectionBallot(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "castElectionBallot":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_castElectionBallot(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closeElection":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_closeElection(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordElectionTieBreak":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordElectionTieBreak(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "signUp":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_signUp(ctx, field)
@@ -58917,6 +62625,82 @@ func (ec *executionContext) _OpenBudgetVotingPayload(ctx context.Context, sel as
 			out.Values[i] = graphql.MarshalString("OpenBudgetVotingPayload")
 		case "edition":
 			out.Values[i] = ec._OpenBudgetVotingPayload_edition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var openElectionBallotPayloadImplementors = []string{"OpenElectionBallotPayload"}
+
+func (ec *executionContext) _OpenElectionBallotPayload(ctx context.Context, sel ast.SelectionSet, obj *model.OpenElectionBallotPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, openElectionBallotPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OpenElectionBallotPayload")
+		case "election":
+			out.Values[i] = ec._OpenElectionBallotPayload_election(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var openElectionPayloadImplementors = []string{"OpenElectionPayload"}
+
+func (ec *executionContext) _OpenElectionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.OpenElectionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, openElectionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OpenElectionPayload")
+		case "election":
+			out.Values[i] = ec._OpenElectionPayload_election(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -60471,6 +64255,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "election":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_election(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "me":
 			field := field
 
@@ -60608,6 +64414,44 @@ func (ec *executionContext) _RecordAttendancePayload(ctx context.Context, sel as
 			out.Values[i] = graphql.MarshalString("RecordAttendancePayload")
 		case "meeting":
 			out.Values[i] = ec._RecordAttendancePayload_meeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var recordElectionTieBreakPayloadImplementors = []string{"RecordElectionTieBreakPayload"}
+
+func (ec *executionContext) _RecordElectionTieBreakPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RecordElectionTieBreakPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordElectionTieBreakPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordElectionTieBreakPayload")
+		case "election":
+			out.Values[i] = ec._RecordElectionTieBreakPayload_election(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -61709,6 +65553,49 @@ func (ec *executionContext) _SignUpPayload(ctx context.Context, sel ast.Selectio
 			}
 		case "account":
 			out.Values[i] = ec._SignUpPayload_account(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var standForElectionPayloadImplementors = []string{"StandForElectionPayload"}
+
+func (ec *executionContext) _StandForElectionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.StandForElectionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, standForElectionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StandForElectionPayload")
+		case "election":
+			out.Values[i] = ec._StandForElectionPayload_election(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "candidate":
+			out.Values[i] = ec._StandForElectionPayload_candidate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -64392,6 +68279,16 @@ func (ec *executionContext) marshalNBodyMemberEdge2ᚕgithubᚗcomᚋotwartyᚋo
 	return ret
 }
 
+func (ec *executionContext) marshalNBodyPerson2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyPerson(ctx context.Context, sel ast.SelectionSet, v *model.BodyPerson) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BodyPerson(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBodyRole2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyRole(ctx context.Context, v any) (model.BodyRole, error) {
 	var res model.BodyRole
 	err := res.UnmarshalGQL(v)
@@ -64872,6 +68769,21 @@ func (ec *executionContext) marshalNCastBallotWithCodePayload2ᚖgithubᚗcomᚋ
 	return ec._CastBallotWithCodePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCastElectionBallotInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastElectionBallotInput(ctx context.Context, v any) (model.CastElectionBallotInput, error) {
+	res, err := ec.unmarshalInputCastElectionBallotInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCastElectionBallotPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastElectionBallotPayload(ctx context.Context, sel ast.SelectionSet, v *model.CastElectionBallotPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CastElectionBallotPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCastMotionVoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastMotionVoteInput(ctx context.Context, v any) (model.CastMotionVoteInput, error) {
 	res, err := ec.unmarshalInputCastMotionVoteInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -64975,6 +68887,21 @@ func (ec *executionContext) marshalNCloseBudgetVotingPayload2ᚖgithubᚗcomᚋo
 		return graphql.Null
 	}
 	return ec._CloseBudgetVotingPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCloseElectionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseElectionInput(ctx context.Context, v any) (model.CloseElectionInput, error) {
+	res, err := ec.unmarshalInputCloseElectionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCloseElectionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseElectionPayload(ctx context.Context, sel ast.SelectionSet, v *model.CloseElectionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CloseElectionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCloseMotionVoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseMotionVoteInput(ctx context.Context, v any) (model.CloseMotionVoteInput, error) {
@@ -65483,6 +69410,131 @@ func (ec *executionContext) marshalNEditSubmissionPayload2ᚖgithubᚗcomᚋotwa
 		return graphql.Null
 	}
 	return ec._EditSubmissionPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNElection2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElection(ctx context.Context, sel ast.SelectionSet, v model.Election) graphql.Marshaler {
+	return ec._Election(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNElection2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Election) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNElection2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElection(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNElection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElection(ctx context.Context, sel ast.SelectionSet, v *model.Election) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Election(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNElectionCandidate2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionCandidate(ctx context.Context, sel ast.SelectionSet, v model.ElectionCandidate) graphql.Marshaler {
+	return ec._ElectionCandidate(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNElectionCandidate2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionCandidateᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ElectionCandidate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNElectionCandidate2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionCandidate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNElectionCandidate2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionCandidate(ctx context.Context, sel ast.SelectionSet, v *model.ElectionCandidate) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ElectionCandidate(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNElectionOutcome2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionOutcome(ctx context.Context, v any) (model.ElectionOutcome, error) {
+	var res model.ElectionOutcome
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNElectionOutcome2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionOutcome(ctx context.Context, sel ast.SelectionSet, v model.ElectionOutcome) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNElectionStanding2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionStanding(ctx context.Context, sel ast.SelectionSet, v model.ElectionStanding) graphql.Marshaler {
+	return ec._ElectionStanding(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNElectionStanding2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionStandingᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ElectionStanding) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNElectionStanding2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionStanding(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNElectionStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionStatus(ctx context.Context, v any) (model.ElectionStatus, error) {
+	var res model.ElectionStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNElectionStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionStatus(ctx context.Context, sel ast.SelectionSet, v model.ElectionStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNElectionViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionViewerCan(ctx context.Context, sel ast.SelectionSet, v *model.ElectionViewerCan) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ElectionViewerCan(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEndorseCandidateInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEndorseCandidateInput(ctx context.Context, v any) (model.EndorseCandidateInput, error) {
+	res, err := ec.unmarshalInputEndorseCandidateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEndorseCandidatePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEndorseCandidatePayload(ctx context.Context, sel ast.SelectionSet, v *model.EndorseCandidatePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._EndorseCandidatePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNEnrolAsBudgetVoterInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEnrolAsBudgetVoterInput(ctx context.Context, v any) (model.EnrolAsBudgetVoterInput, error) {
@@ -66232,6 +70284,36 @@ func (ec *executionContext) marshalNOpenBudgetVotingPayload2ᚖgithubᚗcomᚋot
 	return ec._OpenBudgetVotingPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNOpenElectionBallotInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenElectionBallotInput(ctx context.Context, v any) (model.OpenElectionBallotInput, error) {
+	res, err := ec.unmarshalInputOpenElectionBallotInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOpenElectionBallotPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenElectionBallotPayload(ctx context.Context, sel ast.SelectionSet, v *model.OpenElectionBallotPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._OpenElectionBallotPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOpenElectionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenElectionInput(ctx context.Context, v any) (model.OpenElectionInput, error) {
+	res, err := ec.unmarshalInputOpenElectionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOpenElectionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenElectionPayload(ctx context.Context, sel ast.SelectionSet, v *model.OpenElectionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._OpenElectionPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNOpenMotionVoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenMotionVoteInput(ctx context.Context, v any) (model.OpenMotionVoteInput, error) {
 	res, err := ec.unmarshalInputOpenMotionVoteInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -66670,6 +70752,21 @@ func (ec *executionContext) marshalNRecordAttendancePayload2ᚖgithubᚗcomᚋot
 	return ec._RecordAttendancePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRecordElectionTieBreakInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordElectionTieBreakInput(ctx context.Context, v any) (model.RecordElectionTieBreakInput, error) {
+	res, err := ec.unmarshalInputRecordElectionTieBreakInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecordElectionTieBreakPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordElectionTieBreakPayload(ctx context.Context, sel ast.SelectionSet, v *model.RecordElectionTieBreakPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RecordElectionTieBreakPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRegisterBudgetVoterInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegisterBudgetVoterInput(ctx context.Context, v any) (model.RegisterBudgetVoterInput, error) {
 	res, err := ec.unmarshalInputRegisterBudgetVoterInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -67101,6 +71198,21 @@ func (ec *executionContext) marshalNSignUpPayload2ᚖgithubᚗcomᚋotwartyᚋot
 		return graphql.Null
 	}
 	return ec._SignUpPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStandForElectionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐStandForElectionInput(ctx context.Context, v any) (model.StandForElectionInput, error) {
+	res, err := ec.unmarshalInputStandForElectionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStandForElectionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐStandForElectionPayload(ctx context.Context, sel ast.SelectionSet, v *model.StandForElectionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._StandForElectionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -68264,6 +72376,27 @@ func (ec *executionContext) marshalODigest2ᚖgithubᚗcomᚋotwartyᚋotwarty�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOElection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElection(ctx context.Context, sel ast.SelectionSet, v *model.Election) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Election(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOElectionResult2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionResult(ctx context.Context, sel ast.SelectionSet, v *model.ElectionResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ElectionResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOElectionTieBreak2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionTieBreak(ctx context.Context, sel ast.SelectionSet, v *model.ElectionTieBreak) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ElectionTieBreak(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {

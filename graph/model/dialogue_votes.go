@@ -38,3 +38,17 @@ type BodyVoter struct {
 
 func (Motion) IsNode()         {}
 func (m Motion) GetID() string { return m.ID }
+
+// Election is an election the caller may see.
+type Election struct {
+	ID                 string
+	E                  *dialogue.Election
+	Seats              int
+	Picks              int
+	EndorsementsNeeded int
+	Status             ElectionStatus
+	CreatedAt          time.Time
+}
+
+func (Election) IsNode()         {}
+func (e Election) GetID() string { return e.ID }

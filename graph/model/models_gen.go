@@ -449,6 +449,19 @@ type CastBallotWithCodePayload struct {
 	SurveyToken *string `json:"surveyToken,omitempty"`
 }
 
+type CastElectionBallotInput struct {
+	ElectionID string `json:"electionId"`
+	// Candidate ids (ElectionCandidate.id).
+	Picks []string        `json:"picks"`
+	As    *BodyVoterInput `json:"as,omitempty"`
+}
+
+// Carries no choice.
+type CastElectionBallotPayload struct {
+	Election *Election  `json:"election"`
+	Voter    *BodyVoter `json:"voter"`
+}
+
 type CastMotionVoteInput struct {
 	MotionID string          `json:"motionId"`
 	Choice   VoteChoice      `json:"choice"`
@@ -525,6 +538,14 @@ type CloseBudgetVotingInput struct {
 
 type CloseBudgetVotingPayload struct {
 	Edition *BudgetEdition `json:"edition"`
+}
+
+type CloseElectionInput struct {
+	ElectionID string `json:"electionId"`
+}
+
+type CloseElectionPayload struct {
+	Election *Election `json:"election"`
 }
 
 type CloseMotionVoteInput struct {
@@ -828,6 +849,58 @@ type EditSubmissionPayload struct {
 	Submission *Submission `json:"submission"`
 }
 
+type ElectionCandidate struct {
+	ID           string      `json:"id"`
+	Person       *BodyPerson `json:"person"`
+	ConsentedAt  time.Time   `json:"consentedAt"`
+	Endorsements int         `json:"endorsements"`
+	OnBallot     bool        `json:"onBallot"`
+}
+
+type ElectionResult struct {
+	Outcome ElectionOutcome `json:"outcome"`
+	Members int             `json:"members"`
+	Present int             `json:"present"`
+	Voters  int             `json:"voters"`
+	Blank   int             `json:"blank"`
+	Quorum  int             `json:"quorum"`
+	// Most votes first.
+	Standings []ElectionStanding `json:"standings"`
+	TieBreak  *ElectionTieBreak  `json:"tieBreak,omitempty"`
+}
+
+type ElectionStanding struct {
+	CandidateID string `json:"candidateId"`
+	Label       string `json:"label"`
+	Votes       int    `json:"votes"`
+	Elected     bool   `json:"elected"`
+	Tied        bool   `json:"tied"`
+}
+
+type ElectionTieBreak struct {
+	// The tied candidates, first seated first.
+	Order []string  `json:"order"`
+	Note  string    `json:"note"`
+	At    time.Time `json:"at"`
+}
+
+type ElectionViewerCan struct {
+	Stand      bool `json:"stand"`
+	Endorse    bool `json:"endorse"`
+	OpenBallot bool `json:"openBallot"`
+	CastBallot bool `json:"castBallot"`
+	Close      bool `json:"close"`
+}
+
+type EndorseCandidateInput struct {
+	CandidateID string          `json:"candidateId"`
+	As          *BodyVoterInput `json:"as,omitempty"`
+}
+
+type EndorseCandidatePayload struct {
+	Candidate *ElectionCandidate `json:"candidate"`
+}
+
 type EnrolAsBudgetVoterInput struct {
 	EditionID string `json:"editionId"`
 	District  string `json:"district"`
@@ -1109,6 +1182,27 @@ type OpenBudgetVotingPayload struct {
 	Edition *BudgetEdition `json:"edition"`
 }
 
+type OpenElectionBallotInput struct {
+	ElectionID string    `json:"electionId"`
+	Deadline   time.Time `json:"deadline"`
+}
+
+type OpenElectionBallotPayload struct {
+	Election *Election `json:"election"`
+}
+
+type OpenElectionInput struct {
+	BodyID             string          `json:"bodyId"`
+	Title              *LocalizedInput `json:"title"`
+	Seats              int             `json:"seats"`
+	Picks              int             `json:"picks"`
+	EndorsementsNeeded int             `json:"endorsementsNeeded"`
+}
+
+type OpenElectionPayload struct {
+	Election *Election `json:"election"`
+}
+
 // One form of vote: written (between meetings). A meeting form (a roll call
 // among those present) will come as another field.
 type OpenMotionVoteInput struct {
@@ -1307,6 +1401,17 @@ type RecordAttendanceInput struct {
 
 type RecordAttendancePayload struct {
 	Meeting *Meeting `json:"meeting"`
+}
+
+type RecordElectionTieBreakInput struct {
+	ElectionID string `json:"electionId"`
+	// Exactly the tied candidates, first seated first.
+	Order []string `json:"order"`
+	Note  string   `json:"note"`
+}
+
+type RecordElectionTieBreakPayload struct {
+	Election *Election `json:"election"`
 }
 
 type RegisterBudgetVoterInput struct {
@@ -1536,6 +1641,15 @@ type SignUpPayload struct {
 	// Bearer token for the Authorization header.
 	Token   string   `json:"token"`
 	Account *Account `json:"account"`
+}
+
+type StandForElectionInput struct {
+	ElectionID string `json:"electionId"`
+}
+
+type StandForElectionPayload struct {
+	Election  *Election          `json:"election"`
+	Candidate *ElectionCandidate `json:"candidate"`
 }
 
 type SubmissionConnection struct {
@@ -2788,6 +2902,124 @@ func (e *Digest) UnmarshalJSON(b []byte) error {
 }
 
 func (e Digest) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ElectionOutcome string
+
+const (
+	ElectionOutcomeElected ElectionOutcome = "ELECTED"
+	// Candidates tie across the last seat; staff record the tie-break.
+	ElectionOutcomeTied ElectionOutcome = "TIED"
+	// No quorum: nothing was decided.
+	ElectionOutcomeInvalid ElectionOutcome = "INVALID"
+)
+
+var AllElectionOutcome = []ElectionOutcome{
+	ElectionOutcomeElected,
+	ElectionOutcomeTied,
+	ElectionOutcomeInvalid,
+}
+
+func (e ElectionOutcome) IsValid() bool {
+	switch e {
+	case ElectionOutcomeElected, ElectionOutcomeTied, ElectionOutcomeInvalid:
+		return true
+	}
+	return false
+}
+
+func (e ElectionOutcome) String() string {
+	return string(e)
+}
+
+func (e *ElectionOutcome) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ElectionOutcome(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ElectionOutcome", str)
+	}
+	return nil
+}
+
+func (e ElectionOutcome) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ElectionOutcome) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ElectionOutcome) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ElectionStatus string
+
+const (
+	// Candidates stand (their own consent) and are endorsed.
+	ElectionStatusNominating ElectionStatus = "NOMINATING"
+	// The secret ballot is open.
+	ElectionStatusVoting ElectionStatus = "VOTING"
+	ElectionStatusClosed ElectionStatus = "CLOSED"
+)
+
+var AllElectionStatus = []ElectionStatus{
+	ElectionStatusNominating,
+	ElectionStatusVoting,
+	ElectionStatusClosed,
+}
+
+func (e ElectionStatus) IsValid() bool {
+	switch e {
+	case ElectionStatusNominating, ElectionStatusVoting, ElectionStatusClosed:
+		return true
+	}
+	return false
+}
+
+func (e ElectionStatus) String() string {
+	return string(e)
+}
+
+func (e *ElectionStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ElectionStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ElectionStatus", str)
+	}
+	return nil
+}
+
+func (e ElectionStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ElectionStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ElectionStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -27,6 +27,7 @@ import (
 type motionBundle struct {
 	*bundle
 	motions                                        *dialogue.Motions
+	elections                                      *dialogue.Elections
 	body                                           *dialogue.Body
 	chair, alice, dave, erin, guest                uuid.UUID
 	orgA, orgB, orgC                               uuid.UUID
@@ -38,7 +39,7 @@ func setupMotions(t *testing.T, rules dialogue.RulesPatch) *motionBundle {
 	b := setup(t)
 	box, err := ballotbox.New(b.pool, ballotbox.Config{Key: []byte(strings.Repeat("dialogue-box-key-", 2)), KeyID: "k1", Batch: 1}, nil)
 	require.NoError(t, err)
-	mb := &motionBundle{bundle: b, motions: dialogue.NewMotions(b.svc, box, nil)}
+	mb := &motionBundle{bundle: b, motions: dialogue.NewMotions(b.svc, box, nil), elections: dialogue.NewElections(b.svc, box, nil)}
 	body, err := b.svc.CreateBody(b.coordinator, dialogue.CreateInput{UnitID: b.unitID, Kind: dialogue.KindDialogueCommission,
 		Name: i18n.Input{Locale: i18n.PL, Text: "Komisja Dialogu Obywatelskiego"}, Public: true, Rules: rules})
 	require.NoError(t, err)
@@ -69,7 +70,7 @@ func setupMotions(t *testing.T, rules dialogue.RulesPatch) *motionBundle {
 	workers := river.NewWorkers()
 	b.svc.Register(workers)
 	b.notify.Register(workers)
-	poll.Register(workers, slog.New(slog.DiscardHandler), mb.motions.Polls())
+	poll.Register(workers, slog.New(slog.DiscardHandler), mb.motions.Polls(), mb.elections.Polls())
 	rc, err := river.NewClient(riverpgxv5.New(b.pool), &river.Config{
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
 		Workers: workers, FetchCooldown: 10 * time.Millisecond, FetchPollInterval: 50 * time.Millisecond,

@@ -8,6 +8,12 @@ func init() {
 		}
 	}
 	add(PL, map[string]string{
+		"dialogue.election_not_nominating": "Zgłaszanie i popieranie kandydatur w tych wyborach jest już zamknięte.",
+		"dialogue.election_not_voting":     "Głosowanie w tych wyborach nie jest otwarte.",
+		"dialogue.election_no_candidates":  "Nikt nie ma wymaganej liczby poparć: nie ma kogo umieścić na karcie.",
+		"dialogue.seats_invalid":           "Liczba mandatów: od 1 do 200.",
+		"dialogue.picks_invalid":           "Liczba wyborów na karcie: od 1 do 200.",
+		"dialogue.endorsements_invalid":    "Wymagana liczba poparć: od 0 do 1000.",
 		"dialogue.motion_kind_invalid":     "Wybierz rodzaj wniosku: opinia, uchwała, rekomendacja albo wniosek formalny.",
 		"dialogue.consultation_invalid":    "Nie ma takich konsultacji.",
 		"dialogue.motion_decided":          "Ten wniosek został już rozstrzygnięty albo wycofany.",
@@ -19,6 +25,12 @@ func init() {
 		"dialogue.motion_not_voting":       "Ten wniosek nie został jeszcze poddany pod głosowanie.",
 	})
 	add(UK, map[string]string{
+		"dialogue.election_not_nominating": "Висування та підтримку кандидатур на цих виборах уже закрито.",
+		"dialogue.election_not_voting":     "Голосування на цих виборах не відкрите.",
+		"dialogue.election_no_candidates":  "Ніхто не має потрібної кількості підтримок: нікого внести до бюлетеня.",
+		"dialogue.seats_invalid":           "Кількість мандатів: від 1 до 200.",
+		"dialogue.picks_invalid":           "Кількість виборів у бюлетені: від 1 до 200.",
+		"dialogue.endorsements_invalid":    "Потрібна кількість підтримок: від 0 до 1000.",
 		"dialogue.motion_kind_invalid":     "Виберіть вид пропозиції: висновок, ухвала, рекомендація або процедурна пропозиція.",
 		"dialogue.consultation_invalid":    "Таких консультацій немає.",
 		"dialogue.motion_decided":          "Цю пропозицію вже вирішено або відкликано.",
@@ -30,6 +42,12 @@ func init() {
 		"dialogue.motion_not_voting":       "Цю пропозицію ще не поставлено на голосування.",
 	})
 	add(EN, map[string]string{
+		"dialogue.election_not_nominating": "Standing for and endorsing candidates in this election has closed.",
+		"dialogue.election_not_voting":     "This election's ballot is not open.",
+		"dialogue.election_no_candidates":  "No candidate has the endorsements needed: there is nobody to put on the ballot.",
+		"dialogue.seats_invalid":           "Seats: from 1 to 200.",
+		"dialogue.picks_invalid":           "Picks on a ballot: from 1 to 200.",
+		"dialogue.endorsements_invalid":    "Endorsements needed: from 0 to 1000.",
 		"dialogue.motion_kind_invalid":     "Choose the kind of motion: opinion, resolution, recommendation or procedural motion.",
 		"dialogue.consultation_invalid":    "There is no such consultation.",
 		"dialogue.motion_decided":          "This motion has already been decided or withdrawn.",
@@ -41,6 +59,12 @@ func init() {
 		"dialogue.motion_not_voting":       "This motion has not been put to a vote yet.",
 	})
 	add(RU, map[string]string{
+		"dialogue.election_not_nominating": "Выдвижение и поддержка кандидатов на этих выборах уже закрыты.",
+		"dialogue.election_not_voting":     "Голосование на этих выборах не открыто.",
+		"dialogue.election_no_candidates":  "Ни у кого нет нужного числа поддержек: некого внести в бюллетень.",
+		"dialogue.seats_invalid":           "Число мест: от 1 до 200.",
+		"dialogue.picks_invalid":           "Число выборов в бюллетене: от 1 до 200.",
+		"dialogue.endorsements_invalid":    "Нужное число поддержек: от 0 до 1000.",
 		"dialogue.motion_kind_invalid":     "Выберите вид предложения: заключение, решение, рекомендация или процедурное предложение.",
 		"dialogue.consultation_invalid":    "Таких консультаций нет.",
 		"dialogue.motion_decided":          "Это предложение уже решено или отозвано.",
