@@ -146,6 +146,17 @@ func TestMotion_LifeThroughTheAPI(t *testing.T) {
 	require.Len(t, tabled, 1)
 	require.Equal(t, "adopted", dig(tabled[0], "status"))
 	require.False(t, strings.Contains(raw, `"choice"`), "votes are the body's roll call, not the voter's export")
+
+	// A non-public body's motions are not there for outsiders.
+	require.Empty(t, b.gql(t, `mutation($b: ID!) { updateBody(input: {id: $b, public: false}) { body { id } } }`,
+		map[string]any{"b": body}, withToken(f.coord)).Errors)
+	outsider := b.signUp(t, "obcy@example.org")
+	res = b.gql(t, `query($id: ID!) { motion(id: $id) { id } node(id: $id) { id } }`, map[string]any{"id": id}, withToken(outsider))
+	require.Empty(t, res.Errors)
+	require.Equal(t, map[string]any{"motion": nil, "node": nil}, res.Data)
+	require.Equal(t, "NOT_FOUND", b.gql(t, `mutation($m: ID!) { withdrawMotion(input: {motionId: $m}) { motion { id } } }`,
+		map[string]any{"m": id}, withToken(outsider)).code())
+	require.Equal(t, id, dig(motion(id, alice), "id"), "its members still see it")
 }
 
 // TestElection_BallotsAreUnlinkableThroughTheAPI: two voters picking

@@ -535,25 +535,9 @@ func (e *Elections) changed(ctx context.Context, tx pgx.Tx, p *poll.Poll) error 
 }
 
 func (e *Elections) eligible(ctx context.Context, tx pgx.Tx, p *poll.Poll, account uuid.UUID) ([]poll.VoterKey, error) {
-	var bodyID uuid.UUID
-	if err := tx.QueryRow(ctx, `select body_id from dialogue_elections where id = $1`, p.OwnerID).Scan(&bodyID); err != nil {
-		return nil, fmt.Errorf("election body: %w", err)
-	}
-	vs, err := VotesOf(ctx, tx, bodyID, account, e.s.now())
-	if err != nil {
-		return nil, err
-	}
-	return voterKeys(vs), nil
+	return eligibleIn(ctx, tx, "dialogue_elections", p.OwnerID, account, e.s.now())
 }
 
 func (e *Elections) electorate(ctx context.Context, tx pgx.Tx, p *poll.Poll) (poll.Electorate, error) {
-	var bodyID uuid.UUID
-	if err := tx.QueryRow(ctx, `select body_id from dialogue_elections where id = $1`, p.OwnerID).Scan(&bodyID); err != nil {
-		return poll.Electorate{}, fmt.Errorf("election body: %w", err)
-	}
-	all, err := VotingMembers(ctx, tx, bodyID, e.s.now())
-	if err != nil {
-		return poll.Electorate{}, err
-	}
-	return poll.Electorate{Members: len(all)}, nil
+	return electorateIn(ctx, tx, "dialogue_elections", p.OwnerID, e.s.now())
 }

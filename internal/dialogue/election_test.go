@@ -2,6 +2,7 @@ package dialogue_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/otwarty/otwarty/internal/apperr"
+	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/poll"
@@ -120,6 +122,27 @@ func TestElection_ConsentEndorsementsSecretBallotAndTieBreak(t *testing.T) {
 	require.NoError(t, mb.pool.QueryRow(mb.ctx, `select count(*) from audit_log where actor_id = any($1)`,
 		[]uuid.UUID{mb.alice, mb.dave, mb.erin}).Scan(&audited))
 	require.Equal(t, 0, audited)
+
+	// The GDPR export holds candidacies and endorsements, never a ballot.
+	export := func(account uuid.UUID) map[string]any {
+		var out any
+		require.NoError(t, db.InTx(mb.ctx, mb.pool, func(tx *db.Tx) error {
+			var err error
+			out, err = mb.elections.PersonalData().Export(mb.ctx, tx, account)
+			return err
+		}))
+		raw, err := json.Marshal(out)
+		require.NoError(t, err)
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(raw, &m))
+		return m
+	}
+	dave := export(mb.dave)
+	require.Len(t, dave["endorsements"], 6, "three candidates, for each of his two organisations")
+	require.Empty(t, dave["candidacies"])
+	var kasia uuid.UUID
+	require.NoError(t, mb.pool.QueryRow(mb.ctx, `select account_id from dialogue_candidates where id = $1`, cands[0]).Scan(&kasia))
+	require.Len(t, export(kasia)["candidacies"], 1)
 }
 
 // fieldOf is the field of an INVALID_INPUT error.

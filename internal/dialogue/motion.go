@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strings"
 	"time"
 
@@ -233,19 +232,11 @@ func (m *Motions) tabler(ctx context.Context, q db.Querier, b *Body, as *poll.Vo
 	if err != nil {
 		return nil, err
 	}
-	keys := voterKeys(votes)
-	switch {
-	case as != nil:
-		if !slices.Contains(keys, *as) {
-			return nil, errNotVoter
-		}
-		return as, nil
-	case len(keys) == 1:
-		return &keys[0], nil
-	case len(keys) > 1:
-		return nil, errVoterAmbiguous
+	if len(votes) > 0 {
+		key, err := pickVote(voterKeys(votes), as)
+		return &key, err
 	}
-	if authz.Can(ctx, ActTable, b.voteObject(*b.viewerMember)) {
+	if as == nil && authz.Can(ctx, ActTable, b.voteObject(*b.viewerMember)) {
 		return nil, nil
 	}
 	return nil, errNotVoter

@@ -330,4 +330,13 @@ func TestWrittenVote_ChangeableWhenTheRulesSay(t *testing.T) {
 	require.Equal(t, apperr.Forbidden, apperr.CodeOf(err), "only its tabler or the chair")
 	_, err = mb.motions.Withdraw(mb.chairCtx, m.ID)
 	require.Equal(t, dialogue.ErrMotionVoting, err)
+
+	// The deadline is the service's: past it, nothing is cast, even before
+	// the job has closed the vote.
+	mb.clock.Advance(time.Hour)
+	_, err = mb.motions.CastVote(mb.erinCtx, m.ID, nil, poll.Yes)
+	require.Equal(t, poll.ErrDeadlinePassed, err)
+	m, err = mb.motions.Motion(mb.chairCtx, m.ID)
+	require.NoError(t, err)
+	require.Equal(t, dialogue.MotionVoting, m.Status)
 }

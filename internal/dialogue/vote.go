@@ -252,30 +252,43 @@ func (m *Motions) pollOwner(ctx context.Context, tx pgx.Tx, ownerID uuid.UUID, a
 // eligible is the poll's Eligible hook: the caller's votes in the body at
 // the cast (a person member; an organisation through its delegate).
 func (m *Motions) eligible(ctx context.Context, tx pgx.Tx, p *poll.Poll, account uuid.UUID) ([]poll.VoterKey, error) {
+	return eligibleIn(ctx, tx, "dialogue_motions", p.OwnerID, account, m.s.now())
+}
+
+// eligibleIn is a poll's Eligible hook for an owner in table (motions,
+// elections) with a body_id: the account's votes in the body at now.
+func eligibleIn(ctx context.Context, tx pgx.Tx, table string, owner, account uuid.UUID, now time.Time) ([]poll.VoterKey, error) {
 	var bodyID uuid.UUID
-	if err := tx.QueryRow(ctx, `select body_id from dialogue_motions where id = $1`, p.OwnerID).Scan(&bodyID); err != nil {
-		return nil, fmt.Errorf("motion body: %w", err)
+	if err := tx.QueryRow(ctx, `select body_id from `+table+` where id = $1`, owner).Scan(&bodyID); err != nil {
+		return nil, fmt.Errorf("poll owner's body: %w", err)
 	}
-	vs, err := VotesOf(ctx, tx, bodyID, account, m.s.now())
+	vs, err := VotesOf(ctx, tx, bodyID, account, now)
 	if err != nil {
 		return nil, err
 	}
 	return voterKeys(vs), nil
 }
 
-// electorate is the poll's Electorate hook: the body's voting members at
-// the close. A written vote has no attendance: every voter who cast counts
-// as present (Present 0).
-func (m *Motions) electorate(ctx context.Context, tx pgx.Tx, p *poll.Poll) (poll.Electorate, error) {
+// electorateIn is a poll's Electorate hook for an owner in table: the
+// body's voting members at now. Without attendance (written votes, secret
+// ballots) every voter who cast counts as present (Present 0).
+func electorateIn(ctx context.Context, tx pgx.Tx, table string, owner uuid.UUID, now time.Time) (poll.Electorate, error) {
 	var bodyID uuid.UUID
-	if err := tx.QueryRow(ctx, `select body_id from dialogue_motions where id = $1`, p.OwnerID).Scan(&bodyID); err != nil {
-		return poll.Electorate{}, fmt.Errorf("motion body: %w", err)
+	if err := tx.QueryRow(ctx, `select body_id from `+table+` where id = $1`, owner).Scan(&bodyID); err != nil {
+		return poll.Electorate{}, fmt.Errorf("poll owner's body: %w", err)
 	}
-	vs, err := VotingMembers(ctx, tx, bodyID, m.s.now())
+	vs, err := VotingMembers(ctx, tx, bodyID, now)
 	if err != nil {
 		return poll.Electorate{}, err
 	}
 	return poll.Electorate{Members: len(vs)}, nil
+}
+
+// electorate is the poll's Electorate hook: the body's voting members at
+// the close. A written vote has no attendance: every voter who cast counts
+// as present (Present 0).
+func (m *Motions) electorate(ctx context.Context, tx pgx.Tx, p *poll.Poll) (poll.Electorate, error) {
+	return electorateIn(ctx, tx, "dialogue_motions", p.OwnerID, m.s.now())
 }
 
 // changed is the poll's Changed hook: when the vote opens its voting
