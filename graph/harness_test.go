@@ -141,8 +141,9 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	ids.AddPersonalData(ms.PersonalData())
 	es := dialogue.NewElections(ds, box, log)
 	ids.AddPersonalData(es.PersonalData())
-	r := &graph.Resolver{DialogueMotions: ms, DialogueElections: es, Identity: ids, Orgs: org.New(pool, az), Consultations: cs, Budget: bs, Dialogue: ds, Notify: ns, Authz: az, Live: broker, Pool: pool, Log: log,
+	r := &graph.Resolver{Identity: ids, Orgs: org.New(pool, az), Consultations: cs, Budget: bs, Dialogue: ds, Notify: ns, Authz: az, Live: broker, Pool: pool, Log: log,
 		Limits: limits, RateLimits: rate}
+	r.DialogueMotions, r.DialogueElections = ms, es
 	liveLimits := graph.DefaultLiveLimits()
 	if o.live != nil {
 		liveLimits = *o.live

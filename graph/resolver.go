@@ -23,21 +23,23 @@ import (
 
 // Resolver holds the services the resolvers call.
 type Resolver struct {
-	Identity          *identity.Service
-	Orgs              *org.Service
-	Consultations     *consultation.Service
-	Budget            *budget.Service
-	Dialogue          *dialogue.Service
+	Identity       *identity.Service
+	Orgs           *org.Service
+	Consultations  *consultation.Service
+	Budget         *budget.Service
+	Dialogue       *dialogue.Service
+	Notify         *notify.Service
+	Authz          *authz.Authorizer
+	Live           *live.Broker
+	Pool           *pgxpool.Pool
+	Log            *slog.Logger
+	TrustedProxies []netip.Prefix
+	Limits         Limits
+	RateLimits     *RateLimits
+
+	// Motions, votes and elections of dialogue bodies.
 	DialogueMotions   *dialogue.Motions
 	DialogueElections *dialogue.Elections
-	Notify            *notify.Service
-	Authz             *authz.Authorizer
-	Live              *live.Broker
-	Pool              *pgxpool.Pool
-	Log               *slog.Logger
-	TrustedProxies    []netip.Prefix
-	Limits            Limits
-	RateLimits        *RateLimits
 
 	live *liveLayer // made by NewHandler
 }

@@ -165,13 +165,14 @@ func runServe(ctx context.Context, args []string) error {
 	limits := graph.DefaultLimits()
 	limits.Introspection = c.Introspection
 	resolver := &graph.Resolver{
-		Identity: a.identity, Orgs: a.orgs, Consultations: a.consult, Budget: a.budget, Dialogue: a.dialogue, DialogueMotions: a.motions, DialogueElections: a.elections, Notify: a.notify, Authz: a.authz, Live: broker, Pool: pool, Log: log,
+		Identity: a.identity, Orgs: a.orgs, Consultations: a.consult, Budget: a.budget, Dialogue: a.dialogue, Notify: a.notify, Authz: a.authz, Live: broker, Pool: pool, Log: log,
 		TrustedProxies: c.TrustedProxies, Limits: limits,
 		RateLimits: &graph.RateLimits{
 			SignInIP: ratelimit.New(c.RateSignIn), SignInEmail: ratelimit.New(c.RateSignIn),
 			SignUpIP: ratelimit.New(c.RateSignUp), AnonIP: ratelimit.New(c.RateAnon), Writes: ratelimit.New(c.RateWrites),
 		},
 	}
+	resolver.DialogueMotions, resolver.DialogueElections = a.motions, a.elections
 	mux := http.NewServeMux()
 	// Requests (and so WebSockets) get their own context, ended before River
 	// stops so that jobs can finish gracefully.
