@@ -156,12 +156,24 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 			return nil, err
 		}
 		return m, nil
+	case "Motion":
+		m, err := r.motion(ctx, key)
+		if err != nil || m == nil {
+			return nil, err
+		}
+		return m, nil
 	case "BodyAgendaItem":
 		i, err := r.bodyAgendaItem(ctx, key)
 		if err != nil || i == nil {
 			return nil, err
 		}
 		return i, nil
+	case "Election":
+		e, err := r.election(ctx, key)
+		if err != nil || e == nil {
+			return nil, err
+		}
+		return e, nil
 	case "BudgetEdition":
 		e, err := r.Budget.Edition(ctx, key)
 		if apperr.CodeOf(err) == apperr.NotFound {

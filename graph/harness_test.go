@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
@@ -31,6 +32,7 @@ import (
 	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/org"
 	"github.com/otwarty/otwarty/internal/pgtest"
+	"github.com/otwarty/otwarty/internal/poll"
 	"github.com/otwarty/otwarty/internal/ratelimit"
 )
 
@@ -106,7 +108,10 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	bsWorkers, err := budget.New(riverPool, pgtest.Jobs(t, riverPool), az, nsWorkers, ids.HashIdentifier, boxWorkers, log)
 	require.NoError(t, err)
 	bsWorkers.Register(workers)
-	dialogue.New(riverPool, pgtest.Jobs(t, riverPool), az, nsWorkers, log).Register(workers)
+	dsWorkers := dialogue.New(riverPool, pgtest.Jobs(t, riverPool), az, nsWorkers, log)
+	dsWorkers.Register(workers)
+	poll.Register(workers, log, dialogue.NewMotions(dsWorkers, boxWorkers, log).Polls(),
+		dialogue.NewElections(dsWorkers, boxWorkers, log).Polls())
 	rc, err := river.NewClient(riverpgxv5.New(riverPool), &river.Config{
 		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}, Workers: workers,
 		FetchCooldown: 20 * time.Millisecond, FetchPollInterval: 50 * time.Millisecond, Logger: log,
@@ -131,8 +136,14 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	ids.AddPersonalData(bs.PersonalData())
 	ds := dialogue.New(pool, pgtest.Jobs(t, pool), az, ns, log)
 	ids.AddPersonalData(ds.PersonalData())
+	ms := dialogue.NewMotions(ds, box, log)
+	ms.Consultation = func(ctx context.Context, id uuid.UUID) error { _, err := cs.Get(ctx, id); return err }
+	ids.AddPersonalData(ms.PersonalData())
+	es := dialogue.NewElections(ds, box, log)
+	ids.AddPersonalData(es.PersonalData())
 	r := &graph.Resolver{Identity: ids, Orgs: org.New(pool, az), Consultations: cs, Budget: bs, Dialogue: ds, Notify: ns, Authz: az, Live: broker, Pool: pool, Log: log,
 		Limits: limits, RateLimits: rate}
+	r.DialogueMotions, r.DialogueElections = ms, es
 	liveLimits := graph.DefaultLiveLimits()
 	if o.live != nil {
 		liveLimits = *o.live

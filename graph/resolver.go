@@ -37,5 +37,9 @@ type Resolver struct {
 	Limits         Limits
 	RateLimits     *RateLimits
 
+	// Motions, votes and elections of dialogue bodies.
+	DialogueMotions   *dialogue.Motions
+	DialogueElections *dialogue.Elections
+
 	live *liveLayer // made by NewHandler
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
@@ -29,6 +30,7 @@ import (
 	"github.com/otwarty/otwarty/internal/metrics"
 	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/org"
+	"github.com/otwarty/otwarty/internal/poll"
 	"github.com/otwarty/otwarty/internal/ratelimit"
 	"github.com/otwarty/otwarty/internal/retention"
 )
@@ -46,6 +48,8 @@ type app struct {
 	budget    *budget.Service
 	dialogue  *dialogue.Service
 	box       *ballotbox.Box
+	motions   *dialogue.Motions
+	elections *dialogue.Elections
 }
 
 func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger) (*app, error) {
@@ -84,8 +88,13 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	ds := dialogue.New(pool, jobs, az, ns, log)
 	ids.AddPersonalData(ds.PersonalData())
 	ids.AddPersonalData(ds.MeetingPersonalData())
+	ms := dialogue.NewMotions(ds, box, log)
+	ms.Consultation = func(ctx context.Context, id uuid.UUID) error { _, err := cs.Get(ctx, id); return err }
+	ids.AddPersonalData(ms.PersonalData())
+	es := dialogue.NewElections(ds, box, log)
+	ids.AddPersonalData(es.PersonalData())
 	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: org.New(pool, az), consult: cs,
-		budget: bs, dialogue: ds, box: box}, nil
+		budget: bs, dialogue: ds, box: box, motions: ms, elections: es}, nil
 }
 
 // start is what every subcommand that uses the services does first: open the
@@ -138,6 +147,7 @@ func runServe(ctx context.Context, args []string) error {
 	a.budget.Register(workers)
 	a.dialogue.Register(workers)
 	a.box.Register(workers)
+	poll.Register(workers, log, a.motions.Polls(), a.elections.Polls())
 	purger := retention.New(pool, a.identity, a.notify, c.Retention, log)
 	purger.Register(workers)
 	rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
@@ -163,6 +173,7 @@ func runServe(ctx context.Context, args []string) error {
 			SignUpIP: ratelimit.New(c.RateSignUp), AnonIP: ratelimit.New(c.RateAnon), Writes: ratelimit.New(c.RateWrites),
 		},
 	}
+	resolver.DialogueMotions, resolver.DialogueElections = a.motions, a.elections
 	mux := http.NewServeMux()
 	// Requests (and so WebSockets) get their own context, ended before River
 	// stops so that jobs can finish gracefully.

@@ -37,6 +37,7 @@ type ResolverRoot interface {
 	BodyAgendaItem() BodyAgendaItemResolver
 	BodyMeeting() BodyMeetingResolver
 	BodyMember() BodyMemberResolver
+	BodyVoter() BodyVoterResolver
 	BudgetEdition() BudgetEditionResolver
 	BudgetPool() BudgetPoolResolver
 	BudgetPoolResult() BudgetPoolResultResolver
@@ -46,8 +47,11 @@ type ResolverRoot interface {
 	ConsultationQuestion() ConsultationQuestionResolver
 	ConsultationReport() ConsultationReportResolver
 	ConsultationSection() ConsultationSectionResolver
+	Election() ElectionResolver
 	Invitation() InvitationResolver
 	Meeting() MeetingResolver
+	Motion() MotionResolver
+	MotionVote() MotionVoteResolver
 	Mutation() MutationResolver
 	MySurveyAnswer() MySurveyAnswerResolver
 	Organisation() OrganisationResolver
@@ -171,12 +175,14 @@ type ComplexityRoot struct {
 	Body struct {
 		CreatedAt           func(childComplexity int) int
 		DissolvedAt         func(childComplexity int) int
+		Elections           func(childComplexity int) int
 		ID                  func(childComplexity int) int
 		Kind                func(childComplexity int) int
 		Mandate             func(childComplexity int, locale *i18n.Locale) int
 		MandateTranslations func(childComplexity int) int
 		Meetings            func(childComplexity int, first *int, after *string) int
 		Members             func(childComplexity int, includeEnded *bool, first *int, after *string) int
+		Motions             func(childComplexity int, filter *model.MotionFilter, first *int, after *string) int
 		Name                func(childComplexity int, locale *i18n.Locale) int
 		NameTranslations    func(childComplexity int) int
 		Public              func(childComplexity int) int
@@ -338,6 +344,11 @@ type ComplexityRoot struct {
 		Dissolve      func(childComplexity int) int
 		ManageMembers func(childComplexity int) int
 		Update        func(childComplexity int) int
+	}
+
+	BodyVoter struct {
+		Organisation func(childComplexity int) int
+		Person       func(childComplexity int) int
 	}
 
 	BudgetCertification struct {
@@ -574,6 +585,17 @@ type ComplexityRoot struct {
 		SurveyToken func(childComplexity int) int
 	}
 
+	CastElectionBallotPayload struct {
+		Election func(childComplexity int) int
+		Voter    func(childComplexity int) int
+	}
+
+	CastMotionVotePayload struct {
+		Changed func(childComplexity int) int
+		Motion  func(childComplexity int) int
+		Voter   func(childComplexity int) int
+	}
+
 	CertifyBudgetResultsPayload struct {
 		Certification func(childComplexity int) int
 		Edition       func(childComplexity int) int
@@ -602,6 +624,14 @@ type ComplexityRoot struct {
 
 	CloseBudgetVotingPayload struct {
 		Edition func(childComplexity int) int
+	}
+
+	CloseElectionPayload struct {
+		Election func(childComplexity int) int
+	}
+
+	CloseMotionVotePayload struct {
+		Motion func(childComplexity int) int
 	}
 
 	ComputeBudgetResultsPayload struct {
@@ -785,6 +815,66 @@ type ComplexityRoot struct {
 		Submission func(childComplexity int) int
 	}
 
+	Election struct {
+		Body               func(childComplexity int) int
+		Candidates         func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		EndorsementsNeeded func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Picks              func(childComplexity int) int
+		Result             func(childComplexity int) int
+		Seats              func(childComplexity int) int
+		Status             func(childComplexity int) int
+		Title              func(childComplexity int, locale *i18n.Locale) int
+		ViewerCan          func(childComplexity int) int
+		Voters             func(childComplexity int) int
+	}
+
+	ElectionCandidate struct {
+		ConsentedAt  func(childComplexity int) int
+		Endorsements func(childComplexity int) int
+		ID           func(childComplexity int) int
+		OnBallot     func(childComplexity int) int
+		Person       func(childComplexity int) int
+	}
+
+	ElectionResult struct {
+		Blank     func(childComplexity int) int
+		Members   func(childComplexity int) int
+		Outcome   func(childComplexity int) int
+		Present   func(childComplexity int) int
+		Quorum    func(childComplexity int) int
+		Standings func(childComplexity int) int
+		TieBreak  func(childComplexity int) int
+		Voters    func(childComplexity int) int
+	}
+
+	ElectionStanding struct {
+		CandidateID func(childComplexity int) int
+		Elected     func(childComplexity int) int
+		Label       func(childComplexity int) int
+		Tied        func(childComplexity int) int
+		Votes       func(childComplexity int) int
+	}
+
+	ElectionTieBreak struct {
+		At    func(childComplexity int) int
+		Note  func(childComplexity int) int
+		Order func(childComplexity int) int
+	}
+
+	ElectionViewerCan struct {
+		CastBallot func(childComplexity int) int
+		Close      func(childComplexity int) int
+		Endorse    func(childComplexity int) int
+		OpenBallot func(childComplexity int) int
+		Stand      func(childComplexity int) int
+	}
+
+	EndorseCandidatePayload struct {
+		Candidate func(childComplexity int) int
+	}
+
 	EnrolAsBudgetVoterPayload struct {
 		VoterID func(childComplexity int) int
 	}
@@ -919,6 +1009,75 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Motion struct {
+		AmendedBy         func(childComplexity int) int
+		Amendments        func(childComplexity int, first *int, after *string) int
+		Body              func(childComplexity int) int
+		ConsultationID    func(childComplexity int) int
+		DecidedAt         func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Kind              func(childComplexity int) int
+		Majority          func(childComplexity int) int
+		OriginalText      func(childComplexity int, locale *i18n.Locale) int
+		Parent            func(childComplexity int) int
+		Status            func(childComplexity int) int
+		TabledAt          func(childComplexity int) int
+		TabledBy          func(childComplexity int) int
+		TabledFor         func(childComplexity int) int
+		Text              func(childComplexity int, locale *i18n.Locale) int
+		TextTranslations  func(childComplexity int) int
+		Title             func(childComplexity int, locale *i18n.Locale) int
+		TitleTranslations func(childComplexity int) int
+		ViewerCan         func(childComplexity int) int
+		Vote              func(childComplexity int) int
+		WithdrawnAt       func(childComplexity int) int
+	}
+
+	MotionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MotionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	MotionViewerCan struct {
+		CastVote         func(childComplexity int) int
+		CloseVote        func(childComplexity int) int
+		OpenVote         func(childComplexity int) int
+		ProposeAmendment func(childComplexity int) int
+		Withdraw         func(childComplexity int) int
+	}
+
+	MotionVote struct {
+		Changeable func(childComplexity int) int
+		Closed     func(childComplexity int) int
+		ClosedAt   func(childComplexity int) int
+		Deadline   func(childComplexity int) int
+		Format     func(childComplexity int) int
+		Result     func(childComplexity int) int
+		RollCall   func(childComplexity int) int
+		Totals     func(childComplexity int) int
+		Voters     func(childComplexity int) int
+	}
+
+	MotionVoteResult struct {
+		Abstain       func(childComplexity int) int
+		Base          func(childComplexity int) int
+		ByCastingVote func(childComplexity int) int
+		Members       func(childComplexity int) int
+		Needed        func(childComplexity int) int
+		No            func(childComplexity int) int
+		Outcome       func(childComplexity int) int
+		Present       func(childComplexity int) int
+		Quorum        func(childComplexity int) int
+		Voters        func(childComplexity int) int
+		Yes           func(childComplexity int) int
+	}
+
 	MoveAgendaItemPayload struct {
 		Item    func(childComplexity int) int
 		Meeting func(childComplexity int) int
@@ -942,6 +1101,8 @@ type ComplexityRoot struct {
 		CancelMeeting                   func(childComplexity int, input model.CancelMeetingInput) int
 		CastBallot                      func(childComplexity int, input model.CastBallotInput) int
 		CastBallotWithCode              func(childComplexity int, input model.CastBallotWithCodeInput) int
+		CastElectionBallot              func(childComplexity int, input model.CastElectionBallotInput) int
+		CastMotionVote                  func(childComplexity int, input model.CastMotionVoteInput) int
 		CertifyBudgetResults            func(childComplexity int, input model.CertifyBudgetResultsInput) int
 		ChangeBallot                    func(childComplexity int, input model.ChangeBallotInput) int
 		ChangeBodyMemberRole            func(childComplexity int, input model.ChangeBodyMemberRoleInput) int
@@ -949,6 +1110,8 @@ type ComplexityRoot struct {
 		ChangePassword                  func(childComplexity int, input model.ChangePasswordInput) int
 		CheckInToBodyMeeting            func(childComplexity int, input model.CheckInToBodyMeetingInput) int
 		CloseBudgetVoting               func(childComplexity int, input model.CloseBudgetVotingInput) int
+		CloseElection                   func(childComplexity int, input model.CloseElectionInput) int
+		CloseMotionVote                 func(childComplexity int, input model.CloseMotionVoteInput) int
 		ComputeBudgetResults            func(childComplexity int, input model.ComputeBudgetResultsInput) int
 		ConfirmEmail                    func(childComplexity int, input model.ConfirmEmailInput) int
 		ConsentToBudgetProject          func(childComplexity int, input model.ConsentToBudgetProjectInput) int
@@ -969,6 +1132,7 @@ type ComplexityRoot struct {
 		DraftAnswer                     func(childComplexity int, input model.DraftAnswerInput) int
 		EditBudgetProject               func(childComplexity int, input model.EditBudgetProjectInput) int
 		EditSubmission                  func(childComplexity int, input model.EditSubmissionInput) int
+		EndorseCandidate                func(childComplexity int, input model.EndorseCandidateInput) int
 		EnrolAsBudgetVoter              func(childComplexity int, input model.EnrolAsBudgetVoterInput) int
 		EnterPaperBallot                func(childComplexity int, input model.EnterPaperBallotInput) int
 		EnterSubmissionOnBehalf         func(childComplexity int, input model.EnterSubmissionOnBehalfInput) int
@@ -985,6 +1149,10 @@ type ComplexityRoot struct {
 		MarkNotificationsRead           func(childComplexity int, input model.MarkNotificationsReadInput) int
 		MoveAgendaItem                  func(childComplexity int, input model.MoveAgendaItemInput) int
 		OpenBudgetVoting                func(childComplexity int, input model.OpenBudgetVotingInput) int
+		OpenElection                    func(childComplexity int, input model.OpenElectionInput) int
+		OpenElectionBallot              func(childComplexity int, input model.OpenElectionBallotInput) int
+		OpenMotionVote                  func(childComplexity int, input model.OpenMotionVoteInput) int
+		ProposeAmendment                func(childComplexity int, input model.ProposeAmendmentInput) int
 		PublishAnswers                  func(childComplexity int, input model.PublishAnswersInput) int
 		PublishBudgetResults            func(childComplexity int, input model.PublishBudgetResultsInput) int
 		PublishConsultation             func(childComplexity int, input model.PublishConsultationInput) int
@@ -993,6 +1161,7 @@ type ComplexityRoot struct {
 		RecordAttendance                func(childComplexity int, input model.RecordAttendanceInput) int
 		RecordBodyMeetingAttendance     func(childComplexity int, input model.RecordBodyMeetingAttendanceInput) int
 		RecordBodyMeetingDeparture      func(childComplexity int, input model.RecordBodyMeetingDepartureInput) int
+		RecordElectionTieBreak          func(childComplexity int, input model.RecordElectionTieBreakInput) int
 		RegisterBudgetVoter             func(childComplexity int, input model.RegisterBudgetVoterInput) int
 		RegisterChildVoter              func(childComplexity int, input model.RegisterChildVoterInput) int
 		RegisterForBudgetSession        func(childComplexity int, input model.RegisterForBudgetSessionInput) int
@@ -1017,9 +1186,11 @@ type ComplexityRoot struct {
 		SignIn                          func(childComplexity int, input model.SignInInput) int
 		SignOut                         func(childComplexity int, input model.SignOutInput) int
 		SignUp                          func(childComplexity int, input model.SignUpInput) int
+		StandForElection                func(childComplexity int, input model.StandForElectionInput) int
 		SubmitBudgetProject             func(childComplexity int, input model.SubmitBudgetProjectInput) int
 		SupportBudgetProject            func(childComplexity int, input model.SupportBudgetProjectInput) int
 		SupportSubmission               func(childComplexity int, input model.SupportSubmissionInput) int
+		TableMotion                     func(childComplexity int, input model.TableMotionInput) int
 		UnassignConsultationModerator   func(childComplexity int, input model.UnassignConsultationModeratorInput) int
 		UnfollowBudgetEdition           func(childComplexity int, input model.UnfollowBudgetEditionInput) int
 		UnfollowConsultation            func(childComplexity int, input model.UnfollowConsultationInput) int
@@ -1041,6 +1212,7 @@ type ComplexityRoot struct {
 		WithdrawBudgetProject           func(childComplexity int, input model.WithdrawBudgetProjectInput) int
 		WithdrawBudgetProjectSupport    func(childComplexity int, input model.WithdrawBudgetProjectSupportInput) int
 		WithdrawFromSpeakers            func(childComplexity int, input model.WithdrawFromSpeakersInput) int
+		WithdrawMotion                  func(childComplexity int, input model.WithdrawMotionInput) int
 		WithdrawSubmission              func(childComplexity int, input model.WithdrawSubmissionInput) int
 	}
 
@@ -1088,6 +1260,18 @@ type ComplexityRoot struct {
 
 	OpenBudgetVotingPayload struct {
 		Edition func(childComplexity int) int
+	}
+
+	OpenElectionBallotPayload struct {
+		Election func(childComplexity int) int
+	}
+
+	OpenElectionPayload struct {
+		Election func(childComplexity int) int
+	}
+
+	OpenMotionVotePayload struct {
+		Motion func(childComplexity int) int
 	}
 
 	Organisation struct {
@@ -1203,6 +1387,11 @@ type ComplexityRoot struct {
 		Withheld func(childComplexity int) int
 	}
 
+	ProposeAmendmentPayload struct {
+		Amendment func(childComplexity int) int
+		Motion    func(childComplexity int) int
+	}
+
 	PublishAnswersPayload struct {
 		Consultation   func(childComplexity int) int
 		PublishedCount func(childComplexity int) int
@@ -1233,7 +1422,9 @@ type ComplexityRoot struct {
 		BudgetProject func(childComplexity int, id string) int
 		Consultation  func(childComplexity int, id string) int
 		Consultations func(childComplexity int, filter *model.ConsultationFilter, first *int, after *string) int
+		Election      func(childComplexity int, id string) int
 		Me            func(childComplexity int) int
+		Motion        func(childComplexity int, id string) int
 		Node          func(childComplexity int, id string) int
 		Nodes         func(childComplexity int, ids []string) int
 		Organisation  func(childComplexity int, id string) int
@@ -1250,6 +1441,10 @@ type ComplexityRoot struct {
 
 	RecordBodyMeetingDeparturePayload struct {
 		Meeting func(childComplexity int) int
+	}
+
+	RecordElectionTieBreakPayload struct {
+		Election func(childComplexity int) int
 	}
 
 	RegisterBudgetVoterPayload struct {
@@ -1326,6 +1521,13 @@ type ComplexityRoot struct {
 		Scope        func(childComplexity int) int
 	}
 
+	RollCallEntry struct {
+		CastAt func(childComplexity int) int
+		CastBy func(childComplexity int) int
+		Choice func(childComplexity int) int
+		Voter  func(childComplexity int) int
+	}
+
 	RuleOverride struct {
 		Justification func(childComplexity int) int
 		Rule          func(childComplexity int) int
@@ -1375,6 +1577,11 @@ type ComplexityRoot struct {
 	SignUpPayload struct {
 		Account func(childComplexity int) int
 		Token   func(childComplexity int) int
+	}
+
+	StandForElectionPayload struct {
+		Candidate func(childComplexity int) int
+		Election  func(childComplexity int) int
 	}
 
 	Submission struct {
@@ -1457,6 +1664,10 @@ type ComplexityRoot struct {
 	SurveyQuestionResult struct {
 		Question    func(childComplexity int) int
 		Respondents func(childComplexity int) int
+	}
+
+	TableMotionPayload struct {
+		Motion func(childComplexity int) int
 	}
 
 	Translation struct {
@@ -1543,6 +1754,12 @@ type ComplexityRoot struct {
 		Verified  func(childComplexity int) int
 	}
 
+	VoteTotals struct {
+		Abstain func(childComplexity int) int
+		No      func(childComplexity int) int
+		Yes     func(childComplexity int) int
+	}
+
 	VotingPoint struct {
 		Address func(childComplexity int) int
 		ID      func(childComplexity int) int
@@ -1559,6 +1776,10 @@ type ComplexityRoot struct {
 
 	WithdrawFromSpeakersPayload struct {
 		Item func(childComplexity int) int
+	}
+
+	WithdrawMotionPayload struct {
+		Motion func(childComplexity int) int
 	}
 
 	WithdrawSubmissionPayload struct {
@@ -1593,6 +1814,8 @@ type BodyResolver interface {
 	Members(ctx context.Context, obj *model.Body, includeEnded *bool, first *int, after *string) (*model.BodyMemberConnection, error)
 	ViewerCan(ctx context.Context, obj *model.Body) (*model.BodyViewerCan, error)
 	Meetings(ctx context.Context, obj *model.Body, first *int, after *string) (*model.BodyMeetingConnection, error)
+	Motions(ctx context.Context, obj *model.Body, filter *model.MotionFilter, first *int, after *string) (*model.MotionConnection, error)
+	Elections(ctx context.Context, obj *model.Body) ([]model.Election, error)
 }
 type BodyAgendaItemResolver interface {
 	Title(ctx context.Context, obj *model.BodyAgendaItem, locale *i18n.Locale) (*model.LocalizedString, error)
@@ -1628,6 +1851,10 @@ type BodyMemberResolver interface {
 	Organisation(ctx context.Context, obj *model.BodyMember) (*model.Organisation, error)
 
 	ViewerCanResign(ctx context.Context, obj *model.BodyMember) (bool, error)
+}
+type BodyVoterResolver interface {
+	Person(ctx context.Context, obj *model.BodyVoter) (*model.BodyPerson, error)
+	Organisation(ctx context.Context, obj *model.BodyVoter) (*model.Organisation, error)
 }
 type BudgetEditionResolver interface {
 	Unit(ctx context.Context, obj *model.BudgetEdition) (*model.Organisation, error)
@@ -1730,6 +1957,15 @@ type ConsultationSectionResolver interface {
 	Heading(ctx context.Context, obj *model.ConsultationSection, locale *i18n.Locale) (*model.LocalizedString, error)
 	Body(ctx context.Context, obj *model.ConsultationSection, locale *i18n.Locale) (*model.LocalizedString, error)
 }
+type ElectionResolver interface {
+	Body(ctx context.Context, obj *model.Election) (*model.Body, error)
+	Title(ctx context.Context, obj *model.Election, locale *i18n.Locale) (*model.LocalizedString, error)
+
+	Candidates(ctx context.Context, obj *model.Election) ([]model.ElectionCandidate, error)
+	Voters(ctx context.Context, obj *model.Election) (int, error)
+	Result(ctx context.Context, obj *model.Election) (*model.ElectionResult, error)
+	ViewerCan(ctx context.Context, obj *model.Election) (*model.ElectionViewerCan, error)
+}
 type InvitationResolver interface {
 	Organisation(ctx context.Context, obj *model.Invitation) (*model.Organisation, error)
 }
@@ -1741,6 +1977,30 @@ type MeetingResolver interface {
 	Minutes(ctx context.Context, obj *model.Meeting, locale *i18n.Locale) (*model.LocalizedString, error)
 	ViewerRegistration(ctx context.Context, obj *model.Meeting) (*model.RegistrationStatus, error)
 	Registrations(ctx context.Context, obj *model.Meeting) ([]model.MeetingRegistration, error)
+}
+type MotionResolver interface {
+	Body(ctx context.Context, obj *model.Motion) (*model.Body, error)
+	Parent(ctx context.Context, obj *model.Motion) (*model.Motion, error)
+
+	Title(ctx context.Context, obj *model.Motion, locale *i18n.Locale) (*model.LocalizedString, error)
+	TitleTranslations(ctx context.Context, obj *model.Motion) ([]model.Translation, error)
+	Text(ctx context.Context, obj *model.Motion, locale *i18n.Locale) (*model.LocalizedString, error)
+	TextTranslations(ctx context.Context, obj *model.Motion) ([]model.Translation, error)
+	OriginalText(ctx context.Context, obj *model.Motion, locale *i18n.Locale) (*model.LocalizedString, error)
+	AmendedBy(ctx context.Context, obj *model.Motion) (*model.Motion, error)
+
+	TabledBy(ctx context.Context, obj *model.Motion) (*model.BodyPerson, error)
+	TabledFor(ctx context.Context, obj *model.Motion) (*model.BodyVoter, error)
+
+	Amendments(ctx context.Context, obj *model.Motion, first *int, after *string) (*model.MotionConnection, error)
+	Vote(ctx context.Context, obj *model.Motion) (*model.MotionVote, error)
+	ViewerCan(ctx context.Context, obj *model.Motion) (*model.MotionViewerCan, error)
+}
+type MotionVoteResolver interface {
+	Voters(ctx context.Context, obj *model.MotionVote) (int, error)
+	Totals(ctx context.Context, obj *model.MotionVote) (*model.VoteTotals, error)
+	Result(ctx context.Context, obj *model.MotionVote) (*model.MotionVoteResult, error)
+	RollCall(ctx context.Context, obj *model.MotionVote) ([]model.RollCallEntry, error)
 }
 type MutationResolver interface {
 	AddTranslation(ctx context.Context, input model.AddTranslationInput) (*model.AddTranslationPayload, error)
@@ -1837,6 +2097,19 @@ type MutationResolver interface {
 	WithdrawFromSpeakers(ctx context.Context, input model.WithdrawFromSpeakersInput) (*model.WithdrawFromSpeakersPayload, error)
 	GiveFloor(ctx context.Context, input model.GiveFloorInput) (*model.GiveFloorPayload, error)
 	FinishSpeaker(ctx context.Context, input model.FinishSpeakerInput) (*model.FinishSpeakerPayload, error)
+	TableMotion(ctx context.Context, input model.TableMotionInput) (*model.TableMotionPayload, error)
+	ProposeAmendment(ctx context.Context, input model.ProposeAmendmentInput) (*model.ProposeAmendmentPayload, error)
+	WithdrawMotion(ctx context.Context, input model.WithdrawMotionInput) (*model.WithdrawMotionPayload, error)
+	OpenMotionVote(ctx context.Context, input model.OpenMotionVoteInput) (*model.OpenMotionVotePayload, error)
+	CastMotionVote(ctx context.Context, input model.CastMotionVoteInput) (*model.CastMotionVotePayload, error)
+	CloseMotionVote(ctx context.Context, input model.CloseMotionVoteInput) (*model.CloseMotionVotePayload, error)
+	OpenElection(ctx context.Context, input model.OpenElectionInput) (*model.OpenElectionPayload, error)
+	StandForElection(ctx context.Context, input model.StandForElectionInput) (*model.StandForElectionPayload, error)
+	EndorseCandidate(ctx context.Context, input model.EndorseCandidateInput) (*model.EndorseCandidatePayload, error)
+	OpenElectionBallot(ctx context.Context, input model.OpenElectionBallotInput) (*model.OpenElectionBallotPayload, error)
+	CastElectionBallot(ctx context.Context, input model.CastElectionBallotInput) (*model.CastElectionBallotPayload, error)
+	CloseElection(ctx context.Context, input model.CloseElectionInput) (*model.CloseElectionPayload, error)
+	RecordElectionTieBreak(ctx context.Context, input model.RecordElectionTieBreakInput) (*model.RecordElectionTieBreakPayload, error)
 	SignUp(ctx context.Context, input model.SignUpInput) (*model.SignUpPayload, error)
 	SignIn(ctx context.Context, input model.SignInInput) (*model.SignInPayload, error)
 	SignOut(ctx context.Context, input model.SignOutInput) (*model.SignOutPayload, error)
@@ -1884,6 +2157,8 @@ type QueryResolver interface {
 	Body(ctx context.Context, id string) (*model.Body, error)
 	Bodies(ctx context.Context, filter *model.BodyFilter, first *int, after *string) (*model.BodyConnection, error)
 	BodyMeeting(ctx context.Context, id string) (*model.BodyMeeting, error)
+	Motion(ctx context.Context, id string) (*model.Motion, error)
+	Election(ctx context.Context, id string) (*model.Election, error)
 	Me(ctx context.Context) (*model.Account, error)
 	AuditLog(ctx context.Context, filter *model.AuditLogFilter, first *int, after *string) (*model.AuditEntryConnection, error)
 	Organisation(ctx context.Context, id string) (*model.Organisation, error)
@@ -2282,6 +2557,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Body.DissolvedAt(childComplexity), true
+	case "Body.elections":
+		if e.ComplexityRoot.Body.Elections == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Body.Elections(childComplexity), true
 	case "Body.id":
 		if e.ComplexityRoot.Body.ID == nil {
 			break
@@ -2333,6 +2614,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Body.Members(childComplexity, args["includeEnded"].(*bool), args["first"].(*int), args["after"].(*string)), true
+	case "Body.motions":
+		if e.ComplexityRoot.Body.Motions == nil {
+			break
+		}
+
+		args, err := ec.field_Body_motions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Body.Motions(childComplexity, args["filter"].(*model.MotionFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Body.name":
 		if e.ComplexityRoot.Body.Name == nil {
 			break
@@ -3006,6 +3298,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BodyViewerCan.Update(childComplexity), true
+
+	case "BodyVoter.organisation":
+		if e.ComplexityRoot.BodyVoter.Organisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyVoter.Organisation(childComplexity), true
+	case "BodyVoter.person":
+		if e.ComplexityRoot.BodyVoter.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyVoter.Person(childComplexity), true
 
 	case "BudgetCertification.certified":
 		if e.ComplexityRoot.BudgetCertification.Certified == nil {
@@ -3987,6 +4292,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CastBallotWithCodePayload.SurveyToken(childComplexity), true
 
+	case "CastElectionBallotPayload.election":
+		if e.ComplexityRoot.CastElectionBallotPayload.Election == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CastElectionBallotPayload.Election(childComplexity), true
+	case "CastElectionBallotPayload.voter":
+		if e.ComplexityRoot.CastElectionBallotPayload.Voter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CastElectionBallotPayload.Voter(childComplexity), true
+
+	case "CastMotionVotePayload.changed":
+		if e.ComplexityRoot.CastMotionVotePayload.Changed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CastMotionVotePayload.Changed(childComplexity), true
+	case "CastMotionVotePayload.motion":
+		if e.ComplexityRoot.CastMotionVotePayload.Motion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CastMotionVotePayload.Motion(childComplexity), true
+	case "CastMotionVotePayload.voter":
+		if e.ComplexityRoot.CastMotionVotePayload.Voter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CastMotionVotePayload.Voter(childComplexity), true
+
 	case "CertifyBudgetResultsPayload.certification":
 		if e.ComplexityRoot.CertifyBudgetResultsPayload.Certification == nil {
 			break
@@ -4047,6 +4384,20 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CloseBudgetVotingPayload.Edition(childComplexity), true
+
+	case "CloseElectionPayload.election":
+		if e.ComplexityRoot.CloseElectionPayload.Election == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseElectionPayload.Election(childComplexity), true
+
+	case "CloseMotionVotePayload.motion":
+		if e.ComplexityRoot.CloseMotionVotePayload.Motion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseMotionVotePayload.Motion(childComplexity), true
 
 	case "ComputeBudgetResultsPayload.edition":
 		if e.ComplexityRoot.ComputeBudgetResultsPayload.Edition == nil {
@@ -4667,6 +5018,252 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EditSubmissionPayload.Submission(childComplexity), true
 
+	case "Election.body":
+		if e.ComplexityRoot.Election.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Election.Body(childComplexity), true
+	case "Election.candidates":
+		if e.ComplexityRoot.Election.Candidates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Election.Candidates(childComplexity), true
+	case "Election.createdAt":
+		if e.ComplexityRoot.Election.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Election.CreatedAt(childComplexity), true
+	case "Election.endorsementsNeeded":
+		if e.ComplexityRoot.Election.EndorsementsNeeded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Election.EndorsementsNeeded(childComplexity), true
+	case "Election.id":
+		if e.ComplexityRoot.Election.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Election.ID(childComplexity), true
+	case "Election.picks":
+		if e.ComplexityRoot.Election.Picks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Election.Picks(childComplexity), true
+	case "Election.result":
+		if e.ComplexityRoot.Election.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Election.Result(childComplexity), true
+	case "Election.seats":
+		if e.ComplexityRoot.Election.Seats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Election.Seats(childComplexity), true
+	case "Election.status":
+		if e.ComplexityRoot.Election.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Election.Status(childComplexity), true
+	case "Election.title":
+		if e.ComplexityRoot.Election.Title == nil {
+			break
+		}
+
+		args, err := ec.field_Election_title_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Election.Title(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Election.viewerCan":
+		if e.ComplexityRoot.Election.ViewerCan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Election.ViewerCan(childComplexity), true
+	case "Election.voters":
+		if e.ComplexityRoot.Election.Voters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Election.Voters(childComplexity), true
+
+	case "ElectionCandidate.consentedAt":
+		if e.ComplexityRoot.ElectionCandidate.ConsentedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionCandidate.ConsentedAt(childComplexity), true
+	case "ElectionCandidate.endorsements":
+		if e.ComplexityRoot.ElectionCandidate.Endorsements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionCandidate.Endorsements(childComplexity), true
+	case "ElectionCandidate.id":
+		if e.ComplexityRoot.ElectionCandidate.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionCandidate.ID(childComplexity), true
+	case "ElectionCandidate.onBallot":
+		if e.ComplexityRoot.ElectionCandidate.OnBallot == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionCandidate.OnBallot(childComplexity), true
+	case "ElectionCandidate.person":
+		if e.ComplexityRoot.ElectionCandidate.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionCandidate.Person(childComplexity), true
+
+	case "ElectionResult.blank":
+		if e.ComplexityRoot.ElectionResult.Blank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionResult.Blank(childComplexity), true
+	case "ElectionResult.members":
+		if e.ComplexityRoot.ElectionResult.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionResult.Members(childComplexity), true
+	case "ElectionResult.outcome":
+		if e.ComplexityRoot.ElectionResult.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionResult.Outcome(childComplexity), true
+	case "ElectionResult.present":
+		if e.ComplexityRoot.ElectionResult.Present == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionResult.Present(childComplexity), true
+	case "ElectionResult.quorum":
+		if e.ComplexityRoot.ElectionResult.Quorum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionResult.Quorum(childComplexity), true
+	case "ElectionResult.standings":
+		if e.ComplexityRoot.ElectionResult.Standings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionResult.Standings(childComplexity), true
+	case "ElectionResult.tieBreak":
+		if e.ComplexityRoot.ElectionResult.TieBreak == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionResult.TieBreak(childComplexity), true
+	case "ElectionResult.voters":
+		if e.ComplexityRoot.ElectionResult.Voters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionResult.Voters(childComplexity), true
+
+	case "ElectionStanding.candidateId":
+		if e.ComplexityRoot.ElectionStanding.CandidateID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionStanding.CandidateID(childComplexity), true
+	case "ElectionStanding.elected":
+		if e.ComplexityRoot.ElectionStanding.Elected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionStanding.Elected(childComplexity), true
+	case "ElectionStanding.label":
+		if e.ComplexityRoot.ElectionStanding.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionStanding.Label(childComplexity), true
+	case "ElectionStanding.tied":
+		if e.ComplexityRoot.ElectionStanding.Tied == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionStanding.Tied(childComplexity), true
+	case "ElectionStanding.votes":
+		if e.ComplexityRoot.ElectionStanding.Votes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionStanding.Votes(childComplexity), true
+
+	case "ElectionTieBreak.at":
+		if e.ComplexityRoot.ElectionTieBreak.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionTieBreak.At(childComplexity), true
+	case "ElectionTieBreak.note":
+		if e.ComplexityRoot.ElectionTieBreak.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionTieBreak.Note(childComplexity), true
+	case "ElectionTieBreak.order":
+		if e.ComplexityRoot.ElectionTieBreak.Order == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionTieBreak.Order(childComplexity), true
+
+	case "ElectionViewerCan.castBallot":
+		if e.ComplexityRoot.ElectionViewerCan.CastBallot == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionViewerCan.CastBallot(childComplexity), true
+	case "ElectionViewerCan.close":
+		if e.ComplexityRoot.ElectionViewerCan.Close == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionViewerCan.Close(childComplexity), true
+	case "ElectionViewerCan.endorse":
+		if e.ComplexityRoot.ElectionViewerCan.Endorse == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionViewerCan.Endorse(childComplexity), true
+	case "ElectionViewerCan.openBallot":
+		if e.ComplexityRoot.ElectionViewerCan.OpenBallot == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionViewerCan.OpenBallot(childComplexity), true
+	case "ElectionViewerCan.stand":
+		if e.ComplexityRoot.ElectionViewerCan.Stand == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ElectionViewerCan.Stand(childComplexity), true
+
+	case "EndorseCandidatePayload.candidate":
+		if e.ComplexityRoot.EndorseCandidatePayload.Candidate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EndorseCandidatePayload.Candidate(childComplexity), true
+
 	case "EnrolAsBudgetVoterPayload.voterId":
 		if e.ComplexityRoot.EnrolAsBudgetVoterPayload.VoterID == nil {
 			break
@@ -5090,6 +5687,338 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ModerationActionEdge.Node(childComplexity), true
 
+	case "Motion.amendedBy":
+		if e.ComplexityRoot.Motion.AmendedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.AmendedBy(childComplexity), true
+	case "Motion.amendments":
+		if e.ComplexityRoot.Motion.Amendments == nil {
+			break
+		}
+
+		args, err := ec.field_Motion_amendments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Motion.Amendments(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Motion.body":
+		if e.ComplexityRoot.Motion.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.Body(childComplexity), true
+	case "Motion.consultationId":
+		if e.ComplexityRoot.Motion.ConsultationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.ConsultationID(childComplexity), true
+	case "Motion.decidedAt":
+		if e.ComplexityRoot.Motion.DecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.DecidedAt(childComplexity), true
+	case "Motion.id":
+		if e.ComplexityRoot.Motion.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.ID(childComplexity), true
+	case "Motion.kind":
+		if e.ComplexityRoot.Motion.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.Kind(childComplexity), true
+	case "Motion.majority":
+		if e.ComplexityRoot.Motion.Majority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.Majority(childComplexity), true
+	case "Motion.originalText":
+		if e.ComplexityRoot.Motion.OriginalText == nil {
+			break
+		}
+
+		args, err := ec.field_Motion_originalText_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Motion.OriginalText(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Motion.parent":
+		if e.ComplexityRoot.Motion.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.Parent(childComplexity), true
+	case "Motion.status":
+		if e.ComplexityRoot.Motion.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.Status(childComplexity), true
+	case "Motion.tabledAt":
+		if e.ComplexityRoot.Motion.TabledAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.TabledAt(childComplexity), true
+	case "Motion.tabledBy":
+		if e.ComplexityRoot.Motion.TabledBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.TabledBy(childComplexity), true
+	case "Motion.tabledFor":
+		if e.ComplexityRoot.Motion.TabledFor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.TabledFor(childComplexity), true
+	case "Motion.text":
+		if e.ComplexityRoot.Motion.Text == nil {
+			break
+		}
+
+		args, err := ec.field_Motion_text_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Motion.Text(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Motion.textTranslations":
+		if e.ComplexityRoot.Motion.TextTranslations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.TextTranslations(childComplexity), true
+	case "Motion.title":
+		if e.ComplexityRoot.Motion.Title == nil {
+			break
+		}
+
+		args, err := ec.field_Motion_title_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Motion.Title(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Motion.titleTranslations":
+		if e.ComplexityRoot.Motion.TitleTranslations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.TitleTranslations(childComplexity), true
+	case "Motion.viewerCan":
+		if e.ComplexityRoot.Motion.ViewerCan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.ViewerCan(childComplexity), true
+	case "Motion.vote":
+		if e.ComplexityRoot.Motion.Vote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.Vote(childComplexity), true
+	case "Motion.withdrawnAt":
+		if e.ComplexityRoot.Motion.WithdrawnAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.WithdrawnAt(childComplexity), true
+
+	case "MotionConnection.edges":
+		if e.ComplexityRoot.MotionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionConnection.Edges(childComplexity), true
+	case "MotionConnection.pageInfo":
+		if e.ComplexityRoot.MotionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionConnection.PageInfo(childComplexity), true
+	case "MotionConnection.totalCount":
+		if e.ComplexityRoot.MotionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionConnection.TotalCount(childComplexity), true
+
+	case "MotionEdge.cursor":
+		if e.ComplexityRoot.MotionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionEdge.Cursor(childComplexity), true
+	case "MotionEdge.node":
+		if e.ComplexityRoot.MotionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionEdge.Node(childComplexity), true
+
+	case "MotionViewerCan.castVote":
+		if e.ComplexityRoot.MotionViewerCan.CastVote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionViewerCan.CastVote(childComplexity), true
+	case "MotionViewerCan.closeVote":
+		if e.ComplexityRoot.MotionViewerCan.CloseVote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionViewerCan.CloseVote(childComplexity), true
+	case "MotionViewerCan.openVote":
+		if e.ComplexityRoot.MotionViewerCan.OpenVote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionViewerCan.OpenVote(childComplexity), true
+	case "MotionViewerCan.proposeAmendment":
+		if e.ComplexityRoot.MotionViewerCan.ProposeAmendment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionViewerCan.ProposeAmendment(childComplexity), true
+	case "MotionViewerCan.withdraw":
+		if e.ComplexityRoot.MotionViewerCan.Withdraw == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionViewerCan.Withdraw(childComplexity), true
+
+	case "MotionVote.changeable":
+		if e.ComplexityRoot.MotionVote.Changeable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVote.Changeable(childComplexity), true
+	case "MotionVote.closed":
+		if e.ComplexityRoot.MotionVote.Closed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVote.Closed(childComplexity), true
+	case "MotionVote.closedAt":
+		if e.ComplexityRoot.MotionVote.ClosedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVote.ClosedAt(childComplexity), true
+	case "MotionVote.deadline":
+		if e.ComplexityRoot.MotionVote.Deadline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVote.Deadline(childComplexity), true
+	case "MotionVote.format":
+		if e.ComplexityRoot.MotionVote.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVote.Format(childComplexity), true
+	case "MotionVote.result":
+		if e.ComplexityRoot.MotionVote.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVote.Result(childComplexity), true
+	case "MotionVote.rollCall":
+		if e.ComplexityRoot.MotionVote.RollCall == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVote.RollCall(childComplexity), true
+	case "MotionVote.totals":
+		if e.ComplexityRoot.MotionVote.Totals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVote.Totals(childComplexity), true
+	case "MotionVote.voters":
+		if e.ComplexityRoot.MotionVote.Voters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVote.Voters(childComplexity), true
+
+	case "MotionVoteResult.abstain":
+		if e.ComplexityRoot.MotionVoteResult.Abstain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVoteResult.Abstain(childComplexity), true
+	case "MotionVoteResult.base":
+		if e.ComplexityRoot.MotionVoteResult.Base == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVoteResult.Base(childComplexity), true
+	case "MotionVoteResult.byCastingVote":
+		if e.ComplexityRoot.MotionVoteResult.ByCastingVote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVoteResult.ByCastingVote(childComplexity), true
+	case "MotionVoteResult.members":
+		if e.ComplexityRoot.MotionVoteResult.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVoteResult.Members(childComplexity), true
+	case "MotionVoteResult.needed":
+		if e.ComplexityRoot.MotionVoteResult.Needed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVoteResult.Needed(childComplexity), true
+	case "MotionVoteResult.no":
+		if e.ComplexityRoot.MotionVoteResult.No == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVoteResult.No(childComplexity), true
+	case "MotionVoteResult.outcome":
+		if e.ComplexityRoot.MotionVoteResult.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVoteResult.Outcome(childComplexity), true
+	case "MotionVoteResult.present":
+		if e.ComplexityRoot.MotionVoteResult.Present == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVoteResult.Present(childComplexity), true
+	case "MotionVoteResult.quorum":
+		if e.ComplexityRoot.MotionVoteResult.Quorum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVoteResult.Quorum(childComplexity), true
+	case "MotionVoteResult.voters":
+		if e.ComplexityRoot.MotionVoteResult.Voters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVoteResult.Voters(childComplexity), true
+	case "MotionVoteResult.yes":
+		if e.ComplexityRoot.MotionVoteResult.Yes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVoteResult.Yes(childComplexity), true
+
 	case "MoveAgendaItemPayload.item":
 		if e.ComplexityRoot.MoveAgendaItemPayload.Item == nil {
 			break
@@ -5290,6 +6219,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CastBallotWithCode(childComplexity, args["input"].(model.CastBallotWithCodeInput)), true
+	case "Mutation.castElectionBallot":
+		if e.ComplexityRoot.Mutation.CastElectionBallot == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_castElectionBallot_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CastElectionBallot(childComplexity, args["input"].(model.CastElectionBallotInput)), true
+	case "Mutation.castMotionVote":
+		if e.ComplexityRoot.Mutation.CastMotionVote == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_castMotionVote_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CastMotionVote(childComplexity, args["input"].(model.CastMotionVoteInput)), true
 	case "Mutation.certifyBudgetResults":
 		if e.ComplexityRoot.Mutation.CertifyBudgetResults == nil {
 			break
@@ -5367,6 +6318,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CloseBudgetVoting(childComplexity, args["input"].(model.CloseBudgetVotingInput)), true
+	case "Mutation.closeElection":
+		if e.ComplexityRoot.Mutation.CloseElection == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeElection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseElection(childComplexity, args["input"].(model.CloseElectionInput)), true
+	case "Mutation.closeMotionVote":
+		if e.ComplexityRoot.Mutation.CloseMotionVote == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeMotionVote_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseMotionVote(childComplexity, args["input"].(model.CloseMotionVoteInput)), true
 	case "Mutation.computeBudgetResults":
 		if e.ComplexityRoot.Mutation.ComputeBudgetResults == nil {
 			break
@@ -5587,6 +6560,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EditSubmission(childComplexity, args["input"].(model.EditSubmissionInput)), true
+	case "Mutation.endorseCandidate":
+		if e.ComplexityRoot.Mutation.EndorseCandidate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_endorseCandidate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EndorseCandidate(childComplexity, args["input"].(model.EndorseCandidateInput)), true
 	case "Mutation.enrolAsBudgetVoter":
 		if e.ComplexityRoot.Mutation.EnrolAsBudgetVoter == nil {
 			break
@@ -5763,6 +6747,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.OpenBudgetVoting(childComplexity, args["input"].(model.OpenBudgetVotingInput)), true
+	case "Mutation.openElection":
+		if e.ComplexityRoot.Mutation.OpenElection == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_openElection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.OpenElection(childComplexity, args["input"].(model.OpenElectionInput)), true
+	case "Mutation.openElectionBallot":
+		if e.ComplexityRoot.Mutation.OpenElectionBallot == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_openElectionBallot_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.OpenElectionBallot(childComplexity, args["input"].(model.OpenElectionBallotInput)), true
+	case "Mutation.openMotionVote":
+		if e.ComplexityRoot.Mutation.OpenMotionVote == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_openMotionVote_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.OpenMotionVote(childComplexity, args["input"].(model.OpenMotionVoteInput)), true
+	case "Mutation.proposeAmendment":
+		if e.ComplexityRoot.Mutation.ProposeAmendment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_proposeAmendment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ProposeAmendment(childComplexity, args["input"].(model.ProposeAmendmentInput)), true
 	case "Mutation.publishAnswers":
 		if e.ComplexityRoot.Mutation.PublishAnswers == nil {
 			break
@@ -5851,6 +6879,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordBodyMeetingDeparture(childComplexity, args["input"].(model.RecordBodyMeetingDepartureInput)), true
+	case "Mutation.recordElectionTieBreak":
+		if e.ComplexityRoot.Mutation.RecordElectionTieBreak == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordElectionTieBreak_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordElectionTieBreak(childComplexity, args["input"].(model.RecordElectionTieBreakInput)), true
 	case "Mutation.registerBudgetVoter":
 		if e.ComplexityRoot.Mutation.RegisterBudgetVoter == nil {
 			break
@@ -6115,6 +7154,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SignUp(childComplexity, args["input"].(model.SignUpInput)), true
+	case "Mutation.standForElection":
+		if e.ComplexityRoot.Mutation.StandForElection == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_standForElection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StandForElection(childComplexity, args["input"].(model.StandForElectionInput)), true
 	case "Mutation.submitBudgetProject":
 		if e.ComplexityRoot.Mutation.SubmitBudgetProject == nil {
 			break
@@ -6148,6 +7198,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SupportSubmission(childComplexity, args["input"].(model.SupportSubmissionInput)), true
+	case "Mutation.tableMotion":
+		if e.ComplexityRoot.Mutation.TableMotion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_tableMotion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.TableMotion(childComplexity, args["input"].(model.TableMotionInput)), true
 	case "Mutation.unassignConsultationModerator":
 		if e.ComplexityRoot.Mutation.UnassignConsultationModerator == nil {
 			break
@@ -6379,6 +7440,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.WithdrawFromSpeakers(childComplexity, args["input"].(model.WithdrawFromSpeakersInput)), true
+	case "Mutation.withdrawMotion":
+		if e.ComplexityRoot.Mutation.WithdrawMotion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawMotion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawMotion(childComplexity, args["input"].(model.WithdrawMotionInput)), true
 	case "Mutation.withdrawSubmission":
 		if e.ComplexityRoot.Mutation.WithdrawSubmission == nil {
 			break
@@ -6535,6 +7607,27 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OpenBudgetVotingPayload.Edition(childComplexity), true
+
+	case "OpenElectionBallotPayload.election":
+		if e.ComplexityRoot.OpenElectionBallotPayload.Election == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenElectionBallotPayload.Election(childComplexity), true
+
+	case "OpenElectionPayload.election":
+		if e.ComplexityRoot.OpenElectionPayload.Election == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenElectionPayload.Election(childComplexity), true
+
+	case "OpenMotionVotePayload.motion":
+		if e.ComplexityRoot.OpenMotionVotePayload.Motion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenMotionVotePayload.Motion(childComplexity), true
 
 	case "Organisation.createdAt":
 		if e.ComplexityRoot.Organisation.CreatedAt == nil {
@@ -6935,6 +8028,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PoolStanding.Withheld(childComplexity), true
 
+	case "ProposeAmendmentPayload.amendment":
+		if e.ComplexityRoot.ProposeAmendmentPayload.Amendment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposeAmendmentPayload.Amendment(childComplexity), true
+	case "ProposeAmendmentPayload.motion":
+		if e.ComplexityRoot.ProposeAmendmentPayload.Motion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposeAmendmentPayload.Motion(childComplexity), true
+
 	case "PublishAnswersPayload.consultation":
 		if e.ComplexityRoot.PublishAnswersPayload.Consultation == nil {
 			break
@@ -7064,6 +8170,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Consultations(childComplexity, args["filter"].(*model.ConsultationFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.election":
+		if e.ComplexityRoot.Query.Election == nil {
+			break
+		}
+
+		args, err := ec.field_Query_election_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Election(childComplexity, args["id"].(string)), true
 
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
@@ -7071,6 +8188,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.motion":
+		if e.ComplexityRoot.Query.Motion == nil {
+			break
+		}
+
+		args, err := ec.field_Query_motion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Motion(childComplexity, args["id"].(string)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -7136,6 +8264,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RecordBodyMeetingDeparturePayload.Meeting(childComplexity), true
+
+	case "RecordElectionTieBreakPayload.election":
+		if e.ComplexityRoot.RecordElectionTieBreakPayload.Election == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordElectionTieBreakPayload.Election(childComplexity), true
 
 	case "RegisterBudgetVoterPayload.voterId":
 		if e.ComplexityRoot.RegisterBudgetVoterPayload.VoterID == nil {
@@ -7275,6 +8410,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RoleGrant.Scope(childComplexity), true
 
+	case "RollCallEntry.castAt":
+		if e.ComplexityRoot.RollCallEntry.CastAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCallEntry.CastAt(childComplexity), true
+	case "RollCallEntry.castBy":
+		if e.ComplexityRoot.RollCallEntry.CastBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCallEntry.CastBy(childComplexity), true
+	case "RollCallEntry.choice":
+		if e.ComplexityRoot.RollCallEntry.Choice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCallEntry.Choice(childComplexity), true
+	case "RollCallEntry.voter":
+		if e.ComplexityRoot.RollCallEntry.Voter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RollCallEntry.Voter(childComplexity), true
+
 	case "RuleOverride.justification":
 		if e.ComplexityRoot.RuleOverride.Justification == nil {
 			break
@@ -7410,6 +8570,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SignUpPayload.Token(childComplexity), true
+
+	case "StandForElectionPayload.candidate":
+		if e.ComplexityRoot.StandForElectionPayload.Candidate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StandForElectionPayload.Candidate(childComplexity), true
+	case "StandForElectionPayload.election":
+		if e.ComplexityRoot.StandForElectionPayload.Election == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StandForElectionPayload.Election(childComplexity), true
 
 	case "Submission.answer":
 		if e.ComplexityRoot.Submission.Answer == nil {
@@ -7729,6 +8902,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SurveyQuestionResult.Respondents(childComplexity), true
 
+	case "TableMotionPayload.motion":
+		if e.ComplexityRoot.TableMotionPayload.Motion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TableMotionPayload.Motion(childComplexity), true
+
 	case "Translation.authorName":
 		if e.ComplexityRoot.Translation.AuthorName == nil {
 			break
@@ -7910,6 +9090,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.VerifyResidentPayload.Verified(childComplexity), true
 
+	case "VoteTotals.abstain":
+		if e.ComplexityRoot.VoteTotals.Abstain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VoteTotals.Abstain(childComplexity), true
+	case "VoteTotals.no":
+		if e.ComplexityRoot.VoteTotals.No == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VoteTotals.No(childComplexity), true
+	case "VoteTotals.yes":
+		if e.ComplexityRoot.VoteTotals.Yes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VoteTotals.Yes(childComplexity), true
+
 	case "VotingPoint.address":
 		if e.ComplexityRoot.VotingPoint.Address == nil {
 			break
@@ -7950,6 +9149,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.WithdrawFromSpeakersPayload.Item(childComplexity), true
 
+	case "WithdrawMotionPayload.motion":
+		if e.ComplexityRoot.WithdrawMotionPayload.Motion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WithdrawMotionPayload.Motion(childComplexity), true
+
 	case "WithdrawSubmissionPayload.submission":
 		if e.ComplexityRoot.WithdrawSubmissionPayload.Submission == nil {
 			break
@@ -7982,6 +9188,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputBodyFilter,
 		ec.unmarshalInputBodyMeetingInput,
 		ec.unmarshalInputBodyRulesInput,
+		ec.unmarshalInputBodyVoterInput,
 		ec.unmarshalInputBudgetProjectAssistInput,
 		ec.unmarshalInputBudgetProjectFilter,
 		ec.unmarshalInputBudgetTieBreakNoteInput,
@@ -7991,6 +9198,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCancelMeetingInput,
 		ec.unmarshalInputCastBallotInput,
 		ec.unmarshalInputCastBallotWithCodeInput,
+		ec.unmarshalInputCastElectionBallotInput,
+		ec.unmarshalInputCastMotionVoteInput,
 		ec.unmarshalInputCertifyBudgetResultsInput,
 		ec.unmarshalInputChangeBallotInput,
 		ec.unmarshalInputChangeBodyMemberRoleInput,
@@ -7998,6 +9207,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputChangePasswordInput,
 		ec.unmarshalInputCheckInToBodyMeetingInput,
 		ec.unmarshalInputCloseBudgetVotingInput,
+		ec.unmarshalInputCloseElectionInput,
+		ec.unmarshalInputCloseMotionVoteInput,
 		ec.unmarshalInputComputeBudgetResultsInput,
 		ec.unmarshalInputConfirmEmailInput,
 		ec.unmarshalInputConsentToBudgetProjectInput,
@@ -8018,6 +9229,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputDraftAnswerInput,
 		ec.unmarshalInputEditBudgetProjectInput,
 		ec.unmarshalInputEditSubmissionInput,
+		ec.unmarshalInputEndorseCandidateInput,
 		ec.unmarshalInputEnrolAsBudgetVoterInput,
 		ec.unmarshalInputEnterPaperBallotInput,
 		ec.unmarshalInputEnterSubmissionOnBehalfInput,
@@ -8035,11 +9247,16 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputLocalizedInput,
 		ec.unmarshalInputMarkNotificationsReadInput,
 		ec.unmarshalInputMeetingInput,
+		ec.unmarshalInputMotionFilter,
 		ec.unmarshalInputMoveAgendaItemInput,
 		ec.unmarshalInputOpenBudgetVotingInput,
+		ec.unmarshalInputOpenElectionBallotInput,
+		ec.unmarshalInputOpenElectionInput,
+		ec.unmarshalInputOpenMotionVoteInput,
 		ec.unmarshalInputOrganisationFilter,
 		ec.unmarshalInputParticipationSurveyAnswersInput,
 		ec.unmarshalInputPoolPicksInput,
+		ec.unmarshalInputProposeAmendmentInput,
 		ec.unmarshalInputPublishAnswersInput,
 		ec.unmarshalInputPublishBudgetResultsInput,
 		ec.unmarshalInputPublishConsultationInput,
@@ -8048,6 +9265,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRecordAttendanceInput,
 		ec.unmarshalInputRecordBodyMeetingAttendanceInput,
 		ec.unmarshalInputRecordBodyMeetingDepartureInput,
+		ec.unmarshalInputRecordElectionTieBreakInput,
 		ec.unmarshalInputRegisterBudgetVoterInput,
 		ec.unmarshalInputRegisterChildVoterInput,
 		ec.unmarshalInputRegisterForBudgetSessionInput,
@@ -8074,11 +9292,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputSignInInput,
 		ec.unmarshalInputSignOutInput,
 		ec.unmarshalInputSignUpInput,
+		ec.unmarshalInputStandForElectionInput,
 		ec.unmarshalInputSubmissionFilter,
 		ec.unmarshalInputSubmitBudgetProjectInput,
 		ec.unmarshalInputSupportBudgetProjectInput,
 		ec.unmarshalInputSupportSubmissionInput,
 		ec.unmarshalInputSurveyAnswerInput,
+		ec.unmarshalInputTableMotionInput,
 		ec.unmarshalInputUnassignConsultationModeratorInput,
 		ec.unmarshalInputUnfollowBudgetEditionInput,
 		ec.unmarshalInputUnfollowConsultationInput,
@@ -8101,7 +9321,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputWithdrawBudgetProjectInput,
 		ec.unmarshalInputWithdrawBudgetProjectSupportInput,
 		ec.unmarshalInputWithdrawFromSpeakersInput,
+		ec.unmarshalInputWithdrawMotionInput,
 		ec.unmarshalInputWithdrawSubmissionInput,
+		ec.unmarshalInputWrittenVoteInput,
 	)
 	first := true
 
@@ -10784,6 +12006,453 @@ extend type Subscription {
   bodyMeetingActivity(meetingId: ID!): BodyMeetingEvent!
 }
 `, BuiltIn: false},
+	{Name: "../dialogue_votes.graphqls", Input: `enum MotionKind {
+  "An opinion on a city document or a consultation."
+  OPINION
+  RESOLUTION
+  RECOMMENDATION
+  PROCEDURAL
+}
+
+enum MotionStatus {
+  "Kept for a later editor: motions are tabled at once."
+  DRAFT
+  TABLED
+  "Its vote is open."
+  VOTING
+  ADOPTED
+  REJECTED
+  "Its vote had no quorum: nothing was decided."
+  INVALID
+  WITHDRAWN
+}
+
+enum VoteChoice {
+  YES
+  NO
+  ABSTAIN
+}
+
+enum MotionVoteFormat {
+  "Written electronic vote between meetings, with a deadline."
+  WRITTEN
+}
+
+"""
+Whose vote: a person member, or an organisation member (one vote, cast by
+whichever of its delegates votes).
+"""
+type BodyVoter {
+  "The person; null for an organisation."
+  person: BodyPerson
+  "The organisation; null for a person."
+  organisation: Organisation
+}
+
+"Exactly one of accountId (a person member) and organisationId."
+input BodyVoterInput {
+  accountId: ID
+  organisationId: ID
+}
+
+"""
+A motion of a dialogue body, or an amendment of one (parent set). Its text is
+the text in force: an adopted amendment's text replaces it, and the text as
+tabled stays in originalText. As public as its body.
+"""
+type Motion implements Node {
+  id: ID!
+  body: Body!
+  "The motion an amendment amends; null for a motion."
+  parent: Motion
+  kind: MotionKind!
+  status: MotionStatus!
+  "The majority it passes by; null: the body's default (rules.majority)."
+  majority: BodyMajority
+  title(locale: Locale): LocalizedString!
+  titleTranslations: [Translation!]!
+  "The text in force."
+  text(locale: Locale): LocalizedString!
+  textTranslations: [Translation!]!
+  "The text as tabled."
+  originalText(locale: Locale): LocalizedString!
+  "The adopted amendment whose text is in force; null when none is."
+  amendedBy: Motion
+  "The consultation an opinion is about."
+  consultationId: ID
+  "Who tabled it; null for a deleted account."
+  tabledBy: BodyPerson
+  "The vote it was tabled for; null: ex officio (the chair or secretary)."
+  tabledFor: BodyVoter
+  tabledAt: DateTime!
+  decidedAt: DateTime
+  withdrawnAt: DateTime
+  "Amendments, newest first (none for an amendment)."
+  amendments(first: Int = 20, after: String): MotionConnection!
+  "Its vote, once opened."
+  vote: MotionVote
+  viewerCan: MotionViewerCan!
+}
+
+type MotionViewerCan {
+  withdraw: Boolean!
+  proposeAmendment: Boolean!
+  openVote: Boolean!
+  closeVote: Boolean!
+  "The caller has a vote in the body now and the vote is open."
+  castVote: Boolean!
+}
+
+"""
+A motion's vote. Open votes: running totals while open; the result and the
+full roll call once closed.
+"""
+type MotionVote {
+  format: MotionVoteFormat!
+  deadline: DateTime
+  closed: Boolean!
+  closedAt: DateTime
+  "Votes may be changed until the close (the body's rules at the opening)."
+  changeable: Boolean!
+  "How many votes have been cast."
+  voters: Int!
+  totals: VoteTotals!
+  "Null while open."
+  result: MotionVoteResult
+  "Every vote, once closed; null while open."
+  rollCall: [RollCallEntry!]
+}
+
+type VoteTotals {
+  yes: Int!
+  no: Int!
+  abstain: Int!
+}
+
+type MotionVoteResult {
+  "ADOPTED, REJECTED or INVALID (no quorum)."
+  outcome: MotionStatus!
+  "Voting members at the close."
+  members: Int!
+  "Present: in a written vote, those who voted."
+  present: Int!
+  voters: Int!
+  yes: Int!
+  no: Int!
+  abstain: Int!
+  "Heads needed for quorum."
+  quorum: Int!
+  "The number the majority was counted on, and the fewest votes for that adopt."
+  base: Int!
+  needed: Int!
+  "A tie decided by the chair's vote."
+  byCastingVote: Boolean!
+}
+
+type RollCallEntry {
+  voter: BodyVoter!
+  choice: VoteChoice!
+  "The account that cast it (an organisation's delegate); null for a deleted account."
+  castBy: BodyPerson
+  castAt: DateTime!
+}
+
+type MotionEdge {
+  cursor: String!
+  node: Motion!
+}
+
+type MotionConnection {
+  edges: [MotionEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+input MotionFilter {
+  status: MotionStatus
+  kind: MotionKind
+}
+
+extend type Body {
+  "Motions (not amendments), newest first."
+  motions(filter: MotionFilter, first: Int = 20, after: String): MotionConnection!
+}
+
+extend type Query {
+  motion(id: ID!): Motion
+}
+
+extend type Mutation {
+  "A voting member (for their vote: as names it when several), or the chair or secretary ex officio."
+  tableMotion(input: TableMotionInput!): TableMotionPayload!
+  "As tableMotion, on a tabled motion."
+  proposeAmendment(input: ProposeAmendmentInput!): ProposeAmendmentPayload!
+  "Its tabler, or who manages the body's votes; before any vote."
+  withdrawMotion(input: WithdrawMotionInput!): WithdrawMotionPayload!
+  "The chair, the secretary, the unit's officials, coordinators and admins. Amendments are decided first."
+  openMotionVote(input: OpenMotionVoteInput!): OpenMotionVotePayload!
+  "A voting member now, for their vote (as: an organisation they represent, when several)."
+  castMotionVote(input: CastMotionVoteInput!): CastMotionVotePayload!
+  "As openMotionVote: closes it before its deadline."
+  closeMotionVote(input: CloseMotionVoteInput!): CloseMotionVotePayload!
+}
+
+input TableMotionInput {
+  bodyId: ID!
+  kind: MotionKind!
+  title: LocalizedInput!
+  text: LocalizedInput!
+  "Default: the body's majority."
+  majority: BodyMajority
+  "A consultation the caller can see (an opinion on it)."
+  consultationId: ID
+  as: BodyVoterInput
+}
+
+type TableMotionPayload {
+  motion: Motion!
+}
+
+input ProposeAmendmentInput {
+  motionId: ID!
+  title: LocalizedInput!
+  text: LocalizedInput!
+  as: BodyVoterInput
+}
+
+type ProposeAmendmentPayload {
+  amendment: Motion!
+  motion: Motion!
+}
+
+input WithdrawMotionInput {
+  motionId: ID!
+}
+
+type WithdrawMotionPayload {
+  motion: Motion!
+}
+
+input WrittenVoteInput {
+  "Votes are refused from then on; the vote closes itself then."
+  deadline: DateTime!
+}
+
+"""
+One form of vote: written (between meetings). A meeting form (a roll call
+among those present) will come as another field.
+"""
+input OpenMotionVoteInput {
+  motionId: ID!
+  written: WrittenVoteInput!
+}
+
+type OpenMotionVotePayload {
+  motion: Motion!
+}
+
+input CastMotionVoteInput {
+  motionId: ID!
+  choice: VoteChoice!
+  as: BodyVoterInput
+}
+
+type CastMotionVotePayload {
+  motion: Motion!
+  "The vote it counts for."
+  voter: BodyVoter!
+  "An earlier vote was replaced (when the rules allow changes)."
+  changed: Boolean!
+}
+
+input CloseMotionVoteInput {
+  motionId: ID!
+}
+
+type CloseMotionVotePayload {
+  motion: Motion!
+}
+
+enum ElectionStatus {
+  "Candidates stand (their own consent) and are endorsed."
+  NOMINATING
+  "The secret ballot is open."
+  VOTING
+  CLOSED
+}
+
+enum ElectionOutcome {
+  ELECTED
+  "Candidates tie across the last seat; staff record the tie-break."
+  TIED
+  "No quorum: nothing was decided."
+  INVALID
+}
+
+"""
+A secret election of persons by a body's voting members. Only totals are
+ever shown: nobody can link a ballot to a voter.
+"""
+type Election implements Node {
+  id: ID!
+  body: Body!
+  title(locale: Locale): LocalizedString!
+  seats: Int!
+  "Each voter picks up to this many (none: a blank ballot)."
+  picks: Int!
+  "Endorsements (from distinct votes of the electorate) a candidate needs to be on the ballot."
+  endorsementsNeeded: Int!
+  status: ElectionStatus!
+  createdAt: DateTime!
+  "In the order they stood."
+  candidates: [ElectionCandidate!]!
+  "How many have voted."
+  voters: Int!
+  "Null until closed."
+  result: ElectionResult
+  viewerCan: ElectionViewerCan!
+}
+
+type ElectionCandidate {
+  id: ID!
+  person: BodyPerson!
+  consentedAt: DateTime!
+  endorsements: Int!
+  onBallot: Boolean!
+}
+
+type ElectionResult {
+  outcome: ElectionOutcome!
+  members: Int!
+  present: Int!
+  voters: Int!
+  blank: Int!
+  quorum: Int!
+  "Most votes first."
+  standings: [ElectionStanding!]!
+  tieBreak: ElectionTieBreak
+}
+
+type ElectionStanding {
+  candidateId: ID!
+  label: String!
+  votes: Int!
+  elected: Boolean!
+  tied: Boolean!
+}
+
+type ElectionTieBreak {
+  "The tied candidates, first seated first."
+  order: [ID!]!
+  note: String!
+  at: DateTime!
+}
+
+type ElectionViewerCan {
+  stand: Boolean!
+  endorse: Boolean!
+  openBallot: Boolean!
+  castBallot: Boolean!
+  close: Boolean!
+}
+
+extend type Body {
+  "Elections, oldest first."
+  elections: [Election!]!
+}
+
+extend type Query {
+  election(id: ID!): Election
+}
+
+extend type Mutation {
+  "The unit's officials, coordinators and admins: opens nominations."
+  openElection(input: OpenElectionInput!): OpenElectionPayload!
+  "Anyone who sees the body, for themself: the candidate's consent."
+  standForElection(input: StandForElectionInput!): StandForElectionPayload!
+  "A voting member now, for their vote (as: which, when several)."
+  endorseCandidate(input: EndorseCandidateInput!): EndorseCandidatePayload!
+  "As openElection: closes nominations and opens the secret ballot."
+  openElectionBallot(input: OpenElectionBallotInput!): OpenElectionBallotPayload!
+  "A voting member now: up to picks candidates on the ballot, none for a blank ballot."
+  castElectionBallot(input: CastElectionBallotInput!): CastElectionBallotPayload!
+  "As openElection."
+  closeElection(input: CloseElectionInput!): CloseElectionPayload!
+  "As openElection, with a public note."
+  recordElectionTieBreak(input: RecordElectionTieBreakInput!): RecordElectionTieBreakPayload!
+}
+
+input OpenElectionInput {
+  bodyId: ID!
+  title: LocalizedInput!
+  seats: Int!
+  picks: Int!
+  endorsementsNeeded: Int! = 0
+}
+
+type OpenElectionPayload {
+  election: Election!
+}
+
+input StandForElectionInput {
+  electionId: ID!
+}
+
+type StandForElectionPayload {
+  election: Election!
+  candidate: ElectionCandidate!
+}
+
+input EndorseCandidateInput {
+  candidateId: ID!
+  as: BodyVoterInput
+}
+
+type EndorseCandidatePayload {
+  candidate: ElectionCandidate!
+}
+
+input OpenElectionBallotInput {
+  electionId: ID!
+  deadline: DateTime!
+}
+
+type OpenElectionBallotPayload {
+  election: Election!
+}
+
+input CastElectionBallotInput {
+  electionId: ID!
+  "Candidate ids (ElectionCandidate.id)."
+  picks: [ID!]!
+  as: BodyVoterInput
+}
+
+"Carries no choice."
+type CastElectionBallotPayload {
+  election: Election!
+  voter: BodyVoter!
+}
+
+input CloseElectionInput {
+  electionId: ID!
+}
+
+type CloseElectionPayload {
+  election: Election!
+}
+
+input RecordElectionTieBreakInput {
+  electionId: ID!
+  "Exactly the tied candidates, first seated first."
+  order: [ID!]!
+  note: String!
+}
+
+type RecordElectionTieBreakPayload {
+  election: Election!
+}
+`, BuiltIn: false},
 	{Name: "../identity.graphqls", Input: `"The signed-in person's own account. Other people see only display names."
 type Account implements Node {
   id: ID!
@@ -11582,6 +13251,10 @@ func (ec *executionContext) childFields_Body(ctx context.Context, field graphql.
 		return ec.fieldContext_Body_viewerCan(ctx, field)
 	case "meetings":
 		return ec.fieldContext_Body_meetings(ctx, field)
+	case "motions":
+		return ec.fieldContext_Body_motions(ctx, field)
+	case "elections":
+		return ec.fieldContext_Body_elections(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Body", field.Name)
 }
@@ -11892,6 +13565,16 @@ func (ec *executionContext) childFields_BodyViewerCan(ctx context.Context, field
 		return ec.fieldContext_BodyViewerCan_appointGuests(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BodyViewerCan", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyVoter(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "person":
+		return ec.fieldContext_BodyVoter_person(ctx, field)
+	case "organisation":
+		return ec.fieldContext_BodyVoter_organisation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyVoter", field.Name)
 }
 
 func (ec *executionContext) childFields_BudgetCertification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12362,6 +14045,28 @@ func (ec *executionContext) childFields_CastBallotWithCodePayload(ctx context.Co
 	return nil, fmt.Errorf("no field named %q was found under type CastBallotWithCodePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CastElectionBallotPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "election":
+		return ec.fieldContext_CastElectionBallotPayload_election(ctx, field)
+	case "voter":
+		return ec.fieldContext_CastElectionBallotPayload_voter(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CastElectionBallotPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CastMotionVotePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "motion":
+		return ec.fieldContext_CastMotionVotePayload_motion(ctx, field)
+	case "voter":
+		return ec.fieldContext_CastMotionVotePayload_voter(ctx, field)
+	case "changed":
+		return ec.fieldContext_CastMotionVotePayload_changed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CastMotionVotePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CertifyBudgetResultsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edition":
@@ -12420,6 +14125,22 @@ func (ec *executionContext) childFields_CloseBudgetVotingPayload(ctx context.Con
 		return ec.fieldContext_CloseBudgetVotingPayload_edition(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CloseBudgetVotingPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CloseElectionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "election":
+		return ec.fieldContext_CloseElectionPayload_election(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CloseElectionPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CloseMotionVotePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "motion":
+		return ec.fieldContext_CloseMotionVotePayload_motion(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CloseMotionVotePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ComputeBudgetResultsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12784,6 +14505,126 @@ func (ec *executionContext) childFields_EditSubmissionPayload(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type EditSubmissionPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_Election(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Election_id(ctx, field)
+	case "body":
+		return ec.fieldContext_Election_body(ctx, field)
+	case "title":
+		return ec.fieldContext_Election_title(ctx, field)
+	case "seats":
+		return ec.fieldContext_Election_seats(ctx, field)
+	case "picks":
+		return ec.fieldContext_Election_picks(ctx, field)
+	case "endorsementsNeeded":
+		return ec.fieldContext_Election_endorsementsNeeded(ctx, field)
+	case "status":
+		return ec.fieldContext_Election_status(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Election_createdAt(ctx, field)
+	case "candidates":
+		return ec.fieldContext_Election_candidates(ctx, field)
+	case "voters":
+		return ec.fieldContext_Election_voters(ctx, field)
+	case "result":
+		return ec.fieldContext_Election_result(ctx, field)
+	case "viewerCan":
+		return ec.fieldContext_Election_viewerCan(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Election", field.Name)
+}
+
+func (ec *executionContext) childFields_ElectionCandidate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ElectionCandidate_id(ctx, field)
+	case "person":
+		return ec.fieldContext_ElectionCandidate_person(ctx, field)
+	case "consentedAt":
+		return ec.fieldContext_ElectionCandidate_consentedAt(ctx, field)
+	case "endorsements":
+		return ec.fieldContext_ElectionCandidate_endorsements(ctx, field)
+	case "onBallot":
+		return ec.fieldContext_ElectionCandidate_onBallot(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ElectionCandidate", field.Name)
+}
+
+func (ec *executionContext) childFields_ElectionResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "outcome":
+		return ec.fieldContext_ElectionResult_outcome(ctx, field)
+	case "members":
+		return ec.fieldContext_ElectionResult_members(ctx, field)
+	case "present":
+		return ec.fieldContext_ElectionResult_present(ctx, field)
+	case "voters":
+		return ec.fieldContext_ElectionResult_voters(ctx, field)
+	case "blank":
+		return ec.fieldContext_ElectionResult_blank(ctx, field)
+	case "quorum":
+		return ec.fieldContext_ElectionResult_quorum(ctx, field)
+	case "standings":
+		return ec.fieldContext_ElectionResult_standings(ctx, field)
+	case "tieBreak":
+		return ec.fieldContext_ElectionResult_tieBreak(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ElectionResult", field.Name)
+}
+
+func (ec *executionContext) childFields_ElectionStanding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "candidateId":
+		return ec.fieldContext_ElectionStanding_candidateId(ctx, field)
+	case "label":
+		return ec.fieldContext_ElectionStanding_label(ctx, field)
+	case "votes":
+		return ec.fieldContext_ElectionStanding_votes(ctx, field)
+	case "elected":
+		return ec.fieldContext_ElectionStanding_elected(ctx, field)
+	case "tied":
+		return ec.fieldContext_ElectionStanding_tied(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ElectionStanding", field.Name)
+}
+
+func (ec *executionContext) childFields_ElectionTieBreak(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "order":
+		return ec.fieldContext_ElectionTieBreak_order(ctx, field)
+	case "note":
+		return ec.fieldContext_ElectionTieBreak_note(ctx, field)
+	case "at":
+		return ec.fieldContext_ElectionTieBreak_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ElectionTieBreak", field.Name)
+}
+
+func (ec *executionContext) childFields_ElectionViewerCan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "stand":
+		return ec.fieldContext_ElectionViewerCan_stand(ctx, field)
+	case "endorse":
+		return ec.fieldContext_ElectionViewerCan_endorse(ctx, field)
+	case "openBallot":
+		return ec.fieldContext_ElectionViewerCan_openBallot(ctx, field)
+	case "castBallot":
+		return ec.fieldContext_ElectionViewerCan_castBallot(ctx, field)
+	case "close":
+		return ec.fieldContext_ElectionViewerCan_close(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ElectionViewerCan", field.Name)
+}
+
+func (ec *executionContext) childFields_EndorseCandidatePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "candidate":
+		return ec.fieldContext_EndorseCandidatePayload_candidate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EndorseCandidatePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_EnrolAsBudgetVoterPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "voterId":
@@ -13052,6 +14893,144 @@ func (ec *executionContext) childFields_ModerationActionEdge(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type ModerationActionEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Motion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Motion_id(ctx, field)
+	case "body":
+		return ec.fieldContext_Motion_body(ctx, field)
+	case "parent":
+		return ec.fieldContext_Motion_parent(ctx, field)
+	case "kind":
+		return ec.fieldContext_Motion_kind(ctx, field)
+	case "status":
+		return ec.fieldContext_Motion_status(ctx, field)
+	case "majority":
+		return ec.fieldContext_Motion_majority(ctx, field)
+	case "title":
+		return ec.fieldContext_Motion_title(ctx, field)
+	case "titleTranslations":
+		return ec.fieldContext_Motion_titleTranslations(ctx, field)
+	case "text":
+		return ec.fieldContext_Motion_text(ctx, field)
+	case "textTranslations":
+		return ec.fieldContext_Motion_textTranslations(ctx, field)
+	case "originalText":
+		return ec.fieldContext_Motion_originalText(ctx, field)
+	case "amendedBy":
+		return ec.fieldContext_Motion_amendedBy(ctx, field)
+	case "consultationId":
+		return ec.fieldContext_Motion_consultationId(ctx, field)
+	case "tabledBy":
+		return ec.fieldContext_Motion_tabledBy(ctx, field)
+	case "tabledFor":
+		return ec.fieldContext_Motion_tabledFor(ctx, field)
+	case "tabledAt":
+		return ec.fieldContext_Motion_tabledAt(ctx, field)
+	case "decidedAt":
+		return ec.fieldContext_Motion_decidedAt(ctx, field)
+	case "withdrawnAt":
+		return ec.fieldContext_Motion_withdrawnAt(ctx, field)
+	case "amendments":
+		return ec.fieldContext_Motion_amendments(ctx, field)
+	case "vote":
+		return ec.fieldContext_Motion_vote(ctx, field)
+	case "viewerCan":
+		return ec.fieldContext_Motion_viewerCan(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Motion", field.Name)
+}
+
+func (ec *executionContext) childFields_MotionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MotionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MotionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MotionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MotionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MotionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MotionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_MotionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MotionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MotionViewerCan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "withdraw":
+		return ec.fieldContext_MotionViewerCan_withdraw(ctx, field)
+	case "proposeAmendment":
+		return ec.fieldContext_MotionViewerCan_proposeAmendment(ctx, field)
+	case "openVote":
+		return ec.fieldContext_MotionViewerCan_openVote(ctx, field)
+	case "closeVote":
+		return ec.fieldContext_MotionViewerCan_closeVote(ctx, field)
+	case "castVote":
+		return ec.fieldContext_MotionViewerCan_castVote(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MotionViewerCan", field.Name)
+}
+
+func (ec *executionContext) childFields_MotionVote(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "format":
+		return ec.fieldContext_MotionVote_format(ctx, field)
+	case "deadline":
+		return ec.fieldContext_MotionVote_deadline(ctx, field)
+	case "closed":
+		return ec.fieldContext_MotionVote_closed(ctx, field)
+	case "closedAt":
+		return ec.fieldContext_MotionVote_closedAt(ctx, field)
+	case "changeable":
+		return ec.fieldContext_MotionVote_changeable(ctx, field)
+	case "voters":
+		return ec.fieldContext_MotionVote_voters(ctx, field)
+	case "totals":
+		return ec.fieldContext_MotionVote_totals(ctx, field)
+	case "result":
+		return ec.fieldContext_MotionVote_result(ctx, field)
+	case "rollCall":
+		return ec.fieldContext_MotionVote_rollCall(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MotionVote", field.Name)
+}
+
+func (ec *executionContext) childFields_MotionVoteResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "outcome":
+		return ec.fieldContext_MotionVoteResult_outcome(ctx, field)
+	case "members":
+		return ec.fieldContext_MotionVoteResult_members(ctx, field)
+	case "present":
+		return ec.fieldContext_MotionVoteResult_present(ctx, field)
+	case "voters":
+		return ec.fieldContext_MotionVoteResult_voters(ctx, field)
+	case "yes":
+		return ec.fieldContext_MotionVoteResult_yes(ctx, field)
+	case "no":
+		return ec.fieldContext_MotionVoteResult_no(ctx, field)
+	case "abstain":
+		return ec.fieldContext_MotionVoteResult_abstain(ctx, field)
+	case "quorum":
+		return ec.fieldContext_MotionVoteResult_quorum(ctx, field)
+	case "base":
+		return ec.fieldContext_MotionVoteResult_base(ctx, field)
+	case "needed":
+		return ec.fieldContext_MotionVoteResult_needed(ctx, field)
+	case "byCastingVote":
+		return ec.fieldContext_MotionVoteResult_byCastingVote(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MotionVoteResult", field.Name)
+}
+
 func (ec *executionContext) childFields_MoveAgendaItemPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "item":
@@ -13152,6 +15131,30 @@ func (ec *executionContext) childFields_OpenBudgetVotingPayload(ctx context.Cont
 		return ec.fieldContext_OpenBudgetVotingPayload_edition(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OpenBudgetVotingPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_OpenElectionBallotPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "election":
+		return ec.fieldContext_OpenElectionBallotPayload_election(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpenElectionBallotPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_OpenElectionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "election":
+		return ec.fieldContext_OpenElectionPayload_election(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpenElectionPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_OpenMotionVotePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "motion":
+		return ec.fieldContext_OpenMotionVotePayload_motion(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpenMotionVotePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Organisation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -13380,6 +15383,16 @@ func (ec *executionContext) childFields_PoolStanding(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type PoolStanding", field.Name)
 }
 
+func (ec *executionContext) childFields_ProposeAmendmentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "amendment":
+		return ec.fieldContext_ProposeAmendmentPayload_amendment(ctx, field)
+	case "motion":
+		return ec.fieldContext_ProposeAmendmentPayload_motion(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProposeAmendmentPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_PublishAnswersPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "consultation":
@@ -13444,6 +15457,14 @@ func (ec *executionContext) childFields_RecordBodyMeetingDeparturePayload(ctx co
 		return ec.fieldContext_RecordBodyMeetingDeparturePayload_meeting(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RecordBodyMeetingDeparturePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RecordElectionTieBreakPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "election":
+		return ec.fieldContext_RecordElectionTieBreakPayload_election(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordElectionTieBreakPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RegisterBudgetVoterPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -13594,6 +15615,20 @@ func (ec *executionContext) childFields_RoleGrant(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type RoleGrant", field.Name)
 }
 
+func (ec *executionContext) childFields_RollCallEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "voter":
+		return ec.fieldContext_RollCallEntry_voter(ctx, field)
+	case "choice":
+		return ec.fieldContext_RollCallEntry_choice(ctx, field)
+	case "castBy":
+		return ec.fieldContext_RollCallEntry_castBy(ctx, field)
+	case "castAt":
+		return ec.fieldContext_RollCallEntry_castAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RollCallEntry", field.Name)
+}
+
 func (ec *executionContext) childFields_RuleOverride(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "rule":
@@ -13694,6 +15729,16 @@ func (ec *executionContext) childFields_SignUpPayload(ctx context.Context, field
 		return ec.fieldContext_SignUpPayload_account(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SignUpPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_StandForElectionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "election":
+		return ec.fieldContext_StandForElectionPayload_election(ctx, field)
+	case "candidate":
+		return ec.fieldContext_StandForElectionPayload_candidate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StandForElectionPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Submission(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -13842,6 +15887,14 @@ func (ec *executionContext) childFields_SurveyQuestionResult(ctx context.Context
 		return ec.fieldContext_SurveyQuestionResult_respondents(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SurveyQuestionResult", field.Name)
+}
+
+func (ec *executionContext) childFields_TableMotionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "motion":
+		return ec.fieldContext_TableMotionPayload_motion(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TableMotionPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Translation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -14012,6 +16065,18 @@ func (ec *executionContext) childFields_VerifyResidentPayload(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type VerifyResidentPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_VoteTotals(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "yes":
+		return ec.fieldContext_VoteTotals_yes(ctx, field)
+	case "no":
+		return ec.fieldContext_VoteTotals_no(ctx, field)
+	case "abstain":
+		return ec.fieldContext_VoteTotals_abstain(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VoteTotals", field.Name)
+}
+
 func (ec *executionContext) childFields_VotingPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -14046,6 +16111,14 @@ func (ec *executionContext) childFields_WithdrawFromSpeakersPayload(ctx context.
 		return ec.fieldContext_WithdrawFromSpeakersPayload_item(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WithdrawFromSpeakersPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_WithdrawMotionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "motion":
+		return ec.fieldContext_WithdrawMotionPayload_motion(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WithdrawMotionPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_WithdrawSubmissionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -14333,6 +16406,36 @@ func (ec *executionContext) field_Body_members_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["includeEnded"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Body_motions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.MotionFilter, error) {
+			return ec.unmarshalOMotionFilter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
@@ -14744,6 +16847,20 @@ func (ec *executionContext) field_Consultation_title_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Election_title_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Meeting_minutes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14759,6 +16876,70 @@ func (ec *executionContext) field_Meeting_minutes_args(ctx context.Context, rawA
 }
 
 func (ec *executionContext) field_Meeting_title_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Motion_amendments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Motion_originalText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Motion_text_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Motion_title_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
@@ -15010,6 +17191,34 @@ func (ec *executionContext) field_Mutation_castBallot_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_castElectionBallot_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CastElectionBallotInput, error) {
+			return ec.unmarshalNCastElectionBallotInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastElectionBallotInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_castMotionVote_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CastMotionVoteInput, error) {
+			return ec.unmarshalNCastMotionVoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastMotionVoteInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_certifyBudgetResults_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -15100,6 +17309,34 @@ func (ec *executionContext) field_Mutation_closeBudgetVoting_args(ctx context.Co
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CloseBudgetVotingInput, error) {
 			return ec.unmarshalNCloseBudgetVotingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseBudgetVotingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_closeElection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CloseElectionInput, error) {
+			return ec.unmarshalNCloseElectionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseElectionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_closeMotionVote_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CloseMotionVoteInput, error) {
+			return ec.unmarshalNCloseMotionVoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseMotionVoteInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -15388,6 +17625,20 @@ func (ec *executionContext) field_Mutation_editSubmission_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_endorseCandidate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EndorseCandidateInput, error) {
+			return ec.unmarshalNEndorseCandidateInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEndorseCandidateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_enrolAsBudgetVoter_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -15612,6 +17863,62 @@ func (ec *executionContext) field_Mutation_openBudgetVoting_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_openElectionBallot_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.OpenElectionBallotInput, error) {
+			return ec.unmarshalNOpenElectionBallotInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenElectionBallotInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_openElection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.OpenElectionInput, error) {
+			return ec.unmarshalNOpenElectionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenElectionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_openMotionVote_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.OpenMotionVoteInput, error) {
+			return ec.unmarshalNOpenMotionVoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenMotionVoteInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_proposeAmendment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ProposeAmendmentInput, error) {
+			return ec.unmarshalNProposeAmendmentInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐProposeAmendmentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_publishAnswers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -15716,6 +18023,20 @@ func (ec *executionContext) field_Mutation_recordBodyMeetingDeparture_args(ctx c
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RecordBodyMeetingDepartureInput, error) {
 			return ec.unmarshalNRecordBodyMeetingDepartureInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordBodyMeetingDepartureInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordElectionTieBreak_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RecordElectionTieBreakInput, error) {
+			return ec.unmarshalNRecordElectionTieBreakInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordElectionTieBreakInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -16060,6 +18381,20 @@ func (ec *executionContext) field_Mutation_signUp_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_standForElection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.StandForElectionInput, error) {
+			return ec.unmarshalNStandForElectionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐStandForElectionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_submitBudgetProject_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -16094,6 +18429,20 @@ func (ec *executionContext) field_Mutation_supportSubmission_args(ctx context.Co
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.SupportSubmissionInput, error) {
 			return ec.unmarshalNSupportSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSupportSubmissionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_tableMotion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.TableMotionInput, error) {
+			return ec.unmarshalNTableMotionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐTableMotionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -16396,6 +18745,20 @@ func (ec *executionContext) field_Mutation_withdrawFromSpeakers_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_withdrawMotion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.WithdrawMotionInput, error) {
+			return ec.unmarshalNWithdrawMotionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawMotionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_withdrawSubmission_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -16631,6 +18994,34 @@ func (ec *executionContext) field_Query_consultations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_election_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_motion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -18773,6 +21164,82 @@ func (ec *executionContext) fieldContext_Body_meetings(ctx context.Context, fiel
 	if fc.Args, err = ec.field_Body_meetings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Body_motions(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_motions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Body().Motions(ctx, obj, fc.Args["filter"].(*model.MotionFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MotionConnection) graphql.Marshaler {
+			return ec.marshalNMotionConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_motions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MotionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Body_motions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Body_elections(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_elections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Body().Elections(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Election) graphql.Marshaler {
+			return ec.marshalNElection2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_elections(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Election(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -21309,6 +23776,70 @@ func (ec *executionContext) _BodyViewerCan_appointGuests(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_BodyViewerCan_appointGuests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BodyViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyVoter_person(ctx context.Context, field graphql.CollectedField, obj *model.BodyVoter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyVoter_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyVoter().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyPerson) graphql.Marshaler {
+			return ec.marshalOBodyPerson2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyVoter_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyVoter",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyPerson(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyVoter_organisation(ctx context.Context, field graphql.CollectedField, obj *model.BodyVoter) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyVoter_organisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyVoter().Organisation(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
+			return ec.marshalOOrganisation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyVoter_organisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyVoter",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _BudgetCertification_computation(ctx context.Context, field graphql.CollectedField, obj *model.BudgetCertification) (ret graphql.Marshaler) {
@@ -25328,6 +27859,157 @@ func (ec *executionContext) fieldContext_CastBallotWithCodePayload_surveyToken(_
 	return graphql.NewScalarFieldContext("CastBallotWithCodePayload", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _CastElectionBallotPayload_election(ctx context.Context, field graphql.CollectedField, obj *model.CastElectionBallotPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CastElectionBallotPayload_election(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Election, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Election) graphql.Marshaler {
+			return ec.marshalNElection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CastElectionBallotPayload_election(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CastElectionBallotPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Election(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CastElectionBallotPayload_voter(ctx context.Context, field graphql.CollectedField, obj *model.CastElectionBallotPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CastElectionBallotPayload_voter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Voter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyVoter) graphql.Marshaler {
+			return ec.marshalNBodyVoter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyVoter(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CastElectionBallotPayload_voter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CastElectionBallotPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyVoter(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CastMotionVotePayload_motion(ctx context.Context, field graphql.CollectedField, obj *model.CastMotionVotePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CastMotionVotePayload_motion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Motion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+			return ec.marshalNMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CastMotionVotePayload_motion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CastMotionVotePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Motion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CastMotionVotePayload_voter(ctx context.Context, field graphql.CollectedField, obj *model.CastMotionVotePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CastMotionVotePayload_voter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Voter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyVoter) graphql.Marshaler {
+			return ec.marshalNBodyVoter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyVoter(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CastMotionVotePayload_voter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CastMotionVotePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyVoter(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CastMotionVotePayload_changed(ctx context.Context, field graphql.CollectedField, obj *model.CastMotionVotePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CastMotionVotePayload_changed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CastMotionVotePayload_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CastMotionVotePayload", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _CertifyBudgetResultsPayload_edition(ctx context.Context, field graphql.CollectedField, obj *model.CertifyBudgetResultsPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25593,6 +28275,70 @@ func (ec *executionContext) fieldContext_CloseBudgetVotingPayload_edition(_ cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BudgetEdition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CloseElectionPayload_election(ctx context.Context, field graphql.CollectedField, obj *model.CloseElectionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloseElectionPayload_election(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Election, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Election) graphql.Marshaler {
+			return ec.marshalNElection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CloseElectionPayload_election(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CloseElectionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Election(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CloseMotionVotePayload_motion(ctx context.Context, field graphql.CollectedField, obj *model.CloseMotionVotePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloseMotionVotePayload_motion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Motion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+			return ec.marshalNMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CloseMotionVotePayload_motion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CloseMotionVotePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Motion(ctx, field)
 		},
 	}
 	return fc, nil
@@ -28198,6 +30944,996 @@ func (ec *executionContext) fieldContext_EditSubmissionPayload_submission(_ cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Election_id(ctx context.Context, field graphql.CollectedField, obj *model.Election) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Election_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Election_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Election", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Election_body(ctx context.Context, field graphql.CollectedField, obj *model.Election) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Election_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Election().Body(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Body) graphql.Marshaler {
+			return ec.marshalNBody2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBody(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Election_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Election",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Body(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Election_title(ctx context.Context, field graphql.CollectedField, obj *model.Election) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Election_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Election().Title(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Election_title(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Election",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Election_title_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Election_seats(ctx context.Context, field graphql.CollectedField, obj *model.Election) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Election_seats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seats, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Election_seats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Election", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Election_picks(ctx context.Context, field graphql.CollectedField, obj *model.Election) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Election_picks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Picks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Election_picks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Election", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Election_endorsementsNeeded(ctx context.Context, field graphql.CollectedField, obj *model.Election) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Election_endorsementsNeeded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndorsementsNeeded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Election_endorsementsNeeded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Election", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Election_status(ctx context.Context, field graphql.CollectedField, obj *model.Election) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Election_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ElectionStatus) graphql.Marshaler {
+			return ec.marshalNElectionStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Election_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Election", field, false, false, errors.New("field of type ElectionStatus does not have child fields"))
+}
+
+func (ec *executionContext) _Election_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Election) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Election_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Election_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Election", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Election_candidates(ctx context.Context, field graphql.CollectedField, obj *model.Election) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Election_candidates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Election().Candidates(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ElectionCandidate) graphql.Marshaler {
+			return ec.marshalNElectionCandidate2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionCandidateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Election_candidates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Election",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectionCandidate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Election_voters(ctx context.Context, field graphql.CollectedField, obj *model.Election) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Election_voters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Election().Voters(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Election_voters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Election", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Election_result(ctx context.Context, field graphql.CollectedField, obj *model.Election) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Election_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Election().Result(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ElectionResult) graphql.Marshaler {
+			return ec.marshalOElectionResult2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Election_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Election",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectionResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Election_viewerCan(ctx context.Context, field graphql.CollectedField, obj *model.Election) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Election_viewerCan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Election().ViewerCan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ElectionViewerCan) graphql.Marshaler {
+			return ec.marshalNElectionViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionViewerCan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Election_viewerCan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Election",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectionViewerCan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ElectionCandidate_id(ctx context.Context, field graphql.CollectedField, obj *model.ElectionCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionCandidate_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionCandidate_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionCandidate", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionCandidate_person(ctx context.Context, field graphql.CollectedField, obj *model.ElectionCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionCandidate_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Person, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyPerson) graphql.Marshaler {
+			return ec.marshalNBodyPerson2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionCandidate_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ElectionCandidate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyPerson(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ElectionCandidate_consentedAt(ctx context.Context, field graphql.CollectedField, obj *model.ElectionCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionCandidate_consentedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConsentedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionCandidate_consentedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionCandidate", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionCandidate_endorsements(ctx context.Context, field graphql.CollectedField, obj *model.ElectionCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionCandidate_endorsements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Endorsements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionCandidate_endorsements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionCandidate", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionCandidate_onBallot(ctx context.Context, field graphql.CollectedField, obj *model.ElectionCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionCandidate_onBallot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnBallot, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionCandidate_onBallot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionCandidate", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionResult_outcome(ctx context.Context, field graphql.CollectedField, obj *model.ElectionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionResult_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ElectionOutcome) graphql.Marshaler {
+			return ec.marshalNElectionOutcome2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionOutcome(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionResult_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionResult", field, false, false, errors.New("field of type ElectionOutcome does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionResult_members(ctx context.Context, field graphql.CollectedField, obj *model.ElectionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionResult_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionResult_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionResult_present(ctx context.Context, field graphql.CollectedField, obj *model.ElectionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionResult_present(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Present, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionResult_present(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionResult_voters(ctx context.Context, field graphql.CollectedField, obj *model.ElectionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionResult_voters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Voters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionResult_voters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionResult_blank(ctx context.Context, field graphql.CollectedField, obj *model.ElectionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionResult_blank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Blank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionResult_blank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionResult_quorum(ctx context.Context, field graphql.CollectedField, obj *model.ElectionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionResult_quorum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quorum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionResult_quorum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionResult_standings(ctx context.Context, field graphql.CollectedField, obj *model.ElectionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionResult_standings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Standings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ElectionStanding) graphql.Marshaler {
+			return ec.marshalNElectionStanding2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionStandingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionResult_standings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ElectionResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectionStanding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ElectionResult_tieBreak(ctx context.Context, field graphql.CollectedField, obj *model.ElectionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionResult_tieBreak(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TieBreak, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ElectionTieBreak) graphql.Marshaler {
+			return ec.marshalOElectionTieBreak2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionTieBreak(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionResult_tieBreak(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ElectionResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectionTieBreak(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ElectionStanding_candidateId(ctx context.Context, field graphql.CollectedField, obj *model.ElectionStanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionStanding_candidateId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CandidateID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionStanding_candidateId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionStanding", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionStanding_label(ctx context.Context, field graphql.CollectedField, obj *model.ElectionStanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionStanding_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionStanding_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionStanding", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionStanding_votes(ctx context.Context, field graphql.CollectedField, obj *model.ElectionStanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionStanding_votes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Votes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionStanding_votes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionStanding", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionStanding_elected(ctx context.Context, field graphql.CollectedField, obj *model.ElectionStanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionStanding_elected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Elected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionStanding_elected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionStanding", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionStanding_tied(ctx context.Context, field graphql.CollectedField, obj *model.ElectionStanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionStanding_tied(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tied, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionStanding_tied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionStanding", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionTieBreak_order(ctx context.Context, field graphql.CollectedField, obj *model.ElectionTieBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionTieBreak_order(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Order, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionTieBreak_order(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionTieBreak", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionTieBreak_note(ctx context.Context, field graphql.CollectedField, obj *model.ElectionTieBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionTieBreak_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionTieBreak_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionTieBreak", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionTieBreak_at(ctx context.Context, field graphql.CollectedField, obj *model.ElectionTieBreak) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionTieBreak_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionTieBreak_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionTieBreak", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionViewerCan_stand(ctx context.Context, field graphql.CollectedField, obj *model.ElectionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionViewerCan_stand(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stand, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionViewerCan_stand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionViewerCan_endorse(ctx context.Context, field graphql.CollectedField, obj *model.ElectionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionViewerCan_endorse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Endorse, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionViewerCan_endorse(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionViewerCan_openBallot(ctx context.Context, field graphql.CollectedField, obj *model.ElectionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionViewerCan_openBallot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenBallot, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionViewerCan_openBallot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionViewerCan_castBallot(ctx context.Context, field graphql.CollectedField, obj *model.ElectionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionViewerCan_castBallot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CastBallot, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionViewerCan_castBallot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ElectionViewerCan_close(ctx context.Context, field graphql.CollectedField, obj *model.ElectionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ElectionViewerCan_close(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Close, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ElectionViewerCan_close(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ElectionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _EndorseCandidatePayload_candidate(ctx context.Context, field graphql.CollectedField, obj *model.EndorseCandidatePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EndorseCandidatePayload_candidate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Candidate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ElectionCandidate) graphql.Marshaler {
+			return ec.marshalNElectionCandidate2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionCandidate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EndorseCandidatePayload_candidate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EndorseCandidatePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectionCandidate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _EnrolAsBudgetVoterPayload_voterId(ctx context.Context, field graphql.CollectedField, obj *model.EnrolAsBudgetVoterPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29877,6 +33613,1398 @@ func (ec *executionContext) fieldContext_ModerationActionEdge_node(_ context.Con
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Motion_id(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Motion", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Motion_body(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Motion().Body(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Body) graphql.Marshaler {
+			return ec.marshalNBody2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBody(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Motion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Body(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Motion_parent(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Motion().Parent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+			return ec.marshalOMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Motion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Motion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Motion_kind(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MotionKind) graphql.Marshaler {
+			return ec.marshalNMotionKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Motion", field, false, false, errors.New("field of type MotionKind does not have child fields"))
+}
+
+func (ec *executionContext) _Motion_status(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MotionStatus) graphql.Marshaler {
+			return ec.marshalNMotionStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Motion", field, false, false, errors.New("field of type MotionStatus does not have child fields"))
+}
+
+func (ec *executionContext) _Motion_majority(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_majority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Majority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMajority) graphql.Marshaler {
+			return ec.marshalOBodyMajority2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMajority(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_majority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Motion", field, false, false, errors.New("field of type BodyMajority does not have child fields"))
+}
+
+func (ec *executionContext) _Motion_title(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Motion().Title(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_title(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Motion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Motion_title_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Motion_titleTranslations(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_titleTranslations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Motion().TitleTranslations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Translation) graphql.Marshaler {
+			return ec.marshalNTranslation2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐTranslationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_titleTranslations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Motion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Translation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Motion_text(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Motion().Text(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_text(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Motion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Motion_text_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Motion_textTranslations(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_textTranslations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Motion().TextTranslations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Translation) graphql.Marshaler {
+			return ec.marshalNTranslation2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐTranslationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_textTranslations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Motion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Translation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Motion_originalText(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_originalText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Motion().OriginalText(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_originalText(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Motion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Motion_originalText_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Motion_amendedBy(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_amendedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Motion().AmendedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+			return ec.marshalOMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_amendedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Motion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Motion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Motion_consultationId(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_consultationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConsultationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_consultationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Motion", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Motion_tabledBy(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_tabledBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Motion().TabledBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyPerson) graphql.Marshaler {
+			return ec.marshalOBodyPerson2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_tabledBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Motion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyPerson(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Motion_tabledFor(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_tabledFor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Motion().TabledFor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyVoter) graphql.Marshaler {
+			return ec.marshalOBodyVoter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyVoter(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_tabledFor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Motion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyVoter(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Motion_tabledAt(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_tabledAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TabledAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_tabledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Motion", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Motion_decidedAt(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_decidedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_decidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Motion", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Motion_withdrawnAt(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_withdrawnAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithdrawnAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_withdrawnAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Motion", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Motion_amendments(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_amendments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Motion().Amendments(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MotionConnection) graphql.Marshaler {
+			return ec.marshalNMotionConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_amendments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Motion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MotionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Motion_amendments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Motion_vote(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_vote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Motion().Vote(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MotionVote) graphql.Marshaler {
+			return ec.marshalOMotionVote2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionVote(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_vote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Motion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MotionVote(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Motion_viewerCan(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_viewerCan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Motion().ViewerCan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MotionViewerCan) graphql.Marshaler {
+			return ec.marshalNMotionViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionViewerCan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_viewerCan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Motion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MotionViewerCan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MotionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MotionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.MotionEdge) graphql.Marshaler {
+			return ec.marshalNMotionEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MotionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MotionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MotionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MotionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MotionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MotionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MotionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MotionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MotionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MotionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MotionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+			return ec.marshalNMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MotionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Motion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MotionViewerCan_withdraw(ctx context.Context, field graphql.CollectedField, obj *model.MotionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionViewerCan_withdraw(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Withdraw, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionViewerCan_withdraw(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _MotionViewerCan_proposeAmendment(ctx context.Context, field graphql.CollectedField, obj *model.MotionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionViewerCan_proposeAmendment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProposeAmendment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionViewerCan_proposeAmendment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _MotionViewerCan_openVote(ctx context.Context, field graphql.CollectedField, obj *model.MotionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionViewerCan_openVote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenVote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionViewerCan_openVote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _MotionViewerCan_closeVote(ctx context.Context, field graphql.CollectedField, obj *model.MotionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionViewerCan_closeVote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CloseVote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionViewerCan_closeVote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _MotionViewerCan_castVote(ctx context.Context, field graphql.CollectedField, obj *model.MotionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionViewerCan_castVote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CastVote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionViewerCan_castVote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVote_format(ctx context.Context, field graphql.CollectedField, obj *model.MotionVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVote_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Format, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MotionVoteFormat) graphql.Marshaler {
+			return ec.marshalNMotionVoteFormat2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionVoteFormat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVote_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVote", field, false, false, errors.New("field of type MotionVoteFormat does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVote_deadline(ctx context.Context, field graphql.CollectedField, obj *model.MotionVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVote_deadline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deadline, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVote_deadline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVote", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVote_closed(ctx context.Context, field graphql.CollectedField, obj *model.MotionVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVote_closed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Closed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVote_closed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVote", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVote_closedAt(ctx context.Context, field graphql.CollectedField, obj *model.MotionVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVote_closedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVote_closedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVote", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVote_changeable(ctx context.Context, field graphql.CollectedField, obj *model.MotionVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVote_changeable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changeable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVote_changeable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVote", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVote_voters(ctx context.Context, field graphql.CollectedField, obj *model.MotionVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVote_voters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MotionVote().Voters(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVote_voters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVote", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVote_totals(ctx context.Context, field graphql.CollectedField, obj *model.MotionVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVote_totals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MotionVote().Totals(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.VoteTotals) graphql.Marshaler {
+			return ec.marshalNVoteTotals2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVoteTotals(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVote_totals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MotionVote",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VoteTotals(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MotionVote_result(ctx context.Context, field graphql.CollectedField, obj *model.MotionVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVote_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MotionVote().Result(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MotionVoteResult) graphql.Marshaler {
+			return ec.marshalOMotionVoteResult2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionVoteResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVote_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MotionVote",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MotionVoteResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MotionVote_rollCall(ctx context.Context, field graphql.CollectedField, obj *model.MotionVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVote_rollCall(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MotionVote().RollCall(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.RollCallEntry) graphql.Marshaler {
+			return ec.marshalORollCallEntry2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRollCallEntryᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVote_rollCall(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MotionVote",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RollCallEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MotionVoteResult_outcome(ctx context.Context, field graphql.CollectedField, obj *model.MotionVoteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVoteResult_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MotionStatus) graphql.Marshaler {
+			return ec.marshalNMotionStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVoteResult_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVoteResult", field, false, false, errors.New("field of type MotionStatus does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVoteResult_members(ctx context.Context, field graphql.CollectedField, obj *model.MotionVoteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVoteResult_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVoteResult_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVoteResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVoteResult_present(ctx context.Context, field graphql.CollectedField, obj *model.MotionVoteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVoteResult_present(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Present, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVoteResult_present(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVoteResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVoteResult_voters(ctx context.Context, field graphql.CollectedField, obj *model.MotionVoteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVoteResult_voters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Voters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVoteResult_voters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVoteResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVoteResult_yes(ctx context.Context, field graphql.CollectedField, obj *model.MotionVoteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVoteResult_yes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Yes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVoteResult_yes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVoteResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVoteResult_no(ctx context.Context, field graphql.CollectedField, obj *model.MotionVoteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVoteResult_no(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.No, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVoteResult_no(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVoteResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVoteResult_abstain(ctx context.Context, field graphql.CollectedField, obj *model.MotionVoteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVoteResult_abstain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Abstain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVoteResult_abstain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVoteResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVoteResult_quorum(ctx context.Context, field graphql.CollectedField, obj *model.MotionVoteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVoteResult_quorum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quorum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVoteResult_quorum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVoteResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVoteResult_base(ctx context.Context, field graphql.CollectedField, obj *model.MotionVoteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVoteResult_base(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Base, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVoteResult_base(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVoteResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVoteResult_needed(ctx context.Context, field graphql.CollectedField, obj *model.MotionVoteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVoteResult_needed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Needed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVoteResult_needed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVoteResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVoteResult_byCastingVote(ctx context.Context, field graphql.CollectedField, obj *model.MotionVoteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVoteResult_byCastingVote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByCastingVote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVoteResult_byCastingVote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVoteResult", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _MoveAgendaItemPayload_item(ctx context.Context, field graphql.CollectedField, obj *model.MoveAgendaItemPayload) (ret graphql.Marshaler) {
@@ -34079,6 +39207,578 @@ func (ec *executionContext) fieldContext_Mutation_finishSpeaker(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_tableMotion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_tableMotion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().TableMotion(ctx, fc.Args["input"].(model.TableMotionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TableMotionPayload) graphql.Marshaler {
+			return ec.marshalNTableMotionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐTableMotionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_tableMotion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TableMotionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_tableMotion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_proposeAmendment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_proposeAmendment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ProposeAmendment(ctx, fc.Args["input"].(model.ProposeAmendmentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProposeAmendmentPayload) graphql.Marshaler {
+			return ec.marshalNProposeAmendmentPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐProposeAmendmentPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_proposeAmendment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProposeAmendmentPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_proposeAmendment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_withdrawMotion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_withdrawMotion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WithdrawMotion(ctx, fc.Args["input"].(model.WithdrawMotionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WithdrawMotionPayload) graphql.Marshaler {
+			return ec.marshalNWithdrawMotionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawMotionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_withdrawMotion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WithdrawMotionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_withdrawMotion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_openMotionVote(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_openMotionVote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().OpenMotionVote(ctx, fc.Args["input"].(model.OpenMotionVoteInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OpenMotionVotePayload) graphql.Marshaler {
+			return ec.marshalNOpenMotionVotePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenMotionVotePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_openMotionVote(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OpenMotionVotePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_openMotionVote_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_castMotionVote(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_castMotionVote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CastMotionVote(ctx, fc.Args["input"].(model.CastMotionVoteInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CastMotionVotePayload) graphql.Marshaler {
+			return ec.marshalNCastMotionVotePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastMotionVotePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_castMotionVote(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CastMotionVotePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_castMotionVote_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_closeMotionVote(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_closeMotionVote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CloseMotionVote(ctx, fc.Args["input"].(model.CloseMotionVoteInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CloseMotionVotePayload) graphql.Marshaler {
+			return ec.marshalNCloseMotionVotePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseMotionVotePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_closeMotionVote(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CloseMotionVotePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_closeMotionVote_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_openElection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_openElection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().OpenElection(ctx, fc.Args["input"].(model.OpenElectionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OpenElectionPayload) graphql.Marshaler {
+			return ec.marshalNOpenElectionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenElectionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_openElection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OpenElectionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_openElection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_standForElection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_standForElection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StandForElection(ctx, fc.Args["input"].(model.StandForElectionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StandForElectionPayload) graphql.Marshaler {
+			return ec.marshalNStandForElectionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐStandForElectionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_standForElection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StandForElectionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_standForElection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_endorseCandidate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_endorseCandidate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EndorseCandidate(ctx, fc.Args["input"].(model.EndorseCandidateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EndorseCandidatePayload) graphql.Marshaler {
+			return ec.marshalNEndorseCandidatePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEndorseCandidatePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_endorseCandidate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EndorseCandidatePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_endorseCandidate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_openElectionBallot(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_openElectionBallot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().OpenElectionBallot(ctx, fc.Args["input"].(model.OpenElectionBallotInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OpenElectionBallotPayload) graphql.Marshaler {
+			return ec.marshalNOpenElectionBallotPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenElectionBallotPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_openElectionBallot(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OpenElectionBallotPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_openElectionBallot_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_castElectionBallot(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_castElectionBallot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CastElectionBallot(ctx, fc.Args["input"].(model.CastElectionBallotInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CastElectionBallotPayload) graphql.Marshaler {
+			return ec.marshalNCastElectionBallotPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastElectionBallotPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_castElectionBallot(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CastElectionBallotPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_castElectionBallot_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_closeElection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_closeElection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CloseElection(ctx, fc.Args["input"].(model.CloseElectionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CloseElectionPayload) graphql.Marshaler {
+			return ec.marshalNCloseElectionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseElectionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_closeElection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CloseElectionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_closeElection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordElectionTieBreak(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordElectionTieBreak(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordElectionTieBreak(ctx, fc.Args["input"].(model.RecordElectionTieBreakInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RecordElectionTieBreakPayload) graphql.Marshaler {
+			return ec.marshalNRecordElectionTieBreakPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordElectionTieBreakPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordElectionTieBreak(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordElectionTieBreakPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordElectionTieBreak_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_signUp(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -35676,6 +41376,102 @@ func (ec *executionContext) fieldContext_OpenBudgetVotingPayload_edition(_ conte
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BudgetEdition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OpenElectionBallotPayload_election(ctx context.Context, field graphql.CollectedField, obj *model.OpenElectionBallotPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenElectionBallotPayload_election(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Election, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Election) graphql.Marshaler {
+			return ec.marshalNElection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenElectionBallotPayload_election(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OpenElectionBallotPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Election(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OpenElectionPayload_election(ctx context.Context, field graphql.CollectedField, obj *model.OpenElectionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenElectionPayload_election(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Election, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Election) graphql.Marshaler {
+			return ec.marshalNElection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenElectionPayload_election(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OpenElectionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Election(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OpenMotionVotePayload_motion(ctx context.Context, field graphql.CollectedField, obj *model.OpenMotionVotePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenMotionVotePayload_motion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Motion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+			return ec.marshalNMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenMotionVotePayload_motion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OpenMotionVotePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Motion(ctx, field)
 		},
 	}
 	return fc, nil
@@ -37302,6 +43098,70 @@ func (ec *executionContext) fieldContext_PoolStanding_projects(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _ProposeAmendmentPayload_amendment(ctx context.Context, field graphql.CollectedField, obj *model.ProposeAmendmentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposeAmendmentPayload_amendment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amendment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+			return ec.marshalNMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposeAmendmentPayload_amendment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposeAmendmentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Motion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposeAmendmentPayload_motion(ctx context.Context, field graphql.CollectedField, obj *model.ProposeAmendmentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposeAmendmentPayload_motion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Motion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+			return ec.marshalNMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposeAmendmentPayload_motion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposeAmendmentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Motion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PublishAnswersPayload_consultation(ctx context.Context, field graphql.CollectedField, obj *model.PublishAnswersPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -37881,6 +43741,94 @@ func (ec *executionContext) fieldContext_Query_bodyMeeting(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_motion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_motion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Motion(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+			return ec.marshalOMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_motion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Motion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_motion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_election(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_election(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Election(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Election) graphql.Marshaler {
+			return ec.marshalOElection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_election(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Election(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_election_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -38212,6 +44160,38 @@ func (ec *executionContext) fieldContext_RecordBodyMeetingDeparturePayload_meeti
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BodyMeeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecordElectionTieBreakPayload_election(ctx context.Context, field graphql.CollectedField, obj *model.RecordElectionTieBreakPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordElectionTieBreakPayload_election(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Election, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Election) graphql.Marshaler {
+			return ec.marshalNElection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordElectionTieBreakPayload_election(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordElectionTieBreakPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Election(ctx, field)
 		},
 	}
 	return fc, nil
@@ -38776,6 +44756,116 @@ func (ec *executionContext) fieldContext_RoleGrant_organisation(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _RollCallEntry_voter(ctx context.Context, field graphql.CollectedField, obj *model.RollCallEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCallEntry_voter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Voter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyVoter) graphql.Marshaler {
+			return ec.marshalNBodyVoter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyVoter(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCallEntry_voter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RollCallEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyVoter(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RollCallEntry_choice(ctx context.Context, field graphql.CollectedField, obj *model.RollCallEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCallEntry_choice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Choice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.VoteChoice) graphql.Marshaler {
+			return ec.marshalNVoteChoice2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVoteChoice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCallEntry_choice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RollCallEntry", field, false, false, errors.New("field of type VoteChoice does not have child fields"))
+}
+
+func (ec *executionContext) _RollCallEntry_castBy(ctx context.Context, field graphql.CollectedField, obj *model.RollCallEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCallEntry_castBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CastBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyPerson) graphql.Marshaler {
+			return ec.marshalOBodyPerson2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RollCallEntry_castBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RollCallEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyPerson(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RollCallEntry_castAt(ctx context.Context, field graphql.CollectedField, obj *model.RollCallEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RollCallEntry_castAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CastAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RollCallEntry_castAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RollCallEntry", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
 func (ec *executionContext) _RuleOverride_rule(ctx context.Context, field graphql.CollectedField, obj *model.RuleOverride) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -39308,6 +45398,70 @@ func (ec *executionContext) fieldContext_SignUpPayload_account(_ context.Context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Account(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StandForElectionPayload_election(ctx context.Context, field graphql.CollectedField, obj *model.StandForElectionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StandForElectionPayload_election(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Election, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Election) graphql.Marshaler {
+			return ec.marshalNElection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StandForElectionPayload_election(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StandForElectionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Election(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StandForElectionPayload_candidate(ctx context.Context, field graphql.CollectedField, obj *model.StandForElectionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StandForElectionPayload_candidate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Candidate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ElectionCandidate) graphql.Marshaler {
+			return ec.marshalNElectionCandidate2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionCandidate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StandForElectionPayload_candidate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StandForElectionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectionCandidate(ctx, field)
 		},
 	}
 	return fc, nil
@@ -40641,6 +46795,38 @@ func (ec *executionContext) fieldContext_SurveyQuestionResult_respondents(_ cont
 	return graphql.NewScalarFieldContext("SurveyQuestionResult", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _TableMotionPayload_motion(ctx context.Context, field graphql.CollectedField, obj *model.TableMotionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TableMotionPayload_motion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Motion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+			return ec.marshalNMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TableMotionPayload_motion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TableMotionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Motion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Translation_id(ctx context.Context, field graphql.CollectedField, obj *model.Translation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -41424,6 +47610,75 @@ func (ec *executionContext) fieldContext_VerifyResidentPayload_verified(_ contex
 	return graphql.NewScalarFieldContext("VerifyResidentPayload", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _VoteTotals_yes(ctx context.Context, field graphql.CollectedField, obj *model.VoteTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VoteTotals_yes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Yes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VoteTotals_yes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VoteTotals", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _VoteTotals_no(ctx context.Context, field graphql.CollectedField, obj *model.VoteTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VoteTotals_no(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.No, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VoteTotals_no(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VoteTotals", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _VoteTotals_abstain(ctx context.Context, field graphql.CollectedField, obj *model.VoteTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VoteTotals_abstain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Abstain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VoteTotals_abstain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VoteTotals", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _VotingPoint_id(ctx context.Context, field graphql.CollectedField, obj *model.VotingPoint) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -41584,6 +47839,38 @@ func (ec *executionContext) fieldContext_WithdrawFromSpeakersPayload_item(_ cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BodyAgendaItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WithdrawMotionPayload_motion(ctx context.Context, field graphql.CollectedField, obj *model.WithdrawMotionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WithdrawMotionPayload_motion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Motion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+			return ec.marshalNMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WithdrawMotionPayload_motion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WithdrawMotionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Motion(ctx, field)
 		},
 	}
 	return fc, nil
@@ -43481,6 +49768,43 @@ func (ec *executionContext) unmarshalInputBodyRulesInput(ctx context.Context, ob
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputBodyVoterInput(ctx context.Context, obj any) (model.BodyVoterInput, error) {
+	var it model.BodyVoterInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"accountId", "organisationId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "accountId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountID = data
+		case "organisationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputBudgetProjectAssistInput(ctx context.Context, obj any) (model.BudgetProjectAssistInput, error) {
 	var it model.BudgetProjectAssistInput
 	if obj == nil {
@@ -43835,6 +50159,94 @@ func (ec *executionContext) unmarshalInputCastBallotWithCodeInput(ctx context.Co
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCastElectionBallotInput(ctx context.Context, obj any) (model.CastElectionBallotInput, error) {
+	var it model.CastElectionBallotInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"electionId", "picks", "as"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "electionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("electionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ElectionID = data
+		case "picks":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("picks"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Picks = data
+		case "as":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("as"))
+			data, err := ec.unmarshalOBodyVoterInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyVoterInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.As = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCastMotionVoteInput(ctx context.Context, obj any) (model.CastMotionVoteInput, error) {
+	var it model.CastMotionVoteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"motionId", "choice", "as"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "motionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotionID = data
+		case "choice":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("choice"))
+			data, err := ec.unmarshalNVoteChoice2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVoteChoice(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Choice = data
+		case "as":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("as"))
+			data, err := ec.unmarshalOBodyVoterInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyVoterInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.As = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCertifyBudgetResultsInput(ctx context.Context, obj any) (model.CertifyBudgetResultsInput, error) {
 	var it model.CertifyBudgetResultsInput
 	if obj == nil {
@@ -44117,6 +50529,66 @@ func (ec *executionContext) unmarshalInputCloseBudgetVotingInput(ctx context.Con
 				return it, err
 			}
 			it.EditionID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCloseElectionInput(ctx context.Context, obj any) (model.CloseElectionInput, error) {
+	var it model.CloseElectionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"electionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "electionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("electionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ElectionID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCloseMotionVoteInput(ctx context.Context, obj any) (model.CloseMotionVoteInput, error) {
+	var it model.CloseMotionVoteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"motionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "motionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotionID = data
 		}
 	}
 	return it, nil
@@ -45279,6 +51751,43 @@ func (ec *executionContext) unmarshalInputEditSubmissionInput(ctx context.Contex
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputEndorseCandidateInput(ctx context.Context, obj any) (model.EndorseCandidateInput, error) {
+	var it model.EndorseCandidateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"candidateId", "as"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "candidateId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("candidateId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CandidateID = data
+		case "as":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("as"))
+			data, err := ec.unmarshalOBodyVoterInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyVoterInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.As = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputEnrolAsBudgetVoterInput(ctx context.Context, obj any) (model.EnrolAsBudgetVoterInput, error) {
 	var it model.EnrolAsBudgetVoterInput
 	if obj == nil {
@@ -45999,6 +52508,43 @@ func (ec *executionContext) unmarshalInputMeetingInput(ctx context.Context, obj 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputMotionFilter(ctx context.Context, obj any) (model.MotionFilter, error) {
+	var it model.MotionFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "kind"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOMotionStatus2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOMotionKind2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputMoveAgendaItemInput(ctx context.Context, obj any) (model.MoveAgendaItemInput, error) {
 	var it model.MoveAgendaItemInput
 	if obj == nil {
@@ -46061,6 +52607,142 @@ func (ec *executionContext) unmarshalInputOpenBudgetVotingInput(ctx context.Cont
 				return it, err
 			}
 			it.EditionID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputOpenElectionBallotInput(ctx context.Context, obj any) (model.OpenElectionBallotInput, error) {
+	var it model.OpenElectionBallotInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"electionId", "deadline"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "electionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("electionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ElectionID = data
+		case "deadline":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deadline"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Deadline = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputOpenElectionInput(ctx context.Context, obj any) (model.OpenElectionInput, error) {
+	var it model.OpenElectionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["endorsementsNeeded"]; !present {
+		asMap["endorsementsNeeded"] = 0
+	}
+
+	fieldsInOrder := [...]string{"bodyId", "title", "seats", "picks", "endorsementsNeeded"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "bodyId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "seats":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seats"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Seats = data
+		case "picks":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("picks"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Picks = data
+		case "endorsementsNeeded":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endorsementsNeeded"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndorsementsNeeded = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputOpenMotionVoteInput(ctx context.Context, obj any) (model.OpenMotionVoteInput, error) {
+	var it model.OpenMotionVoteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"motionId", "written"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "motionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotionID = data
+		case "written":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("written"))
+			data, err := ec.unmarshalNWrittenVoteInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWrittenVoteInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Written = data
 		}
 	}
 	return it, nil
@@ -46186,6 +52868,57 @@ func (ec *executionContext) unmarshalInputPoolPicksInput(ctx context.Context, ob
 				return it, err
 			}
 			it.ProjectIds = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputProposeAmendmentInput(ctx context.Context, obj any) (model.ProposeAmendmentInput, error) {
+	var it model.ProposeAmendmentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"motionId", "title", "text", "as"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "motionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotionID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "as":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("as"))
+			data, err := ec.unmarshalOBodyVoterInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyVoterInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.As = data
 		}
 	}
 	return it, nil
@@ -46482,6 +53215,50 @@ func (ec *executionContext) unmarshalInputRecordBodyMeetingDepartureInput(ctx co
 				return it, err
 			}
 			it.AccountID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRecordElectionTieBreakInput(ctx context.Context, obj any) (model.RecordElectionTieBreakInput, error) {
+	var it model.RecordElectionTieBreakInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"electionId", "order", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "electionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("electionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ElectionID = data
+		case "order":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("order"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Order = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
 		}
 	}
 	return it, nil
@@ -47446,6 +54223,36 @@ func (ec *executionContext) unmarshalInputSignUpInput(ctx context.Context, obj a
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputStandForElectionInput(ctx context.Context, obj any) (model.StandForElectionInput, error) {
+	var it model.StandForElectionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"electionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "electionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("electionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ElectionID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputSubmissionFilter(ctx context.Context, obj any) (model.SubmissionFilter, error) {
 	var it model.SubmissionFilter
 	if obj == nil {
@@ -47668,6 +54475,78 @@ func (ec *executionContext) unmarshalInputSurveyAnswerInput(ctx context.Context,
 				return it, err
 			}
 			it.Text = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputTableMotionInput(ctx context.Context, obj any) (model.TableMotionInput, error) {
+	var it model.TableMotionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"bodyId", "kind", "title", "text", "majority", "consultationId", "as"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "bodyId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNMotionKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "majority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("majority"))
+			data, err := ec.unmarshalOBodyMajority2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMajority(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Majority = data
+		case "consultationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consultationId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsultationID = data
+		case "as":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("as"))
+			data, err := ec.unmarshalOBodyVoterInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyVoterInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.As = data
 		}
 	}
 	return it, nil
@@ -48774,6 +55653,36 @@ func (ec *executionContext) unmarshalInputWithdrawFromSpeakersInput(ctx context.
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputWithdrawMotionInput(ctx context.Context, obj any) (model.WithdrawMotionInput, error) {
+	var it model.WithdrawMotionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"motionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "motionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MotionID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputWithdrawSubmissionInput(ctx context.Context, obj any) (model.WithdrawSubmissionInput, error) {
 	var it model.WithdrawSubmissionInput
 	if obj == nil {
@@ -48799,6 +55708,36 @@ func (ec *executionContext) unmarshalInputWithdrawSubmissionInput(ctx context.Co
 				return it, err
 			}
 			it.SubmissionID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputWrittenVoteInput(ctx context.Context, obj any) (model.WrittenVoteInput, error) {
+	var it model.WrittenVoteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"deadline"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "deadline":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deadline"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Deadline = data
 		}
 	}
 	return it, nil
@@ -48840,6 +55779,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Notification(ctx, sel, obj)
+	case model.Motion:
+		return ec._Motion(ctx, sel, &obj)
+	case *model.Motion:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Motion(ctx, sel, obj)
 	case model.Meeting:
 		return ec._Meeting(ctx, sel, &obj)
 	case *model.Meeting:
@@ -48854,6 +55800,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Invitation(ctx, sel, obj)
+	case model.Election:
+		return ec._Election(ctx, sel, &obj)
+	case *model.Election:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Election(ctx, sel, obj)
 	case model.Consultation:
 		return ec._Consultation(ctx, sel, &obj)
 	case *model.Consultation:
@@ -50404,6 +57357,82 @@ func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj
 					}
 				}()
 				res = ec._Body_meetings(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "motions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Body_motions(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "elections":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Body_elections(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -52435,6 +59464,115 @@ func (ec *executionContext) _BodyViewerCan(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyVoterImplementors = []string{"BodyVoter"}
+
+func (ec *executionContext) _BodyVoter(ctx context.Context, sel ast.SelectionSet, obj *model.BodyVoter) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyVoterImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyVoter")
+		case "person":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyVoter_person(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "organisation":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyVoter_organisation(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -55828,6 +62966,97 @@ func (ec *executionContext) _CastBallotWithCodePayload(ctx context.Context, sel 
 	return out
 }
 
+var castElectionBallotPayloadImplementors = []string{"CastElectionBallotPayload"}
+
+func (ec *executionContext) _CastElectionBallotPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CastElectionBallotPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, castElectionBallotPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CastElectionBallotPayload")
+		case "election":
+			out.Values[i] = ec._CastElectionBallotPayload_election(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "voter":
+			out.Values[i] = ec._CastElectionBallotPayload_voter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var castMotionVotePayloadImplementors = []string{"CastMotionVotePayload"}
+
+func (ec *executionContext) _CastMotionVotePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CastMotionVotePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, castMotionVotePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CastMotionVotePayload")
+		case "motion":
+			out.Values[i] = ec._CastMotionVotePayload_motion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "voter":
+			out.Values[i] = ec._CastMotionVotePayload_voter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changed":
+			out.Values[i] = ec._CastMotionVotePayload_changed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var certifyBudgetResultsPayloadImplementors = []string{"CertifyBudgetResultsPayload"}
 
 func (ec *executionContext) _CertifyBudgetResultsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CertifyBudgetResultsPayload) graphql.Marshaler {
@@ -56080,6 +63309,82 @@ func (ec *executionContext) _CloseBudgetVotingPayload(ctx context.Context, sel a
 			out.Values[i] = graphql.MarshalString("CloseBudgetVotingPayload")
 		case "edition":
 			out.Values[i] = ec._CloseBudgetVotingPayload_edition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var closeElectionPayloadImplementors = []string{"CloseElectionPayload"}
+
+func (ec *executionContext) _CloseElectionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CloseElectionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, closeElectionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CloseElectionPayload")
+		case "election":
+			out.Values[i] = ec._CloseElectionPayload_election(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var closeMotionVotePayloadImplementors = []string{"CloseMotionVotePayload"}
+
+func (ec *executionContext) _CloseMotionVotePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CloseMotionVotePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, closeMotionVotePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CloseMotionVotePayload")
+		case "motion":
+			out.Values[i] = ec._CloseMotionVotePayload_motion(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -58392,6 +65697,630 @@ func (ec *executionContext) _EditSubmissionPayload(ctx context.Context, sel ast.
 	return out
 }
 
+var electionImplementors = []string{"Election", "Node"}
+
+func (ec *executionContext) _Election(ctx context.Context, sel ast.SelectionSet, obj *model.Election) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, electionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Election")
+		case "id":
+			out.Values[i] = ec._Election_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "body":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Election_body(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "title":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Election_title(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "seats":
+			out.Values[i] = ec._Election_seats(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "picks":
+			out.Values[i] = ec._Election_picks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endorsementsNeeded":
+			out.Values[i] = ec._Election_endorsementsNeeded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Election_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Election_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "candidates":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Election_candidates(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "voters":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Election_voters(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "result":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Election_result(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "viewerCan":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Election_viewerCan(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var electionCandidateImplementors = []string{"ElectionCandidate"}
+
+func (ec *executionContext) _ElectionCandidate(ctx context.Context, sel ast.SelectionSet, obj *model.ElectionCandidate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, electionCandidateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ElectionCandidate")
+		case "id":
+			out.Values[i] = ec._ElectionCandidate_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "person":
+			out.Values[i] = ec._ElectionCandidate_person(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "consentedAt":
+			out.Values[i] = ec._ElectionCandidate_consentedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endorsements":
+			out.Values[i] = ec._ElectionCandidate_endorsements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "onBallot":
+			out.Values[i] = ec._ElectionCandidate_onBallot(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var electionResultImplementors = []string{"ElectionResult"}
+
+func (ec *executionContext) _ElectionResult(ctx context.Context, sel ast.SelectionSet, obj *model.ElectionResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, electionResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ElectionResult")
+		case "outcome":
+			out.Values[i] = ec._ElectionResult_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "members":
+			out.Values[i] = ec._ElectionResult_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "present":
+			out.Values[i] = ec._ElectionResult_present(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "voters":
+			out.Values[i] = ec._ElectionResult_voters(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "blank":
+			out.Values[i] = ec._ElectionResult_blank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quorum":
+			out.Values[i] = ec._ElectionResult_quorum(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "standings":
+			out.Values[i] = ec._ElectionResult_standings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tieBreak":
+			out.Values[i] = ec._ElectionResult_tieBreak(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var electionStandingImplementors = []string{"ElectionStanding"}
+
+func (ec *executionContext) _ElectionStanding(ctx context.Context, sel ast.SelectionSet, obj *model.ElectionStanding) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, electionStandingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ElectionStanding")
+		case "candidateId":
+			out.Values[i] = ec._ElectionStanding_candidateId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._ElectionStanding_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "votes":
+			out.Values[i] = ec._ElectionStanding_votes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "elected":
+			out.Values[i] = ec._ElectionStanding_elected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tied":
+			out.Values[i] = ec._ElectionStanding_tied(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var electionTieBreakImplementors = []string{"ElectionTieBreak"}
+
+func (ec *executionContext) _ElectionTieBreak(ctx context.Context, sel ast.SelectionSet, obj *model.ElectionTieBreak) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, electionTieBreakImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ElectionTieBreak")
+		case "order":
+			out.Values[i] = ec._ElectionTieBreak_order(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._ElectionTieBreak_note(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._ElectionTieBreak_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var electionViewerCanImplementors = []string{"ElectionViewerCan"}
+
+func (ec *executionContext) _ElectionViewerCan(ctx context.Context, sel ast.SelectionSet, obj *model.ElectionViewerCan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, electionViewerCanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ElectionViewerCan")
+		case "stand":
+			out.Values[i] = ec._ElectionViewerCan_stand(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endorse":
+			out.Values[i] = ec._ElectionViewerCan_endorse(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openBallot":
+			out.Values[i] = ec._ElectionViewerCan_openBallot(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "castBallot":
+			out.Values[i] = ec._ElectionViewerCan_castBallot(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "close":
+			out.Values[i] = ec._ElectionViewerCan_close(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var endorseCandidatePayloadImplementors = []string{"EndorseCandidatePayload"}
+
+func (ec *executionContext) _EndorseCandidatePayload(ctx context.Context, sel ast.SelectionSet, obj *model.EndorseCandidatePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, endorseCandidatePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EndorseCandidatePayload")
+		case "candidate":
+			out.Values[i] = ec._EndorseCandidatePayload_candidate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var enrolAsBudgetVoterPayloadImplementors = []string{"EnrolAsBudgetVoterPayload"}
 
 func (ec *executionContext) _EnrolAsBudgetVoterPayload(ctx context.Context, sel ast.SelectionSet, obj *model.EnrolAsBudgetVoterPayload) graphql.Marshaler {
@@ -59674,6 +67603,1020 @@ func (ec *executionContext) _ModerationActionEdge(ctx context.Context, sel ast.S
 	return out
 }
 
+var motionImplementors = []string{"Motion", "Node"}
+
+func (ec *executionContext) _Motion(ctx context.Context, sel ast.SelectionSet, obj *model.Motion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, motionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Motion")
+		case "id":
+			out.Values[i] = ec._Motion_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "body":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Motion_body(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "parent":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Motion_parent(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "kind":
+			out.Values[i] = ec._Motion_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Motion_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "majority":
+			out.Values[i] = ec._Motion_majority(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Motion_title(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "titleTranslations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Motion_titleTranslations(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "text":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Motion_text(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "textTranslations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Motion_textTranslations(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "originalText":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Motion_originalText(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "amendedBy":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Motion_amendedBy(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "consultationId":
+			out.Values[i] = ec._Motion_consultationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "tabledBy":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Motion_tabledBy(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "tabledFor":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Motion_tabledFor(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "tabledAt":
+			out.Values[i] = ec._Motion_tabledAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decidedAt":
+			out.Values[i] = ec._Motion_decidedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "withdrawnAt":
+			out.Values[i] = ec._Motion_withdrawnAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "amendments":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Motion_amendments(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "vote":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Motion_vote(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "viewerCan":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Motion_viewerCan(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var motionConnectionImplementors = []string{"MotionConnection"}
+
+func (ec *executionContext) _MotionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MotionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, motionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MotionConnection")
+		case "edges":
+			out.Values[i] = ec._MotionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MotionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._MotionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var motionEdgeImplementors = []string{"MotionEdge"}
+
+func (ec *executionContext) _MotionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MotionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, motionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MotionEdge")
+		case "cursor":
+			out.Values[i] = ec._MotionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._MotionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var motionViewerCanImplementors = []string{"MotionViewerCan"}
+
+func (ec *executionContext) _MotionViewerCan(ctx context.Context, sel ast.SelectionSet, obj *model.MotionViewerCan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, motionViewerCanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MotionViewerCan")
+		case "withdraw":
+			out.Values[i] = ec._MotionViewerCan_withdraw(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "proposeAmendment":
+			out.Values[i] = ec._MotionViewerCan_proposeAmendment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openVote":
+			out.Values[i] = ec._MotionViewerCan_openVote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closeVote":
+			out.Values[i] = ec._MotionViewerCan_closeVote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "castVote":
+			out.Values[i] = ec._MotionViewerCan_castVote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var motionVoteImplementors = []string{"MotionVote"}
+
+func (ec *executionContext) _MotionVote(ctx context.Context, sel ast.SelectionSet, obj *model.MotionVote) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, motionVoteImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MotionVote")
+		case "format":
+			out.Values[i] = ec._MotionVote_format(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deadline":
+			out.Values[i] = ec._MotionVote_deadline(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "closed":
+			out.Values[i] = ec._MotionVote_closed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "closedAt":
+			out.Values[i] = ec._MotionVote_closedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "changeable":
+			out.Values[i] = ec._MotionVote_changeable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "voters":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MotionVote_voters(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "totals":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MotionVote_totals(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "result":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MotionVote_result(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "rollCall":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MotionVote_rollCall(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var motionVoteResultImplementors = []string{"MotionVoteResult"}
+
+func (ec *executionContext) _MotionVoteResult(ctx context.Context, sel ast.SelectionSet, obj *model.MotionVoteResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, motionVoteResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MotionVoteResult")
+		case "outcome":
+			out.Values[i] = ec._MotionVoteResult_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "members":
+			out.Values[i] = ec._MotionVoteResult_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "present":
+			out.Values[i] = ec._MotionVoteResult_present(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "voters":
+			out.Values[i] = ec._MotionVoteResult_voters(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "yes":
+			out.Values[i] = ec._MotionVoteResult_yes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "no":
+			out.Values[i] = ec._MotionVoteResult_no(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "abstain":
+			out.Values[i] = ec._MotionVoteResult_abstain(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quorum":
+			out.Values[i] = ec._MotionVoteResult_quorum(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "base":
+			out.Values[i] = ec._MotionVoteResult_base(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "needed":
+			out.Values[i] = ec._MotionVoteResult_needed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byCastingVote":
+			out.Values[i] = ec._MotionVoteResult_byCastingVote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var moveAgendaItemPayloadImplementors = []string{"MoveAgendaItemPayload"}
 
 func (ec *executionContext) _MoveAgendaItemPayload(ctx context.Context, sel ast.SelectionSet, obj *model.MoveAgendaItemPayload) graphql.Marshaler {
@@ -60395,6 +69338,97 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "tableMotion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_tableMotion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "proposeAmendment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_proposeAmendment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawMotion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawMotion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openMotionVote":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_openMotionVote(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "castMotionVote":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_castMotionVote(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closeMotionVote":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_closeMotionVote(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openElection":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_openElection(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "standForElection":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_standForElection(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endorseCandidate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_endorseCandidate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openElectionBallot":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_openElectionBallot(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "castElectionBallot":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_castElectionBallot(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closeElection":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_closeElection(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordElectionTieBreak":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordElectionTieBreak(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "signUp":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_signUp(ctx, field)
@@ -60960,6 +69994,120 @@ func (ec *executionContext) _OpenBudgetVotingPayload(ctx context.Context, sel as
 			out.Values[i] = graphql.MarshalString("OpenBudgetVotingPayload")
 		case "edition":
 			out.Values[i] = ec._OpenBudgetVotingPayload_edition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var openElectionBallotPayloadImplementors = []string{"OpenElectionBallotPayload"}
+
+func (ec *executionContext) _OpenElectionBallotPayload(ctx context.Context, sel ast.SelectionSet, obj *model.OpenElectionBallotPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, openElectionBallotPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OpenElectionBallotPayload")
+		case "election":
+			out.Values[i] = ec._OpenElectionBallotPayload_election(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var openElectionPayloadImplementors = []string{"OpenElectionPayload"}
+
+func (ec *executionContext) _OpenElectionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.OpenElectionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, openElectionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OpenElectionPayload")
+		case "election":
+			out.Values[i] = ec._OpenElectionPayload_election(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var openMotionVotePayloadImplementors = []string{"OpenMotionVotePayload"}
+
+func (ec *executionContext) _OpenMotionVotePayload(ctx context.Context, sel ast.SelectionSet, obj *model.OpenMotionVotePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, openMotionVotePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OpenMotionVotePayload")
+		case "motion":
+			out.Values[i] = ec._OpenMotionVotePayload_motion(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -62020,6 +71168,49 @@ func (ec *executionContext) _PoolStanding(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var proposeAmendmentPayloadImplementors = []string{"ProposeAmendmentPayload"}
+
+func (ec *executionContext) _ProposeAmendmentPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ProposeAmendmentPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, proposeAmendmentPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProposeAmendmentPayload")
+		case "amendment":
+			out.Values[i] = ec._ProposeAmendmentPayload_amendment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "motion":
+			out.Values[i] = ec._ProposeAmendmentPayload_motion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var publishAnswersPayloadImplementors = []string{"PublishAnswersPayload"}
 
 func (ec *executionContext) _PublishAnswersPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PublishAnswersPayload) graphql.Marshaler {
@@ -62433,6 +71624,50 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "motion":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_motion(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "election":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_election(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "me":
 			field := field
 
@@ -62646,6 +71881,44 @@ func (ec *executionContext) _RecordBodyMeetingDeparturePayload(ctx context.Conte
 			out.Values[i] = graphql.MarshalString("RecordBodyMeetingDeparturePayload")
 		case "meeting":
 			out.Values[i] = ec._RecordBodyMeetingDeparturePayload_meeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var recordElectionTieBreakPayloadImplementors = []string{"RecordElectionTieBreakPayload"}
+
+func (ec *executionContext) _RecordElectionTieBreakPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RecordElectionTieBreakPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordElectionTieBreakPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordElectionTieBreakPayload")
+		case "election":
+			out.Values[i] = ec._RecordElectionTieBreakPayload_election(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -63397,6 +72670,59 @@ func (ec *executionContext) _RoleGrant(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var rollCallEntryImplementors = []string{"RollCallEntry"}
+
+func (ec *executionContext) _RollCallEntry(ctx context.Context, sel ast.SelectionSet, obj *model.RollCallEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rollCallEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RollCallEntry")
+		case "voter":
+			out.Values[i] = ec._RollCallEntry_voter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "choice":
+			out.Values[i] = ec._RollCallEntry_choice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "castBy":
+			out.Values[i] = ec._RollCallEntry_castBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "castAt":
+			out.Values[i] = ec._RollCallEntry_castAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var ruleOverrideImplementors = []string{"RuleOverride"}
 
 func (ec *executionContext) _RuleOverride(ctx context.Context, sel ast.SelectionSet, obj *model.RuleOverride) graphql.Marshaler {
@@ -63808,6 +73134,49 @@ func (ec *executionContext) _SignUpPayload(ctx context.Context, sel ast.Selectio
 			}
 		case "account":
 			out.Values[i] = ec._SignUpPayload_account(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var standForElectionPayloadImplementors = []string{"StandForElectionPayload"}
+
+func (ec *executionContext) _StandForElectionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.StandForElectionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, standForElectionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StandForElectionPayload")
+		case "election":
+			out.Values[i] = ec._StandForElectionPayload_election(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "candidate":
+			out.Values[i] = ec._StandForElectionPayload_candidate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -64725,6 +74094,44 @@ func (ec *executionContext) _SurveyQuestionResult(ctx context.Context, sel ast.S
 	return out
 }
 
+var tableMotionPayloadImplementors = []string{"TableMotionPayload"}
+
+func (ec *executionContext) _TableMotionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.TableMotionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tableMotionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TableMotionPayload")
+		case "motion":
+			out.Values[i] = ec._TableMotionPayload_motion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var translationImplementors = []string{"Translation"}
 
 func (ec *executionContext) _Translation(ctx context.Context, sel ast.SelectionSet, obj *model.Translation) graphql.Marshaler {
@@ -65487,6 +74894,54 @@ func (ec *executionContext) _VerifyResidentPayload(ctx context.Context, sel ast.
 	return out
 }
 
+var voteTotalsImplementors = []string{"VoteTotals"}
+
+func (ec *executionContext) _VoteTotals(ctx context.Context, sel ast.SelectionSet, obj *model.VoteTotals) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, voteTotalsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VoteTotals")
+		case "yes":
+			out.Values[i] = ec._VoteTotals_yes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "no":
+			out.Values[i] = ec._VoteTotals_no(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "abstain":
+			out.Values[i] = ec._VoteTotals_abstain(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var votingPointImplementors = []string{"VotingPoint"}
 
 func (ec *executionContext) _VotingPoint(ctx context.Context, sel ast.SelectionSet, obj *model.VotingPoint) graphql.Marshaler {
@@ -65625,6 +75080,44 @@ func (ec *executionContext) _WithdrawFromSpeakersPayload(ctx context.Context, se
 			out.Values[i] = graphql.MarshalString("WithdrawFromSpeakersPayload")
 		case "item":
 			out.Values[i] = ec._WithdrawFromSpeakersPayload_item(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var withdrawMotionPayloadImplementors = []string{"WithdrawMotionPayload"}
+
+func (ec *executionContext) _WithdrawMotionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.WithdrawMotionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, withdrawMotionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WithdrawMotionPayload")
+		case "motion":
+			out.Values[i] = ec._WithdrawMotionPayload_motion(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -66637,6 +76130,16 @@ func (ec *executionContext) marshalNBodyMemberEdge2ᚕgithubᚗcomᚋotwartyᚋo
 	return ret
 }
 
+func (ec *executionContext) marshalNBodyPerson2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyPerson(ctx context.Context, sel ast.SelectionSet, v *model.BodyPerson) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BodyPerson(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNBodyQuorum2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyQuorum(ctx context.Context, sel ast.SelectionSet, v *model.BodyQuorum) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -66715,6 +76218,16 @@ func (ec *executionContext) marshalNBodyViewerCan2ᚖgithubᚗcomᚋotwartyᚋot
 		return graphql.Null
 	}
 	return ec._BodyViewerCan(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBodyVoter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyVoter(ctx context.Context, sel ast.SelectionSet, v *model.BodyVoter) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BodyVoter(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -67162,6 +76675,36 @@ func (ec *executionContext) marshalNCastBallotWithCodePayload2ᚖgithubᚗcomᚋ
 	return ec._CastBallotWithCodePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCastElectionBallotInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastElectionBallotInput(ctx context.Context, v any) (model.CastElectionBallotInput, error) {
+	res, err := ec.unmarshalInputCastElectionBallotInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCastElectionBallotPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastElectionBallotPayload(ctx context.Context, sel ast.SelectionSet, v *model.CastElectionBallotPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CastElectionBallotPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCastMotionVoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastMotionVoteInput(ctx context.Context, v any) (model.CastMotionVoteInput, error) {
+	res, err := ec.unmarshalInputCastMotionVoteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCastMotionVotePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastMotionVotePayload(ctx context.Context, sel ast.SelectionSet, v *model.CastMotionVotePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CastMotionVotePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCertifyBudgetResultsInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCertifyBudgetResultsInput(ctx context.Context, v any) (model.CertifyBudgetResultsInput, error) {
 	res, err := ec.unmarshalInputCertifyBudgetResultsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -67265,6 +76808,36 @@ func (ec *executionContext) marshalNCloseBudgetVotingPayload2ᚖgithubᚗcomᚋo
 		return graphql.Null
 	}
 	return ec._CloseBudgetVotingPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCloseElectionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseElectionInput(ctx context.Context, v any) (model.CloseElectionInput, error) {
+	res, err := ec.unmarshalInputCloseElectionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCloseElectionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseElectionPayload(ctx context.Context, sel ast.SelectionSet, v *model.CloseElectionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CloseElectionPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCloseMotionVoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseMotionVoteInput(ctx context.Context, v any) (model.CloseMotionVoteInput, error) {
+	res, err := ec.unmarshalInputCloseMotionVoteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCloseMotionVotePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseMotionVotePayload(ctx context.Context, sel ast.SelectionSet, v *model.CloseMotionVotePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CloseMotionVotePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNComputeBudgetResultsInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐComputeBudgetResultsInput(ctx context.Context, v any) (model.ComputeBudgetResultsInput, error) {
@@ -67758,6 +77331,131 @@ func (ec *executionContext) marshalNEditSubmissionPayload2ᚖgithubᚗcomᚋotwa
 		return graphql.Null
 	}
 	return ec._EditSubmissionPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNElection2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElection(ctx context.Context, sel ast.SelectionSet, v model.Election) graphql.Marshaler {
+	return ec._Election(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNElection2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Election) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNElection2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElection(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNElection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElection(ctx context.Context, sel ast.SelectionSet, v *model.Election) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Election(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNElectionCandidate2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionCandidate(ctx context.Context, sel ast.SelectionSet, v model.ElectionCandidate) graphql.Marshaler {
+	return ec._ElectionCandidate(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNElectionCandidate2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionCandidateᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ElectionCandidate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNElectionCandidate2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionCandidate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNElectionCandidate2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionCandidate(ctx context.Context, sel ast.SelectionSet, v *model.ElectionCandidate) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ElectionCandidate(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNElectionOutcome2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionOutcome(ctx context.Context, v any) (model.ElectionOutcome, error) {
+	var res model.ElectionOutcome
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNElectionOutcome2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionOutcome(ctx context.Context, sel ast.SelectionSet, v model.ElectionOutcome) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNElectionStanding2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionStanding(ctx context.Context, sel ast.SelectionSet, v model.ElectionStanding) graphql.Marshaler {
+	return ec._ElectionStanding(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNElectionStanding2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionStandingᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ElectionStanding) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNElectionStanding2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionStanding(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNElectionStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionStatus(ctx context.Context, v any) (model.ElectionStatus, error) {
+	var res model.ElectionStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNElectionStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionStatus(ctx context.Context, sel ast.SelectionSet, v model.ElectionStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNElectionViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionViewerCan(ctx context.Context, sel ast.SelectionSet, v *model.ElectionViewerCan) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ElectionViewerCan(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEndorseCandidateInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEndorseCandidateInput(ctx context.Context, v any) (model.EndorseCandidateInput, error) {
+	res, err := ec.unmarshalInputEndorseCandidateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEndorseCandidatePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEndorseCandidatePayload(ctx context.Context, sel ast.SelectionSet, v *model.EndorseCandidatePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._EndorseCandidatePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNEnrolAsBudgetVoterInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEnrolAsBudgetVoterInput(ctx context.Context, v any) (model.EnrolAsBudgetVoterInput, error) {
@@ -68347,6 +78045,86 @@ func (ec *executionContext) marshalNMoney2int64(ctx context.Context, sel ast.Sel
 	return res
 }
 
+func (ec *executionContext) marshalNMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx context.Context, sel ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Motion(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMotionConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionConnection(ctx context.Context, sel ast.SelectionSet, v *model.MotionConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MotionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMotionEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionEdge(ctx context.Context, sel ast.SelectionSet, v model.MotionEdge) graphql.Marshaler {
+	return ec._MotionEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMotionEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MotionEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMotionEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNMotionKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionKind(ctx context.Context, v any) (model.MotionKind, error) {
+	var res model.MotionKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMotionKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionKind(ctx context.Context, sel ast.SelectionSet, v model.MotionKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNMotionStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionStatus(ctx context.Context, v any) (model.MotionStatus, error) {
+	var res model.MotionStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMotionStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionStatus(ctx context.Context, sel ast.SelectionSet, v model.MotionStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNMotionViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionViewerCan(ctx context.Context, sel ast.SelectionSet, v *model.MotionViewerCan) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MotionViewerCan(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMotionVoteFormat2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionVoteFormat(ctx context.Context, v any) (model.MotionVoteFormat, error) {
+	var res model.MotionVoteFormat
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMotionVoteFormat2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionVoteFormat(ctx context.Context, sel ast.SelectionSet, v model.MotionVoteFormat) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNMoveAgendaItemInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMoveAgendaItemInput(ctx context.Context, v any) (model.MoveAgendaItemInput, error) {
 	res, err := ec.unmarshalInputMoveAgendaItemInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -68485,6 +78263,51 @@ func (ec *executionContext) marshalNOpenBudgetVotingPayload2ᚖgithubᚗcomᚋot
 		return graphql.Null
 	}
 	return ec._OpenBudgetVotingPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOpenElectionBallotInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenElectionBallotInput(ctx context.Context, v any) (model.OpenElectionBallotInput, error) {
+	res, err := ec.unmarshalInputOpenElectionBallotInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOpenElectionBallotPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenElectionBallotPayload(ctx context.Context, sel ast.SelectionSet, v *model.OpenElectionBallotPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._OpenElectionBallotPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOpenElectionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenElectionInput(ctx context.Context, v any) (model.OpenElectionInput, error) {
+	res, err := ec.unmarshalInputOpenElectionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOpenElectionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenElectionPayload(ctx context.Context, sel ast.SelectionSet, v *model.OpenElectionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._OpenElectionPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOpenMotionVoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenMotionVoteInput(ctx context.Context, v any) (model.OpenMotionVoteInput, error) {
+	res, err := ec.unmarshalInputOpenMotionVoteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOpenMotionVotePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenMotionVotePayload(ctx context.Context, sel ast.SelectionSet, v *model.OpenMotionVotePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._OpenMotionVotePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNOrganisation2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOrganisation(ctx context.Context, sel ast.SelectionSet, v model.Organisation) graphql.Marshaler {
@@ -68805,6 +78628,21 @@ func (ec *executionContext) marshalNPoolStanding2githubᚗcomᚋotwartyᚋotwart
 	return ec._PoolStanding(ctx, sel, &v)
 }
 
+func (ec *executionContext) unmarshalNProposeAmendmentInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐProposeAmendmentInput(ctx context.Context, v any) (model.ProposeAmendmentInput, error) {
+	res, err := ec.unmarshalInputProposeAmendmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProposeAmendmentPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐProposeAmendmentPayload(ctx context.Context, sel ast.SelectionSet, v *model.ProposeAmendmentPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ProposeAmendmentPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNPublishAnswersInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishAnswersInput(ctx context.Context, v any) (model.PublishAnswersInput, error) {
 	res, err := ec.unmarshalInputPublishAnswersInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -68923,6 +78761,21 @@ func (ec *executionContext) marshalNRecordBodyMeetingDeparturePayload2ᚖgithub�
 		return graphql.Null
 	}
 	return ec._RecordBodyMeetingDeparturePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRecordElectionTieBreakInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordElectionTieBreakInput(ctx context.Context, v any) (model.RecordElectionTieBreakInput, error) {
+	res, err := ec.unmarshalInputRecordElectionTieBreakInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecordElectionTieBreakPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordElectionTieBreakPayload(ctx context.Context, sel ast.SelectionSet, v *model.RecordElectionTieBreakPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RecordElectionTieBreakPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRegisterBudgetVoterInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegisterBudgetVoterInput(ctx context.Context, v any) (model.RegisterBudgetVoterInput, error) {
@@ -69240,6 +79093,10 @@ func (ec *executionContext) marshalNRoleGrant2ᚖgithubᚗcomᚋotwartyᚋotwart
 	return ec._RoleGrant(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNRollCallEntry2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRollCallEntry(ctx context.Context, sel ast.SelectionSet, v model.RollCallEntry) graphql.Marshaler {
+	return ec._RollCallEntry(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNRuleOverride2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRuleOverride(ctx context.Context, sel ast.SelectionSet, v model.RuleOverride) graphql.Marshaler {
 	return ec._RuleOverride(ctx, sel, &v)
 }
@@ -69397,6 +79254,21 @@ func (ec *executionContext) marshalNSignUpPayload2ᚖgithubᚗcomᚋotwartyᚋot
 		return graphql.Null
 	}
 	return ec._SignUpPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStandForElectionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐStandForElectionInput(ctx context.Context, v any) (model.StandForElectionInput, error) {
+	res, err := ec.unmarshalInputStandForElectionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStandForElectionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐStandForElectionPayload(ctx context.Context, sel ast.SelectionSet, v *model.StandForElectionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._StandForElectionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -69626,6 +79498,21 @@ func (ec *executionContext) marshalNSurveyQuestionResult2ᚕgithubᚗcomᚋotwar
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNTableMotionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐTableMotionInput(ctx context.Context, v any) (model.TableMotionInput, error) {
+	res, err := ec.unmarshalInputTableMotionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTableMotionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐTableMotionPayload(ctx context.Context, sel ast.SelectionSet, v *model.TableMotionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._TableMotionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNTranslation2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐTranslation(ctx context.Context, sel ast.SelectionSet, v model.Translation) graphql.Marshaler {
@@ -69938,6 +79825,26 @@ func (ec *executionContext) marshalNVerifyResidentPayload2ᚖgithubᚗcomᚋotwa
 	return ec._VerifyResidentPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNVoteChoice2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVoteChoice(ctx context.Context, v any) (model.VoteChoice, error) {
+	var res model.VoteChoice
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVoteChoice2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVoteChoice(ctx context.Context, sel ast.SelectionSet, v model.VoteChoice) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNVoteTotals2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVoteTotals(ctx context.Context, sel ast.SelectionSet, v *model.VoteTotals) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._VoteTotals(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNVoterInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVoterInput(ctx context.Context, v any) (model.VoterInput, error) {
 	res, err := ec.unmarshalInputVoterInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -70037,6 +79944,21 @@ func (ec *executionContext) marshalNWithdrawFromSpeakersPayload2ᚖgithubᚗcom�
 	return ec._WithdrawFromSpeakersPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNWithdrawMotionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawMotionInput(ctx context.Context, v any) (model.WithdrawMotionInput, error) {
+	res, err := ec.unmarshalInputWithdrawMotionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWithdrawMotionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawMotionPayload(ctx context.Context, sel ast.SelectionSet, v *model.WithdrawMotionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._WithdrawMotionPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNWithdrawSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawSubmissionInput(ctx context.Context, v any) (model.WithdrawSubmissionInput, error) {
 	res, err := ec.unmarshalInputWithdrawSubmissionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -70050,6 +79972,11 @@ func (ec *executionContext) marshalNWithdrawSubmissionPayload2ᚖgithubᚗcomᚋ
 		return graphql.Null
 	}
 	return ec._WithdrawSubmissionPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWrittenVoteInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWrittenVoteInput(ctx context.Context, v any) (*model.WrittenVoteInput, error) {
+	res, err := ec.unmarshalInputWrittenVoteInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -70358,6 +80285,21 @@ func (ec *executionContext) marshalOBodyStatus2ᚖgithubᚗcomᚋotwartyᚋotwar
 	return v
 }
 
+func (ec *executionContext) marshalOBodyVoter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyVoter(ctx context.Context, sel ast.SelectionSet, v *model.BodyVoter) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BodyVoter(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOBodyVoterInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyVoterInput(ctx context.Context, v any) (*model.BodyVoterInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBodyVoterInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -70568,6 +80510,27 @@ func (ec *executionContext) marshalODigest2ᚖgithubᚗcomᚋotwartyᚋotwarty�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOElection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElection(ctx context.Context, sel ast.SelectionSet, v *model.Election) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Election(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOElectionResult2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionResult(ctx context.Context, sel ast.SelectionSet, v *model.ElectionResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ElectionResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOElectionTieBreak2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionTieBreak(ctx context.Context, sel ast.SelectionSet, v *model.ElectionTieBreak) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ElectionTieBreak(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
@@ -70804,6 +80767,67 @@ func (ec *executionContext) marshalOMoney2ᚖint64(ctx context.Context, sel ast.
 	return res
 }
 
+func (ec *executionContext) marshalOMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx context.Context, sel ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Motion(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOMotionFilter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionFilter(ctx context.Context, v any) (*model.MotionFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMotionFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMotionKind2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionKind(ctx context.Context, v any) (*model.MotionKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.MotionKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMotionKind2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionKind(ctx context.Context, sel ast.SelectionSet, v *model.MotionKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOMotionStatus2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionStatus(ctx context.Context, v any) (*model.MotionStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.MotionStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMotionStatus2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionStatus(ctx context.Context, sel ast.SelectionSet, v *model.MotionStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOMotionVote2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionVote(ctx context.Context, sel ast.SelectionSet, v *model.MotionVote) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MotionVote(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMotionVoteResult2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionVoteResult(ctx context.Context, sel ast.SelectionSet, v *model.MotionVoteResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MotionVoteResult(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -70955,6 +80979,25 @@ func (ec *executionContext) marshalORegistrationStatus2ᚖgithubᚗcomᚋotwarty
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalORollCallEntry2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRollCallEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RollCallEntry) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRollCallEntry2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRollCallEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalORuleOverrideInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRuleOverrideInputᚄ(ctx context.Context, v any) ([]model.RuleOverrideInput, error) {

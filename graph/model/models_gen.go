@@ -350,6 +350,12 @@ type BodyViewerCan struct {
 	AppointGuests bool `json:"appointGuests"`
 }
 
+// Exactly one of accountId (a person member) and organisationId.
+type BodyVoterInput struct {
+	AccountID      *string `json:"accountId,omitempty"`
+	OrganisationID *string `json:"organisationId,omitempty"`
+}
+
 type BudgetCertification struct {
 	// The computation signed (recomputing starts a new one and voids earlier signatures).
 	Computation        int `json:"computation"`
@@ -548,6 +554,33 @@ type CastBallotWithCodePayload struct {
 	SurveyToken *string `json:"surveyToken,omitempty"`
 }
 
+type CastElectionBallotInput struct {
+	ElectionID string `json:"electionId"`
+	// Candidate ids (ElectionCandidate.id).
+	Picks []string        `json:"picks"`
+	As    *BodyVoterInput `json:"as,omitempty"`
+}
+
+// Carries no choice.
+type CastElectionBallotPayload struct {
+	Election *Election  `json:"election"`
+	Voter    *BodyVoter `json:"voter"`
+}
+
+type CastMotionVoteInput struct {
+	MotionID string          `json:"motionId"`
+	Choice   VoteChoice      `json:"choice"`
+	As       *BodyVoterInput `json:"as,omitempty"`
+}
+
+type CastMotionVotePayload struct {
+	Motion *Motion `json:"motion"`
+	// The vote it counts for.
+	Voter *BodyVoter `json:"voter"`
+	// An earlier vote was replaced (when the rules allow changes).
+	Changed bool `json:"changed"`
+}
+
 type CertifyBudgetResultsInput struct {
 	EditionID string `json:"editionId"`
 	// The commission's count of invalid ballots.
@@ -619,6 +652,22 @@ type CloseBudgetVotingInput struct {
 
 type CloseBudgetVotingPayload struct {
 	Edition *BudgetEdition `json:"edition"`
+}
+
+type CloseElectionInput struct {
+	ElectionID string `json:"electionId"`
+}
+
+type CloseElectionPayload struct {
+	Election *Election `json:"election"`
+}
+
+type CloseMotionVoteInput struct {
+	MotionID string `json:"motionId"`
+}
+
+type CloseMotionVotePayload struct {
+	Motion *Motion `json:"motion"`
 }
 
 type ComputeBudgetResultsInput struct {
@@ -914,6 +963,58 @@ type EditSubmissionPayload struct {
 	Submission *Submission `json:"submission"`
 }
 
+type ElectionCandidate struct {
+	ID           string      `json:"id"`
+	Person       *BodyPerson `json:"person"`
+	ConsentedAt  time.Time   `json:"consentedAt"`
+	Endorsements int         `json:"endorsements"`
+	OnBallot     bool        `json:"onBallot"`
+}
+
+type ElectionResult struct {
+	Outcome ElectionOutcome `json:"outcome"`
+	Members int             `json:"members"`
+	Present int             `json:"present"`
+	Voters  int             `json:"voters"`
+	Blank   int             `json:"blank"`
+	Quorum  int             `json:"quorum"`
+	// Most votes first.
+	Standings []ElectionStanding `json:"standings"`
+	TieBreak  *ElectionTieBreak  `json:"tieBreak,omitempty"`
+}
+
+type ElectionStanding struct {
+	CandidateID string `json:"candidateId"`
+	Label       string `json:"label"`
+	Votes       int    `json:"votes"`
+	Elected     bool   `json:"elected"`
+	Tied        bool   `json:"tied"`
+}
+
+type ElectionTieBreak struct {
+	// The tied candidates, first seated first.
+	Order []string  `json:"order"`
+	Note  string    `json:"note"`
+	At    time.Time `json:"at"`
+}
+
+type ElectionViewerCan struct {
+	Stand      bool `json:"stand"`
+	Endorse    bool `json:"endorse"`
+	OpenBallot bool `json:"openBallot"`
+	CastBallot bool `json:"castBallot"`
+	Close      bool `json:"close"`
+}
+
+type EndorseCandidateInput struct {
+	CandidateID string          `json:"candidateId"`
+	As          *BodyVoterInput `json:"as,omitempty"`
+}
+
+type EndorseCandidatePayload struct {
+	Candidate *ElectionCandidate `json:"candidate"`
+}
+
 type EnrolAsBudgetVoterInput struct {
 	EditionID string `json:"editionId"`
 	District  string `json:"district"`
@@ -1135,6 +1236,51 @@ type ModerationActionEdge struct {
 	Node   *ModerationAction `json:"node"`
 }
 
+type MotionConnection struct {
+	Edges      []MotionEdge `json:"edges"`
+	PageInfo   *PageInfo    `json:"pageInfo"`
+	TotalCount int          `json:"totalCount"`
+}
+
+type MotionEdge struct {
+	Cursor string  `json:"cursor"`
+	Node   *Motion `json:"node"`
+}
+
+type MotionFilter struct {
+	Status *MotionStatus `json:"status,omitempty"`
+	Kind   *MotionKind   `json:"kind,omitempty"`
+}
+
+type MotionViewerCan struct {
+	Withdraw         bool `json:"withdraw"`
+	ProposeAmendment bool `json:"proposeAmendment"`
+	OpenVote         bool `json:"openVote"`
+	CloseVote        bool `json:"closeVote"`
+	// The caller has a vote in the body now and the vote is open.
+	CastVote bool `json:"castVote"`
+}
+
+type MotionVoteResult struct {
+	// ADOPTED, REJECTED or INVALID (no quorum).
+	Outcome MotionStatus `json:"outcome"`
+	// Voting members at the close.
+	Members int `json:"members"`
+	// Present: in a written vote, those who voted.
+	Present int `json:"present"`
+	Voters  int `json:"voters"`
+	Yes     int `json:"yes"`
+	No      int `json:"no"`
+	Abstain int `json:"abstain"`
+	// Heads needed for quorum.
+	Quorum int `json:"quorum"`
+	// The number the majority was counted on, and the fewest votes for that adopt.
+	Base   int `json:"base"`
+	Needed int `json:"needed"`
+	// A tie decided by the chair's vote.
+	ByCastingVote bool `json:"byCastingVote"`
+}
+
 type MoveAgendaItemInput struct {
 	ItemID string `json:"itemId"`
 	// 1 is first.
@@ -1188,6 +1334,38 @@ type OpenBudgetVotingInput struct {
 
 type OpenBudgetVotingPayload struct {
 	Edition *BudgetEdition `json:"edition"`
+}
+
+type OpenElectionBallotInput struct {
+	ElectionID string    `json:"electionId"`
+	Deadline   time.Time `json:"deadline"`
+}
+
+type OpenElectionBallotPayload struct {
+	Election *Election `json:"election"`
+}
+
+type OpenElectionInput struct {
+	BodyID             string          `json:"bodyId"`
+	Title              *LocalizedInput `json:"title"`
+	Seats              int             `json:"seats"`
+	Picks              int             `json:"picks"`
+	EndorsementsNeeded int             `json:"endorsementsNeeded"`
+}
+
+type OpenElectionPayload struct {
+	Election *Election `json:"election"`
+}
+
+// One form of vote: written (between meetings). A meeting form (a roll call
+// among those present) will come as another field.
+type OpenMotionVoteInput struct {
+	MotionID string            `json:"motionId"`
+	Written  *WrittenVoteInput `json:"written"`
+}
+
+type OpenMotionVotePayload struct {
+	Motion *Motion `json:"motion"`
 }
 
 type OrganisationConnection struct {
@@ -1308,6 +1486,18 @@ type PoolStanding struct {
 	Projects []BudgetProjectStanding `json:"projects"`
 }
 
+type ProposeAmendmentInput struct {
+	MotionID string          `json:"motionId"`
+	Title    *LocalizedInput `json:"title"`
+	Text     *LocalizedInput `json:"text"`
+	As       *BodyVoterInput `json:"as,omitempty"`
+}
+
+type ProposeAmendmentPayload struct {
+	Amendment *Motion `json:"amendment"`
+	Motion    *Motion `json:"motion"`
+}
+
 type PublishAnswersInput struct {
 	ConsultationID string `json:"consultationId"`
 	// The answers to publish; omit to publish every drafted answer.
@@ -1384,6 +1574,17 @@ type RecordBodyMeetingDepartureInput struct {
 
 type RecordBodyMeetingDeparturePayload struct {
 	Meeting *BodyMeeting `json:"meeting"`
+}
+
+type RecordElectionTieBreakInput struct {
+	ElectionID string `json:"electionId"`
+	// Exactly the tied candidates, first seated first.
+	Order []string `json:"order"`
+	Note  string   `json:"note"`
+}
+
+type RecordElectionTieBreakPayload struct {
+	Election *Election `json:"election"`
 }
 
 type RegisterBudgetVoterInput struct {
@@ -1539,6 +1740,14 @@ type RevokeSessionPayload struct {
 	RevokedSessionID string `json:"revokedSessionId"`
 }
 
+type RollCallEntry struct {
+	Voter  *BodyVoter `json:"voter"`
+	Choice VoteChoice `json:"choice"`
+	// The account that cast it (an organisation's delegate); null for a deleted account.
+	CastBy *BodyPerson `json:"castBy,omitempty"`
+	CastAt time.Time   `json:"castAt"`
+}
+
 type RuleOverride struct {
 	Rule          string `json:"rule"`
 	Justification string `json:"justification"`
@@ -1632,6 +1841,15 @@ type SignUpPayload struct {
 	Account *Account `json:"account"`
 }
 
+type StandForElectionInput struct {
+	ElectionID string `json:"electionId"`
+}
+
+type StandForElectionPayload struct {
+	Election  *Election          `json:"election"`
+	Candidate *ElectionCandidate `json:"candidate"`
+}
+
 type SubmissionConnection struct {
 	Edges      []SubmissionEdge `json:"edges"`
 	PageInfo   *PageInfo        `json:"pageInfo"`
@@ -1721,6 +1939,22 @@ type SurveyAnswerInput struct {
 type SurveyQuestionResult struct {
 	Question    *ConsultationQuestion `json:"question"`
 	Respondents int                   `json:"respondents"`
+}
+
+type TableMotionInput struct {
+	BodyID string          `json:"bodyId"`
+	Kind   MotionKind      `json:"kind"`
+	Title  *LocalizedInput `json:"title"`
+	Text   *LocalizedInput `json:"text"`
+	// Default: the body's majority.
+	Majority *BodyMajority `json:"majority,omitempty"`
+	// A consultation the caller can see (an opinion on it).
+	ConsultationID *string         `json:"consultationId,omitempty"`
+	As             *BodyVoterInput `json:"as,omitempty"`
+}
+
+type TableMotionPayload struct {
+	Motion *Motion `json:"motion"`
 }
 
 // One version of a text: the original or a translation, credited to its maker.
@@ -1950,6 +2184,12 @@ type VerifyResidentPayload struct {
 	Verified  bool   `json:"verified"`
 }
 
+type VoteTotals struct {
+	Yes     int `json:"yes"`
+	No      int `json:"no"`
+	Abstain int `json:"abstain"`
+}
+
 // A person as presented: only a keyed hash of the identifier is kept.
 type VoterInput struct {
 	IdentifierType IdentifierType `json:"identifierType"`
@@ -1982,12 +2222,25 @@ type WithdrawFromSpeakersPayload struct {
 	Item *BodyAgendaItem `json:"item"`
 }
 
+type WithdrawMotionInput struct {
+	MotionID string `json:"motionId"`
+}
+
+type WithdrawMotionPayload struct {
+	Motion *Motion `json:"motion"`
+}
+
 type WithdrawSubmissionInput struct {
 	SubmissionID string `json:"submissionId"`
 }
 
 type WithdrawSubmissionPayload struct {
 	Submission *Submission `json:"submission"`
+}
+
+type WrittenVoteInput struct {
+	// Votes are refused from then on; the vote closes itself then.
+	Deadline time.Time `json:"deadline"`
 }
 
 type AnswerStatus string
@@ -3049,6 +3302,124 @@ func (e Digest) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type ElectionOutcome string
+
+const (
+	ElectionOutcomeElected ElectionOutcome = "ELECTED"
+	// Candidates tie across the last seat; staff record the tie-break.
+	ElectionOutcomeTied ElectionOutcome = "TIED"
+	// No quorum: nothing was decided.
+	ElectionOutcomeInvalid ElectionOutcome = "INVALID"
+)
+
+var AllElectionOutcome = []ElectionOutcome{
+	ElectionOutcomeElected,
+	ElectionOutcomeTied,
+	ElectionOutcomeInvalid,
+}
+
+func (e ElectionOutcome) IsValid() bool {
+	switch e {
+	case ElectionOutcomeElected, ElectionOutcomeTied, ElectionOutcomeInvalid:
+		return true
+	}
+	return false
+}
+
+func (e ElectionOutcome) String() string {
+	return string(e)
+}
+
+func (e *ElectionOutcome) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ElectionOutcome(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ElectionOutcome", str)
+	}
+	return nil
+}
+
+func (e ElectionOutcome) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ElectionOutcome) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ElectionOutcome) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ElectionStatus string
+
+const (
+	// Candidates stand (their own consent) and are endorsed.
+	ElectionStatusNominating ElectionStatus = "NOMINATING"
+	// The secret ballot is open.
+	ElectionStatusVoting ElectionStatus = "VOTING"
+	ElectionStatusClosed ElectionStatus = "CLOSED"
+)
+
+var AllElectionStatus = []ElectionStatus{
+	ElectionStatusNominating,
+	ElectionStatusVoting,
+	ElectionStatusClosed,
+}
+
+func (e ElectionStatus) IsValid() bool {
+	switch e {
+	case ElectionStatusNominating, ElectionStatusVoting, ElectionStatusClosed:
+		return true
+	}
+	return false
+}
+
+func (e ElectionStatus) String() string {
+	return string(e)
+}
+
+func (e *ElectionStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ElectionStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ElectionStatus", str)
+	}
+	return nil
+}
+
+func (e ElectionStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ElectionStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ElectionStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type IdentifierType string
 
 const (
@@ -3392,6 +3763,188 @@ func (e *ModerationReason) UnmarshalJSON(b []byte) error {
 }
 
 func (e ModerationReason) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type MotionKind string
+
+const (
+	// An opinion on a city document or a consultation.
+	MotionKindOpinion        MotionKind = "OPINION"
+	MotionKindResolution     MotionKind = "RESOLUTION"
+	MotionKindRecommendation MotionKind = "RECOMMENDATION"
+	MotionKindProcedural     MotionKind = "PROCEDURAL"
+)
+
+var AllMotionKind = []MotionKind{
+	MotionKindOpinion,
+	MotionKindResolution,
+	MotionKindRecommendation,
+	MotionKindProcedural,
+}
+
+func (e MotionKind) IsValid() bool {
+	switch e {
+	case MotionKindOpinion, MotionKindResolution, MotionKindRecommendation, MotionKindProcedural:
+		return true
+	}
+	return false
+}
+
+func (e MotionKind) String() string {
+	return string(e)
+}
+
+func (e *MotionKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MotionKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MotionKind", str)
+	}
+	return nil
+}
+
+func (e MotionKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MotionKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MotionKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type MotionStatus string
+
+const (
+	// Kept for a later editor: motions are tabled at once.
+	MotionStatusDraft  MotionStatus = "DRAFT"
+	MotionStatusTabled MotionStatus = "TABLED"
+	// Its vote is open.
+	MotionStatusVoting   MotionStatus = "VOTING"
+	MotionStatusAdopted  MotionStatus = "ADOPTED"
+	MotionStatusRejected MotionStatus = "REJECTED"
+	// Its vote had no quorum: nothing was decided.
+	MotionStatusInvalid   MotionStatus = "INVALID"
+	MotionStatusWithdrawn MotionStatus = "WITHDRAWN"
+)
+
+var AllMotionStatus = []MotionStatus{
+	MotionStatusDraft,
+	MotionStatusTabled,
+	MotionStatusVoting,
+	MotionStatusAdopted,
+	MotionStatusRejected,
+	MotionStatusInvalid,
+	MotionStatusWithdrawn,
+}
+
+func (e MotionStatus) IsValid() bool {
+	switch e {
+	case MotionStatusDraft, MotionStatusTabled, MotionStatusVoting, MotionStatusAdopted, MotionStatusRejected, MotionStatusInvalid, MotionStatusWithdrawn:
+		return true
+	}
+	return false
+}
+
+func (e MotionStatus) String() string {
+	return string(e)
+}
+
+func (e *MotionStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MotionStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MotionStatus", str)
+	}
+	return nil
+}
+
+func (e MotionStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MotionStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MotionStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type MotionVoteFormat string
+
+const (
+	// Written electronic vote between meetings, with a deadline.
+	MotionVoteFormatWritten MotionVoteFormat = "WRITTEN"
+)
+
+var AllMotionVoteFormat = []MotionVoteFormat{
+	MotionVoteFormatWritten,
+}
+
+func (e MotionVoteFormat) IsValid() bool {
+	switch e {
+	case MotionVoteFormatWritten:
+		return true
+	}
+	return false
+}
+
+func (e MotionVoteFormat) String() string {
+	return string(e)
+}
+
+func (e *MotionVoteFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MotionVoteFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MotionVoteFormat", str)
+	}
+	return nil
+}
+
+func (e MotionVoteFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MotionVoteFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MotionVoteFormat) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -4178,6 +4731,63 @@ func (e *TranslationSource) UnmarshalJSON(b []byte) error {
 }
 
 func (e TranslationSource) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type VoteChoice string
+
+const (
+	VoteChoiceYes     VoteChoice = "YES"
+	VoteChoiceNo      VoteChoice = "NO"
+	VoteChoiceAbstain VoteChoice = "ABSTAIN"
+)
+
+var AllVoteChoice = []VoteChoice{
+	VoteChoiceYes,
+	VoteChoiceNo,
+	VoteChoiceAbstain,
+}
+
+func (e VoteChoice) IsValid() bool {
+	switch e {
+	case VoteChoiceYes, VoteChoiceNo, VoteChoiceAbstain:
+		return true
+	}
+	return false
+}
+
+func (e VoteChoice) String() string {
+	return string(e)
+}
+
+func (e *VoteChoice) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = VoteChoice(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid VoteChoice", str)
+	}
+	return nil
+}
+
+func (e VoteChoice) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *VoteChoice) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e VoteChoice) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -74,6 +74,9 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 	b.grant(t, chair, authz.RoleBodyMember, authz.Domain("body", body))
 	b.grant(t, chair, authz.RoleBodyChair, authz.Domain("body", body))
 	b.grant(t, add("body_chair_elsewhere"), authz.RoleBodyChair, authz.Domain("body", otherBody))
+	secretary := add("body_secretary")
+	b.grant(t, secretary, authz.RoleBodyMember, authz.Domain("body", body))
+	b.grant(t, secretary, authz.RoleBodySecretary, authz.Domain("body", body))
 
 	everyone := make([]string, 0, len(subjects))
 	for name := range subjects {
@@ -173,7 +176,7 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 		{"budget_survey", "read", map[string]string{"status": "closed"}, staff},
 		{"budget_survey", "read", map[string]string{"status": "results_published"}, everyone},
 		{"dialogue_body", "read", map[string]string{"public": "true"}, everyone},
-		{"dialogue_body", "read", map[string]string{"public": "false"}, []string{"body_member", "body_chair", "official", "coordinator", "admin"}},
+		{"dialogue_body", "read", map[string]string{"public": "false"}, []string{"body_member", "body_chair", "body_secretary", "official", "coordinator", "admin"}},
 		{"dialogue_body", "create", nil, []string{"coordinator", "admin"}},
 		{"dialogue_body", "update", nil, staff},
 		{"dialogue_body", "dissolve", nil, []string{"coordinator", "admin"}},
@@ -183,11 +186,14 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 		{"dialogue_body", "manage_members", map[string]string{"role": "observer"}, append([]string{"body_chair"}, staff...)},
 		{"body_membership", "resign", nil, []string{"owner", "org_manager"}},
 		{"body_meeting", "read", map[string]string{"public": "true"}, everyone},
-		{"body_meeting", "read", map[string]string{"public": "false"}, []string{"body_member", "body_chair", "official", "coordinator", "admin"}},
-		{"body_meeting", "manage", map[string]string{"status": "active"}, append([]string{"body_chair"}, staff...)},
+		{"body_meeting", "read", map[string]string{"public": "false"}, []string{"body_member", "body_chair", "body_secretary", "official", "coordinator", "admin"}},
+		{"body_meeting", "manage", map[string]string{"status": "active"}, append([]string{"body_chair", "body_secretary"}, staff...)},
 		{"body_meeting", "manage", map[string]string{"status": "dissolved"}, staff},
 		{"body_meeting", "register", map[string]string{"public": "true"}, []string{"confirmed"}},
 		{"body_meeting", "register", map[string]string{"public": "false"}, nil},
+		{"body_vote", "table", nil, []string{"body_chair", "body_secretary"}},
+		{"body_vote", "manage", nil, []string{"body_chair", "body_secretary", "official", "coordinator", "admin"}},
+		{"body_election", "manage", nil, staff},
 	}
 
 	// The cases cover the whole matrix, so a rule cannot be added untested.

@@ -40,6 +40,7 @@ func TestKinds_EveryRegisteredKindRendersWithItsDeclaredData(t *testing.T) {
 		dialogue.NoticeAppointed, dialogue.NoticeTermEnding,
 		dialogue.NoticeMeetingInvited, dialogue.NoticeMeetingReminder, dialogue.NoticeMeetingMoved,
 		dialogue.NoticeMeetingCancelled, dialogue.NoticeMeetingPromoted,
+		dialogue.NoticeVoteOpened, dialogue.NoticeVoteDecided,
 	})), names)
 
 	for _, k := range notify.Kinds() {

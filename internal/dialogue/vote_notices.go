@@ -1,0 +1,125 @@
+package dialogue
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/i18n"
+	"github.com/otwarty/otwarty/internal/notify"
+)
+
+// Notices of motions' votes.
+const (
+	// NoticeVoteOpened: a written vote opened; every voting member's
+	// accounts (persons, organisations' delegates) are told.
+	NoticeVoteOpened = "dialogue_vote_opened"
+	// NoticeVoteDecided: a vote's result is in; the body's voting members
+	// and the motion's tabler are told (the result is published with the
+	// motion for everyone who sees the body).
+	NoticeVoteDecided = "dialogue_vote_decided"
+)
+
+func init() {
+	notify.Register(notify.Kind{Name: NoticeVoteOpened, Data: []string{"body", "motion", "deadline"},
+		Messages: map[i18n.Locale]notify.Message{
+			i18n.PL: {Subject: "Głosowanie pisemne: {motion}",
+				Body: "W ciele dialogu „{body}” otwarto głosowanie pisemne nad wnioskiem „{motion}”. Głosy można oddawać do {deadline}. Szczegóły: {link}"},
+			i18n.UK: {Subject: "Письмове голосування: {motion}",
+				Body: "В органі діалогу «{body}» відкрито письмове голосування щодо пропозиції «{motion}». Голосувати можна до {deadline}. Деталі: {link}"},
+			i18n.EN: {Subject: "Written vote: {motion}",
+				Body: "A written vote on the motion “{motion}” has opened in the dialogue body “{body}”. You can vote until {deadline}. Details: {link}"},
+			i18n.RU: {Subject: "Письменное голосование: {motion}",
+				Body: "В органе диалога «{body}» открыто письменное голосование по предложению «{motion}». Голосовать можно до {deadline}. Подробности: {link}"},
+		},
+	})
+	notify.Register(notify.Kind{Name: NoticeVoteDecided, Data: []string{"body", "motion", "outcome"},
+		Messages: map[i18n.Locale]notify.Message{
+			i18n.PL: {Subject: "Wynik głosowania: {motion}",
+				Body: "Głosowanie nad wnioskiem „{motion}” w ciele dialogu „{body}” zakończyło się. Wynik: {outcome}. Szczegóły: {link}"},
+			i18n.UK: {Subject: "Результат голосування: {motion}",
+				Body: "Голосування щодо пропозиції «{motion}» в органі діалогу «{body}» завершено. Результат: {outcome}. Деталі: {link}"},
+			i18n.EN: {Subject: "Vote result: {motion}",
+				Body: "The vote on the motion “{motion}” in the dialogue body “{body}” has closed. Result: {outcome}. Details: {link}"},
+			i18n.RU: {Subject: "Результат голосования: {motion}",
+				Body: "Голосование по предложению «{motion}» в органе диалога «{body}» завершено. Результат: {outcome}. Подробности: {link}"},
+		},
+		Labels: map[string]map[string]map[i18n.Locale]string{"outcome": {
+			string(MotionAdopted):  {i18n.PL: "przyjęty", i18n.UK: "ухвалено", i18n.EN: "adopted", i18n.RU: "принято"},
+			string(MotionRejected): {i18n.PL: "odrzucony", i18n.UK: "відхилено", i18n.EN: "rejected", i18n.RU: "отклонено"},
+			string(MotionInvalid): {i18n.PL: "nieważne (brak kworum)", i18n.UK: "недійсне (немає кворуму)",
+				i18n.EN: "invalid (no quorum)", i18n.RU: "недействительно (нет кворума)"},
+		}},
+	})
+}
+
+// voterAccounts are the accounts of the body's voting members at t (the
+// persons and every organisation's delegates), each once.
+func voterAccounts(ctx context.Context, q db.Querier, bodyID uuid.UUID, at time.Time) ([]uuid.UUID, error) {
+	vs, err := VotingMembers(ctx, q, bodyID, at)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[uuid.UUID]bool{}
+	var out []uuid.UUID
+	for _, v := range vs {
+		for _, a := range v.Accounts {
+			if !seen[a] {
+				seen[a] = true
+				out = append(out, a)
+			}
+		}
+	}
+	return out, nil
+}
+
+func (m *Motions) notifyOpened(ctx context.Context, tx *db.Tx, b *Body, mo *Motion, deadline time.Time) error {
+	to, err := voterAccounts(ctx, tx, b.ID, m.s.now())
+	if err != nil {
+		return err
+	}
+	at := deadline.In(i18n.Warsaw).Format("2006-01-02 15:04")
+	return m.notifyMotion(ctx, tx, b, mo, NoticeVoteOpened, to, map[string]string{"deadline": at}, "vote_opened")
+}
+
+func (m *Motions) notifyDecided(ctx context.Context, tx *db.Tx, mo *Motion, status MotionStatus) error {
+	b, err := load(ctx, tx, mo.BodyID, false)
+	if err != nil {
+		return err
+	}
+	to, err := voterAccounts(ctx, tx, b.ID, m.s.now())
+	if err != nil {
+		return err
+	}
+	if mo.TabledBy != nil && !slices.Contains(to, *mo.TabledBy) {
+		to = append(to, *mo.TabledBy)
+	}
+	return m.notifyMotion(ctx, tx, b, mo, NoticeVoteDecided, to, map[string]string{"outcome": string(status)}, "vote_decided")
+}
+
+// notifyMotion sends notifyMembers' notice with the motion's title in each
+// recipient's language.
+func (m *Motions) notifyMotion(ctx context.Context, tx *db.Tx, b *Body, mo *Motion, kind string, to []uuid.UUID,
+	data map[string]string, event string) error {
+	if m.s.notify == nil {
+		return nil
+	}
+	texts, err := i18n.Load(ctx, tx, []uuid.UUID{mo.TitleTextID})
+	if err != nil {
+		return err
+	}
+	key := "dialogue_motion:" + mo.ID.String() + ":" + event
+	for _, account := range to {
+		d := map[string]string{"motion": texts[mo.TitleTextID].Resolve(localeOf(ctx, tx, account)).Text}
+		for k, v := range data {
+			d[k] = v
+		}
+		if err := m.s.notifyMembers(ctx, tx, b, kind, []uuid.UUID{account}, d, key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
