@@ -29,22 +29,22 @@ type budgetLoaders struct {
 
 func newBudgetLoaders(r *Resolver, viewer uuid.UUID) budgetLoaders {
 	return budgetLoaders{
-		editions: mapped(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*budget.Edition, error) {
+		editions: mapped(r, func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*budget.Edition, error) {
 			found, err := r.Budget.EditionsByIDs(ctx, ids)
 			return fill(ids, found, err)
 		}),
-		pools: mapped(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]budget.Pool, error) {
+		pools: mapped(r, func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]budget.Pool, error) {
 			found, err := r.Budget.PoolsOf(ctx, ids)
 			return fill(ids, found, err)
 		}),
-		supported: mapped(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
+		supported: mapped(r, func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
 			if viewer == uuid.Nil {
 				return fill(ids, map[uuid.UUID]bool{}, nil)
 			}
 			found, err := r.Budget.SupportedProjects(ctx, viewer, ids)
 			return fill(ids, found, err)
 		}),
-		projectTexts: mapped(loadTexts(r)),
+		projectTexts: mapped(r, loadTexts(r)),
 	}
 }
 

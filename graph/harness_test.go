@@ -142,7 +142,10 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	es := dialogue.NewElections(ds, box, log)
 	ids.AddPersonalData(es.PersonalData())
 	r := &graph.Resolver{Identity: ids, Orgs: org.New(pool, az), Consultations: cs, Budget: bs, Dialogue: ds, Notify: ns, Authz: az, Live: broker, Pool: pool, Log: log,
-		Limits: limits, RateLimits: rate}
+		Limits: limits, RateLimits: rate,
+		// Pages are checked for a constant number of statements: one batch
+		// per loader even when the race detector slows the resolvers.
+		BatchWait: 50 * time.Millisecond}
 	r.DialogueMotions, r.DialogueElections = ms, es
 	liveLimits := graph.DefaultLiveLimits()
 	if o.live != nil {

@@ -68,7 +68,7 @@ func (z *lazyLoaders) get() *loaders {
 // newLoaders makes the loaders of one response; viewer is the caller.
 func newLoaders(r *Resolver, viewer uuid.UUID) *loaders {
 	l := &loaders{
-		orgs: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*model.Organisation, error) {
+		orgs: mapped(r, func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*model.Organisation, error) {
 			found, err := r.Orgs.ByIDs(ctx, ids)
 			if err != nil {
 				return nil, err
@@ -83,8 +83,8 @@ func newLoaders(r *Resolver, viewer uuid.UUID) *loaders {
 			}
 			return out, nil
 		}),
-		texts: dataloadgen.NewMappedLoader(loadTexts(r)),
-		versions: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]i18n.Version, error) {
+		texts: mapped(r, loadTexts(r)),
+		versions: mapped(r, func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]i18n.Version, error) {
 			found, err := i18n.VersionsOf(ctx, r.Pool, ids)
 			if err != nil {
 				return nil, err
@@ -97,7 +97,7 @@ func newLoaders(r *Resolver, viewer uuid.UUID) *loaders {
 			return found, nil
 		}),
 		// Only display names leave this loader: other people's accounts are private.
-		accounts: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*string, error) {
+		accounts: mapped(r, func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*string, error) {
 			found, err := r.Identity.AccountsByIDs(ctx, ids)
 			if err != nil {
 				return nil, err
@@ -114,37 +114,37 @@ func newLoaders(r *Resolver, viewer uuid.UUID) *loaders {
 			return out, nil
 		}),
 	}
-	l.consultations = mapped(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*model.Consultation, error) {
+	l.consultations = mapped(r, func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*model.Consultation, error) {
 		found, err := r.Consultations.ByIDs(ctx, ids)
 		return convert(ids, found, err, consultationOut)
 	})
-	l.submissions = mapped(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*model.Submission, error) {
+	l.submissions = mapped(r, func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*model.Submission, error) {
 		found, err := r.Consultations.SubmissionsByIDs(ctx, ids)
 		return convert(ids, found, err, submissionOut)
 	})
-	l.sections = mapped(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]consultation.Section, error) {
+	l.sections = mapped(r, func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]consultation.Section, error) {
 		found, err := r.Consultations.SectionsOf(ctx, ids)
 		return fill(ids, found, err)
 	})
-	l.questions = mapped(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]consultation.Question, error) {
+	l.questions = mapped(r, func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]consultation.Question, error) {
 		found, err := r.Consultations.QuestionsOf(ctx, ids)
 		return fill(ids, found, err)
 	})
-	l.supported = mapped(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
+	l.supported = mapped(r, func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
 		if viewer == uuid.Nil {
 			return fill(ids, map[uuid.UUID]bool{}, nil)
 		}
 		found, err := r.Consultations.SupportedBy(ctx, viewer, ids)
 		return fill(ids, found, err)
 	})
-	l.following = mapped(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
+	l.following = mapped(r, func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
 		if viewer == uuid.Nil {
 			return fill(ids, map[uuid.UUID]bool{}, nil)
 		}
 		found, err := r.Consultations.FollowedBy(ctx, viewer, ids)
 		return fill(ids, found, err)
 	})
-	l.budgetProjects = mapped(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]map[uuid.UUID][]budget.Project, error) {
+	l.budgetProjects = mapped(r, func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]map[uuid.UUID][]budget.Project, error) {
 		out := make(map[uuid.UUID]map[uuid.UUID][]budget.Project, len(ids))
 		for _, id := range ids { // one edition per page in practice
 			ps, err := r.Budget.EditionProjects(ctx, id)
@@ -156,9 +156,9 @@ func newLoaders(r *Resolver, viewer uuid.UUID) *loaders {
 		return out, nil
 	})
 	l.budget = newBudgetLoaders(r, viewer)
-	l.submissionTexts = mapped(loadTexts(r))
-	l.reasonTexts = mapped(loadTexts(r))
-	l.answers = mapped(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*consultation.Answer, error) {
+	l.submissionTexts = mapped(r, loadTexts(r))
+	l.reasonTexts = mapped(r, loadTexts(r))
+	l.answers = mapped(r, func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*consultation.Answer, error) {
 		found, err := r.Consultations.AnswersOf(ctx, ids)
 		// Their reasons are read next: one batch for all of them.
 		reasons := make([]uuid.UUID, 0, len(found))
@@ -180,7 +180,12 @@ func loadTexts(r *Resolver) func(ctx context.Context, ids []uuid.UUID) (map[uuid
 	}
 }
 
-func mapped[V any](f func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]V, error)) *dataloadgen.Loader[uuid.UUID, V] {
+// mapped is a loader of one response, batching the keys asked within
+// r.BatchWait (the library's 16 ms when zero).
+func mapped[V any](r *Resolver, f func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]V, error)) *dataloadgen.Loader[uuid.UUID, V] {
+	if r.BatchWait > 0 {
+		return dataloadgen.NewMappedLoader(f, dataloadgen.WithWait(r.BatchWait))
+	}
 	return dataloadgen.NewMappedLoader(f)
 }
 

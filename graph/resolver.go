@@ -8,6 +8,7 @@ package graph
 import (
 	"log/slog"
 	"net/netip"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -36,6 +37,11 @@ type Resolver struct {
 	TrustedProxies []netip.Prefix
 	Limits         Limits
 	RateLimits     *RateLimits
+	// BatchWait is how long a dataloader of one response waits for more
+	// keys before it queries (zero: the library's 16 ms). Tests that count
+	// statements lengthen it: under the race detector resolvers of one
+	// page can be further apart than 16 ms, splitting a batch in two.
+	BatchWait time.Duration
 
 	// Motions, votes and elections of dialogue bodies.
 	DialogueMotions   *dialogue.Motions
