@@ -8,6 +8,7 @@ import (
 
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/gathering"
+	"github.com/otwarty/otwarty/internal/poll"
 	"github.com/otwarty/otwarty/internal/tally"
 )
 
@@ -32,12 +33,12 @@ type Quorum struct {
 //
 // It checks no permission (the votes of a meeting call it after their own
 // check); q may be the caller's transaction.
-func (s *Service) PresentVoters(ctx context.Context, q db.Querier, meetingID uuid.UUID) (present []VoterKey, members int, err error) {
+func (s *Service) PresentVoters(ctx context.Context, q db.Querier, meetingID uuid.UUID) (present []poll.VoterKey, members int, err error) {
 	present, members, _, err = s.presentVoters(ctx, q, meetingID)
 	return present, members, err
 }
 
-func (s *Service) presentVoters(ctx context.Context, q db.Querier, meetingID uuid.UUID) ([]VoterKey, int, Rules, error) {
+func (s *Service) presentVoters(ctx context.Context, q db.Querier, meetingID uuid.UUID) ([]poll.VoterKey, int, Rules, error) {
 	var bodyID uuid.UUID
 	if err := q.QueryRow(ctx, `select owner_id from gatherings where id = $1 and kind = $2`, meetingID, MeetingGatheringKind).
 		Scan(&bodyID); err != nil {
@@ -61,7 +62,7 @@ func (s *Service) presentVoters(ctx context.Context, q db.Querier, meetingID uui
 	if err != nil {
 		return nil, 0, Rules{}, err
 	}
-	present := []VoterKey{}
+	present := []poll.VoterKey{}
 	for _, v := range voters {
 		for _, a := range v.Accounts {
 			if here[a] {

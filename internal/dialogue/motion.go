@@ -242,15 +242,11 @@ func (m *Motions) tabler(ctx context.Context, q db.Querier, b *Body, as *poll.Vo
 	return nil, errNotVoter
 }
 
-// voterKeys are the poll keys of votes.
+// voterKeys are the keys of votes.
 func voterKeys(vs []Voter) []poll.VoterKey {
 	keys := make([]poll.VoterKey, 0, len(vs))
 	for _, v := range vs {
-		if v.Key.OrganisationID != uuid.Nil {
-			keys = append(keys, poll.Org(v.Key.OrganisationID))
-		} else {
-			keys = append(keys, poll.Person(v.Key.AccountID))
-		}
+		keys = append(keys, v.Key)
 	}
 	return keys
 }
