@@ -279,10 +279,14 @@ func TestAgenda_OrderedDraftWithDocumentsByTheRules(t *testing.T) {
 		}
 	}
 
-	// Once the meeting starts, the agenda is closed.
+	// During the meeting its staff may still amend it (the body adopts it
+	// by a vote: meeting_vote_test.go); once it ends, the agenda is closed.
 	b.clock.Advance(48 * time.Hour)
+	_, err = b.svc.AddAgendaItem(chair, m.ID, item("Wolne wnioski"))
+	require.NoError(t, err)
+	b.clock.Advance(2 * time.Hour)
 	_, err = b.svc.AddAgendaItem(chair, m.ID, item("Późno"))
-	require.ErrorIs(t, err, dialogue.ErrMeetingStarted)
+	require.ErrorIs(t, err, dialogue.ErrMeetingEnded)
 }
 
 func TestSpeakers_OrderFloorAndRights(t *testing.T) {
