@@ -47,7 +47,9 @@ func (s *Service) Live(ctx context.Context, id uuid.UUID) (*Live, error) {
 // LiveTx is p's live numbers read in q (the domain's transaction, e.g. in
 // its Changed hook, so that they include the change being made). It checks
 // no visibility.
-func (s *Service) LiveTx(ctx context.Context, q db.Querier, p *Poll) (*Live, error) { return s.live(ctx, q, p) }
+func (s *Service) LiveTx(ctx context.Context, q db.Querier, p *Poll) (*Live, error) {
+	return s.live(ctx, q, p)
+}
 
 // Voted says which of keys have voted in p: the roll call of an open poll,
 // the "has voted" markers of a secret one (who voted, never how). It checks
