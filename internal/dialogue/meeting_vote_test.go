@@ -2,6 +2,8 @@ package dialogue_test
 
 import (
 	"context"
+	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/otwarty/otwarty/internal/apperr"
+	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/gathering"
 	"github.com/otwarty/otwarty/internal/i18n"
@@ -513,4 +516,58 @@ func TestMotionActions_SayWhatTheMutationsAllow(t *testing.T) {
 	require.False(t, can(mb.aliceCtx, motion.ID).Cast)
 	_, err = mb.motions.CastVote(mb.aliceCtx, motion.ID, nil, poll.Yes)
 	require.Equal(t, poll.ErrDeadlinePassed, err)
+}
+
+// TestMeetingVote_LiveTallyNeverGoesBackUnderConcurrentCasts: twenty
+// members present cast at once; the meeting's events, in the order
+// PostgreSQL delivers them, count 1, 2, ... 20: each counts the votes
+// committed before it.
+func TestMeetingVote_LiveTallyNeverGoesBackUnderConcurrentCasts(t *testing.T) {
+	t.Parallel()
+	mb := setupMotions(t, dialogue.RulesPatch{})
+	m := mb.meeting(t)
+	var ctxs []context.Context
+	for i := range 20 {
+		id := mb.account(t, "glosujacy-"+strconv.Itoa(i))
+		mb.person(t, mb.body.ID, id, dialogue.RoleMember)
+		ctxs = append(ctxs, mb.as(id))
+	}
+	_, err := mb.svc.InviteMembers(mb.coordinator, m.ID)
+	require.NoError(t, err)
+	mb.start(t, m)
+	for _, ctx := range ctxs {
+		mb.present(t, m, gathering.InPerson, authz.SubjectFrom(ctx).AccountID)
+	}
+	motion := mb.table(t, mb.aliceCtx, nil, "Pod naporem", nil)
+
+	conn, err := mb.pool.Acquire(mb.ctx)
+	require.NoError(t, err)
+	defer conn.Release()
+	_, err = conn.Exec(mb.ctx, `listen otwarty_live`)
+	require.NoError(t, err)
+	mb.openIn(t, motion.ID, m, false)
+	_, errs := pgtest.AtOnce(len(ctxs), func(i int) (poll.Receipt, error) {
+		return mb.motions.CastVote(ctxs[i], motion.ID, nil, poll.Yes)
+	})
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
+	var counts []int
+	for len(counts) < len(ctxs) {
+		wctx, cancel := context.WithTimeout(mb.ctx, 10*time.Second)
+		n, err := conn.Conn().WaitForNotification(wctx)
+		cancel()
+		require.NoError(t, err)
+		var env struct {
+			T string
+			D dialogue.MeetingEvent
+		}
+		require.NoError(t, json.Unmarshal([]byte(n.Payload), &env))
+		if env.T == dialogue.MeetingTopic(m.ID) && env.D.Type == dialogue.EventVoteChanged {
+			counts = append(counts, env.D.Vote.Voters)
+		}
+	}
+	for i, n := range counts {
+		require.Equal(t, i+1, n, "%v", counts)
+	}
 }
