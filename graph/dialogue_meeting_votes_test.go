@@ -16,8 +16,8 @@ import (
 type meetingVotesFixture struct {
 	*dialogueFixture
 	chair, alice, guest, observer string
-	delegate, substitute         string
-	meeting, item                string
+	delegate, substitute          string
+	meeting, item                 string
 }
 
 func newMeetingVotesFixture(t *testing.T, public bool) *meetingVotesFixture {
