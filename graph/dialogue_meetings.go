@@ -143,6 +143,23 @@ func languagesOut(ls []string) []i18n.Locale {
 	return out
 }
 
+// voteTallyOut is a meeting vote's numbers on an event (nil for none): a
+// secret vote's totals are not there until it closes.
+func voteTallyOut(t *dialogue.VoteTally) *model.BodyMeetingVoteTally {
+	if t == nil {
+		return nil
+	}
+	out := &model.BodyMeetingVoteTally{Secret: t.Secret, Closed: t.Closed, Voters: t.Voters}
+	if t.Yes != nil && t.No != nil && t.Abstain != nil {
+		out.Totals = &model.VoteTotals{Yes: *t.Yes, No: *t.No, Abstain: *t.Abstain}
+	}
+	if t.Outcome != "" {
+		o := motionStatusOut(t.Outcome)
+		out.Outcome = &o
+	}
+	return out
+}
+
 // bodyMeetingFanout converts each meeting's events once for every
 // subscriber.
 func (r *Resolver) bodyMeetingFanout(reg *live.Registry) *live.Fanout[uuid.UUID, *model.BodyMeetingEvent] {
@@ -166,6 +183,11 @@ func (r *Resolver) bodyMeetingFanout(reg *live.Registry) *live.Fanout[uuid.UUID,
 				m.Quorum = &model.BodyQuorum{Present: e.Quorum.Present, Members: e.Quorum.Members,
 					Required: e.Quorum.Required, Reached: e.Quorum.Reached}
 			}
+			if e.MotionID != uuid.Nil {
+				motion := gid.Encode("Motion", e.MotionID)
+				m.MotionID = &motion
+			}
+			m.Vote = voteTallyOut(e.Vote)
 			feed.Publish(func(live.View) (*model.BodyMeetingEvent, bool) { return m, true }, false)
 		}), nil
 	})

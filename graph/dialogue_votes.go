@@ -55,6 +55,38 @@ func bodyVoterIn(in *model.BodyVoterInput) (*poll.VoterKey, error) {
 	return nil, apperr.Invalid("as", "dialogue.member_who")
 }
 
+// openMotionVote opens motion id's vote in the one form input names.
+func (r *Resolver) openMotionVote(ctx context.Context, id uuid.UUID, input model.OpenMotionVoteInput) (*dialogue.Motion, error) {
+	switch {
+	case input.Written != nil && input.Meeting == nil:
+		return r.DialogueMotions.OpenWrittenVote(ctx, dialogue.VoteInput{MotionID: id, Deadline: input.Written.Deadline})
+	case input.Meeting != nil && input.Written == nil:
+		in, err := meetingVoteIn(id, input.Meeting)
+		if err != nil {
+			return nil, err
+		}
+		return r.DialogueMotions.OpenMeetingVote(ctx, in)
+	}
+	return nil, apperr.Invalid("written", "dialogue.vote_form_invalid")
+}
+
+// meetingVoteIn decodes the meeting form of openMotionVote.
+func meetingVoteIn(motion uuid.UUID, in *model.MeetingVoteInput) (dialogue.MeetingVoteInput, error) {
+	out := dialogue.MeetingVoteInput{MotionID: motion, Secret: in.Secret}
+	var err error
+	if out.MeetingID, err = gid.Expect(in.MeetingID, "BodyMeeting", "meetingId"); err != nil {
+		return out, err
+	}
+	if in.AgendaItemID != nil {
+		item, err := gid.Expect(*in.AgendaItemID, "BodyAgendaItem", "agendaItemId")
+		if err != nil {
+			return out, err
+		}
+		out.AgendaItemID = &item
+	}
+	return out, nil
+}
+
 // decodeMotion decodes a Motion id of an input.
 func decodeMotion(id string) (uuid.UUID, error) { return gid.Expect(id, "Motion", "motionId") }
 

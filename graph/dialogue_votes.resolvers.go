@@ -47,6 +47,19 @@ func (r *bodyResolver) Elections(ctx context.Context, obj *model.Body) ([]model.
 	return out, nil
 }
 
+// VotedMotions is the resolver for the votedMotions field.
+func (r *bodyMeetingResolver) VotedMotions(ctx context.Context, obj *model.BodyMeeting) ([]model.Motion, error) {
+	list, err := r.DialogueMotions.OfMeeting(ctx, obj.M.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Motion, len(list))
+	for i, m := range list {
+		out[i] = *motionOut(m)
+	}
+	return out, nil
+}
+
 // Person is the resolver for the person field.
 func (r *bodyVoterResolver) Person(ctx context.Context, obj *model.BodyVoter) (*model.BodyPerson, error) {
 	if obj.Key.Kind != "person" {
@@ -197,14 +210,22 @@ func (r *motionResolver) Amendments(ctx context.Context, obj *model.Motion, firs
 	return r.motions(ctx, obj.M.BodyID, &obj.M.ID, dialogue.MotionFilter{}, first, after)
 }
 
+// AdoptsAgendaOf is the resolver for the adoptsAgendaOf field.
+func (r *motionResolver) AdoptsAgendaOf(ctx context.Context, obj *model.Motion) (*model.BodyMeeting, error) {
+	if !obj.M.AdoptsAgenda || obj.M.MeetingID == nil {
+		return nil, nil
+	}
+	return r.bodyMeeting(ctx, *obj.M.MeetingID)
+}
+
 // Vote is the resolver for the vote field.
 func (r *motionResolver) Vote(ctx context.Context, obj *model.Motion) (*model.MotionVote, error) {
 	p, err := r.DialogueMotions.Vote(ctx, obj.M)
 	if err != nil || p == nil {
 		return nil, err
 	}
-	return &model.MotionVote{M: obj.M, P: p, Format: model.MotionVoteFormatWritten, Deadline: p.Deadline,
-		Closed: p.Status == poll.Closed, ClosedAt: p.ClosedAt, Changeable: p.AllowChange}, nil
+	return &model.MotionVote{M: obj.M, P: p, Format: model.MotionVoteFormat(strings.ToUpper(p.Format)), Deadline: p.Deadline,
+		Closed: p.Status == poll.Closed, ClosedAt: p.ClosedAt, Changeable: p.AllowChange, Secret: p.Secret}, nil
 }
 
 // ViewerCan is the resolver for the viewerCan field.
@@ -215,6 +236,22 @@ func (r *motionResolver) ViewerCan(ctx context.Context, obj *model.Motion) (*mod
 	}
 	return &model.MotionViewerCan{Withdraw: can.Withdraw, ProposeAmendment: can.ProposeAmendment, OpenVote: can.OpenVote,
 		CloseVote: can.CloseVote, CastVote: can.Cast}, nil
+}
+
+// Meeting is the resolver for the meeting field.
+func (r *motionVoteResolver) Meeting(ctx context.Context, obj *model.MotionVote) (*model.BodyMeeting, error) {
+	if obj.P.Format != dialogue.FormatMeeting || obj.M.MeetingID == nil {
+		return nil, nil
+	}
+	return r.bodyMeeting(ctx, *obj.M.MeetingID)
+}
+
+// AgendaItem is the resolver for the agendaItem field.
+func (r *motionVoteResolver) AgendaItem(ctx context.Context, obj *model.MotionVote) (*model.BodyAgendaItem, error) {
+	if obj.M.AgendaItemID == nil {
+		return nil, nil
+	}
+	return r.bodyAgendaItem(ctx, *obj.M.AgendaItemID)
 }
 
 // Voters is the resolver for the voters field.
@@ -251,7 +288,7 @@ func (r *motionVoteResolver) Result(ctx context.Context, obj *model.MotionVote) 
 	}
 	return &model.MotionVoteResult{Outcome: motionStatusOut(status), Members: res.Members, Present: res.Present,
 		Voters: res.Voters, Yes: res.Yes, No: res.No, Abstain: res.Abstain, Quorum: res.Tally.Quorum, Base: res.Tally.Base,
-		Needed: res.Tally.Needed, ByCastingVote: res.Tally.ByCastingVote}, nil
+		Needed: res.Tally.Needed, ByCastingVote: res.Tally.ByCastingVote, BodyDissolved: res.Void == dialogue.VoidDissolved}, nil
 }
 
 // RollCall is the resolver for the rollCall field.
@@ -360,7 +397,7 @@ func (r *mutationResolver) OpenMotionVote(ctx context.Context, input model.OpenM
 	if err != nil {
 		return nil, err
 	}
-	m, err := r.DialogueMotions.OpenWrittenVote(ctx, dialogue.VoteInput{MotionID: id, Deadline: input.Written.Deadline})
+	m, err := r.openMotionVote(ctx, id, input)
 	if err != nil {
 		return nil, err
 	}
@@ -405,6 +442,20 @@ func (r *mutationResolver) CloseMotionVote(ctx context.Context, input model.Clos
 		return nil, err
 	}
 	return &model.CloseMotionVotePayload{Motion: motionOut(m)}, nil
+}
+
+// PutAgendaToVote is the resolver for the putAgendaToVote field.
+func (r *mutationResolver) PutAgendaToVote(ctx context.Context, input model.PutAgendaToVoteInput) (*model.PutAgendaToVotePayload, error) {
+	var m *dialogue.Motion
+	meeting, err := r.onBodyMeeting(ctx, input.MeetingID, func(id uuid.UUID) error {
+		var err error
+		m, err = r.DialogueMotions.PutAgendaToVote(ctx, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.PutAgendaToVotePayload{Motion: motionOut(m), Meeting: meeting}, nil
 }
 
 // OpenElection is the resolver for the openElection field.

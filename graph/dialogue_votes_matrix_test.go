@@ -18,10 +18,13 @@ const (
 
 // TestDialogueVoteMutations_PermissionMatrix tries every mutation of
 // dialogue_votes.graphqls with every kind of caller, including a member and
-// the chair of the body and of another body. Voting members and the chair
-// table motions and amendments; a motion's tabler and who manages the
-// body's votes (its chair, the unit's officials, coordinators, admins)
-// withdraw it; they open and close votes; only voting members cast.
+// the chair of the body and of another body, its guest and observer.
+// Voting members and the chair table motions and amendments; a motion's
+// tabler and who manages the body's votes (its chair, the unit's officials,
+// coordinators, admins) withdraw it; they open and close votes, written or
+// in a meeting, and put a meeting's agenda to a vote; only voting members
+// cast, in a meeting only those present (the guest and observer present
+// are refused).
 func TestDialogueVoteMutations_PermissionMatrix(t *testing.T) {
 	t.Parallel()
 	f := newCallerFixture(t)
@@ -77,6 +80,35 @@ func TestDialogueVoteMutations_PermissionMatrix(t *testing.T) {
 	voted := v.table(t, "Wniosek do głosowania")
 	v.open(t, voted, time.Hour)
 
+	// Meetings in progress: scheduled to start in 20 minutes, the service's
+	// clock then moved into them. The body's member, chair, guest and
+	// observer are present at the first; each manager puts the agenda of a
+	// meeting of its own to a vote.
+	m := &meetingVotesFixture{dialogueFixture: &dialogueFixture{consultationFixture: f.consultationFixture, body: body}}
+	meeting := m.schedule(t)
+	m.present(t, meeting, "IN_PERSON", tokens[callerBodyMember], tokens[callerBodyChair], tokens[callerBodyGuest], tokens[callerBodyObserver])
+	agendas := map[string]string{}
+	for _, c := range managers {
+		agendas[c] = m.schedule(t)
+		res := b.gql(t, `mutation($m: ID!) { addAgendaItem(input: {meetingId: $m, item: {title: {locale: PL, text: "Sprawy bieżące"}}}) {
+			item { id } } }`, map[string]any{"m": agendas[c]}, withToken(f.coord))
+		require.Empty(t, res.Errors)
+	}
+	m.inProgress()
+	openInMeeting := func(motion string) {
+		t.Helper()
+		res := b.gql(t, `mutation($m: ID!, $g: ID!) { openMotionVote(input: {motionId: $m, meeting: {meetingId: $g}}) { motion { id } } }`,
+			map[string]any{"m": motion, "g": meeting}, withToken(f.coord))
+		require.Empty(t, res.Errors)
+	}
+	toOpenInMeeting := motionsFor(managers, false)
+	toCloseInMeeting := motionsFor(managers, false)
+	for _, id := range toCloseInMeeting {
+		openInMeeting(id)
+	}
+	votedInMeeting := v.table(t, "Wniosek na posiedzeniu")
+	openInMeeting(votedInMeeting)
+
 	tries := []matrixTry{
 		{name: "tableMotion", query: `mutation($b: ID!) { tableMotion(input: {bodyId: $b, kind: RESOLUTION,
 			title: {locale: PL, text: "Uchwała"}, text: {locale: PL, text: "Treść uchwały"}}) { motion { status } } }`,
@@ -105,6 +137,43 @@ func TestDialogueVoteMutations_PermissionMatrix(t *testing.T) {
 			effect: func(t *testing.T, got map[string]gqlResponse) {
 				for c, res := range got {
 					require.Equal(t, "INVALID", dig(res.Data, "closeMotionVote", "motion", "status"), c, "nobody voted")
+				}
+			}},
+		{name: "openMotionVote", label: "in a meeting", query: `mutation($m: ID!, $g: ID!) { openMotionVote(input: {motionId: $m,
+			meeting: {meetingId: $g}}) { motion { status vote { format } } } }`, allowed: managers,
+			vars: func(c string) map[string]any {
+				vars := perCallerMotion(toOpenInMeeting, managers[0])(c)
+				vars["g"] = meeting
+				return vars
+			},
+			effect: func(t *testing.T, got map[string]gqlResponse) {
+				for c, res := range got {
+					require.Equal(t, "MEETING", dig(res.Data, "openMotionVote", "motion", "vote", "format"), c)
+				}
+			}},
+		{name: "castMotionVote", label: "in a meeting: the voting members present", query: `mutation($m: ID!) {
+			castMotionVote(input: {motionId: $m, choice: NO}) { changed } }`,
+			vars: fixedVars(map[string]any{"m": votedInMeeting}), allowed: tablers},
+		{name: "closeMotionVote", label: "in a meeting", query: `mutation($m: ID!) { closeMotionVote(input: {motionId: $m}) {
+			motion { vote { closed format } } } }`, vars: perCallerMotion(toCloseInMeeting, managers[0]), allowed: managers,
+			effect: func(t *testing.T, got map[string]gqlResponse) {
+				for c, res := range got {
+					require.Equal(t, map[string]any{"closed": true, "format": "MEETING"}, dig(res.Data, "closeMotionVote", "motion", "vote"), c)
+				}
+			}},
+		{name: "putAgendaToVote", query: `mutation($g: ID!) { putAgendaToVote(input: {meetingId: $g}) { motion { status adoptsAgendaOf { id } } } }`,
+			allowed: managers,
+			vars: func(c string) map[string]any {
+				g, ok := agendas[c]
+				if !ok {
+					g = agendas[managers[0]]
+				}
+				return map[string]any{"g": g}
+			},
+			effect: func(t *testing.T, got map[string]gqlResponse) {
+				for c, res := range got {
+					require.Equal(t, map[string]any{"status": "VOTING", "adoptsAgendaOf": map[string]any{"id": agendas[c]}},
+						dig(res.Data, "putAgendaToVote", "motion"), c)
 				}
 			}},
 	}

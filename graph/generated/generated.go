@@ -247,6 +247,7 @@ type ComplexityRoot struct {
 		Title           func(childComplexity int, locale *i18n.Locale) int
 		ViewerCan       func(childComplexity int) int
 		ViewerInvited   func(childComplexity int) int
+		VotedMotions    func(childComplexity int) int
 	}
 
 	BodyMeetingAttendee struct {
@@ -272,15 +273,25 @@ type ComplexityRoot struct {
 	BodyMeetingEvent struct {
 		ItemID       func(childComplexity int) int
 		MeetingID    func(childComplexity int) int
+		MotionID     func(childComplexity int) int
 		PresentCount func(childComplexity int) int
 		Quorum       func(childComplexity int) int
 		Type         func(childComplexity int) int
+		Vote         func(childComplexity int) int
 	}
 
 	BodyMeetingViewerCan struct {
 		Manage   func(childComplexity int) int
 		Register func(childComplexity int) int
 		Speak    func(childComplexity int) int
+	}
+
+	BodyMeetingVoteTally struct {
+		Closed  func(childComplexity int) int
+		Outcome func(childComplexity int) int
+		Secret  func(childComplexity int) int
+		Totals  func(childComplexity int) int
+		Voters  func(childComplexity int) int
 	}
 
 	BodyMember struct {
@@ -1010,6 +1021,7 @@ type ComplexityRoot struct {
 	}
 
 	Motion struct {
+		AdoptsAgendaOf    func(childComplexity int) int
 		AmendedBy         func(childComplexity int) int
 		Amendments        func(childComplexity int, first *int, after *string) int
 		Body              func(childComplexity int) int
@@ -1053,13 +1065,16 @@ type ComplexityRoot struct {
 	}
 
 	MotionVote struct {
+		AgendaItem func(childComplexity int) int
 		Changeable func(childComplexity int) int
 		Closed     func(childComplexity int) int
 		ClosedAt   func(childComplexity int) int
 		Deadline   func(childComplexity int) int
 		Format     func(childComplexity int) int
+		Meeting    func(childComplexity int) int
 		Result     func(childComplexity int) int
 		RollCall   func(childComplexity int) int
+		Secret     func(childComplexity int) int
 		Totals     func(childComplexity int) int
 		Voters     func(childComplexity int) int
 	}
@@ -1067,6 +1082,7 @@ type ComplexityRoot struct {
 	MotionVoteResult struct {
 		Abstain       func(childComplexity int) int
 		Base          func(childComplexity int) int
+		BodyDissolved func(childComplexity int) int
 		ByCastingVote func(childComplexity int) int
 		Members       func(childComplexity int) int
 		Needed        func(childComplexity int) int
@@ -1158,6 +1174,7 @@ type ComplexityRoot struct {
 		PublishConsultation             func(childComplexity int, input model.PublishConsultationInput) int
 		PublishMinutes                  func(childComplexity int, input model.PublishMinutesInput) int
 		PublishReport                   func(childComplexity int, input model.PublishReportInput) int
+		PutAgendaToVote                 func(childComplexity int, input model.PutAgendaToVoteInput) int
 		RecordAttendance                func(childComplexity int, input model.RecordAttendanceInput) int
 		RecordBodyMeetingAttendance     func(childComplexity int, input model.RecordBodyMeetingAttendanceInput) int
 		RecordBodyMeetingDeparture      func(childComplexity int, input model.RecordBodyMeetingDepartureInput) int
@@ -1411,6 +1428,11 @@ type ComplexityRoot struct {
 
 	PublishReportPayload struct {
 		Consultation func(childComplexity int) int
+	}
+
+	PutAgendaToVotePayload struct {
+		Meeting func(childComplexity int) int
+		Motion  func(childComplexity int) int
 	}
 
 	Query struct {
@@ -1844,6 +1866,7 @@ type BodyMeetingResolver interface {
 	Agenda(ctx context.Context, obj *model.BodyMeeting) (*model.BodyAgenda, error)
 	Attendance(ctx context.Context, obj *model.BodyMeeting) ([]model.BodyMeetingAttendee, error)
 	ViewerCan(ctx context.Context, obj *model.BodyMeeting) (*model.BodyMeetingViewerCan, error)
+	VotedMotions(ctx context.Context, obj *model.BodyMeeting) ([]model.Motion, error)
 }
 type BodyMemberResolver interface {
 	Body(ctx context.Context, obj *model.BodyMember) (*model.Body, error)
@@ -1993,10 +2016,14 @@ type MotionResolver interface {
 	TabledFor(ctx context.Context, obj *model.Motion) (*model.BodyVoter, error)
 
 	Amendments(ctx context.Context, obj *model.Motion, first *int, after *string) (*model.MotionConnection, error)
+	AdoptsAgendaOf(ctx context.Context, obj *model.Motion) (*model.BodyMeeting, error)
 	Vote(ctx context.Context, obj *model.Motion) (*model.MotionVote, error)
 	ViewerCan(ctx context.Context, obj *model.Motion) (*model.MotionViewerCan, error)
 }
 type MotionVoteResolver interface {
+	Meeting(ctx context.Context, obj *model.MotionVote) (*model.BodyMeeting, error)
+	AgendaItem(ctx context.Context, obj *model.MotionVote) (*model.BodyAgendaItem, error)
+
 	Voters(ctx context.Context, obj *model.MotionVote) (int, error)
 	Totals(ctx context.Context, obj *model.MotionVote) (*model.VoteTotals, error)
 	Result(ctx context.Context, obj *model.MotionVote) (*model.MotionVoteResult, error)
@@ -2103,6 +2130,7 @@ type MutationResolver interface {
 	OpenMotionVote(ctx context.Context, input model.OpenMotionVoteInput) (*model.OpenMotionVotePayload, error)
 	CastMotionVote(ctx context.Context, input model.CastMotionVoteInput) (*model.CastMotionVotePayload, error)
 	CloseMotionVote(ctx context.Context, input model.CloseMotionVoteInput) (*model.CloseMotionVotePayload, error)
+	PutAgendaToVote(ctx context.Context, input model.PutAgendaToVoteInput) (*model.PutAgendaToVotePayload, error)
 	OpenElection(ctx context.Context, input model.OpenElectionInput) (*model.OpenElectionPayload, error)
 	StandForElection(ctx context.Context, input model.StandForElectionInput) (*model.StandForElectionPayload, error)
 	EndorseCandidate(ctx context.Context, input model.EndorseCandidateInput) (*model.EndorseCandidatePayload, error)
@@ -2937,6 +2965,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BodyMeeting.ViewerInvited(childComplexity), true
+	case "BodyMeeting.votedMotions":
+		if e.ComplexityRoot.BodyMeeting.VotedMotions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeeting.VotedMotions(childComplexity), true
 
 	case "BodyMeetingAttendee.accountId":
 		if e.ComplexityRoot.BodyMeetingAttendee.AccountID == nil {
@@ -3019,6 +3053,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BodyMeetingEvent.MeetingID(childComplexity), true
+	case "BodyMeetingEvent.motionId":
+		if e.ComplexityRoot.BodyMeetingEvent.MotionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingEvent.MotionID(childComplexity), true
 	case "BodyMeetingEvent.presentCount":
 		if e.ComplexityRoot.BodyMeetingEvent.PresentCount == nil {
 			break
@@ -3037,6 +3077,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BodyMeetingEvent.Type(childComplexity), true
+	case "BodyMeetingEvent.vote":
+		if e.ComplexityRoot.BodyMeetingEvent.Vote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingEvent.Vote(childComplexity), true
 
 	case "BodyMeetingViewerCan.manage":
 		if e.ComplexityRoot.BodyMeetingViewerCan.Manage == nil {
@@ -3056,6 +3102,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BodyMeetingViewerCan.Speak(childComplexity), true
+
+	case "BodyMeetingVoteTally.closed":
+		if e.ComplexityRoot.BodyMeetingVoteTally.Closed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingVoteTally.Closed(childComplexity), true
+	case "BodyMeetingVoteTally.outcome":
+		if e.ComplexityRoot.BodyMeetingVoteTally.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingVoteTally.Outcome(childComplexity), true
+	case "BodyMeetingVoteTally.secret":
+		if e.ComplexityRoot.BodyMeetingVoteTally.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingVoteTally.Secret(childComplexity), true
+	case "BodyMeetingVoteTally.totals":
+		if e.ComplexityRoot.BodyMeetingVoteTally.Totals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingVoteTally.Totals(childComplexity), true
+	case "BodyMeetingVoteTally.voters":
+		if e.ComplexityRoot.BodyMeetingVoteTally.Voters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingVoteTally.Voters(childComplexity), true
 
 	case "BodyMember.active":
 		if e.ComplexityRoot.BodyMember.Active == nil {
@@ -5687,6 +5764,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ModerationActionEdge.Node(childComplexity), true
 
+	case "Motion.adoptsAgendaOf":
+		if e.ComplexityRoot.Motion.AdoptsAgendaOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Motion.AdoptsAgendaOf(childComplexity), true
 	case "Motion.amendedBy":
 		if e.ComplexityRoot.Motion.AmendedBy == nil {
 			break
@@ -5897,6 +5980,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MotionViewerCan.Withdraw(childComplexity), true
 
+	case "MotionVote.agendaItem":
+		if e.ComplexityRoot.MotionVote.AgendaItem == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVote.AgendaItem(childComplexity), true
 	case "MotionVote.changeable":
 		if e.ComplexityRoot.MotionVote.Changeable == nil {
 			break
@@ -5927,6 +6016,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MotionVote.Format(childComplexity), true
+	case "MotionVote.meeting":
+		if e.ComplexityRoot.MotionVote.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVote.Meeting(childComplexity), true
 	case "MotionVote.result":
 		if e.ComplexityRoot.MotionVote.Result == nil {
 			break
@@ -5939,6 +6034,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MotionVote.RollCall(childComplexity), true
+	case "MotionVote.secret":
+		if e.ComplexityRoot.MotionVote.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVote.Secret(childComplexity), true
 	case "MotionVote.totals":
 		if e.ComplexityRoot.MotionVote.Totals == nil {
 			break
@@ -5964,6 +6065,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MotionVoteResult.Base(childComplexity), true
+	case "MotionVoteResult.bodyDissolved":
+		if e.ComplexityRoot.MotionVoteResult.BodyDissolved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MotionVoteResult.BodyDissolved(childComplexity), true
 	case "MotionVoteResult.byCastingVote":
 		if e.ComplexityRoot.MotionVoteResult.ByCastingVote == nil {
 			break
@@ -6846,6 +6953,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PublishReport(childComplexity, args["input"].(model.PublishReportInput)), true
+	case "Mutation.putAgendaToVote":
+		if e.ComplexityRoot.Mutation.PutAgendaToVote == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_putAgendaToVote_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PutAgendaToVote(childComplexity, args["input"].(model.PutAgendaToVoteInput)), true
 	case "Mutation.recordAttendance":
 		if e.ComplexityRoot.Mutation.RecordAttendance == nil {
 			break
@@ -8082,6 +8200,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PublishReportPayload.Consultation(childComplexity), true
 
+	case "PutAgendaToVotePayload.meeting":
+		if e.ComplexityRoot.PutAgendaToVotePayload.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PutAgendaToVotePayload.Meeting(childComplexity), true
+	case "PutAgendaToVotePayload.motion":
+		if e.ComplexityRoot.PutAgendaToVotePayload.Motion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PutAgendaToVotePayload.Motion(childComplexity), true
+
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -9247,6 +9378,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputLocalizedInput,
 		ec.unmarshalInputMarkNotificationsReadInput,
 		ec.unmarshalInputMeetingInput,
+		ec.unmarshalInputMeetingVoteInput,
 		ec.unmarshalInputMotionFilter,
 		ec.unmarshalInputMoveAgendaItemInput,
 		ec.unmarshalInputOpenBudgetVotingInput,
@@ -9262,6 +9394,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputPublishConsultationInput,
 		ec.unmarshalInputPublishMinutesInput,
 		ec.unmarshalInputPublishReportInput,
+		ec.unmarshalInputPutAgendaToVoteInput,
 		ec.unmarshalInputRecordAttendanceInput,
 		ec.unmarshalInputRecordBodyMeetingAttendanceInput,
 		ec.unmarshalInputRecordBodyMeetingDepartureInput,
@@ -11687,7 +11820,7 @@ type RemoveBodyMemberPayload {
 
 enum BodyAgendaStatus {
   DRAFT
-  "Adopted by the body's vote: it no longer changes."
+  "Adopted by the body's vote (putAgendaToVote); a change during the meeting returns it to DRAFT for another vote."
   ADOPTED
 }
 
@@ -11992,13 +12125,20 @@ extend type Mutation {
 "A small event of a meeting; clients re-query what changed."
 type BodyMeetingEvent {
   meetingId: ID!
-  "meeting_changed, attendance_changed, agenda_changed, speakers_changed, or resync (re-read everything)."
+  """
+  meeting_changed, attendance_changed, agenda_changed, speakers_changed,
+  vote_opened, vote_changed (a vote cast), vote_closed, or resync (re-read
+  everything).
+  """
   type: String!
   "The agenda item, on agenda_changed and speakers_changed."
   itemId: ID
   "On attendance_changed: people present now and the quorum."
   presentCount: Int
   quorum: BodyQuorum
+  "On vote_*: the motion voted on, and its vote's numbers (a secret vote: how many voted until it closes)."
+  motionId: ID
+  vote: BodyMeetingVoteTally
 }
 
 extend type Subscription {
@@ -12015,14 +12155,13 @@ extend type Subscription {
 }
 
 enum MotionStatus {
-  "Kept for a later editor: motions are tabled at once."
-  DRAFT
+  "Tabled at once (there are no drafts), waiting for its vote."
   TABLED
   "Its vote is open."
   VOTING
   ADOPTED
   REJECTED
-  "Its vote had no quorum: nothing was decided."
+  "Nothing was decided: its vote had no quorum, or the body was dissolved while it was open."
   INVALID
   WITHDRAWN
 }
@@ -12036,6 +12175,12 @@ enum VoteChoice {
 enum MotionVoteFormat {
   "Written electronic vote between meetings, with a deadline."
   WRITTEN
+  """
+  In a meeting in progress, among the voting members present: a roll call,
+  or a secret vote (secret: only totals). The chair closes it; casting stops
+  at the meeting's end, when a vote still open closes itself.
+  """
+  MEETING
 }
 
 """
@@ -12089,6 +12234,8 @@ type Motion implements Node {
   withdrawnAt: DateTime
   "Amendments, newest first (none for an amendment)."
   amendments(first: Int = 20, after: String): MotionConnection!
+  "The meeting whose agenda this procedural motion adopts (putAgendaToVote); null for other motions."
+  adoptsAgendaOf: BodyMeeting
   "Its vote, once opened."
   vote: MotionVote
   viewerCan: MotionViewerCan!
@@ -12097,29 +12244,43 @@ type Motion implements Node {
 type MotionViewerCan {
   withdraw: Boolean!
   proposeAmendment: Boolean!
+  "It may be put to a vote now (in writing; in a meeting, also needs the meeting in progress): its amendments are decided."
   openVote: Boolean!
   closeVote: Boolean!
-  "The caller has a vote in the body now and the vote is open."
+  """
+  castMotionVote would take a vote of the caller now: the vote is open and
+  before its deadline, the caller holds a vote in the body (in a meeting:
+  and is present), and that vote is not cast yet or may still change.
+  """
   castVote: Boolean!
 }
 
 """
 A motion's vote. Open votes: running totals while open; the result and the
-full roll call once closed.
+full roll call once closed. Secret votes: how many voted while open, then
+totals only.
 """
 type MotionVote {
   format: MotionVoteFormat!
+  "A written vote's deadline; a meeting vote's: the meeting's end."
   deadline: DateTime
+  "The meeting a MEETING vote is taken in (null for a written one)."
+  meeting: BodyMeeting
+  "The agenda item it is taken under, if any."
+  agendaItem: BodyAgendaItem
+  "Ballots through the ballot box: no roll call, only totals."
+  secret: Boolean!
   closed: Boolean!
   closedAt: DateTime
   "Votes may be changed until the close (the body's rules at the opening)."
   changeable: Boolean!
   "How many votes have been cast."
   voters: Int!
+  "Running totals; zeros for a secret vote until it closes."
   totals: VoteTotals!
   "Null while open."
   result: MotionVoteResult
-  "Every vote, once closed; null while open."
+  "Every vote, once closed; null while open and for a secret vote."
   rollCall: [RollCallEntry!]
 }
 
@@ -12134,7 +12295,7 @@ type MotionVoteResult {
   outcome: MotionStatus!
   "Voting members at the close."
   members: Int!
-  "Present: in a written vote, those who voted."
+  "Present: in a meeting, the votes present at the close (and any that voted and left); in a written vote, those who voted."
   present: Int!
   voters: Int!
   yes: Int!
@@ -12147,6 +12308,8 @@ type MotionVoteResult {
   needed: Int!
   "A tie decided by the chair's vote."
   byCastingVote: Boolean!
+  "Closed without a decision because the body was dissolved while it was open (the votes are kept)."
+  bodyDissolved: Boolean!
 }
 
 type RollCallEntry {
@@ -12178,6 +12341,11 @@ extend type Body {
   motions(filter: MotionFilter, first: Int = 20, after: String): MotionConnection!
 }
 
+extend type BodyMeeting {
+  "Motions and amendments put to a vote in this meeting, in the order their votes were opened (agenda adoptions included)."
+  votedMotions: [Motion!]!
+}
+
 extend type Query {
   motion(id: ID!): Motion
 }
@@ -12191,10 +12359,20 @@ extend type Mutation {
   withdrawMotion(input: WithdrawMotionInput!): WithdrawMotionPayload!
   "The chair, the secretary, the unit's officials, coordinators and admins. Amendments are decided first."
   openMotionVote(input: OpenMotionVoteInput!): OpenMotionVotePayload!
-  "A voting member now, for their vote (as: an organisation they represent, when several)."
+  """
+  A voting member now, for their vote (as: an organisation they represent,
+  when several); in a meeting, only while present (an organisation through
+  its delegate present; remote attendance where the body's rules count it).
+  """
   castMotionVote(input: CastMotionVoteInput!): CastMotionVotePayload!
-  "As openMotionVote: closes it before its deadline."
+  "As openMotionVote: closes it (a written vote before its deadline). A closed vote does not reopen."
   closeMotionVote(input: CloseMotionVoteInput!): CloseMotionVotePayload!
+  """
+  As openMotionVote: puts the meeting's agenda, as it stands, to a roll call
+  in the meeting in progress (a procedural motion titled in every language);
+  when adopted, the agenda is.
+  """
+  putAgendaToVote(input: PutAgendaToVoteInput!): PutAgendaToVotePayload!
 }
 
 input TableMotionInput {
@@ -12238,13 +12416,20 @@ input WrittenVoteInput {
   deadline: DateTime!
 }
 
-"""
-One form of vote: written (between meetings). A meeting form (a roll call
-among those present) will come as another field.
-"""
+input MeetingVoteInput {
+  "A meeting of the motion's body, in progress (started, not ended, not cancelled)."
+  meetingId: ID!
+  "An item of that meeting's agenda the vote is taken under."
+  agendaItemId: ID
+  "A secret vote (e.g. on a personal matter): only totals, no changes, no casting vote (a tie rejects)."
+  secret: Boolean! = false
+}
+
+"Exactly one form: written (between meetings) or meeting (in a meeting in progress)."
 input OpenMotionVoteInput {
   motionId: ID!
-  written: WrittenVoteInput!
+  written: WrittenVoteInput
+  meeting: MeetingVoteInput
 }
 
 type OpenMotionVotePayload {
@@ -12271,6 +12456,28 @@ input CloseMotionVoteInput {
 
 type CloseMotionVotePayload {
   motion: Motion!
+}
+
+input PutAgendaToVoteInput {
+  meetingId: ID!
+}
+
+type PutAgendaToVotePayload {
+  "The procedural motion, its vote open."
+  motion: Motion!
+  meeting: BodyMeeting!
+}
+
+"A meeting vote's numbers on the meeting's live stream."
+type BodyMeetingVoteTally {
+  secret: Boolean!
+  closed: Boolean!
+  "Votes cast so far."
+  voters: Int!
+  "Running totals; null for a secret vote until it closes."
+  totals: VoteTotals
+  "Once closed: ADOPTED, REJECTED or INVALID."
+  outcome: MotionStatus
 }
 
 enum ElectionStatus {
@@ -13369,6 +13576,8 @@ func (ec *executionContext) childFields_BodyMeeting(ctx context.Context, field g
 		return ec.fieldContext_BodyMeeting_attendance(ctx, field)
 	case "viewerCan":
 		return ec.fieldContext_BodyMeeting_viewerCan(ctx, field)
+	case "votedMotions":
+		return ec.fieldContext_BodyMeeting_votedMotions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BodyMeeting", field.Name)
 }
@@ -13425,6 +13634,10 @@ func (ec *executionContext) childFields_BodyMeetingEvent(ctx context.Context, fi
 		return ec.fieldContext_BodyMeetingEvent_presentCount(ctx, field)
 	case "quorum":
 		return ec.fieldContext_BodyMeetingEvent_quorum(ctx, field)
+	case "motionId":
+		return ec.fieldContext_BodyMeetingEvent_motionId(ctx, field)
+	case "vote":
+		return ec.fieldContext_BodyMeetingEvent_vote(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BodyMeetingEvent", field.Name)
 }
@@ -13439,6 +13652,22 @@ func (ec *executionContext) childFields_BodyMeetingViewerCan(ctx context.Context
 		return ec.fieldContext_BodyMeetingViewerCan_speak(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BodyMeetingViewerCan", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyMeetingVoteTally(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "secret":
+		return ec.fieldContext_BodyMeetingVoteTally_secret(ctx, field)
+	case "closed":
+		return ec.fieldContext_BodyMeetingVoteTally_closed(ctx, field)
+	case "voters":
+		return ec.fieldContext_BodyMeetingVoteTally_voters(ctx, field)
+	case "totals":
+		return ec.fieldContext_BodyMeetingVoteTally_totals(ctx, field)
+	case "outcome":
+		return ec.fieldContext_BodyMeetingVoteTally_outcome(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyMeetingVoteTally", field.Name)
 }
 
 func (ec *executionContext) childFields_BodyMember(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -14933,6 +15162,8 @@ func (ec *executionContext) childFields_Motion(ctx context.Context, field graphq
 		return ec.fieldContext_Motion_withdrawnAt(ctx, field)
 	case "amendments":
 		return ec.fieldContext_Motion_amendments(ctx, field)
+	case "adoptsAgendaOf":
+		return ec.fieldContext_Motion_adoptsAgendaOf(ctx, field)
 	case "vote":
 		return ec.fieldContext_Motion_vote(ctx, field)
 	case "viewerCan":
@@ -14985,6 +15216,12 @@ func (ec *executionContext) childFields_MotionVote(ctx context.Context, field gr
 		return ec.fieldContext_MotionVote_format(ctx, field)
 	case "deadline":
 		return ec.fieldContext_MotionVote_deadline(ctx, field)
+	case "meeting":
+		return ec.fieldContext_MotionVote_meeting(ctx, field)
+	case "agendaItem":
+		return ec.fieldContext_MotionVote_agendaItem(ctx, field)
+	case "secret":
+		return ec.fieldContext_MotionVote_secret(ctx, field)
 	case "closed":
 		return ec.fieldContext_MotionVote_closed(ctx, field)
 	case "closedAt":
@@ -15027,6 +15264,8 @@ func (ec *executionContext) childFields_MotionVoteResult(ctx context.Context, fi
 		return ec.fieldContext_MotionVoteResult_needed(ctx, field)
 	case "byCastingVote":
 		return ec.fieldContext_MotionVoteResult_byCastingVote(ctx, field)
+	case "bodyDissolved":
+		return ec.fieldContext_MotionVoteResult_bodyDissolved(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MotionVoteResult", field.Name)
 }
@@ -15433,6 +15672,16 @@ func (ec *executionContext) childFields_PublishReportPayload(ctx context.Context
 		return ec.fieldContext_PublishReportPayload_consultation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PublishReportPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_PutAgendaToVotePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "motion":
+		return ec.fieldContext_PutAgendaToVotePayload_motion(ctx, field)
+	case "meeting":
+		return ec.fieldContext_PutAgendaToVotePayload_meeting(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PutAgendaToVotePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RecordAttendancePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -17981,6 +18230,20 @@ func (ec *executionContext) field_Mutation_publishReport_args(ctx context.Contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.PublishReportInput, error) {
 			return ec.unmarshalNPublishReportInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishReportInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_putAgendaToVote_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PutAgendaToVoteInput, error) {
+			return ec.unmarshalNPutAgendaToVoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPutAgendaToVoteInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -22336,6 +22599,38 @@ func (ec *executionContext) fieldContext_BodyMeeting_viewerCan(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _BodyMeeting_votedMotions(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_votedMotions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMeeting().VotedMotions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Motion) graphql.Marshaler {
+			return ec.marshalNMotion2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_votedMotions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMeeting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Motion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _BodyMeetingAttendee_accountId(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingAttendee) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22740,6 +23035,61 @@ func (ec *executionContext) fieldContext_BodyMeetingEvent_quorum(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _BodyMeetingEvent_motionId(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingEvent_motionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MotionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingEvent_motionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingEvent", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingEvent_vote(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingEvent_vote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Vote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeetingVoteTally) graphql.Marshaler {
+			return ec.marshalOBodyMeetingVoteTally2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingVoteTally(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingEvent_vote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMeetingEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeetingVoteTally(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _BodyMeetingViewerCan_manage(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingViewerCan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22807,6 +23157,130 @@ func (ec *executionContext) _BodyMeetingViewerCan_speak(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_BodyMeetingViewerCan_speak(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BodyMeetingViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingVoteTally_secret(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingVoteTally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingVoteTally_secret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Secret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingVoteTally_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingVoteTally", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingVoteTally_closed(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingVoteTally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingVoteTally_closed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Closed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingVoteTally_closed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingVoteTally", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingVoteTally_voters(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingVoteTally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingVoteTally_voters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Voters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingVoteTally_voters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingVoteTally", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingVoteTally_totals(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingVoteTally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingVoteTally_totals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Totals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.VoteTotals) graphql.Marshaler {
+			return ec.marshalOVoteTotals2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVoteTotals(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingVoteTally_totals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMeetingVoteTally",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VoteTotals(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMeetingVoteTally_outcome(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingVoteTally) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingVoteTally_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MotionStatus) graphql.Marshaler {
+			return ec.marshalOMotionStatus2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingVoteTally_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingVoteTally", field, false, false, errors.New("field of type MotionStatus does not have child fields"))
 }
 
 func (ec *executionContext) _BodyMember_id(ctx context.Context, field graphql.CollectedField, obj *model.BodyMember) (ret graphql.Marshaler) {
@@ -34199,6 +34673,38 @@ func (ec *executionContext) fieldContext_Motion_amendments(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Motion_adoptsAgendaOf(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Motion_adoptsAgendaOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Motion().AdoptsAgendaOf(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeeting) graphql.Marshaler {
+			return ec.marshalOBodyMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeeting(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Motion_adoptsAgendaOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Motion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Motion_vote(ctx context.Context, field graphql.CollectedField, obj *model.Motion) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34564,6 +35070,93 @@ func (ec *executionContext) _MotionVote_deadline(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_MotionVote_deadline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MotionVote", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVote_meeting(ctx context.Context, field graphql.CollectedField, obj *model.MotionVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVote_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MotionVote().Meeting(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeeting) graphql.Marshaler {
+			return ec.marshalOBodyMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeeting(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVote_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MotionVote",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MotionVote_agendaItem(ctx context.Context, field graphql.CollectedField, obj *model.MotionVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVote_agendaItem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MotionVote().AgendaItem(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyAgendaItem) graphql.Marshaler {
+			return ec.marshalOBodyAgendaItem2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyAgendaItem(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVote_agendaItem(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MotionVote",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyAgendaItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MotionVote_secret(ctx context.Context, field graphql.CollectedField, obj *model.MotionVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVote_secret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Secret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVote_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVote", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _MotionVote_closed(ctx context.Context, field graphql.CollectedField, obj *model.MotionVote) (ret graphql.Marshaler) {
@@ -35004,6 +35597,29 @@ func (ec *executionContext) _MotionVoteResult_byCastingVote(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_MotionVoteResult_byCastingVote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MotionVoteResult", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _MotionVoteResult_bodyDissolved(ctx context.Context, field graphql.CollectedField, obj *model.MotionVoteResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MotionVoteResult_bodyDissolved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BodyDissolved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MotionVoteResult_bodyDissolved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MotionVoteResult", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
@@ -39471,6 +40087,50 @@ func (ec *executionContext) fieldContext_Mutation_closeMotionVote(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_putAgendaToVote(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_putAgendaToVote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PutAgendaToVote(ctx, fc.Args["input"].(model.PutAgendaToVoteInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PutAgendaToVotePayload) graphql.Marshaler {
+			return ec.marshalNPutAgendaToVotePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPutAgendaToVotePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_putAgendaToVote(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PutAgendaToVotePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_putAgendaToVote_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_openElection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -43340,6 +44000,70 @@ func (ec *executionContext) fieldContext_PublishReportPayload_consultation(_ con
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Consultation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PutAgendaToVotePayload_motion(ctx context.Context, field graphql.CollectedField, obj *model.PutAgendaToVotePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PutAgendaToVotePayload_motion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Motion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+			return ec.marshalNMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PutAgendaToVotePayload_motion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PutAgendaToVotePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Motion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PutAgendaToVotePayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.PutAgendaToVotePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PutAgendaToVotePayload_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeeting) graphql.Marshaler {
+			return ec.marshalNBodyMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PutAgendaToVotePayload_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PutAgendaToVotePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeeting(ctx, field)
 		},
 	}
 	return fc, nil
@@ -52508,6 +53232,54 @@ func (ec *executionContext) unmarshalInputMeetingInput(ctx context.Context, obj 
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputMeetingVoteInput(ctx context.Context, obj any) (model.MeetingVoteInput, error) {
+	var it model.MeetingVoteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["secret"]; !present {
+		asMap["secret"] = false
+	}
+
+	fieldsInOrder := [...]string{"meetingId", "agendaItemId", "secret"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "meetingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingID = data
+		case "agendaItemId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agendaItemId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AgendaItemID = data
+		case "secret":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("secret"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Secret = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputMotionFilter(ctx context.Context, obj any) (model.MotionFilter, error) {
 	var it model.MotionFilter
 	if obj == nil {
@@ -52722,7 +53494,7 @@ func (ec *executionContext) unmarshalInputOpenMotionVoteInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"motionId", "written"}
+	fieldsInOrder := [...]string{"motionId", "written", "meeting"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -52738,11 +53510,18 @@ func (ec *executionContext) unmarshalInputOpenMotionVoteInput(ctx context.Contex
 			it.MotionID = data
 		case "written":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("written"))
-			data, err := ec.unmarshalNWrittenVoteInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWrittenVoteInput(ctx, v)
+			data, err := ec.unmarshalOWrittenVoteInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWrittenVoteInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Written = data
+		case "meeting":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meeting"))
+			data, err := ec.unmarshalOMeetingVoteInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMeetingVoteInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Meeting = data
 		}
 	}
 	return it, nil
@@ -53097,6 +53876,36 @@ func (ec *executionContext) unmarshalInputPublishReportInput(ctx context.Context
 				return it, err
 			}
 			it.Summary = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputPutAgendaToVoteInput(ctx context.Context, obj any) (model.PutAgendaToVoteInput, error) {
+	var it model.PutAgendaToVoteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"meetingId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "meetingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingID = data
 		}
 	}
 	return it, nil
@@ -58646,6 +59455,44 @@ func (ec *executionContext) _BodyMeeting(ctx context.Context, sel ast.SelectionS
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "votedMotions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMeeting_votedMotions(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -58858,6 +59705,16 @@ func (ec *executionContext) _BodyMeetingEvent(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "motionId":
+			out.Values[i] = ec._BodyMeetingEvent_motionId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "vote":
+			out.Values[i] = ec._BodyMeetingEvent_vote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -58904,6 +59761,64 @@ func (ec *executionContext) _BodyMeetingViewerCan(ctx context.Context, sel ast.S
 		case "speak":
 			out.Values[i] = ec._BodyMeetingViewerCan_speak(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyMeetingVoteTallyImplementors = []string{"BodyMeetingVoteTally"}
+
+func (ec *executionContext) _BodyMeetingVoteTally(ctx context.Context, sel ast.SelectionSet, obj *model.BodyMeetingVoteTally) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyMeetingVoteTallyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyMeetingVoteTally")
+		case "secret":
+			out.Values[i] = ec._BodyMeetingVoteTally_secret(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closed":
+			out.Values[i] = ec._BodyMeetingVoteTally_closed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "voters":
+			out.Values[i] = ec._BodyMeetingVoteTally_voters(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totals":
+			out.Values[i] = ec._BodyMeetingVoteTally_totals(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "outcome":
+			out.Values[i] = ec._BodyMeetingVoteTally_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -68073,6 +68988,44 @@ func (ec *executionContext) _Motion(ctx context.Context, sel ast.SelectionSet, o
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "adoptsAgendaOf":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Motion_adoptsAgendaOf(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "vote":
 			field := field
 
@@ -68341,6 +69294,87 @@ func (ec *executionContext) _MotionVote(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "meeting":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MotionVote_meeting(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "agendaItem":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._MotionVote_agendaItem(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "secret":
+			out.Values[i] = ec._MotionVote_secret(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "closed":
 			out.Values[i] = ec._MotionVote_closed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -68593,6 +69627,11 @@ func (ec *executionContext) _MotionVoteResult(ctx context.Context, sel ast.Selec
 			}
 		case "byCastingVote":
 			out.Values[i] = ec._MotionVoteResult_byCastingVote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bodyDissolved":
+			out.Values[i] = ec._MotionVoteResult_bodyDissolved(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -69376,6 +70415,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "closeMotionVote":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_closeMotionVote(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "putAgendaToVote":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_putAgendaToVote(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -71382,6 +72428,49 @@ func (ec *executionContext) _PublishReportPayload(ctx context.Context, sel ast.S
 			out.Values[i] = graphql.MarshalString("PublishReportPayload")
 		case "consultation":
 			out.Values[i] = ec._PublishReportPayload_consultation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var putAgendaToVotePayloadImplementors = []string{"PutAgendaToVotePayload"}
+
+func (ec *executionContext) _PutAgendaToVotePayload(ctx context.Context, sel ast.SelectionSet, obj *model.PutAgendaToVotePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, putAgendaToVotePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PutAgendaToVotePayload")
+		case "motion":
+			out.Values[i] = ec._PutAgendaToVotePayload_motion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "meeting":
+			out.Values[i] = ec._PutAgendaToVotePayload_meeting(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -78045,6 +79134,26 @@ func (ec *executionContext) marshalNMoney2int64(ctx context.Context, sel ast.Sel
 	return res
 }
 
+func (ec *executionContext) marshalNMotion2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx context.Context, sel ast.SelectionSet, v model.Motion) graphql.Marshaler {
+	return ec._Motion(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMotion2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Motion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMotion2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx context.Context, sel ast.SelectionSet, v *model.Motion) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -78716,6 +79825,21 @@ func (ec *executionContext) marshalNPublishReportPayload2ᚖgithubᚗcomᚋotwar
 		return graphql.Null
 	}
 	return ec._PublishReportPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPutAgendaToVoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPutAgendaToVoteInput(ctx context.Context, v any) (model.PutAgendaToVoteInput, error) {
+	res, err := ec.unmarshalInputPutAgendaToVoteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPutAgendaToVotePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPutAgendaToVotePayload(ctx context.Context, sel ast.SelectionSet, v *model.PutAgendaToVotePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PutAgendaToVotePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRecordAttendanceInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordAttendanceInput(ctx context.Context, v any) (model.RecordAttendanceInput, error) {
@@ -79974,11 +81098,6 @@ func (ec *executionContext) marshalNWithdrawSubmissionPayload2ᚖgithubᚗcomᚋ
 	return ec._WithdrawSubmissionPayload(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNWrittenVoteInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWrittenVoteInput(ctx context.Context, v any) (*model.WrittenVoteInput, error) {
-	res, err := ec.unmarshalInputWrittenVoteInput(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
 	return ec.___Directive(ctx, sel, &v)
 }
@@ -80148,6 +81267,13 @@ func (ec *executionContext) marshalOBody2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋg
 	return ec._Body(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOBodyAgendaItem2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyAgendaItem(ctx context.Context, sel ast.SelectionSet, v *model.BodyAgendaItem) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BodyAgendaItem(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBodyDelegateInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyDelegateInputᚄ(ctx context.Context, v any) ([]model.BodyDelegateInput, error) {
 	if v == nil {
 		return nil, nil
@@ -80229,6 +81355,13 @@ func (ec *executionContext) marshalOBodyMeetingAttendee2ᚕgithubᚗcomᚋotwart
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOBodyMeetingVoteTally2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingVoteTally(ctx context.Context, sel ast.SelectionSet, v *model.BodyMeetingVoteTally) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BodyMeetingVoteTally(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOBodyMemberEndReason2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMemberEndReason(ctx context.Context, v any) (*model.BodyMemberEndReason, error) {
@@ -80749,6 +81882,14 @@ func (ec *executionContext) marshalOMeetingRegistration2ᚕgithubᚗcomᚋotwart
 	return ret
 }
 
+func (ec *executionContext) unmarshalOMeetingVoteInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMeetingVoteInput(ctx context.Context, v any) (*model.MeetingVoteInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMeetingVoteInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOMoney2ᚖint64(ctx context.Context, v any) (*int64, error) {
 	if v == nil {
 		return nil, nil
@@ -81197,6 +82338,21 @@ func (ec *executionContext) marshalOSurveyYesNo2ᚖgithubᚗcomᚋotwartyᚋotwa
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOVoteTotals2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVoteTotals(ctx context.Context, sel ast.SelectionSet, v *model.VoteTotals) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._VoteTotals(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOWrittenVoteInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWrittenVoteInput(ctx context.Context, v any) (*model.WrittenVoteInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputWrittenVoteInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -29,6 +29,7 @@ type MotionVote struct {
 	Closed     bool
 	ClosedAt   *time.Time
 	Changeable bool
+	Secret     bool
 }
 
 // BodyVoter is a voter key.

@@ -255,13 +255,18 @@ type BodyMeetingEdge struct {
 // A small event of a meeting; clients re-query what changed.
 type BodyMeetingEvent struct {
 	MeetingID string `json:"meetingId"`
-	// meeting_changed, attendance_changed, agenda_changed, speakers_changed, or resync (re-read everything).
+	// meeting_changed, attendance_changed, agenda_changed, speakers_changed,
+	// vote_opened, vote_changed (a vote cast), vote_closed, or resync (re-read
+	// everything).
 	Type string `json:"type"`
 	// The agenda item, on agenda_changed and speakers_changed.
 	ItemID *string `json:"itemId,omitempty"`
 	// On attendance_changed: people present now and the quorum.
 	PresentCount *int        `json:"presentCount,omitempty"`
 	Quorum       *BodyQuorum `json:"quorum,omitempty"`
+	// On vote_*: the motion voted on, and its vote's numbers (a secret vote: how many voted until it closes).
+	MotionID *string               `json:"motionId,omitempty"`
+	Vote     *BodyMeetingVoteTally `json:"vote,omitempty"`
 }
 
 type BodyMeetingInput struct {
@@ -282,6 +287,18 @@ type BodyMeetingViewerCan struct {
 	Register bool `json:"register"`
 	// Ask to speak (members and guests on the roll).
 	Speak bool `json:"speak"`
+}
+
+// A meeting vote's numbers on the meeting's live stream.
+type BodyMeetingVoteTally struct {
+	Secret bool `json:"secret"`
+	Closed bool `json:"closed"`
+	// Votes cast so far.
+	Voters int `json:"voters"`
+	// Running totals; null for a secret vote until it closes.
+	Totals *VoteTotals `json:"totals,omitempty"`
+	// Once closed: ADOPTED, REJECTED or INVALID.
+	Outcome *MotionStatus `json:"outcome,omitempty"`
 }
 
 type BodyMemberConnection struct {
@@ -1214,6 +1231,15 @@ type MeetingRegistration struct {
 	Attended    *bool              `json:"attended,omitempty"`
 }
 
+type MeetingVoteInput struct {
+	// A meeting of the motion's body, in progress (started, not ended, not cancelled).
+	MeetingID string `json:"meetingId"`
+	// An item of that meeting's agenda the vote is taken under.
+	AgendaItemID *string `json:"agendaItemId,omitempty"`
+	// A secret vote (e.g. on a personal matter): only totals, no changes, no casting vote (a tie rejects).
+	Secret bool `json:"secret"`
+}
+
 type ModerationAction struct {
 	ID string `json:"id"`
 	// HIDE, RESTORE or AUTO_HIDE.
@@ -1255,9 +1281,12 @@ type MotionFilter struct {
 type MotionViewerCan struct {
 	Withdraw         bool `json:"withdraw"`
 	ProposeAmendment bool `json:"proposeAmendment"`
-	OpenVote         bool `json:"openVote"`
-	CloseVote        bool `json:"closeVote"`
-	// The caller has a vote in the body now and the vote is open.
+	// It may be put to a vote now (in writing; in a meeting, also needs the meeting in progress): its amendments are decided.
+	OpenVote  bool `json:"openVote"`
+	CloseVote bool `json:"closeVote"`
+	// castMotionVote would take a vote of the caller now: the vote is open and
+	// before its deadline, the caller holds a vote in the body (in a meeting:
+	// and is present), and that vote is not cast yet or may still change.
 	CastVote bool `json:"castVote"`
 }
 
@@ -1266,7 +1295,7 @@ type MotionVoteResult struct {
 	Outcome MotionStatus `json:"outcome"`
 	// Voting members at the close.
 	Members int `json:"members"`
-	// Present: in a written vote, those who voted.
+	// Present: in a meeting, the votes present at the close (and any that voted and left); in a written vote, those who voted.
 	Present int `json:"present"`
 	Voters  int `json:"voters"`
 	Yes     int `json:"yes"`
@@ -1279,6 +1308,8 @@ type MotionVoteResult struct {
 	Needed int `json:"needed"`
 	// A tie decided by the chair's vote.
 	ByCastingVote bool `json:"byCastingVote"`
+	// Closed without a decision because the body was dissolved while it was open (the votes are kept).
+	BodyDissolved bool `json:"bodyDissolved"`
 }
 
 type MoveAgendaItemInput struct {
@@ -1357,11 +1388,11 @@ type OpenElectionPayload struct {
 	Election *Election `json:"election"`
 }
 
-// One form of vote: written (between meetings). A meeting form (a roll call
-// among those present) will come as another field.
+// Exactly one form: written (between meetings) or meeting (in a meeting in progress).
 type OpenMotionVoteInput struct {
 	MotionID string            `json:"motionId"`
-	Written  *WrittenVoteInput `json:"written"`
+	Written  *WrittenVoteInput `json:"written,omitempty"`
+	Meeting  *MeetingVoteInput `json:"meeting,omitempty"`
 }
 
 type OpenMotionVotePayload struct {
@@ -1542,6 +1573,16 @@ type PublishReportInput struct {
 
 type PublishReportPayload struct {
 	Consultation *Consultation `json:"consultation"`
+}
+
+type PutAgendaToVoteInput struct {
+	MeetingID string `json:"meetingId"`
+}
+
+type PutAgendaToVotePayload struct {
+	// The procedural motion, its vote open.
+	Motion  *Motion      `json:"motion"`
+	Meeting *BodyMeeting `json:"meeting"`
 }
 
 type Query struct {
@@ -2473,7 +2514,7 @@ type BodyAgendaStatus string
 
 const (
 	BodyAgendaStatusDraft BodyAgendaStatus = "DRAFT"
-	// Adopted by the body's vote: it no longer changes.
+	// Adopted by the body's vote (putAgendaToVote); a change during the meeting returns it to DRAFT for another vote.
 	BodyAgendaStatusAdopted BodyAgendaStatus = "ADOPTED"
 )
 
@@ -3831,20 +3872,18 @@ func (e MotionKind) MarshalJSON() ([]byte, error) {
 type MotionStatus string
 
 const (
-	// Kept for a later editor: motions are tabled at once.
-	MotionStatusDraft  MotionStatus = "DRAFT"
+	// Tabled at once (there are no drafts), waiting for its vote.
 	MotionStatusTabled MotionStatus = "TABLED"
 	// Its vote is open.
 	MotionStatusVoting   MotionStatus = "VOTING"
 	MotionStatusAdopted  MotionStatus = "ADOPTED"
 	MotionStatusRejected MotionStatus = "REJECTED"
-	// Its vote had no quorum: nothing was decided.
+	// Nothing was decided: its vote had no quorum, or the body was dissolved while it was open.
 	MotionStatusInvalid   MotionStatus = "INVALID"
 	MotionStatusWithdrawn MotionStatus = "WITHDRAWN"
 )
 
 var AllMotionStatus = []MotionStatus{
-	MotionStatusDraft,
 	MotionStatusTabled,
 	MotionStatusVoting,
 	MotionStatusAdopted,
@@ -3855,7 +3894,7 @@ var AllMotionStatus = []MotionStatus{
 
 func (e MotionStatus) IsValid() bool {
 	switch e {
-	case MotionStatusDraft, MotionStatusTabled, MotionStatusVoting, MotionStatusAdopted, MotionStatusRejected, MotionStatusInvalid, MotionStatusWithdrawn:
+	case MotionStatusTabled, MotionStatusVoting, MotionStatusAdopted, MotionStatusRejected, MotionStatusInvalid, MotionStatusWithdrawn:
 		return true
 	}
 	return false
@@ -3901,15 +3940,20 @@ type MotionVoteFormat string
 const (
 	// Written electronic vote between meetings, with a deadline.
 	MotionVoteFormatWritten MotionVoteFormat = "WRITTEN"
+	// In a meeting in progress, among the voting members present: a roll call,
+	// or a secret vote (secret: only totals). The chair closes it; casting stops
+	// at the meeting's end, when a vote still open closes itself.
+	MotionVoteFormatMeeting MotionVoteFormat = "MEETING"
 )
 
 var AllMotionVoteFormat = []MotionVoteFormat{
 	MotionVoteFormatWritten,
+	MotionVoteFormatMeeting,
 }
 
 func (e MotionVoteFormat) IsValid() bool {
 	switch e {
-	case MotionVoteFormatWritten:
+	case MotionVoteFormatWritten, MotionVoteFormatMeeting:
 		return true
 	}
 	return false

@@ -21,13 +21,16 @@ import (
 
 // The agenda of a meeting: items in order, each a multilingual title, an
 // optional description and an optional document (a link and/or a text).
-// Staff of the meeting (ActManage) add, change, move and remove items while
-// the agenda is a draft and the meeting has not started.
+// Staff of the meeting (ActManage) add, change, move and remove items until
+// the meeting ends, never while the agenda is being voted on.
 //
-// Adoption: the agenda is AgendaDraft until the body adopts it by a vote;
-// the motions of a meeting (built on PresentVoters and tally) call
-// AdoptAgendaTx when that vote passes. Nothing else adopts it, and an
-// adopted agenda no longer changes.
+// Adoption: the agenda is AgendaDraft until the body adopts it by a vote
+// at the start of the meeting (Motions.PutAgendaToVote, a roll call among
+// those present); the vote's close calls AdoptAgendaTx when it passes.
+// Nothing else adopts it. Amending: a change to an adopted agenda during the
+// meeting returns it to draft (audited, the earlier adoption stays in the
+// adopted motion), and the chair puts the amended agenda to the body's vote
+// again: an agenda is adopted only as the body voted it.
 
 // AgendaStatus is the state of a meeting's agenda.
 type AgendaStatus string
@@ -42,7 +45,7 @@ const MaxAgendaItems = 100
 
 // Errors of the agenda.
 var (
-	ErrAgendaAdopted  = apperr.New(apperr.PhaseClosed, "dialogue.agenda_adopted")
+	ErrAgendaAdopted  = apperr.New(apperr.PhaseClosed, "dialogue.agenda_already_adopted")
 	errAgendaFull     = apperr.Invalid("meetingId", "dialogue.agenda_full")
 	errAgendaPosition = apperr.Invalid("position", "dialogue.agenda_position_invalid")
 	errDocumentURL    = apperr.Invalid("documentUrl", "dialogue.agenda_document_url_invalid")
@@ -137,25 +140,30 @@ func (s *Service) lockMeeting(ctx context.Context, tx *db.Tx, id uuid.UUID, act 
 	})
 }
 
-// agendaOpen refuses a change of t's agenda: cancelled, started, adopted.
-func (s *Service) agendaOpen(ctx context.Context, tx *db.Tx, t *meetingTarget) error {
+// agendaOpen refuses a change of t's agenda: cancelled, ended, being voted
+// on. It returns whether the agenda is adopted (the change reopens it).
+func (s *Service) agendaOpen(ctx context.Context, tx *db.Tx, t *meetingTarget) (bool, error) {
 	if t.g.CancelledAt != nil {
-		return ErrMeetingCancelled
+		return false, ErrMeetingCancelled
 	}
-	if !s.now().Before(t.g.StartsAt) {
-		return ErrMeetingStarted
+	if !s.now().Before(t.g.EndsAt) {
+		return false, ErrMeetingEnded
 	}
 	if t.body.Status != StatusActive {
-		return ErrDissolved
+		return false, ErrDissolved
+	}
+	voting, err := agendaVoteOpen(ctx, tx, t.g.ID)
+	if err != nil {
+		return false, err
+	}
+	if voting {
+		return false, ErrAgendaVoting
 	}
 	status, _, err := agendaStatus(ctx, tx, t.g.ID)
 	if err != nil {
-		return err
+		return false, err
 	}
-	if status == AgendaAdopted {
-		return ErrAgendaAdopted
-	}
-	return nil
+	return status == AgendaAdopted, nil
 }
 
 func agendaStatus(ctx context.Context, q db.Querier, meetingID uuid.UUID) (AgendaStatus, *time.Time, error) {
@@ -167,8 +175,8 @@ func agendaStatus(ctx context.Context, q db.Querier, meetingID uuid.UUID) (Agend
 	return status, at, nil
 }
 
-// changeAgenda runs f on meeting id's open agenda as its staff, then audits
-// action and publishes agenda_changed.
+// changeAgenda runs f on meeting id's open agenda as its staff (an adopted
+// one returns to draft), then audits action and publishes agenda_changed.
 func (s *Service) changeAgenda(ctx context.Context, id uuid.UUID, action string, f func(tx *db.Tx, t *meetingTarget) (uuid.UUID, error)) (uuid.UUID, error) {
 	var item uuid.UUID
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
@@ -176,14 +184,20 @@ func (s *Service) changeAgenda(ctx context.Context, id uuid.UUID, action string,
 		if err != nil {
 			return err
 		}
-		if err := s.agendaOpen(ctx, tx, t); err != nil {
+		adopted, err := s.agendaOpen(ctx, tx, t)
+		if err != nil {
 			return err
 		}
 		if item, err = f(tx, t); err != nil {
 			return err
 		}
+		if adopted {
+			if _, err := tx.Exec(ctx, `update dialogue_agendas set status = 'draft', adopted_at = null where meeting_id = $1`, id); err != nil {
+				return fmt.Errorf("reopen agenda: %w", err)
+			}
+		}
 		if err := audit.Write(ctx, tx, audit.Entry{ActorID: authz.SubjectFrom(ctx).AccountID, Action: "dialogue.agenda_" + action,
-			ObjectType: MeetingObjectType, ObjectID: id.String(), Data: map[string]any{"item_id": item}}); err != nil {
+			ObjectType: MeetingObjectType, ObjectID: id.String(), Data: map[string]any{"item_id": item, "reopened": adopted}}); err != nil {
 			return err
 		}
 		return live.Publish(ctx, tx, MeetingTopic(id), MeetingEvent{Type: "agenda_changed", MeetingID: id, ItemID: item})

@@ -25,6 +25,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/gathering"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/notify"
@@ -193,6 +194,9 @@ type Service struct {
 	// meetings is the gathering mechanism for the bodies' meetings
 	// (meeting.go).
 	meetings *gathering.Service
+	// dissolving runs in a body's dissolution's transaction, after its
+	// memberships ended (Motions: its open votes are closed undecided).
+	dissolving []func(ctx context.Context, tx *db.Tx, bodyID uuid.UUID) error
 }
 
 // New returns the service; jobs inserts its River jobs (db.Jobs).

@@ -114,14 +114,18 @@ func MeetingTopic(meetingID uuid.UUID) string { return "body_meeting:" + meeting
 // MeetingEvent is a small live event of a meeting: what changed, and for
 // attendance the counts after it.
 type MeetingEvent struct {
-	// Type is "meeting_changed", "attendance_changed", "agenda_changed" or
-	// "speakers_changed".
+	// Type is "meeting_changed", "attendance_changed", "agenda_changed",
+	// "speakers_changed", or a vote's EventVote* (meeting_vote.go).
 	Type      string    `json:"type"`
 	MeetingID uuid.UUID `json:"meetingId"`
 	ItemID    uuid.UUID `json:"itemId,omitzero"`
 	// Present (people present now) and the quorum, on attendance_changed.
 	Present int     `json:"present,omitempty"`
 	Quorum  *Quorum `json:"quorum,omitempty"`
+	// The motion and its vote's numbers, on vote_opened, vote_changed and
+	// vote_closed (meeting_vote.go).
+	MotionID uuid.UUID  `json:"motionId,omitzero"`
+	Vote     *VoteTally `json:"vote,omitempty"`
 }
 
 // newMeetings is the gathering mechanism with the bodies' rules.

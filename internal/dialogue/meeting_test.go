@@ -12,6 +12,7 @@ import (
 	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/gathering"
 	"github.com/otwarty/otwarty/internal/i18n"
+	"github.com/otwarty/otwarty/internal/poll"
 )
 
 // council is a body with every kind of member: the chair (a person), a
@@ -170,7 +171,7 @@ func TestMeetingQuorum_CountsVotesNotPeople(t *testing.T) {
 	present, members, err := b.svc.PresentVoters(b.ctx, b.pool, m.ID)
 	require.NoError(t, err)
 	require.Equal(t, 5, members)
-	require.ElementsMatch(t, []dialogue.VoterKey{{OrganisationID: c.orgA}, {OrganisationID: c.orgB}, {OrganisationID: c.orgC}}, present)
+	require.ElementsMatch(t, []poll.VoterKey{poll.Org(c.orgA), poll.Org(c.orgB), poll.Org(c.orgC)}, present)
 
 	// Under a rule where remote attendance does not count.
 	_, err = b.svc.UpdateBody(b.coordinator, c.body.ID, dialogue.UpdateInput{Rules: dialogue.RulesPatch{RemoteAttendanceCounts: ptr(false)}})
@@ -278,10 +279,14 @@ func TestAgenda_OrderedDraftWithDocumentsByTheRules(t *testing.T) {
 		}
 	}
 
-	// Once the meeting starts, the agenda is closed.
+	// During the meeting its staff may still amend it (the body adopts it
+	// by a vote: meeting_vote_test.go); once it ends, the agenda is closed.
 	b.clock.Advance(48 * time.Hour)
+	_, err = b.svc.AddAgendaItem(chair, m.ID, item("Wolne wnioski"))
+	require.NoError(t, err)
+	b.clock.Advance(2 * time.Hour)
 	_, err = b.svc.AddAgendaItem(chair, m.ID, item("Późno"))
-	require.ErrorIs(t, err, dialogue.ErrMeetingStarted)
+	require.ErrorIs(t, err, dialogue.ErrMeetingEnded)
 }
 
 func TestSpeakers_OrderFloorAndRights(t *testing.T) {

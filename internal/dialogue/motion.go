@@ -37,14 +37,14 @@ func (k MotionKind) Valid() bool {
 	return k == MotionOpinion || k == MotionResolution || k == MotionRecommendation || k == MotionProcedural
 }
 
-// MotionStatus is where a motion stands. A motion is tabled at once (the
-// schema keeps draft for a later editor); voting while its poll is open;
-// adopted, rejected or invalid (no quorum) when the poll closed; withdrawn
-// by its tabler or the chair before any vote.
+// MotionStatus is where a motion stands. A motion is tabled at once (there
+// are no drafts: a client keeps an unfinished motion itself); voting while
+// its poll is open; adopted, rejected or invalid (no quorum, or its body was
+// dissolved while it was voted) when the poll closed; withdrawn by its
+// tabler or the chair before any vote.
 type MotionStatus string
 
 const (
-	MotionDraft     MotionStatus = "draft"
 	MotionTabled    MotionStatus = "tabled"
 	MotionVoting    MotionStatus = "voting"
 	MotionAdopted   MotionStatus = "adopted"
@@ -81,6 +81,12 @@ type Motion struct {
 	WithdrawnAt *time.Time
 	// PollID is the motion's vote, once opened.
 	PollID *uuid.UUID
+	// MeetingID and AgendaItemID: the meeting (and agenda item) its vote
+	// is taken in; nil for a written vote, or before any vote.
+	MeetingID, AgendaItemID *uuid.UUID
+	// AdoptsAgenda: a procedural motion that adopts MeetingID's agenda
+	// (PutAgendaToVote).
+	AdoptsAgenda bool
 }
 
 // Cursor is m's position in a body's motions.
@@ -116,6 +122,8 @@ type Motions struct {
 // Register the poll worker with poll.Register(workers, log, m.Polls()).
 func NewMotions(s *Service, box *ballotbox.Box, log *slog.Logger) *Motions {
 	m := &Motions{s: s}
+	// Dissolving a body closes its open votes without a decision.
+	s.dissolving = append(s.dissolving, m.voidVotes)
 	m.polls = poll.New(s.pool, s.river, box, log, func() time.Time { return s.now() }, poll.Config{
 		Kind: PollKind, Owner: m.pollOwner, Eligible: m.eligible, Electorate: m.electorate, Changed: m.changed,
 	})
@@ -154,7 +162,8 @@ type TableInput struct {
 
 const motionColumns = `m.id, m.body_id, m.parent_id, m.kind, m.status, m.majority, m.title_text_id, m.original_text_id,
 	m.text_id, m.consultation_id, m.tabled_by, m.tabled_for_kind, m.tabled_for_id, m.tabled_at, m.amended_by, m.decided_at,
-	m.withdrawn_at, (select p.id from polls p where p.kind = 'body_motion' and p.owner_id = m.id)`
+	m.withdrawn_at, (select p.id from polls p where p.kind = 'body_motion' and p.owner_id = m.id), m.meeting_id, m.agenda_item_id,
+	m.adopts_agenda`
 
 func scanMotion(row pgx.Row) (*Motion, error) {
 	var m Motion
@@ -162,7 +171,7 @@ func scanMotion(row pgx.Row) (*Motion, error) {
 	var forID *uuid.UUID
 	if err := row.Scan(&m.ID, &m.BodyID, &m.ParentID, &m.Kind, &m.Status, &m.Majority, &m.TitleTextID, &m.OriginalTextID,
 		&m.TextID, &m.ConsultationID, &m.TabledBy, &forKind, &forID, &m.TabledAt, &m.AmendedBy, &m.DecidedAt, &m.WithdrawnAt,
-		&m.PollID); err != nil {
+		&m.PollID, &m.MeetingID, &m.AgendaItemID, &m.AdoptsAgenda); err != nil {
 		return nil, err
 	}
 	if forKind != nil && forID != nil {
@@ -242,15 +251,11 @@ func (m *Motions) tabler(ctx context.Context, q db.Querier, b *Body, as *poll.Vo
 	return nil, errNotVoter
 }
 
-// voterKeys are the poll keys of votes.
+// voterKeys are the keys of votes.
 func voterKeys(vs []Voter) []poll.VoterKey {
 	keys := make([]poll.VoterKey, 0, len(vs))
 	for _, v := range vs {
-		if v.Key.OrganisationID != uuid.Nil {
-			keys = append(keys, poll.Org(v.Key.OrganisationID))
-		} else {
-			keys = append(keys, poll.Person(v.Key.AccountID))
-		}
+		keys = append(keys, v.Key)
 	}
 	return keys
 }
@@ -448,7 +453,11 @@ type MotionActions struct {
 	Withdraw, ProposeAmendment, OpenVote, CloseVote, Cast bool
 }
 
-// Actions returns what the caller may do with motion mo now.
+// Actions returns what the caller may do with motion mo now: OpenVote
+// when it may be put to a vote (in writing at least; a vote in a meeting
+// also needs the meeting in progress), Cast when the caller holds a vote
+// the poll would take now (present, in a meeting) that has not voted, or
+// may still change it.
 func (m *Motions) Actions(ctx context.Context, mo *Motion) (MotionActions, error) {
 	var a MotionActions
 	if authz.SubjectFrom(ctx).Anonymous() {
@@ -459,19 +468,70 @@ func (m *Motions) Actions(ctx context.Context, mo *Motion) (MotionActions, error
 		return a, err
 	}
 	manage := authz.Can(ctx, ActManage, b.voteObject(*b.viewerMember))
-	votes, err := VotesOf(ctx, m.s.pool, b.ID, authz.SubjectFrom(ctx).AccountID, m.s.now())
+	account := authz.SubjectFrom(ctx).AccountID
+	votes, err := VotesOf(ctx, m.s.pool, b.ID, account, m.s.now())
 	if err != nil {
 		return a, err
 	}
-	tabler := len(votes) > 0 || authz.Can(ctx, ActTable, b.voteObject(*b.viewerMember))
-	if mo.Status == MotionTabled {
+	switch mo.Status {
+	case MotionTabled:
 		a.Withdraw = m.mayWithdraw(ctx, mo, b)
-		a.ProposeAmendment = tabler && mo.ParentID == nil
-		a.OpenVote = manage
-	}
-	if mo.Status == MotionVoting {
-		a.CloseVote = manage
-		a.Cast = len(votes) > 0
+		a.ProposeAmendment = mo.ParentID == nil && (len(votes) > 0 || authz.Can(ctx, ActTable, b.voteObject(*b.viewerMember)))
+		if manage {
+			if a.OpenVote, err = refusedOnly(m.votable(ctx, m.s.pool, mo)); err != nil {
+				return a, err
+			}
+		}
+	case MotionVoting:
+		if mo.PollID == nil {
+			return a, nil
+		}
+		p, err := m.polls.Get(ctx, *mo.PollID)
+		if err != nil {
+			return a, err
+		}
+		a.CloseVote = manage && p.Status == poll.Open
+		if len(votes) > 0 {
+			a.Cast, err = m.mayCast(ctx, p, account)
+		}
+		return a, err
 	}
 	return a, nil
+}
+
+// refusedOnly is true for a check that passed, false for one that refused
+// (a domain error); anything else is an error.
+func refusedOnly(err error) (bool, error) {
+	var ae *apperr.Error
+	if errors.As(err, &ae) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// mayCast says whether Cast would take a vote of account in p now: the
+// poll is open and before its deadline, the account holds a key the poll's
+// Eligible hook gives it now, and that key has not voted, or may change
+// its vote.
+func (m *Motions) mayCast(ctx context.Context, p *poll.Poll, account uuid.UUID) (bool, error) {
+	if p.Status != poll.Open || (p.Deadline != nil && !m.s.now().Before(*p.Deadline)) {
+		return false, nil
+	}
+	var ok bool
+	err := db.InTx(ctx, m.s.pool, func(tx *db.Tx) error {
+		keys, err := m.eligible(ctx, tx, p, account)
+		if ok, err = refusedOnly(err); !ok || err != nil {
+			return err
+		}
+		voted, err := m.polls.Voted(ctx, tx, p, keys)
+		if err != nil {
+			return err
+		}
+		ok = false
+		for _, k := range keys {
+			ok = ok || !voted[k] || p.AllowChange
+		}
+		return nil
+	})
+	return ok, err
 }

@@ -15,11 +15,12 @@ import (
 // Notices of motions' votes.
 const (
 	// NoticeVoteOpened: a written vote opened; every voting member's
-	// accounts (persons, organisations' delegates) are told.
+	// accounts (persons, organisations' delegates) are told. A vote in a
+	// meeting sends none: those present follow it live.
 	NoticeVoteOpened = "dialogue_vote_opened"
-	// NoticeVoteDecided: a vote's result is in; the body's voting members
-	// and the motion's tabler are told (the result is published with the
-	// motion for everyone who sees the body).
+	// NoticeVoteDecided: a vote's result is in; the motion's tabler is
+	// told, and for a written vote the body's voting members too (the result
+	// is published with the motion for everyone who sees the body).
 	NoticeVoteDecided = "dialogue_vote_decided"
 )
 
@@ -52,6 +53,9 @@ func init() {
 			string(MotionRejected): {i18n.PL: "odrzucony", i18n.UK: "відхилено", i18n.EN: "rejected", i18n.RU: "отклонено"},
 			string(MotionInvalid): {i18n.PL: "nieważne (brak kworum)", i18n.UK: "недійсне (немає кворуму)",
 				i18n.EN: "invalid (no quorum)", i18n.RU: "недействительно (нет кворума)"},
+			VoidDissolved: {i18n.PL: "nierozstrzygnięte (ciało dialogu zostało rozwiązane)",
+				i18n.UK: "не вирішено (орган діалогу розпущено)", i18n.EN: "not decided (the dialogue body was dissolved)",
+				i18n.RU: "не решено (орган диалога распущен)"},
 		}},
 	})
 }
@@ -85,19 +89,31 @@ func (m *Motions) notifyOpened(ctx context.Context, tx *db.Tx, b *Body, mo *Moti
 	return m.notifyMotion(ctx, tx, b, mo, NoticeVoteOpened, to, map[string]string{"deadline": at}, "vote_opened")
 }
 
-func (m *Motions) notifyDecided(ctx context.Context, tx *db.Tx, mo *Motion, status MotionStatus) error {
+// notifyDecided tells of mo's result: its tabler, and with members the
+// body's voting members (a written vote's; those in a meeting saw it
+// there). Nobody is told of an agenda's adoption.
+func (m *Motions) notifyDecided(ctx context.Context, tx *db.Tx, mo *Motion, status MotionStatus, members bool) error {
+	if mo.AdoptsAgenda {
+		return nil
+	}
 	b, err := load(ctx, tx, mo.BodyID, false)
 	if err != nil {
 		return err
 	}
-	to, err := voterAccounts(ctx, tx, b.ID, m.s.now())
-	if err != nil {
-		return err
+	var to []uuid.UUID
+	if members {
+		if to, err = voterAccounts(ctx, tx, b.ID, m.s.now()); err != nil {
+			return err
+		}
 	}
 	if mo.TabledBy != nil && !slices.Contains(to, *mo.TabledBy) {
 		to = append(to, *mo.TabledBy)
 	}
-	return m.notifyMotion(ctx, tx, b, mo, NoticeVoteDecided, to, map[string]string{"outcome": string(status)}, "vote_decided")
+	outcome := string(status)
+	if voiding, _ := ctx.Value(voidingKey{}).(bool); voiding {
+		outcome = VoidDissolved
+	}
+	return m.notifyMotion(ctx, tx, b, mo, NoticeVoteDecided, to, map[string]string{"outcome": outcome}, "vote_decided")
 }
 
 // notifyMotion sends notifyMembers' notice with the motion's title in each

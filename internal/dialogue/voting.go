@@ -8,27 +8,16 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/poll"
 )
 
-// VoterKey identifies whose vote a ballot is: the person's account, or the
-// organisation (one vote, whichever delegate casts it). Exactly one is set.
-type VoterKey struct {
-	AccountID      uuid.UUID
-	OrganisationID uuid.UUID
-}
-
-// String is "account:<id>" or "organisation:<id>", for recording votes.
-func (k VoterKey) String() string {
-	if k.OrganisationID != uuid.Nil {
-		return "organisation:" + k.OrganisationID.String()
-	}
-	return "account:" + k.AccountID.String()
-}
-
-// Voter is one vote in a body at a time.
+// Voter is one vote in a body at a time. Key is whose vote it is, as the
+// voting mechanism records it: poll.Person(account) for a person member,
+// poll.Org(organisation) for an organisation (one vote, whichever delegate
+// casts it).
 type Voter struct {
 	MemberID uuid.UUID
-	Key      VoterKey
+	Key      poll.VoterKey
 	Role     Role
 	// Accounts are those entitled to cast this vote: the person, or the
 	// organisation's main and substitute delegates at the time (main ones
@@ -116,10 +105,10 @@ func voters(ctx context.Context, q db.Querier, where string, args []any, at time
 		if len(out) == 0 || out[len(out)-1].MemberID != id {
 			v := Voter{MemberID: id, Role: role, Accounts: []uuid.UUID{}}
 			if person != nil {
-				v.Key.AccountID = *person
+				v.Key = poll.Person(*person)
 				v.Accounts = append(v.Accounts, *person)
 			} else {
-				v.Key.OrganisationID = *org
+				v.Key = poll.Org(*org)
 			}
 			out = append(out, v)
 		}

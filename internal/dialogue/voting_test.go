@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/otwarty/otwarty/internal/dialogue"
+	"github.com/otwarty/otwarty/internal/poll"
 )
 
 // TestVotingMembers_OneVotePerMember covers who votes: an organisation once
@@ -43,11 +44,11 @@ func TestVotingMembers_OneVotePerMember(t *testing.T) {
 	voters, err := dialogue.VotingMembers(b.ctx, b.pool, body.ID, at)
 	require.NoError(t, err)
 	require.Equal(t, []dialogue.Voter{
-		{MemberID: p.ID, Key: dialogue.VoterKey{AccountID: person}, Role: dialogue.RoleChair, Accounts: []uuid.UUID{person}},
-		{MemberID: a.ID, Key: dialogue.VoterKey{OrganisationID: ngoA}, Role: dialogue.RoleMember, Accounts: sorted(both, subA)},
-		{MemberID: bm.ID, Key: dialogue.VoterKey{OrganisationID: ngoB}, Role: dialogue.RoleDeputyChair, Accounts: sorted(both, delB)},
+		{MemberID: p.ID, Key: poll.Person(person), Role: dialogue.RoleChair, Accounts: []uuid.UUID{person}},
+		{MemberID: a.ID, Key: poll.Org(ngoA), Role: dialogue.RoleMember, Accounts: sorted(both, subA)},
+		{MemberID: bm.ID, Key: poll.Org(ngoB), Role: dialogue.RoleDeputyChair, Accounts: sorted(both, delB)},
 	}, withSortedAccounts(voters))
-	require.Equal(t, "organisation:"+ngoA.String(), voters[1].Key.String())
+	require.Equal(t, "org:"+ngoA.String(), voters[1].Key.String())
 
 	// Earlier, while gone's term ran, gone voted too.
 	earlier, err := dialogue.VotingMembers(b.ctx, b.pool, body.ID, b.clock.Now())

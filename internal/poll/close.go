@@ -42,6 +42,9 @@ type Result struct {
 	Standings []Standing `json:"standings,omitempty"`
 	Blank     int        `json:"blank"`
 	TieBreak  *TieBreak  `json:"tieBreak,omitempty"`
+	// Void says why a poll was closed without a decision whatever its
+	// votes (VoidTx: e.g. "dissolved"); "" for a poll decided by its votes.
+	Void string `json:"void,omitempty"`
 }
 
 // Standing is one candidate's votes. Tied candidates share the last seats'
@@ -67,8 +70,29 @@ type TieBreak struct {
 // Closing a closed poll is PHASE_CLOSED poll.closed: there is no reopening.
 func (s *Service) Close(ctx context.Context, id uuid.UUID) (*Result, error) {
 	return s.manage(ctx, id, func(tx *db.Tx, p *Poll, actor uuid.UUID) (*Result, error) {
-		return s.close(ctx, tx, p, actor)
+		return s.close(ctx, tx, p, actor, "")
 	})
+}
+
+// VoidTx closes poll id, if it is still open, without a decision, in the
+// domain's transaction: its votes are counted and kept with the result, but
+// the outcome is Invalid whatever they say, and Result.Void records why.
+// It is for a domain whose owner ceased while the poll was open (a body
+// dissolved); it checks no permission, the domain having checked its own
+// act. A closed poll is left as it is (false).
+func (s *Service) VoidTx(ctx context.Context, tx *db.Tx, id uuid.UUID, reason string) (bool, error) {
+	p, err := s.load(ctx, tx, id, "for update")
+	if err != nil {
+		return false, err
+	}
+	if p.Status != Open {
+		return false, nil
+	}
+	if reason == "" {
+		return false, errors.New("poll: a void needs its reason")
+	}
+	_, err = s.close(ctx, tx, p, authz.SubjectFrom(ctx).AccountID, reason)
+	return err == nil, err
 }
 
 // manage runs f on poll id, locked for update, for a caller who may manage
@@ -90,8 +114,9 @@ func (s *Service) manage(ctx context.Context, id uuid.UUID, f func(tx *db.Tx, p 
 }
 
 // close closes p, locked for update in tx: the pending ballots of a secret
-// poll are mixed in first, then everything is counted.
-func (s *Service) close(ctx context.Context, tx *db.Tx, p *Poll, actor uuid.UUID) (*Result, error) {
+// poll are mixed in first, then everything is counted. A void reason makes
+// the outcome Invalid whatever the votes (VoidTx).
+func (s *Service) close(ctx context.Context, tx *db.Tx, p *Poll, actor uuid.UUID, void string) (*Result, error) {
 	if p.Status != Open {
 		return nil, ErrClosed
 	}
@@ -108,6 +133,12 @@ func (s *Service) close(ctx context.Context, tx *db.Tx, p *Poll, actor uuid.UUID
 	if err != nil {
 		return nil, err
 	}
+	if void != "" {
+		res.Outcome, res.Void = Invalid, void
+		for i := range res.Standings {
+			res.Standings[i].Elected, res.Standings[i].Tied = false, false
+		}
+	}
 	data, err := json.Marshal(res)
 	if err != nil {
 		return nil, fmt.Errorf("poll result: %w", err)
@@ -121,8 +152,8 @@ func (s *Service) close(ctx context.Context, tx *db.Tx, p *Poll, actor uuid.UUID
 		where id = $1`, p.ID, res.Outcome, data, by, now); err != nil {
 		return nil, fmt.Errorf("close poll: %w", err)
 	}
-	reason := ""
-	if actor == uuid.Nil {
+	reason := void
+	if actor == uuid.Nil && void == "" {
 		reason = phase.ReasonSchedule
 	}
 	if err := phases.Record(ctx, tx, p.ID, string(Open), string(Closed), reason, actor); err != nil {
@@ -409,7 +440,7 @@ func (s *Service) closeOnSchedule(ctx context.Context, id uuid.UUID, at time.Tim
 			return nil
 		}
 		closed = true
-		_, err = s.close(ctx, tx, p, uuid.Nil)
+		_, err = s.close(ctx, tx, p, uuid.Nil, "")
 		return err
 	})
 	return closed, err

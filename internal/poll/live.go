@@ -44,6 +44,42 @@ func (s *Service) Live(ctx context.Context, id uuid.UUID) (*Live, error) {
 	return s.live(ctx, s.pool, p)
 }
 
+// LiveTx is p's live numbers read in q (the domain's transaction, e.g. in
+// its Changed hook, so that they include the change being made). It checks
+// no visibility.
+func (s *Service) LiveTx(ctx context.Context, q db.Querier, p *Poll) (*Live, error) {
+	return s.live(ctx, q, p)
+}
+
+// Voted says which of keys have voted in p: the roll call of an open poll,
+// the "has voted" markers of a secret one (who voted, never how). It checks
+// no visibility: the domain asks about its caller's own keys.
+func (s *Service) Voted(ctx context.Context, q db.Querier, p *Poll, keys []VoterKey) (map[VoterKey]bool, error) {
+	out := map[VoterKey]bool{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	table := "poll_votes"
+	if p.Secret {
+		table = "poll_markers"
+	}
+	kinds, ids := make([]string, len(keys)), make([]uuid.UUID, len(keys))
+	for i, k := range keys {
+		kinds[i], ids[i] = k.Kind, k.ID
+	}
+	rows, err := q.Query(ctx, `select v.voter_kind, v.voter_id from `+table+` v
+		join unnest($2::text[], $3::uuid[]) k(kind, id) on k.kind = v.voter_kind and k.id = v.voter_id
+		where v.poll_id = $1`, p.ID, kinds, ids)
+	if err != nil {
+		return nil, fmt.Errorf("read voters: %w", err)
+	}
+	var k VoterKey
+	if _, err := pgx.ForEachRow(rows, []any{&k.Kind, &k.ID}, func() error { out[k] = true; return nil }); err != nil {
+		return nil, fmt.Errorf("read voters: %w", err)
+	}
+	return out, nil
+}
+
 func (s *Service) live(ctx context.Context, q db.Querier, p *Poll) (*Live, error) {
 	l := &Live{PollID: p.ID, Status: p.Status, Outcome: p.Outcome}
 	table := "poll_votes"

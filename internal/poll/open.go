@@ -50,6 +50,19 @@ type Input struct {
 // INVALID_INPUT with its field: rule, castingVoter, candidates, picks,
 // seats, deadline, allowChange.
 func (s *Service) Open(ctx context.Context, owner uuid.UUID, in Input) (*Poll, error) {
+	var p *Poll
+	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
+		var err error
+		p, err = s.OpenTx(ctx, tx, owner, in)
+		return err
+	})
+	return p, err
+}
+
+// OpenTx is Open in the caller's transaction, for a domain that opens a
+// poll together with changes of its own (nothing is written when tx rolls
+// back).
+func (s *Service) OpenTx(ctx context.Context, tx *db.Tx, owner uuid.UUID, in Input) (*Poll, error) {
 	if in.Form == "" {
 		in.Form = Motion
 	}
@@ -58,7 +71,7 @@ func (s *Service) Open(ctx context.Context, owner uuid.UUID, in Input) (*Poll, e
 	}
 	actor := authz.SubjectFrom(ctx).AccountID
 	var id uuid.UUID
-	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
+	err := func() error {
 		o, err := authz.For(ctx, string(ActManage), func() (*Owner, authz.Object, bool, error) {
 			o, err := s.cfg.Owner(ctx, tx, owner, ActManage)
 			if err != nil {
@@ -101,11 +114,11 @@ func (s *Service) Open(ctx context.Context, owner uuid.UUID, in Input) (*Poll, e
 		return audit.Write(ctx, tx, audit.Entry{ActorID: actor, Action: "poll.open", ObjectType: "poll",
 			ObjectID: id.String(), Data: map[string]any{"kind": s.cfg.Kind, "owner_id": owner.String(),
 				"form": string(in.Form), "secret": in.Secret}})
-	})
+	}()
 	if err != nil {
 		return nil, err
 	}
-	return s.load(ctx, s.pool, id, "")
+	return s.load(ctx, tx, id, "")
 }
 
 // validate checks an input and normalises its labels.

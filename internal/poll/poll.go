@@ -17,7 +17,9 @@
 //   - a written vote has a deadline: casting after it is PHASE_CLOSED (the
 //     service's clock) and a River job closes it at the deadline;
 //   - a poll closes once (open → closed in the phase machine, which has no
-//     move back): closing again or casting after is PHASE_CLOSED;
+//     move back): closing again or casting after is PHASE_CLOSED; a domain
+//     whose owner ceased (a body dissolved) closes it undecided (VoidTx:
+//     invalid, its votes kept);
 //   - motions are decided by internal/tally under the poll's Rule, on the
 //     numbers the domain's Electorate hook gives at the close (members,
 //     present); the chair's casting vote is the vote of the poll's
