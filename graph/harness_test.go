@@ -144,6 +144,8 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	r := &graph.Resolver{Identity: ids, Orgs: org.New(pool, az), Consultations: cs, Budget: bs, Dialogue: ds, Notify: ns, Authz: az, Live: broker, Pool: pool, Log: log,
 		Limits: limits, RateLimits: rate}
 	r.DialogueMotions, r.DialogueElections = ms, es
+	r.DialogueMinutes = dialogue.NewMinutes(ds, ms)
+	ids.AddPersonalData(r.DialogueMinutes.PersonalData())
 	liveLimits := graph.DefaultLiveLimits()
 	if o.live != nil {
 		liveLimits = *o.live

@@ -242,3 +242,17 @@ func (m *Minutes) Comments(ctx context.Context, mm *MeetingMinutes, first int, a
 	}
 	return page.Of(list, first, total), nil
 }
+
+// CommentOf returns comment id and its minutes if the caller sees the
+// minutes' comments (NOT_FOUND otherwise).
+func (m *Minutes) CommentOf(ctx context.Context, id uuid.UUID) (*MinutesComment, *MeetingMinutes, error) {
+	c, err := m.comment(ctx, m.s.pool, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	mm, err := m.Get(ctx, c.MeetingID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, mm, nil
+}
