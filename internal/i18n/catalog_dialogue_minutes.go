@@ -201,7 +201,7 @@ func init() {
 		"dialogue.minutes.outcome_adopted":     "adopted",
 		"dialogue.minutes.outcome_rejected":    "rejected",
 		"dialogue.minutes.outcome_invalid":     "vote invalid (no quorum)",
-		"dialogue.minutes.totals":              "For: {yes}, against: {no}, abstaining: {abstain}; {voters} of {members} voting members voted; {needed} were needed to adopt.",
+		"dialogue.minutes.totals":              "For: {yes}, against: {no}, abstaining: {abstain}; {voters} of {members} voting members voted; needed to adopt: {needed}.",
 		"dialogue.minutes.casting_vote":        "The votes were tied; the chair's casting vote decided.",
 		"dialogue.minutes.secret":              "Secret vote: totals only.",
 		"dialogue.minutes.roll_call":           "Roll call:",
