@@ -10,11 +10,10 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
-	"github.com/otwarty/otwarty/graph/gid"
-	"github.com/otwarty/otwarty/internal/dialogue"
-
 	"github.com/otwarty/otwarty/graph/generated"
+	"github.com/otwarty/otwarty/graph/gid"
 	"github.com/otwarty/otwarty/graph/model"
+	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/i18n"
 )
 

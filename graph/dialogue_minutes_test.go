@@ -520,3 +520,66 @@ func TestBodyMinutes_GDPRExportAndErasure(t *testing.T) {
 	edges := dig(f.minutes(t, f.chair), "comments", "edges").([]any)
 	require.Nil(t, dig(edges[0], "node", "authorName"))
 }
+
+// TestBodyMinutesViewerCan_AgreesWithTheMutations: for each kind of caller
+// and state, what viewerCan promises succeeds and what it does not is
+// refused (opening is idempotent, so only its promise is checked).
+func TestBodyMinutesViewerCan_AgreesWithTheMutations(t *testing.T) {
+	t.Parallel()
+	f := newMinutesFixture(t)
+	b := f.b
+	resident := b.signUp(t, "mieszkanka-protokol@example.org")
+	b.confirm(t, "mieszkanka-protokol@example.org")
+	f.at(150 * time.Minute)
+	f.ok(t, b.gql(t, `mutation($m: ID!) { draftBodyMinutes(input: {meetingId: $m}) { minutes { id } } }`, map[string]any{"m": f.meeting}, withToken(f.secretary)))
+	callers := map[string]string{"chair": f.chair, "secretary": f.secretary, "member": f.member, "guest": f.guest,
+		"resident": resident, "official": f.official, "coordinator": f.coord}
+	can := func(token string) map[string]any {
+		t.Helper()
+		m := f.minutes(t, token)
+		if m == nil {
+			return map[string]any{"edit": false, "open": false, "comment": false, "approve": false, "translate": false}
+		}
+		return m.(map[string]any)["viewerCan"].(map[string]any)
+	}
+	version := func() int {
+		var v int
+		require.NoError(t, b.pool.QueryRow(t.Context(), `select version from dialogue_minutes where meeting_id = $1`, rawID(t, f.meeting)).Scan(&v))
+		return v
+	}
+	try := func(action, token, who string) bool {
+		t.Helper()
+		var res gqlResponse
+		switch action {
+		case "edit":
+			res = b.gql(t, `mutation($m: ID!, $t: String!, $v: Int!) { editBodyMinutes(input: {meetingId: $m, text: $t, baseVersion: $v}) { minutes { id } } }`,
+				map[string]any{"m": f.meeting, "t": "Tekst od " + who, "v": version()}, withToken(token))
+		case "comment":
+			res = b.gql(t, `mutation($m: ID!) { commentOnBodyMinutes(input: {meetingId: $m, text: "Uwaga"}) { comment { id } } }`,
+				map[string]any{"m": f.meeting}, withToken(token))
+		case "approve":
+			res = b.gql(t, `mutation($m: ID!, $v: Int!) { approveBodyMinutes(input: {meetingId: $m, version: $v}) { minutes { id } } }`,
+				map[string]any{"m": f.meeting, "v": version()}, withToken(token))
+		case "translate":
+			res = b.gql(t, `mutation($m: ID!, $t: String!) { addBodyMinutesTranslation(input: {meetingId: $m, locale: EN, text: $t}) { minutes { id } } }`,
+				map[string]any{"m": f.meeting, "t": "Minutes by " + who}, withToken(token))
+		}
+		return len(res.Errors) == 0
+	}
+	agree := func(state string, actions ...string) {
+		t.Helper()
+		for _, who := range []string{"resident", "guest", "member", "official", "coordinator", "secretary", "chair"} {
+			promised := can(callers[who])
+			for _, action := range actions {
+				require.Equal(t, promised[action], try(action, callers[who], who), "%s, %s: viewerCan.%s", state, who, action)
+			}
+		}
+	}
+	require.Equal(t, map[string]any{"edit": true, "open": true, "comment": false, "approve": false, "translate": false}, can(f.chair))
+	agree("draft", "edit", "comment", "approve", "translate")
+	f.ok(t, b.gql(t, `mutation($m: ID!) { openBodyMinutesForComments(input: {meetingId: $m}) { minutes { id } } }`, map[string]any{"m": f.meeting}, withToken(f.secretary)))
+	require.Equal(t, map[string]any{"edit": true, "open": false, "comment": true, "approve": true, "translate": false}, can(f.chair))
+	agree("open", "edit", "comment", "translate", "approve") // the chair approves last
+	require.Equal(t, "APPROVED", dig(f.minutes(t, ""), "status"))
+	agree("approved", "edit", "comment", "approve", "translate")
+}
