@@ -168,6 +168,21 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 			return nil, err
 		}
 		return i, nil
+	case "BodyMinutes":
+		m, err := r.bodyMinutes(ctx, key)
+		if err != nil || m == nil {
+			return nil, err
+		}
+		return m, nil
+	case "BodyMinutesComment":
+		c, mm, err := r.DialogueMinutes.CommentOf(ctx, key)
+		if apperr.CodeOf(err) == apperr.NotFound {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return minutesCommentOut(mm, c), nil
 	case "Election":
 		e, err := r.election(ctx, key)
 		if err != nil || e == nil {

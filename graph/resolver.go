@@ -46,6 +46,8 @@ type Resolver struct {
 	// Motions, votes and elections of dialogue bodies.
 	DialogueMotions   *dialogue.Motions
 	DialogueElections *dialogue.Elections
+	// Minutes of body meetings.
+	DialogueMinutes *dialogue.Minutes
 
 	live *liveLayer // made by NewHandler
 }

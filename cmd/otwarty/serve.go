@@ -50,6 +50,7 @@ type app struct {
 	box       *ballotbox.Box
 	motions   *dialogue.Motions
 	elections *dialogue.Elections
+	minutes   *dialogue.Minutes
 }
 
 func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger) (*app, error) {
@@ -93,8 +94,10 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	ids.AddPersonalData(ms.PersonalData())
 	es := dialogue.NewElections(ds, box, log)
 	ids.AddPersonalData(es.PersonalData())
+	mn := dialogue.NewMinutes(ds, ms)
+	ids.AddPersonalData(mn.PersonalData())
 	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: org.New(pool, az), consult: cs,
-		budget: bs, dialogue: ds, box: box, motions: ms, elections: es}, nil
+		budget: bs, dialogue: ds, box: box, motions: ms, elections: es, minutes: mn}, nil
 }
 
 // start is what every subcommand that uses the services does first: open the
@@ -174,6 +177,7 @@ func runServe(ctx context.Context, args []string) error {
 		},
 	}
 	resolver.DialogueMotions, resolver.DialogueElections = a.motions, a.elections
+	resolver.DialogueMinutes = a.minutes
 	mux := http.NewServeMux()
 	// Requests (and so WebSockets) get their own context, ended before River
 	// stops so that jobs can finish gracefully.
@@ -182,6 +186,8 @@ func runServe(ctx context.Context, args []string) error {
 	mux.Handle("/query", metrics.HTTP("/query", graph.NewHandler(resolver, graph.ServerConfig{
 		Limits: limits, Live: c.Live, AllowedOrigins: c.AllowedOrigins, Logger: log, Lifetime: reqCtx,
 	})))
+	// Approved minutes of body meetings as files, with the API's visibility.
+	mux.Handle("GET /minutes/{meetingId}", metrics.HTTP("/minutes", resolver.MinutesExportHandler()))
 	mux.Handle("GET /graphiql", metrics.HTTP("/graphiql", playground.Handler("Otwarty GraphiQL", "/query")))
 	mux.Handle("GET /healthz", metrics.HTTP("/healthz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -37,6 +37,8 @@ type ResolverRoot interface {
 	BodyAgendaItem() BodyAgendaItemResolver
 	BodyMeeting() BodyMeetingResolver
 	BodyMember() BodyMemberResolver
+	BodyMinutes() BodyMinutesResolver
+	BodyMinutesComment() BodyMinutesCommentResolver
 	BodyVoter() BodyVoterResolver
 	BudgetEdition() BudgetEditionResolver
 	BudgetPool() BudgetPoolResolver
@@ -94,6 +96,10 @@ type ComplexityRoot struct {
 		Meeting func(childComplexity int) int
 	}
 
+	AddBodyMinutesTranslationPayload struct {
+		Minutes func(childComplexity int) int
+	}
+
 	AddOrganisationMemberPayload struct {
 		Member       func(childComplexity int) int
 		Organisation func(childComplexity int) int
@@ -134,6 +140,10 @@ type ComplexityRoot struct {
 	AppointBodyMemberPayload struct {
 		Body   func(childComplexity int) int
 		Member func(childComplexity int) int
+	}
+
+	ApproveBodyMinutesPayload struct {
+		Minutes func(childComplexity int) int
 	}
 
 	AssignBallotOfficerPayload struct {
@@ -238,6 +248,7 @@ type ComplexityRoot struct {
 		ID              func(childComplexity int) int
 		InvitedCount    func(childComplexity int) int
 		Languages       func(childComplexity int) int
+		Minutes         func(childComplexity int) int
 		OnlineURL       func(childComplexity int) int
 		Place           func(childComplexity int) int
 		PresentCount    func(childComplexity int) int
@@ -319,6 +330,71 @@ type ComplexityRoot struct {
 	BodyMemberEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	BodyMinutes struct {
+		ApprovedAt       func(childComplexity int) int
+		ApprovedByName   func(childComplexity int) int
+		Body             func(childComplexity int) int
+		Comments         func(childComplexity int, first *int, after *string) int
+		Export           func(childComplexity int, format model.BodyMinutesFormat, locale *i18n.Locale) int
+		ID               func(childComplexity int) int
+		Locale           func(childComplexity int) int
+		Meeting          func(childComplexity int) int
+		OpenedAt         func(childComplexity int) int
+		Source           func(childComplexity int) int
+		Status           func(childComplexity int) int
+		Text             func(childComplexity int, locale *i18n.Locale) int
+		TextTranslations func(childComplexity int) int
+		Version          func(childComplexity int) int
+		Versions         func(childComplexity int) int
+		ViewerCan        func(childComplexity int) int
+	}
+
+	BodyMinutesComment struct {
+		AuthorName      func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		EditedAt        func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Text            func(childComplexity int) int
+		Version         func(childComplexity int) int
+		ViewerCanChange func(childComplexity int) int
+	}
+
+	BodyMinutesCommentConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	BodyMinutesCommentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	BodyMinutesExport struct {
+		Content     func(childComplexity int) int
+		ContentType func(childComplexity int) int
+		Filename    func(childComplexity int) int
+		Format      func(childComplexity int) int
+		Locale      func(childComplexity int) int
+	}
+
+	BodyMinutesVersion struct {
+		AuthorName func(childComplexity int) int
+		Body       func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		Locale     func(childComplexity int) int
+		Source     func(childComplexity int) int
+		Version    func(childComplexity int) int
+	}
+
+	BodyMinutesViewerCan struct {
+		Approve   func(childComplexity int) int
+		Comment   func(childComplexity int) int
+		Edit      func(childComplexity int) int
+		Open      func(childComplexity int) int
+		Translate func(childComplexity int) int
 	}
 
 	BodyPerson struct {
@@ -645,6 +721,11 @@ type ComplexityRoot struct {
 		Motion func(childComplexity int) int
 	}
 
+	CommentOnBodyMinutesPayload struct {
+		Comment func(childComplexity int) int
+		Minutes func(childComplexity int) int
+	}
+
 	ComputeBudgetResultsPayload struct {
 		Edition func(childComplexity int) int
 	}
@@ -810,12 +891,28 @@ type ComplexityRoot struct {
 		DeletedAccountID func(childComplexity int) int
 	}
 
+	DeleteBodyMinutesCommentPayload struct {
+		Minutes func(childComplexity int) int
+	}
+
 	DissolveBodyPayload struct {
 		Body func(childComplexity int) int
 	}
 
 	DraftAnswerPayload struct {
 		Submission func(childComplexity int) int
+	}
+
+	DraftBodyMinutesPayload struct {
+		Minutes func(childComplexity int) int
+	}
+
+	EditBodyMinutesCommentPayload struct {
+		Comment func(childComplexity int) int
+	}
+
+	EditBodyMinutesPayload struct {
+		Minutes func(childComplexity int) int
 	}
 
 	EditBudgetProjectPayload struct {
@@ -1102,6 +1199,7 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AcceptInvitation                func(childComplexity int, input model.AcceptInvitationInput) int
 		AddAgendaItem                   func(childComplexity int, input model.AddAgendaItemInput) int
+		AddBodyMinutesTranslation       func(childComplexity int, input model.AddBodyMinutesTranslationInput) int
 		AddOrganisationMember           func(childComplexity int, input model.AddOrganisationMemberInput) int
 		AddTranslation                  func(childComplexity int, input model.AddTranslationInput) int
 		AdvanceBudgetEdition            func(childComplexity int, input model.AdvanceBudgetEditionInput) int
@@ -1109,6 +1207,7 @@ type ComplexityRoot struct {
 		AnswerSurvey                    func(childComplexity int, input model.AnswerSurveyInput) int
 		AppealBudgetProjectDecision     func(childComplexity int, input model.AppealBudgetProjectDecisionInput) int
 		AppointBodyMember               func(childComplexity int, input model.AppointBodyMemberInput) int
+		ApproveBodyMinutes              func(childComplexity int, input model.ApproveBodyMinutesInput) int
 		AssignBallotOfficer             func(childComplexity int, input model.AssignBallotOfficerInput) int
 		AssignConsultationModerator     func(childComplexity int, input model.AssignConsultationModeratorInput) int
 		CancelBodyMeeting               func(childComplexity int, input model.CancelBodyMeetingInput) int
@@ -1128,6 +1227,7 @@ type ComplexityRoot struct {
 		CloseBudgetVoting               func(childComplexity int, input model.CloseBudgetVotingInput) int
 		CloseElection                   func(childComplexity int, input model.CloseElectionInput) int
 		CloseMotionVote                 func(childComplexity int, input model.CloseMotionVoteInput) int
+		CommentOnBodyMinutes            func(childComplexity int, input model.CommentOnBodyMinutesInput) int
 		ComputeBudgetResults            func(childComplexity int, input model.ComputeBudgetResultsInput) int
 		ConfirmEmail                    func(childComplexity int, input model.ConfirmEmailInput) int
 		ConsentToBudgetProject          func(childComplexity int, input model.ConsentToBudgetProjectInput) int
@@ -1144,8 +1244,12 @@ type ComplexityRoot struct {
 		CreateVotingPoint               func(childComplexity int, input model.CreateVotingPointInput) int
 		DecideBudgetAppeal              func(childComplexity int, input model.DecideBudgetAppealInput) int
 		DeleteAccount                   func(childComplexity int, input model.DeleteAccountInput) int
+		DeleteBodyMinutesComment        func(childComplexity int, input model.DeleteBodyMinutesCommentInput) int
 		DissolveBody                    func(childComplexity int, input model.DissolveBodyInput) int
 		DraftAnswer                     func(childComplexity int, input model.DraftAnswerInput) int
+		DraftBodyMinutes                func(childComplexity int, input model.DraftBodyMinutesInput) int
+		EditBodyMinutes                 func(childComplexity int, input model.EditBodyMinutesInput) int
+		EditBodyMinutesComment          func(childComplexity int, input model.EditBodyMinutesCommentInput) int
 		EditBudgetProject               func(childComplexity int, input model.EditBudgetProjectInput) int
 		EditSubmission                  func(childComplexity int, input model.EditSubmissionInput) int
 		EndorseCandidate                func(childComplexity int, input model.EndorseCandidateInput) int
@@ -1164,6 +1268,7 @@ type ComplexityRoot struct {
 		IssueVotingCodes                func(childComplexity int, input model.IssueVotingCodesInput) int
 		MarkNotificationsRead           func(childComplexity int, input model.MarkNotificationsReadInput) int
 		MoveAgendaItem                  func(childComplexity int, input model.MoveAgendaItemInput) int
+		OpenBodyMinutesForComments      func(childComplexity int, input model.OpenBodyMinutesForCommentsInput) int
 		OpenBudgetVoting                func(childComplexity int, input model.OpenBudgetVotingInput) int
 		OpenElection                    func(childComplexity int, input model.OpenElectionInput) int
 		OpenElectionBallot              func(childComplexity int, input model.OpenElectionBallotInput) int
@@ -1273,6 +1378,10 @@ type ComplexityRoot struct {
 		Email  func(childComplexity int) int
 		InApp  func(childComplexity int) int
 		Locale func(childComplexity int) int
+	}
+
+	OpenBodyMinutesForCommentsPayload struct {
+		Minutes func(childComplexity int) int
 	}
 
 	OpenBudgetVotingPayload struct {
@@ -1866,6 +1975,7 @@ type BodyMeetingResolver interface {
 	Agenda(ctx context.Context, obj *model.BodyMeeting) (*model.BodyAgenda, error)
 	Attendance(ctx context.Context, obj *model.BodyMeeting) ([]model.BodyMeetingAttendee, error)
 	ViewerCan(ctx context.Context, obj *model.BodyMeeting) (*model.BodyMeetingViewerCan, error)
+	Minutes(ctx context.Context, obj *model.BodyMeeting) (*model.BodyMinutes, error)
 	VotedMotions(ctx context.Context, obj *model.BodyMeeting) ([]model.Motion, error)
 }
 type BodyMemberResolver interface {
@@ -1874,6 +1984,25 @@ type BodyMemberResolver interface {
 	Organisation(ctx context.Context, obj *model.BodyMember) (*model.Organisation, error)
 
 	ViewerCanResign(ctx context.Context, obj *model.BodyMember) (bool, error)
+}
+type BodyMinutesResolver interface {
+	Meeting(ctx context.Context, obj *model.BodyMinutes) (*model.BodyMeeting, error)
+	Status(ctx context.Context, obj *model.BodyMinutes) (model.BodyMinutesStatus, error)
+
+	Source(ctx context.Context, obj *model.BodyMinutes) (model.BodyMinutesSource, error)
+
+	ApprovedByName(ctx context.Context, obj *model.BodyMinutes) (*string, error)
+	Text(ctx context.Context, obj *model.BodyMinutes, locale *i18n.Locale) (*model.LocalizedString, error)
+	TextTranslations(ctx context.Context, obj *model.BodyMinutes) ([]model.Translation, error)
+	Versions(ctx context.Context, obj *model.BodyMinutes) ([]model.BodyMinutesVersion, error)
+	Comments(ctx context.Context, obj *model.BodyMinutes, first *int, after *string) (*model.BodyMinutesCommentConnection, error)
+	Export(ctx context.Context, obj *model.BodyMinutes, format model.BodyMinutesFormat, locale *i18n.Locale) (*model.BodyMinutesExport, error)
+	ViewerCan(ctx context.Context, obj *model.BodyMinutes) (*model.BodyMinutesViewerCan, error)
+}
+type BodyMinutesCommentResolver interface {
+	AuthorName(ctx context.Context, obj *model.BodyMinutesComment) (*string, error)
+
+	ViewerCanChange(ctx context.Context, obj *model.BodyMinutesComment) (bool, error)
 }
 type BodyVoterResolver interface {
 	Person(ctx context.Context, obj *model.BodyVoter) (*model.BodyPerson, error)
@@ -2124,6 +2253,14 @@ type MutationResolver interface {
 	WithdrawFromSpeakers(ctx context.Context, input model.WithdrawFromSpeakersInput) (*model.WithdrawFromSpeakersPayload, error)
 	GiveFloor(ctx context.Context, input model.GiveFloorInput) (*model.GiveFloorPayload, error)
 	FinishSpeaker(ctx context.Context, input model.FinishSpeakerInput) (*model.FinishSpeakerPayload, error)
+	DraftBodyMinutes(ctx context.Context, input model.DraftBodyMinutesInput) (*model.DraftBodyMinutesPayload, error)
+	EditBodyMinutes(ctx context.Context, input model.EditBodyMinutesInput) (*model.EditBodyMinutesPayload, error)
+	OpenBodyMinutesForComments(ctx context.Context, input model.OpenBodyMinutesForCommentsInput) (*model.OpenBodyMinutesForCommentsPayload, error)
+	CommentOnBodyMinutes(ctx context.Context, input model.CommentOnBodyMinutesInput) (*model.CommentOnBodyMinutesPayload, error)
+	EditBodyMinutesComment(ctx context.Context, input model.EditBodyMinutesCommentInput) (*model.EditBodyMinutesCommentPayload, error)
+	DeleteBodyMinutesComment(ctx context.Context, input model.DeleteBodyMinutesCommentInput) (*model.DeleteBodyMinutesCommentPayload, error)
+	ApproveBodyMinutes(ctx context.Context, input model.ApproveBodyMinutesInput) (*model.ApproveBodyMinutesPayload, error)
+	AddBodyMinutesTranslation(ctx context.Context, input model.AddBodyMinutesTranslationInput) (*model.AddBodyMinutesTranslationPayload, error)
 	TableMotion(ctx context.Context, input model.TableMotionInput) (*model.TableMotionPayload, error)
 	ProposeAmendment(ctx context.Context, input model.ProposeAmendmentInput) (*model.ProposeAmendmentPayload, error)
 	WithdrawMotion(ctx context.Context, input model.WithdrawMotionInput) (*model.WithdrawMotionPayload, error)
@@ -2355,6 +2492,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AddAgendaItemPayload.Meeting(childComplexity), true
 
+	case "AddBodyMinutesTranslationPayload.minutes":
+		if e.ComplexityRoot.AddBodyMinutesTranslationPayload.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddBodyMinutesTranslationPayload.Minutes(childComplexity), true
+
 	case "AddOrganisationMemberPayload.member":
 		if e.ComplexityRoot.AddOrganisationMemberPayload.Member == nil {
 			break
@@ -2458,6 +2602,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AppointBodyMemberPayload.Member(childComplexity), true
+
+	case "ApproveBodyMinutesPayload.minutes":
+		if e.ComplexityRoot.ApproveBodyMinutesPayload.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApproveBodyMinutesPayload.Minutes(childComplexity), true
 
 	case "AssignBallotOfficerPayload.votingPoint":
 		if e.ComplexityRoot.AssignBallotOfficerPayload.VotingPoint == nil {
@@ -2906,6 +3057,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BodyMeeting.Languages(childComplexity), true
+	case "BodyMeeting.minutes":
+		if e.ComplexityRoot.BodyMeeting.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeeting.Minutes(childComplexity), true
 	case "BodyMeeting.onlineUrl":
 		if e.ComplexityRoot.BodyMeeting.OnlineURL == nil {
 			break
@@ -3244,6 +3401,292 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BodyMemberEdge.Node(childComplexity), true
+
+	case "BodyMinutes.approvedAt":
+		if e.ComplexityRoot.BodyMinutes.ApprovedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutes.ApprovedAt(childComplexity), true
+	case "BodyMinutes.approvedByName":
+		if e.ComplexityRoot.BodyMinutes.ApprovedByName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutes.ApprovedByName(childComplexity), true
+	case "BodyMinutes.body":
+		if e.ComplexityRoot.BodyMinutes.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutes.Body(childComplexity), true
+	case "BodyMinutes.comments":
+		if e.ComplexityRoot.BodyMinutes.Comments == nil {
+			break
+		}
+
+		args, err := ec.field_BodyMinutes_comments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BodyMinutes.Comments(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "BodyMinutes.export":
+		if e.ComplexityRoot.BodyMinutes.Export == nil {
+			break
+		}
+
+		args, err := ec.field_BodyMinutes_export_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BodyMinutes.Export(childComplexity, args["format"].(model.BodyMinutesFormat), args["locale"].(*i18n.Locale)), true
+	case "BodyMinutes.id":
+		if e.ComplexityRoot.BodyMinutes.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutes.ID(childComplexity), true
+	case "BodyMinutes.locale":
+		if e.ComplexityRoot.BodyMinutes.Locale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutes.Locale(childComplexity), true
+	case "BodyMinutes.meeting":
+		if e.ComplexityRoot.BodyMinutes.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutes.Meeting(childComplexity), true
+	case "BodyMinutes.openedAt":
+		if e.ComplexityRoot.BodyMinutes.OpenedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutes.OpenedAt(childComplexity), true
+	case "BodyMinutes.source":
+		if e.ComplexityRoot.BodyMinutes.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutes.Source(childComplexity), true
+	case "BodyMinutes.status":
+		if e.ComplexityRoot.BodyMinutes.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutes.Status(childComplexity), true
+	case "BodyMinutes.text":
+		if e.ComplexityRoot.BodyMinutes.Text == nil {
+			break
+		}
+
+		args, err := ec.field_BodyMinutes_text_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BodyMinutes.Text(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "BodyMinutes.textTranslations":
+		if e.ComplexityRoot.BodyMinutes.TextTranslations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutes.TextTranslations(childComplexity), true
+	case "BodyMinutes.version":
+		if e.ComplexityRoot.BodyMinutes.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutes.Version(childComplexity), true
+	case "BodyMinutes.versions":
+		if e.ComplexityRoot.BodyMinutes.Versions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutes.Versions(childComplexity), true
+	case "BodyMinutes.viewerCan":
+		if e.ComplexityRoot.BodyMinutes.ViewerCan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutes.ViewerCan(childComplexity), true
+
+	case "BodyMinutesComment.authorName":
+		if e.ComplexityRoot.BodyMinutesComment.AuthorName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesComment.AuthorName(childComplexity), true
+	case "BodyMinutesComment.createdAt":
+		if e.ComplexityRoot.BodyMinutesComment.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesComment.CreatedAt(childComplexity), true
+	case "BodyMinutesComment.editedAt":
+		if e.ComplexityRoot.BodyMinutesComment.EditedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesComment.EditedAt(childComplexity), true
+	case "BodyMinutesComment.id":
+		if e.ComplexityRoot.BodyMinutesComment.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesComment.ID(childComplexity), true
+	case "BodyMinutesComment.text":
+		if e.ComplexityRoot.BodyMinutesComment.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesComment.Text(childComplexity), true
+	case "BodyMinutesComment.version":
+		if e.ComplexityRoot.BodyMinutesComment.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesComment.Version(childComplexity), true
+	case "BodyMinutesComment.viewerCanChange":
+		if e.ComplexityRoot.BodyMinutesComment.ViewerCanChange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesComment.ViewerCanChange(childComplexity), true
+
+	case "BodyMinutesCommentConnection.edges":
+		if e.ComplexityRoot.BodyMinutesCommentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesCommentConnection.Edges(childComplexity), true
+	case "BodyMinutesCommentConnection.pageInfo":
+		if e.ComplexityRoot.BodyMinutesCommentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesCommentConnection.PageInfo(childComplexity), true
+	case "BodyMinutesCommentConnection.totalCount":
+		if e.ComplexityRoot.BodyMinutesCommentConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesCommentConnection.TotalCount(childComplexity), true
+
+	case "BodyMinutesCommentEdge.cursor":
+		if e.ComplexityRoot.BodyMinutesCommentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesCommentEdge.Cursor(childComplexity), true
+	case "BodyMinutesCommentEdge.node":
+		if e.ComplexityRoot.BodyMinutesCommentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesCommentEdge.Node(childComplexity), true
+
+	case "BodyMinutesExport.content":
+		if e.ComplexityRoot.BodyMinutesExport.Content == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesExport.Content(childComplexity), true
+	case "BodyMinutesExport.contentType":
+		if e.ComplexityRoot.BodyMinutesExport.ContentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesExport.ContentType(childComplexity), true
+	case "BodyMinutesExport.filename":
+		if e.ComplexityRoot.BodyMinutesExport.Filename == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesExport.Filename(childComplexity), true
+	case "BodyMinutesExport.format":
+		if e.ComplexityRoot.BodyMinutesExport.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesExport.Format(childComplexity), true
+	case "BodyMinutesExport.locale":
+		if e.ComplexityRoot.BodyMinutesExport.Locale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesExport.Locale(childComplexity), true
+
+	case "BodyMinutesVersion.authorName":
+		if e.ComplexityRoot.BodyMinutesVersion.AuthorName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesVersion.AuthorName(childComplexity), true
+	case "BodyMinutesVersion.body":
+		if e.ComplexityRoot.BodyMinutesVersion.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesVersion.Body(childComplexity), true
+	case "BodyMinutesVersion.createdAt":
+		if e.ComplexityRoot.BodyMinutesVersion.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesVersion.CreatedAt(childComplexity), true
+	case "BodyMinutesVersion.locale":
+		if e.ComplexityRoot.BodyMinutesVersion.Locale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesVersion.Locale(childComplexity), true
+	case "BodyMinutesVersion.source":
+		if e.ComplexityRoot.BodyMinutesVersion.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesVersion.Source(childComplexity), true
+	case "BodyMinutesVersion.version":
+		if e.ComplexityRoot.BodyMinutesVersion.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesVersion.Version(childComplexity), true
+
+	case "BodyMinutesViewerCan.approve":
+		if e.ComplexityRoot.BodyMinutesViewerCan.Approve == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesViewerCan.Approve(childComplexity), true
+	case "BodyMinutesViewerCan.comment":
+		if e.ComplexityRoot.BodyMinutesViewerCan.Comment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesViewerCan.Comment(childComplexity), true
+	case "BodyMinutesViewerCan.edit":
+		if e.ComplexityRoot.BodyMinutesViewerCan.Edit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesViewerCan.Edit(childComplexity), true
+	case "BodyMinutesViewerCan.open":
+		if e.ComplexityRoot.BodyMinutesViewerCan.Open == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesViewerCan.Open(childComplexity), true
+	case "BodyMinutesViewerCan.translate":
+		if e.ComplexityRoot.BodyMinutesViewerCan.Translate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMinutesViewerCan.Translate(childComplexity), true
 
 	case "BodyPerson.accountId":
 		if e.ComplexityRoot.BodyPerson.AccountID == nil {
@@ -4476,6 +4919,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CloseMotionVotePayload.Motion(childComplexity), true
 
+	case "CommentOnBodyMinutesPayload.comment":
+		if e.ComplexityRoot.CommentOnBodyMinutesPayload.Comment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommentOnBodyMinutesPayload.Comment(childComplexity), true
+	case "CommentOnBodyMinutesPayload.minutes":
+		if e.ComplexityRoot.CommentOnBodyMinutesPayload.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommentOnBodyMinutesPayload.Minutes(childComplexity), true
+
 	case "ComputeBudgetResultsPayload.edition":
 		if e.ComplexityRoot.ComputeBudgetResultsPayload.Edition == nil {
 			break
@@ -5067,6 +5523,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DeleteAccountPayload.DeletedAccountID(childComplexity), true
 
+	case "DeleteBodyMinutesCommentPayload.minutes":
+		if e.ComplexityRoot.DeleteBodyMinutesCommentPayload.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteBodyMinutesCommentPayload.Minutes(childComplexity), true
+
 	case "DissolveBodyPayload.body":
 		if e.ComplexityRoot.DissolveBodyPayload.Body == nil {
 			break
@@ -5080,6 +5543,27 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DraftAnswerPayload.Submission(childComplexity), true
+
+	case "DraftBodyMinutesPayload.minutes":
+		if e.ComplexityRoot.DraftBodyMinutesPayload.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DraftBodyMinutesPayload.Minutes(childComplexity), true
+
+	case "EditBodyMinutesCommentPayload.comment":
+		if e.ComplexityRoot.EditBodyMinutesCommentPayload.Comment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EditBodyMinutesCommentPayload.Comment(childComplexity), true
+
+	case "EditBodyMinutesPayload.minutes":
+		if e.ComplexityRoot.EditBodyMinutesPayload.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EditBodyMinutesPayload.Minutes(childComplexity), true
 
 	case "EditBudgetProjectPayload.project":
 		if e.ComplexityRoot.EditBudgetProjectPayload.Project == nil {
@@ -6161,6 +6645,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddAgendaItem(childComplexity, args["input"].(model.AddAgendaItemInput)), true
+	case "Mutation.addBodyMinutesTranslation":
+		if e.ComplexityRoot.Mutation.AddBodyMinutesTranslation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addBodyMinutesTranslation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddBodyMinutesTranslation(childComplexity, args["input"].(model.AddBodyMinutesTranslationInput)), true
 	case "Mutation.addOrganisationMember":
 		if e.ComplexityRoot.Mutation.AddOrganisationMember == nil {
 			break
@@ -6238,6 +6733,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AppointBodyMember(childComplexity, args["input"].(model.AppointBodyMemberInput)), true
+	case "Mutation.approveBodyMinutes":
+		if e.ComplexityRoot.Mutation.ApproveBodyMinutes == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_approveBodyMinutes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApproveBodyMinutes(childComplexity, args["input"].(model.ApproveBodyMinutesInput)), true
 	case "Mutation.assignBallotOfficer":
 		if e.ComplexityRoot.Mutation.AssignBallotOfficer == nil {
 			break
@@ -6447,6 +6953,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CloseMotionVote(childComplexity, args["input"].(model.CloseMotionVoteInput)), true
+	case "Mutation.commentOnBodyMinutes":
+		if e.ComplexityRoot.Mutation.CommentOnBodyMinutes == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_commentOnBodyMinutes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CommentOnBodyMinutes(childComplexity, args["input"].(model.CommentOnBodyMinutesInput)), true
 	case "Mutation.computeBudgetResults":
 		if e.ComplexityRoot.Mutation.ComputeBudgetResults == nil {
 			break
@@ -6623,6 +7140,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteAccount(childComplexity, args["input"].(model.DeleteAccountInput)), true
+	case "Mutation.deleteBodyMinutesComment":
+		if e.ComplexityRoot.Mutation.DeleteBodyMinutesComment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteBodyMinutesComment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteBodyMinutesComment(childComplexity, args["input"].(model.DeleteBodyMinutesCommentInput)), true
 	case "Mutation.dissolveBody":
 		if e.ComplexityRoot.Mutation.DissolveBody == nil {
 			break
@@ -6645,6 +7173,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DraftAnswer(childComplexity, args["input"].(model.DraftAnswerInput)), true
+	case "Mutation.draftBodyMinutes":
+		if e.ComplexityRoot.Mutation.DraftBodyMinutes == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_draftBodyMinutes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DraftBodyMinutes(childComplexity, args["input"].(model.DraftBodyMinutesInput)), true
+	case "Mutation.editBodyMinutes":
+		if e.ComplexityRoot.Mutation.EditBodyMinutes == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_editBodyMinutes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EditBodyMinutes(childComplexity, args["input"].(model.EditBodyMinutesInput)), true
+	case "Mutation.editBodyMinutesComment":
+		if e.ComplexityRoot.Mutation.EditBodyMinutesComment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_editBodyMinutesComment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EditBodyMinutesComment(childComplexity, args["input"].(model.EditBodyMinutesCommentInput)), true
 	case "Mutation.editBudgetProject":
 		if e.ComplexityRoot.Mutation.EditBudgetProject == nil {
 			break
@@ -6843,6 +7404,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MoveAgendaItem(childComplexity, args["input"].(model.MoveAgendaItemInput)), true
+	case "Mutation.openBodyMinutesForComments":
+		if e.ComplexityRoot.Mutation.OpenBodyMinutesForComments == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_openBodyMinutesForComments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.OpenBodyMinutesForComments(childComplexity, args["input"].(model.OpenBodyMinutesForCommentsInput)), true
 	case "Mutation.openBudgetVoting":
 		if e.ComplexityRoot.Mutation.OpenBudgetVoting == nil {
 			break
@@ -7718,6 +8290,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NotificationPreferences.Locale(childComplexity), true
+
+	case "OpenBodyMinutesForCommentsPayload.minutes":
+		if e.ComplexityRoot.OpenBodyMinutesForCommentsPayload.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenBodyMinutesForCommentsPayload.Minutes(childComplexity), true
 
 	case "OpenBudgetVotingPayload.edition":
 		if e.ComplexityRoot.OpenBudgetVotingPayload.Edition == nil {
@@ -9304,6 +9883,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
 		ec.unmarshalInputAcceptInvitationInput,
 		ec.unmarshalInputAddAgendaItemInput,
+		ec.unmarshalInputAddBodyMinutesTranslationInput,
 		ec.unmarshalInputAddOrganisationMemberInput,
 		ec.unmarshalInputAddTranslationInput,
 		ec.unmarshalInputAdvanceBudgetEditionInput,
@@ -9312,6 +9892,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAnswerSurveyInput,
 		ec.unmarshalInputAppealBudgetProjectDecisionInput,
 		ec.unmarshalInputAppointBodyMemberInput,
+		ec.unmarshalInputApproveBodyMinutesInput,
 		ec.unmarshalInputAssignBallotOfficerInput,
 		ec.unmarshalInputAssignConsultationModeratorInput,
 		ec.unmarshalInputAuditLogFilter,
@@ -9340,6 +9921,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCloseBudgetVotingInput,
 		ec.unmarshalInputCloseElectionInput,
 		ec.unmarshalInputCloseMotionVoteInput,
+		ec.unmarshalInputCommentOnBodyMinutesInput,
 		ec.unmarshalInputComputeBudgetResultsInput,
 		ec.unmarshalInputConfirmEmailInput,
 		ec.unmarshalInputConsentToBudgetProjectInput,
@@ -9356,8 +9938,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateVotingPointInput,
 		ec.unmarshalInputDecideBudgetAppealInput,
 		ec.unmarshalInputDeleteAccountInput,
+		ec.unmarshalInputDeleteBodyMinutesCommentInput,
 		ec.unmarshalInputDissolveBodyInput,
 		ec.unmarshalInputDraftAnswerInput,
+		ec.unmarshalInputDraftBodyMinutesInput,
+		ec.unmarshalInputEditBodyMinutesCommentInput,
+		ec.unmarshalInputEditBodyMinutesInput,
 		ec.unmarshalInputEditBudgetProjectInput,
 		ec.unmarshalInputEditSubmissionInput,
 		ec.unmarshalInputEndorseCandidateInput,
@@ -9381,6 +9967,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputMeetingVoteInput,
 		ec.unmarshalInputMotionFilter,
 		ec.unmarshalInputMoveAgendaItemInput,
+		ec.unmarshalInputOpenBodyMinutesForCommentsInput,
 		ec.unmarshalInputOpenBudgetVotingInput,
 		ec.unmarshalInputOpenElectionBallotInput,
 		ec.unmarshalInputOpenElectionInput,
@@ -12146,6 +12733,223 @@ extend type Subscription {
   bodyMeetingActivity(meetingId: ID!): BodyMeetingEvent!
 }
 `, BuiltIn: false},
+	{Name: "../dialogue_minutes.graphqls", Input: `# Minutes of body meetings: a draft generated from the meeting's record,
+# edited in versions, commented by the body's roll, approved by the chair,
+# published in the body's languages and exported.
+
+enum BodyMinutesStatus {
+  "Seen and edited by who keeps the meeting (the chair, the secretary, staff)."
+  DRAFT
+  "Open for comments of the body's roll and staff; still edited."
+  OPEN
+  "Approved by the chair: frozen and published."
+  APPROVED
+}
+
+enum BodyMinutesSource {
+  "Generated from the meeting's record."
+  GENERATED
+  "Edited by a person."
+  EDITED
+}
+
+enum BodyMinutesFormat {
+  MARKDOWN
+  "A standalone HTML document with print CSS, ready to print or save as PDF."
+  HTML
+}
+
+"""
+The minutes of a body's meeting. A draft is seen by who keeps the meeting;
+once open for comments, by the body's roll (members, guests, observers,
+delegates) and staff; approved minutes by whoever sees the body's documents
+(a public body's are public unless its rules keep documents private).
+"""
+type BodyMinutes implements Node {
+  id: ID!
+  meeting: BodyMeeting!
+  status: BodyMinutesStatus!
+  "The language the draft is written in: the original of the published text."
+  locale: Locale!
+  "The current version's number (name it when editing or approving)."
+  version: Int!
+  "The current version's text (Markdown), in the draft's language."
+  body: String!
+  source: BodyMinutesSource!
+  openedAt: DateTime
+  approvedAt: DateTime
+  "Who approved; null for a deleted account."
+  approvedByName: String
+  "The published text, resolved to the caller's language (approved minutes; null before)."
+  text(locale: Locale): LocalizedString
+  "The published text's versions: the original and each credited translation."
+  textTranslations: [Translation!]!
+  "Every version, oldest first: the roll and staff only (null for others)."
+  versions: [BodyMinutesVersion!]
+  "Comments on the draft, oldest first: the roll and staff only (empty for others)."
+  comments(first: Int = 20, after: String): BodyMinutesCommentConnection!
+  "The approved minutes in a format and language (default: the caller's); null before approval."
+  export(format: BodyMinutesFormat!, locale: Locale): BodyMinutesExport
+  viewerCan: BodyMinutesViewerCan!
+}
+
+type BodyMinutesVersion {
+  version: Int!
+  source: BodyMinutesSource!
+  locale: Locale!
+  body: String!
+  "Null for a deleted account."
+  authorName: String
+  createdAt: DateTime!
+}
+
+type BodyMinutesComment implements Node {
+  id: ID!
+  "The version the comment was written on."
+  version: Int!
+  text: String!
+  "Null once the author's account is gone."
+  authorName: String
+  createdAt: DateTime!
+  editedAt: DateTime
+  "The caller wrote it and may still edit or delete it."
+  viewerCanChange: Boolean!
+}
+
+type BodyMinutesCommentConnection {
+  edges: [BodyMinutesCommentEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type BodyMinutesCommentEdge {
+  cursor: String!
+  node: BodyMinutesComment!
+}
+
+type BodyMinutesExport {
+  format: BodyMinutesFormat!
+  "The language of content: the one asked for when translated, else the original's."
+  locale: Locale!
+  contentType: String!
+  filename: String!
+  content: String!
+}
+
+type BodyMinutesViewerCan {
+  "Generate again, edit (who keeps the meeting, before approval)."
+  edit: Boolean!
+  "Open the draft for comments."
+  open: Boolean!
+  comment: Boolean!
+  "Approve now (the chair, an open draft, the meeting over)."
+  approve: Boolean!
+  "Add a translation of approved minutes."
+  translate: Boolean!
+}
+
+extend type BodyMeeting {
+  "The meeting's minutes as the caller may see them; null when none (or not visible yet)."
+  minutes: BodyMinutes
+}
+
+input DraftBodyMinutesInput {
+  meetingId: ID!
+  "The draft's language; default: the current draft's, or Polish (binding) for the first one."
+  locale: Locale
+  "Regenerate even over a person's edits (the edited version stays among the versions)."
+  replaceEdits: Boolean = false
+}
+
+type DraftBodyMinutesPayload {
+  minutes: BodyMinutes!
+}
+
+input EditBodyMinutesInput {
+  meetingId: ID!
+  "The whole new text (Markdown)."
+  text: String!
+  "The version the edit was made on: a newer one is CONFLICT."
+  baseVersion: Int!
+}
+
+type EditBodyMinutesPayload {
+  minutes: BodyMinutes!
+}
+
+input OpenBodyMinutesForCommentsInput {
+  meetingId: ID!
+}
+
+type OpenBodyMinutesForCommentsPayload {
+  minutes: BodyMinutes!
+}
+
+input CommentOnBodyMinutesInput {
+  meetingId: ID!
+  text: String!
+}
+
+type CommentOnBodyMinutesPayload {
+  comment: BodyMinutesComment!
+  minutes: BodyMinutes!
+}
+
+input EditBodyMinutesCommentInput {
+  commentId: ID!
+  text: String!
+}
+
+type EditBodyMinutesCommentPayload {
+  comment: BodyMinutesComment!
+}
+
+input DeleteBodyMinutesCommentInput {
+  commentId: ID!
+}
+
+type DeleteBodyMinutesCommentPayload {
+  minutes: BodyMinutes!
+}
+
+input ApproveBodyMinutesInput {
+  meetingId: ID!
+  "The version the chair read and approves: a newer one is CONFLICT."
+  version: Int!
+}
+
+type ApproveBodyMinutesPayload {
+  minutes: BodyMinutes!
+}
+
+input AddBodyMinutesTranslationInput {
+  meetingId: ID!
+  locale: Locale!
+  text: String!
+}
+
+type AddBodyMinutesTranslationPayload {
+  minutes: BodyMinutes!
+}
+
+extend type Mutation {
+  "Generates the draft from the meeting's record (who keeps the meeting, once it has started); again as a new version."
+  draftBodyMinutes(input: DraftBodyMinutesInput!): DraftBodyMinutesPayload!
+  "Replaces the draft's text with a new version."
+  editBodyMinutes(input: EditBodyMinutesInput!): EditBodyMinutesPayload!
+  "Opens the draft for comments of the roll and staff; everyone on the roll is told."
+  openBodyMinutesForComments(input: OpenBodyMinutesForCommentsInput!): OpenBodyMinutesForCommentsPayload!
+  commentOnBodyMinutes(input: CommentOnBodyMinutesInput!): CommentOnBodyMinutesPayload!
+  "The comment's author, until approval."
+  editBodyMinutesComment(input: EditBodyMinutesCommentInput!): EditBodyMinutesCommentPayload!
+  "The comment's author, until approval."
+  deleteBodyMinutesComment(input: DeleteBodyMinutesCommentInput!): DeleteBodyMinutesCommentPayload!
+  "The body's chair approves an open draft after the meeting; the text is frozen and published, the roll told."
+  approveBodyMinutes(input: ApproveBodyMinutesInput!): ApproveBodyMinutesPayload!
+  "A credited translation of approved minutes (who keeps the meeting)."
+  addBodyMinutesTranslation(input: AddBodyMinutesTranslationInput!): AddBodyMinutesTranslationPayload!
+}
+`, BuiltIn: false},
 	{Name: "../dialogue_votes.graphqls", Input: `enum MotionKind {
   "An opinion on a city document or a consultation."
   OPINION
@@ -13270,6 +14074,14 @@ func (ec *executionContext) childFields_AddAgendaItemPayload(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type AddAgendaItemPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_AddBodyMinutesTranslationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "minutes":
+		return ec.fieldContext_AddBodyMinutesTranslationPayload_minutes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AddBodyMinutesTranslationPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_AddOrganisationMemberPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "organisation":
@@ -13352,6 +14164,14 @@ func (ec *executionContext) childFields_AppointBodyMemberPayload(ctx context.Con
 		return ec.fieldContext_AppointBodyMemberPayload_member(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AppointBodyMemberPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ApproveBodyMinutesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "minutes":
+		return ec.fieldContext_ApproveBodyMinutesPayload_minutes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ApproveBodyMinutesPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_AssignBallotOfficerPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -13576,6 +14396,8 @@ func (ec *executionContext) childFields_BodyMeeting(ctx context.Context, field g
 		return ec.fieldContext_BodyMeeting_attendance(ctx, field)
 	case "viewerCan":
 		return ec.fieldContext_BodyMeeting_viewerCan(ctx, field)
+	case "minutes":
+		return ec.fieldContext_BodyMeeting_minutes(ctx, field)
 	case "votedMotions":
 		return ec.fieldContext_BodyMeeting_votedMotions(ctx, field)
 	}
@@ -13722,6 +14544,136 @@ func (ec *executionContext) childFields_BodyMemberEdge(ctx context.Context, fiel
 		return ec.fieldContext_BodyMemberEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BodyMemberEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyMinutes(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BodyMinutes_id(ctx, field)
+	case "meeting":
+		return ec.fieldContext_BodyMinutes_meeting(ctx, field)
+	case "status":
+		return ec.fieldContext_BodyMinutes_status(ctx, field)
+	case "locale":
+		return ec.fieldContext_BodyMinutes_locale(ctx, field)
+	case "version":
+		return ec.fieldContext_BodyMinutes_version(ctx, field)
+	case "body":
+		return ec.fieldContext_BodyMinutes_body(ctx, field)
+	case "source":
+		return ec.fieldContext_BodyMinutes_source(ctx, field)
+	case "openedAt":
+		return ec.fieldContext_BodyMinutes_openedAt(ctx, field)
+	case "approvedAt":
+		return ec.fieldContext_BodyMinutes_approvedAt(ctx, field)
+	case "approvedByName":
+		return ec.fieldContext_BodyMinutes_approvedByName(ctx, field)
+	case "text":
+		return ec.fieldContext_BodyMinutes_text(ctx, field)
+	case "textTranslations":
+		return ec.fieldContext_BodyMinutes_textTranslations(ctx, field)
+	case "versions":
+		return ec.fieldContext_BodyMinutes_versions(ctx, field)
+	case "comments":
+		return ec.fieldContext_BodyMinutes_comments(ctx, field)
+	case "export":
+		return ec.fieldContext_BodyMinutes_export(ctx, field)
+	case "viewerCan":
+		return ec.fieldContext_BodyMinutes_viewerCan(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyMinutes", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyMinutesComment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BodyMinutesComment_id(ctx, field)
+	case "version":
+		return ec.fieldContext_BodyMinutesComment_version(ctx, field)
+	case "text":
+		return ec.fieldContext_BodyMinutesComment_text(ctx, field)
+	case "authorName":
+		return ec.fieldContext_BodyMinutesComment_authorName(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_BodyMinutesComment_createdAt(ctx, field)
+	case "editedAt":
+		return ec.fieldContext_BodyMinutesComment_editedAt(ctx, field)
+	case "viewerCanChange":
+		return ec.fieldContext_BodyMinutesComment_viewerCanChange(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyMinutesComment", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyMinutesCommentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BodyMinutesCommentConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BodyMinutesCommentConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_BodyMinutesCommentConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyMinutesCommentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyMinutesCommentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_BodyMinutesCommentEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_BodyMinutesCommentEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyMinutesCommentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyMinutesExport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "format":
+		return ec.fieldContext_BodyMinutesExport_format(ctx, field)
+	case "locale":
+		return ec.fieldContext_BodyMinutesExport_locale(ctx, field)
+	case "contentType":
+		return ec.fieldContext_BodyMinutesExport_contentType(ctx, field)
+	case "filename":
+		return ec.fieldContext_BodyMinutesExport_filename(ctx, field)
+	case "content":
+		return ec.fieldContext_BodyMinutesExport_content(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyMinutesExport", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyMinutesVersion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_BodyMinutesVersion_version(ctx, field)
+	case "source":
+		return ec.fieldContext_BodyMinutesVersion_source(ctx, field)
+	case "locale":
+		return ec.fieldContext_BodyMinutesVersion_locale(ctx, field)
+	case "body":
+		return ec.fieldContext_BodyMinutesVersion_body(ctx, field)
+	case "authorName":
+		return ec.fieldContext_BodyMinutesVersion_authorName(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_BodyMinutesVersion_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyMinutesVersion", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyMinutesViewerCan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edit":
+		return ec.fieldContext_BodyMinutesViewerCan_edit(ctx, field)
+	case "open":
+		return ec.fieldContext_BodyMinutesViewerCan_open(ctx, field)
+	case "comment":
+		return ec.fieldContext_BodyMinutesViewerCan_comment(ctx, field)
+	case "approve":
+		return ec.fieldContext_BodyMinutesViewerCan_approve(ctx, field)
+	case "translate":
+		return ec.fieldContext_BodyMinutesViewerCan_translate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyMinutesViewerCan", field.Name)
 }
 
 func (ec *executionContext) childFields_BodyPerson(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -14372,6 +15324,16 @@ func (ec *executionContext) childFields_CloseMotionVotePayload(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type CloseMotionVotePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CommentOnBodyMinutesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "comment":
+		return ec.fieldContext_CommentOnBodyMinutesPayload_comment(ctx, field)
+	case "minutes":
+		return ec.fieldContext_CommentOnBodyMinutesPayload_minutes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommentOnBodyMinutesPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_ComputeBudgetResultsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edition":
@@ -14702,6 +15664,14 @@ func (ec *executionContext) childFields_DeleteAccountPayload(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type DeleteAccountPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_DeleteBodyMinutesCommentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "minutes":
+		return ec.fieldContext_DeleteBodyMinutesCommentPayload_minutes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteBodyMinutesCommentPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_DissolveBodyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "body":
@@ -14716,6 +15686,30 @@ func (ec *executionContext) childFields_DraftAnswerPayload(ctx context.Context, 
 		return ec.fieldContext_DraftAnswerPayload_submission(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DraftAnswerPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DraftBodyMinutesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "minutes":
+		return ec.fieldContext_DraftBodyMinutesPayload_minutes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DraftBodyMinutesPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_EditBodyMinutesCommentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "comment":
+		return ec.fieldContext_EditBodyMinutesCommentPayload_comment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EditBodyMinutesCommentPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_EditBodyMinutesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "minutes":
+		return ec.fieldContext_EditBodyMinutesPayload_minutes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EditBodyMinutesPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_EditBudgetProjectPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -15362,6 +16356,14 @@ func (ec *executionContext) childFields_NotificationPreferences(ctx context.Cont
 		return ec.fieldContext_NotificationPreferences_digest(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NotificationPreferences", field.Name)
+}
+
+func (ec *executionContext) childFields_OpenBodyMinutesForCommentsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "minutes":
+		return ec.fieldContext_OpenBodyMinutesForCommentsPayload_minutes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpenBodyMinutesForCommentsPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_OpenBudgetVotingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16608,6 +17610,64 @@ func (ec *executionContext) field_BodyMeeting_title_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_BodyMinutes_comments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_BodyMinutes_export_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (model.BodyMinutesFormat, error) {
+			return ec.unmarshalNBodyMinutesFormat2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_BodyMinutes_text_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Body_mandate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -17230,6 +18290,20 @@ func (ec *executionContext) field_Mutation_addAgendaItem_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addBodyMinutesTranslation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AddBodyMinutesTranslationInput, error) {
+			return ec.unmarshalNAddBodyMinutesTranslationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAddBodyMinutesTranslationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_addOrganisationMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -17320,6 +18394,20 @@ func (ec *executionContext) field_Mutation_appointBodyMember_args(ctx context.Co
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.AppointBodyMemberInput, error) {
 			return ec.unmarshalNAppointBodyMemberInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAppointBodyMemberInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_approveBodyMinutes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ApproveBodyMinutesInput, error) {
+			return ec.unmarshalNApproveBodyMinutesInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐApproveBodyMinutesInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -17594,6 +18682,20 @@ func (ec *executionContext) field_Mutation_closeMotionVote_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_commentOnBodyMinutes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CommentOnBodyMinutesInput, error) {
+			return ec.unmarshalNCommentOnBodyMinutesInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCommentOnBodyMinutesInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_computeBudgetResults_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -17818,6 +18920,20 @@ func (ec *executionContext) field_Mutation_deleteAccount_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteBodyMinutesComment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteBodyMinutesCommentInput, error) {
+			return ec.unmarshalNDeleteBodyMinutesCommentInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDeleteBodyMinutesCommentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_dissolveBody_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -17838,6 +18954,48 @@ func (ec *executionContext) field_Mutation_draftAnswer_args(ctx context.Context,
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.DraftAnswerInput, error) {
 			return ec.unmarshalNDraftAnswerInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDraftAnswerInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_draftBodyMinutes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DraftBodyMinutesInput, error) {
+			return ec.unmarshalNDraftBodyMinutesInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDraftBodyMinutesInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_editBodyMinutesComment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EditBodyMinutesCommentInput, error) {
+			return ec.unmarshalNEditBodyMinutesCommentInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEditBodyMinutesCommentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_editBodyMinutes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EditBodyMinutesInput, error) {
+			return ec.unmarshalNEditBodyMinutesInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEditBodyMinutesInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -18090,6 +19248,20 @@ func (ec *executionContext) field_Mutation_moveAgendaItem_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.MoveAgendaItemInput, error) {
 			return ec.unmarshalNMoveAgendaItemInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMoveAgendaItemInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_openBodyMinutesForComments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.OpenBodyMinutesForCommentsInput, error) {
+			return ec.unmarshalNOpenBodyMinutesForCommentsInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenBodyMinutesForCommentsInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -20042,6 +21214,38 @@ func (ec *executionContext) fieldContext_AddAgendaItemPayload_meeting(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _AddBodyMinutesTranslationPayload_minutes(ctx context.Context, field graphql.CollectedField, obj *model.AddBodyMinutesTranslationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddBodyMinutesTranslationPayload_minutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMinutes) graphql.Marshaler {
+			return ec.marshalNBodyMinutes2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutes(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddBodyMinutesTranslationPayload_minutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddBodyMinutesTranslationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMinutes(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AddOrganisationMemberPayload_organisation(ctx context.Context, field graphql.CollectedField, obj *model.AddOrganisationMemberPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20484,6 +21688,38 @@ func (ec *executionContext) fieldContext_AppointBodyMemberPayload_member(_ conte
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BodyMember(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApproveBodyMinutesPayload_minutes(ctx context.Context, field graphql.CollectedField, obj *model.ApproveBodyMinutesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApproveBodyMinutesPayload_minutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMinutes) graphql.Marshaler {
+			return ec.marshalNBodyMinutes2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutes(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApproveBodyMinutesPayload_minutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApproveBodyMinutesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMinutes(ctx, field)
 		},
 	}
 	return fc, nil
@@ -22599,6 +23835,38 @@ func (ec *executionContext) fieldContext_BodyMeeting_viewerCan(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _BodyMeeting_minutes(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_minutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMeeting().Minutes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMinutes) graphql.Marshaler {
+			return ec.marshalOBodyMinutes2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutes(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_minutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMeeting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMinutes(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _BodyMeeting_votedMotions(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23758,6 +25026,1144 @@ func (ec *executionContext) fieldContext_BodyMemberEdge_node(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _BodyMinutes_id(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutes_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutes_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutes", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutes_meeting(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutes_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMinutes().Meeting(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeeting) graphql.Marshaler {
+			return ec.marshalNBodyMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutes_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMinutes",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMinutes_status(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutes_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMinutes().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.BodyMinutesStatus) graphql.Marshaler {
+			return ec.marshalNBodyMinutesStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutes_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutes", field, true, true, errors.New("field of type BodyMinutesStatus does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutes_locale(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutes_locale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Locale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v i18n.Locale) graphql.Marshaler {
+			return ec.marshalNLocale2githubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutes_locale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutes", field, false, false, errors.New("field of type Locale does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutes_version(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutes_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutes_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutes", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutes_body(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutes_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutes_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutes", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutes_source(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutes_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMinutes().Source(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.BodyMinutesSource) graphql.Marshaler {
+			return ec.marshalNBodyMinutesSource2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutes_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutes", field, true, true, errors.New("field of type BodyMinutesSource does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutes_openedAt(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutes_openedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutes_openedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutes", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutes_approvedAt(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutes_approvedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ApprovedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutes_approvedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutes", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutes_approvedByName(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutes_approvedByName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMinutes().ApprovedByName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutes_approvedByName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutes", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutes_text(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutes_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BodyMinutes().Text(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalOLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutes_text(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMinutes",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BodyMinutes_text_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMinutes_textTranslations(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutes_textTranslations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMinutes().TextTranslations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Translation) graphql.Marshaler {
+			return ec.marshalNTranslation2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐTranslationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutes_textTranslations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMinutes",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Translation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMinutes_versions(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutes_versions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMinutes().Versions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BodyMinutesVersion) graphql.Marshaler {
+			return ec.marshalOBodyMinutesVersion2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesVersionᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutes_versions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMinutes",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMinutesVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMinutes_comments(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutes_comments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BodyMinutes().Comments(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMinutesCommentConnection) graphql.Marshaler {
+			return ec.marshalNBodyMinutesCommentConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesCommentConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutes_comments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMinutes",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMinutesCommentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BodyMinutes_comments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMinutes_export(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutes_export(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BodyMinutes().Export(ctx, obj, fc.Args["format"].(model.BodyMinutesFormat), fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMinutesExport) graphql.Marshaler {
+			return ec.marshalOBodyMinutesExport2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesExport(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutes_export(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMinutes",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMinutesExport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BodyMinutes_export_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMinutes_viewerCan(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutes_viewerCan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMinutes().ViewerCan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMinutesViewerCan) graphql.Marshaler {
+			return ec.marshalNBodyMinutesViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesViewerCan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutes_viewerCan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMinutes",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMinutesViewerCan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMinutesComment_id(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesComment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesComment_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesComment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutesComment", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutesComment_version(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesComment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesComment_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesComment_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutesComment", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutesComment_text(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesComment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesComment_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesComment_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutesComment", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutesComment_authorName(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesComment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesComment_authorName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMinutesComment().AuthorName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesComment_authorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutesComment", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutesComment_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesComment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesComment_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesComment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutesComment", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutesComment_editedAt(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesComment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesComment_editedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EditedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesComment_editedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutesComment", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutesComment_viewerCanChange(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesComment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesComment_viewerCanChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMinutesComment().ViewerCanChange(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesComment_viewerCanChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutesComment", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutesCommentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesCommentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesCommentConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BodyMinutesCommentEdge) graphql.Marshaler {
+			return ec.marshalNBodyMinutesCommentEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesCommentEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesCommentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMinutesCommentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMinutesCommentEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMinutesCommentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesCommentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesCommentConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesCommentConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMinutesCommentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMinutesCommentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesCommentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesCommentConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesCommentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutesCommentConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutesCommentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesCommentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesCommentEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesCommentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutesCommentEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutesCommentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesCommentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesCommentEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMinutesComment) graphql.Marshaler {
+			return ec.marshalNBodyMinutesComment2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesComment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesCommentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMinutesCommentEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMinutesComment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMinutesExport_format(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesExport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesExport_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Format, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.BodyMinutesFormat) graphql.Marshaler {
+			return ec.marshalNBodyMinutesFormat2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesFormat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesExport_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutesExport", field, false, false, errors.New("field of type BodyMinutesFormat does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutesExport_locale(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesExport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesExport_locale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Locale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v i18n.Locale) graphql.Marshaler {
+			return ec.marshalNLocale2githubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesExport_locale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutesExport", field, false, false, errors.New("field of type Locale does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutesExport_contentType(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesExport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesExport_contentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContentType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesExport_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutesExport", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutesExport_filename(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesExport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesExport_filename(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Filename, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesExport_filename(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutesExport", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutesExport_content(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesExport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesExport_content(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Content, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesExport_content(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutesExport", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutesVersion_version(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesVersion_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesVersion_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutesVersion", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutesVersion_source(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesVersion_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.BodyMinutesSource) graphql.Marshaler {
+			return ec.marshalNBodyMinutesSource2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesVersion_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutesVersion", field, false, false, errors.New("field of type BodyMinutesSource does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutesVersion_locale(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesVersion_locale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Locale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v i18n.Locale) graphql.Marshaler {
+			return ec.marshalNLocale2githubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesVersion_locale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutesVersion", field, false, false, errors.New("field of type Locale does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutesVersion_body(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesVersion_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesVersion_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutesVersion", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutesVersion_authorName(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesVersion_authorName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AuthorName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesVersion_authorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutesVersion", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutesVersion_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesVersion_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesVersion_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutesVersion", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutesViewerCan_edit(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesViewerCan_edit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesViewerCan_edit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutesViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutesViewerCan_open(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesViewerCan_open(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Open, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesViewerCan_open(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutesViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutesViewerCan_comment(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesViewerCan_comment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesViewerCan_comment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutesViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutesViewerCan_approve(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesViewerCan_approve(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Approve, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesViewerCan_approve(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutesViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMinutesViewerCan_translate(ctx context.Context, field graphql.CollectedField, obj *model.BodyMinutesViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMinutesViewerCan_translate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Translate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMinutesViewerCan_translate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMinutesViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _BodyPerson_accountId(ctx context.Context, field graphql.CollectedField, obj *model.BodyPerson) (ret graphql.Marshaler) {
@@ -28818,6 +31224,70 @@ func (ec *executionContext) fieldContext_CloseMotionVotePayload_motion(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _CommentOnBodyMinutesPayload_comment(ctx context.Context, field graphql.CollectedField, obj *model.CommentOnBodyMinutesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommentOnBodyMinutesPayload_comment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMinutesComment) graphql.Marshaler {
+			return ec.marshalNBodyMinutesComment2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesComment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommentOnBodyMinutesPayload_comment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommentOnBodyMinutesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMinutesComment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommentOnBodyMinutesPayload_minutes(ctx context.Context, field graphql.CollectedField, obj *model.CommentOnBodyMinutesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommentOnBodyMinutesPayload_minutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMinutes) graphql.Marshaler {
+			return ec.marshalNBodyMinutes2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutes(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommentOnBodyMinutesPayload_minutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommentOnBodyMinutesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMinutes(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ComputeBudgetResultsPayload_edition(ctx context.Context, field graphql.CollectedField, obj *model.ComputeBudgetResultsPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31290,6 +33760,38 @@ func (ec *executionContext) fieldContext_DeleteAccountPayload_deletedAccountId(_
 	return graphql.NewScalarFieldContext("DeleteAccountPayload", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
+func (ec *executionContext) _DeleteBodyMinutesCommentPayload_minutes(ctx context.Context, field graphql.CollectedField, obj *model.DeleteBodyMinutesCommentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteBodyMinutesCommentPayload_minutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMinutes) graphql.Marshaler {
+			return ec.marshalNBodyMinutes2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutes(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteBodyMinutesCommentPayload_minutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeleteBodyMinutesCommentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMinutes(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DissolveBodyPayload_body(ctx context.Context, field graphql.CollectedField, obj *model.DissolveBodyPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31349,6 +33851,102 @@ func (ec *executionContext) fieldContext_DraftAnswerPayload_submission(_ context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Submission(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DraftBodyMinutesPayload_minutes(ctx context.Context, field graphql.CollectedField, obj *model.DraftBodyMinutesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DraftBodyMinutesPayload_minutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMinutes) graphql.Marshaler {
+			return ec.marshalNBodyMinutes2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutes(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DraftBodyMinutesPayload_minutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DraftBodyMinutesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMinutes(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EditBodyMinutesCommentPayload_comment(ctx context.Context, field graphql.CollectedField, obj *model.EditBodyMinutesCommentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EditBodyMinutesCommentPayload_comment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMinutesComment) graphql.Marshaler {
+			return ec.marshalNBodyMinutesComment2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesComment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EditBodyMinutesCommentPayload_comment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EditBodyMinutesCommentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMinutesComment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EditBodyMinutesPayload_minutes(ctx context.Context, field graphql.CollectedField, obj *model.EditBodyMinutesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EditBodyMinutesPayload_minutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMinutes) graphql.Marshaler {
+			return ec.marshalNBodyMinutes2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutes(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EditBodyMinutesPayload_minutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EditBodyMinutesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMinutes(ctx, field)
 		},
 	}
 	return fc, nil
@@ -39823,6 +42421,358 @@ func (ec *executionContext) fieldContext_Mutation_finishSpeaker(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_draftBodyMinutes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_draftBodyMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DraftBodyMinutes(ctx, fc.Args["input"].(model.DraftBodyMinutesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DraftBodyMinutesPayload) graphql.Marshaler {
+			return ec.marshalNDraftBodyMinutesPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDraftBodyMinutesPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_draftBodyMinutes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DraftBodyMinutesPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_draftBodyMinutes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_editBodyMinutes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_editBodyMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EditBodyMinutes(ctx, fc.Args["input"].(model.EditBodyMinutesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EditBodyMinutesPayload) graphql.Marshaler {
+			return ec.marshalNEditBodyMinutesPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEditBodyMinutesPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_editBodyMinutes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EditBodyMinutesPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_editBodyMinutes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_openBodyMinutesForComments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_openBodyMinutesForComments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().OpenBodyMinutesForComments(ctx, fc.Args["input"].(model.OpenBodyMinutesForCommentsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OpenBodyMinutesForCommentsPayload) graphql.Marshaler {
+			return ec.marshalNOpenBodyMinutesForCommentsPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenBodyMinutesForCommentsPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_openBodyMinutesForComments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OpenBodyMinutesForCommentsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_openBodyMinutesForComments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_commentOnBodyMinutes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_commentOnBodyMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CommentOnBodyMinutes(ctx, fc.Args["input"].(model.CommentOnBodyMinutesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CommentOnBodyMinutesPayload) graphql.Marshaler {
+			return ec.marshalNCommentOnBodyMinutesPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCommentOnBodyMinutesPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_commentOnBodyMinutes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommentOnBodyMinutesPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_commentOnBodyMinutes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_editBodyMinutesComment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_editBodyMinutesComment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EditBodyMinutesComment(ctx, fc.Args["input"].(model.EditBodyMinutesCommentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EditBodyMinutesCommentPayload) graphql.Marshaler {
+			return ec.marshalNEditBodyMinutesCommentPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEditBodyMinutesCommentPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_editBodyMinutesComment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EditBodyMinutesCommentPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_editBodyMinutesComment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteBodyMinutesComment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteBodyMinutesComment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteBodyMinutesComment(ctx, fc.Args["input"].(model.DeleteBodyMinutesCommentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteBodyMinutesCommentPayload) graphql.Marshaler {
+			return ec.marshalNDeleteBodyMinutesCommentPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDeleteBodyMinutesCommentPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteBodyMinutesComment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeleteBodyMinutesCommentPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteBodyMinutesComment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_approveBodyMinutes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_approveBodyMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApproveBodyMinutes(ctx, fc.Args["input"].(model.ApproveBodyMinutesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ApproveBodyMinutesPayload) graphql.Marshaler {
+			return ec.marshalNApproveBodyMinutesPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐApproveBodyMinutesPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_approveBodyMinutes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ApproveBodyMinutesPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_approveBodyMinutes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addBodyMinutesTranslation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addBodyMinutesTranslation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddBodyMinutesTranslation(ctx, fc.Args["input"].(model.AddBodyMinutesTranslationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AddBodyMinutesTranslationPayload) graphql.Marshaler {
+			return ec.marshalNAddBodyMinutesTranslationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAddBodyMinutesTranslationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addBodyMinutesTranslation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AddBodyMinutesTranslationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addBodyMinutesTranslation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_tableMotion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -42007,6 +44957,38 @@ func (ec *executionContext) _NotificationPreferences_digest(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_NotificationPreferences_digest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NotificationPreferences", field, false, false, errors.New("field of type Digest does not have child fields"))
+}
+
+func (ec *executionContext) _OpenBodyMinutesForCommentsPayload_minutes(ctx context.Context, field graphql.CollectedField, obj *model.OpenBodyMinutesForCommentsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenBodyMinutesForCommentsPayload_minutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMinutes) graphql.Marshaler {
+			return ec.marshalNBodyMinutes2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutes(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenBodyMinutesForCommentsPayload_minutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OpenBodyMinutesForCommentsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMinutes(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _OpenBudgetVotingPayload_edition(ctx context.Context, field graphql.CollectedField, obj *model.OpenBudgetVotingPayload) (ret graphql.Marshaler) {
@@ -49779,6 +52761,50 @@ func (ec *executionContext) unmarshalInputAddAgendaItemInput(ctx context.Context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputAddBodyMinutesTranslationInput(ctx context.Context, obj any) (model.AddBodyMinutesTranslationInput, error) {
+	var it model.AddBodyMinutesTranslationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"meetingId", "locale", "text"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "meetingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingID = data
+		case "locale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locale"))
+			data, err := ec.unmarshalNLocale2githubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locale = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputAddOrganisationMemberInput(ctx context.Context, obj any) (model.AddOrganisationMemberInput, error) {
 	var it model.AddOrganisationMemberInput
 	if obj == nil {
@@ -50133,6 +53159,43 @@ func (ec *executionContext) unmarshalInputAppointBodyMemberInput(ctx context.Con
 				return it, err
 			}
 			it.TermEnd = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputApproveBodyMinutesInput(ctx context.Context, obj any) (model.ApproveBodyMinutesInput, error) {
+	var it model.ApproveBodyMinutesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"meetingId", "version"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "meetingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingID = data
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
 		}
 	}
 	return it, nil
@@ -51318,6 +54381,43 @@ func (ec *executionContext) unmarshalInputCloseMotionVoteInput(ctx context.Conte
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCommentOnBodyMinutesInput(ctx context.Context, obj any) (model.CommentOnBodyMinutesInput, error) {
+	var it model.CommentOnBodyMinutesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"meetingId", "text"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "meetingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingID = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputComputeBudgetResultsInput(ctx context.Context, obj any) (model.ComputeBudgetResultsInput, error) {
 	var it model.ComputeBudgetResultsInput
 	if obj == nil {
@@ -52285,6 +55385,36 @@ func (ec *executionContext) unmarshalInputDeleteAccountInput(ctx context.Context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputDeleteBodyMinutesCommentInput(ctx context.Context, obj any) (model.DeleteBodyMinutesCommentInput, error) {
+	var it model.DeleteBodyMinutesCommentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"commentId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "commentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputDissolveBodyInput(ctx context.Context, obj any) (model.DissolveBodyInput, error) {
 	var it model.DissolveBodyInput
 	if obj == nil {
@@ -52361,6 +55491,135 @@ func (ec *executionContext) unmarshalInputDraftAnswerInput(ctx context.Context, 
 				return it, err
 			}
 			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputDraftBodyMinutesInput(ctx context.Context, obj any) (model.DraftBodyMinutesInput, error) {
+	var it model.DraftBodyMinutesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["replaceEdits"]; !present {
+		asMap["replaceEdits"] = false
+	}
+
+	fieldsInOrder := [...]string{"meetingId", "locale", "replaceEdits"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "meetingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingID = data
+		case "locale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locale"))
+			data, err := ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locale = data
+		case "replaceEdits":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replaceEdits"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReplaceEdits = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputEditBodyMinutesCommentInput(ctx context.Context, obj any) (model.EditBodyMinutesCommentInput, error) {
+	var it model.EditBodyMinutesCommentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"commentId", "text"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "commentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentID = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputEditBodyMinutesInput(ctx context.Context, obj any) (model.EditBodyMinutesInput, error) {
+	var it model.EditBodyMinutesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"meetingId", "text", "baseVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "meetingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingID = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "baseVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("baseVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BaseVersion = data
 		}
 	}
 	return it, nil
@@ -53349,6 +56608,36 @@ func (ec *executionContext) unmarshalInputMoveAgendaItemInput(ctx context.Contex
 				return it, err
 			}
 			it.Position = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputOpenBodyMinutesForCommentsInput(ctx context.Context, obj any) (model.OpenBodyMinutesForCommentsInput, error) {
+	var it model.OpenBodyMinutesForCommentsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"meetingId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "meetingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingID = data
 		}
 	}
 	return it, nil
@@ -56644,6 +59933,20 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._BudgetEdition(ctx, sel, obj)
+	case model.BodyMinutesComment:
+		return ec._BodyMinutesComment(ctx, sel, &obj)
+	case *model.BodyMinutesComment:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BodyMinutesComment(ctx, sel, obj)
+	case model.BodyMinutes:
+		return ec._BodyMinutes(ctx, sel, &obj)
+	case *model.BodyMinutes:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BodyMinutes(ctx, sel, obj)
 	case model.BodyMember:
 		return ec._BodyMember(ctx, sel, &obj)
 	case *model.BodyMember:
@@ -57150,6 +60453,44 @@ func (ec *executionContext) _AddAgendaItemPayload(ctx context.Context, sel ast.S
 	return out
 }
 
+var addBodyMinutesTranslationPayloadImplementors = []string{"AddBodyMinutesTranslationPayload"}
+
+func (ec *executionContext) _AddBodyMinutesTranslationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AddBodyMinutesTranslationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, addBodyMinutesTranslationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AddBodyMinutesTranslationPayload")
+		case "minutes":
+			out.Values[i] = ec._AddBodyMinutesTranslationPayload_minutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var addOrganisationMemberPayloadImplementors = []string{"AddOrganisationMemberPayload"}
 
 func (ec *executionContext) _AddOrganisationMemberPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AddOrganisationMemberPayload) graphql.Marshaler {
@@ -57531,6 +60872,44 @@ func (ec *executionContext) _AppointBodyMemberPayload(ctx context.Context, sel a
 			}
 		case "member":
 			out.Values[i] = ec._AppointBodyMemberPayload_member(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var approveBodyMinutesPayloadImplementors = []string{"ApproveBodyMinutesPayload"}
+
+func (ec *executionContext) _ApproveBodyMinutesPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ApproveBodyMinutesPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, approveBodyMinutesPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ApproveBodyMinutesPayload")
+		case "minutes":
+			out.Values[i] = ec._ApproveBodyMinutesPayload_minutes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -59455,6 +62834,44 @@ func (ec *executionContext) _BodyMeeting(ctx context.Context, sel ast.SelectionS
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "minutes":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMeeting_minutes(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "votedMotions":
 			field := field
 
@@ -60106,6 +63523,853 @@ func (ec *executionContext) _BodyMemberEdge(ctx context.Context, sel ast.Selecti
 			}
 		case "node":
 			out.Values[i] = ec._BodyMemberEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyMinutesImplementors = []string{"BodyMinutes", "Node"}
+
+func (ec *executionContext) _BodyMinutes(ctx context.Context, sel ast.SelectionSet, obj *model.BodyMinutes) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyMinutesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyMinutes")
+		case "id":
+			out.Values[i] = ec._BodyMinutes_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "meeting":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMinutes_meeting(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "status":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMinutes_status(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "locale":
+			out.Values[i] = ec._BodyMinutes_locale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._BodyMinutes_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "body":
+			out.Values[i] = ec._BodyMinutes_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMinutes_source(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "openedAt":
+			out.Values[i] = ec._BodyMinutes_openedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "approvedAt":
+			out.Values[i] = ec._BodyMinutes_approvedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "approvedByName":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMinutes_approvedByName(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "text":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMinutes_text(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "textTranslations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMinutes_textTranslations(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "versions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMinutes_versions(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "comments":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMinutes_comments(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "export":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMinutes_export(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "viewerCan":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMinutes_viewerCan(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyMinutesCommentImplementors = []string{"BodyMinutesComment", "Node"}
+
+func (ec *executionContext) _BodyMinutesComment(ctx context.Context, sel ast.SelectionSet, obj *model.BodyMinutesComment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyMinutesCommentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyMinutesComment")
+		case "id":
+			out.Values[i] = ec._BodyMinutesComment_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._BodyMinutesComment_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "text":
+			out.Values[i] = ec._BodyMinutesComment_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "authorName":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMinutesComment_authorName(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "createdAt":
+			out.Values[i] = ec._BodyMinutesComment_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "editedAt":
+			out.Values[i] = ec._BodyMinutesComment_editedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "viewerCanChange":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMinutesComment_viewerCanChange(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyMinutesCommentConnectionImplementors = []string{"BodyMinutesCommentConnection"}
+
+func (ec *executionContext) _BodyMinutesCommentConnection(ctx context.Context, sel ast.SelectionSet, obj *model.BodyMinutesCommentConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyMinutesCommentConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyMinutesCommentConnection")
+		case "edges":
+			out.Values[i] = ec._BodyMinutesCommentConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._BodyMinutesCommentConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._BodyMinutesCommentConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyMinutesCommentEdgeImplementors = []string{"BodyMinutesCommentEdge"}
+
+func (ec *executionContext) _BodyMinutesCommentEdge(ctx context.Context, sel ast.SelectionSet, obj *model.BodyMinutesCommentEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyMinutesCommentEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyMinutesCommentEdge")
+		case "cursor":
+			out.Values[i] = ec._BodyMinutesCommentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._BodyMinutesCommentEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyMinutesExportImplementors = []string{"BodyMinutesExport"}
+
+func (ec *executionContext) _BodyMinutesExport(ctx context.Context, sel ast.SelectionSet, obj *model.BodyMinutesExport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyMinutesExportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyMinutesExport")
+		case "format":
+			out.Values[i] = ec._BodyMinutesExport_format(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "locale":
+			out.Values[i] = ec._BodyMinutesExport_locale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contentType":
+			out.Values[i] = ec._BodyMinutesExport_contentType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "filename":
+			out.Values[i] = ec._BodyMinutesExport_filename(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "content":
+			out.Values[i] = ec._BodyMinutesExport_content(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyMinutesVersionImplementors = []string{"BodyMinutesVersion"}
+
+func (ec *executionContext) _BodyMinutesVersion(ctx context.Context, sel ast.SelectionSet, obj *model.BodyMinutesVersion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyMinutesVersionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyMinutesVersion")
+		case "version":
+			out.Values[i] = ec._BodyMinutesVersion_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._BodyMinutesVersion_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "locale":
+			out.Values[i] = ec._BodyMinutesVersion_locale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "body":
+			out.Values[i] = ec._BodyMinutesVersion_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "authorName":
+			out.Values[i] = ec._BodyMinutesVersion_authorName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._BodyMinutesVersion_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyMinutesViewerCanImplementors = []string{"BodyMinutesViewerCan"}
+
+func (ec *executionContext) _BodyMinutesViewerCan(ctx context.Context, sel ast.SelectionSet, obj *model.BodyMinutesViewerCan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyMinutesViewerCanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyMinutesViewerCan")
+		case "edit":
+			out.Values[i] = ec._BodyMinutesViewerCan_edit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "open":
+			out.Values[i] = ec._BodyMinutesViewerCan_open(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "comment":
+			out.Values[i] = ec._BodyMinutesViewerCan_comment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approve":
+			out.Values[i] = ec._BodyMinutesViewerCan_approve(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "translate":
+			out.Values[i] = ec._BodyMinutesViewerCan_translate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -64324,6 +68588,49 @@ func (ec *executionContext) _CloseMotionVotePayload(ctx context.Context, sel ast
 	return out
 }
 
+var commentOnBodyMinutesPayloadImplementors = []string{"CommentOnBodyMinutesPayload"}
+
+func (ec *executionContext) _CommentOnBodyMinutesPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CommentOnBodyMinutesPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, commentOnBodyMinutesPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommentOnBodyMinutesPayload")
+		case "comment":
+			out.Values[i] = ec._CommentOnBodyMinutesPayload_comment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minutes":
+			out.Values[i] = ec._CommentOnBodyMinutesPayload_minutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var computeBudgetResultsPayloadImplementors = []string{"ComputeBudgetResultsPayload"}
 
 func (ec *executionContext) _ComputeBudgetResultsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ComputeBudgetResultsPayload) graphql.Marshaler {
@@ -66460,6 +70767,44 @@ func (ec *executionContext) _DeleteAccountPayload(ctx context.Context, sel ast.S
 	return out
 }
 
+var deleteBodyMinutesCommentPayloadImplementors = []string{"DeleteBodyMinutesCommentPayload"}
+
+func (ec *executionContext) _DeleteBodyMinutesCommentPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteBodyMinutesCommentPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deleteBodyMinutesCommentPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeleteBodyMinutesCommentPayload")
+		case "minutes":
+			out.Values[i] = ec._DeleteBodyMinutesCommentPayload_minutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var dissolveBodyPayloadImplementors = []string{"DissolveBodyPayload"}
 
 func (ec *executionContext) _DissolveBodyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DissolveBodyPayload) graphql.Marshaler {
@@ -66512,6 +70857,120 @@ func (ec *executionContext) _DraftAnswerPayload(ctx context.Context, sel ast.Sel
 			out.Values[i] = graphql.MarshalString("DraftAnswerPayload")
 		case "submission":
 			out.Values[i] = ec._DraftAnswerPayload_submission(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var draftBodyMinutesPayloadImplementors = []string{"DraftBodyMinutesPayload"}
+
+func (ec *executionContext) _DraftBodyMinutesPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DraftBodyMinutesPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, draftBodyMinutesPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DraftBodyMinutesPayload")
+		case "minutes":
+			out.Values[i] = ec._DraftBodyMinutesPayload_minutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var editBodyMinutesCommentPayloadImplementors = []string{"EditBodyMinutesCommentPayload"}
+
+func (ec *executionContext) _EditBodyMinutesCommentPayload(ctx context.Context, sel ast.SelectionSet, obj *model.EditBodyMinutesCommentPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, editBodyMinutesCommentPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EditBodyMinutesCommentPayload")
+		case "comment":
+			out.Values[i] = ec._EditBodyMinutesCommentPayload_comment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var editBodyMinutesPayloadImplementors = []string{"EditBodyMinutesPayload"}
+
+func (ec *executionContext) _EditBodyMinutesPayload(ctx context.Context, sel ast.SelectionSet, obj *model.EditBodyMinutesPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, editBodyMinutesPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EditBodyMinutesPayload")
+		case "minutes":
+			out.Values[i] = ec._EditBodyMinutesPayload_minutes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -70377,6 +74836,62 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "draftBodyMinutes":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_draftBodyMinutes(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "editBodyMinutes":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_editBodyMinutes(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openBodyMinutesForComments":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_openBodyMinutesForComments(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "commentOnBodyMinutes":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_commentOnBodyMinutes(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "editBodyMinutesComment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_editBodyMinutesComment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteBodyMinutesComment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteBodyMinutesComment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approveBodyMinutes":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_approveBodyMinutes(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addBodyMinutesTranslation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addBodyMinutesTranslation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "tableMotion":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_tableMotion(ctx, field)
@@ -71002,6 +75517,44 @@ func (ec *executionContext) _NotificationPreferences(ctx context.Context, sel as
 			}
 		case "digest":
 			out.Values[i] = ec._NotificationPreferences_digest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var openBodyMinutesForCommentsPayloadImplementors = []string{"OpenBodyMinutesForCommentsPayload"}
+
+func (ec *executionContext) _OpenBodyMinutesForCommentsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.OpenBodyMinutesForCommentsPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, openBodyMinutesForCommentsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OpenBodyMinutesForCommentsPayload")
+		case "minutes":
+			out.Values[i] = ec._OpenBodyMinutesForCommentsPayload_minutes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -76701,6 +81254,21 @@ func (ec *executionContext) marshalNAddAgendaItemPayload2ᚖgithubᚗcomᚋotwar
 	return ec._AddAgendaItemPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNAddBodyMinutesTranslationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAddBodyMinutesTranslationInput(ctx context.Context, v any) (model.AddBodyMinutesTranslationInput, error) {
+	res, err := ec.unmarshalInputAddBodyMinutesTranslationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAddBodyMinutesTranslationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAddBodyMinutesTranslationPayload(ctx context.Context, sel ast.SelectionSet, v *model.AddBodyMinutesTranslationPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AddBodyMinutesTranslationPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAddOrganisationMemberInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAddOrganisationMemberInput(ctx context.Context, v any) (model.AddOrganisationMemberInput, error) {
 	res, err := ec.unmarshalInputAddOrganisationMemberInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -76839,6 +81407,21 @@ func (ec *executionContext) marshalNAppointBodyMemberPayload2ᚖgithubᚗcomᚋo
 		return graphql.Null
 	}
 	return ec._AppointBodyMemberPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNApproveBodyMinutesInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐApproveBodyMinutesInput(ctx context.Context, v any) (model.ApproveBodyMinutesInput, error) {
+	res, err := ec.unmarshalInputApproveBodyMinutesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNApproveBodyMinutesPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐApproveBodyMinutesPayload(ctx context.Context, sel ast.SelectionSet, v *model.ApproveBodyMinutesPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ApproveBodyMinutesPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNAssignBallotOfficerInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAssignBallotOfficerInput(ctx context.Context, v any) (model.AssignBallotOfficerInput, error) {
@@ -77217,6 +81800,100 @@ func (ec *executionContext) marshalNBodyMemberEdge2ᚕgithubᚗcomᚋotwartyᚋo
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNBodyMinutes2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutes(ctx context.Context, sel ast.SelectionSet, v *model.BodyMinutes) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BodyMinutes(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBodyMinutesComment2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesComment(ctx context.Context, sel ast.SelectionSet, v *model.BodyMinutesComment) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BodyMinutesComment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBodyMinutesCommentConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesCommentConnection(ctx context.Context, sel ast.SelectionSet, v *model.BodyMinutesCommentConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BodyMinutesCommentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBodyMinutesCommentEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesCommentEdge(ctx context.Context, sel ast.SelectionSet, v model.BodyMinutesCommentEdge) graphql.Marshaler {
+	return ec._BodyMinutesCommentEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBodyMinutesCommentEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesCommentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BodyMinutesCommentEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBodyMinutesCommentEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesCommentEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNBodyMinutesFormat2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesFormat(ctx context.Context, v any) (model.BodyMinutesFormat, error) {
+	var res model.BodyMinutesFormat
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBodyMinutesFormat2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesFormat(ctx context.Context, sel ast.SelectionSet, v model.BodyMinutesFormat) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNBodyMinutesSource2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesSource(ctx context.Context, v any) (model.BodyMinutesSource, error) {
+	var res model.BodyMinutesSource
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBodyMinutesSource2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesSource(ctx context.Context, sel ast.SelectionSet, v model.BodyMinutesSource) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNBodyMinutesStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesStatus(ctx context.Context, v any) (model.BodyMinutesStatus, error) {
+	var res model.BodyMinutesStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBodyMinutesStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesStatus(ctx context.Context, sel ast.SelectionSet, v model.BodyMinutesStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNBodyMinutesVersion2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesVersion(ctx context.Context, sel ast.SelectionSet, v model.BodyMinutesVersion) graphql.Marshaler {
+	return ec._BodyMinutesVersion(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBodyMinutesViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesViewerCan(ctx context.Context, sel ast.SelectionSet, v *model.BodyMinutesViewerCan) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BodyMinutesViewerCan(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNBodyPerson2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyPerson(ctx context.Context, sel ast.SelectionSet, v *model.BodyPerson) graphql.Marshaler {
@@ -77929,6 +82606,21 @@ func (ec *executionContext) marshalNCloseMotionVotePayload2ᚖgithubᚗcomᚋotw
 	return ec._CloseMotionVotePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCommentOnBodyMinutesInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCommentOnBodyMinutesInput(ctx context.Context, v any) (model.CommentOnBodyMinutesInput, error) {
+	res, err := ec.unmarshalInputCommentOnBodyMinutesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCommentOnBodyMinutesPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCommentOnBodyMinutesPayload(ctx context.Context, sel ast.SelectionSet, v *model.CommentOnBodyMinutesPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CommentOnBodyMinutesPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNComputeBudgetResultsInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐComputeBudgetResultsInput(ctx context.Context, v any) (model.ComputeBudgetResultsInput, error) {
 	res, err := ec.unmarshalInputComputeBudgetResultsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -78352,6 +83044,21 @@ func (ec *executionContext) marshalNDeleteAccountPayload2ᚖgithubᚗcomᚋotwar
 	return ec._DeleteAccountPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNDeleteBodyMinutesCommentInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDeleteBodyMinutesCommentInput(ctx context.Context, v any) (model.DeleteBodyMinutesCommentInput, error) {
+	res, err := ec.unmarshalInputDeleteBodyMinutesCommentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeleteBodyMinutesCommentPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDeleteBodyMinutesCommentPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteBodyMinutesCommentPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._DeleteBodyMinutesCommentPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDigest2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDigest(ctx context.Context, v any) (model.Digest, error) {
 	var res model.Digest
 	err := res.UnmarshalGQL(v)
@@ -78390,6 +83097,51 @@ func (ec *executionContext) marshalNDraftAnswerPayload2ᚖgithubᚗcomᚋotwarty
 		return graphql.Null
 	}
 	return ec._DraftAnswerPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDraftBodyMinutesInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDraftBodyMinutesInput(ctx context.Context, v any) (model.DraftBodyMinutesInput, error) {
+	res, err := ec.unmarshalInputDraftBodyMinutesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDraftBodyMinutesPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDraftBodyMinutesPayload(ctx context.Context, sel ast.SelectionSet, v *model.DraftBodyMinutesPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._DraftBodyMinutesPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEditBodyMinutesCommentInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEditBodyMinutesCommentInput(ctx context.Context, v any) (model.EditBodyMinutesCommentInput, error) {
+	res, err := ec.unmarshalInputEditBodyMinutesCommentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEditBodyMinutesCommentPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEditBodyMinutesCommentPayload(ctx context.Context, sel ast.SelectionSet, v *model.EditBodyMinutesCommentPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._EditBodyMinutesCommentPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEditBodyMinutesInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEditBodyMinutesInput(ctx context.Context, v any) (model.EditBodyMinutesInput, error) {
+	res, err := ec.unmarshalInputEditBodyMinutesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEditBodyMinutesPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEditBodyMinutesPayload(ctx context.Context, sel ast.SelectionSet, v *model.EditBodyMinutesPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._EditBodyMinutesPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNEditBudgetProjectInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEditBudgetProjectInput(ctx context.Context, v any) (model.EditBudgetProjectInput, error) {
@@ -79357,6 +84109,21 @@ func (ec *executionContext) marshalNNotificationPreferences2ᚖgithubᚗcomᚋot
 		return graphql.Null
 	}
 	return ec._NotificationPreferences(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOpenBodyMinutesForCommentsInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenBodyMinutesForCommentsInput(ctx context.Context, v any) (model.OpenBodyMinutesForCommentsInput, error) {
+	res, err := ec.unmarshalInputOpenBodyMinutesForCommentsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOpenBodyMinutesForCommentsPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenBodyMinutesForCommentsPayload(ctx context.Context, sel ast.SelectionSet, v *model.OpenBodyMinutesForCommentsPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._OpenBodyMinutesForCommentsPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNOpenBudgetVotingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenBudgetVotingInput(ctx context.Context, v any) (model.OpenBudgetVotingInput, error) {
@@ -81378,6 +86145,39 @@ func (ec *executionContext) marshalOBodyMemberEndReason2ᚖgithubᚗcomᚋotwart
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOBodyMinutes2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutes(ctx context.Context, sel ast.SelectionSet, v *model.BodyMinutes) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BodyMinutes(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOBodyMinutesExport2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesExport(ctx context.Context, sel ast.SelectionSet, v *model.BodyMinutesExport) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BodyMinutesExport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOBodyMinutesVersion2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesVersionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BodyMinutesVersion) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBodyMinutesVersion2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMinutesVersion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOBodyPerson2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyPerson(ctx context.Context, sel ast.SelectionSet, v *model.BodyPerson) graphql.Marshaler {

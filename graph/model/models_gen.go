@@ -42,6 +42,16 @@ type AddAgendaItemPayload struct {
 	Meeting *BodyMeeting    `json:"meeting"`
 }
 
+type AddBodyMinutesTranslationInput struct {
+	MeetingID string      `json:"meetingId"`
+	Locale    i18n.Locale `json:"locale"`
+	Text      string      `json:"text"`
+}
+
+type AddBodyMinutesTranslationPayload struct {
+	Minutes *BodyMinutes `json:"minutes"`
+}
+
 type AddOrganisationMemberInput struct {
 	OrganisationID string `json:"organisationId"`
 	// The account to add (or whose role to change).
@@ -133,6 +143,16 @@ type AppointBodyMemberInput struct {
 type AppointBodyMemberPayload struct {
 	Body   *Body       `json:"body"`
 	Member *BodyMember `json:"member"`
+}
+
+type ApproveBodyMinutesInput struct {
+	MeetingID string `json:"meetingId"`
+	// The version the chair read and approves: a newer one is CONFLICT.
+	Version int `json:"version"`
+}
+
+type ApproveBodyMinutesPayload struct {
+	Minutes *BodyMinutes `json:"minutes"`
 }
 
 type AssignBallotOfficerInput struct {
@@ -310,6 +330,48 @@ type BodyMemberConnection struct {
 type BodyMemberEdge struct {
 	Cursor string      `json:"cursor"`
 	Node   *BodyMember `json:"node"`
+}
+
+type BodyMinutesCommentConnection struct {
+	Edges      []BodyMinutesCommentEdge `json:"edges"`
+	PageInfo   *PageInfo                `json:"pageInfo"`
+	TotalCount int                      `json:"totalCount"`
+}
+
+type BodyMinutesCommentEdge struct {
+	Cursor string              `json:"cursor"`
+	Node   *BodyMinutesComment `json:"node"`
+}
+
+type BodyMinutesExport struct {
+	Format BodyMinutesFormat `json:"format"`
+	// The language of content: the one asked for when translated, else the original's.
+	Locale      i18n.Locale `json:"locale"`
+	ContentType string      `json:"contentType"`
+	Filename    string      `json:"filename"`
+	Content     string      `json:"content"`
+}
+
+type BodyMinutesVersion struct {
+	Version int               `json:"version"`
+	Source  BodyMinutesSource `json:"source"`
+	Locale  i18n.Locale       `json:"locale"`
+	Body    string            `json:"body"`
+	// Null for a deleted account.
+	AuthorName *string   `json:"authorName,omitempty"`
+	CreatedAt  time.Time `json:"createdAt"`
+}
+
+type BodyMinutesViewerCan struct {
+	// Generate again, edit (who keeps the meeting, before approval).
+	Edit bool `json:"edit"`
+	// Open the draft for comments.
+	Open    bool `json:"open"`
+	Comment bool `json:"comment"`
+	// Approve now (the chair, an open draft, the meeting over).
+	Approve bool `json:"approve"`
+	// Add a translation of approved minutes.
+	Translate bool `json:"translate"`
 }
 
 type BodyPerson struct {
@@ -687,6 +749,16 @@ type CloseMotionVotePayload struct {
 	Motion *Motion `json:"motion"`
 }
 
+type CommentOnBodyMinutesInput struct {
+	MeetingID string `json:"meetingId"`
+	Text      string `json:"text"`
+}
+
+type CommentOnBodyMinutesPayload struct {
+	Comment *BodyMinutesComment `json:"comment"`
+	Minutes *BodyMinutes        `json:"minutes"`
+}
+
 type ComputeBudgetResultsInput struct {
 	EditionID string `json:"editionId"`
 }
@@ -937,6 +1009,14 @@ type DeleteAccountPayload struct {
 	DeletedAccountID string `json:"deletedAccountId"`
 }
 
+type DeleteBodyMinutesCommentInput struct {
+	CommentID string `json:"commentId"`
+}
+
+type DeleteBodyMinutesCommentPayload struct {
+	Minutes *BodyMinutes `json:"minutes"`
+}
+
 type DissolveBodyInput struct {
 	ID     string `json:"id"`
 	Reason string `json:"reason"`
@@ -954,6 +1034,39 @@ type DraftAnswerInput struct {
 
 type DraftAnswerPayload struct {
 	Submission *Submission `json:"submission"`
+}
+
+type DraftBodyMinutesInput struct {
+	MeetingID string `json:"meetingId"`
+	// The draft's language; default: the current draft's, or Polish (binding) for the first one.
+	Locale *i18n.Locale `json:"locale,omitempty"`
+	// Regenerate even over a person's edits (the edited version stays among the versions).
+	ReplaceEdits *bool `json:"replaceEdits,omitempty"`
+}
+
+type DraftBodyMinutesPayload struct {
+	Minutes *BodyMinutes `json:"minutes"`
+}
+
+type EditBodyMinutesCommentInput struct {
+	CommentID string `json:"commentId"`
+	Text      string `json:"text"`
+}
+
+type EditBodyMinutesCommentPayload struct {
+	Comment *BodyMinutesComment `json:"comment"`
+}
+
+type EditBodyMinutesInput struct {
+	MeetingID string `json:"meetingId"`
+	// The whole new text (Markdown).
+	Text string `json:"text"`
+	// The version the edit was made on: a newer one is CONFLICT.
+	BaseVersion int `json:"baseVersion"`
+}
+
+type EditBodyMinutesPayload struct {
+	Minutes *BodyMinutes `json:"minutes"`
 }
 
 type EditBudgetProjectInput struct {
@@ -1357,6 +1470,14 @@ type NotificationPreferences struct {
 	// Language of e-mails; null means the account's language.
 	Locale *i18n.Locale `json:"locale,omitempty"`
 	Digest Digest       `json:"digest"`
+}
+
+type OpenBodyMinutesForCommentsInput struct {
+	MeetingID string `json:"meetingId"`
+}
+
+type OpenBodyMinutesForCommentsPayload struct {
+	Minutes *BodyMinutes `json:"minutes"`
 }
 
 type OpenBudgetVotingInput struct {
@@ -2799,6 +2920,179 @@ func (e *BodyMemberEndReason) UnmarshalJSON(b []byte) error {
 }
 
 func (e BodyMemberEndReason) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type BodyMinutesFormat string
+
+const (
+	BodyMinutesFormatMarkdown BodyMinutesFormat = "MARKDOWN"
+	// A standalone HTML document with print CSS, ready to print or save as PDF.
+	BodyMinutesFormatHTML BodyMinutesFormat = "HTML"
+)
+
+var AllBodyMinutesFormat = []BodyMinutesFormat{
+	BodyMinutesFormatMarkdown,
+	BodyMinutesFormatHTML,
+}
+
+func (e BodyMinutesFormat) IsValid() bool {
+	switch e {
+	case BodyMinutesFormatMarkdown, BodyMinutesFormatHTML:
+		return true
+	}
+	return false
+}
+
+func (e BodyMinutesFormat) String() string {
+	return string(e)
+}
+
+func (e *BodyMinutesFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BodyMinutesFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BodyMinutesFormat", str)
+	}
+	return nil
+}
+
+func (e BodyMinutesFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BodyMinutesFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BodyMinutesFormat) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type BodyMinutesSource string
+
+const (
+	// Generated from the meeting's record.
+	BodyMinutesSourceGenerated BodyMinutesSource = "GENERATED"
+	// Edited by a person.
+	BodyMinutesSourceEdited BodyMinutesSource = "EDITED"
+)
+
+var AllBodyMinutesSource = []BodyMinutesSource{
+	BodyMinutesSourceGenerated,
+	BodyMinutesSourceEdited,
+}
+
+func (e BodyMinutesSource) IsValid() bool {
+	switch e {
+	case BodyMinutesSourceGenerated, BodyMinutesSourceEdited:
+		return true
+	}
+	return false
+}
+
+func (e BodyMinutesSource) String() string {
+	return string(e)
+}
+
+func (e *BodyMinutesSource) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BodyMinutesSource(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BodyMinutesSource", str)
+	}
+	return nil
+}
+
+func (e BodyMinutesSource) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BodyMinutesSource) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BodyMinutesSource) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type BodyMinutesStatus string
+
+const (
+	// Seen and edited by who keeps the meeting (the chair, the secretary, staff).
+	BodyMinutesStatusDraft BodyMinutesStatus = "DRAFT"
+	// Open for comments of the body's roll and staff; still edited.
+	BodyMinutesStatusOpen BodyMinutesStatus = "OPEN"
+	// Approved by the chair: frozen and published.
+	BodyMinutesStatusApproved BodyMinutesStatus = "APPROVED"
+)
+
+var AllBodyMinutesStatus = []BodyMinutesStatus{
+	BodyMinutesStatusDraft,
+	BodyMinutesStatusOpen,
+	BodyMinutesStatusApproved,
+}
+
+func (e BodyMinutesStatus) IsValid() bool {
+	switch e {
+	case BodyMinutesStatusDraft, BodyMinutesStatusOpen, BodyMinutesStatusApproved:
+		return true
+	}
+	return false
+}
+
+func (e BodyMinutesStatus) String() string {
+	return string(e)
+}
+
+func (e *BodyMinutesStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BodyMinutesStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BodyMinutesStatus", str)
+	}
+	return nil
+}
+
+func (e BodyMinutesStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BodyMinutesStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BodyMinutesStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -194,6 +194,11 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 		{"body_vote", "table", nil, []string{"body_chair", "body_secretary"}},
 		{"body_vote", "manage", nil, []string{"body_chair", "body_secretary", "official", "coordinator", "admin"}},
 		{"body_election", "manage", nil, staff},
+		{"body_minutes", "review", nil, []string{"body_member", "body_chair", "body_secretary", "official", "coordinator", "admin"}},
+		{"body_minutes", "approve", map[string]string{"status": "active"}, []string{"body_chair"}},
+		{"body_minutes", "approve", map[string]string{"status": "dissolved"}, nil},
+		{"body_minutes_comment", "edit", nil, []string{"owner"}},
+		{"body_minutes_comment", "delete", nil, []string{"owner"}},
 	}
 
 	// The cases cover the whole matrix, so a rule cannot be added untested.
