@@ -194,6 +194,7 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 		{"body_vote", "table", nil, []string{"body_chair", "body_secretary"}},
 		{"body_vote", "manage", nil, []string{"body_chair", "body_secretary", "official", "coordinator", "admin"}},
 		{"body_election", "manage", nil, staff},
+		{"consultation", "request_opinion", nil, staff},
 	}
 
 	// The cases cover the whole matrix, so a rule cannot be added untested.

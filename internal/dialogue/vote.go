@@ -324,5 +324,8 @@ func (m *Motions) changed(ctx context.Context, ptx pgx.Tx, p *poll.Poll) error {
 			return fmt.Errorf("amend motion: %w", err)
 		}
 	}
+	if err := m.answerOpinion(ctx, tx, mo, status, p); err != nil {
+		return err
+	}
 	return m.notifyDecided(ctx, tx, mo, status)
 }

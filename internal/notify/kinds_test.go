@@ -41,6 +41,8 @@ func TestKinds_EveryRegisteredKindRendersWithItsDeclaredData(t *testing.T) {
 		dialogue.NoticeMeetingInvited, dialogue.NoticeMeetingReminder, dialogue.NoticeMeetingMoved,
 		dialogue.NoticeMeetingCancelled, dialogue.NoticeMeetingPromoted,
 		dialogue.NoticeVoteOpened, dialogue.NoticeVoteDecided,
+		dialogue.NoticeOpinionRequested, dialogue.NoticeOpinionRequestWithdrawn, dialogue.NoticeOpinionGiven,
+		dialogue.NoticeElectionNominating, dialogue.NoticeElectionBallotOpened, dialogue.NoticeElectionResult,
 	})), names)
 
 	for _, k := range notify.Kinds() {
