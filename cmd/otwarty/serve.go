@@ -93,6 +93,10 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	ids.AddPersonalData(ms.PersonalData())
 	es := dialogue.NewElections(ds, box, log)
 	ids.AddPersonalData(es.PersonalData())
+	// Bodies' opinions on consultations: asked and kept by dialogue, shown
+	// in the consultation's report.
+	cs.SetOpinions(ds.ReportOpinions)
+	ids.AddPersonalData(ds.OpinionsPersonalData())
 	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: org.New(pool, az), consult: cs,
 		budget: bs, dialogue: ds, box: box, motions: ms, elections: es}, nil
 }
