@@ -96,7 +96,7 @@ func TestDialogueOpinionMutations_PermissionMatrix(t *testing.T) {
 		{name: "requestBodyOpinion", label: "another unit's consultation, a non-public body", query: requestQuery,
 			tokens:  map[string]string{callerOtherOfficial: tokens[callerOtherOfficial], callerCoordinator: tokens[callerCoordinator]},
 			allowed: []string{callerCoordinator}, refused: "NOT_FOUND",
-			vars:    fixedVars(map[string]any{"c": otherConsultation, "b": secret})},
+			vars: fixedVars(map[string]any{"c": otherConsultation, "b": secret})},
 		{name: "withdrawBodyOpinionRequest", label: "public body", query: withdrawQuery, allowed: staff,
 			vars: func(c string) map[string]any {
 				r, ok := toWithdraw[c]
