@@ -316,6 +316,7 @@ func reportOut(r *consultation.Report) *model.ConsultationReport {
 	out := &model.ConsultationReport{ConsultationID: r.ConsultationID, PublishedAt: r.PublishedAt,
 		SubmissionCount: r.Counts.Submissions, ParticipantCount: r.Counts.Participants,
 		MeetingCount: r.Counts.Meetings, AttendeeCount: r.Counts.Attendees, AnswersByStatus: []model.AnswerCount{}}
+	out.BodyOpinions = bodyOpinionsOut(r.BodyOpinions)
 	for _, st := range consultation.AnswerStatuses {
 		out.AnswersByStatus = append(out.AnswersByStatus, model.AnswerCount{Status: model.AnswerStatus(strings.ToUpper(st)), Count: r.Counts.Answers[st]})
 	}

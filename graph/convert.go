@@ -162,6 +162,12 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 			return nil, err
 		}
 		return m, nil
+	case "BodyOpinionRequest":
+		req, err := r.opinionRequest(ctx, key)
+		if err != nil || req == nil {
+			return nil, err
+		}
+		return req, nil
 	case "BodyAgendaItem":
 		i, err := r.bodyAgendaItem(ctx, key)
 		if err != nil || i == nil {

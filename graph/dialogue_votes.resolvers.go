@@ -139,6 +139,22 @@ func (r *electionResolver) ViewerCan(ctx context.Context, obj *model.Election) (
 		Close: can.Close}, nil
 }
 
+// ViewerCandidacy is the resolver for the viewerCandidacy field.
+func (r *electionResolver) ViewerCandidacy(ctx context.Context, obj *model.Election) (*model.ElectionCandidate, error) {
+	c, _, err := r.DialogueElections.ViewerCandidacy(ctx, obj.E)
+	if err != nil || c == nil {
+		return nil, err
+	}
+	out := candidateOut(obj.E, *c)
+	return &out, nil
+}
+
+// ViewerCanWithdrawCandidacy is the resolver for the viewerCanWithdrawCandidacy field.
+func (r *electionResolver) ViewerCanWithdrawCandidacy(ctx context.Context, obj *model.Election) (bool, error) {
+	_, can, err := r.DialogueElections.ViewerCandidacy(ctx, obj.E)
+	return can, err
+}
+
 // Body is the resolver for the body field.
 func (r *motionResolver) Body(ctx context.Context, obj *model.Motion) (*model.Body, error) {
 	b, err := r.Dialogue.Body(ctx, obj.M.BodyID)
@@ -605,6 +621,22 @@ func (r *mutationResolver) RecordElectionTieBreak(ctx context.Context, input mod
 		return nil, err
 	}
 	return &model.RecordElectionTieBreakPayload{Election: e}, nil
+}
+
+// WithdrawCandidacy is the resolver for the withdrawCandidacy field.
+func (r *mutationResolver) WithdrawCandidacy(ctx context.Context, input model.WithdrawCandidacyInput) (*model.WithdrawCandidacyPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	id, err := gid.Expect(input.CandidateID, "ElectionCandidate", "candidateId")
+	if err != nil {
+		return nil, err
+	}
+	e, err := r.DialogueElections.WithdrawCandidacy(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &model.WithdrawCandidacyPayload{Election: electionOut(e)}, nil
 }
 
 // Motion is the resolver for the motion field.

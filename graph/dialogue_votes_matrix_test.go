@@ -178,6 +178,7 @@ func TestDialogueVoteMutations_PermissionMatrix(t *testing.T) {
 			}},
 	}
 	tries = append(tries, v.electionTries(t, tokens, managers, tablers)...)
+	tries = append(tries, v.withdrawCandidacyTries(t, tokens)...)
 	runMatrix(t, b, tokens, "dialogue_votes.graphqls", tries)
 }
 

@@ -141,6 +141,8 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	ids.AddPersonalData(ms.PersonalData())
 	es := dialogue.NewElections(ds, box, log)
 	ids.AddPersonalData(es.PersonalData())
+	cs.SetOpinions(ds.ReportOpinions)
+	ids.AddPersonalData(ds.OpinionsPersonalData())
 	r := &graph.Resolver{Identity: ids, Orgs: org.New(pool, az), Consultations: cs, Budget: bs, Dialogue: ds, Notify: ns, Authz: az, Live: broker, Pool: pool, Log: log,
 		Limits: limits, RateLimits: rate,
 		// Pages are checked for a constant number of statements: one batch

@@ -96,6 +96,10 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	ids.AddPersonalData(es.PersonalData())
 	mn := dialogue.NewMinutes(ds, ms)
 	ids.AddPersonalData(mn.PersonalData())
+	// Bodies' opinions on consultations: asked and kept by dialogue, shown
+	// in the consultation's report.
+	cs.SetOpinions(ds.ReportOpinions)
+	ids.AddPersonalData(ds.OpinionsPersonalData())
 	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: org.New(pool, az), consult: cs,
 		budget: bs, dialogue: ds, box: box, motions: ms, elections: es, minutes: mn}, nil
 }

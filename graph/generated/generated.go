@@ -39,6 +39,8 @@ type ResolverRoot interface {
 	BodyMember() BodyMemberResolver
 	BodyMinutes() BodyMinutesResolver
 	BodyMinutesComment() BodyMinutesCommentResolver
+	BodyOpinion() BodyOpinionResolver
+	BodyOpinionRequest() BodyOpinionRequestResolver
 	BodyVoter() BodyVoterResolver
 	BudgetEdition() BudgetEditionResolver
 	BudgetPool() BudgetPoolResolver
@@ -195,6 +197,7 @@ type ComplexityRoot struct {
 		Motions             func(childComplexity int, filter *model.MotionFilter, first *int, after *string) int
 		Name                func(childComplexity int, locale *i18n.Locale) int
 		NameTranslations    func(childComplexity int) int
+		OpinionRequests     func(childComplexity int, first *int, after *string) int
 		Public              func(childComplexity int) int
 		Rules               func(childComplexity int) int
 		Status              func(childComplexity int) int
@@ -395,6 +398,60 @@ type ComplexityRoot struct {
 		Edit      func(childComplexity int) int
 		Open      func(childComplexity int) int
 		Translate func(childComplexity int) int
+	}
+
+	BodyOpinion struct {
+		AdoptedAt func(childComplexity int) int
+		Body      func(childComplexity int) int
+		BodyName  func(childComplexity int, locale *i18n.Locale) int
+		DueAt     func(childComplexity int) int
+		Motion    func(childComplexity int) int
+		Request   func(childComplexity int) int
+		Requested func(childComplexity int) int
+		Text      func(childComplexity int, locale *i18n.Locale) int
+		Title     func(childComplexity int, locale *i18n.Locale) int
+		Votes     func(childComplexity int) int
+	}
+
+	BodyOpinionRequest struct {
+		AnsweredAt       func(childComplexity int) int
+		Body             func(childComplexity int) int
+		Consultation     func(childComplexity int) int
+		DueAt            func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Late             func(childComplexity int) int
+		Note             func(childComplexity int, locale *i18n.Locale) int
+		NoteTranslations func(childComplexity int) int
+		Opinion          func(childComplexity int) int
+		RequestedAt      func(childComplexity int) int
+		RequestedBy      func(childComplexity int) int
+		Status           func(childComplexity int) int
+		ViewerCan        func(childComplexity int) int
+		WithdrawnAt      func(childComplexity int) int
+	}
+
+	BodyOpinionRequestConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	BodyOpinionRequestEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	BodyOpinionRequestViewerCan struct {
+		Withdraw func(childComplexity int) int
+	}
+
+	BodyOpinionVotes struct {
+		Abstain func(childComplexity int) int
+		Members func(childComplexity int) int
+		No      func(childComplexity int) int
+		Present func(childComplexity int) int
+		Voters  func(childComplexity int) int
+		Yes     func(childComplexity int) int
 	}
 
 	BodyPerson struct {
@@ -739,38 +796,41 @@ type ComplexityRoot struct {
 	}
 
 	Consultation struct {
-		AnnounceAt              func(childComplexity int) int
-		Body                    func(childComplexity int, locale *i18n.Locale) int
-		ClosesAt                func(childComplexity int) int
-		Districts               func(childComplexity int) int
-		FlagQueue               func(childComplexity int, first *int, after *string) int
-		Forms                   func(childComplexity int) int
-		ID                      func(childComplexity int) int
-		Meetings                func(childComplexity int) int
-		ModeratingOrganisations func(childComplexity int) int
-		ModerationLog           func(childComplexity int, first *int, after *string) int
-		MySurveyAnswers         func(childComplexity int) int
-		OpensAt                 func(childComplexity int) int
-		Overrides               func(childComplexity int) int
-		PhaseChanges            func(childComplexity int) int
-		PublicationCheck        func(childComplexity int) int
-		PublishedAt             func(childComplexity int) int
-		Questions               func(childComplexity int) int
-		Report                  func(childComplexity int) int
-		ReportDueAt             func(childComplexity int) int
-		ReportOverdue           func(childComplexity int) int
-		Sections                func(childComplexity int, first *int, after *string) int
-		Status                  func(childComplexity int) int
-		Submissions             func(childComplexity int, filter *model.SubmissionFilter, first *int, after *string) int
-		Summary                 func(childComplexity int, locale *i18n.Locale) int
-		SurveyAnswers           func(childComplexity int, questionID string, first *int, after *string) int
-		SurveyResults           func(childComplexity int) int
-		Tags                    func(childComplexity int) int
-		Title                   func(childComplexity int, locale *i18n.Locale) int
-		UnansweredCount         func(childComplexity int) int
-		Unit                    func(childComplexity int) int
-		ViewerCan               func(childComplexity int) int
-		ViewerIsFollowing       func(childComplexity int) int
+		AnnounceAt                  func(childComplexity int) int
+		Body                        func(childComplexity int, locale *i18n.Locale) int
+		BodyOpinionRequests         func(childComplexity int, first *int, after *string) int
+		BodyOpinions                func(childComplexity int) int
+		ClosesAt                    func(childComplexity int) int
+		Districts                   func(childComplexity int) int
+		FlagQueue                   func(childComplexity int, first *int, after *string) int
+		Forms                       func(childComplexity int) int
+		ID                          func(childComplexity int) int
+		Meetings                    func(childComplexity int) int
+		ModeratingOrganisations     func(childComplexity int) int
+		ModerationLog               func(childComplexity int, first *int, after *string) int
+		MySurveyAnswers             func(childComplexity int) int
+		OpensAt                     func(childComplexity int) int
+		Overrides                   func(childComplexity int) int
+		PhaseChanges                func(childComplexity int) int
+		PublicationCheck            func(childComplexity int) int
+		PublishedAt                 func(childComplexity int) int
+		Questions                   func(childComplexity int) int
+		Report                      func(childComplexity int) int
+		ReportDueAt                 func(childComplexity int) int
+		ReportOverdue               func(childComplexity int) int
+		Sections                    func(childComplexity int, first *int, after *string) int
+		Status                      func(childComplexity int) int
+		Submissions                 func(childComplexity int, filter *model.SubmissionFilter, first *int, after *string) int
+		Summary                     func(childComplexity int, locale *i18n.Locale) int
+		SurveyAnswers               func(childComplexity int, questionID string, first *int, after *string) int
+		SurveyResults               func(childComplexity int) int
+		Tags                        func(childComplexity int) int
+		Title                       func(childComplexity int, locale *i18n.Locale) int
+		UnansweredCount             func(childComplexity int) int
+		Unit                        func(childComplexity int) int
+		ViewerCan                   func(childComplexity int) int
+		ViewerCanRequestBodyOpinion func(childComplexity int) int
+		ViewerIsFollowing           func(childComplexity int) int
 	}
 
 	ConsultationActivityEvent struct {
@@ -806,6 +866,7 @@ type ComplexityRoot struct {
 	ConsultationReport struct {
 		AnswersByStatus  func(childComplexity int) int
 		AttendeeCount    func(childComplexity int) int
+		BodyOpinions     func(childComplexity int) int
 		Export           func(childComplexity int, format model.ReportFormat, locale *i18n.Locale) int
 		MeetingCount     func(childComplexity int) int
 		ParticipantCount func(childComplexity int) int
@@ -924,18 +985,20 @@ type ComplexityRoot struct {
 	}
 
 	Election struct {
-		Body               func(childComplexity int) int
-		Candidates         func(childComplexity int) int
-		CreatedAt          func(childComplexity int) int
-		EndorsementsNeeded func(childComplexity int) int
-		ID                 func(childComplexity int) int
-		Picks              func(childComplexity int) int
-		Result             func(childComplexity int) int
-		Seats              func(childComplexity int) int
-		Status             func(childComplexity int) int
-		Title              func(childComplexity int, locale *i18n.Locale) int
-		ViewerCan          func(childComplexity int) int
-		Voters             func(childComplexity int) int
+		Body                       func(childComplexity int) int
+		Candidates                 func(childComplexity int) int
+		CreatedAt                  func(childComplexity int) int
+		EndorsementsNeeded         func(childComplexity int) int
+		ID                         func(childComplexity int) int
+		Picks                      func(childComplexity int) int
+		Result                     func(childComplexity int) int
+		Seats                      func(childComplexity int) int
+		Status                     func(childComplexity int) int
+		Title                      func(childComplexity int, locale *i18n.Locale) int
+		ViewerCan                  func(childComplexity int) int
+		ViewerCanWithdrawCandidacy func(childComplexity int) int
+		ViewerCandidacy            func(childComplexity int) int
+		Voters                     func(childComplexity int) int
 	}
 
 	ElectionCandidate struct {
@@ -1291,6 +1354,7 @@ type ComplexityRoot struct {
 		RemoveAgendaItem                func(childComplexity int, input model.RemoveAgendaItemInput) int
 		RemoveBodyMember                func(childComplexity int, input model.RemoveBodyMemberInput) int
 		RemoveOrganisationMember        func(childComplexity int, input model.RemoveOrganisationMemberInput) int
+		RequestBodyOpinion              func(childComplexity int, input model.RequestBodyOpinionInput) int
 		RequestPasswordReset            func(childComplexity int, input model.RequestPasswordResetInput) int
 		RequestToSpeak                  func(childComplexity int, input model.RequestToSpeakInput) int
 		ResendEmailConfirmation         func(childComplexity int, input model.ResendEmailConfirmationInput) int
@@ -1331,8 +1395,10 @@ type ComplexityRoot struct {
 		UpdateProfile                   func(childComplexity int, input model.UpdateProfileInput) int
 		VerifyBudgetProject             func(childComplexity int, input model.VerifyBudgetProjectInput) int
 		VerifyResident                  func(childComplexity int, input model.VerifyResidentInput) int
+		WithdrawBodyOpinionRequest      func(childComplexity int, input model.WithdrawBodyOpinionRequestInput) int
 		WithdrawBudgetProject           func(childComplexity int, input model.WithdrawBudgetProjectInput) int
 		WithdrawBudgetProjectSupport    func(childComplexity int, input model.WithdrawBudgetProjectSupportInput) int
+		WithdrawCandidacy               func(childComplexity int, input model.WithdrawCandidacyInput) int
 		WithdrawFromSpeakers            func(childComplexity int, input model.WithdrawFromSpeakersInput) int
 		WithdrawMotion                  func(childComplexity int, input model.WithdrawMotionInput) int
 		WithdrawSubmission              func(childComplexity int, input model.WithdrawSubmissionInput) int
@@ -1604,6 +1670,10 @@ type ComplexityRoot struct {
 
 	RemoveOrganisationMemberPayload struct {
 		Organisation func(childComplexity int) int
+	}
+
+	RequestBodyOpinionPayload struct {
+		Request func(childComplexity int) int
 	}
 
 	RequestPasswordResetPayload struct {
@@ -1897,12 +1967,20 @@ type ComplexityRoot struct {
 		Name    func(childComplexity int) int
 	}
 
+	WithdrawBodyOpinionRequestPayload struct {
+		Request func(childComplexity int) int
+	}
+
 	WithdrawBudgetProjectPayload struct {
 		Project func(childComplexity int) int
 	}
 
 	WithdrawBudgetProjectSupportPayload struct {
 		Project func(childComplexity int) int
+	}
+
+	WithdrawCandidacyPayload struct {
+		Election func(childComplexity int) int
 	}
 
 	WithdrawFromSpeakersPayload struct {
@@ -1945,6 +2023,7 @@ type BodyResolver interface {
 	Members(ctx context.Context, obj *model.Body, includeEnded *bool, first *int, after *string) (*model.BodyMemberConnection, error)
 	ViewerCan(ctx context.Context, obj *model.Body) (*model.BodyViewerCan, error)
 	Meetings(ctx context.Context, obj *model.Body, first *int, after *string) (*model.BodyMeetingConnection, error)
+	OpinionRequests(ctx context.Context, obj *model.Body, first *int, after *string) (*model.BodyOpinionRequestConnection, error)
 	Motions(ctx context.Context, obj *model.Body, filter *model.MotionFilter, first *int, after *string) (*model.MotionConnection, error)
 	Elections(ctx context.Context, obj *model.Body) ([]model.Election, error)
 }
@@ -2003,6 +2082,26 @@ type BodyMinutesCommentResolver interface {
 	AuthorName(ctx context.Context, obj *model.BodyMinutesComment) (*string, error)
 
 	ViewerCanChange(ctx context.Context, obj *model.BodyMinutesComment) (bool, error)
+}
+type BodyOpinionResolver interface {
+	BodyName(ctx context.Context, obj *model.BodyOpinion, locale *i18n.Locale) (*model.LocalizedString, error)
+	Body(ctx context.Context, obj *model.BodyOpinion) (*model.Body, error)
+	Motion(ctx context.Context, obj *model.BodyOpinion) (*model.Motion, error)
+	Title(ctx context.Context, obj *model.BodyOpinion, locale *i18n.Locale) (*model.LocalizedString, error)
+	Text(ctx context.Context, obj *model.BodyOpinion, locale *i18n.Locale) (*model.LocalizedString, error)
+
+	Request(ctx context.Context, obj *model.BodyOpinion) (*model.BodyOpinionRequest, error)
+}
+type BodyOpinionRequestResolver interface {
+	Consultation(ctx context.Context, obj *model.BodyOpinionRequest) (*model.Consultation, error)
+	Body(ctx context.Context, obj *model.BodyOpinionRequest) (*model.Body, error)
+	Note(ctx context.Context, obj *model.BodyOpinionRequest, locale *i18n.Locale) (*model.LocalizedString, error)
+	NoteTranslations(ctx context.Context, obj *model.BodyOpinionRequest) ([]model.Translation, error)
+
+	RequestedBy(ctx context.Context, obj *model.BodyOpinionRequest) (*model.BodyPerson, error)
+
+	Opinion(ctx context.Context, obj *model.BodyOpinionRequest) (*model.BodyOpinion, error)
+	ViewerCan(ctx context.Context, obj *model.BodyOpinionRequest) (*model.BodyOpinionRequestViewerCan, error)
 }
 type BodyVoterResolver interface {
 	Person(ctx context.Context, obj *model.BodyVoter) (*model.BodyPerson, error)
@@ -2098,6 +2197,9 @@ type ConsultationResolver interface {
 	Report(ctx context.Context, obj *model.Consultation) (*model.ConsultationReport, error)
 	UnansweredCount(ctx context.Context, obj *model.Consultation) (*int, error)
 	ReportOverdue(ctx context.Context, obj *model.Consultation) (bool, error)
+	BodyOpinionRequests(ctx context.Context, obj *model.Consultation, first *int, after *string) (*model.BodyOpinionRequestConnection, error)
+	BodyOpinions(ctx context.Context, obj *model.Consultation) ([]model.BodyOpinion, error)
+	ViewerCanRequestBodyOpinion(ctx context.Context, obj *model.Consultation) (bool, error)
 }
 type ConsultationQuestionResolver interface {
 	Text(ctx context.Context, obj *model.ConsultationQuestion, locale *i18n.Locale) (*model.LocalizedString, error)
@@ -2117,6 +2219,8 @@ type ElectionResolver interface {
 	Voters(ctx context.Context, obj *model.Election) (int, error)
 	Result(ctx context.Context, obj *model.Election) (*model.ElectionResult, error)
 	ViewerCan(ctx context.Context, obj *model.Election) (*model.ElectionViewerCan, error)
+	ViewerCandidacy(ctx context.Context, obj *model.Election) (*model.ElectionCandidate, error)
+	ViewerCanWithdrawCandidacy(ctx context.Context, obj *model.Election) (bool, error)
 }
 type InvitationResolver interface {
 	Organisation(ctx context.Context, obj *model.Invitation) (*model.Organisation, error)
@@ -2261,6 +2365,8 @@ type MutationResolver interface {
 	DeleteBodyMinutesComment(ctx context.Context, input model.DeleteBodyMinutesCommentInput) (*model.DeleteBodyMinutesCommentPayload, error)
 	ApproveBodyMinutes(ctx context.Context, input model.ApproveBodyMinutesInput) (*model.ApproveBodyMinutesPayload, error)
 	AddBodyMinutesTranslation(ctx context.Context, input model.AddBodyMinutesTranslationInput) (*model.AddBodyMinutesTranslationPayload, error)
+	RequestBodyOpinion(ctx context.Context, input model.RequestBodyOpinionInput) (*model.RequestBodyOpinionPayload, error)
+	WithdrawBodyOpinionRequest(ctx context.Context, input model.WithdrawBodyOpinionRequestInput) (*model.WithdrawBodyOpinionRequestPayload, error)
 	TableMotion(ctx context.Context, input model.TableMotionInput) (*model.TableMotionPayload, error)
 	ProposeAmendment(ctx context.Context, input model.ProposeAmendmentInput) (*model.ProposeAmendmentPayload, error)
 	WithdrawMotion(ctx context.Context, input model.WithdrawMotionInput) (*model.WithdrawMotionPayload, error)
@@ -2275,6 +2381,7 @@ type MutationResolver interface {
 	CastElectionBallot(ctx context.Context, input model.CastElectionBallotInput) (*model.CastElectionBallotPayload, error)
 	CloseElection(ctx context.Context, input model.CloseElectionInput) (*model.CloseElectionPayload, error)
 	RecordElectionTieBreak(ctx context.Context, input model.RecordElectionTieBreakInput) (*model.RecordElectionTieBreakPayload, error)
+	WithdrawCandidacy(ctx context.Context, input model.WithdrawCandidacyInput) (*model.WithdrawCandidacyPayload, error)
 	SignUp(ctx context.Context, input model.SignUpInput) (*model.SignUpPayload, error)
 	SignIn(ctx context.Context, input model.SignInInput) (*model.SignInPayload, error)
 	SignOut(ctx context.Context, input model.SignOutInput) (*model.SignOutPayload, error)
@@ -2821,6 +2928,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Body.NameTranslations(childComplexity), true
+	case "Body.opinionRequests":
+		if e.ComplexityRoot.Body.OpinionRequests == nil {
+			break
+		}
+
+		args, err := ec.field_Body_opinionRequests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Body.OpinionRequests(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Body.public":
 		if e.ComplexityRoot.Body.Public == nil {
 			break
@@ -3687,6 +3805,248 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BodyMinutesViewerCan.Translate(childComplexity), true
+
+	case "BodyOpinion.adoptedAt":
+		if e.ComplexityRoot.BodyOpinion.AdoptedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinion.AdoptedAt(childComplexity), true
+	case "BodyOpinion.body":
+		if e.ComplexityRoot.BodyOpinion.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinion.Body(childComplexity), true
+	case "BodyOpinion.bodyName":
+		if e.ComplexityRoot.BodyOpinion.BodyName == nil {
+			break
+		}
+
+		args, err := ec.field_BodyOpinion_bodyName_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BodyOpinion.BodyName(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "BodyOpinion.dueAt":
+		if e.ComplexityRoot.BodyOpinion.DueAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinion.DueAt(childComplexity), true
+	case "BodyOpinion.motion":
+		if e.ComplexityRoot.BodyOpinion.Motion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinion.Motion(childComplexity), true
+	case "BodyOpinion.request":
+		if e.ComplexityRoot.BodyOpinion.Request == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinion.Request(childComplexity), true
+	case "BodyOpinion.requested":
+		if e.ComplexityRoot.BodyOpinion.Requested == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinion.Requested(childComplexity), true
+	case "BodyOpinion.text":
+		if e.ComplexityRoot.BodyOpinion.Text == nil {
+			break
+		}
+
+		args, err := ec.field_BodyOpinion_text_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BodyOpinion.Text(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "BodyOpinion.title":
+		if e.ComplexityRoot.BodyOpinion.Title == nil {
+			break
+		}
+
+		args, err := ec.field_BodyOpinion_title_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BodyOpinion.Title(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "BodyOpinion.votes":
+		if e.ComplexityRoot.BodyOpinion.Votes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinion.Votes(childComplexity), true
+
+	case "BodyOpinionRequest.answeredAt":
+		if e.ComplexityRoot.BodyOpinionRequest.AnsweredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinionRequest.AnsweredAt(childComplexity), true
+	case "BodyOpinionRequest.body":
+		if e.ComplexityRoot.BodyOpinionRequest.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinionRequest.Body(childComplexity), true
+	case "BodyOpinionRequest.consultation":
+		if e.ComplexityRoot.BodyOpinionRequest.Consultation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinionRequest.Consultation(childComplexity), true
+	case "BodyOpinionRequest.dueAt":
+		if e.ComplexityRoot.BodyOpinionRequest.DueAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinionRequest.DueAt(childComplexity), true
+	case "BodyOpinionRequest.id":
+		if e.ComplexityRoot.BodyOpinionRequest.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinionRequest.ID(childComplexity), true
+	case "BodyOpinionRequest.late":
+		if e.ComplexityRoot.BodyOpinionRequest.Late == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinionRequest.Late(childComplexity), true
+	case "BodyOpinionRequest.note":
+		if e.ComplexityRoot.BodyOpinionRequest.Note == nil {
+			break
+		}
+
+		args, err := ec.field_BodyOpinionRequest_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BodyOpinionRequest.Note(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "BodyOpinionRequest.noteTranslations":
+		if e.ComplexityRoot.BodyOpinionRequest.NoteTranslations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinionRequest.NoteTranslations(childComplexity), true
+	case "BodyOpinionRequest.opinion":
+		if e.ComplexityRoot.BodyOpinionRequest.Opinion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinionRequest.Opinion(childComplexity), true
+	case "BodyOpinionRequest.requestedAt":
+		if e.ComplexityRoot.BodyOpinionRequest.RequestedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinionRequest.RequestedAt(childComplexity), true
+	case "BodyOpinionRequest.requestedBy":
+		if e.ComplexityRoot.BodyOpinionRequest.RequestedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinionRequest.RequestedBy(childComplexity), true
+	case "BodyOpinionRequest.status":
+		if e.ComplexityRoot.BodyOpinionRequest.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinionRequest.Status(childComplexity), true
+	case "BodyOpinionRequest.viewerCan":
+		if e.ComplexityRoot.BodyOpinionRequest.ViewerCan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinionRequest.ViewerCan(childComplexity), true
+	case "BodyOpinionRequest.withdrawnAt":
+		if e.ComplexityRoot.BodyOpinionRequest.WithdrawnAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinionRequest.WithdrawnAt(childComplexity), true
+
+	case "BodyOpinionRequestConnection.edges":
+		if e.ComplexityRoot.BodyOpinionRequestConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinionRequestConnection.Edges(childComplexity), true
+	case "BodyOpinionRequestConnection.pageInfo":
+		if e.ComplexityRoot.BodyOpinionRequestConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinionRequestConnection.PageInfo(childComplexity), true
+	case "BodyOpinionRequestConnection.totalCount":
+		if e.ComplexityRoot.BodyOpinionRequestConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinionRequestConnection.TotalCount(childComplexity), true
+
+	case "BodyOpinionRequestEdge.cursor":
+		if e.ComplexityRoot.BodyOpinionRequestEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinionRequestEdge.Cursor(childComplexity), true
+	case "BodyOpinionRequestEdge.node":
+		if e.ComplexityRoot.BodyOpinionRequestEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinionRequestEdge.Node(childComplexity), true
+
+	case "BodyOpinionRequestViewerCan.withdraw":
+		if e.ComplexityRoot.BodyOpinionRequestViewerCan.Withdraw == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinionRequestViewerCan.Withdraw(childComplexity), true
+
+	case "BodyOpinionVotes.abstain":
+		if e.ComplexityRoot.BodyOpinionVotes.Abstain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinionVotes.Abstain(childComplexity), true
+	case "BodyOpinionVotes.members":
+		if e.ComplexityRoot.BodyOpinionVotes.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinionVotes.Members(childComplexity), true
+	case "BodyOpinionVotes.no":
+		if e.ComplexityRoot.BodyOpinionVotes.No == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinionVotes.No(childComplexity), true
+	case "BodyOpinionVotes.present":
+		if e.ComplexityRoot.BodyOpinionVotes.Present == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinionVotes.Present(childComplexity), true
+	case "BodyOpinionVotes.voters":
+		if e.ComplexityRoot.BodyOpinionVotes.Voters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinionVotes.Voters(childComplexity), true
+	case "BodyOpinionVotes.yes":
+		if e.ComplexityRoot.BodyOpinionVotes.Yes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyOpinionVotes.Yes(childComplexity), true
 
 	case "BodyPerson.accountId":
 		if e.ComplexityRoot.BodyPerson.AccountID == nil {
@@ -4970,6 +5330,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Consultation.Body(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Consultation.bodyOpinionRequests":
+		if e.ComplexityRoot.Consultation.BodyOpinionRequests == nil {
+			break
+		}
+
+		args, err := ec.field_Consultation_bodyOpinionRequests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Consultation.BodyOpinionRequests(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Consultation.bodyOpinions":
+		if e.ComplexityRoot.Consultation.BodyOpinions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultation.BodyOpinions(childComplexity), true
 	case "Consultation.closesAt":
 		if e.ComplexityRoot.Consultation.ClosesAt == nil {
 			break
@@ -5179,6 +5556,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Consultation.ViewerCan(childComplexity), true
+	case "Consultation.viewerCanRequestBodyOpinion":
+		if e.ComplexityRoot.Consultation.ViewerCanRequestBodyOpinion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consultation.ViewerCanRequestBodyOpinion(childComplexity), true
 	case "Consultation.viewerIsFollowing":
 		if e.ComplexityRoot.Consultation.ViewerIsFollowing == nil {
 			break
@@ -5298,6 +5681,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConsultationReport.AttendeeCount(childComplexity), true
+	case "ConsultationReport.bodyOpinions":
+		if e.ComplexityRoot.ConsultationReport.BodyOpinions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsultationReport.BodyOpinions(childComplexity), true
 	case "ConsultationReport.export":
 		if e.ComplexityRoot.ConsultationReport.Export == nil {
 			break
@@ -5650,6 +6039,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Election.ViewerCan(childComplexity), true
+	case "Election.viewerCanWithdrawCandidacy":
+		if e.ComplexityRoot.Election.ViewerCanWithdrawCandidacy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Election.ViewerCanWithdrawCandidacy(childComplexity), true
+	case "Election.viewerCandidacy":
+		if e.ComplexityRoot.Election.ViewerCandidacy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Election.ViewerCandidacy(childComplexity), true
 	case "Election.voters":
 		if e.ComplexityRoot.Election.Voters == nil {
 			break
@@ -7657,6 +8058,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveOrganisationMember(childComplexity, args["input"].(model.RemoveOrganisationMemberInput)), true
+	case "Mutation.requestBodyOpinion":
+		if e.ComplexityRoot.Mutation.RequestBodyOpinion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestBodyOpinion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestBodyOpinion(childComplexity, args["input"].(model.RequestBodyOpinionInput)), true
 	case "Mutation.requestPasswordReset":
 		if e.ComplexityRoot.Mutation.RequestPasswordReset == nil {
 			break
@@ -8097,6 +8509,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.VerifyResident(childComplexity, args["input"].(model.VerifyResidentInput)), true
+	case "Mutation.withdrawBodyOpinionRequest":
+		if e.ComplexityRoot.Mutation.WithdrawBodyOpinionRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawBodyOpinionRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawBodyOpinionRequest(childComplexity, args["input"].(model.WithdrawBodyOpinionRequestInput)), true
 	case "Mutation.withdrawBudgetProject":
 		if e.ComplexityRoot.Mutation.WithdrawBudgetProject == nil {
 			break
@@ -8119,6 +8542,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.WithdrawBudgetProjectSupport(childComplexity, args["input"].(model.WithdrawBudgetProjectSupportInput)), true
+	case "Mutation.withdrawCandidacy":
+		if e.ComplexityRoot.Mutation.WithdrawCandidacy == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawCandidacy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawCandidacy(childComplexity, args["input"].(model.WithdrawCandidacyInput)), true
 	case "Mutation.withdrawFromSpeakers":
 		if e.ComplexityRoot.Mutation.WithdrawFromSpeakers == nil {
 			break
@@ -9031,6 +9465,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RemoveOrganisationMemberPayload.Organisation(childComplexity), true
 
+	case "RequestBodyOpinionPayload.request":
+		if e.ComplexityRoot.RequestBodyOpinionPayload.Request == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RequestBodyOpinionPayload.Request(childComplexity), true
+
 	case "RequestPasswordResetPayload.ok":
 		if e.ComplexityRoot.RequestPasswordResetPayload.Ok == nil {
 			break
@@ -9838,6 +10279,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.VotingPoint.Name(childComplexity), true
 
+	case "WithdrawBodyOpinionRequestPayload.request":
+		if e.ComplexityRoot.WithdrawBodyOpinionRequestPayload.Request == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WithdrawBodyOpinionRequestPayload.Request(childComplexity), true
+
 	case "WithdrawBudgetProjectPayload.project":
 		if e.ComplexityRoot.WithdrawBudgetProjectPayload.Project == nil {
 			break
@@ -9851,6 +10299,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WithdrawBudgetProjectSupportPayload.Project(childComplexity), true
+
+	case "WithdrawCandidacyPayload.election":
+		if e.ComplexityRoot.WithdrawCandidacyPayload.Election == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WithdrawCandidacyPayload.Election(childComplexity), true
 
 	case "WithdrawFromSpeakersPayload.item":
 		if e.ComplexityRoot.WithdrawFromSpeakersPayload.Item == nil {
@@ -9993,6 +10448,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRemoveAgendaItemInput,
 		ec.unmarshalInputRemoveBodyMemberInput,
 		ec.unmarshalInputRemoveOrganisationMemberInput,
+		ec.unmarshalInputRequestBodyOpinionInput,
 		ec.unmarshalInputRequestPasswordResetInput,
 		ec.unmarshalInputRequestToSpeakInput,
 		ec.unmarshalInputResendEmailConfirmationInput,
@@ -10038,8 +10494,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputVerifyBudgetProjectInput,
 		ec.unmarshalInputVerifyResidentInput,
 		ec.unmarshalInputVoterInput,
+		ec.unmarshalInputWithdrawBodyOpinionRequestInput,
 		ec.unmarshalInputWithdrawBudgetProjectInput,
 		ec.unmarshalInputWithdrawBudgetProjectSupportInput,
+		ec.unmarshalInputWithdrawCandidacyInput,
 		ec.unmarshalInputWithdrawFromSpeakersInput,
 		ec.unmarshalInputWithdrawMotionInput,
 		ec.unmarshalInputWithdrawSubmissionInput,
@@ -12950,6 +13408,150 @@ extend type Mutation {
   addBodyMinutesTranslation(input: AddBodyMinutesTranslationInput!): AddBodyMinutesTranslationPayload!
 }
 `, BuiltIn: false},
+	{Name: "../dialogue_opinions.graphqls", Input: `# Opinions of dialogue bodies on consultations: the officials who run a
+# consultation ask a body for its opinion; the body answers by adopting an
+# opinion motion about the consultation (tableMotion with consultationId,
+# kind OPINION), which then appears in the consultation and its report.
+
+enum BodyOpinionRequestStatus {
+  OPEN
+  "Answered by an adopted opinion of the body (see opinion)."
+  ANSWERED
+  WITHDRAWN
+  "Still open when the consultation closed (or the body was dissolved): nothing answers it any more."
+  LAPSED
+}
+
+"""
+A request for a body's opinion on a consultation. Seen by who sees the body:
+on a non-public body, its members, the unit's officials, coordinators and admins.
+"""
+type BodyOpinionRequest implements Node {
+  id: ID!
+  consultation: Consultation!
+  body: Body!
+  "What the officials ask, in their words; null when they added nothing."
+  note(locale: Locale): LocalizedString
+  noteTranslations: [Translation!]!
+  "The opinion is due by then (never after the consultation's close); null: by the close."
+  dueAt: DateTime
+  status: BodyOpinionRequestStatus!
+  "Who asked; null for a deleted account."
+  requestedBy: BodyPerson
+  requestedAt: DateTime!
+  withdrawnAt: DateTime
+  answeredAt: DateTime
+  "Answered after its due date."
+  late: Boolean!
+  "The adopted opinion that answered it."
+  opinion: BodyOpinion
+  viewerCan: BodyOpinionRequestViewerCan!
+}
+
+type BodyOpinionRequestViewerCan {
+  "Who may request opinions on the consultation, while the request is open."
+  withdraw: Boolean!
+}
+
+type BodyOpinionRequestEdge {
+  cursor: String!
+  node: BodyOpinionRequest!
+}
+
+type BodyOpinionRequestConnection {
+  edges: [BodyOpinionRequestEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"""
+An opinion a body adopted on a consultation while the consultation was announced
+or open: part of the consultation's public record, whoever may see the body
+(its name, the opinion's title and text in force, the date and the vote's
+totals; never the roll call, which stays with the motion where the body is seen).
+"""
+type BodyOpinion {
+  "The body's name."
+  bodyName(locale: Locale): LocalizedString!
+  "The body; null when the caller may not see it."
+  body: Body
+  "The motion; null when the caller may not see the body."
+  motion: Motion
+  title(locale: Locale): LocalizedString!
+  "The text in force when it was adopted."
+  text(locale: Locale): LocalizedString!
+  adoptedAt: DateTime!
+  "It answered (or supplemented the answer to) the officials' request; false: given unasked."
+  requested: Boolean!
+  "The request's due date, when it had one."
+  dueAt: DateTime
+  "The request; null when unasked or when the caller may not see the body."
+  request: BodyOpinionRequest
+  "The vote's numbers at its close."
+  votes: BodyOpinionVotes!
+}
+
+type BodyOpinionVotes {
+  "Voting members of the body."
+  members: Int!
+  "Present: in a written vote, those who voted."
+  present: Int!
+  voters: Int!
+  yes: Int!
+  no: Int!
+  abstain: Int!
+}
+
+extend type Body {
+  "Requests for the body's opinion on consultations, newest first."
+  opinionRequests(first: Int = 20, after: String): BodyOpinionRequestConnection!
+}
+
+extend type Consultation {
+  "Requests for bodies' opinions on it, to bodies the caller sees, newest first."
+  bodyOpinionRequests(first: Int = 20, after: String): BodyOpinionRequestConnection!
+  "The opinions bodies gave on it, oldest first (public record)."
+  bodyOpinions: [BodyOpinion!]!
+  "The caller may ask bodies for their opinion on it now (requestBodyOpinion)."
+  viewerCanRequestBodyOpinion: Boolean!
+}
+
+extend type ConsultationReport {
+  "The opinions bodies gave on the consultation, oldest first."
+  bodyOpinions: [BodyOpinion!]!
+}
+
+extend type Mutation {
+  """
+  The officials of the consultation's unit, coordinators and admins, of an active
+  body they can see, while the consultation is announced or open; one open request
+  per body. The body's voting members are told.
+  """
+  requestBodyOpinion(input: RequestBodyOpinionInput!): RequestBodyOpinionPayload!
+  "As requestBodyOpinion, while the request is open. The body's voting members are told."
+  withdrawBodyOpinionRequest(input: WithdrawBodyOpinionRequestInput!): WithdrawBodyOpinionRequestPayload!
+}
+
+input RequestBodyOpinionInput {
+  consultationId: ID!
+  bodyId: ID!
+  note: LocalizedInput
+  "In the future, and no later than the consultation's close."
+  dueAt: DateTime
+}
+
+type RequestBodyOpinionPayload {
+  request: BodyOpinionRequest!
+}
+
+input WithdrawBodyOpinionRequestInput {
+  requestId: ID!
+}
+
+type WithdrawBodyOpinionRequestPayload {
+  request: BodyOpinionRequest!
+}
+`, BuiltIn: false},
 	{Name: "../dialogue_votes.graphqls", Input: `enum MotionKind {
   "An opinion on a city document or a consultation."
   OPINION
@@ -13391,6 +13993,26 @@ extend type Mutation {
   closeElection(input: CloseElectionInput!): CloseElectionPayload!
   "As openElection, with a public note."
   recordElectionTieBreak(input: RecordElectionTieBreakInput!): RecordElectionTieBreakPayload!
+}
+
+extend type Mutation {
+  "The candidate themself, while nominations are open: the candidacy and its endorsements go."
+  withdrawCandidacy(input: WithdrawCandidacyInput!): WithdrawCandidacyPayload!
+}
+
+input WithdrawCandidacyInput {
+  candidateId: ID!
+}
+
+type WithdrawCandidacyPayload {
+  election: Election!
+}
+
+extend type Election {
+  "The caller's own candidacy; null when none."
+  viewerCandidacy: ElectionCandidate
+  "The caller may withdraw viewerCandidacy now (nominations are open)."
+  viewerCanWithdrawCandidacy: Boolean!
 }
 
 input OpenElectionInput {
@@ -14278,6 +14900,8 @@ func (ec *executionContext) childFields_Body(ctx context.Context, field graphql.
 		return ec.fieldContext_Body_viewerCan(ctx, field)
 	case "meetings":
 		return ec.fieldContext_Body_meetings(ctx, field)
+	case "opinionRequests":
+		return ec.fieldContext_Body_opinionRequests(ctx, field)
 	case "motions":
 		return ec.fieldContext_Body_motions(ctx, field)
 	case "elections":
@@ -14674,6 +15298,114 @@ func (ec *executionContext) childFields_BodyMinutesViewerCan(ctx context.Context
 		return ec.fieldContext_BodyMinutesViewerCan_translate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BodyMinutesViewerCan", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyOpinion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "bodyName":
+		return ec.fieldContext_BodyOpinion_bodyName(ctx, field)
+	case "body":
+		return ec.fieldContext_BodyOpinion_body(ctx, field)
+	case "motion":
+		return ec.fieldContext_BodyOpinion_motion(ctx, field)
+	case "title":
+		return ec.fieldContext_BodyOpinion_title(ctx, field)
+	case "text":
+		return ec.fieldContext_BodyOpinion_text(ctx, field)
+	case "adoptedAt":
+		return ec.fieldContext_BodyOpinion_adoptedAt(ctx, field)
+	case "requested":
+		return ec.fieldContext_BodyOpinion_requested(ctx, field)
+	case "dueAt":
+		return ec.fieldContext_BodyOpinion_dueAt(ctx, field)
+	case "request":
+		return ec.fieldContext_BodyOpinion_request(ctx, field)
+	case "votes":
+		return ec.fieldContext_BodyOpinion_votes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyOpinion", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyOpinionRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BodyOpinionRequest_id(ctx, field)
+	case "consultation":
+		return ec.fieldContext_BodyOpinionRequest_consultation(ctx, field)
+	case "body":
+		return ec.fieldContext_BodyOpinionRequest_body(ctx, field)
+	case "note":
+		return ec.fieldContext_BodyOpinionRequest_note(ctx, field)
+	case "noteTranslations":
+		return ec.fieldContext_BodyOpinionRequest_noteTranslations(ctx, field)
+	case "dueAt":
+		return ec.fieldContext_BodyOpinionRequest_dueAt(ctx, field)
+	case "status":
+		return ec.fieldContext_BodyOpinionRequest_status(ctx, field)
+	case "requestedBy":
+		return ec.fieldContext_BodyOpinionRequest_requestedBy(ctx, field)
+	case "requestedAt":
+		return ec.fieldContext_BodyOpinionRequest_requestedAt(ctx, field)
+	case "withdrawnAt":
+		return ec.fieldContext_BodyOpinionRequest_withdrawnAt(ctx, field)
+	case "answeredAt":
+		return ec.fieldContext_BodyOpinionRequest_answeredAt(ctx, field)
+	case "late":
+		return ec.fieldContext_BodyOpinionRequest_late(ctx, field)
+	case "opinion":
+		return ec.fieldContext_BodyOpinionRequest_opinion(ctx, field)
+	case "viewerCan":
+		return ec.fieldContext_BodyOpinionRequest_viewerCan(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyOpinionRequest", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyOpinionRequestConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BodyOpinionRequestConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BodyOpinionRequestConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_BodyOpinionRequestConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyOpinionRequestConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyOpinionRequestEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_BodyOpinionRequestEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_BodyOpinionRequestEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyOpinionRequestEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyOpinionRequestViewerCan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "withdraw":
+		return ec.fieldContext_BodyOpinionRequestViewerCan_withdraw(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyOpinionRequestViewerCan", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyOpinionVotes(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "members":
+		return ec.fieldContext_BodyOpinionVotes_members(ctx, field)
+	case "present":
+		return ec.fieldContext_BodyOpinionVotes_present(ctx, field)
+	case "voters":
+		return ec.fieldContext_BodyOpinionVotes_voters(ctx, field)
+	case "yes":
+		return ec.fieldContext_BodyOpinionVotes_yes(ctx, field)
+	case "no":
+		return ec.fieldContext_BodyOpinionVotes_no(ctx, field)
+	case "abstain":
+		return ec.fieldContext_BodyOpinionVotes_abstain(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyOpinionVotes", field.Name)
 }
 
 func (ec *executionContext) childFields_BodyPerson(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -15424,6 +16156,12 @@ func (ec *executionContext) childFields_Consultation(ctx context.Context, field 
 		return ec.fieldContext_Consultation_unansweredCount(ctx, field)
 	case "reportOverdue":
 		return ec.fieldContext_Consultation_reportOverdue(ctx, field)
+	case "bodyOpinionRequests":
+		return ec.fieldContext_Consultation_bodyOpinionRequests(ctx, field)
+	case "bodyOpinions":
+		return ec.fieldContext_Consultation_bodyOpinions(ctx, field)
+	case "viewerCanRequestBodyOpinion":
+		return ec.fieldContext_Consultation_viewerCanRequestBodyOpinion(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Consultation", field.Name)
 }
@@ -15504,6 +16242,8 @@ func (ec *executionContext) childFields_ConsultationReport(ctx context.Context, 
 		return ec.fieldContext_ConsultationReport_attendeeCount(ctx, field)
 	case "answersByStatus":
 		return ec.fieldContext_ConsultationReport_answersByStatus(ctx, field)
+	case "bodyOpinions":
+		return ec.fieldContext_ConsultationReport_bodyOpinions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ConsultationReport", field.Name)
 }
@@ -15754,6 +16494,10 @@ func (ec *executionContext) childFields_Election(ctx context.Context, field grap
 		return ec.fieldContext_Election_result(ctx, field)
 	case "viewerCan":
 		return ec.fieldContext_Election_viewerCan(ctx, field)
+	case "viewerCandidacy":
+		return ec.fieldContext_Election_viewerCandidacy(ctx, field)
+	case "viewerCanWithdrawCandidacy":
+		return ec.fieldContext_Election_viewerCanWithdrawCandidacy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Election", field.Name)
 }
@@ -16774,6 +17518,14 @@ func (ec *executionContext) childFields_RemoveOrganisationMemberPayload(ctx cont
 	return nil, fmt.Errorf("no field named %q was found under type RemoveOrganisationMemberPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_RequestBodyOpinionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "request":
+		return ec.fieldContext_RequestBodyOpinionPayload_request(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RequestBodyOpinionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_RequestPasswordResetPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "ok":
@@ -17340,6 +18092,14 @@ func (ec *executionContext) childFields_VotingPoint(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type VotingPoint", field.Name)
 }
 
+func (ec *executionContext) childFields_WithdrawBodyOpinionRequestPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "request":
+		return ec.fieldContext_WithdrawBodyOpinionRequestPayload_request(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WithdrawBodyOpinionRequestPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_WithdrawBudgetProjectPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "project":
@@ -17354,6 +18114,14 @@ func (ec *executionContext) childFields_WithdrawBudgetProjectSupportPayload(ctx 
 		return ec.fieldContext_WithdrawBudgetProjectSupportPayload_project(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WithdrawBudgetProjectSupportPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_WithdrawCandidacyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "election":
+		return ec.fieldContext_WithdrawCandidacyPayload_election(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WithdrawCandidacyPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_WithdrawFromSpeakersPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -17668,6 +18436,62 @@ func (ec *executionContext) field_BodyMinutes_text_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_BodyOpinionRequest_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_BodyOpinion_bodyName_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_BodyOpinion_text_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_BodyOpinion_title_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Body_mandate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -17775,6 +18599,28 @@ func (ec *executionContext) field_Body_name_args(ctx context.Context, rawArgs ma
 		return nil, err
 	}
 	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Body_opinionRequests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -17985,6 +18831,28 @@ func (ec *executionContext) field_ConsultationSection_heading_args(ctx context.C
 		return nil, err
 	}
 	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Consultation_bodyOpinionRequests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -19578,6 +20446,20 @@ func (ec *executionContext) field_Mutation_removeOrganisationMember_args(ctx con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_requestBodyOpinion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RequestBodyOpinionInput, error) {
+			return ec.unmarshalNRequestBodyOpinionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRequestBodyOpinionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_requestPasswordReset_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -20138,6 +21020,20 @@ func (ec *executionContext) field_Mutation_verifyResident_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_withdrawBodyOpinionRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.WithdrawBodyOpinionRequestInput, error) {
+			return ec.unmarshalNWithdrawBodyOpinionRequestInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawBodyOpinionRequestInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_withdrawBudgetProjectSupport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -20158,6 +21054,20 @@ func (ec *executionContext) field_Mutation_withdrawBudgetProject_args(ctx contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.WithdrawBudgetProjectInput, error) {
 			return ec.unmarshalNWithdrawBudgetProjectInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawBudgetProjectInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_withdrawCandidacy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.WithdrawCandidacyInput, error) {
+			return ec.unmarshalNWithdrawCandidacyInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawCandidacyInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -22661,6 +23571,50 @@ func (ec *executionContext) fieldContext_Body_meetings(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Body_meetings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Body_opinionRequests(ctx context.Context, field graphql.CollectedField, obj *model.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_opinionRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Body().OpinionRequests(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyOpinionRequestConnection) graphql.Marshaler {
+			return ec.marshalNBodyOpinionRequestConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyOpinionRequestConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_opinionRequests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyOpinionRequestConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Body_opinionRequests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26164,6 +27118,1035 @@ func (ec *executionContext) _BodyMinutesViewerCan_translate(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_BodyMinutesViewerCan_translate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BodyMinutesViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyOpinion_bodyName(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinion_bodyName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BodyOpinion().BodyName(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinion_bodyName(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyOpinion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BodyOpinion_bodyName_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyOpinion_body(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinion_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyOpinion().Body(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Body) graphql.Marshaler {
+			return ec.marshalOBody2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBody(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinion_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyOpinion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Body(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyOpinion_motion(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinion_motion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyOpinion().Motion(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Motion) graphql.Marshaler {
+			return ec.marshalOMotion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMotion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinion_motion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyOpinion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Motion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyOpinion_title(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinion_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BodyOpinion().Title(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinion_title(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyOpinion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BodyOpinion_title_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyOpinion_text(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinion_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BodyOpinion().Text(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinion_text(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyOpinion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BodyOpinion_text_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyOpinion_adoptedAt(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinion_adoptedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AdoptedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinion_adoptedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyOpinion", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BodyOpinion_requested(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinion_requested(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Requested, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinion_requested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyOpinion", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyOpinion_dueAt(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinion_dueAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DueAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinion_dueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyOpinion", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BodyOpinion_request(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinion_request(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyOpinion().Request(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyOpinionRequest) graphql.Marshaler {
+			return ec.marshalOBodyOpinionRequest2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyOpinionRequest(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinion_request(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyOpinion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyOpinionRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyOpinion_votes(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinion_votes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Votes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyOpinionVotes) graphql.Marshaler {
+			return ec.marshalNBodyOpinionVotes2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyOpinionVotes(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinion_votes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyOpinion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyOpinionVotes(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyOpinionRequest_id(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinionRequest_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinionRequest_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyOpinionRequest", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BodyOpinionRequest_consultation(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinionRequest_consultation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyOpinionRequest().Consultation(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Consultation) graphql.Marshaler {
+			return ec.marshalNConsultation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsultation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinionRequest_consultation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyOpinionRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consultation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyOpinionRequest_body(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinionRequest_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyOpinionRequest().Body(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Body) graphql.Marshaler {
+			return ec.marshalNBody2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBody(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinionRequest_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyOpinionRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Body(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyOpinionRequest_note(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinionRequest_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BodyOpinionRequest().Note(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalOLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinionRequest_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyOpinionRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BodyOpinionRequest_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyOpinionRequest_noteTranslations(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinionRequest_noteTranslations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyOpinionRequest().NoteTranslations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Translation) graphql.Marshaler {
+			return ec.marshalNTranslation2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐTranslationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinionRequest_noteTranslations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyOpinionRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Translation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyOpinionRequest_dueAt(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinionRequest_dueAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DueAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinionRequest_dueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyOpinionRequest", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BodyOpinionRequest_status(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinionRequest_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.BodyOpinionRequestStatus) graphql.Marshaler {
+			return ec.marshalNBodyOpinionRequestStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyOpinionRequestStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinionRequest_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyOpinionRequest", field, false, false, errors.New("field of type BodyOpinionRequestStatus does not have child fields"))
+}
+
+func (ec *executionContext) _BodyOpinionRequest_requestedBy(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinionRequest_requestedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyOpinionRequest().RequestedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyPerson) graphql.Marshaler {
+			return ec.marshalOBodyPerson2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinionRequest_requestedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyOpinionRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyPerson(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyOpinionRequest_requestedAt(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinionRequest_requestedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinionRequest_requestedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyOpinionRequest", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BodyOpinionRequest_withdrawnAt(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinionRequest_withdrawnAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithdrawnAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinionRequest_withdrawnAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyOpinionRequest", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BodyOpinionRequest_answeredAt(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinionRequest_answeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnsweredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinionRequest_answeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyOpinionRequest", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BodyOpinionRequest_late(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinionRequest_late(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Late, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinionRequest_late(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyOpinionRequest", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyOpinionRequest_opinion(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinionRequest_opinion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyOpinionRequest().Opinion(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyOpinion) graphql.Marshaler {
+			return ec.marshalOBodyOpinion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyOpinion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinionRequest_opinion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyOpinionRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyOpinion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyOpinionRequest_viewerCan(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinionRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinionRequest_viewerCan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyOpinionRequest().ViewerCan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyOpinionRequestViewerCan) graphql.Marshaler {
+			return ec.marshalNBodyOpinionRequestViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyOpinionRequestViewerCan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinionRequest_viewerCan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyOpinionRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyOpinionRequestViewerCan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyOpinionRequestConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinionRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinionRequestConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BodyOpinionRequestEdge) graphql.Marshaler {
+			return ec.marshalNBodyOpinionRequestEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyOpinionRequestEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinionRequestConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyOpinionRequestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyOpinionRequestEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyOpinionRequestConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinionRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinionRequestConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinionRequestConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyOpinionRequestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyOpinionRequestConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinionRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinionRequestConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinionRequestConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyOpinionRequestConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodyOpinionRequestEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinionRequestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinionRequestEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinionRequestEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyOpinionRequestEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BodyOpinionRequestEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinionRequestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinionRequestEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyOpinionRequest) graphql.Marshaler {
+			return ec.marshalNBodyOpinionRequest2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyOpinionRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinionRequestEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyOpinionRequestEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyOpinionRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyOpinionRequestViewerCan_withdraw(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinionRequestViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinionRequestViewerCan_withdraw(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Withdraw, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinionRequestViewerCan_withdraw(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyOpinionRequestViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyOpinionVotes_members(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinionVotes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinionVotes_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinionVotes_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyOpinionVotes", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodyOpinionVotes_present(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinionVotes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinionVotes_present(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Present, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinionVotes_present(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyOpinionVotes", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodyOpinionVotes_voters(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinionVotes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinionVotes_voters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Voters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinionVotes_voters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyOpinionVotes", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodyOpinionVotes_yes(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinionVotes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinionVotes_yes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Yes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinionVotes_yes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyOpinionVotes", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodyOpinionVotes_no(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinionVotes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinionVotes_no(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.No, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinionVotes_no(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyOpinionVotes", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodyOpinionVotes_abstain(ctx context.Context, field graphql.CollectedField, obj *model.BodyOpinionVotes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyOpinionVotes_abstain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Abstain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyOpinionVotes_abstain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyOpinionVotes", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _BodyPerson_accountId(ctx context.Context, field graphql.CollectedField, obj *model.BodyPerson) (ret graphql.Marshaler) {
@@ -32378,6 +34361,105 @@ func (ec *executionContext) fieldContext_Consultation_reportOverdue(_ context.Co
 	return graphql.NewScalarFieldContext("Consultation", field, true, true, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _Consultation_bodyOpinionRequests(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_bodyOpinionRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Consultation().BodyOpinionRequests(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyOpinionRequestConnection) graphql.Marshaler {
+			return ec.marshalNBodyOpinionRequestConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyOpinionRequestConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_bodyOpinionRequests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consultation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyOpinionRequestConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Consultation_bodyOpinionRequests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consultation_bodyOpinions(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_bodyOpinions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Consultation().BodyOpinions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BodyOpinion) graphql.Marshaler {
+			return ec.marshalNBodyOpinion2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyOpinionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_bodyOpinions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Consultation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyOpinion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Consultation_viewerCanRequestBodyOpinion(ctx context.Context, field graphql.CollectedField, obj *model.Consultation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consultation_viewerCanRequestBodyOpinion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Consultation().ViewerCanRequestBodyOpinion(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consultation_viewerCanRequestBodyOpinion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consultation", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _ConsultationActivityEvent_consultationId(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationActivityEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32957,6 +35039,38 @@ func (ec *executionContext) fieldContext_ConsultationReport_answersByStatus(_ co
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_AnswerCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConsultationReport_bodyOpinions(ctx context.Context, field graphql.CollectedField, obj *model.ConsultationReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConsultationReport_bodyOpinions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BodyOpinions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BodyOpinion) graphql.Marshaler {
+			return ec.marshalNBodyOpinion2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyOpinionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConsultationReport_bodyOpinions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConsultationReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyOpinion(ctx, field)
 		},
 	}
 	return fc, nil
@@ -34347,6 +36461,61 @@ func (ec *executionContext) fieldContext_Election_viewerCan(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Election_viewerCandidacy(ctx context.Context, field graphql.CollectedField, obj *model.Election) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Election_viewerCandidacy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Election().ViewerCandidacy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ElectionCandidate) graphql.Marshaler {
+			return ec.marshalOElectionCandidate2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionCandidate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Election_viewerCandidacy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Election",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ElectionCandidate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Election_viewerCanWithdrawCandidacy(ctx context.Context, field graphql.CollectedField, obj *model.Election) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Election_viewerCanWithdrawCandidacy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Election().ViewerCanWithdrawCandidacy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Election_viewerCanWithdrawCandidacy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Election", field, true, true, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _ElectionCandidate_id(ctx context.Context, field graphql.CollectedField, obj *model.ElectionCandidate) (ret graphql.Marshaler) {
@@ -42773,6 +44942,94 @@ func (ec *executionContext) fieldContext_Mutation_addBodyMinutesTranslation(ctx 
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_requestBodyOpinion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_requestBodyOpinion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RequestBodyOpinion(ctx, fc.Args["input"].(model.RequestBodyOpinionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RequestBodyOpinionPayload) graphql.Marshaler {
+			return ec.marshalNRequestBodyOpinionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRequestBodyOpinionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_requestBodyOpinion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RequestBodyOpinionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_requestBodyOpinion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_withdrawBodyOpinionRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_withdrawBodyOpinionRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WithdrawBodyOpinionRequest(ctx, fc.Args["input"].(model.WithdrawBodyOpinionRequestInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WithdrawBodyOpinionRequestPayload) graphql.Marshaler {
+			return ec.marshalNWithdrawBodyOpinionRequestPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawBodyOpinionRequestPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_withdrawBodyOpinionRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WithdrawBodyOpinionRequestPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_withdrawBodyOpinionRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_tableMotion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -43383,6 +45640,50 @@ func (ec *executionContext) fieldContext_Mutation_recordElectionTieBreak(ctx con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_recordElectionTieBreak_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_withdrawCandidacy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_withdrawCandidacy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WithdrawCandidacy(ctx, fc.Args["input"].(model.WithdrawCandidacyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WithdrawCandidacyPayload) graphql.Marshaler {
+			return ec.marshalNWithdrawCandidacyPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawCandidacyPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_withdrawCandidacy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WithdrawCandidacyPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_withdrawCandidacy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -48109,6 +50410,38 @@ func (ec *executionContext) fieldContext_RemoveOrganisationMemberPayload_organis
 	return fc, nil
 }
 
+func (ec *executionContext) _RequestBodyOpinionPayload_request(ctx context.Context, field graphql.CollectedField, obj *model.RequestBodyOpinionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RequestBodyOpinionPayload_request(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Request, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyOpinionRequest) graphql.Marshaler {
+			return ec.marshalNBodyOpinionRequest2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyOpinionRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RequestBodyOpinionPayload_request(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RequestBodyOpinionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyOpinionRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RequestPasswordResetPayload_ok(ctx context.Context, field graphql.CollectedField, obj *model.RequestPasswordResetPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -51454,6 +53787,38 @@ func (ec *executionContext) fieldContext_VotingPoint_address(_ context.Context, 
 	return graphql.NewScalarFieldContext("VotingPoint", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _WithdrawBodyOpinionRequestPayload_request(ctx context.Context, field graphql.CollectedField, obj *model.WithdrawBodyOpinionRequestPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WithdrawBodyOpinionRequestPayload_request(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Request, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyOpinionRequest) graphql.Marshaler {
+			return ec.marshalNBodyOpinionRequest2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyOpinionRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WithdrawBodyOpinionRequestPayload_request(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WithdrawBodyOpinionRequestPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyOpinionRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _WithdrawBudgetProjectPayload_project(ctx context.Context, field graphql.CollectedField, obj *model.WithdrawBudgetProjectPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -51513,6 +53878,38 @@ func (ec *executionContext) fieldContext_WithdrawBudgetProjectSupportPayload_pro
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BudgetProject(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WithdrawCandidacyPayload_election(ctx context.Context, field graphql.CollectedField, obj *model.WithdrawCandidacyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WithdrawCandidacyPayload_election(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Election, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Election) graphql.Marshaler {
+			return ec.marshalNElection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WithdrawCandidacyPayload_election(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WithdrawCandidacyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Election(ctx, field)
 		},
 	}
 	return fc, nil
@@ -57628,6 +60025,57 @@ func (ec *executionContext) unmarshalInputRemoveOrganisationMemberInput(ctx cont
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputRequestBodyOpinionInput(ctx context.Context, obj any) (model.RequestBodyOpinionInput, error) {
+	var it model.RequestBodyOpinionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"consultationId", "bodyId", "note", "dueAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "consultationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consultationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConsultationID = data
+		case "bodyId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodyId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BodyID = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "dueAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueAt = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputRequestPasswordResetInput(ctx context.Context, obj any) (model.RequestPasswordResetInput, error) {
 	var it model.RequestPasswordResetInput
 	if obj == nil {
@@ -59654,6 +62102,36 @@ func (ec *executionContext) unmarshalInputVoterInput(ctx context.Context, obj an
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputWithdrawBodyOpinionRequestInput(ctx context.Context, obj any) (model.WithdrawBodyOpinionRequestInput, error) {
+	var it model.WithdrawBodyOpinionRequestInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"requestId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "requestId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequestID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputWithdrawBudgetProjectInput(ctx context.Context, obj any) (model.WithdrawBudgetProjectInput, error) {
 	var it model.WithdrawBudgetProjectInput
 	if obj == nil {
@@ -59716,6 +62194,36 @@ func (ec *executionContext) unmarshalInputWithdrawBudgetProjectSupportInput(ctx 
 				return it, err
 			}
 			it.ProjectID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputWithdrawCandidacyInput(ctx context.Context, obj any) (model.WithdrawCandidacyInput, error) {
+	var it model.WithdrawCandidacyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"candidateId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "candidateId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("candidateId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CandidateID = data
 		}
 	}
 	return it, nil
@@ -59933,6 +62441,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._BudgetEdition(ctx, sel, obj)
+	case model.BodyOpinionRequest:
+		return ec._BodyOpinionRequest(ctx, sel, &obj)
+	case *model.BodyOpinionRequest:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BodyOpinionRequest(ctx, sel, obj)
 	case model.BodyMinutesComment:
 		return ec._BodyMinutesComment(ctx, sel, &obj)
 	case *model.BodyMinutesComment:
@@ -61545,6 +64060,44 @@ func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj
 					}
 				}()
 				res = ec._Body_meetings(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "opinionRequests":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Body_opinionRequests(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -64370,6 +66923,813 @@ func (ec *executionContext) _BodyMinutesViewerCan(ctx context.Context, sel ast.S
 			}
 		case "translate":
 			out.Values[i] = ec._BodyMinutesViewerCan_translate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyOpinionImplementors = []string{"BodyOpinion"}
+
+func (ec *executionContext) _BodyOpinion(ctx context.Context, sel ast.SelectionSet, obj *model.BodyOpinion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyOpinionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyOpinion")
+		case "bodyName":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyOpinion_bodyName(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "body":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyOpinion_body(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "motion":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyOpinion_motion(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "title":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyOpinion_title(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "text":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyOpinion_text(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "adoptedAt":
+			out.Values[i] = ec._BodyOpinion_adoptedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "requested":
+			out.Values[i] = ec._BodyOpinion_requested(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dueAt":
+			out.Values[i] = ec._BodyOpinion_dueAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "request":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyOpinion_request(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "votes":
+			out.Values[i] = ec._BodyOpinion_votes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyOpinionRequestImplementors = []string{"BodyOpinionRequest", "Node"}
+
+func (ec *executionContext) _BodyOpinionRequest(ctx context.Context, sel ast.SelectionSet, obj *model.BodyOpinionRequest) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyOpinionRequestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyOpinionRequest")
+		case "id":
+			out.Values[i] = ec._BodyOpinionRequest_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "consultation":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyOpinionRequest_consultation(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "body":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyOpinionRequest_body(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "note":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyOpinionRequest_note(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "noteTranslations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyOpinionRequest_noteTranslations(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "dueAt":
+			out.Values[i] = ec._BodyOpinionRequest_dueAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._BodyOpinionRequest_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "requestedBy":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyOpinionRequest_requestedBy(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "requestedAt":
+			out.Values[i] = ec._BodyOpinionRequest_requestedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "withdrawnAt":
+			out.Values[i] = ec._BodyOpinionRequest_withdrawnAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "answeredAt":
+			out.Values[i] = ec._BodyOpinionRequest_answeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "late":
+			out.Values[i] = ec._BodyOpinionRequest_late(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "opinion":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyOpinionRequest_opinion(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "viewerCan":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyOpinionRequest_viewerCan(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyOpinionRequestConnectionImplementors = []string{"BodyOpinionRequestConnection"}
+
+func (ec *executionContext) _BodyOpinionRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *model.BodyOpinionRequestConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyOpinionRequestConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyOpinionRequestConnection")
+		case "edges":
+			out.Values[i] = ec._BodyOpinionRequestConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._BodyOpinionRequestConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._BodyOpinionRequestConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyOpinionRequestEdgeImplementors = []string{"BodyOpinionRequestEdge"}
+
+func (ec *executionContext) _BodyOpinionRequestEdge(ctx context.Context, sel ast.SelectionSet, obj *model.BodyOpinionRequestEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyOpinionRequestEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyOpinionRequestEdge")
+		case "cursor":
+			out.Values[i] = ec._BodyOpinionRequestEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._BodyOpinionRequestEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyOpinionRequestViewerCanImplementors = []string{"BodyOpinionRequestViewerCan"}
+
+func (ec *executionContext) _BodyOpinionRequestViewerCan(ctx context.Context, sel ast.SelectionSet, obj *model.BodyOpinionRequestViewerCan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyOpinionRequestViewerCanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyOpinionRequestViewerCan")
+		case "withdraw":
+			out.Values[i] = ec._BodyOpinionRequestViewerCan_withdraw(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyOpinionVotesImplementors = []string{"BodyOpinionVotes"}
+
+func (ec *executionContext) _BodyOpinionVotes(ctx context.Context, sel ast.SelectionSet, obj *model.BodyOpinionVotes) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyOpinionVotesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyOpinionVotes")
+		case "members":
+			out.Values[i] = ec._BodyOpinionVotes_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "present":
+			out.Values[i] = ec._BodyOpinionVotes_present(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "voters":
+			out.Values[i] = ec._BodyOpinionVotes_voters(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "yes":
+			out.Values[i] = ec._BodyOpinionVotes_yes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "no":
+			out.Values[i] = ec._BodyOpinionVotes_no(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "abstain":
+			out.Values[i] = ec._BodyOpinionVotes_abstain(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -69610,6 +72970,120 @@ func (ec *executionContext) _Consultation(ctx context.Context, sel ast.Selection
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "bodyOpinionRequests":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consultation_bodyOpinionRequests(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "bodyOpinions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consultation_bodyOpinions(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "viewerCanRequestBodyOpinion":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Consultation_viewerCanRequestBodyOpinion(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -69981,6 +73455,11 @@ func (ec *executionContext) _ConsultationReport(ctx context.Context, sel ast.Sel
 			}
 		case "answersByStatus":
 			out.Values[i] = ec._ConsultationReport_answersByStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "bodyOpinions":
+			out.Values[i] = ec._ConsultationReport_bodyOpinions(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -71313,6 +74792,82 @@ func (ec *executionContext) _Election(ctx context.Context, sel ast.SelectionSet,
 					}
 				}()
 				res = ec._Election_viewerCan(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "viewerCandidacy":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Election_viewerCandidacy(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "viewerCanWithdrawCandidacy":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Election_viewerCanWithdrawCandidacy(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -74892,6 +78447,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "requestBodyOpinion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_requestBodyOpinion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawBodyOpinionRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawBodyOpinionRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "tableMotion":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_tableMotion(ctx, field)
@@ -74986,6 +78555,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "recordElectionTieBreak":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_recordElectionTieBreak(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawCandidacy":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawCandidacy(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -77851,6 +81427,44 @@ func (ec *executionContext) _RemoveOrganisationMemberPayload(ctx context.Context
 	return out
 }
 
+var requestBodyOpinionPayloadImplementors = []string{"RequestBodyOpinionPayload"}
+
+func (ec *executionContext) _RequestBodyOpinionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RequestBodyOpinionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, requestBodyOpinionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RequestBodyOpinionPayload")
+		case "request":
+			out.Values[i] = ec._RequestBodyOpinionPayload_request(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var requestPasswordResetPayloadImplementors = []string{"RequestPasswordResetPayload"}
 
 func (ec *executionContext) _RequestPasswordResetPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RequestPasswordResetPayload) graphql.Marshaler {
@@ -80632,6 +84246,44 @@ func (ec *executionContext) _VotingPoint(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var withdrawBodyOpinionRequestPayloadImplementors = []string{"WithdrawBodyOpinionRequestPayload"}
+
+func (ec *executionContext) _WithdrawBodyOpinionRequestPayload(ctx context.Context, sel ast.SelectionSet, obj *model.WithdrawBodyOpinionRequestPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, withdrawBodyOpinionRequestPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WithdrawBodyOpinionRequestPayload")
+		case "request":
+			out.Values[i] = ec._WithdrawBodyOpinionRequestPayload_request(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var withdrawBudgetProjectPayloadImplementors = []string{"WithdrawBudgetProjectPayload"}
 
 func (ec *executionContext) _WithdrawBudgetProjectPayload(ctx context.Context, sel ast.SelectionSet, obj *model.WithdrawBudgetProjectPayload) graphql.Marshaler {
@@ -80684,6 +84336,44 @@ func (ec *executionContext) _WithdrawBudgetProjectSupportPayload(ctx context.Con
 			out.Values[i] = graphql.MarshalString("WithdrawBudgetProjectSupportPayload")
 		case "project":
 			out.Values[i] = ec._WithdrawBudgetProjectSupportPayload_project(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var withdrawCandidacyPayloadImplementors = []string{"WithdrawCandidacyPayload"}
+
+func (ec *executionContext) _WithdrawCandidacyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.WithdrawCandidacyPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, withdrawCandidacyPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WithdrawCandidacyPayload")
+		case "election":
+			out.Values[i] = ec._WithdrawCandidacyPayload_election(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -81894,6 +85584,96 @@ func (ec *executionContext) marshalNBodyMinutesViewerCan2ᚖgithubᚗcomᚋotwar
 		return graphql.Null
 	}
 	return ec._BodyMinutesViewerCan(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBodyOpinion2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyOpinion(ctx context.Context, sel ast.SelectionSet, v model.BodyOpinion) graphql.Marshaler {
+	return ec._BodyOpinion(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBodyOpinion2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyOpinionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BodyOpinion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBodyOpinion2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyOpinion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBodyOpinionRequest2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyOpinionRequest(ctx context.Context, sel ast.SelectionSet, v *model.BodyOpinionRequest) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BodyOpinionRequest(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBodyOpinionRequestConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyOpinionRequestConnection(ctx context.Context, sel ast.SelectionSet, v *model.BodyOpinionRequestConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BodyOpinionRequestConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBodyOpinionRequestEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyOpinionRequestEdge(ctx context.Context, sel ast.SelectionSet, v model.BodyOpinionRequestEdge) graphql.Marshaler {
+	return ec._BodyOpinionRequestEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBodyOpinionRequestEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyOpinionRequestEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BodyOpinionRequestEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBodyOpinionRequestEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyOpinionRequestEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNBodyOpinionRequestStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyOpinionRequestStatus(ctx context.Context, v any) (model.BodyOpinionRequestStatus, error) {
+	var res model.BodyOpinionRequestStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBodyOpinionRequestStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyOpinionRequestStatus(ctx context.Context, sel ast.SelectionSet, v model.BodyOpinionRequestStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNBodyOpinionRequestViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyOpinionRequestViewerCan(ctx context.Context, sel ast.SelectionSet, v *model.BodyOpinionRequestViewerCan) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BodyOpinionRequestViewerCan(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBodyOpinionVotes2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyOpinionVotes(ctx context.Context, sel ast.SelectionSet, v *model.BodyOpinionVotes) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BodyOpinionVotes(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNBodyPerson2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyPerson(ctx context.Context, sel ast.SelectionSet, v *model.BodyPerson) graphql.Marshaler {
@@ -84794,6 +88574,21 @@ func (ec *executionContext) marshalNReportFormat2githubᚗcomᚋotwartyᚋotwart
 	return v
 }
 
+func (ec *executionContext) unmarshalNRequestBodyOpinionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRequestBodyOpinionInput(ctx context.Context, v any) (model.RequestBodyOpinionInput, error) {
+	res, err := ec.unmarshalInputRequestBodyOpinionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRequestBodyOpinionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRequestBodyOpinionPayload(ctx context.Context, sel ast.SelectionSet, v *model.RequestBodyOpinionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RequestBodyOpinionPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRequestPasswordResetInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRequestPasswordResetInput(ctx context.Context, v any) (model.RequestPasswordResetInput, error) {
 	res, err := ec.unmarshalInputRequestPasswordResetInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -85790,6 +89585,21 @@ func (ec *executionContext) marshalNVotingPoint2ᚖgithubᚗcomᚋotwartyᚋotwa
 	return ec._VotingPoint(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNWithdrawBodyOpinionRequestInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawBodyOpinionRequestInput(ctx context.Context, v any) (model.WithdrawBodyOpinionRequestInput, error) {
+	res, err := ec.unmarshalInputWithdrawBodyOpinionRequestInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWithdrawBodyOpinionRequestPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawBodyOpinionRequestPayload(ctx context.Context, sel ast.SelectionSet, v *model.WithdrawBodyOpinionRequestPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._WithdrawBodyOpinionRequestPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNWithdrawBudgetProjectInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawBudgetProjectInput(ctx context.Context, v any) (model.WithdrawBudgetProjectInput, error) {
 	res, err := ec.unmarshalInputWithdrawBudgetProjectInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -85818,6 +89628,21 @@ func (ec *executionContext) marshalNWithdrawBudgetProjectSupportPayload2ᚖgithu
 		return graphql.Null
 	}
 	return ec._WithdrawBudgetProjectSupportPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWithdrawCandidacyInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawCandidacyInput(ctx context.Context, v any) (model.WithdrawCandidacyInput, error) {
+	res, err := ec.unmarshalInputWithdrawCandidacyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWithdrawCandidacyPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawCandidacyPayload(ctx context.Context, sel ast.SelectionSet, v *model.WithdrawCandidacyPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._WithdrawCandidacyPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNWithdrawFromSpeakersInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawFromSpeakersInput(ctx context.Context, v any) (model.WithdrawFromSpeakersInput, error) {
@@ -86180,6 +90005,20 @@ func (ec *executionContext) marshalOBodyMinutesVersion2ᚕgithubᚗcomᚋotwarty
 	return ret
 }
 
+func (ec *executionContext) marshalOBodyOpinion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyOpinion(ctx context.Context, sel ast.SelectionSet, v *model.BodyOpinion) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BodyOpinion(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOBodyOpinionRequest2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyOpinionRequest(ctx context.Context, sel ast.SelectionSet, v *model.BodyOpinionRequest) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BodyOpinionRequest(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOBodyPerson2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyPerson(ctx context.Context, sel ast.SelectionSet, v *model.BodyPerson) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -86450,6 +90289,13 @@ func (ec *executionContext) marshalOElection2ᚖgithubᚗcomᚋotwartyᚋotwarty
 		return graphql.Null
 	}
 	return ec._Election(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOElectionCandidate2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionCandidate(ctx context.Context, sel ast.SelectionSet, v *model.ElectionCandidate) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ElectionCandidate(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOElectionResult2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐElectionResult(ctx context.Context, sel ast.SelectionSet, v *model.ElectionResult) graphql.Marshaler {

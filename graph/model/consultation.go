@@ -106,6 +106,7 @@ type ConsultationReport struct {
 	MeetingCount     int
 	AttendeeCount    int
 	AnswersByStatus  []AnswerCount
+	BodyOpinions     []BodyOpinion
 }
 
 // MySurveyAnswer is the caller's own answer to a survey question.

@@ -374,6 +374,33 @@ type BodyMinutesViewerCan struct {
 	Translate bool `json:"translate"`
 }
 
+type BodyOpinionRequestConnection struct {
+	Edges      []BodyOpinionRequestEdge `json:"edges"`
+	PageInfo   *PageInfo                `json:"pageInfo"`
+	TotalCount int                      `json:"totalCount"`
+}
+
+type BodyOpinionRequestEdge struct {
+	Cursor string              `json:"cursor"`
+	Node   *BodyOpinionRequest `json:"node"`
+}
+
+type BodyOpinionRequestViewerCan struct {
+	// Who may request opinions on the consultation, while the request is open.
+	Withdraw bool `json:"withdraw"`
+}
+
+type BodyOpinionVotes struct {
+	// Voting members of the body.
+	Members int `json:"members"`
+	// Present: in a written vote, those who voted.
+	Present int `json:"present"`
+	Voters  int `json:"voters"`
+	Yes     int `json:"yes"`
+	No      int `json:"no"`
+	Abstain int `json:"abstain"`
+}
+
 type BodyPerson struct {
 	AccountID string `json:"accountId"`
 	// Null for a deleted account.
@@ -1815,6 +1842,18 @@ type RemoveOrganisationMemberPayload struct {
 	Organisation *Organisation `json:"organisation"`
 }
 
+type RequestBodyOpinionInput struct {
+	ConsultationID string          `json:"consultationId"`
+	BodyID         string          `json:"bodyId"`
+	Note           *LocalizedInput `json:"note,omitempty"`
+	// In the future, and no later than the consultation's close.
+	DueAt *time.Time `json:"dueAt,omitempty"`
+}
+
+type RequestBodyOpinionPayload struct {
+	Request *BodyOpinionRequest `json:"request"`
+}
+
 type RequestPasswordResetInput struct {
 	Email string `json:"email"`
 }
@@ -2359,6 +2398,14 @@ type VoterInput struct {
 	District       string         `json:"district"`
 }
 
+type WithdrawBodyOpinionRequestInput struct {
+	RequestID string `json:"requestId"`
+}
+
+type WithdrawBodyOpinionRequestPayload struct {
+	Request *BodyOpinionRequest `json:"request"`
+}
+
 type WithdrawBudgetProjectInput struct {
 	ProjectID string  `json:"projectId"`
 	Reason    *string `json:"reason,omitempty"`
@@ -2374,6 +2421,14 @@ type WithdrawBudgetProjectSupportInput struct {
 
 type WithdrawBudgetProjectSupportPayload struct {
 	Project *BudgetProject `json:"project"`
+}
+
+type WithdrawCandidacyInput struct {
+	CandidateID string `json:"candidateId"`
+}
+
+type WithdrawCandidacyPayload struct {
+	Election *Election `json:"election"`
 }
 
 type WithdrawFromSpeakersInput struct {
@@ -3093,6 +3148,67 @@ func (e *BodyMinutesStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e BodyMinutesStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type BodyOpinionRequestStatus string
+
+const (
+	BodyOpinionRequestStatusOpen BodyOpinionRequestStatus = "OPEN"
+	// Answered by an adopted opinion of the body (see opinion).
+	BodyOpinionRequestStatusAnswered  BodyOpinionRequestStatus = "ANSWERED"
+	BodyOpinionRequestStatusWithdrawn BodyOpinionRequestStatus = "WITHDRAWN"
+	// Still open when the consultation closed (or the body was dissolved): nothing answers it any more.
+	BodyOpinionRequestStatusLapsed BodyOpinionRequestStatus = "LAPSED"
+)
+
+var AllBodyOpinionRequestStatus = []BodyOpinionRequestStatus{
+	BodyOpinionRequestStatusOpen,
+	BodyOpinionRequestStatusAnswered,
+	BodyOpinionRequestStatusWithdrawn,
+	BodyOpinionRequestStatusLapsed,
+}
+
+func (e BodyOpinionRequestStatus) IsValid() bool {
+	switch e {
+	case BodyOpinionRequestStatusOpen, BodyOpinionRequestStatusAnswered, BodyOpinionRequestStatusWithdrawn, BodyOpinionRequestStatusLapsed:
+		return true
+	}
+	return false
+}
+
+func (e BodyOpinionRequestStatus) String() string {
+	return string(e)
+}
+
+func (e *BodyOpinionRequestStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = BodyOpinionRequestStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid BodyOpinionRequestStatus", str)
+	}
+	return nil
+}
+
+func (e BodyOpinionRequestStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *BodyOpinionRequestStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e BodyOpinionRequestStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

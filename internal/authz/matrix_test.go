@@ -199,6 +199,7 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 		{"body_minutes", "approve", map[string]string{"status": "dissolved"}, nil},
 		{"body_minutes_comment", "edit", nil, []string{"owner"}},
 		{"body_minutes_comment", "delete", nil, []string{"owner"}},
+		{"consultation", "request_opinion", nil, staff},
 	}
 
 	// The cases cover the whole matrix, so a rule cannot be added untested.

@@ -117,6 +117,9 @@ type Report struct {
 	Overdue     bool         `json:"overdue"`
 	Counts      ReportCounts `json:"counts"`
 	Items       []ReportItem `json:"submissions"`
+	// BodyOpinions are the opinions dialogue bodies gave on the
+	// consultation (opinion.go), oldest first.
+	BodyOpinions []BodyOpinion `json:"bodyOpinions"`
 }
 
 // ReportOverdue is the public "overdue" mark: the consultation is closed,
@@ -295,7 +298,13 @@ func (s *Service) Report(ctx context.Context, cid uuid.UUID, locale i18n.Locale)
 	if r.Items, err = reportItems(ctx, s.pool, c.ID, !published && staff); err != nil {
 		return nil, err
 	}
+	if r.BodyOpinions, err = s.bodyOpinions(ctx, s.pool, c.ID); err != nil {
+		return nil, err
+	}
 	ids := []uuid.UUID{c.TitleTextID}
+	for _, o := range r.BodyOpinions {
+		ids = append(ids, o.BodyNameTextID, o.TitleTextID, o.TextID)
+	}
 	if summaryID != nil {
 		ids = append(ids, *summaryID)
 	}
@@ -313,6 +322,15 @@ func (s *Service) Report(ctx context.Context, cid uuid.UUID, locale i18n.Locale)
 		return nil, err
 	}
 	r.Title = texts[c.TitleTextID].Resolve(locale).Text
+	for i := range r.BodyOpinions {
+		o := &r.BodyOpinions[i]
+		o.AdoptedAt = o.AdoptedAt.In(Warsaw)
+		o.DueAt = inWarsaw(o.DueAt)
+		o.Body = texts[o.BodyNameTextID].Resolve(locale).Text
+		o.Title = texts[o.TitleTextID].Resolve(locale).Text
+		res := texts[o.TextID].Resolve(locale)
+		o.Text, o.TextLocale = res.Text, res.Locale
+	}
 	if summaryID != nil {
 		t := texts[*summaryID].Resolve(locale).Text
 		r.Summary = &t
@@ -517,6 +535,7 @@ func reportMarkdown(r *Report) []byte {
 		fmt.Fprintf(&b, "| %s: %s | %d |\n", t("report.md.answers", nil), t("answer.status."+st, nil), c.Answers[st])
 	}
 
+	writeOpinionsMarkdown(&b, r)
 	fmt.Fprintf(&b, "\n## %s\n", t("report.md.submissions", nil))
 	for _, it := range r.Items {
 		head := t("submission.kind."+it.Kind, nil)

@@ -31,6 +31,8 @@ type Service struct {
 	now func() time.Time
 	// meetings are the consultation's gatherings (meeting.go).
 	meetings *gathering.Service
+	// opinions are the dialogue bodies' opinions (opinion.go).
+	opinions OpinionSource
 }
 
 // New returns the service.

@@ -95,6 +95,7 @@ var (
 	errSeats           = apperr.Invalid("seats", "dialogue.seats_invalid")
 	errPicks           = apperr.Invalid("picks", "dialogue.picks_invalid")
 	errEndorsements    = apperr.Invalid("endorsementsNeeded", "dialogue.endorsements_invalid")
+	errCandidacyNotOwn = apperr.New(apperr.Forbidden, "dialogue.candidacy_not_own")
 )
 
 // ElectionInput is a new election.
@@ -147,6 +148,7 @@ func (e *Elections) bodyView(ctx context.Context, q db.Querier, id uuid.UUID) (*
 
 // Open opens an election's nominations in an active body ("elect").
 // Invalid numbers are INVALID_INPUT on seats, picks or endorsementsNeeded.
+// The body's voting members are told in their language.
 func (e *Elections) Open(ctx context.Context, in ElectionInput) (*Election, error) {
 	if authz.SubjectFrom(ctx).Anonymous() {
 		return nil, apperr.ErrUnauthenticated
@@ -184,8 +186,11 @@ func (e *Elections) Open(ctx context.Context, in ElectionInput) (*Election, erro
 			in.EndorsementsNeeded, actor, e.s.now()).Scan(&id); err != nil {
 			return fmt.Errorf("insert election: %w", err)
 		}
-		return audit.Write(ctx, tx, audit.Entry{ActorID: actor, Action: "dialogue.election_open", ObjectType: "dialogue_election",
-			ObjectID: id.String(), Data: map[string]any{"body_id": b.ID, "seats": in.Seats, "picks": in.Picks}})
+		if err := audit.Write(ctx, tx, audit.Entry{ActorID: actor, Action: "dialogue.election_open", ObjectType: "dialogue_election",
+			ObjectID: id.String(), Data: map[string]any{"body_id": b.ID, "seats": in.Seats, "picks": in.Picks}}); err != nil {
+			return err
+		}
+		return e.notifyNominating(ctx, tx, b, &Election{ID: id, BodyID: b.ID, TitleTextID: title})
 	})
 	if err != nil {
 		return nil, err
@@ -226,6 +231,68 @@ func (e *Elections) Stand(ctx context.Context, id uuid.UUID) (*Candidate, error)
 		return nil, err
 	}
 	return e.candidate(ctx, e.s.pool, cid)
+}
+
+// WithdrawCandidacy withdraws the caller's own candidacy from an election
+// still nominating (FORBIDDEN dialogue.candidacy_not_own for anyone else's;
+// PHASE_CLOSED once the ballot is open: the ballot is fixed then). The
+// candidacy and its endorsements go (standing again starts afresh, as a
+// new consent); the audit log keeps the withdrawal.
+func (e *Elections) WithdrawCandidacy(ctx context.Context, candidateID uuid.UUID) (*Election, error) {
+	if authz.SubjectFrom(ctx).Anonymous() {
+		return nil, apperr.ErrUnauthenticated
+	}
+	account := authz.SubjectFrom(ctx).AccountID
+	var electionID uuid.UUID
+	err := db.InTx(ctx, e.s.pool, func(tx *db.Tx) error {
+		var owner uuid.UUID
+		err := tx.QueryRow(ctx, `select election_id, account_id from dialogue_candidates where id = $1`, candidateID).Scan(&electionID, &owner)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return apperr.ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("read candidate: %w", err)
+		}
+		// Locked for share as Stand and Endorse do: opening the ballot
+		// (for update) waits, and so does this for it.
+		el, _, err := e.electionFor(ctx, tx, electionID, authz.Read, "for share")
+		if err != nil {
+			return err
+		}
+		if owner != account {
+			return errCandidacyNotOwn
+		}
+		if el.Status != ElectionNominating {
+			return ErrNotNominating
+		}
+		if _, err := tx.Exec(ctx, `delete from dialogue_candidates where id = $1`, candidateID); err != nil {
+			return fmt.Errorf("withdraw candidacy: %w", err)
+		}
+		return audit.Write(ctx, tx, audit.Entry{ActorID: account, Action: "dialogue.candidacy_withdraw", ObjectType: "dialogue_election",
+			ObjectID: electionID.String(), Data: map[string]any{"candidate_id": candidateID}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e.Election(ctx, electionID)
+}
+
+// ViewerCandidacy is the caller's own candidacy in el (nil when none) and
+// whether WithdrawCandidacy would take it back now.
+func (e *Elections) ViewerCandidacy(ctx context.Context, el *Election) (*Candidate, bool, error) {
+	sub := authz.SubjectFrom(ctx)
+	if sub.Anonymous() {
+		return nil, false, nil
+	}
+	c, err := scanCandidate(e.s.pool.QueryRow(ctx, `select `+candidateColumns+` from dialogue_candidates c
+		join accounts a on a.id = c.account_id where c.election_id = $1 and c.account_id = $2`, el.ID, sub.AccountID))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("read candidacy: %w", err)
+	}
+	return &c, el.Status == ElectionNominating, nil
 }
 
 // Endorse endorses a candidate of a nominating election for one of the
@@ -326,7 +393,8 @@ func (e *Elections) Candidates(ctx context.Context, el *Election) ([]Candidate, 
 // OpenBallot closes nominations and opens the secret ballot until deadline
 // ("elect"): the candidates with the endorsements needed are on it
 // (CONFLICT dialogue.election_no_candidates without any). The body's
-// quorum applies; there is no casting vote in a secret vote.
+// quorum applies; there is no casting vote in a secret vote. The
+// electorate (the body's voting members) is told in their language.
 func (e *Elections) OpenBallot(ctx context.Context, id uuid.UUID, deadline time.Time) (*Election, error) {
 	el, err := e.Election(ctx, id)
 	if err != nil {
@@ -360,7 +428,7 @@ func (e *Elections) OpenBallot(ctx context.Context, id uuid.UUID, deadline time.
 	}
 	// Picks and seats over the candidates on the ballot are the poll's
 	// field errors (picks, seats).
-	if _, err := e.polls.Open(ctx, id, in); err != nil {
+	if _, err := e.polls.Open(context.WithValue(ctx, ballotOpeningKey{}, deadline), id, in); err != nil {
 		return nil, err
 	}
 	return e.Election(ctx, id)
@@ -518,20 +586,40 @@ func (e *Elections) pollOwner(ctx context.Context, tx pgx.Tx, ownerID uuid.UUID,
 			if _, err := tx.Exec(ctx, `update dialogue_elections set status = 'voting' where id = $1`, el.ID); err != nil {
 				return nil, fmt.Errorf("election voting: %w", err)
 			}
+			deadline, _ := ctx.Value(ballotOpeningKey{}).(time.Time)
+			if dtx, ok := tx.(*db.Tx); ok {
+				if err := e.notifyBallotOpened(ctx, dtx, b, el, deadline); err != nil {
+					return nil, err
+				}
+			}
 		}
 	}
 	return o, nil
 }
 
-// changed is the poll's Changed hook: a closed ballot closes the election.
-func (e *Elections) changed(ctx context.Context, tx pgx.Tx, p *poll.Poll) error {
+// changed is the poll's Changed hook: a closed ballot closes the election,
+// and its result (at the close, and again when a tie is broken) is told to
+// the candidates and the voting members.
+func (e *Elections) changed(ctx context.Context, ptx pgx.Tx, p *poll.Poll) error {
 	if p.Status != poll.Closed {
 		return nil
 	}
-	if _, err := tx.Exec(ctx, `update dialogue_elections set status = 'closed' where id = $1`, p.OwnerID); err != nil {
-		return fmt.Errorf("close election: %w", err)
+	tx, ok := ptx.(*db.Tx)
+	if !ok {
+		return fmt.Errorf("dialogue: poll hook outside db.Tx")
 	}
-	return nil
+	el, err := loadElection(ctx, tx, p.OwnerID, "for update")
+	if err != nil {
+		return err
+	}
+	event := "tie_break"
+	if el.Status != ElectionClosed {
+		event = "closed"
+		if _, err := tx.Exec(ctx, `update dialogue_elections set status = 'closed' where id = $1`, p.OwnerID); err != nil {
+			return fmt.Errorf("close election: %w", err)
+		}
+	}
+	return e.notifyResult(ctx, tx, el, p.Outcome, event)
 }
 
 func (e *Elections) eligible(ctx context.Context, tx pgx.Tx, p *poll.Poll, account uuid.UUID) ([]poll.VoterKey, error) {

@@ -459,6 +459,9 @@ func (m *Motions) changed(ctx context.Context, ptx pgx.Tx, p *poll.Poll) error {
 			return err
 		}
 	}
+	if err := m.answerOpinion(ctx, tx, mo, status, p); err != nil {
+		return err
+	}
 	mo.Status = status
 	if p.Format == FormatMeeting {
 		if err := m.publishTally(ctx, tx, p, mo); err != nil {

@@ -42,6 +42,8 @@ func TestKinds_EveryRegisteredKindRendersWithItsDeclaredData(t *testing.T) {
 		dialogue.NoticeMeetingCancelled, dialogue.NoticeMeetingPromoted,
 		dialogue.NoticeVoteOpened, dialogue.NoticeVoteDecided,
 		dialogue.NoticeMinutesOpen, dialogue.NoticeMinutesApproved,
+		dialogue.NoticeOpinionRequested, dialogue.NoticeOpinionRequestWithdrawn, dialogue.NoticeOpinionGiven,
+		dialogue.NoticeElectionNominating, dialogue.NoticeElectionBallotOpened, dialogue.NoticeElectionResult,
 	})), names)
 
 	for _, k := range notify.Kinds() {
