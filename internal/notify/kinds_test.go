@@ -41,6 +41,7 @@ func TestKinds_EveryRegisteredKindRendersWithItsDeclaredData(t *testing.T) {
 		dialogue.NoticeMeetingInvited, dialogue.NoticeMeetingReminder, dialogue.NoticeMeetingMoved,
 		dialogue.NoticeMeetingCancelled, dialogue.NoticeMeetingPromoted,
 		dialogue.NoticeVoteOpened, dialogue.NoticeVoteDecided,
+		dialogue.NoticeMeetingGuestInvited, dialogue.NoticeMeetingGuestWithdrawn,
 	})), names)
 
 	for _, k := range notify.Kinds() {
