@@ -88,8 +88,8 @@ func TestDialogueMeetingRollMutations_PermissionMatrix(t *testing.T) {
 
 	tries := []matrixTry{
 		{name: "registerForBodyMeeting", label: "off the roll",
-			query:   `mutation($m: ID!) { registerForBodyMeeting(input: {meetingId: $m}) { registration { status } meeting { viewerRegistration { status } } } }`,
-			vars:    fixedVars(map[string]any{"m": meeting}), allowed: confirmed, tokens: offRoll,
+			query: `mutation($m: ID!) { registerForBodyMeeting(input: {meetingId: $m}) { registration { status } meeting { viewerRegistration { status } } } }`,
+			vars:  fixedVars(map[string]any{"m": meeting}), allowed: confirmed, tokens: offRoll,
 			effect: func(t *testing.T, got map[string]gqlResponse) {
 				for c, res := range got {
 					require.Equal(t, "REGISTERED", dig(res.Data, "registerForBodyMeeting", "registration", "status"), c)
