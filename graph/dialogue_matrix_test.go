@@ -9,14 +9,39 @@ import (
 
 var _ = matrixFor("dialogue.graphqls")
 
-// Callers of the dialogue matrix beyond the fixture's: members and chairs
-// of the body, and of another body of the same unit.
+// Callers of the dialogue matrices beyond the fixture's: a member, the
+// chair, the secretary, a guest and an observer of the body, and a member
+// and the chair of another body of the same unit.
 const (
 	callerBodyMember      = "body_member"
 	callerBodyChair       = "body_chair"
+	callerBodySecretary   = "body_secretary"
+	callerBodyGuest       = "body_guest"
+	callerBodyObserver    = "body_observer"
 	callerOtherBodyMember = "other_body_member"
 	callerOtherBodyChair  = "other_body_chair"
 )
+
+// bodySeat is where a kind of caller sits: a body and a role on it.
+type bodySeat struct{ body, role string }
+
+// seatCallers signs up and confirms one account per kind of caller in
+// seats (emails by prefix, to keep each test's apart), appoints it (a
+// year's term; guests and observers have none) and adds its token to
+// tokens.
+func (f *dialogueFixture) seatCallers(t *testing.T, tokens map[string]string, prefix string, seats map[string]bodySeat) {
+	t.Helper()
+	for kind, at := range seats {
+		email := perCaller(prefix, kind)
+		tokens[kind] = f.b.signUp(t, email)
+		f.b.confirm(t, email)
+		days := 365
+		if at.role == "GUEST" || at.role == "OBSERVER" {
+			days = 0
+		}
+		f.appoint(t, at.body, tokens[kind], at.role, days)
+	}
+}
 
 // TestDialogueMutations_PermissionMatrix tries every mutation of
 // dialogue.graphqls with every kind of caller, including a member and a chair
@@ -35,15 +60,10 @@ func TestDialogueMutations_PermissionMatrix(t *testing.T) {
 	for k, v := range f.tokens {
 		tokens[k] = v
 	}
-	for kind, at := range map[string]struct{ body, role string }{
+	d.seatCallers(t, tokens, "cialo", map[string]bodySeat{
 		callerBodyMember: {body, "MEMBER"}, callerBodyChair: {body, "CHAIR"},
 		callerOtherBodyMember: {other, "MEMBER"}, callerOtherBodyChair: {other, "CHAIR"},
-	} {
-		email := perCaller("cialo", kind)
-		tokens[kind] = b.signUp(t, email)
-		b.confirm(t, email)
-		d.appoint(t, at.body, tokens[kind], at.role, 365)
-	}
+	})
 	staff := []string{callerOfficial, callerCoordinator, callerAdmin}
 	withChair := append([]string{callerBodyChair}, staff...)
 	global := []string{callerCoordinator, callerAdmin}

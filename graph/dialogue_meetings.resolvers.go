@@ -30,6 +30,7 @@ func (r *bodyResolver) Meetings(ctx context.Context, obj *model.Body, first *int
 	if err != nil {
 		return nil, err
 	}
+	primeBodyMeetings(ctx, p.Items)
 	edges, info := connect(p, after, r.Dialogue.MeetingCursor, func(c string, m *dialogue.Meeting) model.BodyMeetingEdge {
 		return model.BodyMeetingEdge{Cursor: c, Node: bodyMeetingOut(m)}
 	})
@@ -146,9 +147,12 @@ func (r *bodyMeetingResolver) ViewerInvited(ctx context.Context, obj *model.Body
 
 // Quorum is the resolver for the quorum field.
 func (r *bodyMeetingResolver) Quorum(ctx context.Context, obj *model.BodyMeeting) (*model.BodyQuorum, error) {
-	q, err := r.Dialogue.Quorum(ctx, r.Pool, obj.M.ID)
+	q, err := loadersFrom(ctx).bodyQuorums.Load(ctx, obj.M.ID)
 	if err != nil {
 		return nil, err
+	}
+	if q == nil {
+		return nil, apperr.ErrInternal
 	}
 	return &model.BodyQuorum{Present: q.Present, Members: q.Members, Required: q.Required, Reached: q.Reached}, nil
 }

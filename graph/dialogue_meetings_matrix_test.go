@@ -26,15 +26,10 @@ func TestDialogueMeetingMutations_PermissionMatrix(t *testing.T) {
 	for k, v := range f.tokens {
 		tokens[k] = v
 	}
-	for kind, at := range map[string]struct{ body, role string }{
+	d.seatCallers(t, tokens, "posiedzenie", map[string]bodySeat{
 		callerBodyMember: {body, "MEMBER"}, callerBodyChair: {body, "CHAIR"},
 		callerOtherBodyMember: {other, "MEMBER"}, callerOtherBodyChair: {other, "CHAIR"},
-	} {
-		email := perCaller("posiedzenie", kind)
-		tokens[kind] = b.signUp(t, email)
-		b.confirm(t, email)
-		d.appoint(t, at.body, tokens[kind], at.role, 365)
-	}
+	})
 	withChair := []string{callerBodyChair, callerOfficial, callerCoordinator, callerAdmin}
 	onRoll := []string{callerBodyMember, callerBodyChair}
 

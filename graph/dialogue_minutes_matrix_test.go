@@ -10,9 +10,6 @@ import (
 
 var _ = matrixFor("dialogue_minutes.graphqls")
 
-// The body's secretary, beside the other body callers.
-const callerBodySecretary = "body_secretary"
-
 // TestDialogueMinutesMutations_PermissionMatrix tries every mutation of
 // dialogue_minutes.graphqls with every kind of caller: a member, the chair,
 // the secretary, a guest and an observer of the body, a member and the
@@ -33,20 +30,11 @@ func TestDialogueMinutesMutations_PermissionMatrix(t *testing.T) {
 	for k, v := range f.tokens {
 		tokens[k] = v
 	}
-	for kind, at := range map[string]struct{ body, role string }{
+	d.seatCallers(t, tokens, "protokol", map[string]bodySeat{
 		callerBodyMember: {body, "MEMBER"}, callerBodyChair: {body, "CHAIR"}, callerBodySecretary: {body, "SECRETARY"},
 		callerBodyGuest: {body, "GUEST"}, callerBodyObserver: {body, "OBSERVER"},
 		callerOtherBodyMember: {other, "MEMBER"}, callerOtherBodyChair: {other, "CHAIR"},
-	} {
-		email := perCaller("protokol", kind)
-		tokens[kind] = b.signUp(t, email)
-		b.confirm(t, email)
-		days := 365
-		if at.role == "GUEST" || at.role == "OBSERVER" {
-			days = 0
-		}
-		d.appoint(t, at.body, tokens[kind], at.role, days)
-	}
+	})
 	keepers := []string{callerBodyChair, callerBodySecretary, callerOfficial, callerCoordinator, callerAdmin}
 	roll := []string{callerBodyMember, callerBodyChair, callerBodySecretary, callerBodyGuest, callerBodyObserver,
 		callerOfficial, callerCoordinator, callerAdmin}

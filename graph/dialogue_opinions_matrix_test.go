@@ -27,20 +27,11 @@ func TestDialogueOpinionMutations_PermissionMatrix(t *testing.T) {
 	for k, v := range f.tokens {
 		tokens[k] = v
 	}
-	for kind, at := range map[string]struct{ body, role string }{
+	d.seatCallers(t, tokens, "opinie", map[string]bodySeat{
 		callerBodyMember: {body, "MEMBER"}, callerBodyChair: {body, "CHAIR"},
 		callerBodyGuest: {body, "GUEST"}, callerBodyObserver: {body, "OBSERVER"},
 		callerOtherBodyMember: {other, "MEMBER"}, callerOtherBodyChair: {other, "CHAIR"},
-	} {
-		email := perCaller("opinie", kind)
-		tokens[kind] = b.signUp(t, email)
-		b.confirm(t, email)
-		days := 365
-		if at.role == "GUEST" || at.role == "OBSERVER" {
-			days = 0
-		}
-		d.appoint(t, at.body, tokens[kind], at.role, days)
-	}
+	})
 	staff := []string{callerOfficial, callerCoordinator, callerAdmin}
 
 	// One body per allowed caller where a call uses it up (one open request

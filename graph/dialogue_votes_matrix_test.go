@@ -10,12 +10,6 @@ import (
 
 var _ = matrixFor("dialogue_votes.graphqls")
 
-// Guests and observers of the body: they see it and never vote.
-const (
-	callerBodyGuest    = "body_guest"
-	callerBodyObserver = "body_observer"
-)
-
 // TestDialogueVoteMutations_PermissionMatrix tries every mutation of
 // dialogue_votes.graphqls with every kind of caller, including a member and
 // the chair of the body and of another body, its guest and observer.
@@ -35,20 +29,11 @@ func TestDialogueVoteMutations_PermissionMatrix(t *testing.T) {
 	for k, v := range f.tokens {
 		tokens[k] = v
 	}
-	for kind, at := range map[string]struct{ body, role string }{
+	d.seatCallers(t, tokens, "glosy", map[string]bodySeat{
 		callerBodyMember: {body, "MEMBER"}, callerBodyChair: {body, "CHAIR"},
 		callerOtherBodyMember: {other, "MEMBER"}, callerOtherBodyChair: {other, "CHAIR"},
 		callerBodyGuest: {body, "GUEST"}, callerBodyObserver: {body, "OBSERVER"},
-	} {
-		email := perCaller("glosy", kind)
-		tokens[kind] = b.signUp(t, email)
-		b.confirm(t, email)
-		days := 365
-		if at.role == "GUEST" || at.role == "OBSERVER" {
-			days = 0
-		}
-		d.appoint(t, at.body, tokens[kind], at.role, days)
-	}
+	})
 	v := &votesFixture{b: b, body: body, member: tokens[callerBodyMember], manager: f.coord}
 	managers := []string{callerBodyChair, callerOfficial, callerCoordinator, callerAdmin}
 	tablers := []string{callerBodyMember, callerBodyChair}

@@ -12,6 +12,7 @@ import (
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/consultation"
+	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/i18n"
 )
 
@@ -39,6 +40,8 @@ type loaders struct {
 	reasonTexts     *dataloadgen.Loader[uuid.UUID, *i18n.Text]
 	// Civic-budget project pages (budget_loaders.go).
 	budget budgetLoaders
+	// Quorums of body meetings, by meeting.
+	bodyQuorums *dataloadgen.Loader[uuid.UUID, *dialogue.Quorum]
 }
 
 type loadersKey struct{}
@@ -156,6 +159,10 @@ func newLoaders(r *Resolver, viewer uuid.UUID) *loaders {
 		return out, nil
 	})
 	l.budget = newBudgetLoaders(r, viewer)
+	l.bodyQuorums = mapped(r, func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*dialogue.Quorum, error) {
+		found, err := r.Dialogue.Quorums(ctx, r.Pool, ids)
+		return fill(ids, found, err)
+	})
 	l.submissionTexts = mapped(r, loadTexts(r))
 	l.reasonTexts = mapped(r, loadTexts(r))
 	l.answers = mapped(r, func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*consultation.Answer, error) {

@@ -240,28 +240,34 @@ type ComplexityRoot struct {
 	}
 
 	BodyMeeting struct {
-		Agenda          func(childComplexity int) int
-		Attendance      func(childComplexity int) int
-		Body            func(childComplexity int) int
-		CancelReason    func(childComplexity int) int
-		Cancelled       func(childComplexity int) int
-		Capacity        func(childComplexity int) int
-		Description     func(childComplexity int, locale *i18n.Locale) int
-		EndsAt          func(childComplexity int) int
-		ID              func(childComplexity int) int
-		InvitedCount    func(childComplexity int) int
-		Languages       func(childComplexity int) int
-		Minutes         func(childComplexity int) int
-		OnlineURL       func(childComplexity int) int
-		Place           func(childComplexity int) int
-		PresentCount    func(childComplexity int) int
-		Quorum          func(childComplexity int) int
-		RegisteredCount func(childComplexity int) int
-		StartsAt        func(childComplexity int) int
-		Title           func(childComplexity int, locale *i18n.Locale) int
-		ViewerCan       func(childComplexity int) int
-		ViewerInvited   func(childComplexity int) int
-		VotedMotions    func(childComplexity int) int
+		Agenda             func(childComplexity int) int
+		Attendance         func(childComplexity int) int
+		Body               func(childComplexity int) int
+		CancelReason       func(childComplexity int) int
+		Cancelled          func(childComplexity int) int
+		Capacity           func(childComplexity int) int
+		CheckinCode        func(childComplexity int) int
+		Description        func(childComplexity int, locale *i18n.Locale) int
+		EndsAt             func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Invitations        func(childComplexity int) int
+		InvitedCount       func(childComplexity int) int
+		Languages          func(childComplexity int) int
+		Minutes            func(childComplexity int) int
+		OnlineURL          func(childComplexity int) int
+		Place              func(childComplexity int) int
+		PresentCount       func(childComplexity int) int
+		Quorum             func(childComplexity int) int
+		RegisteredCount    func(childComplexity int) int
+		Registrations      func(childComplexity int) int
+		SeatsLeft          func(childComplexity int) int
+		StartsAt           func(childComplexity int) int
+		Title              func(childComplexity int, locale *i18n.Locale) int
+		ViewerCan          func(childComplexity int) int
+		ViewerInvited      func(childComplexity int) int
+		ViewerRegistration func(childComplexity int) int
+		VotedMotions       func(childComplexity int) int
+		WaitlistedCount    func(childComplexity int) int
 	}
 
 	BodyMeetingAttendee struct {
@@ -271,6 +277,13 @@ type ComplexityRoot struct {
 		Mode          func(childComplexity int) int
 		SelfCheckedIn func(childComplexity int) int
 		Since         func(childComplexity int) int
+	}
+
+	BodyMeetingCheckinCode struct {
+		Code       func(childComplexity int) int
+		IssuedAt   func(childComplexity int) int
+		ValidFrom  func(childComplexity int) int
+		ValidUntil func(childComplexity int) int
 	}
 
 	BodyMeetingConnection struct {
@@ -292,6 +305,22 @@ type ComplexityRoot struct {
 		Quorum       func(childComplexity int) int
 		Type         func(childComplexity int) int
 		Vote         func(childComplexity int) int
+	}
+
+	BodyMeetingInvitation struct {
+		AccountID   func(childComplexity int) int
+		DisplayName func(childComplexity int) int
+		Guest       func(childComplexity int) int
+		InvitedAt   func(childComplexity int) int
+	}
+
+	BodyMeetingRegistration struct {
+		AccountID     func(childComplexity int) int
+		Attended      func(childComplexity int) int
+		DisplayName   func(childComplexity int) int
+		QueuePosition func(childComplexity int) int
+		RegisteredAt  func(childComplexity int) int
+		Status        func(childComplexity int) int
 	}
 
 	BodyMeetingViewerCan struct {
@@ -1101,6 +1130,10 @@ type ComplexityRoot struct {
 		Role         func(childComplexity int) int
 	}
 
+	InviteToBodyMeetingPayload struct {
+		Meeting func(childComplexity int) int
+	}
+
 	IssueBodyMeetingCheckinCodePayload struct {
 		Code       func(childComplexity int) int
 		ValidFrom  func(childComplexity int) int
@@ -1326,6 +1359,7 @@ type ComplexityRoot struct {
 		GiveFloor                       func(childComplexity int, input model.GiveFloorInput) int
 		GrantRole                       func(childComplexity int, input model.GrantRoleInput) int
 		HideSubmission                  func(childComplexity int, input model.HideSubmissionInput) int
+		InviteToBodyMeeting             func(childComplexity int, input model.InviteToBodyMeetingInput) int
 		IssueBodyMeetingCheckinCode     func(childComplexity int, input model.IssueBodyMeetingCheckinCodeInput) int
 		IssueVotingCode                 func(childComplexity int, input model.IssueVotingCodeInput) int
 		IssueVotingCodes                func(childComplexity int, input model.IssueVotingCodesInput) int
@@ -1349,6 +1383,7 @@ type ComplexityRoot struct {
 		RecordElectionTieBreak          func(childComplexity int, input model.RecordElectionTieBreakInput) int
 		RegisterBudgetVoter             func(childComplexity int, input model.RegisterBudgetVoterInput) int
 		RegisterChildVoter              func(childComplexity int, input model.RegisterChildVoterInput) int
+		RegisterForBodyMeeting          func(childComplexity int, input model.RegisterForBodyMeetingInput) int
 		RegisterForBudgetSession        func(childComplexity int, input model.RegisterForBudgetSessionInput) int
 		RegisterForMeeting              func(childComplexity int, input model.RegisterForMeetingInput) int
 		RemoveAgendaItem                func(childComplexity int, input model.RemoveAgendaItemInput) int
@@ -1380,6 +1415,7 @@ type ComplexityRoot struct {
 		UnassignConsultationModerator   func(childComplexity int, input model.UnassignConsultationModeratorInput) int
 		UnfollowBudgetEdition           func(childComplexity int, input model.UnfollowBudgetEditionInput) int
 		UnfollowConsultation            func(childComplexity int, input model.UnfollowConsultationInput) int
+		UnregisterFromBodyMeeting       func(childComplexity int, input model.UnregisterFromBodyMeetingInput) int
 		UnregisterFromMeeting           func(childComplexity int, input model.UnregisterFromMeetingInput) int
 		UnsupportSubmission             func(childComplexity int, input model.UnsupportSubmissionInput) int
 		UpdateAgendaItem                func(childComplexity int, input model.UpdateAgendaItemInput) int
@@ -1395,6 +1431,7 @@ type ComplexityRoot struct {
 		UpdateProfile                   func(childComplexity int, input model.UpdateProfileInput) int
 		VerifyBudgetProject             func(childComplexity int, input model.VerifyBudgetProjectInput) int
 		VerifyResident                  func(childComplexity int, input model.VerifyResidentInput) int
+		WithdrawBodyMeetingInvitation   func(childComplexity int, input model.WithdrawBodyMeetingInvitationInput) int
 		WithdrawBodyOpinionRequest      func(childComplexity int, input model.WithdrawBodyOpinionRequestInput) int
 		WithdrawBudgetProject           func(childComplexity int, input model.WithdrawBudgetProjectInput) int
 		WithdrawBudgetProjectSupport    func(childComplexity int, input model.WithdrawBudgetProjectSupportInput) int
@@ -1652,6 +1689,11 @@ type ComplexityRoot struct {
 		VoterID func(childComplexity int) int
 	}
 
+	RegisterForBodyMeetingPayload struct {
+		Meeting      func(childComplexity int) int
+		Registration func(childComplexity int) int
+	}
+
 	RegisterForBudgetSessionPayload struct {
 		Session func(childComplexity int) int
 	}
@@ -1893,6 +1935,10 @@ type ComplexityRoot struct {
 		Consultation func(childComplexity int) int
 	}
 
+	UnregisterFromBodyMeetingPayload struct {
+		Meeting func(childComplexity int) int
+	}
+
 	UnregisterFromMeetingPayload struct {
 		Meeting func(childComplexity int) int
 	}
@@ -1965,6 +2011,10 @@ type ComplexityRoot struct {
 		Address func(childComplexity int) int
 		ID      func(childComplexity int) int
 		Name    func(childComplexity int) int
+	}
+
+	WithdrawBodyMeetingInvitationPayload struct {
+		Meeting func(childComplexity int) int
 	}
 
 	WithdrawBodyOpinionRequestPayload struct {
@@ -2054,6 +2104,12 @@ type BodyMeetingResolver interface {
 	Agenda(ctx context.Context, obj *model.BodyMeeting) (*model.BodyAgenda, error)
 	Attendance(ctx context.Context, obj *model.BodyMeeting) ([]model.BodyMeetingAttendee, error)
 	ViewerCan(ctx context.Context, obj *model.BodyMeeting) (*model.BodyMeetingViewerCan, error)
+	WaitlistedCount(ctx context.Context, obj *model.BodyMeeting) (int, error)
+	SeatsLeft(ctx context.Context, obj *model.BodyMeeting) (*int, error)
+	ViewerRegistration(ctx context.Context, obj *model.BodyMeeting) (*model.BodyMeetingRegistration, error)
+	Registrations(ctx context.Context, obj *model.BodyMeeting) ([]model.BodyMeetingRegistration, error)
+	Invitations(ctx context.Context, obj *model.BodyMeeting) ([]model.BodyMeetingInvitation, error)
+	CheckinCode(ctx context.Context, obj *model.BodyMeeting) (*model.BodyMeetingCheckinCode, error)
 	Minutes(ctx context.Context, obj *model.BodyMeeting) (*model.BodyMinutes, error)
 	VotedMotions(ctx context.Context, obj *model.BodyMeeting) ([]model.Motion, error)
 }
@@ -2342,6 +2398,10 @@ type MutationResolver interface {
 	SetBodyMemberDelegates(ctx context.Context, input model.SetBodyMemberDelegatesInput) (*model.SetBodyMemberDelegatesPayload, error)
 	ResignFromBody(ctx context.Context, input model.ResignFromBodyInput) (*model.ResignFromBodyPayload, error)
 	RemoveBodyMember(ctx context.Context, input model.RemoveBodyMemberInput) (*model.RemoveBodyMemberPayload, error)
+	RegisterForBodyMeeting(ctx context.Context, input model.RegisterForBodyMeetingInput) (*model.RegisterForBodyMeetingPayload, error)
+	UnregisterFromBodyMeeting(ctx context.Context, input model.UnregisterFromBodyMeetingInput) (*model.UnregisterFromBodyMeetingPayload, error)
+	InviteToBodyMeeting(ctx context.Context, input model.InviteToBodyMeetingInput) (*model.InviteToBodyMeetingPayload, error)
+	WithdrawBodyMeetingInvitation(ctx context.Context, input model.WithdrawBodyMeetingInvitationInput) (*model.WithdrawBodyMeetingInvitationPayload, error)
 	ScheduleBodyMeeting(ctx context.Context, input model.ScheduleBodyMeetingInput) (*model.ScheduleBodyMeetingPayload, error)
 	UpdateBodyMeeting(ctx context.Context, input model.UpdateBodyMeetingInput) (*model.UpdateBodyMeetingPayload, error)
 	CancelBodyMeeting(ctx context.Context, input model.CancelBodyMeetingInput) (*model.CancelBodyMeetingPayload, error)
@@ -3140,6 +3200,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BodyMeeting.Capacity(childComplexity), true
+	case "BodyMeeting.checkinCode":
+		if e.ComplexityRoot.BodyMeeting.CheckinCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeeting.CheckinCode(childComplexity), true
 	case "BodyMeeting.description":
 		if e.ComplexityRoot.BodyMeeting.Description == nil {
 			break
@@ -3163,6 +3229,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BodyMeeting.ID(childComplexity), true
+	case "BodyMeeting.invitations":
+		if e.ComplexityRoot.BodyMeeting.Invitations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeeting.Invitations(childComplexity), true
 	case "BodyMeeting.invitedCount":
 		if e.ComplexityRoot.BodyMeeting.InvitedCount == nil {
 			break
@@ -3211,6 +3283,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BodyMeeting.RegisteredCount(childComplexity), true
+	case "BodyMeeting.registrations":
+		if e.ComplexityRoot.BodyMeeting.Registrations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeeting.Registrations(childComplexity), true
+	case "BodyMeeting.seatsLeft":
+		if e.ComplexityRoot.BodyMeeting.SeatsLeft == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeeting.SeatsLeft(childComplexity), true
 	case "BodyMeeting.startsAt":
 		if e.ComplexityRoot.BodyMeeting.StartsAt == nil {
 			break
@@ -3240,12 +3324,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BodyMeeting.ViewerInvited(childComplexity), true
+	case "BodyMeeting.viewerRegistration":
+		if e.ComplexityRoot.BodyMeeting.ViewerRegistration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeeting.ViewerRegistration(childComplexity), true
 	case "BodyMeeting.votedMotions":
 		if e.ComplexityRoot.BodyMeeting.VotedMotions == nil {
 			break
 		}
 
 		return e.ComplexityRoot.BodyMeeting.VotedMotions(childComplexity), true
+	case "BodyMeeting.waitlistedCount":
+		if e.ComplexityRoot.BodyMeeting.WaitlistedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeeting.WaitlistedCount(childComplexity), true
 
 	case "BodyMeetingAttendee.accountId":
 		if e.ComplexityRoot.BodyMeetingAttendee.AccountID == nil {
@@ -3283,6 +3379,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BodyMeetingAttendee.Since(childComplexity), true
+
+	case "BodyMeetingCheckinCode.code":
+		if e.ComplexityRoot.BodyMeetingCheckinCode.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingCheckinCode.Code(childComplexity), true
+	case "BodyMeetingCheckinCode.issuedAt":
+		if e.ComplexityRoot.BodyMeetingCheckinCode.IssuedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingCheckinCode.IssuedAt(childComplexity), true
+	case "BodyMeetingCheckinCode.validFrom":
+		if e.ComplexityRoot.BodyMeetingCheckinCode.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingCheckinCode.ValidFrom(childComplexity), true
+	case "BodyMeetingCheckinCode.validUntil":
+		if e.ComplexityRoot.BodyMeetingCheckinCode.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingCheckinCode.ValidUntil(childComplexity), true
 
 	case "BodyMeetingConnection.edges":
 		if e.ComplexityRoot.BodyMeetingConnection.Edges == nil {
@@ -3358,6 +3479,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BodyMeetingEvent.Vote(childComplexity), true
+
+	case "BodyMeetingInvitation.accountId":
+		if e.ComplexityRoot.BodyMeetingInvitation.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingInvitation.AccountID(childComplexity), true
+	case "BodyMeetingInvitation.displayName":
+		if e.ComplexityRoot.BodyMeetingInvitation.DisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingInvitation.DisplayName(childComplexity), true
+	case "BodyMeetingInvitation.guest":
+		if e.ComplexityRoot.BodyMeetingInvitation.Guest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingInvitation.Guest(childComplexity), true
+	case "BodyMeetingInvitation.invitedAt":
+		if e.ComplexityRoot.BodyMeetingInvitation.InvitedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingInvitation.InvitedAt(childComplexity), true
+
+	case "BodyMeetingRegistration.accountId":
+		if e.ComplexityRoot.BodyMeetingRegistration.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingRegistration.AccountID(childComplexity), true
+	case "BodyMeetingRegistration.attended":
+		if e.ComplexityRoot.BodyMeetingRegistration.Attended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingRegistration.Attended(childComplexity), true
+	case "BodyMeetingRegistration.displayName":
+		if e.ComplexityRoot.BodyMeetingRegistration.DisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingRegistration.DisplayName(childComplexity), true
+	case "BodyMeetingRegistration.queuePosition":
+		if e.ComplexityRoot.BodyMeetingRegistration.QueuePosition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingRegistration.QueuePosition(childComplexity), true
+	case "BodyMeetingRegistration.registeredAt":
+		if e.ComplexityRoot.BodyMeetingRegistration.RegisteredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingRegistration.RegisteredAt(childComplexity), true
+	case "BodyMeetingRegistration.status":
+		if e.ComplexityRoot.BodyMeetingRegistration.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BodyMeetingRegistration.Status(childComplexity), true
 
 	case "BodyMeetingViewerCan.manage":
 		if e.ComplexityRoot.BodyMeetingViewerCan.Manage == nil {
@@ -6352,6 +6535,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Invitation.Role(childComplexity), true
 
+	case "InviteToBodyMeetingPayload.meeting":
+		if e.ComplexityRoot.InviteToBodyMeetingPayload.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InviteToBodyMeetingPayload.Meeting(childComplexity), true
+
 	case "IssueBodyMeetingCheckinCodePayload.code":
 		if e.ComplexityRoot.IssueBodyMeetingCheckinCodePayload.Code == nil {
 			break
@@ -7750,6 +7940,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.HideSubmission(childComplexity, args["input"].(model.HideSubmissionInput)), true
+	case "Mutation.inviteToBodyMeeting":
+		if e.ComplexityRoot.Mutation.InviteToBodyMeeting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_inviteToBodyMeeting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.InviteToBodyMeeting(childComplexity, args["input"].(model.InviteToBodyMeetingInput)), true
 	case "Mutation.issueBodyMeetingCheckinCode":
 		if e.ComplexityRoot.Mutation.IssueBodyMeetingCheckinCode == nil {
 			break
@@ -8003,6 +8204,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RegisterChildVoter(childComplexity, args["input"].(model.RegisterChildVoterInput)), true
+	case "Mutation.registerForBodyMeeting":
+		if e.ComplexityRoot.Mutation.RegisterForBodyMeeting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerForBodyMeeting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterForBodyMeeting(childComplexity, args["input"].(model.RegisterForBodyMeetingInput)), true
 	case "Mutation.registerForBudgetSession":
 		if e.ComplexityRoot.Mutation.RegisterForBudgetSession == nil {
 			break
@@ -8344,6 +8556,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UnfollowConsultation(childComplexity, args["input"].(model.UnfollowConsultationInput)), true
+	case "Mutation.unregisterFromBodyMeeting":
+		if e.ComplexityRoot.Mutation.UnregisterFromBodyMeeting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unregisterFromBodyMeeting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnregisterFromBodyMeeting(childComplexity, args["input"].(model.UnregisterFromBodyMeetingInput)), true
 	case "Mutation.unregisterFromMeeting":
 		if e.ComplexityRoot.Mutation.UnregisterFromMeeting == nil {
 			break
@@ -8509,6 +8732,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.VerifyResident(childComplexity, args["input"].(model.VerifyResidentInput)), true
+	case "Mutation.withdrawBodyMeetingInvitation":
+		if e.ComplexityRoot.Mutation.WithdrawBodyMeetingInvitation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawBodyMeetingInvitation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawBodyMeetingInvitation(childComplexity, args["input"].(model.WithdrawBodyMeetingInvitationInput)), true
 	case "Mutation.withdrawBodyOpinionRequest":
 		if e.ComplexityRoot.Mutation.WithdrawBodyOpinionRequest == nil {
 			break
@@ -9430,6 +9664,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RegisterChildVoterPayload.VoterID(childComplexity), true
 
+	case "RegisterForBodyMeetingPayload.meeting":
+		if e.ComplexityRoot.RegisterForBodyMeetingPayload.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterForBodyMeetingPayload.Meeting(childComplexity), true
+	case "RegisterForBodyMeetingPayload.registration":
+		if e.ComplexityRoot.RegisterForBodyMeetingPayload.Registration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterForBodyMeetingPayload.Registration(childComplexity), true
+
 	case "RegisterForBudgetSessionPayload.session":
 		if e.ComplexityRoot.RegisterForBudgetSessionPayload.Session == nil {
 			break
@@ -10124,6 +10371,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UnfollowConsultationPayload.Consultation(childComplexity), true
 
+	case "UnregisterFromBodyMeetingPayload.meeting":
+		if e.ComplexityRoot.UnregisterFromBodyMeetingPayload.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnregisterFromBodyMeetingPayload.Meeting(childComplexity), true
+
 	case "UnregisterFromMeetingPayload.meeting":
 		if e.ComplexityRoot.UnregisterFromMeetingPayload.Meeting == nil {
 			break
@@ -10279,6 +10533,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.VotingPoint.Name(childComplexity), true
 
+	case "WithdrawBodyMeetingInvitationPayload.meeting":
+		if e.ComplexityRoot.WithdrawBodyMeetingInvitationPayload.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WithdrawBodyMeetingInvitationPayload.Meeting(childComplexity), true
+
 	case "WithdrawBodyOpinionRequestPayload.request":
 		if e.ComplexityRoot.WithdrawBodyOpinionRequestPayload.Request == nil {
 			break
@@ -10413,6 +10674,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputGiveFloorInput,
 		ec.unmarshalInputGrantRoleInput,
 		ec.unmarshalInputHideSubmissionInput,
+		ec.unmarshalInputInviteToBodyMeetingInput,
 		ec.unmarshalInputIssueBodyMeetingCheckinCodeInput,
 		ec.unmarshalInputIssueVotingCodeInput,
 		ec.unmarshalInputIssueVotingCodesInput,
@@ -10443,6 +10705,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRecordElectionTieBreakInput,
 		ec.unmarshalInputRegisterBudgetVoterInput,
 		ec.unmarshalInputRegisterChildVoterInput,
+		ec.unmarshalInputRegisterForBodyMeetingInput,
 		ec.unmarshalInputRegisterForBudgetSessionInput,
 		ec.unmarshalInputRegisterForMeetingInput,
 		ec.unmarshalInputRemoveAgendaItemInput,
@@ -10478,6 +10741,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputUnassignConsultationModeratorInput,
 		ec.unmarshalInputUnfollowBudgetEditionInput,
 		ec.unmarshalInputUnfollowConsultationInput,
+		ec.unmarshalInputUnregisterFromBodyMeetingInput,
 		ec.unmarshalInputUnregisterFromMeetingInput,
 		ec.unmarshalInputUnsupportSubmissionInput,
 		ec.unmarshalInputUpdateAgendaItemInput,
@@ -10494,6 +10758,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputVerifyBudgetProjectInput,
 		ec.unmarshalInputVerifyResidentInput,
 		ec.unmarshalInputVoterInput,
+		ec.unmarshalInputWithdrawBodyMeetingInvitationInput,
 		ec.unmarshalInputWithdrawBodyOpinionRequestInput,
 		ec.unmarshalInputWithdrawBudgetProjectInput,
 		ec.unmarshalInputWithdrawBudgetProjectSupportInput,
@@ -12860,6 +13125,113 @@ type RemoveBodyMemberPayload {
   member: BodyMember!
 }
 `, BuiltIn: false},
+	{Name: "../dialogue_meeting_roll.graphqls", Input: `# The rolls of dialogue bodies' meetings: public seats, guests invited by
+# hand, and what only a meeting's staff read (who registered, who is
+# invited, the check-in code).
+
+"A public seat, or a place on the waiting list, at a public body's meeting."
+type BodyMeetingRegistration {
+  accountId: ID!
+  "Null for a deleted account."
+  displayName: String
+  status: RegistrationStatus!
+  "Place on the waiting list (1 is next); null unless waitlisted."
+  queuePosition: Int
+  "Known once presence is recorded."
+  attended: Boolean
+  registeredAt: DateTime!
+}
+
+"Someone on a meeting's roll by invitation."
+type BodyMeetingInvitation {
+  accountId: ID!
+  "Null for a deleted account."
+  displayName: String
+  "Invited by hand for this meeting (else as a member or delegate of the body)."
+  guest: Boolean!
+  invitedAt: DateTime!
+}
+
+"The code shown in the room for self check-in."
+type BodyMeetingCheckinCode {
+  code: String!
+  issuedAt: DateTime!
+  validFrom: DateTime!
+  validUntil: DateTime!
+}
+
+extend type BodyMeeting {
+  "People waiting for a public seat."
+  waitlistedCount: Int!
+  "Public seats left; null for unlimited."
+  seatsLeft: Int
+  "The caller's own registration (a seat or a place on the waiting list); null for none."
+  viewerRegistration: BodyMeetingRegistration
+  "Who registered: the meeting's staff only (null for everyone else, who see the counts)."
+  registrations: [BodyMeetingRegistration!]
+  "Who is invited: the meeting's staff only (null for everyone else, who see invitedCount)."
+  invitations: [BodyMeetingInvitation!]
+  "The current check-in code: the meeting's staff only (null for everyone else, and before one is issued)."
+  checkinCode: BodyMeetingCheckinCode
+}
+
+input RegisterForBodyMeetingInput {
+  meetingId: ID!
+}
+
+type RegisterForBodyMeetingPayload {
+  meeting: BodyMeeting!
+  registration: BodyMeetingRegistration!
+}
+
+input UnregisterFromBodyMeetingInput {
+  meetingId: ID!
+}
+
+type UnregisterFromBodyMeetingPayload {
+  meeting: BodyMeeting!
+}
+
+input InviteToBodyMeetingInput {
+  meetingId: ID!
+  accountId: ID!
+}
+
+type InviteToBodyMeetingPayload {
+  meeting: BodyMeeting!
+}
+
+input WithdrawBodyMeetingInvitationInput {
+  meetingId: ID!
+  accountId: ID!
+}
+
+type WithdrawBodyMeetingInvitationPayload {
+  meeting: BodyMeeting!
+}
+
+extend type Mutation {
+  """
+  Takes a public seat at a public body's meeting before it starts, or a place on
+  the waiting list when the seats are taken (a confirmed account not on the
+  roll). Idempotent. Registrants may check in; they never count towards the
+  quorum, never vote and never speak.
+  """
+  registerForBodyMeeting(input: RegisterForBodyMeetingInput!): RegisterForBodyMeetingPayload!
+  "Frees the caller's seat (the first person waiting takes it and is told) or place on the waiting list. Idempotent."
+  unregisterFromBodyMeeting(input: UnregisterFromBodyMeetingInput!): UnregisterFromBodyMeetingPayload!
+  """
+  Invites someone who is not on the body's roll (an expert, say) to this one
+  meeting, until it ends (chair, secretary, the unit's officials, coordinators,
+  admins). The guest is told in their language, sees the meeting, checks in and
+  may ask to speak; a guest never votes. Idempotent; a member or delegate of
+  the body is CONFLICT.
+  """
+  inviteToBodyMeeting(input: InviteToBodyMeetingInput!): InviteToBodyMeetingPayload!
+  "Withdraws a guest's invitation until the meeting ends; the guest is told. Idempotent."
+  withdrawBodyMeetingInvitation(input: WithdrawBodyMeetingInvitationInput!): WithdrawBodyMeetingInvitationPayload!
+}
+`, BuiltIn: false},
 	{Name: "../dialogue_meetings.graphqls", Input: `# Meetings of dialogue bodies (built on the gathering mechanism): agenda,
 # attendance and quorum, speakers' lists.
 
@@ -15020,6 +15392,18 @@ func (ec *executionContext) childFields_BodyMeeting(ctx context.Context, field g
 		return ec.fieldContext_BodyMeeting_attendance(ctx, field)
 	case "viewerCan":
 		return ec.fieldContext_BodyMeeting_viewerCan(ctx, field)
+	case "waitlistedCount":
+		return ec.fieldContext_BodyMeeting_waitlistedCount(ctx, field)
+	case "seatsLeft":
+		return ec.fieldContext_BodyMeeting_seatsLeft(ctx, field)
+	case "viewerRegistration":
+		return ec.fieldContext_BodyMeeting_viewerRegistration(ctx, field)
+	case "registrations":
+		return ec.fieldContext_BodyMeeting_registrations(ctx, field)
+	case "invitations":
+		return ec.fieldContext_BodyMeeting_invitations(ctx, field)
+	case "checkinCode":
+		return ec.fieldContext_BodyMeeting_checkinCode(ctx, field)
 	case "minutes":
 		return ec.fieldContext_BodyMeeting_minutes(ctx, field)
 	case "votedMotions":
@@ -15044,6 +15428,20 @@ func (ec *executionContext) childFields_BodyMeetingAttendee(ctx context.Context,
 		return ec.fieldContext_BodyMeetingAttendee_invited(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BodyMeetingAttendee", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyMeetingCheckinCode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_BodyMeetingCheckinCode_code(ctx, field)
+	case "issuedAt":
+		return ec.fieldContext_BodyMeetingCheckinCode_issuedAt(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_BodyMeetingCheckinCode_validFrom(ctx, field)
+	case "validUntil":
+		return ec.fieldContext_BodyMeetingCheckinCode_validUntil(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyMeetingCheckinCode", field.Name)
 }
 
 func (ec *executionContext) childFields_BodyMeetingConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -15086,6 +15484,38 @@ func (ec *executionContext) childFields_BodyMeetingEvent(ctx context.Context, fi
 		return ec.fieldContext_BodyMeetingEvent_vote(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BodyMeetingEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyMeetingInvitation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "accountId":
+		return ec.fieldContext_BodyMeetingInvitation_accountId(ctx, field)
+	case "displayName":
+		return ec.fieldContext_BodyMeetingInvitation_displayName(ctx, field)
+	case "guest":
+		return ec.fieldContext_BodyMeetingInvitation_guest(ctx, field)
+	case "invitedAt":
+		return ec.fieldContext_BodyMeetingInvitation_invitedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyMeetingInvitation", field.Name)
+}
+
+func (ec *executionContext) childFields_BodyMeetingRegistration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "accountId":
+		return ec.fieldContext_BodyMeetingRegistration_accountId(ctx, field)
+	case "displayName":
+		return ec.fieldContext_BodyMeetingRegistration_displayName(ctx, field)
+	case "status":
+		return ec.fieldContext_BodyMeetingRegistration_status(ctx, field)
+	case "queuePosition":
+		return ec.fieldContext_BodyMeetingRegistration_queuePosition(ctx, field)
+	case "attended":
+		return ec.fieldContext_BodyMeetingRegistration_attended(ctx, field)
+	case "registeredAt":
+		return ec.fieldContext_BodyMeetingRegistration_registeredAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BodyMeetingRegistration", field.Name)
 }
 
 func (ec *executionContext) childFields_BodyMeetingViewerCan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16702,6 +17132,14 @@ func (ec *executionContext) childFields_Invitation(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type Invitation", field.Name)
 }
 
+func (ec *executionContext) childFields_InviteToBodyMeetingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "meeting":
+		return ec.fieldContext_InviteToBodyMeetingPayload_meeting(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InviteToBodyMeetingPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_IssueBodyMeetingCheckinCodePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -17478,6 +17916,16 @@ func (ec *executionContext) childFields_RegisterChildVoterPayload(ctx context.Co
 	return nil, fmt.Errorf("no field named %q was found under type RegisterChildVoterPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_RegisterForBodyMeetingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "meeting":
+		return ec.fieldContext_RegisterForBodyMeetingPayload_meeting(ctx, field)
+	case "registration":
+		return ec.fieldContext_RegisterForBodyMeetingPayload_registration(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RegisterForBodyMeetingPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_RegisterForBudgetSessionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "session":
@@ -17944,6 +18392,14 @@ func (ec *executionContext) childFields_UnfollowConsultationPayload(ctx context.
 	return nil, fmt.Errorf("no field named %q was found under type UnfollowConsultationPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_UnregisterFromBodyMeetingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "meeting":
+		return ec.fieldContext_UnregisterFromBodyMeetingPayload_meeting(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnregisterFromBodyMeetingPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_UnregisterFromMeetingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "meeting":
@@ -18090,6 +18546,14 @@ func (ec *executionContext) childFields_VotingPoint(ctx context.Context, field g
 		return ec.fieldContext_VotingPoint_address(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type VotingPoint", field.Name)
+}
+
+func (ec *executionContext) childFields_WithdrawBodyMeetingInvitationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "meeting":
+		return ec.fieldContext_WithdrawBodyMeetingInvitationPayload_meeting(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WithdrawBodyMeetingInvitationPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_WithdrawBodyOpinionRequestPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -20054,6 +20518,20 @@ func (ec *executionContext) field_Mutation_hideSubmission_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_inviteToBodyMeeting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.InviteToBodyMeetingInput, error) {
+			return ec.unmarshalNInviteToBodyMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐInviteToBodyMeetingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_issueBodyMeetingCheckinCode_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -20368,6 +20846,20 @@ func (ec *executionContext) field_Mutation_registerChildVoter_args(ctx context.C
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RegisterChildVoterInput, error) {
 			return ec.unmarshalNRegisterChildVoterInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegisterChildVoterInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_registerForBodyMeeting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RegisterForBodyMeetingInput, error) {
+			return ec.unmarshalNRegisterForBodyMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegisterForBodyMeetingInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -20810,6 +21302,20 @@ func (ec *executionContext) field_Mutation_unfollowConsultation_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_unregisterFromBodyMeeting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnregisterFromBodyMeetingInput, error) {
+			return ec.unmarshalNUnregisterFromBodyMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnregisterFromBodyMeetingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_unregisterFromMeeting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -21012,6 +21518,20 @@ func (ec *executionContext) field_Mutation_verifyResident_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.VerifyResidentInput, error) {
 			return ec.unmarshalNVerifyResidentInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVerifyResidentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_withdrawBodyMeetingInvitation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.WithdrawBodyMeetingInvitationInput, error) {
+			return ec.unmarshalNWithdrawBodyMeetingInvitationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawBodyMeetingInvitationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -24789,6 +25309,180 @@ func (ec *executionContext) fieldContext_BodyMeeting_viewerCan(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _BodyMeeting_waitlistedCount(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_waitlistedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMeeting().WaitlistedCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_waitlistedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeeting", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeeting_seatsLeft(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_seatsLeft(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMeeting().SeatsLeft(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_seatsLeft(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeeting", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeeting_viewerRegistration(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_viewerRegistration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMeeting().ViewerRegistration(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeetingRegistration) graphql.Marshaler {
+			return ec.marshalOBodyMeetingRegistration2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingRegistration(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_viewerRegistration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMeeting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeetingRegistration(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMeeting_registrations(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_registrations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMeeting().Registrations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BodyMeetingRegistration) graphql.Marshaler {
+			return ec.marshalOBodyMeetingRegistration2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingRegistrationᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_registrations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMeeting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeetingRegistration(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMeeting_invitations(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_invitations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMeeting().Invitations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BodyMeetingInvitation) graphql.Marshaler {
+			return ec.marshalOBodyMeetingInvitation2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingInvitationᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_invitations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMeeting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeetingInvitation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BodyMeeting_checkinCode(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeeting_checkinCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BodyMeeting().CheckinCode(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeetingCheckinCode) graphql.Marshaler {
+			return ec.marshalOBodyMeetingCheckinCode2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingCheckinCode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeeting_checkinCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BodyMeeting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeetingCheckinCode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _BodyMeeting_minutes(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeeting) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24989,6 +25683,98 @@ func (ec *executionContext) _BodyMeetingAttendee_invited(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_BodyMeetingAttendee_invited(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BodyMeetingAttendee", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingCheckinCode_code(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingCheckinCode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingCheckinCode_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingCheckinCode_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingCheckinCode", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingCheckinCode_issuedAt(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingCheckinCode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingCheckinCode_issuedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IssuedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingCheckinCode_issuedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingCheckinCode", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingCheckinCode_validFrom(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingCheckinCode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingCheckinCode_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingCheckinCode_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingCheckinCode", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingCheckinCode_validUntil(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingCheckinCode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingCheckinCode_validUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingCheckinCode_validUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingCheckinCode", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
 func (ec *executionContext) _BodyMeetingConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingConnection) (ret graphql.Marshaler) {
@@ -25310,6 +26096,236 @@ func (ec *executionContext) fieldContext_BodyMeetingEvent_vote(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _BodyMeetingInvitation_accountId(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingInvitation_accountId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccountID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingInvitation_accountId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingInvitation", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingInvitation_displayName(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingInvitation_displayName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DisplayName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingInvitation_displayName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingInvitation", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingInvitation_guest(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingInvitation_guest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Guest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingInvitation_guest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingInvitation", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingInvitation_invitedAt(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingInvitation_invitedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InvitedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingInvitation_invitedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingInvitation", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingRegistration_accountId(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingRegistration_accountId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccountID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingRegistration_accountId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingRegistration", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingRegistration_displayName(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingRegistration_displayName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DisplayName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingRegistration_displayName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingRegistration", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingRegistration_status(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingRegistration_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RegistrationStatus) graphql.Marshaler {
+			return ec.marshalNRegistrationStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegistrationStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingRegistration_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingRegistration", field, false, false, errors.New("field of type RegistrationStatus does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingRegistration_queuePosition(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingRegistration_queuePosition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QueuePosition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingRegistration_queuePosition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingRegistration", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingRegistration_attended(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingRegistration_attended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attended, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingRegistration_attended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingRegistration", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BodyMeetingRegistration_registeredAt(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingRegistration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BodyMeetingRegistration_registeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BodyMeetingRegistration_registeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BodyMeetingRegistration", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
 func (ec *executionContext) _BodyMeetingViewerCan_manage(ctx context.Context, field graphql.CollectedField, obj *model.BodyMeetingViewerCan) (ret graphql.Marshaler) {
@@ -37693,6 +38709,38 @@ func (ec *executionContext) fieldContext_Invitation_acceptedAt(_ context.Context
 	return graphql.NewScalarFieldContext("Invitation", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
+func (ec *executionContext) _InviteToBodyMeetingPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.InviteToBodyMeetingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InviteToBodyMeetingPayload_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeeting) graphql.Marshaler {
+			return ec.marshalNBodyMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InviteToBodyMeetingPayload_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InviteToBodyMeetingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _IssueBodyMeetingCheckinCodePayload_code(ctx context.Context, field graphql.CollectedField, obj *model.IssueBodyMeetingCheckinCodePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -43924,6 +44972,182 @@ func (ec *executionContext) fieldContext_Mutation_removeBodyMember(ctx context.C
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_removeBodyMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_registerForBodyMeeting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_registerForBodyMeeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RegisterForBodyMeeting(ctx, fc.Args["input"].(model.RegisterForBodyMeetingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RegisterForBodyMeetingPayload) graphql.Marshaler {
+			return ec.marshalNRegisterForBodyMeetingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegisterForBodyMeetingPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_registerForBodyMeeting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RegisterForBodyMeetingPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_registerForBodyMeeting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unregisterFromBodyMeeting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unregisterFromBodyMeeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnregisterFromBodyMeeting(ctx, fc.Args["input"].(model.UnregisterFromBodyMeetingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UnregisterFromBodyMeetingPayload) graphql.Marshaler {
+			return ec.marshalNUnregisterFromBodyMeetingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnregisterFromBodyMeetingPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unregisterFromBodyMeeting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnregisterFromBodyMeetingPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unregisterFromBodyMeeting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_inviteToBodyMeeting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_inviteToBodyMeeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().InviteToBodyMeeting(ctx, fc.Args["input"].(model.InviteToBodyMeetingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InviteToBodyMeetingPayload) graphql.Marshaler {
+			return ec.marshalNInviteToBodyMeetingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐInviteToBodyMeetingPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_inviteToBodyMeeting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InviteToBodyMeetingPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_inviteToBodyMeeting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_withdrawBodyMeetingInvitation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_withdrawBodyMeetingInvitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WithdrawBodyMeetingInvitation(ctx, fc.Args["input"].(model.WithdrawBodyMeetingInvitationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WithdrawBodyMeetingInvitationPayload) graphql.Marshaler {
+			return ec.marshalNWithdrawBodyMeetingInvitationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawBodyMeetingInvitationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_withdrawBodyMeetingInvitation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WithdrawBodyMeetingInvitationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_withdrawBodyMeetingInvitation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -50250,6 +51474,70 @@ func (ec *executionContext) fieldContext_RegisterChildVoterPayload_voterId(_ con
 	return graphql.NewScalarFieldContext("RegisterChildVoterPayload", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
+func (ec *executionContext) _RegisterForBodyMeetingPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.RegisterForBodyMeetingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterForBodyMeetingPayload_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeeting) graphql.Marshaler {
+			return ec.marshalNBodyMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterForBodyMeetingPayload_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegisterForBodyMeetingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegisterForBodyMeetingPayload_registration(ctx context.Context, field graphql.CollectedField, obj *model.RegisterForBodyMeetingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterForBodyMeetingPayload_registration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Registration, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeetingRegistration) graphql.Marshaler {
+			return ec.marshalNBodyMeetingRegistration2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingRegistration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterForBodyMeetingPayload_registration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegisterForBodyMeetingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeetingRegistration(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RegisterForBudgetSessionPayload_session(ctx context.Context, field graphql.CollectedField, obj *model.RegisterForBudgetSessionPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -53123,6 +54411,38 @@ func (ec *executionContext) fieldContext_UnfollowConsultationPayload_consultatio
 	return fc, nil
 }
 
+func (ec *executionContext) _UnregisterFromBodyMeetingPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.UnregisterFromBodyMeetingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnregisterFromBodyMeetingPayload_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeeting) graphql.Marshaler {
+			return ec.marshalNBodyMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnregisterFromBodyMeetingPayload_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnregisterFromBodyMeetingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UnregisterFromMeetingPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.UnregisterFromMeetingPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -53785,6 +55105,38 @@ func (ec *executionContext) _VotingPoint_address(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_VotingPoint_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VotingPoint", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _WithdrawBodyMeetingInvitationPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.WithdrawBodyMeetingInvitationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WithdrawBodyMeetingInvitationPayload_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BodyMeeting) graphql.Marshaler {
+			return ec.marshalNBodyMeeting2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WithdrawBodyMeetingInvitationPayload_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WithdrawBodyMeetingInvitationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BodyMeeting(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _WithdrawBodyOpinionRequestPayload_request(ctx context.Context, field graphql.CollectedField, obj *model.WithdrawBodyOpinionRequestPayload) (ret graphql.Marshaler) {
@@ -58638,6 +59990,43 @@ func (ec *executionContext) unmarshalInputHideSubmissionInput(ctx context.Contex
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputInviteToBodyMeetingInput(ctx context.Context, obj any) (model.InviteToBodyMeetingInput, error) {
+	var it model.InviteToBodyMeetingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"meetingId", "accountId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "meetingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingID = data
+		case "accountId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputIssueBodyMeetingCheckinCodeInput(ctx context.Context, obj any) (model.IssueBodyMeetingCheckinCodeInput, error) {
 	var it model.IssueBodyMeetingCheckinCodeInput
 	if obj == nil {
@@ -59856,6 +61245,36 @@ func (ec *executionContext) unmarshalInputRegisterChildVoterInput(ctx context.Co
 				return it, err
 			}
 			it.District = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRegisterForBodyMeetingInput(ctx context.Context, obj any) (model.RegisterForBodyMeetingInput, error) {
+	var it model.RegisterForBodyMeetingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"meetingId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "meetingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingID = data
 		}
 	}
 	return it, nil
@@ -61202,6 +62621,36 @@ func (ec *executionContext) unmarshalInputUnfollowConsultationInput(ctx context.
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputUnregisterFromBodyMeetingInput(ctx context.Context, obj any) (model.UnregisterFromBodyMeetingInput, error) {
+	var it model.UnregisterFromBodyMeetingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"meetingId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "meetingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputUnregisterFromMeetingInput(ctx context.Context, obj any) (model.UnregisterFromMeetingInput, error) {
 	var it model.UnregisterFromMeetingInput
 	if obj == nil {
@@ -62097,6 +63546,43 @@ func (ec *executionContext) unmarshalInputVoterInput(ctx context.Context, obj an
 				return it, err
 			}
 			it.District = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputWithdrawBodyMeetingInvitationInput(ctx context.Context, obj any) (model.WithdrawBodyMeetingInvitationInput, error) {
+	var it model.WithdrawBodyMeetingInvitationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"meetingId", "accountId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "meetingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("meetingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeetingID = data
+		case "accountId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountID = data
 		}
 	}
 	return it, nil
@@ -65387,6 +66873,234 @@ func (ec *executionContext) _BodyMeeting(ctx context.Context, sel ast.SelectionS
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "waitlistedCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMeeting_waitlistedCount(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "seatsLeft":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMeeting_seatsLeft(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "viewerRegistration":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMeeting_viewerRegistration(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "registrations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMeeting_registrations(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "invitations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMeeting_invitations(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "checkinCode":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BodyMeeting_checkinCode(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "minutes":
 			field := field
 
@@ -65547,6 +67261,59 @@ func (ec *executionContext) _BodyMeetingAttendee(ctx context.Context, sel ast.Se
 	return out
 }
 
+var bodyMeetingCheckinCodeImplementors = []string{"BodyMeetingCheckinCode"}
+
+func (ec *executionContext) _BodyMeetingCheckinCode(ctx context.Context, sel ast.SelectionSet, obj *model.BodyMeetingCheckinCode) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyMeetingCheckinCodeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyMeetingCheckinCode")
+		case "code":
+			out.Values[i] = ec._BodyMeetingCheckinCode_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issuedAt":
+			out.Values[i] = ec._BodyMeetingCheckinCode_issuedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validFrom":
+			out.Values[i] = ec._BodyMeetingCheckinCode_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validUntil":
+			out.Values[i] = ec._BodyMeetingCheckinCode_validUntil(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var bodyMeetingConnectionImplementors = []string{"BodyMeetingConnection"}
 
 func (ec *executionContext) _BodyMeetingConnection(ctx context.Context, sel ast.SelectionSet, obj *model.BodyMeetingConnection) graphql.Marshaler {
@@ -65683,6 +67450,122 @@ func (ec *executionContext) _BodyMeetingEvent(ctx context.Context, sel ast.Selec
 		case "vote":
 			out.Values[i] = ec._BodyMeetingEvent_vote(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyMeetingInvitationImplementors = []string{"BodyMeetingInvitation"}
+
+func (ec *executionContext) _BodyMeetingInvitation(ctx context.Context, sel ast.SelectionSet, obj *model.BodyMeetingInvitation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyMeetingInvitationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyMeetingInvitation")
+		case "accountId":
+			out.Values[i] = ec._BodyMeetingInvitation_accountId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "displayName":
+			out.Values[i] = ec._BodyMeetingInvitation_displayName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "guest":
+			out.Values[i] = ec._BodyMeetingInvitation_guest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "invitedAt":
+			out.Values[i] = ec._BodyMeetingInvitation_invitedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bodyMeetingRegistrationImplementors = []string{"BodyMeetingRegistration"}
+
+func (ec *executionContext) _BodyMeetingRegistration(ctx context.Context, sel ast.SelectionSet, obj *model.BodyMeetingRegistration) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bodyMeetingRegistrationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BodyMeetingRegistration")
+		case "accountId":
+			out.Values[i] = ec._BodyMeetingRegistration_accountId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "displayName":
+			out.Values[i] = ec._BodyMeetingRegistration_displayName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._BodyMeetingRegistration_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "queuePosition":
+			out.Values[i] = ec._BodyMeetingRegistration_queuePosition(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "attended":
+			out.Values[i] = ec._BodyMeetingRegistration_attended(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "registeredAt":
+			out.Values[i] = ec._BodyMeetingRegistration_registeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -75774,6 +77657,44 @@ func (ec *executionContext) _Invitation(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var inviteToBodyMeetingPayloadImplementors = []string{"InviteToBodyMeetingPayload"}
+
+func (ec *executionContext) _InviteToBodyMeetingPayload(ctx context.Context, sel ast.SelectionSet, obj *model.InviteToBodyMeetingPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inviteToBodyMeetingPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InviteToBodyMeetingPayload")
+		case "meeting":
+			out.Values[i] = ec._InviteToBodyMeetingPayload_meeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var issueBodyMeetingCheckinCodePayloadImplementors = []string{"IssueBodyMeetingCheckinCodePayload"}
 
 func (ec *executionContext) _IssueBodyMeetingCheckinCodePayload(ctx context.Context, sel ast.SelectionSet, obj *model.IssueBodyMeetingCheckinCodePayload) graphql.Marshaler {
@@ -78282,6 +80203,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "removeBodyMember":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_removeBodyMember(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registerForBodyMeeting":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_registerForBodyMeeting(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unregisterFromBodyMeeting":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unregisterFromBodyMeeting(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inviteToBodyMeeting":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_inviteToBodyMeeting(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawBodyMeetingInvitation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawBodyMeetingInvitation(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -81237,6 +83186,49 @@ func (ec *executionContext) _RegisterChildVoterPayload(ctx context.Context, sel 
 	return out
 }
 
+var registerForBodyMeetingPayloadImplementors = []string{"RegisterForBodyMeetingPayload"}
+
+func (ec *executionContext) _RegisterForBodyMeetingPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RegisterForBodyMeetingPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, registerForBodyMeetingPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RegisterForBodyMeetingPayload")
+		case "meeting":
+			out.Values[i] = ec._RegisterForBodyMeetingPayload_meeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registration":
+			out.Values[i] = ec._RegisterForBodyMeetingPayload_registration(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var registerForBudgetSessionPayloadImplementors = []string{"RegisterForBudgetSessionPayload"}
 
 func (ec *executionContext) _RegisterForBudgetSessionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RegisterForBudgetSessionPayload) graphql.Marshaler {
@@ -83570,6 +85562,44 @@ func (ec *executionContext) _UnfollowConsultationPayload(ctx context.Context, se
 	return out
 }
 
+var unregisterFromBodyMeetingPayloadImplementors = []string{"UnregisterFromBodyMeetingPayload"}
+
+func (ec *executionContext) _UnregisterFromBodyMeetingPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UnregisterFromBodyMeetingPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unregisterFromBodyMeetingPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnregisterFromBodyMeetingPayload")
+		case "meeting":
+			out.Values[i] = ec._UnregisterFromBodyMeetingPayload_meeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var unregisterFromMeetingPayloadImplementors = []string{"UnregisterFromMeetingPayload"}
 
 func (ec *executionContext) _UnregisterFromMeetingPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UnregisterFromMeetingPayload) graphql.Marshaler {
@@ -84222,6 +86252,44 @@ func (ec *executionContext) _VotingPoint(ctx context.Context, sel ast.SelectionS
 			}
 		case "address":
 			out.Values[i] = ec._VotingPoint_address(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var withdrawBodyMeetingInvitationPayloadImplementors = []string{"WithdrawBodyMeetingInvitationPayload"}
+
+func (ec *executionContext) _WithdrawBodyMeetingInvitationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.WithdrawBodyMeetingInvitationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, withdrawBodyMeetingInvitationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WithdrawBodyMeetingInvitationPayload")
+		case "meeting":
+			out.Values[i] = ec._WithdrawBodyMeetingInvitationPayload_meeting(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -85440,6 +87508,24 @@ func (ec *executionContext) marshalNBodyMeetingEvent2ᚖgithubᚗcomᚋotwarty�
 func (ec *executionContext) unmarshalNBodyMeetingInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingInput(ctx context.Context, v any) (*model.BodyMeetingInput, error) {
 	res, err := ec.unmarshalInputBodyMeetingInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBodyMeetingInvitation2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingInvitation(ctx context.Context, sel ast.SelectionSet, v model.BodyMeetingInvitation) graphql.Marshaler {
+	return ec._BodyMeetingInvitation(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBodyMeetingRegistration2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingRegistration(ctx context.Context, sel ast.SelectionSet, v model.BodyMeetingRegistration) graphql.Marshaler {
+	return ec._BodyMeetingRegistration(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBodyMeetingRegistration2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingRegistration(ctx context.Context, sel ast.SelectionSet, v *model.BodyMeetingRegistration) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BodyMeetingRegistration(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNBodyMeetingViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingViewerCan(ctx context.Context, sel ast.SelectionSet, v *model.BodyMeetingViewerCan) graphql.Marshaler {
@@ -87369,6 +89455,21 @@ func (ec *executionContext) marshalNInvitation2ᚖgithubᚗcomᚋotwartyᚋotwar
 	return ec._Invitation(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNInviteToBodyMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐInviteToBodyMeetingInput(ctx context.Context, v any) (model.InviteToBodyMeetingInput, error) {
+	res, err := ec.unmarshalInputInviteToBodyMeetingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInviteToBodyMeetingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐInviteToBodyMeetingPayload(ctx context.Context, sel ast.SelectionSet, v *model.InviteToBodyMeetingPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._InviteToBodyMeetingPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNIssueBodyMeetingCheckinCodeInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐIssueBodyMeetingCheckinCodeInput(ctx context.Context, v any) (model.IssueBodyMeetingCheckinCodeInput, error) {
 	res, err := ec.unmarshalInputIssueBodyMeetingCheckinCodeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -88479,6 +90580,21 @@ func (ec *executionContext) marshalNRegisterChildVoterPayload2ᚖgithubᚗcomᚋ
 	return ec._RegisterChildVoterPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRegisterForBodyMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegisterForBodyMeetingInput(ctx context.Context, v any) (model.RegisterForBodyMeetingInput, error) {
+	res, err := ec.unmarshalInputRegisterForBodyMeetingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRegisterForBodyMeetingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegisterForBodyMeetingPayload(ctx context.Context, sel ast.SelectionSet, v *model.RegisterForBodyMeetingPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RegisterForBodyMeetingPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRegisterForBudgetSessionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRegisterForBudgetSessionInput(ctx context.Context, v any) (model.RegisterForBudgetSessionInput, error) {
 	res, err := ec.unmarshalInputRegisterForBudgetSessionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -89286,6 +91402,21 @@ func (ec *executionContext) marshalNUnfollowConsultationPayload2ᚖgithubᚗcom�
 	return ec._UnfollowConsultationPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNUnregisterFromBodyMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnregisterFromBodyMeetingInput(ctx context.Context, v any) (model.UnregisterFromBodyMeetingInput, error) {
+	res, err := ec.unmarshalInputUnregisterFromBodyMeetingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUnregisterFromBodyMeetingPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnregisterFromBodyMeetingPayload(ctx context.Context, sel ast.SelectionSet, v *model.UnregisterFromBodyMeetingPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UnregisterFromBodyMeetingPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUnregisterFromMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUnregisterFromMeetingInput(ctx context.Context, v any) (model.UnregisterFromMeetingInput, error) {
 	res, err := ec.unmarshalInputUnregisterFromMeetingInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -89583,6 +91714,21 @@ func (ec *executionContext) marshalNVotingPoint2ᚖgithubᚗcomᚋotwartyᚋotwa
 		return graphql.Null
 	}
 	return ec._VotingPoint(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWithdrawBodyMeetingInvitationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawBodyMeetingInvitationInput(ctx context.Context, v any) (model.WithdrawBodyMeetingInvitationInput, error) {
+	res, err := ec.unmarshalInputWithdrawBodyMeetingInvitationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWithdrawBodyMeetingInvitationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawBodyMeetingInvitationPayload(ctx context.Context, sel ast.SelectionSet, v *model.WithdrawBodyMeetingInvitationPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._WithdrawBodyMeetingInvitationPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNWithdrawBodyOpinionRequestInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawBodyOpinionRequestInput(ctx context.Context, v any) (model.WithdrawBodyOpinionRequestInput, error) {
@@ -89947,6 +92093,58 @@ func (ec *executionContext) marshalOBodyMeetingAttendee2ᚕgithubᚗcomᚋotwart
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOBodyMeetingCheckinCode2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingCheckinCode(ctx context.Context, sel ast.SelectionSet, v *model.BodyMeetingCheckinCode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BodyMeetingCheckinCode(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOBodyMeetingInvitation2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingInvitationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BodyMeetingInvitation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBodyMeetingInvitation2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingInvitation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOBodyMeetingRegistration2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingRegistrationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BodyMeetingRegistration) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBodyMeetingRegistration2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingRegistration(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOBodyMeetingRegistration2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingRegistration(ctx context.Context, sel ast.SelectionSet, v *model.BodyMeetingRegistration) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BodyMeetingRegistration(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOBodyMeetingVoteTally2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐBodyMeetingVoteTally(ctx context.Context, sel ast.SelectionSet, v *model.BodyMeetingVoteTally) graphql.Marshaler {

@@ -261,6 +261,14 @@ type BodyMeetingAttendee struct {
 	Invited bool `json:"invited"`
 }
 
+// The code shown in the room for self check-in.
+type BodyMeetingCheckinCode struct {
+	Code       string    `json:"code"`
+	IssuedAt   time.Time `json:"issuedAt"`
+	ValidFrom  time.Time `json:"validFrom"`
+	ValidUntil time.Time `json:"validUntil"`
+}
+
 type BodyMeetingConnection struct {
 	Edges      []BodyMeetingEdge `json:"edges"`
 	PageInfo   *PageInfo         `json:"pageInfo"`
@@ -298,6 +306,29 @@ type BodyMeetingInput struct {
 	OnlineURL   *string         `json:"onlineUrl,omitempty"`
 	Languages   []i18n.Locale   `json:"languages"`
 	Capacity    *int            `json:"capacity,omitempty"`
+}
+
+// Someone on a meeting's roll by invitation.
+type BodyMeetingInvitation struct {
+	AccountID string `json:"accountId"`
+	// Null for a deleted account.
+	DisplayName *string `json:"displayName,omitempty"`
+	// Invited by hand for this meeting (else as a member or delegate of the body).
+	Guest     bool      `json:"guest"`
+	InvitedAt time.Time `json:"invitedAt"`
+}
+
+// A public seat, or a place on the waiting list, at a public body's meeting.
+type BodyMeetingRegistration struct {
+	AccountID string `json:"accountId"`
+	// Null for a deleted account.
+	DisplayName *string            `json:"displayName,omitempty"`
+	Status      RegistrationStatus `json:"status"`
+	// Place on the waiting list (1 is next); null unless waitlisted.
+	QueuePosition *int `json:"queuePosition,omitempty"`
+	// Known once presence is recorded.
+	Attended     *bool     `json:"attended,omitempty"`
+	RegisteredAt time.Time `json:"registeredAt"`
 }
 
 type BodyMeetingViewerCan struct {
@@ -1286,6 +1317,15 @@ type HideSubmissionPayload struct {
 	Submission *Submission `json:"submission"`
 }
 
+type InviteToBodyMeetingInput struct {
+	MeetingID string `json:"meetingId"`
+	AccountID string `json:"accountId"`
+}
+
+type InviteToBodyMeetingPayload struct {
+	Meeting *BodyMeeting `json:"meeting"`
+}
+
 type IssueBodyMeetingCheckinCodeInput struct {
 	MeetingID string `json:"meetingId"`
 }
@@ -1800,6 +1840,15 @@ type RegisterChildVoterPayload struct {
 	VoterID string `json:"voterId"`
 }
 
+type RegisterForBodyMeetingInput struct {
+	MeetingID string `json:"meetingId"`
+}
+
+type RegisterForBodyMeetingPayload struct {
+	Meeting      *BodyMeeting             `json:"meeting"`
+	Registration *BodyMeetingRegistration `json:"registration"`
+}
+
 type RegisterForBudgetSessionInput struct {
 	SessionID string `json:"sessionId"`
 }
@@ -2196,6 +2245,14 @@ type UnfollowConsultationPayload struct {
 	Consultation *Consultation `json:"consultation"`
 }
 
+type UnregisterFromBodyMeetingInput struct {
+	MeetingID string `json:"meetingId"`
+}
+
+type UnregisterFromBodyMeetingPayload struct {
+	Meeting *BodyMeeting `json:"meeting"`
+}
+
 type UnregisterFromMeetingInput struct {
 	MeetingID string `json:"meetingId"`
 }
@@ -2396,6 +2453,15 @@ type VoterInput struct {
 	IdentifierType IdentifierType `json:"identifierType"`
 	Identifier     string         `json:"identifier"`
 	District       string         `json:"district"`
+}
+
+type WithdrawBodyMeetingInvitationInput struct {
+	MeetingID string `json:"meetingId"`
+	AccountID string `json:"accountId"`
+}
+
+type WithdrawBodyMeetingInvitationPayload struct {
+	Meeting *BodyMeeting `json:"meeting"`
 }
 
 type WithdrawBodyOpinionRequestInput struct {

@@ -245,6 +245,9 @@ func (s *Service) DissolveBody(ctx context.Context, id uuid.UUID, reason string)
 		if err := endOpen(ctx, tx, `body_id = $1`, []any{id}, now, EndBodyDissolved, actor); err != nil {
 			return err
 		}
+		if err := s.cancelUpcomingMeetings(ctx, tx, id, reason); err != nil {
+			return err
+		}
 		for _, f := range s.dissolving {
 			if err := f(ctx, tx, id); err != nil {
 				return err

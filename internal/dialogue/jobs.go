@@ -52,6 +52,7 @@ func (s *Service) Register(workers *river.Workers) {
 	river.AddWorker(workers, &termEndWorker{s: s})
 	river.AddWorker(workers, &termEndingWorker{s: s})
 	river.AddWorker(workers, gathering.ReminderWorker[meetingJob](s.meetings))
+	river.AddWorker(workers, &termStartWorker{s: s})
 }
 
 // scheduleTermEnd schedules the end of a term and, when there is time for
@@ -105,7 +106,11 @@ type termEndWorker struct {
 
 func (w *termEndWorker) Work(ctx context.Context, job *river.Job[TermEndArgs]) error {
 	id := job.Args.MemberID
-	_, err := w.s.EndDueTerms(ctx, &id)
+	n, err := w.s.EndDueTerms(ctx, &id)
+	if err == nil && n == 0 {
+		// Ended already (by an earlier try, say): the rolls still follow.
+		err = w.s.SyncRollOfMember(ctx, id)
+	}
 	return err
 }
 
@@ -115,6 +120,7 @@ func (w *termEndWorker) Work(ctx context.Context, job *river.Job[TermEndArgs]) e
 // how many it ended; repeating it changes nothing.
 func (s *Service) EndDueTerms(ctx context.Context, memberID *uuid.UUID) (int, error) {
 	var ended int
+	var bodies []uuid.UUID
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
 		rows, err := tx.Query(ctx, `update dialogue_members set ended_at = term_end, end_reason = 'term_ended'
 			where ended_at is null and term_end <= $1 and ($2::uuid is null or id = $2)
@@ -137,6 +143,7 @@ func (s *Service) EndDueTerms(ctx context.Context, memberID *uuid.UUID) (int, er
 			return fmt.Errorf("end terms: %w", err)
 		}
 		for _, e := range list {
+			bodies = append(bodies, e.body)
 			if err := audit.Write(ctx, tx, audit.Entry{Action: "dialogue.member_term_end", ObjectType: ObjectType,
 				ObjectID: e.body.String(), Data: map[string]any{"member_id": e.member}}); err != nil {
 				return err
@@ -148,5 +155,9 @@ func (s *Service) EndDueTerms(ctx context.Context, memberID *uuid.UUID) (int, er
 		}
 		return s.az.Changed(ctx, tx)
 	})
+	if err == nil {
+		// The ended members leave the rolls of the meetings to come.
+		err = s.syncRolls(ctx, bodies)
+	}
 	return ended, err
 }

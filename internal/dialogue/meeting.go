@@ -186,7 +186,14 @@ func (s *Service) meetingOwner(ctx context.Context, tx pgx.Tx, bodyID, meetingID
 	if err != nil {
 		return nil, err
 	}
-	o := &gathering.Owner{ID: b.ID, Visible: authz.Can(ctx, ActRead, b.object(member)),
+	visible := authz.Can(ctx, ActRead, b.object(member))
+	if !visible {
+		// A guest invited by hand sees the meeting (meeting_invite.go).
+		if visible, err = s.isGuest(ctx, tx, meetingID); err != nil {
+			return nil, err
+		}
+	}
+	o := &gathering.Owner{ID: b.ID, Visible: visible,
 		Object: meetingObject(b, member, meetingID), TextDomains: textDomains(b.ID, b.UnitID)}
 	if b.Status != StatusActive {
 		o.Closed, o.RegistrationClosed = ErrDissolved, ErrDissolved
@@ -312,6 +319,9 @@ func (s *Service) Meeting(ctx context.Context, id uuid.UUID) (*Meeting, error) {
 		return nil, err
 	}
 	b, err := s.Body(ctx, g.OwnerID)
+	if errors.Is(err, apperr.ErrNotFound) {
+		b, err = s.guestBody(ctx, g.OwnerID, id)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -357,7 +367,7 @@ func (s *Service) MeetingActions(ctx context.Context, m *Meeting) (MeetingAction
 	}
 	return MeetingActions{
 		Manage:   authz.Can(ctx, ActManageMeeting, obj),
-		Register: m.body.Public && !m.ViewerInvited && authz.Can(ctx, string(gathering.ActRegister), obj),
+		Register: m.body.Public && !m.ViewerInvited && s.now().Before(m.StartsAt) && authz.Can(ctx, string(gathering.ActRegister), obj),
 		Speak:    speak,
 	}, nil
 }
@@ -420,7 +430,9 @@ func (s *Service) syncInvitations(ctx context.Context, tx *db.Tx, bodyID uuid.UU
 		return err
 	}
 	for _, id := range upcoming {
-		rows, err := tx.Query(ctx, `select account_id from gathering_invitations where gathering_id = $1`, id)
+		// Guests invited by hand are not the body's roll: left alone.
+		rows, err := tx.Query(ctx, `select account_id from gathering_invitations i where gathering_id = $1
+			and not exists (select from dialogue_meeting_guests g where g.meeting_id = i.gathering_id and g.account_id = i.account_id)`, id)
 		if err != nil {
 			return fmt.Errorf("read invitations: %w", err)
 		}
@@ -454,10 +466,19 @@ func (s *Service) syncInvitations(ctx context.Context, tx *db.Tx, bodyID uuid.UU
 }
 
 // MeetingVisibility returns the check of whether a caller may see meeting
-// m, without a database read, for live streams that re-decide on every
-// change of grants: the body's read rule, with the body's own domain (the
-// body roles of authz, reloaded when terms end).
+// m, for live streams that re-decide on every change of grants: the body's
+// read rule, with the body's own domain (the body roles of authz, reloaded
+// when terms end), without a database read; only for a caller it refuses
+// who was a guest invited by hand when the check was made, one read of
+// whether they still are (withdrawing a guest re-decides, as a change of
+// grants does).
 func (s *Service) MeetingVisibility(m *Meeting) func(ctx context.Context) bool {
 	obj := meetingObject(m.body, true, m.ID)
-	return func(ctx context.Context) bool { return authz.Can(ctx, ActRead, obj) }
+	return func(ctx context.Context) bool {
+		if authz.Can(ctx, ActRead, obj) {
+			return true
+		}
+		guest, err := s.isGuest(ctx, s.pool, m.ID)
+		return err == nil && guest
+	}
 }

@@ -223,6 +223,9 @@ func (s *Service) Appoint(ctx context.Context, in AppointInput) (*Member, error)
 				return err
 			}
 		}
+		if err := s.scheduleTermStart(ctx, tx, id, in.TermStart); err != nil {
+			return err
+		}
 		data := map[string]any{"member_id": id, "role": in.Role, "term_start": in.TermStart, "term_end": in.TermEnd}
 		if in.AccountID != nil {
 			data["account_id"] = *in.AccountID

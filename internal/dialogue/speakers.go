@@ -56,16 +56,18 @@ type Speaker struct {
 
 // maySpeak says whether account may ask for the floor at meeting m: it is
 // invited, and holds a membership of the body active now whose role is not
-// observer (itself, or as a delegate of an organisation member).
+// observer (itself, or as a delegate of an organisation member), or is a
+// guest invited to m by hand.
 func (s *Service) maySpeak(ctx context.Context, q db.Querier, m *Meeting, account uuid.UUID) (bool, error) {
 	if account == uuid.Nil {
 		return false, nil
 	}
 	var ok bool
 	err := q.QueryRow(ctx, `select exists (select from gathering_invitations where gathering_id = $1 and account_id = $2)
-		and exists (select from dialogue_members m
+		and (exists (select from dialogue_meeting_guests where meeting_id = $1 and account_id = $2)
+		or exists (select from dialogue_members m
 			left join dialogue_delegates d on d.member_id = m.id and `+delegateAt("d", "$4")+`
-			where m.body_id = $3 and (m.account_id = $2 or d.account_id = $2) and m.role <> 'observer' and `+activeAt("m", "$4")+`)`,
+			where m.body_id = $3 and (m.account_id = $2 or d.account_id = $2) and m.role <> 'observer' and `+activeAt("m", "$4")+`))`,
 		m.ID, account, m.BodyID, s.now()).Scan(&ok)
 	if err != nil {
 		return false, fmt.Errorf("read speaker right: %w", err)

@@ -289,24 +289,59 @@ func (s *Service) Cancel(ctx context.Context, id uuid.UUID, reason string) (*Gat
 		if utf8.RuneCountInString(reason) < MinReasonRunes {
 			return s.cfg.Errors.ReasonRequired.With(map[string]any{"min": MinReasonRunes})
 		}
-		now := s.now()
-		if _, err := tx.Exec(ctx, `update gatherings set cancelled_at = $2, cancel_reason = $3, updated_at = now()
-			where id = $1`, g.ID, now, reason); err != nil {
-			return fmt.Errorf("cancel gathering: %w", err)
-		}
-		g.CancelledAt, g.CancelReason = &now, reason
-		data := s.data(g)
-		data["reason"] = reason
-		told, err := s.tellPeople(ctx, tx, g, s.cfg.Notices.Cancelled, data, "")
-		if err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, g, "cancel", reason, map[string]any{"notified": told})
+		return s.cancel(ctx, tx, g, reason)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.Get(ctx, id)
+}
+
+// CancelTx is Cancel in the domain's transaction tx, without asking the
+// owner hook: the domain has decided (e.g. its body is dissolved, with the
+// reason given then, which may be shorter than MinReasonRunes but not
+// empty). Lock the owner first; the gathering row is locked here. A
+// gathering cancelled already or started is the domain's Cancelled or
+// Started, as for Cancel.
+func (s *Service) CancelTx(ctx context.Context, tx pgx.Tx, id uuid.UUID, reason string) error {
+	tag, err := tx.Exec(ctx, `select 1 from gatherings where id = $1 and kind = $2 for update`, id, s.cfg.Kind)
+	if err != nil {
+		return fmt.Errorf("lock gathering: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return apperr.ErrNotFound
+	}
+	g, err := s.load(ctx, tx, id, uuid.Nil)
+	if err != nil {
+		return err
+	}
+	if err := s.open(g); err != nil {
+		return err
+	}
+	if reason = strings.TrimSpace(reason); reason == "" {
+		return s.cfg.Errors.ReasonRequired.With(map[string]any{"min": MinReasonRunes})
+	}
+	if err := s.cancel(ctx, tx, g, reason); err != nil {
+		return err
+	}
+	return s.changed(ctx, tx, g)
+}
+
+// cancel cancels g, locked in tx, tells its people and audits.
+func (s *Service) cancel(ctx context.Context, tx pgx.Tx, g *Gathering, reason string) error {
+	now := s.now()
+	if _, err := tx.Exec(ctx, `update gatherings set cancelled_at = $2, cancel_reason = $3, updated_at = now()
+		where id = $1`, g.ID, now, reason); err != nil {
+		return fmt.Errorf("cancel gathering: %w", err)
+	}
+	g.CancelledAt, g.CancelReason = &now, reason
+	data := s.data(g)
+	data["reason"] = reason
+	told, err := s.tellPeople(ctx, tx, g, s.cfg.Notices.Cancelled, data, "")
+	if err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, g, "cancel", reason, map[string]any{"notified": told})
 }
 
 // sameTime compares times as PostgreSQL stores them (microseconds).

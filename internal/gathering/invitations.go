@@ -62,6 +62,21 @@ func (s *Service) InviteTx(ctx context.Context, tx pgx.Tx, id uuid.UUID, account
 	return s.inTx(ctx, tx, id, accounts, s.invite)
 }
 
+// InviteTxUntold is InviteTx that tells nobody: the domain tells the new
+// invitees itself, in its own words (a guest invited by hand for one
+// gathering is not told they belong to the owner's roll). The reminder, a
+// new time or place and a cancellation still reach them.
+func (s *Service) InviteTxUntold(ctx context.Context, tx pgx.Tx, id uuid.UUID, accounts []uuid.UUID) ([]uuid.UUID, error) {
+	return s.inTx(ctx, tx, id, accounts, func(ctx context.Context, tx pgx.Tx, g *Gathering, accounts []uuid.UUID) ([]uuid.UUID, error) {
+		return s.inviteTelling(ctx, tx, g, accounts, "")
+	})
+}
+
+// NoticeData are the data of the mechanism's notices about g (the owner's
+// and g's ids under the domain's keys, starts_at, {when} and {where}), for a
+// domain's own notices about it.
+func (s *Service) NoticeData(g *Gathering) map[string]string { return s.data(g) }
+
 // Uninvite takes accounts off gathering id's roll (ActManage) before it
 // ends (the roll of a gathering held stays as it was); whoever of them is
 // present is marked as having left. Accounts not invited are ignored. It
@@ -131,6 +146,12 @@ func distinct(ids []uuid.UUID) []uuid.UUID {
 
 // invite does Invite on g, locked in tx.
 func (s *Service) invite(ctx context.Context, tx pgx.Tx, g *Gathering, accounts []uuid.UUID) ([]uuid.UUID, error) {
+	return s.inviteTelling(ctx, tx, g, accounts, s.cfg.Notices.Invited)
+}
+
+// inviteTelling invites accounts to g, locked in tx, telling each new
+// invitee notice ("" tells nobody).
+func (s *Service) inviteTelling(ctx context.Context, tx pgx.Tx, g *Gathering, accounts []uuid.UUID, notice string) ([]uuid.UUID, error) {
 	if err := s.invitable(g); err != nil {
 		return nil, err
 	}
@@ -199,7 +220,7 @@ func (s *Service) invite(ctx context.Context, tx pgx.Tx, g *Gathering, accounts 
 	for _, i := range list {
 		// The invitation's time tells a new invitation from a repeat, so
 		// someone uninvited and invited again is told again.
-		if err := s.tell(ctx, tx, g, i.account, s.cfg.Notices.Invited, data, strconv.FormatInt(i.at.UnixMicro(), 10)); err != nil {
+		if err := s.tell(ctx, tx, g, i.account, notice, data, strconv.FormatInt(i.at.UnixMicro(), 10)); err != nil {
 			return nil, err
 		}
 	}
