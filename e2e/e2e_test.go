@@ -888,14 +888,21 @@ func TestMigrateCommand(t *testing.T) {
 
 // TestSeedDemo: `otwarty seed --demo` fills a database that the server then
 // shows: consultations in four languages with submissions, a workshop, and
-// a published report.
+// a published report; a dialogue body of persons and an organisation with
+// its delegates, a past meeting whose minutes are published and an upcoming
+// one with its agenda. Seeding again changes nothing.
 func TestSeedDemo(t *testing.T) {
 	t.Parallel()
 	dbURL := pgtest.URL(t)
-	cmd := exec.Command(binary(t), "seed", "--demo")
-	cmd.Env = serverEnv(dbURL, "127.0.0.1:0")
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "seed: %s", out)
+	seed := func() string {
+		cmd := exec.Command(binary(t), "seed", "--demo")
+		cmd.Env = serverEnv(dbURL, "127.0.0.1:0")
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "seed: %s", out)
+		return string(out)
+	}
+	seedTime := time.Now()
+	require.Contains(t, seed(), "demo data created")
 	s := startServer(t, "server", dbURL)
 	var res struct {
 		Consultations struct {
@@ -983,6 +990,197 @@ func TestSeedDemo(t *testing.T) {
 		}
 		roles = append(roles, m.Role+" "+strings.Join(ds, ", "))
 	}
-	require.ElementsMatch(t, []string{"CHAIR Marta Nowak", "MEMBER Ирина Петрова", "SECRETARY Jan Urzędnik",
+	require.ElementsMatch(t, []string{"CHAIR Marta Nowak", "DEPUTY_CHAIR Оксана Мельник", "SECRETARY Jan Urzędnik",
+		"MEMBER Ирина Петрова", "MEMBER Minh Tran", "OBSERVER Radosław Przykładowy", "GUEST dr Zofia Testowa",
 		"MEMBER Олена Коваль MAIN, James Carter SUBSTITUTE"}, roles)
+
+	// Its meetings, as the public sees them: one held three weeks before
+	// the seed, whose minutes are published in Polish (the body's language)
+	// with English and Ukrainian translations, and one in two weeks.
+	const meetingsQuery = `{ bodies { edges { node { meetings { totalCount edges { node {
+		title(locale: EN) { text } startsAt endsAt languages onlineUrl invitedCount
+		agenda { status items { title(locale: EN) { text locale } documentUrl document(locale: EN) { text locale } } }
+		votedMotions { kind status title(locale: EN) { text } text(locale: EN) { text }
+			vote { format closed totals { yes no abstain } result { outcome } } }
+		minutes { status locale text { text locale isOriginal } en: text(locale: EN) { text locale isOriginal }
+			textTranslations { locale } } } } } } } } }`
+	type localized struct {
+		Text       string `json:"text"`
+		Locale     string `json:"locale"`
+		IsOriginal bool   `json:"isOriginal"`
+	}
+	type meeting struct {
+		Title        localized `json:"title"`
+		StartsAt     time.Time `json:"startsAt"`
+		EndsAt       time.Time `json:"endsAt"`
+		Languages    []string  `json:"languages"`
+		OnlineURL    *string   `json:"onlineUrl"`
+		InvitedCount int       `json:"invitedCount"`
+		Agenda       struct {
+			Status string `json:"status"`
+			Items  []struct {
+				Title       localized  `json:"title"`
+				DocumentURL *string    `json:"documentUrl"`
+				Document    *localized `json:"document"`
+			} `json:"items"`
+		} `json:"agenda"`
+		VotedMotions []struct {
+			Kind   string    `json:"kind"`
+			Status string    `json:"status"`
+			Title  localized `json:"title"`
+			Text   localized `json:"text"`
+			Vote   struct {
+				Format string         `json:"format"`
+				Closed bool           `json:"closed"`
+				Totals map[string]int `json:"totals"`
+				Result struct {
+					Outcome string `json:"outcome"`
+				} `json:"result"`
+			} `json:"vote"`
+		} `json:"votedMotions"`
+		Minutes *struct {
+			Status           string                    `json:"status"`
+			Locale           string                    `json:"locale"`
+			Text             localized                 `json:"text"`
+			EN               localized                 `json:"en"`
+			TextTranslations []struct{ Locale string } `json:"textTranslations"`
+		} `json:"minutes"`
+	}
+	var meetings struct {
+		Bodies struct {
+			Edges []struct {
+				Node struct {
+					Meetings struct {
+						TotalCount int                      `json:"totalCount"`
+						Edges      []struct{ Node meeting } `json:"edges"`
+					} `json:"meetings"`
+				} `json:"node"`
+			} `json:"edges"`
+		} `json:"bodies"`
+	}
+	gql(t, s.httpURL(), "", meetingsQuery, &meetings)
+	ms := meetings.Bodies.Edges[0].Node.Meetings
+	require.Equal(t, 2, ms.TotalCount)
+	past, next := ms.Edges[0].Node, ms.Edges[1].Node
+	day := 24 * time.Hour
+
+	require.Equal(t, "Council meeting: the 2027 schedule of the Open Kraków programme", past.Title.Text)
+	require.WithinRange(t, past.StartsAt, seedTime.Add(-22*day), seedTime.Add(-20*day))
+	require.Equal(t, 2*time.Hour, past.EndsAt.Sub(past.StartsAt))
+	require.Equal(t, 9, past.InvitedCount) // seven persons and the NGO's two delegates
+	require.Equal(t, "ADOPTED", past.Agenda.Status)
+	require.Len(t, past.Agenda.Items, 3)
+	require.Equal(t, "Opinion on the draft 2027 schedule of the Open Kraków programme", past.Agenda.Items[1].Title.Text)
+	require.NotNil(t, past.Agenda.Items[1].DocumentURL)
+	require.NotNil(t, past.Agenda.Items[1].Document)
+	require.Equal(t, "EN", past.Agenda.Items[1].Document.Locale)
+	var votes []string
+	for _, m := range past.VotedMotions {
+		require.Equal(t, "MEETING", m.Vote.Format)
+		require.True(t, m.Vote.Closed)
+		votes = append(votes, fmt.Sprintf("%s %s %s %d/%d/%d", m.Kind, m.Status, m.Vote.Result.Outcome,
+			m.Vote.Totals["yes"], m.Vote.Totals["no"], m.Vote.Totals["abstain"]))
+	}
+	require.Equal(t, []string{"PROCEDURAL ADOPTED ADOPTED 5/0/0", "OPINION ADOPTED ADOPTED 4/0/1", "OPINION ADOPTED ADOPTED 4/1/0"}, votes)
+	// The adopted amendment's text is the opinion's text in force.
+	require.Equal(t, past.VotedMotions[1].Text.Text, past.VotedMotions[2].Text.Text)
+	require.Contains(t, past.VotedMotions[2].Text.Text, "information points for foreigners open in every district")
+
+	mins := past.Minutes
+	require.NotNil(t, mins)
+	require.Equal(t, "APPROVED", mins.Status)
+	require.Equal(t, "PL", mins.Locale)
+	require.Equal(t, localized{Text: mins.Text.Text, Locale: "PL", IsOriginal: true}, mins.Text)
+	for _, want := range []string{
+		"# Protokół z posiedzenia ciała dialogu „Rada Mieszkańców z Doświadczeniem Migracji”",
+		"Porządek obrad został przyjęty w głosowaniu",
+		"Kworum na rozpoczęcie (17:00): obecnych 5 z 6 głosów, wymagane 3 — kworum jest.",
+		"- Fundacja Dom Wielokulturowy (członek(-ini)), reprezentowana przez: Олена Коваль — osobiście",
+		"- Minh Tran (członek(-ini)): zdalnie",
+		"- dr Zofia Testowa (gość (bez prawa głosu)): osobiście",
+		"Osoby z publiczności: 0.",
+		"### Nieobecni członkowie z prawem głosu\n\n- Ирина Петрова (członek(-ini))\n",
+		"Głos zabierali (w kolejności udzielenia głosu): 1) Олена Коваль, 2) Minh Tran, 3) dr Zofia Testowa, 4) Оксана Мельник",
+		"### Opinia o projekcie harmonogramu programu Otwarty Kraków na 2027 rok (opinia)\n\n" +
+			"Wynik: przyjęto. Za: 4, przeciw: 1, wstrzymało się: 0; głosowało 5 z 6 uprawnionych; do przyjęcia potrzeba było 2.",
+		"- Minh Tran: przeciw",
+		"## Ustalenia",
+	} {
+		require.Contains(t, mins.Text.Text, want)
+	}
+	require.Equal(t, "EN", mins.EN.Locale)
+	require.False(t, mins.EN.IsOriginal)
+	require.Contains(t, mins.EN.Text, "## Arrangements")
+	var translated []string
+	for _, tr := range mins.TextTranslations {
+		translated = append(translated, tr.Locale)
+	}
+	require.ElementsMatch(t, []string{"PL", "EN", "UK"}, translated)
+
+	require.Equal(t, "Council meeting: opinion in the consultation on the programme's priorities for 2027", next.Title.Text)
+	require.WithinRange(t, next.StartsAt, seedTime.Add(13*day), seedTime.Add(15*day))
+	require.Equal(t, []string{"PL", "UK", "EN"}, next.Languages)
+	require.NotNil(t, next.OnlineURL)
+	require.Equal(t, "DRAFT", next.Agenda.Status)
+	var items []string
+	for _, it := range next.Agenda.Items {
+		items = append(items, it.Title.Locale+" "+it.Title.Text)
+	}
+	require.Equal(t, []string{"EN Opening of the meeting and adoption of the agenda",
+		"EN The council's opinion in the consultation “Priorities of the Open Kraków programme for 2027”",
+		"EN The department's report on information points for foreigners", "EN Current matters and any other business"}, items)
+	require.NotNil(t, next.Agenda.Items[1].DocumentURL)
+	require.NotNil(t, next.Agenda.Items[1].Document)
+	require.Contains(t, next.Agenda.Items[1].Document.Text, "Draft opinion")
+	require.Empty(t, next.VotedMotions)
+	require.Nil(t, next.Minutes)
+
+	// The roll sees the comments the minutes took, and their versions.
+	chair, _ := signIn(t, s, "marta@demo.otwarty.pl", "otwarty-demo-2026")
+	var work struct {
+		Bodies struct {
+			Edges []struct {
+				Node struct {
+					Meetings struct {
+						Edges []struct {
+							Node struct {
+								Minutes *struct {
+									Versions []struct {
+										Source string `json:"source"`
+										Locale string `json:"locale"`
+									} `json:"versions"`
+									Comments struct {
+										TotalCount int `json:"totalCount"`
+									} `json:"comments"`
+								} `json:"minutes"`
+							} `json:"node"`
+						} `json:"edges"`
+					} `json:"meetings"`
+				} `json:"node"`
+			} `json:"edges"`
+		} `json:"bodies"`
+	}
+	gql(t, s.httpURL(), chair, `{ bodies { edges { node { meetings(first: 1) { edges { node {
+		minutes { versions { source locale } comments { totalCount } } } } } } } } }`, &work)
+	mw := work.Bodies.Edges[0].Node.Meetings.Edges[0].Node.Minutes
+	require.NotNil(t, mw)
+	require.Equal(t, 2, mw.Comments.TotalCount)
+	var versions []string
+	for _, v := range mw.Versions {
+		versions = append(versions, v.Source+" "+v.Locale)
+	}
+	require.Equal(t, []string{"GENERATED EN", "GENERATED UK", "GENERATED PL", "EDITED PL"}, versions)
+
+	// Seeding again says so and changes nothing the API shows.
+	snapshot := func() string {
+		var raw json.RawMessage
+		gql(t, s.httpURL(), "", `{ consultations { totalCount edges { node { id status title { text } submissions { totalCount } } } }
+			bodies { totalCount edges { node { id members { totalCount edges { node { id role } } } } } } }`, &raw)
+		var meetings json.RawMessage
+		gql(t, s.httpURL(), "", meetingsQuery, &meetings)
+		return string(raw) + string(meetings)
+	}
+	before := snapshot()
+	require.Contains(t, seed(), "demo data already present")
+	require.Equal(t, before, snapshot())
 }
