@@ -83,6 +83,7 @@ func (s *dialogueSeed) translate(id uuid.UUID, l langs) error {
 	return demoTranslations(secretary, s.a, id, subjectID(secretary), l.translations())
 }
 
+// translateOptional is translate for an optional text (nil: none).
 func (s *dialogueSeed) translateOptional(id *uuid.UUID, l langs) error {
 	if id == nil || len(l) == 0 {
 		return nil
