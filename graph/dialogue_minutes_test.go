@@ -125,7 +125,7 @@ func (f *minutesFixture) minutes(t *testing.T, token string) any {
 }
 
 // hold runs the meeting: attendance (one member remote, who leaves early;
-// the guest; the NGO through its delegate; one member absent), two
+// the guest and an expert invited by hand to this meeting; the NGO through its delegate; one member absent), two
 // speakers given the floor in another order than they asked, and a motion
 // decided by a roll call in the meeting, under the second agenda item.
 func (f *minutesFixture) hold(t *testing.T) {
@@ -135,7 +135,14 @@ func (f *minutesFixture) hold(t *testing.T) {
 		f.ok(t, b.gql(t, `mutation($m: ID!, $a: ID!, $mode: AttendanceMode!) { recordBodyMeetingAttendance(input: {meetingId: $m, accountId: $a, mode: $mode}) { meeting { id } } }`,
 			map[string]any{"m": f.meeting, "a": account, "mode": mode}, withToken(f.secretary)))
 	}
-	for _, tok := range []string{f.chair, f.secretary, f.delegate, f.guest} {
+	// An expert invited by hand to this meeting alone: a guest, not the public.
+	expert := b.signUp(t, "ekspertka@example.org")
+	b.confirm(t, "ekspertka@example.org")
+	f.ok(t, b.gql(t, `mutation($in: UpdateProfileInput!) { updateProfile(input: $in) { account { id } } }`,
+		map[string]any{"in": map[string]any{"displayName": "Ewa Ekspertka"}}, withToken(expert)))
+	f.ok(t, b.gql(t, `mutation($m: ID!, $a: ID!) { inviteToBodyMeeting(input: {meetingId: $m, accountId: $a}) { meeting { id } } }`,
+		map[string]any{"m": f.meeting, "a": b.accountID(t, expert)}, withToken(f.secretary)))
+	for _, tok := range []string{f.chair, f.secretary, f.delegate, f.guest, expert} {
 		record(b.accountID(t, tok), "IN_PERSON")
 	}
 	record(f.memberID, "REMOTE")
@@ -198,6 +205,7 @@ Kworum na rozpoczęcie (17:00): obecnych 4 z 5 głosów, wymagane 4 — kworum j
 ### Obecni goście i obserwatorzy
 
 - Dawid \<script\>alert(1)\</script\> (gość (bez prawa głosu)): osobiście od 16:40
+- Ewa Ekspertka (gość (bez prawa głosu)): osobiście od 16:40
 
 Osoby z publiczności: 0.
 

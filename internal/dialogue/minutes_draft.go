@@ -274,11 +274,37 @@ func (r *meetingRecord) readRoll(ctx context.Context, q interface {
 	}
 	var memberID uuid.UUID
 	var d rollDelegate
+	var name string
 	if _, err := pgx.ForEachRow(rows, []any{&memberID, &d.account, &d.name}, func() error {
 		byID[memberID].delegates = append(byID[memberID].delegates, d)
 		return nil
 	}); err != nil {
 		return fmt.Errorf("read delegates: %w", err)
+	}
+	// Guests invited by hand to this meeting alone: on its roll, not the
+	// body's, so never counted among the public. One also on the body's
+	// roll appears once, in their seat.
+	onRoll := map[uuid.UUID]bool{}
+	for _, e := range r.roll {
+		if e.person != nil {
+			onRoll[*e.person] = true
+		}
+	}
+	rows, err = q.Query(ctx, `select g.account_id, coalesce(case when a.deleted_at is null then a.display_name end, '')
+		from dialogue_meeting_guests g join accounts a on a.id = g.account_id
+		where g.meeting_id = $1 order by a.display_name, g.account_id`, r.g.ID)
+	if err != nil {
+		return fmt.Errorf("read meeting guests: %w", err)
+	}
+	var guest uuid.UUID
+	if _, err := pgx.ForEachRow(rows, []any{&guest, &name}, func() error {
+		if !onRoll[guest] {
+			id := guest
+			r.roll = append(r.roll, &rollEntry{role: RoleGuest, person: &id, name: name})
+		}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("read meeting guests: %w", err)
 	}
 	return nil
 }
