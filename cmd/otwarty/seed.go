@@ -120,7 +120,7 @@ func runSeed(ctx context.Context, args []string) error {
 	fmt.Println("  james@demo.otwarty.pl        member of", ngo.Name, "(en)")
 	fmt.Println("  marta@demo.otwarty.pl        resident (pl)")
 	fmt.Println("consultations: one open (submissions in four languages, supports, a workshop), one closed with its report published")
-	fmt.Println("dialogue body:", body.ID, "(a migrants' council: chair, member, secretary, and the NGO with two delegates)")
+	fmt.Println("dialogue body:", body.ID, "(a migrants' council: chair, deputy chair, secretary, members, an observer, a standing guest, and the NGO with a delegate and a substitute)")
 	return nil
 }
 
