@@ -403,11 +403,18 @@ func TestDialogueLife_ABodyFromCreationToTheEndOfItsTerm(t *testing.T) {
 	res = ok(b.gql(t, `mutation($m: ID!) { draftBodyMinutes(input: {meetingId: $m}) { minutes { status version body } } }`,
 		map[string]any{"m": meeting}, as(secretary)))
 	draft := dig(res.Data, "draftBodyMinutes", "minutes", "body").(string)
-	for _, want := range []string{"## Porządek obrad", "Głos zabierali (w kolejności udzielenia głosu): 1) Dawid Gość, 2) Bohdan Shevchenko",
-		"- John Smith: przeciw", "### Wniosek o odwołanie sekretarza"} {
+	for _, want := range []string{"Porządek obrad został przyjęty w głosowaniu",
+		"Kworum na rozpoczęcie (", "): obecnych 0 z 5 głosów, wymagane 3 — brak kworum.", // everyone came 5 minutes late
+		"- Org fundacja (członek(-ini)), reprezentowana przez: Olena Kravets — osobiście ",
+		"Głos zabierali (w kolejności udzielenia głosu): 1) Dawid Gość, 2) Bohdan Shevchenko",
+		"### Poprawka NGO (poprawka; uchwała)\n\nWynik: przyjęto. Za: 3, przeciw: 1, wstrzymało się: 1; głosowało 5 z 5 uprawnionych",
+		"- Org fundacja (głos oddał(a): Piotr Zastępca): za",
+		"### Interpreters at the city hall (uchwała)\n\nWynik: przyjęto. Za: 4, przeciw: 1, wstrzymało się: 0; głosowało 5 z 5 uprawnionych"} {
 		require.Contains(t, draft, want)
 	}
-	require.NotContains(t, draft, "Bohdan Shevchenko: tak", "no roll call of the secret vote")
+	require.True(t, strings.HasSuffix(draft, "### Wniosek o odwołanie sekretarza (uchwała)\n\nWynik: odrzucono. Za: 1, przeciw: 3, "+
+		"wstrzymało się: 0; głosowało 4 z 5 uprawnionych; do przyjęcia potrzeba było 4.\n\nGłosowanie tajne: podaje się tylko wyniki."),
+		"the secret vote's totals, no roll call")
 	ok(b.gql(t, `mutation($m: ID!) { openBodyMinutesForComments(input: {meetingId: $m}) { minutes { status } } }`, map[string]any{"m": meeting}, as(secretary)))
 	res = ok(b.gql(t, `mutation($m: ID!) { commentOnBodyMinutes(input: {meetingId: $m, text: "Прошу додати мій окремий голос."}) { comment { id } } }`,
 		map[string]any{"m": meeting}, as(bohdan)))
@@ -600,6 +607,9 @@ func TestDialogueLife_ABodyFromCreationToTheEndOfItsTerm(t *testing.T) {
 		map[string]any{"id": meeting}, as(chair)))
 	require.Equal(t, []any{map[string]any{"node": map[string]any{"id": comment, "text": "Прошу додати мій окремий голос.", "authorName": nil}}},
 		dig(res.Data, "bodyMeeting", "minutes", "comments", "edges"))
+	res = ok(b.gql(t, `query($g: ID!) { bodyMeeting(id: $g) { agenda { items { speakers { displayName status } } } } }`, map[string]any{"g": meeting}))
+	require.Equal(t, []any{map[string]any{"displayName": "John Smith", "status": "WAITING"}, map[string]any{"displayName": "Dawid Gość", "status": "DONE"}},
+		dig(dig(res.Data, "bodyMeeting", "agenda", "items").([]any)[0], "speakers"), "his request to speak is forgotten")
 	votesAfter, ballotsAfter := secretPoll()
 	require.Equal(t, 0, votesAfter)
 	require.Equal(t, ballotsBefore, ballotsAfter, "the ballots are untouched: they were never his")
