@@ -136,6 +136,7 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	ids.AddPersonalData(bs.PersonalData())
 	ds := dialogue.New(pool, pgtest.Jobs(t, pool), az, ns, log)
 	ids.AddPersonalData(ds.PersonalData())
+	ids.AddPersonalData(ds.MeetingPersonalData()) // as otwarty serve wires it
 	ms := dialogue.NewMotions(ds, box, log)
 	ms.Consultation = func(ctx context.Context, id uuid.UUID) error { _, err := cs.Get(ctx, id); return err }
 	ids.AddPersonalData(ms.PersonalData())
