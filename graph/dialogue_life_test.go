@@ -185,7 +185,7 @@ func TestDialogueLife_ABodyFromCreationToTheEndOfItsTerm(t *testing.T) {
 		"text": map[string]any{"locale": "PL", "text": "Rada popiera program i prosi o tłumaczenia na ukraiński."}}}, as(chair)))
 	opinion := dig(res.Data, "tableMotion", "motion", "id").(string)
 	// Long enough for the votes below even on a loaded machine.
-	deadline := time.Now().Add(12 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	ok(b.gql(t, `mutation($m: ID!, $d: DateTime!) { openMotionVote(input: {motionId: $m, written: {deadline: $d}}) { motion { status } } }`,
 		map[string]any{"m": opinion, "d": deadline.Format(time.RFC3339Nano)}, as(chair)))
 	for tok, choice := range map[string]string{chair: "YES", secretary: "YES", bohdan: "YES", john: "NO"} {
