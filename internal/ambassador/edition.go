@@ -621,3 +621,12 @@ func (s *Service) Criteria(ctx context.Context, edition uuid.UUID) ([]Criterion,
 func (s *Service) Staff(ctx context.Context, e *Edition) bool {
 	return authz.Can(ctx, ActManage, e.object())
 }
+
+// YearOf is an edition's year (for the consent page: the link is the proof).
+func (s *Service) YearOf(ctx context.Context, id uuid.UUID) (int, error) {
+	e, err := s.loadEdition(ctx, s.pool, id)
+	if err != nil {
+		return 0, err
+	}
+	return e.Year, nil
+}

@@ -727,3 +727,18 @@ func localeOf(ctx context.Context, q db.Querier, account uuid.UUID) i18n.Locale 
 	}
 	return i18n.Default
 }
+
+// Manages reports whether the caller runs n's edition (staff): they see a
+// nomination's scans and record its consent and check.
+func (s *Service) Manages(ctx context.Context, n *Nomination) bool {
+	return authz.Can(ctx, ActManage, n.object())
+}
+
+// MayNominate reports whether the caller may nominate in e now.
+func (s *Service) MayNominate(ctx context.Context, e *Edition) bool {
+	return e.PhaseAt(s.now()) == PhaseNominations &&
+		authz.Can(ctx, ActNominate, authz.Object{Type: NominationType, Domains: []string{Domain(e.ID)}})
+}
+
+// Now is the service's clock.
+func (s *Service) Now() time.Time { return s.now() }
