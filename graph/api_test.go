@@ -24,6 +24,7 @@ var anonymousMutations = map[string]bool{
 	"resetPassword": true, "acceptInvitation": true,
 	"castBallotWithCode":        true, // voting-code redemption: the code is the credential
 	"answerParticipationSurvey": true, // one-time survey token handed out after voting
+	"giveAmbassadorConsent":     true, // nominee consent by the e-mailed one-time link
 }
 
 // dummyValue builds a well-typed value for a GraphQL input type, so every

@@ -162,6 +162,18 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 			return nil, err
 		}
 		return m, nil
+	case "AmbassadorEdition":
+		e, err := r.ambassadorEdition(ctx, key)
+		if err != nil || e == nil {
+			return nil, err
+		}
+		return e, nil
+	case "AmbassadorNomination":
+		n, err := r.ambassadorNomination(ctx, key)
+		if err != nil || n == nil {
+			return nil, err
+		}
+		return n, nil
 	case "BodyOpinionRequest":
 		req, err := r.opinionRequest(ctx, key)
 		if err != nil || req == nil {

@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/otwarty/otwarty/graph"
+	"github.com/otwarty/otwarty/internal/ambassador"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/ballotbox"
 	"github.com/otwarty/otwarty/internal/budget"
@@ -152,6 +153,8 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	r.DialogueMotions, r.DialogueElections = ms, es
 	r.DialogueMinutes = dialogue.NewMinutes(ds, ms)
 	ids.AddPersonalData(r.DialogueMinutes.PersonalData())
+	r.Ambassador = ambassador.New(pool, az, ns, ids, ambassador.Config{PublicURL: "https://otwarty.test"}, log)
+	ids.AddPersonalData(r.Ambassador.PersonalData())
 	liveLimits := graph.DefaultLiveLimits()
 	if o.live != nil {
 		liveLimits = *o.live

@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/otwarty/otwarty/internal/ambassador"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/consultation"
@@ -48,6 +49,8 @@ type Resolver struct {
 	DialogueElections *dialogue.Elections
 	// Minutes of body meetings.
 	DialogueMinutes *dialogue.Minutes
+	// The Ambassador of Multiculturalism.
+	Ambassador *ambassador.Service
 
 	live *liveLayer // made by NewHandler
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/otwarty/otwarty/graph"
+	"github.com/otwarty/otwarty/internal/ambassador"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/ballotbox"
 	"github.com/otwarty/otwarty/internal/budget"
@@ -51,6 +52,8 @@ type app struct {
 	motions   *dialogue.Motions
 	elections *dialogue.Elections
 	minutes   *dialogue.Minutes
+	// The Ambassador of Multiculturalism.
+	ambassador *ambassador.Service
 }
 
 func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger) (*app, error) {
@@ -100,8 +103,11 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	// in the consultation's report.
 	cs.SetOpinions(ds.ReportOpinions)
 	ids.AddPersonalData(ds.OpinionsPersonalData())
+	// The Ambassador: jurors are invited through identity's invitations.
+	amb := ambassador.New(pool, az, ns, ids, ambassador.Config{PublicURL: c.PublicURL}, log)
+	ids.AddPersonalData(amb.PersonalData())
 	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: org.New(pool, az), consult: cs,
-		budget: bs, dialogue: ds, box: box, motions: ms, elections: es, minutes: mn}, nil
+		budget: bs, dialogue: ds, box: box, motions: ms, elections: es, minutes: mn, ambassador: amb}, nil
 }
 
 // start is what every subcommand that uses the services does first: open the
@@ -182,6 +188,7 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	resolver.DialogueMotions, resolver.DialogueElections = a.motions, a.elections
 	resolver.DialogueMinutes = a.minutes
+	resolver.Ambassador = a.ambassador
 	mux := http.NewServeMux()
 	// Requests (and so WebSockets) get their own context, ended before River
 	// stops so that jobs can finish gracefully.

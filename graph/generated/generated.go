@@ -32,6 +32,10 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Account() AccountResolver
+	AmbassadorCriterion() AmbassadorCriterionResolver
+	AmbassadorEdition() AmbassadorEditionResolver
+	AmbassadorJustification() AmbassadorJustificationResolver
+	AmbassadorNomination() AmbassadorNominationResolver
 	Answer() AnswerResolver
 	Body() BodyResolver
 	BodyAgendaItem() BodyAgendaItemResolver
@@ -114,6 +118,124 @@ type ComplexityRoot struct {
 
 	AdvanceBudgetEditionPayload struct {
 		Edition func(childComplexity int) int
+	}
+
+	AmbassadorCategory struct {
+		ID     func(childComplexity int) int
+		Kind   func(childComplexity int) int
+		Titles func(childComplexity int) int
+	}
+
+	AmbassadorConsent struct {
+		At      func(childComplexity int) int
+		By      func(childComplexity int) int
+		Channel func(childComplexity int) int
+		ScanRef func(childComplexity int) int
+	}
+
+	AmbassadorCriterion struct {
+		Code     func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Name     func(childComplexity int, locale *i18n.Locale) int
+		Position func(childComplexity int) int
+		ScaleMax func(childComplexity int) int
+		ScaleMin func(childComplexity int) int
+		Weight   func(childComplexity int) int
+	}
+
+	AmbassadorEdition struct {
+		Call             func(childComplexity int, locale *i18n.Locale) int
+		CallTranslations func(childComplexity int) int
+		Categories       func(childComplexity int) int
+		Criteria         func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Jurors           func(childComplexity int) int
+		Nominations      func(childComplexity int, filter *model.AmbassadorNominationFilter, first *int, after *string) int
+		Phase            func(childComplexity int) int
+		PublishedAt      func(childComplexity int) int
+		Schedule         func(childComplexity int) int
+		Status           func(childComplexity int) int
+		ViewerCan        func(childComplexity int) int
+		Year             func(childComplexity int) int
+	}
+
+	AmbassadorEditionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AmbassadorEditionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	AmbassadorEditionViewerCan struct {
+		Manage   func(childComplexity int) int
+		Nominate func(childComplexity int) int
+	}
+
+	AmbassadorJuror struct {
+		AccountID   func(childComplexity int) int
+		Chair       func(childComplexity int) int
+		DisplayName func(childComplexity int) int
+	}
+
+	AmbassadorJustification struct {
+		Criterion        func(childComplexity int) int
+		Text             func(childComplexity int, locale *i18n.Locale) int
+		TextTranslations func(childComplexity int) int
+	}
+
+	AmbassadorNomination struct {
+		Category       func(childComplexity int) int
+		Channel        func(childComplexity int) int
+		CheckNote      func(childComplexity int) int
+		CheckedAt      func(childComplexity int) int
+		Consent        func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Edition        func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Ineligibility  func(childComplexity int) int
+		Justifications func(childComplexity int) int
+		Links          func(childComplexity int) int
+		NominatorName  func(childComplexity int) int
+		Nominee        func(childComplexity int) int
+		ReceivedAt     func(childComplexity int) int
+		ScanRef        func(childComplexity int) int
+		StaffEntered   func(childComplexity int) int
+		Status         func(childComplexity int) int
+		WithdrawnAt    func(childComplexity int) int
+	}
+
+	AmbassadorNominationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AmbassadorNominationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	AmbassadorNominee struct {
+		Email         func(childComplexity int) int
+		GuardianEmail func(childComplexity int) int
+		GuardianName  func(childComplexity int) int
+		Minor         func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Organisation  func(childComplexity int) int
+	}
+
+	AmbassadorSchedule struct {
+		AnnounceAt       func(childComplexity int) int
+		AudienceClose    func(childComplexity int) int
+		CheckClose       func(childComplexity int) int
+		DecisionClose    func(childComplexity int) int
+		NominationsClose func(childComplexity int) int
+		NominationsOpen  func(childComplexity int) int
+		ScoringClose     func(childComplexity int) int
 	}
 
 	Answer struct {
@@ -791,6 +913,10 @@ type ComplexityRoot struct {
 		Account func(childComplexity int) int
 	}
 
+	CheckAmbassadorNominationPayload struct {
+		Nomination func(childComplexity int) int
+	}
+
 	CheckInToBodyMeetingPayload struct {
 		Meeting func(childComplexity int) int
 	}
@@ -929,6 +1055,10 @@ type ComplexityRoot struct {
 		Submit        func(childComplexity int) int
 	}
 
+	CreateAmbassadorEditionPayload struct {
+		Edition func(childComplexity int) int
+	}
+
 	CreateBodyPayload struct {
 		Body func(childComplexity int) int
 	}
@@ -995,6 +1125,10 @@ type ComplexityRoot struct {
 
 	DraftBodyMinutesPayload struct {
 		Minutes func(childComplexity int) int
+	}
+
+	EditAmbassadorNominationPayload struct {
+		Nomination func(childComplexity int) int
 	}
 
 	EditBodyMinutesCommentPayload struct {
@@ -1079,6 +1213,10 @@ type ComplexityRoot struct {
 		VoterID func(childComplexity int) int
 	}
 
+	EnterAmbassadorNominationPayload struct {
+		Nomination func(childComplexity int) int
+	}
+
 	EnterPaperBallotPayload struct {
 		PaperBallot func(childComplexity int) int
 	}
@@ -1108,6 +1246,12 @@ type ComplexityRoot struct {
 		Numerator   func(childComplexity int) int
 	}
 
+	GiveAmbassadorConsentPayload struct {
+		Category    func(childComplexity int) int
+		NomineeName func(childComplexity int) int
+		Year        func(childComplexity int) int
+	}
+
 	GiveFloorPayload struct {
 		Item func(childComplexity int) int
 	}
@@ -1128,6 +1272,10 @@ type ComplexityRoot struct {
 		ID           func(childComplexity int) int
 		Organisation func(childComplexity int) int
 		Role         func(childComplexity int) int
+	}
+
+	InviteAmbassadorJurorPayload struct {
+		Invitation func(childComplexity int) int
 	}
 
 	InviteToBodyMeetingPayload struct {
@@ -1319,6 +1467,7 @@ type ComplexityRoot struct {
 		ChangeBodyMemberRole            func(childComplexity int, input model.ChangeBodyMemberRoleInput) int
 		ChangeConsultationPhase         func(childComplexity int, input model.ChangeConsultationPhaseInput) int
 		ChangePassword                  func(childComplexity int, input model.ChangePasswordInput) int
+		CheckAmbassadorNomination       func(childComplexity int, input model.CheckAmbassadorNominationInput) int
 		CheckInToBodyMeeting            func(childComplexity int, input model.CheckInToBodyMeetingInput) int
 		CloseBudgetVoting               func(childComplexity int, input model.CloseBudgetVotingInput) int
 		CloseElection                   func(childComplexity int, input model.CloseElectionInput) int
@@ -1327,6 +1476,7 @@ type ComplexityRoot struct {
 		ComputeBudgetResults            func(childComplexity int, input model.ComputeBudgetResultsInput) int
 		ConfirmEmail                    func(childComplexity int, input model.ConfirmEmailInput) int
 		ConsentToBudgetProject          func(childComplexity int, input model.ConsentToBudgetProjectInput) int
+		CreateAmbassadorEdition         func(childComplexity int, input model.CreateAmbassadorEditionInput) int
 		CreateBody                      func(childComplexity int, input model.CreateBodyInput) int
 		CreateBudgetEdition             func(childComplexity int, input model.CreateBudgetEditionInput) int
 		CreateBudgetPool                func(childComplexity int, input model.CreateBudgetPoolInput) int
@@ -1344,39 +1494,46 @@ type ComplexityRoot struct {
 		DissolveBody                    func(childComplexity int, input model.DissolveBodyInput) int
 		DraftAnswer                     func(childComplexity int, input model.DraftAnswerInput) int
 		DraftBodyMinutes                func(childComplexity int, input model.DraftBodyMinutesInput) int
+		EditAmbassadorNomination        func(childComplexity int, input model.EditAmbassadorNominationInput) int
 		EditBodyMinutes                 func(childComplexity int, input model.EditBodyMinutesInput) int
 		EditBodyMinutesComment          func(childComplexity int, input model.EditBodyMinutesCommentInput) int
 		EditBudgetProject               func(childComplexity int, input model.EditBudgetProjectInput) int
 		EditSubmission                  func(childComplexity int, input model.EditSubmissionInput) int
 		EndorseCandidate                func(childComplexity int, input model.EndorseCandidateInput) int
 		EnrolAsBudgetVoter              func(childComplexity int, input model.EnrolAsBudgetVoterInput) int
+		EnterAmbassadorNomination       func(childComplexity int, input model.EnterAmbassadorNominationInput) int
 		EnterPaperBallot                func(childComplexity int, input model.EnterPaperBallotInput) int
 		EnterSubmissionOnBehalf         func(childComplexity int, input model.EnterSubmissionOnBehalfInput) int
 		FinishSpeaker                   func(childComplexity int, input model.FinishSpeakerInput) int
 		FlagSubmission                  func(childComplexity int, input model.FlagSubmissionInput) int
 		FollowBudgetEdition             func(childComplexity int, input model.FollowBudgetEditionInput) int
 		FollowConsultation              func(childComplexity int, input model.FollowConsultationInput) int
+		GiveAmbassadorConsent           func(childComplexity int, input model.GiveAmbassadorConsentInput) int
 		GiveFloor                       func(childComplexity int, input model.GiveFloorInput) int
 		GrantRole                       func(childComplexity int, input model.GrantRoleInput) int
 		HideSubmission                  func(childComplexity int, input model.HideSubmissionInput) int
+		InviteAmbassadorJuror           func(childComplexity int, input model.InviteAmbassadorJurorInput) int
 		InviteToBodyMeeting             func(childComplexity int, input model.InviteToBodyMeetingInput) int
 		IssueBodyMeetingCheckinCode     func(childComplexity int, input model.IssueBodyMeetingCheckinCodeInput) int
 		IssueVotingCode                 func(childComplexity int, input model.IssueVotingCodeInput) int
 		IssueVotingCodes                func(childComplexity int, input model.IssueVotingCodesInput) int
 		MarkNotificationsRead           func(childComplexity int, input model.MarkNotificationsReadInput) int
 		MoveAgendaItem                  func(childComplexity int, input model.MoveAgendaItemInput) int
+		NominateForAmbassador           func(childComplexity int, input model.NominateForAmbassadorInput) int
 		OpenBodyMinutesForComments      func(childComplexity int, input model.OpenBodyMinutesForCommentsInput) int
 		OpenBudgetVoting                func(childComplexity int, input model.OpenBudgetVotingInput) int
 		OpenElection                    func(childComplexity int, input model.OpenElectionInput) int
 		OpenElectionBallot              func(childComplexity int, input model.OpenElectionBallotInput) int
 		OpenMotionVote                  func(childComplexity int, input model.OpenMotionVoteInput) int
 		ProposeAmendment                func(childComplexity int, input model.ProposeAmendmentInput) int
+		PublishAmbassadorEdition        func(childComplexity int, input model.PublishAmbassadorEditionInput) int
 		PublishAnswers                  func(childComplexity int, input model.PublishAnswersInput) int
 		PublishBudgetResults            func(childComplexity int, input model.PublishBudgetResultsInput) int
 		PublishConsultation             func(childComplexity int, input model.PublishConsultationInput) int
 		PublishMinutes                  func(childComplexity int, input model.PublishMinutesInput) int
 		PublishReport                   func(childComplexity int, input model.PublishReportInput) int
 		PutAgendaToVote                 func(childComplexity int, input model.PutAgendaToVoteInput) int
+		RecordAmbassadorConsent         func(childComplexity int, input model.RecordAmbassadorConsentInput) int
 		RecordAttendance                func(childComplexity int, input model.RecordAttendanceInput) int
 		RecordBodyMeetingAttendance     func(childComplexity int, input model.RecordBodyMeetingAttendanceInput) int
 		RecordBodyMeetingDeparture      func(childComplexity int, input model.RecordBodyMeetingDepartureInput) int
@@ -1387,6 +1544,7 @@ type ComplexityRoot struct {
 		RegisterForBudgetSession        func(childComplexity int, input model.RegisterForBudgetSessionInput) int
 		RegisterForMeeting              func(childComplexity int, input model.RegisterForMeetingInput) int
 		RemoveAgendaItem                func(childComplexity int, input model.RemoveAgendaItemInput) int
+		RemoveAmbassadorJuror           func(childComplexity int, input model.RemoveAmbassadorJurorInput) int
 		RemoveBodyMember                func(childComplexity int, input model.RemoveBodyMemberInput) int
 		RemoveOrganisationMember        func(childComplexity int, input model.RemoveOrganisationMemberInput) int
 		RequestBodyOpinion              func(childComplexity int, input model.RequestBodyOpinionInput) int
@@ -1401,6 +1559,7 @@ type ComplexityRoot struct {
 		RevokeRole                      func(childComplexity int, input model.RevokeRoleInput) int
 		RevokeSession                   func(childComplexity int, input model.RevokeSessionInput) int
 		ScheduleBodyMeeting             func(childComplexity int, input model.ScheduleBodyMeetingInput) int
+		SetAmbassadorJuryChair          func(childComplexity int, input model.SetAmbassadorJuryChairInput) int
 		SetBodyMemberDelegates          func(childComplexity int, input model.SetBodyMemberDelegatesInput) int
 		SetBudgetSurveyEnabled          func(childComplexity int, input model.SetBudgetSurveyEnabledInput) int
 		SetConsultationInterests        func(childComplexity int, input model.SetConsultationInterestsInput) int
@@ -1419,6 +1578,7 @@ type ComplexityRoot struct {
 		UnregisterFromMeeting           func(childComplexity int, input model.UnregisterFromMeetingInput) int
 		UnsupportSubmission             func(childComplexity int, input model.UnsupportSubmissionInput) int
 		UpdateAgendaItem                func(childComplexity int, input model.UpdateAgendaItemInput) int
+		UpdateAmbassadorEdition         func(childComplexity int, input model.UpdateAmbassadorEditionInput) int
 		UpdateBody                      func(childComplexity int, input model.UpdateBodyInput) int
 		UpdateBodyMeeting               func(childComplexity int, input model.UpdateBodyMeetingInput) int
 		UpdateBudgetEdition             func(childComplexity int, input model.UpdateBudgetEditionInput) int
@@ -1431,6 +1591,7 @@ type ComplexityRoot struct {
 		UpdateProfile                   func(childComplexity int, input model.UpdateProfileInput) int
 		VerifyBudgetProject             func(childComplexity int, input model.VerifyBudgetProjectInput) int
 		VerifyResident                  func(childComplexity int, input model.VerifyResidentInput) int
+		WithdrawAmbassadorNomination    func(childComplexity int, input model.WithdrawAmbassadorNominationInput) int
 		WithdrawBodyMeetingInvitation   func(childComplexity int, input model.WithdrawBodyMeetingInvitationInput) int
 		WithdrawBodyOpinionRequest      func(childComplexity int, input model.WithdrawBodyOpinionRequestInput) int
 		WithdrawBudgetProject           func(childComplexity int, input model.WithdrawBudgetProjectInput) int
@@ -1444,6 +1605,10 @@ type ComplexityRoot struct {
 	MySurveyAnswer struct {
 		Question func(childComplexity int) int
 		Text     func(childComplexity int, locale *i18n.Locale) int
+	}
+
+	NominateForAmbassadorPayload struct {
+		Nomination func(childComplexity int) int
 	}
 
 	Notification struct {
@@ -1621,6 +1786,10 @@ type ComplexityRoot struct {
 		Motion    func(childComplexity int) int
 	}
 
+	PublishAmbassadorEditionPayload struct {
+		Edition func(childComplexity int) int
+	}
+
 	PublishAnswersPayload struct {
 		Consultation   func(childComplexity int) int
 		PublishedCount func(childComplexity int) int
@@ -1648,21 +1817,27 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AuditLog      func(childComplexity int, filter *model.AuditLogFilter, first *int, after *string) int
-		Bodies        func(childComplexity int, filter *model.BodyFilter, first *int, after *string) int
-		Body          func(childComplexity int, id string) int
-		BodyMeeting   func(childComplexity int, id string) int
-		BudgetEdition func(childComplexity int, id string) int
-		BudgetProject func(childComplexity int, id string) int
-		Consultation  func(childComplexity int, id string) int
-		Consultations func(childComplexity int, filter *model.ConsultationFilter, first *int, after *string) int
-		Election      func(childComplexity int, id string) int
-		Me            func(childComplexity int) int
-		Motion        func(childComplexity int, id string) int
-		Node          func(childComplexity int, id string) int
-		Nodes         func(childComplexity int, ids []string) int
-		Organisation  func(childComplexity int, id string) int
-		Organisations func(childComplexity int, filter *model.OrganisationFilter, first *int, after *string) int
+		AmbassadorEdition  func(childComplexity int, id string) int
+		AmbassadorEditions func(childComplexity int, first *int, after *string) int
+		AuditLog           func(childComplexity int, filter *model.AuditLogFilter, first *int, after *string) int
+		Bodies             func(childComplexity int, filter *model.BodyFilter, first *int, after *string) int
+		Body               func(childComplexity int, id string) int
+		BodyMeeting        func(childComplexity int, id string) int
+		BudgetEdition      func(childComplexity int, id string) int
+		BudgetProject      func(childComplexity int, id string) int
+		Consultation       func(childComplexity int, id string) int
+		Consultations      func(childComplexity int, filter *model.ConsultationFilter, first *int, after *string) int
+		Election           func(childComplexity int, id string) int
+		Me                 func(childComplexity int) int
+		Motion             func(childComplexity int, id string) int
+		Node               func(childComplexity int, id string) int
+		Nodes              func(childComplexity int, ids []string) int
+		Organisation       func(childComplexity int, id string) int
+		Organisations      func(childComplexity int, filter *model.OrganisationFilter, first *int, after *string) int
+	}
+
+	RecordAmbassadorConsentPayload struct {
+		Nomination func(childComplexity int) int
 	}
 
 	RecordAttendancePayload struct {
@@ -1704,6 +1879,10 @@ type ComplexityRoot struct {
 
 	RemoveAgendaItemPayload struct {
 		Meeting func(childComplexity int) int
+	}
+
+	RemoveAmbassadorJurorPayload struct {
+		Edition func(childComplexity int) int
 	}
 
 	RemoveBodyMemberPayload struct {
@@ -1794,6 +1973,10 @@ type ComplexityRoot struct {
 		ID         func(childComplexity int) int
 		LastSeenAt func(childComplexity int) int
 		UserAgent  func(childComplexity int) int
+	}
+
+	SetAmbassadorJuryChairPayload struct {
+		Edition func(childComplexity int) int
 	}
 
 	SetBodyMemberDelegatesPayload struct {
@@ -1952,6 +2135,10 @@ type ComplexityRoot struct {
 		Meeting func(childComplexity int) int
 	}
 
+	UpdateAmbassadorEditionPayload struct {
+		Edition func(childComplexity int) int
+	}
+
 	UpdateBodyMeetingPayload struct {
 		Meeting func(childComplexity int) int
 	}
@@ -2013,6 +2200,10 @@ type ComplexityRoot struct {
 		Name    func(childComplexity int) int
 	}
 
+	WithdrawAmbassadorNominationPayload struct {
+		Nomination func(childComplexity int) int
+	}
+
 	WithdrawBodyMeetingInvitationPayload struct {
 		Meeting func(childComplexity int) int
 	}
@@ -2059,6 +2250,52 @@ type AccountResolver interface {
 	NotificationPreferences(ctx context.Context, obj *model.Account) (*model.NotificationPreferences, error)
 	ConsultationInterests(ctx context.Context, obj *model.Account) (*model.ConsultationInterests, error)
 	DataExport(ctx context.Context, obj *model.Account) (string, error)
+}
+type AmbassadorCriterionResolver interface {
+	Position(ctx context.Context, obj *model.AmbassadorCriterion) (int, error)
+	Code(ctx context.Context, obj *model.AmbassadorCriterion) (*string, error)
+	Name(ctx context.Context, obj *model.AmbassadorCriterion, locale *i18n.Locale) (*model.LocalizedString, error)
+	Weight(ctx context.Context, obj *model.AmbassadorCriterion) (int, error)
+	ScaleMin(ctx context.Context, obj *model.AmbassadorCriterion) (int, error)
+	ScaleMax(ctx context.Context, obj *model.AmbassadorCriterion) (int, error)
+}
+type AmbassadorEditionResolver interface {
+	Year(ctx context.Context, obj *model.AmbassadorEdition) (int, error)
+	Status(ctx context.Context, obj *model.AmbassadorEdition) (model.AmbassadorEditionStatus, error)
+	Phase(ctx context.Context, obj *model.AmbassadorEdition) (model.AmbassadorPhase, error)
+	Schedule(ctx context.Context, obj *model.AmbassadorEdition) (*model.AmbassadorSchedule, error)
+	Call(ctx context.Context, obj *model.AmbassadorEdition, locale *i18n.Locale) (*model.LocalizedString, error)
+	CallTranslations(ctx context.Context, obj *model.AmbassadorEdition) ([]model.Translation, error)
+	Categories(ctx context.Context, obj *model.AmbassadorEdition) ([]model.AmbassadorCategory, error)
+	Criteria(ctx context.Context, obj *model.AmbassadorEdition) ([]model.AmbassadorCriterion, error)
+	Jurors(ctx context.Context, obj *model.AmbassadorEdition) ([]model.AmbassadorJuror, error)
+	Nominations(ctx context.Context, obj *model.AmbassadorEdition, filter *model.AmbassadorNominationFilter, first *int, after *string) (*model.AmbassadorNominationConnection, error)
+	PublishedAt(ctx context.Context, obj *model.AmbassadorEdition) (*time.Time, error)
+	ViewerCan(ctx context.Context, obj *model.AmbassadorEdition) (*model.AmbassadorEditionViewerCan, error)
+}
+type AmbassadorJustificationResolver interface {
+	Criterion(ctx context.Context, obj *model.AmbassadorJustification) (*model.AmbassadorCriterion, error)
+	Text(ctx context.Context, obj *model.AmbassadorJustification, locale *i18n.Locale) (*model.LocalizedString, error)
+	TextTranslations(ctx context.Context, obj *model.AmbassadorJustification) ([]model.Translation, error)
+}
+type AmbassadorNominationResolver interface {
+	Edition(ctx context.Context, obj *model.AmbassadorNomination) (*model.AmbassadorEdition, error)
+	Category(ctx context.Context, obj *model.AmbassadorNomination) (*model.AmbassadorCategory, error)
+	Nominee(ctx context.Context, obj *model.AmbassadorNomination) (*model.AmbassadorNominee, error)
+	Justifications(ctx context.Context, obj *model.AmbassadorNomination) ([]model.AmbassadorJustification, error)
+	Links(ctx context.Context, obj *model.AmbassadorNomination) ([]string, error)
+	Channel(ctx context.Context, obj *model.AmbassadorNomination) (model.AmbassadorChannel, error)
+	ReceivedAt(ctx context.Context, obj *model.AmbassadorNomination) (*time.Time, error)
+	StaffEntered(ctx context.Context, obj *model.AmbassadorNomination) (bool, error)
+	NominatorName(ctx context.Context, obj *model.AmbassadorNomination) (*string, error)
+	ScanRef(ctx context.Context, obj *model.AmbassadorNomination) (*string, error)
+	Status(ctx context.Context, obj *model.AmbassadorNomination) (model.AmbassadorNominationStatus, error)
+	Consent(ctx context.Context, obj *model.AmbassadorNomination) (*model.AmbassadorConsent, error)
+	Ineligibility(ctx context.Context, obj *model.AmbassadorNomination) (*model.AmbassadorIneligibility, error)
+	CheckNote(ctx context.Context, obj *model.AmbassadorNomination) (*string, error)
+	CheckedAt(ctx context.Context, obj *model.AmbassadorNomination) (*time.Time, error)
+	CreatedAt(ctx context.Context, obj *model.AmbassadorNomination) (*time.Time, error)
+	WithdrawnAt(ctx context.Context, obj *model.AmbassadorNomination) (*time.Time, error)
 }
 type AnswerResolver interface {
 	Reason(ctx context.Context, obj *model.Answer, locale *i18n.Locale) (*model.LocalizedString, error)
@@ -2320,6 +2557,19 @@ type MotionVoteResolver interface {
 }
 type MutationResolver interface {
 	AddTranslation(ctx context.Context, input model.AddTranslationInput) (*model.AddTranslationPayload, error)
+	CreateAmbassadorEdition(ctx context.Context, input model.CreateAmbassadorEditionInput) (*model.CreateAmbassadorEditionPayload, error)
+	UpdateAmbassadorEdition(ctx context.Context, input model.UpdateAmbassadorEditionInput) (*model.UpdateAmbassadorEditionPayload, error)
+	PublishAmbassadorEdition(ctx context.Context, input model.PublishAmbassadorEditionInput) (*model.PublishAmbassadorEditionPayload, error)
+	InviteAmbassadorJuror(ctx context.Context, input model.InviteAmbassadorJurorInput) (*model.InviteAmbassadorJurorPayload, error)
+	SetAmbassadorJuryChair(ctx context.Context, input model.SetAmbassadorJuryChairInput) (*model.SetAmbassadorJuryChairPayload, error)
+	RemoveAmbassadorJuror(ctx context.Context, input model.RemoveAmbassadorJurorInput) (*model.RemoveAmbassadorJurorPayload, error)
+	NominateForAmbassador(ctx context.Context, input model.NominateForAmbassadorInput) (*model.NominateForAmbassadorPayload, error)
+	EnterAmbassadorNomination(ctx context.Context, input model.EnterAmbassadorNominationInput) (*model.EnterAmbassadorNominationPayload, error)
+	EditAmbassadorNomination(ctx context.Context, input model.EditAmbassadorNominationInput) (*model.EditAmbassadorNominationPayload, error)
+	WithdrawAmbassadorNomination(ctx context.Context, input model.WithdrawAmbassadorNominationInput) (*model.WithdrawAmbassadorNominationPayload, error)
+	GiveAmbassadorConsent(ctx context.Context, input model.GiveAmbassadorConsentInput) (*model.GiveAmbassadorConsentPayload, error)
+	RecordAmbassadorConsent(ctx context.Context, input model.RecordAmbassadorConsentInput) (*model.RecordAmbassadorConsentPayload, error)
+	CheckAmbassadorNomination(ctx context.Context, input model.CheckAmbassadorNominationInput) (*model.CheckAmbassadorNominationPayload, error)
 	CreateBudgetEdition(ctx context.Context, input model.CreateBudgetEditionInput) (*model.CreateBudgetEditionPayload, error)
 	UpdateBudgetEdition(ctx context.Context, input model.UpdateBudgetEditionInput) (*model.UpdateBudgetEditionPayload, error)
 	CreateBudgetPool(ctx context.Context, input model.CreateBudgetPoolInput) (*model.CreateBudgetPoolPayload, error)
@@ -2482,6 +2732,8 @@ type PaperBallotResolver interface {
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
+	AmbassadorEdition(ctx context.Context, id string) (*model.AmbassadorEdition, error)
+	AmbassadorEditions(ctx context.Context, first *int, after *string) (*model.AmbassadorEditionConnection, error)
 	BudgetEdition(ctx context.Context, id string) (*model.BudgetEdition, error)
 	BudgetProject(ctx context.Context, id string) (*model.BudgetProject, error)
 	Consultation(ctx context.Context, id string) (*model.Consultation, error)
@@ -2698,6 +2950,496 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AdvanceBudgetEditionPayload.Edition(childComplexity), true
+
+	case "AmbassadorCategory.id":
+		if e.ComplexityRoot.AmbassadorCategory.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorCategory.ID(childComplexity), true
+	case "AmbassadorCategory.kind":
+		if e.ComplexityRoot.AmbassadorCategory.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorCategory.Kind(childComplexity), true
+	case "AmbassadorCategory.titles":
+		if e.ComplexityRoot.AmbassadorCategory.Titles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorCategory.Titles(childComplexity), true
+
+	case "AmbassadorConsent.at":
+		if e.ComplexityRoot.AmbassadorConsent.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorConsent.At(childComplexity), true
+	case "AmbassadorConsent.by":
+		if e.ComplexityRoot.AmbassadorConsent.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorConsent.By(childComplexity), true
+	case "AmbassadorConsent.channel":
+		if e.ComplexityRoot.AmbassadorConsent.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorConsent.Channel(childComplexity), true
+	case "AmbassadorConsent.scanRef":
+		if e.ComplexityRoot.AmbassadorConsent.ScanRef == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorConsent.ScanRef(childComplexity), true
+
+	case "AmbassadorCriterion.code":
+		if e.ComplexityRoot.AmbassadorCriterion.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorCriterion.Code(childComplexity), true
+	case "AmbassadorCriterion.id":
+		if e.ComplexityRoot.AmbassadorCriterion.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorCriterion.ID(childComplexity), true
+	case "AmbassadorCriterion.name":
+		if e.ComplexityRoot.AmbassadorCriterion.Name == nil {
+			break
+		}
+
+		args, err := ec.field_AmbassadorCriterion_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AmbassadorCriterion.Name(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "AmbassadorCriterion.position":
+		if e.ComplexityRoot.AmbassadorCriterion.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorCriterion.Position(childComplexity), true
+	case "AmbassadorCriterion.scaleMax":
+		if e.ComplexityRoot.AmbassadorCriterion.ScaleMax == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorCriterion.ScaleMax(childComplexity), true
+	case "AmbassadorCriterion.scaleMin":
+		if e.ComplexityRoot.AmbassadorCriterion.ScaleMin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorCriterion.ScaleMin(childComplexity), true
+	case "AmbassadorCriterion.weight":
+		if e.ComplexityRoot.AmbassadorCriterion.Weight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorCriterion.Weight(childComplexity), true
+
+	case "AmbassadorEdition.call":
+		if e.ComplexityRoot.AmbassadorEdition.Call == nil {
+			break
+		}
+
+		args, err := ec.field_AmbassadorEdition_call_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AmbassadorEdition.Call(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "AmbassadorEdition.callTranslations":
+		if e.ComplexityRoot.AmbassadorEdition.CallTranslations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEdition.CallTranslations(childComplexity), true
+	case "AmbassadorEdition.categories":
+		if e.ComplexityRoot.AmbassadorEdition.Categories == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEdition.Categories(childComplexity), true
+	case "AmbassadorEdition.criteria":
+		if e.ComplexityRoot.AmbassadorEdition.Criteria == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEdition.Criteria(childComplexity), true
+	case "AmbassadorEdition.id":
+		if e.ComplexityRoot.AmbassadorEdition.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEdition.ID(childComplexity), true
+	case "AmbassadorEdition.jurors":
+		if e.ComplexityRoot.AmbassadorEdition.Jurors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEdition.Jurors(childComplexity), true
+	case "AmbassadorEdition.nominations":
+		if e.ComplexityRoot.AmbassadorEdition.Nominations == nil {
+			break
+		}
+
+		args, err := ec.field_AmbassadorEdition_nominations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AmbassadorEdition.Nominations(childComplexity, args["filter"].(*model.AmbassadorNominationFilter), args["first"].(*int), args["after"].(*string)), true
+	case "AmbassadorEdition.phase":
+		if e.ComplexityRoot.AmbassadorEdition.Phase == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEdition.Phase(childComplexity), true
+	case "AmbassadorEdition.publishedAt":
+		if e.ComplexityRoot.AmbassadorEdition.PublishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEdition.PublishedAt(childComplexity), true
+	case "AmbassadorEdition.schedule":
+		if e.ComplexityRoot.AmbassadorEdition.Schedule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEdition.Schedule(childComplexity), true
+	case "AmbassadorEdition.status":
+		if e.ComplexityRoot.AmbassadorEdition.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEdition.Status(childComplexity), true
+	case "AmbassadorEdition.viewerCan":
+		if e.ComplexityRoot.AmbassadorEdition.ViewerCan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEdition.ViewerCan(childComplexity), true
+	case "AmbassadorEdition.year":
+		if e.ComplexityRoot.AmbassadorEdition.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEdition.Year(childComplexity), true
+
+	case "AmbassadorEditionConnection.edges":
+		if e.ComplexityRoot.AmbassadorEditionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEditionConnection.Edges(childComplexity), true
+	case "AmbassadorEditionConnection.pageInfo":
+		if e.ComplexityRoot.AmbassadorEditionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEditionConnection.PageInfo(childComplexity), true
+	case "AmbassadorEditionConnection.totalCount":
+		if e.ComplexityRoot.AmbassadorEditionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEditionConnection.TotalCount(childComplexity), true
+
+	case "AmbassadorEditionEdge.cursor":
+		if e.ComplexityRoot.AmbassadorEditionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEditionEdge.Cursor(childComplexity), true
+	case "AmbassadorEditionEdge.node":
+		if e.ComplexityRoot.AmbassadorEditionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEditionEdge.Node(childComplexity), true
+
+	case "AmbassadorEditionViewerCan.manage":
+		if e.ComplexityRoot.AmbassadorEditionViewerCan.Manage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEditionViewerCan.Manage(childComplexity), true
+	case "AmbassadorEditionViewerCan.nominate":
+		if e.ComplexityRoot.AmbassadorEditionViewerCan.Nominate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEditionViewerCan.Nominate(childComplexity), true
+
+	case "AmbassadorJuror.accountId":
+		if e.ComplexityRoot.AmbassadorJuror.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorJuror.AccountID(childComplexity), true
+	case "AmbassadorJuror.chair":
+		if e.ComplexityRoot.AmbassadorJuror.Chair == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorJuror.Chair(childComplexity), true
+	case "AmbassadorJuror.displayName":
+		if e.ComplexityRoot.AmbassadorJuror.DisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorJuror.DisplayName(childComplexity), true
+
+	case "AmbassadorJustification.criterion":
+		if e.ComplexityRoot.AmbassadorJustification.Criterion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorJustification.Criterion(childComplexity), true
+	case "AmbassadorJustification.text":
+		if e.ComplexityRoot.AmbassadorJustification.Text == nil {
+			break
+		}
+
+		args, err := ec.field_AmbassadorJustification_text_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AmbassadorJustification.Text(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "AmbassadorJustification.textTranslations":
+		if e.ComplexityRoot.AmbassadorJustification.TextTranslations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorJustification.TextTranslations(childComplexity), true
+
+	case "AmbassadorNomination.category":
+		if e.ComplexityRoot.AmbassadorNomination.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNomination.Category(childComplexity), true
+	case "AmbassadorNomination.channel":
+		if e.ComplexityRoot.AmbassadorNomination.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNomination.Channel(childComplexity), true
+	case "AmbassadorNomination.checkNote":
+		if e.ComplexityRoot.AmbassadorNomination.CheckNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNomination.CheckNote(childComplexity), true
+	case "AmbassadorNomination.checkedAt":
+		if e.ComplexityRoot.AmbassadorNomination.CheckedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNomination.CheckedAt(childComplexity), true
+	case "AmbassadorNomination.consent":
+		if e.ComplexityRoot.AmbassadorNomination.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNomination.Consent(childComplexity), true
+	case "AmbassadorNomination.createdAt":
+		if e.ComplexityRoot.AmbassadorNomination.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNomination.CreatedAt(childComplexity), true
+	case "AmbassadorNomination.edition":
+		if e.ComplexityRoot.AmbassadorNomination.Edition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNomination.Edition(childComplexity), true
+	case "AmbassadorNomination.id":
+		if e.ComplexityRoot.AmbassadorNomination.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNomination.ID(childComplexity), true
+	case "AmbassadorNomination.ineligibility":
+		if e.ComplexityRoot.AmbassadorNomination.Ineligibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNomination.Ineligibility(childComplexity), true
+	case "AmbassadorNomination.justifications":
+		if e.ComplexityRoot.AmbassadorNomination.Justifications == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNomination.Justifications(childComplexity), true
+	case "AmbassadorNomination.links":
+		if e.ComplexityRoot.AmbassadorNomination.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNomination.Links(childComplexity), true
+	case "AmbassadorNomination.nominatorName":
+		if e.ComplexityRoot.AmbassadorNomination.NominatorName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNomination.NominatorName(childComplexity), true
+	case "AmbassadorNomination.nominee":
+		if e.ComplexityRoot.AmbassadorNomination.Nominee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNomination.Nominee(childComplexity), true
+	case "AmbassadorNomination.receivedAt":
+		if e.ComplexityRoot.AmbassadorNomination.ReceivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNomination.ReceivedAt(childComplexity), true
+	case "AmbassadorNomination.scanRef":
+		if e.ComplexityRoot.AmbassadorNomination.ScanRef == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNomination.ScanRef(childComplexity), true
+	case "AmbassadorNomination.staffEntered":
+		if e.ComplexityRoot.AmbassadorNomination.StaffEntered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNomination.StaffEntered(childComplexity), true
+	case "AmbassadorNomination.status":
+		if e.ComplexityRoot.AmbassadorNomination.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNomination.Status(childComplexity), true
+	case "AmbassadorNomination.withdrawnAt":
+		if e.ComplexityRoot.AmbassadorNomination.WithdrawnAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNomination.WithdrawnAt(childComplexity), true
+
+	case "AmbassadorNominationConnection.edges":
+		if e.ComplexityRoot.AmbassadorNominationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNominationConnection.Edges(childComplexity), true
+	case "AmbassadorNominationConnection.pageInfo":
+		if e.ComplexityRoot.AmbassadorNominationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNominationConnection.PageInfo(childComplexity), true
+	case "AmbassadorNominationConnection.totalCount":
+		if e.ComplexityRoot.AmbassadorNominationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNominationConnection.TotalCount(childComplexity), true
+
+	case "AmbassadorNominationEdge.cursor":
+		if e.ComplexityRoot.AmbassadorNominationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNominationEdge.Cursor(childComplexity), true
+	case "AmbassadorNominationEdge.node":
+		if e.ComplexityRoot.AmbassadorNominationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNominationEdge.Node(childComplexity), true
+
+	case "AmbassadorNominee.email":
+		if e.ComplexityRoot.AmbassadorNominee.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNominee.Email(childComplexity), true
+	case "AmbassadorNominee.guardianEmail":
+		if e.ComplexityRoot.AmbassadorNominee.GuardianEmail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNominee.GuardianEmail(childComplexity), true
+	case "AmbassadorNominee.guardianName":
+		if e.ComplexityRoot.AmbassadorNominee.GuardianName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNominee.GuardianName(childComplexity), true
+	case "AmbassadorNominee.minor":
+		if e.ComplexityRoot.AmbassadorNominee.Minor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNominee.Minor(childComplexity), true
+	case "AmbassadorNominee.name":
+		if e.ComplexityRoot.AmbassadorNominee.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNominee.Name(childComplexity), true
+	case "AmbassadorNominee.organisation":
+		if e.ComplexityRoot.AmbassadorNominee.Organisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNominee.Organisation(childComplexity), true
+
+	case "AmbassadorSchedule.announceAt":
+		if e.ComplexityRoot.AmbassadorSchedule.AnnounceAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorSchedule.AnnounceAt(childComplexity), true
+	case "AmbassadorSchedule.audienceClose":
+		if e.ComplexityRoot.AmbassadorSchedule.AudienceClose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorSchedule.AudienceClose(childComplexity), true
+	case "AmbassadorSchedule.checkClose":
+		if e.ComplexityRoot.AmbassadorSchedule.CheckClose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorSchedule.CheckClose(childComplexity), true
+	case "AmbassadorSchedule.decisionClose":
+		if e.ComplexityRoot.AmbassadorSchedule.DecisionClose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorSchedule.DecisionClose(childComplexity), true
+	case "AmbassadorSchedule.nominationsClose":
+		if e.ComplexityRoot.AmbassadorSchedule.NominationsClose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorSchedule.NominationsClose(childComplexity), true
+	case "AmbassadorSchedule.nominationsOpen":
+		if e.ComplexityRoot.AmbassadorSchedule.NominationsOpen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorSchedule.NominationsOpen(childComplexity), true
+	case "AmbassadorSchedule.scoringClose":
+		if e.ComplexityRoot.AmbassadorSchedule.ScoringClose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorSchedule.ScoringClose(childComplexity), true
 
 	case "Answer.publishedAt":
 		if e.ComplexityRoot.Answer.PublishedAt == nil {
@@ -5434,6 +6176,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ChangePasswordPayload.Account(childComplexity), true
 
+	case "CheckAmbassadorNominationPayload.nomination":
+		if e.ComplexityRoot.CheckAmbassadorNominationPayload.Nomination == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckAmbassadorNominationPayload.Nomination(childComplexity), true
+
 	case "CheckInToBodyMeetingPayload.meeting":
 		if e.ComplexityRoot.CheckInToBodyMeetingPayload.Meeting == nil {
 			break
@@ -6004,6 +6753,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ConsultationViewerCan.Submit(childComplexity), true
 
+	case "CreateAmbassadorEditionPayload.edition":
+		if e.ComplexityRoot.CreateAmbassadorEditionPayload.Edition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateAmbassadorEditionPayload.Edition(childComplexity), true
+
 	case "CreateBodyPayload.body":
 		if e.ComplexityRoot.CreateBodyPayload.Body == nil {
 			break
@@ -6122,6 +6878,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DraftBodyMinutesPayload.Minutes(childComplexity), true
+
+	case "EditAmbassadorNominationPayload.nomination":
+		if e.ComplexityRoot.EditAmbassadorNominationPayload.Nomination == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EditAmbassadorNominationPayload.Nomination(childComplexity), true
 
 	case "EditBodyMinutesCommentPayload.comment":
 		if e.ComplexityRoot.EditBodyMinutesCommentPayload.Comment == nil {
@@ -6416,6 +7179,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EnrolAsBudgetVoterPayload.VoterID(childComplexity), true
 
+	case "EnterAmbassadorNominationPayload.nomination":
+		if e.ComplexityRoot.EnterAmbassadorNominationPayload.Nomination == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnterAmbassadorNominationPayload.Nomination(childComplexity), true
+
 	case "EnterPaperBallotPayload.paperBallot":
 		if e.ComplexityRoot.EnterPaperBallotPayload.PaperBallot == nil {
 			break
@@ -6470,6 +7240,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Fraction.Numerator(childComplexity), true
+
+	case "GiveAmbassadorConsentPayload.category":
+		if e.ComplexityRoot.GiveAmbassadorConsentPayload.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GiveAmbassadorConsentPayload.Category(childComplexity), true
+	case "GiveAmbassadorConsentPayload.nomineeName":
+		if e.ComplexityRoot.GiveAmbassadorConsentPayload.NomineeName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GiveAmbassadorConsentPayload.NomineeName(childComplexity), true
+	case "GiveAmbassadorConsentPayload.year":
+		if e.ComplexityRoot.GiveAmbassadorConsentPayload.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GiveAmbassadorConsentPayload.Year(childComplexity), true
 
 	case "GiveFloorPayload.item":
 		if e.ComplexityRoot.GiveFloorPayload.Item == nil {
@@ -6534,6 +7323,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Invitation.Role(childComplexity), true
+
+	case "InviteAmbassadorJurorPayload.invitation":
+		if e.ComplexityRoot.InviteAmbassadorJurorPayload.Invitation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InviteAmbassadorJurorPayload.Invitation(childComplexity), true
 
 	case "InviteToBodyMeetingPayload.meeting":
 		if e.ComplexityRoot.InviteToBodyMeetingPayload.Meeting == nil {
@@ -7500,6 +8296,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ChangePassword(childComplexity, args["input"].(model.ChangePasswordInput)), true
+	case "Mutation.checkAmbassadorNomination":
+		if e.ComplexityRoot.Mutation.CheckAmbassadorNomination == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_checkAmbassadorNomination_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CheckAmbassadorNomination(childComplexity, args["input"].(model.CheckAmbassadorNominationInput)), true
 	case "Mutation.checkInToBodyMeeting":
 		if e.ComplexityRoot.Mutation.CheckInToBodyMeeting == nil {
 			break
@@ -7588,6 +8395,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ConsentToBudgetProject(childComplexity, args["input"].(model.ConsentToBudgetProjectInput)), true
+	case "Mutation.createAmbassadorEdition":
+		if e.ComplexityRoot.Mutation.CreateAmbassadorEdition == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createAmbassadorEdition_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateAmbassadorEdition(childComplexity, args["input"].(model.CreateAmbassadorEditionInput)), true
 	case "Mutation.createBody":
 		if e.ComplexityRoot.Mutation.CreateBody == nil {
 			break
@@ -7775,6 +8593,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DraftBodyMinutes(childComplexity, args["input"].(model.DraftBodyMinutesInput)), true
+	case "Mutation.editAmbassadorNomination":
+		if e.ComplexityRoot.Mutation.EditAmbassadorNomination == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_editAmbassadorNomination_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EditAmbassadorNomination(childComplexity, args["input"].(model.EditAmbassadorNominationInput)), true
 	case "Mutation.editBodyMinutes":
 		if e.ComplexityRoot.Mutation.EditBodyMinutes == nil {
 			break
@@ -7841,6 +8670,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EnrolAsBudgetVoter(childComplexity, args["input"].(model.EnrolAsBudgetVoterInput)), true
+	case "Mutation.enterAmbassadorNomination":
+		if e.ComplexityRoot.Mutation.EnterAmbassadorNomination == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_enterAmbassadorNomination_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EnterAmbassadorNomination(childComplexity, args["input"].(model.EnterAmbassadorNominationInput)), true
 	case "Mutation.enterPaperBallot":
 		if e.ComplexityRoot.Mutation.EnterPaperBallot == nil {
 			break
@@ -7907,6 +8747,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.FollowConsultation(childComplexity, args["input"].(model.FollowConsultationInput)), true
+	case "Mutation.giveAmbassadorConsent":
+		if e.ComplexityRoot.Mutation.GiveAmbassadorConsent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_giveAmbassadorConsent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.GiveAmbassadorConsent(childComplexity, args["input"].(model.GiveAmbassadorConsentInput)), true
 	case "Mutation.giveFloor":
 		if e.ComplexityRoot.Mutation.GiveFloor == nil {
 			break
@@ -7940,6 +8791,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.HideSubmission(childComplexity, args["input"].(model.HideSubmissionInput)), true
+	case "Mutation.inviteAmbassadorJuror":
+		if e.ComplexityRoot.Mutation.InviteAmbassadorJuror == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_inviteAmbassadorJuror_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.InviteAmbassadorJuror(childComplexity, args["input"].(model.InviteAmbassadorJurorInput)), true
 	case "Mutation.inviteToBodyMeeting":
 		if e.ComplexityRoot.Mutation.InviteToBodyMeeting == nil {
 			break
@@ -8006,6 +8868,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MoveAgendaItem(childComplexity, args["input"].(model.MoveAgendaItemInput)), true
+	case "Mutation.nominateForAmbassador":
+		if e.ComplexityRoot.Mutation.NominateForAmbassador == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_nominateForAmbassador_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.NominateForAmbassador(childComplexity, args["input"].(model.NominateForAmbassadorInput)), true
 	case "Mutation.openBodyMinutesForComments":
 		if e.ComplexityRoot.Mutation.OpenBodyMinutesForComments == nil {
 			break
@@ -8072,6 +8945,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ProposeAmendment(childComplexity, args["input"].(model.ProposeAmendmentInput)), true
+	case "Mutation.publishAmbassadorEdition":
+		if e.ComplexityRoot.Mutation.PublishAmbassadorEdition == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_publishAmbassadorEdition_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PublishAmbassadorEdition(childComplexity, args["input"].(model.PublishAmbassadorEditionInput)), true
 	case "Mutation.publishAnswers":
 		if e.ComplexityRoot.Mutation.PublishAnswers == nil {
 			break
@@ -8138,6 +9022,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PutAgendaToVote(childComplexity, args["input"].(model.PutAgendaToVoteInput)), true
+	case "Mutation.recordAmbassadorConsent":
+		if e.ComplexityRoot.Mutation.RecordAmbassadorConsent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordAmbassadorConsent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordAmbassadorConsent(childComplexity, args["input"].(model.RecordAmbassadorConsentInput)), true
 	case "Mutation.recordAttendance":
 		if e.ComplexityRoot.Mutation.RecordAttendance == nil {
 			break
@@ -8248,6 +9143,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveAgendaItem(childComplexity, args["input"].(model.RemoveAgendaItemInput)), true
+	case "Mutation.removeAmbassadorJuror":
+		if e.ComplexityRoot.Mutation.RemoveAmbassadorJuror == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeAmbassadorJuror_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveAmbassadorJuror(childComplexity, args["input"].(model.RemoveAmbassadorJurorInput)), true
 	case "Mutation.removeBodyMember":
 		if e.ComplexityRoot.Mutation.RemoveBodyMember == nil {
 			break
@@ -8402,6 +9308,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ScheduleBodyMeeting(childComplexity, args["input"].(model.ScheduleBodyMeetingInput)), true
+	case "Mutation.setAmbassadorJuryChair":
+		if e.ComplexityRoot.Mutation.SetAmbassadorJuryChair == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setAmbassadorJuryChair_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetAmbassadorJuryChair(childComplexity, args["input"].(model.SetAmbassadorJuryChairInput)), true
 	case "Mutation.setBodyMemberDelegates":
 		if e.ComplexityRoot.Mutation.SetBodyMemberDelegates == nil {
 			break
@@ -8600,6 +9517,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateAgendaItem(childComplexity, args["input"].(model.UpdateAgendaItemInput)), true
+	case "Mutation.updateAmbassadorEdition":
+		if e.ComplexityRoot.Mutation.UpdateAmbassadorEdition == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAmbassadorEdition_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAmbassadorEdition(childComplexity, args["input"].(model.UpdateAmbassadorEditionInput)), true
 	case "Mutation.updateBody":
 		if e.ComplexityRoot.Mutation.UpdateBody == nil {
 			break
@@ -8732,6 +9660,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.VerifyResident(childComplexity, args["input"].(model.VerifyResidentInput)), true
+	case "Mutation.withdrawAmbassadorNomination":
+		if e.ComplexityRoot.Mutation.WithdrawAmbassadorNomination == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawAmbassadorNomination_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawAmbassadorNomination(childComplexity, args["input"].(model.WithdrawAmbassadorNominationInput)), true
 	case "Mutation.withdrawBodyMeetingInvitation":
 		if e.ComplexityRoot.Mutation.WithdrawBodyMeetingInvitation == nil {
 			break
@@ -8838,6 +9777,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MySurveyAnswer.Text(childComplexity, args["locale"].(*i18n.Locale)), true
+
+	case "NominateForAmbassadorPayload.nomination":
+		if e.ComplexityRoot.NominateForAmbassadorPayload.Nomination == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NominateForAmbassadorPayload.Nomination(childComplexity), true
 
 	case "Notification.createdAt":
 		if e.ComplexityRoot.Notification.CreatedAt == nil {
@@ -9406,6 +10352,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProposeAmendmentPayload.Motion(childComplexity), true
 
+	case "PublishAmbassadorEditionPayload.edition":
+		if e.ComplexityRoot.PublishAmbassadorEditionPayload.Edition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishAmbassadorEditionPayload.Edition(childComplexity), true
+
 	case "PublishAnswersPayload.consultation":
 		if e.ComplexityRoot.PublishAnswersPayload.Consultation == nil {
 			break
@@ -9460,6 +10413,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PutAgendaToVotePayload.Motion(childComplexity), true
 
+	case "Query.ambassadorEdition":
+		if e.ComplexityRoot.Query.AmbassadorEdition == nil {
+			break
+		}
+
+		args, err := ec.field_Query_ambassadorEdition_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AmbassadorEdition(childComplexity, args["id"].(string)), true
+	case "Query.ambassadorEditions":
+		if e.ComplexityRoot.Query.AmbassadorEditions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_ambassadorEditions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AmbassadorEditions(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -9622,6 +10597,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Organisations(childComplexity, args["filter"].(*model.OrganisationFilter), args["first"].(*int), args["after"].(*string)), true
 
+	case "RecordAmbassadorConsentPayload.nomination":
+		if e.ComplexityRoot.RecordAmbassadorConsentPayload.Nomination == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordAmbassadorConsentPayload.Nomination(childComplexity), true
+
 	case "RecordAttendancePayload.meeting":
 		if e.ComplexityRoot.RecordAttendancePayload.Meeting == nil {
 			break
@@ -9697,6 +10679,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RemoveAgendaItemPayload.Meeting(childComplexity), true
+
+	case "RemoveAmbassadorJurorPayload.edition":
+		if e.ComplexityRoot.RemoveAmbassadorJurorPayload.Edition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemoveAmbassadorJurorPayload.Edition(childComplexity), true
 
 	case "RemoveBodyMemberPayload.member":
 		if e.ComplexityRoot.RemoveBodyMemberPayload.Member == nil {
@@ -9914,6 +10903,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Session.UserAgent(childComplexity), true
+
+	case "SetAmbassadorJuryChairPayload.edition":
+		if e.ComplexityRoot.SetAmbassadorJuryChairPayload.Edition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SetAmbassadorJuryChairPayload.Edition(childComplexity), true
 
 	case "SetBodyMemberDelegatesPayload.member":
 		if e.ComplexityRoot.SetBodyMemberDelegatesPayload.Member == nil {
@@ -10405,6 +11401,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UpdateAgendaItemPayload.Meeting(childComplexity), true
 
+	case "UpdateAmbassadorEditionPayload.edition":
+		if e.ComplexityRoot.UpdateAmbassadorEditionPayload.Edition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateAmbassadorEditionPayload.Edition(childComplexity), true
+
 	case "UpdateBodyMeetingPayload.meeting":
 		if e.ComplexityRoot.UpdateBodyMeetingPayload.Meeting == nil {
 			break
@@ -10533,6 +11536,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.VotingPoint.Name(childComplexity), true
 
+	case "WithdrawAmbassadorNominationPayload.nomination":
+		if e.ComplexityRoot.WithdrawAmbassadorNominationPayload.Nomination == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WithdrawAmbassadorNominationPayload.Nomination(childComplexity), true
+
 	case "WithdrawBodyMeetingInvitationPayload.meeting":
 		if e.ComplexityRoot.WithdrawBodyMeetingInvitationPayload.Meeting == nil {
 			break
@@ -10604,6 +11614,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAddTranslationInput,
 		ec.unmarshalInputAdvanceBudgetEditionInput,
 		ec.unmarshalInputAgendaItemInput,
+		ec.unmarshalInputAmbassadorCriterionInput,
+		ec.unmarshalInputAmbassadorJustificationInput,
+		ec.unmarshalInputAmbassadorNominationFilter,
+		ec.unmarshalInputAmbassadorNomineeInput,
+		ec.unmarshalInputAmbassadorScheduleInput,
 		ec.unmarshalInputAnswerParticipationSurveyInput,
 		ec.unmarshalInputAnswerSurveyInput,
 		ec.unmarshalInputAppealBudgetProjectDecisionInput,
@@ -10633,6 +11648,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputChangeBodyMemberRoleInput,
 		ec.unmarshalInputChangeConsultationPhaseInput,
 		ec.unmarshalInputChangePasswordInput,
+		ec.unmarshalInputCheckAmbassadorNominationInput,
 		ec.unmarshalInputCheckInToBodyMeetingInput,
 		ec.unmarshalInputCloseBudgetVotingInput,
 		ec.unmarshalInputCloseElectionInput,
@@ -10642,6 +11658,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputConfirmEmailInput,
 		ec.unmarshalInputConsentToBudgetProjectInput,
 		ec.unmarshalInputConsultationFilter,
+		ec.unmarshalInputCreateAmbassadorEditionInput,
 		ec.unmarshalInputCreateBodyInput,
 		ec.unmarshalInputCreateBudgetEditionInput,
 		ec.unmarshalInputCreateBudgetPoolInput,
@@ -10658,12 +11675,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputDissolveBodyInput,
 		ec.unmarshalInputDraftAnswerInput,
 		ec.unmarshalInputDraftBodyMinutesInput,
+		ec.unmarshalInputEditAmbassadorNominationInput,
 		ec.unmarshalInputEditBodyMinutesCommentInput,
 		ec.unmarshalInputEditBodyMinutesInput,
 		ec.unmarshalInputEditBudgetProjectInput,
 		ec.unmarshalInputEditSubmissionInput,
 		ec.unmarshalInputEndorseCandidateInput,
 		ec.unmarshalInputEnrolAsBudgetVoterInput,
+		ec.unmarshalInputEnterAmbassadorNominationInput,
 		ec.unmarshalInputEnterPaperBallotInput,
 		ec.unmarshalInputEnterSubmissionOnBehalfInput,
 		ec.unmarshalInputFinishSpeakerInput,
@@ -10671,9 +11690,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputFollowBudgetEditionInput,
 		ec.unmarshalInputFollowConsultationInput,
 		ec.unmarshalInputFractionInput,
+		ec.unmarshalInputGiveAmbassadorConsentInput,
 		ec.unmarshalInputGiveFloorInput,
 		ec.unmarshalInputGrantRoleInput,
 		ec.unmarshalInputHideSubmissionInput,
+		ec.unmarshalInputInviteAmbassadorJurorInput,
 		ec.unmarshalInputInviteToBodyMeetingInput,
 		ec.unmarshalInputIssueBodyMeetingCheckinCodeInput,
 		ec.unmarshalInputIssueVotingCodeInput,
@@ -10684,6 +11705,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputMeetingVoteInput,
 		ec.unmarshalInputMotionFilter,
 		ec.unmarshalInputMoveAgendaItemInput,
+		ec.unmarshalInputNominateForAmbassadorInput,
 		ec.unmarshalInputOpenBodyMinutesForCommentsInput,
 		ec.unmarshalInputOpenBudgetVotingInput,
 		ec.unmarshalInputOpenElectionBallotInput,
@@ -10693,12 +11715,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputParticipationSurveyAnswersInput,
 		ec.unmarshalInputPoolPicksInput,
 		ec.unmarshalInputProposeAmendmentInput,
+		ec.unmarshalInputPublishAmbassadorEditionInput,
 		ec.unmarshalInputPublishAnswersInput,
 		ec.unmarshalInputPublishBudgetResultsInput,
 		ec.unmarshalInputPublishConsultationInput,
 		ec.unmarshalInputPublishMinutesInput,
 		ec.unmarshalInputPublishReportInput,
 		ec.unmarshalInputPutAgendaToVoteInput,
+		ec.unmarshalInputRecordAmbassadorConsentInput,
 		ec.unmarshalInputRecordAttendanceInput,
 		ec.unmarshalInputRecordBodyMeetingAttendanceInput,
 		ec.unmarshalInputRecordBodyMeetingDepartureInput,
@@ -10709,6 +11733,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRegisterForBudgetSessionInput,
 		ec.unmarshalInputRegisterForMeetingInput,
 		ec.unmarshalInputRemoveAgendaItemInput,
+		ec.unmarshalInputRemoveAmbassadorJurorInput,
 		ec.unmarshalInputRemoveBodyMemberInput,
 		ec.unmarshalInputRemoveOrganisationMemberInput,
 		ec.unmarshalInputRequestBodyOpinionInput,
@@ -10725,6 +11750,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRuleOverrideInput,
 		ec.unmarshalInputScheduleBodyMeetingInput,
 		ec.unmarshalInputSectionInput,
+		ec.unmarshalInputSetAmbassadorJuryChairInput,
 		ec.unmarshalInputSetBodyMemberDelegatesInput,
 		ec.unmarshalInputSetBudgetSurveyEnabledInput,
 		ec.unmarshalInputSetConsultationInterestsInput,
@@ -10745,6 +11771,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputUnregisterFromMeetingInput,
 		ec.unmarshalInputUnsupportSubmissionInput,
 		ec.unmarshalInputUpdateAgendaItemInput,
+		ec.unmarshalInputUpdateAmbassadorEditionInput,
 		ec.unmarshalInputUpdateBodyInput,
 		ec.unmarshalInputUpdateBodyMeetingInput,
 		ec.unmarshalInputUpdateBudgetEditionInput,
@@ -10758,6 +11785,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputVerifyBudgetProjectInput,
 		ec.unmarshalInputVerifyResidentInput,
 		ec.unmarshalInputVoterInput,
+		ec.unmarshalInputWithdrawAmbassadorNominationInput,
 		ec.unmarshalInputWithdrawBodyMeetingInvitationInput,
 		ec.unmarshalInputWithdrawBodyOpinionRequestInput,
 		ec.unmarshalInputWithdrawBudgetProjectInput,
@@ -10958,6 +11986,425 @@ type AddTranslationPayload {
   translation: Translation!
   "The text resolved in the translation's locale."
   text: LocalizedString!
+}
+`, BuiltIn: false},
+	{Name: "../ambassador.graphqls", Input: `# The Ambassador of Multiculturalism (Krakowski Ambasador Wielokulturowości),
+# part 1: editions, the jury, nominations, the nominee's consent and the
+# formal check. Scoring, conflicts, the jury's vote, the audience vote and
+# the announcement come later.
+
+enum AmbassadorEditionStatus {
+  "Seen and edited by coordinators and admins (and the edition's jurors see it)."
+  DRAFT
+  "The call is published: the edition is public and fixed."
+  PUBLISHED
+}
+
+"Where the schedule stands now (server time)."
+enum AmbassadorPhase {
+  DRAFT
+  UPCOMING
+  NOMINATIONS
+  FORMAL_CHECK
+  SCORING
+  DECISION
+  AUDIENCE_VOTE
+  ANNOUNCEMENT
+}
+
+enum AmbassadorCategoryKind {
+  "NGOs, institutions, companies, informal groups."
+  ORGANISATION
+  "Persons, minors included."
+  INDIVIDUAL
+}
+
+enum AmbassadorNominationStatus {
+  SUBMITTED
+  WITHDRAWN
+  ELIGIBLE
+  NOT_ELIGIBLE
+}
+
+enum AmbassadorChannel {
+  ONLINE
+  PAPER
+  EMAIL
+  ESERVICES
+  POST
+}
+
+"Why a nomination is not eligible (OTHER needs a note)."
+enum AmbassadorIneligibility {
+  NO_CONSENT
+  SELF_NOMINATION
+  LATE
+  INCOMPLETE
+  OUTSIDE_CRITERIA
+  DUPLICATE
+  OTHER
+}
+
+"The timetable: each phase ends where the next begins."
+type AmbassadorSchedule {
+  nominationsOpen: DateTime!
+  nominationsClose: DateTime!
+  "The formal check ends; consent is possible until then."
+  checkClose: DateTime!
+  scoringClose: DateTime!
+  decisionClose: DateTime!
+  "Set when the edition has an audience vote (from decisionClose)."
+  audienceClose: DateTime
+  announceAt: DateTime!
+}
+
+type AmbassadorCategory {
+  id: ID!
+  kind: AmbassadorCategoryKind!
+  "How many titles the category gives."
+  titles: Int!
+}
+
+type AmbassadorCriterion {
+  id: ID!
+  position: Int!
+  "length, results, innovation, variety for the default four; null for others."
+  code: String
+  name(locale: Locale): LocalizedString!
+  weight: Int!
+  scaleMin: Int!
+  scaleMax: Int!
+}
+
+type AmbassadorJuror {
+  accountId: ID!
+  displayName: String!
+  chair: Boolean!
+}
+
+type AmbassadorEditionViewerCan {
+  "Edit (while a draft), publish, run the jury, enter nominations, record consent, check."
+  manage: Boolean!
+  "Nominate now (a confirmed account while nominations are open)."
+  nominate: Boolean!
+}
+
+"""
+One year's title. Published editions are public; drafts are seen by
+coordinators, admins and the edition's jurors.
+"""
+type AmbassadorEdition implements Node {
+  id: ID!
+  "The year of the activity the title is for."
+  year: Int!
+  status: AmbassadorEditionStatus!
+  phase: AmbassadorPhase!
+  schedule: AmbassadorSchedule!
+  "The call for nominations; null until written."
+  call(locale: Locale): LocalizedString
+  callTranslations: [Translation!]!
+  categories: [AmbassadorCategory!]!
+  criteria: [AmbassadorCriterion!]!
+  "The jury; null for who is neither staff nor a juror of this edition (juror names are not public)."
+  jurors: [AmbassadorJuror!]
+  """
+  Nominations the caller may see: all for staff, one's own for others (none for
+  the anonymous). Nominees are never listed publicly before the announcement.
+  """
+  nominations(filter: AmbassadorNominationFilter, first: Int = 20, after: String): AmbassadorNominationConnection!
+  publishedAt: DateTime
+  viewerCan: AmbassadorEditionViewerCan!
+}
+
+type AmbassadorEditionEdge {
+  cursor: String!
+  node: AmbassadorEdition!
+}
+
+type AmbassadorEditionConnection {
+  edges: [AmbassadorEditionEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+input AmbassadorNominationFilter {
+  status: AmbassadorNominationStatus
+}
+
+type AmbassadorNominee {
+  name: String!
+  "The contact e-mail (where the consent link went); null when none was given."
+  email: String
+  "One of the platform's organisations, when named."
+  organisation: Organisation
+  minor: Boolean!
+  guardianName: String
+  guardianEmail: String
+}
+
+type AmbassadorJustification {
+  criterion: AmbassadorCriterion!
+  text(locale: Locale): LocalizedString!
+  textTranslations: [Translation!]!
+}
+
+type AmbassadorConsent {
+  at: DateTime!
+  "NOMINEE, or GUARDIAN for a minor."
+  by: String!
+  "LINK (the one-time link) or PAPER (a signed form recorded by staff)."
+  channel: String!
+  "The scan of a paper consent (staff only)."
+  scanRef: String
+}
+
+"""
+A nomination: seen by its nominator and by staff; nobody else before the
+announcement.
+"""
+type AmbassadorNomination implements Node {
+  id: ID!
+  edition: AmbassadorEdition!
+  category: AmbassadorCategory!
+  nominee: AmbassadorNominee!
+  justifications: [AmbassadorJustification!]!
+  links: [String!]!
+  channel: AmbassadorChannel!
+  "When it arrived (for post: the postmark)."
+  receivedAt: DateTime!
+  "Entered by staff from paper, e-mail, e-services or post."
+  staffEntered: Boolean!
+  "The nominator as written on a form entered by staff; null for an online nomination."
+  nominatorName: String
+  "A reference to the scanned form (staff only)."
+  scanRef: String
+  status: AmbassadorNominationStatus!
+  consent: AmbassadorConsent
+  ineligibility: AmbassadorIneligibility
+  "The check's note."
+  checkNote: String
+  checkedAt: DateTime
+  createdAt: DateTime!
+  withdrawnAt: DateTime
+}
+
+type AmbassadorNominationEdge {
+  cursor: String!
+  node: AmbassadorNomination!
+}
+
+type AmbassadorNominationConnection {
+  edges: [AmbassadorNominationEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+input AmbassadorScheduleInput {
+  nominationsOpen: DateTime!
+  nominationsClose: DateTime!
+  checkClose: DateTime!
+  scoringClose: DateTime!
+  decisionClose: DateTime!
+  audienceClose: DateTime
+  announceAt: DateTime!
+}
+
+input AmbassadorCriterionInput {
+  name: LocalizedInput!
+  weight: Int! = 1
+  scaleMin: Int! = 0
+  scaleMax: Int! = 10
+}
+
+input CreateAmbassadorEditionInput {
+  year: Int!
+  schedule: AmbassadorScheduleInput!
+  organisationTitles: Int! = 2
+  individualTitles: Int! = 2
+  "Null: the four criteria of the rules, weight 1 on 0–10."
+  criteria: [AmbassadorCriterionInput!]
+  "The call, one text per language (all four are needed to publish)."
+  call: [LocalizedInput!]
+}
+
+type CreateAmbassadorEditionPayload {
+  edition: AmbassadorEdition!
+}
+
+input UpdateAmbassadorEditionInput {
+  editionId: ID!
+  schedule: AmbassadorScheduleInput
+  organisationTitles: Int
+  individualTitles: Int
+  "Replaces all criteria."
+  criteria: [AmbassadorCriterionInput!]
+  "Replaces the call."
+  call: [LocalizedInput!]
+}
+
+type UpdateAmbassadorEditionPayload {
+  edition: AmbassadorEdition!
+}
+
+input PublishAmbassadorEditionInput {
+  editionId: ID!
+}
+
+type PublishAmbassadorEditionPayload {
+  edition: AmbassadorEdition!
+}
+
+input InviteAmbassadorJurorInput {
+  editionId: ID!
+  email: String!
+}
+
+type InviteAmbassadorJurorPayload {
+  invitation: Invitation!
+}
+
+input SetAmbassadorJuryChairInput {
+  editionId: ID!
+  accountId: ID!
+}
+
+type SetAmbassadorJuryChairPayload {
+  edition: AmbassadorEdition!
+}
+
+input RemoveAmbassadorJurorInput {
+  editionId: ID!
+  accountId: ID!
+}
+
+type RemoveAmbassadorJurorPayload {
+  edition: AmbassadorEdition!
+}
+
+input AmbassadorNomineeInput {
+  "A person's full name or an organisation's name."
+  name: String!
+  "The contact e-mail: required online (the consent link goes there, or to a minor's guardian)."
+  email: String
+  "One of the platform's organisations (organisation category)."
+  organisationId: ID
+  minor: Boolean! = false
+  guardianName: String
+  guardianEmail: String
+}
+
+input AmbassadorJustificationInput {
+  criterionId: ID!
+  text: LocalizedInput!
+}
+
+input NominateForAmbassadorInput {
+  editionId: ID!
+  categoryId: ID!
+  nominee: AmbassadorNomineeInput!
+  justifications: [AmbassadorJustificationInput!]! = []
+  links: [String!]! = []
+}
+
+type NominateForAmbassadorPayload {
+  nomination: AmbassadorNomination!
+}
+
+input EnterAmbassadorNominationInput {
+  editionId: ID!
+  categoryId: ID!
+  nominee: AmbassadorNomineeInput!
+  justifications: [AmbassadorJustificationInput!]! = []
+  links: [String!]! = []
+  "PAPER, EMAIL, ESERVICES or POST."
+  channel: AmbassadorChannel!
+  "When it arrived; for post, the postmark."
+  receivedAt: DateTime!
+  scanRef: String
+  nominatorName: String!
+  nominatorContact: String
+}
+
+type EnterAmbassadorNominationPayload {
+  nomination: AmbassadorNomination!
+}
+
+input EditAmbassadorNominationInput {
+  nominationId: ID!
+  categoryId: ID
+  nominee: AmbassadorNomineeInput
+  "Replaces the justifications of the criteria given."
+  justifications: [AmbassadorJustificationInput!]
+  links: [String!]
+}
+
+type EditAmbassadorNominationPayload {
+  nomination: AmbassadorNomination!
+}
+
+input WithdrawAmbassadorNominationInput {
+  nominationId: ID!
+}
+
+type WithdrawAmbassadorNominationPayload {
+  nomination: AmbassadorNomination!
+}
+
+input GiveAmbassadorConsentInput {
+  "The token of the one-time link."
+  token: String!
+}
+
+type GiveAmbassadorConsentPayload {
+  "The edition's year."
+  year: Int!
+  category: AmbassadorCategoryKind!
+  nomineeName: String!
+}
+
+input RecordAmbassadorConsentInput {
+  nominationId: ID!
+  "A reference to the scan of the signed consent."
+  scanRef: String!
+}
+
+type RecordAmbassadorConsentPayload {
+  nomination: AmbassadorNomination!
+}
+
+input CheckAmbassadorNominationInput {
+  nominationId: ID!
+  eligible: Boolean!
+  "Required when not eligible."
+  reason: AmbassadorIneligibility
+  note: String
+}
+
+type CheckAmbassadorNominationPayload {
+  nomination: AmbassadorNomination!
+}
+
+extend type Query {
+  ambassadorEdition(id: ID!): AmbassadorEdition
+  "Editions, newest year first: published ones; drafts for staff and their jurors."
+  ambassadorEditions(first: Int = 20, after: String): AmbassadorEditionConnection!
+}
+
+extend type Mutation {
+  createAmbassadorEdition(input: CreateAmbassadorEditionInput!): CreateAmbassadorEditionPayload!
+  updateAmbassadorEdition(input: UpdateAmbassadorEditionInput!): UpdateAmbassadorEditionPayload!
+  publishAmbassadorEdition(input: PublishAmbassadorEditionInput!): PublishAmbassadorEditionPayload!
+  inviteAmbassadorJuror(input: InviteAmbassadorJurorInput!): InviteAmbassadorJurorPayload!
+  setAmbassadorJuryChair(input: SetAmbassadorJuryChairInput!): SetAmbassadorJuryChairPayload!
+  removeAmbassadorJuror(input: RemoveAmbassadorJurorInput!): RemoveAmbassadorJurorPayload!
+  nominateForAmbassador(input: NominateForAmbassadorInput!): NominateForAmbassadorPayload!
+  enterAmbassadorNomination(input: EnterAmbassadorNominationInput!): EnterAmbassadorNominationPayload!
+  editAmbassadorNomination(input: EditAmbassadorNominationInput!): EditAmbassadorNominationPayload!
+  withdrawAmbassadorNomination(input: WithdrawAmbassadorNominationInput!): WithdrawAmbassadorNominationPayload!
+  "Anonymous: the token of the e-mailed link is the proof."
+  giveAmbassadorConsent(input: GiveAmbassadorConsentInput!): GiveAmbassadorConsentPayload!
+  recordAmbassadorConsent(input: RecordAmbassadorConsentInput!): RecordAmbassadorConsentPayload!
+  checkAmbassadorNomination(input: CheckAmbassadorNominationInput!): CheckAmbassadorNominationPayload!
 }
 `, BuiltIn: false},
 	{Name: "../budget.graphqls", Input: `enum BudgetEditionStatus {
@@ -15104,6 +16551,242 @@ func (ec *executionContext) childFields_AdvanceBudgetEditionPayload(ctx context.
 	return nil, fmt.Errorf("no field named %q was found under type AdvanceBudgetEditionPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_AmbassadorCategory(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AmbassadorCategory_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_AmbassadorCategory_kind(ctx, field)
+	case "titles":
+		return ec.fieldContext_AmbassadorCategory_titles(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorCategory", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorConsent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "at":
+		return ec.fieldContext_AmbassadorConsent_at(ctx, field)
+	case "by":
+		return ec.fieldContext_AmbassadorConsent_by(ctx, field)
+	case "channel":
+		return ec.fieldContext_AmbassadorConsent_channel(ctx, field)
+	case "scanRef":
+		return ec.fieldContext_AmbassadorConsent_scanRef(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorConsent", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorCriterion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AmbassadorCriterion_id(ctx, field)
+	case "position":
+		return ec.fieldContext_AmbassadorCriterion_position(ctx, field)
+	case "code":
+		return ec.fieldContext_AmbassadorCriterion_code(ctx, field)
+	case "name":
+		return ec.fieldContext_AmbassadorCriterion_name(ctx, field)
+	case "weight":
+		return ec.fieldContext_AmbassadorCriterion_weight(ctx, field)
+	case "scaleMin":
+		return ec.fieldContext_AmbassadorCriterion_scaleMin(ctx, field)
+	case "scaleMax":
+		return ec.fieldContext_AmbassadorCriterion_scaleMax(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorCriterion", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorEdition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AmbassadorEdition_id(ctx, field)
+	case "year":
+		return ec.fieldContext_AmbassadorEdition_year(ctx, field)
+	case "status":
+		return ec.fieldContext_AmbassadorEdition_status(ctx, field)
+	case "phase":
+		return ec.fieldContext_AmbassadorEdition_phase(ctx, field)
+	case "schedule":
+		return ec.fieldContext_AmbassadorEdition_schedule(ctx, field)
+	case "call":
+		return ec.fieldContext_AmbassadorEdition_call(ctx, field)
+	case "callTranslations":
+		return ec.fieldContext_AmbassadorEdition_callTranslations(ctx, field)
+	case "categories":
+		return ec.fieldContext_AmbassadorEdition_categories(ctx, field)
+	case "criteria":
+		return ec.fieldContext_AmbassadorEdition_criteria(ctx, field)
+	case "jurors":
+		return ec.fieldContext_AmbassadorEdition_jurors(ctx, field)
+	case "nominations":
+		return ec.fieldContext_AmbassadorEdition_nominations(ctx, field)
+	case "publishedAt":
+		return ec.fieldContext_AmbassadorEdition_publishedAt(ctx, field)
+	case "viewerCan":
+		return ec.fieldContext_AmbassadorEdition_viewerCan(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorEdition", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorEditionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AmbassadorEditionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AmbassadorEditionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AmbassadorEditionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorEditionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorEditionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AmbassadorEditionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AmbassadorEditionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorEditionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorEditionViewerCan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "manage":
+		return ec.fieldContext_AmbassadorEditionViewerCan_manage(ctx, field)
+	case "nominate":
+		return ec.fieldContext_AmbassadorEditionViewerCan_nominate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorEditionViewerCan", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorJuror(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "accountId":
+		return ec.fieldContext_AmbassadorJuror_accountId(ctx, field)
+	case "displayName":
+		return ec.fieldContext_AmbassadorJuror_displayName(ctx, field)
+	case "chair":
+		return ec.fieldContext_AmbassadorJuror_chair(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorJuror", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorJustification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "criterion":
+		return ec.fieldContext_AmbassadorJustification_criterion(ctx, field)
+	case "text":
+		return ec.fieldContext_AmbassadorJustification_text(ctx, field)
+	case "textTranslations":
+		return ec.fieldContext_AmbassadorJustification_textTranslations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorJustification", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorNomination(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AmbassadorNomination_id(ctx, field)
+	case "edition":
+		return ec.fieldContext_AmbassadorNomination_edition(ctx, field)
+	case "category":
+		return ec.fieldContext_AmbassadorNomination_category(ctx, field)
+	case "nominee":
+		return ec.fieldContext_AmbassadorNomination_nominee(ctx, field)
+	case "justifications":
+		return ec.fieldContext_AmbassadorNomination_justifications(ctx, field)
+	case "links":
+		return ec.fieldContext_AmbassadorNomination_links(ctx, field)
+	case "channel":
+		return ec.fieldContext_AmbassadorNomination_channel(ctx, field)
+	case "receivedAt":
+		return ec.fieldContext_AmbassadorNomination_receivedAt(ctx, field)
+	case "staffEntered":
+		return ec.fieldContext_AmbassadorNomination_staffEntered(ctx, field)
+	case "nominatorName":
+		return ec.fieldContext_AmbassadorNomination_nominatorName(ctx, field)
+	case "scanRef":
+		return ec.fieldContext_AmbassadorNomination_scanRef(ctx, field)
+	case "status":
+		return ec.fieldContext_AmbassadorNomination_status(ctx, field)
+	case "consent":
+		return ec.fieldContext_AmbassadorNomination_consent(ctx, field)
+	case "ineligibility":
+		return ec.fieldContext_AmbassadorNomination_ineligibility(ctx, field)
+	case "checkNote":
+		return ec.fieldContext_AmbassadorNomination_checkNote(ctx, field)
+	case "checkedAt":
+		return ec.fieldContext_AmbassadorNomination_checkedAt(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_AmbassadorNomination_createdAt(ctx, field)
+	case "withdrawnAt":
+		return ec.fieldContext_AmbassadorNomination_withdrawnAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorNomination", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorNominationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AmbassadorNominationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AmbassadorNominationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AmbassadorNominationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorNominationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorNominationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AmbassadorNominationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AmbassadorNominationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorNominationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorNominee(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_AmbassadorNominee_name(ctx, field)
+	case "email":
+		return ec.fieldContext_AmbassadorNominee_email(ctx, field)
+	case "organisation":
+		return ec.fieldContext_AmbassadorNominee_organisation(ctx, field)
+	case "minor":
+		return ec.fieldContext_AmbassadorNominee_minor(ctx, field)
+	case "guardianName":
+		return ec.fieldContext_AmbassadorNominee_guardianName(ctx, field)
+	case "guardianEmail":
+		return ec.fieldContext_AmbassadorNominee_guardianEmail(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorNominee", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorSchedule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nominationsOpen":
+		return ec.fieldContext_AmbassadorSchedule_nominationsOpen(ctx, field)
+	case "nominationsClose":
+		return ec.fieldContext_AmbassadorSchedule_nominationsClose(ctx, field)
+	case "checkClose":
+		return ec.fieldContext_AmbassadorSchedule_checkClose(ctx, field)
+	case "scoringClose":
+		return ec.fieldContext_AmbassadorSchedule_scoringClose(ctx, field)
+	case "decisionClose":
+		return ec.fieldContext_AmbassadorSchedule_decisionClose(ctx, field)
+	case "audienceClose":
+		return ec.fieldContext_AmbassadorSchedule_audienceClose(ctx, field)
+	case "announceAt":
+		return ec.fieldContext_AmbassadorSchedule_announceAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorSchedule", field.Name)
+}
+
 func (ec *executionContext) childFields_Answer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "status":
@@ -16454,6 +18137,14 @@ func (ec *executionContext) childFields_ChangePasswordPayload(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type ChangePasswordPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CheckAmbassadorNominationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nomination":
+		return ec.fieldContext_CheckAmbassadorNominationPayload_nomination(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckAmbassadorNominationPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CheckInToBodyMeetingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "meeting":
@@ -16730,6 +18421,14 @@ func (ec *executionContext) childFields_ConsultationViewerCan(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type ConsultationViewerCan", field.Name)
 }
 
+func (ec *executionContext) childFields_CreateAmbassadorEditionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edition":
+		return ec.fieldContext_CreateAmbassadorEditionPayload_edition(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateAmbassadorEditionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateBodyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "body":
@@ -16864,6 +18563,14 @@ func (ec *executionContext) childFields_DraftBodyMinutesPayload(ctx context.Cont
 		return ec.fieldContext_DraftBodyMinutesPayload_minutes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DraftBodyMinutesPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_EditAmbassadorNominationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nomination":
+		return ec.fieldContext_EditAmbassadorNominationPayload_nomination(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EditAmbassadorNominationPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_EditBodyMinutesCommentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -17030,6 +18737,14 @@ func (ec *executionContext) childFields_EnrolAsBudgetVoterPayload(ctx context.Co
 	return nil, fmt.Errorf("no field named %q was found under type EnrolAsBudgetVoterPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_EnterAmbassadorNominationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nomination":
+		return ec.fieldContext_EnterAmbassadorNominationPayload_nomination(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EnterAmbassadorNominationPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_EnterPaperBallotPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "paperBallot":
@@ -17088,6 +18803,18 @@ func (ec *executionContext) childFields_Fraction(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Fraction", field.Name)
 }
 
+func (ec *executionContext) childFields_GiveAmbassadorConsentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "year":
+		return ec.fieldContext_GiveAmbassadorConsentPayload_year(ctx, field)
+	case "category":
+		return ec.fieldContext_GiveAmbassadorConsentPayload_category(ctx, field)
+	case "nomineeName":
+		return ec.fieldContext_GiveAmbassadorConsentPayload_nomineeName(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GiveAmbassadorConsentPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_GiveFloorPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "item":
@@ -17130,6 +18857,14 @@ func (ec *executionContext) childFields_Invitation(ctx context.Context, field gr
 		return ec.fieldContext_Invitation_acceptedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Invitation", field.Name)
+}
+
+func (ec *executionContext) childFields_InviteAmbassadorJurorPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "invitation":
+		return ec.fieldContext_InviteAmbassadorJurorPayload_invitation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InviteAmbassadorJurorPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_InviteToBodyMeetingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -17464,6 +19199,14 @@ func (ec *executionContext) childFields_MySurveyAnswer(ctx context.Context, fiel
 		return ec.fieldContext_MySurveyAnswer_text(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MySurveyAnswer", field.Name)
+}
+
+func (ec *executionContext) childFields_NominateForAmbassadorPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nomination":
+		return ec.fieldContext_NominateForAmbassadorPayload_nomination(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NominateForAmbassadorPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Notification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -17816,6 +19559,14 @@ func (ec *executionContext) childFields_ProposeAmendmentPayload(ctx context.Cont
 	return nil, fmt.Errorf("no field named %q was found under type ProposeAmendmentPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_PublishAmbassadorEditionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edition":
+		return ec.fieldContext_PublishAmbassadorEditionPayload_edition(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PublishAmbassadorEditionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_PublishAnswersPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "consultation":
@@ -17866,6 +19617,14 @@ func (ec *executionContext) childFields_PutAgendaToVotePayload(ctx context.Conte
 		return ec.fieldContext_PutAgendaToVotePayload_meeting(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PutAgendaToVotePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RecordAmbassadorConsentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nomination":
+		return ec.fieldContext_RecordAmbassadorConsentPayload_nomination(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordAmbassadorConsentPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RecordAttendancePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -17948,6 +19707,14 @@ func (ec *executionContext) childFields_RemoveAgendaItemPayload(ctx context.Cont
 		return ec.fieldContext_RemoveAgendaItemPayload_meeting(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RemoveAgendaItemPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RemoveAmbassadorJurorPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edition":
+		return ec.fieldContext_RemoveAmbassadorJurorPayload_edition(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RemoveAmbassadorJurorPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RemoveBodyMemberPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -18128,6 +19895,14 @@ func (ec *executionContext) childFields_Session(ctx context.Context, field graph
 		return ec.fieldContext_Session_current(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Session", field.Name)
+}
+
+func (ec *executionContext) childFields_SetAmbassadorJuryChairPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edition":
+		return ec.fieldContext_SetAmbassadorJuryChairPayload_edition(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SetAmbassadorJuryChairPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_SetBodyMemberDelegatesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -18426,6 +20201,14 @@ func (ec *executionContext) childFields_UpdateAgendaItemPayload(ctx context.Cont
 	return nil, fmt.Errorf("no field named %q was found under type UpdateAgendaItemPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_UpdateAmbassadorEditionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edition":
+		return ec.fieldContext_UpdateAmbassadorEditionPayload_edition(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateAmbassadorEditionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_UpdateBodyMeetingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "meeting":
@@ -18546,6 +20329,14 @@ func (ec *executionContext) childFields_VotingPoint(ctx context.Context, field g
 		return ec.fieldContext_VotingPoint_address(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type VotingPoint", field.Name)
+}
+
+func (ec *executionContext) childFields_WithdrawAmbassadorNominationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nomination":
+		return ec.fieldContext_WithdrawAmbassadorNominationPayload_nomination(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WithdrawAmbassadorNominationPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_WithdrawBodyMeetingInvitationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -18755,6 +20546,78 @@ func (ec *executionContext) field_Account_notifications_args(ctx context.Context
 		return nil, err
 	}
 	args["unreadOnly"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_AmbassadorCriterion_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_AmbassadorEdition_call_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_AmbassadorEdition_nominations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.AmbassadorNominationFilter, error) {
+			return ec.unmarshalOAmbassadorNominationFilter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNominationFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_AmbassadorJustification_text_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
 	return args, nil
 }
 
@@ -19958,6 +21821,20 @@ func (ec *executionContext) field_Mutation_changePassword_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_checkAmbassadorNomination_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CheckAmbassadorNominationInput, error) {
+			return ec.unmarshalNCheckAmbassadorNominationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCheckAmbassadorNominationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_checkInToBodyMeeting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -20062,6 +21939,20 @@ func (ec *executionContext) field_Mutation_consentToBudgetProject_args(ctx conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.ConsentToBudgetProjectInput, error) {
 			return ec.unmarshalNConsentToBudgetProjectInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐConsentToBudgetProjectInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createAmbassadorEdition_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateAmbassadorEditionInput, error) {
+			return ec.unmarshalNCreateAmbassadorEditionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateAmbassadorEditionInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -20308,6 +22199,20 @@ func (ec *executionContext) field_Mutation_draftBodyMinutes_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_editAmbassadorNomination_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EditAmbassadorNominationInput, error) {
+			return ec.unmarshalNEditAmbassadorNominationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEditAmbassadorNominationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_editBodyMinutesComment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -20384,6 +22289,20 @@ func (ec *executionContext) field_Mutation_enrolAsBudgetVoter_args(ctx context.C
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.EnrolAsBudgetVoterInput, error) {
 			return ec.unmarshalNEnrolAsBudgetVoterInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEnrolAsBudgetVoterInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_enterAmbassadorNomination_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EnterAmbassadorNominationInput, error) {
+			return ec.unmarshalNEnterAmbassadorNominationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEnterAmbassadorNominationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -20476,6 +22395,20 @@ func (ec *executionContext) field_Mutation_followConsultation_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_giveAmbassadorConsent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.GiveAmbassadorConsentInput, error) {
+			return ec.unmarshalNGiveAmbassadorConsentInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐGiveAmbassadorConsentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_giveFloor_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -20510,6 +22443,20 @@ func (ec *executionContext) field_Mutation_hideSubmission_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.HideSubmissionInput, error) {
 			return ec.unmarshalNHideSubmissionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐHideSubmissionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_inviteAmbassadorJuror_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.InviteAmbassadorJurorInput, error) {
+			return ec.unmarshalNInviteAmbassadorJurorInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐInviteAmbassadorJurorInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -20602,6 +22549,20 @@ func (ec *executionContext) field_Mutation_moveAgendaItem_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_nominateForAmbassador_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.NominateForAmbassadorInput, error) {
+			return ec.unmarshalNNominateForAmbassadorInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐNominateForAmbassadorInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_openBodyMinutesForComments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -20686,6 +22647,20 @@ func (ec *executionContext) field_Mutation_proposeAmendment_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_publishAmbassadorEdition_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PublishAmbassadorEditionInput, error) {
+			return ec.unmarshalNPublishAmbassadorEditionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishAmbassadorEditionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_publishAnswers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -20762,6 +22737,20 @@ func (ec *executionContext) field_Mutation_putAgendaToVote_args(ctx context.Cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.PutAgendaToVoteInput, error) {
 			return ec.unmarshalNPutAgendaToVoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPutAgendaToVoteInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordAmbassadorConsent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RecordAmbassadorConsentInput, error) {
+			return ec.unmarshalNRecordAmbassadorConsentInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordAmbassadorConsentInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -20902,6 +22891,20 @@ func (ec *executionContext) field_Mutation_removeAgendaItem_args(ctx context.Con
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RemoveAgendaItemInput, error) {
 			return ec.unmarshalNRemoveAgendaItemInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRemoveAgendaItemInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeAmbassadorJuror_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RemoveAmbassadorJurorInput, error) {
+			return ec.unmarshalNRemoveAmbassadorJurorInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRemoveAmbassadorJurorInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -21098,6 +23101,20 @@ func (ec *executionContext) field_Mutation_scheduleBodyMeeting_args(ctx context.
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.ScheduleBodyMeetingInput, error) {
 			return ec.unmarshalNScheduleBodyMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐScheduleBodyMeetingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setAmbassadorJuryChair_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SetAmbassadorJuryChairInput, error) {
+			return ec.unmarshalNSetAmbassadorJuryChairInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSetAmbassadorJuryChairInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -21358,6 +23375,20 @@ func (ec *executionContext) field_Mutation_updateAgendaItem_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateAmbassadorEdition_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateAmbassadorEditionInput, error) {
+			return ec.unmarshalNUpdateAmbassadorEditionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateAmbassadorEditionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateBodyMeeting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -21518,6 +23549,20 @@ func (ec *executionContext) field_Mutation_verifyResident_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.VerifyResidentInput, error) {
 			return ec.unmarshalNVerifyResidentInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVerifyResidentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_withdrawAmbassadorNomination_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.WithdrawAmbassadorNominationInput, error) {
+			return ec.unmarshalNWithdrawAmbassadorNominationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawAmbassadorNominationInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -21699,6 +23744,42 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_ambassadorEdition_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_ambassadorEditions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -22834,6 +24915,2018 @@ func (ec *executionContext) fieldContext_AdvanceBudgetEditionPayload_edition(_ c
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorCategory_id(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorCategory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorCategory_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorCategory_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorCategory", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorCategory_kind(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorCategory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorCategory_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AmbassadorCategoryKind) graphql.Marshaler {
+			return ec.marshalNAmbassadorCategoryKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategoryKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorCategory_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorCategory", field, false, false, errors.New("field of type AmbassadorCategoryKind does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorCategory_titles(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorCategory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorCategory_titles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Titles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorCategory_titles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorCategory", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorConsent_at(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorConsent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorConsent_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorConsent_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorConsent", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorConsent_by(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorConsent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorConsent_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.By, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorConsent_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorConsent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorConsent_channel(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorConsent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorConsent_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorConsent_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorConsent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorConsent_scanRef(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorConsent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorConsent_scanRef(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ScanRef, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorConsent_scanRef(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorConsent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorCriterion_id(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorCriterion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorCriterion_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorCriterion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorCriterion", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorCriterion_position(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorCriterion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorCriterion_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorCriterion().Position(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorCriterion_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorCriterion", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorCriterion_code(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorCriterion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorCriterion_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorCriterion().Code(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorCriterion_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorCriterion", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorCriterion_name(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorCriterion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorCriterion_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.AmbassadorCriterion().Name(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorCriterion_name(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorCriterion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_AmbassadorCriterion_name_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorCriterion_weight(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorCriterion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorCriterion_weight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorCriterion().Weight(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorCriterion_weight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorCriterion", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorCriterion_scaleMin(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorCriterion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorCriterion_scaleMin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorCriterion().ScaleMin(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorCriterion_scaleMin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorCriterion", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorCriterion_scaleMax(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorCriterion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorCriterion_scaleMax(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorCriterion().ScaleMax(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorCriterion_scaleMax(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorCriterion", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorEdition_id(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEdition_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEdition_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorEdition", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorEdition_year(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEdition_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorEdition().Year(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEdition_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorEdition", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorEdition_status(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEdition_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorEdition().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AmbassadorEditionStatus) graphql.Marshaler {
+			return ec.marshalNAmbassadorEditionStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorEditionStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEdition_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorEdition", field, true, true, errors.New("field of type AmbassadorEditionStatus does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorEdition_phase(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEdition_phase(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorEdition().Phase(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AmbassadorPhase) graphql.Marshaler {
+			return ec.marshalNAmbassadorPhase2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorPhase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEdition_phase(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorEdition", field, true, true, errors.New("field of type AmbassadorPhase does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorEdition_schedule(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEdition_schedule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorEdition().Schedule(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorSchedule) graphql.Marshaler {
+			return ec.marshalNAmbassadorSchedule2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorSchedule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEdition_schedule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorEdition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorSchedule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorEdition_call(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEdition_call(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.AmbassadorEdition().Call(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalOLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEdition_call(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorEdition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_AmbassadorEdition_call_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorEdition_callTranslations(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEdition_callTranslations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorEdition().CallTranslations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Translation) graphql.Marshaler {
+			return ec.marshalNTranslation2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐTranslationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEdition_callTranslations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorEdition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Translation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorEdition_categories(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEdition_categories(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorEdition().Categories(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorCategory) graphql.Marshaler {
+			return ec.marshalNAmbassadorCategory2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategoryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEdition_categories(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorEdition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorCategory(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorEdition_criteria(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEdition_criteria(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorEdition().Criteria(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorCriterion) graphql.Marshaler {
+			return ec.marshalNAmbassadorCriterion2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCriterionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEdition_criteria(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorEdition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorCriterion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorEdition_jurors(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEdition_jurors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorEdition().Jurors(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorJuror) graphql.Marshaler {
+			return ec.marshalOAmbassadorJuror2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJurorᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEdition_jurors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorEdition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorJuror(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorEdition_nominations(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEdition_nominations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.AmbassadorEdition().Nominations(ctx, obj, fc.Args["filter"].(*model.AmbassadorNominationFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorNominationConnection) graphql.Marshaler {
+			return ec.marshalNAmbassadorNominationConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNominationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEdition_nominations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorEdition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorNominationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_AmbassadorEdition_nominations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorEdition_publishedAt(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEdition_publishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorEdition().PublishedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEdition_publishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorEdition", field, true, true, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorEdition_viewerCan(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEdition_viewerCan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorEdition().ViewerCan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorEditionViewerCan) graphql.Marshaler {
+			return ec.marshalNAmbassadorEditionViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorEditionViewerCan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEdition_viewerCan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorEdition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorEditionViewerCan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorEditionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEditionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEditionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorEditionEdge) graphql.Marshaler {
+			return ec.marshalNAmbassadorEditionEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorEditionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEditionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorEditionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorEditionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorEditionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEditionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEditionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEditionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorEditionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorEditionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEditionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEditionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEditionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorEditionConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorEditionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEditionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEditionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEditionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorEditionEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorEditionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEditionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEditionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorEdition) graphql.Marshaler {
+			return ec.marshalNAmbassadorEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorEdition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEditionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorEditionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorEdition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorEditionViewerCan_manage(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEditionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEditionViewerCan_manage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Manage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEditionViewerCan_manage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorEditionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorEditionViewerCan_nominate(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEditionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEditionViewerCan_nominate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nominate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEditionViewerCan_nominate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorEditionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorJuror_accountId(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJuror) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorJuror_accountId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccountID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorJuror_accountId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorJuror", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorJuror_displayName(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJuror) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorJuror_displayName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DisplayName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorJuror_displayName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorJuror", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorJuror_chair(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJuror) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorJuror_chair(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Chair, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorJuror_chair(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorJuror", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorJustification_criterion(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJustification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorJustification_criterion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorJustification().Criterion(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorCriterion) graphql.Marshaler {
+			return ec.marshalNAmbassadorCriterion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCriterion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorJustification_criterion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorJustification",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorCriterion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorJustification_text(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJustification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorJustification_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.AmbassadorJustification().Text(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorJustification_text(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorJustification",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_AmbassadorJustification_text_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorJustification_textTranslations(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJustification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorJustification_textTranslations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorJustification().TextTranslations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Translation) graphql.Marshaler {
+			return ec.marshalNTranslation2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐTranslationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorJustification_textTranslations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorJustification",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Translation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorNomination_id(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNomination_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNomination_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorNomination", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorNomination_edition(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNomination_edition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorNomination().Edition(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorEdition) graphql.Marshaler {
+			return ec.marshalNAmbassadorEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorEdition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNomination_edition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorNomination",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorEdition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorNomination_category(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNomination_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorNomination().Category(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorCategory) graphql.Marshaler {
+			return ec.marshalNAmbassadorCategory2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNomination_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorNomination",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorCategory(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorNomination_nominee(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNomination_nominee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorNomination().Nominee(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorNominee) graphql.Marshaler {
+			return ec.marshalNAmbassadorNominee2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNominee(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNomination_nominee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorNomination",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorNominee(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorNomination_justifications(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNomination_justifications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorNomination().Justifications(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorJustification) graphql.Marshaler {
+			return ec.marshalNAmbassadorJustification2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJustificationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNomination_justifications(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorNomination",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorJustification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorNomination_links(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNomination_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorNomination().Links(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNomination_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorNomination", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorNomination_channel(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNomination_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorNomination().Channel(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AmbassadorChannel) graphql.Marshaler {
+			return ec.marshalNAmbassadorChannel2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorChannel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNomination_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorNomination", field, true, true, errors.New("field of type AmbassadorChannel does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorNomination_receivedAt(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNomination_receivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorNomination().ReceivedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNomination_receivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorNomination", field, true, true, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorNomination_staffEntered(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNomination_staffEntered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorNomination().StaffEntered(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNomination_staffEntered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorNomination", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorNomination_nominatorName(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNomination_nominatorName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorNomination().NominatorName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNomination_nominatorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorNomination", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorNomination_scanRef(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNomination_scanRef(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorNomination().ScanRef(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNomination_scanRef(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorNomination", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorNomination_status(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNomination_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorNomination().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AmbassadorNominationStatus) graphql.Marshaler {
+			return ec.marshalNAmbassadorNominationStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNominationStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNomination_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorNomination", field, true, true, errors.New("field of type AmbassadorNominationStatus does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorNomination_consent(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNomination_consent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorNomination().Consent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorConsent) graphql.Marshaler {
+			return ec.marshalOAmbassadorConsent2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorConsent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNomination_consent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorNomination",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorConsent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorNomination_ineligibility(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNomination_ineligibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorNomination().Ineligibility(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorIneligibility) graphql.Marshaler {
+			return ec.marshalOAmbassadorIneligibility2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorIneligibility(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNomination_ineligibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorNomination", field, true, true, errors.New("field of type AmbassadorIneligibility does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorNomination_checkNote(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNomination_checkNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorNomination().CheckNote(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNomination_checkNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorNomination", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorNomination_checkedAt(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNomination_checkedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorNomination().CheckedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNomination_checkedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorNomination", field, true, true, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorNomination_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNomination_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorNomination().CreatedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNomination_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorNomination", field, true, true, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorNomination_withdrawnAt(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNomination_withdrawnAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorNomination().WithdrawnAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNomination_withdrawnAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorNomination", field, true, true, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorNominationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNominationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNominationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorNominationEdge) graphql.Marshaler {
+			return ec.marshalNAmbassadorNominationEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNominationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNominationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorNominationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorNominationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorNominationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNominationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNominationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNominationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorNominationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorNominationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNominationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNominationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNominationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorNominationConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorNominationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNominationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNominationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNominationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorNominationEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorNominationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNominationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNominationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorNomination) graphql.Marshaler {
+			return ec.marshalNAmbassadorNomination2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNomination(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNominationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorNominationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorNomination(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorNominee_name(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNominee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNominee_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNominee_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorNominee", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorNominee_email(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNominee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNominee_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNominee_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorNominee", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorNominee_organisation(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNominee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNominee_organisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organisation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
+			return ec.marshalOOrganisation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNominee_organisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorNominee",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorNominee_minor(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNominee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNominee_minor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Minor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNominee_minor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorNominee", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorNominee_guardianName(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNominee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNominee_guardianName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GuardianName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNominee_guardianName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorNominee", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorNominee_guardianEmail(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNominee) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNominee_guardianEmail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GuardianEmail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNominee_guardianEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorNominee", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorSchedule_nominationsOpen(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorSchedule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorSchedule_nominationsOpen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NominationsOpen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorSchedule_nominationsOpen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorSchedule", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorSchedule_nominationsClose(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorSchedule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorSchedule_nominationsClose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NominationsClose, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorSchedule_nominationsClose(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorSchedule", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorSchedule_checkClose(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorSchedule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorSchedule_checkClose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CheckClose, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorSchedule_checkClose(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorSchedule", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorSchedule_scoringClose(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorSchedule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorSchedule_scoringClose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ScoringClose, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorSchedule_scoringClose(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorSchedule", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorSchedule_decisionClose(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorSchedule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorSchedule_decisionClose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecisionClose, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorSchedule_decisionClose(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorSchedule", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorSchedule_audienceClose(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorSchedule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorSchedule_audienceClose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AudienceClose, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorSchedule_audienceClose(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorSchedule", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorSchedule_announceAt(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorSchedule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorSchedule_announceAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnnounceAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorSchedule_announceAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorSchedule", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
 func (ec *executionContext) _Answer_status(ctx context.Context, field graphql.CollectedField, obj *model.Answer) (ret graphql.Marshaler) {
@@ -34095,6 +38188,38 @@ func (ec *executionContext) fieldContext_ChangePasswordPayload_account(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _CheckAmbassadorNominationPayload_nomination(ctx context.Context, field graphql.CollectedField, obj *model.CheckAmbassadorNominationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckAmbassadorNominationPayload_nomination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nomination, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorNomination) graphql.Marshaler {
+			return ec.marshalNAmbassadorNomination2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNomination(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckAmbassadorNominationPayload_nomination(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckAmbassadorNominationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorNomination(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CheckInToBodyMeetingPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.CheckInToBodyMeetingPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -36483,6 +40608,38 @@ func (ec *executionContext) fieldContext_ConsultationViewerCan_enterOnBehalf(_ c
 	return graphql.NewScalarFieldContext("ConsultationViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _CreateAmbassadorEditionPayload_edition(ctx context.Context, field graphql.CollectedField, obj *model.CreateAmbassadorEditionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateAmbassadorEditionPayload_edition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorEdition) graphql.Marshaler {
+			return ec.marshalNAmbassadorEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorEdition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateAmbassadorEditionPayload_edition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateAmbassadorEditionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorEdition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CreateBodyPayload_body(ctx context.Context, field graphql.CollectedField, obj *model.CreateBodyPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -37013,6 +41170,38 @@ func (ec *executionContext) fieldContext_DraftBodyMinutesPayload_minutes(_ conte
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BodyMinutes(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EditAmbassadorNominationPayload_nomination(ctx context.Context, field graphql.CollectedField, obj *model.EditAmbassadorNominationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EditAmbassadorNominationPayload_nomination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nomination, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorNomination) graphql.Marshaler {
+			return ec.marshalNAmbassadorNomination2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNomination(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EditAmbassadorNominationPayload_nomination(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EditAmbassadorNominationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorNomination(ctx, field)
 		},
 	}
 	return fc, nil
@@ -38214,6 +42403,38 @@ func (ec *executionContext) fieldContext_EnrolAsBudgetVoterPayload_voterId(_ con
 	return graphql.NewScalarFieldContext("EnrolAsBudgetVoterPayload", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
+func (ec *executionContext) _EnterAmbassadorNominationPayload_nomination(ctx context.Context, field graphql.CollectedField, obj *model.EnterAmbassadorNominationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnterAmbassadorNominationPayload_nomination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nomination, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorNomination) graphql.Marshaler {
+			return ec.marshalNAmbassadorNomination2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNomination(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnterAmbassadorNominationPayload_nomination(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EnterAmbassadorNominationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorNomination(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _EnterPaperBallotPayload_paperBallot(ctx context.Context, field graphql.CollectedField, obj *model.EnterPaperBallotPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -38441,6 +42662,75 @@ func (ec *executionContext) _Fraction_denominator(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Fraction_denominator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Fraction", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _GiveAmbassadorConsentPayload_year(ctx context.Context, field graphql.CollectedField, obj *model.GiveAmbassadorConsentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GiveAmbassadorConsentPayload_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GiveAmbassadorConsentPayload_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GiveAmbassadorConsentPayload", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _GiveAmbassadorConsentPayload_category(ctx context.Context, field graphql.CollectedField, obj *model.GiveAmbassadorConsentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GiveAmbassadorConsentPayload_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AmbassadorCategoryKind) graphql.Marshaler {
+			return ec.marshalNAmbassadorCategoryKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategoryKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GiveAmbassadorConsentPayload_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GiveAmbassadorConsentPayload", field, false, false, errors.New("field of type AmbassadorCategoryKind does not have child fields"))
+}
+
+func (ec *executionContext) _GiveAmbassadorConsentPayload_nomineeName(ctx context.Context, field graphql.CollectedField, obj *model.GiveAmbassadorConsentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GiveAmbassadorConsentPayload_nomineeName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NomineeName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GiveAmbassadorConsentPayload_nomineeName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GiveAmbassadorConsentPayload", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _GiveFloorPayload_item(ctx context.Context, field graphql.CollectedField, obj *model.GiveFloorPayload) (ret graphql.Marshaler) {
@@ -38707,6 +42997,38 @@ func (ec *executionContext) _Invitation_acceptedAt(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_Invitation_acceptedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Invitation", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _InviteAmbassadorJurorPayload_invitation(ctx context.Context, field graphql.CollectedField, obj *model.InviteAmbassadorJurorPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InviteAmbassadorJurorPayload_invitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Invitation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Invitation) graphql.Marshaler {
+			return ec.marshalNInvitation2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐInvitation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InviteAmbassadorJurorPayload_invitation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InviteAmbassadorJurorPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Invitation(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _InviteToBodyMeetingPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.InviteToBodyMeetingPayload) (ret graphql.Marshaler) {
@@ -41540,6 +45862,578 @@ func (ec *executionContext) fieldContext_Mutation_addTranslation(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_addTranslation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createAmbassadorEdition(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createAmbassadorEdition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateAmbassadorEdition(ctx, fc.Args["input"].(model.CreateAmbassadorEditionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateAmbassadorEditionPayload) graphql.Marshaler {
+			return ec.marshalNCreateAmbassadorEditionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateAmbassadorEditionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createAmbassadorEdition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateAmbassadorEditionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createAmbassadorEdition_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateAmbassadorEdition(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateAmbassadorEdition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateAmbassadorEdition(ctx, fc.Args["input"].(model.UpdateAmbassadorEditionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpdateAmbassadorEditionPayload) graphql.Marshaler {
+			return ec.marshalNUpdateAmbassadorEditionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateAmbassadorEditionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateAmbassadorEdition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateAmbassadorEditionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateAmbassadorEdition_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_publishAmbassadorEdition(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_publishAmbassadorEdition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PublishAmbassadorEdition(ctx, fc.Args["input"].(model.PublishAmbassadorEditionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PublishAmbassadorEditionPayload) graphql.Marshaler {
+			return ec.marshalNPublishAmbassadorEditionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishAmbassadorEditionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_publishAmbassadorEdition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PublishAmbassadorEditionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_publishAmbassadorEdition_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_inviteAmbassadorJuror(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_inviteAmbassadorJuror(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().InviteAmbassadorJuror(ctx, fc.Args["input"].(model.InviteAmbassadorJurorInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InviteAmbassadorJurorPayload) graphql.Marshaler {
+			return ec.marshalNInviteAmbassadorJurorPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐInviteAmbassadorJurorPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_inviteAmbassadorJuror(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InviteAmbassadorJurorPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_inviteAmbassadorJuror_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setAmbassadorJuryChair(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setAmbassadorJuryChair(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetAmbassadorJuryChair(ctx, fc.Args["input"].(model.SetAmbassadorJuryChairInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SetAmbassadorJuryChairPayload) graphql.Marshaler {
+			return ec.marshalNSetAmbassadorJuryChairPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSetAmbassadorJuryChairPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setAmbassadorJuryChair(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SetAmbassadorJuryChairPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setAmbassadorJuryChair_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeAmbassadorJuror(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeAmbassadorJuror(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveAmbassadorJuror(ctx, fc.Args["input"].(model.RemoveAmbassadorJurorInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RemoveAmbassadorJurorPayload) graphql.Marshaler {
+			return ec.marshalNRemoveAmbassadorJurorPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRemoveAmbassadorJurorPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeAmbassadorJuror(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RemoveAmbassadorJurorPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeAmbassadorJuror_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_nominateForAmbassador(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_nominateForAmbassador(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().NominateForAmbassador(ctx, fc.Args["input"].(model.NominateForAmbassadorInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NominateForAmbassadorPayload) graphql.Marshaler {
+			return ec.marshalNNominateForAmbassadorPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐNominateForAmbassadorPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_nominateForAmbassador(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NominateForAmbassadorPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_nominateForAmbassador_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_enterAmbassadorNomination(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_enterAmbassadorNomination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EnterAmbassadorNomination(ctx, fc.Args["input"].(model.EnterAmbassadorNominationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EnterAmbassadorNominationPayload) graphql.Marshaler {
+			return ec.marshalNEnterAmbassadorNominationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEnterAmbassadorNominationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_enterAmbassadorNomination(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EnterAmbassadorNominationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_enterAmbassadorNomination_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_editAmbassadorNomination(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_editAmbassadorNomination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EditAmbassadorNomination(ctx, fc.Args["input"].(model.EditAmbassadorNominationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EditAmbassadorNominationPayload) graphql.Marshaler {
+			return ec.marshalNEditAmbassadorNominationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEditAmbassadorNominationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_editAmbassadorNomination(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EditAmbassadorNominationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_editAmbassadorNomination_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_withdrawAmbassadorNomination(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_withdrawAmbassadorNomination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WithdrawAmbassadorNomination(ctx, fc.Args["input"].(model.WithdrawAmbassadorNominationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WithdrawAmbassadorNominationPayload) graphql.Marshaler {
+			return ec.marshalNWithdrawAmbassadorNominationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawAmbassadorNominationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_withdrawAmbassadorNomination(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WithdrawAmbassadorNominationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_withdrawAmbassadorNomination_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_giveAmbassadorConsent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_giveAmbassadorConsent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().GiveAmbassadorConsent(ctx, fc.Args["input"].(model.GiveAmbassadorConsentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GiveAmbassadorConsentPayload) graphql.Marshaler {
+			return ec.marshalNGiveAmbassadorConsentPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐGiveAmbassadorConsentPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_giveAmbassadorConsent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GiveAmbassadorConsentPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_giveAmbassadorConsent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordAmbassadorConsent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordAmbassadorConsent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordAmbassadorConsent(ctx, fc.Args["input"].(model.RecordAmbassadorConsentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RecordAmbassadorConsentPayload) graphql.Marshaler {
+			return ec.marshalNRecordAmbassadorConsentPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordAmbassadorConsentPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordAmbassadorConsent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordAmbassadorConsentPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordAmbassadorConsent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_checkAmbassadorNomination(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_checkAmbassadorNomination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CheckAmbassadorNomination(ctx, fc.Args["input"].(model.CheckAmbassadorNominationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CheckAmbassadorNominationPayload) graphql.Marshaler {
+			return ec.marshalNCheckAmbassadorNominationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCheckAmbassadorNominationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_checkAmbassadorNomination(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckAmbassadorNominationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_checkAmbassadorNomination_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -48002,6 +52896,38 @@ func (ec *executionContext) fieldContext_MySurveyAnswer_text(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _NominateForAmbassadorPayload_nomination(ctx context.Context, field graphql.CollectedField, obj *model.NominateForAmbassadorPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NominateForAmbassadorPayload_nomination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nomination, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorNomination) graphql.Marshaler {
+			return ec.marshalNAmbassadorNomination2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNomination(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NominateForAmbassadorPayload_nomination(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NominateForAmbassadorPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorNomination(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Notification_id(ctx context.Context, field graphql.CollectedField, obj *model.Notification) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -50329,6 +55255,38 @@ func (ec *executionContext) fieldContext_ProposeAmendmentPayload_motion(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _PublishAmbassadorEditionPayload_edition(ctx context.Context, field graphql.CollectedField, obj *model.PublishAmbassadorEditionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishAmbassadorEditionPayload_edition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorEdition) graphql.Marshaler {
+			return ec.marshalNAmbassadorEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorEdition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishAmbassadorEditionPayload_edition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublishAmbassadorEditionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorEdition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PublishAnswersPayload_consultation(ctx context.Context, field graphql.CollectedField, obj *model.PublishAnswersPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -50658,6 +55616,94 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_ambassadorEdition(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_ambassadorEdition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AmbassadorEdition(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorEdition) graphql.Marshaler {
+			return ec.marshalOAmbassadorEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorEdition(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_ambassadorEdition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorEdition(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_ambassadorEdition_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_ambassadorEditions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_ambassadorEditions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AmbassadorEditions(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorEditionConnection) graphql.Marshaler {
+			return ec.marshalNAmbassadorEditionConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorEditionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_ambassadorEditions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorEditionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_ambassadorEditions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -51300,6 +56346,38 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _RecordAmbassadorConsentPayload_nomination(ctx context.Context, field graphql.CollectedField, obj *model.RecordAmbassadorConsentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordAmbassadorConsentPayload_nomination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nomination, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorNomination) graphql.Marshaler {
+			return ec.marshalNAmbassadorNomination2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNomination(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordAmbassadorConsentPayload_nomination(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordAmbassadorConsentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorNomination(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RecordAttendancePayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.RecordAttendancePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -51629,6 +56707,38 @@ func (ec *executionContext) fieldContext_RemoveAgendaItemPayload_meeting(_ conte
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BodyMeeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RemoveAmbassadorJurorPayload_edition(ctx context.Context, field graphql.CollectedField, obj *model.RemoveAmbassadorJurorPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemoveAmbassadorJurorPayload_edition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorEdition) graphql.Marshaler {
+			return ec.marshalNAmbassadorEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorEdition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemoveAmbassadorJurorPayload_edition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RemoveAmbassadorJurorPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorEdition(ctx, field)
 		},
 	}
 	return fc, nil
@@ -52499,6 +57609,38 @@ func (ec *executionContext) _Session_current(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Session_current(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Session", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _SetAmbassadorJuryChairPayload_edition(ctx context.Context, field graphql.CollectedField, obj *model.SetAmbassadorJuryChairPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SetAmbassadorJuryChairPayload_edition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorEdition) graphql.Marshaler {
+			return ec.marshalNAmbassadorEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorEdition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SetAmbassadorJuryChairPayload_edition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SetAmbassadorJuryChairPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorEdition(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SetBodyMemberDelegatesPayload_member(ctx context.Context, field graphql.CollectedField, obj *model.SetBodyMemberDelegatesPayload) (ret graphql.Marshaler) {
@@ -54571,6 +59713,38 @@ func (ec *executionContext) fieldContext_UpdateAgendaItemPayload_meeting(_ conte
 	return fc, nil
 }
 
+func (ec *executionContext) _UpdateAmbassadorEditionPayload_edition(ctx context.Context, field graphql.CollectedField, obj *model.UpdateAmbassadorEditionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateAmbassadorEditionPayload_edition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorEdition) graphql.Marshaler {
+			return ec.marshalNAmbassadorEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorEdition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateAmbassadorEditionPayload_edition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpdateAmbassadorEditionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorEdition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UpdateBodyMeetingPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.UpdateBodyMeetingPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -55105,6 +60279,38 @@ func (ec *executionContext) _VotingPoint_address(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_VotingPoint_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VotingPoint", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _WithdrawAmbassadorNominationPayload_nomination(ctx context.Context, field graphql.CollectedField, obj *model.WithdrawAmbassadorNominationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WithdrawAmbassadorNominationPayload_nomination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nomination, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorNomination) graphql.Marshaler {
+			return ec.marshalNAmbassadorNomination2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNomination(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WithdrawAmbassadorNominationPayload_nomination(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WithdrawAmbassadorNominationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorNomination(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _WithdrawBodyMeetingInvitationPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.WithdrawBodyMeetingInvitationPayload) (ret graphql.Marshaler) {
@@ -56730,6 +61936,275 @@ func (ec *executionContext) unmarshalInputAgendaItemInput(ctx context.Context, o
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputAmbassadorCriterionInput(ctx context.Context, obj any) (model.AmbassadorCriterionInput, error) {
+	var it model.AmbassadorCriterionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["weight"]; !present {
+		asMap["weight"] = 1
+	}
+	if _, present := asMap["scaleMin"]; !present {
+		asMap["scaleMin"] = 0
+	}
+	if _, present := asMap["scaleMax"]; !present {
+		asMap["scaleMax"] = 10
+	}
+
+	fieldsInOrder := [...]string{"name", "weight", "scaleMin", "scaleMax"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "weight":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weight"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Weight = data
+		case "scaleMin":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scaleMin"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScaleMin = data
+		case "scaleMax":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scaleMax"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScaleMax = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputAmbassadorJustificationInput(ctx context.Context, obj any) (model.AmbassadorJustificationInput, error) {
+	var it model.AmbassadorJustificationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"criterionId", "text"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "criterionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("criterionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CriterionID = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNLocalizedInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputAmbassadorNominationFilter(ctx context.Context, obj any) (model.AmbassadorNominationFilter, error) {
+	var it model.AmbassadorNominationFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOAmbassadorNominationStatus2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNominationStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputAmbassadorNomineeInput(ctx context.Context, obj any) (model.AmbassadorNomineeInput, error) {
+	var it model.AmbassadorNomineeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["minor"]; !present {
+		asMap["minor"] = false
+	}
+
+	fieldsInOrder := [...]string{"name", "email", "organisationId", "minor", "guardianName", "guardianEmail"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "organisationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationID = data
+		case "minor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minor"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Minor = data
+		case "guardianName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("guardianName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GuardianName = data
+		case "guardianEmail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("guardianEmail"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GuardianEmail = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputAmbassadorScheduleInput(ctx context.Context, obj any) (model.AmbassadorScheduleInput, error) {
+	var it model.AmbassadorScheduleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nominationsOpen", "nominationsClose", "checkClose", "scoringClose", "decisionClose", "audienceClose", "announceAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nominationsOpen":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominationsOpen"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NominationsOpen = data
+		case "nominationsClose":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominationsClose"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NominationsClose = data
+		case "checkClose":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checkClose"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CheckClose = data
+		case "scoringClose":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scoringClose"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScoringClose = data
+		case "decisionClose":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisionClose"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecisionClose = data
+		case "audienceClose":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audienceClose"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AudienceClose = data
+		case "announceAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("announceAt"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnnounceAt = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputAnswerParticipationSurveyInput(ctx context.Context, obj any) (model.AnswerParticipationSurveyInput, error) {
 	var it model.AnswerParticipationSurveyInput
 	if obj == nil {
@@ -58003,6 +63478,57 @@ func (ec *executionContext) unmarshalInputChangePasswordInput(ctx context.Contex
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCheckAmbassadorNominationInput(ctx context.Context, obj any) (model.CheckAmbassadorNominationInput, error) {
+	var it model.CheckAmbassadorNominationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nominationId", "eligible", "reason", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nominationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NominationID = data
+		case "eligible":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eligible"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eligible = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOAmbassadorIneligibility2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorIneligibility(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCheckInToBodyMeetingInput(ctx context.Context, obj any) (model.CheckInToBodyMeetingInput, error) {
 	var it model.CheckInToBodyMeetingInput
 	if obj == nil {
@@ -58310,6 +63836,78 @@ func (ec *executionContext) unmarshalInputConsultationFilter(ctx context.Context
 				return it, err
 			}
 			it.Tag = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCreateAmbassadorEditionInput(ctx context.Context, obj any) (model.CreateAmbassadorEditionInput, error) {
+	var it model.CreateAmbassadorEditionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["organisationTitles"]; !present {
+		asMap["organisationTitles"] = 2
+	}
+	if _, present := asMap["individualTitles"]; !present {
+		asMap["individualTitles"] = 2
+	}
+
+	fieldsInOrder := [...]string{"year", "schedule", "organisationTitles", "individualTitles", "criteria", "call"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "schedule":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("schedule"))
+			data, err := ec.unmarshalNAmbassadorScheduleInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScheduleInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Schedule = data
+		case "organisationTitles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationTitles"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationTitles = data
+		case "individualTitles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("individualTitles"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IndividualTitles = data
+		case "criteria":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("criteria"))
+			data, err := ec.unmarshalOAmbassadorCriterionInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCriterionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Criteria = data
+		case "call":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("call"))
+			data, err := ec.unmarshalOLocalizedInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Call = data
 		}
 	}
 	return it, nil
@@ -59293,6 +64891,64 @@ func (ec *executionContext) unmarshalInputDraftBodyMinutesInput(ctx context.Cont
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputEditAmbassadorNominationInput(ctx context.Context, obj any) (model.EditAmbassadorNominationInput, error) {
+	var it model.EditAmbassadorNominationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nominationId", "categoryId", "nominee", "justifications", "links"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nominationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NominationID = data
+		case "categoryId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategoryID = data
+		case "nominee":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominee"))
+			data, err := ec.unmarshalOAmbassadorNomineeInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNomineeInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nominee = data
+		case "justifications":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("justifications"))
+			data, err := ec.unmarshalOAmbassadorJustificationInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJustificationInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Justifications = data
+		case "links":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("links"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Links = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputEditBodyMinutesCommentInput(ctx context.Context, obj any) (model.EditBodyMinutesCommentInput, error) {
 	var it model.EditBodyMinutesCommentInput
 	if obj == nil {
@@ -59552,6 +65208,106 @@ func (ec *executionContext) unmarshalInputEnrolAsBudgetVoterInput(ctx context.Co
 				return it, err
 			}
 			it.District = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputEnterAmbassadorNominationInput(ctx context.Context, obj any) (model.EnterAmbassadorNominationInput, error) {
+	var it model.EnterAmbassadorNominationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["justifications"]; !present {
+		asMap["justifications"] = []any{}
+	}
+	if _, present := asMap["links"]; !present {
+		asMap["links"] = []any{}
+	}
+
+	fieldsInOrder := [...]string{"editionId", "categoryId", "nominee", "justifications", "links", "channel", "receivedAt", "scanRef", "nominatorName", "nominatorContact"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		case "categoryId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategoryID = data
+		case "nominee":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominee"))
+			data, err := ec.unmarshalNAmbassadorNomineeInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNomineeInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nominee = data
+		case "justifications":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("justifications"))
+			data, err := ec.unmarshalNAmbassadorJustificationInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJustificationInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Justifications = data
+		case "links":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("links"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Links = data
+		case "channel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
+			data, err := ec.unmarshalNAmbassadorChannel2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorChannel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channel = data
+		case "receivedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedAt"))
+			data, err := ec.unmarshalNDateTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedAt = data
+		case "scanRef":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scanRef"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScanRef = data
+		case "nominatorName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominatorName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NominatorName = data
+		case "nominatorContact":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominatorContact"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NominatorContact = data
 		}
 	}
 	return it, nil
@@ -59865,6 +65621,36 @@ func (ec *executionContext) unmarshalInputFractionInput(ctx context.Context, obj
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputGiveAmbassadorConsentInput(ctx context.Context, obj any) (model.GiveAmbassadorConsentInput, error) {
+	var it model.GiveAmbassadorConsentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"token"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "token":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("token"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Token = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputGiveFloorInput(ctx context.Context, obj any) (model.GiveFloorInput, error) {
 	var it model.GiveFloorInput
 	if obj == nil {
@@ -59985,6 +65771,43 @@ func (ec *executionContext) unmarshalInputHideSubmissionInput(ctx context.Contex
 				return it, err
 			}
 			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputInviteAmbassadorJurorInput(ctx context.Context, obj any) (model.InviteAmbassadorJurorInput, error) {
+	var it model.InviteAmbassadorJurorInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId", "email"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
 		}
 	}
 	return it, nil
@@ -60399,6 +66222,71 @@ func (ec *executionContext) unmarshalInputMoveAgendaItemInput(ctx context.Contex
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputNominateForAmbassadorInput(ctx context.Context, obj any) (model.NominateForAmbassadorInput, error) {
+	var it model.NominateForAmbassadorInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["justifications"]; !present {
+		asMap["justifications"] = []any{}
+	}
+	if _, present := asMap["links"]; !present {
+		asMap["links"] = []any{}
+	}
+
+	fieldsInOrder := [...]string{"editionId", "categoryId", "nominee", "justifications", "links"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		case "categoryId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategoryID = data
+		case "nominee":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominee"))
+			data, err := ec.unmarshalNAmbassadorNomineeInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNomineeInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nominee = data
+		case "justifications":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("justifications"))
+			data, err := ec.unmarshalNAmbassadorJustificationInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJustificationInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Justifications = data
+		case "links":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("links"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Links = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputOpenBodyMinutesForCommentsInput(ctx context.Context, obj any) (model.OpenBodyMinutesForCommentsInput, error) {
 	var it model.OpenBodyMinutesForCommentsInput
 	if obj == nil {
@@ -60778,6 +66666,36 @@ func (ec *executionContext) unmarshalInputProposeAmendmentInput(ctx context.Cont
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputPublishAmbassadorEditionInput(ctx context.Context, obj any) (model.PublishAmbassadorEditionInput, error) {
+	var it model.PublishAmbassadorEditionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputPublishAnswersInput(ctx context.Context, obj any) (model.PublishAnswersInput, error) {
 	var it model.PublishAnswersInput
 	if obj == nil {
@@ -60981,6 +66899,43 @@ func (ec *executionContext) unmarshalInputPutAgendaToVoteInput(ctx context.Conte
 				return it, err
 			}
 			it.MeetingID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRecordAmbassadorConsentInput(ctx context.Context, obj any) (model.RecordAmbassadorConsentInput, error) {
+	var it model.RecordAmbassadorConsentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nominationId", "scanRef"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nominationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NominationID = data
+		case "scanRef":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scanRef"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScanRef = data
 		}
 	}
 	return it, nil
@@ -61365,6 +67320,43 @@ func (ec *executionContext) unmarshalInputRemoveAgendaItemInput(ctx context.Cont
 				return it, err
 			}
 			it.ItemID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRemoveAmbassadorJurorInput(ctx context.Context, obj any) (model.RemoveAmbassadorJurorInput, error) {
+	var it model.RemoveAmbassadorJurorInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId", "accountId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		case "accountId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountID = data
 		}
 	}
 	return it, nil
@@ -61950,6 +67942,43 @@ func (ec *executionContext) unmarshalInputSectionInput(ctx context.Context, obj 
 				return it, err
 			}
 			it.Body = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSetAmbassadorJuryChairInput(ctx context.Context, obj any) (model.SetAmbassadorJuryChairInput, error) {
+	var it model.SetAmbassadorJuryChairInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId", "accountId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		case "accountId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountID = data
 		}
 	}
 	return it, nil
@@ -62743,6 +68772,71 @@ func (ec *executionContext) unmarshalInputUpdateAgendaItemInput(ctx context.Cont
 				return it, err
 			}
 			it.Item = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputUpdateAmbassadorEditionInput(ctx context.Context, obj any) (model.UpdateAmbassadorEditionInput, error) {
+	var it model.UpdateAmbassadorEditionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId", "schedule", "organisationTitles", "individualTitles", "criteria", "call"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		case "schedule":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("schedule"))
+			data, err := ec.unmarshalOAmbassadorScheduleInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScheduleInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Schedule = data
+		case "organisationTitles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationTitles"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationTitles = data
+		case "individualTitles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("individualTitles"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IndividualTitles = data
+		case "criteria":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("criteria"))
+			data, err := ec.unmarshalOAmbassadorCriterionInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCriterionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Criteria = data
+		case "call":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("call"))
+			data, err := ec.unmarshalOLocalizedInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Call = data
 		}
 	}
 	return it, nil
@@ -63551,6 +69645,36 @@ func (ec *executionContext) unmarshalInputVoterInput(ctx context.Context, obj an
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputWithdrawAmbassadorNominationInput(ctx context.Context, obj any) (model.WithdrawAmbassadorNominationInput, error) {
+	var it model.WithdrawAmbassadorNominationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nominationId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nominationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NominationID = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputWithdrawBodyMeetingInvitationInput(ctx context.Context, obj any) (model.WithdrawBodyMeetingInvitationInput, error) {
 	var it model.WithdrawBodyMeetingInvitationInput
 	if obj == nil {
@@ -63976,6 +70100,20 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Body(ctx, sel, obj)
+	case model.AmbassadorNomination:
+		return ec._AmbassadorNomination(ctx, sel, &obj)
+	case *model.AmbassadorNomination:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AmbassadorNomination(ctx, sel, obj)
+	case model.AmbassadorEdition:
+		return ec._AmbassadorEdition(ctx, sel, &obj)
+	case *model.AmbassadorEdition:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AmbassadorEdition(ctx, sel, obj)
 	case model.Account:
 		return ec._Account(ctx, sel, &obj)
 	case *model.Account:
@@ -64592,6 +70730,2102 @@ func (ec *executionContext) _AdvanceBudgetEditionPayload(ctx context.Context, se
 			out.Values[i] = graphql.MarshalString("AdvanceBudgetEditionPayload")
 		case "edition":
 			out.Values[i] = ec._AdvanceBudgetEditionPayload_edition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorCategoryImplementors = []string{"AmbassadorCategory"}
+
+func (ec *executionContext) _AmbassadorCategory(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorCategory) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorCategoryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorCategory")
+		case "id":
+			out.Values[i] = ec._AmbassadorCategory_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._AmbassadorCategory_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "titles":
+			out.Values[i] = ec._AmbassadorCategory_titles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorConsentImplementors = []string{"AmbassadorConsent"}
+
+func (ec *executionContext) _AmbassadorConsent(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorConsent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorConsentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorConsent")
+		case "at":
+			out.Values[i] = ec._AmbassadorConsent_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "by":
+			out.Values[i] = ec._AmbassadorConsent_by(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "channel":
+			out.Values[i] = ec._AmbassadorConsent_channel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scanRef":
+			out.Values[i] = ec._AmbassadorConsent_scanRef(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorCriterionImplementors = []string{"AmbassadorCriterion"}
+
+func (ec *executionContext) _AmbassadorCriterion(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorCriterion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorCriterionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorCriterion")
+		case "id":
+			out.Values[i] = ec._AmbassadorCriterion_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "position":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorCriterion_position(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "code":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorCriterion_code(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "name":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorCriterion_name(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "weight":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorCriterion_weight(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "scaleMin":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorCriterion_scaleMin(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "scaleMax":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorCriterion_scaleMax(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorEditionImplementors = []string{"AmbassadorEdition", "Node"}
+
+func (ec *executionContext) _AmbassadorEdition(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorEdition) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorEditionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorEdition")
+		case "id":
+			out.Values[i] = ec._AmbassadorEdition_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "year":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorEdition_year(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "status":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorEdition_status(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "phase":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorEdition_phase(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "schedule":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorEdition_schedule(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "call":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorEdition_call(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "callTranslations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorEdition_callTranslations(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "categories":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorEdition_categories(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "criteria":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorEdition_criteria(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "jurors":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorEdition_jurors(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "nominations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorEdition_nominations(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "publishedAt":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorEdition_publishedAt(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "viewerCan":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorEdition_viewerCan(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorEditionConnectionImplementors = []string{"AmbassadorEditionConnection"}
+
+func (ec *executionContext) _AmbassadorEditionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorEditionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorEditionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorEditionConnection")
+		case "edges":
+			out.Values[i] = ec._AmbassadorEditionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AmbassadorEditionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._AmbassadorEditionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorEditionEdgeImplementors = []string{"AmbassadorEditionEdge"}
+
+func (ec *executionContext) _AmbassadorEditionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorEditionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorEditionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorEditionEdge")
+		case "cursor":
+			out.Values[i] = ec._AmbassadorEditionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._AmbassadorEditionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorEditionViewerCanImplementors = []string{"AmbassadorEditionViewerCan"}
+
+func (ec *executionContext) _AmbassadorEditionViewerCan(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorEditionViewerCan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorEditionViewerCanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorEditionViewerCan")
+		case "manage":
+			out.Values[i] = ec._AmbassadorEditionViewerCan_manage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nominate":
+			out.Values[i] = ec._AmbassadorEditionViewerCan_nominate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorJurorImplementors = []string{"AmbassadorJuror"}
+
+func (ec *executionContext) _AmbassadorJuror(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorJuror) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorJurorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorJuror")
+		case "accountId":
+			out.Values[i] = ec._AmbassadorJuror_accountId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "displayName":
+			out.Values[i] = ec._AmbassadorJuror_displayName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "chair":
+			out.Values[i] = ec._AmbassadorJuror_chair(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorJustificationImplementors = []string{"AmbassadorJustification"}
+
+func (ec *executionContext) _AmbassadorJustification(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorJustification) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorJustificationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorJustification")
+		case "criterion":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorJustification_criterion(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "text":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorJustification_text(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "textTranslations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorJustification_textTranslations(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorNominationImplementors = []string{"AmbassadorNomination", "Node"}
+
+func (ec *executionContext) _AmbassadorNomination(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorNomination) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorNominationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorNomination")
+		case "id":
+			out.Values[i] = ec._AmbassadorNomination_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "edition":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorNomination_edition(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "category":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorNomination_category(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "nominee":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorNomination_nominee(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "justifications":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorNomination_justifications(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "links":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorNomination_links(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "channel":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorNomination_channel(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "receivedAt":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorNomination_receivedAt(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "staffEntered":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorNomination_staffEntered(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "nominatorName":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorNomination_nominatorName(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "scanRef":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorNomination_scanRef(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "status":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorNomination_status(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "consent":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorNomination_consent(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "ineligibility":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorNomination_ineligibility(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "checkNote":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorNomination_checkNote(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "checkedAt":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorNomination_checkedAt(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "createdAt":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorNomination_createdAt(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "withdrawnAt":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorNomination_withdrawnAt(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorNominationConnectionImplementors = []string{"AmbassadorNominationConnection"}
+
+func (ec *executionContext) _AmbassadorNominationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorNominationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorNominationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorNominationConnection")
+		case "edges":
+			out.Values[i] = ec._AmbassadorNominationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AmbassadorNominationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._AmbassadorNominationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorNominationEdgeImplementors = []string{"AmbassadorNominationEdge"}
+
+func (ec *executionContext) _AmbassadorNominationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorNominationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorNominationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorNominationEdge")
+		case "cursor":
+			out.Values[i] = ec._AmbassadorNominationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._AmbassadorNominationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorNomineeImplementors = []string{"AmbassadorNominee"}
+
+func (ec *executionContext) _AmbassadorNominee(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorNominee) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorNomineeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorNominee")
+		case "name":
+			out.Values[i] = ec._AmbassadorNominee_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "email":
+			out.Values[i] = ec._AmbassadorNominee_email(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "organisation":
+			out.Values[i] = ec._AmbassadorNominee_organisation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "minor":
+			out.Values[i] = ec._AmbassadorNominee_minor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "guardianName":
+			out.Values[i] = ec._AmbassadorNominee_guardianName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "guardianEmail":
+			out.Values[i] = ec._AmbassadorNominee_guardianEmail(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorScheduleImplementors = []string{"AmbassadorSchedule"}
+
+func (ec *executionContext) _AmbassadorSchedule(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorSchedule) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorScheduleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorSchedule")
+		case "nominationsOpen":
+			out.Values[i] = ec._AmbassadorSchedule_nominationsOpen(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nominationsClose":
+			out.Values[i] = ec._AmbassadorSchedule_nominationsClose(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checkClose":
+			out.Values[i] = ec._AmbassadorSchedule_checkClose(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scoringClose":
+			out.Values[i] = ec._AmbassadorSchedule_scoringClose(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decisionClose":
+			out.Values[i] = ec._AmbassadorSchedule_decisionClose(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "audienceClose":
+			out.Values[i] = ec._AmbassadorSchedule_audienceClose(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "announceAt":
+			out.Values[i] = ec._AmbassadorSchedule_announceAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -73679,6 +81913,44 @@ func (ec *executionContext) _ChangePasswordPayload(ctx context.Context, sel ast.
 	return out
 }
 
+var checkAmbassadorNominationPayloadImplementors = []string{"CheckAmbassadorNominationPayload"}
+
+func (ec *executionContext) _CheckAmbassadorNominationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CheckAmbassadorNominationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkAmbassadorNominationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CheckAmbassadorNominationPayload")
+		case "nomination":
+			out.Values[i] = ec._CheckAmbassadorNominationPayload_nomination(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var checkInToBodyMeetingPayloadImplementors = []string{"CheckInToBodyMeetingPayload"}
 
 func (ec *executionContext) _CheckInToBodyMeetingPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CheckInToBodyMeetingPayload) graphql.Marshaler {
@@ -75635,6 +83907,44 @@ func (ec *executionContext) _ConsultationViewerCan(ctx context.Context, sel ast.
 	return out
 }
 
+var createAmbassadorEditionPayloadImplementors = []string{"CreateAmbassadorEditionPayload"}
+
+func (ec *executionContext) _CreateAmbassadorEditionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateAmbassadorEditionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createAmbassadorEditionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateAmbassadorEditionPayload")
+		case "edition":
+			out.Values[i] = ec._CreateAmbassadorEditionPayload_edition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var createBodyPayloadImplementors = []string{"CreateBodyPayload"}
 
 func (ec *executionContext) _CreateBodyPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateBodyPayload) graphql.Marshaler {
@@ -76257,6 +84567,44 @@ func (ec *executionContext) _DraftBodyMinutesPayload(ctx context.Context, sel as
 			out.Values[i] = graphql.MarshalString("DraftBodyMinutesPayload")
 		case "minutes":
 			out.Values[i] = ec._DraftBodyMinutesPayload_minutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var editAmbassadorNominationPayloadImplementors = []string{"EditAmbassadorNominationPayload"}
+
+func (ec *executionContext) _EditAmbassadorNominationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.EditAmbassadorNominationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, editAmbassadorNominationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EditAmbassadorNominationPayload")
+		case "nomination":
+			out.Values[i] = ec._EditAmbassadorNominationPayload_nomination(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -77171,6 +85519,44 @@ func (ec *executionContext) _EnrolAsBudgetVoterPayload(ctx context.Context, sel 
 	return out
 }
 
+var enterAmbassadorNominationPayloadImplementors = []string{"EnterAmbassadorNominationPayload"}
+
+func (ec *executionContext) _EnterAmbassadorNominationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.EnterAmbassadorNominationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, enterAmbassadorNominationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EnterAmbassadorNominationPayload")
+		case "nomination":
+			out.Values[i] = ec._EnterAmbassadorNominationPayload_nomination(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var enterPaperBallotPayloadImplementors = []string{"EnterPaperBallotPayload"}
 
 func (ec *executionContext) _EnterPaperBallotPayload(ctx context.Context, sel ast.SelectionSet, obj *model.EnterPaperBallotPayload) graphql.Marshaler {
@@ -77442,6 +85828,54 @@ func (ec *executionContext) _Fraction(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var giveAmbassadorConsentPayloadImplementors = []string{"GiveAmbassadorConsentPayload"}
+
+func (ec *executionContext) _GiveAmbassadorConsentPayload(ctx context.Context, sel ast.SelectionSet, obj *model.GiveAmbassadorConsentPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, giveAmbassadorConsentPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GiveAmbassadorConsentPayload")
+		case "year":
+			out.Values[i] = ec._GiveAmbassadorConsentPayload_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "category":
+			out.Values[i] = ec._GiveAmbassadorConsentPayload_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nomineeName":
+			out.Values[i] = ec._GiveAmbassadorConsentPayload_nomineeName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var giveFloorPayloadImplementors = []string{"GiveFloorPayload"}
 
 func (ec *executionContext) _GiveFloorPayload(ctx context.Context, sel ast.SelectionSet, obj *model.GiveFloorPayload) graphql.Marshaler {
@@ -77635,6 +86069,44 @@ func (ec *executionContext) _Invitation(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = ec._Invitation_acceptedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var inviteAmbassadorJurorPayloadImplementors = []string{"InviteAmbassadorJurorPayload"}
+
+func (ec *executionContext) _InviteAmbassadorJurorPayload(ctx context.Context, sel ast.SelectionSet, obj *model.InviteAmbassadorJurorPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, inviteAmbassadorJurorPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InviteAmbassadorJurorPayload")
+		case "invitation":
+			out.Values[i] = ec._InviteAmbassadorJurorPayload_invitation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -79661,6 +88133,97 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createAmbassadorEdition":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createAmbassadorEdition(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateAmbassadorEdition":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateAmbassadorEdition(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publishAmbassadorEdition":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_publishAmbassadorEdition(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inviteAmbassadorJuror":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_inviteAmbassadorJuror(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setAmbassadorJuryChair":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setAmbassadorJuryChair(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeAmbassadorJuror":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeAmbassadorJuror(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nominateForAmbassador":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_nominateForAmbassador(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enterAmbassadorNomination":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_enterAmbassadorNomination(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "editAmbassadorNomination":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_editAmbassadorNomination(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawAmbassadorNomination":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawAmbassadorNomination(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "giveAmbassadorConsent":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_giveAmbassadorConsent(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordAmbassadorConsent":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordAmbassadorConsent(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checkAmbassadorNomination":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_checkAmbassadorNomination(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createBudgetEdition":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createBudgetEdition(ctx, field)
@@ -80752,6 +89315,44 @@ func (ec *executionContext) _MySurveyAnswer(ctx context.Context, sel ast.Selecti
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var nominateForAmbassadorPayloadImplementors = []string{"NominateForAmbassadorPayload"}
+
+func (ec *executionContext) _NominateForAmbassadorPayload(ctx context.Context, sel ast.SelectionSet, obj *model.NominateForAmbassadorPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nominateForAmbassadorPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NominateForAmbassadorPayload")
+		case "nomination":
+			out.Values[i] = ec._NominateForAmbassadorPayload_nomination(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -82335,6 +90936,44 @@ func (ec *executionContext) _ProposeAmendmentPayload(ctx context.Context, sel as
 	return out
 }
 
+var publishAmbassadorEditionPayloadImplementors = []string{"PublishAmbassadorEditionPayload"}
+
+func (ec *executionContext) _PublishAmbassadorEditionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PublishAmbassadorEditionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, publishAmbassadorEditionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PublishAmbassadorEditionPayload")
+		case "edition":
+			out.Values[i] = ec._PublishAmbassadorEditionPayload_edition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var publishAnswersPayloadImplementors = []string{"PublishAnswersPayload"}
 
 func (ec *executionContext) _PublishAnswersPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PublishAnswersPayload) graphql.Marshaler {
@@ -82625,6 +91264,50 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_nodes(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "ambassadorEdition":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_ambassadorEdition(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "ambassadorEditions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_ambassadorEditions(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -82936,6 +91619,44 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var recordAmbassadorConsentPayloadImplementors = []string{"RecordAmbassadorConsentPayload"}
+
+func (ec *executionContext) _RecordAmbassadorConsentPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RecordAmbassadorConsentPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordAmbassadorConsentPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordAmbassadorConsentPayload")
+		case "nomination":
+			out.Values[i] = ec._RecordAmbassadorConsentPayload_nomination(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -83319,6 +92040,44 @@ func (ec *executionContext) _RemoveAgendaItemPayload(ctx context.Context, sel as
 			out.Values[i] = graphql.MarshalString("RemoveAgendaItemPayload")
 		case "meeting":
 			out.Values[i] = ec._RemoveAgendaItemPayload_meeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var removeAmbassadorJurorPayloadImplementors = []string{"RemoveAmbassadorJurorPayload"}
+
+func (ec *executionContext) _RemoveAmbassadorJurorPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RemoveAmbassadorJurorPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, removeAmbassadorJurorPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RemoveAmbassadorJurorPayload")
+		case "edition":
+			out.Values[i] = ec._RemoveAmbassadorJurorPayload_edition(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -84144,6 +92903,44 @@ func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "current":
 			out.Values[i] = ec._Session_current(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var setAmbassadorJuryChairPayloadImplementors = []string{"SetAmbassadorJuryChairPayload"}
+
+func (ec *executionContext) _SetAmbassadorJuryChairPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SetAmbassadorJuryChairPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, setAmbassadorJuryChairPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SetAmbassadorJuryChairPayload")
+		case "edition":
+			out.Values[i] = ec._SetAmbassadorJuryChairPayload_edition(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -85719,6 +94516,44 @@ func (ec *executionContext) _UpdateAgendaItemPayload(ctx context.Context, sel as
 	return out
 }
 
+var updateAmbassadorEditionPayloadImplementors = []string{"UpdateAmbassadorEditionPayload"}
+
+func (ec *executionContext) _UpdateAmbassadorEditionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateAmbassadorEditionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateAmbassadorEditionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateAmbassadorEditionPayload")
+		case "edition":
+			out.Values[i] = ec._UpdateAmbassadorEditionPayload_edition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var updateBodyMeetingPayloadImplementors = []string{"UpdateBodyMeetingPayload"}
 
 func (ec *executionContext) _UpdateBodyMeetingPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpdateBodyMeetingPayload) graphql.Marshaler {
@@ -86252,6 +95087,44 @@ func (ec *executionContext) _VotingPoint(ctx context.Context, sel ast.SelectionS
 			}
 		case "address":
 			out.Values[i] = ec._VotingPoint_address(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var withdrawAmbassadorNominationPayloadImplementors = []string{"WithdrawAmbassadorNominationPayload"}
+
+func (ec *executionContext) _WithdrawAmbassadorNominationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.WithdrawAmbassadorNominationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, withdrawAmbassadorNominationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WithdrawAmbassadorNominationPayload")
+		case "nomination":
+			out.Values[i] = ec._WithdrawAmbassadorNominationPayload_nomination(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -87074,6 +95947,284 @@ func (ec *executionContext) marshalNAdvanceBudgetEditionPayload2ᚖgithubᚗcom�
 
 func (ec *executionContext) unmarshalNAgendaItemInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAgendaItemInput(ctx context.Context, v any) (*model.AgendaItemInput, error) {
 	res, err := ec.unmarshalInputAgendaItemInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAmbassadorCategory2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategory(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorCategory) graphql.Marshaler {
+	return ec._AmbassadorCategory(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAmbassadorCategory2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategoryᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorCategory) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorCategory2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategory(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAmbassadorCategory2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategory(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorCategory) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AmbassadorCategory(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAmbassadorCategoryKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategoryKind(ctx context.Context, v any) (model.AmbassadorCategoryKind, error) {
+	var res model.AmbassadorCategoryKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAmbassadorCategoryKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategoryKind(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorCategoryKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAmbassadorChannel2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorChannel(ctx context.Context, v any) (model.AmbassadorChannel, error) {
+	var res model.AmbassadorChannel
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAmbassadorChannel2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorChannel(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorChannel) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNAmbassadorCriterion2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCriterion(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorCriterion) graphql.Marshaler {
+	return ec._AmbassadorCriterion(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAmbassadorCriterion2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCriterionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorCriterion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorCriterion2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCriterion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAmbassadorCriterion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCriterion(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorCriterion) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AmbassadorCriterion(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAmbassadorCriterionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCriterionInput(ctx context.Context, v any) (model.AmbassadorCriterionInput, error) {
+	res, err := ec.unmarshalInputAmbassadorCriterionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAmbassadorEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorEdition(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorEdition) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AmbassadorEdition(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAmbassadorEditionConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorEditionConnection(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorEditionConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AmbassadorEditionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAmbassadorEditionEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorEditionEdge(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorEditionEdge) graphql.Marshaler {
+	return ec._AmbassadorEditionEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAmbassadorEditionEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorEditionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorEditionEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorEditionEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorEditionEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNAmbassadorEditionStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorEditionStatus(ctx context.Context, v any) (model.AmbassadorEditionStatus, error) {
+	var res model.AmbassadorEditionStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAmbassadorEditionStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorEditionStatus(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorEditionStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNAmbassadorEditionViewerCan2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorEditionViewerCan(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorEditionViewerCan) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AmbassadorEditionViewerCan(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAmbassadorJuror2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJuror(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorJuror) graphql.Marshaler {
+	return ec._AmbassadorJuror(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAmbassadorJustification2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJustification(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorJustification) graphql.Marshaler {
+	return ec._AmbassadorJustification(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAmbassadorJustification2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJustificationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorJustification) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorJustification2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJustification(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNAmbassadorJustificationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJustificationInput(ctx context.Context, v any) (model.AmbassadorJustificationInput, error) {
+	res, err := ec.unmarshalInputAmbassadorJustificationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAmbassadorJustificationInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJustificationInputᚄ(ctx context.Context, v any) ([]model.AmbassadorJustificationInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.AmbassadorJustificationInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAmbassadorJustificationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJustificationInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNAmbassadorNomination2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNomination(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorNomination) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AmbassadorNomination(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAmbassadorNominationConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNominationConnection(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorNominationConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AmbassadorNominationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAmbassadorNominationEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNominationEdge(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorNominationEdge) graphql.Marshaler {
+	return ec._AmbassadorNominationEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAmbassadorNominationEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNominationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorNominationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorNominationEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNominationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNAmbassadorNominationStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNominationStatus(ctx context.Context, v any) (model.AmbassadorNominationStatus, error) {
+	var res model.AmbassadorNominationStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAmbassadorNominationStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNominationStatus(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorNominationStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNAmbassadorNominee2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNominee(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorNominee) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AmbassadorNominee(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAmbassadorNomineeInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNomineeInput(ctx context.Context, v any) (*model.AmbassadorNomineeInput, error) {
+	res, err := ec.unmarshalInputAmbassadorNomineeInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAmbassadorPhase2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorPhase(ctx context.Context, v any) (model.AmbassadorPhase, error) {
+	var res model.AmbassadorPhase
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAmbassadorPhase2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorPhase(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorPhase) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNAmbassadorSchedule2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorSchedule(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorSchedule) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AmbassadorSchedule(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAmbassadorScheduleInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScheduleInput(ctx context.Context, v any) (*model.AmbassadorScheduleInput, error) {
+	res, err := ec.unmarshalInputAmbassadorScheduleInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -88412,6 +97563,21 @@ func (ec *executionContext) marshalNChangePasswordPayload2ᚖgithubᚗcomᚋotwa
 	return ec._ChangePasswordPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCheckAmbassadorNominationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCheckAmbassadorNominationInput(ctx context.Context, v any) (model.CheckAmbassadorNominationInput, error) {
+	res, err := ec.unmarshalInputCheckAmbassadorNominationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCheckAmbassadorNominationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCheckAmbassadorNominationPayload(ctx context.Context, sel ast.SelectionSet, v *model.CheckAmbassadorNominationPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CheckAmbassadorNominationPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCheckInToBodyMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCheckInToBodyMeetingInput(ctx context.Context, v any) (model.CheckInToBodyMeetingInput, error) {
 	res, err := ec.unmarshalInputCheckInToBodyMeetingInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -88680,6 +97846,21 @@ func (ec *executionContext) marshalNConsultationViewerCan2ᚖgithubᚗcomᚋotwa
 		return graphql.Null
 	}
 	return ec._ConsultationViewerCan(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateAmbassadorEditionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateAmbassadorEditionInput(ctx context.Context, v any) (model.CreateAmbassadorEditionInput, error) {
+	res, err := ec.unmarshalInputCreateAmbassadorEditionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateAmbassadorEditionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateAmbassadorEditionPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateAmbassadorEditionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CreateAmbassadorEditionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCreateBodyInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCreateBodyInput(ctx context.Context, v any) (model.CreateBodyInput, error) {
@@ -88980,6 +98161,21 @@ func (ec *executionContext) marshalNDraftBodyMinutesPayload2ᚖgithubᚗcomᚋot
 	return ec._DraftBodyMinutesPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNEditAmbassadorNominationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEditAmbassadorNominationInput(ctx context.Context, v any) (model.EditAmbassadorNominationInput, error) {
+	res, err := ec.unmarshalInputEditAmbassadorNominationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEditAmbassadorNominationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEditAmbassadorNominationPayload(ctx context.Context, sel ast.SelectionSet, v *model.EditAmbassadorNominationPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._EditAmbassadorNominationPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNEditBodyMinutesCommentInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEditBodyMinutesCommentInput(ctx context.Context, v any) (model.EditBodyMinutesCommentInput, error) {
 	res, err := ec.unmarshalInputEditBodyMinutesCommentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -89180,6 +98376,21 @@ func (ec *executionContext) marshalNEnrolAsBudgetVoterPayload2ᚖgithubᚗcomᚋ
 	return ec._EnrolAsBudgetVoterPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNEnterAmbassadorNominationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEnterAmbassadorNominationInput(ctx context.Context, v any) (model.EnterAmbassadorNominationInput, error) {
+	res, err := ec.unmarshalInputEnterAmbassadorNominationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEnterAmbassadorNominationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEnterAmbassadorNominationPayload(ctx context.Context, sel ast.SelectionSet, v *model.EnterAmbassadorNominationPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._EnterAmbassadorNominationPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNEnterPaperBallotInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐEnterPaperBallotInput(ctx context.Context, v any) (model.EnterPaperBallotInput, error) {
 	res, err := ec.unmarshalInputEnterPaperBallotInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -89278,6 +98489,21 @@ func (ec *executionContext) marshalNFraction2ᚖgithubᚗcomᚋotwartyᚋotwarty
 		return graphql.Null
 	}
 	return ec._Fraction(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNGiveAmbassadorConsentInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐGiveAmbassadorConsentInput(ctx context.Context, v any) (model.GiveAmbassadorConsentInput, error) {
+	res, err := ec.unmarshalInputGiveAmbassadorConsentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNGiveAmbassadorConsentPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐGiveAmbassadorConsentPayload(ctx context.Context, sel ast.SelectionSet, v *model.GiveAmbassadorConsentPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._GiveAmbassadorConsentPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNGiveFloorInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐGiveFloorInput(ctx context.Context, v any) (model.GiveFloorInput, error) {
@@ -89453,6 +98679,21 @@ func (ec *executionContext) marshalNInvitation2ᚖgithubᚗcomᚋotwartyᚋotwar
 		return graphql.Null
 	}
 	return ec._Invitation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNInviteAmbassadorJurorInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐInviteAmbassadorJurorInput(ctx context.Context, v any) (model.InviteAmbassadorJurorInput, error) {
+	res, err := ec.unmarshalInputInviteAmbassadorJurorInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInviteAmbassadorJurorPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐInviteAmbassadorJurorPayload(ctx context.Context, sel ast.SelectionSet, v *model.InviteAmbassadorJurorPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._InviteAmbassadorJurorPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNInviteToBodyMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐInviteToBodyMeetingInput(ctx context.Context, v any) (model.InviteToBodyMeetingInput, error) {
@@ -89910,6 +99151,21 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋg
 	})
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNNominateForAmbassadorInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐNominateForAmbassadorInput(ctx context.Context, v any) (model.NominateForAmbassadorInput, error) {
+	res, err := ec.unmarshalInputNominateForAmbassadorInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNominateForAmbassadorPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐNominateForAmbassadorPayload(ctx context.Context, sel ast.SelectionSet, v *model.NominateForAmbassadorPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._NominateForAmbassadorPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNotification2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐNotification(ctx context.Context, sel ast.SelectionSet, v *model.Notification) graphql.Marshaler {
@@ -90400,6 +99656,21 @@ func (ec *executionContext) marshalNProposeAmendmentPayload2ᚖgithubᚗcomᚋot
 	return ec._ProposeAmendmentPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNPublishAmbassadorEditionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishAmbassadorEditionInput(ctx context.Context, v any) (model.PublishAmbassadorEditionInput, error) {
+	res, err := ec.unmarshalInputPublishAmbassadorEditionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPublishAmbassadorEditionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishAmbassadorEditionPayload(ctx context.Context, sel ast.SelectionSet, v *model.PublishAmbassadorEditionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PublishAmbassadorEditionPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNPublishAnswersInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPublishAnswersInput(ctx context.Context, v any) (model.PublishAnswersInput, error) {
 	res, err := ec.unmarshalInputPublishAnswersInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -90488,6 +99759,21 @@ func (ec *executionContext) marshalNPutAgendaToVotePayload2ᚖgithubᚗcomᚋotw
 		return graphql.Null
 	}
 	return ec._PutAgendaToVotePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRecordAmbassadorConsentInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordAmbassadorConsentInput(ctx context.Context, v any) (model.RecordAmbassadorConsentInput, error) {
+	res, err := ec.unmarshalInputRecordAmbassadorConsentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecordAmbassadorConsentPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordAmbassadorConsentPayload(ctx context.Context, sel ast.SelectionSet, v *model.RecordAmbassadorConsentPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RecordAmbassadorConsentPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRecordAttendanceInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordAttendanceInput(ctx context.Context, v any) (model.RecordAttendanceInput, error) {
@@ -90648,6 +99934,21 @@ func (ec *executionContext) marshalNRemoveAgendaItemPayload2ᚖgithubᚗcomᚋot
 		return graphql.Null
 	}
 	return ec._RemoveAgendaItemPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRemoveAmbassadorJurorInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRemoveAmbassadorJurorInput(ctx context.Context, v any) (model.RemoveAmbassadorJurorInput, error) {
+	res, err := ec.unmarshalInputRemoveAmbassadorJurorInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRemoveAmbassadorJurorPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRemoveAmbassadorJurorPayload(ctx context.Context, sel ast.SelectionSet, v *model.RemoveAmbassadorJurorPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RemoveAmbassadorJurorPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRemoveBodyMemberInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRemoveBodyMemberInput(ctx context.Context, v any) (model.RemoveBodyMemberInput, error) {
@@ -90966,6 +100267,21 @@ func (ec *executionContext) marshalNSession2ᚕgithubᚗcomᚋotwartyᚋotwarty�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNSetAmbassadorJuryChairInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSetAmbassadorJuryChairInput(ctx context.Context, v any) (model.SetAmbassadorJuryChairInput, error) {
+	res, err := ec.unmarshalInputSetAmbassadorJuryChairInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetAmbassadorJuryChairPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSetAmbassadorJuryChairPayload(ctx context.Context, sel ast.SelectionSet, v *model.SetAmbassadorJuryChairPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SetAmbassadorJuryChairPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSetBodyMemberDelegatesInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSetBodyMemberDelegatesInput(ctx context.Context, v any) (model.SetBodyMemberDelegatesInput, error) {
@@ -91462,6 +100778,21 @@ func (ec *executionContext) marshalNUpdateAgendaItemPayload2ᚖgithubᚗcomᚋot
 	return ec._UpdateAgendaItemPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNUpdateAmbassadorEditionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateAmbassadorEditionInput(ctx context.Context, v any) (model.UpdateAmbassadorEditionInput, error) {
+	res, err := ec.unmarshalInputUpdateAmbassadorEditionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpdateAmbassadorEditionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateAmbassadorEditionPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpdateAmbassadorEditionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UpdateAmbassadorEditionPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNUpdateBodyInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐUpdateBodyInput(ctx context.Context, v any) (model.UpdateBodyInput, error) {
 	res, err := ec.unmarshalInputUpdateBodyInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -91714,6 +101045,21 @@ func (ec *executionContext) marshalNVotingPoint2ᚖgithubᚗcomᚋotwartyᚋotwa
 		return graphql.Null
 	}
 	return ec._VotingPoint(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWithdrawAmbassadorNominationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawAmbassadorNominationInput(ctx context.Context, v any) (model.WithdrawAmbassadorNominationInput, error) {
+	res, err := ec.unmarshalInputWithdrawAmbassadorNominationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWithdrawAmbassadorNominationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawAmbassadorNominationPayload(ctx context.Context, sel ast.SelectionSet, v *model.WithdrawAmbassadorNominationPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._WithdrawAmbassadorNominationPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNWithdrawBodyMeetingInvitationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐWithdrawBodyMeetingInvitationInput(ctx context.Context, v any) (model.WithdrawBodyMeetingInvitationInput, error) {
@@ -91981,6 +101327,129 @@ func (ec *executionContext) marshalOAccount2ᚖgithubᚗcomᚋotwartyᚋotwarty�
 		return graphql.Null
 	}
 	return ec._Account(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAmbassadorConsent2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorConsent(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorConsent) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AmbassadorConsent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAmbassadorCriterionInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCriterionInputᚄ(ctx context.Context, v any) ([]model.AmbassadorCriterionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.AmbassadorCriterionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAmbassadorCriterionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCriterionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAmbassadorEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorEdition(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorEdition) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AmbassadorEdition(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAmbassadorIneligibility2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorIneligibility(ctx context.Context, v any) (*model.AmbassadorIneligibility, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.AmbassadorIneligibility)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAmbassadorIneligibility2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorIneligibility(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorIneligibility) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOAmbassadorJuror2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJurorᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorJuror) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorJuror2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJuror(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAmbassadorJustificationInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJustificationInputᚄ(ctx context.Context, v any) ([]model.AmbassadorJustificationInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.AmbassadorJustificationInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAmbassadorJustificationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJustificationInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAmbassadorNominationFilter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNominationFilter(ctx context.Context, v any) (*model.AmbassadorNominationFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAmbassadorNominationFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAmbassadorNominationStatus2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNominationStatus(ctx context.Context, v any) (*model.AmbassadorNominationStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.AmbassadorNominationStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAmbassadorNominationStatus2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNominationStatus(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorNominationStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOAmbassadorNomineeInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNomineeInput(ctx context.Context, v any) (*model.AmbassadorNomineeInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAmbassadorNomineeInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAmbassadorScheduleInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScheduleInput(ctx context.Context, v any) (*model.AmbassadorScheduleInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAmbassadorScheduleInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOAnswer2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswer(ctx context.Context, sel ast.SelectionSet, v *model.Answer) graphql.Marshaler {

@@ -93,6 +93,120 @@ type AgendaItemInput struct {
 	DocumentURL *string         `json:"documentUrl,omitempty"`
 }
 
+type AmbassadorCategory struct {
+	ID   string                 `json:"id"`
+	Kind AmbassadorCategoryKind `json:"kind"`
+	// How many titles the category gives.
+	Titles int `json:"titles"`
+}
+
+type AmbassadorConsent struct {
+	At time.Time `json:"at"`
+	// NOMINEE, or GUARDIAN for a minor.
+	By string `json:"by"`
+	// LINK (the one-time link) or PAPER (a signed form recorded by staff).
+	Channel string `json:"channel"`
+	// The scan of a paper consent (staff only).
+	ScanRef *string `json:"scanRef,omitempty"`
+}
+
+type AmbassadorCriterionInput struct {
+	Name     *LocalizedInput `json:"name"`
+	Weight   int             `json:"weight"`
+	ScaleMin int             `json:"scaleMin"`
+	ScaleMax int             `json:"scaleMax"`
+}
+
+type AmbassadorEditionConnection struct {
+	Edges      []AmbassadorEditionEdge `json:"edges"`
+	PageInfo   *PageInfo               `json:"pageInfo"`
+	TotalCount int                     `json:"totalCount"`
+}
+
+type AmbassadorEditionEdge struct {
+	Cursor string             `json:"cursor"`
+	Node   *AmbassadorEdition `json:"node"`
+}
+
+type AmbassadorEditionViewerCan struct {
+	// Edit (while a draft), publish, run the jury, enter nominations, record consent, check.
+	Manage bool `json:"manage"`
+	// Nominate now (a confirmed account while nominations are open).
+	Nominate bool `json:"nominate"`
+}
+
+type AmbassadorJuror struct {
+	AccountID   string `json:"accountId"`
+	DisplayName string `json:"displayName"`
+	Chair       bool   `json:"chair"`
+}
+
+type AmbassadorJustificationInput struct {
+	CriterionID string          `json:"criterionId"`
+	Text        *LocalizedInput `json:"text"`
+}
+
+type AmbassadorNominationConnection struct {
+	Edges      []AmbassadorNominationEdge `json:"edges"`
+	PageInfo   *PageInfo                  `json:"pageInfo"`
+	TotalCount int                        `json:"totalCount"`
+}
+
+type AmbassadorNominationEdge struct {
+	Cursor string                `json:"cursor"`
+	Node   *AmbassadorNomination `json:"node"`
+}
+
+type AmbassadorNominationFilter struct {
+	Status *AmbassadorNominationStatus `json:"status,omitempty"`
+}
+
+type AmbassadorNominee struct {
+	Name string `json:"name"`
+	// The contact e-mail (where the consent link went); null when none was given.
+	Email *string `json:"email,omitempty"`
+	// One of the platform's organisations, when named.
+	Organisation  *Organisation `json:"organisation,omitempty"`
+	Minor         bool          `json:"minor"`
+	GuardianName  *string       `json:"guardianName,omitempty"`
+	GuardianEmail *string       `json:"guardianEmail,omitempty"`
+}
+
+type AmbassadorNomineeInput struct {
+	// A person's full name or an organisation's name.
+	Name string `json:"name"`
+	// The contact e-mail: required online (the consent link goes there, or to a minor's guardian).
+	Email *string `json:"email,omitempty"`
+	// One of the platform's organisations (organisation category).
+	OrganisationID *string `json:"organisationId,omitempty"`
+	Minor          bool    `json:"minor"`
+	GuardianName   *string `json:"guardianName,omitempty"`
+	GuardianEmail  *string `json:"guardianEmail,omitempty"`
+}
+
+// The timetable: each phase ends where the next begins.
+type AmbassadorSchedule struct {
+	NominationsOpen  time.Time `json:"nominationsOpen"`
+	NominationsClose time.Time `json:"nominationsClose"`
+	// The formal check ends; consent is possible until then.
+	CheckClose    time.Time `json:"checkClose"`
+	ScoringClose  time.Time `json:"scoringClose"`
+	DecisionClose time.Time `json:"decisionClose"`
+	// Set when the edition has an audience vote (from decisionClose).
+	AudienceClose *time.Time `json:"audienceClose,omitempty"`
+	AnnounceAt    time.Time  `json:"announceAt"`
+}
+
+type AmbassadorScheduleInput struct {
+	NominationsOpen  time.Time  `json:"nominationsOpen"`
+	NominationsClose time.Time  `json:"nominationsClose"`
+	CheckClose       time.Time  `json:"checkClose"`
+	ScoringClose     time.Time  `json:"scoringClose"`
+	DecisionClose    time.Time  `json:"decisionClose"`
+	AudienceClose    *time.Time `json:"audienceClose,omitempty"`
+	AnnounceAt       time.Time  `json:"announceAt"`
+}
+
 type AnswerCount struct {
 	Status AnswerStatus `json:"status"`
 	Count  int          `json:"count"`
@@ -774,6 +888,18 @@ type ChangePasswordPayload struct {
 	Account *Account `json:"account"`
 }
 
+type CheckAmbassadorNominationInput struct {
+	NominationID string `json:"nominationId"`
+	Eligible     bool   `json:"eligible"`
+	// Required when not eligible.
+	Reason *AmbassadorIneligibility `json:"reason,omitempty"`
+	Note   *string                  `json:"note,omitempty"`
+}
+
+type CheckAmbassadorNominationPayload struct {
+	Nomination *AmbassadorNomination `json:"nomination"`
+}
+
 type CheckInToBodyMeetingInput struct {
 	MeetingID string `json:"meetingId"`
 	Code      string `json:"code"`
@@ -895,6 +1021,21 @@ type ConsultationViewerCan struct {
 	Follow        bool `json:"follow"`
 	Moderate      bool `json:"moderate"`
 	EnterOnBehalf bool `json:"enterOnBehalf"`
+}
+
+type CreateAmbassadorEditionInput struct {
+	Year               int                      `json:"year"`
+	Schedule           *AmbassadorScheduleInput `json:"schedule"`
+	OrganisationTitles int                      `json:"organisationTitles"`
+	IndividualTitles   int                      `json:"individualTitles"`
+	// Null: the four criteria of the rules, weight 1 on 0–10.
+	Criteria []AmbassadorCriterionInput `json:"criteria,omitempty"`
+	// The call, one text per language (all four are needed to publish).
+	Call []LocalizedInput `json:"call,omitempty"`
+}
+
+type CreateAmbassadorEditionPayload struct {
+	Edition *AmbassadorEdition `json:"edition"`
 }
 
 type CreateBodyInput struct {
@@ -1106,6 +1247,19 @@ type DraftBodyMinutesPayload struct {
 	Minutes *BodyMinutes `json:"minutes"`
 }
 
+type EditAmbassadorNominationInput struct {
+	NominationID string                  `json:"nominationId"`
+	CategoryID   *string                 `json:"categoryId,omitempty"`
+	Nominee      *AmbassadorNomineeInput `json:"nominee,omitempty"`
+	// Replaces the justifications of the criteria given.
+	Justifications []AmbassadorJustificationInput `json:"justifications,omitempty"`
+	Links          []string                       `json:"links,omitempty"`
+}
+
+type EditAmbassadorNominationPayload struct {
+	Nomination *AmbassadorNomination `json:"nomination"`
+}
+
 type EditBodyMinutesCommentInput struct {
 	CommentID string `json:"commentId"`
 	Text      string `json:"text"`
@@ -1212,6 +1366,25 @@ type EnrolAsBudgetVoterPayload struct {
 	VoterID string `json:"voterId"`
 }
 
+type EnterAmbassadorNominationInput struct {
+	EditionID      string                         `json:"editionId"`
+	CategoryID     string                         `json:"categoryId"`
+	Nominee        *AmbassadorNomineeInput        `json:"nominee"`
+	Justifications []AmbassadorJustificationInput `json:"justifications"`
+	Links          []string                       `json:"links"`
+	// PAPER, EMAIL, ESERVICES or POST.
+	Channel AmbassadorChannel `json:"channel"`
+	// When it arrived; for post, the postmark.
+	ReceivedAt       time.Time `json:"receivedAt"`
+	ScanRef          *string   `json:"scanRef,omitempty"`
+	NominatorName    string    `json:"nominatorName"`
+	NominatorContact *string   `json:"nominatorContact,omitempty"`
+}
+
+type EnterAmbassadorNominationPayload struct {
+	Nomination *AmbassadorNomination `json:"nomination"`
+}
+
 type EnterPaperBallotInput struct {
 	VotingPointID string      `json:"votingPointId"`
 	SheetNumber   string      `json:"sheetNumber"`
@@ -1285,6 +1458,18 @@ type FractionInput struct {
 	Denominator int `json:"denominator"`
 }
 
+type GiveAmbassadorConsentInput struct {
+	// The token of the one-time link.
+	Token string `json:"token"`
+}
+
+type GiveAmbassadorConsentPayload struct {
+	// The edition's year.
+	Year        int                    `json:"year"`
+	Category    AmbassadorCategoryKind `json:"category"`
+	NomineeName string                 `json:"nomineeName"`
+}
+
 type GiveFloorInput struct {
 	ItemID string `json:"itemId"`
 	// Who gets the floor (waiting); null: the first one waiting.
@@ -1315,6 +1500,15 @@ type HideSubmissionInput struct {
 
 type HideSubmissionPayload struct {
 	Submission *Submission `json:"submission"`
+}
+
+type InviteAmbassadorJurorInput struct {
+	EditionID string `json:"editionId"`
+	Email     string `json:"email"`
+}
+
+type InviteAmbassadorJurorPayload struct {
+	Invitation *Invitation `json:"invitation"`
 }
 
 type InviteToBodyMeetingInput struct {
@@ -1504,6 +1698,18 @@ type MoveAgendaItemPayload struct {
 }
 
 type Mutation struct {
+}
+
+type NominateForAmbassadorInput struct {
+	EditionID      string                         `json:"editionId"`
+	CategoryID     string                         `json:"categoryId"`
+	Nominee        *AmbassadorNomineeInput        `json:"nominee"`
+	Justifications []AmbassadorJustificationInput `json:"justifications"`
+	Links          []string                       `json:"links"`
+}
+
+type NominateForAmbassadorPayload struct {
+	Nomination *AmbassadorNomination `json:"nomination"`
 }
 
 type NotificationAddedEvent struct {
@@ -1717,6 +1923,14 @@ type ProposeAmendmentPayload struct {
 	Motion    *Motion `json:"motion"`
 }
 
+type PublishAmbassadorEditionInput struct {
+	EditionID string `json:"editionId"`
+}
+
+type PublishAmbassadorEditionPayload struct {
+	Edition *AmbassadorEdition `json:"edition"`
+}
+
 type PublishAnswersInput struct {
 	ConsultationID string `json:"consultationId"`
 	// The answers to publish; omit to publish every drafted answer.
@@ -1774,6 +1988,16 @@ type PutAgendaToVotePayload struct {
 }
 
 type Query struct {
+}
+
+type RecordAmbassadorConsentInput struct {
+	NominationID string `json:"nominationId"`
+	// A reference to the scan of the signed consent.
+	ScanRef string `json:"scanRef"`
+}
+
+type RecordAmbassadorConsentPayload struct {
+	Nomination *AmbassadorNomination `json:"nomination"`
 }
 
 type RecordAttendanceInput struct {
@@ -1871,6 +2095,15 @@ type RemoveAgendaItemInput struct {
 
 type RemoveAgendaItemPayload struct {
 	Meeting *BodyMeeting `json:"meeting"`
+}
+
+type RemoveAmbassadorJurorInput struct {
+	EditionID string `json:"editionId"`
+	AccountID string `json:"accountId"`
+}
+
+type RemoveAmbassadorJurorPayload struct {
+	Edition *AmbassadorEdition `json:"edition"`
 }
 
 type RemoveBodyMemberInput struct {
@@ -2028,6 +2261,15 @@ type ScheduleBodyMeetingPayload struct {
 type SectionInput struct {
 	Heading *LocalizedInput `json:"heading"`
 	Body    *LocalizedInput `json:"body"`
+}
+
+type SetAmbassadorJuryChairInput struct {
+	EditionID string `json:"editionId"`
+	AccountID string `json:"accountId"`
+}
+
+type SetAmbassadorJuryChairPayload struct {
+	Edition *AmbassadorEdition `json:"edition"`
 }
 
 type SetBodyMemberDelegatesInput struct {
@@ -2279,6 +2521,21 @@ type UpdateAgendaItemPayload struct {
 	Meeting *BodyMeeting    `json:"meeting"`
 }
 
+type UpdateAmbassadorEditionInput struct {
+	EditionID          string                   `json:"editionId"`
+	Schedule           *AmbassadorScheduleInput `json:"schedule,omitempty"`
+	OrganisationTitles *int                     `json:"organisationTitles,omitempty"`
+	IndividualTitles   *int                     `json:"individualTitles,omitempty"`
+	// Replaces all criteria.
+	Criteria []AmbassadorCriterionInput `json:"criteria,omitempty"`
+	// Replaces the call.
+	Call []LocalizedInput `json:"call,omitempty"`
+}
+
+type UpdateAmbassadorEditionPayload struct {
+	Edition *AmbassadorEdition `json:"edition"`
+}
+
 type UpdateBodyInput struct {
 	ID string `json:"id"`
 	// A new name (a new text; the old one stays).
@@ -2455,6 +2712,14 @@ type VoterInput struct {
 	District       string         `json:"district"`
 }
 
+type WithdrawAmbassadorNominationInput struct {
+	NominationID string `json:"nominationId"`
+}
+
+type WithdrawAmbassadorNominationPayload struct {
+	Nomination *AmbassadorNomination `json:"nomination"`
+}
+
 type WithdrawBodyMeetingInvitationInput struct {
 	MeetingID string `json:"meetingId"`
 	AccountID string `json:"accountId"`
@@ -2524,6 +2789,374 @@ type WithdrawSubmissionPayload struct {
 type WrittenVoteInput struct {
 	// Votes are refused from then on; the vote closes itself then.
 	Deadline time.Time `json:"deadline"`
+}
+
+type AmbassadorCategoryKind string
+
+const (
+	// NGOs, institutions, companies, informal groups.
+	AmbassadorCategoryKindOrganisation AmbassadorCategoryKind = "ORGANISATION"
+	// Persons, minors included.
+	AmbassadorCategoryKindIndividual AmbassadorCategoryKind = "INDIVIDUAL"
+)
+
+var AllAmbassadorCategoryKind = []AmbassadorCategoryKind{
+	AmbassadorCategoryKindOrganisation,
+	AmbassadorCategoryKindIndividual,
+}
+
+func (e AmbassadorCategoryKind) IsValid() bool {
+	switch e {
+	case AmbassadorCategoryKindOrganisation, AmbassadorCategoryKindIndividual:
+		return true
+	}
+	return false
+}
+
+func (e AmbassadorCategoryKind) String() string {
+	return string(e)
+}
+
+func (e *AmbassadorCategoryKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AmbassadorCategoryKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AmbassadorCategoryKind", str)
+	}
+	return nil
+}
+
+func (e AmbassadorCategoryKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AmbassadorCategoryKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AmbassadorCategoryKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AmbassadorChannel string
+
+const (
+	AmbassadorChannelOnline    AmbassadorChannel = "ONLINE"
+	AmbassadorChannelPaper     AmbassadorChannel = "PAPER"
+	AmbassadorChannelEmail     AmbassadorChannel = "EMAIL"
+	AmbassadorChannelEservices AmbassadorChannel = "ESERVICES"
+	AmbassadorChannelPost      AmbassadorChannel = "POST"
+)
+
+var AllAmbassadorChannel = []AmbassadorChannel{
+	AmbassadorChannelOnline,
+	AmbassadorChannelPaper,
+	AmbassadorChannelEmail,
+	AmbassadorChannelEservices,
+	AmbassadorChannelPost,
+}
+
+func (e AmbassadorChannel) IsValid() bool {
+	switch e {
+	case AmbassadorChannelOnline, AmbassadorChannelPaper, AmbassadorChannelEmail, AmbassadorChannelEservices, AmbassadorChannelPost:
+		return true
+	}
+	return false
+}
+
+func (e AmbassadorChannel) String() string {
+	return string(e)
+}
+
+func (e *AmbassadorChannel) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AmbassadorChannel(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AmbassadorChannel", str)
+	}
+	return nil
+}
+
+func (e AmbassadorChannel) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AmbassadorChannel) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AmbassadorChannel) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AmbassadorEditionStatus string
+
+const (
+	// Seen and edited by coordinators and admins (and the edition's jurors see it).
+	AmbassadorEditionStatusDraft AmbassadorEditionStatus = "DRAFT"
+	// The call is published: the edition is public and fixed.
+	AmbassadorEditionStatusPublished AmbassadorEditionStatus = "PUBLISHED"
+)
+
+var AllAmbassadorEditionStatus = []AmbassadorEditionStatus{
+	AmbassadorEditionStatusDraft,
+	AmbassadorEditionStatusPublished,
+}
+
+func (e AmbassadorEditionStatus) IsValid() bool {
+	switch e {
+	case AmbassadorEditionStatusDraft, AmbassadorEditionStatusPublished:
+		return true
+	}
+	return false
+}
+
+func (e AmbassadorEditionStatus) String() string {
+	return string(e)
+}
+
+func (e *AmbassadorEditionStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AmbassadorEditionStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AmbassadorEditionStatus", str)
+	}
+	return nil
+}
+
+func (e AmbassadorEditionStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AmbassadorEditionStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AmbassadorEditionStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Why a nomination is not eligible (OTHER needs a note).
+type AmbassadorIneligibility string
+
+const (
+	AmbassadorIneligibilityNoConsent       AmbassadorIneligibility = "NO_CONSENT"
+	AmbassadorIneligibilitySelfNomination  AmbassadorIneligibility = "SELF_NOMINATION"
+	AmbassadorIneligibilityLate            AmbassadorIneligibility = "LATE"
+	AmbassadorIneligibilityIncomplete      AmbassadorIneligibility = "INCOMPLETE"
+	AmbassadorIneligibilityOutsideCriteria AmbassadorIneligibility = "OUTSIDE_CRITERIA"
+	AmbassadorIneligibilityDuplicate       AmbassadorIneligibility = "DUPLICATE"
+	AmbassadorIneligibilityOther           AmbassadorIneligibility = "OTHER"
+)
+
+var AllAmbassadorIneligibility = []AmbassadorIneligibility{
+	AmbassadorIneligibilityNoConsent,
+	AmbassadorIneligibilitySelfNomination,
+	AmbassadorIneligibilityLate,
+	AmbassadorIneligibilityIncomplete,
+	AmbassadorIneligibilityOutsideCriteria,
+	AmbassadorIneligibilityDuplicate,
+	AmbassadorIneligibilityOther,
+}
+
+func (e AmbassadorIneligibility) IsValid() bool {
+	switch e {
+	case AmbassadorIneligibilityNoConsent, AmbassadorIneligibilitySelfNomination, AmbassadorIneligibilityLate, AmbassadorIneligibilityIncomplete, AmbassadorIneligibilityOutsideCriteria, AmbassadorIneligibilityDuplicate, AmbassadorIneligibilityOther:
+		return true
+	}
+	return false
+}
+
+func (e AmbassadorIneligibility) String() string {
+	return string(e)
+}
+
+func (e *AmbassadorIneligibility) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AmbassadorIneligibility(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AmbassadorIneligibility", str)
+	}
+	return nil
+}
+
+func (e AmbassadorIneligibility) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AmbassadorIneligibility) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AmbassadorIneligibility) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AmbassadorNominationStatus string
+
+const (
+	AmbassadorNominationStatusSubmitted   AmbassadorNominationStatus = "SUBMITTED"
+	AmbassadorNominationStatusWithdrawn   AmbassadorNominationStatus = "WITHDRAWN"
+	AmbassadorNominationStatusEligible    AmbassadorNominationStatus = "ELIGIBLE"
+	AmbassadorNominationStatusNotEligible AmbassadorNominationStatus = "NOT_ELIGIBLE"
+)
+
+var AllAmbassadorNominationStatus = []AmbassadorNominationStatus{
+	AmbassadorNominationStatusSubmitted,
+	AmbassadorNominationStatusWithdrawn,
+	AmbassadorNominationStatusEligible,
+	AmbassadorNominationStatusNotEligible,
+}
+
+func (e AmbassadorNominationStatus) IsValid() bool {
+	switch e {
+	case AmbassadorNominationStatusSubmitted, AmbassadorNominationStatusWithdrawn, AmbassadorNominationStatusEligible, AmbassadorNominationStatusNotEligible:
+		return true
+	}
+	return false
+}
+
+func (e AmbassadorNominationStatus) String() string {
+	return string(e)
+}
+
+func (e *AmbassadorNominationStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AmbassadorNominationStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AmbassadorNominationStatus", str)
+	}
+	return nil
+}
+
+func (e AmbassadorNominationStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AmbassadorNominationStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AmbassadorNominationStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where the schedule stands now (server time).
+type AmbassadorPhase string
+
+const (
+	AmbassadorPhaseDraft        AmbassadorPhase = "DRAFT"
+	AmbassadorPhaseUpcoming     AmbassadorPhase = "UPCOMING"
+	AmbassadorPhaseNominations  AmbassadorPhase = "NOMINATIONS"
+	AmbassadorPhaseFormalCheck  AmbassadorPhase = "FORMAL_CHECK"
+	AmbassadorPhaseScoring      AmbassadorPhase = "SCORING"
+	AmbassadorPhaseDecision     AmbassadorPhase = "DECISION"
+	AmbassadorPhaseAudienceVote AmbassadorPhase = "AUDIENCE_VOTE"
+	AmbassadorPhaseAnnouncement AmbassadorPhase = "ANNOUNCEMENT"
+)
+
+var AllAmbassadorPhase = []AmbassadorPhase{
+	AmbassadorPhaseDraft,
+	AmbassadorPhaseUpcoming,
+	AmbassadorPhaseNominations,
+	AmbassadorPhaseFormalCheck,
+	AmbassadorPhaseScoring,
+	AmbassadorPhaseDecision,
+	AmbassadorPhaseAudienceVote,
+	AmbassadorPhaseAnnouncement,
+}
+
+func (e AmbassadorPhase) IsValid() bool {
+	switch e {
+	case AmbassadorPhaseDraft, AmbassadorPhaseUpcoming, AmbassadorPhaseNominations, AmbassadorPhaseFormalCheck, AmbassadorPhaseScoring, AmbassadorPhaseDecision, AmbassadorPhaseAudienceVote, AmbassadorPhaseAnnouncement:
+		return true
+	}
+	return false
+}
+
+func (e AmbassadorPhase) String() string {
+	return string(e)
+}
+
+func (e *AmbassadorPhase) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AmbassadorPhase(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AmbassadorPhase", str)
+	}
+	return nil
+}
+
+func (e AmbassadorPhase) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AmbassadorPhase) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AmbassadorPhase) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 type AnswerStatus string

@@ -77,6 +77,9 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 	secretary := add("body_secretary")
 	b.grant(t, secretary, authz.RoleBodyMember, authz.Domain("body", body))
 	b.grant(t, secretary, authz.RoleBodySecretary, authz.Domain("body", body))
+	// The Ambassador's jurors hold their role in 'ambassador:<edition>' (internal/ambassador).
+	b.grant(t, subjects["juror"].AccountID, authz.RoleJuror, authz.Domain("ambassador", ambassador))
+	domains = append(domains, authz.Domain("ambassador", ambassador))
 
 	everyone := make([]string, 0, len(subjects))
 	for name := range subjects {
@@ -200,6 +203,15 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 		{"body_minutes_comment", "edit", nil, []string{"owner"}},
 		{"body_minutes_comment", "delete", nil, []string{"owner"}},
 		{"consultation", "request_opinion", nil, staff},
+		{"ambassador_edition", "read", map[string]string{"status": "draft"}, []string{"juror", "coordinator", "admin"}},
+		{"ambassador_edition", "read", map[string]string{"status": "published"}, everyone},
+		{"ambassador_edition", "create", nil, []string{"coordinator", "admin"}},
+		{"ambassador_edition", "manage", nil, []string{"coordinator", "admin"}},
+		{"ambassador_nomination", "nominate", nil, []string{"confirmed"}},
+		{"ambassador_nomination", "read", nil, []string{"owner", "coordinator", "admin"}},
+		{"ambassador_nomination", "edit", nil, []string{"owner"}},
+		{"ambassador_nomination", "withdraw", nil, []string{"owner"}},
+		{"ambassador_nomination", "manage", nil, []string{"coordinator", "admin"}},
 	}
 
 	// The cases cover the whole matrix, so a rule cannot be added untested.
