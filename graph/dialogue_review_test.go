@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -52,4 +53,84 @@ func TestTableMotion_ConsultationLinkOnlyOnOpinions(t *testing.T) {
 	require.Empty(t, res.Errors)
 	require.Equal(t, map[string]any{"kind": "OPINION", "consultationId": nil}, dig(res.Data, "proposeAmendment", "amendment"))
 	require.Equal(t, f.consultation, dig(res.Data, "proposeAmendment", "motion", "consultationId"))
+}
+
+// TestElection_VoidWhenTheBodyIsDissolved: dissolving a body voids its
+// elections still nominating or balloting: nothing is elected, no result
+// is published, the candidates are told in their language, and nothing
+// can be stood for, endorsed, opened or cast after.
+func TestElection_VoidWhenTheBodyIsDissolved(t *testing.T) {
+	t.Parallel()
+	f := &opinionFixture{dialogueFixture: &dialogueFixture{consultationFixture: newConsultationFixture(t)}}
+	b := f.b
+	body := f.createBody(t, true)
+	chair, member := b.signUp(t, "przewodniczaca-void@example.org"), b.signUp(t, "czlonek-void@example.org")
+	for _, e := range []string{"przewodniczaca-void@example.org", "czlonek-void@example.org"} {
+		b.confirm(t, e)
+	}
+	f.setLocale(t, f.carol, "ru")
+	f.setLocale(t, f.dan, "en")
+	f.appoint(t, body, chair, "CHAIR", 365)
+	f.appoint(t, body, member, "MEMBER", 365)
+	id := func(tok string) string { return rawID(t, b.accountID(t, tok)) }
+	open := func(title string) string {
+		res := b.gql(t, `mutation($b: ID!, $t: String!) { openElection(input: {bodyId: $b, title: {locale: PL, text: $t},
+			seats: 1, picks: 1}) { election { id } } }`, map[string]any{"b": body, "t": title}, withToken(f.coord))
+		require.Empty(t, res.Errors)
+		return dig(res.Data, "openElection", "election", "id").(string)
+	}
+	stand := `mutation($e: ID!) { standForElection(input: {electionId: $e}) { candidate { id } } }`
+	nominating, balloting := open("Wybór sekretarza"), open("Wybór przedstawiciela")
+	res := b.gql(t, stand, map[string]any{"e": nominating}, withToken(f.carol))
+	require.Empty(t, res.Errors)
+	carol := dig(res.Data, "standForElection", "candidate", "id").(string)
+	res = b.gql(t, stand, map[string]any{"e": balloting}, withToken(f.dan))
+	require.Empty(t, res.Errors)
+	dan := dig(res.Data, "standForElection", "candidate", "id").(string)
+	require.Empty(t, b.gql(t, `mutation($e: ID!, $d: DateTime!) { openElectionBallot(input: {electionId: $e, deadline: $d}) { election { id } } }`,
+		map[string]any{"e": balloting, "d": time.Now().Add(time.Hour).Format(time.RFC3339)}, withToken(f.coord)).Errors)
+	cast := `mutation($e: ID!, $p: [ID!]!) { castElectionBallot(input: {electionId: $e, picks: $p}) { election { id } } }`
+	require.Empty(t, b.gql(t, cast, map[string]any{"e": balloting, "p": []string{dan}}, withToken(chair)).Errors)
+
+	res = b.gql(t, `mutation($id: ID!) { dissolveBody(input: {id: $id, reason: "Nowa rada od przyszłego roku"}) { body { status } } }`,
+		map[string]any{"id": body}, withToken(f.coord))
+	require.Empty(t, res.Errors)
+
+	q := `query($e: ID!) { election(id: $e) { status voters result { outcome } viewerCan { stand endorse openBallot castBallot close } } }`
+	none := map[string]any{"stand": false, "endorse": false, "openBallot": false, "castBallot": false, "close": false}
+	for e, voters := range map[string]float64{nominating: 0, balloting: 1} {
+		for _, tok := range []string{f.coord, chair} {
+			res = b.gql(t, q, map[string]any{"e": e}, withToken(tok))
+			require.Empty(t, res.Errors)
+			require.Equal(t, map[string]any{"status": "VOID", "voters": voters, "result": nil, "viewerCan": none}, res.Data["election"])
+		}
+	}
+	var outcome, void string
+	require.NoError(t, b.pool.QueryRow(t.Context(), `select outcome, result->>'void' from polls where owner_id = $1`, rawID(t, balloting)).
+		Scan(&outcome, &void))
+	require.Equal(t, []string{"invalid", "dissolved"}, []string{outcome, void}, "nothing elected")
+
+	// Nothing more happens in them.
+	require.Equal(t, "PHASE_CLOSED", b.gql(t, cast, map[string]any{"e": balloting, "p": []string{dan}}, withToken(member)).code())
+	require.Equal(t, "PHASE_CLOSED", b.gql(t, stand, map[string]any{"e": nominating}, withToken(f.dan)).code())
+	require.Equal(t, "FORBIDDEN", b.gql(t, `mutation($c: ID!) { endorseCandidate(input: {candidateId: $c}) { candidate { id } } }`,
+		map[string]any{"c": carol}, withToken(chair)).code(), "the chair's membership ended with the body")
+	require.Equal(t, "PHASE_CLOSED", b.gql(t, `mutation($c: ID!) { withdrawCandidacy(input: {candidateId: $c}) { election { id } } }`,
+		map[string]any{"c": carol}, withToken(f.carol)).code())
+	require.Equal(t, "PHASE_CLOSED", b.gql(t, `mutation($e: ID!, $d: DateTime!) { openElectionBallot(input: {electionId: $e, deadline: $d}) { election { id } } }`,
+		map[string]any{"e": nominating, "d": time.Now().Add(time.Hour).Format(time.RFC3339)}, withToken(f.coord)).code())
+	require.Equal(t, "PHASE_CLOSED", b.gql(t, `mutation($e: ID!) { closeElection(input: {electionId: $e}) { election { id } } }`,
+		map[string]any{"e": balloting}, withToken(f.coord)).code())
+	require.Equal(t, "PHASE_CLOSED", b.gql(t, `mutation($b: ID!) { openElection(input: {bodyId: $b, title: {locale: PL, text: "Nowe wybory"},
+		seats: 1, picks: 1}) { election { id } } }`, map[string]any{"b": body}, withToken(f.coord)).code())
+
+	// The candidates are told, each in their language (the body has no
+	// voting members any more).
+	mails := f.mails(t, "dialogue_election_result", 2)
+	require.Len(t, mails, 2)
+	require.Len(t, mails[id(f.carol)], 1)
+	require.Equal(t, "Результат выборов: Wybór sekretarza", mails[id(f.carol)][0].subject)
+	require.Contains(t, mails[id(f.carol)][0].body, "Результат: отменены — орган диалога распущен; никто не избран.")
+	require.Len(t, mails[id(f.dan)], 1)
+	require.Contains(t, mails[id(f.dan)][0].body, "Result: void — the dialogue body was dissolved; nobody was elected.")
 }
