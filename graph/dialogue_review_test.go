@@ -134,3 +134,69 @@ func TestElection_VoidWhenTheBodyIsDissolved(t *testing.T) {
 	require.Len(t, mails[id(f.dan)], 1)
 	require.Contains(t, mails[id(f.dan)][0].body, "Result: void — the dialogue body was dissolved; nobody was elected.")
 }
+
+// TestDelegate_LeavingTheOrganisationEndsTheDelegation: a delegate removed
+// from their organisation no longer votes for it in any body; the
+// organisation keeps its seat, with nobody voting for it once its last
+// delegate has gone, until staff name one.
+func TestDelegate_LeavingTheOrganisationEndsTheDelegation(t *testing.T) {
+	t.Parallel()
+	f := newDialogueFixture(t)
+	b := f.b
+	chair := b.signUp(t, "przewodniczacy-deleg@example.org")
+	b.confirm(t, "przewodniczacy-deleg@example.org")
+	f.appoint(t, f.body, chair, "CHAIR", 365)
+	f.addToNGO(t, f.dan, "MEMBER")
+	f.addToNGO(t, f.carol, "MEMBER")
+	res := b.gql(t, `mutation($in: AppointBodyMemberInput!) { appointBodyMember(input: $in) { member { id } } }`,
+		map[string]any{"in": map[string]any{"bodyId": f.body, "organisationId": f.ngoID, "role": "MEMBER",
+			"termEnd": time.Now().AddDate(1, 0, 0).Format(time.RFC3339), "delegates": []any{
+				map[string]any{"accountId": b.accountID(t, f.dan)},
+				map[string]any{"accountId": b.accountID(t, f.moderator), "substitute": true}}}},
+		withToken(f.coord))
+	require.Empty(t, res.Errors)
+	seat := dig(res.Data, "appointBodyMember", "member", "id").(string)
+
+	table := func() string {
+		res := b.gql(t, `mutation($in: TableMotionInput!) { tableMotion(input: $in) { motion { id } } }`, map[string]any{"in": map[string]any{
+			"bodyId": f.body, "kind": "RESOLUTION", "title": map[string]any{"locale": "PL", "text": "Uchwała"},
+			"text": map[string]any{"locale": "PL", "text": "Rada postanawia."}}}, withToken(chair))
+		require.Empty(t, res.Errors)
+		motion := dig(res.Data, "tableMotion", "motion", "id").(string)
+		require.Empty(t, b.gql(t, `mutation($m: ID!, $d: DateTime!) { openMotionVote(input: {motionId: $m, written: {deadline: $d}}) { motion { id } } }`,
+			map[string]any{"m": motion, "d": time.Now().Add(time.Hour).Format(time.RFC3339)}, withToken(chair)).Errors)
+		return motion
+	}
+	cast := func(motion, token string) gqlResponse {
+		return b.gql(t, `mutation($m: ID!, $o: ID!) { castMotionVote(input: {motionId: $m, choice: YES, as: {organisationId: $o}}) { changed } }`,
+			map[string]any{"m": motion, "o": f.ngoID}, withToken(token))
+	}
+	leave := func(token string) {
+		require.Empty(t, b.gql(t, `mutation($o: ID!, $a: ID!) { removeOrganisationMember(input: {organisationId: $o, accountId: $a}) { organisation { id } } }`,
+			map[string]any{"o": f.ngoID, "a": b.accountID(t, token)}, withToken(f.coord)).Errors)
+	}
+	seatOf := func() map[string]any {
+		members, _ := f.members(t, f.coord, false)
+		m := members[seat]
+		return map[string]any{"active": m["active"], "votes": m["votes"], "delegates": m["delegates"]}
+	}
+
+	first := table()
+	leave(f.dan)
+	require.Equal(t, "FORBIDDEN", cast(first, f.dan).code(), "no longer a delegate")
+	require.Equal(t, map[string]any{"active": true, "votes": true, "delegates": []any{
+		map[string]any{"accountId": b.accountID(t, f.moderator), "kind": "SUBSTITUTE"}}}, seatOf())
+	require.Empty(t, cast(first, f.moderator).Errors, "the substitute still votes for it")
+
+	// The last delegate leaves: the seat stays, nobody votes for it.
+	second := table()
+	leave(f.moderator)
+	require.Equal(t, "FORBIDDEN", cast(second, f.moderator).code())
+	require.Equal(t, map[string]any{"active": true, "votes": true, "delegates": []any{}}, seatOf())
+
+	// Until staff name a delegate again.
+	require.Empty(t, b.gql(t, `mutation($m: ID!, $a: ID!) { setBodyMemberDelegates(input: {memberId: $m, delegates: [{accountId: $a}]}) { member { id } } }`,
+		map[string]any{"m": seat, "a": b.accountID(t, f.carol)}, withToken(f.coord)).Errors)
+	require.Empty(t, cast(second, f.carol).Errors)
+	require.Equal(t, "FORBIDDEN", cast(second, f.dan).code())
+}

@@ -100,7 +100,10 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	// in the consultation's report.
 	cs.SetOpinions(ds.ReportOpinions)
 	ids.AddPersonalData(ds.OpinionsPersonalData())
-	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: org.New(pool, az), consult: cs,
+	// Leaving an organisation ends its delegations in bodies.
+	orgs := org.New(pool, az)
+	orgs.OnLeave(ds.EndDelegations)
+	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: orgs, consult: cs,
 		budget: bs, dialogue: ds, box: box, motions: ms, elections: es, minutes: mn}, nil
 }
 
