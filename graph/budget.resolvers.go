@@ -289,14 +289,8 @@ func (r *queryResolver) BudgetEdition(ctx context.Context, id string) (*model.Bu
 	if !ok || typ != "BudgetEdition" {
 		return nil, nil
 	}
-	e, err := r.Budget.Edition(ctx, key)
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return editionOut(e), nil
+	v, err := r.Budget.Edition(ctx, key)
+	return visibleOr(v, err, editionOut)
 }
 
 // BudgetEdition returns generated.BudgetEditionResolver implementation.

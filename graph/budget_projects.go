@@ -8,7 +8,6 @@ import (
 
 	"github.com/otwarty/otwarty/graph/gid"
 	"github.com/otwarty/otwarty/graph/model"
-	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/i18n"
@@ -55,14 +54,8 @@ func budgetProjectPtr(p *budget.Project) *model.BudgetProject {
 
 // budgetProjectByID resolves a project the caller may see (node, query).
 func (r *Resolver) budgetProjectByID(ctx context.Context, key uuid.UUID) (*model.BudgetProject, error) {
-	p, err := r.Budget.Project(ctx, key)
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return budgetProjectPtr(p), nil
+	v, err := r.Budget.Project(ctx, key)
+	return visibleOr(v, err, budgetProjectPtr)
 }
 
 // projectAction decodes a project id and runs a project mutation.

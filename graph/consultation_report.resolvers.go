@@ -14,7 +14,6 @@ import (
 	"github.com/otwarty/otwarty/graph/generated"
 	"github.com/otwarty/otwarty/graph/gid"
 	"github.com/otwarty/otwarty/graph/model"
-	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/i18n"
@@ -27,14 +26,8 @@ func (r *answerResolver) Reason(ctx context.Context, obj *model.Answer, locale *
 
 // Report is the resolver for the report field.
 func (r *consultationResolver) Report(ctx context.Context, obj *model.Consultation) (*model.ConsultationReport, error) {
-	rep, err := r.Consultations.Report(ctx, obj.C.ID, i18n.FromContext(ctx))
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return reportOut(rep), nil
+	v, err := r.Consultations.Report(ctx, obj.C.ID, i18n.FromContext(ctx))
+	return visibleOr(v, err, reportOut)
 }
 
 // UnansweredCount is the resolver for the unansweredCount field.

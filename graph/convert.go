@@ -9,6 +9,7 @@ import (
 	"github.com/otwarty/otwarty/graph/gid"
 	"github.com/otwarty/otwarty/graph/model"
 	"github.com/otwarty/otwarty/internal/apperr"
+	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/org"
 )
@@ -127,14 +128,8 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 		}
 		return s, nil
 	case "Meeting":
-		m, err := r.Consultations.GetMeeting(ctx, key)
-		if apperr.CodeOf(err) == apperr.NotFound {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		return meetingOut(m), nil
+		v, err := r.Consultations.GetMeeting(ctx, key)
+		return nodeOr(v, err, meetingOut)
 	case "Body":
 		b, err := r.body(ctx, key)
 		if err != nil || b == nil {
@@ -143,13 +138,7 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 		return b, nil
 	case "BodyMember":
 		m, err := r.Dialogue.Member(ctx, key)
-		if apperr.CodeOf(err) == apperr.NotFound {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		return bodyMemberOut(m, r.Dialogue.Now()), nil
+		return nodeOr(m, err, func(m *dialogue.Member) *model.BodyMember { return bodyMemberOut(m, r.Dialogue.Now()) })
 	case "BodyMeeting":
 		m, err := r.bodyMeeting(ctx, key)
 		if err != nil || m == nil {
@@ -208,23 +197,11 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 		}
 		return e, nil
 	case "BudgetEdition":
-		e, err := r.Budget.Edition(ctx, key)
-		if apperr.CodeOf(err) == apperr.NotFound {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		return editionOut(e), nil
+		v, err := r.Budget.Edition(ctx, key)
+		return nodeOr(v, err, editionOut)
 	case "BudgetSession":
-		s, err := r.Budget.Session(ctx, key)
-		if apperr.CodeOf(err) == apperr.NotFound {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		return sessionOut(s), nil
+		v, err := r.Budget.Session(ctx, key)
+		return nodeOr(v, err, sessionOut)
 	case "BudgetProject":
 		p, err := r.budgetProjectByID(ctx, key)
 		if err != nil || p == nil {
@@ -235,14 +212,8 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 		if c.account == nil {
 			return nil, nil
 		}
-		n, err := r.Notify.Get(ctx, c.account.ID, key)
-		if apperr.CodeOf(err) == apperr.NotFound {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		return notificationOut(n), nil
+		v, err := r.Notify.Get(ctx, c.account.ID, key)
+		return nodeOr(v, err, notificationOut)
 	}
 	return nil, nil
 }

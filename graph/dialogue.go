@@ -9,7 +9,6 @@ import (
 
 	"github.com/otwarty/otwarty/graph/gid"
 	"github.com/otwarty/otwarty/graph/model"
-	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/tally"
@@ -89,12 +88,6 @@ func decodeMember(id string) (uuid.UUID, error) { return gid.Expect(id, "BodyMem
 
 // body is the body with key if the caller may see it, nil otherwise.
 func (r *Resolver) body(ctx context.Context, key uuid.UUID) (*model.Body, error) {
-	b, err := r.Dialogue.Body(ctx, key)
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return bodyOut(b), nil
+	v, err := r.Dialogue.Body(ctx, key)
+	return visibleOr(v, err, bodyOut)
 }

@@ -95,26 +95,14 @@ func (r *Resolver) onAgendaItem(ctx context.Context, itemID string, act func(uui
 
 // bodyMeeting is meeting key if the caller may see it, nil otherwise.
 func (r *Resolver) bodyMeeting(ctx context.Context, key uuid.UUID) (*model.BodyMeeting, error) {
-	m, err := r.Dialogue.Meeting(ctx, key)
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return bodyMeetingOut(m), nil
+	v, err := r.Dialogue.Meeting(ctx, key)
+	return visibleOr(v, err, bodyMeetingOut)
 }
 
 // bodyAgendaItem is agenda item key if the caller may see it, nil otherwise.
 func (r *Resolver) bodyAgendaItem(ctx context.Context, key uuid.UUID) (*model.BodyAgendaItem, error) {
-	i, err := r.Dialogue.AgendaItem(ctx, key)
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return agendaItemOut(i), nil
+	v, err := r.Dialogue.AgendaItem(ctx, key)
+	return visibleOr(v, err, agendaItemOut)
 }
 
 func speakersOut(list []*dialogue.Speaker) []model.BodySpeaker {

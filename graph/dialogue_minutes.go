@@ -62,14 +62,8 @@ func (r *Resolver) onBodyMinutes(ctx context.Context, meetingID string, act func
 // bodyMinutes is the minutes of meeting key if the caller may see them, nil
 // otherwise.
 func (r *Resolver) bodyMinutes(ctx context.Context, key uuid.UUID) (*model.BodyMinutes, error) {
-	mm, err := r.DialogueMinutes.Get(ctx, key)
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return bodyMinutesOut(mm), nil
+	v, err := r.DialogueMinutes.Get(ctx, key)
+	return visibleOr(v, err, bodyMinutesOut)
 }
 
 // MinutesExportHandler serves approved minutes as files: GET

@@ -8,7 +8,6 @@ import (
 
 	"github.com/otwarty/otwarty/graph/gid"
 	"github.com/otwarty/otwarty/graph/model"
-	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/page"
@@ -36,14 +35,8 @@ func bodyOpinionsOut(os []consultation.BodyOpinion) []model.BodyOpinion {
 // opinionRequest is the request with key if the caller may see it, nil
 // otherwise.
 func (r *Resolver) opinionRequest(ctx context.Context, key uuid.UUID) (*model.BodyOpinionRequest, error) {
-	req, err := r.Dialogue.OpinionRequest(ctx, key)
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return opinionRequestOut(req), nil
+	v, err := r.Dialogue.OpinionRequest(ctx, key)
+	return visibleOr(v, err, opinionRequestOut)
 }
 
 // opinionRequests is a connection of a page of requests.

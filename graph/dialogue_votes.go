@@ -92,14 +92,8 @@ func decodeMotion(id string) (uuid.UUID, error) { return gid.Expect(id, "Motion"
 
 // motion is the motion with key if the caller may see it, nil otherwise.
 func (r *Resolver) motion(ctx context.Context, key uuid.UUID) (*model.Motion, error) {
-	m, err := r.DialogueMotions.Motion(ctx, key)
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return motionOut(m), nil
+	v, err := r.DialogueMotions.Motion(ctx, key)
+	return visibleOr(v, err, motionOut)
 }
 
 // reloadMotion is a mutation's changed motion, as the caller now sees it.
@@ -168,14 +162,8 @@ func candidatesIn(ids []string, field string) ([]uuid.UUID, error) {
 
 // election is the election with key if the caller may see it, nil otherwise.
 func (r *Resolver) election(ctx context.Context, key uuid.UUID) (*model.Election, error) {
-	e, err := r.DialogueElections.Election(ctx, key)
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return electionOut(e), nil
+	v, err := r.DialogueElections.Election(ctx, key)
+	return visibleOr(v, err, electionOut)
 }
 
 // reloadElection is a mutation's changed election.

@@ -151,6 +151,7 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 		// per loader even when the race detector slows the resolvers.
 		BatchWait: 50 * time.Millisecond}
 	r.DialogueMotions, r.DialogueElections = ms, es
+	r.Orgs.OnLeave(ds.EndDelegations)
 	r.DialogueMinutes = dialogue.NewMinutes(ds, ms)
 	ids.AddPersonalData(r.DialogueMinutes.PersonalData())
 	r.Ambassador = ambassador.New(pool, az, ns, ids, ambassador.Config{PublicURL: "https://otwarty.test"}, log)

@@ -106,7 +106,10 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	// The Ambassador: jurors are invited through identity's invitations.
 	amb := ambassador.New(pool, az, ns, ids, ambassador.Config{PublicURL: c.PublicURL}, log)
 	ids.AddPersonalData(amb.PersonalData())
-	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: org.New(pool, az), consult: cs,
+	// Leaving an organisation ends its delegations in bodies.
+	orgs := org.New(pool, az)
+	orgs.OnLeave(ds.EndDelegations)
+	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: orgs, consult: cs,
 		budget: bs, dialogue: ds, box: box, motions: ms, elections: es, minutes: mn, ambassador: amb}, nil
 }
 

@@ -15711,6 +15711,8 @@ enum ElectionStatus {
   "The secret ballot is open."
   VOTING
   CLOSED
+  "The body was dissolved before the result: nobody is elected, and no result is published."
+  VOID
 }
 
 enum ElectionOutcome {

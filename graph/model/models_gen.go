@@ -4519,17 +4519,20 @@ const (
 	// The secret ballot is open.
 	ElectionStatusVoting ElectionStatus = "VOTING"
 	ElectionStatusClosed ElectionStatus = "CLOSED"
+	// The body was dissolved before the result: nobody is elected, and no result is published.
+	ElectionStatusVoid ElectionStatus = "VOID"
 )
 
 var AllElectionStatus = []ElectionStatus{
 	ElectionStatusNominating,
 	ElectionStatusVoting,
 	ElectionStatusClosed,
+	ElectionStatusVoid,
 }
 
 func (e ElectionStatus) IsValid() bool {
 	switch e {
-	case ElectionStatusNominating, ElectionStatusVoting, ElectionStatusClosed:
+	case ElectionStatusNominating, ElectionStatusVoting, ElectionStatusClosed, ElectionStatusVoid:
 		return true
 	}
 	return false

@@ -78,6 +78,8 @@ type Elections struct {
 // Register the poll worker with poll.Register(workers, log, e.Polls()).
 func NewElections(s *Service, box *ballotbox.Box, log *slog.Logger) *Elections {
 	e := &Elections{s: s}
+	// Dissolving a body voids its elections still under way.
+	s.dissolving = append(s.dissolving, e.voidElections)
 	e.polls = poll.New(s.pool, s.river, box, log, func() time.Time { return s.now() }, poll.Config{
 		Kind: ElectionPollKind, Owner: e.pollOwner, Eligible: e.eligible, Electorate: e.electorate, Changed: e.changed,
 	})
@@ -493,9 +495,10 @@ func (e *Elections) RecordTieBreak(ctx context.Context, id uuid.UUID, order []uu
 	return e.polls.RecordTieBreak(ctx, pollID, order, note)
 }
 
-// Result is the closed election's result (totals only), nil before.
+// Result is the closed election's result (totals only), nil before and
+// for a void election (its ballots are never published).
 func (e *Elections) Result(ctx context.Context, el *Election) (*poll.Result, error) {
-	if el.PollID == nil {
+	if el.PollID == nil || el.Status == ElectionVoid {
 		return nil, nil
 	}
 	r, err := e.polls.Result(ctx, *el.PollID)
@@ -601,8 +604,8 @@ func (e *Elections) pollOwner(ctx context.Context, tx pgx.Tx, ownerID uuid.UUID,
 // and its result (at the close, and again when a tie is broken) is told to
 // the candidates and the voting members.
 func (e *Elections) changed(ctx context.Context, ptx pgx.Tx, p *poll.Poll) error {
-	if p.Status != poll.Closed {
-		return nil
+	if voiding, _ := ctx.Value(voidingKey{}).(bool); p.Status != poll.Closed || voiding {
+		return nil // voidElections records and tells a void
 	}
 	tx, ok := ptx.(*db.Tx)
 	if !ok {

@@ -73,6 +73,10 @@ func init() {
 				i18n.RU: "ничья за последнее место — её разрешение будет записано и объявлено"},
 			string(poll.Invalid): {i18n.PL: "nieważne (brak kworum)", i18n.UK: "недійсні (немає кворуму)",
 				i18n.EN: "invalid (no quorum)", i18n.RU: "недействительны (нет кворума)"},
+			VoidDissolved: {i18n.PL: "unieważnione — ciało dialogu zostało rozwiązane; nikogo nie wybrano",
+				i18n.UK: "скасовано — орган діалогу розпущено; нікого не обрано",
+				i18n.EN: "void — the dialogue body was dissolved; nobody was elected",
+				i18n.RU: "отменены — орган диалога распущен; никто не избран"},
 		}},
 	})
 }

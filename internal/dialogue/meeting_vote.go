@@ -153,7 +153,7 @@ func motionMeeting(ctx context.Context, q db.Querier, id uuid.UUID) (uuid.UUID, 
 // in every language (the items listed in each language they have), opened
 // at once as a roll call in the meeting, which must be in progress. When it
 // is adopted, so is the agenda. Refused: an adopted agenda (PHASE_CLOSED
-// dialogue.agenda_adopted), an agenda vote already open (PHASE_CLOSED
+// dialogue.agenda_already_adopted), an agenda vote already open (PHASE_CLOSED
 // dialogue.agenda_voting), an agenda without items (CONFLICT). Audited.
 func (m *Motions) PutAgendaToVote(ctx context.Context, meetingID uuid.UUID) (*Motion, error) {
 	if authz.SubjectFrom(ctx).Anonymous() {

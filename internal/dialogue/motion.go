@@ -137,6 +137,7 @@ func (m *Motions) Polls() *poll.Service { return m.polls }
 var (
 	errMotionKind       = apperr.Invalid("kind", "dialogue.motion_kind_invalid")
 	errConsultation     = apperr.Invalid("consultationId", "dialogue.consultation_invalid")
+	errConsultationKind = apperr.Invalid("consultationId", "dialogue.consultation_opinion_only")
 	ErrMotionDecided    = apperr.New(apperr.PhaseClosed, "dialogue.motion_decided")
 	ErrMotionVoting     = apperr.New(apperr.PhaseClosed, "dialogue.motion_voting")
 	ErrAmendmentsOpen   = apperr.New(apperr.Conflict, "dialogue.amendments_open")
@@ -315,6 +316,11 @@ func (m *Motions) Table(ctx context.Context, in TableInput) (*Motion, error) {
 		}
 		if err := in.Text.Check("text", keyTextRequired); err != nil {
 			return err
+		}
+		// Only an opinion is about a consultation (only opinions answer
+		// requests); an amendment is about its motion and carries no link.
+		if in.ConsultationID != nil && (in.Kind != MotionOpinion || parent != nil) {
+			return errConsultationKind
 		}
 		if in.ConsultationID != nil && (m.Consultation == nil || m.Consultation(ctx, *in.ConsultationID) != nil) {
 			return errConsultation

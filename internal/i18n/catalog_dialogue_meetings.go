@@ -9,7 +9,6 @@ func init() {
 		}
 	}
 	add(PL, map[string]string{
-		"dialogue.agenda_adopted":               "Porządek obrad został przyjęty: nie można go już zmieniać.",
 		"dialogue.agenda_document_url_invalid":  "Link do dokumentu musi zaczynać się od https://.",
 		"dialogue.agenda_full":                  "Porządek obrad może mieć najwyżej {max} punktów.",
 		"dialogue.agenda_position_invalid":      "Wybierz miejsce od 1 do {max}.",
@@ -29,7 +28,6 @@ func init() {
 		"dialogue.speaker_not_waiting":          "Ta osoba nie czeka na udzielenie głosu w tym punkcie.",
 	})
 	add(UK, map[string]string{
-		"dialogue.agenda_adopted":               "Порядок денний ухвалено: його більше не можна змінювати.",
 		"dialogue.agenda_document_url_invalid":  "Посилання на документ має починатися з https://.",
 		"dialogue.agenda_full":                  "Порядок денний може містити щонайбільше {max} пунктів.",
 		"dialogue.agenda_position_invalid":      "Виберіть місце від 1 до {max}.",
@@ -49,7 +47,6 @@ func init() {
 		"dialogue.speaker_not_waiting":          "Ця особа не чекає на слово в цьому пункті.",
 	})
 	add(EN, map[string]string{
-		"dialogue.agenda_adopted":               "The agenda has been adopted: it can no longer change.",
 		"dialogue.agenda_document_url_invalid":  "A document link must start with https://.",
 		"dialogue.agenda_full":                  "An agenda holds at most {max} items.",
 		"dialogue.agenda_position_invalid":      "Choose a place from 1 to {max}.",
@@ -69,7 +66,6 @@ func init() {
 		"dialogue.speaker_not_waiting":          "This person is not waiting to speak on this item.",
 	})
 	add(RU, map[string]string{
-		"dialogue.agenda_adopted":               "Повестка дня принята: её больше нельзя изменить.",
 		"dialogue.agenda_document_url_invalid":  "Ссылка на документ должна начинаться с https://.",
 		"dialogue.agenda_full":                  "Повестка дня может содержать не более {max} пунктов.",
 		"dialogue.agenda_position_invalid":      "Выберите место от 1 до {max}.",

@@ -113,7 +113,8 @@ func (s *Service) setMember(ctx context.Context, orgID, accountID uuid.UUID, rol
 	return m, nil
 }
 
-// RemoveMember ends accountID's membership of orgID.
+// RemoveMember ends accountID's membership of orgID; what other domains
+// hold on it ends with it (OnLeave).
 func (s *Service) RemoveMember(ctx context.Context, orgID, accountID uuid.UUID) error {
 	return db.InTx(ctx, s.pool, func(tx *db.Tx) error {
 		if _, err := orgFor(ctx, tx, orgID, ActionManageMembers); err != nil {
@@ -133,6 +134,11 @@ func (s *Service) RemoveMember(ctx context.Context, orgID, accountID uuid.UUID) 
 			Data: map[string]any{"account_id": accountID, "role": role},
 		}); err != nil {
 			return err
+		}
+		for _, f := range s.leaving {
+			if err := f(ctx, tx, orgID, accountID); err != nil {
+				return err
+			}
 		}
 		return s.az.Changed(ctx, tx)
 	})

@@ -108,6 +108,16 @@ type Filter struct {
 type Service struct {
 	pool *pgxpool.Pool
 	az   *authz.Authorizer
+	// leaving runs in the transaction that ends an account's membership,
+	// for what other domains hold on it (dialogue: delegations). Set at
+	// wiring time (OnLeave), since org imports none of them.
+	leaving []func(ctx context.Context, tx *db.Tx, orgID, accountID uuid.UUID) error
+}
+
+// OnLeave registers f to run, in its transaction, whenever an account's
+// membership of an organisation ends.
+func (s *Service) OnLeave(f func(ctx context.Context, tx *db.Tx, orgID, accountID uuid.UUID) error) {
+	s.leaving = append(s.leaving, f)
 }
 
 // New returns the service; az is told about membership changes, which are
