@@ -33,7 +33,7 @@ func TestEdition_DefaultsDraftVisibilityAndPublication(t *testing.T) {
 		Call: call()[:2]})
 	require.NoError(t, err)
 	require.Equal(t, ambassador.StatusDraft, e.Status)
-	require.Equal(t, ambassador.PhaseDraft, e.PhaseAt(b.clock.Now()))
+	require.Equal(t, ambassador.PhaseDraft, e.Phase)
 	cats, err := b.svc.Categories(b.ctx, e.ID)
 	require.NoError(t, err)
 	require.Equal(t, []string{"organisation", "individual"}, []string{cats[0].Kind, cats[1].Kind})
@@ -68,7 +68,7 @@ func TestEdition_DefaultsDraftVisibilityAndPublication(t *testing.T) {
 	require.NoError(t, err)
 	e, err = b.svc.PublishEdition(b.coordinator, e.ID)
 	require.NoError(t, err)
-	require.Equal(t, ambassador.PhaseNominations, e.PhaseAt(b.clock.Now()))
+	require.Equal(t, ambassador.PhaseNominations, e.Phase)
 	_, err = b.svc.UpdateEdition(b.coordinator, e.ID, ambassador.UpdateInput{Call: call()})
 	requireCode(t, err, apperr.PhaseClosed, "ambassador.edition_published")
 	_, err = b.svc.PublishEdition(b.coordinator, e.ID)
@@ -245,10 +245,15 @@ func TestConsent_LinkOnceGuardianPaperAndCheck(t *testing.T) {
 	_, err = b.svc.RecordConsent(b.coordinator, paper.ID, "scan://consent/2")
 	requireCode(t, err, apperr.Conflict, "ambassador.consent_given")
 
-	// The check only in its phase.
+	// The check only in its phase: not while nominations are open, nor at
+	// their deadline before the scheduled move has been made.
 	_, err = b.svc.CheckNomination(b.coordinator, adult.ID, ambassador.CheckInput{Eligible: true})
 	requireCode(t, err, apperr.PhaseClosed, "ambassador.check_closed")
 	b.clock.Set(b.edition.Schedule.NominationsClose)
+	_, err = b.svc.CheckNomination(b.coordinator, adult.ID, ambassador.CheckInput{Eligible: true})
+	requireCode(t, err, apperr.PhaseClosed, "ambassador.check_closed")
+	b.runMove(t, ambassador.PhaseFormalCheck)
+	require.Equal(t, ambassador.PhaseFormalCheck, b.edition.Phase)
 	n, err = b.svc.CheckNomination(b.coordinator, adult.ID, ambassador.CheckInput{Eligible: true})
 	require.NoError(t, err)
 	require.Equal(t, ambassador.NominationEligible, n.Status)

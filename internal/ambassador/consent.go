@@ -123,6 +123,13 @@ func (s *Service) GiveConsent(ctx context.Context, in ConsentInput) (*Nomination
 		if n.Status != NominationSubmitted || n.ConsentAt != nil {
 			return ErrConsentLinkInvalid
 		}
+		e, err := s.loadEdition(ctx, tx, n.EditionID)
+		if err != nil {
+			return err
+		}
+		if !e.takesEntries(s.now()) {
+			return ErrConsentLinkInvalid
+		}
 		by := "nominee"
 		if n.Nominee.Minor {
 			by = "guardian"
@@ -155,7 +162,7 @@ func (s *Service) RecordConsent(ctx context.Context, id uuid.UUID, scanRef strin
 		if scanRef == "" || len(scanRef) > maxRef {
 			return errScanRef
 		}
-		if !s.now().Before(e.Schedule.CheckClose) {
+		if !e.takesEntries(s.now()) {
 			return errConsentClosed
 		}
 		if n.Status == NominationWithdrawn {
