@@ -170,8 +170,8 @@ func TestAmbassadorMutations_PermissionMatrix(t *testing.T) {
 	// Consent by link: anonymous, the token is the proof; a wrong one is
 	// NOT_FOUND for everyone; the right one works once.
 	_, nominationKey, _ := gid.Decode(nomination)
-	// The e-mail is sent (and its link redacted) by the workers at once, so
-	// the test puts a link of its own in its place, as the e-mail's would be.
+	// Here the test puts a link of its own in place of the e-mailed one (the
+	// real e-mailed link: TestAmbassador_ConsentJuryAndGDPRThroughTheAPI).
 	token := "a-consent-token-of-the-test-that-is-long-43"
 	sum := sha256.Sum256([]byte(token))
 	_, err = b.pool.Exec(t.Context(), `update ambassador_consent_tokens set revoked_at = now() where nomination_id = $1`, nominationKey)
