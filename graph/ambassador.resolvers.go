@@ -561,6 +561,22 @@ func (r *mutationResolver) RecordAmbassadorConsent(ctx context.Context, input mo
 	return &model.RecordAmbassadorConsentPayload{Nomination: ambassadorNominationOut(n)}, nil
 }
 
+// ResendAmbassadorConsentLink is the resolver for the resendAmbassadorConsentLink field.
+func (r *mutationResolver) ResendAmbassadorConsentLink(ctx context.Context, input model.ResendAmbassadorConsentLinkInput) (*model.ResendAmbassadorConsentLinkPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	id, err := gid.Expect(input.NominationID, "AmbassadorNomination", "nominationId")
+	if err != nil {
+		return nil, err
+	}
+	n, err := r.Ambassador.ResendConsentLink(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ResendAmbassadorConsentLinkPayload{Nomination: ambassadorNominationOut(n)}, nil
+}
+
 // CheckAmbassadorNomination is the resolver for the checkAmbassadorNomination field.
 func (r *mutationResolver) CheckAmbassadorNomination(ctx context.Context, input model.CheckAmbassadorNominationInput) (*model.CheckAmbassadorNominationPayload, error) {
 	if _, err := requireSignedIn(ctx); err != nil {

@@ -112,6 +112,7 @@ func TestAmbassadorMutations_PermissionMatrix(t *testing.T) {
 	nomination := f.nominate(t, f.tokens[callerNominator], edition, individuals, "nominowana@example.org")
 	toWithdraw := f.nominate(t, f.tokens[callerNominator], edition, individuals, "inna@example.org")
 	noConsent := f.nominate(t, f.tokens[callerNominator], edition, individuals, "bez.zgody@example.org")
+	toResend := f.nominate(t, f.tokens[callerNominator], edition, individuals, "ponownie@example.org")
 	// An edition in its formal check, with a consented nomination: the
 	// coordinator closed its nominations early by hand.
 	checked, checkedCat := f.edition(t, 2023, false)
@@ -165,6 +166,8 @@ func TestAmbassadorMutations_PermissionMatrix(t *testing.T) {
 	try("moveAmbassadorEdition", `mutation($e: ID!) { moveAmbassadorEdition(input: {editionId: $e, to: FORMAL_CHECK,
 		reason: "Wszystkie zgłoszenia już wpłynęły."}) { edition { phase phaseChanges { from to scheduled } } } }`,
 		map[string]any{"e": toMove}, staff, firstAllowedSucceeds)
+	try("resendAmbassadorConsentLink", `mutation($n: ID!) { resendAmbassadorConsentLink(input: {nominationId: $n}) { nomination { id } } }`,
+		map[string]any{"n": toResend}, staff, everyAllowedSucceeds)
 	requireMatrixCoversFile(t, "ambassador.graphqls", names)
 
 	// Consent by link: anonymous, the token is the proof; a wrong one is

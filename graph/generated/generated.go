@@ -1564,6 +1564,7 @@ type ComplexityRoot struct {
 		RequestBodyOpinion              func(childComplexity int, input model.RequestBodyOpinionInput) int
 		RequestPasswordReset            func(childComplexity int, input model.RequestPasswordResetInput) int
 		RequestToSpeak                  func(childComplexity int, input model.RequestToSpeakInput) int
+		ResendAmbassadorConsentLink     func(childComplexity int, input model.ResendAmbassadorConsentLinkInput) int
 		ResendEmailConfirmation         func(childComplexity int, input model.ResendEmailConfirmationInput) int
 		ResetPassword                   func(childComplexity int, input model.ResetPasswordInput) int
 		ResignFromBody                  func(childComplexity int, input model.ResignFromBodyInput) int
@@ -1917,6 +1918,10 @@ type ComplexityRoot struct {
 
 	RequestToSpeakPayload struct {
 		Item func(childComplexity int) int
+	}
+
+	ResendAmbassadorConsentLinkPayload struct {
+		Nomination func(childComplexity int) int
 	}
 
 	ResendEmailConfirmationPayload struct {
@@ -2585,6 +2590,7 @@ type MutationResolver interface {
 	WithdrawAmbassadorNomination(ctx context.Context, input model.WithdrawAmbassadorNominationInput) (*model.WithdrawAmbassadorNominationPayload, error)
 	GiveAmbassadorConsent(ctx context.Context, input model.GiveAmbassadorConsentInput) (*model.GiveAmbassadorConsentPayload, error)
 	RecordAmbassadorConsent(ctx context.Context, input model.RecordAmbassadorConsentInput) (*model.RecordAmbassadorConsentPayload, error)
+	ResendAmbassadorConsentLink(ctx context.Context, input model.ResendAmbassadorConsentLinkInput) (*model.ResendAmbassadorConsentLinkPayload, error)
 	CheckAmbassadorNomination(ctx context.Context, input model.CheckAmbassadorNominationInput) (*model.CheckAmbassadorNominationPayload, error)
 	CreateBudgetEdition(ctx context.Context, input model.CreateBudgetEditionInput) (*model.CreateBudgetEditionPayload, error)
 	UpdateBudgetEdition(ctx context.Context, input model.UpdateBudgetEditionInput) (*model.UpdateBudgetEditionPayload, error)
@@ -9280,6 +9286,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RequestToSpeak(childComplexity, args["input"].(model.RequestToSpeakInput)), true
+	case "Mutation.resendAmbassadorConsentLink":
+		if e.ComplexityRoot.Mutation.ResendAmbassadorConsentLink == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resendAmbassadorConsentLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResendAmbassadorConsentLink(childComplexity, args["input"].(model.ResendAmbassadorConsentLinkInput)), true
 	case "Mutation.resendEmailConfirmation":
 		if e.ComplexityRoot.Mutation.ResendEmailConfirmation == nil {
 			break
@@ -10793,6 +10810,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RequestToSpeakPayload.Item(childComplexity), true
 
+	case "ResendAmbassadorConsentLinkPayload.nomination":
+		if e.ComplexityRoot.ResendAmbassadorConsentLinkPayload.Nomination == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResendAmbassadorConsentLinkPayload.Nomination(childComplexity), true
+
 	case "ResendEmailConfirmationPayload.ok":
 		if e.ComplexityRoot.ResendEmailConfirmationPayload.Ok == nil {
 			break
@@ -11811,6 +11835,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRequestBodyOpinionInput,
 		ec.unmarshalInputRequestPasswordResetInput,
 		ec.unmarshalInputRequestToSpeakInput,
+		ec.unmarshalInputResendAmbassadorConsentLinkInput,
 		ec.unmarshalInputResendEmailConfirmationInput,
 		ec.unmarshalInputResetPasswordInput,
 		ec.unmarshalInputResignFromBodyInput,
@@ -12472,6 +12497,15 @@ type RecordAmbassadorConsentPayload {
   nomination: AmbassadorNomination!
 }
 
+"Staff send the nominee (a minor's guardian) a new consent link; the earlier ones stop working."
+input ResendAmbassadorConsentLinkInput {
+  nominationId: ID!
+}
+
+type ResendAmbassadorConsentLinkPayload {
+  nomination: AmbassadorNomination!
+}
+
 input CheckAmbassadorNominationInput {
   nominationId: ID!
   eligible: Boolean!
@@ -12505,6 +12539,7 @@ extend type Mutation {
   "Anonymous: the token of the e-mailed link is the proof."
   giveAmbassadorConsent(input: GiveAmbassadorConsentInput!): GiveAmbassadorConsentPayload!
   recordAmbassadorConsent(input: RecordAmbassadorConsentInput!): RecordAmbassadorConsentPayload!
+  resendAmbassadorConsentLink(input: ResendAmbassadorConsentLinkInput!): ResendAmbassadorConsentLinkPayload!
   checkAmbassadorNomination(input: CheckAmbassadorNominationInput!): CheckAmbassadorNominationPayload!
 }
 `, BuiltIn: false},
@@ -19884,6 +19919,14 @@ func (ec *executionContext) childFields_RequestToSpeakPayload(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type RequestToSpeakPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_ResendAmbassadorConsentLinkPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nomination":
+		return ec.fieldContext_ResendAmbassadorConsentLinkPayload_nomination(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResendAmbassadorConsentLinkPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_ResendEmailConfirmationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "ok":
@@ -23116,6 +23159,20 @@ func (ec *executionContext) field_Mutation_requestToSpeak_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RequestToSpeakInput, error) {
 			return ec.unmarshalNRequestToSpeakInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRequestToSpeakInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_resendAmbassadorConsentLink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ResendAmbassadorConsentLinkInput, error) {
+			return ec.unmarshalNResendAmbassadorConsentLinkInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐResendAmbassadorConsentLinkInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -46760,6 +46817,50 @@ func (ec *executionContext) fieldContext_Mutation_recordAmbassadorConsent(ctx co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_resendAmbassadorConsentLink(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_resendAmbassadorConsentLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ResendAmbassadorConsentLink(ctx, fc.Args["input"].(model.ResendAmbassadorConsentLinkInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ResendAmbassadorConsentLinkPayload) graphql.Marshaler {
+			return ec.marshalNResendAmbassadorConsentLinkPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐResendAmbassadorConsentLinkPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_resendAmbassadorConsentLink(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResendAmbassadorConsentLinkPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resendAmbassadorConsentLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_checkAmbassadorNomination(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -57254,6 +57355,38 @@ func (ec *executionContext) fieldContext_RequestToSpeakPayload_item(_ context.Co
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BodyAgendaItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResendAmbassadorConsentLinkPayload_nomination(ctx context.Context, field graphql.CollectedField, obj *model.ResendAmbassadorConsentLinkPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResendAmbassadorConsentLinkPayload_nomination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nomination, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorNomination) graphql.Marshaler {
+			return ec.marshalNAmbassadorNomination2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNomination(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResendAmbassadorConsentLinkPayload_nomination(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResendAmbassadorConsentLinkPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorNomination(ctx, field)
 		},
 	}
 	return fc, nil
@@ -67950,6 +68083,36 @@ func (ec *executionContext) unmarshalInputRequestToSpeakInput(ctx context.Contex
 				return it, err
 			}
 			it.ItemID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputResendAmbassadorConsentLinkInput(ctx context.Context, obj any) (model.ResendAmbassadorConsentLinkInput, error) {
+	var it model.ResendAmbassadorConsentLinkInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nominationId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nominationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NominationID = data
 		}
 	}
 	return it, nil
@@ -88766,6 +88929,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "resendAmbassadorConsentLink":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resendAmbassadorConsentLink(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "checkAmbassadorNomination":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_checkAmbassadorNomination(ctx, field)
@@ -92817,6 +92987,44 @@ func (ec *executionContext) _RequestToSpeakPayload(ctx context.Context, sel ast.
 			out.Values[i] = graphql.MarshalString("RequestToSpeakPayload")
 		case "item":
 			out.Values[i] = ec._RequestToSpeakPayload_item(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var resendAmbassadorConsentLinkPayloadImplementors = []string{"ResendAmbassadorConsentLinkPayload"}
+
+func (ec *executionContext) _ResendAmbassadorConsentLinkPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ResendAmbassadorConsentLinkPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resendAmbassadorConsentLinkPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResendAmbassadorConsentLinkPayload")
+		case "nomination":
+			out.Values[i] = ec._ResendAmbassadorConsentLinkPayload_nomination(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -100618,6 +100826,21 @@ func (ec *executionContext) marshalNRequestToSpeakPayload2ᚖgithubᚗcomᚋotwa
 		return graphql.Null
 	}
 	return ec._RequestToSpeakPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNResendAmbassadorConsentLinkInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐResendAmbassadorConsentLinkInput(ctx context.Context, v any) (model.ResendAmbassadorConsentLinkInput, error) {
+	res, err := ec.unmarshalInputResendAmbassadorConsentLinkInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNResendAmbassadorConsentLinkPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐResendAmbassadorConsentLinkPayload(ctx context.Context, sel ast.SelectionSet, v *model.ResendAmbassadorConsentLinkPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ResendAmbassadorConsentLinkPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNResendEmailConfirmationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐResendEmailConfirmationInput(ctx context.Context, v any) (model.ResendEmailConfirmationInput, error) {

@@ -2175,6 +2175,15 @@ type RequestToSpeakPayload struct {
 	Item *BodyAgendaItem `json:"item"`
 }
 
+// Staff send the nominee (a minor's guardian) a new consent link; the earlier ones stop working.
+type ResendAmbassadorConsentLinkInput struct {
+	NominationID string `json:"nominationId"`
+}
+
+type ResendAmbassadorConsentLinkPayload struct {
+	Nomination *AmbassadorNomination `json:"nomination"`
+}
+
 type ResendEmailConfirmationInput struct {
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 }

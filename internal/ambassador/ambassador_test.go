@@ -338,3 +338,41 @@ func TestJury_InvitationMakesAJurorOfThatEditionOnly(t *testing.T) {
 	requireCode(t, err, apperr.NotFound, "")
 	_ = authz.RoleJuror
 }
+
+func TestConsent_ResendRevokesTheOldLink(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	nominator, _ := b.account(t, "nominator", "en")
+	anon := b.as(uuid.Nil)
+	n, err := b.svc.Nominate(b.as(nominator), b.person("Jan", "jan@x.test"))
+	require.NoError(t, err)
+	old := b.consentToken(t, n.ID)
+
+	_, err = b.svc.ResendConsentLink(b.as(nominator), n.ID)
+	require.ErrorIs(t, err, apperr.ErrForbidden)
+	_, err = b.svc.ResendConsentLink(b.coordinator, n.ID)
+	require.NoError(t, err)
+	require.Equal(t, 2, b.notices(t, ambassador.NoticeConsentRequest, uuid.Nil, "jan@x.test"))
+	fresh := b.consentToken(t, n.ID)
+	require.NotEqual(t, old, fresh)
+	_, err = b.svc.GiveConsent(anon, ambassador.ConsentInput{Token: old})
+	requireCode(t, err, apperr.NotFound, "ambassador.consent_link_invalid")
+	_, err = b.svc.GiveConsent(anon, ambassador.ConsentInput{Token: fresh})
+	require.NoError(t, err)
+	_, err = b.svc.ResendConsentLink(b.coordinator, n.ID)
+	requireCode(t, err, apperr.Conflict, "ambassador.consent_given")
+	var audited int
+	require.NoError(t, b.pool.QueryRow(b.ctx, `select count(*) from audit_log where action = 'ambassador.consent_resend'
+		and object_id = $1 and actor_id = $2`, n.ID.String(), b.coordID).Scan(&audited))
+	require.Equal(t, 1, audited)
+
+	// Without an address there is nothing to send; after the check, nothing more.
+	paper, err := b.svc.EnterNomination(b.coordinator, ambassador.EntryInput{NominationInput: b.person("Paper", ""),
+		Channel: ambassador.ChannelPaper, ReceivedAt: b.start, NominatorName: "Maria"})
+	require.NoError(t, err)
+	_, err = b.svc.ResendConsentLink(b.coordinator, paper.ID)
+	requireCode(t, err, apperr.Conflict, "ambassador.consent_no_address")
+	b.clock.Set(b.edition.Schedule.CheckClose)
+	_, err = b.svc.ResendConsentLink(b.coordinator, paper.ID)
+	requireCode(t, err, apperr.PhaseClosed, "ambassador.consent_closed")
+}

@@ -191,3 +191,42 @@ func (s *Service) RecordConsent(ctx context.Context, id uuid.UUID, scanRef strin
 	}
 	return s.loadNomination(ctx, s.pool, id)
 }
+
+// errNoAddress: a consent link needs the nominee's (a minor's guardian's)
+// e-mail; staff record a signed consent instead.
+var errNoAddress = apperr.New(apperr.Conflict, "ambassador.consent_no_address")
+
+// ResendConsentLink sends the nominee (a minor's guardian) a new consent
+// link ("manage": staff), e.g. when the first e-mail was lost; the earlier
+// links stop working. Only for a nomination in the running without
+// consent, with an address, until the formal check's end. Audited.
+func (s *Service) ResendConsentLink(ctx context.Context, id uuid.UUID) (*Nomination, error) {
+	actor := authz.SubjectFrom(ctx).AccountID
+	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
+		n, e, err := s.nominationFor(ctx, tx, id, ActManage)
+		if err != nil {
+			return err
+		}
+		if !e.takesEntries(s.now()) {
+			return errConsentClosed
+		}
+		if n.Status != NominationSubmitted {
+			return errNotSubmitted
+		}
+		if n.ConsentAt != nil {
+			return errConsentGiven
+		}
+		if (n.Nominee.Minor && n.Nominee.GuardianEmail == "") || (!n.Nominee.Minor && n.Nominee.Email == "") {
+			return errNoAddress
+		}
+		if err := s.sendConsentLink(ctx, tx, e, id); err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx.Tx, audit.Entry{ActorID: actor, Action: "ambassador.consent_resend", ObjectType: NominationType,
+			ObjectID: id.String()})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.loadNomination(ctx, s.pool, id)
+}

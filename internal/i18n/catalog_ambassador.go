@@ -9,6 +9,7 @@ func init() {
 		}
 	}
 	add(PL, map[string]string{
+		"ambassador.consent_no_address":           "Zgłoszenie nie ma adresu e-mail do wysłania linku zgody; zarejestruj zgodę podpisaną na papierze.",
 		"ambassador.call_languages":               "Ogłoszenie naboru musi mieć wersję w każdym języku: polskim, ukraińskim, angielskim i rosyjskim.",
 		"ambassador.call_locale_twice":            "Każdy język ogłoszenia można podać tylko raz.",
 		"ambassador.category_invalid":             "Ta kategoria nie należy do tej edycji.",
@@ -52,6 +53,7 @@ func init() {
 		"ambassador.year_taken":                   "Edycja za ten rok już istnieje.",
 	})
 	add(UK, map[string]string{
+		"ambassador.consent_no_address":           "У номінації немає адреси e-mail для посилання згоди; зареєструйте підписану паперову згоду.",
 		"ambassador.call_languages":               "Оголошення конкурсу має бути кожною мовою: польською, українською, англійською та російською.",
 		"ambassador.call_locale_twice":            "Кожну мову оголошення можна вказати лише один раз.",
 		"ambassador.category_invalid":             "Ця категорія не належить до цього видання.",
@@ -95,6 +97,7 @@ func init() {
 		"ambassador.year_taken":                   "Видання за цей рік уже існує.",
 	})
 	add(EN, map[string]string{
+		"ambassador.consent_no_address":           "The nomination has no e-mail address for a consent link; record a signed paper consent instead.",
 		"ambassador.call_languages":               "The call for nominations needs a version in every language: Polish, Ukrainian, English and Russian.",
 		"ambassador.call_locale_twice":            "Each language of the call can be given only once.",
 		"ambassador.category_invalid":             "This category is not one of this edition's.",
@@ -138,6 +141,7 @@ func init() {
 		"ambassador.year_taken":                   "An edition for this year already exists.",
 	})
 	add(RU, map[string]string{
+		"ambassador.consent_no_address":           "В номинации нет адреса e-mail для ссылки согласия; зарегистрируйте подписанное бумажное согласие.",
 		"ambassador.call_languages":               "Объявление конкурса должно быть на каждом языке: польском, украинском, английском и русском.",
 		"ambassador.call_locale_twice":            "Каждый язык объявления можно указать только один раз.",
 		"ambassador.category_invalid":             "Эта категория не относится к этому изданию.",
