@@ -60,7 +60,21 @@ func (r *ambassadorEditionResolver) Status(ctx context.Context, obj *model.Ambas
 
 // Phase is the resolver for the phase field.
 func (r *ambassadorEditionResolver) Phase(ctx context.Context, obj *model.AmbassadorEdition) (model.AmbassadorPhase, error) {
-	return model.AmbassadorPhase(strings.ToUpper(string(obj.E.PhaseAt(r.Ambassador.Now())))), nil
+	return model.AmbassadorPhase(strings.ToUpper(string(obj.E.Phase))), nil
+}
+
+// PhaseChanges is the resolver for the phaseChanges field.
+func (r *ambassadorEditionResolver) PhaseChanges(ctx context.Context, obj *model.AmbassadorEdition) ([]model.AmbassadorPhaseChange, error) {
+	changes, err := r.Ambassador.PhaseChanges(ctx, obj.E.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.AmbassadorPhaseChange, 0, len(changes))
+	for _, c := range changes {
+		out = append(out, model.AmbassadorPhaseChange{From: model.AmbassadorPhase(strings.ToUpper(c.From)),
+			To: model.AmbassadorPhase(strings.ToUpper(c.To)), Reason: c.Reason, Scheduled: c.ActorID == [16]byte{}, At: c.CreatedAt})
+	}
+	return out, nil
 }
 
 // Schedule is the resolver for the schedule field.
@@ -364,6 +378,22 @@ func (r *mutationResolver) PublishAmbassadorEdition(ctx context.Context, input m
 	return &model.PublishAmbassadorEditionPayload{Edition: ambassadorEditionOut(e)}, nil
 }
 
+// MoveAmbassadorEdition is the resolver for the moveAmbassadorEdition field.
+func (r *mutationResolver) MoveAmbassadorEdition(ctx context.Context, input model.MoveAmbassadorEditionInput) (*model.MoveAmbassadorEditionPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	id, err := gid.Expect(input.EditionID, "AmbassadorEdition", "editionId")
+	if err != nil {
+		return nil, err
+	}
+	e, err := r.Ambassador.MoveEdition(ctx, id, ambassador.Phase(strings.ToLower(string(input.To))), input.Reason)
+	if err != nil {
+		return nil, err
+	}
+	return &model.MoveAmbassadorEditionPayload{Edition: ambassadorEditionOut(e)}, nil
+}
+
 // InviteAmbassadorJuror is the resolver for the inviteAmbassadorJuror field.
 func (r *mutationResolver) InviteAmbassadorJuror(ctx context.Context, input model.InviteAmbassadorJurorInput) (*model.InviteAmbassadorJurorPayload, error) {
 	if _, err := requireSignedIn(ctx); err != nil {
@@ -529,6 +559,22 @@ func (r *mutationResolver) RecordAmbassadorConsent(ctx context.Context, input mo
 		return nil, err
 	}
 	return &model.RecordAmbassadorConsentPayload{Nomination: ambassadorNominationOut(n)}, nil
+}
+
+// ResendAmbassadorConsentLink is the resolver for the resendAmbassadorConsentLink field.
+func (r *mutationResolver) ResendAmbassadorConsentLink(ctx context.Context, input model.ResendAmbassadorConsentLinkInput) (*model.ResendAmbassadorConsentLinkPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	id, err := gid.Expect(input.NominationID, "AmbassadorNomination", "nominationId")
+	if err != nil {
+		return nil, err
+	}
+	n, err := r.Ambassador.ResendConsentLink(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ResendAmbassadorConsentLinkPayload{Nomination: ambassadorNominationOut(n)}, nil
 }
 
 // CheckAmbassadorNomination is the resolver for the checkAmbassadorNomination field.

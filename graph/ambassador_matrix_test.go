@@ -112,16 +112,17 @@ func TestAmbassadorMutations_PermissionMatrix(t *testing.T) {
 	nomination := f.nominate(t, f.tokens[callerNominator], edition, individuals, "nominowana@example.org")
 	toWithdraw := f.nominate(t, f.tokens[callerNominator], edition, individuals, "inna@example.org")
 	noConsent := f.nominate(t, f.tokens[callerNominator], edition, individuals, "bez.zgody@example.org")
-	// An edition in its formal check, with a consented nomination: its
-	// nominations closed an hour ago (the schedule moved as time would).
+	toResend := f.nominate(t, f.tokens[callerNominator], edition, individuals, "ponownie@example.org")
+	// An edition in its formal check, with a consented nomination: the
+	// coordinator closed its nominations early by hand.
 	checked, checkedCat := f.edition(t, 2023, false)
 	toCheck := f.nominate(t, f.tokens[callerNominator], checked, checkedCat, "sprawdzana@example.org")
 	f.ok(t, b.gql(t, `mutation($n: ID!) { recordAmbassadorConsent(input: {nominationId: $n, scanRef: "skan/1"}) { nomination { id } } }`,
 		map[string]any{"n": toCheck}, withToken(f.coord)))
-	_, checkedKey, _ := gid.Decode(checked)
-	_, err := b.pool.Exec(t.Context(), `update ambassador_editions set nominations_open = now() - interval '2 days',
-		nominations_close = now() - interval '1 hour' where id = $1`, checkedKey)
-	require.NoError(t, err)
+	f.ok(t, b.gql(t, `mutation($e: ID!) { moveAmbassadorEdition(input: {editionId: $e, to: FORMAL_CHECK,
+		reason: "Nabór zamknięty wcześniej."}) { edition { id } } }`, map[string]any{"e": checked}, withToken(f.coord)))
+	toMove, _ := f.edition(t, 2022, false)
+	var err error
 
 	staff := []string{callerCoordinator, callerAdmin}
 	confirmed := f.callerFixture.callers(callerAnonymous, callerUnconfirmed)
@@ -162,13 +163,18 @@ func TestAmbassadorMutations_PermissionMatrix(t *testing.T) {
 		map[string]any{"n": noConsent}, staff, firstAllowedSucceeds)
 	try("checkAmbassadorNomination", `mutation($n: ID!) { checkAmbassadorNomination(input: {nominationId: $n, eligible: true}) { nomination { status } } }`,
 		map[string]any{"n": toCheck}, staff, everyAllowedSucceeds)
+	try("moveAmbassadorEdition", `mutation($e: ID!) { moveAmbassadorEdition(input: {editionId: $e, to: FORMAL_CHECK,
+		reason: "Wszystkie zgłoszenia już wpłynęły."}) { edition { phase phaseChanges { from to scheduled } } } }`,
+		map[string]any{"e": toMove}, staff, firstAllowedSucceeds)
+	try("resendAmbassadorConsentLink", `mutation($n: ID!) { resendAmbassadorConsentLink(input: {nominationId: $n}) { nomination { id } } }`,
+		map[string]any{"n": toResend}, staff, everyAllowedSucceeds)
 	requireMatrixCoversFile(t, "ambassador.graphqls", names)
 
 	// Consent by link: anonymous, the token is the proof; a wrong one is
 	// NOT_FOUND for everyone; the right one works once.
 	_, nominationKey, _ := gid.Decode(nomination)
-	// The e-mail is sent (and its link redacted) by the workers at once, so
-	// the test puts a link of its own in its place, as the e-mail's would be.
+	// Here the test puts a link of its own in place of the e-mailed one (the
+	// real e-mailed link: TestAmbassador_ConsentJuryAndGDPRThroughTheAPI).
 	token := "a-consent-token-of-the-test-that-is-long-43"
 	sum := sha256.Sum256([]byte(token))
 	_, err = b.pool.Exec(t.Context(), `update ambassador_consent_tokens set revoked_at = now() where nomination_id = $1`, nominationKey)

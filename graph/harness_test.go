@@ -111,6 +111,7 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	bsWorkers.Register(workers)
 	dsWorkers := dialogue.New(riverPool, pgtest.Jobs(t, riverPool), az, nsWorkers, log)
 	dsWorkers.Register(workers)
+	ambassador.New(riverPool, az, nsWorkers, nil, ambassador.Config{PublicURL: "https://otwarty.test"}, log).Register(workers)
 	poll.Register(workers, log, dialogue.NewMotions(dsWorkers, boxWorkers, log).Polls(),
 		dialogue.NewElections(dsWorkers, boxWorkers, log).Polls())
 	rc, err := river.NewClient(riverpgxv5.New(riverPool), &river.Config{
@@ -155,6 +156,7 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	r.DialogueMinutes = dialogue.NewMinutes(ds, ms)
 	ids.AddPersonalData(r.DialogueMinutes.PersonalData())
 	r.Ambassador = ambassador.New(pool, az, ns, ids, ambassador.Config{PublicURL: "https://otwarty.test"}, log)
+	r.Ambassador.UseJobs(pgtest.Jobs(t, pool))
 	ids.AddPersonalData(r.Ambassador.PersonalData())
 	liveLimits := graph.DefaultLiveLimits()
 	if o.live != nil {

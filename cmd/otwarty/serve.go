@@ -105,6 +105,7 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	ids.AddPersonalData(ds.OpinionsPersonalData())
 	// The Ambassador: jurors are invited through identity's invitations.
 	amb := ambassador.New(pool, az, ns, ids, ambassador.Config{PublicURL: c.PublicURL}, log)
+	amb.UseJobs(jobs) // editions' scheduled phase moves
 	ids.AddPersonalData(amb.PersonalData())
 	// Leaving an organisation ends its delegations in bodies.
 	orgs := org.New(pool, az)
@@ -163,6 +164,7 @@ func runServe(ctx context.Context, args []string) error {
 	a.budget.Register(workers)
 	a.dialogue.Register(workers)
 	a.box.Register(workers)
+	a.ambassador.Register(workers)
 	poll.Register(workers, log, a.motions.Polls(), a.elections.Polls())
 	purger := retention.New(pool, a.identity, a.notify, c.Retention, log)
 	purger.Register(workers)

@@ -152,6 +152,7 @@ type ComplexityRoot struct {
 		Jurors           func(childComplexity int) int
 		Nominations      func(childComplexity int, filter *model.AmbassadorNominationFilter, first *int, after *string) int
 		Phase            func(childComplexity int) int
+		PhaseChanges     func(childComplexity int) int
 		PublishedAt      func(childComplexity int) int
 		Schedule         func(childComplexity int) int
 		Status           func(childComplexity int) int
@@ -226,6 +227,14 @@ type ComplexityRoot struct {
 		Minor         func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Organisation  func(childComplexity int) int
+	}
+
+	AmbassadorPhaseChange struct {
+		At        func(childComplexity int) int
+		From      func(childComplexity int) int
+		Reason    func(childComplexity int) int
+		Scheduled func(childComplexity int) int
+		To        func(childComplexity int) int
 	}
 
 	AmbassadorSchedule struct {
@@ -1440,6 +1449,10 @@ type ComplexityRoot struct {
 		Meeting func(childComplexity int) int
 	}
 
+	MoveAmbassadorEditionPayload struct {
+		Edition func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AcceptInvitation                func(childComplexity int, input model.AcceptInvitationInput) int
 		AddAgendaItem                   func(childComplexity int, input model.AddAgendaItemInput) int
@@ -1519,6 +1532,7 @@ type ComplexityRoot struct {
 		IssueVotingCodes                func(childComplexity int, input model.IssueVotingCodesInput) int
 		MarkNotificationsRead           func(childComplexity int, input model.MarkNotificationsReadInput) int
 		MoveAgendaItem                  func(childComplexity int, input model.MoveAgendaItemInput) int
+		MoveAmbassadorEdition           func(childComplexity int, input model.MoveAmbassadorEditionInput) int
 		NominateForAmbassador           func(childComplexity int, input model.NominateForAmbassadorInput) int
 		OpenBodyMinutesForComments      func(childComplexity int, input model.OpenBodyMinutesForCommentsInput) int
 		OpenBudgetVoting                func(childComplexity int, input model.OpenBudgetVotingInput) int
@@ -1550,6 +1564,7 @@ type ComplexityRoot struct {
 		RequestBodyOpinion              func(childComplexity int, input model.RequestBodyOpinionInput) int
 		RequestPasswordReset            func(childComplexity int, input model.RequestPasswordResetInput) int
 		RequestToSpeak                  func(childComplexity int, input model.RequestToSpeakInput) int
+		ResendAmbassadorConsentLink     func(childComplexity int, input model.ResendAmbassadorConsentLinkInput) int
 		ResendEmailConfirmation         func(childComplexity int, input model.ResendEmailConfirmationInput) int
 		ResetPassword                   func(childComplexity int, input model.ResetPasswordInput) int
 		ResignFromBody                  func(childComplexity int, input model.ResignFromBodyInput) int
@@ -1903,6 +1918,10 @@ type ComplexityRoot struct {
 
 	RequestToSpeakPayload struct {
 		Item func(childComplexity int) int
+	}
+
+	ResendAmbassadorConsentLinkPayload struct {
+		Nomination func(childComplexity int) int
 	}
 
 	ResendEmailConfirmationPayload struct {
@@ -2263,6 +2282,7 @@ type AmbassadorEditionResolver interface {
 	Year(ctx context.Context, obj *model.AmbassadorEdition) (int, error)
 	Status(ctx context.Context, obj *model.AmbassadorEdition) (model.AmbassadorEditionStatus, error)
 	Phase(ctx context.Context, obj *model.AmbassadorEdition) (model.AmbassadorPhase, error)
+	PhaseChanges(ctx context.Context, obj *model.AmbassadorEdition) ([]model.AmbassadorPhaseChange, error)
 	Schedule(ctx context.Context, obj *model.AmbassadorEdition) (*model.AmbassadorSchedule, error)
 	Call(ctx context.Context, obj *model.AmbassadorEdition, locale *i18n.Locale) (*model.LocalizedString, error)
 	CallTranslations(ctx context.Context, obj *model.AmbassadorEdition) ([]model.Translation, error)
@@ -2560,6 +2580,7 @@ type MutationResolver interface {
 	CreateAmbassadorEdition(ctx context.Context, input model.CreateAmbassadorEditionInput) (*model.CreateAmbassadorEditionPayload, error)
 	UpdateAmbassadorEdition(ctx context.Context, input model.UpdateAmbassadorEditionInput) (*model.UpdateAmbassadorEditionPayload, error)
 	PublishAmbassadorEdition(ctx context.Context, input model.PublishAmbassadorEditionInput) (*model.PublishAmbassadorEditionPayload, error)
+	MoveAmbassadorEdition(ctx context.Context, input model.MoveAmbassadorEditionInput) (*model.MoveAmbassadorEditionPayload, error)
 	InviteAmbassadorJuror(ctx context.Context, input model.InviteAmbassadorJurorInput) (*model.InviteAmbassadorJurorPayload, error)
 	SetAmbassadorJuryChair(ctx context.Context, input model.SetAmbassadorJuryChairInput) (*model.SetAmbassadorJuryChairPayload, error)
 	RemoveAmbassadorJuror(ctx context.Context, input model.RemoveAmbassadorJurorInput) (*model.RemoveAmbassadorJurorPayload, error)
@@ -2569,6 +2590,7 @@ type MutationResolver interface {
 	WithdrawAmbassadorNomination(ctx context.Context, input model.WithdrawAmbassadorNominationInput) (*model.WithdrawAmbassadorNominationPayload, error)
 	GiveAmbassadorConsent(ctx context.Context, input model.GiveAmbassadorConsentInput) (*model.GiveAmbassadorConsentPayload, error)
 	RecordAmbassadorConsent(ctx context.Context, input model.RecordAmbassadorConsentInput) (*model.RecordAmbassadorConsentPayload, error)
+	ResendAmbassadorConsentLink(ctx context.Context, input model.ResendAmbassadorConsentLinkInput) (*model.ResendAmbassadorConsentLinkPayload, error)
 	CheckAmbassadorNomination(ctx context.Context, input model.CheckAmbassadorNominationInput) (*model.CheckAmbassadorNominationPayload, error)
 	CreateBudgetEdition(ctx context.Context, input model.CreateBudgetEditionInput) (*model.CreateBudgetEditionPayload, error)
 	UpdateBudgetEdition(ctx context.Context, input model.UpdateBudgetEditionInput) (*model.UpdateBudgetEditionPayload, error)
@@ -3101,6 +3123,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AmbassadorEdition.Phase(childComplexity), true
+	case "AmbassadorEdition.phaseChanges":
+		if e.ComplexityRoot.AmbassadorEdition.PhaseChanges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEdition.PhaseChanges(childComplexity), true
 	case "AmbassadorEdition.publishedAt":
 		if e.ComplexityRoot.AmbassadorEdition.PublishedAt == nil {
 			break
@@ -3397,6 +3425,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AmbassadorNominee.Organisation(childComplexity), true
+
+	case "AmbassadorPhaseChange.at":
+		if e.ComplexityRoot.AmbassadorPhaseChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorPhaseChange.At(childComplexity), true
+	case "AmbassadorPhaseChange.from":
+		if e.ComplexityRoot.AmbassadorPhaseChange.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorPhaseChange.From(childComplexity), true
+	case "AmbassadorPhaseChange.reason":
+		if e.ComplexityRoot.AmbassadorPhaseChange.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorPhaseChange.Reason(childComplexity), true
+	case "AmbassadorPhaseChange.scheduled":
+		if e.ComplexityRoot.AmbassadorPhaseChange.Scheduled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorPhaseChange.Scheduled(childComplexity), true
+	case "AmbassadorPhaseChange.to":
+		if e.ComplexityRoot.AmbassadorPhaseChange.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorPhaseChange.To(childComplexity), true
 
 	case "AmbassadorSchedule.announceAt":
 		if e.ComplexityRoot.AmbassadorSchedule.AnnounceAt == nil {
@@ -8010,6 +8069,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MoveAgendaItemPayload.Meeting(childComplexity), true
 
+	case "MoveAmbassadorEditionPayload.edition":
+		if e.ComplexityRoot.MoveAmbassadorEditionPayload.Edition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MoveAmbassadorEditionPayload.Edition(childComplexity), true
+
 	case "Mutation.acceptInvitation":
 		if e.ComplexityRoot.Mutation.AcceptInvitation == nil {
 			break
@@ -8868,6 +8934,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MoveAgendaItem(childComplexity, args["input"].(model.MoveAgendaItemInput)), true
+	case "Mutation.moveAmbassadorEdition":
+		if e.ComplexityRoot.Mutation.MoveAmbassadorEdition == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_moveAmbassadorEdition_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MoveAmbassadorEdition(childComplexity, args["input"].(model.MoveAmbassadorEditionInput)), true
 	case "Mutation.nominateForAmbassador":
 		if e.ComplexityRoot.Mutation.NominateForAmbassador == nil {
 			break
@@ -9209,6 +9286,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RequestToSpeak(childComplexity, args["input"].(model.RequestToSpeakInput)), true
+	case "Mutation.resendAmbassadorConsentLink":
+		if e.ComplexityRoot.Mutation.ResendAmbassadorConsentLink == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resendAmbassadorConsentLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResendAmbassadorConsentLink(childComplexity, args["input"].(model.ResendAmbassadorConsentLinkInput)), true
 	case "Mutation.resendEmailConfirmation":
 		if e.ComplexityRoot.Mutation.ResendEmailConfirmation == nil {
 			break
@@ -10722,6 +10810,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RequestToSpeakPayload.Item(childComplexity), true
 
+	case "ResendAmbassadorConsentLinkPayload.nomination":
+		if e.ComplexityRoot.ResendAmbassadorConsentLinkPayload.Nomination == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResendAmbassadorConsentLinkPayload.Nomination(childComplexity), true
+
 	case "ResendEmailConfirmationPayload.ok":
 		if e.ComplexityRoot.ResendEmailConfirmationPayload.Ok == nil {
 			break
@@ -11705,6 +11800,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputMeetingVoteInput,
 		ec.unmarshalInputMotionFilter,
 		ec.unmarshalInputMoveAgendaItemInput,
+		ec.unmarshalInputMoveAmbassadorEditionInput,
 		ec.unmarshalInputNominateForAmbassadorInput,
 		ec.unmarshalInputOpenBodyMinutesForCommentsInput,
 		ec.unmarshalInputOpenBudgetVotingInput,
@@ -11739,6 +11835,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRequestBodyOpinionInput,
 		ec.unmarshalInputRequestPasswordResetInput,
 		ec.unmarshalInputRequestToSpeakInput,
+		ec.unmarshalInputResendAmbassadorConsentLinkInput,
 		ec.unmarshalInputResendEmailConfirmationInput,
 		ec.unmarshalInputResetPasswordInput,
 		ec.unmarshalInputResignFromBodyInput,
@@ -12000,7 +12097,10 @@ enum AmbassadorEditionStatus {
   PUBLISHED
 }
 
-"Where the schedule stands now (server time)."
+"""
+Where an edition stands: stored, moved at the schedule's times by the server
+or earlier by a coordinator (moveAmbassadorEdition).
+"""
 enum AmbassadorPhase {
   DRAFT
   UPCOMING
@@ -12099,6 +12199,8 @@ type AmbassadorEdition implements Node {
   year: Int!
   status: AmbassadorEditionStatus!
   phase: AmbassadorPhase!
+  "Every move of the edition's phase, oldest first."
+  phaseChanges: [AmbassadorPhaseChange!]!
   schedule: AmbassadorSchedule!
   "The call for nominations; null until written."
   call(locale: Locale): LocalizedString
@@ -12254,6 +12356,29 @@ type PublishAmbassadorEditionPayload {
   edition: AmbassadorEdition!
 }
 
+type AmbassadorPhaseChange {
+  from: AmbassadorPhase!
+  to: AmbassadorPhase!
+  "The coordinator's reason of a hand move; \"schedule\" for the server's."
+  reason: String!
+  "Whether the schedule made the change (no person)."
+  scheduled: Boolean!
+  at: DateTime!
+}
+
+"A hand move to the next phase, before its scheduled time (e.g. closing the scoring early)."
+input MoveAmbassadorEditionInput {
+  editionId: ID!
+  "The next phase; any other is PHASE_CLOSED."
+  to: AmbassadorPhase!
+  "Why, at least 10 characters; recorded in the history and the audit log."
+  reason: String!
+}
+
+type MoveAmbassadorEditionPayload {
+  edition: AmbassadorEdition!
+}
+
 input InviteAmbassadorJurorInput {
   editionId: ID!
   email: String!
@@ -12372,6 +12497,15 @@ type RecordAmbassadorConsentPayload {
   nomination: AmbassadorNomination!
 }
 
+"Staff send the nominee (a minor's guardian) a new consent link; the earlier ones stop working."
+input ResendAmbassadorConsentLinkInput {
+  nominationId: ID!
+}
+
+type ResendAmbassadorConsentLinkPayload {
+  nomination: AmbassadorNomination!
+}
+
 input CheckAmbassadorNominationInput {
   nominationId: ID!
   eligible: Boolean!
@@ -12394,6 +12528,7 @@ extend type Mutation {
   createAmbassadorEdition(input: CreateAmbassadorEditionInput!): CreateAmbassadorEditionPayload!
   updateAmbassadorEdition(input: UpdateAmbassadorEditionInput!): UpdateAmbassadorEditionPayload!
   publishAmbassadorEdition(input: PublishAmbassadorEditionInput!): PublishAmbassadorEditionPayload!
+  moveAmbassadorEdition(input: MoveAmbassadorEditionInput!): MoveAmbassadorEditionPayload!
   inviteAmbassadorJuror(input: InviteAmbassadorJurorInput!): InviteAmbassadorJurorPayload!
   setAmbassadorJuryChair(input: SetAmbassadorJuryChairInput!): SetAmbassadorJuryChairPayload!
   removeAmbassadorJuror(input: RemoveAmbassadorJurorInput!): RemoveAmbassadorJurorPayload!
@@ -12404,6 +12539,7 @@ extend type Mutation {
   "Anonymous: the token of the e-mailed link is the proof."
   giveAmbassadorConsent(input: GiveAmbassadorConsentInput!): GiveAmbassadorConsentPayload!
   recordAmbassadorConsent(input: RecordAmbassadorConsentInput!): RecordAmbassadorConsentPayload!
+  resendAmbassadorConsentLink(input: ResendAmbassadorConsentLinkInput!): ResendAmbassadorConsentLinkPayload!
   checkAmbassadorNomination(input: CheckAmbassadorNominationInput!): CheckAmbassadorNominationPayload!
 }
 `, BuiltIn: false},
@@ -16609,6 +16745,8 @@ func (ec *executionContext) childFields_AmbassadorEdition(ctx context.Context, f
 		return ec.fieldContext_AmbassadorEdition_status(ctx, field)
 	case "phase":
 		return ec.fieldContext_AmbassadorEdition_phase(ctx, field)
+	case "phaseChanges":
+		return ec.fieldContext_AmbassadorEdition_phaseChanges(ctx, field)
 	case "schedule":
 		return ec.fieldContext_AmbassadorEdition_schedule(ctx, field)
 	case "call":
@@ -16767,6 +16905,22 @@ func (ec *executionContext) childFields_AmbassadorNominee(ctx context.Context, f
 		return ec.fieldContext_AmbassadorNominee_guardianEmail(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AmbassadorNominee", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorPhaseChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_AmbassadorPhaseChange_from(ctx, field)
+	case "to":
+		return ec.fieldContext_AmbassadorPhaseChange_to(ctx, field)
+	case "reason":
+		return ec.fieldContext_AmbassadorPhaseChange_reason(ctx, field)
+	case "scheduled":
+		return ec.fieldContext_AmbassadorPhaseChange_scheduled(ctx, field)
+	case "at":
+		return ec.fieldContext_AmbassadorPhaseChange_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorPhaseChange", field.Name)
 }
 
 func (ec *executionContext) childFields_AmbassadorSchedule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -19193,6 +19347,14 @@ func (ec *executionContext) childFields_MoveAgendaItemPayload(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type MoveAgendaItemPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_MoveAmbassadorEditionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edition":
+		return ec.fieldContext_MoveAmbassadorEditionPayload_edition(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MoveAmbassadorEditionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_MySurveyAnswer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "question":
@@ -19757,6 +19919,14 @@ func (ec *executionContext) childFields_RequestToSpeakPayload(ctx context.Contex
 		return ec.fieldContext_RequestToSpeakPayload_item(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RequestToSpeakPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ResendAmbassadorConsentLinkPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nomination":
+		return ec.fieldContext_ResendAmbassadorConsentLinkPayload_nomination(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResendAmbassadorConsentLinkPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ResendEmailConfirmationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -22551,6 +22721,20 @@ func (ec *executionContext) field_Mutation_moveAgendaItem_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_moveAmbassadorEdition_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MoveAmbassadorEditionInput, error) {
+			return ec.unmarshalNMoveAmbassadorEditionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMoveAmbassadorEditionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_nominateForAmbassador_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -22977,6 +23161,20 @@ func (ec *executionContext) field_Mutation_requestToSpeak_args(ctx context.Conte
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RequestToSpeakInput, error) {
 			return ec.unmarshalNRequestToSpeakInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRequestToSpeakInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_resendAmbassadorConsentLink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ResendAmbassadorConsentLinkInput, error) {
+			return ec.unmarshalNResendAmbassadorConsentLinkInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐResendAmbassadorConsentLinkInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -25354,6 +25552,38 @@ func (ec *executionContext) fieldContext_AmbassadorEdition_phase(_ context.Conte
 	return graphql.NewScalarFieldContext("AmbassadorEdition", field, true, true, errors.New("field of type AmbassadorPhase does not have child fields"))
 }
 
+func (ec *executionContext) _AmbassadorEdition_phaseChanges(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEdition_phaseChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorEdition().PhaseChanges(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorPhaseChange) graphql.Marshaler {
+			return ec.marshalNAmbassadorPhaseChange2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorPhaseChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEdition_phaseChanges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorEdition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorPhaseChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AmbassadorEdition_schedule(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEdition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26768,6 +26998,121 @@ func (ec *executionContext) _AmbassadorNominee_guardianEmail(ctx context.Context
 }
 func (ec *executionContext) fieldContext_AmbassadorNominee_guardianEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AmbassadorNominee", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorPhaseChange_from(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorPhaseChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorPhaseChange_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AmbassadorPhase) graphql.Marshaler {
+			return ec.marshalNAmbassadorPhase2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorPhase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorPhaseChange_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorPhaseChange", field, false, false, errors.New("field of type AmbassadorPhase does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorPhaseChange_to(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorPhaseChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorPhaseChange_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AmbassadorPhase) graphql.Marshaler {
+			return ec.marshalNAmbassadorPhase2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorPhase(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorPhaseChange_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorPhaseChange", field, false, false, errors.New("field of type AmbassadorPhase does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorPhaseChange_reason(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorPhaseChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorPhaseChange_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorPhaseChange_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorPhaseChange", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorPhaseChange_scheduled(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorPhaseChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorPhaseChange_scheduled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scheduled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorPhaseChange_scheduled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorPhaseChange", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorPhaseChange_at(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorPhaseChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorPhaseChange_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorPhaseChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorPhaseChange", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
 func (ec *executionContext) _AmbassadorSchedule_nominationsOpen(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorSchedule) (ret graphql.Marshaler) {
@@ -45826,6 +46171,38 @@ func (ec *executionContext) fieldContext_MoveAgendaItemPayload_meeting(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _MoveAmbassadorEditionPayload_edition(ctx context.Context, field graphql.CollectedField, obj *model.MoveAmbassadorEditionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MoveAmbassadorEditionPayload_edition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorEdition) graphql.Marshaler {
+			return ec.marshalNAmbassadorEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorEdition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MoveAmbassadorEditionPayload_edition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MoveAmbassadorEditionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorEdition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_addTranslation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -45996,6 +46373,50 @@ func (ec *executionContext) fieldContext_Mutation_publishAmbassadorEdition(ctx c
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_publishAmbassadorEdition_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_moveAmbassadorEdition(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_moveAmbassadorEdition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MoveAmbassadorEdition(ctx, fc.Args["input"].(model.MoveAmbassadorEditionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoveAmbassadorEditionPayload) graphql.Marshaler {
+			return ec.marshalNMoveAmbassadorEditionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMoveAmbassadorEditionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_moveAmbassadorEdition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MoveAmbassadorEditionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_moveAmbassadorEdition_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -46392,6 +46813,50 @@ func (ec *executionContext) fieldContext_Mutation_recordAmbassadorConsent(ctx co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_recordAmbassadorConsent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_resendAmbassadorConsentLink(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_resendAmbassadorConsentLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ResendAmbassadorConsentLink(ctx, fc.Args["input"].(model.ResendAmbassadorConsentLinkInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ResendAmbassadorConsentLinkPayload) graphql.Marshaler {
+			return ec.marshalNResendAmbassadorConsentLinkPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐResendAmbassadorConsentLinkPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_resendAmbassadorConsentLink(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResendAmbassadorConsentLinkPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resendAmbassadorConsentLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -56897,6 +57362,38 @@ func (ec *executionContext) fieldContext_RequestToSpeakPayload_item(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _ResendAmbassadorConsentLinkPayload_nomination(ctx context.Context, field graphql.CollectedField, obj *model.ResendAmbassadorConsentLinkPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResendAmbassadorConsentLinkPayload_nomination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nomination, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorNomination) graphql.Marshaler {
+			return ec.marshalNAmbassadorNomination2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNomination(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResendAmbassadorConsentLinkPayload_nomination(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResendAmbassadorConsentLinkPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorNomination(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ResendEmailConfirmationPayload_ok(ctx context.Context, field graphql.CollectedField, obj *model.ResendEmailConfirmationPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -66224,6 +66721,50 @@ func (ec *executionContext) unmarshalInputMoveAgendaItemInput(ctx context.Contex
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputMoveAmbassadorEditionInput(ctx context.Context, obj any) (model.MoveAmbassadorEditionInput, error) {
+	var it model.MoveAmbassadorEditionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId", "to", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNAmbassadorPhase2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorPhase(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputNominateForAmbassadorInput(ctx context.Context, obj any) (model.NominateForAmbassadorInput, error) {
 	var it model.NominateForAmbassadorInput
 	if obj == nil {
@@ -67544,6 +68085,36 @@ func (ec *executionContext) unmarshalInputRequestToSpeakInput(ctx context.Contex
 				return it, err
 			}
 			it.ItemID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputResendAmbassadorConsentLinkInput(ctx context.Context, obj any) (model.ResendAmbassadorConsentLinkInput, error) {
+	var it model.ResendAmbassadorConsentLinkInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nominationId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nominationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NominationID = data
 		}
 	}
 	return it, nil
@@ -71254,6 +71825,44 @@ func (ec *executionContext) _AmbassadorEdition(ctx context.Context, sel ast.Sele
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "phaseChanges":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorEdition_phaseChanges(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "schedule":
 			field := field
 
@@ -72761,6 +73370,64 @@ func (ec *executionContext) _AmbassadorNominee(ctx context.Context, sel ast.Sele
 		case "guardianEmail":
 			out.Values[i] = ec._AmbassadorNominee_guardianEmail(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorPhaseChangeImplementors = []string{"AmbassadorPhaseChange"}
+
+func (ec *executionContext) _AmbassadorPhaseChange(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorPhaseChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorPhaseChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorPhaseChange")
+		case "from":
+			out.Values[i] = ec._AmbassadorPhaseChange_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._AmbassadorPhaseChange_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._AmbassadorPhaseChange_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scheduled":
+			out.Values[i] = ec._AmbassadorPhaseChange_scheduled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._AmbassadorPhaseChange_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -88108,6 +88775,44 @@ func (ec *executionContext) _MoveAgendaItemPayload(ctx context.Context, sel ast.
 	return out
 }
 
+var moveAmbassadorEditionPayloadImplementors = []string{"MoveAmbassadorEditionPayload"}
+
+func (ec *executionContext) _MoveAmbassadorEditionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.MoveAmbassadorEditionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, moveAmbassadorEditionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MoveAmbassadorEditionPayload")
+		case "edition":
+			out.Values[i] = ec._MoveAmbassadorEditionPayload_edition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -88152,6 +88857,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "publishAmbassadorEdition":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_publishAmbassadorEdition(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "moveAmbassadorEdition":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_moveAmbassadorEdition(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -88215,6 +88927,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "recordAmbassadorConsent":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_recordAmbassadorConsent(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resendAmbassadorConsentLink":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resendAmbassadorConsentLink(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -92294,6 +93013,44 @@ func (ec *executionContext) _RequestToSpeakPayload(ctx context.Context, sel ast.
 	return out
 }
 
+var resendAmbassadorConsentLinkPayloadImplementors = []string{"ResendAmbassadorConsentLinkPayload"}
+
+func (ec *executionContext) _ResendAmbassadorConsentLinkPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ResendAmbassadorConsentLinkPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resendAmbassadorConsentLinkPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResendAmbassadorConsentLinkPayload")
+		case "nomination":
+			out.Values[i] = ec._ResendAmbassadorConsentLinkPayload_nomination(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var resendEmailConfirmationPayloadImplementors = []string{"ResendEmailConfirmationPayload"}
 
 func (ec *executionContext) _ResendEmailConfirmationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ResendEmailConfirmationPayload) graphql.Marshaler {
@@ -96215,6 +96972,26 @@ func (ec *executionContext) marshalNAmbassadorPhase2githubᚗcomᚋotwartyᚋotw
 	return v
 }
 
+func (ec *executionContext) marshalNAmbassadorPhaseChange2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorPhaseChange(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorPhaseChange) graphql.Marshaler {
+	return ec._AmbassadorPhaseChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAmbassadorPhaseChange2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorPhaseChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorPhaseChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorPhaseChange2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorPhaseChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNAmbassadorSchedule2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorSchedule(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorSchedule) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -99125,6 +99902,21 @@ func (ec *executionContext) marshalNMoveAgendaItemPayload2ᚖgithubᚗcomᚋotwa
 	return ec._MoveAgendaItemPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNMoveAmbassadorEditionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMoveAmbassadorEditionInput(ctx context.Context, v any) (model.MoveAmbassadorEditionInput, error) {
+	res, err := ec.unmarshalInputMoveAmbassadorEditionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMoveAmbassadorEditionPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMoveAmbassadorEditionPayload(ctx context.Context, sel ast.SelectionSet, v *model.MoveAmbassadorEditionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MoveAmbassadorEditionPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMySurveyAnswer2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐMySurveyAnswer(ctx context.Context, sel ast.SelectionSet, v model.MySurveyAnswer) graphql.Marshaler {
 	return ec._MySurveyAnswer(ctx, sel, &v)
 }
@@ -100036,6 +100828,21 @@ func (ec *executionContext) marshalNRequestToSpeakPayload2ᚖgithubᚗcomᚋotwa
 		return graphql.Null
 	}
 	return ec._RequestToSpeakPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNResendAmbassadorConsentLinkInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐResendAmbassadorConsentLinkInput(ctx context.Context, v any) (model.ResendAmbassadorConsentLinkInput, error) {
+	res, err := ec.unmarshalInputResendAmbassadorConsentLinkInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNResendAmbassadorConsentLinkPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐResendAmbassadorConsentLinkPayload(ctx context.Context, sel ast.SelectionSet, v *model.ResendAmbassadorConsentLinkPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ResendAmbassadorConsentLinkPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNResendEmailConfirmationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐResendEmailConfirmationInput(ctx context.Context, v any) (model.ResendEmailConfirmationInput, error) {

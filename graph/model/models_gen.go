@@ -184,6 +184,16 @@ type AmbassadorNomineeInput struct {
 	GuardianEmail  *string `json:"guardianEmail,omitempty"`
 }
 
+type AmbassadorPhaseChange struct {
+	From AmbassadorPhase `json:"from"`
+	To   AmbassadorPhase `json:"to"`
+	// The coordinator's reason of a hand move; "schedule" for the server's.
+	Reason string `json:"reason"`
+	// Whether the schedule made the change (no person).
+	Scheduled bool      `json:"scheduled"`
+	At        time.Time `json:"at"`
+}
+
 // The timetable: each phase ends where the next begins.
 type AmbassadorSchedule struct {
 	NominationsOpen  time.Time `json:"nominationsOpen"`
@@ -1697,6 +1707,19 @@ type MoveAgendaItemPayload struct {
 	Meeting *BodyMeeting    `json:"meeting"`
 }
 
+// A hand move to the next phase, before its scheduled time (e.g. closing the scoring early).
+type MoveAmbassadorEditionInput struct {
+	EditionID string `json:"editionId"`
+	// The next phase; any other is PHASE_CLOSED.
+	To AmbassadorPhase `json:"to"`
+	// Why, at least 10 characters; recorded in the history and the audit log.
+	Reason string `json:"reason"`
+}
+
+type MoveAmbassadorEditionPayload struct {
+	Edition *AmbassadorEdition `json:"edition"`
+}
+
 type Mutation struct {
 }
 
@@ -2150,6 +2173,15 @@ type RequestToSpeakInput struct {
 
 type RequestToSpeakPayload struct {
 	Item *BodyAgendaItem `json:"item"`
+}
+
+// Staff send the nominee (a minor's guardian) a new consent link; the earlier ones stop working.
+type ResendAmbassadorConsentLinkInput struct {
+	NominationID string `json:"nominationId"`
+}
+
+type ResendAmbassadorConsentLinkPayload struct {
+	Nomination *AmbassadorNomination `json:"nomination"`
 }
 
 type ResendEmailConfirmationInput struct {
@@ -3091,7 +3123,8 @@ func (e AmbassadorNominationStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Where the schedule stands now (server time).
+// Where an edition stands: stored, moved at the schedule's times by the server
+// or earlier by a coordinator (moveAmbassadorEdition).
 type AmbassadorPhase string
 
 const (

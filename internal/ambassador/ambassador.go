@@ -8,8 +8,10 @@
 // the date received), the nominee's consent (a one-time link, or a signed
 // paper recorded by staff; a minor's by a guardian) and the formal check.
 //
-// An edition's phase is read from its schedule and the clock at every check
-// (as dialogue terms are), so a deadline holds to the second without a job.
+// An edition's phase is stored and moves on internal/phase, the platform's
+// one phase machine: at the schedule's times by River jobs, or earlier by a
+// coordinator's hand; every move is in the history. A deadline still holds
+// to the second before its job has run (Edition.In).
 package ambassador
 
 import (
@@ -23,6 +25,7 @@ import (
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/notify"
+	"github.com/otwarty/otwarty/internal/phase"
 )
 
 // Authorization object types and actions (internal/authz/policy.csv).
@@ -62,6 +65,7 @@ type Service struct {
 	az      *authz.Authorizer
 	notify  *notify.Service
 	inviter Inviter
+	jobs    phase.Inserter
 	cfg     Config
 	log     *slog.Logger
 	now     func() time.Time

@@ -33,7 +33,7 @@ func TestEdition_DefaultsDraftVisibilityAndPublication(t *testing.T) {
 		Call: call()[:2]})
 	require.NoError(t, err)
 	require.Equal(t, ambassador.StatusDraft, e.Status)
-	require.Equal(t, ambassador.PhaseDraft, e.PhaseAt(b.clock.Now()))
+	require.Equal(t, ambassador.PhaseDraft, e.Phase)
 	cats, err := b.svc.Categories(b.ctx, e.ID)
 	require.NoError(t, err)
 	require.Equal(t, []string{"organisation", "individual"}, []string{cats[0].Kind, cats[1].Kind})
@@ -68,7 +68,7 @@ func TestEdition_DefaultsDraftVisibilityAndPublication(t *testing.T) {
 	require.NoError(t, err)
 	e, err = b.svc.PublishEdition(b.coordinator, e.ID)
 	require.NoError(t, err)
-	require.Equal(t, ambassador.PhaseNominations, e.PhaseAt(b.clock.Now()))
+	require.Equal(t, ambassador.PhaseNominations, e.Phase)
 	_, err = b.svc.UpdateEdition(b.coordinator, e.ID, ambassador.UpdateInput{Call: call()})
 	requireCode(t, err, apperr.PhaseClosed, "ambassador.edition_published")
 	_, err = b.svc.PublishEdition(b.coordinator, e.ID)
@@ -245,10 +245,15 @@ func TestConsent_LinkOnceGuardianPaperAndCheck(t *testing.T) {
 	_, err = b.svc.RecordConsent(b.coordinator, paper.ID, "scan://consent/2")
 	requireCode(t, err, apperr.Conflict, "ambassador.consent_given")
 
-	// The check only in its phase.
+	// The check only in its phase: not while nominations are open, nor at
+	// their deadline before the scheduled move has been made.
 	_, err = b.svc.CheckNomination(b.coordinator, adult.ID, ambassador.CheckInput{Eligible: true})
 	requireCode(t, err, apperr.PhaseClosed, "ambassador.check_closed")
 	b.clock.Set(b.edition.Schedule.NominationsClose)
+	_, err = b.svc.CheckNomination(b.coordinator, adult.ID, ambassador.CheckInput{Eligible: true})
+	requireCode(t, err, apperr.PhaseClosed, "ambassador.check_closed")
+	b.runMove(t, ambassador.PhaseFormalCheck)
+	require.Equal(t, ambassador.PhaseFormalCheck, b.edition.Phase)
 	n, err = b.svc.CheckNomination(b.coordinator, adult.ID, ambassador.CheckInput{Eligible: true})
 	require.NoError(t, err)
 	require.Equal(t, ambassador.NominationEligible, n.Status)
@@ -332,4 +337,42 @@ func TestJury_InvitationMakesAJurorOfThatEditionOnly(t *testing.T) {
 	_, err = b.svc.Edition(juror, draft.ID)
 	requireCode(t, err, apperr.NotFound, "")
 	_ = authz.RoleJuror
+}
+
+func TestConsent_ResendRevokesTheOldLink(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	nominator, _ := b.account(t, "nominator", "en")
+	anon := b.as(uuid.Nil)
+	n, err := b.svc.Nominate(b.as(nominator), b.person("Jan", "jan@x.test"))
+	require.NoError(t, err)
+	old := b.consentToken(t, n.ID)
+
+	_, err = b.svc.ResendConsentLink(b.as(nominator), n.ID)
+	require.ErrorIs(t, err, apperr.ErrForbidden)
+	_, err = b.svc.ResendConsentLink(b.coordinator, n.ID)
+	require.NoError(t, err)
+	require.Equal(t, 2, b.notices(t, ambassador.NoticeConsentRequest, uuid.Nil, "jan@x.test"))
+	fresh := b.consentToken(t, n.ID)
+	require.NotEqual(t, old, fresh)
+	_, err = b.svc.GiveConsent(anon, ambassador.ConsentInput{Token: old})
+	requireCode(t, err, apperr.NotFound, "ambassador.consent_link_invalid")
+	_, err = b.svc.GiveConsent(anon, ambassador.ConsentInput{Token: fresh})
+	require.NoError(t, err)
+	_, err = b.svc.ResendConsentLink(b.coordinator, n.ID)
+	requireCode(t, err, apperr.Conflict, "ambassador.consent_given")
+	var audited int
+	require.NoError(t, b.pool.QueryRow(b.ctx, `select count(*) from audit_log where action = 'ambassador.consent_resend'
+		and object_id = $1 and actor_id = $2`, n.ID.String(), b.coordID).Scan(&audited))
+	require.Equal(t, 1, audited)
+
+	// Without an address there is nothing to send; after the check, nothing more.
+	paper, err := b.svc.EnterNomination(b.coordinator, ambassador.EntryInput{NominationInput: b.person("Paper", ""),
+		Channel: ambassador.ChannelPaper, ReceivedAt: b.start, NominatorName: "Maria"})
+	require.NoError(t, err)
+	_, err = b.svc.ResendConsentLink(b.coordinator, paper.ID)
+	requireCode(t, err, apperr.Conflict, "ambassador.consent_no_address")
+	b.clock.Set(b.edition.Schedule.CheckClose)
+	_, err = b.svc.ResendConsentLink(b.coordinator, paper.ID)
+	requireCode(t, err, apperr.PhaseClosed, "ambassador.consent_closed")
 }

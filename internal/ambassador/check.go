@@ -56,7 +56,7 @@ func (s *Service) CheckNomination(ctx context.Context, id uuid.UUID, in CheckInp
 		if err != nil {
 			return err
 		}
-		if e.PhaseAt(s.now()) != PhaseFormalCheck {
+		if !e.In(PhaseFormalCheck, s.now()) {
 			return errCheckClosed
 		}
 		if n.Status == NominationWithdrawn {

@@ -123,6 +123,13 @@ func (s *Service) GiveConsent(ctx context.Context, in ConsentInput) (*Nomination
 		if n.Status != NominationSubmitted || n.ConsentAt != nil {
 			return ErrConsentLinkInvalid
 		}
+		e, err := s.loadEdition(ctx, tx, n.EditionID)
+		if err != nil {
+			return err
+		}
+		if !e.takesEntries(s.now()) {
+			return ErrConsentLinkInvalid
+		}
 		by := "nominee"
 		if n.Nominee.Minor {
 			by = "guardian"
@@ -155,7 +162,7 @@ func (s *Service) RecordConsent(ctx context.Context, id uuid.UUID, scanRef strin
 		if scanRef == "" || len(scanRef) > maxRef {
 			return errScanRef
 		}
-		if !s.now().Before(e.Schedule.CheckClose) {
+		if !e.takesEntries(s.now()) {
 			return errConsentClosed
 		}
 		if n.Status == NominationWithdrawn {
@@ -178,6 +185,45 @@ func (s *Service) RecordConsent(ctx context.Context, id uuid.UUID, scanRef strin
 		}
 		return audit.Write(ctx, tx.Tx, audit.Entry{ActorID: actor, Action: "ambassador.consent_paper", ObjectType: NominationType,
 			ObjectID: id.String(), Data: map[string]any{"by": by, "scan_ref": scanRef}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.loadNomination(ctx, s.pool, id)
+}
+
+// errNoAddress: a consent link needs the nominee's (a minor's guardian's)
+// e-mail; staff record a signed consent instead.
+var errNoAddress = apperr.New(apperr.Conflict, "ambassador.consent_no_address")
+
+// ResendConsentLink sends the nominee (a minor's guardian) a new consent
+// link ("manage": staff), e.g. when the first e-mail was lost; the earlier
+// links stop working. Only for a nomination in the running without
+// consent, with an address, until the formal check's end. Audited.
+func (s *Service) ResendConsentLink(ctx context.Context, id uuid.UUID) (*Nomination, error) {
+	actor := authz.SubjectFrom(ctx).AccountID
+	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
+		n, e, err := s.nominationFor(ctx, tx, id, ActManage)
+		if err != nil {
+			return err
+		}
+		if !e.takesEntries(s.now()) {
+			return errConsentClosed
+		}
+		if n.Status != NominationSubmitted {
+			return errNotSubmitted
+		}
+		if n.ConsentAt != nil {
+			return errConsentGiven
+		}
+		if (n.Nominee.Minor && n.Nominee.GuardianEmail == "") || (!n.Nominee.Minor && n.Nominee.Email == "") {
+			return errNoAddress
+		}
+		if err := s.sendConsentLink(ctx, tx, e, id); err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx.Tx, audit.Entry{ActorID: actor, Action: "ambassador.consent_resend", ObjectType: NominationType,
+			ObjectID: id.String()})
 	})
 	if err != nil {
 		return nil, err

@@ -28,7 +28,7 @@ const (
 	StatusPublished Status = "published"
 )
 
-// Phase is where an edition's schedule stands at a moment.
+// Phase is where an edition stands.
 type Phase string
 
 const (
@@ -82,23 +82,14 @@ func (sc Schedule) valid() error {
 	return nil
 }
 
-// PhaseAt is the phase of a published schedule at t.
-func (sc Schedule) PhaseAt(t time.Time) Phase {
-	switch {
-	case t.Before(sc.NominationsOpen):
-		return PhaseUpcoming
-	case t.Before(sc.NominationsClose):
-		return PhaseNominations
-	case t.Before(sc.CheckClose):
-		return PhaseFormalCheck
-	case t.Before(sc.ScoringClose):
-		return PhaseScoring
-	case t.Before(sc.DecisionClose):
-		return PhaseDecision
-	case sc.AudienceClose != nil && t.Before(*sc.AudienceClose):
-		return PhaseAudienceVote
+// due is the phase a published schedule gives at t (the phase an edition
+// takes when it is published).
+func (sc Schedule) due(t time.Time) Phase {
+	p := PhaseUpcoming
+	for next := sc.next(p); next != "" && !t.Before(*sc.start(next)); next = sc.next(p) {
+		p = next
 	}
-	return PhaseAnnouncement
+	return p
 }
 
 // Category is one of an edition's two categories and how many titles it
@@ -122,23 +113,18 @@ type Criterion struct {
 
 // Edition is one year's title.
 type Edition struct {
-	ID          uuid.UUID
-	Year        int
-	Status      Status
+	ID     uuid.UUID
+	Year   int
+	Status Status
+	// Phase is the stored phase (internal/phase): moved at the schedule's
+	// times by River jobs, or earlier by a coordinator's hand.
+	Phase       Phase
 	CallTextID  *uuid.UUID
 	Schedule    Schedule
 	JuryChairID *uuid.UUID
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	PublishedAt *time.Time
-}
-
-// PhaseAt is the edition's phase at t.
-func (e *Edition) PhaseAt(t time.Time) Phase {
-	if e.Status != StatusPublished {
-		return PhaseDraft
-	}
-	return e.Schedule.PhaseAt(t)
 }
 
 func (e *Edition) object() authz.Object {
@@ -440,7 +426,9 @@ func (s *Service) UpdateEdition(ctx context.Context, id uuid.UUID, in UpdateInpu
 
 // PublishEdition publishes a draft's call ("manage"): the call must have a
 // version in each of the four languages, and nominations must not have
-// closed already. Publishing twice is PHASE_CLOSED. Audited.
+// closed already. Publishing twice is PHASE_CLOSED. The edition takes the
+// phase its schedule gives now (upcoming or nominations) and the later
+// moves are scheduled as River jobs at the schedule's times. Audited.
 func (s *Service) PublishEdition(ctx context.Context, id uuid.UUID) (*Edition, error) {
 	actor := authz.SubjectFrom(ctx).AccountID
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
@@ -466,9 +454,18 @@ func (s *Service) PublishEdition(ctx context.Context, id uuid.UUID) (*Edition, e
 		if !s.now().Before(e.Schedule.NominationsClose) {
 			return errSchedule
 		}
-		if _, err := tx.Exec(ctx, `update ambassador_editions set status = 'published', published_at = $2, published_by = $3,
-			updated_at = $2 where id = $1`, id, s.now(), actor); err != nil {
+		// The phase the schedule gives now, and the moves that follow at
+		// their times.
+		to := e.Schedule.due(s.now())
+		if err := phases.Record(ctx, tx, id, string(e.Phase), string(to), "", actor); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `update ambassador_editions set status = 'published', phase = $4, published_at = $2,
+			published_by = $3, updated_at = $2 where id = $1`, id, s.now(), actor, string(to)); err != nil {
 			return fmt.Errorf("publish edition: %w", err)
+		}
+		if err := s.scheduleFrom(ctx, tx, e, to); err != nil {
+			return err
 		}
 		return audit.Write(ctx, tx.Tx, audit.Entry{ActorID: actor, Action: "ambassador.edition_publish", ObjectType: EditionType,
 			ObjectID: id.String(), Data: map[string]any{"year": e.Year}})
@@ -480,14 +477,14 @@ func (s *Service) PublishEdition(ctx context.Context, id uuid.UUID) (*Edition, e
 }
 
 const editionCols = `id, year, status, call_text_id, nominations_open, nominations_close, check_close, scoring_close,
-	decision_close, audience_close, announce_at, jury_chair_id, created_at, updated_at, published_at`
+	decision_close, audience_close, announce_at, jury_chair_id, created_at, updated_at, published_at, phase`
 
 func scanEdition(row pgx.Row) (*Edition, error) {
 	var e Edition
 	sc := &e.Schedule
 	err := row.Scan(&e.ID, &e.Year, &e.Status, &e.CallTextID, &sc.NominationsOpen, &sc.NominationsClose, &sc.CheckClose,
 		&sc.ScoringClose, &sc.DecisionClose, &sc.AudienceClose, &sc.AnnounceAt, &e.JuryChairID, &e.CreatedAt, &e.UpdatedAt,
-		&e.PublishedAt)
+		&e.PublishedAt, &e.Phase)
 	return &e, err
 }
 

@@ -11,6 +11,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/otwarty/otwarty/internal/ambassador"
@@ -70,6 +72,7 @@ func setup(t *testing.T) *bundle {
 	ids := identity.New(pool, identity.Config{Argon2: identity.TestArgon2(), MaxConcurrentHashes: 2,
 		IdentifierKey: []byte("0123456789abcdef0123456789abcdef"), IdentifierKeyID: "k1", PublicURL: "https://otwarty.test"}, ns, az)
 	svc := ambassador.New(pool, az, ns, ids, ambassador.Config{PublicURL: "https://otwarty.test"}, log)
+	svc.UseJobs(pgtest.Jobs(t, pool))
 	start := time.Now().Truncate(time.Second)
 	clk := &clock{t: start}
 	svc.SetClock(clk.Now)
@@ -184,3 +187,39 @@ func (b *bundle) notices(t *testing.T, kind string, account uuid.UUID, to string
 func (b *bundle) at(d time.Duration) { b.clock.Set(b.start.Add(d)) }
 
 const day = 24 * time.Hour
+
+// runMove runs the edition's real scheduled move to `to` now: its River job
+// is made due and worked by a River client with the Ambassador's workers.
+func (b *bundle) runMove(t *testing.T, to ambassador.Phase) {
+	t.Helper()
+	tag, err := b.pool.Exec(b.ctx, `update river_job set scheduled_at = now() where kind = $1 and state = 'scheduled'
+		and args->>'object_id' = $2 and args->>'to' = $3`, ambassador.JobPhase, b.edition.ID.String(), string(to))
+	require.NoError(t, err)
+	require.Equal(t, int64(1), tag.RowsAffected())
+	workers := river.NewWorkers()
+	b.svc.Register(workers)
+	rc, err := river.NewClient(riverpgxv5.New(b.pool), &river.Config{
+		Logger:            slog.New(slog.DiscardHandler),
+		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}},
+		Workers:           workers,
+		FetchCooldown:     10 * time.Millisecond,
+		FetchPollInterval: 50 * time.Millisecond,
+		TestOnly:          true,
+	})
+	require.NoError(t, err)
+	require.NoError(t, rc.Start(b.ctx))
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = rc.Stop(ctx)
+	}()
+	require.Eventually(t, func() bool {
+		var pending int
+		err := b.pool.QueryRow(b.ctx, `select count(*) from river_job where kind = $1 and args->>'object_id' = $2
+			and args->>'to' = $3 and state <> 'completed'`, ambassador.JobPhase, b.edition.ID.String(), string(to)).Scan(&pending)
+		return err == nil && pending == 0
+	}, 30*time.Second, 50*time.Millisecond)
+	e, err := b.svc.Edition(b.coordinator, b.edition.ID)
+	require.NoError(t, err)
+	b.edition = e
+}

@@ -344,11 +344,11 @@ func (s *Service) create(ctx context.Context, in EntryInput) (*Nomination, error
 		}
 		received := now
 		if online {
-			if e.PhaseAt(now) != PhaseNominations {
+			if !e.In(PhaseNominations, now) {
 				return errNominationsClose
 			}
 		} else {
-			if !now.Before(e.Schedule.CheckClose) {
+			if !e.takesEntries(now) {
 				return errEntryClosed
 			}
 			if in.ReceivedAt.IsZero() || in.ReceivedAt.After(now) {
@@ -456,7 +456,7 @@ func (s *Service) EditNomination(ctx context.Context, id uuid.UUID, in EditInput
 		if err != nil {
 			return err
 		}
-		if e.PhaseAt(s.now()) != PhaseNominations {
+		if !e.In(PhaseNominations, s.now()) {
 			return errNominationsClose
 		}
 		if n.Status != NominationSubmitted {
@@ -544,7 +544,7 @@ func (s *Service) WithdrawNomination(ctx context.Context, id uuid.UUID) (*Nomina
 		if n.Status == NominationWithdrawn {
 			return nil
 		}
-		if e.PhaseAt(s.now()) != PhaseNominations {
+		if !e.In(PhaseNominations, s.now()) {
 			return errNominationsClose
 		}
 		if _, err := tx.Exec(ctx, `update ambassador_nominations set status = 'withdrawn', withdrawn_at = $2, updated_at = $2
@@ -736,7 +736,7 @@ func (s *Service) Manages(ctx context.Context, n *Nomination) bool {
 
 // MayNominate reports whether the caller may nominate in e now.
 func (s *Service) MayNominate(ctx context.Context, e *Edition) bool {
-	return e.PhaseAt(s.now()) == PhaseNominations &&
+	return e.In(PhaseNominations, s.now()) &&
 		authz.Can(ctx, ActNominate, authz.Object{Type: NominationType, Domains: []string{Domain(e.ID)}})
 }
 

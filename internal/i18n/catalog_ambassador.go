@@ -9,11 +9,14 @@ func init() {
 		}
 	}
 	add(PL, map[string]string{
+		"ambassador.consent_no_address":           "Zgłoszenie nie ma adresu e-mail do wysłania linku zgody; zarejestruj zgodę podpisaną na papierze.",
 		"ambassador.call_languages":               "Ogłoszenie naboru musi mieć wersję w każdym języku: polskim, ukraińskim, angielskim i rosyjskim.",
 		"ambassador.call_locale_twice":            "Każdy język ogłoszenia można podać tylko raz.",
 		"ambassador.category_invalid":             "Ta kategoria nie należy do tej edycji.",
 		"ambassador.channel_invalid":              "Wpisać można zgłoszenie papierowe, e-mailowe, przez e-usługi albo pocztowe.",
 		"ambassador.check_closed":                 "Ocena formalna jest możliwa tylko w jej terminie.",
+		"ambassador.phase_invalid":                "Edycję można przesunąć tylko do następnej fazy (z {from} do {to} nie można).",
+		"ambassador.reason_required":              "Podaj powód zmiany fazy (co najmniej {min} znaków).",
 		"ambassador.consent_closed":               "Termin na zgodę osoby nominowanej minął wraz z końcem oceny formalnej.",
 		"ambassador.consent_given":                "Zgoda na tę nominację jest już zapisana.",
 		"ambassador.consent_link_invalid":         "Ten link do zgody jest nieważny, wykorzystany albo wygasł.",
@@ -50,11 +53,14 @@ func init() {
 		"ambassador.year_taken":                   "Edycja za ten rok już istnieje.",
 	})
 	add(UK, map[string]string{
+		"ambassador.consent_no_address":           "У номінації немає адреси e-mail для посилання згоди; зареєструйте підписану паперову згоду.",
 		"ambassador.call_languages":               "Оголошення конкурсу має бути кожною мовою: польською, українською, англійською та російською.",
 		"ambassador.call_locale_twice":            "Кожну мову оголошення можна вказати лише один раз.",
 		"ambassador.category_invalid":             "Ця категорія не належить до цього видання.",
 		"ambassador.channel_invalid":              "Внести можна паперову заявку, заявку електронною поштою, через е-послуги або поштою.",
 		"ambassador.check_closed":                 "Формальна перевірка можлива лише в її строк.",
+		"ambassador.phase_invalid":                "Видання можна перевести лише до наступної фази (з {from} до {to} не можна).",
+		"ambassador.reason_required":              "Вкажіть причину зміни фази (щонайменше {min} символів).",
 		"ambassador.consent_closed":               "Строк для згоди номінованої особи минув разом із кінцем формальної перевірки.",
 		"ambassador.consent_given":                "Згоду на цю номінацію вже записано.",
 		"ambassador.consent_link_invalid":         "Це посилання для згоди недійсне, використане або прострочене.",
@@ -91,11 +97,14 @@ func init() {
 		"ambassador.year_taken":                   "Видання за цей рік уже існує.",
 	})
 	add(EN, map[string]string{
+		"ambassador.consent_no_address":           "The nomination has no e-mail address for a consent link; record a signed paper consent instead.",
 		"ambassador.call_languages":               "The call for nominations needs a version in every language: Polish, Ukrainian, English and Russian.",
 		"ambassador.call_locale_twice":            "Each language of the call can be given only once.",
 		"ambassador.category_invalid":             "This category is not one of this edition's.",
 		"ambassador.channel_invalid":              "Staff enter nominations received on paper, by e-mail, through e-services or by post.",
 		"ambassador.check_closed":                 "The formal check is possible only during its phase.",
+		"ambassador.phase_invalid":                "An edition can only move to its next phase (not from {from} to {to}).",
+		"ambassador.reason_required":              "Give the reason for the phase change (at least {min} characters).",
 		"ambassador.consent_closed":               "The time for the nominee's consent ended with the formal check.",
 		"ambassador.consent_given":                "Consent to this nomination is already recorded.",
 		"ambassador.consent_link_invalid":         "This consent link is invalid, used or expired.",
@@ -132,11 +141,14 @@ func init() {
 		"ambassador.year_taken":                   "An edition for this year already exists.",
 	})
 	add(RU, map[string]string{
+		"ambassador.consent_no_address":           "В номинации нет адреса e-mail для ссылки согласия; зарегистрируйте подписанное бумажное согласие.",
 		"ambassador.call_languages":               "Объявление конкурса должно быть на каждом языке: польском, украинском, английском и русском.",
 		"ambassador.call_locale_twice":            "Каждый язык объявления можно указать только один раз.",
 		"ambassador.category_invalid":             "Эта категория не относится к этому изданию.",
 		"ambassador.channel_invalid":              "Внести можно заявку на бумаге, по электронной почте, через е-услуги или по почте.",
 		"ambassador.check_closed":                 "Формальная проверка возможна только в её срок.",
+		"ambassador.phase_invalid":                "Издание можно перевести только в следующую фазу (из {from} в {to} нельзя).",
+		"ambassador.reason_required":              "Укажите причину смены фазы (не менее {min} символов).",
 		"ambassador.consent_closed":               "Срок для согласия номинированного лица истёк вместе с концом формальной проверки.",
 		"ambassador.consent_given":                "Согласие на эту номинацию уже записано.",
 		"ambassador.consent_link_invalid":         "Эта ссылка для согласия недействительна, использована или просрочена.",
