@@ -1,7 +1,7 @@
 // Package phase is the one phase machine of the domains whose objects move
-// through phases (consultations, budget editions; next, the terms of
-// dialogue bodies and Ambassador editions): the table of allowed moves, the
-// history of every move, and moves scheduled for a time.
+// through phases (consultations, budget editions, Ambassador editions): the
+// table of allowed moves, the history of every move, and moves scheduled for
+// a time.
 //
 // A domain keeps its own guards (what must hold before a move), its error
 // codes and what a phase brings with it; the machine keeps the rules every
