@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/otwarty/otwarty/internal/testclock"
 )
 
 var _ = matrixFor("dialogue_minutes.graphqls")
@@ -24,7 +26,7 @@ func TestDialogueMinutesMutations_PermissionMatrix(t *testing.T) {
 	b := f.b
 	d := &dialogueFixture{consultationFixture: f.consultationFixture}
 	body, other := d.createBody(t, true), d.createBody(t, true)
-	clock := &minutesClock{t: time.Now().UTC().Truncate(time.Second)}
+	clock := testclock.New(time.Now().UTC().Truncate(time.Second))
 	b.dialogue.SetClock(clock.Now)
 	tokens := map[string]string{}
 	for k, v := range f.tokens {

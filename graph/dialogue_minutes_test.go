@@ -7,31 +7,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/otwarty/otwarty/internal/testclock"
 )
-
-// minutesClock is the dialogue service's clock in minutes tests: it moves
-// only when told.
-type minutesClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *minutesClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *minutesClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
 
 // minutesFixture is a public body with a chair, a secretary, a member
 // (Ukrainian-speaking), an NGO represented by its delegate, a guest and an
@@ -39,7 +21,7 @@ func (c *minutesClock) Set(t time.Time) {
 // 17:00 to 19:00 (Warsaw) with two agenda items.
 type minutesFixture struct {
 	*dialogueFixture
-	clock                                  *minutesClock
+	clock                                  *testclock.Clock
 	chair, secretary, member, guest, olga  string
 	delegate                               string
 	meeting, item1, item2                  string
@@ -60,7 +42,7 @@ func (f *minutesFixture) ok(t *testing.T, res gqlResponse) gqlResponse {
 
 func newMinutesFixture(t *testing.T) *minutesFixture {
 	t.Helper()
-	f := &minutesFixture{dialogueFixture: newDialogueFixture(t), clock: &minutesClock{t: time.Date(2031, 6, 10, 14, 40, 0, 0, time.UTC)}}
+	f := &minutesFixture{dialogueFixture: newDialogueFixture(t), clock: testclock.New(time.Date(2031, 6, 10, 14, 40, 0, 0, time.UTC))}
 	b := f.b
 	b.dialogue.SetClock(f.clock.Now)
 	f.start = time.Date(2031, 6, 10, 15, 0, 0, 0, time.UTC)

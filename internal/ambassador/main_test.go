@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,26 +20,10 @@ import (
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/pgtest"
+	"github.com/otwarty/otwarty/internal/testclock"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
 
 // bundle is one test's fixtures: a fresh database, the services, a
 // coordinator, and a published edition whose nominations are open now.
@@ -50,7 +33,7 @@ type bundle struct {
 	az          *authz.Authorizer
 	svc         *ambassador.Service
 	ids         *identity.Service
-	clock       *clock
+	clock       *testclock.Clock
 	coordID     uuid.UUID
 	coordinator context.Context
 	edition     *ambassador.Edition
@@ -74,7 +57,7 @@ func setup(t *testing.T) *bundle {
 	svc := ambassador.New(pool, az, ns, ids, ambassador.Config{PublicURL: "https://otwarty.test"}, log)
 	svc.UseJobs(pgtest.Jobs(t, pool))
 	start := time.Now().Truncate(time.Second)
-	clk := &clock{t: start}
+	clk := testclock.New(start)
 	svc.SetClock(clk.Now)
 	b := &bundle{ctx: ctx, pool: pool, az: az, svc: svc, ids: ids, clock: clk, start: start}
 	b.coordID, b.coordinator = b.staff(t, authz.RoleCoordinator, "*")

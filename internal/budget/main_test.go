@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,6 +25,7 @@ import (
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/pgtest"
+	"github.com/otwarty/otwarty/internal/testclock"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -44,24 +44,6 @@ func hashIdentifier(typ, id string) ([]byte, string, error) {
 	return m.Sum(nil), "k1", nil
 }
 
-// clock is the service's clock in tests.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
 // bundle is one test's fixtures: a fresh database and the service on it.
 type bundle struct {
 	ctx    context.Context
@@ -71,7 +53,7 @@ type bundle struct {
 	box    *ballotbox.Box
 	notify *notify.Service
 	river  *river.Client[pgx.Tx]
-	clock  *clock
+	clock  *testclock.Clock
 	unitID uuid.UUID
 }
 
@@ -93,7 +75,7 @@ func setupBatch(t *testing.T, batch int) *bundle {
 	require.NoError(t, err)
 	svc, err := budget.New(pool, pgtest.Jobs(t, pool), az, ns, hashIdentifier, box, log)
 	require.NoError(t, err)
-	clk := &clock{t: time.Now()}
+	clk := testclock.New(time.Now())
 	svc.SetClock(clk.Now)
 	// Real River runs the budget's and notifications' jobs.
 	workers := river.NewWorkers()

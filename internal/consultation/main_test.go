@@ -21,34 +21,10 @@ import (
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/pgtest"
+	"github.com/otwarty/otwarty/internal/testclock"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
-
-// clock is the service's clock in tests: it starts at the real time and
-// moves only when told.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // bundle is one test's fixtures: a fresh database and everything built on it.
 type bundle struct {
@@ -58,7 +34,7 @@ type bundle struct {
 	notify *notify.Service
 	svc    *consultation.Service
 	log    *slog.Logger
-	clock  *clock
+	clock  *testclock.Clock
 	unitID uuid.UUID // a city unit
 	n      int       // counter for unique e-mails and slugs
 	mu     sync.Mutex
@@ -75,7 +51,7 @@ func setup(t *testing.T) *bundle {
 	require.NoError(t, err)
 	svc, err := consultation.New(pool, pgtest.Jobs(t, pool), az, ns, log)
 	require.NoError(t, err)
-	clk := &clock{t: time.Now()}
+	clk := testclock.New(time.Now())
 	svc.SetClock(clk.Now)
 	b := &bundle{ctx: ctx, pool: pool, az: az, notify: ns, svc: svc, log: log, clock: clk}
 	b.unitID = b.organisation(t, "city_unit")

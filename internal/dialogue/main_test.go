@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,27 +18,10 @@ import (
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/pgtest"
+	"github.com/otwarty/otwarty/internal/testclock"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
-
-// clock is the service's clock in tests: it moves only when told.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // bundle is one test's fixtures: a fresh database, the service on it, a
 // city unit with an official, a coordinator.
@@ -49,7 +31,7 @@ type bundle struct {
 	az          *authz.Authorizer
 	svc         *dialogue.Service
 	notify      *notify.Service
-	clock       *clock
+	clock       *testclock.Clock
 	unitID      uuid.UUID
 	official    context.Context
 	coordinator context.Context
@@ -66,7 +48,7 @@ func setup(t *testing.T) *bundle {
 	ns, err := notify.New(pool, pgtest.Jobs(t, pool), notify.Config{PublicURL: "https://otwarty.test"}, log)
 	require.NoError(t, err)
 	svc := dialogue.New(pool, pgtest.Jobs(t, pool), az, ns, log)
-	clk := &clock{t: time.Now().Truncate(time.Microsecond)}
+	clk := testclock.New(time.Now().Truncate(time.Microsecond))
 	svc.SetClock(clk.Now)
 	b := &bundle{ctx: ctx, pool: pool, az: az, svc: svc, notify: ns, clock: clk}
 	b.unitID = b.organisation(t, "city_unit")

@@ -22,6 +22,7 @@ import (
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/pgtest"
+	"github.com/otwarty/otwarty/internal/testclock"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -47,31 +48,13 @@ var (
 	errRegClosed = apperr.New(apperr.PhaseClosed, "gathering.not_started")
 )
 
-// clock is the service's clock: it moves only when told.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // bundle is one test's fixtures.
 type bundle struct {
 	ctx    context.Context
 	pool   *pgxpool.Pool
 	svc    *gathering.Service
 	notify *notify.Service
-	clock  *clock
+	clock  *testclock.Clock
 	owner  uuid.UUID
 	staff  context.Context
 	unit   uuid.UUID
@@ -117,7 +100,7 @@ func setup(t *testing.T, opts ...option) *bundle {
 	require.NoError(t, err)
 	rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: log})
 	require.NoError(t, err)
-	b := &bundle{ctx: ctx, pool: pool, notify: ns, clock: &clock{t: time.Now().Truncate(time.Microsecond)}}
+	b := &bundle{ctx: ctx, pool: pool, notify: ns, clock: testclock.New(time.Now().Truncate(time.Microsecond))}
 	cfg := gathering.Config{
 		Kind:     kind,
 		Owner:    b.ownerHook,

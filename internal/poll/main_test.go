@@ -24,6 +24,7 @@ import (
 	"github.com/otwarty/otwarty/internal/pgtest"
 	"github.com/otwarty/otwarty/internal/poll"
 	"github.com/otwarty/otwarty/internal/tally"
+	"github.com/otwarty/otwarty/internal/testclock"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -34,24 +35,6 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // test.
 
 const kind = "test_motion"
-
-// clock is the service's clock: it moves only when told.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // syncBuffer is a log sink safe for concurrent writers.
 type syncBuffer struct {
@@ -77,7 +60,7 @@ type bundle struct {
 	pool  *pgxpool.Pool
 	svc   *poll.Service
 	box   *ballotbox.Box
-	clock *clock
+	clock *testclock.Clock
 	logs  *syncBuffer
 	owner uuid.UUID
 	chair context.Context // the unit's official: manages the owner's polls
@@ -106,7 +89,7 @@ func setupBatch(t *testing.T, batch int) *bundle {
 	box, err := ballotbox.New(pool, ballotbox.Config{Key: []byte(strings.Repeat("poll-test-box-key-", 2)), KeyID: "k1",
 		Batch: batch}, log)
 	require.NoError(t, err)
-	b := &bundle{ctx: ctx, pool: pool, box: box, logs: logs, clock: &clock{t: time.Now().Truncate(time.Microsecond)},
+	b := &bundle{ctx: ctx, pool: pool, box: box, logs: logs, clock: testclock.New(time.Now().Truncate(time.Microsecond)),
 		roll: map[uuid.UUID][]poll.VoterKey{}}
 	b.svc = poll.New(pool, pgtest.Jobs(t, pool), box, log, b.clock.Now, poll.Config{
 		Kind: kind, Owner: b.ownerHook, Eligible: b.eligible, Electorate: b.electorateHook,
