@@ -142,14 +142,16 @@ func (b *bundle) person(name, email string) ambassador.NominationInput {
 		Links: []string{"https://example.org/about"}}
 }
 
-// consentToken reads the newest consent link of a nomination (notify keeps
-// the link apart from the job until the e-mail is sent).
+// consentToken reads the live consent link of a nomination, else its
+// newest (notify keeps the link apart from the job until the e-mail is
+// sent). Live first: the test clock stands still, so a resent link may
+// carry the same creation time as the one it revoked.
 func (b *bundle) consentToken(t *testing.T, nomination uuid.UUID) string {
 	t.Helper()
 	var link string
 	require.NoError(t, b.pool.QueryRow(b.ctx, `select s.data->>$2 from ambassador_consent_tokens c
 		join notification_secrets s on s.dedupe_key = 'ambassador_consent:' || c.id::text
-		where c.nomination_id = $1 order by c.created_at desc, c.id limit 1`, nomination, notify.DataLink).Scan(&link))
+		where c.nomination_id = $1 order by (c.revoked_at is null and c.used_at is null) desc, c.created_at desc, c.id limit 1`, nomination, notify.DataLink).Scan(&link))
 	require.True(t, strings.HasPrefix(link, "https://otwarty.test"+ambassador.PathConsent+"?token="), link)
 	u, err := url.Parse(link)
 	require.NoError(t, err)
