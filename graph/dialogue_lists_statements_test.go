@@ -13,8 +13,6 @@ import (
 // SQL statements for 3 elections as for 12 (each on the ballot, the first
 // closed).
 func TestBodyElections_StatementsDoNotGrowWithTheList(t *testing.T) {
-	t.Skip("N+1 not fixed yet: measured 73 statements for 3 elections, 262 for 12 (poll.Get twice per " +
-		"election for voters and result, bodyView and VotesOf per viewerCan, candidates per election)")
 	t.Parallel()
 	f := newDialogueFixture(t)
 	b := f.b

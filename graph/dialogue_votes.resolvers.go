@@ -92,12 +92,12 @@ func (r *electionResolver) Title(ctx context.Context, obj *model.Election, local
 
 // Candidates is the resolver for the candidates field.
 func (r *electionResolver) Candidates(ctx context.Context, obj *model.Election) ([]model.ElectionCandidate, error) {
-	cs, err := r.DialogueElections.Candidates(ctx, obj.E)
+	d, err := loadersFrom(ctx).electionDetail(ctx, obj.E.ID)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]model.ElectionCandidate, len(cs))
-	for i, c := range cs {
+	out := make([]model.ElectionCandidate, len(d.Candidates))
+	for i, c := range d.Candidates {
 		out[i] = candidateOut(obj.E, c)
 	}
 	return out, nil
@@ -105,15 +105,20 @@ func (r *electionResolver) Candidates(ctx context.Context, obj *model.Election) 
 
 // Voters is the resolver for the voters field.
 func (r *electionResolver) Voters(ctx context.Context, obj *model.Election) (int, error) {
-	return r.DialogueElections.Voters(ctx, obj.E)
+	d, err := loadersFrom(ctx).electionDetail(ctx, obj.E.ID)
+	if err != nil {
+		return 0, err
+	}
+	return d.Voters, nil
 }
 
 // Result is the resolver for the result field.
 func (r *electionResolver) Result(ctx context.Context, obj *model.Election) (*model.ElectionResult, error) {
-	res, err := r.DialogueElections.Result(ctx, obj.E)
-	if err != nil || res == nil {
+	d, err := loadersFrom(ctx).electionDetail(ctx, obj.E.ID)
+	if err != nil || d.Result == nil {
 		return nil, err
 	}
+	res := d.Result
 	out := &model.ElectionResult{Outcome: model.ElectionOutcome(strings.ToUpper(string(res.Outcome))), Members: res.Members,
 		Present: res.Present, Voters: res.Voters, Blank: res.Blank, Quorum: res.Tally.Quorum, Standings: []model.ElectionStanding{}}
 	for _, st := range res.Standings {
@@ -131,28 +136,32 @@ func (r *electionResolver) Result(ctx context.Context, obj *model.Election) (*mo
 
 // ViewerCan is the resolver for the viewerCan field.
 func (r *electionResolver) ViewerCan(ctx context.Context, obj *model.Election) (*model.ElectionViewerCan, error) {
-	can, err := r.DialogueElections.Actions(ctx, obj.E)
+	d, err := loadersFrom(ctx).electionDetail(ctx, obj.E.ID)
 	if err != nil {
 		return nil, err
 	}
+	can := d.Actions
 	return &model.ElectionViewerCan{Stand: can.Stand, Endorse: can.Endorse, OpenBallot: can.OpenBallot, CastBallot: can.Cast,
 		Close: can.Close}, nil
 }
 
 // ViewerCandidacy is the resolver for the viewerCandidacy field.
 func (r *electionResolver) ViewerCandidacy(ctx context.Context, obj *model.Election) (*model.ElectionCandidate, error) {
-	c, _, err := r.DialogueElections.ViewerCandidacy(ctx, obj.E)
-	if err != nil || c == nil {
+	d, err := loadersFrom(ctx).electionDetail(ctx, obj.E.ID)
+	if err != nil || d.Candidacy == nil {
 		return nil, err
 	}
-	out := candidateOut(obj.E, *c)
+	out := candidateOut(obj.E, *d.Candidacy)
 	return &out, nil
 }
 
 // ViewerCanWithdrawCandidacy is the resolver for the viewerCanWithdrawCandidacy field.
 func (r *electionResolver) ViewerCanWithdrawCandidacy(ctx context.Context, obj *model.Election) (bool, error) {
-	_, can, err := r.DialogueElections.ViewerCandidacy(ctx, obj.E)
-	return can, err
+	d, err := loadersFrom(ctx).electionDetail(ctx, obj.E.ID)
+	if err != nil {
+		return false, err
+	}
+	return d.MayWithdraw, nil
 }
 
 // Body is the resolver for the body field.

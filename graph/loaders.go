@@ -42,6 +42,8 @@ type loaders struct {
 	budget budgetLoaders
 	// Quorums of body meetings, by meeting.
 	bodyQuorums *dataloadgen.Loader[uuid.UUID, *dialogue.Quorum]
+	// Candidates, voters, results and the viewer's actions of elections.
+	electionDetails *dataloadgen.Loader[uuid.UUID, *dialogue.ElectionDetail]
 }
 
 type loadersKey struct{}
@@ -161,6 +163,10 @@ func newLoaders(r *Resolver, viewer uuid.UUID) *loaders {
 	l.budget = newBudgetLoaders(r, viewer)
 	l.bodyQuorums = mapped(r, func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*dialogue.Quorum, error) {
 		found, err := r.Dialogue.Quorums(ctx, r.Pool, ids)
+		return fill(ids, found, err)
+	})
+	l.electionDetails = mapped(r, func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*dialogue.ElectionDetail, error) {
+		found, err := r.DialogueElections.Details(ctx, ids)
 		return fill(ids, found, err)
 	})
 	l.submissionTexts = mapped(r, loadTexts(r))
@@ -333,4 +339,14 @@ func primeOrganisations(ctx context.Context, texts []uuid.UUID) {
 	if requested(ctx, "edges", "node", "descriptionTranslations") {
 		l.versions.LoadAllThunk(ctx, texts)
 	}
+}
+
+// electionDetail is the detail of an election the caller has been shown;
+// an election gone since is an empty one.
+func (l *loaders) electionDetail(ctx context.Context, id uuid.UUID) (*dialogue.ElectionDetail, error) {
+	d, err := l.electionDetails.Load(ctx, id)
+	if err == nil && d == nil {
+		d = &dialogue.ElectionDetail{Candidates: []dialogue.Candidate{}}
+	}
+	return d, err
 }

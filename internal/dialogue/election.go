@@ -541,26 +541,11 @@ type ElectionActions struct {
 
 // Actions returns what the caller may do with el now.
 func (e *Elections) Actions(ctx context.Context, el *Election) (ElectionActions, error) {
-	var a ElectionActions
-	if authz.SubjectFrom(ctx).Anonymous() {
-		return a, nil
-	}
-	b, obj, visible, err := e.bodyView(ctx, e.s.pool, el.BodyID)
-	if err != nil || !visible || b.Status != StatusActive {
-		return a, err
-	}
-	elect := authz.Can(ctx, ActElect, obj)
-	votes, err := VotesOf(ctx, e.s.pool, b.ID, authz.SubjectFrom(ctx).AccountID, e.s.now())
+	ba, err := e.bodyActions(ctx, el.BodyID)
 	if err != nil {
-		return a, err
+		return ElectionActions{}, err
 	}
-	switch el.Status {
-	case ElectionNominating:
-		a.Stand, a.Endorse, a.OpenBallot = true, len(votes) > 0, elect
-	case ElectionVoting:
-		a.Cast, a.Close = len(votes) > 0, elect
-	}
-	return a, nil
+	return ba.of(el), nil
 }
 
 // pollOwner is the election poll's owner hook: the election's body's

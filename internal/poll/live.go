@@ -2,6 +2,7 @@ package poll
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -142,6 +143,49 @@ func (s *Service) RollCall(ctx context.Context, id uuid.UUID) ([]Vote, error) {
 	}
 	if out == nil {
 		out = []Vote{}
+	}
+	return out, nil
+}
+
+// Summary is what a list shows of one poll: how many voter keys have voted,
+// and the stored result once it is closed.
+type Summary struct {
+	Status Status
+	Voters int
+	Result *Result // nil until closed
+}
+
+// Summaries returns the summaries of polls ids in one statement (a page of
+// a domain's votes). It checks no visibility: the domain has checked the
+// owners of ids.
+func (s *Service) Summaries(ctx context.Context, q db.Querier, ids []uuid.UUID) (map[uuid.UUID]Summary, error) {
+	out := make(map[uuid.UUID]Summary, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := q.Query(ctx, `select p.id, p.status,
+			case when p.secret then (select count(*) from poll_markers m where m.poll_id = p.id)
+			     else (select count(*) from poll_votes v where v.poll_id = p.id) end,
+			case when p.status = 'closed' then p.result end
+		from polls p where p.id = any($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("poll summaries: %w", err)
+	}
+	var id uuid.UUID
+	var sum Summary
+	var data []byte
+	if _, err := pgx.ForEachRow(rows, []any{&id, &sum.Status, &sum.Voters, &data}, func() error {
+		one := Summary{Status: sum.Status, Voters: sum.Voters}
+		if data != nil {
+			one.Result = new(Result)
+			if err := json.Unmarshal(data, one.Result); err != nil {
+				return fmt.Errorf("read result: %w", err)
+			}
+		}
+		out[id] = one
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("poll summaries: %w", err)
 	}
 	return out, nil
 }
