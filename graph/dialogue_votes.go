@@ -10,6 +10,7 @@ import (
 	"github.com/otwarty/otwarty/graph/model"
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/dialogue"
+	"github.com/otwarty/otwarty/internal/page"
 	"github.com/otwarty/otwarty/internal/poll"
 )
 
@@ -115,10 +116,14 @@ func (r *Resolver) motions(ctx context.Context, body uuid.UUID, parent *uuid.UUI
 	if err != nil {
 		return nil, err
 	}
+	return motionConnection(p, after), nil
+}
+
+func motionConnection(p page.Page[*dialogue.Motion], after *string) *model.MotionConnection {
 	edges, info := connect(p, after, (*dialogue.Motion).Cursor, func(c string, m *dialogue.Motion) model.MotionEdge {
 		return model.MotionEdge{Cursor: c, Node: motionOut(m)}
 	})
-	return &model.MotionConnection{TotalCount: p.Total, Edges: edges, PageInfo: info}, nil
+	return &model.MotionConnection{TotalCount: p.Total, Edges: edges, PageInfo: info}
 }
 
 // bodyPerson is an account as a body shows it (nil for none).

@@ -232,7 +232,18 @@ func (r *motionResolver) Amendments(ctx context.Context, obj *model.Motion, firs
 	if obj.M.ParentID != nil {
 		return &model.MotionConnection{Edges: []model.MotionEdge{}, PageInfo: &model.PageInfo{}}, nil
 	}
-	return r.motions(ctx, obj.M.BodyID, &obj.M.ID, dialogue.MotionFilter{}, first, after)
+	if after != nil {
+		return r.motions(ctx, obj.M.BodyID, &obj.M.ID, dialogue.MotionFilter{}, first, after)
+	}
+	n, err := r.pageSize(first)
+	if err != nil {
+		return nil, err
+	}
+	p, err := loadersFrom(ctx).amendments.Load(ctx, amendmentsKey{obj.M.ID, n})
+	if err != nil {
+		return nil, err
+	}
+	return motionConnection(p, after), nil
 }
 
 // AdoptsAgendaOf is the resolver for the adoptsAgendaOf field.
@@ -245,20 +256,22 @@ func (r *motionResolver) AdoptsAgendaOf(ctx context.Context, obj *model.Motion) 
 
 // Vote is the resolver for the vote field.
 func (r *motionResolver) Vote(ctx context.Context, obj *model.Motion) (*model.MotionVote, error) {
-	p, err := r.DialogueMotions.Vote(ctx, obj.M)
-	if err != nil || p == nil {
+	d, err := loadersFrom(ctx).motionDetail(ctx, obj.M.ID)
+	if err != nil || d.Poll == nil {
 		return nil, err
 	}
+	p := d.Poll
 	return &model.MotionVote{M: obj.M, P: p, Format: model.MotionVoteFormat(strings.ToUpper(p.Format)), Deadline: p.Deadline,
 		Closed: p.Status == poll.Closed, ClosedAt: p.ClosedAt, Changeable: p.AllowChange, Secret: p.Secret}, nil
 }
 
 // ViewerCan is the resolver for the viewerCan field.
 func (r *motionResolver) ViewerCan(ctx context.Context, obj *model.Motion) (*model.MotionViewerCan, error) {
-	can, err := r.DialogueMotions.Actions(ctx, obj.M)
+	d, err := loadersFrom(ctx).motionDetail(ctx, obj.M.ID)
 	if err != nil {
 		return nil, err
 	}
+	can := d.Actions
 	return &model.MotionViewerCan{Withdraw: can.Withdraw, ProposeAmendment: can.ProposeAmendment, OpenVote: can.OpenVote,
 		CloseVote: can.CloseVote, CastVote: can.Cast}, nil
 }
@@ -281,21 +294,21 @@ func (r *motionVoteResolver) AgendaItem(ctx context.Context, obj *model.MotionVo
 
 // Voters is the resolver for the voters field.
 func (r *motionVoteResolver) Voters(ctx context.Context, obj *model.MotionVote) (int, error) {
-	l, err := r.DialogueMotions.Live(ctx, obj.M)
-	if err != nil {
+	d, err := loadersFrom(ctx).motionDetail(ctx, obj.M.ID)
+	if err != nil || d.Live == nil {
 		return 0, err
 	}
-	return l.Voters, nil
+	return d.Live.Voters, nil
 }
 
 // Totals is the resolver for the totals field.
 func (r *motionVoteResolver) Totals(ctx context.Context, obj *model.MotionVote) (*model.VoteTotals, error) {
-	l, err := r.DialogueMotions.Live(ctx, obj.M)
+	d, err := loadersFrom(ctx).motionDetail(ctx, obj.M.ID)
 	if err != nil {
 		return nil, err
 	}
 	out := &model.VoteTotals{}
-	if l.Totals != nil {
+	if l := d.Live; l != nil && l.Totals != nil {
 		out.Yes, out.No, out.Abstain = l.Totals.Yes, l.Totals.No, l.Totals.Abstain
 	}
 	return out, nil
@@ -303,10 +316,11 @@ func (r *motionVoteResolver) Totals(ctx context.Context, obj *model.MotionVote) 
 
 // Result is the resolver for the result field.
 func (r *motionVoteResolver) Result(ctx context.Context, obj *model.MotionVote) (*model.MotionVoteResult, error) {
-	res, err := r.DialogueMotions.Result(ctx, obj.M)
-	if err != nil || res == nil {
+	d, err := loadersFrom(ctx).motionDetail(ctx, obj.M.ID)
+	if err != nil || d.Result == nil {
 		return nil, err
 	}
+	res := d.Result
 	status := map[poll.Outcome]dialogue.MotionStatus{poll.Adopted: dialogue.MotionAdopted, poll.Rejected: dialogue.MotionRejected}[res.Outcome]
 	if status == "" {
 		status = dialogue.MotionInvalid

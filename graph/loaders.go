@@ -14,6 +14,7 @@ import (
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/i18n"
+	"github.com/otwarty/otwarty/internal/page"
 )
 
 // loaders batch the lookups of one response (one HTTP operation, or one
@@ -44,6 +45,17 @@ type loaders struct {
 	bodyQuorums *dataloadgen.Loader[uuid.UUID, *dialogue.Quorum]
 	// Candidates, voters, results and the viewer's actions of elections.
 	electionDetails *dataloadgen.Loader[uuid.UUID, *dialogue.ElectionDetail]
+	// Votes, live numbers, results and the viewer's actions of motions.
+	motionDetails *dataloadgen.Loader[uuid.UUID, *dialogue.MotionDetail]
+	// The first page of motions' amendments.
+	amendments *dataloadgen.Loader[amendmentsKey, page.Page[*dialogue.Motion]]
+}
+
+// amendmentsKey is a motion and the size of the first page of its
+// amendments.
+type amendmentsKey struct {
+	parent uuid.UUID
+	first  int
 }
 
 type loadersKey struct{}
@@ -169,6 +181,32 @@ func newLoaders(r *Resolver, viewer uuid.UUID) *loaders {
 		found, err := r.DialogueElections.Details(ctx, ids)
 		return fill(ids, found, err)
 	})
+	l.motionDetails = mapped(r, func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*dialogue.MotionDetail, error) {
+		found, err := r.DialogueMotions.Details(ctx, ids)
+		return fill(ids, found, err)
+	})
+	firstAmendments := func(ctx context.Context, keys []amendmentsKey) (map[amendmentsKey]page.Page[*dialogue.Motion], error) {
+		byFirst := map[int][]uuid.UUID{}
+		for _, k := range keys {
+			byFirst[k.first] = append(byFirst[k.first], k.parent)
+		}
+		out := make(map[amendmentsKey]page.Page[*dialogue.Motion], len(keys))
+		for first, parents := range byFirst {
+			found, err := r.DialogueMotions.FirstAmendments(ctx, parents, first)
+			if err != nil {
+				return nil, err
+			}
+			for p, pg := range found {
+				out[amendmentsKey{p, first}] = pg
+			}
+		}
+		return out, nil
+	}
+	if r.BatchWait > 0 {
+		l.amendments = dataloadgen.NewMappedLoader(firstAmendments, dataloadgen.WithWait(r.BatchWait))
+	} else {
+		l.amendments = dataloadgen.NewMappedLoader(firstAmendments)
+	}
 	l.submissionTexts = mapped(r, loadTexts(r))
 	l.reasonTexts = mapped(r, loadTexts(r))
 	l.answers = mapped(r, func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*consultation.Answer, error) {
@@ -347,6 +385,16 @@ func (l *loaders) electionDetail(ctx context.Context, id uuid.UUID) (*dialogue.E
 	d, err := l.electionDetails.Load(ctx, id)
 	if err == nil && d == nil {
 		d = &dialogue.ElectionDetail{Candidates: []dialogue.Candidate{}}
+	}
+	return d, err
+}
+
+// motionDetail is the detail of a motion the caller has been shown; a
+// motion gone since is an empty one.
+func (l *loaders) motionDetail(ctx context.Context, id uuid.UUID) (*dialogue.MotionDetail, error) {
+	d, err := l.motionDetails.Load(ctx, id)
+	if err == nil && d == nil {
+		d = &dialogue.MotionDetail{}
 	}
 	return d, err
 }

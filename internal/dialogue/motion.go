@@ -465,44 +465,11 @@ type MotionActions struct {
 // the poll would take now (present, in a meeting) that has not voted, or
 // may still change it.
 func (m *Motions) Actions(ctx context.Context, mo *Motion) (MotionActions, error) {
-	var a MotionActions
-	if authz.SubjectFrom(ctx).Anonymous() {
-		return a, nil
+	d, err := m.Details(ctx, []uuid.UUID{mo.ID})
+	if err != nil || d[mo.ID] == nil {
+		return MotionActions{}, err
 	}
-	b, _, visible, err := m.bodyView(ctx, m.s.pool, mo.BodyID)
-	if err != nil || !visible || b.Status != StatusActive {
-		return a, err
-	}
-	manage := authz.Can(ctx, ActManage, b.voteObject(*b.viewerMember))
-	account := authz.SubjectFrom(ctx).AccountID
-	votes, err := VotesOf(ctx, m.s.pool, b.ID, account, m.s.now())
-	if err != nil {
-		return a, err
-	}
-	switch mo.Status {
-	case MotionTabled:
-		a.Withdraw = m.mayWithdraw(ctx, mo, b)
-		a.ProposeAmendment = mo.ParentID == nil && (len(votes) > 0 || authz.Can(ctx, ActTable, b.voteObject(*b.viewerMember)))
-		if manage {
-			if a.OpenVote, err = refusedOnly(m.votable(ctx, m.s.pool, mo)); err != nil {
-				return a, err
-			}
-		}
-	case MotionVoting:
-		if mo.PollID == nil {
-			return a, nil
-		}
-		p, err := m.polls.Get(ctx, *mo.PollID)
-		if err != nil {
-			return a, err
-		}
-		a.CloseVote = manage && p.Status == poll.Open
-		if len(votes) > 0 {
-			a.Cast, err = m.mayCast(ctx, p, account)
-		}
-		return a, err
-	}
-	return a, nil
+	return d[mo.ID].Actions, nil
 }
 
 // refusedOnly is true for a check that passed, false for one that refused
@@ -513,31 +480,4 @@ func refusedOnly(err error) (bool, error) {
 		return false, nil
 	}
 	return err == nil, err
-}
-
-// mayCast says whether Cast would take a vote of account in p now: the
-// poll is open and before its deadline, the account holds a key the poll's
-// Eligible hook gives it now, and that key has not voted, or may change
-// its vote.
-func (m *Motions) mayCast(ctx context.Context, p *poll.Poll, account uuid.UUID) (bool, error) {
-	if p.Status != poll.Open || (p.Deadline != nil && !m.s.now().Before(*p.Deadline)) {
-		return false, nil
-	}
-	var ok bool
-	err := db.InTx(ctx, m.s.pool, func(tx *db.Tx) error {
-		keys, err := m.eligible(ctx, tx, p, account)
-		if ok, err = refusedOnly(err); !ok || err != nil {
-			return err
-		}
-		voted, err := m.polls.Voted(ctx, tx, p, keys)
-		if err != nil {
-			return err
-		}
-		ok = false
-		for _, k := range keys {
-			ok = ok || !voted[k] || p.AllowChange
-		}
-		return nil
-	})
-	return ok, err
 }
