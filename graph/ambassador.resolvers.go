@@ -167,7 +167,8 @@ func (r *ambassadorEditionResolver) PublishedAt(ctx context.Context, obj *model.
 
 // ViewerCan is the resolver for the viewerCan field.
 func (r *ambassadorEditionResolver) ViewerCan(ctx context.Context, obj *model.AmbassadorEdition) (*model.AmbassadorEditionViewerCan, error) {
-	return &model.AmbassadorEditionViewerCan{Manage: r.Ambassador.Staff(ctx, obj.E), Nominate: r.Ambassador.MayNominate(ctx, obj.E)}, nil
+	return &model.AmbassadorEditionViewerCan{Manage: r.Ambassador.Staff(ctx, obj.E), Nominate: r.Ambassador.MayNominate(ctx, obj.E),
+		VoteAudience: r.Ambassador.MayVoteAudience(ctx, obj.E)}, nil
 }
 
 // Criterion is the resolver for the criterion field.

@@ -112,6 +112,8 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	dsWorkers := dialogue.New(riverPool, pgtest.Jobs(t, riverPool), az, nsWorkers, log)
 	dsWorkers.Register(workers)
 	ambassador.New(riverPool, az, nsWorkers, nil, ambassador.Config{PublicURL: "https://otwarty.test"}, log).Register(workers)
+	// The workers' box opens the audience vote's ballots too.
+	ambassador.New(riverPool, az, nsWorkers, nil, ambassador.Config{PublicURL: "https://otwarty.test"}, log).UseBox(boxWorkers)
 	poll.Register(workers, log, dialogue.NewMotions(dsWorkers, boxWorkers, log).Polls(),
 		dialogue.NewElections(dsWorkers, boxWorkers, log).Polls())
 	rc, err := river.NewClient(riverpgxv5.New(riverPool), &river.Config{
@@ -157,6 +159,7 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	ids.AddPersonalData(r.DialogueMinutes.PersonalData())
 	r.Ambassador = ambassador.New(pool, az, ns, ids, ambassador.Config{PublicURL: "https://otwarty.test"}, log)
 	r.Ambassador.UseJobs(pgtest.Jobs(t, pool))
+	r.Ambassador.UseBox(box)
 	ids.AddPersonalData(r.Ambassador.PersonalData())
 	liveLimits := graph.DefaultLiveLimits()
 	if o.live != nil {

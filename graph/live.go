@@ -46,6 +46,7 @@ type liveLayer struct {
 	activity *live.Fanout[activityKey, *model.ConsultationActivityEvent]
 	turnout  *live.Fanout[uuid.UUID, *model.BallotTurnout]
 	meetings *live.Fanout[uuid.UUID, *model.BodyMeetingEvent]
+	audience *live.Fanout[uuid.UUID, *model.AmbassadorAudienceTotalsEvent]
 
 	mu         sync.Mutex
 	perIP      map[string]int
@@ -84,6 +85,7 @@ func newLiveLayer(r *Resolver, limits LiveLimits) *liveLayer {
 	})
 	l.turnout = r.turnoutFanout(l.reg)
 	l.meetings = r.bodyMeetingFanout(l.reg)
+	l.audience = r.ambassadorAudienceFanout(l.reg)
 	if r.Live != nil {
 		r.Live.Handle(identity.SessionsTopic, l.sessionsEnded)
 		r.Live.OnReconnect(l.reconnected)

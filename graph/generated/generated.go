@@ -120,6 +120,50 @@ type ComplexityRoot struct {
 		Edition func(childComplexity int) int
 	}
 
+	AmbassadorAudienceCategory struct {
+		Category      func(childComplexity int) int
+		Choices       func(childComplexity int) int
+		Totals        func(childComplexity int) int
+		ViewerVoted   func(childComplexity int) int
+		ViewerVotedOn func(childComplexity int) int
+	}
+
+	AmbassadorAudienceChoice struct {
+		AudienceDistinction func(childComplexity int) int
+		Justifications      func(childComplexity int) int
+		NominationID        func(childComplexity int) int
+		NomineeName         func(childComplexity int) int
+		Votes               func(childComplexity int) int
+	}
+
+	AmbassadorAudienceTotals struct {
+		CategoryID func(childComplexity int) int
+		Counted    func(childComplexity int) int
+		Voters     func(childComplexity int) int
+		Votes      func(childComplexity int) int
+	}
+
+	AmbassadorAudienceTotalsEvent struct {
+		Categories func(childComplexity int) int
+		EditionID  func(childComplexity int) int
+		Resync     func(childComplexity int) int
+	}
+
+	AmbassadorAudienceVote struct {
+		Categories    func(childComplexity int) int
+		ClosesAt      func(childComplexity int) int
+		Final         func(childComplexity int) int
+		Open          func(childComplexity int) int
+		OpensAt       func(childComplexity int) int
+		TotalsVisible func(childComplexity int) int
+	}
+
+	AmbassadorAudienceVotes struct {
+		AudienceDistinction func(childComplexity int) int
+		NominationID        func(childComplexity int) int
+		Votes               func(childComplexity int) int
+	}
+
 	AmbassadorCategory struct {
 		ID     func(childComplexity int) int
 		Kind   func(childComplexity int) int
@@ -144,6 +188,7 @@ type ComplexityRoot struct {
 	}
 
 	AmbassadorEdition struct {
+		AudienceVote     func(childComplexity int) int
 		Call             func(childComplexity int, locale *i18n.Locale) int
 		CallTranslations func(childComplexity int) int
 		Categories       func(childComplexity int) int
@@ -172,8 +217,9 @@ type ComplexityRoot struct {
 	}
 
 	AmbassadorEditionViewerCan struct {
-		Manage   func(childComplexity int) int
-		Nominate func(childComplexity int) int
+		Manage       func(childComplexity int) int
+		Nominate     func(childComplexity int) int
+		VoteAudience func(childComplexity int) int
 	}
 
 	AmbassadorJuror struct {
@@ -877,6 +923,12 @@ type ComplexityRoot struct {
 		Meeting func(childComplexity int) int
 	}
 
+	CastAmbassadorAudienceVotePayload struct {
+		CastOn   func(childComplexity int) int
+		Category func(childComplexity int) int
+		Edition  func(childComplexity int) int
+	}
+
 	CastBallotPayload struct {
 		BallotID    func(childComplexity int) int
 		CastOn      func(childComplexity int) int
@@ -1471,6 +1523,7 @@ type ComplexityRoot struct {
 		CancelBudgetSession             func(childComplexity int, input model.CancelBudgetSessionInput) int
 		CancelBudgetSessionRegistration func(childComplexity int, input model.CancelBudgetSessionRegistrationInput) int
 		CancelMeeting                   func(childComplexity int, input model.CancelMeetingInput) int
+		CastAmbassadorAudienceVote      func(childComplexity int, input model.CastAmbassadorAudienceVoteInput) int
 		CastBallot                      func(childComplexity int, input model.CastBallotInput) int
 		CastBallotWithCode              func(childComplexity int, input model.CastBallotWithCodeInput) int
 		CastElectionBallot              func(childComplexity int, input model.CastElectionBallotInput) int
@@ -1832,23 +1885,24 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AmbassadorEdition  func(childComplexity int, id string) int
-		AmbassadorEditions func(childComplexity int, first *int, after *string) int
-		AuditLog           func(childComplexity int, filter *model.AuditLogFilter, first *int, after *string) int
-		Bodies             func(childComplexity int, filter *model.BodyFilter, first *int, after *string) int
-		Body               func(childComplexity int, id string) int
-		BodyMeeting        func(childComplexity int, id string) int
-		BudgetEdition      func(childComplexity int, id string) int
-		BudgetProject      func(childComplexity int, id string) int
-		Consultation       func(childComplexity int, id string) int
-		Consultations      func(childComplexity int, filter *model.ConsultationFilter, first *int, after *string) int
-		Election           func(childComplexity int, id string) int
-		Me                 func(childComplexity int) int
-		Motion             func(childComplexity int, id string) int
-		Node               func(childComplexity int, id string) int
-		Nodes              func(childComplexity int, ids []string) int
-		Organisation       func(childComplexity int, id string) int
-		Organisations      func(childComplexity int, filter *model.OrganisationFilter, first *int, after *string) int
+		AmbassadorAudienceTotals func(childComplexity int, editionID string) int
+		AmbassadorEdition        func(childComplexity int, id string) int
+		AmbassadorEditions       func(childComplexity int, first *int, after *string) int
+		AuditLog                 func(childComplexity int, filter *model.AuditLogFilter, first *int, after *string) int
+		Bodies                   func(childComplexity int, filter *model.BodyFilter, first *int, after *string) int
+		Body                     func(childComplexity int, id string) int
+		BodyMeeting              func(childComplexity int, id string) int
+		BudgetEdition            func(childComplexity int, id string) int
+		BudgetProject            func(childComplexity int, id string) int
+		Consultation             func(childComplexity int, id string) int
+		Consultations            func(childComplexity int, filter *model.ConsultationFilter, first *int, after *string) int
+		Election                 func(childComplexity int, id string) int
+		Me                       func(childComplexity int) int
+		Motion                   func(childComplexity int, id string) int
+		Node                     func(childComplexity int, id string) int
+		Nodes                    func(childComplexity int, ids []string) int
+		Organisation             func(childComplexity int, id string) int
+		Organisations            func(childComplexity int, filter *model.OrganisationFilter, first *int, after *string) int
 	}
 
 	RecordAmbassadorConsentPayload struct {
@@ -2074,11 +2128,12 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		BallotTurnout        func(childComplexity int, editionID string) int
-		BodyMeetingActivity  func(childComplexity int, meetingID string) int
-		ConsultationActivity func(childComplexity int, consultationID string) int
-		ModerationQueue      func(childComplexity int, consultationID string) int
-		NotificationAdded    func(childComplexity int) int
+		AmbassadorAudienceTotals func(childComplexity int, editionID string) int
+		BallotTurnout            func(childComplexity int, editionID string) int
+		BodyMeetingActivity      func(childComplexity int, meetingID string) int
+		ConsultationActivity     func(childComplexity int, consultationID string) int
+		ModerationQueue          func(childComplexity int, consultationID string) int
+		NotificationAdded        func(childComplexity int) int
 	}
 
 	SupportBudgetProjectPayload struct {
@@ -2292,6 +2347,7 @@ type AmbassadorEditionResolver interface {
 	Nominations(ctx context.Context, obj *model.AmbassadorEdition, filter *model.AmbassadorNominationFilter, first *int, after *string) (*model.AmbassadorNominationConnection, error)
 	PublishedAt(ctx context.Context, obj *model.AmbassadorEdition) (*time.Time, error)
 	ViewerCan(ctx context.Context, obj *model.AmbassadorEdition) (*model.AmbassadorEditionViewerCan, error)
+	AudienceVote(ctx context.Context, obj *model.AmbassadorEdition) (*model.AmbassadorAudienceVote, error)
 }
 type AmbassadorJustificationResolver interface {
 	Criterion(ctx context.Context, obj *model.AmbassadorJustification) (*model.AmbassadorCriterion, error)
@@ -2592,6 +2648,7 @@ type MutationResolver interface {
 	RecordAmbassadorConsent(ctx context.Context, input model.RecordAmbassadorConsentInput) (*model.RecordAmbassadorConsentPayload, error)
 	ResendAmbassadorConsentLink(ctx context.Context, input model.ResendAmbassadorConsentLinkInput) (*model.ResendAmbassadorConsentLinkPayload, error)
 	CheckAmbassadorNomination(ctx context.Context, input model.CheckAmbassadorNominationInput) (*model.CheckAmbassadorNominationPayload, error)
+	CastAmbassadorAudienceVote(ctx context.Context, input model.CastAmbassadorAudienceVoteInput) (*model.CastAmbassadorAudienceVotePayload, error)
 	CreateBudgetEdition(ctx context.Context, input model.CreateBudgetEditionInput) (*model.CreateBudgetEditionPayload, error)
 	UpdateBudgetEdition(ctx context.Context, input model.UpdateBudgetEditionInput) (*model.UpdateBudgetEditionPayload, error)
 	CreateBudgetPool(ctx context.Context, input model.CreateBudgetPoolInput) (*model.CreateBudgetPoolPayload, error)
@@ -2756,6 +2813,7 @@ type QueryResolver interface {
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	AmbassadorEdition(ctx context.Context, id string) (*model.AmbassadorEdition, error)
 	AmbassadorEditions(ctx context.Context, first *int, after *string) (*model.AmbassadorEditionConnection, error)
+	AmbassadorAudienceTotals(ctx context.Context, editionID string) ([]model.AmbassadorAudienceTotals, error)
 	BudgetEdition(ctx context.Context, id string) (*model.BudgetEdition, error)
 	BudgetProject(ctx context.Context, id string) (*model.BudgetProject, error)
 	Consultation(ctx context.Context, id string) (*model.Consultation, error)
@@ -2787,6 +2845,7 @@ type SubmissionResolver interface {
 }
 type SubscriptionResolver interface {
 	NotificationAdded(ctx context.Context) (<-chan *model.NotificationAddedEvent, error)
+	AmbassadorAudienceTotals(ctx context.Context, editionID string) (<-chan *model.AmbassadorAudienceTotalsEvent, error)
 	BallotTurnout(ctx context.Context, editionID string) (<-chan *model.BallotTurnout, error)
 	ConsultationActivity(ctx context.Context, consultationID string) (<-chan *model.ConsultationActivityEvent, error)
 	ModerationQueue(ctx context.Context, consultationID string) (<-chan *model.ConsultationActivityEvent, error)
@@ -2973,6 +3032,168 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AdvanceBudgetEditionPayload.Edition(childComplexity), true
 
+	case "AmbassadorAudienceCategory.category":
+		if e.ComplexityRoot.AmbassadorAudienceCategory.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAudienceCategory.Category(childComplexity), true
+	case "AmbassadorAudienceCategory.choices":
+		if e.ComplexityRoot.AmbassadorAudienceCategory.Choices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAudienceCategory.Choices(childComplexity), true
+	case "AmbassadorAudienceCategory.totals":
+		if e.ComplexityRoot.AmbassadorAudienceCategory.Totals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAudienceCategory.Totals(childComplexity), true
+	case "AmbassadorAudienceCategory.viewerVoted":
+		if e.ComplexityRoot.AmbassadorAudienceCategory.ViewerVoted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAudienceCategory.ViewerVoted(childComplexity), true
+	case "AmbassadorAudienceCategory.viewerVotedOn":
+		if e.ComplexityRoot.AmbassadorAudienceCategory.ViewerVotedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAudienceCategory.ViewerVotedOn(childComplexity), true
+
+	case "AmbassadorAudienceChoice.audienceDistinction":
+		if e.ComplexityRoot.AmbassadorAudienceChoice.AudienceDistinction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAudienceChoice.AudienceDistinction(childComplexity), true
+	case "AmbassadorAudienceChoice.justifications":
+		if e.ComplexityRoot.AmbassadorAudienceChoice.Justifications == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAudienceChoice.Justifications(childComplexity), true
+	case "AmbassadorAudienceChoice.nominationId":
+		if e.ComplexityRoot.AmbassadorAudienceChoice.NominationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAudienceChoice.NominationID(childComplexity), true
+	case "AmbassadorAudienceChoice.nomineeName":
+		if e.ComplexityRoot.AmbassadorAudienceChoice.NomineeName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAudienceChoice.NomineeName(childComplexity), true
+	case "AmbassadorAudienceChoice.votes":
+		if e.ComplexityRoot.AmbassadorAudienceChoice.Votes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAudienceChoice.Votes(childComplexity), true
+
+	case "AmbassadorAudienceTotals.categoryId":
+		if e.ComplexityRoot.AmbassadorAudienceTotals.CategoryID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAudienceTotals.CategoryID(childComplexity), true
+	case "AmbassadorAudienceTotals.counted":
+		if e.ComplexityRoot.AmbassadorAudienceTotals.Counted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAudienceTotals.Counted(childComplexity), true
+	case "AmbassadorAudienceTotals.voters":
+		if e.ComplexityRoot.AmbassadorAudienceTotals.Voters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAudienceTotals.Voters(childComplexity), true
+	case "AmbassadorAudienceTotals.votes":
+		if e.ComplexityRoot.AmbassadorAudienceTotals.Votes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAudienceTotals.Votes(childComplexity), true
+
+	case "AmbassadorAudienceTotalsEvent.categories":
+		if e.ComplexityRoot.AmbassadorAudienceTotalsEvent.Categories == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAudienceTotalsEvent.Categories(childComplexity), true
+	case "AmbassadorAudienceTotalsEvent.editionId":
+		if e.ComplexityRoot.AmbassadorAudienceTotalsEvent.EditionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAudienceTotalsEvent.EditionID(childComplexity), true
+	case "AmbassadorAudienceTotalsEvent.resync":
+		if e.ComplexityRoot.AmbassadorAudienceTotalsEvent.Resync == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAudienceTotalsEvent.Resync(childComplexity), true
+
+	case "AmbassadorAudienceVote.categories":
+		if e.ComplexityRoot.AmbassadorAudienceVote.Categories == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAudienceVote.Categories(childComplexity), true
+	case "AmbassadorAudienceVote.closesAt":
+		if e.ComplexityRoot.AmbassadorAudienceVote.ClosesAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAudienceVote.ClosesAt(childComplexity), true
+	case "AmbassadorAudienceVote.final":
+		if e.ComplexityRoot.AmbassadorAudienceVote.Final == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAudienceVote.Final(childComplexity), true
+	case "AmbassadorAudienceVote.open":
+		if e.ComplexityRoot.AmbassadorAudienceVote.Open == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAudienceVote.Open(childComplexity), true
+	case "AmbassadorAudienceVote.opensAt":
+		if e.ComplexityRoot.AmbassadorAudienceVote.OpensAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAudienceVote.OpensAt(childComplexity), true
+	case "AmbassadorAudienceVote.totalsVisible":
+		if e.ComplexityRoot.AmbassadorAudienceVote.TotalsVisible == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAudienceVote.TotalsVisible(childComplexity), true
+
+	case "AmbassadorAudienceVotes.audienceDistinction":
+		if e.ComplexityRoot.AmbassadorAudienceVotes.AudienceDistinction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAudienceVotes.AudienceDistinction(childComplexity), true
+	case "AmbassadorAudienceVotes.nominationId":
+		if e.ComplexityRoot.AmbassadorAudienceVotes.NominationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAudienceVotes.NominationID(childComplexity), true
+	case "AmbassadorAudienceVotes.votes":
+		if e.ComplexityRoot.AmbassadorAudienceVotes.Votes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAudienceVotes.Votes(childComplexity), true
+
 	case "AmbassadorCategory.id":
 		if e.ComplexityRoot.AmbassadorCategory.ID == nil {
 			break
@@ -3065,6 +3286,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AmbassadorCriterion.Weight(childComplexity), true
 
+	case "AmbassadorEdition.audienceVote":
+		if e.ComplexityRoot.AmbassadorEdition.AudienceVote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEdition.AudienceVote(childComplexity), true
 	case "AmbassadorEdition.call":
 		if e.ComplexityRoot.AmbassadorEdition.Call == nil {
 			break
@@ -3204,6 +3431,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AmbassadorEditionViewerCan.Nominate(childComplexity), true
+	case "AmbassadorEditionViewerCan.voteAudience":
+		if e.ComplexityRoot.AmbassadorEditionViewerCan.VoteAudience == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEditionViewerCan.VoteAudience(childComplexity), true
 
 	case "AmbassadorJuror.accountId":
 		if e.ComplexityRoot.AmbassadorJuror.AccountID == nil {
@@ -6118,6 +6351,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CancelMeetingPayload.Meeting(childComplexity), true
 
+	case "CastAmbassadorAudienceVotePayload.castOn":
+		if e.ComplexityRoot.CastAmbassadorAudienceVotePayload.CastOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CastAmbassadorAudienceVotePayload.CastOn(childComplexity), true
+	case "CastAmbassadorAudienceVotePayload.category":
+		if e.ComplexityRoot.CastAmbassadorAudienceVotePayload.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CastAmbassadorAudienceVotePayload.Category(childComplexity), true
+	case "CastAmbassadorAudienceVotePayload.edition":
+		if e.ComplexityRoot.CastAmbassadorAudienceVotePayload.Edition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CastAmbassadorAudienceVotePayload.Edition(childComplexity), true
+
 	case "CastBallotPayload.ballotId":
 		if e.ComplexityRoot.CastBallotPayload.BallotID == nil {
 			break
@@ -8263,6 +8515,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelMeeting(childComplexity, args["input"].(model.CancelMeetingInput)), true
+	case "Mutation.castAmbassadorAudienceVote":
+		if e.ComplexityRoot.Mutation.CastAmbassadorAudienceVote == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_castAmbassadorAudienceVote_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CastAmbassadorAudienceVote(childComplexity, args["input"].(model.CastAmbassadorAudienceVoteInput)), true
 	case "Mutation.castBallot":
 		if e.ComplexityRoot.Mutation.CastBallot == nil {
 			break
@@ -10501,6 +10764,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PutAgendaToVotePayload.Motion(childComplexity), true
 
+	case "Query.ambassadorAudienceTotals":
+		if e.ComplexityRoot.Query.AmbassadorAudienceTotals == nil {
+			break
+		}
+
+		args, err := ec.field_Query_ambassadorAudienceTotals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AmbassadorAudienceTotals(childComplexity, args["editionId"].(string)), true
 	case "Query.ambassadorEdition":
 		if e.ComplexityRoot.Query.AmbassadorEdition == nil {
 			break
@@ -11262,6 +11536,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SubmitBudgetProjectPayload.Project(childComplexity), true
 
+	case "Subscription.ambassadorAudienceTotals":
+		if e.ComplexityRoot.Subscription.AmbassadorAudienceTotals == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_ambassadorAudienceTotals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.AmbassadorAudienceTotals(childComplexity, args["editionId"].(string)), true
 	case "Subscription.ballotTurnout":
 		if e.ComplexityRoot.Subscription.BallotTurnout == nil {
 			break
@@ -11734,6 +12019,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCancelBudgetSessionInput,
 		ec.unmarshalInputCancelBudgetSessionRegistrationInput,
 		ec.unmarshalInputCancelMeetingInput,
+		ec.unmarshalInputCastAmbassadorAudienceVoteInput,
 		ec.unmarshalInputCastBallotInput,
 		ec.unmarshalInputCastBallotWithCodeInput,
 		ec.unmarshalInputCastElectionBallotInput,
@@ -12541,6 +12827,119 @@ extend type Mutation {
   recordAmbassadorConsent(input: RecordAmbassadorConsentInput!): RecordAmbassadorConsentPayload!
   resendAmbassadorConsentLink(input: ResendAmbassadorConsentLinkInput!): ResendAmbassadorConsentLinkPayload!
   checkAmbassadorNomination(input: CheckAmbassadorNominationInput!): CheckAmbassadorNominationPayload!
+}
+`, BuiltIn: false},
+	{Name: "../ambassador_audience.graphqls", Input: `# The Ambassador's audience vote: optional per edition, after the jury's
+# decision. Verified residents vote once per category for one eligible
+# nomination; ballots are secret (the budget's ballot box). Totals are live
+# for coordinators and admins only and public from the announcement, with the
+# audience distinction; the vote never changes the jury's ranking or proposal.
+
+extend type AmbassadorEditionViewerCan {
+  "Vote in the audience vote now (a verified resident, not a juror or staff, with a category left to vote in)."
+  voteAudience: Boolean!
+}
+
+extend type AmbassadorEdition {
+  "The audience vote; null when the edition has none."
+  audienceVote: AmbassadorAudienceVote
+}
+
+type AmbassadorAudienceVote {
+  "Votes are taken now."
+  open: Boolean!
+  "When it opens (the jury's decision closes) and closes."
+  opensAt: DateTime!
+  closesAt: DateTime!
+  "The caller sees the totals: coordinators and admins live, everyone from the announcement."
+  totalsVisible: Boolean!
+  "The vote is over and announced: the totals are complete and public."
+  final: Boolean!
+  categories: [AmbassadorAudienceCategory!]!
+}
+
+type AmbassadorAudienceCategory {
+  category: AmbassadorCategory!
+  """
+  The eligible nominations to vote for, by name: public from the vote's start
+  (staff see them before); empty before.
+  """
+  choices: [AmbassadorAudienceChoice!]!
+  "The caller has voted in this category (never shown for whom)."
+  viewerVoted: Boolean!
+  "The day the caller voted, as midnight UTC of that Warsaw date (nothing finer is kept)."
+  viewerVotedOn: DateTime
+  "Null while the caller may not see the totals."
+  totals: AmbassadorAudienceTotals
+}
+
+"An eligible nomination as the public sees it: no contact details."
+type AmbassadorAudienceChoice {
+  "The nomination's id, to vote with (the nomination itself stays private)."
+  nominationId: ID!
+  nomineeName: String!
+  justifications: [AmbassadorJustification!]!
+  "Its votes; null while the caller may not see the totals."
+  votes: Int
+  "The audience distinction (most votes in the category; all who tie share it); null until the totals are public."
+  audienceDistinction: Boolean
+}
+
+"""
+A category's totals. During the vote only coordinators and admins see them:
+voters is how many have voted, counted how many of their ballots are written
+out (secret ballots are written out in batches, so that none can be told
+apart by when it moved the count); after the announcement all are counted.
+"""
+type AmbassadorAudienceTotals {
+  categoryId: ID!
+  voters: Int!
+  counted: Int!
+  votes: [AmbassadorAudienceVotes!]!
+}
+
+type AmbassadorAudienceVotes {
+  nominationId: ID!
+  votes: Int!
+  "Null until the totals are public."
+  audienceDistinction: Boolean
+}
+
+"The live totals of an edition's audience vote (coordinators and admins)."
+type AmbassadorAudienceTotalsEvent {
+  editionId: ID!
+  "The totals now; empty on a resync event."
+  categories: [AmbassadorAudienceTotals!]!
+  "Events may have been missed (the server's listener reconnected): query ambassadorAudienceTotals again."
+  resync: Boolean!
+}
+
+input CastAmbassadorAudienceVoteInput {
+  "An eligible nomination of the edition (AmbassadorAudienceChoice.nominationId)."
+  nominationId: ID!
+}
+
+"The vote is in; the payload says in which category, never for whom."
+type CastAmbassadorAudienceVotePayload {
+  edition: AmbassadorEdition!
+  category: AmbassadorCategory!
+  "The day, as midnight UTC of that Warsaw date (nothing finer is kept)."
+  castOn: DateTime!
+}
+
+extend type Query {
+  "An edition's audience totals: coordinators and admins live, everyone from the announcement; null otherwise."
+  ambassadorAudienceTotals(editionId: ID!): [AmbassadorAudienceTotals!]
+}
+
+extend type Mutation {
+  "Vote once per category; a second vote is CONFLICT. Its variables are never logged."
+  castAmbassadorAudienceVote(input: CastAmbassadorAudienceVoteInput!): CastAmbassadorAudienceVotePayload!
+}
+
+extend type Subscription {
+  "Live audience totals after each vote: coordinators and admins only (NOT_FOUND for anyone else)."
+  ambassadorAudienceTotals(editionId: ID!): AmbassadorAudienceTotalsEvent!
 }
 `, BuiltIn: false},
 	{Name: "../budget.graphqls", Input: `enum BudgetEditionStatus {
@@ -16689,6 +17088,94 @@ func (ec *executionContext) childFields_AdvanceBudgetEditionPayload(ctx context.
 	return nil, fmt.Errorf("no field named %q was found under type AdvanceBudgetEditionPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_AmbassadorAudienceCategory(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "category":
+		return ec.fieldContext_AmbassadorAudienceCategory_category(ctx, field)
+	case "choices":
+		return ec.fieldContext_AmbassadorAudienceCategory_choices(ctx, field)
+	case "viewerVoted":
+		return ec.fieldContext_AmbassadorAudienceCategory_viewerVoted(ctx, field)
+	case "viewerVotedOn":
+		return ec.fieldContext_AmbassadorAudienceCategory_viewerVotedOn(ctx, field)
+	case "totals":
+		return ec.fieldContext_AmbassadorAudienceCategory_totals(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorAudienceCategory", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorAudienceChoice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nominationId":
+		return ec.fieldContext_AmbassadorAudienceChoice_nominationId(ctx, field)
+	case "nomineeName":
+		return ec.fieldContext_AmbassadorAudienceChoice_nomineeName(ctx, field)
+	case "justifications":
+		return ec.fieldContext_AmbassadorAudienceChoice_justifications(ctx, field)
+	case "votes":
+		return ec.fieldContext_AmbassadorAudienceChoice_votes(ctx, field)
+	case "audienceDistinction":
+		return ec.fieldContext_AmbassadorAudienceChoice_audienceDistinction(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorAudienceChoice", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorAudienceTotals(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "categoryId":
+		return ec.fieldContext_AmbassadorAudienceTotals_categoryId(ctx, field)
+	case "voters":
+		return ec.fieldContext_AmbassadorAudienceTotals_voters(ctx, field)
+	case "counted":
+		return ec.fieldContext_AmbassadorAudienceTotals_counted(ctx, field)
+	case "votes":
+		return ec.fieldContext_AmbassadorAudienceTotals_votes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorAudienceTotals", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorAudienceTotalsEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "editionId":
+		return ec.fieldContext_AmbassadorAudienceTotalsEvent_editionId(ctx, field)
+	case "categories":
+		return ec.fieldContext_AmbassadorAudienceTotalsEvent_categories(ctx, field)
+	case "resync":
+		return ec.fieldContext_AmbassadorAudienceTotalsEvent_resync(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorAudienceTotalsEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorAudienceVote(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "open":
+		return ec.fieldContext_AmbassadorAudienceVote_open(ctx, field)
+	case "opensAt":
+		return ec.fieldContext_AmbassadorAudienceVote_opensAt(ctx, field)
+	case "closesAt":
+		return ec.fieldContext_AmbassadorAudienceVote_closesAt(ctx, field)
+	case "totalsVisible":
+		return ec.fieldContext_AmbassadorAudienceVote_totalsVisible(ctx, field)
+	case "final":
+		return ec.fieldContext_AmbassadorAudienceVote_final(ctx, field)
+	case "categories":
+		return ec.fieldContext_AmbassadorAudienceVote_categories(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorAudienceVote", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorAudienceVotes(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nominationId":
+		return ec.fieldContext_AmbassadorAudienceVotes_nominationId(ctx, field)
+	case "votes":
+		return ec.fieldContext_AmbassadorAudienceVotes_votes(ctx, field)
+	case "audienceDistinction":
+		return ec.fieldContext_AmbassadorAudienceVotes_audienceDistinction(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorAudienceVotes", field.Name)
+}
+
 func (ec *executionContext) childFields_AmbassadorCategory(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -16765,6 +17252,8 @@ func (ec *executionContext) childFields_AmbassadorEdition(ctx context.Context, f
 		return ec.fieldContext_AmbassadorEdition_publishedAt(ctx, field)
 	case "viewerCan":
 		return ec.fieldContext_AmbassadorEdition_viewerCan(ctx, field)
+	case "audienceVote":
+		return ec.fieldContext_AmbassadorEdition_audienceVote(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AmbassadorEdition", field.Name)
 }
@@ -16797,6 +17286,8 @@ func (ec *executionContext) childFields_AmbassadorEditionViewerCan(ctx context.C
 		return ec.fieldContext_AmbassadorEditionViewerCan_manage(ctx, field)
 	case "nominate":
 		return ec.fieldContext_AmbassadorEditionViewerCan_nominate(ctx, field)
+	case "voteAudience":
+		return ec.fieldContext_AmbassadorEditionViewerCan_voteAudience(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AmbassadorEditionViewerCan", field.Name)
 }
@@ -18201,6 +18692,18 @@ func (ec *executionContext) childFields_CancelMeetingPayload(ctx context.Context
 		return ec.fieldContext_CancelMeetingPayload_meeting(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CancelMeetingPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CastAmbassadorAudienceVotePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edition":
+		return ec.fieldContext_CastAmbassadorAudienceVotePayload_edition(ctx, field)
+	case "category":
+		return ec.fieldContext_CastAmbassadorAudienceVotePayload_category(ctx, field)
+	case "castOn":
+		return ec.fieldContext_CastAmbassadorAudienceVotePayload_castOn(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CastAmbassadorAudienceVotePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CastBallotPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -21867,6 +22370,20 @@ func (ec *executionContext) field_Mutation_cancelMeeting_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_castAmbassadorAudienceVote_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CastAmbassadorAudienceVoteInput, error) {
+			return ec.unmarshalNCastAmbassadorAudienceVoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastAmbassadorAudienceVoteInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_castBallotWithCode_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -23947,6 +24464,20 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_ambassadorAudienceTotals_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "editionId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["editionId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_ambassadorEdition_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -24276,6 +24807,20 @@ func (ec *executionContext) field_Submission_text_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_ambassadorAudienceTotals_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "editionId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["editionId"] = arg0
 	return args, nil
 }
 
@@ -25117,6 +25662,667 @@ func (ec *executionContext) fieldContext_AdvanceBudgetEditionPayload_edition(_ c
 	return fc, nil
 }
 
+func (ec *executionContext) _AmbassadorAudienceCategory_category(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAudienceCategory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAudienceCategory_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorCategory) graphql.Marshaler {
+			return ec.marshalNAmbassadorCategory2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAudienceCategory_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorAudienceCategory",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorCategory(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorAudienceCategory_choices(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAudienceCategory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAudienceCategory_choices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Choices, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorAudienceChoice) graphql.Marshaler {
+			return ec.marshalNAmbassadorAudienceChoice2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAudienceChoiceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAudienceCategory_choices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorAudienceCategory",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorAudienceChoice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorAudienceCategory_viewerVoted(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAudienceCategory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAudienceCategory_viewerVoted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ViewerVoted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAudienceCategory_viewerVoted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorAudienceCategory", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorAudienceCategory_viewerVotedOn(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAudienceCategory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAudienceCategory_viewerVotedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ViewerVotedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAudienceCategory_viewerVotedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorAudienceCategory", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorAudienceCategory_totals(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAudienceCategory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAudienceCategory_totals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Totals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorAudienceTotals) graphql.Marshaler {
+			return ec.marshalOAmbassadorAudienceTotals2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAudienceTotals(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAudienceCategory_totals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorAudienceCategory",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorAudienceTotals(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorAudienceChoice_nominationId(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAudienceChoice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAudienceChoice_nominationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NominationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAudienceChoice_nominationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorAudienceChoice", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorAudienceChoice_nomineeName(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAudienceChoice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAudienceChoice_nomineeName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NomineeName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAudienceChoice_nomineeName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorAudienceChoice", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorAudienceChoice_justifications(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAudienceChoice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAudienceChoice_justifications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Justifications, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorJustification) graphql.Marshaler {
+			return ec.marshalNAmbassadorJustification2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJustificationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAudienceChoice_justifications(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorAudienceChoice",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorJustification(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorAudienceChoice_votes(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAudienceChoice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAudienceChoice_votes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Votes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAudienceChoice_votes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorAudienceChoice", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorAudienceChoice_audienceDistinction(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAudienceChoice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAudienceChoice_audienceDistinction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AudienceDistinction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAudienceChoice_audienceDistinction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorAudienceChoice", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorAudienceTotals_categoryId(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAudienceTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAudienceTotals_categoryId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CategoryID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAudienceTotals_categoryId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorAudienceTotals", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorAudienceTotals_voters(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAudienceTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAudienceTotals_voters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Voters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAudienceTotals_voters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorAudienceTotals", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorAudienceTotals_counted(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAudienceTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAudienceTotals_counted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Counted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAudienceTotals_counted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorAudienceTotals", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorAudienceTotals_votes(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAudienceTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAudienceTotals_votes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Votes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorAudienceVotes) graphql.Marshaler {
+			return ec.marshalNAmbassadorAudienceVotes2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAudienceVotesᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAudienceTotals_votes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorAudienceTotals",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorAudienceVotes(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorAudienceTotalsEvent_editionId(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAudienceTotalsEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAudienceTotalsEvent_editionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EditionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAudienceTotalsEvent_editionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorAudienceTotalsEvent", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorAudienceTotalsEvent_categories(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAudienceTotalsEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAudienceTotalsEvent_categories(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Categories, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorAudienceTotals) graphql.Marshaler {
+			return ec.marshalNAmbassadorAudienceTotals2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAudienceTotalsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAudienceTotalsEvent_categories(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorAudienceTotalsEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorAudienceTotals(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorAudienceTotalsEvent_resync(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAudienceTotalsEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAudienceTotalsEvent_resync(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resync, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAudienceTotalsEvent_resync(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorAudienceTotalsEvent", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorAudienceVote_open(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAudienceVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAudienceVote_open(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Open, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAudienceVote_open(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorAudienceVote", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorAudienceVote_opensAt(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAudienceVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAudienceVote_opensAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpensAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAudienceVote_opensAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorAudienceVote", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorAudienceVote_closesAt(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAudienceVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAudienceVote_closesAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosesAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAudienceVote_closesAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorAudienceVote", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorAudienceVote_totalsVisible(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAudienceVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAudienceVote_totalsVisible(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalsVisible, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAudienceVote_totalsVisible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorAudienceVote", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorAudienceVote_final(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAudienceVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAudienceVote_final(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Final, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAudienceVote_final(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorAudienceVote", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorAudienceVote_categories(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAudienceVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAudienceVote_categories(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Categories, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorAudienceCategory) graphql.Marshaler {
+			return ec.marshalNAmbassadorAudienceCategory2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAudienceCategoryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAudienceVote_categories(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorAudienceVote",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorAudienceCategory(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorAudienceVotes_nominationId(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAudienceVotes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAudienceVotes_nominationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NominationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAudienceVotes_nominationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorAudienceVotes", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorAudienceVotes_votes(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAudienceVotes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAudienceVotes_votes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Votes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAudienceVotes_votes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorAudienceVotes", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorAudienceVotes_audienceDistinction(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAudienceVotes) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAudienceVotes_audienceDistinction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AudienceDistinction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAudienceVotes_audienceDistinction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorAudienceVotes", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _AmbassadorCategory_id(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorCategory) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25887,6 +27093,38 @@ func (ec *executionContext) fieldContext_AmbassadorEdition_viewerCan(_ context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _AmbassadorEdition_audienceVote(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEdition_audienceVote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorEdition().AudienceVote(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorAudienceVote) graphql.Marshaler {
+			return ec.marshalOAmbassadorAudienceVote2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAudienceVote(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEdition_audienceVote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorEdition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorAudienceVote(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AmbassadorEditionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEditionConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26072,6 +27310,29 @@ func (ec *executionContext) _AmbassadorEditionViewerCan_nominate(ctx context.Con
 	)
 }
 func (ec *executionContext) fieldContext_AmbassadorEditionViewerCan_nominate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorEditionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorEditionViewerCan_voteAudience(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEditionViewerCan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEditionViewerCan_voteAudience(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VoteAudience, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEditionViewerCan_voteAudience(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AmbassadorEditionViewerCan", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
@@ -38040,6 +39301,93 @@ func (ec *executionContext) fieldContext_CancelMeetingPayload_meeting(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _CastAmbassadorAudienceVotePayload_edition(ctx context.Context, field graphql.CollectedField, obj *model.CastAmbassadorAudienceVotePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CastAmbassadorAudienceVotePayload_edition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorEdition) graphql.Marshaler {
+			return ec.marshalNAmbassadorEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorEdition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CastAmbassadorAudienceVotePayload_edition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CastAmbassadorAudienceVotePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorEdition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CastAmbassadorAudienceVotePayload_category(ctx context.Context, field graphql.CollectedField, obj *model.CastAmbassadorAudienceVotePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CastAmbassadorAudienceVotePayload_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorCategory) graphql.Marshaler {
+			return ec.marshalNAmbassadorCategory2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CastAmbassadorAudienceVotePayload_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CastAmbassadorAudienceVotePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorCategory(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CastAmbassadorAudienceVotePayload_castOn(ctx context.Context, field graphql.CollectedField, obj *model.CastAmbassadorAudienceVotePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CastAmbassadorAudienceVotePayload_castOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CastOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CastAmbassadorAudienceVotePayload_castOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CastAmbassadorAudienceVotePayload", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
 func (ec *executionContext) _CastBallotPayload_ballotId(ctx context.Context, field graphql.CollectedField, obj *model.CastBallotPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -46901,6 +48249,50 @@ func (ec *executionContext) fieldContext_Mutation_checkAmbassadorNomination(ctx 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_checkAmbassadorNomination_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_castAmbassadorAudienceVote(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_castAmbassadorAudienceVote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CastAmbassadorAudienceVote(ctx, fc.Args["input"].(model.CastAmbassadorAudienceVoteInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CastAmbassadorAudienceVotePayload) graphql.Marshaler {
+			return ec.marshalNCastAmbassadorAudienceVotePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastAmbassadorAudienceVotePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_castAmbassadorAudienceVote(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CastAmbassadorAudienceVotePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_castAmbassadorAudienceVote_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -56177,6 +57569,50 @@ func (ec *executionContext) fieldContext_Query_ambassadorEditions(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_ambassadorAudienceTotals(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_ambassadorAudienceTotals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AmbassadorAudienceTotals(ctx, fc.Args["editionId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorAudienceTotals) graphql.Marshaler {
+			return ec.marshalOAmbassadorAudienceTotals2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAudienceTotalsᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_ambassadorAudienceTotals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorAudienceTotals(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_ambassadorAudienceTotals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_budgetEdition(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -59253,6 +60689,50 @@ func (ec *executionContext) fieldContext_Subscription_notificationAdded(_ contex
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_NotificationAddedEvent(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_ambassadorAudienceTotals(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_ambassadorAudienceTotals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().AmbassadorAudienceTotals(ctx, fc.Args["editionId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorAudienceTotalsEvent) graphql.Marshaler {
+			return ec.marshalNAmbassadorAudienceTotalsEvent2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAudienceTotalsEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_ambassadorAudienceTotals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorAudienceTotalsEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_ambassadorAudienceTotals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -63569,6 +65049,36 @@ func (ec *executionContext) unmarshalInputCancelMeetingInput(ctx context.Context
 				return it, err
 			}
 			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCastAmbassadorAudienceVoteInput(ctx context.Context, obj any) (model.CastAmbassadorAudienceVoteInput, error) {
+	var it model.CastAmbassadorAudienceVoteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nominationId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nominationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NominationID = data
 		}
 	}
 	return it, nil
@@ -71327,6 +72837,334 @@ func (ec *executionContext) _AdvanceBudgetEditionPayload(ctx context.Context, se
 	return out
 }
 
+var ambassadorAudienceCategoryImplementors = []string{"AmbassadorAudienceCategory"}
+
+func (ec *executionContext) _AmbassadorAudienceCategory(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorAudienceCategory) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorAudienceCategoryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorAudienceCategory")
+		case "category":
+			out.Values[i] = ec._AmbassadorAudienceCategory_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "choices":
+			out.Values[i] = ec._AmbassadorAudienceCategory_choices(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "viewerVoted":
+			out.Values[i] = ec._AmbassadorAudienceCategory_viewerVoted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "viewerVotedOn":
+			out.Values[i] = ec._AmbassadorAudienceCategory_viewerVotedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "totals":
+			out.Values[i] = ec._AmbassadorAudienceCategory_totals(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorAudienceChoiceImplementors = []string{"AmbassadorAudienceChoice"}
+
+func (ec *executionContext) _AmbassadorAudienceChoice(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorAudienceChoice) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorAudienceChoiceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorAudienceChoice")
+		case "nominationId":
+			out.Values[i] = ec._AmbassadorAudienceChoice_nominationId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nomineeName":
+			out.Values[i] = ec._AmbassadorAudienceChoice_nomineeName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "justifications":
+			out.Values[i] = ec._AmbassadorAudienceChoice_justifications(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "votes":
+			out.Values[i] = ec._AmbassadorAudienceChoice_votes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "audienceDistinction":
+			out.Values[i] = ec._AmbassadorAudienceChoice_audienceDistinction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorAudienceTotalsImplementors = []string{"AmbassadorAudienceTotals"}
+
+func (ec *executionContext) _AmbassadorAudienceTotals(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorAudienceTotals) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorAudienceTotalsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorAudienceTotals")
+		case "categoryId":
+			out.Values[i] = ec._AmbassadorAudienceTotals_categoryId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "voters":
+			out.Values[i] = ec._AmbassadorAudienceTotals_voters(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "counted":
+			out.Values[i] = ec._AmbassadorAudienceTotals_counted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "votes":
+			out.Values[i] = ec._AmbassadorAudienceTotals_votes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorAudienceTotalsEventImplementors = []string{"AmbassadorAudienceTotalsEvent"}
+
+func (ec *executionContext) _AmbassadorAudienceTotalsEvent(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorAudienceTotalsEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorAudienceTotalsEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorAudienceTotalsEvent")
+		case "editionId":
+			out.Values[i] = ec._AmbassadorAudienceTotalsEvent_editionId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "categories":
+			out.Values[i] = ec._AmbassadorAudienceTotalsEvent_categories(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resync":
+			out.Values[i] = ec._AmbassadorAudienceTotalsEvent_resync(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorAudienceVoteImplementors = []string{"AmbassadorAudienceVote"}
+
+func (ec *executionContext) _AmbassadorAudienceVote(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorAudienceVote) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorAudienceVoteImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorAudienceVote")
+		case "open":
+			out.Values[i] = ec._AmbassadorAudienceVote_open(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "opensAt":
+			out.Values[i] = ec._AmbassadorAudienceVote_opensAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closesAt":
+			out.Values[i] = ec._AmbassadorAudienceVote_closesAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalsVisible":
+			out.Values[i] = ec._AmbassadorAudienceVote_totalsVisible(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "final":
+			out.Values[i] = ec._AmbassadorAudienceVote_final(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "categories":
+			out.Values[i] = ec._AmbassadorAudienceVote_categories(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorAudienceVotesImplementors = []string{"AmbassadorAudienceVotes"}
+
+func (ec *executionContext) _AmbassadorAudienceVotes(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorAudienceVotes) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorAudienceVotesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorAudienceVotes")
+		case "nominationId":
+			out.Values[i] = ec._AmbassadorAudienceVotes_nominationId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "votes":
+			out.Values[i] = ec._AmbassadorAudienceVotes_votes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "audienceDistinction":
+			out.Values[i] = ec._AmbassadorAudienceVotes_audienceDistinction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var ambassadorCategoryImplementors = []string{"AmbassadorCategory"}
 
 func (ec *executionContext) _AmbassadorCategory(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorCategory) graphql.Marshaler {
@@ -72205,6 +74043,44 @@ func (ec *executionContext) _AmbassadorEdition(ctx context.Context, sel ast.Sele
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "audienceVote":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorEdition_audienceVote(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -72336,6 +74212,11 @@ func (ec *executionContext) _AmbassadorEditionViewerCan(ctx context.Context, sel
 			}
 		case "nominate":
 			out.Values[i] = ec._AmbassadorEditionViewerCan_nominate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "voteAudience":
+			out.Values[i] = ec._AmbassadorEditionViewerCan_voteAudience(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -82195,6 +84076,54 @@ func (ec *executionContext) _CancelMeetingPayload(ctx context.Context, sel ast.S
 	return out
 }
 
+var castAmbassadorAudienceVotePayloadImplementors = []string{"CastAmbassadorAudienceVotePayload"}
+
+func (ec *executionContext) _CastAmbassadorAudienceVotePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CastAmbassadorAudienceVotePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, castAmbassadorAudienceVotePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CastAmbassadorAudienceVotePayload")
+		case "edition":
+			out.Values[i] = ec._CastAmbassadorAudienceVotePayload_edition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "category":
+			out.Values[i] = ec._CastAmbassadorAudienceVotePayload_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "castOn":
+			out.Values[i] = ec._CastAmbassadorAudienceVotePayload_castOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var castBallotPayloadImplementors = []string{"CastBallotPayload"}
 
 func (ec *executionContext) _CastBallotPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CastBallotPayload) graphql.Marshaler {
@@ -88945,6 +90874,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "castAmbassadorAudienceVote":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_castAmbassadorAudienceVote(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createBudgetEdition":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createBudgetEdition(ctx, field)
@@ -92041,6 +93977,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "ambassadorAudienceTotals":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_ambassadorAudienceTotals(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "budgetEdition":
 			field := field
 
@@ -94627,6 +96585,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "notificationAdded":
 		return ec._Subscription_notificationAdded(ctx, fields[0])
+	case "ambassadorAudienceTotals":
+		return ec._Subscription_ambassadorAudienceTotals(ctx, fields[0])
 	case "ballotTurnout":
 		return ec._Subscription_ballotTurnout(ctx, fields[0])
 	case "consultationActivity":
@@ -96709,6 +98669,96 @@ func (ec *executionContext) unmarshalNAgendaItemInput2ᚖgithubᚗcomᚋotwarty�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNAmbassadorAudienceCategory2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAudienceCategory(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorAudienceCategory) graphql.Marshaler {
+	return ec._AmbassadorAudienceCategory(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAmbassadorAudienceCategory2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAudienceCategoryᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorAudienceCategory) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorAudienceCategory2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAudienceCategory(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAmbassadorAudienceChoice2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAudienceChoice(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorAudienceChoice) graphql.Marshaler {
+	return ec._AmbassadorAudienceChoice(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAmbassadorAudienceChoice2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAudienceChoiceᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorAudienceChoice) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorAudienceChoice2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAudienceChoice(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAmbassadorAudienceTotals2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAudienceTotals(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorAudienceTotals) graphql.Marshaler {
+	return ec._AmbassadorAudienceTotals(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAmbassadorAudienceTotals2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAudienceTotalsᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorAudienceTotals) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorAudienceTotals2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAudienceTotals(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAmbassadorAudienceTotalsEvent2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAudienceTotalsEvent(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorAudienceTotalsEvent) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AmbassadorAudienceTotalsEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAmbassadorAudienceVotes2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAudienceVotes(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorAudienceVotes) graphql.Marshaler {
+	return ec._AmbassadorAudienceVotes(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAmbassadorAudienceVotes2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAudienceVotesᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorAudienceVotes) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorAudienceVotes2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAudienceVotes(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNAmbassadorCategory2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategory(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorCategory) graphql.Marshaler {
 	return ec._AmbassadorCategory(ctx, sel, &v)
 }
@@ -98205,6 +100255,21 @@ func (ec *executionContext) marshalNCancelMeetingPayload2ᚖgithubᚗcomᚋotwar
 		return graphql.Null
 	}
 	return ec._CancelMeetingPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCastAmbassadorAudienceVoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastAmbassadorAudienceVoteInput(ctx context.Context, v any) (model.CastAmbassadorAudienceVoteInput, error) {
+	res, err := ec.unmarshalInputCastAmbassadorAudienceVoteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCastAmbassadorAudienceVotePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastAmbassadorAudienceVotePayload(ctx context.Context, sel ast.SelectionSet, v *model.CastAmbassadorAudienceVotePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CastAmbassadorAudienceVotePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCastBallotInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastBallotInput(ctx context.Context, v any) (model.CastBallotInput, error) {
@@ -102136,6 +104201,39 @@ func (ec *executionContext) marshalOAccount2ᚖgithubᚗcomᚋotwartyᚋotwarty�
 		return graphql.Null
 	}
 	return ec._Account(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAmbassadorAudienceTotals2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAudienceTotalsᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorAudienceTotals) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorAudienceTotals2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAudienceTotals(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAmbassadorAudienceTotals2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAudienceTotals(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorAudienceTotals) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AmbassadorAudienceTotals(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAmbassadorAudienceVote2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAudienceVote(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorAudienceVote) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AmbassadorAudienceVote(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOAmbassadorConsent2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorConsent(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorConsent) graphql.Marshaler {

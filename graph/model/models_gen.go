@@ -93,6 +93,71 @@ type AgendaItemInput struct {
 	DocumentURL *string         `json:"documentUrl,omitempty"`
 }
 
+type AmbassadorAudienceCategory struct {
+	Category *AmbassadorCategory `json:"category"`
+	// The eligible nominations to vote for, by name: public from the vote's start
+	// (staff see them before); empty before.
+	Choices []AmbassadorAudienceChoice `json:"choices"`
+	// The caller has voted in this category (never shown for whom).
+	ViewerVoted bool `json:"viewerVoted"`
+	// The day the caller voted, as midnight UTC of that Warsaw date (nothing finer is kept).
+	ViewerVotedOn *time.Time `json:"viewerVotedOn,omitempty"`
+	// Null while the caller may not see the totals.
+	Totals *AmbassadorAudienceTotals `json:"totals,omitempty"`
+}
+
+// An eligible nomination as the public sees it: no contact details.
+type AmbassadorAudienceChoice struct {
+	// The nomination's id, to vote with (the nomination itself stays private).
+	NominationID   string                    `json:"nominationId"`
+	NomineeName    string                    `json:"nomineeName"`
+	Justifications []AmbassadorJustification `json:"justifications"`
+	// Its votes; null while the caller may not see the totals.
+	Votes *int `json:"votes,omitempty"`
+	// The audience distinction (most votes in the category; all who tie share it); null until the totals are public.
+	AudienceDistinction *bool `json:"audienceDistinction,omitempty"`
+}
+
+// A category's totals. During the vote only coordinators and admins see them:
+// voters is how many have voted, counted how many of their ballots are written
+// out (secret ballots are written out in batches, so that none can be told
+// apart by when it moved the count); after the announcement all are counted.
+type AmbassadorAudienceTotals struct {
+	CategoryID string                    `json:"categoryId"`
+	Voters     int                       `json:"voters"`
+	Counted    int                       `json:"counted"`
+	Votes      []AmbassadorAudienceVotes `json:"votes"`
+}
+
+// The live totals of an edition's audience vote (coordinators and admins).
+type AmbassadorAudienceTotalsEvent struct {
+	EditionID string `json:"editionId"`
+	// The totals now; empty on a resync event.
+	Categories []AmbassadorAudienceTotals `json:"categories"`
+	// Events may have been missed (the server's listener reconnected): query ambassadorAudienceTotals again.
+	Resync bool `json:"resync"`
+}
+
+type AmbassadorAudienceVote struct {
+	// Votes are taken now.
+	Open bool `json:"open"`
+	// When it opens (the jury's decision closes) and closes.
+	OpensAt  time.Time `json:"opensAt"`
+	ClosesAt time.Time `json:"closesAt"`
+	// The caller sees the totals: coordinators and admins live, everyone from the announcement.
+	TotalsVisible bool `json:"totalsVisible"`
+	// The vote is over and announced: the totals are complete and public.
+	Final      bool                         `json:"final"`
+	Categories []AmbassadorAudienceCategory `json:"categories"`
+}
+
+type AmbassadorAudienceVotes struct {
+	NominationID string `json:"nominationId"`
+	Votes        int    `json:"votes"`
+	// Null until the totals are public.
+	AudienceDistinction *bool `json:"audienceDistinction,omitempty"`
+}
+
 type AmbassadorCategory struct {
 	ID   string                 `json:"id"`
 	Kind AmbassadorCategoryKind `json:"kind"`
@@ -133,6 +198,8 @@ type AmbassadorEditionViewerCan struct {
 	Manage bool `json:"manage"`
 	// Nominate now (a confirmed account while nominations are open).
 	Nominate bool `json:"nominate"`
+	// Vote in the audience vote now (a verified resident, not a juror or staff, with a category left to vote in).
+	VoteAudience bool `json:"voteAudience"`
 }
 
 type AmbassadorJuror struct {
@@ -783,6 +850,19 @@ type CancelMeetingInput struct {
 
 type CancelMeetingPayload struct {
 	Meeting *Meeting `json:"meeting"`
+}
+
+type CastAmbassadorAudienceVoteInput struct {
+	// An eligible nomination of the edition (AmbassadorAudienceChoice.nominationId).
+	NominationID string `json:"nominationId"`
+}
+
+// The vote is in; the payload says in which category, never for whom.
+type CastAmbassadorAudienceVotePayload struct {
+	Edition  *AmbassadorEdition  `json:"edition"`
+	Category *AmbassadorCategory `json:"category"`
+	// The day, as midnight UTC of that Warsaw date (nothing finer is kept).
+	CastOn time.Time `json:"castOn"`
 }
 
 type CastBallotInput struct {

@@ -23,6 +23,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/ballotbox"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/phase"
@@ -66,6 +67,7 @@ type Service struct {
 	notify  *notify.Service
 	inviter Inviter
 	jobs    phase.Inserter
+	box     *ballotbox.Box // the audience vote's ballots (UseBox)
 	cfg     Config
 	log     *slog.Logger
 	now     func() time.Time

@@ -20,6 +20,9 @@ import (
 // lose their nominator (as public contributions become "deleted account");
 // nominations of the person are withdrawn unless already checked and their
 // nominee's name and contacts erased, so that nothing names them any more.
+// Audience votes stay counted: the ballots carry no voter, and the markers
+// hold the verification's keyed hash, which the erasure unlinks from the
+// account (identity deletes the verification).
 type PersonalData struct{ s *Service }
 
 // PersonalData returns the Ambassador's identity.PersonalData.
@@ -73,7 +76,12 @@ func (PersonalData) Export(ctx context.Context, tx *db.Tx, accountID uuid.UUID) 
 	if err != nil {
 		return nil, fmt.Errorf("export nominations received: %w", err)
 	}
-	return map[string]any{"nominationsMade": made, "nominationsOfMe": of}, nil
+	// The audience vote: the categories voted in, never the choice.
+	voted, err := audienceVotedIn(ctx, tx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"nominationsMade": made, "nominationsOfMe": of, "audienceVotes": voted}, nil
 }
 
 // Erase applies PersonalData's erasure rule.

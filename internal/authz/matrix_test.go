@@ -212,6 +212,7 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 		{"ambassador_nomination", "edit", nil, []string{"owner"}},
 		{"ambassador_nomination", "withdraw", nil, []string{"owner"}},
 		{"ambassador_nomination", "manage", nil, []string{"coordinator", "admin"}},
+		{"ambassador_audience", "vote", nil, []string{"verified"}},
 	}
 
 	// The cases cover the whole matrix, so a rule cannot be added untested.
