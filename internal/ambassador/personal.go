@@ -20,6 +20,7 @@ import (
 // lose their nominator (as public contributions become "deleted account");
 // nominations of the person are withdrawn unless already checked and their
 // nominee's name and contacts erased, so that nothing names them any more.
+// A juror's declarations, sheets and comments: scoring_personal.go.
 type PersonalData struct{ s *Service }
 
 // PersonalData returns the Ambassador's identity.PersonalData.
@@ -73,11 +74,18 @@ func (PersonalData) Export(ctx context.Context, tx *db.Tx, accountID uuid.UUID) 
 	if err != nil {
 		return nil, fmt.Errorf("export nominations received: %w", err)
 	}
-	return map[string]any{"nominationsMade": made, "nominationsOfMe": of}, nil
+	jury, err := exportJury(ctx, tx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"nominationsMade": made, "nominationsOfMe": of, "jury": jury}, nil
 }
 
 // Erase applies PersonalData's erasure rule.
 func (p PersonalData) Erase(ctx context.Context, tx *db.Tx, accountID uuid.UUID) error {
+	if err := eraseJury(ctx, tx, accountID); err != nil {
+		return err
+	}
 	if _, err := tx.Exec(ctx, `update ambassador_nominations set nominator_id = null where nominator_id = $1`, accountID); err != nil {
 		return fmt.Errorf("erase nominator: %w", err)
 	}

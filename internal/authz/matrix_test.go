@@ -212,6 +212,18 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 		{"ambassador_nomination", "edit", nil, []string{"owner"}},
 		{"ambassador_nomination", "withdraw", nil, []string{"owner"}},
 		{"ambassador_nomination", "manage", nil, []string{"coordinator", "admin"}},
+		{"ambassador_nomination", "read", map[string]string{"jury": "open"}, []string{"owner", "juror", "coordinator", "admin"}},
+		{"ambassador_nomination", "declare", map[string]string{"jury": "open"}, []string{"juror"}},
+		{"ambassador_nomination", "declare", nil, nil},
+		{"ambassador_nomination", "score", map[string]string{"jury": "open"}, []string{"juror"}},
+		{"ambassador_nomination", "score", nil, nil},
+		{"ambassador_nomination", "comment", map[string]string{"jury": "open"}, []string{"juror", "coordinator", "admin"}},
+		{"ambassador_nomination", "comment", nil, []string{"coordinator", "admin"}},
+		{"ambassador_edition", "read_ranking", map[string]string{"scoring": "open", "phase": "scoring"}, []string{"coordinator", "admin"}},
+		{"ambassador_edition", "read_ranking", map[string]string{"scoring": "closed", "phase": "decision"}, []string{"juror", "coordinator", "admin"}},
+		{"ambassador_edition", "read_ranking", map[string]string{"scoring": "closed", "phase": "announcement"}, everyone},
+		{"ambassador_edition", "read_score_table", map[string]string{"phase": "decision"}, []string{"coordinator", "admin"}},
+		{"ambassador_edition", "read_score_table", map[string]string{"phase": "announcement"}, everyone},
 	}
 
 	// The cases cover the whole matrix, so a rule cannot be added untested.
