@@ -382,3 +382,138 @@ func TestAmbassadorScoring_HiddenUntilOwnSubmission(t *testing.T) {
 	v = f.view(t, declared, x)
 	require.Nil(t, v.node["scoreSheets"], "the nested path stays closed to a conflicted juror")
 }
+
+// TestAmbassadorRanking_HandComputedWithTiesRecusalsAndMissingScores: three
+// criteria weighted 2, 1, 1 on 0–10 (Σ weights 4), three jurors.
+//
+//	A: J1 8,6,7 (29), J2 9,9,4 (31, then recused late), J3 5,5,5 (20) → (29+20)/(2·4) = 49/8 = 6.125 → "6.13"
+//	B: J1 7,7,7 (28), J2 8,6,6 (28), J3 6,8,8 (28) → 84/12 = 7
+//	C: J1 7,7,7 (28), J2 8,6,6 (28), J3 is its nominee (automatic conflict) → 56/8 = 7: tied with B
+//	D: only J1's draft → not ranked
+//	O1 (organisations): J1 10,10,10 → 40/4 = 10; O2: J2 0,0,1 → 1/4 = 0.25
+//
+// The score table is public at the announcement, names published; erasing
+// a juror keeps their scores counted under their number.
+func TestAmbassadorRanking_HandComputedWithTiesRecusalsAndMissingScores(t *testing.T) {
+	t.Parallel()
+	cf := &callerFixture{consultationFixture: newConsultationFixture(t)}
+	f := newScoringFixture(t, cf, 2025, `[{name: {locale: PL, text: "Długość"}, weight: 2}, {name: {locale: PL, text: "Efekty"}, weight: 1},
+		{name: {locale: PL, text: "Innowacyjność"}, weight: 1}]`)
+	b := f.b
+	nominator := f.account(t, "zglaszajacy.ranking@example.org")
+	j1, j2, j3 := f.account(t, "j1@example.org"), f.account(t, "j2@example.org"), f.account(t, "j3@example.org")
+	for _, j := range []string{j1, j2, j3} {
+		f.grantJuror(t, j, f.edition)
+	}
+	a := f.nominateAs(t, nominator, "INDIVIDUAL", "A", "a@example.org")
+	bb := f.nominateAs(t, nominator, "INDIVIDUAL", "B", "b@example.org")
+	c := f.nominateAs(t, nominator, "INDIVIDUAL", "C", "j3@example.org")
+	d := f.nominateAs(t, nominator, "INDIVIDUAL", "D", "d@example.org")
+	o1 := f.nominateAs(t, nominator, "ORGANISATION", "O1", "o1@example.org")
+	o2 := f.nominateAs(t, nominator, "ORGANISATION", "O2", "o2@example.org")
+	f.toScoring(t, a, bb, c, d, o1, o2)
+	for _, j := range []string{j1, j2, j3} {
+		for _, n := range []string{a, bb, c, d, o1, o2} {
+			res := f.declare(t, j, n, "NONE")
+			if j == j3 && n == c {
+				require.Equal(t, "CONFLICT", res.code())
+				continue
+			}
+			require.Empty(t, res.Errors)
+		}
+	}
+	submit := func(token, n string, points ...int) {
+		t.Helper()
+		require.Empty(t, f.score(t, token, n, true, points...).Errors)
+	}
+	submit(j1, a, 8, 6, 7)
+	submit(j2, a, 9, 9, 4)
+	submit(j3, a, 5, 5, 5)
+	submit(j1, bb, 7, 7, 7)
+	submit(j2, bb, 8, 6, 6)
+	submit(j3, bb, 6, 8, 8)
+	submit(j1, c, 7, 7, 7)
+	submit(j2, c, 8, 6, 6)
+	require.Equal(t, "FORBIDDEN", f.score(t, j3, c, true, 10, 10, 10).code())
+	require.Empty(t, f.score(t, j1, d, false, 5).Errors)
+	submit(j1, o1, 9, 9, 9)
+	submit(j1, o1, 10, 10, 10) // revised
+	submit(j2, o2, 0, 0, 1)
+	require.Empty(t, f.declare(t, j2, a, "CONFLICT").Errors)
+
+	// The coordinator publishes the jurors' names: alone, on a published
+	// edition, until the announcement.
+	setNames := `mutation($e: ID!, $p: Boolean!) { updateAmbassadorEdition(input: {editionId: $e, publishJurorNames: $p}) { edition { publishJurorNames } } }`
+	res := b.gql(t, setNames, map[string]any{"e": f.edition, "p": true}, withToken(f.coord))
+	require.Empty(t, res.Errors)
+	require.Equal(t, true, dig(res.Data, "updateAmbassadorEdition", "edition", "publishJurorNames"))
+	require.Equal(t, "PHASE_CLOSED", b.gql(t, `mutation($e: ID!) { updateAmbassadorEdition(input: {editionId: $e, publishJurorNames: false,
+		organisationTitles: 3}) { edition { id } } }`, map[string]any{"e": f.edition}, withToken(f.coord)).code())
+	require.Equal(t, "FORBIDDEN", b.gql(t, setNames, map[string]any{"e": f.edition, "p": false}, withToken(j1)).code())
+
+	entry := func(n, name string, scorers int, mean, fraction any, rank any, tied bool) map[string]any {
+		return map[string]any{"nominationId": n, "nomineeName": name, "scorerCount": float64(scorers), "mean": mean,
+			"meanFraction": fraction, "rank": rank, "tied": tied}
+	}
+	want := []any{
+		map[string]any{"category": map[string]any{"kind": "ORGANISATION"}, "entries": []any{
+			entry(o1, "O1", 1, "10.00", "10", float64(1), false),
+			entry(o2, "O2", 1, "0.25", "1/4", float64(2), false)}},
+		map[string]any{"category": map[string]any{"kind": "INDIVIDUAL"}, "entries": []any{
+			entry(bb, "B", 3, "7.00", "7", float64(1), true),
+			entry(c, "C", 2, "7.00", "7", float64(1), true),
+			entry(a, "A", 2, "6.13", "49/8", float64(3), false),
+			entry(d, "D", 0, nil, nil, nil, false)}},
+	}
+	ranking := func(token string) any {
+		t.Helper()
+		var opts []reqOpt
+		if token != "" {
+			opts = append(opts, withToken(token))
+		}
+		res := b.gql(t, `query($e: ID!) { ambassadorEdition(id: $e) { ranking { category { kind }
+			entries { nominationId nomineeName scorerCount mean meanFraction rank tied } } } }`, map[string]any{"e": f.edition}, opts...)
+		require.Empty(t, res.Errors)
+		return dig(res.Data, "ambassadorEdition", "ranking")
+	}
+	require.Equal(t, want, ranking(f.coord))
+	require.Nil(t, ranking(j1))
+	f.move(t, "DECISION")
+	require.Equal(t, want, ranking(j1))
+	require.Nil(t, ranking(""))
+	f.move(t, "ANNOUNCEMENT")
+	require.Equal(t, want, ranking(""))
+	require.Equal(t, "PHASE_CLOSED", b.gql(t, setNames, map[string]any{"e": f.edition, "p": false}, withToken(f.coord)).code())
+
+	table := func() []any {
+		t.Helper()
+		res := b.gql(t, `query($e: ID!) { ambassadorEdition(id: $e) { scoreTable { jurorNames criteria { weight }
+			rows { nomineeName category rank mean sheets { jurorNumber jurorName points weighted } } } } }`, map[string]any{"e": f.edition})
+		require.Empty(t, res.Errors)
+		require.Equal(t, true, dig(res.Data, "ambassadorEdition", "scoreTable", "jurorNames"))
+		require.Equal(t, []any{map[string]any{"weight": float64(2)}, map[string]any{"weight": float64(1)}, map[string]any{"weight": float64(1)}},
+			dig(res.Data, "ambassadorEdition", "scoreTable", "criteria"))
+		return dig(res.Data, "ambassadorEdition", "scoreTable", "rows").([]any)
+	}
+	sheet := func(number int, name any, weighted string, points ...int) map[string]any {
+		ps := []any{}
+		for _, p := range points {
+			ps = append(ps, float64(p))
+		}
+		return map[string]any{"jurorNumber": float64(number), "jurorName": name, "points": ps, "weighted": weighted}
+	}
+	rows := table()
+	require.Len(t, rows, 6)
+	require.Equal(t, map[string]any{"nomineeName": "A", "category": "INDIVIDUAL", "rank": float64(3), "mean": "6.13", "sheets": []any{
+		sheet(1, "Tester", "7.25", 8, 6, 7), sheet(3, "Tester", "5.00", 5, 5, 5)}}, rows[4])
+	require.Equal(t, []any{sheet(1, "Tester", "7.00", 7, 7, 7), sheet(2, "Tester", "7.00", 8, 6, 6), sheet(3, "Tester", "7.00", 6, 8, 8)},
+		dig(rows[2], "sheets"))
+
+	// Erasing J1's account keeps the scores counted, under their number.
+	res = b.gql(t, `mutation($pw: String!) { deleteAccount(input: {password: $pw}) { deletedAccountId } }`,
+		map[string]any{"pw": matrixPassword}, withToken(j1))
+	require.Empty(t, res.Errors)
+	require.Equal(t, want, ranking(""))
+	rows = table()
+	require.Equal(t, []any{sheet(1, nil, "7.25", 8, 6, 7), sheet(3, "Tester", "5.00", 5, 5, 5)}, dig(rows[4], "sheets"))
+}
