@@ -78,7 +78,11 @@ func (PersonalData) Export(ctx context.Context, tx *db.Tx, accountID uuid.UUID) 
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"nominationsMade": made, "nominationsOfMe": of, "jury": jury}, nil
+	out := map[string]any{"nominationsMade": made, "nominationsOfMe": of}
+	for k, v := range jury {
+		out[k] = v
+	}
+	return out, nil
 }
 
 // Erase applies PersonalData's erasure rule.

@@ -84,15 +84,18 @@ func juryObject(n *Nomination, e *Edition) authz.Object {
 	return o
 }
 
-// scoresObject is e for reading its ranking and score table: attr scoring
-// (open, closed) and phase.
+// scoresObject is e for reading its ranking and score table: attrs scoring
+// (open, closed) and public (true from the announcement).
 func scoresObject(e *Edition) authz.Object {
 	o := e.object()
 	o.Attrs["scoring"] = "open"
 	if scoringClosed(e.Phase) {
 		o.Attrs["scoring"] = "closed"
 	}
-	o.Attrs["phase"] = string(e.Phase)
+	o.Attrs["public"] = "false"
+	if e.Phase == PhaseAnnouncement {
+		o.Attrs["public"] = "true"
+	}
 	return o
 }
 

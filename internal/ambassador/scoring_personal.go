@@ -55,7 +55,8 @@ type personalComment struct {
 	CreatedAt    time.Time `json:"createdAt"`
 }
 
-// exportJury lists the juror's declarations, sheets and comments.
+// exportJury lists the juror's declarations, sheets and comments (the
+// sections juryDeclarations, jurySheets, juryComments).
 func exportJury(ctx context.Context, tx *db.Tx, account uuid.UUID) (map[string]any, error) {
 	rows, err := tx.Query(ctx, `select c.nomination_id, e.year, case when c.conflict then 'conflict' else 'none' end, c.source,
 			coalesce(c.note, ''), c.declared_at
@@ -118,7 +119,7 @@ func exportJury(ctx context.Context, tx *db.Tx, account uuid.UUID) (map[string]a
 	if comments == nil {
 		comments = []personalComment{}
 	}
-	return map[string]any{"declarations": decls, "sheets": sheets, "comments": comments}, nil
+	return map[string]any{"juryDeclarations": decls, "jurySheets": sheets, "juryComments": comments}, nil
 }
 
 // eraseJury applies the erasure rule above.

@@ -219,11 +219,11 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 		{"ambassador_nomination", "score", nil, nil},
 		{"ambassador_nomination", "comment", map[string]string{"jury": "open"}, []string{"juror", "coordinator", "admin"}},
 		{"ambassador_nomination", "comment", nil, []string{"coordinator", "admin"}},
-		{"ambassador_edition", "read_ranking", map[string]string{"scoring": "open", "phase": "scoring"}, []string{"coordinator", "admin"}},
-		{"ambassador_edition", "read_ranking", map[string]string{"scoring": "closed", "phase": "decision"}, []string{"juror", "coordinator", "admin"}},
-		{"ambassador_edition", "read_ranking", map[string]string{"scoring": "closed", "phase": "announcement"}, everyone},
-		{"ambassador_edition", "read_score_table", map[string]string{"phase": "decision"}, []string{"coordinator", "admin"}},
-		{"ambassador_edition", "read_score_table", map[string]string{"phase": "announcement"}, everyone},
+		{"ambassador_edition", "read_ranking", map[string]string{"scoring": "open", "public": "false"}, []string{"coordinator", "admin"}},
+		{"ambassador_edition", "read_ranking", map[string]string{"scoring": "closed", "public": "false"}, []string{"juror", "coordinator", "admin"}},
+		{"ambassador_edition", "read_ranking", map[string]string{"scoring": "closed", "public": "true"}, everyone},
+		{"ambassador_edition", "read_score_table", map[string]string{"public": "false"}, []string{"coordinator", "admin"}},
+		{"ambassador_edition", "read_score_table", map[string]string{"public": "true"}, everyone},
 	}
 
 	// The cases cover the whole matrix, so a rule cannot be added untested.
