@@ -229,6 +229,10 @@ func (r *ambassadorNominationResolver) Nominee(ctx context.Context, obj *model.A
 	nm := obj.N.Nominee
 	out := &model.AmbassadorNominee{Name: nm.Name, Email: optString(nm.Email), Minor: nm.Minor,
 		GuardianName: optString(nm.GuardianName), GuardianEmail: optString(nm.GuardianEmail)}
+	if !r.Ambassador.SeesPrivate(ctx, obj.N) {
+		// The jury sees who is nominated, not how to reach them.
+		out.Email, out.GuardianName, out.GuardianEmail = nil, nil, nil
+	}
 	if nm.OrganisationID != nil {
 		o, err := loadersFrom(ctx).organisation(ctx, *nm.OrganisationID)
 		if err != nil {
@@ -274,6 +278,9 @@ func (r *ambassadorNominationResolver) StaffEntered(ctx context.Context, obj *mo
 
 // NominatorName is the resolver for the nominatorName field.
 func (r *ambassadorNominationResolver) NominatorName(ctx context.Context, obj *model.AmbassadorNomination) (*string, error) {
+	if !r.Ambassador.SeesPrivate(ctx, obj.N) {
+		return nil, nil
+	}
 	return optString(obj.N.NominatorName), nil
 }
 
@@ -313,6 +320,9 @@ func (r *ambassadorNominationResolver) Ineligibility(ctx context.Context, obj *m
 
 // CheckNote is the resolver for the checkNote field.
 func (r *ambassadorNominationResolver) CheckNote(ctx context.Context, obj *model.AmbassadorNomination) (*string, error) {
+	if !r.Ambassador.SeesPrivate(ctx, obj.N) {
+		return nil, nil
+	}
 	return optString(obj.N.CheckNote), nil
 }
 
@@ -356,7 +366,7 @@ func (r *mutationResolver) UpdateAmbassadorEdition(ctx context.Context, input mo
 	}
 	e, err := r.Ambassador.UpdateEdition(ctx, id, ambassador.UpdateInput{Schedule: ambassadorScheduleIn(input.Schedule),
 		OrganisationTitles: input.OrganisationTitles, IndividualTitles: input.IndividualTitles,
-		Criteria: ambassadorCriteriaIn(input.Criteria), Call: localizedListIn(input.Call)})
+		Criteria: ambassadorCriteriaIn(input.Criteria), Call: localizedListIn(input.Call), PublishJurorNames: input.PublishJurorNames})
 	if err != nil {
 		return nil, err
 	}

@@ -102,6 +102,10 @@ type ComplexityRoot struct {
 		Meeting func(childComplexity int) int
 	}
 
+	AddAmbassadorConflictPayload struct {
+		Nomination func(childComplexity int) int
+	}
+
 	AddBodyMinutesTranslationPayload struct {
 		Minutes func(childComplexity int) int
 	}
@@ -170,6 +174,21 @@ type ComplexityRoot struct {
 		Titles func(childComplexity int) int
 	}
 
+	AmbassadorCategoryRanking struct {
+		Category func(childComplexity int) int
+		Entries  func(childComplexity int) int
+	}
+
+	AmbassadorComment struct {
+		AuthorName  func(childComplexity int) int
+		Body        func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		ID          func(childComplexity int) int
+		JurorNumber func(childComplexity int) int
+		Recused     func(childComplexity int) int
+		Staff       func(childComplexity int) int
+	}
+
 	AmbassadorConsent struct {
 		At      func(childComplexity int) int
 		By      func(childComplexity int) int
@@ -188,21 +207,24 @@ type ComplexityRoot struct {
 	}
 
 	AmbassadorEdition struct {
-		AudienceVote     func(childComplexity int) int
-		Call             func(childComplexity int, locale *i18n.Locale) int
-		CallTranslations func(childComplexity int) int
-		Categories       func(childComplexity int) int
-		Criteria         func(childComplexity int) int
-		ID               func(childComplexity int) int
-		Jurors           func(childComplexity int) int
-		Nominations      func(childComplexity int, filter *model.AmbassadorNominationFilter, first *int, after *string) int
-		Phase            func(childComplexity int) int
-		PhaseChanges     func(childComplexity int) int
-		PublishedAt      func(childComplexity int) int
-		Schedule         func(childComplexity int) int
-		Status           func(childComplexity int) int
-		ViewerCan        func(childComplexity int) int
-		Year             func(childComplexity int) int
+		AudienceVote      func(childComplexity int) int
+		Call              func(childComplexity int, locale *i18n.Locale) int
+		CallTranslations  func(childComplexity int) int
+		Categories        func(childComplexity int) int
+		Criteria          func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Jurors            func(childComplexity int) int
+		Nominations       func(childComplexity int, filter *model.AmbassadorNominationFilter, first *int, after *string) int
+		Phase             func(childComplexity int) int
+		PhaseChanges      func(childComplexity int) int
+		PublishJurorNames func(childComplexity int) int
+		PublishedAt       func(childComplexity int) int
+		Ranking           func(childComplexity int) int
+		Schedule          func(childComplexity int) int
+		ScoreTable        func(childComplexity int) int
+		Status            func(childComplexity int) int
+		ViewerCan         func(childComplexity int) int
+		Year              func(childComplexity int) int
 	}
 
 	AmbassadorEditionConnection struct {
@@ -228,6 +250,15 @@ type ComplexityRoot struct {
 		DisplayName func(childComplexity int) int
 	}
 
+	AmbassadorJurorConflict struct {
+		AccountID   func(childComplexity int) int
+		Conflict    func(childComplexity int) int
+		Declaration func(childComplexity int) int
+		DeclaredAt  func(childComplexity int) int
+		DisplayName func(childComplexity int) int
+		Note        func(childComplexity int) int
+	}
+
 	AmbassadorJustification struct {
 		Criterion        func(childComplexity int) int
 		Text             func(childComplexity int, locale *i18n.Locale) int
@@ -241,15 +272,19 @@ type ComplexityRoot struct {
 		CheckedAt      func(childComplexity int) int
 		Consent        func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
+		Discussion     func(childComplexity int) int
 		Edition        func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Ineligibility  func(childComplexity int) int
+		JuryConflicts  func(childComplexity int) int
 		Justifications func(childComplexity int) int
 		Links          func(childComplexity int) int
+		MyReview       func(childComplexity int) int
 		NominatorName  func(childComplexity int) int
 		Nominee        func(childComplexity int) int
 		ReceivedAt     func(childComplexity int) int
 		ScanRef        func(childComplexity int) int
+		ScoreSheets    func(childComplexity int) int
 		StaffEntered   func(childComplexity int) int
 		Status         func(childComplexity int) int
 		WithdrawnAt    func(childComplexity int) int
@@ -283,6 +318,25 @@ type ComplexityRoot struct {
 		To        func(childComplexity int) int
 	}
 
+	AmbassadorRankingEntry struct {
+		Mean         func(childComplexity int) int
+		MeanFraction func(childComplexity int) int
+		NominationID func(childComplexity int) int
+		NomineeName  func(childComplexity int) int
+		Rank         func(childComplexity int) int
+		ScorerCount  func(childComplexity int) int
+		Tied         func(childComplexity int) int
+	}
+
+	AmbassadorReview struct {
+		Conflict      func(childComplexity int) int
+		ConflictFixed func(childComplexity int) int
+		Declaration   func(childComplexity int) int
+		MayScore      func(childComplexity int) int
+		SeesScores    func(childComplexity int) int
+		Sheet         func(childComplexity int) int
+	}
+
 	AmbassadorSchedule struct {
 		AnnounceAt       func(childComplexity int) int
 		AudienceClose    func(childComplexity int) int
@@ -291,6 +345,49 @@ type ComplexityRoot struct {
 		NominationsClose func(childComplexity int) int
 		NominationsOpen  func(childComplexity int) int
 		ScoringClose     func(childComplexity int) int
+	}
+
+	AmbassadorScore struct {
+		Comment   func(childComplexity int) int
+		Criterion func(childComplexity int) int
+		Points    func(childComplexity int) int
+	}
+
+	AmbassadorScoreSheet struct {
+		CreatedAt   func(childComplexity int) int
+		ID          func(childComplexity int) int
+		JurorName   func(childComplexity int) int
+		JurorNumber func(childComplexity int) int
+		Recused     func(childComplexity int) int
+		Scores      func(childComplexity int) int
+		Status      func(childComplexity int) int
+		SubmittedAt func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+		Weighted    func(childComplexity int) int
+	}
+
+	AmbassadorScoreTable struct {
+		Criteria   func(childComplexity int) int
+		JurorNames func(childComplexity int) int
+		Rows       func(childComplexity int) int
+	}
+
+	AmbassadorScoreTableRow struct {
+		Category     func(childComplexity int) int
+		Mean         func(childComplexity int) int
+		NominationID func(childComplexity int) int
+		NomineeName  func(childComplexity int) int
+		Rank         func(childComplexity int) int
+		ScorerCount  func(childComplexity int) int
+		Sheets       func(childComplexity int) int
+		Tied         func(childComplexity int) int
+	}
+
+	AmbassadorTableSheet struct {
+		JurorName   func(childComplexity int) int
+		JurorNumber func(childComplexity int) int
+		Points      func(childComplexity int) int
+		Weighted    func(childComplexity int) int
 	}
 
 	Answer struct {
@@ -994,6 +1091,11 @@ type ComplexityRoot struct {
 		Motion func(childComplexity int) int
 	}
 
+	CommentOnAmbassadorNominationPayload struct {
+		Comment    func(childComplexity int) int
+		Nomination func(childComplexity int) int
+	}
+
 	CommentOnBodyMinutesPayload struct {
 		Comment func(childComplexity int) int
 		Minutes func(childComplexity int) int
@@ -1166,6 +1268,10 @@ type ComplexityRoot struct {
 
 	DecideBudgetAppealPayload struct {
 		Project func(childComplexity int) int
+	}
+
+	DeclareAmbassadorConflictPayload struct {
+		Nomination func(childComplexity int) int
 	}
 
 	DeleteAccountPayload struct {
@@ -1508,6 +1614,7 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AcceptInvitation                func(childComplexity int, input model.AcceptInvitationInput) int
 		AddAgendaItem                   func(childComplexity int, input model.AddAgendaItemInput) int
+		AddAmbassadorConflict           func(childComplexity int, input model.AddAmbassadorConflictInput) int
 		AddBodyMinutesTranslation       func(childComplexity int, input model.AddBodyMinutesTranslationInput) int
 		AddOrganisationMember           func(childComplexity int, input model.AddOrganisationMemberInput) int
 		AddTranslation                  func(childComplexity int, input model.AddTranslationInput) int
@@ -1538,6 +1645,7 @@ type ComplexityRoot struct {
 		CloseBudgetVoting               func(childComplexity int, input model.CloseBudgetVotingInput) int
 		CloseElection                   func(childComplexity int, input model.CloseElectionInput) int
 		CloseMotionVote                 func(childComplexity int, input model.CloseMotionVoteInput) int
+		CommentOnAmbassadorNomination   func(childComplexity int, input model.CommentOnAmbassadorNominationInput) int
 		CommentOnBodyMinutes            func(childComplexity int, input model.CommentOnBodyMinutesInput) int
 		ComputeBudgetResults            func(childComplexity int, input model.ComputeBudgetResultsInput) int
 		ConfirmEmail                    func(childComplexity int, input model.ConfirmEmailInput) int
@@ -1555,6 +1663,7 @@ type ComplexityRoot struct {
 		CreateSubmission                func(childComplexity int, input model.CreateSubmissionInput) int
 		CreateVotingPoint               func(childComplexity int, input model.CreateVotingPointInput) int
 		DecideBudgetAppeal              func(childComplexity int, input model.DecideBudgetAppealInput) int
+		DeclareAmbassadorConflict       func(childComplexity int, input model.DeclareAmbassadorConflictInput) int
 		DeleteAccount                   func(childComplexity int, input model.DeleteAccountInput) int
 		DeleteBodyMinutesComment        func(childComplexity int, input model.DeleteBodyMinutesCommentInput) int
 		DissolveBody                    func(childComplexity int, input model.DissolveBodyInput) int
@@ -1626,6 +1735,7 @@ type ComplexityRoot struct {
 		RevokeInvitation                func(childComplexity int, input model.RevokeInvitationInput) int
 		RevokeRole                      func(childComplexity int, input model.RevokeRoleInput) int
 		RevokeSession                   func(childComplexity int, input model.RevokeSessionInput) int
+		SaveAmbassadorScores            func(childComplexity int, input model.SaveAmbassadorScoresInput) int
 		ScheduleBodyMeeting             func(childComplexity int, input model.ScheduleBodyMeetingInput) int
 		SetAmbassadorJuryChair          func(childComplexity int, input model.SetAmbassadorJuryChairInput) int
 		SetBodyMemberDelegates          func(childComplexity int, input model.SetBodyMemberDelegatesInput) int
@@ -2035,6 +2145,11 @@ type ComplexityRoot struct {
 		Rule        func(childComplexity int) int
 	}
 
+	SaveAmbassadorScoresPayload struct {
+		Nomination func(childComplexity int) int
+		Sheet      func(childComplexity int) int
+	}
+
 	ScheduleBodyMeetingPayload struct {
 		Meeting func(childComplexity int) int
 	}
@@ -2348,6 +2463,9 @@ type AmbassadorEditionResolver interface {
 	PublishedAt(ctx context.Context, obj *model.AmbassadorEdition) (*time.Time, error)
 	ViewerCan(ctx context.Context, obj *model.AmbassadorEdition) (*model.AmbassadorEditionViewerCan, error)
 	AudienceVote(ctx context.Context, obj *model.AmbassadorEdition) (*model.AmbassadorAudienceVote, error)
+	PublishJurorNames(ctx context.Context, obj *model.AmbassadorEdition) (bool, error)
+	Ranking(ctx context.Context, obj *model.AmbassadorEdition) ([]model.AmbassadorCategoryRanking, error)
+	ScoreTable(ctx context.Context, obj *model.AmbassadorEdition) (*model.AmbassadorScoreTable, error)
 }
 type AmbassadorJustificationResolver interface {
 	Criterion(ctx context.Context, obj *model.AmbassadorJustification) (*model.AmbassadorCriterion, error)
@@ -2372,6 +2490,10 @@ type AmbassadorNominationResolver interface {
 	CheckedAt(ctx context.Context, obj *model.AmbassadorNomination) (*time.Time, error)
 	CreatedAt(ctx context.Context, obj *model.AmbassadorNomination) (*time.Time, error)
 	WithdrawnAt(ctx context.Context, obj *model.AmbassadorNomination) (*time.Time, error)
+	MyReview(ctx context.Context, obj *model.AmbassadorNomination) (*model.AmbassadorReview, error)
+	ScoreSheets(ctx context.Context, obj *model.AmbassadorNomination) ([]model.AmbassadorScoreSheet, error)
+	Discussion(ctx context.Context, obj *model.AmbassadorNomination) ([]model.AmbassadorComment, error)
+	JuryConflicts(ctx context.Context, obj *model.AmbassadorNomination) ([]model.AmbassadorJurorConflict, error)
 }
 type AnswerResolver interface {
 	Reason(ctx context.Context, obj *model.Answer, locale *i18n.Locale) (*model.LocalizedString, error)
@@ -2649,6 +2771,10 @@ type MutationResolver interface {
 	ResendAmbassadorConsentLink(ctx context.Context, input model.ResendAmbassadorConsentLinkInput) (*model.ResendAmbassadorConsentLinkPayload, error)
 	CheckAmbassadorNomination(ctx context.Context, input model.CheckAmbassadorNominationInput) (*model.CheckAmbassadorNominationPayload, error)
 	CastAmbassadorAudienceVote(ctx context.Context, input model.CastAmbassadorAudienceVoteInput) (*model.CastAmbassadorAudienceVotePayload, error)
+	DeclareAmbassadorConflict(ctx context.Context, input model.DeclareAmbassadorConflictInput) (*model.DeclareAmbassadorConflictPayload, error)
+	AddAmbassadorConflict(ctx context.Context, input model.AddAmbassadorConflictInput) (*model.AddAmbassadorConflictPayload, error)
+	SaveAmbassadorScores(ctx context.Context, input model.SaveAmbassadorScoresInput) (*model.SaveAmbassadorScoresPayload, error)
+	CommentOnAmbassadorNomination(ctx context.Context, input model.CommentOnAmbassadorNominationInput) (*model.CommentOnAmbassadorNominationPayload, error)
 	CreateBudgetEdition(ctx context.Context, input model.CreateBudgetEditionInput) (*model.CreateBudgetEditionPayload, error)
 	UpdateBudgetEdition(ctx context.Context, input model.UpdateBudgetEditionInput) (*model.UpdateBudgetEditionPayload, error)
 	CreateBudgetPool(ctx context.Context, input model.CreateBudgetPoolInput) (*model.CreateBudgetPoolPayload, error)
@@ -2992,6 +3118,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AddAgendaItemPayload.Meeting(childComplexity), true
 
+	case "AddAmbassadorConflictPayload.nomination":
+		if e.ComplexityRoot.AddAmbassadorConflictPayload.Nomination == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddAmbassadorConflictPayload.Nomination(childComplexity), true
+
 	case "AddBodyMinutesTranslationPayload.minutes":
 		if e.ComplexityRoot.AddBodyMinutesTranslationPayload.Minutes == nil {
 			break
@@ -3213,6 +3346,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AmbassadorCategory.Titles(childComplexity), true
 
+	case "AmbassadorCategoryRanking.category":
+		if e.ComplexityRoot.AmbassadorCategoryRanking.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorCategoryRanking.Category(childComplexity), true
+	case "AmbassadorCategoryRanking.entries":
+		if e.ComplexityRoot.AmbassadorCategoryRanking.Entries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorCategoryRanking.Entries(childComplexity), true
+
+	case "AmbassadorComment.authorName":
+		if e.ComplexityRoot.AmbassadorComment.AuthorName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorComment.AuthorName(childComplexity), true
+	case "AmbassadorComment.body":
+		if e.ComplexityRoot.AmbassadorComment.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorComment.Body(childComplexity), true
+	case "AmbassadorComment.createdAt":
+		if e.ComplexityRoot.AmbassadorComment.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorComment.CreatedAt(childComplexity), true
+	case "AmbassadorComment.id":
+		if e.ComplexityRoot.AmbassadorComment.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorComment.ID(childComplexity), true
+	case "AmbassadorComment.jurorNumber":
+		if e.ComplexityRoot.AmbassadorComment.JurorNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorComment.JurorNumber(childComplexity), true
+	case "AmbassadorComment.recused":
+		if e.ComplexityRoot.AmbassadorComment.Recused == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorComment.Recused(childComplexity), true
+	case "AmbassadorComment.staff":
+		if e.ComplexityRoot.AmbassadorComment.Staff == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorComment.Staff(childComplexity), true
+
 	case "AmbassadorConsent.at":
 		if e.ComplexityRoot.AmbassadorConsent.At == nil {
 			break
@@ -3356,18 +3545,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AmbassadorEdition.PhaseChanges(childComplexity), true
+	case "AmbassadorEdition.publishJurorNames":
+		if e.ComplexityRoot.AmbassadorEdition.PublishJurorNames == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEdition.PublishJurorNames(childComplexity), true
 	case "AmbassadorEdition.publishedAt":
 		if e.ComplexityRoot.AmbassadorEdition.PublishedAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.AmbassadorEdition.PublishedAt(childComplexity), true
+	case "AmbassadorEdition.ranking":
+		if e.ComplexityRoot.AmbassadorEdition.Ranking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEdition.Ranking(childComplexity), true
 	case "AmbassadorEdition.schedule":
 		if e.ComplexityRoot.AmbassadorEdition.Schedule == nil {
 			break
 		}
 
 		return e.ComplexityRoot.AmbassadorEdition.Schedule(childComplexity), true
+	case "AmbassadorEdition.scoreTable":
+		if e.ComplexityRoot.AmbassadorEdition.ScoreTable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEdition.ScoreTable(childComplexity), true
 	case "AmbassadorEdition.status":
 		if e.ComplexityRoot.AmbassadorEdition.Status == nil {
 			break
@@ -3457,6 +3664,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AmbassadorJuror.DisplayName(childComplexity), true
 
+	case "AmbassadorJurorConflict.accountId":
+		if e.ComplexityRoot.AmbassadorJurorConflict.AccountID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorJurorConflict.AccountID(childComplexity), true
+	case "AmbassadorJurorConflict.conflict":
+		if e.ComplexityRoot.AmbassadorJurorConflict.Conflict == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorJurorConflict.Conflict(childComplexity), true
+	case "AmbassadorJurorConflict.declaration":
+		if e.ComplexityRoot.AmbassadorJurorConflict.Declaration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorJurorConflict.Declaration(childComplexity), true
+	case "AmbassadorJurorConflict.declaredAt":
+		if e.ComplexityRoot.AmbassadorJurorConflict.DeclaredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorJurorConflict.DeclaredAt(childComplexity), true
+	case "AmbassadorJurorConflict.displayName":
+		if e.ComplexityRoot.AmbassadorJurorConflict.DisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorJurorConflict.DisplayName(childComplexity), true
+	case "AmbassadorJurorConflict.note":
+		if e.ComplexityRoot.AmbassadorJurorConflict.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorJurorConflict.Note(childComplexity), true
+
 	case "AmbassadorJustification.criterion":
 		if e.ComplexityRoot.AmbassadorJustification.Criterion == nil {
 			break
@@ -3517,6 +3761,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AmbassadorNomination.CreatedAt(childComplexity), true
+	case "AmbassadorNomination.discussion":
+		if e.ComplexityRoot.AmbassadorNomination.Discussion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNomination.Discussion(childComplexity), true
 	case "AmbassadorNomination.edition":
 		if e.ComplexityRoot.AmbassadorNomination.Edition == nil {
 			break
@@ -3535,6 +3785,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AmbassadorNomination.Ineligibility(childComplexity), true
+	case "AmbassadorNomination.juryConflicts":
+		if e.ComplexityRoot.AmbassadorNomination.JuryConflicts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNomination.JuryConflicts(childComplexity), true
 	case "AmbassadorNomination.justifications":
 		if e.ComplexityRoot.AmbassadorNomination.Justifications == nil {
 			break
@@ -3547,6 +3803,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AmbassadorNomination.Links(childComplexity), true
+	case "AmbassadorNomination.myReview":
+		if e.ComplexityRoot.AmbassadorNomination.MyReview == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNomination.MyReview(childComplexity), true
 	case "AmbassadorNomination.nominatorName":
 		if e.ComplexityRoot.AmbassadorNomination.NominatorName == nil {
 			break
@@ -3571,6 +3833,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AmbassadorNomination.ScanRef(childComplexity), true
+	case "AmbassadorNomination.scoreSheets":
+		if e.ComplexityRoot.AmbassadorNomination.ScoreSheets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNomination.ScoreSheets(childComplexity), true
 	case "AmbassadorNomination.staffEntered":
 		if e.ComplexityRoot.AmbassadorNomination.StaffEntered == nil {
 			break
@@ -3690,6 +3958,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AmbassadorPhaseChange.To(childComplexity), true
 
+	case "AmbassadorRankingEntry.mean":
+		if e.ComplexityRoot.AmbassadorRankingEntry.Mean == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorRankingEntry.Mean(childComplexity), true
+	case "AmbassadorRankingEntry.meanFraction":
+		if e.ComplexityRoot.AmbassadorRankingEntry.MeanFraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorRankingEntry.MeanFraction(childComplexity), true
+	case "AmbassadorRankingEntry.nominationId":
+		if e.ComplexityRoot.AmbassadorRankingEntry.NominationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorRankingEntry.NominationID(childComplexity), true
+	case "AmbassadorRankingEntry.nomineeName":
+		if e.ComplexityRoot.AmbassadorRankingEntry.NomineeName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorRankingEntry.NomineeName(childComplexity), true
+	case "AmbassadorRankingEntry.rank":
+		if e.ComplexityRoot.AmbassadorRankingEntry.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorRankingEntry.Rank(childComplexity), true
+	case "AmbassadorRankingEntry.scorerCount":
+		if e.ComplexityRoot.AmbassadorRankingEntry.ScorerCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorRankingEntry.ScorerCount(childComplexity), true
+	case "AmbassadorRankingEntry.tied":
+		if e.ComplexityRoot.AmbassadorRankingEntry.Tied == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorRankingEntry.Tied(childComplexity), true
+
+	case "AmbassadorReview.conflict":
+		if e.ComplexityRoot.AmbassadorReview.Conflict == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorReview.Conflict(childComplexity), true
+	case "AmbassadorReview.conflictFixed":
+		if e.ComplexityRoot.AmbassadorReview.ConflictFixed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorReview.ConflictFixed(childComplexity), true
+	case "AmbassadorReview.declaration":
+		if e.ComplexityRoot.AmbassadorReview.Declaration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorReview.Declaration(childComplexity), true
+	case "AmbassadorReview.mayScore":
+		if e.ComplexityRoot.AmbassadorReview.MayScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorReview.MayScore(childComplexity), true
+	case "AmbassadorReview.seesScores":
+		if e.ComplexityRoot.AmbassadorReview.SeesScores == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorReview.SeesScores(childComplexity), true
+	case "AmbassadorReview.sheet":
+		if e.ComplexityRoot.AmbassadorReview.Sheet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorReview.Sheet(childComplexity), true
+
 	case "AmbassadorSchedule.announceAt":
 		if e.ComplexityRoot.AmbassadorSchedule.AnnounceAt == nil {
 			break
@@ -3732,6 +4080,179 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AmbassadorSchedule.ScoringClose(childComplexity), true
+
+	case "AmbassadorScore.comment":
+		if e.ComplexityRoot.AmbassadorScore.Comment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorScore.Comment(childComplexity), true
+	case "AmbassadorScore.criterion":
+		if e.ComplexityRoot.AmbassadorScore.Criterion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorScore.Criterion(childComplexity), true
+	case "AmbassadorScore.points":
+		if e.ComplexityRoot.AmbassadorScore.Points == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorScore.Points(childComplexity), true
+
+	case "AmbassadorScoreSheet.createdAt":
+		if e.ComplexityRoot.AmbassadorScoreSheet.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorScoreSheet.CreatedAt(childComplexity), true
+	case "AmbassadorScoreSheet.id":
+		if e.ComplexityRoot.AmbassadorScoreSheet.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorScoreSheet.ID(childComplexity), true
+	case "AmbassadorScoreSheet.jurorName":
+		if e.ComplexityRoot.AmbassadorScoreSheet.JurorName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorScoreSheet.JurorName(childComplexity), true
+	case "AmbassadorScoreSheet.jurorNumber":
+		if e.ComplexityRoot.AmbassadorScoreSheet.JurorNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorScoreSheet.JurorNumber(childComplexity), true
+	case "AmbassadorScoreSheet.recused":
+		if e.ComplexityRoot.AmbassadorScoreSheet.Recused == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorScoreSheet.Recused(childComplexity), true
+	case "AmbassadorScoreSheet.scores":
+		if e.ComplexityRoot.AmbassadorScoreSheet.Scores == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorScoreSheet.Scores(childComplexity), true
+	case "AmbassadorScoreSheet.status":
+		if e.ComplexityRoot.AmbassadorScoreSheet.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorScoreSheet.Status(childComplexity), true
+	case "AmbassadorScoreSheet.submittedAt":
+		if e.ComplexityRoot.AmbassadorScoreSheet.SubmittedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorScoreSheet.SubmittedAt(childComplexity), true
+	case "AmbassadorScoreSheet.updatedAt":
+		if e.ComplexityRoot.AmbassadorScoreSheet.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorScoreSheet.UpdatedAt(childComplexity), true
+	case "AmbassadorScoreSheet.weighted":
+		if e.ComplexityRoot.AmbassadorScoreSheet.Weighted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorScoreSheet.Weighted(childComplexity), true
+
+	case "AmbassadorScoreTable.criteria":
+		if e.ComplexityRoot.AmbassadorScoreTable.Criteria == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorScoreTable.Criteria(childComplexity), true
+	case "AmbassadorScoreTable.jurorNames":
+		if e.ComplexityRoot.AmbassadorScoreTable.JurorNames == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorScoreTable.JurorNames(childComplexity), true
+	case "AmbassadorScoreTable.rows":
+		if e.ComplexityRoot.AmbassadorScoreTable.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorScoreTable.Rows(childComplexity), true
+
+	case "AmbassadorScoreTableRow.category":
+		if e.ComplexityRoot.AmbassadorScoreTableRow.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorScoreTableRow.Category(childComplexity), true
+	case "AmbassadorScoreTableRow.mean":
+		if e.ComplexityRoot.AmbassadorScoreTableRow.Mean == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorScoreTableRow.Mean(childComplexity), true
+	case "AmbassadorScoreTableRow.nominationId":
+		if e.ComplexityRoot.AmbassadorScoreTableRow.NominationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorScoreTableRow.NominationID(childComplexity), true
+	case "AmbassadorScoreTableRow.nomineeName":
+		if e.ComplexityRoot.AmbassadorScoreTableRow.NomineeName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorScoreTableRow.NomineeName(childComplexity), true
+	case "AmbassadorScoreTableRow.rank":
+		if e.ComplexityRoot.AmbassadorScoreTableRow.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorScoreTableRow.Rank(childComplexity), true
+	case "AmbassadorScoreTableRow.scorerCount":
+		if e.ComplexityRoot.AmbassadorScoreTableRow.ScorerCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorScoreTableRow.ScorerCount(childComplexity), true
+	case "AmbassadorScoreTableRow.sheets":
+		if e.ComplexityRoot.AmbassadorScoreTableRow.Sheets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorScoreTableRow.Sheets(childComplexity), true
+	case "AmbassadorScoreTableRow.tied":
+		if e.ComplexityRoot.AmbassadorScoreTableRow.Tied == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorScoreTableRow.Tied(childComplexity), true
+
+	case "AmbassadorTableSheet.jurorName":
+		if e.ComplexityRoot.AmbassadorTableSheet.JurorName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorTableSheet.JurorName(childComplexity), true
+	case "AmbassadorTableSheet.jurorNumber":
+		if e.ComplexityRoot.AmbassadorTableSheet.JurorNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorTableSheet.JurorNumber(childComplexity), true
+	case "AmbassadorTableSheet.points":
+		if e.ComplexityRoot.AmbassadorTableSheet.Points == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorTableSheet.Points(childComplexity), true
+	case "AmbassadorTableSheet.weighted":
+		if e.ComplexityRoot.AmbassadorTableSheet.Weighted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorTableSheet.Weighted(childComplexity), true
 
 	case "Answer.publishedAt":
 		if e.ComplexityRoot.Answer.PublishedAt == nil {
@@ -6522,6 +7043,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CloseMotionVotePayload.Motion(childComplexity), true
 
+	case "CommentOnAmbassadorNominationPayload.comment":
+		if e.ComplexityRoot.CommentOnAmbassadorNominationPayload.Comment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommentOnAmbassadorNominationPayload.Comment(childComplexity), true
+	case "CommentOnAmbassadorNominationPayload.nomination":
+		if e.ComplexityRoot.CommentOnAmbassadorNominationPayload.Nomination == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommentOnAmbassadorNominationPayload.Nomination(childComplexity), true
+
 	case "CommentOnBodyMinutesPayload.comment":
 		if e.ComplexityRoot.CommentOnBodyMinutesPayload.Comment == nil {
 			break
@@ -7154,6 +7688,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DecideBudgetAppealPayload.Project(childComplexity), true
+
+	case "DeclareAmbassadorConflictPayload.nomination":
+		if e.ComplexityRoot.DeclareAmbassadorConflictPayload.Nomination == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeclareAmbassadorConflictPayload.Nomination(childComplexity), true
 
 	case "DeleteAccountPayload.deletedAccountId":
 		if e.ComplexityRoot.DeleteAccountPayload.DeletedAccountID == nil {
@@ -8350,6 +8891,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddAgendaItem(childComplexity, args["input"].(model.AddAgendaItemInput)), true
+	case "Mutation.addAmbassadorConflict":
+		if e.ComplexityRoot.Mutation.AddAmbassadorConflict == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addAmbassadorConflict_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddAmbassadorConflict(childComplexity, args["input"].(model.AddAmbassadorConflictInput)), true
 	case "Mutation.addBodyMinutesTranslation":
 		if e.ComplexityRoot.Mutation.AddBodyMinutesTranslation == nil {
 			break
@@ -8680,6 +9232,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CloseMotionVote(childComplexity, args["input"].(model.CloseMotionVoteInput)), true
+	case "Mutation.commentOnAmbassadorNomination":
+		if e.ComplexityRoot.Mutation.CommentOnAmbassadorNomination == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_commentOnAmbassadorNomination_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CommentOnAmbassadorNomination(childComplexity, args["input"].(model.CommentOnAmbassadorNominationInput)), true
 	case "Mutation.commentOnBodyMinutes":
 		if e.ComplexityRoot.Mutation.CommentOnBodyMinutes == nil {
 			break
@@ -8867,6 +9430,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DecideBudgetAppeal(childComplexity, args["input"].(model.DecideBudgetAppealInput)), true
+	case "Mutation.declareAmbassadorConflict":
+		if e.ComplexityRoot.Mutation.DeclareAmbassadorConflict == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_declareAmbassadorConflict_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeclareAmbassadorConflict(childComplexity, args["input"].(model.DeclareAmbassadorConflictInput)), true
 	case "Mutation.deleteAccount":
 		if e.ComplexityRoot.Mutation.DeleteAccount == nil {
 			break
@@ -9648,6 +10222,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeSession(childComplexity, args["input"].(model.RevokeSessionInput)), true
+	case "Mutation.saveAmbassadorScores":
+		if e.ComplexityRoot.Mutation.SaveAmbassadorScores == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_saveAmbassadorScores_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SaveAmbassadorScores(childComplexity, args["input"].(model.SaveAmbassadorScoresInput)), true
 	case "Mutation.scheduleBodyMeeting":
 		if e.ComplexityRoot.Mutation.ScheduleBodyMeeting == nil {
 			break
@@ -11229,6 +11814,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RuleResult.Rule(childComplexity), true
 
+	case "SaveAmbassadorScoresPayload.nomination":
+		if e.ComplexityRoot.SaveAmbassadorScoresPayload.Nomination == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SaveAmbassadorScoresPayload.Nomination(childComplexity), true
+	case "SaveAmbassadorScoresPayload.sheet":
+		if e.ComplexityRoot.SaveAmbassadorScoresPayload.Sheet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SaveAmbassadorScoresPayload.Sheet(childComplexity), true
+
 	case "ScheduleBodyMeetingPayload.meeting":
 		if e.ComplexityRoot.ScheduleBodyMeetingPayload.Meeting == nil {
 			break
@@ -11989,6 +12587,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
 		ec.unmarshalInputAcceptInvitationInput,
 		ec.unmarshalInputAddAgendaItemInput,
+		ec.unmarshalInputAddAmbassadorConflictInput,
 		ec.unmarshalInputAddBodyMinutesTranslationInput,
 		ec.unmarshalInputAddOrganisationMemberInput,
 		ec.unmarshalInputAddTranslationInput,
@@ -11999,6 +12598,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAmbassadorNominationFilter,
 		ec.unmarshalInputAmbassadorNomineeInput,
 		ec.unmarshalInputAmbassadorScheduleInput,
+		ec.unmarshalInputAmbassadorScoreInput,
 		ec.unmarshalInputAnswerParticipationSurveyInput,
 		ec.unmarshalInputAnswerSurveyInput,
 		ec.unmarshalInputAppealBudgetProjectDecisionInput,
@@ -12034,6 +12634,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCloseBudgetVotingInput,
 		ec.unmarshalInputCloseElectionInput,
 		ec.unmarshalInputCloseMotionVoteInput,
+		ec.unmarshalInputCommentOnAmbassadorNominationInput,
 		ec.unmarshalInputCommentOnBodyMinutesInput,
 		ec.unmarshalInputComputeBudgetResultsInput,
 		ec.unmarshalInputConfirmEmailInput,
@@ -12051,6 +12652,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateSubmissionInput,
 		ec.unmarshalInputCreateVotingPointInput,
 		ec.unmarshalInputDecideBudgetAppealInput,
+		ec.unmarshalInputDeclareAmbassadorConflictInput,
 		ec.unmarshalInputDeleteAccountInput,
 		ec.unmarshalInputDeleteBodyMinutesCommentInput,
 		ec.unmarshalInputDissolveBodyInput,
@@ -12131,6 +12733,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRevokeRoleInput,
 		ec.unmarshalInputRevokeSessionInput,
 		ec.unmarshalInputRuleOverrideInput,
+		ec.unmarshalInputSaveAmbassadorScoresInput,
 		ec.unmarshalInputScheduleBodyMeetingInput,
 		ec.unmarshalInputSectionInput,
 		ec.unmarshalInputSetAmbassadorJuryChairInput,
@@ -12940,6 +13543,252 @@ extend type Mutation {
 extend type Subscription {
   "Live audience totals after each vote: coordinators and admins only (NOT_FOUND for anyone else)."
   ambassadorAudienceTotals(editionId: ID!): AmbassadorAudienceTotalsEvent!
+}
+`, BuiltIn: false},
+	{Name: "../ambassador_scoring.graphqls", Input: `# The Ambassador of Multiculturalism, part 3: the jury's scoring. From
+# SCORING on the edition's jurors see its eligible nominations (without the
+# nominee's or guardian's contacts, the scans or the nominator); each juror
+# declares, per nomination, no conflict or a conflict before anything else;
+# a juror without a conflict scores every criterion on a sheet (a draft,
+# then submitted, revisable until scoring closes); the other jurors' sheets
+# and the discussion show to a juror only after submitting their own for
+# that nomination, or once scoring has closed, and never to a juror in
+# conflict with it. Staff (coordinators, admins) see everything. The
+# ranking: per category, the mean weighted score over the submitted sheets,
+# exact, ties reported. From the announcement the score table is public.
+
+enum AmbassadorDeclaration {
+  NONE
+  CONFLICT
+}
+
+"Why a juror is in conflict with a nomination; all but DECLARED are fixed."
+enum AmbassadorConflictReason {
+  "The juror nominated it."
+  NOMINATOR
+  "The juror is the nominee (their account's e-mail)."
+  NOMINEE
+  "The juror is a member of the nominated organisation."
+  NOMINEE_ORGANISATION
+  "The juror shares an organisation with the nominator."
+  NOMINATOR_ORGANISATION
+  "The juror declared it."
+  DECLARED
+  "The coordinator added it."
+  COORDINATOR
+}
+
+enum AmbassadorSheetStatus {
+  DRAFT
+  SUBMITTED
+}
+
+type AmbassadorScore {
+  criterion: AmbassadorCriterion!
+  points: Int!
+  comment: String
+}
+
+"One juror's score sheet for one nomination."
+type AmbassadorScoreSheet {
+  id: ID!
+  "The juror's number in the edition: stable, and what stays of an erased juror."
+  jurorNumber: Int!
+  "The juror's name (staff and the edition's jurors); null once the account is erased."
+  jurorName: String
+  status: AmbassadorSheetStatus!
+  "In the criteria's order."
+  scores: [AmbassadorScore!]!
+  "Σ weight·points / Σ weights, 2 decimals rounded half up; null for an incomplete draft."
+  weighted: String
+  "For staff: the juror is now in conflict with the nomination, so the sheet does not count."
+  recused: Boolean!
+  createdAt: DateTime!
+  updatedAt: DateTime!
+  submittedAt: DateTime
+}
+
+"A contribution to a nomination's discussion, recorded with author and time."
+type AmbassadorComment {
+  id: ID!
+  "The juror's number; null for staff."
+  jurorNumber: Int
+  "The author's name; null once the account is erased."
+  authorName: String
+  "Written by a coordinator or an admin."
+  staff: Boolean!
+  body: String!
+  createdAt: DateTime!
+  "For staff: the juror is now in conflict with the nomination; the jury no longer sees it."
+  recused: Boolean!
+}
+
+"The caller's own standing on a nomination as a juror of its edition."
+type AmbassadorReview {
+  "Null until declared (a coordinator's conflict counts as CONFLICT)."
+  declaration: AmbassadorDeclaration
+  "Why the caller is in conflict; null for none."
+  conflict: AmbassadorConflictReason
+  "The conflict is automatic or the coordinator's: NONE cannot be declared."
+  conflictFixed: Boolean!
+  "The caller's own sheet, draft or submitted."
+  sheet: AmbassadorScoreSheet
+  "The caller sees the other jurors' sheets and the discussion."
+  seesScores: Boolean!
+  "The caller may save a sheet now."
+  mayScore: Boolean!
+}
+
+"A juror's declaration and conflict on a nomination (staff only)."
+type AmbassadorJurorConflict {
+  accountId: ID!
+  displayName: String!
+  declaration: AmbassadorDeclaration
+  conflict: AmbassadorConflictReason
+  note: String
+  declaredAt: DateTime
+}
+
+extend type AmbassadorNomination {
+  "Null for who is not a juror of the edition."
+  myReview: AmbassadorReview
+  """
+  The score sheets: for staff every sheet (drafts, recused ones marked); for a
+  juror who has submitted their own (or once scoring has closed) the submitted
+  sheets of jurors without a conflict; null for everyone else.
+  """
+  scoreSheets: [AmbassadorScoreSheet!]
+  "The jury's discussion, oldest first, under the rule of scoreSheets."
+  discussion: [AmbassadorComment!]
+  "Each juror's declaration and conflict; staff only (null otherwise)."
+  juryConflicts: [AmbassadorJurorConflict!]
+}
+
+type AmbassadorRankingEntry {
+  nominationId: ID!
+  nomineeName: String!
+  "Jurors whose submitted sheet counts."
+  scorerCount: Int!
+  "The mean weighted score, 2 decimals rounded half up; null when nobody scored."
+  mean: String
+  "The exact mean as a reduced fraction (\"22/3\"); ranks and ties are decided on it."
+  meanFraction: String
+  "Equal means share a rank (1, 1, 3); null when nobody scored."
+  rank: Int
+  "Another nomination of the category has the same mean."
+  tied: Boolean!
+}
+
+type AmbassadorCategoryRanking {
+  category: AmbassadorCategory!
+  "Best first; nominations nobody scored last, unranked."
+  entries: [AmbassadorRankingEntry!]!
+}
+
+"One juror's counted sheet in the published score table."
+type AmbassadorTableSheet {
+  "Juror 1, 2 …: stable within the edition."
+  jurorNumber: Int!
+  "Only when the edition publishes the jurors' names."
+  jurorName: String
+  "In the criteria's order."
+  points: [Int!]!
+  weighted: String!
+}
+
+type AmbassadorScoreTableRow {
+  nominationId: ID!
+  nomineeName: String!
+  category: AmbassadorCategoryKind!
+  scorerCount: Int!
+  mean: String
+  rank: Int
+  tied: Boolean!
+  sheets: [AmbassadorTableSheet!]!
+}
+
+type AmbassadorScoreTable {
+  "The edition publishes the jurors' names."
+  jurorNames: Boolean!
+  criteria: [AmbassadorCriterion!]!
+  rows: [AmbassadorScoreTableRow!]!
+}
+
+extend type AmbassadorEdition {
+  "The score table published at the announcement names the jurors (default: Juror 1, 2 …)."
+  publishJurorNames: Boolean!
+  """
+  The jury's ranking per category: staff at any time; the edition's jurors once
+  scoring has closed (without the nominations they are in conflict with or have
+  not declared on); everyone from the announcement. Null for anyone else.
+  """
+  ranking: [AmbassadorCategoryRanking!]
+  "The score table: public from the announcement, staff before it; null otherwise."
+  scoreTable: AmbassadorScoreTable
+}
+
+extend input UpdateAmbassadorEditionInput {
+  "Settable until the announcement, also on a published edition (alone)."
+  publishJurorNames: Boolean
+}
+
+input DeclareAmbassadorConflictInput {
+  nominationId: ID!
+  declaration: AmbassadorDeclaration!
+  "Optional, up to 2000 characters; seen by staff."
+  note: String
+}
+
+type DeclareAmbassadorConflictPayload {
+  nomination: AmbassadorNomination!
+}
+
+"The coordinator records a juror's conflict with a nomination; the juror cannot take it back."
+input AddAmbassadorConflictInput {
+  nominationId: ID!
+  accountId: ID!
+  "Why, at least 10 characters; audited."
+  reason: String!
+}
+
+type AddAmbassadorConflictPayload {
+  nomination: AmbassadorNomination!
+}
+
+input AmbassadorScoreInput {
+  criterionId: ID!
+  points: Int!
+  comment: String
+}
+
+"The caller's whole sheet for a nomination: the scores given replace the sheet's."
+input SaveAmbassadorScoresInput {
+  nominationId: ID!
+  scores: [AmbassadorScoreInput!]!
+  "Submit (every criterion needed): the sheet counts and the caller sees the others'. A submitted sheet is revised by submitting again."
+  submit: Boolean! = false
+}
+
+type SaveAmbassadorScoresPayload {
+  sheet: AmbassadorScoreSheet!
+  nomination: AmbassadorNomination!
+}
+
+input CommentOnAmbassadorNominationInput {
+  nominationId: ID!
+  body: String!
+}
+
+type CommentOnAmbassadorNominationPayload {
+  comment: AmbassadorComment!
+  nomination: AmbassadorNomination!
+}
+
+extend type Mutation {
+  declareAmbassadorConflict(input: DeclareAmbassadorConflictInput!): DeclareAmbassadorConflictPayload!
+  addAmbassadorConflict(input: AddAmbassadorConflictInput!): AddAmbassadorConflictPayload!
+  saveAmbassadorScores(input: SaveAmbassadorScoresInput!): SaveAmbassadorScoresPayload!
+  commentOnAmbassadorNomination(input: CommentOnAmbassadorNominationInput!): CommentOnAmbassadorNominationPayload!
 }
 `, BuiltIn: false},
 	{Name: "../budget.graphqls", Input: `enum BudgetEditionStatus {
@@ -17052,6 +17901,14 @@ func (ec *executionContext) childFields_AddAgendaItemPayload(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type AddAgendaItemPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_AddAmbassadorConflictPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nomination":
+		return ec.fieldContext_AddAmbassadorConflictPayload_nomination(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AddAmbassadorConflictPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_AddBodyMinutesTranslationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "minutes":
@@ -17188,6 +18045,36 @@ func (ec *executionContext) childFields_AmbassadorCategory(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type AmbassadorCategory", field.Name)
 }
 
+func (ec *executionContext) childFields_AmbassadorCategoryRanking(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "category":
+		return ec.fieldContext_AmbassadorCategoryRanking_category(ctx, field)
+	case "entries":
+		return ec.fieldContext_AmbassadorCategoryRanking_entries(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorCategoryRanking", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorComment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AmbassadorComment_id(ctx, field)
+	case "jurorNumber":
+		return ec.fieldContext_AmbassadorComment_jurorNumber(ctx, field)
+	case "authorName":
+		return ec.fieldContext_AmbassadorComment_authorName(ctx, field)
+	case "staff":
+		return ec.fieldContext_AmbassadorComment_staff(ctx, field)
+	case "body":
+		return ec.fieldContext_AmbassadorComment_body(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_AmbassadorComment_createdAt(ctx, field)
+	case "recused":
+		return ec.fieldContext_AmbassadorComment_recused(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorComment", field.Name)
+}
+
 func (ec *executionContext) childFields_AmbassadorConsent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "at":
@@ -17254,6 +18141,12 @@ func (ec *executionContext) childFields_AmbassadorEdition(ctx context.Context, f
 		return ec.fieldContext_AmbassadorEdition_viewerCan(ctx, field)
 	case "audienceVote":
 		return ec.fieldContext_AmbassadorEdition_audienceVote(ctx, field)
+	case "publishJurorNames":
+		return ec.fieldContext_AmbassadorEdition_publishJurorNames(ctx, field)
+	case "ranking":
+		return ec.fieldContext_AmbassadorEdition_ranking(ctx, field)
+	case "scoreTable":
+		return ec.fieldContext_AmbassadorEdition_scoreTable(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AmbassadorEdition", field.Name)
 }
@@ -17302,6 +18195,24 @@ func (ec *executionContext) childFields_AmbassadorJuror(ctx context.Context, fie
 		return ec.fieldContext_AmbassadorJuror_chair(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AmbassadorJuror", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorJurorConflict(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "accountId":
+		return ec.fieldContext_AmbassadorJurorConflict_accountId(ctx, field)
+	case "displayName":
+		return ec.fieldContext_AmbassadorJurorConflict_displayName(ctx, field)
+	case "declaration":
+		return ec.fieldContext_AmbassadorJurorConflict_declaration(ctx, field)
+	case "conflict":
+		return ec.fieldContext_AmbassadorJurorConflict_conflict(ctx, field)
+	case "note":
+		return ec.fieldContext_AmbassadorJurorConflict_note(ctx, field)
+	case "declaredAt":
+		return ec.fieldContext_AmbassadorJurorConflict_declaredAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorJurorConflict", field.Name)
 }
 
 func (ec *executionContext) childFields_AmbassadorJustification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -17354,6 +18265,14 @@ func (ec *executionContext) childFields_AmbassadorNomination(ctx context.Context
 		return ec.fieldContext_AmbassadorNomination_createdAt(ctx, field)
 	case "withdrawnAt":
 		return ec.fieldContext_AmbassadorNomination_withdrawnAt(ctx, field)
+	case "myReview":
+		return ec.fieldContext_AmbassadorNomination_myReview(ctx, field)
+	case "scoreSheets":
+		return ec.fieldContext_AmbassadorNomination_scoreSheets(ctx, field)
+	case "discussion":
+		return ec.fieldContext_AmbassadorNomination_discussion(ctx, field)
+	case "juryConflicts":
+		return ec.fieldContext_AmbassadorNomination_juryConflicts(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AmbassadorNomination", field.Name)
 }
@@ -17414,6 +18333,44 @@ func (ec *executionContext) childFields_AmbassadorPhaseChange(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type AmbassadorPhaseChange", field.Name)
 }
 
+func (ec *executionContext) childFields_AmbassadorRankingEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nominationId":
+		return ec.fieldContext_AmbassadorRankingEntry_nominationId(ctx, field)
+	case "nomineeName":
+		return ec.fieldContext_AmbassadorRankingEntry_nomineeName(ctx, field)
+	case "scorerCount":
+		return ec.fieldContext_AmbassadorRankingEntry_scorerCount(ctx, field)
+	case "mean":
+		return ec.fieldContext_AmbassadorRankingEntry_mean(ctx, field)
+	case "meanFraction":
+		return ec.fieldContext_AmbassadorRankingEntry_meanFraction(ctx, field)
+	case "rank":
+		return ec.fieldContext_AmbassadorRankingEntry_rank(ctx, field)
+	case "tied":
+		return ec.fieldContext_AmbassadorRankingEntry_tied(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorRankingEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorReview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "declaration":
+		return ec.fieldContext_AmbassadorReview_declaration(ctx, field)
+	case "conflict":
+		return ec.fieldContext_AmbassadorReview_conflict(ctx, field)
+	case "conflictFixed":
+		return ec.fieldContext_AmbassadorReview_conflictFixed(ctx, field)
+	case "sheet":
+		return ec.fieldContext_AmbassadorReview_sheet(ctx, field)
+	case "seesScores":
+		return ec.fieldContext_AmbassadorReview_seesScores(ctx, field)
+	case "mayScore":
+		return ec.fieldContext_AmbassadorReview_mayScore(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorReview", field.Name)
+}
+
 func (ec *executionContext) childFields_AmbassadorSchedule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "nominationsOpen":
@@ -17432,6 +18389,92 @@ func (ec *executionContext) childFields_AmbassadorSchedule(ctx context.Context, 
 		return ec.fieldContext_AmbassadorSchedule_announceAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AmbassadorSchedule", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorScore(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "criterion":
+		return ec.fieldContext_AmbassadorScore_criterion(ctx, field)
+	case "points":
+		return ec.fieldContext_AmbassadorScore_points(ctx, field)
+	case "comment":
+		return ec.fieldContext_AmbassadorScore_comment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorScore", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorScoreSheet(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AmbassadorScoreSheet_id(ctx, field)
+	case "jurorNumber":
+		return ec.fieldContext_AmbassadorScoreSheet_jurorNumber(ctx, field)
+	case "jurorName":
+		return ec.fieldContext_AmbassadorScoreSheet_jurorName(ctx, field)
+	case "status":
+		return ec.fieldContext_AmbassadorScoreSheet_status(ctx, field)
+	case "scores":
+		return ec.fieldContext_AmbassadorScoreSheet_scores(ctx, field)
+	case "weighted":
+		return ec.fieldContext_AmbassadorScoreSheet_weighted(ctx, field)
+	case "recused":
+		return ec.fieldContext_AmbassadorScoreSheet_recused(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_AmbassadorScoreSheet_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_AmbassadorScoreSheet_updatedAt(ctx, field)
+	case "submittedAt":
+		return ec.fieldContext_AmbassadorScoreSheet_submittedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorScoreSheet", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorScoreTable(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "jurorNames":
+		return ec.fieldContext_AmbassadorScoreTable_jurorNames(ctx, field)
+	case "criteria":
+		return ec.fieldContext_AmbassadorScoreTable_criteria(ctx, field)
+	case "rows":
+		return ec.fieldContext_AmbassadorScoreTable_rows(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorScoreTable", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorScoreTableRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nominationId":
+		return ec.fieldContext_AmbassadorScoreTableRow_nominationId(ctx, field)
+	case "nomineeName":
+		return ec.fieldContext_AmbassadorScoreTableRow_nomineeName(ctx, field)
+	case "category":
+		return ec.fieldContext_AmbassadorScoreTableRow_category(ctx, field)
+	case "scorerCount":
+		return ec.fieldContext_AmbassadorScoreTableRow_scorerCount(ctx, field)
+	case "mean":
+		return ec.fieldContext_AmbassadorScoreTableRow_mean(ctx, field)
+	case "rank":
+		return ec.fieldContext_AmbassadorScoreTableRow_rank(ctx, field)
+	case "tied":
+		return ec.fieldContext_AmbassadorScoreTableRow_tied(ctx, field)
+	case "sheets":
+		return ec.fieldContext_AmbassadorScoreTableRow_sheets(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorScoreTableRow", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorTableSheet(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "jurorNumber":
+		return ec.fieldContext_AmbassadorTableSheet_jurorNumber(ctx, field)
+	case "jurorName":
+		return ec.fieldContext_AmbassadorTableSheet_jurorName(ctx, field)
+	case "points":
+		return ec.fieldContext_AmbassadorTableSheet_points(ctx, field)
+	case "weighted":
+		return ec.fieldContext_AmbassadorTableSheet_weighted(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorTableSheet", field.Name)
 }
 
 func (ec *executionContext) childFields_Answer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -18836,6 +19879,16 @@ func (ec *executionContext) childFields_CloseMotionVotePayload(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type CloseMotionVotePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CommentOnAmbassadorNominationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "comment":
+		return ec.fieldContext_CommentOnAmbassadorNominationPayload_comment(ctx, field)
+	case "nomination":
+		return ec.fieldContext_CommentOnAmbassadorNominationPayload_nomination(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommentOnAmbassadorNominationPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CommentOnBodyMinutesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "comment":
@@ -19182,6 +20235,14 @@ func (ec *executionContext) childFields_DecideBudgetAppealPayload(ctx context.Co
 		return ec.fieldContext_DecideBudgetAppealPayload_project(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DecideBudgetAppealPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DeclareAmbassadorConflictPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nomination":
+		return ec.fieldContext_DeclareAmbassadorConflictPayload_nomination(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeclareAmbassadorConflictPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_DeleteAccountPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -20544,6 +21605,16 @@ func (ec *executionContext) childFields_RuleResult(ctx context.Context, field gr
 		return ec.fieldContext_RuleResult_message(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RuleResult", field.Name)
+}
+
+func (ec *executionContext) childFields_SaveAmbassadorScoresPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sheet":
+		return ec.fieldContext_SaveAmbassadorScoresPayload_sheet(ctx, field)
+	case "nomination":
+		return ec.fieldContext_SaveAmbassadorScoresPayload_nomination(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SaveAmbassadorScoresPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ScheduleBodyMeetingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -22160,6 +23231,20 @@ func (ec *executionContext) field_Mutation_addAgendaItem_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addAmbassadorConflict_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AddAmbassadorConflictInput, error) {
+			return ec.unmarshalNAddAmbassadorConflictInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAddAmbassadorConflictInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_addBodyMinutesTranslation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -22580,6 +23665,20 @@ func (ec *executionContext) field_Mutation_closeMotionVote_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_commentOnAmbassadorNomination_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CommentOnAmbassadorNominationInput, error) {
+			return ec.unmarshalNCommentOnAmbassadorNominationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCommentOnAmbassadorNominationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_commentOnBodyMinutes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -22810,6 +23909,20 @@ func (ec *executionContext) field_Mutation_decideBudgetAppeal_args(ctx context.C
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.DecideBudgetAppealInput, error) {
 			return ec.unmarshalNDecideBudgetAppealInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDecideBudgetAppealInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_declareAmbassadorConflict_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeclareAmbassadorConflictInput, error) {
+			return ec.unmarshalNDeclareAmbassadorConflictInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDeclareAmbassadorConflictInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -23804,6 +24917,20 @@ func (ec *executionContext) field_Mutation_revokeSession_args(ctx context.Contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.RevokeSessionInput, error) {
 			return ec.unmarshalNRevokeSessionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRevokeSessionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_saveAmbassadorScores_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SaveAmbassadorScoresInput, error) {
+			return ec.unmarshalNSaveAmbassadorScoresInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSaveAmbassadorScoresInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -25470,6 +26597,38 @@ func (ec *executionContext) fieldContext_AddAgendaItemPayload_meeting(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _AddAmbassadorConflictPayload_nomination(ctx context.Context, field graphql.CollectedField, obj *model.AddAmbassadorConflictPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddAmbassadorConflictPayload_nomination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nomination, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorNomination) graphql.Marshaler {
+			return ec.marshalNAmbassadorNomination2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNomination(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddAmbassadorConflictPayload_nomination(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddAmbassadorConflictPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorNomination(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AddBodyMinutesTranslationPayload_minutes(ctx context.Context, field graphql.CollectedField, obj *model.AddBodyMinutesTranslationPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26392,6 +27551,231 @@ func (ec *executionContext) fieldContext_AmbassadorCategory_titles(_ context.Con
 	return graphql.NewScalarFieldContext("AmbassadorCategory", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _AmbassadorCategoryRanking_category(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorCategoryRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorCategoryRanking_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorCategory) graphql.Marshaler {
+			return ec.marshalNAmbassadorCategory2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorCategoryRanking_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorCategoryRanking",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorCategory(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorCategoryRanking_entries(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorCategoryRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorCategoryRanking_entries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorRankingEntry) graphql.Marshaler {
+			return ec.marshalNAmbassadorRankingEntry2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorRankingEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorCategoryRanking_entries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorCategoryRanking",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorRankingEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorComment_id(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorComment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorComment_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorComment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorComment", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorComment_jurorNumber(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorComment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorComment_jurorNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JurorNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorComment_jurorNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorComment", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorComment_authorName(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorComment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorComment_authorName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AuthorName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorComment_authorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorComment", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorComment_staff(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorComment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorComment_staff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Staff, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorComment_staff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorComment", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorComment_body(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorComment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorComment_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorComment_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorComment", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorComment_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorComment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorComment_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorComment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorComment", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorComment_recused(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorComment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorComment_recused(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Recused, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorComment_recused(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorComment", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _AmbassadorConsent_at(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorConsent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27125,6 +28509,93 @@ func (ec *executionContext) fieldContext_AmbassadorEdition_audienceVote(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _AmbassadorEdition_publishJurorNames(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEdition_publishJurorNames(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorEdition().PublishJurorNames(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEdition_publishJurorNames(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorEdition", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorEdition_ranking(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEdition_ranking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorEdition().Ranking(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorCategoryRanking) graphql.Marshaler {
+			return ec.marshalOAmbassadorCategoryRanking2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategoryRankingᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEdition_ranking(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorEdition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorCategoryRanking(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorEdition_scoreTable(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEdition_scoreTable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorEdition().ScoreTable(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorScoreTable) graphql.Marshaler {
+			return ec.marshalOAmbassadorScoreTable2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScoreTable(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEdition_scoreTable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorEdition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorScoreTable(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AmbassadorEditionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEditionConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27403,6 +28874,144 @@ func (ec *executionContext) _AmbassadorJuror_chair(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_AmbassadorJuror_chair(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AmbassadorJuror", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorJurorConflict_accountId(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJurorConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorJurorConflict_accountId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccountID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorJurorConflict_accountId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorJurorConflict", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorJurorConflict_displayName(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJurorConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorJurorConflict_displayName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DisplayName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorJurorConflict_displayName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorJurorConflict", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorJurorConflict_declaration(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJurorConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorJurorConflict_declaration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Declaration, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorDeclaration) graphql.Marshaler {
+			return ec.marshalOAmbassadorDeclaration2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorDeclaration(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorJurorConflict_declaration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorJurorConflict", field, false, false, errors.New("field of type AmbassadorDeclaration does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorJurorConflict_conflict(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJurorConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorJurorConflict_conflict(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conflict, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorConflictReason) graphql.Marshaler {
+			return ec.marshalOAmbassadorConflictReason2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorConflictReason(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorJurorConflict_conflict(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorJurorConflict", field, false, false, errors.New("field of type AmbassadorConflictReason does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorJurorConflict_note(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJurorConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorJurorConflict_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorJurorConflict_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorJurorConflict", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorJurorConflict_declaredAt(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJurorConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorJurorConflict_declaredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeclaredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorJurorConflict_declaredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorJurorConflict", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
 func (ec *executionContext) _AmbassadorJustification_criterion(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJustification) (ret graphql.Marshaler) {
@@ -27972,6 +29581,134 @@ func (ec *executionContext) fieldContext_AmbassadorNomination_withdrawnAt(_ cont
 	return graphql.NewScalarFieldContext("AmbassadorNomination", field, true, true, errors.New("field of type DateTime does not have child fields"))
 }
 
+func (ec *executionContext) _AmbassadorNomination_myReview(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNomination_myReview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorNomination().MyReview(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorReview) graphql.Marshaler {
+			return ec.marshalOAmbassadorReview2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorReview(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNomination_myReview(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorNomination",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorReview(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorNomination_scoreSheets(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNomination_scoreSheets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorNomination().ScoreSheets(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorScoreSheet) graphql.Marshaler {
+			return ec.marshalOAmbassadorScoreSheet2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScoreSheetᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNomination_scoreSheets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorNomination",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorScoreSheet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorNomination_discussion(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNomination_discussion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorNomination().Discussion(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorComment) graphql.Marshaler {
+			return ec.marshalOAmbassadorComment2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCommentᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNomination_discussion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorNomination",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorComment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorNomination_juryConflicts(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNomination) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNomination_juryConflicts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorNomination().JuryConflicts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorJurorConflict) graphql.Marshaler {
+			return ec.marshalOAmbassadorJurorConflict2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJurorConflictᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNomination_juryConflicts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorNomination",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorJurorConflict(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AmbassadorNominationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNominationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28376,6 +30113,314 @@ func (ec *executionContext) fieldContext_AmbassadorPhaseChange_at(_ context.Cont
 	return graphql.NewScalarFieldContext("AmbassadorPhaseChange", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
+func (ec *executionContext) _AmbassadorRankingEntry_nominationId(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorRankingEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorRankingEntry_nominationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NominationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorRankingEntry_nominationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorRankingEntry", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorRankingEntry_nomineeName(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorRankingEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorRankingEntry_nomineeName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NomineeName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorRankingEntry_nomineeName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorRankingEntry", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorRankingEntry_scorerCount(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorRankingEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorRankingEntry_scorerCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ScorerCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorRankingEntry_scorerCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorRankingEntry", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorRankingEntry_mean(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorRankingEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorRankingEntry_mean(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mean, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorRankingEntry_mean(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorRankingEntry", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorRankingEntry_meanFraction(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorRankingEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorRankingEntry_meanFraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeanFraction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorRankingEntry_meanFraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorRankingEntry", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorRankingEntry_rank(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorRankingEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorRankingEntry_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorRankingEntry_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorRankingEntry", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorRankingEntry_tied(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorRankingEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorRankingEntry_tied(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tied, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorRankingEntry_tied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorRankingEntry", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorReview_declaration(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorReview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorReview_declaration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Declaration, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorDeclaration) graphql.Marshaler {
+			return ec.marshalOAmbassadorDeclaration2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorDeclaration(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorReview_declaration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorReview", field, false, false, errors.New("field of type AmbassadorDeclaration does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorReview_conflict(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorReview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorReview_conflict(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conflict, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorConflictReason) graphql.Marshaler {
+			return ec.marshalOAmbassadorConflictReason2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorConflictReason(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorReview_conflict(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorReview", field, false, false, errors.New("field of type AmbassadorConflictReason does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorReview_conflictFixed(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorReview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorReview_conflictFixed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConflictFixed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorReview_conflictFixed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorReview", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorReview_sheet(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorReview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorReview_sheet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sheet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorScoreSheet) graphql.Marshaler {
+			return ec.marshalOAmbassadorScoreSheet2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScoreSheet(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorReview_sheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorReview",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorScoreSheet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorReview_seesScores(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorReview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorReview_seesScores(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SeesScores, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorReview_seesScores(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorReview", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorReview_mayScore(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorReview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorReview_mayScore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MayScore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorReview_mayScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorReview", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _AmbassadorSchedule_nominationsOpen(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorSchedule) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28535,6 +30580,695 @@ func (ec *executionContext) _AmbassadorSchedule_announceAt(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_AmbassadorSchedule_announceAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AmbassadorSchedule", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorScore_criterion(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorScore_criterion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Criterion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorCriterion) graphql.Marshaler {
+			return ec.marshalNAmbassadorCriterion2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCriterion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorScore_criterion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorScore",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorCriterion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorScore_points(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorScore_points(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Points, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorScore_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorScore", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorScore_comment(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorScore_comment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorScore_comment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorScore", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorScoreSheet_id(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorScoreSheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorScoreSheet_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorScoreSheet_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorScoreSheet", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorScoreSheet_jurorNumber(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorScoreSheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorScoreSheet_jurorNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JurorNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorScoreSheet_jurorNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorScoreSheet", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorScoreSheet_jurorName(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorScoreSheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorScoreSheet_jurorName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JurorName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorScoreSheet_jurorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorScoreSheet", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorScoreSheet_status(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorScoreSheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorScoreSheet_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AmbassadorSheetStatus) graphql.Marshaler {
+			return ec.marshalNAmbassadorSheetStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorSheetStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorScoreSheet_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorScoreSheet", field, false, false, errors.New("field of type AmbassadorSheetStatus does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorScoreSheet_scores(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorScoreSheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorScoreSheet_scores(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scores, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorScore) graphql.Marshaler {
+			return ec.marshalNAmbassadorScore2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScoreᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorScoreSheet_scores(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorScoreSheet",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorScore(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorScoreSheet_weighted(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorScoreSheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorScoreSheet_weighted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weighted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorScoreSheet_weighted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorScoreSheet", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorScoreSheet_recused(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorScoreSheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorScoreSheet_recused(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Recused, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorScoreSheet_recused(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorScoreSheet", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorScoreSheet_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorScoreSheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorScoreSheet_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorScoreSheet_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorScoreSheet", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorScoreSheet_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorScoreSheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorScoreSheet_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorScoreSheet_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorScoreSheet", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorScoreSheet_submittedAt(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorScoreSheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorScoreSheet_submittedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmittedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorScoreSheet_submittedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorScoreSheet", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorScoreTable_jurorNames(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorScoreTable) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorScoreTable_jurorNames(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JurorNames, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorScoreTable_jurorNames(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorScoreTable", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorScoreTable_criteria(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorScoreTable) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorScoreTable_criteria(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Criteria, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorCriterion) graphql.Marshaler {
+			return ec.marshalNAmbassadorCriterion2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCriterionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorScoreTable_criteria(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorScoreTable",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorCriterion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorScoreTable_rows(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorScoreTable) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorScoreTable_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorScoreTableRow) graphql.Marshaler {
+			return ec.marshalNAmbassadorScoreTableRow2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScoreTableRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorScoreTable_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorScoreTable",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorScoreTableRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorScoreTableRow_nominationId(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorScoreTableRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorScoreTableRow_nominationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NominationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorScoreTableRow_nominationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorScoreTableRow", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorScoreTableRow_nomineeName(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorScoreTableRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorScoreTableRow_nomineeName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NomineeName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorScoreTableRow_nomineeName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorScoreTableRow", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorScoreTableRow_category(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorScoreTableRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorScoreTableRow_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AmbassadorCategoryKind) graphql.Marshaler {
+			return ec.marshalNAmbassadorCategoryKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategoryKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorScoreTableRow_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorScoreTableRow", field, false, false, errors.New("field of type AmbassadorCategoryKind does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorScoreTableRow_scorerCount(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorScoreTableRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorScoreTableRow_scorerCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ScorerCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorScoreTableRow_scorerCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorScoreTableRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorScoreTableRow_mean(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorScoreTableRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorScoreTableRow_mean(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mean, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorScoreTableRow_mean(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorScoreTableRow", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorScoreTableRow_rank(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorScoreTableRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorScoreTableRow_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorScoreTableRow_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorScoreTableRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorScoreTableRow_tied(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorScoreTableRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorScoreTableRow_tied(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tied, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorScoreTableRow_tied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorScoreTableRow", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorScoreTableRow_sheets(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorScoreTableRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorScoreTableRow_sheets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sheets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorTableSheet) graphql.Marshaler {
+			return ec.marshalNAmbassadorTableSheet2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorTableSheetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorScoreTableRow_sheets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorScoreTableRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorTableSheet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorTableSheet_jurorNumber(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorTableSheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorTableSheet_jurorNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JurorNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorTableSheet_jurorNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorTableSheet", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorTableSheet_jurorName(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorTableSheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorTableSheet_jurorName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JurorName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorTableSheet_jurorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorTableSheet", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorTableSheet_points(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorTableSheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorTableSheet_points(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Points, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorTableSheet_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorTableSheet", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorTableSheet_weighted(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorTableSheet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorTableSheet_weighted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weighted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorTableSheet_weighted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorTableSheet", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Answer_status(ctx context.Context, field graphql.CollectedField, obj *model.Answer) (ret graphql.Marshaler) {
@@ -40043,6 +42777,70 @@ func (ec *executionContext) fieldContext_CloseMotionVotePayload_motion(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _CommentOnAmbassadorNominationPayload_comment(ctx context.Context, field graphql.CollectedField, obj *model.CommentOnAmbassadorNominationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommentOnAmbassadorNominationPayload_comment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorComment) graphql.Marshaler {
+			return ec.marshalNAmbassadorComment2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorComment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommentOnAmbassadorNominationPayload_comment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommentOnAmbassadorNominationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorComment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommentOnAmbassadorNominationPayload_nomination(ctx context.Context, field graphql.CollectedField, obj *model.CommentOnAmbassadorNominationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommentOnAmbassadorNominationPayload_nomination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nomination, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorNomination) graphql.Marshaler {
+			return ec.marshalNAmbassadorNomination2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNomination(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommentOnAmbassadorNominationPayload_nomination(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommentOnAmbassadorNominationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorNomination(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CommentOnBodyMinutesPayload_comment(ctx context.Context, field graphql.CollectedField, obj *model.CommentOnBodyMinutesPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -42714,6 +45512,38 @@ func (ec *executionContext) fieldContext_DecideBudgetAppealPayload_project(_ con
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BudgetProject(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeclareAmbassadorConflictPayload_nomination(ctx context.Context, field graphql.CollectedField, obj *model.DeclareAmbassadorConflictPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeclareAmbassadorConflictPayload_nomination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nomination, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorNomination) graphql.Marshaler {
+			return ec.marshalNAmbassadorNomination2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNomination(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeclareAmbassadorConflictPayload_nomination(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeclareAmbassadorConflictPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorNomination(ctx, field)
 		},
 	}
 	return fc, nil
@@ -48293,6 +51123,182 @@ func (ec *executionContext) fieldContext_Mutation_castAmbassadorAudienceVote(ctx
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_castAmbassadorAudienceVote_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_declareAmbassadorConflict(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_declareAmbassadorConflict(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeclareAmbassadorConflict(ctx, fc.Args["input"].(model.DeclareAmbassadorConflictInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeclareAmbassadorConflictPayload) graphql.Marshaler {
+			return ec.marshalNDeclareAmbassadorConflictPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDeclareAmbassadorConflictPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_declareAmbassadorConflict(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeclareAmbassadorConflictPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_declareAmbassadorConflict_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addAmbassadorConflict(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addAmbassadorConflict(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddAmbassadorConflict(ctx, fc.Args["input"].(model.AddAmbassadorConflictInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AddAmbassadorConflictPayload) graphql.Marshaler {
+			return ec.marshalNAddAmbassadorConflictPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAddAmbassadorConflictPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addAmbassadorConflict(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AddAmbassadorConflictPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addAmbassadorConflict_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_saveAmbassadorScores(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_saveAmbassadorScores(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SaveAmbassadorScores(ctx, fc.Args["input"].(model.SaveAmbassadorScoresInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SaveAmbassadorScoresPayload) graphql.Marshaler {
+			return ec.marshalNSaveAmbassadorScoresPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSaveAmbassadorScoresPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_saveAmbassadorScores(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SaveAmbassadorScoresPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_saveAmbassadorScores_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_commentOnAmbassadorNomination(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_commentOnAmbassadorNomination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CommentOnAmbassadorNomination(ctx, fc.Args["input"].(model.CommentOnAmbassadorNominationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CommentOnAmbassadorNominationPayload) graphql.Marshaler {
+			return ec.marshalNCommentOnAmbassadorNominationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCommentOnAmbassadorNominationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_commentOnAmbassadorNomination(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommentOnAmbassadorNominationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_commentOnAmbassadorNomination_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -59376,6 +62382,70 @@ func (ec *executionContext) fieldContext_RuleResult_message(_ context.Context, f
 	return graphql.NewScalarFieldContext("RuleResult", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _SaveAmbassadorScoresPayload_sheet(ctx context.Context, field graphql.CollectedField, obj *model.SaveAmbassadorScoresPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SaveAmbassadorScoresPayload_sheet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sheet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorScoreSheet) graphql.Marshaler {
+			return ec.marshalNAmbassadorScoreSheet2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScoreSheet(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SaveAmbassadorScoresPayload_sheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SaveAmbassadorScoresPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorScoreSheet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SaveAmbassadorScoresPayload_nomination(ctx context.Context, field graphql.CollectedField, obj *model.SaveAmbassadorScoresPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SaveAmbassadorScoresPayload_nomination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nomination, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorNomination) graphql.Marshaler {
+			return ec.marshalNAmbassadorNomination2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNomination(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SaveAmbassadorScoresPayload_nomination(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SaveAmbassadorScoresPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorNomination(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ScheduleBodyMeetingPayload_meeting(ctx context.Context, field graphql.CollectedField, obj *model.ScheduleBodyMeetingPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -63695,6 +66765,50 @@ func (ec *executionContext) unmarshalInputAddAgendaItemInput(ctx context.Context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputAddAmbassadorConflictInput(ctx context.Context, obj any) (model.AddAmbassadorConflictInput, error) {
+	var it model.AddAmbassadorConflictInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nominationId", "accountId", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nominationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NominationID = data
+		case "accountId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputAddBodyMinutesTranslationInput(ctx context.Context, obj any) (model.AddBodyMinutesTranslationInput, error) {
 	var it model.AddBodyMinutesTranslationInput
 	if obj == nil {
@@ -64179,6 +67293,50 @@ func (ec *executionContext) unmarshalInputAmbassadorScheduleInput(ctx context.Co
 				return it, err
 			}
 			it.AnnounceAt = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputAmbassadorScoreInput(ctx context.Context, obj any) (model.AmbassadorScoreInput, error) {
+	var it model.AmbassadorScoreInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"criterionId", "points", "comment"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "criterionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("criterionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CriterionID = data
+		case "points":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("points"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Points = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
 		}
 	}
 	return it, nil
@@ -65665,6 +68823,43 @@ func (ec *executionContext) unmarshalInputCloseMotionVoteInput(ctx context.Conte
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCommentOnAmbassadorNominationInput(ctx context.Context, obj any) (model.CommentOnAmbassadorNominationInput, error) {
+	var it model.CommentOnAmbassadorNominationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nominationId", "body"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nominationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NominationID = data
+		case "body":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Body = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCommentOnBodyMinutesInput(ctx context.Context, obj any) (model.CommentOnBodyMinutesInput, error) {
 	var it model.CommentOnBodyMinutesInput
 	if obj == nil {
@@ -66706,6 +69901,50 @@ func (ec *executionContext) unmarshalInputDecideBudgetAppealInput(ctx context.Co
 				return it, err
 			}
 			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputDeclareAmbassadorConflictInput(ctx context.Context, obj any) (model.DeclareAmbassadorConflictInput, error) {
+	var it model.DeclareAmbassadorConflictInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nominationId", "declaration", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nominationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NominationID = data
+		case "declaration":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("declaration"))
+			data, err := ec.unmarshalNAmbassadorDeclaration2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorDeclaration(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Declaration = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
 		}
 	}
 	return it, nil
@@ -69956,6 +73195,54 @@ func (ec *executionContext) unmarshalInputRuleOverrideInput(ctx context.Context,
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputSaveAmbassadorScoresInput(ctx context.Context, obj any) (model.SaveAmbassadorScoresInput, error) {
+	var it model.SaveAmbassadorScoresInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["submit"]; !present {
+		asMap["submit"] = false
+	}
+
+	fieldsInOrder := [...]string{"nominationId", "scores", "submit"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nominationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NominationID = data
+		case "scores":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scores"))
+			data, err := ec.unmarshalNAmbassadorScoreInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScoreInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Scores = data
+		case "submit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("submit"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Submit = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputScheduleBodyMeetingInput(ctx context.Context, obj any) (model.ScheduleBodyMeetingInput, error) {
 	var it model.ScheduleBodyMeetingInput
 	if obj == nil {
@@ -70871,7 +74158,7 @@ func (ec *executionContext) unmarshalInputUpdateAmbassadorEditionInput(ctx conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"editionId", "schedule", "organisationTitles", "individualTitles", "criteria", "call"}
+	fieldsInOrder := [...]string{"editionId", "schedule", "organisationTitles", "individualTitles", "criteria", "call", "publishJurorNames"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -70920,6 +74207,13 @@ func (ec *executionContext) unmarshalInputUpdateAmbassadorEditionInput(ctx conte
 				return it, err
 			}
 			it.Call = data
+		case "publishJurorNames":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishJurorNames"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishJurorNames = data
 		}
 	}
 	return it, nil
@@ -72675,6 +75969,44 @@ func (ec *executionContext) _AddAgendaItemPayload(ctx context.Context, sel ast.S
 	return out
 }
 
+var addAmbassadorConflictPayloadImplementors = []string{"AddAmbassadorConflictPayload"}
+
+func (ec *executionContext) _AddAmbassadorConflictPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AddAmbassadorConflictPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, addAmbassadorConflictPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AddAmbassadorConflictPayload")
+		case "nomination":
+			out.Values[i] = ec._AddAmbassadorConflictPayload_nomination(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var addBodyMinutesTranslationPayloadImplementors = []string{"AddBodyMinutesTranslationPayload"}
 
 func (ec *executionContext) _AddBodyMinutesTranslationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AddBodyMinutesTranslationPayload) graphql.Marshaler {
@@ -73189,6 +76521,117 @@ func (ec *executionContext) _AmbassadorCategory(ctx context.Context, sel ast.Sel
 			}
 		case "titles":
 			out.Values[i] = ec._AmbassadorCategory_titles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorCategoryRankingImplementors = []string{"AmbassadorCategoryRanking"}
+
+func (ec *executionContext) _AmbassadorCategoryRanking(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorCategoryRanking) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorCategoryRankingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorCategoryRanking")
+		case "category":
+			out.Values[i] = ec._AmbassadorCategoryRanking_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entries":
+			out.Values[i] = ec._AmbassadorCategoryRanking_entries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorCommentImplementors = []string{"AmbassadorComment"}
+
+func (ec *executionContext) _AmbassadorComment(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorComment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorCommentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorComment")
+		case "id":
+			out.Values[i] = ec._AmbassadorComment_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "jurorNumber":
+			out.Values[i] = ec._AmbassadorComment_jurorNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "authorName":
+			out.Values[i] = ec._AmbassadorComment_authorName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "staff":
+			out.Values[i] = ec._AmbassadorComment_staff(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "body":
+			out.Values[i] = ec._AmbassadorComment_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._AmbassadorComment_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recused":
+			out.Values[i] = ec._AmbassadorComment_recused(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -74081,6 +77524,120 @@ func (ec *executionContext) _AmbassadorEdition(ctx context.Context, sel ast.Sele
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "publishJurorNames":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorEdition_publishJurorNames(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "ranking":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorEdition_ranking(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "scoreTable":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorEdition_scoreTable(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -74266,6 +77823,69 @@ func (ec *executionContext) _AmbassadorJuror(ctx context.Context, sel ast.Select
 		case "chair":
 			out.Values[i] = ec._AmbassadorJuror_chair(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorJurorConflictImplementors = []string{"AmbassadorJurorConflict"}
+
+func (ec *executionContext) _AmbassadorJurorConflict(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorJurorConflict) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorJurorConflictImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorJurorConflict")
+		case "accountId":
+			out.Values[i] = ec._AmbassadorJurorConflict_accountId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "displayName":
+			out.Values[i] = ec._AmbassadorJurorConflict_displayName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "declaration":
+			out.Values[i] = ec._AmbassadorJurorConflict_declaration(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "conflict":
+			out.Values[i] = ec._AmbassadorJurorConflict_conflict(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._AmbassadorJurorConflict_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "declaredAt":
+			out.Values[i] = ec._AmbassadorJurorConflict_declaredAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -75099,6 +78719,158 @@ func (ec *executionContext) _AmbassadorNomination(ctx context.Context, sel ast.S
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "myReview":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorNomination_myReview(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "scoreSheets":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorNomination_scoreSheets(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "discussion":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorNomination_discussion(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "juryConflicts":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorNomination_juryConflicts(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -75332,6 +79104,137 @@ func (ec *executionContext) _AmbassadorPhaseChange(ctx context.Context, sel ast.
 	return out
 }
 
+var ambassadorRankingEntryImplementors = []string{"AmbassadorRankingEntry"}
+
+func (ec *executionContext) _AmbassadorRankingEntry(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorRankingEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorRankingEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorRankingEntry")
+		case "nominationId":
+			out.Values[i] = ec._AmbassadorRankingEntry_nominationId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nomineeName":
+			out.Values[i] = ec._AmbassadorRankingEntry_nomineeName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scorerCount":
+			out.Values[i] = ec._AmbassadorRankingEntry_scorerCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mean":
+			out.Values[i] = ec._AmbassadorRankingEntry_mean(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "meanFraction":
+			out.Values[i] = ec._AmbassadorRankingEntry_meanFraction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rank":
+			out.Values[i] = ec._AmbassadorRankingEntry_rank(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tied":
+			out.Values[i] = ec._AmbassadorRankingEntry_tied(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorReviewImplementors = []string{"AmbassadorReview"}
+
+func (ec *executionContext) _AmbassadorReview(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorReview) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorReviewImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorReview")
+		case "declaration":
+			out.Values[i] = ec._AmbassadorReview_declaration(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "conflict":
+			out.Values[i] = ec._AmbassadorReview_conflict(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "conflictFixed":
+			out.Values[i] = ec._AmbassadorReview_conflictFixed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sheet":
+			out.Values[i] = ec._AmbassadorReview_sheet(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "seesScores":
+			out.Values[i] = ec._AmbassadorReview_seesScores(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mayScore":
+			out.Values[i] = ec._AmbassadorReview_mayScore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var ambassadorScheduleImplementors = []string{"AmbassadorSchedule"}
 
 func (ec *executionContext) _AmbassadorSchedule(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorSchedule) graphql.Marshaler {
@@ -75376,6 +79279,311 @@ func (ec *executionContext) _AmbassadorSchedule(ctx context.Context, sel ast.Sel
 			}
 		case "announceAt":
 			out.Values[i] = ec._AmbassadorSchedule_announceAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorScoreImplementors = []string{"AmbassadorScore"}
+
+func (ec *executionContext) _AmbassadorScore(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorScore) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorScoreImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorScore")
+		case "criterion":
+			out.Values[i] = ec._AmbassadorScore_criterion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "points":
+			out.Values[i] = ec._AmbassadorScore_points(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "comment":
+			out.Values[i] = ec._AmbassadorScore_comment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorScoreSheetImplementors = []string{"AmbassadorScoreSheet"}
+
+func (ec *executionContext) _AmbassadorScoreSheet(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorScoreSheet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorScoreSheetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorScoreSheet")
+		case "id":
+			out.Values[i] = ec._AmbassadorScoreSheet_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "jurorNumber":
+			out.Values[i] = ec._AmbassadorScoreSheet_jurorNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "jurorName":
+			out.Values[i] = ec._AmbassadorScoreSheet_jurorName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._AmbassadorScoreSheet_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scores":
+			out.Values[i] = ec._AmbassadorScoreSheet_scores(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weighted":
+			out.Values[i] = ec._AmbassadorScoreSheet_weighted(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "recused":
+			out.Values[i] = ec._AmbassadorScoreSheet_recused(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._AmbassadorScoreSheet_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._AmbassadorScoreSheet_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submittedAt":
+			out.Values[i] = ec._AmbassadorScoreSheet_submittedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorScoreTableImplementors = []string{"AmbassadorScoreTable"}
+
+func (ec *executionContext) _AmbassadorScoreTable(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorScoreTable) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorScoreTableImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorScoreTable")
+		case "jurorNames":
+			out.Values[i] = ec._AmbassadorScoreTable_jurorNames(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "criteria":
+			out.Values[i] = ec._AmbassadorScoreTable_criteria(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._AmbassadorScoreTable_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorScoreTableRowImplementors = []string{"AmbassadorScoreTableRow"}
+
+func (ec *executionContext) _AmbassadorScoreTableRow(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorScoreTableRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorScoreTableRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorScoreTableRow")
+		case "nominationId":
+			out.Values[i] = ec._AmbassadorScoreTableRow_nominationId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nomineeName":
+			out.Values[i] = ec._AmbassadorScoreTableRow_nomineeName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "category":
+			out.Values[i] = ec._AmbassadorScoreTableRow_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scorerCount":
+			out.Values[i] = ec._AmbassadorScoreTableRow_scorerCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mean":
+			out.Values[i] = ec._AmbassadorScoreTableRow_mean(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rank":
+			out.Values[i] = ec._AmbassadorScoreTableRow_rank(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tied":
+			out.Values[i] = ec._AmbassadorScoreTableRow_tied(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sheets":
+			out.Values[i] = ec._AmbassadorScoreTableRow_sheets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorTableSheetImplementors = []string{"AmbassadorTableSheet"}
+
+func (ec *executionContext) _AmbassadorTableSheet(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorTableSheet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorTableSheetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorTableSheet")
+		case "jurorNumber":
+			out.Values[i] = ec._AmbassadorTableSheet_jurorNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "jurorName":
+			out.Values[i] = ec._AmbassadorTableSheet_jurorName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "points":
+			out.Values[i] = ec._AmbassadorTableSheet_points(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weighted":
+			out.Values[i] = ec._AmbassadorTableSheet_weighted(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -84701,6 +88909,49 @@ func (ec *executionContext) _CloseMotionVotePayload(ctx context.Context, sel ast
 	return out
 }
 
+var commentOnAmbassadorNominationPayloadImplementors = []string{"CommentOnAmbassadorNominationPayload"}
+
+func (ec *executionContext) _CommentOnAmbassadorNominationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CommentOnAmbassadorNominationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, commentOnAmbassadorNominationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommentOnAmbassadorNominationPayload")
+		case "comment":
+			out.Values[i] = ec._CommentOnAmbassadorNominationPayload_comment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nomination":
+			out.Values[i] = ec._CommentOnAmbassadorNominationPayload_nomination(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var commentOnBodyMinutesPayloadImplementors = []string{"CommentOnBodyMinutesPayload"}
 
 func (ec *executionContext) _CommentOnBodyMinutesPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CommentOnBodyMinutesPayload) graphql.Marshaler {
@@ -86975,6 +91226,44 @@ func (ec *executionContext) _DecideBudgetAppealPayload(ctx context.Context, sel 
 			out.Values[i] = graphql.MarshalString("DecideBudgetAppealPayload")
 		case "project":
 			out.Values[i] = ec._DecideBudgetAppealPayload_project(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var declareAmbassadorConflictPayloadImplementors = []string{"DeclareAmbassadorConflictPayload"}
+
+func (ec *executionContext) _DeclareAmbassadorConflictPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeclareAmbassadorConflictPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, declareAmbassadorConflictPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeclareAmbassadorConflictPayload")
+		case "nomination":
+			out.Values[i] = ec._DeclareAmbassadorConflictPayload_nomination(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -90877,6 +95166,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "castAmbassadorAudienceVote":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_castAmbassadorAudienceVote(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "declareAmbassadorConflict":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_declareAmbassadorConflict(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addAmbassadorConflict":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addAmbassadorConflict(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "saveAmbassadorScores":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_saveAmbassadorScores(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "commentOnAmbassadorNomination":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_commentOnAmbassadorNomination(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -95543,6 +99860,49 @@ func (ec *executionContext) _RuleResult(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var saveAmbassadorScoresPayloadImplementors = []string{"SaveAmbassadorScoresPayload"}
+
+func (ec *executionContext) _SaveAmbassadorScoresPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SaveAmbassadorScoresPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, saveAmbassadorScoresPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SaveAmbassadorScoresPayload")
+		case "sheet":
+			out.Values[i] = ec._SaveAmbassadorScoresPayload_sheet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nomination":
+			out.Values[i] = ec._SaveAmbassadorScoresPayload_nomination(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var scheduleBodyMeetingPayloadImplementors = []string{"ScheduleBodyMeetingPayload"}
 
 func (ec *executionContext) _ScheduleBodyMeetingPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ScheduleBodyMeetingPayload) graphql.Marshaler {
@@ -98604,6 +102964,21 @@ func (ec *executionContext) marshalNAddAgendaItemPayload2ᚖgithubᚗcomᚋotwar
 	return ec._AddAgendaItemPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNAddAmbassadorConflictInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAddAmbassadorConflictInput(ctx context.Context, v any) (model.AddAmbassadorConflictInput, error) {
+	res, err := ec.unmarshalInputAddAmbassadorConflictInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAddAmbassadorConflictPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAddAmbassadorConflictPayload(ctx context.Context, sel ast.SelectionSet, v *model.AddAmbassadorConflictPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AddAmbassadorConflictPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAddBodyMinutesTranslationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAddBodyMinutesTranslationInput(ctx context.Context, v any) (model.AddBodyMinutesTranslationInput, error) {
 	res, err := ec.unmarshalInputAddBodyMinutesTranslationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -98799,6 +103174,10 @@ func (ec *executionContext) marshalNAmbassadorCategoryKind2githubᚗcomᚋotwart
 	return v
 }
 
+func (ec *executionContext) marshalNAmbassadorCategoryRanking2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategoryRanking(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorCategoryRanking) graphql.Marshaler {
+	return ec._AmbassadorCategoryRanking(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNAmbassadorChannel2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorChannel(ctx context.Context, v any) (model.AmbassadorChannel, error) {
 	var res model.AmbassadorChannel
 	err := res.UnmarshalGQL(v)
@@ -98807,6 +103186,20 @@ func (ec *executionContext) unmarshalNAmbassadorChannel2githubᚗcomᚋotwarty�
 
 func (ec *executionContext) marshalNAmbassadorChannel2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorChannel(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorChannel) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNAmbassadorComment2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorComment(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorComment) graphql.Marshaler {
+	return ec._AmbassadorComment(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAmbassadorComment2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorComment(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorComment) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AmbassadorComment(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNAmbassadorCriterion2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCriterion(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorCriterion) graphql.Marshaler {
@@ -98842,6 +103235,16 @@ func (ec *executionContext) marshalNAmbassadorCriterion2ᚖgithubᚗcomᚋotwart
 func (ec *executionContext) unmarshalNAmbassadorCriterionInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCriterionInput(ctx context.Context, v any) (model.AmbassadorCriterionInput, error) {
 	res, err := ec.unmarshalInputAmbassadorCriterionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAmbassadorDeclaration2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorDeclaration(ctx context.Context, v any) (model.AmbassadorDeclaration, error) {
+	var res model.AmbassadorDeclaration
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAmbassadorDeclaration2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorDeclaration(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorDeclaration) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNAmbassadorEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorEdition(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorEdition) graphql.Marshaler {
@@ -98906,6 +103309,10 @@ func (ec *executionContext) marshalNAmbassadorEditionViewerCan2ᚖgithubᚗcom�
 
 func (ec *executionContext) marshalNAmbassadorJuror2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJuror(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorJuror) graphql.Marshaler {
 	return ec._AmbassadorJuror(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAmbassadorJurorConflict2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJurorConflict(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorJurorConflict) graphql.Marshaler {
+	return ec._AmbassadorJurorConflict(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNAmbassadorJustification2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJustification(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorJustification) graphql.Marshaler {
@@ -99042,6 +103449,26 @@ func (ec *executionContext) marshalNAmbassadorPhaseChange2ᚕgithubᚗcomᚋotwa
 	return ret
 }
 
+func (ec *executionContext) marshalNAmbassadorRankingEntry2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorRankingEntry(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorRankingEntry) graphql.Marshaler {
+	return ec._AmbassadorRankingEntry(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAmbassadorRankingEntry2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorRankingEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorRankingEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorRankingEntry2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorRankingEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNAmbassadorSchedule2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorSchedule(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorSchedule) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -99055,6 +103482,109 @@ func (ec *executionContext) marshalNAmbassadorSchedule2ᚖgithubᚗcomᚋotwarty
 func (ec *executionContext) unmarshalNAmbassadorScheduleInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScheduleInput(ctx context.Context, v any) (*model.AmbassadorScheduleInput, error) {
 	res, err := ec.unmarshalInputAmbassadorScheduleInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAmbassadorScore2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScore(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorScore) graphql.Marshaler {
+	return ec._AmbassadorScore(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAmbassadorScore2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScoreᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorScore) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorScore2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScore(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNAmbassadorScoreInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScoreInput(ctx context.Context, v any) (model.AmbassadorScoreInput, error) {
+	res, err := ec.unmarshalInputAmbassadorScoreInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAmbassadorScoreInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScoreInputᚄ(ctx context.Context, v any) ([]model.AmbassadorScoreInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.AmbassadorScoreInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAmbassadorScoreInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScoreInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNAmbassadorScoreSheet2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScoreSheet(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorScoreSheet) graphql.Marshaler {
+	return ec._AmbassadorScoreSheet(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAmbassadorScoreSheet2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScoreSheet(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorScoreSheet) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AmbassadorScoreSheet(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAmbassadorScoreTableRow2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScoreTableRow(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorScoreTableRow) graphql.Marshaler {
+	return ec._AmbassadorScoreTableRow(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAmbassadorScoreTableRow2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScoreTableRowᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorScoreTableRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorScoreTableRow2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScoreTableRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNAmbassadorSheetStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorSheetStatus(ctx context.Context, v any) (model.AmbassadorSheetStatus, error) {
+	var res model.AmbassadorSheetStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAmbassadorSheetStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorSheetStatus(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorSheetStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNAmbassadorTableSheet2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorTableSheet(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorTableSheet) graphql.Marshaler {
+	return ec._AmbassadorTableSheet(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAmbassadorTableSheet2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorTableSheetᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorTableSheet) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorTableSheet2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorTableSheet(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNAnswerCount2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswerCount(ctx context.Context, sel ast.SelectionSet, v model.AnswerCount) graphql.Marshaler {
@@ -100482,6 +105012,21 @@ func (ec *executionContext) marshalNCloseMotionVotePayload2ᚖgithubᚗcomᚋotw
 	return ec._CloseMotionVotePayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCommentOnAmbassadorNominationInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCommentOnAmbassadorNominationInput(ctx context.Context, v any) (model.CommentOnAmbassadorNominationInput, error) {
+	res, err := ec.unmarshalInputCommentOnAmbassadorNominationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCommentOnAmbassadorNominationPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCommentOnAmbassadorNominationPayload(ctx context.Context, sel ast.SelectionSet, v *model.CommentOnAmbassadorNominationPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CommentOnAmbassadorNominationPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCommentOnBodyMinutesInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCommentOnBodyMinutesInput(ctx context.Context, v any) (model.CommentOnBodyMinutesInput, error) {
 	res, err := ec.unmarshalInputCommentOnBodyMinutesInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -100918,6 +105463,21 @@ func (ec *executionContext) marshalNDecideBudgetAppealPayload2ᚖgithubᚗcomᚋ
 		return graphql.Null
 	}
 	return ec._DecideBudgetAppealPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDeclareAmbassadorConflictInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDeclareAmbassadorConflictInput(ctx context.Context, v any) (model.DeclareAmbassadorConflictInput, error) {
+	res, err := ec.unmarshalInputDeclareAmbassadorConflictInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeclareAmbassadorConflictPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDeclareAmbassadorConflictPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeclareAmbassadorConflictPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._DeclareAmbassadorConflictPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDeleteAccountInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDeleteAccountInput(ctx context.Context, v any) (model.DeleteAccountInput, error) {
@@ -103103,6 +107663,21 @@ func (ec *executionContext) marshalNRuleResult2githubᚗcomᚋotwartyᚋotwarty�
 	return ec._RuleResult(ctx, sel, &v)
 }
 
+func (ec *executionContext) unmarshalNSaveAmbassadorScoresInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSaveAmbassadorScoresInput(ctx context.Context, v any) (model.SaveAmbassadorScoresInput, error) {
+	res, err := ec.unmarshalInputSaveAmbassadorScoresInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSaveAmbassadorScoresPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐSaveAmbassadorScoresPayload(ctx context.Context, sel ast.SelectionSet, v *model.SaveAmbassadorScoresPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._SaveAmbassadorScoresPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNScheduleBodyMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐScheduleBodyMeetingInput(ctx context.Context, v any) (model.ScheduleBodyMeetingInput, error) {
 	res, err := ec.unmarshalInputScheduleBodyMeetingInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -104236,6 +108811,60 @@ func (ec *executionContext) marshalOAmbassadorAudienceVote2ᚖgithubᚗcomᚋotw
 	return ec._AmbassadorAudienceVote(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOAmbassadorCategoryRanking2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategoryRankingᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorCategoryRanking) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorCategoryRanking2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategoryRanking(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAmbassadorComment2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCommentᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorComment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorComment2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorComment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAmbassadorConflictReason2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorConflictReason(ctx context.Context, v any) (*model.AmbassadorConflictReason, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.AmbassadorConflictReason)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAmbassadorConflictReason2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorConflictReason(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorConflictReason) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOAmbassadorConsent2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorConsent(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorConsent) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -104258,6 +108887,22 @@ func (ec *executionContext) unmarshalOAmbassadorCriterionInput2ᚕgithubᚗcom�
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAmbassadorDeclaration2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorDeclaration(ctx context.Context, v any) (*model.AmbassadorDeclaration, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.AmbassadorDeclaration)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAmbassadorDeclaration2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorDeclaration(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorDeclaration) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOAmbassadorEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorEdition(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorEdition) graphql.Marshaler {
@@ -104291,6 +108936,25 @@ func (ec *executionContext) marshalOAmbassadorJuror2ᚕgithubᚗcomᚋotwartyᚋ
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAmbassadorJuror2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJuror(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAmbassadorJurorConflict2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJurorConflictᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorJurorConflict) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorJurorConflict2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJurorConflict(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -104351,12 +109015,52 @@ func (ec *executionContext) unmarshalOAmbassadorNomineeInput2ᚖgithubᚗcomᚋo
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOAmbassadorReview2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorReview(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorReview) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AmbassadorReview(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOAmbassadorScheduleInput2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScheduleInput(ctx context.Context, v any) (*model.AmbassadorScheduleInput, error) {
 	if v == nil {
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputAmbassadorScheduleInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAmbassadorScoreSheet2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScoreSheetᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorScoreSheet) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorScoreSheet2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScoreSheet(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAmbassadorScoreSheet2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScoreSheet(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorScoreSheet) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AmbassadorScoreSheet(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAmbassadorScoreTable2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorScoreTable(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorScoreTable) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AmbassadorScoreTable(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOAnswer2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAnswer(ctx context.Context, sel ast.SelectionSet, v *model.Answer) graphql.Marshaler {

@@ -42,6 +42,18 @@ type AddAgendaItemPayload struct {
 	Meeting *BodyMeeting    `json:"meeting"`
 }
 
+// The coordinator records a juror's conflict with a nomination; the juror cannot take it back.
+type AddAmbassadorConflictInput struct {
+	NominationID string `json:"nominationId"`
+	AccountID    string `json:"accountId"`
+	// Why, at least 10 characters; audited.
+	Reason string `json:"reason"`
+}
+
+type AddAmbassadorConflictPayload struct {
+	Nomination *AmbassadorNomination `json:"nomination"`
+}
+
 type AddBodyMinutesTranslationInput struct {
 	MeetingID string      `json:"meetingId"`
 	Locale    i18n.Locale `json:"locale"`
@@ -165,6 +177,27 @@ type AmbassadorCategory struct {
 	Titles int `json:"titles"`
 }
 
+type AmbassadorCategoryRanking struct {
+	Category *AmbassadorCategory `json:"category"`
+	// Best first; nominations nobody scored last, unranked.
+	Entries []AmbassadorRankingEntry `json:"entries"`
+}
+
+// A contribution to a nomination's discussion, recorded with author and time.
+type AmbassadorComment struct {
+	ID string `json:"id"`
+	// The juror's number; null for staff.
+	JurorNumber *int `json:"jurorNumber,omitempty"`
+	// The author's name; null once the account is erased.
+	AuthorName *string `json:"authorName,omitempty"`
+	// Written by a coordinator or an admin.
+	Staff     bool      `json:"staff"`
+	Body      string    `json:"body"`
+	CreatedAt time.Time `json:"createdAt"`
+	// For staff: the juror is now in conflict with the nomination; the jury no longer sees it.
+	Recused bool `json:"recused"`
+}
+
 type AmbassadorConsent struct {
 	At time.Time `json:"at"`
 	// NOMINEE, or GUARDIAN for a minor.
@@ -206,6 +239,16 @@ type AmbassadorJuror struct {
 	AccountID   string `json:"accountId"`
 	DisplayName string `json:"displayName"`
 	Chair       bool   `json:"chair"`
+}
+
+// A juror's declaration and conflict on a nomination (staff only).
+type AmbassadorJurorConflict struct {
+	AccountID   string                    `json:"accountId"`
+	DisplayName string                    `json:"displayName"`
+	Declaration *AmbassadorDeclaration    `json:"declaration,omitempty"`
+	Conflict    *AmbassadorConflictReason `json:"conflict,omitempty"`
+	Note        *string                   `json:"note,omitempty"`
+	DeclaredAt  *time.Time                `json:"declaredAt,omitempty"`
 }
 
 type AmbassadorJustificationInput struct {
@@ -261,6 +304,37 @@ type AmbassadorPhaseChange struct {
 	At        time.Time `json:"at"`
 }
 
+type AmbassadorRankingEntry struct {
+	NominationID string `json:"nominationId"`
+	NomineeName  string `json:"nomineeName"`
+	// Jurors whose submitted sheet counts.
+	ScorerCount int `json:"scorerCount"`
+	// The mean weighted score, 2 decimals rounded half up; null when nobody scored.
+	Mean *string `json:"mean,omitempty"`
+	// The exact mean as a reduced fraction ("22/3"); ranks and ties are decided on it.
+	MeanFraction *string `json:"meanFraction,omitempty"`
+	// Equal means share a rank (1, 1, 3); null when nobody scored.
+	Rank *int `json:"rank,omitempty"`
+	// Another nomination of the category has the same mean.
+	Tied bool `json:"tied"`
+}
+
+// The caller's own standing on a nomination as a juror of its edition.
+type AmbassadorReview struct {
+	// Null until declared (a coordinator's conflict counts as CONFLICT).
+	Declaration *AmbassadorDeclaration `json:"declaration,omitempty"`
+	// Why the caller is in conflict; null for none.
+	Conflict *AmbassadorConflictReason `json:"conflict,omitempty"`
+	// The conflict is automatic or the coordinator's: NONE cannot be declared.
+	ConflictFixed bool `json:"conflictFixed"`
+	// The caller's own sheet, draft or submitted.
+	Sheet *AmbassadorScoreSheet `json:"sheet,omitempty"`
+	// The caller sees the other jurors' sheets and the discussion.
+	SeesScores bool `json:"seesScores"`
+	// The caller may save a sheet now.
+	MayScore bool `json:"mayScore"`
+}
+
 // The timetable: each phase ends where the next begins.
 type AmbassadorSchedule struct {
 	NominationsOpen  time.Time `json:"nominationsOpen"`
@@ -282,6 +356,66 @@ type AmbassadorScheduleInput struct {
 	DecisionClose    time.Time  `json:"decisionClose"`
 	AudienceClose    *time.Time `json:"audienceClose,omitempty"`
 	AnnounceAt       time.Time  `json:"announceAt"`
+}
+
+type AmbassadorScore struct {
+	Criterion *AmbassadorCriterion `json:"criterion"`
+	Points    int                  `json:"points"`
+	Comment   *string              `json:"comment,omitempty"`
+}
+
+type AmbassadorScoreInput struct {
+	CriterionID string  `json:"criterionId"`
+	Points      int     `json:"points"`
+	Comment     *string `json:"comment,omitempty"`
+}
+
+// One juror's score sheet for one nomination.
+type AmbassadorScoreSheet struct {
+	ID string `json:"id"`
+	// The juror's number in the edition: stable, and what stays of an erased juror.
+	JurorNumber int `json:"jurorNumber"`
+	// The juror's name (staff and the edition's jurors); null once the account is erased.
+	JurorName *string               `json:"jurorName,omitempty"`
+	Status    AmbassadorSheetStatus `json:"status"`
+	// In the criteria's order.
+	Scores []AmbassadorScore `json:"scores"`
+	// Σ weight·points / Σ weights, 2 decimals rounded half up; null for an incomplete draft.
+	Weighted *string `json:"weighted,omitempty"`
+	// For staff: the juror is now in conflict with the nomination, so the sheet does not count.
+	Recused     bool       `json:"recused"`
+	CreatedAt   time.Time  `json:"createdAt"`
+	UpdatedAt   time.Time  `json:"updatedAt"`
+	SubmittedAt *time.Time `json:"submittedAt,omitempty"`
+}
+
+type AmbassadorScoreTable struct {
+	// The edition publishes the jurors' names.
+	JurorNames bool                      `json:"jurorNames"`
+	Criteria   []AmbassadorCriterion     `json:"criteria"`
+	Rows       []AmbassadorScoreTableRow `json:"rows"`
+}
+
+type AmbassadorScoreTableRow struct {
+	NominationID string                 `json:"nominationId"`
+	NomineeName  string                 `json:"nomineeName"`
+	Category     AmbassadorCategoryKind `json:"category"`
+	ScorerCount  int                    `json:"scorerCount"`
+	Mean         *string                `json:"mean,omitempty"`
+	Rank         *int                   `json:"rank,omitempty"`
+	Tied         bool                   `json:"tied"`
+	Sheets       []AmbassadorTableSheet `json:"sheets"`
+}
+
+// One juror's counted sheet in the published score table.
+type AmbassadorTableSheet struct {
+	// Juror 1, 2 …: stable within the edition.
+	JurorNumber int `json:"jurorNumber"`
+	// Only when the edition publishes the jurors' names.
+	JurorName *string `json:"jurorName,omitempty"`
+	// In the criteria's order.
+	Points   []int  `json:"points"`
+	Weighted string `json:"weighted"`
 }
 
 type AnswerCount struct {
@@ -1023,6 +1157,16 @@ type CloseMotionVotePayload struct {
 	Motion *Motion `json:"motion"`
 }
 
+type CommentOnAmbassadorNominationInput struct {
+	NominationID string `json:"nominationId"`
+	Body         string `json:"body"`
+}
+
+type CommentOnAmbassadorNominationPayload struct {
+	Comment    *AmbassadorComment    `json:"comment"`
+	Nomination *AmbassadorNomination `json:"nomination"`
+}
+
 type CommentOnBodyMinutesInput struct {
 	MeetingID string `json:"meetingId"`
 	Text      string `json:"text"`
@@ -1288,6 +1432,17 @@ type DecideBudgetAppealInput struct {
 
 type DecideBudgetAppealPayload struct {
 	Project *BudgetProject `json:"project"`
+}
+
+type DeclareAmbassadorConflictInput struct {
+	NominationID string                `json:"nominationId"`
+	Declaration  AmbassadorDeclaration `json:"declaration"`
+	// Optional, up to 2000 characters; seen by staff.
+	Note *string `json:"note,omitempty"`
+}
+
+type DeclareAmbassadorConflictPayload struct {
+	Nomination *AmbassadorNomination `json:"nomination"`
 }
 
 type DeleteAccountInput struct {
@@ -2361,6 +2516,19 @@ type RuleResult struct {
 	Message string `json:"message"`
 }
 
+// The caller's whole sheet for a nomination: the scores given replace the sheet's.
+type SaveAmbassadorScoresInput struct {
+	NominationID string                 `json:"nominationId"`
+	Scores       []AmbassadorScoreInput `json:"scores"`
+	// Submit (every criterion needed): the sheet counts and the caller sees the others'. A submitted sheet is revised by submitting again.
+	Submit bool `json:"submit"`
+}
+
+type SaveAmbassadorScoresPayload struct {
+	Sheet      *AmbassadorScoreSheet `json:"sheet"`
+	Nomination *AmbassadorNomination `json:"nomination"`
+}
+
 type ScheduleBodyMeetingInput struct {
 	BodyID  string            `json:"bodyId"`
 	Meeting *BodyMeetingInput `json:"meeting"`
@@ -2642,6 +2810,8 @@ type UpdateAmbassadorEditionInput struct {
 	Criteria []AmbassadorCriterionInput `json:"criteria,omitempty"`
 	// Replaces the call.
 	Call []LocalizedInput `json:"call,omitempty"`
+	// Settable until the announcement, also on a published edition (alone).
+	PublishJurorNames *bool `json:"publishJurorNames,omitempty"`
 }
 
 type UpdateAmbassadorEditionPayload struct {
@@ -3021,6 +3191,131 @@ func (e AmbassadorChannel) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Why a juror is in conflict with a nomination; all but DECLARED are fixed.
+type AmbassadorConflictReason string
+
+const (
+	// The juror nominated it.
+	AmbassadorConflictReasonNominator AmbassadorConflictReason = "NOMINATOR"
+	// The juror is the nominee (their account's e-mail).
+	AmbassadorConflictReasonNominee AmbassadorConflictReason = "NOMINEE"
+	// The juror is a member of the nominated organisation.
+	AmbassadorConflictReasonNomineeOrganisation AmbassadorConflictReason = "NOMINEE_ORGANISATION"
+	// The juror shares an organisation with the nominator.
+	AmbassadorConflictReasonNominatorOrganisation AmbassadorConflictReason = "NOMINATOR_ORGANISATION"
+	// The juror declared it.
+	AmbassadorConflictReasonDeclared AmbassadorConflictReason = "DECLARED"
+	// The coordinator added it.
+	AmbassadorConflictReasonCoordinator AmbassadorConflictReason = "COORDINATOR"
+)
+
+var AllAmbassadorConflictReason = []AmbassadorConflictReason{
+	AmbassadorConflictReasonNominator,
+	AmbassadorConflictReasonNominee,
+	AmbassadorConflictReasonNomineeOrganisation,
+	AmbassadorConflictReasonNominatorOrganisation,
+	AmbassadorConflictReasonDeclared,
+	AmbassadorConflictReasonCoordinator,
+}
+
+func (e AmbassadorConflictReason) IsValid() bool {
+	switch e {
+	case AmbassadorConflictReasonNominator, AmbassadorConflictReasonNominee, AmbassadorConflictReasonNomineeOrganisation, AmbassadorConflictReasonNominatorOrganisation, AmbassadorConflictReasonDeclared, AmbassadorConflictReasonCoordinator:
+		return true
+	}
+	return false
+}
+
+func (e AmbassadorConflictReason) String() string {
+	return string(e)
+}
+
+func (e *AmbassadorConflictReason) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AmbassadorConflictReason(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AmbassadorConflictReason", str)
+	}
+	return nil
+}
+
+func (e AmbassadorConflictReason) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AmbassadorConflictReason) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AmbassadorConflictReason) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AmbassadorDeclaration string
+
+const (
+	AmbassadorDeclarationNone     AmbassadorDeclaration = "NONE"
+	AmbassadorDeclarationConflict AmbassadorDeclaration = "CONFLICT"
+)
+
+var AllAmbassadorDeclaration = []AmbassadorDeclaration{
+	AmbassadorDeclarationNone,
+	AmbassadorDeclarationConflict,
+}
+
+func (e AmbassadorDeclaration) IsValid() bool {
+	switch e {
+	case AmbassadorDeclarationNone, AmbassadorDeclarationConflict:
+		return true
+	}
+	return false
+}
+
+func (e AmbassadorDeclaration) String() string {
+	return string(e)
+}
+
+func (e *AmbassadorDeclaration) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AmbassadorDeclaration(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AmbassadorDeclaration", str)
+	}
+	return nil
+}
+
+func (e AmbassadorDeclaration) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AmbassadorDeclaration) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AmbassadorDeclaration) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type AmbassadorEditionStatus string
 
 const (
@@ -3267,6 +3562,61 @@ func (e *AmbassadorPhase) UnmarshalJSON(b []byte) error {
 }
 
 func (e AmbassadorPhase) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AmbassadorSheetStatus string
+
+const (
+	AmbassadorSheetStatusDraft     AmbassadorSheetStatus = "DRAFT"
+	AmbassadorSheetStatusSubmitted AmbassadorSheetStatus = "SUBMITTED"
+)
+
+var AllAmbassadorSheetStatus = []AmbassadorSheetStatus{
+	AmbassadorSheetStatusDraft,
+	AmbassadorSheetStatusSubmitted,
+}
+
+func (e AmbassadorSheetStatus) IsValid() bool {
+	switch e {
+	case AmbassadorSheetStatusDraft, AmbassadorSheetStatusSubmitted:
+		return true
+	}
+	return false
+}
+
+func (e AmbassadorSheetStatus) String() string {
+	return string(e)
+}
+
+func (e *AmbassadorSheetStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AmbassadorSheetStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AmbassadorSheetStatus", str)
+	}
+	return nil
+}
+
+func (e AmbassadorSheetStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AmbassadorSheetStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AmbassadorSheetStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -189,6 +189,16 @@ type UpdateInput struct {
 	IndividualTitles   *int
 	Criteria           []CriterionInput // nil: unchanged; replaces them all
 	Call               []i18n.Input     // nil: unchanged
+	// PublishJurorNames: whether the score table published at the
+	// announcement names the jurors; the one setting a published edition
+	// still takes, until the announcement.
+	PublishJurorNames *bool
+}
+
+// onlyJurorNames: the update changes nothing but PublishJurorNames.
+func (in UpdateInput) onlyJurorNames() bool {
+	return in.PublishJurorNames != nil && in.Schedule == nil && in.OrganisationTitles == nil && in.IndividualTitles == nil &&
+		in.Criteria == nil && in.Call == nil
 }
 
 func checkTitles(n int) error {
@@ -362,9 +372,18 @@ func (s *Service) UpdateEdition(ctx context.Context, id uuid.UUID, in UpdateInpu
 			return err
 		}
 		if e.Status != StatusDraft {
+			if in.onlyJurorNames() {
+				return setJurorNames(ctx, tx, e, *in.PublishJurorNames, actor)
+			}
 			return errPublished
 		}
 		var changed []string
+		if in.PublishJurorNames != nil {
+			if err := setJurorNames(ctx, tx, e, *in.PublishJurorNames, actor); err != nil {
+				return err
+			}
+			changed = append(changed, "publish_juror_names")
+		}
 		if in.Schedule != nil {
 			if err := in.Schedule.valid(); err != nil {
 				return err

@@ -620,7 +620,7 @@ func (s *Service) Nomination(ctx context.Context, id uuid.UUID) (*Nomination, er
 	if err != nil {
 		return nil, err
 	}
-	if !authz.Can(ctx, authz.Read, n.object()) {
+	if !authz.Can(ctx, authz.Read, n.object()) && !s.jurySees(ctx, s.pool, n) {
 		return nil, apperr.ErrNotFound
 	}
 	return n, nil
@@ -648,8 +648,9 @@ type NominationFilter struct {
 }
 
 // Nominations lists an edition's nominations the caller may see, oldest
-// first: all of them for staff, the caller's own for everyone else (none
-// for an anonymous caller). Nominees are never listed publicly in this part.
+// first: all of them for staff, the eligible ones for its jurors from
+// SCORING on, the caller's own for everyone else (none for an anonymous
+// caller). Nominees are never listed publicly in this part.
 func (s *Service) Nominations(ctx context.Context, edition uuid.UUID, f NominationFilter, first int, after string) (page.Page[*Nomination], error) {
 	if err := page.Check(first); err != nil {
 		return page.Page[*Nomination]{}, err
@@ -670,8 +671,10 @@ func (s *Service) Nominations(ctx context.Context, edition uuid.UUID, f Nominati
 		v := string(*f.Status)
 		status = &v
 	}
-	where := ` where n.edition_id = $1 and ($2 or n.nominator_id = $3) and ($4::text is null or n.status = $4)`
-	args := []any{e.ID, staff, subj.AccountID, status}
+	// The jury lists the eligible nominations (scoring.go).
+	where := ` where n.edition_id = $1 and ($2 or n.nominator_id = $3 or ($5 and n.status = 'eligible'))
+		and ($4::text is null or n.status = $4)`
+	args := []any{e.ID, staff, subj.AccountID, status, juryLists(ctx, e)}
 	var total int
 	if err := s.pool.QueryRow(ctx, `select count(*) from ambassador_nominations n`+where, args...).Scan(&total); err != nil {
 		return page.Page[*Nomination]{}, fmt.Errorf("count nominations: %w", err)
@@ -685,7 +688,7 @@ func (s *Service) Nominations(ctx context.Context, edition uuid.UUID, f Nominati
 		afterAt, afterID = &key.At, &key.ID
 	}
 	rows, err := s.pool.Query(ctx, `select `+nominationCols+nominationFrom+where+
-		` and ($5::timestamptz is null or (n.created_at, n.id) > ($5, $6::uuid)) order by n.created_at, n.id limit $7`,
+		` and ($6::timestamptz is null or (n.created_at, n.id) > ($6, $7::uuid)) order by n.created_at, n.id limit $8`,
 		append(args, afterAt, afterID, first+1)...)
 	if err != nil {
 		return page.Page[*Nomination]{}, fmt.Errorf("list nominations: %w", err)

@@ -23,6 +23,7 @@ import (
 // Audience votes stay counted: the ballots carry no voter, and the markers
 // hold the verification's keyed hash, which the erasure unlinks from the
 // account (identity deletes the verification).
+// A juror's declarations, sheets and comments: scoring_personal.go.
 type PersonalData struct{ s *Service }
 
 // PersonalData returns the Ambassador's identity.PersonalData.
@@ -81,11 +82,22 @@ func (PersonalData) Export(ctx context.Context, tx *db.Tx, accountID uuid.UUID) 
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"nominationsMade": made, "nominationsOfMe": of, "audienceVotes": voted}, nil
+	jury, err := exportJury(ctx, tx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]any{"nominationsMade": made, "nominationsOfMe": of, "audienceVotes": voted}
+	for k, v := range jury {
+		out[k] = v
+	}
+	return out, nil
 }
 
 // Erase applies PersonalData's erasure rule.
 func (p PersonalData) Erase(ctx context.Context, tx *db.Tx, accountID uuid.UUID) error {
+	if err := eraseJury(ctx, tx, accountID); err != nil {
+		return err
+	}
 	if _, err := tx.Exec(ctx, `update ambassador_nominations set nominator_id = null where nominator_id = $1`, accountID); err != nil {
 		return fmt.Errorf("erase nominator: %w", err)
 	}

@@ -213,6 +213,18 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 		{"ambassador_nomination", "withdraw", nil, []string{"owner"}},
 		{"ambassador_nomination", "manage", nil, []string{"coordinator", "admin"}},
 		{"ambassador_audience", "vote", nil, []string{"verified"}},
+		{"ambassador_nomination", "read", map[string]string{"jury": "open"}, []string{"owner", "juror", "coordinator", "admin"}},
+		{"ambassador_nomination", "declare", map[string]string{"jury": "open"}, []string{"juror"}},
+		{"ambassador_nomination", "declare", nil, nil},
+		{"ambassador_nomination", "score", map[string]string{"jury": "open"}, []string{"juror"}},
+		{"ambassador_nomination", "score", nil, nil},
+		{"ambassador_nomination", "comment", map[string]string{"jury": "open"}, []string{"juror", "coordinator", "admin"}},
+		{"ambassador_nomination", "comment", nil, []string{"coordinator", "admin"}},
+		{"ambassador_edition", "read_ranking", map[string]string{"scoring": "open", "public": "false"}, []string{"coordinator", "admin"}},
+		{"ambassador_edition", "read_ranking", map[string]string{"scoring": "closed", "public": "false"}, []string{"juror", "coordinator", "admin"}},
+		{"ambassador_edition", "read_ranking", map[string]string{"scoring": "closed", "public": "true"}, everyone},
+		{"ambassador_edition", "read_score_table", map[string]string{"public": "false"}, []string{"coordinator", "admin"}},
+		{"ambassador_edition", "read_score_table", map[string]string{"public": "true"}, everyone},
 	}
 
 	// The cases cover the whole matrix, so a rule cannot be added untested.
