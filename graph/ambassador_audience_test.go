@@ -13,7 +13,6 @@ import (
 )
 
 // Callers of the audience vote besides the Ambassador's.
-const callerChair = "chair" // the jury's chair of the edition tried
 
 // audienceFixture is an edition with an audience vote in its DECISION
 // phase, with eligible nominations (Anna — whose e-mail is the nominee
