@@ -207,9 +207,9 @@ func TestAmbassadorAudience_TotalsHiddenUntilTheAnnouncementOnEveryPath(t *testi
 		for _, c := range dig(res.Data, "node", "audienceVote", "categories").([]any) {
 			require.Nil(t, dig(c, "totals"), caller)
 		}
-		// The nomination itself (its contacts) stays its nominator's and
-		// the staff's.
-		if caller != callerNominator {
+		// The nomination itself stays its nominator's, the staff's and
+		// (without contacts, from the scoring on) the jury's.
+		if caller != callerNominator && caller != callerJuror && caller != callerChair {
 			res = b.gql(t, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": f.anna}, f.as(caller)...)
 			require.Empty(t, res.Errors)
 			require.Nil(t, dig(res.Data, "node"), caller)
