@@ -157,6 +157,7 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	ids.AddPersonalData(r.DialogueMinutes.PersonalData())
 	r.Ambassador = ambassador.New(pool, az, ns, ids, ambassador.Config{PublicURL: "https://otwarty.test"}, log)
 	r.Ambassador.UseJobs(pgtest.Jobs(t, pool))
+	r.Ambassador.UseBallotBox(box)
 	ids.AddPersonalData(r.Ambassador.PersonalData())
 	liveLimits := graph.DefaultLiveLimits()
 	if o.live != nil {

@@ -212,6 +212,10 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 		{"ambassador_nomination", "edit", nil, []string{"owner"}},
 		{"ambassador_nomination", "withdraw", nil, []string{"owner"}},
 		{"ambassador_nomination", "manage", nil, []string{"coordinator", "admin"}},
+		{"ambassador_proposal", "read", nil, []string{"juror", "coordinator", "admin"}},
+		// The chair is a juror who owns the proposals (graph's decision matrix
+		// tests the chair); the owner here holds no juror role.
+		{"ambassador_proposal", "manage", nil, []string{"coordinator", "admin"}},
 	}
 
 	// The cases cover the whole matrix, so a rule cannot be added untested.
