@@ -106,7 +106,8 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	// The Ambassador: jurors are invited through identity's invitations.
 	amb := ambassador.New(pool, az, ns, ids, ambassador.Config{PublicURL: c.PublicURL}, log)
 	amb.UseJobs(jobs) // editions' scheduled phase moves
-	amb.UseBallotBox(box) // the jury's votes on proposals (internal/poll)
+	// The jury's votes on proposals (internal/poll).
+	amb.UseBallotBox(box)
 	ids.AddPersonalData(amb.PersonalData())
 	// Leaving an organisation ends its delegations in bodies.
 	orgs := org.New(pool, az)
