@@ -36,6 +36,8 @@ type ResolverRoot interface {
 	AmbassadorEdition() AmbassadorEditionResolver
 	AmbassadorJustification() AmbassadorJustificationResolver
 	AmbassadorNomination() AmbassadorNominationResolver
+	AmbassadorProposal() AmbassadorProposalResolver
+	AmbassadorRanked() AmbassadorRankedResolver
 	Answer() AnswerResolver
 	Body() BodyResolver
 	BodyAgendaItem() BodyAgendaItemResolver
@@ -120,10 +122,27 @@ type ComplexityRoot struct {
 		Edition func(childComplexity int) int
 	}
 
+	AmbassadorAward struct {
+		Category   func(childComplexity int) int
+		Entries    func(childComplexity int) int
+		Reason     func(childComplexity int) int
+		RecordedAt func(childComplexity int) int
+	}
+
 	AmbassadorCategory struct {
 		ID     func(childComplexity int) int
 		Kind   func(childComplexity int) int
 		Titles func(childComplexity int) int
+	}
+
+	AmbassadorCategoryCount struct {
+		Category func(childComplexity int) int
+		Count    func(childComplexity int) int
+	}
+
+	AmbassadorChannelCount struct {
+		Channel func(childComplexity int) int
+		Count   func(childComplexity int) int
 	}
 
 	AmbassadorConsent struct {
@@ -144,15 +163,20 @@ type ComplexityRoot struct {
 	}
 
 	AmbassadorEdition struct {
+		AnnouncedAt      func(childComplexity int) int
+		Awards           func(childComplexity int) int
 		Call             func(childComplexity int, locale *i18n.Locale) int
 		CallTranslations func(childComplexity int) int
 		Categories       func(childComplexity int) int
 		Criteria         func(childComplexity int) int
 		ID               func(childComplexity int) int
 		Jurors           func(childComplexity int) int
+		Laureates        func(childComplexity int) int
+		NominationCount  func(childComplexity int) int
 		Nominations      func(childComplexity int, filter *model.AmbassadorNominationFilter, first *int, after *string) int
 		Phase            func(childComplexity int) int
 		PhaseChanges     func(childComplexity int) int
+		Proposals        func(childComplexity int) int
 		PublishedAt      func(childComplexity int) int
 		Schedule         func(childComplexity int) int
 		Status           func(childComplexity int) int
@@ -182,10 +206,48 @@ type ComplexityRoot struct {
 		DisplayName func(childComplexity int) int
 	}
 
+	AmbassadorJuryVote struct {
+		Abstain       func(childComplexity int) int
+		ByCastingVote func(childComplexity int) int
+		Members       func(childComplexity int) int
+		No            func(childComplexity int) int
+		Open          func(childComplexity int) int
+		Present       func(childComplexity int) int
+		Quorum        func(childComplexity int) int
+		Recused       func(childComplexity int) int
+		Voters        func(childComplexity int) int
+		Yes           func(childComplexity int) int
+	}
+
+	AmbassadorJuryVoteCast struct {
+		CastAt      func(childComplexity int) int
+		Choice      func(childComplexity int) int
+		DisplayName func(childComplexity int) int
+		JurorID     func(childComplexity int) int
+	}
+
 	AmbassadorJustification struct {
 		Criterion        func(childComplexity int) int
 		Text             func(childComplexity int, locale *i18n.Locale) int
 		TextTranslations func(childComplexity int) int
+	}
+
+	AmbassadorLaureate struct {
+		Category  func(childComplexity int) int
+		EditionID func(childComplexity int) int
+		Laureate  func(childComplexity int) int
+		Year      func(childComplexity int) int
+	}
+
+	AmbassadorLaureateConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AmbassadorLaureateEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	AmbassadorNomination struct {
@@ -215,6 +277,13 @@ type ComplexityRoot struct {
 		TotalCount func(childComplexity int) int
 	}
 
+	AmbassadorNominationCount struct {
+		ByCategory func(childComplexity int) int
+		ByChannel  func(childComplexity int) int
+		Eligible   func(childComplexity int) int
+		Received   func(childComplexity int) int
+	}
+
 	AmbassadorNominationEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
@@ -235,6 +304,27 @@ type ComplexityRoot struct {
 		Reason    func(childComplexity int) int
 		Scheduled func(childComplexity int) int
 		To        func(childComplexity int) int
+	}
+
+	AmbassadorProposal struct {
+		Category  func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		DecidedAt func(childComplexity int) int
+		Entries   func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Present   func(childComplexity int) int
+		Recused   func(childComplexity int) int
+		RollCall  func(childComplexity int) int
+		Status    func(childComplexity int) int
+		Vote      func(childComplexity int) int
+	}
+
+	AmbassadorRanked struct {
+		Justification             func(childComplexity int, locale *i18n.Locale) int
+		JustificationTranslations func(childComplexity int) int
+		NominationID              func(childComplexity int) int
+		NomineeName               func(childComplexity int) int
+		Rank                      func(childComplexity int) int
 	}
 
 	AmbassadorSchedule struct {
@@ -877,6 +967,10 @@ type ComplexityRoot struct {
 		Meeting func(childComplexity int) int
 	}
 
+	CastAmbassadorProposalVotePayload struct {
+		Proposal func(childComplexity int) int
+	}
+
 	CastBallotPayload struct {
 		BallotID    func(childComplexity int) int
 		CastOn      func(childComplexity int) int
@@ -928,6 +1022,10 @@ type ComplexityRoot struct {
 
 	CheckInToBodyMeetingPayload struct {
 		Meeting func(childComplexity int) int
+	}
+
+	CloseAmbassadorProposalVotePayload struct {
+		Proposal func(childComplexity int) int
 	}
 
 	CloseBudgetVotingPayload struct {
@@ -1126,6 +1224,10 @@ type ComplexityRoot struct {
 
 	DissolveBodyPayload struct {
 		Body func(childComplexity int) int
+	}
+
+	DraftAmbassadorProposalPayload struct {
+		Proposal func(childComplexity int) int
 	}
 
 	DraftAnswerPayload struct {
@@ -1471,6 +1573,7 @@ type ComplexityRoot struct {
 		CancelBudgetSession             func(childComplexity int, input model.CancelBudgetSessionInput) int
 		CancelBudgetSessionRegistration func(childComplexity int, input model.CancelBudgetSessionRegistrationInput) int
 		CancelMeeting                   func(childComplexity int, input model.CancelMeetingInput) int
+		CastAmbassadorProposalVote      func(childComplexity int, input model.CastAmbassadorProposalVoteInput) int
 		CastBallot                      func(childComplexity int, input model.CastBallotInput) int
 		CastBallotWithCode              func(childComplexity int, input model.CastBallotWithCodeInput) int
 		CastElectionBallot              func(childComplexity int, input model.CastElectionBallotInput) int
@@ -1482,6 +1585,7 @@ type ComplexityRoot struct {
 		ChangePassword                  func(childComplexity int, input model.ChangePasswordInput) int
 		CheckAmbassadorNomination       func(childComplexity int, input model.CheckAmbassadorNominationInput) int
 		CheckInToBodyMeeting            func(childComplexity int, input model.CheckInToBodyMeetingInput) int
+		CloseAmbassadorProposalVote     func(childComplexity int, input model.CloseAmbassadorProposalVoteInput) int
 		CloseBudgetVoting               func(childComplexity int, input model.CloseBudgetVotingInput) int
 		CloseElection                   func(childComplexity int, input model.CloseElectionInput) int
 		CloseMotionVote                 func(childComplexity int, input model.CloseMotionVoteInput) int
@@ -1505,6 +1609,7 @@ type ComplexityRoot struct {
 		DeleteAccount                   func(childComplexity int, input model.DeleteAccountInput) int
 		DeleteBodyMinutesComment        func(childComplexity int, input model.DeleteBodyMinutesCommentInput) int
 		DissolveBody                    func(childComplexity int, input model.DissolveBodyInput) int
+		DraftAmbassadorProposal         func(childComplexity int, input model.DraftAmbassadorProposalInput) int
 		DraftAnswer                     func(childComplexity int, input model.DraftAnswerInput) int
 		DraftBodyMinutes                func(childComplexity int, input model.DraftBodyMinutesInput) int
 		EditAmbassadorNomination        func(childComplexity int, input model.EditAmbassadorNominationInput) int
@@ -1534,6 +1639,7 @@ type ComplexityRoot struct {
 		MoveAgendaItem                  func(childComplexity int, input model.MoveAgendaItemInput) int
 		MoveAmbassadorEdition           func(childComplexity int, input model.MoveAmbassadorEditionInput) int
 		NominateForAmbassador           func(childComplexity int, input model.NominateForAmbassadorInput) int
+		OpenAmbassadorProposalVote      func(childComplexity int, input model.OpenAmbassadorProposalVoteInput) int
 		OpenBodyMinutesForComments      func(childComplexity int, input model.OpenBodyMinutesForCommentsInput) int
 		OpenBudgetVoting                func(childComplexity int, input model.OpenBudgetVotingInput) int
 		OpenElection                    func(childComplexity int, input model.OpenElectionInput) int
@@ -1547,6 +1653,7 @@ type ComplexityRoot struct {
 		PublishMinutes                  func(childComplexity int, input model.PublishMinutesInput) int
 		PublishReport                   func(childComplexity int, input model.PublishReportInput) int
 		PutAgendaToVote                 func(childComplexity int, input model.PutAgendaToVoteInput) int
+		RecordAmbassadorAward           func(childComplexity int, input model.RecordAmbassadorAwardInput) int
 		RecordAmbassadorConsent         func(childComplexity int, input model.RecordAmbassadorConsentInput) int
 		RecordAttendance                func(childComplexity int, input model.RecordAttendanceInput) int
 		RecordBodyMeetingAttendance     func(childComplexity int, input model.RecordBodyMeetingAttendanceInput) int
@@ -1661,6 +1768,10 @@ type ComplexityRoot struct {
 		Email  func(childComplexity int) int
 		InApp  func(childComplexity int) int
 		Locale func(childComplexity int) int
+	}
+
+	OpenAmbassadorProposalVotePayload struct {
+		Proposal func(childComplexity int) int
 	}
 
 	OpenBodyMinutesForCommentsPayload struct {
@@ -1832,23 +1943,29 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AmbassadorEdition  func(childComplexity int, id string) int
-		AmbassadorEditions func(childComplexity int, first *int, after *string) int
-		AuditLog           func(childComplexity int, filter *model.AuditLogFilter, first *int, after *string) int
-		Bodies             func(childComplexity int, filter *model.BodyFilter, first *int, after *string) int
-		Body               func(childComplexity int, id string) int
-		BodyMeeting        func(childComplexity int, id string) int
-		BudgetEdition      func(childComplexity int, id string) int
-		BudgetProject      func(childComplexity int, id string) int
-		Consultation       func(childComplexity int, id string) int
-		Consultations      func(childComplexity int, filter *model.ConsultationFilter, first *int, after *string) int
-		Election           func(childComplexity int, id string) int
-		Me                 func(childComplexity int) int
-		Motion             func(childComplexity int, id string) int
-		Node               func(childComplexity int, id string) int
-		Nodes              func(childComplexity int, ids []string) int
-		Organisation       func(childComplexity int, id string) int
-		Organisations      func(childComplexity int, filter *model.OrganisationFilter, first *int, after *string) int
+		AmbassadorEdition   func(childComplexity int, id string) int
+		AmbassadorEditions  func(childComplexity int, first *int, after *string) int
+		AmbassadorLaureates func(childComplexity int, first *int, after *string) int
+		AuditLog            func(childComplexity int, filter *model.AuditLogFilter, first *int, after *string) int
+		Bodies              func(childComplexity int, filter *model.BodyFilter, first *int, after *string) int
+		Body                func(childComplexity int, id string) int
+		BodyMeeting         func(childComplexity int, id string) int
+		BudgetEdition       func(childComplexity int, id string) int
+		BudgetProject       func(childComplexity int, id string) int
+		Consultation        func(childComplexity int, id string) int
+		Consultations       func(childComplexity int, filter *model.ConsultationFilter, first *int, after *string) int
+		Election            func(childComplexity int, id string) int
+		Me                  func(childComplexity int) int
+		Motion              func(childComplexity int, id string) int
+		Node                func(childComplexity int, id string) int
+		Nodes               func(childComplexity int, ids []string) int
+		Organisation        func(childComplexity int, id string) int
+		Organisations       func(childComplexity int, filter *model.OrganisationFilter, first *int, after *string) int
+	}
+
+	RecordAmbassadorAwardPayload struct {
+		Award   func(childComplexity int) int
+		Edition func(childComplexity int) int
 	}
 
 	RecordAmbassadorConsentPayload struct {
@@ -2292,6 +2409,11 @@ type AmbassadorEditionResolver interface {
 	Nominations(ctx context.Context, obj *model.AmbassadorEdition, filter *model.AmbassadorNominationFilter, first *int, after *string) (*model.AmbassadorNominationConnection, error)
 	PublishedAt(ctx context.Context, obj *model.AmbassadorEdition) (*time.Time, error)
 	ViewerCan(ctx context.Context, obj *model.AmbassadorEdition) (*model.AmbassadorEditionViewerCan, error)
+	Proposals(ctx context.Context, obj *model.AmbassadorEdition) ([]model.AmbassadorProposal, error)
+	Awards(ctx context.Context, obj *model.AmbassadorEdition) ([]model.AmbassadorAward, error)
+	Laureates(ctx context.Context, obj *model.AmbassadorEdition) ([]model.AmbassadorLaureate, error)
+	NominationCount(ctx context.Context, obj *model.AmbassadorEdition) (*model.AmbassadorNominationCount, error)
+	AnnouncedAt(ctx context.Context, obj *model.AmbassadorEdition) (*time.Time, error)
 }
 type AmbassadorJustificationResolver interface {
 	Criterion(ctx context.Context, obj *model.AmbassadorJustification) (*model.AmbassadorCriterion, error)
@@ -2316,6 +2438,21 @@ type AmbassadorNominationResolver interface {
 	CheckedAt(ctx context.Context, obj *model.AmbassadorNomination) (*time.Time, error)
 	CreatedAt(ctx context.Context, obj *model.AmbassadorNomination) (*time.Time, error)
 	WithdrawnAt(ctx context.Context, obj *model.AmbassadorNomination) (*time.Time, error)
+}
+type AmbassadorProposalResolver interface {
+	Category(ctx context.Context, obj *model.AmbassadorProposal) (*model.AmbassadorCategory, error)
+	Status(ctx context.Context, obj *model.AmbassadorProposal) (model.AmbassadorProposalStatus, error)
+	Entries(ctx context.Context, obj *model.AmbassadorProposal) ([]model.AmbassadorRanked, error)
+	Present(ctx context.Context, obj *model.AmbassadorProposal) ([]string, error)
+	Recused(ctx context.Context, obj *model.AmbassadorProposal) ([]string, error)
+	Vote(ctx context.Context, obj *model.AmbassadorProposal) (*model.AmbassadorJuryVote, error)
+	RollCall(ctx context.Context, obj *model.AmbassadorProposal) ([]model.AmbassadorJuryVoteCast, error)
+	CreatedAt(ctx context.Context, obj *model.AmbassadorProposal) (*time.Time, error)
+	DecidedAt(ctx context.Context, obj *model.AmbassadorProposal) (*time.Time, error)
+}
+type AmbassadorRankedResolver interface {
+	Justification(ctx context.Context, obj *model.AmbassadorRanked, locale *i18n.Locale) (*model.LocalizedString, error)
+	JustificationTranslations(ctx context.Context, obj *model.AmbassadorRanked) ([]model.Translation, error)
 }
 type AnswerResolver interface {
 	Reason(ctx context.Context, obj *model.Answer, locale *i18n.Locale) (*model.LocalizedString, error)
@@ -2592,6 +2729,11 @@ type MutationResolver interface {
 	RecordAmbassadorConsent(ctx context.Context, input model.RecordAmbassadorConsentInput) (*model.RecordAmbassadorConsentPayload, error)
 	ResendAmbassadorConsentLink(ctx context.Context, input model.ResendAmbassadorConsentLinkInput) (*model.ResendAmbassadorConsentLinkPayload, error)
 	CheckAmbassadorNomination(ctx context.Context, input model.CheckAmbassadorNominationInput) (*model.CheckAmbassadorNominationPayload, error)
+	DraftAmbassadorProposal(ctx context.Context, input model.DraftAmbassadorProposalInput) (*model.DraftAmbassadorProposalPayload, error)
+	OpenAmbassadorProposalVote(ctx context.Context, input model.OpenAmbassadorProposalVoteInput) (*model.OpenAmbassadorProposalVotePayload, error)
+	CastAmbassadorProposalVote(ctx context.Context, input model.CastAmbassadorProposalVoteInput) (*model.CastAmbassadorProposalVotePayload, error)
+	CloseAmbassadorProposalVote(ctx context.Context, input model.CloseAmbassadorProposalVoteInput) (*model.CloseAmbassadorProposalVotePayload, error)
+	RecordAmbassadorAward(ctx context.Context, input model.RecordAmbassadorAwardInput) (*model.RecordAmbassadorAwardPayload, error)
 	CreateBudgetEdition(ctx context.Context, input model.CreateBudgetEditionInput) (*model.CreateBudgetEditionPayload, error)
 	UpdateBudgetEdition(ctx context.Context, input model.UpdateBudgetEditionInput) (*model.UpdateBudgetEditionPayload, error)
 	CreateBudgetPool(ctx context.Context, input model.CreateBudgetPoolInput) (*model.CreateBudgetPoolPayload, error)
@@ -2756,6 +2898,7 @@ type QueryResolver interface {
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	AmbassadorEdition(ctx context.Context, id string) (*model.AmbassadorEdition, error)
 	AmbassadorEditions(ctx context.Context, first *int, after *string) (*model.AmbassadorEditionConnection, error)
+	AmbassadorLaureates(ctx context.Context, first *int, after *string) (*model.AmbassadorLaureateConnection, error)
 	BudgetEdition(ctx context.Context, id string) (*model.BudgetEdition, error)
 	BudgetProject(ctx context.Context, id string) (*model.BudgetProject, error)
 	Consultation(ctx context.Context, id string) (*model.Consultation, error)
@@ -2973,6 +3116,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AdvanceBudgetEditionPayload.Edition(childComplexity), true
 
+	case "AmbassadorAward.category":
+		if e.ComplexityRoot.AmbassadorAward.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAward.Category(childComplexity), true
+	case "AmbassadorAward.entries":
+		if e.ComplexityRoot.AmbassadorAward.Entries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAward.Entries(childComplexity), true
+	case "AmbassadorAward.reason":
+		if e.ComplexityRoot.AmbassadorAward.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAward.Reason(childComplexity), true
+	case "AmbassadorAward.recordedAt":
+		if e.ComplexityRoot.AmbassadorAward.RecordedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorAward.RecordedAt(childComplexity), true
+
 	case "AmbassadorCategory.id":
 		if e.ComplexityRoot.AmbassadorCategory.ID == nil {
 			break
@@ -2991,6 +3159,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AmbassadorCategory.Titles(childComplexity), true
+
+	case "AmbassadorCategoryCount.category":
+		if e.ComplexityRoot.AmbassadorCategoryCount.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorCategoryCount.Category(childComplexity), true
+	case "AmbassadorCategoryCount.count":
+		if e.ComplexityRoot.AmbassadorCategoryCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorCategoryCount.Count(childComplexity), true
+
+	case "AmbassadorChannelCount.channel":
+		if e.ComplexityRoot.AmbassadorChannelCount.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorChannelCount.Channel(childComplexity), true
+	case "AmbassadorChannelCount.count":
+		if e.ComplexityRoot.AmbassadorChannelCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorChannelCount.Count(childComplexity), true
 
 	case "AmbassadorConsent.at":
 		if e.ComplexityRoot.AmbassadorConsent.At == nil {
@@ -3065,6 +3259,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AmbassadorCriterion.Weight(childComplexity), true
 
+	case "AmbassadorEdition.announcedAt":
+		if e.ComplexityRoot.AmbassadorEdition.AnnouncedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEdition.AnnouncedAt(childComplexity), true
+	case "AmbassadorEdition.awards":
+		if e.ComplexityRoot.AmbassadorEdition.Awards == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEdition.Awards(childComplexity), true
 	case "AmbassadorEdition.call":
 		if e.ComplexityRoot.AmbassadorEdition.Call == nil {
 			break
@@ -3106,6 +3312,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AmbassadorEdition.Jurors(childComplexity), true
+	case "AmbassadorEdition.laureates":
+		if e.ComplexityRoot.AmbassadorEdition.Laureates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEdition.Laureates(childComplexity), true
+	case "AmbassadorEdition.nominationCount":
+		if e.ComplexityRoot.AmbassadorEdition.NominationCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEdition.NominationCount(childComplexity), true
 	case "AmbassadorEdition.nominations":
 		if e.ComplexityRoot.AmbassadorEdition.Nominations == nil {
 			break
@@ -3129,6 +3347,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AmbassadorEdition.PhaseChanges(childComplexity), true
+	case "AmbassadorEdition.proposals":
+		if e.ComplexityRoot.AmbassadorEdition.Proposals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorEdition.Proposals(childComplexity), true
 	case "AmbassadorEdition.publishedAt":
 		if e.ComplexityRoot.AmbassadorEdition.PublishedAt == nil {
 			break
@@ -3224,6 +3448,92 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AmbassadorJuror.DisplayName(childComplexity), true
 
+	case "AmbassadorJuryVote.abstain":
+		if e.ComplexityRoot.AmbassadorJuryVote.Abstain == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorJuryVote.Abstain(childComplexity), true
+	case "AmbassadorJuryVote.byCastingVote":
+		if e.ComplexityRoot.AmbassadorJuryVote.ByCastingVote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorJuryVote.ByCastingVote(childComplexity), true
+	case "AmbassadorJuryVote.members":
+		if e.ComplexityRoot.AmbassadorJuryVote.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorJuryVote.Members(childComplexity), true
+	case "AmbassadorJuryVote.no":
+		if e.ComplexityRoot.AmbassadorJuryVote.No == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorJuryVote.No(childComplexity), true
+	case "AmbassadorJuryVote.open":
+		if e.ComplexityRoot.AmbassadorJuryVote.Open == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorJuryVote.Open(childComplexity), true
+	case "AmbassadorJuryVote.present":
+		if e.ComplexityRoot.AmbassadorJuryVote.Present == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorJuryVote.Present(childComplexity), true
+	case "AmbassadorJuryVote.quorum":
+		if e.ComplexityRoot.AmbassadorJuryVote.Quorum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorJuryVote.Quorum(childComplexity), true
+	case "AmbassadorJuryVote.recused":
+		if e.ComplexityRoot.AmbassadorJuryVote.Recused == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorJuryVote.Recused(childComplexity), true
+	case "AmbassadorJuryVote.voters":
+		if e.ComplexityRoot.AmbassadorJuryVote.Voters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorJuryVote.Voters(childComplexity), true
+	case "AmbassadorJuryVote.yes":
+		if e.ComplexityRoot.AmbassadorJuryVote.Yes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorJuryVote.Yes(childComplexity), true
+
+	case "AmbassadorJuryVoteCast.castAt":
+		if e.ComplexityRoot.AmbassadorJuryVoteCast.CastAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorJuryVoteCast.CastAt(childComplexity), true
+	case "AmbassadorJuryVoteCast.choice":
+		if e.ComplexityRoot.AmbassadorJuryVoteCast.Choice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorJuryVoteCast.Choice(childComplexity), true
+	case "AmbassadorJuryVoteCast.displayName":
+		if e.ComplexityRoot.AmbassadorJuryVoteCast.DisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorJuryVoteCast.DisplayName(childComplexity), true
+	case "AmbassadorJuryVoteCast.jurorId":
+		if e.ComplexityRoot.AmbassadorJuryVoteCast.JurorID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorJuryVoteCast.JurorID(childComplexity), true
+
 	case "AmbassadorJustification.criterion":
 		if e.ComplexityRoot.AmbassadorJustification.Criterion == nil {
 			break
@@ -3247,6 +3557,63 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AmbassadorJustification.TextTranslations(childComplexity), true
+
+	case "AmbassadorLaureate.category":
+		if e.ComplexityRoot.AmbassadorLaureate.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorLaureate.Category(childComplexity), true
+	case "AmbassadorLaureate.editionId":
+		if e.ComplexityRoot.AmbassadorLaureate.EditionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorLaureate.EditionID(childComplexity), true
+	case "AmbassadorLaureate.laureate":
+		if e.ComplexityRoot.AmbassadorLaureate.Laureate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorLaureate.Laureate(childComplexity), true
+	case "AmbassadorLaureate.year":
+		if e.ComplexityRoot.AmbassadorLaureate.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorLaureate.Year(childComplexity), true
+
+	case "AmbassadorLaureateConnection.edges":
+		if e.ComplexityRoot.AmbassadorLaureateConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorLaureateConnection.Edges(childComplexity), true
+	case "AmbassadorLaureateConnection.pageInfo":
+		if e.ComplexityRoot.AmbassadorLaureateConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorLaureateConnection.PageInfo(childComplexity), true
+	case "AmbassadorLaureateConnection.totalCount":
+		if e.ComplexityRoot.AmbassadorLaureateConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorLaureateConnection.TotalCount(childComplexity), true
+
+	case "AmbassadorLaureateEdge.cursor":
+		if e.ComplexityRoot.AmbassadorLaureateEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorLaureateEdge.Cursor(childComplexity), true
+	case "AmbassadorLaureateEdge.node":
+		if e.ComplexityRoot.AmbassadorLaureateEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorLaureateEdge.Node(childComplexity), true
 
 	case "AmbassadorNomination.category":
 		if e.ComplexityRoot.AmbassadorNomination.Category == nil {
@@ -3376,6 +3743,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AmbassadorNominationConnection.TotalCount(childComplexity), true
 
+	case "AmbassadorNominationCount.byCategory":
+		if e.ComplexityRoot.AmbassadorNominationCount.ByCategory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNominationCount.ByCategory(childComplexity), true
+	case "AmbassadorNominationCount.byChannel":
+		if e.ComplexityRoot.AmbassadorNominationCount.ByChannel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNominationCount.ByChannel(childComplexity), true
+	case "AmbassadorNominationCount.eligible":
+		if e.ComplexityRoot.AmbassadorNominationCount.Eligible == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNominationCount.Eligible(childComplexity), true
+	case "AmbassadorNominationCount.received":
+		if e.ComplexityRoot.AmbassadorNominationCount.Received == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorNominationCount.Received(childComplexity), true
+
 	case "AmbassadorNominationEdge.cursor":
 		if e.ComplexityRoot.AmbassadorNominationEdge.Cursor == nil {
 			break
@@ -3456,6 +3848,103 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AmbassadorPhaseChange.To(childComplexity), true
+
+	case "AmbassadorProposal.category":
+		if e.ComplexityRoot.AmbassadorProposal.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorProposal.Category(childComplexity), true
+	case "AmbassadorProposal.createdAt":
+		if e.ComplexityRoot.AmbassadorProposal.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorProposal.CreatedAt(childComplexity), true
+	case "AmbassadorProposal.decidedAt":
+		if e.ComplexityRoot.AmbassadorProposal.DecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorProposal.DecidedAt(childComplexity), true
+	case "AmbassadorProposal.entries":
+		if e.ComplexityRoot.AmbassadorProposal.Entries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorProposal.Entries(childComplexity), true
+	case "AmbassadorProposal.id":
+		if e.ComplexityRoot.AmbassadorProposal.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorProposal.ID(childComplexity), true
+	case "AmbassadorProposal.present":
+		if e.ComplexityRoot.AmbassadorProposal.Present == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorProposal.Present(childComplexity), true
+	case "AmbassadorProposal.recused":
+		if e.ComplexityRoot.AmbassadorProposal.Recused == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorProposal.Recused(childComplexity), true
+	case "AmbassadorProposal.rollCall":
+		if e.ComplexityRoot.AmbassadorProposal.RollCall == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorProposal.RollCall(childComplexity), true
+	case "AmbassadorProposal.status":
+		if e.ComplexityRoot.AmbassadorProposal.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorProposal.Status(childComplexity), true
+	case "AmbassadorProposal.vote":
+		if e.ComplexityRoot.AmbassadorProposal.Vote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorProposal.Vote(childComplexity), true
+
+	case "AmbassadorRanked.justification":
+		if e.ComplexityRoot.AmbassadorRanked.Justification == nil {
+			break
+		}
+
+		args, err := ec.field_AmbassadorRanked_justification_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AmbassadorRanked.Justification(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "AmbassadorRanked.justificationTranslations":
+		if e.ComplexityRoot.AmbassadorRanked.JustificationTranslations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorRanked.JustificationTranslations(childComplexity), true
+	case "AmbassadorRanked.nominationId":
+		if e.ComplexityRoot.AmbassadorRanked.NominationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorRanked.NominationID(childComplexity), true
+	case "AmbassadorRanked.nomineeName":
+		if e.ComplexityRoot.AmbassadorRanked.NomineeName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorRanked.NomineeName(childComplexity), true
+	case "AmbassadorRanked.rank":
+		if e.ComplexityRoot.AmbassadorRanked.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AmbassadorRanked.Rank(childComplexity), true
 
 	case "AmbassadorSchedule.announceAt":
 		if e.ComplexityRoot.AmbassadorSchedule.AnnounceAt == nil {
@@ -6118,6 +6607,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CancelMeetingPayload.Meeting(childComplexity), true
 
+	case "CastAmbassadorProposalVotePayload.proposal":
+		if e.ComplexityRoot.CastAmbassadorProposalVotePayload.Proposal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CastAmbassadorProposalVotePayload.Proposal(childComplexity), true
+
 	case "CastBallotPayload.ballotId":
 		if e.ComplexityRoot.CastBallotPayload.BallotID == nil {
 			break
@@ -6248,6 +6744,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CheckInToBodyMeetingPayload.Meeting(childComplexity), true
+
+	case "CloseAmbassadorProposalVotePayload.proposal":
+		if e.ComplexityRoot.CloseAmbassadorProposalVotePayload.Proposal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseAmbassadorProposalVotePayload.Proposal(childComplexity), true
 
 	case "CloseBudgetVotingPayload.edition":
 		if e.ComplexityRoot.CloseBudgetVotingPayload.Edition == nil {
@@ -6923,6 +7426,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DissolveBodyPayload.Body(childComplexity), true
+
+	case "DraftAmbassadorProposalPayload.proposal":
+		if e.ComplexityRoot.DraftAmbassadorProposalPayload.Proposal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DraftAmbassadorProposalPayload.Proposal(childComplexity), true
 
 	case "DraftAnswerPayload.submission":
 		if e.ComplexityRoot.DraftAnswerPayload.Submission == nil {
@@ -8263,6 +8773,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelMeeting(childComplexity, args["input"].(model.CancelMeetingInput)), true
+	case "Mutation.castAmbassadorProposalVote":
+		if e.ComplexityRoot.Mutation.CastAmbassadorProposalVote == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_castAmbassadorProposalVote_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CastAmbassadorProposalVote(childComplexity, args["input"].(model.CastAmbassadorProposalVoteInput)), true
 	case "Mutation.castBallot":
 		if e.ComplexityRoot.Mutation.CastBallot == nil {
 			break
@@ -8384,6 +8905,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CheckInToBodyMeeting(childComplexity, args["input"].(model.CheckInToBodyMeetingInput)), true
+	case "Mutation.closeAmbassadorProposalVote":
+		if e.ComplexityRoot.Mutation.CloseAmbassadorProposalVote == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeAmbassadorProposalVote_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseAmbassadorProposalVote(childComplexity, args["input"].(model.CloseAmbassadorProposalVoteInput)), true
 	case "Mutation.closeBudgetVoting":
 		if e.ComplexityRoot.Mutation.CloseBudgetVoting == nil {
 			break
@@ -8637,6 +9169,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DissolveBody(childComplexity, args["input"].(model.DissolveBodyInput)), true
+	case "Mutation.draftAmbassadorProposal":
+		if e.ComplexityRoot.Mutation.DraftAmbassadorProposal == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_draftAmbassadorProposal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DraftAmbassadorProposal(childComplexity, args["input"].(model.DraftAmbassadorProposalInput)), true
 	case "Mutation.draftAnswer":
 		if e.ComplexityRoot.Mutation.DraftAnswer == nil {
 			break
@@ -8956,6 +9499,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.NominateForAmbassador(childComplexity, args["input"].(model.NominateForAmbassadorInput)), true
+	case "Mutation.openAmbassadorProposalVote":
+		if e.ComplexityRoot.Mutation.OpenAmbassadorProposalVote == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_openAmbassadorProposalVote_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.OpenAmbassadorProposalVote(childComplexity, args["input"].(model.OpenAmbassadorProposalVoteInput)), true
 	case "Mutation.openBodyMinutesForComments":
 		if e.ComplexityRoot.Mutation.OpenBodyMinutesForComments == nil {
 			break
@@ -9099,6 +9653,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PutAgendaToVote(childComplexity, args["input"].(model.PutAgendaToVoteInput)), true
+	case "Mutation.recordAmbassadorAward":
+		if e.ComplexityRoot.Mutation.RecordAmbassadorAward == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordAmbassadorAward_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordAmbassadorAward(childComplexity, args["input"].(model.RecordAmbassadorAwardInput)), true
 	case "Mutation.recordAmbassadorConsent":
 		if e.ComplexityRoot.Mutation.RecordAmbassadorConsent == nil {
 			break
@@ -9993,6 +10558,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NotificationPreferences.Locale(childComplexity), true
 
+	case "OpenAmbassadorProposalVotePayload.proposal":
+		if e.ComplexityRoot.OpenAmbassadorProposalVotePayload.Proposal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenAmbassadorProposalVotePayload.Proposal(childComplexity), true
+
 	case "OpenBodyMinutesForCommentsPayload.minutes":
 		if e.ComplexityRoot.OpenBodyMinutesForCommentsPayload.Minutes == nil {
 			break
@@ -10523,6 +11095,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AmbassadorEditions(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.ambassadorLaureates":
+		if e.ComplexityRoot.Query.AmbassadorLaureates == nil {
+			break
+		}
+
+		args, err := ec.field_Query_ambassadorLaureates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AmbassadorLaureates(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -10684,6 +11267,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Organisations(childComplexity, args["filter"].(*model.OrganisationFilter), args["first"].(*int), args["after"].(*string)), true
+
+	case "RecordAmbassadorAwardPayload.award":
+		if e.ComplexityRoot.RecordAmbassadorAwardPayload.Award == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordAmbassadorAwardPayload.Award(childComplexity), true
+	case "RecordAmbassadorAwardPayload.edition":
+		if e.ComplexityRoot.RecordAmbassadorAwardPayload.Edition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordAmbassadorAwardPayload.Edition(childComplexity), true
 
 	case "RecordAmbassadorConsentPayload.nomination":
 		if e.ComplexityRoot.RecordAmbassadorConsentPayload.Nomination == nil {
@@ -11713,6 +12309,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAmbassadorJustificationInput,
 		ec.unmarshalInputAmbassadorNominationFilter,
 		ec.unmarshalInputAmbassadorNomineeInput,
+		ec.unmarshalInputAmbassadorRankedInput,
 		ec.unmarshalInputAmbassadorScheduleInput,
 		ec.unmarshalInputAnswerParticipationSurveyInput,
 		ec.unmarshalInputAnswerSurveyInput,
@@ -11734,6 +12331,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCancelBudgetSessionInput,
 		ec.unmarshalInputCancelBudgetSessionRegistrationInput,
 		ec.unmarshalInputCancelMeetingInput,
+		ec.unmarshalInputCastAmbassadorProposalVoteInput,
 		ec.unmarshalInputCastBallotInput,
 		ec.unmarshalInputCastBallotWithCodeInput,
 		ec.unmarshalInputCastElectionBallotInput,
@@ -11745,6 +12343,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputChangePasswordInput,
 		ec.unmarshalInputCheckAmbassadorNominationInput,
 		ec.unmarshalInputCheckInToBodyMeetingInput,
+		ec.unmarshalInputCloseAmbassadorProposalVoteInput,
 		ec.unmarshalInputCloseBudgetVotingInput,
 		ec.unmarshalInputCloseElectionInput,
 		ec.unmarshalInputCloseMotionVoteInput,
@@ -11768,6 +12367,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputDeleteAccountInput,
 		ec.unmarshalInputDeleteBodyMinutesCommentInput,
 		ec.unmarshalInputDissolveBodyInput,
+		ec.unmarshalInputDraftAmbassadorProposalInput,
 		ec.unmarshalInputDraftAnswerInput,
 		ec.unmarshalInputDraftBodyMinutesInput,
 		ec.unmarshalInputEditAmbassadorNominationInput,
@@ -11802,6 +12402,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputMoveAgendaItemInput,
 		ec.unmarshalInputMoveAmbassadorEditionInput,
 		ec.unmarshalInputNominateForAmbassadorInput,
+		ec.unmarshalInputOpenAmbassadorProposalVoteInput,
 		ec.unmarshalInputOpenBodyMinutesForCommentsInput,
 		ec.unmarshalInputOpenBudgetVotingInput,
 		ec.unmarshalInputOpenElectionBallotInput,
@@ -11818,6 +12419,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputPublishMinutesInput,
 		ec.unmarshalInputPublishReportInput,
 		ec.unmarshalInputPutAgendaToVoteInput,
+		ec.unmarshalInputRecordAmbassadorAwardInput,
 		ec.unmarshalInputRecordAmbassadorConsentInput,
 		ec.unmarshalInputRecordAttendanceInput,
 		ec.unmarshalInputRecordBodyMeetingAttendanceInput,
@@ -12541,6 +13143,232 @@ extend type Mutation {
   recordAmbassadorConsent(input: RecordAmbassadorConsentInput!): RecordAmbassadorConsentPayload!
   resendAmbassadorConsentLink(input: ResendAmbassadorConsentLinkInput!): ResendAmbassadorConsentLinkPayload!
   checkAmbassadorNomination(input: CheckAmbassadorNominationInput!): CheckAmbassadorNominationPayload!
+}
+`, BuiltIn: false},
+	{Name: "../ambassador_decision.graphqls", Input: `# The Ambassador, part 5: the jury's decision (proposals and the jury's vote),
+# the Mayor's award, the announcement, past laureates, the nomination count.
+
+enum AmbassadorRank {
+  LAUREATE
+  DISTINCTION
+}
+
+enum AmbassadorProposalStatus {
+  "Being drafted; not yet put to the vote."
+  DRAFT
+  "The jury is voting."
+  VOTING
+  ADOPTED
+  REJECTED
+  "No quorum: nothing was decided."
+  INVALID
+}
+
+"""
+A nomination named by a proposal, an award or the laureates, with its rank
+and written justification (a text with a version per language; translations
+are added with addTranslation).
+"""
+type AmbassadorRanked {
+  "The nomination (seen as a node by its nominator and staff only)."
+  nominationId: ID!
+  nomineeName: String!
+  rank: AmbassadorRank!
+  justification(locale: Locale): LocalizedString!
+  justificationTranslations: [Translation!]!
+}
+
+"The numbers of the jury's vote on a proposal: running while open, final once closed."
+type AmbassadorJuryVote {
+  open: Boolean!
+  "The jury's size, those present at the sitting, those of them recused (fixed at the opening)."
+  members: Int!
+  present: Int!
+  recused: Int!
+  "Jurors who have voted."
+  voters: Int!
+  yes: Int!
+  no: Int!
+  abstain: Int!
+  "Heads needed for quorum (half of the jury); null while open."
+  quorum: Int
+  "A tie the chair's casting vote decided."
+  byCastingVote: Boolean!
+}
+
+"One juror's vote (the jury and staff only)."
+type AmbassadorJuryVoteCast {
+  jurorId: ID!
+  displayName: String!
+  choice: VoteChoice!
+  castAt: DateTime!
+}
+
+"""
+The jury's proposal for one category: seen by the edition's jurors (except
+one conflicted with a nomination it names) and staff; by everyone once the
+edition is announced.
+"""
+type AmbassadorProposal {
+  id: ID!
+  category: AmbassadorCategory!
+  status: AmbassadorProposalStatus!
+  entries: [AmbassadorRanked!]!
+  "The account ids of the jurors present at the sitting (the jury and staff; null for others)."
+  present: [ID!]
+  "The account ids of the present jurors recused for a conflict (the jury and staff; null for others)."
+  recused: [ID!]
+  "The vote's numbers; null before it opens (and for the public until it closes)."
+  vote: AmbassadorJuryVote
+  "Each juror's vote once closed (the jury and staff; null for others)."
+  rollCall: [AmbassadorJuryVoteCast!]
+  createdAt: DateTime!
+  decidedAt: DateTime
+}
+
+"The Mayor's award in one category (staff)."
+type AmbassadorAward {
+  category: AmbassadorCategoryKind!
+  "Why the award differs from the jury's proposal; null when it does not."
+  reason: String
+  recordedAt: DateTime!
+  entries: [AmbassadorRanked!]!
+}
+
+"A laureate or distinction of an announced edition."
+type AmbassadorLaureate {
+  editionId: ID!
+  year: Int!
+  category: AmbassadorCategoryKind!
+  laureate: AmbassadorRanked!
+}
+
+type AmbassadorLaureateEdge {
+  cursor: String!
+  node: AmbassadorLaureate!
+}
+
+type AmbassadorLaureateConnection {
+  edges: [AmbassadorLaureateEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type AmbassadorChannelCount {
+  channel: AmbassadorChannel!
+  count: Int!
+}
+
+type AmbassadorCategoryCount {
+  category: AmbassadorCategoryKind!
+  count: Int!
+}
+
+"""
+The programme's indicator (at least 10 nominations a year): nominations
+received (all but those withdrawn), eligible after the formal check, by
+channel and by category.
+"""
+type AmbassadorNominationCount {
+  received: Int!
+  eligible: Int!
+  byChannel: [AmbassadorChannelCount!]!
+  byCategory: [AmbassadorCategoryCount!]!
+}
+
+extend type AmbassadorEdition {
+  "The jury's proposals the caller may see, oldest first."
+  proposals: [AmbassadorProposal!]!
+  "The Mayor's awards (staff only; null for others)."
+  awards: [AmbassadorAward!]
+  """
+  Laureates and distinctions: public once announced; before, staff and the
+  edition's jurors see the award recorded so far; null for everyone else.
+  """
+  laureates: [AmbassadorLaureate!]
+  "The nomination count: public once nominations have closed, staff any time; null otherwise."
+  nominationCount: AmbassadorNominationCount
+  "When the laureates were published; null before."
+  announcedAt: DateTime
+}
+
+extend type Query {
+  "Past laureates and distinctions of every announced edition, newest year first."
+  ambassadorLaureates(first: Int = 20, after: String): AmbassadorLaureateConnection!
+}
+
+input AmbassadorRankedInput {
+  nominationId: ID!
+  rank: AmbassadorRank!
+  """
+  The justification: the first is the original, the others its versions in
+  other languages. Required in a proposal; in an award, only for a nomination
+  the proposal did not name (otherwise the proposal's is kept).
+  """
+  justification: [LocalizedInput!]
+}
+
+input DraftAmbassadorProposalInput {
+  editionId: ID!
+  categoryId: ID!
+  entries: [AmbassadorRankedInput!]!
+}
+
+type DraftAmbassadorProposalPayload {
+  proposal: AmbassadorProposal!
+}
+
+input OpenAmbassadorProposalVoteInput {
+  proposalId: ID!
+  "The account ids of the jurors present at the sitting."
+  presentJurorIds: [ID!]!
+}
+
+type OpenAmbassadorProposalVotePayload {
+  proposal: AmbassadorProposal!
+}
+
+input CastAmbassadorProposalVoteInput {
+  proposalId: ID!
+  choice: VoteChoice!
+}
+
+type CastAmbassadorProposalVotePayload {
+  proposal: AmbassadorProposal!
+}
+
+input CloseAmbassadorProposalVoteInput {
+  proposalId: ID!
+}
+
+type CloseAmbassadorProposalVotePayload {
+  proposal: AmbassadorProposal!
+}
+
+input RecordAmbassadorAwardInput {
+  editionId: ID!
+  categoryId: ID!
+  entries: [AmbassadorRankedInput!]!
+  "Required (at least 10 characters) when the award differs from the jury's adopted proposal."
+  reason: String
+}
+
+type RecordAmbassadorAwardPayload {
+  award: AmbassadorAward!
+  edition: AmbassadorEdition!
+}
+
+extend type Mutation {
+  "Drafts (or redrafts) the jury's proposal for a category (the chair, staff; decision phase)."
+  draftAmbassadorProposal(input: DraftAmbassadorProposalInput!): DraftAmbassadorProposalPayload!
+  "Opens the jury's vote on a draft with the roll of the sitting (the chair, staff)."
+  openAmbassadorProposalVote(input: OpenAmbassadorProposalVoteInput!): OpenAmbassadorProposalVotePayload!
+  "Casts a present, unrecused juror's open vote."
+  castAmbassadorProposalVote(input: CastAmbassadorProposalVoteInput!): CastAmbassadorProposalVotePayload!
+  "Closes the vote (the chair, staff): adopted, rejected, or invalid without quorum."
+  closeAmbassadorProposalVote(input: CloseAmbassadorProposalVoteInput!): CloseAmbassadorProposalVotePayload!
+  "Records the Mayor's award in a category (coordinators, admins), after every category's proposal is adopted."
+  recordAmbassadorAward(input: RecordAmbassadorAwardInput!): RecordAmbassadorAwardPayload!
 }
 `, BuiltIn: false},
 	{Name: "../budget.graphqls", Input: `enum BudgetEditionStatus {
@@ -16689,6 +17517,20 @@ func (ec *executionContext) childFields_AdvanceBudgetEditionPayload(ctx context.
 	return nil, fmt.Errorf("no field named %q was found under type AdvanceBudgetEditionPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_AmbassadorAward(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "category":
+		return ec.fieldContext_AmbassadorAward_category(ctx, field)
+	case "reason":
+		return ec.fieldContext_AmbassadorAward_reason(ctx, field)
+	case "recordedAt":
+		return ec.fieldContext_AmbassadorAward_recordedAt(ctx, field)
+	case "entries":
+		return ec.fieldContext_AmbassadorAward_entries(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorAward", field.Name)
+}
+
 func (ec *executionContext) childFields_AmbassadorCategory(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -16699,6 +17541,26 @@ func (ec *executionContext) childFields_AmbassadorCategory(ctx context.Context, 
 		return ec.fieldContext_AmbassadorCategory_titles(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AmbassadorCategory", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorCategoryCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "category":
+		return ec.fieldContext_AmbassadorCategoryCount_category(ctx, field)
+	case "count":
+		return ec.fieldContext_AmbassadorCategoryCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorCategoryCount", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorChannelCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "channel":
+		return ec.fieldContext_AmbassadorChannelCount_channel(ctx, field)
+	case "count":
+		return ec.fieldContext_AmbassadorChannelCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorChannelCount", field.Name)
 }
 
 func (ec *executionContext) childFields_AmbassadorConsent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16765,6 +17627,16 @@ func (ec *executionContext) childFields_AmbassadorEdition(ctx context.Context, f
 		return ec.fieldContext_AmbassadorEdition_publishedAt(ctx, field)
 	case "viewerCan":
 		return ec.fieldContext_AmbassadorEdition_viewerCan(ctx, field)
+	case "proposals":
+		return ec.fieldContext_AmbassadorEdition_proposals(ctx, field)
+	case "awards":
+		return ec.fieldContext_AmbassadorEdition_awards(ctx, field)
+	case "laureates":
+		return ec.fieldContext_AmbassadorEdition_laureates(ctx, field)
+	case "nominationCount":
+		return ec.fieldContext_AmbassadorEdition_nominationCount(ctx, field)
+	case "announcedAt":
+		return ec.fieldContext_AmbassadorEdition_announcedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AmbassadorEdition", field.Name)
 }
@@ -16813,6 +17685,46 @@ func (ec *executionContext) childFields_AmbassadorJuror(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type AmbassadorJuror", field.Name)
 }
 
+func (ec *executionContext) childFields_AmbassadorJuryVote(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "open":
+		return ec.fieldContext_AmbassadorJuryVote_open(ctx, field)
+	case "members":
+		return ec.fieldContext_AmbassadorJuryVote_members(ctx, field)
+	case "present":
+		return ec.fieldContext_AmbassadorJuryVote_present(ctx, field)
+	case "recused":
+		return ec.fieldContext_AmbassadorJuryVote_recused(ctx, field)
+	case "voters":
+		return ec.fieldContext_AmbassadorJuryVote_voters(ctx, field)
+	case "yes":
+		return ec.fieldContext_AmbassadorJuryVote_yes(ctx, field)
+	case "no":
+		return ec.fieldContext_AmbassadorJuryVote_no(ctx, field)
+	case "abstain":
+		return ec.fieldContext_AmbassadorJuryVote_abstain(ctx, field)
+	case "quorum":
+		return ec.fieldContext_AmbassadorJuryVote_quorum(ctx, field)
+	case "byCastingVote":
+		return ec.fieldContext_AmbassadorJuryVote_byCastingVote(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorJuryVote", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorJuryVoteCast(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "jurorId":
+		return ec.fieldContext_AmbassadorJuryVoteCast_jurorId(ctx, field)
+	case "displayName":
+		return ec.fieldContext_AmbassadorJuryVoteCast_displayName(ctx, field)
+	case "choice":
+		return ec.fieldContext_AmbassadorJuryVoteCast_choice(ctx, field)
+	case "castAt":
+		return ec.fieldContext_AmbassadorJuryVoteCast_castAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorJuryVoteCast", field.Name)
+}
+
 func (ec *executionContext) childFields_AmbassadorJustification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "criterion":
@@ -16823,6 +17735,42 @@ func (ec *executionContext) childFields_AmbassadorJustification(ctx context.Cont
 		return ec.fieldContext_AmbassadorJustification_textTranslations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AmbassadorJustification", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorLaureate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "editionId":
+		return ec.fieldContext_AmbassadorLaureate_editionId(ctx, field)
+	case "year":
+		return ec.fieldContext_AmbassadorLaureate_year(ctx, field)
+	case "category":
+		return ec.fieldContext_AmbassadorLaureate_category(ctx, field)
+	case "laureate":
+		return ec.fieldContext_AmbassadorLaureate_laureate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorLaureate", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorLaureateConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AmbassadorLaureateConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AmbassadorLaureateConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AmbassadorLaureateConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorLaureateConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorLaureateEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AmbassadorLaureateEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AmbassadorLaureateEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorLaureateEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_AmbassadorNomination(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16879,6 +17827,20 @@ func (ec *executionContext) childFields_AmbassadorNominationConnection(ctx conte
 	return nil, fmt.Errorf("no field named %q was found under type AmbassadorNominationConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_AmbassadorNominationCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "received":
+		return ec.fieldContext_AmbassadorNominationCount_received(ctx, field)
+	case "eligible":
+		return ec.fieldContext_AmbassadorNominationCount_eligible(ctx, field)
+	case "byChannel":
+		return ec.fieldContext_AmbassadorNominationCount_byChannel(ctx, field)
+	case "byCategory":
+		return ec.fieldContext_AmbassadorNominationCount_byCategory(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorNominationCount", field.Name)
+}
+
 func (ec *executionContext) childFields_AmbassadorNominationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "cursor":
@@ -16921,6 +17883,48 @@ func (ec *executionContext) childFields_AmbassadorPhaseChange(ctx context.Contex
 		return ec.fieldContext_AmbassadorPhaseChange_at(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AmbassadorPhaseChange", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorProposal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AmbassadorProposal_id(ctx, field)
+	case "category":
+		return ec.fieldContext_AmbassadorProposal_category(ctx, field)
+	case "status":
+		return ec.fieldContext_AmbassadorProposal_status(ctx, field)
+	case "entries":
+		return ec.fieldContext_AmbassadorProposal_entries(ctx, field)
+	case "present":
+		return ec.fieldContext_AmbassadorProposal_present(ctx, field)
+	case "recused":
+		return ec.fieldContext_AmbassadorProposal_recused(ctx, field)
+	case "vote":
+		return ec.fieldContext_AmbassadorProposal_vote(ctx, field)
+	case "rollCall":
+		return ec.fieldContext_AmbassadorProposal_rollCall(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_AmbassadorProposal_createdAt(ctx, field)
+	case "decidedAt":
+		return ec.fieldContext_AmbassadorProposal_decidedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorProposal", field.Name)
+}
+
+func (ec *executionContext) childFields_AmbassadorRanked(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nominationId":
+		return ec.fieldContext_AmbassadorRanked_nominationId(ctx, field)
+	case "nomineeName":
+		return ec.fieldContext_AmbassadorRanked_nomineeName(ctx, field)
+	case "rank":
+		return ec.fieldContext_AmbassadorRanked_rank(ctx, field)
+	case "justification":
+		return ec.fieldContext_AmbassadorRanked_justification(ctx, field)
+	case "justificationTranslations":
+		return ec.fieldContext_AmbassadorRanked_justificationTranslations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AmbassadorRanked", field.Name)
 }
 
 func (ec *executionContext) childFields_AmbassadorSchedule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -18203,6 +19207,14 @@ func (ec *executionContext) childFields_CancelMeetingPayload(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type CancelMeetingPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_CastAmbassadorProposalVotePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "proposal":
+		return ec.fieldContext_CastAmbassadorProposalVotePayload_proposal(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CastAmbassadorProposalVotePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CastBallotPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "ballotId":
@@ -18307,6 +19319,14 @@ func (ec *executionContext) childFields_CheckInToBodyMeetingPayload(ctx context.
 		return ec.fieldContext_CheckInToBodyMeetingPayload_meeting(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CheckInToBodyMeetingPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CloseAmbassadorProposalVotePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "proposal":
+		return ec.fieldContext_CloseAmbassadorProposalVotePayload_proposal(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CloseAmbassadorProposalVotePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_CloseBudgetVotingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -18703,6 +19723,14 @@ func (ec *executionContext) childFields_DissolveBodyPayload(ctx context.Context,
 		return ec.fieldContext_DissolveBodyPayload_body(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DissolveBodyPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DraftAmbassadorProposalPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "proposal":
+		return ec.fieldContext_DraftAmbassadorProposalPayload_proposal(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DraftAmbassadorProposalPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_DraftAnswerPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -19447,6 +20475,14 @@ func (ec *executionContext) childFields_NotificationPreferences(ctx context.Cont
 	return nil, fmt.Errorf("no field named %q was found under type NotificationPreferences", field.Name)
 }
 
+func (ec *executionContext) childFields_OpenAmbassadorProposalVotePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "proposal":
+		return ec.fieldContext_OpenAmbassadorProposalVotePayload_proposal(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpenAmbassadorProposalVotePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_OpenBodyMinutesForCommentsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "minutes":
@@ -19781,6 +20817,16 @@ func (ec *executionContext) childFields_PutAgendaToVotePayload(ctx context.Conte
 		return ec.fieldContext_PutAgendaToVotePayload_meeting(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PutAgendaToVotePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RecordAmbassadorAwardPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "award":
+		return ec.fieldContext_RecordAmbassadorAwardPayload_award(ctx, field)
+	case "edition":
+		return ec.fieldContext_RecordAmbassadorAwardPayload_edition(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordAmbassadorAwardPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_RecordAmbassadorConsentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -20780,6 +21826,20 @@ func (ec *executionContext) field_AmbassadorEdition_nominations_args(ctx context
 }
 
 func (ec *executionContext) field_AmbassadorJustification_text_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_AmbassadorRanked_justification_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
@@ -21867,6 +22927,20 @@ func (ec *executionContext) field_Mutation_cancelMeeting_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_castAmbassadorProposalVote_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CastAmbassadorProposalVoteInput, error) {
+			return ec.unmarshalNCastAmbassadorProposalVoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastAmbassadorProposalVoteInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_castBallotWithCode_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -22013,6 +23087,20 @@ func (ec *executionContext) field_Mutation_checkInToBodyMeeting_args(ctx context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CheckInToBodyMeetingInput, error) {
 			return ec.unmarshalNCheckInToBodyMeetingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCheckInToBodyMeetingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_closeAmbassadorProposalVote_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CloseAmbassadorProposalVoteInput, error) {
+			return ec.unmarshalNCloseAmbassadorProposalVoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseAmbassadorProposalVoteInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -22335,6 +23423,20 @@ func (ec *executionContext) field_Mutation_dissolveBody_args(ctx context.Context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.DissolveBodyInput, error) {
 			return ec.unmarshalNDissolveBodyInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDissolveBodyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_draftAmbassadorProposal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DraftAmbassadorProposalInput, error) {
+			return ec.unmarshalNDraftAmbassadorProposalInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDraftAmbassadorProposalInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -22749,6 +23851,20 @@ func (ec *executionContext) field_Mutation_nominateForAmbassador_args(ctx contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_openAmbassadorProposalVote_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.OpenAmbassadorProposalVoteInput, error) {
+			return ec.unmarshalNOpenAmbassadorProposalVoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenAmbassadorProposalVoteInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_openBodyMinutesForComments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -22923,6 +24039,20 @@ func (ec *executionContext) field_Mutation_putAgendaToVote_args(ctx context.Cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.PutAgendaToVoteInput, error) {
 			return ec.unmarshalNPutAgendaToVoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPutAgendaToVoteInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordAmbassadorAward_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RecordAmbassadorAwardInput, error) {
+			return ec.unmarshalNRecordAmbassadorAwardInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordAmbassadorAwardInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -23962,6 +25092,28 @@ func (ec *executionContext) field_Query_ambassadorEdition_args(ctx context.Conte
 }
 
 func (ec *executionContext) field_Query_ambassadorEditions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_ambassadorLaureates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
@@ -25117,6 +26269,107 @@ func (ec *executionContext) fieldContext_AdvanceBudgetEditionPayload_edition(_ c
 	return fc, nil
 }
 
+func (ec *executionContext) _AmbassadorAward_category(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAward_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AmbassadorCategoryKind) graphql.Marshaler {
+			return ec.marshalNAmbassadorCategoryKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategoryKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAward_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorAward", field, false, false, errors.New("field of type AmbassadorCategoryKind does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorAward_reason(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAward_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAward_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorAward", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorAward_recordedAt(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAward_recordedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAward_recordedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorAward", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorAward_entries(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorAward) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorAward_entries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorRanked) graphql.Marshaler {
+			return ec.marshalNAmbassadorRanked2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorRankedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorAward_entries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorAward",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorRanked(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AmbassadorCategory_id(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorCategory) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25184,6 +26437,98 @@ func (ec *executionContext) _AmbassadorCategory_titles(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_AmbassadorCategory_titles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AmbassadorCategory", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorCategoryCount_category(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorCategoryCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorCategoryCount_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AmbassadorCategoryKind) graphql.Marshaler {
+			return ec.marshalNAmbassadorCategoryKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategoryKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorCategoryCount_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorCategoryCount", field, false, false, errors.New("field of type AmbassadorCategoryKind does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorCategoryCount_count(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorCategoryCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorCategoryCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorCategoryCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorCategoryCount", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorChannelCount_channel(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorChannelCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorChannelCount_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AmbassadorChannel) graphql.Marshaler {
+			return ec.marshalNAmbassadorChannel2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorChannel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorChannelCount_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorChannelCount", field, false, false, errors.New("field of type AmbassadorChannel does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorChannelCount_count(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorChannelCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorChannelCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorChannelCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorChannelCount", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _AmbassadorConsent_at(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorConsent) (ret graphql.Marshaler) {
@@ -25887,6 +27232,157 @@ func (ec *executionContext) fieldContext_AmbassadorEdition_viewerCan(_ context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _AmbassadorEdition_proposals(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEdition_proposals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorEdition().Proposals(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorProposal) graphql.Marshaler {
+			return ec.marshalNAmbassadorProposal2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorProposalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEdition_proposals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorEdition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorProposal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorEdition_awards(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEdition_awards(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorEdition().Awards(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorAward) graphql.Marshaler {
+			return ec.marshalOAmbassadorAward2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAwardᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEdition_awards(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorEdition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorAward(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorEdition_laureates(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEdition_laureates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorEdition().Laureates(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorLaureate) graphql.Marshaler {
+			return ec.marshalOAmbassadorLaureate2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorLaureateᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEdition_laureates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorEdition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorLaureate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorEdition_nominationCount(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEdition_nominationCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorEdition().NominationCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorNominationCount) graphql.Marshaler {
+			return ec.marshalOAmbassadorNominationCount2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNominationCount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEdition_nominationCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorEdition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorNominationCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorEdition_announcedAt(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEdition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorEdition_announcedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorEdition().AnnouncedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorEdition_announcedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorEdition", field, true, true, errors.New("field of type DateTime does not have child fields"))
+}
+
 func (ec *executionContext) _AmbassadorEditionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorEditionConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26144,6 +27640,328 @@ func (ec *executionContext) fieldContext_AmbassadorJuror_chair(_ context.Context
 	return graphql.NewScalarFieldContext("AmbassadorJuror", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _AmbassadorJuryVote_open(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJuryVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorJuryVote_open(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Open, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorJuryVote_open(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorJuryVote", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorJuryVote_members(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJuryVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorJuryVote_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorJuryVote_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorJuryVote", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorJuryVote_present(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJuryVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorJuryVote_present(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Present, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorJuryVote_present(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorJuryVote", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorJuryVote_recused(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJuryVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorJuryVote_recused(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Recused, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorJuryVote_recused(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorJuryVote", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorJuryVote_voters(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJuryVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorJuryVote_voters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Voters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorJuryVote_voters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorJuryVote", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorJuryVote_yes(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJuryVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorJuryVote_yes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Yes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorJuryVote_yes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorJuryVote", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorJuryVote_no(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJuryVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorJuryVote_no(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.No, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorJuryVote_no(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorJuryVote", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorJuryVote_abstain(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJuryVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorJuryVote_abstain(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Abstain, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorJuryVote_abstain(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorJuryVote", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorJuryVote_quorum(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJuryVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorJuryVote_quorum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quorum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorJuryVote_quorum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorJuryVote", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorJuryVote_byCastingVote(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJuryVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorJuryVote_byCastingVote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByCastingVote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorJuryVote_byCastingVote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorJuryVote", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorJuryVoteCast_jurorId(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJuryVoteCast) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorJuryVoteCast_jurorId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JurorID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorJuryVoteCast_jurorId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorJuryVoteCast", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorJuryVoteCast_displayName(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJuryVoteCast) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorJuryVoteCast_displayName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DisplayName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorJuryVoteCast_displayName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorJuryVoteCast", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorJuryVoteCast_choice(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJuryVoteCast) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorJuryVoteCast_choice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Choice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.VoteChoice) graphql.Marshaler {
+			return ec.marshalNVoteChoice2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVoteChoice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorJuryVoteCast_choice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorJuryVoteCast", field, false, false, errors.New("field of type VoteChoice does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorJuryVoteCast_castAt(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJuryVoteCast) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorJuryVoteCast_castAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CastAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorJuryVoteCast_castAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorJuryVoteCast", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
 func (ec *executionContext) _AmbassadorJustification_criterion(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorJustification) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26247,6 +28065,249 @@ func (ec *executionContext) fieldContext_AmbassadorJustification_textTranslation
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Translation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorLaureate_editionId(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorLaureate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorLaureate_editionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EditionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorLaureate_editionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorLaureate", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorLaureate_year(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorLaureate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorLaureate_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorLaureate_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorLaureate", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorLaureate_category(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorLaureate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorLaureate_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AmbassadorCategoryKind) graphql.Marshaler {
+			return ec.marshalNAmbassadorCategoryKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategoryKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorLaureate_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorLaureate", field, false, false, errors.New("field of type AmbassadorCategoryKind does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorLaureate_laureate(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorLaureate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorLaureate_laureate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Laureate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorRanked) graphql.Marshaler {
+			return ec.marshalNAmbassadorRanked2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorRanked(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorLaureate_laureate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorLaureate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorRanked(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorLaureateConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorLaureateConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorLaureateConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorLaureateEdge) graphql.Marshaler {
+			return ec.marshalNAmbassadorLaureateEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorLaureateEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorLaureateConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorLaureateConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorLaureateEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorLaureateConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorLaureateConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorLaureateConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorLaureateConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorLaureateConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorLaureateConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorLaureateConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorLaureateConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorLaureateConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorLaureateConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorLaureateEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorLaureateEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorLaureateEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorLaureateEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorLaureateEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorLaureateEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorLaureateEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorLaureateEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorLaureate) graphql.Marshaler {
+			return ec.marshalNAmbassadorLaureate2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorLaureate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorLaureateEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorLaureateEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorLaureate(ctx, field)
 		},
 	}
 	return fc, nil
@@ -26798,6 +28859,116 @@ func (ec *executionContext) fieldContext_AmbassadorNominationConnection_totalCou
 	return graphql.NewScalarFieldContext("AmbassadorNominationConnection", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _AmbassadorNominationCount_received(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNominationCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNominationCount_received(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Received, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNominationCount_received(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorNominationCount", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorNominationCount_eligible(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNominationCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNominationCount_eligible(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Eligible, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNominationCount_eligible(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorNominationCount", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorNominationCount_byChannel(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNominationCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNominationCount_byChannel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByChannel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorChannelCount) graphql.Marshaler {
+			return ec.marshalNAmbassadorChannelCount2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorChannelCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNominationCount_byChannel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorNominationCount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorChannelCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorNominationCount_byCategory(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNominationCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorNominationCount_byCategory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByCategory, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorCategoryCount) graphql.Marshaler {
+			return ec.marshalNAmbassadorCategoryCount2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategoryCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorNominationCount_byCategory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorNominationCount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorCategoryCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _AmbassadorNominationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorNominationEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27113,6 +29284,417 @@ func (ec *executionContext) _AmbassadorPhaseChange_at(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_AmbassadorPhaseChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AmbassadorPhaseChange", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorProposal_id(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorProposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorProposal_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorProposal_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorProposal", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorProposal_category(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorProposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorProposal_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorProposal().Category(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorCategory) graphql.Marshaler {
+			return ec.marshalNAmbassadorCategory2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorProposal_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorProposal",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorCategory(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorProposal_status(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorProposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorProposal_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorProposal().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AmbassadorProposalStatus) graphql.Marshaler {
+			return ec.marshalNAmbassadorProposalStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorProposalStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorProposal_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorProposal", field, true, true, errors.New("field of type AmbassadorProposalStatus does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorProposal_entries(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorProposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorProposal_entries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorProposal().Entries(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorRanked) graphql.Marshaler {
+			return ec.marshalNAmbassadorRanked2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorRankedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorProposal_entries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorProposal",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorRanked(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorProposal_present(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorProposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorProposal_present(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorProposal().Present(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorProposal_present(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorProposal", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorProposal_recused(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorProposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorProposal_recused(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorProposal().Recused(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorProposal_recused(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorProposal", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorProposal_vote(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorProposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorProposal_vote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorProposal().Vote(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorJuryVote) graphql.Marshaler {
+			return ec.marshalOAmbassadorJuryVote2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJuryVote(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorProposal_vote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorProposal",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorJuryVote(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorProposal_rollCall(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorProposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorProposal_rollCall(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorProposal().RollCall(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AmbassadorJuryVoteCast) graphql.Marshaler {
+			return ec.marshalOAmbassadorJuryVoteCast2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJuryVoteCastᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorProposal_rollCall(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorProposal",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorJuryVoteCast(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorProposal_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorProposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorProposal_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorProposal().CreatedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorProposal_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorProposal", field, true, true, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorProposal_decidedAt(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorProposal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorProposal_decidedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorProposal().DecidedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorProposal_decidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorProposal", field, true, true, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorRanked_nominationId(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorRanked) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorRanked_nominationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NominationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorRanked_nominationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorRanked", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorRanked_nomineeName(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorRanked) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorRanked_nomineeName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NomineeName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorRanked_nomineeName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorRanked", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorRanked_rank(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorRanked) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorRanked_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AmbassadorRank) graphql.Marshaler {
+			return ec.marshalNAmbassadorRank2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorRank(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorRanked_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AmbassadorRanked", field, false, false, errors.New("field of type AmbassadorRank does not have child fields"))
+}
+
+func (ec *executionContext) _AmbassadorRanked_justification(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorRanked) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorRanked_justification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.AmbassadorRanked().Justification(ctx, obj, fc.Args["locale"].(*i18n.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LocalizedString) graphql.Marshaler {
+			return ec.marshalNLocalizedString2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedString(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorRanked_justification(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorRanked",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalizedString(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_AmbassadorRanked_justification_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AmbassadorRanked_justificationTranslations(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorRanked) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AmbassadorRanked_justificationTranslations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AmbassadorRanked().JustificationTranslations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Translation) graphql.Marshaler {
+			return ec.marshalNTranslation2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐTranslationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AmbassadorRanked_justificationTranslations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AmbassadorRanked",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Translation(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AmbassadorSchedule_nominationsOpen(ctx context.Context, field graphql.CollectedField, obj *model.AmbassadorSchedule) (ret graphql.Marshaler) {
@@ -38040,6 +40622,38 @@ func (ec *executionContext) fieldContext_CancelMeetingPayload_meeting(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _CastAmbassadorProposalVotePayload_proposal(ctx context.Context, field graphql.CollectedField, obj *model.CastAmbassadorProposalVotePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CastAmbassadorProposalVotePayload_proposal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Proposal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorProposal) graphql.Marshaler {
+			return ec.marshalNAmbassadorProposal2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorProposal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CastAmbassadorProposalVotePayload_proposal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CastAmbassadorProposalVotePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorProposal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CastBallotPayload_ballotId(ctx context.Context, field graphql.CollectedField, obj *model.CastBallotPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -38594,6 +41208,38 @@ func (ec *executionContext) fieldContext_CheckInToBodyMeetingPayload_meeting(_ c
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BodyMeeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CloseAmbassadorProposalVotePayload_proposal(ctx context.Context, field graphql.CollectedField, obj *model.CloseAmbassadorProposalVotePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloseAmbassadorProposalVotePayload_proposal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Proposal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorProposal) graphql.Marshaler {
+			return ec.marshalNAmbassadorProposal2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorProposal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CloseAmbassadorProposalVotePayload_proposal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CloseAmbassadorProposalVotePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorProposal(ctx, field)
 		},
 	}
 	return fc, nil
@@ -41453,6 +44099,38 @@ func (ec *executionContext) fieldContext_DissolveBodyPayload_body(_ context.Cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Body(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DraftAmbassadorProposalPayload_proposal(ctx context.Context, field graphql.CollectedField, obj *model.DraftAmbassadorProposalPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DraftAmbassadorProposalPayload_proposal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Proposal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorProposal) graphql.Marshaler {
+			return ec.marshalNAmbassadorProposal2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorProposal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DraftAmbassadorProposalPayload_proposal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DraftAmbassadorProposalPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorProposal(ctx, field)
 		},
 	}
 	return fc, nil
@@ -46901,6 +49579,226 @@ func (ec *executionContext) fieldContext_Mutation_checkAmbassadorNomination(ctx 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_checkAmbassadorNomination_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_draftAmbassadorProposal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_draftAmbassadorProposal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DraftAmbassadorProposal(ctx, fc.Args["input"].(model.DraftAmbassadorProposalInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DraftAmbassadorProposalPayload) graphql.Marshaler {
+			return ec.marshalNDraftAmbassadorProposalPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDraftAmbassadorProposalPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_draftAmbassadorProposal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DraftAmbassadorProposalPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_draftAmbassadorProposal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_openAmbassadorProposalVote(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_openAmbassadorProposalVote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().OpenAmbassadorProposalVote(ctx, fc.Args["input"].(model.OpenAmbassadorProposalVoteInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OpenAmbassadorProposalVotePayload) graphql.Marshaler {
+			return ec.marshalNOpenAmbassadorProposalVotePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenAmbassadorProposalVotePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_openAmbassadorProposalVote(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OpenAmbassadorProposalVotePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_openAmbassadorProposalVote_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_castAmbassadorProposalVote(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_castAmbassadorProposalVote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CastAmbassadorProposalVote(ctx, fc.Args["input"].(model.CastAmbassadorProposalVoteInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CastAmbassadorProposalVotePayload) graphql.Marshaler {
+			return ec.marshalNCastAmbassadorProposalVotePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastAmbassadorProposalVotePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_castAmbassadorProposalVote(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CastAmbassadorProposalVotePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_castAmbassadorProposalVote_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_closeAmbassadorProposalVote(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_closeAmbassadorProposalVote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CloseAmbassadorProposalVote(ctx, fc.Args["input"].(model.CloseAmbassadorProposalVoteInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CloseAmbassadorProposalVotePayload) graphql.Marshaler {
+			return ec.marshalNCloseAmbassadorProposalVotePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseAmbassadorProposalVotePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_closeAmbassadorProposalVote(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CloseAmbassadorProposalVotePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_closeAmbassadorProposalVote_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordAmbassadorAward(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordAmbassadorAward(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordAmbassadorAward(ctx, fc.Args["input"].(model.RecordAmbassadorAwardInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RecordAmbassadorAwardPayload) graphql.Marshaler {
+			return ec.marshalNRecordAmbassadorAwardPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordAmbassadorAwardPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordAmbassadorAward(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordAmbassadorAwardPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordAmbassadorAward_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -53877,6 +56775,38 @@ func (ec *executionContext) fieldContext_NotificationPreferences_digest(_ contex
 	return graphql.NewScalarFieldContext("NotificationPreferences", field, false, false, errors.New("field of type Digest does not have child fields"))
 }
 
+func (ec *executionContext) _OpenAmbassadorProposalVotePayload_proposal(ctx context.Context, field graphql.CollectedField, obj *model.OpenAmbassadorProposalVotePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenAmbassadorProposalVotePayload_proposal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Proposal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorProposal) graphql.Marshaler {
+			return ec.marshalNAmbassadorProposal2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorProposal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenAmbassadorProposalVotePayload_proposal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OpenAmbassadorProposalVotePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorProposal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OpenBodyMinutesForCommentsPayload_minutes(ctx context.Context, field graphql.CollectedField, obj *model.OpenBodyMinutesForCommentsPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -56177,6 +59107,50 @@ func (ec *executionContext) fieldContext_Query_ambassadorEditions(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_ambassadorLaureates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_ambassadorLaureates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AmbassadorLaureates(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorLaureateConnection) graphql.Marshaler {
+			return ec.marshalNAmbassadorLaureateConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorLaureateConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_ambassadorLaureates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorLaureateConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_ambassadorLaureates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_budgetEdition(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -56808,6 +59782,70 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___Schema(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecordAmbassadorAwardPayload_award(ctx context.Context, field graphql.CollectedField, obj *model.RecordAmbassadorAwardPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordAmbassadorAwardPayload_award(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Award, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorAward) graphql.Marshaler {
+			return ec.marshalNAmbassadorAward2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAward(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordAmbassadorAwardPayload_award(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordAmbassadorAwardPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorAward(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecordAmbassadorAwardPayload_edition(ctx context.Context, field graphql.CollectedField, obj *model.RecordAmbassadorAwardPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordAmbassadorAwardPayload_edition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AmbassadorEdition) graphql.Marshaler {
+			return ec.marshalNAmbassadorEdition2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorEdition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordAmbassadorAwardPayload_edition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordAmbassadorAwardPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AmbassadorEdition(ctx, field)
 		},
 	}
 	return fc, nil
@@ -62632,6 +65670,50 @@ func (ec *executionContext) unmarshalInputAmbassadorNomineeInput(ctx context.Con
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputAmbassadorRankedInput(ctx context.Context, obj any) (model.AmbassadorRankedInput, error) {
+	var it model.AmbassadorRankedInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nominationId", "rank", "justification"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nominationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nominationId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NominationID = data
+		case "rank":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rank"))
+			data, err := ec.unmarshalNAmbassadorRank2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorRank(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rank = data
+		case "justification":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("justification"))
+			data, err := ec.unmarshalOLocalizedInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐLocalizedInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Justification = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputAmbassadorScheduleInput(ctx context.Context, obj any) (model.AmbassadorScheduleInput, error) {
 	var it model.AmbassadorScheduleInput
 	if obj == nil {
@@ -63574,6 +66656,43 @@ func (ec *executionContext) unmarshalInputCancelMeetingInput(ctx context.Context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCastAmbassadorProposalVoteInput(ctx context.Context, obj any) (model.CastAmbassadorProposalVoteInput, error) {
+	var it model.CastAmbassadorProposalVoteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"proposalId", "choice"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "proposalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("proposalId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProposalID = data
+		case "choice":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("choice"))
+			data, err := ec.unmarshalNVoteChoice2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐVoteChoice(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Choice = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCastBallotInput(ctx context.Context, obj any) (model.CastBallotInput, error) {
 	var it model.CastBallotInput
 	if obj == nil {
@@ -64060,6 +67179,36 @@ func (ec *executionContext) unmarshalInputCheckInToBodyMeetingInput(ctx context.
 				return it, err
 			}
 			it.Code = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCloseAmbassadorProposalVoteInput(ctx context.Context, obj any) (model.CloseAmbassadorProposalVoteInput, error) {
+	var it model.CloseAmbassadorProposalVoteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"proposalId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "proposalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("proposalId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProposalID = data
 		}
 	}
 	return it, nil
@@ -65293,6 +68442,50 @@ func (ec *executionContext) unmarshalInputDissolveBodyInput(ctx context.Context,
 				return it, err
 			}
 			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputDraftAmbassadorProposalInput(ctx context.Context, obj any) (model.DraftAmbassadorProposalInput, error) {
+	var it model.DraftAmbassadorProposalInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId", "categoryId", "entries"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		case "categoryId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategoryID = data
+		case "entries":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("entries"))
+			data, err := ec.unmarshalNAmbassadorRankedInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorRankedInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Entries = data
 		}
 	}
 	return it, nil
@@ -66830,6 +70023,43 @@ func (ec *executionContext) unmarshalInputNominateForAmbassadorInput(ctx context
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputOpenAmbassadorProposalVoteInput(ctx context.Context, obj any) (model.OpenAmbassadorProposalVoteInput, error) {
+	var it model.OpenAmbassadorProposalVoteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"proposalId", "presentJurorIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "proposalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("proposalId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProposalID = data
+		case "presentJurorIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("presentJurorIds"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PresentJurorIds = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputOpenBodyMinutesForCommentsInput(ctx context.Context, obj any) (model.OpenBodyMinutesForCommentsInput, error) {
 	var it model.OpenBodyMinutesForCommentsInput
 	if obj == nil {
@@ -67442,6 +70672,57 @@ func (ec *executionContext) unmarshalInputPutAgendaToVoteInput(ctx context.Conte
 				return it, err
 			}
 			it.MeetingID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRecordAmbassadorAwardInput(ctx context.Context, obj any) (model.RecordAmbassadorAwardInput, error) {
+	var it model.RecordAmbassadorAwardInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"editionId", "categoryId", "entries", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "editionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("editionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EditionID = data
+		case "categoryId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategoryID = data
+		case "entries":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("entries"))
+			data, err := ec.unmarshalNAmbassadorRankedInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorRankedInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Entries = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
 		}
 	}
 	return it, nil
@@ -71327,6 +74608,59 @@ func (ec *executionContext) _AdvanceBudgetEditionPayload(ctx context.Context, se
 	return out
 }
 
+var ambassadorAwardImplementors = []string{"AmbassadorAward"}
+
+func (ec *executionContext) _AmbassadorAward(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorAward) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorAwardImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorAward")
+		case "category":
+			out.Values[i] = ec._AmbassadorAward_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._AmbassadorAward_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "recordedAt":
+			out.Values[i] = ec._AmbassadorAward_recordedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entries":
+			out.Values[i] = ec._AmbassadorAward_entries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var ambassadorCategoryImplementors = []string{"AmbassadorCategory"}
 
 func (ec *executionContext) _AmbassadorCategory(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorCategory) graphql.Marshaler {
@@ -71351,6 +74685,92 @@ func (ec *executionContext) _AmbassadorCategory(ctx context.Context, sel ast.Sel
 			}
 		case "titles":
 			out.Values[i] = ec._AmbassadorCategory_titles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorCategoryCountImplementors = []string{"AmbassadorCategoryCount"}
+
+func (ec *executionContext) _AmbassadorCategoryCount(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorCategoryCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorCategoryCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorCategoryCount")
+		case "category":
+			out.Values[i] = ec._AmbassadorCategoryCount_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._AmbassadorCategoryCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorChannelCountImplementors = []string{"AmbassadorChannelCount"}
+
+func (ec *executionContext) _AmbassadorChannelCount(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorChannelCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorChannelCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorChannelCount")
+		case "channel":
+			out.Values[i] = ec._AmbassadorChannelCount_channel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._AmbassadorChannelCount_count(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -72205,6 +75625,196 @@ func (ec *executionContext) _AmbassadorEdition(ctx context.Context, sel ast.Sele
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "proposals":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorEdition_proposals(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "awards":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorEdition_awards(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "laureates":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorEdition_laureates(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "nominationCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorEdition_nominationCount(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "announcedAt":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorEdition_announcedAt(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -72408,6 +76018,142 @@ func (ec *executionContext) _AmbassadorJuror(ctx context.Context, sel ast.Select
 	return out
 }
 
+var ambassadorJuryVoteImplementors = []string{"AmbassadorJuryVote"}
+
+func (ec *executionContext) _AmbassadorJuryVote(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorJuryVote) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorJuryVoteImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorJuryVote")
+		case "open":
+			out.Values[i] = ec._AmbassadorJuryVote_open(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "members":
+			out.Values[i] = ec._AmbassadorJuryVote_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "present":
+			out.Values[i] = ec._AmbassadorJuryVote_present(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recused":
+			out.Values[i] = ec._AmbassadorJuryVote_recused(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "voters":
+			out.Values[i] = ec._AmbassadorJuryVote_voters(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "yes":
+			out.Values[i] = ec._AmbassadorJuryVote_yes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "no":
+			out.Values[i] = ec._AmbassadorJuryVote_no(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "abstain":
+			out.Values[i] = ec._AmbassadorJuryVote_abstain(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quorum":
+			out.Values[i] = ec._AmbassadorJuryVote_quorum(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "byCastingVote":
+			out.Values[i] = ec._AmbassadorJuryVote_byCastingVote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorJuryVoteCastImplementors = []string{"AmbassadorJuryVoteCast"}
+
+func (ec *executionContext) _AmbassadorJuryVoteCast(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorJuryVoteCast) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorJuryVoteCastImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorJuryVoteCast")
+		case "jurorId":
+			out.Values[i] = ec._AmbassadorJuryVoteCast_jurorId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "displayName":
+			out.Values[i] = ec._AmbassadorJuryVoteCast_displayName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "choice":
+			out.Values[i] = ec._AmbassadorJuryVoteCast_choice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "castAt":
+			out.Values[i] = ec._AmbassadorJuryVoteCast_castAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var ambassadorJustificationImplementors = []string{"AmbassadorJustification"}
 
 func (ec *executionContext) _AmbassadorJustification(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorJustification) graphql.Marshaler {
@@ -72534,6 +76280,150 @@ func (ec *executionContext) _AmbassadorJustification(ctx context.Context, sel as
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorLaureateImplementors = []string{"AmbassadorLaureate"}
+
+func (ec *executionContext) _AmbassadorLaureate(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorLaureate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorLaureateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorLaureate")
+		case "editionId":
+			out.Values[i] = ec._AmbassadorLaureate_editionId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "year":
+			out.Values[i] = ec._AmbassadorLaureate_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "category":
+			out.Values[i] = ec._AmbassadorLaureate_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "laureate":
+			out.Values[i] = ec._AmbassadorLaureate_laureate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorLaureateConnectionImplementors = []string{"AmbassadorLaureateConnection"}
+
+func (ec *executionContext) _AmbassadorLaureateConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorLaureateConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorLaureateConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorLaureateConnection")
+		case "edges":
+			out.Values[i] = ec._AmbassadorLaureateConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AmbassadorLaureateConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._AmbassadorLaureateConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorLaureateEdgeImplementors = []string{"AmbassadorLaureateEdge"}
+
+func (ec *executionContext) _AmbassadorLaureateEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorLaureateEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorLaureateEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorLaureateEdge")
+		case "cursor":
+			out.Values[i] = ec._AmbassadorLaureateEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._AmbassadorLaureateEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -73287,6 +77177,59 @@ func (ec *executionContext) _AmbassadorNominationConnection(ctx context.Context,
 	return out
 }
 
+var ambassadorNominationCountImplementors = []string{"AmbassadorNominationCount"}
+
+func (ec *executionContext) _AmbassadorNominationCount(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorNominationCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorNominationCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorNominationCount")
+		case "received":
+			out.Values[i] = ec._AmbassadorNominationCount_received(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "eligible":
+			out.Values[i] = ec._AmbassadorNominationCount_eligible(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byChannel":
+			out.Values[i] = ec._AmbassadorNominationCount_byChannel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byCategory":
+			out.Values[i] = ec._AmbassadorNominationCount_byCategory(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var ambassadorNominationEdgeImplementors = []string{"AmbassadorNominationEdge"}
 
 func (ec *executionContext) _AmbassadorNominationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorNominationEdge) graphql.Marshaler {
@@ -73430,6 +77373,510 @@ func (ec *executionContext) _AmbassadorPhaseChange(ctx context.Context, sel ast.
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorProposalImplementors = []string{"AmbassadorProposal"}
+
+func (ec *executionContext) _AmbassadorProposal(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorProposal) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorProposalImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorProposal")
+		case "id":
+			out.Values[i] = ec._AmbassadorProposal_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "category":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorProposal_category(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "status":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorProposal_status(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "entries":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorProposal_entries(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "present":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorProposal_present(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "recused":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorProposal_recused(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "vote":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorProposal_vote(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "rollCall":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorProposal_rollCall(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "createdAt":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorProposal_createdAt(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "decidedAt":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorProposal_decidedAt(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ambassadorRankedImplementors = []string{"AmbassadorRanked"}
+
+func (ec *executionContext) _AmbassadorRanked(ctx context.Context, sel ast.SelectionSet, obj *model.AmbassadorRanked) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ambassadorRankedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AmbassadorRanked")
+		case "nominationId":
+			out.Values[i] = ec._AmbassadorRanked_nominationId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nomineeName":
+			out.Values[i] = ec._AmbassadorRanked_nomineeName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rank":
+			out.Values[i] = ec._AmbassadorRanked_rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "justification":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorRanked_justification(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "justificationTranslations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._AmbassadorRanked_justificationTranslations(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -82195,6 +86642,44 @@ func (ec *executionContext) _CancelMeetingPayload(ctx context.Context, sel ast.S
 	return out
 }
 
+var castAmbassadorProposalVotePayloadImplementors = []string{"CastAmbassadorProposalVotePayload"}
+
+func (ec *executionContext) _CastAmbassadorProposalVotePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CastAmbassadorProposalVotePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, castAmbassadorProposalVotePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CastAmbassadorProposalVotePayload")
+		case "proposal":
+			out.Values[i] = ec._CastAmbassadorProposalVotePayload_proposal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var castBallotPayloadImplementors = []string{"CastBallotPayload"}
 
 func (ec *executionContext) _CastBallotPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CastBallotPayload) graphql.Marshaler {
@@ -82634,6 +87119,44 @@ func (ec *executionContext) _CheckInToBodyMeetingPayload(ctx context.Context, se
 			out.Values[i] = graphql.MarshalString("CheckInToBodyMeetingPayload")
 		case "meeting":
 			out.Values[i] = ec._CheckInToBodyMeetingPayload_meeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var closeAmbassadorProposalVotePayloadImplementors = []string{"CloseAmbassadorProposalVotePayload"}
+
+func (ec *executionContext) _CloseAmbassadorProposalVotePayload(ctx context.Context, sel ast.SelectionSet, obj *model.CloseAmbassadorProposalVotePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, closeAmbassadorProposalVotePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CloseAmbassadorProposalVotePayload")
+		case "proposal":
+			out.Values[i] = ec._CloseAmbassadorProposalVotePayload_proposal(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -85160,6 +89683,44 @@ func (ec *executionContext) _DissolveBodyPayload(ctx context.Context, sel ast.Se
 			out.Values[i] = graphql.MarshalString("DissolveBodyPayload")
 		case "body":
 			out.Values[i] = ec._DissolveBodyPayload_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var draftAmbassadorProposalPayloadImplementors = []string{"DraftAmbassadorProposalPayload"}
+
+func (ec *executionContext) _DraftAmbassadorProposalPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DraftAmbassadorProposalPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, draftAmbassadorProposalPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DraftAmbassadorProposalPayload")
+		case "proposal":
+			out.Values[i] = ec._DraftAmbassadorProposalPayload_proposal(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -88945,6 +93506,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "draftAmbassadorProposal":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_draftAmbassadorProposal(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openAmbassadorProposalVote":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_openAmbassadorProposalVote(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "castAmbassadorProposalVote":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_castAmbassadorProposalVote(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closeAmbassadorProposalVote":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_closeAmbassadorProposalVote(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordAmbassadorAward":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordAmbassadorAward(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createBudgetEdition":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createBudgetEdition(ctx, field)
@@ -90364,6 +94960,44 @@ func (ec *executionContext) _NotificationPreferences(ctx context.Context, sel as
 			}
 		case "digest":
 			out.Values[i] = ec._NotificationPreferences_digest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var openAmbassadorProposalVotePayloadImplementors = []string{"OpenAmbassadorProposalVotePayload"}
+
+func (ec *executionContext) _OpenAmbassadorProposalVotePayload(ctx context.Context, sel ast.SelectionSet, obj *model.OpenAmbassadorProposalVotePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, openAmbassadorProposalVotePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OpenAmbassadorProposalVotePayload")
+		case "proposal":
+			out.Values[i] = ec._OpenAmbassadorProposalVotePayload_proposal(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -92041,6 +96675,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "ambassadorLaureates":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_ambassadorLaureates(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "budgetEdition":
 			field := field
 
@@ -92340,6 +96996,49 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var recordAmbassadorAwardPayloadImplementors = []string{"RecordAmbassadorAwardPayload"}
+
+func (ec *executionContext) _RecordAmbassadorAwardPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RecordAmbassadorAwardPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordAmbassadorAwardPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordAmbassadorAwardPayload")
+		case "award":
+			out.Values[i] = ec._RecordAmbassadorAwardPayload_award(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edition":
+			out.Values[i] = ec._RecordAmbassadorAwardPayload_edition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -96709,6 +101408,20 @@ func (ec *executionContext) unmarshalNAgendaItemInput2ᚖgithubᚗcomᚋotwarty�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNAmbassadorAward2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAward(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorAward) graphql.Marshaler {
+	return ec._AmbassadorAward(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAmbassadorAward2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAward(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorAward) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AmbassadorAward(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAmbassadorCategory2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategory(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorCategory) graphql.Marshaler {
 	return ec._AmbassadorCategory(ctx, sel, &v)
 }
@@ -96739,6 +101452,26 @@ func (ec *executionContext) marshalNAmbassadorCategory2ᚖgithubᚗcomᚋotwarty
 	return ec._AmbassadorCategory(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNAmbassadorCategoryCount2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategoryCount(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorCategoryCount) graphql.Marshaler {
+	return ec._AmbassadorCategoryCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAmbassadorCategoryCount2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategoryCountᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorCategoryCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorCategoryCount2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategoryCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNAmbassadorCategoryKind2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCategoryKind(ctx context.Context, v any) (model.AmbassadorCategoryKind, error) {
 	var res model.AmbassadorCategoryKind
 	err := res.UnmarshalGQL(v)
@@ -96757,6 +101490,26 @@ func (ec *executionContext) unmarshalNAmbassadorChannel2githubᚗcomᚋotwarty�
 
 func (ec *executionContext) marshalNAmbassadorChannel2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorChannel(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorChannel) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNAmbassadorChannelCount2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorChannelCount(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorChannelCount) graphql.Marshaler {
+	return ec._AmbassadorChannelCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAmbassadorChannelCount2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorChannelCountᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorChannelCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorChannelCount2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorChannelCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNAmbassadorCriterion2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorCriterion(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorCriterion) graphql.Marshaler {
@@ -96858,6 +101611,10 @@ func (ec *executionContext) marshalNAmbassadorJuror2githubᚗcomᚋotwartyᚋotw
 	return ec._AmbassadorJuror(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNAmbassadorJuryVoteCast2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJuryVoteCast(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorJuryVoteCast) graphql.Marshaler {
+	return ec._AmbassadorJuryVoteCast(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNAmbassadorJustification2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJustification(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorJustification) graphql.Marshaler {
 	return ec._AmbassadorJustification(ctx, sel, &v)
 }
@@ -96895,6 +101652,50 @@ func (ec *executionContext) unmarshalNAmbassadorJustificationInput2ᚕgithubᚗc
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalNAmbassadorLaureate2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorLaureate(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorLaureate) graphql.Marshaler {
+	return ec._AmbassadorLaureate(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAmbassadorLaureate2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorLaureate(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorLaureate) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AmbassadorLaureate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAmbassadorLaureateConnection2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorLaureateConnection(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorLaureateConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AmbassadorLaureateConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAmbassadorLaureateEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorLaureateEdge(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorLaureateEdge) graphql.Marshaler {
+	return ec._AmbassadorLaureateEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAmbassadorLaureateEdge2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorLaureateEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorLaureateEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorLaureateEdge2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorLaureateEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNAmbassadorNomination2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNomination(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorNomination) graphql.Marshaler {
@@ -96990,6 +101791,105 @@ func (ec *executionContext) marshalNAmbassadorPhaseChange2ᚕgithubᚗcomᚋotwa
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNAmbassadorProposal2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorProposal(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorProposal) graphql.Marshaler {
+	return ec._AmbassadorProposal(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAmbassadorProposal2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorProposalᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorProposal) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorProposal2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorProposal(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAmbassadorProposal2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorProposal(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorProposal) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AmbassadorProposal(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAmbassadorProposalStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorProposalStatus(ctx context.Context, v any) (model.AmbassadorProposalStatus, error) {
+	var res model.AmbassadorProposalStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAmbassadorProposalStatus2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorProposalStatus(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorProposalStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAmbassadorRank2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorRank(ctx context.Context, v any) (model.AmbassadorRank, error) {
+	var res model.AmbassadorRank
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAmbassadorRank2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorRank(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorRank) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNAmbassadorRanked2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorRanked(ctx context.Context, sel ast.SelectionSet, v model.AmbassadorRanked) graphql.Marshaler {
+	return ec._AmbassadorRanked(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAmbassadorRanked2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorRankedᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorRanked) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorRanked2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorRanked(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAmbassadorRanked2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorRanked(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorRanked) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._AmbassadorRanked(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAmbassadorRankedInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorRankedInput(ctx context.Context, v any) (model.AmbassadorRankedInput, error) {
+	res, err := ec.unmarshalInputAmbassadorRankedInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAmbassadorRankedInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorRankedInputᚄ(ctx context.Context, v any) ([]model.AmbassadorRankedInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.AmbassadorRankedInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAmbassadorRankedInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorRankedInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalNAmbassadorSchedule2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorSchedule(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorSchedule) graphql.Marshaler {
@@ -98207,6 +103107,21 @@ func (ec *executionContext) marshalNCancelMeetingPayload2ᚖgithubᚗcomᚋotwar
 	return ec._CancelMeetingPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCastAmbassadorProposalVoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastAmbassadorProposalVoteInput(ctx context.Context, v any) (model.CastAmbassadorProposalVoteInput, error) {
+	res, err := ec.unmarshalInputCastAmbassadorProposalVoteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCastAmbassadorProposalVotePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastAmbassadorProposalVotePayload(ctx context.Context, sel ast.SelectionSet, v *model.CastAmbassadorProposalVotePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CastAmbassadorProposalVotePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCastBallotInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCastBallotInput(ctx context.Context, v any) (model.CastBallotInput, error) {
 	res, err := ec.unmarshalInputCastBallotInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -98370,6 +103285,21 @@ func (ec *executionContext) marshalNCheckInToBodyMeetingPayload2ᚖgithubᚗcom�
 		return graphql.Null
 	}
 	return ec._CheckInToBodyMeetingPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCloseAmbassadorProposalVoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseAmbassadorProposalVoteInput(ctx context.Context, v any) (model.CloseAmbassadorProposalVoteInput, error) {
+	res, err := ec.unmarshalInputCloseAmbassadorProposalVoteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCloseAmbassadorProposalVotePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseAmbassadorProposalVotePayload(ctx context.Context, sel ast.SelectionSet, v *model.CloseAmbassadorProposalVotePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CloseAmbassadorProposalVotePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCloseBudgetVotingInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐCloseBudgetVotingInput(ctx context.Context, v any) (model.CloseBudgetVotingInput, error) {
@@ -98908,6 +103838,21 @@ func (ec *executionContext) marshalNDissolveBodyPayload2ᚖgithubᚗcomᚋotwart
 		return graphql.Null
 	}
 	return ec._DissolveBodyPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDraftAmbassadorProposalInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDraftAmbassadorProposalInput(ctx context.Context, v any) (model.DraftAmbassadorProposalInput, error) {
+	res, err := ec.unmarshalInputDraftAmbassadorProposalInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDraftAmbassadorProposalPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDraftAmbassadorProposalPayload(ctx context.Context, sel ast.SelectionSet, v *model.DraftAmbassadorProposalPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._DraftAmbassadorProposalPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDraftAnswerInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐDraftAnswerInput(ctx context.Context, v any) (model.DraftAnswerInput, error) {
@@ -100042,6 +104987,21 @@ func (ec *executionContext) marshalNNotificationPreferences2ᚖgithubᚗcomᚋot
 	return ec._NotificationPreferences(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNOpenAmbassadorProposalVoteInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenAmbassadorProposalVoteInput(ctx context.Context, v any) (model.OpenAmbassadorProposalVoteInput, error) {
+	res, err := ec.unmarshalInputOpenAmbassadorProposalVoteInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOpenAmbassadorProposalVotePayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenAmbassadorProposalVotePayload(ctx context.Context, sel ast.SelectionSet, v *model.OpenAmbassadorProposalVotePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._OpenAmbassadorProposalVotePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNOpenBodyMinutesForCommentsInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐOpenBodyMinutesForCommentsInput(ctx context.Context, v any) (model.OpenBodyMinutesForCommentsInput, error) {
 	res, err := ec.unmarshalInputOpenBodyMinutesForCommentsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -100553,6 +105513,21 @@ func (ec *executionContext) marshalNPutAgendaToVotePayload2ᚖgithubᚗcomᚋotw
 		return graphql.Null
 	}
 	return ec._PutAgendaToVotePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRecordAmbassadorAwardInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordAmbassadorAwardInput(ctx context.Context, v any) (model.RecordAmbassadorAwardInput, error) {
+	res, err := ec.unmarshalInputRecordAmbassadorAwardInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecordAmbassadorAwardPayload2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordAmbassadorAwardPayload(ctx context.Context, sel ast.SelectionSet, v *model.RecordAmbassadorAwardPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RecordAmbassadorAwardPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRecordAmbassadorConsentInput2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐRecordAmbassadorConsentInput(ctx context.Context, v any) (model.RecordAmbassadorConsentInput, error) {
@@ -102138,6 +107113,25 @@ func (ec *executionContext) marshalOAccount2ᚖgithubᚗcomᚋotwartyᚋotwarty�
 	return ec._Account(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOAmbassadorAward2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAwardᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorAward) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorAward2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorAward(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOAmbassadorConsent2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorConsent(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorConsent) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -102204,6 +107198,32 @@ func (ec *executionContext) marshalOAmbassadorJuror2ᚕgithubᚗcomᚋotwartyᚋ
 	return ret
 }
 
+func (ec *executionContext) marshalOAmbassadorJuryVote2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJuryVote(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorJuryVote) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AmbassadorJuryVote(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAmbassadorJuryVoteCast2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJuryVoteCastᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorJuryVoteCast) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorJuryVoteCast2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJuryVoteCast(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOAmbassadorJustificationInput2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorJustificationInputᚄ(ctx context.Context, v any) ([]model.AmbassadorJustificationInput, error) {
 	if v == nil {
 		return nil, nil
@@ -102219,6 +107239,32 @@ func (ec *executionContext) unmarshalOAmbassadorJustificationInput2ᚕgithubᚗc
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOAmbassadorLaureate2ᚕgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorLaureateᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AmbassadorLaureate) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAmbassadorLaureate2githubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorLaureate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAmbassadorNominationCount2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNominationCount(ctx context.Context, sel ast.SelectionSet, v *model.AmbassadorNominationCount) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AmbassadorNominationCount(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOAmbassadorNominationFilter2ᚖgithubᚗcomᚋotwartyᚋotwartyᚋgraphᚋmodelᚐAmbassadorNominationFilter(ctx context.Context, v any) (*model.AmbassadorNominationFilter, error) {

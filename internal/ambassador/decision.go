@@ -696,3 +696,24 @@ func (s *Service) proposalChanged(ctx context.Context, tx pgx.Tx, p *poll.Poll) 
 	}
 	return nil
 }
+
+// SeesRoll reports whether the caller sees the roll and the recusals of
+// p's sitting: the jury and staff.
+func (s *Service) SeesRoll(ctx context.Context, p *Proposal) bool {
+	e, err := s.loadEdition(ctx, s.pool, p.EditionID)
+	return err == nil && authz.Can(ctx, authz.Read, proposalObject(e))
+}
+
+// AnnouncedAt is when edition id's laureates were published (nil before),
+// for whoever may see the edition.
+func (s *Service) AnnouncedAt(ctx context.Context, id uuid.UUID) (*time.Time, error) {
+	e, err := s.Edition(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var at *time.Time
+	if err := s.pool.QueryRow(ctx, `select announced_at from ambassador_editions where id = $1`, e.ID).Scan(&at); err != nil {
+		return nil, fmt.Errorf("read announcement: %w", err)
+	}
+	return at, nil
+}
