@@ -267,6 +267,18 @@ func (s *Service) DraftProposal(ctx context.Context, in ProposalInput) (*Proposa
 		if err := checkEntries(ctx, tx, e.ID, in.CategoryID, in.Entries, func(RankedInput) bool { return true }); err != nil {
 			return err
 		}
+		// A chair conflicted with a nomination leaves its proposal to staff.
+		if !s.Staff(ctx, e) {
+			cs, err := conflicts(ctx, tx, e.ID)
+			if err != nil {
+				return err
+			}
+			for _, en := range in.Entries {
+				if _, c := cs[JurorNomination{actor, en.NominationID}]; c {
+					return errDrafterConflicted
+				}
+			}
+		}
 		var status ProposalStatus
 		err = tx.QueryRow(ctx, `select id, status from ambassador_proposals where category_id = $1 and status in ('draft', 'voting', 'adopted')
 			order by status = 'adopted' desc limit 1`, in.CategoryID).Scan(&id, &status)
@@ -717,3 +729,7 @@ func (s *Service) AnnouncedAt(ctx context.Context, id uuid.UUID) (*time.Time, er
 	}
 	return at, nil
 }
+
+// errDrafterConflicted: the chair is conflicted with a nomination the draft
+// names (staff draft that one).
+var errDrafterConflicted = apperr.New(apperr.Forbidden, "ambassador.drafter_conflicted")

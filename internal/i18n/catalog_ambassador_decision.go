@@ -10,6 +10,7 @@ func init() {
 		}
 	}
 	add(PL, map[string]string{
+		"ambassador.drafter_conflicted":               "Masz konflikt interesów z jedną ze wskazanych nominacji: tę propozycję przygotowuje koordynator.",
 		"ambassador.decision_closed":                  "Propozycje Kapituły przygotowuje się i głosuje tylko w fazie decyzji.",
 		"ambassador.entries_invalid":                  "Propozycja musi wskazywać od 1 do {max} nominacji, każdą tylko raz.",
 		"ambassador.entry_not_eligible":               "Wskazać można tylko nominacje tej kategorii, które przeszły ocenę formalną.",
@@ -29,6 +30,7 @@ func init() {
 		"ambassador.justification_languages":          "Przed ogłoszeniem każde uzasadnienie musi mieć wersję w czterech językach.",
 	})
 	add(UK, map[string]string{
+		"ambassador.drafter_conflicted":               "У вас конфлікт інтересів з однією з указаних номінацій: цю пропозицію готує координатор.",
 		"ambassador.decision_closed":                  "Пропозиції Капітули готують і голосують лише у фазі рішення.",
 		"ambassador.entries_invalid":                  "Пропозиція має вказувати від 1 до {max} номінацій, кожну один раз.",
 		"ambassador.entry_not_eligible":               "Можна вказати лише номінації цієї категорії, що пройшли формальну перевірку.",
@@ -48,6 +50,7 @@ func init() {
 		"ambassador.justification_languages":          "Перед оголошенням кожне обґрунтування має мати версію чотирма мовами.",
 	})
 	add(EN, map[string]string{
+		"ambassador.drafter_conflicted":               "You have a conflict of interest with a nomination named: the coordinator drafts this proposal.",
 		"ambassador.decision_closed":                  "The jury drafts and votes on proposals only in the decision phase.",
 		"ambassador.entries_invalid":                  "A proposal names 1 to {max} nominations, each once.",
 		"ambassador.entry_not_eligible":               "Only eligible nominations of this category can be named.",
@@ -67,6 +70,7 @@ func init() {
 		"ambassador.justification_languages":          "Before the announcement every justification needs a version in all four languages.",
 	})
 	add(RU, map[string]string{
+		"ambassador.drafter_conflicted":               "У вас конфликт интересов с одной из указанных номинаций: это предложение готовит координатор.",
 		"ambassador.decision_closed":                  "Предложения Капитулы готовят и голосуют только в фазе решения.",
 		"ambassador.entries_invalid":                  "Предложение называет от 1 до {max} номинаций, каждую один раз.",
 		"ambassador.entry_not_eligible":               "Можно назвать только номинации этой категории, прошедшие формальную проверку.",
