@@ -22,6 +22,7 @@ const (
 	callerOtherJuror = "other_juror" // a juror of another edition
 	callerNominator  = "nominator"   // who nominated the nomination tried
 	callerNominee    = "nominee"     // an account whose e-mail is the nominee's
+	callerChair      = "chair"       // the chair of the edition's jury
 )
 
 type ambassadorFixture struct {

@@ -8,9 +8,6 @@ import (
 
 var _ = matrixFor("ambassador_scoring.graphqls")
 
-// callerChair is the chair of the edition's jury.
-const callerChair = "chair"
-
 // TestAmbassadorScoringMutations_PermissionMatrix tries every mutation of
 // the jury's scoring with every kind of caller, including the edition's
 // jurors and chair, a juror of another edition, the nominator and the

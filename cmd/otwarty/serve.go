@@ -106,7 +106,7 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	// The Ambassador: jurors are invited through identity's invitations.
 	amb := ambassador.New(pool, az, ns, ids, ambassador.Config{PublicURL: c.PublicURL}, log)
 	amb.UseJobs(jobs) // editions' scheduled phase moves
-	amb.UseBox(box)   // the audience vote's secret ballots
+	amb.UseBox(box)   // the audience vote's ballots and the jury's votes
 	ids.AddPersonalData(amb.PersonalData())
 	// Leaving an organisation ends its delegations in bodies.
 	orgs := org.New(pool, az)

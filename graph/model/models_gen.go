@@ -170,6 +170,15 @@ type AmbassadorAudienceVotes struct {
 	AudienceDistinction *bool `json:"audienceDistinction,omitempty"`
 }
 
+// The Mayor's award in one category (staff).
+type AmbassadorAward struct {
+	Category AmbassadorCategoryKind `json:"category"`
+	// Why the award differs from the jury's proposal; null when it does not.
+	Reason     *string            `json:"reason,omitempty"`
+	RecordedAt time.Time          `json:"recordedAt"`
+	Entries    []AmbassadorRanked `json:"entries"`
+}
+
 type AmbassadorCategory struct {
 	ID   string                 `json:"id"`
 	Kind AmbassadorCategoryKind `json:"kind"`
@@ -177,10 +186,20 @@ type AmbassadorCategory struct {
 	Titles int `json:"titles"`
 }
 
+type AmbassadorCategoryCount struct {
+	Category AmbassadorCategoryKind `json:"category"`
+	Count    int                    `json:"count"`
+}
+
 type AmbassadorCategoryRanking struct {
 	Category *AmbassadorCategory `json:"category"`
 	// Best first; nominations nobody scored last, unranked.
 	Entries []AmbassadorRankingEntry `json:"entries"`
+}
+
+type AmbassadorChannelCount struct {
+	Channel AmbassadorChannel `json:"channel"`
+	Count   int               `json:"count"`
 }
 
 // A contribution to a nomination's discussion, recorded with author and time.
@@ -251,15 +270,70 @@ type AmbassadorJurorConflict struct {
 	DeclaredAt  *time.Time                `json:"declaredAt,omitempty"`
 }
 
+// The numbers of the jury's vote on a proposal: running while open, final once closed.
+type AmbassadorJuryVote struct {
+	Open bool `json:"open"`
+	// The jury's size, those present at the sitting, those of them recused (fixed at the opening).
+	Members int `json:"members"`
+	Present int `json:"present"`
+	Recused int `json:"recused"`
+	// Jurors who have voted.
+	Voters  int `json:"voters"`
+	Yes     int `json:"yes"`
+	No      int `json:"no"`
+	Abstain int `json:"abstain"`
+	// Heads needed for quorum (half of the jury); null while open.
+	Quorum *int `json:"quorum,omitempty"`
+	// A tie the chair's casting vote decided.
+	ByCastingVote bool `json:"byCastingVote"`
+}
+
+// One juror's vote (the jury and staff only).
+type AmbassadorJuryVoteCast struct {
+	JurorID     string     `json:"jurorId"`
+	DisplayName string     `json:"displayName"`
+	Choice      VoteChoice `json:"choice"`
+	CastAt      time.Time  `json:"castAt"`
+}
+
 type AmbassadorJustificationInput struct {
 	CriterionID string          `json:"criterionId"`
 	Text        *LocalizedInput `json:"text"`
+}
+
+// A laureate or distinction of an announced edition.
+type AmbassadorLaureate struct {
+	EditionID string                 `json:"editionId"`
+	Year      int                    `json:"year"`
+	Category  AmbassadorCategoryKind `json:"category"`
+	Laureate  *AmbassadorRanked      `json:"laureate"`
+}
+
+type AmbassadorLaureateConnection struct {
+	Edges      []AmbassadorLaureateEdge `json:"edges"`
+	PageInfo   *PageInfo                `json:"pageInfo"`
+	TotalCount int                      `json:"totalCount"`
+}
+
+type AmbassadorLaureateEdge struct {
+	Cursor string              `json:"cursor"`
+	Node   *AmbassadorLaureate `json:"node"`
 }
 
 type AmbassadorNominationConnection struct {
 	Edges      []AmbassadorNominationEdge `json:"edges"`
 	PageInfo   *PageInfo                  `json:"pageInfo"`
 	TotalCount int                        `json:"totalCount"`
+}
+
+// The programme's indicator (at least 10 nominations a year): nominations
+// received (all but those withdrawn), eligible after the formal check, by
+// channel and by category.
+type AmbassadorNominationCount struct {
+	Received   int                       `json:"received"`
+	Eligible   int                       `json:"eligible"`
+	ByChannel  []AmbassadorChannelCount  `json:"byChannel"`
+	ByCategory []AmbassadorCategoryCount `json:"byCategory"`
 }
 
 type AmbassadorNominationEdge struct {
@@ -302,6 +376,15 @@ type AmbassadorPhaseChange struct {
 	// Whether the schedule made the change (no person).
 	Scheduled bool      `json:"scheduled"`
 	At        time.Time `json:"at"`
+}
+
+type AmbassadorRankedInput struct {
+	NominationID string         `json:"nominationId"`
+	Rank         AmbassadorRank `json:"rank"`
+	// The justification: the first is the original, the others its versions in
+	// other languages. Required in a proposal; in an award, only for a nomination
+	// the proposal did not name (otherwise the proposal's is kept).
+	Justification []LocalizedInput `json:"justification,omitempty"`
 }
 
 type AmbassadorRankingEntry struct {
@@ -999,6 +1082,15 @@ type CastAmbassadorAudienceVotePayload struct {
 	CastOn time.Time `json:"castOn"`
 }
 
+type CastAmbassadorProposalVoteInput struct {
+	ProposalID string     `json:"proposalId"`
+	Choice     VoteChoice `json:"choice"`
+}
+
+type CastAmbassadorProposalVotePayload struct {
+	Proposal *AmbassadorProposal `json:"proposal"`
+}
+
 type CastBallotInput struct {
 	EditionID string `json:"editionId"`
 	// A random secret chosen by the client (16–200 characters): a retry with the same key and ballot is harmless.
@@ -1131,6 +1223,14 @@ type CheckInToBodyMeetingInput struct {
 
 type CheckInToBodyMeetingPayload struct {
 	Meeting *BodyMeeting `json:"meeting"`
+}
+
+type CloseAmbassadorProposalVoteInput struct {
+	ProposalID string `json:"proposalId"`
+}
+
+type CloseAmbassadorProposalVotePayload struct {
+	Proposal *AmbassadorProposal `json:"proposal"`
 }
 
 type CloseBudgetVotingInput struct {
@@ -1468,6 +1568,16 @@ type DissolveBodyInput struct {
 
 type DissolveBodyPayload struct {
 	Body *Body `json:"body"`
+}
+
+type DraftAmbassadorProposalInput struct {
+	EditionID  string                  `json:"editionId"`
+	CategoryID string                  `json:"categoryId"`
+	Entries    []AmbassadorRankedInput `json:"entries"`
+}
+
+type DraftAmbassadorProposalPayload struct {
+	Proposal *AmbassadorProposal `json:"proposal"`
 }
 
 type DraftAnswerInput struct {
@@ -2003,6 +2113,16 @@ type NotificationPreferences struct {
 	Digest Digest       `json:"digest"`
 }
 
+type OpenAmbassadorProposalVoteInput struct {
+	ProposalID string `json:"proposalId"`
+	// The account ids of the jurors present at the sitting.
+	PresentJurorIds []string `json:"presentJurorIds"`
+}
+
+type OpenAmbassadorProposalVotePayload struct {
+	Proposal *AmbassadorProposal `json:"proposal"`
+}
+
 type OpenBodyMinutesForCommentsInput struct {
 	MeetingID string `json:"meetingId"`
 }
@@ -2246,6 +2366,19 @@ type PutAgendaToVotePayload struct {
 }
 
 type Query struct {
+}
+
+type RecordAmbassadorAwardInput struct {
+	EditionID  string                  `json:"editionId"`
+	CategoryID string                  `json:"categoryId"`
+	Entries    []AmbassadorRankedInput `json:"entries"`
+	// Required (at least 10 characters) when the award differs from the jury's adopted proposal.
+	Reason *string `json:"reason,omitempty"`
+}
+
+type RecordAmbassadorAwardPayload struct {
+	Award   *AmbassadorAward   `json:"award"`
+	Edition *AmbassadorEdition `json:"edition"`
 }
 
 type RecordAmbassadorConsentInput struct {
@@ -3562,6 +3695,125 @@ func (e *AmbassadorPhase) UnmarshalJSON(b []byte) error {
 }
 
 func (e AmbassadorPhase) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AmbassadorProposalStatus string
+
+const (
+	// Being drafted; not yet put to the vote.
+	AmbassadorProposalStatusDraft AmbassadorProposalStatus = "DRAFT"
+	// The jury is voting.
+	AmbassadorProposalStatusVoting   AmbassadorProposalStatus = "VOTING"
+	AmbassadorProposalStatusAdopted  AmbassadorProposalStatus = "ADOPTED"
+	AmbassadorProposalStatusRejected AmbassadorProposalStatus = "REJECTED"
+	// No quorum: nothing was decided.
+	AmbassadorProposalStatusInvalid AmbassadorProposalStatus = "INVALID"
+)
+
+var AllAmbassadorProposalStatus = []AmbassadorProposalStatus{
+	AmbassadorProposalStatusDraft,
+	AmbassadorProposalStatusVoting,
+	AmbassadorProposalStatusAdopted,
+	AmbassadorProposalStatusRejected,
+	AmbassadorProposalStatusInvalid,
+}
+
+func (e AmbassadorProposalStatus) IsValid() bool {
+	switch e {
+	case AmbassadorProposalStatusDraft, AmbassadorProposalStatusVoting, AmbassadorProposalStatusAdopted, AmbassadorProposalStatusRejected, AmbassadorProposalStatusInvalid:
+		return true
+	}
+	return false
+}
+
+func (e AmbassadorProposalStatus) String() string {
+	return string(e)
+}
+
+func (e *AmbassadorProposalStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AmbassadorProposalStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AmbassadorProposalStatus", str)
+	}
+	return nil
+}
+
+func (e AmbassadorProposalStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AmbassadorProposalStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AmbassadorProposalStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AmbassadorRank string
+
+const (
+	AmbassadorRankLaureate    AmbassadorRank = "LAUREATE"
+	AmbassadorRankDistinction AmbassadorRank = "DISTINCTION"
+)
+
+var AllAmbassadorRank = []AmbassadorRank{
+	AmbassadorRankLaureate,
+	AmbassadorRankDistinction,
+}
+
+func (e AmbassadorRank) IsValid() bool {
+	switch e {
+	case AmbassadorRankLaureate, AmbassadorRankDistinction:
+		return true
+	}
+	return false
+}
+
+func (e AmbassadorRank) String() string {
+	return string(e)
+}
+
+func (e *AmbassadorRank) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AmbassadorRank(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AmbassadorRank", str)
+	}
+	return nil
+}
+
+func (e AmbassadorRank) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AmbassadorRank) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AmbassadorRank) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -27,6 +27,7 @@ import (
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/phase"
+	"github.com/otwarty/otwarty/internal/poll"
 )
 
 // Authorization object types and actions (internal/authz/policy.csv).
@@ -71,6 +72,8 @@ type Service struct {
 	cfg     Config
 	log     *slog.Logger
 	now     func() time.Time
+	// jury decides the jury's proposals (decision.go; UseBox).
+	jury *poll.Service
 }
 
 // New returns the service.

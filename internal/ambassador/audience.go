@@ -65,6 +65,7 @@ var (
 func (s *Service) UseBox(box *ballotbox.Box) {
 	s.box = box
 	box.Handle(audienceBoxKind, s.openAudienceBallots)
+	s.useJuryPolls(box)
 }
 
 // AudienceTopic is the live topic of an edition's audience totals.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/otwarty/otwarty/internal/ambassador"
 	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/ballotbox"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/notify"
@@ -56,6 +57,9 @@ func setup(t *testing.T) *bundle {
 		IdentifierKey: []byte("0123456789abcdef0123456789abcdef"), IdentifierKeyID: "k1", PublicURL: "https://otwarty.test"}, ns, az)
 	svc := ambassador.New(pool, az, ns, ids, ambassador.Config{PublicURL: "https://otwarty.test"}, log)
 	svc.UseJobs(pgtest.Jobs(t, pool))
+	box, err := ballotbox.New(pool, ballotbox.Config{Key: []byte("0123456789abcdef0123456789abcdef"), KeyID: "k1", Batch: 1}, log)
+	require.NoError(t, err)
+	svc.UseBox(box)
 	start := time.Now().Truncate(time.Second)
 	clk := testclock.New(start)
 	svc.SetClock(clk.Now)

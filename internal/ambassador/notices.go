@@ -94,3 +94,77 @@ func (s *Service) notifyChecked(ctx context.Context, tx *db.Tx, e *Edition, n *N
 		Data:      map[string]string{"nominee": n.Nominee.Name, "year": fmt.Sprint(e.Year), "outcome": string(n.Status), "reason": reason},
 		DedupeKey: fmt.Sprintf("ambassador_check:%s:%d", n.ID, s.now().UnixMicro()), InApp: true, Email: true})
 }
+
+// Notices of the decision and the announcement (announce.go).
+const (
+	// NoticeAwardNominator: the nominator learns the outcome at the announcement.
+	NoticeAwardNominator = "ambassador_award_nominator"
+	// NoticeAwardNominee: the nominee (a minor's guardian) learns the outcome.
+	NoticeAwardNominee = "ambassador_award_nominee"
+	// NoticeAnnouncementHeld: the coordinators learn that the scheduled
+	// announcement waits for the Mayor's award.
+	NoticeAnnouncementHeld = "ambassador_announcement_held"
+)
+
+var outcomeLabels = map[string]map[i18n.Locale]string{
+	OutcomeLaureate: {i18n.PL: "tytuł Krakowskiego Ambasadora / Krakowskiej Ambasadorki Wielokulturowości",
+		i18n.UK: "звання Краківського посла / Краківської посолки багатокультурності",
+		i18n.EN: "the title of Kraków Ambassador of Multiculturalism",
+		i18n.RU: "звание Краковского посла многокультурности"},
+	OutcomeDistinction: {i18n.PL: "wyróżnienie", i18n.UK: "відзнаку", i18n.EN: "a distinction", i18n.RU: "отличие"},
+	OutcomeNotAwarded: {i18n.PL: "tym razem bez tytułu ani wyróżnienia — dziękujemy za udział",
+		i18n.UK: "цього разу без звання чи відзнаки — дякуємо за участь",
+		i18n.EN: "no title or distinction this time — thank you for taking part",
+		i18n.RU: "на этот раз без звания и отличия — спасибо за участие"},
+}
+
+func init() {
+	notify.Register(notify.Kind{Name: NoticeAwardNominator, Data: []string{"nominee", "year", "category", "outcome"},
+		Messages: map[i18n.Locale]notify.Message{
+			i18n.PL: {Subject: "Krakowski Ambasador Wielokulturowości {year}: wyniki",
+				Body: "Ogłoszono laureatów tytułu Krakowskiego Ambasadora Wielokulturowości za rok {year}. Zgłoszona przez Ciebie nominacja {nominee} (kategoria: {category}) otrzymuje: {outcome}. Szczegóły: {link}"},
+			i18n.UK: {Subject: "Краківський посол багатокультурності {year}: результати",
+				Body: "Оголошено лауреатів звання Краківського посла багатокультурності за {year} рік. Висунута вами номінація {nominee} (категорія: {category}) отримує: {outcome}. Деталі: {link}"},
+			i18n.EN: {Subject: "Kraków Ambassador of Multiculturalism {year}: the results",
+				Body: "The laureates of the Kraków Ambassador of Multiculturalism for {year} have been announced. Your nomination of {nominee} (category: {category}) receives: {outcome}. Details: {link}"},
+			i18n.RU: {Subject: "Краковский посол многокультурности {year}: результаты",
+				Body: "Объявлены лауреаты звания Краковского посла многокультурности за {year} год. Выдвинутая вами номинация {nominee} (категория: {category}) получает: {outcome}. Подробности: {link}"},
+		},
+		Labels: map[string]map[string]map[i18n.Locale]string{"category": categoryLabels, "outcome": outcomeLabels},
+	})
+	notify.Register(notify.Kind{Name: NoticeAwardNominee, Data: []string{"nominee", "year", "category", "outcome"},
+		Messages: map[i18n.Locale]notify.Message{
+			i18n.PL: {Subject: "Krakowski Ambasador Wielokulturowości {year}: wyniki",
+				Body: "Ogłoszono laureatów tytułu Krakowskiego Ambasadora Wielokulturowości za rok {year}. Nominacja {nominee} (kategoria: {category}) otrzymuje: {outcome}. Szczegóły: {link}"},
+			i18n.UK: {Subject: "Краківський посол багатокультурності {year}: результати",
+				Body: "Оголошено лауреатів звання Краківського посла багатокультурності за {year} рік. Номінація {nominee} (категорія: {category}) отримує: {outcome}. Деталі: {link}"},
+			i18n.EN: {Subject: "Kraków Ambassador of Multiculturalism {year}: the results",
+				Body: "The laureates of the Kraków Ambassador of Multiculturalism for {year} have been announced. The nomination of {nominee} (category: {category}) receives: {outcome}. Details: {link}"},
+			i18n.RU: {Subject: "Краковский посол многокультурности {year}: результаты",
+				Body: "Объявлены лауреаты звания Краковского посла многокультурности за {year} год. Номинация {nominee} (категория: {category}) получает: {outcome}. Подробности: {link}"},
+		},
+		Labels: map[string]map[string]map[i18n.Locale]string{"category": categoryLabels, "outcome": outcomeLabels},
+	})
+	notify.Register(notify.Kind{Name: NoticeAnnouncementHeld, Data: []string{"year", "reason"},
+		Messages: map[i18n.Locale]notify.Message{
+			i18n.PL: {Subject: "Ogłoszenie wyników Ambasadora Wielokulturowości {year} wstrzymane",
+				Body: "Zaplanowane ogłoszenie wyników edycji {year} nie nastąpiło: {reason} Uzupełnij brakujące dane i przesuń edycję do ogłoszenia ręcznie. {link}"},
+			i18n.UK: {Subject: "Оголошення результатів посла багатокультурності {year} призупинено",
+				Body: "Заплановане оголошення результатів видання {year} не відбулося: {reason} Доповніть дані й перенесіть видання до оголошення вручну. {link}"},
+			i18n.EN: {Subject: "Announcement of the Ambassador of Multiculturalism {year} held",
+				Body: "The scheduled announcement of the {year} edition did not take place: {reason} Complete what is missing and move the edition to the announcement by hand. {link}"},
+			i18n.RU: {Subject: "Объявление результатов посла многокультурности {year} приостановлено",
+				Body: "Запланированное объявление результатов издания {year} не состоялось: {reason} Дополните данные и переведите издание к объявлению вручную. {link}"},
+		},
+		Labels: map[string]map[string]map[i18n.Locale]string{"reason": {
+			"award_missing": {i18n.PL: "nie zapisano nagrody Prezydenta we wszystkich kategoriach.",
+				i18n.UK: "нагороду Президента записано не в усіх категоріях.",
+				i18n.EN: "the Mayor's award is not recorded in every category.",
+				i18n.RU: "награда Президента записана не во всех категориях."},
+			"justification_languages": {i18n.PL: "uzasadnieniu brakuje wersji w którymś z czterech języków.",
+				i18n.UK: "обґрунтуванню бракує версії однією з чотирьох мов.",
+				i18n.EN: "a justification lacks one of the four languages.",
+				i18n.RU: "обоснованию не хватает версии на одном из четырёх языков."},
+		}},
+	})
+}

@@ -43,6 +43,9 @@ type personalNomination struct {
 	ReceivedAt   time.Time  `json:"receivedAt"`
 	ConsentAt    *time.Time `json:"consentAt"`
 	Links        []string   `json:"links"`
+	// Award is the outcome once the edition is announced: "laureate",
+	// "distinction", or "" (not awarded, or not announced yet).
+	Award string `json:"award,omitempty"`
 }
 
 // Export lists the nominations the person made and those of them.
@@ -53,7 +56,8 @@ func (PersonalData) Export(ctx context.Context, tx *db.Tx, accountID uuid.UUID) 
 	}
 	read := func(where string, arg any) ([]personalNomination, error) {
 		rows, err := tx.Query(ctx, `select n.id, e.year, c.kind, n.nominee_name, coalesce(n.nominee_email, ''), n.status, n.channel,
-				n.received_at, n.consent_at, n.links
+				n.received_at, n.consent_at, n.links, coalesce(case when e.announced_at is not null then
+					(select x.rank from ambassador_award_entries x where x.nomination_id = n.id) end, '')
 			from ambassador_nominations n join ambassador_editions e on e.id = n.edition_id
 			join ambassador_categories c on c.id = n.category_id where `+where+` order by n.created_at, n.id`, arg)
 		if err != nil {
@@ -62,7 +66,7 @@ func (PersonalData) Export(ctx context.Context, tx *db.Tx, accountID uuid.UUID) 
 		out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (personalNomination, error) {
 			var p personalNomination
 			return p, r.Scan(&p.NominationID, &p.EditionYear, &p.Category, &p.NomineeName, &p.NomineeEmail, &p.Status,
-				&p.Channel, &p.ReceivedAt, &p.ConsentAt, &p.Links)
+				&p.Channel, &p.ReceivedAt, &p.ConsentAt, &p.Links, &p.Award)
 		})
 		if out == nil {
 			out = []personalNomination{}

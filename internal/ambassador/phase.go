@@ -152,11 +152,26 @@ func (s *Service) moveOnSchedule(ctx context.Context, id uuid.UUID, to string, a
 		if !phases.Allows(string(e.Phase), to) || !phase.SameTime(e.Schedule.start(Phase(to)), at) {
 			return nil
 		}
+		// The announcement waits for the Mayor's award (announce.go): the
+		// edition stays where it is and the coordinators are told.
+		if Phase(to) == PhaseAnnouncement {
+			if why := announceReady(ctx, tx, e); why != nil {
+				if apperr.CodeOf(why) == apperr.Internal {
+					return why
+				}
+				return s.holdAnnouncement(ctx, tx, e, at, why)
+			}
+		}
 		from := e.Phase
 		if err := setPhase(ctx, tx, e, Phase(to), phase.ReasonSchedule, uuid.Nil); err != nil {
 			return err
 		}
 		moved = true
+		if Phase(to) == PhaseAnnouncement {
+			if err := s.announce(ctx, tx, e, uuid.Nil); err != nil {
+				return err
+			}
+		}
 		return audit.Write(ctx, tx.Tx, audit.Entry{Action: "ambassador.edition_phase", ObjectType: EditionType,
 			ObjectID: id.String(), Data: map[string]any{"from": string(from), "to": to, "reason": phase.ReasonSchedule}})
 	})
@@ -185,9 +200,19 @@ func (s *Service) MoveEdition(ctx context.Context, id uuid.UUID, to Phase, reaso
 		if utf8.RuneCountInString(reason) < MinReasonRunes || utf8.RuneCountInString(reason) > 2000 {
 			return errPhaseReason
 		}
+		if to == PhaseAnnouncement {
+			if err := announceReady(ctx, tx, e); err != nil {
+				return err
+			}
+		}
 		from := e.Phase
 		if err := setPhase(ctx, tx, e, to, reason, actor); err != nil {
 			return err
+		}
+		if to == PhaseAnnouncement {
+			if err := s.announce(ctx, tx, e, actor); err != nil {
+				return err
+			}
 		}
 		return audit.Write(ctx, tx.Tx, audit.Entry{ActorID: actor, Action: "ambassador.edition_phase", ObjectType: EditionType,
 			ObjectID: id.String(), Reason: reason, Data: map[string]any{"from": string(from), "to": string(to)}})

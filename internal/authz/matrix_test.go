@@ -225,6 +225,10 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 		{"ambassador_edition", "read_ranking", map[string]string{"scoring": "closed", "public": "true"}, everyone},
 		{"ambassador_edition", "read_score_table", map[string]string{"public": "false"}, []string{"coordinator", "admin"}},
 		{"ambassador_edition", "read_score_table", map[string]string{"public": "true"}, everyone},
+		{"ambassador_proposal", "read", nil, []string{"juror", "coordinator", "admin"}},
+		// The chair is a juror who owns the proposals (graph's decision matrix
+		// tests the chair); the owner here holds no juror role.
+		{"ambassador_proposal", "manage", nil, []string{"coordinator", "admin"}},
 	}
 
 	// The cases cover the whole matrix, so a rule cannot be added untested.
