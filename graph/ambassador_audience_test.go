@@ -115,6 +115,7 @@ func (f *audienceFixture) verify(t *testing.T, token string) {
 
 func (f *audienceFixture) move(t *testing.T, to string) {
 	t.Helper()
+	f.decided(t, f.eid, to)
 	f.ok(t, f.b.gql(t, `mutation($e: ID!, $to: AmbassadorPhase!) { moveAmbassadorEdition(input: {editionId: $e, to: $to,
 		reason: "Przesunięcie w teście."}) { edition { phase } } }`, map[string]any{"e": f.eid, "to": to}, withToken(f.coord)))
 }

@@ -28,6 +28,8 @@ const (
 type ambassadorFixture struct {
 	*callerFixture
 	tokens map[string]string
+	// jurors are the tokens of the jurors granted, by edition.
+	jurors map[string][]string
 }
 
 func (f *ambassadorFixture) ok(t *testing.T, res gqlResponse, path ...string) string {
@@ -81,6 +83,19 @@ func (f *ambassadorFixture) grantJuror(t *testing.T, token, edition string) {
 	require.NoError(t, db.InTx(t.Context(), f.b.pool, func(tx *db.Tx) error {
 		return f.b.authz.Grant(t.Context(), tx, account, authz.RoleJuror, ambassador.Domain(key), uuid.Nil)
 	}))
+	if f.jurors == nil {
+		f.jurors = map[string][]string{}
+	}
+	f.jurors[edition] = append(f.jurors[edition], token)
+}
+
+// decided runs decideAmbassador on edition with its jurors before a move
+// past the jury's decision (to the audience vote or the announcement).
+func (f *ambassadorFixture) decided(t *testing.T, edition, to string) {
+	t.Helper()
+	if to == "AUDIENCE_VOTE" || to == "ANNOUNCEMENT" {
+		decideAmbassador(t, f.b, f.coord, edition, f.jurors[edition]...)
+	}
 }
 
 // TestAmbassadorMutations_PermissionMatrix tries every mutation of

@@ -75,6 +75,7 @@ func (f *scoringFixture) toScoring(t *testing.T, nominations ...string) {
 
 func (f *scoringFixture) move(t *testing.T, to string) {
 	t.Helper()
+	f.decided(t, f.edition, to)
 	f.ok(t, f.b.gql(t, `mutation($e: ID!, $to: AmbassadorPhase!) { moveAmbassadorEdition(input: {editionId: $e, to: $to,
 		reason: "Koordynatorka przesuwa fazę."}) { edition { phase } } }`, map[string]any{"e": f.edition, "to": to}, withToken(f.coord)))
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/ballotbox"
 	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/poll"
 )
 
 // audience is an edition with an audience vote, open now: three eligible
@@ -99,6 +100,9 @@ func setupAudience(t *testing.T, batch int) *audience {
 
 func (a *audience) move(t *testing.T, to ambassador.Phase) {
 	t.Helper()
+	if to == ambassador.PhaseAudienceVote {
+		a.decide(t)
+	}
 	e, err := a.svc.MoveEdition(a.coordinator, a.e.ID, to, reason)
 	require.NoError(t, err)
 	a.e = e
@@ -399,4 +403,29 @@ func TestAudience_ExportShowsCategoriesErasureKeepsVotes(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 1, totalsOf(t, ts, a.ind).Votes[a.borys])
 	require.Equal(t, 1, totalsOf(t, ts, a.ind).Voters)
+}
+
+// decide is the jury's decision, as the rules have it, before the audience
+// vote: the juror adopts a proposal per category (Anna; Fundacja A) and the
+// coordinator records the Mayor's award as proposed.
+func (a *audience) decide(t *testing.T) {
+	t.Helper()
+	named := map[uuid.UUID]uuid.UUID{a.ind: a.anna, a.org: a.orgA}
+	for cat, n := range named {
+		p, err := a.svc.DraftProposal(a.coordinator, ambassador.ProposalInput{EditionID: a.e.ID, CategoryID: cat,
+			Entries: []ambassador.RankedInput{{NominationID: n, Rank: ambassador.RankLaureate, Justification: just("Laureat")}}})
+		require.NoError(t, err)
+		_, err = a.svc.OpenProposalVote(a.coordinator, p.ID, []uuid.UUID{a.juror})
+		require.NoError(t, err)
+		_, err = a.svc.CastProposalVote(a.as(a.juror), p.ID, poll.Yes)
+		require.NoError(t, err)
+		p, err = a.svc.CloseProposalVote(a.coordinator, p.ID)
+		require.NoError(t, err)
+		require.Equal(t, ambassador.ProposalAdopted, p.Status)
+	}
+	for cat, n := range named {
+		_, err := a.svc.RecordAward(a.coordinator, ambassador.AwardInput{EditionID: a.e.ID, CategoryID: cat,
+			Entries: []ambassador.RankedInput{{NominationID: n, Rank: ambassador.RankLaureate}}})
+		require.NoError(t, err)
+	}
 }
