@@ -47,6 +47,7 @@ func TestKinds_EveryRegisteredKindRendersWithItsDeclaredData(t *testing.T) {
 		dialogue.NoticeElectionNominating, dialogue.NoticeElectionBallotOpened, dialogue.NoticeElectionResult,
 		dialogue.NoticeMeetingGuestInvited, dialogue.NoticeMeetingGuestWithdrawn,
 		ambassador.NoticeConsentRequest, ambassador.NoticeNominationChecked,
+		ambassador.NoticeNominationDeclined, ambassador.NoticeScheduleChanged,
 	})), names)
 
 	for _, k := range notify.Kinds() {
