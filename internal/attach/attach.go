@@ -233,7 +233,7 @@ func (s *Service) List(ctx context.Context, q db.Querier, kind string, owners []
 		return out, nil
 	}
 	rows, err := q.Query(ctx, `select `+attachmentCols+` from attachments where owner_kind = $1 and owner_id = any($2)
-		and (cardinality($3::text[]) = 0 or purpose = any($3)) order by uploaded_at, id`, kind, owners, purposes)
+		and (coalesce(cardinality($3::text[]), 0) = 0 or purpose = any($3)) order by uploaded_at, id`, kind, owners, purposes)
 	if err != nil {
 		return nil, fmt.Errorf("list attachments: %w", err)
 	}
