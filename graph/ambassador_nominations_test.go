@@ -161,6 +161,11 @@ func TestAmbassadorAttachments_UploadSniffAndAuthorisedDownload(t *testing.T) {
 	nominator := f.tokens[callerResident]
 	nomination := f.nominate(t, nominator, edition, individuals, "kandydatka@example.org")
 	srv := b.downloads(t)
+	// A juror of the edition sees no nomination before scoring (the scoring's
+	// rules decide what jurors see, and the guard follows Nomination).
+	juror := b.signUp(t, "jurorka.pliki@example.org")
+	b.confirm(t, "jurorka.pliki@example.org")
+	f.grantJuror(t, juror, edition)
 
 	res := b.upload(t, addAttachmentMutation, map[string]any{"n": nomination}, "skan.pdf", testPNG, withToken(nominator))
 	require.Empty(t, res.Errors)
@@ -195,7 +200,7 @@ func TestAmbassadorAttachments_UploadSniffAndAuthorisedDownload(t *testing.T) {
 		require.Equal(t, "nosniff", d.header.Get("X-Content-Type-Options"))
 		require.Equal(t, "private, no-store", d.header.Get("Cache-Control"))
 	}
-	for _, who := range []string{"", f.tokens[callerVerified], f.tokens[callerOfficial], f.tokens[callerNGOMember]} {
+	for _, who := range []string{"", f.tokens[callerVerified], f.tokens[callerOfficial], f.tokens[callerNGOMember], juror} {
 		d := get(t, srv, path, who)
 		require.Equal(t, 404, d.status, who)
 		require.NotContains(t, string(d.body), "PNG")

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/otwarty/otwarty/graph"
 )
@@ -32,12 +33,21 @@ func (b *bundle) upload(t *testing.T, query string, vars map[string]any, name st
 	for k, x := range vars {
 		v[k] = x
 	}
-	ops, err := json.Marshal(map[string]any{"query": query, "variables": v})
+	return b.uploadAt(t, query, v, "variables.file", name, data, opts...)
+}
+
+// uploadAt is upload with the file at path (e.g. variables.input.file),
+// where vars holds null.
+func (b *bundle) uploadAt(t *testing.T, query string, vars map[string]any, path, name string, data []byte, opts ...reqOpt) gqlResponse {
+	t.Helper()
+	ops, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	require.NoError(t, err)
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	require.NoError(t, mw.WriteField("operations", string(ops)))
-	require.NoError(t, mw.WriteField("map", `{"0": ["variables.file"]}`))
+	paths, err := json.Marshal(map[string][]string{"0": {path}})
+	require.NoError(t, err)
+	require.NoError(t, mw.WriteField("map", string(paths)))
 	fw, err := mw.CreateFormFile("0", name)
 	require.NoError(t, err)
 	_, err = fw.Write(data)
@@ -54,6 +64,20 @@ func (b *bundle) downloads(t *testing.T) *httptest.Server {
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// takesUpload reports whether an input type holds an Upload directly.
+func takesUpload(s *ast.Schema, t *ast.Type) bool {
+	def := s.Types[t.NamedType]
+	if def == nil || def.Kind != ast.InputObject {
+		return false
+	}
+	for _, f := range def.Fields {
+		if f.Type.NamedType == "Upload" {
+			return true
+		}
+	}
+	return false
 }
 
 type download struct {
