@@ -22,9 +22,10 @@ import (
 var anonymousMutations = map[string]bool{
 	"signUp": true, "signIn": true, "confirmEmail": true, "requestPasswordReset": true,
 	"resetPassword": true, "acceptInvitation": true,
-	"castBallotWithCode":        true, // voting-code redemption: the code is the credential
-	"answerParticipationSurvey": true, // one-time survey token handed out after voting
-	"giveAmbassadorConsent":     true, // nominee consent by the e-mailed one-time link
+	"castBallotWithCode":          true, // voting-code redemption: the code is the credential
+	"answerParticipationSurvey":   true, // one-time survey token handed out after voting
+	"giveAmbassadorConsent":       true, // nominee consent by the e-mailed one-time link
+	"declineAmbassadorNomination": true, // the nominee declines by the same link
 }
 
 // dummyValue builds a well-typed value for a GraphQL input type, so every
@@ -57,6 +58,8 @@ func dummyValue(s *ast.Schema, t *ast.Type) any {
 		return "1.00"
 	case "DateTime":
 		return "2026-06-30T12:00:00+02:00"
+	case "Upload":
+		return nil // the file is a part of a multipart request (uploadAt)
 	}
 	return "x"
 }
@@ -83,7 +86,12 @@ func TestMutations_RefuseAnonymousCallersExceptTheAnonymousOnes(t *testing.T) {
 		arg := f.Arguments[0]
 		require.Equal(t, "input", arg.Name, name)
 		q := fmt.Sprintf("mutation($input: %s) { %s(input: $input) { __typename } }", arg.Type.String(), name)
-		res := b.gql(t, q, map[string]any{"input": dummyValue(schema, arg.Type)})
+		var res gqlResponse
+		if takesUpload(schema, arg.Type) {
+			res = b.uploadAt(t, q, map[string]any{"input": dummyValue(schema, arg.Type)}, "variables.input.file", "x.pdf", testPDF)
+		} else {
+			res = b.gql(t, q, map[string]any{"input": dummyValue(schema, arg.Type)})
+		}
 		if anonymousMutations[name] {
 			// It may fail on the dummy input (signIn answers UNAUTHENTICATED
 			// for bad credentials), but not with the generic refusal.

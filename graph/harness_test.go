@@ -23,6 +23,7 @@ import (
 
 	"github.com/otwarty/otwarty/graph"
 	"github.com/otwarty/otwarty/internal/ambassador"
+	"github.com/otwarty/otwarty/internal/attach"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/ballotbox"
 	"github.com/otwarty/otwarty/internal/budget"
@@ -161,6 +162,10 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	r.Ambassador.UseJobs(pgtest.Jobs(t, pool))
 	r.Ambassador.UseBox(box)
 	ids.AddPersonalData(r.Ambassador.PersonalData())
+	r.Attachments = attach.New(pool, nil, attach.Limits{MaxBytes: testAttachMaxBytes, MaxPerOwner: 3, Types: attach.AllTypes})
+	ids.AddPersonalData(r.Attachments.PersonalData())
+	r.AmbassadorFiles = ambassador.NewFiles(r.Ambassador, r.Attachments)
+	ids.AddPersonalData(r.AmbassadorFiles.PersonalData())
 	liveLimits := graph.DefaultLiveLimits()
 	if o.live != nil {
 		liveLimits = *o.live

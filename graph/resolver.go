@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/otwarty/otwarty/internal/ambassador"
+	"github.com/otwarty/otwarty/internal/attach"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/consultation"
@@ -51,6 +52,9 @@ type Resolver struct {
 	DialogueMinutes *dialogue.Minutes
 	// The Ambassador of Multiculturalism.
 	Ambassador *ambassador.Service
+	// Attachments (internal/attach), and the nominations' files on them.
+	Attachments     *attach.Service
+	AmbassadorFiles *ambassador.Files
 
 	live *liveLayer // made by NewHandler
 }

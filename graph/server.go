@@ -81,6 +81,10 @@ func NewHandler(r *Resolver, cfg ServerConfig) http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
+	// Uploads (GraphQL multipart requests), sized by the attachment limits.
+	if r.Attachments != nil {
+		srv.AddTransport(uploadTransport(r.Attachments.Limits(), cfg.Limits.PayloadBytes))
+	}
 
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(cfg.Limits.ParserTokens)
@@ -99,7 +103,11 @@ func NewHandler(r *Resolver, cfg ServerConfig) http.Handler {
 		return next(withLoaders(ctx, r))
 	})
 
-	return limitBody(r.authenticate(srv), cfg.Limits.PayloadBytes)
+	h := limitBody(r.authenticate(srv), cfg.Limits.PayloadBytes)
+	if r.Attachments != nil {
+		h = uploadsAllowed(h, limitBody(r.authenticate(srv), r.Attachments.Limits().MaxBytes+cfg.Limits.PayloadBytes))
+	}
+	return h
 }
 
 // limitBody refuses declared oversize bodies with 413 and caps the rest

@@ -20,6 +20,7 @@ import (
 
 	"github.com/otwarty/otwarty/graph"
 	"github.com/otwarty/otwarty/internal/ambassador"
+	"github.com/otwarty/otwarty/internal/attach"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/ballotbox"
 	"github.com/otwarty/otwarty/internal/budget"
@@ -54,6 +55,9 @@ type app struct {
 	minutes   *dialogue.Minutes
 	// The Ambassador of Multiculturalism.
 	ambassador *ambassador.Service
+	// Attachments, and the Ambassador nominations' files on them.
+	attach          *attach.Service
+	ambassadorFiles *ambassador.Files
 }
 
 func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger) (*app, error) {
@@ -111,8 +115,15 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	// Leaving an organisation ends its delegations in bodies.
 	orgs := org.New(pool, az)
 	orgs.OnLeave(ds.EndDelegations)
+	// Attachments: bytes in PostgreSQL; the nominations' files on them (an
+	// erased nominee's nominations lose theirs).
+	files := attach.New(pool, nil, attach.DefaultLimits())
+	ids.AddPersonalData(files.PersonalData())
+	ambFiles := ambassador.NewFiles(amb, files)
+	ids.AddPersonalData(ambFiles.PersonalData())
 	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: orgs, consult: cs,
-		budget: bs, dialogue: ds, box: box, motions: ms, elections: es, minutes: mn, ambassador: amb}, nil
+		budget: bs, dialogue: ds, box: box, motions: ms, elections: es, minutes: mn, ambassador: amb,
+		attach: files, ambassadorFiles: ambFiles}, nil
 }
 
 // start is what every subcommand that uses the services does first: open the
@@ -195,6 +206,7 @@ func runServe(ctx context.Context, args []string) error {
 	resolver.DialogueMotions, resolver.DialogueElections = a.motions, a.elections
 	resolver.DialogueMinutes = a.minutes
 	resolver.Ambassador = a.ambassador
+	resolver.Attachments, resolver.AmbassadorFiles = a.attach, a.ambassadorFiles
 	mux := http.NewServeMux()
 	// Requests (and so WebSockets) get their own context, ended before River
 	// stops so that jobs can finish gracefully.
@@ -205,6 +217,8 @@ func runServe(ctx context.Context, args []string) error {
 	})))
 	// Approved minutes of body meetings as files, with the API's visibility.
 	mux.Handle("GET /minutes/{meetingId}", metrics.HTTP("/minutes", resolver.MinutesExportHandler()))
+	// Attachments, with the owning domain's visibility.
+	mux.Handle("GET "+graph.PathAttachments+"{attachmentId}", metrics.HTTP("/attachments", resolver.AttachmentHandler()))
 	mux.Handle("GET /graphiql", metrics.HTTP("/graphiql", playground.Handler("Otwarty GraphiQL", "/query")))
 	mux.Handle("GET /healthz", metrics.HTTP("/healthz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

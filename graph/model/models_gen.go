@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/otwarty/otwarty/internal/i18n"
 )
 
@@ -52,6 +53,19 @@ type AddAmbassadorConflictInput struct {
 
 type AddAmbassadorConflictPayload struct {
 	Nomination *AmbassadorNomination `json:"nomination"`
+}
+
+// A supporting document: the nominator's, while nominations are open, for an online
+// nomination; staff's, until the formal check's end, for one they entered. Only a
+// nomination still submitted. Within attachmentLimits.
+type AddAmbassadorNominationAttachmentInput struct {
+	NominationID string         `json:"nominationId"`
+	File         graphql.Upload `json:"file"`
+}
+
+type AddAmbassadorNominationAttachmentPayload struct {
+	Nomination *AmbassadorNomination `json:"nomination"`
+	Attachment *Attachment           `json:"attachment"`
 }
 
 type AddBodyMinutesTranslationInput struct {
@@ -582,6 +596,47 @@ type AssignConsultationModeratorInput struct {
 
 type AssignConsultationModeratorPayload struct {
 	Consultation *Consultation `json:"consultation"`
+}
+
+// Staff attach the scan of a paper form or of a signed consent, until the formal check's end.
+type AttachAmbassadorScanInput struct {
+	NominationID string             `json:"nominationId"`
+	Kind         AmbassadorScanKind `json:"kind"`
+	File         graphql.Upload     `json:"file"`
+}
+
+type AttachAmbassadorScanPayload struct {
+	Nomination *AmbassadorNomination `json:"nomination"`
+	Attachment *Attachment           `json:"attachment"`
+}
+
+// A stored file. Its type is sniffed from its bytes (never the client's word) and its
+// name's extension made to match. Who may see it is its owner's rule.
+type Attachment struct {
+	ID       string `json:"id"`
+	FileName string `json:"fileName"`
+	// The sniffed type, e.g. application/pdf, image/png.
+	ContentType string `json:"contentType"`
+	// Bytes.
+	Size int `json:"size"`
+	// The SHA-256 of the bytes, in hex.
+	Sha256 string `json:"sha256"`
+	// What it is for, in its owner's words (e.g. DOCUMENT, NOMINATION_SCAN, CONSENT_SCAN).
+	Purpose    string    `json:"purpose"`
+	UploadedAt time.Time `json:"uploadedAt"`
+	// GET it there with the API's bearer token: 404 for who may not see it; sent as
+	// an attachment (Content-Disposition) with its sniffed type and nosniff.
+	DownloadPath string `json:"downloadPath"`
+}
+
+// What an upload may be.
+type AttachmentLimits struct {
+	// The largest file, in bytes.
+	MaxBytes int `json:"maxBytes"`
+	// How many files one object (e.g. a nomination) may hold.
+	MaxFiles int `json:"maxFiles"`
+	// The accepted types, recognised from the bytes.
+	ContentTypes []string `json:"contentTypes"`
 }
 
 // One audited act: a moderation, verification, role grant or official decision.
@@ -1545,6 +1600,18 @@ type DeclareAmbassadorConflictPayload struct {
 	Nomination *AmbassadorNomination `json:"nomination"`
 }
 
+type DeclineAmbassadorNominationInput struct {
+	// The token of the one-time consent link.
+	Token string `json:"token"`
+}
+
+type DeclineAmbassadorNominationPayload struct {
+	// The edition's year.
+	Year        int                    `json:"year"`
+	Category    AmbassadorCategoryKind `json:"category"`
+	NomineeName string                 `json:"nomineeName"`
+}
+
 type DeleteAccountInput struct {
 	Password string `json:"password"`
 }
@@ -1600,6 +1667,29 @@ type DraftBodyMinutesInput struct {
 
 type DraftBodyMinutesPayload struct {
 	Minutes *BodyMinutes `json:"minutes"`
+}
+
+// Staff change a nomination they entered (never one made online: its nominator's),
+// until the formal check's end, while it is submitted. Null fields stay. A changed
+// nominee loses any consent and gets a new link. Audited.
+type EditAmbassadorEntryInput struct {
+	NominationID string                  `json:"nominationId"`
+	CategoryID   *string                 `json:"categoryId,omitempty"`
+	Nominee      *AmbassadorNomineeInput `json:"nominee,omitempty"`
+	// Replaces the justifications of the criteria given.
+	Justifications []AmbassadorJustificationInput `json:"justifications,omitempty"`
+	Links          []string                       `json:"links,omitempty"`
+	// PAPER, EMAIL, ESERVICES or POST.
+	Channel *AmbassadorChannel `json:"channel,omitempty"`
+	// When it arrived (for post: the postmark), within the nominations phase.
+	ReceivedAt       *time.Time `json:"receivedAt,omitempty"`
+	ScanRef          *string    `json:"scanRef,omitempty"`
+	NominatorName    *string    `json:"nominatorName,omitempty"`
+	NominatorContact *string    `json:"nominatorContact,omitempty"`
+}
+
+type EditAmbassadorEntryPayload struct {
+	Nomination *AmbassadorNomination `json:"nomination"`
 }
 
 type EditAmbassadorNominationInput struct {
@@ -2497,6 +2587,15 @@ type RemoveAmbassadorJurorPayload struct {
 	Edition *AmbassadorEdition `json:"edition"`
 }
 
+// A document by who may add it, when they may; a scan by staff until the formal check's end.
+type RemoveAmbassadorNominationAttachmentInput struct {
+	AttachmentID string `json:"attachmentId"`
+}
+
+type RemoveAmbassadorNominationAttachmentPayload struct {
+	Nomination *AmbassadorNomination `json:"nomination"`
+}
+
 type RemoveBodyMemberInput struct {
 	MemberID string `json:"memberId"`
 	Reason   string `json:"reason"`
@@ -2541,6 +2640,22 @@ type RequestToSpeakInput struct {
 
 type RequestToSpeakPayload struct {
 	Item *BodyAgendaItem `json:"item"`
+}
+
+// The coordinator moves dates of a published edition that have not passed and whose
+// phase has not begun, to times still to come, keeping the phases' order; an audience
+// vote is neither added nor removed. Scheduled moves follow; jurors are told when the
+// scoring's or the decision's end moves. Audited.
+type RescheduleAmbassadorEditionInput struct {
+	EditionID string `json:"editionId"`
+	// The whole schedule; dates that do not change are given as they are.
+	Schedule *AmbassadorScheduleInput `json:"schedule"`
+	// Why, at least 10 characters.
+	Reason string `json:"reason"`
+}
+
+type RescheduleAmbassadorEditionPayload struct {
+	Edition *AmbassadorEdition `json:"edition"`
 }
 
 // Staff send the nominee (a minor's guardian) a new consent link; the earlier ones stop working.
@@ -3517,6 +3632,8 @@ const (
 	AmbassadorIneligibilityOutsideCriteria AmbassadorIneligibility = "OUTSIDE_CRITERIA"
 	AmbassadorIneligibilityDuplicate       AmbassadorIneligibility = "DUPLICATE"
 	AmbassadorIneligibilityOther           AmbassadorIneligibility = "OTHER"
+	// The nominee (a minor's guardian) declined through the consent link: set only so, and final.
+	AmbassadorIneligibilityDeclined AmbassadorIneligibility = "DECLINED"
 )
 
 var AllAmbassadorIneligibility = []AmbassadorIneligibility{
@@ -3527,11 +3644,12 @@ var AllAmbassadorIneligibility = []AmbassadorIneligibility{
 	AmbassadorIneligibilityOutsideCriteria,
 	AmbassadorIneligibilityDuplicate,
 	AmbassadorIneligibilityOther,
+	AmbassadorIneligibilityDeclined,
 }
 
 func (e AmbassadorIneligibility) IsValid() bool {
 	switch e {
-	case AmbassadorIneligibilityNoConsent, AmbassadorIneligibilitySelfNomination, AmbassadorIneligibilityLate, AmbassadorIneligibilityIncomplete, AmbassadorIneligibilityOutsideCriteria, AmbassadorIneligibilityDuplicate, AmbassadorIneligibilityOther:
+	case AmbassadorIneligibilityNoConsent, AmbassadorIneligibilitySelfNomination, AmbassadorIneligibilityLate, AmbassadorIneligibilityIncomplete, AmbassadorIneligibilityOutsideCriteria, AmbassadorIneligibilityDuplicate, AmbassadorIneligibilityOther, AmbassadorIneligibilityDeclined:
 		return true
 	}
 	return false
@@ -3814,6 +3932,64 @@ func (e *AmbassadorRank) UnmarshalJSON(b []byte) error {
 }
 
 func (e AmbassadorRank) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a scan shows.
+type AmbassadorScanKind string
+
+const (
+	// The nomination form received on paper, by post, e-mail or e-services (staff-entered nominations only).
+	AmbassadorScanKindForm AmbassadorScanKind = "FORM"
+	// The signed paper consent.
+	AmbassadorScanKindConsent AmbassadorScanKind = "CONSENT"
+)
+
+var AllAmbassadorScanKind = []AmbassadorScanKind{
+	AmbassadorScanKindForm,
+	AmbassadorScanKindConsent,
+}
+
+func (e AmbassadorScanKind) IsValid() bool {
+	switch e {
+	case AmbassadorScanKindForm, AmbassadorScanKindConsent:
+		return true
+	}
+	return false
+}
+
+func (e AmbassadorScanKind) String() string {
+	return string(e)
+}
+
+func (e *AmbassadorScanKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AmbassadorScanKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AmbassadorScanKind", str)
+	}
+	return nil
+}
+
+func (e AmbassadorScanKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AmbassadorScanKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AmbassadorScanKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

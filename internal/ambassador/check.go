@@ -62,6 +62,9 @@ func (s *Service) CheckNomination(ctx context.Context, id uuid.UUID, in CheckInp
 		if n.Status == NominationWithdrawn {
 			return errNotSubmitted
 		}
+		if n.CheckReason == ReasonDeclined {
+			return errDeclined
+		}
 		if len(in.Note) > 4000 {
 			return errNote
 		}

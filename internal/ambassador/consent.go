@@ -17,6 +17,7 @@ import (
 	"github.com/otwarty/otwarty/internal/audit"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/notify"
 )
 
@@ -168,6 +169,9 @@ func (s *Service) RecordConsent(ctx context.Context, id uuid.UUID, scanRef strin
 		if n.Status == NominationWithdrawn {
 			return errNotSubmitted
 		}
+		if n.CheckReason == ReasonDeclined {
+			return errDeclined
+		}
 		if n.ConsentAt != nil {
 			return errConsentGiven
 		}
@@ -224,6 +228,94 @@ func (s *Service) ResendConsentLink(ctx context.Context, id uuid.UUID) (*Nominat
 		}
 		return audit.Write(ctx, tx.Tx, audit.Entry{ActorID: actor, Action: "ambassador.consent_resend", ObjectType: NominationType,
 			ObjectID: id.String()})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.loadNomination(ctx, s.pool, id)
+}
+
+// ReasonDeclined: the nominee (a minor's guardian) declined through the
+// consent link. Set only that way, never by staff's check, and final.
+const ReasonDeclined = "declined"
+
+// NoticeNominationDeclined: the nominator learns that the nominee declined.
+const NoticeNominationDeclined = "ambassador_nomination_declined"
+
+var errDeclined = apperr.New(apperr.Conflict, "ambassador.declined")
+
+func init() {
+	notify.Register(notify.Kind{Name: NoticeNominationDeclined, Data: []string{"nominee", "year"},
+		Messages: map[i18n.Locale]notify.Message{
+			i18n.PL: {Subject: "Osoba nominowana nie wyraziła zgody: {nominee}",
+				Body: "{nominee} nie wyraża zgody na nominację do tytułu Krakowskiego Ambasadora Wielokulturowości {year}. Nominacja nie będzie rozpatrywana. Szczegóły: {link}"},
+			i18n.UK: {Subject: "Номінована особа не дала згоди: {nominee}",
+				Body: "{nominee} не погоджується на номінацію на звання Краківського посла багатокультурності {year}. Номінацію не розглядатимуть. Деталі: {link}"},
+			i18n.EN: {Subject: "The nominee declined: {nominee}",
+				Body: "{nominee} has declined the nomination for the Kraków Ambassador of Multiculturalism {year}. The nomination will not be considered. Details: {link}"},
+			i18n.RU: {Subject: "Номинированное лицо не дало согласия: {nominee}",
+				Body: "{nominee} не согласен(на) на номинацию на звание Краковского посла многокультурности {year}. Номинация не будет рассматриваться. Подробности: {link}"},
+		},
+	})
+}
+
+// DeclineNomination records that the nominee (a minor's guardian) declines,
+// by the consent link: anonymous, the token is the proof, once, on the same
+// terms as GiveConsent (consenting and declining exclude each other: the
+// link is used up either way). The nomination becomes not eligible with
+// ReasonDeclined, which staff cannot change, and its online nominator is
+// told in their language (a nominator on paper is told by staff). Audited.
+func (s *Service) DeclineNomination(ctx context.Context, in ConsentInput) (*Nomination, error) {
+	if in.Token == "" || len(in.Token) > 128 {
+		return nil, ErrConsentLinkInvalid
+	}
+	var id uuid.UUID
+	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
+		err := tx.QueryRow(ctx, `update ambassador_consent_tokens set used_at = $2
+			where token_hash = $1 and used_at is null and revoked_at is null and expires_at > $2
+			returning nomination_id`, tokenHash(in.Token), s.now()).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrConsentLinkInvalid
+		}
+		if err != nil {
+			return fmt.Errorf("use consent link: %w", err)
+		}
+		n, err := scanNomination(tx.QueryRow(ctx, `select `+nominationCols+nominationFrom+` where n.id = $1 for update of n`, id))
+		if err != nil {
+			return fmt.Errorf("load nomination: %w", err)
+		}
+		if n.Status != NominationSubmitted || n.ConsentAt != nil {
+			return ErrConsentLinkInvalid
+		}
+		e, err := s.loadEdition(ctx, tx, n.EditionID)
+		if err != nil {
+			return err
+		}
+		if !e.takesEntries(s.now()) {
+			return ErrConsentLinkInvalid
+		}
+		if _, err := tx.Exec(ctx, `update ambassador_nominations set status = 'not_eligible', check_reason = $3, checked_at = $2,
+			checked_by = null, updated_at = $2 where id = $1`, id, s.now(), ReasonDeclined); err != nil {
+			return fmt.Errorf("record decline: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `update ambassador_consent_tokens set revoked_at = $2
+			where nomination_id = $1 and used_at is null and revoked_at is null`, id, s.now()); err != nil {
+			return err
+		}
+		by := "nominee"
+		if n.Nominee.Minor {
+			by = "guardian"
+		}
+		if err := audit.Write(ctx, tx.Tx, audit.Entry{Action: "ambassador.nomination_declined", ObjectType: NominationType,
+			ObjectID: id.String(), Data: map[string]any{"by": by}}); err != nil {
+			return err
+		}
+		if s.notify == nil || n.NominatorID == nil {
+			return nil
+		}
+		return s.notify.Notify(ctx, tx.Tx, notify.Notice{AccountID: *n.NominatorID, Kind: NoticeNominationDeclined,
+			Data:      map[string]string{"nominee": n.Nominee.Name, "year": fmt.Sprint(e.Year)},
+			DedupeKey: "ambassador_declined:" + id.String(), InApp: true, Email: true})
 	})
 	if err != nil {
 		return nil, err

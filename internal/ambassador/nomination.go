@@ -745,3 +745,149 @@ func (s *Service) MayNominate(ctx context.Context, e *Edition) bool {
 
 // Now is the service's clock.
 func (s *Service) Now() time.Time { return s.now() }
+
+// EntryEditInput changes a staff-entered nomination; nil fields stay.
+type EntryEditInput struct {
+	EditInput
+	Channel          *Channel
+	ReceivedAt       *time.Time
+	ScanRef          *string
+	NominatorName    *string
+	NominatorContact *string
+}
+
+var errOnlineByNominator = apperr.New(apperr.Forbidden, "ambassador.online_edited_by_nominator")
+
+// EditEntry changes a nomination staff entered ("manage": staff), e.g. a
+// name misread on a paper form, until the formal check's end, while it is
+// still submitted (not withdrawn, declined or checked). A nomination made
+// online is its nominator's to change (FORBIDDEN). The same rules as entry
+// hold (the date received within the nominations phase, no
+// self-nomination); a changed nominee loses any consent and a new link is
+// sent. Audited with the fields changed.
+func (s *Service) EditEntry(ctx context.Context, id uuid.UUID, in EntryEditInput) (*Nomination, error) {
+	actor := authz.SubjectFrom(ctx).AccountID
+	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
+		n, e, err := s.nominationFor(ctx, tx, id, ActManage)
+		if err != nil {
+			return err
+		}
+		if !n.Channel.staffEntered() {
+			return errOnlineByNominator
+		}
+		now := s.now()
+		if !e.takesEntries(now) {
+			return errEntryClosed
+		}
+		if n.Status != NominationSubmitted {
+			return errNotSubmitted
+		}
+		var changed []string
+		channel := n.Channel
+		if in.Channel != nil && *in.Channel != channel {
+			if !in.Channel.staffEntered() {
+				return errChannel
+			}
+			channel = *in.Channel
+			changed = append(changed, "channel")
+		}
+		received := n.ReceivedAt
+		if in.ReceivedAt != nil && !in.ReceivedAt.Equal(received) {
+			if in.ReceivedAt.After(now) {
+				return errReceivedFuture
+			}
+			if in.ReceivedAt.Before(e.Schedule.NominationsOpen) || !in.ReceivedAt.Before(e.Schedule.NominationsClose) {
+				return errReceivedLate
+			}
+			received = *in.ReceivedAt
+			changed = append(changed, "received_at")
+		}
+		nominatorName, contact, scanRef := n.NominatorName, n.NominatorContact, n.ScanRef
+		if in.NominatorName != nil {
+			if nominatorName = strings.TrimSpace(*in.NominatorName); nominatorName == "" || len(nominatorName) > maxName {
+				return errNominatorName
+			}
+			changed = append(changed, "nominator_name")
+		}
+		if in.NominatorContact != nil {
+			if contact = strings.TrimSpace(*in.NominatorContact); len(contact) > maxName {
+				return apperr.Invalid("nominatorContact", "ambassador.contact_invalid")
+			}
+			changed = append(changed, "nominator_contact")
+		}
+		if in.ScanRef != nil {
+			if scanRef = strings.TrimSpace(*in.ScanRef); len(scanRef) > maxRef {
+				return errScanRef
+			}
+			changed = append(changed, "scan_ref")
+		}
+		category := n.CategoryID
+		if in.CategoryID != nil {
+			category = *in.CategoryID
+			changed = append(changed, "category")
+		}
+		kind, err := categoryKind(ctx, tx, e.ID, category)
+		if err != nil {
+			return err
+		}
+		nominee := n.Nominee
+		if in.Nominee != nil {
+			nominee = *in.Nominee
+		}
+		if err := nominee.check(kind, false); err != nil {
+			return err
+		}
+		if err := selfNomination(ctx, tx, uuid.Nil, contact, nominee); err != nil {
+			return err
+		}
+		links := n.Links
+		if in.Links != nil {
+			if links, err = checkLinks(in.Links); err != nil {
+				return err
+			}
+			changed = append(changed, "links")
+		}
+		criteria, err := s.criteriaSet(ctx, tx, e.ID)
+		if err != nil {
+			return err
+		}
+		if err := checkJustifications(in.Justifications, criteria); err != nil {
+			return err
+		}
+		if len(in.Justifications) > 0 {
+			changed = append(changed, "justifications")
+		}
+		changedNominee := !sameNominee(n.Nominee, nominee)
+		if changedNominee {
+			changed = append(changed, "nominee")
+		}
+		if _, err := tx.Exec(ctx, `update ambassador_nominations set category_id = $2, nominee_name = $3, nominee_email = nullif($4, ''),
+				nominee_org_id = $5, nominee_minor = $6, guardian_name = nullif($7, ''), guardian_email = nullif($8, ''), links = $9,
+				channel = $12, received_at = $13, nominator_name = nullif($14, ''), nominator_contact = nullif($15, ''),
+				scan_ref = nullif($16, ''), updated_at = $10,
+				consent_at = case when $11 then null else consent_at end,
+				consent_by = case when $11 then null else consent_by end,
+				consent_channel = case when $11 then null else consent_channel end,
+				consent_scan_ref = case when $11 then null else consent_scan_ref end,
+				consent_recorded_by = case when $11 then null else consent_recorded_by end
+			where id = $1`, id, category, nominee.Name, nominee.Email, nominee.OrganisationID, nominee.Minor, nominee.GuardianName,
+			nominee.GuardianEmail, links, now, changedNominee, channel, received, nominatorName, contact, scanRef); err != nil {
+			return fmt.Errorf("update nomination: %w", err)
+		}
+		if err := writeJustifications(ctx, tx, id, e.ID, in.Justifications, actor); err != nil {
+			return err
+		}
+		if err := audit.Write(ctx, tx.Tx, audit.Entry{ActorID: actor, Action: "ambassador.nomination_entry_edit",
+			ObjectType: NominationType, ObjectID: id.String(), Data: map[string]any{"changed": changed}}); err != nil {
+			return err
+		}
+		if changedNominee {
+			return s.sendConsentLink(ctx, tx, e, id)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.loadNomination(ctx, s.pool, id)
+}

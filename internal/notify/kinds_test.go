@@ -48,6 +48,7 @@ func TestKinds_EveryRegisteredKindRendersWithItsDeclaredData(t *testing.T) {
 		dialogue.NoticeMeetingGuestInvited, dialogue.NoticeMeetingGuestWithdrawn,
 		ambassador.NoticeConsentRequest, ambassador.NoticeNominationChecked,
 		ambassador.NoticeAwardNominator, ambassador.NoticeAwardNominee, ambassador.NoticeAnnouncementHeld,
+		ambassador.NoticeNominationDeclined, ambassador.NoticeScheduleChanged,
 	})), names)
 
 	for _, k := range notify.Kinds() {
