@@ -138,3 +138,26 @@ func ambassadorNominationIn(edition, category string, nominee *model.AmbassadorN
 	in.Links = links
 	return in, nil
 }
+
+// consentLinkAnswer is what the nominee who followed a consent link is
+// told after giving or declining consent (do): the edition's year, the
+// category and the name they were nominated under — nothing else of the
+// nomination, as the caller is anonymous.
+type linkAnswer struct {
+	year     int
+	category model.AmbassadorCategoryKind
+	nominee  string
+}
+
+func (r *Resolver) consentLinkAnswer(ctx context.Context, do func(context.Context, ambassador.ConsentInput) (*ambassador.Nomination, error),
+	token string) (linkAnswer, error) {
+	n, err := do(ctx, ambassador.ConsentInput{Token: token})
+	if err != nil {
+		return linkAnswer{}, err
+	}
+	year, err := r.Ambassador.YearOf(ctx, n.EditionID)
+	if err != nil {
+		return linkAnswer{}, err
+	}
+	return linkAnswer{year: year, category: model.AmbassadorCategoryKind(strings.ToUpper(n.CategoryKind)), nominee: n.Nominee.Name}, nil
+}

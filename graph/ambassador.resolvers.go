@@ -544,16 +544,11 @@ func (r *mutationResolver) WithdrawAmbassadorNomination(ctx context.Context, inp
 
 // GiveAmbassadorConsent is the resolver for the giveAmbassadorConsent field.
 func (r *mutationResolver) GiveAmbassadorConsent(ctx context.Context, input model.GiveAmbassadorConsentInput) (*model.GiveAmbassadorConsentPayload, error) {
-	n, err := r.Ambassador.GiveConsent(ctx, ambassador.ConsentInput{Token: input.Token})
+	a, err := r.consentLinkAnswer(ctx, r.Ambassador.GiveConsent, input.Token)
 	if err != nil {
 		return nil, err
 	}
-	year, err := r.Ambassador.YearOf(ctx, n.EditionID)
-	if err != nil {
-		return nil, err
-	}
-	return &model.GiveAmbassadorConsentPayload{Year: year, Category: model.AmbassadorCategoryKind(strings.ToUpper(n.CategoryKind)),
-		NomineeName: n.Nominee.Name}, nil
+	return &model.GiveAmbassadorConsentPayload{Year: a.year, Category: a.category, NomineeName: a.nominee}, nil
 }
 
 // RecordAmbassadorConsent is the resolver for the recordAmbassadorConsent field.

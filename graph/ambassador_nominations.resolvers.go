@@ -110,16 +110,11 @@ func (r *mutationResolver) EditAmbassadorEntry(ctx context.Context, input model.
 
 // DeclineAmbassadorNomination is the resolver for the declineAmbassadorNomination field.
 func (r *mutationResolver) DeclineAmbassadorNomination(ctx context.Context, input model.DeclineAmbassadorNominationInput) (*model.DeclineAmbassadorNominationPayload, error) {
-	n, err := r.Ambassador.DeclineNomination(ctx, ambassador.ConsentInput{Token: input.Token})
+	a, err := r.consentLinkAnswer(ctx, r.Ambassador.DeclineNomination, input.Token)
 	if err != nil {
 		return nil, err
 	}
-	year, err := r.Ambassador.YearOf(ctx, n.EditionID)
-	if err != nil {
-		return nil, err
-	}
-	return &model.DeclineAmbassadorNominationPayload{Year: year, Category: model.AmbassadorCategoryKind(strings.ToUpper(n.CategoryKind)),
-		NomineeName: n.Nominee.Name}, nil
+	return &model.DeclineAmbassadorNominationPayload{Year: a.year, Category: a.category, NomineeName: a.nominee}, nil
 }
 
 // RescheduleAmbassadorEdition is the resolver for the rescheduleAmbassadorEdition field.

@@ -108,29 +108,11 @@ func (s *Service) GiveConsent(ctx context.Context, in ConsentInput) (*Nomination
 	}
 	var id uuid.UUID
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
-		err := tx.QueryRow(ctx, `update ambassador_consent_tokens set used_at = $2
-			where token_hash = $1 and used_at is null and revoked_at is null and expires_at > $2
-			returning nomination_id`, tokenHash(in.Token), s.now()).Scan(&id)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrConsentLinkInvalid
-		}
-		if err != nil {
-			return fmt.Errorf("use consent link: %w", err)
-		}
-		n, err := scanNomination(tx.QueryRow(ctx, `select `+nominationCols+nominationFrom+` where n.id = $1 for update of n`, id))
-		if err != nil {
-			return fmt.Errorf("load nomination: %w", err)
-		}
-		if n.Status != NominationSubmitted || n.ConsentAt != nil {
-			return ErrConsentLinkInvalid
-		}
-		e, err := s.loadEdition(ctx, tx, n.EditionID)
+		n, _, err := s.redeemConsentLink(ctx, tx, in.Token)
 		if err != nil {
 			return err
 		}
-		if !e.takesEntries(s.now()) {
-			return ErrConsentLinkInvalid
-		}
+		id = n.ID
 		by := "nominee"
 		if n.Nominee.Minor {
 			by = "guardian"
@@ -271,29 +253,11 @@ func (s *Service) DeclineNomination(ctx context.Context, in ConsentInput) (*Nomi
 	}
 	var id uuid.UUID
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
-		err := tx.QueryRow(ctx, `update ambassador_consent_tokens set used_at = $2
-			where token_hash = $1 and used_at is null and revoked_at is null and expires_at > $2
-			returning nomination_id`, tokenHash(in.Token), s.now()).Scan(&id)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrConsentLinkInvalid
-		}
-		if err != nil {
-			return fmt.Errorf("use consent link: %w", err)
-		}
-		n, err := scanNomination(tx.QueryRow(ctx, `select `+nominationCols+nominationFrom+` where n.id = $1 for update of n`, id))
-		if err != nil {
-			return fmt.Errorf("load nomination: %w", err)
-		}
-		if n.Status != NominationSubmitted || n.ConsentAt != nil {
-			return ErrConsentLinkInvalid
-		}
-		e, err := s.loadEdition(ctx, tx, n.EditionID)
+		n, e, err := s.redeemConsentLink(ctx, tx, in.Token)
 		if err != nil {
 			return err
 		}
-		if !e.takesEntries(s.now()) {
-			return ErrConsentLinkInvalid
-		}
+		id = n.ID
 		if _, err := tx.Exec(ctx, `update ambassador_nominations set status = 'not_eligible', check_reason = $3, checked_at = $2,
 			checked_by = null, updated_at = $2 where id = $1`, id, s.now(), ReasonDeclined); err != nil {
 			return fmt.Errorf("record decline: %w", err)
@@ -321,4 +285,37 @@ func (s *Service) DeclineNomination(ctx context.Context, in ConsentInput) (*Nomi
 		return nil, err
 	}
 	return s.loadNomination(ctx, s.pool, id)
+}
+
+// redeemConsentLink uses up the one-time link of token in tx and returns
+// its nomination (locked) and edition: only a live link (unused, not
+// revoked, not expired) of a nomination still in the running, with no
+// consent yet, in an edition still taking entries; any other token is
+// ErrConsentLinkInvalid, whatever the reason.
+func (s *Service) redeemConsentLink(ctx context.Context, tx *db.Tx, token string) (*Nomination, *Edition, error) {
+	var id uuid.UUID
+	err := tx.QueryRow(ctx, `update ambassador_consent_tokens set used_at = $2
+		where token_hash = $1 and used_at is null and revoked_at is null and expires_at > $2
+		returning nomination_id`, tokenHash(token), s.now()).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil, ErrConsentLinkInvalid
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("use consent link: %w", err)
+	}
+	n, err := scanNomination(tx.QueryRow(ctx, `select `+nominationCols+nominationFrom+` where n.id = $1 for update of n`, id))
+	if err != nil {
+		return nil, nil, fmt.Errorf("load nomination: %w", err)
+	}
+	if n.Status != NominationSubmitted || n.ConsentAt != nil {
+		return nil, nil, ErrConsentLinkInvalid
+	}
+	e, err := s.loadEdition(ctx, tx, n.EditionID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !e.takesEntries(s.now()) {
+		return nil, nil, ErrConsentLinkInvalid
+	}
+	return n, e, nil
 }

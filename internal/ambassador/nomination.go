@@ -494,34 +494,53 @@ func (s *Service) EditNomination(ctx context.Context, id uuid.UUID, in EditInput
 			return err
 		}
 		changedNominee := !sameNominee(n.Nominee, nominee)
-		if _, err := tx.Exec(ctx, `update ambassador_nominations set category_id = $2, nominee_name = $3, nominee_email = nullif($4, ''),
-				nominee_org_id = $5, nominee_minor = $6, guardian_name = nullif($7, ''), guardian_email = nullif($8, ''), links = $9,
-				updated_at = $10,
-				consent_at = case when $11 then null else consent_at end,
-				consent_by = case when $11 then null else consent_by end,
-				consent_channel = case when $11 then null else consent_channel end,
-				consent_scan_ref = case when $11 then null else consent_scan_ref end,
-				consent_recorded_by = case when $11 then null else consent_recorded_by end
-			where id = $1`, id, category, nominee.Name, nominee.Email, nominee.OrganisationID, nominee.Minor, nominee.GuardianName,
-			nominee.GuardianEmail, links, s.now(), changedNominee); err != nil {
-			return fmt.Errorf("update nomination: %w", err)
-		}
-		if err := writeJustifications(ctx, tx, id, e.ID, in.Justifications, actor); err != nil {
+		if err := updateNominee(ctx, tx, id, category, nominee, links, changedNominee, s.now()); err != nil {
 			return err
 		}
-		if err := audit.Write(ctx, tx.Tx, audit.Entry{ActorID: actor, Action: "ambassador.nomination_edit",
-			ObjectType: NominationType, ObjectID: id.String(), Data: map[string]any{"nominee_changed": changedNominee}}); err != nil {
-			return err
-		}
-		if changedNominee {
-			return s.sendConsentLink(ctx, tx, e, id)
-		}
-		return nil
+		return s.edited(ctx, tx, e, id, in.Justifications, changedNominee, audit.Entry{ActorID: actor,
+			Action: "ambassador.nomination_edit", Data: map[string]any{"nominee_changed": changedNominee}})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.loadNomination(ctx, s.pool, id)
+}
+
+// updateNominee writes an edited nomination's category, nominee and links;
+// a changed nominee's consent is void (they are asked anew).
+func updateNominee(ctx context.Context, tx *db.Tx, id, category uuid.UUID, nominee NomineeInput, links []string, changedNominee bool,
+	now time.Time) error {
+	if _, err := tx.Exec(ctx, `update ambassador_nominations set category_id = $2, nominee_name = $3, nominee_email = nullif($4, ''),
+			nominee_org_id = $5, nominee_minor = $6, guardian_name = nullif($7, ''), guardian_email = nullif($8, ''), links = $9,
+			updated_at = $10,
+			consent_at = case when $11 then null else consent_at end,
+			consent_by = case when $11 then null else consent_by end,
+			consent_channel = case when $11 then null else consent_channel end,
+			consent_scan_ref = case when $11 then null else consent_scan_ref end,
+			consent_recorded_by = case when $11 then null else consent_recorded_by end
+		where id = $1`, id, category, nominee.Name, nominee.Email, nominee.OrganisationID, nominee.Minor, nominee.GuardianName,
+		nominee.GuardianEmail, links, now, changedNominee); err != nil {
+		return fmt.Errorf("update nomination: %w", err)
+	}
+	return nil
+}
+
+// edited finishes an edit of nomination id: its justifications replaced,
+// the edit audited (entry, on the nomination), and a changed nominee sent
+// a consent link.
+func (s *Service) edited(ctx context.Context, tx *db.Tx, e *Edition, id uuid.UUID, js []JustificationInput, changedNominee bool,
+	entry audit.Entry) error {
+	if err := writeJustifications(ctx, tx, id, e.ID, js, entry.ActorID); err != nil {
+		return err
+	}
+	entry.ObjectType, entry.ObjectID = NominationType, id.String()
+	if err := audit.Write(ctx, tx.Tx, entry); err != nil {
+		return err
+	}
+	if changedNominee {
+		return s.sendConsentLink(ctx, tx, e, id)
+	}
+	return nil
 }
 
 func sameNominee(a, b NomineeInput) bool {
@@ -861,30 +880,16 @@ func (s *Service) EditEntry(ctx context.Context, id uuid.UUID, in EntryEditInput
 		if changedNominee {
 			changed = append(changed, "nominee")
 		}
-		if _, err := tx.Exec(ctx, `update ambassador_nominations set category_id = $2, nominee_name = $3, nominee_email = nullif($4, ''),
-				nominee_org_id = $5, nominee_minor = $6, guardian_name = nullif($7, ''), guardian_email = nullif($8, ''), links = $9,
-				channel = $12, received_at = $13, nominator_name = nullif($14, ''), nominator_contact = nullif($15, ''),
-				scan_ref = nullif($16, ''), updated_at = $10,
-				consent_at = case when $11 then null else consent_at end,
-				consent_by = case when $11 then null else consent_by end,
-				consent_channel = case when $11 then null else consent_channel end,
-				consent_scan_ref = case when $11 then null else consent_scan_ref end,
-				consent_recorded_by = case when $11 then null else consent_recorded_by end
-			where id = $1`, id, category, nominee.Name, nominee.Email, nominee.OrganisationID, nominee.Minor, nominee.GuardianName,
-			nominee.GuardianEmail, links, now, changedNominee, channel, received, nominatorName, contact, scanRef); err != nil {
+		if err := updateNominee(ctx, tx, id, category, nominee, links, changedNominee, now); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `update ambassador_nominations set channel = $2, received_at = $3,
+				nominator_name = nullif($4, ''), nominator_contact = nullif($5, ''), scan_ref = nullif($6, '')
+			where id = $1`, id, channel, received, nominatorName, contact, scanRef); err != nil {
 			return fmt.Errorf("update nomination: %w", err)
 		}
-		if err := writeJustifications(ctx, tx, id, e.ID, in.Justifications, actor); err != nil {
-			return err
-		}
-		if err := audit.Write(ctx, tx.Tx, audit.Entry{ActorID: actor, Action: "ambassador.nomination_entry_edit",
-			ObjectType: NominationType, ObjectID: id.String(), Data: map[string]any{"changed": changed}}); err != nil {
-			return err
-		}
-		if changedNominee {
-			return s.sendConsentLink(ctx, tx, e, id)
-		}
-		return nil
+		return s.edited(ctx, tx, e, id, in.Justifications, changedNominee, audit.Entry{ActorID: actor,
+			Action: "ambassador.nomination_entry_edit", Data: map[string]any{"changed": changed}})
 	})
 	if err != nil {
 		return nil, err
