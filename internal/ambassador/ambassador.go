@@ -24,6 +24,7 @@ import (
 
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/ballotbox"
+	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/phase"
@@ -74,6 +75,9 @@ type Service struct {
 	now     func() time.Time
 	// jury decides the jury's proposals (decision.go; UseBox).
 	jury *poll.Service
+	// nomineeErased run in the erasure of a nominee, on the nominations of
+	// them, before those lose what names the nominee (NewFiles: their files).
+	nomineeErased []func(ctx context.Context, tx *db.Tx, nominations []uuid.UUID) error
 }
 
 // New returns the service.

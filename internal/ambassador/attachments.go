@@ -45,6 +45,9 @@ type Files struct {
 func NewFiles(s *Service, files *attach.Service) *Files {
 	f := &Files{s: s, files: files}
 	files.Guard(NominationType, f.guard)
+	s.nomineeErased = append(s.nomineeErased, func(ctx context.Context, tx *db.Tx, ids []uuid.UUID) error {
+		return files.RemoveOwned(ctx, tx, NominationType, ids)
+	})
 	return f
 }
 
@@ -250,7 +253,11 @@ type personalFile struct {
 
 // Export lists the files of the nominations of the person.
 func (p FilesPersonalData) Export(ctx context.Context, tx *db.Tx, accountID uuid.UUID) (any, error) {
-	ids, err := nominationsOf(ctx, tx, accountID, false)
+	var email string
+	if err := tx.QueryRow(ctx, `select email from accounts where id = $1`, accountID).Scan(&email); err != nil {
+		return nil, fmt.Errorf("nominations of: %w", err)
+	}
+	ids, err := nominationsOf(ctx, tx, email)
 	if err != nil {
 		return nil, err
 	}
@@ -268,26 +275,23 @@ func (p FilesPersonalData) Export(ctx context.Context, tx *db.Tx, accountID uuid
 	return map[string]any{"filesOfNominationsOfMe": out}, nil
 }
 
-// Erase deletes the files of the nominations of the person.
-func (p FilesPersonalData) Erase(ctx context.Context, tx *db.Tx, accountID uuid.UUID) error {
-	ids, err := nominationsOf(ctx, tx, accountID, true)
-	if err != nil {
-		return err
-	}
-	return p.f.files.RemoveOwned(ctx, tx, NominationType, ids)
-}
+// Erase does nothing more: the files of the nominations of the person go
+// with those nominations' erasure (PersonalData.Erase, through the
+// nomineeErased hook NewFiles sets), whatever the order the erasures run
+// in; the files they uploaded themselves are attach's.
+func (FilesPersonalData) Erase(context.Context, *db.Tx, uuid.UUID) error { return nil }
 
-// nominationsOf are the nominations whose nominee (or guardian) is the
-// account's address, and with erased, those whose nominee was erased.
-func nominationsOf(ctx context.Context, tx *db.Tx, accountID uuid.UUID, erased bool) ([]uuid.UUID, error) {
-	var email string
-	if err := tx.QueryRow(ctx, `select email from accounts where id = $1`, accountID).Scan(&email); err != nil {
-		return nil, fmt.Errorf("nominations of: %w", err)
-	}
-	rows, err := tx.Query(ctx, `select id from ambassador_nominations where nominee_email = $1 or guardian_email = $1
-		or ($2 and nominee_name = '(erased)') order by created_at, id`, email, erased)
+// nominationsOf are the nominations whose nominee (or a minor's guardian)
+// has the e-mail address email.
+func nominationsOf(ctx context.Context, q db.Querier, email string) ([]uuid.UUID, error) {
+	rows, err := q.Query(ctx, `select id from ambassador_nominations where nominee_email = $1 or guardian_email = $1
+		order by created_at, id`, email)
 	if err != nil {
 		return nil, fmt.Errorf("nominations of: %w", err)
 	}
-	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	if err != nil {
+		return nil, fmt.Errorf("nominations of: %w", err)
+	}
+	return ids, nil
 }

@@ -115,6 +115,15 @@ func (p PersonalData) Erase(ctx context.Context, tx *db.Tx, accountID uuid.UUID)
 		email, now); err != nil {
 		return fmt.Errorf("erase nominee: %w", err)
 	}
+	ids, err := nominationsOf(ctx, tx, email)
+	if err != nil {
+		return err
+	}
+	for _, f := range p.s.nomineeErased {
+		if err := f(ctx, tx, ids); err != nil {
+			return err
+		}
+	}
 	if _, err := tx.Exec(ctx, `update ambassador_nominations set
 			status = case when status = 'submitted' then 'withdrawn' else status end,
 			withdrawn_at = case when status = 'submitted' then $2 else withdrawn_at end,
