@@ -8,11 +8,13 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/otwarty/otwarty/graph"
+	"github.com/otwarty/otwarty/internal/attach"
 	"github.com/otwarty/otwarty/internal/ballotbox"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/ratelimit"
@@ -52,6 +54,7 @@ type config struct {
 	RateWrites        ratelimit.Rule
 	Retention         retention.Config
 	Live              graph.LiveLimits
+	Attach            attach.Limits
 }
 
 func env(name, def string) string {
@@ -106,6 +109,10 @@ func loadConfig(fs *flag.FlagSet, args []string) (*config, error) {
 	fs.IntVar(&c.Live.SocketsPerAccount, "ws-max-sockets-per-account", intEnv("OTWARTY_WS_MAX_SOCKETS_PER_ACCOUNT", ld.SocketsPerAccount), "signed-in WebSockets per account; 0 = no limit (OTWARTY_WS_MAX_SOCKETS_PER_ACCOUNT)")
 	subRate := fs.String("ws-subscribe-rate", env("OTWARTY_WS_SUBSCRIBE_RATE", fmt.Sprintf("%g/%d", ld.SubscribePerSecond, ld.SubscribeBurst)), "subscribe messages per second/burst per WebSocket; 0/0 = no limit (OTWARTY_WS_SUBSCRIBE_RATE)")
 	fs.DurationVar(&c.Live.InitTimeout, "ws-init-timeout", durEnv("OTWARTY_WS_INIT_TIMEOUT", ld.InitTimeout), "time a WebSocket has to send connection_init (OTWARTY_WS_INIT_TIMEOUT)")
+	atd := attach.DefaultLimits()
+	attachMB := fs.Int("attach-max-mb", intEnv("OTWARTY_ATTACH_MAX_MB", int(atd.MaxBytes>>20)), "largest attachment in MiB (OTWARTY_ATTACH_MAX_MB)")
+	fs.IntVar(&c.Attach.MaxPerOwner, "attach-max-files", intEnv("OTWARTY_ATTACH_MAX_FILES", atd.MaxPerOwner), "attachments one nomination may hold (OTWARTY_ATTACH_MAX_FILES)")
+	attachTypes := fs.String("attach-types", env("OTWARTY_ATTACH_TYPES", strings.Join(atd.Types, ",")), "accepted attachment types, comma-separated, of "+strings.Join(attach.AllTypes, ", ")+" (OTWARTY_ATTACH_TYPES)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -124,6 +131,9 @@ func loadConfig(fs *flag.FlagSet, args []string) (*config, error) {
 		}
 	}
 	var err error
+	if c.Attach, err = attachLimits(*attachMB, c.Attach.MaxPerOwner, *attachTypes); err != nil {
+		return nil, err
+	}
 	if c.TrustedProxies, err = ratelimit.ParsePrefixes(*proxies); err != nil {
 		return nil, fmt.Errorf("OTWARTY_TRUSTED_PROXIES: %w", err)
 	}
@@ -181,6 +191,32 @@ func identifierKey(c *config) ([]byte, error) {
 		return nil, err
 	}
 	return k, os.WriteFile(path, k, 0o600)
+}
+
+// attachLimits checks the attachment settings: a size of 1–100 MiB, 1–50
+// files, and types that attach recognises.
+func attachLimits(mb, files int, types string) (attach.Limits, error) {
+	if mb < 1 || mb > 100 {
+		return attach.Limits{}, fmt.Errorf("OTWARTY_ATTACH_MAX_MB must be 1 to 100, not %d", mb)
+	}
+	if files < 1 || files > 50 {
+		return attach.Limits{}, fmt.Errorf("OTWARTY_ATTACH_MAX_FILES must be 1 to 50, not %d", files)
+	}
+	l := attach.Limits{MaxBytes: int64(mb) << 20, MaxPerOwner: files}
+	for _, t := range strings.Split(types, ",") {
+		t = strings.TrimSpace(t)
+		if t == "" {
+			continue
+		}
+		if !slices.Contains(attach.AllTypes, t) {
+			return attach.Limits{}, fmt.Errorf("OTWARTY_ATTACH_TYPES: %q is not one of %s", t, strings.Join(attach.AllTypes, ", "))
+		}
+		l.Types = append(l.Types, t)
+	}
+	if len(l.Types) == 0 {
+		return attach.Limits{}, errors.New("OTWARTY_ATTACH_TYPES names no type")
+	}
+	return l, nil
 }
 
 func checkKey(k []byte) ([]byte, error) {

@@ -2,12 +2,14 @@ package main
 
 import (
 	"flag"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/otwarty/otwarty/graph"
+	"github.com/otwarty/otwarty/internal/attach"
 )
 
 func TestLoadConfig_WebSocketLimits(t *testing.T) {
@@ -26,5 +28,28 @@ func TestLoadConfig_WebSocketLimits(t *testing.T) {
 	for _, bad := range []string{"10", "a/5", "5/-1", "-1/5"} {
 		_, err = loadConfig(flag.NewFlagSet("serve", flag.ContinueOnError), []string{"--env", "test", "--ws-subscribe-rate", bad})
 		require.EqualError(t, err, `OTWARTY_WS_SUBSCRIBE_RATE "`+bad+`" must be PER_SECOND/BURST, e.g. 10/50 (0/0 disables)`)
+	}
+}
+
+func TestLoadConfig_AttachmentLimits(t *testing.T) {
+	t.Parallel()
+	c, err := loadConfig(flag.NewFlagSet("serve", flag.ContinueOnError), []string{"--env", "test"})
+	require.NoError(t, err)
+	require.Equal(t, attach.DefaultLimits(), c.Attach)
+
+	c, err = loadConfig(flag.NewFlagSet("serve", flag.ContinueOnError), []string{"--env", "test",
+		"--attach-max-mb", "3", "--attach-max-files", "4", "--attach-types", "application/pdf, image/png"})
+	require.NoError(t, err)
+	require.Equal(t, attach.Limits{MaxBytes: 3 << 20, MaxPerOwner: 4, Types: []string{attach.TypePDF, attach.TypePNG}}, c.Attach)
+
+	for _, bad := range []struct{ flag, value, err string }{
+		{"--attach-max-mb", "0", "OTWARTY_ATTACH_MAX_MB must be 1 to 100, not 0"},
+		{"--attach-max-mb", "101", "OTWARTY_ATTACH_MAX_MB must be 1 to 100, not 101"},
+		{"--attach-max-files", "0", "OTWARTY_ATTACH_MAX_FILES must be 1 to 50, not 0"},
+		{"--attach-types", "application/pdf,text/html", `OTWARTY_ATTACH_TYPES: "text/html" is not one of ` + strings.Join(attach.AllTypes, ", ")},
+		{"--attach-types", " , ", "OTWARTY_ATTACH_TYPES names no type"},
+	} {
+		_, err = loadConfig(flag.NewFlagSet("serve", flag.ContinueOnError), []string{"--env", "test", bad.flag, bad.value})
+		require.EqualError(t, err, bad.err, bad.flag+"="+bad.value)
 	}
 }

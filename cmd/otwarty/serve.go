@@ -117,7 +117,7 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	orgs.OnLeave(ds.EndDelegations)
 	// Attachments: bytes in PostgreSQL; the nominations' files on them (an
 	// erased nominee's nominations lose theirs).
-	files := attach.New(pool, nil, attach.DefaultLimits())
+	files := attach.New(pool, nil, c.Attach)
 	ids.AddPersonalData(files.PersonalData())
 	ambFiles := ambassador.NewFiles(amb, files)
 	ids.AddPersonalData(ambFiles.PersonalData())
