@@ -241,13 +241,16 @@ func TestAmbassadorAudience_TotalsHiddenUntilTheAnnouncementOnEveryPath(t *testi
 	require.NotContains(t, raw, annaKey.String())
 	require.NotContains(t, raw, "Anna")
 
-	// Closed, not yet announced: still hidden.
-	f.move(t, "ANNOUNCEMENT")
+	// Closed at its date (two days before the announcement's), not yet
+	// announced: no more votes, still hidden.
+	f.clock.Set(f.announceAt.Add(-48 * time.Hour))
+	require.Equal(t, "PHASE_CLOSED", b.gql(t, castAudience, map[string]any{"n": f.celina}, f.as(callerNominee)...).code())
 	res = b.gql(t, audienceTotalsQuery, map[string]any{"e": f.eid})
 	require.Nil(t, dig(res.Data, "ambassadorAudienceTotals"))
 
 	// From the announcement: public on every path, with the distinction.
 	f.clock.Set(f.announceAt)
+	f.move(t, "ANNOUNCEMENT")
 	final := map[string]any{"categoryId": f.ind, "voters": float64(3), "counted": float64(3), "votes": []any{
 		map[string]any{"nominationId": f.anna, "votes": float64(2), "audienceDistinction": true},
 		map[string]any{"nominationId": f.borys, "votes": float64(1), "audienceDistinction": false},

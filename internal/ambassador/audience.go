@@ -82,11 +82,11 @@ func (e *Edition) audienceStarted() bool {
 	return e.Schedule.AudienceClose != nil && (e.Phase == PhaseAudienceVote || e.Phase == PhaseAnnouncement)
 }
 
-// AudiencePublic reports whether e's audience totals are public at t: the
-// edition is in its announcement phase and the announcement's time has
-// come (the vote's close may come days before the ceremony).
-func (e *Edition) AudiencePublic(t time.Time) bool {
-	return e.Schedule.AudienceClose != nil && e.Phase == PhaseAnnouncement && !t.Before(e.Schedule.AnnounceAt)
+// AudiencePublic reports whether e's audience totals are public: from the
+// announcement on, with the laureates and the score table (also when the
+// coordinator announced by hand before the scheduled time).
+func (e *Edition) AudiencePublic() bool {
+	return e.Schedule.AudienceClose != nil && e.Phase == PhaseAnnouncement
 }
 
 func audienceObject(e *Edition) authz.Object {
@@ -152,7 +152,7 @@ func (s *Service) AudienceVoteOf(ctx context.Context, e *Edition) (*AudienceVote
 	now := s.now()
 	staff := s.Staff(ctx, e)
 	v := &AudienceVote{EditionID: e.ID, Open: e.audienceOpen(now), OpensAt: e.Schedule.DecisionClose,
-		ClosesAt: *e.Schedule.AudienceClose, Final: e.AudiencePublic(now)}
+		ClosesAt: *e.Schedule.AudienceClose, Final: e.AudiencePublic()}
 	v.TotalsVisible = staff || v.Final
 	cats, err := s.Categories(ctx, e.ID)
 	if err != nil {
@@ -578,7 +578,7 @@ func (s *Service) AudienceTotals(ctx context.Context, id uuid.UUID) ([]CategoryT
 	if err != nil {
 		return nil, err
 	}
-	final := e.AudiencePublic(s.now())
+	final := e.AudiencePublic()
 	if e.Schedule.AudienceClose == nil || !(final || s.Staff(ctx, e)) {
 		return nil, apperr.ErrNotFound
 	}

@@ -345,14 +345,20 @@ func TestAudience_TotalsHiddenUntilTheAnnouncementThenDistinction(t *testing.T) 
 	require.Equal(t, 5, totalsOf(t, ts, a.ind).Voters)
 	require.Equal(t, 0, totalsOf(t, ts, a.ind).Counted)
 
-	// Closed, but not yet announced: still hidden.
-	a.move(t, ambassador.PhaseAnnouncement)
+	// Closed at its date, but not yet announced (the edition waits in the
+	// audience vote for the announcement's date): no more votes, totals
+	// still hidden.
+	a.clock.Set(*a.e.Schedule.AudienceClose)
+	_, late := a.voter(t, "late")
+	_, err = a.svc.CastAudienceVote(late, a.anna)
+	require.Equal(t, apperr.PhaseClosed, apperr.CodeOf(err))
 	_, err = a.svc.AudienceTotals(a.as(a.nominator), a.e.ID)
 	require.ErrorIs(t, err, apperr.ErrNotFound)
 
 	// From the announcement, public and complete; the tie at the top shares
 	// the audience distinction.
 	a.clock.Set(a.e.Schedule.AnnounceAt)
+	a.move(t, ambassador.PhaseAnnouncement)
 	for _, ctx := range []context.Context{a.as(uuid.Nil), a.as(a.juror), alice, a.coordinator} {
 		ts, err := a.svc.AudienceTotals(ctx, a.e.ID)
 		require.NoError(t, err)

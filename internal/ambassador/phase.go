@@ -65,12 +65,25 @@ func (sc Schedule) start(p Phase) *time.Time {
 			return &sc.DecisionClose
 		}
 	case PhaseAnnouncement:
+		return &sc.AnnounceAt
+	}
+	return nil
+}
+
+// end is when p closes by the schedule (nil: never): the jury's decision
+// and the audience vote close at their own dates, and the edition waits in
+// them, closed, until the next phase starts (the announcement, at its own
+// date); every other phase ends where the next begins.
+func (sc Schedule) end(p Phase) *time.Time {
+	switch p {
+	case PhaseDecision:
+		return &sc.DecisionClose
+	case PhaseAudienceVote:
 		if sc.AudienceClose != nil {
 			return sc.AudienceClose
 		}
-		return &sc.DecisionClose
 	}
-	return nil
+	return sc.start(sc.next(p))
 }
 
 // next is the phase the schedule moves p to.
@@ -102,7 +115,7 @@ func (e *Edition) In(p Phase, t time.Time) bool {
 	if e.Phase != p {
 		return false
 	}
-	end := e.Schedule.start(e.Schedule.next(p))
+	end := e.Schedule.end(p)
 	return end == nil || t.Before(*end)
 }
 

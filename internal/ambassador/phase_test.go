@@ -36,7 +36,7 @@ func TestPhase_PublishSchedulesEveryMove(t *testing.T) {
 	var got []string
 	sc := b.edition.Schedule
 	want := []string{"formal_check " + sc.NominationsClose.UTC().String(), "scoring " + sc.CheckClose.UTC().String(),
-		"decision " + sc.ScoringClose.UTC().String(), "announcement " + sc.DecisionClose.UTC().String()}
+		"decision " + sc.ScoringClose.UTC().String(), "announcement " + sc.AnnounceAt.UTC().String()}
 	for rows.Next() {
 		var to string
 		var at = sc.NominationsOpen

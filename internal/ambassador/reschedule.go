@@ -54,12 +54,13 @@ func reached(at, p Phase) bool {
 	return slices.Index(phaseOrder, at) >= slices.Index(phaseOrder, p)
 }
 
-// scheduleDate is one date of a schedule, with the phase it starts (""
-// for the announcement's date, which starts none).
+// scheduleDate is one date of a schedule, with the phase whose start
+// fixes it: the phase it starts, or for the decision's and the audience
+// vote's close (which end a phase the edition then waits in) the next one.
 type scheduleDate struct {
 	field    string
 	old, new *time.Time
-	starts   Phase
+	fixedBy  Phase
 }
 
 func scheduleDates(old, new *Schedule) []scheduleDate {
@@ -73,7 +74,7 @@ func scheduleDates(old, new *Schedule) []scheduleDate {
 	if old.AudienceClose != nil && new.AudienceClose != nil {
 		d = append(d, scheduleDate{"audienceClose", old.AudienceClose, new.AudienceClose, PhaseAnnouncement})
 	}
-	return append(d, scheduleDate{"announceAt", &old.AnnounceAt, &new.AnnounceAt, ""})
+	return append(d, scheduleDate{"announceAt", &old.AnnounceAt, &new.AnnounceAt, PhaseAnnouncement})
 }
 
 // RescheduleEdition changes the dates of a published edition ("manage":
@@ -116,7 +117,7 @@ func (s *Service) RescheduleEdition(ctx context.Context, id uuid.UUID, sc Schedu
 				*d.new = *d.old // PostgreSQL's precision: no change
 				continue
 			}
-			if !d.old.After(now) || (d.starts != "" && reached(e.Phase, d.starts)) {
+			if !d.old.After(now) || reached(e.Phase, d.fixedBy) {
 				return apperr.Invalid("schedule."+d.field, "ambassador.reschedule_past").With(map[string]any{"field": d.field})
 			}
 			if !d.new.After(now) {
