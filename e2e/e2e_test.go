@@ -1171,11 +1171,118 @@ func TestSeedDemo(t *testing.T) {
 	}
 	require.Equal(t, []string{"GENERATED EN", "GENERATED UK", "GENERATED PL", "EDITED PL"}, versions)
 
+	// The Ambassador: last year's edition announced, its laureates and
+	// distinctions public with their justifications, the score table
+	// without juror names, the nomination count; this year's open for
+	// nominations.
+	const ambassadorQuery = `{ ambassadorEditions { edges { node { year phase announcedAt call(locale: EN) { text }
+		laureates { category laureate { nomineeName rank justification(locale: UK) { text locale } } }
+		scoreTable { jurorNames rows { nomineeName scorerCount rank sheets { jurorName } } }
+		nominationCount { received eligible byChannel { channel count } } viewerCan { nominate } } } } }`
+	var amb struct {
+		AmbassadorEditions struct {
+			Edges []struct {
+				Node struct {
+					Year        int        `json:"year"`
+					Phase       string     `json:"phase"`
+					AnnouncedAt *time.Time `json:"announcedAt"`
+					Call        localized  `json:"call"`
+					Laureates   []struct {
+						Category string `json:"category"`
+						Laureate struct {
+							NomineeName   string    `json:"nomineeName"`
+							Rank          string    `json:"rank"`
+							Justification localized `json:"justification"`
+						} `json:"laureate"`
+					} `json:"laureates"`
+					ScoreTable *struct {
+						JurorNames bool `json:"jurorNames"`
+						Rows       []struct {
+							NomineeName string `json:"nomineeName"`
+							ScorerCount int    `json:"scorerCount"`
+							Rank        int    `json:"rank"`
+							Sheets      []struct {
+								JurorName *string `json:"jurorName"`
+							} `json:"sheets"`
+						} `json:"rows"`
+					} `json:"scoreTable"`
+					NominationCount *struct {
+						Received  int `json:"received"`
+						Eligible  int `json:"eligible"`
+						ByChannel []struct {
+							Channel string `json:"channel"`
+							Count   int    `json:"count"`
+						} `json:"byChannel"`
+					} `json:"nominationCount"`
+					ViewerCan struct {
+						Nominate bool `json:"nominate"`
+					} `json:"viewerCan"`
+				} `json:"node"`
+			} `json:"edges"`
+		} `json:"ambassadorEditions"`
+	}
+	gql(t, s.httpURL(), "", ambassadorQuery, &amb)
+	require.Len(t, amb.AmbassadorEditions.Edges, 2)
+	open, announced := amb.AmbassadorEditions.Edges[0].Node, amb.AmbassadorEditions.Edges[1].Node
+	require.Equal(t, announced.Year+1, open.Year)
+	require.Equal(t, "NOMINATIONS", open.Phase)
+	require.Nil(t, open.AnnouncedAt)
+	require.Nil(t, open.Laureates)
+	require.Nil(t, open.NominationCount, "the count is public once nominations have closed")
+	require.Contains(t, open.Call.Text, "Nominate a person or an organisation")
+	require.Equal(t, "ANNOUNCEMENT", announced.Phase)
+	require.NotNil(t, announced.AnnouncedAt)
+	require.WithinRange(t, *announced.AnnouncedAt, seedTime.Add(-186*day), seedTime.Add(-184*day))
+	var laureates []string
+	for _, l := range announced.Laureates {
+		laureates = append(laureates, l.Category+" "+l.Laureate.Rank+" "+l.Laureate.NomineeName)
+		require.Equal(t, "UK", l.Laureate.Justification.Locale)
+	}
+	require.ElementsMatch(t, []string{"ORGANISATION LAUREATE Fundacja Dom Wielokulturowy", "ORGANISATION LAUREATE Stowarzyszenie Wspólna Ulica",
+		"ORGANISATION DISTINCTION Teatr Pod Mostem", "INDIVIDUAL LAUREATE Ahmad Karimi", "INDIVIDUAL LAUREATE Natalia Hrytsenko",
+		"INDIVIDUAL DISTINCTION Amira Haddad"}, laureates)
+	for _, l := range announced.Laureates {
+		if l.Laureate.NomineeName == "Ahmad Karimi" {
+			require.Equal(t, "За десять років безкорисливого перекладу для сімей біженців.", l.Laureate.Justification.Text)
+		}
+	}
+	require.NotNil(t, announced.ScoreTable)
+	require.False(t, announced.ScoreTable.JurorNames)
+	scorers := map[string]int{}
+	for _, r := range announced.ScoreTable.Rows {
+		scorers[r.NomineeName] = r.ScorerCount
+		for _, sh := range r.Sheets {
+			require.Nil(t, sh.JurorName)
+		}
+	}
+	require.Equal(t, map[string]int{"Fundacja Dom Wielokulturowy": 3, "Stowarzyszenie Wspólna Ulica": 3, "Teatr Pod Mostem": 3,
+		"Kawiarnia Samowar": 3, "Ahmad Karimi": 3, "Natalia Hrytsenko": 2, "Tomasz Zieliński": 3, "Amira Haddad": 3}, scorers)
+	require.NotNil(t, announced.NominationCount)
+	require.Equal(t, 9, announced.NominationCount.Received)
+	require.Equal(t, 8, announced.NominationCount.Eligible)
+	channels := map[string]int{}
+	for _, c := range announced.NominationCount.ByChannel {
+		channels[c.Channel] = c.Count
+	}
+	require.Equal(t, map[string]int{"ONLINE": 7, "PAPER": 0, "EMAIL": 1, "ESERVICES": 0, "POST": 1}, channels)
+	var pastLaureates struct {
+		AmbassadorLaureates struct {
+			TotalCount int `json:"totalCount"`
+		} `json:"ambassadorLaureates"`
+	}
+	gql(t, s.httpURL(), "", `{ ambassadorLaureates { totalCount } }`, &pastLaureates)
+	require.Equal(t, 6, pastLaureates.AmbassadorLaureates.TotalCount)
+	// A resident may nominate in the open edition.
+	james, _ := signIn(t, s, "james@demo.otwarty.pl", "otwarty-demo-2026")
+	gql(t, s.httpURL(), james, ambassadorQuery, &amb)
+	require.True(t, amb.AmbassadorEditions.Edges[0].Node.ViewerCan.Nominate)
+
 	// Seeding again says so and changes nothing the API shows.
 	snapshot := func() string {
 		var raw json.RawMessage
 		gql(t, s.httpURL(), "", `{ consultations { totalCount edges { node { id status title { text } submissions { totalCount } } } }
-			bodies { totalCount edges { node { id members { totalCount edges { node { id role } } } } } } }`, &raw)
+			bodies { totalCount edges { node { id members { totalCount edges { node { id role } } } } } }
+			ambassadorEditions { edges { node { id phase laureates { laureate { nominationId } } } } } }`, &raw)
 		var meetings json.RawMessage
 		gql(t, s.httpURL(), "", meetingsQuery, &meetings)
 		return string(raw) + string(meetings)

@@ -112,6 +112,10 @@ func runSeed(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("demo dialogue body: %w", err)
 	}
+	past, current, err := seedAmbassador(as, a, ngo.ID, residents)
+	if err != nil {
+		return fmt.Errorf("demo Ambassador: %w", err)
+	}
 	fmt.Printf("demo data created; every demo account's password is %q\n", demoPassword)
 	fmt.Println("  koordynator@demo.otwarty.pl  coordinator and admin")
 	fmt.Println("  urzednik@demo.otwarty.pl     official of", unit.Name)
@@ -120,6 +124,8 @@ func runSeed(ctx context.Context, args []string) error {
 	fmt.Println("  james@demo.otwarty.pl        member of", ngo.Name, "(en)")
 	fmt.Println("  marta@demo.otwarty.pl        resident (pl)")
 	fmt.Println("consultations: one open (submissions in four languages, supports, a workshop), one closed with its report published")
+	fmt.Printf("Ambassador of Multiculturalism: the %d edition announced (2 laureates and a distinction per category), the %d edition open for nominations\n",
+		past.Year, current.Year)
 	fmt.Println("dialogue body:", body.ID, "(a migrants' council: chair, deputy chair, secretary, members, an observer, a standing guest, and the NGO with a delegate and a substitute)")
 	return nil
 }
