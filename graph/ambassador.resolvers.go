@@ -65,7 +65,7 @@ func (r *ambassadorEditionResolver) Phase(ctx context.Context, obj *model.Ambass
 
 // PhaseChanges is the resolver for the phaseChanges field.
 func (r *ambassadorEditionResolver) PhaseChanges(ctx context.Context, obj *model.AmbassadorEdition) ([]model.AmbassadorPhaseChange, error) {
-	changes, err := r.Ambassador.PhaseChanges(ctx, obj.E.ID)
+	changes, err := loadersFrom(ctx).ambassador.phaseChanges.Load(ctx, obj.E)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +99,7 @@ func (r *ambassadorEditionResolver) CallTranslations(ctx context.Context, obj *m
 
 // Categories is the resolver for the categories field.
 func (r *ambassadorEditionResolver) Categories(ctx context.Context, obj *model.AmbassadorEdition) ([]model.AmbassadorCategory, error) {
-	cs, err := r.Ambassador.Categories(ctx, obj.E.ID)
+	cs, err := loadersFrom(ctx).ambassador.categories.Load(ctx, obj.E.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +112,7 @@ func (r *ambassadorEditionResolver) Categories(ctx context.Context, obj *model.A
 
 // Criteria is the resolver for the criteria field.
 func (r *ambassadorEditionResolver) Criteria(ctx context.Context, obj *model.AmbassadorEdition) ([]model.AmbassadorCriterion, error) {
-	cs, err := r.Ambassador.Criteria(ctx, obj.E.ID)
+	cs, err := r.ambassadorCriteriaOf(ctx, obj.E.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -125,11 +125,8 @@ func (r *ambassadorEditionResolver) Criteria(ctx context.Context, obj *model.Amb
 
 // Jurors is the resolver for the jurors field.
 func (r *ambassadorEditionResolver) Jurors(ctx context.Context, obj *model.AmbassadorEdition) ([]model.AmbassadorJuror, error) {
-	js, err := r.Ambassador.Jurors(ctx, obj.E.ID)
-	if apperr.CodeOf(err) == apperr.NotFound {
-		return nil, nil
-	}
-	if err != nil {
+	js, err := loadersFrom(ctx).ambassador.jurors.Load(ctx, obj.E)
+	if err != nil || js == nil {
 		return nil, err
 	}
 	out := make([]model.AmbassadorJuror, len(js))
@@ -173,7 +170,7 @@ func (r *ambassadorEditionResolver) ViewerCan(ctx context.Context, obj *model.Am
 
 // Criterion is the resolver for the criterion field.
 func (r *ambassadorJustificationResolver) Criterion(ctx context.Context, obj *model.AmbassadorJustification) (*model.AmbassadorCriterion, error) {
-	cs, err := r.Ambassador.Criteria(ctx, obj.EditionID)
+	cs, err := r.ambassadorCriteriaOf(ctx, obj.EditionID)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +195,7 @@ func (r *ambassadorJustificationResolver) TextTranslations(ctx context.Context, 
 
 // Edition is the resolver for the edition field.
 func (r *ambassadorNominationResolver) Edition(ctx context.Context, obj *model.AmbassadorNomination) (*model.AmbassadorEdition, error) {
-	e, err := r.ambassadorEdition(ctx, obj.N.EditionID)
+	e, err := loadersFrom(ctx).ambassador.editions.Load(ctx, obj.N.EditionID)
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +209,7 @@ func (r *ambassadorNominationResolver) Edition(ctx context.Context, obj *model.A
 func (r *ambassadorNominationResolver) Category(ctx context.Context, obj *model.AmbassadorNomination) (*model.AmbassadorCategory, error) {
 	out := model.AmbassadorCategory{ID: gid.Encode("AmbassadorCategory", obj.N.CategoryID),
 		Kind: model.AmbassadorCategoryKind(strings.ToUpper(obj.N.CategoryKind))}
-	cs, err := r.Ambassador.Categories(ctx, obj.N.EditionID)
+	cs, err := loadersFrom(ctx).ambassador.categories.Load(ctx, obj.N.EditionID)
 	if err != nil {
 		return nil, err
 	}
@@ -245,7 +242,7 @@ func (r *ambassadorNominationResolver) Nominee(ctx context.Context, obj *model.A
 
 // Justifications is the resolver for the justifications field.
 func (r *ambassadorNominationResolver) Justifications(ctx context.Context, obj *model.AmbassadorNomination) ([]model.AmbassadorJustification, error) {
-	js, err := r.Ambassador.Justifications(ctx, obj.N)
+	js, err := loadersFrom(ctx).ambassador.justifications.Load(ctx, obj.N.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -81,7 +81,7 @@ func (r *ambassadorEditionResolver) NominationCount(ctx context.Context, obj *mo
 
 // AnnouncedAt is the resolver for the announcedAt field.
 func (r *ambassadorEditionResolver) AnnouncedAt(ctx context.Context, obj *model.AmbassadorEdition) (*time.Time, error) {
-	return r.Ambassador.AnnouncedAt(ctx, obj.E.ID)
+	return obj.E.AnnouncedAt, nil
 }
 
 // Category is the resolver for the category field.

@@ -16,7 +16,7 @@ import (
 
 // Attachments is the resolver for the attachments field.
 func (r *ambassadorNominationResolver) Attachments(ctx context.Context, obj *model.AmbassadorNomination) ([]model.Attachment, error) {
-	list, err := r.AmbassadorFiles.Of(ctx, obj.N)
+	list, err := loadersFrom(ctx).ambassador.files.Load(ctx, obj.N)
 	if err != nil {
 		return nil, err
 	}

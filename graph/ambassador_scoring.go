@@ -82,5 +82,5 @@ func ambassadorRankingEntryOut(re ambassador.RankingEntry) model.AmbassadorRanki
 
 // ambassadorCriteriaOf is the criteria of a nomination's edition.
 func (r *Resolver) ambassadorCriteriaOf(ctx context.Context, edition uuid.UUID) ([]ambassador.Criterion, error) {
-	return r.Ambassador.Criteria(ctx, edition)
+	return loadersFrom(ctx).ambassador.criteria.Load(ctx, edition)
 }

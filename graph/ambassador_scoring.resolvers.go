@@ -63,10 +63,11 @@ func (r *ambassadorEditionResolver) ScoreTable(ctx context.Context, obj *model.A
 
 // MyReview is the resolver for the myReview field.
 func (r *ambassadorNominationResolver) MyReview(ctx context.Context, obj *model.AmbassadorNomination) (*model.AmbassadorReview, error) {
-	rv, ok, err := r.Ambassador.MyReview(ctx, obj.N)
-	if err != nil || !ok {
+	d, err := loadersFrom(ctx).ambassador.jury.Load(ctx, obj.N)
+	if err != nil || d.Review == nil {
 		return nil, err
 	}
+	rv := d.Review
 	out := &model.AmbassadorReview{Declaration: ambassadorDeclarationOut(rv.Declaration), Conflict: ambassadorConflictOut(rv.Conflict),
 		ConflictFixed: rv.ConflictFixed, SeesScores: rv.SeesScores, MayScore: rv.MayScore}
 	if rv.Sheet != nil {
@@ -82,10 +83,11 @@ func (r *ambassadorNominationResolver) MyReview(ctx context.Context, obj *model.
 
 // ScoreSheets is the resolver for the scoreSheets field.
 func (r *ambassadorNominationResolver) ScoreSheets(ctx context.Context, obj *model.AmbassadorNomination) ([]model.AmbassadorScoreSheet, error) {
-	sheets, ok, err := r.Ambassador.Sheets(ctx, obj.N)
-	if err != nil || !ok {
+	d, err := loadersFrom(ctx).ambassador.jury.Load(ctx, obj.N)
+	if err != nil || !d.SeesScores {
 		return nil, err
 	}
+	sheets := d.Sheets
 	criteria, err := r.ambassadorCriteriaOf(ctx, obj.N.EditionID)
 	if err != nil {
 		return nil, err
@@ -99,10 +101,11 @@ func (r *ambassadorNominationResolver) ScoreSheets(ctx context.Context, obj *mod
 
 // Discussion is the resolver for the discussion field.
 func (r *ambassadorNominationResolver) Discussion(ctx context.Context, obj *model.AmbassadorNomination) ([]model.AmbassadorComment, error) {
-	cs, ok, err := r.Ambassador.Discussion(ctx, obj.N)
-	if err != nil || !ok {
+	d, err := loadersFrom(ctx).ambassador.jury.Load(ctx, obj.N)
+	if err != nil || !d.SeesScores {
 		return nil, err
 	}
+	cs := d.Discussion
 	out := make([]model.AmbassadorComment, 0, len(cs))
 	for _, c := range cs {
 		out = append(out, ambassadorCommentOut(c))
@@ -112,10 +115,11 @@ func (r *ambassadorNominationResolver) Discussion(ctx context.Context, obj *mode
 
 // JuryConflicts is the resolver for the juryConflicts field.
 func (r *ambassadorNominationResolver) JuryConflicts(ctx context.Context, obj *model.AmbassadorNomination) ([]model.AmbassadorJurorConflict, error) {
-	cs, ok, err := r.Ambassador.Conflicts(ctx, obj.N)
-	if err != nil || !ok {
+	d, err := loadersFrom(ctx).ambassador.jury.Load(ctx, obj.N)
+	if err != nil || !d.SeesConflicts {
 		return nil, err
 	}
+	cs := d.Conflicts
 	out := make([]model.AmbassadorJurorConflict, 0, len(cs))
 	for _, c := range cs {
 		out = append(out, model.AmbassadorJurorConflict{AccountID: gid.Encode("Account", c.JurorID), DisplayName: c.JurorName,

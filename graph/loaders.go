@@ -41,6 +41,8 @@ type loaders struct {
 	reasonTexts     *dataloadgen.Loader[uuid.UUID, *i18n.Text]
 	// Civic-budget project pages (budget_loaders.go).
 	budget budgetLoaders
+	// The Ambassador's nominations and editions (ambassador_loaders.go).
+	ambassador ambassadorLoaders
 	// Quorums of body meetings, by meeting.
 	bodyQuorums *dataloadgen.Loader[uuid.UUID, *dialogue.Quorum]
 	// Candidates, voters, results and the viewer's actions of elections.
@@ -173,6 +175,7 @@ func newLoaders(r *Resolver, viewer uuid.UUID) *loaders {
 		return out, nil
 	})
 	l.budget = newBudgetLoaders(r, viewer)
+	l.ambassador = newAmbassadorLoaders(r)
 	l.bodyQuorums = mapped(r, func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*dialogue.Quorum, error) {
 		found, err := r.Dialogue.Quorums(ctx, r.Pool, ids)
 		return fill(ids, found, err)

@@ -215,15 +215,39 @@ func (f *Files) audit(ctx context.Context, tx *db.Tx, actor uuid.UUID, action st
 // Of lists the attachments of a nomination the caller has been allowed to
 // see, oldest first: its documents, and for staff its scans too.
 func (f *Files) Of(ctx context.Context, n *Nomination) ([]*attach.Attachment, error) {
-	purposes := []string{PurposeDocument}
-	if f.s.Manages(ctx, n) {
-		purposes = nil
+	m, err := f.OfMany(ctx, []*Nomination{n})
+	return m[n.ID], err
+}
+
+// OfMany is Of for nominations the caller may see, in at most two
+// statements (those the caller manages, with every file; the others,
+// documents only).
+func (f *Files) OfMany(ctx context.Context, ns []*Nomination) (map[uuid.UUID][]*attach.Attachment, error) {
+	var managed, others []uuid.UUID
+	for _, n := range ns {
+		if f.s.Manages(ctx, n) {
+			managed = append(managed, n.ID)
+		} else {
+			others = append(others, n.ID)
+		}
 	}
-	m, err := f.files.List(ctx, f.s.pool, NominationType, []uuid.UUID{n.ID}, purposes...)
-	if err != nil {
-		return nil, err
+	out := map[uuid.UUID][]*attach.Attachment{}
+	for _, group := range []struct {
+		ids      []uuid.UUID
+		purposes []string
+	}{{managed, nil}, {others, []string{PurposeDocument}}} {
+		if len(group.ids) == 0 {
+			continue
+		}
+		m, err := f.files.List(ctx, f.s.pool, NominationType, group.ids, group.purposes...)
+		if err != nil {
+			return nil, err
+		}
+		for id, list := range m {
+			out[id] = list
+		}
 	}
-	return m[n.ID], nil
+	return out, nil
 }
 
 // FilesPersonalData is the nominations' attachments in a person's data:

@@ -26,13 +26,18 @@ type JurorNomination struct{ Juror, Nomination uuid.UUID }
 // reason found (automatic ones first): the one source every rule that
 // hides or recuses reads. A juror's declaration of "none" is not in it.
 func conflicts(ctx context.Context, q db.Querier, edition uuid.UUID) (map[JurorNomination]string, error) {
+	return conflictsIn(ctx, q, []uuid.UUID{edition})
+}
+
+// conflictsIn is conflicts of several editions at once.
+func conflictsIn(ctx context.Context, q db.Querier, editions []uuid.UUID) (map[JurorNomination]string, error) {
 	rows, err := q.Query(ctx, `
 		select a.juror_id, a.nomination_id, a.reason from ambassador_auto_conflicts a
-		join ambassador_nominations n on n.id = a.nomination_id where n.edition_id = $1
+		join ambassador_nominations n on n.id = a.nomination_id where n.edition_id = any($1)
 		union all
 		select c.juror_id, c.nomination_id, case c.source when 'coordinator' then 'coordinator' else 'declared' end
 		from ambassador_conflicts c join ambassador_nominations n on n.id = c.nomination_id
-		where n.edition_id = $1 and c.conflict`, edition)
+		where n.edition_id = any($1) and c.conflict`, editions)
 	if err != nil {
 		return nil, fmt.Errorf("ambassador conflicts: %w", err)
 	}

@@ -716,20 +716,6 @@ func (s *Service) SeesRoll(ctx context.Context, p *Proposal) bool {
 	return err == nil && authz.Can(ctx, authz.Read, proposalObject(e))
 }
 
-// AnnouncedAt is when edition id's laureates were published (nil before),
-// for whoever may see the edition.
-func (s *Service) AnnouncedAt(ctx context.Context, id uuid.UUID) (*time.Time, error) {
-	e, err := s.Edition(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	var at *time.Time
-	if err := s.pool.QueryRow(ctx, `select announced_at from ambassador_editions where id = $1`, e.ID).Scan(&at); err != nil {
-		return nil, fmt.Errorf("read announcement: %w", err)
-	}
-	return at, nil
-}
-
 // errDrafterConflicted: the chair is conflicted with a nomination the draft
 // names (staff draft that one).
 var errDrafterConflicted = apperr.New(apperr.Forbidden, "ambassador.drafter_conflicted")

@@ -125,6 +125,8 @@ type Edition struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	PublishedAt *time.Time
+	// AnnouncedAt is when the laureates were published (nil before).
+	AnnouncedAt *time.Time
 }
 
 func (e *Edition) object() authz.Object {
@@ -496,14 +498,14 @@ func (s *Service) PublishEdition(ctx context.Context, id uuid.UUID) (*Edition, e
 }
 
 const editionCols = `id, year, status, call_text_id, nominations_open, nominations_close, check_close, scoring_close,
-	decision_close, audience_close, announce_at, jury_chair_id, created_at, updated_at, published_at, phase`
+	decision_close, audience_close, announce_at, jury_chair_id, created_at, updated_at, published_at, phase, announced_at`
 
 func scanEdition(row pgx.Row) (*Edition, error) {
 	var e Edition
 	sc := &e.Schedule
 	err := row.Scan(&e.ID, &e.Year, &e.Status, &e.CallTextID, &sc.NominationsOpen, &sc.NominationsClose, &sc.CheckClose,
 		&sc.ScoringClose, &sc.DecisionClose, &sc.AudienceClose, &sc.AnnounceAt, &e.JuryChairID, &e.CreatedAt, &e.UpdatedAt,
-		&e.PublishedAt, &e.Phase)
+		&e.PublishedAt, &e.Phase, &e.AnnouncedAt)
 	return &e, err
 }
 
@@ -609,28 +611,14 @@ func (s *Service) Editions(ctx context.Context, first int, after string) (page.P
 
 // Categories are an edition's categories, organisations first.
 func (s *Service) Categories(ctx context.Context, edition uuid.UUID) ([]Category, error) {
-	rows, err := s.pool.Query(ctx, `select id, kind, titles from ambassador_categories where edition_id = $1
-		order by kind = 'individual', id`, edition)
-	if err != nil {
-		return nil, fmt.Errorf("list categories: %w", err)
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Category, error) {
-		var c Category
-		return c, r.Scan(&c.ID, &c.Kind, &c.Titles)
-	})
+	m, err := s.CategoriesOf(ctx, []uuid.UUID{edition})
+	return m[edition], err
 }
 
 // Criteria are an edition's criteria in order.
 func (s *Service) Criteria(ctx context.Context, edition uuid.UUID) ([]Criterion, error) {
-	rows, err := s.pool.Query(ctx, `select id, position, coalesce(code, ''), name_text_id, weight, scale_min, scale_max
-		from ambassador_criteria where edition_id = $1 order by position`, edition)
-	if err != nil {
-		return nil, fmt.Errorf("list criteria: %w", err)
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Criterion, error) {
-		var c Criterion
-		return c, r.Scan(&c.ID, &c.Position, &c.Code, &c.NameTextID, &c.Weight, &c.ScaleMin, &c.ScaleMax)
-	})
+	m, err := s.CriteriaOf(ctx, []uuid.UUID{edition})
+	return m[edition], err
 }
 
 // Staff reports whether the caller manages e (coordinators, admins).

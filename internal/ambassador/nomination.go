@@ -727,15 +727,11 @@ type Justification struct {
 
 // Justifications of a nomination the caller has already been allowed to see.
 func (s *Service) Justifications(ctx context.Context, n *Nomination) ([]Justification, error) {
-	rows, err := s.pool.Query(ctx, `select j.criterion_id, j.text_id from ambassador_justifications j
-		join ambassador_criteria c on c.id = j.criterion_id where j.nomination_id = $1 order by c.position`, n.ID)
-	if err != nil {
-		return nil, fmt.Errorf("list justifications: %w", err)
+	m, err := s.JustificationsOf(ctx, []uuid.UUID{n.ID})
+	if m[n.ID] == nil && err == nil {
+		return []Justification{}, nil
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Justification, error) {
-		var j Justification
-		return j, r.Scan(&j.CriterionID, &j.TextID)
-	})
+	return m[n.ID], err
 }
 
 // localeOf is the account's locale, Polish when unknown.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -205,36 +204,15 @@ func fixedConflict(reason string) bool {
 // accessTo reads the caller's standing on n; conf is conflicts() of n's
 // edition (read once for a list).
 func (s *Service) accessTo(ctx context.Context, q db.Querier, e *Edition, n *Nomination, conf map[JurorNomination]string) (access, error) {
-	a := access{staff: s.Staff(ctx, e), closed: scoringClosed(e.Phase)}
-	subj := authz.SubjectFrom(ctx)
-	if subj.Anonymous() {
-		return a, nil
-	}
-	a.juror = authz.Can(ctx, ActDeclare, juryObject(n, e))
-	if !a.juror {
-		return a, nil
-	}
-	a.conflict = conf[JurorNomination{Juror: subj.AccountID, Nomination: n.ID}]
-	var conflict *bool
-	var source *string
-	var submitted *time.Time
-	err := q.QueryRow(ctx, `select c.conflict, c.source, sh.submitted_at, coalesce(jn.number, 0)
-		from (select 1) one
-		left join ambassador_conflicts c on c.nomination_id = $1 and c.juror_id = $2
-		left join ambassador_sheets sh on sh.nomination_id = $1 and sh.juror_id = $2
-		left join ambassador_juror_numbers jn on jn.edition_id = $3 and jn.juror_id = $2`,
-		n.ID, subj.AccountID, e.ID).Scan(&conflict, &source, &submitted, &a.number)
-	if err != nil {
-		return a, fmt.Errorf("load review: %w", err)
-	}
-	if conflict != nil {
-		a.declaration, a.source = DeclarationNone, *source
-		if *conflict {
-			a.declaration = DeclarationConflict
+	var row reviewRow
+	if subj := authz.SubjectFrom(ctx); !subj.Anonymous() {
+		rows, err := reviewRows(ctx, q, subj.AccountID, []uuid.UUID{n.ID})
+		if err != nil {
+			return access{}, err
 		}
+		row = rows[n.ID]
 	}
-	a.submitted = submitted != nil
-	return a, nil
+	return accessFrom(ctx, s, e, n, conf, row), nil
 }
 
 // juryNomination loads a nomination and its edition, the nomination locked,
@@ -621,92 +599,6 @@ func recused(conf map[JurorNomination]string, juror *uuid.UUID, nomination uuid.
 	return juror != nil && conf[JurorNomination{Juror: *juror, Nomination: nomination}] != ""
 }
 
-// juryView loads what the caller may see of n's scores: its edition, the
-// conflicts and the caller's access; ok is false for who sees nothing.
-func (s *Service) juryView(ctx context.Context, n *Nomination) (*Edition, map[JurorNomination]string, access, bool, error) {
-	e, err := s.loadEdition(ctx, s.pool, n.EditionID)
-	if err != nil {
-		return nil, nil, access{}, false, err
-	}
-	conf, err := conflicts(ctx, s.pool, e.ID)
-	if err != nil {
-		return nil, nil, access{}, false, err
-	}
-	a, err := s.accessTo(ctx, s.pool, e, n, conf)
-	if err != nil {
-		return nil, nil, access{}, false, err
-	}
-	return e, conf, a, a.seesScores(), nil
-}
-
-// Sheets lists n's score sheets for who may see them (ok false: nobody
-// else): staff see every sheet, drafts and those of jurors now in conflict
-// included (marked); a juror who sees the scores sees the submitted sheets
-// of jurors without a conflict.
-func (s *Service) Sheets(ctx context.Context, n *Nomination) ([]Sheet, bool, error) {
-	_, conf, a, ok, err := s.juryView(ctx, n)
-	if err != nil || !ok {
-		return nil, false, err
-	}
-	all, err := s.sheets(ctx, s.pool, "sh.nomination_id = $1", n.ID)
-	if err != nil {
-		return nil, false, err
-	}
-	out := []Sheet{}
-	for _, sh := range all {
-		sh.Recused = recused(conf, sh.JurorID, n.ID)
-		if a.staff || (sh.SubmittedAt != nil && !sh.Recused) {
-			out = append(out, sh)
-		}
-	}
-	return out, true, nil
-}
-
-// Discussion lists n's discussion for who may see it, under the rule of
-// Sheets: staff see every comment (a recused juror's marked); the jury
-// sees those of staff and of jurors without a conflict.
-func (s *Service) Discussion(ctx context.Context, n *Nomination) ([]Comment, bool, error) {
-	_, conf, a, ok, err := s.juryView(ctx, n)
-	if err != nil || !ok {
-		return nil, false, err
-	}
-	all, err := s.comments(ctx, s.pool, "c.nomination_id = $1", n.ID)
-	if err != nil {
-		return nil, false, err
-	}
-	out := []Comment{}
-	for _, c := range all {
-		c.Recused = c.JurorNumber != 0 && recused(conf, c.AuthorID, n.ID)
-		if a.staff || !c.Recused {
-			out = append(out, c)
-		}
-	}
-	return out, true, nil
-}
-
-// MyReview is the caller's standing on n as a juror of its edition (ok
-// false for who is not one, or when the jury does not see n yet).
-func (s *Service) MyReview(ctx context.Context, n *Nomination) (*Review, bool, error) {
-	e, _, a, _, err := s.juryView(ctx, n)
-	if err != nil || !a.juror {
-		return nil, false, err
-	}
-	r := &Review{Declaration: a.declaration, Conflict: a.conflict, SeesScores: a.seesScores(),
-		ConflictFixed: fixedConflict(a.conflict) || a.source == "coordinator"}
-	if a.source == "coordinator" {
-		r.Declaration = DeclarationConflict
-	}
-	r.MayScore = e.In(PhaseScoring, s.now()) && a.conflict == "" && a.declaration != ""
-	own, err := s.sheets(ctx, s.pool, "sh.nomination_id = $1 and sh.juror_id = $2", n.ID, authz.SubjectFrom(ctx).AccountID)
-	if err != nil {
-		return nil, false, err
-	}
-	if len(own) == 1 {
-		r.Sheet = &own[0]
-	}
-	return r, true, nil
-}
-
 // JurorConflict is one juror's standing on a nomination, for staff.
 type JurorConflict struct {
 	JurorID     uuid.UUID
@@ -715,47 +607,4 @@ type JurorConflict struct {
 	Conflict    string // reason, "" none
 	Note        string
 	DeclaredAt  *time.Time
-}
-
-// Conflicts lists each juror of n's edition with their declaration and
-// conflict on n, for staff (ok false for anyone else).
-func (s *Service) Conflicts(ctx context.Context, n *Nomination) ([]JurorConflict, bool, error) {
-	e, err := s.loadEdition(ctx, s.pool, n.EditionID)
-	if err != nil {
-		return nil, false, err
-	}
-	if !s.Staff(ctx, e) {
-		return nil, false, nil
-	}
-	conf, err := conflicts(ctx, s.pool, e.ID)
-	if err != nil {
-		return nil, false, err
-	}
-	js, err := jurors(ctx, s.pool, e)
-	if err != nil {
-		return nil, false, err
-	}
-	out := make([]JurorConflict, 0, len(js))
-	for _, j := range js {
-		jc := JurorConflict{JurorID: j.AccountID, JurorName: j.DisplayName, Conflict: conf[JurorNomination{Juror: j.AccountID, Nomination: n.ID}]}
-		var conflict *bool
-		var note *string
-		err := s.pool.QueryRow(ctx, `select c.conflict, c.note, c.declared_at from (select 1) one
-			left join ambassador_conflicts c on c.nomination_id = $1 and c.juror_id = $2`, n.ID, j.AccountID).Scan(&conflict, &note, &jc.DeclaredAt)
-		if err != nil {
-			return nil, false, fmt.Errorf("load conflicts: %w", err)
-		}
-		if conflict != nil {
-			jc.Declaration = DeclarationNone
-			if *conflict {
-				jc.Declaration = DeclarationConflict
-			}
-		}
-		if note != nil {
-			jc.Note = *note
-		}
-		out = append(out, jc)
-	}
-	slices.SortStableFunc(out, func(a, b JurorConflict) int { return strings.Compare(a.JurorName, b.JurorName) })
-	return out, true, nil
 }

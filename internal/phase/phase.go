@@ -77,22 +77,32 @@ func (m Machine) Record(ctx context.Context, tx *db.Tx, id uuid.UUID, from, to, 
 func (m Machine) History(ctx context.Context, q interface {
 	Query(context.Context, string, ...any) (pgx.Rows, error)
 }, id uuid.UUID) ([]Change, error) {
+	all, err := m.HistoryOf(ctx, q, []uuid.UUID{id})
+	return all[id], err
+}
+
+// HistoryOf is History of several objects at once (each present, possibly
+// with no change).
+func (m Machine) HistoryOf(ctx context.Context, q interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+}, ids []uuid.UUID) (map[uuid.UUID][]Change, error) {
 	rows, err := q.Query(ctx, `select id, object_id, from_status, to_status, reason,
 			coalesce(actor_id, '00000000-0000-0000-0000-000000000000'), created_at
-		from phase_changes where kind = $1 and object_id = $2 order by created_at, id`, m.Kind, id)
+		from phase_changes where kind = $1 and object_id = any($2) order by created_at, id`, m.Kind, ids)
 	if err != nil {
 		return nil, fmt.Errorf("phase: history: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Change, error) {
-		var c Change
-		err := r.Scan(&c.ID, &c.ObjectID, &c.From, &c.To, &c.Reason, &c.ActorID, &c.CreatedAt)
-		return c, err
+	out := make(map[uuid.UUID][]Change, len(ids))
+	for _, id := range ids {
+		out[id] = []Change{}
+	}
+	var c Change
+	_, err = pgx.ForEachRow(rows, []any{&c.ID, &c.ObjectID, &c.From, &c.To, &c.Reason, &c.ActorID, &c.CreatedAt}, func() error {
+		out[c.ObjectID] = append(out[c.ObjectID], c)
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("phase: history: %w", err)
-	}
-	if out == nil {
-		out = []Change{}
 	}
 	return out, nil
 }
