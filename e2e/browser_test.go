@@ -340,7 +340,9 @@ func TestBrowser_KeyboardOnlySignIn(t *testing.T) {
 // phone's width, anonymous and signed in, with and without form errors.
 func TestBrowser_AxeEveryPageEveryLanguage(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, "server", pgtest.URL(t), browserEnv...)
+	dbURL := pgtest.URL(t)
+	seedDemo(t, dbURL) // the home page then lists an open consultation in four languages
+	s := startServer(t, "server", dbURL, browserEnv...)
 	email := randomEmail("axe")
 	signUp(t, s, email, testPassword)
 	b := newBrowser(t, s, 360)
@@ -348,6 +350,16 @@ func TestBrowser_AxeEveryPageEveryLanguage(t *testing.T) {
 	for _, lang := range []string{"pl", "uk", "en", "ru"} {
 		b.open("/?lang=" + lang)
 		require.Equal(t, lang, eval[string](b, `document.documentElement.lang`))
+		// Localised content: the title in the page's language, and for a
+		// translation its Polish original, each marked with its language.
+		b.open("/")
+		title := eval[string](b, `document.querySelector('.card .title span').textContent`)
+		require.Equal(t, demoTitles[lang], title)
+		if lang == "pl" {
+			require.Equal(t, 0, eval[int](b, `document.querySelectorAll('.card details.original').length`))
+		} else {
+			require.Equal(t, demoTitles["pl"], eval[string](b, `document.querySelector('.card details.original p[lang="pl"]').textContent`))
+		}
 		for _, p := range anonymous {
 			b.open(p)
 			b.checkAxe(lang + " " + p)
@@ -394,4 +406,21 @@ func evalAwait[T any](b *browser, expr string) T {
 	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
 	require.NoError(b.t, err, "evaluate %s", expr)
 	return v
+}
+
+// seedDemo runs `otwarty seed --demo` on dbURL.
+func seedDemo(t *testing.T, dbURL string) {
+	t.Helper()
+	cmd := exec.Command(binary(t), "seed", "--demo")
+	cmd.Env = serverEnv(dbURL, "127.0.0.1:0")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "seed: %s", out)
+}
+
+// demoTitles is the demo's open consultation's title by language.
+var demoTitles = map[string]string{
+	"pl": "Priorytety programu Otwarty Kraków na rok 2027",
+	"uk": "Пріоритети програми «Відкритий Краків» на 2027 рік",
+	"en": "Priorities of the Open Kraków programme for 2027",
+	"ru": "Приоритеты программы «Открытый Краков» на 2027 год",
 }
