@@ -91,7 +91,10 @@ func newBrowser(t *testing.T, s *server, width int) *browser {
 	require.NoError(t, chromedp.Do(ctx), "start chromium")
 	tctx, cancelT := context.WithTimeout(ctx, browserTimeout)
 	t.Cleanup(func() { cancelT(); cancel(); cancelAlloc() })
-	return &browser{t: t, ctx: tctx, base: "http://" + s.addr, axe: axe}
+	b := &browser{t: t, ctx: tctx, base: "http://" + s.addr, axe: axe}
+	// Headless windows have a minimum width; the viewport is exact.
+	b.do("viewport", chromedp.EmulateViewport(int64(width), 900))
+	return b
 }
 
 func (b *browser) do(what string, steps ...chromedp.Action[chromedp.Void]) {
@@ -423,4 +426,47 @@ var demoTitles = map[string]string{
 	"uk": "Пріоритети програми «Відкритий Краків» на 2027 рік",
 	"en": "Priorities of the Open Kraków programme for 2027",
 	"ru": "Приоритеты программы «Открытый Краков» на 2027 год",
+}
+
+// TestScreenshots writes full-page screenshots of the pages at 360 and 1280
+// px into $OTWARTY_SCREENSHOTS (scripts/screenshots sets it); skipped
+// otherwise, so CI does not run it.
+func TestScreenshots(t *testing.T) {
+	out := os.Getenv("OTWARTY_SCREENSHOTS")
+	if out == "" {
+		t.Skip("OTWARTY_SCREENSHOTS is not set (scripts/screenshots sets it)")
+	}
+	dbURL := pgtest.URL(t)
+	seedDemo(t, dbURL)
+	s := startServer(t, "server", dbURL, browserEnv...)
+	email := randomEmail("screens")
+	signUp(t, s, email, testPassword)
+	for _, width := range []int{360, 1280} {
+		b := newBrowser(t, s, width)
+		shot := func(name string) {
+			t.Helper()
+			png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+			require.NoError(t, err)
+			p := filepath.Join(out, fmt.Sprintf("%s-%d.png", name, width))
+			require.NoError(t, os.WriteFile(p, png, 0o644))
+			t.Logf("wrote %s", p)
+		}
+		b.open("/?lang=pl")
+		for _, p := range []struct{ name, path string }{
+			{"home", "/"}, {"sign-up", "/sign-up"}, {"sign-in", "/sign-in"}, {"reset-password", "/reset-password"},
+			{"confirm-email", "/confirm-email?token=x"}, {"not-found", "/no-such-page"}, {"graphiql", "/graphiql"},
+		} {
+			b.open(p.path)
+			shot(p.name)
+		}
+		b.open("/sign-up")
+		b.submit(`main form`, map[string]string{"f-email": "not an address", "f-password": "x"})
+		shot("sign-up-errors")
+		b.open("/?lang=uk")
+		shot("home-uk")
+		b.open("/sign-in")
+		b.submit(`main form`, map[string]string{"f-email": email, "f-password": testPassword})
+		b.open("/profile")
+		shot("profile-uk")
+	}
 }
