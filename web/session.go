@@ -65,6 +65,6 @@ func (h *Handler) clearCookie(w http.ResponseWriter, name string) {
 // signedIn puts a new session's token in the cookie. Its lifetime is the
 // session's: the server ends it earlier on sign-out or revocation.
 func (h *Handler) signedIn(w http.ResponseWriter, token string) {
-	h.setCookie(w, cookieSession, token, 30*24*time.Hour)
+	h.setCookie(w, cookieSession, token, h.cfg.SessionTTL)
 	h.clearCookie(w, cookieAnon)
 }

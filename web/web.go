@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -45,8 +46,11 @@ type Config struct {
 	// PublicURL (OTWARTY_PUBLIC_URL): cookies are Secure when it is https.
 	PublicURL      string
 	TrustedProxies []netip.Prefix
-	RateLimits     RateLimits
-	Log            *slog.Logger
+	// SessionTTL is the sessions' lifetime (OTWARTY_SESSION_TTL), and so the
+	// session cookie's; zero: 30 days.
+	SessionTTL time.Duration
+	RateLimits RateLimits
+	Log        *slog.Logger
 }
 
 // Handler serves the pages, the static files and /graphiql.
@@ -62,6 +66,9 @@ type Handler struct {
 func New(svc Services, cfg Config) *Handler {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 30 * 24 * time.Hour
 	}
 	u, _ := url.Parse(cfg.PublicURL)
 	h := &Handler{svc: svc, cfg: cfg, secure: u != nil && u.Scheme == "https", mux: http.NewServeMux()}
@@ -177,7 +184,7 @@ func (h *Handler) withRequest(next http.Handler) http.Handler {
 				return
 			}
 		}
-		if l, ok := i18n.ParseLocale(r.URL.Query().Get("lang")); ok {
+		if l, ok := i18n.ParseLocale(r.URL.Query().Get("lang")); ok && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 			h.switchLocale(w, r.WithContext(ctx), rq, l)
 			return
 		}

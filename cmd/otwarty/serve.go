@@ -224,7 +224,7 @@ func runServe(ctx context.Context, args []string) error {
 	site := web.New(web.Services{
 		Identity: a.identity, Consultations: a.consult, Ambassador: a.ambassador, Authz: a.authz, Pool: pool,
 	}, web.Config{
-		PublicURL: c.PublicURL, TrustedProxies: c.TrustedProxies, Log: log,
+		PublicURL: c.PublicURL, TrustedProxies: c.TrustedProxies, SessionTTL: c.SessionTTL, Log: log,
 		RateLimits: web.RateLimits{SignInIP: resolver.RateLimits.SignInIP, SignInEmail: resolver.RateLimits.SignInEmail,
 			SignUpIP: resolver.RateLimits.SignUpIP, AnonIP: resolver.RateLimits.AnonIP},
 	})
