@@ -12,7 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
@@ -35,6 +34,7 @@ import (
 	"github.com/otwarty/otwarty/internal/poll"
 	"github.com/otwarty/otwarty/internal/ratelimit"
 	"github.com/otwarty/otwarty/internal/retention"
+	"github.com/otwarty/otwarty/web"
 )
 
 // app is the set of services every subcommand builds the same way.
@@ -219,7 +219,17 @@ func runServe(ctx context.Context, args []string) error {
 	mux.Handle("GET /minutes/{meetingId}", metrics.HTTP("/minutes", resolver.MinutesExportHandler()))
 	// Attachments, with the owning domain's visibility.
 	mux.Handle("GET "+graph.PathAttachments+"{attachmentId}", metrics.HTTP("/attachments", resolver.AttachmentHandler()))
-	mux.Handle("GET /graphiql", metrics.HTTP("/graphiql", playground.Handler("Otwarty GraphiQL", "/query")))
+	// The web front end at "/" (the paths above and below are more specific
+	// and win), and GraphiQL from our own files.
+	site := web.New(web.Services{
+		Identity: a.identity, Consultations: a.consult, Ambassador: a.ambassador, Authz: a.authz, Pool: pool,
+	}, web.Config{
+		PublicURL: c.PublicURL, TrustedProxies: c.TrustedProxies, SessionTTL: c.SessionTTL, Log: log,
+		RateLimits: web.RateLimits{SignInIP: resolver.RateLimits.SignInIP, SignInEmail: resolver.RateLimits.SignInEmail,
+			SignUpIP: resolver.RateLimits.SignUpIP, AnonIP: resolver.RateLimits.AnonIP},
+	})
+	mux.Handle("GET /graphiql", metrics.HTTP("/graphiql", site))
+	mux.Handle("/", metrics.HTTP("/web", site))
 	mux.Handle("GET /healthz", metrics.HTTP("/healthz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))

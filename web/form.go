@@ -1,0 +1,122 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sort"
+
+	"github.com/otwarty/otwarty/internal/apperr"
+	"github.com/otwarty/otwarty/internal/i18n"
+)
+
+// form is a form's state between a POST and its re-rendering: the values
+// given (never passwords) and the errors, by field.
+type form struct {
+	Values map[string]string
+	Errors map[string]string // field name → message
+	Error  string            // an error of the whole form
+	Notice string
+	fields []string // in the order of the form, for the summary
+}
+
+func newForm(fields ...string) *form {
+	return &form{Values: map[string]string{}, Errors: map[string]string{}, fields: fields}
+}
+
+// read copies the posted values of the form's fields.
+func (f *form) read(r *http.Request) *form {
+	for _, k := range f.fields {
+		f.Values[k] = r.PostFormValue(k)
+	}
+	return f
+}
+
+func (f *form) hasErrors() bool { return f.Error != "" || len(f.Errors) > 0 }
+
+type fieldError struct{ ID, Message string }
+
+func (f *form) fieldErrors() []fieldError {
+	var out []fieldError
+	for _, k := range f.fields {
+		if m := f.Errors[k]; m != "" {
+			out = append(out, fieldError{ID: "f-" + k, Message: m})
+		}
+	}
+	// Fields not in the list (should not happen) still show, in a stable order.
+	var rest []string
+	for k := range f.Errors {
+		if !contains(f.fields, k) {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	for _, k := range rest {
+		out = append(out, fieldError{ID: "f-" + k, Message: f.Errors[k]})
+	}
+	return out
+}
+
+func contains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// fail puts a service's error on the form: a domain error with a field of
+// this form goes next to that field, any other domain error above the form,
+// in the catalog's words. It returns the HTTP status to answer with.
+func (f *form) fail(ctx context.Context, err error) int {
+	var ae *apperr.Error
+	if !errors.As(err, &ae) {
+		f.Error = tr(ctx, "web.error.internal")
+		return http.StatusInternalServerError
+	}
+	msg := i18n.T(reqFrom(ctx).Locale, ae.Key, ae.Args)
+	if ae.Field != "" && contains(f.fields, ae.Field) {
+		f.Errors[ae.Field] = msg
+	} else {
+		f.Error = msg
+	}
+	return statusOf(ae.Code)
+}
+
+func statusOf(c apperr.Code) int {
+	switch c {
+	case apperr.InvalidInput:
+		return http.StatusUnprocessableEntity
+	case apperr.Unauthenticated:
+		return http.StatusUnauthorized
+	case apperr.Forbidden:
+		return http.StatusForbidden
+	case apperr.NotFound:
+		return http.StatusNotFound
+	case apperr.Conflict, apperr.PhaseClosed:
+		return http.StatusConflict
+	case apperr.RateLimited:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// describedBy is an input's aria-describedby: its hint and its error.
+func describedBy(name, hint, err string) string {
+	s := ""
+	if hint != "" {
+		s = "f-" + name + "-hint"
+	}
+	if err != "" {
+		if s != "" {
+			s += " "
+		}
+		s += "f-" + name + "-error"
+	}
+	return s
+}
+
+// passwordMin is identity's minimum password length, shown in the hint
+// (identity checks it; a different value there shows in its error message).
+const passwordMin = 12

@@ -1,0 +1,76 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/otwarty/otwarty/internal/ambassador"
+	"github.com/otwarty/otwarty/internal/consultation"
+	"github.com/otwarty/otwarty/internal/i18n"
+)
+
+// homeLimit bounds each "open now" list; a later page lists everything.
+const homeLimit = 20
+
+type homeView struct {
+	Consultations []homeConsultation
+	Ambassador    []homeAmbassador
+}
+
+type homeConsultation struct {
+	ID       uuid.UUID
+	Title    *i18n.Text
+	ClosesAt string
+}
+
+type homeAmbassador struct {
+	Year     int
+	ClosesAt string
+}
+
+// home shows what is open now. The lists come from the services, which show
+// a visitor only what they may see.
+func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	var v homeView
+	open := consultation.StatusOpen
+	cs, err := h.svc.Consultations.List(ctx, consultation.Filter{Status: &open}, homeLimit, "")
+	if err != nil {
+		h.failErr(w, r, err)
+		return
+	}
+	ids := make([]uuid.UUID, 0, len(cs.Items))
+	for _, c := range cs.Items {
+		ids = append(ids, c.TitleTextID)
+	}
+	texts, err := i18n.Load(ctx, h.svc.Pool, ids)
+	if err != nil {
+		h.failErr(w, r, err)
+		return
+	}
+	for _, c := range cs.Items {
+		v.Consultations = append(v.Consultations, homeConsultation{ID: c.ID, Title: texts[c.TitleTextID], ClosesAt: day(ctx, c.ClosesAt)})
+	}
+	eds, err := h.svc.Ambassador.Editions(ctx, homeLimit, "")
+	if err != nil {
+		h.failErr(w, r, err)
+		return
+	}
+	for _, e := range eds.Items {
+		if e.Phase == ambassador.PhaseNominations {
+			v.Ambassador = append(v.Ambassador, homeAmbassador{Year: e.Year, ClosesAt: day(ctx, &e.Schedule.NominationsClose)})
+		}
+	}
+	h.render(w, r, http.StatusOK, homePage(v))
+}
+
+// day is a date as the city reads it: the day in Warsaw, dd.mm.yyyy.
+func day(_ context.Context, t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.In(i18n.Warsaw).Format("02.01.2006")
+}
