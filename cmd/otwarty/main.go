@@ -29,7 +29,7 @@ import (
 const usage = `usage: otwarty <command> [flags]
 
 commands:
-  serve          run the API server (GraphQL at /query, GraphiQL at /graphiql)
+  serve          run the server (web pages at /, GraphQL at /query, GraphiQL at /graphiql)
   migrate        apply database migrations and exit
   seed --demo    fill the database with demo accounts and organisations
   admin create   create an admin account (--email, --name; password from OTWARTY_ADMIN_PASSWORD or stdin)
