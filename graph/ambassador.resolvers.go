@@ -151,6 +151,7 @@ func (r *ambassadorEditionResolver) Nominations(ctx context.Context, obj *model.
 	if err != nil {
 		return nil, err
 	}
+	primeAmbassadorNominations(ctx, p.Items)
 	edges, info := connect(p, after, (*ambassador.Nomination).Cursor, func(c string, n *ambassador.Nomination) model.AmbassadorNominationEdge {
 		return model.AmbassadorNominationEdge{Cursor: c, Node: ambassadorNominationOut(n)}
 	})
@@ -619,6 +620,7 @@ func (r *queryResolver) AmbassadorEditions(ctx context.Context, first *int, afte
 	if err != nil {
 		return nil, err
 	}
+	primeAmbassadorEditions(ctx, p.Items)
 	edges, info := connect(p, after, (*ambassador.Edition).Cursor, func(c string, e *ambassador.Edition) model.AmbassadorEditionEdge {
 		return model.AmbassadorEditionEdge{Cursor: c, Node: ambassadorEditionOut(e)}
 	})

@@ -78,3 +78,58 @@ func newAmbassadorLoaders(r *Resolver) ambassadorLoaders {
 func nominationID(n *ambassador.Nomination) uuid.UUID { return n.ID }
 
 func editionID(e *ambassador.Edition) uuid.UUID { return e.ID }
+
+// primeAmbassadorNominations puts every key a page of nominations will ask
+// for into one batch per loader before the items resolve, so that the page
+// costs the same statements however slowly its items resolve.
+func primeAmbassadorNominations(ctx context.Context, items []*ambassador.Nomination) {
+	l := loadersFrom(ctx).ambassador
+	var ids, editions []uuid.UUID
+	for _, n := range items {
+		ids = append(ids, n.ID)
+		editions = append(editions, n.EditionID)
+	}
+	node := func(field string) bool { return requested(ctx, "edges", "node", field) }
+	if node("myReview") || node("scoreSheets") || node("discussion") || node("juryConflicts") {
+		l.jury.LoadAllThunk(ctx, items)
+	}
+	if node("attachments") {
+		l.files.LoadAllThunk(ctx, items)
+	}
+	if node("justifications") {
+		l.justifications.LoadAllThunk(ctx, ids)
+		l.criteria.LoadAllThunk(ctx, editions)
+	}
+	if node("category") {
+		l.categories.LoadAllThunk(ctx, editions)
+	}
+	if node("edition") {
+		l.editions.LoadAllThunk(ctx, editions)
+	}
+	if node("myReview") || node("scoreSheets") {
+		l.criteria.LoadAllThunk(ctx, editions)
+	}
+}
+
+// primeAmbassadorEditions is primeAmbassadorNominations for a page of
+// editions.
+func primeAmbassadorEditions(ctx context.Context, items []*ambassador.Edition) {
+	l := loadersFrom(ctx).ambassador
+	var ids []uuid.UUID
+	for _, e := range items {
+		ids = append(ids, e.ID)
+	}
+	node := func(field string) bool { return requested(ctx, "edges", "node", field) }
+	if node("categories") {
+		l.categories.LoadAllThunk(ctx, ids)
+	}
+	if node("criteria") {
+		l.criteria.LoadAllThunk(ctx, ids)
+	}
+	if node("jurors") {
+		l.jurors.LoadAllThunk(ctx, items)
+	}
+	if node("phaseChanges") {
+		l.phaseChanges.LoadAllThunk(ctx, items)
+	}
+}
