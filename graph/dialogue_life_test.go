@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/otwarty/otwarty/internal/dialogue"
 )
 
 // lifeClock is the dialogue service's clock in the life test: the wall
@@ -166,6 +168,15 @@ func TestDialogueLife_ABodyFromCreationToTheEndOfItsTerm(t *testing.T) {
 	meeting := dig(res.Data, "scheduleBodyMeeting", "meeting", "id").(string)
 	require.Equal(t, float64(8), dig(res.Data, "scheduleBodyMeeting", "meeting", "invitedCount"),
 		"chair, secretary, two members, both delegates, the guest and the observer")
+	// The reminder (due at once: the meeting is less than a day away) has
+	// run before anyone registers, so it tells nobody: the notices below do
+	// not depend on how soon the job runs.
+	waitUntil(t, "the meeting's reminder job", func() bool {
+		var done bool
+		require.NoError(t, b.pool.QueryRow(t.Context(), `select exists (select 1 from river_job where kind = $1 and state = 'completed')`,
+			dialogue.JobMeetingReminder).Scan(&done))
+		return done
+	})
 	item := func(title string) string {
 		res := ok(b.gql(t, `mutation($m: ID!, $t: String!) { addAgendaItem(input: {meetingId: $m, item: {title: {locale: PL, text: $t}}}) { item { id } } }`,
 			map[string]any{"m": meeting, "t": title}, as(secretary)))
