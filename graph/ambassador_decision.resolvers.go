@@ -86,7 +86,7 @@ func (r *ambassadorEditionResolver) AnnouncedAt(ctx context.Context, obj *model.
 
 // Category is the resolver for the category field.
 func (r *ambassadorProposalResolver) Category(ctx context.Context, obj *model.AmbassadorProposal) (*model.AmbassadorCategory, error) {
-	cs, err := r.Ambassador.Categories(ctx, obj.P.EditionID)
+	cs, err := loadersFrom(ctx).ambassador.categories.Load(ctx, obj.P.EditionID)
 	if err != nil {
 		return nil, err
 	}

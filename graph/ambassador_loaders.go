@@ -98,6 +98,8 @@ func primeAmbassadorNominations(ctx context.Context, items []*ambassador.Nominat
 	}
 	if node("justifications") {
 		l.justifications.LoadAllThunk(ctx, ids)
+	}
+	if node("justifications") || node("myReview") || node("scoreSheets") {
 		l.criteria.LoadAllThunk(ctx, editions)
 	}
 	if node("category") {
@@ -105,9 +107,6 @@ func primeAmbassadorNominations(ctx context.Context, items []*ambassador.Nominat
 	}
 	if node("edition") {
 		l.editions.LoadAllThunk(ctx, editions)
-	}
-	if node("myReview") || node("scoreSheets") {
-		l.criteria.LoadAllThunk(ctx, editions)
 	}
 }
 

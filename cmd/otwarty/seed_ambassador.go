@@ -355,13 +355,8 @@ func (s *ambassadorSeed) decide() error {
 	chair := s.as(jurorChair)
 	present := []uuid.UUID{subjectID(chair), subjectID(s.as(jurorOfficial)), subjectID(s.as(jurorCouncil))}
 	for _, category := range []string{ambassador.CategoryOrganisation, ambassador.CategoryIndividual} {
-		var entries []ambassador.RankedInput
-		for _, aw := range pastAwards {
-			if aw.category == category {
-				entries = append(entries, ambassador.RankedInput{NominationID: s.nom[aw.nominee], Rank: aw.rank, Justification: aw.why})
-			}
-		}
-		p, err := s.a.ambassador.DraftProposal(chair, ambassador.ProposalInput{EditionID: s.e.ID, CategoryID: s.cats[category], Entries: entries})
+		p, err := s.a.ambassador.DraftProposal(chair, ambassador.ProposalInput{EditionID: s.e.ID, CategoryID: s.cats[category],
+			Entries: s.awards(category, true)})
 		if err != nil {
 			return fmt.Errorf("proposal: %w", err)
 		}
@@ -384,17 +379,28 @@ func (s *ambassadorSeed) decide() error {
 	}
 	s.at = s.at.Add(72 * time.Hour)
 	for _, category := range []string{ambassador.CategoryOrganisation, ambassador.CategoryIndividual} {
-		var entries []ambassador.RankedInput
-		for _, aw := range pastAwards {
-			if aw.category == category {
-				entries = append(entries, ambassador.RankedInput{NominationID: s.nom[aw.nominee], Rank: aw.rank})
-			}
-		}
-		if _, err := s.a.ambassador.RecordAward(s.coord, ambassador.AwardInput{EditionID: s.e.ID, CategoryID: s.cats[category], Entries: entries}); err != nil {
+		if _, err := s.a.ambassador.RecordAward(s.coord, ambassador.AwardInput{EditionID: s.e.ID, CategoryID: s.cats[category],
+			Entries: s.awards(category, false)}); err != nil {
 			return fmt.Errorf("award: %w", err)
 		}
 	}
 	return nil
+}
+
+// awards are pastAwards of category as entries, justified (a proposal) or
+// not (an award that follows it keeps the proposal's justifications).
+func (s *ambassadorSeed) awards(category string, justified bool) []ambassador.RankedInput {
+	var out []ambassador.RankedInput
+	for _, aw := range pastAwards {
+		if aw.category == category {
+			in := ambassador.RankedInput{NominationID: s.nom[aw.nominee], Rank: aw.rank}
+			if justified {
+				in.Justification = aw.why
+			}
+			out = append(out, in)
+		}
+	}
+	return out
 }
 
 // open creates this year's edition, open for nominations, with two

@@ -159,7 +159,7 @@ func reviewRows(ctx context.Context, q db.Querier, caller uuid.UUID, nominations
 }
 
 // accessFrom is the caller's access to n from what was read of it.
-func accessFrom(ctx context.Context, s *Service, e *Edition, n *Nomination, conf map[JurorNomination]string, row reviewRow) access {
+func (s *Service) accessFrom(ctx context.Context, e *Edition, n *Nomination, conf map[JurorNomination]string, row reviewRow) access {
 	a := access{staff: s.Staff(ctx, e), closed: scoringClosed(e.Phase)}
 	subj := authz.SubjectFrom(ctx)
 	if subj.Anonymous() {
@@ -182,8 +182,8 @@ func accessFrom(ctx context.Context, s *Service, e *Edition, n *Nomination, conf
 
 // JuryDetails reads the jury side of nominations the caller may see, in a
 // fixed number of statements: their editions, the editions' conflicts, the
-// caller's own rows, the sheets, the comments, and for staff the jurors and
-// their declarations.
+// caller's own rows, for staff the jurors and their declarations, and where
+// the caller sees any the sheets and comments.
 func (s *Service) JuryDetails(ctx context.Context, ns []*Nomination) (map[uuid.UUID]*JuryDetail, error) {
 	out := make(map[uuid.UUID]*JuryDetail, len(ns))
 	if len(ns) == 0 {
@@ -212,35 +212,58 @@ func (s *Service) JuryDetails(ctx context.Context, ns []*Nomination) (map[uuid.U
 			return nil, err
 		}
 	}
-	sheets, err := s.sheets(ctx, s.pool, "sh.nomination_id = any($1)", ids)
-	if err != nil {
-		return nil, err
-	}
-	comments, err := s.comments(ctx, s.pool, "c.nomination_id = any($1)", ids)
-	if err != nil {
-		return nil, err
-	}
 	staffConflicts, err := s.staffConflicts(ctx, editions, ids, conf)
 	if err != nil {
 		return nil, err
 	}
+	// The caller's access to each; the sheets and comments are read only
+	// for the nominations where they show something (a juror's own sheet,
+	// or the scores).
+	accesses := map[uuid.UUID]access{}
+	var shown []uuid.UUID
 	for _, n := range ns {
-		e := editions[n.EditionID]
+		if e := editions[n.EditionID]; e != nil {
+			a := s.accessFrom(ctx, e, n, conf, rows[n.ID])
+			accesses[n.ID] = a
+			if a.juror || a.seesScores() {
+				shown = append(shown, n.ID)
+			}
+		}
+	}
+	sheets, comments := map[uuid.UUID][]Sheet{}, map[uuid.UUID][]Comment{}
+	if len(shown) > 0 {
+		all, err := s.sheets(ctx, s.pool, "sh.nomination_id = any($1)", shown)
+		if err != nil {
+			return nil, err
+		}
+		for _, sh := range all {
+			sheets[sh.NominationID] = append(sheets[sh.NominationID], sh)
+		}
+		cs, err := s.comments(ctx, s.pool, "c.nomination_id = any($1)", shown)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			comments[c.NominationID] = append(comments[c.NominationID], c)
+		}
+	}
+	for _, n := range ns {
 		d := &JuryDetail{}
 		out[n.ID] = d
-		if e == nil {
+		a, ok := accesses[n.ID]
+		if !ok {
 			continue
 		}
-		a := accessFrom(ctx, s, e, n, conf, rows[n.ID])
 		if a.juror {
+			e := editions[n.EditionID]
 			r := &Review{Declaration: a.declaration, Conflict: a.conflict, SeesScores: a.seesScores(),
 				ConflictFixed: fixedConflict(a.conflict) || a.source == "coordinator"}
 			if a.source == "coordinator" {
 				r.Declaration = DeclarationConflict
 			}
 			r.MayScore = e.In(PhaseScoring, s.now()) && a.conflict == "" && a.declaration != ""
-			for _, sh := range sheets {
-				if sh.NominationID == n.ID && sh.JurorID != nil && *sh.JurorID == caller.AccountID {
+			for _, sh := range sheets[n.ID] {
+				if sh.JurorID != nil && *sh.JurorID == caller.AccountID {
 					own := sh
 					r.Sheet = &own
 				}
@@ -249,19 +272,13 @@ func (s *Service) JuryDetails(ctx context.Context, ns []*Nomination) (map[uuid.U
 		}
 		if d.SeesScores = a.seesScores(); d.SeesScores {
 			d.Sheets, d.Discussion = []Sheet{}, []Comment{}
-			for _, sh := range sheets {
-				if sh.NominationID != n.ID {
-					continue
-				}
+			for _, sh := range sheets[n.ID] {
 				sh.Recused = recused(conf, sh.JurorID, n.ID)
 				if a.staff || (sh.SubmittedAt != nil && !sh.Recused) {
 					d.Sheets = append(d.Sheets, sh)
 				}
 			}
-			for _, c := range comments {
-				if c.NominationID != n.ID {
-					continue
-				}
+			for _, c := range comments[n.ID] {
 				c.Recused = c.JurorNumber != 0 && recused(conf, c.AuthorID, n.ID)
 				if a.staff || !c.Recused {
 					d.Discussion = append(d.Discussion, c)

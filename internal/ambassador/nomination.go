@@ -725,15 +725,6 @@ type Justification struct {
 	TextID      uuid.UUID
 }
 
-// Justifications of a nomination the caller has already been allowed to see.
-func (s *Service) Justifications(ctx context.Context, n *Nomination) ([]Justification, error) {
-	m, err := s.JustificationsOf(ctx, []uuid.UUID{n.ID})
-	if m[n.ID] == nil && err == nil {
-		return []Justification{}, nil
-	}
-	return m[n.ID], err
-}
-
 // localeOf is the account's locale, Polish when unknown.
 func localeOf(ctx context.Context, q db.Querier, account uuid.UUID) i18n.Locale {
 	var l string

@@ -212,7 +212,7 @@ func (s *Service) accessTo(ctx context.Context, q db.Querier, e *Edition, n *Nom
 		}
 		row = rows[n.ID]
 	}
-	return accessFrom(ctx, s, e, n, conf, row), nil
+	return s.accessFrom(ctx, e, n, conf, row), nil
 }
 
 // juryNomination loads a nomination and its edition, the nomination locked,
