@@ -349,7 +349,14 @@ func TestBrowser_AxeEveryPageEveryLanguage(t *testing.T) {
 	email := randomEmail("axe")
 	signUp(t, s, email, testPassword)
 	b := newBrowser(t, s, 360)
-	anonymous := []string{"/", "/sign-up", "/sign-in", "/reset-password", "/reset-password?token=x", "/confirm-email?token=x", "/no-such-page"}
+	anonymous := []string{"/", "/sign-up", "/sign-in", "/reset-password", "/reset-password?token=x", "/confirm-email?token=x", "/no-such-page",
+		"/consultations", "/consultations?status=open&district=podgorze&topic=migracja"}
+	// The demo's open consultation and the reported one with its report.
+	b.open("/consultations?status=open")
+	open := eval[string](b, `new URL(document.querySelector('.card .title a').href).pathname`)
+	b.open("/consultations?status=reported")
+	reported := eval[string](b, `new URL(document.querySelector('.card .title a').href).pathname`)
+	anonymous = append(anonymous, open, reported, reported+"/report")
 	for _, lang := range []string{"pl", "uk", "en", "ru"} {
 		b.open("/?lang=" + lang)
 		require.Equal(t, lang, eval[string](b, `document.documentElement.lang`))
@@ -385,6 +392,10 @@ func TestBrowser_AxeEveryPageEveryLanguage(t *testing.T) {
 		b.open("/profile")
 		require.Equal(t, lang, eval[string](b, `document.documentElement.lang`))
 		b.checkAxe(lang + " /profile")
+		b.open(open) // with the forms to take part
+		b.checkAxe(lang + " consultation signed in")
+		b.open(open + "/submissions") // the language switch of a failed form's page
+		require.Equal(t, open, b.path())
 		b.navigating("sign out", chromedp.Click(chromedp.CSS(`.main-nav form button`)))
 	}
 }

@@ -17,8 +17,14 @@ type form struct {
 	Errors map[string]string // field name → message
 	Error  string            // an error of the whole form
 	Notice string
+	// Prefix keeps the ids of a form's fields apart from another form's
+	// on the same page.
+	Prefix string
 	fields []string // in the order of the form, for the summary
 }
+
+// id is the HTML id of the field name.
+func (f *form) id(name string) string { return "f-" + f.Prefix + name }
 
 func newForm(fields ...string) *form {
 	return &form{Values: map[string]string{}, Errors: map[string]string{}, fields: fields}
@@ -40,7 +46,7 @@ func (f *form) fieldErrors() []fieldError {
 	var out []fieldError
 	for _, k := range f.fields {
 		if m := f.Errors[k]; m != "" {
-			out = append(out, fieldError{ID: "f-" + k, Message: m})
+			out = append(out, fieldError{ID: f.id(k), Message: m})
 		}
 	}
 	// Fields not in the list (should not happen) still show, in a stable order.
@@ -52,7 +58,7 @@ func (f *form) fieldErrors() []fieldError {
 	}
 	sort.Strings(rest)
 	for _, k := range rest {
-		out = append(out, fieldError{ID: "f-" + k, Message: f.Errors[k]})
+		out = append(out, fieldError{ID: f.id(k), Message: f.Errors[k]})
 	}
 	return out
 }
@@ -103,16 +109,16 @@ func statusOf(c apperr.Code) int {
 }
 
 // describedBy is an input's aria-describedby: its hint and its error.
-func describedBy(name, hint, err string) string {
+func (f *form) describedBy(name, hint string) string {
 	s := ""
 	if hint != "" {
-		s = "f-" + name + "-hint"
+		s = f.id(name) + "-hint"
 	}
-	if err != "" {
+	if f.Errors[name] != "" {
 		if s != "" {
 			s += " "
 		}
-		s += "f-" + name + "-error"
+		s += f.id(name) + "-error"
 	}
 	return s
 }

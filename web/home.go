@@ -74,3 +74,8 @@ func day(_ context.Context, t *time.Time) string {
 	}
 	return t.In(i18n.Warsaw).Format("02.01.2006")
 }
+
+// dayTime is a moment as the city reads it: dd.mm.yyyy hh:mm in Warsaw.
+func dayTime(_ context.Context, t time.Time) string {
+	return t.In(i18n.Warsaw).Format("02.01.2006 15:04")
+}

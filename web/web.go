@@ -51,6 +51,9 @@ type Config struct {
 	SessionTTL time.Duration
 	RateLimits RateLimits
 	Log        *slog.Logger
+	// Now is the clock of what the pages compute themselves (a report
+	// overdue); zero: time.Now.
+	Now func() time.Time
 }
 
 // Handler serves the pages, the static files and /graphiql.
@@ -66,6 +69,9 @@ type Handler struct {
 func New(svc Services, cfg Config) *Handler {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 30 * 24 * time.Hour
@@ -102,6 +108,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET "+PathProfile, h.profileForm)
 	m.HandleFunc("POST "+PathProfile, h.profile)
 	m.HandleFunc("POST "+PathResendConfirmation, h.resendConfirmation)
+	h.consultationRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusNotFound, "web.error.not_found")
 	})

@@ -778,3 +778,45 @@ func collectSubmissions(rows pgx.Rows) ([]*Submission, error) {
 	}
 	return out, nil
 }
+
+// RepliesOf lists the replies to each of parents, submissions of
+// consultation cid, oldest first and at most perParent each: one statement
+// for a whole page of submissions. It shows what Submissions shows for each
+// parent: nothing of a consultation or a parent the caller may not see,
+// hidden and withdrawn replies only to their author and those who may
+// read_hidden.
+func (s *Service) RepliesOf(ctx context.Context, cid uuid.UUID, parents []uuid.UUID, perParent int) (map[uuid.UUID][]*Submission, error) {
+	if err := page.Check(perParent); err != nil {
+		return nil, err
+	}
+	c, err := s.visible(ctx, s.pool, cid, false)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uuid.UUID][]*Submission, len(parents))
+	if len(parents) == 0 {
+		return out, nil
+	}
+	caller := authz.SubjectFrom(ctx)
+	all := authz.Can(ctx, ActReadHidden, submissionScope(c))
+	rows, err := s.pool.Query(ctx, `select `+submissionColumns+` from (
+			select s.*, row_number() over (partition by s.parent_id order by s.created_at, s.id) as n
+			from submissions s join submissions p on p.id = s.parent_id
+			where s.consultation_id = $1 and s.parent_id = any($2)
+				and (p.status = 'visible' or $3 or p.author_id = $4)
+				and (s.status = 'visible' or $3 or s.author_id = $4)) s
+		join consultations c on c.id = s.consultation_id
+		left join accounts a on a.id = s.author_id
+		where s.n <= $5 order by s.created_at, s.id`, cid, parents, all, caller.AccountID, perParent)
+	if err != nil {
+		return nil, fmt.Errorf("list replies: %w", err)
+	}
+	subs, err := collectSubmissions(rows)
+	if err != nil {
+		return nil, err
+	}
+	for _, sub := range subs {
+		out[*sub.ParentID] = append(out[*sub.ParentID], sub)
+	}
+	return out, nil
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/notify"
+	"github.com/otwarty/otwarty/internal/page"
 )
 
 // postulate submits a Polish postulate to cid as the caller in ctx.
@@ -351,4 +352,63 @@ func TestReplies_ABusyThreadNotifiesOncePerHour(t *testing.T) {
 	b.clock.Advance(time.Hour)
 	reply()
 	require.Len(t, b.deliverJobs(t, consultation.NoticeSubmissionReply, authorID), 2, "a reply in the next hour: a new notice")
+}
+
+// TestRepliesOf_PerParentWithTheListsVisibility: the replies of several
+// items in one read, oldest first, at most perParent each, hidden ones only
+// for their author and moderators, none under a parent the caller may not
+// see and none of another consultation's items.
+func TestRepliesOf_PerParentWithTheListsVisibility(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	c := b.openConsultation(t)
+	other := b.openConsultation(t)
+	_, author := b.resident(t)
+	_, replier := b.resident(t)
+	_, reader := b.resident(t)
+	_, moderator := b.staff(t, authz.RoleModerator, consultation.Domain(c.ID))
+	reply := func(parent *consultation.Submission, text string) *consultation.Submission {
+		sub, err := b.svc.Submit(replier, consultation.SubmitInput{ConsultationID: parent.ConsultationID, ParentID: &parent.ID, Locale: i18n.PL, Text: text})
+		require.NoError(t, err)
+		return sub
+	}
+	p1, p2, p3 := b.postulate(t, author, c.ID), b.postulate(t, author, c.ID), b.postulate(t, author, c.ID)
+	r11, r12, r13 := reply(p1, "pierwsza"), reply(p1, "druga"), reply(p1, "trzecia")
+	r21 := reply(p2, "ukryta")
+	_, err := b.svc.Hide(moderator, r21.ID, "spam", "")
+	require.NoError(t, err)
+	reply(p3, "pod ukrytym")
+	_, err = b.svc.Hide(moderator, p3.ID, "offensive", "")
+	require.NoError(t, err)
+	foreign := b.postulate(t, author, other.ID)
+	reply(foreign, "obca")
+
+	ids := func(subs []*consultation.Submission) []uuid.UUID {
+		out := []uuid.UUID{}
+		for _, s := range subs {
+			out = append(out, s.ID)
+		}
+		return out
+	}
+	parents := []uuid.UUID{p1.ID, p2.ID, p3.ID, foreign.ID}
+	got, err := b.svc.RepliesOf(reader, c.ID, parents, 2)
+	require.NoError(t, err)
+	require.Equal(t, map[uuid.UUID][]uuid.UUID{p1.ID: {r11.ID, r12.ID}}, map[uuid.UUID][]uuid.UUID{p1.ID: ids(got[p1.ID])})
+	require.Len(t, got, 1, "nothing under a hidden parent, a hidden reply or another consultation's item")
+
+	got, err = b.svc.RepliesOf(replier, c.ID, parents, 5)
+	require.NoError(t, err)
+	require.Equal(t, []uuid.UUID{r11.ID, r12.ID, r13.ID}, ids(got[p1.ID]))
+	require.Equal(t, []uuid.UUID{r21.ID}, ids(got[p2.ID]), "its author sees the hidden reply")
+	require.Len(t, got, 2, "not under a parent hidden from the replier")
+
+	got, err = b.svc.RepliesOf(moderator, c.ID, parents, 5)
+	require.NoError(t, err)
+	require.Len(t, got, 3, "a moderator sees hidden items and their replies")
+
+	_, err = b.svc.RepliesOf(reader, c.ID, parents, page.MaxSize+1)
+	requireCode(t, apperr.InvalidInput, err)
+	draft := b.consultationIn(t, consultation.StatusDraft)
+	_, err = b.svc.RepliesOf(reader, draft.ID, nil, 5)
+	require.ErrorIs(t, err, apperr.ErrNotFound)
 }

@@ -1,0 +1,162 @@
+package e2e
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/otwarty/otwarty/internal/pgtest"
+)
+
+// demoPassword is `otwarty seed --demo`'s password of every demo account.
+const demoPassword = "otwarty-demo-2026"
+
+// signInAs signs the browser in with a demo account.
+func (b *browser) signInAs(email string) {
+	b.t.Helper()
+	b.open("/sign-in")
+	b.submit(`main form`, map[string]string{"f-email": email, "f-password": demoPassword})
+	require.Equal(b.t, "/", b.path(), "signed in as %s", email)
+}
+
+// openConsultation opens the seeded open consultation from the list.
+func (b *browser) openConsultation() string {
+	b.t.Helper()
+	b.open("/consultations?status=open")
+	require.Equal(b.t, 1, eval[int](b, `document.querySelectorAll('.card').length`), "one open consultation in the demo")
+	b.navigating("open the consultation", chromedp.Click(chromedp.CSS(`.card .title a`)))
+	return b.path()
+}
+
+// write types text into an empty textarea and sends its form.
+func (b *browser) write(id, text string) {
+	b.t.Helper()
+	b.do("type into "+id, chromedp.Focus(chromedp.ID(id)), chromedp.SendKeys(chromedp.ID(id), text))
+	b.navigating("send "+id, chromedp.Click(chromedp.CSS(`form.submit:has(#`+id+`) button[type="submit"]`)))
+}
+
+// article evaluates to the submission article whose text contains s.
+func article(s string) string {
+	return `[...document.querySelectorAll('article.submission')].find(a => a.textContent.includes(` + jsString(s) + `))`
+}
+
+func jsString(s string) string {
+	return `'` + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + `'`
+}
+
+// TestBrowser_ConsultationJourney: a resident finds the open consultation by
+// its filters, is told what is wrong with an empty postulate, submits one,
+// supports another, comments on a section, replies, flags, follows and
+// registers for the workshop; a moderator sees the flag in the queue and
+// hides the item with a reason, which the public log shows and the page no
+// longer does. Every step goes through the services behind the API.
+func TestBrowser_ConsultationJourney(t *testing.T) {
+	t.Parallel()
+	dbURL := pgtest.URL(t)
+	seedDemo(t, dbURL)
+	s := startServer(t, "server", dbURL, browserEnv...)
+	conn, err := pgx.Connect(context.Background(), dbURL)
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close(context.Background()) })
+
+	b := newBrowser(t, s, 360)
+	// The list: the phase and district filters are in the address.
+	b.open("/consultations")
+	require.Equal(t, 2, eval[int](b, `document.querySelectorAll('.card').length`))
+	b.open("/consultations?district=nowa-huta")
+	require.Equal(t, 0, eval[int](b, `document.querySelectorAll('.card').length`))
+	b.open("/consultations?district=podgorze&topic=migracja")
+	require.Equal(t, 1, eval[int](b, `document.querySelectorAll('.card').length`))
+	require.Equal(t, "podgorze", eval[string](b, `document.getElementById('f-district').value`))
+
+	b.signInAs("james@demo.otwarty.pl") // English is his language
+	path := b.openConsultation()
+	require.Equal(t, "Priorities of the Open Kraków programme for 2027", b.text("main h1"))
+	require.Equal(t, "Proposals: 4", b.text("#postulates + p"))
+
+	// An empty postulate: the message sits by its field, nothing is stored.
+	b.navigating("send empty", chromedp.Click(chromedp.CSS(`form.submit:has(#f-postulate-text) button[type="submit"]`)))
+	require.Equal(t, path+"/submissions", b.path())
+	require.Equal(t, "Error: Write something first.", eval[string](b, `document.getElementById('f-postulate-text-error').textContent`))
+	require.Equal(t, "f-postulate-text-hint f-postulate-text-error", eval[string](b, `document.getElementById('f-postulate-text').getAttribute('aria-describedby')`))
+	b.checkAxe("consultation with an error")
+	var n int
+	require.NoError(t, conn.QueryRow(b.ctx, `select count(*) from submissions where kind = 'postulate' and parent_id is null
+		and author_id = (select id from accounts where email = 'james@demo.otwarty.pl')`).Scan(&n))
+	require.Equal(t, 2, n, "his postulates here and in the closed consultation, no more")
+
+	mine := "Bike parking by the Multicultural House, please."
+	b.write("f-postulate-text", mine)
+	require.Equal(t, path, b.path())
+	require.Equal(t, "Proposals: 5", b.text("#postulates + p"))
+	require.Equal(t, "en", eval[string](b, article(mine)+`.querySelector('.prose span') ? 'en' : 'none'`))
+	require.False(t, eval[bool](b, article(mine)+`.querySelector('form[action*="/support/"]') !== null`), "no support for one's own")
+
+	// Olena's postulate (in Ukrainian, shown with its language) has his
+	// support from before: he takes it back. Marta's gets it instead.
+	olena := "Потрібні консультації українською"
+	supports := func(text string) string {
+		return eval[string](b, article(text)+`.querySelector('p.supports').textContent.trim()`)
+	}
+	require.Equal(t, "uk", eval[string](b, article(olena)+`.querySelector('.prose span').lang`))
+	require.Equal(t, "Supports: 3", supports(olena))
+	b.navigating("unsupport", chromedp.Evaluate[chromedp.Void](article(olena)+`.querySelector('form[action*="/unsupport/"] button').click()`))
+	require.Equal(t, "Supports: 2", supports(olena))
+	marta := "Więcej spotkań sąsiedzkich"
+	require.Equal(t, "Supports: 0", supports(marta))
+	b.navigating("support", chromedp.Evaluate[chromedp.Void](article(marta)+`.querySelector('form[action*="/support/"] button').click()`))
+	require.Equal(t, "Supports: 1", supports(marta))
+	require.True(t, eval[bool](b, article(marta)+`.querySelector('form[action*="/unsupport/"]') !== null`))
+
+	// A comment on the document's section and a reply to Olena.
+	secInput := eval[string](b, `document.querySelector('section.doc-section textarea').id`)
+	b.write(secInput, "Legal advice in the evenings too.")
+	require.Contains(t, b.text("section.doc-section .thread"), "Legal advice in the evenings too.")
+	replyID := eval[string](b, article(olena)+`.querySelector('details.reply textarea').id`)
+	b.do("open reply", chromedp.Evaluate[chromedp.Void](article(olena)+`.querySelector('details.reply').open = true`))
+	b.write(replyID, "Agreed, in Nowa Huta as well.")
+	require.Contains(t, eval[string](b, article(olena)+`.querySelector('.replies').textContent`), "Agreed, in Nowa Huta as well.")
+
+	// Flag Irina's postulate.
+	irina := "Нужны бесплатные курсы польского"
+	b.do("open flag", chromedp.Evaluate[chromedp.Void](article(irina)+`.querySelector('details.flag').open = true`))
+	reasonID := eval[string](b, article(irina)+`.querySelector('details.flag select').id`)
+	b.do("reason", chromedp.SetValue(chromedp.ID(reasonID), "spam"))
+	b.navigating("flag", chromedp.Evaluate[chromedp.Void](article(irina)+`.querySelector('details.flag button').click()`))
+	require.NoError(t, conn.QueryRow(b.ctx, `select count(*) from submission_flags where reason = 'spam' and resolved_at is null`).Scan(&n))
+	require.Equal(t, 1, n)
+
+	// Follow, and take a seat at the workshop.
+	b.navigating("follow", chromedp.Click(chromedp.CSS(`form[action$="/follow"] button`)))
+	require.Equal(t, "Unfollow", b.text(`form[action$="/unfollow"] button`))
+	b.navigating("register", chromedp.Click(chromedp.CSS(`form[action*="/register/"] button`)))
+	require.Equal(t, "You have a seat at this meeting.", b.text("#meetings + ul .card strong"))
+	require.Equal(t, "Seats taken: 3 of 25", b.text("#meetings + ul .card p.seats"))
+	b.checkAxe("consultation signed in")
+
+	// The moderator (Russian) hides the flagged postulate with a reason.
+	m := newBrowser(t, s, 1280)
+	m.signInAs("irina@demo.otwarty.pl")
+	m.open(path)
+	m.navigating("moderation", chromedp.Click(chromedp.CSS(`a[href$="/moderation"]`)))
+	require.Equal(t, "Ожидают решения: 1", m.text("#moderation-queue > p"))
+	require.Contains(t, m.text("#moderation-queue article"), irina)
+	m.checkAxe("moderation queue")
+	m.do("reason", chromedp.SetValue(chromedp.CSS(`#moderation-queue select`), "spam"))
+	m.navigating("hide", chromedp.Click(chromedp.CSS(`#moderation-queue form[action*="/hide/"] button`)))
+	require.Equal(t, path+"/moderation", m.path())
+	require.Equal(t, "Ожидают решения: 0", m.text("#moderation-queue > p"))
+	require.Contains(t, m.text("ul.log li"), "скрыто · спам")
+
+	// A visitor no longer sees it; the resident's flag is resolved.
+	a := newBrowser(t, s, 360)
+	a.open(path)
+	require.False(t, eval[bool](a, article(irina)+` !== undefined`))
+	require.Equal(t, "Liczba postulatów: 4", a.text("#postulates + p"), "the visitor's count leaves the hidden item out")
+	require.NoError(t, conn.QueryRow(b.ctx, `select count(*) from submission_flags where resolved_at is null`).Scan(&n))
+	require.Equal(t, 0, n)
+}
