@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/jackc/pgx/v5"
@@ -37,6 +38,22 @@ func (b *browser) write(id, text string) {
 	b.t.Helper()
 	b.do("type into "+id, chromedp.Focus(chromedp.ID(id)), chromedp.SendKeys(chromedp.ID(id), text))
 	b.navigating("send "+id, chromedp.Click(chromedp.CSS(`form.submit:has(#`+id+`) button[type="submit"]`)))
+}
+
+// waitFor polls the page until expr is true.
+func (b *browser) waitFor(what, expr string) {
+	b.t.Helper()
+	for {
+		ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](expr))
+		if err == nil && ok {
+			return
+		}
+		select {
+		case <-b.ctx.Done():
+			b.t.Fatalf("%s: never true: %s (%v)", what, expr, err)
+		case <-time.After(pollInterval):
+		}
+	}
 }
 
 // article evaluates to the submission article whose text contains s.
@@ -76,7 +93,7 @@ func TestBrowser_ConsultationJourney(t *testing.T) {
 	b.signInAs("james@demo.otwarty.pl") // English is his language
 	path := b.openConsultation()
 	require.Equal(t, "Priorities of the Open Kraków programme for 2027", b.text("main h1"))
-	require.Equal(t, "Proposals: 4", b.text("#postulates + p"))
+	require.Equal(t, "Proposals: 4", b.text("#postulates-region p.count"))
 
 	// An empty postulate: the message sits by its field, nothing is stored.
 	b.navigating("send empty", chromedp.Click(chromedp.CSS(`form.submit:has(#f-postulate-text) button[type="submit"]`)))
@@ -92,7 +109,7 @@ func TestBrowser_ConsultationJourney(t *testing.T) {
 	mine := "Bike parking by the Multicultural House, please."
 	b.write("f-postulate-text", mine)
 	require.Equal(t, path, b.path())
-	require.Equal(t, "Proposals: 5", b.text("#postulates + p"))
+	require.Equal(t, "Proposals: 5", b.text("#postulates-region p.count"))
 	require.Equal(t, "en", eval[string](b, article(mine)+`.querySelector('.prose span') ? 'en' : 'none'`))
 	require.False(t, eval[bool](b, article(mine)+`.querySelector('form[action*="/support/"]') !== null`), "no support for one's own")
 
@@ -121,6 +138,18 @@ func TestBrowser_ConsultationJourney(t *testing.T) {
 	b.write(replyID, "Agreed, in Nowa Huta as well.")
 	require.Contains(t, eval[string](b, article(olena)+`.querySelector('.replies').textContent`), "Agreed, in Nowa Huta as well.")
 
+	// The moderator (Russian) watches the queue; the page is live.
+	m := newBrowser(t, s, 1280)
+	m.signInAs("irina@demo.otwarty.pl")
+	m.open(path)
+	m.navigating("moderation", chromedp.Click(chromedp.CSS(`a[href$="/moderation"]`)))
+	require.Equal(t, "Ожидают решения: 0", m.text("#moderation-queue > p"))
+	m.do("mark the document", chromedp.Evaluate[chromedp.Void](`window.sameDocument = true`))
+	// A visitor's page of the consultation is live too.
+	a := newBrowser(t, s, 360)
+	a.open(path)
+	a.do("mark the document", chromedp.Evaluate[chromedp.Void](`window.sameDocument = true`))
+
 	// Flag Irina's postulate.
 	irina := "Нужны бесплатные курсы польского"
 	b.do("open flag", chromedp.Evaluate[chromedp.Void](article(irina)+`.querySelector('details.flag').open = true`))
@@ -138,11 +167,10 @@ func TestBrowser_ConsultationJourney(t *testing.T) {
 	require.Equal(t, "Seats taken: 3 of 25", b.text("#meetings + ul .card p.seats"))
 	b.checkAxe("consultation signed in")
 
-	// The moderator (Russian) hides the flagged postulate with a reason.
-	m := newBrowser(t, s, 1280)
-	m.signInAs("irina@demo.otwarty.pl")
-	m.open(path)
-	m.navigating("moderation", chromedp.Click(chromedp.CSS(`a[href$="/moderation"]`)))
+	// The flag reaches the moderator's queue without a reload.
+	m.waitFor("the flag in the queue", `document.querySelector('#moderation-queue > p').textContent === 'Ожидают решения: 1'`)
+	require.True(t, eval[bool](m, `window.sameDocument === true`), "no reload")
+	require.Equal(t, "Обновлено в", eval[string](m, `document.querySelector('[data-live-status]').textContent.split(' ').slice(0, 2).join(' ')`))
 	require.Equal(t, "Ожидают решения: 1", m.text("#moderation-queue > p"))
 	require.Contains(t, m.text("#moderation-queue article"), irina)
 	m.checkAxe("moderation queue")
@@ -152,11 +180,11 @@ func TestBrowser_ConsultationJourney(t *testing.T) {
 	require.Equal(t, "Ожидают решения: 0", m.text("#moderation-queue > p"))
 	require.Contains(t, m.text("ul.log li"), "скрыто · спам")
 
-	// A visitor no longer sees it; the resident's flag is resolved.
-	a := newBrowser(t, s, 360)
-	a.open(path)
+	// The visitor's page drops it without a reload; the flag is resolved.
+	a.waitFor("the hidden item gone", article(irina)+` === undefined`)
+	require.True(t, eval[bool](a, `window.sameDocument === true`), "no reload")
 	require.False(t, eval[bool](a, article(irina)+` !== undefined`))
-	require.Equal(t, "Liczba postulatów: 4", a.text("#postulates + p"), "the visitor's count leaves the hidden item out")
+	require.Equal(t, "Liczba postulatów: 4", a.text("#postulates-region p.count"), "the visitor's count leaves the hidden item out")
 	require.NoError(t, conn.QueryRow(b.ctx, `select count(*) from submission_flags where resolved_at is null`).Scan(&n))
 	require.Equal(t, 0, n)
 }

@@ -138,6 +138,20 @@ func (r *Resolver) activity(ctx context.Context, consultationID string, moderati
 	if err != nil {
 		return nil, err
 	}
+	return r.watchActivity(ctx, id, moderation, endWith(ctx))
+}
+
+// WatchConsultation streams a consultation's public activity or, with
+// moderation, its moderation queue, to a caller other than a GraphQL
+// subscription (the web pages' server-sent events): the same fan-out and
+// the same decision of who may watch, made again when grants change. The
+// channel closes when the caller may no longer watch.
+func (r *Resolver) WatchConsultation(ctx context.Context, id uuid.UUID, moderation bool) (<-chan *model.ConsultationActivityEvent, error) {
+	return r.watchActivity(ctx, id, moderation, nil)
+}
+
+func (r *Resolver) watchActivity(ctx context.Context, id uuid.UUID, moderation bool, onEnd func(bool)) (<-chan *model.ConsultationActivityEvent, error) {
+	consultationID := gid.Encode("Consultation", id)
 	c, err := r.Consultations.Get(ctx, id)
 	if err != nil {
 		return nil, err
@@ -163,7 +177,7 @@ func (r *Resolver) activity(ctx context.Context, consultationID string, moderati
 	st, err := r.live.activity.Subscribe(ctx, activityKey{id: id, moderation: moderation}, live.StreamOptions[*model.ConsultationActivityEvent]{
 		Field:  field,
 		Decide: decide,
-		OnEnd:  endWith(ctx),
+		OnEnd:  onEnd,
 		Resync: func(live.View) (*model.ConsultationActivityEvent, bool) {
 			return &model.ConsultationActivityEvent{ConsultationID: consultationID, Type: "resync"}, true
 		},

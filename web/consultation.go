@@ -29,6 +29,8 @@ func (h *Handler) consultationRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET "+PathConsultations+"/{id}/report", h.consultationReport)
 	m.HandleFunc("GET "+PathConsultations+"/{id}/moderation", h.moderationPage)
 	m.HandleFunc("POST "+PathConsultations+"/{id}/submissions", h.submit)
+	m.HandleFunc("GET "+PathConsultations+"/{id}/events", h.consultationEvents(false))
+	m.HandleFunc("GET "+PathConsultations+"/{id}/moderation/events", h.consultationEvents(true))
 	// A failed form is rendered at its POST address; the language switch
 	// (a GET of the same address) returns to the consultation.
 	m.HandleFunc("GET "+PathConsultations+"/{id}/submissions", func(w http.ResponseWriter, r *http.Request) {
@@ -73,6 +75,20 @@ func (h *Handler) consultationRoutes(m *http.ServeMux) {
 		_, err := s.UnregisterFromMeeting(ctx, m)
 		return err
 	}))
+}
+
+// consultationEvents tells a consultation's page (or its moderation queue)
+// that it has changed.
+func (h *Handler) consultationEvents(moderation bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, ok := h.pathID(w, r, "id")
+		if !ok {
+			return
+		}
+		h.liveEvents(w, r, func(ctx context.Context) (<-chan struct{}, error) {
+			return h.svc.Live.Consultation(ctx, id, moderation)
+		})
+	}
 }
 
 // pathID is the UUID in the path's {name}; ok is false (and a 404 is

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -20,6 +21,7 @@ const staticPrefix = "/static/"
 
 type asset struct {
 	body  []byte
+	gz    []byte // body gzipped once at start, for text types; nil for others
 	hash  string // the first 12 hex digits of its SHA-256
 	ctype string
 }
@@ -41,7 +43,11 @@ var assets = func() map[string]asset {
 		if ct == "" {
 			ct = "application/octet-stream"
 		}
-		m[strings.TrimPrefix(p, "static/")] = asset{body: b, hash: hex.EncodeToString(sum[:])[:12], ctype: ct}
+		a := asset{body: b, hash: hex.EncodeToString(sum[:])[:12], ctype: ct}
+		if compressible(ct) {
+			a.gz = gzipped(b)
+		}
+		m[strings.TrimPrefix(p, "static/")] = a
 		return nil
 	})
 	if err != nil {
@@ -72,11 +78,43 @@ func serveStatic(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", a.ctype)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	body := a.body
+	if a.gz != nil {
+		w.Header().Set("Vary", "Accept-Encoding")
+		if acceptsGzip(r) {
+			w.Header().Set("Content-Encoding", "gzip")
+			body = a.gz
+		}
+	}
 	w.Header().Set("ETag", `"`+a.hash+`"`)
 	if hash == a.hash {
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	} else {
 		w.Header().Set("Cache-Control", "no-cache")
 	}
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(a.body))
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+}
+
+func compressible(ctype string) bool {
+	return strings.HasPrefix(ctype, "text/") || strings.Contains(ctype, "javascript") || strings.Contains(ctype, "json") || strings.Contains(ctype, "svg")
+}
+
+func gzipped(b []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	_, _ = zw.Write(b)
+	_ = zw.Close()
+	return buf.Bytes()
+}
+
+// acceptsGzip: the request's Accept-Encoding lists gzip without q=0.
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
 }

@@ -29,6 +29,8 @@ type Services struct {
 	Consultations *consultation.Service
 	Ambassador    *ambassador.Service
 	Authz         *authz.Authorizer
+	// Live makes pages live; nil leaves them to reload.
+	Live Live
 	// Pool reads the versions of localised texts (i18n.Load), as graph's
 	// loaders do; visibility was decided by the service that returned the
 	// object owning the text.

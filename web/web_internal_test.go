@@ -1,8 +1,11 @@
 package web
 
 import (
+	"compress/gzip"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -65,4 +68,48 @@ func TestServeStatic_HashedForeverElseRevalidated(t *testing.T) {
 	require.Equal(t, "no-cache", w.Header().Get("Cache-Control"))
 	require.Equal(t, http.StatusNotFound, get("/static/0/missing.css").Code)
 	require.Equal(t, http.StatusNotFound, get("/static/style.css").Code)
+}
+
+func TestServeStatic_GzipWhenAccepted(t *testing.T) {
+	t.Parallel()
+	get := func(accept string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(http.MethodGet, staticURL("live.js"), nil)
+		if accept != "" {
+			r.Header.Set("Accept-Encoding", accept)
+		}
+		w := httptest.NewRecorder()
+		serveStatic(w, r)
+		return w
+	}
+	plain := get("")
+	require.Equal(t, "", plain.Header().Get("Content-Encoding"))
+	require.Equal(t, "Accept-Encoding", plain.Header().Get("Vary"))
+	require.Equal(t, string(assets["live.js"].body), plain.Body.String())
+	for _, accept := range []string{"gzip, deflate, br", "br;q=1.0, gzip;q=0.8"} {
+		w := get(accept)
+		require.Equal(t, "gzip", w.Header().Get("Content-Encoding"), accept)
+		zr, err := gzip.NewReader(w.Body)
+		require.NoError(t, err)
+		got, err := io.ReadAll(zr)
+		require.NoError(t, err)
+		require.Equal(t, string(assets["live.js"].body), string(got))
+	}
+	require.Equal(t, "", get("gzip;q=0, br").Header().Get("Content-Encoding"))
+}
+
+// TestPageScripts_Under60KBCompressed: the scripts every page loads (the
+// layout's) weigh less than 60 KB gzipped together. GraphiQL, the API's
+// developer console at /graphiql, is not a page of the platform.
+func TestPageScripts_Under60KBCompressed(t *testing.T) {
+	t.Parallel()
+	var html strings.Builder
+	require.NoError(t, layout("x").Render(t.Context(), &html))
+	total := 0
+	n := 0
+	for _, m := range regexp.MustCompile(`<script src="/static/[0-9a-f]+/([^"]+)"`).FindAllStringSubmatch(html.String(), -1) {
+		total += len(assets[m[1]].gz)
+		n++
+	}
+	require.Equal(t, 2, n, "htmx and live.js")
+	require.Less(t, total, 60*1024)
 }

@@ -223,6 +223,7 @@ func runServe(ctx context.Context, args []string) error {
 	// and win), and GraphiQL from our own files.
 	site := web.New(web.Services{
 		Identity: a.identity, Consultations: a.consult, Ambassador: a.ambassador, Authz: a.authz, Pool: pool,
+		Live: graph.PageSignals{R: resolver},
 	}, web.Config{
 		PublicURL: c.PublicURL, TrustedProxies: c.TrustedProxies, SessionTTL: c.SessionTTL, Log: log,
 		RateLimits: web.RateLimits{SignInIP: resolver.RateLimits.SignInIP, SignInEmail: resolver.RateLimits.SignInEmail,

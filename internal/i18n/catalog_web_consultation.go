@@ -8,6 +8,7 @@ func init() {
 		}
 	}
 	add(PL, map[string]string{
+		"web.live.updated":                         "Zaktualizowano o",
 		"web.nav.consultations":                    "Konsultacje",
 		"web.text.written_in":                      "Napisane w języku: {language} (bez tłumaczenia)",
 		"web.consultations.title":                  "Konsultacje społeczne",
@@ -103,6 +104,7 @@ func init() {
 		"web.moderation.action.auto_hide":          "ukryto automatycznie po zgłoszeniach",
 	})
 	add(UK, map[string]string{
+		"web.live.updated":                         "Оновлено о",
 		"web.nav.consultations":                    "Консультації",
 		"web.text.written_in":                      "Написано мовою: {language} (без перекладу)",
 		"web.consultations.title":                  "Громадські консультації",
@@ -198,6 +200,7 @@ func init() {
 		"web.moderation.action.auto_hide":          "приховано автоматично після скарг",
 	})
 	add(EN, map[string]string{
+		"web.live.updated":                         "Updated at",
 		"web.nav.consultations":                    "Consultations",
 		"web.text.written_in":                      "Language: {language} (not translated yet)",
 		"web.consultations.title":                  "Public consultations",
@@ -293,6 +296,7 @@ func init() {
 		"web.moderation.action.auto_hide":          "hidden automatically after flags",
 	})
 	add(RU, map[string]string{
+		"web.live.updated":                         "Обновлено в",
 		"web.nav.consultations":                    "Консультации",
 		"web.text.written_in":                      "Написано на языке: {language} (без перевода)",
 		"web.consultations.title":                  "Общественные консультации",
