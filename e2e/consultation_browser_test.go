@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -187,4 +188,76 @@ func TestBrowser_ConsultationJourney(t *testing.T) {
 	require.Equal(t, "Liczba postulatów: 4", a.text("#postulates-region p.count"), "the visitor's count leaves the hidden item out")
 	require.NoError(t, conn.QueryRow(b.ctx, `select count(*) from submission_flags where resolved_at is null`).Scan(&n))
 	require.Equal(t, 0, n)
+}
+
+// TestBrowser_OfficialAnswersAndPublishesReport: the official closes the
+// consultation with a public reason, is refused the report while
+// submissions wait for answers, is told what is missing in an answer,
+// drafts an answer to each, publishes them and then the report, which the
+// public page shows.
+func TestBrowser_OfficialAnswersAndPublishesReport(t *testing.T) {
+	t.Parallel()
+	dbURL := pgtest.URL(t)
+	seedDemo(t, dbURL)
+	s := startServer(t, "server", dbURL, browserEnv...)
+	b := newBrowser(t, s, 1280)
+	b.signInAs("urzednik@demo.otwarty.pl")
+	path := b.openConsultation()
+
+	// Closing by hand needs a reason.
+	b.do("open the phase form", chromedp.Evaluate[chromedp.Void](`document.querySelector('details.phase').open = true`))
+	b.navigating("close without a reason", chromedp.Click(chromedp.CSS(`details.phase button[type="submit"]`)))
+	require.True(t, eval[bool](b, `document.getElementById('f-phase-reason-error') !== null`), "the reason's error by its field")
+	b.checkAxe("phase form with an error")
+	b.submit(`details.phase form`, map[string]string{"f-phase-reason": "Zamykamy zgodnie z decyzją Prezydenta Miasta"})
+	require.Equal(t, path, b.path())
+	require.Equal(t, "zakończone, trwa przygotowanie raportu", b.text("dl.facts .badge"))
+
+	b.navigating("answers", chromedp.Click(chromedp.CSS(`a[href$="/answers"]`)))
+	require.Equal(t, path+"/answers", b.path())
+	require.Equal(t, "4", b.text("#unanswered"))
+	require.Equal(t, "0", b.text("#drafts"))
+	b.checkAxe("answers")
+
+	// The report waits for every answer.
+	b.navigating("report too early", chromedp.Click(chromedp.CSS(`form[action$="/report"] button`)))
+	require.Contains(t, b.text(".error-summary"), "4")
+	require.Equal(t, 0, eval[int](b, `document.querySelectorAll('.submission form.answer-form .error').length`))
+
+	// An answer without a decision: told by the field, nothing saved.
+	first := eval[string](b, `document.querySelector('ol.answers > li').id`)
+	b.do("reason only", chromedp.SendKeys(chromedp.ID("f-"+first+"-reason"), "Bez rozstrzygnięcia"))
+	b.navigating("save without a decision", chromedp.Click(chromedp.CSS(`#`+first+` form.answer-form button[type="submit"]`)))
+	require.True(t, eval[bool](b, `document.getElementById('f-`+first+`-status-error') !== null`))
+	require.Equal(t, "Bez rozstrzygnięcia", eval[string](b, `document.getElementById('f-`+first+`-reason').value`), "what was written stays")
+	b.checkAxe("answer with an error")
+
+	// Every submission answered in turn.
+	for i := range 4 {
+		li := eval[string](b, fmt.Sprintf(`document.querySelectorAll('ol.answers > li')[%d].id`, i))
+		status := []string{"accepted", "partly_accepted", "not_accepted", "not_applicable"}[i]
+		b.do("decision", chromedp.Click(chromedp.ID("f-"+li+"-status-"+status)))
+		b.do("reason", chromedp.Evaluate[chromedp.Void](`document.getElementById('f-`+li+`-reason').value = ''`), chromedp.SendKeys(chromedp.ID("f-"+li+"-reason"), fmt.Sprintf("Uzasadnienie numer %d", i+1)))
+		b.navigating("save", chromedp.Click(chromedp.CSS(`#`+li+` form.answer-form button[type="submit"]`)))
+		require.Equal(t, path+"/answers", b.path())
+	}
+	require.Equal(t, "4", b.text("#drafts"))
+	b.navigating("publish answers", chromedp.Click(chromedp.CSS(`form[action$="/answers"] button`)))
+	require.Equal(t, "0", b.text("#unanswered"))
+	require.Equal(t, "0", b.text("#drafts"))
+
+	b.do("summary", chromedp.SendKeys(chromedp.ID("f-report-summary"), "Mieszkańcy chcieliby porad w swoich językach."))
+	b.navigating("publish report", chromedp.Click(chromedp.CSS(`form[action$="/report"] button`)))
+	require.Equal(t, path+"/report", b.path())
+	require.Contains(t, b.text("main"), "Opublikowano")
+	require.Equal(t, "Mieszkańcy chcieliby porad w swoich językach.", b.text("main p.lead"))
+	require.Equal(t, 4, eval[int](b, `document.querySelectorAll('ol.report-items > li').length`))
+	require.Contains(t, b.text("ol.report-items"), "Uzasadnienie numer 3")
+	b.checkAxe("published report")
+
+	// The public sees the report and the answers under each postulate.
+	a := newBrowser(t, s, 360)
+	a.open(path)
+	require.Equal(t, "zakończone, raport opublikowany", a.text("dl.facts .badge"))
+	require.Equal(t, 4, eval[int](a, `document.querySelectorAll('#postulates-region .answer').length`))
 }

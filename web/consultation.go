@@ -393,10 +393,7 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	f := newForm(submitFields...).read(r)
 	in := consultation.SubmitInput{ConsultationID: id, Kind: r.PostFormValue("kind"), Text: strings.TrimSpace(f.Values["text"]),
-		Locale: reqFrom(ctx).Locale}
-	if l, ok := i18n.ParseLocale(f.Values["locale"]); ok {
-		in.Locale = l
-	}
+		Locale: selectedLocale(ctx, f)}
 	formFor := "postulate"
 	if p, err := uuid.Parse(r.PostFormValue("parent")); err == nil {
 		in.ParentID, formFor = &p, "reply:"+p.String()

@@ -111,6 +111,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST "+PathProfile, h.profile)
 	m.HandleFunc("POST "+PathResendConfirmation, h.resendConfirmation)
 	h.consultationRoutes(m)
+	h.consultationStaffRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusNotFound, "web.error.not_found")
 	})
