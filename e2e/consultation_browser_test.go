@@ -261,3 +261,62 @@ func TestBrowser_OfficialAnswersAndPublishesReport(t *testing.T) {
 	require.Equal(t, "zakończone, raport opublikowany", a.text("dl.facts .badge"))
 	require.Equal(t, 4, eval[int](a, `document.querySelectorAll('#postulates-region .answer').length`))
 }
+
+// TestBrowser_OfficialDraftsAndPublishes: an official drafts a consultation,
+// is told what is missing, sees the city's rules checked against the draft
+// and publishes it only with a public justification for the rule it breaks.
+func TestBrowser_OfficialDraftsAndPublishes(t *testing.T) {
+	t.Parallel()
+	dbURL := pgtest.URL(t)
+	seedDemo(t, dbURL)
+	s := startServer(t, "server", dbURL, browserEnv...)
+	b := newBrowser(t, s, 1280)
+
+	// A resident is offered no such form.
+	b.signInAs("marta@demo.otwarty.pl")
+	b.open("/consultations")
+	require.Equal(t, 0, eval[int](b, `document.querySelectorAll('a[href="/consultations/new"]').length`))
+	b.open("/consultations/new")
+	require.Contains(t, b.text("main"), "Nie możesz tworzyć konsultacji")
+	b.navigating("sign out", chromedp.Click(chromedp.CSS(`.main-nav form button`)))
+
+	b.signInAs("urzednik@demo.otwarty.pl")
+	b.open("/consultations")
+	b.navigating("new", chromedp.Click(chromedp.CSS(`a[href="/consultations/new"]`)))
+	b.navigating("save empty", chromedp.Click(chromedp.CSS(`form.draft button[type="submit"]`)))
+	require.True(t, eval[bool](b, `document.getElementById('f-title-error') !== null`), "the title's error by its field")
+	b.checkAxe("new draft with an error")
+
+	warsaw, err := time.LoadLocation("Europe/Warsaw")
+	require.NoError(t, err)
+	day := time.Now().In(warsaw).Truncate(time.Hour)
+	at := func(d int) string { return day.Add(time.Duration(d) * 24 * time.Hour).Format("2006-01-02T15:04") }
+	b.do("fill", chromedp.SendKeys(chromedp.ID("f-title"), "Park kieszonkowy przy ul. Wielickiej"),
+		chromedp.Click(chromedp.ID("form-online_submissions")), chromedp.Click(chromedp.ID("form-section_comments")),
+		chromedp.Click(chromedp.ID("form-meeting")), chromedp.Click(chromedp.ID("district-podgorze")),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('f-announceAt').value = '`+at(1)+`';
+			document.getElementById('f-opensAt').value = '`+at(3)+`';
+			document.getElementById('f-closesAt').value = '`+at(30)+`'`),
+		chromedp.SendKeys(chromedp.ID("f-heading-0"), "Zieleń"), chromedp.SendKeys(chromedp.ID("f-body-0"), "Drzewa i ławki."))
+	b.navigating("create", chromedp.Click(chromedp.CSS(`form.draft button[type="submit"]`)))
+	require.True(t, strings.HasSuffix(b.path(), "/edit"), b.path())
+	edit := b.path()
+	require.Equal(t, "Park kieszonkowy przy ul. Wielickiej", eval[string](b, `document.getElementById('f-title').value`))
+	require.Equal(t, "Zieleń", eval[string](b, `document.getElementById('f-heading-0').value`))
+	require.True(t, eval[bool](b, `document.getElementById('district-podgorze').checked`))
+	// Announced two days before opening: the notice rule fails, and it
+	// alone asks for a justification.
+	require.Equal(t, 1, eval[int](b, `document.querySelectorAll('ul.rules li.fail').length`))
+	require.Contains(t, b.text("ul.rules li.fail"), "co najmniej 7 dni")
+	require.Equal(t, 1, eval[int](b, `document.querySelectorAll('ul.rules textarea').length`))
+	b.checkAxe("draft with its rules")
+
+	b.navigating("publish without a justification", chromedp.Click(chromedp.CSS(`form[action$="/publish"] button`)))
+	require.True(t, eval[bool](b, `document.querySelector('.error-summary') !== null`))
+	b.do("justify", chromedp.SendKeys(chromedp.ID("f-publish-notice_period"), "Termin wynika z uchwały Rady Dzielnicy XIII"))
+	b.navigating("publish", chromedp.Click(chromedp.CSS(`form[action$="/publish"] button`)))
+	require.Equal(t, strings.TrimSuffix(edit, "/edit"), b.path())
+	require.Equal(t, "ogłoszone, jeszcze nie trwają", b.text("dl.facts .badge"))
+	b.open(edit)
+	require.Equal(t, strings.TrimSuffix(edit, "/edit"), b.path(), "a published consultation is no longer edited as a draft")
+}

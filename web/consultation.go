@@ -106,6 +106,7 @@ func (h *Handler) pathID(w http.ResponseWriter, r *http.Request, name string) (u
 // consultations.
 type consultationListView struct {
 	Status, District, Tag string
+	MayCreate             bool // somewhere: the form offers those units
 	Items                 []consultationCard
 	Total                 int
 	Next                  string // the next page's address, "" on the last
@@ -122,8 +123,15 @@ type consultationCard struct {
 	ClosesAt  string
 }
 
-// listStatuses are the phases a visitor can filter by (drafts are staff's).
-var listStatuses = []consultation.Status{consultation.StatusOpen, consultation.StatusAnnounced, consultation.StatusClosed, consultation.StatusReported}
+// listStatuses are the phases one can filter by; drafts only for those who
+// draft (the service shows each only the drafts they may see).
+func listStatuses(drafts bool) []consultation.Status {
+	out := []consultation.Status{consultation.StatusOpen, consultation.StatusAnnounced, consultation.StatusClosed, consultation.StatusReported}
+	if drafts {
+		out = append(out, consultation.StatusDraft)
+	}
+	return out
+}
 
 // consultations lists the consultations the caller may see, filtered by
 // phase, district and topic (a GET form: the filter is in the address).
@@ -168,6 +176,12 @@ func (h *Handler) consultations(w http.ResponseWriter, r *http.Request) {
 		v.Items = append(v.Items, card)
 	}
 	v.Total = res.Total
+	if reqFrom(ctx).Account != nil {
+		if v.MayCreate, err = h.mayCreateSomewhere(ctx); err != nil {
+			h.failErr(w, r, err)
+			return
+		}
+	}
 	if res.HasNext && len(res.Items) > 0 {
 		q.Set("after", res.Items[len(res.Items)-1].Cursor())
 		v.Next = PathConsultations + "?" + q.Encode()

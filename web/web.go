@@ -20,6 +20,7 @@ import (
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/identity"
+	"github.com/otwarty/otwarty/internal/org"
 	"github.com/otwarty/otwarty/internal/ratelimit"
 )
 
@@ -27,6 +28,7 @@ import (
 type Services struct {
 	Identity      *identity.Service
 	Consultations *consultation.Service
+	Orgs          *org.Service
 	Ambassador    *ambassador.Service
 	Authz         *authz.Authorizer
 	// Live makes pages live; nil leaves them to reload.
@@ -112,6 +114,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST "+PathResendConfirmation, h.resendConfirmation)
 	h.consultationRoutes(m)
 	h.consultationStaffRoutes(m)
+	h.consultationDraftRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusNotFound, "web.error.not_found")
 	})

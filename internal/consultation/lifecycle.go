@@ -69,6 +69,17 @@ type UpdateInput struct {
 	Questions                                  *[]i18n.Input
 }
 
+// unitObject is a city unit as the place where consultations are created.
+func unitObject(unitID uuid.UUID) authz.Object {
+	return authz.Object{Type: "consultation", Domains: []string{"org:" + unitID.String()}}
+}
+
+// MayCreateIn reports whether the caller may create consultations in the
+// unit: the check Create makes, for offering the unit in a form.
+func (s *Service) MayCreateIn(ctx context.Context, unitID uuid.UUID) bool {
+	return authz.Can(ctx, ActCreate, unitObject(unitID))
+}
+
 // Filter narrows List.
 type Filter struct {
 	Status   *Status
@@ -80,8 +91,7 @@ type Filter struct {
 // Create stores a new draft in a city unit. The caller needs "create" in the
 // unit's domain (its officials, coordinators, admins).
 func (s *Service) Create(ctx context.Context, in CreateInput) (*Consultation, error) {
-	unitObj := authz.Object{Type: "consultation", Domains: []string{"org:" + in.UnitID.String()}}
-	if err := authz.Require(ctx, ActCreate, unitObj); err != nil {
+	if err := authz.Require(ctx, ActCreate, unitObject(in.UnitID)); err != nil {
 		return nil, err
 	}
 	actor := authz.SubjectFrom(ctx).AccountID
