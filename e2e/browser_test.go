@@ -356,7 +356,10 @@ func TestBrowser_AxeEveryPageEveryLanguage(t *testing.T) {
 	open := eval[string](b, `new URL(document.querySelector('.card .title a').href).pathname`)
 	b.open("/consultations?status=reported")
 	reported := eval[string](b, `new URL(document.querySelector('.card .title a').href).pathname`)
-	anonymous = append(anonymous, open, reported, reported+"/report")
+	b.open("/ambassador")
+	editions := eval[[]string](b, `[...document.querySelectorAll('.cards .card a')].map(a => new URL(a.href).pathname)`)
+	anonymous = append(anonymous, open, reported, reported+"/report", "/ambassador", "/ambassador/consent?token=x")
+	anonymous = append(anonymous, editions...)
 	for _, lang := range []string{"pl", "uk", "en", "ru"} {
 		b.open("/?lang=" + lang)
 		require.Equal(t, lang, eval[string](b, `document.documentElement.lang`))
@@ -394,6 +397,10 @@ func TestBrowser_AxeEveryPageEveryLanguage(t *testing.T) {
 		b.checkAxe(lang + " /profile")
 		b.open(open) // with the forms to take part
 		b.checkAxe(lang + " consultation signed in")
+		for _, e := range editions { // the nomination form where nominations run
+			b.open(e)
+			b.checkAxe(lang + " " + e + " signed in")
+		}
 		b.open(open + "/submissions") // the language switch of a failed form's page
 		require.Equal(t, open, b.path())
 		b.navigating("sign out", chromedp.Click(chromedp.CSS(`.main-nav form button`)))

@@ -27,6 +27,7 @@ type homeConsultation struct {
 }
 
 type homeAmbassador struct {
+	ID       uuid.UUID
 	Year     int
 	ClosesAt string
 }
@@ -61,7 +62,7 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, e := range eds.Items {
 		if e.Phase == ambassador.PhaseNominations {
-			v.Ambassador = append(v.Ambassador, homeAmbassador{Year: e.Year, ClosesAt: day(ctx, &e.Schedule.NominationsClose)})
+			v.Ambassador = append(v.Ambassador, homeAmbassador{ID: e.ID, Year: e.Year, ClosesAt: day(ctx, &e.Schedule.NominationsClose)})
 		}
 	}
 	h.render(w, r, http.StatusOK, homePage(v))

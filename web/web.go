@@ -115,6 +115,7 @@ func (h *Handler) routes() {
 	h.consultationRoutes(m)
 	h.consultationStaffRoutes(m)
 	h.consultationDraftRoutes(m)
+	h.ambassadorRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusNotFound, "web.error.not_found")
 	})
