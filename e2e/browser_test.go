@@ -360,6 +360,12 @@ func TestBrowser_AxeEveryPageEveryLanguage(t *testing.T) {
 	editions := eval[[]string](b, `[...document.querySelectorAll('.cards .card a')].map(a => new URL(a.href).pathname)`)
 	anonymous = append(anonymous, open, reported, reported+"/report", "/ambassador", "/ambassador/consent?token=x")
 	anonymous = append(anonymous, editions...)
+	b.open("/bodies")
+	body := eval[string](b, `new URL(document.querySelector('.cards .card a').href).pathname`)
+	b.open(body)
+	meetings := eval[[]string](b, `[...document.querySelectorAll('.cards .card a')].map(a => new URL(a.href).pathname)`)
+	anonymous = append(anonymous, "/bodies", body)
+	anonymous = append(anonymous, meetings...)
 	for _, lang := range []string{"pl", "uk", "en", "ru"} {
 		b.open("/?lang=" + lang)
 		require.Equal(t, lang, eval[string](b, `document.documentElement.lang`))

@@ -18,6 +18,7 @@ import (
 	"github.com/otwarty/otwarty/internal/ambassador"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/consultation"
+	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/org"
@@ -29,6 +30,9 @@ type Services struct {
 	Identity      *identity.Service
 	Consultations *consultation.Service
 	Orgs          *org.Service
+	Dialogue      *dialogue.Service
+	Motions       *dialogue.Motions
+	Minutes       *dialogue.Minutes
 	Ambassador    *ambassador.Service
 	Authz         *authz.Authorizer
 	// Live makes pages live; nil leaves them to reload.
@@ -116,6 +120,7 @@ func (h *Handler) routes() {
 	h.consultationStaffRoutes(m)
 	h.consultationDraftRoutes(m)
 	h.ambassadorRoutes(m)
+	h.dialogueRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusNotFound, "web.error.not_found")
 	})

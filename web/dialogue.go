@@ -1,0 +1,219 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/google/uuid"
+
+	"github.com/otwarty/otwarty/internal/dialogue"
+	"github.com/otwarty/otwarty/internal/i18n"
+	"github.com/otwarty/otwarty/internal/page"
+)
+
+// Dialogue bodies: the public bodies, their meetings, motions with results
+// and approved minutes. What the caller sees is what the service shows
+// them (public bodies to everyone, a closed body to its members and staff).
+
+// PathBodies lists the dialogue bodies.
+const PathBodies = "/bodies"
+
+func bodyPath(id uuid.UUID) string        { return PathBodies + "/" + id.String() }
+func bodyMeetingPath(id uuid.UUID) string { return PathBodies + "/meetings/" + id.String() }
+
+func (h *Handler) dialogueRoutes(m *http.ServeMux) {
+	m.HandleFunc("GET "+PathBodies, h.bodies)
+	m.HandleFunc("GET "+PathBodies+"/{id}", h.bodyPage)
+	m.HandleFunc("GET "+PathBodies+"/meetings/{id}", h.bodyMeetingPage)
+}
+
+type bodyCard struct {
+	B    *dialogue.Body
+	Name *i18n.Text
+}
+
+func (h *Handler) bodies(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	res, err := h.svc.Dialogue.Bodies(ctx, dialogue.Filter{}, page.MaxSize, "")
+	if err != nil {
+		h.failErr(w, r, err)
+		return
+	}
+	ids := make([]uuid.UUID, 0, len(res.Items))
+	for _, b := range res.Items {
+		ids = append(ids, b.NameTextID)
+	}
+	texts, err := i18n.Load(ctx, h.svc.Pool, ids)
+	if err != nil {
+		h.failErr(w, r, err)
+		return
+	}
+	var cards []bodyCard
+	for _, b := range res.Items {
+		cards = append(cards, bodyCard{B: b, Name: texts[b.NameTextID]})
+	}
+	h.render(w, r, http.StatusOK, bodiesPage(cards))
+}
+
+// bodyView is a body's page: its mandate, meetings and motions.
+type bodyView struct {
+	B        *dialogue.Body
+	Name     *i18n.Text
+	Mandate  *i18n.Text
+	Meetings []meetingCard
+	Motions  []motionView
+}
+
+type meetingCard struct {
+	M     *dialogue.Meeting
+	Title *i18n.Text
+	When  string
+}
+
+type motionView struct {
+	M      *dialogue.Motion
+	Title  *i18n.Text
+	Text   *i18n.Text
+	Detail *dialogue.MotionDetail
+}
+
+func (h *Handler) bodyPage(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	s := h.svc.Dialogue
+	b, err := s.Body(ctx, id)
+	if err != nil {
+		h.failErr(w, r, err)
+		return
+	}
+	meetings, err := s.Meetings(ctx, id, pageSize, "")
+	if err != nil {
+		h.failErr(w, r, err)
+		return
+	}
+	motions, err := h.svc.Motions.List(ctx, id, nil, dialogue.MotionFilter{}, pageSize, "")
+	if err != nil {
+		h.failErr(w, r, err)
+		return
+	}
+	mvs, textIDs, err := h.motionViews(r, motions.Items)
+	if err != nil {
+		h.failErr(w, r, err)
+		return
+	}
+	textIDs = append(textIDs, b.NameTextID)
+	if b.MandateTextID != nil {
+		textIDs = append(textIDs, *b.MandateTextID)
+	}
+	for _, m := range meetings.Items {
+		textIDs = append(textIDs, m.TitleTextID)
+	}
+	texts, err := i18n.Load(ctx, h.svc.Pool, textIDs)
+	if err != nil {
+		h.failErr(w, r, err)
+		return
+	}
+	v := bodyView{B: b, Name: texts[b.NameTextID], Motions: withTexts(mvs, texts)}
+	if b.MandateTextID != nil {
+		v.Mandate = texts[*b.MandateTextID]
+	}
+	for _, m := range meetings.Items {
+		v.Meetings = append(v.Meetings, meetingCard{M: m, Title: texts[m.TitleTextID], When: dayTime(ctx, m.StartsAt)})
+	}
+	h.render(w, r, http.StatusOK, bodyPage(v))
+}
+
+// motionViews reads the motions' votes and results in one batch and
+// returns the ids of their texts, for one read of every text on the page.
+func (h *Handler) motionViews(r *http.Request, ms []*dialogue.Motion) ([]motionView, []uuid.UUID, error) {
+	ids := make([]uuid.UUID, len(ms))
+	for i, m := range ms {
+		ids[i] = m.ID
+	}
+	details, err := h.svc.Motions.Details(r.Context(), ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []motionView
+	var textIDs []uuid.UUID
+	for _, m := range ms {
+		out = append(out, motionView{M: m, Detail: details[m.ID]})
+		textIDs = append(textIDs, m.TitleTextID, m.TextID)
+	}
+	return out, textIDs, nil
+}
+
+func withTexts(mvs []motionView, texts map[uuid.UUID]*i18n.Text) []motionView {
+	for i := range mvs {
+		mvs[i].Title, mvs[i].Text = texts[mvs[i].M.TitleTextID], texts[mvs[i].M.TextID]
+	}
+	return mvs
+}
+
+// bodyMeetingView is a meeting of a body: when and where, its agenda, the
+// motions voted there and its minutes once the caller may read them.
+type bodyMeetingView struct {
+	M       *dialogue.Meeting
+	Body    *i18n.Text
+	Title   *i18n.Text
+	Agenda  *dialogue.Agenda
+	Items   []*i18n.Text
+	Motions []motionView
+	Minutes *dialogue.MeetingMinutes
+	Text    *i18n.Text // the approved minutes' published text
+}
+
+func (h *Handler) bodyMeetingPage(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	s := h.svc.Dialogue
+	m, err := s.Meeting(ctx, id)
+	if err != nil {
+		h.failErr(w, r, err)
+		return
+	}
+	v := bodyMeetingView{M: m}
+	if v.Agenda, err = s.Agenda(ctx, id); err != nil {
+		h.failErr(w, r, err)
+		return
+	}
+	motions, err := h.svc.Motions.OfMeeting(ctx, id)
+	if err != nil {
+		h.failErr(w, r, err)
+		return
+	}
+	mvs, textIDs, err := h.motionViews(r, motions)
+	if err != nil {
+		h.failErr(w, r, err)
+		return
+	}
+	if v.Minutes, err = h.svc.Minutes.OfMeeting(ctx, m); err != nil {
+		h.failErr(w, r, err)
+		return
+	}
+	textIDs = append(textIDs, m.TitleTextID, m.Body().NameTextID)
+	for _, it := range v.Agenda.Items {
+		textIDs = append(textIDs, it.TitleTextID)
+	}
+	if v.Minutes != nil && v.Minutes.TextID != nil {
+		textIDs = append(textIDs, *v.Minutes.TextID)
+	}
+	texts, err := i18n.Load(ctx, h.svc.Pool, textIDs)
+	if err != nil {
+		h.failErr(w, r, err)
+		return
+	}
+	v.Title, v.Body, v.Motions = texts[m.TitleTextID], texts[m.Body().NameTextID], withTexts(mvs, texts)
+	for _, it := range v.Agenda.Items {
+		v.Items = append(v.Items, texts[it.TitleTextID])
+	}
+	if v.Minutes != nil && v.Minutes.TextID != nil {
+		v.Text = texts[*v.Minutes.TextID]
+	}
+	h.render(w, r, http.StatusOK, bodyMeetingPage(v))
+}
