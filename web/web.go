@@ -21,6 +21,7 @@ import (
 	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/identity"
+	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/org"
 	"github.com/otwarty/otwarty/internal/ratelimit"
 )
@@ -30,6 +31,7 @@ type Services struct {
 	Identity      *identity.Service
 	Consultations *consultation.Service
 	Orgs          *org.Service
+	Notify        *notify.Service
 	Dialogue      *dialogue.Service
 	Motions       *dialogue.Motions
 	Minutes       *dialogue.Minutes
@@ -121,6 +123,7 @@ func (h *Handler) routes() {
 	h.consultationDraftRoutes(m)
 	h.ambassadorRoutes(m)
 	h.dialogueRoutes(m)
+	h.accountDataRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusNotFound, "web.error.not_found")
 	})

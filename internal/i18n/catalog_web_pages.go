@@ -1,6 +1,7 @@
 package i18n
 
-// Messages of the consultations' pages (web/consultation.go).
+// Messages of the web pages of consultations, officials' screens, live
+// updates and the account's data (web/).
 func init() {
 	add := func(l Locale, m map[string]string) {
 		for k, v := range m {
@@ -8,6 +9,19 @@ func init() {
 		}
 	}
 	add(PL, map[string]string{
+		"web.notifications.title":                  "Powiadomienia",
+		"web.notifications.unread":                 "Nieprzeczytane: {count}",
+		"web.notifications.mark_read":              "Oznacz wszystkie jako przeczytane",
+		"web.notifications.none":                   "Nie masz jeszcze powiadomień.",
+		"web.notifications.new":                    "Nowe:",
+		"web.profile.your_data":                    "Twoje dane",
+		"web.profile.export":                       "Pobierz wszystkie swoje dane (JSON)",
+		"web.delete.title":                         "Usuń konto",
+		"web.delete.lead":                          "Usunięcie konta jest nieodwracalne: Twoje imię zniknie z wypowiedzi, a dane osobowe zostaną usunięte. Wypowiedzi zostają bez podpisu, a oddane głosy liczą się nadal. Przedtem możesz pobrać swoje dane.",
+		"web.delete.password_hint":                 "Podaj hasło, aby potwierdzić.",
+		"web.delete.submit":                        "Usuń konto na zawsze",
+		"web.delete.done_title":                    "Konto usunięte",
+		"web.delete.done":                          "Twoje konto i dane osobowe zostały usunięte.",
 		"web.draft.new":                            "Nowe konsultacje",
 		"web.draft.edit":                           "Projekt konsultacji",
 		"web.draft.no_unit":                        "Nie możesz tworzyć konsultacji: potrzebna jest rola urzędnika w wydziale miasta.",
@@ -156,6 +170,19 @@ func init() {
 		"web.moderation.action.auto_hide":          "ukryto automatycznie po zgłoszeniach",
 	})
 	add(UK, map[string]string{
+		"web.notifications.title":                  "Сповіщення",
+		"web.notifications.unread":                 "Непрочитані: {count}",
+		"web.notifications.mark_read":              "Позначити всі як прочитані",
+		"web.notifications.none":                   "У вас ще немає сповіщень.",
+		"web.notifications.new":                    "Нове:",
+		"web.profile.your_data":                    "Ваші дані",
+		"web.profile.export":                       "Завантажити всі свої дані (JSON)",
+		"web.delete.title":                         "Видалити обліковий запис",
+		"web.delete.lead":                          "Видалення облікового запису незворотне: ваше ім’я зникне з дописів, а персональні дані буде видалено. Дописи залишаться без підпису, а віддані голоси й далі враховуються. Спершу можете завантажити свої дані.",
+		"web.delete.password_hint":                 "Введіть пароль для підтвердження.",
+		"web.delete.submit":                        "Видалити обліковий запис назавжди",
+		"web.delete.done_title":                    "Обліковий запис видалено",
+		"web.delete.done":                          "Ваш обліковий запис і персональні дані видалено.",
 		"web.draft.new":                            "Нові консультації",
 		"web.draft.edit":                           "Проєкт консультацій",
 		"web.draft.no_unit":                        "Ви не можете створювати консультації: потрібна роль посадовця в підрозділі міста.",
@@ -304,6 +331,19 @@ func init() {
 		"web.moderation.action.auto_hide":          "приховано автоматично після скарг",
 	})
 	add(EN, map[string]string{
+		"web.notifications.title":                  "Notifications",
+		"web.notifications.unread":                 "Unread: {count}",
+		"web.notifications.mark_read":              "Mark all as read",
+		"web.notifications.none":                   "You have no notifications yet.",
+		"web.notifications.new":                    "New:",
+		"web.profile.your_data":                    "Your data",
+		"web.profile.export":                       "Download all your data (JSON)",
+		"web.delete.title":                         "Delete the account",
+		"web.delete.lead":                          "Deleting the account cannot be undone: your name disappears from what you wrote and your personal data is erased. Your words stay unsigned and votes you cast still count. You may download your data first.",
+		"web.delete.password_hint":                 "Enter your password to confirm.",
+		"web.delete.submit":                        "Delete the account for good",
+		"web.delete.done_title":                    "Account deleted",
+		"web.delete.done":                          "Your account and personal data have been erased.",
 		"web.draft.new":                            "New consultation",
 		"web.draft.edit":                           "Draft consultation",
 		"web.draft.no_unit":                        "You cannot create consultations: that takes an official's role in a city unit.",
@@ -452,6 +492,19 @@ func init() {
 		"web.moderation.action.auto_hide":          "hidden automatically after flags",
 	})
 	add(RU, map[string]string{
+		"web.notifications.title":                  "Уведомления",
+		"web.notifications.unread":                 "Непрочитанные: {count}",
+		"web.notifications.mark_read":              "Отметить все как прочитанные",
+		"web.notifications.none":                   "У вас ещё нет уведомлений.",
+		"web.notifications.new":                    "Новое:",
+		"web.profile.your_data":                    "Ваши данные",
+		"web.profile.export":                       "Скачать все свои данные (JSON)",
+		"web.delete.title":                         "Удалить аккаунт",
+		"web.delete.lead":                          "Удаление аккаунта необратимо: ваше имя исчезнет из записей, а персональные данные будут удалены. Записи останутся без подписи, а отданные голоса по-прежнему учитываются. Сначала можно скачать свои данные.",
+		"web.delete.password_hint":                 "Введите пароль для подтверждения.",
+		"web.delete.submit":                        "Удалить аккаунт навсегда",
+		"web.delete.done_title":                    "Аккаунт удалён",
+		"web.delete.done":                          "Ваш аккаунт и персональные данные удалены.",
 		"web.draft.new":                            "Новые консультации",
 		"web.draft.edit":                           "Проект консультаций",
 		"web.draft.no_unit":                        "Вы не можете создавать консультации: нужна роль сотрудника подразделения города.",
