@@ -145,4 +145,3 @@ func (h *Handler) deleteAccount(w http.ResponseWriter, r *http.Request) {
 	h.clearCookie(w, cookieSession)
 	h.render(w, r, http.StatusOK, messagePage(tr(ctx, "web.delete.done_title"), tr(ctx, "web.delete.done"), "/", tr(ctx, "web.nav.home")))
 }
-
