@@ -386,6 +386,8 @@ func TestBrowser_AxeEveryPageEveryLanguage(t *testing.T) {
 		// Forms with errors: every field wrong, and a wrong token.
 		b.open("/sign-up")
 		b.submit(`main form`, map[string]string{"f-email": "not an address", "f-password": "x"})
+		require.Equal(t, []string{"f-displayName", "f-email", "f-password"},
+			eval[[]string](b, `[...document.querySelectorAll('.error-summary a')].map(a => a.hash.slice(1))`), "every wrong field at once")
 		b.checkAxe(lang + " sign-up with errors")
 		b.open("/sign-in")
 		b.submit(`main form`, map[string]string{"f-email": email, "f-password": "wrong password 123"})

@@ -177,6 +177,18 @@ func TestErrors_AreLocalisedAndCarryCodes(t *testing.T) {
 	res := b.gql(t, `mutation { signUp(input: {email: "not-an-email", password: "correct horse battery", displayName: "X"}) { token } }`, nil)
 	require.Equal(t, "INVALID_INPUT", res.code())
 	require.Equal(t, "email", res.Errors[0].Extensions["field"])
+	require.Nil(t, res.Errors[0].Extensions["fields"], "one wrong field: no list")
+
+	// Several wrong fields: the first as ever, and all of them listed.
+	res = b.gql(t, `mutation { signUp(input: {email: "not-an-email", password: "short", displayName: " "}) { token } }`, nil, withLanguage("en"))
+	require.Equal(t, "INVALID_INPUT", res.code())
+	require.Equal(t, "displayName", res.Errors[0].Extensions["field"])
+	fields := res.Errors[0].Extensions["fields"].([]any)
+	require.Len(t, fields, 3)
+	for i, f := range []string{"displayName", "email", "password"} {
+		require.Equal(t, f, fields[i].(map[string]any)["field"])
+		require.NotEmpty(t, fields[i].(map[string]any)["message"])
+	}
 }
 
 func TestMalformedRequests_AreInvalidInputNotInternal(t *testing.T) {

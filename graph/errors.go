@@ -32,6 +32,15 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			if ae.Field != "" {
 				gerr.Extensions["field"] = ae.Field
 			}
+			// Every invalid field of the input, the first included, so that
+			// a form marks them all at once.
+			if len(ae.Also) > 0 {
+				fields := []map[string]any{}
+				for _, e := range append([]*apperr.Error{ae}, ae.Also...) {
+					fields = append(fields, map[string]any{"field": e.Field, "message": i18n.T(loc, e.Key, e.Args)})
+				}
+				gerr.Extensions["fields"] = fields
+			}
 			if ae.Code == apperr.Internal {
 				log.ErrorContext(ctx, "internal error", "err", err, "path", gerr.Path.String())
 			}

@@ -81,11 +81,13 @@ func (f *form) fail(ctx context.Context, err error) int {
 		f.Error = tr(ctx, "web.error.internal")
 		return http.StatusInternalServerError
 	}
-	msg := i18n.T(reqFrom(ctx).Locale, ae.Key, ae.Args)
-	if ae.Field != "" && contains(f.fields, ae.Field) {
-		f.Errors[ae.Field] = msg
-	} else {
-		f.Error = msg
+	for _, e := range append([]*apperr.Error{ae}, ae.Also...) {
+		msg := i18n.T(reqFrom(ctx).Locale, e.Key, e.Args)
+		if e.Field != "" && contains(f.fields, e.Field) {
+			f.Errors[e.Field] = msg
+		} else if f.Error == "" {
+			f.Error = msg
+		}
 	}
 	return statusOf(ae.Code)
 }

@@ -29,6 +29,9 @@ type Error struct {
 	Key   string
 	Field string
 	Args  map[string]any
+	// Also are further invalid fields of the same input, found together
+	// with this one (Fields), so that a form can mark them all at once.
+	Also []*Error
 }
 
 func (e *Error) Error() string {
@@ -55,6 +58,34 @@ func (e *Error) With(args map[string]any) *Error {
 	c := *e
 	c.Args = args
 	return &c
+}
+
+// Fields returns the first of errs that is not nil, carrying the other
+// INVALID_INPUT errors among errs in Also; nil when all are nil. A domain
+// checks every field of an input this way and reports them together; an
+// error that is not a domain INVALID_INPUT error is returned alone.
+func Fields(errs ...error) error {
+	var first *Error
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		var e *Error
+		if !errors.As(err, &e) || e.Code != InvalidInput {
+			return err
+		}
+		if first == nil {
+			c := *e
+			c.Also = nil
+			first = &c
+			continue
+		}
+		first.Also = append(first.Also, e)
+	}
+	if first == nil {
+		return nil
+	}
+	return first
 }
 
 // Common errors shared across domains.

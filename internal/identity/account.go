@@ -24,19 +24,12 @@ type SignUpInput struct {
 // account and a session token. A confirmation e-mail and a welcome notice
 // are enqueued in the same transaction.
 func (s *Service) SignUp(ctx context.Context, in SignUpInput, meta ClientMeta) (Account, string, error) {
-	email, err := NormalizeEmail(in.Email)
-	if err != nil {
-		return Account{}, "", err
-	}
-	if err := checkPassword("password", in.Password); err != nil {
-		return Account{}, "", err
-	}
-	name, err := normalizeDisplayName("displayName", in.DisplayName)
-	if err != nil {
-		return Account{}, "", err
-	}
-	locale, err := normalizeLocale("locale", in.Locale)
-	if err != nil {
+	// Every field is checked, and all that are wrong reported together.
+	email, errEmail := NormalizeEmail(in.Email)
+	errPassword := checkPassword("password", in.Password)
+	name, errName := normalizeDisplayName("displayName", in.DisplayName)
+	locale, errLocale := normalizeLocale("locale", in.Locale)
+	if err := apperr.Fields(errName, errEmail, errPassword, errLocale); err != nil {
 		return Account{}, "", err
 	}
 	// Hashing happens outside the transaction: it is the slow part and may

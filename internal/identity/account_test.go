@@ -69,7 +69,19 @@ func TestSignUp_ValidatesInput(t *testing.T) {
 		require.Equal(t, apperr.InvalidInput, e.Code, c.name)
 		require.Equal(t, c.field, e.Field, c.name)
 		require.Equal(t, c.key, e.Key, c.name)
+		require.Empty(t, e.Also, c.name)
 	}
+
+	// Every wrong field at once, in the form's order.
+	_, _, err := b.svc.SignUp(b.ctx, identity.SignUpInput{Email: "nope", Password: "short", DisplayName: " ", Locale: "ua"}, identity.ClientMeta{})
+	var e *apperr.Error
+	require.ErrorAs(t, err, &e)
+	got := []string{e.Field + " " + e.Key}
+	for _, a := range e.Also {
+		got = append(got, a.Field+" "+a.Key)
+	}
+	require.Equal(t, []string{"displayName auth.display_name_invalid", "email auth.email_invalid",
+		"password auth.password_too_short", "locale auth.locale_invalid"}, got)
 
 	// Limits count characters, not bytes: 12 two-byte letters are enough,
 	// 256 are not too many; the name is trimmed; the locale defaults to Polish.
