@@ -188,6 +188,18 @@ func (r *Resolver) bodyMeetingActivity(ctx context.Context, meetingID string) (<
 	if err != nil {
 		return nil, err
 	}
+	return r.watchBodyMeeting(ctx, id, endWith(ctx))
+}
+
+// WatchBodyMeeting streams a body meeting's activity (attendance, quorum,
+// speakers, votes) to a caller other than a GraphQL subscription (the web
+// pages): the same fan-out and decision as bodyMeetingActivity.
+func (r *Resolver) WatchBodyMeeting(ctx context.Context, id uuid.UUID) (<-chan *model.BodyMeetingEvent, error) {
+	return r.watchBodyMeeting(ctx, id, nil)
+}
+
+func (r *Resolver) watchBodyMeeting(ctx context.Context, id uuid.UUID, onEnd func(bool)) (<-chan *model.BodyMeetingEvent, error) {
+	meetingID := gid.Encode("BodyMeeting", id)
 	m, err := r.Dialogue.Meeting(ctx, id)
 	if err != nil {
 		return nil, err
@@ -196,7 +208,7 @@ func (r *Resolver) bodyMeetingActivity(ctx context.Context, meetingID string) (<
 	st, err := r.live.meetings.Subscribe(ctx, id, live.StreamOptions[*model.BodyMeetingEvent]{
 		Field:  "bodyMeetingActivity",
 		Decide: func() live.View { return visibleIf(visible(ctx)) },
-		OnEnd:  endWith(ctx),
+		OnEnd:  onEnd,
 		Resync: func(live.View) (*model.BodyMeetingEvent, bool) {
 			return &model.BodyMeetingEvent{MeetingID: meetingID, Type: "resync"}, true
 		},

@@ -21,6 +21,15 @@ func (p PageSignals) Consultation(ctx context.Context, id uuid.UUID, moderation 
 	return signals(ch), nil
 }
 
+// BodyMeeting signals a body meeting's activity; see WatchBodyMeeting.
+func (p PageSignals) BodyMeeting(ctx context.Context, id uuid.UUID) (<-chan struct{}, error) {
+	ch, err := p.R.WatchBodyMeeting(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return signals(ch), nil
+}
+
 // signals turns a stream's values into signals, at most one pending; it
 // closes when the stream does.
 func signals[T any](ch <-chan T) <-chan struct{} {

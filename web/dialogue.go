@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/google/uuid"
@@ -24,6 +25,12 @@ func (h *Handler) dialogueRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET "+PathBodies, h.bodies)
 	m.HandleFunc("GET "+PathBodies+"/{id}", h.bodyPage)
 	m.HandleFunc("GET "+PathBodies+"/meetings/{id}", h.bodyMeetingPage)
+	m.HandleFunc("GET "+PathBodies+"/meetings/{id}/events", func(w http.ResponseWriter, r *http.Request) {
+		if id, ok := h.pathID(w, r, "id"); ok {
+			h.liveEvents(w, r, func(ctx context.Context) (<-chan struct{}, error) { return h.svc.Live.BodyMeeting(ctx, id) })
+		}
+	})
+	h.meetingRunRoutes(m)
 }
 
 type bodyCard struct {
@@ -159,10 +166,25 @@ type bodyMeetingView struct {
 	Body    *i18n.Text
 	Title   *i18n.Text
 	Agenda  *dialogue.Agenda
-	Items   []*i18n.Text
+	Items   []agendaItemView
 	Motions []motionView
 	Minutes *dialogue.MeetingMinutes
 	Text    *i18n.Text // the approved minutes' published text
+
+	// Running the meeting: what the caller may do, the quorum now, the
+	// check-in code (for those who manage it), motions that may be put to
+	// the vote here.
+	Actions dialogue.MeetingActions
+	Quorum  *dialogue.Quorum
+	Code    string
+	Tabled  []motionView
+	Form    *form
+}
+
+type agendaItemView struct {
+	I        *dialogue.AgendaItem
+	Title    *i18n.Text
+	Speakers []*dialogue.Speaker
 }
 
 func (h *Handler) bodyMeetingPage(w http.ResponseWriter, r *http.Request) {
@@ -170,31 +192,64 @@ func (h *Handler) bodyMeetingPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	h.renderBodyMeeting(w, r, id, nil, http.StatusOK)
+}
+
+func (h *Handler) renderBodyMeeting(w http.ResponseWriter, r *http.Request, id uuid.UUID, f *form, status int) {
+	v, err := h.bodyMeetingView(r, id)
+	if err != nil {
+		h.failErr(w, r, err)
+		return
+	}
+	v.Form = f
+	h.render(w, r, status, bodyMeetingPage(v))
+}
+
+// bodyMeetingView reads a meeting's page in a fixed number of statements:
+// the agenda, every item's speakers at once, the motions' details in one
+// batch, one read of texts.
+func (h *Handler) bodyMeetingView(r *http.Request, id uuid.UUID) (bodyMeetingView, error) {
 	ctx := r.Context()
 	s := h.svc.Dialogue
 	m, err := s.Meeting(ctx, id)
 	if err != nil {
-		h.failErr(w, r, err)
-		return
+		return bodyMeetingView{}, err
 	}
 	v := bodyMeetingView{M: m}
 	if v.Agenda, err = s.Agenda(ctx, id); err != nil {
-		h.failErr(w, r, err)
-		return
+		return v, err
+	}
+	speakers, err := s.MeetingSpeakers(ctx, m)
+	if err != nil {
+		return v, err
+	}
+	if v.Actions, err = s.MeetingActions(ctx, m); err != nil {
+		return v, err
+	}
+	if v.Quorum, err = s.Quorum(ctx, h.svc.Pool, id); err != nil {
+		return v, err
 	}
 	motions, err := h.svc.Motions.OfMeeting(ctx, id)
 	if err != nil {
-		h.failErr(w, r, err)
-		return
+		return v, err
+	}
+	if v.Actions.Manage {
+		if code, err := s.CheckinCode(ctx, m); err == nil && code != nil {
+			v.Code = code.Code
+		}
+		tabled := dialogue.MotionTabled
+		t, err := h.svc.Motions.List(ctx, m.BodyID, nil, dialogue.MotionFilter{Status: &tabled}, pageSize, "")
+		if err != nil {
+			return v, err
+		}
+		motions = append(motions, t.Items...)
 	}
 	mvs, textIDs, err := h.motionViews(r, motions)
 	if err != nil {
-		h.failErr(w, r, err)
-		return
+		return v, err
 	}
 	if v.Minutes, err = h.svc.Minutes.OfMeeting(ctx, m); err != nil {
-		h.failErr(w, r, err)
-		return
+		return v, err
 	}
 	textIDs = append(textIDs, m.TitleTextID, m.Body().NameTextID)
 	for _, it := range v.Agenda.Items {
@@ -205,15 +260,21 @@ func (h *Handler) bodyMeetingPage(w http.ResponseWriter, r *http.Request) {
 	}
 	texts, err := i18n.Load(ctx, h.svc.Pool, textIDs)
 	if err != nil {
-		h.failErr(w, r, err)
-		return
+		return v, err
 	}
-	v.Title, v.Body, v.Motions = texts[m.TitleTextID], texts[m.Body().NameTextID], withTexts(mvs, texts)
+	v.Title, v.Body = texts[m.TitleTextID], texts[m.Body().NameTextID]
+	for _, mv := range withTexts(mvs, texts) {
+		if mv.M.Status == dialogue.MotionTabled && (mv.M.MeetingID == nil || *mv.M.MeetingID != id) {
+			v.Tabled = append(v.Tabled, mv)
+		} else {
+			v.Motions = append(v.Motions, mv)
+		}
+	}
 	for _, it := range v.Agenda.Items {
-		v.Items = append(v.Items, texts[it.TitleTextID])
+		v.Items = append(v.Items, agendaItemView{I: it, Title: texts[it.TitleTextID], Speakers: speakers[it.ID]})
 	}
 	if v.Minutes != nil && v.Minutes.TextID != nil {
 		v.Text = texts[*v.Minutes.TextID]
 	}
-	h.render(w, r, http.StatusOK, bodyMeetingPage(v))
+	return v, nil
 }

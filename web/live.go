@@ -18,6 +18,9 @@ type Live interface {
 	// Consultation signals a consultation's public activity or, with
 	// moderation, a change in its moderation queue.
 	Consultation(ctx context.Context, id uuid.UUID, moderation bool) (<-chan struct{}, error)
+	// BodyMeeting signals a dialogue body's meeting: attendance, quorum,
+	// speakers and votes.
+	BodyMeeting(ctx context.Context, id uuid.UUID) (<-chan struct{}, error)
 }
 
 // Server-sent events: what a page's live region listens to (static/live.js).

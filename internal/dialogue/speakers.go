@@ -233,10 +233,28 @@ func (s *Service) Speakers(ctx context.Context, itemID uuid.UUID) ([]*Speaker, e
 	if _, err := s.Meeting(ctx, meetingID); err != nil {
 		return nil, err
 	}
+	return s.readSpeakers(ctx, `p.item_id = $1`, itemID)
+}
+
+// MeetingSpeakers is Speakers of every agenda item of meeting m, a meeting
+// the caller has read (Meeting), in one statement: by item.
+func (s *Service) MeetingSpeakers(ctx context.Context, m *Meeting) (map[uuid.UUID][]*Speaker, error) {
+	list, err := s.readSpeakers(ctx, `p.item_id in (select id from dialogue_agenda_items where meeting_id = $1)`, m.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[uuid.UUID][]*Speaker{}
+	for _, p := range list {
+		out[p.ItemID] = append(out[p.ItemID], p)
+	}
+	return out, nil
+}
+
+func (s *Service) readSpeakers(ctx context.Context, where string, arg uuid.UUID) ([]*Speaker, error) {
 	rows, err := s.pool.Query(ctx, `select p.item_id, p.account_id, case when a.deleted_at is null then a.display_name else '' end,
 			p.position, p.status, p.requested_at, p.floor_at, p.done_at
-		from dialogue_speakers p join accounts a on a.id = p.account_id where p.item_id = $1
-		order by case p.status when 'speaking' then 0 when 'waiting' then 1 else 2 end, p.position`, itemID)
+		from dialogue_speakers p join accounts a on a.id = p.account_id where `+where+`
+		order by p.item_id, case p.status when 'speaking' then 0 when 'waiting' then 1 else 2 end, p.position`, arg)
 	if err != nil {
 		return nil, fmt.Errorf("read speakers: %w", err)
 	}
