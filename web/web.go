@@ -17,6 +17,7 @@ import (
 
 	"github.com/otwarty/otwarty/internal/ambassador"
 	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/identity"
@@ -28,6 +29,7 @@ type Services struct {
 	Identity      *identity.Service
 	Consultations *consultation.Service
 	Ambassador    *ambassador.Service
+	Budget        *budget.Service
 	Authz         *authz.Authorizer
 	// Pool reads the versions of localised texts (i18n.Load), as graph's
 	// loaders do; visibility was decided by the service that returned the
@@ -102,6 +104,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET "+PathProfile, h.profileForm)
 	m.HandleFunc("POST "+PathProfile, h.profile)
 	m.HandleFunc("POST "+PathResendConfirmation, h.resendConfirmation)
+	h.budgetRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusNotFound, "web.error.not_found")
 	})

@@ -222,7 +222,7 @@ func runServe(ctx context.Context, args []string) error {
 	// The web front end at "/" (the paths above and below are more specific
 	// and win), and GraphiQL from our own files.
 	site := web.New(web.Services{
-		Identity: a.identity, Consultations: a.consult, Ambassador: a.ambassador, Authz: a.authz, Pool: pool,
+		Identity: a.identity, Consultations: a.consult, Ambassador: a.ambassador, Budget: a.budget, Authz: a.authz, Pool: pool,
 	}, web.Config{
 		PublicURL: c.PublicURL, TrustedProxies: c.TrustedProxies, SessionTTL: c.SessionTTL, Log: log,
 		RateLimits: web.RateLimits{SignInIP: resolver.RateLimits.SignInIP, SignInEmail: resolver.RateLimits.SignInEmail,
