@@ -69,6 +69,11 @@ func newBudgetFixture(t *testing.T) *budgetFixture {
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "admin create: %s", out)
 	f.admin, _ = signIn(t, s, adminEmail, testPassword)
+	// The server learns of the admin's grant through LISTEN/NOTIFY, within a
+	// second.
+	require.Eventually(t, func() bool {
+		return gqlCode(t, s.httpURL(), f.admin, `mutation { createOrganisation(input: {kind: NGO, name: "Próba", slug: "proba"}) { organisation { id } } }`) == ""
+	}, 10*time.Second, 50*time.Millisecond)
 
 	unit := dig(f.api(t, f.admin, `mutation { createOrganisation(input: {kind: CITY_UNIT, name: "Wydział Budżetu", slug: "wb"}) { organisation { id } } }`),
 		"createOrganisation", "organisation", "id").(string)
@@ -203,6 +208,8 @@ func TestBrowser_BudgetBallotByKeyboard(t *testing.T) {
 	require.Equal(t, []string{"BO.OM.1/27", "BO.OM.2/27", "BO.OM.3/27", "BO.SM.1/27", "BO.SM.2/27", "BO.SM.3/27"},
 		eval[[]string](b, `[...document.querySelectorAll('ol.receipt li')].map(e => e.textContent.trim().split(' · ')[0])`))
 	require.Equal(t, 1, countMarkers(t, f))
+	key := b.text(".key code")
+	require.Len(t, key, 32, "the ballot's key, shown for a change elsewhere")
 	b.checkAxe("pl receipt with the survey")
 
 	// The survey, then the thank-you.
@@ -226,6 +233,21 @@ func TestBrowser_BudgetBallotByKeyboard(t *testing.T) {
 	res, page = post(t, c, f.s.httpURLBase()+"/budget/"+f.editionUUID+"/vote", form)
 	require.Equal(t, http.StatusConflict, res.StatusCode)
 	require.Contains(t, page, "Twój głos w tej edycji został już oddany.")
+	require.Equal(t, 1, countMarkers(t, f))
+
+	// The edition allows a change: this browser knows the key; the third
+	// city-wide choice becomes the fourth project.
+	b.open("/budget/" + f.editionUUID + "/vote?change=1")
+	require.Equal(t, key, eval[string](b, `document.getElementById('f-currentKey').value`))
+	b.do("change the third choice", chromedp.SetValue(chromedp.ID(city), f.projectUUIDs["city"][0]),
+		chromedp.SetValue(chromedp.ID(city+"-2"), f.projectUUIDs["city"][1]), chromedp.SetValue(chromedp.ID(city+"-3"), f.projectUUIDs["city"][3]),
+		chromedp.SetValue(chromedp.ID(district), f.projectUUIDs["stare-miasto"][0]),
+		chromedp.SetValue(chromedp.ID(district+"-2"), f.projectUUIDs["stare-miasto"][1]),
+		chromedp.SetValue(chromedp.ID(district+"-3"), f.projectUUIDs["stare-miasto"][2]))
+	b.navigating("change", chromedp.Click(chromedp.CSS(`form.ballot button[type="submit"]`)))
+	require.Equal(t, "Twój głos został zmieniony", b.text("main h1"))
+	require.NotEqual(t, key, b.text(".key code"))
+	require.Equal(t, 0, eval[int](b, `document.querySelectorAll('.survey').length`), "one survey per voter")
 	require.Equal(t, 1, countMarkers(t, f))
 
 	// A voter without an account, with a one-time code.
@@ -262,13 +284,13 @@ func TestBrowser_BudgetBallotByKeyboard(t *testing.T) {
 		}
 	}
 	require.Equal(t, map[string]string{
-		"BO.OM.1/27": "2/4", "BO.OM.2/27": "2/4", "BO.OM.3/27": "1/1", "BO.OM.4/27": "1/3",
+		"BO.OM.1/27": "2/4", "BO.OM.2/27": "2/4", "BO.OM.3/27": "0/0", "BO.OM.4/27": "2/4",
 		"BO.SM.1/27": "1/3", "BO.SM.2/27": "1/2", "BO.SM.3/27": "1/1", "BO.SM.4/27": "0/0",
 		"BO.PG.1/27": "1/3", "BO.PG.2/27": "1/2", "BO.PG.3/27": "1/1", "BO.PG.4/27": "0/0",
 	}, got)
 	b.open("/budget/" + f.editionUUID + "/results")
 	require.Equal(t, "Wyniki Budżetu Obywatelskiego 2027", b.text("main h1"))
-	require.Equal(t, []string{"BO.OM.1/27 2 4", "BO.OM.2/27 2 4", "BO.OM.4/27 1 3", "BO.OM.3/27 1 1"},
+	require.Equal(t, []string{"BO.OM.1/27 2 4", "BO.OM.2/27 2 4", "BO.OM.4/27 2 4", "BO.OM.3/27 0 0"},
 		eval[[]string](b, `[...document.querySelectorAll('main section')[0].querySelectorAll('tbody tr')].map(r =>
 			r.querySelector('th a').textContent + ' ' + r.cells[3].textContent + ' ' + r.cells[4].textContent)`))
 }

@@ -414,7 +414,7 @@ type ballotView struct {
 }
 
 // ballotFields are a ballot form's fields besides the picks.
-var ballotFields = []string{"code", "currentKey", "ballotKey"}
+var ballotFields = []string{"code", "currentKey", "ballotKey", "mode"}
 
 func (h *Handler) ballotForm(w http.ResponseWriter, r *http.Request, idText string) {
 	id, ok := h.parseID(w, r, idText)
@@ -636,7 +636,7 @@ func (h *Handler) ballotCast(w http.ResponseWriter, r *http.Request, idText stri
 		fields = append(fields, k)
 	}
 	f := newForm(fields...).read(r)
-	change := r.PostFormValue("mode") == "change"
+	change := f.Values["mode"] == "change"
 	var receipt budget.Receipt
 	switch {
 	case rq.Account == nil:
@@ -713,14 +713,13 @@ func (h *Handler) ballotFail(ctx context.Context, f *form, err error, pools []bu
 	if !errors.As(err, &ae) {
 		return status
 	}
-	msg := f.Error
 	field := ""
 	switch {
 	case ae.Key == budget.ErrCodeInvalid.Key:
 		field = "code"
-	case ae.Key == budget.ErrKeyMismatch.Key || ae.Field == "ballotKey" && reqFrom(ctx).Account != nil && f.Values["currentKey"] != "":
+	case ae.Key == budget.ErrKeyMismatch.Key || ae.Field == "ballotKey" && f.Values["mode"] == "change":
 		field = "currentKey"
-	case ae.Field == "picks":
+	case ae.Field == "picks" && ae.Key != "ballot.empty":
 		field = "district"
 		if name, ok := ae.Args["pool"].(string); ok {
 			for _, p := range pools {
@@ -729,12 +728,15 @@ func (h *Handler) ballotFail(ctx context.Context, f *form, err error, pools []bu
 				}
 			}
 		}
-		if ae.Key == "ballot.empty" {
-			field = ""
-		}
 	}
-	if field != "" && msg != "" {
-		f.Error = ""
+	msg := i18n.T(reqFrom(ctx).Locale, ae.Key, ae.Args)
+	// The new ballot's key is the page's own hidden field: its error (none
+	// is expected) is the form's.
+	delete(f.Errors, "ballotKey")
+	f.Error = ""
+	if field == "" {
+		f.Error = msg
+	} else {
 		f.Errors[field] = msg
 	}
 	return status
