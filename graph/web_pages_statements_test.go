@@ -22,7 +22,7 @@ import (
 // webServer serves the pages on the bundle's services.
 func (b *bundle) webServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	site := web.New(web.Services{Identity: b.identity, Consultations: b.consult, Orgs: b.resolver.Orgs, Notify: b.resolver.Notify, Dialogue: b.dialogue, Motions: b.resolver.DialogueMotions, Minutes: b.resolver.DialogueMinutes, Ambassador: b.resolver.Ambassador, Authz: b.authz, Pool: b.pool,
+	site := web.New(web.Services{Identity: b.identity, Consultations: b.consult, Orgs: b.resolver.Orgs, Notify: b.resolver.Notify, Dialogue: b.dialogue, Motions: b.resolver.DialogueMotions, Minutes: b.resolver.DialogueMinutes, Ambassador: b.resolver.Ambassador, Budget: b.budget, Authz: b.authz, Pool: b.pool,
 		Live: graph.PageSignals{R: b.resolver}},
 		web.Config{PublicURL: "http://otwarty.test", Log: slog.New(slog.DiscardHandler)})
 	srv := httptest.NewServer(site)
@@ -94,5 +94,36 @@ func TestWebConsultationPage_StatementsDoNotGrowWithTheThreads(t *testing.T) {
 		return b.queries.since(before)
 	}
 	two, twelve := count(small, 2), count(large, 12)
+	require.Equal(t, len(two), len(twelve), "for 2:\n%s\nfor 12:\n%s", strings.Join(two, "\n---\n"), strings.Join(twelve, "\n---\n"))
+}
+
+// TestWebBudgetEdition_StatementsDoNotGrowWithTheProjects: an edition's
+// page of projects (with supports) costs as many statements with 2
+// projects as with 12.
+func TestWebBudgetEdition_StatementsDoNotGrowWithTheProjects(t *testing.T) {
+	t.Parallel()
+	count := func(n int) []string {
+		f := newProjectsFixture(t, 0)
+		b := f.b
+		for k := range n {
+			pool := f.city
+			if k%2 == 1 {
+				pool = f.district
+			}
+			in := f.submitInput(pool)
+			in["title"] = fmt.Sprintf("Projekt %d", k)
+			id := f.submit(t, f.alice, in)
+			require.Empty(t, b.gql(t, `mutation($p: ID!) { supportBudgetProject(input: {projectId: $p}) { project { id } } }`,
+				map[string]any{"p": id}, withToken(f.bob)).Errors)
+		}
+		_, edition, ok := gid.Decode(f.edition)
+		require.True(t, ok)
+		srv := b.webServer(t)
+		before := int(b.queries.n.Load())
+		body := page(t, srv, f.bob, "/budget/"+edition.String())
+		require.Equal(t, n, strings.Count(body, ">Projekt "), "every project is on the page")
+		return b.queries.since(before)
+	}
+	two, twelve := count(2), count(12)
 	require.Equal(t, len(two), len(twelve), "for 2:\n%s\nfor 12:\n%s", strings.Join(two, "\n---\n"), strings.Join(twelve, "\n---\n"))
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/otwarty/otwarty/internal/ambassador"
 	"github.com/otwarty/otwarty/internal/authz"
+	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/i18n"
@@ -36,6 +37,7 @@ type Services struct {
 	Motions       *dialogue.Motions
 	Minutes       *dialogue.Minutes
 	Ambassador    *ambassador.Service
+	Budget        *budget.Service
 	Authz         *authz.Authorizer
 	// Live makes pages live; nil leaves them to reload.
 	Live Live
@@ -124,6 +126,7 @@ func (h *Handler) routes() {
 	h.ambassadorRoutes(m)
 	h.dialogueRoutes(m)
 	h.accountDataRoutes(m)
+	h.budgetRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusNotFound, "web.error.not_found")
 	})
