@@ -94,7 +94,7 @@ func TestBrowser_ConsultationJourney(t *testing.T) {
 	b.signInAs("james@demo.otwarty.pl") // English is his language
 	path := b.openConsultation()
 	require.Equal(t, "Priorities of the Open Kraków programme for 2027", b.text("main h1"))
-	require.Equal(t, "Proposals: 4", b.text("#postulates-region p.count"))
+	require.Equal(t, "4 proposals", b.text("#postulates-region p.count"))
 
 	// An empty postulate: the message sits by its field, nothing is stored.
 	b.navigating("send empty", chromedp.Click(chromedp.CSS(`form.submit:has(#f-postulate-text) button[type="submit"]`)))
@@ -110,7 +110,7 @@ func TestBrowser_ConsultationJourney(t *testing.T) {
 	mine := "Bike parking by the Multicultural House, please."
 	b.write("f-postulate-text", mine)
 	require.Equal(t, path, b.path())
-	require.Equal(t, "Proposals: 5", b.text("#postulates-region p.count"))
+	require.Equal(t, "5 proposals", b.text("#postulates-region p.count"))
 	require.Equal(t, "en", eval[string](b, article(mine)+`.querySelector('.prose span') ? 'en' : 'none'`))
 	require.False(t, eval[bool](b, article(mine)+`.querySelector('form[action*="/support/"]') !== null`), "no support for one's own")
 
@@ -121,13 +121,13 @@ func TestBrowser_ConsultationJourney(t *testing.T) {
 		return eval[string](b, article(text)+`.querySelector('p.supports').textContent.trim()`)
 	}
 	require.Equal(t, "uk", eval[string](b, article(olena)+`.querySelector('.prose span').lang`))
-	require.Equal(t, "Supports: 3", supports(olena))
+	require.Equal(t, "3 supports", supports(olena))
 	b.navigating("unsupport", chromedp.Evaluate[chromedp.Void](article(olena)+`.querySelector('form[action*="/unsupport/"] button').click()`))
-	require.Equal(t, "Supports: 2", supports(olena))
+	require.Equal(t, "2 supports", supports(olena))
 	marta := "Więcej spotkań sąsiedzkich"
-	require.Equal(t, "Supports: 0", supports(marta))
+	require.Equal(t, "0 supports", supports(marta))
 	b.navigating("support", chromedp.Evaluate[chromedp.Void](article(marta)+`.querySelector('form[action*="/support/"] button').click()`))
-	require.Equal(t, "Supports: 1", supports(marta))
+	require.Equal(t, "1 support", supports(marta))
 	require.True(t, eval[bool](b, article(marta)+`.querySelector('form[action*="/unsupport/"]') !== null`))
 
 	// A comment on the document's section and a reply to Olena.
@@ -185,7 +185,7 @@ func TestBrowser_ConsultationJourney(t *testing.T) {
 	a.waitFor("the hidden item gone", article(irina)+` === undefined`)
 	require.True(t, eval[bool](a, `window.sameDocument === true`), "no reload")
 	require.False(t, eval[bool](a, article(irina)+` !== undefined`))
-	require.Equal(t, "Liczba postulatów: 4", a.text("#postulates-region p.count"), "the visitor's count leaves the hidden item out")
+	require.Equal(t, "4 postulaty", a.text("#postulates-region p.count"), "the visitor's count leaves the hidden item out")
 	require.NoError(t, conn.QueryRow(b.ctx, `select count(*) from submission_flags where resolved_at is null`).Scan(&n))
 	require.Equal(t, 0, n)
 }

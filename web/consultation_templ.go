@@ -1348,9 +1348,9 @@ func consultationPage(v consultationView) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var67 string
-					templ_7745c5c3_Var67, templ_7745c5c3_Err = templ.JoinStringErrs(tr(ctx, "web.consultation.postulates_count", "count", v.PostulatesTotal))
+					templ_7745c5c3_Var67, templ_7745c5c3_Err = templ.JoinStringErrs(trn(ctx, "web.consultation.postulates_count", v.PostulatesTotal))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `consultation.templ`, Line: 191, Col: 96}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `consultation.templ`, Line: 191, Col: 88}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var67))
 					if templ_7745c5c3_Err != nil {
@@ -1993,9 +1993,9 @@ func submissionItem(v consultationView, sv submissionView, top bool) templ.Compo
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var97 string
-		templ_7745c5c3_Var97, templ_7745c5c3_Err = templ.JoinStringErrs(tr(ctx, "web.submission.supports", "count", sv.S.SupportCount))
+		templ_7745c5c3_Var97, templ_7745c5c3_Err = templ.JoinStringErrs(trn(ctx, "web.submission.supports", sv.S.SupportCount))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `consultation.templ`, Line: 285, Col: 91}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `consultation.templ`, Line: 285, Col: 83}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var97))
 		if templ_7745c5c3_Err != nil {
@@ -2858,9 +2858,9 @@ func reportPage(v reportView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var139 string
-				templ_7745c5c3_Var139, templ_7745c5c3_Err = templ.JoinStringErrs(tr(ctx, "web.submission.supports", "count", it.Supports))
+				templ_7745c5c3_Var139, templ_7745c5c3_Err = templ.JoinStringErrs(trn(ctx, "web.submission.supports", it.Supports))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `consultation.templ`, Line: 417, Col: 79}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `consultation.templ`, Line: 417, Col: 71}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var139))
 				if templ_7745c5c3_Err != nil {

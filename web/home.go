@@ -24,6 +24,7 @@ type homeConsultation struct {
 	ID       uuid.UUID
 	Title    *i18n.Text
 	ClosesAt string
+	DaysLeft int // calendar days in Warsaw until it closes; -1 unknown
 }
 
 type homeAmbassador struct {
@@ -53,7 +54,8 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, c := range cs.Items {
-		v.Consultations = append(v.Consultations, homeConsultation{ID: c.ID, Title: texts[c.TitleTextID], ClosesAt: day(ctx, c.ClosesAt)})
+		v.Consultations = append(v.Consultations, homeConsultation{ID: c.ID, Title: texts[c.TitleTextID], ClosesAt: day(ctx, c.ClosesAt),
+			DaysLeft: daysLeft(h.cfg.Now(), c.ClosesAt)})
 	}
 	eds, err := h.svc.Ambassador.Editions(ctx, homeLimit, "")
 	if err != nil {
@@ -79,4 +81,17 @@ func day(_ context.Context, t *time.Time) string {
 // dayTime is a moment as the city reads it: dd.mm.yyyy hh:mm in Warsaw.
 func dayTime(_ context.Context, t time.Time) string {
 	return t.In(i18n.Warsaw).Format("02.01.2006 15:04")
+}
+
+// daysLeft counts the calendar days in Warsaw from now to the day of t
+// (0 on the day itself); -1 when t is unknown or past.
+func daysLeft(now time.Time, t *time.Time) int {
+	if t == nil || t.Before(now) {
+		return -1
+	}
+	y1, m1, d1 := now.In(i18n.Warsaw).Date()
+	y2, m2, d2 := t.In(i18n.Warsaw).Date()
+	a := time.Date(y1, m1, d1, 12, 0, 0, 0, time.UTC)
+	b := time.Date(y2, m2, d2, 12, 0, 0, 0, time.UTC)
+	return int(b.Sub(a).Hours()+12) / 24
 }

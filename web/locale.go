@@ -23,6 +23,20 @@ func tr(ctx context.Context, key string, args ...any) string {
 	return i18n.T(reqFrom(ctx).Locale, key, m)
 }
 
+// trn is tr for a message with a number: the plural form the page's
+// language takes for count (i18n.N), with {count} written as it writes
+// numbers.
+func trn(ctx context.Context, key string, count int, args ...any) string {
+	var m map[string]any
+	if len(args) > 0 {
+		m = make(map[string]any, len(args)/2)
+		for i := 0; i+1 < len(args); i += 2 {
+			m[args[i].(string)] = args[i+1]
+		}
+	}
+	return i18n.N(reqFrom(ctx).Locale, key, count, m)
+}
+
 // locale picks the page's language: the account's preference when signed in,
 // else the cookie of an earlier switch, else Accept-Language, else Polish.
 func (h *Handler) locale(r *http.Request, rq *request) i18n.Locale {

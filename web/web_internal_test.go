@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -117,4 +118,24 @@ func TestPageScripts_Under60KBCompressed(t *testing.T) {
 		}
 	}
 	require.Less(t, total, 60*1024)
+}
+
+func TestDaysLeft_CalendarDaysInWarsaw(t *testing.T) {
+	t.Parallel()
+	at := func(s string) time.Time {
+		v, err := time.ParseInLocation("2006-01-02 15:04", s, i18n.Warsaw)
+		require.NoError(t, err)
+		return v
+	}
+	now := at("2026-03-28 23:30")
+	for closes, want := range map[string]int{
+		"2026-03-28 23:59": 0, "2026-03-29 00:10": 1, "2026-03-30 09:00": 2, // across the clock change
+		"2026-04-28 12:00": 31,
+	} {
+		c := at(closes)
+		require.Equal(t, want, daysLeft(now, &c), closes)
+	}
+	past := at("2026-03-28 10:00")
+	require.Equal(t, -1, daysLeft(now, &past))
+	require.Equal(t, -1, daysLeft(now, nil))
 }

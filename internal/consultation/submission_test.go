@@ -2,6 +2,7 @@ package consultation_test
 
 import (
 	"context"
+	"sort"
 	"testing"
 	"time"
 
@@ -390,15 +391,22 @@ func TestRepliesOf_PerParentWithTheListsVisibility(t *testing.T) {
 		}
 		return out
 	}
+	// The list's order: oldest first, then by id (two replies may be made
+	// within the clock's resolution).
+	thread := []*consultation.Submission{r11, r12, r13}
+	sort.Slice(thread, func(i, j int) bool {
+		a, b := thread[i], thread[j]
+		return a.CreatedAt.Before(b.CreatedAt) || a.CreatedAt.Equal(b.CreatedAt) && a.ID.String() < b.ID.String()
+	})
 	parents := []uuid.UUID{p1.ID, p2.ID, p3.ID, foreign.ID}
 	got, err := b.svc.RepliesOf(reader, c.ID, parents, 2)
 	require.NoError(t, err)
-	require.Equal(t, map[uuid.UUID][]uuid.UUID{p1.ID: {r11.ID, r12.ID}}, map[uuid.UUID][]uuid.UUID{p1.ID: ids(got[p1.ID])})
+	require.Equal(t, ids(thread[:2]), ids(got[p1.ID]))
 	require.Len(t, got, 1, "nothing under a hidden parent, a hidden reply or another consultation's item")
 
 	got, err = b.svc.RepliesOf(replier, c.ID, parents, 5)
 	require.NoError(t, err)
-	require.Equal(t, []uuid.UUID{r11.ID, r12.ID, r13.ID}, ids(got[p1.ID]))
+	require.Equal(t, ids(thread), ids(got[p1.ID]))
 	require.Equal(t, []uuid.UUID{r21.ID}, ids(got[p2.ID]), "its author sees the hidden reply")
 	require.Len(t, got, 2, "not under a parent hidden from the replier")
 

@@ -71,10 +71,10 @@ func TestFromContext_DefaultsToPolish(t *testing.T) {
 // requiredKeys are the message keys the application's errors use.
 var requiredKeys = []string{
 	"error.unauthenticated", "error.forbidden", "error.not_found", "error.rate_limited", "error.internal",
-	"error.invalid_input", "error.conflict", "error.phase_closed",
+	"error.invalid_input", "error.conflict",
 	"auth.invalid_credentials", "auth.email_taken", "auth.email_invalid", "auth.password_too_short",
 	"auth.password_too_long", "auth.display_name_invalid", "auth.locale_invalid", "auth.token_invalid",
-	"auth.email_not_confirmed", "auth.session_not_found", "invitation.invalid",
+	"invitation.invalid",
 	"verification.identifier_used", "verification.already_verified",
 	"org.slug_taken", "org.slug_invalid", "org.name_invalid", "org.kind_invalid", "org.member_role_invalid",
 	"text.locale_invalid", "text.empty", "text.too_long", "text.invalid", "text.original_locale",
