@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/otwarty/otwarty/internal/ambassador"
+	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/i18n"
 )
@@ -17,7 +18,17 @@ const homeLimit = 20
 
 type homeView struct {
 	Consultations []homeConsultation
+	Budget        []homeBudget
 	Ambassador    []homeAmbassador
+}
+
+// homeBudget is a civic budget edition taking projects or votes now.
+type homeBudget struct {
+	ID       uuid.UUID
+	Year     int
+	Voting   bool // else: taking projects
+	ClosesAt string
+	DaysLeft int
 }
 
 type homeConsultation struct {
@@ -56,6 +67,19 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 	for _, c := range cs.Items {
 		v.Consultations = append(v.Consultations, homeConsultation{ID: c.ID, Title: texts[c.TitleTextID], ClosesAt: day(ctx, c.ClosesAt),
 			DaysLeft: daysLeft(h.cfg.Now(), c.ClosesAt)})
+	}
+	bes, err := h.svc.Budget.PublicEditions(ctx, budget.MaxPublicEditions)
+	if err != nil {
+		h.failErr(w, r, err)
+		return
+	}
+	for _, e := range bes {
+		switch e.Status {
+		case budget.StatusVoting:
+			v.Budget = append(v.Budget, homeBudget{ID: e.ID, Year: e.Year, Voting: true, ClosesAt: day(ctx, e.VotingClosesAt), DaysLeft: daysLeft(h.cfg.Now(), e.VotingClosesAt)})
+		case budget.StatusSubmission:
+			v.Budget = append(v.Budget, homeBudget{ID: e.ID, Year: e.Year, ClosesAt: day(ctx, e.SubmissionClosesAt), DaysLeft: daysLeft(h.cfg.Now(), e.SubmissionClosesAt)})
+		}
 	}
 	eds, err := h.svc.Ambassador.Editions(ctx, homeLimit, "")
 	if err != nil {
