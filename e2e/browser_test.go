@@ -481,8 +481,18 @@ func TestScreenshots(t *testing.T) {
 		for _, p := range []struct{ name, path string }{
 			{"home", "/"}, {"sign-up", "/sign-up"}, {"sign-in", "/sign-in"}, {"reset-password", "/reset-password"},
 			{"confirm-email", "/confirm-email?token=x"}, {"not-found", "/no-such-page"}, {"graphiql", "/graphiql"},
+			{"consultations", "/consultations"}, {"budget", "/budget"}, {"bodies", "/bodies"}, {"ambassador", "/ambassador"},
 		} {
 			b.open(p.path)
+			shot(p.name)
+		}
+		// The first card of each list: the open consultation, the body and
+		// its meeting, an Ambassador edition.
+		for _, p := range []struct{ name, list string }{
+			{"consultation", "/consultations?status=open"}, {"body", "/bodies"}, {"ambassador-edition", "/ambassador"},
+		} {
+			b.open(p.list)
+			b.navigating("open "+p.name, chromedp.Click(chromedp.CSS(`.cards .card a`)))
 			shot(p.name)
 		}
 		b.open("/sign-up")
