@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/base64"
 	"fmt"
 	"strings"
 	"testing"
@@ -162,4 +163,76 @@ func TestBrowser_BudgetOfficialsPaperBallotsAndLiveTurnout(t *testing.T) {
 	c.navigating("publish", chromedp.Click(chromedp.CSS(`form[action$="/publish"] button`)))
 	require.Equal(t, "/budget/"+f.editionUUID+"/results", c.path())
 	require.Equal(t, 0, eval[int](c, `document.querySelectorAll('.notice').length`), "published, no longer provisional")
+}
+
+// TestBrowser_BudgetVerificationAndAppeals: an official decides two
+// residents' projects in the page — a refusal without a reason is the
+// service's error next to the field — and then decides the appeal against
+// the refusal; axe-core finds nothing on the forms.
+func TestBrowser_BudgetVerificationAndAppeals(t *testing.T) {
+	t.Parallel()
+	f := newBudgetFixture(t)
+	unit := dig(f.api(t, f.admin, `mutation { createOrganisation(input: {kind: CITY_UNIT, name: "Wydział Weryfikacji", slug: "ww"}) { organisation { id } } }`),
+		"createOrganisation", "organisation", "id").(string)
+	now := time.Now()
+	edition := dig(f.api(t, f.admin, `mutation { createBudgetEdition(input: {unitId: %q, year: 2028, votingOpensAt: %q, votingClosesAt: %q}) { edition { id } } }`,
+		unit, now.Add(48*time.Hour).Format(time.RFC3339), now.Add(96*time.Hour).Format(time.RFC3339)), "createBudgetEdition", "edition", "id").(string)
+	pool := dig(f.api(t, f.admin, `mutation { createBudgetPool(input: {editionId: %q, name: "Ogólnomiejska", kind: CITY, budget: "1000000.00",
+		rule: "greedy", pickMode: AT_MOST, pickCount: 3, ballotKind: RANKED, required: false}) { pool { id } } }`, edition), "createBudgetPool", "pool", "id").(string)
+	advance := func(to string) {
+		f.api(t, f.admin, `mutation { advanceBudgetEdition(input: {editionId: %q, to: %s}) { edition { status } } }`, edition, to)
+	}
+	advance("SUBMISSION")
+	// The admin proposes (a resident needs a confirmed e-mail first).
+	proposer := f.admin
+	var projects []string
+	for _, title := range []string{"Ławki nad Wisłą", "Fontanna na Rynku"} {
+		id := dig(f.api(t, proposer, `mutation { submitBudgetProject(input: {editionId: %q, poolId: %q, title: %q, description: "Opis projektu.",
+			locale: PL, costEstimate: "120000.00", location: "Kraków", proposerBirthDate: "2000-01-01"}) { project { id } } }`, edition, pool, title),
+			"submitBudgetProject", "project", "id").(string)
+		projects = append(projects, apiUUID(t, id))
+	}
+	advance("VERIFICATION")
+	editionPath := "/budget/" + apiUUID(t, edition)
+
+	c := newBrowser(t, f.s, 360)
+	useToken(c, f.admin)
+	c.open(editionPath)
+	c.navigating("to the verification", chromedp.Click(chromedp.CSS(`.staff-links a[href$="/verification"]`)))
+	require.Equal(t, 2, eval[int](c, `document.querySelectorAll('form.staff-form').length`))
+	c.checkAxe("verification forms")
+
+	// Not eligible, without a reason: the service's error at the reason.
+	v := func(p int, name string) string { return "f-v-" + projects[p] + "-" + name }
+	c.do("not eligible", chromedp.Click(chromedp.ID(v(1, "decision-ineligible"))))
+	c.navigating("save", chromedp.Click(chromedp.CSS(`#p-`+projects[1]+` button[type="submit"]`)))
+	require.Equal(t, 1, eval[int](c, fmt.Sprintf(`document.querySelectorAll('#%s-error').length`, v(1, "reason"))))
+	require.Equal(t, "true", eval[string](c, fmt.Sprintf(`document.getElementById(%q).getAttribute('aria-invalid')`, v(1, "reason"))))
+	c.checkAxe("verification with an error")
+	c.do("reason", chromedp.Click(chromedp.ID(v(1, "decision-ineligible"))), chromedp.SendKeys(chromedp.ID(v(1, "reason")), "Teren nie należy do miasta."))
+	c.navigating("save", chromedp.Click(chromedp.CSS(`#p-`+projects[1]+` button[type="submit"]`)))
+	require.Equal(t, "Decyzja została zapisana.", c.text(".notice p"))
+	c.do("eligible", chromedp.Click(chromedp.ID(v(0, "decision-eligible"))), chromedp.SendKeys(chromedp.ID(v(0, "verifiedCost")), "110000,50"))
+	c.navigating("save", chromedp.Click(chromedp.CSS(`#p-`+projects[0]+` button[type="submit"]`)))
+	require.Equal(t, "Decyzja została zapisana.", c.text(".notice p"))
+	got := dig(f.api(t, f.admin, `{ budgetProject(id: %q) { status cost } }`, projectGID(f, projects[0])), "budgetProject").(map[string]any)
+	require.Equal(t, map[string]any{"status": "ELIGIBLE", "cost": "110000.50"}, got)
+
+	// The proposer appeals; the official upholds the appeal.
+	advance("APPEALS")
+	f.api(t, proposer, `mutation { appealBudgetProjectDecision(input: {projectId: %q, reason: "Teren jest miejski."}) { project { id } } }`, projectGID(f, projects[1]))
+	c.open(editionPath + "/verification")
+	require.Equal(t, 1, eval[int](c, `document.querySelectorAll('form.staff-form').length`), "the appeal's form only")
+	require.Contains(t, c.text("#ap-"+projects[1]), "Teren jest miejski.")
+	c.checkAxe("an appeal to decide")
+	a := func(name string) string { return "f-a-" + projects[1] + "-" + name }
+	c.do("uphold", chromedp.Click(chromedp.ID(a("upheld-yes"))), chromedp.SendKeys(chromedp.ID(a("reason")), "Sprawdzono w księdze wieczystej."))
+	c.navigating("decide", chromedp.Click(chromedp.CSS(`#ap-`+projects[1]+` button[type="submit"]`)))
+	require.Equal(t, "Decyzja została zapisana.", c.text(".notice p"))
+	require.Equal(t, "ELIGIBLE", dig(f.api(t, f.admin, `{ budgetProject(id: %q) { status } }`, projectGID(f, projects[1])), "budgetProject", "status"))
+}
+
+// projectGID is a project's API id.
+func projectGID(_ *budgetFixture, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("BudgetProject:" + id))
 }
