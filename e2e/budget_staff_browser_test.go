@@ -166,7 +166,7 @@ func TestBrowser_BudgetOfficialsPaperBallotsAndLiveTurnout(t *testing.T) {
 }
 
 // TestBrowser_BudgetVerificationAndAppeals: an official decides two
-// residents' projects in the page — a refusal without a reason is the
+// projects in the page — a refusal without a reason is the
 // service's error next to the field — and then decides the appeal against
 // the refusal; axe-core finds nothing on the forms.
 func TestBrowser_BudgetVerificationAndAppeals(t *testing.T) {
