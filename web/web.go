@@ -127,6 +127,7 @@ func (h *Handler) routes() {
 	h.dialogueRoutes(m)
 	h.accountDataRoutes(m)
 	h.budgetRoutes(m)
+	h.budgetStaffRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusNotFound, "web.error.not_found")
 	})
