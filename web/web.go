@@ -122,6 +122,7 @@ func (h *Handler) routes() {
 	h.consultationStaffRoutes(m)
 	h.consultationDraftRoutes(m)
 	h.ambassadorRoutes(m)
+	h.ambassadorStaffRoutes(m)
 	h.dialogueRoutes(m)
 	h.accountDataRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
