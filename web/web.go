@@ -124,6 +124,7 @@ func (h *Handler) routes() {
 	h.consultationStaffRoutes(m)
 	h.consultationDraftRoutes(m)
 	h.ambassadorRoutes(m)
+	h.ambassadorStaffRoutes(m)
 	h.dialogueRoutes(m)
 	h.accountDataRoutes(m)
 	h.budgetRoutes(m)
