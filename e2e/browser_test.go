@@ -130,6 +130,16 @@ func (b *browser) path() string {
 	return u.Path
 }
 
+// fragment is the address's fragment, without "#".
+func (b *browser) fragment() string {
+	b.t.Helper()
+	loc, err := chromedp.Run(b.ctx, chromedp.Location())
+	require.NoError(b.t, err)
+	u, err := url.Parse(loc)
+	require.NoError(b.t, err)
+	return u.Fragment
+}
+
 // fill types into the inputs by id and submits with the form's button.
 func (b *browser) submit(form string, values map[string]string) {
 	b.t.Helper()

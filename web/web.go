@@ -122,6 +122,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST "+PathResendConfirmation, h.resendConfirmation)
 	h.consultationRoutes(m)
 	h.consultationStaffRoutes(m)
+	h.consultationThreadRoutes(m)
 	h.consultationDraftRoutes(m)
 	h.ambassadorRoutes(m)
 	h.ambassadorStaffRoutes(m)
