@@ -2485,6 +2485,10 @@ type RecordAttendanceInput struct {
 	MeetingID string `json:"meetingId"`
 	// Accounts that attended; every other registered person is recorded as absent.
 	AttendedAccountIds []string `json:"attendedAccountIds"`
+	// People who came without registering (counted, not named; 0–100000).
+	WalkIns int `json:"walkIns"`
+	// Organisations present (e.g. by a representative).
+	OrganisationIds []string `json:"organisationIds"`
 }
 
 type RecordAttendancePayload struct {
