@@ -22,6 +22,7 @@ import (
 	"github.com/otwarty/otwarty/internal/live"
 	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/org"
+	"github.com/otwarty/otwarty/internal/programme"
 )
 
 // Resolver holds the services the resolvers call.
@@ -55,6 +56,8 @@ type Resolver struct {
 	// Attachments (internal/attach), and the nominations' files on them.
 	Attachments     *attach.Service
 	AmbassadorFiles *ambassador.Files
+	// The programme's results declaration.
+	Programmes *programme.Service
 
 	live *liveLayer // made by NewHandler
 }

@@ -32,6 +32,7 @@ import (
 	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/org"
 	"github.com/otwarty/otwarty/internal/poll"
+	"github.com/otwarty/otwarty/internal/programme"
 	"github.com/otwarty/otwarty/internal/ratelimit"
 	"github.com/otwarty/otwarty/internal/retention"
 	"github.com/otwarty/otwarty/web"
@@ -58,6 +59,8 @@ type app struct {
 	// Attachments, and the Ambassador nominations' files on them.
 	attach          *attach.Service
 	ambassadorFiles *ambassador.Files
+	// The programme's results declaration.
+	programme *programme.Service
 }
 
 func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger) (*app, error) {
@@ -121,9 +124,11 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	ids.AddPersonalData(files.PersonalData())
 	ambFiles := ambassador.NewFiles(amb, files)
 	ids.AddPersonalData(ambFiles.PersonalData())
+	// The programme's indicators, computed from the domains' data.
+	prog := programme.New(pool, programme.Sources{}, log)
 	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: orgs, consult: cs,
 		budget: bs, dialogue: ds, box: box, motions: ms, elections: es, minutes: mn, ambassador: amb,
-		attach: files, ambassadorFiles: ambFiles}, nil
+		attach: files, ambassadorFiles: ambFiles, programme: prog}, nil
 }
 
 // start is what every subcommand that uses the services does first: open the
@@ -207,6 +212,7 @@ func runServe(ctx context.Context, args []string) error {
 	resolver.DialogueMinutes = a.minutes
 	resolver.Ambassador = a.ambassador
 	resolver.Attachments, resolver.AmbassadorFiles = a.attach, a.ambassadorFiles
+	resolver.Programmes = a.programme
 	mux := http.NewServeMux()
 	// Requests (and so WebSockets) get their own context, ended before River
 	// stops so that jobs can finish gracefully.

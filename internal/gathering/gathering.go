@@ -121,7 +121,7 @@ type Gathering struct {
 	// recorded as present.
 	WalkIns       int
 	Organisations []uuid.UUID
-	Present  int // people present now (open stays)
+	Present       int // people present now (open stays)
 	// Viewer is the reading account's registration status ("" for none).
 	Viewer string
 	// ViewerInvited says whether the reading account is invited.
