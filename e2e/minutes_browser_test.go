@@ -219,6 +219,7 @@ func TestBrowser_MeetingMinutesFromDraftToPublication(t *testing.T) {
 	// The public reads the published text and its files.
 	visitor.open(meetingPath + "?lang=pl")
 	require.Equal(t, mine, eval[string](visitor, `document.querySelector("#minutes + .prose").textContent`))
+	require.Equal(t, 200, evalAwait[int](visitor, `fetch(document.querySelector('a[href^="/minutes/"]').href).then(r => r.status)`), "the meeting's file")
 	visitor.navigating("to the minutes", chromedp.Click(chromedp.CSS(`a[href$="/minutes"]`)))
 	require.Equal(t, minutesPath, visitor.path())
 	require.Equal(t, mine, eval[string](visitor, `document.getElementById('minutes-published').textContent`))
@@ -246,6 +247,7 @@ func TestBrowser_MeetingMinutesFromDraftToPublication(t *testing.T) {
 
 	// A translation, by the secretary.
 	sec.open(minutesPath + "?lang=pl")
+	require.Equal(t, "uk", eval[string](sec, `document.getElementById('f-translate-locale').value`), "a language other than the original's")
 	english := "# Minutes of the council's meeting\n\n## Agreed\n\nThe council will adopt the schedule at its next meeting."
 	set(sec, `#minutes-translate form`, map[string]string{"f-translate-locale": "en", "f-translate-text": " "})
 	require.Equal(t, "Błąd: Wpisz treść protokołu.", eval[string](sec, `document.getElementById("f-translate-text-error").textContent`))

@@ -184,7 +184,7 @@ func (h *Handler) minutesAct(kind string, fields []string, do func(context.Conte
 			status := f.fail(ctx, err)
 			v, verr := h.minutesView(ctx, id, "")
 			if verr != nil {
-				h.failErr(w, r, err)
+				h.failErr(w, r, verr)
 				return
 			}
 			v.Form, v.FormFor = f, kind
@@ -281,6 +281,26 @@ func editForm(v minutesPageView) *form {
 	f := minutesFormFor(v, "edit", "edit-", map[string]string{"text": v.MM.Body}, "text")
 	if f != v.Form || v.Stale {
 		f.Values["baseVersion"] = strconv.Itoa(v.MM.Version)
+	}
+	return f
+}
+
+// translateForm is the translation form: the failed one, or one offering
+// the reader's language when the original is in another, else the first
+// other language.
+func translateForm(ctx context.Context, v minutesPageView) *form {
+	f := minutesFormFor(v, "translate", "translate-", nil, "locale", "text")
+	if f == v.Form {
+		return f
+	}
+	f.Values["locale"] = string(reqFrom(ctx).Locale)
+	if reqFrom(ctx).Locale == v.MM.Locale {
+		for _, l := range i18n.All {
+			if l != v.MM.Locale {
+				f.Values["locale"] = string(l)
+				break
+			}
+		}
 	}
 	return f
 }

@@ -447,7 +447,7 @@ func publishedMinutes(v minutesPageView) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if v.Actions.Translate {
-			f := minutesFormFor(v, "translate", "translate-", nil, "locale", "text")
+			f := translateForm(ctx, v)
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, "<section class=\"staff-form\" id=\"minutes-translate\" aria-labelledby=\"translate-title\"><h2 id=\"translate-title\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
