@@ -2025,7 +2025,7 @@ func submissionItem(v consultationView, sv submissionView, top bool) templ.Compo
 			}
 		}
 		if sv.Actions.Edit {
-			ef := editForm(v, sv)
+			ef := submissionEditForm(v, sv)
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 189, "<details class=\"edit\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

@@ -187,9 +187,9 @@ func (h *Handler) editSubmission(w http.ResponseWriter, r *http.Request) {
 	seeOther(w, r, strings.SplitN(back, "#", 2)[0]+"#s-"+sub.String())
 }
 
-// editForm is the author's edit form of sv: the failed one, else the text
+// submissionEditForm is the author's edit form of sv: the failed one, else the text
 // as it reads in its original language.
-func editForm(v consultationView, sv submissionView) *form {
+func submissionEditForm(v consultationView, sv submissionView) *form {
 	key := "edit:" + sv.S.ID.String()
 	if v.Form != nil && v.FormFor == key {
 		v.Form.Prefix = idPrefix(key)
