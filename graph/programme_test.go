@@ -2,11 +2,13 @@ package graph_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/stretchr/testify/require"
 )
 
@@ -149,7 +151,7 @@ func TestProgramme_DefinitionsAndEnteredValues(t *testing.T) {
 	require.Empty(t, b.gql(t, enter, vars(entered, 2025, 3900, "Sprawozdanie PIK za 2025 r."), withToken(f.official)).Errors)
 	var audits []string
 	rows, err := b.pool.Query(context.Background(), `select coalesce(data->>'previous', '-') || '→' || (data->>'value')
-		from audit_log where action = 'programme.value_enter' order by id`)
+		from audit_log where action = 'programme.value_enter' and object_id = $1 order by created_at`, rawID(t, entered))
 	require.NoError(t, err)
 	for rows.Next() {
 		var s string
@@ -396,4 +398,84 @@ func testPESEL(seed, i int) string {
 		sum += d * w[k]
 	}
 	return s + strconv.Itoa((10-sum%10)%10)
+}
+
+// TestProgramme_ResultsLiveForWhoEntersOrRunsIt: the unit's official
+// watching a year's results is sent the indicator whose value changed when
+// a value is entered; a resident is refused, an anonymous caller asked to
+// sign in.
+func TestProgramme_ResultsLiveForWhoEntersOrRunsIt(t *testing.T) {
+	t.Parallel()
+	f := newProgrammeFixture(t)
+	b := f.b
+	entered := f.define(t, map[string]any{"responsibleUnitId": f.unitID, "target": 4000, "unit": "PERSONS"})
+	f.define(t, map[string]any{"code": "4.1", "position": 2, "goal": 4, "method": "AMBASSADOR_NOMINATIONS", "target": 10})
+	sub := func(token string) *websocket.Conn {
+		conn := wsDial(t, b, token)
+		_, err := wsNext(t, conn, "connection_ack")
+		require.NoError(t, err)
+		require.NoError(t, conn.WriteJSON(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{
+			"query": `subscription($p: ID!) { programmeResultsChanged(programmeId: $p, year: 2024) { programmeId year resync
+				changed { indicator { code } value status } } }`, "variables": map[string]any{"p": f.programme}}}))
+		return conn
+	}
+	m, err := wsNext(t, sub(f.alice), "error", "next")
+	require.NoError(t, err)
+	require.Contains(t, string(m.Payload), "FORBIDDEN", m.Type)
+	require.NotContains(t, string(m.Payload), `"changed"`)
+	anon := dialLive(t, b, "")
+	anon.ack()
+	require.NoError(t, anon.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{
+		"query":     `subscription($p: ID!) { programmeResultsChanged(programmeId: $p, year: 2024) { year } }`,
+		"variables": map[string]any{"p": f.programme}}}))
+	am := anon.next()
+	require.Contains(t, string(am.Payload), "UNAUTHENTICATED", am.Type)
+	require.NotContains(t, string(am.Payload), `"year"`)
+
+	conn := sub(f.official)
+	entries := map[float64]bool{}
+	events := make(chan wsMsg, 1)
+	go func() {
+		m, err := wsNext(t, conn, "next", "error")
+		if err == nil {
+			events <- m
+		}
+		close(events)
+	}()
+	// The subscription starts asynchronously: enter values until one is seen.
+	for v := 5000.0; ; v++ {
+		require.Empty(t, b.gql(t, `mutation($i: ID!, $v: Float!) { enterIndicatorValue(input: {indicatorId: $i, year: 2024, value: $v,
+			note: "Sprawozdanie PIK"}) { value { value } } }`, map[string]any{"i": entered, "v": v}, withToken(f.coord)).Errors)
+		entries[v] = true
+		select {
+		case got, ok := <-events:
+			require.True(t, ok, "the subscription ended")
+			m = got
+		case <-time.After(time.Second):
+			require.Less(t, v, 5010.0, "no event")
+			continue
+		}
+		break
+	}
+	require.Equal(t, "next", m.Type, string(m.Payload))
+	var ev struct {
+		Data struct {
+			Changed struct {
+				ProgrammeID string `json:"programmeId"`
+				Year        int    `json:"year"`
+				Resync      bool   `json:"resync"`
+				Changed     []struct {
+					Indicator struct{ Code string } `json:"indicator"`
+					Value     float64                `json:"value"`
+					Status    string                 `json:"status"`
+				} `json:"changed"`
+			} `json:"programmeResultsChanged"`
+		} `json:"data"`
+	}
+	require.NoError(t, json.Unmarshal(m.Payload, &ev))
+	c := ev.Data.Changed
+	require.Equal(t, []any{f.programme, 2024, false, 1}, []any{c.ProgrammeID, c.Year, c.Resync, len(c.Changed)})
+	require.Equal(t, "1.1", c.Changed[0].Indicator.Code, "only the indicator that changed")
+	require.True(t, entries[c.Changed[0].Value], "a value entered: %v", c.Changed[0].Value)
+	require.Equal(t, "MET", c.Changed[0].Status)
 }
