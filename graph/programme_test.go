@@ -466,8 +466,8 @@ func TestProgramme_ResultsLiveForWhoEntersOrRunsIt(t *testing.T) {
 				Resync      bool   `json:"resync"`
 				Changed     []struct {
 					Indicator struct{ Code string } `json:"indicator"`
-					Value     float64                `json:"value"`
-					Status    string                 `json:"status"`
+					Value     float64               `json:"value"`
+					Status    string                `json:"status"`
 				} `json:"changed"`
 			} `json:"programmeResultsChanged"`
 		} `json:"data"`
