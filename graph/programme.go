@@ -248,3 +248,25 @@ func enumOf[T ~string](v string) T { return T(strings.ToUpper(v)) }
 func enumIn(v string) string { return strings.ToLower(v) }
 
 func ptrTo[T any](v T) *T { return &v }
+
+// programmeReport renders a year's report; nil outside the programme's
+// years.
+func (r *Resolver) programmeReport(ctx context.Context, p *programme.Programme, year int, format model.ProgrammeReportFormat,
+	locale *i18n.Locale) (*model.ProgrammeReport, error) {
+	l := i18n.PL
+	if locale != nil && locale.Valid() {
+		l = *locale
+	}
+	rep, err := r.Programmes.Report(ctx, p.ID, year, l, explanation)
+	if apperr.CodeOf(err) == apperr.InvalidInput {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	ex, err := rep.Render(enumIn(string(format)))
+	if err != nil {
+		return nil, err
+	}
+	return &model.ProgrammeReport{FileName: ex.Filename, ContentType: ex.ContentType, Content: ex.Content}, nil
+}

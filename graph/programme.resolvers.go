@@ -179,6 +179,11 @@ func (r *programmeResolver) Results(ctx context.Context, obj *model.Programme, y
 	return r.programmeResults(ctx, obj.P, year)
 }
 
+// Report is the resolver for the report field.
+func (r *programmeResolver) Report(ctx context.Context, obj *model.Programme, year int, format model.ProgrammeReportFormat, locale *i18n.Locale) (*model.ProgrammeReport, error) {
+	return r.programmeReport(ctx, obj.P, year, format, locale)
+}
+
 // ViewerCan is the resolver for the viewerCan field.
 func (r *programmeResolver) ViewerCan(ctx context.Context, obj *model.Programme) (*model.ProgrammeViewerCan, error) {
 	return &model.ProgrammeViewerCan{Manage: r.Programmes.Manages(ctx, obj.P), Watch: r.Programmes.Watches(ctx, obj.P)}, nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -284,6 +285,42 @@ func TestProgramme_ComputedFromAYearOfActivity(t *testing.T) {
 	require.Equal(t, float64(2), r["2.2"]["value"])
 	require.Equal(t, "MET", r["2.2"]["status"])
 	require.Equal(t, "NOT_YET_KNOWN", r["4.1"]["status"], "2 of 3 before the year is over")
+
+	// The yearly report: the table, how each value was found, and the year
+	// on the platform, in Polish (binding) and English (informative).
+	report := func(format, locale string) map[string]any {
+		res := b.gql(t, `query($y: Int!, $f: ProgrammeReportFormat!, $l: Locale) { programme(slug: "otwarty-krakow") {
+			report(year: $y, format: $f, locale: $l) { fileName contentType content } } }`, map[string]any{"y": year, "f": format, "l": locale})
+		require.Empty(t, res.Errors)
+		return dig(res.Data, "programme", "report").(map[string]any)
+	}
+	md := report("MARKDOWN", "PL")
+	require.Equal(t, fmt.Sprintf("otwarty-krakow-%d-pl.md", year), md["fileName"])
+	content := md["content"].(string)
+	for _, line := range []string{
+		fmt.Sprintf("# Otwarty Kraków 2024–2028: sprawozdanie z realizacji za %d r.", year),
+		"| Kod | Wskaźnik | Wartość bazowa (rok) | Wartość docelowa | Wartość | Status | Cel |",
+		"| 2.2 | Wskaźnik | 0 (2023) | co najmniej 2 w roku | 2 | osiągnięty | 2 |",
+		"| 4.1 | Wskaźnik | 0 (2023) | co najmniej 3 w roku | 2 | jeszcze nieznany | 4 |",
+		"| 1.2 | Wskaźnik | 0 (2023) | co najmniej 50 do 2028 | — | jeszcze nieznany | 1 |",
+		"- Program Otwarty Kraków 2026 — trwają; 0 wpisów",
+		"- Rada ds. Cudzoziemców — 2 posiedzenia",
+		"- Rada ds. Cudzoziemców — 1 posiedzenie",
+		"Edycja za rok 2040: zgłoszenia: 2.",
+	} {
+		require.Contains(t, content, line+"\n")
+	}
+	require.Contains(t, content, fmt.Sprintf("Wersja polska jest wiążąca. Termin przedłożenia Radzie Miasta Krakowa: 30.04.%d.", year+1))
+	csvOut := report("CSV", "PL")["content"].(string)
+	require.Equal(t, 6, strings.Count(csvOut, "\n"), "a header and five indicators")
+	require.True(t, strings.HasPrefix(csvOut, "Kod,Wskaźnik,Wartość bazowa (rok),Wartość docelowa,Wartość,Status,Cel,Jak ustalono\n"))
+	page := report("HTML", "EN")
+	require.Equal(t, "text/html; charset=utf-8", page["contentType"])
+	require.Contains(t, page["content"], `<html lang="en">`)
+	require.Contains(t, page["content"], `<td class="met">met</td>`)
+	require.Contains(t, page["content"], "Informative translation: the Polish version is binding.")
+	require.Nil(t, dig(b.gql(t, `query { programme(slug: "otwarty-krakow") { report(year: 2031, format: CSV) { content } } }`, nil).Data,
+		"programme", "report"), "outside the programme's years")
 }
 
 // TestProgramme_BudgetShareObeysTheSurveysMinimum: the share comes from a

@@ -2463,6 +2463,12 @@ type PoolStanding struct {
 	Projects []BudgetProjectStanding `json:"projects"`
 }
 
+type ProgrammeReport struct {
+	FileName    string `json:"fileName"`
+	ContentType string `json:"contentType"`
+	Content     string `json:"content"`
+}
+
 // The indicators whose value or status changed, or a resync.
 type ProgrammeResultsEvent struct {
 	ProgrammeID string            `json:"programmeId"`
@@ -6650,6 +6656,65 @@ func (e *ParticipationSurveyQuestion) UnmarshalJSON(b []byte) error {
 }
 
 func (e ParticipationSurveyQuestion) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ProgrammeReportFormat string
+
+const (
+	ProgrammeReportFormatMarkdown ProgrammeReportFormat = "MARKDOWN"
+	// The indicator table.
+	ProgrammeReportFormatCSV ProgrammeReportFormat = "CSV"
+	// A standalone page with print CSS.
+	ProgrammeReportFormatHTML ProgrammeReportFormat = "HTML"
+)
+
+var AllProgrammeReportFormat = []ProgrammeReportFormat{
+	ProgrammeReportFormatMarkdown,
+	ProgrammeReportFormatCSV,
+	ProgrammeReportFormatHTML,
+}
+
+func (e ProgrammeReportFormat) IsValid() bool {
+	switch e {
+	case ProgrammeReportFormatMarkdown, ProgrammeReportFormatCSV, ProgrammeReportFormatHTML:
+		return true
+	}
+	return false
+}
+
+func (e ProgrammeReportFormat) String() string {
+	return string(e)
+}
+
+func (e *ProgrammeReportFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ProgrammeReportFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ProgrammeReportFormat", str)
+	}
+	return nil
+}
+
+func (e ProgrammeReportFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ProgrammeReportFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ProgrammeReportFormat) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
