@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"reflect"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -63,50 +62,6 @@ func localizedInputs(in []model.LocalizedInput) []i18n.Input {
 	}
 	return out
 }
-
-// explanation says how a result was found, in locale: the method's
-// message with its figures, or the entered value's note.
-func explanation(r *programme.Result, l i18n.Locale) string {
-	in := r.Indicator
-	if r.Unavailable {
-		return i18n.T(l, "programme.explain.unavailable", nil)
-	}
-	args := map[string]any{}
-	for _, p := range r.Parts {
-		args[p.Key] = strconv.FormatFloat(p.Value, 'f', -1, 64)
-	}
-	switch in.Method {
-	case programme.MethodEntered:
-		if r.Entered == nil {
-			return i18n.T(l, "programme.explain.entered_missing", nil)
-		}
-		args["note"], args["date"] = r.Entered.Note, r.Entered.EnteredAt.In(warsaw).Format("02.01.2006")
-		return i18n.T(l, "programme.explain.entered", args)
-	case programme.MethodBudgetShare:
-		if r.Sample == nil {
-			return i18n.T(l, "programme.explain.budget_share_pending", nil)
-		}
-		args["respondents"], args["ballots"] = r.Sample.Respondents, r.Sample.Ballots
-		args["rate"] = strconv.FormatFloat(r.Sample.ResponseRate, 'f', -1, 64)
-		args["min"] = r.Sample.MinGroup
-		if r.Sample.Withheld {
-			return i18n.T(l, "programme.explain.budget_share_withheld", args)
-		}
-		args["low"] = strconv.FormatFloat(*r.Sample.Low, 'f', -1, 64)
-		args["high"] = strconv.FormatFloat(*r.Sample.High, 'f', -1, 64)
-		return i18n.T(l, "programme.explain.budget_share", args)
-	}
-	return i18n.T(l, "programme.explain."+in.Method, args)
-}
-
-// warsaw is the city's time zone, for dates in explanations.
-var warsaw = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Warsaw")
-	if err != nil {
-		panic(err)
-	}
-	return l
-}()
 
 func (r *Resolver) programmeResults(ctx context.Context, p *programme.Programme, year int) ([]model.IndicatorResult, error) {
 	rs, err := r.Programmes.Results(ctx, p.ID, year)
@@ -257,7 +212,7 @@ func (r *Resolver) programmeReport(ctx context.Context, p *programme.Programme, 
 	if locale != nil && locale.Valid() {
 		l = *locale
 	}
-	rep, err := r.Programmes.Report(ctx, p.ID, year, l, explanation)
+	rep, err := r.Programmes.Report(ctx, p.ID, year, l)
 	if apperr.CodeOf(err) == apperr.InvalidInput {
 		return nil, nil
 	}

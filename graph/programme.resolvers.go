@@ -47,7 +47,7 @@ func (r *indicatorResultResolver) Explanation(ctx context.Context, obj *model.In
 	if locale != nil && locale.Valid() {
 		l = *locale
 	}
-	return explanation(obj.R, l), nil
+	return obj.R.Explain(l), nil
 }
 
 // Parts is the resolver for the parts field.

@@ -228,7 +228,7 @@ func runServe(ctx context.Context, args []string) error {
 	// The web front end at "/" (the paths above and below are more specific
 	// and win), and GraphiQL from our own files.
 	site := web.New(web.Services{
-		Identity: a.identity, Consultations: a.consult, Orgs: a.orgs, Notify: a.notify, Dialogue: a.dialogue, Motions: a.motions, Minutes: a.minutes, Ambassador: a.ambassador, Budget: a.budget, Authz: a.authz, Pool: pool,
+		Identity: a.identity, Consultations: a.consult, Orgs: a.orgs, Notify: a.notify, Dialogue: a.dialogue, Motions: a.motions, Minutes: a.minutes, Ambassador: a.ambassador, Budget: a.budget, Authz: a.authz, Pool: pool, Programme: a.programme,
 		Live: graph.PageSignals{R: resolver},
 	}, web.Config{
 		PublicURL: c.PublicURL, TrustedProxies: c.TrustedProxies, SessionTTL: c.SessionTTL, Log: log,

@@ -93,8 +93,8 @@ type Export struct {
 }
 
 // Report builds a year's report in locale (anyone: it holds only what is
-// public). explain says how a result was found (the API's explanation).
-func (s *Service) Report(ctx context.Context, programmeID uuid.UUID, year int, l i18n.Locale, explain func(*Result, i18n.Locale) string) (*Report, error) {
+// public).
+func (s *Service) Report(ctx context.Context, programmeID uuid.UUID, year int, l i18n.Locale) (*Report, error) {
 	p, err := s.Programme(ctx, programmeID)
 	if err != nil {
 		return nil, err
@@ -173,11 +173,11 @@ func (s *Service) Report(ctx context.Context, programmeID uuid.UUID, year int, l
 	for _, res := range results {
 		in := res.Indicator
 		row := ReportRow{Code: in.Code, Name: text(in.NameTextID), Goal: in.Goal,
-			Baseline:   i18n.T(l, "programme.report.baseline", map[string]any{"value": number(in.Baseline, in.Unit), "year": in.BaselineYear}),
-			Target:     target(in, l),
-			StatusCode: res.Status, Status: i18n.T(l, "programme.status."+res.Status, nil), Explanation: explain(res, l)}
+			Baseline:   BaselineText(in, l),
+			Target:     TargetText(in, l),
+			StatusCode: res.Status, Status: i18n.T(l, "programme.status."+res.Status, nil), Explanation: res.Explain(l)}
 		if res.Value != nil {
-			row.Value = number(*res.Value, in.Unit)
+			row.Value = FormatValue(*res.Value, in.Unit)
 		}
 		r.Rows = append(r.Rows, row)
 	}
@@ -218,7 +218,7 @@ func (s *Service) reportBudget(ctx context.Context, r *Report, results []*Result
 	}
 	for _, res := range results {
 		if res.Indicator.Method == MethodBudgetShare && res.Value != nil {
-			b.Share = number(*res.Value, UnitPercent)
+			b.Share = FormatValue(*res.Value, UnitPercent)
 		}
 	}
 	r.Budget = b
@@ -259,9 +259,9 @@ func (s *Service) reportAmbassador(ctx context.Context, r *Report, start, end ti
 	return nil
 }
 
-// number writes a value as the report shows it: whole numbers as they are,
-// percentages with their sign.
-func number(v float64, unit string) string {
+// FormatValue writes a value as the report and the pages show it: whole
+// numbers as they are, percentages with their sign.
+func FormatValue(v float64, unit string) string {
 	s := strconv.FormatFloat(v, 'f', -1, 64)
 	if unit == UnitPercent {
 		return s + " %"
@@ -269,8 +269,9 @@ func number(v float64, unit string) string {
 	return s
 }
 
-func target(in *Indicator, l i18n.Locale) string {
-	args := map[string]any{"value": number(in.Target, in.Unit)}
+// TargetText is the indicator's target in words, in l.
+func TargetText(in *Indicator, l i18n.Locale) string {
+	args := map[string]any{"value": FormatValue(in.Target, in.Unit)}
 	key := "programme.report.target." + in.Comparison
 	if in.TargetScope == ByYear && in.TargetYear != nil {
 		args["year"] = *in.TargetYear
@@ -483,4 +484,9 @@ func (r *Report) html() (string, error) {
 		"AmbassadorTitle": r.t("programme.report.ambassador", nil), "Ambassador": r.ambassadorLine(),
 	})
 	return b.String(), err
+}
+
+// BaselineText is the indicator's baseline with its year, in l.
+func BaselineText(in *Indicator, l i18n.Locale) string {
+	return i18n.T(l, "programme.report.baseline", map[string]any{"value": FormatValue(in.Baseline, in.Unit), "year": in.BaselineYear})
 }
