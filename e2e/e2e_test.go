@@ -1286,8 +1286,8 @@ func TestSeedDemo(t *testing.T) {
 			} `json:"indicators"`
 			Results []struct {
 				Indicator struct{ Code string } `json:"indicator"`
-				Value     *float64               `json:"value"`
-				Status    string                 `json:"status"`
+				Value     *float64              `json:"value"`
+				Status    string                `json:"status"`
 			} `json:"results"`
 		} `json:"programme"`
 	}

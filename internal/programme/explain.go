@@ -40,4 +40,3 @@ func (r *Result) Explain(l i18n.Locale) string {
 	}
 	return i18n.T(l, "programme.explain."+in.Method, args)
 }
-
