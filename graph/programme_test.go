@@ -94,6 +94,25 @@ func TestProgramme_DefinitionsAndEnteredValues(t *testing.T) {
 	require.Empty(t, b.gql(t, `mutation($a: ID!, $o: ID!) { grantRole(input: {accountId: $a, role: OFFICIAL, organisationId: $o}) { accountId } }`,
 		map[string]any{"a": b.accountID(t, elsewhere), "o": otherUnit}, withToken(f.coord)).Errors)
 
+	// Only the coordinator and admins create programmes.
+	newProg := func(slug string, first, last int) map[string]any {
+		return map[string]any{"in": map[string]any{"slug": slug, "firstYear": first, "lastYear": last,
+			"name": []any{map[string]any{"locale": "PL", "text": "Program"}}}}
+	}
+	require.Equal(t, "UNAUTHENTICATED", b.gql(t, createProgrammeMutation, newProg("drugi", 2024, 2028)).code())
+	for _, who := range []string{f.alice, f.official, f.moderator} {
+		require.Equal(t, "FORBIDDEN", b.gql(t, createProgrammeMutation, newProg("drugi", 2024, 2028), withToken(who)).code())
+	}
+	require.Equal(t, "CONFLICT", b.gql(t, createProgrammeMutation, newProg("otwarty-krakow", 2024, 2028), withToken(f.coord)).code())
+	for field, in := range map[string]map[string]any{"slug": newProg("Zły Skrót", 2024, 2028), "years": newProg("drugi", 2028, 2024)} {
+		res := b.gql(t, createProgrammeMutation, in, withToken(f.coord))
+		require.Equal(t, "INVALID_INPUT", res.code(), field)
+		require.Equal(t, field, res.Errors[0].Extensions["field"], field)
+	}
+	var programmes int
+	require.NoError(t, b.pool.QueryRow(context.Background(), `select count(*) from programmes`).Scan(&programmes))
+	require.Equal(t, 1, programmes, "nothing half-written")
+
 	// Who may define, and bad input with its field.
 	in := f.indicatorInput(map[string]any{"responsibleUnitId": f.unitID, "target": 4000, "unit": "PERSONS",
 		"name": []any{map[string]any{"locale": "PL", "text": "Beneficjenci Punktu Informacyjnego dla Cudzoziemców"},
