@@ -167,6 +167,7 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	r.Attachments = attach.New(pool, nil, attach.Limits{MaxBytes: testAttachMaxBytes, MaxPerOwner: 3, Types: attach.AllTypes})
 	ids.AddPersonalData(r.Attachments.PersonalData())
 	r.AmbassadorFiles = ambassador.NewFiles(r.Ambassador, r.Attachments)
+	r.ProgrammeFiles = programme.NewFiles(r.Programmes, r.Attachments)
 	ids.AddPersonalData(r.AmbassadorFiles.PersonalData())
 	liveLimits := graph.DefaultLiveLimits()
 	if o.live != nil {

@@ -26,13 +26,8 @@ func indicatorOut(in *programme.Indicator) *model.ProgrammeIndicator {
 	return &model.ProgrammeIndicator{ID: gid.Encode("ProgrammeIndicator", in.ID), I: in}
 }
 
-func indicatorValueOut(v *programme.Value) model.IndicatorValue {
-	out := model.IndicatorValue{Year: v.Year, Value: v.Value, Note: v.Note, EnteredAt: v.EnteredAt}
-	if v.EnteredByName != "" {
-		n := v.EnteredByName
-		out.EnteredByName = &n
-	}
-	return out
+func indicatorValueOut(v *programme.Value, in *programme.Indicator) model.IndicatorValue {
+	return model.IndicatorValue{V: v, I: in}
 }
 
 func ids(kind string, in []uuid.UUID) []string {
@@ -225,3 +220,6 @@ func (r *Resolver) programmeReport(ctx context.Context, p *programme.Programme, 
 	}
 	return &model.ProgrammeReport{FileName: ex.Filename, ContentType: ex.ContentType, Content: ex.Content}, nil
 }
+
+// programmePurposes names the values' attachments' purposes on the wire.
+var programmePurposes = map[string]string{programme.PurposeEvidence: "EVIDENCE"}

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/otwarty/otwarty/graph/generated"
 	"github.com/otwarty/otwarty/graph/gid"
@@ -74,8 +75,85 @@ func (r *indicatorResultResolver) Entered(ctx context.Context, obj *model.Indica
 	if obj.R.Entered == nil {
 		return nil, nil
 	}
-	v := indicatorValueOut(obj.R.Entered)
+	v := indicatorValueOut(obj.R.Entered, obj.R.Indicator)
 	return &v, nil
+}
+
+// Year is the resolver for the year field.
+func (r *indicatorValueResolver) Year(ctx context.Context, obj *model.IndicatorValue) (int, error) {
+	return obj.V.Year, nil
+}
+
+// Value is the resolver for the value field.
+func (r *indicatorValueResolver) Value(ctx context.Context, obj *model.IndicatorValue) (float64, error) {
+	return obj.V.Value, nil
+}
+
+// Note is the resolver for the note field.
+func (r *indicatorValueResolver) Note(ctx context.Context, obj *model.IndicatorValue) (string, error) {
+	return obj.V.Note, nil
+}
+
+// EnteredByName is the resolver for the enteredByName field.
+func (r *indicatorValueResolver) EnteredByName(ctx context.Context, obj *model.IndicatorValue) (*string, error) {
+	if obj.V.EnteredByName == "" {
+		return nil, nil
+	}
+	return &obj.V.EnteredByName, nil
+}
+
+// EnteredAt is the resolver for the enteredAt field.
+func (r *indicatorValueResolver) EnteredAt(ctx context.Context, obj *model.IndicatorValue) (*time.Time, error) {
+	return &obj.V.EnteredAt, nil
+}
+
+// Attachments is the resolver for the attachments field.
+func (r *indicatorValueResolver) Attachments(ctx context.Context, obj *model.IndicatorValue) ([]model.Attachment, error) {
+	as, err := r.ProgrammeFiles.Of(ctx, obj.I, []*programme.Value{obj.V})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Attachment, 0, len(as[obj.V.ID]))
+	for _, a := range as[obj.V.ID] {
+		out = append(out, attachmentOut(a, programmePurposes))
+	}
+	return out, nil
+}
+
+// AddIndicatorValueAttachment is the resolver for the addIndicatorValueAttachment field.
+func (r *mutationResolver) AddIndicatorValueAttachment(ctx context.Context, input model.AddIndicatorValueAttachmentInput) (*model.AddIndicatorValueAttachmentPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	id, err := gid.Expect(input.IndicatorID, "ProgrammeIndicator", "indicatorId")
+	if err != nil {
+		return nil, err
+	}
+	v, a, err := r.ProgrammeFiles.Add(ctx, id, input.Year, uploadIn(input.File))
+	if err != nil {
+		return nil, err
+	}
+	in, err := r.Programmes.Indicator(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &model.AddIndicatorValueAttachmentPayload{Value: ptrTo(indicatorValueOut(v, in)), Attachment: attachmentRef(a, programmePurposes)}, nil
+}
+
+// RemoveIndicatorValueAttachment is the resolver for the removeIndicatorValueAttachment field.
+func (r *mutationResolver) RemoveIndicatorValueAttachment(ctx context.Context, input model.RemoveIndicatorValueAttachmentInput) (*model.RemoveIndicatorValueAttachmentPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
+	id, err := gid.Expect(input.AttachmentID, "Attachment", "attachmentId")
+	if err != nil {
+		return nil, err
+	}
+	in, err := r.ProgrammeFiles.Remove(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &model.RemoveIndicatorValueAttachmentPayload{Indicator: indicatorOut(in)}, nil
 }
 
 // CreateProgramme is the resolver for the createProgramme field.
@@ -138,7 +216,7 @@ func (r *mutationResolver) EnterIndicatorValue(ctx context.Context, input model.
 	if err != nil {
 		return nil, err
 	}
-	return &model.EnterIndicatorValuePayload{Indicator: indicatorOut(ind), Value: ptrTo(indicatorValueOut(v))}, nil
+	return &model.EnterIndicatorValuePayload{Indicator: indicatorOut(ind), Value: ptrTo(indicatorValueOut(v, ind))}, nil
 }
 
 // Slug is the resolver for the slug field.
@@ -306,7 +384,7 @@ func (r *programmeIndicatorResolver) EnteredValues(ctx context.Context, obj *mod
 	}
 	out := make([]model.IndicatorValue, len(vs))
 	for i, v := range vs {
-		out[i] = indicatorValueOut(v)
+		out[i] = indicatorValueOut(v, obj.I)
 	}
 	return out, nil
 }
@@ -351,6 +429,11 @@ func (r *Resolver) IndicatorResult() generated.IndicatorResultResolver {
 	return &indicatorResultResolver{r}
 }
 
+// IndicatorValue returns generated.IndicatorValueResolver implementation.
+func (r *Resolver) IndicatorValue() generated.IndicatorValueResolver {
+	return &indicatorValueResolver{r}
+}
+
 // Programme returns generated.ProgrammeResolver implementation.
 func (r *Resolver) Programme() generated.ProgrammeResolver { return &programmeResolver{r} }
 
@@ -361,6 +444,7 @@ func (r *Resolver) ProgrammeIndicator() generated.ProgrammeIndicatorResolver {
 
 type (
 	indicatorResultResolver    struct{ *Resolver }
+	indicatorValueResolver     struct{ *Resolver }
 	programmeResolver          struct{ *Resolver }
 	programmeIndicatorResolver struct{ *Resolver }
 )

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/gorilla/websocket"
 	"github.com/stretchr/testify/require"
+
+	"github.com/otwarty/otwarty/graph"
 )
 
 // programmeFixture is a programme of 2024–2028 made by the coordinator
@@ -534,4 +537,59 @@ func TestProgramme_ResultsLiveForWhoEntersOrRunsIt(t *testing.T) {
 	require.Equal(t, "1.1", c.Changed[0].Indicator.Code, "only the indicator that changed")
 	require.True(t, entries[c.Changed[0].Value], "a value entered: %v", c.Changed[0].Value)
 	require.Equal(t, "MET", c.Changed[0].Status)
+}
+
+// TestProgramme_ValueDocumentsForWhoEntersThem: a supporting document
+// goes on an entered value (not on a year without one, not by someone who
+// may not enter it); who may enter sees and downloads it, the public sees
+// the value without it; removing it is audited.
+func TestProgramme_ValueDocumentsForWhoEntersThem(t *testing.T) {
+	t.Parallel()
+	f := newProgrammeFixture(t)
+	b := f.b
+	entered := f.define(t, map[string]any{"responsibleUnitId": f.unitID, "target": 4000, "unit": "PERSONS"})
+	require.Empty(t, b.gql(t, `mutation($i: ID!) { enterIndicatorValue(input: {indicatorId: $i, year: 2024, value: 5132,
+		note: "Sprawozdanie PIK"}) { value { year } } }`, map[string]any{"i": entered}, withToken(f.official)).Errors)
+	add := `mutation($i: ID!, $y: Int!, $file: Upload!) { addIndicatorValueAttachment(input: {indicatorId: $i, year: $y, file: $file}) {
+		value { year attachments { fileName } } attachment { id fileName contentType purpose } } }`
+	require.Equal(t, "FORBIDDEN", b.upload(t, add, map[string]any{"i": entered, "y": 2024}, "raport.pdf", testPDF, withToken(f.alice)).code())
+	require.Equal(t, "NOT_FOUND", b.upload(t, add, map[string]any{"i": entered, "y": 2025}, "raport.pdf", testPDF, withToken(f.official)).code(),
+		"no value entered for 2025")
+	res := b.upload(t, add, map[string]any{"i": entered, "y": 2024}, "raport PIK 2024.pdf", testPDF, withToken(f.official))
+	require.Empty(t, res.Errors)
+	att := dig(res.Data, "addIndicatorValueAttachment", "attachment").(map[string]any)
+	require.Equal(t, []any{"raport PIK 2024.pdf", "application/pdf", "EVIDENCE"}, []any{att["fileName"], att["contentType"], att["purpose"]})
+	require.Equal(t, []any{map[string]any{"fileName": "raport PIK 2024.pdf"}}, dig(res.Data, "addIndicatorValueAttachment", "value", "attachments"))
+
+	q := `query { programme(slug: "otwarty-krakow") { indicators { enteredValues { year value attachments { fileName } } } } }`
+	seen := func(opts ...reqOpt) any {
+		res := b.gql(t, q, nil, opts...)
+		require.Empty(t, res.Errors)
+		return dig(res.Data, "programme", "indicators").([]any)[0].(map[string]any)["enteredValues"]
+	}
+	require.Equal(t, []any{map[string]any{"year": float64(2024), "value": float64(5132), "attachments": []any{map[string]any{"fileName": "raport PIK 2024.pdf"}}}},
+		seen(withToken(f.coord)))
+	require.Equal(t, []any{map[string]any{"year": float64(2024), "value": float64(5132), "attachments": []any{}}}, seen(), "the public: the value, not the document")
+	srv := b.downloads(t)
+	path := graph.PathAttachments + att["id"].(string)
+	require.Equal(t, http.StatusOK, get(t, srv, path, f.official).status)
+	require.Equal(t, testPDF, get(t, srv, path, f.coord).body)
+	require.Equal(t, http.StatusNotFound, get(t, srv, path, f.alice).status)
+	require.Equal(t, http.StatusNotFound, get(t, srv, path, "").status)
+
+	remove := `mutation($a: ID!) { removeIndicatorValueAttachment(input: {attachmentId: $a}) { indicator { code } } }`
+	require.Equal(t, "NOT_FOUND", b.gql(t, remove, map[string]any{"a": att["id"]}, withToken(f.alice)).code())
+	require.Empty(t, b.gql(t, remove, map[string]any{"a": att["id"]}, withToken(f.official)).Errors)
+	require.Equal(t, []any{map[string]any{"year": float64(2024), "value": float64(5132), "attachments": []any{}}}, seen(withToken(f.coord)))
+	var actions []string
+	rows, err := b.pool.Query(context.Background(), `select action from audit_log where object_id = $1 and action like 'programme.value_attachment%'
+		order by created_at`, rawID(t, entered))
+	require.NoError(t, err)
+	for rows.Next() {
+		var a string
+		require.NoError(t, rows.Scan(&a))
+		actions = append(actions, a)
+	}
+	require.NoError(t, rows.Err())
+	require.Equal(t, []string{"programme.value_attachment_add", "programme.value_attachment_remove"}, actions)
 }

@@ -58,6 +58,8 @@ type Resolver struct {
 	AmbassadorFiles *ambassador.Files
 	// The programme's results declaration.
 	Programmes *programme.Service
+	// The documents behind entered values, on Attachments.
+	ProgrammeFiles *programme.Files
 
 	live *liveLayer // made by NewHandler
 }

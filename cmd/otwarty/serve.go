@@ -59,8 +59,9 @@ type app struct {
 	// Attachments, and the Ambassador nominations' files on them.
 	attach          *attach.Service
 	ambassadorFiles *ambassador.Files
-	// The programme's results declaration.
-	programme *programme.Service
+	// The programme's results declaration and its values' documents.
+	programme      *programme.Service
+	programmeFiles *programme.Files
 }
 
 func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger) (*app, error) {
@@ -124,11 +125,13 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	ids.AddPersonalData(files.PersonalData())
 	ambFiles := ambassador.NewFiles(amb, files)
 	ids.AddPersonalData(ambFiles.PersonalData())
-	// The programme's indicators, computed from the domains' data.
+	// The programme's indicators, computed from the domains' data, and the
+	// documents behind entered values.
 	prog := programme.New(pool, programme.Sources{}, log)
+	progFiles := programme.NewFiles(prog, files)
 	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: orgs, consult: cs,
 		budget: bs, dialogue: ds, box: box, motions: ms, elections: es, minutes: mn, ambassador: amb,
-		attach: files, ambassadorFiles: ambFiles, programme: prog}, nil
+		attach: files, ambassadorFiles: ambFiles, programme: prog, programmeFiles: progFiles}, nil
 }
 
 // start is what every subcommand that uses the services does first: open the
@@ -212,7 +215,7 @@ func runServe(ctx context.Context, args []string) error {
 	resolver.DialogueMinutes = a.minutes
 	resolver.Ambassador = a.ambassador
 	resolver.Attachments, resolver.AmbassadorFiles = a.attach, a.ambassadorFiles
-	resolver.Programmes = a.programme
+	resolver.Programmes, resolver.ProgrammeFiles = a.programme, a.programmeFiles
 	mux := http.NewServeMux()
 	// Requests (and so WebSockets) get their own context, ended before River
 	// stops so that jobs can finish gracefully.

@@ -78,6 +78,18 @@ type AddBodyMinutesTranslationPayload struct {
 	Minutes *BodyMinutes `json:"minutes"`
 }
 
+type AddIndicatorValueAttachmentInput struct {
+	IndicatorID string `json:"indicatorId"`
+	// The year of an entered value.
+	Year int            `json:"year"`
+	File graphql.Upload `json:"file"`
+}
+
+type AddIndicatorValueAttachmentPayload struct {
+	Value      *IndicatorValue `json:"value"`
+	Attachment *Attachment     `json:"attachment"`
+}
+
 type AddOrganisationMemberInput struct {
 	OrganisationID string `json:"organisationId"`
 	// The account to add (or whose role to change).
@@ -2022,15 +2034,6 @@ type IndicatorSample struct {
 	Withheld bool `json:"withheld"`
 }
 
-type IndicatorValue struct {
-	Year  int     `json:"year"`
-	Value float64 `json:"value"`
-	// The source of the figure.
-	Note          string    `json:"note"`
-	EnteredByName *string   `json:"enteredByName,omitempty"`
-	EnteredAt     time.Time `json:"enteredAt"`
-}
-
 type InviteAmbassadorJurorInput struct {
 	EditionID string `json:"editionId"`
 	Email     string `json:"email"`
@@ -2713,6 +2716,14 @@ type RemoveBodyMemberInput struct {
 
 type RemoveBodyMemberPayload struct {
 	Member *BodyMember `json:"member"`
+}
+
+type RemoveIndicatorValueAttachmentInput struct {
+	AttachmentID string `json:"attachmentId"`
+}
+
+type RemoveIndicatorValueAttachmentPayload struct {
+	Indicator *ProgrammeIndicator `json:"indicator"`
 }
 
 type RemoveOrganisationMemberInput struct {

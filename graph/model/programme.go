@@ -24,3 +24,9 @@ func (p ProgrammeIndicator) GetID() string { return p.ID }
 type IndicatorResult struct {
 	R *programme.Result
 }
+
+// IndicatorValue is an entered value of an indicator.
+type IndicatorValue struct {
+	V *programme.Value
+	I *programme.Indicator
+}

@@ -638,16 +638,21 @@ func (s *Service) EnterValue(ctx context.Context, indicatorID uuid.UUID, year in
 	if err != nil {
 		return nil, err
 	}
-	vs, err := values(ctx, s.pool, []uuid.UUID{in.ID})
+	return s.value(ctx, in.ID, id)
+}
+
+// value reads one entered value of an indicator.
+func (s *Service) value(ctx context.Context, indicator, id uuid.UUID) (*Value, error) {
+	vs, err := values(ctx, s.pool, []uuid.UUID{indicator})
 	if err != nil {
 		return nil, err
 	}
-	for _, v := range vs[in.ID] {
+	for _, v := range vs[indicator] {
 		if v.ID == id {
 			return v, nil
 		}
 	}
-	return nil, fmt.Errorf("enter value: %s not read back", id)
+	return nil, fmt.Errorf("value %s not read back", id)
 }
 
 // Values are the entered values of indicators, by indicator, oldest year
