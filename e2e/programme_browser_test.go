@@ -62,6 +62,27 @@ func TestBrowser_ProgrammeIndicatorsAndReport(t *testing.T) {
 		require.Equal(t, lang, eval[string](b, `document.documentElement.lang`))
 		b.checkAxe(lang + " report")
 	}
+	// The unit's official corrects a value in the page; a resident has no form.
+	r := newBrowser(t, s, 360)
+	r.signInAs("marta@demo.otwarty.pl")
+	r.open("/programme/otwarty-krakow-2024-2028?year=2025&lang=pl")
+	require.Equal(t, 0, eval[int](r, `document.querySelectorAll('form.staff-form').length`))
+	o := newBrowser(t, s, 360)
+	o.signInAs("urzednik@demo.otwarty.pl")
+	o.open("/programme/otwarty-krakow-2024-2028?year=2025&lang=pl")
+	require.Equal(t, 4, eval[int](o, `document.querySelectorAll('form.staff-form').length`), "the four entered indicators of the unit")
+	require.Equal(t, "nieosiągnięty", o.text(`#i-1\.3 .status`), "85 trained of 100, the year over")
+	first := eval[string](o, `document.querySelector('form.staff-form input[name="value"]').id`)
+	o.do("a wrong value", chromedp.SetValue(chromedp.ID(first), "dużo"))
+	o.navigating("save", chromedp.Click(chromedp.CSS(`form.staff-form button[type="submit"]`)))
+	require.Equal(t, 1, eval[int](o, `document.querySelectorAll('#`+first+`-error').length`), "the error at the field")
+	require.Equal(t, "dużo", eval[string](o, `document.getElementById('`+first+`').value`))
+	o.checkAxe("entry with an error")
+	o.do("a value", chromedp.SetValue(chromedp.ID(first), "5301"))
+	o.navigating("save again", chromedp.Click(chromedp.CSS(`form.staff-form button[type="submit"]`)))
+	require.Equal(t, "5301", o.text(`#i-1\.1 .value`))
+	require.Equal(t, "osiągnięty", o.text(`#i-1\.1 .status`))
+
 	b.open("/programme/otwarty-krakow-2024-2028/report/2031.html")
 	require.Equal(t, 1, eval[int](b, `document.querySelectorAll('main h1').length`), "a not-found page")
 }

@@ -24,6 +24,12 @@ func (h *Handler) programmeRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET "+PathProgramme, h.programmes)
 	m.HandleFunc("GET "+PathProgramme+"/{slug}", h.programmePage)
 	m.HandleFunc("GET "+PathProgramme+"/{slug}/report/{file}", h.programmeReport)
+	m.HandleFunc("POST "+PathProgramme+"/{slug}/values/{indicator}", h.enterValue)
+	// A failed entry is rendered at its POST address; the language switch
+	// returns to the programme.
+	m.HandleFunc("GET "+PathProgramme+"/{slug}/values/{indicator}", func(w http.ResponseWriter, r *http.Request) {
+		seeOther(w, r, PathProgramme+"/"+r.PathValue("slug"))
+	})
 }
 
 func (h *Handler) programmes(w http.ResponseWriter, r *http.Request) {
@@ -56,25 +62,44 @@ type programmeView struct {
 	Years   []int
 	Results []*programme.Result
 	Names   map[uuid.UUID]*i18n.Text
+	// Enter are the entered indicators the caller may enter values of.
+	Enter map[uuid.UUID]bool
+	// Form is a failed entry, FormFor its indicator.
+	Form    *form
+	FormFor uuid.UUID
 }
 
 func (h *Handler) programmePage(w http.ResponseWriter, r *http.Request) {
+	year := 0
+	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil {
+		year = y
+	}
+	h.renderProgramme(w, r, year, nil, uuid.Nil, http.StatusOK)
+}
+
+// renderProgramme renders the table of year (0: the current one, within
+// the programme), with a failed entry form if any.
+func (h *Handler) renderProgramme(w http.ResponseWriter, r *http.Request, year int, f *form, formFor uuid.UUID, status int) {
 	ctx := r.Context()
 	p, err := h.svc.Programme.ProgrammeBySlug(ctx, r.PathValue("slug"))
 	if err != nil {
 		h.failErr(w, r, err)
 		return
 	}
-	year := min(max(time.Now().Year(), p.FirstYear), p.LastYear)
-	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil {
-		year = y
+	if year == 0 {
+		year = min(max(time.Now().Year(), p.FirstYear), p.LastYear)
 	}
 	results, err := h.svc.Programme.Results(ctx, p.ID, year)
 	if err != nil {
 		h.failErr(w, r, err)
 		return
 	}
-	v := programmeView{P: p, Year: year, Results: results}
+	v := programmeView{P: p, Year: year, Results: results, Enter: map[uuid.UUID]bool{}, Form: f, FormFor: formFor}
+	for _, res := range results {
+		if h.svc.Programme.MayEnter(ctx, res.Indicator) && year <= time.Now().Year() {
+			v.Enter[res.Indicator.ID] = true
+		}
+	}
 	for y := p.FirstYear; y <= p.LastYear; y++ {
 		v.Years = append(v.Years, y)
 	}
@@ -89,7 +114,57 @@ func (h *Handler) programmePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Name = v.Names[p.NameTextID]
-	h.render(w, r, http.StatusOK, programmePage(v))
+	h.render(w, r, status, programmePage(v))
+}
+
+var valueFields = []string{"value", "note"}
+
+// enterValue enters a year's value of an entered indicator with its source
+// note, and returns to the year's table at the indicator.
+func (h *Handler) enterValue(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, ok := h.pathID(w, r, "indicator")
+	if !ok {
+		return
+	}
+	f := newForm(valueFields...).read(r)
+	f.Prefix = "v-" + id.String() + "-"
+	year, _ := strconv.Atoi(r.PostFormValue("year"))
+	value, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(f.Values["value"]), ",", "."), 64)
+	if err != nil {
+		f.Errors["value"] = tr(ctx, "programme.value_invalid")
+		h.renderProgramme(w, r, year, f, id, http.StatusUnprocessableEntity)
+		return
+	}
+	if _, err := h.svc.Programme.EnterValue(ctx, id, year, value, f.Values["note"]); err != nil {
+		if apperr.CodeOf(err) == apperr.Unauthenticated {
+			seeOther(w, r, signInPath(PathProgramme+"/"+r.PathValue("slug")))
+			return
+		}
+		h.renderProgramme(w, r, year, f, id, f.fail(ctx, err))
+		return
+	}
+	in, err := h.svc.Programme.Indicator(ctx, id)
+	if err != nil {
+		h.failErr(w, r, err)
+		return
+	}
+	seeOther(w, r, PathProgramme+"/"+r.PathValue("slug")+"?year="+strconv.Itoa(year)+"#i-"+in.Code)
+}
+
+// valueForm is an indicator's entry form: the failed one, else the value
+// entered for the year.
+func valueForm(v programmeView, res *programme.Result) *form {
+	if v.Form != nil && v.FormFor == res.Indicator.ID {
+		return v.Form
+	}
+	f := newForm(valueFields...)
+	f.Prefix = "v-" + res.Indicator.ID.String() + "-"
+	if res.Entered != nil {
+		f.Values["value"] = strconv.FormatFloat(res.Entered.Value, 'f', -1, 64)
+		f.Values["note"] = res.Entered.Note
+	}
+	return f
 }
 
 // texts loads the texts whose ids collect adds.
