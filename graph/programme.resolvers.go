@@ -158,6 +158,9 @@ func (r *mutationResolver) RemoveIndicatorValueAttachment(ctx context.Context, i
 
 // CreateProgramme is the resolver for the createProgramme field.
 func (r *mutationResolver) CreateProgramme(ctx context.Context, input model.CreateProgrammeInput) (*model.CreateProgrammePayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
 	p, err := r.Programmes.CreateProgramme(ctx, programme.CreateInput{Slug: input.Slug, Name: localizedInputs(input.Name),
 		FirstYear: input.FirstYear, LastYear: input.LastYear})
 	if err != nil {
@@ -168,6 +171,9 @@ func (r *mutationResolver) CreateProgramme(ctx context.Context, input model.Crea
 
 // DefineIndicator is the resolver for the defineIndicator field.
 func (r *mutationResolver) DefineIndicator(ctx context.Context, input model.DefineIndicatorInput) (*model.DefineIndicatorPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
 	pid, err := gid.Expect(input.ProgrammeID, "Programme", "programmeId")
 	if err != nil {
 		return nil, err
@@ -204,6 +210,9 @@ func (r *mutationResolver) DefineIndicator(ctx context.Context, input model.Defi
 
 // EnterIndicatorValue is the resolver for the enterIndicatorValue field.
 func (r *mutationResolver) EnterIndicatorValue(ctx context.Context, input model.EnterIndicatorValueInput) (*model.EnterIndicatorValuePayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
 	id, err := gid.Expect(input.IndicatorID, "ProgrammeIndicator", "indicatorId")
 	if err != nil {
 		return nil, err
