@@ -199,13 +199,13 @@ type consultationView struct {
 	Sections             []sectionView
 	Questions            []questionView
 	// Survey is the survey form, filled with the caller's own answers.
-	Survey      *form
-	SurveySaved bool
-	Postulates           []submissionView
-	PostulatesTotal      int
-	Next                 string
-	Meetings             []meetingView
-	Overdue              bool
+	Survey          *form
+	SurveySaved     bool
+	Postulates      []submissionView
+	PostulatesTotal int
+	Next            string
+	Meetings        []meetingView
+	Overdue         bool
 	// Thread is the top-level submission of a thread's page (uuid.Nil on
 	// the consultation's page), ThreadPath that page's address.
 	Thread     uuid.UUID
