@@ -32,7 +32,9 @@ type Kind struct {
 // theirs when their package is initialised.
 var kinds = map[string]Kind{}
 
-// subjectKey and bodyKey are the keys of a kind's e-mail.
+// subjectKey and bodyKey are the keys of a kind's e-mail. The literal
+// "notice." prefix is what the unused-key guard of internal/i18n sees;
+// kinds_test checks that every notice.* key has its registered kind.
 func subjectKey(kind string) string { return "notice." + kind + ".subject" }
 func bodyKey(kind string) string    { return "notice." + kind + ".body" }
 
