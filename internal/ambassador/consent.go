@@ -17,7 +17,6 @@ import (
 	"github.com/otwarty/otwarty/internal/audit"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/db"
-	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/notify"
 )
 
@@ -227,18 +226,7 @@ const NoticeNominationDeclined = "ambassador_nomination_declined"
 var errDeclined = apperr.New(apperr.Conflict, "ambassador.declined")
 
 func init() {
-	notify.Register(notify.Kind{Name: NoticeNominationDeclined, Data: []string{"nominee", "year"},
-		Messages: map[i18n.Locale]notify.Message{
-			i18n.PL: {Subject: "Osoba nominowana nie wyraziła zgody: {nominee}",
-				Body: "{nominee} nie wyraża zgody na nominację do tytułu Krakowskiego Ambasadora Wielokulturowości {year}. Nominacja nie będzie rozpatrywana. Szczegóły: {link}"},
-			i18n.UK: {Subject: "Номінована особа не дала згоди: {nominee}",
-				Body: "{nominee} не погоджується на номінацію на звання Краківського посла багатокультурності {year}. Номінацію не розглядатимуть. Деталі: {link}"},
-			i18n.EN: {Subject: "The nominee declined: {nominee}",
-				Body: "{nominee} has declined the nomination for the Kraków Ambassador of Multiculturalism {year}. The nomination will not be considered. Details: {link}"},
-			i18n.RU: {Subject: "Номинированное лицо не дало согласия: {nominee}",
-				Body: "{nominee} не согласен(на) на номинацию на звание Краковского посла многокультурности {year}. Номинация не будет рассматриваться. Подробности: {link}"},
-		},
-	})
+	notify.Register(notify.Kind{Name: NoticeNominationDeclined, Data: []string{"nominee", "year"}})
 }
 
 // DeclineNomination records that the nominee (a minor's guardian) declines,

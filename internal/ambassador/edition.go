@@ -136,31 +136,19 @@ func (e *Edition) object() authz.Object {
 
 // Errors a caller can hit.
 var (
-	errSchedule       = apperr.Invalid("schedule", "ambassador.schedule_invalid")
-	errYear           = apperr.Invalid("year", "ambassador.year_invalid")
-	errYearTaken      = apperr.New(apperr.Conflict, "ambassador.year_taken")
-	errTitles         = apperr.Invalid("titles", "ambassador.titles_invalid")
-	errCriteria       = apperr.Invalid("criteria", "ambassador.criteria_invalid")
-	errCallLanguages  = apperr.Invalid("call", "ambassador.call_languages")
-	errCallLocale     = apperr.Invalid("call", "ambassador.call_locale_twice")
-	errPublished      = apperr.New(apperr.PhaseClosed, "ambassador.edition_published")
-	keyTextRequired   = "ambassador.text_required"
-	keyCriterionName  = "ambassador.criterion_name_required"
-	defaultCriteria   = []string{"length", "results", "innovation", "variety"}
-	defaultCriterionN = map[string]map[i18n.Locale]string{
-		"length": {i18n.PL: "Długość działalności na rzecz dialogu międzykulturowego w Krakowie",
-			i18n.UK: "Тривалість діяльності на користь міжкультурного діалогу в Кракові",
-			i18n.EN: "Length of work for intercultural dialogue in Kraków",
-			i18n.RU: "Продолжительность деятельности в пользу межкультурного диалога в Кракове"},
-		"results": {i18n.PL: "Efekty i zasięg działań", i18n.UK: "Результати й охоплення діяльності",
-			i18n.EN: "Results and reach", i18n.RU: "Результаты и охват деятельности"},
-		"innovation": {i18n.PL: "Innowacyjność wykraczająca poza zwykły zakres działania",
-			i18n.UK: "Інноваційність, що виходить за межі звичайної діяльності",
-			i18n.EN: "Innovation beyond the nominee's normal remit",
-			i18n.RU: "Инновационность за пределами обычной деятельности"},
-		"variety": {i18n.PL: "Różnorodność działań", i18n.UK: "Різноманітність діяльності",
-			i18n.EN: "Variety of activities", i18n.RU: "Разнообразие деятельности"},
-	}
+	errSchedule      = apperr.Invalid("schedule", "ambassador.schedule_invalid")
+	errYear          = apperr.Invalid("year", "ambassador.year_invalid")
+	errYearTaken     = apperr.New(apperr.Conflict, "ambassador.year_taken")
+	errTitles        = apperr.Invalid("titles", "ambassador.titles_invalid")
+	errCriteria      = apperr.Invalid("criteria", "ambassador.criteria_invalid")
+	errCallLanguages = apperr.Invalid("call", "ambassador.call_languages")
+	errCallLocale    = apperr.Invalid("call", "ambassador.call_locale_twice")
+	errPublished     = apperr.New(apperr.PhaseClosed, "ambassador.edition_published")
+	keyTextRequired  = "ambassador.text_required"
+	keyCriterionName = "ambassador.criterion_name_required"
+	// defaultCriteria are the codes of a new edition's criteria; their names
+	// are in the locale files, under "label.ambassador.criterion.<code>".
+	defaultCriteria = []string{"length", "results", "innovation", "variety"}
 )
 
 // CriterionInput is a criterion of a new or changed edition.
@@ -315,13 +303,13 @@ func (s *Service) writeCriteria(ctx context.Context, tx *db.Tx, edition uuid.UUI
 	domains := []string{Domain(edition)}
 	if cs == nil {
 		for i, code := range defaultCriteria {
-			names := defaultCriterionN[code]
-			textID, err := i18n.CreateText(ctx, tx, i18n.PL, names[i18n.PL], actor, domains)
+			name := func(l i18n.Locale) string { return i18n.T(l, "label.ambassador.criterion."+code, nil) }
+			textID, err := i18n.CreateText(ctx, tx, i18n.PL, name(i18n.PL), actor, domains)
 			if err != nil {
 				return err
 			}
 			for _, l := range i18n.All[1:] {
-				if _, err := i18n.AddVersion(ctx, tx, textID, l, names[l], actor, i18n.SourceHuman); err != nil {
+				if _, err := i18n.AddVersion(ctx, tx, textID, l, name(l), actor, i18n.SourceHuman); err != nil {
 					return err
 				}
 			}

@@ -31,18 +31,7 @@ var (
 )
 
 func init() {
-	notify.Register(notify.Kind{Name: NoticeScheduleChanged, Data: []string{"year", "scoring_close", "decision_close"},
-		Messages: map[i18n.Locale]notify.Message{
-			i18n.PL: {Subject: "Zmiana harmonogramu Kapituły: Ambasador Wielokulturowości {year}",
-				Body: "Harmonogram edycji {year} się zmienił. Ocena nominacji trwa do {scoring_close}, a decyzja Kapituły zapada do {decision_close} (czas warszawski). Szczegóły: {link}"},
-			i18n.UK: {Subject: "Зміна розкладу Капітули: посол багатокультурності {year}",
-				Body: "Розклад видання {year} змінився. Оцінювання номінацій триває до {scoring_close}, а рішення Капітули ухвалюється до {decision_close} (за варшавським часом). Деталі: {link}"},
-			i18n.EN: {Subject: "The jury's schedule changed: Ambassador of Multiculturalism {year}",
-				Body: "The schedule of the {year} edition has changed. Scoring runs until {scoring_close} and the jury decides by {decision_close} (Warsaw time). Details: {link}"},
-			i18n.RU: {Subject: "Изменение расписания Капитулы: посол многокультурности {year}",
-				Body: "Расписание издания {year} изменилось. Оценка номинаций продолжается до {scoring_close}, а решение Капитулы принимается до {decision_close} (по варшавскому времени). Подробности: {link}"},
-		},
-	})
+	notify.Register(notify.Kind{Name: NoticeScheduleChanged, Data: []string{"year", "scoring_close", "decision_close"}})
 }
 
 // phaseOrder is the order in which an edition passes its phases.

@@ -30,54 +30,10 @@ const (
 )
 
 func init() {
-	notify.Register(notify.Kind{Name: NoticeElectionNominating, Data: []string{"body", "election"},
-		Messages: map[i18n.Locale]notify.Message{
-			i18n.PL: {Subject: "Zgłaszanie kandydatur: {election}",
-				Body: "W ciele dialogu „{body}” otwarto zgłaszanie kandydatur w wyborach „{election}”. Kandydaci zgłaszają się sami, a członkowie z prawem głosu mogą ich popierać. Szczegóły: {link}"},
-			i18n.UK: {Subject: "Висування кандидатур: {election}",
-				Body: "В органі діалогу «{body}» відкрито висування кандидатур на виборах «{election}». Кандидати висуваються самі, а члени з правом голосу можуть їх підтримати. Деталі: {link}"},
-			i18n.EN: {Subject: "Nominations open: {election}",
-				Body: "Nominations are open in the dialogue body “{body}” for the election “{election}”. Candidates stand themselves, and voting members may endorse them. Details: {link}"},
-			i18n.RU: {Subject: "Выдвижение кандидатов: {election}",
-				Body: "В органе диалога «{body}» открыто выдвижение кандидатов на выборах «{election}». Кандидаты выдвигаются сами, а члены с правом голоса могут их поддержать. Подробности: {link}"},
-		},
-	})
-	notify.Register(notify.Kind{Name: NoticeElectionBallotOpened, Data: []string{"body", "election", "deadline"},
-		Messages: map[i18n.Locale]notify.Message{
-			i18n.PL: {Subject: "Głosowanie tajne: {election}",
-				Body: "W ciele dialogu „{body}” otwarto tajne głosowanie w wyborach „{election}”. Głos można oddać do {deadline}. Szczegóły: {link}"},
-			i18n.UK: {Subject: "Таємне голосування: {election}",
-				Body: "В органі діалогу «{body}» відкрито таємне голосування на виборах «{election}». Голосувати можна до {deadline}. Деталі: {link}"},
-			i18n.EN: {Subject: "Secret ballot: {election}",
-				Body: "The secret ballot of the election “{election}” has opened in the dialogue body “{body}”. You can vote until {deadline}. Details: {link}"},
-			i18n.RU: {Subject: "Тайное голосование: {election}",
-				Body: "В органе диалога «{body}» открыто тайное голосование на выборах «{election}». Голосовать можно до {deadline}. Подробности: {link}"},
-		},
-	})
+	notify.Register(notify.Kind{Name: NoticeElectionNominating, Data: []string{"body", "election"}})
+	notify.Register(notify.Kind{Name: NoticeElectionBallotOpened, Data: []string{"body", "election", "deadline"}})
 	notify.Register(notify.Kind{Name: NoticeElectionResult, Data: []string{"body", "election", "outcome"},
-		Messages: map[i18n.Locale]notify.Message{
-			i18n.PL: {Subject: "Wynik wyborów: {election}",
-				Body: "Wybory „{election}” w ciele dialogu „{body}” zakończyły się. Wynik: {outcome}. Szczegóły: {link}"},
-			i18n.UK: {Subject: "Результат виборів: {election}",
-				Body: "Вибори «{election}» в органі діалогу «{body}» завершено. Результат: {outcome}. Деталі: {link}"},
-			i18n.EN: {Subject: "Election result: {election}",
-				Body: "The election “{election}” in the dialogue body “{body}” has closed. Result: {outcome}. Details: {link}"},
-			i18n.RU: {Subject: "Результат выборов: {election}",
-				Body: "Выборы «{election}» в органе диалога «{body}» завершены. Результат: {outcome}. Подробности: {link}"},
-		},
-		Labels: map[string]map[string]map[i18n.Locale]string{"outcome": {
-			string(poll.Elected): {i18n.PL: "wybrano", i18n.UK: "обрано", i18n.EN: "elected", i18n.RU: "избраны"},
-			string(poll.Tied): {i18n.PL: "remis o ostatni mandat — rozstrzygnięcie zostanie zapisane i ogłoszone",
-				i18n.UK: "нічия за останній мандат — її вирішення буде записано й оголошено",
-				i18n.EN: "a tie for the last seat — how it is broken will be recorded and announced",
-				i18n.RU: "ничья за последнее место — её разрешение будет записано и объявлено"},
-			string(poll.Invalid): {i18n.PL: "nieważne (brak kworum)", i18n.UK: "недійсні (немає кворуму)",
-				i18n.EN: "invalid (no quorum)", i18n.RU: "недействительны (нет кворума)"},
-			VoidDissolved: {i18n.PL: "unieważnione — ciało dialogu zostało rozwiązane; nikogo nie wybrano",
-				i18n.UK: "скасовано — орган діалогу розпущено; нікого не обрано",
-				i18n.EN: "void — the dialogue body was dissolved; nobody was elected",
-				i18n.RU: "отменены — орган диалога распущен; никто не избран"},
-		}},
+		Labels: map[string]string{"outcome": "label.dialogue.election_outcome."},
 	})
 }
 

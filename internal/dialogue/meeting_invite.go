@@ -15,7 +15,6 @@ import (
 	"github.com/otwarty/otwarty/internal/audit"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/db"
-	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/notify"
 )
 
@@ -211,24 +210,6 @@ func (s *Service) tellGuest(ctx context.Context, tx *db.Tx, t *meetingTarget, ac
 }
 
 func init() {
-	notify.Register(notify.Kind{Name: NoticeMeetingGuestInvited, Data: []string{"body", "when", "where"}, Messages: map[i18n.Locale]notify.Message{
-		i18n.PL: {Subject: "Zaproszenie na posiedzenie ciała dialogu: {body}",
-			Body: "Zapraszamy Cię jako gościa na posiedzenie ciała dialogu „{body}”: {when}, {where}. Jako gość możesz zabrać głos; nie głosujesz. Porządek obrad i szczegóły: {link}"},
-		i18n.UK: {Subject: "Запрошення на засідання органу діалогу: {body}",
-			Body: "Запрошуємо вас як гостя на засідання органу діалогу «{body}»: {when}, {where}. Як гість ви можете виступити; ви не голосуєте. Порядок денний і деталі: {link}"},
-		i18n.EN: {Subject: "Invitation to a dialogue body meeting: {body}",
-			Body: "You are invited as a guest to a meeting of the dialogue body “{body}”: {when}, {where}. As a guest you may speak; you do not vote. Agenda and details: {link}"},
-		i18n.RU: {Subject: "Приглашение на заседание органа диалога: {body}",
-			Body: "Приглашаем вас в качестве гостя на заседание органа диалога «{body}»: {when}, {where}. Как гость вы можете выступить; вы не голосуете. Повестка дня и подробности: {link}"},
-	}})
-	notify.Register(notify.Kind{Name: NoticeMeetingGuestWithdrawn, Data: []string{"body", "when", "where"}, Messages: map[i18n.Locale]notify.Message{
-		i18n.PL: {Subject: "Zaproszenie na posiedzenie ciała dialogu wycofane: {body}",
-			Body: "Zaproszenie na posiedzenie ciała dialogu „{body}” ({when}, {where}) zostało wycofane. Szczegóły: {link}"},
-		i18n.UK: {Subject: "Запрошення на засідання органу діалогу відкликано: {body}",
-			Body: "Запрошення на засідання органу діалогу «{body}» ({when}, {where}) відкликано. Деталі: {link}"},
-		i18n.EN: {Subject: "Invitation to a dialogue body meeting withdrawn: {body}",
-			Body: "Your invitation to the meeting of the dialogue body “{body}” ({when}, {where}) has been withdrawn. Details: {link}"},
-		i18n.RU: {Subject: "Приглашение на заседание органа диалога отозвано: {body}",
-			Body: "Приглашение на заседание органа диалога «{body}» ({when}, {where}) отозвано. Подробности: {link}"},
-	}})
+	notify.Register(notify.Kind{Name: NoticeMeetingGuestInvited, Data: []string{"body", "when", "where"}})
+	notify.Register(notify.Kind{Name: NoticeMeetingGuestWithdrawn, Data: []string{"body", "when", "where"}})
 }

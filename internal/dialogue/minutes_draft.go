@@ -443,7 +443,7 @@ func (r *meetingRecord) markdown(l i18n.Locale, now time.Time) string {
 		}
 		return out
 	}
-	role := func(ro Role) string { return roleLabels[string(ro)][l] }
+	role := func(ro Role) string { return i18n.T(l, roleLabel+string(ro), nil) }
 	type line struct {
 		rank       int
 		name, text string

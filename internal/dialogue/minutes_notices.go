@@ -21,30 +21,8 @@ const (
 )
 
 func init() {
-	notify.Register(notify.Kind{Name: NoticeMinutesOpen, Data: []string{"body", "meeting", "date"},
-		Messages: map[i18n.Locale]notify.Message{
-			i18n.PL: {Subject: "Projekt protokołu do uwag: {meeting}",
-				Body: "Projekt protokołu z posiedzenia „{meeting}” ({date}) ciała dialogu „{body}” czeka na Twoje uwagi do czasu jego zatwierdzenia. Szczegóły: {link}"},
-			i18n.UK: {Subject: "Проєкт протоколу для зауважень: {meeting}",
-				Body: "Проєкт протоколу засідання «{meeting}» ({date}) органу діалогу «{body}» чекає на ваші зауваження до його затвердження. Деталі: {link}"},
-			i18n.EN: {Subject: "Draft minutes open for comments: {meeting}",
-				Body: "The draft minutes of the meeting “{meeting}” ({date}) of the dialogue body “{body}” are open for your comments until they are approved. Details: {link}"},
-			i18n.RU: {Subject: "Проект протокола для замечаний: {meeting}",
-				Body: "Проект протокола заседания «{meeting}» ({date}) органа диалога «{body}» ждёт ваших замечаний до его утверждения. Подробности: {link}"},
-		},
-	})
-	notify.Register(notify.Kind{Name: NoticeMinutesApproved, Data: []string{"body", "meeting", "date"},
-		Messages: map[i18n.Locale]notify.Message{
-			i18n.PL: {Subject: "Protokół zatwierdzony: {meeting}",
-				Body: "Protokół z posiedzenia „{meeting}” ({date}) ciała dialogu „{body}” został zatwierdzony i opublikowany. Szczegóły: {link}"},
-			i18n.UK: {Subject: "Протокол затверджено: {meeting}",
-				Body: "Протокол засідання «{meeting}» ({date}) органу діалогу «{body}» затверджено й опубліковано. Деталі: {link}"},
-			i18n.EN: {Subject: "Minutes approved: {meeting}",
-				Body: "The minutes of the meeting “{meeting}” ({date}) of the dialogue body “{body}” have been approved and published. Details: {link}"},
-			i18n.RU: {Subject: "Протокол утверждён: {meeting}",
-				Body: "Протокол заседания «{meeting}» ({date}) органа диалога «{body}» утверждён и опубликован. Подробности: {link}"},
-		},
-	})
+	notify.Register(notify.Kind{Name: NoticeMinutesOpen, Data: []string{"body", "meeting", "date"}})
+	notify.Register(notify.Kind{Name: NoticeMinutesApproved, Data: []string{"body", "meeting", "date"}})
 }
 
 // notifyRoll tells everyone on t's body's roll now of kind, with the

@@ -29,50 +29,22 @@ const openTerm = "open"
 
 func init() {
 	notify.Register(notify.Kind{Name: NoticeAppointed, Data: []string{"body", "role", "from", "until"},
-		Messages: map[i18n.Locale]notify.Message{
-			i18n.PL: {Subject: "Powołanie do ciała dialogu: {body}",
-				Body: "Zostałeś(-aś) powołany(-a) do ciała dialogu „{body}” (bezpośrednio lub jako delegat(ka) organizacji) w roli: {role}. Kadencja: od {from} do {until}. Szczegóły: {link}"},
-			i18n.UK: {Subject: "Призначення до органу діалогу: {body}",
-				Body: "Вас призначено до органу діалогу «{body}» (особисто або як делегата організації) на роль: {role}. Каденція: з {from} до {until}. Деталі: {link}"},
-			i18n.EN: {Subject: "Appointed to a dialogue body: {body}",
-				Body: "You have been appointed to the dialogue body “{body}” (in person or as an organisation's delegate) as: {role}. Term: from {from} to {until}. Details: {link}"},
-			i18n.RU: {Subject: "Назначение в орган диалога: {body}",
-				Body: "Вы назначены в орган диалога «{body}» (лично или как делегат организации) на роль: {role}. Срок полномочий: с {from} до {until}. Подробности: {link}"},
-		},
-		Labels: map[string]map[string]map[i18n.Locale]string{
-			"role": roleLabels,
-			"until": {
-				openTerm: {i18n.PL: "odwołania", i18n.UK: "відкликання", i18n.EN: "further notice", i18n.RU: "отзыва"},
-			},
-		},
+		Labels: map[string]string{"role": roleLabel, "until": termEndLabel},
 	})
 }
 
 func init() {
 	notify.Register(notify.Kind{Name: NoticeTermEnding, Data: []string{"body", "role", "until"},
-		Messages: map[i18n.Locale]notify.Message{
-			i18n.PL: {Subject: "Kadencja w ciele dialogu kończy się {until}: {body}",
-				Body: "Twoja kadencja w ciele dialogu „{body}” (bezpośrednio lub jako delegat(ka) organizacji; rola: {role}) kończy się {until}. O ponownym powołaniu decyduje jednostka miejska. Szczegóły: {link}"},
-			i18n.UK: {Subject: "Каденція в органі діалогу закінчується {until}: {body}",
-				Body: "Ваша каденція в органі діалогу «{body}» (особисто або як делегата організації; роль: {role}) закінчується {until}. Про повторне призначення вирішує міський підрозділ. Деталі: {link}"},
-			i18n.EN: {Subject: "Your term in a dialogue body ends on {until}: {body}",
-				Body: "Your term in the dialogue body “{body}” (in person or as an organisation's delegate; role: {role}) ends on {until}. The city unit decides on any reappointment. Details: {link}"},
-			i18n.RU: {Subject: "Срок полномочий в органе диалога заканчивается {until}: {body}",
-				Body: "Ваш срок полномочий в органе диалога «{body}» (лично или как делегат организации; роль: {role}) заканчивается {until}. О повторном назначении решает городское подразделение. Подробности: {link}"},
-		},
-		Labels: map[string]map[string]map[i18n.Locale]string{"role": roleLabels},
+		Labels: map[string]string{"role": roleLabel},
 	})
 }
 
-// roleLabels name the roles in notices.
-var roleLabels = map[string]map[i18n.Locale]string{
-	string(RoleChair):       {i18n.PL: "przewodniczący(-a)", i18n.UK: "голова", i18n.EN: "chair", i18n.RU: "председатель"},
-	string(RoleDeputyChair): {i18n.PL: "wiceprzewodniczący(-a)", i18n.UK: "заступник голови", i18n.EN: "deputy chair", i18n.RU: "заместитель председателя"},
-	string(RoleSecretary):   {i18n.PL: "sekretarz", i18n.UK: "секретар", i18n.EN: "secretary", i18n.RU: "секретарь"},
-	string(RoleMember):      {i18n.PL: "członek(-ini)", i18n.UK: "член", i18n.EN: "member", i18n.RU: "член"},
-	string(RoleGuest):       {i18n.PL: "gość (bez prawa głosu)", i18n.UK: "гість (без права голосу)", i18n.EN: "guest (without a vote)", i18n.RU: "гость (без права голоса)"},
-	string(RoleObserver):    {i18n.PL: "obserwator(ka) (bez prawa głosu)", i18n.UK: "спостерігач (без права голосу)", i18n.EN: "observer (without a vote)", i18n.RU: "наблюдатель (без права голоса)"},
-}
+// Labels of codes in notices, in the locale files: roleLabel + a role
+// (also in the minutes' draft), termEndLabel + openTerm.
+const (
+	roleLabel    = "label.dialogue.role."
+	termEndLabel = "label.dialogue.term_end."
+)
 
 // notifyAppointed tells each account in to of an appointment (or new role,
 // or delegation). key makes the notice unique per event.

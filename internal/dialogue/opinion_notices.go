@@ -31,45 +31,10 @@ const dueNone = "none"
 
 func init() {
 	notify.Register(notify.Kind{Name: NoticeOpinionRequested, Data: []string{"body", "consultation", "due"},
-		Messages: map[i18n.Locale]notify.Message{
-			i18n.PL: {Subject: "Prośba o opinię: {consultation}",
-				Body: "Miasto prosi ciało dialogu „{body}” o opinię w konsultacjach „{consultation}”. Termin: {due}. Opinią jest przyjęty przez ciało wniosek typu „opinia” dotyczący tych konsultacji. Szczegóły: {link}"},
-			i18n.UK: {Subject: "Прохання про висновок: {consultation}",
-				Body: "Місто просить орган діалогу «{body}» надати висновок у консультаціях «{consultation}». Термін: {due}. Висновком є ухвалена органом пропозиція виду «висновок» щодо цих консультацій. Деталі: {link}"},
-			i18n.EN: {Subject: "Your opinion is requested: {consultation}",
-				Body: "The city asks the dialogue body “{body}” for its opinion on the consultation “{consultation}”. Due: {due}. The opinion is a motion of the kind “opinion” about this consultation, adopted by the body. Details: {link}"},
-			i18n.RU: {Subject: "Просьба о заключении: {consultation}",
-				Body: "Город просит орган диалога «{body}» дать заключение по консультациям «{consultation}». Срок: {due}. Заключением является принятое органом предложение вида «заключение» по этим консультациям. Подробности: {link}"},
-		},
-		Labels: map[string]map[string]map[i18n.Locale]string{"due": {
-			dueNone: {i18n.PL: "do zamknięcia konsultacji", i18n.UK: "до закриття консультацій",
-				i18n.EN: "until the consultation closes", i18n.RU: "до закрытия консультаций"},
-		}},
+		Labels: map[string]string{"due": "label.dialogue.opinion_due."},
 	})
-	notify.Register(notify.Kind{Name: NoticeOpinionRequestWithdrawn, Data: []string{"body", "consultation"},
-		Messages: map[i18n.Locale]notify.Message{
-			i18n.PL: {Subject: "Wycofano prośbę o opinię: {consultation}",
-				Body: "Miasto wycofało prośbę o opinię ciała dialogu „{body}” w konsultacjach „{consultation}”. Szczegóły: {link}"},
-			i18n.UK: {Subject: "Прохання про висновок відкликано: {consultation}",
-				Body: "Місто відкликало прохання про висновок органу діалогу «{body}» у консультаціях «{consultation}». Деталі: {link}"},
-			i18n.EN: {Subject: "Request for an opinion withdrawn: {consultation}",
-				Body: "The city has withdrawn its request for the opinion of the dialogue body “{body}” on the consultation “{consultation}”. Details: {link}"},
-			i18n.RU: {Subject: "Просьба о заключении отозвана: {consultation}",
-				Body: "Город отозвал просьбу о заключении органа диалога «{body}» по консультациям «{consultation}». Подробности: {link}"},
-		},
-	})
-	notify.Register(notify.Kind{Name: NoticeOpinionGiven, Data: []string{"body", "consultation", "opinion"},
-		Messages: map[i18n.Locale]notify.Message{
-			i18n.PL: {Subject: "Opinia ciała dialogu w konsultacjach: {consultation}",
-				Body: "Ciało dialogu „{body}” przyjęło opinię „{opinion}” w konsultacjach „{consultation}”. Opinia wejdzie do raportu z konsultacji. Szczegóły: {link}"},
-			i18n.UK: {Subject: "Висновок органу діалогу в консультаціях: {consultation}",
-				Body: "Орган діалогу «{body}» ухвалив висновок «{opinion}» у консультаціях «{consultation}». Висновок увійде до звіту про консультації. Деталі: {link}"},
-			i18n.EN: {Subject: "A dialogue body's opinion on: {consultation}",
-				Body: "The dialogue body “{body}” has adopted its opinion “{opinion}” on the consultation “{consultation}”. The opinion will be part of the consultation's report. Details: {link}"},
-			i18n.RU: {Subject: "Заключение органа диалога по консультациям: {consultation}",
-				Body: "Орган диалога «{body}» принял заключение «{opinion}» по консультациям «{consultation}». Заключение войдёт в отчёт о консультациях. Подробности: {link}"},
-		},
-	})
+	notify.Register(notify.Kind{Name: NoticeOpinionRequestWithdrawn, Data: []string{"body", "consultation"}})
+	notify.Register(notify.Kind{Name: NoticeOpinionGiven, Data: []string{"body", "consultation", "opinion"}})
 }
 
 func (s *Service) notifyRequested(ctx context.Context, tx *db.Tx, b *Body, c *consultation.Consultation, request uuid.UUID, due *time.Time) error {

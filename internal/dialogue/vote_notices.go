@@ -25,38 +25,9 @@ const (
 )
 
 func init() {
-	notify.Register(notify.Kind{Name: NoticeVoteOpened, Data: []string{"body", "motion", "deadline"},
-		Messages: map[i18n.Locale]notify.Message{
-			i18n.PL: {Subject: "Głosowanie pisemne: {motion}",
-				Body: "W ciele dialogu „{body}” otwarto głosowanie pisemne nad wnioskiem „{motion}”. Głosy można oddawać do {deadline}. Szczegóły: {link}"},
-			i18n.UK: {Subject: "Письмове голосування: {motion}",
-				Body: "В органі діалогу «{body}» відкрито письмове голосування щодо пропозиції «{motion}». Голосувати можна до {deadline}. Деталі: {link}"},
-			i18n.EN: {Subject: "Written vote: {motion}",
-				Body: "A written vote on the motion “{motion}” has opened in the dialogue body “{body}”. You can vote until {deadline}. Details: {link}"},
-			i18n.RU: {Subject: "Письменное голосование: {motion}",
-				Body: "В органе диалога «{body}» открыто письменное голосование по предложению «{motion}». Голосовать можно до {deadline}. Подробности: {link}"},
-		},
-	})
+	notify.Register(notify.Kind{Name: NoticeVoteOpened, Data: []string{"body", "motion", "deadline"}})
 	notify.Register(notify.Kind{Name: NoticeVoteDecided, Data: []string{"body", "motion", "outcome"},
-		Messages: map[i18n.Locale]notify.Message{
-			i18n.PL: {Subject: "Wynik głosowania: {motion}",
-				Body: "Głosowanie nad wnioskiem „{motion}” w ciele dialogu „{body}” zakończyło się. Wynik: {outcome}. Szczegóły: {link}"},
-			i18n.UK: {Subject: "Результат голосування: {motion}",
-				Body: "Голосування щодо пропозиції «{motion}» в органі діалогу «{body}» завершено. Результат: {outcome}. Деталі: {link}"},
-			i18n.EN: {Subject: "Vote result: {motion}",
-				Body: "The vote on the motion “{motion}” in the dialogue body “{body}” has closed. Result: {outcome}. Details: {link}"},
-			i18n.RU: {Subject: "Результат голосования: {motion}",
-				Body: "Голосование по предложению «{motion}» в органе диалога «{body}» завершено. Результат: {outcome}. Подробности: {link}"},
-		},
-		Labels: map[string]map[string]map[i18n.Locale]string{"outcome": {
-			string(MotionAdopted):  {i18n.PL: "przyjęty", i18n.UK: "ухвалено", i18n.EN: "adopted", i18n.RU: "принято"},
-			string(MotionRejected): {i18n.PL: "odrzucony", i18n.UK: "відхилено", i18n.EN: "rejected", i18n.RU: "отклонено"},
-			string(MotionInvalid): {i18n.PL: "nieważne (brak kworum)", i18n.UK: "недійсне (немає кворуму)",
-				i18n.EN: "invalid (no quorum)", i18n.RU: "недействительно (нет кворума)"},
-			VoidDissolved: {i18n.PL: "nierozstrzygnięte (ciało dialogu zostało rozwiązane)",
-				i18n.UK: "не вирішено (орган діалогу розпущено)", i18n.EN: "not decided (the dialogue body was dissolved)",
-				i18n.RU: "не решено (орган диалога распущен)"},
-		}},
+		Labels: map[string]string{"outcome": "label.dialogue.vote_outcome."},
 	})
 }
 

@@ -34,7 +34,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 const (
 	kind       = "budget_session"
 	jobKind    = "gathering_test.reminder"
-	noticeKind = "gathering_test"
+	noticeKind = "dialogue_meeting"
 )
 
 // testJob names the test domain's reminders.
@@ -294,41 +294,26 @@ func requireKey(t *testing.T, key string, err error) {
 	require.True(t, i18n.Has(e.Key), e.Key)
 }
 
-// The test domain's notices, registered as a domain registers its own: the
-// subject names the kind in each language, the body the time and place.
-var testMessages = map[string]map[i18n.Locale]notify.Message{
-	"invited": {
-		i18n.PL: {Subject: "Zaproszenie na posiedzenie", Body: "Zapraszamy na posiedzenie: {when}, {where}."},
-		i18n.UK: {Subject: "Запрошення на засідання", Body: "Запрошуємо на засідання: {when}, {where}."},
-		i18n.EN: {Subject: "Invitation to a meeting", Body: "You are invited to a meeting: {when}, {where}."},
-		i18n.RU: {Subject: "Приглашение на заседание", Body: "Приглашаем на заседание: {when}, {where}."},
-	},
-	"reminder": {
-		i18n.PL: {Subject: "Jutro posiedzenie", Body: "Przypominamy: {when}, {where}."},
-		i18n.UK: {Subject: "Завтра засідання", Body: "Нагадуємо: {when}, {where}."},
-		i18n.EN: {Subject: "Meeting tomorrow", Body: "A reminder: {when}, {where}."},
-		i18n.RU: {Subject: "Завтра заседание", Body: "Напоминаем: {when}, {where}."},
-	},
-	"moved": {
-		i18n.PL: {Subject: "Nowy termin posiedzenia", Body: "Nowy termin: {when}, {where}."},
-		i18n.UK: {Subject: "Новий час засідання", Body: "Новий час: {when}, {where}."},
-		i18n.EN: {Subject: "The meeting has moved", Body: "New time: {when}, {where}."},
-		i18n.RU: {Subject: "Новое время заседания", Body: "Новое время: {when}, {where}."},
-	},
-	"cancelled": {
-		i18n.PL: {Subject: "Posiedzenie odwołane", Body: "Odwołane: {when}, {where}. Powód: {reason}"},
-		i18n.UK: {Subject: "Засідання скасовано", Body: "Скасовано: {when}, {where}. Причина: {reason}"},
-		i18n.EN: {Subject: "Meeting cancelled", Body: "Cancelled: {when}, {where}. Reason: {reason}"},
-		i18n.RU: {Subject: "Заседание отменено", Body: "Отменено: {when}, {where}. Причина: {reason}"},
-	},
-}
-
+// The test domain's notices are registered as a domain registers its own,
+// under the names of the dialogue bodies' meeting notices, whose messages
+// are in the locale files (the dialogue package, which registers them
+// itself, is not part of these tests).
 func init() {
-	for name, messages := range testMessages {
+	for _, name := range []string{"invited", "reminder", "moved", "cancelled"} {
 		data := []string{"when", "where"}
 		if name == "cancelled" {
 			data = append(data, "reason")
 		}
-		notify.Register(notify.Kind{Name: noticeKind + "_" + name, Data: data, Messages: messages})
+		notify.Register(notify.Kind{Name: noticeKind + "_" + name, Data: data})
 	}
+}
+
+// noticeText is a test notice's subject or body in l, filled with vars and
+// the link to the notification list.
+func noticeText(l i18n.Locale, name, part string, vars map[string]string) string {
+	v := map[string]string{"link": "https://otwarty.test/notifications"}
+	for k, val := range vars {
+		v[k] = val
+	}
+	return i18n.Fill(i18n.T(l, "notice."+noticeKind+"_"+name+"."+part, nil), v)
 }

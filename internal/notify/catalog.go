@@ -3,51 +3,70 @@ package notify
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/otwarty/otwarty/internal/i18n"
 )
 
-// Message is one notice's e-mail in one locale. {placeholders} are filled
-// (i18n.Fill) from the notice's data ({display_name}, ...) and by the
-// renderer ({link}, {role}, {expires_line}, {inviter_line}, {public_url},
-// {reset_url}, {settings_url}); one nothing fills stays as it is.
-type Message struct {
-	Subject string
-	Body    string
-}
-
-// Kind is one kind of notice, registered by the domain that sends it.
+// Kind is one kind of notice, registered by the domain that sends it. Its
+// e-mail is in the locale files (internal/i18n/locales), a subject and a
+// body under "notice.<Name>.subject" and "notice.<Name>.body" (Polish is
+// binding). {placeholders} are filled (i18n.Fill) from the notice's data
+// ({display_name}, ...) and by the renderer ({link}, {role},
+// {expires_line}, {inviter_line}, {public_url}, {reset_url},
+// {settings_url}); one nothing fills stays as it is.
 type Kind struct {
 	Name string
 	// Data are the keys every notice of the kind carries in Notice.Data,
 	// for its placeholders.
 	Data []string
-	// Messages are its e-mail in every locale (Polish is binding).
-	Messages map[i18n.Locale]Message
-	// Labels name coded data values in e-mails: key → value → locale → label
-	// (a moderation reason "spam" reads "treść obraźliwa"...).
-	Labels map[string]map[string]map[i18n.Locale]string
+	// Labels name coded data values in e-mails: data key → the prefix of
+	// their labels' keys in the locale files, ending in "." (a moderation
+	// reason "offensive" under "label.moderation." reads "treść
+	// obraźliwa"...). A code without a label shows as it is.
+	Labels map[string]string
 }
 
 // kinds are the registered kinds of notice, by name. Domains register
 // theirs when their package is initialised.
 var kinds = map[string]Kind{}
 
-// Register adds a kind of notice. A duplicate name or a missing locale is a
-// programming error and panics at start-up.
+// subjectKey and bodyKey are the keys of a kind's e-mail. The literal
+// "notice." prefix is what the unused-key guard of internal/i18n sees;
+// kinds_test checks that every notice.* key has its registered kind.
+func subjectKey(kind string) string { return "notice." + kind + ".subject" }
+func bodyKey(kind string) string    { return "notice." + kind + ".body" }
+
+// Register adds a kind of notice. A duplicate name, a message missing in a
+// locale or a label prefix no message has is a programming error and panics
+// at start-up.
 func Register(k Kind) {
 	if _, dup := kinds[k.Name]; dup || k.Name == "" {
 		panic(fmt.Sprintf("notify: kind %q registered twice or unnamed", k.Name))
 	}
-	for _, l := range i18n.All {
-		if m := k.Messages[l]; m.Subject == "" || m.Body == "" {
-			panic(fmt.Sprintf("notify: kind %q has no %s message", k.Name, l))
+	for key, prefix := range k.Labels {
+		if !strings.HasSuffix(prefix, ".") || len(LabelCodes(prefix)) == 0 {
+			panic(fmt.Sprintf("notify: kind %q: no labels of %s under %q", k.Name, key, prefix))
+		}
+	}
+	for _, key := range []string{subjectKey(k.Name), bodyKey(k.Name)} {
+		if !i18n.Has(key) {
+			panic(fmt.Sprintf("notify: kind %q: %s is not in every locale file", k.Name, key))
 		}
 	}
 	kinds[k.Name] = k
+}
+
+// LabelCodes are the codes that have a label under prefix, sorted.
+func LabelCodes(prefix string) []string {
+	var codes []string
+	for _, key := range i18n.Keys() {
+		if code, ok := strings.CutPrefix(key, prefix); ok && code != "" && !strings.Contains(code, ".") {
+			codes = append(codes, code)
+		}
+	}
+	return codes
 }
 
 // Kinds are the registered kinds, by name.
@@ -60,124 +79,16 @@ func Kinds() []Kind {
 	return out
 }
 
+// The notices of accounts themselves.
 func init() {
-	for name, messages := range accountMessages {
-		Register(Kind{Name: name, Messages: messages})
+	for _, name := range []string{KindWelcome, KindPasswordChanged, KindConfirmEmail, KindPasswordReset, KindInvitation} {
+		Register(Kind{Name: name})
 	}
 }
 
-// accountMessages are the notices of accounts themselves.
-var accountMessages = map[string]map[i18n.Locale]Message{
-	KindWelcome: {
-		i18n.PL: {"Witamy na platformie Otwarty Kraków",
-			"Twoje konto na platformie Otwarty Kraków zostało założone. Możesz brać udział w konsultacjach społecznych, pracach ciał dialogu, budżecie obywatelskim i wyborze Krakowskiego Ambasadora Wielokulturowości.\n\n{public_url}"},
-		i18n.UK: {"Ласкаво просимо на платформу Otwarty Kraków",
-			"Ваш обліковий запис на платформі Otwarty Kraków створено. Ви можете брати участь у громадських консультаціях, роботі дорадчих органів, громадському бюджеті та виборі Краківського посла мультикультурності.\n\n{public_url}"},
-		i18n.EN: {"Welcome to Otwarty Kraków",
-			"Your Otwarty Kraków account has been created. You can take part in public consultations, the work of dialogue bodies, the civic budget and the choice of the Kraków Ambassador of Multiculturalism.\n\n{public_url}"},
-		i18n.RU: {"Добро пожаловать на платформу Otwarty Kraków",
-			"Ваша учётная запись на платформе Otwarty Kraków создана. Вы можете участвовать в общественных консультациях, работе совещательных органов, гражданском бюджете и выборе Краковского посла мультикультурности.\n\n{public_url}"},
-	},
-	KindPasswordChanged: {
-		i18n.PL: {"Hasło zostało zmienione",
-			"Hasło do Twojego konta na platformie Otwarty Kraków zostało właśnie zmienione. Jeśli to nie Ty, ustaw nowe hasło tutaj: {reset_url}"},
-		i18n.UK: {"Пароль змінено",
-			"Пароль до вашого облікового запису на платформі Otwarty Kraków щойно змінено. Якщо це були не ви, встановіть новий пароль тут: {reset_url}"},
-		i18n.EN: {"Your password was changed",
-			"The password of your Otwarty Kraków account has just been changed. If this was not you, set a new password here: {reset_url}"},
-		i18n.RU: {"Пароль изменён",
-			"Пароль вашей учётной записи на платформе Otwarty Kraków только что изменён. Если это были не вы, установите новый пароль здесь: {reset_url}"},
-	},
-	KindConfirmEmail: {
-		i18n.PL: {"Potwierdź adres e-mail",
-			"Aby potwierdzić adres e-mail na platformie Otwarty Kraków, otwórz link:\n{link}{expires_line}\n\nJeśli nikt nie zakładał konta na ten adres, zignoruj tę wiadomość."},
-		i18n.UK: {"Підтвердіть адресу електронної пошти",
-			"Щоб підтвердити адресу електронної пошти на платформі Otwarty Kraków, відкрийте посилання:\n{link}{expires_line}\n\nЯкщо ви не створювали облікового запису, просто проігноруйте цей лист."},
-		i18n.EN: {"Confirm your e-mail address",
-			"To confirm your e-mail address on Otwarty Kraków, open this link:\n{link}{expires_line}\n\nIf nobody created an account with this address, ignore this message."},
-		i18n.RU: {"Подтвердите адрес электронной почты",
-			"Чтобы подтвердить адрес электронной почты на платформе Otwarty Kraków, откройте ссылку:\n{link}{expires_line}\n\nЕсли вы не создавали учётную запись, просто проигнорируйте это письмо."},
-	},
-	KindPasswordReset: {
-		i18n.PL: {"Ustaw nowe hasło",
-			"Otrzymaliśmy prośbę o ustawienie nowego hasła do Twojego konta na platformie Otwarty Kraków. Aby to zrobić, otwórz link:\n{link}{expires_line}\n\nJeśli to nie Ty, zignoruj tę wiadomość — hasło pozostanie bez zmian."},
-		i18n.UK: {"Встановіть новий пароль",
-			"Ми отримали запит на встановлення нового пароля до вашого облікового запису на платформі Otwarty Kraków. Для цього відкрийте посилання:\n{link}{expires_line}\n\nЯкщо це були не ви, проігноруйте цей лист — пароль не зміниться."},
-		i18n.EN: {"Set a new password",
-			"We received a request to set a new password for your Otwarty Kraków account. To do so, open this link:\n{link}{expires_line}\n\nIf this was not you, ignore this message; your password stays as it is."},
-		i18n.RU: {"Установите новый пароль",
-			"Мы получили запрос на установку нового пароля для вашей учётной записи на платформе Otwarty Kraków. Для этого откройте ссылку:\n{link}{expires_line}\n\nЕсли это были не вы, проигнорируйте это письмо — пароль не изменится."},
-	},
-	KindInvitation: {
-		i18n.PL: {"Zaproszenie na platformę Otwarty Kraków",
-			"Zapraszamy Cię na platformę Otwarty Kraków{role}. Aby przyjąć zaproszenie, otwórz link:\n{link}{expires_line}{inviter_line}"},
-		i18n.UK: {"Запрошення на платформу Otwarty Kraków",
-			"Запрошуємо вас на платформу Otwarty Kraków{role}. Щоб прийняти запрошення, відкрийте посилання:\n{link}{expires_line}{inviter_line}"},
-		i18n.EN: {"Invitation to Otwarty Kraków",
-			"You are invited to Otwarty Kraków{role}. To accept the invitation, open this link:\n{link}{expires_line}{inviter_line}"},
-		i18n.RU: {"Приглашение на платформу Otwarty Kraków",
-			"Приглашаем вас на платформу Otwarty Kraków{role}. Чтобы принять приглашение, откройте ссылку:\n{link}{expires_line}{inviter_line}"},
-	},
-}
-
-// Consultation notices. {link} is the notification list; the moderation
-// reason is a code (spam, offensive, ...) shown as a label by reasonLabel.
-func init() {
-}
-
-// Meeting notices of consultations: {when} is the start in Warsaw time,
-// {where} the place or the link, {reason} a cancellation's reason.
-func init() {
-}
-
-func init() {
-}
-
-// generic is the e-mail for kinds without their own message.
-var generic = map[i18n.Locale]Message{
-	i18n.PL: {"Nowe powiadomienie na platformie Otwarty Kraków", "Masz nowe powiadomienie: {link}"},
-	i18n.UK: {"Нове сповіщення на платформі Otwarty Kraków", "У вас нове сповіщення: {link}"},
-	i18n.EN: {"New notification on Otwarty Kraków", "You have a new notification: {link}"},
-	i18n.RU: {"Новое уведомление на платформе Otwarty Kraków", "У вас новое уведомление: {link}"},
-}
-
-// digestText is the frame of a digest: subject (with {count}) and intro.
-var digestText = map[i18n.Locale]Message{
-	i18n.PL: {"Otwarty Kraków: nowe powiadomienia ({count})", "Oto powiadomienia od ostatniego podsumowania:"},
-	i18n.UK: {"Otwarty Kraków: нові сповіщення ({count})", "Ваші сповіщення з часу останнього зведення:"},
-	i18n.EN: {"Otwarty Kraków: new notifications ({count})", "Here are your notifications since the last summary:"},
-	i18n.RU: {"Otwarty Kraków: новые уведомления ({count})", "Ваши уведомления со времени последней сводки:"},
-}
-
-var (
-	greeting = map[i18n.Locale][2]string{ // without a name, with {display_name}
-		i18n.PL: {"Dzień dobry,", "Dzień dobry, {display_name},"},
-		i18n.UK: {"Вітаємо!", "Вітаємо, {display_name}!"},
-		i18n.EN: {"Hello,", "Hello {display_name},"},
-		i18n.RU: {"Здравствуйте!", "Здравствуйте, {display_name}!"},
-	}
-	footer = map[i18n.Locale]string{
-		i18n.PL: "Tę wiadomość wysłała automatycznie platforma Otwarty Kraków. Ustawienia powiadomień: {settings_url}",
-		i18n.UK: "Цей лист автоматично надіслала платформа Otwarty Kraków. Налаштування сповіщень: {settings_url}",
-		i18n.EN: "This message was sent automatically by Otwarty Kraków. Notification settings: {settings_url}",
-		i18n.RU: "Это письмо автоматически отправлено платформой Otwarty Kraków. Настройки уведомлений: {settings_url}",
-	}
-	roleLabel   = map[i18n.Locale]string{i18n.PL: " (rola: {x})", i18n.UK: " (роль: {x})", i18n.EN: " (role: {x})", i18n.RU: " (роль: {x})"}
-	inviterLine = map[i18n.Locale]string{i18n.PL: "Zaprasza: {x}.", i18n.UK: "Запрошує: {x}.", i18n.EN: "Invited by {x}.", i18n.RU: "Приглашает: {x}."}
-	expiresLine = map[i18n.Locale]string{
-		i18n.PL: "Link jest ważny do {x} (czas polski).",
-		i18n.UK: "Посилання дійсне до {x} (за польським часом).",
-		i18n.EN: "The link is valid until {x} (Polish time).",
-		i18n.RU: "Ссылка действительна до {x} (по польскому времени).",
-	}
-	roleNames = map[string]map[i18n.Locale]string{
-		"official":       {i18n.PL: "urzędnik", i18n.UK: "посадова особа", i18n.EN: "city official", i18n.RU: "должностное лицо"},
-		"coordinator":    {i18n.PL: "koordynator programu", i18n.UK: "координатор програми", i18n.EN: "programme coordinator", i18n.RU: "координатор программы"},
-		"juror":          {i18n.PL: "członek Kapituły", i18n.UK: "член Капітули", i18n.EN: "jury member", i18n.RU: "член Капитулы"},
-		"ballot_officer": {i18n.PL: "obsługa punktu głosowania", i18n.UK: "оператор пункту голосування", i18n.EN: "ballot officer", i18n.RU: "оператор пункта голосования"},
-		"admin":          {i18n.PL: "administrator", i18n.UK: "адміністратор", i18n.EN: "administrator", i18n.RU: "администратор"},
-	}
-)
+// accountRole is the prefix of the account roles' names (an invitation's
+// {role}).
+const accountRole = "label.account.role."
 
 // Paths of the catalog's own links, under Config.PublicURL; the web front
 // end serves them. Links with tokens come ready-made in secret_link.
@@ -196,7 +107,10 @@ func Title(kind string, locale i18n.Locale) string {
 	if !locale.Valid() {
 		locale = i18n.Default
 	}
-	return kinds[kind].Messages[locale].Subject
+	if _, ok := kinds[kind]; !ok {
+		return ""
+	}
+	return i18n.T(locale, subjectKey(kind), nil)
 }
 
 // render returns the subject and body of a notice's e-mail in locale. It is
@@ -204,9 +118,9 @@ func Title(kind string, locale i18n.Locale) string {
 // secrets replaced by redactedMark.
 func (s *Service) render(kind string, locale i18n.Locale, data map[string]string) (subject, body string) {
 	k, ok := kinds[kind]
-	m := k.Messages[locale]
+	subjectKey, bodyKey := subjectKey(kind), bodyKey(kind)
 	if !ok {
-		m = generic[locale]
+		subjectKey, bodyKey = "notice.generic.subject", "notice.generic.body"
 	}
 	vars := s.vars(locale, data)
 	vars["link"] = s.public + PathNotifications
@@ -215,24 +129,24 @@ func (s *Service) render(kind string, locale i18n.Locale, data map[string]string
 	}
 	vars["role"], vars["inviter_line"], vars["expires_line"] = "", "", ""
 	if r := data[DataRole]; r != "" {
-		name := roleNames[r][locale]
-		if name == "" {
-			name = r
+		name := r
+		if i18n.Has(accountRole + r) {
+			name = i18n.T(locale, accountRole+r, nil)
 		}
-		vars["role"] = i18n.Fill(roleLabel[locale], map[string]string{"x": name})
+		vars["role"] = i18n.T(locale, "notice.line.role", map[string]any{"role": name})
 	}
-	for key, labels := range k.Labels {
-		if l := labels[data[key]][locale]; l != "" {
-			vars[key] = l
+	for key, prefix := range k.Labels {
+		if code := data[key]; code != "" && i18n.Has(prefix+code) {
+			vars[key] = i18n.T(locale, prefix+code, nil)
 		}
 	}
 	if by := data[DataInviter]; by != "" {
-		vars["inviter_line"] = "\n\n" + i18n.Fill(inviterLine[locale], map[string]string{"x": by})
+		vars["inviter_line"] = "\n\n" + i18n.T(locale, "notice.line.inviter", map[string]any{"inviter": by})
 	}
 	if t, err := time.Parse(time.RFC3339, data[DataExpiresAt]); err == nil {
-		vars["expires_line"] = "\n" + i18n.Fill(expiresLine[locale], map[string]string{"x": t.In(s.zone).Format("2006-01-02 15:04")})
+		vars["expires_line"] = "\n" + i18n.T(locale, "notice.line.expires", map[string]any{"until": t.In(s.zone).Format("2006-01-02 15:04")})
 	}
-	return i18n.Fill(m.Subject, vars), s.frame(locale, data, i18n.Fill(m.Body, vars))
+	return i18n.Fill(i18n.T(locale, subjectKey, nil), vars), s.frame(locale, data, i18n.Fill(i18n.T(locale, bodyKey, nil), vars))
 }
 
 // Preview is a notice's e-mail as render writes it (tests of the domains'
@@ -241,14 +155,13 @@ func (s *Service) Preview(kind string, locale i18n.Locale, data map[string]strin
 	return s.render(kind, locale, data)
 }
 
-// renderDigest returns the subject and body of a digest of items.
+// renderDigest returns the subject and body of a digest of items: the
+// subject counts them ("3 nowe powiadomienia", "5 nowych powiadomień").
 func (s *Service) renderDigest(locale i18n.Locale, data map[string]string, items []DigestItem) (subject, body string) {
 	const maxListed = 50
-	m := digestText[locale]
 	vars := s.vars(locale, data)
-	vars["count"] = strconv.Itoa(len(items))
 	var b strings.Builder
-	b.WriteString(i18n.Fill(m.Body, vars))
+	b.WriteString(i18n.Fill(i18n.T(locale, "notice.digest.intro", nil), vars))
 	b.WriteString("\n\n")
 	for i, it := range items {
 		if i == maxListed {
@@ -257,22 +170,23 @@ func (s *Service) renderDigest(locale i18n.Locale, data map[string]string, items
 		}
 		title := Title(it.Kind, locale)
 		if title == "" {
-			title = generic[locale].Subject
+			title = i18n.T(locale, "notice.generic.subject", nil)
 		}
 		fmt.Fprintf(&b, "- %s  %s\n", it.CreatedAt.In(s.zone).Format("2006-01-02 15:04"), title)
 	}
 	b.WriteString("\n" + s.public + PathNotifications)
-	return i18n.Fill(m.Subject, vars), s.frame(locale, data, b.String())
+	return i18n.N(locale, "notice.digest.subject", len(items), nil), s.frame(locale, data, b.String())
 }
 
 // frame adds the greeting and the footer.
 func (s *Service) frame(locale i18n.Locale, data map[string]string, text string) string {
-	g := greeting[locale][0]
+	greeting := "notice.frame.greeting"
 	if data[DataName] != "" {
-		g = greeting[locale][1]
+		greeting = "notice.frame.greeting_named"
 	}
 	vars := s.vars(locale, data)
-	return i18n.Fill(g, vars) + "\n\n" + text + "\n\n-- \n" + i18n.Fill(footer[locale], vars) + "\n"
+	return i18n.Fill(i18n.T(locale, greeting, nil), vars) + "\n\n" + text + "\n\n-- \n" +
+		i18n.Fill(i18n.T(locale, "notice.frame.footer", nil), vars) + "\n"
 }
 
 func (s *Service) vars(locale i18n.Locale, data map[string]string) map[string]string {
@@ -300,7 +214,4 @@ func redact(data map[string]string) (map[string]string, bool) {
 		out[k] = v
 	}
 	return out, changed
-}
-
-func init() {
 }

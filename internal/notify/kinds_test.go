@@ -54,13 +54,12 @@ func TestKinds_EveryRegisteredKindRendersWithItsDeclaredData(t *testing.T) {
 	for _, k := range notify.Kinds() {
 		data := map[string]string{notify.DataLink: "https://otwarty.example.org/x"}
 		var shown []string
-		labelled := map[string]string{} // key → code
+		labelled := map[string]string{} // key → the key of the label shown
 		for _, key := range k.Data {
-			if labels, coded := k.Labels[key]; coded {
-				for code := range labels {
-					data[key], labelled[key] = code, code // a label stands for the code
-					break
-				}
+			if prefix, coded := k.Labels[key]; coded {
+				codes := notify.LabelCodes(prefix)
+				require.NotEmpty(t, codes, "%s: no labels of %s", k.Name, key)
+				data[key], labelled[key] = codes[0], prefix+codes[0] // a label stands for the code
 				continue
 			}
 			data[key] = "«" + key + "»"
@@ -72,24 +71,48 @@ func TestKinds_EveryRegisteredKindRendersWithItsDeclaredData(t *testing.T) {
 			for _, v := range shown {
 				require.True(t, strings.Contains(subject+body, v), "%s/%s does not show %s", k.Name, l, v)
 			}
-			for key, code := range labelled {
-				label := k.Labels[key][code][l]
-				require.NotEmpty(t, label, "%s: no %s label for %s in %s", k.Name, key, code, l)
-				require.Contains(t, body, label, "%s/%s shows the %s label", k.Name, l, key)
+			for key, labelKey := range labelled {
+				require.Contains(t, body, i18n.T(l, labelKey, nil), "%s/%s shows the %s label", k.Name, l, key)
 			}
-			if strings.Contains(k.Messages[l].Body, "{link}") {
+			if strings.Contains(i18n.T(l, "notice."+k.Name+".body", nil), "{link}") {
 				require.Contains(t, body, "https://otwarty.example.org/x", "%s/%s", k.Name, l)
 			}
 		}
 	}
 }
 
-func TestRegister_RefusesADuplicateOrAMissingLocale(t *testing.T) {
+// Every notice message in the locale files belongs to a registered kind or
+// to the catalog's frame: the guard of unused keys (internal/i18n) counts
+// every "notice." key as used, since the code builds them from kind names.
+func TestKinds_EveryNoticeMessageHasItsKind(t *testing.T) {
 	t.Parallel()
-	require.Panics(t, func() { notify.Register(notify.Kind{Name: notify.KindWelcome}) })
-	require.Panics(t, func() {
-		notify.Register(notify.Kind{Name: "test_only_polish", Messages: map[i18n.Locale]notify.Message{
-			i18n.PL: {Subject: "Temat", Body: "Treść"}}})
+	frame := map[string]bool{
+		"notice.generic.subject": true, "notice.generic.body": true, "notice.digest.subject": true, "notice.digest.intro": true,
+		"notice.frame.greeting": true, "notice.frame.greeting_named": true, "notice.frame.footer": true,
+		"notice.line.role": true, "notice.line.inviter": true, "notice.line.expires": true,
+	}
+	registered := map[string]bool{}
+	for _, k := range notify.Kinds() {
+		registered["notice."+k.Name+".subject"], registered["notice."+k.Name+".body"] = true, true
+	}
+	var stray []string
+	for _, key := range i18n.Keys() {
+		if strings.HasPrefix(key, "notice.") && !frame[key] && !registered[key] {
+			stray = append(stray, key)
+		}
+	}
+	require.Empty(t, stray, "notice messages of no registered kind: delete them from every locales/*.toml")
+}
+
+func TestRegister_RefusesADuplicateAMissingMessageOrLabels(t *testing.T) {
+	t.Parallel()
+	require.PanicsWithValue(t, `notify: kind "welcome" registered twice or unnamed`,
+		func() { notify.Register(notify.Kind{Name: notify.KindWelcome}) })
+	require.PanicsWithValue(t, `notify: kind "test_no_message": notice.test_no_message.subject is not in every locale file`,
+		func() { notify.Register(notify.Kind{Name: "test_no_message"}) })
+	// The moderation reasons' labels exist, but not under this prefix.
+	require.PanicsWithValue(t, `notify: kind "test_no_labels": no labels of reason under "label.moderation.reason."`, func() {
+		notify.Register(notify.Kind{Name: "test_no_labels", Labels: map[string]string{"reason": "label.moderation.reason."}})
 	})
 }
 

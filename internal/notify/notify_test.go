@@ -291,7 +291,7 @@ func TestDigest_DailyCollectsExactlyTheUnmailedNotifications(t *testing.T) {
 		byTo[m.To] = m
 	}
 	d := byTo["dorota@example.org"]
-	require.Equal(t, "Otwarty Kraków: nowe powiadomienia (3)", d.Subject)
+	require.Equal(t, "Otwarty Kraków: 3 nowe powiadomienia", d.Subject)
 	require.Equal(t, []string{
 		"Witamy na platformie Otwarty Kraków",
 		"Hasło zostało zmienione",
@@ -313,14 +313,14 @@ func TestDigest_DailyCollectsExactlyTheUnmailedNotifications(t *testing.T) {
 	out = f.outbox(t)
 	require.Len(t, out, 4)
 	require.Equal(t, "dorota@example.org", out[3].To)
-	require.Equal(t, "Otwarty Kraków: nowe powiadomienia (2)", out[3].Subject)
+	require.Equal(t, "Otwarty Kraków: 2 nowe powiadomienia", out[3].Subject)
 	require.Equal(t, []string{"Nowe powiadomienie na platformie Otwarty Kraków", "Witamy na platformie Otwarty Kraków"}, lines(out[3].Body))
 
 	runDigest(notify.DigestWeekly)
 	out = f.outbox(t)
 	require.Len(t, out, 5)
 	require.Equal(t, "wiktor@example.org", out[4].To)
-	require.Equal(t, "Otwarty Kraków: new notifications (1)", out[4].Subject)
+	require.Equal(t, "Otwarty Kraków: 1 new notification", out[4].Subject)
 	require.Equal(t, []string{"Your password was changed"}, lines(out[4].Body))
 
 	require.Len(t, f.smtp.received(), 5)
