@@ -29,6 +29,7 @@ func (h *Handler) consultationRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET "+PathConsultations+"/{id}/report", h.consultationReport)
 	m.HandleFunc("GET "+PathConsultations+"/{id}/moderation", h.moderationPage)
 	m.HandleFunc("POST "+PathConsultations+"/{id}/submissions", h.submit)
+	m.HandleFunc("POST "+PathConsultations+"/{id}/survey", h.answerSurvey)
 	m.HandleFunc("GET "+PathConsultations+"/{id}/events", h.consultationEvents(false))
 	m.HandleFunc("GET "+PathConsultations+"/{id}/moderation/events", h.consultationEvents(true))
 	// A failed form is rendered at its POST address; the language switch
@@ -196,7 +197,10 @@ type consultationView struct {
 	Actions              consultation.ConsultationActions
 	Following            bool
 	Sections             []sectionView
-	Questions            []*i18n.Text
+	Questions            []questionView
+	// Survey is the survey form, filled with the caller's own answers.
+	Survey      *form
+	SurveySaved bool
 	Postulates           []submissionView
 	PostulatesTotal      int
 	Next                 string
@@ -272,6 +276,12 @@ func (h *Handler) consultationView(r *http.Request, id uuid.UUID) (consultationV
 	if err != nil {
 		return v, err
 	}
+	mine := map[uuid.UUID]*consultation.SurveyAnswer{}
+	if rq.Account != nil && hasForm(c, consultation.FormSurvey) && len(questions) > 0 {
+		if mine, err = s.MySurveyAnswers(ctx, id); err != nil {
+			return v, err
+		}
+	}
 	postulate, comment := consultation.KindPostulate, consultation.KindComment
 	posts, err := s.Submissions(ctx, id, consultation.SubmissionFilter{Kind: &postulate}, pageSize, r.URL.Query().Get("after"))
 	if err != nil {
@@ -327,6 +337,9 @@ func (h *Handler) consultationView(r *http.Request, id uuid.UUID) (consultationV
 	for _, q := range questions {
 		textIDs = append(textIDs, q.TextID)
 	}
+	for _, a := range mine {
+		textIDs = append(textIDs, a.TextID)
+	}
 	for _, sub := range all {
 		textIDs = append(textIDs, sub.TextID)
 	}
@@ -353,9 +366,16 @@ func (h *Handler) consultationView(r *http.Request, id uuid.UUID) (consultationV
 	if c.BodyTextID != nil {
 		v.Body = texts[*c.BodyTextID]
 	}
+	v.Survey = newForm("locale")
+	v.Survey.Prefix = "survey-"
 	for _, q := range questions {
-		v.Questions = append(v.Questions, texts[q.TextID])
+		v.Questions = append(v.Questions, questionView{ID: q.ID, Text: texts[q.TextID]})
+		if a := mine[q.ID]; a != nil && texts[a.TextID] != nil {
+			r := texts[a.TextID].Resolve(texts[a.TextID].OriginalLocale)
+			v.Survey.Values["q-"+q.ID.String()], v.Survey.Values["locale"] = r.Text, string(r.Locale)
+		}
 	}
+	v.SurveySaved = r.URL.Query().Has("survey")
 	item := func(sub *consultation.Submission) submissionView {
 		sv := submissionView{S: sub, Text: texts[sub.TextID], Actions: s.Actions(ctx, c, sub), Supported: supported[sub.ID]}
 		if a := answers[sub.ID]; a != nil && a.Published() {
@@ -391,6 +411,51 @@ func (h *Handler) consultationView(r *http.Request, id uuid.UUID) (consultationV
 		v.Meetings = append(v.Meetings, mv)
 	}
 	return v, nil
+}
+
+type questionView struct {
+	ID   uuid.UUID
+	Text *i18n.Text
+}
+
+// answerSurvey stores the caller's answers to the survey's questions (an
+// empty one removes the earlier answer).
+func (h *Handler) answerSurvey(w http.ResponseWriter, r *http.Request) {
+	id, ok := h.pathID(w, r, "id")
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	qs, err := h.svc.Consultations.Questions(ctx, id)
+	if err != nil {
+		h.failErr(w, r, err)
+		return
+	}
+	f := newForm("locale").read(r)
+	f.Prefix = "survey-"
+	var in []consultation.SurveyAnswerInput
+	for _, q := range qs {
+		key := "q-" + q.ID.String()
+		f.Values[key] = r.PostFormValue(key)
+		in = append(in, consultation.SurveyAnswerInput{QuestionID: q.ID, Locale: selectedLocale(ctx, f), Text: strings.TrimSpace(f.Values[key])})
+	}
+	err = h.svc.Consultations.AnswerSurvey(ctx, id, in)
+	if apperr.CodeOf(err) == apperr.Unauthenticated {
+		seeOther(w, r, signInPath(consultationPath(id)+"#survey"))
+		return
+	}
+	if err != nil {
+		status := f.fail(ctx, err)
+		v, verr := h.consultationView(r, id)
+		if verr != nil {
+			h.failErr(w, r, verr)
+			return
+		}
+		v.Survey = f
+		h.render(w, r, status, consultationPage(v))
+		return
+	}
+	seeOther(w, r, consultationPath(id)+"?survey=saved#survey")
 }
 
 // submitFields are the fields of the forms that write a submission.
