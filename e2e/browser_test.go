@@ -74,6 +74,13 @@ type browser struct {
 // cookies) with a window width × 900.
 func newBrowser(t *testing.T, s *server, width int) *browser {
 	t.Helper()
+	return newBrowserFor(t, s, width, browserTimeout)
+}
+
+// newBrowserFor is newBrowser for a test that may take up to timeout (one
+// that walks every page in every language).
+func newBrowserFor(t *testing.T, s *server, width int, timeout time.Duration) *browser {
+	t.Helper()
 	bin := chromiumPath(t)
 	axe := axeSource(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -89,7 +96,7 @@ func newBrowser(t *testing.T, s *server, width int) *browser {
 	ctx, cancel := chromedp.NewContext(actx)
 	// The first Do starts the browser and ties it to ctx (no timeout here).
 	require.NoError(t, chromedp.Do(ctx), "start chromium")
-	tctx, cancelT := context.WithTimeout(ctx, browserTimeout)
+	tctx, cancelT := context.WithTimeout(ctx, timeout)
 	t.Cleanup(func() { cancelT(); cancel(); cancelAlloc() })
 	b := &browser{t: t, ctx: tctx, base: "http://" + s.addr, axe: axe}
 	// Headless windows have a minimum width; the viewport is exact.
@@ -128,6 +135,16 @@ func (b *browser) path() string {
 	u, err := url.Parse(loc)
 	require.NoError(b.t, err)
 	return u.Path
+}
+
+// fragment is the address's fragment, without "#".
+func (b *browser) fragment() string {
+	b.t.Helper()
+	loc, err := chromedp.Run(b.ctx, chromedp.Location())
+	require.NoError(b.t, err)
+	u, err := url.Parse(loc)
+	require.NoError(b.t, err)
+	return u.Fragment
 }
 
 // fill types into the inputs by id and submits with the form's button.
@@ -348,7 +365,8 @@ func TestBrowser_AxeEveryPageEveryLanguage(t *testing.T) {
 	s := startServer(t, "server", dbURL, browserEnv...)
 	email := randomEmail("axe")
 	signUp(t, s, email, testPassword)
-	b := newBrowser(t, s, 360)
+	// Every page four times: more than one ordinary browser test's time.
+	b := newBrowserFor(t, s, 360, 4*browserTimeout)
 	anonymous := []string{"/", "/sign-up", "/sign-in", "/reset-password", "/reset-password?token=x", "/confirm-email?token=x", "/no-such-page",
 		"/consultations", "/consultations?status=open&district=podgorze&topic=migracja"}
 	// The demo's open consultation and the reported one with its report.

@@ -1277,6 +1277,38 @@ func TestSeedDemo(t *testing.T) {
 	gql(t, s.httpURL(), james, ambassadorQuery, &amb)
 	require.True(t, amb.AmbassadorEditions.Edges[0].Node.ViewerCan.Nominate)
 
+	// The programme: ten indicators, the entered values of 2024 and 2025.
+	var prog struct {
+		Programme struct {
+			Indicators []struct {
+				Code   string `json:"code"`
+				Method string `json:"method"`
+			} `json:"indicators"`
+			Results []struct {
+				Indicator struct{ Code string } `json:"indicator"`
+				Value     *float64              `json:"value"`
+				Status    string                `json:"status"`
+			} `json:"results"`
+		} `json:"programme"`
+	}
+	gql(t, s.httpURL(), "", `{ programme(slug: "otwarty-krakow-2024-2028") { indicators { code method }
+		results(year: 2024) { indicator { code } value status } } }`, &prog)
+	require.Len(t, prog.Programme.Indicators, 10)
+	methods := map[string]string{}
+	for _, in := range prog.Programme.Indicators {
+		methods[in.Code] = in.Method
+	}
+	require.Equal(t, map[string]string{"1.1": "ENTERED", "1.2": "TRANSLATED_PROCEDURES", "1.3": "ENTERED", "2.1": "BODY_MEETINGS",
+		"2.2": "CONSULTATION_MEETINGS", "3.1": "EVENTS", "3.2": "BUDGET_SHARE", "4.1": "AMBASSADOR_NOMINATIONS", "5.1": "ENTERED",
+		"6.1": "ENTERED"}, methods)
+	entered := map[string]string{}
+	for _, r := range prog.Programme.Results {
+		if r.Value != nil && methods[r.Indicator.Code] == "ENTERED" {
+			entered[r.Indicator.Code] = fmt.Sprintf("%v %s", *r.Value, r.Status)
+		}
+	}
+	require.Equal(t, map[string]string{"1.1": "5610 MET", "1.3": "120 MET", "5.1": "152 MET", "6.1": "4 NOT_YET_KNOWN"}, entered)
+
 	// Seeding again says so and changes nothing the API shows.
 	snapshot := func() string {
 		var raw json.RawMessage

@@ -52,6 +52,8 @@ func dummyValue(s *ast.Schema, t *ast.Type) any {
 		return gid.Encode("Organisation", uuid.New())
 	case "Int":
 		return 1
+	case "Float":
+		return 1.5
 	case "Boolean":
 		return true
 	case "Money":

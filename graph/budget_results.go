@@ -236,7 +236,19 @@ func (r *Resolver) ballotTurnout(ctx context.Context, editionID string) (<-chan 
 	if err != nil {
 		return nil, err
 	}
-	st, err := budget.SubscribeTurnoutFanout(ctx, r.Budget, r.live.turnout, "ballotTurnout", id, endWith(ctx))
+	return r.watchTurnout(ctx, id, endWith(ctx))
+}
+
+// WatchTurnout offers the ballotTurnout subscription's fan-out to the pages
+// (web.Live) without the GraphQL transport: the same view decided for the
+// caller in ctx, the same snapshots, closed when the caller may no longer
+// watch or ctx ends.
+func (r *Resolver) WatchTurnout(ctx context.Context, id uuid.UUID) (<-chan *model.BallotTurnout, error) {
+	return r.watchTurnout(ctx, id, nil)
+}
+
+func (r *Resolver) watchTurnout(ctx context.Context, id uuid.UUID, onEnd func(bool)) (<-chan *model.BallotTurnout, error) {
+	st, err := budget.SubscribeTurnoutFanout(ctx, r.Budget, r.live.turnout, "ballotTurnout", id, onEnd)
 	if err != nil {
 		return nil, err
 	}

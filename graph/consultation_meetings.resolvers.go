@@ -49,6 +49,26 @@ func (r *meetingResolver) Title(ctx context.Context, obj *model.Meeting, locale 
 	return localized(ctx, &obj.M.TitleTextID, locale)
 }
 
+// WalkInCount is the resolver for the walkInCount field.
+func (r *meetingResolver) WalkInCount(ctx context.Context, obj *model.Meeting) (int, error) {
+	return obj.M.WalkIns, nil
+}
+
+// OrganisationsPresent is the resolver for the organisationsPresent field.
+func (r *meetingResolver) OrganisationsPresent(ctx context.Context, obj *model.Meeting) ([]model.Organisation, error) {
+	out := make([]model.Organisation, 0, len(obj.M.Organisations))
+	for _, id := range obj.M.Organisations {
+		o, err := loadersFrom(ctx).organisation(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if o != nil {
+			out = append(out, *o)
+		}
+	}
+	return out, nil
+}
+
 // Minutes is the resolver for the minutes field.
 func (r *meetingResolver) Minutes(ctx context.Context, obj *model.Meeting, locale *i18n.Locale) (*model.LocalizedString, error) {
 	return localized(ctx, obj.M.MinutesTextID, locale)
@@ -180,8 +200,16 @@ func (r *mutationResolver) RecordAttendance(ctx context.Context, input model.Rec
 		}
 		ids = append(ids, id)
 	}
+	orgs := make([]uuid.UUID, 0, len(input.OrganisationIds))
+	for _, s := range input.OrganisationIds {
+		id, err := gid.Expect(s, "Organisation", "organisationIds")
+		if err != nil {
+			return nil, err
+		}
+		orgs = append(orgs, id)
+	}
 	m, err := r.onMeeting(ctx, input.MeetingID, func(ctx context.Context, id uuid.UUID) error {
-		_, err := r.Consultations.RecordAttendance(ctx, id, ids)
+		_, err := r.Consultations.RecordAttendance(ctx, id, consultation.Attendance{Accounts: ids, WalkIns: input.WalkIns, Organisations: orgs})
 		return err
 	})
 	if err != nil {

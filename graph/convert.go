@@ -151,6 +151,12 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 			return nil, err
 		}
 		return m, nil
+	case "Programme":
+		p, err := r.Programmes.Programme(ctx, key)
+		return nodeOr(p, err, programmeOut)
+	case "ProgrammeIndicator":
+		in, err := r.Programmes.Indicator(ctx, key)
+		return nodeOr(in, err, indicatorOut)
 	case "AmbassadorEdition":
 		e, err := r.ambassadorEdition(ctx, key)
 		if err != nil || e == nil {

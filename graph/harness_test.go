@@ -35,6 +35,7 @@ import (
 	"github.com/otwarty/otwarty/internal/org"
 	"github.com/otwarty/otwarty/internal/pgtest"
 	"github.com/otwarty/otwarty/internal/poll"
+	"github.com/otwarty/otwarty/internal/programme"
 	"github.com/otwarty/otwarty/internal/ratelimit"
 )
 
@@ -159,12 +160,14 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	r.DialogueMinutes = dialogue.NewMinutes(ds, ms)
 	ids.AddPersonalData(r.DialogueMinutes.PersonalData())
 	r.Ambassador = ambassador.New(pool, az, ns, ids, ambassador.Config{PublicURL: "https://otwarty.test"}, log)
+	r.Programmes = programme.New(pool, programme.Sources{}, log)
 	r.Ambassador.UseJobs(pgtest.Jobs(t, pool))
 	r.Ambassador.UseBox(box)
 	ids.AddPersonalData(r.Ambassador.PersonalData())
 	r.Attachments = attach.New(pool, nil, attach.Limits{MaxBytes: testAttachMaxBytes, MaxPerOwner: 3, Types: attach.AllTypes})
 	ids.AddPersonalData(r.Attachments.PersonalData())
 	r.AmbassadorFiles = ambassador.NewFiles(r.Ambassador, r.Attachments)
+	r.ProgrammeFiles = programme.NewFiles(r.Programmes, r.Attachments)
 	ids.AddPersonalData(r.AmbassadorFiles.PersonalData())
 	liveLimits := graph.DefaultLiveLimits()
 	if o.live != nil {

@@ -47,6 +47,8 @@ type liveLayer struct {
 	turnout  *live.Fanout[uuid.UUID, *model.BallotTurnout]
 	meetings *live.Fanout[uuid.UUID, *model.BodyMeetingEvent]
 	audience *live.Fanout[uuid.UUID, *model.AmbassadorAudienceTotalsEvent]
+	// Programme results by programme and year.
+	programme *live.Fanout[programmeKey, *model.ProgrammeResultsEvent]
 
 	mu         sync.Mutex
 	perIP      map[string]int
@@ -86,6 +88,7 @@ func newLiveLayer(r *Resolver, limits LiveLimits) *liveLayer {
 	l.turnout = r.turnoutFanout(l.reg)
 	l.meetings = r.bodyMeetingFanout(l.reg)
 	l.audience = r.ambassadorAudienceFanout(l.reg)
+	l.programme = r.programmeFanout(l.reg)
 	if r.Live != nil {
 		r.Live.Handle(identity.SessionsTopic, l.sessionsEnded)
 		r.Live.OnReconnect(l.reconnected)

@@ -30,6 +30,15 @@ func (p PageSignals) BodyMeeting(ctx context.Context, id uuid.UUID) (<-chan stru
 	return signals(ch), nil
 }
 
+// Turnout signals a budget edition's turnout; see WatchTurnout.
+func (p PageSignals) Turnout(ctx context.Context, edition uuid.UUID) (<-chan struct{}, error) {
+	ch, err := p.R.WatchTurnout(ctx, edition)
+	if err != nil {
+		return nil, err
+	}
+	return signals(ch), nil
+}
+
 // signals turns a stream's values into signals, at most one pending; it
 // closes when the stream does.
 func signals[T any](ch <-chan T) <-chan struct{} {

@@ -15,6 +15,7 @@ import (
 	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/page"
+	"github.com/otwarty/otwarty/internal/programme"
 )
 
 // loaders batch the lookups of one response (one HTTP operation, or one
@@ -51,6 +52,8 @@ type loaders struct {
 	motionDetails *dataloadgen.Loader[uuid.UUID, *dialogue.MotionDetail]
 	// The first page of motions' amendments.
 	amendments *dataloadgen.Loader[amendmentsKey, page.Page[*dialogue.Motion]]
+	// Entered values of programme indicators, by indicator.
+	programmeValues *dataloadgen.Loader[uuid.UUID, []*programme.Value]
 }
 
 // amendmentsKey is a motion and the size of the first page of its
@@ -223,6 +226,18 @@ func newLoaders(r *Resolver, viewer uuid.UUID) *loaders {
 		}
 		l.reasonTexts.LoadAllThunk(ctx, reasons)
 		return fill(ids, found, err)
+	})
+	l.programmeValues = mapped(r, func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]*programme.Value, error) {
+		found, err := r.Programmes.Values(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			if found[id] == nil {
+				found[id] = []*programme.Value{}
+			}
+		}
+		return found, nil
 	})
 	return l
 }

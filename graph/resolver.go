@@ -22,6 +22,7 @@ import (
 	"github.com/otwarty/otwarty/internal/live"
 	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/org"
+	"github.com/otwarty/otwarty/internal/programme"
 )
 
 // Resolver holds the services the resolvers call.
@@ -55,6 +56,10 @@ type Resolver struct {
 	// Attachments (internal/attach), and the nominations' files on them.
 	Attachments     *attach.Service
 	AmbassadorFiles *ambassador.Files
+	// The programme's results declaration.
+	Programmes *programme.Service
+	// The documents behind entered values, on Attachments.
+	ProgrammeFiles *programme.Files
 
 	live *liveLayer // made by NewHandler
 }

@@ -60,8 +60,11 @@ type editionView struct {
 	Criteria   []criterionView
 	Laureates  []*ambassador.Laureate
 	MayNom     bool
-	Form       *form
-	Sent       bool
+	// Staff and Juror: the service lets the caller use the coordinator's
+	// screen and the jury's (the links to them).
+	Staff, Juror bool
+	Form         *form
+	Sent         bool
 }
 
 type criterionView struct {
@@ -98,7 +101,7 @@ func (h *Handler) editionView(ctx context.Context, id uuid.UUID) (editionView, e
 	if err != nil {
 		return editionView{}, err
 	}
-	v := editionView{E: e, MayNom: s.MayNominate(ctx, e)}
+	v := editionView{E: e, MayNom: s.MayNominate(ctx, e), Staff: s.Staff(ctx, e), Juror: s.IsJuror(ctx, e.ID)}
 	if v.Categories, err = s.Categories(ctx, id); err != nil {
 		return v, err
 	}

@@ -53,6 +53,7 @@ func (h *Handler) budgetThree(w http.ResponseWriter, r *http.Request) {
 		h.ballotCast(w, r, x)
 	case y == "results" && r.Method == http.MethodGet:
 		h.budgetResults(w, r, x)
+	case h.budgetStaffThree(w, r, x, y): // budget_staff.go
 	default:
 		h.fail(w, r, http.StatusNotFound, "web.error.not_found")
 	}
@@ -85,6 +86,7 @@ type budgetEditionView struct {
 	Sections []poolSection
 	Total    int
 	NextURL  string
+	Staff    staffLinks // budget_staff.go
 }
 
 type poolSection struct {
@@ -169,6 +171,7 @@ func (h *Handler) editionPage(w http.ResponseWriter, r *http.Request, e *budget.
 		}
 	}
 	v.Total = p.Total
+	v.Staff = h.staffLinksFor(ctx, e, p.Items)
 	if p.HasNext {
 		q := url.Values{}
 		if v.PoolID != "" {
@@ -475,10 +478,22 @@ func (h *Handler) ballotPage(w http.ResponseWriter, r *http.Request, id uuid.UUI
 	district := r.URL.Query().Get("district")
 	v := ballotView{Edition: e, Form: f, District: district, Anonymous: reqFrom(ctx).Account == nil, Change: st.Change,
 		Enrol: st.Enrol}
-	var dg *ballotGroup
+	v.Groups, v.Districts = ballotGroups(ctx, e, pools, projects, texts, district, st.Chosen)
+	h.render(w, r, status, budgetBallotPage(v))
+}
+
+// ballotGroups are the ballot's questions: one per city-wide pool and one
+// for the district pools (each district an option group; only district's
+// when it is not ""), with the projects chosen before. The paper ballot's
+// entry form asks the same questions.
+func ballotGroups(ctx context.Context, e *budget.Edition, pools []budget.Pool, projects map[uuid.UUID][]budget.Project,
+	texts map[uuid.UUID]*i18n.Text, district string, chosen map[string][]string) ([]ballotGroup, []budget.Pool) {
+	var groups []ballotGroup
+	var districts []budget.Pool
+	dg := -1
 	for _, p := range pools {
 		if p.Kind == budget.KindDistrict {
-			v.Districts = append(v.Districts, p)
+			districts = append(districts, p)
 		}
 	}
 	for _, p := range pools {
@@ -494,24 +509,24 @@ func (h *Handler) ballotPage(w http.ResponseWriter, r *http.Request, id uuid.UUI
 		if p.Kind == budget.KindCity {
 			g := newBallotGroup(ctx, "city-"+p.ID.String(), poolName(ctx, p), p)
 			g.Options = []ballotOptGroup{og}
-			g.Selection = st.Chosen[g.Key]
-			v.Groups = append(v.Groups, g)
+			g.Selection = chosen[g.Key]
+			groups = append(groups, g)
 			continue
 		}
 		if district != "" && p.District != district {
 			continue
 		}
 		og.Label = p.Name
-		if dg == nil {
+		if dg < 0 {
 			g := newBallotGroup(ctx, "district", tr(ctx, "web.budget.ballot.district_legend"), p)
 			g.District = true
-			g.Selection = st.Chosen[g.Key]
-			v.Groups = append(v.Groups, g)
-			dg = &v.Groups[len(v.Groups)-1]
+			g.Selection = chosen[g.Key]
+			groups = append(groups, g)
+			dg = len(groups) - 1
 		}
-		dg.Options = append(dg.Options, og)
+		groups[dg].Options = append(groups[dg].Options, og)
 	}
-	h.render(w, r, status, budgetBallotPage(v))
+	return groups, districts
 }
 
 // newBallotGroup describes a pool's ballot rule to the voter: how many

@@ -199,16 +199,21 @@ type consultationView struct {
 	Sections             []sectionView
 	Questions            []questionView
 	// Survey is the survey form, filled with the caller's own answers.
-	Survey      *form
-	SurveySaved bool
-	Postulates           []submissionView
-	PostulatesTotal      int
-	Next                 string
-	Meetings             []meetingView
-	Overdue              bool
+	Survey          *form
+	SurveySaved     bool
+	Postulates      []submissionView
+	PostulatesTotal int
+	Next            string
+	Meetings        []meetingView
+	Overdue         bool
+	// Thread is the top-level submission of a thread's page (uuid.Nil on
+	// the consultation's page), ThreadPath that page's address.
+	Thread     uuid.UUID
+	ThreadPath string
 	// Form is a form that failed, re-rendered with its errors; FormFor
 	// names it: "postulate", "comment:<section>", "reply:<submission>",
-	// "flag:<submission>" or "page" for an action's error.
+	// "edit:<submission>", "flag:<submission>" or "page" for an action's
+	// error.
 	Form    *form
 	FormFor string
 }
@@ -479,9 +484,21 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) {
 	} else if sec, err := uuid.Parse(r.PostFormValue("section")); err == nil {
 		in.SectionID, formFor = &sec, "comment:"+sec.String()
 	}
+	// A reply written on a thread's page returns there.
+	thread := uuid.Nil
+	if in.ParentID != nil && threadOf(id, r.PostFormValue("back")) == *in.ParentID {
+		thread = *in.ParentID
+	}
+	failed := func(status int) {
+		if thread != uuid.Nil {
+			h.threadFailed(w, r, id, thread, f, formFor, status)
+			return
+		}
+		h.consultationFailed(w, r, id, f, formFor, status)
+	}
 	if in.Text == "" {
 		f.Errors["text"] = tr(ctx, "web.consultation.text_required")
-		h.consultationFailed(w, r, id, f, formFor, http.StatusUnprocessableEntity)
+		failed(http.StatusUnprocessableEntity)
 		return
 	}
 	sub, err := h.svc.Consultations.Submit(ctx, in)
@@ -490,7 +507,11 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.consultationFailed(w, r, id, f, formFor, f.fail(ctx, err))
+		failed(f.fail(ctx, err))
+		return
+	}
+	if thread != uuid.Nil {
+		seeOther(w, r, nextPath(strings.SplitN(r.PostFormValue("back"), "#", 2)[0])+"#s-"+sub.ID.String())
 		return
 	}
 	seeOther(w, r, consultationPath(id)+"#s-"+sub.ID.String())
@@ -562,8 +583,13 @@ func (h *Handler) afterAct(w http.ResponseWriter, r *http.Request, id uuid.UUID,
 		}
 		f := newForm("reason", "note").read(r)
 		status := f.fail(r.Context(), err)
-		if back := r.PostFormValue("back"); strings.HasPrefix(back, consultationPath(id)+"/moderation") {
+		back := r.PostFormValue("back")
+		if strings.HasPrefix(back, consultationPath(id)+"/moderation") {
 			h.moderationFailed(w, r, id, f, status)
+			return
+		}
+		if thread := threadOf(id, back); thread != uuid.Nil {
+			h.threadFailed(w, r, id, thread, f, formFor, status)
 			return
 		}
 		h.consultationFailed(w, r, id, f, formFor, status)
@@ -722,6 +748,9 @@ func authorName(ctx context.Context, s *consultation.Submission) string {
 
 // backTo returns to the item after an action on it.
 func backTo(v consultationView, sv submissionView) string {
+	if v.Thread != uuid.Nil {
+		return v.ThreadPath + "#s-" + sv.S.ID.String()
+	}
 	return consultationPath(v.C.ID) + "#s-" + sv.S.ID.String()
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/google/uuid"
@@ -10,7 +11,6 @@ import (
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/i18n"
-	"github.com/otwarty/otwarty/internal/page"
 )
 
 // The officials' side of a consultation: phase changes, answers to every
@@ -24,15 +24,19 @@ func (h *Handler) consultationStaffRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST "+PathConsultations+"/{id}/phase", h.changePhase)
 }
 
-// answersView is the officials' page of answers: every top-level
-// submission with its draft or published answer.
+// answersView is the officials' page of answers: one kind of top-level
+// submission (postulates or section comments), a page at a time, each
+// with its draft or published answer.
 type answersView struct {
 	C          *consultation.Consultation
 	Title      *i18n.Text
 	Items      []answerItem
-	More       bool
+	Kind       string // the page's kind of submission
+	After      string // the page's cursor, "" for the first
+	Totals     map[string]int
+	Next       string // the next page's address, "" on the last
 	Unanswered int
-	Drafts     int
+	Drafts     int    // every drafted answer, on any page
 	Form       *form  // a failed form
 	FormFor    string // "answer:<submission>", "publish" or "report"
 }
@@ -54,8 +58,41 @@ func (h *Handler) answersPage(w http.ResponseWriter, r *http.Request) {
 	h.renderAnswers(w, r, id, nil, "", http.StatusOK)
 }
 
+// answerKinds are the kinds of submission the page answers, in its order.
+var answerKinds = []string{consultation.KindPostulate, consultation.KindComment}
+
+// answersPageOf is the page a request shows or returns to: the address's
+// kind and cursor on a GET, the posted form's own on a POST.
+func answersPageOf(r *http.Request) (kind, after string) {
+	if r.Method == http.MethodPost {
+		kind, after = r.PostFormValue("page_kind"), r.PostFormValue("page_after")
+	} else {
+		kind, after = r.URL.Query().Get("kind"), r.URL.Query().Get("after")
+	}
+	if kind != consultation.KindComment {
+		kind = consultation.KindPostulate
+	}
+	return kind, after
+}
+
+// answersPageURL is the address of a page of answers.
+func answersPageURL(id uuid.UUID, kind, after string) string {
+	q := url.Values{}
+	if kind != consultation.KindPostulate {
+		q.Set("kind", kind)
+	}
+	if after != "" {
+		q.Set("after", after)
+	}
+	if len(q) == 0 {
+		return answerPath(id)
+	}
+	return answerPath(id) + "?" + q.Encode()
+}
+
 func (h *Handler) renderAnswers(w http.ResponseWriter, r *http.Request, id uuid.UUID, f *form, formFor string, status int) {
-	v, err := h.answersView(r.Context(), id)
+	kind, after := answersPageOf(r)
+	v, err := h.answersView(r.Context(), id, kind, after)
 	if apperr.CodeOf(err) == apperr.Unauthenticated {
 		seeOther(w, r, signInPath(answerPath(id)))
 		return
@@ -69,26 +106,41 @@ func (h *Handler) renderAnswers(w http.ResponseWriter, r *http.Request, id uuid.
 }
 
 // answersView reads the page: a fixed number of statements for any number
-// of submissions (two lists, one read of answers, one of texts).
-func (h *Handler) answersView(ctx context.Context, id uuid.UUID) (answersView, error) {
+// of submissions (the counts, one page of one kind, one read of answers,
+// one of texts).
+func (h *Handler) answersView(ctx context.Context, id uuid.UUID, kind, after string) (answersView, error) {
 	s := h.svc.Consultations
 	c, err := s.Get(ctx, id)
 	if err != nil {
 		return answersView{}, err
 	}
-	// Unanswered is for those who may answer: everyone else is refused here.
+	// The counts are for those who may answer: everyone else is refused here.
 	unanswered, err := s.Unanswered(ctx, id)
 	if err != nil {
 		return answersView{}, err
 	}
-	v := answersView{C: c, Unanswered: unanswered}
+	drafts, err := s.Drafted(ctx, id)
+	if err != nil {
+		return answersView{}, err
+	}
+	v := answersView{C: c, Kind: kind, After: after, Unanswered: unanswered, Drafts: drafts, Totals: map[string]int{}}
 	var subs []*consultation.Submission
-	for _, kind := range []string{consultation.KindPostulate, consultation.KindComment} {
-		p, err := s.Submissions(ctx, id, consultation.SubmissionFilter{Kind: &kind}, page.MaxSize, "")
+	for _, k := range answerKinds {
+		first, from := 1, "" // the other kind: only its total
+		if k == kind {
+			first, from = pageSize, after
+		}
+		p, err := s.Submissions(ctx, id, consultation.SubmissionFilter{Kind: &k}, first, from)
 		if err != nil {
 			return v, err
 		}
-		v.More = v.More || p.HasNext
+		v.Totals[k] = p.Total
+		if k != kind {
+			continue
+		}
+		if p.HasNext && len(p.Items) > 0 {
+			v.Next = answersPageURL(id, kind, consultation.SubmissionCursor(p.Items[len(p.Items)-1]))
+		}
 		for _, sub := range p.Items {
 			if sub.Status != consultation.SubmissionWithdrawn {
 				subs = append(subs, sub)
@@ -119,9 +171,6 @@ func (h *Handler) answersView(ctx context.Context, id uuid.UUID) (answersView, e
 		it := answerItem{S: sub, Text: texts[sub.TextID]}
 		if a := answers[sub.ID]; a != nil {
 			it.Answer, it.Reason = a, texts[a.ReasonTextID]
-			if !a.Published() {
-				v.Drafts++
-			}
 		}
 		v.Items = append(v.Items, it)
 	}
@@ -148,7 +197,8 @@ func (h *Handler) draftAnswer(w http.ResponseWriter, r *http.Request) {
 		h.staffFailed(w, r, id, f, "answer:"+sub.String(), err)
 		return
 	}
-	seeOther(w, r, answerPath(id)+"#a-"+sub.String())
+	kind, after := answersPageOf(r)
+	seeOther(w, r, answersPageURL(id, kind, after)+"#a-"+sub.String())
 }
 
 // publishAnswers publishes every drafted answer at once.

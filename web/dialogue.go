@@ -31,6 +31,7 @@ func (h *Handler) dialogueRoutes(m *http.ServeMux) {
 		}
 	})
 	h.meetingRunRoutes(m)
+	h.minutesRoutes(m)
 }
 
 type bodyCard struct {
@@ -179,6 +180,8 @@ type bodyMeetingView struct {
 	Code    string
 	Tabled  []motionView
 	Form    *form
+	// DraftForm is a failed request for the minutes' first draft.
+	DraftForm *form
 }
 
 type agendaItemView struct {
@@ -196,12 +199,18 @@ func (h *Handler) bodyMeetingPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) renderBodyMeeting(w http.ResponseWriter, r *http.Request, id uuid.UUID, f *form, status int) {
+	h.renderMeetingWith(w, r, id, status, func(v *bodyMeetingView) { v.Form = f })
+}
+
+// renderMeetingWith renders the meeting's page after set puts a failed
+// form on it.
+func (h *Handler) renderMeetingWith(w http.ResponseWriter, r *http.Request, id uuid.UUID, status int, set func(*bodyMeetingView)) {
 	v, err := h.bodyMeetingView(r, id)
 	if err != nil {
 		h.failErr(w, r, err)
 		return
 	}
-	v.Form = f
+	set(&v)
 	h.render(w, r, status, bodyMeetingPage(v))
 }
 

@@ -21,6 +21,9 @@ type Live interface {
 	// BodyMeeting signals a dialogue body's meeting: attendance, quorum,
 	// speakers and votes.
 	BodyMeeting(ctx context.Context, id uuid.UUID) (<-chan struct{}, error)
+	// Turnout signals a budget edition's turnout (and the standings the
+	// caller may see) changing: a ballot cast anywhere.
+	Turnout(ctx context.Context, edition uuid.UUID) (<-chan struct{}, error)
 }
 
 // Server-sent events: what a page's live region listens to (static/live.js).

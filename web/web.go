@@ -24,6 +24,7 @@ import (
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/org"
+	"github.com/otwarty/otwarty/internal/programme"
 	"github.com/otwarty/otwarty/internal/ratelimit"
 )
 
@@ -39,6 +40,8 @@ type Services struct {
 	Ambassador    *ambassador.Service
 	Budget        *budget.Service
 	Authz         *authz.Authorizer
+	// Programme is the programme's results declaration.
+	Programme *programme.Service
 	// Live makes pages live; nil leaves them to reload.
 	Live Live
 	// Pool reads the versions of localised texts (i18n.Load), as graph's
@@ -122,11 +125,15 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST "+PathResendConfirmation, h.resendConfirmation)
 	h.consultationRoutes(m)
 	h.consultationStaffRoutes(m)
+	h.consultationThreadRoutes(m)
 	h.consultationDraftRoutes(m)
 	h.ambassadorRoutes(m)
+	h.ambassadorStaffRoutes(m)
 	h.dialogueRoutes(m)
 	h.accountDataRoutes(m)
 	h.budgetRoutes(m)
+	h.budgetStaffRoutes(m)
+	h.programmeRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusNotFound, "web.error.not_found")
 	})

@@ -32,6 +32,7 @@ import (
 	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/org"
 	"github.com/otwarty/otwarty/internal/poll"
+	"github.com/otwarty/otwarty/internal/programme"
 	"github.com/otwarty/otwarty/internal/ratelimit"
 	"github.com/otwarty/otwarty/internal/retention"
 	"github.com/otwarty/otwarty/web"
@@ -58,6 +59,9 @@ type app struct {
 	// Attachments, and the Ambassador nominations' files on them.
 	attach          *attach.Service
 	ambassadorFiles *ambassador.Files
+	// The programme's results declaration and its values' documents.
+	programme      *programme.Service
+	programmeFiles *programme.Files
 }
 
 func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger) (*app, error) {
@@ -121,9 +125,13 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	ids.AddPersonalData(files.PersonalData())
 	ambFiles := ambassador.NewFiles(amb, files)
 	ids.AddPersonalData(ambFiles.PersonalData())
+	// The programme's indicators, computed from the domains' data, and the
+	// documents behind entered values.
+	prog := programme.New(pool, programme.Sources{}, log)
+	progFiles := programme.NewFiles(prog, files)
 	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: orgs, consult: cs,
 		budget: bs, dialogue: ds, box: box, motions: ms, elections: es, minutes: mn, ambassador: amb,
-		attach: files, ambassadorFiles: ambFiles}, nil
+		attach: files, ambassadorFiles: ambFiles, programme: prog, programmeFiles: progFiles}, nil
 }
 
 // start is what every subcommand that uses the services does first: open the
@@ -207,6 +215,7 @@ func runServe(ctx context.Context, args []string) error {
 	resolver.DialogueMinutes = a.minutes
 	resolver.Ambassador = a.ambassador
 	resolver.Attachments, resolver.AmbassadorFiles = a.attach, a.ambassadorFiles
+	resolver.Programmes, resolver.ProgrammeFiles = a.programme, a.programmeFiles
 	mux := http.NewServeMux()
 	// Requests (and so WebSockets) get their own context, ended before River
 	// stops so that jobs can finish gracefully.
@@ -222,7 +231,7 @@ func runServe(ctx context.Context, args []string) error {
 	// The web front end at "/" (the paths above and below are more specific
 	// and win), and GraphiQL from our own files.
 	site := web.New(web.Services{
-		Identity: a.identity, Consultations: a.consult, Orgs: a.orgs, Notify: a.notify, Dialogue: a.dialogue, Motions: a.motions, Minutes: a.minutes, Ambassador: a.ambassador, Budget: a.budget, Authz: a.authz, Pool: pool,
+		Identity: a.identity, Consultations: a.consult, Orgs: a.orgs, Notify: a.notify, Dialogue: a.dialogue, Motions: a.motions, Minutes: a.minutes, Ambassador: a.ambassador, Budget: a.budget, Authz: a.authz, Pool: pool, Programme: a.programme,
 		Live: graph.PageSignals{R: resolver},
 	}, web.Config{
 		PublicURL: c.PublicURL, TrustedProxies: c.TrustedProxies, SessionTTL: c.SessionTTL, Log: log,

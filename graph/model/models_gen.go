@@ -78,6 +78,18 @@ type AddBodyMinutesTranslationPayload struct {
 	Minutes *BodyMinutes `json:"minutes"`
 }
 
+type AddIndicatorValueAttachmentInput struct {
+	IndicatorID string `json:"indicatorId"`
+	// The year of an entered value.
+	Year int            `json:"year"`
+	File graphql.Upload `json:"file"`
+}
+
+type AddIndicatorValueAttachmentPayload struct {
+	Value      *IndicatorValue `json:"value"`
+	Attachment *Attachment     `json:"attachment"`
+}
+
 type AddOrganisationMemberInput struct {
 	OrganisationID string `json:"organisationId"`
 	// The account to add (or whose role to change).
@@ -1554,6 +1566,18 @@ type CreateOrganisationPayload struct {
 	Organisation *Organisation `json:"organisation"`
 }
 
+type CreateProgrammeInput struct {
+	Slug string `json:"slug"`
+	// The original first, then translations.
+	Name      []LocalizedInput `json:"name"`
+	FirstYear int              `json:"firstYear"`
+	LastYear  int              `json:"lastYear"`
+}
+
+type CreateProgrammePayload struct {
+	Programme *Programme `json:"programme"`
+}
+
 type CreateSubmissionInput struct {
 	ConsultationID string         `json:"consultationId"`
 	Kind           SubmissionKind `json:"kind"`
@@ -1610,6 +1634,35 @@ type DeclineAmbassadorNominationPayload struct {
 	Year        int                    `json:"year"`
 	Category    AmbassadorCategoryKind `json:"category"`
 	NomineeName string                 `json:"nomineeName"`
+}
+
+type DefineIndicatorInput struct {
+	ProgrammeID string `json:"programmeId"`
+	// Defining an indicator again by its code redefines it (names add versions).
+	Code     string `json:"code"`
+	Position int    `json:"position"`
+	Goal     int    `json:"goal"`
+	// The original first, then translations.
+	Name          []LocalizedInput     `json:"name"`
+	Unit          IndicatorUnit        `json:"unit"`
+	Baseline      float64              `json:"baseline"`
+	BaselineYear  int                  `json:"baselineYear"`
+	Target        float64              `json:"target"`
+	Comparison    IndicatorComparison  `json:"comparison"`
+	TargetScope   IndicatorTargetScope `json:"targetScope"`
+	TargetYear    *int                 `json:"targetYear,omitempty"`
+	Weight        float64              `json:"weight"`
+	Source        string               `json:"source"`
+	Method        IndicatorMethod      `json:"method"`
+	MinAttendance *int                 `json:"minAttendance,omitempty"`
+	BodyIds       []string             `json:"bodyIds"`
+	OrganiserIds  []string             `json:"organiserIds"`
+	// The unit whose officials enter the values (ENTERED).
+	ResponsibleUnitID *string `json:"responsibleUnitId,omitempty"`
+}
+
+type DefineIndicatorPayload struct {
+	Indicator *ProgrammeIndicator `json:"indicator"`
 }
 
 type DeleteAccountInput struct {
@@ -1830,6 +1883,19 @@ type EnterAmbassadorNominationPayload struct {
 	Nomination *AmbassadorNomination `json:"nomination"`
 }
 
+type EnterIndicatorValueInput struct {
+	IndicatorID string  `json:"indicatorId"`
+	Year        int     `json:"year"`
+	Value       float64 `json:"value"`
+	// The figure's source (required).
+	Note string `json:"note"`
+}
+
+type EnterIndicatorValuePayload struct {
+	Indicator *ProgrammeIndicator `json:"indicator"`
+	Value     *IndicatorValue     `json:"value"`
+}
+
 type EnterPaperBallotInput struct {
 	VotingPointID string      `json:"votingPointId"`
 	SheetNumber   string      `json:"sheetNumber"`
@@ -1945,6 +2011,27 @@ type HideSubmissionInput struct {
 
 type HideSubmissionPayload struct {
 	Submission *Submission `json:"submission"`
+}
+
+type IndicatorPart struct {
+	// meetings_held, min_attendance, participants, organisations, editions, eligible.
+	Key   string  `json:"key"`
+	Value float64 `json:"value"`
+}
+
+// A survey-based value's sample (BUDGET_SHARE).
+type IndicatorSample struct {
+	Respondents int `json:"respondents"`
+	Ballots     int `json:"ballots"`
+	// Respondents per ballot cast, in percent.
+	ResponseRate float64 `json:"responseRate"`
+	// 95 % confidence interval of the share (Wilson), in percent; null when withheld.
+	Low  *float64 `json:"low,omitempty"`
+	High *float64 `json:"high,omitempty"`
+	// Groups smaller than this are never published.
+	MinGroup int `json:"minGroup"`
+	// The share is withheld (fewer than minGroup respondents or a derivable group below it).
+	Withheld bool `json:"withheld"`
 }
 
 type InviteAmbassadorJurorInput struct {
@@ -2379,6 +2466,28 @@ type PoolStanding struct {
 	Projects []BudgetProjectStanding `json:"projects"`
 }
 
+type ProgrammeReport struct {
+	FileName    string `json:"fileName"`
+	ContentType string `json:"contentType"`
+	Content     string `json:"content"`
+}
+
+// The indicators whose value or status changed, or a resync.
+type ProgrammeResultsEvent struct {
+	ProgrammeID string            `json:"programmeId"`
+	Year        int               `json:"year"`
+	Changed     []IndicatorResult `json:"changed"`
+	// Missed events: re-query the results.
+	Resync bool `json:"resync"`
+}
+
+type ProgrammeViewerCan struct {
+	// Define indicators.
+	Manage bool `json:"manage"`
+	// Watch the results live (programmeResultsChanged).
+	Watch bool `json:"watch"`
+}
+
 type ProposeAmendmentInput struct {
 	MotionID string          `json:"motionId"`
 	Title    *LocalizedInput `json:"title"`
@@ -2485,6 +2594,10 @@ type RecordAttendanceInput struct {
 	MeetingID string `json:"meetingId"`
 	// Accounts that attended; every other registered person is recorded as absent.
 	AttendedAccountIds []string `json:"attendedAccountIds"`
+	// People who came without registering (counted, not named; 0–100000).
+	WalkIns int `json:"walkIns"`
+	// Organisations present (e.g. by a representative).
+	OrganisationIds []string `json:"organisationIds"`
 }
 
 type RecordAttendancePayload struct {
@@ -2603,6 +2716,14 @@ type RemoveBodyMemberInput struct {
 
 type RemoveBodyMemberPayload struct {
 	Member *BodyMember `json:"member"`
+}
+
+type RemoveIndicatorValueAttachmentInput struct {
+	AttachmentID string `json:"attachmentId"`
+}
+
+type RemoveIndicatorValueAttachmentPayload struct {
+	Indicator *ProgrammeIndicator `json:"indicator"`
 }
 
 type RemoveOrganisationMemberInput struct {
@@ -5523,6 +5644,307 @@ func (e IdentifierType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type IndicatorComparison string
+
+const (
+	// The value must be at least the target.
+	IndicatorComparisonAtLeast IndicatorComparison = "AT_LEAST"
+	// The value must be at most the target.
+	IndicatorComparisonAtMost IndicatorComparison = "AT_MOST"
+)
+
+var AllIndicatorComparison = []IndicatorComparison{
+	IndicatorComparisonAtLeast,
+	IndicatorComparisonAtMost,
+}
+
+func (e IndicatorComparison) IsValid() bool {
+	switch e {
+	case IndicatorComparisonAtLeast, IndicatorComparisonAtMost:
+		return true
+	}
+	return false
+}
+
+func (e IndicatorComparison) String() string {
+	return string(e)
+}
+
+func (e *IndicatorComparison) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = IndicatorComparison(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid IndicatorComparison", str)
+	}
+	return nil
+}
+
+func (e IndicatorComparison) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *IndicatorComparison) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e IndicatorComparison) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type IndicatorMethod string
+
+const (
+	// Entered by an official per year, with a source note.
+	IndicatorMethodEntered IndicatorMethod = "ENTERED"
+	// Consultation meetings held in the year with at least params' minimum attendance (registered people present, walk-ins and organisations present).
+	IndicatorMethodConsultationMeetings IndicatorMethod = "CONSULTATION_MEETINGS"
+	// Nominations (not withdrawn) of the Ambassador editions whose nominations opened in the year.
+	IndicatorMethodAmbassadorNominations IndicatorMethod = "AMBASSADOR_NOMINATIONS"
+	// Procedures of the information pages translated into at least one other language, current at the year's end.
+	IndicatorMethodTranslatedProcedures IndicatorMethod = "TRANSLATED_PROCEDURES"
+	// Approved events of the calendar in the year (of the organisers given).
+	IndicatorMethodEvents IndicatorMethod = "EVENTS"
+	// Meetings of dialogue bodies held in the year (of the bodies given).
+	IndicatorMethodBodyMeetings IndicatorMethod = "BODY_MEETINGS"
+	// The share of the civic-budget survey's respondents with migration experience or minority membership (k ≥ 10).
+	IndicatorMethodBudgetShare IndicatorMethod = "BUDGET_SHARE"
+)
+
+var AllIndicatorMethod = []IndicatorMethod{
+	IndicatorMethodEntered,
+	IndicatorMethodConsultationMeetings,
+	IndicatorMethodAmbassadorNominations,
+	IndicatorMethodTranslatedProcedures,
+	IndicatorMethodEvents,
+	IndicatorMethodBodyMeetings,
+	IndicatorMethodBudgetShare,
+}
+
+func (e IndicatorMethod) IsValid() bool {
+	switch e {
+	case IndicatorMethodEntered, IndicatorMethodConsultationMeetings, IndicatorMethodAmbassadorNominations, IndicatorMethodTranslatedProcedures, IndicatorMethodEvents, IndicatorMethodBodyMeetings, IndicatorMethodBudgetShare:
+		return true
+	}
+	return false
+}
+
+func (e IndicatorMethod) String() string {
+	return string(e)
+}
+
+func (e *IndicatorMethod) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = IndicatorMethod(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid IndicatorMethod", str)
+	}
+	return nil
+}
+
+func (e IndicatorMethod) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *IndicatorMethod) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e IndicatorMethod) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type IndicatorStatus string
+
+const (
+	IndicatorStatusMet    IndicatorStatus = "MET"
+	IndicatorStatusNotMet IndicatorStatus = "NOT_MET"
+	// Not entered, withheld or not final yet: the year (or the target's year) is not over.
+	IndicatorStatusNotYetKnown IndicatorStatus = "NOT_YET_KNOWN"
+)
+
+var AllIndicatorStatus = []IndicatorStatus{
+	IndicatorStatusMet,
+	IndicatorStatusNotMet,
+	IndicatorStatusNotYetKnown,
+}
+
+func (e IndicatorStatus) IsValid() bool {
+	switch e {
+	case IndicatorStatusMet, IndicatorStatusNotMet, IndicatorStatusNotYetKnown:
+		return true
+	}
+	return false
+}
+
+func (e IndicatorStatus) String() string {
+	return string(e)
+}
+
+func (e *IndicatorStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = IndicatorStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid IndicatorStatus", str)
+	}
+	return nil
+}
+
+func (e IndicatorStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *IndicatorStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e IndicatorStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type IndicatorTargetScope string
+
+const (
+	// Every year's value is compared with the target.
+	IndicatorTargetScopeEachYear IndicatorTargetScope = "EACH_YEAR"
+	// The value must reach the target by targetYear.
+	IndicatorTargetScopeByYear IndicatorTargetScope = "BY_YEAR"
+)
+
+var AllIndicatorTargetScope = []IndicatorTargetScope{
+	IndicatorTargetScopeEachYear,
+	IndicatorTargetScopeByYear,
+}
+
+func (e IndicatorTargetScope) IsValid() bool {
+	switch e {
+	case IndicatorTargetScopeEachYear, IndicatorTargetScopeByYear:
+		return true
+	}
+	return false
+}
+
+func (e IndicatorTargetScope) String() string {
+	return string(e)
+}
+
+func (e *IndicatorTargetScope) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = IndicatorTargetScope(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid IndicatorTargetScope", str)
+	}
+	return nil
+}
+
+func (e IndicatorTargetScope) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *IndicatorTargetScope) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e IndicatorTargetScope) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type IndicatorUnit string
+
+const (
+	IndicatorUnitCount   IndicatorUnit = "COUNT"
+	IndicatorUnitPersons IndicatorUnit = "PERSONS"
+	IndicatorUnitPercent IndicatorUnit = "PERCENT"
+)
+
+var AllIndicatorUnit = []IndicatorUnit{
+	IndicatorUnitCount,
+	IndicatorUnitPersons,
+	IndicatorUnitPercent,
+}
+
+func (e IndicatorUnit) IsValid() bool {
+	switch e {
+	case IndicatorUnitCount, IndicatorUnitPersons, IndicatorUnitPercent:
+		return true
+	}
+	return false
+}
+
+func (e IndicatorUnit) String() string {
+	return string(e)
+}
+
+func (e *IndicatorUnit) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = IndicatorUnit(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid IndicatorUnit", str)
+	}
+	return nil
+}
+
+func (e IndicatorUnit) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *IndicatorUnit) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e IndicatorUnit) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type IntakeChannel string
 
 const (
@@ -6245,6 +6667,65 @@ func (e *ParticipationSurveyQuestion) UnmarshalJSON(b []byte) error {
 }
 
 func (e ParticipationSurveyQuestion) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ProgrammeReportFormat string
+
+const (
+	ProgrammeReportFormatMarkdown ProgrammeReportFormat = "MARKDOWN"
+	// The indicator table.
+	ProgrammeReportFormatCSV ProgrammeReportFormat = "CSV"
+	// A standalone page with print CSS.
+	ProgrammeReportFormatHTML ProgrammeReportFormat = "HTML"
+)
+
+var AllProgrammeReportFormat = []ProgrammeReportFormat{
+	ProgrammeReportFormatMarkdown,
+	ProgrammeReportFormatCSV,
+	ProgrammeReportFormatHTML,
+}
+
+func (e ProgrammeReportFormat) IsValid() bool {
+	switch e {
+	case ProgrammeReportFormatMarkdown, ProgrammeReportFormatCSV, ProgrammeReportFormatHTML:
+		return true
+	}
+	return false
+}
+
+func (e ProgrammeReportFormat) String() string {
+	return string(e)
+}
+
+func (e *ProgrammeReportFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ProgrammeReportFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ProgrammeReportFormat", str)
+	}
+	return nil
+}
+
+func (e ProgrammeReportFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ProgrammeReportFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ProgrammeReportFormat) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

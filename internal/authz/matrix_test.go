@@ -229,6 +229,13 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 		// The chair is a juror who owns the proposals (graph's decision matrix
 		// tests the chair); the owner here holds no juror role.
 		{"ambassador_proposal", "manage", nil, []string{"coordinator", "admin"}},
+		// Programme results: the object's domains hold the unit of 'official'.
+		{"programme", "read", nil, everyone},
+		{"programme", "manage", nil, []string{"coordinator", "admin"}},
+		{"programme", "watch", nil, []string{"official", "coordinator", "admin"}},
+		{"programme_indicator", "read", nil, everyone},
+		{"programme_indicator", "enter_value", map[string]string{"method": "entered"}, []string{"official", "coordinator", "admin"}},
+		{"programme_indicator", "enter_value", map[string]string{"method": "events"}, nil},
 	}
 
 	// The cases cover the whole matrix, so a rule cannot be added untested.

@@ -258,34 +258,9 @@ func (s *Service) SurveyReport(ctx context.Context, editionID uuid.UUID) (*Surve
 	if err := authz.Require(ctx, ActRead, surveyObject(e)); err != nil {
 		return nil, err
 	}
-	counts := map[string]map[string]int{}
-	for _, q := range SurveyQuestions {
-		counts[q.Name] = map[string]int{}
-	}
-	var total, union int
-	if err := s.pool.QueryRow(ctx, `select count(*), count(*) filter (where migration_experience = 'yes' or minority_member = 'yes')
-		from budget_survey_responses where edition_id = $1`, editionID).Scan(&total, &union); err != nil {
-		return nil, fmt.Errorf("survey report: %w", err)
-	}
-	rows, err := s.pool.Query(ctx, `select q, coalesce(a, 'not_answered'), count(*) from budget_survey_responses r
-		cross join lateral (values ('migration_experience', r.migration_experience), ('minority_member', r.minority_member),
-			('first_language', r.first_language), ('learned_from', r.learned_from), ('first_time_voter', r.first_time_voter)) v (q, a)
-		where r.edition_id = $1 group by 1, 2`, editionID)
+	total, union, counts, err := surveyCounts(ctx, s.pool, editionID)
 	if err != nil {
-		return nil, fmt.Errorf("survey report: %w", err)
-	}
-	for rows.Next() {
-		var q, a string
-		var n int
-		if err := rows.Scan(&q, &a, &n); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("survey report: %w", err)
-		}
-		counts[q][a] = n
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("survey report: %w", err)
+		return nil, err
 	}
 	return buildSurveyReport(total, union, counts), nil
 }
@@ -363,4 +338,69 @@ func SuppressCells(values []int, minGroup int) []bool {
 		hidden[next], sum = true, sum+values[next]
 	}
 	return hidden
+}
+
+// surveyCounts reads an edition's survey: the respondents, those with
+// migration experience or minority membership, and each question's counts.
+func surveyCounts(ctx context.Context, dbq db.Querier, editionID uuid.UUID) (total, union int, counts map[string]map[string]int, err error) {
+	counts = map[string]map[string]int{}
+	for _, q := range SurveyQuestions {
+		counts[q.Name] = map[string]int{}
+	}
+	if err := dbq.QueryRow(ctx, `select count(*), count(*) filter (where migration_experience = 'yes' or minority_member = 'yes')
+		from budget_survey_responses where edition_id = $1`, editionID).Scan(&total, &union); err != nil {
+		return 0, 0, nil, fmt.Errorf("survey report: %w", err)
+	}
+	rows, err := dbq.Query(ctx, `select q, coalesce(a, 'not_answered'), count(*) from budget_survey_responses r
+		cross join lateral (values ('migration_experience', r.migration_experience), ('minority_member', r.minority_member),
+			('first_language', r.first_language), ('learned_from', r.learned_from), ('first_time_voter', r.first_time_voter)) v (q, a)
+		where r.edition_id = $1 group by 1, 2`, editionID)
+	if err != nil {
+		return 0, 0, nil, fmt.Errorf("survey report: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var q, a string
+		var n int
+		if err := rows.Scan(&q, &a, &n); err != nil {
+			return 0, 0, nil, fmt.Errorf("survey report: %w", err)
+		}
+		counts[q][a] = n
+	}
+	if err := rows.Err(); err != nil {
+		return 0, 0, nil, fmt.Errorf("survey report: %w", err)
+	}
+	return total, union, counts, nil
+}
+
+// SurveyShare is the programme's indicator from an edition's survey, as
+// the survey's published report gives it.
+type SurveyShare struct {
+	Respondents int
+	// Share of respondents with migration experience or minority
+	// membership; nil when the report withholds it (fewer than
+	// SurveyMinGroup respondents, or a derivable group below it).
+	Share *float64
+	// Ballots cast in the edition (the response rate's base).
+	Ballots int
+	// Public: the edition's results, and with them the survey, are published.
+	Public bool
+}
+
+// ReadSurveyShare reads the indicator of an edition's survey without
+// checking who asks: only for aggregates the report itself publishes (the
+// programme's results, which show it once Public).
+func ReadSurveyShare(ctx context.Context, q db.Querier, editionID uuid.UUID) (SurveyShare, error) {
+	total, union, counts, err := surveyCounts(ctx, q, editionID)
+	if err != nil {
+		return SurveyShare{}, err
+	}
+	out := SurveyShare{Respondents: total, Share: buildSurveyReport(total, union, counts).Indicator}
+	var status string
+	if err := q.QueryRow(ctx, `select e.status, (select count(*) from budget_ballots b where b.edition_id = e.id)
+		from budget_editions e where e.id = $1`, editionID).Scan(&status, &out.Ballots); err != nil {
+		return SurveyShare{}, fmt.Errorf("survey share: %w", err)
+	}
+	out.Public = status == string(StatusResultsPublished)
+	return out, nil
 }

@@ -336,6 +336,29 @@ func (s *Service) Unanswered(ctx context.Context, cid uuid.UUID) (int, error) {
 	return countUnanswered(ctx, s.pool, cid)
 }
 
+// Drafted counts consultation cid's answers drafted and not yet published
+// (of submissions not withdrawn): what PublishAnswers with every draft
+// would publish. For who may answer, as Unanswered.
+func (s *Service) Drafted(ctx context.Context, cid uuid.UUID) (int, error) {
+	if authz.SubjectFrom(ctx).Anonymous() {
+		return 0, apperr.ErrUnauthenticated
+	}
+	c, err := s.visible(ctx, s.pool, cid, false)
+	if err != nil {
+		return 0, err
+	}
+	if err := authz.Require(ctx, ActAnswer, submissionScope(c)); err != nil {
+		return 0, err
+	}
+	var n int
+	err = s.pool.QueryRow(ctx, `select count(*) from submission_answers a join submissions s on s.id = a.submission_id
+		where s.consultation_id = $1 and a.published_at is null and s.status <> 'withdrawn'`, cid).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count drafted answers: %w", err)
+	}
+	return n, nil
+}
+
 func countUnanswered(ctx context.Context, q db.Querier, cid uuid.UUID) (int, error) {
 	var n int
 	err := q.QueryRow(ctx, `select count(*) from submissions s

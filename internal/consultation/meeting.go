@@ -273,9 +273,13 @@ func (s *Service) CancelMeeting(ctx context.Context, id uuid.UUID, reason string
 
 // RecordAttendance records, once the meeting has started, who of the
 // registered people came; see gathering.Service.RecordAttendance.
-func (s *Service) RecordAttendance(ctx context.Context, meetingID uuid.UUID, attended []uuid.UUID) (*Meeting, error) {
-	return s.meetingOf(ctx)(s.meetings.RecordAttendance(ctx, meetingID, attended))
+func (s *Service) RecordAttendance(ctx context.Context, meetingID uuid.UUID, a Attendance) (*Meeting, error) {
+	return s.meetingOf(ctx)(s.meetings.RecordAttendance(ctx, meetingID, a))
 }
+
+// Attendance is what is recorded of a meeting's attendance: the registered
+// accounts present, walk-ins and the organisations present.
+type Attendance = gathering.Attendance
 
 // PublishMinutes publishes a meeting's minutes once it has ended; publishing
 // again replaces them with a new text.

@@ -197,7 +197,7 @@ func TestMeeting_Permissions(t *testing.T) {
 			return err
 		},
 		"attendance": func(ctx context.Context, id uuid.UUID) error {
-			_, err := b.svc.RecordAttendance(ctx, id, nil)
+			_, err := b.svc.RecordAttendance(ctx, id, consultation.Attendance{})
 			return err
 		},
 		"minutes": func(ctx context.Context, id uuid.UUID) error {
@@ -449,17 +449,17 @@ func TestRecordAttendance_OnlyRegisteredAndOnlyAfterStart(t *testing.T) {
 	require.Equal(t, consultation.RegistrationWaitlisted, st)
 	official := b.official(t)
 
-	_, err := b.svc.RecordAttendance(official, m.ID, []uuid.UUID{came})
+	_, err := b.svc.RecordAttendance(official, m.ID, consultation.Attendance{Accounts: []uuid.UUID{came}})
 	require.ErrorIs(t, err, consultation.ErrMeetingNotStarted)
 	requireCode(t, apperr.PhaseClosed, err)
 
 	b.clock.Advance(90 * time.Minute)
-	_, err = b.svc.RecordAttendance(official, m.ID, []uuid.UUID{came, waiting})
+	_, err = b.svc.RecordAttendance(official, m.ID, consultation.Attendance{Accounts: []uuid.UUID{came, waiting}})
 	requireInvalid(t, "attended", err)
-	_, err = b.svc.RecordAttendance(official, m.ID, []uuid.UUID{uuid.New()})
+	_, err = b.svc.RecordAttendance(official, m.ID, consultation.Attendance{Accounts: []uuid.UUID{uuid.New()}})
 	requireInvalid(t, "attended", err)
 
-	got, err := b.svc.RecordAttendance(official, m.ID, []uuid.UUID{came, came})
+	got, err := b.svc.RecordAttendance(official, m.ID, consultation.Attendance{Accounts: []uuid.UUID{came, came}})
 	require.NoError(t, err)
 	require.Equal(t, 1, got.Attended)
 	regs, err := b.svc.Registrations(official, m.ID)
@@ -473,9 +473,28 @@ func TestRecordAttendance_OnlyRegisteredAndOnlyAfterStart(t *testing.T) {
 	require.Nil(t, attended[waiting], "the waiting list is not marked")
 
 	// Recording again replaces the record.
-	got, err = b.svc.RecordAttendance(official, m.ID, []uuid.UUID{came, stayed})
+	got, err = b.svc.RecordAttendance(official, m.ID, consultation.Attendance{Accounts: []uuid.UUID{came, stayed}})
 	require.NoError(t, err)
 	require.Equal(t, 2, got.Attended)
+
+	// Walk-ins and the organisations present: out of range or unknown is
+	// refused and changes nothing; a new record replaces the last.
+	ngo := b.organisation(t, "ngo")
+	_, err = b.svc.RecordAttendance(official, m.ID, consultation.Attendance{Accounts: []uuid.UUID{came}, WalkIns: -1})
+	requireInvalid(t, "walkIns", err)
+	_, err = b.svc.RecordAttendance(official, m.ID, consultation.Attendance{Accounts: []uuid.UUID{came}, Organisations: []uuid.UUID{uuid.New()}})
+	requireInvalid(t, "organisationIds", err)
+	got, err = b.svc.RecordAttendance(official, m.ID, consultation.Attendance{Accounts: []uuid.UUID{came, stayed}, WalkIns: 7,
+		Organisations: []uuid.UUID{ngo, b.unitID, ngo}})
+	require.NoError(t, err)
+	require.Equal(t, 2, got.Attended)
+	require.Equal(t, 7, got.WalkIns)
+	require.ElementsMatch(t, []uuid.UUID{ngo, b.unitID}, got.Organisations)
+	got, err = b.svc.RecordAttendance(official, m.ID, consultation.Attendance{Accounts: []uuid.UUID{came, stayed}, WalkIns: 3,
+		Organisations: []uuid.UUID{ngo}})
+	require.NoError(t, err)
+	require.Equal(t, 3, got.WalkIns)
+	require.Equal(t, []uuid.UUID{ngo}, got.Organisations)
 
 	// A resident sees the counts and their own status, not the list.
 	mine, err := b.svc.MyRegistration(waitingCtx, m.ID)
@@ -491,7 +510,7 @@ func TestRecordAttendance_OnlyRegisteredAndOnlyAfterStart(t *testing.T) {
 	var entries int
 	require.NoError(t, b.pool.QueryRow(b.ctx, `select count(*) from audit_log where action = 'meeting.attendance' and object_id = $1`,
 		m.ID.String()).Scan(&entries))
-	require.Equal(t, 2, entries)
+	require.Equal(t, 4, entries, "one per record, none for the refused ones")
 }
 
 func TestPublishMinutes_OnlyAfterEnd(t *testing.T) {

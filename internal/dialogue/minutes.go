@@ -630,7 +630,7 @@ func (m *Minutes) Versions(ctx context.Context, mm *MeetingMinutes) ([]*MinutesV
 		return nil, nil
 	}
 	rows, err := m.s.pool.Query(ctx, `select v.version, v.source, v.locale, v.body, v.author_id,
-			coalesce(case when a.deleted_at is null then a.display_name end, '')
+			coalesce(case when a.deleted_at is null then a.display_name end, ''), v.created_at
 		from dialogue_minutes_versions v left join accounts a on a.id = v.author_id
 		where v.meeting_id = $1 order by v.version`, mm.MeetingID)
 	if err != nil {
@@ -638,7 +638,7 @@ func (m *Minutes) Versions(ctx context.Context, mm *MeetingMinutes) ([]*MinutesV
 	}
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*MinutesVersion, error) {
 		var v MinutesVersion
-		return &v, r.Scan(&v.Version, &v.Source, &v.Locale, &v.Body, &v.AuthorID, &v.AuthorName)
+		return &v, r.Scan(&v.Version, &v.Source, &v.Locale, &v.Body, &v.AuthorID, &v.AuthorName, &v.CreatedAt)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read minutes versions: %w", err)

@@ -116,7 +116,12 @@ type Gathering struct {
 	// with presence recorded (invitees).
 	Attended int
 	Invited  int // people invited (on the roll without a seat)
-	Present  int // people present now (open stays)
+	// WalkIns counts people who attended without registering (recorded with
+	// the attendance, not named); Organisations are the organisations
+	// recorded as present.
+	WalkIns       int
+	Organisations []uuid.UUID
+	Present       int // people present now (open stays)
 	// Viewer is the reading account's registration status ("" for none).
 	Viewer string
 	// ViewerInvited says whether the reading account is invited.
@@ -330,7 +335,8 @@ const columns = `g.id, g.owner_id, g.format, g.title_text_id, g.description_text
 	g.cancelled_at, g.cancel_reason, coalesce(g.created_by, '00000000-0000-0000-0000-000000000000'),
 	g.created_at, g.updated_at, n.registered, n.waitlisted, n.attended + m.attended, m.invited, m.present,
 	coalesce((select v.status from gathering_registrations v where v.gathering_id = g.id and v.account_id = $1), ''),
-	exists (select from gathering_invitations v where v.gathering_id = g.id and v.account_id = $1)`
+	exists (select from gathering_invitations v where v.gathering_id = g.id and v.account_id = $1),
+	g.walk_ins, array(select o.organisation_id from gathering_organisations o where o.gathering_id = g.id order by o.organisation_id)`
 
 // from counts registrations (n) and the roll beyond them (m): invitations,
 // open stays, and people with presence recorded who hold no seat (a seat
@@ -352,7 +358,8 @@ func scan(row pgx.Row) (*Gathering, error) {
 	err := row.Scan(&g.ID, &g.OwnerID, &g.Format, &g.TitleTextID, &g.DescriptionTextID, &g.StartsAt, &g.EndsAt,
 		&g.Place, &g.OnlineURL, &g.Online, &g.Languages, &g.Capacity, &g.MinutesTextID, &g.MinutesAt,
 		&g.CancelledAt, &g.CancelReason, &g.CreatedBy, &g.CreatedAt, &g.UpdatedAt,
-		&g.Registered, &g.Waitlisted, &g.Attended, &g.Invited, &g.Present, &g.Viewer, &g.ViewerInvited)
+		&g.Registered, &g.Waitlisted, &g.Attended, &g.Invited, &g.Present, &g.Viewer, &g.ViewerInvited,
+		&g.WalkIns, &g.Organisations)
 	if err != nil {
 		return nil, err
 	}

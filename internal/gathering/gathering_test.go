@@ -245,17 +245,17 @@ func TestAttendanceAndMinutes_OnlyForSeatsAfterStartAndAfterEnd(t *testing.T) {
 	waiting, _, _ := b.register(t, g.ID)
 	minutes := i18n.Input{Locale: i18n.UK, Text: "Протокол зустрічі."}
 
-	_, err := b.svc.RecordAttendance(b.staff, g.ID, []uuid.UUID{came})
+	_, err := b.svc.RecordAttendance(b.staff, g.ID, gathering.Attendance{Accounts: []uuid.UUID{came}})
 	requireKey(t, "gathering.not_started", err)
 	_, err = b.svc.PublishMinutes(b.staff, g.ID, minutes)
 	requireKey(t, "gathering.not_ended", err)
 
 	b.clock.Advance(90 * time.Minute) // started, not ended
-	_, err = b.svc.RecordAttendance(b.staff, g.ID, []uuid.UUID{came, waiting})
+	_, err = b.svc.RecordAttendance(b.staff, g.ID, gathering.Attendance{Accounts: []uuid.UUID{came, waiting}})
 	requireKey(t, "gathering.attendee_not_registered", err)
 	_, err = b.svc.PublishMinutes(b.staff, g.ID, minutes)
 	requireKey(t, "gathering.not_ended", err)
-	got, err := b.svc.RecordAttendance(b.staff, g.ID, []uuid.UUID{came, came})
+	got, err := b.svc.RecordAttendance(b.staff, g.ID, gathering.Attendance{Accounts: []uuid.UUID{came, came}})
 	require.NoError(t, err)
 	require.Equal(t, 1, got.Attended)
 	marks := map[uuid.UUID]*bool{}
@@ -267,7 +267,7 @@ func TestAttendanceAndMinutes_OnlyForSeatsAfterStartAndAfterEnd(t *testing.T) {
 	require.True(t, *marks[came])
 	require.False(t, *marks[stayed])
 	require.Nil(t, marks[waiting], "the waiting list is not marked")
-	got, err = b.svc.RecordAttendance(b.staff, g.ID, []uuid.UUID{came, stayed})
+	got, err = b.svc.RecordAttendance(b.staff, g.ID, gathering.Attendance{Accounts: []uuid.UUID{came, stayed}})
 	require.NoError(t, err)
 	require.Equal(t, 2, got.Attended, "recording again replaces the record")
 
