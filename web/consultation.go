@@ -464,8 +464,8 @@ func savedAnswers(mine map[uuid.UUID]*consultation.SurveyAnswer, texts map[uuid.
 
 // answerSurvey stores the caller's answers to the survey's questions: those
 // changed since the page showed them (an emptied one removes the earlier
-// answer), so that an answer left as it was keeps its text and the
-// translations made of it. A refused answer is shown at its question, with
+// answer), in the language chosen, so that an answer left as it was keeps
+// its text, its language and the translations made of it. A refused answer is shown at its question, with
 // everything typed kept.
 func (h *Handler) answerSurvey(w http.ResponseWriter, r *http.Request) {
 	id, ok := h.pathID(w, r, "id")
@@ -505,8 +505,9 @@ func (h *Handler) answerSurvey(w http.ResponseWriter, r *http.Request) {
 	for _, q := range qs {
 		text := strings.TrimSpace(f.Values[surveyField(q.ID)])
 		answered = answered || text != ""
-		was := saved[q.ID]
-		if sameText(text, was.Text) && (text == "" || locale == was.Locale) {
+		// The language chosen is that of the answers changed: one left as
+		// it was keeps the language it was written in.
+		if sameText(text, saved[q.ID].Text) {
 			continue
 		}
 		in = append(in, consultation.SurveyAnswerInput{QuestionID: q.ID, Locale: locale, Text: text})
