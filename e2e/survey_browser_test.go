@@ -28,8 +28,9 @@ type surveyAnswer struct {
 // nothing is saved; two far too long answers are refused, each at its
 // question, with what was typed kept and nothing written; the answers are
 // saved, kept on return, one is changed in another language (the one left as
-// it was keeps its text) and one removed by emptying it. After the close
-// the questions are listed without a form. axe-core finds nothing on the
+// it was keeps its text) and one removed by emptying it. An answer sent after
+// the close is refused at the page's top; the questions are then listed
+// without a form. axe-core finds nothing on the
 // form, the form with errors and the saved form, in all four languages.
 func TestBrowser_ConsultationSurvey(t *testing.T) {
 	t.Parallel()
@@ -203,10 +204,19 @@ func TestBrowser_ConsultationSurvey(t *testing.T) {
 	}
 	require.Equal(t, []surveyAnswer{{Position: 0, Text: "In Nowa Huta, by the district office", Locale: "en"}}, answers())
 
-	// Closed: the questions are listed, the form is gone.
+	// Closed while the form was open: the answer sent is refused at the
+	// page's top and not written; the questions are listed, the form is gone.
+	b.open(path + "?lang=pl")
+	set(ids[1], "Za późno?")
 	gql(t, s.httpURL(), official, fmt.Sprintf(`mutation { changeConsultationPhase(input: {consultationId: %q, status: CLOSED, reason: "Koniec ankiety"}) {
 		consultation { id } } }`, id), &ignore)
-	b.open(path + "?lang=pl")
+	send("send after the close")
+	require.Equal(t, "Konsultacje nie są teraz na tym etapie: wpisy, komentarze i poparcie są możliwe tylko w czasie trwania konsultacji.",
+		b.text("main .error-summary li"))
+	require.Zero(t, eval[int](b, `document.querySelectorAll('form.survey').length`))
+	require.Equal(t, []surveyAnswer{{Position: 0, Text: "In Nowa Huta, by the district office", Locale: "en"}}, answers())
+	b.checkAxe("survey refused after the close")
+	b.open(path)
 	require.Zero(t, eval[int](b, `document.querySelectorAll('form.survey').length`))
 	require.Equal(t, 3, eval[int](b, `document.querySelectorAll('#survey + ol > li').length`))
 }

@@ -465,8 +465,9 @@ func savedAnswers(mine map[uuid.UUID]*consultation.SurveyAnswer, texts map[uuid.
 // answerSurvey stores the caller's answers to the survey's questions: those
 // changed since the page showed them (an emptied one removes the earlier
 // answer), in the language chosen, so that an answer left as it was keeps
-// its text, its language and the translations made of it. A refused answer is shown at its question, with
-// everything typed kept.
+// its text, its language and the translations made of it. A refused answer
+// is shown at its question, with everything typed kept; a refusal of the
+// whole form that is no longer offered (closed meanwhile) at the page's top.
 func (h *Handler) answerSurvey(w http.ResponseWriter, r *http.Request) {
 	id, ok := h.pathID(w, r, "id")
 	if !ok {
@@ -528,6 +529,9 @@ func (h *Handler) answerSurvey(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		v.Survey = f
+		if !v.Actions.AnswerSurvey || len(v.Questions) == 0 {
+			v.Form, v.FormFor = f, "page"
+		}
 		h.render(w, r, status, consultationPage(v))
 		return
 	}
