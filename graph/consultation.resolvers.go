@@ -187,7 +187,7 @@ func (r *consultationResolver) ViewerIsFollowing(ctx context.Context, obj *model
 func (r *consultationResolver) ViewerCan(ctx context.Context, obj *model.Consultation) (*model.ConsultationViewerCan, error) {
 	can := r.Consultations.ConsultationActions(ctx, obj.C)
 	return &model.ConsultationViewerCan{Manage: can.Manage, Submit: can.Submit, Follow: can.Follow, Moderate: can.Moderate,
-		EnterOnBehalf: can.EnterOnBehalf}, nil
+		EnterOnBehalf: can.EnterOnBehalf, AnswerSurvey: can.AnswerSurvey}, nil
 }
 
 // SurveyResults is the resolver for the surveyResults field.

@@ -87,7 +87,7 @@ func TestConsultationViewerCan_AgreesWithTheMutations(t *testing.T) {
 
 	can := func(token string) map[string]any {
 		t.Helper()
-		res := b.gql(t, `query($id: ID!) { consultation(id: $id) { viewerCan { submit enterOnBehalf } } }`,
+		res := b.gql(t, `query($id: ID!) { consultation(id: $id) { viewerCan { submit enterOnBehalf answerSurvey } } }`,
 			map[string]any{"id": id}, withToken(token))
 		require.Empty(t, res.Errors)
 		return res.Data["consultation"].(map[string]any)["viewerCan"].(map[string]any)
@@ -100,17 +100,31 @@ func TestConsultationViewerCan_AgreesWithTheMutations(t *testing.T) {
 			authorName: "Jan Kowalski", receivedAt: $at, channel: PAPER, locale: PL, text: "Postulat z listu"}) { submission { id } } }`,
 			map[string]any{"id": id, "at": received}, withToken(f.official))
 	}
+	// The survey: viewerCan.answerSurvey and answerSurvey (with no answers,
+	// which still checks who may answer and when) agree.
+	answer := func(who, token string) {
+		t.Helper()
+		res := b.gql(t, `mutation($id: ID!) { answerSurvey(input: {consultationId: $id, answers: []}) { consultation { id } } }`,
+			map[string]any{"id": id}, withToken(token))
+		require.Equal(t, can(token)["answerSurvey"], len(res.Errors) == 0, "%s: the mutation answered %v", who, res.Errors)
+	}
 	// Announced, not open: staff intake waits for the opening (viewerCan
 	// said it was possible).
-	require.Equal(t, map[string]any{"submit": false, "enterOnBehalf": false}, can(f.official))
+	require.Equal(t, map[string]any{"submit": false, "enterOnBehalf": false, "answerSurvey": false}, can(f.official))
 	require.Equal(t, "PHASE_CLOSED", enter().code())
+	require.Equal(t, map[string]any{"submit": false, "enterOnBehalf": false, "answerSurvey": false}, can(f.alice))
+	answer("a resident before the opening", f.alice)
 
 	require.Empty(t, b.gql(t, `mutation($id: ID!) { changeConsultationPhase(input: {consultationId: $id, status: OPEN, reason: "Otwieramy konsultacje"}) { consultation { status } } }`,
 		map[string]any{"id": id}, withToken(f.official)).Errors)
-	require.Equal(t, map[string]any{"submit": false, "enterOnBehalf": true}, can(f.official))
+	// The official's e-mail is not confirmed: no taking part.
+	require.Equal(t, map[string]any{"submit": false, "enterOnBehalf": true, "answerSurvey": false}, can(f.official))
 	require.Empty(t, enter().Errors)
-	// Open, but no form to submit through (viewerCan said residents could).
-	require.Equal(t, map[string]any{"submit": false, "enterOnBehalf": false}, can(f.alice))
+	answer("the unit's official, unconfirmed", f.official)
+	// Open, but no form to submit through (viewerCan said residents could);
+	// the survey is offered.
+	require.Equal(t, map[string]any{"submit": false, "enterOnBehalf": false, "answerSurvey": true}, can(f.alice))
+	answer("a resident while open", f.alice)
 	res = b.gql(t, `mutation($id: ID!) { createSubmission(input: {consultationId: $id, kind: POSTULATE, locale: PL, text: "Postulat bez formularza"}) { submission { id } } }`,
 		map[string]any{"id": id}, withToken(f.alice))
 	require.Equal(t, "CONFLICT", res.code())

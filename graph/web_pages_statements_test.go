@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -125,5 +126,56 @@ func TestWebBudgetEdition_StatementsDoNotGrowWithTheProjects(t *testing.T) {
 		return b.queries.since(before)
 	}
 	two, twelve := count(2), count(12)
+	require.Equal(t, len(two), len(twelve), "for 2:\n%s\nfor 12:\n%s", strings.Join(two, "\n---\n"), strings.Join(twelve, "\n---\n"))
+}
+
+// TestWebConsultationPage_StatementsDoNotGrowWithTheSurvey: a consultation's
+// page with its survey form filled with the resident's answers costs as
+// many statements with 2 questions as with 12.
+func TestWebConsultationPage_StatementsDoNotGrowWithTheSurvey(t *testing.T) {
+	t.Parallel()
+	f := newConsultationFixture(t)
+	b := f.b
+	srv := b.webServer(t)
+	fill := func(n int) string {
+		now := time.Now()
+		questions := make([]any, n)
+		for i := range questions {
+			questions[i] = map[string]any{"locale": "PL", "text": fmt.Sprintf("Pytanie %d", i)}
+		}
+		res := b.gql(t, createConsultation, map[string]any{"in": map[string]any{
+			"unitId": f.unitID, "title": map[string]any{"locale": "PL", "text": "Ankieta o punktach informacyjnych"},
+			"forms": []string{"ONLINE_SUBMISSIONS", "SURVEY", "MEETING"}, "announceAt": now.Add(time.Minute).Format(time.RFC3339),
+			"opensAt": now.Add(10 * 24 * time.Hour).Format(time.RFC3339), "closesAt": now.Add(40 * 24 * time.Hour).Format(time.RFC3339),
+			"questions": questions,
+		}}, withToken(f.official))
+		require.Empty(t, res.Errors)
+		id := dig(res.Data, "createConsultation", "consultation", "id").(string)
+		require.Empty(t, b.gql(t, `mutation($id: ID!) { publishConsultation(input: {consultationId: $id}) { consultation { id } } }`,
+			map[string]any{"id": id}, withToken(f.official)).Errors)
+		require.Empty(t, b.gql(t, `mutation($id: ID!) { changeConsultationPhase(input: {consultationId: $id, status: OPEN, reason: "Otwieramy ankietę"}) { consultation { id } } }`,
+			map[string]any{"id": id}, withToken(f.official)).Errors)
+		res = b.gql(t, `query($id: ID!) { consultation(id: $id) { questions { id } } }`, map[string]any{"id": id})
+		require.Empty(t, res.Errors)
+		var answers []any
+		for i, q := range dig(res.Data, "consultation", "questions").([]any) {
+			answers = append(answers, map[string]any{"questionId": q.(map[string]any)["id"], "locale": "PL", "text": fmt.Sprintf("Odpowiedź %d", i)})
+		}
+		require.Empty(t, b.gql(t, `mutation($id: ID!, $a: [SurveyAnswerInput!]!) { answerSurvey(input: {consultationId: $id, answers: $a}) { consultation { id } } }`,
+			map[string]any{"id": id, "a": answers}, withToken(f.bob)).Errors)
+		_, uid, ok := gid.Decode(id)
+		require.True(t, ok)
+		return "/consultations/" + uid.String()
+	}
+	small, large := fill(2), fill(12)
+	count := func(path string, n int) []string {
+		t.Helper()
+		before := int(b.queries.n.Load())
+		body := page(t, srv, f.bob, path)
+		require.Equal(t, n, strings.Count(body, "<textarea id=\"f-survey-q-"), "a field per question")
+		require.Equal(t, n, strings.Count(body, ">Odpowiedź "), "every answer kept in its field")
+		return b.queries.since(before)
+	}
+	two, twelve := count(small, 2), count(large, 12)
 	require.Equal(t, len(two), len(twelve), "for 2:\n%s\nfor 12:\n%s", strings.Join(two, "\n---\n"), strings.Join(twelve, "\n---\n"))
 }

@@ -30,6 +30,11 @@ func (h *Handler) consultationRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET "+PathConsultations+"/{id}/moderation", h.moderationPage)
 	m.HandleFunc("POST "+PathConsultations+"/{id}/submissions", h.submit)
 	m.HandleFunc("POST "+PathConsultations+"/{id}/survey", h.answerSurvey)
+	m.HandleFunc("GET "+PathConsultations+"/{id}/survey", func(w http.ResponseWriter, r *http.Request) {
+		if id, ok := h.pathID(w, r, "id"); ok {
+			seeOther(w, r, consultationPath(id)+"#survey")
+		}
+	})
 	m.HandleFunc("GET "+PathConsultations+"/{id}/events", h.consultationEvents(false))
 	m.HandleFunc("GET "+PathConsultations+"/{id}/moderation/events", h.consultationEvents(true))
 	// A failed form is rendered at its POST address; the language switch
@@ -198,9 +203,9 @@ type consultationView struct {
 	Following            bool
 	Sections             []sectionView
 	Questions            []questionView
-	// Survey is the survey form, filled with the caller's own answers.
+	// Survey is the survey form (when Actions.AnswerSurvey and there are
+	// questions), filled with the caller's own answers.
 	Survey          *form
-	SurveySaved     bool
 	Postulates      []submissionView
 	PostulatesTotal int
 	Next            string
@@ -282,7 +287,7 @@ func (h *Handler) consultationView(r *http.Request, id uuid.UUID) (consultationV
 		return v, err
 	}
 	mine := map[uuid.UUID]*consultation.SurveyAnswer{}
-	if rq.Account != nil && hasForm(c, consultation.FormSurvey) && len(questions) > 0 {
+	if v.Actions.AnswerSurvey && len(questions) > 0 {
 		if mine, err = s.MySurveyAnswers(ctx, id); err != nil {
 			return v, err
 		}
@@ -371,16 +376,23 @@ func (h *Handler) consultationView(r *http.Request, id uuid.UUID) (consultationV
 	if c.BodyTextID != nil {
 		v.Body = texts[*c.BodyTextID]
 	}
-	v.Survey = newForm("locale")
-	v.Survey.Prefix = "survey-"
+	v.Survey = answersForm(questions)
+	saved := savedAnswers(mine, texts)
 	for _, q := range questions {
 		v.Questions = append(v.Questions, questionView{ID: q.ID, Text: texts[q.TextID]})
-		if a := mine[q.ID]; a != nil && texts[a.TextID] != nil {
-			r := texts[a.TextID].Resolve(texts[a.TextID].OriginalLocale)
-			v.Survey.Values["q-"+q.ID.String()], v.Survey.Values["locale"] = r.Text, string(r.Locale)
+		if a, ok := saved[q.ID]; ok {
+			v.Survey.Values[surveyField(q.ID)] = a.Text
+			if v.Survey.Values["locale"] == "" {
+				v.Survey.Values["locale"] = string(a.Locale)
+			}
 		}
 	}
-	v.SurveySaved = r.URL.Query().Has("survey")
+	switch r.URL.Query().Get("survey") {
+	case "saved":
+		v.Survey.Notice = tr(ctx, "web.survey.saved")
+	case "none":
+		v.Survey.Notice = tr(ctx, "web.survey.none")
+	}
 	item := func(sub *consultation.Submission) submissionView {
 		sv := submissionView{S: sub, Text: texts[sub.TextID], Actions: s.Actions(ctx, c, sub), Supported: supported[sub.ID]}
 		if a := answers[sub.ID]; a != nil && a.Published() {
@@ -423,44 +435,117 @@ type questionView struct {
 	Text *i18n.Text
 }
 
-// answerSurvey stores the caller's answers to the survey's questions (an
-// empty one removes the earlier answer).
+// surveyField is the form field of the answer to question q.
+func surveyField(q uuid.UUID) string { return "q-" + q.String() }
+
+// answersForm is the consultation survey's form: an answer per question, in the
+// questions' order, and the answers' language.
+func answersForm(qs []consultation.Question) *form {
+	fields := make([]string, 0, len(qs)+1)
+	for _, q := range qs {
+		fields = append(fields, surveyField(q.ID))
+	}
+	f := newForm(append(fields, "locale")...)
+	f.Prefix = "survey-"
+	return f
+}
+
+// savedAnswers are the caller's answers by question, each in its original
+// (the caller's own words, never a translation).
+func savedAnswers(mine map[uuid.UUID]*consultation.SurveyAnswer, texts map[uuid.UUID]*i18n.Text) map[uuid.UUID]i18n.Resolved {
+	out := make(map[uuid.UUID]i18n.Resolved, len(mine))
+	for q, a := range mine {
+		if t := texts[a.TextID]; t != nil {
+			out[q] = t.Resolve(t.OriginalLocale)
+		}
+	}
+	return out
+}
+
+// answerSurvey stores the caller's answers to the survey's questions: those
+// changed since the page showed them (an emptied one removes the earlier
+// answer), in the language chosen, so that an answer left as it was keeps
+// its text, its language and the translations made of it. A refused answer
+// is shown at its question, with everything typed kept; a refusal of the
+// whole form that is no longer offered (closed meanwhile) at the page's top.
 func (h *Handler) answerSurvey(w http.ResponseWriter, r *http.Request) {
 	id, ok := h.pathID(w, r, "id")
 	if !ok {
 		return
 	}
 	ctx := r.Context()
-	qs, err := h.svc.Consultations.Questions(ctx, id)
+	s := h.svc.Consultations
+	qs, err := s.Questions(ctx, id)
 	if err != nil {
 		h.failErr(w, r, err)
 		return
 	}
-	f := newForm("locale").read(r)
-	f.Prefix = "survey-"
-	var in []consultation.SurveyAnswerInput
-	for _, q := range qs {
-		key := "q-" + q.ID.String()
-		f.Values[key] = r.PostFormValue(key)
-		in = append(in, consultation.SurveyAnswerInput{QuestionID: q.ID, Locale: selectedLocale(ctx, f), Text: strings.TrimSpace(f.Values[key])})
+	f := answersForm(qs).read(r)
+	locale := selectedLocale(ctx, f)
+	saved := map[uuid.UUID]i18n.Resolved{}
+	if reqFrom(ctx).Account != nil {
+		mine, err := s.MySurveyAnswers(ctx, id)
+		if err != nil {
+			h.failErr(w, r, err)
+			return
+		}
+		ids := make([]uuid.UUID, 0, len(mine))
+		for _, a := range mine {
+			ids = append(ids, a.TextID)
+		}
+		texts, err := i18n.Load(ctx, h.svc.Pool, ids)
+		if err != nil {
+			h.failErr(w, r, err)
+			return
+		}
+		saved = savedAnswers(mine, texts)
 	}
-	err = h.svc.Consultations.AnswerSurvey(ctx, id, in)
+	var in []consultation.SurveyAnswerInput
+	var fields []string // the form field of each answer sent
+	answered := false
+	for _, q := range qs {
+		text := strings.TrimSpace(f.Values[surveyField(q.ID)])
+		answered = answered || text != ""
+		// The language chosen is that of the answers changed: one left as
+		// it was keeps the language it was written in.
+		if sameText(text, saved[q.ID].Text) {
+			continue
+		}
+		in = append(in, consultation.SurveyAnswerInput{QuestionID: q.ID, Locale: locale, Text: text})
+		fields = append(fields, surveyField(q.ID))
+	}
+	// Sent even when nothing changed: the service still says whether the
+	// caller may answer now.
+	err = s.AnswerSurvey(ctx, id, in)
 	if apperr.CodeOf(err) == apperr.Unauthenticated {
 		seeOther(w, r, signInPath(consultationPath(id)+"#survey"))
 		return
 	}
 	if err != nil {
-		status := f.fail(ctx, err)
+		status := f.fail(ctx, listFields(err, "answers", fields))
 		v, verr := h.consultationView(r, id)
 		if verr != nil {
 			h.failErr(w, r, verr)
 			return
 		}
 		v.Survey = f
+		if !v.Actions.AnswerSurvey || len(v.Questions) == 0 {
+			v.Form, v.FormFor = f, "page"
+		}
 		h.render(w, r, status, consultationPage(v))
 		return
 	}
-	seeOther(w, r, consultationPath(id)+"?survey=saved#survey")
+	notice := "saved"
+	if !answered {
+		notice = "none"
+	}
+	seeOther(w, r, consultationPath(id)+"?survey="+notice+"#survey")
+}
+
+// sameText compares a posted text with a stored one: a browser sends a
+// textarea's line breaks as CRLF whatever was stored.
+func sameText(posted, stored string) bool {
+	return strings.ReplaceAll(posted, "\r\n", "\n") == strings.ReplaceAll(stored, "\r\n", "\n")
 }
 
 // submitFields are the fields of the forms that write a submission.

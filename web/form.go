@@ -92,6 +92,31 @@ func (f *form) fail(ctx context.Context, err error) int {
 	return statusOf(ae.Code)
 }
 
+// listFields puts the errors a service reports on a list input (field
+// list, the item's position in its "index" argument) on the form field of
+// that item, names[index]; other errors are left as they are.
+func listFields(err error, list string, names []string) error {
+	var ae *apperr.Error
+	if !errors.As(err, &ae) {
+		return err
+	}
+	at := func(e *apperr.Error) *apperr.Error {
+		i, ok := e.Args["index"].(int)
+		if e.Field != list || !ok || i < 0 || i >= len(names) {
+			return e
+		}
+		c := *e
+		c.Field = names[i]
+		return &c
+	}
+	out := *at(ae)
+	out.Also = nil
+	for _, e := range ae.Also {
+		out.Also = append(out.Also, at(e))
+	}
+	return &out
+}
+
 func statusOf(c apperr.Code) int {
 	switch c {
 	case apperr.InvalidInput:

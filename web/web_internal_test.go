@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/i18n"
 )
 
@@ -138,4 +139,26 @@ func TestDaysLeft_CalendarDaysInWarsaw(t *testing.T) {
 	past := at("2026-03-28 10:00")
 	require.Equal(t, -1, daysLeft(now, &past))
 	require.Equal(t, -1, daysLeft(now, nil))
+}
+
+func TestListFields_AnIndexedErrorGoesToItsItemsField(t *testing.T) {
+	t.Parallel()
+	names := []string{"q-a", "q-b", "q-c"}
+	err := apperr.Fields(
+		apperr.Invalid("answers", "text.too_long").With(map[string]any{"index": 2, "max": 20000}),
+		apperr.Invalid("answers", "text.too_long").With(map[string]any{"index": 0, "max": 20000}),
+		apperr.Invalid("answers", "survey.question_invalid").With(map[string]any{"index": 3}), // no such item
+		apperr.Invalid("locale", "text.locale_invalid"),
+	)
+	var got []string
+	var e *apperr.Error
+	require.ErrorAs(t, listFields(err, "answers", names), &e)
+	for _, x := range append([]*apperr.Error{e}, e.Also...) {
+		got = append(got, x.Field+" "+x.Key)
+	}
+	require.Equal(t, []string{"q-c text.too_long", "q-a text.too_long", "answers survey.question_invalid", "locale text.locale_invalid"}, got)
+
+	require.Equal(t, apperr.ErrNotFound, listFields(apperr.ErrNotFound, "answers", names), "no field: as it was")
+	plain := io.EOF
+	require.Equal(t, plain, listFields(plain, "answers", names))
 }

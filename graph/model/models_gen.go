@@ -1422,6 +1422,8 @@ type ConsultationViewerCan struct {
 	Follow        bool `json:"follow"`
 	Moderate      bool `json:"moderate"`
 	EnterOnBehalf bool `json:"enterOnBehalf"`
+	// May answer the survey now (answerSurvey): taking part, while open, when the survey is offered.
+	AnswerSurvey bool `json:"answerSurvey"`
 }
 
 type CreateAmbassadorEditionInput struct {

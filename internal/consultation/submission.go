@@ -454,18 +454,23 @@ func (s *Service) Withdraw(ctx context.Context, id uuid.UUID) (*Submission, erro
 // its viewerCan shows them, each decided by the check its mutations make.
 type ConsultationActions struct {
 	Manage, Submit, Follow, Moderate, EnterOnBehalf bool
+	// AnswerSurvey: the check AnswerSurvey makes (take part, open, the
+	// survey offered), whether or not the consultation has questions.
+	AnswerSurvey bool
 }
 
 // ConsultationActions says what the caller may do in c, a consultation
 // they can see.
 func (s *Service) ConsultationActions(ctx context.Context, c *Consultation) ConsultationActions {
-	submit := maySubmit(ctx, c) == nil && (offers(c, formOf(KindPostulate)) || offers(c, formOf(KindComment)))
+	mayTakePart := maySubmit(ctx, c) == nil
+	submit := mayTakePart && (offers(c, formOf(KindPostulate)) || offers(c, formOf(KindComment)))
 	return ConsultationActions{
 		Manage:        authz.Can(ctx, ActManage, c.Object()),
 		Submit:        submit,
 		Follow:        authz.Can(ctx, ActFollow, c.Object()),
 		Moderate:      authz.Can(ctx, ActModerate, submissionScope(c)),
 		EnterOnBehalf: mayEnterOnBehalf(ctx, c) == nil,
+		AnswerSurvey:  mayTakePart && offers(c, FormSurvey),
 	}
 }
 

@@ -41,6 +41,21 @@ var (
 	errQuestionInvalid = apperr.Invalid("questionId", "survey.question_invalid")
 )
 
+// answerError puts a text's refusal on the answer at index i (field
+// "answers", the index among its arguments), so that a form can show it at
+// that question.
+func answerError(err error, i int) error {
+	var e *apperr.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	args := map[string]any{"index": i}
+	for k, v := range e.Args {
+		args[k] = v
+	}
+	return apperr.Invalid("answers", e.Key).With(args)
+}
+
 // SurveyAnswerInput is a respondent's answer to one question; an empty Text
 // removes the respondent's answer to it.
 type SurveyAnswerInput struct {
@@ -107,16 +122,27 @@ func (s *Service) AnswerSurvey(ctx context.Context, cid uuid.UUID, answers []Sur
 			ours[q.ID] = true
 		}
 		seen := make(map[uuid.UUID]bool, len(answers))
+		var invalid []error // every refused text at once, each with its index
 		for i, a := range answers {
 			switch {
 			case !ours[a.QuestionID]:
 				return errSurveyQuestion.With(map[string]any{"index": i})
 			case seen[a.QuestionID]:
 				return errSurveyDuplicate.With(map[string]any{"index": i})
-			case strings.TrimSpace(a.Text) != "" && !a.Locale.Valid():
-				return errSurveyLocale.With(map[string]any{"index": i})
 			}
 			seen[a.QuestionID] = true
+			text := strings.TrimSpace(a.Text)
+			if text == "" {
+				continue
+			}
+			if !a.Locale.Valid() {
+				invalid = append(invalid, errSurveyLocale.With(map[string]any{"index": i}))
+			} else if err := i18n.ValidateBody(text); err != nil {
+				invalid = append(invalid, answerError(err, i))
+			}
+		}
+		if err := apperr.Fields(invalid...); err != nil {
+			return err
 		}
 		// One respondent's answers to one consultation change one call at a
 		// time, so that the text an answer replaces is always the one deleted.

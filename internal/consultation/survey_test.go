@@ -5,6 +5,7 @@ import (
 	"errors"
 	"reflect"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -180,6 +181,44 @@ func TestAnswerSurvey_QuestionOfAnotherConsultationIsInvalid(t *testing.T) {
 	err = b.svc.AnswerSurvey(resident, c.ID, []consultation.SurveyAnswerInput{{QuestionID: ours, Locale: "ua", Text: "Так"}})
 	requireSurveyErr(t, err, apperr.InvalidInput, "text.locale_invalid")
 	require.Zero(t, b.surveyRows(t, ours))
+}
+
+func TestAnswerSurvey_EveryRefusedTextAtItsIndexAndNothingWritten(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	c := b.openConsultation(t)
+	q1 := b.surveyQuestions(t, c.ID)[0]
+	q2, q3 := b.addSurveyQuestion(t, c), b.addSurveyQuestion(t, c)
+	_, resident := b.resident(t)
+
+	long := strings.Repeat("ż", i18n.MaxTextRunes+1)
+	err := b.svc.AnswerSurvey(resident, c.ID, []consultation.SurveyAnswerInput{
+		{QuestionID: q1, Locale: i18n.PL, Text: long},
+		{QuestionID: q2, Locale: i18n.PL, Text: "Dobra odpowiedź"},
+		{QuestionID: q3, Locale: i18n.PL, Text: long},
+	})
+	requireSurveyErr(t, err, apperr.InvalidInput, "text.too_long")
+	var e *apperr.Error
+	require.ErrorAs(t, err, &e)
+	type refusal struct {
+		Field, Key string
+		Args       map[string]any
+	}
+	var got []refusal
+	for _, x := range append([]*apperr.Error{e}, e.Also...) {
+		got = append(got, refusal{x.Field, x.Key, x.Args})
+	}
+	require.Equal(t, []refusal{
+		{"answers", "text.too_long", map[string]any{"index": 0, "max": i18n.MaxTextRunes}},
+		{"answers", "text.too_long", map[string]any{"index": 2, "max": i18n.MaxTextRunes}},
+	}, got)
+	for _, q := range []uuid.UUID{q1, q2, q3} {
+		require.Zero(t, b.surveyRows(t, q), "nothing written")
+	}
+
+	// The longest answer allowed is stored.
+	b.surveyAnswer(t, resident, c.ID, q1, strings.Repeat("ż", i18n.MaxTextRunes))
+	require.Equal(t, 1, b.surveyRows(t, q1))
 }
 
 func TestAnswerSurvey_RefusedWhenTheSurveyIsNotOffered(t *testing.T) {

@@ -106,7 +106,7 @@ func CreateText(ctx context.Context, tx pgx.Tx, locale Locale, body string, auth
 	if !locale.Valid() {
 		return uuid.Nil, apperr.Invalid("locale", "text.locale_invalid")
 	}
-	if err := validateBody(body); err != nil {
+	if err := ValidateBody(body); err != nil {
 		return uuid.Nil, err
 	}
 	if domains == nil {
@@ -142,7 +142,7 @@ func AddVersion(ctx context.Context, tx pgx.Tx, textID uuid.UUID, locale Locale,
 	if source != SourceHuman && source != SourceMachine {
 		return Version{}, apperr.Invalid("source", "error.invalid_input")
 	}
-	if err := validateBody(body); err != nil {
+	if err := ValidateBody(body); err != nil {
 		return Version{}, err
 	}
 	var (
@@ -303,7 +303,10 @@ func (r *versionRow) version(textID uuid.UUID) (Version, bool) {
 	}, true
 }
 
-func validateBody(body string) error {
+// ValidateBody refuses, on field "text", a body that is not valid UTF-8,
+// is blank or is longer than MaxTextRunes: what CreateText and AddVersion
+// check, for a caller that checks several texts before writing any.
+func ValidateBody(body string) error {
 	if !utf8.ValidString(body) || strings.ContainsRune(body, 0) {
 		return apperr.Invalid("text", "text.invalid")
 	}
