@@ -19,6 +19,7 @@ import (
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/identity"
+	"github.com/otwarty/otwarty/internal/infopages"
 	"github.com/otwarty/otwarty/internal/live"
 	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/org"
@@ -55,6 +56,8 @@ type Resolver struct {
 	// Attachments (internal/attach), and the nominations' files on them.
 	Attachments     *attach.Service
 	AmbassadorFiles *ambassador.Files
+	// Information pages.
+	InfoService *infopages.Service
 
 	live *liveLayer // made by NewHandler
 }

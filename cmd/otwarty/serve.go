@@ -27,6 +27,7 @@ import (
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/identity"
+	"github.com/otwarty/otwarty/internal/infopages"
 	"github.com/otwarty/otwarty/internal/live"
 	"github.com/otwarty/otwarty/internal/metrics"
 	"github.com/otwarty/otwarty/internal/notify"
@@ -58,6 +59,8 @@ type app struct {
 	// Attachments, and the Ambassador nominations' files on them.
 	attach          *attach.Service
 	ambassadorFiles *ambassador.Files
+	// Information pages.
+	infopages *infopages.Service
 }
 
 func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger) (*app, error) {
@@ -123,7 +126,7 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	ids.AddPersonalData(ambFiles.PersonalData())
 	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: orgs, consult: cs,
 		budget: bs, dialogue: ds, box: box, motions: ms, elections: es, minutes: mn, ambassador: amb,
-		attach: files, ambassadorFiles: ambFiles}, nil
+		attach: files, ambassadorFiles: ambFiles, infopages: infopages.New(pool, az, log)}, nil
 }
 
 // start is what every subcommand that uses the services does first: open the
@@ -207,6 +210,7 @@ func runServe(ctx context.Context, args []string) error {
 	resolver.DialogueMinutes = a.minutes
 	resolver.Ambassador = a.ambassador
 	resolver.Attachments, resolver.AmbassadorFiles = a.attach, a.ambassadorFiles
+	resolver.InfoService = a.infopages
 	mux := http.NewServeMux()
 	// Requests (and so WebSockets) get their own context, ended before River
 	// stops so that jobs can finish gracefully.

@@ -37,3 +37,8 @@ func TranslatedProcedures(ctx context.Context, q db.Querier, asOf time.Time) (in
 	}
 	return n, nil
 }
+
+// TranslatedNow is TranslatedProcedures at the service's clock.
+func (s *Service) TranslatedNow(ctx context.Context) (int, error) {
+	return TranslatedProcedures(ctx, s.pool, s.now())
+}
