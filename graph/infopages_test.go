@@ -101,7 +101,7 @@ func TestInfoPagesMutations_PermissionMatrix(t *testing.T) {
 			}},
 		{name: "addInfoPageTranslation", label: "procedure", query: `mutation($p: ID!, $l: String!) { addInfoPageTranslation(input: {pageId: $p,
 			language: $l, title: "Заголовок", body: "Текст", credit: "Fundacja X"}) { translation { language version outdated basedOnVersion } } }`,
-			vars: func(c string) map[string]any { return map[string]any{"p": proc, "l": "uk"} },
+			vars:    func(c string) map[string]any { return map[string]any{"p": proc, "l": "uk"} },
 			allowed: []string{callerTranslator, callerCoordinator, callerAdmin},
 			effect: func(t *testing.T, got map[string]gqlResponse) {
 				require.Equal(t, map[string]any{"language": "uk", "version": float64(3), "outdated": false, "basedOnVersion": float64(4)},
