@@ -227,7 +227,7 @@ func runServe(ctx context.Context, args []string) error {
 	// and win), and GraphiQL from our own files.
 	site := web.New(web.Services{
 		Identity: a.identity, Consultations: a.consult, Orgs: a.orgs, Notify: a.notify, Dialogue: a.dialogue, Motions: a.motions, Minutes: a.minutes, Ambassador: a.ambassador, Budget: a.budget, Authz: a.authz, Pool: pool,
-		Live: graph.PageSignals{R: resolver},
+		Live: graph.PageSignals{R: resolver}, InfoPages: a.infopages,
 	}, web.Config{
 		PublicURL: c.PublicURL, TrustedProxies: c.TrustedProxies, SessionTTL: c.SessionTTL, Log: log,
 		RateLimits: web.RateLimits{SignInIP: resolver.RateLimits.SignInIP, SignInEmail: resolver.RateLimits.SignInEmail,
