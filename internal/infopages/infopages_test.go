@@ -96,6 +96,9 @@ func TestPage_VersionsTranslationsAndOutdated(t *testing.T) {
 	require.Equal(t, infopages.Content{Language: "uk", Title: "Карта побуту", Body: "Як подати **заяву**.", Version: 1, BasedOn: 1,
 		OriginalVersion: 2, Outdated: true, By: "Olena", Credit: "Fundacja X, tłum. Olena K.", CreatedAt: t1,
 		Available: []string{"pl", "uk"}}, c)
+	c, err = b.svc.Content(b.anonymous, p, "uk-UA")
+	require.NoError(t, err)
+	require.Equal(t, "uk", c.Language, "a regional tag reads its language's translation")
 	c, err = b.svc.Content(b.anonymous, p, "ka")
 	require.NoError(t, err)
 	require.Equal(t, infopages.Content{Language: "pl", IsOriginal: true, Title: "Karta pobytu", Body: "Nowe zasady.", Version: 2,

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/text/language"
 
 	"github.com/otwarty/otwarty/internal/audit"
 	"github.com/otwarty/otwarty/internal/authz"
@@ -111,8 +112,9 @@ type Content struct {
 // Dir is the content's text direction.
 func (c Content) Dir() string { return Dir(c.Language) }
 
-// Content reads p in lang: its current translation into lang (flagged when
-// outdated) or else the original. lang is parsed as a BCP 47 tag; one that
+// Content reads p in lang: its current translation into lang, or into
+// lang's base language ("uk" for "uk-UA"), flagged when outdated; or else
+// the original. lang is parsed as a BCP 47 tag; one that
 // does not parse, or "pl", gives the original.
 func (s *Service) Content(ctx context.Context, p *Page, lang string) (Content, error) {
 	c := Content{Language: Original, IsOriginal: true, Title: p.Original.Title, Body: p.Original.Body,
@@ -124,7 +126,11 @@ func (s *Service) Content(ctx context.Context, p *Page, lang string) (Content, e
 	}
 	t, ok := p.Translation(canon)
 	if !ok {
-		return c, nil
+		// "uk-UA" reads the "uk" translation when there is no closer one.
+		base, _ := language.MustParse(canon).Base()
+		if t, ok = p.Translation(base.String()); !ok {
+			return c, nil
+		}
 	}
 	err = s.pool.QueryRow(ctx, `select body from infopage_translations where page_id = $1 and language = $2 and version = $3`,
 		p.ID, t.Language, t.Version).Scan(&t.Body)
