@@ -115,6 +115,9 @@ func (r *infoPageResolver) ViewerCan(ctx context.Context, obj *model.InfoPage) (
 
 // CreateInfoPage is the resolver for the createInfoPage field.
 func (r *mutationResolver) CreateInfoPage(ctx context.Context, input model.CreateInfoPageInput) (*model.CreateInfoPagePayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
 	in := infopages.CreateInput{Slug: input.Slug, Kind: infoPageKind(input.Kind), Title: input.Title, Body: input.Body}
 	if input.UnitID != nil {
 		id, err := gid.Expect(*input.UnitID, "Organisation", "unitId")
@@ -132,6 +135,9 @@ func (r *mutationResolver) CreateInfoPage(ctx context.Context, input model.Creat
 
 // UpdateInfoPageOriginal is the resolver for the updateInfoPageOriginal field.
 func (r *mutationResolver) UpdateInfoPageOriginal(ctx context.Context, input model.UpdateInfoPageOriginalInput) (*model.UpdateInfoPageOriginalPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
 	id, err := gid.Expect(input.PageID, "InfoPage", "pageId")
 	if err != nil {
 		return nil, err
@@ -145,6 +151,9 @@ func (r *mutationResolver) UpdateInfoPageOriginal(ctx context.Context, input mod
 
 // PublishInfoPage is the resolver for the publishInfoPage field.
 func (r *mutationResolver) PublishInfoPage(ctx context.Context, input model.PublishInfoPageInput) (*model.PublishInfoPagePayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
 	id, err := gid.Expect(input.PageID, "InfoPage", "pageId")
 	if err != nil {
 		return nil, err
@@ -158,6 +167,9 @@ func (r *mutationResolver) PublishInfoPage(ctx context.Context, input model.Publ
 
 // ArchiveInfoPage is the resolver for the archiveInfoPage field.
 func (r *mutationResolver) ArchiveInfoPage(ctx context.Context, input model.ArchiveInfoPageInput) (*model.ArchiveInfoPagePayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
 	id, err := gid.Expect(input.PageID, "InfoPage", "pageId")
 	if err != nil {
 		return nil, err
@@ -171,6 +183,9 @@ func (r *mutationResolver) ArchiveInfoPage(ctx context.Context, input model.Arch
 
 // AddInfoPageTranslation is the resolver for the addInfoPageTranslation field.
 func (r *mutationResolver) AddInfoPageTranslation(ctx context.Context, input model.AddInfoPageTranslationInput) (*model.AddInfoPageTranslationPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
 	id, err := gid.Expect(input.PageID, "InfoPage", "pageId")
 	if err != nil {
 		return nil, err

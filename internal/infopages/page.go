@@ -213,6 +213,9 @@ type UpdateOriginalInput struct {
 // current one adds nothing. Every translation based on an older version is
 // outdated from then on. Audited.
 func (s *Service) UpdateOriginal(ctx context.Context, id uuid.UUID, in UpdateOriginalInput) (*Page, error) {
+	if authz.SubjectFrom(ctx).Anonymous() {
+		return nil, apperr.ErrUnauthenticated
+	}
 	t, err := checkText(in.Title, in.Body)
 	if err != nil {
 		return nil, err

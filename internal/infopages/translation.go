@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/text/language"
 
+	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/audit"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/db"
@@ -35,6 +36,9 @@ type TranslationInput struct {
 // version (the translator worked from it): the translation is then outdated
 // at once, and says so. Audited.
 func (s *Service) AddTranslation(ctx context.Context, id uuid.UUID, in TranslationInput) (*Page, error) {
+	if authz.SubjectFrom(ctx).Anonymous() {
+		return nil, apperr.ErrUnauthenticated
+	}
 	lang, err := CanonicalLanguage(in.Language)
 	if err != nil {
 		return nil, err
