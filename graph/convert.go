@@ -163,6 +163,12 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 			return nil, err
 		}
 		return e, nil
+	case "InfoPage":
+		p, err := r.infoPage(ctx, key)
+		if err != nil || p == nil {
+			return nil, err
+		}
+		return p, nil
 	case "AmbassadorNomination":
 		n, err := r.ambassadorNomination(ctx, key)
 		if err != nil || n == nil {

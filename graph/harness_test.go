@@ -30,6 +30,7 @@ import (
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/identity"
+	"github.com/otwarty/otwarty/internal/infopages"
 	"github.com/otwarty/otwarty/internal/live"
 	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/org"
@@ -169,6 +170,7 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	r.AmbassadorFiles = ambassador.NewFiles(r.Ambassador, r.Attachments)
 	r.ProgrammeFiles = programme.NewFiles(r.Programmes, r.Attachments)
 	ids.AddPersonalData(r.AmbassadorFiles.PersonalData())
+	r.InfoService = infopages.New(pool, az, log)
 	liveLimits := graph.DefaultLiveLimits()
 	if o.live != nil {
 		liveLimits = *o.live

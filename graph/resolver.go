@@ -19,6 +19,7 @@ import (
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/identity"
+	"github.com/otwarty/otwarty/internal/infopages"
 	"github.com/otwarty/otwarty/internal/live"
 	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/org"
@@ -60,6 +61,8 @@ type Resolver struct {
 	Programmes *programme.Service
 	// The documents behind entered values, on Attachments.
 	ProgrammeFiles *programme.Files
+	// Information pages.
+	InfoService *infopages.Service
 
 	live *liveLayer // made by NewHandler
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/identity"
+	"github.com/otwarty/otwarty/internal/infopages"
 	"github.com/otwarty/otwarty/internal/notify"
 	"github.com/otwarty/otwarty/internal/org"
 	"github.com/otwarty/otwarty/internal/programme"
@@ -48,6 +49,8 @@ type Services struct {
 	// loaders do; visibility was decided by the service that returned the
 	// object owning the text.
 	Pool *pgxpool.Pool
+	// Information pages.
+	InfoPages *infopages.Service
 }
 
 // RateLimits are the buckets of the anonymous forms. serve passes the API's
@@ -134,6 +137,7 @@ func (h *Handler) routes() {
 	h.budgetRoutes(m)
 	h.budgetStaffRoutes(m)
 	h.programmeRoutes(m)
+	h.infoRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusNotFound, "web.error.not_found")
 	})

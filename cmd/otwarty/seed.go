@@ -120,6 +120,9 @@ func runSeed(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("demo programme: %w", err)
 	}
+	if err := seedInfoPages(as, a, unit.ID, residents["urzednik@demo.otwarty.pl"], residents["olena@demo.otwarty.pl"]); err != nil {
+		return fmt.Errorf("demo information pages: %w", err)
+	}
 	fmt.Printf("demo data created; every demo account's password is %q\n", demoPassword)
 	fmt.Println("  koordynator@demo.otwarty.pl  coordinator and admin")
 	fmt.Println("  urzednik@demo.otwarty.pl     official of", unit.Name)
@@ -131,6 +134,7 @@ func runSeed(ctx context.Context, args []string) error {
 	fmt.Printf("Ambassador of Multiculturalism: the %d edition announced (2 laureates and a distinction per category), the %d edition open for nominations\n",
 		past.Year, current.Year)
 	fmt.Println("programme:", prog.Slug, "with its ten indicators; the values of 2024 and 2025 entered by the unit's official")
+	fmt.Println("information pages: 4 procedures and the welcome pack at /info, in uk, en, ru, be, ka, vi and ar (the residence card's uk outdated)")
 	fmt.Println("dialogue body:", body.ID, "(a migrants' council: chair, deputy chair, secretary, members, an observer, a standing guest, and the NGO with a delegate and a substitute)")
 	return nil
 }

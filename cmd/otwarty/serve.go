@@ -27,6 +27,7 @@ import (
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/identity"
+	"github.com/otwarty/otwarty/internal/infopages"
 	"github.com/otwarty/otwarty/internal/live"
 	"github.com/otwarty/otwarty/internal/metrics"
 	"github.com/otwarty/otwarty/internal/notify"
@@ -62,6 +63,8 @@ type app struct {
 	// The programme's results declaration and its values' documents.
 	programme      *programme.Service
 	programmeFiles *programme.Files
+	// Information pages.
+	infopages *infopages.Service
 }
 
 func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger) (*app, error) {
@@ -131,7 +134,7 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	progFiles := programme.NewFiles(prog, files)
 	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: orgs, consult: cs,
 		budget: bs, dialogue: ds, box: box, motions: ms, elections: es, minutes: mn, ambassador: amb,
-		attach: files, ambassadorFiles: ambFiles, programme: prog, programmeFiles: progFiles}, nil
+		attach: files, ambassadorFiles: ambFiles, programme: prog, programmeFiles: progFiles, infopages: infopages.New(pool, az, log)}, nil
 }
 
 // start is what every subcommand that uses the services does first: open the
@@ -216,6 +219,7 @@ func runServe(ctx context.Context, args []string) error {
 	resolver.Ambassador = a.ambassador
 	resolver.Attachments, resolver.AmbassadorFiles = a.attach, a.ambassadorFiles
 	resolver.Programmes, resolver.ProgrammeFiles = a.programme, a.programmeFiles
+	resolver.InfoService = a.infopages
 	mux := http.NewServeMux()
 	// Requests (and so WebSockets) get their own context, ended before River
 	// stops so that jobs can finish gracefully.
@@ -232,7 +236,7 @@ func runServe(ctx context.Context, args []string) error {
 	// and win), and GraphiQL from our own files.
 	site := web.New(web.Services{
 		Identity: a.identity, Consultations: a.consult, Orgs: a.orgs, Notify: a.notify, Dialogue: a.dialogue, Motions: a.motions, Minutes: a.minutes, Ambassador: a.ambassador, Budget: a.budget, Authz: a.authz, Pool: pool, Programme: a.programme,
-		Live: graph.PageSignals{R: resolver},
+		Live: graph.PageSignals{R: resolver}, InfoPages: a.infopages,
 	}, web.Config{
 		PublicURL: c.PublicURL, TrustedProxies: c.TrustedProxies, SessionTTL: c.SessionTTL, Log: log,
 		RateLimits: web.RateLimits{SignInIP: resolver.RateLimits.SignInIP, SignInEmail: resolver.RateLimits.SignInEmail,

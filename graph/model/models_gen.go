@@ -90,6 +90,24 @@ type AddIndicatorValueAttachmentPayload struct {
 	Attachment *Attachment     `json:"attachment"`
 }
 
+type AddInfoPageTranslationInput struct {
+	PageID string `json:"pageId"`
+	// A BCP 47 tag (stored canonical); not Polish.
+	Language string `json:"language"`
+	Title    string `json:"title"`
+	Body     string `json:"body"`
+	// The public credit, e.g. "Fundacja X, tłum. Anna K."; without it the translator's name.
+	Credit *string `json:"credit,omitempty"`
+	// The original version translated; the current one when absent.
+	BasedOnVersion *int `json:"basedOnVersion,omitempty"`
+}
+
+type AddInfoPageTranslationPayload struct {
+	Page *InfoPage `json:"page"`
+	// The translation as added.
+	Translation *InfoPageLanguage `json:"translation"`
+}
+
 type AddOrganisationMemberInput struct {
 	OrganisationID string `json:"organisationId"`
 	// The account to add (or whose role to change).
@@ -587,6 +605,14 @@ type ApproveBodyMinutesInput struct {
 
 type ApproveBodyMinutesPayload struct {
 	Minutes *BodyMinutes `json:"minutes"`
+}
+
+type ArchiveInfoPageInput struct {
+	PageID string `json:"pageId"`
+}
+
+type ArchiveInfoPagePayload struct {
+	Page *InfoPage `json:"page"`
 }
 
 type AssignBallotOfficerInput struct {
@@ -1542,6 +1568,20 @@ type CreateConsultationPayload struct {
 	Consultation *Consultation `json:"consultation"`
 }
 
+type CreateInfoPageInput struct {
+	Slug   string       `json:"slug"`
+	Kind   InfoPageKind `json:"kind"`
+	UnitID *string      `json:"unitId,omitempty"`
+	// Polish.
+	Title string `json:"title"`
+	// Markdown, Polish.
+	Body string `json:"body"`
+}
+
+type CreateInfoPagePayload struct {
+	Page *InfoPage `json:"page"`
+}
+
 type CreateInvitationInput struct {
 	Email string        `json:"email"`
 	Role  InvitableRole `json:"role"`
@@ -2005,6 +2045,16 @@ type GrantRolePayload struct {
 	Grant     *RoleGrant `json:"grant"`
 }
 
+type GrantTranslatorInput struct {
+	AccountID string `json:"accountId"`
+	// The kind of page; all kinds when absent.
+	Kind *InfoPageKind `json:"kind,omitempty"`
+}
+
+type GrantTranslatorPayload struct {
+	AccountID string `json:"accountId"`
+}
+
 type HideSubmissionInput struct {
 	SubmissionID string           `json:"submissionId"`
 	Reason       ModerationReason `json:"reason"`
@@ -2034,6 +2084,80 @@ type IndicatorSample struct {
 	MinGroup int `json:"minGroup"`
 	// The share is withheld (fewer than minGroup respondents or a derivable group below it).
 	Withheld bool `json:"withheld"`
+}
+
+type InfoPageConnection struct {
+	Edges      []InfoPageEdge `json:"edges"`
+	PageInfo   *PageInfo      `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+// A page read in one language.
+type InfoPageContent struct {
+	// The language returned: the one asked for when the page has it, else pl.
+	Language   string        `json:"language"`
+	Dir        TextDirection `json:"dir"`
+	IsOriginal bool          `json:"isOriginal"`
+	Title      string        `json:"title"`
+	// Markdown.
+	Body string `json:"body"`
+	// The body rendered to HTML; raw HTML in the Markdown is not passed through.
+	BodyHTML       string `json:"bodyHtml"`
+	Version        int    `json:"version"`
+	BasedOnVersion *int   `json:"basedOnVersion,omitempty"`
+	// The original's current version.
+	OriginalVersion int `json:"originalVersion"`
+	// A translation whose original has changed since (from basedOnVersion to originalVersion).
+	Outdated bool `json:"outdated"`
+	// The author's (original) or translator's name; null for a deleted account.
+	By *string `json:"by,omitempty"`
+	// A translation's public credit, e.g. "Fundacja X, tłum. Anna K." (null when none).
+	Credit    *string   `json:"credit,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+	// The page's languages, pl first.
+	AvailableLanguages []string `json:"availableLanguages"`
+}
+
+type InfoPageEdge struct {
+	Cursor string    `json:"cursor"`
+	Node   *InfoPage `json:"node"`
+}
+
+// A language a page is available in: the Polish original, or the current
+// version of a translation.
+type InfoPageLanguage struct {
+	// A canonical BCP 47 tag: pl, uk, be, ka, vi, zh-Hant, ...
+	Language   string        `json:"language"`
+	Dir        TextDirection `json:"dir"`
+	IsOriginal bool          `json:"isOriginal"`
+	Title      string        `json:"title"`
+	// The version of the original, or of the translation.
+	Version int `json:"version"`
+	// The original version a translation translates (null for the original).
+	BasedOnVersion *int `json:"basedOnVersion,omitempty"`
+	// The original has a newer version than the one translated.
+	Outdated  bool      `json:"outdated"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// One version of the original or of a translation (history).
+type InfoPageVersion struct {
+	Language       string    `json:"language"`
+	Version        int       `json:"version"`
+	Title          string    `json:"title"`
+	Body           string    `json:"body"`
+	BasedOnVersion *int      `json:"basedOnVersion,omitempty"`
+	Outdated       bool      `json:"outdated"`
+	By             *string   `json:"by,omitempty"`
+	Credit         *string   `json:"credit,omitempty"`
+	CreatedAt      time.Time `json:"createdAt"`
+}
+
+type InfoPageViewerCan struct {
+	EditOriginal bool `json:"editOriginal"`
+	Publish      bool `json:"publish"`
+	Archive      bool `json:"archive"`
+	Translate    bool `json:"translate"`
 }
 
 type InviteAmbassadorJurorInput struct {
@@ -2088,6 +2212,14 @@ type IssuedVotingCode struct {
 	VoterID string `json:"voterId"`
 	// Shown once: only its hash is kept.
 	Code string `json:"code"`
+}
+
+// How many published procedures a language covers.
+type LanguageCoverage struct {
+	Language string        `json:"language"`
+	Dir      TextDirection `json:"dir"`
+	Current  int           `json:"current"`
+	Outdated int           `json:"outdated"`
 }
 
 type LocalizedInput struct {
@@ -2468,6 +2600,24 @@ type PoolStanding struct {
 	Projects []BudgetProjectStanding `json:"projects"`
 }
 
+// A published procedure and its translations.
+type ProcedureCoverage struct {
+	Page *InfoPage `json:"page"`
+	// Languages whose translation is current.
+	Current []string `json:"current"`
+	// Languages whose translation is outdated.
+	Outdated []string `json:"outdated"`
+}
+
+// The public table of procedures and their translation coverage.
+type ProcedureCoverageReport struct {
+	Procedures []ProcedureCoverage `json:"procedures"`
+	// Per language, most current procedures first.
+	Languages []LanguageCoverage `json:"languages"`
+	// Published procedures with at least one current translation now (the programme's indicator).
+	TranslatedProcedures int `json:"translatedProcedures"`
+}
+
 type ProgrammeReport struct {
 	FileName    string `json:"fileName"`
 	ContentType string `json:"contentType"`
@@ -2536,6 +2686,14 @@ type PublishConsultationInput struct {
 
 type PublishConsultationPayload struct {
 	Consultation *Consultation `json:"consultation"`
+}
+
+type PublishInfoPageInput struct {
+	PageID string `json:"pageId"`
+}
+
+type PublishInfoPagePayload struct {
+	Page *InfoPage `json:"page"`
 }
 
 type PublishMinutesInput struct {
@@ -3281,6 +3439,18 @@ type UpdateConsultationInput struct {
 
 type UpdateConsultationPayload struct {
 	Consultation *Consultation `json:"consultation"`
+}
+
+type UpdateInfoPageOriginalInput struct {
+	PageID string `json:"pageId"`
+	// The version the edit started from: CONFLICT if the original has moved on since.
+	BaseVersion int    `json:"baseVersion"`
+	Title       string `json:"title"`
+	Body        string `json:"body"`
+}
+
+type UpdateInfoPageOriginalPayload struct {
+	Page *InfoPage `json:"page"`
 }
 
 type UpdateMeetingInput struct {
@@ -5947,6 +6117,122 @@ func (e IndicatorUnit) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type InfoPageKind string
+
+const (
+	InfoPageKindProcedure InfoPageKind = "PROCEDURE"
+	InfoPageKindWelcome   InfoPageKind = "WELCOME"
+	InfoPageKindGUIDE     InfoPageKind = "GUIDE"
+)
+
+var AllInfoPageKind = []InfoPageKind{
+	InfoPageKindProcedure,
+	InfoPageKindWelcome,
+	InfoPageKindGUIDE,
+}
+
+func (e InfoPageKind) IsValid() bool {
+	switch e {
+	case InfoPageKindProcedure, InfoPageKindWelcome, InfoPageKindGUIDE:
+		return true
+	}
+	return false
+}
+
+func (e InfoPageKind) String() string {
+	return string(e)
+}
+
+func (e *InfoPageKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = InfoPageKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid InfoPageKind", str)
+	}
+	return nil
+}
+
+func (e InfoPageKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *InfoPageKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e InfoPageKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type InfoPageStatus string
+
+const (
+	// Seen by staff only: coordinators, admins, the unit's officials, translators of its kind.
+	InfoPageStatusDraft     InfoPageStatus = "DRAFT"
+	InfoPageStatusPublished InfoPageStatus = "PUBLISHED"
+	// Withdrawn from the public; kept, with its history, for coordinators, admins and the unit's officials.
+	InfoPageStatusArchived InfoPageStatus = "ARCHIVED"
+)
+
+var AllInfoPageStatus = []InfoPageStatus{
+	InfoPageStatusDraft,
+	InfoPageStatusPublished,
+	InfoPageStatusArchived,
+}
+
+func (e InfoPageStatus) IsValid() bool {
+	switch e {
+	case InfoPageStatusDraft, InfoPageStatusPublished, InfoPageStatusArchived:
+		return true
+	}
+	return false
+}
+
+func (e InfoPageStatus) String() string {
+	return string(e)
+}
+
+func (e *InfoPageStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = InfoPageStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid InfoPageStatus", str)
+	}
+	return nil
+}
+
+func (e InfoPageStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *InfoPageStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e InfoPageStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type IntakeChannel string
 
 const (
@@ -7206,6 +7492,61 @@ func (e *SurveyYesNo) UnmarshalJSON(b []byte) error {
 }
 
 func (e SurveyYesNo) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type TextDirection string
+
+const (
+	TextDirectionLtr TextDirection = "LTR"
+	TextDirectionRtl TextDirection = "RTL"
+)
+
+var AllTextDirection = []TextDirection{
+	TextDirectionLtr,
+	TextDirectionRtl,
+}
+
+func (e TextDirection) IsValid() bool {
+	switch e {
+	case TextDirectionLtr, TextDirectionRtl:
+		return true
+	}
+	return false
+}
+
+func (e TextDirection) String() string {
+	return string(e)
+}
+
+func (e *TextDirection) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TextDirection(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TextDirection", str)
+	}
+	return nil
+}
+
+func (e TextDirection) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TextDirection) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TextDirection) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -55,6 +55,9 @@ const (
 	RoleBodySecretary = "body_secretary"
 	RoleJuror         = "juror"
 	RoleBallotOfficer = "ballot_officer"
+	// RoleTranslator translates information pages (internal/infopages):
+	// held globally or for one kind of page.
+	RoleTranslator = "translator"
 )
 
 // Subject is the caller. The zero value is anonymous.
@@ -440,5 +443,5 @@ var knownRoles = map[string]bool{
 	RoleNGOMember: true, RoleOrgManager: true,
 	RoleOfficial: true, RoleCoordinator: true, RoleAdmin: true, RoleModerator: true,
 	RoleBodyMember: true, RoleBodyChair: true, RoleBodySecretary: true, RoleJuror: true,
-	RoleBallotOfficer: true,
+	RoleBallotOfficer: true, RoleTranslator: true,
 }

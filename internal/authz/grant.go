@@ -51,10 +51,16 @@ var (
 )
 
 // validateGrant checks a role against the domain it is held in: coordinator
-// and admin are global; every other grantable role is scoped to a domain, and
+// and admin are global; a translator global or for a kind of information
+// page; every other grantable role is scoped to a domain, and
 // an official to a city unit ('org:<uuid>').
 func validateGrant(role, domain string) error {
 	switch {
+	case role == RoleTranslator:
+		// Global, or for one kind of information page.
+		if domain != GlobalDomain && !(scopedDomainRe.MatchString(domain) && strings.HasPrefix(domain, "infopage_kind:")) {
+			return errDomainInvalid
+		}
 	case globalRoles[role]:
 		if domain != GlobalDomain {
 			return errDomainInvalid

@@ -89,6 +89,7 @@ func TestGrant_RejectsRoleInWrongDomain(t *testing.T) {
 		{authz.RoleNGOMember, unit, "role"}, // derived from membership, never granted
 		{authz.RoleResident, "*", "role"},
 		{"superuser", "*", "role"},
+		{authz.RoleTranslator, unit, "domain"}, // global, or for a kind of information page
 	}
 	for _, tt := range tests {
 		err := db.InTx(b.ctx, b.pool, func(tx *db.Tx) error {

@@ -80,6 +80,12 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 	// The Ambassador's jurors hold their role in 'ambassador:<edition>' (internal/ambassador).
 	b.grant(t, subjects["juror"].AccountID, authz.RoleJuror, authz.Domain("ambassador", ambassador))
 	domains = append(domains, authz.Domain("ambassador", ambassador))
+	// Information pages: a translator of one kind of page (its domain is
+	// among the object's); one of another kind sees and translates nothing.
+	kind, otherKind := uuid.New(), uuid.New()
+	b.grant(t, add("translator"), authz.RoleTranslator, authz.Domain("infopage_kind", kind))
+	b.grant(t, add("translator_elsewhere"), authz.RoleTranslator, authz.Domain("infopage_kind", otherKind))
+	domains = append(domains, authz.Domain("infopage_kind", kind))
 
 	everyone := make([]string, 0, len(subjects))
 	for name := range subjects {
@@ -236,6 +242,16 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 		{"programme_indicator", "read", nil, everyone},
 		{"programme_indicator", "enter_value", map[string]string{"method": "entered"}, []string{"official", "coordinator", "admin"}},
 		{"programme_indicator", "enter_value", map[string]string{"method": "events"}, nil},
+		{"infopage", "read", map[string]string{"status": "published"}, everyone},
+		{"infopage", "read", map[string]string{"status": "draft"}, []string{"official", "translator", "coordinator", "admin"}},
+		{"infopage", "read", map[string]string{"status": "archived"}, staff},
+		{"infopage", "create", nil, []string{"coordinator", "admin"}},
+		{"infopage", "edit", map[string]string{"status": "published"}, staff},
+		{"infopage", "edit", map[string]string{"status": "archived"}, []string{"coordinator", "admin"}},
+		{"infopage", "publish", nil, []string{"coordinator", "admin"}},
+		{"infopage", "archive", nil, []string{"coordinator", "admin"}},
+		{"infopage", "translate", map[string]string{"status": "draft"}, []string{"translator", "coordinator", "admin"}},
+		{"infopage", "translate", map[string]string{"status": "archived"}, []string{"coordinator", "admin"}},
 	}
 
 	// The cases cover the whole matrix, so a rule cannot be added untested.
