@@ -229,6 +229,14 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 		// The chair is a juror who owns the proposals (graph's decision matrix
 		// tests the chair); the owner here holds no juror role.
 		{"ambassador_proposal", "manage", nil, []string{"coordinator", "admin"}},
+		// The events calendar: the object is in the unit's domain, whose
+		// members (its manager is one) act for it as the organiser.
+		{"event", "read", map[string]string{"public": "true"}, everyone},
+		{"event", "read", map[string]string{"public": "false"}, []string{"ngo_member", "org_manager", "coordinator", "admin"}},
+		{"event", "submit", nil, []string{"ngo_member", "org_manager", "coordinator", "admin"}},
+		{"event", "edit", nil, []string{"ngo_member", "org_manager", "coordinator", "admin"}},
+		{"event", "cancel", nil, []string{"ngo_member", "org_manager", "coordinator", "admin"}},
+		{"event", "review", nil, []string{"coordinator", "admin"}},
 	}
 
 	// The cases cover the whole matrix, so a rule cannot be added untested.
