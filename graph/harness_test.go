@@ -29,6 +29,7 @@ import (
 	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/dialogue"
+	"github.com/otwarty/otwarty/internal/events"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/live"
 	"github.com/otwarty/otwarty/internal/notify"
@@ -166,6 +167,7 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	ids.AddPersonalData(r.Attachments.PersonalData())
 	r.AmbassadorFiles = ambassador.NewFiles(r.Ambassador, r.Attachments)
 	ids.AddPersonalData(r.AmbassadorFiles.PersonalData())
+	r.Calendar = events.New(pool, ns, events.Config{PublicURL: "https://otwarty.test"}, log)
 	liveLimits := graph.DefaultLiveLimits()
 	if o.live != nil {
 		liveLimits = *o.live

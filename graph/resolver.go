@@ -18,6 +18,7 @@ import (
 	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/dialogue"
+	"github.com/otwarty/otwarty/internal/events"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/live"
 	"github.com/otwarty/otwarty/internal/notify"
@@ -55,6 +56,8 @@ type Resolver struct {
 	// Attachments (internal/attach), and the nominations' files on them.
 	Attachments     *attach.Service
 	AmbassadorFiles *ambassador.Files
+	// The events calendar.
+	Calendar *events.Service
 
 	live *liveLayer // made by NewHandler
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/dialogue"
+	"github.com/otwarty/otwarty/internal/events"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/notify"
@@ -45,6 +46,8 @@ type Services struct {
 	// loaders do; visibility was decided by the service that returned the
 	// object owning the text.
 	Pool *pgxpool.Pool
+	// The events calendar.
+	Events *events.Service
 }
 
 // RateLimits are the buckets of the anonymous forms. serve passes the API's

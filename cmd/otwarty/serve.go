@@ -27,6 +27,7 @@ import (
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/identity"
+	"github.com/otwarty/otwarty/internal/events"
 	"github.com/otwarty/otwarty/internal/live"
 	"github.com/otwarty/otwarty/internal/metrics"
 	"github.com/otwarty/otwarty/internal/notify"
@@ -58,6 +59,8 @@ type app struct {
 	// Attachments, and the Ambassador nominations' files on them.
 	attach          *attach.Service
 	ambassadorFiles *ambassador.Files
+	// The events calendar.
+	events *events.Service
 }
 
 func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger) (*app, error) {
@@ -123,7 +126,8 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	ids.AddPersonalData(ambFiles.PersonalData())
 	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: orgs, consult: cs,
 		budget: bs, dialogue: ds, box: box, motions: ms, elections: es, minutes: mn, ambassador: amb,
-		attach: files, ambassadorFiles: ambFiles}, nil
+		attach: files, ambassadorFiles: ambFiles,
+		events: events.New(pool, ns, events.Config{PublicURL: c.PublicURL}, log)}, nil
 }
 
 // start is what every subcommand that uses the services does first: open the
@@ -207,6 +211,7 @@ func runServe(ctx context.Context, args []string) error {
 	resolver.DialogueMinutes = a.minutes
 	resolver.Ambassador = a.ambassador
 	resolver.Attachments, resolver.AmbassadorFiles = a.attach, a.ambassadorFiles
+	resolver.Calendar = a.events
 	mux := http.NewServeMux()
 	// Requests (and so WebSockets) get their own context, ended before River
 	// stops so that jobs can finish gracefully.
@@ -224,6 +229,8 @@ func runServe(ctx context.Context, args []string) error {
 	site := web.New(web.Services{
 		Identity: a.identity, Consultations: a.consult, Orgs: a.orgs, Notify: a.notify, Dialogue: a.dialogue, Motions: a.motions, Minutes: a.minutes, Ambassador: a.ambassador, Budget: a.budget, Authz: a.authz, Pool: pool,
 		Live: graph.PageSignals{R: resolver},
+		// The events calendar.
+		Events: a.events,
 	}, web.Config{
 		PublicURL: c.PublicURL, TrustedProxies: c.TrustedProxies, SessionTTL: c.SessionTTL, Log: log,
 		RateLimits: web.RateLimits{SignInIP: resolver.RateLimits.SignInIP, SignInEmail: resolver.RateLimits.SignInEmail,
