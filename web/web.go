@@ -133,6 +133,7 @@ func (h *Handler) routes() {
 	h.accountDataRoutes(m)
 	h.budgetRoutes(m)
 	h.budgetStaffRoutes(m)
+	h.eventsRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusNotFound, "web.error.not_found")
 	})
@@ -215,7 +216,10 @@ func (h *Handler) withRequest(next http.Handler) http.Handler {
 				return
 			}
 		}
-		if l, ok := i18n.ParseLocale(r.URL.Query().Get("lang")); ok && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		// A calendar file's ?lang= is its language, not a switch of the
+		// site's: calendar apps follow no redirect with cookies.
+		if l, ok := i18n.ParseLocale(r.URL.Query().Get("lang")); ok && (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
+			!strings.HasSuffix(r.URL.Path, ".ics") {
 			h.switchLocale(w, r.WithContext(ctx), rq, l)
 			return
 		}

@@ -254,3 +254,7 @@ func (u UpdateInput) merge(e *Event) Input {
 	}
 	return in
 }
+
+// Check is the input's validation alone, every field's error at once (a
+// form that found errors of its own shows the service's with them).
+func (s *Service) Check(in Input) error { return in.check() }
