@@ -116,6 +116,10 @@ func runSeed(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("demo Ambassador: %w", err)
 	}
+	centre, nEvents, err := seedEvents(as, a, ngo.ID, residents)
+	if err != nil {
+		return fmt.Errorf("demo events: %w", err)
+	}
 	fmt.Printf("demo data created; every demo account's password is %q\n", demoPassword)
 	fmt.Println("  koordynator@demo.otwarty.pl  coordinator and admin")
 	fmt.Println("  urzednik@demo.otwarty.pl     official of", unit.Name)
@@ -126,6 +130,7 @@ func runSeed(ctx context.Context, args []string) error {
 	fmt.Println("consultations: one open (submissions in four languages, supports, a workshop), one closed with its report published")
 	fmt.Printf("Ambassador of Multiculturalism: the %d edition announced (2 laureates and a distinction per category), the %d edition open for nominations\n",
 		past.Year, current.Year)
+	fmt.Printf("events calendar: %d events of %s and %s over a year (one cancelled, one awaiting review)\n", nEvents, centre.Name, ngo.Name)
 	fmt.Println("dialogue body:", body.ID, "(a migrants' council: chair, deputy chair, secretary, members, an observer, a standing guest, and the NGO with a delegate and a substitute)")
 	return nil
 }
