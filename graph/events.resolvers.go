@@ -140,6 +140,9 @@ func (r *eventResolver) ViewerCan(ctx context.Context, obj *model.Event) (*model
 
 // SubmitEvent is the resolver for the submitEvent field.
 func (r *mutationResolver) SubmitEvent(ctx context.Context, input model.SubmitEventInput) (*model.SubmitEventPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
 	org, err := gid.Expect(input.OrganisationID, "Organisation", "organisationId")
 	if err != nil {
 		return nil, err
@@ -160,6 +163,9 @@ func (r *mutationResolver) SubmitEvent(ctx context.Context, input model.SubmitEv
 
 // UpdateEvent is the resolver for the updateEvent field.
 func (r *mutationResolver) UpdateEvent(ctx context.Context, input model.UpdateEventInput) (*model.UpdateEventPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
 	id, err := gid.Expect(input.ID, "Event", "id")
 	if err != nil {
 		return nil, err
@@ -180,6 +186,9 @@ func (r *mutationResolver) UpdateEvent(ctx context.Context, input model.UpdateEv
 
 // ApproveEvent is the resolver for the approveEvent field.
 func (r *mutationResolver) ApproveEvent(ctx context.Context, input model.ApproveEventInput) (*model.ApproveEventPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
 	id, err := gid.Expect(input.ID, "Event", "id")
 	if err != nil {
 		return nil, err
@@ -193,6 +202,9 @@ func (r *mutationResolver) ApproveEvent(ctx context.Context, input model.Approve
 
 // RejectEvent is the resolver for the rejectEvent field.
 func (r *mutationResolver) RejectEvent(ctx context.Context, input model.RejectEventInput) (*model.RejectEventPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
 	id, err := gid.Expect(input.ID, "Event", "id")
 	if err != nil {
 		return nil, err
@@ -206,6 +218,9 @@ func (r *mutationResolver) RejectEvent(ctx context.Context, input model.RejectEv
 
 // CancelEvent is the resolver for the cancelEvent field.
 func (r *mutationResolver) CancelEvent(ctx context.Context, input model.CancelEventInput) (*model.CancelEventPayload, error) {
+	if _, err := requireSignedIn(ctx); err != nil {
+		return nil, err
+	}
 	id, err := gid.Expect(input.ID, "Event", "id")
 	if err != nil {
 		return nil, err
