@@ -32,7 +32,7 @@ func TestEvents_SubmitReviewAndReadThroughTheAPI(t *testing.T) {
 		"title":         map[string]any{"text": "Фестиваль", "locale": "UK", "isOriginal": true, "missingLocales": []any{"EN", "RU"}},
 		"pl":            map[string]any{"text": "Festiwal", "isOriginal": false},
 		"accessibility": map[string]any{"text": "Bez schodów", "locale": "PL"}, "description": nil,
-		"organisation":  map[string]any{"id": f.ngoID}, "viewerCan": map[string]any{"edit": true, "cancel": true, "review": false}}, ev)
+		"organisation": map[string]any{"id": f.ngoID}, "viewerCan": map[string]any{"edit": true, "cancel": true, "review": false}}, ev)
 
 	res = b.gql(t, `{ eventReviewQueue { totalCount edges { node { id viewerCan { review } } } } }`, nil, coord)
 	require.Empty(t, res.Errors)
