@@ -220,6 +220,12 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 			return nil, err
 		}
 		return p, nil
+	case "Event":
+		e, err := r.event(ctx, key)
+		if err != nil || e == nil {
+			return nil, err
+		}
+		return e, nil
 	case "Notification":
 		if c.account == nil {
 			return nil, nil

@@ -29,6 +29,7 @@ import (
 	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/dialogue"
+	"github.com/otwarty/otwarty/internal/events"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/infopages"
 	"github.com/otwarty/otwarty/internal/live"
@@ -161,7 +162,7 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	r.DialogueMinutes = dialogue.NewMinutes(ds, ms)
 	ids.AddPersonalData(r.DialogueMinutes.PersonalData())
 	r.Ambassador = ambassador.New(pool, az, ns, ids, ambassador.Config{PublicURL: "https://otwarty.test"}, log)
-	r.Programmes = programme.New(pool, programme.Sources{}, log)
+	r.Programmes = programme.New(pool, programme.Sources{TranslatedProcedures: infopages.TranslatedProcedures, Events: events.CountForYear}, log)
 	r.Ambassador.UseJobs(pgtest.Jobs(t, pool))
 	r.Ambassador.UseBox(box)
 	ids.AddPersonalData(r.Ambassador.PersonalData())
@@ -171,6 +172,7 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	r.ProgrammeFiles = programme.NewFiles(r.Programmes, r.Attachments)
 	ids.AddPersonalData(r.AmbassadorFiles.PersonalData())
 	r.InfoService = infopages.New(pool, az, log)
+	r.Calendar = events.New(pool, ns, events.Config{PublicURL: "https://otwarty.test"}, log)
 	liveLimits := graph.DefaultLiveLimits()
 	if o.live != nil {
 		liveLimits = *o.live

@@ -18,6 +18,7 @@ import (
 	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/dialogue"
+	"github.com/otwarty/otwarty/internal/events"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/infopages"
 	"github.com/otwarty/otwarty/internal/live"
@@ -63,6 +64,8 @@ type Resolver struct {
 	ProgrammeFiles *programme.Files
 	// Information pages.
 	InfoService *infopages.Service
+	// The events calendar.
+	Calendar *events.Service
 
 	live *liveLayer // made by NewHandler
 }

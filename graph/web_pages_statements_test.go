@@ -24,7 +24,7 @@ import (
 func (b *bundle) webServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	site := web.New(web.Services{Identity: b.identity, Consultations: b.consult, Orgs: b.resolver.Orgs, Notify: b.resolver.Notify, Dialogue: b.dialogue, Motions: b.resolver.DialogueMotions, Minutes: b.resolver.DialogueMinutes, Ambassador: b.resolver.Ambassador, Budget: b.budget, Authz: b.authz, Pool: b.pool, Programme: b.resolver.Programmes,
-		Live: graph.PageSignals{R: b.resolver}, InfoPages: b.resolver.InfoService},
+		Live: graph.PageSignals{R: b.resolver}, InfoPages: b.resolver.InfoService, Events: b.resolver.Calendar},
 		web.Config{PublicURL: "http://otwarty.test", Log: slog.New(slog.DiscardHandler)})
 	srv := httptest.NewServer(site)
 	t.Cleanup(srv.Close)

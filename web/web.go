@@ -20,6 +20,7 @@ import (
 	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/dialogue"
+	"github.com/otwarty/otwarty/internal/events"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/infopages"
@@ -51,6 +52,8 @@ type Services struct {
 	Pool *pgxpool.Pool
 	// Information pages.
 	InfoPages *infopages.Service
+	// The events calendar.
+	Events *events.Service
 }
 
 // RateLimits are the buckets of the anonymous forms. serve passes the API's
@@ -138,6 +141,7 @@ func (h *Handler) routes() {
 	h.budgetStaffRoutes(m)
 	h.programmeRoutes(m)
 	h.infoRoutes(m)
+	h.eventsRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusNotFound, "web.error.not_found")
 	})
@@ -220,7 +224,10 @@ func (h *Handler) withRequest(next http.Handler) http.Handler {
 				return
 			}
 		}
-		if l, ok := i18n.ParseLocale(r.URL.Query().Get("lang")); ok && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		// A calendar file's ?lang= is its language, not a switch of the
+		// site's: calendar apps follow no redirect with cookies.
+		if l, ok := i18n.ParseLocale(r.URL.Query().Get("lang")); ok && (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
+			!strings.HasSuffix(r.URL.Path, ".ics") {
 			h.switchLocale(w, r.WithContext(ctx), rq, l)
 			return
 		}

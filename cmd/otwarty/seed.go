@@ -123,6 +123,10 @@ func runSeed(ctx context.Context, args []string) error {
 	if err := seedInfoPages(as, a, unit.ID, residents["urzednik@demo.otwarty.pl"], residents["olena@demo.otwarty.pl"]); err != nil {
 		return fmt.Errorf("demo information pages: %w", err)
 	}
+	centre, nEvents, err := seedEvents(as, a, ngo.ID, residents)
+	if err != nil {
+		return fmt.Errorf("demo events: %w", err)
+	}
 	fmt.Printf("demo data created; every demo account's password is %q\n", demoPassword)
 	fmt.Println("  koordynator@demo.otwarty.pl  coordinator and admin")
 	fmt.Println("  urzednik@demo.otwarty.pl     official of", unit.Name)
@@ -135,6 +139,7 @@ func runSeed(ctx context.Context, args []string) error {
 		past.Year, current.Year)
 	fmt.Println("programme:", prog.Slug, "with its ten indicators; the values of 2024 and 2025 entered by the unit's official")
 	fmt.Println("information pages: 4 procedures and the welcome pack at /info, in uk, en, ru, be, ka, vi and ar (the residence card's uk outdated)")
+	fmt.Printf("events calendar: %d events of %s and %s over a year (one cancelled, one awaiting review)\n", nEvents, centre.Name, ngo.Name)
 	fmt.Println("dialogue body:", body.ID, "(a migrants' council: chair, deputy chair, secretary, members, an observer, a standing guest, and the NGO with a delegate and a substitute)")
 	return nil
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/dialogue"
+	"github.com/otwarty/otwarty/internal/events"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/infopages"
 	"github.com/otwarty/otwarty/internal/live"
@@ -65,6 +66,8 @@ type app struct {
 	programmeFiles *programme.Files
 	// Information pages.
 	infopages *infopages.Service
+	// The events calendar.
+	events *events.Service
 }
 
 func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger) (*app, error) {
@@ -130,11 +133,12 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	ids.AddPersonalData(ambFiles.PersonalData())
 	// The programme's indicators, computed from the domains' data, and the
 	// documents behind entered values.
-	prog := programme.New(pool, programme.Sources{}, log)
+	prog := programme.New(pool, programme.Sources{TranslatedProcedures: infopages.TranslatedProcedures, Events: events.CountForYear}, log)
 	progFiles := programme.NewFiles(prog, files)
 	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: orgs, consult: cs,
 		budget: bs, dialogue: ds, box: box, motions: ms, elections: es, minutes: mn, ambassador: amb,
-		attach: files, ambassadorFiles: ambFiles, programme: prog, programmeFiles: progFiles, infopages: infopages.New(pool, az, log)}, nil
+		attach: files, ambassadorFiles: ambFiles, programme: prog, programmeFiles: progFiles, infopages: infopages.New(pool, az, log),
+		events: events.New(pool, ns, events.Config{PublicURL: c.PublicURL}, log)}, nil
 }
 
 // start is what every subcommand that uses the services does first: open the
@@ -220,6 +224,7 @@ func runServe(ctx context.Context, args []string) error {
 	resolver.Attachments, resolver.AmbassadorFiles = a.attach, a.ambassadorFiles
 	resolver.Programmes, resolver.ProgrammeFiles = a.programme, a.programmeFiles
 	resolver.InfoService = a.infopages
+	resolver.Calendar = a.events
 	mux := http.NewServeMux()
 	// Requests (and so WebSockets) get their own context, ended before River
 	// stops so that jobs can finish gracefully.
@@ -237,6 +242,8 @@ func runServe(ctx context.Context, args []string) error {
 	site := web.New(web.Services{
 		Identity: a.identity, Consultations: a.consult, Orgs: a.orgs, Notify: a.notify, Dialogue: a.dialogue, Motions: a.motions, Minutes: a.minutes, Ambassador: a.ambassador, Budget: a.budget, Authz: a.authz, Pool: pool, Programme: a.programme,
 		Live: graph.PageSignals{R: resolver}, InfoPages: a.infopages,
+		// The events calendar.
+		Events: a.events,
 	}, web.Config{
 		PublicURL: c.PublicURL, TrustedProxies: c.TrustedProxies, SessionTTL: c.SessionTTL, Log: log,
 		RateLimits: web.RateLimits{SignInIP: resolver.RateLimits.SignInIP, SignInEmail: resolver.RateLimits.SignInEmail,

@@ -607,6 +607,14 @@ type ApproveBodyMinutesPayload struct {
 	Minutes *BodyMinutes `json:"minutes"`
 }
 
+type ApproveEventInput struct {
+	ID string `json:"id"`
+}
+
+type ApproveEventPayload struct {
+	Event *Event `json:"event"`
+}
+
 type ArchiveInfoPageInput struct {
 	PageID string `json:"pageId"`
 }
@@ -1151,6 +1159,15 @@ type CancelBudgetSessionRegistrationInput struct {
 
 type CancelBudgetSessionRegistrationPayload struct {
 	Session *BudgetSession `json:"session"`
+}
+
+type CancelEventInput struct {
+	ID     string  `json:"id"`
+	Reason *string `json:"reason,omitempty"`
+}
+
+type CancelEventPayload struct {
+	Event *Event `json:"event"`
 }
 
 type CancelMeetingInput struct {
@@ -1964,6 +1981,26 @@ type EnterSubmissionOnBehalfInput struct {
 
 type EnterSubmissionOnBehalfPayload struct {
 	Submission *Submission `json:"submission"`
+}
+
+type EventConnection struct {
+	Edges      []EventEdge `json:"edges"`
+	PageInfo   *PageInfo   `json:"pageInfo"`
+	TotalCount int         `json:"totalCount"`
+}
+
+type EventEdge struct {
+	Cursor string `json:"cursor"`
+	Node   *Event `json:"node"`
+}
+
+type EventViewerCan struct {
+	// Edit the event (the organiser's members, staff; not once cancelled).
+	Edit bool `json:"edit"`
+	// Cancel it (the organiser's members, staff; submitted or approved events).
+	Cancel bool `json:"cancel"`
+	// Approve or reject it (the coordinator, admins; submitted events).
+	Review bool `json:"review"`
 }
 
 type FinishSpeakerInput struct {
@@ -2843,6 +2880,15 @@ type RegisterForMeetingPayload struct {
 	Meeting *Meeting `json:"meeting"`
 }
 
+type RejectEventInput struct {
+	ID     string `json:"id"`
+	Reason string `json:"reason"`
+}
+
+type RejectEventPayload struct {
+	Event *Event `json:"event"`
+}
+
 type RemoveAgendaItemInput struct {
 	ItemID string `json:"itemId"`
 }
@@ -3192,6 +3238,29 @@ type SubmitBudgetProjectPayload struct {
 	Project *BudgetProject `json:"project"`
 }
 
+// A new event. title, description and accessibility list a text's versions:
+// the first is the original, the others its translations (one per locale).
+// For an all-day event startsAt and endsAt name its first and last day in
+// Warsaw (endsAt may be left out for one day).
+type SubmitEventInput struct {
+	OrganisationID string           `json:"organisationId"`
+	Title          []LocalizedInput `json:"title"`
+	Description    []LocalizedInput `json:"description,omitempty"`
+	Accessibility  []LocalizedInput `json:"accessibility,omitempty"`
+	Category       EventCategory    `json:"category"`
+	StartsAt       time.Time        `json:"startsAt"`
+	EndsAt         *time.Time       `json:"endsAt,omitempty"`
+	AllDay         *bool            `json:"allDay,omitempty"`
+	Place          *string          `json:"place,omitempty"`
+	OnlineURL      *string          `json:"onlineUrl,omitempty"`
+	URL            *string          `json:"url,omitempty"`
+	Languages      []string         `json:"languages"`
+}
+
+type SubmitEventPayload struct {
+	Event *Event `json:"event"`
+}
+
 type Subscription struct {
 }
 
@@ -3439,6 +3508,28 @@ type UpdateConsultationInput struct {
 
 type UpdateConsultationPayload struct {
 	Consultation *Consultation `json:"consultation"`
+}
+
+// Changes the fields given. An empty description or accessibility list
+// removes it; an empty place, onlineUrl or url removes it. An edit of a
+// rejected event submits it again; an approved event stays approved.
+type UpdateEventInput struct {
+	ID            string           `json:"id"`
+	Title         []LocalizedInput `json:"title,omitempty"`
+	Description   []LocalizedInput `json:"description,omitempty"`
+	Accessibility []LocalizedInput `json:"accessibility,omitempty"`
+	Category      *EventCategory   `json:"category,omitempty"`
+	StartsAt      *time.Time       `json:"startsAt,omitempty"`
+	EndsAt        *time.Time       `json:"endsAt,omitempty"`
+	AllDay        *bool            `json:"allDay,omitempty"`
+	Place         *string          `json:"place,omitempty"`
+	OnlineURL     *string          `json:"onlineUrl,omitempty"`
+	URL           *string          `json:"url,omitempty"`
+	Languages     []string         `json:"languages,omitempty"`
+}
+
+type UpdateEventPayload struct {
+	Event *Event `json:"event"`
 }
 
 type UpdateInfoPageOriginalInput struct {
@@ -5752,6 +5843,132 @@ func (e *ElectionStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e ElectionStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type EventCategory string
+
+const (
+	EventCategoryWorkshop  EventCategory = "WORKSHOP"
+	EventCategoryMeeting   EventCategory = "MEETING"
+	EventCategoryCulture   EventCategory = "CULTURE"
+	EventCategoryEducation EventCategory = "EDUCATION"
+	EventCategorySupport   EventCategory = "SUPPORT"
+	EventCategoryOther     EventCategory = "OTHER"
+)
+
+var AllEventCategory = []EventCategory{
+	EventCategoryWorkshop,
+	EventCategoryMeeting,
+	EventCategoryCulture,
+	EventCategoryEducation,
+	EventCategorySupport,
+	EventCategoryOther,
+}
+
+func (e EventCategory) IsValid() bool {
+	switch e {
+	case EventCategoryWorkshop, EventCategoryMeeting, EventCategoryCulture, EventCategoryEducation, EventCategorySupport, EventCategoryOther:
+		return true
+	}
+	return false
+}
+
+func (e EventCategory) String() string {
+	return string(e)
+}
+
+func (e *EventCategory) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EventCategory(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EventCategory", str)
+	}
+	return nil
+}
+
+func (e EventCategory) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EventCategory) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EventCategory) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type EventStatus string
+
+const (
+	// Awaiting the coordinator's review; seen by the organiser's members and staff.
+	EventStatusSubmitted EventStatus = "SUBMITTED"
+	// Public.
+	EventStatusApproved EventStatus = "APPROVED"
+	// Refused with a reason; the organiser's members may edit it, which submits it again.
+	EventStatusRejected EventStatus = "REJECTED"
+	// Cancelled; public, marked cancelled, when it had been approved.
+	EventStatusCancelled EventStatus = "CANCELLED"
+)
+
+var AllEventStatus = []EventStatus{
+	EventStatusSubmitted,
+	EventStatusApproved,
+	EventStatusRejected,
+	EventStatusCancelled,
+}
+
+func (e EventStatus) IsValid() bool {
+	switch e {
+	case EventStatusSubmitted, EventStatusApproved, EventStatusRejected, EventStatusCancelled:
+		return true
+	}
+	return false
+}
+
+func (e EventStatus) String() string {
+	return string(e)
+}
+
+func (e *EventStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EventStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EventStatus", str)
+	}
+	return nil
+}
+
+func (e EventStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EventStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EventStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -252,6 +252,14 @@ func TestMatrix_EveryRoleEveryAction(t *testing.T) {
 		{"infopage", "archive", nil, []string{"coordinator", "admin"}},
 		{"infopage", "translate", map[string]string{"status": "draft"}, []string{"translator", "coordinator", "admin"}},
 		{"infopage", "translate", map[string]string{"status": "archived"}, []string{"coordinator", "admin"}},
+		// The events calendar: the object is in the unit's domain, whose
+		// members (its manager is one) act for it as the organiser.
+		{"event", "read", map[string]string{"public": "true"}, everyone},
+		{"event", "read", map[string]string{"public": "false"}, []string{"ngo_member", "org_manager", "coordinator", "admin"}},
+		{"event", "submit", nil, []string{"ngo_member", "org_manager", "coordinator", "admin"}},
+		{"event", "edit", nil, []string{"ngo_member", "org_manager", "coordinator", "admin"}},
+		{"event", "cancel", nil, []string{"ngo_member", "org_manager", "coordinator", "admin"}},
+		{"event", "review", nil, []string{"coordinator", "admin"}},
 	}
 
 	// The cases cover the whole matrix, so a rule cannot be added untested.

@@ -13,6 +13,7 @@ import (
 	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/consultation"
 	"github.com/otwarty/otwarty/internal/dialogue"
+	"github.com/otwarty/otwarty/internal/events"
 	"github.com/otwarty/otwarty/internal/i18n"
 	"github.com/otwarty/otwarty/internal/notify"
 )
@@ -48,6 +49,7 @@ func TestKinds_EveryRegisteredKindRendersWithItsDeclaredData(t *testing.T) {
 		dialogue.NoticeMeetingGuestInvited, dialogue.NoticeMeetingGuestWithdrawn,
 		ambassador.NoticeConsentRequest, ambassador.NoticeNominationChecked,
 		ambassador.NoticeAwardNominator, ambassador.NoticeAwardNominee, ambassador.NoticeAnnouncementHeld,
+		events.NoticeApproved, events.NoticeRejected,
 		ambassador.NoticeNominationDeclined, ambassador.NoticeScheduleChanged,
 	})), names)
 
