@@ -225,6 +225,7 @@ func TestProgramme_ComputedFromAYearOfActivity(t *testing.T) {
 	f.define(t, map[string]any{"code": "3.2", "position": 4, "goal": 3, "method": "BUDGET_SHARE", "unit": "PERCENT", "target": 5})
 	f.define(t, map[string]any{"code": "1.2", "position": 5, "goal": 1, "method": "TRANSLATED_PROCEDURES", "target": 50,
 		"targetScope": "BY_YEAR", "targetYear": 2028})
+	f.define(t, map[string]any{"code": "3.1", "position": 6, "goal": 3, "method": "EVENTS", "target": 3, "organiserIds": []any{f.ngoID}})
 
 	// Consultation meetings: A with 10 present, B with 9, C cancelled, D
 	// not yet held.
@@ -285,6 +286,50 @@ func TestProgramme_ComputedFromAYearOfActivity(t *testing.T) {
 	bodyMeeting(otherBody, soon)
 	time.Sleep(time.Until(soon.Add(1500 * time.Millisecond)))
 
+	// Information pages: procedure P translated and current; Q translated
+	// from an original changed since (outdated); R a draft, translated; a
+	// welcome page translated (not a procedure).
+	infoPage := func(slug, kind string, publish bool) string {
+		res := b.gql(t, `mutation($s: String!, $k: InfoPageKind!, $u: ID!) { createInfoPage(input: {slug: $s, kind: $k, unitId: $u,
+			title: "Karta pobytu", body: "Jak złożyć wniosek."}) { page { id } } }`, map[string]any{"s": slug, "k": kind, "u": f.unitID}, withToken(f.coord))
+		require.Empty(t, res.Errors)
+		id := dig(res.Data, "createInfoPage", "page", "id").(string)
+		require.Empty(t, b.gql(t, `mutation($p: ID!) { addInfoPageTranslation(input: {pageId: $p, language: "uk", title: "Посвідка",
+			body: "Як подати заяву."}) { page { id } } }`, map[string]any{"p": id}, withToken(f.coord)).Errors)
+		if publish {
+			require.Empty(t, b.gql(t, `mutation($p: ID!) { publishInfoPage(input: {pageId: $p}) { page { status } } }`,
+				map[string]any{"p": id}, withToken(f.coord)).Errors)
+		}
+		return id
+	}
+	infoPage("karta-pobytu", "PROCEDURE", true)
+	outdated := infoPage("zameldowanie", "PROCEDURE", true)
+	require.Empty(t, b.gql(t, `mutation($p: ID!) { updateInfoPageOriginal(input: {pageId: $p, baseVersion: 1, title: "Zameldowanie", body: "Nowe zasady."}) {
+		page { id } } }`, map[string]any{"p": outdated}, withToken(f.coord)).Errors)
+	infoPage("pesel", "PROCEDURE", false)
+	infoPage("witamy", "WELCOME", true)
+
+	// Events of the year: two of the NGO entered by the coordinator (approved
+	// at once), one of them later cancelled; one an NGO member submitted,
+	// approved; one submitted and not reviewed; one of the city unit.
+	event := func(org, token string, day int) string {
+		at := time.Date(year, time.January, day, 18, 0, 0, 0, warsawZone(t))
+		res := b.gql(t, `mutation($o: ID!, $s: DateTime!, $e: DateTime!) { submitEvent(input: {organisationId: $o,
+			title: [{locale: PL, text: "Klub rozmów"}], category: WORKSHOP, startsAt: $s, endsAt: $e, place: "Kraków", languages: ["pl"]}) {
+			event { id } } }`, map[string]any{"o": org, "s": at.Format(time.RFC3339), "e": at.Add(2 * time.Hour).Format(time.RFC3339)}, withToken(token))
+		require.Empty(t, res.Errors)
+		return dig(res.Data, "submitEvent", "event", "id").(string)
+	}
+	event(f.ngoID, f.coord, 10)
+	cancelled := event(f.ngoID, f.coord, 11)
+	require.Empty(t, b.gql(t, `mutation($id: ID!) { cancelEvent(input: {id: $id, reason: "Choroba."}) { event { id } } }`,
+		map[string]any{"id": cancelled}, withToken(f.coord)).Errors)
+	submitted := event(f.ngoID, f.moderator, 12)
+	require.Empty(t, b.gql(t, `mutation($id: ID!) { approveEvent(input: {id: $id}) { event { id } } }`,
+		map[string]any{"id": submitted}, withToken(f.coord)).Errors)
+	event(f.ngoID, f.moderator, 13)
+	event(f.unitID, f.coord, 14)
+
 	r := f.results(t, year)
 	require.Equal(t, float64(1), r["2.2"]["value"], "A counts (2 + 6 walk-ins + 2 organisations), B has 9")
 	require.Equal(t, []any{part("meetings_held", 2), part("min_attendance", 10), part("participants", 17), part("organisations", 2)}, r["2.2"]["parts"])
@@ -295,8 +340,12 @@ func TestProgramme_ComputedFromAYearOfActivity(t *testing.T) {
 	require.Equal(t, []any{part("editions", 1), part("eligible", 0)}, r["4.1"]["parts"])
 	require.Equal(t, float64(2), r["2.1"]["value"], "the counted body's two held meetings")
 	require.Equal(t, "MET", r["2.1"]["status"])
-	require.Nil(t, r["1.2"]["value"])
-	require.Equal(t, "Źródło danych tego wskaźnika nie jest jeszcze podłączone.", r["1.2"]["explanation"])
+	require.Equal(t, float64(1), r["1.2"]["value"], "karta-pobytu; zameldowanie's translation is outdated, pesel a draft, witamy no procedure")
+	require.Equal(t, "NOT_YET_KNOWN", r["1.2"]["status"], "the target is for 2028")
+	require.Equal(t, "Opublikowane procedury ze stron informacyjnych, które mają co najmniej jedno aktualne tłumaczenie na język inny niż polski "+
+		"— stan na koniec roku (w trwającym roku: na dziś).", r["1.2"]["explanation"])
+	require.Equal(t, float64(2), r["3.1"]["value"], "the NGO's approved events; not the cancelled, the unreviewed or the unit's")
+	require.Equal(t, "NOT_YET_KNOWN", r["3.1"]["status"], "2 of 3 before the year is over")
 	require.Nil(t, r["3.2"]["value"], "no civic-budget edition this year")
 	require.Equal(t, "Udział będzie znany po opublikowaniu wyników edycji budżetu obywatelskiego z tego roku.", r["3.2"]["explanation"])
 
@@ -324,7 +373,8 @@ func TestProgramme_ComputedFromAYearOfActivity(t *testing.T) {
 		"| Kod | Wskaźnik | Wartość bazowa (rok) | Wartość docelowa | Wartość | Status | Cel |",
 		"| 2.2 | Wskaźnik | 0 (2023) | co najmniej 2 w roku | 2 | osiągnięty | 2 |",
 		"| 4.1 | Wskaźnik | 0 (2023) | co najmniej 3 w roku | 2 | jeszcze nieznany | 4 |",
-		"| 1.2 | Wskaźnik | 0 (2023) | co najmniej 50 do 2028 | — | jeszcze nieznany | 1 |",
+		"| 1.2 | Wskaźnik | 0 (2023) | co najmniej 50 do 2028 | 1 | jeszcze nieznany | 1 |",
+		"| 3.1 | Wskaźnik | 0 (2023) | co najmniej 3 w roku | 2 | jeszcze nieznany | 3 |",
 		"- Program Otwarty Kraków 2026 — trwają; 0 wpisów",
 		"- Rada ds. Cudzoziemców — 2 posiedzenia",
 		"- Rada ds. Cudzoziemców — 1 posiedzenie",
@@ -334,7 +384,7 @@ func TestProgramme_ComputedFromAYearOfActivity(t *testing.T) {
 	}
 	require.Contains(t, content, fmt.Sprintf("Wersja polska jest wiążąca. Termin przedłożenia Radzie Miasta Krakowa: 30.04.%d.", year+1))
 	csvOut := report("CSV", "PL")["content"].(string)
-	require.Equal(t, 6, strings.Count(csvOut, "\n"), "a header and five indicators")
+	require.Equal(t, 7, strings.Count(csvOut, "\n"), "a header and six indicators")
 	require.True(t, strings.HasPrefix(csvOut, "Kod,Wskaźnik,Wartość bazowa (rok),Wartość docelowa,Wartość,Status,Cel,Jak ustalono\n"))
 	page := report("HTML", "EN")
 	require.Equal(t, "text/html; charset=utf-8", page["contentType"])

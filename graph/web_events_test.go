@@ -63,7 +63,7 @@ func TestWebEvents_PageFeedAndSingleICS(t *testing.T) {
 	body := page(t, srv, "", "/events/"+key(approved))
 	require.Contains(t, body, `<time datetime="2030-03-14T17:00:00Z">2030-03-14 18:00–20:00</time>`)
 	require.Contains(t, body, `<li lang="uk">Українська</li>`)
-	require.Contains(t, body, `<li lang="pl">polski</li>`)
+	require.Contains(t, body, `<li lang="pl">Polski</li>`)
 	require.Contains(t, body, `href="/events/`+key(approved)+`.ics?lang=pl"`)
 	require.Contains(t, body, `href="/events.ics?lang=pl"`)
 

@@ -116,16 +116,16 @@ func runSeed(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("demo Ambassador: %w", err)
 	}
-	prog, err := seedProgramme(as, residents["urzednik@demo.otwarty.pl"], a, unit.ID)
-	if err != nil {
-		return fmt.Errorf("demo programme: %w", err)
-	}
 	if err := seedInfoPages(as, a, unit.ID, residents["urzednik@demo.otwarty.pl"], residents["olena@demo.otwarty.pl"]); err != nil {
 		return fmt.Errorf("demo information pages: %w", err)
 	}
 	centre, nEvents, err := seedEvents(as, a, ngo.ID, residents)
 	if err != nil {
 		return fmt.Errorf("demo events: %w", err)
+	}
+	prog, err := seedProgramme(as, residents["urzednik@demo.otwarty.pl"], a, unit.ID, centre.ID)
+	if err != nil {
+		return fmt.Errorf("demo programme: %w", err)
 	}
 	fmt.Printf("demo data created; every demo account's password is %q\n", demoPassword)
 	fmt.Println("  koordynator@demo.otwarty.pl  coordinator and admin")

@@ -64,7 +64,8 @@ var demoIndicators = []demoIndicator{
 
 // seedProgramme creates the programme as the coordinator and has the unit's
 // official (official) enter the yearly values of the entered indicators.
-func seedProgramme(coord, official context.Context, a *app, unit uuid.UUID) (*programme.Programme, error) {
+// The events indicator counts the Multicultural Centre's events (centre).
+func seedProgramme(coord, official context.Context, a *app, unit, centre uuid.UUID) (*programme.Programme, error) {
 	p, err := a.programme.CreateProgramme(coord, programme.CreateInput{Slug: "otwarty-krakow-2024-2028", FirstYear: 2024, LastYear: 2028,
 		Name: four("Otwarty Kraków 2024–2028", "Відкритий Краків 2024–2028", "Open Kraków 2024–2028", "Открытый Краков 2024–2028")})
 	if err != nil {
@@ -80,6 +81,9 @@ func seedProgramme(coord, official context.Context, a *app, unit uuid.UUID) (*pr
 		}
 		if d.method == programme.MethodEntered {
 			in.UnitID = &unit
+		}
+		if d.method == programme.MethodEvents {
+			in.Params.Organisers = []uuid.UUID{centre}
 		}
 		ind, err := a.programme.DefineIndicator(coord, in)
 		if err != nil {
