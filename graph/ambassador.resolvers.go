@@ -89,7 +89,7 @@ func (r *ambassadorEditionResolver) Call(ctx context.Context, obj *model.Ambassa
 	if obj.E.CallTextID == nil {
 		return nil, nil
 	}
-	return localized(ctx, obj.E.CallTextID, locale)
+	return localizedFrom(ctx, loadersFrom(ctx).ambassador.callTexts, obj.E.CallTextID, locale)
 }
 
 // CallTranslations is the resolver for the callTranslations field.

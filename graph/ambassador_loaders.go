@@ -9,6 +9,7 @@ import (
 	"github.com/otwarty/otwarty/graph/model"
 	"github.com/otwarty/otwarty/internal/ambassador"
 	"github.com/otwarty/otwarty/internal/attach"
+	"github.com/otwarty/otwarty/internal/i18n"
 )
 
 // ambassadorLoaders batch what a page of nominations (or of editions) asks
@@ -28,6 +29,10 @@ type ambassadorLoaders struct {
 	// Phase histories and juries of editions already seen.
 	phaseChanges *dataloadgen.Loader[*ambassador.Edition, []ambassador.PhaseChange]
 	jurors       *dataloadgen.Loader[*ambassador.Edition, []ambassador.Juror]
+	// The calls of a page of editions: a loader of their own, primed with the
+	// page, so that the criteria's names (read once the criteria are) never
+	// share or split a batch with them by chance.
+	callTexts *dataloadgen.Loader[uuid.UUID, *i18n.Text]
 }
 
 // seen is a loader of objects the caller has been allowed to see (the
@@ -52,6 +57,7 @@ func seen[T any, V any](r *Resolver, id func(*T) uuid.UUID, f func(ctx context.C
 
 func newAmbassadorLoaders(r *Resolver) ambassadorLoaders {
 	return ambassadorLoaders{
+		callTexts: mapped(r, loadTexts(r)),
 		editions: mapped(r, func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]*model.AmbassadorEdition, error) {
 			found, err := r.Ambassador.EditionsByIDs(ctx, ids)
 			return convert(ids, found, err, ambassadorEditionOut)
@@ -130,5 +136,14 @@ func primeAmbassadorEditions(ctx context.Context, items []*ambassador.Edition) {
 	}
 	if node("phaseChanges") {
 		l.phaseChanges.LoadAllThunk(ctx, items)
+	}
+	if node("call") {
+		var calls []uuid.UUID
+		for _, e := range items {
+			if e.CallTextID != nil {
+				calls = append(calls, *e.CallTextID)
+			}
+		}
+		l.callTexts.LoadAllThunk(ctx, calls)
 	}
 }

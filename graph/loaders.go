@@ -315,6 +315,7 @@ func (l *loaders) forgetText(id uuid.UUID) {
 	l.texts.Clear(id)
 	l.submissionTexts.Clear(id)
 	l.budget.projectTexts.Clear(id)
+	l.ambassador.callTexts.Clear(id)
 	l.versions.Clear(id)
 }
 
