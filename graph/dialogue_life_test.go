@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/otwarty/otwarty/internal/dialogue"
+	"github.com/otwarty/otwarty/internal/notify"
 )
 
 // lifeClock is the dialogue service's clock in the life test: the wall
@@ -168,15 +169,20 @@ func TestDialogueLife_ABodyFromCreationToTheEndOfItsTerm(t *testing.T) {
 	meeting := dig(res.Data, "scheduleBodyMeeting", "meeting", "id").(string)
 	require.Equal(t, float64(8), dig(res.Data, "scheduleBodyMeeting", "meeting", "invitedCount"),
 		"chair, secretary, two members, both delegates, the guest and the observer")
-	// The reminder (due at once: the meeting is less than a day away) has
-	// run before anyone registers, so it tells nobody: the notices below do
-	// not depend on how soon the job runs.
+	// The reminder is due at once (the meeting is less than a day away).
+	// Scheduling and inviting are two transactions, so it tells either
+	// nobody (it ran in between) or the whole roll, once each: which one is
+	// read from the notices it enqueued, and expected below.
 	waitUntil(t, "the meeting's reminder job", func() bool {
 		var done bool
 		require.NoError(t, b.pool.QueryRow(t.Context(), `select exists (select 1 from river_job where kind = $1 and state = 'completed')`,
 			dialogue.JobMeetingReminder).Scan(&done))
 		return done
 	})
+	var reminded int
+	require.NoError(t, b.pool.QueryRow(t.Context(), `select count(*) from river_job where kind = $1 and args->>'kind' = $2`,
+		notify.JobDeliver, dialogue.NoticeMeetingReminder).Scan(&reminded))
+	require.Contains(t, []int{0, 8}, reminded, "nobody or the whole roll")
 	item := func(title string) string {
 		res := ok(b.gql(t, `mutation($m: ID!, $t: String!) { addAgendaItem(input: {meetingId: $m, item: {title: {locale: PL, text: $t}}}) { item { id } } }`,
 			map[string]any{"m": meeting, "t": title}, as(secretary)))
@@ -513,10 +519,16 @@ func TestDialogueLife_ABodyFromCreationToTheEndOfItsTerm(t *testing.T) {
 	member := map[string]int{"welcome": 1, "dialogue_member_appointed": 1, "dialogue_meeting_invited": 1, "dialogue_opinion_requested": 1,
 		"dialogue_vote_opened": 1, "dialogue_vote_decided": 2, "dialogue_minutes_open": 1, "dialogue_minutes_approved": 1,
 		"dialogue_election_nominating": 1, "dialogue_election_ballot_opened": 1, "dialogue_election_result": 1}
+	if reminded > 0 {
+		member["dialogue_meeting_reminder"] = 1
+	}
 	kinds(bohdan, member) // his secret motion's result, and the written vote's
 	kinds(john, member)   // his motion's result, and the written vote's
 	roll := map[string]int{"welcome": 1, "dialogue_member_appointed": 1, "dialogue_meeting_invited": 1, "dialogue_minutes_open": 1,
 		"dialogue_minutes_approved": 1}
+	if reminded > 0 {
+		roll["dialogue_meeting_reminder"] = 1
+	}
 	kinds(guest, roll) // no votes, elections or opinions: a guest does not vote
 	kinds(observer, roll)
 	locale := map[string]string{chair: "pl", secretary: "pl", bohdan: "uk", john: "en", delegate: "uk", substitute: "pl", guest: "pl", observer: "en"}
