@@ -54,7 +54,8 @@ func TestBodyElections_StatementsDoNotGrowWithTheList(t *testing.T) {
 		require.Len(t, dig(els[1], "candidates"), 1)
 		return b.queries.since(before)
 	}
-	three, twelve := count(small, 3), count(large, 12)
+	three := fewestStatements(func() []string { return count(small, 3) })
+	twelve := fewestStatements(func() []string { return count(large, 12) })
 	require.Equal(t, len(three), len(twelve), "for 3:\n%s\nfor 12:\n%s", strings.Join(three, "\n---\n"), strings.Join(twelve, "\n---\n"))
 }
 
@@ -100,6 +101,7 @@ func TestBodyMotions_StatementsDoNotGrowWithThePage(t *testing.T) {
 		require.Len(t, edges, n)
 		return b.queries.since(before)
 	}
-	three, twelve := count(small, 3), count(large, 12)
+	three := fewestStatements(func() []string { return count(small, 3) })
+	twelve := fewestStatements(func() []string { return count(large, 12) })
 	require.Equal(t, len(three), len(twelve), "for 3:\n%s\nfor 12:\n%s", strings.Join(three, "\n---\n"), strings.Join(twelve, "\n---\n"))
 }

@@ -46,7 +46,8 @@ func TestOrganisations_PageStatementCountDoesNotGrowWithPageSize(t *testing.T) {
 		require.Len(t, res.Data["organisations"].(map[string]any)["edges"], n)
 		return b.queries.since(before)
 	}
-	small, large := count(2), count(25)
+	small := fewestStatements(func() []string { return count(2) })
+	large := fewestStatements(func() []string { return count(25) })
 	require.Equal(t, len(small), len(large), "statements for 2 organisations:\n%s\nfor 25:\n%s",
 		strings.Join(small, "\n---\n"), strings.Join(large, "\n---\n"))
 }

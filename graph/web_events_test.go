@@ -38,9 +38,11 @@ func TestWebEventsCalendar_StatementsDoNotGrowWithTheEvents(t *testing.T) {
 		return b.queries.since(before)
 	}
 	add(2) // one submitted, one approved
-	anonTwo, memberTwo := count("", 1), count(f.tokens[callerNGOMember], 2)
+	anonTwo := fewestStatements(func() []string { return count("", 1) })
+	memberTwo := fewestStatements(func() []string { return count(f.tokens[callerNGOMember], 2) })
 	add(10)
-	anonMany, memberMany := count("", 7), count(f.tokens[callerNGOMember], 12)
+	anonMany := fewestStatements(func() []string { return count("", 7) })
+	memberMany := fewestStatements(func() []string { return count(f.tokens[callerNGOMember], 12) })
 	require.Equal(t, len(anonTwo), len(anonMany), "for 2:\n%s\nfor 12:\n%s", strings.Join(anonTwo, "\n---\n"), strings.Join(anonMany, "\n---\n"))
 	require.Equal(t, len(memberTwo), len(memberMany))
 }
