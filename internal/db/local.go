@@ -407,3 +407,35 @@ func lockPID(path string) int {
 	}
 	return pid
 }
+
+// RunningURL returns the URL of a PostgreSQL that is running on dataDir (for
+// example under a live server), read from its postmaster.pid, or "" when no
+// live postmaster of that directory is there.
+func RunningURL(dataDir string) string {
+	pgdata, err := filepath.Abs(filepath.Join(dataDir, "pgdata"))
+	if err != nil {
+		return ""
+	}
+	real, err := filepath.EvalSymlinks(pgdata)
+	if err != nil {
+		return ""
+	}
+	b, err := os.ReadFile(filepath.Join(pgdata, "postmaster.pid"))
+	if err != nil {
+		return ""
+	}
+	// Lines: PID, data directory, start time, port, socket directory, ...
+	lines := strings.Split(string(b), "\n")
+	if len(lines) < 5 {
+		return ""
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(lines[0]))
+	if err != nil || !isPostgresOf(pid, real) {
+		return ""
+	}
+	port, sock := strings.TrimSpace(lines[3]), strings.TrimSpace(lines[4])
+	if port == "" || sock == "" {
+		return ""
+	}
+	return "postgres://postgres@/postgres?host=" + url.QueryEscape(sock) + "&port=" + port + "&sslmode=disable"
+}
