@@ -5,6 +5,7 @@
 //	otwarty migrate            apply migrations to DATABASE_URL and exit
 //	otwarty seed --demo        fill the database with a believable demo
 //	otwarty admin create       create the first admin account
+//	otwarty backup / restore   dump the database to a file / restore it into an empty one
 package main
 
 import (
@@ -33,6 +34,8 @@ commands:
   migrate        apply database migrations and exit
   seed --demo    fill the database with demo accounts and organisations
   admin create   create an admin account (--email, --name; password from OTWARTY_ADMIN_PASSWORD or stdin)
+  backup         dump the database to --out FILE (pg_dump custom format; embedded cluster or DATABASE_URL)
+  restore        restore --in FILE into an empty database or a fresh data directory (--force to replace)
   pb tally       count a Pabulib .pb file (--rule greedy|greedy-noskip|mes|mes-add1|mes-add1-exhaustive)
   pb replay      replay Pabulib ballots through a server's API as an official (--url, --email/--password or --token)
 
@@ -59,6 +62,10 @@ func main() {
 		err = runAdmin(ctx, args)
 	case "pb":
 		err = runPB(ctx, args)
+	case "backup":
+		err = runBackup(ctx, args)
+	case "restore":
+		err = runRestore(ctx, args)
 	case "bench":
 		err = runBench(ctx, args)
 	case "-h", "--help", "help":

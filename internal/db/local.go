@@ -1,6 +1,7 @@
 package db
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -28,7 +30,15 @@ type LocalOptions struct {
 	Logger  *slog.Logger
 	// LogFile receives the server's own log; empty means DataDir/postgres.log.
 	LogFile string
+	// WaitPrevious bounds the wait for a previous PostgreSQL of this data
+	// directory (a crashed owner's postmaster and backends) to exit; 0 means
+	// DefaultWaitPrevious.
+	WaitPrevious time.Duration
 }
+
+// DefaultWaitPrevious is how long StartLocal waits for the PostgreSQL of a
+// crashed previous owner to go away before it stops what is left of it.
+const DefaultWaitPrevious = 30 * time.Second
 
 // Local is a PostgreSQL server started and owned by this process. It dies
 // with the process (parent-death signal) and is stopped by Stop.
@@ -130,7 +140,20 @@ func StartLocal(ctx context.Context, opt LocalOptions) (*Local, error) {
 			return nil, fmt.Errorf("initdb failed: %w\n%s", err, out)
 		}
 	}
-	_ = os.Remove(filepath.Join(pgdata, "postmaster.pid")) // stale after a kill -9 of a previous owner
+	wait := opt.WaitPrevious
+	if wait <= 0 {
+		wait = DefaultWaitPrevious
+	}
+	if err := awaitPrevious(ctx, log, pgdata, sockDir, wait); err != nil {
+		return nil, err
+	}
+	// Nothing of a previous server is left: its lock files are stale (a
+	// reused PID in them would make postgres refuse to start).
+	for _, f := range []string{filepath.Join(pgdata, "postmaster.pid"), filepath.Join(sockDir, ".s.PGSQL.5432.lock")} {
+		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("remove stale lock file: %w", err)
+		}
+	}
 
 	lf, err := os.OpenFile(logFile, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
@@ -249,4 +272,170 @@ func checkReachable(dir string, cred *syscall.Credential) error {
 			return nil
 		}
 	}
+}
+
+// awaitPrevious waits until no postgres process of pgdata is left: after a
+// kill -9 of the previous owner its postmaster dies at once (parent-death
+// signal), but it may still be exiting, and its backends stay attached to the
+// old shared memory until they notice. Both make a new postmaster refuse to
+// start. After the bound, backends whose postmaster is gone are killed; a
+// postmaster that is still alive belongs to someone else (ours die with their
+// owner), so we fail rather than kill a server we did not start.
+func awaitPrevious(ctx context.Context, log *slog.Logger, pgdata, sockDir string, bound time.Duration) error {
+	deadline := time.Now().Add(bound)
+	logged := false
+	for {
+		procs := pgdataProcesses(pgdata)
+		if len(procs) == 0 {
+			return nil
+		}
+		master := livePostmaster(pgdata, sockDir, procs)
+		if !logged {
+			pid := procs[0]
+			if master != 0 {
+				pid = master
+			}
+			log.Warn(fmt.Sprintf("waiting for the previous PostgreSQL of %s (PID %d) to exit", pgdata, pid),
+				"pgdata", pgdata, "pid", pid, "processes", len(procs), "bound", bound.String())
+			logged = true
+		}
+		if time.Now().After(deadline) {
+			if master != 0 {
+				return fmt.Errorf("a PostgreSQL server of %s (PID %d) is still running after %v: another process "+
+					"owns this data directory; stop it (or the otwarty that started it) and start again", pgdata, master, bound)
+			}
+			log.Warn("stopping the orphaned backends of the previous PostgreSQL", "pgdata", pgdata, "pids", procs)
+			for _, pid := range procs {
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+			}
+			if err := waitGone(ctx, pgdata, 10*time.Second); err != nil {
+				return err
+			}
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+func waitGone(ctx context.Context, pgdata string, bound time.Duration) error {
+	deadline := time.Now().Add(bound)
+	for {
+		procs := pgdataProcesses(pgdata)
+		if len(procs) == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("processes of the previous PostgreSQL of %s (PIDs %v) did not exit after SIGKILL", pgdata, procs)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// pgdataProcesses lists the live postgres processes (postmaster and backends)
+// of pgdata: their executable is postgres and their working directory is
+// pgdata, where postgres changes to at start. A PID reused by any other
+// process does not match; an exited process (zombie) has no working directory.
+func pgdataProcesses(pgdata string) []int {
+	want, err := filepath.EvalSymlinks(pgdata)
+	if err != nil {
+		return nil
+	}
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	self := os.Getpid()
+	var pids []int
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == self {
+			continue
+		}
+		if isPostgresOf(pid, want) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+func isPostgresOf(pid int, pgdata string) bool {
+	p := "/proc/" + strconv.Itoa(pid)
+	cwd, err := os.Readlink(p + "/cwd")
+	if err != nil || cwd != pgdata {
+		return false
+	}
+	exe, err := os.Readlink(p + "/exe")
+	return err == nil && filepath.Base(strings.TrimSuffix(exe, " (deleted)")) == "postgres"
+}
+
+// livePostmaster returns the PID that postmaster.pid or the socket lock file
+// names when it is one of procs (alive and of this data directory), else 0.
+func livePostmaster(pgdata, sockDir string, procs []int) int {
+	for _, f := range []string{filepath.Join(pgdata, "postmaster.pid"), filepath.Join(sockDir, ".s.PGSQL.5432.lock")} {
+		if pid := lockPID(f); pid > 0 && slices.Contains(procs, pid) {
+			return pid
+		}
+	}
+	return 0
+}
+
+// lockPID reads the PID on the first line of a PostgreSQL lock file.
+func lockPID(path string) int {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	if !sc.Scan() {
+		return 0
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(sc.Text()))
+	if err != nil {
+		return 0
+	}
+	if pid < 0 { // a standalone backend writes -PID
+		pid = -pid
+	}
+	return pid
+}
+
+// RunningURL returns the URL of a PostgreSQL that is running on dataDir (for
+// example under a live server), read from its postmaster.pid, or "" when no
+// live postmaster of that directory is there.
+func RunningURL(dataDir string) string {
+	pgdata, err := filepath.Abs(filepath.Join(dataDir, "pgdata"))
+	if err != nil {
+		return ""
+	}
+	real, err := filepath.EvalSymlinks(pgdata)
+	if err != nil {
+		return ""
+	}
+	b, err := os.ReadFile(filepath.Join(pgdata, "postmaster.pid"))
+	if err != nil {
+		return ""
+	}
+	// Lines: PID, data directory, start time, port, socket directory, ...
+	lines := strings.Split(string(b), "\n")
+	if len(lines) < 5 {
+		return ""
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(lines[0]))
+	if err != nil || !isPostgresOf(pid, real) {
+		return ""
+	}
+	port, sock := strings.TrimSpace(lines[3]), strings.TrimSpace(lines[4])
+	if port == "" || sock == "" {
+		return ""
+	}
+	return "postgres://postgres@/postgres?host=" + url.QueryEscape(sock) + "&port=" + port + "&sslmode=disable"
 }
