@@ -306,7 +306,11 @@ func loadResults(ctx context.Context, q db.Querier, id uuid.UUID) ([]PoolResult,
 			prs.Close()
 			return nil, fmt.Errorf("scan project result: %w", err)
 		}
-		out[index[pool]].Projects = append(out[index[pool]].Projects, pr)
+		// Results written since the first query (the results job may be
+		// running) belong to a pool not read yet: skip them.
+		if i, ok := index[pool]; ok {
+			out[i].Projects = append(out[i].Projects, pr)
+		}
 	}
 	prs.Close()
 	if err := prs.Err(); err != nil {
@@ -324,7 +328,9 @@ func loadResults(ctx context.Context, q db.Querier, id uuid.UUID) ([]PoolResult,
 			tbs.Close()
 			return nil, fmt.Errorf("scan tie-break: %w", err)
 		}
-		out[index[pool]].TieBreaks = append(out[index[pool]].TieBreaks, tb)
+		if i, ok := index[pool]; ok {
+			out[i].TieBreaks = append(out[i].TieBreaks, tb)
+		}
 	}
 	tbs.Close()
 	if err := tbs.Err(); err != nil {
