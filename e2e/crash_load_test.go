@@ -179,6 +179,9 @@ type crashStep struct {
 	// attempt was committed without being acknowledged (for mutations that
 	// are not keyed by the client); the retry then counts as done.
 	doneCode string
+	// exists, if set, says whether the step's effect is already there (for
+	// mutations with no key: the client looks before sending again).
+	exists func(s *server) (bool, error)
 }
 
 // crashOp is one client's piece of work: steps sent in order, the next
@@ -264,6 +267,15 @@ func (l *load) retry(t *testing.T, s *server) (retried int) {
 		for k, st := range op.steps {
 			if op.acked[k] {
 				continue
+			}
+			if st.exists != nil {
+				there, err := st.exists(s)
+				if err != nil {
+					return fmt.Errorf("%s step %d: %w", op.name, k, err)
+				}
+				if there {
+					continue
+				}
 			}
 			op.retried[k] = true
 			n.Add(1)

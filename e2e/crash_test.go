@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
@@ -303,4 +304,143 @@ func (b *crashBudget) requireComputedOnce(t *testing.T, dbURL, edition, what str
 	}, eventTimeout, pollInterval, "%s: results job not completed (%d) or no notice (%d)", what, completed, notices)
 	require.Equal(t, []int{1, 1, 1, 1}, []int{computation, jobs, completed, notices},
 		"%s: computation, results jobs, completed, notices to the official", what)
+}
+
+// TestCrash_ConsultationSubmissionsAndSupports: residents each submit a
+// postulate and support three of the demo's submissions from 16 clients;
+// the server is killed after half the mutations were acknowledged. After a
+// restart, supports are sent again (supporting twice changes nothing) and a
+// submission not acknowledged is sent again unless it is there
+// (createSubmission takes no key: the client looks first). Every postulate
+// is there once, every support once, and the support counts agree.
+func TestCrash_ConsultationSubmissionsAndSupports(t *testing.T) {
+	t.Parallel()
+	scale, clients := crashScale(t), crashClients(t)
+	n := 24 * scale
+	dbURL := pgtest.URL(t)
+	seedDemo(t, dbURL)
+	s := startServer(t, "server", dbURL, crashEnv...)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	db := sqlConn(t, dbURL)
+
+	var list struct {
+		Consultations struct {
+			Edges []struct {
+				Node struct {
+					ID          string `json:"id"`
+					Status      string `json:"status"`
+					Submissions struct {
+						Edges []struct {
+							Node struct {
+								ID           string `json:"id"`
+								SupportCount int    `json:"supportCount"`
+							} `json:"node"`
+						} `json:"edges"`
+					} `json:"submissions"`
+				} `json:"node"`
+			} `json:"edges"`
+		} `json:"consultations"`
+	}
+	mustCall(t, s.httpURL(), "", `{ consultations(first: 50) { edges { node { id status
+		submissions(filter: {kind: POSTULATE}, first: 3) { edges { node { id supportCount } } } } } } }`, nil, &list)
+	var consultation string
+	var targets []string
+	supportsBefore := map[string]int{}
+	for _, e := range list.Consultations.Edges {
+		if e.Node.Status == "OPEN" && len(e.Node.Submissions.Edges) == 3 {
+			consultation = e.Node.ID
+			for _, sub := range e.Node.Submissions.Edges {
+				targets = append(targets, sub.Node.ID)
+				supportsBefore[sub.Node.ID] = sub.Node.SupportCount
+			}
+			break
+		}
+	}
+	require.NotEmpty(t, consultation, "an open consultation of the demo with three postulates")
+
+	tokens := make([]string, n)
+	accounts := make([]string, n)
+	require.NoError(t, parallel(clients, n, func(i int) error {
+		o := call(s.httpURL(), "", `mutation($in: SignUpInput!) { signUp(input: $in) { token account { id } } }`,
+			map[string]any{"in": map[string]any{"email": randomEmail(fmt.Sprintf("crash-resident-%d", i)), "password": testPassword,
+				"displayName": fmt.Sprintf("Resident %d", i), "locale": "EN"}})
+		if !o.acked {
+			return fmt.Errorf("signUp %d: %s", i, o)
+		}
+		var su struct {
+			SignUp struct {
+				Token   string  `json:"token"`
+				Account account `json:"account"`
+			} `json:"signUp"`
+		}
+		if err := json.Unmarshal(o.data, &su); err != nil {
+			return err
+		}
+		tokens[i], accounts[i] = su.SignUp.Token, su.SignUp.Account.ID
+		return nil
+	}))
+
+	accountUUIDs := make([]string, n)
+	for i, a := range accounts {
+		accountUUIDs[i] = apiUUID(t, a)
+	}
+	// Submitting takes a confirmed e-mail address; the confirmation by the
+	// e-mailed link is another test's subject.
+	_, err := db.Exec(ctx, `update accounts set email_confirmed_at = now() where id = any($1::uuid[])`, accountUUIDs)
+	require.NoError(t, err)
+
+	cid := apiUUID(t, consultation)
+	countText := func(text string) (int, error) {
+		var c int
+		err := db.QueryRow(ctx, `select count(*) from submissions s join text_versions v on v.text_id = s.text_id and v.is_original
+			where s.consultation_id = $1 and v.body = $2`, cid, text).Scan(&c)
+		return c, err
+	}
+	var dbMu sync.Mutex // one connection: one query at a time
+	texts := make([]string, n)
+	l := &load{clients: clients}
+	for i := range n {
+		texts[i] = fmt.Sprintf("Postulate %d of the crash test (%s): more benches along the Vistula boulevards.", i, rand.Text())
+		steps := []crashStep{{token: tokens[i], query: `mutation($in: CreateSubmissionInput!) { createSubmission(input: $in) {
+			submission { id } } }`, vars: map[string]any{"in": map[string]any{"consultationId": consultation, "kind": "POSTULATE",
+			"locale": "EN", "text": texts[i]}},
+			exists: func(*server) (bool, error) {
+				dbMu.Lock()
+				defer dbMu.Unlock()
+				c, err := countText(texts[i])
+				return c > 0, err
+			}}}
+		for _, target := range targets {
+			steps = append(steps, crashStep{token: tokens[i], query: `mutation($id: ID!) { supportSubmission(input: {submissionId: $id}) {
+				submission { id } } }`, vars: map[string]any{"id": target}})
+		}
+		l.ops = append(l.ops, newOp(fmt.Sprintf("resident %d", i), steps...))
+	}
+	acked := l.runAndKill(t, s, l.steps()/2)
+	require.Less(t, acked, l.steps(), "the kill came too late to leave anything unacknowledged")
+	s2 := startServer(t, "server after kill -9", dbURL, crashEnv...)
+	retried := l.retry(t, s2)
+	t.Logf("%d mutations from %d clients: %d acknowledged before the kill, %d sent again after the restart",
+		l.steps(), clients, acked, retried)
+
+	for i, text := range texts {
+		c, err := countText(text)
+		require.NoError(t, err)
+		require.Equal(t, 1, c, "postulate of resident %d", i)
+	}
+	for _, target := range targets {
+		var supports int
+		require.NoError(t, db.QueryRow(ctx, `select count(*) from supports where kind = 'submission' and object_id = $1 and account_id = any($2::uuid[])`,
+			apiUUID(t, target), accountUUIDs).Scan(&supports))
+		require.Equal(t, n, supports, "supports of %s by the residents", target)
+		var sub struct {
+			Node struct {
+				SupportCount int `json:"supportCount"`
+			} `json:"node"`
+		}
+		mustCall(t, s2.httpURL(), "", `query($id: ID!) { node(id: $id) { ... on Submission { supportCount } } }`,
+			map[string]any{"id": target}, &sub)
+		require.Equal(t, supportsBefore[target]+n, sub.Node.SupportCount, "supportCount of %s", target)
+	}
 }
