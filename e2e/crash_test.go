@@ -444,3 +444,97 @@ func TestCrash_ConsultationSubmissionsAndSupports(t *testing.T) {
 		require.Equal(t, supportsBefore[target]+n, sub.Node.SupportCount, "supportCount of %s", target)
 	}
 }
+
+// TestCrash_DialogueWrittenVotes: the demo council's six votes (five
+// persons and the NGO through its delegate) are cast on several motions in
+// written votes from 16 clients; the server is killed after half were
+// acknowledged, and the rest are cast again after a restart (the same vote
+// again returns the same receipt). Every voter's vote is there once, and
+// the closed votes' totals are exactly the choices made.
+func TestCrash_DialogueWrittenVotes(t *testing.T) {
+	t.Parallel()
+	scale, clients := crashScale(t), crashClients(t)
+	nMotions := 8 * scale
+	dbURL := pgtest.URL(t)
+	seedDemo(t, dbURL)
+	s := startServer(t, "server", dbURL, crashEnv...)
+	voters := []string{"marta@demo.otwarty.pl", "oksana.melnyk@example.org", "urzednik@demo.otwarty.pl", "irina@demo.otwarty.pl",
+		"minh.tran@example.org", "olena@demo.otwarty.pl"}
+	tokens := make([]string, len(voters))
+	for i, email := range voters {
+		tokens[i], _ = signIn(t, s, email, "otwarty-demo-2026")
+	}
+	chair := tokens[0]
+	var bodies struct {
+		Bodies struct {
+			Edges []struct {
+				Node struct{ ID string } `json:"node"`
+			} `json:"edges"`
+		} `json:"bodies"`
+	}
+	mustCall(t, s.httpURL(), "", `{ bodies { edges { node { id } } } }`, nil, &bodies)
+	require.Len(t, bodies.Bodies.Edges, 1)
+	body := bodies.Bodies.Edges[0].Node.ID
+
+	motions := make([]string, nMotions)
+	for m := range motions {
+		var tm struct {
+			TableMotion struct {
+				Motion struct{ ID string } `json:"motion"`
+			} `json:"tableMotion"`
+		}
+		mustCall(t, s.httpURL(), chair, `mutation($in: TableMotionInput!) { tableMotion(input: $in) { motion { id } } }`,
+			map[string]any{"in": map[string]any{"bodyId": body, "kind": "RESOLUTION",
+				"title": map[string]any{"locale": "EN", "text": fmt.Sprintf("Resolution %d of the crash test", m)},
+				"text":  map[string]any{"locale": "EN", "text": "The council asks for more benches along the boulevards."}}}, &tm)
+		motions[m] = tm.TableMotion.Motion.ID
+		mustCall(t, s.httpURL(), chair, `mutation($id: ID!, $d: DateTime!) { openMotionVote(input: {motionId: $id, written: {deadline: $d}}) {
+			motion { id } } }`, map[string]any{"id": motions[m], "d": time.Now().Add(time.Hour).Format(time.RFC3339)}, nil)
+	}
+
+	choices := []string{"YES", "NO", "ABSTAIN"}
+	choice := func(v, m int) string { return choices[(v+m)%3] }
+	l := &load{clients: clients}
+	for m, motion := range motions {
+		for v, tok := range tokens {
+			l.ops = append(l.ops, newOp(fmt.Sprintf("voter %d on motion %d", v, m), crashStep{token: tok,
+				query: `mutation($id: ID!, $c: VoteChoice!) { castMotionVote(input: {motionId: $id, choice: $c}) { changed } }`,
+				vars:  map[string]any{"id": motion, "c": choice(v, m)}}))
+		}
+	}
+	acked := l.runAndKill(t, s, l.steps()/2)
+	require.Less(t, acked, l.steps(), "the kill came too late to leave anything unacknowledged")
+	s2 := startServer(t, "server after kill -9", dbURL, crashEnv...)
+	retried := l.retry(t, s2)
+	t.Logf("%d votes from %d clients: %d acknowledged before the kill, %d cast again after the restart", l.steps(), clients, acked, retried)
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	db := sqlConn(t, dbURL)
+	for m, motion := range motions {
+		var votes, history int
+		require.NoError(t, db.QueryRow(ctx, `select (select count(*) from poll_votes v join polls p on p.id = v.poll_id where p.owner_id = $1),
+			(select count(*) from poll_vote_history h join polls p on p.id = h.poll_id where p.owner_id = $1)`,
+			apiUUID(t, motion)).Scan(&votes, &history))
+		require.Equal(t, len(voters), votes, "votes on motion %d", m)
+		require.Equal(t, 0, history, "changed votes on motion %d", m)
+		var closed struct {
+			CloseMotionVote struct {
+				Motion struct {
+					Vote struct {
+						Closed bool           `json:"closed"`
+						Totals map[string]int `json:"totals"`
+					} `json:"vote"`
+				} `json:"motion"`
+			} `json:"closeMotionVote"`
+		}
+		mustCall(t, s2.httpURL(), chair, `mutation($id: ID!) { closeMotionVote(input: {motionId: $id}) { motion {
+			vote { closed totals { yes no abstain } } } } }`, map[string]any{"id": motion}, &closed)
+		want := map[string]int{"yes": 0, "no": 0, "abstain": 0}
+		for v := range voters {
+			want[map[string]string{"YES": "yes", "NO": "no", "ABSTAIN": "abstain"}[choice(v, m)]]++
+		}
+		require.True(t, closed.CloseMotionVote.Motion.Vote.Closed)
+		require.Equal(t, want, closed.CloseMotionVote.Motion.Vote.Totals, "totals of motion %d", m)
+	}
+}
