@@ -398,6 +398,7 @@ func TestCrash_ConsultationSubmissionsAndSupports(t *testing.T) {
 		return c, err
 	}
 	var dbMu sync.Mutex // one connection: one query at a time
+	var foundThere int  // submissions committed but not acknowledged
 	texts := make([]string, n)
 	l := &load{clients: clients}
 	for i := range n {
@@ -409,6 +410,9 @@ func TestCrash_ConsultationSubmissionsAndSupports(t *testing.T) {
 				dbMu.Lock()
 				defer dbMu.Unlock()
 				c, err := countText(texts[i])
+				if c > 0 {
+					foundThere++
+				}
 				return c > 0, err
 			}}}
 		for _, target := range targets {
@@ -421,8 +425,8 @@ func TestCrash_ConsultationSubmissionsAndSupports(t *testing.T) {
 	require.Less(t, acked, l.steps(), "the kill came too late to leave anything unacknowledged")
 	s2 := startServer(t, "server after kill -9", dbURL, crashEnv...)
 	retried := l.retry(t, s2)
-	t.Logf("%d mutations from %d clients: %d acknowledged before the kill, %d sent again after the restart",
-		l.steps(), clients, acked, retried)
+	t.Logf("%d mutations from %d clients: %d acknowledged before the kill, %d sent again after the restart; "+
+		"%d submissions not acknowledged were there", l.steps(), clients, acked, retried, foundThere)
 
 	for i, text := range texts {
 		c, err := countText(text)
