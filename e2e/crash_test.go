@@ -278,7 +278,7 @@ func (b *crashBudget) waitForResults(t *testing.T, s *server, edition string) []
 		o := call(s.httpURL(), b.admin, `query($e: ID!) { budgetEdition(id: $e) { status resultsComputedAt
 			results { pool { id } ballots projects { project { id } votes } } } }`, map[string]any{"e": edition})
 		return o.acked && json.Unmarshal(o.data, &out) == nil && out.BudgetEdition.ResultsComputedAt != nil
-	}, 30*time.Second, 100*time.Millisecond, "results of %s never computed", edition)
+	}, time.Minute, 100*time.Millisecond, "results of %s never computed", edition)
 	require.Equal(t, "CLOSED", out.BudgetEdition.Status)
 	return out.BudgetEdition.Results
 }
@@ -541,4 +541,38 @@ func TestCrash_DialogueWrittenVotes(t *testing.T) {
 		require.True(t, closed.CloseMotionVote.Motion.Vote.Closed)
 		require.Equal(t, want, closed.CloseMotionVote.Motion.Vote.Totals, "totals of motion %d", m)
 	}
+}
+
+// TestCrash_JobRunningAtKillRunsAgain: the results job is running (held on
+// a row lock the test takes) when the server is killed; the next server
+// runs it again once OTWARTY_JOB_RESCUE_AFTER has passed (short here; River
+// alone would wait an hour), and it takes effect once: one computation, one
+// notice.
+func TestCrash_JobRunningAtKillRunsAgain(t *testing.T) {
+	t.Parallel()
+	dbURL := pgtest.URL(t)
+	s := startServer(t, "server", dbURL, crashEnv...)
+	b := newCrashBudget(t, s, dbURL)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	db := sqlConn(t, dbURL)
+	tx, err := db.Begin(ctx)
+	require.NoError(t, err)
+	_, err = tx.Exec(ctx, `select 1 from budget_result_state where edition_id = $1 for update`, b.editionUUID)
+	require.NoError(t, err)
+	mustCall(t, s.httpURL(), b.admin, `mutation($e: ID!) { closeBudgetVoting(input: {editionId: $e}) { edition { status } } }`,
+		map[string]any{"e": b.edition}, nil)
+	watch := sqlConn(t, dbURL)
+	require.Eventually(t, func() bool {
+		var state string
+		err := watch.QueryRow(ctx, `select state from river_job where kind = 'budget.compute_results' and args->>'edition_id' = $1`,
+			b.editionUUID).Scan(&state)
+		return err == nil && state == "running"
+	}, eventTimeout, pollInterval, "the results job never started")
+	kill9(t, s)
+	require.NoError(t, tx.Rollback(ctx))
+
+	s2 := startServer(t, "server after kill -9", dbURL, append(crashEnv, "OTWARTY_JOB_TIMEOUT=1s", "OTWARTY_JOB_RESCUE_AFTER=2s")...)
+	b.waitForResults(t, s2, b.edition)
+	b.requireComputedOnce(t, dbURL, b.edition, "the edition whose results job was running at the kill")
 }
