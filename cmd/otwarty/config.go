@@ -46,6 +46,8 @@ type config struct {
 	Argon2            identity.Argon2Params
 	MaxHashes         int
 	Workers           int
+	JobTimeout        time.Duration
+	JobRescueAfter    time.Duration
 	BallotBatch       int
 	ShutdownTimeout   time.Duration
 	RateSignIn        ratelimit.Rule
@@ -86,6 +88,11 @@ func loadConfig(fs *flag.FlagSet, args []string) (*config, error) {
 	proxies := fs.String("trusted-proxies", env("OTWARTY_TRUSTED_PROXIES", ""), "CIDRs whose X-Forwarded-For is believed (OTWARTY_TRUSTED_PROXIES)")
 	fs.DurationVar(&c.SessionTTL, "session-ttl", durEnv("OTWARTY_SESSION_TTL", 30*24*time.Hour), "session lifetime (OTWARTY_SESSION_TTL)")
 	fs.IntVar(&c.Workers, "workers", intEnv("OTWARTY_WORKERS", 20), "background job workers (OTWARTY_WORKERS)")
+	fs.DurationVar(&c.JobTimeout, "job-timeout", durEnv("OTWARTY_JOB_TIMEOUT", time.Minute), "a background job's time limit (OTWARTY_JOB_TIMEOUT)")
+	// A job left running by a killed process is run again after this; River's
+	// default (an hour past the timeout) would hold a committed job that long.
+	fs.DurationVar(&c.JobRescueAfter, "job-rescue-after", durEnv("OTWARTY_JOB_RESCUE_AFTER", 5*time.Minute),
+		"run again a job still running this long after it started, left by a killed process; more than job-timeout (OTWARTY_JOB_RESCUE_AFTER)")
 	fs.IntVar(&c.BallotBatch, "ballot-batch", intEnv("OTWARTY_BALLOT_BATCH", ballotbox.DefaultBatch),
 		"secret ballots written out together, at least (OTWARTY_BALLOT_BATCH)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", durEnv("OTWARTY_SHUTDOWN_TIMEOUT", 20*time.Second), "time to drain on shutdown (OTWARTY_SHUTDOWN_TIMEOUT)")
@@ -119,6 +126,10 @@ func loadConfig(fs *flag.FlagSet, args []string) (*config, error) {
 	var ok bool
 	if c.Live.SubscribePerSecond, c.Live.SubscribeBurst, ok = parsePair(*subRate); !ok {
 		return nil, fmt.Errorf("OTWARTY_WS_SUBSCRIBE_RATE %q must be PER_SECOND/BURST, e.g. 10/50 (0/0 disables)", *subRate)
+	}
+	if c.JobTimeout <= 0 || c.JobRescueAfter <= c.JobTimeout {
+		return nil, fmt.Errorf("OTWARTY_JOB_RESCUE_AFTER (%v) must be more than OTWARTY_JOB_TIMEOUT (%v), which must be positive",
+			c.JobRescueAfter, c.JobTimeout)
 	}
 	switch c.Env {
 	case "development", "test", "production":

@@ -53,3 +53,20 @@ func TestLoadConfig_AttachmentLimits(t *testing.T) {
 		require.EqualError(t, err, bad.err, bad.flag+"="+bad.value)
 	}
 }
+
+func TestLoadConfig_JobRescue(t *testing.T) {
+	t.Parallel()
+	c, err := loadConfig(flag.NewFlagSet("serve", flag.ContinueOnError), []string{"--env", "test"})
+	require.NoError(t, err)
+	require.Equal(t, []time.Duration{time.Minute, 5 * time.Minute}, []time.Duration{c.JobTimeout, c.JobRescueAfter})
+
+	c, err = loadConfig(flag.NewFlagSet("serve", flag.ContinueOnError), []string{"--env", "test", "--job-timeout", "1s",
+		"--job-rescue-after", "2s"})
+	require.NoError(t, err)
+	require.Equal(t, []time.Duration{time.Second, 2 * time.Second}, []time.Duration{c.JobTimeout, c.JobRescueAfter})
+
+	for _, bad := range [][]string{{"--job-rescue-after", "1m"}, {"--job-timeout", "0s"}} {
+		_, err = loadConfig(flag.NewFlagSet("serve", flag.ContinueOnError), append([]string{"--env", "test"}, bad...))
+		require.ErrorContains(t, err, "OTWARTY_JOB_RESCUE_AFTER", bad)
+	}
+}

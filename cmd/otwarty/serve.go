@@ -196,10 +196,12 @@ func runServe(ctx context.Context, args []string) error {
 	purger := retention.New(pool, a.identity, a.notify, c.Retention, log)
 	purger.Register(workers)
 	rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
-		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: c.Workers}},
-		Workers:      workers,
-		PeriodicJobs: append(append(a.notify.PeriodicJobs(), purger.PeriodicJob()), append(a.budget.PeriodicJobs(), a.box.PeriodicJob())...),
-		Logger:       log,
+		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: c.Workers}},
+		JobTimeout:           c.JobTimeout,
+		RescueStuckJobsAfter: c.JobRescueAfter,
+		Workers:              workers,
+		PeriodicJobs:         append(append(a.notify.PeriodicJobs(), purger.PeriodicJob()), append(a.budget.PeriodicJobs(), a.box.PeriodicJob())...),
+		Logger:               log,
 	})
 	if err != nil {
 		return fmt.Errorf("river: %w", err)
