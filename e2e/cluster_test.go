@@ -1,0 +1,157 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/otwarty/otwarty/internal/db"
+)
+
+// cluster is a PostgreSQL cluster of one test's own, which the test can stop
+// and start again on the same data directory while a server uses it (the
+// shared pgtest cluster must stay up for the other tests).
+type cluster struct {
+	t     *testing.T
+	dir   string
+	local *db.Local
+	// adminURL reaches the maintenance database "postgres"; appURL the
+	// database "otwarty" the server uses, which can be closed to
+	// connections while the admin stays able to reopen it.
+	adminURL, appURL string
+}
+
+// startCluster initialises and starts a cluster under /tmp (which the postgres
+// user can enter, unlike t.TempDir()) with a database "otwarty", and stops and
+// removes it when the test ends.
+func startCluster(t *testing.T) *cluster {
+	t.Helper()
+	dir, err := os.MkdirTemp("/tmp", "otwarty-outage-")
+	require.NoError(t, err)
+	require.NoError(t, os.Chmod(dir, 0o755))
+	c := &cluster{t: t, dir: dir}
+	t.Cleanup(func() {
+		if c.local != nil {
+			c.local.Stop()
+		}
+		_ = os.RemoveAll(dir)
+	})
+	c.start()
+	c.exec(c.adminURL, "create database otwarty")
+	u, err := url.Parse(c.adminURL)
+	require.NoError(t, err)
+	u.Path = "/otwarty"
+	c.appURL = u.String()
+	return c
+}
+
+// start starts PostgreSQL on the cluster's data directory (initialising it
+// the first time). The socket directory, and so the URL, stays the same.
+func (c *cluster) start() {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), readyTimeout)
+	defer cancel()
+	l, err := db.StartLocal(ctx, db.LocalOptions{
+		DataDir: filepath.Join(c.dir, "c"),
+		NoFsync: true,
+		Logger:  slog.New(slog.DiscardHandler),
+	})
+	require.NoError(c.t, err, "start PostgreSQL")
+	if c.adminURL != "" {
+		require.Equal(c.t, c.adminURL, l.URL, "the cluster's URL after a restart")
+	}
+	c.local, c.adminURL = l, l.URL
+}
+
+// stop shuts PostgreSQL down (fast shutdown: every connection is ended).
+func (c *cluster) stop() {
+	c.local.Stop()
+	c.local = nil
+}
+
+// exec runs one statement on a fresh connection to dbURL.
+func (c *cluster) exec(dbURL, sql string, args ...any) {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, dbURL)
+	require.NoError(c.t, err)
+	defer conn.Close(context.Background())
+	_, err = conn.Exec(ctx, sql, args...)
+	require.NoError(c.t, err, "%s", sql)
+}
+
+// gqlAttempt is one GraphQL request's outcome: the first error's code ("" when
+// it succeeded), its message, and how long the answer took.
+type gqlAttempt struct {
+	status  int
+	code    string
+	message string
+	took    time.Duration
+}
+
+// tryGQL posts a query as token and reports the outcome instead of failing
+// on a GraphQL error; a transport error or an answer that is not GraphQL
+// JSON fails the test. The request is bounded by stepTimeout: a server that
+// hangs while its database is away fails here.
+func tryGQL(t *testing.T, s *server, token, query string) gqlAttempt {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query})
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.httpURL(), bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/graphql-response+json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	start := time.Now()
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err, "POST %s (bounded by %v)", s.httpURL(), stepTimeout)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(t, err, "reading the answer (bounded by %v)", stepTimeout)
+	a := gqlAttempt{status: resp.StatusCode, took: time.Since(start)}
+	var r gqlResponse
+	require.NoError(t, json.Unmarshal(raw, &r), "HTTP %d, not JSON: %s", resp.StatusCode, raw)
+	if len(r.Errors) > 0 {
+		a.code, _ = r.Errors[0].Extensions["code"].(string)
+		a.message = r.Errors[0].Message
+	}
+	return a
+}
+
+// readyz returns s's /readyz status code.
+func readyz(t *testing.T, s *server) int {
+	t.Helper()
+	client := &http.Client{Timeout: stepTimeout}
+	resp, err := client.Get("http://" + s.addr + "/readyz")
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	return resp.StatusCode
+}
+
+// rawID is the database id inside a global ID ("Account:<uuid>", base64).
+func rawID(t *testing.T, global string) string {
+	t.Helper()
+	b, err := base64.RawURLEncoding.DecodeString(global)
+	require.NoError(t, err, "global id %q", global)
+	_, id, ok := strings.Cut(string(b), ":")
+	require.True(t, ok, "global id %q is %q", global, b)
+	return id
+}
