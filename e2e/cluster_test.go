@@ -155,3 +155,24 @@ func rawID(t *testing.T, global string) string {
 	require.True(t, ok, "global id %q is %q", global, b)
 	return id
 }
+
+// waitJobsIdle waits until no River job of dbURL waits or runs, so that
+// what a test counts later is caused by what it does later.
+func waitJobsIdle(t *testing.T, dbURL string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), eventTimeout)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, dbURL)
+	require.NoError(t, err)
+	defer conn.Close(context.Background())
+	for {
+		var busy int
+		require.NoError(t, conn.QueryRow(ctx, `select count(*) from river_job
+			where state in ('available', 'pending', 'running', 'retryable')`).Scan(&busy))
+		if busy == 0 {
+			return
+		}
+		require.NoError(t, ctx.Err(), "River jobs still waiting or running after %v", eventTimeout)
+		time.Sleep(pollInterval)
+	}
+}
