@@ -5,13 +5,17 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -109,12 +113,24 @@ type gqlAttempt struct {
 // hangs while its database is away fails here.
 func tryGQL(t *testing.T, s *server, token, query string) gqlAttempt {
 	t.Helper()
-	body, err := json.Marshal(map[string]any{"query": query})
+	a, err := postGQL(s, token, query)
 	require.NoError(t, err)
+	return a
+}
+
+// postGQL is tryGQL for other goroutines than the test's: it returns what
+// went wrong instead of failing the test.
+func postGQL(s *server, token, query string) (gqlAttempt, error) {
+	body, err := json.Marshal(map[string]any{"query": query})
+	if err != nil {
+		return gqlAttempt{}, err
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.httpURL(), bytes.NewReader(body))
-	require.NoError(t, err)
+	if err != nil {
+		return gqlAttempt{}, err
+	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/graphql-response+json")
 	if token != "" {
@@ -122,18 +138,24 @@ func tryGQL(t *testing.T, s *server, token, query string) gqlAttempt {
 	}
 	start := time.Now()
 	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err, "POST %s (bounded by %v)", s.httpURL(), stepTimeout)
+	if err != nil {
+		return gqlAttempt{}, fmt.Errorf("POST %s (bounded by %v): %w", s.httpURL(), stepTimeout, err)
+	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
-	require.NoError(t, err, "reading the answer (bounded by %v)", stepTimeout)
+	if err != nil {
+		return gqlAttempt{}, fmt.Errorf("reading the answer (bounded by %v): %w", stepTimeout, err)
+	}
 	a := gqlAttempt{status: resp.StatusCode, took: time.Since(start)}
 	var r gqlResponse
-	require.NoError(t, json.Unmarshal(raw, &r), "HTTP %d, not JSON: %s", resp.StatusCode, raw)
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return a, fmt.Errorf("HTTP %d, not JSON: %s", resp.StatusCode, raw)
+	}
 	if len(r.Errors) > 0 {
 		a.code, _ = r.Errors[0].Extensions["code"].(string)
 		a.message = r.Errors[0].Message
 	}
-	return a
+	return a, nil
 }
 
 // readyz returns s's /readyz status code.
@@ -175,4 +197,48 @@ func waitJobsIdle(t *testing.T, dbURL string) {
 		require.NoError(t, ctx.Err(), "River jobs still waiting or running after %v", eventTimeout)
 		time.Sleep(pollInterval)
 	}
+}
+
+// freeze stops (SIGSTOP) the postmaster and every process it started, as a
+// hung server or a network partition would look to a client: connections
+// are accepted by the kernel, and nothing answers. The returned function
+// resumes them; it also runs when the test ends. Linux only (/proc).
+func (c *cluster) freeze() (thaw func()) {
+	c.t.Helper()
+	b, err := os.ReadFile(filepath.Join(c.dir, "c", "pgdata", "postmaster.pid"))
+	require.NoError(c.t, err)
+	postmaster, err := strconv.Atoi(strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0]))
+	require.NoError(c.t, err)
+	pids := []int{postmaster}
+	entries, err := os.ReadDir("/proc")
+	require.NoError(c.t, err)
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...: comm may hold spaces, so read after ')'.
+		fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+		if len(fields) > 1 && fields[1] == strconv.Itoa(postmaster) {
+			pids = append(pids, pid)
+		}
+	}
+	require.Greater(c.t, len(pids), 1, "the postmaster's processes")
+	for _, pid := range pids {
+		require.NoError(c.t, syscall.Kill(pid, syscall.SIGSTOP))
+	}
+	var once sync.Once
+	thaw = func() {
+		once.Do(func() {
+			for _, pid := range pids {
+				_ = syscall.Kill(pid, syscall.SIGCONT)
+			}
+		})
+	}
+	c.t.Cleanup(thaw)
+	return thaw
 }

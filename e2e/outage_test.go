@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -180,4 +181,45 @@ func TestOutage_PostgreSQLRestartWhileServing(t *testing.T) {
 		require.True(t, time.Now().Before(deadline), "no e-mail in the outbox %v after the password change", eventTimeout)
 		time.Sleep(pollInterval)
 	}
+}
+
+// TestOutage_FrozenPostgreSQLAnswersWithinTheRequestTimeout: when PostgreSQL
+// stops answering without closing anything (a hung server, a partition),
+// requests answer INTERNAL once the request timeout has passed instead of
+// hanging, /readyz answers 503; once it answers again, so do requests, with
+// no server restart.
+func TestOutage_FrozenPostgreSQLAnswersWithinTheRequestTimeout(t *testing.T) {
+	t.Parallel()
+	pg := startCluster(t)
+	s := startServer(t, "server", pg.appURL, "OTWARTY_REQUEST_TIMEOUT=2s")
+	token, acc := signUp(t, s, randomEmail("e2e-frozen"), testPassword)
+
+	thaw := pg.freeze()
+	// More requests than the pool has connections: each waits for a
+	// connection or a reply, and each must come back (tryGQL's bound is
+	// stepTimeout, five times the request timeout).
+	var wg sync.WaitGroup
+	codes := make([]string, 8)
+	errs := make([]error, len(codes))
+	for i := range codes {
+		wg.Go(func() {
+			a, err := postGQL(s, token, `{ me { id } }`)
+			codes[i], errs[i] = a.code, err
+			t.Logf("frozen: request %d answered %d %s in %v", i, a.status, a.code, a.took.Round(time.Millisecond))
+		})
+	}
+	wg.Wait()
+	for i, code := range codes {
+		require.NoError(t, errs[i], "request %d", i)
+		require.Equal(t, "INTERNAL", code, "request %d", i)
+	}
+	require.Equal(t, http.StatusServiceUnavailable, readyz(t, s))
+
+	thaw()
+	require.NoError(t, s.waitReady(eventTimeout), "/readyz after PostgreSQL answers again")
+	var me struct {
+		Me account `json:"me"`
+	}
+	gql(t, s.httpURL(), token, `{ me { id } }`, &me)
+	require.Equal(t, acc.ID, me.Me.ID)
 }
