@@ -56,8 +56,9 @@ type config struct {
 	Live              graph.LiveLimits
 	Attach            attach.Limits
 
-	// RequestTimeout bounds one HTTP request's work (not a WebSocket's), so
-	// that a database that stops answering yields an error, not a hang.
+	// RequestTimeout bounds one GraphQL HTTP request's work (not a
+	// WebSocket's), so that a database that stops answering yields an
+	// error, not a hang.
 	RequestTimeout time.Duration
 }
 
@@ -92,7 +93,7 @@ func loadConfig(fs *flag.FlagSet, args []string) (*config, error) {
 	fs.IntVar(&c.Workers, "workers", intEnv("OTWARTY_WORKERS", 20), "background job workers (OTWARTY_WORKERS)")
 	fs.IntVar(&c.BallotBatch, "ballot-batch", intEnv("OTWARTY_BALLOT_BATCH", ballotbox.DefaultBatch),
 		"secret ballots written out together, at least (OTWARTY_BALLOT_BATCH)")
-	fs.DurationVar(&c.RequestTimeout, "request-timeout", durEnv("OTWARTY_REQUEST_TIMEOUT", 30*time.Second), "time one HTTP request may take before it answers an error (WebSockets excepted); 0 = no limit (OTWARTY_REQUEST_TIMEOUT)")
+	fs.DurationVar(&c.RequestTimeout, "request-timeout", durEnv("OTWARTY_REQUEST_TIMEOUT", 30*time.Second), "time one GraphQL request over HTTP may take before it answers an error (WebSockets excepted); 0 = no limit (OTWARTY_REQUEST_TIMEOUT)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", durEnv("OTWARTY_SHUTDOWN_TIMEOUT", 20*time.Second), "time to drain on shutdown (OTWARTY_SHUTDOWN_TIMEOUT)")
 	argonMem := fs.Int("argon2-memory-kib", intEnv("OTWARTY_ARGON2_MEMORY_KIB", 0), "argon2id memory in KiB; 0 = production default (OTWARTY_ARGON2_MEMORY_KIB)")
 	argonTime := fs.Int("argon2-time", intEnv("OTWARTY_ARGON2_TIME", 0), "argon2id passes (OTWARTY_ARGON2_TIME)")

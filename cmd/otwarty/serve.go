@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"strings"
 	"sync"
 	"time"
 
@@ -251,7 +252,7 @@ func runServe(ctx context.Context, args []string) error {
 			SignUpIP: resolver.RateLimits.SignUpIP, AnonIP: resolver.RateLimits.AnonIP},
 	})
 	mux.Handle("GET /graphiql", metrics.HTTP("/graphiql", site))
-	mux.Handle("/", metrics.HTTP("/web", withDeadline(c.RequestTimeout, site)))
+	mux.Handle("/", metrics.HTTP("/web", site))
 	mux.Handle("GET /healthz", metrics.HTTP("/healthz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
@@ -346,14 +347,15 @@ func runServe(ctx context.Context, args []string) error {
 // withDeadline bounds a request's context, and so its database work, to d:
 // when PostgreSQL stops answering (frozen, or a network partition), a
 // request answers an error once d has passed instead of hanging, and its
-// pool connection is released. WebSocket upgrades are left alone: an
-// operation's lifetime is the socket's.
+// pool connection is released. WebSocket upgrades are left alone (an
+// operation's lifetime is the socket's), and so are file uploads, whose
+// body may take longer than d to arrive over a slow connection.
 func withDeadline(d time.Duration, h http.Handler) http.Handler {
 	if d <= 0 {
 		return h
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if websocket.IsWebSocketUpgrade(r) {
+		if websocket.IsWebSocketUpgrade(r) || strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
 			h.ServeHTTP(w, r)
 			return
 		}
