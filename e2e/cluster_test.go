@@ -43,9 +43,11 @@ type cluster struct {
 // removes it when the test ends.
 func startCluster(t *testing.T) *cluster {
 	t.Helper()
+	removeStaleClusters()
 	dir, err := os.MkdirTemp("/tmp", "otwarty-outage-")
 	require.NoError(t, err)
 	require.NoError(t, os.Chmod(dir, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "owner.pid"), []byte(strconv.Itoa(os.Getpid())), 0o644))
 	c := &cluster{t: t, dir: dir}
 	t.Cleanup(func() {
 		if c.local != nil {
@@ -60,6 +62,22 @@ func startCluster(t *testing.T) *cluster {
 	u.Path = "/otwarty"
 	c.appURL = u.String()
 	return c
+}
+
+// removeStaleClusters deletes the clusters of test binaries that were killed
+// (their PostgreSQL died with them through the parent-death signal).
+func removeStaleClusters() {
+	dirs, _ := filepath.Glob("/tmp/otwarty-outage-*")
+	for _, d := range dirs {
+		b, err := os.ReadFile(filepath.Join(d, "owner.pid"))
+		if err != nil {
+			continue
+		}
+		pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+		if pid > 0 && syscall.Kill(pid, 0) == syscall.ESRCH {
+			_ = os.RemoveAll(d)
+		}
+	}
 }
 
 // start starts PostgreSQL on the cluster's data directory (initialising it
