@@ -9,10 +9,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/gorilla/websocket"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
@@ -232,9 +234,9 @@ func runServe(ctx context.Context, args []string) error {
 	// stops so that jobs can finish gracefully.
 	reqCtx, stopReqs := context.WithCancel(bg)
 	defer stopReqs()
-	mux.Handle("/query", metrics.HTTP("/query", graph.NewHandler(resolver, graph.ServerConfig{
+	mux.Handle("/query", metrics.HTTP("/query", withDeadline(c.RequestTimeout, graph.NewHandler(resolver, graph.ServerConfig{
 		Limits: limits, Live: c.Live, AllowedOrigins: c.AllowedOrigins, Logger: log, Lifetime: reqCtx,
-	})))
+	}))))
 	// Approved minutes of body meetings as files, with the API's visibility.
 	mux.Handle("GET /minutes/{meetingId}", metrics.HTTP("/minutes", resolver.MinutesExportHandler()))
 	// Attachments, with the owning domain's visibility.
@@ -342,4 +344,25 @@ func runServe(ctx context.Context, args []string) error {
 	wg.Wait()
 	log.Info("stopped")
 	return nil
+}
+
+// withDeadline bounds a request's context, and so its database work, to d:
+// when PostgreSQL stops answering (frozen, or a network partition), a
+// request answers an error once d has passed instead of hanging, and its
+// pool connection is released. WebSocket upgrades are left alone (an
+// operation's lifetime is the socket's), and so are file uploads, whose
+// body may take longer than d to arrive over a slow connection.
+func withDeadline(d time.Duration, h http.Handler) http.Handler {
+	if d <= 0 {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if websocket.IsWebSocketUpgrade(r) || strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+			h.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		h.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
