@@ -37,6 +37,11 @@ func adminToken(t *testing.T, dbURL string, s *server) string {
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "admin create: %s", out)
 	token, _ := signIn(t, s, email, testPassword)
+	// The grant was written by another process: s holds it once its grants
+	// listener has heard of it.
+	require.Eventually(t, func() bool {
+		return tryGQL(t, s, token, `{ auditLog(first: 1) { totalCount } }`).code == ""
+	}, 20*time.Second, 20*time.Millisecond, "the new admin's grant never reached %s", s.name)
 	return token
 }
 
