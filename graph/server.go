@@ -103,7 +103,7 @@ func NewHandler(r *Resolver, cfg ServerConfig) http.Handler {
 		return next(withLoaders(ctx, r))
 	})
 
-	h := limitBody(r.authenticate(srv), cfg.Limits.PayloadBytes)
+	h := limitBody(r.authenticate(checkText(srv)), cfg.Limits.PayloadBytes)
 	if r.Attachments != nil {
 		h = uploadsAllowed(h, limitBody(r.authenticate(srv), r.Attachments.Limits().MaxBytes+cfg.Limits.PayloadBytes))
 	}
