@@ -32,9 +32,9 @@ func checkText(next http.Handler) http.Handler {
 				}
 			}
 		case req.Method == http.MethodPost && jsonBody(req):
+			// limitBody has read the body already, within the limit.
 			data, err := io.ReadAll(req.Body)
 			if err != nil {
-				// Too large (or cut off): the transport answers as before.
 				req.Body = io.NopCloser(io.MultiReader(bytes.NewReader(data), failing{err}))
 				break
 			}
