@@ -23,6 +23,15 @@ func MarshalDateTime(t time.Time) graphql.Marshaler {
 	})
 }
 
+// Day turns a day kept as the midnight UTC of its Warsaw date (the services'
+// form for days, which is what a date column holds) into that day's midnight
+// in Warsaw, the instant a DateTime field carrying a day means:
+// 2025-05-10 is shown as 2025-05-10T00:00:00+02:00, not T02:00:00+02:00.
+func Day(d time.Time) time.Time {
+	y, m, dd := d.UTC().Date()
+	return time.Date(y, m, dd, 0, 0, 0, 0, Warsaw)
+}
+
 // UnmarshalDateTime reads an RFC 3339 string; an offset is required.
 func UnmarshalDateTime(v any) (time.Time, error) {
 	s, ok := v.(string)
