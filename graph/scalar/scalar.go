@@ -42,7 +42,14 @@ func UnmarshalDateTime(v any) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, inputError("DateTime must be RFC 3339 with an offset, e.g. 2026-06-30T23:59:59+02:00")
 	}
-	return t, nil
+	// Years whose Warsaw form RFC 3339 cannot write (10000) or that no
+	// civic date needs are refused rather than written back wrong.
+	if y := t.In(Warsaw).Year(); y < 1000 || y > 9000 {
+		return time.Time{}, inputError("DateTime must be a year between 1000 and 9000")
+	}
+	// DateTime is exact to the second, as it is written: a fraction (a
+	// browser's .000Z) is dropped here, so that what is kept is what is shown.
+	return t.Truncate(time.Second), nil
 }
 
 // MarshalMoney writes grosze as a decimal string with two decimals.
