@@ -10,6 +10,7 @@ import (
 
 	"github.com/otwarty/otwarty/graph/gid"
 	"github.com/otwarty/otwarty/graph/model"
+	"github.com/otwarty/otwarty/graph/scalar"
 	"github.com/otwarty/otwarty/internal/ambassador"
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/authz"
@@ -97,7 +98,7 @@ func (r *Resolver) castAmbassadorAudienceVote(ctx context.Context, in model.Cast
 	if err != nil {
 		return nil, err
 	}
-	out := &model.CastAmbassadorAudienceVotePayload{Edition: ambassadorEditionOut(e), CastOn: rc.CastOn}
+	out := &model.CastAmbassadorAudienceVotePayload{Edition: ambassadorEditionOut(e), CastOn: scalar.Day(rc.CastOn)}
 	for _, c := range cats {
 		if c.ID == rc.CategoryID {
 			m := ambassadorCategoryOut(c)

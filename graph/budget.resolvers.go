@@ -13,6 +13,7 @@ import (
 	"github.com/otwarty/otwarty/graph/generated"
 	"github.com/otwarty/otwarty/graph/gid"
 	"github.com/otwarty/otwarty/graph/model"
+	"github.com/otwarty/otwarty/graph/scalar"
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/budget"
 )
@@ -280,7 +281,7 @@ func (r *mutationResolver) CastBallot(ctx context.Context, input model.CastBallo
 	if err != nil {
 		return nil, err
 	}
-	return &model.CastBallotPayload{BallotID: gid.Encode("Ballot", rec.BallotID), CastOn: rec.CastOn, SurveyToken: optString(rec.SurveyToken)}, nil
+	return &model.CastBallotPayload{BallotID: gid.Encode("Ballot", rec.BallotID), CastOn: scalar.Day(rec.CastOn), SurveyToken: optString(rec.SurveyToken)}, nil
 }
 
 // BudgetEdition is the resolver for the budgetEdition field.

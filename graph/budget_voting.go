@@ -7,6 +7,7 @@ import (
 
 	"github.com/otwarty/otwarty/graph/gid"
 	"github.com/otwarty/otwarty/graph/model"
+	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/budget"
 )
 
@@ -17,6 +18,10 @@ func picksIn(in []model.PoolPicksInput) (map[uuid.UUID][]uuid.UUID, error) {
 		pool, err := gid.Expect(p.PoolID, "BudgetPool", "picks")
 		if err != nil {
 			return nil, err
+		}
+		// A second list for a pool would silently replace the first.
+		if _, ok := picks[pool]; ok {
+			return nil, apperr.Invalid("picks", "ballot.pool_repeated")
 		}
 		ids := make([]uuid.UUID, 0, len(p.ProjectIds))
 		for _, s := range p.ProjectIds {

@@ -12,6 +12,7 @@ import (
 	"github.com/otwarty/otwarty/graph/generated"
 	"github.com/otwarty/otwarty/graph/gid"
 	"github.com/otwarty/otwarty/graph/model"
+	"github.com/otwarty/otwarty/graph/scalar"
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/budget"
 )
@@ -84,7 +85,7 @@ func (r *mutationResolver) ChangeBallot(ctx context.Context, input model.ChangeB
 	if err != nil {
 		return nil, err
 	}
-	return &model.ChangeBallotPayload{BallotID: gid.Encode("Ballot", rec.BallotID), CastOn: rec.CastOn}, nil
+	return &model.ChangeBallotPayload{BallotID: gid.Encode("Ballot", rec.BallotID), CastOn: scalar.Day(rec.CastOn)}, nil
 }
 
 // IssueVotingCodes is the resolver for the issueVotingCodes field.
@@ -139,7 +140,7 @@ func (r *mutationResolver) CastBallotWithCode(ctx context.Context, input model.C
 	if err != nil {
 		return nil, err
 	}
-	return &model.CastBallotWithCodePayload{BallotID: gid.Encode("Ballot", rec.BallotID), CastOn: rec.CastOn,
+	return &model.CastBallotWithCodePayload{BallotID: gid.Encode("Ballot", rec.BallotID), CastOn: scalar.Day(rec.CastOn),
 		SurveyToken: optString(rec.SurveyToken)}, nil
 }
 

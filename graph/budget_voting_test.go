@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/otwarty/otwarty/internal/i18n"
 )
 
 // votingFixture is an open edition (ballot change allowed) with a
@@ -78,6 +80,7 @@ func TestBudgetVoting_AccountBallotAndItsChange(t *testing.T) {
 	res := b.gql(t, castBallotQ, map[string]any{"in": in}, withToken(f.alice))
 	require.Empty(t, res.Errors)
 	first := res.Data["castBallot"].(map[string]any)
+	require.Equal(t, warsawMidnightToday(), first["castOn"], "the day, as the city's midnight")
 	res = b.gql(t, castBallotQ, map[string]any{"in": in}, withToken(f.alice))
 	require.Empty(t, res.Errors)
 	require.Equal(t, first["ballotId"], res.Data["castBallot"].(map[string]any)["ballotId"])
@@ -208,4 +211,10 @@ func TestBudgetVoting_GuardianCastsTheChildsBallot(t *testing.T) {
 	require.Empty(t, b.gql(t, castBallotQ, map[string]any{"in": in}, withToken(f.alice)).Errors, "the guardian's own vote is separate")
 	require.Equal(t, 2, f.count(t, `select count(*) from budget_ballots`))
 	require.Equal(t, 1, f.count(t, `select count(*) from budget_ballot_markers where cast_by_guardian`))
+}
+
+// warsawMidnightToday is today's castOn: the Warsaw day at its midnight.
+func warsawMidnightToday() string {
+	y, m, d := time.Now().In(i18n.Warsaw).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, i18n.Warsaw).Format(time.RFC3339)
 }

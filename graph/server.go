@@ -1,8 +1,10 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -103,29 +105,68 @@ func NewHandler(r *Resolver, cfg ServerConfig) http.Handler {
 		return next(withLoaders(ctx, r))
 	})
 
-	h := limitBody(r.authenticate(srv), cfg.Limits.PayloadBytes)
+	h := limitBody(r.authenticate(checkText(srv)), cfg.Limits.PayloadBytes)
 	if r.Attachments != nil {
 		h = uploadsAllowed(h, limitBody(r.authenticate(srv), r.Attachments.Limits().MaxBytes+cfg.Limits.PayloadBytes))
 	}
 	return h
 }
 
-// limitBody refuses declared oversize bodies with 413 and caps the rest
-// (chunked bodies fail to decode once past the limit).
+// limitBody refuses bodies over limit with 413 and caps the rest. A JSON
+// body is read here whole, so that one sent without a length (chunked) and
+// found too large is refused alike; multipart bodies (uploads) are streamed,
+// capped by http.MaxBytesReader.
 func limitBody(next http.Handler, limit int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if req.ContentLength > limit {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusRequestEntityTooLarge)
-			_, _ = w.Write([]byte(`{"errors":[{"message":"request body too large","extensions":{"code":"INVALID_INPUT"}}]}`))
+			tooLarge(w, req, limit)
 			return
 		}
-		req.Body = http.MaxBytesReader(w, req.Body, limit)
+		if req.Method == http.MethodPost && jsonBody(req) && !websocketUpgrade(req) {
+			data, err := io.ReadAll(io.LimitReader(req.Body, limit+1))
+			switch {
+			case err != nil:
+				// Cut off: the transport answers it as a body it could not read.
+				req.Body = io.NopCloser(io.MultiReader(bytes.NewReader(data), failing{err}))
+			case int64(len(data)) > limit:
+				tooLarge(w, req, limit)
+				return
+			default:
+				req.Body = io.NopCloser(bytes.NewReader(data))
+			}
+		} else {
+			req.Body = http.MaxBytesReader(w, req.Body, limit)
+		}
 		if !websocketUpgrade(req) {
 			w = &legacyStatus{ResponseWriter: w}
 		}
 		next.ServeHTTP(w, req)
 	})
+}
+
+// Bounds on the reading of a body that is refused as too large.
+const (
+	discardFactor = 4
+	discardTime   = 10 * time.Second
+)
+
+// tooLarge answers 413 in a way a client still sending can read: a client
+// such as Python's urllib writes its whole body before it reads anything, and
+// a server that closes with the body unread makes its kernel answer with a
+// reset, which the client reports instead of the answer. So the rest of the
+// body is read and dropped first — at most discardFactor times the limit,
+// for at most discardTime — and the connection is closed after the answer. A
+// client that sent "Expect: 100-continue" waits for the answer before it
+// sends the body, so it is answered at once.
+func tooLarge(w http.ResponseWriter, req *http.Request, limit int64) {
+	if !strings.EqualFold(req.Header.Get("Expect"), "100-continue") {
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(discardTime))
+		_, _ = io.CopyN(io.Discard, req.Body, discardFactor*limit)
+	}
+	w.Header().Set("Connection", "close")
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusRequestEntityTooLarge)
+	_, _ = w.Write([]byte(`{"errors":[{"message":"request body too large","extensions":{"code":"INVALID_INPUT"}}]}`))
 }
 
 // legacyStatus answers request errors with 200 when the response is

@@ -1188,7 +1188,7 @@ type CastAmbassadorAudienceVoteInput struct {
 type CastAmbassadorAudienceVotePayload struct {
 	Edition  *AmbassadorEdition  `json:"edition"`
 	Category *AmbassadorCategory `json:"category"`
-	// The day, as midnight UTC of that Warsaw date (nothing finer is kept).
+	// The day, as its midnight in Warsaw (nothing finer is kept).
 	CastOn time.Time `json:"castOn"`
 }
 

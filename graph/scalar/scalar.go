@@ -23,6 +23,15 @@ func MarshalDateTime(t time.Time) graphql.Marshaler {
 	})
 }
 
+// Day turns a day kept as the midnight UTC of its Warsaw date (the services'
+// form for days, which is what a date column holds) into that day's midnight
+// in Warsaw, the instant a DateTime field carrying a day means:
+// 2025-05-10 is shown as 2025-05-10T00:00:00+02:00, not T02:00:00+02:00.
+func Day(d time.Time) time.Time {
+	y, m, dd := d.UTC().Date()
+	return time.Date(y, m, dd, 0, 0, 0, 0, Warsaw)
+}
+
 // UnmarshalDateTime reads an RFC 3339 string; an offset is required.
 func UnmarshalDateTime(v any) (time.Time, error) {
 	s, ok := v.(string)
@@ -33,7 +42,14 @@ func UnmarshalDateTime(v any) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, inputError("DateTime must be RFC 3339 with an offset, e.g. 2026-06-30T23:59:59+02:00")
 	}
-	return t, nil
+	// Years whose Warsaw form RFC 3339 cannot write (10000) or that no
+	// civic date needs are refused rather than written back wrong.
+	if y := t.In(Warsaw).Year(); y < 1000 || y > 9000 {
+		return time.Time{}, inputError("DateTime must be a year between 1000 and 9000")
+	}
+	// DateTime is exact to the second, as it is written: a fraction (a
+	// browser's .000Z) is dropped here, so that what is kept is what is shown.
+	return t.Truncate(time.Second), nil
 }
 
 // MarshalMoney writes grosze as a decimal string with two decimals.

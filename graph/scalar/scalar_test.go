@@ -37,3 +37,22 @@ func TestDateTime_WritesWarsawOffset(t *testing.T) {
 	_, err := scalar.UnmarshalDateTime("2026-06-30T23:59:59")
 	require.Error(t, err)
 }
+
+// A day is shown as the city's midnight, in summer and in winter, and on
+// the days the clocks change.
+func TestDay_IsWarsawMidnight(t *testing.T) {
+	t.Parallel()
+	for day, want := range map[string]string{
+		"2025-05-10": `"2025-05-10T00:00:00+02:00"`,
+		"2025-01-10": `"2025-01-10T00:00:00+01:00"`,
+		"2025-03-30": `"2025-03-30T00:00:00+01:00"`,
+		"2025-10-26": `"2025-10-26T00:00:00+02:00"`,
+		"2024-12-31": `"2024-12-31T00:00:00+01:00"`,
+	} {
+		d, err := time.Parse(time.DateOnly, day)
+		require.NoError(t, err)
+		var b bytes.Buffer
+		scalar.MarshalDateTime(scalar.Day(d)).MarshalGQL(&b)
+		require.Equal(t, want, b.String(), day)
+	}
+}

@@ -433,6 +433,12 @@ func (s *Service) validate(ctx context.Context, q db.Querier, e *Edition, distri
 	if err != nil {
 		return nil, "", err
 	}
+	return rules.check(district, picks)
+}
+
+// check is validate once the rules are read: no database, so that it can be
+// fuzzed.
+func (rules *ballotRules) check(district string, picks map[uuid.UUID][]uuid.UUID) ([]pick, string, error) {
 	applies := map[uuid.UUID]bool{}
 	var mine []Pool
 	for _, p := range rules.pools {

@@ -17,6 +17,8 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"golang.org/x/time/rate"
+
+	"github.com/otwarty/otwarty/internal/jsonutf8"
 )
 
 // Messages without an id, written as they are.
@@ -275,6 +277,12 @@ func (c *conn) subscribe(id string, payload json.RawMessage) bool {
 	c.ops.add(op)
 	c.mu.Unlock()
 
+	// As over HTTP: text that is not Unicode is refused, not decoded into U+FFFD.
+	if jsonutf8.Check(payload) != nil {
+		op.finish(&gqlerror.Error{Message: "the payload contains text that is not valid Unicode (UTF-8)",
+			Extensions: map[string]any{"code": "INVALID_INPUT"}})
+		return true
+	}
 	start := graphql.Now()
 	params := &graphql.RawParams{}
 	dec := json.NewDecoder(bytes.NewReader(payload))
