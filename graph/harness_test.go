@@ -173,6 +173,8 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	ids.AddPersonalData(r.AmbassadorFiles.PersonalData())
 	r.InfoService = infopages.New(pool, az, log)
 	r.Calendar = events.New(pool, ns, events.Config{PublicURL: "https://otwarty.test"}, log)
+	ids.AddPersonalData(r.InfoService.PersonalData())
+	ids.AddPersonalData(r.Calendar.PersonalData())
 	liveLimits := graph.DefaultLiveLimits()
 	if o.live != nil {
 		liveLimits = *o.live

@@ -137,10 +137,14 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	// documents behind entered values.
 	prog := programme.New(pool, programme.Sources{TranslatedProcedures: infopages.TranslatedProcedures, Events: events.CountForYear}, log)
 	progFiles := programme.NewFiles(prog, files)
+	info := infopages.New(pool, az, log)
+	ids.AddPersonalData(info.PersonalData())
+	cal := events.New(pool, ns, events.Config{PublicURL: c.PublicURL}, log)
+	ids.AddPersonalData(cal.PersonalData())
 	return &app{log: log, pool: pool, authz: az, notify: ns, identity: ids, orgs: orgs, consult: cs,
 		budget: bs, dialogue: ds, box: box, motions: ms, elections: es, minutes: mn, ambassador: amb,
-		attach: files, ambassadorFiles: ambFiles, programme: prog, programmeFiles: progFiles, infopages: infopages.New(pool, az, log),
-		events: events.New(pool, ns, events.Config{PublicURL: c.PublicURL}, log)}, nil
+		attach: files, ambassadorFiles: ambFiles, programme: prog, programmeFiles: progFiles, infopages: info,
+		events: cal}, nil
 }
 
 // start is what every subcommand that uses the services does first: open the

@@ -116,19 +116,19 @@ func (PersonalData) Export(ctx context.Context, tx *db.Tx, accountID uuid.UUID) 
 	var err error
 	sections := []func() error{
 		func() (err error) {
-			out.VoterRolls, err = collect(ctx, tx, fmt.Sprintf(voters, "v.account_id"), accountID, voter)
+			out.VoterRolls, err = db.CollectAll(ctx, tx, fmt.Sprintf(voters, "v.account_id"), []any{accountID}, voter)
 			return err
 		},
 		func() (err error) {
-			out.Children, err = collect(ctx, tx, fmt.Sprintf(voters, "v.guardian_account_id"), accountID, voter)
+			out.Children, err = db.CollectAll(ctx, tx, fmt.Sprintf(voters, "v.guardian_account_id"), []any{accountID}, voter)
 			return err
 		},
 		func() (err error) {
-			out.Projects, err = collect(ctx, tx, fmt.Sprintf(projects, "p.proposer_id"), accountID, project)
+			out.Projects, err = db.CollectAll(ctx, tx, fmt.Sprintf(projects, "p.proposer_id"), []any{accountID}, project)
 			return err
 		},
 		func() (err error) {
-			out.Assisted, err = collect(ctx, tx, fmt.Sprintf(projects, "p.assisted_by_member"), accountID, project)
+			out.Assisted, err = db.CollectAll(ctx, tx, fmt.Sprintf(projects, "p.assisted_by_member"), []any{accountID}, project)
 			return err
 		},
 		func() (err error) {
@@ -156,16 +156,16 @@ func (PersonalData) Export(ctx context.Context, tx *db.Tx, accountID uuid.UUID) 
 			return err
 		},
 		func() (err error) {
-			out.VotingPoints, err = collect(ctx, tx, `select point_id, assigned_at from budget_point_officers where account_id = $1
-				order by assigned_at, point_id`, accountID, func(r pgx.CollectableRow) (personalPoint, error) {
+			out.VotingPoints, err = db.CollectAll(ctx, tx, `select point_id, assigned_at from budget_point_officers where account_id = $1
+				order by assigned_at, point_id`, []any{accountID}, func(r pgx.CollectableRow) (personalPoint, error) {
 				var p personalPoint
 				return p, r.Scan(&p.VotingPointID, &p.AssignedAt)
 			})
 			return err
 		},
 		func() (err error) {
-			out.ResultsSigned, err = collect(ctx, tx, `select edition_id, computation, signed_at from budget_result_signatures
-				where account_id = $1 order by signed_at`, accountID, func(r pgx.CollectableRow) (personalSignature, error) {
+			out.ResultsSigned, err = db.CollectAll(ctx, tx, `select edition_id, computation, signed_at from budget_result_signatures
+				where account_id = $1 order by signed_at`, []any{accountID}, func(r pgx.CollectableRow) (personalSignature, error) {
 				var s personalSignature
 				return s, r.Scan(&s.EditionID, &s.Computation, &s.SignedAt)
 			})
@@ -210,16 +210,4 @@ func (p PersonalData) Erase(ctx context.Context, tx *db.Tx, accountID uuid.UUID)
 		}
 	}
 	return nil
-}
-
-func collect[T any](ctx context.Context, tx *db.Tx, sql string, accountID uuid.UUID, scan pgx.RowToFunc[T]) ([]T, error) {
-	rows, err := tx.Query(ctx, sql, accountID)
-	if err != nil {
-		return nil, err
-	}
-	out, err := pgx.CollectRows(rows, scan)
-	if out == nil {
-		out = []T{}
-	}
-	return out, err
 }

@@ -85,8 +85,8 @@ func (PersonalData) Export(ctx context.Context, tx *db.Tx, accountID uuid.UUID) 
 	var err error
 	sections := []func() error{
 		func() error {
-			out.Submissions, err = collectRows(ctx, tx, `select id, consultation_id, kind, status, created_at from submissions
-				where author_id = $1 order by created_at, id`, accountID, func(r pgx.CollectableRow) (personalSubmission, error) {
+			out.Submissions, err = db.CollectAll(ctx, tx, `select id, consultation_id, kind, status, created_at from submissions
+				where author_id = $1 order by created_at, id`, []any{accountID}, func(r pgx.CollectableRow) (personalSubmission, error) {
 				var s personalSubmission
 				return s, r.Scan(&s.ID, &s.ConsultationID, &s.Kind, &s.Status, &s.CreatedAt)
 			})
@@ -129,8 +129,8 @@ func (PersonalData) Export(ctx context.Context, tx *db.Tx, accountID uuid.UUID) 
 			return err
 		},
 		func() error {
-			out.Flags, err = collectRows(ctx, tx, `select submission_id, reason, note, created_at from submission_flags
-				where account_id = $1 order by created_at`, accountID, func(r pgx.CollectableRow) (personalFlag, error) {
+			out.Flags, err = db.CollectAll(ctx, tx, `select submission_id, reason, note, created_at from submission_flags
+				where account_id = $1 order by created_at`, []any{accountID}, func(r pgx.CollectableRow) (personalFlag, error) {
 				var f personalFlag
 				return f, r.Scan(&f.SubmissionID, &f.Reason, &f.Note, &f.At)
 			})
@@ -146,9 +146,9 @@ func (PersonalData) Export(ctx context.Context, tx *db.Tx, accountID uuid.UUID) 
 			return err
 		},
 		func() error {
-			out.SurveyAnswers, err = collectRows(ctx, tx, `select a.question_id, coalesce((select v.body from text_versions v
+			out.SurveyAnswers, err = db.CollectAll(ctx, tx, `select a.question_id, coalesce((select v.body from text_versions v
 					where v.text_id = a.text_id order by v.created_at desc limit 1), ''), a.updated_at
-				from survey_answers a where a.account_id = $1 order by a.updated_at`, accountID, func(r pgx.CollectableRow) (personalSurvey, error) {
+				from survey_answers a where a.account_id = $1 order by a.updated_at`, []any{accountID}, func(r pgx.CollectableRow) (personalSurvey, error) {
 				var s personalSurvey
 				return s, r.Scan(&s.QuestionID, &s.Text, &s.At)
 			})
@@ -180,16 +180,4 @@ func (p PersonalData) Erase(ctx context.Context, tx *db.Tx, accountID uuid.UUID)
 		}
 	}
 	return nil
-}
-
-func collectRows[T any](ctx context.Context, tx *db.Tx, sql string, accountID uuid.UUID, scan pgx.RowToFunc[T]) ([]T, error) {
-	rows, err := tx.Query(ctx, sql, accountID)
-	if err != nil {
-		return nil, err
-	}
-	out, err := pgx.CollectRows(rows, scan)
-	if out == nil {
-		out = []T{}
-	}
-	return out, err
 }
