@@ -14,3 +14,10 @@ create table submission_keys (
     primary key (author_id, consultation_id, key_hash)
 );
 create index submission_keys_submission_idx on submission_keys (submission_id);
+
+-- enterPaperBallot repeated: the same person entering the same sheet again
+-- with the same content gets the same answer instead of a conflict. The
+-- entry's content is erased once the sheet is decided; what stays is this
+-- check, keyed with the identifier key (like the voter hashes), so that the
+-- database alone cannot be searched for a voter's picks.
+alter table budget_paper_entries add column retry_check bytea;
