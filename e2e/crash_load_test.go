@@ -172,16 +172,13 @@ func parallel(conc, n int, f func(i int) error) error {
 }
 
 // crashStep is one mutation of a client's work.
+// Every mutation the crash tests send is safe to send again: keyed by the
+// client (ballots, submissions), by what it names (a paper sheet's entry by
+// its enterer and content), or idempotent by nature (a support, a body
+// member's vote); so a retry never looks first.
 type crashStep struct {
 	token, query string
 	vars         map[string]any
-	// doneCode, if set, is the error code a retry gets when the first
-	// attempt was committed without being acknowledged (for mutations that
-	// are not keyed by the client); the retry then counts as done.
-	doneCode string
-	// exists, if set, says whether the step's effect is already there (for
-	// mutations with no key: the client looks before sending again).
-	exists func(s *server) (bool, error)
 }
 
 // crashOp is one client's piece of work: steps sent in order, the next
@@ -256,9 +253,9 @@ func (l *load) runAndKill(t *testing.T, s *server, killAfter int) int {
 }
 
 // retry sends again, to the restarted server, every step not
-// acknowledged, with the same arguments (the same ballot key), in order
-// within an op. Each must now be acknowledged, or refused with the step's
-// doneCode when its first attempt was committed.
+// acknowledged, with the same arguments (the same key), in order within an
+// op. Each must now be acknowledged, whether or not its first attempt was
+// committed.
 func (l *load) retry(t *testing.T, s *server) (retried int) {
 	t.Helper()
 	var n atomic.Int64
@@ -268,25 +265,13 @@ func (l *load) retry(t *testing.T, s *server) (retried int) {
 			if op.acked[k] {
 				continue
 			}
-			if st.exists != nil {
-				there, err := st.exists(s)
-				if err != nil {
-					return fmt.Errorf("%s step %d: %w", op.name, k, err)
-				}
-				if there {
-					continue
-				}
-			}
 			op.retried[k] = true
 			n.Add(1)
 			o := call(s.httpURL(), st.token, st.query, st.vars)
-			switch {
-			case o.acked:
-				op.data[k] = o.data
-			case st.doneCode != "" && o.code == st.doneCode:
-			default:
+			if !o.acked {
 				return fmt.Errorf("%s step %d, retried after the restart: %s (first attempt: %s)", op.name, k, o, op.first[k])
 			}
+			op.data[k] = o.data
 		}
 		return nil
 	})

@@ -17,7 +17,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"sync"
 	"testing"
 	"time"
 
@@ -79,12 +78,10 @@ func TestCrash_BallotsSurviveKill9(t *testing.T) {
 		in := map[string]any{"votingPointId": b.point, "sheetNumber": fmt.Sprintf("K-%04d", k), "picks": b.picksVar(v),
 			"voter": map[string]any{"identifierType": "OTHER", "identifier": fmt.Sprintf("CRASH/PAPER/%d", k), "district": crashDistrict}}
 		// A sheet is entered by two people; the second alike entry counts
-		// it. A retried entry that was committed is refused as a CONFLICT
-		// (the same person again, or the sheet decided): that is its
-		// acknowledgement.
+		// it. A retried entry that was committed answers the sheet as it is.
 		op := newOp(fmt.Sprintf("paper sheet %d", k),
-			crashStep{token: b.admin, query: paperQ, vars: map[string]any{"in": in}, doneCode: "CONFLICT"},
-			crashStep{token: b.officer, query: paperQ, vars: map[string]any{"in": in}, doneCode: "CONFLICT"})
+			crashStep{token: b.admin, query: paperQ, vars: map[string]any{"in": in}},
+			crashStep{token: b.officer, query: paperQ, vars: map[string]any{"in": in}})
 		ballots = append(ballots, ballot{op: op, voter: v})
 	}
 	// Interleave the channels, so that all three are in flight at the kill.
@@ -310,9 +307,9 @@ func (b *crashBudget) requireComputedOnce(t *testing.T, dbURL, edition, what str
 // postulate and support three of the demo's submissions from 16 clients;
 // the server is killed after half the mutations were acknowledged. After a
 // restart, supports are sent again (supporting twice changes nothing) and a
-// submission not acknowledged is sent again unless it is there
-// (createSubmission takes no key: the client looks first). Every postulate
-// is there once, every support once, and the support counts agree.
+// submission not acknowledged is sent again with its submissionKey. Every
+// postulate is there once, with the id its client was answered, every
+// support once, and the support counts agree.
 func TestCrash_ConsultationSubmissionsAndSupports(t *testing.T) {
 	t.Parallel()
 	scale, clients := crashScale(t), crashClients(t)
@@ -397,24 +394,13 @@ func TestCrash_ConsultationSubmissionsAndSupports(t *testing.T) {
 			where s.consultation_id = $1 and v.body = $2`, cid, text).Scan(&c)
 		return c, err
 	}
-	var dbMu sync.Mutex // one connection: one query at a time
-	var foundThere int  // submissions committed but not acknowledged
 	texts := make([]string, n)
 	l := &load{clients: clients}
 	for i := range n {
 		texts[i] = fmt.Sprintf("Postulate %d of the crash test (%s): more benches along the Vistula boulevards.", i, rand.Text())
 		steps := []crashStep{{token: tokens[i], query: `mutation($in: CreateSubmissionInput!) { createSubmission(input: $in) {
 			submission { id } } }`, vars: map[string]any{"in": map[string]any{"consultationId": consultation, "kind": "POSTULATE",
-			"locale": "EN", "text": texts[i]}},
-			exists: func(*server) (bool, error) {
-				dbMu.Lock()
-				defer dbMu.Unlock()
-				c, err := countText(texts[i])
-				if c > 0 {
-					foundThere++
-				}
-				return c > 0, err
-			}}}
+			"locale": "EN", "text": texts[i], "submissionKey": rand.Text()}}}}
 		for _, target := range targets {
 			steps = append(steps, crashStep{token: tokens[i], query: `mutation($id: ID!) { supportSubmission(input: {submissionId: $id}) {
 				submission { id } } }`, vars: map[string]any{"id": target}})
@@ -424,15 +410,40 @@ func TestCrash_ConsultationSubmissionsAndSupports(t *testing.T) {
 	acked := l.runAndKill(t, s, l.steps()/2)
 	require.Less(t, acked, l.steps(), "the kill came too late to leave anything unacknowledged")
 	s2 := startServer(t, "server after kill -9", dbURL, crashEnv...)
+	// Submissions committed but not acknowledged: their retry must not make
+	// a second one.
+	foundThere := 0
+	for i, op := range l.ops {
+		if !op.acked[0] {
+			c, err := countText(texts[i])
+			require.NoError(t, err)
+			foundThere += c
+		}
+	}
 	retried := l.retry(t, s2)
 	t.Logf("%d mutations from %d clients: %d acknowledged before the kill, %d sent again after the restart; "+
 		"%d submissions not acknowledged were there", l.steps(), clients, acked, retried, foundThere)
 
+	// One row per key, and it is the submission its client was answered.
 	for i, text := range texts {
 		c, err := countText(text)
 		require.NoError(t, err)
 		require.Equal(t, 1, c, "postulate of resident %d", i)
+		var answered struct {
+			CreateSubmission struct {
+				Submission struct{ ID string } `json:"submission"`
+			} `json:"createSubmission"`
+		}
+		require.NoError(t, json.Unmarshal(l.ops[i].data[0], &answered))
+		var id string
+		require.NoError(t, db.QueryRow(ctx, `select s.id::text from submissions s join text_versions v on v.text_id = s.text_id
+			and v.is_original where s.consultation_id = $1 and v.body = $2`, cid, text).Scan(&id))
+		require.Equal(t, id, apiUUID(t, answered.CreateSubmission.Submission.ID), "postulate of resident %d", i)
 	}
+	var keys int
+	require.NoError(t, db.QueryRow(ctx, `select count(*) from submission_keys where consultation_id = $1 and author_id = any($2::uuid[])
+		and submission_id is not null`, cid, accountUUIDs).Scan(&keys))
+	require.Equal(t, n, keys, "one key per postulate")
 	for _, target := range targets {
 		var supports int
 		require.NoError(t, db.QueryRow(ctx, `select count(*) from supports where kind = 'submission' and object_id = $1 and account_id = any($2::uuid[])`,

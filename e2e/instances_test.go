@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os/exec"
 	"sync"
 	"sync/atomic"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
@@ -116,8 +118,10 @@ func TestInstances_RoleRevokedOnOneIsRefusedOnTheOther(t *testing.T) {
 
 // TestInstances_ResultsJobRunsOnce: with two instances' River clients
 // working one database, a civic budget vote closed on schedule is closed once
-// and counted once: one close job, one results job, one computation, one
-// audited close.
+// and counted once: one results job, one computation, one audited close —
+// even though its close job is there twice (as a job delivered again would
+// be), so that both instances run one each at the same moment and only the
+// close's own lock and check keep the second from closing and counting again.
 func TestInstances_ResultsJobRunsOnce(t *testing.T) {
 	t.Parallel()
 	dbURL, a, b := twoInstances(t)
@@ -176,6 +180,17 @@ func TestInstances_ResultsJobRunsOnce(t *testing.T) {
 		} `json:"openBudgetVoting"`
 	}
 	gql(t, a.httpURL(), official, fmt.Sprintf(`mutation { openBudgetVoting(input: {editionId: %q}) { edition { id } } }`, edition), &opened)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, dbURL)
+	require.NoError(t, err)
+	defer conn.Close(context.Background())
+	id := rawID(t, edition)
+	tag, err := conn.Exec(ctx, `insert into river_job (args, kind, max_attempts, metadata, priority, queue, scheduled_at, state, tags)
+		select args, kind, max_attempts, metadata, priority, queue, scheduled_at, state, tags from river_job
+		where kind = 'budget.close_voting' and args->>'object_id' = $1`, id)
+	require.NoError(t, err)
+	require.Equal(t, int64(1), tag.RowsAffected(), "the scheduled close, twice")
 
 	// The close and the results are the jobs' work, on whichever instance.
 	deadline := time.Now().Add(eventTimeout + time.Until(closes))
@@ -194,12 +209,6 @@ func TestInstances_ResultsJobRunsOnce(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, dbURL)
-	require.NoError(t, err)
-	defer conn.Close(context.Background())
-	id := rawID(t, edition)
 	// Every job of the edition has finished (none waits to run again).
 	var jobs map[string]string
 	for {
@@ -215,12 +224,12 @@ func TestInstances_ResultsJobRunsOnce(t *testing.T) {
 		}
 		require.NoError(t, rows.Err())
 		// River records a completion a moment after the work (in batches).
-		if (jobs["budget.close_voting"] == "completed " && jobs["budget.compute_results"] == "completed ") || time.Now().After(deadline) {
+		if (jobs["budget.close_voting"] == "completed completed " && jobs["budget.compute_results"] == "completed ") || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	require.Equal(t, map[string]string{"budget.close_voting": "completed ", "budget.compute_results": "completed "}, jobs)
+	require.Equal(t, map[string]string{"budget.close_voting": "completed completed ", "budget.compute_results": "completed "}, jobs)
 	var computation, closedAudits int
 	require.NoError(t, conn.QueryRow(ctx, `select computation from budget_result_state where edition_id = $1`, id).Scan(&computation))
 	require.Equal(t, 1, computation, "the vote is counted once")
@@ -232,15 +241,48 @@ func TestInstances_ResultsJobRunsOnce(t *testing.T) {
 // TestInstances_SIGTERMOfOneLosesNothingOnTheOther: while instance A shuts
 // down on SIGTERM, instance B answers every request, keeps its subscription,
 // and afterwards delivers an event caused on B (its River client runs the
-// job) to that subscription.
+// job) to that subscription. A itself drains: a mutation it was working on
+// at the signal (held on a row lock the test releases during the shutdown)
+// is answered and committed, and its WebSocket client is told to go away
+// (1001), to reconnect to B, instead of being cut off.
 func TestInstances_SIGTERMOfOneLosesNothingOnTheOther(t *testing.T) {
 	t.Parallel()
-	_, a, b := twoInstances(t)
+	dbURL, a, b := twoInstances(t)
 	token, acc := signUp(t, b, randomEmail("e2e-sigterm"), testPassword)
 	onA := dialWS(t, a.wsURL(), map[string]string{"Authorization": "Bearer " + token})
 	onA.subscribeNotifications("1")
 	ws := dialWS(t, b.wsURL(), map[string]string{"Authorization": "Bearer " + token})
 	early := ws.subscribeNotifications("1")
+
+	// A mutation in flight on A at the signal: it waits for the account's
+	// row, which the test holds.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, dbURL)
+	require.NoError(t, err)
+	defer conn.Close(context.Background())
+	lock, err := conn.Begin(ctx)
+	require.NoError(t, err)
+	_, err = lock.Exec(ctx, `select 1 from accounts where id = $1 for update`, rawID(t, acc.ID))
+	require.NoError(t, err)
+	type answer struct {
+		a   gqlAttempt
+		err error
+	}
+	inFlight := make(chan answer, 1)
+	go func() {
+		a, err := postGQL(a, token, `mutation { updateProfile(input: {displayName: "Drained"}) { account { displayName } } }`)
+		inFlight <- answer{a, err}
+	}()
+	watch, err := pgx.Connect(ctx, dbURL)
+	require.NoError(t, err)
+	defer watch.Close(context.Background())
+	require.Eventually(t, func() bool {
+		var waiting int
+		err := watch.QueryRow(ctx, `select count(*) from pg_stat_activity where wait_event_type = 'Lock'
+			and query like 'update accounts set display_name%'`).Scan(&waiting)
+		return err == nil && waiting == 1
+	}, stepTimeout, pollInterval, "the mutation on A never waited for the row")
 
 	// Requests to B in flight the whole time A shuts down.
 	var (
@@ -268,12 +310,24 @@ func TestInstances_SIGTERMOfOneLosesNothingOnTheOther(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	a.stopped.Store(true)
 	require.NoError(t, a.cmd.Process.Signal(syscall.SIGTERM))
+	// The mutation gets its row while A drains.
+	time.Sleep(300 * time.Millisecond)
+	require.NoError(t, lock.Rollback(ctx))
+	closed := onA.closeFrame(stopTimeout)
+	require.Equal(t, websocket.CloseGoingAway, closed.Code, "A's WebSocket client is told to go away: %v", closed)
 	select {
 	case <-a.done:
 	case <-time.After(stopTimeout):
 		t.Fatalf("server A did not exit within %v of SIGTERM", stopTimeout)
 	}
 	require.Equal(t, 0, a.exitCode(), "server A's exit code after SIGTERM")
+	drained := <-inFlight
+	require.NoError(t, drained.err, "the mutation in flight on A at SIGTERM")
+	require.Equal(t, http.StatusOK, drained.a.status)
+	require.Empty(t, drained.a.code, drained.a.message)
+	var name string
+	require.NoError(t, watch.QueryRow(ctx, `select display_name from accounts where id = $1`, rawID(t, acc.ID)).Scan(&name))
+	require.Equal(t, "Drained", name)
 	time.Sleep(200 * time.Millisecond)
 	stop.Store(true)
 	wg.Wait()

@@ -1,9 +1,12 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"sync"
 	"testing"
@@ -222,4 +225,97 @@ func TestOutage_FrozenPostgreSQLAnswersWithinTheRequestTimeout(t *testing.T) {
 	}
 	gql(t, s.httpURL(), token, `{ me { id } }`, &me)
 	require.Equal(t, acc.ID, me.Me.ID)
+}
+
+// TestOutage_FrozenPostgreSQLBoundsUploadsPagesAndWebSocketOperations: the
+// request timeout bounds more than GraphQL over HTTP. With PostgreSQL
+// frozen, a query over an open WebSocket, an upload (a GraphQL multipart
+// request) and a web page each answer an error once the timeout has passed;
+// a subscription on the same socket is not ended by it, and the socket
+// answers again after the thaw.
+func TestOutage_FrozenPostgreSQLBoundsUploadsPagesAndWebSocketOperations(t *testing.T) {
+	t.Parallel()
+	const timeout = 2 * time.Second
+	pg := startCluster(t)
+	s := startServer(t, "server", pg.appURL, "OTWARTY_REQUEST_TIMEOUT="+timeout.String())
+	token, acc := signUp(t, s, randomEmail("e2e-frozen-ws"), testPassword)
+	ws := dialWS(t, s.wsURL(), map[string]string{"Authorization": "Bearer " + token})
+	// The sign-up's welcome notice comes first: then the subscription is quiet.
+	ws.waitForKind("notices", "welcome", ws.subscribeNotifications("notices"), eventTimeout)
+	meQuery, err := json.Marshal(map[string]string{"query": `{ me { id } }`})
+	require.NoError(t, err)
+	// me is answered from the socket's session; a list reads the database.
+	listQuery := `{ consultations(first: 1) { edges { node { id } } } }`
+	list, err := json.Marshal(map[string]string{"query": listQuery})
+	require.NoError(t, err)
+
+	thaw := pg.freeze()
+	// Over the WebSocket: the query's answer is an INTERNAL error, then its
+	// completion; nothing ends the subscription.
+	start := time.Now()
+	ws.send(wsMessage{ID: "list", Type: "subscribe", Payload: list})
+	m := ws.read(start.Add(stepTimeout), "the answer to a query over the WebSocket while PostgreSQL is frozen")
+	took := time.Since(start)
+	t.Logf("frozen: the WebSocket query answered %s %s in %v", m.Type, m.Payload, took.Round(time.Millisecond))
+	require.Equal(t, wsMessage{ID: "list", Type: "next"}, wsMessage{ID: m.ID, Type: m.Type}, "%s", m.Payload)
+	var r gqlResponse
+	require.NoError(t, json.Unmarshal(m.Payload, &r))
+	require.Len(t, r.Errors, 1, "%s", m.Payload)
+	require.Equal(t, "INTERNAL", r.Errors[0].Extensions["code"])
+	require.GreaterOrEqual(t, took, timeout-100*time.Millisecond)
+	m = ws.read(time.Now().Add(stepTimeout), "the query's completion")
+	require.Equal(t, wsMessage{ID: "list", Type: "complete"}, m)
+
+	// An upload: the body arrives, then the timeout bounds the rest.
+	ops, err := json.Marshal(map[string]any{"query": listQuery})
+	require.NoError(t, err)
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	require.NoError(t, mw.WriteField("operations", string(ops)))
+	require.NoError(t, mw.WriteField("map", `{}`))
+	require.NoError(t, mw.Close())
+	status, data, took := timedRequest(t, http.MethodPost, s.httpURL(), mw.FormDataContentType(), token, body.Bytes())
+	t.Logf("frozen: the upload answered %d %s in %v", status, data, took.Round(time.Millisecond))
+	require.Equal(t, http.StatusInternalServerError, status)
+	require.Contains(t, string(data), `"code":"INTERNAL"`)
+
+	// A web page.
+	status, _, took = timedRequest(t, http.MethodGet, "http://"+s.addr+"/", "", "", nil)
+	t.Logf("frozen: the home page answered %d in %v", status, took.Round(time.Millisecond))
+	require.Equal(t, http.StatusInternalServerError, status)
+
+	// Long past the timeout, the subscription has had no message.
+	ws.send(wsMessage{Type: "ping"})
+	m = ws.read(time.Now().Add(stepTimeout), "the pong")
+	require.Equal(t, "pong", m.Type, "a message for the subscription while frozen: %+v %s", m, m.Payload)
+
+	thaw()
+	require.NoError(t, s.waitReady(eventTimeout), "/readyz after PostgreSQL answers again")
+	ws.send(wsMessage{ID: "me again", Type: "subscribe", Payload: meQuery})
+	m = ws.read(time.Now().Add(stepTimeout), "the answer after the thaw")
+	require.Equal(t, "next", m.Type, "%s", m.Payload)
+	require.JSONEq(t, fmt.Sprintf(`{"data":{"me":{"id":%q}}}`, acc.ID), string(m.Payload))
+}
+
+// timedRequest sends one request bounded by stepTimeout (a server that
+// hangs fails here) and returns its status, body and duration.
+func timedRequest(t *testing.T, method, url, contentType, token string, body []byte) (int, []byte, time.Duration) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), stepTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(body))
+	require.NoError(t, err)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	start := time.Now()
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err, "%s %s (bounded by %v)", method, url, stepTimeout)
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, data, time.Since(start)
 }

@@ -7,33 +7,17 @@ import (
 
 	"github.com/otwarty/otwarty/graph/gid"
 	"github.com/otwarty/otwarty/graph/model"
-	"github.com/otwarty/otwarty/internal/apperr"
+	"github.com/otwarty/otwarty/graph/picklist"
 	"github.com/otwarty/otwarty/internal/budget"
 )
 
-// picksIn decodes a ballot's picks.
+// picksIn decodes a ballot's picks (picklist.Decode).
 func picksIn(in []model.PoolPicksInput) (map[uuid.UUID][]uuid.UUID, error) {
-	picks := make(map[uuid.UUID][]uuid.UUID, len(in))
-	for _, p := range in {
-		pool, err := gid.Expect(p.PoolID, "BudgetPool", "picks")
-		if err != nil {
-			return nil, err
-		}
-		// A second list for a pool would silently replace the first.
-		if _, ok := picks[pool]; ok {
-			return nil, apperr.Invalid("picks", "ballot.pool_repeated")
-		}
-		ids := make([]uuid.UUID, 0, len(p.ProjectIds))
-		for _, s := range p.ProjectIds {
-			id, err := gid.Expect(s, "BudgetProject", "picks")
-			if err != nil {
-				return nil, err
-			}
-			ids = append(ids, id)
-		}
-		picks[pool] = ids
+	lists := make([]picklist.Pool, len(in))
+	for i, p := range in {
+		lists[i] = picklist.Pool{PoolID: p.PoolID, ProjectIDs: p.ProjectIds}
 	}
-	return picks, nil
+	return picklist.Decode(lists)
 }
 
 func voterIn(v model.VoterInput) budget.VoterEntry {

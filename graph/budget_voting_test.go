@@ -157,14 +157,26 @@ func TestBudgetVoting_PaperDoubleEntryAndList(t *testing.T) {
 	res := b.gql(t, enter, map[string]any{"in": in}, withToken(f.officer))
 	require.Empty(t, res.Errors)
 	require.Equal(t, "PENDING", res.Data["enterPaperBallot"].(map[string]any)["paperBallot"].(map[string]any)["status"])
+	// The same entry again (its answer lost): the same answer; the same
+	// person with other picks: CONFLICT.
+	first := res.Data
 	res = b.gql(t, enter, map[string]any{"in": in}, withToken(f.officer))
+	require.Empty(t, res.Errors)
+	require.Equal(t, first, res.Data)
+	changed := map[string]any{"votingPointId": f.point, "sheetNumber": "A-1", "picks": []any{}, "voter": in["voter"]}
+	res = b.gql(t, enter, map[string]any{"in": changed}, withToken(f.officer), withLanguage("en"))
 	require.Equal(t, "CONFLICT", res.code())
 	res = b.gql(t, enter, map[string]any{"in": in}, withToken(f.official))
 	require.Empty(t, res.Errors)
-	require.Equal(t, map[string]any{"id": res.Data["enterPaperBallot"].(map[string]any)["paperBallot"].(map[string]any)["id"], "sheetNumber": "A-1",
-		"status": "COUNTED", "reason": nil, "entries": float64(2), "votingPoint": map[string]any{"name": "Urząd Podgórze"}},
-		res.Data["enterPaperBallot"].(map[string]any)["paperBallot"])
+	counted := map[string]any{"id": res.Data["enterPaperBallot"].(map[string]any)["paperBallot"].(map[string]any)["id"], "sheetNumber": "A-1",
+		"status": "COUNTED", "reason": nil, "entries": float64(2), "votingPoint": map[string]any{"name": "Urząd Podgórze"}}
+	require.Equal(t, counted, res.Data["enterPaperBallot"].(map[string]any)["paperBallot"])
+	res = b.gql(t, enter, map[string]any{"in": in}, withToken(f.official))
+	require.Empty(t, res.Errors)
+	require.Equal(t, counted, res.Data["enterPaperBallot"].(map[string]any)["paperBallot"], "the deciding entry again")
+	require.Equal(t, "CONFLICT", b.gql(t, enter, map[string]any{"in": changed}, withToken(f.official)).code())
 	require.Equal(t, 1, f.count(t, `select count(*) from budget_ballot_markers where channel = 'paper'`))
+	require.Equal(t, 2, f.count(t, `select count(*) from budget_paper_entries`))
 
 	// A mismatch, resolved by the commission.
 	in["sheetNumber"] = "A-2"

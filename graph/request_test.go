@@ -1,8 +1,10 @@
 package graph_test
 
 import (
+	"bytes"
 	"context"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"testing"
 
@@ -26,6 +28,25 @@ func TestRequest_RefusesTextThatIsNotUnicode(t *testing.T) {
 		"operation name":     `{"query":"` + signUp + `","operationName":"` + "\xfe" + `"}`,
 	} {
 		res := b.raw(t, "application/json", []byte(body), withLanguage("en"))
+		require.Equal(t, refused, res, name)
+	}
+	// An upload (a GraphQL multipart request): its "operations" and "map"
+	// fields are JSON like a body.
+	for name, fields := range map[string][2]string{
+		"upload operations": {`{"query":"` + signUp + `","variables":{"in":{"email":"a@example.org","password":"correct horse battery","displayName":"Ala ` + "\xff" + `","locale":"EN"}}}`, `{}`},
+		"upload map":        {`{"query":"` + signUp + `","variables":{"in":{"email":"a@example.org","password":"correct horse battery","displayName":"Ala","locale":"EN"}}}`, `{"0":["variables.` + "\xc3\x28" + `"]}`},
+		"upload surrogate":  {`{"query":"` + signUp + `","variables":{"in":{"email":"a@example.org","password":"correct horse battery","displayName":"Ala \udc00","locale":"EN"}}}`, `{}`},
+	} {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		require.NoError(t, mw.WriteField("operations", fields[0]))
+		require.NoError(t, mw.WriteField("map", fields[1]))
+		fw, err := mw.CreateFormFile("0", "a.txt")
+		require.NoError(t, err)
+		_, err = fw.Write([]byte("plik"))
+		require.NoError(t, err)
+		require.NoError(t, mw.Close())
+		res := b.raw(t, mw.FormDataContentType(), body.Bytes(), withLanguage("en"))
 		require.Equal(t, refused, res, name)
 	}
 	var accounts int

@@ -49,6 +49,12 @@ type ServerConfig struct {
 	// Lifetime, when set, closes every WebSocket (1001) when it ends: a
 	// socket outlives the request that opened it, so server shutdown must.
 	Lifetime context.Context
+	// RequestTimeout, when positive, bounds the work of each query and
+	// mutation whatever its transport: over WebSocket from its start, in an
+	// upload once the body has arrived (a slow upload is the server's read
+	// timeout's business). Subscriptions live on. Plain HTTP requests are
+	// bounded by the caller's handler as a whole (cmd/otwarty).
+	RequestTimeout time.Duration
 }
 
 // NewHandler builds the /query handler: GraphQL over HTTP (GET, POST,
@@ -99,6 +105,9 @@ func NewHandler(r *Resolver, cfg ServerConfig) http.Handler {
 	srv.Use(ShapeLimit{MaxDepth: cfg.Limits.Depth, MaxFields: cfg.Limits.Fields})
 	srv.Use(extension.FixedComplexityLimit(cfg.Limits.Complexity))
 	srv.AroundRootFields(r.limitWrites)
+	if d := cfg.RequestTimeout; d > 0 {
+		srv.AroundOperations(operationDeadline(d))
+	}
 	// Dataloaders per response: per operation over HTTP and per event for a
 	// subscription, never per connection.
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
@@ -107,7 +116,8 @@ func NewHandler(r *Resolver, cfg ServerConfig) http.Handler {
 
 	h := limitBody(r.authenticate(checkText(srv)), cfg.Limits.PayloadBytes)
 	if r.Attachments != nil {
-		h = uploadsAllowed(h, limitBody(r.authenticate(srv), r.Attachments.Limits().MaxBytes+cfg.Limits.PayloadBytes))
+		h = uploadsAllowed(h, limitBody(readUpload(cfg.RequestTimeout, r.authenticate(checkText(srv))),
+			r.Attachments.Limits().MaxBytes+cfg.Limits.PayloadBytes))
 	}
 	return h
 }

@@ -58,9 +58,10 @@ type config struct {
 	Live              graph.LiveLimits
 	Attach            attach.Limits
 
-	// RequestTimeout bounds one GraphQL HTTP request's work (not a
-	// WebSocket's), so that a database that stops answering yields an
-	// error, not a hang.
+	// RequestTimeout bounds the work of one request — GraphQL over HTTP, an
+	// upload once its body has arrived, a web page — and of one query or
+	// mutation over WebSocket (not a subscription), so that a database that
+	// stops answering yields an error, not a hang.
 	RequestTimeout time.Duration
 }
 
@@ -100,7 +101,7 @@ func loadConfig(fs *flag.FlagSet, args []string) (*config, error) {
 		"run again a job still running this long after it started, left by a killed process; more than job-timeout (OTWARTY_JOB_RESCUE_AFTER)")
 	fs.IntVar(&c.BallotBatch, "ballot-batch", intEnv("OTWARTY_BALLOT_BATCH", ballotbox.DefaultBatch),
 		"secret ballots written out together, at least (OTWARTY_BALLOT_BATCH)")
-	fs.DurationVar(&c.RequestTimeout, "request-timeout", durEnv("OTWARTY_REQUEST_TIMEOUT", 30*time.Second), "time one GraphQL request over HTTP may take before it answers an error (WebSockets excepted); 0 = no limit (OTWARTY_REQUEST_TIMEOUT)")
+	fs.DurationVar(&c.RequestTimeout, "request-timeout", durEnv("OTWARTY_REQUEST_TIMEOUT", 30*time.Second), "time a request (GraphQL over HTTP, an upload after its body arrived, a web page) or a query or mutation over WebSocket may take before it answers an error (subscriptions excepted); 0 = no limit (OTWARTY_REQUEST_TIMEOUT)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", durEnv("OTWARTY_SHUTDOWN_TIMEOUT", 20*time.Second), "time to drain on shutdown (OTWARTY_SHUTDOWN_TIMEOUT)")
 	argonMem := fs.Int("argon2-memory-kib", intEnv("OTWARTY_ARGON2_MEMORY_KIB", 0), "argon2id memory in KiB; 0 = production default (OTWARTY_ARGON2_MEMORY_KIB)")
 	argonTime := fs.Int("argon2-time", intEnv("OTWARTY_ARGON2_TIME", 0), "argon2id passes (OTWARTY_ARGON2_TIME)")

@@ -240,11 +240,12 @@ func runServe(ctx context.Context, args []string) error {
 	defer stopReqs()
 	mux.Handle("/query", metrics.HTTP("/query", withDeadline(c.RequestTimeout, graph.NewHandler(resolver, graph.ServerConfig{
 		Limits: limits, Live: c.Live, AllowedOrigins: c.AllowedOrigins, Logger: log, Lifetime: reqCtx,
+		RequestTimeout: c.RequestTimeout,
 	}))))
 	// Approved minutes of body meetings as files, with the API's visibility.
-	mux.Handle("GET /minutes/{meetingId}", metrics.HTTP("/minutes", resolver.MinutesExportHandler()))
+	mux.Handle("GET /minutes/{meetingId}", metrics.HTTP("/minutes", withDeadline(c.RequestTimeout, resolver.MinutesExportHandler())))
 	// Attachments, with the owning domain's visibility.
-	mux.Handle("GET "+graph.PathAttachments+"{attachmentId}", metrics.HTTP("/attachments", resolver.AttachmentHandler()))
+	mux.Handle("GET "+graph.PathAttachments+"{attachmentId}", metrics.HTTP("/attachments", withDeadline(c.RequestTimeout, resolver.AttachmentHandler())))
 	// The web front end at "/" (the paths above and below are more specific
 	// and win), and GraphiQL from our own files.
 	site := web.New(web.Services{
@@ -258,7 +259,7 @@ func runServe(ctx context.Context, args []string) error {
 			SignUpIP: resolver.RateLimits.SignUpIP, AnonIP: resolver.RateLimits.AnonIP},
 	})
 	mux.Handle("GET /graphiql", metrics.HTTP("/graphiql", site))
-	mux.Handle("/", metrics.HTTP("/web", site))
+	mux.Handle("/", metrics.HTTP("/web", withDeadline(c.RequestTimeout, site)))
 	mux.Handle("GET /healthz", metrics.HTTP("/healthz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
@@ -353,15 +354,17 @@ func runServe(ctx context.Context, args []string) error {
 // withDeadline bounds a request's context, and so its database work, to d:
 // when PostgreSQL stops answering (frozen, or a network partition), a
 // request answers an error once d has passed instead of hanging, and its
-// pool connection is released. WebSocket upgrades are left alone (an
-// operation's lifetime is the socket's), and so are file uploads, whose
-// body may take longer than d to arrive over a slow connection.
+// pool connection is released. Left alone: WebSocket upgrades and file
+// uploads, which graph bounds per operation and once the body has arrived
+// (graph.ServerConfig.RequestTimeout), and the web pages' event streams,
+// which have a lifetime of their own.
 func withDeadline(d time.Duration, h http.Handler) http.Handler {
 	if d <= 0 {
 		return h
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if websocket.IsWebSocketUpgrade(r) || strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		if websocket.IsWebSocketUpgrade(r) || strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") ||
+			strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
 			h.ServeHTTP(w, r)
 			return
 		}

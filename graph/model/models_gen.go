@@ -1646,6 +1646,9 @@ type CreateSubmissionInput struct {
 	ParentID *string     `json:"parentId,omitempty"`
 	Locale   i18n.Locale `json:"locale"`
 	Text     string      `json:"text"`
+	// A random secret chosen by the client (16–200 characters): a retry with the same key and content returns the same
+	// submission (no second one); other content under the same key is CONFLICT.
+	SubmissionKey *string `json:"submissionKey,omitempty"`
 }
 
 type CreateSubmissionPayload struct {

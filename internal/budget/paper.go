@@ -19,6 +19,7 @@ import (
 	"github.com/otwarty/otwarty/internal/audit"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/page"
 )
 
@@ -97,6 +98,8 @@ type paperEntry struct {
 	byGuardian bool
 	picks      map[uuid.UUID][]uuid.UUID
 	content    []byte
+	// retryCheck (EnterPaperBallot only) stays after the sheet is decided.
+	retryCheck []byte
 }
 
 func (s *Service) paperEntry(voter VoterEntry, byGuardian bool, picks map[uuid.UUID][]uuid.UUID) (*paperEntry, error) {
@@ -132,6 +135,19 @@ func (s *Service) paperEntry(voter VoterEntry, byGuardian bool, picks map[uuid.U
 	return pe, nil
 }
 
+// paperRetryCheck is what an entry keeps of its point, sheet number and
+// content after the sheet is decided, to recognise a retry: a keyed hash
+// (the identifier key, through s.hash), because the content is the voter
+// with their picks, few enough to search for under a plain hash.
+func (s *Service) paperRetryCheck(pointID uuid.UUID, number string, pe *paperEntry) ([]byte, error) {
+	d := sha256.Sum256([]byte("paper-entry\x00" + pointID.String() + "\x00" + number + "\x00" + string(pe.content)))
+	h, _, err := s.hash(identity.IdentifierOther, "PAPER/"+hex.EncodeToString(d[:29]))
+	if err != nil {
+		return nil, fmt.Errorf("paper retry check: %w", err)
+	}
+	return h, nil
+}
+
 // paperOpen reports whether paper ballots may be entered: from the opening
 // of the vote until results are published (sheets from the last day are
 // entered after the close).
@@ -145,7 +161,9 @@ func (e *Edition) paperOpen(now time.Time) bool {
 // leaves the sheet pending; a second one by another person decides it when
 // both are alike (counted, invalid or rejected) and marks it mismatched
 // otherwise, for the commission to resolve. The same person entering a
-// sheet twice is ErrSameEnterer.
+// sheet again with the same content (a retry of an entry whose answer was
+// lost) gets the sheet as it is now and changes nothing; with other content
+// it is ErrSameEnterer (or ErrSheetDecided, ErrSheetMismatch).
 func (s *Service) EnterPaperBallot(ctx context.Context, in PaperEntryInput) (*PaperSheet, error) {
 	if authz.SubjectFrom(ctx).Anonymous() {
 		return nil, apperr.ErrUnauthenticated
@@ -156,6 +174,9 @@ func (s *Service) EnterPaperBallot(ctx context.Context, in PaperEntryInput) (*Pa
 	}
 	pe, err := s.paperEntry(in.Voter, in.ByGuardian, in.Picks)
 	if err != nil {
+		return nil, err
+	}
+	if pe.retryCheck, err = s.paperRetryCheck(in.PointID, number, pe); err != nil {
 		return nil, err
 	}
 	actor := authz.SubjectFrom(ctx).AccountID
@@ -190,6 +211,15 @@ func (s *Service) EnterPaperBallot(ctx context.Context, in PaperEntryInput) (*Pa
 		if err := tx.QueryRow(ctx, `select id, status from budget_paper_sheets where point_id = $1 and sheet_number = $2 for update`,
 			p.ID, number).Scan(&sheetID, &status); err != nil {
 			return fmt.Errorf("read sheet: %w", err)
+		}
+		// The caller's own earlier entry with this content: a retry.
+		var again bool
+		if err := tx.QueryRow(ctx, `select exists (select 1 from budget_paper_entries where sheet_id = $1 and entered_by = $2
+			and not resolution and retry_check = $3)`, sheetID, actor, pe.retryCheck).Scan(&again); err != nil {
+			return fmt.Errorf("read entries: %w", err)
+		}
+		if again {
+			return nil
 		}
 		switch status {
 		case PaperMismatch:
@@ -308,8 +338,8 @@ func insertPaperEntry(ctx context.Context, tx *db.Tx, sheetID, actor uuid.UUID, 
 		}
 	}
 	if _, err := tx.Exec(ctx, `insert into budget_paper_entries (sheet_id, entered_by, resolution, voter_hash, key_id, district,
-		by_guardian, picks, content_hash) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		sheetID, actor, resolution, pe.voterHash, pe.keyID, pe.district, pe.byGuardian, picks, pe.content); err != nil {
+		by_guardian, picks, content_hash, retry_check) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		sheetID, actor, resolution, pe.voterHash, pe.keyID, pe.district, pe.byGuardian, picks, pe.content, pe.retryCheck); err != nil {
 		return fmt.Errorf("insert paper entry: %w", err)
 	}
 	return nil

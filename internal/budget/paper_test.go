@@ -56,22 +56,51 @@ func TestPaper_TwoAlikeEntriesByTwoPeopleCount(t *testing.T) {
 	// The first entry keeps its content until the sheet is decided.
 	require.Equal(t, 1, b.count(t, `select count(*) from budget_paper_entries where voter_hash is not null and picks is not null`))
 
-	_, err = b.svc.EnterPaperBallot(a, k.sheet(p, "0001", who))
+	// The same person again: the same content is a retry and changes
+	// nothing; other content is refused.
+	again, err := b.svc.EnterPaperBallot(a, k.sheet(p, "0001", who))
+	require.NoError(t, err)
+	require.Equal(t, s, again)
+	otherPicks := k.sheet(p, "0001", who)
+	otherPicks.Picks[k.stare.ID] = k.projects[k.stare.ID][:3]
+	_, err = b.svc.EnterPaperBallot(a, otherPicks)
 	requireAppErr(t, err, apperr.Conflict, "ballot.second_entry_same_person", "")
+	_, err = b.svc.EnterPaperBallot(a, k.sheet(p, "0001", person()))
+	requireAppErr(t, err, apperr.Conflict, "ballot.second_entry_same_person", "")
+	require.Equal(t, 1, b.count(t, `select count(*) from budget_paper_entries where sheet_id = $1`, s.ID))
 
 	s, err = b.svc.EnterPaperBallot(c, k.sheet(p, " 0001 ", who))
 	require.NoError(t, err)
 	require.Equal(t, budget.PaperCounted, s.Status)
 	require.Empty(t, s.Reason)
 	require.NotNil(t, s.DecidedAt)
-	require.Equal(t, 1, b.count(t, `select count(*) from budget_ballots`))
-	require.Equal(t, 6, b.count(t, `select count(*) from budget_ballot_picks`))
-	require.Equal(t, 1, b.count(t, `select count(*) from budget_ballot_markers m join budget_voters v on v.id = m.voter_id
-		where m.channel = 'paper' and not m.cast_by_guardian and v.account_id is null and v.district = 'stare-miasto'`))
-	b.requireErased(t, s.ID, 2)
+	require.Equal(t, 2, s.Entries)
+	requireCounted := func() {
+		t.Helper()
+		require.Equal(t, 1, b.count(t, `select count(*) from budget_ballots`))
+		require.Equal(t, 6, b.count(t, `select count(*) from budget_ballot_picks`))
+		require.Equal(t, 1, b.count(t, `select count(*) from budget_ballot_markers m join budget_voters v on v.id = m.voter_id
+			where m.channel = 'paper' and not m.cast_by_guardian and v.account_id is null and v.district = 'stare-miasto'`))
+		b.requireErased(t, s.ID, 2)
+	}
+	requireCounted()
 
+	// After the decision, either person's entry sent again with the same
+	// content gets the decided sheet; nothing is counted twice.
+	for _, who2 := range []context.Context{c, a} {
+		again, err := b.svc.EnterPaperBallot(who2, k.sheet(p, "0001", who))
+		require.NoError(t, err)
+		require.Equal(t, s, again)
+	}
+	requireCounted()
+	_, err = b.svc.EnterPaperBallot(c, otherPicks)
+	requireAppErr(t, err, apperr.Conflict, "ballot.sheet_decided", "")
 	_, err = b.svc.EnterPaperBallot(b.official(t), k.sheet(p, "0001", who))
 	requireAppErr(t, err, apperr.Conflict, "ballot.sheet_decided", "")
+	// The same content on another sheet number is another sheet.
+	_, err = b.svc.EnterPaperBallot(a, k.sheet(p, "0001-B", who))
+	require.NoError(t, err)
+	requireCounted()
 
 	// Entered by a guardian: recorded on the marker.
 	child := person()
@@ -100,6 +129,13 @@ func TestPaper_MismatchIsResolvedByTheCommission(t *testing.T) {
 	require.Equal(t, budget.PaperMismatch, s.Status)
 	_, err = b.svc.EnterPaperBallot(b.official(t), k.sheet(p, "7", who))
 	requireAppErr(t, err, apperr.Conflict, "ballot.sheet_mismatch", "")
+	// Each person's entry sent again is a retry: the sheet as it is.
+	again, err := b.svc.EnterPaperBallot(a, k.sheet(p, "7", who))
+	require.NoError(t, err)
+	require.Equal(t, s, again)
+	again, err = b.svc.EnterPaperBallot(c, other)
+	require.NoError(t, err)
+	require.Equal(t, s, again)
 	require.Zero(t, b.count(t, `select count(*) from budget_ballots`))
 
 	// Officers do not resolve; the commission does, with its own reading.

@@ -1,7 +1,9 @@
 package consultation
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"slices"
@@ -241,20 +243,55 @@ type SubmitInput struct {
 	ParentID       *uuid.UUID // a reply: kind and section follow the parent's
 	Locale         i18n.Locale
 	Text           string
+	// SubmissionKey, when given, is chosen by the client (a random secret)
+	// and makes submitting idempotent: a retry with the same key and content
+	// returns the same submission; other content under the key is
+	// ErrKeyReused.
+	SubmissionKey string
 }
+
+// Limits on the client's submission key, as on a ballot key.
+const (
+	MinSubmissionKey = 16
+	MaxSubmissionKey = 200
+)
+
+// ErrKeyReused: the submission key was used before for other content.
+var ErrKeyReused = apperr.New(apperr.Conflict, "submission.key_reused")
 
 // Submit stores a submission by the caller (a confirmed account) while the
 // consultation is open and offers the form. A reply needs a visible parent
 // in the same consultation, bumps its reply count and tells its author (one
 // in-app notice and e-mail per reply; notify's digest preference groups a
-// busy thread for those who chose a digest).
+// busy thread for those who chose a digest). With a key, a retry of a
+// submission that was stored returns it as it is now, without a second
+// notice, even if the consultation has closed since.
 func (s *Service) Submit(ctx context.Context, in SubmitInput) (*Submission, error) {
+	if in.SubmissionKey != "" {
+		if n := len(in.SubmissionKey); n < MinSubmissionKey || n > MaxSubmissionKey {
+			return nil, apperr.Invalid("submissionKey", "submission.key_invalid").
+				With(map[string]any{"min": MinSubmissionKey, "max": MaxSubmissionKey})
+		}
+	}
 	caller := authz.SubjectFrom(ctx)
 	var out *Submission
 	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
 		c, err := scopeFor(ctx, tx, in.ConsultationID, ActSubmit)
 		if err != nil {
 			return err
+		}
+		if in.SubmissionKey != "" {
+			if err := authz.Require(ctx, ActSubmit, submissionScope(c)); err != nil {
+				return err
+			}
+			earlier, err := claimKey(ctx, tx, caller.AccountID, c.ID, in)
+			if err != nil {
+				return err
+			}
+			if earlier != uuid.Nil {
+				out, err = loadSubmission(ctx, tx, earlier, false)
+				return err
+			}
 		}
 		if err := maySubmit(ctx, c); err != nil {
 			return err
@@ -290,6 +327,13 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (*Submission, erro
 		if err != nil {
 			return err
 		}
+		if in.SubmissionKey != "" {
+			if _, err := tx.Exec(ctx, `update submission_keys set submission_id = $4
+				where author_id = $1 and consultation_id = $2 and key_hash = $3`,
+				caller.AccountID, c.ID, submissionKeyHash(c.ID, in.SubmissionKey), sub.ID); err != nil {
+				return fmt.Errorf("record submission key: %w", err)
+			}
+		}
 		if parent != nil {
 			if err := bumpReplies(ctx, tx, parent.ID, 1); err != nil {
 				return err
@@ -317,6 +361,56 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (*Submission, erro
 		return nil, err
 	}
 	return out, nil
+}
+
+// claimKey claims the caller's submission key in consultation c before the
+// submission is written. It returns the submission stored earlier under
+// the key with the same content (uuid.Nil when the key is new), or
+// ErrKeyReused for other content. A concurrent attempt with the same key
+// waits on the key's primary key until the first commits (then it finds
+// its submission) or rolls back (then it claims the key itself).
+func claimKey(ctx context.Context, tx pgx.Tx, author, cid uuid.UUID, in SubmitInput) (uuid.UUID, error) {
+	keyHash := submissionKeyHash(cid, in.SubmissionKey)
+	check := submissionCheck(cid, in)
+	var claimed bool
+	err := tx.QueryRow(ctx, `insert into submission_keys (author_id, consultation_id, key_hash, content_check)
+		values ($1, $2, $3, $4) on conflict do nothing returning true`, author, cid, keyHash, check).Scan(&claimed)
+	if err == nil {
+		return uuid.Nil, nil
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return uuid.Nil, fmt.Errorf("claim submission key: %w", err)
+	}
+	var oldCheck []byte
+	var id *uuid.UUID
+	if err := tx.QueryRow(ctx, `select content_check, submission_id from submission_keys
+		where author_id = $1 and consultation_id = $2 and key_hash = $3`, author, cid, keyHash).Scan(&oldCheck, &id); err != nil {
+		return uuid.Nil, fmt.Errorf("read submission key: %w", err)
+	}
+	if !bytes.Equal(oldCheck, check) || id == nil {
+		return uuid.Nil, ErrKeyReused
+	}
+	return *id, nil
+}
+
+// submissionKeyHash is what is kept of a client's key.
+func submissionKeyHash(cid uuid.UUID, key string) []byte {
+	h := sha256.Sum256([]byte("submission-key\x00" + cid.String() + "\x00" + key))
+	return h[:]
+}
+
+// submissionCheck hashes the key with the content as the client sent it, to
+// tell a retry from other content under the same key.
+func submissionCheck(cid uuid.UUID, in SubmitInput) []byte {
+	opt := func(id *uuid.UUID) string {
+		if id == nil {
+			return ""
+		}
+		return id.String()
+	}
+	h := sha256.Sum256([]byte(strings.Join([]string{"submission-content", cid.String(), in.SubmissionKey, in.Kind,
+		opt(in.SectionID), opt(in.ParentID), string(in.Locale), in.Text}, "\x00")))
+	return h[:]
 }
 
 // checkSection: a comment needs a section of this consultation; a postulate

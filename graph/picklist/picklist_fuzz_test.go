@@ -1,4 +1,4 @@
-package graph
+package picklist_test
 
 import (
 	"errors"
@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/otwarty/otwarty/graph/gid"
-	"github.com/otwarty/otwarty/graph/model"
+	"github.com/otwarty/otwarty/graph/picklist"
 	"github.com/otwarty/otwarty/internal/apperr"
 )
 
@@ -24,8 +24,8 @@ func FuzzPicksIn(f *testing.F) {
 	f.Add(pool, pool, other, "")
 	f.Add("x", "", "", "")
 	f.Fuzz(func(t *testing.T, p1, pr1, p2, pr2 string) {
-		in := []model.PoolPicksInput{{PoolID: p1, ProjectIds: []string{pr1}}, {PoolID: p2, ProjectIds: []string{pr1, pr2}}}
-		picks, err := picksIn(in)
+		in := []picklist.Pool{{PoolID: p1, ProjectIDs: []string{pr1}}, {PoolID: p2, ProjectIDs: []string{pr1, pr2}}}
+		picks, err := picklist.Decode(in)
 		if err != nil {
 			var e *apperr.Error
 			require.True(t, errors.As(err, &e), "%v", err)
@@ -39,4 +39,17 @@ func FuzzPicksIn(f *testing.F) {
 		}
 		require.Equal(t, 3, n, "every pick kept")
 	})
+}
+
+func TestDecode_RefusesAPoolListedTwice(t *testing.T) {
+	t.Parallel()
+	pool := gid.Encode("BudgetPool", uuid.UUID{0: 1, 15: 1})
+	project := gid.Encode("BudgetProject", uuid.UUID{0: 2, 15: 1})
+	_, err := picklist.Decode([]picklist.Pool{{PoolID: pool, ProjectIDs: []string{project}}, {PoolID: pool}})
+	var e *apperr.Error
+	require.True(t, errors.As(err, &e), "%v", err)
+	require.Equal(t, &apperr.Error{Code: apperr.InvalidInput, Key: "ballot.pool_repeated", Field: "picks"}, e)
+	picks, err := picklist.Decode([]picklist.Pool{{PoolID: pool, ProjectIDs: []string{project, project}}})
+	require.NoError(t, err)
+	require.Equal(t, map[uuid.UUID][]uuid.UUID{{0: 1, 15: 1}: {{0: 2, 15: 1}, {0: 2, 15: 1}}}, picks)
 }
