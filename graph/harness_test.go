@@ -28,6 +28,7 @@ import (
 	"github.com/otwarty/otwarty/internal/ballotbox"
 	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/consultation"
+	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/events"
 	"github.com/otwarty/otwarty/internal/identity"
@@ -78,6 +79,7 @@ func setup(t testing.TB, opts ...func(*setupOpts)) *bundle {
 	require.NoError(t, err)
 	counter := &queryCounter{}
 	pcfg.ConnConfig.Tracer = counter
+	db.EncodeUUIDs(pcfg) // as db.Open configures every pool
 	pool, err := pgxpool.NewWithConfig(context.Background(), pcfg)
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
