@@ -63,7 +63,8 @@ func pbReplay(ctx context.Context, args []string, stdout, stderr io.Writer) (*re
 		at[i] = readCPU(serverPID, postgresPID)
 	}
 	rep, err := replay.Run(ctx, o, stdout, stderr)
-	if rep != nil && rep.Ballots > 0 && !at[1].wall.IsZero() {
+	// Only when asked for (the summary's last line is the replay line).
+	if (serverPID != 0 || postgresPID != 0) && rep != nil && rep.Ballots > 0 && !at[1].wall.IsZero() {
 		fmt.Fprintln(stdout, castingCPULine(at[0], at[1], rep.Ballots, serverPID != 0, postgresPID != 0))
 	}
 	return rep, err
