@@ -21,21 +21,21 @@ type consultationFixture struct {
 	alice, bob, carol, dan string
 }
 
-func (b *bundle) confirm(t *testing.T, email string) {
+func (b *bundle) confirm(t testing.TB, email string) {
 	t.Helper()
 	_, err := b.pool.Exec(context.Background(), `update accounts set email_confirmed_at = now() - interval '3 days',
 		created_at = now() - interval '3 days' where email = $1`, email)
 	require.NoError(t, err)
 }
 
-func (b *bundle) accountID(t *testing.T, token string) string {
+func (b *bundle) accountID(t testing.TB, token string) string {
 	t.Helper()
 	res := b.gql(t, `{ me { id } }`, nil, withToken(token))
 	require.Empty(t, res.Errors)
 	return res.Data["me"].(map[string]any)["id"].(string)
 }
 
-func newConsultationFixture(t *testing.T, opts ...func(*setupOpts)) *consultationFixture {
+func newConsultationFixture(t testing.TB, opts ...func(*setupOpts)) *consultationFixture {
 	b := setup(t, opts...)
 	f := &consultationFixture{b: b}
 	f.coord = b.coordinator(t, "koordynatorka@example.org")

@@ -28,6 +28,7 @@ import (
 	"github.com/otwarty/otwarty/internal/ballotbox"
 	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/consultation"
+	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/dialogue"
 	"github.com/otwarty/otwarty/internal/events"
 	"github.com/otwarty/otwarty/internal/identity"
@@ -62,9 +63,12 @@ type setupOpts struct {
 	rate *graph.RateLimits
 	live *graph.LiveLimits
 	wrap func(http.Handler) http.Handler
+	// boxBatch is the ballot box's batch; 1 (each ballot mixed as it is
+	// cast) when zero.
+	boxBatch int
 }
 
-func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
+func setup(t testing.TB, opts ...func(*setupOpts)) *bundle {
 	t.Helper()
 	var o setupOpts
 	for _, f := range opts {
@@ -75,6 +79,7 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	require.NoError(t, err)
 	counter := &queryCounter{}
 	pcfg.ConnConfig.Tracer = counter
+	db.EncodeUUIDs(pcfg) // as db.Open configures every pool
 	pool, err := pgxpool.NewWithConfig(context.Background(), pcfg)
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
@@ -108,6 +113,9 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *bundle {
 	// A ballot box batch of one: each ballot is written out as it is cast,
 	// so that standings move at once.
 	boxConfig := ballotbox.Config{Key: []byte(strings.Repeat("graph-test-box-key-", 2)), KeyID: "k1", Batch: 1}
+	if o.boxBatch > 0 {
+		boxConfig.Batch = o.boxBatch
+	}
 	boxWorkers, err := ballotbox.New(riverPool, boxConfig, log)
 	require.NoError(t, err)
 	bsWorkers, err := budget.New(riverPool, pgtest.Jobs(t, riverPool), az, nsWorkers, ids.HashIdentifier, boxWorkers, log)
@@ -269,14 +277,14 @@ func withLanguage(lang string) reqOpt {
 }
 
 // gql posts one operation and decodes the response, whatever its status.
-func (b *bundle) gql(t *testing.T, query string, vars map[string]any, opts ...reqOpt) gqlResponse {
+func (b *bundle) gql(t testing.TB, query string, vars map[string]any, opts ...reqOpt) gqlResponse {
 	t.Helper()
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	require.NoError(t, err)
 	return b.raw(t, "application/json", body, opts...)
 }
 
-func (b *bundle) raw(t *testing.T, contentType string, body []byte, opts ...reqOpt) gqlResponse {
+func (b *bundle) raw(t testing.TB, contentType string, body []byte, opts ...reqOpt) gqlResponse {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, b.url, bytes.NewReader(body))
 	require.NoError(t, err)
@@ -298,7 +306,7 @@ func (b *bundle) raw(t *testing.T, contentType string, body []byte, opts ...reqO
 }
 
 // signUp creates an account through the API and returns its token.
-func (b *bundle) signUp(t *testing.T, email string) string {
+func (b *bundle) signUp(t testing.TB, email string) string {
 	t.Helper()
 	res := b.gql(t, `mutation($in: SignUpInput!) { signUp(input: $in) { token } }`, map[string]any{"in": map[string]any{
 		"email": email, "password": "correct horse battery", "displayName": "Tester", "locale": "EN"}})

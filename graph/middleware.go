@@ -78,9 +78,11 @@ func (r *Resolver) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		ctx := authz.WithAuthorizer(req.Context(), r.Authz)
 		c := &client{meta: identity.ClientMeta{UserAgent: req.UserAgent(), IP: ratelimit.ClientIP(req, r.TrustedProxies)}}
-		loc, ok := i18n.Negotiate(req.Header.Get("Accept-Language"))
-		if !ok {
-			loc = i18n.PL
+		loc := i18n.PL
+		if al := req.Header.Get("Accept-Language"); al != "" {
+			if l, ok := i18n.Negotiate(al); ok {
+				loc = l
+			}
 		}
 		if token := bearer(req.Header.Get("Authorization")); token != "" {
 			acc, sess, err := r.Identity.Authenticate(ctx, token)

@@ -11,7 +11,7 @@ import (
 )
 
 // coordinator signs up an account and makes it a coordinator.
-func (b *bundle) coordinator(t *testing.T, email string) string {
+func (b *bundle) coordinator(t testing.TB, email string) string {
 	t.Helper()
 	token := b.signUp(t, email)
 	ctx := context.Background()
@@ -21,7 +21,7 @@ func (b *bundle) coordinator(t *testing.T, email string) string {
 	return token
 }
 
-func (b *bundle) createOrg(t *testing.T, token, slug string) string {
+func (b *bundle) createOrg(t testing.TB, token, slug string) string {
 	t.Helper()
 	res := b.gql(t, `mutation($in: CreateOrganisationInput!) { createOrganisation(input: $in) { organisation { id } } }`,
 		map[string]any{"in": map[string]any{"kind": "NGO", "name": "Org " + slug, "slug": slug,

@@ -37,8 +37,18 @@ func checkText(next http.Handler) http.Handler {
 					}
 				}
 			}
-		case req.Method == http.MethodPost && jsonBody(req):
-			// limitBody has read the body already, within the limit.
+		case req.Method == http.MethodPost:
+			if rb, ok := req.Body.(*readBody); ok {
+				// Read by limitBody, within the limit, and known to be JSON.
+				if jsonutf8.Check(rb.data) != nil {
+					writeRequestError(w, req, http.StatusBadRequest, "error.invalid_text")
+					return
+				}
+				break
+			}
+			if !jsonBody(req) {
+				break
+			}
 			data, err := io.ReadAll(req.Body)
 			if err != nil {
 				req.Body = io.NopCloser(io.MultiReader(bytes.NewReader(data), failing{err}))

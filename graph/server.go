@@ -142,7 +142,7 @@ func limitBody(next http.Handler, limit int64) http.Handler {
 				tooLarge(w, req, limit)
 				return
 			default:
-				req.Body = io.NopCloser(bytes.NewReader(data))
+				req.Body = &readBody{Reader: bytes.NewReader(data), data: data}
 			}
 		} else {
 			req.Body = http.MaxBytesReader(w, req.Body, limit)
@@ -153,6 +153,15 @@ func limitBody(next http.Handler, limit int64) http.Handler {
 		next.ServeHTTP(w, req)
 	})
 }
+
+// readBody is a JSON body limitBody has read whole: checkText checks its
+// bytes without reading and copying them again.
+type readBody struct {
+	*bytes.Reader
+	data []byte
+}
+
+func (*readBody) Close() error { return nil }
 
 // Bounds on the reading of a body that is refused as too large.
 const (

@@ -93,6 +93,14 @@ type turnoutWatcher struct{ f func(TurnoutSnapshot) }
 // this instance becomes one reading per gap, not one per ballot.
 const minPollGap = 100 * time.Millisecond
 
+// pollCostFactor spaces polls by their own cost as well: a reading (the
+// standings sum every pick of the edition, so it grows with the turnout)
+// is followed by at least pollCostFactor times its duration without one,
+// which keeps the poller under a fifth of one connection's time and of
+// PostgreSQL's work for the edition however large it gets. Counts stay
+// exact: each reading is a whole one, only fewer are taken while busy.
+const pollCostFactor = 4
+
 var liveHubs sync.Map // *Service → *liveHub
 
 func (s *Service) hub() *liveHub {
@@ -205,7 +213,9 @@ func (h *liveHub) leave(editionID uuid.UUID, f *liveFeed, w *turnoutWatcher) {
 }
 
 // poll reads the edition's counts at once, then every interval or soon
-// after a kick, until ctx ends, handing changed snapshots to the watchers.
+// after a kick (a kick no sooner than minPollGap after the last reading
+// began, and either no sooner than pollCostFactor times its duration),
+// until ctx ends, handing changed snapshots to the watchers.
 func (s *Service) poll(ctx context.Context, h *liveHub, f *liveFeed, editionID uuid.UUID, interval time.Duration) {
 	defer h.running.Add(-1)
 	t := time.NewTicker(interval)
@@ -232,17 +242,20 @@ func (s *Service) poll(ctx context.Context, h *liveHub, f *liveFeed, editionID u
 				w.f(TurnoutSnapshot{snap})
 			}
 		}
+		took := time.Since(read)
+		gap := pollCostFactor * took
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		case <-f.kick:
-			if wait := minPollGap - time.Since(read); wait > 0 {
-				select {
-				case <-ctx.Done():
-					return
-				case <-time.After(wait):
-				}
+			gap = max(gap, minPollGap)
+		}
+		if wait := gap - time.Since(read); wait > 0 {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(wait):
 			}
 		}
 	}

@@ -21,6 +21,7 @@ func Open(ctx context.Context, url string, configure ...func(*pgxpool.Config)) (
 	if err != nil {
 		return nil, fmt.Errorf("parse database url: %w", err)
 	}
+	EncodeUUIDs(cfg)
 	for _, f := range configure {
 		f(cfg)
 	}

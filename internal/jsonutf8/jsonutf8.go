@@ -6,6 +6,7 @@
 package jsonutf8
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"unicode/utf8"
@@ -58,27 +59,30 @@ func firstInvalid(data []byte) int {
 // not JSON at all, so no string state is needed: "\\u" is skipped whole as
 // an escaped backslash followed by a letter u.
 func checkEscapes(data []byte) error {
-	for i := 0; i < len(data); i++ {
-		if data[i] != '\\' {
-			continue
+	for i := 0; ; {
+		// Jump to the next backslash (vectorised): most bodies have none.
+		j := bytes.IndexByte(data[i:], '\\')
+		if j < 0 {
+			return nil
 		}
+		i += j
 		if i+1 >= len(data) {
 			return nil
 		}
 		if data[i+1] != 'u' {
-			i++ // the escaped byte, which may be another backslash
+			i += 2 // the backslash and the escaped byte, which may be another backslash
 			continue
 		}
 		r, ok := hex4(data, i+2)
 		if !ok {
-			i++
+			i += 2
 			continue
 		}
 		switch {
 		case r >= 0xD800 && r < 0xDC00:
 			if i+11 < len(data) && data[i+6] == '\\' && data[i+7] == 'u' {
 				if lo, ok := hex4(data, i+8); ok && lo >= 0xDC00 && lo < 0xE000 {
-					i += 11
+					i += 12
 					continue
 				}
 			}
@@ -86,9 +90,8 @@ func checkEscapes(data []byte) error {
 		case r >= 0xDC00 && r < 0xE000:
 			return &Error{Offset: i, Err: ErrLoneSurrogate}
 		}
-		i += 5
+		i += 6
 	}
-	return nil
 }
 
 func hex4(data []byte, at int) (rune, bool) {

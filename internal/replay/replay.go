@@ -54,6 +54,10 @@ type Options struct {
 	Check bool
 	Batch int      // voters per issueVotingCodes call, 1 to 1000
 	Files []string // the .pb files of one edition
+	// Casting, if set, is called just before the first ballot is cast
+	// (true) and just after the last is answered (false): the window a
+	// benchmark measures CPU over.
+	Casting func(start bool)
 }
 
 func (o Options) validate() error {
@@ -162,7 +166,13 @@ func Run(ctx context.Context, o Options, stdout, stderr io.Writer) (*Report, err
 	defer w.close()
 
 	rep := &Report{EditionID: ed.ID, Ballots: len(plan.ballots)}
+	if o.Casting != nil {
+		o.Casting(true)
+	}
 	lat, castTime, err := castAll(ctx, c, ed, plan, codes, o.Concurrency)
+	if o.Casting != nil {
+		o.Casting(false)
+	}
 	if err != nil {
 		return nil, err
 	}
