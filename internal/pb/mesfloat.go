@@ -78,6 +78,28 @@ type fclass struct {
 	payers *fclass // during payFloat: the members that pay
 }
 
+// fclassArena hands out classes and their counts from large blocks: a pass
+// on 150,000 voters creates tens of thousands of classes, and allocating
+// each on its own kept the garbage collector busy.
+type fclassArena struct {
+	classes []fclass
+	counts  []int32
+}
+
+func (a *fclassArena) class(lo, hi float64, m int) *fclass {
+	if len(a.classes) == 0 {
+		a.classes = make([]fclass, 1024)
+	}
+	if len(a.counts) < m {
+		a.counts = make([]int32, max(m, 1<<16))
+	}
+	c := &a.classes[0]
+	a.classes = a.classes[1:]
+	c.lo, c.hi, c.cnt = lo, hi, a.counts[:m:m]
+	a.counts = a.counts[m:]
+	return c
+}
+
 // frho is a price: exactly 1/n when n > 0, else somewhere in [lo, hi]
 // (lo, hi are bounds in both cases).
 type frho struct {
@@ -118,6 +140,7 @@ func (pr *mesProblem) runFloat(e *big.Int) (sel []int, ok bool) {
 		classes = nil
 	}
 
+	var arena fclassArena
 	lb := make([]frho, m)
 	var cands []int
 	for _, p := range pr.order {
@@ -259,7 +282,7 @@ func (pr *mesProblem) runFloat(e *big.Int) (sel []int, ok bool) {
 		}
 		sel = append(sel, best)
 		cands = slices.DeleteFunc(cands, func(p int) bool { return p == best })
-		classes = pr.payFloat(classes, classOf, best, bestLo, bestHi)
+		classes = pr.payFloat(classes, classOf, best, bestLo, bestHi, &arena)
 	}
 	return sel, true
 }
@@ -269,7 +292,7 @@ func (pr *mesProblem) runFloat(e *big.Int) (sel []int, ok bool) {
 // difference, and one that cannot tell keeps [0, hi − capLo]. It walks
 // the project's supporters (classOf maps each voter to its class), not the
 // classes' members.
-func (pr *mesProblem) payFloat(classes []*fclass, classOf []*fclass, s int, capLo, capHi float64) []*fclass {
+func (pr *mesProblem) payFloat(classes []*fclass, classOf []*fclass, s int, capLo, capHi float64, ar *fclassArena) []*fclass {
 	for _, c := range classes {
 		c.payers = nil
 	}
@@ -284,7 +307,7 @@ func (pr *mesProblem) payFloat(classes []*fclass, classOf []*fclass, s int, capL
 			continue
 		}
 		if c.payers == nil {
-			c.payers = &fclass{lo: c.lo, hi: c.hi, cnt: make([]int32, len(c.cnt))}
+			c.payers = ar.class(c.lo, c.hi, len(c.cnt))
 			out = append(out, c.payers)
 		}
 		np := c.payers
