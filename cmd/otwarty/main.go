@@ -37,6 +37,7 @@ commands:
   backup         dump the database to --out FILE (pg_dump custom format; embedded cluster or DATABASE_URL)
   restore        restore --in FILE into an empty database or a fresh data directory (--force to replace)
   pb tally       count a Pabulib .pb file (--rule greedy|greedy-noskip|mes|mes-add1|mes-add1-exhaustive)
+  pb synth       write the synthetic 150,000-voter approval election of the counting benchmark
   pb replay      replay Pabulib ballots through a server's API as an official (--url, --email/--password or --token)
 
 Run "otwarty <command> -h" for the flags of a command. Every flag has an

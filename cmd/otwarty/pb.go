@@ -21,6 +21,9 @@ func runPB(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "replay" {
 		return runPBReplay(ctx, args[1:]) // replay.go
 	}
+	if len(args) > 0 && args[0] == "synth" {
+		return pbSynth(args[1:], os.Stderr)
+	}
 	if len(args) == 0 || args[0] != "tally" {
 		return errors.New(pbUsage)
 	}
@@ -124,4 +127,32 @@ func parsePoints(s string) ([]int64, error) {
 		pts = append(pts, n)
 	}
 	return pts, nil
+}
+
+// pbSynth writes a synthetic approval election (pb.Synth) as a .pb file:
+// the instance of the national-scale counting benchmark (docs/benchmarks.md).
+func pbSynth(args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("pb synth", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o := pb.SynthWarsaw
+	fs.IntVar(&o.Voters, "voters", o.Voters, "voters")
+	fs.IntVar(&o.Projects, "projects", o.Projects, "projects")
+	fs.IntVar(&o.Districts, "districts", o.Districts, "districts")
+	fs.Int64Var(&o.BudgetShare, "budget-share", o.BudgetShare, "budget as a percentage of the total cost")
+	fs.Uint64Var(&o.Seed, "seed", o.Seed, "seed")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("usage: otwarty pb synth [--voters N] [--projects N] [--districts N] [--budget-share PCT] [--seed N] OUT.pb")
+	}
+	f, err := os.Create(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	if err := pb.Write(f, pb.Synth(o)); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -106,3 +106,23 @@ func TestRunPB_WantsTallySubcommand(t *testing.T) {
 	t.Parallel()
 	require.ErrorContains(t, runPB(t.Context(), []string{"count"}), "usage: otwarty pb tally")
 }
+
+// pb synth writes a file that pb tally counts: here a small instance, with
+// Equal Shares, add1 and the comparison step.
+func TestPBSynth_WritesACountableElection(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "synth.pb")
+	var stderr bytes.Buffer
+	require.NoError(t, pbSynth([]string{"--voters", "500", "--projects", "12", "--districts", "3", "--seed", "7", file}, &stderr))
+	require.Empty(t, stderr.String())
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	require.Contains(t, string(data), "num_votes;500\n")
+
+	out, errOut, err := tally(t, "--rule", "mes-add1", "--compare-greedy", file)
+	require.NoError(t, err)
+	require.Empty(t, errOut)
+	require.Equal(t, "P001\nP005\nP006\nselected 3 projects, cost 858758.00 of budget 880990.00\n", out)
+
+	require.ErrorContains(t, pbSynth(nil, &stderr), "usage: otwarty pb synth")
+}

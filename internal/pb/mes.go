@@ -91,10 +91,14 @@ func MESRule(name string) (MESOptions, error) {
 // smaller project id in byte order (as Greedy's default TieCostThenID). The
 // same order ranks projects for the greedy outcome of the comparison step.
 //
-// Arithmetic is exact: money is integer grosze; budgets, payments and
-// prices are fractions with int64 numerator and denominator while they fit,
-// and any operation whose exact result would overflow int64 is done in
-// big.Rat instead, so the outcome never depends on where the switch happens.
+// Arithmetic is exact: money is integer grosze. A pass is first done in
+// float64 intervals that certainly hold the exact values (mesfloat.go); each
+// decision is taken only when the intervals prove it, and a pass with a
+// decision they cannot prove (a true tie, or values too close) is done again
+// exactly: budgets, payments and prices as fractions with int64 numerator
+// and denominator while they fit, and any operation whose exact result would
+// overflow int64 in big.Rat instead. So the outcome is the exact one whichever
+// arithmetic decided it.
 // Projects with cost 0 or no supporters are never selected by MES (as in the
 // equalshares.net reference implementation).
 //
@@ -114,14 +118,19 @@ func EqualShares(in *Instance, opts MESOptions) (Result, error) {
 type mesArith int
 
 const (
-	// arithAuto tries int64 fractions and falls back to big.Rat per pass.
+	// arithAuto tries a certified float64 pass (runFloat) and, when it
+	// cannot certify a decision, does the pass as arithExact does.
 	arithAuto mesArith = iota
+	// arithExact uses int64 fractions and falls back to big.Rat per
+	// operation (runFast).
+	arithExact
 	// arithBig uses big.Rat only (the reference the fast path must match).
 	arithBig
 )
 
 // mesStats counts MES passes by the arithmetic they needed.
 type mesStats struct {
+	Float     int64 // passes certified in float64 intervals
 	Fast      int64 // passes done entirely in int64 fractions
 	Fallback  int64 // passes in which some values overflowed int64 and were big.Rat
 	Overflows int64 // operations of those passes whose int64 result overflowed
@@ -154,7 +163,7 @@ func equalShares(in *Instance, opts MESOptions, arith mesArith) (Result, mesStat
 		}
 	}
 	st := mesStats{
-		Fast: pr.fast.Load(), Fallback: pr.fallback.Load(), Overflows: pr.overflows.Load(), Big: pr.big.Load(),
+		Float: pr.float.Load(), Fast: pr.fast.Load(), Fallback: pr.fallback.Load(), Overflows: pr.overflows.Load(), Big: pr.big.Load(),
 	}
 	return pr.result(sel), st, nil
 }
@@ -171,8 +180,8 @@ type mesProblem struct {
 	eligible  []bool // cost > 0 and at least one supporter
 	order     []int  // projects in tie-break order (best first)
 
-	arith                          mesArith
-	fast, fallback, big, overflows atomic.Int64 // see mesStats
+	arith                                 mesArith
+	float, fast, fallback, big, overflows atomic.Int64 // see mesStats
 }
 
 func newMESProblem(in *Instance) (*mesProblem, error) {
@@ -433,6 +442,12 @@ func (pr *mesProblem) run(e *big.Int) []int {
 	if pr.arith == arithBig {
 		pr.big.Add(1)
 		return pr.runBig(e)
+	}
+	if pr.arith == arithAuto {
+		if sel, ok := pr.runFloat(e); ok {
+			pr.float.Add(1)
+			return sel
+		}
 	}
 	sel, overflows := pr.runFast(e)
 	if overflows == 0 {
