@@ -73,6 +73,9 @@ type Service struct {
 	// rules caches each edition's ballot rules while they are frozen
 	// (ballot.go).
 	rules rulesCache
+	// group gathers concurrent ballots into shared transactions (cast.go);
+	// nil casts each on its own.
+	group *groupCommit
 	// sessions are the editions' information sessions (sessions.go).
 	sessions *gathering.Service
 }
@@ -86,6 +89,7 @@ func New(pool *pgxpool.Pool, jobs *river.Client[pgx.Tx], az *authz.Authorizer, n
 	}
 	s := &Service{pool: pool, az: az, notify: ns, river: jobs, hash: hashIdentifier, box: box, log: log, now: time.Now}
 	box.Handle(ballotBoxKind, s.openBallots)
+	s.SetGroupCommit(DefaultGroupCommit)
 	s.sessions = s.newSessions()
 	return s, nil
 }
