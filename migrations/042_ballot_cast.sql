@@ -115,7 +115,9 @@ begin
             insert into budget_survey_tokens (token_hash, edition_id, issued_on) values (p_token_hash, v_edition, p_token_day);
             r_survey := true;
         end if;
-        select count(*) >= p_box_batch into r_box_full from ballot_envelopes where kind = p_box_kind and scope = v_edition;
+        -- At most a batch is counted, however many wait (a mix that failed).
+        select count(*) >= p_box_batch into r_box_full
+            from (select from ballot_envelopes where kind = p_box_kind and scope = v_edition limit p_box_batch) x;
         r_status := 'cast';
         return;
     end if;

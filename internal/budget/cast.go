@@ -305,6 +305,10 @@ type GroupCommit struct {
 	InFlight int
 }
 
+// groupTimeout bounds a shared transaction, which no caller's context
+// does.
+const groupTimeout = time.Minute
+
 // DefaultGroupCommit is group commit as the server runs it by default.
 var DefaultGroupCommit = GroupCommit{Max: 64, Window: 0, InFlight: 2}
 
@@ -411,10 +415,12 @@ func (g *groupCommit) run(batch []*castRequest) {
 		return
 	}
 	s := g.s
-	ctx := context.Background()
 	if len(live) > 1 {
 		mrand.Shuffle(len(live), func(i, j int) { live[i], live[j] = live[j], live[i] })
+		// Not a caller's context: the others still wait for the commit.
+		ctx, cancel := context.WithTimeout(context.Background(), groupTimeout)
 		err := g.pipeline(ctx, live)
+		cancel()
 		if err == nil {
 			s.afterCast(live)
 			for _, r := range live {
@@ -422,10 +428,10 @@ func (g *groupCommit) run(batch []*castRequest) {
 			}
 			return
 		}
-		s.log.WarnContext(ctx, "ballots: shared transaction failed, each ballot goes alone", "ballots", len(live), "err", err)
+		s.log.Warn("ballots: shared transaction failed, each ballot goes alone", "ballots", len(live), "err", err)
 	}
 	for _, r := range live {
-		r.err = r.res.scan(s.pool.QueryRow(ctx, castSQL, r.args(s.box.Batch())...))
+		r.err = r.res.scan(s.pool.QueryRow(r.ctx, castSQL, r.args(s.box.Batch())...))
 	}
 	s.afterCast(live)
 	for _, r := range live {
