@@ -5,6 +5,7 @@ package budget
 
 import (
 	"github.com/otwarty/otwarty/internal/db"
+	"sync"
 
 	"context"
 	"errors"
@@ -76,6 +77,8 @@ type Service struct {
 	// group gathers concurrent ballots into shared transactions (cast.go);
 	// nil casts each on its own.
 	group *groupCommit
+	// mixing is the mix state of each edition's box here (cast.go).
+	mixing sync.Map
 	// sessions are the editions' information sessions (sessions.go).
 	sessions *gathering.Service
 }

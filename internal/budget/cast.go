@@ -8,6 +8,7 @@ import (
 	"fmt"
 	mrand "math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -285,9 +286,40 @@ func (s *Service) afterCast(done []*castRequest) {
 	}
 	for edition := range cast {
 		if full[edition] {
-			s.box.MixIfFull(context.Background(), ballotBoxKind, edition)
+			s.mix(edition)
 		}
 		s.hub().kick(edition)
+	}
+}
+
+// Mix states of an edition's box on this instance.
+const (
+	mixIdle    = iota
+	mixRunning // a caller is mixing the box
+	mixAgain   // and another ballot filled it meanwhile: mix once more
+)
+
+// mix mixes an edition's full box, once however many ballots on this
+// instance report it full at the same time: a report that comes while a
+// mix runs makes the mixing caller mix again after it, instead of waiting
+// on the box's lock to find it no longer full.
+func (s *Service) mix(edition uuid.UUID) {
+	v, _ := s.mixing.LoadOrStore(edition, new(atomic.Int32))
+	state := v.(*atomic.Int32)
+	for {
+		if state.CompareAndSwap(mixIdle, mixRunning) {
+			break
+		}
+		if state.CompareAndSwap(mixRunning, mixAgain) || state.Load() == mixAgain {
+			return
+		}
+	}
+	for {
+		s.box.MixIfFull(context.Background(), ballotBoxKind, edition)
+		if state.CompareAndSwap(mixRunning, mixIdle) {
+			return
+		}
+		state.Store(mixRunning) // was mixAgain
 	}
 }
 
