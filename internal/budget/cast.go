@@ -341,10 +341,13 @@ type GroupCommit struct {
 // does.
 const groupTimeout = time.Minute
 
-// DefaultGroupCommit is group commit as the server runs it by default. One
-// transaction in flight gathers the most ballots per commit: with 8
-// clients on fsync'd PostgreSQL it cast more than 2 or 4 (BenchmarkCastBallotWithCode).
-var DefaultGroupCommit = GroupCommit{Max: 64, Window: 0, InFlight: 1}
+// DefaultGroupCommit is off: on this project's 2-CPU machine a shared
+// transaction, which runs on one PostgreSQL backend, cast fewer ballots at
+// 8 clients than 8 one-statement transactions on 8 backends, whose
+// commits PostgreSQL already flushes together (docs/benchmarks.md, "The
+// ballot path"). InFlight 1 gathered the most ballots per commit of 1, 2
+// and 4 when it is turned on.
+var DefaultGroupCommit = GroupCommit{Max: 1, Window: 0, InFlight: 1}
 
 // SetGroupCommit configures group commit (before the first ballot).
 func (s *Service) SetGroupCommit(cfg GroupCommit) {
@@ -388,7 +391,9 @@ func (g *groupCommit) send(ctx context.Context, req *castRequest) (castResult, e
 	g.leading = true
 	g.mu.Unlock()
 	if lead {
-		go g.lead()
+		// The caller runs the transaction that takes its ballot itself: a
+		// lone ballot costs no hand-over between goroutines.
+		g.lead()
 	}
 	select {
 	case <-req.done:
