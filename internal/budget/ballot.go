@@ -238,9 +238,11 @@ func checkKey(field, key string) error {
 	return nil
 }
 
-// castFor is the one way a ballot goes in, whatever the channel: it
-// validates the picks for the voter's district, writes the marker and seals
-// the ballot's contents into the ballot box (box.go). first is false for an idempotent
+// castFor casts a ballot inside a caller's transaction (paper ballots,
+// entered with their sheet): it validates the picks for the voter's
+// district, writes the marker and seals the ballot's contents into the
+// ballot box (box.go). Account and code ballots go in through cast
+// (cast.go), the same rules in one statement (budget_cast_ballot). first is false for an idempotent
 // retry (same key and content), which returns the earlier receipt. The
 // caller has checked the phase and who the voter is, and holds a share lock
 // on the edition.
