@@ -16,6 +16,7 @@ import (
 	"github.com/otwarty/otwarty/graph"
 	"github.com/otwarty/otwarty/internal/attach"
 	"github.com/otwarty/otwarty/internal/ballotbox"
+	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/identity"
 	"github.com/otwarty/otwarty/internal/ratelimit"
 	"github.com/otwarty/otwarty/internal/retention"
@@ -49,6 +50,7 @@ type config struct {
 	JobTimeout        time.Duration
 	JobRescueAfter    time.Duration
 	BallotBatch       int
+	BallotGroup       budget.GroupCommit
 	ShutdownTimeout   time.Duration
 	RateSignIn        ratelimit.Rule
 	RateSignUp        ratelimit.Rule
@@ -101,6 +103,10 @@ func loadConfig(fs *flag.FlagSet, args []string) (*config, error) {
 		"run again a job still running this long after it started, left by a killed process; more than job-timeout (OTWARTY_JOB_RESCUE_AFTER)")
 	fs.IntVar(&c.BallotBatch, "ballot-batch", intEnv("OTWARTY_BALLOT_BATCH", ballotbox.DefaultBatch),
 		"secret ballots written out together, at least (OTWARTY_BALLOT_BATCH)")
+	fs.IntVar(&c.BallotGroup.Max, "ballot-group-max", intEnv("OTWARTY_BALLOT_GROUP_MAX", budget.DefaultGroupCommit.Max),
+		"most ballots cast together that share one transaction (group commit); 1 = each its own (OTWARTY_BALLOT_GROUP_MAX)")
+	fs.DurationVar(&c.BallotGroup.Window, "ballot-group-window", durEnv("OTWARTY_BALLOT_GROUP_WINDOW", budget.DefaultGroupCommit.Window),
+		"how long a shared ballot transaction waits for more ballots; 0 = takes those that came while the previous ones ran (OTWARTY_BALLOT_GROUP_WINDOW)")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", durEnv("OTWARTY_REQUEST_TIMEOUT", 30*time.Second), "time a request (GraphQL over HTTP, an upload after its body arrived, a web page) or a query or mutation over WebSocket may take before it answers an error (subscriptions excepted); 0 = no limit (OTWARTY_REQUEST_TIMEOUT)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", durEnv("OTWARTY_SHUTDOWN_TIMEOUT", 20*time.Second), "time to drain on shutdown (OTWARTY_SHUTDOWN_TIMEOUT)")
 	argonMem := fs.Int("argon2-memory-kib", intEnv("OTWARTY_ARGON2_MEMORY_KIB", 0), "argon2id memory in KiB; 0 = production default (OTWARTY_ARGON2_MEMORY_KIB)")

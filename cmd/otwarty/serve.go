@@ -104,6 +104,7 @@ func newApp(ctx context.Context, c *config, pool *pgxpool.Pool, log *slog.Logger
 	if err != nil {
 		return nil, err
 	}
+	bs.SetGroupCommit(c.BallotGroup)
 	ids.AddPersonalData(bs.PersonalData())
 	ds := dialogue.New(pool, jobs, az, ns, log)
 	ids.AddPersonalData(ds.PersonalData())

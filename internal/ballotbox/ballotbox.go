@@ -137,17 +137,28 @@ func aad(kind string, scope uuid.UUID) []byte { return []byte(kind + "\x00" + sc
 // Put seals contents into the box (kind, scope) in tx, the transaction that
 // records the vote.
 func (b *Box) Put(ctx context.Context, tx *db.Tx, kind string, scope uuid.UUID, contents []byte) error {
-	aead := b.aeads[b.keyID]
-	nonce := make([]byte, aead.NonceSize(), aead.NonceSize()+len(contents)+aead.Overhead())
-	if _, err := rand.Read(nonce); err != nil {
-		return fmt.Errorf("ballotbox: nonce: %w", err)
+	keyID, sealed, err := b.Seal(kind, scope, contents)
+	if err != nil {
+		return err
 	}
-	sealed := aead.Seal(nonce, nonce, contents, aad(kind, scope))
 	if _, err := tx.Exec(ctx, `insert into ballot_envelopes (kind, scope, key_id, sealed) values ($1, $2, $3, $4)`,
-		kind, scope, b.keyID, sealed); err != nil {
+		kind, scope, keyID, sealed); err != nil {
 		return fmt.Errorf("ballotbox: put: %w", err)
 	}
 	return nil
+}
+
+// Seal returns contents sealed for the box (kind, scope) and the id of the
+// key that sealed them, for a domain that writes the envelope row
+// (ballot_envelopes: kind, scope, key_id, sealed) in a statement of its own
+// with the vote's marker, as Put would.
+func (b *Box) Seal(kind string, scope uuid.UUID, contents []byte) (keyID string, sealed []byte, err error) {
+	aead := b.aeads[b.keyID]
+	nonce := make([]byte, aead.NonceSize(), aead.NonceSize()+len(contents)+aead.Overhead())
+	if _, err := rand.Read(nonce); err != nil {
+		return "", nil, fmt.Errorf("ballotbox: nonce: %w", err)
+	}
+	return b.keyID, aead.Seal(nonce, nonce, contents, aad(kind, scope)), nil
 }
 
 // Mix opens the envelopes of the box (kind, scope) that tx sees and hands

@@ -100,54 +100,17 @@ func (s *Service) CastBallot(ctx context.Context, in BallotInput) (Receipt, erro
 	if err := checkKey("ballotKey", in.BallotKey); err != nil {
 		return Receipt{}, err
 	}
-	account := authz.SubjectFrom(ctx).AccountID
-	var receipt Receipt
-	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
-		// A share lock: ballots go in concurrently, closing waits for them.
-		e, err := loadEdition(ctx, tx, in.EditionID, "for share")
-		if err != nil {
-			return err
-		}
+	if in.EditionID == uuid.Nil {
+		return Receipt{}, apperr.ErrNotFound
+	}
+	authorise := func(e *Edition) error {
 		if !authz.Can(ctx, ActRead, e.Object()) {
 			return apperr.ErrNotFound
 		}
-		if err := authz.Require(ctx, ActCast, ballotObject(e)); err != nil {
-			return err
-		}
-		if !e.votingOpen(s.now()) {
-			return ErrVotingClosed
-		}
-		var voterID uuid.UUID
-		var district string
-		byGuardian := in.ChildVoterID != uuid.Nil
-		if byGuardian {
-			err = tx.QueryRow(ctx, `select id, district from budget_voters where id = $1 and edition_id = $2
-				and guardian_account_id = $3`, in.ChildVoterID, e.ID, account).Scan(&voterID, &district)
-			if errors.Is(err, pgx.ErrNoRows) {
-				return apperr.ErrNotFound // not the caller's child: not for them to see
-			}
-		} else {
-			err = tx.QueryRow(ctx, `select id, district from budget_voters where edition_id = $1 and account_id = $2`,
-				e.ID, account).Scan(&voterID, &district)
-			if errors.Is(err, pgx.ErrNoRows) {
-				return ErrNotRegistered
-			}
-		}
-		if err != nil {
-			return fmt.Errorf("read voter: %w", err)
-		}
-		var first bool
-		receipt, first, err = s.castFor(ctx, tx, e, voterID, district, in, ChannelAccount, byGuardian)
-		if err != nil || !first {
-			return err
-		}
-		receipt.SurveyToken, err = s.issueSurveyToken(ctx, tx, e)
-		return err
-	})
-	if err != nil {
-		return Receipt{}, err
+		return authz.Require(ctx, ActCast, ballotObject(e))
 	}
-	return receipt, nil
+	return s.cast(ctx, castCall{account: authz.SubjectFrom(ctx).AccountID, child: in.ChildVoterID, authorise: authorise},
+		in.EditionID, in.BallotKey, in.Picks)
 }
 
 // ChangeInput replaces the caller's ballot: BallotKey proves that they hold
@@ -275,9 +238,11 @@ func checkKey(field, key string) error {
 	return nil
 }
 
-// castFor is the one way a ballot goes in, whatever the channel: it
-// validates the picks for the voter's district, writes the marker and seals
-// the ballot's contents into the ballot box (box.go). first is false for an idempotent
+// castFor casts a ballot inside a caller's transaction (paper ballots,
+// entered with their sheet): it validates the picks for the voter's
+// district, writes the marker and seals the ballot's contents into the
+// ballot box (box.go). Account and code ballots go in through cast
+// (cast.go), the same rules in one statement (budget_cast_ballot). first is false for an idempotent
 // retry (same key and content), which returns the earlier receipt. The
 // caller has checked the phase and who the voter is, and holds a share lock
 // on the edition.
@@ -371,7 +336,8 @@ func keyHashes(editionID uuid.UUID, key, canonical string) (keyHash, check []byt
 // every status change bumps; while the rules are frozen the data is the same
 // on every instance, so a per-instance cache is safe.
 type rulesCache struct {
-	m sync.Map // edition id → *ballotRules
+	m     sync.Map // edition id → *ballotRules
+	pools sync.Map // pool id → edition id, for a ballot cast with a code
 }
 
 type ballotRules struct {
@@ -379,6 +345,8 @@ type ballotRules struct {
 	updatedAt time.Time
 	pools     []Pool
 	inPool    map[uuid.UUID]uuid.UUID // project → pool
+	// edition is the edition as it was when the rules were read.
+	edition *Edition
 }
 
 // frozen reports whether an edition's pools and projects can no longer
@@ -400,7 +368,7 @@ func (s *Service) ballotRules(ctx context.Context, q db.Querier, e *Edition) (*b
 	if err != nil {
 		return nil, err
 	}
-	r := &ballotRules{status: e.Status, updatedAt: e.UpdatedAt, pools: pools, inPool: map[uuid.UUID]uuid.UUID{}}
+	r := &ballotRules{status: e.Status, updatedAt: e.UpdatedAt, pools: pools, inPool: map[uuid.UUID]uuid.UUID{}, edition: e}
 	// The project query: which projects are on the ballot, by pool.
 	rows, err := q.Query(ctx, `select p.id, p.pool_id from budget_projects p join budget_pools l on l.id = p.pool_id
 		where l.edition_id = $1 and p.status = 'eligible'`, e.ID)
@@ -421,6 +389,9 @@ func (s *Service) ballotRules(ctx context.Context, q db.Querier, e *Edition) (*b
 	}
 	if e.frozen() {
 		s.rules.m.Store(e.ID, r)
+		for _, p := range pools {
+			s.rules.pools.Store(p.ID, e.ID)
+		}
 	}
 	return r, nil
 }

@@ -5,6 +5,7 @@ package budget
 
 import (
 	"github.com/otwarty/otwarty/internal/db"
+	"sync"
 
 	"context"
 	"errors"
@@ -73,6 +74,11 @@ type Service struct {
 	// rules caches each edition's ballot rules while they are frozen
 	// (ballot.go).
 	rules rulesCache
+	// group gathers concurrent ballots into shared transactions (cast.go);
+	// nil casts each on its own.
+	group *groupCommit
+	// mixing is the mix state of each edition's box here (cast.go).
+	mixing sync.Map
 	// sessions are the editions' information sessions (sessions.go).
 	sessions *gathering.Service
 }
@@ -86,6 +92,7 @@ func New(pool *pgxpool.Pool, jobs *river.Client[pgx.Tx], az *authz.Authorizer, n
 	}
 	s := &Service{pool: pool, az: az, notify: ns, river: jobs, hash: hashIdentifier, box: box, log: log, now: time.Now}
 	box.Handle(ballotBoxKind, s.openBallots)
+	s.SetGroupCommit(DefaultGroupCommit)
 	s.sessions = s.newSessions()
 	return s, nil
 }

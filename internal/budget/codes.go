@@ -284,44 +284,7 @@ func (s *Service) CastBallotWithCode(ctx context.Context, in CodeBallotInput) (R
 	if norm == "" {
 		return Receipt{}, ErrCodeInvalid
 	}
-	hash := codeHash(norm)
-	var receipt Receipt
-	err := db.InTx(ctx, s.pool, func(tx *db.Tx) error {
-		var voterID, editionID uuid.UUID
-		var district string
-		var child bool
-		err := tx.QueryRow(ctx, `select c.voter_id, c.edition_id, v.district, v.guardian_account_id is not null
-			from budget_voting_codes c join budget_voters v on v.id = c.voter_id where c.code_hash = $1`, hash).
-			Scan(&voterID, &editionID, &district, &child)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrCodeInvalid
-		}
-		if err != nil {
-			return fmt.Errorf("read code: %w", err)
-		}
-		e, err := loadEdition(ctx, tx, editionID, "for share")
-		if err != nil {
-			return err
-		}
-		if !e.votingOpen(s.now()) {
-			return ErrVotingClosed
-		}
-		var first bool
-		receipt, first, err = s.castFor(ctx, tx, e, voterID, district,
-			BallotInput{EditionID: e.ID, BallotKey: in.BallotKey, Picks: in.Picks}, ChannelCode, child)
-		if err != nil || !first {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `update budget_voting_codes set used_at = now() where voter_id = $1`, voterID); err != nil {
-			return fmt.Errorf("use code: %w", err)
-		}
-		receipt.SurveyToken, err = s.issueSurveyToken(ctx, tx, e)
-		return err
-	})
-	if err != nil {
-		return Receipt{}, err
-	}
-	return receipt, nil
+	return s.cast(ctx, castCall{code: codeHash(norm)}, uuid.Nil, in.BallotKey, in.Picks)
 }
 
 // districtsOf returns the districts that have a pool in an edition.

@@ -30,7 +30,7 @@ func people(n int) []budget.VoterEntry {
 }
 
 // officer returns ctx for a ballot officer of the edition.
-func (b *bundle) officer(t *testing.T, k *krakow) context.Context {
+func (b *bundle) officer(t testing.TB, k *krakow) context.Context {
 	t.Helper()
 	return b.staff(t, authz.RoleBallotOfficer, budget.Domain(k.edition.ID))
 }
@@ -40,7 +40,7 @@ func (k *krakow) codeBallot(code, key string) budget.CodeBallotInput {
 	return budget.CodeBallotInput{Code: code, BallotKey: key, Picks: k.valid("").Picks}
 }
 
-func (b *bundle) count(t *testing.T, sql string, args ...any) int {
+func (b *bundle) count(t testing.TB, sql string, args ...any) int {
 	t.Helper()
 	var n int
 	require.NoError(t, b.pool.QueryRow(b.ctx, sql, args...).Scan(&n))

@@ -63,8 +63,14 @@ func setup(t *testing.T) *bundle { t.Helper(); return setupBatch(t, 1) }
 
 func setupBatch(t *testing.T, batch int) *bundle {
 	t.Helper()
+	return setupOn(t, pgtest.Pool(t), batch, true)
+}
+
+// setupOn is setupBatch on pool; without workers no River client runs
+// (benchmarks, whose pool counts statements).
+func setupOn(t testing.TB, pool *pgxpool.Pool, batch int, workers bool) *bundle {
+	t.Helper()
 	ctx := context.Background()
-	pool := pgtest.Pool(t)
 	log := slog.New(slog.DiscardHandler)
 	az, err := authz.New(ctx, pool, log)
 	require.NoError(t, err)
@@ -77,31 +83,34 @@ func setupBatch(t *testing.T, batch int) *bundle {
 	require.NoError(t, err)
 	clk := testclock.New(time.Now())
 	svc.SetClock(clk.Now)
-	// Real River runs the budget's and notifications' jobs.
-	workers := river.NewWorkers()
-	ns.Register(workers)
-	svc.Register(workers)
-	rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
-		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}, Workers: workers,
-		FetchCooldown: 20 * time.Millisecond, FetchPollInterval: 50 * time.Millisecond, Logger: log,
-	})
-	require.NoError(t, err)
-	rctx, stopRiver := context.WithCancel(ctx)
-	require.NoError(t, rc.Start(rctx))
-	t.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = rc.Stop(sctx)
-		stopRiver()
-	})
-	b := &bundle{ctx: ctx, pool: pool, az: az, svc: svc, box: box, notify: ns, river: rc, clock: clk}
+	b := &bundle{ctx: ctx, pool: pool, az: az, svc: svc, box: box, notify: ns, clock: clk}
+	if workers {
+		// Real River runs the budget's and notifications' jobs.
+		ws := river.NewWorkers()
+		ns.Register(ws)
+		svc.Register(ws)
+		rc, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
+			Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}, Workers: ws,
+			FetchCooldown: 20 * time.Millisecond, FetchPollInterval: 50 * time.Millisecond, Logger: log,
+		})
+		require.NoError(t, err)
+		rctx, stopRiver := context.WithCancel(ctx)
+		require.NoError(t, rc.Start(rctx))
+		t.Cleanup(func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = rc.Stop(sctx)
+			stopRiver()
+		})
+		b.river = rc
+	}
 	slug := "unit-" + uuid.NewString()[:8]
 	require.NoError(t, pool.QueryRow(ctx, `insert into organisations (kind, name, slug) values ('city_unit', $1, $1) returning id`,
 		slug).Scan(&b.unitID))
 	return b
 }
 
-func (b *bundle) account(t *testing.T) uuid.UUID {
+func (b *bundle) account(t testing.TB) uuid.UUID {
 	t.Helper()
 	var id uuid.UUID
 	email := "a-" + uuid.NewString()[:12] + "@otwarty.test"
@@ -117,7 +126,7 @@ func (b *bundle) as(s authz.Subject) context.Context {
 func (b *bundle) anonymous() context.Context { return b.as(authz.Subject{}) }
 
 // staff returns ctx for a new account holding role in domain.
-func (b *bundle) staff(t *testing.T, role, domain string) context.Context {
+func (b *bundle) staff(t testing.TB, role, domain string) context.Context {
 	t.Helper()
 	id := b.account(t)
 	_, err := b.pool.Exec(b.ctx, `insert into role_grants (account_id, role, domain) values ($1, $2, $3)`, id, role, domain)
@@ -126,7 +135,7 @@ func (b *bundle) staff(t *testing.T, role, domain string) context.Context {
 	return b.as(authz.Subject{AccountID: id, Confirmed: true})
 }
 
-func (b *bundle) official(t *testing.T) context.Context {
+func (b *bundle) official(t testing.TB) context.Context {
 	t.Helper()
 	return b.staff(t, authz.RoleOfficial, authz.Domain("org", b.unitID))
 }
@@ -139,7 +148,7 @@ func (b *bundle) resident(t *testing.T) context.Context {
 
 // verified returns ctx for a new verified resident whose verification
 // hashes identifier (type "other").
-func (b *bundle) verified(t *testing.T, identifier string) context.Context {
+func (b *bundle) verified(t testing.TB, identifier string) context.Context {
 	t.Helper()
 	id := b.account(t)
 	hash, keyID, err := hashIdentifier(identity.IdentifierOther, identifier)
@@ -151,7 +160,7 @@ func (b *bundle) verified(t *testing.T, identifier string) context.Context {
 }
 
 // voter returns ctx for a verified resident on the edition's roll in district.
-func (b *bundle) voter(t *testing.T, editionID uuid.UUID, district string) context.Context {
+func (b *bundle) voter(t testing.TB, editionID uuid.UUID, district string) context.Context {
 	t.Helper()
 	ctx := b.verified(t, "V"+strings.ReplaceAll(uuid.NewString(), "-", ""))
 	_, err := b.svc.RegisterAccountVoter(ctx, editionID, district)
@@ -168,7 +177,7 @@ type krakow struct {
 	projects                map[uuid.UUID][]uuid.UUID // pool → projects by code
 }
 
-func (b *bundle) krakowEdition(t *testing.T) *krakow {
+func (b *bundle) krakowEdition(t testing.TB) *krakow {
 	t.Helper()
 	ctx := b.official(t)
 	now := b.clock.Now()
