@@ -352,12 +352,18 @@ func (s *Service) liveCounts(ctx context.Context, editionID uuid.UUID) (*liveSna
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = s.pool.Query(ctx, `select p.pool_id, p.id, count(k.project_id),
-			coalesce(sum(case when l.ballot_kind = 'ranked' then coalesce(l.points[k.rank], 0) else 1 end), 0) as score
+	// The picks are summed per project in one pass over the edition's
+	// picks (by pool), then joined to the projects: joining each project
+	// to its picks first has no index to use and took 6 s at Kraków's
+	// 65,101 ballots instead of 0.2 s.
+	rows, err = s.pool.Query(ctx, `select p.pool_id, p.id, coalesce(s.votes, 0), coalesce(s.score, 0) as score
 		from budget_projects p join budget_pools l on l.id = p.pool_id
-		left join budget_ballot_picks k on k.project_id = p.id
+		left join (select k.project_id, count(*) as votes,
+				sum(case when kl.ballot_kind = 'ranked' then coalesce(kl.points[k.rank], 0) else 1 end) as score
+			from budget_ballot_picks k join budget_pools kl on kl.id = k.pool_id
+			where kl.edition_id = $1 group by k.project_id) s on s.project_id = p.id
 		where l.edition_id = $1 and p.status = 'eligible'
-		group by p.pool_id, p.id, p.code order by p.pool_id, score desc, p.code`, editionID)
+		order by p.pool_id, score desc, p.code`, editionID)
 	if err != nil {
 		return nil, err
 	}
