@@ -58,12 +58,13 @@ func TestSynth_IsStable(t *testing.T) {
 }
 
 // On synthetic instances small enough for the big.Rat reference (5,000
-// voters, 40 projects, 3 seeds; with -short one seed of 2,000 voters),
-// every variant gives the reference's outcome.
+// voters, 40 projects, 3 seeds; with -short or -race one seed of 2,000
+// voters, and scripts/test runs the full size without -race), every
+// variant gives the reference's outcome.
 func TestEqualShares_SynthMatchesBigRat(t *testing.T) {
 	t.Parallel()
 	seeds, voters := uint64(3), 5000
-	if testing.Short() {
+	if testing.Short() || raceOn {
 		seeds, voters = 1, 2000 // the big.Rat reference of add1 takes minutes under -race
 	}
 	for seed := range seeds {
@@ -87,10 +88,11 @@ func TestEqualShares_SynthMatchesBigRat(t *testing.T) {
 // Single passes of the 150,000-voter instance agree with the exact
 // arithmetic (int64 fractions and big.Rat) around the add1 stop: at step 46
 // the outcome is the last that does not overspend, at 47 it overspends. The
-// exact passes take about 10 s each: skipped with -short.
+// exact passes take about 10 s each: skipped with -short and under -race
+// (scripts/test runs it without -race).
 func TestRunFloat_Synthetic150kMatchesExact(t *testing.T) {
-	if testing.Short() {
-		t.Skip("exact passes on 150,000 voters take about 10 s each")
+	if testing.Short() || raceOn {
+		t.Skip("exact passes on 150,000 voters take about 10 s each (minutes under -race)")
 	}
 	t.Parallel()
 	pr, err := newMESProblem(Synth(SynthWarsaw))
