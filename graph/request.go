@@ -37,6 +37,19 @@ func checkText(next http.Handler) http.Handler {
 					}
 				}
 			}
+		case req.Method == http.MethodPost && multipartBody(req):
+			// readUpload has read the body already; its "operations" and
+			// "map" fields are JSON like a body.
+			data, err := io.ReadAll(req.Body)
+			if err != nil {
+				req.Body = io.NopCloser(io.MultiReader(bytes.NewReader(data), failing{err}))
+				break
+			}
+			if !uploadText(req, data) {
+				writeRequestError(w, req, http.StatusBadRequest, "error.invalid_text")
+				return
+			}
+			req.Body = io.NopCloser(bytes.NewReader(data))
 		case req.Method == http.MethodPost:
 			if rb, ok := req.Body.(*readBody); ok {
 				// Read by limitBody, within the limit, and known to be JSON.
@@ -55,19 +68,6 @@ func checkText(next http.Handler) http.Handler {
 				break
 			}
 			if jsonutf8.Check(data) != nil {
-				writeRequestError(w, req, http.StatusBadRequest, "error.invalid_text")
-				return
-			}
-			req.Body = io.NopCloser(bytes.NewReader(data))
-		case req.Method == http.MethodPost && multipartBody(req):
-			// readUpload has read the body already; its "operations" and
-			// "map" fields are JSON like a body.
-			data, err := io.ReadAll(req.Body)
-			if err != nil {
-				req.Body = io.NopCloser(io.MultiReader(bytes.NewReader(data), failing{err}))
-				break
-			}
-			if !uploadText(req, data) {
 				writeRequestError(w, req, http.StatusBadRequest, "error.invalid_text")
 				return
 			}
