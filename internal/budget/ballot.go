@@ -309,14 +309,6 @@ func castDay(t time.Time) time.Time {
 	return time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
 }
 
-func pickColumns(picks []pick) (pools, projects []uuid.UUID, ranks []int32) {
-	pools, projects, ranks = make([]uuid.UUID, len(picks)), make([]uuid.UUID, len(picks)), make([]int32, len(picks))
-	for i, p := range picks {
-		pools[i], projects[i], ranks[i] = p.pool, p.project, int32(p.rank)
-	}
-	return pools, projects, ranks
-}
-
 // ballotID derives the ballot's id from the client's key.
 func ballotID(editionID uuid.UUID, key string) uuid.UUID {
 	return uuid.NewSHA1(editionID, []byte("ballot\x00"+key))

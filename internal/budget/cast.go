@@ -211,7 +211,9 @@ func (s *Service) cast(ctx context.Context, c castCall, editionID uuid.UUID, key
 
 // newSurveyToken returns a participation-survey token (256 random bits)
 // and its hash; budget_cast_ballot stores the hash when the edition has a
-// survey (see issueSurveyToken).
+// survey, without any link to the ballot, the voter or the account: only
+// the hash, the edition and the Warsaw day of issue. The token is handed
+// to the voter with the first cast only.
 func newSurveyToken() (token string, hash []byte, err error) {
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {

@@ -2,9 +2,7 @@ package budget
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"slices"
@@ -71,27 +69,6 @@ type SurveyQuestion struct {
 // SurveyAnswers are one person's answers by question; a missing or empty
 // answer is a skipped question.
 type SurveyAnswers map[string]string
-
-// issueSurveyToken returns the one-time participation-survey token handed
-// to a voter after a ballot is cast in tx (empty when the edition offers no
-// survey). It is stored without any link to the ballot, the voter or the
-// account: only its hash, the edition and the Warsaw day of issue.
-func (s *Service) issueSurveyToken(ctx context.Context, tx *db.Tx, e *Edition) (string, error) {
-	// e was read in tx (the ballot's share lock), so the setting is current.
-	if !e.SurveyEnabled {
-		return "", nil
-	}
-	raw := make([]byte, 32) // 256 bits
-	if _, err := rand.Read(raw); err != nil {
-		return "", fmt.Errorf("survey token: %w", err)
-	}
-	token := base64.RawURLEncoding.EncodeToString(raw)
-	if _, err := tx.Exec(ctx, `insert into budget_survey_tokens (token_hash, edition_id, issued_on) values ($1, $2, $3)`,
-		surveyTokenHash(token), e.ID, warsawDay(s.now())); err != nil {
-		return "", fmt.Errorf("store survey token: %w", err)
-	}
-	return token, nil
-}
 
 // surveyTokenHash is unkeyed: a 256-bit random token cannot be guessed from
 // its hash.
