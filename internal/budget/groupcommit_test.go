@@ -172,3 +172,63 @@ func TestGroupCommit_CancelledCallerIsLeftOut(t *testing.T) {
 	require.NotEmpty(t, r.SurveyToken)
 	require.Equal(t, 2, b.count(t, `select count(*) from budget_ballot_markers`))
 }
+
+// When the shared transaction fails as a whole (here a ballot whose
+// statement raises, as a lost connection or a deadlock would fail it),
+// nothing of it is acknowledged and each ballot is sent again on its own:
+// every other ballot goes in exactly once, only the failing one gets an
+// error, and that one, sent again with its key once the cause is gone,
+// goes in.
+func TestGroupCommit_FailedSharedTransactionSendsEachBallotAlone(t *testing.T) {
+	t.Parallel()
+	b := setupGroup(t, 50*time.Millisecond)
+	k := b.krakowEdition(t)
+	const n = 16
+	codes, err := b.svc.IssueVotingCodes(b.official(t), k.edition.ID, people(n))
+	require.NoError(t, err)
+	const poisoned = 5
+	_, err = b.pool.Exec(b.ctx, `create function test_poison() returns trigger language plpgsql as $$
+		begin
+			if new.voter_id = '`+codes[poisoned].VoterID.String()+`' then raise exception 'poisoned ballot'; end if;
+			return new;
+		end $$;
+		create trigger test_poison before insert on budget_ballot_markers for each row execute function test_poison()`)
+	require.NoError(t, err)
+
+	ins := make([]budget.CodeBallotInput, n)
+	receipts := make([]budget.Receipt, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		ins[i] = k.codeBallot(codes[i].Code, key())
+		wg.Go(func() {
+			<-start
+			receipts[i], errs[i] = b.svc.CastBallotWithCode(b.anonymous(), ins[i])
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i, err := range errs {
+		if i == poisoned {
+			require.ErrorContains(t, err, "poisoned ballot")
+			continue
+		}
+		require.NoError(t, err, "ballot %d", i)
+		require.NotEqual(t, uuid.Nil, receipts[i].BallotID)
+	}
+	counts := func() []int {
+		return []int{b.count(t, `select count(*) from budget_ballot_markers`), b.count(t, `select count(*) from budget_ballots`),
+			b.count(t, `select count(*) from budget_survey_tokens`),
+			b.count(t, `select count(*) from budget_voting_codes where used_at is not null`)}
+	}
+	require.Equal(t, []int{n - 1, n - 1, n - 1, n - 1}, counts())
+	require.Zero(t, b.count(t, `select count(*) from budget_ballot_markers where voter_id = $1`, codes[poisoned].VoterID))
+
+	_, err = b.pool.Exec(b.ctx, `drop trigger test_poison on budget_ballot_markers`)
+	require.NoError(t, err)
+	r, err := b.svc.CastBallotWithCode(b.anonymous(), ins[poisoned])
+	require.NoError(t, err)
+	require.NotEqual(t, uuid.Nil, r.BallotID)
+	require.Equal(t, []int{n, n, n, n}, counts())
+}
