@@ -107,6 +107,8 @@ func loadConfig(fs *flag.FlagSet, args []string) (*config, error) {
 		"most ballots cast together that share one transaction (group commit); 1 = each its own (OTWARTY_BALLOT_GROUP_MAX)")
 	fs.DurationVar(&c.BallotGroup.Window, "ballot-group-window", durEnv("OTWARTY_BALLOT_GROUP_WINDOW", budget.DefaultGroupCommit.Window),
 		"how long a shared ballot transaction waits for more ballots; 0 = takes those that came while the previous ones ran (OTWARTY_BALLOT_GROUP_WINDOW)")
+	fs.IntVar(&c.BallotGroup.InFlight, "ballot-group-in-flight", intEnv("OTWARTY_BALLOT_GROUP_IN_FLIGHT", budget.DefaultGroupCommit.InFlight),
+		"shared ballot transactions running at once; 0 = half the CPUs, at least 1 (OTWARTY_BALLOT_GROUP_IN_FLIGHT)")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", durEnv("OTWARTY_REQUEST_TIMEOUT", 30*time.Second), "time a request (GraphQL over HTTP, an upload after its body arrived, a web page) or a query or mutation over WebSocket may take before it answers an error (subscriptions excepted); 0 = no limit (OTWARTY_REQUEST_TIMEOUT)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", durEnv("OTWARTY_SHUTDOWN_TIMEOUT", 20*time.Second), "time to drain on shutdown (OTWARTY_SHUTDOWN_TIMEOUT)")
 	argonMem := fs.Int("argon2-memory-kib", intEnv("OTWARTY_ARGON2_MEMORY_KIB", 0), "argon2id memory in KiB; 0 = production default (OTWARTY_ARGON2_MEMORY_KIB)")
