@@ -36,6 +36,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/otwarty/otwarty/internal/child"
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/internal/pgtest"
 )
@@ -262,9 +263,12 @@ func launch(t *testing.T, bin, name, dbURL string, env ...string) *server {
 	// The log is copied through pipes; don't let a grandchild holding them
 	// keep Wait from returning.
 	s.cmd.WaitDelay = 5 * time.Second
-	require.NoError(t, s.cmd.Start(), "start %s", name)
+	// Started from a thread that lives as long as the server: its
+	// parent-death signal must not fire when some thread of ours ends.
+	waited, err := child.Start(s.cmd)
+	require.NoError(t, err, "start %s", name)
 	go func() {
-		s.waitErr = s.cmd.Wait()
+		s.waitErr = <-waited
 		close(s.done)
 	}()
 	t.Cleanup(func() {

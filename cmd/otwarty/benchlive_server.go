@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/otwarty/otwarty/internal/child"
 )
 
 // Limits of the server child's life.
@@ -98,11 +100,12 @@ func (s *benchServer) start(ctx context.Context) error {
 	)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = benchSysProcAttr()
-	if err := cmd.Start(); err != nil {
+	waited, err := child.Start(cmd) // the parent-death signal follows the forking thread
+	if err != nil {
 		return fmt.Errorf("start the server: %w", err)
 	}
 	s.cmd, s.done = cmd, make(chan struct{})
-	go func(done chan struct{}) { _ = cmd.Wait(); close(done) }(s.done)
+	go func(done chan struct{}) { <-waited; close(done) }(s.done)
 	return s.waitReady(ctx)
 }
 

@@ -2,6 +2,7 @@ package db
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,12 +12,13 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/otwarty/otwarty/internal/child"
 )
 
 // LocalOptions configure an embedded PostgreSQL cluster.
@@ -136,8 +138,10 @@ func StartLocal(ctx context.Context, opt LocalOptions) (*Local, error) {
 			"--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions")
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGKILL}
 		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("initdb failed: %w\n%s", err, out)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := child.Run(cmd); err != nil {
+			return nil, fmt.Errorf("initdb failed: %w\n%s", err, out.Bytes())
 		}
 	}
 	wait := opt.WaitPrevious
@@ -165,26 +169,16 @@ func StartLocal(ctx context.Context, opt LocalOptions) (*Local, error) {
 		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
 	}
 	l := &Local{dir: dir, sockDir: sockDir, done: make(chan error, 1)}
-	started := make(chan error, 1)
-	// Pdeathsig fires when the creating OS thread exits, not the process: the
-	// goroutine stays locked to its thread for the child's whole life.
-	go func() {
-		runtime.LockOSThread()
-		defer lf.Close()
-		cmd := exec.Command(filepath.Join(bin, "postgres"), args...)
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGKILL}
-		cmd.Stdout, cmd.Stderr = lf, lf
-		if err := cmd.Start(); err != nil {
-			started <- fmt.Errorf("start postgres: %w", err)
-			return
-		}
-		l.cmd = cmd
-		started <- nil
-		l.done <- cmd.Wait()
-	}()
-	if err := <-started; err != nil {
-		return nil, err
+	cmd := exec.Command(filepath.Join(bin, "postgres"), args...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGKILL}
+	cmd.Stdout, cmd.Stderr = lf, lf
+	waited, err := child.Start(cmd) // Pdeathsig follows the forking thread
+	lf.Close()                      // the child has its own descriptor
+	if err != nil {
+		return nil, fmt.Errorf("start postgres: %w", err)
 	}
+	l.cmd = cmd
+	go func() { l.done <- <-waited }()
 	l.URL = "postgres://postgres@/postgres?host=" + url.QueryEscape(sockDir) + "&port=5432&sslmode=disable"
 	if err := l.waitReady(ctx, logFile); err != nil {
 		l.Stop()
