@@ -626,7 +626,7 @@ func (h *Handler) turnoutNow(ctx context.Context, e *budget.Edition) (budget.Tur
 		return budget.Turnout{}, false, nil
 	}
 	got := make(chan budget.TurnoutSnapshot, 1)
-	stop := h.svc.Budget.WatchTurnout(e.ID, func(s budget.TurnoutSnapshot) {
+	stop := h.svc.Budget.WatchTurnout(e.ID, func() live.View { return view }, func(s budget.TurnoutSnapshot) {
 		select {
 		case got <- s:
 		default: // the first reading is enough

@@ -19,7 +19,9 @@ import (
 // While an edition has subscribers, one goroutine per edition and instance
 // polls the counts (turnout: the "has voted" markers; standings: sums of
 // the picks per project) every interval and hands a new snapshot to every
-// subscriber only when it changed. Each subscriber keeps only the newest
+// subscriber only when it changed. The standings are read only when a
+// watcher may be shown them (staff, or an edition that shows live results):
+// at Kraków's size they cost far more than the turnout. Each subscriber keeps only the newest
 // snapshot (a one-slot mailbox that the poller overwrites), so a slow
 // client never blocks the poller or the others, and a burst of ballots
 // becomes one update per interval. Casting pays nothing for it (no trigger,
@@ -61,16 +63,26 @@ type ProjectStanding struct {
 // liveSnapshot is what the poller reads: everything, before a viewer's
 // permissions are applied.
 type liveSnapshot struct {
-	edition     Edition
-	liveResults bool
-	ballots     int
-	pools       []PoolStanding
-	at          time.Time
+	edition      Edition
+	liveResults  bool
+	ballots      int
+	hasStandings bool // pools were read (see liveCounts)
+	pools        []PoolStanding
+	at           time.Time
 }
 
-func (a *liveSnapshot) same(b *liveSnapshot) bool {
+// sameTurnout tells whether b shows nothing new against a to a view
+// without standings.
+func (a *liveSnapshot) sameTurnout(b *liveSnapshot) bool {
 	return a.edition.Status == b.edition.Status && a.edition.LiveThreshold == b.edition.LiveThreshold &&
-		a.liveResults == b.liveResults && a.ballots == b.ballots && reflect.DeepEqual(a.pools, b.pools)
+		a.liveResults == b.liveResults && a.ballots == b.ballots
+}
+
+// same tells whether b shows nothing new against a to any view. A reading
+// without standings (no watcher needs them any more) shows only the
+// turnout.
+func (a *liveSnapshot) same(b *liveSnapshot) bool {
+	return a.sameTurnout(b) && (!b.hasStandings || a.hasStandings && reflect.DeepEqual(a.pools, b.pools))
 }
 
 type liveHub struct {
@@ -78,6 +90,8 @@ type liveHub struct {
 	interval time.Duration
 	feeds    map[uuid.UUID]*liveFeed
 	running  atomic.Int64 // pollers running (tests)
+	// standingsReads counts the readings that summed the standings (tests).
+	standingsReads atomic.Int64
 }
 
 type liveFeed struct {
@@ -87,7 +101,14 @@ type liveFeed struct {
 	kick     chan struct{} // a ballot was cast here: poll soon
 }
 
-type turnoutWatcher struct{ f func(TurnoutSnapshot) }
+type turnoutWatcher struct {
+	f    func(TurnoutSnapshot)
+	view func() live.View // the widest view it shows now
+}
+
+// needsStandings tells whether view shows the standings of a snapshot
+// whose edition does not show live results.
+func needsStandings(view live.View) bool { return view >= ViewStandings }
 
 // minPollGap spaces the polls of a busy edition: a burst of ballots cast on
 // this instance becomes one reading per gap, not one per ballot.
@@ -123,9 +144,24 @@ func (s *Service) SetLiveInterval(d time.Duration) {
 // LivePollers is the number of pollers running (tests check that they stop).
 func (s *Service) LivePollers() int { return int(s.hub().running.Load()) }
 
+// LiveStandingsReads is how many live readings have summed the standings
+// (tests check that nobody's view asks for them in vain).
+func (s *Service) LiveStandingsReads() int { return int(s.hub().standingsReads.Load()) }
+
 // TurnoutSnapshot is one reading of an edition's counts, shared by every
 // watcher and read-only.
-type TurnoutSnapshot struct{ snap *liveSnapshot }
+type TurnoutSnapshot struct {
+	snap *liveSnapshot
+	// onlyStandings: against the previous reading, only the standings
+	// changed (or were read at all), which views without them do not show.
+	onlyStandings bool
+}
+
+// NewsFor tells whether the snapshot shows view v anything the previous
+// one did not (a watcher's first snapshot always does).
+func (t TurnoutSnapshot) NewsFor(v live.View) bool {
+	return !t.onlyStandings || needsStandings(v) || t.snap.liveResults
+}
 
 // Views of live turnout (see TurnoutView).
 const (
@@ -133,9 +169,10 @@ const (
 	ViewStandings live.View = 2 // turnout and standings (staff)
 )
 
-// For is the snapshot as seen with view v.
+// For is the snapshot as seen with view v; nothing for a view that shows
+// standings when they were not read (the next reading has them).
 func (t TurnoutSnapshot) For(v live.View) (Turnout, bool) {
-	if v == live.Hidden || t.snap == nil {
+	if v == live.Hidden || t.snap == nil || (needsStandings(v) && !t.snap.hasStandings) {
 		return Turnout{}, false
 	}
 	out := Turnout{EditionID: t.snap.edition.ID, Ballots: t.snap.ballots, At: t.snap.at}
@@ -161,12 +198,14 @@ func TurnoutView(ctx context.Context, e *Edition) live.View {
 // WatchTurnout calls f with the edition's counts at once (if already read)
 // and after each change, until stop is called. One poller per edition and
 // instance reads them, only while someone watches: every interval, and
-// soon after a ballot is cast on this instance. f runs on the poller's
-// goroutine and must not block. The caller checks that the watcher may
-// read the edition (TurnoutView).
-func (s *Service) WatchTurnout(editionID uuid.UUID, f func(TurnoutSnapshot)) (stop func()) {
+// soon after a ballot is cast on this instance. view tells the widest view
+// f will use (it may change; the poller asks before each reading): the
+// standings are read only when a watcher's view shows them. f runs on the
+// poller's goroutine and must not block. The caller checks that the
+// watcher may read the edition (TurnoutView).
+func (s *Service) WatchTurnout(editionID uuid.UUID, view func() live.View, f func(TurnoutSnapshot)) (stop func()) {
 	h := s.hub()
-	w := &turnoutWatcher{f: f}
+	w := &turnoutWatcher{f: f, view: view}
 	h.mu.Lock()
 	feed := h.feeds[editionID]
 	if feed == nil {
@@ -179,11 +218,31 @@ func (s *Service) WatchTurnout(editionID uuid.UUID, f func(TurnoutSnapshot)) (st
 	feed.watchers[w] = struct{}{}
 	last := feed.last
 	h.mu.Unlock()
-	if last != nil {
-		f(TurnoutSnapshot{last})
+	switch {
+	case last != nil && (last.hasStandings || !needsStandings(view())):
+		f(TurnoutSnapshot{snap: last})
+	case last != nil:
+		h.kick(editionID) // the standings, soon
 	}
 	var once sync.Once
 	return func() { once.Do(func() { h.leave(editionID, feed, w) }) }
+}
+
+// needsStandings tells whether a watcher of f may be shown the standings.
+func (h *liveHub) needsStandings(f *liveFeed) bool {
+	h.mu.Lock()
+	views := make([]func() live.View, 0, len(f.watchers))
+	for w := range f.watchers {
+		views = append(views, w.view)
+	}
+	h.mu.Unlock()
+	// Outside the hub's lock: a view takes its feed's lock.
+	for _, v := range views {
+		if needsStandings(v()) {
+			return true
+		}
+	}
+	return false
 }
 
 // kick asks the edition's poller on this instance, if any, to read soon.
@@ -222,15 +281,17 @@ func (s *Service) poll(ctx context.Context, h *liveHub, f *liveFeed, editionID u
 	defer t.Stop()
 	for {
 		read := time.Now()
-		snap, err := s.liveCounts(ctx, editionID)
+		snap, err := s.liveCounts(ctx, editionID, h.needsStandings(f))
 		if err != nil && ctx.Err() == nil {
 			s.log.Warn("budget: live counts", "edition", editionID, "err", err)
 		}
 		if err == nil {
 			h.mu.Lock()
 			var watchers []*turnoutWatcher
-			if f.last == nil || !f.last.same(snap) {
-				f.last = snap
+			changed := f.last == nil || !f.last.same(snap)
+			onlyStandings := f.last != nil && f.last.sameTurnout(snap)
+			f.last = snap
+			if changed {
 				watchers = make([]*turnoutWatcher, 0, len(f.watchers))
 				for w := range f.watchers {
 					watchers = append(watchers, w)
@@ -239,7 +300,7 @@ func (s *Service) poll(ctx context.Context, h *liveHub, f *liveFeed, editionID u
 			h.mu.Unlock()
 			// Outside the hub's lock: watchers take their own locks.
 			for _, w := range watchers {
-				w.f(TurnoutSnapshot{snap})
+				w.f(TurnoutSnapshot{snap: snap, onlyStandings: onlyStandings})
 			}
 		}
 		took := time.Since(read)
@@ -272,15 +333,22 @@ func NewTurnoutFanout[T any](s *Service, reg *live.Registry, prepare func(editio
 		if err != nil {
 			return nil, err
 		}
-		return s.WatchTurnout(editionID, func(snap TurnoutSnapshot) {
-			feed.Publish(func(v live.View) (T, bool) {
+		return s.WatchTurnout(editionID, feed.MaxView, func(snap TurnoutSnapshot) {
+			all := func(v live.View) (T, bool) {
 				t, ok := snap.For(v)
 				if !ok {
 					var zero T
 					return zero, false
 				}
 				return convert(t), true
-			}, true)
+			}
+			feed.Update(func(v live.View) (T, bool) {
+				if !snap.NewsFor(v) {
+					var zero T
+					return zero, false
+				}
+				return all(v)
+			}, all)
 		}), nil
 	})
 }
@@ -312,12 +380,16 @@ func SubscribeTurnoutFanout[T any](ctx context.Context, s *Service, fan *live.Fa
 	if st == nil {
 		return nil, apperr.ErrNotFound
 	}
+	if needsStandings(st.View()) {
+		s.hub().kick(editionID) // the feed's last reading may lack the standings
+	}
 	return st, nil
 }
 
-// liveCounts reads an edition's turnout and standings (no permission
-// check: viewTurnout applies the viewer's).
-func (s *Service) liveCounts(ctx context.Context, editionID uuid.UUID) (*liveSnapshot, error) {
+// liveCounts reads an edition's turnout and, when standings is set or the
+// edition shows live results, its standings (no permission check:
+// TurnoutView applies the viewer's).
+func (s *Service) liveCounts(ctx context.Context, editionID uuid.UUID, standings bool) (*liveSnapshot, error) {
 	e, err := loadEdition(ctx, s.pool, editionID, "")
 	if err != nil {
 		return nil, err
@@ -331,6 +403,11 @@ func (s *Service) liveCounts(ctx context.Context, editionID uuid.UUID) (*liveSna
 		Scan(&snap.ballots); err != nil {
 		return nil, err
 	}
+	if !standings && !snap.liveResults {
+		return snap, nil
+	}
+	snap.hasStandings = true
+	s.hub().standingsReads.Add(1)
 	rows, err := s.pool.Query(ctx, `select l.id, (select count(distinct k.ballot_id) from budget_ballot_picks k where k.pool_id = l.id)
 		from budget_pools l where l.edition_id = $1 order by l.position, l.id`, editionID)
 	if err != nil {

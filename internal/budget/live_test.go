@@ -129,3 +129,82 @@ func TestLive_CoalescesBurst(t *testing.T) {
 	cancel()
 	waitFor(t, "poller stopped", func() bool { return b.svc.LivePollers() == 0 })
 }
+
+// The standings are summed only while a watcher may be shown them: not for
+// a public turnout while the edition hides live results; at once when staff
+// join an existing feed (by the subscription and by WatchTurnout, as the
+// staff page does), and no more once they leave.
+func TestLive_StandingsReadOnlyWhileSomeoneMaySeeThem(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.svc.SetLiveInterval(30 * time.Millisecond)
+	fan := identityFanout(b.svc)
+	official := b.official(t)
+	k := b.krakowEdition(t)
+	cast := func() {
+		t.Helper()
+		_, err := b.svc.CastBallot(b.voter(t, k.edition.ID, "stare-miasto"), k.valid(key()))
+		require.NoError(t, err)
+	}
+	untilBallots := func(ch <-chan budget.Turnout, n int) budget.Turnout {
+		t.Helper()
+		v := next(t, ch)
+		for v.Ballots < n {
+			v = next(t, ch)
+		}
+		require.Equal(t, n, v.Ballots)
+		return v
+	}
+
+	ctx, cancel := context.WithCancel(b.anonymous())
+	defer cancel()
+	anon := subscribe(t, ctx, b.svc, fan, k.edition.ID)
+	require.Equal(t, 0, next(t, anon).Ballots)
+	cast()
+	require.Nil(t, untilBallots(anon, 1).Standings)
+	require.Zero(t, b.svc.LiveStandingsReads(), "nobody may see the standings")
+
+	// Staff join the anonymous feed: standings come without waiting for a
+	// new ballot.
+	sctx, scancel := context.WithCancel(official)
+	staff := subscribe(t, sctx, b.svc, fan, k.edition.ID)
+	v := next(t, staff)
+	require.Len(t, v.Standings, 3)
+	require.Equal(t, 1, v.Ballots)
+	require.Positive(t, b.svc.LiveStandingsReads())
+
+	// The staff page's one reading, on the same feed.
+	view := budget.TurnoutView(official, k.edition)
+	require.Equal(t, budget.ViewStandings, view)
+	got := make(chan budget.Turnout, 1)
+	stop := b.svc.WatchTurnout(k.edition.ID, func() live.View { return view }, func(s budget.TurnoutSnapshot) {
+		if t, ok := s.For(view); ok {
+			select {
+			case got <- t:
+			default:
+			}
+		}
+	})
+	select {
+	case page := <-got:
+		require.Len(t, page.Standings, 3)
+	case <-time.After(5 * time.Second):
+		t.Fatal("no reading for the staff page")
+	}
+	stop()
+
+	// Staff leave: readings stop summing the standings, and the public
+	// turnout goes on.
+	scancel()
+	for range staff {
+	}
+	for n := 2; ; n++ {
+		before := b.svc.LiveStandingsReads()
+		cast()
+		require.Nil(t, untilBallots(anon, n).Standings)
+		if b.svc.LiveStandingsReads() == before {
+			break
+		}
+		require.Less(t, n, 20, "standings still read after the staff left")
+	}
+}

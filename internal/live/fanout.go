@@ -104,6 +104,18 @@ func (f *Fanout[K, T]) Keys() int {
 // nothing to that view. With keep, the value is also remembered for streams
 // that join later and for Latest.
 func (feed *Feed[T]) Publish(valueFor func(View) (T, bool), keep bool) {
+	var kept func(View) (T, bool)
+	if keep {
+		kept = valueFor
+	}
+	feed.Update(valueFor, kept)
+}
+
+// Update offers each stream offer's value for its view, as Publish does,
+// and remembers keep (when not nil) for streams that join later and for
+// Latest: a source whose new value is news to some views only offers it
+// to those and keeps the whole value.
+func (feed *Feed[T]) Update(offer, keep func(View) (T, bool)) {
 	memo := map[View]struct {
 		v  T
 		ok bool
@@ -111,23 +123,35 @@ func (feed *Feed[T]) Publish(valueFor func(View) (T, bool), keep bool) {
 	once := func(v View) (T, bool) {
 		m, seen := memo[v]
 		if !seen {
-			m.v, m.ok = valueFor(v)
+			m.v, m.ok = offer(v)
 			memo[v] = m
 		}
 		return m.v, m.ok
 	}
 	feed.mu.Lock()
 	defer feed.mu.Unlock()
-	if keep {
+	if keep != nil {
 		// Later joiners compute their own view's value once more; the memo
 		// is not kept because it is not safe for concurrent use.
-		feed.last = valueFor
+		feed.last = keep
 	}
 	for s := range feed.streams {
 		if v, ok := once(s.View()); ok {
 			s.Offer(v)
 		}
 	}
+}
+
+// MaxView is the widest view among the feed's streams now (Hidden when it
+// has none): a source may skip reading what no stream would be shown.
+func (feed *Feed[T]) MaxView() View {
+	feed.mu.Lock()
+	defer feed.mu.Unlock()
+	v := Hidden
+	for s := range feed.streams {
+		v = max(v, s.View())
+	}
+	return v
 }
 
 // Latest is the kept value for view v, if any.
