@@ -1,6 +1,7 @@
 package budget
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -75,26 +76,34 @@ func (s *Service) openBallots(ctx context.Context, tx *db.Tx, edition uuid.UUID,
 		ids = append(ids, id)
 	}
 	slices.SortFunc(ids, func(a, b uuid.UUID) int { return strings.Compare(a.String(), b.String()) })
+	// Each ballot is one row, its picks in arrays in (pool, rank) order
+	// (the order the table's check requires): the picks of all ballots go
+	// as flat arrays, each ballot's row taking its slice [lo:hi].
 	days := make([]string, len(ids))
-	var pickBallots, pools, projects []uuid.UUID
-	var ranks []int32
+	lo, hi := make([]int32, len(ids)), make([]int32, len(ids))
+	var pools, projects []uuid.UUID
+	var ranks []int16
 	for i, id := range ids {
 		c := puts[id]
 		days[i] = c.CastOn
-		for _, p := range c.Picks {
-			pickBallots, pools, projects, ranks = append(pickBallots, id), append(pools, p.Pool), append(projects, p.Project),
-				append(ranks, int32(p.Rank))
+		picks := slices.Clone(c.Picks)
+		slices.SortFunc(picks, func(a, b sealedPick) int {
+			if c := bytes.Compare(a.Pool[:], b.Pool[:]); c != 0 {
+				return c
+			}
+			return a.Rank - b.Rank
+		})
+		lo[i] = int32(len(pools) + 1)
+		for _, p := range picks {
+			pools, projects, ranks = append(pools, p.Pool), append(projects, p.Project), append(ranks, int16(p.Rank))
 		}
+		hi[i] = int32(len(pools))
 	}
-	if _, err := tx.Exec(ctx, `insert into budget_ballots (id, edition_id, cast_on)
-		select x.id, $1, x.day from unnest($2::uuid[], $3::date[]) with ordinality x(id, day, n) order by x.n`,
-		edition, ids, days); err != nil {
+	if _, err := tx.Exec(ctx, `insert into budget_ballots (id, edition_id, cast_on, pick_pools, pick_projects, pick_ranks)
+		select x.id, $1, x.day, ($4::uuid[])[x.lo:x.hi], ($5::uuid[])[x.lo:x.hi], ($6::smallint[])[x.lo:x.hi]
+		from unnest($2::uuid[], $3::date[], $7::int[], $8::int[]) with ordinality x(id, day, lo, hi, n) order by x.n`,
+		edition, ids, days, pools, projects, ranks, lo, hi); err != nil {
 		return fmt.Errorf("write ballots: %w", err)
-	}
-	if _, err := tx.Exec(ctx, `insert into budget_ballot_picks (ballot_id, pool_id, project_id, rank)
-		select x.b, x.p, x.j, x.r from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[]) with ordinality x(b, p, j, r, n)
-		order by x.n`, pickBallots, pools, projects, ranks); err != nil {
-		return fmt.Errorf("write picks: %w", err)
 	}
 	return nil
 }

@@ -154,8 +154,10 @@ func exportInstance(ctx context.Context, tx *db.Tx, e *Edition, p *Pool) (*pb.In
 			"votes": strconv.FormatInt(r.Votes, 10), "score": strconv.FormatInt(r.Score, 10), "name": names[r.ProjectID],
 			"selected": selected}})
 	}
-	rows, err := tx.Query(ctx, `select x.number, k.project_id from budget_ballot_picks k
-		join budget_export_voters x on x.ballot_id = k.ballot_id where k.pool_id = $1 order by x.number, k.rank`, p.ID)
+	rows, err := tx.Query(ctx, `select x.number, k.project_id from budget_ballots b
+		cross join lateral unnest(b.pick_pools, b.pick_projects, b.pick_ranks) k(pool_id, project_id, rank)
+		join budget_export_voters x on x.ballot_id = b.id
+		where b.edition_id = $1 and k.pool_id = $2 order by x.number, k.rank`, e.ID, p.ID)
 	if err != nil {
 		return nil, fmt.Errorf("read picks: %w", err)
 	}

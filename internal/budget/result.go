@@ -3,6 +3,7 @@ package budget
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/google/uuid"
@@ -88,8 +89,12 @@ func storeResults(ctx context.Context, tx *db.Tx, e *Edition, actor uuid.UUID) (
 	if _, err := tx.Exec(ctx, `delete from budget_results where edition_id = $1`, e.ID); err != nil {
 		return 0, fmt.Errorf("clear results: %w", err)
 	}
+	ballots, err := loadBallots(ctx, tx, e.ID)
+	if err != nil {
+		return 0, err
+	}
 	for _, p := range pools {
-		r, err := countPool(ctx, tx, p)
+		r, err := countPool(ctx, tx, p, ballots[p.ID])
 		if err != nil {
 			return 0, err
 		}
@@ -124,9 +129,40 @@ func storeResults(ctx context.Context, tx *db.Tx, e *Edition, actor uuid.UUID) (
 		ObjectType: "budget_edition", ObjectID: e.ID.String(), Data: map[string]any{"computation": computation}})
 }
 
-// countPool builds a pb.Instance from the pool's stored ballots (project
-// codes as ids, so ties break as in Pabulib files) and applies the rule.
-func countPool(ctx context.Context, q db.Querier, p Pool) (PoolResult, error) {
+// loadBallots reads an edition's ballots in one pass: per pool, each
+// ballot's picked projects in rank order, the ballots in id order.
+func loadBallots(ctx context.Context, q db.Querier, edition uuid.UUID) (map[uuid.UUID][][]uuid.UUID, error) {
+	rows, err := q.Query(ctx, `select pick_pools, pick_projects from budget_ballots where edition_id = $1 order by id`, edition)
+	if err != nil {
+		return nil, fmt.Errorf("read picks: %w", err)
+	}
+	defer rows.Close()
+	out := map[uuid.UUID][][]uuid.UUID{}
+	var pools, projects []uuid.UUID
+	for rows.Next() {
+		if err := rows.Scan(&pools, &projects); err != nil {
+			return nil, fmt.Errorf("scan picks: %w", err)
+		}
+		// The picks lie in (pool, rank) order (the table's check).
+		for i := 0; i < len(pools); {
+			j := i + 1
+			for j < len(pools) && pools[j] == pools[i] {
+				j++
+			}
+			out[pools[i]] = append(out[pools[i]], slices.Clone(projects[i:j]))
+			i = j
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read picks: %w", err)
+	}
+	return out, nil
+}
+
+// countPool builds a pb.Instance from the pool's ballots (each its
+// projects in rank order; project codes as ids, so ties break as in
+// Pabulib files) and applies the rule.
+func countPool(ctx context.Context, q db.Querier, p Pool, ballots [][]uuid.UUID) (PoolResult, error) {
 	projects, err := loadProjects(ctx, q, p.ID)
 	if err != nil {
 		return PoolResult{}, err
@@ -142,28 +178,12 @@ func countPool(ctx context.Context, q db.Querier, p Pool) (PoolResult, error) {
 		code[pr.ID], byCode[pr.Code] = pr.Code, pr.ID
 		in.Projects = append(in.Projects, pb.Project{ID: pr.Code, Cost: pr.Cost})
 	}
-	rows, err := q.Query(ctx, `select ballot_id, project_id from budget_ballot_picks where pool_id = $1
-		order by ballot_id, rank`, p.ID)
-	if err != nil {
-		return PoolResult{}, fmt.Errorf("read picks: %w", err)
-	}
-	var last uuid.UUID
-	for rows.Next() {
-		var ballot, project uuid.UUID
-		if err := rows.Scan(&ballot, &project); err != nil {
-			rows.Close()
-			return PoolResult{}, fmt.Errorf("scan pick: %w", err)
+	for i, picked := range ballots {
+		v := pb.Vote{VoterID: strconv.Itoa(i + 1), Projects: make([]string, len(picked))}
+		for j, project := range picked {
+			v.Projects[j] = code[project]
 		}
-		if len(in.Votes) == 0 || ballot != last {
-			in.Votes = append(in.Votes, pb.Vote{VoterID: strconv.Itoa(len(in.Votes) + 1)})
-			last = ballot
-		}
-		v := &in.Votes[len(in.Votes)-1]
-		v.Projects = append(v.Projects, code[project])
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return PoolResult{}, fmt.Errorf("read picks: %w", err)
+		in.Votes = append(in.Votes, v)
 	}
 
 	res, points, err := countInstance(p, in)
