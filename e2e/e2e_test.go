@@ -890,6 +890,38 @@ func TestMigrateCommand(t *testing.T) {
 	require.Equal(t, first, schemaVersion(t, dbURL))
 }
 
+// TestSeedDemo_RefusesWhileAServerRuns: the demo's past editions are made
+// on a past clock, which a running server's job workers would overtake
+// (they apply the editions' scheduled moves, due by the real clock): the
+// seed refuses, says why, and writes nothing.
+func TestSeedDemo_RefusesWhileAServerRuns(t *testing.T) {
+	t.Parallel()
+	dbURL := pgtest.URL(t)
+	startServer(t, "server", dbURL)
+	ctx, cancel := context.WithTimeout(context.Background(), eventTimeout)
+	defer cancel()
+	pool, err := db.Open(ctx, dbURL)
+	require.NoError(t, err)
+	defer pool.Close()
+	for {
+		var leads bool
+		require.NoError(t, pool.QueryRow(ctx, `select exists (select 1 from river_leader where expires_at > now())`).Scan(&leads))
+		if leads {
+			break
+		}
+		require.NoError(t, ctx.Err(), "the server's job client leads within %v", eventTimeout)
+		time.Sleep(50 * time.Millisecond)
+	}
+	cmd := exec.Command(binary(t), "seed", "--demo")
+	cmd.Env = serverEnv(dbURL, "127.0.0.1:0")
+	out, err := cmd.CombinedOutput()
+	require.Error(t, err, "seed: %s", out)
+	require.Contains(t, string(out), "a server is running on this database: stop it, seed, then start it again")
+	var accounts int
+	require.NoError(t, pool.QueryRow(ctx, `select count(*) from accounts where email like '%@demo.otwarty.pl'`).Scan(&accounts))
+	require.Zero(t, accounts)
+}
+
 // TestSeedDemo: `otwarty seed --demo` fills a database that the server then
 // shows: consultations in four languages with submissions, a workshop, and
 // a published report; a dialogue body of persons and an organisation with

@@ -46,6 +46,17 @@ func runSeed(ctx context.Context, args []string) error {
 		fmt.Println("demo data already present")
 		return nil
 	}
+	// The demo's past editions are made on clocks set in the past: a running
+	// server's job workers would apply their scheduled moves, due by the
+	// real clock, in the middle of the seed.
+	var serving bool
+	if err := a.pool.QueryRow(ctx, `select exists (select 1 from river_leader where expires_at > now())`).Scan(&serving); err != nil {
+		return err
+	}
+	if serving {
+		return errors.New("a server is running on this database: stop it, seed, then start it again " +
+			"(the demo's past editions are made on a past clock, and the server's job workers would overtake it)")
+	}
 
 	coordinator, err := a.identity.CreateAdmin(ctx, "koordynator@demo.otwarty.pl", demoPassword, "Koordynatorka Programu")
 	if err != nil {
