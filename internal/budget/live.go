@@ -157,9 +157,9 @@ type TurnoutSnapshot struct {
 	onlyStandings bool
 }
 
-// NewsFor tells whether the snapshot shows view v anything the previous
+// newsFor tells whether the snapshot shows view v anything the previous
 // one did not (a watcher's first snapshot always does).
-func (t TurnoutSnapshot) NewsFor(v live.View) bool {
+func (t TurnoutSnapshot) newsFor(v live.View) bool {
 	return !t.onlyStandings || needsStandings(v) || t.snap.liveResults
 }
 
@@ -343,7 +343,7 @@ func NewTurnoutFanout[T any](s *Service, reg *live.Registry, prepare func(editio
 				return convert(t), true
 			}
 			feed.Update(func(v live.View) (T, bool) {
-				if !snap.NewsFor(v) {
+				if !snap.newsFor(v) {
 					var zero T
 					return zero, false
 				}

@@ -6,11 +6,9 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/tern/v2/migrate"
 	"github.com/stretchr/testify/require"
 
 	"github.com/otwarty/otwarty/internal/pgtest"
-	"github.com/otwarty/otwarty/migrations"
 )
 
 // TestMigration043_PicksMoveIntoTheBallotRowIntact writes ballots in the
@@ -19,13 +17,7 @@ import (
 func TestMigration043_PicksMoveIntoTheBallotRowIntact(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, pgtest.EmptyURL(t))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = conn.Close(context.Background()) })
-	m, err := migrate.NewMigrator(ctx, conn, "schema_version")
-	require.NoError(t, err)
-	require.NoError(t, m.LoadMigrations(migrations.FS))
-	require.NoError(t, m.MigrateTo(ctx, 42))
+	conn, m := pgtest.MigratedTo(t, 42)
 	exec := func(sql string, args ...any) {
 		t.Helper()
 		_, err := conn.Exec(ctx, sql, args...)

@@ -7,27 +7,10 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/tern/v2/migrate"
 	"github.com/stretchr/testify/require"
 
 	"github.com/otwarty/otwarty/internal/pgtest"
-	"github.com/otwarty/otwarty/migrations"
 )
-
-// migratedTo is a connection to an empty database migrated to version, and
-// its migrator.
-func migratedTo(t *testing.T, version int32) (*pgx.Conn, *migrate.Migrator) {
-	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, pgtest.EmptyURL(t))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = conn.Close(context.Background()) })
-	m, err := migrate.NewMigrator(ctx, conn, "schema_version")
-	require.NoError(t, err)
-	require.NoError(t, m.LoadMigrations(migrations.FS))
-	require.NoError(t, m.MigrateTo(ctx, version))
-	return conn, m
-}
 
 // TestMigration016_MovesMeetingsAndSessionsIntact fills the old tables of
 // consultation meetings and budget sessions at schema version 17, applies
@@ -35,7 +18,7 @@ func migratedTo(t *testing.T, version int32) (*pgx.Conn, *migrate.Migrator) {
 func TestMigration016_MovesMeetingsAndSessionsIntact(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	conn, m := migratedTo(t, 17)
+	conn, m := pgtest.MigratedTo(t, 17)
 
 	exec := func(sql string, args ...any) {
 		t.Helper()
@@ -171,7 +154,7 @@ func TestMigration016_MovesMeetingsAndSessionsIntact(t *testing.T) {
 func TestMigration020_AddsTheRollBesideGatherings(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	conn, m := migratedTo(t, 19)
+	conn, m := pgtest.MigratedTo(t, 19)
 
 	exec := func(sql string, args ...any) error {
 		_, err := conn.Exec(ctx, sql, args...)

@@ -22,8 +22,10 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/tern/v2/migrate"
 
 	"github.com/otwarty/otwarty/internal/db"
+	"github.com/otwarty/otwarty/migrations"
 )
 
 var (
@@ -219,6 +221,30 @@ func EmptyURL(t testing.TB) string {
 		_ = exec(context.Background(), adminURL, "drop database if exists "+name+" with (force)")
 	})
 	return withDB(adminURL, name)
+}
+
+// MigratedTo connects to a fresh database migrated to version (migration
+// tests fill the old layout, then migrate on with the returned migrator).
+// The connection is closed when the test ends.
+func MigratedTo(t testing.TB, version int32) (*pgx.Conn, *migrate.Migrator) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, EmptyURL(t))
+	if err != nil {
+		t.Fatalf("pgtest: connect: %v", err)
+	}
+	t.Cleanup(func() { _ = conn.Close(context.Background()) })
+	m, err := migrate.NewMigrator(ctx, conn, "schema_version")
+	if err == nil {
+		err = m.LoadMigrations(migrations.FS)
+	}
+	if err == nil {
+		err = m.MigrateTo(ctx, version)
+	}
+	if err != nil {
+		t.Fatalf("pgtest: migrate to %d: %v", version, err)
+	}
+	return conn, m
 }
 
 // Pool returns a pool on a fresh migrated database, closed when the test ends.
