@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/otwarty/otwarty/internal/budget"
 	"github.com/otwarty/otwarty/internal/pb"
 )
 
@@ -43,7 +44,7 @@ func TestBudgetResults_ScheduleCertifyPublishAndTurnout(t *testing.T) {
 	t.Parallel()
 	f := newConsultationFixture(t)
 	b := f.b
-	edition, pool, projects := resultsEdition(t, f, time.Now().Add(4*time.Second))
+	edition, pool, projects := resultsEdition(t, f, time.Now().Add(time.Hour))
 
 	conn := wsDial(t, b, f.alice)
 	_, err := wsNext(t, conn, "connection_ack")
@@ -77,7 +78,9 @@ func TestBudgetResults_ScheduleCertifyPublishAndTurnout(t *testing.T) {
 	require.NoError(t, json.Unmarshal(m.Payload, &ev))
 	require.Equal(t, 1, ev.Data.BallotTurnout.Ballots)
 
-	// The close job and the results job run on their own.
+	// The end of the window comes; the close job and the results job run on
+	// their own.
+	b.runScheduledNow(t, budget.JobCloseVoting, edition)
 	q := `query($id: ID!) { budgetEdition(id: $id) { status resultsComputedAt resultsViewerCan { certify updateSettings }
 		results { ballots tieBreaks { score } pabulib } certification { certified invalidBallots signatures { name } } } }`
 	// Wait until the edition shows the close and its results (read at two

@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/otwarty/otwarty/graph"
+	"github.com/otwarty/otwarty/graph/gid"
 	"github.com/otwarty/otwarty/internal/ambassador"
 	"github.com/otwarty/otwarty/internal/attach"
 	"github.com/otwarty/otwarty/internal/authz"
@@ -57,6 +58,8 @@ type bundle struct {
 	budget   *budget.Service
 	dialogue *dialogue.Service
 	queries  *queryCounter
+	// jobs is the River client that runs the workers.
+	jobs *river.Client[pgx.Tx]
 }
 
 type setupOpts struct {
@@ -207,7 +210,7 @@ func setup(t testing.TB, opts ...func(*setupOpts)) *bundle {
 		<-done
 		<-done
 	})
-	return &bundle{url: srv.URL + "/query", srv: srv, pool: pool, identity: ids, authz: az, resolver: r, consult: cs, budget: bs, dialogue: ds, queries: counter}
+	return &bundle{url: srv.URL + "/query", srv: srv, pool: pool, identity: ids, authz: az, resolver: r, consult: cs, budget: bs, dialogue: ds, queries: counter, jobs: rc}
 }
 
 // queryCounter counts the SQL statements sent through the API's pool.
@@ -277,6 +280,21 @@ func withLanguage(lang string) reqOpt {
 }
 
 // gql posts one operation and decodes the response, whatever its status.
+// runScheduledNow makes the scheduled phase move of kind for the object
+// with global ID object (e.g. the close of a vote at the end of its window) run now, as if its
+// time had come: tests give their windows an hour, so that a slow machine
+// cannot pass the end before the test has acted inside it.
+func (b *bundle) runScheduledNow(t testing.TB, kind, object string) {
+	t.Helper()
+	_, objectID, ok := gid.Decode(object)
+	require.True(t, ok, "not a global ID: %q", object)
+	var id int64
+	require.NoError(t, b.pool.QueryRow(context.Background(), `select id from river_job where kind = $1 and state = 'scheduled'
+		and args->>'object_id' = $2`, kind, objectID).Scan(&id), "no scheduled %s for %s", kind, objectID)
+	_, err := b.jobs.JobRetry(context.Background(), id)
+	require.NoError(t, err)
+}
+
 func (b *bundle) gql(t testing.TB, query string, vars map[string]any, opts ...reqOpt) gqlResponse {
 	t.Helper()
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})

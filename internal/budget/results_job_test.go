@@ -79,7 +79,8 @@ func TestResultsJob_ClosesOnScheduleAndComputes(t *testing.T) {
 	require.NoError(t, b.pool.QueryRow(b.ctx, `select account_id from role_grants where domain = $1 and role = 'official'`,
 		"org:"+b.unitID.String()).Scan(&officialID))
 	in, costs := tiePool()
-	s := b.smallEdition(t, official, in, costs, time.Now().Add(1500*time.Millisecond))
+	closes := time.Now().Add(time.Hour).Truncate(time.Microsecond)
+	s := b.smallEdition(t, official, in, costs, closes)
 	s.vote(t, b, "A")
 	s.vote(t, b, "B")
 	s.vote(t, b, "C")
@@ -87,6 +88,17 @@ func TestResultsJob_ClosesOnScheduleAndComputes(t *testing.T) {
 	require.NoError(t, err)
 	require.Nil(t, st.ComputedAt)
 	require.Zero(t, st.Computation)
+
+	// The close is a River job scheduled at the end of the window. Time
+	// passes by making that job available now (River's own JobRetry), so
+	// that a slow machine cannot close the vote before the three ballots.
+	var jobID int64
+	var scheduledAt time.Time
+	require.NoError(t, b.pool.QueryRow(b.ctx, `select id, scheduled_at from river_job where kind = $1 and state = 'scheduled'
+		and args->>'object_id' = $2`, budget.JobCloseVoting, s.edition.ID.String()).Scan(&jobID, &scheduledAt))
+	require.True(t, scheduledAt.Equal(closes), "close scheduled at %v, want %v", scheduledAt, closes)
+	_, err = b.river.JobRetry(b.ctx, jobID)
+	require.NoError(t, err)
 
 	waitFor(t, "results computed", func() bool {
 		st, err = b.svc.ResultState(official, s.edition.ID)
@@ -124,9 +136,15 @@ func TestResultsJob_StaleCloseIsNoOp(t *testing.T) {
 	b := setup(t)
 	official := b.official(t)
 	in, costs := tiePool()
-	s := b.smallEdition(t, official, in, costs, time.Now().Add(time.Second))
+	s := b.smallEdition(t, official, in, costs, time.Now().Add(time.Hour))
 	s.vote(t, b, "A")
 	_, err := b.svc.CloseVoting(official, s.edition.ID)
+	require.NoError(t, err)
+	// The end of the window comes: the scheduled close runs now.
+	var jobID int64
+	require.NoError(t, b.pool.QueryRow(b.ctx, `select id from river_job where kind = $1 and state = 'scheduled'
+		and args->>'object_id' = $2`, budget.JobCloseVoting, s.edition.ID.String()).Scan(&jobID))
+	_, err = b.river.JobRetry(b.ctx, jobID)
 	require.NoError(t, err)
 	waitFor(t, "close job done", func() bool {
 		var n int
