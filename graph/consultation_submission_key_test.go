@@ -54,9 +54,12 @@ func TestCreateSubmission_KeyMakesARetryReturnTheSameSubmission(t *testing.T) {
 	// Bob's key is his own.
 	require.NotEqual(t, ids[0], subID(b.gql(t, submit, map[string]any{"in": in}, withToken(f.bob))))
 
-	in["submissionKey"] = "short"
-	res = b.gql(t, submit, map[string]any{"in": in}, withToken(f.alice), withLanguage("en"))
-	require.Equal(t, "INVALID_INPUT", res.code())
-	require.Equal(t, "submissionKey", res.Errors[0].Extensions["field"])
-	require.Equal(t, "Invalid submission key (from 16 to 200 characters).", res.Errors[0].Message)
+	// Too short, and empty: a given key, not "no key".
+	for _, k := range []string{"short", ""} {
+		in["submissionKey"] = k
+		res = b.gql(t, submit, map[string]any{"in": in}, withToken(f.alice), withLanguage("en"))
+		require.Equal(t, "INVALID_INPUT", res.code(), "key %q", k)
+		require.Equal(t, "submissionKey", res.Errors[0].Extensions["field"])
+		require.Equal(t, "Invalid submission key (from 16 to 200 characters).", res.Errors[0].Message)
+	}
 }

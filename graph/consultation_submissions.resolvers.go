@@ -36,7 +36,7 @@ func (r *mutationResolver) CreateSubmission(ctx context.Context, input model.Cre
 		return nil, err
 	}
 	s, err := r.Consultations.Submit(ctx, consultation.SubmitInput{ConsultationID: cid, Kind: strings.ToLower(string(input.Kind)),
-		SectionID: sec, ParentID: parent, Locale: input.Locale, Text: input.Text, SubmissionKey: deref(input.SubmissionKey)})
+		SectionID: sec, ParentID: parent, Locale: input.Locale, Text: input.Text, SubmissionKey: input.SubmissionKey})
 	if err != nil {
 		return nil, err
 	}

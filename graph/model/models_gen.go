@@ -1647,7 +1647,8 @@ type CreateSubmissionInput struct {
 	Locale   i18n.Locale `json:"locale"`
 	Text     string      `json:"text"`
 	// A random secret chosen by the client (16–200 characters): a retry with the same key and content returns the same
-	// submission (no second one); other content under the same key is CONFLICT.
+	// submission (no second one); other content under the same key is CONFLICT. Leave it out (or null) for no key; an
+	// empty string is a key too short, INVALID_INPUT.
 	SubmissionKey *string `json:"submissionKey,omitempty"`
 }
 

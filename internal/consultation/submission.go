@@ -246,8 +246,9 @@ type SubmitInput struct {
 	// SubmissionKey, when given, is chosen by the client (a random secret)
 	// and makes submitting idempotent: a retry with the same key and content
 	// returns the same submission; other content under the key is
-	// ErrKeyReused.
-	SubmissionKey string
+	// ErrKeyReused. Nil is no key; a given key (even "") must have the
+	// length below.
+	SubmissionKey *string
 }
 
 // Limits on the client's submission key, as on a ballot key.
@@ -267,8 +268,9 @@ var ErrKeyReused = apperr.New(apperr.Conflict, "submission.key_reused")
 // submission that was stored returns it as it is now, without a second
 // notice, even if the consultation has closed since.
 func (s *Service) Submit(ctx context.Context, in SubmitInput) (*Submission, error) {
-	if in.SubmissionKey != "" {
-		if n := len(in.SubmissionKey); n < MinSubmissionKey || n > MaxSubmissionKey {
+	keyed := in.SubmissionKey != nil
+	if keyed {
+		if n := len(*in.SubmissionKey); n < MinSubmissionKey || n > MaxSubmissionKey {
 			return nil, apperr.Invalid("submissionKey", "submission.key_invalid").
 				With(map[string]any{"min": MinSubmissionKey, "max": MaxSubmissionKey})
 		}
@@ -280,7 +282,7 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (*Submission, erro
 		if err != nil {
 			return err
 		}
-		if in.SubmissionKey != "" {
+		if keyed {
 			if err := authz.Require(ctx, ActSubmit, submissionScope(c)); err != nil {
 				return err
 			}
@@ -327,10 +329,10 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (*Submission, erro
 		if err != nil {
 			return err
 		}
-		if in.SubmissionKey != "" {
+		if keyed {
 			if _, err := tx.Exec(ctx, `update submission_keys set submission_id = $4
 				where author_id = $1 and consultation_id = $2 and key_hash = $3`,
-				caller.AccountID, c.ID, submissionKeyHash(c.ID, in.SubmissionKey), sub.ID); err != nil {
+				caller.AccountID, c.ID, submissionKeyHash(c.ID, *in.SubmissionKey), sub.ID); err != nil {
 				return fmt.Errorf("record submission key: %w", err)
 			}
 		}
@@ -370,7 +372,7 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (*Submission, erro
 // waits on the key's primary key until the first commits (then it finds
 // its submission) or rolls back (then it claims the key itself).
 func claimKey(ctx context.Context, tx pgx.Tx, author, cid uuid.UUID, in SubmitInput) (uuid.UUID, error) {
-	keyHash := submissionKeyHash(cid, in.SubmissionKey)
+	keyHash := submissionKeyHash(cid, *in.SubmissionKey)
 	check := submissionCheck(cid, in)
 	var claimed bool
 	err := tx.QueryRow(ctx, `insert into submission_keys (author_id, consultation_id, key_hash, content_check)
@@ -408,7 +410,7 @@ func submissionCheck(cid uuid.UUID, in SubmitInput) []byte {
 		}
 		return id.String()
 	}
-	h := sha256.Sum256([]byte(strings.Join([]string{"submission-content", cid.String(), in.SubmissionKey, in.Kind,
+	h := sha256.Sum256([]byte(strings.Join([]string{"submission-content", cid.String(), *in.SubmissionKey, in.Kind,
 		opt(in.SectionID), opt(in.ParentID), string(in.Locale), in.Text}, "\x00")))
 	return h[:]
 }

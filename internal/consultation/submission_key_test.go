@@ -29,7 +29,7 @@ func TestSubmit_KeyMakesARetryReturnTheSameSubmission(t *testing.T) {
 	authorID, author := b.resident(t)
 	const key = "retry-key-0123456789"
 	in := consultation.SubmitInput{ConsultationID: c.ID, Kind: consultation.KindPostulate, Locale: i18n.PL,
-		Text: "Ławki wzdłuż bulwarów.", SubmissionKey: key}
+		Text: "Ławki wzdłuż bulwarów.", SubmissionKey: ptr(key)}
 	first, err := b.svc.Submit(author, in)
 	require.NoError(t, err)
 	again, err := b.svc.Submit(author, in)
@@ -40,10 +40,10 @@ func TestSubmit_KeyMakesARetryReturnTheSameSubmission(t *testing.T) {
 
 	// Other content under the key: refused, nothing stored.
 	for _, other := range []consultation.SubmitInput{
-		{ConsultationID: c.ID, Kind: consultation.KindPostulate, Locale: i18n.PL, Text: "Ławki wzdłuż bulwarów!", SubmissionKey: key},
-		{ConsultationID: c.ID, Kind: consultation.KindPostulate, Locale: i18n.EN, Text: "Ławki wzdłuż bulwarów.", SubmissionKey: key},
+		{ConsultationID: c.ID, Kind: consultation.KindPostulate, Locale: i18n.PL, Text: "Ławki wzdłuż bulwarów!", SubmissionKey: ptr(key)},
+		{ConsultationID: c.ID, Kind: consultation.KindPostulate, Locale: i18n.EN, Text: "Ławki wzdłuż bulwarów.", SubmissionKey: ptr(key)},
 		{ConsultationID: c.ID, Kind: consultation.KindPostulate, ParentID: &first.ID, Locale: i18n.PL, Text: "Ławki wzdłuż bulwarów.",
-			SubmissionKey: key},
+			SubmissionKey: ptr(key)},
 	} {
 		_, err = b.svc.Submit(author, other)
 		require.ErrorIs(t, err, consultation.ErrKeyReused)
@@ -67,7 +67,7 @@ func TestSubmit_KeyMakesARetryReturnTheSameSubmission(t *testing.T) {
 	require.Equal(t, 1, b.countBy(t, c2.ID, authorID))
 
 	// Without a key every call is a new submission, as before.
-	in.SubmissionKey = ""
+	in.SubmissionKey = nil
 	_, err = b.svc.Submit(author, in)
 	require.NoError(t, err)
 	require.Equal(t, 2, b.countBy(t, c.ID, authorID))
@@ -75,17 +75,18 @@ func TestSubmit_KeyMakesARetryReturnTheSameSubmission(t *testing.T) {
 	// A retry after the close still finds the submission; a new key is
 	// refused as before.
 	b.closeByHand(t, c.ID)
-	in.SubmissionKey = key
+	in.SubmissionKey = ptr(key)
 	late, err := b.svc.Submit(author, in)
 	require.NoError(t, err)
 	require.Equal(t, first.ID, late.ID)
-	in.SubmissionKey = "another-key-0123456789"
+	in.SubmissionKey = ptr("another-key-0123456789")
 	_, err = b.svc.Submit(author, in)
 	require.ErrorIs(t, err, consultation.ErrPhaseClosed)
 
-	// Keys shorter than 16 or longer than 200 bytes.
-	for _, k := range []string{"short", string(make([]byte, 201))} {
-		in2.SubmissionKey = k
+	// Keys shorter than 16 or longer than 200 bytes; an empty key is a
+	// given key too (a client bug), not "no key".
+	for _, k := range []string{"", "short", string(make([]byte, 201))} {
+		in2.SubmissionKey = &k
 		_, err = b.svc.Submit(author, in2)
 		var ae *apperr.Error
 		require.True(t, errors.As(err, &ae), "%v", err)
@@ -104,7 +105,7 @@ func TestSubmit_ReplyRetriedWithItsKeyNotifiesOnce(t *testing.T) {
 	_, replier := b.resident(t)
 	parent := b.postulate(t, author, c.ID)
 	in := consultation.SubmitInput{ConsultationID: c.ID, ParentID: &parent.ID, Locale: i18n.PL, Text: "Popieram.",
-		SubmissionKey: "reply-key-0123456789"}
+		SubmissionKey: ptr("reply-key-0123456789")}
 	reply, err := b.svc.Submit(replier, in)
 	require.NoError(t, err)
 	again, err := b.svc.Submit(replier, in)
@@ -127,7 +128,7 @@ func TestSubmit_ConcurrentRetriesWithOneKeyMakeOneSubmission(t *testing.T) {
 	c := b.openConsultation(t)
 	authorID, author := b.resident(t)
 	in := consultation.SubmitInput{ConsultationID: c.ID, Kind: consultation.KindPostulate, Locale: i18n.PL,
-		Text: "Więcej drzew.", SubmissionKey: "concurrent-key-0123456789"}
+		Text: "Więcej drzew.", SubmissionKey: ptr("concurrent-key-0123456789")}
 	const n = 16
 	ids := make([]uuid.UUID, n)
 	errs := make([]error, n)
@@ -151,3 +152,5 @@ func TestSubmit_ConcurrentRetriesWithOneKeyMakeOneSubmission(t *testing.T) {
 	require.NoError(t, b.pool.QueryRow(b.ctx, `select count(*) from submission_keys where submission_id = $1`, ids[0]).Scan(&keys))
 	require.Equal(t, 1, keys)
 }
+
+func ptr[T any](v T) *T { return &v }
