@@ -257,7 +257,11 @@ func TestBrowser_ResidentAccountJourney(t *testing.T) {
 
 	b.open("/")
 	require.Equal(t, "pl", eval[string](b, `document.documentElement.lang`))
-	b.navigating("go to sign-up", chromedp.Click(chromedp.CSS(`.main-nav a[href="/sign-up"]`)))
+	// A wide screen shows the menu open, without its "Menu" button.
+	require.True(t, eval[bool](b, `document.querySelector('details.menu').open`))
+	require.False(t, eval[bool](b, `document.querySelector('details.menu > summary').checkVisibility()`))
+	require.True(t, eval[bool](b, `document.querySelector('.main-nav a[href="/budget"]').checkVisibility()`))
+	b.navigating("go to sign-up", chromedp.Click(chromedp.CSS(`.account-nav a[href="/sign-up"]`)))
 
 	// A short password: the service's message, next to its field.
 	b.submit(`main form`, map[string]string{"f-displayName": "Oksana", "f-email": email, "f-password": "short"})
@@ -282,7 +286,7 @@ func TestBrowser_ResidentAccountJourney(t *testing.T) {
 	require.NotContains(t, b.text("dl.facts"), "niepotwierdzony")
 
 	// Sign out, then in again.
-	b.navigating("sign out", chromedp.Click(chromedp.CSS(`.main-nav form button`)))
+	b.navigating("sign out", chromedp.Click(chromedp.CSS(`.account-nav form button`)))
 	require.Equal(t, "/", b.path())
 	b.open("/profile")
 	require.Equal(t, "/sign-in", b.path(), "signed out: the profile asks to sign in")
@@ -310,9 +314,9 @@ func TestBrowser_ResidentAccountJourney(t *testing.T) {
 	require.Equal(t, "Saved.", b.text(".notice"))
 	require.Equal(t, "Oksana K.", eval[string](b, `document.getElementById('f-displayName').value`))
 
-	b.navigating("sign out", chromedp.Click(chromedp.CSS(`.main-nav form button`)))
+	b.navigating("sign out", chromedp.Click(chromedp.CSS(`.account-nav form button`)))
 	require.Equal(t, "en", eval[string](b, `document.documentElement.lang`), "the language stays after signing out (cookie)")
-	require.Equal(t, "Sign in", b.text(`.main-nav a[href="/sign-in"]`))
+	require.Equal(t, "Sign in", b.text(`.account-nav a[href="/sign-in"]`))
 }
 
 // TestBrowser_KeyboardOnlySignIn: Tab reaches the fields in order, every
@@ -429,7 +433,7 @@ func TestBrowser_AxeEveryPageEveryLanguage(t *testing.T) {
 		}
 		b.open(open + "/submissions") // the language switch of a failed form's page
 		require.Equal(t, open, b.path())
-		b.navigating("sign out", chromedp.Click(chromedp.CSS(`.main-nav form button`)))
+		b.navigating("sign out", chromedp.Click(chromedp.CSS(`.account-nav form button`)))
 	}
 }
 

@@ -253,7 +253,7 @@ func TestBrowser_BudgetBallotByKeyboard(t *testing.T) {
 	// A voter without an account, with a one-time code.
 	code := dig(f.api(t, f.admin, `mutation { issueVotingCodes(input: {editionId: %q, voters: [{identifierType: PESEL, identifier: "02070803628",
 		district: "podgorze"}]}) { codes { code } } }`, f.edition), "issueVotingCodes", "codes").([]any)[0].(map[string]any)["code"].(string)
-	b.navigating("sign out", chromedp.Click(chromedp.CSS(`.main-nav form button`)))
+	b.navigating("sign out", chromedp.Click(chromedp.CSS(`.account-nav form button`)))
 	b.open("/budget/" + f.editionUUID + "/vote?district=podgorze")
 	b.do("fill the code ballot",
 		chromedp.SendKeys(chromedp.ID("f-code"), code),

@@ -278,7 +278,7 @@ func TestBrowser_OfficialDraftsAndPublishes(t *testing.T) {
 	require.Equal(t, 0, eval[int](b, `document.querySelectorAll('a[href="/consultations/new"]').length`))
 	b.open("/consultations/new")
 	require.Contains(t, b.text("main"), "Nie możesz tworzyć konsultacji")
-	b.navigating("sign out", chromedp.Click(chromedp.CSS(`.main-nav form button`)))
+	b.navigating("sign out", chromedp.Click(chromedp.CSS(`.account-nav form button`)))
 
 	b.signInAs("urzednik@demo.otwarty.pl")
 	b.open("/consultations")

@@ -25,6 +25,16 @@ func TestBrowser_ProgrammeIndicatorsAndReport(t *testing.T) {
 	b := newBrowser(t, s, 360)
 
 	b.open("/?lang=pl")
+	// On a phone the menu is one "Menu" button under the header's two rows
+	// (brand and account; languages): its links show once it is opened.
+	require.False(t, eval[bool](b, `document.querySelector('details.menu').open`))
+	require.False(t, eval[bool](b, `document.querySelector('.main-nav a[href="/programme"]').checkVisibility()`))
+	require.Equal(t, "Menu", b.text(`details.menu > summary`))
+	require.LessOrEqual(t, eval[float64](b, `document.querySelector('header.site').getBoundingClientRect().height`), 3*44+3*16.0,
+		"the header keeps to three rows on a phone")
+	b.do("open the menu", chromedp.Click(chromedp.CSS(`details.menu > summary`)))
+	require.True(t, eval[bool](b, `document.querySelector('.main-nav a[href="/programme"]').checkVisibility()`))
+	b.checkAxe("home pl, menu open")
 	b.navigating("the menu", chromedp.Click(chromedp.CSS(`.main-nav a[href="/programme"]`)))
 	require.Equal(t, "/programme/otwarty-krakow-2024-2028", b.path(), "the only programme, straight away")
 	b.navigating("2024", chromedp.Click(chromedp.CSS(`a[href$="?year=2024"]`)))
