@@ -146,12 +146,26 @@ func TestEvent_EditOfApprovedStaysApprovedAuditedAndSequenced(t *testing.T) {
 	require.NotEqual(t, titleID, e.TitleTextID)
 	require.Equal(t, 3, e.Sequence)
 
+	// An empty description removes it (as the input's doc says); the next
+	// empty one changes nothing.
+	require.NotNil(t, e.DescriptionTextID)
+	e, err = b.svc.Update(b.member, e.ID, events.UpdateInput{Description: []i18n.Input{{Locale: i18n.UK, Text: "  "}}})
+	require.NoError(t, err)
+	require.Nil(t, e.DescriptionTextID)
+	require.Equal(t, 4, e.Sequence)
+	require.NoError(t, b.pool.QueryRow(b.ctx, `select data->'changed' from audit_log where object_id = $1 and action = 'event.update'
+		order by created_at desc limit 1`, e.ID.String()).Scan(&changed))
+	require.Equal(t, []string{"description"}, changed)
+	e, err = b.svc.Update(b.member, e.ID, events.UpdateInput{Description: []i18n.Input{{Locale: i18n.UK, Text: ""}}})
+	require.NoError(t, err)
+	require.Equal(t, 4, e.Sequence)
+
 	// Another organisation's member may not edit; an unchanged edit changes nothing.
 	_, err = b.svc.Update(b.outsider, e.ID, events.UpdateInput{StartsAt: &later})
 	requireCode(t, err, apperr.Forbidden, "")
 	e, err = b.svc.Update(b.member, e.ID, events.UpdateInput{StartsAt: &later})
 	require.NoError(t, err)
-	require.Equal(t, 3, e.Sequence)
+	require.Equal(t, 4, e.Sequence)
 }
 
 func TestEvent_CancelledApprovedStaysListedPrivateStaysPrivate(t *testing.T) {

@@ -132,8 +132,8 @@ func currentText(ctx context.Context, tx *db.Tx, id *uuid.UUID) ([]i18n.Input, e
 }
 
 // replaceText applies an edit of a text: nil keeps it; the same original
-// keeps it (adding any translations given); another original, or none,
-// replaces it with a new text (or removes it). changed says whether the
+// keeps it (adding any translations given); another original replaces it
+// with a new text; none (empty, not nil) removes it. changed says whether the
 // original changed.
 func replaceText(ctx context.Context, tx *db.Tx, cur *uuid.UUID, curOriginal, versions []i18n.Input, author,
 	organiser uuid.UUID) (id *uuid.UUID, changed bool, err error) {
@@ -148,8 +148,8 @@ func replaceText(ctx context.Context, tx *db.Tx, cur *uuid.UUID, curOriginal, ve
 		}
 		return cur, false, nil
 	}
-	if len(versions) == 0 && cur == nil {
-		return nil, false, nil
+	if len(versions) == 0 { // removed (or still absent)
+		return nil, cur != nil, nil
 	}
 	id, err = writeText(ctx, tx, versions, author, organiser)
 	return id, true, err
@@ -195,6 +195,14 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, u UpdateInput) (*Eve
 		}
 		if err := in.check(); err != nil {
 			return err
+		}
+		// A text given empty is removed: check made it nil, which
+		// replaceText would read as "unchanged".
+		if u.Description != nil && in.Description == nil {
+			in.Description = []i18n.Input{}
+		}
+		if u.Accessibility != nil && in.Accessibility == nil {
+			in.Accessibility = []i18n.Input{}
 		}
 		title, titleChanged, err := replaceText(ctx, tx, &e.TitleTextID, curTitle, in.Title, actor, e.OrganisationID)
 		if err != nil {
