@@ -62,6 +62,27 @@ func TestBrowser_EventsCalendar(t *testing.T) {
 	require.Equal(t, "Wieczór gier planszowych", b.text("main h1"))
 	require.Equal(t, "2031-05-08 18:00–21:00", b.text("dd time"))
 
+	// Before the review James moves it to another room: the form shows the
+	// current values, refuses an event with no place, then saves.
+	eventURL := b.path()
+	place := `[...document.querySelectorAll('dl.facts dt')].find(d => d.textContent === 'Place').nextElementSibling.textContent`
+	b.navigating("change", chromedp.Click(chromedp.CSS(`a[href="`+eventURL+`/edit"]`)))
+	require.Equal(t, []string{"Wieczór gier planszowych", "culture", "2031-05-08T18:00", "2031-05-08T21:00", "pl, uk, en", "en"},
+		eval[[]string](b, `['title', 'category', 'startsAt', 'endsAt', 'languages', 'locale'].map(n => document.getElementById('f-' + n).value)`))
+	b.checkAxe("event edit form")
+	eval[bool](b, `(document.getElementById('f-place').value = '') === ''`)
+	save := chromedp.Click(chromedp.CSS(`form[action="` + eventURL + `/edit"] button[type="submit"]`))
+	b.navigating("save with no place", save)
+	require.Equal(t, "Please correct the form\nGive the address of the place or a link to the online meeting.", b.text(".error-summary"))
+	b.checkAxe("event edit form with errors")
+	eval[bool](b, `(document.getElementById('f-place').value = 'Dom Wielokulturowy, ul. Krakowska 1, sala 2') !== ''`)
+	b.navigating("save", save)
+	require.Equal(t, eventURL, b.path())
+	require.Equal(t, "Saved. The event awaits the coordinator's review.", b.text(".notice"))
+	require.Equal(t, "Dom Wielokulturowy, ul. Krakowska 1, sala 2", eval[string](b, place))
+	require.Equal(t, "Wieczór gier planszowych", b.text("main h1"))
+	require.Equal(t, "2031-05-08 18:00–21:00", b.text("dd time"))
+
 	// The coordinator approves it from the queue.
 	c := newBrowser(t, s, 1280)
 	c.signInAs("koordynator@demo.otwarty.pl")
@@ -75,4 +96,29 @@ func TestBrowser_EventsCalendar(t *testing.T) {
 	require.Equal(t, 1, eval[int](c, `document.querySelectorAll('main section.card').length`))
 	c.open("/events?month=2031-05")
 	require.Equal(t, 1, eval[int](c, `document.querySelectorAll('li.card.event').length`))
+
+	// Marta, of no organisation, sees the event but no way to change it,
+	// and the edit address refuses her.
+	d := newBrowser(t, s, 360)
+	d.signInAs("marta@demo.otwarty.pl")
+	d.open(eventURL)
+	require.Equal(t, "Wieczór gier planszowych", d.text("main h1"))
+	require.Equal(t, 0, eval[int](d, `document.querySelectorAll('a[href$="/edit"], form[action$="/cancel"]').length`))
+	d.open(eventURL + "/edit")
+	require.Contains(t, d.text("main"), "Zmienić lub odwołać to wydarzenie mogą tylko członkowie organizacji")
+	require.Equal(t, 0, eval[int](d, `document.querySelectorAll('main form').length`))
+
+	// James cancels it with a reason: it stays listed, marked cancelled,
+	// and can no longer be changed.
+	b.open(eventURL)
+	b.do("open the cancel form", chromedp.Click(chromedp.CSS(`details.staff-form > summary`)))
+	b.do("reason", chromedp.SendKeys(chromedp.ID("f-reason"), "The room is flooded."))
+	b.navigating("cancel", chromedp.Click(chromedp.CSS(`form[action="`+eventURL+`/cancel"] button[type="submit"]`)))
+	require.Equal(t, eventURL, b.path())
+	require.Equal(t, "The event is cancelled. Calendars that subscribe to it will show the change.", b.text(".notice"))
+	require.Contains(t, b.text("main"), "Why it was cancelled: The room is flooded.")
+	require.Equal(t, 0, eval[int](b, `document.querySelectorAll('a[href$="/edit"], form[action$="/cancel"]').length`))
+	b.checkAxe("cancelled event")
+	c.open("/events?month=2031-05")
+	require.Equal(t, 1, eval[int](c, `document.querySelectorAll('li.card.event.status-cancelled').length`))
 }

@@ -170,6 +170,10 @@ type eventView struct {
 	eventItem
 	Can  events.Actions
 	Sent bool // just submitted (the notice says what happens next)
+	// Saved and Cancelled: the caller just edited or cancelled it.
+	Saved, Cancelled bool
+	// CancelForm is the cancel form with its error, nil for a fresh one.
+	CancelForm *form
 }
 
 func (h *Handler) eventPage(w http.ResponseWriter, r *http.Request) {
@@ -195,7 +199,7 @@ func (h *Handler) eventPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, r, http.StatusOK, eventPage(eventView{eventItem: items[0], Can: h.svc.Events.Actions(ctx, e),
-		Sent: r.URL.Query().Get("sent") == "1"}))
+		Sent: r.URL.Query().Get("sent") == "1", Saved: r.URL.Query().Get("saved") == "1", Cancelled: r.URL.Query().Get("cancelled") == "1"}))
 }
 
 // feedLocale is the ?lang= of a feed: one of the four, Polish when absent.
@@ -317,11 +321,9 @@ func (h *Handler) renderEventForm(w http.ResponseWriter, r *http.Request, f *for
 	h.render(w, r, status, eventFormPage(eventFormView{Form: f, Organisers: orgs}))
 }
 
-// submitEvent sends the form; the service checks everything and says
-// which fields are wrong, all at once.
-func (h *Handler) submitEvent(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	f := newForm(eventFields...).read(r)
+// readEventForm reads the event form's fields (all but the organiser) as
+// an input; a time it cannot read is an error on its field.
+func readEventForm(ctx context.Context, f *form) events.Input {
 	l := selectedLocale(ctx, f)
 	text := func(name string) []i18n.Input {
 		if s := strings.TrimSpace(f.Values[name]); s != "" {
@@ -339,11 +341,6 @@ func (h *Handler) submitEvent(w http.ResponseWriter, r *http.Request) {
 		if t = strings.TrimSpace(t); t != "" {
 			in.Languages = append(in.Languages, t)
 		}
-	}
-	if id, err := uuid.Parse(f.Values["organisationId"]); err == nil {
-		in.OrganisationID = id
-	} else {
-		f.Errors["organisationId"] = tr(ctx, "events.organisation_invalid")
 	}
 	layout := dateTimeLocal
 	if in.AllDay {
@@ -363,6 +360,20 @@ func (h *Handler) submitEvent(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		*dst = t
+	}
+	return in
+}
+
+// submitEvent sends the form; the service checks everything and says
+// which fields are wrong, all at once.
+func (h *Handler) submitEvent(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	f := newForm(eventFields...).read(r)
+	in := readEventForm(ctx, f)
+	if id, err := uuid.Parse(f.Values["organisationId"]); err == nil {
+		in.OrganisationID = id
+	} else {
+		f.Errors["organisationId"] = tr(ctx, "events.organisation_invalid")
 	}
 	if f.hasErrors() {
 		// The service's own errors of the other fields show with these.

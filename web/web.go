@@ -142,6 +142,7 @@ func (h *Handler) routes() {
 	h.programmeRoutes(m)
 	h.infoRoutes(m)
 	h.eventsRoutes(m)
+	h.eventEditRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusNotFound, "web.error.not_found")
 	})
