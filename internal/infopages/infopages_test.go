@@ -139,6 +139,10 @@ func TestPage_VersionsTranslationsAndOutdated(t *testing.T) {
 	require.ErrorIs(t, err, apperr.New(apperr.Conflict, "infopages.slug_taken"))
 	_, err = b.svc.CreatePage(b.coordinator, infopages.CreateInput{Slug: "Karta Pobytu", Kind: infopages.KindGuide, Title: "a", Body: "b"})
 	require.ErrorIs(t, err, apperr.Invalid("slug", "infopages.slug_invalid"))
+	for _, slug := range []string{"coverage", "new"} { // /info/coverage and /info/new are the web's
+		_, err = b.svc.CreatePage(b.coordinator, infopages.CreateInput{Slug: slug, Kind: infopages.KindGuide, Title: "a", Body: "b"})
+		require.ErrorIs(t, err, apperr.Invalid("slug", "infopages.slug_reserved"))
+	}
 	_, err = b.svc.CreatePage(b.coordinator, infopages.CreateInput{Slug: "x", Kind: infopages.KindGuide, UnitID: &b.coordID, Title: "a", Body: "b"})
 	require.ErrorIs(t, err, apperr.Invalid("unitId", "infopages.unit_invalid"))
 

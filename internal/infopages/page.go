@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -102,6 +103,10 @@ func (s *Service) Can(ctx context.Context, act string, p *Page) bool {
 
 var slugRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
+// ReservedSlugs are the web's own addresses under /info (the coverage
+// table, the new-page form): a page there could never be opened.
+var ReservedSlugs = []string{"coverage", "new"}
+
 // CreateInput is a new page with the first version of its original.
 type CreateInput struct {
 	Slug   string
@@ -138,6 +143,9 @@ func (s *Service) CreatePage(ctx context.Context, in CreateInput) (*Page, error)
 	in.Slug = strings.TrimSpace(in.Slug)
 	if len(in.Slug) > maxSlug || !slugRe.MatchString(in.Slug) {
 		return nil, errSlug
+	}
+	if slices.Contains(ReservedSlugs, in.Slug) {
+		return nil, apperr.Invalid("slug", "infopages.slug_reserved").With(map[string]any{"slug": in.Slug})
 	}
 	if !in.Kind.valid() {
 		return nil, errKind
