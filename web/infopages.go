@@ -55,12 +55,13 @@ func languageName(tag string) string {
 
 // infoListView is the list page.
 type infoListView struct {
-	Pages    []*infopages.Page
-	Total    int
-	Next     string // the next page's URL, "" when none
-	Kind     string
-	Language string
-	Locale   string // the interface's language: titles in it when translated
+	Pages     []*infopages.Page
+	Total     int
+	Next      string // the next page's URL, "" when none
+	Kind      string
+	Language  string
+	Locale    string // the interface's language: titles in it when translated
+	MayCreate bool
 }
 
 // title is p's title in the interface's language when translated, else
@@ -75,7 +76,8 @@ func (v infoListView) title(p *infopages.Page) (string, string) {
 func (h *Handler) infoList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
-	v := infoListView{Kind: q.Get("kind"), Language: strings.TrimSpace(q.Get("language")), Locale: string(reqFrom(ctx).Locale)}
+	v := infoListView{Kind: q.Get("kind"), Language: strings.TrimSpace(q.Get("language")), Locale: string(reqFrom(ctx).Locale),
+		MayCreate: mayCreateInfo(ctx)}
 	var f infopages.Filter
 	if v.Kind != "" {
 		k := infopages.Kind(v.Kind)
@@ -122,6 +124,8 @@ type infoPageView struct {
 	HTML    templ.Component
 	Asked   string // the language asked for in the path ("" for none)
 	Missing bool   // the page has no translation into Asked
+	Can     infoCan
+	Done    string // an editor's change just made (created, saved, translated, publish, archive)
 }
 
 func (h *Handler) infoPage(w http.ResponseWriter, r *http.Request) {
@@ -147,6 +151,11 @@ func (h *Handler) infoPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := infoPageView{P: p, C: c, HTML: templ.Raw(infopages.HTML(c.Body)), Asked: asked,
-		Missing: asked != "" && asked != infopages.Original && c.IsOriginal}
+		Missing: asked != "" && asked != infopages.Original && c.IsOriginal, Can: h.infoCanOn(ctx, p), Done: r.URL.Query().Get("done")}
+	switch v.Done {
+	case "created", "saved", "translated", infopages.ActPublish, infopages.ActArchive:
+	default:
+		v.Done = ""
+	}
 	h.render(w, r, http.StatusOK, infoPageBody(v))
 }

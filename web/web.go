@@ -141,6 +141,7 @@ func (h *Handler) routes() {
 	h.budgetStaffRoutes(m)
 	h.programmeRoutes(m)
 	h.infoRoutes(m)
+	h.infoStaffRoutes(m)
 	h.eventsRoutes(m)
 	h.eventEditRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
