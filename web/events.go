@@ -361,6 +361,12 @@ func readEventForm(ctx context.Context, f *form) events.Input {
 		}
 		*dst = t
 	}
+	if in.AllDay && !in.EndsAt.IsZero() {
+		// The form's end is the last day (its hint says so); the service's
+		// is the moment after it (the next midnight, as iCalendar's DTEND).
+		e := in.EndsAt.In(i18n.Warsaw)
+		in.EndsAt = time.Date(e.Year(), e.Month(), e.Day()+1, 0, 0, 0, 0, i18n.Warsaw)
+	}
 	return in
 }
 

@@ -84,6 +84,9 @@ func eventFormValues(it eventItem) *form {
 	}
 	f.Values["startsAt"] = e.StartsAt.In(i18n.Warsaw).Format(dateTimeLocal)
 	f.Values["endsAt"] = e.EndsAt.In(i18n.Warsaw).Format(dateTimeLocal)
+	if e.AllDay { // the form shows the last day (readEventForm's reading)
+		f.Values["endsAt"] = e.LastDay().Format(dateTimeLocal)
+	}
 	f.Values["place"], f.Values["onlineUrl"], f.Values["url"] = e.Place, e.OnlineURL, e.URL
 	f.Values["languages"] = strings.Join(e.Languages, ", ")
 	return f
