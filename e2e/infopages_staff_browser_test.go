@@ -96,11 +96,27 @@ func TestBrowser_InfoPagesEditors(t *testing.T) {
 	require.Equal(t, 1, eval[int](c, `[...document.querySelectorAll('.cards .card')].filter(c => c.querySelector('a[href="`+path+`/uk"]') || c.querySelector('a[href="`+path+`"]')).map(c => c.querySelectorAll('.badge').length)[0]`),
 		"the Ukrainian translates version 1: outdated")
 
+	// The history keeps every version: the original's three, newest first,
+	// and the Ukrainian's one, of version 1, outdated.
+	c.open(path)
+	c.navigating("history", chromedp.Click(chromedp.CSS(`a[href="`+path+`/history"]`)))
+	require.Equal(t, []string{"v3", "v2", "v1"}, eval[[]string](c, `[...document.querySelectorAll('ol.versions > li')].map(l => l.id)`))
+	require.Equal(t, "Praca dla cudzoziemców w Krakowie", eval[string](c, `document.querySelector('#v2 strong').textContent`))
+	c.checkAxe("history of the original")
+	c.navigating("the Ukrainian's history", chromedp.Click(chromedp.CSS(`ul.langs-inline a[lang="uk"]`)))
+	require.Equal(t, []string{"v1"}, eval[[]string](c, `[...document.querySelectorAll('ol.versions > li')].map(l => l.id)`))
+	require.Equal(t, 1, eval[int](c, `document.querySelectorAll('#v1 .badge').length`), "outdated")
+	require.Contains(t, c.text("#v1 .meta"), "Фундація X, пер. Олена")
+
 	// A resident: no editor links; the editors' addresses refuse her.
 	m := newBrowser(t, s, 360)
 	m.signInAs("marta@demo.otwarty.pl")
 	m.open(path)
 	require.Equal(t, 0, eval[int](m, `document.querySelectorAll('.staff-links').length`))
+	m.open(path + "/history")
+	require.Equal(t, 3, eval[int](m, `document.querySelectorAll('ol.versions > li').length`), "the history is public with the page")
+	m.open(path + "/history?language=vi")
+	require.Contains(t, m.text("main"), "Strona nie ma tłumaczenia na ten język.")
 	for _, p := range []string{path + "/edit", path + "/translate", "/info/new"} {
 		m.open(p)
 		require.Contains(t, m.text("main"), "Mogą to zrobić tylko koordynatorzy programu i redaktorzy tej strony.", p)

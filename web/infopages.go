@@ -36,6 +36,7 @@ func (h *Handler) infoRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET "+PathInfoCoverage, h.infoCoverage)
 	m.HandleFunc("GET "+PathInfo+"/{slug}", h.infoPage)
 	m.HandleFunc("GET "+PathInfo+"/{slug}/{language}", h.infoPage)
+	m.HandleFunc("GET "+PathInfo+"/{slug}/history", h.infoHistory)
 }
 
 // languageName is a language's name in that language ("Українська",
@@ -158,4 +159,48 @@ func (h *Handler) infoPage(w http.ResponseWriter, r *http.Request) {
 		v.Done = ""
 	}
 	h.render(w, r, http.StatusOK, infoPageBody(v))
+}
+
+func infoHistoryPath(slug, lang string) string {
+	if lang == "" || lang == infopages.Original {
+		return PathInfo + "/" + slug + "/history"
+	}
+	return PathInfo + "/" + slug + "/history?language=" + lang
+}
+
+// infoHistoryView is every version of a page's original, or of one of its
+// translations, newest first: nothing is overwritten, so nothing is lost.
+type infoHistoryView struct {
+	P        *infopages.Page
+	Language string // infopages.Original or a translation's language
+	Original []infopages.Version
+	Versions []infopages.Translation
+}
+
+func (h *Handler) infoHistory(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p, err := h.svc.InfoPages.PageBySlug(ctx, r.PathValue("slug"))
+	if err != nil {
+		h.failErr(w, r, err)
+		return
+	}
+	v := infoHistoryView{P: p, Language: infopages.Original}
+	if asked := r.URL.Query().Get("language"); asked != "" && asked != infopages.Original {
+		canon, err := infopages.CanonicalLanguage(asked)
+		if _, ok := p.Translation(canon); err != nil || !ok {
+			h.fail(w, r, http.StatusNotFound, "web.info.no_such_translation")
+			return
+		}
+		v.Language = canon
+	}
+	if v.Language == infopages.Original {
+		v.Original, err = h.svc.InfoPages.OriginalVersions(ctx, p)
+	} else {
+		v.Versions, err = h.svc.InfoPages.TranslationVersions(ctx, p, v.Language)
+	}
+	if err != nil {
+		h.failErr(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, infoHistoryPage(v))
 }
