@@ -58,8 +58,6 @@ type bundle struct {
 	budget   *budget.Service
 	dialogue *dialogue.Service
 	queries  *queryCounter
-	// jobs is the River client that runs the workers.
-	jobs *river.Client[pgx.Tx]
 }
 
 type setupOpts struct {
@@ -210,7 +208,7 @@ func setup(t testing.TB, opts ...func(*setupOpts)) *bundle {
 		<-done
 		<-done
 	})
-	return &bundle{url: srv.URL + "/query", srv: srv, pool: pool, identity: ids, authz: az, resolver: r, consult: cs, budget: bs, dialogue: ds, queries: counter, jobs: rc}
+	return &bundle{url: srv.URL + "/query", srv: srv, pool: pool, identity: ids, authz: az, resolver: r, consult: cs, budget: bs, dialogue: ds, queries: counter}
 }
 
 // queryCounter counts the SQL statements sent through the API's pool.
@@ -281,18 +279,13 @@ func withLanguage(lang string) reqOpt {
 
 // gql posts one operation and decodes the response, whatever its status.
 // runScheduledNow makes the scheduled phase move of kind for the object
-// with global ID object (e.g. the close of a vote at the end of its window) run now, as if its
-// time had come: tests give their windows an hour, so that a slow machine
-// cannot pass the end before the test has acted inside it.
+// with global ID object (e.g. the close of a vote) run now, as if its time
+// had come.
 func (b *bundle) runScheduledNow(t testing.TB, kind, object string) {
 	t.Helper()
-	_, objectID, ok := gid.Decode(object)
+	_, id, ok := gid.Decode(object)
 	require.True(t, ok, "not a global ID: %q", object)
-	var id int64
-	require.NoError(t, b.pool.QueryRow(context.Background(), `select id from river_job where kind = $1 and state = 'scheduled'
-		and args->>'object_id' = $2`, kind, objectID).Scan(&id), "no scheduled %s for %s", kind, objectID)
-	_, err := b.jobs.JobRetry(context.Background(), id)
-	require.NoError(t, err)
+	pgtest.RunScheduledNow(t, b.pool, kind, id.String())
 }
 
 func (b *bundle) gql(t testing.TB, query string, vars map[string]any, opts ...reqOpt) gqlResponse {

@@ -61,18 +61,27 @@ func (h *Handler) newConsultationForm(w http.ResponseWriter, r *http.Request) {
 // creatableUnits are the city units where the caller may create
 // consultations (the service's check, one list read).
 func (h *Handler) creatableUnits(ctx context.Context) ([]org.Organisation, error) {
-	kind := org.KindCityUnit
-	units, err := h.svc.Orgs.List(ctx, org.Filter{Kind: &kind}, page.MaxSize, "")
+	units, err := h.cityUnits(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []org.Organisation
-	for _, u := range units.Items {
+	for _, u := range units {
 		if h.svc.Consultations.MayCreateIn(ctx, u.ID) {
 			out = append(out, u)
 		}
 	}
 	return out, nil
+}
+
+// cityUnits are the city's units (the organisations of kind city unit).
+func (h *Handler) cityUnits(ctx context.Context) ([]org.Organisation, error) {
+	kind := org.KindCityUnit
+	units, err := h.svc.Orgs.List(ctx, org.Filter{Kind: &kind}, page.MaxSize, "")
+	if err != nil {
+		return nil, err
+	}
+	return units.Items, nil
 }
 
 func (h *Handler) mayCreateSomewhere(ctx context.Context) (bool, error) {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -150,7 +149,7 @@ func (h *Handler) editEvent(w http.ResponseWriter, r *http.Request) {
 		return &v
 	}
 	u.StartsAt, u.EndsAt = at("startsAt", in.StartsAt), at("endsAt", in.EndsAt)
-	if !slices.Equal(in.Languages, it.E.Languages) {
+	if !same("languages") {
 		u.Languages = in.Languages
 		if u.Languages == nil {
 			u.Languages = []string{}
@@ -178,13 +177,7 @@ func (h *Handler) cancelEvent(w http.ResponseWriter, r *http.Request) {
 	}
 	f := newForm("reason").read(r)
 	if _, err := h.svc.Events.Cancel(ctx, it.E.ID, f.Values["reason"]); err != nil {
-		status := f.fail(ctx, err)
-		items, lerr := h.eventItems(ctx, []*events.Event{it.E})
-		if lerr != nil {
-			h.failErr(w, r, lerr)
-			return
-		}
-		h.render(w, r, status, eventPage(eventView{eventItem: items[0], Can: h.svc.Events.Actions(ctx, it.E), CancelForm: f}))
+		h.render(w, r, f.fail(ctx, err), eventPage(eventView{eventItem: it, Can: h.svc.Events.Actions(ctx, it.E), CancelForm: f}))
 		return
 	}
 	seeOther(w, r, eventPath(it.E.ID)+"?cancelled=1")

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 	"golang.org/x/text/language"
@@ -173,8 +174,18 @@ func infoHistoryPath(slug, lang string) string {
 type infoHistoryView struct {
 	P        *infopages.Page
 	Language string // infopages.Original or a translation's language
-	Original []infopages.Version
-	Versions []infopages.Translation
+	Versions []infoVersion
+}
+
+// infoVersion is one version of the original or of a translation as the
+// history shows it. By is "" for a deleted account; BasedOn is 0 for the
+// original.
+type infoVersion struct {
+	Version, BasedOn int
+	By               string
+	At               time.Time
+	Title, Body      string
+	Outdated         bool
 }
 
 func (h *Handler) infoHistory(w http.ResponseWriter, r *http.Request) {
@@ -194,13 +205,28 @@ func (h *Handler) infoHistory(w http.ResponseWriter, r *http.Request) {
 		v.Language = canon
 	}
 	if v.Language == infopages.Original {
-		v.Original, err = h.svc.InfoPages.OriginalVersions(ctx, p)
+		vs, err := h.svc.InfoPages.OriginalVersions(ctx, p)
+		if err != nil {
+			h.failErr(w, r, err)
+			return
+		}
+		for _, o := range vs {
+			v.Versions = append(v.Versions, infoVersion{Version: o.Version, By: o.AuthorName, At: o.CreatedAt, Title: o.Title, Body: o.Body})
+		}
 	} else {
-		v.Versions, err = h.svc.InfoPages.TranslationVersions(ctx, p, v.Language)
-	}
-	if err != nil {
-		h.failErr(w, r, err)
-		return
+		ts, err := h.svc.InfoPages.TranslationVersions(ctx, p, v.Language)
+		if err != nil {
+			h.failErr(w, r, err)
+			return
+		}
+		for _, t := range ts {
+			by := t.Credit
+			if by == "" {
+				by = t.TranslatorName
+			}
+			v.Versions = append(v.Versions, infoVersion{Version: t.Version, BasedOn: t.BasedOn, By: by, At: t.CreatedAt, Title: t.Title,
+				Body: t.Body, Outdated: t.Outdated})
+		}
 	}
 	h.render(w, r, http.StatusOK, infoHistoryPage(v))
 }

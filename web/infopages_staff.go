@@ -5,13 +5,13 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/a-h/templ"
 	"github.com/google/uuid"
 
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/authz"
 	"github.com/otwarty/otwarty/internal/infopages"
 	"github.com/otwarty/otwarty/internal/org"
-	"github.com/otwarty/otwarty/internal/page"
 )
 
 // The editors' screens of the information pages: a new page, an edit of
@@ -104,13 +104,12 @@ func (h *Handler) renderInfoNew(w http.ResponseWriter, r *http.Request, f *form,
 		h.fail(w, r, http.StatusForbidden, "web.info.not_allowed")
 		return
 	}
-	kind := org.KindCityUnit
-	units, err := h.svc.Orgs.List(ctx, org.Filter{Kind: &kind}, page.MaxSize, "")
+	units, err := h.cityUnits(ctx)
 	if err != nil {
 		h.failErr(w, r, err)
 		return
 	}
-	h.render(w, r, status, infoNewPage(infoNewView{Form: f, Units: units.Items}))
+	h.render(w, r, status, infoNewPage(infoNewView{Form: f, Units: units}))
 }
 
 func (h *Handler) infoCreate(w http.ResponseWriter, r *http.Request) {
@@ -268,4 +267,18 @@ func (h *Handler) infoSetStatus(act string) http.HandlerFunc {
 		}
 		seeOther(w, r, infoPagePath(p.Slug, infopages.Original)+"?done="+act)
 	}
+}
+
+// textAttrs are a page text field's attributes: its language and direction
+// (dir="auto" while the language is not known yet, as in a translation
+// whose language is typed beside it), and for a body its rows.
+func textAttrs(lang string, rows int) templ.Attributes {
+	a := templ.Attributes{"dir": "auto"}
+	if lang != "" {
+		a["lang"], a["dir"] = lang, infopages.Dir(lang)
+	}
+	if rows > 0 {
+		a["rows"], a["class"] = strconv.Itoa(rows), "minutes-source"
+	}
+	return a
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/otwarty/otwarty/internal/apperr"
 	"github.com/otwarty/otwarty/internal/budget"
+	"github.com/otwarty/otwarty/internal/pgtest"
 )
 
 // small is an edition with one pool, open for voting until closes.
@@ -60,6 +61,13 @@ func tiePool() (budget.PoolInput, map[string]int64) {
 		BallotKind: budget.BallotRanked}, map[string]int64{"A": 30_00, "B": 30_00, "C": 10_00}
 }
 
+// closeNow makes the edition's scheduled close run now (the end of its
+// window has come) and returns the time it was due.
+func (b *bundle) closeNow(t *testing.T, edition uuid.UUID) time.Time {
+	t.Helper()
+	return pgtest.RunScheduledNow(t, b.pool, budget.JobCloseVoting, edition.String())
+}
+
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
@@ -89,16 +97,10 @@ func TestResultsJob_ClosesOnScheduleAndComputes(t *testing.T) {
 	require.Nil(t, st.ComputedAt)
 	require.Zero(t, st.Computation)
 
-	// The close is a River job scheduled at the end of the window. Time
-	// passes by making that job available now (River's own JobRetry), so
-	// that a slow machine cannot close the vote before the three ballots.
-	var jobID int64
-	var scheduledAt time.Time
-	require.NoError(t, b.pool.QueryRow(b.ctx, `select id, scheduled_at from river_job where kind = $1 and state = 'scheduled'
-		and args->>'object_id' = $2`, budget.JobCloseVoting, s.edition.ID.String()).Scan(&jobID, &scheduledAt))
+	// The close is a River job scheduled at the end of the window; its time
+	// comes when the ballots are in.
+	scheduledAt := b.closeNow(t, s.edition.ID)
 	require.True(t, scheduledAt.Equal(closes), "close scheduled at %v, want %v", scheduledAt, closes)
-	_, err = b.river.JobRetry(b.ctx, jobID)
-	require.NoError(t, err)
 
 	waitFor(t, "results computed", func() bool {
 		st, err = b.svc.ResultState(official, s.edition.ID)
@@ -141,11 +143,7 @@ func TestResultsJob_StaleCloseIsNoOp(t *testing.T) {
 	_, err := b.svc.CloseVoting(official, s.edition.ID)
 	require.NoError(t, err)
 	// The end of the window comes: the scheduled close runs now.
-	var jobID int64
-	require.NoError(t, b.pool.QueryRow(b.ctx, `select id from river_job where kind = $1 and state = 'scheduled'
-		and args->>'object_id' = $2`, budget.JobCloseVoting, s.edition.ID.String()).Scan(&jobID))
-	_, err = b.river.JobRetry(b.ctx, jobID)
-	require.NoError(t, err)
+	b.closeNow(t, s.edition.ID)
 	waitFor(t, "close job done", func() bool {
 		var n int
 		require.NoError(t, b.pool.QueryRow(b.ctx, `select count(*) from river_job where kind = $1 and state = 'completed'

@@ -8,7 +8,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"github.com/riverqueue/river"
 	"log/slog"
 	"net/url"
 	"os"
@@ -23,6 +22,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/tern/v2/migrate"
+	"github.com/riverqueue/river"
 
 	"github.com/otwarty/otwarty/internal/db"
 	"github.com/otwarty/otwarty/migrations"
@@ -283,4 +283,24 @@ func Jobs(t testing.TB, pool *pgxpool.Pool) *river.Client[pgx.Tx] {
 		t.Fatal(err)
 	}
 	return rc
+}
+
+// RunScheduledNow makes the scheduled River job of kind for objectID (a
+// phase move, such as the close of a vote at the end of its window; its
+// args' object_id) available now, as if its time had come, and returns the
+// time it was due. Tests give such windows an hour, so that a slow machine
+// cannot pass the end while the test still acts inside them.
+func RunScheduledNow(t testing.TB, pool *pgxpool.Pool, kind, objectID string) time.Time {
+	t.Helper()
+	ctx := context.Background()
+	var id int64
+	var due time.Time
+	if err := pool.QueryRow(ctx, `select id, scheduled_at from river_job where kind = $1 and state = 'scheduled'
+		and args->>'object_id' = $2`, kind, objectID).Scan(&id, &due); err != nil {
+		t.Fatalf("pgtest: no scheduled %s for %s: %v", kind, objectID, err)
+	}
+	if _, err := Jobs(t, pool).JobRetry(ctx, id); err != nil {
+		t.Fatalf("pgtest: run %s now: %v", kind, err)
+	}
+	return due
 }
